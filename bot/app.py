@@ -1,0 +1,92 @@
+"""build_application(): the real python-telegram-bot Application, wired to gigbot's services."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.services import Services
+from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, register
+from handlers.common import GigApp, GigContext, TelegramSender
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
+    """The Application with handlers registered; services open in post_init."""
+    app: GigApp = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        .base_file_url(settings.file_url)
+        .context_types(ContextTypes(context=GigContext))
+        .concurrent_updates(64)
+        # Replies retry a 429 after waiting; pacing of what gigbot sends on its own
+        # initiative is the broadcaster's job, on its own bot without retries.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    sending_bot = ExtBot(
+        settings.token, base_url=settings.api_url, base_file_url=settings.file_url,
+        request=HTTPXRequest(connection_pool_size=16),
+    )
+    app.bot_data["sending_bot"] = sending_bot
+    app.bot_data["services"] = Services.build(
+        settings, clock or SystemClock(), TelegramSender(sending_bot)
+    )
+    register(app)
+    return app
+
+
+def services_of(app: GigApp) -> Services:
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+async def _post_init(app: GigApp) -> None:
+    """Open storage, start the broadcaster, publish the command menus."""
+    services = services_of(app)
+    await app.bot_data["sending_bot"].initialize()  # type: ignore[attr-defined]
+    await services.open()
+    await set_commands(app, services.settings)
+
+
+async def _post_shutdown(app: GigApp) -> None:
+    await services_of(app).close()
+    await app.bot_data["sending_bot"].shutdown()  # type: ignore[attr-defined]
+
+
+async def set_commands(app: GigApp, settings: Settings) -> None:
+    """Worker commands for everyone; admin commands in each admin's chat."""
+    workers = [BotCommand(name, text) for name, text in WORKER_COMMANDS]
+    requesters = [BotCommand(name, text) for name, text in REQUESTER_COMMANDS]
+    await app.bot.set_my_commands(workers + requesters, scope=BotCommandScopeDefault())
+    admins = [BotCommand(name, text) for name, text in ADMIN_COMMANDS]
+    for admin_id in settings.admins:
+        await app.bot.set_my_commands(
+            workers + requesters + admins, scope=BotCommandScopeChat(admin_id)
+        )
+
+
+async def start_app(app: GigApp) -> None:
+    """Bring the application up without polling (tests and the demo feed updates in)."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+
+
+async def stop_app(app: GigApp) -> None:
+    """Take it down in the reverse order."""
+    await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

@@ -1,0 +1,117 @@
+"""Callback data: one small typed class per button kind, packed within Telegram's 64 bytes.
+
+    >>> Accept(hit_id=12).pack()
+    'acc:12'
+    >>> Accept.unpack('acc:12')
+    Accept(hit_id=12)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+SEP = ":"
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackData:
+    """Base: fields are ints or strs, packed as `prefix:field1:field2`."""
+
+    prefix: ClassVar[str]
+
+    def pack(self) -> str:
+        """Encode; refuses the separator inside values and data over 64 bytes."""
+        values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]
+        if any(SEP in value for value in values):
+            raise ValueError(f"'{SEP}' inside callback value {values}")
+        data = SEP.join([self.prefix, *values])
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data over {MAX_BYTES} bytes: {data}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str) -> Self:
+        """Decode, checking prefix, arity and types; raises ValueError."""
+        prefix, *values = data.split(SEP)
+        fields = dataclasses.fields(cls)
+        if prefix != cls.prefix or len(values) != len(fields):
+            raise ValueError(f"not a {cls.__name__}: {data!r}")
+        kwargs: dict[str, object] = {}
+        for field, value in zip(fields, values, strict=True):
+            kwargs[field.name] = int(value) if field.type in ("int", int) else value
+        return cls(**kwargs)
+
+    @classmethod
+    def pattern(cls) -> str:
+        """A regex for CallbackQueryHandler(pattern=...) matching exactly this shape."""
+        parts = [
+            r"-?\d+" if f.type in ("int", int) else f"[^{SEP}]*" for f in dataclasses.fields(cls)
+        ]
+        return "^" + SEP.join([cls.prefix, *parts]) + "$"
+
+
+@dataclass(frozen=True, slots=True)
+class Accept(CallbackData):
+    prefix: ClassVar[str] = "acc"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skip(CallbackData):
+    prefix: ClassVar[str] = "skp"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Choose(CallbackData):
+    """Answer the question at `position` of an assignment with option `option`."""
+
+    prefix: ClassVar[str] = "ans"
+    assignment_id: int
+    position: int
+    option: int
+
+
+@dataclass(frozen=True, slots=True)
+class Back(CallbackData):
+    prefix: ClassVar[str] = "bck"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Submit(CallbackData):
+    prefix: ClassVar[str] = "sub"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Return(CallbackData):
+    prefix: ClassVar[str] = "ret"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Publish(CallbackData):
+    prefix: ClassVar[str] = "pub"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Discard(CallbackData):
+    prefix: ClassVar[str] = "dis"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Approve(CallbackData):
+    prefix: ClassVar[str] = "apr"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reject(CallbackData):
+    prefix: ClassVar[str] = "rej"
+    assignment_id: int

@@ -1,0 +1,40 @@
+"""`gigbot run | demo`: parse the command line and hand over; nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gigbot", description="Microtasks on Telegram.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot against Telegram (GIGBOT_TOKEN required)")
+    demo = sub.add_parser("demo", help="the whole story against a simulated Telegram")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (reproducible runs)")
+    demo.add_argument("--speed", type=float, default=60.0, help="time acceleration")
+    demo.add_argument("--database", default=None, help="SQLite file (default: a temporary one)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `gigbot` console script and `python -m bot`."""
+    args = _parser().parse_args(argv)
+    command = args.command or "demo"
+    try:
+        if command == "run":
+            from bot.runner import run
+
+            settings = load_settings()
+            logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            sys.exit(run(settings))
+        from bot.demo import run_demo
+
+        sys.exit(asyncio.run(run_demo(seed=getattr(args, "seed", 7), speed=getattr(args, "speed", 60.0), database=getattr(args, "database", None))))
+    except ConfigError as exc:
+        print(f"gigbot: configuration error: {exc}", file=sys.stderr)
+        sys.exit(2)

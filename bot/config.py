@@ -1,0 +1,71 @@
+"""Settings: the only place the environment is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything gigbot can be told from `GIGBOT_*` variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GIGBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: str = Field(default="", description="bot token from @BotFather")
+    api_url: str = "https://api.telegram.org/bot"
+    file_url: str = "https://api.telegram.org/file/bot"
+    database: Path = Path("gigbot.sqlite3")
+    admins: Annotated[frozenset[int], NoDecode] = frozenset()
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    max_active: int = Field(default=3, ge=1, le=50)
+    default_auto_approve: int = Field(default=3 * 24 * 3600, ge=60)
+    min_reward_cents: int = Field(default=1, ge=1)
+    send_rate: float = Field(default=25.0, gt=0, le=10_000)
+    log_level: str = "INFO"
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        """Accept "1,2,3" as well as a list of ids."""
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: str) -> str:
+        """A token looks like `123456:ABC...`; empty means 'not configured'."""
+        if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
+            raise ValueError("must look like 123456789:AAE... (from @BotFather)")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        """Only the standard logging levels."""
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return upper
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line naming the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one clear line per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "GIGBOT_" + str(first["loc"][0]).upper() if first["loc"] else "GIGBOT_?"
+        raise ConfigError(f"{name}: {first['msg']}") from None

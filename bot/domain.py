@@ -1,0 +1,166 @@
+"""The marketplace's nouns: users, HITs, questions, assignments, money, screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+
+
+class HitKind(str, Enum):
+    POLL = "poll"
+    SURVEY = "survey"
+    TAG = "tag"
+
+
+class HitStatus(str, Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class QuestionKind(str, Enum):
+    SINGLE = "single"
+    MULTI = "multi"
+    RATING = "rating"
+    TEXT = "text"
+    TAG = "tag"
+
+
+class AssignmentStatus(str, Enum):
+    ACCEPTED = "accepted"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    ABANDONED = "abandoned"
+
+
+class Priority(IntEnum):
+    """Outbox order when many messages are due: lower goes first."""
+
+    REPLY = 0
+    REMINDER = 1
+    NOTIFICATION = 2
+    PUSH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    tg_id: int
+    alias: str
+    first_name: str
+    timezone: str
+    is_worker: bool
+    is_requester: bool
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: int
+    hit_id: int
+    position: int
+    kind: QuestionKind
+    prompt: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: int
+    requester_id: int
+    kind: HitKind
+    title: str
+    reward_cents: int
+    max_assignments: int
+    time_allotted_s: int
+    lifetime_s: int
+    auto_approve_s: int
+    status: HitStatus
+    slots_used: int
+    created_at: float
+    published_at: float | None
+    expires_at: float | None
+    batch_id: int | None = None
+
+    @property
+    def slots_left(self) -> int:
+        return self.max_assignments - self.slots_used
+
+    @property
+    def escrow_cents(self) -> int:
+        """What publishing this HIT sets aside."""
+        return self.reward_cents * self.max_assignments
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    id: int
+    hit_id: int
+    worker_id: int
+    status: AssignmentStatus
+    position: int
+    accepted_at: float
+    deadline_at: float
+    submitted_at: float | None
+    reviewed_at: float | None
+    reject_reason: str | None
+    chat_id: int | None
+    message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    assignment_id: int
+    question_id: int
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class PollDraft:
+    """A parsed `/newpoll` command, not yet stored."""
+
+    question: str
+    options: tuple[str, ...]
+    reward_cents: int
+    max_assignments: int
+    time_allotted_s: int
+    lifetime_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Earnings:
+    pending_cents: int
+    approved_cents: int
+    bonus_cents: int
+    balance_cents: int
+    submitted: int
+    approved: int
+    rejected: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequesterBalance:
+    available_cents: int
+    escrow_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button in domain terms: either callback data or a URL."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """A message to show: text (HTML) and rows of buttons."""
+
+    text: str
+    rows: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)

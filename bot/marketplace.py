@@ -1,0 +1,374 @@
+"""Use-cases of the HIT lifecycle: post, publish, accept, answer, submit, return, review.
+
+Every state change is one transaction; the race-critical steps are single conditional
+statements (see storage/). Messages caused by a change go to the outbox in the same
+transaction. No Telegram here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.domain import (
+    Answer,
+    Assignment,
+    AssignmentStatus,
+    Hit,
+    HitKind,
+    HitStatus,
+    PollDraft,
+    Priority,
+    Question,
+    QuestionKind,
+    User,
+)
+from bot.results import AcceptOutcome, AcceptResult, PublishResult, ReviewResult, WorkResult
+from storage import assignments, hits, ledger, outbox, users
+from storage.db import Conn, Database
+
+ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_REASON_LEN = 500
+
+
+@dataclass(frozen=True, slots=True)
+class WorkView:
+    """Everything needed to draw an assignment's message."""
+
+    hit: Hit
+    questions: list[Question]
+    assignment: Assignment
+    answers: dict[int, str]
+
+    @property
+    def current(self) -> Question | None:
+        """The question being answered, or None on the summary page."""
+        pos = self.assignment.position
+        return self.questions[pos] if pos < len(self.questions) else None
+
+
+def new_alias() -> str:
+    """A random worker alias like W-7F3K."""
+    return "W-" + "".join(secrets.choice(ALIAS_ALPHABET) for _ in range(4))
+
+
+class Marketplace:
+    """The HIT lifecycle, race-safe, on one database."""
+
+    def __init__(
+        self, db: Database, clock: Clock, *, max_active: int, auto_approve_s: int,
+        on_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.max_active = max_active
+        self.auto_approve_s = auto_approve_s
+        self.on_outbox = on_outbox
+
+    # -- users -------------------------------------------------------------------------
+
+    async def register(self, tg_id: int, first_name: str, language: str = "en") -> User:
+        """Create the user on first contact (idempotent); return it."""
+        async with self.db.transaction() as conn:
+            found = await users.by_tg_id(conn, tg_id)
+            if found is None:
+                alias = new_alias()
+                while await users.alias_taken(conn, alias):
+                    alias = new_alias()
+                await users.insert(conn, tg_id, alias, first_name, language, self.clock.now())
+                found = await users.by_tg_id(conn, tg_id)
+        assert found is not None
+        return found
+
+    async def user(self, tg_id: int) -> User | None:
+        async with self.db.reading() as conn:
+            return await users.by_tg_id(conn, tg_id)
+
+    async def user_by_id(self, user_id: int) -> User | None:
+        async with self.db.reading() as conn:
+            return await users.by_id(conn, user_id)
+
+    async def set_active(self, tg_id: int, active: bool) -> bool:
+        """Record that a user blocked (False) or unblocked (True) the bot."""
+        async with self.db.transaction() as conn:
+            changed = await users.set_active(conn, tg_id, active)
+            if not active:
+                await outbox.drop_pending_for_chat(conn, tg_id, "push")
+            return changed
+
+    # -- posting -----------------------------------------------------------------------
+
+    async def create_poll(self, requester: User, draft: PollDraft) -> Hit:
+        """Store a one-question draft HIT for the requester to preview."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            hit_id = await hits.insert_hit(
+                conn, requester_id=requester.id, kind=HitKind.POLL, title=draft.question,
+                reward_cents=draft.reward_cents, max_assignments=draft.max_assignments,
+                time_allotted_s=draft.time_allotted_s, lifetime_s=draft.lifetime_s,
+                auto_approve_s=self.auto_approve_s, now=now,
+            )
+            await hits.insert_question(
+                conn, hit_id, 0, QuestionKind.SINGLE, draft.question, draft.options
+            )
+            await users.mark_requester(conn, requester.id)
+            hit = await hits.get(conn, hit_id)
+        assert hit is not None
+        return hit
+
+    async def publish(self, requester: User, hit_id: int) -> PublishResult:
+        """Escrow reward x max assignments and open the HIT; queue pushes to workers."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return PublishResult.NOT_FOUND
+            if hit.status is not HitStatus.DRAFT:
+                return PublishResult.ALREADY
+            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            if available < hit.escrow_cents:
+                return PublishResult.INSUFFICIENT_FUNDS
+            await hits.open_draft(conn, hit_id, requester.id, now)
+            await ledger.transfer(
+                conn, f"publish:{hit_id}", ledger.requester_account(requester.id),
+                ledger.escrow_account(hit_id), hit.escrow_cents, "publish", now,
+            )
+            for tg_id in await users.push_targets(conn, hit_id, requester.id):
+                await outbox.enqueue(
+                    conn, f"push:{hit_id}:{tg_id}", tg_id, "push", Priority.PUSH,
+                    {"hit_id": hit_id}, now,
+                )
+        self.on_outbox()
+        return PublishResult.OK
+
+    async def discard_draft(self, requester: User, hit_id: int) -> bool:
+        """Throw away an unpublished draft."""
+        async with self.db.transaction() as conn:
+            return await hits.delete_draft(conn, hit_id, requester.id)
+
+    async def hit(self, hit_id: int) -> Hit | None:
+        async with self.db.reading() as conn:
+            return await hits.get(conn, hit_id)
+
+    async def questions(self, hit_id: int) -> list[Question]:
+        async with self.db.reading() as conn:
+            return await hits.questions(conn, hit_id)
+
+    # -- working -----------------------------------------------------------------------
+
+    async def accept(self, worker: User, hit_id: int) -> AcceptOutcome:
+        """Give the worker a slot: never past max assignments, one per worker per HIT."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.status is HitStatus.DRAFT:
+                return AcceptOutcome(AcceptResult.NOT_FOUND)
+            if hit.requester_id == worker.id:
+                return AcceptOutcome(AcceptResult.OWN_HIT)
+            mine = await assignments.for_worker_and_hit(conn, worker.id, hit_id)
+            if mine is not None:
+                return AcceptOutcome(AcceptResult.ALREADY_YOURS, mine)
+            if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
+                return AcceptOutcome(AcceptResult.NOT_OPEN)
+            if await assignments.count_active(conn, worker.id) >= self.max_active:
+                return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
+            if not await hits.claim_slot(conn, hit_id, now):
+                return AcceptOutcome(AcceptResult.FULL)
+            assignment_id = await assignments.insert(
+                conn, hit_id, worker.id, now, now + hit.time_allotted_s
+            )
+            if assignment_id is None:  # same worker, concurrent tap in another process
+                raise RuntimeError("duplicate assignment despite the check")
+            created = await assignments.get(conn, assignment_id)
+        return AcceptOutcome(AcceptResult.OK, created)
+
+    async def work_view(self, assignment_id: int) -> WorkView | None:
+        """The assignment with its HIT, questions and answers so far."""
+        async with self.db.reading() as conn:
+            return await self._work_view(conn, assignment_id)
+
+    async def _work_view(self, conn: Conn, assignment_id: int) -> WorkView | None:
+        found = await assignments.get(conn, assignment_id)
+        if found is None:
+            return None
+        hit = await hits.get(conn, found.hit_id)
+        assert hit is not None
+        given = {a.question_id: a.value for a in await assignments.answers(conn, assignment_id)}
+        return WorkView(hit, await hits.questions(conn, hit.id), found, given)
+
+    async def attach_message(self, assignment_id: int, chat_id: int, message_id: int) -> None:
+        """Remember which message shows this assignment."""
+        async with self.db.transaction() as conn:
+            await assignments.set_message(conn, assignment_id, chat_id, message_id)
+
+    async def answer(
+        self, worker: User, assignment_id: int, position: int, value: str
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Record an answer to the question at `position` and move to the next one."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            if position != view.assignment.position or view.current is None:
+                return WorkResult.STALE, view
+            if not _valid_answer(view.current, value):
+                return WorkResult.BAD_ANSWER, view
+            await assignments.save_answer(conn, assignment_id, view.current.id, value, now)
+            await assignments.set_position(conn, assignment_id, position + 1)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
+        """Go back one question."""
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
+            if view is None:
+                return problem, None
+            if view.assignment.position == 0:
+                return WorkResult.STALE, view
+            await assignments.set_position(conn, assignment_id, view.assignment.position - 1)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def submit(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
+        """Hand in a complete assignment; the reward becomes pending."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            if any(q.id not in view.answers for q in view.questions):
+                return WorkResult.INCOMPLETE, view
+            await assignments.transition(
+                conn, assignment_id, AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED,
+                now=now,
+            )
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def return_assignment(
+        self, worker: User, assignment_id: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Give the HIT back; the slot returns to the pool."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            await assignments.transition(
+                conn, assignment_id, AssignmentStatus.ACCEPTED, AssignmentStatus.RETURNED,
+                now=now,
+            )
+            await hits.release_slot(conn, view.hit.id)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def _own_active(
+        self, conn: Conn, worker: User, assignment_id: int, now: float
+    ) -> tuple[WorkView | None, WorkResult]:
+        view = await self._work_view(conn, assignment_id)
+        if view is None or view.assignment.worker_id != worker.id:
+            return None, WorkResult.NOT_YOURS
+        if view.assignment.status is not AssignmentStatus.ACCEPTED:
+            return None, WorkResult.NOT_ACTIVE
+        if view.assignment.deadline_at <= now:
+            return None, WorkResult.NOT_ACTIVE
+        return view, WorkResult.OK
+
+    # -- reviewing ---------------------------------------------------------------------
+
+    async def next_for_review(self, requester: User) -> tuple[WorkView | None, int]:
+        """The oldest submitted assignment to review and how many are waiting."""
+        async with self.db.reading() as conn:
+            found = await assignments.next_for_review(conn, requester.id)
+            waiting = await assignments.count_for_review(conn, requester.id)
+            view = await self._work_view(conn, found.id) if found else None
+        return view, waiting
+
+    async def requester_name(self, requester_id: int) -> str:
+        """How a requester is shown to workers: their first name."""
+        async with self.db.reading() as conn:
+            found = await users.by_id(conn, requester_id)
+        return found.first_name if found else "?"
+
+    async def worker_alias(self, worker_id: int) -> str:
+        async with self.db.reading() as conn:
+            found = await users.by_id(conn, worker_id)
+        return found.alias if found else "W-????"
+
+    async def approve(self, requester: User, assignment_id: int) -> ReviewResult:
+        """Pay the worker one reward from escrow, exactly once."""
+        return await self._review(requester, assignment_id, approved=True, reason=None)
+
+    async def reject(self, requester: User, assignment_id: int, reason: str) -> ReviewResult:
+        """Reject with a reason the worker will read; the reward returns to the requester."""
+        reason = reason.strip()
+        if not reason:
+            return ReviewResult.REASON_REQUIRED
+        return await self._review(
+            requester, assignment_id, approved=False, reason=reason[:MAX_REASON_LEN]
+        )
+
+    async def _review(
+        self, requester: User, assignment_id: int, *, approved: bool, reason: str | None
+    ) -> ReviewResult:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view = await self._work_view(conn, assignment_id)
+            if view is None or view.hit.requester_id != requester.id:
+                return ReviewResult.NOT_YOURS
+            status = view.assignment.status
+            if status in (AssignmentStatus.APPROVED, AssignmentStatus.REJECTED):
+                return ReviewResult.ALREADY_REVIEWED
+            if status is not AssignmentStatus.SUBMITTED:
+                return ReviewResult.NOT_SUBMITTED
+            await self._settle(conn, view, approved=approved, reason=reason, now=now)
+        self.on_outbox()
+        return ReviewResult.OK
+
+    async def _settle(
+        self, conn: Conn, view: WorkView, *, approved: bool, reason: str | None, now: float
+    ) -> None:
+        """Move the assignment to its verdict and the money with it; notify the worker."""
+        target = AssignmentStatus.APPROVED if approved else AssignmentStatus.REJECTED
+        if not await assignments.transition(
+            conn, view.assignment.id, AssignmentStatus.SUBMITTED, target, now=now, reason=reason
+        ):
+            return
+        hit, aid = view.hit, view.assignment.id
+        if approved:
+            await ledger.transfer(
+                conn, f"approve:{aid}", ledger.escrow_account(hit.id),
+                ledger.worker_account(view.assignment.worker_id), hit.reward_cents, "approve", now,
+            )
+        else:
+            await ledger.transfer(
+                conn, f"reject:{aid}", ledger.escrow_account(hit.id),
+                ledger.requester_account(hit.requester_id), hit.reward_cents, "reject", now,
+            )
+        worker = await users.by_id(conn, view.assignment.worker_id)
+        assert worker is not None
+        await outbox.enqueue(
+            conn, f"{target.value}:{aid}", worker.tg_id, target.value, Priority.NOTIFICATION,
+            {"assignment_id": aid}, now,
+        )
+        await hits.close_if_done(conn, hit.id)
+
+
+def _valid_answer(question: Question, value: str) -> bool:
+    """Whether `value` is an acceptable answer to `question` (choice index or text)."""
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.TAG):
+        return value.isdigit() and int(value) < len(question.options)
+    if question.kind is QuestionKind.RATING:
+        return value in {"1", "2", "3", "4", "5"}
+    if question.kind is QuestionKind.MULTI:
+        picks = value.split(",")
+        return all(p.isdigit() and int(p) < len(question.options) for p in picks)
+    return bool(value.strip())
+
+
+def answer_label(question: Question, answer: Answer | str) -> str:
+    """Turn a stored answer value into what a person reads ("1" -> "B")."""
+    value = answer.value if isinstance(answer, Answer) else answer
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.TAG, QuestionKind.MULTI):
+        return ", ".join(question.options[int(p)] for p in value.split(",") if p.isdigit())
+    return value

@@ -1,0 +1,40 @@
+"""Turn outbox rows into screens at send time (so a push shows the slots left now)."""
+
+from __future__ import annotations
+
+from bot import screens, texts
+from bot.domain import HitStatus, Screen
+from bot.marketplace import Marketplace
+from storage.outbox import OutboxRow
+
+
+class Notices:
+    """The renderer the broadcaster calls for each row."""
+
+    def __init__(self, market: Marketplace) -> None:
+        self.market = market
+
+    async def __call__(self, row: OutboxRow) -> Screen | None:
+        """The screen for this row, or None when it is no longer worth sending."""
+        if row.kind == "push":
+            return await self._push(int(row.payload["hit_id"]))
+        if row.kind in ("approved", "rejected"):
+            return await self._verdict(int(row.payload["assignment_id"]))
+        if row.kind == "funded":
+            return Screen(texts.funded_notice(int(row.payload["amount_cents"])))
+        raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    async def _push(self, hit_id: int) -> Screen | None:
+        hit = await self.market.hit(hit_id)
+        if hit is None or hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
+            return None
+        return screens.push(hit, await self.market.requester_name(hit.requester_id))
+
+    async def _verdict(self, assignment_id: int) -> Screen | None:
+        view = await self.market.work_view(assignment_id)
+        if view is None:
+            return None
+        a = view.assignment
+        if a.reject_reason is not None:
+            return Screen(texts.rejected_notice(view.hit.title, a.reject_reason))
+        return Screen(texts.approved_notice(view.hit.title, view.hit.reward_cents))

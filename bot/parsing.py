@@ -1,0 +1,137 @@
+"""Pure parsers for what users type: money, durations, /newpoll and /fund arguments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain import PollDraft
+
+MAX_OPTIONS = 10
+MAX_OPTION_LEN = 60
+MAX_QUESTION_LEN = 300
+MAX_ASSIGNMENTS = 1000
+MAX_REWARD_CENTS = 100_00
+MAX_FUND_CENTS = 1_000_000_00
+MIN_TIME_S = 30
+MAX_TIME_S = 24 * 3600
+MIN_LIFE_S = 60
+MAX_LIFE_S = 30 * 24 * 3600
+
+_MONEY = re.compile(r"^\$?(\d{1,9})(?:\.(\d{1,2}))?$")
+_DURATION = re.compile(r"^(\d{1,6})([smhd])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class ParseError(ValueError):
+    """Input that cannot be understood; `problem` says what is wrong, in user words."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def parse_money(text: str) -> int:
+    """Parse dollars into cents: "0.05" -> 5, "$1.5" -> 150, "2" -> 200."""
+    match = _MONEY.match(text.strip())
+    if not match:
+        raise ParseError(f"'{text}' is not an amount like 0.05")
+    whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(whole) * 100 + int(frac)
+
+
+def parse_duration(text: str) -> int:
+    """Parse a duration into seconds: "90s" -> 90, "2m" -> 120, "1h" -> 3600, "1d" -> 86400."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ParseError(f"'{text}' is not a duration like 90s, 2m, 1h or 1d")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _in_range(name: str, value: int, low: int, high: int, shown: str) -> int:
+    if not low <= value <= high:
+        raise ParseError(f"{name} must be {shown}")
+    return value
+
+
+def parse_poll(args: str) -> PollDraft:
+    """Parse `/newpoll` arguments.
+
+    "Which logo? | A | B ; reward=0.05 n=10 time=2m life=1d" ->
+    PollDraft("Which logo?", ("A", "B"), 5, 10, 120, 86400).
+    reward is required; n defaults to 10, time to 5m, life to 1d.
+    """
+    body, _, settings = args.partition(";")
+    parts = [part.strip() for part in body.split("|")]
+    question, options = parts[0], tuple(parts[1:])
+    if not question:
+        raise ParseError("the question is missing")
+    if len(question) > MAX_QUESTION_LEN:
+        raise ParseError(f"the question is longer than {MAX_QUESTION_LEN} characters")
+    if not 2 <= len(options) <= MAX_OPTIONS:
+        raise ParseError(f"give between 2 and {MAX_OPTIONS} options, separated by |")
+    if any(not option for option in options):
+        raise ParseError("an option is empty")
+    if any(len(option) > MAX_OPTION_LEN for option in options):
+        raise ParseError(f"an option is longer than {MAX_OPTION_LEN} characters")
+    if len(set(options)) != len(options):
+        raise ParseError("two options are the same")
+    values = _parse_settings(settings)
+    if "reward" not in values:
+        raise ParseError("the reward is missing (reward=0.05)")
+    return PollDraft(
+        question=question,
+        options=options,
+        reward_cents=_in_range(
+            "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
+        ),
+        max_assignments=_in_range(
+            "n", _parse_int(values.get("n", "10"), "n"), 1, MAX_ASSIGNMENTS, "1 to 1000"
+        ),
+        time_allotted_s=_in_range(
+            "time", parse_duration(values.get("time", "5m")), MIN_TIME_S, MAX_TIME_S, "30s to 24h"
+        ),
+        lifetime_s=_in_range(
+            "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
+        ),
+    )
+
+
+def _parse_settings(text: str) -> dict[str, str]:
+    """Parse "reward=0.05 n=10" into {"reward": "0.05", "n": "10"}."""
+    values: dict[str, str] = {}
+    for token in text.split():
+        name, sep, value = token.partition("=")
+        if not sep or not value:
+            raise ParseError(f"'{token}' should look like name=value")
+        if name not in {"reward", "n", "time", "life"}:
+            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life)")
+        if name in values:
+            raise ParseError(f"'{name}' is given twice")
+        values[name] = value
+    return values
+
+
+def _parse_int(text: str, name: str) -> int:
+    if not text.isdigit():
+        raise ParseError(f"{name} must be a whole number")
+    return int(text)
+
+
+@dataclass(frozen=True, slots=True)
+class FundArgs:
+    tg_id: int
+    amount_cents: int
+
+
+def parse_fund(args: list[str]) -> FundArgs:
+    """Parse `/fund` arguments: ["12345", "10.00"] -> FundArgs(12345, 1000)."""
+    if len(args) != 2:
+        raise ParseError("give a Telegram user id and an amount")
+    user, amount = args
+    if not user.isdigit():
+        raise ParseError(f"'{user}' is not a Telegram user id")
+    cents = parse_money(amount)
+    if not 1 <= cents <= MAX_FUND_CENTS:
+        raise ParseError("the amount must be between 0.01 and 1,000,000.00")
+    return FundArgs(int(user), cents)

@@ -1,0 +1,57 @@
+"""What use-cases answer: result enums that texts turn into sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.domain import Assignment
+
+
+class PublishResult(Enum):
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    ALREADY = "already"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+
+
+class AcceptResult(Enum):
+    OK = "ok"
+    ALREADY_YOURS = "already_yours"
+    FULL = "full"
+    NOT_OPEN = "not_open"
+    NOT_FOUND = "not_found"
+    TOO_MANY_ACTIVE = "too_many_active"
+    OWN_HIT = "own_hit"
+    NOT_REGISTERED = "not_registered"
+
+
+class WorkResult(Enum):
+    """Outcome of answering, going back, submitting or returning."""
+
+    OK = "ok"
+    NOT_YOURS = "not_yours"
+    NOT_ACTIVE = "not_active"
+    INCOMPLETE = "incomplete"
+    BAD_ANSWER = "bad_answer"
+    STALE = "stale"
+
+
+class ReviewResult(Enum):
+    OK = "ok"
+    NOT_YOURS = "not_yours"
+    ALREADY_REVIEWED = "already_reviewed"
+    NOT_SUBMITTED = "not_submitted"
+    REASON_REQUIRED = "reason_required"
+
+
+class FundResult(Enum):
+    OK = "ok"
+    DUPLICATE = "duplicate"
+    UNKNOWN_USER = "unknown_user"
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptOutcome:
+    result: AcceptResult
+    assignment: Assignment | None = None

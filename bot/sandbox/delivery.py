@@ -1,0 +1,202 @@
+"""Getting updates to the bot: the getUpdates queue, long polling, and webhook pushes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+JSON = dict[str, Any]
+
+# Telegram leaves these out unless asked for by name.
+_OPT_IN = {"chat_member", "message_reaction", "message_reaction_count"}
+_CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+_CONFLICT_POLL = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+
+
+class ConflictError(Exception):
+    """getUpdates is not possible right now; str() is Telegram's description."""
+
+
+@dataclass
+class Webhook:
+    """The webhook Telegram pushes to, and how delivery went."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    ip_address: str | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+class Delivery:
+    """Pending updates, handed out by getUpdates or pushed to a webhook in order."""
+
+    def __init__(self, retry_delay: float = 0.05) -> None:
+        self.pending: list[JSON] = []
+        self.allowed: list[str] = []
+        self.webhook: Webhook | None = None
+        self.delivered: list[JSON] = []
+        self._changed = asyncio.Event()
+        self._closing = False
+        self._poll_generation = 0
+        self._worker: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._retry_delay = retry_delay
+
+    def push(self, update: JSON) -> None:
+        """Queue an update for the bot."""
+        self.pending.append(update)
+        self._notify()
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def _wanted(self, update: JSON) -> bool:
+        kind = next(k for k in update if k != "update_id")
+        return kind in self.allowed if self.allowed else kind not in _OPT_IN
+
+    def _take(self, limit: int) -> list[JSON]:
+        self.pending = [u for u in self.pending if self._wanted(u)]
+        return self.pending[:limit]
+
+    async def get_updates(
+        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None
+    ) -> list[JSON]:
+        """Answer getUpdates: confirm below offset, then wait up to timeout for something."""
+        if self.webhook is not None:
+            raise ConflictError(_CONFLICT_WEBHOOK)
+        if allowed is not None:
+            self.allowed = list(allowed)
+        if offset is not None and offset > 0:
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        elif offset is not None and offset < 0:
+            self.pending = self.pending[offset:]
+        limit = min(max(limit, 1), 100)
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._notify()  # a waiting older request is now terminated
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            batch = self._take(limit)
+            left = deadline - time.monotonic()
+            if batch or left <= 0 or self._closing:
+                return batch
+            changed = self._changed
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), left)
+            if generation != self._poll_generation:
+                raise ConflictError(_CONFLICT_POLL)
+            if self.webhook is not None:
+                return []
+
+    def set_webhook(
+        self,
+        url: str,
+        secret_token: str | None,
+        allowed: list[str] | None,
+        drop_pending: bool,
+        max_connections: int,
+        ip_address: str | None,
+    ) -> None:
+        """Start pushing updates to url (an empty url removes the webhook)."""
+        if drop_pending:
+            self.pending.clear()
+        if allowed is not None:
+            self.allowed = list(allowed)
+        if not url:
+            self.delete_webhook(drop_pending)
+            return
+        self.webhook = Webhook(url, secret_token, max_connections, ip_address)
+        if self._worker is None:
+            self._worker = asyncio.get_running_loop().create_task(self._push_loop())
+        self._notify()
+
+    def delete_webhook(self, drop_pending: bool) -> None:
+        """Stop pushing; undelivered updates stay for getUpdates unless dropped."""
+        if drop_pending:
+            self.pending.clear()
+        self.webhook = None
+        if self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+        self._notify()
+
+    def webhook_info(self) -> JSON:
+        """Render WebhookInfo."""
+        hook = self.webhook
+        info: JSON = {
+            "url": hook.url if hook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending),
+        }
+        if hook is not None:
+            info["max_connections"] = hook.max_connections
+            if hook.ip_address:
+                info["ip_address"] = hook.ip_address
+            if hook.last_error_date is not None:
+                info["last_error_date"] = hook.last_error_date
+                info["last_error_message"] = hook.last_error_message
+            if self.allowed:
+                info["allowed_updates"] = self.allowed
+        return info
+
+    async def _push_loop(self) -> None:
+        failures = 0
+        while True:
+            hook = self.webhook
+            batch = self._take(1)
+            if hook is None or not batch:
+                await self._changed.wait()
+                continue
+            update = batch[0]
+            error = await self._post(hook, update)
+            if error is None:
+                failures = 0
+                if self.pending and self.pending[0] is update:
+                    self.pending.pop(0)
+                self.delivered.append(update)
+                continue
+            failures += 1
+            hook.last_error_date = int(time.time())
+            hook.last_error_message = error
+            await asyncio.sleep(min(self._retry_delay * 2 ** min(failures, 6), 2.0))
+
+    async def _post(self, hook: Webhook, update: JSON) -> str | None:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=10.0)
+        headers = (
+            {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
+        )
+        try:
+            response = await self._client.post(hook.url, json=update, headers=headers)
+        except httpx.HTTPError as exc:
+            return f"Connection failed: {exc.__class__.__name__}"
+        if 200 <= response.status_code < 300:
+            return None
+        return f"Wrong response from the webhook: {response.status_code} {response.reason_phrase}"
+
+    async def close(self) -> None:
+        """Release long polls, stop pushing, close the HTTP client."""
+        self._closing = True
+        self._notify()
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

@@ -1,0 +1,49 @@
+"""The running bot's services, opened in post_init and closed in post_shutdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.accounts import Accounts
+from bot.clock import Clock
+from bot.config import Settings
+from bot.marketplace import Marketplace
+from bot.notices import Notices
+from bot.outbox import Broadcaster, Sender
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    """Everything handlers reach through GigContext."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    market: Marketplace
+    accounts: Accounts
+    broadcaster: Broadcaster
+    errors: list[BaseException] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:
+        """Wire the services (nothing is opened yet)."""
+        db = Database(settings.database)
+        market = Marketplace(
+            db, clock, max_active=settings.max_active,
+            auto_approve_s=settings.default_auto_approve,
+        )
+        broadcaster = Broadcaster(db, clock, sender, Notices(market), per_second=settings.send_rate)
+        market.on_outbox = broadcaster.wake
+        accounts = Accounts(db, clock, on_outbox=broadcaster.wake)
+        return cls(settings, clock, db, market, accounts, broadcaster)
+
+    async def open(self) -> None:
+        """Open and migrate the database, recover the outbox, start sending."""
+        await self.db.open()
+        await self.broadcaster.recover()
+        self.broadcaster.start()
+
+    async def close(self) -> None:
+        await self.broadcaster.stop()
+        await self.db.close()

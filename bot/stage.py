@@ -1,0 +1,142 @@
+"""A stage for scripted users: the real bot on a real database, talking to the simulated
+Telegram over HTTP. Updates built by the simulator are fed to the Application one by one,
+so each action finishes before the next (tests and `gigbot demo` read like stories).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from telegram import Update
+
+from bot.app import build_application, services_of, start_app, stop_app
+from bot.clock import Clock, FakeClock
+from bot.config import Settings
+from bot.sandbox import Limits, SimMessage, SimTelegram, SimUser
+from bot.services import Services
+from handlers.common import GigApp
+
+ADMIN_TG_ID = 900_000_001
+
+
+class Actor:
+    """One person in the simulated Telegram, with the gestures a phone allows."""
+
+    def __init__(self, stage: Stage, user: SimUser) -> None:
+        self.stage = stage
+        self.user = user
+
+    @property
+    def tg_id(self) -> int:
+        return self.user.id
+
+    @property
+    def name(self) -> str:
+        return self.user.first_name
+
+    async def send(self, text: str, *, reply_to: int | None = None) -> None:
+        """Type a message (or a /command) in the private chat with the bot."""
+        await self.stage.deliver(self.stage.sim.message(self.user, text, reply_to=reply_to, enqueue=False))
+
+    async def tap(self, message_id: int, data: str) -> str | None:
+        """Press the button with this callback data; return the alert text shown, if any."""
+        seen = len(self.stage.sim.alerts(self.user))
+        await self.stage.deliver(self.stage.sim.callback(self.user, message_id, data, enqueue=False))
+        alerts = self.stage.sim.alerts(self.user)[seen:]
+        return str(alerts[-1].get("text") or "") if alerts else None
+
+    async def press(self, label: str, message_id: int | None = None) -> str | None:
+        """Press the button whose text contains `label` on the given (or latest) message."""
+        message = self._message_with(label, message_id)
+        for row in message.buttons():
+            for text, data, _url in row:
+                if label in text and data is not None:
+                    return await self.tap(message.message_id, data)
+        raise AssertionError(f"{self.name}: no button {label!r} in {message.text!r}")
+
+    def _message_with(self, label: str, message_id: int | None) -> SimMessage:
+        if message_id is not None:
+            return self.stage.sim.message_by_id(self.tg_id, message_id)
+        for message in reversed(self.messages()):
+            if any(label in text for row in message.buttons() for text, _, _ in row):
+                return message
+        raise AssertionError(f"{self.name} has no message with a {label!r} button")
+
+    def messages(self) -> list[SimMessage]:
+        """Messages from the bot in this user's private chat, oldest first."""
+        return [m for m in self.stage.sim.messages(self.tg_id) if m.from_bot and not m.deleted]
+
+    def last(self) -> SimMessage:
+        found = self.messages()
+        if not found:
+            raise AssertionError(f"{self.name} got no message")
+        return found[-1]
+
+    def last_text(self) -> str:
+        return self.last().text or ""
+
+    def texts(self) -> list[str]:
+        return [m.text or "" for m in self.messages()]
+
+
+class Stage:
+    """The simulated Telegram plus the real bot, ready for scripted users."""
+
+    def __init__(self, sim: SimTelegram, app: GigApp, clock: Clock) -> None:
+        self.sim = sim
+        self.app = app
+        self.clock = clock
+
+    @classmethod
+    async def open(
+        cls, database: Path, *, clock: Clock | None = None, limits: Limits | None = None,
+        send_rate: float = 25.0,
+    ) -> Stage:
+        """Start the simulator and the bot on `database`."""
+        sim = SimTelegram(limits=limits or Limits())
+        await sim.start()
+        clock = clock or FakeClock()
+        made = default_settings(sim, database).model_copy(update={"send_rate": send_rate})
+        app = build_application(made, clock)
+        await start_app(app)
+        return cls(sim, app, clock)
+
+    async def close(self) -> None:
+        await stop_app(self.app)
+        await self.sim.stop()
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
+    def user(self, first_name: str, **kwargs: str) -> Actor:
+        return Actor(self, self.sim.add_user(first_name, **kwargs))
+
+    def admin(self) -> Actor:
+        return Actor(self, self.sim.add_user("Admin", id=ADMIN_TG_ID))
+
+    async def deliver(self, update: dict[str, object]) -> None:
+        """Hand one update to the bot, wait for its handlers, then send what is due."""
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.settle()
+
+    async def deliver_many(self, updates: list[dict[str, object]]) -> None:
+        """Hand many updates to the bot at once (races)."""
+        await asyncio.gather(
+            *(self.app.process_update(Update.de_json(u, self.app.bot)) for u in updates)
+        )
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Send everything the outbox holds now."""
+        await self.services.broadcaster.flush()
+
+
+def default_settings(sim: SimTelegram, database: Path) -> Settings:
+    """Settings pointing the bot at the simulator."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        token=sim.token, api_url=sim.base_url, file_url=sim.base_file_url,
+        database=database, admins=frozenset({ADMIN_TG_ID}),
+    )

@@ -1,0 +1,28 @@
+"""Admin handlers: /fund."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.domain import Screen
+from bot.parsing import ParseError, parse_fund
+from handlers.common import GigContext, reply
+
+
+async def fund(update: Update, context: GigContext) -> None:
+    """Credit a requester's balance (admins only), once per command message."""
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    if update.effective_user.id not in context.services.settings.admins:
+        await reply(update, Screen(texts.ADMIN_ONLY))
+        return
+    try:
+        args = parse_fund(list(context.args or []))
+    except ParseError as exc:
+        await reply(update, Screen(texts.fund_error(exc.problem)))
+        return
+    key = f"{message.chat.id}:{message.message_id}"
+    result = await context.accounts.fund(args.tg_id, args.amount_cents, key)
+    await reply(update, Screen(texts.FUND_TEXTS[result].format(
+        amount=texts.money(args.amount_cents), tg_id=args.tg_id)))

@@ -1,0 +1,125 @@
+"""What every handler module shares: the typed context, replying with screens, sending."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot import texts
+from bot.accounts import Accounts
+from bot.domain import Screen, User
+from bot.keyboards import markup
+from bot.marketplace import Marketplace
+from bot.outbox import SendOutcome, SendStatus
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+HARMLESS = ("message is not modified", "message to edit not found", "query is too old")
+
+
+class GigContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object],
+                                 dict[object, object]]):
+    """CallbackContext with gigbot's services as attributes."""
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
+    @property
+    def market(self) -> Marketplace:
+        return self.services.market
+
+    @property
+    def accounts(self) -> Accounts:
+        return self.services.accounts
+
+
+GigApp = Application[ExtBot[None], GigContext, dict[object, object], dict[object, object],
+                     dict[object, object], object]
+
+
+async def reply(update: Update, screen: Screen) -> Message | None:
+    """Answer in the chat the update came from."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(
+        screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+    )
+
+
+async def edit(query: CallbackQuery, screen: Screen) -> None:
+    """Replace the pressed message with a new screen; an identical screen is fine."""
+    try:
+        await query.edit_message_text(
+            screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+        )
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
+
+
+def is_harmless(exc: TelegramError) -> bool:
+    """Errors that only mean 'nothing to do'."""
+    return any(part in exc.message.lower() for part in HARMLESS)
+
+
+async def known_user(update: Update, context: GigContext) -> User | None:
+    """The registered user behind this update, if any."""
+    sender = update.effective_user
+    if sender is None:
+        return None
+    return await context.market.user(sender.id)
+
+
+async def sender_of(update: Update, context: GigContext) -> User:
+    """The user behind this update, registering them on first contact."""
+    sender = update.effective_user
+    assert sender is not None
+    found = await context.market.user(sender.id)
+    if found is not None:
+        return found
+    return await context.market.register(sender.id, sender.first_name, sender.language_code or "en")
+
+
+class TelegramSender:
+    """The broadcaster's way into Telegram, with errors mapped to outcomes."""
+
+    def __init__(self, bot: ExtBot[None]) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, screen: Screen) -> SendOutcome:
+        try:
+            message = await self.bot.send_message(
+                chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+            )
+        except RetryAfter as exc:
+            log.warning("429 for chat %s: retry after %s", chat_id, exc.retry_after)
+            wait = exc.retry_after
+            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            return SendOutcome(SendStatus.RETRY, retry_after=float(seconds), error="429")
+        except Forbidden as exc:
+            log.warning("403 for chat %s: %s", chat_id, exc.message)
+            return SendOutcome(SendStatus.BLOCKED, error=exc.message)
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest):
+                return SendOutcome(SendStatus.FAILED, error=exc.message)
+            return SendOutcome(SendStatus.RETRY, retry_after=1.0, error=exc.message)
+        return SendOutcome(SendStatus.SENT, message_id=message.message_id)
+
+
+async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery, User | None]:
+    """The pressed button and its registered user; an unknown user is told to /start."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    user = await known_user(update, context)
+    if user is None:
+        await query.answer(texts.NOT_REGISTERED, show_alert=True)
+    return query, user

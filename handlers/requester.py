@@ -1,0 +1,136 @@
+"""Requester handlers: /newpoll, publishing, /review with approve and reject, /balance."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import callbacks as cb
+from bot import screens, texts
+from bot.domain import Screen, User
+from bot.parsing import ParseError, parse_poll
+from bot.results import PublishResult, ReviewResult
+from handlers.common import GigContext, edit, pressed_by, reply, sender_of
+
+REASON = 1
+
+
+async def new_poll(update: Update, context: GigContext) -> None:
+    """Parse the poll and show a preview with Publish / Cancel, or the right form."""
+    requester = await sender_of(update, context)
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    _, _, args = message.text.partition(" ")
+    try:
+        draft = parse_poll(args)
+    except ParseError as exc:
+        await reply(update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE))
+        return
+    hit = await context.market.create_poll(requester, draft)
+    await reply(update, screens.preview(hit, draft.options))
+
+
+async def publish_hit(update: Update, context: GigContext) -> None:
+    """Escrow the cost and open the HIT to workers."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Publish.unpack(str(query.data))
+    hit = await context.market.hit(data.hit_id)
+    result = await context.market.publish(requester, data.hit_id)
+    balance = await context.accounts.requester_balance(requester)
+    text = texts.PUBLISH_TEXTS[result].format(
+        hit_id=data.hit_id, cost=texts.money(hit.escrow_cents if hit else 0),
+        available=texts.money(balance.available_cents),
+    )
+    if result is PublishResult.INSUFFICIENT_FUNDS:
+        await query.answer(text, show_alert=True)
+        return
+    await query.answer()
+    await edit(query, Screen(text))
+
+
+async def discard_hit(update: Update, context: GigContext) -> None:
+    """Throw the draft away."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Discard.unpack(str(query.data))
+    done = await context.market.discard_draft(requester, data.hit_id)
+    await query.answer()
+    await edit(query, Screen(texts.DRAFT_DISCARDED if done else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(hit_id=data.hit_id)))
+
+
+async def review(update: Update, context: GigContext) -> None:
+    """Show the oldest submitted assignment with Approve / Reject."""
+    requester = await sender_of(update, context)
+    await reply(update, await _review_screen(context, requester))
+
+
+async def _review_screen(context: GigContext, requester: User) -> Screen:
+    view, waiting = await context.market.next_for_review(requester)
+    if view is None:
+        return Screen(texts.NOTHING_TO_REVIEW)
+    alias = await context.market.worker_alias(view.assignment.worker_id)
+    return screens.review(view, alias, waiting)
+
+
+async def approve_work(update: Update, context: GigContext) -> None:
+    """Pay the worker and show the next assignment to review."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Approve.unpack(str(query.data))
+    result = await context.market.approve(requester, data.assignment_id)
+    await query.answer(texts.REVIEW_TEXTS[result], show_alert=result is not ReviewResult.OK)
+    if result is not ReviewResult.NOT_YOURS:
+        await edit(query, await _review_screen(context, requester))
+
+
+async def ask_reject_reason(update: Update, context: GigContext) -> int:
+    """Ask for the reason the worker will read."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return ConversationHandler.END
+    data = cb.Reject.unpack(str(query.data))
+    view = await context.market.work_view(data.assignment_id)
+    if view is None or view.hit.requester_id != requester.id:
+        await query.answer(texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    assert context.user_data is not None
+    context.user_data["rejecting"] = data.assignment_id
+    alias = await context.market.worker_alias(view.assignment.worker_id)
+    await reply(update, Screen(texts.ASK_REJECT_REASON.format(alias=alias)))
+    return REASON
+
+
+async def reject_with_reason(update: Update, context: GigContext) -> int:
+    """Reject with the typed reason and show the next assignment."""
+    requester = await sender_of(update, context)
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    assignment_id = int(context.user_data.get("rejecting", 0))
+    result = await context.market.reject(requester, assignment_id, message.text or "")
+    if result is ReviewResult.REASON_REQUIRED:
+        await reply(update, Screen(texts.REVIEW_TEXTS[result]))
+        return REASON
+    context.user_data.pop("rejecting", None)
+    done = texts.REJECTED_DONE if result is ReviewResult.OK else texts.REVIEW_TEXTS[result]
+    await reply(update, Screen(done))
+    await reply(update, await _review_screen(context, requester))
+    return ConversationHandler.END
+
+
+async def cancel_reject(update: Update, context: GigContext) -> int:
+    """Leave the rejection without doing anything."""
+    assert context.user_data is not None
+    context.user_data.pop("rejecting", None)
+    await reply(update, Screen(texts.REJECT_CANCELLED))
+    return ConversationHandler.END
+
+
+async def balance(update: Update, context: GigContext) -> None:
+    """Show available money and escrow."""
+    requester = await sender_of(update, context)
+    await reply(update, Screen(texts.balance(await context.accounts.requester_balance(requester))))

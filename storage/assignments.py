@@ -1,0 +1,158 @@
+"""Assignments (one worker's attempt at one HIT) and their answers."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.domain import Answer, Assignment, AssignmentStatus
+from storage.db import Conn
+
+_COLUMNS = (
+    "id, hit_id, worker_id, status, position, accepted_at, deadline_at, submitted_at,"
+    " reviewed_at, reject_reason, chat_id, message_id"
+)
+
+
+def _assignment(row: aiosqlite.Row) -> Assignment:
+    return Assignment(
+        id=row["id"], hit_id=row["hit_id"], worker_id=row["worker_id"],
+        status=AssignmentStatus(row["status"]), position=row["position"],
+        accepted_at=row["accepted_at"], deadline_at=row["deadline_at"],
+        submitted_at=row["submitted_at"], reviewed_at=row["reviewed_at"],
+        reject_reason=row["reject_reason"], chat_id=row["chat_id"],
+        message_id=row["message_id"],
+    )
+
+
+async def get(conn: Conn, assignment_id: int) -> Assignment | None:
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _assignment(row) if row else None
+
+
+async def for_worker_and_hit(conn: Conn, worker_id: int, hit_id: int) -> Assignment | None:
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM assignments WHERE worker_id = ? AND hit_id = ?",
+        (worker_id, hit_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return _assignment(row) if row else None
+
+
+async def count_active(conn: Conn, worker_id: int) -> int:
+    """How many accepted (not yet submitted) assignments the worker holds."""
+    async with conn.execute(
+        "SELECT COUNT(*) FROM assignments WHERE worker_id = ? AND status = 'accepted'",
+        (worker_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def insert(
+    conn: Conn, hit_id: int, worker_id: int, now: float, deadline: float
+) -> int | None:
+    """Create an accepted assignment; None if the worker already has one for this HIT."""
+    cur = await conn.execute(
+        "INSERT INTO assignments (hit_id, worker_id, accepted_at, deadline_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (hit_id, worker_id) DO NOTHING",
+        (hit_id, worker_id, now, deadline),
+    )
+    return cur.lastrowid if cur.rowcount == 1 else None
+
+
+async def set_message(conn: Conn, assignment_id: int, chat_id: int, message_id: int) -> None:
+    """Remember the one message this assignment is worked in."""
+    await conn.execute(
+        "UPDATE assignments SET chat_id = ?, message_id = ? WHERE id = ?",
+        (chat_id, message_id, assignment_id),
+    )
+
+
+async def set_position(conn: Conn, assignment_id: int, position: int) -> bool:
+    cur = await conn.execute(
+        "UPDATE assignments SET position = ? WHERE id = ? AND status = 'accepted'",
+        (position, assignment_id),
+    )
+    return cur.rowcount == 1
+
+
+async def transition(
+    conn: Conn, assignment_id: int, from_status: AssignmentStatus, to_status: AssignmentStatus,
+    *, now: float, reason: str | None = None,
+) -> bool:
+    """Move an assignment between states, only from the expected one (race-safe)."""
+    stamp = "submitted_at" if to_status is AssignmentStatus.SUBMITTED else "reviewed_at"
+    cur = await conn.execute(
+        f"UPDATE assignments SET status = ?, {stamp} = ?,"
+        " reject_reason = COALESCE(?, reject_reason) WHERE id = ? AND status = ?",
+        (to_status.value, now, reason, assignment_id, from_status.value),
+    )
+    return cur.rowcount == 1
+
+
+async def save_answer(
+    conn: Conn, assignment_id: int, question_id: int, value: str, now: float
+) -> None:
+    """Store (or replace) the answer to one question."""
+    await conn.execute(
+        "INSERT INTO answers (assignment_id, question_id, value, answered_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (assignment_id, question_id)"
+        " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
+        (assignment_id, question_id, value, now),
+    )
+
+
+async def answers(conn: Conn, assignment_id: int) -> list[Answer]:
+    async with conn.execute(
+        "SELECT a.assignment_id, a.question_id, a.value FROM answers a"
+        " JOIN questions q ON q.id = a.question_id WHERE a.assignment_id = ? ORDER BY q.position",
+        (assignment_id,),
+    ) as cur:
+        return [Answer(r[0], r[1], r[2]) for r in await cur.fetchall()]
+
+
+async def next_for_review(conn: Conn, requester_id: int) -> Assignment | None:
+    """The oldest submitted assignment on this requester's HITs."""
+    async with conn.execute(
+        f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))}"
+        " FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        " WHERE h.requester_id = ? AND a.status = 'submitted'"
+        " ORDER BY a.submitted_at, a.id LIMIT 1",
+        (requester_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _assignment(row) if row else None
+
+
+async def count_for_review(conn: Conn, requester_id: int) -> int:
+    async with conn.execute(
+        "SELECT COUNT(*) FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        " WHERE h.requester_id = ? AND a.status = 'submitted'",
+        (requester_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def status_counts(conn: Conn, worker_id: int) -> dict[AssignmentStatus, int]:
+    """How many of the worker's assignments are in each state."""
+    async with conn.execute(
+        "SELECT status, COUNT(*) FROM assignments WHERE worker_id = ? GROUP BY status",
+        (worker_id,),
+    ) as cur:
+        rows = await cur.fetchall()
+    return {AssignmentStatus(r[0]): int(r[1]) for r in rows}
+
+
+async def pending_cents(conn: Conn, worker_id: int) -> int:
+    """Rewards of the worker's submitted, not yet reviewed work."""
+    async with conn.execute(
+        "SELECT COALESCE(SUM(h.reward_cents), 0) FROM assignments a"
+        " JOIN hits h ON h.id = a.hit_id WHERE a.worker_id = ? AND a.status = 'submitted'",
+        (worker_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

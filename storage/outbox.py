@@ -1,0 +1,115 @@
+"""The outbox: messages to send, written in the same transaction as their cause."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Conn
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    key: str
+    chat_id: int
+    kind: str
+    priority: int
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(
+    conn: Conn, key: str, chat_id: int, kind: str, priority: int, payload: dict[str, Any],
+    now: float, not_before: float | None = None,
+) -> bool:
+    """Add a message once per key; False if the key was already queued."""
+    cur = await conn.execute(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        (key, chat_id, kind, priority, json.dumps(payload), not_before or now, now),
+    )
+    return cur.rowcount == 1
+
+
+async def due(conn: Conn, now: float, limit: int) -> list[OutboxRow]:
+    """Pending messages whose time has come, most urgent first."""
+    async with conn.execute(
+        "SELECT id, key, chat_id, kind, priority, payload, attempts FROM outbox"
+        " WHERE status = 'pending' AND not_before <= ? ORDER BY priority, not_before, id LIMIT ?",
+        (now, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [
+        OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows
+    ]
+
+
+async def mark_sending(conn: Conn, row_id: int) -> bool:
+    """Claim a row before the send, so a crash can never send it twice."""
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
+        " WHERE id = ? AND status = 'pending'",
+        (row_id,),
+    )
+    return cur.rowcount == 1
+
+
+async def mark_sent(conn: Conn, row_id: int, now: float, message_id: int | None) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ? WHERE id = ?",
+        (now, message_id, row_id),
+    )
+
+
+async def mark_failed(conn: Conn, row_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'failed', error = ? WHERE id = ?", (error, row_id)
+    )
+
+
+async def retry_later(conn: Conn, row_id: int, not_before: float, error: str) -> None:
+    """Put a row back in the queue after a 429 or a network error."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending', not_before = ?, error = ? WHERE id = ?",
+        (not_before, error, row_id),
+    )
+
+
+async def fail_interrupted(conn: Conn) -> int:
+    """At start: rows left 'sending' by a crash may or may not have reached Telegram.
+
+    They are marked failed rather than sent again (at most once beats a duplicate push).
+    """
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'failed', error = 'interrupted' WHERE status = 'sending'"
+    )
+    return cur.rowcount
+
+
+async def drop_pending_for_chat(conn: Conn, chat_id: int, kind: str) -> int:
+    """Forget queued messages of one kind to a chat (e.g. pushes to a blocked user)."""
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'failed', error = 'dropped'"
+        " WHERE chat_id = ? AND kind = ? AND status = 'pending'",
+        (chat_id, kind),
+    )
+    return cur.rowcount
+
+
+async def pending_count(conn: Conn, now: float) -> int:
+    async with conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?", (now,)
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def sent_message(conn: Conn, key: str) -> tuple[int, int] | None:
+    """(chat_id, message_id) of a sent message, to edit it later."""
+    async with conn.execute(
+        "SELECT chat_id, message_id FROM outbox WHERE key = ? AND status = 'sent'", (key,)
+    ) as cur:
+        row = await cur.fetchone()
+    return (row[0], row[1]) if row and row[1] is not None else None

@@ -1,0 +1,80 @@
+"""Users: workers and requesters, known by their Telegram id and a stable alias."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.domain import User
+from storage.db import Conn
+
+_COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active"
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        id=row["id"], tg_id=row["tg_id"], alias=row["alias"], first_name=row["first_name"],
+        timezone=row["timezone"], is_worker=bool(row["is_worker"]),
+        is_requester=bool(row["is_requester"]), active=bool(row["active"]),
+    )
+
+
+async def by_tg_id(conn: Conn, tg_id: int) -> User | None:
+    """The user with this Telegram id, if registered."""
+    async with conn.execute(f"SELECT {_COLUMNS} FROM users WHERE tg_id = ?", (tg_id,)) as cur:
+        row = await cur.fetchone()
+    return _user(row) if row else None
+
+
+async def by_id(conn: Conn, user_id: int) -> User | None:
+    """The user with this internal id."""
+    async with conn.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return _user(row) if row else None
+
+
+async def by_alias(conn: Conn, alias: str) -> User | None:
+    """The user shown to requesters as `alias`."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM users WHERE alias = ?", (alias.upper(),)
+    ) as cur:
+        row = await cur.fetchone()
+    return _user(row) if row else None
+
+
+async def alias_taken(conn: Conn, alias: str) -> bool:
+    async with conn.execute("SELECT 1 FROM users WHERE alias = ?", (alias,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def insert(
+    conn: Conn, tg_id: int, alias: str, first_name: str, language: str, now: float
+) -> None:
+    """Add a user unless one with this Telegram id exists."""
+    await conn.execute(
+        "INSERT INTO users (tg_id, alias, first_name, language, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (tg_id) DO NOTHING",
+        (tg_id, alias, first_name, language, now),
+    )
+
+
+async def set_active(conn: Conn, tg_id: int, active: bool) -> bool:
+    """Mark a user (in)active, e.g. after they blocked the bot; True if it changed."""
+    cur = await conn.execute(
+        "UPDATE users SET active = ? WHERE tg_id = ? AND active != ?",
+        (int(active), tg_id, int(active)),
+    )
+    return cur.rowcount == 1
+
+
+async def mark_requester(conn: Conn, user_id: int) -> None:
+    await conn.execute("UPDATE users SET is_requester = 1 WHERE id = ?", (user_id,))
+
+
+async def push_targets(conn: Conn, hit_id: int, requester_id: int) -> list[int]:
+    """Telegram ids of active workers who may get a push for this HIT."""
+    async with conn.execute(
+        "SELECT tg_id FROM users WHERE is_worker = 1 AND active = 1 AND id != ?"
+        " AND id NOT IN (SELECT worker_id FROM assignments WHERE hit_id = ?) ORDER BY id",
+        (requester_id, hit_id),
+    ) as cur:
+        return [row[0] for row in await cur.fetchall()]

@@ -1,0 +1,55 @@
+"""Fixtures: a running simulated Telegram and the real bot on a temporary database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.stage import Actor, Stage
+
+# PTB 22 warns (an error here) when it builds a RetryAfter unless timedelta mode is chosen.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """The bot under test; fails the test on any handler error or Telegram-rule violation."""
+    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+    try:
+        yield opened
+    finally:
+        errors = list(opened.services.errors)
+        violations = list(opened.sim.violations)
+        await opened.close()
+    assert errors == [], f"handler errors: {errors}"
+    assert violations == [], f"Telegram rules broken: {violations}"
+
+
+@pytest.fixture
+def admin(stage: Stage) -> Actor:
+    return stage.admin()
+
+
+async def funded_requester(stage: Stage, admin: Actor, name: str = "Rita", cents: int = 10_000) -> Actor:
+    """A requester who has started the bot and been funded by the admin."""
+    requester = stage.user(name)
+    await requester.send("/start")
+    await admin.send(f"/fund {requester.tg_id} {cents // 100}.{cents % 100:02d}")
+    return requester
+
+
+async def published_poll(stage: Stage, requester: Actor, args: str) -> int:
+    """Post and publish a poll; return its HIT id."""
+    await requester.send(f"/newpoll {args}")
+    await requester.press("Publish")
+    assert "Published poll #" in requester.last_text(), requester.last_text()
+    return int(requester.last_text().split("#")[1].split(".")[0])
