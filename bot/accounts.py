@@ -29,14 +29,24 @@ class Accounts:
             if target is None:
                 return FundResult.UNKNOWN_USER
             if not await ledger.transfer(
-                conn, f"fund:{key}", ledger.WORLD, ledger.requester_account(target.id),
-                amount_cents, "fund", now,
+                conn,
+                f"fund:{key}",
+                ledger.WORLD,
+                ledger.requester_account(target.id),
+                amount_cents,
+                "fund",
+                now,
             ):
                 return FundResult.DUPLICATE
             await users.mark_requester(conn, target.id)
             await outbox.enqueue(
-                conn, f"funded:{key}", tg_id, "funded", Priority.NOTIFICATION,
-                {"amount_cents": amount_cents}, now,
+                conn,
+                f"funded:{key}",
+                tg_id,
+                "funded",
+                Priority.NOTIFICATION,
+                {"amount_cents": amount_cents},
+                now,
             )
         self.on_outbox()
         return FundResult.OK

@@ -34,7 +34,9 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         .build()
     )
     sending_bot = ExtBot(
-        settings.token, base_url=settings.api_url, base_file_url=settings.file_url,
+        settings.token,
+        base_url=settings.api_url,
+        base_file_url=settings.file_url,
         request=HTTPXRequest(connection_pool_size=16),
     )
     app.bot_data["sending_bot"] = sending_bot
@@ -54,14 +56,14 @@ def services_of(app: GigApp) -> Services:
 async def _post_init(app: GigApp) -> None:
     """Open storage, start the broadcaster, publish the command menus."""
     services = services_of(app)
-    await app.bot_data["sending_bot"].initialize()  # type: ignore[attr-defined]
+    await app.bot_data["sending_bot"].initialize()
     await services.open()
     await set_commands(app, services.settings)
 
 
 async def _post_shutdown(app: GigApp) -> None:
     await services_of(app).close()
-    await app.bot_data["sending_bot"].shutdown()  # type: ignore[attr-defined]
+    await app.bot_data["sending_bot"].shutdown()
 
 
 async def set_commands(app: GigApp, settings: Settings) -> None:

@@ -1,9 +1,9 @@
 """Callback data: one small typed class per button kind, packed within Telegram's 64 bytes.
 
-    >>> Accept(hit_id=12).pack()
-    'acc:12'
-    >>> Accept.unpack('acc:12')
-    Accept(hit_id=12)
+>>> Accept(hit_id=12).pack()
+'acc:12'
+>>> Accept.unpack('acc:12')
+Accept(hit_id=12)
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from bot.config import ConfigError, load_settings
@@ -23,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `gigbot` console script and `python -m bot`."""
+    # PTB 22 warns on every 429 unless its timedelta mode is chosen; we handle both forms.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
     command = args.command or "demo"
     try:
@@ -30,11 +33,21 @@ def main(argv: list[str] | None = None) -> None:
             from bot.runner import run
 
             settings = load_settings()
-            logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            logging.basicConfig(
+                level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+            )
             sys.exit(run(settings))
         from bot.demo import run_demo
 
-        sys.exit(asyncio.run(run_demo(seed=getattr(args, "seed", 7), speed=getattr(args, "speed", 60.0), database=getattr(args, "database", None))))
+        sys.exit(
+            asyncio.run(
+                run_demo(
+                    seed=getattr(args, "seed", 7),
+                    speed=getattr(args, "speed", 60.0),
+                    database=getattr(args, "database", None),
+                )
+            )
+        )
     except ConfigError as exc:
         print(f"gigbot: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
-class HitKind(str, Enum):
+class HitKind(StrEnum):
     POLL = "poll"
     SURVEY = "survey"
     TAG = "tag"
 
 
-class HitStatus(str, Enum):
+class HitStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     PAUSED = "paused"
@@ -21,7 +21,7 @@ class HitStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
-class QuestionKind(str, Enum):
+class QuestionKind(StrEnum):
     SINGLE = "single"
     MULTI = "multi"
     RATING = "rating"
@@ -29,7 +29,7 @@ class QuestionKind(str, Enum):
     TAG = "tag"
 
 
-class AssignmentStatus(str, Enum):
+class AssignmentStatus(StrEnum):
     ACCEPTED = "accepted"
     SUBMITTED = "submitted"
     APPROVED = "approved"

@@ -58,7 +58,12 @@ class Marketplace:
     """The HIT lifecycle, race-safe, on one database."""
 
     def __init__(
-        self, db: Database, clock: Clock, *, max_active: int, auto_approve_s: int,
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        max_active: int,
+        auto_approve_s: int,
         on_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
@@ -105,10 +110,16 @@ class Marketplace:
         now = self.clock.now()
         async with self.db.transaction() as conn:
             hit_id = await hits.insert_hit(
-                conn, requester_id=requester.id, kind=HitKind.POLL, title=draft.question,
-                reward_cents=draft.reward_cents, max_assignments=draft.max_assignments,
-                time_allotted_s=draft.time_allotted_s, lifetime_s=draft.lifetime_s,
-                auto_approve_s=self.auto_approve_s, now=now,
+                conn,
+                requester_id=requester.id,
+                kind=HitKind.POLL,
+                title=draft.question,
+                reward_cents=draft.reward_cents,
+                max_assignments=draft.max_assignments,
+                time_allotted_s=draft.time_allotted_s,
+                lifetime_s=draft.lifetime_s,
+                auto_approve_s=self.auto_approve_s,
+                now=now,
             )
             await hits.insert_question(
                 conn, hit_id, 0, QuestionKind.SINGLE, draft.question, draft.options
@@ -132,13 +143,23 @@ class Marketplace:
                 return PublishResult.INSUFFICIENT_FUNDS
             await hits.open_draft(conn, hit_id, requester.id, now)
             await ledger.transfer(
-                conn, f"publish:{hit_id}", ledger.requester_account(requester.id),
-                ledger.escrow_account(hit_id), hit.escrow_cents, "publish", now,
+                conn,
+                f"publish:{hit_id}",
+                ledger.requester_account(requester.id),
+                ledger.escrow_account(hit_id),
+                hit.escrow_cents,
+                "publish",
+                now,
             )
             for tg_id in await users.push_targets(conn, hit_id, requester.id):
                 await outbox.enqueue(
-                    conn, f"push:{hit_id}:{tg_id}", tg_id, "push", Priority.PUSH,
-                    {"hit_id": hit_id}, now,
+                    conn,
+                    f"push:{hit_id}:{tg_id}",
+                    tg_id,
+                    "push",
+                    Priority.PUSH,
+                    {"hit_id": hit_id},
+                    now,
                 )
         self.on_outbox()
         return PublishResult.OK
@@ -241,7 +262,10 @@ class Marketplace:
             if any(q.id not in view.answers for q in view.questions):
                 return WorkResult.INCOMPLETE, view
             await assignments.transition(
-                conn, assignment_id, AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED,
+                conn,
+                assignment_id,
+                AssignmentStatus.ACCEPTED,
+                AssignmentStatus.SUBMITTED,
                 now=now,
             )
             return WorkResult.OK, await self._work_view(conn, assignment_id)
@@ -256,7 +280,10 @@ class Marketplace:
             if view is None:
                 return problem, None
             await assignments.transition(
-                conn, assignment_id, AssignmentStatus.ACCEPTED, AssignmentStatus.RETURNED,
+                conn,
+                assignment_id,
+                AssignmentStatus.ACCEPTED,
+                AssignmentStatus.RETURNED,
                 now=now,
             )
             await hits.release_slot(conn, view.hit.id)
@@ -337,19 +364,34 @@ class Marketplace:
         hit, aid = view.hit, view.assignment.id
         if approved:
             await ledger.transfer(
-                conn, f"approve:{aid}", ledger.escrow_account(hit.id),
-                ledger.worker_account(view.assignment.worker_id), hit.reward_cents, "approve", now,
+                conn,
+                f"approve:{aid}",
+                ledger.escrow_account(hit.id),
+                ledger.worker_account(view.assignment.worker_id),
+                hit.reward_cents,
+                "approve",
+                now,
             )
         else:
             await ledger.transfer(
-                conn, f"reject:{aid}", ledger.escrow_account(hit.id),
-                ledger.requester_account(hit.requester_id), hit.reward_cents, "reject", now,
+                conn,
+                f"reject:{aid}",
+                ledger.escrow_account(hit.id),
+                ledger.requester_account(hit.requester_id),
+                hit.reward_cents,
+                "reject",
+                now,
             )
         worker = await users.by_id(conn, view.assignment.worker_id)
         assert worker is not None
         await outbox.enqueue(
-            conn, f"{target.value}:{aid}", worker.tg_id, target.value, Priority.NOTIFICATION,
-            {"assignment_id": aid}, now,
+            conn,
+            f"{target.value}:{aid}",
+            worker.tg_id,
+            target.value,
+            Priority.NOTIFICATION,
+            {"assignment_id": aid},
+            now,
         )
         await hits.close_if_done(conn, hit.id)
 

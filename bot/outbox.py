@@ -25,9 +25,9 @@ log = logging.getLogger(__name__)
 
 class SendStatus(Enum):
     SENT = "sent"
-    RETRY = "retry"      # 429 or network trouble: try again after retry_after
+    RETRY = "retry"  # 429 or network trouble: try again after retry_after
     BLOCKED = "blocked"  # 403: the user blocked the bot or left
-    FAILED = "failed"    # a permanent error; do not retry
+    FAILED = "failed"  # a permanent error; do not retry
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +80,15 @@ class Broadcaster:
     """Drains the outbox in the background; `flush()` drains it now (tests, shutdown)."""
 
     def __init__(
-        self, db: Database, clock: Clock, sender: Sender, render: Renderer,
-        *, per_second: float = 25.0, batch: int = 200,
+        self,
+        db: Database,
+        clock: Clock,
+        sender: Sender,
+        render: Renderer,
+        *,
+        per_second: float = 25.0,
+        batch: int = 500,
+        concurrency: int = 16,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -89,6 +96,7 @@ class Broadcaster:
         self.render = render
         self.pacer = Pacer(per_second)
         self.batch = batch
+        self.concurrency = concurrency
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -143,41 +151,56 @@ class Broadcaster:
                 await asyncio.sleep(release)
 
     async def _pass(self) -> int:
-        async with self.db.reading() as conn:
-            rows = await outbox.due(conn, self.clock.now(), self.batch)
-        done = 0
-        for row in rows:
-            if self.pacer.held(row.chat_id):
-                continue
-            done += await self._deliver(row)
-        return done
-
-    async def _deliver(self, row: OutboxRow) -> int:
+        """Claim one due row per chat, send them concurrently (paced), record the outcomes."""
         async with self.db.transaction() as conn:
-            if not await outbox.mark_sending(conn, row.id):
-                return 0
-        screen = await self.render(row)
-        if screen is None:
-            async with self.db.transaction() as conn:
-                await outbox.mark_failed(conn, row.id, "nothing to show any more")
-            return 1
-        await self.pacer.slot()
-        result = await self.sender.send(row.chat_id, screen)
-        await self._record(row, result)
-        return 1 if result.status is not SendStatus.RETRY else 0
+            rows = await outbox.due(conn, self.clock.now(), self.batch)
+            picked: dict[int, OutboxRow] = {}
+            for row in rows:
+                if row.chat_id not in picked and not self.pacer.held(row.chat_id):
+                    picked[row.chat_id] = row
+            claimed = [row for row in picked.values() if await outbox.mark_sending(conn, row.id)]
+        if not claimed:
+            return 0
+        screens = [await self.render(row) for row in claimed]
+        in_flight = asyncio.Semaphore(self.concurrency)
+        tasks = []
+        for row, screen in zip(claimed, screens, strict=True):
+            if screen is None:
+                continue
+            await in_flight.acquire()
+            await self.pacer.slot()
+            tasks.append(asyncio.create_task(self._send(row.chat_id, screen, in_flight)))
+        results = iter(await asyncio.gather(*tasks))
+        outcomes = [
+            SendOutcome(SendStatus.FAILED, error="nothing to show any more")
+            if screen is None
+            else next(results)
+            for screen in screens
+        ]
+        await self._record(list(zip(claimed, outcomes, strict=True)))
+        return sum(o.status is not SendStatus.RETRY for o in outcomes)
 
-    async def _record(self, row: OutboxRow, result: SendOutcome) -> None:
+    async def _send(
+        self, chat_id: int, screen: Screen, in_flight: asyncio.Semaphore
+    ) -> SendOutcome:
+        try:
+            return await self.sender.send(chat_id, screen)
+        finally:
+            in_flight.release()
+
+    async def _record(self, done: list[tuple[OutboxRow, SendOutcome]]) -> None:
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            if result.status is SendStatus.SENT:
-                self.sent += 1
-                await outbox.mark_sent(conn, row.id, now, result.message_id)
-            elif result.status is SendStatus.RETRY:
-                self.pacer.hold(row.chat_id, result.retry_after)
-                await outbox.retry_later(conn, row.id, now, result.error)
-            elif result.status is SendStatus.BLOCKED:
-                await users.set_active(conn, row.chat_id, False)
-                await outbox.mark_failed(conn, row.id, result.error)
-                await outbox.drop_pending_for_chat(conn, row.chat_id, "push")
-            else:
-                await outbox.mark_failed(conn, row.id, result.error)
+            for row, result in done:
+                if result.status is SendStatus.SENT:
+                    self.sent += 1
+                    await outbox.mark_sent(conn, row.id, now, result.message_id)
+                elif result.status is SendStatus.RETRY:
+                    self.pacer.hold(row.chat_id, result.retry_after)
+                    await outbox.retry_later(conn, row.id, now, result.error)
+                elif result.status is SendStatus.BLOCKED:
+                    await users.set_active(conn, row.chat_id, False)
+                    await outbox.mark_failed(conn, row.id, result.error)
+                    await outbox.drop_pending_for_chat(conn, row.chat_id, "push")
+                else:
+                    await outbox.mark_failed(conn, row.id, result.error)

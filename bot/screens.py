@@ -12,8 +12,12 @@ def push(hit: Hit, requester_alias: str) -> Screen:
     """The card a worker gets for a new HIT."""
     return Screen(
         texts.push_card(hit, requester_alias),
-        ((Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
-          Button(texts.BTN_SKIP, cb.Skip(hit.id).pack())),),
+        (
+            (
+                Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
+                Button(texts.BTN_SKIP, cb.Skip(hit.id).pack()),
+            ),
+        ),
     )
 
 
@@ -21,15 +25,20 @@ def preview(hit: Hit, options: tuple[str, ...]) -> Screen:
     """The requester's draft with Publish / Cancel."""
     return Screen(
         texts.hit_preview(hit, options),
-        ((Button(texts.BTN_PUBLISH, cb.Publish(hit.id).pack()),
-          Button(texts.BTN_CANCEL, cb.Discard(hit.id).pack())),),
+        (
+            (
+                Button(texts.BTN_PUBLISH, cb.Publish(hit.id).pack()),
+                Button(texts.BTN_CANCEL, cb.Discard(hit.id).pack()),
+            ),
+        ),
     )
 
 
 def _answers(view: WorkView) -> list[tuple[str, str]]:
     return [
         (q.prompt, answer_label(q, view.answers[q.id]))
-        for q in view.questions if q.id in view.answers
+        for q in view.questions
+        if q.id in view.answers
     ]
 
 
@@ -47,7 +56,8 @@ def work(view: WorkView, now: float) -> Screen:
         )
     labels = (
         tuple(str(n) for n in range(1, 6))
-        if question.kind is QuestionKind.RATING else question.options
+        if question.kind is QuestionKind.RATING
+        else question.options
     )
     choices = tuple(
         (Button(label, cb.Choose(a.id, a.position, index).pack()),)
@@ -69,6 +79,10 @@ def review(view: WorkView, alias: str, waiting: int) -> Screen:
     seconds = (a.submitted_at or a.accepted_at) - a.accepted_at
     return Screen(
         texts.review_card(view.hit.title, alias, _answers(view), waiting, seconds),
-        ((Button(texts.BTN_APPROVE, cb.Approve(a.id).pack()),
-          Button(texts.BTN_REJECT, cb.Reject(a.id).pack())),),
+        (
+            (
+                Button(texts.BTN_APPROVE, cb.Approve(a.id).pack()),
+                Button(texts.BTN_REJECT, cb.Reject(a.id).pack()),
+            ),
+        ),
     )

@@ -30,7 +30,9 @@ class Services:
         """Wire the services (nothing is opened yet)."""
         db = Database(settings.database)
         market = Marketplace(
-            db, clock, max_active=settings.max_active,
+            db,
+            clock,
+            max_active=settings.max_active,
             auto_approve_s=settings.default_auto_approve,
         )
         broadcaster = Broadcaster(db, clock, sender, Notices(market), per_second=settings.send_rate)

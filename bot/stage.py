@@ -37,12 +37,16 @@ class Actor:
 
     async def send(self, text: str, *, reply_to: int | None = None) -> None:
         """Type a message (or a /command) in the private chat with the bot."""
-        await self.stage.deliver(self.stage.sim.message(self.user, text, reply_to=reply_to, enqueue=False))
+        await self.stage.deliver(
+            self.stage.sim.message(self.user, text, reply_to=reply_to, enqueue=False)
+        )
 
     async def tap(self, message_id: int, data: str) -> str | None:
         """Press the button with this callback data; return the alert text shown, if any."""
         seen = len(self.stage.sim.alerts(self.user))
-        await self.stage.deliver(self.stage.sim.callback(self.user, message_id, data, enqueue=False))
+        await self.stage.deliver(
+            self.stage.sim.callback(self.user, message_id, data, enqueue=False)
+        )
         alerts = self.stage.sim.alerts(self.user)[seen:]
         return str(alerts[-1].get("text") or "") if alerts else None
 
@@ -90,7 +94,11 @@ class Stage:
 
     @classmethod
     async def open(
-        cls, database: Path, *, clock: Clock | None = None, limits: Limits | None = None,
+        cls,
+        database: Path,
+        *,
+        clock: Clock | None = None,
+        limits: Limits | None = None,
         send_rate: float = 25.0,
     ) -> Stage:
         """Start the simulator and the bot on `database`."""
@@ -110,8 +118,8 @@ class Stage:
     def services(self) -> Services:
         return services_of(self.app)
 
-    def user(self, first_name: str, **kwargs: str) -> Actor:
-        return Actor(self, self.sim.add_user(first_name, **kwargs))
+    def user(self, first_name: str, username: str | None = None) -> Actor:
+        return Actor(self, self.sim.add_user(first_name, username=username))
 
     def admin(self) -> Actor:
         return Actor(self, self.sim.add_user("Admin", id=ADMIN_TG_ID))
@@ -137,6 +145,9 @@ def default_settings(sim: SimTelegram, database: Path) -> Settings:
     """Settings pointing the bot at the simulator."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        token=sim.token, api_url=sim.base_url, file_url=sim.base_file_url,
-        database=database, admins=frozenset({ADMIN_TG_ID}),
+        token=sim.token,
+        api_url=sim.base_url,
+        file_url=sim.base_file_url,
+        database=database,
+        admins=frozenset({ADMIN_TG_ID}),
     )

@@ -81,7 +81,9 @@ def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:
 
 
 PUBLISH_TEXTS = {
-    PublishResult.OK: "✅ Published poll #{hit_id}. {cost} is held in escrow. /review when work arrives.",
+    PublishResult.OK: (
+        "✅ Published poll #{hit_id}. {cost} is held in escrow. /review when work arrives."
+    ),
     PublishResult.NOT_FOUND: "This draft no longer exists. Post a new one with /newpoll.",
     PublishResult.ALREADY: "Poll #{hit_id} is already published.",
     PublishResult.INSUFFICIENT_FUNDS: (
@@ -108,7 +110,9 @@ ACCEPT_ALERTS = {
     AcceptResult.FULL: "This HIT is full — /next",
     AcceptResult.NOT_OPEN: "This HIT is closed — /next",
     AcceptResult.NOT_FOUND: "This HIT no longer exists.",
-    AcceptResult.TOO_MANY_ACTIVE: "You already have {max_active} tasks in progress. Finish one first.",
+    AcceptResult.TOO_MANY_ACTIVE: (
+        "You already have {max_active} tasks in progress. Finish one first."
+    ),
     AcceptResult.OWN_HIT: "That's your own HIT.",
     AcceptResult.NOT_REGISTERED: NOT_REGISTERED,
     AcceptResult.ALREADY_YOURS: "You already took this HIT.",
@@ -207,13 +211,13 @@ def earnings(e: Earnings) -> str:
 
 
 def balance(b: RequesterBalance) -> str:
-    return (
-        f"💼 Available: <b>{money(b.available_cents)}</b>\n"
-        f"🔒 In escrow: {money(b.escrow_cents)}"
-    )
+    return f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
 
 
-FUND_USAGE = "Use: <code>/fund &lt;telegram user id&gt; &lt;amount&gt;</code>, e.g. <code>/fund 123456 25.00</code>"
+FUND_USAGE = (
+    "Use: <code>/fund &lt;telegram user id&gt; &lt;amount&gt;</code>, "
+    "e.g. <code>/fund 123456 25.00</code>"
+)
 
 
 def fund_error(problem: str) -> str:

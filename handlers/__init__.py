@@ -15,7 +15,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import callbacks as cb
 from handlers import admin, errors, requester, worker
-from handlers.common import GigApp
+from handlers.common import GigApp, GigContext
 
 # (command, description) shown in Telegram's menu; the same table registers handlers.
 WORKER_COMMANDS = (
@@ -31,13 +31,15 @@ REQUESTER_COMMANDS = (
 ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
 
 
-def _reject_conversation() -> ConversationHandler[object]:
+def _reject_conversation() -> ConversationHandler[GigContext]:
     # PTB warns that a CallbackQueryHandler entry point is tracked per chat, not per
     # message, when per_message=False: that is exactly what we want here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(requester.ask_reject_reason, pattern=cb.Reject.pattern())],
+            entry_points=[
+                CallbackQueryHandler(requester.ask_reject_reason, pattern=cb.Reject.pattern())
+            ],
             states={
                 requester.REASON: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, requester.reject_with_reason)

@@ -24,5 +24,9 @@ async def fund(update: Update, context: GigContext) -> None:
         return
     key = f"{message.chat.id}:{message.message_id}"
     result = await context.accounts.fund(args.tg_id, args.amount_cents, key)
-    await reply(update, Screen(texts.FUND_TEXTS[result].format(
-        amount=texts.money(args.amount_cents), tg_id=args.tg_id)))
+    await reply(
+        update,
+        Screen(
+            texts.FUND_TEXTS[result].format(amount=texts.money(args.amount_cents), tg_id=args.tg_id)
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
@@ -22,8 +23,7 @@ log = logging.getLogger(__name__)
 HARMLESS = ("message is not modified", "message to edit not found", "query is too old")
 
 
-class GigContext(CallbackContext[ExtBot[None], dict[object, object], dict[object, object],
-                                 dict[object, object]]):
+class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """CallbackContext with gigbot's services as attributes."""
 
     @property
@@ -41,8 +41,7 @@ class GigContext(CallbackContext[ExtBot[None], dict[object, object], dict[object
         return self.services.accounts
 
 
-GigApp = Application[ExtBot[None], GigContext, dict[object, object], dict[object, object],
-                     dict[object, object], object]
+GigApp = Application[Any, GigContext, Any, Any, Any, Any]
 
 
 async def reply(update: Update, screen: Screen) -> Message | None:
@@ -61,6 +60,15 @@ async def edit(query: CallbackQuery, screen: Screen) -> None:
         await query.edit_message_text(
             screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
         )
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
+
+
+async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Answer a button press; a query already answered (redelivered update) is fine."""
+    try:
+        await query.answer(text, show_alert=alert)
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
@@ -92,7 +100,7 @@ async def sender_of(update: Update, context: GigContext) -> User:
 class TelegramSender:
     """The broadcaster's way into Telegram, with errors mapped to outcomes."""
 
-    def __init__(self, bot: ExtBot[None]) -> None:
+    def __init__(self, bot: ExtBot[Any]) -> None:
         self.bot = bot
 
     async def send(self, chat_id: int, screen: Screen) -> SendOutcome:
@@ -121,5 +129,5 @@ async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery
     assert query is not None and query.data is not None
     user = await known_user(update, context)
     if user is None:
-        await query.answer(texts.NOT_REGISTERED, show_alert=True)
+        await answer(query, texts.NOT_REGISTERED, alert=True)
     return query, user

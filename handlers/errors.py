@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 
 from bot import texts
-from handlers.common import GigContext
+from handlers.common import GigContext, answer
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ async def on_error(update: object, context: GigContext) -> None:
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.SOMETHING_WRONG, show_alert=True)
+        await answer(update.callback_query, texts.SOMETHING_WRONG, alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(texts.SOMETHING_WRONG)
 
@@ -31,7 +31,7 @@ async def stale_button(update: Update, context: GigContext) -> None:
     """A button no handler knows (old keyboard, bad data): say so."""
     query = update.callback_query
     assert query is not None
-    await query.answer(texts.STALE_BUTTON, show_alert=True)
+    await answer(query, texts.STALE_BUTTON, alert=True)
 
 
 async def unknown_command(update: Update, context: GigContext) -> None:

@@ -10,7 +10,7 @@ from bot import screens, texts
 from bot.domain import Screen, User
 from bot.parsing import ParseError, parse_poll
 from bot.results import PublishResult, ReviewResult
-from handlers.common import GigContext, edit, pressed_by, reply, sender_of
+from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 
 REASON = 1
 
@@ -24,7 +24,9 @@ async def new_poll(update: Update, context: GigContext) -> None:
     try:
         draft = parse_poll(args)
     except ParseError as exc:
-        await reply(update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE))
+        await reply(
+            update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE)
+        )
         return
     hit = await context.market.create_poll(requester, draft)
     await reply(update, screens.preview(hit, draft.options))
@@ -40,13 +42,14 @@ async def publish_hit(update: Update, context: GigContext) -> None:
     result = await context.market.publish(requester, data.hit_id)
     balance = await context.accounts.requester_balance(requester)
     text = texts.PUBLISH_TEXTS[result].format(
-        hit_id=data.hit_id, cost=texts.money(hit.escrow_cents if hit else 0),
+        hit_id=data.hit_id,
+        cost=texts.money(hit.escrow_cents if hit else 0),
         available=texts.money(balance.available_cents),
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
-        await query.answer(text, show_alert=True)
+        await answer(query, text, alert=True)
         return
-    await query.answer()
+    await answer(query)
     await edit(query, Screen(text))
 
 
@@ -57,8 +60,15 @@ async def discard_hit(update: Update, context: GigContext) -> None:
         return
     data = cb.Discard.unpack(str(query.data))
     done = await context.market.discard_draft(requester, data.hit_id)
-    await query.answer()
-    await edit(query, Screen(texts.DRAFT_DISCARDED if done else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(hit_id=data.hit_id)))
+    await answer(query)
+    await edit(
+        query,
+        Screen(
+            texts.DRAFT_DISCARDED
+            if done
+            else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(hit_id=data.hit_id)
+        ),
+    )
 
 
 async def review(update: Update, context: GigContext) -> None:
@@ -82,7 +92,7 @@ async def approve_work(update: Update, context: GigContext) -> None:
         return
     data = cb.Approve.unpack(str(query.data))
     result = await context.market.approve(requester, data.assignment_id)
-    await query.answer(texts.REVIEW_TEXTS[result], show_alert=result is not ReviewResult.OK)
+    await answer(query, texts.REVIEW_TEXTS[result], alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
         await edit(query, await _review_screen(context, requester))
 
@@ -95,9 +105,9 @@ async def ask_reject_reason(update: Update, context: GigContext) -> int:
     data = cb.Reject.unpack(str(query.data))
     view = await context.market.work_view(data.assignment_id)
     if view is None or view.hit.requester_id != requester.id:
-        await query.answer(texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], show_alert=True)
+        await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return ConversationHandler.END
-    await query.answer()
+    await answer(query)
     assert context.user_data is not None
     context.user_data["rejecting"] = data.assignment_id
     alias = await context.market.worker_alias(view.assignment.worker_id)
@@ -110,7 +120,7 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     requester = await sender_of(update, context)
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    assignment_id = int(context.user_data.get("rejecting", 0))
+    assignment_id = int(str(context.user_data.get("rejecting", 0)))
     result = await context.market.reject(requester, assignment_id, message.text or "")
     if result is ReviewResult.REASON_REQUIRED:
         await reply(update, Screen(texts.REVIEW_TEXTS[result]))

@@ -9,7 +9,7 @@ from bot import screens, texts
 from bot.domain import Screen
 from bot.marketplace import WorkView
 from bot.results import AcceptResult, WorkResult
-from handlers.common import GigContext, edit, known_user, pressed_by, reply, sender_of
+from handlers.common import GigContext, answer, edit, known_user, pressed_by, reply, sender_of
 
 
 async def start(update: Update, context: GigContext) -> None:
@@ -21,7 +21,9 @@ async def start(update: Update, context: GigContext) -> None:
     if context.args and context.args[0].startswith("hit_") and context.args[0][4:].isdigit():
         hit = await context.market.hit(int(context.args[0][4:]))
         if hit is not None:
-            await reply(update, screens.push(hit, await context.market.requester_name(hit.requester_id)))
+            await reply(
+                update, screens.push(hit, await context.market.requester_name(hit.requester_id))
+            )
 
 
 async def help_command(update: Update, context: GigContext) -> None:
@@ -38,13 +40,18 @@ async def accept_hit(update: Update, context: GigContext) -> None:
     outcome = await context.market.accept(worker, data.hit_id)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
         alert = texts.ACCEPT_ALERTS[outcome.result]
-        await query.answer(alert.format(max_active=context.market.max_active), show_alert=True)
+        await answer(query, alert.format(max_active=context.market.max_active), alert=True)
         return
     assignment = outcome.assignment
-    await query.answer(texts.ACCEPTED.format(time=texts.duration(assignment.deadline_at - assignment.accepted_at)))
+    await answer(
+        query,
+        texts.ACCEPTED.format(time=texts.duration(assignment.deadline_at - assignment.accepted_at)),
+    )
     view = await context.market.work_view(assignment.id)
     assert view is not None and query.message is not None
-    await context.market.attach_message(assignment.id, query.message.chat.id, query.message.message_id)
+    await context.market.attach_message(
+        assignment.id, query.message.chat.id, query.message.message_id
+    )
     await edit(query, screens.work(view, context.market.clock.now()))
 
 
@@ -52,7 +59,7 @@ async def skip_hit(update: Update, context: GigContext) -> None:
     """Put the push card away."""
     query = update.callback_query
     assert query is not None
-    await query.answer(texts.SKIPPED)
+    await answer(query, texts.SKIPPED)
     await edit(query, Screen(texts.SKIPPED))
 
 
@@ -88,7 +95,7 @@ async def submit_work(update: Update, context: GigContext) -> None:
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
-    await query.answer()
+    await answer(query)
     await edit(query, screens.submitted(view))
 
 
@@ -102,7 +109,7 @@ async def return_work(update: Update, context: GigContext) -> None:
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
-    await query.answer()
+    await answer(query)
     await edit(query, Screen(texts.returned(view.hit.title)))
 
 
@@ -113,10 +120,10 @@ async def _show_work(
     query = update.callback_query
     assert query is not None
     if result is WorkResult.OK and view is not None:
-        await query.answer()
+        await answer(query)
         await edit(query, screens.work(view, context.market.clock.now()))
         return
-    await query.answer(texts.WORK_ALERTS[result], show_alert=result is not WorkResult.STALE)
+    await answer(query, texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
     if view is not None and result is not WorkResult.NOT_YOURS:
         await edit(query, screens.work(view, context.market.clock.now()))
 

@@ -15,11 +15,17 @@ _COLUMNS = (
 
 def _assignment(row: aiosqlite.Row) -> Assignment:
     return Assignment(
-        id=row["id"], hit_id=row["hit_id"], worker_id=row["worker_id"],
-        status=AssignmentStatus(row["status"]), position=row["position"],
-        accepted_at=row["accepted_at"], deadline_at=row["deadline_at"],
-        submitted_at=row["submitted_at"], reviewed_at=row["reviewed_at"],
-        reject_reason=row["reject_reason"], chat_id=row["chat_id"],
+        id=row["id"],
+        hit_id=row["hit_id"],
+        worker_id=row["worker_id"],
+        status=AssignmentStatus(row["status"]),
+        position=row["position"],
+        accepted_at=row["accepted_at"],
+        deadline_at=row["deadline_at"],
+        submitted_at=row["submitted_at"],
+        reviewed_at=row["reviewed_at"],
+        reject_reason=row["reject_reason"],
+        chat_id=row["chat_id"],
         message_id=row["message_id"],
     )
 
@@ -80,8 +86,13 @@ async def set_position(conn: Conn, assignment_id: int, position: int) -> bool:
 
 
 async def transition(
-    conn: Conn, assignment_id: int, from_status: AssignmentStatus, to_status: AssignmentStatus,
-    *, now: float, reason: str | None = None,
+    conn: Conn,
+    assignment_id: int,
+    from_status: AssignmentStatus,
+    to_status: AssignmentStatus,
+    *,
+    now: float,
+    reason: str | None = None,
 ) -> bool:
     """Move an assignment between states, only from the expected one (race-safe)."""
     stamp = "submitted_at" if to_status is AssignmentStatus.SUBMITTED else "reviewed_at"

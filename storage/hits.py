@@ -17,27 +17,46 @@ _HIT_COLUMNS = (
 
 def _hit(row: aiosqlite.Row) -> Hit:
     return Hit(
-        id=row["id"], requester_id=row["requester_id"], batch_id=row["batch_id"],
-        kind=HitKind(row["kind"]), title=row["title"], reward_cents=row["reward_cents"],
-        max_assignments=row["max_assignments"], time_allotted_s=row["time_allotted_s"],
-        lifetime_s=row["lifetime_s"], auto_approve_s=row["auto_approve_s"],
-        status=HitStatus(row["status"]), slots_used=row["slots_used"],
-        created_at=row["created_at"], published_at=row["published_at"],
+        id=row["id"],
+        requester_id=row["requester_id"],
+        batch_id=row["batch_id"],
+        kind=HitKind(row["kind"]),
+        title=row["title"],
+        reward_cents=row["reward_cents"],
+        max_assignments=row["max_assignments"],
+        time_allotted_s=row["time_allotted_s"],
+        lifetime_s=row["lifetime_s"],
+        auto_approve_s=row["auto_approve_s"],
+        status=HitStatus(row["status"]),
+        slots_used=row["slots_used"],
+        created_at=row["created_at"],
+        published_at=row["published_at"],
         expires_at=row["expires_at"],
     )
 
 
 def _question(row: aiosqlite.Row) -> Question:
     return Question(
-        id=row["id"], hit_id=row["hit_id"], position=row["position"],
-        kind=QuestionKind(row["kind"]), prompt=row["prompt"],
+        id=row["id"],
+        hit_id=row["hit_id"],
+        position=row["position"],
+        kind=QuestionKind(row["kind"]),
+        prompt=row["prompt"],
         options=tuple(json.loads(row["options"])),
     )
 
 
 async def insert_hit(
-    conn: Conn, *, requester_id: int, kind: HitKind, title: str, reward_cents: int,
-    max_assignments: int, time_allotted_s: int, lifetime_s: int, auto_approve_s: int,
+    conn: Conn,
+    *,
+    requester_id: int,
+    kind: HitKind,
+    title: str,
+    reward_cents: int,
+    max_assignments: int,
+    time_allotted_s: int,
+    lifetime_s: int,
+    auto_approve_s: int,
     now: float,
 ) -> int:
     """Store a draft HIT; return its id."""
@@ -45,15 +64,28 @@ async def insert_hit(
         "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
         " time_allotted_s, lifetime_s, auto_approve_s, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (requester_id, kind.value, title, reward_cents, max_assignments, time_allotted_s,
-         lifetime_s, auto_approve_s, now),
+        (
+            requester_id,
+            kind.value,
+            title,
+            reward_cents,
+            max_assignments,
+            time_allotted_s,
+            lifetime_s,
+            auto_approve_s,
+            now,
+        ),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
 
 
 async def insert_question(
-    conn: Conn, hit_id: int, position: int, kind: QuestionKind, prompt: str,
+    conn: Conn,
+    hit_id: int,
+    position: int,
+    kind: QuestionKind,
+    prompt: str,
     options: tuple[str, ...],
 ) -> None:
     await conn.execute(

@@ -21,7 +21,12 @@ WORLD = "world"
 
 
 async def transfer(
-    conn: Conn, key: str, from_account: str, to_account: str, amount_cents: int, memo: str,
+    conn: Conn,
+    key: str,
+    from_account: str,
+    to_account: str,
+    amount_cents: int,
+    memo: str,
     now: float,
 ) -> bool:
     """Move money once per key; False if this key was already recorded."""

@@ -21,8 +21,14 @@ class OutboxRow:
 
 
 async def enqueue(
-    conn: Conn, key: str, chat_id: int, kind: str, priority: int, payload: dict[str, Any],
-    now: float, not_before: float | None = None,
+    conn: Conn,
+    key: str,
+    chat_id: int,
+    kind: str,
+    priority: int,
+    payload: dict[str, Any],
+    now: float,
+    not_before: float | None = None,
 ) -> bool:
     """Add a message once per key; False if the key was already queued."""
     cur = await conn.execute(
@@ -41,9 +47,7 @@ async def due(conn: Conn, now: float, limit: int) -> list[OutboxRow]:
         (now, limit),
     ) as cur:
         rows = await cur.fetchall()
-    return [
-        OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows
-    ]
+    return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
 
 async def mark_sending(conn: Conn, row_id: int) -> bool:

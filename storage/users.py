@@ -12,9 +12,14 @@ _COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, act
 
 def _user(row: aiosqlite.Row) -> User:
     return User(
-        id=row["id"], tg_id=row["tg_id"], alias=row["alias"], first_name=row["first_name"],
-        timezone=row["timezone"], is_worker=bool(row["is_worker"]),
-        is_requester=bool(row["is_requester"]), active=bool(row["active"]),
+        id=row["id"],
+        tg_id=row["tg_id"],
+        alias=row["alias"],
+        first_name=row["first_name"],
+        timezone=row["timezone"],
+        is_worker=bool(row["is_worker"]),
+        is_requester=bool(row["is_requester"]),
+        active=bool(row["active"]),
     )
 
 

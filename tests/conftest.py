@@ -39,7 +39,9 @@ def admin(stage: Stage) -> Actor:
     return stage.admin()
 
 
-async def funded_requester(stage: Stage, admin: Actor, name: str = "Rita", cents: int = 10_000) -> Actor:
+async def funded_requester(
+    stage: Stage, admin: Actor, name: str = "Rita", cents: int = 10_000
+) -> Actor:
     """A requester who has started the bot and been funded by the admin."""
     requester = stage.user(name)
     await requester.send("/start")

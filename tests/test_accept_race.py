@@ -39,13 +39,16 @@ async def test_300_workers_race_for_10_slots(stage: Stage, admin: Actor) -> None
         await stage.services.market.register(worker.tg_id, worker.name)
     rng = random.Random(42)
     for round_no in range(ROUNDS):
-        hit_id = await published_poll(stage, rita, f"Round {round_no}? | yes | no ; reward=0.01 n={SLOTS}")
+        hit_id = await published_poll(
+            stage, rita, f"Round {round_no}? | yes | no ; reward=0.01 n={SLOTS}"
+        )
         pushes = {w.tg_id: w.messages()[-1].message_id for w in workers}
         order = workers[:]
         rng.shuffle(order)
         seen = {w.tg_id: len(stage.sim.alerts(w.user)) for w in order}
         updates = [
-            stage.sim.callback(w.user, pushes[w.tg_id], f"acc:{hit_id}", enqueue=False) for w in order
+            stage.sim.callback(w.user, pushes[w.tg_id], f"acc:{hit_id}", enqueue=False)
+            for w in order
         ]
         await stage.deliver_many(updates)
 
@@ -59,10 +62,12 @@ async def test_300_workers_race_for_10_slots(stage: Stage, admin: Actor) -> None
         assert row is not None and row[0] == SLOTS
         told_full = 0
         for w in order:
-            answers = stage.sim.alerts(w.user)[seen[w.tg_id]:]
+            answers = stage.sim.alerts(w.user)[seen[w.tg_id] :]
             assert len(answers) == 1, "every tap is answered exactly once"
             told_full += "full" in str(answers[0].get("text"))
         assert told_full == WORKERS - SLOTS
         # free the workers for the next round
         async with stage.services.db.transaction() as conn:
-            await conn.execute("UPDATE assignments SET status = 'returned' WHERE hit_id = ?", (hit_id,))
+            await conn.execute(
+                "UPDATE assignments SET status = 'returned' WHERE hit_id = ?", (hit_id,)
+            )

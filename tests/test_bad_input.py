@@ -94,9 +94,13 @@ async def test_someone_elses_buttons(stage: Stage, admin: Actor) -> None:
     # Mallory forges Rita's Publish button in her own chat: the bot must refuse.
     mine = await mallory.send("/newpoll Mine | X | Y ; reward=0.05 n=1")
     del mine
-    forged = stage.sim.callback(mallory.user, mallory.last().message_id, str(publish), enqueue=False, check_button=False)
+    forged = stage.sim.callback(
+        mallory.user, mallory.last().message_id, str(publish), enqueue=False, check_button=False
+    )
     await stage.deliver(forged)
-    assert "no longer exists" in mallory.last_text() or "no longer exists" in str(stage.sim.alerts(mallory.user))
+    assert "no longer exists" in mallory.last_text() or "no longer exists" in str(
+        stage.sim.alerts(mallory.user)
+    )
     hit_id = int(str(publish).split(":")[1])
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.status.value == "draft"

@@ -21,7 +21,9 @@ async def test_poll_from_post_to_earnings(stage: Stage, admin: Actor) -> None:
     assert "$100.00 was added" in rita.last_text()
     ann, bob = await _workers(stage, "Ann", "Bob")
 
-    hit_id = await published_poll(stage, rita, "Which logo is clearer? | A | B | C ; reward=0.05 n=2 time=2m")
+    hit_id = await published_poll(
+        stage, rita, "Which logo is clearer? | A | B | C ; reward=0.05 n=2 time=2m"
+    )
     for worker in (ann, bob):
         assert "Which logo is clearer?" in worker.last_text()
         assert "$0.05" in worker.last_text() and "2 of 2 left" in worker.last_text()

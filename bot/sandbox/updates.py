@@ -121,7 +121,11 @@ class UpdateBuilder:
         )
 
     def callback(
-        self, user: SimUser, message_id: int, data: str, chat: SimChat | None = None,
+        self,
+        user: SimUser,
+        message_id: int,
+        data: str,
+        chat: SimChat | None = None,
         check_button: bool = True,
     ) -> JSON:
         """Build a callback_query for an inline button with exactly this callback_data.
