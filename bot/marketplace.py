@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.domain import (
@@ -42,6 +42,15 @@ class WorkView:
     assignment: Assignment
     answers: dict[int, str]
 
+    def moved_to(self, position: int, answered: dict[int, str] | None = None) -> WorkView:
+        """The same view after moving to `position` (and recording `answered`)."""
+        return WorkView(
+            self.hit,
+            self.questions,
+            replace(self.assignment, position=position),
+            {**self.answers, **(answered or {})},
+        )
+
     @property
     def current(self) -> Question | None:
         """The question being answered, or None on the summary page."""
@@ -71,6 +80,7 @@ class Marketplace:
         self.max_active = max_active
         self.auto_approve_s = auto_approve_s
         self.on_outbox = on_outbox
+        self._questions: dict[int, list[Question]] = {}
 
     # -- users -------------------------------------------------------------------------
 
@@ -179,8 +189,13 @@ class Marketplace:
 
     # -- working -----------------------------------------------------------------------
 
-    async def accept(self, worker: User, hit_id: int) -> AcceptOutcome:
-        """Give the worker a slot: never past max assignments, one per worker per HIT."""
+    async def accept(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None
+    ) -> AcceptOutcome:
+        """Give the worker a slot: never past max assignments, one per worker per HIT.
+
+        `shown_in` is the (chat id, message id) the assignment will be worked in.
+        """
         now = self.clock.now()
         async with self.db.transaction() as conn:
             hit = await hits.get(conn, hit_id)
@@ -202,6 +217,8 @@ class Marketplace:
             )
             if assignment_id is None:  # same worker, concurrent tap in another process
                 raise RuntimeError("duplicate assignment despite the check")
+            if shown_in is not None:
+                await assignments.set_message(conn, assignment_id, *shown_in)
             created = await assignments.get(conn, assignment_id)
         return AcceptOutcome(AcceptResult.OK, created)
 
@@ -217,7 +234,16 @@ class Marketplace:
         hit = await hits.get(conn, found.hit_id)
         assert hit is not None
         given = {a.question_id: a.value for a in await assignments.answers(conn, assignment_id)}
-        return WorkView(hit, await hits.questions(conn, hit.id), found, given)
+        return WorkView(hit, await self._questions_of(conn, hit), found, given)
+
+    async def _questions_of(self, conn: Conn, hit: Hit) -> list[Question]:
+        """A published HIT's questions never change, so they are read once per process."""
+        cached = self._questions.get(hit.id)
+        if cached is None:
+            cached = await hits.questions(conn, hit.id)
+            if hit.status is not HitStatus.DRAFT:
+                self._questions[hit.id] = cached
+        return cached
 
     async def attach_message(self, assignment_id: int, chat_id: int, message_id: int) -> None:
         """Remember which message shows this assignment."""
@@ -239,7 +265,7 @@ class Marketplace:
                 return WorkResult.BAD_ANSWER, view
             await assignments.save_answer(conn, assignment_id, view.current.id, value, now)
             await assignments.set_position(conn, assignment_id, position + 1)
-            return WorkResult.OK, await self._work_view(conn, assignment_id)
+            return WorkResult.OK, view.moved_to(position + 1, {view.current.id: value})
 
     async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
         """Go back one question."""
@@ -250,7 +276,7 @@ class Marketplace:
             if view.assignment.position == 0:
                 return WorkResult.STALE, view
             await assignments.set_position(conn, assignment_id, view.assignment.position - 1)
-            return WorkResult.OK, await self._work_view(conn, assignment_id)
+            return WorkResult.OK, view.moved_to(view.assignment.position - 1)
 
     async def submit(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
         """Hand in a complete assignment; the reward becomes pending."""

@@ -152,6 +152,9 @@ class Broadcaster:
 
     async def _pass(self) -> int:
         """Claim one due row per chat, send them concurrently (paced), record the outcomes."""
+        async with self.db.reading() as conn:
+            if not await outbox.pending_count(conn, self.clock.now()):
+                return 0
         async with self.db.transaction() as conn:
             rows = await outbox.due(conn, self.clock.now(), self.batch)
             picked: dict[int, OutboxRow] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -72,6 +73,13 @@ async def answer(query: CallbackQuery, text: str | None = None, alert: bool = Fa
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
+
+
+async def respond(
+    query: CallbackQuery, screen: Screen, text: str | None = None, alert: bool = False
+) -> None:
+    """Answer the press and redraw its message at the same time (one round trip of latency)."""
+    await asyncio.gather(answer(query, text, alert), edit(query, screen))
 
 
 def is_harmless(exc: TelegramError) -> bool:

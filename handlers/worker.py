@@ -9,7 +9,16 @@ from bot import screens, texts
 from bot.domain import Screen
 from bot.marketplace import WorkView
 from bot.results import AcceptResult, WorkResult
-from handlers.common import GigContext, answer, edit, known_user, pressed_by, reply, sender_of
+from handlers.common import (
+    GigContext,
+    answer,
+    edit,
+    known_user,
+    pressed_by,
+    reply,
+    respond,
+    sender_of,
+)
 
 
 async def start(update: Update, context: GigContext) -> None:
@@ -37,22 +46,20 @@ async def accept_hit(update: Update, context: GigContext) -> None:
     if worker is None:
         return
     data = cb.Accept.unpack(str(query.data))
-    outcome = await context.market.accept(worker, data.hit_id)
+    shown_in = query.message
+    where = (shown_in.chat.id, shown_in.message_id) if shown_in is not None else None
+    outcome = await context.market.accept(worker, data.hit_id, where)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
         alert = texts.ACCEPT_ALERTS[outcome.result]
         await answer(query, alert.format(max_active=context.market.max_active), alert=True)
         return
     assignment = outcome.assignment
-    await answer(
-        query,
-        texts.ACCEPTED.format(time=texts.duration(assignment.deadline_at - assignment.accepted_at)),
-    )
     view = await context.market.work_view(assignment.id)
-    assert view is not None and query.message is not None
-    await context.market.attach_message(
-        assignment.id, query.message.chat.id, query.message.message_id
+    assert view is not None
+    allotted = texts.duration(assignment.deadline_at - assignment.accepted_at)
+    await respond(
+        query, screens.work(view, context.market.clock.now()), texts.ACCEPTED.format(time=allotted)
     )
-    await edit(query, screens.work(view, context.market.clock.now()))
 
 
 async def skip_hit(update: Update, context: GigContext) -> None:
@@ -95,8 +102,7 @@ async def submit_work(update: Update, context: GigContext) -> None:
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
-    await answer(query)
-    await edit(query, screens.submitted(view))
+    await respond(query, screens.submitted(view))
 
 
 async def return_work(update: Update, context: GigContext) -> None:
@@ -109,8 +115,7 @@ async def return_work(update: Update, context: GigContext) -> None:
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
-    await answer(query)
-    await edit(query, Screen(texts.returned(view.hit.title)))
+    await respond(query, Screen(texts.returned(view.hit.title)))
 
 
 async def _show_work(
@@ -120,8 +125,7 @@ async def _show_work(
     query = update.callback_query
     assert query is not None
     if result is WorkResult.OK and view is not None:
-        await answer(query)
-        await edit(query, screens.work(view, context.market.clock.now()))
+        await respond(query, screens.work(view, context.market.clock.now()))
         return
     await answer(query, texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
     if view is not None and result is not WorkResult.NOT_YOURS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import Answer, Assignment, AssignmentStatus
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 
 _COLUMNS = (
     "id, hit_id, worker_id, status, position, accepted_at, deadline_at, submitted_at,"
@@ -31,29 +31,28 @@ def _assignment(row: aiosqlite.Row) -> Assignment:
 
 
 async def get(conn: Conn, assignment_id: int) -> Assignment | None:
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, f"SELECT {_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,)
+    )
     return _assignment(row) if row else None
 
 
 async def for_worker_and_hit(conn: Conn, worker_id: int, hit_id: int) -> Assignment | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {_COLUMNS} FROM assignments WHERE worker_id = ? AND hit_id = ?",
         (worker_id, hit_id),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _assignment(row) if row else None
 
 
 async def count_active(conn: Conn, worker_id: int) -> int:
     """How many accepted (not yet submitted) assignments the worker holds."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COUNT(*) FROM assignments WHERE worker_id = ? AND status = 'accepted'",
         (worker_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
@@ -117,53 +116,57 @@ async def save_answer(
 
 
 async def answers(conn: Conn, assignment_id: int) -> list[Answer]:
-    async with conn.execute(
-        "SELECT a.assignment_id, a.question_id, a.value FROM answers a"
-        " JOIN questions q ON q.id = a.question_id WHERE a.assignment_id = ? ORDER BY q.position",
-        (assignment_id,),
-    ) as cur:
-        return [Answer(r[0], r[1], r[2]) for r in await cur.fetchall()]
+    return [
+        Answer(r[0], r[1], r[2])
+        for r in await fetch_all(
+            conn,
+            "SELECT a.assignment_id, a.question_id, a.value FROM answers a"
+            " JOIN questions q ON q.id = a.question_id"
+            " WHERE a.assignment_id = ? ORDER BY q.position",
+            (assignment_id,),
+        )
+    ]
 
 
 async def next_for_review(conn: Conn, requester_id: int) -> Assignment | None:
     """The oldest submitted assignment on this requester's HITs."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))}"
         " FROM assignments a JOIN hits h ON h.id = a.hit_id"
         " WHERE h.requester_id = ? AND a.status = 'submitted'"
         " ORDER BY a.submitted_at, a.id LIMIT 1",
         (requester_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _assignment(row) if row else None
 
 
 async def count_for_review(conn: Conn, requester_id: int) -> int:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COUNT(*) FROM assignments a JOIN hits h ON h.id = a.hit_id"
         " WHERE h.requester_id = ? AND a.status = 'submitted'",
         (requester_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
 async def status_counts(conn: Conn, worker_id: int) -> dict[AssignmentStatus, int]:
     """How many of the worker's assignments are in each state."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT status, COUNT(*) FROM assignments WHERE worker_id = ? GROUP BY status",
         (worker_id,),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return {AssignmentStatus(r[0]): int(r[1]) for r in rows}
 
 
 async def pending_cents(conn: Conn, worker_id: int) -> int:
     """Rewards of the worker's submitted, not yet reviewed work."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COALESCE(SUM(h.reward_cents), 0) FROM assignments a"
         " JOIN hits h ON h.id = a.hit_id WHERE a.worker_id = ? AND a.status = 'submitted'",
         (worker_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0

@@ -101,3 +101,22 @@ async def migrate(conn: Conn) -> list[int]:
         )
         applied.append(version)
     return applied
+
+
+async def fetch_one(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+    """The first row of a query, in one round trip to the database thread."""
+    rows = await conn.execute_fetchall(sql, params)
+    for row in rows:
+        return row
+    return None
+
+
+async def fetch_all(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+    """All rows of a query, in one round trip to the database thread."""
+    return list(await conn.execute_fetchall(sql, params))
+
+
+async def fetch_value(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> int:
+    """The integer in the first column of the first row (0 when there is none)."""
+    row = await fetch_one(conn, sql, params)
+    return int(row[0]) if row is not None and row[0] is not None else 0

@@ -7,7 +7,7 @@ import json
 import aiosqlite
 
 from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
@@ -95,19 +95,21 @@ async def insert_question(
 
 
 async def get(conn: Conn, hit_id: int) -> Hit | None:
-    async with conn.execute(f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
     return _hit(row) if row else None
 
 
 async def questions(conn: Conn, hit_id: int) -> list[Question]:
     """The HIT's questions in order."""
-    async with conn.execute(
-        "SELECT id, hit_id, position, kind, prompt, options FROM questions"
-        " WHERE hit_id = ? ORDER BY position",
-        (hit_id,),
-    ) as cur:
-        return [_question(row) for row in await cur.fetchall()]
+    return [
+        _question(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT id, hit_id, position, kind, prompt, options FROM questions"
+            " WHERE hit_id = ? ORDER BY position",
+            (hit_id,),
+        )
+    ]
 
 
 async def open_draft(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 
 
 def requester_account(user_id: int) -> str:
@@ -40,42 +40,46 @@ async def transfer(
 
 async def balance(conn: Conn, account: str) -> int:
     """Everything received minus everything sent."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = ?)"
         " - (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE from_account = ?)",
         (account, account),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
 async def received(conn: Conn, account: str, memo: str) -> int:
     """Total received by an account in transfers with this memo (e.g. 'approve', 'bonus')."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = ? AND memo = ?",
         (account, memo),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
 async def escrow_total(conn: Conn, requester_id: int) -> int:
     """Money held in escrow for all of a requester's HITs."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COALESCE(SUM(CASE WHEN l.to_account = 'escrow:' || h.id THEN l.amount_cents"
         " ELSE -l.amount_cents END), 0) FROM hits h JOIN ledger l"
         " ON l.to_account = 'escrow:' || h.id OR l.from_account = 'escrow:' || h.id"
         " WHERE h.requester_id = ?",
         (requester_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 
 async def all_balances(conn: Conn) -> dict[str, int]:
     """Every account's balance (for checks: escrow never negative, sums match)."""
-    async with conn.execute(
-        "SELECT account, SUM(amount) FROM (SELECT to_account AS account, amount_cents AS amount"
-        " FROM ledger UNION ALL SELECT from_account, -amount_cents FROM ledger) GROUP BY account"
-    ) as cur:
-        return {row[0]: int(row[1]) for row in await cur.fetchall()}
+    return {
+        row[0]: int(row[1])
+        for row in await fetch_all(
+            conn,
+            "SELECT account, SUM(amount) FROM"
+            " (SELECT to_account AS account, amount_cents AS amount FROM ledger"
+            " UNION ALL SELECT from_account, -amount_cents FROM ledger) GROUP BY account",
+        )
+    }

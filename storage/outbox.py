@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +41,12 @@ async def enqueue(
 
 async def due(conn: Conn, now: float, limit: int) -> list[OutboxRow]:
     """Pending messages whose time has come, most urgent first."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT id, key, chat_id, kind, priority, payload, attempts FROM outbox"
         " WHERE status = 'pending' AND not_before <= ? ORDER BY priority, not_before, id LIMIT ?",
         (now, limit),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
 
@@ -103,17 +103,15 @@ async def drop_pending_for_chat(conn: Conn, chat_id: int, kind: str) -> int:
 
 
 async def pending_count(conn: Conn, now: float) -> int:
-    async with conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?", (now,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?", (now,)
+    )
     return int(row[0]) if row else 0
 
 
 async def sent_message(conn: Conn, key: str) -> tuple[int, int] | None:
     """(chat_id, message_id) of a sent message, to edit it later."""
-    async with conn.execute(
-        "SELECT chat_id, message_id FROM outbox WHERE key = ? AND status = 'sent'", (key,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT chat_id, message_id FROM outbox WHERE key = ? AND status = 'sent'", (key,)
+    )
     return (row[0], row[1]) if row and row[1] is not None else None

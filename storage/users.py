@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import User
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 
 _COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active"
 
@@ -25,30 +25,24 @@ def _user(row: aiosqlite.Row) -> User:
 
 async def by_tg_id(conn: Conn, tg_id: int) -> User | None:
     """The user with this Telegram id, if registered."""
-    async with conn.execute(f"SELECT {_COLUMNS} FROM users WHERE tg_id = ?", (tg_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM users WHERE tg_id = ?", (tg_id,))
     return _user(row) if row else None
 
 
 async def by_id(conn: Conn, user_id: int) -> User | None:
     """The user with this internal id."""
-    async with conn.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,))
     return _user(row) if row else None
 
 
 async def by_alias(conn: Conn, alias: str) -> User | None:
     """The user shown to requesters as `alias`."""
-    async with conn.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE alias = ?", (alias.upper(),)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM users WHERE alias = ?", (alias.upper(),))
     return _user(row) if row else None
 
 
 async def alias_taken(conn: Conn, alias: str) -> bool:
-    async with conn.execute("SELECT 1 FROM users WHERE alias = ?", (alias,)) as cur:
-        return await cur.fetchone() is not None
+    return await fetch_one(conn, "SELECT 1 FROM users WHERE alias = ?", (alias,)) is not None
 
 
 async def insert(
@@ -77,9 +71,12 @@ async def mark_requester(conn: Conn, user_id: int) -> None:
 
 async def push_targets(conn: Conn, hit_id: int, requester_id: int) -> list[int]:
     """Telegram ids of active workers who may get a push for this HIT."""
-    async with conn.execute(
-        "SELECT tg_id FROM users WHERE is_worker = 1 AND active = 1 AND id != ?"
-        " AND id NOT IN (SELECT worker_id FROM assignments WHERE hit_id = ?) ORDER BY id",
-        (requester_id, hit_id),
-    ) as cur:
-        return [row[0] for row in await cur.fetchall()]
+    return [
+        row[0]
+        for row in await fetch_all(
+            conn,
+            "SELECT tg_id FROM users WHERE is_worker = 1 AND active = 1 AND id != ?"
+            " AND id NOT IN (SELECT worker_id FROM assignments WHERE hit_id = ?) ORDER BY id",
+            (requester_id, hit_id),
+        )
+    ]

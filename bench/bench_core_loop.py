@@ -1,0 +1,126 @@
+"""Updates per second of gigbot's accept -> answer -> submit path against a minimal PTB echo
+bot (the floor), both through the same simulated Telegram over HTTP, measured in one run.
+
+Target (issue "Foundation and the core loop"): gigbot >= 0.5 x the echo bot.
+Run: .venv/bin/python bench/bench_core_loop.py [--seconds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.sandbox import Limits, SimTelegram  # noqa: E402
+from bot.stage import Actor, Stage  # noqa: E402
+
+TARGET = 0.5
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_message.text is not None
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+class Meter:
+    """Counts updates and time over several short windows (interleaving cancels drift)."""
+
+    def __init__(self, step: Callable[[], Awaitable[int]]) -> None:
+        self.step = step
+        self.done = 0
+        self.elapsed = 0.0
+
+    async def window(self, seconds: float) -> None:
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            self.done += await self.step()
+        self.elapsed += time.perf_counter() - start
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed
+
+
+async def echo_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+    """The floor: a PTB bot that answers each text with the same text."""
+    app: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .token(sim.token)
+        .base_url(sim.base_url)
+        .base_file_url(sim.base_file_url)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    await app.initialize()
+    user = sim.add_user("Echo")
+
+    async def step() -> int:
+        await app.process_update(Update.de_json(sim.message(user, "hello", enqueue=False), app.bot))
+        return 1
+
+    return app, Meter(step)
+
+
+async def gigbot_meter(stage: Stage, workers: int) -> Meter:
+    admin = stage.admin()
+    rita = stage.user("Rita")
+    await rita.send("/start")
+    await admin.send(f"/fund {rita.tg_id} 10000")
+    crowd: list[Actor] = []
+    for n in range(workers):
+        worker = stage.user(f"W{n}")
+        await stage.services.market.register(worker.tg_id, worker.name)
+        crowd.append(worker)
+    await rita.send(f"/newpoll Bench? | yes | no ; reward=0.01 n={workers} time=1h life=1d")
+    await rita.press("Publish")
+    queue = iter(crowd)
+
+    async def step() -> int:
+        worker = next(queue)
+        await worker.press("Accept")
+        await worker.press("yes")
+        await worker.press("Submit")
+        assert "Submitted" in worker.last_text(), worker.last_text()
+        return 3
+
+    return Meter(step)
+
+
+async def main(seconds: float, workers: int, windows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = await Stage.open(
+            Path(tmp) / "bench.sqlite3", limits=Limits(enabled=False), send_rate=5000
+        )
+        app, floor = await echo_app(stage.sim)
+        try:
+            gig = await gigbot_meter(stage, workers)
+            for _ in range(windows):
+                await floor.window(seconds / windows)
+                await gig.window(seconds / windows)
+            assert not stage.services.errors and not stage.sim.violations
+        finally:
+            await app.shutdown()
+            await stage.close()
+    ratio = gig.rate / floor.rate
+    verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
+    print(f"echo bot (floor)             {floor.rate:8.1f} updates/s ({floor.done} updates)")
+    print(f"gigbot accept/answer/submit  {gig.rate:8.1f} updates/s ({gig.done} updates)")
+    print(f"ratio gigbot / echo          {ratio:8.2f}   target >= {TARGET}: {verdict}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--workers", type=int, default=1000)
+    parser.add_argument("--windows", type=int, default=6)
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.workers, args.windows))
