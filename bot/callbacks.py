@@ -115,3 +115,88 @@ class Approve(CallbackData):
 class Reject(CallbackData):
     prefix: ClassVar[str] = "rej"
     assignment_id: int
+
+
+# -- requester tools ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAdd(CallbackData):
+    """In /newsurvey: add a question of this kind, or 'done'."""
+
+    prefix: ClassVar[str] = "sva"
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyQual(CallbackData):
+    """In /newsurvey: toggle requiring a qualification; 0 = done choosing."""
+
+    prefix: ClassVar[str] = "svq"
+    qualification_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublishBatch(CallbackData):
+    prefix: ClassVar[str] = "pbb"
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DiscardBatch(CallbackData):
+    prefix: ClassVar[str] = "dbb"
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Manage(CallbackData):
+    """Pause / resume / cancel one HIT (scope 'h') or a batch (scope 'b')."""
+
+    prefix: ClassVar[str] = "mng"
+    action: str
+    scope: str
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowResults(CallbackData):
+    prefix: ClassVar[str] = "res"
+    scope: str
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCsv(CallbackData):
+    prefix: ClassVar[str] = "csv"
+    scope: str
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveAll(CallbackData):
+    prefix: ClassVar[str] = "apa"
+
+
+@dataclass(frozen=True, slots=True)
+class RejectWorker(CallbackData):
+    """Reject a low-gold worker's submitted work in one batch."""
+
+    prefix: ClassVar[str] = "rjw"
+    batch_id: int
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockWorker(CallbackData):
+    prefix: ClassVar[str] = "blw"
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
+class QualAnswer(CallbackData):
+    """A worker's answer to question `position` of a qualification test."""
+
+    prefix: ClassVar[str] = "qla"
+    qualification_id: int
+    position: int
+    option: int

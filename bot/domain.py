@@ -164,3 +164,94 @@ class Screen:
 
     text: str
     rows: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+# -- posting surveys and batches (requester side) --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    """One question of a HIT about to be created.
+
+    options: choices or tag labels; item: what to tag (text or image URL); gold: the known
+    answer (option index as text) of a gold item; max_len: longest free-text answer.
+    """
+
+    kind: QuestionKind
+    prompt: str
+    options: tuple[str, ...] = ()
+    item: str | None = None
+    gold: str | None = None
+    max_len: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HitSpec:
+    """A HIT about to be created as a draft: its terms and its questions."""
+
+    title: str
+    kind: HitKind
+    topic: str
+    reward_cents: int
+    max_assignments: int
+    time_allotted_s: int
+    lifetime_s: int
+    auto_approve_s: int
+    questions: tuple[QuestionSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    id: int
+    requester_id: int
+    title: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HitProgress:
+    """A requester's HIT (or a whole batch) as /myhits shows it."""
+
+    hit_id: int
+    batch_id: int | None
+    title: str
+    kind: HitKind
+    status: HitStatus
+    hits: int
+    slots: int
+    submitted: int
+    approved: int
+    rejected: int
+    in_progress: int
+    escrow_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class TestQuestion:
+    """A qualification test question with its known answer (an option index)."""
+
+    prompt: str
+    options: tuple[str, ...]
+    answer: int
+
+
+@dataclass(frozen=True, slots=True)
+class QualificationTest:
+    """A requester's custom qualification and the test that earns it."""
+
+    id: int
+    requester_id: int | None
+    name: str
+    questions: tuple[TestQuestion, ...]
+    pass_percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class TestAttempt:
+    """A worker's answers so far; status 'taking', 'passed' or 'failed'."""
+
+    worker_id: int
+    qualification_id: int
+    answers: tuple[int, ...]
+    status: str
+    score_percent: int | None

@@ -18,6 +18,7 @@ from bot.domain import (
     AssignmentStatus,
     Hit,
     HitKind,
+    HitSpec,
     HitStatus,
     PollDraft,
     Priority,
@@ -26,7 +27,7 @@ from bot.domain import (
     User,
 )
 from bot.results import AcceptOutcome, AcceptResult, PublishResult, ReviewResult, WorkResult
-from storage import assignments, hits, ledger, outbox, users
+from storage import assignments, hits, ledger, outbox, requesting, users
 from storage.db import Conn, Database
 
 ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -139,6 +140,14 @@ class Marketplace:
         assert hit is not None
         return hit
 
+    async def create_hit(self, requester: User, spec: HitSpec) -> Hit:
+        """Store a draft HIT with several questions (survey, tagging item) for preview."""
+        async with self.db.transaction() as conn:
+            hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            hit = await hits.get(conn, hit_id)
+        assert hit is not None
+        return hit
+
     async def publish(self, requester: User, hit_id: int) -> PublishResult:
         """Escrow reward x max assignments and open the HIT; queue pushes to workers."""
         now = self.clock.now()
@@ -203,6 +212,8 @@ class Marketplace:
                 return AcceptOutcome(AcceptResult.NOT_FOUND)
             if hit.requester_id == worker.id:
                 return AcceptOutcome(AcceptResult.OWN_HIT)
+            if await requesting.is_blocked(conn, hit.requester_id, worker.id):
+                return AcceptOutcome(AcceptResult.NOT_FOUND)  # blocked: as if it were gone
             mine = await assignments.for_worker_and_hit(conn, worker.id, hit_id)
             if mine is not None:
                 return AcceptOutcome(AcceptResult.ALREADY_YOURS, mine)
@@ -440,3 +451,25 @@ def answer_label(question: Question, answer: Answer | str) -> str:
     if question.kind in (QuestionKind.SINGLE, QuestionKind.TAG, QuestionKind.MULTI):
         return ", ".join(question.options[int(p)] for p in value.split(",") if p.isdigit())
     return value
+
+
+async def insert_spec(conn: Conn, requester: User, spec: HitSpec, now: float) -> int:
+    """Store a draft HIT with its questions from a spec; return its id."""
+    hit_id = await hits.insert_hit(
+        conn,
+        requester_id=requester.id,
+        kind=spec.kind,
+        title=spec.title,
+        reward_cents=spec.reward_cents,
+        max_assignments=spec.max_assignments,
+        time_allotted_s=spec.time_allotted_s,
+        lifetime_s=spec.lifetime_s,
+        auto_approve_s=spec.auto_approve_s,
+        now=now,
+    )
+    if spec.topic:
+        await hits.set_topic_and_batch(conn, hit_id, spec.topic, None)
+    for position, question in enumerate(spec.questions):
+        await hits.insert_spec_question(conn, hit_id, position, question)
+    await users.mark_requester(conn, requester.id)
+    return hit_id

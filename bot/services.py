@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.marketplace import Marketplace
 from bot.notices import Notices
 from bot.outbox import Broadcaster, Sender
+from bot.requesting import Requesting
 from storage.db import Database
 
 
@@ -24,6 +25,10 @@ class Services:
     accounts: Accounts
     broadcaster: Broadcaster
     errors: list[BaseException] = field(default_factory=list)
+    requesting: Requesting = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.requesting = Requesting.build(self.market)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:

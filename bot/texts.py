@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.domain import Earnings, Hit, RequesterBalance
+from bot.domain import Earnings, Hit, HitProgress, QualificationTest, RequesterBalance
+from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
 from bot.results import AcceptResult, FundResult, PublishResult, ReviewResult, WorkResult
+from bot.results_export import GoldScore, ResultsView
 
 
 def money(cents: int) -> str:
@@ -250,3 +252,310 @@ BTN_PUBLISH = "🚀 Publish"
 BTN_CANCEL = "Cancel"
 BTN_APPROVE = "✅ Approve"
 BTN_REJECT = "❌ Reject"
+
+
+# -- requester tools: /newsurvey ---------------------------------------------------------
+
+SURVEY_ASK_TITLE = (
+    "📝 <b>New survey</b>. What is its title? (workers see it first)\n/cancel to stop."
+)
+SURVEY_ASK_KIND = "Add a question ({count} so far). What kind?"
+SURVEY_ASK_KIND_FIRST = "<b>{title}</b>\nAdd the first question. What kind?"
+SURVEY_ASK_PROMPT = "Send the question text."
+SURVEY_ASK_OPTIONS = (
+    "Send the choices separated by |, e.g. <code>Red | Green | Blue</code> (2 to {most})."
+)
+SURVEY_TOO_MANY = "That's the most questions a survey can have ({most}). Tap Done."
+SURVEY_NEEDS_QUESTION = "Add at least one question first."
+SURVEY_ASK_TERMS = (
+    "Now the terms, in one line:\n"
+    "<code>reward=0.10 n=20 time=5m life=1d auto=3d</code>\n"
+    "reward per answer (required) · n workers (10) · time allotted (5m) · "
+    "life = how long it stays open (1d) · auto = approve unreviewed work after (3d)."
+)
+SURVEY_ASK_QUALS = (
+    "Require one of your qualifications? Tap to toggle, then <b>Done</b>. (/qualify makes one)"
+)
+SURVEY_CANCELLED = "Survey discarded. /newsurvey to start again."
+KIND_NAMES = {
+    "single": "Single choice",
+    "multi": "Multiple choice",
+    "rating": "Rating 1–5",
+    "text": "Free text",
+}
+BTN_DONE = "✔️ Done"
+
+
+def try_again(problem: str, form: str) -> str:
+    return f"⚠️ {escape(problem)}.\n{form}"
+
+
+def survey_preview(
+    hit: Hit, questions: list[tuple[str, str, tuple[str, ...]]], quals: list[str]
+) -> str:
+    lines = [f"<b>Preview</b> · survey #{hit.id}", f"📝 <b>{escape(hit.title)}</b>"]
+    for number, (kind, prompt, options) in enumerate(questions, start=1):
+        shown = f" ({', '.join(escape(o) for o in options)})" if options else ""
+        lines.append(f"{number}. {escape(prompt)} — {KIND_NAMES.get(kind, kind)}{shown}")
+    lines.append(
+        f"💰 {money(hit.reward_cents)} × {hit.max_assignments} workers = "
+        f"<b>{money(hit.escrow_cents)}</b>"
+    )
+    lines.append(
+        f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}"
+        f" · auto-approve after {duration(hit.auto_approve_s)}"
+    )
+    if quals:
+        lines.append("🎓 Requires: " + ", ".join(escape(q) for q in quals))
+    return "\n".join(lines)
+
+
+# -- requester tools: /newbatch ------------------------------------------------------------
+
+BATCH_ASK_FILE = (
+    "📦 <b>New tagging batch</b>. Send a CSV or JSON file of items (/cancel to stop).\n"
+    "CSV: a header <code>text,gold</code> (or <code>image_url,gold</code>), one item per row; "
+    "gold is optional, the known label of an attention-check item.\n"
+    'JSON: <code>[{{"text": "A purring cat", "gold": "cat"}}, {{"image_url": "https://…"}}]</code>\n'
+    "At most {rows} items, {kb} KB."
+)
+BATCH_NOT_A_FILE = "Please send the items as a file (CSV or JSON), or /cancel."
+BATCH_ASK_LABELS = (
+    "✅ {count} items read ({golds} gold). Now the labels, separated by |, e.g. "
+    "<code>cat | dog | other</code> (2 to {most}, each up to {longest} characters)."
+)
+BATCH_ASK_TITLE_TERMS = (
+    "Last step: a title and the terms, like\n"
+    "<code>Tag the animal ; reward=0.02 n=3 time=2m life=1d</code>\n"
+    "n = answers per item (redundancy)."
+)
+BATCH_CANCELLED = "Batch discarded. Nothing was created."
+BATCH_MORE_PROBLEMS = "…and {more} more."
+
+
+def batch_file_errors(problems: list[tuple[int, str]]) -> str:
+    lines = ["⚠️ <b>That file can't be used</b>; nothing was created:"]
+    for line, why in problems[:10]:
+        where = f"line {line}" if line else "file"
+        lines.append(f"• {where}: {escape(why)}")
+    if len(problems) > 10:
+        lines.append(BATCH_MORE_PROBLEMS.format(more=len(problems) - 10))
+    lines.append("Fix it and send the file again, or /cancel.")
+    return "\n".join(lines)
+
+
+def batch_preview(
+    batch_id: int, title: str, items: int, golds: int, labels: tuple[str, ...], hit: Hit, total: int
+) -> str:
+    return (
+        f"<b>Preview</b> · batch #{batch_id}\n"
+        f"🏷 <b>{escape(title)}</b>: {items} items ({golds} gold)\n"
+        f"Labels: {', '.join(escape(label) for label in labels)}\n"
+        f"💰 {money(hit.reward_cents)} × {hit.max_assignments} answers × {items} items = "
+        f"<b>{money(total)}</b>\n"
+        f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}"
+    )
+
+
+BATCH_PUBLISH_TEXTS = {
+    PublishResult.OK: "✅ Published batch #{batch_id}. {cost} is held in escrow. /myhits",
+    PublishResult.NOT_FOUND: "This batch no longer exists. /newbatch",
+    PublishResult.ALREADY: "Batch #{batch_id} is already published. /myhits",
+    PublishResult.INSUFFICIENT_FUNDS: (
+        "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
+        "Ask an admin to /fund your account."
+    ),
+}
+
+
+# -- requester tools: /myhits, /results -------------------------------------------------------
+
+NO_HITS_YET = "You have no published HITs yet. /newpoll, /newsurvey or /newbatch"
+STATUS_ICONS = {
+    "open": "🟢",
+    "paused": "⏸",
+    "closed": "✅",
+    "expired": "⌛",
+    "cancelled": "🚫",
+    "draft": "📝",
+}
+
+
+def hit_progress(p: HitProgress) -> str:
+    name = f"batch #{p.batch_id}" if p.batch_id is not None else f"{p.kind.value} #{p.hit_id}"
+    items = f" · {p.hits} items" if p.batch_id is not None else ""
+    return (
+        f"{STATUS_ICONS.get(p.status.value, '')} <b>{escape(p.title)}</b> ({name}{items})\n"
+        f"{p.approved + p.rejected + p.submitted + p.in_progress}/{p.slots} taken · "
+        f"{p.in_progress} working · {p.submitted} to review · {p.approved} approved · "
+        f"{p.rejected} rejected · escrow {money(p.escrow_cents)}"
+    )
+
+
+MYHITS_HEADER = "<b>Your HITs</b> (newest first)"
+MANAGE_TEXTS = {
+    ManageResult.OK: "Done.",
+    ManageResult.NOT_FOUND: "That isn't one of your HITs.",
+    ManageResult.NOT_NOW: "Nothing to change: it is already in that state.",
+}
+
+
+def cancelled_refund(refund_cents: int) -> str:
+    return f"🚫 Cancelled. {money(refund_cents)} returned to your balance."
+
+
+BTN_PAUSE = "⏸ Pause"
+BTN_RESUME = "▶️ Resume"
+BTN_CANCEL_HIT = "🚫 Cancel"
+BTN_RESULTS = "📊 Results"
+BTN_EXPORT = "📄 Export CSV"
+BTN_APPROVE_ALL = "✅ Approve all"
+RESULTS_USAGE = (
+    "Use: <code>/results 12</code> for HIT 12 or <code>/results b3</code> for batch 3 "
+    "(the numbers are in /myhits)."
+)
+RESULTS_NOT_FOUND = "No results: that isn't one of your published HITs or batches. /myhits"
+GOLD_LOW = "⚠️ Below {threshold}% on gold items:"
+
+
+def results_view(view: ResultsView, threshold: int) -> str:
+    name = f"batch #{view.target_id}" if view.scope == "b" else f"#{view.target_id}"
+    lines = [f"📊 <b>{escape(view.title)}</b> ({name}) · {view.assignments} answers"]
+    if view.scope == "b":
+        for item in view.items[:15]:
+            verdict = (
+                f"<b>{escape(item.majority)}</b> {item.agreement_percent}% agree"
+                if item.majority
+                else ("tie" if item.total else "no answers yet")
+            )
+            gold = f" (gold: {escape(item.gold)})" if item.gold else ""
+            lines.append(f"• {escape(item.item[:60])} → {verdict} [{item.total}]{gold}")
+        if len(view.items) > 15:
+            lines.append(f"…{len(view.items) - 15} more items in the CSV.")
+    else:
+        for number, q in enumerate(view.questions, start=1):
+            lines.append(f"{number}. {escape(q.prompt)}")
+            if not q.counts:
+                lines.append(f"   {q.answered} text answers (in the CSV)")
+            lines += [f"   {escape(label)}: {n}" for label, n in q.counts]
+    if view.gold:
+        scores = [
+            f"<code>{escape(s.alias)}</code> {s.percent}% ({s.correct}/{s.total})"
+            for s in view.gold
+        ]
+        lines.append("🎯 Gold accuracy: " + ", ".join(scores))
+        if any(s.percent < threshold for s in view.gold):
+            lines.append(GOLD_LOW.format(threshold=threshold))
+    return "\n".join(lines)
+
+
+EXPORT_SENT = "📄 Here are your results."
+EXPORT_CAPTION = "{name} — open in any spreadsheet."
+
+
+# -- requester tools: review extras, bonus, block ----------------------------------------------
+
+
+def review_gold(alias: str, score: GoldScore) -> str:
+    return (
+        f"🎯 <code>{escape(alias)}</code> gold accuracy in this batch: "
+        f"{score.percent}% ({score.correct}/{score.total})"
+    )
+
+
+def approved_all(count: int) -> str:
+    return f"✅ Approved {count} assignments."
+
+
+GOLD_REJECT_REASON = "Too many attention-check (gold) items answered wrongly."
+
+
+def rejected_worker(alias: str, count: int) -> str:
+    return f"❌ Rejected {count} submitted assignments by <code>{escape(alias)}</code>."
+
+
+def btn_reject_worker(alias: str) -> str:
+    return f"❌ Reject {alias}"
+
+
+def btn_block_worker(alias: str) -> str:
+    return f"⛔ Block {alias}"
+
+
+BONUS_USAGE = (
+    "Use: <code>/bonus W-7F3K 0.50 Great notes</code> (a worker alias or an assignment "
+    "number, an amount, a reason the worker will read)."
+)
+BONUS_TEXTS = {
+    BonusResult.OK: "🎁 Sent {amount} to <code>{alias}</code>.",
+    BonusResult.UNKNOWN_WORKER: "No worker is called {alias}. Aliases are in /review and /results.",
+    BonusResult.NOT_YOURS: "You can only bonus workers who did your HITs.",
+    BonusResult.INSUFFICIENT_FUNDS: "⚠️ Not enough balance for a {amount} bonus. /balance",
+    BonusResult.DUPLICATE: "Already sent.",
+}
+
+
+def bonus_notice(amount_cents: int, reason: str, title: str | None) -> str:
+    on = f" for <b>{escape(title)}</b>" if title else ""
+    return f"🎁 Bonus +{money(amount_cents)}{on}\n“{escape(reason)}” /earnings"
+
+
+BLOCK_USAGE = "Use: <code>/block W-7F3K</code> (the worker's alias from /review or /results)."
+BLOCK_TEXTS = {
+    BlockResult.OK: "⛔ <code>{alias}</code> is blocked: they won't see or take your HITs.",
+    BlockResult.ALREADY: "<code>{alias}</code> is already blocked.",
+    BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
+}
+
+
+def balance_with_escrow(b: RequesterBalance, open_hits: int) -> str:
+    return (
+        f"💼 Available: <b>{money(b.available_cents)}</b>\n"
+        f"🔒 In escrow: {money(b.escrow_cents)} ({open_hits} HITs live)\n"
+        f"Total: {money(b.available_cents + b.escrow_cents)}"
+    )
+
+
+# -- requester tools: /qualify and tests ---------------------------------------------------------
+
+QUALIFY_ASK_NAME = (
+    "🎓 <b>New qualification</b>. What's its name? e.g. <code>Bird expert</code> (/cancel)"
+)
+QUALIFY_ASK_QUESTION = (
+    "Send test questions one per message, the right answer starred:\n"
+    "<code>Which is a sparrow? | *small brown bird | large seabird | owl</code>\n"
+    "{count} so far (at most {most}). Send /done when finished."
+)
+QUALIFY_ASK_PASS = "Pass mark in percent? e.g. <code>80</code>"
+QUALIFY_NAME_TAKEN = "You already have a qualification with that name. Send another name."
+QUALIFY_CANCELLED = "Qualification discarded."
+QUALIFY_NEEDS_QUESTION = "Add at least one question first."
+
+
+def qualify_created(test: QualificationTest) -> str:
+    return (
+        f"✅ Qualification <b>{escape(test.name)}</b> (#{test.id}) with {len(test.questions)} "
+        f"questions, pass at {test.pass_percent}%.\n"
+        f"Workers take it with <code>/qualtest {test.id}</code>; require it in /newsurvey."
+    )
+
+
+QUALTEST_USAGE = "Use: <code>/qualtest 3</code> (the number the requester gave you)."
+
+
+def test_question(test: QualificationTest, position: int) -> str:
+    q = test.questions[position]
+    return (
+        f"🎓 <b>{escape(test.name)}</b> test · {position + 1}/{len(test.questions)}\n\n"
+        f"❓ {escape(q.prompt)}"
+    )
+
+
+TEST_TEXTS = {
+    TestResult.PASSED: "🎓 Passed {name} with {score}% — you now hold this qualification.",
+    TestResult.FAILED: "Not passed: {score}% ({need}% needed). This test can be taken once.",
+    TestResult.NOT_FOUND: "There is no such qualification test.",
+    TestResult.ALREADY_TAKEN: "You already took this test ({score}%).",
+    TestResult.OWN_TEST: "That's your own qualification.",
+    TestResult.STALE: "That question was already answered.",
+}

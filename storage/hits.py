@@ -6,7 +6,7 @@ import json
 
 import aiosqlite
 
-from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind
+from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, QuestionSpec
 from storage.db import Conn, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
@@ -157,3 +157,93 @@ async def close_if_done(conn: Conn, hit_id: int) -> bool:
         (hit_id,),
     )
     return cur.rowcount == 1
+
+
+# -- HITs from specs, batches, pausing and cancelling (requester side) --------------------
+
+
+async def insert_spec_question(conn: Conn, hit_id: int, position: int, spec: QuestionSpec) -> None:
+    """Store one question with its tagging item, gold answer and free-text limit."""
+    await conn.execute(
+        "INSERT INTO questions (hit_id, position, kind, prompt, options, item, gold, max_len)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            hit_id,
+            position,
+            spec.kind.value,
+            spec.prompt,
+            json.dumps(list(spec.options), ensure_ascii=False),
+            spec.item,
+            spec.gold,
+            spec.max_len,
+        ),
+    )
+
+
+async def set_topic_and_batch(conn: Conn, hit_id: int, topic: str, batch_id: int | None) -> None:
+    await conn.execute(
+        "UPDATE hits SET topic = ?, batch_id = ? WHERE id = ?", (topic, batch_id, hit_id)
+    )
+
+
+async def in_batch(conn: Conn, batch_id: int) -> list[Hit]:
+    """The batch's HITs in order."""
+    async with conn.execute(
+        f"SELECT {_HIT_COLUMNS} FROM hits WHERE batch_id = ? ORDER BY id", (batch_id,)
+    ) as cur:
+        return [_hit(row) for row in await cur.fetchall()]
+
+
+async def of_requester(conn: Conn, requester_id: int, limit: int) -> list[Hit]:
+    """The requester's published HITs, newest first."""
+    async with conn.execute(
+        f"SELECT {_HIT_COLUMNS} FROM hits WHERE requester_id = ? AND status != 'draft'"
+        " ORDER BY id DESC LIMIT ?",
+        (requester_id, limit),
+    ) as cur:
+        return [_hit(row) for row in await cur.fetchall()]
+
+
+async def change_status(
+    conn: Conn, hit_id: int, from_statuses: tuple[HitStatus, ...], to_status: HitStatus
+) -> bool:
+    """Move a HIT between states only from an expected one (race-safe)."""
+    marks = ", ".join("?" for _ in from_statuses)
+    cur = await conn.execute(
+        f"UPDATE hits SET status = ? WHERE id = ? AND status IN ({marks})",
+        (to_status.value, hit_id, *(s.value for s in from_statuses)),
+    )
+    return cur.rowcount == 1
+
+
+async def add_requirement(
+    conn: Conn, hit_id: int, kind: str, value: str, qualification_id: int | None = None
+) -> None:
+    """Require something of workers for this HIT (see 0002's hit_requirements)."""
+    await conn.execute(
+        "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value) VALUES (?, ?, ?, ?)",
+        (hit_id, kind, qualification_id, value),
+    )
+
+
+async def golds(conn: Conn, hit_ids: list[int]) -> dict[int, str]:
+    """Known answers of gold questions, by question id."""
+    if not hit_ids:
+        return {}
+    marks = ", ".join("?" for _ in hit_ids)
+    async with conn.execute(
+        f"SELECT id, gold FROM questions WHERE hit_id IN ({marks}) AND gold IS NOT NULL",
+        hit_ids,
+    ) as cur:
+        return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+
+
+async def items(conn: Conn, hit_ids: list[int]) -> dict[int, str]:
+    """What each tagging question shows (text or image URL), by question id."""
+    if not hit_ids:
+        return {}
+    marks = ", ".join("?" for _ in hit_ids)
+    async with conn.execute(
+        f"SELECT id, COALESCE(item, prompt) FROM questions WHERE hit_id IN ({marks})", hit_ids
+    ) as cur:
+        return {int(row[0]): str(row[1]) for row in await cur.fetchall()}

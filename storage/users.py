@@ -76,7 +76,8 @@ async def push_targets(conn: Conn, hit_id: int, requester_id: int) -> list[int]:
         for row in await fetch_all(
             conn,
             "SELECT tg_id FROM users WHERE is_worker = 1 AND active = 1 AND id != ?"
-            " AND id NOT IN (SELECT worker_id FROM assignments WHERE hit_id = ?) ORDER BY id",
-            (requester_id, hit_id),
+            " AND id NOT IN (SELECT worker_id FROM assignments WHERE hit_id = ?)"
+            " AND id NOT IN (SELECT worker_id FROM blocks WHERE requester_id = ?) ORDER BY id",
+            (requester_id, hit_id, requester_id),
         )
     ]

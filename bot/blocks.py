@@ -1,0 +1,30 @@
+"""Blocking workers: a blocked worker never gets or takes this requester's HITs."""
+
+from __future__ import annotations
+
+from bot.clock import Clock
+from bot.domain import User
+from bot.requester_results import BlockResult
+from storage import requesting as reads
+from storage import users
+from storage.db import Database
+
+
+class Blocks:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def block(self, requester: User, alias: str) -> BlockResult:
+        """Block the worker shown as `alias`."""
+        async with self.db.transaction() as conn:
+            worker = await users.by_alias(conn, alias)
+            if worker is None or worker.id == requester.id:
+                return BlockResult.UNKNOWN_WORKER
+            if not await reads.block(conn, requester.id, worker.id, self.clock.now()):
+                return BlockResult.ALREADY
+        return BlockResult.OK
+
+    async def is_blocked(self, requester_id: int, worker_id: int) -> bool:
+        async with self.db.reading() as conn:
+            return await reads.is_blocked(conn, requester_id, worker_id)

@@ -1,0 +1,142 @@
+"""A requester's HITs and batches: progress, pause, resume, cancel with refund (once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.clock import Clock
+from bot.domain import Hit, HitProgress, HitStatus, User
+from bot.requester_results import ManageResult
+from storage import hits, ledger
+from storage import requesting as reads
+from storage.db import Conn, Database
+
+SHOWN = 8
+LIVE = (HitStatus.OPEN, HitStatus.PAUSED)
+
+
+class Managing:
+    """Progress and lifecycle controls for the requester's own work."""
+
+    def __init__(
+        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.on_outbox = on_outbox
+
+    async def progress(self, requester: User) -> list[HitProgress]:
+        """The newest HITs and batches, each with its slot counts and escrow left."""
+        shown: list[HitProgress] = []
+        seen_batches: set[int] = set()
+        async with self.db.reading() as conn:
+            for hit in await hits.of_requester(conn, requester.id, 200):
+                if hit.batch_id is not None:
+                    if hit.batch_id in seen_batches:
+                        continue
+                    seen_batches.add(hit.batch_id)
+                    group = await hits.in_batch(conn, hit.batch_id)
+                else:
+                    group = [hit]
+                shown.append(await _progress(conn, group))
+                if len(shown) >= SHOWN:
+                    break
+        return shown
+
+    async def targets(self, requester: User, scope: str, target_id: int) -> list[Hit]:
+        """The requester's HITs a button points at: one HIT ('h') or a batch ('b')."""
+        async with self.db.reading() as conn:
+            return await _targets(conn, requester, scope, target_id)
+
+    async def pause(self, requester: User, scope: str, target_id: int) -> ManageResult:
+        """Stop new accepts; work in progress may still be submitted."""
+        return await self._move(requester, scope, target_id, (HitStatus.OPEN,), HitStatus.PAUSED)
+
+    async def resume(self, requester: User, scope: str, target_id: int) -> ManageResult:
+        return await self._move(requester, scope, target_id, (HitStatus.PAUSED,), HitStatus.OPEN)
+
+    async def _move(
+        self,
+        requester: User,
+        scope: str,
+        target_id: int,
+        from_statuses: tuple[HitStatus, ...],
+        to_status: HitStatus,
+    ) -> ManageResult:
+        async with self.db.transaction() as conn:
+            found = await _targets(conn, requester, scope, target_id)
+            if not found:
+                return ManageResult.NOT_FOUND
+            moved = 0
+            for hit in found:
+                moved += await hits.change_status(conn, hit.id, from_statuses, to_status)
+        return ManageResult.OK if moved else ManageResult.NOT_NOW
+
+    async def cancel(self, requester: User, scope: str, target_id: int) -> tuple[ManageResult, int]:
+        """Cancel open or paused HITs; refund escrow no assignment can still claim, once.
+
+        Work already accepted or submitted keeps its reward in escrow (it may still be
+        approved). The refund's ledger key is per HIT, so a double tap refunds once.
+        """
+        now = self.clock.now()
+        refunded = 0
+        async with self.db.transaction() as conn:
+            found = await _targets(conn, requester, scope, target_id)
+            if not found:
+                return ManageResult.NOT_FOUND, 0
+            cancelled = 0
+            for hit in found:
+                if not await hits.change_status(conn, hit.id, LIVE, HitStatus.CANCELLED):
+                    continue
+                cancelled += 1
+                counts = await reads.slot_counts(conn, hit.id)
+                claimable = hit.reward_cents * (
+                    counts.get("accepted", 0) + counts.get("submitted", 0)
+                )
+                refund = await reads.escrow_balance(conn, hit.id) - claimable
+                if refund > 0 and await ledger.transfer(
+                    conn,
+                    f"cancel:{hit.id}",
+                    ledger.escrow_account(hit.id),
+                    ledger.requester_account(requester.id),
+                    refund,
+                    "cancel",
+                    now,
+                ):
+                    refunded += refund
+        return (ManageResult.OK if cancelled else ManageResult.NOT_NOW), refunded
+
+
+async def _targets(conn: Conn, requester: User, scope: str, target_id: int) -> list[Hit]:
+    if scope == "b":
+        found = await hits.in_batch(conn, target_id)
+    else:
+        one = await hits.get(conn, target_id)
+        found = [one] if one is not None else []
+    return [h for h in found if h.requester_id == requester.id and h.status is not HitStatus.DRAFT]
+
+
+async def _progress(conn: Conn, group: list[Hit]) -> HitProgress:
+    counts: dict[str, int] = {}
+    escrow = 0
+    for hit in group:
+        for status, n in (await reads.slot_counts(conn, hit.id)).items():
+            counts[status] = counts.get(status, 0) + n
+        escrow += await reads.escrow_balance(conn, hit.id)
+    first = group[0]
+    statuses = {h.status for h in group}
+    status = next((s for s in (HitStatus.OPEN, HitStatus.PAUSED) if s in statuses), first.status)
+    return HitProgress(
+        hit_id=first.id,
+        batch_id=first.batch_id,
+        title=first.title,
+        kind=first.kind,
+        status=status,
+        hits=len(group),
+        slots=sum(h.max_assignments for h in group),
+        submitted=counts.get("submitted", 0),
+        approved=counts.get("approved", 0),
+        rejected=counts.get("rejected", 0),
+        in_progress=counts.get("accepted", 0),
+        escrow_cents=escrow,
+    )

@@ -1,0 +1,325 @@
+"""Pure parsers for the requester's tools: HIT terms, options, batch files, /bonus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from bot.parsing import (
+    MAX_ASSIGNMENTS,
+    MAX_LIFE_S,
+    MAX_OPTION_LEN,
+    MAX_OPTIONS,
+    MAX_QUESTION_LEN,
+    MAX_REWARD_CENTS,
+    MAX_TIME_S,
+    MIN_LIFE_S,
+    MIN_TIME_S,
+    ParseError,
+    parse_duration,
+    parse_money,
+)
+
+MAX_BATCH_BYTES = 256 * 1024
+MAX_BATCH_ROWS = 500
+MAX_ITEM_LEN = 1000
+MAX_LABELS = 8
+MAX_LABEL_LEN = 30
+MAX_SURVEY_QUESTIONS = 10
+MAX_BONUS_CENTS = 100_00
+MIN_AUTO_S = 60
+MAX_AUTO_S = 30 * 24 * 3600
+_ALIAS = re.compile(r"^W-[0-9A-Z]{4}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What a HIT pays and how long things take."""
+
+    reward_cents: int
+    max_assignments: int
+    time_allotted_s: int
+    lifetime_s: int
+    auto_approve_s: int
+
+
+def parse_terms(text: str, default_auto_s: int) -> Terms:
+    """Parse "reward=0.10 n=20 time=5m life=1d auto=3d" (all but reward have defaults).
+
+    "reward=0.05" -> Terms(5, 10, 300, 86400, default_auto_s).
+    """
+    values: dict[str, str] = {}
+    for token in text.split():
+        name, sep, value = token.partition("=")
+        if not sep or not value:
+            raise ParseError(f"'{token}' should look like name=value")
+        if name not in {"reward", "n", "time", "life", "auto"}:
+            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, auto)")
+        if name in values:
+            raise ParseError(f"'{name}' is given twice")
+        values[name] = value
+    if "reward" not in values:
+        raise ParseError("the reward is missing (reward=0.05)")
+    n_text = values.get("n", "10")
+    if not n_text.isdigit():
+        raise ParseError("n must be a whole number")
+    auto = parse_duration(values["auto"]) if "auto" in values else default_auto_s
+    return Terms(
+        reward_cents=_within(
+            "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
+        ),
+        max_assignments=_within("n", int(n_text), 1, MAX_ASSIGNMENTS, "1 to 1000"),
+        time_allotted_s=_within(
+            "time", parse_duration(values.get("time", "5m")), MIN_TIME_S, MAX_TIME_S, "30s to 24h"
+        ),
+        lifetime_s=_within(
+            "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
+        ),
+        auto_approve_s=_within("auto", auto, MIN_AUTO_S, MAX_AUTO_S, "1m to 30d"),
+    )
+
+
+def _within(name: str, value: int, low: int, high: int, shown: str) -> int:
+    if not low <= value <= high:
+        raise ParseError(f"{name} must be {shown}")
+    return value
+
+
+def parse_prompt(text: str) -> str:
+    """A question's text: "  Age?  " -> "Age?"; not empty, not too long."""
+    prompt = text.strip()
+    if not prompt:
+        raise ParseError("the question is empty")
+    if len(prompt) > MAX_QUESTION_LEN:
+        raise ParseError(f"the question is longer than {MAX_QUESTION_LEN} characters")
+    return prompt
+
+
+def parse_options(
+    text: str, *, most: int = MAX_OPTIONS, longest: int = MAX_OPTION_LEN
+) -> tuple[str, ...]:
+    """Choices separated by |: "Red | Green | Blue" -> ("Red", "Green", "Blue")."""
+    options = tuple(part.strip() for part in text.split("|"))
+    if not 2 <= len(options) <= most:
+        raise ParseError(f"give between 2 and {most} options, separated by |")
+    if any(not option for option in options):
+        raise ParseError("an option is empty")
+    if any(len(option) > longest for option in options):
+        raise ParseError(f"an option is longer than {longest} characters")
+    if len({o.lower() for o in options}) != len(options):
+        raise ParseError("two options are the same")
+    return options
+
+
+def parse_labels(text: str) -> tuple[str, ...]:
+    """Tag labels separated by |: "cat | dog" -> ("cat", "dog")."""
+    return parse_options(text, most=MAX_LABELS, longest=MAX_LABEL_LEN)
+
+
+# -- batch files ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One row of an uploaded batch: text or an image URL to tag, maybe a gold label."""
+
+    line: int
+    text: str | None
+    image_url: str | None
+    gold: str | None
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.text is not None else str(self.image_url)
+
+
+class BatchFileError(ValueError):
+    """Problems of an uploaded file, each as (line, reason); line 0 = the whole file."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__("; ".join(f"line {n}: {why}" for n, why in problems))
+        self.problems = problems
+
+
+def parse_batch_file(filename: str, content: bytes) -> list[BatchItem]:
+    """Parse a CSV (header: text or image_url, optional gold) or a JSON list of objects.
+
+    b"text,gold\\nA purring cat,cat\\n" -> [BatchItem(2, "A purring cat", None, "cat")].
+    Raises BatchFileError listing every bad line; nothing partial is returned.
+    """
+    if len(content) > MAX_BATCH_BYTES:
+        raise BatchFileError([(0, f"the file is larger than {MAX_BATCH_BYTES // 1024} KB")])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BatchFileError([(0, "the file is not UTF-8 text")]) from None
+    lower = filename.lower()
+    if lower.endswith(".json"):
+        rows = _json_rows(text)
+    elif lower.endswith(".csv") or lower.endswith(".txt"):
+        rows = _csv_rows(text)
+    else:
+        raise BatchFileError([(0, "send a .csv or .json file")])
+    if not rows:
+        raise BatchFileError([(0, "the file has no items")])
+    if len(rows) > MAX_BATCH_ROWS:
+        raise BatchFileError([(0, f"the file has {len(rows)} items; at most {MAX_BATCH_ROWS}")])
+    items: list[BatchItem] = []
+    problems: list[tuple[int, str]] = []
+    for line, row in rows:
+        try:
+            items.append(_item(line, row))
+        except ParseError as exc:
+            problems.append((line, exc.problem))
+    if problems:
+        raise BatchFileError(problems)
+    return items
+
+
+def _csv_rows(text: str) -> list[tuple[int, dict[str, object]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        raise BatchFileError([(1, f"not valid CSV ({exc})")]) from None
+    unknown = [h for h in header if h not in {"text", "image_url", "gold"}]
+    if unknown or not ({"text", "image_url"} & set(header)):
+        raise BatchFileError(
+            [(1, "the header must name columns text or image_url, and optionally gold")]
+        )
+    rows: list[tuple[int, dict[str, object]]] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                rows.append(
+                    (line, {"_problem": f"{len(cells)} cells, the header has {len(header)}"})
+                )
+                continue
+            rows.append(
+                (line, {h: (c.strip() or None) for h, c in zip(header, cells, strict=True)})
+            )
+    except csv.Error as exc:
+        raise BatchFileError([(reader.line_num, f"not valid CSV ({exc})")]) from None
+    return rows
+
+
+def _json_rows(text: str) -> list[tuple[int, dict[str, object]]]:
+    """Decode a JSON list object by object, remembering the line each one starts on."""
+    decoder = json.JSONDecoder()
+    pos = _skip_space(text, 0)
+    if pos >= len(text) or text[pos] != "[":
+        raise BatchFileError([(_line(text, pos), "a JSON file must be a list: [{...}, {...}]")])
+    pos = _skip_space(text, pos + 1)
+    rows: list[tuple[int, dict[str, object]]] = []
+    while pos < len(text) and text[pos] != "]":
+        line = _line(text, pos)
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise BatchFileError([(exc.lineno, f"not valid JSON ({exc.msg})")]) from None
+        if isinstance(value, dict):
+            rows.append((line, {str(k): v for k, v in value.items()}))
+        else:
+            rows.append((line, {"_problem": 'each item must be an object like {"text": ...}'}))
+        pos = _skip_space(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_space(text, pos + 1)
+        elif pos < len(text) and text[pos] != "]":
+            raise BatchFileError([(_line(text, pos), "not valid JSON (expected , or ])")])
+    if pos >= len(text):
+        raise BatchFileError([(_line(text, pos), "not valid JSON (the list is not closed)")])
+    if text[pos + 1 :].strip():
+        raise BatchFileError([(_line(text, pos + 1), "not valid JSON (text after the list)")])
+    return rows
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _item(line: int, row: dict[str, object]) -> BatchItem:
+    if "_problem" in row:
+        raise ParseError(str(row["_problem"]))
+    unknown = sorted(set(row) - {"text", "image_url", "gold"})
+    if unknown:
+        raise ParseError(f"unknown field '{unknown[0]}' (use text, image_url, gold)")
+    values: dict[str, str | None] = {}
+    for name in ("text", "image_url", "gold"):
+        value = row.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ParseError(f"{name} must be text")
+        values[name] = value.strip() if isinstance(value, str) and value.strip() else None
+    text, url = values["text"], values["image_url"]
+    if (text is None) == (url is None):
+        raise ParseError("give either text or image_url")
+    if len(text or url or "") > MAX_ITEM_LEN:
+        raise ParseError(f"the item is longer than {MAX_ITEM_LEN} characters")
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        raise ParseError("image_url must start with http:// or https://")
+    return BatchItem(line, text, url, values["gold"])
+
+
+def check_golds(items: list[BatchItem], labels: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Lines whose gold answer is not one of the labels (case-insensitive)."""
+    known = {label.lower() for label in labels}
+    return [
+        (item.line, f"gold '{item.gold}' is not one of the labels")
+        for item in items
+        if item.gold is not None and item.gold.lower() not in known
+    ]
+
+
+# -- /bonus -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BonusArgs:
+    """Whom to pay (an alias like W-7F3K or an assignment id), how much, and why."""
+
+    alias: str | None
+    assignment_id: int | None
+    amount_cents: int
+    reason: str
+
+
+def parse_bonus(args: str) -> BonusArgs:
+    """Parse `/bonus` arguments: "W-7F3K 0.50 Great notes" -> BonusArgs("W-7F3K", None, 50, ...).
+
+    "12 1 thanks" -> BonusArgs(None, 12, 100, "thanks").
+    """
+    parts = args.split(maxsplit=2)
+    if len(parts) < 3:
+        raise ParseError("give a worker alias or assignment id, an amount and a reason")
+    who, amount, reason = parts
+    cents = parse_money(amount)
+    if not 1 <= cents <= MAX_BONUS_CENTS:
+        raise ParseError("the bonus must be between 0.01 and 100.00")
+    if len(reason) > 300:
+        raise ParseError("the reason is longer than 300 characters")
+    if who.isdigit():
+        return BonusArgs(None, int(who), cents, reason.strip())
+    if not _ALIAS.match(who):
+        raise ParseError(f"'{who}' is not an alias like W-7F3K or an assignment number")
+    return BonusArgs(who.upper(), None, cents, reason.strip())
+
+
+def parse_alias(text: str) -> str:
+    """A worker alias: "w-7f3k" -> "W-7F3K"."""
+    who = text.strip()
+    if not _ALIAS.match(who):
+        raise ParseError(f"'{who}' is not an alias like W-7F3K")
+    return who.upper()

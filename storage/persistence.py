@@ -1,0 +1,51 @@
+"""Conversation states and user_data kept across restarts (see handlers/persistence.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from storage.db import Conn
+
+
+async def conversations(conn: Conn, name: str) -> dict[str, Any]:
+    """Every stored state of one conversation, by JSON key."""
+    async with conn.execute(
+        "SELECT key, state FROM conversation_states WHERE name = ?", (name,)
+    ) as cur:
+        return {row[0]: json.loads(row[1]) for row in await cur.fetchall()}
+
+
+async def set_conversation(conn: Conn, name: str, key: str, state: Any) -> None:
+    """Store a conversation's state; None ends it (the row goes)."""
+    if state is None:
+        await conn.execute(
+            "DELETE FROM conversation_states WHERE name = ? AND key = ?", (name, key)
+        )
+        return
+    await conn.execute(
+        "INSERT INTO conversation_states (name, key, state) VALUES (?, ?, ?)"
+        " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+        (name, key, json.dumps(state)),
+    )
+
+
+async def user_data(conn: Conn) -> dict[int, dict[str, Any]]:
+    async with conn.execute("SELECT user_id, data FROM conversation_user_data") as cur:
+        return {int(row[0]): json.loads(row[1]) for row in await cur.fetchall()}
+
+
+async def set_user_data(conn: Conn, user_id: int, data: dict[str, Any]) -> None:
+    """Store one user's data; an empty dict removes the row."""
+    if not data:
+        await drop_user_data(conn, user_id)
+        return
+    await conn.execute(
+        "INSERT INTO conversation_user_data (user_id, data) VALUES (?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+        (user_id, json.dumps(data, ensure_ascii=False)),
+    )
+
+
+async def drop_user_data(conn: Conn, user_id: int) -> None:
+    await conn.execute("DELETE FROM conversation_user_data WHERE user_id = ?", (user_id,))

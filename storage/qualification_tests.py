@@ -1,0 +1,119 @@
+"""Custom qualifications with tests (qualification_types.test), attempts and grants."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from bot.domain import QualificationTest, TestAttempt, TestQuestion
+from storage.db import Conn
+
+_COLUMNS = "id, requester_id, name, test, pass_percent"
+
+
+def _test(row: aiosqlite.Row) -> QualificationTest:
+    questions = tuple(
+        TestQuestion(str(q["prompt"]), tuple(q["options"]), int(q["answer"]))
+        for q in json.loads(row["test"] or "[]")
+    )
+    return QualificationTest(
+        row["id"], row["requester_id"], row["name"], questions, row["pass_percent"]
+    )
+
+
+async def insert(
+    conn: Conn,
+    requester_id: int,
+    name: str,
+    questions: tuple[TestQuestion, ...],
+    pass_percent: int,
+    now: float,
+) -> int | None:
+    """Define a qualification with its test; None if the requester already has that name."""
+    test = [{"prompt": q.prompt, "options": list(q.options), "answer": q.answer} for q in questions]
+    cur = await conn.execute(
+        "INSERT INTO qualification_types (requester_id, name, test, pass_percent, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (requester_id, name) DO NOTHING",
+        (requester_id, name, json.dumps(test, ensure_ascii=False), pass_percent, now),
+    )
+    return cur.lastrowid if cur.rowcount == 1 else None
+
+
+async def get(conn: Conn, qualification_id: int) -> QualificationTest | None:
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM qualification_types WHERE id = ? AND active = 1",
+        (qualification_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _test(row) if row else None
+
+
+async def of_requester(conn: Conn, requester_id: int) -> list[QualificationTest]:
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM qualification_types WHERE requester_id = ? AND active = 1"
+        " ORDER BY id",
+        (requester_id,),
+    ) as cur:
+        return [_test(row) for row in await cur.fetchall()]
+
+
+async def attempt(conn: Conn, worker_id: int, qualification_id: int) -> TestAttempt | None:
+    async with conn.execute(
+        "SELECT worker_id, qualification_id, answers, status, score_percent"
+        " FROM qualification_attempts WHERE worker_id = ? AND qualification_id = ?",
+        (worker_id, qualification_id),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return TestAttempt(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4])
+
+
+async def start_attempt(conn: Conn, worker_id: int, qualification_id: int, now: float) -> None:
+    await conn.execute(
+        "INSERT INTO qualification_attempts (worker_id, qualification_id, started_at)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (worker_id, qualification_id, now),
+    )
+
+
+async def record_answer(
+    conn: Conn, worker_id: int, qualification_id: int, position: int, option: int
+) -> bool:
+    """Append the answer to question `position`; False if that is not the next one."""
+    cur = await conn.execute(
+        "UPDATE qualification_attempts SET answers = json_insert(answers, '$[#]', ?)"
+        " WHERE worker_id = ? AND qualification_id = ? AND status = 'taking'"
+        " AND json_array_length(answers) = ?",
+        (option, worker_id, qualification_id, position),
+    )
+    return cur.rowcount == 1
+
+
+async def finish_attempt(
+    conn: Conn, worker_id: int, qualification_id: int, passed: bool, score: int, now: float
+) -> bool:
+    cur = await conn.execute(
+        "UPDATE qualification_attempts SET status = ?, score_percent = ?, finished_at = ?"
+        " WHERE worker_id = ? AND qualification_id = ? AND status = 'taking'",
+        ("passed" if passed else "failed", score, now, worker_id, qualification_id),
+    )
+    return cur.rowcount == 1
+
+
+async def grant(conn: Conn, worker_id: int, qualification_id: int, now: float) -> None:
+    """Give the worker the qualification (value 1)."""
+    await conn.execute(
+        "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
+        " VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING",
+        (worker_id, qualification_id, now),
+    )
+
+
+async def holds(conn: Conn, worker_id: int, qualification_id: int) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM worker_qualifications WHERE worker_id = ? AND qualification_id = ?",
+        (worker_id, qualification_id),
+    ) as cur:
+        return await cur.fetchone() is not None

@@ -1,0 +1,99 @@
+"""Reads for the requester's views: progress, answers for results, gold, workers seen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Conn
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One answer of one assignment, with who gave it (by alias) and where."""
+
+    hit_id: int
+    assignment_id: int
+    worker_id: int
+    alias: str
+    status: str
+    submitted_at: float | None
+    question_id: int
+    position: int
+    value: str
+
+
+async def slot_counts(conn: Conn, hit_id: int) -> dict[str, int]:
+    """How many of the HIT's assignments are in each state."""
+    async with conn.execute(
+        "SELECT status, COUNT(*) FROM assignments WHERE hit_id = ? GROUP BY status", (hit_id,)
+    ) as cur:
+        return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+
+async def answer_rows(conn: Conn, hit_ids: list[int]) -> list[AnswerRow]:
+    """Answers of submitted or reviewed assignments on these HITs, in a stable order."""
+    if not hit_ids:
+        return []
+    marks = ", ".join("?" for _ in hit_ids)
+    async with conn.execute(
+        "SELECT a.hit_id, a.id, a.worker_id, u.alias, a.status, a.submitted_at,"
+        " q.id, q.position, an.value FROM assignments a"
+        " JOIN users u ON u.id = a.worker_id"
+        " JOIN answers an ON an.assignment_id = a.id"
+        " JOIN questions q ON q.id = an.question_id"
+        f" WHERE a.hit_id IN ({marks}) AND a.status IN ('submitted', 'approved', 'rejected')"
+        " ORDER BY a.hit_id, a.id, q.position",
+        hit_ids,
+    ) as cur:
+        return [AnswerRow(*row) for row in await cur.fetchall()]
+
+
+async def submitted_ids(conn: Conn, requester_id: int, worker_id: int | None = None) -> list[int]:
+    """Submitted, unreviewed assignments on this requester's HITs (of one worker, if given)."""
+    async with conn.execute(
+        "SELECT a.id FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        " WHERE h.requester_id = ? AND a.status = 'submitted' AND (? IS NULL OR a.worker_id = ?)"
+        " ORDER BY a.submitted_at, a.id",
+        (requester_id, worker_id, worker_id),
+    ) as cur:
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def worked_for(conn: Conn, worker_id: int, requester_id: int) -> bool:
+    """Whether the worker ever took one of this requester's HITs."""
+    async with conn.execute(
+        "SELECT 1 FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        " WHERE a.worker_id = ? AND h.requester_id = ? LIMIT 1",
+        (worker_id, requester_id),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def block(conn: Conn, requester_id: int, worker_id: int, now: float) -> bool:
+    """Block a worker from the requester's HITs; False if already blocked."""
+    cur = await conn.execute(
+        "INSERT INTO blocks (requester_id, worker_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (requester_id, worker_id) DO NOTHING",
+        (requester_id, worker_id, now),
+    )
+    return cur.rowcount == 1
+
+
+async def is_blocked(conn: Conn, requester_id: int, worker_id: int) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM blocks WHERE requester_id = ? AND worker_id = ?",
+        (requester_id, worker_id),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
+async def escrow_balance(conn: Conn, hit_id: int) -> int:
+    """What is left in one HIT's escrow."""
+    account = f"escrow:{hit_id}"
+    async with conn.execute(
+        "SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = ?)"
+        " - (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE from_account = ?)",
+        (account, account),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
