@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.services import Services
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, register
 from handlers.common import GigApp, GigContext, TelegramSender
+from handlers.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .persistence(SqlitePersistence(settings.database, settings.persist_interval))
         .build()
     )
     sending_bot = ExtBot(

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     min_reward_cents: int = Field(default=1, ge=1)
     send_rate: float = Field(default=25.0, gt=0, le=10_000)
     log_level: str = "INFO"
+    gold_threshold: int = Field(default=70, ge=1, le=100)
+    persist_interval: float = Field(default=5.0, gt=0, le=3600)
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -20,6 +20,8 @@ class Notices:
             return await self._push(int(row.payload["hit_id"]))
         if row.kind in ("approved", "rejected"):
             return await self._verdict(int(row.payload["assignment_id"]))
+        if row.kind == "bonus":
+            return await self._bonus(row.payload)
         if row.kind == "funded":
             return Screen(texts.funded_notice(int(row.payload["amount_cents"])))
         raise ValueError(f"unknown outbox kind {row.kind!r}")
@@ -38,3 +40,13 @@ class Notices:
         if a.reject_reason is not None:
             return Screen(texts.rejected_notice(view.hit.title, a.reject_reason))
         return Screen(texts.approved_notice(view.hit.title, view.hit.reward_cents))
+
+    async def _bonus(self, payload: dict[str, object]) -> Screen:
+        """A bonus: the amount, the requester's reason, and the HIT when it names one."""
+        title = None
+        if "assignment_id" in payload:
+            view = await self.market.work_view(int(str(payload["assignment_id"])))
+            title = view.hit.title if view else None
+        return Screen(
+            texts.bonus_notice(int(str(payload["amount_cents"])), str(payload["reason"]), title)
+        )

@@ -506,6 +506,11 @@ BLOCK_TEXTS = {
     BlockResult.ALREADY: "<code>{alias}</code> is already blocked.",
     BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
 }
+BLOCK_ALERTS = {
+    BlockResult.OK: "⛔ {alias} is blocked: they won't see or take your HITs.",
+    BlockResult.ALREADY: "{alias} is already blocked.",
+    BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
+}
 
 
 def balance_with_escrow(b: RequesterBalance, open_hits: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from telegram.ext import (
     CallbackQueryHandler,
@@ -14,7 +15,16 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks as cb
-from handlers import admin, errors, requester, worker
+from handlers import (
+    admin,
+    errors,
+    requester,
+    requester_batch,
+    requester_manage,
+    requester_qualify,
+    requester_survey,
+    worker,
+)
 from handlers.common import GigApp, GigContext
 
 # (command, description) shown in Telegram's menu; the same table registers handlers.
@@ -22,11 +32,19 @@ WORKER_COMMANDS = (
     ("start", "Sign up or see your alias"),
     ("earnings", "Your pending and approved money"),
     ("help", "How gigbot works"),
+    ("qualtest", "Take a qualification test"),
 )
 REQUESTER_COMMANDS = (
     ("newpoll", "Post a one-question poll"),
     ("review", "Approve or reject submitted work"),
     ("balance", "Your balance and escrow"),
+    ("newsurvey", "Post a survey, step by step"),
+    ("newbatch", "Upload items to tag"),
+    ("myhits", "Progress; pause, resume, cancel"),
+    ("results", "Counts, majorities, Export CSV"),
+    ("bonus", "Pay a worker a bonus"),
+    ("block", "Block a worker from your HITs"),
+    ("qualify", "Define a qualification test"),
 )
 ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
 
@@ -51,6 +69,69 @@ def _reject_conversation() -> ConversationHandler[GigContext]:
         )
 
 
+def _text(callback: Any) -> MessageHandler[GigContext, Any]:
+    return MessageHandler(filters.TEXT & ~filters.COMMAND, callback)
+
+
+def _persistent(
+    name: str, entry: str, states: dict[object, list[Any]], cancel: Any
+) -> ConversationHandler[GigContext]:
+    """A conversation kept across restarts (handlers/persistence.py), left with /cancel."""
+    with warnings.catch_warnings():
+        # Buttons inside are tracked per chat (per_message=False), which is what we want.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler(entry, states.pop("entry")[0])],
+            states=states,
+            fallbacks=[CommandHandler("cancel", cancel)],
+            name=name,
+            persistent=True,
+            per_message=False,
+            allow_reentry=True,
+        )
+
+
+def _requester_conversations() -> list[ConversationHandler[GigContext]]:
+    s, b, q = requester_survey, requester_batch, requester_qualify
+    survey = _persistent(
+        "newsurvey",
+        "newsurvey",
+        {
+            "entry": [s.new_survey],
+            s.TITLE: [_text(s.got_title)],
+            s.KIND: [CallbackQueryHandler(s.chose_kind, pattern=cb.SurveyAdd.pattern())],
+            s.PROMPT: [_text(s.got_prompt)],
+            s.OPTIONS: [_text(s.got_options)],
+            s.TERMS: [_text(s.got_terms)],
+            s.QUALS: [CallbackQueryHandler(s.chose_qual, pattern=cb.SurveyQual.pattern())],
+        },
+        s.cancel_survey,
+    )
+    batch = _persistent(
+        "newbatch",
+        "newbatch",
+        {
+            "entry": [b.new_batch],
+            b.FILE: [MessageHandler(filters.Document.ALL, b.got_file), _text(b.not_a_file)],
+            b.LABELS: [_text(b.got_labels)],
+            b.TERMS: [_text(b.got_terms)],
+        },
+        b.cancel_batch,
+    )
+    qualify = _persistent(
+        "qualify",
+        "qualify",
+        {
+            "entry": [q.new_qualification],
+            q.NAME: [_text(q.got_name)],
+            q.QUESTIONS: [_text(q.got_question), CommandHandler("done", q.questions_done)],
+            q.PASS: [_text(q.got_pass)],
+        },
+        q.cancel_qualification,
+    )
+    return [survey, batch, qualify]
+
+
 def register(app: GigApp) -> None:
     """Add every handler, in order. Order matters: catch-alls come last."""
     # -- workers
@@ -71,6 +152,29 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(requester.publish_hit, pattern=cb.Publish.pattern()))
     app.add_handler(CallbackQueryHandler(requester.discard_hit, pattern=cb.Discard.pattern()))
     app.add_handler(CallbackQueryHandler(requester.approve_work, pattern=cb.Approve.pattern()))
+    for conversation in _requester_conversations():
+        app.add_handler(conversation)
+    m = requester_manage
+    app.add_handler(CommandHandler("myhits", m.my_hits))
+    app.add_handler(CommandHandler("results", m.results_command))
+    app.add_handler(CommandHandler("bonus", m.bonus))
+    app.add_handler(CommandHandler("block", m.block))
+    app.add_handler(CommandHandler("qualtest", requester_qualify.take_test))
+    app.add_handler(CallbackQueryHandler(m.manage_hit, pattern=cb.Manage.pattern()))
+    app.add_handler(CallbackQueryHandler(m.show_results, pattern=cb.ShowResults.pattern()))
+    app.add_handler(CallbackQueryHandler(m.export_csv, pattern=cb.ExportCsv.pattern()))
+    app.add_handler(CallbackQueryHandler(m.approve_all, pattern=cb.ApproveAll.pattern()))
+    app.add_handler(CallbackQueryHandler(m.reject_worker, pattern=cb.RejectWorker.pattern()))
+    app.add_handler(CallbackQueryHandler(m.block_worker, pattern=cb.BlockWorker.pattern()))
+    app.add_handler(
+        CallbackQueryHandler(requester_batch.publish_batch, pattern=cb.PublishBatch.pattern())
+    )
+    app.add_handler(
+        CallbackQueryHandler(requester_batch.discard_batch, pattern=cb.DiscardBatch.pattern())
+    )
+    app.add_handler(
+        CallbackQueryHandler(requester_qualify.answer_test, pattern=cb.QualAnswer.pattern())
+    )
     # -- admins
     app.add_handler(CommandHandler("fund", admin.fund))
     # -- catch-alls

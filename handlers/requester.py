@@ -9,6 +9,7 @@ from bot import callbacks as cb
 from bot import screens, texts
 from bot.domain import Screen, User
 from bot.parsing import ParseError, parse_poll
+from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 
@@ -82,7 +83,13 @@ async def _review_screen(context: GigContext, requester: User) -> Screen:
     if view is None:
         return Screen(texts.NOTHING_TO_REVIEW)
     alias = await context.market.worker_alias(view.assignment.worker_id)
-    return screens.review(view, alias, waiting)
+    batch_id = view.hit.batch_id
+    tools = context.services.requesting
+    gold = (
+        await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
+    )
+    threshold = context.services.settings.gold_threshold
+    return review_extras(screens.review(view, alias, waiting), alias, gold, batch_id, threshold)
 
 
 async def approve_work(update: Update, context: GigContext) -> None:

@@ -1,0 +1,146 @@
+"""Screens of the requester's tools: survey steps, batch preview, /myhits, results, tests."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot import texts
+from bot.batches import BatchDraft
+from bot.domain import Button, Hit, HitProgress, HitStatus, QualificationTest, Screen
+from bot.posting import SurveyDraft
+from bot.results_export import GoldScore, ResultsView
+
+KINDS = ("single", "multi", "rating", "text")
+
+
+def survey_kinds(draft: SurveyDraft) -> Screen:
+    """Which kind of question to add next, plus Done once there is one."""
+    text = (
+        texts.SURVEY_ASK_KIND_FIRST.format(title=draft.title)
+        if not draft.questions
+        else texts.SURVEY_ASK_KIND.format(count=len(draft.questions))
+    )
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(texts.KIND_NAMES[KINDS[0]], cb.SurveyAdd(KINDS[0]).pack()),
+            Button(texts.KIND_NAMES[KINDS[1]], cb.SurveyAdd(KINDS[1]).pack()),
+        ),
+        (
+            Button(texts.KIND_NAMES[KINDS[2]], cb.SurveyAdd(KINDS[2]).pack()),
+            Button(texts.KIND_NAMES[KINDS[3]], cb.SurveyAdd(KINDS[3]).pack()),
+        ),
+    ]
+    if draft.questions:
+        rows.append((Button(texts.BTN_DONE, cb.SurveyAdd("done").pack()),))
+    return Screen(text, tuple(rows))
+
+
+def survey_quals(tests: list[QualificationTest], chosen: set[int]) -> Screen:
+    rows: list[tuple[Button, ...]] = [
+        (Button(("✓ " if t.id in chosen else "") + t.name, cb.SurveyQual(t.id).pack()),)
+        for t in tests[:8]
+    ]
+    rows.append((Button(texts.BTN_DONE, cb.SurveyQual(0).pack()),))
+    return Screen(texts.SURVEY_ASK_QUALS, tuple(rows))
+
+
+def survey_preview(hit: Hit, draft: SurveyDraft, quals: list[str]) -> Screen:
+    questions = [(q.kind.value, q.prompt, q.options) for q in draft.questions]
+    return Screen(
+        texts.survey_preview(hit, questions, quals),
+        (
+            (
+                Button(texts.BTN_PUBLISH, cb.Publish(hit.id).pack()),
+                Button(texts.BTN_CANCEL, cb.Discard(hit.id).pack()),
+            ),
+        ),
+    )
+
+
+def batch_preview(draft: BatchDraft) -> Screen:
+    first = draft.hits[0]
+    return Screen(
+        texts.batch_preview(
+            draft.batch.id,
+            draft.batch.title,
+            len(draft.hits),
+            draft.golds,
+            draft.labels,
+            first,
+            draft.total_cents,
+        ),
+        (
+            (
+                Button(texts.BTN_PUBLISH, cb.PublishBatch(draft.batch.id).pack()),
+                Button(texts.BTN_CANCEL, cb.DiscardBatch(draft.batch.id).pack()),
+            ),
+        ),
+    )
+
+
+def _scope(p: HitProgress) -> tuple[str, int]:
+    return ("b", p.batch_id) if p.batch_id is not None else ("h", p.hit_id)
+
+
+def my_hits(progress: list[HitProgress]) -> list[Screen]:
+    """One message per HIT or batch, with the buttons that make sense in its state."""
+    screens = []
+    for p in progress:
+        scope, target = _scope(p)
+        row = [Button(texts.BTN_RESULTS, cb.ShowResults(scope, target).pack())]
+        if p.status is HitStatus.OPEN:
+            row.append(Button(texts.BTN_PAUSE, cb.Manage("pause", scope, target).pack()))
+        if p.status is HitStatus.PAUSED:
+            row.append(Button(texts.BTN_RESUME, cb.Manage("resume", scope, target).pack()))
+        if p.status in (HitStatus.OPEN, HitStatus.PAUSED):
+            row.append(Button(texts.BTN_CANCEL_HIT, cb.Manage("cancel", scope, target).pack()))
+        screens.append(Screen(texts.hit_progress(p), (tuple(row),)))
+    return screens
+
+
+def results(view: ResultsView, threshold: int) -> Screen:
+    """Counts or majorities, gold scores, Export CSV, and one-tap actions on low gold."""
+    rows: list[tuple[Button, ...]] = [
+        (Button(texts.BTN_EXPORT, cb.ExportCsv(view.scope, view.target_id).pack()),)
+    ]
+    if view.scope == "b":
+        for score in [s for s in view.gold if s.percent < threshold][:5]:
+            rows.append(
+                (
+                    Button(
+                        texts.btn_reject_worker(score.alias),
+                        cb.RejectWorker(view.target_id, score.alias).pack(),
+                    ),
+                    Button(texts.btn_block_worker(score.alias), cb.BlockWorker(score.alias).pack()),
+                )
+            )
+    return Screen(texts.results_view(view, threshold), tuple(rows))
+
+
+def review_extras(
+    screen: Screen, alias: str, gold: GoldScore | None, batch_id: int | None, threshold: int
+) -> Screen:
+    """The review card with gold accuracy, Approve all, and reject/block on low gold."""
+    text = screen.text
+    rows = list(screen.rows)
+    if gold is not None:
+        text += "\n" + texts.review_gold(alias, gold)
+        if gold.percent < threshold and batch_id is not None:
+            rows.append(
+                (
+                    Button(texts.btn_reject_worker(alias), cb.RejectWorker(batch_id, alias).pack()),
+                    Button(texts.btn_block_worker(alias), cb.BlockWorker(alias).pack()),
+                )
+            )
+    rows.append((Button(texts.BTN_APPROVE_ALL, cb.ApproveAll().pack()),))
+    return Screen(text, tuple(rows))
+
+
+def test_question(test: QualificationTest, position: int) -> Screen:
+    q = test.questions[position]
+    return Screen(
+        texts.test_question(test, position),
+        tuple(
+            (Button(option, cb.QualAnswer(test.id, position, n).pack()),)
+            for n, option in enumerate(q.options)
+        ),
+    )

@@ -1,0 +1,172 @@
+"""/myhits with pause/resume/cancel, /results with Export CSV, Approve all, one-tap
+reject/block on low gold accuracy, /bonus and /block."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+
+from bot import callbacks as cb
+from bot import requester_screens, texts
+from bot.domain import Screen, User
+from bot.parsing import ParseError
+from bot.requester_parsing import parse_alias, parse_bonus
+from bot.requester_results import ManageResult
+from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+
+
+async def my_hits(update: Update, context: GigContext) -> None:
+    """One card per HIT or batch with its progress and controls."""
+    requester = await sender_of(update, context)
+    progress = await context.services.requesting.managing.progress(requester)
+    if not progress:
+        await reply(update, Screen(texts.NO_HITS_YET))
+        return
+    await reply(update, Screen(texts.MYHITS_HEADER))
+    for screen in requester_screens.my_hits(progress):
+        await reply(update, screen)
+
+
+async def manage_hit(update: Update, context: GigContext) -> None:
+    """Pause, resume or cancel; redraw the card."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Manage.unpack(str(query.data))
+    managing = context.services.requesting.managing
+    refund = None
+    if data.action == "pause":
+        result = await managing.pause(requester, data.scope, data.target_id)
+    elif data.action == "resume":
+        result = await managing.resume(requester, data.scope, data.target_id)
+    elif data.action == "cancel":
+        result, refund = await managing.cancel(requester, data.scope, data.target_id)
+    else:
+        result = ManageResult.NOT_FOUND
+    if result is not ManageResult.OK:
+        await answer(query, texts.MANAGE_TEXTS[result], alert=True)
+        return
+    await answer(query, texts.cancelled_refund(refund) if refund is not None else None)
+    found = [
+        p
+        for p in await managing.progress(requester)
+        if (p.batch_id if data.scope == "b" else p.hit_id) == data.target_id
+    ]
+    if found:
+        await edit(query, requester_screens.my_hits(found)[0])
+
+
+async def results_command(update: Update, context: GigContext) -> None:
+    """`/results 12` or `/results b3`: counts, majorities, gold, Export CSV."""
+    requester = await sender_of(update, context)
+    arg = (context.args or [""])[0].lower()
+    scope, number = ("b", arg[1:]) if arg.startswith("b") else ("h", arg)
+    if not number.isdigit():
+        await reply(update, Screen(texts.RESULTS_USAGE))
+        return
+    await reply(update, await _results(context, requester, scope, int(number)))
+
+
+async def show_results(update: Update, context: GigContext) -> None:
+    """The Results button on a /myhits card."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.ShowResults.unpack(str(query.data))
+    await answer(query)
+    await reply(update, await _results(context, requester, data.scope, data.target_id))
+
+
+async def _results(context: GigContext, requester: User, scope: str, target: int) -> Screen:
+    view = await context.services.requesting.results.view(requester, scope, target)
+    if view is None:
+        return Screen(texts.RESULTS_NOT_FOUND)
+    return requester_screens.results(view, context.services.settings.gold_threshold)
+
+
+async def export_csv(update: Update, context: GigContext) -> None:
+    """Send the results as CSV documents."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.ExportCsv.unpack(str(query.data))
+    files = await context.services.requesting.results.export(requester, data.scope, data.target_id)
+    if not files:
+        await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
+        return
+    await answer(query, texts.EXPORT_SENT)
+    assert query.message is not None
+    for name, content in files:
+        await context.bot.send_document(
+            query.message.chat.id,
+            InputFile(content, filename=name),
+            caption=texts.EXPORT_CAPTION.format(name=name),
+        )
+
+
+async def approve_all(update: Update, context: GigContext) -> None:
+    """Approve everything waiting for review."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    count = await context.services.requesting.reviewing.approve_all(requester)
+    await answer(query, texts.approved_all(count))
+    await edit(query, Screen(texts.approved_all(count) + "\n" + texts.NOTHING_TO_REVIEW))
+
+
+async def reject_worker(update: Update, context: GigContext) -> None:
+    """Reject a low-gold worker's submitted work in the batch."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.RejectWorker.unpack(str(query.data))
+    count = await context.services.requesting.reviewing.reject_in_batch(
+        requester, data.alias, data.batch_id, texts.GOLD_REJECT_REASON
+    )
+    if count is None:
+        await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
+        return
+    await answer(query, texts.rejected_worker(data.alias, count), alert=True)
+
+
+async def block_worker(update: Update, context: GigContext) -> None:
+    """Block the worker named on the button."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    alias = cb.BlockWorker.unpack(str(query.data)).alias
+    result = await context.services.requesting.blocks.block(requester, alias)
+    await answer(query, texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
+
+
+async def bonus(update: Update, context: GigContext) -> None:
+    """`/bonus W-7F3K 0.50 reason`: pay a worker extra, once per command message."""
+    requester = await sender_of(update, context)
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    _, _, args = message.text.partition(" ")
+    try:
+        parsed = parse_bonus(args)
+    except ParseError as exc:
+        usage = (
+            texts.try_again(exc.problem, texts.BONUS_USAGE) if args.strip() else texts.BONUS_USAGE
+        )
+        await reply(update, Screen(usage))
+        return
+    key = f"{message.chat.id}:{message.message_id}"
+    result, alias = await context.services.requesting.bonuses.pay(requester, parsed, key)
+    text = texts.BONUS_TEXTS[result].format(
+        amount=texts.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
+    )
+    await reply(update, Screen(text))
+
+
+async def block(update: Update, context: GigContext) -> None:
+    """`/block W-7F3K`: the worker never sees or takes this requester's HITs again."""
+    requester = await sender_of(update, context)
+    try:
+        alias = parse_alias((context.args or [""])[0])
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.BLOCK_USAGE)))
+        return
+    result = await context.services.requesting.blocks.block(requester, alias)
+    await reply(update, Screen(texts.BLOCK_TEXTS[result].format(alias=alias)))
