@@ -59,9 +59,11 @@ def work(view: WorkView, now: float) -> Screen:
         if question.kind is QuestionKind.RATING
         else question.options
     )
+    # A rating's stored value is the stars ("1".."5"), a choice's is the option index.
+    first = 1 if question.kind is QuestionKind.RATING else 0
     choices = tuple(
         (Button(label, cb.Choose(a.id, a.position, index).pack()),)
-        for index, label in enumerate(labels)
+        for index, label in enumerate(labels, start=first)
     )
     text = texts.work_question(
         view.hit.title, a.position + 1, len(view.questions), question.prompt, time_left

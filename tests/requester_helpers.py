@@ -1,0 +1,44 @@
+"""Helpers for the requester stories: restarting the bot, reading ids from texts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.app import build_application, services_of, start_app, stop_app
+from bot.stage import Actor, Stage
+
+
+async def restart(stage: Stage) -> Stage:
+    """Stop the bot and start a fresh one on the same database and simulated Telegram."""
+    settings = services_of(stage.app).settings
+    assert not stage.services.errors, stage.services.errors
+    await stop_app(stage.app)
+    app = build_application(settings, stage.clock)
+    await start_app(app)
+    return Stage(stage.sim, app, stage.clock)
+
+
+def number_after(marker: str, text: str) -> int:
+    """The number following `marker` in `text` ("batch #" in "batch #3 ..." -> 3)."""
+    found = re.search(re.escape(marker) + r"(\d+)", text)
+    assert found, f"no {marker!r} number in {text!r}"
+    return int(found.group(1))
+
+
+async def upload(stage: Stage, actor: Actor, filename: str, content: bytes) -> None:
+    """The actor sends a file to the bot."""
+    await stage.deliver(stage.sim.document(actor.user, filename, content, enqueue=False))
+
+
+async def workers(stage: Stage, *names: str) -> list[Actor]:
+    found = []
+    for name in names:
+        worker = stage.user(name)
+        await worker.send("/start")
+        found.append(worker)
+    return found
+
+
+def database_of(stage: Stage) -> Path:
+    return stage.services.settings.database
