@@ -69,9 +69,11 @@ async def test_survey_bad_steps_are_explained(stage: Stage, admin: Actor) -> Non
     rita = await funded_requester(stage, admin)
     await rita.send("/newsurvey")
     await rita.send("Pets")
-    alert = await rita.press("Done") if any(
-        "Done" in b[0] for row in rita.last().buttons() for b in row
-    ) else None
+    alert = (
+        await rita.press("Done")
+        if any("Done" in b[0] for row in rita.last().buttons() for b in row)
+        else None
+    )
     assert alert is None, "Done is only offered once there is a question"
     await rita.press("Multiple choice")
     await rita.send("Which pets?")
