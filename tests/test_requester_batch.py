@@ -31,9 +31,8 @@ GOOD_CSV = (
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """As in conftest, with room for a worker tagging several items within a second:
     Telegram's send budgets are not what these stories are about."""
-    opened = await Stage.open(
-        tmp_path / "gigbot.sqlite3", clock=clock, limits=Limits(private_burst=60, global_per_sec=300)
-    )
+    roomy = Limits(private_burst=60, global_per_sec=300)
+    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy)
     try:
         yield opened
     finally:

@@ -1,0 +1,145 @@
+"""/myhits (pause, resume, cancel with a refund exactly once), /review extras, /bonus,
+/block, /balance, and requesters never seeing a Telegram id."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, published_poll
+from tests.requester_helpers import database_of, workers
+
+
+async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=1000)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=5")
+    await ann.press("Accept")
+    await ann.press("Yes")
+    await ann.press("Submit")
+
+    await rita.send("/myhits")
+    card = rita.last()
+    assert "Tea?" in card.text and f"poll #{hit_id}" in card.text
+    assert "1/5 taken" in card.text and "1 to review" in card.text and "$0.50" in card.text
+    await rita.press("Pause", card.message_id)
+    assert "⏸" in rita.last_text() and "Resume" in str(rita.last().buttons())
+    alert = await bob.press("Accept")
+    assert alert is not None and "closed" in alert, "a paused HIT takes no one"
+    await rita.press("Resume", card.message_id)
+    assert "🟢" in rita.stage.sim.message_by_id(rita.tg_id, card.message_id).text
+
+    cancel = next(d for row in card.buttons() for t, d, _ in row if "Cancel" in t)
+    assert cancel is not None
+    await rita.tap(card.message_id, cancel)
+    assert "$0.40 returned" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
+    twice = stage.sim.callback(
+        rita.user, card.message_id, cancel, enqueue=False, check_button=False
+    )
+    await stage.deliver(twice)
+    assert "already in that state" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
+    with sqlite3.connect(database_of(stage)) as db:
+        refunds = db.execute("SELECT amount_cents FROM ledger WHERE memo = 'cancel'").fetchall()
+    assert refunds == [(40,)], "the submitted answer's reward stays in escrow for review"
+    await rita.send("/balance")
+    assert "Available: $9.90" in rita.last_text() and "In escrow: $0.10" in rita.last_text()
+    await rita.send("/review")
+    await rita.press("Approve")
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
+
+
+async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    sam = await funded_requester(stage, admin, name="Sam")
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=5")
+    await sam.send(f"/results {hit_id}")
+    assert "isn't one of your" in sam.last_text()
+    await sam.send("/myhits")
+    assert "no published HITs" in sam.last_text()
+    await rita.send("/myhits")
+    cancel = next(d for row in rita.last().buttons() for t, d, _ in row if "Cancel" in t)
+    assert cancel is not None
+    forged = stage.sim.callback(
+        sam.user, rita.last().message_id, cancel, enqueue=False, check_button=False
+    )
+    await stage.deliver(forged)
+    assert "isn't one of your HITs" in (stage.sim.alerts(sam.user)[-1].get("text") or "")
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.status.value == "open"
+    await sam.send("/results")
+    assert "/results 12" in sam.last_text()
+
+
+async def test_approve_all_and_csv_for_a_poll(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    hit_id = await published_poll(stage, rita, "Tea? | =cmd() | No ; reward=0.10 n=2")
+    for worker in (ann, bob):
+        await worker.press("Accept")
+        await worker.press("cmd")
+        await worker.press("Submit")
+    await rita.send("/review")
+    assert "2 waiting" in rita.last_text()
+    await rita.press("Approve all")
+    assert "Approved 2 assignments" in rita.last_text()
+    assert "Approved" in ann.last_text() and "Approved" in bob.last_text()
+    await rita.send(f"/results {hit_id}")
+    await rita.press("Export CSV")
+    (assignments, options) = stage.sim.sent_documents(rita.tg_id)
+    text = assignments[1].decode("utf-8-sig")
+    assert "'=cmd()" in text, "a formula-looking answer is quoted for spreadsheets"
+    assert text.count("approved") == 2
+    assert "1,Tea?,'=cmd(),2" in options[1].decode("utf-8-sig")
+
+
+async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=100)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=2")
+    await ann.press("Accept")
+    await ann.press("Yes")
+    await ann.press("Submit")
+    ann_alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    bob_alias = (await stage.services.market.user(bob.tg_id)).alias  # type: ignore[union-attr]
+
+    await rita.send("/bonus")
+    assert "/bonus W-7F3K 0.50" in rita.last_text()
+    await rita.send(f"/bonus {ann_alias} 0.25 Lovely clear answer")
+    assert f"Sent $0.25 to {ann_alias}" in rita.last_text()
+    assert "Bonus +$0.25" in ann.last_text() and "Lovely clear answer" in ann.last_text()
+    await rita.send(f"/bonus {bob_alias} 0.25 thanks")
+    assert "only bonus workers who did your HITs" in rita.last_text()
+    await rita.send("/bonus W-ZZZZ 0.25 thanks")
+    assert "No worker is called W-ZZZZ" in rita.last_text()
+    await rita.send(f"/bonus {ann_alias} 5.00 too generous")
+    assert "Not enough balance for a $5.00 bonus" in rita.last_text()
+    await rita.send(f"/bonus {ann_alias} lots thanks")
+    assert "not an amount" in rita.last_text()
+    await rita.send("/bonus 1 0.05 for assignment one")
+    assert "Sent $0.05" in rita.last_text()
+    with sqlite3.connect(database_of(stage)) as db:
+        payloads = db.execute("SELECT payload FROM outbox WHERE kind = 'bonus'").fetchall()
+    assert '"assignment_id": 1' in payloads[1][0] and '"worker_id"' in payloads[0][0]
+    await ann.send("/earnings")
+    assert "Bonuses: $0.30" in ann.last_text()
+
+    await rita.send("/balance")
+    assert "Available: $0.50" in rita.last_text() and "In escrow: $0.20" in rita.last_text()
+
+    await rita.send(f"/block {bob_alias.lower()}")
+    assert f"{bob_alias} is blocked" in rita.last_text()
+    await rita.send(f"/block {bob_alias}")
+    assert "already blocked" in rita.last_text()
+    await rita.send("/block someone")
+    assert "not an alias" in rita.last_text()
+    pushes_before = len(bob.texts())
+    await published_poll(stage, rita, "Coffee? | Yes | No ; reward=0.01 n=2")
+    assert len(bob.texts()) == pushes_before, "a blocked worker gets no pushes"
+    assert "Coffee?" in ann.last_text()
+    alert = await bob.press("Accept")
+    assert alert is not None and "no longer exists" in alert, "nor can take the old one"
+
+    for text in rita.texts():
+        for worker in (ann, bob):
+            assert str(worker.tg_id) not in text, "requesters see aliases only"
