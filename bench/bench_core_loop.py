@@ -20,10 +20,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
-from bot.sandbox import Limits, SimTelegram  # noqa: E402
+from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from bot.stage import Actor, Stage  # noqa: E402
 
 TARGET = 0.5
+CONCURRENCY = 20  # users acting at the same time, as under polling with concurrent updates
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -61,11 +62,15 @@ async def echo_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: igno
     )
     app.add_handler(MessageHandler(filters.TEXT, echo))
     await app.initialize()
-    user = sim.add_user("Echo")
+
+    users = [sim.add_user(f"Echo{n}") for n in range(CONCURRENCY)]
+
+    async def one(who: SimUser) -> None:
+        await app.process_update(Update.de_json(sim.message(who, "hello", enqueue=False), app.bot))
 
     async def step() -> int:
-        await app.process_update(Update.de_json(sim.message(user, "hello", enqueue=False), app.bot))
-        return 1
+        await asyncio.gather(*(one(who) for who in users))
+        return len(users)
 
     return app, Meter(step)
 
@@ -84,13 +89,16 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
     await rita.press("Publish")
     queue = iter(crowd)
 
-    async def step() -> int:
-        worker = next(queue)
+    async def one(worker: Actor) -> None:
         await worker.press("Accept")
         await worker.press("yes")
         await worker.press("Submit")
         assert "Submitted" in worker.last_text(), worker.last_text()
-        return 3
+
+    async def step() -> int:
+        group = [next(queue) for _ in range(CONCURRENCY)]
+        await asyncio.gather(*(one(worker) for worker in group))
+        return 3 * len(group)
 
     return Meter(step)
 

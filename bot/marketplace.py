@@ -239,13 +239,11 @@ class Marketplace:
             return await self._work_view(conn, assignment_id)
 
     async def _work_view(self, conn: Conn, assignment_id: int) -> WorkView | None:
-        found = await assignments.get(conn, assignment_id)
+        found = await assignments.with_hit_and_answers(conn, assignment_id)
         if found is None:
             return None
-        hit = await hits.get(conn, found.hit_id)
-        assert hit is not None
-        given = {a.question_id: a.value for a in await assignments.answers(conn, assignment_id)}
-        return WorkView(hit, await self._questions_of(conn, hit), found, given)
+        assignment, hit, given = found
+        return WorkView(hit, await self._questions_of(conn, hit), assignment, given)
 
     async def _questions_of(self, conn: Conn, hit: Hit) -> list[Question]:
         """A published HIT's questions never change, so they are read once per process."""
@@ -305,7 +303,8 @@ class Marketplace:
                 AssignmentStatus.SUBMITTED,
                 now=now,
             )
-            return WorkResult.OK, await self._work_view(conn, assignment_id)
+            done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
+            return WorkResult.OK, replace(view, assignment=done)
 
     async def return_assignment(
         self, worker: User, assignment_id: int

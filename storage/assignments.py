@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import aiosqlite
 
-from bot.domain import Answer, Assignment, AssignmentStatus
+from bot.domain import Answer, Assignment, AssignmentStatus, Hit
+from storage import hits
 from storage.db import Conn, fetch_all, fetch_one
 
 _COLUMNS = (
@@ -13,7 +17,7 @@ _COLUMNS = (
 )
 
 
-def _assignment(row: aiosqlite.Row) -> Assignment:
+def _assignment(row: aiosqlite.Row | dict[str, Any]) -> Assignment:
     return Assignment(
         id=row["id"],
         hit_id=row["hit_id"],
@@ -35,6 +39,26 @@ async def get(conn: Conn, assignment_id: int) -> Assignment | None:
         conn, f"SELECT {_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,)
     )
     return _assignment(row) if row else None
+
+
+async def with_hit_and_answers(
+    conn: Conn, assignment_id: int
+) -> tuple[Assignment, Hit, dict[int, str]] | None:
+    """The assignment, its HIT and its answers by question id, in one query."""
+    columns = ", ".join(f"a.{c.strip()} AS a_{c.strip()}" for c in _COLUMNS.split(","))
+    row = await fetch_one(
+        conn,
+        f"SELECT {columns}, {hits.hit_columns('h_')},"
+        " (SELECT json_group_object(question_id, value) FROM answers"
+        "  WHERE assignment_id = a.id) AS given"
+        " FROM assignments a JOIN hits h ON h.id = a.hit_id WHERE a.id = ?",
+        (assignment_id,),
+    )
+    if row is None:
+        return None
+    assignment = _assignment({k[2:]: row[k] for k in row.keys() if k.startswith("a_")})
+    given = {int(q): str(v) for q, v in json.loads(row["given"] or "{}").items()}
+    return assignment, hits.hit_from(row, "h_"), given
 
 
 async def for_worker_and_hit(conn: Conn, worker_id: int, hit_id: int) -> Assignment | None:

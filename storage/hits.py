@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import aiosqlite
 
@@ -15,7 +16,7 @@ _HIT_COLUMNS = (
 )
 
 
-def _hit(row: aiosqlite.Row) -> Hit:
+def _hit(row: aiosqlite.Row | dict[str, Any]) -> Hit:
     return Hit(
         id=row["id"],
         requester_id=row["requester_id"],
@@ -33,6 +34,16 @@ def _hit(row: aiosqlite.Row) -> Hit:
         published_at=row["published_at"],
         expires_at=row["expires_at"],
     )
+
+
+def hit_columns(prefix: str) -> str:
+    """The HIT columns as `h.id AS <prefix>id, ...` for joins."""
+    return ", ".join(f"h.{c.strip()} AS {prefix}{c.strip()}" for c in _HIT_COLUMNS.split(","))
+
+
+def hit_from(row: aiosqlite.Row, prefix: str) -> Hit:
+    """A HIT from a joined row whose HIT columns carry `prefix`."""
+    return _hit({k[len(prefix) :]: row[k] for k in row.keys() if k.startswith(prefix)})
 
 
 def _question(row: aiosqlite.Row) -> Question:
