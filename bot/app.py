@@ -10,6 +10,7 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.mturk.server import MTurkServer
 from bot.services import Services
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, register
 from handlers.common import GigApp, GigContext, TelegramSender
@@ -61,9 +62,17 @@ async def _post_init(app: GigApp) -> None:
     await app.bot_data["sending_bot"].initialize()
     await services.open()
     await set_commands(app, services.settings)
+    if services.settings.mturk_listen:
+        server = MTurkServer.for_services(services, services.settings.mturk_listen)
+        await server.start()
+        app.bot_data["mturk_server"] = server
+        log.info("MTurk requester API on %s", server.url)
 
 
 async def _post_shutdown(app: GigApp) -> None:
+    server = app.bot_data.pop("mturk_server", None)
+    if isinstance(server, MTurkServer):
+        await server.stop()
     await services_of(app).close()
     await app.bot_data["sending_bot"].shutdown()
 

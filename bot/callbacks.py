@@ -200,3 +200,12 @@ class QualAnswer(CallbackData):
     qualification_id: int
     position: int
     option: int
+@dataclass(frozen=True, slots=True)
+class NewApiKey(CallbackData):
+    prefix: ClassVar[str] = "akn"
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeApiKey(CallbackData):
+    prefix: ClassVar[str] = "akr"
+    key_id: str

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     gold_threshold: int = Field(default=70, ge=1, le=100)
     persist_interval: float = Field(default=5.0, gt=0, le=3600)
+    mturk_listen: str | None = Field(
+        default=None, description="host:port of the MTurk-compatible requester API; off if unset"
+    )
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -47,6 +50,17 @@ class Settings(BaseSettings):
         """A token looks like `123456:ABC...`; empty means 'not configured'."""
         if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
             raise ValueError("must look like 123456789:AAE... (from @BotFather)")
+        return value
+
+    @field_validator("mturk_listen")
+    @classmethod
+    def _listen_shape(cls, value: str | None) -> str | None:
+        """`127.0.0.1:8765`; empty means off."""
+        if not value:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or int(port) > 65535:
+            raise ValueError("must look like 127.0.0.1:8765")
         return value
 
     @field_validator("log_level")

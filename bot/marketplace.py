@@ -26,7 +26,14 @@ from bot.domain import (
     QuestionKind,
     User,
 )
-from bot.results import AcceptOutcome, AcceptResult, PublishResult, ReviewResult, WorkResult
+from bot.results import (
+    AcceptOutcome,
+    AcceptResult,
+    ChangeResult,
+    PublishResult,
+    ReviewResult,
+    WorkResult,
+)
 from storage import assignments, hits, ledger, outbox, requesting, users
 from storage.db import Conn, Database
 
@@ -430,6 +437,91 @@ class Marketplace:
             now,
         )
         await hits.close_if_done(conn, hit.id)
+
+
+    # -- changing a published HIT --------------------------------------------------------
+
+    async def add_assignments(
+        self, requester: User, hit_id: int, count: int, key: str
+    ) -> ChangeResult:
+        """Escrow `count` more rewards and open that many more slots, once per key."""
+        now = self.clock.now()
+        try:
+            async with self.db.transaction() as conn:
+                hit = await hits.get(conn, hit_id)
+                if hit is None or hit.requester_id != requester.id:
+                    return ChangeResult.NOT_FOUND
+                if not await ledger.transfer(
+                    conn,
+                    f"extend:{hit_id}:{key}",
+                    ledger.requester_account(requester.id),
+                    ledger.escrow_account(hit_id),
+                    hit.reward_cents * count,
+                    "extend",
+                    now,
+                ):
+                    return ChangeResult.OK  # done before under this key
+                if await ledger.balance(conn, ledger.requester_account(requester.id)) < 0:
+                    raise _Undo(ChangeResult.INSUFFICIENT_FUNDS)
+                if not await hits.add_slots(conn, hit_id, requester.id, count, now):
+                    raise _Undo(ChangeResult.NOT_OPEN)
+                for tg_id in await users.push_targets(conn, hit_id, requester.id):
+                    await outbox.enqueue(
+                        conn,
+                        f"push:{hit_id}:{tg_id}",
+                        tg_id,
+                        "push",
+                        Priority.PUSH,
+                        {"hit_id": hit_id},
+                        now,
+                    )
+        except _Undo as undo:
+            return undo.result
+        self.on_outbox()
+        return ChangeResult.OK
+
+    async def set_expiry(self, requester: User, hit_id: int, expires_at: float) -> ChangeResult:
+        """Extend or shorten an open HIT's lifetime; a time in the past expires it now."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return ChangeResult.NOT_FOUND
+            if not await hits.set_expiry(conn, hit_id, requester.id, max(expires_at, now)):
+                return ChangeResult.NOT_OPEN
+        return ChangeResult.OK
+
+    async def dispose(self, requester: User, hit_id: int) -> ChangeResult:
+        """Cancel a finished or expired HIT with all work reviewed; refund its escrow."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return ChangeResult.NOT_FOUND
+            if hit.status is HitStatus.CANCELLED:
+                return ChangeResult.OK
+            if not await hits.cancel_settled(conn, hit_id, requester.id, now):
+                return ChangeResult.BUSY
+            left = await ledger.balance(conn, ledger.escrow_account(hit_id))
+            if left > 0:
+                await ledger.transfer(
+                    conn,
+                    f"refund:{hit_id}",
+                    ledger.escrow_account(hit_id),
+                    ledger.requester_account(requester.id),
+                    left,
+                    "refund",
+                    now,
+                )
+        return ChangeResult.OK
+
+
+class _Undo(Exception):
+    """Roll the transaction back and answer `result`."""
+
+    def __init__(self, result: ChangeResult) -> None:
+        super().__init__(result.value)
+        self.result = result
 
 
 def _valid_answer(question: Question, value: str) -> bool:

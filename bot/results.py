@@ -55,3 +55,13 @@ class FundResult(Enum):
 class AcceptOutcome:
     result: AcceptResult
     assignment: Assignment | None = None
+
+
+class ChangeResult(Enum):
+    """Outcome of changing a published HIT: more assignments, a new expiry, disposal."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    NOT_OPEN = "not_open"
+    BUSY = "busy"
+    INSUFFICIENT_FUNDS = "insufficient_funds"

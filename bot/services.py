@@ -8,6 +8,7 @@ from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.marketplace import Marketplace
+from bot.mturk.keys import ApiKeys
 from bot.notices import Notices
 from bot.outbox import Broadcaster, Sender
 from bot.requesting import Requesting
@@ -26,9 +27,11 @@ class Services:
     broadcaster: Broadcaster
     errors: list[BaseException] = field(default_factory=list)
     requesting: Requesting = field(init=False)
+    api_keys: ApiKeys = field(init=False)
 
     def __post_init__(self) -> None:
         self.requesting = Requesting.build(self.market)
+        self.api_keys = ApiKeys(self.db, self.clock)
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:

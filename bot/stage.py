@@ -100,12 +100,15 @@ class Stage:
         clock: Clock | None = None,
         limits: Limits | None = None,
         send_rate: float = 25.0,
+        mturk_listen: str | None = None,
     ) -> Stage:
-        """Start the simulator and the bot on `database`."""
+        """Start the simulator and the bot on `database` (and the MTurk API if asked)."""
         sim = SimTelegram(limits=limits or Limits())
         await sim.start()
         clock = clock or FakeClock()
-        made = default_settings(sim, database).model_copy(update={"send_rate": send_rate})
+        made = default_settings(sim, database).model_copy(
+            update={"send_rate": send_rate, "mturk_listen": mturk_listen}
+        )
         app = build_application(made, clock)
         await start_app(app)
         return cls(sim, app, clock)
@@ -117,6 +120,12 @@ class Stage:
     @property
     def services(self) -> Services:
         return services_of(self.app)
+
+    @property
+    def mturk_url(self) -> str:
+        """Where the MTurk requester API listens (Stage.open(mturk_listen=...))."""
+        server = self.app.bot_data["mturk_server"]
+        return str(server.url)
 
     def user(self, first_name: str, username: str | None = None) -> Actor:
         return Actor(self, self.sim.add_user(first_name, username=username))

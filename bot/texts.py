@@ -564,3 +564,40 @@ TEST_TEXTS = {
     TestResult.OWN_TEST: "That's your own qualification.",
     TestResult.STALE: "That question was already answered.",
 }
+# -- MTurk API keys (/apikey) --------------------------------------------------------------
+
+BTN_NEW_API_KEY = "➕ New key"
+BTN_REVOKE_API_KEY = "Revoke {short}"
+API_OFF = "The MTurk-compatible API is not switched on here (GIGBOT_MTURK_LISTEN)."
+
+
+def api_keys(keys: list[tuple[str, bool, float]], now: float, endpoint: str | None) -> str:
+    """The /apikey screen: (access key id, active, created at) per key, newest first."""
+    lines = [
+        "🔑 <b>API keys</b> — point your MTurk boto3 scripts at gigbot.",
+        f"endpoint_url: <code>{escape(endpoint)}</code>" if endpoint else API_OFF,
+    ]
+    if not keys:
+        lines.append("You have no keys yet.")
+    for key_id, active, created_at in keys:
+        state = "active" if active else "revoked"
+        lines.append(f"• <code>{key_id}</code> — {state}, made {duration(now - created_at)} ago")
+    return "\n".join(lines)
+
+
+def api_key_created(key_id: str, secret: str, endpoint: str | None) -> str:
+    """The new key pair; the secret is shown this once."""
+    url = endpoint or "http://your-gigbot:8765"
+    return (
+        "🔑 <b>New API key</b>\n"
+        f"aws_access_key_id: <code>{key_id}</code>\n"
+        f"aws_secret_access_key: <code>{escape(secret)}</code>\n\n"
+        "⚠️ The secret is shown only now: copy it, then delete this message.\n"
+        f'<code>boto3.client("mturk", endpoint_url="{escape(url)}", region_name="us-east-1",'
+        " aws_access_key_id=..., aws_secret_access_key=...)</code>"
+    )
+
+
+API_KEY_LIMIT = "You already have 5 active keys. Revoke one first."
+API_KEY_REVOKED = "Key {key_id} is revoked: requests signed with it are refused from now on."
+API_KEY_NOT_FOUND = "That key is not yours or is already revoked."

@@ -19,6 +19,7 @@ from handlers import (
     admin,
     errors,
     requester,
+    requester_apikey,
     requester_batch,
     requester_manage,
     requester_qualify,
@@ -45,6 +46,7 @@ REQUESTER_COMMANDS = (
     ("bonus", "Pay a worker a bonus"),
     ("block", "Block a worker from your HITs"),
     ("qualify", "Define a qualification test"),
+    ("apikey", "Keys for MTurk API scripts"),
 )
 ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
 
@@ -174,6 +176,14 @@ def register(app: GigApp) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(requester_qualify.answer_test, pattern=cb.QualAnswer.pattern())
+    )
+    # -- requesters: MTurk API keys
+    app.add_handler(CommandHandler("apikey", requester_apikey.api_keys))
+    app.add_handler(
+        CallbackQueryHandler(requester_apikey.new_api_key, pattern=cb.NewApiKey.pattern())
+    )
+    app.add_handler(
+        CallbackQueryHandler(requester_apikey.revoke_api_key, pattern=cb.RevokeApiKey.pattern())
     )
     # -- admins
     app.add_handler(CommandHandler("fund", admin.fund))

@@ -258,3 +258,40 @@ async def items(conn: Conn, hit_ids: list[int]) -> dict[int, str]:
         f"SELECT id, COALESCE(item, prompt) FROM questions WHERE hit_id IN ({marks})", hit_ids
     ) as cur:
         return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+
+
+# -- MTurk API helpers -------------------------------------------------------------------
+
+
+async def add_slots(conn: Conn, hit_id: int, requester_id: int, count: int, now: float) -> bool:
+    """Raise max assignments of a live HIT (reopening a closed one); False if not possible."""
+    cur = await conn.execute(
+        "UPDATE hits SET max_assignments = max_assignments + ?,"
+        " status = CASE WHEN status = 'closed' THEN 'open' ELSE status END"
+        " WHERE id = ? AND requester_id = ? AND status IN ('open', 'paused', 'closed')"
+        " AND expires_at > ?",
+        (count, hit_id, requester_id, now),
+    )
+    return cur.rowcount == 1
+
+
+async def set_expiry(conn: Conn, hit_id: int, requester_id: int, expires_at: float) -> bool:
+    """Move the expiry of an open or paused HIT."""
+    cur = await conn.execute(
+        "UPDATE hits SET expires_at = ? WHERE id = ? AND requester_id = ?"
+        " AND status IN ('open', 'paused')",
+        (expires_at, hit_id, requester_id),
+    )
+    return cur.rowcount == 1
+
+
+async def cancel_settled(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
+    """Cancel a finished or expired HIT no worker holds or awaits review on."""
+    cur = await conn.execute(
+        "UPDATE hits SET status = 'cancelled' WHERE id = ? AND requester_id = ?"
+        " AND (status IN ('closed', 'expired') OR (status IN ('open', 'paused')"
+        " AND expires_at <= ?)) AND NOT EXISTS (SELECT 1 FROM assignments"
+        " WHERE hit_id = hits.id AND status IN ('accepted', 'submitted'))",
+        (hit_id, requester_id, now),
+    )
+    return cur.rowcount == 1

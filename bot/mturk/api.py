@@ -1,0 +1,114 @@
+"""One API request in, one response out: target, signature, JSON, operation, errors.
+
+Framework-free, so the HTTP server (server.py) and the benchmark floor share it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.mturk import sigv4
+from bot.mturk.ops import Operations
+from bot.mturk.wire import SERVICE_FAULT, ApiError
+from storage import mturk
+from storage.db import Database
+from storage.users import by_id
+
+log = logging.getLogger(__name__)
+
+TARGET_PREFIX = "MTurkRequesterServiceV20170117."
+CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    method: str
+    path: str
+    query: str
+    header: Callable[[str], str | None]  # case-insensitive lookup
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    status: int
+    body: dict[str, Any]
+
+
+class RequesterApi:
+    """MTurk's requester API over one marketplace."""
+
+    def __init__(
+        self, db: Database, ops: Operations, wall: Callable[[], float] = time.time
+    ) -> None:
+        self.db = db
+        self.ops = ops
+        # Signatures are dated in real time whatever clock the marketplace runs on.
+        self.wall = wall
+
+    async def handle(self, request: ApiRequest) -> ApiResponse:
+        """Answer one request; every failure becomes an MTurk error body."""
+        try:
+            return ApiResponse(200, await self._handle(request))
+        except ApiError as exc:
+            return ApiResponse(exc.status, exc.body())
+        except Exception:
+            log.exception("MTurk API request failed")
+            fault = ApiError(
+                "gigbot could not complete the request", kind=SERVICE_FAULT, status=500
+            )
+            return ApiResponse(fault.status, fault.body())
+
+    async def _handle(self, request: ApiRequest) -> dict[str, Any]:
+        if request.method != "POST":
+            raise ApiError("MTurk requests are POST / with X-Amz-Target", status=405)
+        target = request.header("x-amz-target") or ""
+        if not target.startswith(TARGET_PREFIX):
+            raise ApiError(f"X-Amz-Target must start with {TARGET_PREFIX}")
+        requester_id = await self.authenticate(request)
+        operation = self.ops.table.get(target.removeprefix(TARGET_PREFIX))
+        if operation is None:
+            raise ApiError(
+                f"{target.removeprefix(TARGET_PREFIX)} is not supported by gigbot",
+                code="AWS.MechanicalTurk.UnsupportedOperation",
+            )
+        try:
+            params = json.loads(request.body or b"{}")
+        except ValueError:
+            raise ApiError("the body is not JSON") from None
+        if not isinstance(params, dict):
+            raise ApiError("the body must be a JSON object")
+        async with self.db.reading() as conn:
+            requester = await by_id(conn, requester_id)
+        assert requester is not None
+        return await operation(requester, params)
+
+    async def authenticate(self, request: ApiRequest) -> int:
+        """The requester whose active key signed this request; ApiError otherwise."""
+        try:
+            auth = sigv4.parse_authorization(request.header("authorization") or "")
+            async with self.db.reading() as conn:
+                found = await mturk.active_secret(conn, auth.access_key_id)
+            if found is None:
+                raise sigv4.SignatureError(
+                    f"The access key {auth.access_key_id} is unknown or revoked (/apikey)"
+                )
+            secret, requester_id = found
+            sigv4.verify(
+                auth,
+                secret,
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                header=request.header,
+                body=request.body,
+                now=self.wall(),
+            )
+        except sigv4.SignatureError as exc:
+            raise ApiError(str(exc), status=403, code="AWS.NotAuthorized") from None
+        return requester_id

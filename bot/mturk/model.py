@@ -1,0 +1,59 @@
+"""What the MTurk API stores beside gigbot's own HITs: keys, HIT types, identifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A requester's access key (the secret is never carried around with it)."""
+
+    access_key_id: str
+    requester_id: int
+    created_at: float
+    revoked_at: float | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class HitType:
+    id: str
+    requester_id: int
+    title: str
+    description: str
+    keywords: str
+    reward_cents: int
+    duration_s: int
+    auto_approve_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApiHit:
+    """The MTurk side of a HIT created through the API."""
+
+    hit_id: int
+    hit_type_id: str
+    question: str
+    annotation: str
+    disposed_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormIds:
+    """QuestionForm identifiers of one stored question."""
+
+    identifier: str
+    selections: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotCounts:
+    """A HIT's assignments by state, as MTurk counts them."""
+
+    accepted: int
+    submitted: int
+    reviewed: int

@@ -1,0 +1,370 @@
+"""The supported MTurk operations, each a thin layer over the marketplace's use-cases.
+
+A HIT created here is an ordinary gigbot HIT (same escrow, pushes, lifecycle, ledger);
+the mturk_* tables only remember what MTurk reports about it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from bot.accounts import Accounts
+from bot.clock import Clock
+from bot.domain import Hit, HitKind, HitSpec, QuestionKind, User
+from bot.marketplace import Marketplace
+from bot.mturk import wire
+from bot.mturk.model import ApiHit, HitType
+from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
+from bot.mturk.wire import ApiError, Params
+from bot.results import ChangeResult, PublishResult, ReviewResult
+from storage import assignments, hits, mturk
+from storage.db import Database
+
+Operation = Callable[[User, Params], Awaitable[Params]]
+TYPE_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_NOT_SUPPORTED_ON_CREATE = (
+    "QualificationRequirements",
+    "AssignmentReviewPolicy",
+    "HITReviewPolicy",
+    "HITLayoutId",
+    "HITLayoutParameters",
+)
+
+
+class Operations:
+    """MTurk operations by name, for one marketplace."""
+
+    def __init__(
+        self, db: Database, market: Marketplace, accounts: Accounts, clock: Clock, min_reward: int
+    ) -> None:
+        self.db = db
+        self.market = market
+        self.accounts = accounts
+        self.clock = clock
+        self.min_reward = min_reward
+        self.table: dict[str, Operation] = {
+            "CreateHITType": self.create_hit_type,
+            "CreateHIT": self.create_hit,
+            "CreateHITWithHITType": self.create_hit_with_hit_type,
+            "GetHIT": self.get_hit,
+            "ListHITs": self.list_hits,
+            "ListReviewableHITs": self.list_reviewable_hits,
+            "ListAssignmentsForHIT": self.list_assignments_for_hit,
+            "GetAssignment": self.get_assignment,
+            "ApproveAssignment": self.approve_assignment,
+            "RejectAssignment": self.reject_assignment,
+            "GetAccountBalance": self.get_account_balance,
+            "UpdateExpirationForHIT": self.update_expiration_for_hit,
+            "CreateAdditionalAssignmentsForHIT": self.create_additional_assignments_for_hit,
+            "DeleteHIT": self.delete_hit,
+        }
+
+    # -- HIT types and HITs ----------------------------------------------------------------
+
+    async def _hit_type(self, requester: User, p: Params) -> HitType:
+        wire.refuse_unsupported(p, ("QualificationRequirements",))
+        reward = wire.parse_money(p.get("Reward"), "Reward")
+        if reward < self.min_reward:
+            raise ApiError(f"Reward must be at least {wire.money_text(self.min_reward)}")
+        wanted = HitType(
+            id="",
+            requester_id=requester.id,
+            title=wire.text(p, "Title", required=True, most=128),
+            description=wire.text(p, "Description", required=True, most=2000),
+            keywords=wire.text(p, "Keywords", most=1000),
+            reward_cents=reward,
+            duration_s=wire.number(p, "AssignmentDurationInSeconds", 30, wire.MAX_SECONDS),
+            auto_approve_s=max(
+                1,
+                wire.number(
+                    p,
+                    "AutoApprovalDelayInSeconds",
+                    0,
+                    wire.DEFAULT_AUTO_APPROVE_S,
+                    default=wire.DEFAULT_AUTO_APPROVE_S,
+                ),
+            ),
+        )
+        new_id = "GBT" + "".join(secrets.choice(TYPE_ID_ALPHABET) for _ in range(27))
+        async with self.db.transaction() as conn:
+            return await mturk.find_or_insert_type(conn, new_id, wanted, self.clock.now())
+
+    async def create_hit_type(self, requester: User, p: Params) -> Params:
+        return {"HITTypeId": (await self._hit_type(requester, p)).id}
+
+    async def create_hit(self, requester: User, p: Params) -> Params:
+        return await self._create(requester, await self._hit_type(requester, p), p)
+
+    async def create_hit_with_hit_type(self, requester: User, p: Params) -> Params:
+        type_id = wire.text(p, "HITTypeId", required=True, most=64)
+        async with self.db.reading() as conn:
+            found = await mturk.hit_type(conn, type_id)
+        if found is None or found.requester_id != requester.id:
+            raise ApiError(f"HITType {type_id} does not exist.")
+        return await self._create(requester, found, p)
+
+    async def _create(self, requester: User, t: HitType, p: Params) -> Params:
+        """Publish a QuestionForm HIT of type `t`; a repeated UniqueRequestToken gets the same."""
+        wire.refuse_unsupported(p, _NOT_SUPPORTED_ON_CREATE)
+        lifetime = wire.number(p, "LifetimeInSeconds", 30, wire.MAX_SECONDS)
+        most = wire.number(p, "MaxAssignments", 1, 1_000_000, default=1)
+        question = wire.text(p, "Question", required=True, most=131_072)
+        annotation = wire.text(p, "RequesterAnnotation", most=255)
+        token = wire.text(p, "UniqueRequestToken", most=64)
+        try:
+            form = parse_question_form(question)
+        except FormError as exc:
+            raise ApiError(str(exc), code="AWS.MechanicalTurk.XMLParseError") from None
+        if token:
+            async with self.db.transaction() as conn:
+                fresh, earlier = await mturk.claim_token(
+                    conn, requester.id, "CreateHIT", token, self.clock.now()
+                )
+            if not fresh:
+                if earlier is None:
+                    raise ApiError("a request with this UniqueRequestToken is still running")
+                return {"HIT": await self._hit_json(requester, int(earlier))}
+        try:
+            hit = await self._publish(requester, t, form, question, annotation, lifetime, most)
+        except BaseException:
+            if token:
+                async with self.db.transaction() as conn:
+                    await mturk.drop_token(conn, requester.id, "CreateHIT", token)
+            raise
+        if token:
+            async with self.db.transaction() as conn:
+                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit.id))
+        return {"HIT": await self._hit_json(requester, hit.id)}
+
+    async def _publish(
+        self,
+        requester: User,
+        t: HitType,
+        form: Form,
+        question: str,
+        annotation: str,
+        lifetime: int,
+        most: int,
+    ) -> Hit:
+        specs = form.specs()
+        single = len(specs) == 1 and specs[0].kind is QuestionKind.SINGLE
+        spec = HitSpec(
+            title=t.title,
+            kind=HitKind.POLL if single else HitKind.SURVEY,
+            topic="",
+            reward_cents=t.reward_cents,
+            max_assignments=most,
+            time_allotted_s=t.duration_s,
+            lifetime_s=lifetime,
+            auto_approve_s=t.auto_approve_s,
+            questions=specs,
+        )
+        hit = await self.market.create_hit(requester, spec)
+        async with self.db.transaction() as conn:
+            await mturk.insert_hit(conn, hit.id, t.id, question, annotation)
+            stored = await hits.questions(conn, hit.id)
+            for q, asked in zip(stored, form.questions, strict=True):
+                await mturk.insert_form_ids(conn, q.id, asked.ids)
+        result = await self.market.publish(requester, hit.id)
+        if result is not PublishResult.OK:
+            await self.market.discard_draft(requester, hit.id)
+            if result is PublishResult.INSUFFICIENT_FUNDS:
+                raise ApiError(
+                    "This Requester has insufficient funds in their account to complete this"
+                    f" transaction ({wire.money_text(hit.escrow_cents)} needed; /balance).",
+                    code="AWS.MechanicalTurk.InsufficientFunds",
+                )
+            raise ApiError(f"the HIT could not be published ({result.value})")
+        return hit
+
+    async def _owned(self, requester: User, hit_id: int) -> tuple[Hit, ApiHit, HitType]:
+        async with self.db.reading() as conn:
+            hit = await hits.get(conn, hit_id)
+            api = await mturk.api_hit(conn, hit_id)
+            t = await mturk.hit_type(conn, api.hit_type_id) if api else None
+        if hit is None or api is None or t is None or hit.requester_id != requester.id:
+            raise ApiError(
+                f"Hit {wire.hit_id_text(hit_id)} does not exist.",
+                code="AWS.MechanicalTurk.HITDoesNotExist",
+            )
+        return hit, api, t
+
+    async def _hit_json(self, requester: User, hit_id: int) -> Params:
+        hit, api, t = await self._owned(requester, hit_id)
+        async with self.db.reading() as conn:
+            counts = await mturk.slot_counts(conn, hit_id)
+        return wire.hit_json(hit, api, t, counts, self.clock.now())
+
+    async def get_hit(self, requester: User, p: Params) -> Params:
+        return {"HIT": await self._hit_json(requester, wire.parse_hit_id(p.get("HITId")))}
+
+    async def _hit_page(self, requester: User, ids: list[int], size: int) -> Params:
+        page = ids[:size]
+        found: Params = {
+            "NumResults": len(page),
+            "HITs": [await self._hit_json(requester, hit_id) for hit_id in page],
+        }
+        if len(ids) > size:
+            found["NextToken"] = wire.page_token(page[-1])
+        return found
+
+    async def list_hits(self, requester: User, p: Params) -> Params:
+        size, after = wire.page_size(p), wire.after_token(p)
+        async with self.db.reading() as conn:
+            ids = await mturk.hit_ids(conn, requester.id, after, size + 1)
+        return await self._hit_page(requester, ids, size)
+
+    async def list_reviewable_hits(self, requester: User, p: Params) -> Params:
+        size, after = wire.page_size(p), wire.after_token(p)
+        status = p.get("Status", "Reviewable")
+        if status not in ("Reviewable", "Reviewing"):
+            raise ApiError("Status must be Reviewable or Reviewing")
+        type_id = wire.text(p, "HITTypeId", most=64) or None
+        ids: list[int] = []
+        if status == "Reviewable":
+            async with self.db.reading() as conn:
+                ids = await mturk.reviewable_hit_ids(
+                    conn, requester.id, type_id, after, size + 1, self.clock.now()
+                )
+        return await self._hit_page(requester, ids, size)
+
+    # -- assignments -------------------------------------------------------------------------
+
+    async def _assignment_json(self, requester: User, assignment_id: int) -> Params:
+        async with self.db.reading() as conn:
+            found = await assignments.get(conn, assignment_id)
+        if found is None or found.status not in wire.API_STATUS:
+            raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
+        hit, _, _ = await self._owned(requester, found.hit_id)
+        async with self.db.reading() as conn:
+            questions = {q.id: q for q in await hits.questions(conn, hit.id)}
+            ids = await mturk.form_ids(conn, hit.id)
+            given = await assignments.answers(conn, assignment_id)
+        xml = answers_xml(
+            [
+                (ids[a.question_id], questions[a.question_id].kind, a.value)
+                for a in given
+                if a.question_id in ids
+            ]
+        )
+        alias = await self.market.worker_alias(found.worker_id)
+        return wire.assignment_json(found, hit, alias, xml)
+
+    async def list_assignments_for_hit(self, requester: User, p: Params) -> Params:
+        hit_id = wire.parse_hit_id(p.get("HITId"))
+        await self._owned(requester, hit_id)
+        size, after = wire.page_size(p), wire.after_token(p)
+        names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
+        if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
+            raise ApiError("AssignmentStatuses may hold Submitted, Approved and Rejected")
+        statuses = tuple(wire.GIG_STATUS[n].value for n in names)
+        async with self.db.reading() as conn:
+            rows = await mturk.handed_in(conn, hit_id, statuses, after, size + 1)
+        page = rows[:size]
+        found: Params = {
+            "NumResults": len(page),
+            "Assignments": [await self._assignment_json(requester, a.id) for a in page],
+        }
+        if len(rows) > size:
+            found["NextToken"] = wire.page_token(page[-1].id)
+        return found
+
+    async def get_assignment(self, requester: User, p: Params) -> Params:
+        assignment = await self._assignment_json(
+            requester, wire.parse_assignment_id(p.get("AssignmentId"))
+        )
+        hit_id = wire.parse_hit_id(assignment["HITId"])
+        return {"Assignment": assignment, "HIT": await self._hit_json(requester, hit_id)}
+
+    async def approve_assignment(self, requester: User, p: Params) -> Params:
+        wire.refuse_unsupported(p, ("OverrideRejection",))
+        assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
+        wire.text(p, "RequesterFeedback", most=1024)
+        await self._assignment_json(requester, assignment_id)  # exists and is theirs
+        self._review_outcome(await self.market.approve(requester, assignment_id), assignment_id)
+        return {}
+
+    async def reject_assignment(self, requester: User, p: Params) -> Params:
+        assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
+        feedback = wire.text(p, "RequesterFeedback", required=True, most=1024)
+        await self._assignment_json(requester, assignment_id)
+        result = await self.market.reject(requester, assignment_id, feedback)
+        self._review_outcome(result, assignment_id)
+        return {}
+
+    @staticmethod
+    def _review_outcome(result: ReviewResult, assignment_id: int) -> None:
+        if result is ReviewResult.OK:
+            return
+        name = wire.assignment_id_text(assignment_id)
+        if result in (ReviewResult.ALREADY_REVIEWED, ReviewResult.NOT_SUBMITTED):
+            raise ApiError(
+                f"This operation can be called with a status of: Submitted ({name})",
+                code="AWS.MechanicalTurk.InvalidAssignmentState",
+            )
+        if result is ReviewResult.REASON_REQUIRED:
+            raise ApiError("RequesterFeedback is required to reject")
+        raise ApiError(f"Assignment {name} does not exist.")
+
+    # -- money and HIT changes -------------------------------------------------------------------
+
+    async def get_account_balance(self, requester: User, p: Params) -> Params:
+        balance = await self.accounts.requester_balance(requester)
+        return {
+            "AvailableBalance": wire.money_text(balance.available_cents),
+            "OnHoldBalance": wire.money_text(balance.escrow_cents),
+        }
+
+    async def update_expiration_for_hit(self, requester: User, p: Params) -> Params:
+        hit_id = wire.parse_hit_id(p.get("HITId"))
+        when = p.get("ExpireAt")
+        if isinstance(when, bool) or not isinstance(when, int | float):
+            raise ApiError("ExpireAt is required (a timestamp)")
+        await self._owned(requester, hit_id)
+        result = await self.market.set_expiry(requester, hit_id, float(when))
+        self._change_outcome(result, hit_id)
+        return {}
+
+    async def create_additional_assignments_for_hit(self, requester: User, p: Params) -> Params:
+        hit_id = wire.parse_hit_id(p.get("HITId"))
+        count = wire.number(p, "NumberOfAdditionalAssignments", 1, 1_000_000)
+        token = wire.text(p, "UniqueRequestToken", most=64)
+        await self._owned(requester, hit_id)
+        key = f"token:{token}" if token else f"once:{secrets.token_hex(8)}"
+        self._change_outcome(
+            await self.market.add_assignments(requester, hit_id, count, key), hit_id
+        )
+        return {}
+
+    async def delete_hit(self, requester: User, p: Params) -> Params:
+        hit_id = wire.parse_hit_id(p.get("HITId"))
+        await self._owned(requester, hit_id)
+        self._change_outcome(await self.market.dispose(requester, hit_id), hit_id)
+        async with self.db.transaction() as conn:
+            await mturk.mark_disposed(conn, hit_id, self.clock.now())
+        return {}
+
+    @staticmethod
+    def _change_outcome(result: ChangeResult, hit_id: int) -> None:
+        name = wire.hit_id_text(hit_id)
+        if result is ChangeResult.OK:
+            return
+        if result is ChangeResult.INSUFFICIENT_FUNDS:
+            raise ApiError(
+                "This Requester has insufficient funds in their account to complete this"
+                " transaction.",
+                code="AWS.MechanicalTurk.InsufficientFunds",
+            )
+        if result is ChangeResult.BUSY:
+            raise ApiError(
+                f"Hit {name} is not Reviewable, or has assignments in progress or awaiting"
+                " review; it can be deleted once it has expired and all work is reviewed.",
+                code="AWS.MechanicalTurk.InvalidHITState",
+            )
+        if result is ChangeResult.NOT_OPEN:
+            raise ApiError(
+                f"Hit {name} is no longer open.", code="AWS.MechanicalTurk.InvalidHITState"
+            )
+        raise ApiError(f"Hit {name} does not exist.", code="AWS.MechanicalTurk.HITDoesNotExist")
+

@@ -1,0 +1,256 @@
+"""The MTurk API's tables: access keys, HIT types, API HITs, identifiers, request tokens."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from bot.domain import Assignment
+from bot.mturk.model import ApiHit, ApiKey, FormIds, HitType, SlotCounts
+from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
+from storage.assignments import _assignment
+from storage.db import Conn
+
+# -- keys ---------------------------------------------------------------------------------
+
+
+async def insert_key(
+    conn: Conn, access_key_id: str, secret: str, requester_id: int, now: float
+) -> None:
+    await conn.execute(
+        "INSERT INTO mturk_keys (access_key_id, secret, requester_id, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (access_key_id, secret, requester_id, now),
+    )
+
+
+async def active_secret(conn: Conn, access_key_id: str) -> tuple[str, int] | None:
+    """(secret, requester id) of an unrevoked key."""
+    async with conn.execute(
+        "SELECT secret, requester_id FROM mturk_keys"
+        " WHERE access_key_id = ? AND revoked_at IS NULL",
+        (access_key_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:
+    """The requester's keys, newest first."""
+    async with conn.execute(
+        "SELECT access_key_id, requester_id, created_at, revoked_at FROM mturk_keys"
+        " WHERE requester_id = ? ORDER BY created_at DESC, access_key_id",
+        (requester_id,),
+    ) as cur:
+        return [ApiKey(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
+
+
+async def revoke_key(conn: Conn, requester_id: int, access_key_id: str, now: float) -> bool:
+    """Revoke one of the requester's active keys; False if there is no such key."""
+    cur = await conn.execute(
+        "UPDATE mturk_keys SET revoked_at = ? WHERE access_key_id = ? AND requester_id = ?"
+        " AND revoked_at IS NULL",
+        (now, access_key_id, requester_id),
+    )
+    return cur.rowcount == 1
+
+
+# -- HIT types ----------------------------------------------------------------------------
+
+_TYPE_COLUMNS = (
+    "id, requester_id, title, description, keywords, reward_cents, duration_s, auto_approve_s"
+)
+
+
+def _hit_type(row: aiosqlite.Row) -> HitType:
+    return HitType(*(row[i] for i in range(8)))
+
+
+async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -> HitType:
+    """The requester's HIT type with these properties, made with `new_id` if none exists."""
+    await conn.execute(
+        "INSERT INTO mturk_hit_types (id, requester_id, title, description, keywords,"
+        " reward_cents, duration_s, auto_approve_s, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (requester_id, title, description, keywords, reward_cents, duration_s,"
+        " auto_approve_s) DO NOTHING",
+        (
+            new_id,
+            t.requester_id,
+            t.title,
+            t.description,
+            t.keywords,
+            t.reward_cents,
+            t.duration_s,
+            t.auto_approve_s,
+            now,
+        ),
+    )
+    async with conn.execute(
+        f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE requester_id = ? AND title = ?"
+        " AND description = ? AND keywords = ? AND reward_cents = ? AND duration_s = ?"
+        " AND auto_approve_s = ?",
+        (
+            t.requester_id,
+            t.title,
+            t.description,
+            t.keywords,
+            t.reward_cents,
+            t.duration_s,
+            t.auto_approve_s,
+        ),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return _hit_type(row)
+
+
+async def hit_type(conn: Conn, type_id: str) -> HitType | None:
+    async with conn.execute(
+        f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE id = ?", (type_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return _hit_type(row) if row else None
+
+
+# -- API HITs -----------------------------------------------------------------------------
+
+
+async def insert_hit(
+    conn: Conn, hit_id: int, type_id: str, question: str, annotation: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO mturk_hits (hit_id, hit_type_id, question, annotation) VALUES (?, ?, ?, ?)",
+        (hit_id, type_id, question, annotation),
+    )
+
+
+async def insert_form_ids(conn: Conn, question_id: int, ids: FormIds) -> None:
+    await conn.execute(
+        "INSERT INTO mturk_questions (question_id, identifier, selections) VALUES (?, ?, ?)",
+        (question_id, ids.identifier, json.dumps(list(ids.selections), ensure_ascii=False)),
+    )
+
+
+async def form_ids(conn: Conn, hit_id: int) -> dict[int, FormIds]:
+    """QuestionForm identifiers of the HIT's questions, by question id."""
+    async with conn.execute(
+        "SELECT m.question_id, m.identifier, m.selections FROM mturk_questions m"
+        " JOIN questions q ON q.id = m.question_id WHERE q.hit_id = ?",
+        (hit_id,),
+    ) as cur:
+        rows = await cur.fetchall()
+    return {r[0]: FormIds(r[1], tuple(json.loads(r[2]))) for r in rows}
+
+
+async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
+    async with conn.execute(
+        "SELECT hit_id, hit_type_id, question, annotation, disposed_at FROM mturk_hits"
+        " WHERE hit_id = ?",
+        (hit_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return ApiHit(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+
+async def mark_disposed(conn: Conn, hit_id: int, now: float) -> None:
+    await conn.execute(
+        "UPDATE mturk_hits SET disposed_at = COALESCE(disposed_at, ?) WHERE hit_id = ?",
+        (now, hit_id),
+    )
+
+
+async def hit_ids(conn: Conn, requester_id: int, after: int, limit: int) -> list[int]:
+    """The requester's live API HITs, in creation order, after the id `after`."""
+    async with conn.execute(
+        "SELECT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
+        " WHERE h.requester_id = ? AND m.disposed_at IS NULL AND m.hit_id > ?"
+        " ORDER BY m.hit_id LIMIT ?",
+        (requester_id, after, limit),
+    ) as cur:
+        return [r[0] for r in await cur.fetchall()]
+
+
+async def reviewable_hit_ids(
+    conn: Conn, requester_id: int, type_id: str | None, after: int, limit: int, now: float
+) -> list[int]:
+    """HITs no worker can take or holds any more: full, finished or expired, not disposed."""
+    async with conn.execute(
+        "SELECT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
+        " WHERE h.requester_id = ? AND m.disposed_at IS NULL AND m.hit_id > ?"
+        " AND (? IS NULL OR m.hit_type_id = ?)"
+        " AND h.status IN ('open', 'paused', 'closed', 'expired')"
+        " AND (h.status IN ('closed', 'expired') OR h.expires_at <= ?"
+        "      OR (h.status = 'open' AND h.slots_used >= h.max_assignments))"
+        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id"
+        "                 AND a.status = 'accepted')"
+        " ORDER BY m.hit_id LIMIT ?",
+        (requester_id, after, type_id, type_id, now, limit),
+    ) as cur:
+        return [r[0] for r in await cur.fetchall()]
+
+
+async def slot_counts(conn: Conn, hit_id: int) -> SlotCounts:
+    async with conn.execute(
+        "SELECT COALESCE(SUM(status = 'accepted'), 0), COALESCE(SUM(status = 'submitted'), 0),"
+        " COALESCE(SUM(status IN ('approved', 'rejected')), 0) FROM assignments"
+        " WHERE hit_id = ?",
+        (hit_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return SlotCounts(int(row[0]), int(row[1]), int(row[2]))
+
+
+async def handed_in(
+    conn: Conn, hit_id: int, statuses: tuple[str, ...], after: int, limit: int
+) -> list[Assignment]:
+    """Submitted, approved or rejected assignments of a HIT, oldest first, after `after`."""
+    marks = ", ".join("?" for _ in statuses)
+    async with conn.execute(
+        f"SELECT {_ASSIGNMENT_COLUMNS} FROM assignments WHERE hit_id = ? AND id > ?"
+        f" AND status IN ({marks}) ORDER BY id LIMIT ?",
+        (hit_id, after, *statuses, limit),
+    ) as cur:
+        return [_assignment(row) for row in await cur.fetchall()]
+
+
+# -- UniqueRequestToken -------------------------------------------------------------------
+
+
+async def claim_token(
+    conn: Conn, requester_id: int, operation: str, token: str, now: float
+) -> tuple[bool, str | None]:
+    """Record a token; (True, None) if new, else (False, the earlier request's result)."""
+    cur = await conn.execute(
+        "INSERT INTO mturk_tokens (requester_id, operation, token, created_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (requester_id, operation, token, now),
+    )
+    if cur.rowcount == 1:
+        return True, None
+    async with conn.execute(
+        "SELECT result FROM mturk_tokens WHERE requester_id = ? AND operation = ? AND token = ?",
+        (requester_id, operation, token),
+    ) as found:
+        row = await found.fetchone()
+    return False, (row[0] if row else None)
+
+
+async def finish_token(
+    conn: Conn, requester_id: int, operation: str, token: str, result: str
+) -> None:
+    await conn.execute(
+        "UPDATE mturk_tokens SET result = ? WHERE requester_id = ? AND operation = ?"
+        " AND token = ?",
+        (result, requester_id, operation, token),
+    )
+
+
+async def drop_token(conn: Conn, requester_id: int, operation: str, token: str) -> None:
+    """Forget a token whose request failed, so it may be retried."""
+    await conn.execute(
+        "DELETE FROM mturk_tokens WHERE requester_id = ? AND operation = ? AND token = ?"
+        " AND result IS NULL",
+        (requester_id, operation, token),
+    )

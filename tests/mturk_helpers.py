@@ -1,0 +1,59 @@
+"""Plumbing for the MTurk API stories: a stage with the API on, keys from /apikey, boto3."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from bot.stage import Actor, Stage
+
+FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"
+ANSWERS_NS = (
+    "{http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/"
+    "QuestionFormAnswers.xsd}"
+)
+
+
+def question_form(prompt: str = "What colour is the sky?", *options: str) -> str:
+    """A QuestionForm with an overview and one radio-button question (ids = lowercase)."""
+    choices = options or ("Blue", "Green")
+    selections = "".join(
+        f"<Selection><SelectionIdentifier>{o.lower()}</SelectionIdentifier>"
+        f"<Text>{o}</Text></Selection>"
+        for o in choices
+    )
+    return (
+        f'<QuestionForm xmlns="{FORM_NS}QuestionForm.xsd">'
+        "<Overview><Text>Look outside first.</Text></Overview>"
+        "<Question><QuestionIdentifier>sky</QuestionIdentifier><IsRequired>true</IsRequired>"
+        f"<QuestionContent><Text>{prompt}</Text></QuestionContent>"
+        "<AnswerSpecification><SelectionAnswer><StyleSuggestion>radiobutton</StyleSuggestion>"
+        f"<Selections>{selections}</Selections></SelectionAnswer></AnswerSpecification>"
+        "</Question></QuestionForm>"
+    )
+
+
+async def new_api_key(requester: Actor) -> tuple[str, str]:
+    """Make a key with /apikey and read it off the screen, as a requester would."""
+    await requester.send("/apikey")
+    await requester.press("New key")
+    shown = requester.last_text()
+    key_id = re.search(r"aws_access_key_id: (\S+)", shown)
+    secret = re.search(r"aws_secret_access_key: (\S+)", shown)
+    assert key_id and secret, shown
+    return key_id[1], secret[1]
+
+
+def client(stage: Stage, key_id: str, secret: str) -> Any:
+    """The real, unmodified boto3 MTurk client pointed at gigbot."""
+    return boto3.session.Session().client(
+        "mturk",
+        endpoint_url=stage.mturk_url,
+        region_name="us-east-1",
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
