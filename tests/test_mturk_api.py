@@ -167,11 +167,13 @@ async def test_unique_request_token_returns_the_same_hit(stage: Stage, admin: Ac
     pushes = [t for t in ann.texts() if "Sky colour" in t]
     assert len(pushes) == 1, "one HIT, one push"
 
-    more = {"HITId": first["HIT"]["HITId"], "NumberOfAdditionalAssignments": 2}
-    for _ in range(2):
-        await call(
-            stage, mturk, "create_additional_assignments_for_hit", **more, UniqueRequestToken="x"
-        )
+    more = {
+        "HITId": first["HIT"]["HITId"],
+        "NumberOfAdditionalAssignments": 2,
+        "UniqueRequestToken": "x",
+    }
+    await call(stage, mturk, "create_additional_assignments_for_hit", **more)
+    await call(stage, mturk, "create_additional_assignments_for_hit", **more)
     hit = (await call(stage, mturk, "get_hit", HITId=first["HIT"]["HITId"]))["HIT"]
     assert hit["MaxAssignments"] == 5 and hit["NumberOfAssignmentsAvailable"] == 5
     money = await call(stage, mturk, "get_account_balance")

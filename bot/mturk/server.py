@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import uuid
 
@@ -15,6 +16,12 @@ from bot.mturk.ops import Operations
 from bot.services import Services
 
 MAX_BODY = 1024 * 1024
+log = logging.getLogger(__name__)
+
+
+def _access_log(handler: RequestHandler) -> None:
+    """Refused requests are the caller's business: log them quietly."""
+    log.debug("%s %s %s", handler.get_status(), handler.request.method, handler.request.uri)
 
 
 class _Endpoint(RequestHandler):
@@ -78,7 +85,7 @@ class MTurkServer:
 
     async def start(self) -> None:
         """Bind and serve; the chosen port replaces 0."""
-        app = Application([(r"/", _Endpoint, {"api": self.api})])
+        app = Application([(r"/", _Endpoint, {"api": self.api})], log_function=_access_log)
         sockets = bind_sockets(self.port, self.host, family=socket.AF_INET)
         self.port = sockets[0].getsockname()[1]
         self._server = HTTPServer(app, max_body_size=MAX_BODY, xheaders=False)
