@@ -10,7 +10,7 @@ from bot.domain import Assignment
 from bot.mturk.model import ApiHit, ApiKey, FormIds, HitType, SlotCounts
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import _assignment
-from storage.db import Conn
+from storage.db import Conn, fetch_all, fetch_one
 
 # -- keys ---------------------------------------------------------------------------------
 
@@ -27,23 +27,24 @@ async def insert_key(
 
 async def active_secret(conn: Conn, access_key_id: str) -> tuple[str, int] | None:
     """(secret, requester id) of an unrevoked key."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT secret, requester_id FROM mturk_keys"
         " WHERE access_key_id = ? AND revoked_at IS NULL",
         (access_key_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return (row[0], row[1]) if row else None
 
 
 async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:
     """The requester's keys, newest first."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT access_key_id, requester_id, created_at, revoked_at FROM mturk_keys"
         " WHERE requester_id = ? ORDER BY created_at DESC, access_key_id",
         (requester_id,),
-    ) as cur:
-        return [ApiKey(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
+    )
+    return [ApiKey(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 async def revoke_key(conn: Conn, requester_id: int, access_key_id: str, now: float) -> bool:
@@ -86,7 +87,8 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
             now,
         ),
     )
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE requester_id = ? AND title = ?"
         " AND description = ? AND keywords = ? AND reward_cents = ? AND duration_s = ?"
         " AND auto_approve_s = ?",
@@ -99,17 +101,16 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
             t.duration_s,
             t.auto_approve_s,
         ),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     assert row is not None
     return _hit_type(row)
 
 
 async def hit_type(conn: Conn, type_id: str) -> HitType | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE id = ?", (type_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _hit_type(row) if row else None
 
 
@@ -134,22 +135,22 @@ async def insert_form_ids(conn: Conn, question_id: int, ids: FormIds) -> None:
 
 async def form_ids(conn: Conn, hit_id: int) -> dict[int, FormIds]:
     """QuestionForm identifiers of the HIT's questions, by question id."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT m.question_id, m.identifier, m.selections FROM mturk_questions m"
         " JOIN questions q ON q.id = m.question_id WHERE q.hit_id = ?",
         (hit_id,),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return {r[0]: FormIds(r[1], tuple(json.loads(r[2]))) for r in rows}
 
 
 async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT hit_id, hit_type_id, question, annotation, disposed_at FROM mturk_hits"
         " WHERE hit_id = ?",
         (hit_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return ApiHit(row[0], row[1], row[2], row[3], row[4]) if row else None
 
 
@@ -162,20 +163,22 @@ async def mark_disposed(conn: Conn, hit_id: int, now: float) -> None:
 
 async def hit_ids(conn: Conn, requester_id: int, after: int, limit: int) -> list[int]:
     """The requester's live API HITs, in creation order, after the id `after`."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
         " WHERE h.requester_id = ? AND m.disposed_at IS NULL AND m.hit_id > ?"
         " ORDER BY m.hit_id LIMIT ?",
         (requester_id, after, limit),
-    ) as cur:
-        return [r[0] for r in await cur.fetchall()]
+    )
+    return [r[0] for r in rows]
 
 
 async def reviewable_hit_ids(
     conn: Conn, requester_id: int, type_id: str | None, after: int, limit: int, now: float
 ) -> list[int]:
     """HITs no worker can take or holds any more: full, finished or expired, not disposed."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
         " WHERE h.requester_id = ? AND m.disposed_at IS NULL AND m.hit_id > ?"
         " AND (? IS NULL OR m.hit_type_id = ?)"
@@ -186,18 +189,18 @@ async def reviewable_hit_ids(
         "                 AND a.status = 'accepted')"
         " ORDER BY m.hit_id LIMIT ?",
         (requester_id, after, type_id, type_id, now, limit),
-    ) as cur:
-        return [r[0] for r in await cur.fetchall()]
+    )
+    return [r[0] for r in rows]
 
 
 async def slot_counts(conn: Conn, hit_id: int) -> SlotCounts:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COALESCE(SUM(status = 'accepted'), 0), COALESCE(SUM(status = 'submitted'), 0),"
         " COALESCE(SUM(status IN ('approved', 'rejected')), 0) FROM assignments"
         " WHERE hit_id = ?",
         (hit_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     assert row is not None
     return SlotCounts(int(row[0]), int(row[1]), int(row[2]))
 
@@ -207,12 +210,13 @@ async def handed_in(
 ) -> list[Assignment]:
     """Submitted, approved or rejected assignments of a HIT, oldest first, after `after`."""
     marks = ", ".join("?" for _ in statuses)
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"SELECT {_ASSIGNMENT_COLUMNS} FROM assignments WHERE hit_id = ? AND id > ?"
         f" AND status IN ({marks}) ORDER BY id LIMIT ?",
         (hit_id, after, *statuses, limit),
-    ) as cur:
-        return [_assignment(row) for row in await cur.fetchall()]
+    )
+    return [_assignment(row) for row in rows]
 
 
 # -- UniqueRequestToken -------------------------------------------------------------------
@@ -229,11 +233,11 @@ async def claim_token(
     )
     if cur.rowcount == 1:
         return True, None
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT result FROM mturk_tokens WHERE requester_id = ? AND operation = ? AND token = ?",
         (requester_id, operation, token),
-    ) as found:
-        row = await found.fetchone()
+    )
     return False, (row[0] if row else None)
 
 
