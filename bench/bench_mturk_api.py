@@ -1,0 +1,151 @@
+"""Requests per second of gigbot's MTurk API through boto3 (CreateHIT, ListAssignmentsForHIT)
+against a bare endpoint that only verifies the signature and answers a constant (the floor),
+the same client, same process, measured in one run.
+
+Target (issue "Coming from MTurk"): gigbot >= 0.5 x the floor.
+Run: .venv/bin/python bench/bench_mturk_api.py [--seconds 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from tornado.httpserver import HTTPServer  # noqa: E402
+from tornado.netutil import bind_sockets  # noqa: E402
+from tornado.web import Application, RequestHandler  # noqa: E402
+
+from bot.mturk import sigv4  # noqa: E402
+from bot.sandbox import Limits  # noqa: E402
+from bot.stage import Stage  # noqa: E402
+from tests.mturk_helpers import new_api_key, question_form  # noqa: E402
+
+TARGET = 0.5
+FLOOR_KEY, FLOOR_SECRET = "GBAKFLOOR00000000000", "floor-secret"
+CREATE = {
+    "Title": "Bench",
+    "Description": "Bench HIT",
+    "Reward": "0.01",
+    "AssignmentDurationInSeconds": 600,
+    "LifetimeInSeconds": 86_400,
+    "MaxAssignments": 1,
+    "Question": question_form(),
+}
+
+
+class Floor(RequestHandler):
+    """Verify the signature, answer a constant HIT: all the HTTP and auth, none of the work."""
+
+    def post(self) -> None:
+        auth = sigv4.parse_authorization(self.request.headers.get("Authorization", ""))
+        sigv4.verify(
+            auth,
+            FLOOR_SECRET,
+            method="POST",
+            path=self.request.path,
+            query=self.request.query,
+            header=self.request.headers.get,
+            body=self.request.body,
+            now=time.time(),
+        )
+        self.set_header("Content-Type", "application/x-amz-json-1.1")
+        self.finish(json.dumps({"HIT": {"HITId": "GBH00000001", "Reward": "0.01"}}))
+
+
+def client(url: str, key: str, secret: str) -> Any:
+    return boto3.session.Session().client(
+        "mturk",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
+async def rate(call: Callable[[], Any], seconds: float) -> tuple[int, float]:
+    """Calls completed in a window, from a thread (the server runs on this loop)."""
+
+    def loop() -> tuple[int, float]:
+        done, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            call()
+            done += 1
+        return done, time.perf_counter() - start
+
+    return await asyncio.to_thread(loop)
+
+
+async def main(seconds: float, windows: int, answered: int) -> None:
+    app = Application([(r"/", Floor)], log_function=lambda handler: None)
+    sockets = bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
+    floor_server = HTTPServer(app)
+    floor_server.add_sockets(sockets)
+    floor = client(f"http://127.0.0.1:{sockets[0].getsockname()[1]}", FLOOR_KEY, FLOOR_SECRET)
+    totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = await Stage.open(
+            Path(tmp) / "bench.sqlite3",
+            limits=Limits(enabled=False),
+            send_rate=5000,
+            mturk_listen="127.0.0.1:0",
+        )
+        try:
+            admin, rita = stage.admin(), stage.user("Rita")
+            await rita.send("/start")
+            await admin.send(f"/fund {rita.tg_id} 100000")
+            gig = client(stage.mturk_url, *await new_api_key(rita))
+            hit = {**CREATE, "MaxAssignments": answered}
+            made = await asyncio.to_thread(lambda: gig.create_hit(**hit))
+            hit_id = made["HIT"]["HITId"]
+            await stage.settle()
+            for n in range(answered):  # a HIT with `answered` submitted assignments to list
+                worker = stage.user(f"W{n}")
+                await worker.send(f"/start hit_{int(hit_id[3:])}")
+                await worker.press("Accept")
+                await worker.press("Blue")
+                await worker.press("Submit")
+            listed = await asyncio.to_thread(lambda: gig.list_assignments_for_hit(HITId=hit_id))
+            assert listed["NumResults"] == min(answered, 10), listed["NumResults"]
+            step = seconds / windows / 4
+            for _ in range(windows):
+                for key, call in (
+                    ("fc", lambda: floor.create_hit(**CREATE)),
+                    ("gc", lambda: gig.create_hit(**CREATE)),
+                    ("fl", lambda: floor.list_assignments_for_hit(HITId=hit_id)),
+                    ("gl", lambda: gig.list_assignments_for_hit(HITId=hit_id)),
+                ):
+                    done, took = await rate(call, step)
+                    totals[key][0] += done
+                    totals[key][1] += took
+            assert not stage.services.errors and not stage.sim.violations
+        finally:
+            await stage.close()
+            floor_server.stop()
+    per_s = {k: v[0] / v[1] for k, v in totals.items()}
+    for label, f, g in (("CreateHIT", "fc", "gc"), ("ListAssignmentsForHIT", "fl", "gl")):
+        ratio = per_s[g] / per_s[f]
+        verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
+        print(f"{label:22} floor {per_s[f]:7.1f}/s  gigbot {per_s[g]:7.1f}/s  "
+              f"ratio {ratio:5.2f}  target >= {TARGET}: {verdict}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--windows", type=int, default=4)
+    parser.add_argument("--answered", type=int, default=10)
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.windows, args.answered))
