@@ -3,6 +3,10 @@ against a bare endpoint that only verifies the signature and answers a constant 
 the same client, same process, measured in one run.
 
 Target (issue "Coming from MTurk"): gigbot >= 0.5 x the floor.
+
+The workers who answered the listed HIT are marked inactive before timing, so CreateHIT
+measures the API path (validation, QuestionForm parsing, draft, escrow, outbox rows)
+and not Telegram sends: publishing currently pushes to every active worker.
 Run: .venv/bin/python bench/bench_mturk_api.py [--seconds 6]
 """
 
@@ -10,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
+import multiprocessing
 import os
 import socket
 import tempfile
 import time
-from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +81,31 @@ def client(url: str, key: str, secret: str) -> Any:
     )
 
 
-async def rate(call: Callable[[], Any], seconds: float) -> tuple[int, float]:
-    """Calls completed in a window, from a thread (the server runs on this loop)."""
+_clients: dict[tuple[str, str], Any] = {}
 
-    def loop() -> tuple[int, float]:
-        done, start = 0, time.perf_counter()
-        while time.perf_counter() - start < seconds:
-            call()
-            done += 1
-        return done, time.perf_counter() - start
 
-    return await asyncio.to_thread(loop)
+def timed_calls(
+    url: str, key: str, secret: str, operation: str, params: dict[str, Any], seconds: float
+) -> tuple[int, float]:
+    """In the client process: call `operation` for `seconds`; (calls, elapsed)."""
+    found = _clients.get((url, key))
+    if found is None:
+        found = _clients[(url, key)] = client(url, key, secret)
+    call = getattr(found, operation)
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        call(**params)
+        done += 1
+    return done, time.perf_counter() - start
+
+
+async def rate(
+    pool: ProcessPoolExecutor, who: tuple[str, str, str], operation: str, params: dict[str, Any],
+    seconds: float,
+) -> tuple[int, float]:
+    """Calls completed in a window by boto3 in another process (no GIL shared with servers)."""
+    run = functools.partial(timed_calls, *who, operation, params, seconds)
+    return await asyncio.get_running_loop().run_in_executor(pool, run)
 
 
 async def main(seconds: float, windows: int, answered: int) -> None:
@@ -93,7 +113,8 @@ async def main(seconds: float, windows: int, answered: int) -> None:
     sockets = bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
     floor_server = HTTPServer(app)
     floor_server.add_sockets(sockets)
-    floor = client(f"http://127.0.0.1:{sockets[0].getsockname()[1]}", FLOOR_KEY, FLOOR_SECRET)
+    floor = (f"http://127.0.0.1:{sockets[0].getsockname()[1]}", FLOOR_KEY, FLOOR_SECRET)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
     with tempfile.TemporaryDirectory() as tmp:
         stage = await Stage.open(
@@ -106,34 +127,40 @@ async def main(seconds: float, windows: int, answered: int) -> None:
             admin, rita = stage.admin(), stage.user("Rita")
             await rita.send("/start")
             await admin.send(f"/fund {rita.tg_id} 100000")
-            gig = client(stage.mturk_url, *await new_api_key(rita))
+            gig_key = (stage.mturk_url, *await new_api_key(rita))
+            gig = client(*gig_key)
             hit = {**CREATE, "MaxAssignments": answered}
             made = await asyncio.to_thread(lambda: gig.create_hit(**hit))
             hit_id = made["HIT"]["HITId"]
             await stage.settle()
+            crowd = []
             for n in range(answered):  # a HIT with `answered` submitted assignments to list
                 worker = stage.user(f"W{n}")
+                crowd.append(worker)
                 await worker.send(f"/start hit_{int(hit_id[3:])}")
                 await worker.press("Accept")
                 await worker.press("Blue")
                 await worker.press("Submit")
+            for worker in crowd:  # measure the API, not the push fan-out (see docstring)
+                await stage.services.market.set_active(worker.tg_id, False)
             listed = await asyncio.to_thread(lambda: gig.list_assignments_for_hit(HITId=hit_id))
             assert listed["NumResults"] == min(answered, 10), listed["NumResults"]
             step = seconds / windows / 4
             for _ in range(windows):
-                for key, call in (
-                    ("fc", lambda: floor.create_hit(**CREATE)),
-                    ("gc", lambda: gig.create_hit(**CREATE)),
-                    ("fl", lambda: floor.list_assignments_for_hit(HITId=hit_id)),
-                    ("gl", lambda: gig.list_assignments_for_hit(HITId=hit_id)),
+                for key, who, operation, params in (
+                    ("fc", floor, "create_hit", CREATE),
+                    ("gc", gig_key, "create_hit", CREATE),
+                    ("fl", floor, "list_assignments_for_hit", {"HITId": hit_id}),
+                    ("gl", gig_key, "list_assignments_for_hit", {"HITId": hit_id}),
                 ):
-                    done, took = await rate(call, step)
+                    done, took = await rate(pool, who, operation, params, step)
                     totals[key][0] += done
                     totals[key][1] += took
             assert not stage.services.errors and not stage.sim.violations
         finally:
             await stage.close()
             floor_server.stop()
+            pool.shutdown()
     per_s = {k: v[0] / v[1] for k, v in totals.items()}
     for label, f, g in (("CreateHIT", "fc", "gc"), ("ListAssignmentsForHIT", "fl", "gl")):
         ratio = per_s[g] / per_s[f]

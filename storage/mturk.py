@@ -6,7 +6,7 @@ import json
 
 import aiosqlite
 
-from bot.domain import Assignment
+from bot.domain import Answer, Assignment
 from bot.mturk.model import ApiHit, ApiKey, FormIds, HitType, SlotCounts
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import _assignment
@@ -258,3 +258,28 @@ async def drop_token(conn: Conn, requester_id: int, operation: str, token: str) 
         " AND result IS NULL",
         (requester_id, operation, token),
     )
+
+
+async def answers_of(conn: Conn, assignment_ids: list[int]) -> dict[int, list[Answer]]:
+    """Answers of several assignments in question order, by assignment id (one query)."""
+    marks = ", ".join("?" for _ in assignment_ids)
+    rows = await fetch_all(
+        conn,
+        "SELECT a.assignment_id, a.question_id, a.value FROM answers a"
+        f" JOIN questions q ON q.id = a.question_id WHERE a.assignment_id IN ({marks})"
+        " ORDER BY a.assignment_id, q.position",
+        tuple(assignment_ids),
+    )
+    found: dict[int, list[Answer]] = {i: [] for i in assignment_ids}
+    for r in rows:
+        found[r[0]].append(Answer(r[0], r[1], r[2]))
+    return found
+
+
+async def aliases(conn: Conn, user_ids: list[int]) -> dict[int, str]:
+    """Aliases of several users by id (one query)."""
+    marks = ", ".join("?" for _ in user_ids)
+    rows = await fetch_all(
+        conn, f"SELECT id, alias FROM users WHERE id IN ({marks})", tuple(user_ids)
+    )
+    return {r[0]: r[1] for r in rows}

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.accounts import Accounts
 from bot.clock import Clock
-from bot.domain import Hit, HitKind, HitSpec, QuestionKind, User
+from bot.domain import Assignment, Hit, HitKind, HitSpec, QuestionKind, User
 from bot.marketplace import Marketplace
 from bot.mturk import wire
 from bot.mturk.model import ApiHit, HitType
@@ -43,6 +43,9 @@ class Operations:
         self.accounts = accounts
         self.clock = clock
         self.min_reward = min_reward
+        # HIT types never change once made: read each once per process.
+        self._types: dict[str, HitType] = {}
+        self._type_ids: dict[HitType, str] = {}
         self.table: dict[str, Operation] = {
             "CreateHITType": self.create_hit_type,
             "CreateHIT": self.create_hit,
@@ -86,9 +89,24 @@ class Operations:
                 ),
             ),
         )
+        known = self._type_ids.get(wanted)
+        if known is not None:
+            return self._types[known]
         new_id = "GBT" + "".join(secrets.choice(TYPE_ID_ALPHABET) for _ in range(27))
         async with self.db.transaction() as conn:
-            return await mturk.find_or_insert_type(conn, new_id, wanted, self.clock.now())
+            made = await mturk.find_or_insert_type(conn, new_id, wanted, self.clock.now())
+        self._types[made.id] = made
+        self._type_ids[wanted] = made.id
+        return made
+
+    async def _type(self, type_id: str) -> HitType | None:
+        found = self._types.get(type_id)
+        if found is None:
+            async with self.db.reading() as conn:
+                found = await mturk.hit_type(conn, type_id)
+            if found is not None:
+                self._types[type_id] = found
+        return found
 
     async def create_hit_type(self, requester: User, p: Params) -> Params:
         return {"HITTypeId": (await self._hit_type(requester, p)).id}
@@ -98,8 +116,7 @@ class Operations:
 
     async def create_hit_with_hit_type(self, requester: User, p: Params) -> Params:
         type_id = wire.text(p, "HITTypeId", required=True, most=64)
-        async with self.db.reading() as conn:
-            found = await mturk.hit_type(conn, type_id)
+        found = await self._type(type_id)
         if found is None or found.requester_id != requester.id:
             raise ApiError(f"HITType {type_id} does not exist.")
         return await self._create(requester, found, p)
@@ -182,7 +199,7 @@ class Operations:
         async with self.db.reading() as conn:
             hit = await hits.get(conn, hit_id)
             api = await mturk.api_hit(conn, hit_id)
-            t = await mturk.hit_type(conn, api.hit_type_id) if api else None
+        t = await self._type(api.hit_type_id) if api else None
         if hit is None or api is None or t is None or hit.requester_id != requester.id:
             raise ApiError(
                 f"Hit {wire.hit_id_text(hit_id)} does not exist.",
@@ -231,29 +248,43 @@ class Operations:
 
     # -- assignments -------------------------------------------------------------------------
 
+    async def _assignments_json(self, hit: Hit, rows: list[Assignment]) -> list[Params]:
+        """Assignments of one HIT with their answers as QuestionFormAnswers, in few queries."""
+        hit_id = hit.id
+        ids = [a.id for a in rows]
+        async with self.db.reading() as conn:
+            kinds = {q.id: q.kind for q in await hits.questions(conn, hit_id)}
+            form = await mturk.form_ids(conn, hit_id)
+            given = await mturk.answers_of(conn, ids)
+            alias = await mturk.aliases(conn, list({a.worker_id for a in rows}))
+        return [
+            wire.assignment_json(
+                a,
+                hit,
+                alias.get(a.worker_id, "W-????"),
+                answers_xml(
+                    [
+                        (form[g.question_id], kinds[g.question_id], g.value)
+                        for g in given[a.id]
+                        if g.question_id in form
+                    ]
+                ),
+            )
+            for a in rows
+        ]
+
     async def _assignment_json(self, requester: User, assignment_id: int) -> Params:
         async with self.db.reading() as conn:
             found = await assignments.get(conn, assignment_id)
         if found is None or found.status not in wire.API_STATUS:
             raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
         hit, _, _ = await self._owned(requester, found.hit_id)
-        async with self.db.reading() as conn:
-            questions = {q.id: q for q in await hits.questions(conn, hit.id)}
-            ids = await mturk.form_ids(conn, hit.id)
-            given = await assignments.answers(conn, assignment_id)
-        xml = answers_xml(
-            [
-                (ids[a.question_id], questions[a.question_id].kind, a.value)
-                for a in given
-                if a.question_id in ids
-            ]
-        )
-        alias = await self.market.worker_alias(found.worker_id)
-        return wire.assignment_json(found, hit, alias, xml)
+        (made,) = await self._assignments_json(hit, [found])
+        return made
 
     async def list_assignments_for_hit(self, requester: User, p: Params) -> Params:
         hit_id = wire.parse_hit_id(p.get("HITId"))
-        await self._owned(requester, hit_id)
+        hit, _, _ = await self._owned(requester, hit_id)
         size, after = wire.page_size(p), wire.after_token(p)
         names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
         if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
@@ -264,7 +295,7 @@ class Operations:
         page = rows[:size]
         found: Params = {
             "NumResults": len(page),
-            "Assignments": [await self._assignment_json(requester, a.id) for a in page],
+            "Assignments": await self._assignments_json(hit, page),
         }
         if len(rows) > size:
             found["NextToken"] = wire.page_token(page[-1].id)
