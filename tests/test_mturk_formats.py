@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -86,7 +87,8 @@ def test_malformed_forms_name_the_problem(xml: str, problem: str) -> None:
         parse_question_form(xml)
 
 
-def _signed(body: bytes, when: str = "20261127T040000Z") -> AWSRequest:
+def _signed(body: bytes) -> AWSRequest:
+    """A request signed by botocore's own SigV4 signer, now."""
     request = AWSRequest(
         method="POST",
         url="http://127.0.0.1:8765/",
@@ -94,12 +96,11 @@ def _signed(body: bytes, when: str = "20261127T040000Z") -> AWSRequest:
         headers={"X-Amz-Target": "MTurkRequesterServiceV20170117.ListHITs"},
     )
     signer = SigV4Auth(Credentials("GBAKTEST", "s3cret"), "mturk-requester", "us-east-1")
-    signer._timestamp = lambda: when  # type: ignore[method-assign]
     signer.add_auth(request)
     return request
 
 
-def _verify(request: AWSRequest, body: bytes, secret: str = "s3cret", now: float = 0) -> None:
+def _verify(request: AWSRequest, body: bytes, secret: str = "s3cret", later: float = 0) -> None:
     headers = {k.lower(): v for k, v in request.headers.items()}
     headers["host"] = "127.0.0.1:8765"  # what the HTTP client sends for this URL
     auth = sigv4.parse_authorization(headers["authorization"])
@@ -111,7 +112,7 @@ def _verify(request: AWSRequest, body: bytes, secret: str = "s3cret", now: float
         query="",
         header=lambda name: headers.get(name.lower()),
         body=body,
-        now=now or 1_795_752_000.0,  # 2026-11-27T04:00:00Z
+        now=time.time() + later,
     )
 
 
@@ -123,6 +124,6 @@ def test_signature_binds_secret_body_and_time() -> None:
     with pytest.raises(sigv4.SignatureError, match="does not match"):
         _verify(request, b"{}", secret="other")
     with pytest.raises(sigv4.SignatureError, match="expired"):
-        _verify(request, b"{}", now=1_795_752_000.0 + 3600)
+        _verify(request, b"{}", later=3600)
     with pytest.raises(sigv4.SignatureError, match="malformed"):
         sigv4.parse_authorization("AWS AKID:signature")
