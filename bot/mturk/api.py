@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain import User
 from bot.mturk import sigv4
 from bot.mturk.ops import Operations
 from bot.mturk.wire import SERVICE_FAULT, ApiError
@@ -70,7 +71,7 @@ class RequesterApi:
         target = request.header("x-amz-target") or ""
         if not target.startswith(TARGET_PREFIX):
             raise ApiError(f"X-Amz-Target must start with {TARGET_PREFIX}")
-        requester_id = await self.authenticate(request)
+        requester = await self.authenticate(request)
         operation = self.ops.table.get(target.removeprefix(TARGET_PREFIX))
         if operation is None:
             raise ApiError(
@@ -83,22 +84,20 @@ class RequesterApi:
             raise ApiError("the body is not JSON") from None
         if not isinstance(params, dict):
             raise ApiError("the body must be a JSON object")
-        async with self.db.reading() as conn:
-            requester = await by_id(conn, requester_id)
-        assert requester is not None
         return await operation(requester, params)
 
-    async def authenticate(self, request: ApiRequest) -> int:
+    async def authenticate(self, request: ApiRequest) -> User:
         """The requester whose active key signed this request; ApiError otherwise."""
         try:
             auth = sigv4.parse_authorization(request.header("authorization") or "")
             async with self.db.reading() as conn:
                 found = await mturk.active_secret(conn, auth.access_key_id)
-            if found is None:
+                requester = await by_id(conn, found[1]) if found else None
+            if found is None or requester is None:
                 raise sigv4.SignatureError(
                     f"The access key {auth.access_key_id} is unknown or revoked (/apikey)"
                 )
-            secret, requester_id = found
+            secret = found[0]
             sigv4.verify(
                 auth,
                 secret,
@@ -111,4 +110,4 @@ class RequesterApi:
             )
         except sigv4.SignatureError as exc:
             raise ApiError(str(exc), status=403, code="AWS.NotAuthorized") from None
-        return requester_id
+        return requester

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.domain import Assignment, Hit, HitKind, HitSpec, QuestionKind, User
 from bot.marketplace import Marketplace
 from bot.mturk import wire
-from bot.mturk.model import ApiHit, HitType
+from bot.mturk.model import ApiHit, HitType, SlotCounts
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
 from bot.mturk.wire import ApiError, Params
 from bot.results import ChangeResult, PublishResult, ReviewResult
@@ -195,22 +195,24 @@ class Operations:
             raise ApiError(f"the HIT could not be published ({result.value})")
         return hit
 
-    async def _owned(self, requester: User, hit_id: int) -> tuple[Hit, ApiHit, HitType]:
+    async def _owned(
+        self, requester: User, hit_id: int
+    ) -> tuple[Hit, ApiHit, HitType, SlotCounts]:
+        """The requester's API HIT with its type and assignment counts (one read)."""
         async with self.db.reading() as conn:
             hit = await hits.get(conn, hit_id)
             api = await mturk.api_hit(conn, hit_id)
+            counts = await mturk.slot_counts(conn, hit_id)
         t = await self._type(api.hit_type_id) if api else None
         if hit is None or api is None or t is None or hit.requester_id != requester.id:
             raise ApiError(
                 f"Hit {wire.hit_id_text(hit_id)} does not exist.",
                 code="AWS.MechanicalTurk.HITDoesNotExist",
             )
-        return hit, api, t
+        return hit, api, t, counts
 
     async def _hit_json(self, requester: User, hit_id: int) -> Params:
-        hit, api, t = await self._owned(requester, hit_id)
-        async with self.db.reading() as conn:
-            counts = await mturk.slot_counts(conn, hit_id)
+        hit, api, t, counts = await self._owned(requester, hit_id)
         return wire.hit_json(hit, api, t, counts, self.clock.now())
 
     async def get_hit(self, requester: User, p: Params) -> Params:
@@ -278,13 +280,13 @@ class Operations:
             found = await assignments.get(conn, assignment_id)
         if found is None or found.status not in wire.API_STATUS:
             raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
-        hit, _, _ = await self._owned(requester, found.hit_id)
+        hit, _, _, _ = await self._owned(requester, found.hit_id)
         (made,) = await self._assignments_json(hit, [found])
         return made
 
     async def list_assignments_for_hit(self, requester: User, p: Params) -> Params:
         hit_id = wire.parse_hit_id(p.get("HITId"))
-        hit, _, _ = await self._owned(requester, hit_id)
+        hit, _, _, _ = await self._owned(requester, hit_id)
         size, after = wire.page_size(p), wire.after_token(p)
         names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
         if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
