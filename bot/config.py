@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     mturk_listen: str | None = Field(
         default=None, description="host:port of the MTurk-compatible requester API; off if unset"
     )
+    # matching: adaptive fan-out (bot/matching.py)
+    fanout_factor: float = Field(default=3.0, ge=1, le=100)
+    fanout_widen: float = Field(default=2.0, ge=1, le=10)
+    fanout_wait: int = Field(default=600, ge=10)
+    fanout_max_wave: int = Field(default=200, ge=1, le=10_000)
+    fanout_explore: float = Field(default=0.2, ge=0, le=1)
+    wave_interval: float = Field(default=30.0, ge=0)
 
     @field_validator("admins", mode="before")
     @classmethod

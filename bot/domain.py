@@ -255,3 +255,70 @@ class TestAttempt:
     answers: tuple[int, ...]
     status: str
     score_percent: int | None
+
+
+# -- matching and qualifications --------------------------------------------------------
+
+
+class RequirementKind(StrEnum):
+    """What a HIT can require of a worker (hit_requirements.kind)."""
+
+    APPROVAL_RATE = "approval_rate"  # value: minimum percent approved of reviewed work
+    APPROVED_COUNT = "approved_count"  # value: minimum number of approved assignments
+    LOCALE = "locale"  # value: language code, e.g. "en" (also matches "en-gb")
+    QUALIFICATION = "qualification"  # value: minimum value of a custom qualification
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    kind: RequirementKind
+    value: str
+    qualification_id: int | None = None
+    qualification_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerStats:
+    """A worker's record as matching sees it (kept by triggers, see migration 0006)."""
+
+    pushes: int
+    pushes_taken: int
+    accepted: int
+    in_progress: int
+    submitted: int
+    approved: int
+    rejected: int
+    returned: int
+    abandoned: int
+    gold_answered: int
+    gold_correct: int
+    last_active_at: float
+    approval_pct: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPrefs:
+    """The worker preferences matching reads (written by onboarding and /settings)."""
+
+    kinds: tuple[str, ...] = ("poll", "survey", "tag")
+    topics: tuple[str, ...] = ()
+    min_reward_cents: int = 0
+    quiet_start: int | None = None  # minutes after local midnight
+    quiet_end: int | None = None
+    notifications: bool = True
+    timezone: str = "UTC"
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class PushRecord:
+    """One push of a HIT to a worker (the pushes table)."""
+
+    hit_id: int
+    worker_id: int
+    wave: int
+    reason: str  # 'ranked' or 'explore'
+    score: float
+    sent_at: float
+    outcome: str

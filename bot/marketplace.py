@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
+from bot.matching import FanOut, push_wave
 from bot.domain import (
     Answer,
     Assignment,
@@ -35,6 +36,7 @@ from bot.results import (
     WorkResult,
 )
 from storage import assignments, hits, ledger, outbox, requesting, users
+from storage import qualifications as quals
 from storage.db import Conn, Database
 
 ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -82,7 +84,9 @@ class Marketplace:
         max_active: int,
         auto_approve_s: int,
         on_outbox: Callable[[], None] = lambda: None,
+        fanout: FanOut | None = None,
     ) -> None:
+        self.fanout = fanout or FanOut()
         self.db = db
         self.clock = clock
         self.max_active = max_active
@@ -156,7 +160,7 @@ class Marketplace:
         return hit
 
     async def publish(self, requester: User, hit_id: int) -> PublishResult:
-        """Escrow reward x max assignments and open the HIT; queue pushes to workers."""
+        """Escrow reward x max assignments and open the HIT; push it to a first wave."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
             hit = await hits.get(conn, hit_id)
@@ -177,16 +181,9 @@ class Marketplace:
                 "publish",
                 now,
             )
-            for tg_id in await users.push_targets(conn, hit_id, requester.id):
-                await outbox.enqueue(
-                    conn,
-                    f"push:{hit_id}:{tg_id}",
-                    tg_id,
-                    "push",
-                    Priority.PUSH,
-                    {"hit_id": hit_id},
-                    now,
-                )
+            opened = await hits.get(conn, hit_id)
+            assert opened is not None
+            await push_wave(conn, opened, self.fanout, now, self.max_active)
         self.on_outbox()
         return PublishResult.OK
 
@@ -224,6 +221,8 @@ class Marketplace:
             mine = await assignments.for_worker_and_hit(conn, worker.id, hit_id)
             if mine is not None:
                 return AcceptOutcome(AcceptResult.ALREADY_YOURS, mine)
+            if not await quals.eligible(conn, hit_id, worker.id):
+                return AcceptOutcome(AcceptResult.NOT_QUALIFIED)
             if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
                 return AcceptOutcome(AcceptResult.NOT_OPEN)
             if await assignments.count_active(conn, worker.id) >= self.max_active:

@@ -24,6 +24,7 @@ class AcceptResult(Enum):
     TOO_MANY_ACTIVE = "too_many_active"
     OWN_HIT = "own_hit"
     NOT_REGISTERED = "not_registered"
+    NOT_QUALIFIED = "not_qualified"
 
 
 class WorkResult(Enum):
@@ -65,3 +66,20 @@ class ChangeResult(Enum):
     NOT_OPEN = "not_open"
     BUSY = "busy"
     INSUFFICIENT_FUNDS = "insufficient_funds"
+
+
+class RequireResult(Enum):
+    """Outcome of adding a requirement to a draft HIT."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    NOT_DRAFT = "not_draft"
+    UNKNOWN_QUALIFICATION = "unknown_qualification"
+
+
+class GrantResult(Enum):
+    OK = "ok"
+    UNCHANGED = "unchanged"
+    UNKNOWN_WORKER = "unknown_worker"
+    REVOKED = "revoked"
+    NOT_HELD = "not_held"

@@ -8,9 +8,11 @@ from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.marketplace import Marketplace
+from bot.matching import FanOut, Matcher
 from bot.mturk.keys import ApiKeys
 from bot.notices import Notices
 from bot.outbox import Broadcaster, Sender
+from bot.qualifications import Qualifications
 from bot.requesting import Requesting
 from storage.db import Database
 
@@ -25,6 +27,8 @@ class Services:
     market: Marketplace
     accounts: Accounts
     broadcaster: Broadcaster
+    matcher: Matcher
+    qualifications: Qualifications
     errors: list[BaseException] = field(default_factory=list)
     requesting: Requesting = field(init=False)
     api_keys: ApiKeys = field(init=False)
@@ -37,16 +41,28 @@ class Services:
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:
         """Wire the services (nothing is opened yet)."""
         db = Database(settings.database)
+        fanout = FanOut(
+            factor=settings.fanout_factor,
+            widen=settings.fanout_widen,
+            wait_s=settings.fanout_wait,
+            max_wave=settings.fanout_max_wave,
+            explore_share=settings.fanout_explore,
+        )
         market = Marketplace(
             db,
             clock,
             max_active=settings.max_active,
             auto_approve_s=settings.default_auto_approve,
+            fanout=fanout,
         )
         broadcaster = Broadcaster(db, clock, sender, Notices(market), per_second=settings.send_rate)
         market.on_outbox = broadcaster.wake
         accounts = Accounts(db, clock, on_outbox=broadcaster.wake)
-        return cls(settings, clock, db, market, accounts, broadcaster)
+        matcher = Matcher(
+            db, clock, fanout, max_active=settings.max_active, on_outbox=broadcaster.wake
+        )
+        qualifications = Qualifications(db, clock, on_outbox=broadcaster.wake)
+        return cls(settings, clock, db, market, accounts, broadcaster, matcher, qualifications)
 
     async def open(self) -> None:
         """Open and migrate the database, recover the outbox, start sending."""

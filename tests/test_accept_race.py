@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.matching import FanOut
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll
@@ -24,6 +25,8 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     opened = await Stage.open(
         tmp_path / "race.sqlite3", clock=clock, limits=Limits(scale=100), send_rate=2000
     )
+    # every worker gets the push, so all 300 can race (matching would send 3 x 10)
+    opened.services.market.fanout = FanOut(factor=WORKERS / SLOTS, max_wave=WORKERS)
     try:
         yield opened
     finally:

@@ -1,0 +1,228 @@
+"""Who gets a HIT next: filters, ranking with exploration, and adaptive fan-out in waves.
+
+Who may get a push (all in SQL, storage/matching.py): an active worker, not the
+requester, with fewer than `max_active` tasks in progress, who meets every requirement
+of the HIT and is not blocked by its requester (storage/qualifications.eligible_clause,
+the same predicate accept and listings use), wants this kind of task, this topic (a HIT
+without a topic suits everyone; a worker without topics takes any), at least this
+reward, has notifications on, is not in quiet hours in their own time zone (a window
+may cross midnight, e.g. 22:00-07:00), has not muted the requester, and was never
+pushed this HIT nor holds an assignment of it.
+
+Ranking: `worker_stats.score`, a stored column kept current by triggers:
+
+    score = 40 * (approved + 1) / (approved + rejected + 2)        approval history
+          + 20 * (pushes_taken + 1) / (pushes + 2)                 acceptance of pushes
+          + 20 * (gold_correct + 1) / (gold_answered + 2)          gold accuracy
+          + last_active_at / 43200                                 recent activity
+
+Ratios are Laplace-smoothed, so a newcomer starts at one half of each. The activity term
+is linear in the time of the last accept or submit: two points per day, so a worker idle
+for ten days has given up as much as the whole acceptance range. Being linear, the order
+it gives never depends on "now", which is what lets an index hold the ranking.
+
+Exploration: in each wave `explore_share` of the pushes (at least one in a wave of three
+or more) go to new workers (fewer than NEW_WORKER_REVIEWS reviewed assignments), least
+pushed first, so every newcomer gets a fair share of work to build a record; if there are
+not enough newcomers, ranked workers fill the rest.
+
+Fan-out: a wave targets `factor x remaining slots` unanswered pushes in flight (3 x by
+default). Pushes unanswered after `wait_s` are given up on; every earlier wave that got
+no accept within the wait multiplies the factor by `widen` (up to `max_factor`), so a HIT
+nobody takes reaches ever more workers. A wave never exceeds `max_wave`; no worker gets
+the same HIT twice (pushes table); nothing is pushed once the HIT is full or closed.
+The first wave goes out with publishing; later ones when the scheduler calls
+`Matcher.next_waves()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.clock import Clock
+from bot.domain import Hit, HitStatus, MatchPrefs, Priority, PushRecord, Requirement, User, WorkerStats
+from storage import hits, outbox
+from storage import matching as store
+from storage import qualifications as quals
+from storage.db import Conn, Database
+
+NEW_WORKER_REVIEWS = 5  # equal to the partial index worker_stats_new (migration 0006)
+TZ_BUCKET_S = 900
+
+
+@dataclass(frozen=True, slots=True)
+class FanOut:
+    """How widely a HIT is pushed; see the module docstring."""
+
+    factor: float = 3.0
+    widen: float = 2.0
+    wait_s: float = 600.0
+    max_wave: int = 200
+    max_factor: float = 48.0
+    explore_share: float = 0.2
+
+
+def wave_size(policy: FanOut, remaining: int, silent_waves: int) -> int:
+    """Pushes a HIT should have in flight: (FanOut(), 2, 0) -> 6, (FanOut(), 2, 1) -> 12."""
+    factor = min(policy.max_factor, policy.factor * policy.widen**silent_waves)
+    return min(policy.max_wave, math.ceil(factor * remaining))
+
+
+def explore_count(wave: int, share: float) -> int:
+    """Pushes of a wave kept for newcomers: (6, 0.2) -> 1, (2, 0.2) -> 0, (20, 0.2) -> 4."""
+    if wave < 3 or share <= 0:
+        return 0
+    return max(1, round(wave * share))
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones() | {"UTC"}))
+
+
+def utc_offsets(now: float) -> list[tuple[str, int]]:
+    """Every IANA zone's UTC offset in minutes at `now` (DST included)."""
+    moment = datetime.fromtimestamp(now, UTC)
+    found = []
+    for name in _zone_names():
+        try:
+            offset = moment.astimezone(ZoneInfo(name)).utcoffset()
+        except (ValueError, OSError):  # a broken zone file on this system
+            continue
+        if offset is not None:
+            found.append((name, int(offset.total_seconds() // 60)))
+    return found
+
+
+async def refresh_zones(conn: Conn, now: float) -> None:
+    """Keep tz_offsets valid for the current quarter hour."""
+    bucket = int(now // TZ_BUCKET_S)
+    if await store.tz_bucket(conn) != bucket:
+        await store.set_tz_offsets(conn, utc_offsets(now), bucket)
+
+
+async def push_wave(conn: Conn, hit: Hit, policy: FanOut, now: float, max_active: int) -> int:
+    """Queue the HIT's next wave of pushes in the caller's transaction; return how many."""
+    if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
+        return 0
+    cutoff = now - policy.wait_s
+    await store.mark_unanswered(conn, hit.id, cutoff)
+    state = await store.wave_state(conn, hit.id, cutoff)
+    wanted = wave_size(policy, hit.slots_left, state.silent) - state.fresh
+    if wanted <= 0:
+        return 0
+    target = await store.hit_target(conn, hit.id)
+    assert target is not None
+    await refresh_zones(conn, now)
+    utc_min = int(now // 60) % 1440
+    wave = state.waves + 1
+
+    async def pick(reason: str, limit: int) -> int:
+        select = store.newcomers if reason == "explore" else store.ranked
+        chosen = await select(conn, target, utc_min=utc_min, max_active=max_active, limit=limit)
+        await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
+        for candidate in chosen:
+            await outbox.enqueue(
+                conn,
+                f"push:{hit.id}:{candidate.tg_id}",
+                candidate.tg_id,
+                "push",
+                Priority.PUSH,
+                {"hit_id": hit.id},
+                now,
+            )
+        return len(chosen)
+
+    explore = explore_count(wanted, policy.explore_share)
+    sent = await pick("ranked", wanted - explore)
+    sent += await pick("explore", explore)
+    if sent < wanted:
+        sent += await pick("ranked", wanted - sent)
+    await store.note_wave(conn, hit.id, wave if sent else state.waves, now, sent < wanted)
+    return sent
+
+
+@dataclass(frozen=True, slots=True)
+class WhyView:
+    """Everything `/why` says about one push."""
+
+    hit: Hit
+    push: PushRecord
+    prefs: MatchPrefs
+    requirements: list[tuple[Requirement, bool]]
+    stats: WorkerStats
+    now: float
+
+
+class Matcher:
+    """Use-cases of matching: later waves, skips, and explaining a push."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: FanOut,
+        *,
+        max_active: int,
+        on_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.policy = policy
+        self.max_active = max_active
+        self.on_outbox = on_outbox
+
+    async def next_waves(self) -> int:
+        """Send the waves that are due now (called periodically); return pushes queued."""
+        now = self.clock.now()
+        async with self.db.reading() as conn:
+            due = await store.hits_wanting_waves(conn, now, now - self.policy.wait_s)
+        queued = 0
+        for hit_id in due:
+            async with self.db.transaction() as conn:
+                hit = await hits.get(conn, hit_id)
+                if hit is not None:
+                    queued += await push_wave(conn, hit, self.policy, now, self.max_active)
+        if queued:
+            self.on_outbox()
+        return queued
+
+    async def skip(self, worker: User, hit_id: int) -> bool:
+        """Record that the worker passed on a pushed HIT (the wave tops up sooner)."""
+        async with self.db.transaction() as conn:
+            return await store.mark_skipped(conn, hit_id, worker.id, self.clock.now())
+
+    async def pushes(self, hit_id: int) -> list[PushRecord]:
+        """Every push of the HIT so far."""
+        async with self.db.reading() as conn:
+            return await store.pushes_of(conn, hit_id)
+
+    async def why(self, worker: User, message_id: int | None = None) -> WhyView | None:
+        """Why the worker got the push in `message_id` (or their latest push)."""
+        async with self.db.reading() as conn:
+            hit_id = None
+            if message_id is not None:
+                hit_id = await store.pushed_hit_of_message(conn, worker.tg_id, message_id)
+            record = (
+                await store.push(conn, hit_id, worker.id)
+                if hit_id is not None
+                else await store.latest_push(conn, worker.id)
+            )
+            if record is None:
+                return None
+            hit = await hits.get(conn, record.hit_id)
+            stats = await quals.stats(conn, worker.id)
+            assert hit is not None and stats is not None
+            return WhyView(
+                hit=hit,
+                push=record,
+                prefs=await store.prefs(conn, worker.id),
+                requirements=await quals.requirements_met(conn, hit.id, worker.id),
+                stats=stats,
+                now=self.clock.now(),
+            )

@@ -1,0 +1,156 @@
+"""Qualification requirements on HITs and custom qualifications granted by requesters.
+
+System values (approval rate, approved count) are not stored here: triggers keep
+`worker_stats` current as assignments are accepted, submitted and reviewed (migration
+0006), so a worker whose approval rate drops below a HIT's requirement stops being
+pushed it and cannot accept it from that moment on. Counters beat recomputing from
+assignments because matching filters and ranks 100,000 workers per wave by index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.clock import Clock
+from bot.domain import HitStatus, Priority, Requirement, RequirementKind, User, WorkerStats
+from bot.parsing import ParseError
+from bot.results import GrantResult, RequireResult
+from storage import hits, outbox, users
+from storage import qualifications as store
+from storage.db import Database
+
+MAX_QUALIFICATION_NAME = 40
+_KIND_WORDS = {
+    "approval": RequirementKind.APPROVAL_RATE,
+    "approved": RequirementKind.APPROVED_COUNT,
+    "locale": RequirementKind.LOCALE,
+    "qual": RequirementKind.QUALIFICATION,
+}
+
+
+def parse_requirement(args: list[str]) -> tuple[int, Requirement]:
+    """Parse `/require` arguments into (hit id, requirement).
+
+    ["12", "approval", "95"] -> (12, Requirement(APPROVAL_RATE, "95"));
+    ["12", "approved", "10"] -> (12, Requirement(APPROVED_COUNT, "10"));
+    ["12", "locale", "de"] -> (12, Requirement(LOCALE, "de"));
+    ["12", "qual", "Trusted", "2"] -> (12, Requirement(QUALIFICATION, "2",
+    qualification_name="Trusted")); the minimum value defaults to 1.
+    """
+    if len(args) < 3 or not args[0].lstrip("#").isdigit():
+        raise ParseError("give a HIT id, a kind of requirement and a value")
+    hit_id, word, rest = int(args[0].lstrip("#")), args[1].lower(), args[2:]
+    kind = _KIND_WORDS.get(word)
+    if kind is None:
+        raise ParseError(f"'{word}' is not approval, approved, locale or qual")
+    if kind is RequirementKind.APPROVAL_RATE:
+        value = _whole(rest, "the approval rate")
+        if not 0 <= value <= 100:
+            raise ParseError("the approval rate must be 0 to 100")
+        return hit_id, Requirement(kind, str(value))
+    if kind is RequirementKind.APPROVED_COUNT:
+        return hit_id, Requirement(kind, str(_whole(rest, "the approved count")))
+    if kind is RequirementKind.LOCALE:
+        code = rest[0].lower() if len(rest) == 1 else ""
+        if not (2 <= len(code) <= 8 and code.replace("-", "").isalpha()):
+            raise ParseError("the locale is a language code like en or pt-br")
+        return hit_id, Requirement(kind, code)
+    name = parse_qualification_name(rest[0])
+    minimum = _whole(rest[1:], "the minimum value") if len(rest) > 1 else 1
+    return hit_id, Requirement(kind, str(minimum), qualification_name=name)
+
+
+def parse_qualification_name(text: str) -> str:
+    """A custom qualification's name: "Trusted" -> "Trusted"; letters, digits, - and _."""
+    name = text.strip()
+    if not name or len(name) > MAX_QUALIFICATION_NAME:
+        raise ParseError(f"a qualification name is 1 to {MAX_QUALIFICATION_NAME} characters")
+    if not all(ch.isalnum() or ch in "-_" for ch in name):
+        raise ParseError("a qualification name has only letters, digits, - and _")
+    return name
+
+
+def _whole(rest: list[str], what: str) -> int:
+    if len(rest) != 1 or not rest[0].isdigit():
+        raise ParseError(f"{what} must be a whole number")
+    return int(rest[0])
+
+
+class Qualifications:
+    """Use-cases: require things of a HIT, grant and revoke custom qualifications."""
+
+    def __init__(
+        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.on_outbox = on_outbox
+
+    async def require(
+        self, requester: User, hit_id: int, requirement: Requirement
+    ) -> RequireResult:
+        """Add a requirement to the requester's draft HIT (before anyone is pushed it)."""
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return RequireResult.NOT_FOUND
+            if hit.status is not HitStatus.DRAFT:
+                return RequireResult.NOT_DRAFT
+            if requirement.kind is RequirementKind.QUALIFICATION:
+                found = await store.type_id(conn, requester.id, requirement.qualification_name)
+                if found is None:
+                    return RequireResult.UNKNOWN_QUALIFICATION
+                requirement = Requirement(
+                    requirement.kind, requirement.value, found, requirement.qualification_name
+                )
+            await store.add_requirement(conn, hit_id, requirement)
+        return RequireResult.OK
+
+    async def requirements(self, hit_id: int) -> list[Requirement]:
+        async with self.db.reading() as conn:
+            return await store.requirements(conn, hit_id)
+
+    async def grant(self, requester: User, alias: str, name: str, value: int) -> GrantResult:
+        """Give a worker the requester's custom qualification (made on first use)."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            worker = await users.by_alias(conn, alias)
+            if worker is None or worker.id == requester.id:
+                return GrantResult.UNKNOWN_WORKER
+            qual_id = await store.type_id(conn, requester.id, name)
+            if qual_id is None:
+                qual_id = await store.create_type(conn, requester.id, name, now)
+            if not await store.grant(conn, worker.id, qual_id, value, now):
+                return GrantResult.UNCHANGED
+            await outbox.enqueue(
+                conn,
+                f"qualified:{qual_id}:{worker.id}:{value}:{now}",
+                worker.tg_id,
+                "qualified",
+                Priority.NOTIFICATION,
+                {"name": name, "value": value},
+                now,
+            )
+        self.on_outbox()
+        return GrantResult.OK
+
+    async def revoke(self, requester: User, alias: str, name: str) -> GrantResult:
+        """Take a custom qualification away; the worker stops qualifying at once."""
+        async with self.db.transaction() as conn:
+            worker = await users.by_alias(conn, alias)
+            if worker is None:
+                return GrantResult.UNKNOWN_WORKER
+            qual_id = await store.type_id(conn, requester.id, name)
+            if qual_id is None or not await store.revoke(conn, worker.id, qual_id):
+                return GrantResult.NOT_HELD
+        return GrantResult.REVOKED
+
+    async def may_see(self, worker: User, hit_id: int) -> bool:
+        """Whether the worker qualifies for the HIT (and is not blocked by its requester)."""
+        async with self.db.reading() as conn:
+            return await store.eligible(conn, hit_id, worker.id)
+
+    async def record(self, worker: User) -> tuple[WorkerStats | None, list[tuple[str, int]]]:
+        """The worker's counters and the custom qualifications they hold."""
+        async with self.db.reading() as conn:
+            return await store.stats(conn, worker.id), await store.held(conn, worker.id)

@@ -1,0 +1,293 @@
+"""SQL of matching: the workers who may get a push for a HIT now, best first; the pushes
+made; fan-out progress; the UTC offsets quiet hours are computed with.
+
+The candidate queries walk `worker_stats` in index order (score, or pushes for new
+workers) and stop at LIMIT, evaluating each filter with primary-key lookups: the cost is
+proportional to how many workers are looked at, not to how many exist.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bot.domain import MatchPrefs, PushRecord
+from storage.db import Conn
+from storage.qualifications import eligible_clause
+
+# The worker's local minute of the day, from :utc_min and the zone's current offset.
+_LOCAL = "((((:utc_min + COALESCE(tz.offset_min, 0)) % 1440) + 1440) % 1440)"
+_QUIET = (
+    "(p.quiet_start IS NOT NULL AND p.quiet_end IS NOT NULL AND CASE"
+    f" WHEN p.quiet_start < p.quiet_end THEN {_LOCAL} >= p.quiet_start AND {_LOCAL} < p.quiet_end"
+    f" WHEN p.quiet_start > p.quiet_end THEN {_LOCAL} >= p.quiet_start OR {_LOCAL} < p.quiet_end"
+    " ELSE 0 END)"
+)
+
+
+def _in_list(column: str, param: str) -> str:
+    """`param` is one of the comma-separated values in `column` (case and spaces ignored)."""
+    return (
+        f"instr(',' || replace(lower({column}), ' ', '') || ',',"
+        f" ',' || replace(lower({param}), ' ', '') || ',') > 0"
+    )
+
+
+_KIND_WANTED = _in_list("COALESCE(p.kinds, 'poll,survey,tag')", ":kind")
+
+# Who may get a push for HIT :hit (requester :requester, kind :kind, topic :topic,
+# reward :reward) right now. Missing worker_prefs = defaults (everything, no quiet hours).
+_CANDIDATES = (
+    " FROM worker_stats s"
+    " CROSS JOIN users u ON u.id = s.user_id"
+    " LEFT JOIN worker_prefs p ON p.user_id = s.user_id"
+    " LEFT JOIN tz_offsets tz ON tz.name = u.timezone"
+    " WHERE u.is_worker = 1 AND u.active = 1 AND s.user_id != :requester"
+    " AND s.in_progress < :max_active"
+    " AND COALESCE(p.notifications, 1) = 1"
+    " AND COALESCE(p.min_reward_cents, 0) <= :reward"
+    f" AND {_KIND_WANTED}"
+    f" AND (:topic = '' OR COALESCE(p.topics, '') = '' OR {_in_list('p.topics', ':topic')})"
+    f" AND NOT {_QUIET}"
+    " AND NOT EXISTS (SELECT 1 FROM pushes x WHERE x.hit_id = :hit AND x.worker_id = s.user_id)"
+    " AND NOT EXISTS (SELECT 1 FROM assignments a"
+    "  WHERE a.hit_id = :hit AND a.worker_id = s.user_id)"
+    " AND NOT EXISTS (SELECT 1 FROM mutes m"
+    "  WHERE m.worker_id = s.user_id AND m.requester_id = :requester)"
+    f" AND {eligible_clause(':hit', 's.user_id')}"
+)
+_RANKED = (
+    "SELECT s.user_id, u.tg_id, s.score"
+    + _CANDIDATES
+    + " ORDER BY s.score DESC, s.user_id LIMIT :limit"
+)
+# Must repeat the partial index's condition (migration 0006) for the index to be used.
+_NEWCOMERS = (
+    "SELECT s.user_id, u.tg_id, s.score"
+    + _CANDIDATES
+    + " AND s.approved + s.rejected < 5 ORDER BY s.pushes, s.user_id LIMIT :limit"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    worker_id: int
+    tg_id: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class HitTarget:
+    """What the candidate queries need to know about the HIT."""
+
+    hit_id: int
+    requester_id: int
+    kind: str
+    topic: str
+    reward_cents: int
+
+
+def _params(target: HitTarget, utc_min: int, max_active: int, limit: int) -> dict[str, object]:
+    return {
+        "hit": target.hit_id,
+        "requester": target.requester_id,
+        "kind": target.kind,
+        "topic": target.topic,
+        "reward": target.reward_cents,
+        "utc_min": utc_min,
+        "max_active": max_active,
+        "limit": limit,
+    }
+
+
+async def ranked(
+    conn: Conn, target: HitTarget, *, utc_min: int, max_active: int, limit: int
+) -> list[Candidate]:
+    """The best-scored workers who may get a push for the HIT now, not pushed before."""
+    return await _select(conn, _RANKED, _params(target, utc_min, max_active, limit))
+
+
+async def newcomers(
+    conn: Conn, target: HitTarget, *, utc_min: int, max_active: int, limit: int
+) -> list[Candidate]:
+    """New workers (fewer than 5 reviewed) who may get a push, least pushed first."""
+    return await _select(conn, _NEWCOMERS, _params(target, utc_min, max_active, limit))
+
+
+async def _select(conn: Conn, sql: str, params: dict[str, object]) -> list[Candidate]:
+    if int(str(params["limit"])) <= 0:
+        return []
+    async with conn.execute(sql, params) as cur:
+        return [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
+
+
+async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
+    async with conn.execute(
+        "SELECT id, requester_id, kind, topic, reward_cents FROM hits WHERE id = ?", (hit_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return HitTarget(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+
+async def record_pushes(
+    conn: Conn, hit_id: int, wave: int, reason: str, picked: list[Candidate], now: float
+) -> None:
+    """Remember who got this HIT in this wave, and why."""
+    await conn.executemany(
+        "INSERT INTO pushes (hit_id, worker_id, wave, reason, score, sent_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(hit_id, c.worker_id, wave, reason, c.score, now) for c in picked],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WaveState:
+    waves: int  # waves sent so far
+    silent: int  # waves older than the wait in which nobody accepted
+    fresh: int  # pushes still waiting for an answer within the wait
+
+
+async def wave_state(conn: Conn, hit_id: int, cutoff: float) -> WaveState:
+    """Fan-out progress of a HIT; pushes sent at or before `cutoff` are past the wait."""
+    async with conn.execute(
+        "SELECT COALESCE(MAX(wave), 0), COALESCE(SUM(outcome = 'sent' AND sent_at > ?), 0)"
+        " FROM pushes WHERE hit_id = ?",
+        (cutoff, hit_id),
+    ) as cur:
+        row = await cur.fetchone()
+    async with conn.execute(
+        "SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ? GROUP BY wave"
+        " HAVING MAX(sent_at) <= ? AND SUM(outcome = 'accepted') = 0)",
+        (hit_id, cutoff),
+    ) as cur:
+        silent = await cur.fetchone()
+    assert row is not None and silent is not None
+    return WaveState(int(row[0]), int(silent[0]), int(row[1]))
+
+
+async def mark_unanswered(conn: Conn, hit_id: int, cutoff: float) -> int:
+    """Pushes sent at or before `cutoff` and still unanswered are given up on."""
+    cur = await conn.execute(
+        "UPDATE pushes SET outcome = 'unanswered'"
+        " WHERE hit_id = ? AND outcome = 'sent' AND sent_at <= ?",
+        (hit_id, cutoff),
+    )
+    return cur.rowcount
+
+
+async def note_wave(conn: Conn, hit_id: int, waves: int, now: float, exhausted: bool) -> None:
+    """Record that a wave went out (and whether it ran out of willing workers)."""
+    await conn.execute(
+        "INSERT INTO hit_waves (hit_id, waves, last_wave_at, exhausted_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (hit_id) DO UPDATE SET waves = excluded.waves,"
+        " last_wave_at = excluded.last_wave_at, exhausted_at = excluded.exhausted_at",
+        (hit_id, waves, now, now if exhausted else None),
+    )
+
+
+async def hits_wanting_waves(conn: Conn, now: float, retry_exhausted_before: float) -> list[int]:
+    """Open HITs with free slots, except those that recently ran out of workers."""
+    async with conn.execute(
+        "SELECT h.id FROM hits h LEFT JOIN hit_waves w ON w.hit_id = h.id"
+        " WHERE h.status = 'open' AND h.slots_used < h.max_assignments AND h.expires_at > ?"
+        " AND (w.exhausted_at IS NULL OR w.exhausted_at <= ?) ORDER BY h.published_at, h.id",
+        (now, retry_exhausted_before),
+    ) as cur:
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def mark_skipped(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
+    cur = await conn.execute(
+        "UPDATE pushes SET outcome = 'skipped', answered_at = ?"
+        " WHERE hit_id = ? AND worker_id = ? AND outcome IN ('sent', 'unanswered')",
+        (now, hit_id, worker_id),
+    )
+    return cur.rowcount == 1
+
+
+_PUSH_COLUMNS = "hit_id, worker_id, wave, reason, score, sent_at, outcome"
+
+
+async def push(conn: Conn, hit_id: int, worker_id: int) -> PushRecord | None:
+    """The push of this HIT to this worker, if there was one."""
+    async with conn.execute(
+        f"SELECT {_PUSH_COLUMNS} FROM pushes WHERE hit_id = ? AND worker_id = ?",
+        (hit_id, worker_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return PushRecord(*row) if row else None
+
+
+async def pushes_of(conn: Conn, hit_id: int) -> list[PushRecord]:
+    """Every push of a HIT, in order."""
+    async with conn.execute(
+        f"SELECT {_PUSH_COLUMNS} FROM pushes WHERE hit_id = ? ORDER BY wave, sent_at, worker_id",
+        (hit_id,),
+    ) as cur:
+        return [PushRecord(*row) for row in await cur.fetchall()]
+
+
+async def latest_push(conn: Conn, worker_id: int) -> PushRecord | None:
+    """The most recent push to this worker."""
+    async with conn.execute(
+        f"SELECT {_PUSH_COLUMNS} FROM pushes WHERE worker_id = ?"
+        " ORDER BY sent_at DESC, hit_id DESC LIMIT 1",
+        (worker_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return PushRecord(*row) if row else None
+
+
+async def pushed_hit_of_message(conn: Conn, chat_id: int, message_id: int) -> int | None:
+    """The HIT a sent push message was about."""
+    async with conn.execute(
+        "SELECT payload FROM outbox WHERE chat_id = ? AND message_id = ? AND kind = 'push'",
+        (chat_id, message_id),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    hit_id = json.loads(row[0]).get("hit_id")
+    return int(hit_id) if hit_id is not None else None
+
+
+async def prefs(conn: Conn, worker_id: int) -> MatchPrefs:
+    """The worker's preferences as matching reads them (defaults when never set)."""
+    async with conn.execute(
+        "SELECT p.kinds, p.topics, p.min_reward_cents, p.quiet_start, p.quiet_end,"
+        " p.notifications, u.timezone, u.language FROM users u"
+        " LEFT JOIN worker_prefs p ON p.user_id = u.id WHERE u.id = ?",
+        (worker_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return MatchPrefs()
+    if row[0] is None:
+        return MatchPrefs(timezone=row[6], language=row[7])
+    return MatchPrefs(
+        kinds=tuple(k for k in row[0].replace(" ", "").split(",") if k),
+        topics=tuple(t.strip() for t in row[1].split(",") if t.strip()),
+        min_reward_cents=row[2],
+        quiet_start=row[3],
+        quiet_end=row[4],
+        notifications=bool(row[5]),
+        timezone=row[6],
+        language=row[7],
+    )
+
+
+async def tz_bucket(conn: Conn) -> int | None:
+    """The quarter hour the stored time zone offsets were computed for."""
+    async with conn.execute("SELECT MIN(bucket) FROM tz_offsets") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+async def set_tz_offsets(conn: Conn, offsets: list[tuple[str, int]], bucket: int) -> None:
+    """Store each zone's UTC offset in minutes for this quarter hour."""
+    await conn.executemany(
+        "INSERT INTO tz_offsets (name, offset_min, bucket) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET offset_min = excluded.offset_min,"
+        " bucket = excluded.bucket",
+        [(name, minutes, bucket) for name, minutes in offsets],
+    )

@@ -1,0 +1,174 @@
+"""Qualification requirements, grants and the one SQL predicate for "may this worker do it".
+
+`eligible_clause()` is the single definition of who may see and accept a HIT; listings,
+accept and the push waves all embed it, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.domain import Requirement, RequirementKind, WorkerStats
+from storage.db import Conn
+
+# Whether requirement row `r` is met by worker `{worker}` (users `ru`, worker_stats `rs`).
+# Unknown kinds are never met (fail closed). A worker with nothing reviewed has 100 %.
+_MET = (
+    "CASE r.kind"
+    " WHEN 'approval_rate' THEN COALESCE(rs.approval_pct, 100) >= CAST(r.value AS INTEGER)"
+    " WHEN 'approved_count' THEN COALESCE(rs.approved, 0) >= CAST(r.value AS INTEGER)"
+    " WHEN 'locale' THEN lower(ru.language) = lower(r.value)"
+    "  OR substr(lower(ru.language), 1, length(r.value) + 1) = lower(r.value) || '-'"
+    " WHEN 'qualification' THEN EXISTS (SELECT 1 FROM worker_qualifications wq"
+    "  WHERE wq.worker_id = {worker} AND wq.qualification_id = r.qualification_id"
+    "  AND wq.value >= CAST(r.value AS INTEGER))"
+    " ELSE 0 END"
+)
+
+
+def qualified_clause(hit: str = "h.id", worker: str = "?1") -> str:
+    """SQL true when worker `worker` meets every requirement of HIT `hit`.
+
+    Both arguments are SQL expressions: a column (`h.id`, `u.id`) or a numbered
+    parameter (`?1`), each may be used several times.
+    >>> "NOT EXISTS" in qualified_clause("h.id", "?1")
+    True
+    """
+    met = _MET.format(worker=worker)
+    return (
+        "NOT EXISTS (SELECT 1 FROM hit_requirements r"
+        f" LEFT JOIN users ru ON ru.id = {worker}"
+        f" LEFT JOIN worker_stats rs ON rs.user_id = {worker}"
+        f" WHERE r.hit_id = {hit} AND NOT ({met}))"
+    )
+
+
+def not_blocked_clause(hit: str = "h.id", worker: str = "?1") -> str:
+    """SQL true unless the HIT's requester blocked the worker."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM blocks b JOIN hits bh ON bh.id = {hit}"
+        f" WHERE b.requester_id = bh.requester_id AND b.worker_id = {worker})"
+    )
+
+
+def eligible_clause(hit: str = "h.id", worker: str = "?1") -> str:
+    """SQL true when the worker may see and accept the HIT: qualified and not blocked.
+
+    For a listing of HITs one worker may see:
+    `SELECT ... FROM hits h WHERE h.status = 'open' AND ` + eligible_clause("h.id", "?1"),
+    with the worker's users.id as parameter 1.
+    """
+    return f"({qualified_clause(hit, worker)} AND {not_blocked_clause(hit, worker)})"
+
+
+async def eligible(conn: Conn, hit_id: int, worker_id: int) -> bool:
+    """Whether the worker may see and accept the HIT."""
+    async with conn.execute(
+        f"SELECT {eligible_clause('?1', '?2')}", (hit_id, worker_id)
+    ) as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+async def requirements(conn: Conn, hit_id: int) -> list[Requirement]:
+    """The HIT's requirements, with custom qualification names."""
+    return [req for req, _ in await requirements_met(conn, hit_id, None)]
+
+
+async def requirements_met(
+    conn: Conn, hit_id: int, worker_id: int | None
+) -> list[tuple[Requirement, bool]]:
+    """Each requirement of the HIT and whether this worker meets it (False if no worker)."""
+    async with conn.execute(
+        "SELECT r.kind, r.value, r.qualification_id, COALESCE(t.name, ''),"
+        f" COALESCE({_MET.format(worker='?2')}, 0)"
+        " FROM hit_requirements r"
+        " LEFT JOIN qualification_types t ON t.id = r.qualification_id"
+        " LEFT JOIN users ru ON ru.id = ?2 LEFT JOIN worker_stats rs ON rs.user_id = ?2"
+        " WHERE r.hit_id = ?1 ORDER BY r.id",
+        (hit_id, worker_id),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [
+        (Requirement(RequirementKind(r[0]), r[1], r[2], r[3]), bool(r[4]) and worker_id is not None)
+        for r in rows
+    ]
+
+
+async def add_requirement(conn: Conn, hit_id: int, requirement: Requirement) -> None:
+    """Attach one requirement to a HIT."""
+    await conn.execute(
+        "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value) VALUES (?, ?, ?, ?)",
+        (hit_id, requirement.kind.value, requirement.qualification_id, requirement.value),
+    )
+
+
+async def clear_requirements(conn: Conn, hit_id: int) -> None:
+    await conn.execute("DELETE FROM hit_requirements WHERE hit_id = ?", (hit_id,))
+
+
+async def type_id(conn: Conn, requester_id: int, name: str) -> int | None:
+    """The requester's custom qualification called `name` (case-insensitive)."""
+    async with conn.execute(
+        "SELECT id FROM qualification_types WHERE requester_id = ? AND lower(name) = lower(?)",
+        (requester_id, name),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
+async def create_type(conn: Conn, requester_id: int, name: str, now: float) -> int:
+    """Define a custom qualification for a requester (granted by hand, no test)."""
+    cur = await conn.execute(
+        "INSERT INTO qualification_types (requester_id, name, created_at) VALUES (?, ?, ?)",
+        (requester_id, name, now),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def grant(conn: Conn, worker_id: int, qualification_id: int, value: int, now: float) -> bool:
+    """Give (or change) a worker's qualification; True if anything changed."""
+    cur = await conn.execute(
+        "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (worker_id, qualification_id)"
+        " DO UPDATE SET value = excluded.value, granted_at = excluded.granted_at"
+        " WHERE value != excluded.value",
+        (worker_id, qualification_id, value, now),
+    )
+    return cur.rowcount == 1
+
+
+async def revoke(conn: Conn, worker_id: int, qualification_id: int) -> bool:
+    cur = await conn.execute(
+        "DELETE FROM worker_qualifications WHERE worker_id = ? AND qualification_id = ?",
+        (worker_id, qualification_id),
+    )
+    return cur.rowcount == 1
+
+
+async def held(conn: Conn, worker_id: int) -> list[tuple[str, int]]:
+    """The custom qualifications a worker holds, as (name, value)."""
+    async with conn.execute(
+        "SELECT t.name, q.value FROM worker_qualifications q"
+        " JOIN qualification_types t ON t.id = q.qualification_id"
+        " WHERE q.worker_id = ? ORDER BY t.name",
+        (worker_id,),
+    ) as cur:
+        return [(r[0], int(r[1])) for r in await cur.fetchall()]
+
+
+def _stats(row: aiosqlite.Row) -> WorkerStats:
+    return WorkerStats(*(row[i] for i in range(14)))
+
+
+async def stats(conn: Conn, worker_id: int) -> WorkerStats | None:
+    """The worker's counters, approval rate and score."""
+    async with conn.execute(
+        "SELECT pushes, pushes_taken, accepted, in_progress, submitted, approved, rejected,"
+        " returned, abandoned, gold_answered, gold_correct, last_active_at, approval_pct, score"
+        " FROM worker_stats WHERE user_id = ?",
+        (worker_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _stats(row) if row else None
