@@ -67,6 +67,15 @@ async def _post_init(app: GigApp) -> None:
         await server.start()
         app.bot_data["mturk_server"] = server
         log.info("MTurk requester API on %s", server.url)
+    if services.settings.wave_interval > 0 and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _next_waves, interval=services.settings.wave_interval, name="waves"
+        )
+
+
+async def _next_waves(context: GigContext) -> None:
+    """Push the waves that fell due (HITs nobody took widen to more workers)."""
+    await context.services.matcher.next_waves()
 
 
 async def _post_shutdown(app: GigApp) -> None:

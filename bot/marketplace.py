@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
-from bot.matching import FanOut, push_wave
 from bot.domain import (
     Answer,
     Assignment,
@@ -27,6 +26,7 @@ from bot.domain import (
     QuestionKind,
     User,
 )
+from bot.matching import FanOut, push_wave
 from bot.results import (
     AcceptOutcome,
     AcceptResult,

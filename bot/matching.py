@@ -45,7 +45,16 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock
-from bot.domain import Hit, HitStatus, MatchPrefs, Priority, PushRecord, Requirement, User, WorkerStats
+from bot.domain import (
+    Hit,
+    HitStatus,
+    MatchPrefs,
+    Priority,
+    PushRecord,
+    Requirement,
+    User,
+    WorkerStats,
+)
 from storage import hits, outbox
 from storage import matching as store
 from storage import qualifications as quals

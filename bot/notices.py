@@ -24,6 +24,9 @@ class Notices:
             return await self._bonus(row.payload)
         if row.kind == "funded":
             return Screen(texts.funded_notice(int(row.payload["amount_cents"])))
+        if row.kind == "qualified":
+            payload = row.payload
+            return Screen(texts.qualified_notice(str(payload["name"]), int(payload["value"])))
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:

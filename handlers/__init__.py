@@ -18,6 +18,7 @@ from bot import callbacks as cb
 from handlers import (
     admin,
     errors,
+    matching,
     requester,
     requester_apikey,
     requester_batch,
@@ -34,6 +35,7 @@ WORKER_COMMANDS = (
     ("earnings", "Your pending and approved money"),
     ("help", "How gigbot works"),
     ("qualtest", "Take a qualification test"),
+    ("why", "Why you got a task (reply to it)"),
 )
 REQUESTER_COMMANDS = (
     ("newpoll", "Post a one-question poll"),
@@ -47,6 +49,9 @@ REQUESTER_COMMANDS = (
     ("block", "Block a worker from your HITs"),
     ("qualify", "Define a qualification test"),
     ("apikey", "Keys for MTurk API scripts"),
+    ("require", "Require a qualification on a draft"),
+    ("grant", "Give a worker your qualification"),
+    ("revoke", "Take your qualification away"),
 )
 ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
 
@@ -187,6 +192,11 @@ def register(app: GigApp) -> None:
     )
     # -- admins
     app.add_handler(CommandHandler("fund", admin.fund))
+    # -- matching and qualifications
+    app.add_handler(CommandHandler("why", matching.why_command))
+    app.add_handler(CommandHandler("require", matching.require_command))
+    app.add_handler(CommandHandler("grant", matching.grant_command))
+    app.add_handler(CommandHandler("revoke", matching.revoke_command))
     # -- catch-alls
     app.add_handler(CallbackQueryHandler(errors.stale_button))
     app.add_handler(MessageHandler(filters.COMMAND, errors.unknown_command))

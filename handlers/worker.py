@@ -29,7 +29,9 @@ async def start(update: Update, context: GigContext) -> None:
     await reply(update, Screen(template.format(name=user.first_name, alias=user.alias)))
     if context.args and context.args[0].startswith("hit_") and context.args[0][4:].isdigit():
         hit = await context.market.hit(int(context.args[0][4:]))
-        if hit is not None:
+        if hit is not None and not await context.services.qualifications.may_see(user, hit.id):
+            await reply(update, Screen(texts.not_qualified_link(hit.id)))
+        elif hit is not None:
             await reply(
                 update, screens.push(hit, await context.market.requester_name(hit.requester_id))
             )
@@ -66,6 +68,9 @@ async def skip_hit(update: Update, context: GigContext) -> None:
     """Put the push card away."""
     query = update.callback_query
     assert query is not None
+    worker = await known_user(update, context)
+    if worker is not None:
+        await context.services.matcher.skip(worker, cb.Skip.unpack(str(query.data)).hit_id)
     await answer(query, texts.SKIPPED)
     await edit(query, Screen(texts.SKIPPED))
 

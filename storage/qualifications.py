@@ -63,9 +63,7 @@ def eligible_clause(hit: str = "h.id", worker: str = "?1") -> str:
 
 async def eligible(conn: Conn, hit_id: int, worker_id: int) -> bool:
     """Whether the worker may see and accept the HIT."""
-    async with conn.execute(
-        f"SELECT {eligible_clause('?1', '?2')}", (hit_id, worker_id)
-    ) as cur:
+    async with conn.execute(f"SELECT {eligible_clause('?1', '?2')}", (hit_id, worker_id)) as cur:
         row = await cur.fetchone()
     return bool(row and row[0])
 
