@@ -74,6 +74,7 @@ class FanOut:
     max_wave: int = 200
     max_factor: float = 48.0
     explore_share: float = 0.2
+    window: int = 3000  # most workers one candidate query looks at
 
 
 def wave_size(policy: FanOut, remaining: int, silent_waves: int) -> int:
@@ -131,9 +132,7 @@ async def push_wave(conn: Conn, hit: Hit, policy: FanOut, now: float, max_active
     utc_min = int(now // 60) % 1440
     wave = state.waves + 1
 
-    async def pick(reason: str, limit: int) -> int:
-        select = store.newcomers if reason == "explore" else store.ranked
-        chosen = await select(conn, target, utc_min=utc_min, max_active=max_active, limit=limit)
+    async def queue(reason: str, chosen: list[store.Candidate]) -> int:
         await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
         for candidate in chosen:
             await outbox.enqueue(
@@ -147,12 +146,34 @@ async def push_wave(conn: Conn, hit: Hit, policy: FanOut, now: float, max_active
             )
         return len(chosen)
 
+    async def walk(limit: int, after: tuple[float, int] | None) -> store.Scan:
+        return await store.ranked(
+            conn,
+            target,
+            utc_min=utc_min,
+            max_active=max_active,
+            limit=limit,
+            after=after,
+            window=policy.window,
+        )
+
     explore = explore_count(wanted, policy.explore_share)
-    sent = await pick("ranked", wanted - explore)
-    sent += await pick("explore", explore)
-    if sent < wanted:
-        sent += await pick("ranked", wanted - sent)
-    await store.note_wave(conn, hit.id, wave if sent else state.waves, now, sent < wanted)
+    scan = await walk(wanted - explore, await store.resume_point(conn, hit.id))
+    sent = await queue("ranked", scan.picked)
+    newcomers = await store.newcomers(
+        conn,
+        target,
+        utc_min=utc_min,
+        max_active=max_active,
+        limit=explore,
+        window=policy.window,
+    )
+    sent += await queue("explore", newcomers)
+    if sent < wanted and len(scan.picked) == wanted - explore:  # too few newcomers
+        scan = await walk(wanted - sent, scan.resume)
+        sent += await queue("ranked", scan.picked)
+    exhausted = sent < wanted and scan.wrapped
+    await store.note_wave(conn, hit.id, wave if sent else state.waves, now, exhausted, scan.resume)
     return sent
 
 

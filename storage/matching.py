@@ -2,8 +2,10 @@
 made; fan-out progress; the UTC offsets quiet hours are computed with.
 
 The candidate queries walk `worker_stats` in index order (score, or pushes for new
-workers) and stop at LIMIT, evaluating each filter with primary-key lookups: the cost is
-proportional to how many workers are looked at, not to how many exist.
+workers) and stop at LIMIT, evaluating each filter with primary-key lookups. One call
+looks at no more than `window` workers: the score walk resumes where the HIT's last
+wave stopped (a cursor in hit_waves) and wraps around at the end, so the cost of a wave
+is bounded whatever the number of workers or the rarity of what the HIT requires.
 """
 
 from __future__ import annotations
@@ -59,14 +61,27 @@ _CANDIDATES = (
 _RANKED = (
     "SELECT s.user_id, u.tg_id, s.score"
     + _CANDIDATES
-    + " ORDER BY s.score DESC, s.user_id LIMIT :limit"
+    + " AND (s.score, s.user_id) < (:from_score, :from_user)"
+    " AND (s.score, s.user_id) >= (:to_score, :to_user)"
+    " ORDER BY s.score DESC, s.user_id DESC LIMIT :limit"
+)
+_RANKED_END = (
+    "SELECT score, user_id FROM worker_stats WHERE (score, user_id) < (?, ?)"
+    " ORDER BY score DESC, user_id DESC LIMIT 1 OFFSET ?"
 )
 # Must repeat the partial index's condition (migration 0006) for the index to be used.
 _NEWCOMERS = (
     "SELECT s.user_id, u.tg_id, s.score"
     + _CANDIDATES
-    + " AND s.approved + s.rejected < 5 ORDER BY s.pushes, s.user_id LIMIT :limit"
+    + " AND s.approved + s.rejected < 5 AND (s.pushes, s.user_id) <= (:to_pushes, :to_user)"
+    " ORDER BY s.pushes, s.user_id LIMIT :limit"
 )
+_NEWCOMERS_END = (
+    "SELECT pushes, user_id FROM worker_stats WHERE approved + rejected < 5"
+    " ORDER BY pushes, user_id LIMIT 1 OFFSET ?"
+)
+TOP = (1e18, 0)  # above every score: a walk from the top
+BOTTOM = (-1e18, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,24 +115,66 @@ def _params(target: HitTarget, utc_min: int, max_active: int, limit: int) -> dic
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """Workers picked by a ranked walk, and where the next walk goes on."""
+
+    picked: list[Candidate]
+    resume: tuple[float, int] | None  # None: the walk reached the end; start at the top
+    wrapped: bool  # the walk reached the last worker without filling the wave
+
+
 async def ranked(
-    conn: Conn, target: HitTarget, *, utc_min: int, max_active: int, limit: int
-) -> list[Candidate]:
-    """The best-scored workers who may get a push for the HIT now, not pushed before."""
-    return await _select(conn, _RANKED, _params(target, utc_min, max_active, limit))
+    conn: Conn,
+    target: HitTarget,
+    *,
+    utc_min: int,
+    max_active: int,
+    limit: int,
+    after: tuple[float, int] | None = None,
+    window: int = 3000,
+) -> Scan:
+    """The best-scored workers who may get a push for the HIT now, not pushed before.
+
+    Looks at no more than `window` workers, from just below `after` (score, user id).
+    """
+    start = after or TOP
+    if limit <= 0:
+        return Scan([], after, False)
+    async with conn.execute(_RANKED_END, (*start, window - 1)) as cur:
+        row = await cur.fetchone()
+    end = (float(row[0]), int(row[1])) if row else BOTTOM
+    params = _params(target, utc_min, max_active, limit)
+    params.update(from_score=start[0], from_user=start[1], to_score=end[0], to_user=end[1])
+    async with conn.execute(_RANKED, params) as cur:
+        picked = [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
+    if len(picked) == limit:
+        return Scan(picked, (picked[-1].score, picked[-1].worker_id), False)
+    if row is None:
+        return Scan(picked, None, True)
+    return Scan(picked, end, False)
 
 
 async def newcomers(
-    conn: Conn, target: HitTarget, *, utc_min: int, max_active: int, limit: int
+    conn: Conn,
+    target: HitTarget,
+    *,
+    utc_min: int,
+    max_active: int,
+    limit: int,
+    window: int = 3000,
 ) -> list[Candidate]:
-    """New workers (fewer than 5 reviewed) who may get a push, least pushed first."""
-    return await _select(conn, _NEWCOMERS, _params(target, utc_min, max_active, limit))
+    """New workers (fewer than 5 reviewed) who may get a push, least pushed first.
 
-
-async def _select(conn: Conn, sql: str, params: dict[str, object]) -> list[Candidate]:
-    if int(str(params["limit"])) <= 0:
+    Looks at the `window` least-pushed newcomers only; pushing moves them back.
+    """
+    if limit <= 0:
         return []
-    async with conn.execute(sql, params) as cur:
+    async with conn.execute(_NEWCOMERS_END, (window - 1,)) as cur:
+        row = await cur.fetchone()
+    params = _params(target, utc_min, max_active, limit)
+    params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
+    async with conn.execute(_NEWCOMERS, params) as cur:
         return [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
 
 
@@ -175,14 +232,41 @@ async def mark_unanswered(conn: Conn, hit_id: int, cutoff: float) -> int:
     return cur.rowcount
 
 
-async def note_wave(conn: Conn, hit_id: int, waves: int, now: float, exhausted: bool) -> None:
-    """Record that a wave went out (and whether it ran out of willing workers)."""
+async def note_wave(
+    conn: Conn,
+    hit_id: int,
+    waves: int,
+    now: float,
+    exhausted: bool,
+    resume: tuple[float, int] | None,
+) -> None:
+    """Record a wave: its number, whether it ran out of workers, where the next goes on."""
     await conn.execute(
-        "INSERT INTO hit_waves (hit_id, waves, last_wave_at, exhausted_at) VALUES (?, ?, ?, ?)"
+        "INSERT INTO hit_waves (hit_id, waves, last_wave_at, exhausted_at, cursor_score,"
+        " cursor_user) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (hit_id) DO UPDATE SET waves = excluded.waves,"
-        " last_wave_at = excluded.last_wave_at, exhausted_at = excluded.exhausted_at",
-        (hit_id, waves, now, now if exhausted else None),
+        " last_wave_at = excluded.last_wave_at, exhausted_at = excluded.exhausted_at,"
+        " cursor_score = excluded.cursor_score, cursor_user = excluded.cursor_user",
+        (
+            hit_id,
+            waves,
+            now,
+            now if exhausted else None,
+            resume[0] if resume else None,
+            resume[1] if resume else None,
+        ),
     )
+
+
+async def resume_point(conn: Conn, hit_id: int) -> tuple[float, int] | None:
+    """Where the HIT's next ranked walk starts (None: from the top)."""
+    async with conn.execute(
+        "SELECT cursor_score, cursor_user FROM hit_waves WHERE hit_id = ?", (hit_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return float(row[0]), int(row[1])
 
 
 async def hits_wanting_waves(conn: Conn, now: float, retry_exhausted_before: float) -> list[int]:

@@ -31,7 +31,7 @@ CREATE TABLE worker_stats (
         + last_active_at / 43200.0
     ) STORED
 );
-CREATE INDEX worker_stats_score ON worker_stats (score DESC, user_id);
+CREATE INDEX worker_stats_score ON worker_stats (score DESC, user_id DESC);
 -- New workers (fewer than 5 reviewed assignments), fewest pushes first: exploration.
 -- bot/matching.py NEW_WORKER_REVIEWS must stay equal to the 5 here.
 CREATE INDEX worker_stats_new ON worker_stats (pushes, user_id) WHERE approved + rejected < 5;
@@ -136,11 +136,14 @@ CREATE TABLE tz_offsets (
     bucket     INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Fan-out progress per HIT: how many waves went out, and when the last one found fewer
--- willing workers than wanted (then the HIT waits a while before looking again).
+-- Fan-out progress per HIT: how many waves went out, when the last one found fewer
+-- willing workers than wanted (then the HIT waits a while before looking again), and
+-- where in the score order the next wave goes on looking (NULL = from the top).
 CREATE TABLE hit_waves (
     hit_id       INTEGER PRIMARY KEY REFERENCES hits(id) ON DELETE CASCADE,
     waves        INTEGER NOT NULL DEFAULT 0,
     last_wave_at REAL    NOT NULL,
-    exhausted_at REAL
+    exhausted_at REAL,
+    cursor_score REAL,
+    cursor_user  INTEGER
 );

@@ -1,0 +1,248 @@
+"""Benchmark: choose the next wave of push recipients for a HIT among 100,000 workers.
+
+Workers have varied languages, time zones, quiet hours (some across midnight), task
+kinds, topics, minimum rewards, notification switches, records (approval, pushes, gold),
+custom qualifications, mutes and blocks; HITs have varied kinds, topics, rewards and
+requirements (none, approval rate, approved count, locale, a rare or a common custom
+qualification, combinations). All inserted with bulk SQL.
+
+Two timed loops of fixed duration:
+  select  the SQL that picks a wave (ranked + newcomers) for a random HIT, 3 x remaining
+  wave    the whole push_wave() use-case: pick, record pushes, queue outbox rows, commit;
+          time moves on between calls so HITs widen wave after wave
+Target: p95 <= 50 ms. Run: .venv/bin/python bench/bench_matching.py [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bot.matching import FanOut, explore_count, push_wave, refresh_zones, wave_size
+from storage import hits
+from storage import matching as store
+from storage.db import Database
+
+TARGET_MS = 50.0
+SECONDS = 5.0
+NOW = 1_800_000_000.0
+ZONES = [
+    "UTC", "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles",
+    "America/Sao_Paulo", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "Africa/Lagos",
+    "Asia/Kathmandu", "Pacific/Auckland", "America/Mexico_City", "Europe/Madrid", "Asia/Manila",
+]  # fmt: skip
+LANGS = ["en"] * 12 + ["de", "de", "es", "es", "pt-br", "fr", "hi", "ja"]
+KINDS = ["poll,survey,tag", "poll", "survey", "tag", "poll,tag", "poll,survey"]
+TOPICS = [""] * 6 + ["animals", "images", "news,politics", "shopping", "animals,images"]
+
+
+async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
+    """Bulk-insert workers, records, prefs, qualifications, mutes, blocks and open HITs."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO users (tg_id, alias, first_name, language, timezone, is_worker,"
+            " is_requester, active, created_at) VALUES (?, ?, 'W', ?, ?, 1, 0, ?, ?)",
+            [
+                (
+                    10_000_000 + i,
+                    f"W-{i:06d}",
+                    rng.choice(LANGS),
+                    rng.choice(ZONES),
+                    int(rng.random() > 0.03),
+                    NOW - rng.uniform(0, 200 * 86400),
+                )
+                for i in range(workers)
+            ],
+        )
+        await conn.executemany(
+            "INSERT INTO users (tg_id, alias, first_name, is_worker, is_requester, created_at)"
+            " VALUES (?, ?, 'R', 0, 1, ?)",
+            [(20_000_000 + i, f"R-{i:04d}", NOW) for i in range(50)],
+        )
+        async with conn.execute("SELECT id FROM users WHERE is_requester = 1") as cur:
+            requesters = [r[0] for r in await cur.fetchall()]
+        # records: most have some history, a fifth are brand new
+        await conn.execute(
+            "UPDATE worker_stats SET"
+            " approved = CASE WHEN abs(random()) % 5 = 0 THEN 0 ELSE abs(random()) % 300 END,"
+            " rejected = abs(random()) % 12, pushes = abs(random()) % 400,"
+            " gold_answered = abs(random()) % 50, last_active_at = ? - abs(random()) % 2592000"
+            " WHERE user_id IN (SELECT id FROM users WHERE is_worker = 1)",
+            (NOW,),
+        )
+        await conn.execute(
+            "UPDATE worker_stats SET rejected = 0, pushes = abs(random()) % 3"
+            " WHERE approved = 0 AND abs(random()) % 2 = 0"
+        )
+        await conn.execute(
+            "UPDATE worker_stats SET pushes_taken = pushes * (abs(random()) % 100) / 100,"
+            " gold_correct = gold_answered * (50 + abs(random()) % 51) / 100"
+        )
+        prefs = []
+        for worker_id in range(1, workers + 1):
+            if rng.random() < 0.25:
+                continue  # never onboarded: defaults
+            quiet = rng.random() < 0.4
+            start = rng.choice([22 * 60, 23 * 60, 21 * 60 + 30, 13 * 60]) if quiet else None
+            end = rng.choice([7 * 60, 8 * 60, 6 * 60 + 30, 14 * 60]) if quiet else None
+            prefs.append(
+                (
+                    worker_id,
+                    rng.choice(KINDS),
+                    rng.choice(TOPICS),
+                    rng.choice([0, 0, 0, 1, 2, 5, 10, 25]),
+                    start,
+                    end,
+                    int(rng.random() > 0.05),
+                )
+            )
+        await conn.executemany(
+            "INSERT INTO worker_prefs (user_id, kinds, topics, min_reward_cents, quiet_start,"
+            " quiet_end, notifications, onboarded) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+            prefs,
+        )
+        quals = []
+        for n, share in enumerate([0.003, 0.02, 0.1, 0.5]):
+            cur = await conn.execute(
+                "INSERT INTO qualification_types (requester_id, name, created_at)"
+                " VALUES (?, ?, ?)",
+                (requesters[n], f"Q{n}", NOW),
+            )
+            assert cur.lastrowid is not None
+            quals.append(cur.lastrowid)
+            holders = rng.sample(range(1, workers + 1), int(workers * share))
+            await conn.executemany(
+                "INSERT INTO worker_qualifications (worker_id, qualification_id, value,"
+                " granted_at) VALUES (?, ?, ?, ?)",
+                [(w, cur.lastrowid, rng.randint(1, 3), NOW) for w in holders],
+            )
+        await conn.executemany(
+            "INSERT OR IGNORE INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)",
+            [(rng.randint(1, workers), rng.choice(requesters), NOW) for _ in range(workers // 5)],
+        )
+        await conn.executemany(
+            "INSERT OR IGNORE INTO blocks (requester_id, worker_id, created_at) VALUES (?, ?, ?)",
+            [(rng.choice(requesters), rng.randint(1, workers), NOW) for _ in range(workers // 20)],
+        )
+        requirement_sets: list[list[tuple[str, str, int | None]]] = [
+            [],
+            [],
+            [("approval_rate", "95", None)],
+            [("approved_count", "10", None)],
+            [("approval_rate", "98", None), ("approved_count", "100", None)],
+            [("locale", "de", None)],
+            [("locale", "pt", None)],
+            [("qualification", "1", quals[0])],
+            [("qualification", "2", quals[1])],
+            [("qualification", "1", quals[3]), ("approval_rate", "90", None)],
+        ]
+        hit_ids = []
+        for n in range(200):
+            cur = await conn.execute(
+                "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
+                " time_allotted_s, lifetime_s, auto_approve_s, status, created_at, published_at,"
+                " expires_at, topic) VALUES (?, ?, ?, ?, ?, 300, 86400, 86400, 'open', ?, ?, ?, ?)",
+                (
+                    rng.choice(requesters),
+                    rng.choice(["poll", "survey", "tag"]),
+                    f"HIT {n}",
+                    rng.choice([1, 2, 5, 10, 20, 50]),
+                    rng.choice([1, 3, 5, 10, 30, 66]),
+                    NOW,
+                    NOW,
+                    NOW + 30 * 86400,
+                    rng.choice(["", "", "", "animals", "images", "news", "shopping"]),
+                ),
+            )
+            assert cur.lastrowid is not None
+            hit_ids.append(cur.lastrowid)
+            for kind, value, qual in requirement_sets[n % len(requirement_sets)]:
+                await conn.execute(
+                    "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value)"
+                    " VALUES (?, ?, ?, ?)",
+                    (cur.lastrowid, kind, qual, value),
+                )
+        await refresh_zones(conn, NOW)
+    await db.conn.execute("ANALYZE")
+    return hit_ids
+
+
+def report(name: str, samples: list[float]) -> None:
+    ms = sorted(s * 1000 for s in samples)
+    p50 = statistics.median(ms)
+    p95 = ms[int(len(ms) * 0.95) - 1]
+    print(
+        f"{name:>7}: {len(ms) / sum(samples):8.1f}/s over {len(ms)} runs;"
+        f" p50 {p50:6.2f} ms, p95 {p95:6.2f} ms, max {ms[-1]:6.2f} ms;"
+        f" target p95 <= {TARGET_MS:.0f} ms -> ratio {p95 / TARGET_MS:.2f}"
+        f" ({'OK' if p95 <= TARGET_MS else 'MISSED'})"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=SECONDS)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(Path(tmp) / "bench.sqlite3")
+        await db.open()
+        started = time.perf_counter()
+        hit_ids = await populate(db, args.workers, rng)
+        print(
+            f"populated {args.workers:,} workers, {len(hit_ids)} open HITs"
+            f" in {time.perf_counter() - started:.1f} s"
+        )
+        policy = FanOut()
+        utc_min = int(NOW // 60) % 1440
+
+        selects: list[float] = []
+        picked = 0
+        deadline = time.perf_counter() + args.seconds
+        while time.perf_counter() < deadline:
+            async with db.reading() as conn:
+                target = await store.hit_target(conn, rng.choice(hit_ids))
+                assert target is not None
+                size = wave_size(policy, rng.choice([1, 3, 5, 10, 30, 66]), 0)
+                explore = explore_count(size, policy.explore_share)
+                began = time.perf_counter()
+                scan = await store.ranked(
+                    conn, target, utc_min=utc_min, max_active=3, limit=size - explore
+                )
+                fresh = await store.newcomers(
+                    conn, target, utc_min=utc_min, max_active=3, limit=explore
+                )
+                selects.append(time.perf_counter() - began)
+                picked += len(scan.picked) + len(fresh)
+        report("select", selects)
+        print(f"         {picked / len(selects):.1f} workers picked per wave on average")
+
+        waves: list[float] = []
+        now = NOW
+        deadline = time.perf_counter() + args.seconds
+        while time.perf_counter() < deadline:
+            now += policy.wait_s / 4
+            hit_id = rng.choice(hit_ids)
+            began = time.perf_counter()
+            async with db.transaction() as conn:
+                hit = await hits.get(conn, hit_id)
+                assert hit is not None
+                await push_wave(conn, hit, policy, now, 3)
+            waves.append(time.perf_counter() - began)
+        report("wave", waves)
+        async with db.reading() as conn:
+            async with conn.execute("SELECT COUNT(*), MAX(wave) FROM pushes") as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        print(f"         {row[0]:,} pushes recorded, up to wave {row[1]} for one HIT")
+        await db.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
