@@ -20,20 +20,21 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     async with fast_stage(tmp_path / "gigbot.sqlite3", clock) as opened:
         yield opened
 
+
 POLL = "Tea or coffee? | Tea | Coffee ; reward=0.05 n=1"
 
 PREFERENCES: list[tuple[dict[str, object], str, bool]] = [
-        ({}, "", True),  # never onboarded: defaults take everything
-        ({"kinds": "poll"}, "", True),
-        ({"kinds": "survey,tag"}, "", False),
-        ({"kinds": "Survey, Poll"}, "", True),
-        ({"min_reward_cents": 5}, "", True),
-        ({"min_reward_cents": 6}, "", False),
-        ({"notifications": 0}, "", False),
-        ({"topics": "animals,news"}, "news", True),
-        ({"topics": "animals"}, "news", False),
-        ({"topics": "animals"}, "", True),  # a HIT without a topic suits everyone
-        ({"topics": ""}, "shopping", True),  # no topics chosen: any topic
+    ({}, "", True),  # never onboarded: defaults take everything
+    ({"kinds": "poll"}, "", True),
+    ({"kinds": "survey,tag"}, "", False),
+    ({"kinds": "Survey, Poll"}, "", True),
+    ({"min_reward_cents": 5}, "", True),
+    ({"min_reward_cents": 6}, "", False),
+    ({"notifications": 0}, "", False),
+    ({"topics": "animals,news"}, "news", True),
+    ({"topics": "animals"}, "news", False),
+    ({"topics": "animals"}, "", True),  # a HIT without a topic suits everyone
+    ({"topics": ""}, "shopping", True),  # no topics chosen: any topic
 ]
 
 
