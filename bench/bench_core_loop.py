@@ -20,6 +20,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
+from bot.matching import FanOut  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from bot.stage import Actor, Stage  # noqa: E402
 
@@ -85,6 +86,8 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
         worker = stage.user(f"W{n}")
         await stage.services.market.register(worker.tg_id, worker.name)
         crowd.append(worker)
+    # every worker gets the push at once (matching would send it in waves of 3 x slots)
+    stage.services.market.fanout = FanOut(factor=1, max_wave=workers, explore_share=0)
     await rita.send(f"/newpoll Bench? | yes | no ; reward=0.01 n={workers} time=1h life=1d")
     await rita.press("Publish")
     queue = iter(crowd)

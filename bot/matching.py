@@ -32,7 +32,10 @@ no accept within the wait multiplies the factor by `widen` (up to `max_factor`),
 nobody takes reaches ever more workers. A wave never exceeds `max_wave`; no worker gets
 the same HIT twice (pushes table); nothing is pushed once the HIT is full or closed.
 The first wave goes out with publishing; later ones when the scheduler calls
-`Matcher.next_waves()`.
+`Matcher.next_waves()`. To bound its cost, one wave looks at no more than `window`
+workers in score order, going on where the HIT's previous wave stopped and wrapping
+around at the end (so a HIT needing a rare qualification reaches all holders over a few
+waves rather than in one slow query).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ class FanOut:
     max_wave: int = 200
     max_factor: float = 48.0
     explore_share: float = 0.2
-    window: int = 3000  # most workers one candidate query looks at
+    window: int = 2000  # most workers one candidate query looks at
 
 
 def wave_size(policy: FanOut, remaining: int, silent_waves: int) -> int:
@@ -134,16 +137,14 @@ async def push_wave(conn: Conn, hit: Hit, policy: FanOut, now: float, max_active
 
     async def queue(reason: str, chosen: list[store.Candidate]) -> int:
         await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
-        for candidate in chosen:
-            await outbox.enqueue(
-                conn,
-                f"push:{hit.id}:{candidate.tg_id}",
-                candidate.tg_id,
-                "push",
-                Priority.PUSH,
-                {"hit_id": hit.id},
-                now,
-            )
+        await outbox.enqueue_many(
+            conn,
+            [(f"push:{hit.id}:{c.tg_id}", c.tg_id) for c in chosen],
+            "push",
+            Priority.PUSH,
+            {"hit_id": hit.id},
+            now,
+        )
         return len(chosen)
 
     async def walk(limit: int, after: tuple[float, int] | None) -> store.Scan:

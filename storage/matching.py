@@ -132,7 +132,7 @@ async def ranked(
     max_active: int,
     limit: int,
     after: tuple[float, int] | None = None,
-    window: int = 3000,
+    window: int = 2000,
 ) -> Scan:
     """The best-scored workers who may get a push for the HIT now, not pushed before.
 
@@ -162,7 +162,7 @@ async def newcomers(
     utc_min: int,
     max_active: int,
     limit: int,
-    window: int = 3000,
+    window: int = 2000,
 ) -> list[Candidate]:
     """New workers (fewer than 5 reviewed) who may get a push, least pushed first.
 

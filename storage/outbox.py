@@ -39,6 +39,23 @@ async def enqueue(
     return cur.rowcount == 1
 
 
+async def enqueue_many(
+    conn: Conn,
+    rows: list[tuple[str, int]],
+    kind: str,
+    priority: int,
+    payload: dict[str, Any],
+    now: float,
+) -> None:
+    """Add one message per (key, chat_id) in one statement; keys already queued are kept."""
+    body = json.dumps(payload)
+    await conn.executemany(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+        [(key, chat_id, kind, priority, body, now, now) for key, chat_id in rows],
+    )
+
+
 async def due(conn: Conn, now: float, limit: int) -> list[OutboxRow]:
     """Pending messages whose time has come, most urgent first."""
     rows = await fetch_all(
