@@ -12,15 +12,15 @@ from bot.domain import (
     HitKind,
     HitSpec,
     HitStatus,
-    Priority,
     QuestionKind,
     QuestionSpec,
     User,
 )
-from bot.marketplace import insert_spec
+from bot.marketplace import Marketplace, insert_spec
+from bot.matching import FanOut, push_wave
 from bot.requester_parsing import BatchItem, Terms
 from bot.results import PublishResult
-from storage import batches, hits, ledger, outbox, users
+from storage import batches, hits, ledger
 from storage.db import Database
 
 
@@ -45,11 +45,16 @@ class Batches:
     """Creating, publishing and discarding tagging batches."""
 
     def __init__(
-        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
+        self,
+        db: Database,
+        clock: Clock,
+        on_outbox: Callable[[], None] = lambda: None,
+        market: Marketplace | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.on_outbox = on_outbox
+        self.market = market  # its fan-out policy and max_active shape the first wave
 
     async def create(
         self,
@@ -117,18 +122,13 @@ class Batches:
                     "publish",
                     now,
                 )
-            # One push per worker for the batch (its first item), not one per item.
-            first = drafts[0].id
-            for tg_id in await users.push_targets(conn, first, requester.id):
-                await outbox.enqueue(
-                    conn,
-                    f"push:{first}:{tg_id}",
-                    tg_id,
-                    "push",
-                    Priority.PUSH,
-                    {"hit_id": first},
-                    now,
-                )
+            # One push per worker for the batch (its first item), not one per item,
+            # in waves like any HIT (bot/matching.py).
+            first = await hits.get(conn, drafts[0].id)
+            assert first is not None
+            policy = self.market.fanout if self.market else FanOut()
+            max_active = self.market.max_active if self.market else 3
+            await push_wave(conn, first, policy, now, max_active)
         self.on_outbox()
         return PublishResult.OK, cost
 

@@ -464,16 +464,9 @@ class Marketplace:
                     raise _Undo(ChangeResult.INSUFFICIENT_FUNDS)
                 if not await hits.add_slots(conn, hit_id, requester.id, count, now):
                     raise _Undo(ChangeResult.NOT_OPEN)
-                for tg_id in await users.push_targets(conn, hit_id, requester.id):
-                    await outbox.enqueue(
-                        conn,
-                        f"push:{hit_id}:{tg_id}",
-                        tg_id,
-                        "push",
-                        Priority.PUSH,
-                        {"hit_id": hit_id},
-                        now,
-                    )
+                widened = await hits.get(conn, hit_id)
+                assert widened is not None
+                await push_wave(conn, widened, self.fanout, now, self.max_active)
         except _Undo as undo:
             return undo.result
         self.on_outbox()

@@ -36,7 +36,7 @@ class Requesting:
 
         return cls(
             posting=Posting(db, clock),
-            batches=Batches(db, clock, on_outbox=wake),
+            batches=Batches(db, clock, on_outbox=wake, market=market),
             managing=Managing(db, clock, on_outbox=wake),
             reviewing=Reviewing(db, clock, market),
             results=Results(db),

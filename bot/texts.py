@@ -385,100 +385,6 @@ BATCH_PUBLISH_TEXTS = {
     PublishResult.INSUFFICIENT_FUNDS: (
         "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
         "Ask an admin to /fund your account."
-# -- matching and qualifications --------------------------------------------------------
-
-ACCEPT_ALERTS[AcceptResult.NOT_QUALIFIED] = (
-    "This HIT isn't open to you: you don't meet its requirements."
-)
-
-
-def not_qualified_link(hit_id: int) -> str:
-    return f"🔒 HIT #{hit_id} isn't open to you: you don't meet its requirements. /help"
-
-
-WHY_NOTHING = "You haven't been sent any HIT yet. When one arrives, reply to it with /why."
-
-
-def _requirement(req: Requirement, stats: WorkerStats) -> str:
-    if req.kind is RequirementKind.APPROVAL_RATE:
-        return f"approval rate ≥ {req.value}% (yours: {stats.approval_pct}%)"
-    if req.kind is RequirementKind.APPROVED_COUNT:
-        return f"at least {req.value} approved (you: {stats.approved})"
-    if req.kind is RequirementKind.LOCALE:
-        return f"language {escape(req.value)}"
-    shown = f"“{escape(req.qualification_name)}”"
-    return shown if req.value == "1" else f"{shown} ≥ {req.value}"
-
-
-def _clock_time(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def why(view: WhyView) -> str:
-    """Why a worker got a push: their preferences, the requirements, their record."""
-    hit, prefs, stats = view.hit, view.prefs, view.stats
-    lines = [f"🤔 <b>Why you got “{escape(hit.title)}”</b>"]
-    lines.append(f"✓ You take {hit.kind.value}s" + (
-        f" on {escape(', '.join(prefs.topics))}." if prefs.topics else "."
-    ))
-    lines.append(
-        f"✓ It pays {money(hit.reward_cents)}; your minimum is {money(prefs.min_reward_cents)}."
-    )
-    if view.requirements:
-        met = [
-            ("✓ " if ok else "✗ ") + _requirement(req, stats) for req, ok in view.requirements
-        ]
-        lines.append("Its requirements:\n" + "\n".join(f"  {line}" for line in met))
-    else:
-        lines.append("✓ It has no special requirements.")
-    if prefs.quiet_start is not None and prefs.quiet_end is not None:
-        lines.append(
-            f"✓ It came outside your quiet hours ({_clock_time(prefs.quiet_start)}–"
-            f"{_clock_time(prefs.quiet_end)}, {escape(prefs.timezone)})."
-        )
-    reviewed = stats.approved + stats.rejected
-    if view.push.reason == "explore":
-        lines.append(
-            f"🌱 New workers get a share of every task to build a record; "
-            f"you have {reviewed} reviewed so far."
-        )
-    else:
-        gold = (
-            f", gold {round(100 * stats.gold_correct / stats.gold_answered)}% right"
-            if stats.gold_answered
-            else ""
-        )
-        lines.append(
-            f"⭐ You were among the best-matched workers: {stats.approved} of {reviewed} "
-            f"approved, {stats.pushes_taken} of {stats.pushes} tasks taken{gold}, "
-            f"last active {duration(view.now - stats.last_active_at)} ago."
-        )
-    lines.append("Change what you get in /settings.")
-    return "\n".join(lines)
-
-
-REQUIRE_USAGE = (
-    "Add a requirement to a draft before you publish it:\n"
-    "<code>/require 12 approval 95</code> — approval rate at least 95%\n"
-    "<code>/require 12 approved 10</code> — at least 10 approved tasks\n"
-    "<code>/require 12 locale de</code> — workers whose language is German\n"
-    "<code>/require 12 qual Trusted</code> — your qualification (give it with /grant)"
-)
-
-
-def require_error(problem: str) -> str:
-    return f"⚠️ {escape(problem)}.\n\n{REQUIRE_USAGE}"
-
-
-REQUIRE_TEXTS = {
-    RequireResult.OK: "✅ HIT #{hit_id} now requires {requirement}. Publish when ready.",
-    RequireResult.NOT_FOUND: "You have no HIT #{hit_id}.",
-    RequireResult.NOT_DRAFT: (
-        "HIT #{hit_id} is already published: requirements are set before publishing."
-    ),
-    RequireResult.UNKNOWN_QUALIFICATION: (
-        "You have no qualification called “{name}”. Give it to a worker first: "
-        "<code>/grant W-7F3K {name}</code>"
     ),
 }
 
@@ -716,6 +622,106 @@ def api_key_created(key_id: str, secret: str, endpoint: str | None) -> str:
 API_KEY_LIMIT = "You already have 5 active keys. Revoke one first."
 API_KEY_REVOKED = "Key {key_id} is revoked: requests signed with it are refused from now on."
 API_KEY_NOT_FOUND = "That key is not yours or is already revoked."
+
+
+# -- matching and qualifications --------------------------------------------------------
+
+ACCEPT_ALERTS[AcceptResult.NOT_QUALIFIED] = (
+    "This HIT isn't open to you: you don't meet its requirements."
+)
+
+
+def not_qualified_link(hit_id: int) -> str:
+    return f"🔒 HIT #{hit_id} isn't open to you: you don't meet its requirements. /help"
+
+
+WHY_NOTHING = "You haven't been sent any HIT yet. When one arrives, reply to it with /why."
+
+
+def _requirement(req: Requirement, stats: WorkerStats) -> str:
+    if req.kind is RequirementKind.APPROVAL_RATE:
+        return f"approval rate ≥ {req.value}% (yours: {stats.approval_pct}%)"
+    if req.kind is RequirementKind.APPROVED_COUNT:
+        return f"at least {req.value} approved (you: {stats.approved})"
+    if req.kind is RequirementKind.LOCALE:
+        return f"language {escape(req.value)}"
+    shown = f"“{escape(req.qualification_name)}”"
+    return shown if req.value == "1" else f"{shown} ≥ {req.value}"
+
+
+def _clock_time(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def why(view: WhyView) -> str:
+    """Why a worker got a push: their preferences, the requirements, their record."""
+    hit, prefs, stats = view.hit, view.prefs, view.stats
+    lines = [f"🤔 <b>Why you got “{escape(hit.title)}”</b>"]
+    lines.append(f"✓ You take {hit.kind.value}s" + (
+        f" on {escape(', '.join(prefs.topics))}." if prefs.topics else "."
+    ))
+    lines.append(
+        f"✓ It pays {money(hit.reward_cents)}; your minimum is {money(prefs.min_reward_cents)}."
+    )
+    if view.requirements:
+        met = [
+            ("✓ " if ok else "✗ ") + _requirement(req, stats) for req, ok in view.requirements
+        ]
+        lines.append("Its requirements:\n" + "\n".join(f"  {line}" for line in met))
+    else:
+        lines.append("✓ It has no special requirements.")
+    if prefs.quiet_start is not None and prefs.quiet_end is not None:
+        lines.append(
+            f"✓ It came outside your quiet hours ({_clock_time(prefs.quiet_start)}–"
+            f"{_clock_time(prefs.quiet_end)}, {escape(prefs.timezone)})."
+        )
+    reviewed = stats.approved + stats.rejected
+    if view.push.reason == "explore":
+        lines.append(
+            f"🌱 New workers get a share of every task to build a record; "
+            f"you have {reviewed} reviewed so far."
+        )
+    else:
+        gold = (
+            f", gold {round(100 * stats.gold_correct / stats.gold_answered)}% right"
+            if stats.gold_answered
+            else ""
+        )
+        lines.append(
+            f"⭐ You were among the best-matched workers: {stats.approved} of {reviewed} "
+            f"approved, {stats.pushes_taken} of {stats.pushes} tasks taken{gold}, "
+            f"last active {duration(view.now - stats.last_active_at)} ago."
+        )
+    lines.append("Change what you get in /settings.")
+    return "\n".join(lines)
+
+
+REQUIRE_USAGE = (
+    "Add a requirement to a draft before you publish it:\n"
+    "<code>/require 12 approval 95</code> — approval rate at least 95%\n"
+    "<code>/require 12 approved 10</code> — at least 10 approved tasks\n"
+    "<code>/require 12 locale de</code> — workers whose language is German\n"
+    "<code>/require 12 qual Trusted</code> — your qualification (give it with /grant)"
+)
+
+
+def require_error(problem: str) -> str:
+    return f"⚠️ {escape(problem)}.\n\n{REQUIRE_USAGE}"
+
+
+REQUIRE_TEXTS = {
+    RequireResult.OK: "✅ HIT #{hit_id} now requires {requirement}. Publish when ready.",
+    RequireResult.NOT_FOUND: "You have no HIT #{hit_id}.",
+    RequireResult.NOT_DRAFT: (
+        "HIT #{hit_id} is already published: requirements are set before publishing."
+    ),
+    RequireResult.UNKNOWN_QUALIFICATION: (
+        "You have no qualification called “{name}”. Give it to a worker first: "
+        "<code>/grant W-7F3K {name}</code>"
+    ),
+}
+
+
 def requirement_label(req: Requirement) -> str:
     """How a requirement reads for its requester: "approval rate ≥ 95%"."""
     if req.kind is RequirementKind.APPROVAL_RATE:
