@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, ExtBot
-from telegram.request import HTTPXRequest
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    TypeHandler,
+)
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.mturk.server import MTurkServer
 from bot.services import Services
-from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, register
+from handlers import REQUESTER_COMMANDS, register
 from handlers.common import GigApp, GigContext, TelegramSender
+from handlers.menus import MENU_CHATS, refresh_menu, set_menus
 from handlers.persistence import SqlitePersistence
+from handlers.trace import LoggedRequest, log_update
+from storage import users
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +36,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .context_types(ContextTypes(context=GigContext))
+        .request(LoggedRequest(connection_pool_size=256))
+        .get_updates_request(LoggedRequest(connection_pool_size=1))
         .concurrent_updates(64)
         # Replies retry a 429 after waiting; pacing of what gigbot sends on its own
         # initiative is the broadcaster's job, on its own bot without retries.
@@ -40,13 +51,18 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         settings.token,
         base_url=settings.api_url,
         base_file_url=settings.file_url,
-        request=HTTPXRequest(connection_pool_size=16),
+        # TelegramSender warns about 429/403 itself, with what it does about them.
+        request=LoggedRequest(connection_pool_size=16, warn=False),
     )
     app.bot_data["sending_bot"] = sending_bot
     app.bot_data["services"] = Services.build(
         settings, clock or SystemClock(), TelegramSender(sending_bot)
     )
+    app.add_handler(TypeHandler(Update, log_update), group=-100)
     register(app)
+    # After the command's own handler (group 0) has run: new requesters get their menu.
+    becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
+    app.add_handler(CommandHandler(becoming, refresh_menu), group=1)
     return app
 
 
@@ -87,15 +103,10 @@ async def _post_shutdown(app: GigApp) -> None:
 
 
 async def set_commands(app: GigApp, settings: Settings) -> None:
-    """Worker commands for everyone; admin commands in each admin's chat."""
-    workers = [BotCommand(name, text) for name, text in WORKER_COMMANDS]
-    requesters = [BotCommand(name, text) for name, text in REQUESTER_COMMANDS]
-    await app.bot.set_my_commands(workers + requesters, scope=BotCommandScopeDefault())
-    admins = [BotCommand(name, text) for name, text in ADMIN_COMMANDS]
-    for admin_id in settings.admins:
-        await app.bot.set_my_commands(
-            workers + requesters + admins, scope=BotCommandScopeChat(admin_id)
-        )
+    """Publish the command menus; requesters known at start get theirs now."""
+    async with services_of(app).db.reading() as conn:
+        requesters = await users.requester_tg_ids(conn)
+    app.bot_data[MENU_CHATS] = await set_menus(app.bot, settings.admins, requesters)
 
 
 async def start_app(app: GigApp) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 
@@ -32,11 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         if command == "run":
             from bot.runner import run
 
-            settings = load_settings()
-            logging.basicConfig(
-                level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-            )
-            sys.exit(run(settings))
+            sys.exit(run(load_settings()))
         from bot.demo import run_demo
 
         sys.exit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -80,6 +81,27 @@ class Settings(BaseSettings):
         return upper
 
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        """Empty means long polling; otherwise an http(s) URL Telegram can reach."""
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be the public https:// URL Telegram posts updates to")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        """Telegram's rule: 1-256 characters A-Z, a-z, 0-9, _ and -."""
+        if not value:
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and - only")
+        return value
+
+
 class ConfigError(Exception):
     """A setting is missing or wrong; the message is one line naming the variable."""
 
@@ -92,3 +114,14 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         name = "GIGBOT_" + str(first["loc"][0]).upper() if first["loc"] else "GIGBOT_?"
         raise ConfigError(f"{name}: {first['msg']}") from None
+
+
+def check_for_run(settings: Settings) -> None:
+    """What `gigbot run` needs beyond valid values: a token, and a secret with a webhook."""
+    if not settings.token:
+        raise ConfigError("GIGBOT_TOKEN: not set (get one from @BotFather)")
+    if settings.webhook_url and not settings.webhook_secret:
+        raise ConfigError(
+            "GIGBOT_WEBHOOK_SECRET: required when GIGBOT_WEBHOOK_URL is set"
+            " (e.g. the output of: openssl rand -hex 32)"
+        )

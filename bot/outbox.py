@@ -100,6 +100,7 @@ class Broadcaster:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.sent = 0
 
     def wake(self) -> None:
@@ -112,24 +113,30 @@ class Broadcaster:
             return await outbox.fail_interrupted(conn)
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="gigbot-broadcaster")
 
     async def stop(self) -> None:
+        """Let the current pass finish, start no new sends, and end the loop.
+
+        Hazard: cancelling a pass would leave claimed rows 'sending', which the next start
+        marks failed (never sent). Rows claimed but not yet sent go back to 'pending'.
+        """
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await self._task
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.flush(wait_held=False)
             except Exception:  # keep delivering whatever one bad row did
                 log.exception("broadcaster pass failed")
             self._wake.clear()
+            if self._stopping:
+                break
             pause = self.pacer.next_release() or 1.0
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=min(pause, 1.0))
@@ -140,7 +147,7 @@ class Broadcaster:
         """Send everything due now; with wait_held, also wait out chats told to retry."""
         count = 0
         async with self._lock:
-            while True:
+            while not self._stopping:
                 sent_now = await self._pass()
                 count += sent_now
                 if sent_now:
@@ -149,6 +156,7 @@ class Broadcaster:
                 if not wait_held or release is None:
                     return count
                 await asyncio.sleep(release)
+            return count
 
     async def _pass(self) -> int:
         """Claim one due row per chat, send them concurrently (paced), record the outcomes."""
@@ -169,6 +177,9 @@ class Broadcaster:
         tasks = []
         for row, screen in zip(claimed, screens, strict=True):
             if screen is None:
+                continue
+            if self._stopping:  # shutting down: back to 'pending' for the next start
+                tasks.append(asyncio.create_task(_later()))
                 continue
             await in_flight.acquire()
             await self.pacer.slot()
@@ -207,3 +218,7 @@ class Broadcaster:
                     await outbox.drop_pending_for_chat(conn, row.chat_id, "push")
                 else:
                     await outbox.mark_failed(conn, row.id, result.error)
+
+
+async def _later() -> SendOutcome:
+    return SendOutcome(SendStatus.RETRY, error="shutdown")

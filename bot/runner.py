@@ -1,31 +1,177 @@
-"""`gigbot run`: long polling against Telegram (or whatever GIGBOT_API_URL points at)."""
+"""`gigbot run`: long polling, or a webhook when GIGBOT_WEBHOOK_URL is set; clean stops.
+
+Start-up problems (a refused token, an unreachable API, a port in use) end with one line
+on stderr and a non-zero exit code. The first SIGTERM/SIGINT stops taking updates,
+lets handlers in flight finish, lets the broadcaster finish its pass and closes the
+database; a second one exits at once (SQLite's WAL makes that as safe as a crash).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import signal
+import sqlite3
 import sys
+from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import build_application
-from bot.config import Settings
+from bot.config import Settings, check_for_run
+from bot.logs import setup_logging
+from handlers.common import GigApp
 
 log = logging.getLogger(__name__)
 
+EXIT_TOKEN = 3
+EXIT_UNREACHABLE = 4
+EXIT_WEBHOOK = 5
+EXIT_DATABASE = 6
+
+
+class StartError(Exception):
+    """gigbot could not start; str() is the one line to show, `code` the exit code."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
 
 def run(settings: Settings) -> int:
-    """Run until stopped; return the process exit code."""
-    if not settings.token:
-        print("gigbot: GIGBOT_TOKEN is not set (get one from @BotFather)", file=sys.stderr)
-        return 2
+    """Run until stopped; return the process exit code (ConfigError escapes to the CLI)."""
+    check_for_run(settings)
+    setup_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    try:
+        return asyncio.run(serve(settings))
+    except StartError as exc:
+        print(f"gigbot: {exc}", file=sys.stderr)
+        return exc.code
+
+
+class Stopper:
+    """The first SIGTERM/SIGINT asks for a clean stop; the second exits at once."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self) -> None:
+        self.requested = asyncio.Event()
+
+    def install(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self.SIGNALS:
+            loop.add_signal_handler(signum, self._on_signal, signum)
+
+    def uninstall(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self.SIGNALS:
+            loop.remove_signal_handler(signum)
+
+    def _on_signal(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        if self.requested.is_set():
+            sys.stderr.write(f"gigbot: second {name}: exiting now\n")
+            sys.stderr.flush()
+            os._exit(128 + signum)
+        log.info("%s: finishing work in flight (send it again to exit at once)", name)
+        self.requested.set()
+
+
+async def serve(settings: Settings) -> int:
+    """Start the bot, wait for a signal, stop it cleanly."""
+    stopper = Stopper()
+    stopper.install()
     app = build_application(settings)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-    except InvalidToken:
-        print("gigbot: Telegram refused GIGBOT_TOKEN (401 Unauthorized)", file=sys.stderr)
-        return 3
-    except NetworkError as exc:
-        print(f"gigbot: cannot reach the Bot API at {settings.api_url}: {exc}", file=sys.stderr)
-        return 4
+        await _initialize(app, settings)
+        try:
+            await _open(app, settings)
+            await _take_updates(app, settings)
+            await stopper.requested.wait()
+            log.info("stopping: no new updates; waiting for work in flight")
+        finally:
+            await _stop(app)
+    finally:
+        stopper.uninstall()
+    log.info("stopped cleanly")
     return 0
+
+
+async def _initialize(app: GigApp, settings: Settings) -> None:
+    """getMe: the token and the API are checked here."""
+    where = settings.api_url
+    try:
+        await app.initialize()
+    except InvalidToken:
+        raise StartError(
+            EXIT_TOKEN,
+            f"the Bot API at {where} refused GIGBOT_TOKEN (401 Unauthorized):"
+            " copy the token from @BotFather again",
+        ) from None
+    except NetworkError as exc:
+        raise StartError(EXIT_UNREACHABLE, f"cannot reach the Bot API at {where}: {exc}") from None
+    except TelegramError as exc:
+        raise StartError(EXIT_UNREACHABLE, f"the Bot API at {where} said: {exc}") from None
+
+
+async def _open(app: GigApp, settings: Settings) -> None:
+    """post_init: the database, the broadcaster, the command menus."""
+    assert app.post_init is not None
+    try:
+        await app.post_init(app)
+    except (sqlite3.Error, OSError) as exc:
+        raise StartError(
+            EXIT_DATABASE, f"cannot open the database {settings.database}: {exc}"
+        ) from None
+    except TelegramError as exc:
+        where = settings.api_url
+        raise StartError(EXIT_UNREACHABLE, f"the Bot API at {where} said: {exc}") from None
+
+
+async def _take_updates(app: GigApp, settings: Settings) -> None:
+    """Long polling, or the webhook server; then the Application starts handling."""
+    if settings.webhook_url:
+        await _start_webhook(app, settings)
+    else:
+        assert app.updater is not None
+        await app.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        )
+        log.info("running: long polling as @%s", app.bot.username)
+    await app.start()
+
+
+async def _start_webhook(app: GigApp, settings: Settings) -> None:
+    url = settings.webhook_url
+    assert url is not None and app.updater is not None
+    listen, port = settings.webhook_listen, settings.webhook_port
+    try:
+        await app.updater.start_webhook(
+            listen=listen,
+            port=port,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    except OSError as exc:
+        raise StartError(
+            EXIT_WEBHOOK, f"cannot listen on {listen}:{port} for the webhook: {exc.strerror}"
+        ) from None
+    except TelegramError as exc:
+        raise StartError(EXIT_WEBHOOK, f"Telegram refused the webhook {url}: {exc}") from None
+    log.info("running: webhook on %s:%s for %s as @%s", listen, port, url, app.bot.username)
+
+
+async def _stop(app: GigApp) -> None:
+    """Stop taking updates, finish handlers in flight, then close services and the bot."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()  # waits for handlers in flight and running jobs
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)  # the broadcaster finishes its pass; database closed

@@ -81,3 +81,9 @@ async def push_targets(conn: Conn, hit_id: int, requester_id: int) -> list[int]:
             (requester_id, hit_id, requester_id),
         )
     ]
+
+
+async def requester_tg_ids(conn: Conn) -> list[int]:
+    """Telegram ids of every user who has been funded or posted a HIT."""
+    rows = await fetch_all(conn, "SELECT tg_id FROM users WHERE is_requester = 1 ORDER BY tg_id")
+    return [int(row[0]) for row in rows]

@@ -1,0 +1,73 @@
+"""Telegram's command menus, from the same tables register() uses.
+
+Workers' commands are the default menu; requesters and admins get theirs in their own
+chat (BotCommandScopeChat), which replaces the default there, so it repeats the workers'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Update,
+)
+from telegram.ext import ExtBot
+
+from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
+from handlers.common import GigContext
+
+Menu = tuple[BotCommandScope, list[BotCommand]]
+# bot_data key: chats that already have the requester (or admin) menu.
+MENU_CHATS = "menu_chats"
+
+
+def _commands(*tables: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+    return [BotCommand(name, text) for table in tables for name, text in table]
+
+
+def menus(admins: Collection[int], requesters: Collection[int]) -> list[Menu]:
+    """Every scope and its menu: the default, each requester's chat, each admin's chat."""
+    found: list[Menu] = [(BotCommandScopeDefault(), _commands(WORKER_COMMANDS))]
+    for_requesters = _commands(WORKER_COMMANDS, REQUESTER_COMMANDS)
+    found += [
+        (BotCommandScopeChat(t), for_requesters) for t in sorted(requesters) if t not in admins
+    ]
+    for_admins = _commands(WORKER_COMMANDS, REQUESTER_COMMANDS, ADMIN_COMMANDS)
+    found += [(BotCommandScopeChat(tg_id), for_admins) for tg_id in sorted(admins)]
+    return found
+
+
+async def set_menus(
+    bot: ExtBot[Any], admins: Collection[int], requesters: Collection[int]
+) -> set[int]:
+    """Publish every menu; return the chats that got their own."""
+    for scope, commands in menus(admins, requesters):
+        await bot.set_my_commands(commands, scope=scope)
+    return set(admins) | set(requesters)
+
+
+async def refresh_menu(update: Update, context: GigContext) -> None:
+    """After /fund or /newpoll: a user who just became a requester gets the requester menu."""
+    sender = update.effective_user
+    if sender is None:
+        return
+    target = sender.id
+    if sender.id in context.services.settings.admins and context.args:
+        if not context.args[0].isdigit():
+            return
+        target = int(context.args[0])
+    have: set[int] = context.bot_data.setdefault(MENU_CHATS, set())
+    if target in have:
+        return
+    user = await context.market.user(target)
+    if user is None or not user.is_requester:
+        return
+    have.add(target)
+    await context.bot.set_my_commands(
+        _commands(WORKER_COMMANDS, REQUESTER_COMMANDS), scope=BotCommandScopeChat(target)
+    )
