@@ -183,6 +183,10 @@ class Broadcaster:
                 continue
             await in_flight.acquire()
             await self.pacer.slot()
+            if self._stopping:
+                in_flight.release()
+                tasks.append(asyncio.create_task(_later()))
+                continue
             tasks.append(asyncio.create_task(self._send(row.chat_id, screen, in_flight)))
         results = iter(await asyncio.gather(*tasks))
         outcomes = [

@@ -173,5 +173,6 @@ async def _stop(app: GigApp) -> None:
     if app.running:
         await app.stop()  # waits for handlers in flight and running jobs
     await app.shutdown()
+    log.info("handlers done; the outbox keeps what is not sent yet for the next start")
     if app.post_shutdown is not None:
         await app.post_shutdown(app)  # the broadcaster finishes its pass; database closed

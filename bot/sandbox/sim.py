@@ -48,6 +48,9 @@ class SimTelegram:
         self._update_ids = itertools.count(1)
         self.host = "127.0.0.1"
         self.port = 0
+        self._held_methods: set[str] = set()
+        self._gate = asyncio.Event()
+        self.held = 0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -58,6 +61,7 @@ class SimTelegram:
 
     async def stop(self) -> None:
         """Release long polls, stop webhook pushes, let answers go out, close the server."""
+        self.release()
         await self.delivery.close()
         if self._server is None:
             return
@@ -99,9 +103,25 @@ class SimTelegram:
         """Answer one Bot API call."""
         self._inflight += 1
         try:
+            if method in self._held_methods:
+                self.held += 1
+                await self._gate.wait()
             return await self.api.call(method, raw)
         finally:
             self._inflight -= 1
+
+    def hold(self, *methods: str) -> None:
+        """Keep calls of these methods waiting, unanswered and without effect, until release().
+
+        A stuck or slow Telegram; `held` counts the calls that were made to wait.
+        """
+        self._held_methods = set(methods)
+        self._gate = asyncio.Event()
+
+    def release(self) -> None:
+        """Answer the held calls (in the order they arrived) and hold nothing more."""
+        self._held_methods = set()
+        self._gate.set()
 
     def unauthorized(self, method: str) -> None:
         """Record a call made with a wrong token."""

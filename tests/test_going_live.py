@@ -1,0 +1,356 @@
+"""`gigbot run` as a real process: webhook with its secret, start-up errors, clean stops.
+
+The bot runs as `python -m bot run` in a subprocess; the simulated Telegram runs in the
+test process, so what it records is what the real bot did over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import texts
+from bot.accounts import Accounts
+from bot.clock import SystemClock
+from bot.marketplace import Marketplace
+from bot.sandbox import SimTelegram, SimUser
+from storage.db import Database
+
+ADMIN = 900_000_001
+SECRET = "s3cret-Token_for-tests"
+WAIT = 15.0  # seconds before a wait gives up (it normally ends within a second)
+
+
+def free_port() -> int:
+    """A port nobody listens on (bound, read and released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def until(check: Callable[[], bool], what: str) -> None:
+    """Wait for the other process to make `check` true."""
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+class Gigbot:
+    """`python -m bot run` in a subprocess, its stderr collected line by line."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.lines: list[str] = []
+        assert proc.stderr is not None
+        self._reader = asyncio.create_task(self._read(proc.stderr))
+
+    @classmethod
+    async def start(cls, cwd: Path, **env: str) -> Gigbot:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=cwd,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PTB_TIMEDELTA": "true", **env},
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        return cls(proc)
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        async for line in stream:
+            self.lines.append(line.decode())
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.lines)
+
+    async def saw(self, text: str) -> None:
+        await until(lambda: text in self.stderr, f"{text!r} on stderr")
+
+    def signal(self, signum: int) -> None:
+        self.proc.send_signal(signum)
+
+    async def exit_code(self) -> int:
+        code = await asyncio.wait_for(self.proc.wait(), WAIT)
+        await self._reader
+        return code
+
+    async def kill(self) -> None:
+        if self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+        await self._reader
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimTelegram]:
+    async with SimTelegram() as started:
+        yield started
+
+
+def env_for(sim: SimTelegram, database: Path, **more: str) -> dict[str, str]:
+    return {
+        "GIGBOT_TOKEN": sim.token,
+        "GIGBOT_API_URL": sim.base_url,
+        "GIGBOT_FILE_URL": sim.base_file_url,
+        "GIGBOT_DATABASE": str(database),
+        "GIGBOT_ADMINS": str(ADMIN),
+        **more,
+    }
+
+
+def replies(sim: SimTelegram, user: SimUser) -> list[str]:
+    return [m.text or "" for m in sim.bot_messages(user)]
+
+
+def registered(database: Path, tg_id: int) -> bool:
+    with sqlite3.connect(database) as conn:
+        return conn.execute("SELECT 1 FROM users WHERE tg_id = ?", (tg_id,)).fetchone() is not None
+
+
+# -- webhook ---------------------------------------------------------------------------------
+
+
+async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
+    sim: SimTelegram, tmp_path: Path
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/gigbot-hook"
+    database = tmp_path / "gigbot.sqlite3"
+    env = env_for(
+        sim,
+        database,
+        GIGBOT_WEBHOOK_URL=url,
+        GIGBOT_WEBHOOK_SECRET=SECRET,
+        GIGBOT_WEBHOOK_PORT=str(port),
+        GIGBOT_LOG_LEVEL="DEBUG",
+    )
+    bot = await Gigbot.start(tmp_path, **env)
+    try:
+        await bot.saw("running: webhook")
+        hook = sim.delivery.webhook
+        assert hook is not None and hook.url == url and hook.secret_token == SECRET
+
+        # Telegram (the sim) posts with the secret header: handled.
+        wanda = sim.add_user("Wanda")
+        sim.message(wanda, "/start")
+        await until(lambda: len(replies(sim, wanda)) == 1, "Wanda's welcome")
+
+        # Someone else posts straight to the webhook without it, or with a wrong one.
+        mallory = sim.add_user("Mallory")
+        forged = sim.message(mallory, "/start", enqueue=False)
+        async with httpx.AsyncClient() as client:
+            missing = await client.post(url, json=forged)
+            wrong = await client.post(
+                url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
+            right_path_wrong_secret_for_wanda = await client.post(
+                url,
+                json=sim.message(wanda, "/earnings", enqueue=False),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET + "x"},
+            )
+        assert missing.status_code == 403
+        assert wrong.status_code == 403
+        assert right_path_wrong_secret_for_wanda.status_code == 403
+
+        # A real update after the forged ones is handled; the forged ones never were.
+        sim.message(wanda, "my private diary entry")
+        sim.message(wanda, "/help")
+        await until(lambda: len(replies(sim, wanda)) == 2, "Wanda's help")
+    finally:
+        bot.signal(signal.SIGTERM)
+        code = await bot.exit_code()
+    assert code == 0, bot.stderr
+    assert "stopped cleanly" in bot.stderr
+    assert replies(sim, mallory) == []
+    assert not registered(database, mallory.id) and registered(database, wanda.id)
+    assert len(replies(sim, wanda)) == 2  # no answer to the forged /earnings
+    assert sim.violations == []
+    # One line per update and per call at DEBUG, and never the token or the secret.
+    assert "update 1: message from" in bot.stderr and ": /start" in bot.stderr
+    assert "call sendMessage -> 200" in bot.stderr
+    assert "text (22 chars)" in bot.stderr and "private diary" not in bot.stderr
+    assert sim.token not in bot.stderr and SECRET not in bot.stderr
+
+
+async def test_a_webhook_url_without_a_secret_is_a_config_error(tmp_path: Path) -> None:
+    bot = await Gigbot.start(
+        tmp_path,
+        GIGBOT_TOKEN="123456:TEST-TOKEN",
+        GIGBOT_WEBHOOK_URL="https://bot.example.com/hook",
+        GIGBOT_API_URL=f"http://127.0.0.1:{free_port()}/bot",
+    )
+    assert await bot.exit_code() == 2
+    assert bot.stderr.count("\n") == 1 and "GIGBOT_WEBHOOK_SECRET" in bot.stderr
+
+
+# -- start-up errors -------------------------------------------------------------------------
+
+
+async def test_a_wrong_token_is_one_clear_line(sim: SimTelegram, tmp_path: Path) -> None:
+    env = env_for(sim, tmp_path / "gigbot.sqlite3", GIGBOT_TOKEN="123456:WRONG-TOKEN")
+    bot = await Gigbot.start(tmp_path, **env)
+    assert await bot.exit_code() == 3
+    assert bot.stderr.count("\n") == 1, bot.stderr
+    assert "refused GIGBOT_TOKEN (401 Unauthorized)" in bot.stderr
+    assert "Traceback" not in bot.stderr and "WRONG-TOKEN" not in bot.stderr
+    assert [c.error_code for c in sim.calls_to("getMe")] == [401]
+
+
+async def test_an_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/bot"
+    bot = await Gigbot.start(
+        tmp_path,
+        GIGBOT_TOKEN="123456:TEST-TOKEN",
+        GIGBOT_API_URL=closed,
+        GIGBOT_DATABASE=str(tmp_path / "gigbot.sqlite3"),
+    )
+    assert await bot.exit_code() == 4
+    assert bot.stderr.count("\n") == 1, bot.stderr
+    assert f"cannot reach the Bot API at {closed}" in bot.stderr
+    assert "Traceback" not in bot.stderr and "TEST-TOKEN" not in bot.stderr
+
+
+# -- stopping --------------------------------------------------------------------------------
+
+
+async def seed(database: Path, sim: SimTelegram, workers: int) -> tuple[SimUser, list[SimUser]]:
+    """A funded requester and some registered workers, known to the sim and the database."""
+    db = Database(database)
+    await db.open()
+    try:
+        market = Marketplace(db, SystemClock(), max_active=3, auto_approve_s=3600)
+        rita = sim.add_user("Rita")
+        await market.register(rita.id, "Rita")
+        await Accounts(db, SystemClock()).fund(rita.id, 10_000, "seed")
+        crew = [sim.add_user(f"Worker{i}") for i in range(workers)]
+        for worker in crew:
+            await market.register(worker.id, worker.first_name)
+    finally:
+        await db.close()
+    return rita, crew
+
+
+def outbox_rows(database: Path) -> list[tuple[str, int, str, str | None]]:
+    with sqlite3.connect(database) as conn:
+        return conn.execute(
+            "SELECT key, chat_id, status, error FROM outbox WHERE kind = 'push' ORDER BY id"
+        ).fetchall()
+
+
+async def test_sigterm_while_publishing_loses_and_repeats_nothing(
+    sim: SimTelegram, tmp_path: Path
+) -> None:
+    database = tmp_path / "gigbot.sqlite3"
+    rita, crew = await seed(database, sim, workers=5)
+    env = env_for(sim, database)
+    bot = await Gigbot.start(tmp_path, **env)
+    await bot.saw("running: long polling")
+    sim.message(rita, "/newpoll Which logo is clearer? | A | B ; reward=0.10 n=5 time=2m")
+    await until(lambda: any(m.buttons() for m in sim.bot_messages(rita)), "the poll preview")
+    preview = next(m for m in sim.bot_messages(rita) if m.buttons())
+
+    # Telegram stalls: the Publish handler hangs on its edit, the pushes on their sends.
+    sim.hold("editMessageText", "sendMessage")
+    sim.press(rita, preview.message_id, texts.BTN_PUBLISH)
+    await until(lambda: sim.held >= 2, "the publish edit and a push to be in flight")
+    bot.signal(signal.SIGTERM)
+    await bot.saw("SIGTERM: finishing work in flight")
+    sim.release()
+    assert await bot.exit_code() == 0, bot.stderr
+    assert "Published poll #" in replies(sim, rita)[-1]  # the handler in flight finished
+    rows = outbox_rows(database)
+    assert len(rows) == 5 and {status for _, _, status, _ in rows} <= {"sent", "pending"}
+    sent_first = sum(status == "sent" for _, _, status, _ in rows)
+
+    # After a restart the rest goes out: every worker gets the HIT exactly once.
+    bot = await Gigbot.start(tmp_path, **env)
+    try:
+        await until(
+            lambda: all(len(sim.bot_messages(w)) == 1 for w in crew), "a push to every worker"
+        )
+    finally:
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.stderr
+    assert all(len(sim.bot_messages(w)) == 1 for w in crew)
+    assert all("Which logo is clearer?" in (sim.bot_messages(w)[0].text or "") for w in crew)
+    rows = outbox_rows(database)
+    assert [status for _, _, status, _ in rows] == ["sent"] * 5
+    assert sorted(chat for _, chat, _, _ in rows) == sorted(w.id for w in crew)
+    assert sent_first >= 1
+    with sqlite3.connect(database) as conn:
+        status, = conn.execute("SELECT status FROM hits").fetchone()
+        escrow, = conn.execute(
+            "SELECT COALESCE(SUM(CASE WHEN to_account LIKE 'escrow:%' THEN amount_cents ELSE 0 END), 0)"
+            " FROM ledger"
+        ).fetchone()
+    assert status == "open" and escrow == 5 * 10
+    assert sim.violations == []
+
+
+async def test_a_second_sigint_exits_at_once(sim: SimTelegram, tmp_path: Path) -> None:
+    database = tmp_path / "gigbot.sqlite3"
+    bot = await Gigbot.start(tmp_path, **env_for(sim, database))
+    try:
+        await bot.saw("running: long polling")
+        wanda = sim.add_user("Wanda")
+        sim.hold("sendMessage")  # the /start reply never comes back: a handler stuck in flight
+        sim.message(wanda, "/start")
+        await until(lambda: sim.held == 1, "the /start reply to be in flight")
+        bot.signal(signal.SIGINT)
+        await bot.saw("SIGINT: finishing work in flight")
+        bot.signal(signal.SIGINT)
+        assert await bot.exit_code() == 128 + signal.SIGINT
+        assert "second SIGINT: exiting now" in bot.stderr
+    finally:
+        sim.release()
+        await bot.kill()
+
+
+# -- command menus ---------------------------------------------------------------------------
+
+
+def menu(sim: SimTelegram, chat_id: int | None = None) -> list[str]:
+    scope = '{"type": "default"}' if chat_id is None else f'{{"chat_id": {chat_id}, "type": "chat"}}'
+    return [str(c["command"]) for c in sim.commands.get(scope, [])]
+
+
+async def test_menus_by_scope_and_new_requesters_get_theirs(
+    sim: SimTelegram, tmp_path: Path
+) -> None:
+    database = tmp_path / "gigbot.sqlite3"
+    rita, _ = await seed(database, sim, workers=0)
+    bot = await Gigbot.start(tmp_path, **env_for(sim, database))
+    try:
+        await bot.saw("running: long polling")
+        assert menu(sim) == ["start", "earnings", "help"]
+        assert menu(sim, rita.id) == ["start", "earnings", "help", "newpoll", "review", "balance"]
+        assert menu(sim, ADMIN)[-1] == "fund" and "newpoll" in menu(sim, ADMIN)
+        for command in sim.commands.values():
+            assert all(1 <= len(str(c["description"])) <= 40 for c in command)
+
+        # A worker the admin funds becomes a requester and gets the requester menu.
+        admin = sim.add_user("Admin", id=ADMIN)
+        sam = sim.add_user("Sam")
+        sim.message(sam, "/start")
+        await until(lambda: len(replies(sim, sam)) == 1, "Sam's welcome")
+        assert menu(sim, sam.id) == []
+        sim.message(admin, f"/fund {sam.id} 5")
+        await until(lambda: menu(sim, sam.id) != [], "Sam's requester menu")
+        assert "newpoll" in menu(sim, sam.id)
+    finally:
+        bot.signal(signal.SIGTERM)
+        assert await bot.exit_code() == 0, bot.stderr
