@@ -7,6 +7,9 @@ test process, so what it records is what the real bot did over HTTP.
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import logging
 import os
 import signal
 import socket
@@ -17,13 +20,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram import Update
 
 from bot import texts
 from bot.accounts import Accounts
 from bot.clock import SystemClock
+from bot.logs import Redactor
 from bot.marketplace import Marketplace
 from bot.sandbox import SimTelegram, SimUser
+from bot.stage import Stage
 from storage.db import Database
+from tests.conftest import funded_requester
 
 ADMIN = 900_000_001
 SECRET = "s3cret-Token_for-tests"
@@ -292,10 +299,9 @@ async def test_sigterm_while_publishing_loses_and_repeats_nothing(
     assert sorted(chat for _, chat, _, _ in rows) == sorted(w.id for w in crew)
     assert sent_first >= 1
     with sqlite3.connect(database) as conn:
-        status, = conn.execute("SELECT status FROM hits").fetchone()
-        escrow, = conn.execute(
-            "SELECT COALESCE(SUM(CASE WHEN to_account LIKE 'escrow:%' THEN amount_cents ELSE 0 END), 0)"
-            " FROM ledger"
+        (status,) = conn.execute("SELECT status FROM hits").fetchone()
+        (escrow,) = conn.execute(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account LIKE 'escrow:%'"
         ).fetchone()
     assert status == "open" and escrow == 5 * 10
     assert sim.violations == []
@@ -324,8 +330,9 @@ async def test_a_second_sigint_exits_at_once(sim: SimTelegram, tmp_path: Path) -
 
 
 def menu(sim: SimTelegram, chat_id: int | None = None) -> list[str]:
-    scope = '{"type": "default"}' if chat_id is None else f'{{"chat_id": {chat_id}, "type": "chat"}}'
-    return [str(c["command"]) for c in sim.commands.get(scope, [])]
+    scope = {"type": "default"} if chat_id is None else {"chat_id": chat_id, "type": "chat"}
+    key = json.dumps(scope, sort_keys=True)
+    return [str(c["command"]) for c in sim.commands.get(key, [])]
 
 
 async def test_menus_by_scope_and_new_requesters_get_theirs(
@@ -354,3 +361,61 @@ async def test_menus_by_scope_and_new_requesters_get_theirs(
     finally:
         bot.signal(signal.SIGTERM)
         assert await bot.exit_code() == 0, bot.stderr
+
+
+async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: Path) -> None:
+    stage = await Stage.open(tmp_path / "gigbot.sqlite3")
+    try:
+        rita = await funded_requester(stage, stage.admin())
+        crew = [stage.user(name) for name in ("Ann", "Bob", "Cy")]
+        for worker in crew:
+            await worker.send("/start")
+        await rita.send("/newpoll Which logo is clearer? | A | B ; reward=0.05 n=3")
+        broadcaster = stage.services.broadcaster
+        broadcaster.pacer.interval = 1.0  # one push a second from now on
+        stage.sim.hold("sendMessage")
+        publish = stage.sim.press(
+            rita.user, rita.last().message_id, texts.BTN_PUBLISH, enqueue=False
+        )
+        await stage.app.process_update(Update.de_json(publish, stage.app.bot))
+        # The background broadcaster has sent the first push (stalled); the next two wait
+        # for their send slots (one a second) when shutdown begins.
+        await until(lambda: stage.sim.held == 1, "the first push to be in flight")
+        stopping = asyncio.create_task(broadcaster.stop())
+        await asyncio.sleep(0)
+        stage.sim.release()
+        await stopping
+        states = [status for _, _, status, _ in outbox_rows(stage.services.db.path)]
+        assert states == ["sent", "pending", "pending"]
+
+        broadcaster.pacer.interval = 0.0  # the restart, at full speed
+        broadcaster.start()
+        await broadcaster.flush()
+        assert [s for _, _, s, _ in outbox_rows(stage.services.db.path)] == ["sent"] * 3
+        for worker in crew:
+            assert sum("Which logo" in text for text in worker.texts()) == 1
+        assert stage.services.errors == [] and stage.sim.violations == []
+    finally:
+        await stage.close()
+
+
+def test_logs_redact_the_token_in_messages_and_tracebacks() -> None:
+    token = "123456:TEST-TOKEN"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(Redactor([token, None]))
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("HTTP Request: POST %s", f"https://api.telegram.org/bot{token}/getMe")
+        logger.warning("someone else's: 987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1")
+        try:
+            raise RuntimeError(f"failed: http://127.0.0.1/bot{token}/sendMessage")
+        except RuntimeError:
+            logger.exception("call failed")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "TEST-TOKEN" not in written and "AAHdqTcvCH1v" not in written
+    assert written.count("<redacted>") == 3 and "RuntimeError" in written
