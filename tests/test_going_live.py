@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -128,6 +129,16 @@ def registered(database: Path, tg_id: int) -> bool:
         return conn.execute("SELECT 1 FROM users WHERE tg_id = ?", (tg_id,)).fetchone() is not None
 
 
+async def online_backup(database: Path, backup: Path) -> None:
+    """`sqlite3 db ".backup file"`, or the same online backup API from Python without the CLI."""
+    if shutil.which("sqlite3") is None:
+        with sqlite3.connect(database) as source, sqlite3.connect(backup) as target:
+            source.backup(target)
+        return
+    done = await asyncio.create_subprocess_exec("sqlite3", str(database), f".backup {backup}")
+    assert await done.wait() == 0
+
+
 # -- webhook ---------------------------------------------------------------------------------
 
 
@@ -172,6 +183,11 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
         assert missing.status_code == 403
         assert wrong.status_code == 403
         assert right_path_wrong_secret_for_wanda.status_code == 403
+
+        # The README's backup, taken while the bot runs, holds what was committed so far.
+        backup = tmp_path / "backup.sqlite3"
+        await online_backup(database, backup)
+        assert registered(backup, wanda.id)
 
         # A real update after the forged ones is handled; the forged ones never were.
         sim.message(wanda, "my private diary entry")
