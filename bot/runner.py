@@ -84,15 +84,17 @@ async def serve(settings: Settings) -> int:
     stopper = Stopper()
     stopper.install()
     app = build_application(settings)
+    ran = False
     try:
         await _initialize(app, settings)
         try:
             await _open(app, settings)
             await _take_updates(app, settings)
+            ran = True
             await stopper.requested.wait()
             log.info("stopping: no new updates; waiting for work in flight")
         finally:
-            await _stop(app)
+            await _stop(app, ran)
     finally:
         stopper.uninstall()
     log.info("stopped cleanly")
@@ -166,13 +168,14 @@ async def _start_webhook(app: GigApp, settings: Settings) -> None:
     log.info("running: webhook on %s:%s for %s as @%s", listen, port, url, app.bot.username)
 
 
-async def _stop(app: GigApp) -> None:
+async def _stop(app: GigApp, ran: bool) -> None:
     """Stop taking updates, finish handlers in flight, then close services and the bot."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:
         await app.stop()  # waits for handlers in flight and running jobs
     await app.shutdown()
-    log.info("handlers done; the outbox keeps what is not sent yet for the next start")
+    if ran:
+        log.info("handlers done; the outbox keeps what is not sent yet for the next start")
     if app.post_shutdown is not None:
         await app.post_shutdown(app)  # the broadcaster finishes its pass; database closed

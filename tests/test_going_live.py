@@ -247,6 +247,29 @@ async def test_an_unreachable_api_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in bot.stderr and "TEST-TOKEN" not in bot.stderr
 
 
+async def test_a_port_in_use_or_a_bad_database_is_one_clear_line(
+    sim: SimTelegram, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = env_for(
+            sim,
+            tmp_path / "gigbot.sqlite3",
+            GIGBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+            GIGBOT_WEBHOOK_SECRET=SECRET,
+            GIGBOT_WEBHOOK_PORT=str(port),
+        )
+        bot = await Gigbot.start(tmp_path, **env)
+        assert await bot.exit_code() == 5
+    assert bot.stderr.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in bot.stderr
+
+    bot = await Gigbot.start(tmp_path, **env_for(sim, tmp_path))  # a directory, not a file
+    assert await bot.exit_code() == 6
+    assert bot.stderr.count("\n") == 1 and "cannot open the database" in bot.stderr
+
+
 # -- stopping --------------------------------------------------------------------------------
 
 
