@@ -102,7 +102,7 @@ async def serve(settings: Settings) -> int:
 
 
 async def _initialize(app: GigApp, settings: Settings) -> None:
-    """getMe: the token and the API are checked here."""
+    """getMe (the token and the API are checked here), then persisted conversations."""
     where = settings.api_url
     try:
         await app.initialize()
@@ -116,6 +116,10 @@ async def _initialize(app: GigApp, settings: Settings) -> None:
         raise StartError(EXIT_UNREACHABLE, f"cannot reach the Bot API at {where}: {exc}") from None
     except TelegramError as exc:
         raise StartError(EXIT_UNREACHABLE, f"the Bot API at {where} said: {exc}") from None
+    except (sqlite3.Error, OSError) as exc:  # persistence reads the database here
+        raise StartError(
+            EXIT_DATABASE, f"cannot open the database {settings.database}: {exc}"
+        ) from None
 
 
 async def _open(app: GigApp, settings: Settings) -> None:
