@@ -2,7 +2,8 @@
 
 Hazard: httpx logs every request URL at INFO, and the Bot API URL contains the token
 (`.../bot<token>/sendMessage`); PTB at DEBUG logs request parameters and whole updates,
-which carry users' message texts. Both are held at a level where they say neither.
+and aiosqlite every statement's parameters: all carry users' texts. They are held at a
+level where they say neither.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _QUIET = {
     "telegram": logging.INFO,
     "apscheduler": logging.WARNING,
     "tornado": logging.WARNING,
+    # aiosqlite at DEBUG prints every statement with its parameters (users' answers).
+    "aiosqlite": logging.INFO,
 }
 
 

@@ -45,10 +45,25 @@ def run(settings: Settings) -> int:
     check_for_run(settings)
     setup_logging(settings.log_level, [settings.token, settings.webhook_secret])
     try:
+        _check_database(settings)
         return asyncio.run(serve(settings))
     except StartError as exc:
         print(f"gigbot: {exc}", file=sys.stderr)
         return exc.code
+
+
+def _check_database(settings: Settings) -> None:
+    """Open the file once before anything starts.
+
+    Hazard: when aiosqlite fails to connect, its worker thread finishes only after the
+    event loop has closed and prints a traceback of its own; checking first avoids that.
+    """
+    try:
+        sqlite3.connect(settings.database).close()
+    except sqlite3.Error as exc:
+        raise StartError(
+            EXIT_DATABASE, f"cannot open the database {settings.database}: {exc}"
+        ) from None
 
 
 class Stopper:

@@ -194,6 +194,9 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
         sim.message(wanda, "my private diary entry")
         sim.message(wanda, "/help")
         await until(lambda: len(replies(sim, wanda)) == 2, "Wanda's help")
+        # Her poll's question is stored (SQL parameters) and echoed back; never logged.
+        sim.message(wanda, "/newpoll Is my diary private? | Yes | No ; reward=0.05 n=2")
+        await until(lambda: len(replies(sim, wanda)) == 3, "Wanda's poll preview")
     finally:
         bot.signal(signal.SIGTERM)
         code = await bot.exit_code()
@@ -201,12 +204,15 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
     assert "stopped cleanly" in bot.stderr
     assert replies(sim, mallory) == []
     assert not registered(database, mallory.id) and registered(database, wanda.id)
-    assert len(replies(sim, wanda)) == 2  # no answer to the forged /earnings
+    assert len(replies(sim, wanda)) == 3  # welcome, help, preview: no forged /earnings
+    assert not any("Your earnings" in t for t in replies(sim, wanda))
+    assert "Is my diary private?" in replies(sim, wanda)[-1]
     assert sim.violations == []
     # One line per update and per call at DEBUG, and never the token or the secret.
     assert "update 1: message from" in bot.stderr and ": /start" in bot.stderr
     assert "call sendMessage -> 200" in bot.stderr
     assert "text (22 chars)" in bot.stderr and "private diary" not in bot.stderr
+    assert ": /newpoll" in bot.stderr and "my diary" not in bot.stderr
     assert sim.token not in bot.stderr and SECRET not in bot.stderr
 
 
