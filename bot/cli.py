@@ -1,4 +1,4 @@
-"""`gigbot run | demo`: parse the command line and hand over; nothing else."""
+"""`gigbot run | demo | sandbox`: parse the command line and hand over; nothing else."""
 
 from __future__ import annotations
 
@@ -18,6 +18,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed (reproducible runs)")
     demo.add_argument("--speed", type=float, default=60.0, help="time acceleration")
     demo.add_argument("--database", default=None, help="SQLite file (default: a temporary one)")
+    sandbox = sub.add_parser(
+        "sandbox", help="try the bot in a browser: you play the requester and the workers"
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=8580, help="web chat port on 127.0.0.1 (0: any free one)"
+    )
+    sandbox.add_argument(
+        "--database", default=None, help="SQLite file (default: ./gigbot-sandbox.sqlite3)"
+    )
+    sandbox.add_argument("--speed", type=float, default=1.0, help="time acceleration")
+    sandbox.add_argument("--workers", type=int, default=3, help="how many worker panes")
     return parser
 
 
@@ -32,6 +43,17 @@ def main(argv: list[str] | None = None) -> None:
             from bot.runner import run
 
             sys.exit(run(load_settings()))
+        if command == "sandbox":
+            from bot.sandbox_run import run_sandbox
+
+            if args.speed <= 0 or not 0 <= args.workers <= 8 or not 0 <= args.port <= 65535:
+                print("gigbot: --speed > 0, --workers 0..8, --port 0..65535", file=sys.stderr)
+                sys.exit(2)
+            sys.exit(
+                asyncio.run(
+                    run_sandbox(args.database, port=args.port, speed=args.speed, workers=args.workers)
+                )
+            )
         from bot.demo import run_demo
 
         sys.exit(
