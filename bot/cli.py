@@ -49,11 +49,10 @@ def main(argv: list[str] | None = None) -> None:
             if args.speed <= 0 or not 0 <= args.workers <= 8 or not 0 <= args.port <= 65535:
                 print("gigbot: --speed > 0, --workers 0..8, --port 0..65535", file=sys.stderr)
                 sys.exit(2)
-            sys.exit(
-                asyncio.run(
-                    run_sandbox(args.database, port=args.port, speed=args.speed, workers=args.workers)
-                )
+            done = run_sandbox(
+                args.database, port=args.port, speed=args.speed, workers=args.workers
             )
+            sys.exit(asyncio.run(done))
         from bot.demo import run_demo
 
         sys.exit(

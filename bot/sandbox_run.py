@@ -55,6 +55,11 @@ class Sandbox:
         sim = SimTelegram()
         await sim.start()
         web = WebChat(sim)
+        try:
+            web.start(port)  # first, so a taken port stops everything before the bot starts
+        except OSError:
+            await sim.stop()
+            raise
         requester = web.add(sim.add_user("Rita", username="rita_requester"), "requester · admin")
         people = [web.add(sim.add_user(name), "worker") for name in workers]
         settings = Settings(
@@ -79,7 +84,6 @@ class Sandbox:
             await sandbox.services.accounts.fund(
                 requester.user.id, funds_cents, f"sandbox:{requester.user.id}"
             )
-            web.start(port)
         except BaseException:
             await sandbox.close()
             raise
@@ -120,7 +124,11 @@ async def run_sandbox(
     names = tuple(_worker_names(workers))
     clock: Clock = ScaledClock(speed) if speed != 1.0 else SystemClock()
     path = Path(database) if database else DEFAULT_DATABASE
-    sandbox = await Sandbox.open(path, port=port, workers=names, clock=clock)
+    try:
+        sandbox = await Sandbox.open(path, port=port, workers=names, clock=clock)
+    except OSError as exc:
+        print(f"gigbot: cannot serve the sandbox on 127.0.0.1:{port}: {exc.strerror}", flush=True)
+        return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
