@@ -127,6 +127,13 @@ async def test_upload_and_user_content_is_shown_as_text(sandbox: Sandbox, page: 
     await expect(rita.locator(".msg.me .doc").last).to_contain_text("animals.csv")
     await expect(rita.locator(".msg.bot").last).to_contain_text("2 items read (1 gold)")
 
+    await say(rita, "/newpoll Too dear? | yes | no ; reward=50 n=10 time=2m")
+    await tap(rita, "Publish").click()
+    alert = rita.locator(".toast.alert")
+    await expect(alert).to_contain_text("Not enough balance: publishing needs $500.00")
+    await alert.get_by_role("button", name="OK").click()
+    await expect(alert).to_have_count(0)
+
     hostile = "<img src=x onerror=\"document.body.dataset.owned='yes'\"> <b>bold?</b>"
     await say(bob, hostile)
     await expect(bob.locator(".msg.me").last).to_have_text(re.compile(re.escape(hostile)))

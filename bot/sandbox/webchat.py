@@ -111,6 +111,7 @@ class WebChat:
                 (r"/static/(app\.js|app\.css)", StaticHandler, {"chat": self}),
                 (r"/api/chats", ChatsHandler, {"chat": self}),
                 (r"/api/users", UsersHandler, {"chat": self}),
+                (r"/api/users/(\d+)", ChatHandler, {"chat": self}),
                 (r"/api/users/(\d+)/send", SendHandler, {"chat": self}),
                 (r"/api/users/(\d+)/press", PressHandler, {"chat": self}),
                 (r"/api/users/(\d+)/upload", UploadHandler, {"chat": self}),
@@ -217,6 +218,15 @@ class ChatsHandler(_Base):
         """Answer at once without `known`, else when the version moves (or after a while)."""
         known = self.get_query_argument("known", None)
         self._json(await self.chat.changes(known) if known else self.chat.snapshot())
+
+
+class ChatHandler(_Base):
+    """GET /api/users/<id>: one person's chat (messages, buttons, edits) and alerts."""
+
+    def get(self, user_id: str) -> None:
+        """Answer at once."""
+        person = self._person(user_id)
+        self._json(chat_view(self.chat.sim, person.user, person.role))
 
 
 class UsersHandler(_Base):
