@@ -71,6 +71,10 @@ class Sandbox:
             admins=frozenset({requester.user.id}),
             log_level="WARNING",
         )
+        if isinstance(clock, ScaledClock):
+            # The wave job's interval is real time: keep it the same in sandbox time.
+            interval = max(0.5, settings.wave_interval / clock.speed)
+            settings = settings.model_copy(update={"wave_interval": interval})
         app = build_application(settings, clock or SystemClock())
         await start_app(app)
         assert app.updater is not None

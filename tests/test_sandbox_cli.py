@@ -23,13 +23,14 @@ def _sandbox(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def test_sandbox_prints_its_address_serves_the_page_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    proc = _sandbox(tmp_path, "--port", "0", "--workers", "2")
+    proc = _sandbox(tmp_path, "--port", "0", "--workers", "2", "--speed", "60")
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.startswith("gigbot sandbox: open http://127.0.0.1:"), first
         url = first.split("open ", 1)[1].split(" ", 1)[0]
-        assert "workers Ann, Bob" in proc.stdout.readline()
+        second = proc.stdout.readline()
+        assert "clock x60" in second and "workers Ann, Bob" in second, second
         page = httpx.get(url)
         assert page.status_code == 200 and "gigbot sandbox" in page.text
         assert "script-src 'self'" in page.headers["Content-Security-Policy"]
