@@ -24,6 +24,7 @@ from bot.domain import (
     Priority,
     Question,
     QuestionKind,
+    QuestionSpec,
     User,
 )
 from bot.matching import FanOut, push_wave
@@ -129,27 +130,19 @@ class Marketplace:
 
     async def create_poll(self, requester: User, draft: PollDraft) -> Hit:
         """Store a one-question draft HIT for the requester to preview."""
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            hit_id = await hits.insert_hit(
-                conn,
-                requester_id=requester.id,
-                kind=HitKind.POLL,
-                title=draft.question,
-                reward_cents=draft.reward_cents,
-                max_assignments=draft.max_assignments,
-                time_allotted_s=draft.time_allotted_s,
-                lifetime_s=draft.lifetime_s,
-                auto_approve_s=self.auto_approve_s,
-                now=now,
-            )
-            await hits.insert_question(
-                conn, hit_id, 0, QuestionKind.SINGLE, draft.question, draft.options
-            )
-            await users.mark_requester(conn, requester.id)
-            hit = await hits.get(conn, hit_id)
-        assert hit is not None
-        return hit
+        question = QuestionSpec(QuestionKind.SINGLE, draft.question, draft.options)
+        spec = HitSpec(
+            title=draft.question,
+            kind=HitKind.POLL,
+            topic="",
+            reward_cents=draft.reward_cents,
+            max_assignments=draft.max_assignments,
+            time_allotted_s=draft.time_allotted_s,
+            lifetime_s=draft.lifetime_s,
+            auto_approve_s=self.auto_approve_s,
+            questions=(question,),
+        )
+        return await self.create_hit(requester, spec)
 
     async def create_hit(self, requester: User, spec: HitSpec) -> Hit:
         """Store a draft HIT with several questions (survey, tagging item) for preview."""

@@ -91,20 +91,6 @@ async def insert_hit(
     return cur.lastrowid
 
 
-async def insert_question(
-    conn: Conn,
-    hit_id: int,
-    position: int,
-    kind: QuestionKind,
-    prompt: str,
-    options: tuple[str, ...],
-) -> None:
-    await conn.execute(
-        "INSERT INTO questions (hit_id, position, kind, prompt, options) VALUES (?, ?, ?, ?, ?)",
-        (hit_id, position, kind.value, prompt, json.dumps(list(options), ensure_ascii=False)),
-    )
-
-
 async def get(conn: Conn, hit_id: int) -> Hit | None:
     row = await fetch_one(conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
     return _hit(row) if row else None
