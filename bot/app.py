@@ -14,11 +14,12 @@ from telegram.ext import (
     TypeHandler,
 )
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, clock_for
 from bot.config import Settings
 from bot.mturk.server import MTurkServer
 from bot.services import Services
 from handlers import REQUESTER_COMMANDS, register
+from handlers import timers as timer_jobs
 from handlers.common import GigApp, GigContext, TelegramSender
 from handlers.menus import MENU_CHATS, refresh_menu, set_menus
 from handlers.persistence import SqlitePersistence
@@ -56,7 +57,9 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
     )
     app.bot_data["sending_bot"] = sending_bot
     app.bot_data["services"] = Services.build(
-        settings, clock or SystemClock(), TelegramSender(sending_bot)
+        settings,
+        clock or clock_for(settings.clock_speed, settings.clock_epoch),
+        TelegramSender(sending_bot),
     )
     app.add_handler(TypeHandler(Update, log_update), group=-100)
     register(app)
@@ -73,10 +76,12 @@ def services_of(app: GigApp) -> Services:
 
 
 async def _post_init(app: GigApp) -> None:
-    """Open storage, start the broadcaster, publish the command menus."""
+    """Open storage, start the broadcaster, rebuild the timers, publish the command menus."""
     services = services_of(app)
     await app.bot_data["sending_bot"].initialize()
     await services.open()
+    timer_jobs.install(app.job_queue, services)
+    await services.timers.start()
     await set_commands(app, services.settings)
     if services.settings.mturk_listen:
         server = MTurkServer.for_services(services, services.settings.mturk_listen)

@@ -209,3 +209,9 @@ class NewApiKey(CallbackData):
 class RevokeApiKey(CallbackData):
     prefix: ClassVar[str] = "akr"
     key_id: str
+@dataclass(frozen=True, slots=True)
+class OpenTask(CallbackData):
+    """From a reminder: show the assignment's task again."""
+
+    prefix: ClassVar[str] = "opn"
+    assignment_id: int

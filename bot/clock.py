@@ -18,6 +18,10 @@ class SystemClock:
     def now(self) -> float:
         return time.time()
 
+    def real_seconds(self, clock_seconds: float) -> float:
+        """Real time runs at real speed."""
+        return clock_seconds
+
 
 class FakeClock:
     """Time that moves only when told to (tests)."""
@@ -47,3 +51,25 @@ class ScaledClock:
     def real_seconds(self, clock_seconds: float) -> float:
         """How long `clock_seconds` of this clock's time last in real time."""
         return clock_seconds / self.speed
+
+    @classmethod
+    def anchored(cls, speed: float, epoch: float) -> ScaledClock:
+        """A clock that was at `epoch` when the wall clock was; every process agrees on it.
+
+        Its time is epoch + (wall time - epoch) x speed, so a restarted process (or a test
+        driving it) reads the same accelerated time as the one before it.
+        """
+        return cls(speed, start=epoch + (time.time() - epoch) * speed)
+
+
+def real_seconds(clock: Clock, clock_seconds: float) -> float | None:
+    """How long `clock_seconds` of `clock` last in real time; None if it never moves by itself."""
+    convert = getattr(clock, "real_seconds", None)
+    return None if convert is None else float(convert(clock_seconds))
+
+
+def clock_for(speed: float, epoch: float | None) -> Clock:
+    """The clock settings ask for: real time at speed 1, otherwise accelerated (test/demo)."""
+    if speed == 1 and epoch is None:
+        return SystemClock()
+    return ScaledClock(speed) if epoch is None else ScaledClock.anchored(speed, epoch)

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     fanout_max_wave: int = Field(default=200, ge=1, le=10_000)
     fanout_explore: float = Field(default=0.2, ge=0, le=1)
     wave_interval: float = Field(default=30.0, ge=0)
+    # -- durable time (#6)
+    reminders: Annotated[tuple[float, ...], NoDecode] = (0.5, 0.2)
+    timer_horizon_s: float = Field(default=60.0, gt=0, le=3600)
+    clock_speed: float = Field(default=1.0, gt=0, le=1_000_000)
+    clock_epoch: float | None = None
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -51,6 +56,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _split_reminders(cls, value: object) -> object:
+        """"0.5,0.2" -> (0.5, 0.2): fractions of the time allotted left when reminded."""
+        if isinstance(value, str):
+            value = [float(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, list | tuple):
+            fractions = tuple(sorted((float(v) for v in value), reverse=True))
+            if any(not 0 < f < 1 for f in fractions):
+                raise ValueError("each reminder is a fraction of the time left, between 0 and 1")
+            return fractions
+        return value
+
+    @field_validator("clock_epoch", mode="before")
+    @classmethod
+    def _empty_epoch(cls, value: object) -> object:
+        """An empty GIGBOT_CLOCK_EPOCH= means 'not set'."""
+        return None if value == "" else value
 
     @field_validator("token")
     @classmethod

@@ -9,6 +9,7 @@ from bot.domain import Hit, HitProgress, HitStatus, User
 from bot.requester_results import ManageResult
 from storage import hits, ledger
 from storage import requesting as reads
+from storage import timers as due
 from storage.db import Conn, Database
 
 SHOWN = 8
@@ -24,6 +25,8 @@ class Managing:
         self.db = db
         self.clock = clock
         self.on_outbox = on_outbox
+        # Told of a resumed HIT's new expiry (job name, due time); see bot/timers.py.
+        self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
 
     async def progress(self, requester: User) -> list[HitProgress]:
         """The newest HITs and batches, each with its slot counts and escrow left."""
@@ -68,8 +71,22 @@ class Managing:
             if not found:
                 return ManageResult.NOT_FOUND
             moved = 0
+            resumed: list[tuple[int, float]] = []
+            now = self.clock.now()
             for hit in found:
-                moved += await hits.change_status(conn, hit.id, from_statuses, to_status)
+                # Pausing keeps the lifetime left and resuming restores it, so a paused HIT
+                # does not expire early.
+                if to_status is HitStatus.PAUSED:
+                    moved += await due.pause(conn, hit.id, requester.id, now)
+                elif from_statuses == (HitStatus.PAUSED,) and to_status is HitStatus.OPEN:
+                    expires_at = await due.resume(conn, hit.id, requester.id, now)
+                    if expires_at is not None:
+                        moved += 1
+                        resumed.append((hit.id, expires_at))
+                else:
+                    moved += await hits.change_status(conn, hit.id, from_statuses, to_status)
+        for hit_id, expires_at in resumed:
+            self.on_timer(f"expire:{hit_id}", expires_at)
         return ManageResult.OK if moved else ManageResult.NOT_NOW
 
     async def cancel(self, requester: User, scope: str, target_id: int) -> tuple[ManageResult, int]:

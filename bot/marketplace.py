@@ -32,12 +32,14 @@ from bot.results import (
     AcceptOutcome,
     AcceptResult,
     ChangeResult,
+    HitControlResult,
     PublishResult,
     ReviewResult,
     WorkResult,
 )
 from storage import assignments, hits, ledger, outbox, requesting, users
 from storage import qualifications as quals
+from storage import timers as due
 from storage.db import Conn, Database
 
 ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -86,6 +88,7 @@ class Marketplace:
         auto_approve_s: int,
         on_outbox: Callable[[], None] = lambda: None,
         fanout: FanOut | None = None,
+        reminders: tuple[float, ...] = (0.5, 0.2),
     ) -> None:
         self.fanout = fanout or FanOut()
         self.db = db
@@ -94,6 +97,9 @@ class Marketplace:
         self.auto_approve_s = auto_approve_s
         self.on_outbox = on_outbox
         self._questions: dict[int, list[Question]] = {}
+        self.reminders = reminders
+        # Told of each new deadline (job name, due time) so a scheduler can hold it.
+        self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
 
     # -- users -------------------------------------------------------------------------
 
@@ -178,6 +184,7 @@ class Marketplace:
             assert opened is not None
             await push_wave(conn, opened, self.fanout, now, self.max_active)
         self.on_outbox()
+        self.on_timer(f"expire:{hit_id}", opened.expires_at or now)
         return PublishResult.OK
 
     async def discard_draft(self, requester: User, hit_id: int) -> bool:
@@ -229,7 +236,13 @@ class Marketplace:
                 raise RuntimeError("duplicate assignment despite the check")
             if shown_in is not None:
                 await assignments.set_message(conn, assignment_id, *shown_in)
+            remind_at = next_reminder(now, now + hit.time_allotted_s, self.reminders, 0)
+            await due.set_remind_at(conn, assignment_id, remind_at)
             created = await assignments.get(conn, assignment_id)
+        assert created is not None
+        self.on_timer(f"deadline:{assignment_id}", created.deadline_at)
+        if remind_at is not None:
+            self.on_timer(f"remind:{assignment_id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created)
 
     async def work_view(self, assignment_id: int) -> WorkView | None:
@@ -295,15 +308,17 @@ class Marketplace:
                 return problem, None
             if any(q.id not in view.answers for q in view.questions):
                 return WorkResult.INCOMPLETE, view
-            await assignments.transition(
+            if not await assignments.transition(
                 conn,
                 assignment_id,
                 AssignmentStatus.ACCEPTED,
                 AssignmentStatus.SUBMITTED,
                 now=now,
-            )
+            ):  # the deadline won the race
+                return WorkResult.NOT_ACTIVE, None
             done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
-            return WorkResult.OK, replace(view, assignment=done)
+        self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
+        return WorkResult.OK, replace(view, assignment=done)
 
     async def return_assignment(
         self, worker: User, assignment_id: int
@@ -322,7 +337,16 @@ class Marketplace:
                 now=now,
             )
             await hits.release_slot(conn, view.hit.id)
+            await self.refund_released(conn, view.hit, assignment_id, now)
             return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def open_task(
+        self, worker: User, assignment_id: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """The worker's running assignment, to show its task again (from a reminder)."""
+        async with self.db.reading() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
+        return problem, view
 
     async def _own_active(
         self, conn: Conn, worker: User, assignment_id: int, now: float
@@ -387,15 +411,67 @@ class Marketplace:
         self.on_outbox()
         return ReviewResult.OK
 
+    async def auto_approve(self, conn: Conn, assignment_id: int, now: float) -> bool:
+        """Approve unreviewed work past its delay, on the same path as a requester's approval.
+
+        Runs inside the caller's transaction; True if this call approved it.
+        """
+        view = await self._work_view(conn, assignment_id)
+        if view is None or view.assignment.status is not AssignmentStatus.SUBMITTED:
+            return False
+        return await self._settle(conn, view, approved=True, reason=None, now=now)
+
+    async def refund_released(
+        self, conn: Conn, hit: Hit, assignment_id: int, now: float
+    ) -> bool:
+        """A slot freed on an expired or cancelled HIT can't be taken again: refund it, once.
+
+        Expiry and cancellation keep the rewards of work in progress in escrow; this returns
+        one of them when that work is returned or abandoned instead.
+        """
+        if hit.status not in (HitStatus.EXPIRED, HitStatus.CANCELLED):
+            return False
+        return await ledger.transfer(
+            conn,
+            f"release:{assignment_id}",
+            ledger.escrow_account(hit.id),
+            ledger.requester_account(hit.requester_id),
+            hit.reward_cents,
+            "refund",
+            now,
+        )
+
+    async def pause_hit(self, requester: User, hit_id: int) -> HitControlResult:
+        """Stop offering an open HIT; the lifetime it has left is kept for resume."""
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return HitControlResult.NOT_FOUND
+            if not await due.pause(conn, hit_id, requester.id, self.clock.now()):
+                return HitControlResult.WRONG_STATE
+        return HitControlResult.OK
+
+    async def resume_hit(self, requester: User, hit_id: int) -> HitControlResult:
+        """Offer a paused HIT again with the lifetime it had left when paused."""
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return HitControlResult.NOT_FOUND
+            expires_at = await due.resume(conn, hit_id, requester.id, self.clock.now())
+            if expires_at is None:
+                return HitControlResult.WRONG_STATE
+        self.on_timer(f"expire:{hit_id}", expires_at)
+        return HitControlResult.OK
+
     async def _settle(
         self, conn: Conn, view: WorkView, *, approved: bool, reason: str | None, now: float
-    ) -> None:
+    ) -> bool:
         """Move the assignment to its verdict and the money with it; notify the worker."""
         target = AssignmentStatus.APPROVED if approved else AssignmentStatus.REJECTED
         if not await assignments.transition(
             conn, view.assignment.id, AssignmentStatus.SUBMITTED, target, now=now, reason=reason
         ):
-            return
+            return False
         hit, aid = view.hit, view.assignment.id
         if approved:
             await ledger.transfer(
@@ -429,6 +505,7 @@ class Marketplace:
             now,
         )
         await hits.close_if_done(conn, hit.id)
+        return True
 
 
     # -- changing a published HIT --------------------------------------------------------
@@ -474,6 +551,7 @@ class Marketplace:
                 return ChangeResult.NOT_FOUND
             if not await hits.set_expiry(conn, hit_id, requester.id, max(expires_at, now)):
                 return ChangeResult.NOT_OPEN
+        self.on_timer(f"expire:{hit_id}", max(expires_at, now))
         return ChangeResult.OK
 
     async def dispose(self, requester: User, hit_id: int) -> ChangeResult:
@@ -507,6 +585,25 @@ class _Undo(Exception):
     def __init__(self, result: ChangeResult) -> None:
         super().__init__(result.value)
         self.result = result
+
+
+def reminder_times(
+    accepted_at: float, deadline_at: float, fractions: tuple[float, ...]
+) -> list[float]:
+    """When each reminder is due: a fraction f of the time allotted left.
+
+    (0, 120, (0.5, 0.2)) -> [60.0, 96.0]
+    """
+    allotted = deadline_at - accepted_at
+    return [deadline_at - f * allotted for f in sorted(fractions, reverse=True)]
+
+
+def next_reminder(
+    accepted_at: float, deadline_at: float, fractions: tuple[float, ...], sent: int
+) -> float | None:
+    """The due time of reminder number `sent` (0-based), or None when there are no more."""
+    times = reminder_times(accepted_at, deadline_at, fractions)
+    return times[sent] if sent < len(times) else None
 
 
 def _valid_answer(question: Question, value: str) -> bool:

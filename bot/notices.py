@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import screens, texts
-from bot.domain import HitStatus, Screen
+from bot.domain import AssignmentStatus, HitStatus, Screen
 from bot.marketplace import Marketplace
 from storage.outbox import OutboxRow
 
@@ -27,6 +27,12 @@ class Notices:
         if row.kind == "qualified":
             payload = row.payload
             return Screen(texts.qualified_notice(str(payload["name"]), int(payload["value"])))
+        if row.kind == "reminder":
+            return await self._reminder(int(row.payload["assignment_id"]))
+        if row.kind == "abandoned":
+            return await self._abandoned(int(row.payload["assignment_id"]))
+        if row.kind == "expired":
+            return await self._expired(int(row.payload["hit_id"]), int(row.payload["refund_cents"]))
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:
@@ -53,3 +59,24 @@ class Notices:
         return Screen(
             texts.bonus_notice(int(str(payload["amount_cents"])), str(payload["reason"]), title)
         )
+    async def _reminder(self, assignment_id: int) -> Screen | None:
+        """Time left now; nothing if the work was handed in or the time is already up."""
+        view = await self.market.work_view(assignment_id)
+        now = self.market.clock.now()
+        if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
+            return None
+        if view.assignment.deadline_at <= now:
+            return None
+        return screens.reminder(view, now)
+
+    async def _abandoned(self, assignment_id: int) -> Screen | None:
+        view = await self.market.work_view(assignment_id)
+        if view is None:
+            return None
+        return Screen(texts.abandoned_notice(view.hit.title))
+
+    async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        return Screen(texts.expired_notice(hit.id, hit.title, refund_cents))

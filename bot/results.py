@@ -52,6 +52,14 @@ class FundResult(Enum):
     UNKNOWN_USER = "unknown_user"
 
 
+class HitControlResult(Enum):
+    """Outcome of pausing or resuming a HIT."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    WRONG_STATE = "wrong_state"  # pause: not open; resume: not paused
+
+
 @dataclass(frozen=True, slots=True)
 class AcceptOutcome:
     result: AcceptResult

@@ -88,3 +88,12 @@ def review(view: WorkView, alias: str, waiting: int) -> Screen:
             ),
         ),
     )
+
+
+def reminder(view: WorkView, now: float) -> Screen:
+    """A deadline reminder with the time left and a button back to the task."""
+    a = view.assignment
+    return Screen(
+        texts.reminder(view.hit.title, a.deadline_at - now),
+        ((Button(texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),),
+    )

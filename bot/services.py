@@ -14,6 +14,7 @@ from bot.notices import Notices
 from bot.outbox import Broadcaster, Sender
 from bot.qualifications import Qualifications
 from bot.requesting import Requesting
+from bot.timers import Timers
 from storage.db import Database
 
 
@@ -29,6 +30,7 @@ class Services:
     broadcaster: Broadcaster
     matcher: Matcher
     qualifications: Qualifications
+    timers: Timers
     errors: list[BaseException] = field(default_factory=list)
     requesting: Requesting = field(init=False)
     api_keys: ApiKeys = field(init=False)
@@ -54,6 +56,7 @@ class Services:
             max_active=settings.max_active,
             auto_approve_s=settings.default_auto_approve,
             fanout=fanout,
+            reminders=settings.reminders,
         )
         broadcaster = Broadcaster(db, clock, sender, Notices(market), per_second=settings.send_rate)
         market.on_outbox = broadcaster.wake
@@ -62,7 +65,10 @@ class Services:
             db, clock, fanout, max_active=settings.max_active, on_outbox=broadcaster.wake
         )
         qualifications = Qualifications(db, clock, on_outbox=broadcaster.wake)
-        return cls(settings, clock, db, market, accounts, broadcaster, matcher, qualifications)
+        timers = Timers(db, clock, market)
+        return cls(
+            settings, clock, db, market, accounts, broadcaster, matcher, qualifications, timers
+        )
 
     async def open(self) -> None:
         """Open and migrate the database, recover the outbox, start sending."""

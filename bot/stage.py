@@ -146,7 +146,8 @@ class Stage:
         await self.settle()
 
     async def settle(self) -> None:
-        """Send everything the outbox holds now."""
+        """Apply what is due by the clock, then send everything the outbox holds now."""
+        await self.services.timers.run_due()
         await self.services.broadcaster.flush()
 
 

@@ -759,3 +759,26 @@ def qualified_notice(name: str, value: int) -> str:
         f"🎓 You were granted the qualification “{escape(name)}”{level}. "
         "More HITs are open to you."
     )
+# -- durable time: reminders, abandonment, expiry, pause ------------------------------
+
+
+def reminder(title: str, time_left: float) -> str:
+    return (
+        f"⏰ <b>{escape(title)}</b>: {duration(time_left)} left to finish.\n"
+        "Submit before the time runs out, or the task goes back to the pool."
+    )
+
+
+def abandoned_notice(title: str) -> str:
+    return (
+        f"⌛ Time's up: <b>{escape(title)}</b> wasn't submitted in time and went back "
+        "to the pool. /next"
+    )
+
+
+def expired_notice(hit_id: int, title: str, refund_cents: int) -> str:
+    refunded = f" {money(refund_cents)} went back to your balance." if refund_cents else ""
+    return f"⌛ HIT #{hit_id} <b>{escape(title)}</b> has expired.{refunded} /balance"
+
+
+BTN_OPEN_TASK = "📝 Open the task"

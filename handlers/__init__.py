@@ -25,6 +25,7 @@ from handlers import (
     requester_manage,
     requester_qualify,
     requester_survey,
+    timers,
     worker,
 )
 from handlers.common import GigApp, GigContext
@@ -151,6 +152,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(worker.go_back, pattern=cb.Back.pattern()))
     app.add_handler(CallbackQueryHandler(worker.submit_work, pattern=cb.Submit.pattern()))
     app.add_handler(CallbackQueryHandler(worker.return_work, pattern=cb.Return.pattern()))
+    app.add_handler(CallbackQueryHandler(timers.open_task, pattern=cb.OpenTask.pattern()))
     # -- requesters
     app.add_handler(_reject_conversation())
     app.add_handler(CommandHandler("newpoll", requester.new_poll))

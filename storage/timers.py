@@ -1,0 +1,206 @@
+"""Deadlines in the database: what is due now, what is due soon, and the set-based steps
+that apply them. Each state change is conditional on the state it expects, so a late
+submit and the deadline can race and exactly one wins.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from storage.db import Conn
+
+
+@dataclass(frozen=True, slots=True)
+class Abandoned:
+    assignment_id: int
+    hit_id: int
+    worker_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    assignment_id: int
+    hit_id: int
+    accepted_at: float
+    deadline_at: float
+    reminders_sent: int
+    tg_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Expired:
+    hit_id: int
+    requester_id: int
+    reward_cents: int
+    free_slots: int
+
+
+# -- what is due now -------------------------------------------------------------------
+
+
+async def abandon_due(conn: Conn, now: float, limit: int) -> list[Abandoned]:
+    """Abandon accepted assignments whose deadline has passed; the rows this call won."""
+    async with conn.execute(
+        "UPDATE assignments SET status = 'abandoned', reviewed_at = ?, remind_at = NULL"
+        " WHERE id IN (SELECT id FROM assignments WHERE status = 'accepted'"
+        " AND deadline_at <= ? ORDER BY deadline_at LIMIT ?) AND status = 'accepted'"
+        " RETURNING id, hit_id, worker_id",
+        (now, now, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [Abandoned(r[0], r[1], r[2]) for r in rows]
+
+
+async def release_slots(conn: Conn, freed: dict[int, int]) -> None:
+    """Give `count` slots back to each HIT ({hit_id: count})."""
+    await conn.executemany(
+        "UPDATE hits SET slots_used = MAX(slots_used - ?, 0) WHERE id = ?",
+        [(count, hit_id) for hit_id, count in freed.items()],
+    )
+
+
+async def notify_workers(
+    conn: Conn,
+    kind: str,
+    priority: int,
+    items: list[tuple[str, int, dict[str, object]]],
+    now: float,
+) -> None:
+    """Queue one outbox row per (key, worker user id, payload), once per key."""
+    await conn.executemany(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " SELECT ?, tg_id, ?, ?, ?, ?, ? FROM users WHERE id = ?"
+        " ON CONFLICT (key) DO NOTHING",
+        [
+            (key, kind, priority, json.dumps(payload), now, now, user_id)
+            for key, user_id, payload in items
+        ],
+    )
+
+
+async def hits_in_state(conn: Conn, hit_ids: list[int], status: str) -> list[int]:
+    """Which of these HITs are in `status`."""
+    if not hit_ids:
+        return []
+    marks = ",".join("?" * len(hit_ids))
+    async with conn.execute(
+        f"SELECT id FROM hits WHERE status = ? AND id IN ({marks})", (status, *hit_ids)
+    ) as cur:
+        return [r[0] for r in await cur.fetchall()]
+
+
+async def repush(conn: Conn, hit_id: int, count: int, priority: int, now: float) -> int:
+    """Queue pushes of an open HIT to up to `count` workers who never got one for it."""
+    cur = await conn.execute(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " SELECT 'push:' || h.id || ':' || u.tg_id, u.tg_id, 'push', ?,"
+        " json_object('hit_id', h.id), ?, ? FROM hits h JOIN users u"
+        " ON u.is_worker = 1 AND u.active = 1 AND u.id != h.requester_id"
+        " WHERE h.id = ? AND h.status = 'open'"
+        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id AND a.worker_id = u.id)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = 'push:' || h.id || ':' || u.tg_id)"
+        " ORDER BY u.id LIMIT ? ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, hit_id, count),
+    )
+    return cur.rowcount
+
+
+async def due_reminders(conn: Conn, now: float, limit: int) -> list[DueReminder]:
+    """Accepted assignments whose next reminder is due and whose deadline is still ahead."""
+    async with conn.execute(
+        "SELECT a.id, a.hit_id, a.accepted_at, a.deadline_at, a.reminders_sent, u.tg_id"
+        " FROM assignments a JOIN users u ON u.id = a.worker_id"
+        " WHERE a.status = 'accepted' AND a.remind_at <= ? AND a.deadline_at > ?"
+        " ORDER BY a.remind_at LIMIT ?",
+        (now, now, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [DueReminder(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+async def mark_reminded(conn: Conn, updates: list[tuple[int, int, float | None, int]]) -> None:
+    """Record sent reminders: (assignment id, reminders sent now, next due, sent before)."""
+    await conn.executemany(
+        "UPDATE assignments SET reminders_sent = ?, remind_at = ?"
+        " WHERE id = ? AND status = 'accepted' AND reminders_sent = ?",
+        [(sent, next_at, aid, before) for aid, sent, next_at, before in updates],
+    )
+
+
+async def set_remind_at(conn: Conn, assignment_id: int, remind_at: float | None) -> None:
+    """Plan the first reminder of a freshly accepted assignment."""
+    await conn.execute(
+        "UPDATE assignments SET remind_at = ? WHERE id = ? AND status = 'accepted'",
+        (remind_at, assignment_id),
+    )
+
+
+async def due_auto_approvals(conn: Conn, now: float, limit: int) -> list[int]:
+    """Submitted assignments left unreviewed past their auto-approval time."""
+    async with conn.execute(
+        "SELECT id FROM assignments WHERE status = 'submitted' AND auto_approve_at <= ?"
+        " ORDER BY auto_approve_at LIMIT ?",
+        (now, limit),
+    ) as cur:
+        return [r[0] for r in await cur.fetchall()]
+
+
+async def expire_due(conn: Conn, now: float, limit: int) -> list[Expired]:
+    """Move open HITs past their lifetime to expired; the rows this call won."""
+    async with conn.execute(
+        "UPDATE hits SET status = 'expired' WHERE id IN (SELECT id FROM hits"
+        " WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?)"
+        " AND status = 'open'"
+        " RETURNING id, requester_id, reward_cents, max_assignments - slots_used",
+        (now, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [Expired(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+# -- what is due soon (the horizon) ----------------------------------------------------
+
+
+async def upcoming(conn: Conn, until: float, limit: int) -> list[tuple[str, float]]:
+    """Named deadlines due up to `until`, soonest first: ("deadline:12", due_at)..."""
+    async with conn.execute(
+        "SELECT name, due FROM ("
+        " SELECT 'deadline:' || id AS name, deadline_at AS due FROM assignments"
+        "  WHERE status = 'accepted' AND deadline_at <= ?1"
+        " UNION ALL SELECT 'remind:' || id || ':' || reminders_sent, remind_at FROM assignments"
+        "  WHERE status = 'accepted' AND remind_at <= ?1"
+        " UNION ALL SELECT 'autoapprove:' || id, auto_approve_at FROM assignments"
+        "  WHERE status = 'submitted' AND auto_approve_at <= ?1"
+        " UNION ALL SELECT 'expire:' || id, expires_at FROM hits"
+        "  WHERE status = 'open' AND expires_at <= ?1"
+        ") ORDER BY due LIMIT ?2",
+        (until, limit),
+    ) as cur:
+        return [(r[0], float(r[1])) for r in await cur.fetchall()]
+
+
+# -- pausing ---------------------------------------------------------------------------
+
+
+async def pause(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
+    """Pause an open HIT, keeping the lifetime it has left."""
+    cur = await conn.execute(
+        "UPDATE hits SET status = 'paused', paused_remaining_s = MAX(expires_at - ?, 0)"
+        " WHERE id = ? AND requester_id = ? AND status = 'open'",
+        (now, hit_id, requester_id),
+    )
+    return cur.rowcount == 1
+
+
+async def resume(conn: Conn, hit_id: int, requester_id: int, now: float) -> float | None:
+    """Reopen a paused HIT with the lifetime it had left; its new expiry time, or None."""
+    async with conn.execute(
+        "UPDATE hits SET status = 'open',"
+        " expires_at = ? + COALESCE(paused_remaining_s, MAX(expires_at - ?, 0)),"
+        " paused_remaining_s = NULL"
+        " WHERE id = ? AND requester_id = ? AND status = 'paused' RETURNING expires_at",
+        (now, now, hit_id, requester_id),
+    ) as cur:
+        row = await cur.fetchone()
+    return float(row[0]) if row else None
