@@ -147,10 +147,15 @@ async def due_auto_approvals(conn: Conn, now: float, limit: int) -> list[int]:
 
 
 async def expire_due(conn: Conn, now: float, limit: int) -> list[Expired]:
-    """Move open HITs past their lifetime to expired; the rows this call won."""
+    """Move open HITs past their lifetime to expired; the rows this call won.
+
+    A HIT whose every slot is taken is not available anyway: it stays open until its work
+    is reviewed (closed), and expires only if a slot comes free after its lifetime.
+    """
     async with conn.execute(
         "UPDATE hits SET status = 'expired' WHERE id IN (SELECT id FROM hits"
-        " WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?)"
+        " WHERE status = 'open' AND expires_at <= ? AND slots_used < max_assignments"
+        " ORDER BY expires_at LIMIT ?)"
         " AND status = 'open'"
         " RETURNING id, requester_id, reward_cents, max_assignments - slots_used",
         (now, limit),
@@ -173,7 +178,7 @@ async def upcoming(conn: Conn, until: float, limit: int) -> list[tuple[str, floa
         " UNION ALL SELECT 'autoapprove:' || id, auto_approve_at FROM assignments"
         "  WHERE status = 'submitted' AND auto_approve_at <= ?1"
         " UNION ALL SELECT 'expire:' || id, expires_at FROM hits"
-        "  WHERE status = 'open' AND expires_at <= ?1"
+        "  WHERE status = 'open' AND expires_at <= ?1 AND slots_used < max_assignments"
         ") ORDER BY due LIMIT ?2",
         (until, limit),
     ) as cur:

@@ -1,0 +1,309 @@
+"""Durable time with an injected clock: reminders, abandonment, auto-approval, expiry, pause.
+
+The clock is a FakeClock: the test moves it and the stage applies what fell due (one
+`timers.run_due()` per action), exactly as the JobQueue would at the right real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.domain import AssignmentStatus, HitStatus, Priority
+from bot.sandbox import Limits
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, published_poll
+
+DAY = 24 * 3600
+
+
+async def _worker(stage: Stage, name: str) -> Actor:
+    worker = stage.user(name)
+    await worker.send("/start")
+    return worker
+
+
+async def _status(stage: Stage, assignment_id: int) -> AssignmentStatus:
+    view = await stage.services.market.work_view(assignment_id)
+    assert view is not None
+    return view.assignment.status
+
+
+async def _assignment_of(stage: Stage, worker: Actor, hit_id: int) -> int:
+    async with stage.services.db.reading() as conn:
+        async with conn.execute(
+            "SELECT a.id FROM assignments a JOIN users u ON u.id = a.worker_id"
+            " WHERE u.tg_id = ? AND a.hit_id = ?",
+            (worker.tg_id, hit_id),
+        ) as cur:
+            row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _count(actor: Actor, fragment: str) -> int:
+    return sum(fragment in text for text in actor.texts())
+
+
+async def test_reminded_at_half_and_a_fifth_then_abandoned(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, bob = await _worker(stage, "Ann"), await _worker(stage, "Bob")
+    hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
+    await ann.press("Accept")
+    assert "full" in (await bob.press("Accept") or "")
+
+    clock.advance(59)
+    await stage.settle()
+    assert _count(ann, "left to finish") == 0
+    clock.advance(1)
+    await stage.settle()
+    assert "Pick one" in ann.last_text() and "1m left to finish" in ann.last_text()
+    await ann.press("Open the task")
+    assert "1/1" in ann.last_text() and "1m left" in ann.last_text()
+
+    clock.advance(36)
+    await stage.settle()
+    assert "24s left to finish" in ann.last_text()
+    assert _count(ann, "left to finish") == 2
+
+    clock.advance(24)
+    await stage.settle()
+    assert "Time's up" in ann.last_text() and "went back to the pool" in ann.last_text()
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.slots_used == 0
+    assert await bob.press("Accept", bob.messages()[-1].message_id) is not None
+    assert "1/1" in bob.last_text(), "the slot went back to the pool"
+
+    clock.advance(600)
+    await stage.settle()
+    assert _count(ann, "Time's up") == 1 and _count(ann, "left to finish") == 2
+    assert "no longer active" in (await ann.press("X") or "")
+
+
+async def test_no_reminder_for_a_deadline_already_past(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
+    await ann.press("Accept")
+    clock.advance(3600)
+    await stage.settle()
+    assert _count(ann, "left to finish") == 0
+    assert _count(ann, "Time's up") == 1
+
+
+async def test_only_the_latest_due_reminder_is_sent(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=10m")
+    await ann.press("Accept")
+    clock.advance(9 * 60)  # both reminders (at 5m and 8m) fell due together
+    await stage.settle()
+    assert _count(ann, "left to finish") == 1 and "1m left to finish" in ann.last_text()
+
+
+async def test_unreviewed_work_is_approved_once_after_the_delay(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1")
+    await ann.press("Accept")
+    await ann.press("X")
+    await ann.press("Submit")
+    aid = await _assignment_of(stage, ann, hit_id)
+
+    clock.advance(3 * DAY - 1)
+    await stage.settle()
+    assert await _status(stage, aid) is AssignmentStatus.SUBMITTED
+    clock.advance(1)
+    await stage.settle()
+    assert "Approved" in ann.last_text() and "+$0.05" in ann.last_text()
+    await stage.services.timers.run_due()
+    await stage.settle()
+    assert _count(ann, "Approved") == 1
+    await ann.send("/earnings")
+    assert "Approved: $0.05 (1)" in ann.last_text()
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
+    async with stage.services.db.reading() as conn:
+        async with conn.execute(
+            "SELECT COUNT(*) FROM ledger WHERE key = ?", (f"approve:{aid}",)
+        ) as cur:
+            row = await cur.fetchone()
+    assert row is not None and row[0] == 1
+    await rita.send("/review")
+    assert "Nothing to review" in rita.last_text()
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.status is HitStatus.CLOSED
+
+
+async def test_expiry_refunds_unspent_escrow_once(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, bob = await _worker(stage, "Ann"), await _worker(stage, "Bob")
+    hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=4 life=1h")
+    await ann.press("Accept")
+    await ann.press("X")
+    await ann.press("Submit")
+    clock.advance(3500)
+    await bob.press("Accept")  # still working when the HIT expires
+
+    clock.advance(100)
+    await stage.settle()
+    assert "has expired" in rita.last_text() and "$0.10 went back" in rita.last_text()
+    await stage.services.timers.run_due()
+    await stage.settle()
+    assert _count(rita, "has expired") == 1
+    await rita.send("/balance")
+    assert "$99.90" in rita.last_text(), "2 free slots refunded, 2 still held"
+
+    await bob.press("Y")
+    await bob.press("Submit")
+    assert "Submitted" in bob.last_text(), "work accepted before expiry can still be handed in"
+    await rita.send("/review")
+    await rita.press("Approve")
+    await rita.press("Approve")
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.status is HitStatus.EXPIRED
+
+
+async def test_abandoned_after_expiry_refunds_that_slot(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    hit_id = await published_poll(
+        stage, rita, "Pick one | X | Y ; reward=0.05 n=2 time=10m life=5m"
+    )
+    await ann.press("Accept")
+    clock.advance(5 * 60)
+    await stage.settle()
+    assert "$0.05 went back" in rita.last_text()
+    clock.advance(5 * 60)
+    await stage.settle()
+    assert "Time's up" in ann.last_text()
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
+    await rita.send("/balance")
+    assert "$100.00" in rita.last_text()
+
+
+async def test_paused_hit_does_not_expire_early(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=2 life=1h")
+    market = stage.services.market
+    owner = await market.user(rita.tg_id)
+    assert owner is not None
+    clock.advance(1800)
+    assert (await market.pause_hit(owner, hit_id)).value == "ok"
+    assert (await market.pause_hit(owner, hit_id)).value == "wrong_state"
+    assert "closed" in (await ann.press("Accept") or ""), "a paused HIT can't be taken"
+
+    clock.advance(5 * 3600)
+    await stage.settle()
+    hit = await market.hit(hit_id)
+    assert hit is not None and hit.status is HitStatus.PAUSED
+
+    assert (await market.resume_hit(owner, hit_id)).value == "ok"
+    clock.advance(1799)
+    await stage.settle()
+    hit = await market.hit(hit_id)
+    assert hit is not None and hit.status is HitStatus.OPEN
+    clock.advance(1)
+    await stage.settle()
+    assert "has expired" in rita.last_text() and "$0.10 went back" in rita.last_text()
+
+
+@pytest.fixture
+async def fast_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """Telegram's per-chat limits scaled up: six workers get pushes and notices at once."""
+    opened = await Stage.open(
+        tmp_path / "race.sqlite3", clock=clock, limits=Limits(scale=100), send_rate=2000
+    )
+    try:
+        yield opened
+    finally:
+        errors, violations = list(opened.services.errors), list(opened.sim.violations)
+        await opened.close()
+    assert errors == [] and violations == []
+
+
+@pytest.mark.parametrize("yields", [10, 20, 40])
+async def test_late_submit_racing_the_deadline(
+    fast_stage: Stage, clock: FakeClock, yields: int
+) -> None:
+    """Exactly one of submitted / abandoned wins, whoever gets there first."""
+    stage = fast_stage
+    rita = await funded_requester(stage, stage.admin())
+    workers = [await _worker(stage, f"W{n}") for n in range(6)]
+    hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=6 time=1m")
+    for worker in workers:
+        await worker.press("Accept", worker.messages()[-1].message_id)
+        await worker.press("X")
+    clock.advance(60 - 0.001)
+    taps = []
+    for worker in workers:
+        card = worker.messages()[-1]
+        data = next(d for row in card.buttons() for t, d, _ in row if "Submit" in t)
+        taps.append(stage.sim.callback(worker.user, card.message_id, str(data), enqueue=False))
+
+    async def deadline() -> None:
+        for _ in range(yields):  # let some taps read the time and queue for the database
+            await asyncio.sleep(0)
+        clock.advance(0.001)
+        await stage.services.timers.run_due()
+
+    half = len(taps) // 2
+    await asyncio.gather(
+        stage.deliver_many(taps[:half]), deadline(), stage.deliver_many(taps[half:])
+    )
+    await stage.settle()
+    outcomes = {}
+    for worker in workers:
+        aid = await _assignment_of(stage, worker, hit_id)
+        status = await _status(stage, aid)
+        outcomes[worker.name] = status
+        told = (_count(worker, "Submitted"), _count(worker, "Time's up"))
+        if status is AssignmentStatus.SUBMITTED:
+            assert told == (1, 0), worker.texts()
+        else:
+            assert status is AssignmentStatus.ABANDONED and told == (0, 1), worker.texts()
+    abandoned = sum(s is AssignmentStatus.ABANDONED for s in outcomes.values())
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.slots_used == 6 - abandoned
+    assert set(outcomes.values()) <= {AssignmentStatus.SUBMITTED, AssignmentStatus.ABANDONED}
+
+
+async def test_deadline_messages_carry_their_priority(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m life=1h")
+    await ann.press("Accept")
+    clock.advance(60)
+    await stage.settle()
+    clock.advance(3600)
+    await stage.settle()
+    async with stage.services.db.reading() as conn:
+        async with conn.execute("SELECT kind, priority FROM outbox") as cur:
+            kinds = {row[0]: row[1] for row in await cur.fetchall()}
+    assert kinds["reminder"] == Priority.REMINDER
+    assert kinds["abandoned"] == kinds["expired"] == Priority.NOTIFICATION
+    assert kinds["push"] == Priority.PUSH
