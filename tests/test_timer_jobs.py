@@ -1,0 +1,76 @@
+"""The JobQueue side of durable time, in accelerated real time (a ScaledClock).
+
+These are the only tests that let python-telegram-bot's JobQueue fire on its own: a
+stalled event loop must run overdue jobs late, never drop them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ScaledClock
+from bot.domain import AssignmentStatus
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, published_poll
+
+SPEED = 100.0  # a 30 s assignment lasts 0.3 s
+
+
+@pytest.fixture
+async def scaled_stage(tmp_path: Path) -> AsyncIterator[Stage]:
+    opened = await Stage.open(tmp_path / "jobs.sqlite3", clock=ScaledClock(SPEED))
+    try:
+        yield opened
+    finally:
+        errors, violations = list(opened.services.errors), list(opened.sim.violations)
+        await opened.close()
+    assert errors == [] and violations == []
+
+
+async def _abandoned(stage: Stage, assignment_id: int, within_real_s: float) -> bool:
+    """Wait (without applying anything ourselves) until the scheduler abandoned it."""
+    for _ in range(int(within_real_s / 0.05)):
+        view = await stage.services.market.work_view(assignment_id)
+        assert view is not None
+        if view.assignment.status is AssignmentStatus.ABANDONED:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_jobs_are_named_by_domain_key(scaled_stage: Stage) -> None:
+    stage = scaled_stage
+    rita = await funded_requester(stage, stage.admin())
+    ann = stage.user("Ann")
+    await ann.send("/start")
+    hit_id = await published_poll(
+        stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=30m life=1h"
+    )
+    await ann.press("Accept")
+    names = {job.name for job in stage.app.job_queue.jobs()} if stage.app.job_queue else set()
+    assert {"deadline:1", "remind:1:0", f"expire:{hit_id}"} <= names
+
+
+async def test_a_stalled_loop_runs_overdue_jobs_late_instead_of_dropping_them(
+    scaled_stage: Stage,
+) -> None:
+    stage = scaled_stage
+    rita = await funded_requester(stage, stage.admin())
+    ann: Actor = stage.user("Ann")
+    await ann.send("/start")
+    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=30s")
+    await ann.press("Accept")
+    assert stage.app.job_queue is not None
+    assert stage.app.job_queue.get_jobs_by_name("deadline:1"), "the deadline is scheduled"
+
+    time.sleep(1.5)  # the event loop is stuck past every due time (APScheduler's grace: 1 s)
+
+    assert await _abandoned(stage, 1, within_real_s=5.0), "the overdue deadline job ran"
+    await stage.services.broadcaster.flush()
+    assert "Time's up" in ann.last_text()
+    assert not any("left to finish" in text for text in ann.texts()), "deadline already past"
