@@ -1,0 +1,180 @@
+"""`gigbot run` as a real process against the simulated Telegram, killed with SIGKILL and
+restarted on the same database: every reminder, abandonment, auto-approval and expiry
+happens exactly once, and what fell due while it was down is applied at start.
+
+The process runs an accelerated clock (GIGBOT_CLOCK_SPEED, anchored at GIGBOT_CLOCK_EPOCH
+so each restart continues the same time); the test reads that time with the same formula.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import Limits, SimTelegram, SimUser
+
+SPEED = 120.0  # one real second is two minutes of HIT time
+ADMIN = 900_000_001
+WAIT = 15.0  # real seconds before a wait gives up
+
+
+class Bot:
+    """One `python -m bot run` process."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env = env
+        self.cwd = cwd
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd
+        )
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown code runs."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        await self.proc.wait()
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimTelegram]:
+    async with SimTelegram(limits=Limits(scale=20)) as running:
+        yield running
+
+
+async def _until(check: Callable[[], bool], what: str) -> None:
+    """Let the process work (the simulator answers it from this event loop) until `check`."""
+    deadline = time.monotonic() + WAIT
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {what}")
+        await asyncio.sleep(0.02)
+
+
+def _texts(sim: SimTelegram, user: SimUser) -> list[str]:
+    return [m.text or "" for m in sim.messages(user.id) if m.from_bot]
+
+
+def _count(sim: SimTelegram, user: SimUser, fragment: str) -> int:
+    return sum(fragment in text for text in _texts(sim, user))
+
+
+def _tap(sim: SimTelegram, user: SimUser, label: str) -> None:
+    """Press the newest button whose text contains `label` in the user's chat."""
+    for message in reversed([m for m in sim.messages(user.id) if m.from_bot]):
+        for row in message.buttons():
+            for text, data, _url in row:
+                if label in text and data is not None:
+                    sim.callback(user, message.message_id, data)
+                    return
+    raise AssertionError(f"{user.first_name}: no {label!r} button")
+
+
+def _query(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return list(conn.execute(sql, args).fetchall())
+
+
+async def test_kill_and_restart_apply_every_deadline_exactly_once(
+    sim: SimTelegram, tmp_path: Path
+) -> None:
+    db = tmp_path / "gigbot.sqlite3"
+    epoch = time.time()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIGBOT_")},
+        "PTB_TIMEDELTA": "true",
+        "GIGBOT_TOKEN": sim.token,
+        "GIGBOT_API_URL": sim.base_url,
+        "GIGBOT_FILE_URL": sim.base_file_url,
+        "GIGBOT_DATABASE": str(db),
+        "GIGBOT_ADMINS": str(ADMIN),
+        "GIGBOT_CLOCK_SPEED": str(SPEED),
+        "GIGBOT_CLOCK_EPOCH": str(epoch),
+        "GIGBOT_DEFAULT_AUTO_APPROVE": "300",
+        "GIGBOT_TIMER_HORIZON_S": "1",
+        "GIGBOT_LOG_LEVEL": "WARNING",
+    }
+
+    def clock() -> float:
+        return epoch + (time.time() - epoch) * SPEED
+
+    admin = sim.add_user("Admin", id=ADMIN)
+    rita, ann, bob, cy = (sim.add_user(name) for name in ("Rita", "Ann", "Bob", "Cy"))
+    bot = Bot(env, tmp_path)
+    await bot.start()
+    try:
+        for person in (rita, ann, bob, cy):
+            sim.message(person, "/start")
+        await _until(lambda: all(_count(sim, p, "Welcome") for p in (ann, bob, cy)), "welcome")
+        sim.message(admin, f"/fund {rita.id} 10.00")
+        await _until(lambda: _count(sim, rita, "was added") == 1, "funding")
+        sim.message(rita, "/newpoll Pick one | X | Y ; reward=0.05 n=3 time=5m life=20m")
+        await _until(lambda: _count(sim, rita, "Preview") == 1, "preview")
+        _tap(sim, rita, "Publish")
+        await _until(lambda: all(_count(sim, p, "Pick one") for p in (ann, bob, cy)), "pushes")
+
+        _tap(sim, ann, "Accept")
+        await _until(lambda: _count(sim, ann, "1/1") == 1, "Ann's task")
+        _tap(sim, ann, "X")
+        await _until(lambda: _count(sim, ann, "Your answers") == 1, "Ann's answer")
+        _tap(sim, ann, "Submit")
+        await _until(lambda: _count(sim, ann, "Submitted") == 1, "Ann's submission")
+        _tap(sim, bob, "Accept")
+        await _until(lambda: _count(sim, bob, "1/1") == 1, "Bob's task")
+        await _until(lambda: _count(sim, bob, "left to finish") == 1, "Bob's first reminder")
+        await bot.kill()
+
+        (bob_deadline,) = _query(db, "SELECT MAX(deadline_at) FROM assignments")[0]
+        (ann_auto,) = _query(db, "SELECT MAX(auto_approve_at) FROM assignments")[0]
+        due = max(float(str(bob_deadline)), float(str(ann_auto)))
+        await _until(lambda: clock() > due + 10, "Bob's deadline and Ann's approval, while down")
+        assert _count(sim, bob, "Time's up") == 0 and _count(sim, ann, "Approved") == 0
+
+        await bot.start()  # applies what fell due while down, and tells them
+        await _until(lambda: _count(sim, bob, "Time's up") == 1, "Bob told at restart")
+        await _until(lambda: _count(sim, ann, "Approved") == 1, "Ann approved at restart")
+        assert _count(sim, bob, "left to finish") == 1, "no reminder for a deadline past"
+
+        _tap(sim, cy, "Accept")  # live: both reminders, the deadline, then expiry
+        await _until(lambda: _count(sim, cy, "left to finish") == 2, "Cy's reminders")
+        await _until(lambda: _count(sim, cy, "Time's up") == 1, "Cy abandoned")
+        await _until(lambda: _count(sim, rita, "has expired") == 1, "expiry")
+        await bot.kill()
+
+        await bot.start()  # nothing is applied or told twice
+        sim.message(ann, "/earnings")
+        await _until(lambda: _count(sim, ann, "Your earnings") == 1, "restarted bot answers")
+        await asyncio.sleep(0.3)
+    finally:
+        if bot.proc is not None and bot.proc.returncode is None:
+            await bot.kill()
+
+    assert _count(sim, ann, "Approved: $0.05 (1)") == 1
+    assert _count(sim, ann, "Approved") == 2  # the notice and the earnings line
+    assert _count(sim, bob, "left to finish") == 1 and _count(sim, bob, "Time's up") == 1
+    assert _count(sim, cy, "left to finish") == 2 and _count(sim, cy, "Time's up") == 1
+    assert _count(sim, rita, "has expired") == 1 and _count(sim, rita, "$0.10 went back") == 1
+    keys = [str(r[0]) for r in _query(db, "SELECT key FROM ledger")]
+    assert sum(k.startswith("approve:") for k in keys) == 1
+    assert sum(k.startswith("expire:") for k in keys) == 1
+    balances = dict(
+        _query(
+            db,
+            "SELECT account, SUM(amount) FROM (SELECT to_account AS account, amount_cents"
+            " AS amount FROM ledger UNION ALL SELECT from_account, -amount_cents FROM ledger)"
+            " GROUP BY account",
+        )
+    )
+    assert balances["escrow:1"] == 0 and sum(int(str(v)) for v in balances.values()) == 0
+    states = dict(_query(db, "SELECT status, COUNT(*) FROM assignments GROUP BY status"))
+    assert states == {"approved": 1, "abandoned": 2}
