@@ -29,6 +29,10 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+# Freed slots are offered again to about 3 workers each, at most this many per HIT per pass
+# (adaptive fan-out past that is the matcher's job).
+REPUSH_MAX = 100
+
 
 class Scheduler(Protocol):
     """Runs `Timers.fire()` at a clock time under a name (a second call replaces it)."""
@@ -60,8 +64,9 @@ class Timers:
         market: Marketplace,
         *,
         window_s: float = 600.0,
-        batch: int = 2000,
+        batch: int = 5000,
         max_jobs: int = 5000,
+        coalesce_s: float = 0.05,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -69,6 +74,7 @@ class Timers:
         self.window_s = window_s
         self.batch = batch
         self.max_jobs = max_jobs
+        self.coalesce_s = coalesce_s
         self.scheduler: Scheduler | None = None
         self._loaded_until = 0.0
         self._running = False
@@ -104,8 +110,13 @@ class Timers:
         if len(soon) == self.max_jobs:  # more than we hold: reload when the last is due
             until = soon[-1][1]
             self.scheduler.at("timers:horizon", until)
+        last: float | None = None
         for name, due_at in soon:
-            self.scheduler.at(name, due_at)
+            # One job per instant: the first name due then covers the others (one pass
+            # applies everything due), so 20,000 deadlines at once cost one job, not 20,000.
+            if last is None or due_at - last >= self.coalesce_s:
+                self.scheduler.at(name, due_at)
+                last = due_at
         self._loaded_until = until
         return len(soon)
 
@@ -153,19 +164,8 @@ class Timers:
                 return 0
             freed = Counter(a.hit_id for a in gone)
             await due.release_slots(conn, dict(freed))
-            await due.notify_workers(
-                conn,
-                "abandoned",
-                Priority.NOTIFICATION,
-                [
-                    (
-                        f"abandoned:{a.assignment_id}",
-                        a.worker_id,
-                        {"assignment_id": a.assignment_id},
-                    )
-                    for a in gone
-                ],
-                now,
+            await due.notify_abandoned(
+                conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
             )
             expired = set(await due.hits_in_state(conn, list(freed), "expired"))
             for a in gone:
@@ -175,7 +175,8 @@ class Timers:
                     await self.market.refund_released(conn, hit, a.assignment_id, now)
             for hit_id, count in freed.items():
                 if hit_id not in expired:
-                    await due.repush(conn, hit_id, 3 * count, Priority.PUSH, now)
+                    wanted = min(3 * count, REPUSH_MAX)
+                    await due.repush(conn, hit_id, wanted, Priority.PUSH, now)
         return len(gone)
 
     async def _remind(self, now: float) -> int:
@@ -224,17 +225,13 @@ class Timers:
                         "refund",
                         now,
                     )
-                await due.notify_workers(
+                await due.notify_user(
                     conn,
+                    f"expired:{hit.hit_id}",
+                    hit.requester_id,
                     "expired",
                     Priority.NOTIFICATION,
-                    [
-                        (
-                            f"expired:{hit.hit_id}",
-                            hit.requester_id,
-                            {"hit_id": hit.hit_id, "refund_cents": refund},
-                        )
-                    ],
+                    {"hit_id": hit.hit_id, "refund_cents": refund},
                     now,
                 )
         return len(gone)

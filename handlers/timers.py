@@ -22,7 +22,9 @@ from bot.services import Services
 from handlers.common import GigContext, answer, pressed_by, reply
 
 HORIZON_JOB = "timers:horizon"
-JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
+# max_instances: a job re-added while its previous run is still going must not be skipped
+# ("maximum number of running instances reached"); Timers.fire() coalesces the overlap.
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1000}
 
 
 async def open_task(update: Update, context: GigContext) -> None:

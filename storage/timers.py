@@ -60,22 +60,33 @@ async def release_slots(conn: Conn, freed: dict[int, int]) -> None:
     )
 
 
-async def notify_workers(
+async def notify_abandoned(
+    conn: Conn, assignment_ids: list[int], priority: int, now: float
+) -> None:
+    """Queue an 'abandoned' notice to each assignment's worker, once per assignment."""
+    await conn.execute(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " SELECT 'abandoned:' || a.id, u.tg_id, 'abandoned', ?, json_object('assignment_id', a.id),"
+        " ?, ? FROM assignments a JOIN users u ON u.id = a.worker_id"
+        " WHERE a.id IN (SELECT value FROM json_each(?)) ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, json.dumps(assignment_ids)),
+    )
+
+
+async def notify_user(
     conn: Conn,
+    key: str,
+    user_id: int,
     kind: str,
     priority: int,
-    items: list[tuple[str, int, dict[str, object]]],
+    payload: dict[str, object],
     now: float,
 ) -> None:
-    """Queue one outbox row per (key, worker user id, payload), once per key."""
-    await conn.executemany(
+    """Queue one message to a user (by user id), once per key."""
+    await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT ?, tg_id, ?, ?, ?, ?, ? FROM users WHERE id = ?"
-        " ON CONFLICT (key) DO NOTHING",
-        [
-            (key, kind, priority, json.dumps(payload), now, now, user_id)
-            for key, user_id, payload in items
-        ],
+        " SELECT ?, tg_id, ?, ?, ?, ?, ? FROM users WHERE id = ? ON CONFLICT (key) DO NOTHING",
+        (key, kind, priority, json.dumps(payload), now, now, user_id),
     )
 
 

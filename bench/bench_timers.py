@@ -1,0 +1,206 @@
+"""Durable time at scale: `gigbot run` on a database with 100,000 workers and 100,000 open
+assignments, against the simulated Telegram.
+
+Measures
+  * start: from spawning the process to its answer to the first update (target <= 10 s);
+  * lag: 20,000 deadlines falling due at the same instant, from the due time to the
+    assignment being abandoned in the database (the job running *and* its work done;
+    target p99 <= 1 s);
+  * RSS: the process's peak resident memory (target <= 250 MiB).
+
+Run: .venv/bin/python bench/bench_timers.py [--assignments 100000] [--due 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.sandbox import Limits, SimTelegram
+from storage.db import Database
+
+TARGET_START_S = 10.0
+TARGET_P99_LAG_S = 1.0
+TARGET_RSS_MIB = 250.0
+HITS = 100
+FIRST_TG_ID = 5_000_000
+
+
+async def build_database(
+    path: Path, workers: int, assignments: int, due: int, due_at: float
+) -> None:
+    """Migrate with the real code, then bulk-insert with SQL."""
+    db = Database(path)
+    await db.open()
+    await db.close()
+    now = time.time()
+    per_hit = assignments // HITS
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.executemany(
+            "INSERT INTO users (id, tg_id, alias, first_name, is_requester, created_at)"
+            " VALUES (?, ?, ?, 'W', 0, ?)",
+            ((n, FIRST_TG_ID + n, f"W-{n:06d}", now) for n in range(1, workers + 1)),
+        )
+        conn.executemany(
+            "INSERT INTO users (id, tg_id, alias, first_name, is_requester, created_at)"
+            " VALUES (?, ?, ?, 'R', 1, ?)",
+            ((workers + h, 4_000_000 + h, f"R-{h:04d}", now) for h in range(1, HITS + 1)),
+        )
+        conn.executemany(
+            "INSERT INTO hits (id, requester_id, kind, title, reward_cents, max_assignments,"
+            " time_allotted_s, lifetime_s, auto_approve_s, status, slots_used, created_at,"
+            " published_at, expires_at) VALUES (?, ?, 'poll', ?, 5, ?, 3600, 604800, 259200,"
+            " 'open', ?, ?, ?, ?)",
+            (
+                (h, workers + h, f"Bench HIT {h}", per_hit, per_hit, now, now, now + 604800)
+                for h in range(1, HITS + 1)
+            ),
+        )
+
+        def rows():  # the first `due` share one deadline; the rest are spread over a day
+            for n in range(assignments):
+                deadline = due_at if n < due else due_at + 120 + (n * 86400.0 / assignments)
+                remind = None if n < due else deadline - 600
+                yield (
+                    n + 1,
+                    n // per_hit + 1,
+                    (n % workers) + 1,
+                    deadline - 3600,
+                    deadline,
+                    remind,
+                    0 if remind else 2,
+                )
+
+        conn.executemany(
+            "INSERT INTO assignments (id, hit_id, worker_id, accepted_at, deadline_at,"
+            " remind_at, reminders_sent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows(),
+        )
+        conn.commit()
+
+
+def rss_peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def main(workers: int, assignments: int, due: int, lead: float) -> int:
+    with tempfile.TemporaryDirectory(prefix="gigbot-bench-") as tmp:
+        path = Path(tmp) / "bench.sqlite3"
+        async with SimTelegram(limits=Limits(scale=100)) as sim:
+            print(f"building: {workers:,} workers, {assignments:,} open assignments ...")
+            built = time.perf_counter()
+            due_at = time.time() + 3600  # placeholder, rewritten below once we know the start
+            await build_database(path, workers, assignments, due, due_at)
+            print(f"  built in {time.perf_counter() - built:.1f} s")
+
+            start_wall = time.time()
+            due_at = start_wall + lead
+            with sqlite3.connect(path) as conn:  # the 20k share an instant `lead` s from now
+                conn.execute(
+                    "UPDATE assignments SET deadline_at = ?, accepted_at = ? - 3600 WHERE id <= ?",
+                    (due_at, due_at, due),
+                )
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith("GIGBOT_")},
+                "PTB_TIMEDELTA": "true",
+                "GIGBOT_TOKEN": sim.token,
+                "GIGBOT_API_URL": sim.base_url,
+                "GIGBOT_FILE_URL": sim.base_file_url,
+                "GIGBOT_DATABASE": str(path),
+                "GIGBOT_LOG_LEVEL": "WARNING",
+                "GIGBOT_SEND_RATE": "25",
+            }
+            probe = sim.add_user("Probe")
+            spawned = time.perf_counter()
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env=env, cwd=tmp
+            )
+            sim.message(probe, "/start")
+            while not any(m.from_bot for m in sim.messages(probe.id)):
+                await asyncio.sleep(0.01)
+            start_s = time.perf_counter() - spawned
+            rss_start = rss_peak_mib(proc.pid)
+
+            while time.time() < due_at:
+                await asyncio.sleep(0.01)
+            all_done = float("nan")
+            for _ in range(600):  # wait until every due assignment is abandoned (<= 30 s)
+                with sqlite3.connect(path) as conn:
+                    left = conn.execute(
+                        "SELECT COUNT(*) FROM assignments WHERE id <= ? AND status = 'accepted'",
+                        (due,),
+                    ).fetchone()[0]
+                if left == 0:
+                    all_done = time.time() - due_at
+                    break
+                await asyncio.sleep(0.05)
+            with sqlite3.connect(path) as conn:
+                lags = sorted(
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT reviewed_at - deadline_at FROM assignments"
+                        " WHERE id <= ? AND status = 'abandoned'",
+                        (due,),
+                    )
+                )
+                early = conn.execute(
+                    "SELECT COUNT(*) FROM assignments WHERE id > ? AND status != 'accepted'",
+                    (due,),
+                ).fetchone()[0]
+            rss = rss_peak_mib(proc.pid)
+            proc.kill()
+            await proc.wait()
+
+    def pct(p: float) -> float:
+        return lags[min(len(lags) - 1, int(p * len(lags)))] if lags else float("nan")
+
+    p99 = pct(0.99)
+    print()
+    print(
+        f"start to first answer   {start_s:6.2f} s    target {TARGET_START_S:.0f} s"
+        f"    ratio {start_s / TARGET_START_S:.2f}"
+    )
+    print(f"deadlines applied       {len(lags):,} of {due:,} (others touched early: {early})")
+    print(
+        f"lag p50 / p99 / max     {pct(0.5):.3f} / {p99:.3f} / {pct(1.0):.3f} s"
+        f"    target p99 {TARGET_P99_LAG_S:.0f} s    ratio {p99 / TARGET_P99_LAG_S:.2f}"
+    )
+    print(
+        f"lag min                 {pct(0.0):.3f} s  (lag = due time to the pass that abandoned it)"
+    )
+    print(f"all committed after     {all_done:.3f} s  (polled every 50 ms)")
+    print(f"throughput              {len(lags) / max(pct(1.0), 1e-9):,.0f} deadlines/s")
+    print(
+        f"RSS peak (start / end)  {rss_start:.0f} / {rss:.0f} MiB    target"
+        f" {TARGET_RSS_MIB:.0f} MiB    ratio {rss / TARGET_RSS_MIB:.2f}"
+    )
+    ok = (
+        start_s <= TARGET_START_S
+        and len(lags) == due
+        and p99 <= TARGET_P99_LAG_S
+        and rss <= TARGET_RSS_MIB
+        and early == 0
+    )
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=100_000)
+    parser.add_argument("--assignments", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=20_000)
+    parser.add_argument("--lead", type=float, default=15.0, help="seconds until they fall due")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.workers, args.assignments, args.due, args.lead)))
