@@ -21,17 +21,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.domain import Priority
+from bot.domain import HitStatus, Priority
 from bot.marketplace import Marketplace, reminder_times
+from bot.matching import push_wave
 from storage import hits, ledger, outbox
+from storage import requesting as reads
 from storage import timers as due
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-
-# Freed slots are offered again to about 3 workers each, at most this many per HIT per pass
-# (adaptive fan-out past that is the matcher's job).
-REPUSH_MAX = 100
 
 
 class Scheduler(Protocol):
@@ -173,10 +171,11 @@ class Timers:
                     hit = await hits.get(conn, a.hit_id)
                     assert hit is not None
                     await self.market.refund_released(conn, hit, a.assignment_id, now)
-            for hit_id, count in freed.items():
-                if hit_id not in expired:
-                    wanted = min(3 * count, REPUSH_MAX)
-                    await due.repush(conn, hit_id, wanted, Priority.PUSH, now)
+            for hit_id in freed:
+                if hit_id not in expired:  # the slot is back in the pool: a new wave
+                    hit = await hits.get(conn, hit_id)
+                    if hit is not None and hit.status is HitStatus.OPEN:
+                        await push_wave(conn, hit, self.market.fanout, now, self.market.max_active)
         return len(gone)
 
     async def _remind(self, now: float) -> int:
@@ -214,7 +213,13 @@ class Timers:
         async with self.db.transaction() as conn:
             gone = await due.expire_due(conn, now, self.batch)
             for hit in gone:
-                refund = hit.reward_cents * hit.free_slots
+                # Keep what work in progress or awaiting review may still claim (as a
+                # cancel does); refund_released returns it if that work never comes.
+                counts = await reads.slot_counts(conn, hit.hit_id)
+                claimable = hit.reward_cents * (
+                    counts.get("accepted", 0) + counts.get("submitted", 0)
+                )
+                refund = max(0, await reads.escrow_balance(conn, hit.hit_id) - claimable)
                 if refund > 0:
                     await ledger.transfer(
                         conn,

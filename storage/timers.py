@@ -101,22 +101,6 @@ async def hits_in_state(conn: Conn, hit_ids: list[int], status: str) -> list[int
         return [r[0] for r in await cur.fetchall()]
 
 
-async def repush(conn: Conn, hit_id: int, count: int, priority: int, now: float) -> int:
-    """Queue pushes of an open HIT to up to `count` workers who never got one for it."""
-    cur = await conn.execute(
-        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'push:' || h.id || ':' || u.tg_id, u.tg_id, 'push', ?,"
-        " json_object('hit_id', h.id), ?, ? FROM hits h JOIN users u"
-        " ON u.is_worker = 1 AND u.active = 1 AND u.id != h.requester_id"
-        " WHERE h.id = ? AND h.status = 'open'"
-        " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id AND a.worker_id = u.id)"
-        " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.key = 'push:' || h.id || ':' || u.tg_id)"
-        " ORDER BY u.id LIMIT ? ON CONFLICT (key) DO NOTHING",
-        (priority, now, now, hit_id, count),
-    )
-    return cur.rowcount
-
-
 async def due_reminders(conn: Conn, now: float, limit: int) -> list[DueReminder]:
     """Accepted assignments whose next reminder is due and whose deadline is still ahead."""
     async with conn.execute(

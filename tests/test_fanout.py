@@ -71,7 +71,9 @@ async def test_fanout_pushes_no_more_than_needed(
 ) -> None:
     rita = await funded_requester(stage, admin)
     crowd = await _crowd(stage, 30)
-    hit_id = await published_poll(stage, rita, "Cats or dogs? | Cats | Dogs ; reward=0.05 n=3")
+    hit_id = await published_poll(
+        stage, rita, "Cats or dogs? | Cats | Dogs ; reward=0.05 n=3 time=2h"
+    )
     pushed = [w for w in crowd if got(w, "Cats or dogs?")]
     assert len(pushed) == 9
     await pushed[0].press("Accept")
