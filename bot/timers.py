@@ -77,6 +77,7 @@ class Timers:
         self._loaded_until = 0.0
         self._running = False
         self._again = False
+        self._freed: set[int] = set()
         self.passes = 0
 
     def attach(self, scheduler: Scheduler, window_s: float) -> None:
@@ -150,6 +151,8 @@ class Timers:
             report.expired += step.expired
             if step.total == 0:
                 break
+        if self._freed:
+            await self._waves(self.clock.now())
         self.passes += 1
         if report.total:
             self.market.on_outbox()
@@ -165,18 +168,28 @@ class Timers:
             await due.notify_abandoned(
                 conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
             )
-            expired = set(await due.hits_in_state(conn, list(freed), "expired"))
+            ended = set(await due.hits_in_state(conn, list(freed), "expired"))
+            ended |= set(await due.hits_in_state(conn, list(freed), "cancelled"))
             for a in gone:
-                if a.hit_id in expired:
+                if a.hit_id in ended:
                     hit = await hits.get(conn, a.hit_id)
                     assert hit is not None
                     await self.market.refund_released(conn, hit, a.assignment_id, now)
-            for hit_id in freed:
-                if hit_id not in expired:  # the slot is back in the pool: a new wave
-                    hit = await hits.get(conn, hit_id)
-                    if hit is not None and hit.status is HitStatus.OPEN:
-                        await push_wave(conn, hit, self.market.fanout, now, self.market.max_active)
+        self._freed.update(hit_id for hit_id in freed if hit_id not in ended)
         return len(gone)
+
+    async def _waves(self, now: float) -> None:
+        """Offer the slots abandonment freed to a new wave of workers, once per HIT a pass.
+
+        Its own transaction after the deadlines are applied, so a large wave never delays
+        them; if the process dies in between, the matcher's periodic waves top up instead.
+        """
+        freed, self._freed = sorted(self._freed), set()
+        async with self.db.transaction() as conn:
+            for hit_id in freed:
+                hit = await hits.get(conn, hit_id)
+                if hit is not None and hit.status is HitStatus.OPEN:
+                    await push_wave(conn, hit, self.market.fanout, now, self.market.max_active)
 
     async def _remind(self, now: float) -> int:
         fractions = self.market.reminders

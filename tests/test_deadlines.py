@@ -307,3 +307,43 @@ async def test_deadline_messages_carry_their_priority(
     assert kinds["reminder"] == Priority.REMINDER
     assert kinds["abandoned"] == kinds["expired"] == Priority.NOTIFICATION
     assert kinds["push"] == Priority.PUSH
+
+
+async def test_paused_from_myhits_keeps_its_lifetime(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=2 life=1h")
+    clock.advance(1200)
+    await rita.send("/myhits")
+    card = rita.last()
+    await rita.press("Pause", card.message_id)
+    clock.advance(10 * 3600)
+    await stage.settle()
+    await rita.press("Resume", card.message_id)
+    clock.advance(2399)
+    await stage.settle()
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.status is HitStatus.OPEN, "40 minutes were left"
+    clock.advance(1)
+    await stage.settle()
+    assert "has expired" in rita.last_text() and "$0.10 went back" in rita.last_text()
+
+
+async def test_work_abandoned_after_a_cancel_refunds_its_reward(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await _worker(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=3 time=5m")
+    await ann.press("Accept")
+    await rita.send("/myhits")
+    card = rita.last()
+    cancel = next(d for row in card.buttons() for t, d, _ in row if "Cancel" in t)
+    assert cancel is not None
+    await rita.tap(card.message_id, cancel)
+    clock.advance(300)
+    await stage.settle()
+    assert "Time's up" in ann.last_text()
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
