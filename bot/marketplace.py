@@ -229,20 +229,16 @@ class Marketplace:
                 return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
             if not await hits.claim_slot(conn, hit_id, now):
                 return AcceptOutcome(AcceptResult.FULL)
-            assignment_id = await assignments.insert(
-                conn, hit_id, worker.id, now, now + hit.time_allotted_s
+            deadline = now + hit.time_allotted_s
+            remind_at = next_reminder(now, deadline, self.reminders, 0)
+            created = await assignments.insert(
+                conn, hit_id, worker.id, now, deadline, remind_at, shown_in
             )
-            if assignment_id is None:  # same worker, concurrent tap in another process
+            if created is None:  # same worker, concurrent tap in another process
                 raise RuntimeError("duplicate assignment despite the check")
-            if shown_in is not None:
-                await assignments.set_message(conn, assignment_id, *shown_in)
-            remind_at = next_reminder(now, now + hit.time_allotted_s, self.reminders, 0)
-            await due.set_remind_at(conn, assignment_id, remind_at)
-            created = await assignments.get(conn, assignment_id)
-        assert created is not None
-        self.on_timer(f"deadline:{assignment_id}", created.deadline_at)
+        self.on_timer(f"deadline:{created.id}", created.deadline_at)
         if remind_at is not None:
-            self.on_timer(f"remind:{assignment_id}:0", remind_at)
+            self.on_timer(f"remind:{created.id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created)
 
     async def work_view(self, assignment_id: int) -> WorkView | None:

@@ -81,15 +81,26 @@ async def count_active(conn: Conn, worker_id: int) -> int:
 
 
 async def insert(
-    conn: Conn, hit_id: int, worker_id: int, now: float, deadline: float
-) -> int | None:
-    """Create an accepted assignment; None if the worker already has one for this HIT."""
-    cur = await conn.execute(
-        "INSERT INTO assignments (hit_id, worker_id, accepted_at, deadline_at)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (hit_id, worker_id) DO NOTHING",
-        (hit_id, worker_id, now, deadline),
+    conn: Conn,
+    hit_id: int,
+    worker_id: int,
+    now: float,
+    deadline: float,
+    remind_at: float | None = None,
+    shown_in: tuple[int, int] | None = None,
+) -> Assignment | None:
+    """Create an accepted assignment (worked in message `shown_in`, first reminder at
+    `remind_at`); None if the worker already has one for this HIT."""
+    chat_id, message_id = shown_in if shown_in is not None else (None, None)
+    row = await fetch_one(
+        conn,
+        "INSERT INTO assignments"
+        " (hit_id, worker_id, accepted_at, deadline_at, remind_at, chat_id, message_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hit_id, worker_id) DO NOTHING"
+        f" RETURNING {_COLUMNS}",
+        (hit_id, worker_id, now, deadline, remind_at, chat_id, message_id),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    return _assignment(row) if row is not None else None
 
 
 async def set_message(conn: Conn, assignment_id: int, chat_id: int, message_id: int) -> None:
