@@ -83,6 +83,7 @@ async def _post_init(app: GigApp) -> None:
     timer_jobs.install(app.job_queue, services)
     await services.timers.start()
     await set_commands(app, services.settings)
+    schedule_dispute_expiry(app)
     if services.settings.mturk_listen:
         server = MTurkServer.for_services(services, services.settings.mturk_listen)
         await server.start()
@@ -97,6 +98,25 @@ async def _post_init(app: GigApp) -> None:
 async def _next_waves(context: GigContext) -> None:
     """Push the waves that fell due (HITs nobody took widen to more workers)."""
     await context.services.matcher.next_waves()
+
+
+DISPUTE_SWEEP_S = 60.0
+
+
+def schedule_dispute_expiry(app: GigApp) -> None:
+    """Approve unanswered disputes every minute (replaced by bot/timers.py when it lands)."""
+    if app.job_queue is None:
+        return
+    for old in app.job_queue.get_jobs_by_name("expire_disputes"):
+        old.schedule_removal()
+    app.job_queue.run_repeating(
+        _expire_disputes, interval=DISPUTE_SWEEP_S, first=DISPUTE_SWEEP_S, name="expire_disputes"
+    )
+
+
+async def _expire_disputes(context: GigContext) -> None:
+    services = context.services
+    await services.fair.disputes.expire_disputes(services.clock.now())
 
 
 async def _post_shutdown(app: GigApp) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import fairpay
 from bot.clock import Clock
 from bot.domain import (
     Batch,
@@ -50,11 +51,13 @@ class Batches:
         clock: Clock,
         on_outbox: Callable[[], None] = lambda: None,
         market: Marketplace | None = None,
+        min_hourly_cents: int = 0,
     ) -> None:
         self.db = db
         self.clock = clock
         self.on_outbox = on_outbox
         self.market = market  # its fan-out policy and max_active shape the first wave
+        self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/fairpay.py)
 
     async def create(
         self,
@@ -80,6 +83,7 @@ class Batches:
                     time_allotted_s=terms.time_allotted_s,
                     lifetime_s=terms.lifetime_s,
                     auto_approve_s=terms.auto_approve_s,
+                    est_s=terms.est_s,
                     questions=(
                         QuestionSpec(
                             QuestionKind.TAG,
@@ -111,6 +115,8 @@ class Batches:
             available = await ledger.balance(conn, ledger.requester_account(requester.id))
             if available < cost:
                 return PublishResult.INSUFFICIENT_FUNDS, cost
+            if (await fairpay.publish_check(conn, drafts[0], self.min_hourly_cents)).under:
+                return PublishResult.UNDER_FLOOR, cost
             for hit in drafts:
                 await hits.open_draft(conn, hit.id, requester.id, now)
                 await ledger.transfer(

@@ -215,3 +215,56 @@ class OpenTask(CallbackData):
 
     prefix: ClassVar[str] = "opn"
     assignment_id: int
+
+
+# -- fair work: ratings, disputes, anonymous messages -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RateOpen(CallbackData):
+    """Show the rating buttons for the requester of this (reviewed) assignment."""
+
+    prefix: ClassVar[str] = "rto"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rate(CallbackData):
+    """Rate a requester: dimension p(ay), f(airness) or c(ommunication), 1-5 stars."""
+
+    prefix: ClassVar[str] = "rt"
+    assignment_id: int
+    dimension: str
+    stars: int
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute(CallbackData):
+    prefix: ClassVar[str] = "dsp"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reverse(CallbackData):
+    prefix: ClassVar[str] = "dsr"
+    dispute_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Uphold(CallbackData):
+    prefix: ClassVar[str] = "dsu"
+    dispute_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Relay(CallbackData):
+    """Write to the other side of an assignment (worker <-> requester), anonymously."""
+
+    prefix: ClassVar[str] = "msg"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RelayReply(CallbackData):
+    prefix: ClassVar[str] = "mrp"
+    message_id: int

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     timer_horizon_s: float = Field(default=60.0, gt=0, le=3600)
     clock_speed: float = Field(default=1.0, gt=0, le=1_000_000)
     clock_epoch: float | None = None
+    min_hourly: float = Field(
+        default=8.00, ge=0, le=1000, description="fair-pay floor per hour of work; 0 = off"
+    )
+    dispute_hours: float = Field(default=48.0, gt=0, le=24 * 30)
+    relay_per_hour: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("admins", mode="before")
     @classmethod

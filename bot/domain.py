@@ -130,6 +130,7 @@ class PollDraft:
     max_assignments: int
     time_allotted_s: int
     lifetime_s: int
+    est_s: int | None = None  # the requester's estimate of the work time (est=)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,7 @@ class HitSpec:
     lifetime_s: int
     auto_approve_s: int
     questions: tuple[QuestionSpec, ...]
+    est_s: int | None = None  # the requester's estimate of the work time (est=)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot import fairpay
 from bot.clock import Clock
 from bot.domain import (
     Answer,
@@ -37,7 +38,7 @@ from bot.results import (
     ReviewResult,
     WorkResult,
 )
-from storage import assignments, hits, ledger, outbox, requesting, users
+from storage import assignments, fairwork, hits, ledger, outbox, requesting, users
 from storage import qualifications as quals
 from storage import timers as due
 from storage.db import Conn, Database
@@ -89,6 +90,7 @@ class Marketplace:
         on_outbox: Callable[[], None] = lambda: None,
         fanout: FanOut | None = None,
         reminders: tuple[float, ...] = (0.5, 0.2),
+        min_hourly_cents: int = 0,
     ) -> None:
         self.fanout = fanout or FanOut()
         self.db = db
@@ -96,6 +98,7 @@ class Marketplace:
         self.max_active = max_active
         self.auto_approve_s = auto_approve_s
         self.on_outbox = on_outbox
+        self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/fairpay.py); 0 = off
         self._questions: dict[int, list[Question]] = {}
         self.reminders = reminders
         # Told of each new deadline (job name, due time) so a scheduler can hold it.
@@ -147,6 +150,7 @@ class Marketplace:
             lifetime_s=draft.lifetime_s,
             auto_approve_s=self.auto_approve_s,
             questions=(question,),
+            est_s=draft.est_s,
         )
         return await self.create_hit(requester, spec)
 
@@ -170,6 +174,8 @@ class Marketplace:
             available = await ledger.balance(conn, ledger.requester_account(requester.id))
             if available < hit.escrow_cents:
                 return PublishResult.INSUFFICIENT_FUNDS
+            if (await fairpay.publish_check(conn, hit, self.min_hourly_cents)).under:
+                return PublishResult.UNDER_FLOOR
             await hits.open_draft(conn, hit_id, requester.id, now)
             await ledger.transfer(
                 conn,
@@ -312,6 +318,7 @@ class Marketplace:
                 now=now,
             ):  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None
+            await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now)
             done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
         self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
         return WorkResult.OK, replace(view, assignment=done)
@@ -638,6 +645,8 @@ async def insert_spec(conn: Conn, requester: User, spec: HitSpec, now: float) ->
     )
     if spec.topic:
         await hits.set_topic_and_batch(conn, hit_id, spec.topic, None)
+    if spec.est_s is not None:
+        await fairwork.set_estimate(conn, hit_id, spec.est_s)
     for position, question in enumerate(spec.questions):
         await hits.insert_spec_question(conn, hit_id, position, question)
     await users.mark_requester(conn, requester.id)

@@ -58,7 +58,7 @@ from bot.domain import (
     User,
     WorkerStats,
 )
-from storage import hits, outbox
+from storage import fairwork, hits, outbox
 from storage import matching as store
 from storage import qualifications as quals
 from storage.db import Conn, Database
@@ -123,6 +123,8 @@ async def push_wave(conn: Conn, hit: Hit, policy: FanOut, now: float, max_active
     """Queue the HIT's next wave of pushes in the caller's transaction; return how many."""
     if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
         return 0
+    if await fairwork.pushes_paused(conn, hit.id):
+        return 0  # measured pay under the floor: waits for /raise (bot/fairpay.py)
     cutoff = now - policy.wait_s
     await store.mark_unanswered(conn, hit.id, cutoff)
     state = await store.wave_state(conn, hit.id, cutoff)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot import screens, texts
+from bot import fair_screens, screens, texts
 from bot.domain import AssignmentStatus, HitStatus, Screen
+from bot.fair_notices import KINDS as FAIR_KINDS
+from bot.fair_notices import FairNotices
 from bot.marketplace import Marketplace
 from storage.outbox import OutboxRow
 
@@ -13,6 +15,7 @@ class Notices:
 
     def __init__(self, market: Marketplace) -> None:
         self.market = market
+        self.fair = FairNotices(market)
 
     async def __call__(self, row: OutboxRow) -> Screen | None:
         """The screen for this row, or None when it is no longer worth sending."""
@@ -33,13 +36,21 @@ class Notices:
             return await self._abandoned(int(row.payload["assignment_id"]))
         if row.kind == "expired":
             return await self._expired(int(row.payload["hit_id"]), int(row.payload["refund_cents"]))
+        if row.kind in FAIR_KINDS:
+            return await self.fair(row.kind, row.payload)
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:
         hit = await self.market.hit(hit_id)
         if hit is None or hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
             return None
-        return screens.push(hit, await self.market.requester_name(hit.requester_id))
+        if await self.fair.pushes_paused(hit.id):
+            return None  # measured pay under the floor: wait for /raise (bot/fairpay.py)
+        return screens.push(
+            hit,
+            await self.market.requester_name(hit.requester_id),
+            await self.fair.compact_reputation(hit.requester_id),
+        )
 
     async def _verdict(self, assignment_id: int) -> Screen | None:
         view = await self.market.work_view(assignment_id)
@@ -47,8 +58,14 @@ class Notices:
             return None
         a = view.assignment
         if a.reject_reason is not None:
-            return Screen(texts.rejected_notice(view.hit.title, a.reject_reason))
-        return Screen(texts.approved_notice(view.hit.title, view.hit.reward_cents))
+            return Screen(
+                texts.rejected_notice(view.hit.title, a.reject_reason),
+                fair_screens.verdict_rows(a.id, rejected=True),
+            )
+        return Screen(
+            texts.approved_notice(view.hit.title, view.hit.reward_cents),
+            fair_screens.verdict_rows(a.id, rejected=False),
+        )
 
     async def _bonus(self, payload: dict[str, object]) -> Screen:
         """A bonus: the amount, the requester's reason, and the HIT when it names one."""

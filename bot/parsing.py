@@ -59,7 +59,8 @@ def parse_poll(args: str) -> PollDraft:
 
     "Which logo? | A | B ; reward=0.05 n=10 time=2m life=1d" ->
     PollDraft("Which logo?", ("A", "B"), 5, 10, 120, 86400).
-    reward is required; n defaults to 10, time to 5m, life to 1d.
+    reward is required; n defaults to 10, time to 5m, life to 1d; est (the expected work
+    time, for the pay floor) defaults to none: "...; reward=0.05 time=2m est=20s" -> est_s 20.
     """
     body, _, settings = args.partition(";")
     parts = [part.strip() for part in body.split("|")]
@@ -79,6 +80,7 @@ def parse_poll(args: str) -> PollDraft:
     values = _parse_settings(settings)
     if "reward" not in values:
         raise ParseError("the reward is missing (reward=0.05)")
+    time_s = parse_duration(values.get("time", "5m"))
     return PollDraft(
         question=question,
         options=options,
@@ -94,7 +96,24 @@ def parse_poll(args: str) -> PollDraft:
         lifetime_s=_in_range(
             "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
         ),
+        est_s=parse_estimate(values.get("est"), time_s),
     )
+
+
+MIN_EST_S = 5
+
+
+def parse_estimate(text: str | None, time_allotted_s: int) -> int | None:
+    """The expected work time (est=): "20s" with 2m allotted -> 20; None when not given.
+
+    It can't exceed the time allotted.
+    """
+    if text is None:
+        return None
+    seconds = parse_duration(text)
+    if not MIN_EST_S <= seconds <= time_allotted_s:
+        raise ParseError("est (expected work time) must be 5s up to the time allotted")
+    return seconds
 
 
 def _parse_settings(text: str) -> dict[str, str]:
@@ -104,8 +123,8 @@ def _parse_settings(text: str) -> dict[str, str]:
         name, sep, value = token.partition("=")
         if not sep or not value:
             raise ParseError(f"'{token}' should look like name=value")
-        if name not in {"reward", "n", "time", "life"}:
-            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life)")
+        if name not in {"reward", "n", "time", "life", "est"}:
+            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, est)")
         if name in values:
             raise ParseError(f"'{name}' is given twice")
         values[name] = value

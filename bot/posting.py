@@ -72,6 +72,7 @@ class Posting:
             time_allotted_s=terms.time_allotted_s,
             lifetime_s=terms.lifetime_s,
             auto_approve_s=terms.auto_approve_s,
+            est_s=terms.est_s,
             questions=draft.questions,
         )
         async with self.db.transaction() as conn:

@@ -20,6 +20,7 @@ from bot.parsing import (
     MIN_TIME_S,
     ParseError,
     parse_duration,
+    parse_estimate,
     parse_money,
 )
 
@@ -44,6 +45,7 @@ class Terms:
     time_allotted_s: int
     lifetime_s: int
     auto_approve_s: int
+    est_s: int | None = None  # expected work time (est=), for the pay floor
 
 
 def parse_terms(text: str, default_auto_s: int) -> Terms:
@@ -56,8 +58,8 @@ def parse_terms(text: str, default_auto_s: int) -> Terms:
         name, sep, value = token.partition("=")
         if not sep or not value:
             raise ParseError(f"'{token}' should look like name=value")
-        if name not in {"reward", "n", "time", "life", "auto"}:
-            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, auto)")
+        if name not in {"reward", "n", "time", "life", "auto", "est"}:
+            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, auto, est)")
         if name in values:
             raise ParseError(f"'{name}' is given twice")
         values[name] = value
@@ -67,6 +69,7 @@ def parse_terms(text: str, default_auto_s: int) -> Terms:
     if not n_text.isdigit():
         raise ParseError("n must be a whole number")
     auto = parse_duration(values["auto"]) if "auto" in values else default_auto_s
+    time_s = parse_duration(values.get("time", "5m"))
     return Terms(
         reward_cents=_within(
             "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
@@ -79,6 +82,7 @@ def parse_terms(text: str, default_auto_s: int) -> Terms:
             "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
         ),
         auto_approve_s=_within("auto", auto, MIN_AUTO_S, MAX_AUTO_S, "1m to 30d"),
+        est_s=parse_estimate(values.get("est"), time_s),
     )
 
 

@@ -36,7 +36,9 @@ class Requesting:
 
         return cls(
             posting=Posting(db, clock),
-            batches=Batches(db, clock, on_outbox=wake, market=market),
+            batches=Batches(
+                db, clock, on_outbox=wake, market=market, min_hourly_cents=market.min_hourly_cents
+            ),
             managing=Managing(db, clock, on_outbox=wake),
             reviewing=Reviewing(db, clock, market),
             results=Results(db),

@@ -13,6 +13,7 @@ class PublishResult(Enum):
     NOT_FOUND = "not_found"
     ALREADY = "already"
     INSUFFICIENT_FUNDS = "insufficient_funds"
+    UNDER_FLOOR = "under_floor"
 
 
 class AcceptResult(Enum):

@@ -8,10 +8,10 @@ from bot.domain import Button, Hit, QuestionKind, Screen
 from bot.marketplace import WorkView, answer_label
 
 
-def push(hit: Hit, requester_alias: str) -> Screen:
-    """The card a worker gets for a new HIT."""
+def push(hit: Hit, requester_alias: str, reputation: str = "") -> Screen:
+    """The card a worker gets for a new HIT (with the requester's one-line reputation)."""
     return Screen(
-        texts.push_card(hit, requester_alias),
+        texts.push_card(hit, requester_alias, reputation),
         (
             (
                 Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.config import Settings
+from bot.fairwork import FairWork, floor_cents
 from bot.marketplace import Marketplace
 from bot.matching import FanOut, Matcher
 from bot.mturk.keys import ApiKeys
@@ -34,10 +35,15 @@ class Services:
     errors: list[BaseException] = field(default_factory=list)
     requesting: Requesting = field(init=False)
     api_keys: ApiKeys = field(init=False)
+    fair: FairWork = field(init=False)
 
     def __post_init__(self) -> None:
         self.requesting = Requesting.build(self.market)
         self.api_keys = ApiKeys(self.db, self.clock)
+        market = self.market
+        self.fair = FairWork(
+            self.db, self.clock, self.settings, market, on_outbox=lambda: market.on_outbox()
+        )
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:
@@ -57,6 +63,7 @@ class Services:
             auto_approve_s=settings.default_auto_approve,
             fanout=fanout,
             reminders=settings.reminders,
+            min_hourly_cents=floor_cents(settings),
         )
         broadcaster = Broadcaster(db, clock, sender, Notices(market), per_second=settings.send_rate)
         market.on_outbox = broadcaster.wake

@@ -101,13 +101,18 @@ class Stage:
         limits: Limits | None = None,
         send_rate: float = 25.0,
         mturk_listen: str | None = None,
+        min_hourly: float = 0.0,
     ) -> Stage:
-        """Start the simulator and the bot on `database` (and the MTurk API if asked)."""
+        """Start the simulator and the bot on `database` (and the MTurk API if asked).
+
+        The fair-pay floor is off unless `min_hourly` is given: story tests and the demo
+        use tiny rewards; tests of the floor turn it on.
+        """
         sim = SimTelegram(limits=limits or Limits())
         await sim.start()
         clock = clock or FakeClock()
         made = default_settings(sim, database).model_copy(
-            update={"send_rate": send_rate, "mturk_listen": mturk_listen}
+            update={"send_rate": send_rate, "mturk_listen": mturk_listen, "min_hourly": min_hourly}
         )
         app = build_application(made, clock)
         await start_app(app)

@@ -15,6 +15,7 @@ from bot.domain import (
     RequirementKind,
     WorkerStats,
 )
+from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
 from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
 from bot.results import (
     AcceptResult,
@@ -113,6 +114,7 @@ PUBLISH_TEXTS = {
         "⚠️ Not enough balance: publishing needs {cost}, you have {available}. "
         "Ask an admin to /fund your account."
     ),
+    PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
 }
 DRAFT_DISCARDED = "🗑 Draft discarded."
 
@@ -120,13 +122,13 @@ DRAFT_DISCARDED = "🗑 Draft discarded."
 # -- working --------------------------------------------------------------------------
 
 
-def push_card(hit: Hit, requester_alias: str) -> str:
+def push_card(hit: Hit, requester_alias: str, reputation: str = "") -> str:
     return (
         f"🆕 <b>{escape(hit.title)}</b>\n"
         f"💰 {money(hit.reward_cents)} · ⏱ {duration(hit.time_allotted_s)} "
         f"(≈ {hourly(hit.reward_cents, hit.time_allotted_s)} at most time)\n"
         f"👤 {escape(requester_alias)} · {hit.slots_left} of {hit.max_assignments} left"
-    )
+    ) + (f"\n{reputation}" if reputation else "")
 
 
 ACCEPT_ALERTS = {
@@ -386,6 +388,7 @@ BATCH_PUBLISH_TEXTS = {
         "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
         "Ask an admin to /fund your account."
     ),
+    PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
 }
 
 
@@ -782,3 +785,228 @@ def expired_notice(hit_id: int, title: str, refund_cents: int) -> str:
 
 
 BTN_OPEN_TASK = "📝 Open the task"
+
+
+# -- fair work: reputation, the pay floor, disputes, messages, /free ------------------------
+
+
+def _stars(value: float | None) -> str:
+    return f"{value:.1f}★" if value is not None else "—"
+
+
+def compact_reputation(rep: Reputation) -> str:
+    """One line: "⭐ $9.00/h · 95% approved · reviews in 2h · 0 disputes lost"."""
+    if rep.reviewed == 0:
+        return "⭐ new requester — no reviewed work yet"
+    parts = [
+        f"{money(rep.hourly_cents)}/h" if rep.hourly_cents is not None else "—/h",
+        f"{rep.approved_percent}% approved",
+    ]
+    if rep.median_review_s is not None:
+        parts.append(f"reviews in {duration(rep.median_review_s)}")
+    parts.append(f"{rep.disputes_lost} disputes lost")
+    return "⭐ " + " · ".join(parts)
+
+
+def reputation_card(rep: Reputation) -> str:
+    """The whole card (/requester)."""
+    lines = [f"👤 <b>{escape(rep.name)}</b> — requester record"]
+    if rep.reviewed == 0:
+        lines.append("No reviewed work yet.")
+    else:
+        hourly_text = money(rep.hourly_cents) + "/h" if rep.hourly_cents is not None else "—"
+        lines += [
+            f"💵 Workers earned <b>{hourly_text}</b> on approved work (time actually spent)",
+            f"✅ {rep.approved_percent}% of {rep.reviewed} reviewed assignments approved",
+            "⏱ Median time to review: "
+            + (duration(rep.median_review_s) if rep.median_review_s is not None else "—"),
+        ]
+    lines.append(
+        f"⚖️ Disputes: {rep.disputes_lost} lost · {rep.disputes_upheld} upheld"
+        f" · {rep.disputes_open} open"
+    )
+    if rep.ratings:
+        lines.append(
+            f"🗳 {rep.ratings} worker ratings: pay {_stars(rep.pay)} · fairness "
+            f"{_stars(rep.fairness)} · communication {_stars(rep.communication)}"
+        )
+    else:
+        lines.append("🗳 No worker ratings yet.")
+    return "\n".join(lines)
+
+
+REQUESTER_USAGE = (
+    "Use: <code>/requester Rita</code> (the name on a task card) or "
+    "<code>/requester 12</code> (a HIT number)."
+)
+REQUESTER_NOT_FOUND = "No requester is called {name}."
+
+
+def under_floor(check: FloorCheck, reward_cents: int) -> str:
+    """Publishing refused: what it pays, the floor, and the reward that would meet it."""
+    return (
+        f"⚠️ Not published: {money(reward_cents)} for {duration(check.seconds)} of work is "
+        f"{money(check.hourly_cents)}/h, under gigbot's floor of {money(check.floor_cents)}/h.\n"
+        f"Pay at least <b>{money(check.needed_cents)}</b> per assignment, or give a shorter "
+        "honest estimate with <code>est=</code> (e.g. <code>est=30s</code>)."
+    )
+
+
+def underpaid_notice(title: str, hit_id: int, median_s: int, hourly: int, needed: int) -> str:
+    return (
+        f"⚠️ <b>{escape(title)}</b> (#{hit_id}) takes workers {duration(median_s)} (median of "
+        f"the first submissions): that is {money(hourly)}/h, under the fair-pay floor.\n"
+        f"New workers aren't notified until you raise the reward to at least "
+        f"<b>{money(needed)}</b>: <code>/raise {hit_id} {money(needed)[1:]}</code>. "
+        "You can /bonus those who already did it."
+    )
+
+
+RAISE_USAGE = "Use: <code>/raise 12 0.40</code> (HIT number, new reward per assignment)."
+
+
+def raise_text(result: RaiseResult, check: FloorCheck | None, hit_id: int) -> str:
+    if result is RaiseResult.OK:
+        return f"✅ Reward of #{hit_id} raised; the difference is in escrow. Pushes are on."
+    if result is RaiseResult.STILL_UNDER and check is not None:
+        return (
+            f"Raised, but still {money(check.hourly_cents)}/h at the measured "
+            f"{duration(check.seconds)}: pushes resume at {money(check.needed_cents)}."
+        )
+    return {
+        RaiseResult.NOT_FOUND: "That isn't one of your live HITs. /myhits",
+        RaiseResult.NOT_HIGHER: "The new reward must be higher than the current one.",
+        RaiseResult.INSUFFICIENT_FUNDS: "⚠️ Not enough balance to escrow the difference. /balance",
+    }.get(result, SOMETHING_WRONG)
+
+
+BTN_RATE = "⭐ Rate requester"
+BTN_DISPUTE = "⚖️ Dispute"
+BTN_MESSAGE_REQUESTER = "💬 Message requester"
+BTN_MESSAGE_WORKER = "💬 Message worker"
+BTN_REPLY = "↩️ Reply"
+BTN_REVERSE = "✅ Reverse: approve and pay"
+BTN_UPHOLD = "✋ Uphold rejection"
+RATING_NAMES = {"p": "Pay", "f": "Fairness", "c": "Communication"}
+
+
+def rating_prompt(title: str, given: dict[str, int]) -> str:
+    shown = ", ".join(f"{name} {given[key]}★" for key, name in
+                      (("pay", "Pay"), ("fairness", "Fairness"), ("communication", "Communication"))
+                      if key in given)
+    return (
+        f"⭐ Rate the requester of <b>{escape(title)}</b> (optional, anonymous): "
+        "pay, fairness, communication, 1–5.\n" + (f"So far: {shown}" if shown else "")
+    ).rstrip()
+
+
+RATING_SAVED = "Thanks — saved."
+RATING_REFUSED = "You can rate only requesters who reviewed your work."
+
+ASK_DISPUTE = (
+    "⚖️ Tell the requester in a few words why this work is right (up to 500 characters). "
+    "They'll see your alias and your answers, never who you are. /cancel to stop."
+)
+DISPUTE_TEXTS = {
+    DisputeResult.OK: "⚖️ Dispute sent. The requester has {hours} to answer; if they don't, "
+    "the work is approved and paid automatically.",
+    DisputeResult.NOT_YOURS: "That isn't your work.",
+    DisputeResult.NOT_REJECTED: "Only rejected work can be disputed.",
+    DisputeResult.TOO_LATE: "Rejections can be disputed within 7 days; this one is older.",
+    DisputeResult.ALREADY: "You already disputed this rejection.",
+    DisputeResult.EMPTY: "Please write a short message, or /cancel.",
+    DisputeResult.CLOSED: "This dispute is already settled.",
+}
+
+
+def dispute_for_requester(
+    title: str, alias: str, message: str, answers: list[tuple[str, str]], reason: str, due: str
+) -> str:
+    lines = [
+        f"⚖️ <b>Dispute</b> on <b>{escape(title)}</b> by <code>{escape(alias)}</code>",
+        f"Your rejection: {escape(reason)}",
+        "Their answers:",
+    ]
+    lines += [f"• {escape(q)} → <b>{escape(a)}</b>" for q, a in answers]
+    lines.append(f"Their message: “{escape(message)}”")
+    lines.append(f"Answer within {due}, or the work is approved and paid automatically.")
+    return "\n".join(lines)
+
+
+ASK_UPHOLD_REPLY = "✋ Reply with a short explanation the worker will read (or /cancel)."
+DISPUTE_REVERSED_DONE = "✅ Reversed: the work is approved and the worker paid from your balance."
+DISPUTE_UPHELD_DONE = "✋ Upheld. The worker gets your reply."
+
+
+def dispute_closed_notice(title: str, status: str, reward_cents: int, reply: str | None) -> str:
+    if status == "reversed":
+        return (
+            f"⚖️ Dispute won: <b>{escape(title)}</b> is approved. "
+            f"+{money(reward_cents)} /earnings"
+        )
+    if status == "expired":
+        return (
+            f"⚖️ The requester didn't answer your dispute in time: <b>{escape(title)}</b> is "
+            f"approved. +{money(reward_cents)} /earnings"
+        )
+    return (
+        f"⚖️ The requester upheld the rejection of <b>{escape(title)}</b>.\n"
+        f"Their reply: “{escape(reply or '')}”"
+    )
+
+
+def dispute_expired_notice(title: str, alias: str, reward_cents: int) -> str:
+    return (
+        f"⌛ You didn't answer the dispute of <code>{escape(alias)}</code> on "
+        f"<b>{escape(title)}</b> in time: the work was approved and {money(reward_cents)} paid "
+        "from your balance. It counts as a dispute lost."
+    )
+
+
+ASK_MESSAGE = (
+    "💬 Write your message (up to 500 characters). gigbot relays it without your name, "
+    "username or Telegram account. /cancel to stop."
+)
+RELAY_TEXTS = {
+    RelayResult.OK: "💬 Sent.",
+    RelayResult.NOT_YOURS: "You can only write about work you did or HITs you posted.",
+    RelayResult.UNKNOWN: "No one is called that.",
+    RelayResult.EMPTY: "The message is empty. Write something, or /cancel.",
+    RelayResult.TOO_MANY: "You've sent many messages this hour; please wait a bit.",
+}
+MSG_USAGE = (
+    "Use: <code>/msg W-7F3K Thanks, one question…</code> (a worker who did your HITs) or "
+    "<code>/msg 12 A question about the task…</code> (a HIT you worked on)."
+)
+
+
+def relayed(sender: str, from_worker: bool, title: str, body: str) -> str:
+    who = f"worker <code>{escape(sender)}</code>" if from_worker else f"requester {escape(sender)}"
+    return f"💬 From {who} about <b>{escape(title)}</b>:\n{escape(body)}"
+
+
+FREE_USAGE = (
+    "Use: <code>/free 15m</code> — how long you have now (1m to 4h); you'll see only tasks "
+    "that fit, best paid first. <code>/free off</code> ends it."
+)
+FREE_OFF = "OK — all tasks again."
+
+
+def free_list(window_s: int, found: list[tuple[Hit, int]]) -> str:
+    lines = [f"🕒 You have {duration(window_s)}. Tasks that fit, best paid first:"]
+    if not found:
+        lines = [f"🕒 You have {duration(window_s)}. Nothing fits right now; I'll keep it in mind."]
+    for n, (hit, need) in enumerate(found, start=1):
+        lines.append(
+            f"{n}. <b>{escape(hit.title)}</b> — {money(hit.reward_cents)} · ~{duration(need)} "
+            f"({hourly(hit.reward_cents, need)})"
+        )
+    return "\n".join(lines)
+
+
+def btn_accept_numbered(n: int, reward_cents: int) -> str:
+    return f"✅ {n}. {money(reward_cents)}"
+
+
+FAIR_TEXT_CANCELLED = "OK, nothing was sent."
+RATE_PICK_A_NUMBER = "Tap a number from 1 to 5."

@@ -18,6 +18,7 @@ from bot import callbacks as cb
 from handlers import (
     admin,
     errors,
+    fairwork,
     matching,
     requester,
     requester_apikey,
@@ -37,6 +38,9 @@ WORKER_COMMANDS = (
     ("help", "How gigbot works"),
     ("qualtest", "Take a qualification test"),
     ("why", "Why you got a task (reply to it)"),
+    ("free", "Only tasks that fit your free time"),
+    ("requester", "A requester's pay and fairness record"),
+    ("msg", "Message a requester or worker anonymously"),
 )
 REQUESTER_COMMANDS = (
     ("newpoll", "Post a one-question poll"),
@@ -53,6 +57,7 @@ REQUESTER_COMMANDS = (
     ("require", "Require a qualification on a draft"),
     ("grant", "Give a worker your qualification"),
     ("revoke", "Take your qualification away"),
+    ("raise", "Raise a live HIT's reward"),
 )
 ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
 
@@ -140,6 +145,26 @@ def _requester_conversations() -> list[ConversationHandler[GigContext]]:
     return [survey, batch, qualify]
 
 
+def _fair_text_conversation() -> ConversationHandler[GigContext]:
+    """A button (dispute, uphold, message, reply), then the text that goes with it."""
+    f = fairwork
+    with warnings.catch_warnings():
+        # Buttons as entry points are tracked per chat (per_message=False): what we want.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CallbackQueryHandler(f.ask_dispute, pattern=cb.Dispute.pattern()),
+                CallbackQueryHandler(f.ask_uphold_reply, pattern=cb.Uphold.pattern()),
+                CallbackQueryHandler(f.ask_message, pattern=cb.Relay.pattern()),
+                CallbackQueryHandler(f.ask_reply, pattern=cb.RelayReply.pattern()),
+            ],
+            states={f.TEXT: [_text(f.got_text)]},
+            fallbacks=[CommandHandler("cancel", f.cancel_text)],
+            per_message=False,
+            allow_reentry=True,
+        )
+
+
 def register(app: GigApp) -> None:
     """Add every handler, in order. Order matters: catch-alls come last."""
     # -- workers
@@ -192,6 +217,15 @@ def register(app: GigApp) -> None:
     app.add_handler(
         CallbackQueryHandler(requester_apikey.revoke_api_key, pattern=cb.RevokeApiKey.pattern())
     )
+    # -- fair work: reputation, ratings, disputes, messages, /free, /raise
+    app.add_handler(_fair_text_conversation())
+    app.add_handler(CommandHandler("requester", fairwork.requester_card))
+    app.add_handler(CommandHandler("free", fairwork.free_time))
+    app.add_handler(CommandHandler("raise", fairwork.raise_reward))
+    app.add_handler(CommandHandler("msg", fairwork.message_command))
+    app.add_handler(CallbackQueryHandler(fairwork.open_rating, pattern=cb.RateOpen.pattern()))
+    app.add_handler(CallbackQueryHandler(fairwork.rate_requester, pattern=cb.Rate.pattern()))
+    app.add_handler(CallbackQueryHandler(fairwork.reverse_dispute, pattern=cb.Reverse.pattern()))
     # -- admins
     app.add_handler(CommandHandler("fund", admin.fund))
     # -- matching and qualifications

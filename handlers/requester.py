@@ -12,6 +12,7 @@ from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.fair_common import floor_refusal
 
 REASON = 1
 
@@ -49,6 +50,10 @@ async def publish_hit(update: Update, context: GigContext) -> None:
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await answer(query, text, alert=True)
+        return
+    if result is PublishResult.UNDER_FLOOR:
+        await answer(query)
+        await reply(update, Screen(await floor_refusal(context, data.hit_id)))
         return
     await answer(query)
     await edit(query, Screen(text))

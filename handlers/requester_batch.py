@@ -26,6 +26,7 @@ from bot.requester_parsing import (
 )
 from bot.results import PublishResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.fair_common import floor_refusal
 
 FILE, LABELS, TERMS = range(20, 23)
 KEY = "batch"
@@ -156,6 +157,11 @@ async def publish_batch(update: Update, context: GigContext) -> None:
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await answer(query, text, alert=True)
+        return
+    if result is PublishResult.UNDER_FLOOR:
+        drafts = await context.services.requesting.batches.draft(batch_id)
+        await answer(query)
+        await reply(update, Screen(await floor_refusal(context, drafts[0].id)))
         return
     await answer(query)
     await edit(query, Screen(text))

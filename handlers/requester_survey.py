@@ -173,7 +173,7 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     requester = await sender_of(update, context)
     data = _data(context)
     tools = context.services.requesting
-    terms = Terms(**{k: int(v) for k, v in dict(data["terms"]).items()})
+    terms = Terms(**{k: int(v) for k, v in dict(data["terms"]).items() if v is not None})
     chosen = [int(q) for q in data.get("quals", [])]
     hit = await tools.posting.create_survey(requester, _draft(context), terms, chosen)
     names = [t.name for t in await tools.qualify.mine(requester) if t.id in chosen]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
+from bot import fairpay
 from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.domain import Assignment, Hit, HitKind, HitSpec, QuestionKind, User
@@ -191,6 +192,15 @@ class Operations:
                     "This Requester has insufficient funds in their account to complete this"
                     f" transaction ({wire.money_text(hit.escrow_cents)} needed; /balance).",
                     code="AWS.MechanicalTurk.InsufficientFunds",
+                )
+            if result is PublishResult.UNDER_FLOOR:
+                floor = self.market.min_hourly_cents
+                needed = fairpay.floor_reward(hit.time_allotted_s, floor)
+                raise ApiError(
+                    f"Reward {wire.money_text(hit.reward_cents)} for"
+                    f" AssignmentDurationInSeconds {hit.time_allotted_s} pays under this"
+                    f" marketplace's fair-pay floor of {wire.money_text(floor)} per hour;"
+                    f" a Reward of at least {wire.money_text(needed)} meets it."
                 )
             raise ApiError(f"the HIT could not be published ({result.value})")
         return hit

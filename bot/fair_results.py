@@ -1,0 +1,65 @@
+"""What the fair-work use-cases answer: result enums and the views texts turn into sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class DisputeResult(Enum):
+    OK = "ok"
+    NOT_YOURS = "not_yours"
+    NOT_REJECTED = "not_rejected"
+    TOO_LATE = "too_late"
+    ALREADY = "already"
+    EMPTY = "empty"
+    CLOSED = "closed"
+
+
+class RelayResult(Enum):
+    OK = "ok"
+    NOT_YOURS = "not_yours"
+    UNKNOWN = "unknown"
+    EMPTY = "empty"
+    TOO_MANY = "too_many"
+
+
+class RaiseResult(Enum):
+    OK = "ok"
+    STILL_UNDER = "still_under"
+    NOT_FOUND = "not_found"
+    NOT_HIGHER = "not_higher"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+
+
+@dataclass(frozen=True, slots=True)
+class Reputation:
+    """A requester's record as workers see it; None where there is nothing to measure yet."""
+
+    requester_id: int
+    name: str
+    hourly_cents: int | None
+    approved_percent: int | None
+    reviewed: int
+    median_review_s: float | None
+    disputes_lost: int
+    disputes_upheld: int
+    disputes_open: int
+    ratings: int
+    pay: float | None
+    fairness: float | None
+    communication: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FloorCheck:
+    """A HIT's pay against the floor: time counted, the rate it pays, the reward needed."""
+
+    seconds: int
+    hourly_cents: int
+    needed_cents: int
+    floor_cents: int
+
+    @property
+    def under(self) -> bool:
+        return self.floor_cents > 0 and self.hourly_cents < self.floor_cents

@@ -1,0 +1,72 @@
+"""Screens of fair work: rating buttons, dispute cards, relayed messages, /free lists."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot import texts
+from bot.disputes import DisputeView
+from bot.domain import Button, Hit, Screen
+from bot.relay import RelayedMessage
+
+RATING_KEYS = (("p", "pay"), ("f", "fairness"), ("c", "communication"))
+
+
+def verdict_rows(assignment_id: int, rejected: bool) -> tuple[tuple[Button, ...], ...]:
+    """Buttons under an approval or rejection notice: dispute (rejected), rate, message."""
+    first: tuple[Button, ...] = (
+        (Button(texts.BTN_DISPUTE, cb.Dispute(assignment_id).pack()),) if rejected else ()
+    )
+    return (
+        (*first, Button(texts.BTN_RATE, cb.RateOpen(assignment_id).pack())),
+        (Button(texts.BTN_MESSAGE_REQUESTER, cb.Relay(assignment_id).pack()),),
+    )
+
+
+def rating(assignment_id: int, title: str, given: dict[str, int]) -> Screen:
+    """Three rows of 1–5, the chosen star marked ✓."""
+    rows = []
+    for key, name in RATING_KEYS:
+        chosen = given.get(name)
+        rows.append(
+            (Button(texts.RATING_NAMES[key], cb.Rate(assignment_id, key, 0).pack()),)
+            + tuple(
+                Button(
+                    f"{'✓' if chosen == stars else ''}{stars}",
+                    cb.Rate(assignment_id, key, stars).pack(),
+                )
+                for stars in range(1, 6)
+            )
+        )
+    return Screen(texts.rating_prompt(title, given), tuple(rows))
+
+
+def dispute(view: DisputeView, due: str) -> Screen:
+    """The dispute as the requester gets it, with Reverse / Uphold."""
+    d = view.dispute
+    return Screen(
+        texts.dispute_for_requester(
+            view.title, view.alias, d.message, view.answers, view.reject_reason, due
+        ),
+        (
+            (Button(texts.BTN_REVERSE, cb.Reverse(d.id).pack()),),
+            (Button(texts.BTN_UPHOLD, cb.Uphold(d.id).pack()),),
+        ),
+    )
+
+
+def relayed(message: RelayedMessage) -> Screen:
+    return Screen(
+        texts.relayed(message.sender, message.from_worker, message.title, message.body),
+        ((Button(texts.BTN_REPLY, cb.RelayReply(message.id).pack()),),),
+    )
+
+
+def free(window_s: int, found: list[tuple[Hit, int]]) -> Screen:
+    """HITs that fit the window, each with its Accept button."""
+    return Screen(
+        texts.free_list(window_s, found),
+        tuple(
+            (Button(texts.btn_accept_numbered(n, hit.reward_cents), cb.Accept(hit.id).pack()),)
+            for n, (hit, _need) in enumerate(found, start=1)
+        ),
+    )
