@@ -1,0 +1,148 @@
+"""The fair-pay floor (GIGBOT_MIN_HOURLY): publishing under it is refused with the reward
+that meets it; after 5 submissions the measured time is checked and pushes pause until
+the requester raises the reward."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.parsing import parse_poll
+from bot.requester_parsing import parse_terms
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, published_poll
+from tests.fair_helpers import do_poll, roomy_stage, workers
+from tests.mturk_helpers import client, new_api_key, question_form
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """The bot with the product default floor, $8.00 per hour."""
+    assert Settings(_env_file=None).min_hourly == 8.00  # type: ignore[call-arg]
+    async with roomy_stage(tmp_path, clock, min_hourly=8.00) as opened:
+        yield opened
+
+
+async def test_poll_under_the_floor_is_refused_with_the_reward_that_meets_it(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    await rita.send("/newpoll Tea or coffee? | Tea | Coffee ; reward=0.05 n=10 time=2m")
+    await rita.press("Publish")
+    refusal = rita.last_text()
+    assert "Not published: $0.05 for 2m of work is $1.50/h" in refusal
+    assert "floor of $8.00/h" in refusal
+    assert "Pay at least $0.27 per assignment" in refusal  # 8.00 × 120 / 3600 = 0.2667
+    assert "Preview" in rita.texts()[-2], "the draft stays"
+    await rita.send("/balance")
+    assert "$100.00" in rita.last_text(), "nothing was escrowed"
+    assert "Tea or coffee?" not in " ".join(ann.texts()), "no push went out"
+
+    # $0.27 for the 2 minutes meets it; so does $0.05 with an honest 20 s estimate ($9.00/h).
+    await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.27 n=1 time=2m")
+    await published_poll(stage, rita, "Left or right? | L | R ; reward=0.05 n=1 time=2m est=20s")
+    assert "Left or right?" in ann.last_text()
+
+
+async def test_estimate_is_parsed_and_checked() -> None:
+    assert parse_poll("Q? | A | B ; reward=0.05 time=2m est=20s").est_s == 20
+    assert parse_poll("Q? | A | B ; reward=0.05").est_s is None
+    assert parse_terms("reward=0.10 time=5m est=1m", 3600).est_s == 60
+    with pytest.raises(ValueError, match="up to the time allotted"):
+        parse_poll("Q? | A | B ; reward=0.05 time=1m est=2m")
+
+
+async def test_batch_under_the_floor_is_refused(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newbatch")
+    await stage.deliver(
+        stage.sim.document(
+            rita.user, "items.csv", b"text\nA cat\nA dog\n", "text/csv", enqueue=False
+        )
+    )
+    await rita.send("cat | dog")
+    await rita.send("Tag the animal ; reward=0.02 n=2 time=1m")
+    await rita.press("Publish")
+    assert "$0.02 for 1m of work is $1.20/h" in rita.last_text()
+    assert "Pay at least $0.14" in rita.last_text()
+
+
+async def test_mturk_create_hit_under_the_floor_is_refused(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    opened = await Stage.open(
+        tmp_path / "api.sqlite3", clock=clock, mturk_listen="127.0.0.1:0", min_hourly=8.00
+    )
+    try:
+        admin = opened.admin()
+        rita = await funded_requester(opened, admin)
+        mturk = client(opened, *await new_api_key(rita))
+        params = {
+            "Title": "Sky colour",
+            "Description": "Tell us the colour of the sky",
+            "Reward": "0.05",
+            "AssignmentDurationInSeconds": 300,
+            "LifetimeInSeconds": 86_400,
+            "MaxAssignments": 2,
+            "Question": question_form(),
+        }
+        with pytest.raises(ClientError) as caught:
+            await asyncio.to_thread(mturk.create_hit, **params)
+        message = caught.value.response["Error"]["Message"]
+        assert "fair-pay floor of 8.00 per hour" in message
+        assert "a Reward of at least 0.67 meets it" in message  # 8.00 × 300 / 3600
+        created = await asyncio.to_thread(mturk.create_hit, **{**params, "Reward": "0.67"})
+        assert created["HIT"]["HITStatus"] == "Assignable"
+        errors = list(opened.services.errors) + list(opened.sim.violations)
+    finally:
+        await opened.close()
+    assert errors == []
+
+
+async def test_measured_underpayment_pauses_pushes_until_raised(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    crew = await workers(stage, "Ann", "Bob", "Cy", "Dee", "Eve", "Fay")
+    # The requester says 20 s ($9.00/h); it really takes a minute ($3.00/h).
+    hit_id = await published_poll(
+        stage, rita, "Read and pick | X | Y ; reward=0.05 n=8 time=5m est=20s"
+    )
+    fair = stage.services.fair
+    for worker in crew[:4]:
+        await do_poll(worker, clock, "X", 60)
+    assert not await fair.pushes_paused(hit_id), "four submissions are not enough to judge"
+    await do_poll(crew[4], clock, "X", 60)
+    assert await fair.pushes_paused(hit_id)
+    told = rita.last_text()
+    assert "takes workers 1m (median" in told and "$3.00/h" in told
+    assert f"/raise {hit_id} 0.14" in told  # 8.00 × 60 / 3600 = 0.1334
+
+    # While paused, a worker with free time is not offered it; and no new pushes go out.
+    fay = crew[5]
+    await fay.send("/free 30m")
+    assert "Read and pick" not in fay.last_text()
+
+    await rita.send(f"/raise {hit_id} 0.10")
+    assert "still $6.00/h" in rita.last_text() and "$0.14" in rita.last_text()
+    assert await fair.pushes_paused(hit_id)
+    await rita.send(f"/raise {hit_id} 0.14")
+    assert "Pushes are on" in rita.last_text()
+    assert not await fair.pushes_paused(hit_id)
+    assert "Read and pick" in fay.last_text() and "$0.14" in fay.last_text()
+
+    # Escrow covers the new reward for every slot not yet reviewed: 8 × $0.14.
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_id}"] == 8 * 14
+    await rita.send("/review")
+    await rita.press("Approve")
+    assert "+$0.14" in crew[0].last_text()
+    await rita.send(f"/raise {hit_id} 0.12")
+    assert "must be higher" in rita.last_text()
