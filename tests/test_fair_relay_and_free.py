@@ -1,0 +1,135 @@
+"""Anonymous messages between a worker and a requester (no Telegram identity ever crosses),
+rate-limited; and /free: only HITs that fit the worker's free time, best first."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, published_poll
+from tests.fair_helpers import do_poll, roomy_stage, workers
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    async with roomy_stage(tmp_path, clock) as opened:
+        yield opened
+
+
+def _carried(stage: Stage, chat_id: int) -> str:
+    """Everything the bot sent or edited into a chat, as one string (text and buttons)."""
+    return "\n".join(
+        json.dumps(call.params, ensure_ascii=False)
+        for call in stage.sim.calls
+        if str(call.params.get("chat_id")) == str(chat_id)
+    )
+
+
+async def test_messages_are_relayed_without_identity(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = Actor(stage, stage.sim.add_user("Ritabelle", username="rita_private", id=731_555_019))
+    await rita.send("/start")
+    await admin.send(f"/fund {rita.tg_id} 10.00")
+    ann = Actor(stage, stage.sim.add_user("Annabel", username="annabel_secret", id=842_666_027))
+    await ann.send("/start")
+    (bob,) = await workers(stage, "Bob")
+    hit_id = await published_poll(stage, rita, "Which is calmer? | Sea | City ; reward=0.05 n=1")
+    await do_poll(ann, clock, "Sea", 30)
+    await rita.send("/review")
+    await rita.press("Approve")
+
+    await ann.press("Message requester")
+    assert "relays it without your name" in ann.last_text()
+    await ann.send("Thanks! Will there be more of these?")
+    assert "Sent" in ann.last_text()
+    relayed = rita.last_text()
+    assert "From worker W-" in relayed and "Which is calmer?" in relayed
+    assert "Thanks! Will there be more of these?" in relayed
+
+    await rita.press("Reply")
+    await rita.send("Yes, tomorrow morning.")
+    assert "From requester Ritabelle" in ann.last_text()
+    assert "Yes, tomorrow morning." in ann.last_text()
+    await ann.press("Reply")
+    await ann.send("Great")
+    assert "Great" in rita.last_text()
+
+    # By command: the requester by alias, the worker by HIT number.
+    alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    await rita.send(f"/msg {alias} One more question for you")
+    assert "One more question for you" in ann.last_text()
+    await ann.send(f"/msg {hit_id} Happy to help")
+    assert "Happy to help" in rita.last_text()
+
+    # Only the two sides of the work can write; empty messages are refused.
+    await bob.send(f"/msg {hit_id} Hello?")
+    assert "only write about work you did" in bob.last_text()
+    await bob.send(f"/msg {alias} hi")
+    assert "only write about work you did" in bob.last_text()
+    await rita.send("/msg W-ZZZZ hi")
+    assert "No one is called that" in rita.last_text()
+
+    # Ann has sent 3 messages this hour; the limit is 5.
+    await ann.send(f"/msg {hit_id} four")
+    await ann.send(f"/msg {hit_id} five")
+    await ann.send(f"/msg {hit_id} six")
+    assert "many messages this hour" in ann.last_text()
+    assert "six" not in rita.last_text()
+    clock.advance(3601)
+    await ann.send(f"/msg {hit_id} seven")
+    assert "seven" in rita.last_text()
+
+    to_rita = _carried(stage, rita.tg_id)
+    assert str(ann.tg_id) not in to_rita and "annabel_secret" not in to_rita
+    assert "Annabel" not in to_rita
+    to_ann = _carried(stage, ann.tg_id)
+    assert str(rita.tg_id) not in to_ann and "rita_private" not in to_ann
+    assert "Thanks! Will there be more of these?" in to_rita and "Great" in to_rita
+    assert "Yes, tomorrow morning." in to_ann
+
+
+async def test_free_window_lists_what_fits_best_first(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    # 10 minutes for $0.50 ($3.00/h), an estimated 2 minutes for $0.20 ($6.00/h),
+    # 1 minute for $0.05 ($3.00/h), and 30 minutes for $0.30 (does not fit in 15 minutes).
+    await published_poll(stage, rita, "Long read | A | B ; reward=0.50 n=1 time=10m")
+    quick = await published_poll(
+        stage, rita, "Quick look | A | B ; reward=0.20 n=1 time=20m est=2m"
+    )
+    await published_poll(stage, rita, "Tiny | A | B ; reward=0.05 n=1 time=1m")
+    await published_poll(stage, rita, "Marathon | A | B ; reward=0.30 n=1 time=30m")
+
+    await ann.send("/free 15m")
+    shown = ann.last_text()
+    assert "You have 15m" in shown
+    assert shown.index("Quick look") < shown.index("Long read") < shown.index("Tiny")
+    assert "Marathon" not in shown
+    assert "~2m ($6.00/h)" in shown
+
+    free = stage.services.fair.free
+    user = await stage.services.market.user(ann.tg_id)
+    assert user is not None
+    clock.advance(6 * 60)
+    left, fitting = await free.fitting(user)
+    assert left == 9 * 60, "the window is stored from when it was given"
+    assert [hit.title for hit, _ in fitting] == ["Quick look", "Tiny"], "10m no longer fits"
+
+    await ann.press("1.")
+    assert "1/1" in ann.last_text() and "Quick look" in ann.last_text()
+    hit = await stage.services.market.hit(quick)
+    assert hit is not None and hit.slots_used == 1
+
+    await ann.send("/free off")
+    assert "all tasks again" in ann.last_text()
+    assert await free.fitting(user) == (None, [])
+    await ann.send("/free 10h")
+    assert "/free 15m" in ann.last_text()
