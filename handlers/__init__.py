@@ -40,7 +40,7 @@ WORKER_COMMANDS = (
     ("why", "Why you got a task (reply to it)"),
     ("free", "Only tasks that fit your free time"),
     ("requester", "A requester's pay and fairness record"),
-    ("msg", "Message a requester or worker anonymously"),
+    ("msg", "Anonymous message to requester/worker"),
 )
 REQUESTER_COMMANDS = (
     ("newpoll", "Post a one-question poll"),

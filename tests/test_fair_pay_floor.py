@@ -125,10 +125,13 @@ async def test_measured_underpayment_pauses_pushes_until_raised(
     assert "takes workers 1m (median" in told and "$3.00/h" in told
     assert f"/raise {hit_id} 0.14" in told  # 8.00 × 60 / 3600 = 0.1334
 
-    # While paused, a worker with free time is not offered it; and no new pushes go out.
-    fay = crew[5]
-    await fay.send("/free 30m")
-    assert "Read and pick" not in fay.last_text()
+    # While paused, no wave pushes it to a newcomer, and /free does not offer it.
+    (gus,) = await workers(stage, "Gus")
+    assert await stage.services.matcher.next_waves() == 0
+    await stage.settle()
+    assert "Read and pick" not in " ".join(gus.texts())
+    await gus.send("/free 30m")
+    assert "Read and pick" not in gus.last_text()
 
     await rita.send(f"/raise {hit_id} 0.10")
     assert "still $6.00/h" in rita.last_text() and "$0.14" in rita.last_text()
@@ -136,7 +139,7 @@ async def test_measured_underpayment_pauses_pushes_until_raised(
     await rita.send(f"/raise {hit_id} 0.14")
     assert "Pushes are on" in rita.last_text()
     assert not await fair.pushes_paused(hit_id)
-    assert "Read and pick" in fay.last_text() and "$0.14" in fay.last_text()
+    assert "Read and pick" in gus.last_text() and "$0.14" in gus.last_text()
 
     # Escrow covers the new reward for every slot not yet reviewed: 8 × $0.14.
     balances = await stage.services.accounts.balances()

@@ -117,6 +117,8 @@ def env_for(sim: SimTelegram, database: Path, **more: str) -> dict[str, str]:
         "GIGBOT_FILE_URL": sim.base_file_url,
         "GIGBOT_DATABASE": str(database),
         "GIGBOT_ADMINS": str(ADMIN),
+        # These stories post tiny polls; the fair-pay floor has its own tests.
+        "GIGBOT_MIN_HOURLY": "0",
         **more,
     }
 
