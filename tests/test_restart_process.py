@@ -103,6 +103,8 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
         "GIGBOT_DEFAULT_AUTO_APPROVE": "300",
         "GIGBOT_TIMER_HORIZON_S": "1",
         "GIGBOT_LOG_LEVEL": "WARNING",
+        # A tiny poll on purpose; the fair-pay floor has its own tests.
+        "GIGBOT_MIN_HOURLY": "0",
     }
 
     def clock() -> float:
