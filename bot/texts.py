@@ -883,7 +883,6 @@ def raise_text(result: RaiseResult, check: FloorCheck | None, hit_id: int) -> st
 BTN_RATE = "⭐ Rate requester"
 BTN_DISPUTE = "⚖️ Dispute"
 BTN_MESSAGE_REQUESTER = "💬 Message requester"
-BTN_MESSAGE_WORKER = "💬 Message worker"
 BTN_REPLY = "↩️ Reply"
 BTN_REVERSE = "✅ Reverse: approve and pay"
 BTN_UPHOLD = "✋ Uphold rejection"
