@@ -11,11 +11,16 @@ install: $(PY)
 demo: install
 	$(VENV)/bin/gigbot demo
 
-test: install
+# The sandbox's browser test drives Debian's chromium through Playwright (never
+# `playwright install`, which downloads a browser of its own).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install browser lint
 	$(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check bot handlers storage tests bench
 	$(VENV)/bin/mypy bot storage
 
-.PHONY: install demo test lint
+.PHONY: install demo test lint browser
