@@ -90,6 +90,8 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
     stage.services.market.fanout = FanOut(factor=1, max_wave=workers, explore_share=0)
     await rita.send(f"/newpoll Bench? | yes | no ; reward=0.01 n={workers} time=1h life=1d")
     await rita.press("Publish")
+    # from here on, measure update handling only: no test-harness settling per update
+    stage.settle_each_update = False
     queue = iter(crowd)
 
     async def one(worker: Actor) -> None:
