@@ -15,13 +15,26 @@ class Blocks:
         self.db = db
         self.clock = clock
 
-    async def block(self, requester: User, alias: str) -> BlockResult:
-        """Block the worker shown as `alias`."""
+    async def block(self, requester: User, alias: str, reason: str = "") -> BlockResult:
+        """Block the worker shown as `alias` (a given reason replaces an earlier one)."""
         async with self.db.transaction() as conn:
             worker = await users.by_alias(conn, alias)
             if worker is None or worker.id == requester.id:
                 return BlockResult.UNKNOWN_WORKER
-            if not await reads.block(conn, requester.id, worker.id, self.clock.now()):
+            fresh = await reads.block(conn, requester.id, worker.id, self.clock.now())
+            if reason:
+                await reads.set_block_reason(conn, requester.id, worker.id, reason)
+            if not fresh:
+                return BlockResult.ALREADY
+        return BlockResult.OK
+
+    async def unblock(self, requester: User, alias: str) -> BlockResult:
+        """Lift the block on the worker shown as `alias` (ALREADY if there was none)."""
+        async with self.db.transaction() as conn:
+            worker = await users.by_alias(conn, alias)
+            if worker is None or worker.id == requester.id:
+                return BlockResult.UNKNOWN_WORKER
+            if not await reads.unblock(conn, requester.id, worker.id):
                 return BlockResult.ALREADY
         return BlockResult.OK
 

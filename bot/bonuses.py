@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.clock import Clock
@@ -11,7 +11,10 @@ from bot.requester_parsing import BonusArgs
 from bot.requester_results import BonusResult
 from storage import assignments, hits, ledger, outbox, users
 from storage import requesting as reads
-from storage.db import Database
+from storage.db import Conn, Database
+
+# Called inside the paying transaction with (conn, worker id, ledger key), to record more.
+OnPaid = Callable[[Conn, int, str], Awaitable[None]]
 
 
 class Bonuses:
@@ -22,7 +25,9 @@ class Bonuses:
         self.clock = clock
         self.on_outbox = on_outbox
 
-    async def pay(self, requester: User, args: BonusArgs, key: str) -> tuple[BonusResult, str]:
+    async def pay(
+        self, requester: User, args: BonusArgs, key: str, on_paid: OnPaid | None = None
+    ) -> tuple[BonusResult, str]:
         """Move the bonus from the requester to the worker and tell the worker; (result, alias).
 
         Only workers who took one of the requester's HITs can be bonused; `key` (the command
@@ -59,6 +64,8 @@ class Bonuses:
                 now,
             ):
                 return BonusResult.DUPLICATE, worker.alias
+            if on_paid is not None:
+                await on_paid(conn, worker.id, f"bonus:{key}")
             payload.update({"amount_cents": args.amount_cents, "reason": args.reason})
             await outbox.enqueue(
                 conn, f"bonus:{key}", worker.tg_id, "bonus", Priority.NOTIFICATION, payload, now

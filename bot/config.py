@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     )
     dispute_hours: float = Field(default=48.0, gt=0, le=24 * 30)
     relay_per_hour: int = Field(default=5, ge=1, le=1000)
+    mturk_public_url: str | None = Field(
+        default=None,
+        description="how workers' browsers reach the MTurk server (web tasks); the listen"
+        " address if unset",
+    )
 
     @field_validator("admins", mode="before")
     @classmethod

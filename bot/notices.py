@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot import fair_screens, screens, texts
-from bot.domain import AssignmentStatus, HitStatus, Screen
+from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair_notices import KINDS as FAIR_KINDS
 from bot.fair_notices import FairNotices
 from bot.marketplace import Marketplace
@@ -16,6 +18,8 @@ class Notices:
     def __init__(self, market: Marketplace) -> None:
         self.market = market
         self.fair = FairNotices(market)
+        # Web tasks (MTurk API): a push carries a Preview link when this gives one.
+        self.preview_link: Callable[[Hit], Awaitable[str | None]] | None = None
 
     async def __call__(self, row: OutboxRow) -> Screen | None:
         """The screen for this row, or None when it is no longer worth sending."""
@@ -38,6 +42,14 @@ class Notices:
             return await self._expired(int(row.payload["hit_id"]), int(row.payload["refund_cents"]))
         if row.kind in FAIR_KINDS:
             return await self.fair(row.kind, row.payload)
+        if row.kind == "requester_message":
+            p = row.payload
+            return Screen(
+                texts.requester_message_notice(str(p["from"]), str(p["subject"]), str(p["text"]))
+            )
+        if row.kind == "web_submitted":
+            view = await self.market.work_view(int(row.payload["assignment_id"]))
+            return screens.submitted(view) if view else None
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:
@@ -46,11 +58,15 @@ class Notices:
             return None
         if await self.fair.pushes_paused(hit.id):
             return None  # measured pay under the floor: wait for /raise (bot/fairpay.py)
-        return screens.push(
+        card = screens.push(
             hit,
             await self.market.requester_name(hit.requester_id),
             await self.fair.compact_reputation(hit.requester_id),
         )
+        link = await self.preview_link(hit) if self.preview_link is not None else None
+        if link is not None:
+            card = Screen(card.text, (*card.rows, (Button(texts.BTN_PREVIEW_TASK, url=link),)))
+        return card
 
     async def _verdict(self, assignment_id: int) -> Screen | None:
         view = await self.market.work_view(assignment_id)

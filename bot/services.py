@@ -11,6 +11,7 @@ from bot.fairwork import FairWork, floor_cents
 from bot.marketplace import Marketplace
 from bot.matching import FanOut, Matcher
 from bot.mturk.keys import ApiKeys
+from bot.mturk.webtasks import WebTasks
 from bot.notices import Notices
 from bot.outbox import Broadcaster, Sender
 from bot.qualifications import Qualifications
@@ -36,6 +37,7 @@ class Services:
     requesting: Requesting = field(init=False)
     api_keys: ApiKeys = field(init=False)
     fair: FairWork = field(init=False)
+    web_tasks: WebTasks = field(init=False)
 
     def __post_init__(self) -> None:
         self.requesting = Requesting.build(self.market)
@@ -43,6 +45,9 @@ class Services:
         market = self.market
         self.fair = FairWork(
             self.db, self.clock, self.settings, market, on_outbox=lambda: market.on_outbox()
+        )
+        self.web_tasks = WebTasks(
+            self.db, self.market, self.clock, on_outbox=lambda: self.market.on_outbox()
         )
 
     @classmethod
@@ -65,7 +70,8 @@ class Services:
             reminders=settings.reminders,
             min_hourly_cents=floor_cents(settings),
         )
-        broadcaster = Broadcaster(db, clock, sender, Notices(market), per_second=settings.send_rate)
+        notices = Notices(market)
+        broadcaster = Broadcaster(db, clock, sender, notices, per_second=settings.send_rate)
         market.on_outbox = broadcaster.wake
         accounts = Accounts(db, clock, on_outbox=broadcaster.wake)
         matcher = Matcher(
@@ -73,9 +79,11 @@ class Services:
         )
         qualifications = Qualifications(db, clock, on_outbox=broadcaster.wake)
         timers = Timers(db, clock, market)
-        return cls(
+        services = cls(
             settings, clock, db, market, accounts, broadcaster, matcher, qualifications, timers
         )
+        notices.preview_link = services.web_tasks.preview_url
+        return services
 
     async def open(self) -> None:
         """Open and migrate the database, recover the outbox, start sending."""

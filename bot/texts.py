@@ -1009,3 +1009,30 @@ def btn_accept_numbered(n: int, reward_cents: int) -> str:
 
 FAIR_TEXT_CANCELLED = "OK, nothing was sent."
 RATE_PICK_A_NUMBER = "Tap a number from 1 to 5."
+# -- MTurk API: workers' side (bonuses, messages, qualifications, web tasks) -------------------
+
+
+def requester_message_notice(sender: str, subject: str, text: str) -> str:
+    """A requester's NotifyWorkers message, relayed (the worker's identity stays hidden)."""
+    return (
+        f"✉️ Message from requester <b>{escape(sender)}</b>\n"
+        f"<b>{escape(subject)}</b>\n{escape(text)}\n\n"
+        "<i>Relayed by gigbot: the requester knows you only by your alias.</i>"
+    )
+
+
+WEB_TASK_PROMPT = (
+    "This task is a web page. Open it with the button below, do the task there and submit "
+    "it there; gigbot records it for you."
+)
+BTN_OPEN_WEB_TASK = "🌐 Open the task page"
+BTN_PREVIEW_TASK = "👀 Preview"
+WEB_PAGE_TITLE = "gigbot"
+WEB_PAGE_SUBMITTED = "Submitted: {title}. {reward} pending review. You can go back to Telegram."
+WEB_PAGE_PREVIEW = "This is a preview. Accept the HIT in Telegram to work on it."
+WEB_PAGE_REFUSED = {
+    "forbidden": "This link is not valid. Open the task from its button in Telegram.",
+    "not_active": "This assignment is no longer open (submitted, returned or out of time).",
+    "mismatch": "This form belongs to another assignment.",
+    "preview": "This is a preview: accept the HIT in Telegram before submitting.",
+}

@@ -60,21 +60,23 @@ async def revoke_key(conn: Conn, requester_id: int, access_key_id: str, now: flo
 # -- HIT types ----------------------------------------------------------------------------
 
 _TYPE_COLUMNS = (
-    "id, requester_id, title, description, keywords, reward_cents, duration_s, auto_approve_s"
+    "id, requester_id, title, description, keywords, reward_cents, duration_s, auto_approve_s,"
+    " requirements"
 )
 
 
 def _hit_type(row: aiosqlite.Row) -> HitType:
-    return HitType(*(row[i] for i in range(8)))
+    return HitType(*(row[i] for i in range(9)))
 
 
 async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -> HitType:
     """The requester's HIT type with these properties, made with `new_id` if none exists."""
     await conn.execute(
         "INSERT INTO mturk_hit_types (id, requester_id, title, description, keywords,"
-        " reward_cents, duration_s, auto_approve_s, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " reward_cents, duration_s, auto_approve_s, requirements, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, title, description, keywords, reward_cents, duration_s,"
-        " auto_approve_s) DO NOTHING",
+        " auto_approve_s, requirements) DO NOTHING",
         (
             new_id,
             t.requester_id,
@@ -84,6 +86,7 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
             t.reward_cents,
             t.duration_s,
             t.auto_approve_s,
+            t.requirements,
             now,
         ),
     )
@@ -91,7 +94,7 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
         conn,
         f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE requester_id = ? AND title = ?"
         " AND description = ? AND keywords = ? AND reward_cents = ? AND duration_s = ?"
-        " AND auto_approve_s = ?",
+        " AND auto_approve_s = ? AND requirements = ?",
         (
             t.requester_id,
             t.title,
@@ -100,6 +103,7 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
             t.reward_cents,
             t.duration_s,
             t.auto_approve_s,
+            t.requirements,
         ),
     )
     assert row is not None
@@ -118,11 +122,17 @@ async def hit_type(conn: Conn, type_id: str) -> HitType | None:
 
 
 async def insert_hit(
-    conn: Conn, hit_id: int, type_id: str, question: str, annotation: str
+    conn: Conn,
+    hit_id: int,
+    type_id: str,
+    question: str,
+    annotation: str,
+    question_format: str = "QuestionForm",
 ) -> None:
     await conn.execute(
-        "INSERT INTO mturk_hits (hit_id, hit_type_id, question, annotation) VALUES (?, ?, ?, ?)",
-        (hit_id, type_id, question, annotation),
+        "INSERT INTO mturk_hits (hit_id, hit_type_id, question, annotation, format)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (hit_id, type_id, question, annotation, question_format),
     )
 
 
@@ -147,11 +157,11 @@ async def form_ids(conn: Conn, hit_id: int) -> dict[int, FormIds]:
 async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
     row = await fetch_one(
         conn,
-        "SELECT hit_id, hit_type_id, question, annotation, disposed_at FROM mturk_hits"
+        "SELECT hit_id, hit_type_id, question, annotation, disposed_at, format FROM mturk_hits"
         " WHERE hit_id = ?",
         (hit_id,),
     )
-    return ApiHit(row[0], row[1], row[2], row[3], row[4]) if row else None
+    return ApiHit(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
 
 
 async def mark_disposed(conn: Conn, hit_id: int, now: float) -> None:

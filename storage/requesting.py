@@ -79,6 +79,22 @@ async def block(conn: Conn, requester_id: int, worker_id: int, now: float) -> bo
     return cur.rowcount == 1
 
 
+async def set_block_reason(conn: Conn, requester_id: int, worker_id: int, reason: str) -> None:
+    """Remember why the requester blocked the worker (MTurk's CreateWorkerBlock Reason)."""
+    await conn.execute(
+        "UPDATE blocks SET reason = ? WHERE requester_id = ? AND worker_id = ?",
+        (reason, requester_id, worker_id),
+    )
+
+
+async def unblock(conn: Conn, requester_id: int, worker_id: int) -> bool:
+    """Let a blocked worker take the requester's HITs again; False if not blocked."""
+    cur = await conn.execute(
+        "DELETE FROM blocks WHERE requester_id = ? AND worker_id = ?", (requester_id, worker_id)
+    )
+    return cur.rowcount == 1
+
+
 async def is_blocked(conn: Conn, requester_id: int, worker_id: int) -> bool:
     async with conn.execute(
         "SELECT 1 FROM blocks WHERE requester_id = ? AND worker_id = ?",

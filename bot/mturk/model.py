@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 
@@ -29,6 +30,13 @@ class HitType:
     reward_cents: int
     duration_s: int
     auto_approve_s: int
+    requirements: str = "[]"  # QualificationRequirements, canonical JSON (part of the identity)
+
+    @property
+    def requirement_list(self) -> list[object]:
+        """The QualificationRequirements as they were sent."""
+        found = json.loads(self.requirements)
+        return found if isinstance(found, list) else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,11 @@ class ApiHit:
     question: str
     annotation: str
     disposed_at: float | None
+    format: str = "QuestionForm"  # or HTMLQuestion / ExternalQuestion (a web task)
+
+    @property
+    def web(self) -> bool:
+        return self.format != "QuestionForm"
 
 
 @dataclass(frozen=True, slots=True)

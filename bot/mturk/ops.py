@@ -9,23 +9,27 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
-from bot import fairpay
+from bot import fairpay, texts
 from bot.accounts import Accounts
 from bot.clock import Clock
-from bot.domain import Assignment, Hit, HitKind, HitSpec, QuestionKind, User
-from bot.marketplace import Marketplace
+from bot.domain import Assignment, Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
+from bot.marketplace import Marketplace, insert_spec
 from bot.mturk import wire
-from bot.mturk.model import ApiHit, HitType, SlotCounts
+from bot.mturk.model import ApiHit, FormIds, HitType, SlotCounts
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
+from bot.mturk.requirements import canonical, parse_requirements
+from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name
+from bot.mturk.webtasks import WebTasks, form_answers
 from bot.mturk.wire import ApiError, Params
 from bot.results import ChangeResult, PublishResult, ReviewResult
 from storage import assignments, hits, mturk
+from storage import mturk_people as people
+from storage import qualifications as quals
 from storage.db import Database
 
 Operation = Callable[[User, Params], Awaitable[Params]]
 TYPE_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _NOT_SUPPORTED_ON_CREATE = (
-    "QualificationRequirements",
     "AssignmentReviewPolicy",
     "HITReviewPolicy",
     "HITLayoutId",
@@ -37,9 +41,16 @@ class Operations:
     """MTurk operations by name, for one marketplace."""
 
     def __init__(
-        self, db: Database, market: Marketplace, accounts: Accounts, clock: Clock, min_reward: int
+        self,
+        db: Database,
+        market: Marketplace,
+        accounts: Accounts,
+        clock: Clock,
+        min_reward: int,
+        web: WebTasks | None = None,
     ) -> None:
         self.db = db
+        self.web = web or WebTasks(db, market, clock)
         self.market = market
         self.accounts = accounts
         self.clock = clock
@@ -67,7 +78,6 @@ class Operations:
     # -- HIT types and HITs ----------------------------------------------------------------
 
     async def _hit_type(self, requester: User, p: Params) -> HitType:
-        wire.refuse_unsupported(p, ("QualificationRequirements",))
         reward = wire.parse_money(p.get("Reward"), "Reward")
         if reward < self.min_reward:
             raise ApiError(f"Reward must be at least {wire.money_text(self.min_reward)}")
@@ -89,16 +99,28 @@ class Operations:
                     default=wire.DEFAULT_AUTO_APPROVE_S,
                 ),
             ),
+            requirements=canonical(p.get("QualificationRequirements")),
         )
         known = self._type_ids.get(wanted)
         if known is not None:
             return self._types[known]
+        await self._check_requirements(requester, p.get("QualificationRequirements"))
         new_id = "GBT" + "".join(secrets.choice(TYPE_ID_ALPHABET) for _ in range(27))
         async with self.db.transaction() as conn:
             made = await mturk.find_or_insert_type(conn, new_id, wanted, self.clock.now())
         self._types[made.id] = made
         self._type_ids[wanted] = made.id
         return made
+
+    async def _check_requirements(self, requester: User, given: object) -> None:
+        """Requirements gigbot can keep, on system types or the requester's own types."""
+        custom = [r.qualification_id for r in parse_requirements(given) if r.qualification_id]
+        if custom:
+            async with self.db.reading() as conn:
+                owned = await people.owned_types(conn, requester.id, custom)
+            for qual_id in custom:
+                if qual_id not in owned:
+                    raise ApiError(f"QualificationType GBQ{qual_id:08d} does not exist.")
 
     async def _type(self, type_id: str) -> HitType | None:
         found = self._types.get(type_id)
@@ -130,8 +152,12 @@ class Operations:
         question = wire.text(p, "Question", required=True, most=131_072)
         annotation = wire.text(p, "RequesterAnnotation", most=255)
         token = wire.text(p, "UniqueRequestToken", most=64)
+        form: Form | WebQuestion
         try:
-            form = parse_question_form(question)
+            if root_name(question) in WEB_FORMATS:
+                form = parse_web_question(question)
+            else:
+                form = parse_question_form(question)
         except FormError as exc:
             raise ApiError(str(exc), code="AWS.MechanicalTurk.XMLParseError") from None
         if token:
@@ -159,13 +185,18 @@ class Operations:
         self,
         requester: User,
         t: HitType,
-        form: Form,
+        form: Form | WebQuestion,
         question: str,
         annotation: str,
         lifetime: int,
         most: int,
     ) -> Hit:
-        specs = form.specs()
+        web = form if isinstance(form, WebQuestion) else None
+        specs = (
+            (QuestionSpec(QuestionKind.TEXT, texts.WEB_TASK_PROMPT),)
+            if web or not isinstance(form, Form)
+            else form.specs()
+        )
         single = len(specs) == 1 and specs[0].kind is QuestionKind.SINGLE
         spec = HitSpec(
             title=t.title,
@@ -178,12 +209,23 @@ class Operations:
             auto_approve_s=t.auto_approve_s,
             questions=specs,
         )
-        hit = await self.market.create_hit(requester, spec)
+        requirements = parse_requirements(t.requirement_list)
+        # The draft, its MTurk side and its requirements in one transaction, before publishing.
         async with self.db.transaction() as conn:
-            await mturk.insert_hit(conn, hit.id, t.id, question, annotation)
-            stored = await hits.questions(conn, hit.id)
-            for q, asked in zip(stored, form.questions, strict=True):
-                await mturk.insert_form_ids(conn, q.id, asked.ids)
+            hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            hit = await hits.get(conn, hit_id)
+            assert hit is not None
+            await mturk.insert_hit(
+                conn, hit_id, t.id, question, annotation, web.format if web else "QuestionForm"
+            )
+            if not web:
+                assert isinstance(form, Form)
+                stored = await hits.questions(conn, hit_id)
+                for q, asked in zip(stored, form.questions, strict=True):
+                    await mturk.insert_form_ids(conn, q.id, asked.ids)
+            for requirement in requirements:
+                await quals.add_requirement(conn, hit_id, requirement)
+        self.web.remember(hit_id, web)
         result = await self.market.publish(requester, hit.id)
         if result is not PublishResult.OK:
             await self.market.discard_draft(requester, hit.id)
@@ -260,8 +302,13 @@ class Operations:
 
     # -- assignments -------------------------------------------------------------------------
 
-    async def _assignments_json(self, hit: Hit, rows: list[Assignment]) -> list[Params]:
-        """Assignments of one HIT with their answers as QuestionFormAnswers, in few queries."""
+    async def _assignments_json(
+        self, hit: Hit, rows: list[Assignment], web: bool = False
+    ) -> list[Params]:
+        """Assignments of one HIT with their answers as QuestionFormAnswers, in few queries.
+
+        A web task's one stored answer is its posted form: each field becomes a FreeText.
+        """
         hit_id = hit.id
         ids = [a.id for a in rows]
         async with self.db.reading() as conn:
@@ -276,6 +323,12 @@ class Operations:
                 alias.get(a.worker_id, "W-????"),
                 answers_xml(
                     [
+                        (FormIds(name, ()), QuestionKind.TEXT, value)
+                        for g in given[a.id]
+                        for name, value in form_answers(g.value)
+                    ]
+                    if web
+                    else [
                         (form[g.question_id], kinds[g.question_id], g.value)
                         for g in given[a.id]
                         if g.question_id in form
@@ -290,13 +343,13 @@ class Operations:
             found = await assignments.get(conn, assignment_id)
         if found is None or found.status not in wire.API_STATUS:
             raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
-        hit, _, _, _ = await self._owned(requester, found.hit_id)
-        (made,) = await self._assignments_json(hit, [found])
+        hit, api, _, _ = await self._owned(requester, found.hit_id)
+        (made,) = await self._assignments_json(hit, [found], api.web)
         return made
 
     async def list_assignments_for_hit(self, requester: User, p: Params) -> Params:
         hit_id = wire.parse_hit_id(p.get("HITId"))
-        hit, _, _, _ = await self._owned(requester, hit_id)
+        hit, api, _, _ = await self._owned(requester, hit_id)
         size, after = wire.page_size(p), wire.after_token(p)
         names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
         if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
@@ -307,7 +360,7 @@ class Operations:
         page = rows[:size]
         found: Params = {
             "NumResults": len(page),
-            "Assignments": await self._assignments_json(hit, page),
+            "Assignments": await self._assignments_json(hit, page, api.web),
         }
         if len(rows) > size:
             found["NextToken"] = wire.page_token(page[-1].id)

@@ -6,13 +6,17 @@ import json
 import logging
 import socket
 import uuid
+from html import escape
 
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
+from bot import texts
 from bot.mturk.api import CONTENT_TYPE, ApiRequest, RequesterApi
 from bot.mturk.ops import Operations
+from bot.mturk.people import PeopleOps
+from bot.mturk.webtasks import WebOutcome, WebResult, WebTasks
 from bot.services import Services
 
 MAX_BODY = 1024 * 1024
@@ -51,6 +55,86 @@ class _Endpoint(RequestHandler):
         self.finish(json.dumps(response.body, ensure_ascii=False))
 
 
+# A requester's HTML runs in a sandbox: an opaque origin (no cookies, storage or same-origin
+# reads of gigbot), not framed elsewhere, and the token in the URL is never sent as Referer.
+TASK_CSP = "sandbox allow-scripts allow-forms allow-popups allow-modals; frame-ancestors 'none'"
+_TOKEN = r"([0-9]{1,18}-[0-9a-f]{1,64})"
+_STATUS = {
+    WebResult.OK: 200,
+    WebResult.FORBIDDEN: 403,
+    WebResult.NOT_ACTIVE: 409,
+    WebResult.MISMATCH: 409,
+    WebResult.PREVIEW: 409,
+}
+
+
+def _page(body: str) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{texts.WEB_PAGE_TITLE}</title></head><body><p>{escape(body)}</p></body></html>"
+    )
+
+
+class _WebPage(RequestHandler):
+    """Pages and posts of web tasks: plain HTML, never cached, never a Referer."""
+
+    def initialize(self, web: WebTasks) -> None:
+        self.web = web
+
+    def check_xsrf_cookie(self) -> None:
+        """The token in the path is what proves a post (turkSubmitTo), not a cookie."""
+
+    def _safe_headers(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def _answer(self, outcome: WebOutcome, note: str) -> None:
+        self._safe_headers()
+        self.set_status(_STATUS[outcome.result])
+        if outcome.result is WebResult.OK and outcome.html:
+            self.set_header("Content-Security-Policy", TASK_CSP)
+            self.finish(outcome.html)
+            return
+        self.set_header("Content-Security-Policy", "default-src 'none'")
+        if outcome.result is WebResult.OK:
+            self.finish(_page(note))
+        else:
+            self.finish(_page(texts.WEB_PAGE_REFUSED[outcome.result.value]))
+
+
+class _TaskPage(_WebPage):
+    """GET /w/<token>/task: an accepted assignment's HTMLQuestion."""
+
+    async def get(self, token: str) -> None:
+        self._answer(await self.web.page(token), "")
+
+
+class _PreviewPage(_WebPage):
+    """GET /p/<token>/task: an HTMLQuestion before accepting (assignmentId not available)."""
+
+    async def get(self, token: str) -> None:
+        self._answer(await self.web.preview(token), texts.WEB_PAGE_PREVIEW)
+
+
+class _ExternalSubmit(_WebPage):
+    """POST <turkSubmitTo>/mturk/externalSubmit: the worker's form, as on MTurk."""
+
+    async def post(self, token: str = "") -> None:
+        fields = {
+            name: [v.decode("utf-8", "replace") for v in values]
+            for name, values in self.request.body_arguments.items()
+        }
+        token = token or (fields.get("gigbotToken") or [""])[0]
+        outcome = await self.web.submit(token, fields)
+        note = texts.WEB_PAGE_SUBMITTED.format(
+            title=outcome.title, reward=texts.money(outcome.reward_cents)
+        )
+        self._answer(outcome, note)
+
+
 def parse_listen(listen: str) -> tuple[str, int]:
     """'127.0.0.1:8765' -> ('127.0.0.1', 8765); port 0 picks a free one."""
     host, _, port = listen.rpartition(":")
@@ -62,9 +146,13 @@ def parse_listen(listen: str) -> tuple[str, int]:
 class MTurkServer:
     """Serves the requester API until stopped."""
 
-    def __init__(self, api: RequesterApi, listen: str) -> None:
+    def __init__(
+        self, api: RequesterApi, listen: str, public_url: str | None = None
+    ) -> None:
         self.api = api
+        self.web = api.ops.web
         self.host, self.port = parse_listen(listen)
+        self.public_url = public_url.rstrip("/") if public_url else None
         self._server: HTTPServer | None = None
 
     @classmethod
@@ -76,8 +164,19 @@ class MTurkServer:
             services.accounts,
             services.clock,
             services.settings.min_reward_cents,
+            services.web_tasks,
         )
-        return cls(RequesterApi(services.db, ops), listen)
+        tools = services.requesting
+        ops.table.update(
+            PeopleOps(
+                services.db,
+                services.clock,
+                tools.bonuses,
+                tools.blocks,
+                on_outbox=lambda: services.market.on_outbox(),
+            ).table
+        )
+        return cls(RequesterApi(services.db, ops), listen, services.settings.mturk_public_url)
 
     @property
     def url(self) -> str:
@@ -85,9 +184,20 @@ class MTurkServer:
 
     async def start(self) -> None:
         """Bind and serve; the chosen port replaces 0."""
-        app = Application([(r"/", _Endpoint, {"api": self.api})], log_function=_access_log)
+        web = {"web": self.web}
+        app = Application(
+            [
+                (r"/", _Endpoint, {"api": self.api}),
+                (rf"/w/{_TOKEN}/task", _TaskPage, web),
+                (rf"/p/{_TOKEN}/task", _PreviewPage, web),
+                (rf"/w/{_TOKEN}/mturk/externalSubmit", _ExternalSubmit, web),
+                (r"/mturk/externalSubmit", _ExternalSubmit, web),
+            ],
+            log_function=_access_log,
+        )
         sockets = bind_sockets(self.port, self.host, family=socket.AF_INET)
         self.port = sockets[0].getsockname()[1]
+        self.web.base_url = self.public_url or self.url
         self._server = HTTPServer(app, max_body_size=MAX_BODY, xheaders=False)
         self._server.add_sockets(sockets)
 

@@ -161,7 +161,7 @@ def hit_json(hit: Hit, api: ApiHit, t: HitType, counts: SlotCounts, now: float) 
         "Expiration": hit.expires_at or hit.created_at,
         "AssignmentDurationInSeconds": hit.time_allotted_s,
         "RequesterAnnotation": api.annotation,
-        "QualificationRequirements": [],
+        "QualificationRequirements": t.requirement_list,
         "HITReviewStatus": "NotReviewed",
         "NumberOfAssignmentsPending": counts.accepted,
         "NumberOfAssignmentsAvailable": hit.slots_left if status == "Assignable" else 0,

@@ -1,0 +1,358 @@
+"""MTurk operations about workers: bonuses, notifications, blocks, qualifications.
+
+Workers are named by their alias; money moves through the requester tools' Bonuses
+(one ledger row per bonus key), blocks are the requester tools' Blocks, messages to
+workers go through the outbox.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from bot.blocks import Blocks
+from bot.bonuses import Bonuses
+from bot.clock import Clock
+from bot.domain import Priority, User
+from bot.mturk import wire
+from bot.mturk.requirements import (
+    SYSTEM_TYPES,
+    parse_qualification_type_id,
+    qualification_type_text,
+)
+from bot.mturk.wire import ApiError, Params
+from bot.requester_parsing import BonusArgs
+from bot.requester_results import BlockResult, BonusResult
+from storage import assignments, hits, outbox, users
+from storage import mturk_people as people
+from storage import qualifications as quals
+from storage import requesting as reads
+from storage.db import Conn, Database
+
+Operation = Callable[[User, Params], Awaitable[Params]]
+MAX_NOTIFY_WORKERS = 100
+NOTICES_PER_DAY = 3  # NotifyWorkers: messages one requester may relay to one worker a day
+DAY_S = 24 * 3600
+
+
+class PeopleOps:
+    """SendBonus, ListBonusPayments, NotifyWorkers, worker blocks and qualifications."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        bonuses: Bonuses,
+        blocks: Blocks,
+        on_outbox: Callable[[], None],
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.bonuses = bonuses
+        self.blocks = blocks
+        self.on_outbox = on_outbox
+        self.table: dict[str, Operation] = {
+            "SendBonus": self.send_bonus,
+            "ListBonusPayments": self.list_bonus_payments,
+            "NotifyWorkers": self.notify_workers,
+            "CreateWorkerBlock": self.create_worker_block,
+            "DeleteWorkerBlock": self.delete_worker_block,
+            "ListWorkerBlocks": self.list_worker_blocks,
+            "CreateQualificationType": self.create_qualification_type,
+            "GetQualificationType": self.get_qualification_type,
+            "AssociateQualificationWithWorker": self.associate_qualification_with_worker,
+            "DisassociateQualificationFromWorker": self.disassociate_qualification_from_worker,
+            "ListWorkersWithQualificationType": self.list_workers_with_qualification_type,
+        }
+
+    async def _worker(self, conn: Conn, p: Params) -> User:
+        alias = wire.text(p, "WorkerId", required=True, most=64)
+        found = await users.by_alias(conn, alias)
+        if found is None:
+            raise ApiError(f"Worker {alias} does not exist.")
+        return found
+
+    # -- bonuses -------------------------------------------------------------------------------
+
+    async def send_bonus(self, requester: User, p: Params) -> Params:
+        amount = wire.parse_money(p.get("BonusAmount"), "BonusAmount")
+        if amount <= 0:
+            raise ApiError("BonusAmount must be more than 0.00")
+        assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
+        reason = wire.text(p, "Reason", required=True, most=1024)
+        token = wire.text(p, "UniqueRequestToken", most=64)
+        async with self.db.reading() as conn:
+            worker = await self._worker(conn, p)
+            found = await assignments.get(conn, assignment_id)
+            hit = await hits.get(conn, found.hit_id) if found else None
+        if found is None or hit is None or hit.requester_id != requester.id:
+            raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
+        if found.worker_id != worker.id:
+            raise ApiError(
+                f"Assignment {wire.assignment_id_text(assignment_id)} was not done by"
+                f" {worker.alias}."
+            )
+        # A UniqueRequestToken names the payment: a repeat finds the ledger row and pays nothing.
+        key = f"mturk:{requester.id}:{token}" if token else f"mturk:{secrets.token_hex(12)}"
+
+        async def record(conn: Conn, worker_id: int, ledger_key: str) -> None:
+            await people.insert_bonus(
+                conn,
+                ledger_key,
+                requester.id,
+                worker_id,
+                found.id,
+                found.hit_id,
+                amount,
+                reason,
+                self.clock.now(),
+            )
+
+        args = BonusArgs(
+            alias=None, assignment_id=assignment_id, amount_cents=amount, reason=reason
+        )
+        result, _ = await self.bonuses.pay(requester, args, key, on_paid=record)
+        if result in (BonusResult.OK, BonusResult.DUPLICATE):
+            return {}
+        if result is BonusResult.INSUFFICIENT_FUNDS:
+            # The balance is checked before the key: a repeat of a paid bonus is still a repeat.
+            async with self.db.reading() as conn:
+                if token and await people.bonus_paid(conn, f"bonus:{key}"):
+                    return {}
+            raise ApiError(
+                "This Requester has insufficient funds in their account to complete this"
+                " transaction.",
+                code="AWS.MechanicalTurk.InsufficientFunds",
+            )
+        raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
+
+    async def list_bonus_payments(self, requester: User, p: Params) -> Params:
+        size, after = wire.page_size(p), wire.after_token(p)
+        hit_id = wire.parse_hit_id(p["HITId"]) if p.get("HITId") is not None else None
+        assignment_id = (
+            wire.parse_assignment_id(p["AssignmentId"])
+            if p.get("AssignmentId") is not None
+            else None
+        )
+        if (hit_id is None) == (assignment_id is None):
+            raise ApiError("ListBonusPayments takes either HITId or AssignmentId")
+        async with self.db.reading() as conn:
+            rows = await people.bonuses(conn, requester.id, hit_id, assignment_id, after, size + 1)
+        page = rows[:size]
+        found: Params = {
+            "NumResults": len(page),
+            "BonusPayments": [
+                {
+                    "WorkerId": b.alias,
+                    "BonusAmount": wire.money_text(b.amount_cents),
+                    "AssignmentId": wire.assignment_id_text(b.assignment_id),
+                    "Reason": b.reason,
+                    "GrantTime": b.granted_at,
+                }
+                for b in page
+            ],
+        }
+        if len(rows) > size:
+            found["NextToken"] = wire.page_token(page[-1].id)
+        return found
+
+    # -- messages to workers ------------------------------------------------------------------
+
+    async def notify_workers(self, requester: User, p: Params) -> Params:
+        """Relay a message to workers who worked for this requester, a few a day each."""
+        subject = wire.text(p, "Subject", required=True, most=200)
+        message = wire.text(p, "MessageText", required=True, most=4096)
+        aliases = p.get("WorkerIds")
+        if (
+            not isinstance(aliases, list)
+            or not 1 <= len(aliases) <= MAX_NOTIFY_WORKERS
+            or not all(isinstance(a, str) for a in aliases)
+        ):
+            raise ApiError(f"WorkerIds must list 1 to {MAX_NOTIFY_WORKERS} workers")
+        now = self.clock.now()
+        failures: list[Params] = []
+        name = requester.first_name
+        async with self.db.transaction() as conn:
+            for alias in dict.fromkeys(aliases):
+                worker = await users.by_alias(conn, alias)
+                if worker is None or not await reads.worked_for(conn, worker.id, requester.id):
+                    failures.append(_failure("HardFailure", alias, "has not worked for you"))
+                    continue
+                sent = await people.notices_since(conn, requester.id, worker.id, now - DAY_S)
+                if sent >= NOTICES_PER_DAY:
+                    failures.append(
+                        _failure(
+                            "SoftFailure",
+                            alias,
+                            f"already got {NOTICES_PER_DAY} messages from you today",
+                        )
+                    )
+                    continue
+                await people.record_notice(conn, requester.id, worker.id, now)
+                await outbox.enqueue(
+                    conn,
+                    f"notify:{requester.id}:{worker.id}:{secrets.token_hex(8)}",
+                    worker.tg_id,
+                    "requester_message",
+                    Priority.NOTIFICATION,
+                    {"from": name, "subject": subject, "text": message},
+                    now,
+                )
+        self.on_outbox()
+        return {"NotifyWorkersFailureStatuses": failures}
+
+    # -- blocks ---------------------------------------------------------------------------------
+
+    async def create_worker_block(self, requester: User, p: Params) -> Params:
+        alias = wire.text(p, "WorkerId", required=True, most=64)
+        reason = wire.text(p, "Reason", required=True, most=1024)
+        if await self.blocks.block(requester, alias, reason) is BlockResult.UNKNOWN_WORKER:
+            raise ApiError(f"Worker {alias} does not exist.")
+        return {}
+
+    async def delete_worker_block(self, requester: User, p: Params) -> Params:
+        alias = wire.text(p, "WorkerId", required=True, most=64)
+        wire.text(p, "Reason", most=1024)
+        if await self.blocks.unblock(requester, alias) is BlockResult.UNKNOWN_WORKER:
+            raise ApiError(f"Worker {alias} does not exist.")
+        return {}
+
+    async def list_worker_blocks(self, requester: User, p: Params) -> Params:
+        size, after = wire.page_size(p), wire.after_token(p)
+        async with self.db.reading() as conn:
+            rows = await people.blocked(conn, requester.id, after, size + 1)
+        page = rows[:size]
+        found: Params = {
+            "NumResults": len(page),
+            "WorkerBlocks": [{"WorkerId": alias, "Reason": reason} for _, alias, reason in page],
+        }
+        if len(rows) > size:
+            found["NextToken"] = wire.page_token(page[-1][0])
+        return found
+
+    # -- qualifications ---------------------------------------------------------------------------
+
+    async def create_qualification_type(self, requester: User, p: Params) -> Params:
+        wire.refuse_unsupported(p, ("Test", "AnswerKey", "AutoGranted", "TestDurationInSeconds"))
+        name = wire.text(p, "Name", required=True, most=40)
+        description = wire.text(p, "Description", required=True, most=2000)
+        status = p.get("QualificationTypeStatus")
+        if status not in ("Active", "Inactive"):
+            raise ApiError("QualificationTypeStatus must be Active or Inactive")
+        async with self.db.transaction() as conn:
+            made = await people.insert_type(
+                conn, requester.id, name, description, status == "Active", self.clock.now()
+            )
+            found = await people.qualification_type(conn, made) if made else None
+        if found is None:
+            raise ApiError(
+                f"You have already created a QualificationType with the name {name!r}.",
+                code="AWS.MechanicalTurk.QualificationTypeAlreadyExists",
+            )
+        return {"QualificationType": _type_json(found)}
+
+    async def _own_type(self, requester: User, p: Params) -> people.QualificationType:
+        given = p.get("QualificationTypeId")
+        qual_id = parse_qualification_type_id(given)
+        found = None
+        if qual_id is not None:
+            async with self.db.reading() as conn:
+                found = await people.qualification_type(conn, qual_id)
+        if found is None or found.requester_id != requester.id:
+            raise ApiError(f"QualificationType {given} does not exist.")
+        return found
+
+    async def get_qualification_type(self, requester: User, p: Params) -> Params:
+        given = p.get("QualificationTypeId")
+        if isinstance(given, str) and given in SYSTEM_TYPES:
+            name, description = SYSTEM_TYPES[given]
+            return {
+                "QualificationType": {
+                    "QualificationTypeId": given,
+                    "Name": name,
+                    "Description": description,
+                    "QualificationTypeStatus": "Active",
+                    "IsRequestable": False,
+                    "AutoGranted": False,
+                }
+            }
+        return {"QualificationType": _type_json(await self._own_type(requester, p))}
+
+    async def associate_qualification_with_worker(self, requester: User, p: Params) -> Params:
+        """Grant (or change) the worker's value; the worker is told in Telegram."""
+        qualification = await self._own_type(requester, p)
+        value = wire.number(p, "IntegerValue", -(2**31), 2**31 - 1, default=1)
+        tell = p.get("SendNotification") is not False
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            worker = await self._worker(conn, p)
+            changed = await quals.grant(conn, worker.id, qualification.id, value, now)
+            if changed and tell:
+                await outbox.enqueue(
+                    conn,
+                    f"qualified:{qualification.id}:{worker.id}:{value}:{now}",
+                    worker.tg_id,
+                    "qualified",
+                    Priority.NOTIFICATION,
+                    {"name": qualification.name, "value": value},
+                    now,
+                )
+        self.on_outbox()
+        return {}
+
+    async def disassociate_qualification_from_worker(self, requester: User, p: Params) -> Params:
+        qualification = await self._own_type(requester, p)
+        wire.text(p, "Reason", most=1024)
+        async with self.db.transaction() as conn:
+            worker = await self._worker(conn, p)
+            await quals.revoke(conn, worker.id, qualification.id)
+        return {}
+
+    async def list_workers_with_qualification_type(self, requester: User, p: Params) -> Params:
+        qualification = await self._own_type(requester, p)
+        status = p.get("Status", "Granted")
+        if status not in ("Granted", "Revoked"):
+            raise ApiError("Status must be Granted or Revoked")
+        size, after = wire.page_size(p), wire.after_token(p)
+        rows: list[people.Grant] = []
+        if status == "Granted":  # a revoked grant is deleted, so none are listed as Revoked
+            async with self.db.reading() as conn:
+                rows = await people.grants(conn, qualification.id, after, size + 1)
+        page = rows[:size]
+        type_id = qualification_type_text(qualification.id)
+        found: Params = {
+            "NumResults": len(page),
+            "Qualifications": [
+                {
+                    "QualificationTypeId": type_id,
+                    "WorkerId": g.alias,
+                    "GrantTime": g.granted_at,
+                    "IntegerValue": g.value,
+                    "Status": "Granted",
+                }
+                for g in page
+            ],
+        }
+        if len(rows) > size:
+            found["NextToken"] = wire.page_token(page[-1].worker_id)
+        return found
+
+
+def _failure(code: str, alias: str, why: str) -> Params:
+    return {
+        "NotifyWorkersFailureCode": code,
+        "NotifyWorkersFailureMessage": f"{alias} {why}",
+        "WorkerId": alias,
+    }
+
+
+def _type_json(q: people.QualificationType) -> Params:
+    return {
+        "QualificationTypeId": qualification_type_text(q.id),
+        "CreationTime": q.created_at,
+        "Name": q.name,
+        "Description": q.description,
+        "QualificationTypeStatus": "Active" if q.active else "Inactive",
+        "IsRequestable": q.has_test,
+        "AutoGranted": False,
+    }

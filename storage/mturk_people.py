@@ -1,0 +1,184 @@
+"""The MTurk API's reads and writes about workers: bonuses, blocks, qualifications,
+notifications, requirements, and the key that signs workers' links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Conn, fetch_all, fetch_one
+
+
+@dataclass(frozen=True, slots=True)
+class BonusRow:
+    id: int
+    alias: str
+    assignment_id: int
+    amount_cents: int
+    reason: str
+    granted_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QualificationType:
+    id: int
+    requester_id: int | None
+    name: str
+    description: str
+    active: bool
+    has_test: bool
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    worker_id: int
+    alias: str
+    value: int
+    granted_at: float
+
+
+# -- bonuses -------------------------------------------------------------------------------
+
+
+async def insert_bonus(
+    conn: Conn,
+    ledger_key: str,
+    requester_id: int,
+    worker_id: int,
+    assignment_id: int,
+    hit_id: int,
+    amount_cents: int,
+    reason: str,
+    now: float,
+) -> None:
+    await conn.execute(
+        "INSERT INTO mturk_bonuses (ledger_key, requester_id, worker_id, assignment_id, hit_id,"
+        " amount_cents, reason, granted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (ledger_key) DO NOTHING",
+        (ledger_key, requester_id, worker_id, assignment_id, hit_id, amount_cents, reason, now),
+    )
+
+
+async def bonus_paid(conn: Conn, ledger_key: str) -> bool:
+    found = await fetch_one(
+        conn, "SELECT 1 FROM mturk_bonuses WHERE ledger_key = ?", (ledger_key,)
+    )
+    return found is not None
+
+
+async def bonuses(
+    conn: Conn,
+    requester_id: int,
+    hit_id: int | None,
+    assignment_id: int | None,
+    after: int,
+    limit: int,
+) -> list[BonusRow]:
+    """The requester's bonuses on one HIT or one assignment, oldest first, after id `after`."""
+    rows = await fetch_all(
+        conn,
+        "SELECT b.id, u.alias, b.assignment_id, b.amount_cents, b.reason, b.granted_at"
+        " FROM mturk_bonuses b JOIN users u ON u.id = b.worker_id"
+        " WHERE b.requester_id = ? AND (? IS NULL OR b.hit_id = ?)"
+        " AND (? IS NULL OR b.assignment_id = ?) AND b.id > ? ORDER BY b.id LIMIT ?",
+        (requester_id, hit_id, hit_id, assignment_id, assignment_id, after, limit),
+    )
+    return [BonusRow(*r) for r in rows]
+
+
+# -- blocks --------------------------------------------------------------------------------
+
+
+async def blocked(
+    conn: Conn, requester_id: int, after: int, limit: int
+) -> list[tuple[int, str, str]]:
+    """(worker id, alias, reason) of the workers this requester blocked, by worker id."""
+    rows = await fetch_all(
+        conn,
+        "SELECT b.worker_id, u.alias, b.reason FROM blocks b JOIN users u ON u.id = b.worker_id"
+        " WHERE b.requester_id = ? AND b.worker_id > ? ORDER BY b.worker_id LIMIT ?",
+        (requester_id, after, limit),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+# -- qualification types and grants -----------------------------------------------------------
+
+_TYPE = (
+    "SELECT id, requester_id, name, description, active, test IS NOT NULL AND test != '[]',"
+    " created_at FROM qualification_types"
+)
+
+
+async def insert_type(
+    conn: Conn, requester_id: int, name: str, description: str, active: bool, now: float
+) -> int | None:
+    """A custom qualification without a test; None if the requester has that name already."""
+    cur = await conn.execute(
+        "INSERT INTO qualification_types (requester_id, name, description, active, created_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (requester_id, name) DO NOTHING",
+        (requester_id, name, description, int(active), now),
+    )
+    return cur.lastrowid if cur.rowcount == 1 else None
+
+
+async def qualification_type(conn: Conn, qualification_id: int) -> QualificationType | None:
+    row = await fetch_one(conn, f"{_TYPE} WHERE id = ?", (qualification_id,))
+    if row is None:
+        return None
+    return QualificationType(
+        row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6]
+    )
+
+
+async def owned_types(conn: Conn, requester_id: int, ids: list[int]) -> set[int]:
+    """Which of these qualification ids are the requester's own."""
+    marks = ", ".join("?" for _ in ids)
+    rows = await fetch_all(
+        conn,
+        f"SELECT id FROM qualification_types WHERE requester_id = ? AND id IN ({marks})",
+        (requester_id, *ids),
+    )
+    return {r[0] for r in rows}
+
+
+async def grants(conn: Conn, qualification_id: int, after: int, limit: int) -> list[Grant]:
+    """Workers holding the qualification, by worker id, after `after`."""
+    rows = await fetch_all(
+        conn,
+        "SELECT w.worker_id, u.alias, w.value, w.granted_at FROM worker_qualifications w"
+        " JOIN users u ON u.id = w.worker_id WHERE w.qualification_id = ? AND w.worker_id > ?"
+        " ORDER BY w.worker_id LIMIT ?",
+        (qualification_id, after, limit),
+    )
+    return [Grant(*r) for r in rows]
+
+
+# -- notifications -------------------------------------------------------------------------
+
+
+async def notices_since(conn: Conn, requester_id: int, worker_id: int, since: float) -> int:
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM mturk_notices WHERE requester_id = ? AND worker_id = ?"
+        " AND sent_at > ?",
+        (requester_id, worker_id, since),
+    )
+    return int(row[0]) if row else 0
+
+
+async def record_notice(conn: Conn, requester_id: int, worker_id: int, now: float) -> None:
+    await conn.execute(
+        "INSERT INTO mturk_notices (requester_id, worker_id, sent_at) VALUES (?, ?, ?)",
+        (requester_id, worker_id, now),
+    )
+
+
+# -- links --------------------------------------------------------------------------------------
+
+
+async def link_key(conn: Conn) -> str:
+    """The database's key for signing workers' links (made by migration 0010)."""
+    row = await fetch_one(conn, "SELECT key FROM mturk_link_key WHERE id = 1")
+    assert row is not None, "migration 0010 makes the link key"
+    return str(row[0])
