@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
+from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 
 FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"
@@ -57,3 +64,41 @@ def client(stage: Stage, key_id: str, secret: str) -> Any:
         aws_secret_access_key=secret,
         config=Config(retries={"max_attempts": 1, "mode": "standard"}),
     )
+
+
+@asynccontextmanager
+async def api_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """The bot with the MTurk API on a free local port; no handler errors or rule breaks."""
+    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0")
+    try:
+        yield opened
+    finally:
+        errors = list(opened.services.errors)
+        violations = list(opened.sim.violations)
+        await opened.close()
+    assert errors == [], f"handler errors: {errors}"
+    assert violations == [], f"Telegram rules broken: {violations}"
+
+
+async def call(stage: Stage, mturk: Any, operation: str, **params: Any) -> Any:
+    """One boto3 call from a thread (the bot keeps serving), then deliver what it caused."""
+    result = await asyncio.to_thread(getattr(mturk, operation), **params)
+    await stage.settle()
+    return result
+
+
+async def refused(stage: Stage, mturk: Any, operation: str, **params: Any) -> dict[str, Any]:
+    """The error botocore raises for a call gigbot refuses."""
+    with pytest.raises(ClientError) as caught:
+        await call(stage, mturk, operation, **params)
+    error: dict[str, Any] = caught.value.response["Error"]
+    return error
+
+
+async def workers(stage: Stage, *names: str) -> list[Actor]:
+    found = []
+    for name in names:
+        worker = stage.user(name)
+        await worker.send("/start")
+        found.append(worker)
+    return found

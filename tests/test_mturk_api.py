@@ -9,52 +9,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester
-from tests.mturk_helpers import ANSWERS_NS, client, new_api_key, question_form
+from tests.mturk_helpers import (
+    ANSWERS_NS,
+    api_stage,
+    call,
+    client,
+    new_api_key,
+    question_form,
+    refused,
+    workers,
+)
 
 
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The bot with the MTurk API on a free local port."""
-    opened = await Stage.open(
-        tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0"
-    )
-    try:
+    async with api_stage(tmp_path, clock) as opened:
         yield opened
-    finally:
-        errors = list(opened.services.errors)
-        violations = list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
-
-
-async def call(stage: Stage, mturk: Any, operation: str, **params: Any) -> Any:
-    """One boto3 call from a thread (the bot keeps serving), then deliver what it caused."""
-    result = await asyncio.to_thread(getattr(mturk, operation), **params)
-    await stage.settle()
-    return result
-
-
-async def refused(stage: Stage, mturk: Any, operation: str, **params: Any) -> dict[str, Any]:
-    """The error botocore raises for a call gigbot refuses."""
-    with pytest.raises(ClientError) as caught:
-        await call(stage, mturk, operation, **params)
-    error: dict[str, Any] = caught.value.response["Error"]
-    return error
-
-
-async def workers(stage: Stage, *names: str) -> list[Actor]:
-    found = []
-    for name in names:
-        worker = stage.user(name)
-        await worker.send("/start")
-        found.append(worker)
-    return found
 
 
 def answer_ids(assignment: dict[str, Any]) -> dict[str, list[str]]:
