@@ -1,0 +1,199 @@
+"""Coming from MTurk, web tasks: an ExternalQuestion or HTMLQuestion HIT done in a web page
+that a Telegram button opens, posted back to gigbot's /mturk/externalSubmit."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from bot.clock import FakeClock
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester
+from tests.mturk_helpers import ANSWERS_NS, api_stage, call, client, new_api_key, refused, workers
+
+EXTERNAL = (
+    '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+    '2006-07-14/ExternalQuestion.xsd"><ExternalURL>https://tasks.example.org/label?batch=3'
+    "</ExternalURL><FrameHeight>600</FrameHeight></ExternalQuestion>"
+)
+PAGE = (
+    "<!DOCTYPE html><html><body><form id='mturk_form' method='post'>"
+    "<input type='hidden' name='assignmentId' id='assignmentId'>"
+    "<input name='bird'><input type='submit'></form>"
+    "<script>document.cookie; fetch('/')</script></body></html>"
+)
+HTML = (
+    '<HTMLQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+    f'2011-11-11/HTMLQuestion.xsd"><HTMLContent><![CDATA[{PAGE}]]></HTMLContent>'
+    "<FrameHeight>0</FrameHeight></HTMLQuestion>"
+)
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """The bot with the MTurk API (and its web pages) on a free local port."""
+    async with api_stage(tmp_path, clock) as opened:
+        yield opened
+
+
+def button_url(worker: Actor, label: str) -> str:
+    """The URL of the newest button whose text contains `label`."""
+    for message in reversed(worker.messages()):
+        for row in message.buttons():
+            for text, _, url in row:
+                if label in text and url:
+                    return url
+    raise AssertionError(f"{worker.name} has no {label!r} link")
+
+
+def params(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def free_text(answer: str) -> dict[str, str]:
+    root = ET.fromstring(answer)
+    assert root.tag == f"{ANSWERS_NS}QuestionFormAnswers"
+    return {
+        a.findtext(f"{ANSWERS_NS}QuestionIdentifier", ""): a.findtext(f"{ANSWERS_NS}FreeText", "")
+        for a in root.findall(f"{ANSWERS_NS}Answer")
+    }
+
+
+async def post(stage: Stage, url: str, form: dict[str, str]) -> httpx.Response:
+    """The worker's browser posting the task's form; then deliver what it caused."""
+    async with httpx.AsyncClient() as browser:
+        response = await browser.post(url, data=form)
+    await stage.settle()
+    return response
+
+
+async def test_external_question_answered_through_the_web_page(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=1_000)
+    (ann,) = await workers(stage, "Ann")
+    mturk = client(stage, *await new_api_key(rita))
+    created = await call(
+        stage,
+        mturk,
+        "create_hit",
+        Title="Label the bird",
+        Description="Look at the photo, name the bird",
+        Reward="0.10",
+        AssignmentDurationInSeconds=300,
+        LifetimeInSeconds=3_600,
+        Question=EXTERNAL,
+    )
+    hit_id = created["HIT"]["HITId"]
+
+    preview = button_url(ann, "Preview")
+    assert preview.startswith("https://tasks.example.org/label?batch=3&")
+    seen = params(preview)
+    assert seen["assignmentId"] == "ASSIGNMENT_ID_NOT_AVAILABLE" and seen["hitId"] == hit_id
+    from_preview = await post(
+        stage,
+        seen["turkSubmitTo"] + "/mturk/externalSubmit",
+        {"assignmentId": "ASSIGNMENT_ID_NOT_AVAILABLE", "bird": "robin"},
+    )
+    assert from_preview.status_code == 409 and "preview" in from_preview.text
+
+    await ann.press("Accept")
+    task = button_url(ann, "Open the task")
+    given = params(task)
+    ann_user = await stage.services.market.user(ann.tg_id)
+    assert ann_user is not None
+    assert task.startswith("https://tasks.example.org/label?batch=3&")
+    assert given["hitId"] == hit_id and given["workerId"] == ann_user.alias, "alias only"
+    assert str(ann.tg_id) not in task
+    submit_to = given["turkSubmitTo"] + "/mturk/externalSubmit"
+    form = {"assignmentId": given["assignmentId"], "bird": "robin", "sure": "yes"}
+
+    token = given["turkSubmitTo"].rsplit("/", 1)[1]
+    forged = submit_to.replace(token, token[:-1] + ("0" if token[-1] != "0" else "1"))
+    assert (await post(stage, forged, form)).status_code == 403
+    bare = given["turkSubmitTo"].split("/w/")[0] + "/mturk/externalSubmit"
+    assert (await post(stage, bare, form)).status_code == 403, "no token, no submission"
+    other = {**form, "assignmentId": "GBA99999999"}
+    assert (await post(stage, submit_to, other)).status_code == 409
+    listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
+    assert listed["NumResults"] == 0, "nothing was submitted by the refused posts"
+
+    done = await post(stage, submit_to, form)
+    assert done.status_code == 200 and "Submitted: Label the bird" in done.text
+    assert "Submitted: Label the bird" in ann.last_text()
+    again = await post(stage, submit_to, {**form, "bird": "crow"})
+    assert again.status_code == 409
+
+    (assignment,) = (await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id))[
+        "Assignments"
+    ]
+    assert assignment["AssignmentId"] == given["assignmentId"]
+    assert assignment["WorkerId"] == ann_user.alias
+    assert assignment["AssignmentStatus"] == "Submitted"
+    assert free_text(assignment["Answer"]) == {"bird": "robin", "sure": "yes"}
+    await call(stage, mturk, "approve_assignment", AssignmentId=assignment["AssignmentId"])
+    balances = await stage.services.accounts.balances()
+    assert balances[f"wrk:{ann_user.id}"] == 10
+
+
+async def test_html_question_served_sandboxed_and_submitted(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=1_000)
+    (ann,) = await workers(stage, "Ann")
+    mturk = client(stage, *await new_api_key(rita))
+    created = await call(
+        stage,
+        mturk,
+        "create_hit",
+        Title="Name the bird",
+        Description="d",
+        Reward="0.05",
+        AssignmentDurationInSeconds=300,
+        LifetimeInSeconds=3_600,
+        Question=HTML,
+    )
+    hit_id = created["HIT"]["HITId"]
+
+    async with httpx.AsyncClient() as browser:
+        shown = await browser.get(button_url(ann, "Preview"))
+        assert shown.status_code == 200 and shown.text == PAGE, "served as sent"
+        await ann.press("Accept")
+        task = button_url(ann, "Open the task")
+        page = await browser.get(task)
+        forged = await browser.get(task.replace("/task?", "0/task?"))
+    assert page.status_code == 200 and page.text == PAGE
+    assert "sandbox allow-scripts allow-forms" in page.headers["content-security-policy"]
+    assert "allow-same-origin" not in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert forged.status_code == 403 and PAGE not in forged.text
+
+    given = params(task)
+    assert task.startswith(given["turkSubmitTo"].split("/w/")[0] + "/w/")
+    done = await post(
+        stage,
+        given["turkSubmitTo"] + "/mturk/externalSubmit",
+        {"assignmentId": given["assignmentId"], "bird": "wren"},
+    )
+    assert done.status_code == 200
+    (assignment,) = (await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id))[
+        "Assignments"
+    ]
+    assert free_text(assignment["Answer"]) == {"bird": "wren"}
+    async with httpx.AsyncClient() as browser:
+        closed = await browser.get(task)
+    assert closed.status_code == 409 and PAGE not in closed.text
+
+    broken = await refused(
+        stage,
+        mturk,
+        "create_hit",
+        Title="x",
+        Description="d",
+        Reward="0.05",
+        AssignmentDurationInSeconds=300,
+        LifetimeInSeconds=3_600,
+        Question="<HTMLQuestion><FrameHeight>0</FrameHeight></HTMLQuestion>",
+    )
+    assert "HTMLContent is required" in broken["Message"]
