@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import socket
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.mturk_helpers
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402

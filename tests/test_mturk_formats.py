@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import xml.etree.ElementTree as ET
 
@@ -13,6 +14,7 @@ from botocore.credentials import Credentials
 from bot.domain import QuestionKind
 from bot.mturk import sigv4
 from bot.mturk.questionform import FormError, answers_xml, parse_question_form
+from bot.mturk.webquestion import parse_web_question
 from tests.mturk_helpers import ANSWERS_NS, FORM_NS
 
 SURVEY = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -69,12 +71,10 @@ def test_answers_come_back_as_question_form_answers() -> None:
     ("xml", "problem"),
     [
         ("<QuestionForm>", "not well-formed XML"),
-        ("<HTMLQuestion/>", "HTMLQuestion is not supported by gigbot yet"),
+        ("<HTMLQuestion/>", "HTMLQuestion is a web task, not a QuestionForm"),
         ("<QuestionForm/>", "at least one Question"),
         (
-            SURVEY.replace("<Text>Dog</Text>", "<Text>Cat</Text>").replace(
-                ">dog<", ">cat<"
-            ),
+            SURVEY.replace("<Text>Dog</Text>", "<Text>Cat</Text>").replace(">dog<", ">cat<"),
             "SelectionIdentifier 'cat' appears twice",
         ),
         (SURVEY.replace("FreeTextAnswer", "FileUploadAnswer"), "FileUploadAnswer is not"),
@@ -127,3 +127,21 @@ def test_signature_binds_secret_body_and_time() -> None:
         _verify(request, b"{}", later=3600)
     with pytest.raises(sigv4.SignatureError, match="malformed"):
         sigv4.parse_authorization("AWS AKID:signature")
+
+
+@pytest.mark.parametrize(
+    ("xml", "problem"),
+    [
+        ("<ExternalQuestion><ExternalURL>ftp://x</ExternalURL></ExternalQuestion>", "http(s) URL"),
+        ("<HTMLQuestion><FrameHeight>0</FrameHeight></HTMLQuestion>", "HTMLContent is required"),
+        ("<HTMLQuestion><Script/></HTMLQuestion>", "Script is not allowed"),
+        (
+            "<ExternalQuestion><ExternalURL>https://x.org</ExternalURL><FrameHeight>tall"
+            "</FrameHeight></ExternalQuestion>",
+            "FrameHeight must be a whole number",
+        ),
+    ],
+)
+def test_bad_web_questions_name_the_problem(xml: str, problem: str) -> None:
+    with pytest.raises(FormError, match=re.escape(problem)):
+        parse_web_question(xml)

@@ -179,7 +179,15 @@ class Operations:
         if token:
             async with self.db.transaction() as conn:
                 await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit.id))
-        return {"HIT": await self._hit_json(requester, hit.id)}
+        # Just made: its MTurk side and type are known and nothing is handed in yet, so the
+        # answer needs only the published HIT (one query, not the three of GetHIT).
+        async with self.db.reading() as conn:
+            published = await hits.get(conn, hit.id)
+        assert published is not None
+        kind = form.format if isinstance(form, WebQuestion) else "QuestionForm"
+        api = ApiHit(hit.id, t.id, question, annotation, None, kind)
+        counts = SlotCounts(published.slots_used, 0, 0)
+        return {"HIT": wire.hit_json(published, api, t, counts, self.clock.now())}
 
     async def _publish(
         self,

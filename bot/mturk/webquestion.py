@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from bot.mturk.questionform import FormError
 
 WEB_FORMATS = ("HTMLQuestion", "ExternalQuestion")
 MAX_HTML = 128 * 1024
+_FIRST_TAG = re.compile(r"<(?![?!])\s*(?:[\w.-]+:)?([\w.-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +30,13 @@ class WebQuestion:
 
 
 def root_name(xml: str) -> str:
-    """The local name of the Question's root element ('' if the XML does not parse)."""
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError:
-        return ""
-    return root.tag.rsplit("}", 1)[-1]
+    """The local name of the first element, without parsing the whole document.
+
+    >>> root_name('<?xml version="1.0"?><!-- hi --><mt:HTMLQuestion xmlns:mt="x">')
+    'HTMLQuestion'
+    """
+    found = _FIRST_TAG.search(xml)
+    return found[1] if found else ""
 
 
 def _child_text(root: ET.Element, name: str) -> str:
