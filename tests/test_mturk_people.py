@@ -133,8 +133,14 @@ async def test_blocked_worker_cannot_take_the_requesters_hits(stage: Stage, admi
     assert not any("Sky colour" in t for t in ann.texts()), "no push to a blocked worker"
     assert any("Sky colour" in t for t in bob.texts())
     await ann.send(f"/start hit_{number}")
-    alert = await ann.press("Accept")
-    assert alert and "Accepted" not in alert
+    assert "isn't open to you" in ann.last_text()
+    forged = stage.sim.callback(  # an old or replayed Accept button: still refused
+        ann.user, ann.last().message_id, f"acc:{number}", enqueue=False, check_button=False
+    )
+    seen = len(stage.sim.alerts(ann.user))
+    await stage.deliver(forged)
+    alert = str(stage.sim.alerts(ann.user)[seen:][-1].get("text"))
+    assert "no longer exists" in alert, "blocked: as if the HIT were gone"
     async with stage.services.db.reading() as conn:
         async with conn.execute("SELECT COUNT(*) FROM assignments") as cur:
             row = await cur.fetchone()
