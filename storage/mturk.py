@@ -143,6 +143,15 @@ async def insert_form_ids(conn: Conn, question_id: int, ids: FormIds) -> None:
     )
 
 
+async def insert_form_ids_at(conn: Conn, hit_id: int, position: int, ids: FormIds) -> None:
+    """QuestionForm identifiers of the HIT's question at `position` (no id lookup first)."""
+    await conn.execute(
+        "INSERT INTO mturk_questions (question_id, identifier, selections)"
+        " SELECT id, ?, ? FROM questions WHERE hit_id = ? AND position = ?",
+        (ids.identifier, json.dumps(list(ids.selections), ensure_ascii=False), hit_id, position),
+    )
+
+
 async def form_ids(conn: Conn, hit_id: int) -> dict[int, FormIds]:
     """QuestionForm identifiers of the HIT's questions, by question id."""
     rows = await fetch_all(

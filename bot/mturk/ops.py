@@ -170,7 +170,7 @@ class Operations:
                     raise ApiError("a request with this UniqueRequestToken is still running")
                 return {"HIT": await self._hit_json(requester, int(earlier))}
         try:
-            hit = await self._publish(requester, t, form, question, annotation, lifetime, most)
+            hit_id = await self._publish(requester, t, form, question, annotation, lifetime, most)
         except BaseException:
             if token:
                 async with self.db.transaction() as conn:
@@ -178,14 +178,14 @@ class Operations:
             raise
         if token:
             async with self.db.transaction() as conn:
-                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit.id))
+                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit_id))
         # Just made: its MTurk side and type are known and nothing is handed in yet, so the
         # answer needs only the published HIT (one query, not the three of GetHIT).
         async with self.db.reading() as conn:
-            published = await hits.get(conn, hit.id)
+            published = await hits.get(conn, hit_id)
         assert published is not None
         kind = form.format if isinstance(form, WebQuestion) else "QuestionForm"
-        api = ApiHit(hit.id, t.id, question, annotation, None, kind)
+        api = ApiHit(hit_id, t.id, question, annotation, None, kind)
         counts = SlotCounts(published.slots_used, 0, 0)
         return {"HIT": wire.hit_json(published, api, t, counts, self.clock.now())}
 
@@ -198,7 +198,8 @@ class Operations:
         annotation: str,
         lifetime: int,
         most: int,
-    ) -> Hit:
+    ) -> int:
+        """Store and publish the HIT; its id."""
         web = form if isinstance(form, WebQuestion) else None
         specs = (
             (QuestionSpec(QuestionKind.TEXT, texts.WEB_TASK_PROMPT),)
@@ -221,26 +222,23 @@ class Operations:
         # The draft, its MTurk side and its requirements in one transaction, before publishing.
         async with self.db.transaction() as conn:
             hit_id = await insert_spec(conn, requester, spec, self.clock.now())
-            hit = await hits.get(conn, hit_id)
-            assert hit is not None
             await mturk.insert_hit(
                 conn, hit_id, t.id, question, annotation, web.format if web else "QuestionForm"
             )
             if not web:
                 assert isinstance(form, Form)
-                stored = await hits.questions(conn, hit_id)
-                for q, asked in zip(stored, form.questions, strict=True):
-                    await mturk.insert_form_ids(conn, q.id, asked.ids)
+                for position, asked in enumerate(form.questions):
+                    await mturk.insert_form_ids_at(conn, hit_id, position, asked.ids)
             for requirement in requirements:
                 await quals.add_requirement(conn, hit_id, requirement)
         self.web.remember(hit_id, web)
-        result = await self.market.publish(requester, hit.id)
+        result = await self.market.publish(requester, hit_id)
         if result is not PublishResult.OK:
-            await self.market.discard_draft(requester, hit.id)
+            await self.market.discard_draft(requester, hit_id)
             if result is PublishResult.INSUFFICIENT_FUNDS:
                 raise ApiError(
                     "This Requester has insufficient funds in their account to complete this"
-                    f" transaction ({wire.money_text(hit.escrow_cents)} needed; /balance).",
+                    f" transaction ({wire.money_text(t.reward_cents * most)} needed; /balance).",
                     code="AWS.MechanicalTurk.InsufficientFunds",
                 )
             if result is PublishResult.UNDER_FLOOR:
@@ -253,7 +251,7 @@ class Operations:
                     f" a Reward of at least {wire.money_text(needed)} meets it."
                 )
             raise ApiError(f"the HIT could not be published ({result.value})")
-        return hit
+        return hit_id
 
     async def _owned(
         self, requester: User, hit_id: int
