@@ -15,11 +15,12 @@ from telegram import Update
 from telegram.ext import JobQueue
 
 from bot import callbacks as cb
-from bot import screens, texts
+from bot import texts
 from bot.clock import Clock, real_seconds
 from bot.results import WorkResult
 from bot.services import Services
 from handlers.common import GigContext, answer, pressed_by, reply
+from handlers.worker import work_screen
 
 HORIZON_JOB = "timers:horizon"
 # max_instances: a job re-added while its previous run is still going must not be skipped
@@ -38,7 +39,7 @@ async def open_task(update: Update, context: GigContext) -> None:
         await answer(query, texts.WORK_ALERTS[result], alert=True)
         return
     await answer(query)
-    sent = await reply(update, screens.work(view, context.market.clock.now()))
+    sent = await reply(update, await work_screen(context, view))
     if sent is not None:
         await context.market.attach_message(view.assignment.id, sent.chat.id, sent.message_id)
 

@@ -59,7 +59,7 @@ async def accept_hit(update: Update, context: GigContext) -> None:
     view = await context.market.work_view(assignment.id)
     assert view is not None
     allotted = texts.duration(assignment.deadline_at - assignment.accepted_at)
-    await respond(query, await _work_screen(context, view), texts.ACCEPTED.format(time=allotted))
+    await respond(query, await work_screen(context, view), texts.ACCEPTED.format(time=allotted))
 
 
 async def skip_hit(update: Update, context: GigContext) -> None:
@@ -128,14 +128,14 @@ async def _show_work(
     query = update.callback_query
     assert query is not None
     if result is WorkResult.OK and view is not None:
-        await respond(query, await _work_screen(context, view))
+        await respond(query, await work_screen(context, view))
         return
     await answer(query, texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
     if view is not None and result is not WorkResult.NOT_YOURS:
-        await edit(query, await _work_screen(context, view))
+        await edit(query, await work_screen(context, view))
 
 
-async def _work_screen(context: GigContext, view: WorkView) -> Screen:
+async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
     screen = screens.work(view, context.market.clock.now())
     link = await context.services.web_tasks.task_url(view)

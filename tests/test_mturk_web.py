@@ -101,7 +101,7 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
     assert from_preview.status_code == 409 and "preview" in from_preview.text
 
     await ann.press("Accept")
-    task = button_url(ann, "Open the task")
+    task = button_url(ann, "Open the task page")
     given = params(task)
     ann_user = await stage.services.market.user(ann.tg_id)
     assert ann_user is not None
@@ -139,7 +139,9 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
     assert balances[f"wrk:{ann_user.id}"] == 10
 
 
-async def test_html_question_served_sandboxed_and_submitted(stage: Stage, admin: Actor) -> None:
+async def test_html_question_served_sandboxed_and_submitted(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
     rita = await funded_requester(stage, admin, cents=1_000)
     (ann,) = await workers(stage, "Ann")
     mturk = client(stage, *await new_api_key(rita))
@@ -160,7 +162,7 @@ async def test_html_question_served_sandboxed_and_submitted(stage: Stage, admin:
         shown = await browser.get(button_url(ann, "Preview"))
         assert shown.status_code == 200 and shown.text == PAGE, "served as sent"
         await ann.press("Accept")
-        task = button_url(ann, "Open the task")
+        task = button_url(ann, "Open the task page")
         page = await browser.get(task)
         forged = await browser.get(task.replace("/task?", "0/task?"))
     assert page.status_code == 200 and page.text == PAGE
@@ -168,6 +170,12 @@ async def test_html_question_served_sandboxed_and_submitted(stage: Stage, admin:
     assert "allow-same-origin" not in page.headers["content-security-policy"]
     assert page.headers["referrer-policy"] == "no-referrer"
     assert forged.status_code == 403 and PAGE not in forged.text
+
+    clock.advance(150)  # half the time gone: the reminder leads back to the same page
+    await stage.settle()
+    assert "left to finish" in ann.last_text()
+    await ann.press("Open the task")
+    assert task in [url for row in ann.last().buttons() for _, _, url in row]
 
     given = params(task)
     assert task.startswith(given["turkSubmitTo"].split("/w/")[0] + "/w/")
