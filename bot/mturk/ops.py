@@ -243,10 +243,10 @@ class Operations:
                 )
             if result is PublishResult.UNDER_FLOOR:
                 floor = self.market.min_hourly_cents
-                needed = fairpay.floor_reward(hit.time_allotted_s, floor)
+                needed = fairpay.floor_reward(t.duration_s, floor)
                 raise ApiError(
-                    f"Reward {wire.money_text(hit.reward_cents)} for"
-                    f" AssignmentDurationInSeconds {hit.time_allotted_s} pays under this"
+                    f"Reward {wire.money_text(t.reward_cents)} for"
+                    f" AssignmentDurationInSeconds {t.duration_s} pays under this"
                     f" marketplace's fair-pay floor of {wire.money_text(floor)} per hour;"
                     f" a Reward of at least {wire.money_text(needed)} meets it."
                 )
