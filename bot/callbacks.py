@@ -209,6 +209,8 @@ class NewApiKey(CallbackData):
 class RevokeApiKey(CallbackData):
     prefix: ClassVar[str] = "akr"
     key_id: str
+
+
 @dataclass(frozen=True, slots=True)
 class OpenTask(CallbackData):
     """From a reminder: show the assignment's task again."""
@@ -268,3 +270,104 @@ class Relay(CallbackData):
 class RelayReply(CallbackData):
     prefix: ClassVar[str] = "mrp"
     message_id: int
+# -- the worker experience (issue 4) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Preview(CallbackData):
+    """Show a HIT's questions without taking a slot."""
+
+    prefix: ClassVar[str] = "prv"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Card(CallbackData):
+    """Show (again) a HIT's card, e.g. from a preview or a /hits row."""
+
+    prefix: ClassVar[str] = "crd"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mute(CallbackData):
+    """Mute the requester of this HIT."""
+
+    prefix: ClassVar[str] = "mut"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unmute(CallbackData):
+    prefix: ClassVar[str] = "umt"
+    requester_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle(CallbackData):
+    """Tick or untick option `option` of the multi-select question at `position`."""
+
+    prefix: ClassVar[str] = "tgl"
+    assignment_id: int
+    position: int
+    option: int
+
+
+@dataclass(frozen=True, slots=True)
+class Picked(CallbackData):
+    """Done ticking the multi-select question at `position`."""
+
+    prefix: ClassVar[str] = "pkd"
+    assignment_id: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class NextInBatch(CallbackData):
+    prefix: ClassVar[str] = "nib"
+    batch_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HitsPage(CallbackData):
+    """A /hits page: sort r|m|n, kind ''|poll|survey|tag, page from 0.
+
+    >>> HitsPage("m", "tag", 2).pack()
+    'hp:m:tag:2'
+    """
+
+    prefix: ClassVar[str] = "hp"
+    sort: str
+    kind: str
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetupStep(CallbackData):
+    """Show a setup step (kinds|topics|reward|tz|quiet|menu) in mode o(nboarding)|s(ettings)."""
+
+    prefix: ClassVar[str] = "stp"
+    step: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetPref(CallbackData):
+    """Change one preference: pref kind|topic|reward|tz|quiet|notify, then value.
+
+    >>> SetPref("tz", "Europe/Berlin", "o").pack()
+    'spf:tz:Europe/Berlin:o'
+    """
+
+    prefix: ClassVar[str] = "spf"
+    pref: str
+    value: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenHit(CallbackData):
+    """A /hits row: send that HIT's card as a new message (the list stays)."""
+
+    prefix: ClassVar[str] = "oph"
+    hit_id: int

@@ -67,6 +67,9 @@ class Question:
     kind: QuestionKind
     prompt: str
     options: tuple[str, ...]
+    item: str | None = None  # what to tag: text, or an image URL
+    gold: str | None = None  # known answer (option index) of a gold item
+    max_len: int | None = None  # free text: longest answer accepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ class Hit:
     published_at: float | None
     expires_at: float | None
     batch_id: int | None = None
+    topic: str = ""
 
     @property
     def slots_left(self) -> int:
@@ -324,3 +328,40 @@ class PushRecord:
     score: float
     sent_at: float
     outcome: str
+
+
+# -- the worker experience (issue 4) ----------------------------------------------------
+
+# Topics a HIT can carry and a worker can pick at onboarding ('' on a HIT = general).
+TOPICS = ("opinion", "images", "language", "shopping", "research")
+DEFAULT_TEXT_MAX_LEN = 500
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerPrefs:
+    """What a worker wants to be offered (worker_prefs row + users.timezone)."""
+
+    kinds: frozenset[HitKind] = frozenset(HitKind)
+    topics: frozenset[str] = frozenset()  # empty = any topic
+    min_reward_cents: int = 0
+    timezone: str = "UTC"
+    quiet_start: int | None = None  # minutes after local midnight
+    quiet_end: int | None = None
+    notifications: bool = True
+    onboarded: bool = False
+
+
+class HitSort(StrEnum):
+    """Orders of /hits."""
+
+    REWARD = "r"
+    PER_MINUTE = "m"
+    NEWEST = "n"
+
+
+@dataclass(frozen=True, slots=True)
+class ListedHit:
+    """A HIT as offered to a worker, with the estimated time it takes."""
+
+    hit: Hit
+    estimated_s: float

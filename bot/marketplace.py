@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from bot import fairpay
 from bot.clock import Clock
 from bot.domain import (
+    DEFAULT_TEXT_MAX_LEN,
     Answer,
     Assignment,
     AssignmentStatus,
@@ -38,7 +39,7 @@ from bot.results import (
     ReviewResult,
     WorkResult,
 )
-from storage import assignments, fairwork, hits, ledger, outbox, requesting, users
+from storage import assignments, fairwork, hits, ledger, outbox, requesting, users, workers
 from storage import qualifications as quals
 from storage import timers as due
 from storage.db import Conn, Database
@@ -581,6 +582,82 @@ class Marketplace:
                 )
         return ChangeResult.OK
 
+    # -- multi-select and free-text work (issue 4) ---------------------------------------
+
+    async def toggle(
+        self, worker: User, assignment_id: int, position: int, option: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Tick or untick one option of a multi-select (or tag) question; stay on it."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            q = view.current
+            if position != view.assignment.position or q is None:
+                return WorkResult.STALE, view
+            if q.kind not in MULTI_SELECT or not 0 <= option < len(q.options):
+                return WorkResult.BAD_ANSWER, view
+            picked = set(ticked(view.answers.get(q.id)))
+            picked ^= {option}
+            if picked:
+                value = ",".join(str(p) for p in sorted(picked))
+                await assignments.save_answer(conn, assignment_id, q.id, value, now)
+            else:
+                await workers.delete_answer(conn, assignment_id, q.id)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def done_picking(
+        self, worker: User, assignment_id: int, position: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Leave a multi-select question with at least one option ticked."""
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
+            if view is None:
+                return problem, None
+            q = view.current
+            if position != view.assignment.position or q is None:
+                return WorkResult.STALE, view
+            if q.id not in view.answers:
+                return WorkResult.NOTHING_PICKED, view
+            await assignments.set_position(conn, assignment_id, position + 1)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def answer_text(
+        self, worker: User, assignment_id: int, text: str
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Record a typed answer to the current free-text question, within its length limit."""
+        now = self.clock.now()
+        value = text.strip()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            q = view.current
+            if q is None or q.kind is not QuestionKind.TEXT:
+                return WorkResult.STALE, view
+            if not value:
+                return WorkResult.BAD_ANSWER, view
+            if len(value) > (q.max_len or DEFAULT_TEXT_MAX_LEN):
+                return WorkResult.TOO_LONG, view
+            await assignments.save_answer(conn, assignment_id, q.id, value, now)
+            await assignments.set_position(conn, assignment_id, view.assignment.position + 1)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
+    async def text_assignment(self, worker: User, chat_id: int, reply_to: int | None) -> int | None:
+        """Which assignment a typed answer is for: the replied-to task, else the only
+        active assignment waiting for free text."""
+        async with self.db.reading() as conn:
+            if reply_to is not None:
+                found = await workers.by_message(conn, chat_id, reply_to)
+                return found.id if found is not None else None
+            waiting = []
+            for a in await workers.active_assignments(conn, worker.id):
+                view = await self._work_view(conn, a.id)
+                if view and view.current and view.current.kind is QuestionKind.TEXT:
+                    waiting.append(a.id)
+        return waiting[0] if len(waiting) == 1 else None
+
 
 class _Undo(Exception):
     """Roll the transaction back and answer `result`."""
@@ -588,6 +665,12 @@ class _Undo(Exception):
     def __init__(self, result: ChangeResult) -> None:
         super().__init__(result.value)
         self.result = result
+MULTI_SELECT = (QuestionKind.MULTI, QuestionKind.TAG)
+
+
+def ticked(value: str | None) -> list[int]:
+    """The option indexes of a multi-select answer: "0,2" -> [0, 2]."""
+    return [int(p) for p in (value or "").split(",") if p.isdigit()]
 
 
 def reminder_times(

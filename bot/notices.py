@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot import fair_screens, screens, texts
+from bot import fair_screens, screens, texts, worker_screens
 from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair_notices import KINDS as FAIR_KINDS
 from bot.fair_notices import FairNotices
 from bot.marketplace import Marketplace
+from bot.worker_views import WorkerDesk
 from storage.outbox import OutboxRow
 
 
@@ -20,6 +21,7 @@ class Notices:
         self.fair = FairNotices(market)
         # Web tasks (MTurk API): a push carries a Preview link when this gives one.
         self.preview_link: Callable[[Hit], Awaitable[str | None]] | None = None
+        self.desk = WorkerDesk(market)
 
     async def __call__(self, row: OutboxRow) -> Screen | None:
         """The screen for this row, or None when it is no longer worth sending."""
@@ -58,11 +60,10 @@ class Notices:
             return None
         if await self.fair.pushes_paused(hit.id):
             return None  # measured pay under the floor: wait for /raise (bot/fairpay.py)
-        card = screens.push(
-            hit,
-            await self.market.requester_name(hit.requester_id),
-            await self.fair.compact_reputation(hit.requester_id),
-        )
+        found = await self.desk.card(hit_id)
+        if found is None:
+            return None
+        card = worker_screens.card(found, await self.fair.compact_reputation(hit.requester_id))
         link = await self.preview_link(hit) if self.preview_link is not None else None
         if link is not None:
             card = Screen(card.text, (*card.rows, (Button(texts.BTN_PREVIEW_TASK, url=link),)))

@@ -154,3 +154,14 @@ def parse_fund(args: list[str]) -> FundArgs:
     if not 1 <= cents <= MAX_FUND_CENTS:
         raise ParseError("the amount must be between 0.01 and 1,000,000.00")
     return FundArgs(int(user), cents)
+
+
+def parse_start_payload(payload: str) -> tuple[str, int] | None:
+    """A /start deep-link payload: "hit_12" -> ("hit", 12), "batch_3" -> ("batch", 3).
+
+    Anything else (empty, "hit_x", "foo_1") -> None.
+    """
+    kind, _, number = payload.partition("_")
+    if kind not in ("hit", "batch") or not number.isdigit():
+        return None
+    return kind, int(number)

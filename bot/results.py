@@ -37,6 +37,8 @@ class WorkResult(Enum):
     INCOMPLETE = "incomplete"
     BAD_ANSWER = "bad_answer"
     STALE = "stale"
+    TOO_LONG = "too_long"
+    NOTHING_PICKED = "nothing_picked"
 
 
 class ReviewResult(Enum):

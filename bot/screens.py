@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot import texts
-from bot.domain import Button, Hit, QuestionKind, Screen
+from bot import texts, worker_screens
+from bot.domain import Button, Hit, Screen
 from bot.marketplace import WorkView, answer_label
 
 
@@ -44,31 +44,7 @@ def _answers(view: WorkView) -> list[tuple[str, str]]:
 
 def work(view: WorkView, now: float) -> Screen:
     """The assignment's one message: the current question, or the summary with Submit."""
-    a = view.assignment
-    time_left = a.deadline_at - now
-    nav = [Button(texts.BTN_BACK, cb.Back(a.id).pack())] if a.position > 0 else []
-    nav.append(Button(texts.BTN_RETURN, cb.Return(a.id).pack()))
-    question = view.current
-    if question is None:
-        return Screen(
-            texts.work_summary(view.hit.title, _answers(view), time_left),
-            ((Button(texts.BTN_SUBMIT, cb.Submit(a.id).pack()),), tuple(nav)),
-        )
-    labels = (
-        tuple(str(n) for n in range(1, 6))
-        if question.kind is QuestionKind.RATING
-        else question.options
-    )
-    # A rating's stored value is the stars ("1".."5"), a choice's is the option index.
-    first = 1 if question.kind is QuestionKind.RATING else 0
-    choices = tuple(
-        (Button(label, cb.Choose(a.id, a.position, index).pack()),)
-        for index, label in enumerate(labels, start=first)
-    )
-    text = texts.work_question(
-        view.hit.title, a.position + 1, len(view.questions), question.prompt, time_left
-    )
-    return Screen(text, (*choices, tuple(nav)))
+    return worker_screens.work(view, now)  # every question kind is drawn there
 
 
 def submitted(view: WorkView) -> Screen:

@@ -17,6 +17,7 @@ from bot.outbox import Broadcaster, Sender
 from bot.qualifications import Qualifications
 from bot.requesting import Requesting
 from bot.timers import Timers
+from bot.worker_views import WorkerDesk
 from storage.db import Database
 
 
@@ -84,6 +85,11 @@ class Services:
         )
         notices.preview_link = services.web_tasks.preview_url
         return services
+
+    @property
+    def desk(self) -> WorkerDesk:
+        """The worker's read side and settings (stateless; cheap to make)."""
+        return WorkerDesk(self.market)
 
     async def open(self) -> None:
         """Open and migrate the database, recover the outbox, start sending."""

@@ -1036,3 +1036,287 @@ WEB_PAGE_REFUSED = {
     "mismatch": "This form belongs to another assignment.",
     "preview": "This is a preview: accept the HIT in Telegram before submitting.",
 }
+# -- the worker experience (issue 4) --------------------------------------------------
+
+KIND_NAMES = {"poll": "Polls", "survey": "Surveys", "tag": "Tagging"}
+TOPIC_NAMES = {
+    "opinion": "Opinions",
+    "images": "Images",
+    "language": "Language",
+    "shopping": "Shopping",
+    "research": "Research",
+}
+HELP_WORKER = (
+    "<b>How gigbot works</b>\n"
+    "1. A task card arrives: 💰 pay, ⏱ time you get, ≈ hourly rate.\n"
+    "2. <b>Accept</b> it (or <b>Preview</b> first). It's yours until the time runs out.\n"
+    "3. Tap the answers; for text questions reply to the task message. "
+    "<b>Submit</b> at the end. <b>Return</b> any time if you change your mind.\n"
+    "4. The requester approves → money in /earnings.\n\n"
+    "/hits — open tasks · /next — the best one now\n"
+    "/earnings — money · /status — your record · /settings — what you get\n\n"
+    "<b>Requesters</b>: /newpoll Question? | A | B ; reward=0.05 n=10 time=2m\n"
+    "/review — check submitted work · /balance — your money"
+)
+SETUP_INTRO = "\n\n<b>Quick setup</b> — 5 taps, change any time in /settings."
+SETUP_KINDS = "<b>Step 1/5</b> · Which tasks do you want? Tap to switch on/off."
+SETUP_TOPICS = "<b>Step 2/5</b> · Topics you like (none ticked = any topic)."
+SETUP_REWARD = "<b>Step 3/5</b> · Smallest reward worth a push?"
+SETUP_TZ = (
+    "<b>Step 4/5</b> · Your time zone? Or send <code>/timezone Area/City</code>, "
+    "e.g. <code>/timezone Europe/Berlin</code>."
+)
+SETUP_QUIET = "<b>Step 5/5</b> · Quiet hours (no pushes, your local time)?"
+KEEP_ONE_KIND = "Keep at least one kind of task."
+TIMEZONE_USAGE = (
+    "Send a time zone like <code>/timezone Europe/Berlin</code> or "
+    "<code>/timezone America/New_York</code>."
+)
+
+
+def timezone_set(name: str) -> str:
+    return f"🕒 Time zone set to <b>{escape(name)}</b>. /settings"
+
+
+def quiet_label(start: int | None, end: int | None) -> str:
+    """(1320, 420) -> "22:00–07:00"; None -> "off"."""
+    if start is None or end is None:
+        return "off"
+    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+
+
+def reward_floor(cents: int) -> str:
+    return "any" if cents <= 0 else f"{money(cents)}+"
+
+
+def settings_summary(
+    kinds: list[str], topics: list[str], min_reward: int, tz: str, quiet: str, notify: bool
+) -> str:
+    return (
+        "<b>Your settings</b>\n"
+        f"📋 Tasks: {', '.join(KIND_NAMES[k] for k in kinds)}\n"
+        f"🏷 Topics: {', '.join(TOPIC_NAMES.get(t, t) for t in topics) or 'any'}\n"
+        f"💰 Minimum reward: {reward_floor(min_reward)}\n"
+        f"🕒 Time zone: {escape(tz)} · 🌙 Quiet hours: {quiet}\n"
+        f"🔔 Pushes: {'on' if notify else 'off'}"
+    )
+
+
+SETUP_DONE = "✅ <b>All set!</b> New tasks will come to you here.\n/hits — see what's open now"
+
+
+def requester_record(name: str, approved: int, rejected: int) -> str:
+    """("Rita", 9, 1) -> "Rita (approves 90% of 10)"; no reviews yet -> "Rita (new)"."""
+    reviewed = approved + rejected
+    if reviewed == 0:
+        return f"{escape(name)} (new requester)"
+    return f"{escape(name)} (approves {round(100 * approved / reviewed)}% of {reviewed})"
+
+
+def hit_card(
+    title: str,
+    reward_cents: int,
+    time_allotted_s: int,
+    estimated_s: float,
+    requester: str,
+    slots_left: int,
+    max_assignments: int,
+    questions: int,
+) -> str:
+    return (
+        f"🆕 <b>{escape(title)}</b>\n"
+        f"💰 {money(reward_cents)} · ⏱ {duration(time_allotted_s)} to do it · "
+        f"{questions} question{'s' if questions != 1 else ''}\n"
+        f"⚡ ≈ {hourly(reward_cents, estimated_s)} (takes ≈ {duration(estimated_s)})\n"
+        f"👤 {requester}\n"
+        f"🎟 {slots_left} of {max_assignments} left"
+    )
+
+
+def preview_header(title: str, reward_cents: int, time_allotted_s: int) -> str:
+    return (
+        f"👀 <b>Preview</b> · {escape(title)}\n"
+        f"💰 {money(reward_cents)} · ⏱ {duration(time_allotted_s)} — nothing is taken yet."
+    )
+
+
+def preview_question(step: int, prompt: str, detail: str) -> str:
+    return f"{step}. {escape(prompt)}" + (f"\n   <i>{escape(detail)}</i>" if detail else "")
+
+
+PREVIEW_MORE = "… and {n} more."
+QUESTION_FREE_TEXT = "free text"
+QUESTION_RATING = "rating 1–5"
+
+
+def muted(name: str) -> str:
+    return f"🔕 Muted {escape(name)}: you won't be offered their tasks. /settings"
+
+
+UNMUTED = "🔔 Unmuted."
+
+LINK_TEXTS = {
+    "unknown": "🤷 That task doesn't exist (any more). /next shows what's open.",
+    "full": "🙅 <b>{title}</b> is full — every slot is taken. /next",
+    "expired": "⌛ <b>{title}</b> is closed. /next",
+    "done": "You already did <b>{title}</b>. /next",
+    "own": "That's your own HIT.",
+    "unavailable": "This task isn't open to you. /next",
+    "batch_done": "🎉 Nothing left for you in this batch. /next",
+    "yours": "⏳ You're working on <b>{title}</b> — here it is again.",
+}
+NO_HITS = (
+    "Nothing open for you right now. You'll get a card here as soon as something "
+    "matching arrives. /settings"
+)
+NO_MORE_IN_BATCH = "No more tasks for you in this batch — /next"
+
+
+def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) -> str:
+    sorted_by = {"r": "reward", "m": "reward per minute", "n": "newest"}[sort]
+    shown = KIND_NAMES[kind] if kind else "all kinds"
+    return (
+        f"<b>Open tasks</b> · {total} · {shown}\n"
+        f"Sorted by {sorted_by} · page {page + 1}/{pages}\nTap one to see its card."
+    )
+
+
+def hit_row(title: str, reward_cents: int, estimated_s: float) -> str:
+    """One /hits button: "$0.05 · ≈$9.00/h · Title…" (kept short for a phone)."""
+    short = title if len(title) <= 28 else title[:27] + "…"
+    return f"{money(reward_cents)} · ≈{hourly(reward_cents, estimated_s)} · {short}"
+
+
+def work_step(
+    title: str, step: int, total: int, time_left: float, prompt: str, item: str | None, hint: str
+) -> str:
+    lines = [f"<b>{escape(title)}</b>", f"{step}/{total} · ⏳ {duration(time_left)} left", ""]
+    if item:
+        if item.startswith(("http://", "https://")):
+            lines.append(f'🖼 <a href="{escape(item)}">the image</a>')
+        else:
+            lines.append(f"🏷 <i>{escape(item)}</i>")
+    lines.append(f"❓ {escape(prompt)}")
+    if hint:
+        lines.append(f"\n<i>{hint}</i>")
+    return "\n".join(lines)
+
+
+HINT_MULTI = "Tick all that apply, then Done."
+HINT_TAG = "Tick every label that fits, then Done."
+HINT_RATING = "1 = worst, 5 = best."
+HINT_TEXT = "Reply to this message with your answer (up to {max_len} characters)."
+
+
+def too_long(length: int, max_len: int) -> str:
+    return (
+        f"✂️ That answer has {length} characters; the limit is {max_len}. "
+        "Please shorten it and reply again."
+    )
+
+
+TEXT_NOT_EXPECTED = "I wasn't waiting for text. Tap the buttons on your task, or /hits."
+TEXT_NOT_NOW = "That task isn't waiting for text right now — use its buttons."
+NOTHING_PICKED = "Tick at least one option first."
+
+
+def submitted_with_pending(title: str, reward_cents: int, pending_cents: int) -> str:
+    return (
+        f"📨 Submitted: <b>{escape(title)}</b>\n"
+        f"{money(reward_cents)} pending review · {money(pending_cents)} pending in total. "
+        "/earnings"
+    )
+
+
+def earnings_report(
+    balance_cents: int,
+    pending_cents: int,
+    pending: int,
+    approved_cents: int,
+    approved: int,
+    rejected: int,
+    bonus_cents: int,
+    periods: list[tuple[str, int, int, int, float]],
+) -> str:
+    """periods: (label, approved cents, bonus cents, earned by work cents, work seconds)."""
+    lines = [
+        "<b>Your earnings</b>",
+        f"💼 Balance: <b>{money(balance_cents)}</b>",
+        f"⏳ Pending: {money(pending_cents)} ({pending} submitted)",
+        f"✅ Approved: {money(approved_cents)} ({approved}) · ❌ Rejected: {rejected}",
+        f"🎁 Bonuses: {money(bonus_cents)}",
+        "",
+    ]
+    for label, got, bonus, earned, seconds in periods:
+        rate = hourly(earned, seconds) if seconds > 0 else "—"
+        lines.append(
+            f"<b>{label.capitalize()}</b>: +{money(got)} approved · +{money(bonus)} bonus · "
+            f"⚡ {rate} over {duration(seconds)}"
+        )
+    lines.append("\n⚡ = approved pay ÷ time from Accept to Submit.")
+    return "\n".join(lines)
+
+
+def status_report(
+    alias: str,
+    rate: str,
+    submitted: int,
+    waiting: int,
+    approved: int,
+    rejected: int,
+    returned: int,
+    abandoned: int,
+    qualifications: list[str],
+    active: list[tuple[str, float]],
+) -> str:
+    lines = [
+        f"<b>Your status</b> · <code>{escape(alias)}</code>",
+        f"📈 Approval rate: {rate}",
+        f"📨 Submitted {submitted} ({waiting} waiting) · ✅ Approved {approved} · "
+        f"❌ Rejected {rejected}",
+        f"↩️ Returned {returned} · ⌛ Abandoned {abandoned}",
+        f"🎓 Qualifications: {', '.join(escape(q) for q in qualifications) or 'none yet'}",
+    ]
+    if active:
+        lines.append("<b>In progress</b>")
+        lines += [f"• {escape(t)} — ⏳ {duration(left)} left" for t, left in active]
+    else:
+        lines.append("Nothing in progress. /next")
+    return "\n".join(lines)
+
+
+def approval_rate(approved: int, reviewed: int) -> str:
+    if reviewed == 0:
+        return "— (nothing reviewed yet)"
+    return f"{round(100 * approved / reviewed)}% ({approved} of {reviewed} reviewed)"
+
+
+ACCEPT_TOO_MANY = (
+    "You already have {max_active} tasks in progress. Finish or return one first — /status"
+)
+
+BTN_PREVIEW = "👀 Preview"
+BTN_MUTE = "🔕 Mute requester"
+BTN_UNMUTE = "🔔 Undo"
+BTN_CARD = "◀️ Card"
+BTN_DONE = "✔️ Done"
+BTN_NEXT_IN_BATCH = "▶️ Next HIT in this batch"
+BTN_NEXT_STEP = "Next ▶️"
+BTN_SETTINGS_DONE = "✔️ Done"
+BTN_ANY_TOPIC = "Any topic"
+BTN_PREV_PAGE = "◀️"
+BTN_NEXT_PAGE = "▶️"
+BTN_SORT = {"r": "💰 Reward", "m": "⚡ Per minute", "n": "🆕 Newest"}
+BTN_KIND_ALL = "All"
+BTN_SETTINGS = {
+    "kinds": "📋 Tasks",
+    "topics": "🏷 Topics",
+    "reward": "💰 Min reward",
+    "tz": "🕒 Time zone",
+    "quiet": "🌙 Quiet hours",
+}
+BTN_PUSHES_ON = "🔔 Pushes: on"
+BTN_PUSHES_OFF = "🔕 Pushes: off"
+TICK = "✓ "
+WORK_ALERTS[WorkResult.NOTHING_PICKED] = NOTHING_PICKED
+WORK_ALERTS[WorkResult.TOO_LONG] = "That answer is too long."

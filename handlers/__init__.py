@@ -17,9 +17,11 @@ from telegram.warnings import PTBUserWarning
 from bot import callbacks as cb
 from handlers import (
     admin,
+    browse,
     errors,
     fairwork,
     matching,
+    onboarding,
     requester,
     requester_apikey,
     requester_batch,
@@ -34,7 +36,12 @@ from handlers.common import GigApp, GigContext
 # (command, description) shown in Telegram's menu; the same table registers handlers.
 WORKER_COMMANDS = (
     ("start", "Sign up or see your alias"),
+    ("hits", "Open tasks for you"),
+    ("next", "The best task for you now"),
     ("earnings", "Your pending and approved money"),
+    ("status", "Your approval rate and work in progress"),
+    ("settings", "What tasks you get, and when"),
+    ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
     ("help", "How gigbot works"),
     ("qualtest", "Take a qualification test"),
     ("why", "Why you got a task (reply to it)"),
@@ -168,9 +175,23 @@ def _fair_text_conversation() -> ConversationHandler[GigContext]:
 def register(app: GigApp) -> None:
     """Add every handler, in order. Order matters: catch-alls come last."""
     # -- workers
-    app.add_handler(CommandHandler("start", worker.start))
-    app.add_handler(CommandHandler("help", worker.help_command))
-    app.add_handler(CommandHandler("earnings", worker.earnings))
+    app.add_handler(CommandHandler("start", onboarding.start))
+    app.add_handler(CommandHandler("help", onboarding.help_command))
+    app.add_handler(CommandHandler("settings", onboarding.settings))
+    app.add_handler(CommandHandler("timezone", onboarding.set_timezone))
+    app.add_handler(CallbackQueryHandler(onboarding.setup_step, pattern=cb.SetupStep.pattern()))
+    app.add_handler(CallbackQueryHandler(onboarding.set_pref, pattern=cb.SetPref.pattern()))
+    app.add_handler(CommandHandler("hits", browse.list_hits))
+    app.add_handler(CommandHandler("next", browse.next_hit))
+    app.add_handler(CommandHandler("earnings", browse.earnings))
+    app.add_handler(CommandHandler("status", browse.status))
+    app.add_handler(CallbackQueryHandler(browse.turn_page, pattern=cb.HitsPage.pattern()))
+    app.add_handler(CallbackQueryHandler(browse.open_hit, pattern=cb.OpenHit.pattern()))
+    app.add_handler(CallbackQueryHandler(browse.back_to_card, pattern=cb.Card.pattern()))
+    app.add_handler(CallbackQueryHandler(browse.preview_hit, pattern=cb.Preview.pattern()))
+    app.add_handler(CallbackQueryHandler(browse.mute_requester, pattern=cb.Mute.pattern()))
+    app.add_handler(CallbackQueryHandler(browse.unmute_requester, pattern=cb.Unmute.pattern()))
+    app.add_handler(CallbackQueryHandler(browse.next_in_batch, pattern=cb.NextInBatch.pattern()))
     app.add_handler(CallbackQueryHandler(worker.accept_hit, pattern=cb.Accept.pattern()))
     app.add_handler(CallbackQueryHandler(worker.skip_hit, pattern=cb.Skip.pattern()))
     app.add_handler(CallbackQueryHandler(worker.choose_option, pattern=cb.Choose.pattern()))
@@ -178,6 +199,8 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(worker.submit_work, pattern=cb.Submit.pattern()))
     app.add_handler(CallbackQueryHandler(worker.return_work, pattern=cb.Return.pattern()))
     app.add_handler(CallbackQueryHandler(timers.open_task, pattern=cb.OpenTask.pattern()))
+    app.add_handler(CallbackQueryHandler(worker.toggle_option, pattern=cb.Toggle.pattern()))
+    app.add_handler(CallbackQueryHandler(worker.done_picking, pattern=cb.Picked.pattern()))
     # -- requesters
     app.add_handler(_reject_conversation())
     app.add_handler(CommandHandler("newpoll", requester.new_poll))
@@ -233,6 +256,12 @@ def register(app: GigApp) -> None:
     app.add_handler(CommandHandler("require", matching.require_command))
     app.add_handler(CommandHandler("grant", matching.grant_command))
     app.add_handler(CommandHandler("revoke", matching.revoke_command))
+    # -- workers' typed answers: private text nothing above took (after conversations)
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, worker.typed_answer
+        )
+    )
     # -- catch-alls
     app.add_handler(CallbackQueryHandler(errors.stale_button))
     app.add_handler(MessageHandler(filters.COMMAND, errors.unknown_command))

@@ -1,45 +1,28 @@
-"""Worker handlers: /start, /help, accepting, answering, submitting, /earnings."""
+"""Worker handlers for doing a HIT: accepting, answering every question kind (buttons,
+ticks, typed replies), going back, submitting, returning."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot import callbacks as cb
-from bot import screens, texts
+from bot import screens, texts, worker_screens
 from bot.domain import Button, Screen
+from bot.keyboards import markup
 from bot.marketplace import WorkView
 from bot.results import AcceptResult, WorkResult
 from handlers.common import (
     GigContext,
     answer,
     edit,
+    is_harmless,
     known_user,
     pressed_by,
     reply,
     respond,
-    sender_of,
 )
-
-
-async def start(update: Update, context: GigContext) -> None:
-    """Register the worker and welcome them; `/start hit_<id>` opens that HIT."""
-    existing = await known_user(update, context)
-    user = existing or await sender_of(update, context)
-    template = texts.WELCOME if existing is None else texts.WELCOME_BACK
-    await reply(update, Screen(template.format(name=user.first_name, alias=user.alias)))
-    if context.args and context.args[0].startswith("hit_") and context.args[0][4:].isdigit():
-        hit = await context.market.hit(int(context.args[0][4:]))
-        if hit is not None and not await context.services.qualifications.may_see(user, hit.id):
-            await reply(update, Screen(texts.not_qualified_link(hit.id)))
-        elif hit is not None:
-            await reply(
-                update, screens.push(hit, await context.market.requester_name(hit.requester_id))
-            )
-
-
-async def help_command(update: Update, context: GigContext) -> None:
-    """Explain gigbot in a few lines."""
-    await reply(update, Screen(texts.HELP))
 
 
 async def accept_hit(update: Update, context: GigContext) -> None:
@@ -105,7 +88,11 @@ async def submit_work(update: Update, context: GigContext) -> None:
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
-    await respond(query, screens.submitted(view))
+    desk = context.services.desk
+    pending = (await desk.earnings(worker)).pending_cents
+    batch = view.hit.batch_id
+    more = batch if batch is not None and await desk.next_in_batch(worker, batch) else None
+    await respond(query, worker_screens.submitted(view, pending, more))
 
 
 async def return_work(update: Update, context: GigContext) -> None:
@@ -144,7 +131,67 @@ async def work_screen(context: GigContext, view: WorkView) -> Screen:
     return Screen(screen.text, ((Button(texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
 
 
-async def earnings(update: Update, context: GigContext) -> None:
-    """Show pending, approved and bonus money and the balance."""
-    worker = await sender_of(update, context)
-    await reply(update, Screen(texts.earnings(await context.accounts.earnings(worker))))
+async def toggle_option(update: Update, context: GigContext) -> None:
+    """Tick or untick an option of a multi-select or tagging question."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Toggle.unpack(str(query.data))
+    result, view = await context.market.toggle(
+        worker, data.assignment_id, data.position, data.option
+    )
+    await _show_work(update, context, result, view)
+
+
+async def done_picking(update: Update, context: GigContext) -> None:
+    """Leave a multi-select question once something is ticked."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Picked.unpack(str(query.data))
+    result, view = await context.market.done_picking(worker, data.assignment_id, data.position)
+    await _show_work(update, context, result, view)
+
+
+async def typed_answer(update: Update, context: GigContext) -> None:
+    """A typed reply answers the free-text question of the task it replies to."""
+    message = update.effective_message
+    worker = await known_user(update, context)
+    assert message is not None and message.text is not None
+    if worker is None:
+        await reply(update, Screen(texts.NOT_REGISTERED))
+        return
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    assignment_id = await context.market.text_assignment(worker, message.chat.id, reply_to)
+    if assignment_id is None:
+        await reply(update, Screen(texts.TEXT_NOT_EXPECTED))
+        return
+    result, view = await context.market.answer_text(worker, assignment_id, message.text)
+    if result is WorkResult.OK and view is not None:
+        await redraw(context, view)
+    elif result is WorkResult.TOO_LONG and view is not None and view.current is not None:
+        limit = view.current.max_len or len(message.text)
+        await reply(update, Screen(texts.too_long(len(message.text.strip()), limit)))
+    elif result is WorkResult.STALE:
+        await reply(update, Screen(texts.TEXT_NOT_NOW))
+    else:
+        await reply(update, Screen(texts.WORK_ALERTS[result]))
+
+
+async def redraw(context: GigContext, view: WorkView) -> None:
+    """Edit the assignment's one message to show where it stands now."""
+    a = view.assignment
+    if a.chat_id is None or a.message_id is None:
+        return
+    screen = worker_screens.work(view, context.market.clock.now())
+    try:
+        await context.bot.edit_message_text(
+            screen.text,
+            chat_id=a.chat_id,
+            message_id=a.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen),
+        )
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise

@@ -12,7 +12,7 @@ from storage.db import Conn, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
-    " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at"
+    " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic"
 )
 
 
@@ -33,6 +33,7 @@ def _hit(row: aiosqlite.Row | dict[str, Any]) -> Hit:
         created_at=row["created_at"],
         published_at=row["published_at"],
         expires_at=row["expires_at"],
+        topic=row["topic"],
     )
 
 
@@ -54,6 +55,9 @@ def _question(row: aiosqlite.Row) -> Question:
         kind=QuestionKind(row["kind"]),
         prompt=row["prompt"],
         options=tuple(json.loads(row["options"])),
+        item=row["item"],
+        gold=row["gold"],
+        max_len=row["max_len"],
     )
 
 
@@ -102,8 +106,8 @@ async def questions(conn: Conn, hit_id: int) -> list[Question]:
         _question(row)
         for row in await fetch_all(
             conn,
-            "SELECT id, hit_id, position, kind, prompt, options FROM questions"
-            " WHERE hit_id = ? ORDER BY position",
+            "SELECT id, hit_id, position, kind, prompt, options, item, gold, max_len"
+            " FROM questions WHERE hit_id = ? ORDER BY position",
             (hit_id,),
         )
     ]

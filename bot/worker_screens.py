@@ -1,0 +1,378 @@
+"""Screens of the worker experience: cards, previews, inline work, /hits, setup, reports."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot import texts
+from bot.domain import (
+    TOPICS,
+    Button,
+    HitKind,
+    Question,
+    QuestionKind,
+    Screen,
+    WorkerPrefs,
+)
+from bot.domain import (
+    AssignmentStatus as S,
+)
+from bot.marketplace import MULTI_SELECT, WorkView, answer_label, ticked
+from bot.worker_views import EarningsReport, HitCard, HitPage, StatusReport
+
+PREVIEW_LIMIT = 12  # questions listed in a preview; the rest are counted
+SHORT_OPTION = 14  # options this short go two to a row
+
+TIME_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Asia/Shanghai",
+)
+REWARD_FLOORS = (0, 2, 5, 10, 25)
+QUIET_PRESETS = ("off", "22-7", "23-8", "0-8", "21-9")
+SETUP_ORDER = ("kinds", "topics", "reward", "tz", "quiet")
+
+
+def card(c: HitCard, reputation: str = "") -> Screen:
+    """The push card: reward, time, hourly estimate, requester record (and the one-line
+    reputation when given), slots; four buttons."""
+    h = c.hit
+    text = texts.hit_card(
+        h.title,
+        h.reward_cents,
+        h.time_allotted_s,
+        c.estimated_s,
+        texts.requester_record(c.requester_name, c.approved, c.rejected),
+        h.slots_left,
+        h.max_assignments,
+        len(c.questions),
+    ) + (f"\n{reputation}" if reputation else "")
+    return Screen(
+        text,
+        (
+            (
+                Button(texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
+                Button(texts.BTN_PREVIEW, cb.Preview(h.id).pack()),
+            ),
+            (
+                Button(texts.BTN_SKIP, cb.Skip(h.id).pack()),
+                Button(texts.BTN_MUTE, cb.Mute(h.id).pack()),
+            ),
+        ),
+    )
+
+
+def _detail(q: Question) -> str:
+    if q.kind is QuestionKind.TEXT:
+        return texts.QUESTION_FREE_TEXT
+    if q.kind is QuestionKind.RATING:
+        return texts.QUESTION_RATING
+    shown = " / ".join(q.options)
+    if q.item:
+        shown = f"{q.item} → {shown}"
+    return shown if len(shown) <= 120 else shown[:119] + "…"
+
+
+def preview(c: HitCard) -> Screen:
+    """The HIT's questions, nothing taken; Accept or back to the card."""
+    h = c.hit
+    lines = [texts.preview_header(h.title, h.reward_cents, h.time_allotted_s), ""]
+    for q in c.questions[:PREVIEW_LIMIT]:
+        lines.append(texts.preview_question(q.position + 1, q.prompt[:200], _detail(q)))
+    if len(c.questions) > PREVIEW_LIMIT:
+        lines.append(texts.PREVIEW_MORE.format(n=len(c.questions) - PREVIEW_LIMIT))
+    return Screen(
+        "\n".join(lines),
+        (
+            (
+                Button(texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
+                Button(texts.BTN_CARD, cb.Card(h.id).pack()),
+            ),
+        ),
+    )
+
+
+def _rows(buttons: list[Button], short: bool) -> tuple[tuple[Button, ...], ...]:
+    per_row = 2 if short else 1
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def _answers(view: WorkView) -> list[tuple[str, str]]:
+    return [
+        (q.prompt, answer_label(q, view.answers[q.id]))
+        for q in view.questions
+        if q.id in view.answers
+    ]
+
+
+def work(view: WorkView, now: float) -> Screen:
+    """The assignment's one message: the current question, or the summary with Submit."""
+    a = view.assignment
+    time_left = a.deadline_at - now
+    nav = [Button(texts.BTN_BACK, cb.Back(a.id).pack())] if a.position > 0 else []
+    nav.append(Button(texts.BTN_RETURN, cb.Return(a.id).pack()))
+    q = view.current
+    if q is None:
+        return Screen(
+            texts.work_summary(view.hit.title, _answers(view), time_left),
+            ((Button(texts.BTN_SUBMIT, cb.Submit(a.id).pack()),), tuple(nav)),
+        )
+    given = view.answers.get(q.id)
+    rows: tuple[tuple[Button, ...], ...] = ()
+    hint = ""
+    if q.kind is QuestionKind.RATING:
+        rows = (
+            tuple(
+                Button(
+                    (texts.TICK if given == str(n) else "") + str(n),
+                    cb.Choose(a.id, a.position, n).pack(),
+                )
+                for n in range(1, 6)
+            ),
+        )
+        hint = texts.HINT_RATING
+    elif q.kind is QuestionKind.SINGLE:
+        buttons = [
+            Button(
+                (texts.TICK if given == str(i) else "") + label,
+                cb.Choose(a.id, a.position, i).pack(),
+            )
+            for i, label in enumerate(q.options)
+        ]
+        rows = _rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options))
+    elif q.kind in MULTI_SELECT:
+        picked = set(ticked(given))
+        buttons = [
+            Button(
+                (texts.TICK if i in picked else "") + label,
+                cb.Toggle(a.id, a.position, i).pack(),
+            )
+            for i, label in enumerate(q.options)
+        ]
+        rows = (
+            *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
+            (Button(texts.BTN_DONE, cb.Picked(a.id, a.position).pack()),),
+        )
+        hint = texts.HINT_TAG if q.kind is QuestionKind.TAG else texts.HINT_MULTI
+    else:
+        hint = texts.HINT_TEXT.format(max_len=q.max_len or 500)
+    text = texts.work_step(
+        view.hit.title, a.position + 1, len(view.questions), time_left, q.prompt, q.item, hint
+    )
+    return Screen(text, (*rows, tuple(nav)))
+
+
+def submitted(view: WorkView, pending_cents: int, next_batch: int | None) -> Screen:
+    """After Submit: the pending reward, and the next HIT of the batch if there is one."""
+    rows: tuple[tuple[Button, ...], ...] = ()
+    if next_batch is not None:
+        rows = ((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),)
+    return Screen(
+        texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents), rows
+    )
+
+
+def hits_page(page: HitPage) -> Screen:
+    """A page of /hits: one button per HIT, then sort, kind filter and paging."""
+    kind = page.kind.value if page.kind else ""
+    sort = page.sort.value
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(
+                texts.hit_row(item.hit.title, item.hit.reward_cents, item.estimated_s),
+                cb.OpenHit(item.hit.id).pack(),
+            ),
+        )
+        for item in page.items
+    ]
+    rows.append(
+        tuple(
+            Button((texts.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
+            for s, label in texts.BTN_SORT.items()
+        )
+    )
+    kinds = [("", texts.BTN_KIND_ALL)] + [(k.value, texts.KIND_NAMES[k.value]) for k in HitKind]
+    rows.append(
+        tuple(
+            Button((texts.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
+            for k, label in kinds
+        )
+    )
+    paging = []
+    if page.page > 0:
+        paging.append(Button(texts.BTN_PREV_PAGE, cb.HitsPage(sort, kind, page.page - 1).pack()))
+    if page.page + 1 < page.pages:
+        paging.append(Button(texts.BTN_NEXT_PAGE, cb.HitsPage(sort, kind, page.page + 1).pack()))
+    if paging:
+        rows.append(tuple(paging))
+    text = texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
+    if not page.items:
+        text += "\n\n" + texts.NO_HITS
+    return Screen(text, tuple(rows))
+
+
+# -- setup and settings ---------------------------------------------------------------
+
+
+def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
+    """One onboarding step (mode 'o') or one settings editor (mode 's')."""
+    if step == "menu":
+        return settings(prefs)
+    later = SETUP_ORDER[SETUP_ORDER.index(step) + 1] if step != SETUP_ORDER[-1] else "end"
+    forward = (
+        Button(texts.BTN_NEXT_STEP, cb.SetupStep(later, mode).pack())
+        if mode == "o"
+        else Button(texts.BTN_SETTINGS_DONE, cb.SetupStep("menu", mode).pack())
+    )
+    rows: list[tuple[Button, ...]]
+    if step == "kinds":
+        text = texts.SETUP_KINDS
+        rows = [
+            tuple(
+                Button(
+                    (texts.TICK if k in prefs.kinds else "") + texts.KIND_NAMES[k.value],
+                    cb.SetPref("kind", k.value, mode).pack(),
+                )
+                for k in HitKind
+            ),
+            (forward,),
+        ]
+    elif step == "topics":
+        text = texts.SETUP_TOPICS
+        topic_buttons = [
+            Button(
+                (texts.TICK if t in prefs.topics else "") + texts.TOPIC_NAMES[t],
+                cb.SetPref("topic", t, mode).pack(),
+            )
+            for t in TOPICS
+        ]
+        any_topic = Button(
+            (texts.TICK if not prefs.topics else "") + texts.BTN_ANY_TOPIC,
+            cb.SetPref("topic", "any", mode).pack(),
+        )
+        rows = [*_rows([any_topic, *topic_buttons], True), (forward,)]
+    elif step == "reward":
+        text = texts.SETUP_REWARD
+        rows = [
+            tuple(
+                Button(
+                    (texts.TICK if c == prefs.min_reward_cents else "") + texts.reward_floor(c),
+                    cb.SetPref("reward", str(c), mode).pack(),
+                )
+                for c in REWARD_FLOORS
+            )
+        ]
+    elif step == "tz":
+        text = texts.SETUP_TZ
+        zones = [
+            Button(
+                (texts.TICK if z == prefs.timezone else "") + z.split("/")[-1].replace("_", " "),
+                cb.SetPref("tz", z, mode).pack(),
+            )
+            for z in TIME_ZONES
+        ]
+        rows = [tuple(zones[i : i + 3]) for i in range(0, len(zones), 3)]
+    else:
+        text = texts.SETUP_QUIET
+        current = quiet_value(prefs.quiet_start, prefs.quiet_end)
+        rows = [
+            tuple(
+                Button(
+                    (texts.TICK if v == current else "") + quiet_text(v),
+                    cb.SetPref("quiet", v, mode).pack(),
+                )
+                for v in QUIET_PRESETS
+            )
+        ]
+    if mode == "o":
+        text = intro + texts.SETUP_INTRO + "\n" + text if intro else text
+    return Screen(text, tuple(rows))
+
+
+def quiet_value(start: int | None, end: int | None) -> str:
+    """(1320, 420) -> "22-7"; None -> "off"."""
+    if start is None or end is None:
+        return "off"
+    return f"{start // 60}-{end // 60}"
+
+
+def quiet_text(value: str) -> str:
+    start, end = parse_quiet(value)
+    return texts.quiet_label(start, end)
+
+
+def parse_quiet(value: str) -> tuple[int | None, int | None]:
+    """ "22-7" -> (1320, 420); "off" -> (None, None)."""
+    if value == "off":
+        return None, None
+    start, end = value.split("-")
+    return int(start) * 60, int(end) * 60
+
+
+def settings(prefs: WorkerPrefs) -> Screen:
+    """/settings: the summary and one button per thing to change."""
+    text = texts.settings_summary(
+        [k.value for k in HitKind if k in prefs.kinds],
+        sorted(prefs.topics),
+        prefs.min_reward_cents,
+        prefs.timezone,
+        texts.quiet_label(prefs.quiet_start, prefs.quiet_end),
+        prefs.notifications,
+    )
+    steps = [
+        Button(label, cb.SetupStep(step, "s").pack()) for step, label in texts.BTN_SETTINGS.items()
+    ]
+    push = texts.BTN_PUSHES_ON if prefs.notifications else texts.BTN_PUSHES_OFF
+    toggle = Button(push, cb.SetPref("notify", "off" if prefs.notifications else "on", "s").pack())
+    return Screen(text, (*_rows(steps, True), (toggle,)))
+
+
+def setup_done(prefs: WorkerPrefs) -> Screen:
+    return Screen(texts.SETUP_DONE + "\n\n" + settings(prefs).text)
+
+
+# -- reports --------------------------------------------------------------------------
+
+
+def earnings(r: EarningsReport) -> Screen:
+    return Screen(
+        texts.earnings_report(
+            r.balance_cents,
+            r.pending_cents,
+            r.pending,
+            r.approved_cents,
+            r.approved,
+            r.rejected,
+            r.bonus_cents,
+            [
+                (label, t.approved_cents, t.bonus_cents, t.earned_by_work_cents, t.submitted_work_s)
+                for label, t in r.periods
+            ],
+        )
+    )
+
+
+def status(r: StatusReport, now: float) -> Screen:
+    c = r.counts
+    return Screen(
+        texts.status_report(
+            r.alias,
+            texts.approval_rate(c.get(S.APPROVED, 0), r.reviewed),
+            r.submitted_total,
+            c.get(S.SUBMITTED, 0),
+            c.get(S.APPROVED, 0),
+            c.get(S.REJECTED, 0),
+            c.get(S.RETURNED, 0),
+            c.get(S.ABANDONED, 0),
+            r.qualifications,
+            [(hit.title, a.deadline_at - now) for a, hit in r.active],
+        )
+    )

@@ -1,0 +1,125 @@
+"""Worker handlers for signing up and preferences: /start (with deep links), the setup
+steps, /settings, /timezone, /help."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from telegram import Update
+
+from bot import callbacks as cb
+from bot import texts, worker_screens
+from bot.domain import TOPICS, HitKind, Screen, WorkerPrefs
+from bot.parsing import parse_start_payload
+from bot.worker_views import zone
+from handlers.browse import show_link
+from handlers.common import GigContext, answer, edit, known_user, pressed_by, reply, sender_of
+
+
+async def start(update: Update, context: GigContext) -> None:
+    """Welcome (with the setup on first contact); `/start hit_<id>` / `batch_<id>` open a task."""
+    existing = await known_user(update, context)
+    user = existing or await sender_of(update, context)
+    if existing is not None and not existing.active:
+        await context.market.set_active(existing.tg_id, True)
+    prefs = await context.services.desk.prefs(user)
+    if prefs.onboarded:
+        await reply(
+            update, Screen(texts.WELCOME_BACK.format(name=user.first_name, alias=user.alias))
+        )
+    else:
+        template = texts.WELCOME if existing is None else texts.WELCOME_BACK
+        intro = template.format(name=user.first_name, alias=user.alias)
+        await reply(update, worker_screens.setup("kinds", "o", prefs, intro=intro))
+    link = parse_start_payload(context.args[0]) if context.args else None
+    if link is not None:
+        await show_link(update, context, user, *link)
+
+
+async def help_command(update: Update, context: GigContext) -> None:
+    """Explain gigbot to a first-time worker in a few lines."""
+    await reply(update, Screen(texts.HELP_WORKER))
+
+
+async def settings(update: Update, context: GigContext) -> None:
+    """Show the worker's preferences with a button for each."""
+    worker = await sender_of(update, context)
+    await reply(update, worker_screens.settings(await context.services.desk.prefs(worker)))
+
+
+async def setup_step(update: Update, context: GigContext) -> None:
+    """Show a setup step, the settings menu, or finish the onboarding."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.SetupStep.unpack(str(query.data))
+    desk = context.services.desk
+    prefs = await desk.prefs(worker)
+    await answer(query)
+    if data.step == "end":
+        prefs = dataclasses.replace(prefs, onboarded=True)
+        await desk.save_prefs(worker, prefs)
+        await edit(query, worker_screens.setup_done(prefs))
+        return
+    if data.step not in (*worker_screens.SETUP_ORDER, "menu"):
+        return
+    await edit(query, worker_screens.setup(data.step, data.mode, prefs))
+
+
+async def set_pref(update: Update, context: GigContext) -> None:
+    """Change one preference; toggles redraw the step, choices move on."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.SetPref.unpack(str(query.data))
+    desk = context.services.desk
+    prefs = await desk.prefs(worker)
+    changed, step, problem = _apply(prefs, data.pref, data.value)
+    if problem:
+        await answer(query, problem, alert=True)
+        return
+    await desk.save_prefs(worker, changed)
+    await answer(query)
+    if step == "end" and data.mode == "o":
+        changed = dataclasses.replace(changed, onboarded=True)
+        await desk.save_prefs(worker, changed)
+        await edit(query, worker_screens.setup_done(changed))
+        return
+    if data.mode == "s" and data.pref not in ("kind", "topic"):
+        step = "menu"  # settings: a choice returns to the menu; toggles stay for more taps
+    await edit(query, worker_screens.setup(step, data.mode, changed))
+
+
+def _apply(prefs: WorkerPrefs, pref: str, value: str) -> tuple[WorkerPrefs, str, str]:
+    """The changed preferences, the step to show next, and a problem to show (or '')."""
+    if pref == "kind" and value in {k.value for k in HitKind}:
+        kinds = prefs.kinds ^ {HitKind(value)}
+        if not kinds:
+            return prefs, "kinds", texts.KEEP_ONE_KIND
+        return dataclasses.replace(prefs, kinds=kinds), "kinds", ""
+    if pref == "topic" and (value in TOPICS or value == "any"):
+        topics = frozenset() if value == "any" else prefs.topics ^ {value}
+        return dataclasses.replace(prefs, topics=topics), "topics", ""
+    if pref == "reward" and value.isdigit():
+        return dataclasses.replace(prefs, min_reward_cents=int(value)), "tz", ""
+    if pref == "tz" and zone(value) is not None:
+        return dataclasses.replace(prefs, timezone=value), "quiet", ""
+    if pref == "quiet" and value in worker_screens.QUIET_PRESETS:
+        start, end = worker_screens.parse_quiet(value)
+        return dataclasses.replace(prefs, quiet_start=start, quiet_end=end), "end", ""
+    if pref == "notify":
+        return dataclasses.replace(prefs, notifications=value == "on"), "menu", ""
+    return prefs, "menu", texts.STALE_BUTTON
+
+
+async def set_timezone(update: Update, context: GigContext) -> None:
+    """/timezone Area/City: set the worker's time zone, or show the right form."""
+    worker = await sender_of(update, context)
+    name = (context.args or [""])[0]
+    if zone(name) is None or not name:
+        await reply(update, Screen(texts.TIMEZONE_USAGE))
+        return
+    desk = context.services.desk
+    prefs = await desk.prefs(worker)
+    await desk.save_prefs(worker, dataclasses.replace(prefs, timezone=name))
+    await reply(update, Screen(texts.timezone_set(name)))

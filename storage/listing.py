@@ -1,0 +1,128 @@
+"""Which HITs a worker may see: the one place that decides it.
+
+`visible_hits()` is used by /hits, /next, deep links, "Next HIT in this batch" and the
+check before a push is sent. Everything that narrows what a worker is offered belongs in
+`_visible_clause()` so every screen agrees:
+
+* eligibility (always): open, unexpired, a slot left, not the worker's own HIT, not done
+  (or held) by the worker before, and `eligible_clause()` from storage/qualifications.py
+  (every requirement met, the requester has not blocked the worker) — the same predicate
+  accept and the push waves use;
+* preferences (`with_prefs=True`): not muted by the worker, one of the worker's kinds,
+  one of the worker's topics (a HIT without topic matches any), reward at least the
+  worker's minimum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain import HitKind, HitSort, ListedHit
+from storage.db import Conn
+from storage.hits import _HIT_COLUMNS, _hit
+
+# Seconds a HIT takes: the mean time of the work submitted so far, else a guess from its
+# questions (10 s per tap question, 45 s per free-text answer), never above time allotted.
+ESTIMATE_SQL = (
+    "COALESCE((SELECT AVG(a.submitted_at - a.accepted_at) FROM assignments a"
+    " WHERE a.hit_id = h.id AND a.submitted_at IS NOT NULL),"
+    " MIN(h.time_allotted_s, (SELECT COALESCE(SUM(CASE q.kind WHEN 'text' THEN 45"
+    " ELSE 10 END), 10) FROM questions q WHERE q.hit_id = h.id)))"
+)
+
+_ORDER = {
+    HitSort.REWARD: "h.reward_cents DESC, h.id DESC",
+    HitSort.PER_MINUTE: "h.reward_cents * 1.0 / estimated_s DESC, h.id DESC",
+    HitSort.NEWEST: "h.published_at DESC, h.id DESC",
+}
+_COLUMNS = ", ".join("h." + c.strip() for c in _HIT_COLUMNS.split(","))
+
+
+def _visible_clause(worker_id: int, now: float, with_prefs: bool) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (over `hits h`) of what `worker_id` may be offered now."""
+    conditions = [
+        "h.status = 'open'",
+        "h.slots_used < h.max_assignments",
+        "h.expires_at > :now",
+        "h.requester_id != :worker",
+        "NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id AND a.worker_id = :worker)",
+        "NOT EXISTS (SELECT 1 FROM blocks b WHERE b.requester_id = h.requester_id"
+        " AND b.worker_id = :worker)",
+    ]
+    if with_prefs:
+        conditions += [
+            "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.worker_id = :worker"
+            " AND m.requester_id = h.requester_id)",
+            "NOT EXISTS (SELECT 1 FROM worker_prefs p WHERE p.user_id = :worker AND ("
+            " (',' || p.kinds || ',') NOT LIKE ('%,' || h.kind || ',%')"
+            " OR h.reward_cents < p.min_reward_cents"
+            " OR (p.topics != '' AND h.topic != ''"
+            "     AND (',' || p.topics || ',') NOT LIKE ('%,' || h.topic || ',%'))))",
+        ]
+    return " AND ".join(conditions), {"worker": worker_id, "now": now}
+
+
+async def visible_hits(
+    conn: Conn,
+    worker_id: int,
+    now: float,
+    *,
+    with_prefs: bool = True,
+    kind: HitKind | None = None,
+    batch_id: int | None = None,
+    hit_id: int | None = None,
+    sort: HitSort = HitSort.PER_MINUTE,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[ListedHit]:
+    """The HITs this worker may take now, best first by `sort`, with time estimates."""
+    where, params = _visible_clause(worker_id, now, with_prefs)
+    where += _narrowing(kind, batch_id, hit_id, params)
+    params.update(limit=limit, offset=offset)
+    async with conn.execute(
+        f"SELECT {_COLUMNS}, {ESTIMATE_SQL} AS estimated_s FROM hits h WHERE {where}"
+        f" ORDER BY {_ORDER[sort]} LIMIT :limit OFFSET :offset",
+        params,
+    ) as cur:
+        rows = await cur.fetchall()
+    return [ListedHit(_hit(row), float(row["estimated_s"])) for row in rows]
+
+
+async def count_visible(
+    conn: Conn,
+    worker_id: int,
+    now: float,
+    *,
+    with_prefs: bool = True,
+    kind: HitKind | None = None,
+    batch_id: int | None = None,
+) -> int:
+    """How many HITs `visible_hits` would list without a limit."""
+    where, params = _visible_clause(worker_id, now, with_prefs)
+    where += _narrowing(kind, batch_id, None, params)
+    async with conn.execute(f"SELECT COUNT(*) FROM hits h WHERE {where}", params) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _narrowing(
+    kind: HitKind | None, batch_id: int | None, hit_id: int | None, params: dict[str, Any]
+) -> str:
+    extra = ""
+    if kind is not None:
+        extra += " AND h.kind = :kind"
+        params["kind"] = kind.value
+    if batch_id is not None:
+        extra += " AND h.batch_id = :batch"
+        params["batch"] = batch_id
+    if hit_id is not None:
+        extra += " AND h.id = :hit"
+        params["hit"] = hit_id
+    return extra
+
+
+async def estimated_seconds(conn: Conn, hit_id: int) -> float:
+    """How long this HIT takes, as the listing estimates it."""
+    async with conn.execute(f"SELECT {ESTIMATE_SQL} FROM hits h WHERE h.id = ?", (hit_id,)) as cur:
+        row = await cur.fetchone()
+    return float(row[0]) if row and row[0] is not None else 0.0

@@ -1,0 +1,189 @@
+"""A worker's record: /earnings and /status against the database, notifications (approved,
+rejected, bonus, qualification), /help, and a worker who blocks the bot mid-assignment."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.domain import Priority, QuestionKind, QuestionSpec
+from bot.stage import Actor, Stage
+from storage import ledger, outbox, workers
+from tests.conftest import funded_requester
+from tests.worker_kit import open_roomy_stage, post, user_of, worker
+
+ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
+DAY = 86400
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """As conftest's stage (no handler errors, no broken rules), with a longer chat burst."""
+    opened = await open_roomy_stage(tmp_path / "gigbot.sqlite3", clock)
+    try:
+        yield opened
+    finally:
+        errors = list(opened.services.errors)
+        violations = list(opened.sim.violations)
+        await opened.close()
+    assert errors == [], f"handler errors: {errors}"
+    assert violations == [], f"Telegram rules broken: {violations}"
+
+
+async def _do(ann: Actor, clock: FakeClock, seconds: float, message_id: int) -> None:
+    await ann.press("Accept", message_id)
+    clock.advance(seconds)
+    await ann.press("Yes")
+    await ann.press("Submit")
+
+
+async def _grant_bonus(stage: Stage, ann: Actor, rita: Actor, cents: int) -> None:
+    """What /bonus (another feature) does: pay from the requester, queue the notice."""
+    a, r = await user_of(stage, ann), await user_of(stage, rita)
+    now = stage.clock.now()
+    async with stage.services.db.transaction() as conn:
+        await ledger.transfer(
+            conn, "bonus:t1", ledger.requester_account(r.id), ledger.worker_account(a.id),
+            cents, "bonus", now,
+        )  # fmt: skip
+        await outbox.enqueue(
+            conn, "bonus:t1", ann.tg_id, "bonus", Priority.NOTIFICATION,
+            {"worker_id": a.id, "amount_cents": cents, "reason": "Great care"}, now,
+        )  # fmt: skip
+    await stage.settle()
+
+
+async def _grant_qualification(stage: Stage, ann: Actor, rita: Actor) -> None:
+    """What a passed qualification test (another feature) does: grant, queue the notice."""
+    a, r = await user_of(stage, ann), await user_of(stage, rita)
+    now = stage.clock.now()
+    async with stage.services.db.transaction() as conn:
+        cur = await conn.execute(
+            "INSERT INTO qualification_types (requester_id, name, created_at) VALUES (?, ?, ?)",
+            (r.id, "Bird spotter", now),
+        )
+        qid = cur.lastrowid
+        await conn.execute(
+            "INSERT INTO worker_qualifications (worker_id, qualification_id, granted_at)"
+            " VALUES (?, ?, ?)",
+            (a.id, qid, now),
+        )
+        await outbox.enqueue(
+            conn, f"qualified:{qid}:{a.id}", ann.tg_id, "qualified", Priority.NOTIFICATION,
+            {"qualification_id": qid}, now,
+        )  # fmt: skip
+    await stage.settle()
+
+
+async def test_earnings_and_status_match_the_database(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    for title, cents in (("A", 30), ("B", 20), ("C", 25)):
+        await post(stage, rita, ONE, title=title, reward_cents=cents)
+    cards = {
+        (m.text or "").split("\n")[0][2:]: m.message_id
+        for m in ann.messages()
+        if "🆕" in (m.text or "")
+    }
+
+    await _do(ann, clock, 60, cards["A"])
+    await _do(ann, clock, 120, cards["B"])
+    await ann.press("Accept", cards["C"])
+    await ann.press("Return")
+    await rita.send("/review")
+    await rita.press("Approve")
+    assert "Approved: A +$0.30" in ann.last_text()
+    await rita.press("Reject")
+    await rita.send("Wrong answer")
+    assert "Rejected: B" in ann.last_text() and "Reason: Wrong answer" in ann.last_text()
+    await _grant_bonus(stage, ann, rita, 15)
+    assert "Bonus: +$0.15" in ann.last_text() and "Great care" in ann.last_text()
+    await _grant_qualification(stage, ann, rita)
+    assert "Qualification granted: Bird spotter" in ann.last_text()
+
+    clock.advance(3 * DAY)
+    await post(stage, rita, ONE, title="D", reward_cents=40)
+    await _do(ann, clock, 30, ann.last().message_id)
+    await post(stage, rita, ONE, title="E", reward_cents=5, time_s=600)
+    await ann.press("Accept")
+    clock.advance(100)
+
+    await ann.send("/earnings")
+    text = ann.last_text()
+    balances = await stage.services.accounts.balances()
+    me = await user_of(stage, ann)
+    assert balances[ledger.worker_account(me.id)] == 45
+    for part in (
+        "Balance: $0.45",
+        "Pending: $0.40 (1 submitted)",
+        "Approved: $0.30 (1) · ❌ Rejected: 1",
+        "Bonuses: $0.15",
+        "Today: +$0.00 approved · +$0.00 bonus · ⚡ $0.00/h over 30s",
+        # 30 cents approved for 60 + 120 + 30 s of submitted work = $5.14/h
+        "7 days: +$0.30 approved · +$0.15 bonus · ⚡ $5.14/h over 3m 30s",
+        "All time: +$0.30 approved · +$0.15 bonus · ⚡ $5.14/h over 3m 30s",
+    ):
+        assert part in text, text
+
+    await ann.send("/status")
+    text = ann.last_text()
+    async with stage.services.db.reading() as conn:
+        active = await workers.active_assignments(conn, me.id)
+    assert len(active) == 1
+    for part in (
+        me.alias,
+        "Approval rate: 50% (1 of 2 reviewed)",
+        "Submitted 3 (1 waiting) · ✅ Approved 1 · ❌ Rejected 1",
+        "Returned 1 · ⌛ Abandoned 0",
+        "Qualifications: Bird spotter",
+        "E — ⏳ 8m 20s left",
+    ):
+        assert part in text, text
+
+
+async def test_earnings_of_a_newcomer(stage: Stage) -> None:
+    ann = await worker(stage, "Ann")
+    await ann.send("/earnings")
+    assert "Balance: $0.00" in ann.last_text() and "⚡ — over 0s" in ann.last_text()
+    await ann.send("/status")
+    assert "nothing reviewed yet" in ann.last_text() and "Nothing in progress" in ann.last_text()
+
+
+async def test_help_for_a_first_timer(stage: Stage) -> None:
+    ann = stage.user("Ann")
+    await ann.send("/help")
+    text = ann.last_text()
+    assert len(text.splitlines()) <= 14 and len(text) < 800
+    for word in ("Accept", "Submit", "Return", "/earnings", "/hits", "/settings"):
+        assert word in text
+    menu = [c["command"] for listed in stage.sim.commands.values() for c in listed]
+    assert {"hits", "next", "earnings", "status", "settings", "help"} <= set(menu)
+
+
+async def test_blocking_the_bot_mid_assignment(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    await post(stage, rita, ONE, title="First")
+    task = ann.last().message_id
+    await ann.press("Accept")
+    stage.sim.block(ann.user)
+    await post(stage, rita, ONE, title="Second")  # the push gets 403
+    me = await stage.services.market.user(ann.tg_id)
+    assert me is not None and not me.active
+    await post(stage, rita, ONE, title="Third")
+    assert not any("Third" in t for t in ann.texts()), "no pushes to a user who blocked us"
+
+    stage.sim.unblock(ann.user)
+    await ann.send("/start")
+    me = await stage.services.market.user(ann.tg_id)
+    assert me is not None and me.active
+    await ann.send("/status")
+    assert "First — ⏳" in ann.last_text()
+    await ann.press("Yes", task)
+    await ann.press("Submit", task)
+    assert "Submitted: First" in (stage.sim.message_by_id(ann.tg_id, task).text or "")

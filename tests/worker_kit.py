@@ -1,0 +1,82 @@
+"""Helpers for worker stories: HITs of every question kind made through the marketplace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.domain import HitKind, HitSpec, QuestionKind, QuestionSpec, User
+from bot.results import PublishResult
+from bot.sandbox import Limits
+from bot.stage import Actor, Stage
+
+Q = QuestionSpec
+SURVEY = (
+    Q(QuestionKind.SINGLE, "Favourite colour?", ("Red", "Blue", "Green")),
+    Q(QuestionKind.MULTI, "Which do you own?", ("Car", "Bike", "Boat")),
+    Q(QuestionKind.RATING, "How was your day?"),
+    Q(QuestionKind.TEXT, "One word for it?", max_len=20),
+    Q(QuestionKind.TAG, "Labels for this sentence", ("positive", "sports", "news"), "We won!"),
+)
+
+
+async def user_of(stage: Stage, actor: Actor) -> User:
+    found = await stage.services.market.user(actor.tg_id)
+    assert found is not None, f"{actor.name} has not started the bot"
+    return found
+
+
+async def post(
+    stage: Stage,
+    requester: Actor,
+    questions: tuple[QuestionSpec, ...] = SURVEY,
+    *,
+    title: str = "Quick survey",
+    kind: HitKind = HitKind.SURVEY,
+    reward_cents: int = 10,
+    n: int = 3,
+    time_s: int = 300,
+    life_s: int = 86400,
+    topic: str = "",
+    batch_id: int | None = None,
+) -> int:
+    """Create and publish a HIT for `requester` (funded); return its id."""
+    market = stage.services.market
+    owner = await user_of(stage, requester)
+    spec = HitSpec(
+        title=title,
+        kind=kind,
+        topic=topic,
+        reward_cents=reward_cents,
+        max_assignments=n,
+        time_allotted_s=time_s,
+        lifetime_s=life_s,
+        auto_approve_s=None,
+        questions=questions,
+        batch_id=batch_id,
+    )
+    hit = await market.create_hit(owner, spec)
+    assert await market.publish(owner, hit.id) is PublishResult.OK
+    await stage.settle()
+    return hit.id
+
+
+async def worker(stage: Stage, name: str) -> Actor:
+    """A worker who sent /start and skipped the setup (defaults: everything)."""
+    actor = stage.user(name)
+    await actor.send("/start")
+    return actor
+
+
+def labels(actor: Actor, message_id: int | None = None) -> list[str]:
+    """Button labels of the latest (or given) message."""
+    message = (
+        actor.stage.sim.message_by_id(actor.tg_id, message_id) if message_id else actor.last()
+    )
+    return [text for row in message.buttons() for text, _, _ in row]
+
+
+async def open_roomy_stage(database: Path, clock: FakeClock) -> Stage:
+    """A stage whose rate limits run 20x faster: a scripted story taps dozens of buttons in
+    one real second, which no thumb does (sizes and every other rule stay as Telegram's)."""
+    return await Stage.open(database, clock=clock, limits=Limits(scale=20.0))
