@@ -46,8 +46,7 @@ def _visible_clause(worker_id: int, now: float, with_prefs: bool) -> tuple[str, 
         "h.expires_at > :now",
         "h.requester_id != :worker",
         "NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id AND a.worker_id = :worker)",
-        "NOT EXISTS (SELECT 1 FROM blocks b WHERE b.requester_id = h.requester_id"
-        " AND b.worker_id = :worker)",
+        eligible_clause("h.id", ":worker"),
     ]
     if with_prefs:
         conditions += [

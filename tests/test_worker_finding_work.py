@@ -8,7 +8,7 @@ from bot.domain import HitKind, QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
 from storage import workers
 from tests.conftest import funded_requester
-from tests.worker_kit import labels, post, user_of, worker
+from tests.worker_kit import labels, new_batch, post, user_of, worker
 
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
 
@@ -147,9 +147,10 @@ async def test_deep_links(stage: Stage, admin: Actor, clock: FakeClock) -> None:
 
 async def test_batch_link_and_next_hit_in_batch(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
-    ids = [await post(stage, rita, ONE, title=f"Item {i}", batch_id=7) for i in range(2)]
+    batch = await new_batch(stage, rita)
+    ids = [await post(stage, rita, ONE, title=f"Item {i}", batch_id=batch) for i in range(2)]
     ann = await worker(stage, "Ann")
-    await ann.send("/start batch_7")
+    await ann.send(f"/start batch_{batch}")
     assert "Item" in ann.last_text()
     await ann.press("Accept")
     await ann.press("Yes")
@@ -161,7 +162,7 @@ async def test_batch_link_and_next_hit_in_batch(stage: Stage, admin: Actor) -> N
     await ann.press("Submit")
     assert "$0.20 pending in total" in ann.last_text()
     assert "Next HIT" not in " ".join(labels(ann))
-    await ann.send("/start batch_7")
+    await ann.send(f"/start batch_{batch}")
     assert "Nothing left for you in this batch" in ann.last_text()
     assert len(ids) == 2
 

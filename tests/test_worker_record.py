@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain import Priority, QuestionKind, QuestionSpec
+from bot.domain import QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
-from storage import ledger, outbox, workers
+from storage import ledger, workers
 from tests.conftest import funded_requester
 from tests.worker_kit import open_roomy_stage, post, user_of, worker
 
@@ -40,44 +40,6 @@ async def _do(ann: Actor, clock: FakeClock, seconds: float, message_id: int) -> 
     await ann.press("Submit")
 
 
-async def _grant_bonus(stage: Stage, ann: Actor, rita: Actor, cents: int) -> None:
-    """What /bonus (another feature) does: pay from the requester, queue the notice."""
-    a, r = await user_of(stage, ann), await user_of(stage, rita)
-    now = stage.clock.now()
-    async with stage.services.db.transaction() as conn:
-        await ledger.transfer(
-            conn, "bonus:t1", ledger.requester_account(r.id), ledger.worker_account(a.id),
-            cents, "bonus", now,
-        )  # fmt: skip
-        await outbox.enqueue(
-            conn, "bonus:t1", ann.tg_id, "bonus", Priority.NOTIFICATION,
-            {"worker_id": a.id, "amount_cents": cents, "reason": "Great care"}, now,
-        )  # fmt: skip
-    await stage.settle()
-
-
-async def _grant_qualification(stage: Stage, ann: Actor, rita: Actor) -> None:
-    """What a passed qualification test (another feature) does: grant, queue the notice."""
-    a, r = await user_of(stage, ann), await user_of(stage, rita)
-    now = stage.clock.now()
-    async with stage.services.db.transaction() as conn:
-        cur = await conn.execute(
-            "INSERT INTO qualification_types (requester_id, name, created_at) VALUES (?, ?, ?)",
-            (r.id, "Bird spotter", now),
-        )
-        qid = cur.lastrowid
-        await conn.execute(
-            "INSERT INTO worker_qualifications (worker_id, qualification_id, granted_at)"
-            " VALUES (?, ?, ?)",
-            (a.id, qid, now),
-        )
-        await outbox.enqueue(
-            conn, f"qualified:{qid}:{a.id}", ann.tg_id, "qualified", Priority.NOTIFICATION,
-            {"qualification_id": qid}, now,
-        )  # fmt: skip
-    await stage.settle()
-
-
 async def test_earnings_and_status_match_the_database(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
@@ -101,10 +63,11 @@ async def test_earnings_and_status_match_the_database(
     await rita.press("Reject")
     await rita.send("Wrong answer")
     assert "Rejected: B" in ann.last_text() and "Reason: Wrong answer" in ann.last_text()
-    await _grant_bonus(stage, ann, rita, 15)
-    assert "Bonus: +$0.15" in ann.last_text() and "Great care" in ann.last_text()
-    await _grant_qualification(stage, ann, rita)
-    assert "Qualification granted: Bird spotter" in ann.last_text()
+    me = await user_of(stage, ann)
+    await rita.send(f"/bonus {me.alias} 0.15 Great care")
+    assert "Bonus +$0.15" in ann.last_text() and "Great care" in ann.last_text()
+    await rita.send(f"/grant {me.alias} Birder")
+    assert "qualification “Birder”" in ann.last_text()
 
     clock.advance(3 * DAY)
     await post(stage, rita, ONE, title="D", reward_cents=40)
@@ -116,7 +79,6 @@ async def test_earnings_and_status_match_the_database(
     await ann.send("/earnings")
     text = ann.last_text()
     balances = await stage.services.accounts.balances()
-    me = await user_of(stage, ann)
     assert balances[ledger.worker_account(me.id)] == 45
     for part in (
         "Balance: $0.45",
@@ -140,7 +102,7 @@ async def test_earnings_and_status_match_the_database(
         "Approval rate: 50% (1 of 2 reviewed)",
         "Submitted 3 (1 waiting) · ✅ Approved 1 · ❌ Rejected 1",
         "Returned 1 · ⌛ Abandoned 0",
-        "Qualifications: Bird spotter",
+        "Qualifications: Birder",
         "E — ⏳ 8m 20s left",
     ):
         assert part in text, text

@@ -9,6 +9,7 @@ from bot.domain import HitKind, HitSpec, QuestionKind, QuestionSpec, User
 from bot.results import PublishResult
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
+from storage import batches, hits
 
 Q = QuestionSpec
 SURVEY = (
@@ -51,11 +52,13 @@ async def post(
         max_assignments=n,
         time_allotted_s=time_s,
         lifetime_s=life_s,
-        auto_approve_s=None,
+        auto_approve_s=3 * 86400,
         questions=questions,
-        batch_id=batch_id,
     )
     hit = await market.create_hit(owner, spec)
+    if batch_id is not None:
+        async with market.db.transaction() as conn:
+            await hits.set_topic_and_batch(conn, hit.id, topic, batch_id)
     assert await market.publish(owner, hit.id) is PublishResult.OK
     await stage.settle()
     return hit.id
@@ -80,3 +83,10 @@ async def open_roomy_stage(database: Path, clock: FakeClock) -> Stage:
     """A stage whose rate limits run 20x faster: a scripted story taps dozens of buttons in
     one real second, which no thumb does (sizes and every other rule stay as Telegram's)."""
     return await Stage.open(database, clock=clock, limits=Limits(scale=20.0))
+
+
+async def new_batch(stage: Stage, requester: Actor, title: str = "Batch") -> int:
+    """An empty batch of `requester` to post HITs into."""
+    owner = await user_of(stage, requester)
+    async with stage.services.db.transaction() as conn:
+        return await batches.insert(conn, owner.id, title, stage.clock.now())
