@@ -371,3 +371,12 @@ class OpenHit(CallbackData):
 
     prefix: ClassVar[str] = "oph"
     hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Several(CallbackData):
+    """Switch the tagging question at `position` to picking several labels."""
+
+    prefix: ClassVar[str] = "sev"
+    assignment_id: int
+    position: int

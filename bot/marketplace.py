@@ -309,8 +309,8 @@ class Marketplace:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
             if view is None:
                 return problem, None
-            if any(q.id not in view.answers for q in view.questions):
-                return WorkResult.INCOMPLETE, view
+            if any(not view.answers.get(q.id) for q in view.questions):
+                return WorkResult.INCOMPLETE, view  # '' = several labels, none ticked yet
             if not await assignments.transition(
                 conn,
                 assignment_id,
@@ -607,6 +607,28 @@ class Marketplace:
                 await workers.delete_answer(conn, assignment_id, q.id)
             return WorkResult.OK, await self._work_view(conn, assignment_id)
 
+    async def pick_several(
+        self, worker: User, assignment_id: int, position: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Switch a tagging question from one tap per label to ticking several labels.
+
+        The mode is stored as an empty answer ('' = several, none ticked yet); submit
+        treats an empty answer as unanswered.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            q = view.current
+            if position != view.assignment.position or q is None:
+                return WorkResult.STALE, view
+            if q.kind is not QuestionKind.TAG:
+                return WorkResult.BAD_ANSWER, view
+            if q.id not in view.answers:
+                await assignments.save_answer(conn, assignment_id, q.id, "", now)
+            return WorkResult.OK, await self._work_view(conn, assignment_id)
+
     async def done_picking(
         self, worker: User, assignment_id: int, position: int
     ) -> tuple[WorkResult, WorkView | None]:
@@ -618,7 +640,7 @@ class Marketplace:
             q = view.current
             if position != view.assignment.position or q is None:
                 return WorkResult.STALE, view
-            if q.id not in view.answers:
+            if not ticked(view.answers.get(q.id)):
                 return WorkResult.NOTHING_PICKED, view
             await assignments.set_position(conn, assignment_id, position + 1)
             return WorkResult.OK, await self._work_view(conn, assignment_id)

@@ -1038,7 +1038,7 @@ WEB_PAGE_REFUSED = {
 }
 # -- the worker experience (issue 4) --------------------------------------------------
 
-KIND_NAMES = {"poll": "Polls", "survey": "Surveys", "tag": "Tagging"}
+HIT_KIND_NAMES = {"poll": "Polls", "survey": "Surveys", "tag": "Tagging"}
 TOPIC_NAMES = {
     "opinion": "Opinions",
     "images": "Images",
@@ -1094,7 +1094,7 @@ def settings_summary(
 ) -> str:
     return (
         "<b>Your settings</b>\n"
-        f"📋 Tasks: {', '.join(KIND_NAMES[k] for k in kinds)}\n"
+        f"📋 Tasks: {', '.join(HIT_KIND_NAMES[k] for k in kinds)}\n"
         f"🏷 Topics: {', '.join(TOPIC_NAMES.get(t, t) for t in topics) or 'any'}\n"
         f"💰 Minimum reward: {reward_floor(min_reward)}\n"
         f"🕒 Time zone: {escape(tz)} · 🌙 Quiet hours: {quiet}\n"
@@ -1174,7 +1174,7 @@ NO_MORE_IN_BATCH = "No more tasks for you in this batch — /next"
 
 def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) -> str:
     sorted_by = {"r": "reward", "m": "reward per minute", "n": "newest"}[sort]
-    shown = KIND_NAMES[kind] if kind else "all kinds"
+    shown = HIT_KIND_NAMES[kind] if kind else "all kinds"
     return (
         f"<b>Open tasks</b> · {total} · {shown}\n"
         f"Sorted by {sorted_by} · page {page + 1}/{pages}\nTap one to see its card."
@@ -1204,6 +1204,8 @@ def work_step(
 
 HINT_MULTI = "Tick all that apply, then Done."
 HINT_TAG = "Tick every label that fits, then Done."
+HINT_TAG_ONE = "Tap the label that fits, or ➕ for several."
+BTN_SEVERAL = "➕ Several labels"
 HINT_RATING = "1 = worst, 5 = best."
 HINT_TEXT = "Reply to this message with your answer (up to {max_len} characters)."
 
@@ -1299,7 +1301,7 @@ BTN_PREVIEW = "👀 Preview"
 BTN_MUTE = "🔕 Mute requester"
 BTN_UNMUTE = "🔔 Undo"
 BTN_CARD = "◀️ Card"
-BTN_DONE = "✔️ Done"
+BTN_PICKED = "✔️ Done"
 BTN_NEXT_IN_BATCH = "▶️ Next HIT in this batch"
 BTN_NEXT_STEP = "Next ▶️"
 BTN_SETTINGS_DONE = "✔️ Done"

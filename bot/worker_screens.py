@@ -148,6 +148,16 @@ def work(view: WorkView, now: float) -> Screen:
             for i, label in enumerate(q.options)
         ]
         rows = _rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options))
+    elif q.kind is QuestionKind.TAG and q.id not in view.answers:
+        buttons = [
+            Button(label, cb.Choose(a.id, a.position, i).pack())
+            for i, label in enumerate(q.options)
+        ]
+        rows = (
+            *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
+            (Button(texts.BTN_SEVERAL, cb.Several(a.id, a.position).pack()),),
+        )
+        hint = texts.HINT_TAG_ONE
     elif q.kind in MULTI_SELECT:
         picked = set(ticked(given))
         buttons = [
@@ -159,7 +169,7 @@ def work(view: WorkView, now: float) -> Screen:
         ]
         rows = (
             *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
-            (Button(texts.BTN_DONE, cb.Picked(a.id, a.position).pack()),),
+            (Button(texts.BTN_PICKED, cb.Picked(a.id, a.position).pack()),),
         )
         hint = texts.HINT_TAG if q.kind is QuestionKind.TAG else texts.HINT_MULTI
     else:
@@ -199,7 +209,7 @@ def hits_page(page: HitPage) -> Screen:
             for s, label in texts.BTN_SORT.items()
         )
     )
-    kinds = [("", texts.BTN_KIND_ALL)] + [(k.value, texts.KIND_NAMES[k.value]) for k in HitKind]
+    kinds = [("", texts.BTN_KIND_ALL)] + [(k.value, texts.HIT_KIND_NAMES[k.value]) for k in HitKind]
     rows.append(
         tuple(
             Button((texts.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
@@ -238,7 +248,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
         rows = [
             tuple(
                 Button(
-                    (texts.TICK if k in prefs.kinds else "") + texts.KIND_NAMES[k.value],
+                    (texts.TICK if k in prefs.kinds else "") + texts.HIT_KIND_NAMES[k.value],
                     cb.SetPref("kind", k.value, mode).pack(),
                 )
                 for k in HitKind

@@ -201,6 +201,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(timers.open_task, pattern=cb.OpenTask.pattern()))
     app.add_handler(CallbackQueryHandler(worker.toggle_option, pattern=cb.Toggle.pattern()))
     app.add_handler(CallbackQueryHandler(worker.done_picking, pattern=cb.Picked.pattern()))
+    app.add_handler(CallbackQueryHandler(worker.several_labels, pattern=cb.Several.pattern()))
     # -- requesters
     app.add_handler(_reject_conversation())
     app.add_handler(CommandHandler("newpoll", requester.new_poll))

@@ -143,6 +143,16 @@ async def toggle_option(update: Update, context: GigContext) -> None:
     await _show_work(update, context, result, view)
 
 
+async def several_labels(update: Update, context: GigContext) -> None:
+    """Let the worker tick several labels for this item."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Several.unpack(str(query.data))
+    result, view = await context.market.pick_several(worker, data.assignment_id, data.position)
+    await _show_work(update, context, result, view)
+
+
 async def done_picking(update: Update, context: GigContext) -> None:
     """Leave a multi-select question once something is ticked."""
     query, worker = await pressed_by(update, context)

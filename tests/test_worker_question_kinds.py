@@ -40,6 +40,8 @@ async def test_survey_with_every_question_kind(stage: Stage, admin: Actor) -> No
     task = ann.stage.sim.message_by_id(ann.tg_id, card.message_id)
     assert "5/5" in (task.text or "") and "We won!" in (task.text or "")
 
+    assert "Tap the label that fits" in (task.text or "")
+    await ann.press("Several labels", card.message_id)
     await ann.press("positive", card.message_id)
     await ann.press("sports", card.message_id)
     await ann.press("Done", card.message_id)
@@ -89,11 +91,18 @@ async def test_tagging_an_image(stage: Stage, admin: Actor) -> None:
     await ann.press("Accept")
     task = ann.last()
     assert any(e.get("url") == url for e in task.entities), task.entities
+    await ann.press("dog")  # one tap: one label, next page
+    assert "→ dog" in ann.last_text()
+    await ann.press("Back")
+    assert "✓ dog" in labels(ann), "going back shows the label ticked, ready for more"
+    await ann.press("dog")  # untick: back to one tap per label
+    await ann.press("Several labels")
     alert = await ann.press("Done")
     assert alert is not None and "Tick at least one" in alert
+    await ann.press("cat")
     await ann.press("dog")
     await ann.press("Done")
-    assert "→ dog" in ann.last_text()
+    assert "→ cat, dog" in ann.last_text()
 
 
 async def test_back_keeps_ticks_and_return_frees_the_slot(stage: Stage, admin: Actor) -> None:
