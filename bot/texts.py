@@ -1195,8 +1195,8 @@ def work_step(
         if item.startswith(("http://", "https://")):
             lines.append(f'🖼 <a href="{escape(item)}">the image</a>')
         else:
-            lines.append(f"🏷 <i>{escape(item)}</i>")
-    lines.append(f"❓ {escape(prompt)}")
+            lines.append(f"🏷 <i>{escape(item[:1500])}</i>")
+    lines.append(f"❓ {escape(prompt[:1000])}")
     if hint:
         lines.append(f"\n<i>{hint}</i>")
     return "\n".join(lines)

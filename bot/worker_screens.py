@@ -19,7 +19,8 @@ from bot.domain import (
 from bot.marketplace import MULTI_SELECT, WorkView, answer_label, ticked
 from bot.worker_views import EarningsReport, HitCard, HitPage, StatusReport
 
-PREVIEW_LIMIT = 12  # questions listed in a preview; the rest are counted
+PREVIEW_LIMIT = 10  # questions listed in a preview; the rest are counted
+SUMMARY_BUDGET = 3000  # characters of answers on the summary page (Telegram allows 4096)
 SHORT_OPTION = 14  # options this short go two to a row
 
 TIME_ZONES = (
@@ -86,7 +87,7 @@ def preview(c: HitCard) -> Screen:
     h = c.hit
     lines = [texts.preview_header(h.title, h.reward_cents, h.time_allotted_s), ""]
     for q in c.questions[:PREVIEW_LIMIT]:
-        lines.append(texts.preview_question(q.position + 1, q.prompt[:200], _detail(q)))
+        lines.append(texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(q)))
     if len(c.questions) > PREVIEW_LIMIT:
         lines.append(texts.PREVIEW_MORE.format(n=len(c.questions) - PREVIEW_LIMIT))
     return Screen(
@@ -105,12 +106,20 @@ def _rows(buttons: list[Button], short: bool) -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
+def _cut(text: str, limit: int) -> str:
+    """Shorten for a phone screen: ("abcdef", 4) -> "abc…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _answers(view: WorkView) -> list[tuple[str, str]]:
-    return [
+    """(question, answer) pairs for the summary, shortened so the page always fits."""
+    pairs = [
         (q.prompt, answer_label(q, view.answers[q.id]))
         for q in view.questions
         if q.id in view.answers
     ]
+    share = max(40, SUMMARY_BUDGET // max(1, len(pairs)))
+    return [(_cut(q, min(80, share // 2)), _cut(a, share - min(80, share // 2))) for q, a in pairs]
 
 
 def work(view: WorkView, now: float) -> Screen:

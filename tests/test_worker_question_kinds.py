@@ -168,3 +168,23 @@ async def test_finished_and_foreign_buttons(stage: Stage, admin: Actor) -> None:
     assert "no longer active" in stage.sim.alerts(ann.user)[seen:][-1]["text"]
     await ann.send("late text", reply_to=card.message_id)
     assert "no longer active" in ann.last_text()
+
+
+async def test_long_answers_still_fit_one_message(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    prompts = tuple(
+        QuestionSpec(QuestionKind.TEXT, f"Question {n}: " + "why " * 60, max_len=500)
+        for n in range(12)
+    )
+    await post(stage, rita, prompts, title="Essay")
+    card = ann.last().message_id
+    await ann.press("Preview")
+    assert "and 2 more" in ann.last_text()
+    await ann.press("Accept")
+    for n in range(12):
+        await ann.send(f"{n} " + "x" * 480, reply_to=card)
+    summary = stage.sim.message_by_id(ann.tg_id, card).text or ""
+    assert "Your answers" in summary and len(summary) <= 4096 and "…" in summary
+    await ann.press("Submit", card)
+    assert "Submitted" in (stage.sim.message_by_id(ann.tg_id, card).text or "")
