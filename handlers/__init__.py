@@ -41,7 +41,7 @@ WORKER_COMMANDS = (
     ("earnings", "Your pending and approved money"),
     ("status", "Your approval rate and work in progress"),
     ("settings", "What tasks you get, and when"),
-    ("timezone", "Set your time zone, e.g. /timezone Europe/Berlin"),
+    ("timezone", "Set your time zone: /timezone Area/City"),
     ("help", "How gigbot works"),
     ("qualtest", "Take a qualification test"),
     ("why", "Why you got a task (reply to it)"),

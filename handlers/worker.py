@@ -174,8 +174,9 @@ async def typed_answer(update: Update, context: GigContext) -> None:
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     assignment_id = await context.market.text_assignment(worker, message.chat.id, reply_to)
     if assignment_id is None:
-        await reply(update, Screen(texts.TEXT_NOT_EXPECTED))
-        return
+        if reply_to is not None:  # a reply to some other message: say what to do
+            await reply(update, Screen(texts.TEXT_NOT_EXPECTED))
+        return  # stray text: nothing to say (and nothing is stored or logged)
     result, view = await context.market.answer_text(worker, assignment_id, message.text)
     if result is WorkResult.OK and view is not None:
         await redraw(context, view)
