@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import HitKind, HitSort, ListedHit
+from storage import workers
 from storage.db import Conn
 from storage.hits import _HIT_COLUMNS, _hit
 
@@ -38,8 +39,11 @@ _ORDER = {
 _COLUMNS = ", ".join("h." + c.strip() for c in _HIT_COLUMNS.split(","))
 
 
-def _visible_clause(worker_id: int, now: float, with_prefs: bool) -> tuple[str, dict[str, Any]]:
+async def _visible_clause(
+    conn: Conn, worker_id: int, now: float, with_prefs: bool
+) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (over `hits h`) of what `worker_id` may be offered now."""
+    params: dict[str, Any] = {"worker": worker_id, "now": now}
     conditions = [
         "h.status = 'open'",
         "h.slots_used < h.max_assignments",
@@ -49,16 +53,24 @@ def _visible_clause(worker_id: int, now: float, with_prefs: bool) -> tuple[str, 
         eligible_clause("h.id", ":worker"),
     ]
     if with_prefs:
+        # The worker's preferences are read once and inlined as parameters: a correlated
+        # subquery per HIT was half the cost of a /hits page over 10,000 open HITs.
+        wanted = await workers.prefs(conn, worker_id)
+        kinds = sorted(k.value for k in wanted.kinds) or ["-"]
+        params.update({f"k{i}": k for i, k in enumerate(kinds)})
+        params["min_reward"] = wanted.min_reward_cents
         conditions += [
             "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.worker_id = :worker"
             " AND m.requester_id = h.requester_id)",
-            "NOT EXISTS (SELECT 1 FROM worker_prefs p WHERE p.user_id = :worker AND ("
-            " (',' || p.kinds || ',') NOT LIKE ('%,' || h.kind || ',%')"
-            " OR h.reward_cents < p.min_reward_cents"
-            " OR (p.topics != '' AND h.topic != ''"
-            "     AND (',' || p.topics || ',') NOT LIKE ('%,' || h.topic || ',%'))))",
+            f"h.kind IN ({', '.join(f':k{i}' for i in range(len(kinds)))})",
+            "h.reward_cents >= :min_reward",
         ]
-    return " AND ".join(conditions), {"worker": worker_id, "now": now}
+        if wanted.topics:
+            topics = sorted(wanted.topics)
+            params.update({f"t{i}": t for i, t in enumerate(topics)})
+            marks = ", ".join(f":t{i}" for i in range(len(topics)))
+            conditions.append(f"(h.topic = '' OR h.topic IN ({marks}))")
+    return " AND ".join(conditions), params
 
 
 async def visible_hits(
@@ -75,7 +87,7 @@ async def visible_hits(
     offset: int = 0,
 ) -> list[ListedHit]:
     """The HITs this worker may take now, best first by `sort`, with time estimates."""
-    where, params = _visible_clause(worker_id, now, with_prefs)
+    where, params = await _visible_clause(conn, worker_id, now, with_prefs)
     where += _narrowing(kind, batch_id, hit_id, params)
     params.update(limit=limit, offset=offset)
     async with conn.execute(
@@ -97,7 +109,7 @@ async def count_visible(
     batch_id: int | None = None,
 ) -> int:
     """How many HITs `visible_hits` would list without a limit."""
-    where, params = _visible_clause(worker_id, now, with_prefs)
+    where, params = await _visible_clause(conn, worker_id, now, with_prefs)
     where += _narrowing(kind, batch_id, None, params)
     async with conn.execute(f"SELECT COUNT(*) FROM hits h WHERE {where}", params) as cur:
         row = await cur.fetchone()
