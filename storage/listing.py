@@ -21,6 +21,7 @@ from bot.domain import HitKind, HitSort, ListedHit
 from storage import workers
 from storage.db import Conn
 from storage.hits import _HIT_COLUMNS, _hit
+from storage.qualifications import eligible_clause
 
 # Seconds a HIT takes: the mean time of the work submitted so far, else a guess from its
 # questions (10 s per tap question, 45 s per free-text answer), never above time allotted.
