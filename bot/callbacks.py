@@ -380,3 +380,27 @@ class Several(CallbackData):
     prefix: ClassVar[str] = "sev"
     assignment_id: int
     position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decline(CallbackData):
+    """Give up a timed offer of a HIT: it moves to the next worker at once."""
+
+    prefix: ClassVar[str] = "dcl"
+    hit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Extend(CallbackData):
+    """From the last reminder: add the HIT's "+N minutes" to the deadline, once."""
+
+    prefix: ClassVar[str] = "ext"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFree(CallbackData):
+    """From the last reminder: give the assignment back (never counts against the worker)."""
+
+    prefix: ClassVar[str] = "rtf"
+    assignment_id: int

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         description="how workers' browsers reach the MTurk server (web tasks); the listen"
         " address if unset",
     )
+    # -- timed offers and the timer concierge (#11, bot/offers.py)
+    offer_seconds: float = Field(default=90.0, ge=10, le=3600)
+    offer_tick_seconds: float = Field(default=30.0, ge=0, le=3600)
+    offer_up_to: int = Field(default=5, ge=0, le=1000)
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -30,6 +30,7 @@ from bot.domain import (
     User,
 )
 from bot.matching import FanOut, push_wave
+from bot.offers import OFFER, Dispatch, store_dispatch
 from bot.results import (
     AcceptOutcome,
     AcceptResult,
@@ -40,6 +41,7 @@ from bot.results import (
     WorkResult,
 )
 from storage import assignments, fairwork, hits, ledger, outbox, requesting, users, workers
+from storage import offers as offer_store
 from storage import qualifications as quals
 from storage import timers as due
 from storage.db import Conn, Database
@@ -138,7 +140,9 @@ class Marketplace:
 
     # -- posting -----------------------------------------------------------------------
 
-    async def create_poll(self, requester: User, draft: PollDraft) -> Hit:
+    async def create_poll(
+        self, requester: User, draft: PollDraft, dispatch: Dispatch | None = None
+    ) -> Hit:
         """Store a one-question draft HIT for the requester to preview."""
         question = QuestionSpec(QuestionKind.SINGLE, draft.question, draft.options)
         spec = HitSpec(
@@ -153,12 +157,16 @@ class Marketplace:
             questions=(question,),
             est_s=draft.est_s,
         )
-        return await self.create_hit(requester, spec)
+        return await self.create_hit(requester, spec, dispatch)
 
-    async def create_hit(self, requester: User, spec: HitSpec) -> Hit:
+    async def create_hit(
+        self, requester: User, spec: HitSpec, dispatch: Dispatch | None = None
+    ) -> Hit:
         """Store a draft HIT with several questions (survey, tagging item) for preview."""
         async with self.db.transaction() as conn:
             hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            if dispatch is not None:
+                await store_dispatch(conn, hit_id, dispatch)
             hit = await hits.get(conn, hit_id)
         assert hit is not None
         return hit
@@ -189,7 +197,7 @@ class Marketplace:
             )
             opened = await hits.get(conn, hit_id)
             assert opened is not None
-            await push_wave(conn, opened, self.fanout, now, self.max_active)
+            await push_wave(conn, opened, self.fanout, now, self.max_active, self.on_timer)
         self.on_outbox()
         self.on_timer(f"expire:{hit_id}", opened.expires_at or now)
         return PublishResult.OK
@@ -234,8 +242,13 @@ class Marketplace:
                 return AcceptOutcome(AcceptResult.NOT_OPEN)
             if await assignments.count_active(conn, worker.id) >= self.max_active:
                 return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
-            if not await hits.claim_slot(conn, hit_id, now):
+            # Timed offers (bot/offers.py): only a live hold takes a slot of an offer-mode
+            # HIT, and slots held for others are never free.
+            if not await offer_store.claim_slot(conn, hit_id, worker.id, now):
+                if not await offer_store.may_take(conn, hit_id, worker.id, now):
+                    return AcceptOutcome(AcceptResult.HELD)
                 return AcceptOutcome(AcceptResult.FULL)
+            await offer_store.take_hold(conn, hit_id, worker.id, now)
             deadline = now + hit.time_allotted_s
             remind_at = next_reminder(now, deadline, self.reminders, 0)
             created = await assignments.insert(
@@ -342,6 +355,10 @@ class Marketplace:
             )
             await hits.release_slot(conn, view.hit.id)
             await self.refund_released(conn, view.hit, assignment_id, now)
+            if (await offer_store.dispatch(conn, view.hit.id))[0] == OFFER:  # offer it on now
+                freed = await hits.get(conn, view.hit.id)
+                assert freed is not None
+                await push_wave(conn, freed, self.fanout, now, self.max_active, self.on_timer)
             return WorkResult.OK, await self._work_view(conn, assignment_id)
 
     async def open_task(
@@ -540,7 +557,7 @@ class Marketplace:
                     raise _Undo(ChangeResult.NOT_OPEN)
                 widened = await hits.get(conn, hit_id)
                 assert widened is not None
-                await push_wave(conn, widened, self.fanout, now, self.max_active)
+                await push_wave(conn, widened, self.fanout, now, self.max_active, self.on_timer)
         except _Undo as undo:
             return undo.result
         self.on_outbox()

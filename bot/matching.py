@@ -47,6 +47,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot import offers
 from bot.clock import Clock
 from bot.domain import (
     Hit,
@@ -60,6 +61,7 @@ from bot.domain import (
 )
 from storage import fairwork, hits, outbox
 from storage import matching as store
+from storage import offers as offer_store
 from storage import qualifications as quals
 from storage.db import Conn, Database
 
@@ -78,6 +80,8 @@ class FanOut:
     max_factor: float = 48.0
     explore_share: float = 0.2
     window: int = 2000  # most workers one candidate query looks at
+    offer_s: float = 90.0  # timed offers: how long a worker holds a slot (bot/offers.py)
+    offer_tick_s: float = 30.0  # timed offers: countdown edits of the offer message
 
 
 def wave_size(policy: FanOut, remaining: int, silent_waves: int) -> int:
@@ -119,12 +123,26 @@ async def refresh_zones(conn: Conn, now: float) -> None:
         await store.set_tz_offsets(conn, utc_offsets(now), bucket)
 
 
-async def push_wave(conn: Conn, hit: Hit, policy: FanOut, now: float, max_active: int) -> int:
-    """Queue the HIT's next wave of pushes in the caller's transaction; return how many."""
+async def push_wave(
+    conn: Conn,
+    hit: Hit,
+    policy: FanOut,
+    now: float,
+    max_active: int,
+    notify: Callable[[str, float], None] | None = None,
+) -> int:
+    """Queue the HIT's next wave of pushes in the caller's transaction; return how many.
+
+    A HIT dispatched as timed offers gets holds instead (bot/offers.py); `notify` is told
+    of each hold's deadline so a scheduler can hold it.
+    """
     if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
         return 0
     if await fairwork.pushes_paused(conn, hit.id):
         return 0  # measured pay under the floor: waits for /raise (bot/fairpay.py)
+    if (await offer_store.dispatch(conn, hit.id))[0] == offers.OFFER:
+        await refresh_zones(conn, now)
+        return await offers.offer_wave(conn, hit, policy, now, max_active, notify)
     cutoff = now - policy.wait_s
     await store.mark_unanswered(conn, hit.id, cutoff)
     state = await store.wave_state(conn, hit.id, cutoff)
@@ -209,6 +227,8 @@ class Matcher:
         self.policy = policy
         self.max_active = max_active
         self.on_outbox = on_outbox
+        # Told of each timed offer's deadline (job name, due time), as Marketplace.on_timer.
+        self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
 
     async def next_waves(self) -> int:
         """Send the waves that are due now (called periodically); return pushes queued."""
@@ -220,7 +240,9 @@ class Matcher:
             async with self.db.transaction() as conn:
                 hit = await hits.get(conn, hit_id)
                 if hit is not None:
-                    queued += await push_wave(conn, hit, self.policy, now, self.max_active)
+                    queued += await push_wave(
+                        conn, hit, self.policy, now, self.max_active, self.on_timer
+                    )
         if queued:
             self.on_outbox()
         return queued

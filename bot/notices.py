@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot import fair_screens, screens, texts, worker_screens
+from bot import fair_screens, offer_screens, screens, texts, worker_screens
 from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair_notices import KINDS as FAIR_KINDS
 from bot.fair_notices import FairNotices
 from bot.marketplace import Marketplace
 from bot.worker_views import WorkerDesk
+from storage import offers as offer_store
 from storage.outbox import OutboxRow
 
 
@@ -37,7 +38,9 @@ class Notices:
             payload = row.payload
             return Screen(texts.qualified_notice(str(payload["name"]), int(payload["value"])))
         if row.kind == "reminder":
-            return await self._reminder(int(row.payload["assignment_id"]))
+            return await self._reminder(
+                int(row.payload["assignment_id"]), int(row.payload.get("n", 0))
+            )
         if row.kind == "abandoned":
             return await self._abandoned(int(row.payload["assignment_id"]))
         if row.kind == "expired":
@@ -52,6 +55,8 @@ class Notices:
         if row.kind == "web_submitted":
             view = await self.market.work_view(int(row.payload["assignment_id"]))
             return screens.submitted(view) if view else None
+        if row.kind in ("offer", "offer_tick", "offer_end"):
+            return await self._offer(row.kind, int(row.payload["offer_id"]))
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:
@@ -93,14 +98,22 @@ class Notices:
         return Screen(
             texts.bonus_notice(int(str(payload["amount_cents"])), str(payload["reason"]), title)
         )
-    async def _reminder(self, assignment_id: int) -> Screen | None:
-        """Time left now; nothing if the work was handed in or the time is already up."""
+    async def _reminder(self, assignment_id: int, n: int = 0) -> Screen | None:
+        """Time left now; nothing if the work was handed in or the time is already up.
+
+        The last reminder carries the timer concierge (bot/holds.py).
+        """
         view = await self.market.work_view(assignment_id)
         now = self.market.clock.now()
         if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
             return None
         if view.assignment.deadline_at <= now:
             return None
+        if n == len(self.market.reminders) - 1:
+            async with self.market.db.reading() as conn:
+                found = await offer_store.extension(conn, assignment_id)
+            unused = found.extend_s if found is not None and not found.extended_s else None
+            return offer_screens.last_reminder(view, now, unused)
         return screens.reminder(view, now)
 
     async def _abandoned(self, assignment_id: int) -> Screen | None:
@@ -114,3 +127,24 @@ class Notices:
         if hit is None:
             return None
         return Screen(texts.expired_notice(hit.id, hit.title, refund_cents))
+
+    async def _offer(self, kind: str, offer_id: int) -> Screen | None:
+        """A timed offer, its countdown (while still held) or its passing on."""
+        async with self.market.db.reading() as conn:
+            hold = await offer_store.hold(conn, offer_id)
+        if hold is None:
+            return None
+        hit = await self.market.hit(hold.hit_id)
+        if hit is None:
+            return None
+        if kind == "offer_end":
+            if hold.status != "expired":
+                return None
+            ended = hit.status is not HitStatus.OPEN  # paused, cancelled...: nobody is next
+            return Screen(texts.offer_ended(hit.title) if ended else texts.offer_passed(hit.title))
+        left = hold.expires_at - self.market.clock.now()
+        if hold.status != "held" or left < 1 or hit.status is not HitStatus.OPEN:
+            return None
+        name = await self.market.requester_name(hit.requester_id)
+        reputation = await self.fair.compact_reputation(hit.requester_id)
+        return offer_screens.offer(hit, name, left, reputation)

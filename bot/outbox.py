@@ -43,6 +43,8 @@ class Sender(Protocol):
 
     async def send(self, chat_id: int, screen: Screen) -> SendOutcome: ...
 
+    async def edit(self, chat_id: int, message_id: int, screen: Screen) -> SendOutcome: ...
+
 
 Renderer = Callable[[OutboxRow], Awaitable[Screen | None]]
 
@@ -173,6 +175,17 @@ class Broadcaster:
         if not claimed:
             return 0
         screens = [await self.render(row) for row in claimed]
+        # A row whose payload names `edits` (an earlier row's key) edits that message.
+        targets: dict[int, tuple[int, int] | None] = {}
+        edits = [row for row in claimed if "edits" in row.payload]
+        if edits:
+            async with self.db.reading() as conn:
+                for row in edits:
+                    targets[row.id] = await outbox.sent_message(conn, str(row.payload["edits"]))
+        screens = [
+            None if row.id in targets and targets[row.id] is None else screen
+            for row, screen in zip(claimed, screens, strict=True)
+        ]
         in_flight = asyncio.Semaphore(self.concurrency)
         tasks = []
         for row, screen in zip(claimed, screens, strict=True):
@@ -187,7 +200,9 @@ class Broadcaster:
                 in_flight.release()
                 tasks.append(asyncio.create_task(_later()))
                 continue
-            tasks.append(asyncio.create_task(self._send(row.chat_id, screen, in_flight)))
+            tasks.append(
+                asyncio.create_task(self._send(row.chat_id, screen, in_flight, targets.get(row.id)))
+            )
         results = iter(await asyncio.gather(*tasks))
         outcomes = [
             SendOutcome(SendStatus.FAILED, error="nothing to show any more")
@@ -199,9 +214,15 @@ class Broadcaster:
         return sum(o.status is not SendStatus.RETRY for o in outcomes)
 
     async def _send(
-        self, chat_id: int, screen: Screen, in_flight: asyncio.Semaphore
+        self,
+        chat_id: int,
+        screen: Screen,
+        in_flight: asyncio.Semaphore,
+        target: tuple[int, int] | None = None,
     ) -> SendOutcome:
         try:
+            if target is not None:
+                return await self.sender.edit(target[0], target[1], screen)
             return await self.sender.send(chat_id, screen)
         finally:
             in_flight.release()

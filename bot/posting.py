@@ -8,6 +8,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
 from bot.marketplace import insert_spec
+from bot.offers import Dispatch, store_dispatch
 from bot.requester_parsing import Terms
 from storage import hits, qualification_tests
 from storage.db import Database
@@ -60,7 +61,12 @@ class Posting:
         self.clock = clock
 
     async def create_survey(
-        self, requester: User, draft: SurveyDraft, terms: Terms, qualification_ids: list[int]
+        self,
+        requester: User,
+        draft: SurveyDraft,
+        terms: Terms,
+        qualification_ids: list[int],
+        dispatch: Dispatch | None = None,
     ) -> Hit:
         """Store the survey as a draft HIT (preview, then Publish) with its requirements."""
         spec = HitSpec(
@@ -77,6 +83,8 @@ class Posting:
         )
         async with self.db.transaction() as conn:
             hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            if dispatch is not None:
+                await store_dispatch(conn, hit_id, dispatch)
             own = {q.id for q in await qualification_tests.of_requester(conn, requester.id)}
             for qualification_id in qualification_ids:
                 if qualification_id in own:

@@ -26,6 +26,7 @@ class AcceptResult(Enum):
     OWN_HIT = "own_hit"
     NOT_REGISTERED = "not_registered"
     NOT_QUALIFIED = "not_qualified"
+    HELD = "held"  # timed offers: the free slots are held for other workers
 
 
 class WorkResult(Enum):
@@ -94,3 +95,20 @@ class GrantResult(Enum):
     UNKNOWN_WORKER = "unknown_worker"
     REVOKED = "revoked"
     NOT_HELD = "not_held"
+
+
+class DeclineResult(Enum):
+    """Outcome of declining a timed offer."""
+
+    OK = "ok"
+    NOT_HELD = "not_held"  # accepted, declined or run out already
+
+
+class ExtendResult(Enum):
+    """Outcome of "+N minutes" on an assignment's last reminder."""
+
+    OK = "ok"
+    ALREADY_USED = "already_used"
+    NOT_ALLOWED = "not_allowed"
+    NOT_ACTIVE = "not_active"
+    NOT_YOURS = "not_yours"

@@ -8,6 +8,7 @@ from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.fairwork import FairWork, floor_cents
+from bot.holds import Holds
 from bot.marketplace import Marketplace
 from bot.matching import FanOut, Matcher
 from bot.mturk.keys import ApiKeys
@@ -39,6 +40,7 @@ class Services:
     api_keys: ApiKeys = field(init=False)
     fair: FairWork = field(init=False)
     web_tasks: WebTasks = field(init=False)
+    holds: Holds = field(init=False)
 
     def __post_init__(self) -> None:
         self.requesting = Requesting.build(self.market)
@@ -50,6 +52,7 @@ class Services:
         self.web_tasks = WebTasks(
             self.db, self.market, self.clock, on_outbox=lambda: self.market.on_outbox()
         )
+        self.holds = self.timers.holds  # timed offers and the timer concierge
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:
@@ -61,6 +64,8 @@ class Services:
             wait_s=settings.fanout_wait,
             max_wave=settings.fanout_max_wave,
             explore_share=settings.fanout_explore,
+            offer_s=settings.offer_seconds,
+            offer_tick_s=settings.offer_tick_seconds,
         )
         market = Marketplace(
             db,

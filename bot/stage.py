@@ -105,6 +105,7 @@ class Stage:
         send_rate: float = 25.0,
         mturk_listen: str | None = None,
         min_hourly: float = 0.0,
+        offer_up_to: int = 0,
     ) -> Stage:
         """Start the simulator and the bot on `database` (and the MTurk API if asked).
 
@@ -115,7 +116,12 @@ class Stage:
         await sim.start()
         clock = clock or FakeClock()
         made = default_settings(sim, database).model_copy(
-            update={"send_rate": send_rate, "mturk_listen": mturk_listen, "min_hourly": min_hourly}
+            update={
+                "send_rate": send_rate,
+                "mturk_listen": mturk_listen,
+                "min_hourly": min_hourly,
+                "offer_up_to": offer_up_to,
+            }
         )
         app = build_application(made, clock)
         await start_app(app)
@@ -169,4 +175,7 @@ def default_settings(sim: SimTelegram, database: Path) -> Settings:
         file_url=sim.base_file_url,
         database=database,
         admins=frozenset({ADMIN_TG_ID}),
+        # Stories written before timed offers (#11) expect small polls to be races; the
+        # offer stories open their stage with the product default (Stage.open(offer_up_to=5)).
+        offer_up_to=0,
     )

@@ -19,6 +19,8 @@ from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult
 from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
 from bot.results import (
     AcceptResult,
+    DeclineResult,
+    ExtendResult,
     FundResult,
     GrantResult,
     PublishResult,
@@ -1322,3 +1324,85 @@ BTN_PUSHES_OFF = "🔕 Pushes: off"
 TICK = "✓ "
 WORK_ALERTS[WorkResult.NOTHING_PICKED] = NOTHING_PICKED
 WORK_ALERTS[WorkResult.TOO_LONG] = "That answer is too long."
+
+
+BTN_DECLINE = "Decline"
+
+
+BTN_RETURN_FREE = "↩️ Return without penalty"
+
+
+BTN_EXTEND = "⏱ +{time}"
+
+
+def offer_card(hit: Hit, requester_alias: str, time_left: float, reputation: str = "") -> str:
+    """A push card held for this worker alone, with the time left to take it."""
+    return (
+        push_card(hit, requester_alias, reputation)
+        + f"\n⏳ <b>Held for you: {duration(time_left)} left</b> to accept. "
+        "Nobody else can take it meanwhile."
+    )
+
+
+def offer_passed(title: str) -> str:
+    return f"⌛ The offer of <b>{escape(title)}</b> passed to the next worker."
+
+
+def offer_ended(title: str) -> str:
+    return f"⌛ The offer of <b>{escape(title)}</b> has ended."
+
+
+def offer_declined(title: str) -> str:
+    return f"👋 Declined: <b>{escape(title)}</b> went to the next worker."
+
+
+DECLINE_ALERTS = {
+    DeclineResult.NOT_HELD: "This offer isn't yours to decline any more.",
+}
+
+
+def dispatch_note(mode: str, hold_s: float, extend_s: int | None) -> str:
+    """The preview's line on how the HIT reaches workers (and "+N minutes")."""
+    if mode == "offer":
+        line = (
+            f"🎯 Timed offers: each slot is held {duration(hold_s)} for one worker at a time "
+            "(dispatch=race for first come, first served)"
+        )
+    else:
+        line = "🏁 Race: first to accept gets a slot (dispatch=offer for timed offers)"
+    if extend_s:
+        line += f"\n⏱ Workers may add {duration(extend_s)} once (extend)"
+    return line
+
+
+def last_reminder(title: str, time_left: float, extend_s: int | None) -> str:
+    """The last reminder, with what the concierge offers."""
+    more = f", or take {duration(extend_s)} more (once)" if extend_s else ""
+    return (
+        reminder(title, time_left)
+        + f"\nNo time after all? Return it without penalty{more}. "
+        "Returned work never counts against your approval rate."
+    )
+
+
+def returned_free(title: str) -> str:
+    return (
+        f"↩️ Returned: {escape(title)}. No penalty — your approval rate is unchanged. /next"
+    )
+
+
+def extended(title: str, time_left: float) -> str:
+    return f"⏱ Extended: <b>{escape(title)}</b> now has {duration(time_left)} left."
+
+
+EXTEND_ALERTS = {
+    ExtendResult.ALREADY_USED: "You already used the extra time on this task (once only).",
+    ExtendResult.NOT_ALLOWED: "The requester didn't allow extra time on this task.",
+    ExtendResult.NOT_ACTIVE: "This task is no longer active.",
+    ExtendResult.NOT_YOURS: "This button isn't yours.",
+}
+
+
+ACCEPT_ALERTS[AcceptResult.HELD] = (
+    "⏳ This HIT is offered to one worker at a time, and it isn't held for you now."
+)

@@ -3,7 +3,8 @@
 `run_due()` applies everything whose time has come, in order: abandon assignments past
 their deadline (slot back to the pool, worker told), remind those still running (only the
 latest reminder that fell due, never for a deadline already past), approve unreviewed work
-past its delay, expire HITs past their lifetime (unspent escrow refunded once). Each step
+past its delay, expire HITs past their lifetime (unspent escrow refunded once), end timed
+offers whose hold ran out (the slot is offered to the next worker, bot/offers.py). Each step
 is conditional on the state it expects, so running it twice, in two processes, or after a
 crash changes nothing twice.
 
@@ -22,6 +23,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import HitStatus, Priority
+from bot.holds import Holds
 from bot.marketplace import Marketplace, reminder_times
 from bot.matching import push_wave
 from storage import hits, ledger, outbox
@@ -46,10 +48,13 @@ class DueReport:
     reminded: int = 0
     approved: int = 0
     expired: int = 0
+    offers_ended: int = 0  # timed offers that ran out and passed on (bot/offers.py)
 
     @property
     def total(self) -> int:
-        return self.abandoned + self.reminded + self.approved + self.expired
+        return (
+            self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
+        )
 
 
 class Timers:
@@ -79,6 +84,7 @@ class Timers:
         self._again = False
         self._freed: set[int] = set()
         self.passes = 0
+        self.holds = Holds(db, clock, market)
 
     def attach(self, scheduler: Scheduler, window_s: float) -> None:
         """Use a real-time scheduler, loading `window_s` clock seconds ahead each time."""
@@ -147,11 +153,13 @@ class Timers:
                 reminded=await self._remind(now),
                 approved=await self._auto_approve(now),
                 expired=await self._expire(now),
+                offers_ended=await self.holds.expire_due(now, self.batch),
             )
             report.abandoned += step.abandoned
             report.reminded += step.reminded
             report.approved += step.approved
             report.expired += step.expired
+            report.offers_ended += step.offers_ended
             if step.total == 0:
                 break
         if self._freed:
@@ -197,7 +205,9 @@ class Timers:
             for hit_id in freed:
                 hit = await hits.get(conn, hit_id)
                 if hit is not None and hit.status is HitStatus.OPEN:
-                    await push_wave(conn, hit, self.market.fanout, now, self.market.max_active)
+                    await push_wave(
+                        conn, hit, self.market.fanout, now, self.market.max_active, self.note
+                    )
 
     async def _remind(self, now: float) -> int:
         fractions = self.market.reminders
@@ -210,7 +220,8 @@ class Timers:
                 if latest >= r.reminders_sent:
                     await outbox.enqueue(
                         conn,
-                        f"remind:{r.assignment_id}:{latest}",
+                        # The deadline in the key: "+N minutes" plans the reminders anew.
+                        f"remind:{r.assignment_id}:{latest}:{r.deadline_at:.0f}",
                         r.tg_id,
                         "reminder",
                         Priority.REMINDER,

@@ -21,6 +21,7 @@ from handlers import (
     errors,
     fairwork,
     matching,
+    offers,
     onboarding,
     requester,
     requester_apikey,
@@ -263,6 +264,10 @@ def register(app: GigApp) -> None:
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, worker.typed_answer
         )
     )
+    # -- timed offers and the timer concierge
+    app.add_handler(CallbackQueryHandler(offers.decline_offer, pattern=cb.Decline.pattern()))
+    app.add_handler(CallbackQueryHandler(offers.extend_time, pattern=cb.Extend.pattern()))
+    app.add_handler(CallbackQueryHandler(offers.return_free, pattern=cb.ReturnFree.pattern()))
     # -- catch-alls
     app.add_handler(CallbackQueryHandler(errors.stale_button))
     app.add_handler(MessageHandler(filters.COMMAND, errors.unknown_command))

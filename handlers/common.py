@@ -130,6 +130,30 @@ class TelegramSender:
             return SendOutcome(SendStatus.RETRY, retry_after=1.0, error=exc.message)
         return SendOutcome(SendStatus.SENT, message_id=message.message_id)
 
+    async def edit(self, chat_id: int, message_id: int, screen: Screen) -> SendOutcome:
+        """Redraw a message sent before (a countdown); one already showing it is fine."""
+        try:
+            await self.bot.edit_message_text(
+                screen.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen),
+            )
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            return SendOutcome(SendStatus.RETRY, retry_after=float(seconds), error="429")
+        except Forbidden as exc:
+            return SendOutcome(SendStatus.BLOCKED, error=exc.message)
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest):
+                if is_harmless(exc):
+                    return SendOutcome(SendStatus.SENT, message_id=message_id)
+                return SendOutcome(SendStatus.FAILED, error=exc.message)
+            return SendOutcome(SendStatus.RETRY, retry_after=1.0, error=exc.message)
+        return SendOutcome(SendStatus.SENT, message_id=message_id)
+
 
 async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery, User | None]:
     """The pressed button and its registered user; an unknown user is told to /start."""

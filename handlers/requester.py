@@ -6,8 +6,9 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import screens, texts
+from bot import offer_screens, screens, texts
 from bot.domain import Screen, User
+from bot.offers import split_poll_terms
 from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
@@ -24,14 +25,18 @@ async def new_poll(update: Update, context: GigContext) -> None:
     assert message is not None and message.text is not None
     _, _, args = message.text.partition(" ")
     try:
-        draft = parse_poll(args)
+        rest, given = split_poll_terms(args)  # dispatch= and extend= (bot/offers.py)
+        draft = parse_poll(rest)
     except ParseError as exc:
         await reply(
             update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE)
         )
         return
-    hit = await context.market.create_poll(requester, draft)
-    await reply(update, screens.preview(hit, draft.options))
+    settings = context.services.settings
+    dispatch = given.resolve(draft.max_assignments, settings.offer_up_to)
+    hit = await context.market.create_poll(requester, draft, dispatch)
+    preview = screens.preview(hit, draft.options)
+    await reply(update, offer_screens.with_dispatch(preview, dispatch, settings.offer_seconds))
 
 
 async def publish_hit(update: Update, context: GigContext) -> None:

@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import requester_screens, texts
+from bot import offer_screens, requester_screens, texts
 from bot.domain import QuestionKind, Screen
+from bot.offers import Dispatch, split_terms
 from bot.parsing import ParseError
 from bot.posting import SurveyDraft, question
 from bot.requester_parsing import (
@@ -135,11 +136,19 @@ async def got_options(update: Update, context: GigContext) -> int:
 async def got_terms(update: Update, context: GigContext) -> int:
     """Check the terms; offer qualifications, or show the preview."""
     try:
-        terms = parse_terms(_text(update), context.services.settings.default_auto_approve)
+        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/offers.py)
+        terms = parse_terms(rest, context.services.settings.default_auto_approve)
     except ParseError as exc:
         await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TERMS)))
         return TERMS
-    _save(context, _draft(context), terms=_terms_json(terms), quals=[])
+    dispatch = given.resolve(terms.max_assignments, context.services.settings.offer_up_to)
+    _save(
+        context,
+        _draft(context),
+        terms=_terms_json(terms),
+        quals=[],
+        dispatch=[dispatch.mode, dispatch.extend_s],
+    )
     requester = await sender_of(update, context)
     tests = await context.services.requesting.qualify.mine(requester)
     if tests:
@@ -175,9 +184,15 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     tools = context.services.requesting
     terms = Terms(**{k: int(v) for k, v in dict(data["terms"]).items() if v is not None})
     chosen = [int(q) for q in data.get("quals", [])]
-    hit = await tools.posting.create_survey(requester, _draft(context), terms, chosen)
+    mode, extend_s = data.get("dispatch") or ["race", None]
+    dispatch = Dispatch(str(mode), int(extend_s) if extend_s else None)
+    hit = await tools.posting.create_survey(requester, _draft(context), terms, chosen, dispatch)
     names = [t.name for t in await tools.qualify.mine(requester) if t.id in chosen]
-    screen = requester_screens.survey_preview(hit, _draft(context), names)
+    screen = offer_screens.with_dispatch(
+        requester_screens.survey_preview(hit, _draft(context), names),
+        dispatch,
+        context.services.settings.offer_seconds,
+    )
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     return screen

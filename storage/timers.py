@@ -174,6 +174,8 @@ async def upcoming(conn: Conn, until: float, limit: int) -> list[tuple[str, floa
         "  WHERE status = 'submitted' AND auto_approve_at <= ?1"
         " UNION ALL SELECT 'expire:' || id, expires_at FROM hits"
         "  WHERE status = 'open' AND expires_at <= ?1 AND slots_used < max_assignments"
+        " UNION ALL SELECT 'offer:' || id, expires_at FROM offers"
+        "  WHERE status = 'held' AND expires_at <= ?1"
         ") ORDER BY due LIMIT ?2",
         (until, limit),
     ) as cur:

@@ -197,7 +197,9 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
         sim.message(wanda, "/help")
         await until(lambda: len(replies(sim, wanda)) == 2, "Wanda's help")
         # Her poll's question is stored (SQL parameters) and echoed back; never logged.
-        sim.message(wanda, "/newpoll Is my diary private? | Yes | No ; reward=0.05 n=2")
+        sim.message(
+            wanda, "/newpoll Is my diary private? | Yes | No ; reward=0.05 n=2 dispatch=race"
+        )
         await until(lambda: len(replies(sim, wanda)) == 3, "Wanda's poll preview")
     finally:
         bot.signal(signal.SIGTERM)
@@ -314,7 +316,9 @@ async def test_sigterm_while_publishing_loses_and_repeats_nothing(
     env = env_for(sim, database)
     bot = await Gigbot.start(tmp_path, **env)
     await bot.saw("running: long polling")
-    sim.message(rita, "/newpoll Which logo is clearer? | A | B ; reward=0.10 n=5 time=2m")
+    sim.message(
+        rita, "/newpoll Which logo is clearer? | A | B ; reward=0.10 n=5 time=2m dispatch=race"
+    )
     await until(lambda: any(m.buttons() for m in sim.bot_messages(rita)), "the poll preview")
     preview = next(m for m in sim.bot_messages(rita) if m.buttons())
 
@@ -420,7 +424,7 @@ async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: P
         crew = [stage.user(name) for name in ("Ann", "Bob", "Cy")]
         for worker in crew:
             await worker.send("/start")
-        await rita.send("/newpoll Which logo is clearer? | A | B ; reward=0.05 n=3")
+        await rita.send("/newpoll Which logo is clearer? | A | B ; reward=0.05 n=3 dispatch=race")
         broadcaster = stage.services.broadcaster
         broadcaster.pacer.interval = 1.0  # one push a second from now on
         stage.sim.hold("sendMessage")

@@ -120,7 +120,9 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
         await _until(lambda: all(_count(sim, p, "Welcome") for p in (ann, bob, cy)), "welcome")
         sim.message(admin, f"/fund {rita.id} 10.00")
         await _until(lambda: _count(sim, rita, "was added") == 1, "funding")
-        sim.message(rita, "/newpoll Pick one | X | Y ; reward=0.05 n=3 time=5m life=20m")
+        sim.message(
+            rita, "/newpoll Pick one | X | Y ; reward=0.05 n=3 time=5m life=20m dispatch=race"
+        )
         await _until(lambda: _count(sim, rita, "Preview") == 1, "preview")
         _tap(sim, rita, "Publish")
         await _until(lambda: all(_count(sim, p, "Pick one") for p in (ann, bob, cy)), "pushes")

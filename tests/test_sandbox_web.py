@@ -87,7 +87,11 @@ async def test_requester_publishes_and_a_worker_submits_by_clicking(
     await expect(rita.locator(".msg.bot").last).to_contain_text("$100.00 was added")
     await expect(pane(page, "Cy").locator(".msg.bot")).to_contain_text(["Welcome to gigbot"])
 
-    await say(rita, "/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=2 time=2m est=20s")
+    await say(
+        rita,
+        "/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=2 time=2m est=20s"
+        " dispatch=race",
+    )
     await expect(rita.locator(".msg.me").last).to_contain_text("/newpoll Which logo")
     await tap(rita, "Publish").click()
     await expect(rita.locator(".msg.bot").last).to_contain_text("Published poll #")

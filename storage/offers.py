@@ -1,0 +1,231 @@
+"""SQL of timed offers (holds of a slot by one worker) and of the timer concierge.
+
+A hold reserves a slot: `claim_slot` counts the live holds of other workers inside the
+same conditional UPDATE that takes the slot, so nobody else can take it while it is held,
+whatever the concurrency. Every state change of a hold is conditional on 'held', so the
+expiry step, a Decline and an Accept can race and exactly one wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Conn, fetch_all, fetch_one
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    offer_id: int
+    hit_id: int
+    worker_id: int
+    tg_id: int
+    status: str
+    offered_at: float
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """What the concierge needs to know about one assignment."""
+
+    assignment_id: int
+    worker_id: int
+    status: str
+    accepted_at: float
+    deadline_at: float
+    extended_s: int
+    extend_s: int | None  # what the HIT allows (None: not allowed)
+
+
+_HOLD = (
+    "SELECT o.id, o.hit_id, o.worker_id, u.tg_id, o.status, o.offered_at, o.expires_at"
+    " FROM offers o JOIN users u ON u.id = o.worker_id"
+)
+
+
+def _hold(row: tuple[object, ...]) -> Hold:
+    return Hold(*row)  # type: ignore[arg-type]
+
+
+# -- dispatch terms ----------------------------------------------------------------------
+
+
+async def set_dispatch(conn: Conn, hit_id: int, mode: str, extend_s: int | None) -> None:
+    """Store how a HIT reaches workers (written with its draft)."""
+    await conn.execute(
+        "INSERT INTO hit_dispatch (hit_id, mode, extend_s) VALUES (?, ?, ?)"
+        " ON CONFLICT (hit_id) DO UPDATE SET mode = excluded.mode, extend_s = excluded.extend_s",
+        (hit_id, mode, extend_s),
+    )
+
+
+async def dispatch(conn: Conn, hit_id: int) -> tuple[str, int | None]:
+    """(mode, extend_s) of a HIT; ('race', None) when none was stored."""
+    row = await fetch_one(
+        conn, "SELECT mode, extend_s FROM hit_dispatch WHERE hit_id = ?", (hit_id,)
+    )
+    return (str(row[0]), row[1]) if row else ("race", None)
+
+
+# -- holds -------------------------------------------------------------------------------
+
+
+async def live_holds(conn: Conn, hit_id: int, now: float) -> int:
+    """Slots of the HIT held for a worker right now."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM offers WHERE hit_id = ? AND status = 'held' AND expires_at > ?",
+        (hit_id, now),
+    )
+    return int(row[0]) if row else 0
+
+
+async def insert_holds(
+    conn: Conn, hit_id: int, worker_ids: list[int], now: float, expires_at: float
+) -> list[Hold]:
+    """Give each worker a hold of one slot until `expires_at`; the holds made."""
+    made = []
+    for worker_id in worker_ids:
+        async with conn.execute(
+            "INSERT INTO offers (hit_id, worker_id, offered_at, expires_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (hit_id, worker_id) DO NOTHING RETURNING id",
+            (hit_id, worker_id, now, expires_at),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            found = await hold(conn, int(row[0]))
+            assert found is not None
+            made.append(found)
+    return made
+
+
+async def hold(conn: Conn, offer_id: int) -> Hold | None:
+    row = await fetch_one(conn, _HOLD + " WHERE o.id = ?", (offer_id,))
+    return _hold(tuple(row)) if row else None
+
+
+async def claim_slot(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
+    """Take one slot of an open, unexpired HIT unless the free ones are held by others.
+
+    The race-safe step of accepting: one conditional statement. A HIT in offer mode gives
+    a slot only to a worker with a live hold; a worker's own hold does not count against
+    them (it is used up by `take_hold` right after).
+    """
+    cur = await conn.execute(
+        "UPDATE hits SET slots_used = slots_used + 1 WHERE id = :hit AND status = 'open'"
+        " AND expires_at > :now AND slots_used + (SELECT COUNT(*) FROM offers o"
+        "  WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
+        "  AND o.worker_id != :worker) < max_assignments"
+        " AND (NOT EXISTS (SELECT 1 FROM hit_dispatch d WHERE d.hit_id = :hit"
+        "  AND d.mode = 'offer') OR EXISTS (SELECT 1 FROM offers o WHERE o.hit_id = :hit"
+        "  AND o.worker_id = :worker AND o.status = 'held' AND o.expires_at > :now))",
+        {"hit": hit_id, "now": now, "worker": worker_id},
+    )
+    return cur.rowcount == 1
+
+
+async def take_hold(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
+    """The worker accepted within their hold: it is used up."""
+    cur = await conn.execute(
+        "UPDATE offers SET status = 'accepted', ended_at = ?"
+        " WHERE hit_id = ? AND worker_id = ? AND status = 'held' AND expires_at > ?",
+        (now, hit_id, worker_id, now),
+    )
+    return cur.rowcount == 1
+
+
+async def decline(conn: Conn, hit_id: int, worker_id: int, now: float) -> Hold | None:
+    """End the worker's live hold at their request; the hold, if this call ended it."""
+    async with conn.execute(
+        "UPDATE offers SET status = 'declined', ended_at = ?"
+        " WHERE hit_id = ? AND worker_id = ? AND status = 'held' AND expires_at > ?"
+        " RETURNING id",
+        (now, hit_id, worker_id, now),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    await conn.execute(
+        "UPDATE pushes SET outcome = 'skipped', answered_at = ?"
+        " WHERE hit_id = ? AND worker_id = ? AND outcome = 'sent'",
+        (now, hit_id, worker_id),
+    )
+    return await hold(conn, int(row[0]))
+
+
+async def expire_due(conn: Conn, now: float, limit: int) -> list[Hold]:
+    """End holds whose time ran out; the rows this call won."""
+    async with conn.execute(
+        "UPDATE offers SET status = 'expired', ended_at = ? WHERE id IN (SELECT id FROM offers"
+        " WHERE status = 'held' AND expires_at <= ? ORDER BY expires_at LIMIT ?)"
+        " AND status = 'held' RETURNING id",
+        (now, now, limit),
+    ) as cur:
+        ids = [int(r[0]) for r in await cur.fetchall()]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = await fetch_all(conn, _HOLD + f" WHERE o.id IN ({marks}) ORDER BY o.id", tuple(ids))
+    ended = [_hold(tuple(r)) for r in rows]
+    await conn.executemany(
+        "UPDATE pushes SET outcome = 'unanswered' WHERE hit_id = ? AND worker_id = ?"
+        " AND outcome = 'sent'",
+        [(h.hit_id, h.worker_id) for h in ended],
+    )
+    return ended
+
+
+async def holds_of_hit(conn: Conn, hit_id: int) -> list[Hold]:
+    """Every offer of a HIT, in the order they were made."""
+    rows = await fetch_all(conn, _HOLD + " WHERE o.hit_id = ? ORDER BY o.id", (hit_id,))
+    return [_hold(tuple(r)) for r in rows]
+
+
+# -- the timer concierge -----------------------------------------------------------------
+
+
+async def extension(conn: Conn, assignment_id: int) -> Extension | None:
+    """The assignment's deadline and what "+N minutes" its HIT allows."""
+    row = await fetch_one(
+        conn,
+        "SELECT a.id, a.worker_id, a.status, a.accepted_at, a.deadline_at, a.extended_s,"
+        " d.extend_s FROM assignments a LEFT JOIN hit_dispatch d ON d.hit_id = a.hit_id"
+        " WHERE a.id = ?",
+        (assignment_id,),
+    )
+    return Extension(*tuple(row)) if row else None
+
+
+async def extend(
+    conn: Conn,
+    assignment_id: int,
+    seconds: int,
+    now: float,
+    remind_at: float | None,
+    reminders_sent: int,
+) -> float | None:
+    """Move a running assignment's deadline by `seconds`, once ever; the new deadline.
+
+    Conditional on extended_s = 0, so a double tap (or two processes) extends once.
+    """
+    async with conn.execute(
+        "UPDATE assignments SET deadline_at = deadline_at + ?, extended_s = ?,"
+        " remind_at = ?, reminders_sent = ?"
+        " WHERE id = ? AND status = 'accepted' AND deadline_at > ? AND extended_s = 0"
+        " RETURNING deadline_at",
+        (seconds, seconds, remind_at, reminders_sent, assignment_id, now),
+    ) as cur:
+        row = await cur.fetchone()
+    return float(row[0]) if row else None
+
+
+async def may_take(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
+    """Whether the worker may take a slot: any race HIT, or an offer they hold now."""
+    row = await fetch_one(
+        conn,
+        "SELECT NOT EXISTS (SELECT 1 FROM hit_dispatch WHERE hit_id = ?1 AND mode = 'offer')"
+        " OR EXISTS (SELECT 1 FROM offers WHERE hit_id = ?1 AND worker_id = ?2"
+        " AND status = 'held' AND expires_at > ?3)",
+        (hit_id, worker_id, now),
+    )
+    return bool(row and row[0])

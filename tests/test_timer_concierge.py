@@ -1,0 +1,167 @@
+"""The timer concierge: the last reminder offers "Return without penalty" and, when the
+requester allowed it (`extend=10m`), "+10m" once.
+"""
+
+from __future__ import annotations
+
+from bot.clock import FakeClock
+from bot.domain import AssignmentStatus
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, published_poll
+from tests.matching_helpers import set_record, sql, worker
+
+
+async def _assignment(stage: Stage, hit_id: int) -> tuple[int, float, int]:
+    """(id, deadline, extended seconds) of the HIT's one assignment."""
+    rows = await sql(
+        stage, "SELECT id, deadline_at, extended_s FROM assignments WHERE hit_id = ?", hit_id
+    )
+    (aid, deadline, extended), *_ = rows
+    return int(str(aid)), float(str(deadline)), int(str(extended))
+
+
+async def _replay(stage: Stage, actor: Actor, message_id: int, data: str) -> str:
+    """A tap carrying `data` from a message that no longer shows it (a stale screen)."""
+    seen = len(stage.sim.alerts(actor.user))
+    await stage.deliver(
+        stage.sim.callback(actor.user, message_id, data, enqueue=False, check_button=False)
+    )
+    alerts = stage.sim.alerts(actor.user)[seen:]
+    return str(alerts[-1].get("text") or "") if alerts else ""
+
+
+def _count(actor: Actor, fragment: str) -> int:
+    return sum(fragment in text for text in actor.texts())
+
+
+async def _approval(stage: Stage, actor: Actor) -> tuple[object, ...]:
+    (row,) = await sql(
+        stage,
+        "SELECT s.approval_pct, s.returned, s.abandoned FROM worker_stats s"
+        " JOIN users u ON u.id = s.user_id WHERE u.tg_id = ?",
+        actor.tg_id,
+    )
+    return row
+
+
+async def test_plus_ten_minutes_once_then_reminders_planned_anew(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    hit_id = await published_poll(
+        stage, rita, "Slow one | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
+    )
+    await ann.press("Accept")
+    clock.advance(60)
+    await stage.settle()
+    first = ann.last()
+    assert "1m left to finish" in first.text and "Return without penalty" not in first.text
+    clock.advance(36)
+    await stage.settle()
+    last = ann.last()
+    labels = [text for row in last.buttons() for text, _, _ in row]
+    assert "24s left to finish" in last.text
+    assert any("Return without penalty" in t for t in labels) and any("+10m" in t for t in labels)
+
+    _, deadline, _ = await _assignment(stage, hit_id)
+    await ann.press("+10m", last.message_id)
+    assert "now has 10m 24s left" in ann.last_text()
+    aid, moved, extended = await _assignment(stage, hit_id)
+    assert moved == deadline + 600 and extended == 600
+    # A second tap on the same reminder changes nothing.
+    assert "once only" in await _replay(stage, ann, last.message_id, f"ext:{aid}")
+    assert (await _assignment(stage, hit_id))[1] == moved
+
+    clock.advance(30)  # the original deadline has passed: still running
+    await stage.settle()
+    assert _count(ann, "Time's up") == 0
+    view = await stage.services.market.work_view(aid)
+    assert view is not None and view.assignment.status is AssignmentStatus.ACCEPTED
+
+    # Reminders for the new deadline (720 s after accepting): at 360 s and 576 s.
+    clock.advance(360 - 126)
+    await stage.settle()
+    assert "6m left to finish" in ann.last_text()
+    clock.advance(216)
+    await stage.settle()
+    again = ann.last()
+    labels = [text for row in again.buttons() for text, _, _ in row]
+    assert "2m 24s left to finish" in again.text
+    assert any("Return without penalty" in t for t in labels)
+    assert not any("+10m" in t for t in labels), "extra time is used up"
+    clock.advance(144)
+    await stage.settle()
+    assert "Time's up" in ann.last_text()
+
+
+async def test_a_double_tap_on_plus_ten_minutes_extends_once(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    hit_id = await published_poll(
+        stage, rita, "Race me | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
+    )
+    await ann.press("Accept")
+    clock.advance(100)
+    await stage.settle()
+    aid, deadline, _ = await _assignment(stage, hit_id)
+    last = ann.last()
+    seen = len(stage.sim.alerts(ann.user))
+    taps = [
+        stage.sim.callback(ann.user, last.message_id, f"ext:{aid}", enqueue=False) for _ in range(2)
+    ]
+    await stage.deliver_many(taps)
+    alerts = [str(a.get("text") or "") for a in stage.sim.alerts(ann.user)[seen:]]
+    assert sum("once only" in a for a in alerts) == 1, alerts
+    assert (await _assignment(stage, hit_id))[1:] == (deadline + 600, 600)
+    assert _count(ann, "Extended") == 1
+
+
+async def test_no_extra_time_unless_the_requester_allowed_it(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Strict | X | Y ; reward=0.05 n=1 time=2m")
+    await ann.press("Accept")
+    clock.advance(100)
+    await stage.settle()
+    labels = [text for row in ann.last().buttons() for text, _, _ in row]
+    assert any("Return without penalty" in t for t in labels)
+    assert not any("+" in t for t in labels)
+    aid, deadline, _ = await _assignment(stage, hit_id)
+    assert "didn't allow" in await _replay(stage, ann, ann.last().message_id, f"ext:{aid}")
+    assert (await _assignment(stage, hit_id))[1] == deadline
+
+
+async def test_returned_and_abandoned_never_lower_the_approval_rate(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
+    await set_record(stage, ann, approved=3, rejected=1)
+    assert await _approval(stage, ann) == (75, 0, 0)
+
+    hit_id = await published_poll(stage, rita, "Return me | X | Y ; reward=0.05 n=1 time=2m")
+    await ann.press("Accept")
+    clock.advance(100)
+    await stage.settle()
+    await ann.press("Return without penalty")
+    assert "No penalty" in ann.last_text() and "approval rate is unchanged" in ann.last_text()
+    assert await _approval(stage, ann) == (75, 1, 0)
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.slots_used == 0, "the slot went back to the pool"
+    await bob.press("Accept")
+    assert "1/1" in bob.last_text()
+
+    await published_poll(stage, rita, "Forget me | X | Y ; reward=0.05 n=1 time=2m")
+    await ann.press("Accept")
+    clock.advance(100)
+    await stage.settle()
+    clock.advance(20)
+    await stage.settle()
+    assert "Time's up" in ann.last_text()
+    assert await _approval(stage, ann) == (75, 1, 1)
+    assert "no longer active" in (await ann.press("Return without penalty") or "")
