@@ -40,9 +40,17 @@ from bot.results import (
     ReviewResult,
     WorkResult,
 )
-from storage import assignments, fairwork, hits, ledger, outbox, requesting, users, workers
+from storage import (
+    accepting,
+    assignments,
+    fairwork,
+    hits,
+    ledger,
+    outbox,
+    users,
+    workers,
+)
 from storage import offers as offer_store
-from storage import qualifications as quals
 from storage import timers as due
 from storage.db import Conn, Database
 
@@ -226,21 +234,23 @@ class Marketplace:
         """
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            hit = await hits.get(conn, hit_id)
-            if hit is None or hit.status is HitStatus.DRAFT:
+            facts = await accepting.accept_facts(conn, hit_id, worker.id)
+            if facts is None or facts.hit.status is HitStatus.DRAFT:
                 return AcceptOutcome(AcceptResult.NOT_FOUND)
+            hit = facts.hit
             if hit.requester_id == worker.id:
                 return AcceptOutcome(AcceptResult.OWN_HIT)
-            if await requesting.is_blocked(conn, hit.requester_id, worker.id):
+            if facts.blocked:
                 return AcceptOutcome(AcceptResult.NOT_FOUND)  # blocked: as if it were gone
-            mine = await assignments.for_worker_and_hit(conn, worker.id, hit_id)
-            if mine is not None:
-                return AcceptOutcome(AcceptResult.ALREADY_YOURS, mine)
-            if not await quals.eligible(conn, hit_id, worker.id):
+            if facts.mine is not None:
+                return AcceptOutcome(
+                    AcceptResult.ALREADY_YOURS, await assignments.get(conn, facts.mine)
+                )
+            if not facts.qualified:
                 return AcceptOutcome(AcceptResult.NOT_QUALIFIED)
             if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
                 return AcceptOutcome(AcceptResult.NOT_OPEN)
-            if await assignments.count_active(conn, worker.id) >= self.max_active:
+            if facts.active >= self.max_active:
                 return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
             # Timed offers (bot/offers.py): only a live hold takes a slot of an offer-mode
             # HIT, and slots held for others are never free.

@@ -215,6 +215,11 @@ class WorkerDesk:
 
     # -- money and status ----------------------------------------------------------------
 
+    async def pending_cents(self, worker: User) -> int:
+        """Rewards of the worker's submitted work waiting for review (one query)."""
+        async with self.db.reading() as conn:
+            return await assignments.pending_cents(conn, worker.id)
+
     async def earnings(self, worker: User) -> EarningsReport:
         """Pending, approved, bonuses and balance; today, 7 days and all time."""
         now = self.clock.now()

@@ -89,7 +89,7 @@ async def submit_work(update: Update, context: GigContext) -> None:
         await _show_work(update, context, result, view)
         return
     desk = context.services.desk
-    pending = (await desk.earnings(worker)).pending_cents
+    pending = await desk.pending_cents(worker)
     batch = view.hit.batch_id
     more = batch if batch is not None and await desk.next_in_batch(worker, batch) else None
     await respond(query, worker_screens.submitted(view, pending, more))
