@@ -82,6 +82,7 @@ async def _post_init(app: GigApp) -> None:
     await services.open()
     timer_jobs.install(app.job_queue, services)
     await services.timers.start()
+    services.channels.bot_username = app.bot.username
     await set_commands(app, services.settings)
     schedule_dispute_expiry(app)
     if services.settings.mturk_listen:

@@ -22,6 +22,7 @@ from bot.matching import FanOut, push_wave
 from bot.requester_parsing import BatchItem, Terms
 from bot.results import PublishResult
 from storage import batches, hits, ledger
+from storage.channels import enqueue_channel_cards
 from storage.db import Database
 
 
@@ -135,6 +136,7 @@ class Batches:
             policy = self.market.fanout if self.market else FanOut()
             max_active = self.market.max_active if self.market else 3
             await push_wave(conn, first, policy, now, max_active)
+            await enqueue_channel_cards(conn, requester.id, batch_id=batch_id, now=now)
         self.on_outbox()
         return PublishResult.OK, cost
 

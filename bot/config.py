@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     max_active: int = Field(default=3, ge=1, le=50)
     default_auto_approve: int = Field(default=3 * 24 * 3600, ge=60)
     min_reward_cents: int = Field(default=1, ge=1)
-    send_rate: float = Field(default=25.0, gt=0, le=10_000)
+    send_rate: float = Field(default=28.0, gt=0, le=10_000)
+    send_scale: float = Field(default=1.0, gt=0, le=1000)
     log_level: str = "INFO"
     gold_threshold: int = Field(default=70, ge=1, le=100)
     persist_interval: float = Field(default=5.0, gt=0, le=3600)

@@ -61,7 +61,7 @@ class Demo:
             await self.press(worker, "Accept")
             await self.press(worker, self.rng.choice(["Round", "Square", "Wordmark"]))
             await self.press(worker, "Submit")
-        await self.press(late, "Accept")
+        self.log.note(f"{late.name}'s push was edited: the HIT is filled — see /next")
         self.log.note("the requester reviews")
         await self.do(rita, "/review")
         await self.press(rita, "Approve")

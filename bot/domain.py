@@ -365,3 +365,28 @@ class ListedHit:
 
     hit: Hit
     estimated_s: float
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel or group a requester linked; new HITs and batches are posted there."""
+
+    id: int
+    requester_id: int
+    chat_id: int
+    title: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCard:
+    """What a channel post shows: a HIT or a batch, its terms and the slots left now."""
+
+    post_id: int
+    chat_id: int
+    hit_id: int | None
+    batch_id: int | None
+    title: str
+    reward_cents: int
+    time_allotted_s: int
+    total: int
+    left: int
+    closed: bool

@@ -52,6 +52,7 @@ from storage import (
 )
 from storage import offers as offer_store
 from storage import timers as due
+from storage.channels import enqueue_channel_cards
 from storage.db import Conn, Database
 
 ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -206,6 +207,8 @@ class Marketplace:
             opened = await hits.get(conn, hit_id)
             assert opened is not None
             await push_wave(conn, opened, self.fanout, now, self.max_active, self.on_timer)
+            if hit.batch_id is None:  # a batch gets one card, queued by batch publishing
+                await enqueue_channel_cards(conn, requester.id, hit_id=hit_id, now=now)
         self.on_outbox()
         self.on_timer(f"expire:{hit_id}", opened.expires_at or now)
         return PublishResult.OK
@@ -266,6 +269,12 @@ class Marketplace:
             )
             if created is None:  # same worker, concurrent tap in another process
                 raise RuntimeError("duplicate assignment despite the check")
+            # A batch's push stands for the whole batch: it is not "filled" by one item.
+            filled = hit.batch_id is None and hit.slots_used + 1 >= hit.max_assignments
+            if filled:  # one statement queues one edit per earlier push, not one per accept
+                await outbox.enqueue_fill_edits(conn, hit_id, Priority.PUSH, now)
+        if filled:
+            self.on_outbox()
         self.on_timer(f"deadline:{created.id}", created.deadline_at)
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)

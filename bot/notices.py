@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot import fair_screens, offer_screens, screens, texts, worker_screens
+from bot.channels import CHANNEL_KINDS, Channels
 from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair_notices import KINDS as FAIR_KINDS
 from bot.fair_notices import FairNotices
@@ -23,6 +24,7 @@ class Notices:
         # Web tasks (MTurk API): a push carries a Preview link when this gives one.
         self.preview_link: Callable[[Hit], Awaitable[str | None]] | None = None
         self.desk = WorkerDesk(market)
+        self.channels: Channels | None = None  # set by Services (channel cards and edits)
 
     async def __call__(self, row: OutboxRow) -> Screen | None:
         """The screen for this row, or None when it is no longer worth sending."""
@@ -32,6 +34,10 @@ class Notices:
             return await self._verdict(int(row.payload["assignment_id"]))
         if row.kind == "bonus":
             return await self._bonus(row.payload)
+        if row.kind == "filled":
+            return await self._filled(int(row.payload["hit_id"]))
+        if row.kind in CHANNEL_KINDS and self.channels is not None:
+            return await self.channels.render(row)
         if row.kind == "funded":
             return Screen(texts.funded_notice(int(row.payload["amount_cents"])))
         if row.kind == "qualified":
@@ -73,6 +79,13 @@ class Notices:
         if link is not None:
             card = Screen(card.text, (*card.rows, (Button(texts.BTN_PREVIEW_TASK, url=link),)))
         return card
+
+    async def _filled(self, hit_id: int) -> Screen | None:
+        """An earlier push, rewritten once its HIT has no slots left."""
+        hit = await self.market.hit(hit_id)
+        if hit is None or (hit.status is HitStatus.OPEN and hit.slots_left > 0):
+            return None
+        return Screen(texts.push_filled(hit.title))
 
     async def _verdict(self, assignment_id: int) -> Screen | None:
         view = await self.market.work_view(assignment_id)

@@ -1,7 +1,15 @@
 """The broadcaster: sends what the outbox holds, most urgent first, within Telegram's limits.
 
-The outbox row is claimed ('sending') in its own transaction before the call, so a crash
-between the call and 'sent' never sends it twice; such rows are marked failed at start.
+Every message gigbot sends on its own initiative is an outbox row, written in the same
+transaction as its cause. The broadcaster claims a few rows at a time ('sending', in a
+transaction, before any call), sends them paced by token buckets (bot/pacing.py) and
+records the outcomes with the next claim. A crash between the claim and 'sent' may or
+may not have reached Telegram, so such rows are marked failed at start: at most once,
+never twice (Telegram has no idempotency key for sendMessage).
+
+Outcomes: 429 holds only that chat for `retry_after` and puts the row back; 403 marks the
+user inactive (or the channel unlinked) and drops queued pushes; "message is not
+modified" counts as done; other errors fail the row without a retry.
 """
 
 from __future__ import annotations
@@ -16,18 +24,22 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import Screen
-from storage import outbox, users
-from storage.db import Database
+from bot.pacing import Pace, SendLimits
+from storage import channels, outbox, users
+from storage.db import Conn, Database
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 8
+TICK_EVERY_S = 1.0  # real seconds between housekeeping passes (channel counters)
+
 
 class SendStatus(Enum):
     SENT = "sent"
-    RETRY = "retry"  # 429 or network trouble: try again after retry_after
-    BLOCKED = "blocked"  # 403: the user blocked the bot or left
-    FAILED = "failed"  # a permanent error; do not retry
+    RETRY = "retry"  # 429, or the request never left: try again after retry_after
+    BLOCKED = "blocked"  # 403: the user blocked the bot, or the bot left the channel
+    FAILED = "failed"  # a permanent error, or one that may have reached Telegram
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,39 +59,11 @@ class Sender(Protocol):
 
 
 Renderer = Callable[[OutboxRow], Awaitable[Screen | None]]
-
-
-class Pacer:
-    """Real-time spacing: at most `per_second` sends overall, and chats told to wait."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second
-        self._next = 0.0
-        self._held: dict[int, float] = {}
-
-    def held(self, chat_id: int) -> bool:
-        until = self._held.get(chat_id)
-        return until is not None and until > time.monotonic()
-
-    def hold(self, chat_id: int, seconds: float) -> None:
-        self._held[chat_id] = time.monotonic() + seconds
-
-    def next_release(self) -> float | None:
-        """Seconds until the earliest held chat may send again."""
-        now = time.monotonic()
-        waits = [until - now for until in self._held.values() if until > now]
-        return min(waits) if waits else None
-
-    async def slot(self) -> None:
-        """Wait for the next global send slot."""
-        now = time.monotonic()
-        if self._next > now:
-            await asyncio.sleep(self._next - now)
-        self._next = max(now, self._next) + self.interval
+Tick = Callable[[Conn, float], Awaitable[object]]
 
 
 class Broadcaster:
-    """Drains the outbox in the background; `flush()` drains it now (tests, shutdown)."""
+    """Drains the outbox in the background; `flush()` waits until nothing is due."""
 
     def __init__(
         self,
@@ -88,22 +72,27 @@ class Broadcaster:
         sender: Sender,
         render: Renderer,
         *,
-        per_second: float = 25.0,
-        batch: int = 500,
-        concurrency: int = 16,
+        limits: SendLimits | None = None,
+        concurrency: int = 64,
     ) -> None:
         self.db = db
         self.clock = clock
         self.sender = sender
         self.render = render
-        self.pacer = Pacer(per_second)
-        self.batch = batch
+        self.pace = Pace(limits or SendLimits())
         self.concurrency = concurrency
+        self.ticks: list[Tick] = [channels.queue_counter_edits]
+        self.sent = 0
         self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self.sent = 0
+        self._busy: set[int] = set()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._done: list[tuple[OutboxRow, SendOutcome]] = []
+        self._waiters: list[asyncio.Future[None]] = []
+        self._next_tick = 0.0
+        self._turns = asyncio.Lock()
+        self._queued = 0  # claimed rows still waiting for their turn
 
     def wake(self) -> None:
         """Tell the loop there is something new to send."""
@@ -116,134 +105,208 @@ class Broadcaster:
 
     def start(self) -> None:
         self._stopping = False
-        self._task = asyncio.create_task(self._run(), name="gigbot-broadcaster")
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="gigbot-broadcaster")
 
     async def stop(self) -> None:
-        """Let the current pass finish, start no new sends, and end the loop.
+        """Claim nothing more, let calls already made finish, and record every outcome.
 
         Hazard: cancelling a pass would leave claimed rows 'sending', which the next start
-        marks failed (never sent). Rows claimed but not yet sent go back to 'pending'.
+        marks failed (never sent). So the loop is told to end, not cancelled; rows claimed
+        but still waiting for their turn go back to 'pending' for the next start.
         """
         self._stopping = True
         self._wake.set()
         if self._task is not None:
             await self._task
             self._task = None
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        if self._done:
+            async with self.db.transaction() as conn:
+                await self._record(conn, self._take_done())
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._waiters = []
+
+    async def flush(self) -> int:
+        """Wait until nothing is due, nothing is in flight and every outcome is recorded."""
+        if self._task is None:
+            raise RuntimeError("the broadcaster is not running")
+        if self._stopping:
+            return 0
+        before = self.sent
+        self._next_tick = 0.0
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self.wake()
+        await waiter
+        return self.sent - before
+
+    # -- the loop -------------------------------------------------------------------------
 
     async def _run(self) -> None:
         while not self._stopping:
+            self._wake.clear()
+            waiters, self._waiters = self._waiters, []
             try:
-                await self.flush(wait_held=False)
+                pause = await self._step(waiters)
             except Exception:  # keep delivering whatever one bad row did
                 log.exception("broadcaster pass failed")
-            self._wake.clear()
-            if self._stopping:
-                break
-            pause = self.pacer.next_release() or 1.0
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(pause, 1.0))
-            except TimeoutError:
-                pass
+                self._waiters.extend(waiters)
+                pause = 0.5
+            if pause > 0 and not self._stopping:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=pause)
+                except TimeoutError:
+                    pass
 
-    async def flush(self, *, wait_held: bool = True) -> int:
-        """Send everything due now; with wait_held, also wait out chats told to retry."""
-        count = 0
-        async with self._lock:
-            while not self._stopping:
-                sent_now = await self._pass()
-                count += sent_now
-                if sent_now:
-                    continue
-                release = self.pacer.next_release()
-                if not wait_held or release is None:
-                    return count
-                await asyncio.sleep(release)
-            return count
-
-    async def _pass(self) -> int:
-        """Claim one due row per chat, send them concurrently (paced), record the outcomes."""
-        async with self.db.reading() as conn:
-            if not await outbox.pending_count(conn, self.clock.now()):
-                return 0
-        async with self.db.transaction() as conn:
-            rows = await outbox.due(conn, self.clock.now(), self.batch)
-            picked: dict[int, OutboxRow] = {}
-            for row in rows:
-                if row.chat_id not in picked and not self.pacer.held(row.chat_id):
-                    picked[row.chat_id] = row
-            claimed = [row for row in picked.values() if await outbox.mark_sending(conn, row.id)]
-        if not claimed:
-            return 0
-        screens = [await self.render(row) for row in claimed]
-        # A row whose payload names `edits` (an earlier row's key) edits that message.
-        targets: dict[int, tuple[int, int] | None] = {}
-        edits = [row for row in claimed if "edits" in row.payload]
-        if edits:
-            async with self.db.reading() as conn:
-                for row in edits:
-                    targets[row.id] = await outbox.sent_message(conn, str(row.payload["edits"]))
-        screens = [
-            None if row.id in targets and targets[row.id] is None else screen
-            for row, screen in zip(claimed, screens, strict=True)
-        ]
-        in_flight = asyncio.Semaphore(self.concurrency)
-        tasks = []
-        for row, screen in zip(claimed, screens, strict=True):
-            if screen is None:
-                continue
-            if self._stopping:  # shutting down: back to 'pending' for the next start
-                tasks.append(asyncio.create_task(_later()))
-                continue
-            await in_flight.acquire()
-            await self.pacer.slot()
-            if self._stopping:
-                in_flight.release()
-                tasks.append(asyncio.create_task(_later()))
-                continue
-            tasks.append(
-                asyncio.create_task(self._send(row.chat_id, screen, in_flight, targets.get(row.id)))
-            )
-        results = iter(await asyncio.gather(*tasks))
-        outcomes = [
-            SendOutcome(SendStatus.FAILED, error="nothing to show any more")
-            if screen is None
-            else next(results)
-            for screen in screens
-        ]
-        await self._record(list(zip(claimed, outcomes, strict=True)))
-        return sum(o.status is not SendStatus.RETRY for o in outcomes)
-
-    async def _send(
-        self,
-        chat_id: int,
-        screen: Screen,
-        in_flight: asyncio.Semaphore,
-        target: tuple[int, int] | None = None,
-    ) -> SendOutcome:
-        try:
-            if target is not None:
-                return await self.sender.edit(target[0], target[1], screen)
-            return await self.sender.send(chat_id, screen)
-        finally:
-            in_flight.release()
-
-    async def _record(self, done: list[tuple[OutboxRow, SendOutcome]]) -> None:
+    async def _step(self, waiters: list[asyncio.Future[None]]) -> float:
+        """Record outcomes, claim what may go now and send it; return how long to rest."""
         now = self.clock.now()
+        done = self._take_done()
+        # Claim about a tenth of a second of sending at a time: a crash gives up only what
+        # was claimed and not yet answered, never more than that.
+        rate = self.pace.limits.global_rate
+        room = min(
+            self.concurrency - len(self._in_flight), int(rate / 10) + 1 - self._queued
+        )
+        room = max(room, 0)
         async with self.db.transaction() as conn:
-            for row, result in done:
-                if result.status is SendStatus.SENT:
-                    self.sent += 1
-                    await outbox.mark_sent(conn, row.id, now, result.message_id)
-                elif result.status is SendStatus.RETRY:
-                    self.pacer.hold(row.chat_id, result.retry_after)
-                    await outbox.retry_later(conn, row.id, now, result.error)
-                elif result.status is SendStatus.BLOCKED:
+            await self._record(conn, done)
+            if time.monotonic() >= self._next_tick:
+                self._next_tick = time.monotonic() + TICK_EVERY_S
+                self.pace.forget_idle()
+                for tick in self.ticks:
+                    await tick(conn, now)
+            skip = list(self._busy) + self.pace.not_ready()
+            rows = await outbox.due(conn, now, room * 4 + 16, skip) if room > 0 else []
+            picked: list[OutboxRow] = []
+            chats: set[int] = set()
+            for row in rows:
+                if len(picked) >= room:
+                    break
+                if row.chat_id in chats or self.pace.chat_wait(row.chat_id) > 0:
+                    continue
+                chats.add(row.chat_id)
+                picked.append(row)
+            claimed = await outbox.mark_sending_many(conn, [row.id for row in picked])
+            picked = [row for row in picked if row.id in claimed]
+            waiting = bool(rows) or await outbox.any_due(conn, now)
+            blocked = [] if rows or not waiting else await outbox.due(conn, now, 200)
+        if not picked:
+            if not waiting and not self._in_flight and not self._done:
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+            else:
+                self._waiters.extend(waiters)
+            return self._rest(waiting, {row.chat_id for row in blocked})
+        self._waiters.extend(waiters)
+        for row in picked:
+            self.pace.take_chat(row.chat_id)
+            self._busy.add(row.chat_id)
+            self._queued += 1
+            task = asyncio.create_task(self._deliver(row))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        # Claim again shortly before these have all had their turn.
+        return 0.8 * len(picked) / rate
+
+    def _rest(self, waiting: bool, chats: set[int]) -> float:
+        """How long to wait for a wake-up when nothing could be sent."""
+        if not waiting:
+            return 1.0
+        waits = [self.pace.chat_wait(chat) for chat in chats - self._busy]
+        soonest = min((w for w in waits if w > 0), default=0.05)
+        return min(max(soonest, 0.002), 1.0)
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        """Render and send one row; the outcome is recorded by the next pass."""
+        waiting = True
+        try:
+            screen = await self.render(row)
+            target = await self._edit_target(row)
+            if screen is None or target is False:
+                outcome = SendOutcome(SendStatus.FAILED, error="nothing to show any more")
+            else:
+                turn = await self._global_turn()
+                self._queued -= 1
+                waiting = False
+                if not turn:  # shutting down: back to 'pending' for the next start
+                    outcome = SendOutcome(SendStatus.RETRY, error="shutdown")
+                    self._done.append((row, outcome))
+                    self._busy.discard(row.chat_id)
+                    return
+                try:
+                    if isinstance(target, tuple):
+                        outcome = await self.sender.edit(target[0], target[1], screen)
+                    elif "edit_message_id" in row.payload:
+                        message_id = int(row.payload["edit_message_id"])
+                        outcome = await self.sender.edit(row.chat_id, message_id, screen)
+                    else:
+                        outcome = await self.sender.send(row.chat_id, screen)
+                finally:
+                    self.pace.answered()
+        except Exception as exc:  # the row fails; the loop goes on
+            log.exception("sending outbox row %s failed", row.key)
+            outcome = SendOutcome(SendStatus.FAILED, error=repr(exc)[:200])
+        finally:
+            if waiting:
+                self._queued -= 1
+        self._busy.discard(row.chat_id)
+        self._done.append((row, outcome))
+        if outcome.status is SendStatus.RETRY:
+            self.pace.hold(row.chat_id, outcome.retry_after)
+        if len(self._in_flight) <= 1 or outcome.status is not SendStatus.SENT:
+            self._wake.set()  # the last one out (flush may be waiting), or news to act on
+
+    async def _edit_target(self, row: OutboxRow) -> tuple[int, int] | bool:
+        """For a row whose payload names `edits` (an earlier row's key, e.g. an offer's
+        countdown): the (chat, message) to edit, or False when that was never sent.
+        True means the row is an ordinary send."""
+        if "edits" not in row.payload:
+            return True
+        async with self.db.reading() as conn:
+            found = await outbox.sent_message(conn, str(row.payload["edits"]))
+        return found if found is not None else False
+
+    async def _global_turn(self) -> bool:
+        """Wait for the overall budget, right before the call (so sends never bunch up).
+
+        False when the broadcaster is stopping: the call is not to be made.
+        """
+        async with self._turns:
+            while (gap := self.pace.global_wait()) > 0 and not self._stopping:
+                await asyncio.sleep(gap)
+            if self._stopping:
+                return False
+            self.pace.take_global()
+            return True
+
+    def _take_done(self) -> list[tuple[OutboxRow, SendOutcome]]:
+        done, self._done = self._done, []
+        return done
+
+    async def _record(self, conn: Conn, done: list[tuple[OutboxRow, SendOutcome]]) -> None:
+        now = self.clock.now()
+        sent = [(row.id, r.message_id) for row, r in done if r.status is SendStatus.SENT]
+        self.sent += len(sent)
+        await outbox.mark_sent_many(conn, sent, now)
+        for row, result in done:
+            if result.status is SendStatus.SENT:
+                continue
+            elif result.status is SendStatus.RETRY and (
+                row.attempts < MAX_ATTEMPTS or result.error == "shutdown"
+            ):
+                await outbox.retry_later(conn, row.id, now, result.error)
+            elif result.status is SendStatus.BLOCKED:
+                await outbox.mark_failed(conn, row.id, result.error)
+                if row.chat_id > 0:
                     await users.set_active(conn, row.chat_id, False)
-                    await outbox.mark_failed(conn, row.id, result.error)
                     await outbox.drop_pending_for_chat(conn, row.chat_id, "push")
                 else:
-                    await outbox.mark_failed(conn, row.id, result.error)
-
-
-async def _later() -> SendOutcome:
-    return SendOutcome(SendStatus.RETRY, error="shutdown")
+                    await channels.deactivate_chat(conn, row.chat_id)
+            else:
+                await outbox.mark_failed(conn, row.id, result.error or "too many attempts")

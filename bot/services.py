@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.accounts import Accounts
+from bot.channels import Channels
 from bot.clock import Clock
 from bot.config import Settings
 from bot.fairwork import FairWork, floor_cents
@@ -15,6 +16,7 @@ from bot.mturk.keys import ApiKeys
 from bot.mturk.webtasks import WebTasks
 from bot.notices import Notices
 from bot.outbox import Broadcaster, Sender
+from bot.pacing import SendLimits
 from bot.qualifications import Qualifications
 from bot.requesting import Requesting
 from bot.timers import Timers
@@ -41,6 +43,7 @@ class Services:
     fair: FairWork = field(init=False)
     web_tasks: WebTasks = field(init=False)
     holds: Holds = field(init=False)
+    channels: Channels = field(init=False)
 
     def __post_init__(self) -> None:
         self.requesting = Requesting.build(self.market)
@@ -76,8 +79,11 @@ class Services:
             reminders=settings.reminders,
             min_hourly_cents=floor_cents(settings),
         )
+        limits = SendLimits(global_per_sec=settings.send_rate, scale=settings.send_scale)
+        channels = Channels(db, clock)
         notices = Notices(market)
-        broadcaster = Broadcaster(db, clock, sender, notices, per_second=settings.send_rate)
+        notices.channels = channels
+        broadcaster = Broadcaster(db, clock, sender, notices, limits=limits)
         market.on_outbox = broadcaster.wake
         accounts = Accounts(db, clock, on_outbox=broadcaster.wake)
         matcher = Matcher(
@@ -88,6 +94,7 @@ class Services:
         services = cls(
             settings, clock, db, market, accounts, broadcaster, matcher, qualifications, timers
         )
+        services.channels = channels
         notices.preview_link = services.web_tasks.preview_url
         return services
 

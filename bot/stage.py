@@ -102,7 +102,7 @@ class Stage:
         *,
         clock: Clock | None = None,
         limits: Limits | None = None,
-        send_rate: float = 25.0,
+        send_rate: float | None = None,
         mturk_listen: str | None = None,
         min_hourly: float = 0.0,
         offer_up_to: int = 0,
@@ -110,19 +110,24 @@ class Stage:
         """Start the simulator and the bot on `database` (and the MTurk API if asked).
 
         The fair-pay floor is off unless `min_hourly` is given: story tests and the demo
-        use tiny rewards; tests of the floor turn it on.
+        use tiny rewards; tests of the floor turn it on. The bot's send budgets are scaled
+        like the simulator's limits; `send_rate` (messages a second overall, absolute)
+        overrides the overall budget.
         """
         sim = SimTelegram(limits=limits or Limits())
         await sim.start()
         clock = clock or FakeClock()
-        made = default_settings(sim, database).model_copy(
-            update={
-                "send_rate": send_rate,
-                "mturk_listen": mturk_listen,
-                "min_hourly": min_hourly,
-                "offer_up_to": offer_up_to,
-            }
-        )
+        # Limits off: budgets so large they never hold anything back.
+        scale = sim.limits.scale if sim.limits.enabled else 1000.0
+        update: dict[str, object] = {
+            "send_scale": scale,
+            "mturk_listen": mturk_listen,
+            "min_hourly": min_hourly,
+            "offer_up_to": offer_up_to,
+        }
+        if send_rate is not None:
+            update["send_rate"] = send_rate / scale
+        made = default_settings(sim, database).model_copy(update=update)
         app = build_application(made, clock)
         await start_app(app)
         return cls(sim, app, clock)

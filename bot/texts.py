@@ -1406,3 +1406,44 @@ EXTEND_ALERTS = {
 ACCEPT_ALERTS[AcceptResult.HELD] = (
     "⏳ This HIT is offered to one worker at a time, and it isn't held for you now."
 )
+# -- delivery and channels (issue 8) ----------------------------------------------------
+
+
+def push_filled(title: str) -> str:
+    """What an earlier push turns into when its HIT has no slots left."""
+    return f"🔒 <s>{escape(title)}</s>\nFilled — see /next for another HIT."
+
+
+def channel_card(
+    title: str, reward_cents: int, time_s: int, left: int, total: int, closed: bool
+) -> str:
+    """The post in a linked channel: title, reward, time and the slots left."""
+    head = f"📢 <b>{escape(title)}</b>\n💰 {money(reward_cents)} · ⏱ {duration(time_s)}"
+    if closed:
+        return f"{head}\n🔒 Closed — no slots left. Thanks!"
+    return f"{head}\n👥 {left} of {total} left"
+
+
+BTN_START_WORKING = "▶️ Start working"
+LINKCHANNEL_USAGE = (
+    "Link a channel or group where I'm an admin, and I'll post your new HITs there.\n"
+    "Send its @username or id, e.g. <code>/linkchannel @mychannel</code>\n"
+    "(for a private channel: <code>/linkchannel -1001234567890</code>)."
+)
+UNLINKCHANNEL_USAGE = (
+    "Send the channel to unlink, e.g. <code>/unlinkchannel @mychannel</code>.\n{linked}"
+)
+NO_CHANNELS = "You have no linked channels. /linkchannel"
+CHANNEL_NOT_FOUND = "I can't find that chat. Add me there first, then send its @username or id."
+CHANNEL_NOT_A_GROUP = "That is a private chat, not a channel or group."
+CHANNEL_BOT_NOT_ADMIN = "I'm not an admin in {title}. Make me an admin there, then try again."
+CHANNEL_YOU_NOT_ADMIN = "Only an admin of {title} can link it."
+CHANNEL_LINKED = "📢 Linked {title}. Your new HITs will be posted there. /unlinkchannel to stop."
+CHANNEL_ALREADY_LINKED = "{title} is already linked."
+CHANNEL_UNLINKED = "Unlinked {title}. Nothing more will be posted there."
+CHANNEL_NOT_LINKED = "That chat is not linked. /linkchannel"
+
+
+def linked_channels(titles: list[str]) -> str:
+    """The requester's linked channels, one a line."""
+    return "Linked: " + ", ".join(escape(t) for t in titles) if titles else NO_CHANNELS

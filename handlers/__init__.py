@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import (
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -18,6 +19,7 @@ from bot import callbacks as cb
 from handlers import (
     admin,
     browse,
+    channel,
     errors,
     fairwork,
     matching,
@@ -66,6 +68,8 @@ REQUESTER_COMMANDS = (
     ("grant", "Give a worker your qualification"),
     ("revoke", "Take your qualification away"),
     ("raise", "Raise a live HIT's reward"),
+    ("linkchannel", "Post your new HITs in a channel"),
+    ("unlinkchannel", "Stop posting in a channel"),
 )
 ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
 
@@ -251,6 +255,12 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(fairwork.open_rating, pattern=cb.RateOpen.pattern()))
     app.add_handler(CallbackQueryHandler(fairwork.rate_requester, pattern=cb.Rate.pattern()))
     app.add_handler(CallbackQueryHandler(fairwork.reverse_dispute, pattern=cb.Reverse.pattern()))
+    # -- channels (and the bot's own membership: blocked, unblocked, removed)
+    app.add_handler(CommandHandler("linkchannel", channel.link_channel))
+    app.add_handler(CommandHandler("unlinkchannel", channel.unlink_channel))
+    app.add_handler(
+        ChatMemberHandler(channel.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     # -- admins
     app.add_handler(CommandHandler("fund", admin.fund))
     # -- matching and qualifications

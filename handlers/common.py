@@ -8,7 +8,14 @@ from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import texts
@@ -112,22 +119,13 @@ class TelegramSender:
         self.bot = bot
 
     async def send(self, chat_id: int, screen: Screen) -> SendOutcome:
+        """Send a new message."""
         try:
             message = await self.bot.send_message(
                 chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
             )
-        except RetryAfter as exc:
-            log.warning("429 for chat %s: retry after %s", chat_id, exc.retry_after)
-            wait = exc.retry_after
-            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-            return SendOutcome(SendStatus.RETRY, retry_after=float(seconds), error="429")
-        except Forbidden as exc:
-            log.warning("403 for chat %s: %s", chat_id, exc.message)
-            return SendOutcome(SendStatus.BLOCKED, error=exc.message)
-        except NetworkError as exc:
-            if isinstance(exc, BadRequest):
-                return SendOutcome(SendStatus.FAILED, error=exc.message)
-            return SendOutcome(SendStatus.RETRY, retry_after=1.0, error=exc.message)
+        except TelegramError as exc:
+            return _outcome(chat_id, exc)
         return SendOutcome(SendStatus.SENT, message_id=message.message_id)
 
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> SendOutcome:
@@ -140,19 +138,29 @@ class TelegramSender:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(screen),
             )
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-            return SendOutcome(SendStatus.RETRY, retry_after=float(seconds), error="429")
-        except Forbidden as exc:
-            return SendOutcome(SendStatus.BLOCKED, error=exc.message)
-        except NetworkError as exc:
-            if isinstance(exc, BadRequest):
-                if is_harmless(exc):
-                    return SendOutcome(SendStatus.SENT, message_id=message_id)
-                return SendOutcome(SendStatus.FAILED, error=exc.message)
-            return SendOutcome(SendStatus.RETRY, retry_after=1.0, error=exc.message)
+        except TelegramError as exc:
+            return _outcome(chat_id, exc)
         return SendOutcome(SendStatus.SENT, message_id=message_id)
+
+
+def _outcome(chat_id: int, exc: TelegramError) -> SendOutcome:
+    """What the broadcaster should do after Telegram refused a call."""
+    if isinstance(exc, RetryAfter):
+        log.warning("429 for chat %s: retry after %s", chat_id, exc.retry_after)
+        wait = exc.retry_after
+        seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+        return SendOutcome(SendStatus.RETRY, retry_after=float(seconds), error="429")
+    if isinstance(exc, Forbidden):
+        log.warning("403 for chat %s: %s", chat_id, exc.message)
+        return SendOutcome(SendStatus.BLOCKED, error=exc.message)
+    if isinstance(exc, BadRequest) and "message is not modified" in exc.message.lower():
+        return SendOutcome(SendStatus.SENT, error="not modified")
+    if isinstance(exc, TimedOut):
+        # The request may have reached Telegram: sending again could duplicate it.
+        return SendOutcome(SendStatus.FAILED, error=exc.message)
+    if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+        return SendOutcome(SendStatus.RETRY, retry_after=1.0, error=exc.message)
+    return SendOutcome(SendStatus.FAILED, error=exc.message)
 
 
 async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery, User | None]:

@@ -56,13 +56,17 @@ async def enqueue_many(
     )
 
 
-async def due(conn: Conn, now: float, limit: int) -> list[OutboxRow]:
-    """Pending messages whose time has come, most urgent first."""
+async def due(
+    conn: Conn, now: float, limit: int, skip_chats: list[int] | None = None
+) -> list[OutboxRow]:
+    """Pending messages whose time has come, most urgent first, leaving out `skip_chats`."""
     rows = await fetch_all(
         conn,
         "SELECT id, key, chat_id, kind, priority, payload, attempts FROM outbox"
-        " WHERE status = 'pending' AND not_before <= ? ORDER BY priority, not_before, id LIMIT ?",
-        (now, limit),
+        " WHERE status = 'pending' AND not_before <= ?"
+        " AND chat_id NOT IN (SELECT value FROM json_each(?))"
+        " ORDER BY priority, not_before, id LIMIT ?",
+        (now, json.dumps(skip_chats or []), limit),
     )
     return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
@@ -75,6 +79,27 @@ async def mark_sending(conn: Conn, row_id: int) -> bool:
         (row_id,),
     )
     return cur.rowcount == 1
+
+
+async def mark_sending_many(conn: Conn, row_ids: list[int]) -> set[int]:
+    """Claim several rows in one statement; the ids actually claimed."""
+    if not row_ids:
+        return set()
+    rows = await fetch_all(
+        conn,
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
+        " WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id",
+        (json.dumps(row_ids),),
+    )
+    return {row[0] for row in rows}
+
+
+async def mark_sent_many(conn: Conn, sent: list[tuple[int, int | None]], now: float) -> None:
+    """Record several sends at once: (row id, message id)."""
+    await conn.executemany(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ? WHERE id = ?",
+        [(now, message_id, row_id) for row_id, message_id in sent],
+    )
 
 
 async def mark_sent(conn: Conn, row_id: int, now: float, message_id: int | None) -> None:
@@ -132,3 +157,39 @@ async def sent_message(conn: Conn, key: str) -> tuple[int, int] | None:
         conn, "SELECT chat_id, message_id FROM outbox WHERE key = ? AND status = 'sent'", (key,)
     )
     return (row[0], row[1]) if row and row[1] is not None else None
+
+
+async def any_due(conn: Conn, now: float) -> bool:
+    """Whether anything at all is waiting to be sent now."""
+    row = await fetch_one(
+        conn, "SELECT 1 FROM outbox WHERE status = 'pending' AND not_before <= ? LIMIT 1", (now,)
+    )
+    return row is not None
+
+
+async def status_counts(conn: Conn) -> dict[str, int]:
+    """How many rows are in each status (operations, tests, the benchmark)."""
+    rows = await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {row[0]: int(row[1]) for row in rows}
+
+
+async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float) -> int:
+    """One edit per sent push of a HIT that just filled, in one statement (idempotent).
+
+    The key range `push:<hit>:` .. `push:<hit>;` walks the key index (';' follows ':').
+    Chats of workers holding an assignment on the HIT are left out: their push message
+    became the task itself.
+    """
+    cur = await conn.execute(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', ?,"
+        " json_object('hit_id', ?, 'edit_message_id', o.message_id), ?, ?"
+        " FROM outbox o WHERE o.key >= 'push:' || ? || ':' AND o.key < 'push:' || ? || ';'"
+        " AND o.kind = 'push'"
+        " AND o.status = 'sent' AND o.message_id IS NOT NULL"
+        " AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"
+        "   JOIN users u ON u.id = a.worker_id WHERE a.hit_id = ?)"
+        " ON CONFLICT (key) DO NOTHING",
+        (hit_id, priority, hit_id, now, now, hit_id, hit_id, hit_id),
+    )
+    return cur.rowcount

@@ -28,6 +28,7 @@ from bot.accounts import Accounts
 from bot.clock import SystemClock
 from bot.logs import Redactor
 from bot.marketplace import Marketplace
+from bot.pacing import Pace, SendLimits
 from bot.sandbox import SimTelegram, SimUser
 from bot.stage import Stage
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
@@ -426,7 +427,7 @@ async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: P
             await worker.send("/start")
         await rita.send("/newpoll Which logo is clearer? | A | B ; reward=0.05 n=3 dispatch=race")
         broadcaster = stage.services.broadcaster
-        broadcaster.pacer.interval = 1.0  # one push a second from now on
+        broadcaster.pace = Pace(SendLimits(global_per_sec=1.0))  # one push a second from now on
         stage.sim.hold("sendMessage")
         publish = stage.sim.press(
             rita.user, rita.last().message_id, texts.BTN_PUBLISH, enqueue=False
@@ -442,7 +443,7 @@ async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: P
         states = [status for _, _, status, _ in outbox_rows(stage.services.db.path)]
         assert states == ["sent", "pending", "pending"]
 
-        broadcaster.pacer.interval = 0.0  # the restart, at full speed
+        broadcaster.pace = Pace(SendLimits())  # the restart, at full speed
         broadcaster.start()
         await broadcaster.flush()
         assert [s for _, _, s, _ in outbox_rows(stage.services.db.path)] == ["sent"] * 3

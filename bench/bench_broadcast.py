@@ -1,0 +1,151 @@
+"""Benchmark: the broadcaster against the simulated Telegram with its limits scaled x10.
+
+The simulator runs in its own process (bench/simproc.py) and counts every call. gigbot's
+real services (database, marketplace, outbox, broadcaster, TelegramSender over HTTP)
+publish polls to a crowd of workers; the achieved send rate is compared with the
+allowed one (Telegram's 30 messages a second overall, times the scale).
+
+    .venv/bin/python -m bench.bench_broadcast [--scale 10] [--workers 2000] [--hits 3]
+
+Passes when rate / allowed >= 0.9 and 429 answers are < 0.1 % of calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+from bench.simproc import SimProcess
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.domain import PollDraft, Priority
+from bot.services import Services
+from handlers.common import TelegramSender
+from storage import channels, outbox
+
+TOKEN = "123456:TEST-TOKEN"
+FLOOR = 0.9
+MAX_429 = 0.001
+
+
+async def broadcast(
+    sim: SimProcess,
+    database: Path,
+    *,
+    scale: float,
+    workers: int,
+    hits: int,
+    reach: list[int] | None = None,
+) -> dict[str, Any]:
+    """Register the crowd, link the channels, publish `hits` polls, wait until all is sent.
+
+    reach[i]: how many workers get a push for poll i (the first ones); all by default.
+    """
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        token=TOKEN,
+        api_url=sim.base_url,
+        database=database,
+        send_scale=scale,
+    )
+    bot = ExtBot(TOKEN, base_url=sim.base_url, request=HTTPXRequest(connection_pool_size=8))
+    await bot.initialize()
+    services = Services.build(settings, SystemClock(), TelegramSender(bot))
+    services.channels.bot_username = str(bot.username)
+    await services.open()
+    try:
+        market = services.market
+        requester_tg = sim.first_user + workers
+        requester = await market.register(requester_tg, "Rita")
+        await services.accounts.fund(requester_tg, 1_000_000, "bench")
+        for n in range(workers):
+            await market.register(sim.first_user + n, f"W{n}")
+        async with services.db.transaction() as conn:
+            for chat_id in sim.channels:
+                await channels.link(conn, requester.id, chat_id, str(chat_id), time.time())
+        await services.broadcaster.flush()
+        before = await sim.report()
+        started = time.monotonic()
+        cpu0 = time.process_time()
+        for n in range(hits):
+            draft = PollDraft(f"Poll {n}?", ("yes", "no"), 1, 50, 120, 86_400)
+            hit = await market.create_poll(requester, draft)
+            await market.publish(requester, hit.id)
+            # Matching pushes in waves over time (bot/matching.py); here every wave at once.
+            reached = workers if reach is None else reach[n]
+            chats = [sim.first_user + w for w in range(reached)]
+            async with services.db.transaction() as conn:
+                await outbox.enqueue_many(
+                    conn,
+                    [(f"push:{hit.id}:{chat}", chat) for chat in chats],
+                    "push",
+                    Priority.PUSH,
+                    {"hit_id": hit.id},
+                    time.time(),
+                )
+            services.broadcaster.wake()
+        await services.broadcaster.flush()
+        elapsed = time.monotonic() - started
+        bot_cpu = time.process_time() - cpu0
+        after = await sim.report()
+    finally:
+        await services.close()
+        await bot.shutdown()
+    sends = after["send_ok"] - before["send_ok"]
+    calls = after["calls"] - before["calls"]
+    span = after["last"] - before["now"]
+    return {
+        "sends": sends,
+        "calls": calls,
+        "too_many": after["too_many"] - before["too_many"],
+        "violations": after["violations"][len(before["violations"]) :],
+        "per_chat": after["per_chat"],
+        "seconds": elapsed,
+        "rate": sends / span if span > 0 else 0.0,
+        "allowed": 30.0 * scale,
+        "sim_cpu": after["cpu"] - before["cpu"],
+        "max_window": after["max_window"],
+        "bot_cpu": bot_cpu,
+    }
+
+
+async def main(scale: float, workers: int, hits: int) -> int:
+    sim = await SimProcess.start(scale, workers + 1, channels=3)
+    try:
+        with tempfile.TemporaryDirectory(prefix="gigbot-bench-") as tmp:
+            result = await broadcast(
+                sim, Path(tmp) / "bench.sqlite3", scale=scale, workers=workers, hits=hits
+            )
+    finally:
+        await sim.stop()
+    ratio = result["rate"] / result["allowed"]
+    share_429 = result["too_many"] / max(result["calls"], 1)
+    print(f"messages sent        {result['sends']} in {result['seconds']:.2f} s")
+    print(f"send rate            {result['rate']:.1f}/s (allowed {result['allowed']:.0f}/s)")
+    print(f"floor                {FLOOR:.2f}")
+    print(f"ratio                {ratio:.3f}")
+    print(f"429 answers          {result['too_many']} of {result['calls']} ({share_429:.3%})")
+    print(f"limit violations     {len(result['violations'])}")
+    print(f"busiest second       {result['max_window']} messages")
+    print(f"CPU seconds          bot {result['bot_cpu']:.2f}, Telegram {result['sim_cpu']:.2f}")
+    ok = ratio >= FLOOR and share_429 < MAX_429
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2000)
+    parser.add_argument("--hits", type=int, default=3)
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(main(args.scale, args.workers, args.hits)))

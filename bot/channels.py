@@ -1,0 +1,104 @@
+"""Group channels: linking, the cards posted there, and what happens when the bot leaves.
+
+Publishing a HIT (or a batch) queues one card per linked channel in the publishing
+transaction: `enqueue_channel_cards(conn, requester_id, hit_id=... | batch_id=..., now=...)`.
+The broadcaster posts it and, at most once a minute, queues an edit of its "N left"
+counter (storage.channels.queue_counter_edits); the last edit says "closed".
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from bot import texts
+from bot.clock import Clock
+from bot.domain import Button, Channel, ChannelCard, Screen, User
+from storage import channels
+from storage.channels import enqueue_channel_cards
+from storage.db import Database
+from storage.outbox import OutboxRow
+
+__all__ = ["CHANNEL_KINDS", "Channels", "LinkResult", "card_screen", "enqueue_channel_cards"]
+
+CHANNEL_KINDS = ("channel_card", "channel_edit")
+
+
+class LinkResult(Enum):
+    LINKED = "linked"
+    ALREADY = "already"
+    NOT_A_GROUP = "not_a_group"
+    BOT_NOT_ADMIN = "bot_not_admin"
+    YOU_NOT_ADMIN = "you_not_admin"
+
+
+ADMIN_STATUSES = frozenset({"administrator", "creator"})
+
+
+def start_link(bot_username: str, card: ChannelCard) -> str:
+    """The deep link a card's button opens: t.me/<bot>?start=hit_<id> or batch_<id>."""
+    target = f"hit_{card.hit_id}" if card.hit_id is not None else f"batch_{card.batch_id}"
+    return f"https://t.me/{bot_username}?start={target}"
+
+
+def card_screen(card: ChannelCard, bot_username: str) -> Screen:
+    """The channel post: terms and counter, with a Start working button while open."""
+    text = texts.channel_card(
+        card.title, card.reward_cents, card.time_allotted_s, card.left, card.total, card.closed
+    )
+    if card.closed:
+        return Screen(text)
+    return Screen(text, ((Button(texts.BTN_START_WORKING, url=start_link(bot_username, card)),),))
+
+
+class Channels:
+    """Links between requesters and their channels, and the cards' rendering."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.bot_username = ""
+
+    async def link(
+        self,
+        requester: User,
+        chat_id: int,
+        title: str,
+        *,
+        chat_type: str,
+        bot_status: str,
+        requester_status: str,
+    ) -> LinkResult:
+        """Link a channel after Telegram confirmed the bot and the requester are admins."""
+        if chat_type not in ("channel", "group", "supergroup"):
+            return LinkResult.NOT_A_GROUP
+        if bot_status not in ADMIN_STATUSES:
+            return LinkResult.BOT_NOT_ADMIN
+        if requester_status not in ADMIN_STATUSES:
+            return LinkResult.YOU_NOT_ADMIN
+        async with self.db.transaction() as conn:
+            made = await channels.link(conn, requester.id, chat_id, title, self.clock.now())
+        return LinkResult.LINKED if made else LinkResult.ALREADY
+
+    async def unlink(self, requester: User, chat_id: int) -> bool:
+        """Stop posting to a channel; False if it was not linked."""
+        async with self.db.transaction() as conn:
+            return await channels.unlink(conn, requester.id, chat_id)
+
+    async def linked(self, requester: User) -> list[Channel]:
+        async with self.db.reading() as conn:
+            return await channels.linked(conn, requester.id)
+
+    async def bot_removed(self, chat_id: int) -> int:
+        """The bot was removed from a channel or group: its links stop."""
+        async with self.db.transaction() as conn:
+            return await channels.deactivate_chat(conn, chat_id)
+
+    async def render(self, row: OutboxRow) -> Screen | None:
+        """The card (new post or counter edit) for an outbox row, as it reads now."""
+        async with self.db.reading() as conn:
+            card = await channels.card(conn, int(row.payload["post_id"]))
+        if card is None:
+            return None
+        if row.kind == "channel_card" and card.closed:
+            return None  # filled before it could be posted: nothing to announce
+        return card_screen(card, self.bot_username)

@@ -1,0 +1,93 @@
+"""Channels: /linkchannel, /unlinkchannel, and the bot's own membership changes."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Chat, ChatFullInfo, Update
+from telegram.error import BadRequest, Forbidden
+
+from bot import texts
+from bot.channels import LinkResult
+from bot.domain import Screen
+from handlers.common import GigContext, reply, sender_of
+
+LINK_TEXTS = {
+    LinkResult.LINKED: texts.CHANNEL_LINKED,
+    LinkResult.ALREADY: texts.CHANNEL_ALREADY_LINKED,
+    LinkResult.NOT_A_GROUP: texts.CHANNEL_NOT_A_GROUP,
+    LinkResult.BOT_NOT_ADMIN: texts.CHANNEL_BOT_NOT_ADMIN,
+    LinkResult.YOU_NOT_ADMIN: texts.CHANNEL_YOU_NOT_ADMIN,
+}
+
+
+def _chat_ref(arg: str) -> str | int:
+    """`@name` or `-100123` as Telegram's chat_id: "@name" -> "@name", "-5" -> -5."""
+    text = arg.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    return text if text.startswith("@") else "@" + text
+
+
+async def _find_chat(context: GigContext, arg: str) -> ChatFullInfo | None:
+    try:
+        return await context.bot.get_chat(_chat_ref(arg))
+    except (BadRequest, Forbidden):
+        return None
+
+
+async def link_channel(update: Update, context: GigContext) -> None:
+    """Link a channel where the bot and the requester are admins, or say what is missing."""
+    requester = await sender_of(update, context)
+    if not context.args:
+        await reply(update, Screen(texts.LINKCHANNEL_USAGE))
+        return
+    chat = await _find_chat(context, context.args[0])
+    if chat is None:
+        await reply(update, Screen(texts.CHANNEL_NOT_FOUND))
+        return
+    title = chat.title or chat.username or str(chat.id)
+    bot_status, requester_status = "left", "left"
+    if chat.type != Chat.PRIVATE:
+        bot_status = (await context.bot.get_chat_member(chat.id, context.bot.id)).status
+        requester_status = (await context.bot.get_chat_member(chat.id, requester.tg_id)).status
+    result = await context.services.channels.link(
+        requester,
+        chat.id,
+        title,
+        chat_type=chat.type,
+        bot_status=bot_status,
+        requester_status=requester_status,
+    )
+    await reply(update, Screen(LINK_TEXTS[result].format(title=escape(title))))
+
+
+async def unlink_channel(update: Update, context: GigContext) -> None:
+    """Stop posting to a linked channel."""
+    requester = await sender_of(update, context)
+    linked = await context.services.channels.linked(requester)
+    if not context.args:
+        listing = texts.linked_channels([c.title for c in linked])
+        await reply(update, Screen(texts.UNLINKCHANNEL_USAGE.format(linked=listing)))
+        return
+    ref = _chat_ref(context.args[0])
+    chat = await _find_chat(context, context.args[0]) if isinstance(ref, str) else None
+    chat_id = chat.id if chat is not None else ref
+    found = next((c for c in linked if c.chat_id == chat_id), None)
+    if found is None or not await context.services.channels.unlink(requester, found.chat_id):
+        await reply(update, Screen(texts.CHANNEL_NOT_LINKED))
+        return
+    await reply(update, Screen(texts.CHANNEL_UNLINKED.format(title=escape(found.title))))
+
+
+async def bot_membership_changed(update: Update, context: GigContext) -> None:
+    """Removed from a channel: stop posting there. Blocked or unblocked: stop or resume."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    status = change.new_chat_member.status
+    gone = status in ("left", "kicked")
+    if change.chat.type == Chat.PRIVATE:
+        await context.market.set_active(change.chat.id, not gone)
+    elif gone:
+        await context.services.channels.bot_removed(change.chat.id)

@@ -1,0 +1,131 @@
+"""kill -9 in the middle of a broadcast: the restarted bot sends the rest, nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.accounts import Accounts
+from bot.clock import SystemClock
+from bot.domain import PollDraft, Priority
+from bot.marketplace import Marketplace
+from bot.sandbox import Limits, SimTelegram
+from storage import outbox
+from storage.db import Database
+
+WORKERS = 1200
+SCALE = 10  # Telegram's limits x10: about 280 pushes a second
+
+
+async def _prepare(sim: SimTelegram, path: Path) -> None:
+    """A database holding one published poll with a push queued for every worker."""
+    db = Database(path)
+    await db.open()
+    clock = SystemClock()
+    market = Marketplace(db, clock, max_active=3, auto_approve_s=3600)
+    chats = []
+    for n in range(WORKERS):
+        user = sim.add_user(f"W{n}")
+        await market.register(user.id, user.first_name)
+        chats.append(user.id)
+    rita = sim.add_user("Rita")
+    requester = await market.register(rita.id, "Rita")
+    await Accounts(db, clock).fund(rita.id, 100_000, "crash-test")
+    hit = await market.create_poll(requester, PollDraft("Crash?", ("a", "b"), 1, 5, 60, 86_400))
+    await market.publish(requester, hit.id)
+    # Matching pushes in waves over time (bot/matching.py); here every wave at once.
+    async with db.transaction() as conn:
+        await outbox.enqueue_many(
+            conn,
+            [(f"push:{hit.id}:{chat}", chat) for chat in chats],
+            "push",
+            Priority.PUSH,
+            {"hit_id": hit.id},
+            clock.now(),
+        )
+    await db.close()
+
+
+async def _bot(sim: SimTelegram, path: Path, log: Path) -> asyncio.subprocess.Process:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PTB_TIMEDELTA": "true",
+        "GIGBOT_TOKEN": sim.token,
+        "GIGBOT_API_URL": sim.base_url,
+        "GIGBOT_FILE_URL": sim.base_file_url,
+        "GIGBOT_DATABASE": str(path),
+        "GIGBOT_SEND_SCALE": str(SCALE),
+    }
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, stdout=out, stderr=out
+        )
+
+
+def _pushes(sim: SimTelegram) -> Counter[int]:
+    return Counter(
+        int(c.params["chat_id"])
+        for c in sim.calls_to("sendMessage")
+        if c.ok and "Crash?" in str(c.params.get("text"))
+    )
+
+
+async def _until(check: object, what: str, limit: float = 60.0) -> None:
+    assert callable(check)
+    for _ in range(int(limit / 0.02)):
+        if await check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"timed out waiting until {what}")
+
+
+async def test_kill_9_mid_broadcast_resumes_without_duplicates(tmp_path: Path) -> None:
+    path, log = tmp_path / "crash.sqlite3", tmp_path / "bot.log"
+    async with SimTelegram(limits=Limits(scale=SCALE)) as sim:
+        await _prepare(sim, path)
+
+        first = await _bot(sim, path, log)
+
+        async def some_sent() -> bool:
+            return sum(_pushes(sim).values()) >= 300
+
+        await _until(some_sent, "300 pushes went out")
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        at_kill = sum(_pushes(sim).values())
+        assert at_kill < WORKERS, "killed in the middle, not after the end"
+
+        second = await _bot(sim, path, log)
+        db = Database(path)
+        await db.open()
+        try:
+
+            async def drained() -> bool:
+                async with db.reading() as conn:
+                    counts = await outbox.status_counts(conn)
+                return not counts.get("pending") and not counts.get("sending")
+
+            await _until(drained, "the restarted bot sent the rest")
+            async with db.reading() as conn:
+                counts = await outbox.status_counts(conn)
+                async with conn.execute(
+                    "SELECT DISTINCT error FROM outbox WHERE status = 'failed'"
+                ) as cur:
+                    errors = {row[0] for row in await cur.fetchall()}
+        finally:
+            await db.close()
+            second.send_signal(signal.SIGTERM)
+            await second.wait()
+
+    per_chat = _pushes(sim)
+    assert max(per_chat.values()) == 1, "no worker got the push twice"
+    interrupted = counts.get("failed", 0)
+    assert errors <= {"interrupted"}
+    assert counts["sent"] + interrupted == WORKERS + 1  # the pushes and Rita's funding notice
+    assert interrupted <= 64, "at most the sends in flight at the kill are given up"
+    assert sum(per_chat.values()) >= counts["sent"] - 1 > at_kill, "the second run resumed"
+    assert sim.violations == [], log.read_text()[-2000:]
