@@ -27,6 +27,7 @@ from bench.simproc import SimProcess
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain import PollDraft, Priority
+from bot.results import PublishResult
 from bot.services import Services
 from handlers.common import TelegramSender
 from storage import channels, outbox
@@ -77,9 +78,11 @@ async def broadcast(
         started = time.monotonic()
         cpu0 = time.process_time()
         for n in range(hits):
-            draft = PollDraft(f"Poll {n}?", ("yes", "no"), 1, 50, 120, 86_400)
+            # 30 cents for 2 minutes: above the fair-pay floor, so publishing goes through
+            draft = PollDraft(f"Poll {n}?", ("yes", "no"), 30, 50, 120, 86_400)
             hit = await market.create_poll(requester, draft)
-            await market.publish(requester, hit.id)
+            published = await market.publish(requester, hit.id)
+            assert published is PublishResult.OK, published
             # Matching pushes in waves over time (bot/matching.py); here every wave at once.
             reached = workers if reach is None else reach[n]
             chats = [sim.first_user + w for w in range(reached)]

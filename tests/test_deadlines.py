@@ -56,7 +56,7 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     ann, bob = await _worker(stage, "Ann"), await _worker(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
     await ann.press("Accept")
-    assert "full" in (await bob.press("Accept") or "")
+    assert "Filled — see /next" in bob.last_text(), "Bob's push was edited when it filled"
 
     clock.advance(59)
     await stage.settle()
@@ -77,7 +77,8 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     assert "Time's up" in ann.last_text() and "went back to the pool" in ann.last_text()
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.slots_used == 0
-    assert await bob.press("Accept", bob.messages()[-1].message_id) is not None
+    await bob.send(f"/start hit_{hit_id}")
+    assert await bob.press("Accept") is not None
     assert "1/1" in bob.last_text(), "the slot went back to the pool"
 
     clock.advance(600)

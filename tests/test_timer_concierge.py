@@ -153,6 +153,7 @@ async def test_returned_and_abandoned_never_lower_the_approval_rate(
     assert await _approval(stage, ann) == (75, 1, 0)
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.slots_used == 0, "the slot went back to the pool"
+    await bob.send(f"/start hit_{hit_id}")  # his push was edited to "Filled" meanwhile
     await bob.press("Accept")
     assert "1/1" in bob.last_text()
 
