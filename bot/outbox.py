@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ class Broadcaster:
         self.render = render
         self.pace = Pace(limits or SendLimits())
         self.concurrency = concurrency
+        self.claimer = secrets.token_hex(8)  # this process, in the rows it claims
         self.ticks: list[Tick] = [channels.queue_counter_edits]
         self.sent = 0
         self._wake = asyncio.Event()
@@ -166,8 +168,8 @@ class Broadcaster:
         """Record outcomes, claim what may go now and send it; return how long to rest."""
         now = self.clock.now()
         done = self._take_done()
-        # Claim about a tenth of a second of sending at a time: a crash gives up only what
-        # was claimed and not yet answered, never more than that.
+        # Claim about a tenth of a second of sending at a time. A crash gives up only rows
+        # whose call was already made (see _mark_called); the rest go back to 'pending'.
         rate = self.pace.limits.global_rate
         room = min(
             self.concurrency - len(self._in_flight), int(rate / 10) + 1 - self._queued
@@ -191,7 +193,9 @@ class Broadcaster:
                     continue
                 chats.add(row.chat_id)
                 picked.append(row)
-            claimed = await outbox.mark_sending_many(conn, [row.id for row in picked])
+            claimed = await outbox.mark_sending_many(
+                conn, [row.id for row in picked], self.claimer
+            )
             picked = [row for row in picked if row.id in claimed]
             waiting = bool(rows) or await outbox.any_due(conn, now)
             blocked = [] if rows or not waiting else await outbox.due(conn, now, 200)
@@ -240,6 +244,9 @@ class Broadcaster:
                     self._busy.discard(row.chat_id)
                     return
                 try:
+                    if not await self._mark_called(row):  # another process took it over
+                        self._busy.discard(row.chat_id)
+                        return
                     if isinstance(target, tuple):
                         outcome = await self.sender.edit(target[0], target[1], screen)
                     elif "edit_message_id" in row.payload:
@@ -261,6 +268,12 @@ class Broadcaster:
             self.pace.hold(row.chat_id, outcome.retry_after)
         if len(self._in_flight) <= 1 or outcome.status is not SendStatus.SENT:
             self._wake.set()  # the last one out (flush may be waiting), or news to act on
+
+    async def _mark_called(self, row: OutboxRow) -> bool:
+        """Note that the call is being made, so a crash from here on gives the row up
+        (it may have reached Telegram) instead of sending it again."""
+        async with self.db.transaction() as conn:
+            return await outbox.mark_called(conn, row.id, self.claimer, self.clock.now())
 
     async def _edit_target(self, row: OutboxRow) -> tuple[int, int] | bool:
         """For a row whose payload names `edits` (an earlier row's key, e.g. an offer's

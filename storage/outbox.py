@@ -81,17 +81,29 @@ async def mark_sending(conn: Conn, row_id: int) -> bool:
     return cur.rowcount == 1
 
 
-async def mark_sending_many(conn: Conn, row_ids: list[int]) -> set[int]:
-    """Claim several rows in one statement; the ids actually claimed."""
+async def mark_sending_many(conn: Conn, row_ids: list[int], claimer: str) -> set[int]:
+    """Claim several rows for process `claimer` in one statement; the ids actually claimed."""
     if not row_ids:
         return set()
     rows = await fetch_all(
         conn,
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?,"
+        " called_at = NULL"
         " WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id",
-        (json.dumps(row_ids),),
+        (claimer, json.dumps(row_ids)),
     )
     return {row[0] for row in rows}
+
+
+async def mark_called(conn: Conn, row_id: int, claimer: str, now: float) -> bool:
+    """Record that the Bot API call is about to be made; False if the row is no longer
+    this process's claim (another process took it over), so the call must not be made."""
+    cur = await conn.execute(
+        "UPDATE outbox SET called_at = ? WHERE id = ? AND status = 'sending'"
+        " AND claimed_by = ? AND called_at IS NULL",
+        (now, row_id, claimer),
+    )
+    return cur.rowcount == 1
 
 
 async def mark_sent_many(conn: Conn, sent: list[tuple[int, int | None]], now: float) -> None:
@@ -124,10 +136,14 @@ async def retry_later(conn: Conn, row_id: int, not_before: float, error: str) ->
 
 
 async def fail_interrupted(conn: Conn) -> int:
-    """At start: rows left 'sending' by a crash may or may not have reached Telegram.
-
-    They are marked failed rather than sent again (at most once beats a duplicate push).
+    """At start: rows a crash left 'sending'. Those never called go back to 'pending';
+    those whose call was made may or may not have reached Telegram, so they are marked
+    failed rather than sent again (at most once beats a duplicate push). Returns those.
     """
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending', claimed_by = NULL"
+        " WHERE status = 'sending' AND called_at IS NULL"
+    )
     cur = await conn.execute(
         "UPDATE outbox SET status = 'failed', error = 'interrupted' WHERE status = 'sending'"
     )
