@@ -532,6 +532,12 @@ BLOCK_TEXTS = {
     BlockResult.ALREADY: "<code>{alias}</code> is already blocked.",
     BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
 }
+UNBLOCK_USAGE = "Use: <code>/unblock W-7F3K</code> (an alias you blocked)."
+UNBLOCK_TEXTS = {
+    BlockResult.OK: "✅ <code>{alias}</code> is unblocked: they can see and take your HITs again.",
+    BlockResult.ALREADY: "<code>{alias}</code> wasn't blocked.",
+    BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
+}
 BLOCK_ALERTS = {
     BlockResult.OK: "⛔ {alias} is blocked: they won't see or take your HITs.",
     BlockResult.ALREADY: "{alias} is already blocked.",

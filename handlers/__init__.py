@@ -62,6 +62,7 @@ REQUESTER_COMMANDS = (
     ("results", "Counts, majorities, Export CSV"),
     ("bonus", "Pay a worker a bonus"),
     ("block", "Block a worker from your HITs"),
+    ("unblock", "Lift a block on a worker"),
     ("qualify", "Define a qualification test"),
     ("apikey", "Keys for MTurk API scripts"),
     ("require", "Require a qualification on a draft"),
@@ -222,6 +223,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CommandHandler("results", m.results_command))
     app.add_handler(CommandHandler("bonus", m.bonus))
     app.add_handler(CommandHandler("block", m.block))
+    app.add_handler(CommandHandler("unblock", m.unblock))
     app.add_handler(CommandHandler("qualtest", requester_qualify.take_test))
     app.add_handler(CallbackQueryHandler(m.manage_hit, pattern=cb.Manage.pattern()))
     app.add_handler(CallbackQueryHandler(m.show_results, pattern=cb.ShowResults.pattern()))

@@ -170,3 +170,15 @@ async def block(update: Update, context: GigContext) -> None:
         return
     result = await context.services.requesting.blocks.block(requester, alias)
     await reply(update, Screen(texts.BLOCK_TEXTS[result].format(alias=alias)))
+
+
+async def unblock(update: Update, context: GigContext) -> None:
+    """`/unblock W-7F3K`: lift a block; the worker can see and take the HITs again."""
+    requester = await sender_of(update, context)
+    try:
+        alias = parse_alias((context.args or [""])[0])
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.UNBLOCK_USAGE)))
+        return
+    result = await context.services.requesting.blocks.unblock(requester, alias)
+    await reply(update, Screen(texts.UNBLOCK_TEXTS[result].format(alias=alias)))

@@ -143,3 +143,23 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
     for text in rita.texts():
         for worker in (ann, bob):
             assert str(worker.tg_id) not in text, "requesters see aliases only"
+
+
+async def test_unblock_lets_the_worker_back(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    bob = stage.user("Bob")
+    await bob.send("/start")
+    worker = await stage.services.market.user(bob.tg_id)
+    assert worker is not None
+    await rita.send(f"/unblock {worker.alias}")
+    assert "wasn't blocked" in rita.last_text()
+    await rita.send(f"/block {worker.alias}")
+    await rita.send("/unblock")
+    assert "/unblock W-7F3K" in rita.last_text()
+    await rita.send(f"/unblock {worker.alias}")
+    assert f"{worker.alias} is unblocked" in rita.last_text()
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.01 n=2")
+    assert "Tea?" in bob.last_text(), "pushes reach the worker again"
+    await bob.press("Accept")
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.slots_used == 1
