@@ -17,14 +17,22 @@ from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import Update  # noqa: E402
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
+from telegram.ext import (  # noqa: E402
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.matching import FanOut  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from bot.stage import Actor, Stage  # noqa: E402
 
 TARGET = 0.5
+KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])
 CONCURRENCY = 20  # users acting at the same time, as under polling with concurrent updates
 
 
@@ -76,6 +84,43 @@ async def echo_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: igno
     return app, Meter(step)
 
 
+async def tap_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the press and redraw its message: the two calls any button tap costs."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    text = f"pressed {query.data} at {time.perf_counter()}"
+    await asyncio.gather(query.answer(), query.edit_message_text(text, reply_markup=KEYS))
+
+
+async def tap_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+    """A reference, not the floor: a PTB bot that only answers a button press and edits
+    the message (no database, no logic) - the Bot API work of one gigbot step."""
+    app: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .token(sim.token)
+        .base_url(sim.base_url)
+        .base_file_url(sim.base_file_url)
+        .build()
+    )
+    app.add_handler(CallbackQueryHandler(tap_back))
+    await app.initialize()
+    users = [sim.add_user(f"Tap{n}") for n in range(CONCURRENCY)]
+    shown = {}
+    for who in users:
+        sent = await app.bot.send_message(who.id, "start", reply_markup=KEYS)
+        shown[who.id] = sent.message_id
+
+    async def one(who: SimUser) -> None:
+        update = sim.callback(who, shown[who.id], "tap", enqueue=False)
+        await app.process_update(Update.de_json(update, app.bot))
+
+    async def step() -> int:
+        await asyncio.gather(*(one(who) for who in users))
+        return len(users)
+
+    return app, Meter(step)
+
+
 async def gigbot_meter(stage: Stage, workers: int) -> Meter:
     admin = stage.admin()
     rita = stage.user("Rita")
@@ -114,20 +159,27 @@ async def main(seconds: float, workers: int, windows: int) -> None:
             Path(tmp) / "bench.sqlite3", limits=Limits(enabled=False), send_rate=5000
         )
         app, floor = await echo_app(stage.sim)
+        taps_app, taps = await tap_app(stage.sim)
         try:
             gig = await gigbot_meter(stage, workers)
             for _ in range(windows):
                 await floor.window(seconds / windows)
                 await gig.window(seconds / windows)
+                await taps.window(seconds / windows)
             assert not stage.services.errors and not stage.sim.violations
         finally:
             await app.shutdown()
+            await taps_app.shutdown()
             await stage.close()
     ratio = gig.rate / floor.rate
     verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
     print(f"echo bot (floor)             {floor.rate:8.1f} updates/s ({floor.done} updates)")
     print(f"gigbot accept/answer/submit  {gig.rate:8.1f} updates/s ({gig.done} updates)")
     print(f"ratio gigbot / echo          {ratio:8.2f}   target >= {TARGET}: {verdict}")
+    print(
+        f"reference: a bare answer+edit bot {taps.rate:8.1f} updates/s"
+        f" = {taps.rate / floor.rate:.2f} x echo; gigbot = {gig.rate / taps.rate:.2f} x it"
+    )
 
 
 if __name__ == "__main__":
