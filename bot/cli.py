@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed (reproducible runs)")
     demo.add_argument("--speed", type=float, default=60.0, help="time acceleration")
     demo.add_argument("--database", default=None, help="SQLite file (default: a temporary one)")
+    demo.add_argument("--verbose", action="store_true", help="also print the libraries' logs")
     sandbox = sub.add_parser(
         "sandbox", help="try the bot in a browser: you play the requester and the workers"
     )
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
                     seed=getattr(args, "seed", 7),
                     speed=getattr(args, "speed", 60.0),
                     database=getattr(args, "database", None),
+                    verbose=getattr(args, "verbose", False),
                 )
             )
         )

@@ -1,112 +1,304 @@
-"""`gigbot demo`: the real bot, database and outbox against the simulated Telegram.
+"""`gigbot demo`: the whole story, told by the real bot on a real database against the
+simulated Telegram, printed as a chat transcript, then a summary from the records.
 
-A scripted requester and three workers run the core loop; the chat is printed as it
-happens, then a short summary.
+Time is a FakeClock paced by `speed`: each wait in the story sleeps wait/speed real
+seconds, moves the clock, then applies what fell due exactly as the running bot's jobs
+do (Timers.run_due: reminders, abandonment, auto-approval, expiry; Matcher.next_waves)
+and sends what the outbox holds. Every step finishes before the next, and all choices
+come from one seeded random generator, so a seed always prints the same transcript.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.clock import ScaledClock
+from bot.clock import FakeClock
+from bot.demo_summary import Summary, collect
+from bot.marketplace import ALIAS_ALPHABET
+from bot.sandbox import SimMessage
 from bot.stage import Actor, Stage
-from bot.transcript import Transcript
+from bot.transcript import Transcript, Write
+from handlers import REQUESTER_COMMANDS, WORKER_COMMANDS
+
+POLL = (
+    "/newpoll Which logo reads better on a phone? | Round | Square | Wordmark"
+    " ; reward=0.15 n=3 time=2m"
+)
+POLL_OPTIONS = ("Round", "Square", "Wordmark")
+# (text, gold answer or "", what the item really shows): the first and last are gold.
+ITEMS = (
+    ("A purring kitten curled up on a sofa", "cat", "cat"),
+    ("A puppy chasing a red ball", "", "dog"),
+    ("A tabby stretching in the sun", "", "cat"),
+    ("A retriever fetching a stick", "dog", "dog"),
+)
+LABELS = ("cat", "dog")
+BATCH_TERMS = "Which animal is described? ; reward=0.05 n=2 time=5m"
+
+
+def items_csv() -> bytes:
+    """The batch upload: text and an optional gold label per line."""
+    rows = ["text,gold", *(f"{text},{gold}" for text, gold, _ in ITEMS)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def has_command(name: str) -> bool:
+    """Whether this build of the bot answers /name (the story only shows what exists)."""
+    return any(command == name for command, _ in (*WORKER_COMMANDS, *REQUESTER_COMMANDS))
+
+
+def seeded_aliases(rng: random.Random) -> Callable[[], str]:
+    """Worker aliases drawn from the demo's generator, so a seed always names them alike."""
+    return lambda: "W-" + "".join(rng.choice(ALIAS_ALPHABET) for _ in range(4))
 
 
 class Demo:
-    """The story, one step at a time, each printed."""
+    """The story, one step at a time, each printed as it happens."""
 
-    def __init__(self, stage: Stage, rng: random.Random) -> None:
+    def __init__(
+        self, stage: Stage, clock: FakeClock, rng: random.Random, speed: float, write: Write
+    ) -> None:
         self.stage = stage
+        self.clock = clock
         self.rng = rng
-        self.log = Transcript(stage.sim)
+        self.speed = speed
+        self.log = Transcript(stage.sim, write)
+        self.start = clock.now()
 
-    def cast(self, name: str) -> Actor:
+    # -- time and gestures ------------------------------------------------------------
+
+    def at(self) -> str:
+        """Story time since the start, as [mm:ss]."""
+        elapsed = int(self.clock.now() - self.start)
+        return f"[{elapsed // 60:02d}:{elapsed % 60:02d}]"
+
+    async def wait(self, seconds: float) -> None:
+        """Let `seconds` of story time pass, then apply and send what fell due."""
+        await asyncio.sleep(seconds / self.speed)
+        self.clock.advance(seconds)
+        await self.stage.services.timers.run_due()
+        await self.stage.services.matcher.next_waves()
+        await self.stage.services.broadcaster.flush()
+        self.log.catch_up()
+
+    async def think(self) -> None:
+        """A person takes a few seconds before each gesture."""
+        await self.wait(self.rng.randint(3, 9))
+
+    def cast(self, name: str, role: str = "") -> Actor:
         actor = self.stage.user(name)
-        self.log.names[actor.tg_id] = name
+        self.log.names[actor.tg_id] = f"{name}{role}"
         return actor
 
-    async def do(self, actor: Actor, text: str) -> None:
-        self.log.action(actor.name, text)
+    async def say(self, actor: Actor, text: str) -> None:
+        await self.think()
+        self.log.action(self.log.name(actor.tg_id), text, self.at())
         await actor.send(text)
         self.log.catch_up()
 
     async def press(self, actor: Actor, label: str) -> None:
-        self.log.action(actor.name, f"taps [{label}]")
+        await self.think()
+        self.log.action(self.log.name(actor.tg_id), f"taps [{label}]", self.at())
         await actor.press(label)
         self.log.catch_up()
 
+    async def upload(self, actor: Actor, filename: str, content: bytes) -> None:
+        await self.think()
+        self.log.action(self.log.name(actor.tg_id), f"sends the file 📎 {filename}", self.at())
+        sim = self.stage.sim
+        await self.stage.deliver(sim.document(actor.user, filename, content, enqueue=False))
+        self.log.catch_up()
+
+    def section(self, title: str) -> None:
+        self.log.section(title, self.at())
+
+    async def alias(self, actor: Actor) -> str:
+        """The alias requesters know this worker by (shown on every review card)."""
+        user = await self.stage.services.market.user(actor.tg_id)
+        assert user is not None
+        return user.alias
+
+    # -- the story --------------------------------------------------------------------
+
     async def run(self) -> None:
+        self.stage.services.market.new_alias = seeded_aliases(self.rng)
         admin = self.stage.admin()
         self.log.names[admin.tg_id] = "Admin"
-        rita = self.cast("Rita (requester)")
-        workers = [self.cast(name) for name in ("Ann", "Bob", "Cy")]
-        self.log.note("everyone opens the bot")
-        for person in (rita, *workers):
-            await self.do(person, "/start")
-        self.log.note("the admin funds the requester")
-        await self.do(admin, f"/fund {rita.tg_id} 20.00")
-        self.log.note("the requester posts a poll")
-        await self.do(
-            rita,
-            "/newpoll Which logo reads better on a phone? | Round | Square | Wordmark"
-            " ; reward=0.15 n=2 time=2m",
+        self.rita = self.cast("Rita", " (requester)")
+        self.ann, self.bob, self.cy, self.dee = (
+            self.cast(name) for name in ("Ann", "Bob", "Cy", "Dee")
         )
+        self.section("1 · everyone opens the bot; the admin funds the requester")
+        for person in (self.rita, self.ann, self.bob, self.cy, self.dee):
+            await self.say(person, "/start")
+        await self.say(admin, f"/fund {self.rita.tg_id} 20.00")
+        await self.channel_link()
+        await self.poll()
+        await self.batch()
+        await self.review()
+        await self.money()
+        await self.loose_ends()
+
+    async def channel_link(self) -> None:
+        """CHANNEL SECTION: shown once this build has /linkchannel (issue #8)."""
+        if not has_command("linkchannel"):
+            self.section("2 · group channels: not in this build yet (no /linkchannel)")
+            return
+        self.section("2 · the requester links her channel")
+        self.channel = self.stage.sim.add_chat("Gig News", type="channel", username="gignews")
+        self.stage.sim.set_member(self.channel, self.rita.user, "creator")
+        self.log.names[self.channel.id] = "📢 Gig News"
+        await self.say(self.rita, "/linkchannel @gignews")
+
+    async def poll(self) -> None:
+        rita, ann, bob, cy, dee = self.rita, self.ann, self.bob, self.cy, self.dee
+        self.section("3 · a poll: pushed to matching workers")
+        await self.say(rita, POLL)
         await self.press(rita, "Publish")
-        self.log.note("workers got the push; two accept, the third is too late")
-        first, second, late = self.rng.sample(workers, 3)
-        for worker in (first, second):
+        self.section("4 · workers accept and answer; one returns it")
+        for worker in (ann, bob):
             await self.press(worker, "Accept")
-            await self.press(worker, self.rng.choice(["Round", "Square", "Wordmark"]))
-            await self.press(worker, "Submit")
-        self.log.note(f"{late.name}'s push was edited: the HIT is filled — see /next")
-        self.log.note("the requester reviews")
-        await self.do(rita, "/review")
-        await self.press(rita, "Approve")
-        await self.press(rita, "Reject")
-        await self.do(rita, "The question asked about phones; please read it fully.")
-        self.log.note("workers check their money")
-        for worker in (first, second):
-            await self.do(worker, "/earnings")
-        await self.do(rita, "/balance")
+        await self.press(ann, self.rng.choice(POLL_OPTIONS))
+        await self.press(bob, "Return")
+        await self.press(ann, "Submit")
+        await self.press(cy, "Accept")
+        await self.press(cy, self.rng.choice(POLL_OPTIONS))
+        await self.press(cy, "Submit")
+        self.section("5 · Dee takes the returned slot, then lets the time run out")
+        await self.press(dee, "Accept")
+        accepted = self.clock.now()
+        for until in (60, 96, 120):  # reminders at half and a fifth left, then the deadline
+            await self.wait(accepted + until - self.clock.now())
 
-    async def summary(self) -> str:
-        services = self.stage.services
-        balances = await services.accounts.balances()
-        async with services.db.reading() as conn:
-            async with conn.execute(
-                "SELECT status, COUNT(*) FROM assignments GROUP BY status ORDER BY status"
-            ) as cur:
-                states = {row[0]: row[1] for row in await cur.fetchall()}
-        moved = sum(v for k, v in balances.items() if k.startswith("wrk:"))
-        escrow = sum(v for k, v in balances.items() if k.startswith("escrow:"))
-        lines = [
-            "",
-            "═" * 44,
-            "summary",
-            f"  assignments by state  {states}",
-            f"  paid to workers       ${moved / 100:.2f}",
-            f"  ledger sums to        {sum(balances.values())} (must be 0)",
-            f"  still in escrow       ${escrow / 100:.2f}",
-            f"  Bot API calls         {len(self.stage.sim.calls)}",
-            f"  limit violations      {len(self.stage.sim.violations)}",
-            f"  handler errors        {len(services.errors)}",
-        ]
-        return "\n".join(lines)
+    async def batch(self) -> None:
+        rita, ann, bob, cy = self.rita, self.ann, self.bob, self.cy
+        self.section("6 · a tagging batch with gold items, uploaded as a CSV")
+        await self.say(rita, "/newbatch")
+        await self.upload(rita, "animals.csv", items_csv())
+        await self.say(rita, " | ".join(LABELS))
+        await self.say(rita, BATCH_TERMS)
+        await self.press(rita, "Publish")
+        self.batch_id = int(rita.last_text().split("batch #")[1].split(".")[0])
+        self.section("7 · Ann tags carefully; Cy misses a gold item; Bob is too late")
+        await self.accept_open(ann)
+        await self.tag(ann, careful=True)
+        await self.press(ann, "Submit")
+        await self.accept_open(cy)
+        await self.tag(cy, careful=False)
+        await self.press(cy, "Submit")
+        await self.accept_open(bob)
+
+    async def accept_open(self, worker: Actor) -> None:
+        """Tap Accept on the newest card; if that task is taken, scroll up to the next one."""
+        tried: set[int] = set()
+        while True:
+            await self.think()
+            cards = [m for m in worker.messages() if _has_button(m, "Accept")]
+            untried = [m for m in cards if m.message_id not in tried]
+            if not untried:
+                raise AssertionError(f"{worker.name} found no task to accept")
+            card = untried[-1]
+            tried.add(card.message_id)
+            self.log.action(
+                self.log.name(worker.tg_id), f"taps [Accept] on #{card.message_id}", self.at()
+            )
+            alert = await worker.press("Accept", card.message_id)
+            self.log.catch_up()
+            if alert is None or alert.startswith("Accepted"):
+                return
+            self.log.note(f"{worker.name} scrolls up to an earlier card")
+
+    async def tag(self, worker: Actor, careful: bool) -> None:
+        """Tap the label the item shows (careful) or the other one on a gold item (not)."""
+        task = next(m for m in reversed(worker.messages()) if _has_button(m, "Return"))
+        text = task.text or ""
+        text_, gold, truth = next(item for item in ITEMS if item[0] in text)
+        if not careful and not gold:
+            raise AssertionError(f"{worker.name} was meant to get a gold item: {text_}")
+        label = truth if careful else next(other for other in LABELS if other != gold)
+        await self.press(worker, label)
+
+    async def review(self) -> None:
+        rita = self.rita
+        self.section("8 · the requester reviews: approves, rejects with a reason")
+        await self.say(rita, "/review")
+        while "Approve" in str(rita.last().buttons()):
+            card = rita.last_text()
+            if "gold accuracy in this batch: 0%" in card:
+                text, gold, _ = next(item for item in ITEMS if item[0] in card and item[1])
+                await self.press(rita, "Reject")
+                await self.say(rita, f"“{text}” shows a {gold}: it was an attention check.")
+            else:
+                await self.press(rita, "Approve")
+        self.section("9 · a bonus, the results, the export")
+        await self.say(rita, f"/bonus {await self.alias(self.ann)} 0.25 Quick and careful, thanks!")
+        await self.say(rita, f"/results b{self.batch_id}")
+        await self.press(rita, "Export CSV")
+
+    async def money(self) -> None:
+        self.section("10 · workers check their money and record")
+        for worker in (self.ann, self.cy, self.dee):
+            await self.say(worker, "/earnings")
+            if has_command("status"):
+                await self.say(worker, "/status")
+        await self.say(self.rita, "/balance")
+
+    async def loose_ends(self) -> None:
+        """Work still in flight when the story ends: one submitted, one being done."""
+        self.section("11 · meanwhile: Bob hands in his tag, Dee starts one")
+        await self.tag(self.bob, careful=True)
+        await self.press(self.bob, "Submit")
+        await self.accept_open(self.dee)
 
 
-async def run_demo(seed: int = 7, speed: float = 60.0, database: str | None = None) -> int:
-    """Tell the story; return 0 when nothing went wrong."""
+def _has_button(message: SimMessage, label: str) -> bool:
+    return any(label in text for row in message.buttons() for text, _, _ in row)
+
+
+async def tell(
+    seed: int = 7,
+    speed: float = 60.0,
+    database: str | None = None,
+    write: Write = print,
+) -> Summary:
+    """Tell the story on a fresh database; return the summary (already printed)."""
     with tempfile.TemporaryDirectory(prefix="gigbot-demo-") as tmp:
         path = Path(database) if database else Path(tmp) / "demo.sqlite3"
-        stage = await Stage.open(path, clock=ScaledClock(speed))
-        demo = Demo(stage, random.Random(seed))
+        path.unlink(missing_ok=True)
+        clock = FakeClock()
+        # The real-time wave job is off: the story applies waves itself, when time passes.
+        stage = await Stage.open(path, clock=clock, overrides={"wave_interval": 0.0})
+        demo = Demo(stage, clock, random.Random(seed), speed, write)
         try:
             await demo.run()
-            print(await demo.summary())
+            summary = await collect(stage, demo.log)
         finally:
-            errors = len(stage.services.errors) + len(stage.sim.violations)
             await stage.close()
-    return 0 if errors == 0 else 1
+    for line in summary.table():
+        write(line)
+    return summary
+
+
+def quiet_logs(verbose: bool) -> None:
+    """Only the transcript on stdout: library logs off unless --verbose."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s")
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
+        return
+    logging.basicConfig(level=logging.CRITICAL)
+    for name in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "bot", "handlers"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+async def run_demo(
+    seed: int = 7, speed: float = 60.0, database: str | None = None, verbose: bool = False
+) -> int:
+    """Tell the story; return 0 when nothing went wrong."""
+    quiet_logs(verbose)
+    summary = await tell(seed, speed, database)
+    return 0 if summary.clean else 1

@@ -115,6 +115,8 @@ class Marketplace:
         self.reminders = reminders
         # Told of each new deadline (job name, due time) so a scheduler can hold it.
         self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
+        # Makes aliases for new users; `gigbot demo --seed` swaps in a seeded one.
+        self.new_alias: Callable[[], str] = new_alias
 
     # -- users -------------------------------------------------------------------------
 
@@ -123,9 +125,9 @@ class Marketplace:
         async with self.db.transaction() as conn:
             found = await users.by_tg_id(conn, tg_id)
             if found is None:
-                alias = new_alias()
+                alias = self.new_alias()
                 while await users.alias_taken(conn, alias):
-                    alias = new_alias()
+                    alias = self.new_alias()
                 await users.insert(conn, tg_id, alias, first_name, language, self.clock.now())
                 found = await users.by_tg_id(conn, tg_id)
         assert found is not None

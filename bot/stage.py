@@ -106,13 +106,15 @@ class Stage:
         mturk_listen: str | None = None,
         min_hourly: float = 0.0,
         offer_up_to: int = 0,
+        overrides: dict[str, object] | None = None,
     ) -> Stage:
         """Start the simulator and the bot on `database` (and the MTurk API if asked).
 
         The fair-pay floor is off unless `min_hourly` is given: story tests and the demo
         use tiny rewards; tests of the floor turn it on. The bot's send budgets are scaled
         like the simulator's limits; `send_rate` (messages a second overall, absolute)
-        overrides the overall budget.
+        overrides the overall budget. `overrides` replaces settings by name (the demo
+        turns the real-time wave job off).
         """
         sim = SimTelegram(limits=limits or Limits())
         await sim.start()
@@ -127,6 +129,7 @@ class Stage:
         }
         if send_rate is not None:
             update["send_rate"] = send_rate / scale
+        update.update(overrides or {})
         made = default_settings(sim, database).model_copy(update=update)
         app = build_application(made, clock)
         await start_app(app)
