@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.demo_summary import Summary, collect
 from bot.marketplace import ALIAS_ALPHABET
-from bot.sandbox import SimMessage
+from bot.sandbox import Limits, SimMessage
 from bot.stage import Actor, Stage
 from bot.transcript import Transcript, Write
 from handlers import REQUESTER_COMMANDS, WORKER_COMMANDS
@@ -260,6 +260,15 @@ def _has_button(message: SimMessage, label: str) -> bool:
     return any(label in text for row in message.buttons() for text, _, _ in row)
 
 
+DEFAULT_SPEED = 60.0
+
+
+def telegram_limits(speed: float) -> Limits:
+    """Telegram's limits in real time at the default pace or slower; faster, they speed up
+    with the clock (the scripted people tap faster than a chat may be answered otherwise)."""
+    return Limits(scale=max(1.0, speed / DEFAULT_SPEED))
+
+
 async def tell(
     seed: int = 7,
     speed: float = 60.0,
@@ -272,7 +281,9 @@ async def tell(
         path.unlink(missing_ok=True)
         clock = FakeClock()
         # The real-time wave job is off: the story applies waves itself, when time passes.
-        stage = await Stage.open(path, clock=clock, overrides={"wave_interval": 0.0})
+        stage = await Stage.open(
+            path, clock=clock, limits=telegram_limits(speed), overrides={"wave_interval": 0.0}
+        )
         demo = Demo(stage, clock, random.Random(seed), speed, write)
         try:
             await demo.run()
@@ -296,7 +307,7 @@ def quiet_logs(verbose: bool) -> None:
 
 
 async def run_demo(
-    seed: int = 7, speed: float = 60.0, database: str | None = None, verbose: bool = False
+    seed: int = 7, speed: float = DEFAULT_SPEED, database: str | None = None, verbose: bool = False
 ) -> int:
     """Tell the story; return 0 when nothing went wrong."""
     quiet_logs(verbose)

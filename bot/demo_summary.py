@@ -29,6 +29,7 @@ class Summary:
     errors: list[str]
     transcript_lines: int
     escrow_cents: int = 0
+    limits_scale: float = 1.0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -40,6 +41,11 @@ class Summary:
             and self.ledger_sum == 0
             and not self.negative_accounts
         )
+
+    def _scaled(self) -> str:
+        if self.limits_scale == 1:
+            return " (Telegram's limits, real time)"
+        return f" (Telegram's limits ×{self.limits_scale:g}, sped up with the clock)"
 
     def table(self) -> list[str]:
         """The summary as lines of text."""
@@ -78,7 +84,7 @@ class Summary:
                 str(sent.get("editMessageText", 0) + sent.get("editMessageReplyMarkup", 0)),
             ),
             ("button answers", str(sent.get("answerCallbackQuery", 0))),
-            ("limit violations", str(len(self.violations))),
+            ("limit violations", f"{len(self.violations)}{self._scaled()}"),
             ("errors", str(len(self.errors))),
         ]
         width = max(len(name) for name, _ in rows)
@@ -116,4 +122,5 @@ async def collect(stage: Stage, transcript: Transcript) -> Summary:
         errors=[repr(error) for error in services.errors],
         transcript_lines=transcript.lines,
         escrow_cents=sum(v for k, v in balances.items() if k.startswith("escrow:")),
+        limits_scale=stage.sim.limits.scale,
     )

@@ -1,0 +1,69 @@
+"""`gigbot demo`: the whole story runs cleanly, reaches every state, and a seed repeats it."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from bot.demo import seeded_aliases, tell
+from bot.demo_summary import ASSIGNMENT_STATES, Summary
+
+# Story time runs 1000 times faster; Telegram's limits speed up with it (bot.demo).
+SPEED = 1000.0
+
+
+async def _told(tmp_path: Path, seed: int, name: str) -> tuple[Summary, list[str]]:
+    lines: list[str] = []
+    summary = await tell(seed, SPEED, str(tmp_path / name), write=lines.append)
+    return summary, lines
+
+
+async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) -> None:
+    summary, lines = await _told(tmp_path, 11, "demo.sqlite3")
+    assert summary.errors == [] and summary.violations == []
+    assert summary.clean
+    for state in ASSIGNMENT_STATES:
+        assert summary.assignments.get(state, 0) >= 1, (state, summary.assignments)
+    assert summary.ledger_sum == 0 and summary.negative_accounts == []
+    assert summary.money["fund"] == 2000 and summary.money["bonus"] == 25
+    assert summary.single_hits == 1 and summary.batches == 1
+    refunded = summary.money.get("reject", 0) + summary.money.get("refund", 0)
+    assert summary.money["publish"] == summary.money["approve"] + refunded + summary.escrow_cents
+    assert summary.money["approve"] > 0 and summary.escrow_cents > 0
+
+    text = "\n".join(lines)
+    story = [
+        "Added $20.00",
+        "Published poll #1",
+        "Returned: Which logo",
+        "1m left to finish",  # the reminder at half time
+        "Time's up",
+        "4 items read (2 gold)",
+        "Published batch #1",
+        "This HIT is full",  # Bob was too late for the task he tapped first
+        "gold accuracy in this batch: 0%",
+        "it was an attention check",
+        "Bonus +$0.25",
+        "📎 batch1-assignments.csv",
+        "Your earnings",
+        "In escrow",
+    ]
+    positions = [text.find(step) for step in story]
+    assert -1 not in positions, [s for s, p in zip(story, positions, strict=True) if p < 0]
+    assert positions == sorted(positions), "the story is told in order"
+    assert "✎ edited" in text and "[✅ Accept]  [Skip]" in text, "edits and buttons shown"
+    assert "limit violations     0" in text and "errors               0" in text
+
+
+def _without_paths(lines: list[str]) -> list[str]:
+    return [re.sub(r"/tmp/\S+", "<tmp>", line) for line in lines]
+
+
+async def test_a_seed_tells_the_same_story(tmp_path: Path) -> None:
+    first, one = await _told(tmp_path, 5, "one.sqlite3")
+    second, two = await _told(tmp_path, 5, "two.sqlite3")
+    assert _without_paths(one) == _without_paths(two)
+    assert first == second
+    names = seeded_aliases(random.Random(5)), seeded_aliases(random.Random(6))
+    assert names[0]() != names[1](), "another seed names the workers otherwise"
