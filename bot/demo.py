@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.clock import FakeClock
+from bot.config import Settings
 from bot.demo_summary import Summary, collect
 from bot.marketplace import ALIAS_ALPHABET
 from bot.sandbox import Limits, SimMessage
@@ -27,7 +28,7 @@ from handlers import REQUESTER_COMMANDS, WORKER_COMMANDS
 
 POLL = (
     "/newpoll Which logo reads better on a phone? | Round | Square | Wordmark"
-    " ; reward=0.15 n=3 time=2m"
+    " ; reward=0.15 n=3 time=2m est=20s"
 )
 POLL_OPTIONS = ("Round", "Square", "Wordmark")
 # (text, gold answer or "", what the item really shows): the first and last are gold.
@@ -38,7 +39,7 @@ ITEMS = (
     ("A retriever fetching a stick", "dog", "dog"),
 )
 LABELS = ("cat", "dog")
-BATCH_TERMS = "Which animal is described? ; reward=0.05 n=2 time=5m"
+BATCH_TERMS = "Which animal is described? ; reward=0.05 n=2 time=5m est=10s"
 
 
 def items_csv() -> bytes:
@@ -282,7 +283,12 @@ async def tell(
         clock = FakeClock()
         # The real-time wave job is off: the story applies waves itself, when time passes.
         stage = await Stage.open(
-            path, clock=clock, limits=telegram_limits(speed), overrides={"wave_interval": 0.0}
+            path,
+            clock=clock,
+            limits=telegram_limits(speed),
+            # The fair-pay floor as shipped (the story's rewards give honest estimates).
+            min_hourly=Settings.model_fields["min_hourly"].default,
+            overrides={"wave_interval": 0.0},
         )
         demo = Demo(stage, clock, random.Random(seed), speed, write)
         try:
