@@ -156,6 +156,23 @@ class Demo:
         self.log.names[self.channel.id] = "📢 Gig News"
         await self.say(self.rita, "/linkchannel @gignews")
 
+    async def from_channel(self, worker: Actor) -> None:
+        """CHANNEL SECTION: a worker opens the batch from the channel card's deep link."""
+        channel = getattr(self, "channel", None)
+        if channel is None:
+            return
+        card = self.stage.sim.last_bot_message(channel)
+        if card is None:
+            raise AssertionError("the linked channel got no card for the batch")
+        url = next(url for row in card.buttons() for _, _, url in row if url)
+        await self.think()
+        self.log.action(
+            self.log.name(worker.tg_id), "taps [Start working] in 📢 Gig News", self.at()
+        )
+        # A t.me/<bot>?start=<payload> link makes Telegram send "/start <payload>".
+        await worker.send(f"/start {url.split('start=', 1)[1]}")
+        self.log.catch_up()
+
     async def poll(self) -> None:
         rita, ann, bob, cy, dee = self.rita, self.ann, self.bob, self.cy, self.dee
         self.section("3 · a poll: pushed to matching workers")
@@ -185,6 +202,7 @@ class Demo:
         await self.say(rita, BATCH_TERMS)
         await self.press(rita, "Publish")
         self.batch_id = int(rita.last_text().split("batch #")[1].split(".")[0])
+        await self.from_channel(self.dee)
         self.section("7 · Ann tags carefully; Cy misses a gold item; Bob is too late")
         await self.accept_open(ann)
         await self.tag(ann, careful=True)
