@@ -174,28 +174,41 @@ class Demo:
         self.log.catch_up()
 
     async def poll(self) -> None:
-        rita, ann, bob, cy, dee = self.rita, self.ann, self.bob, self.cy, self.dee
-        self.section("3 · a poll: pushed to matching workers")
-        await self.say(rita, POLL)
-        await self.press(rita, "Publish")
-        self.section("4 · workers accept and answer; one returns it")
-        for worker in (ann, bob):
-            await self.press(worker, "Accept")
-        await self.press(ann, self.rng.choice(POLL_OPTIONS))
-        await self.press(bob, "Return")
-        await self.press(ann, "Submit")
-        await self.press(cy, "Accept")
-        await self.press(cy, self.rng.choice(POLL_OPTIONS))
-        await self.press(cy, "Submit")
-        self.section("5 · Dee takes the returned slot, then lets the time run out")
-        await self.press(dee, "Accept")
+        workers = [self.ann, self.bob, self.cy, self.dee]
+        self.section("3 · a small poll: each slot is offered to one worker at a time")
+        await self.say(self.rita, POLL)
+        await self.press(self.rita, "Publish")
+        returner, answerer, idler = self.holding(workers)[:3]
+        self.section(f"4 · {returner.name} accepts and returns it; {answerer.name} answers")
+        await self.press(returner, "Accept")
+        await self.press(returner, "Return")
+        await self.answer_poll(answerer)
+        (after,) = [w for w in self.holding(workers) if w not in (answerer, idler)]
+        self.section(f"5 · the returned slot is offered to {after.name}")
+        await self.answer_poll(after)
+        self.section(f"6 · {idler.name} accepts the offer, then lets the time run out")
+        await self.press(idler, "Accept")
         accepted = self.clock.now()
         for until in (60, 96, 120):  # reminders at half and a fifth left, then the deadline
-            await self.wait(accepted + until - self.clock.now())
+            await self.wait(max(0.0, accepted + until - self.clock.now()))
+
+    def holding(self, workers: list[Actor]) -> list[Actor]:
+        """The workers whose newest card is a live offer held for them."""
+        found = []
+        for worker in workers:
+            cards = [m for m in worker.messages() if _has_button(m, "Accept")]
+            if cards and "Held for you" in (cards[-1].text or ""):
+                found.append(worker)
+        return found
+
+    async def answer_poll(self, worker: Actor) -> None:
+        await self.press(worker, "Accept")
+        await self.press(worker, self.rng.choice(POLL_OPTIONS))
+        await self.press(worker, "Submit")
 
     async def batch(self) -> None:
         rita, ann, bob, cy = self.rita, self.ann, self.bob, self.cy
-        self.section("6 · a tagging batch with gold items, uploaded as a CSV")
+        self.section("7 · a tagging batch with gold items, uploaded as a CSV")
         await self.say(rita, "/newbatch")
         await self.upload(rita, "animals.csv", items_csv())
         await self.say(rita, " | ".join(LABELS))
@@ -203,10 +216,16 @@ class Demo:
         await self.press(rita, "Publish")
         self.batch_id = int(rita.last_text().split("batch #")[1].split(".")[0])
         await self.from_channel(self.dee)
-        self.section("7 · Ann tags carefully; Cy misses a gold item; Bob is too late")
+        self.section("8 · a race: Ann tags carefully; Cy misses a gold item; Bob is too late")
         await self.accept_open(ann)
         await self.tag(ann, careful=True)
         await self.press(ann, "Submit")
+        if has_button_in(ann, "Next HIT in this batch"):
+            await self.press(ann, "Next HIT in this batch")
+            if has_button_in(ann, "Accept"):
+                await self.press(ann, "Accept")
+            await self.tag(ann, careful=True)
+            await self.press(ann, "Submit")
         await self.accept_open(cy)
         await self.tag(cy, careful=False)
         await self.press(cy, "Submit")
@@ -244,7 +263,7 @@ class Demo:
 
     async def review(self) -> None:
         rita = self.rita
-        self.section("8 · the requester reviews: approves, rejects with a reason")
+        self.section("9 · the requester reviews: approves, rejects with a reason")
         await self.say(rita, "/review")
         while "Approve" in str(rita.last().buttons()):
             card = rita.last_text()
@@ -254,13 +273,13 @@ class Demo:
                 await self.say(rita, f"“{text}” shows a {gold}: it was an attention check.")
             else:
                 await self.press(rita, "Approve")
-        self.section("9 · a bonus, the results, the export")
+        self.section("10 · a bonus, the results, the export")
         await self.say(rita, f"/bonus {await self.alias(self.ann)} 0.25 Quick and careful, thanks!")
         await self.say(rita, f"/results b{self.batch_id}")
         await self.press(rita, "Export CSV")
 
     async def money(self) -> None:
-        self.section("10 · workers check their money and record")
+        self.section("11 · workers check their money and record")
         if not has_command("status"):
             self.log.note("/status is not in this build yet (issue #4): /earnings only")
         for worker in (self.ann, self.cy, self.dee):
@@ -271,10 +290,16 @@ class Demo:
 
     async def loose_ends(self) -> None:
         """Work still in flight when the story ends: one submitted, one being done."""
-        self.section("11 · meanwhile: Bob hands in his tag, Dee starts one")
+        self.section("12 · meanwhile: Bob hands in his tag, Dee starts one")
         await self.tag(self.bob, careful=True)
         await self.press(self.bob, "Submit")
         await self.accept_open(self.dee)
+
+
+def has_button_in(actor: Actor, label: str) -> bool:
+    """Whether the actor's newest message offers a button with `label`."""
+    found = actor.messages()
+    return bool(found) and _has_button(found[-1], label)
 
 
 def _has_button(message: SimMessage, label: str) -> bool:
@@ -308,6 +333,7 @@ async def tell(
             limits=telegram_limits(speed),
             # The fair-pay floor as shipped (the story's rewards give honest estimates).
             min_hourly=Settings.model_fields["min_hourly"].default,
+            offer_up_to=Settings.model_fields["offer_up_to"].default,
             overrides={"wave_interval": 0.0},
         )
         demo = Demo(stage, clock, random.Random(seed), speed, write)

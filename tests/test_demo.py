@@ -36,6 +36,7 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
     story = [
         "Added $20.00",
         "Published poll #1",
+        "Held for you",  # a timed offer: the slot is this worker's for 90 s
         "Returned: Which logo",
         "1m left to finish",  # the reminder at half time
         "Time's up",
@@ -47,12 +48,13 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
         "Bonus +$0.25",
         "📎 batch1-assignments.csv",
         "Your earnings",
+        "Your status",
         "In escrow",
     ]
     positions = [text.find(step) for step in story]
     assert -1 not in positions, [s for s, p in zip(story, positions, strict=True) if p < 0]
     assert positions == sorted(positions), "the story is told in order"
-    assert "✎ edited" in text and "[✅ Accept]  [Skip]" in text, "edits and buttons shown"
+    assert "✎ edited" in text and "[✅ Accept]  [Decline]" in text, "edits and buttons shown"
     assert "limit violations     0" in text and "errors               0" in text
 
 
