@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(asyncio.run(done))
         from bot.demo import run_demo
 
+        if getattr(args, "speed", 60.0) <= 0:
+            print("gigbot: --speed > 0", file=sys.stderr)
+            sys.exit(2)
         sys.exit(
             asyncio.run(
                 run_demo(

@@ -74,3 +74,8 @@ def test_demo_runs_the_loop_cleanly(tmp_path: Path) -> None:
     assert "Published poll" in out and "Approved" in out and "Rejected" in out
     assert "ledger sums to       0" in out
     assert "limit violations     0" in out and "errors               0" in out
+
+
+def test_demo_refuses_a_speed_that_stops_time() -> None:
+    done = _gigbot("demo", "--speed", "0")
+    assert done.returncode == 2 and "--speed > 0" in done.stderr
