@@ -309,6 +309,18 @@ def _has_button(message: SimMessage, label: str) -> bool:
 DEFAULT_SPEED = 60.0
 
 
+def header(seed: int, speed: float) -> list[str]:
+    """How to read the transcript."""
+    return [
+        f"gigbot demo · seed {seed} · story time ×{speed:g} · the real bot and database"
+        " against a simulated Telegram",
+        "Rita is a requester; Ann, Bob, Cy and Dee are workers. [mm:ss] is story time.",
+        "  Name ▶ …            what that person typed or tapped",
+        "  🤖 → Name [new #n]   the bot's message in their chat ([✎ edited #n]: changed)",
+        "  │ [Button]          the buttons under it · (toast/alert) answers to a tap",
+    ]
+
+
 def telegram_limits(speed: float) -> Limits:
     """Telegram's limits in real time at the default pace or slower; faster, they speed up
     with the clock (the scripted people tap faster than a chat may be answered otherwise)."""
@@ -337,6 +349,8 @@ async def tell(
             overrides={"wave_interval": 0.0},
         )
         demo = Demo(stage, clock, random.Random(seed), speed, write)
+        for line in header(seed, speed):
+            write(line)
         try:
             await demo.run()
             summary = await collect(stage, demo.log)
