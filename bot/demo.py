@@ -24,7 +24,6 @@ from bot.marketplace import ALIAS_ALPHABET
 from bot.sandbox import Limits, SimMessage
 from bot.stage import Actor, Stage
 from bot.transcript import Transcript, Write
-from handlers import REQUESTER_COMMANDS, WORKER_COMMANDS
 
 POLL = (
     "/newpoll Which logo reads better on a phone? | Round | Square | Wordmark"
@@ -46,11 +45,6 @@ def items_csv() -> bytes:
     """The batch upload: text and an optional gold label per line."""
     rows = ["text,gold", *(f"{text},{gold}" for text, gold, _ in ITEMS)]
     return ("\n".join(rows) + "\n").encode()
-
-
-def has_command(name: str) -> bool:
-    """Whether this build of the bot answers /name (the story only shows what exists)."""
-    return any(command == name for command, _ in (*WORKER_COMMANDS, *REQUESTER_COMMANDS))
 
 
 def seeded_aliases(rng: random.Random) -> Callable[[], str]:
@@ -146,10 +140,7 @@ class Demo:
         await self.loose_ends()
 
     async def channel_link(self) -> None:
-        """CHANNEL SECTION: shown once this build has /linkchannel (issue #8)."""
-        if not has_command("linkchannel"):
-            self.section("2 · group channels: not in this build yet (no /linkchannel)")
-            return
+        """A channel where Rita is the creator and the bot an admin; new HITs go there."""
         self.section("2 · the requester links her channel")
         self.channel = self.stage.sim.add_chat("Gig News", type="channel", username="gignews")
         self.stage.sim.set_member(self.channel, self.rita.user, "creator")
@@ -157,11 +148,8 @@ class Demo:
         await self.say(self.rita, "/linkchannel @gignews")
 
     async def from_channel(self, worker: Actor) -> None:
-        """CHANNEL SECTION: a worker opens the batch from the channel card's deep link."""
-        channel = getattr(self, "channel", None)
-        if channel is None:
-            return
-        card = self.stage.sim.last_bot_message(channel)
+        """A worker opens the batch from the channel card's deep link."""
+        card = self.stage.sim.last_bot_message(self.channel)
         if card is None:
             raise AssertionError("the linked channel got no card for the batch")
         url = next(url for row in card.buttons() for _, _, url in row if url)
@@ -280,12 +268,9 @@ class Demo:
 
     async def money(self) -> None:
         self.section("11 · workers check their money and record")
-        if not has_command("status"):
-            self.log.note("/status is not in this build yet (issue #4): /earnings only")
         for worker in (self.ann, self.cy, self.dee):
             await self.say(worker, "/earnings")
-            if has_command("status"):
-                await self.say(worker, "/status")
+            await self.say(worker, "/status")
         await self.say(self.rita, "/balance")
 
     async def loose_ends(self) -> None:

@@ -35,6 +35,7 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
     text = "\n".join(lines)
     story = [
         "Added $20.00",
+        "Linked Gig News",
         "Published poll #1",
         "Held for you",  # a timed offer: the slot is this worker's for 90 s
         "Returned: Which logo",
@@ -42,6 +43,8 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
         "Time's up",
         "4 items read (2 gold)",
         "Published batch #1",
+        "→ 📢 Gig News [new #2]",  # the channel announces the batch
+        "taps [Start working] in 📢 Gig News",  # its deep link opens the batch
         "This HIT is full",  # Bob was too late for the task he tapped first
         "gold accuracy in this batch: 0%",
         "it was an attention check",
@@ -54,6 +57,7 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
     positions = [text.find(step) for step in story]
     assert -1 not in positions, [s for s, p in zip(story, positions, strict=True) if p < 0]
     assert positions == sorted(positions), "the story is told in order"
+    assert "→ 📢 Gig News [✎ edited #2]" in text, "the channel's counter is edited"
     assert "✎ edited" in text and "[✅ Accept]  [Decline]" in text, "edits and buttons shown"
     assert "limit violations     0" in text and "errors               0" in text
 
