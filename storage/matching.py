@@ -270,11 +270,19 @@ async def resume_point(conn: Conn, hit_id: int) -> tuple[float, int] | None:
 
 
 async def hits_wanting_waves(conn: Conn, now: float, retry_exhausted_before: float) -> list[int]:
-    """Open HITs with free slots, except those that recently ran out of workers."""
+    """Open HITs with free slots, except those that recently ran out of workers.
+
+    A batch is pushed as one card (its first open item), like batch publishing does, so
+    of each batch only the lowest open item with free slots wants waves.
+    """
     async with conn.execute(
         "SELECT h.id FROM hits h LEFT JOIN hit_waves w ON w.hit_id = h.id"
-        " WHERE h.status = 'open' AND h.slots_used < h.max_assignments AND h.expires_at > ?"
-        " AND (w.exhausted_at IS NULL OR w.exhausted_at <= ?) ORDER BY h.published_at, h.id",
+        " WHERE h.status = 'open' AND h.slots_used < h.max_assignments AND h.expires_at > ?1"
+        " AND (w.exhausted_at IS NULL OR w.exhausted_at <= ?2)"
+        " AND (h.batch_id IS NULL OR h.id = (SELECT MIN(b.id) FROM hits b"
+        "  WHERE b.batch_id = h.batch_id AND b.status = 'open'"
+        "  AND b.slots_used < b.max_assignments AND b.expires_at > ?1))"
+        " ORDER BY h.published_at, h.id",
         (now, retry_exhausted_before),
     ) as cur:
         return [int(r[0]) for r in await cur.fetchall()]

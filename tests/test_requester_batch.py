@@ -268,3 +268,20 @@ async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None
         assert {s for (s,) in statuses} == {"rejected"}
         assert db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] == 1
     assert "attention-check" in cy.last_text()
+
+
+async def test_later_waves_push_a_batch_as_one_card(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin, cents=1000)
+    crowd = await workers(stage, *(f"W{n}" for n in range(12)))
+    await _batch_preview(rita, stage, n=3)
+    await rita.press("Publish")
+    for _ in range(4):  # pushes go unanswered: the periodic wave job widens, several times
+        clock.advance(stage.services.matcher.policy.wait_s + 1)
+        await stage.services.matcher.next_waves()
+        await stage.settle()
+    for worker in crowd:
+        cards = [t for t in worker.texts() if "Which animal?" in t]
+        assert len(cards) <= 1, f"{worker.name} got {len(cards)} cards for one batch"
+    assert sum(any("Which animal?" in t for t in w.texts()) for w in crowd) > 3, "waves widened"
