@@ -222,10 +222,15 @@ class Demo:
     async def accept_open(self, worker: Actor) -> None:
         """Tap Accept on the newest card; if that task is taken, scroll up to the next one."""
         tried: set[int] = set()
+        asked_next = False
         while True:
             await self.think()
             cards = [m for m in worker.messages() if _has_button(m, "Accept")]
             untried = [m for m in cards if m.message_id not in tried]
+            if not untried and not asked_next:  # a batch is one card: ask for the next task
+                asked_next = True
+                await self.say(worker, "/next")
+                continue
             if not untried:
                 raise AssertionError(f"{worker.name} found no task to accept")
             card = untried[-1]
@@ -237,7 +242,7 @@ class Demo:
             self.log.catch_up()
             if alert is None or alert.startswith("Accepted"):
                 return
-            self.log.note(f"{worker.name} scrolls up to an earlier card")
+            self.log.note(f"{worker.name} looks for another task")
 
     async def tag(self, worker: Actor, careful: bool) -> None:
         """Tap the label the item shows (careful) or the other one on a gold item (not)."""

@@ -52,6 +52,9 @@ _CANDIDATES = (
     f" AND (:topic = '' OR COALESCE(p.topics, '') = '' OR {_in_list('p.topics', ':topic')})"
     f" AND NOT {_QUIET}"
     " AND NOT EXISTS (SELECT 1 FROM pushes x WHERE x.hit_id = :hit AND x.worker_id = s.user_id)"
+    # a batch is one card: nobody is pushed a second item of a batch they were pushed
+    " AND (:batch IS NULL OR NOT EXISTS (SELECT 1 FROM pushes xb JOIN hits xbh"
+    "  ON xbh.id = xb.hit_id WHERE xb.worker_id = s.user_id AND xbh.batch_id = :batch))"
     " AND NOT EXISTS (SELECT 1 FROM assignments a"
     "  WHERE a.hit_id = :hit AND a.worker_id = s.user_id)"
     " AND NOT EXISTS (SELECT 1 FROM mutes m"
@@ -100,6 +103,7 @@ class HitTarget:
     kind: str
     topic: str
     reward_cents: int
+    batch_id: int | None = None
 
 
 def _params(target: HitTarget, utc_min: int, max_active: int, limit: int) -> dict[str, object]:
@@ -109,6 +113,7 @@ def _params(target: HitTarget, utc_min: int, max_active: int, limit: int) -> dic
         "kind": target.kind,
         "topic": target.topic,
         "reward": target.reward_cents,
+        "batch": target.batch_id,
         "utc_min": utc_min,
         "max_active": max_active,
         "limit": limit,
@@ -180,10 +185,11 @@ async def newcomers(
 
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
     async with conn.execute(
-        "SELECT id, requester_id, kind, topic, reward_cents FROM hits WHERE id = ?", (hit_id,)
+        "SELECT id, requester_id, kind, topic, reward_cents, batch_id FROM hits WHERE id = ?",
+        (hit_id,),
     ) as cur:
         row = await cur.fetchone()
-    return HitTarget(row[0], row[1], row[2], row[3], row[4]) if row else None
+    return HitTarget(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
 
 
 async def record_pushes(

@@ -285,3 +285,13 @@ async def test_later_waves_push_a_batch_as_one_card(
         cards = [t for t in worker.texts() if "Which animal?" in t]
         assert len(cards) <= 1, f"{worker.name} got {len(cards)} cards for one batch"
     assert sum(any("Which animal?" in t for t in w.texts()) for w in crowd) > 3, "waves widened"
+    # The first item fills up: the batch's next item is pushed, to workers not yet asked.
+    pushed = [w for w in crowd if any("Which animal?" in t for t in w.texts())]
+    for worker in pushed[:3]:
+        await worker.press("Accept")
+    clock.advance(stage.services.matcher.policy.wait_s + 1)
+    await stage.services.matcher.next_waves()
+    await stage.settle()
+    for worker in crowd:
+        cards = [t for t in worker.texts() if "Which animal?" in t and "left" in t]
+        assert len(cards) <= 1, f"{worker.name} was pushed a second item of the batch"
