@@ -1189,6 +1189,12 @@ def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) 
     )
 
 
+def hit_requester_line(title: str, name: str, reputation: str) -> str:
+    """Under the /hits header, per task: who posts it and their record, compactly."""
+    short = title if len(title) <= 28 else title[:27] + "…"
+    return f"• {escape(short)} — {escape(name)} {reputation}".rstrip()
+
+
 def hit_row(title: str, reward_cents: int, estimated_s: float) -> str:
     """One /hits button: "$0.05 · ≈$9.00/h · Title…" (kept short for a phone)."""
     short = title if len(title) <= 28 else title[:27] + "…"

@@ -199,8 +199,11 @@ def submitted(view: WorkView, pending_cents: int, next_batch: int | None) -> Scr
     )
 
 
-def hits_page(page: HitPage) -> Screen:
-    """A page of /hits: one button per HIT, then sort, kind filter and paging."""
+def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = None) -> Screen:
+    """A page of /hits: one button per HIT, then sort, kind filter and paging.
+
+    `requesters` maps a requester id to (name, compact reputation) for the lines above.
+    """
     kind = page.kind.value if page.kind else ""
     sort = page.sort.value
     rows: list[tuple[Button, ...]] = [
@@ -233,6 +236,10 @@ def hits_page(page: HitPage) -> Screen:
     if paging:
         rows.append(tuple(paging))
     text = texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
+    for item in page.items:
+        name, reputation = (requesters or {}).get(item.hit.requester_id, ("", ""))
+        if name:
+            text += "\n" + texts.hit_requester_line(item.hit.title, name, reputation)
     if not page.items:
         text += "\n\n" + texts.NO_HITS
     return Screen(text, tuple(rows))

@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot import texts, worker_screens
 from bot.domain import Button, HitKind, HitSort, Screen, User
 from bot.results import AcceptResult
-from bot.worker_views import LinkOutcome, LinkResult
+from bot.worker_views import HitPage, LinkOutcome, LinkResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 
 
@@ -117,7 +117,7 @@ async def list_hits(update: Update, context: GigContext) -> None:
     """/hits: the first page, best paid per minute first."""
     worker = await sender_of(update, context)
     page = await context.services.desk.page(worker, HitSort.PER_MINUTE, None, 0)
-    await reply(update, worker_screens.hits_page(page))
+    await reply(update, worker_screens.hits_page(page, await _requesters(context, page)))
 
 
 async def turn_page(update: Update, context: GigContext) -> None:
@@ -134,7 +134,17 @@ async def turn_page(update: Update, context: GigContext) -> None:
         return
     page = await context.services.desk.page(worker, sort, kind, data.page)
     await answer(query)
-    await edit(query, worker_screens.hits_page(page))
+    await edit(query, worker_screens.hits_page(page, await _requesters(context, page)))
+
+
+async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str, str]]:
+    """Name and one-line reputation of each requester on the page."""
+    found: dict[int, tuple[str, str]] = {}
+    for requester_id in {item.hit.requester_id for item in page.items}:
+        name = await context.market.requester_name(requester_id)
+        line = await context.services.fair.reputation.compact_reputation(requester_id)
+        found[requester_id] = (name, line)
+    return found
 
 
 async def next_hit(update: Update, context: GigContext) -> None:

@@ -199,6 +199,7 @@ async def test_hits_pages_sorts_and_filters(stage: Stage, admin: Actor) -> None:
     ann = await worker(stage, "Ann")  # after the posts: no burst of 13 pushes into one chat
     await ann.send("/hits")
     assert "13" in ann.last_text() and "page 1/3" in ann.last_text()
+    assert "• H12 — Rita ⭐ new requester" in ann.last_text(), "who posts it, and their record"
     rows = labels(ann)
     assert rows[0].endswith("H12") and rows[1].endswith("H11"), rows  # ≈ 10 s each: per minute
     await ann.press("Reward")
