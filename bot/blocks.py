@@ -37,7 +37,3 @@ class Blocks:
             if not await reads.unblock(conn, requester.id, worker.id):
                 return BlockResult.ALREADY
         return BlockResult.OK
-
-    async def is_blocked(self, requester_id: int, worker_id: int) -> bool:
-        async with self.db.reading() as conn:
-            return await reads.is_blocked(conn, requester_id, worker_id)

@@ -8,19 +8,6 @@ from bot.domain import Button, Hit, Screen
 from bot.marketplace import WorkView, answer_label
 
 
-def push(hit: Hit, requester_alias: str, reputation: str = "") -> Screen:
-    """The card a worker gets for a new HIT (with the requester's one-line reputation)."""
-    return Screen(
-        texts.push_card(hit, requester_alias, reputation),
-        (
-            (
-                Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
-                Button(texts.BTN_SKIP, cb.Skip(hit.id).pack()),
-            ),
-        ),
-    )
-
-
 def preview(hit: Hit, options: tuple[str, ...]) -> Screen:
     """The requester's draft with Publish / Cancel."""
     return Screen(

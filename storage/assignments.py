@@ -70,16 +70,6 @@ async def for_worker_and_hit(conn: Conn, worker_id: int, hit_id: int) -> Assignm
     return _assignment(row) if row else None
 
 
-async def count_active(conn: Conn, worker_id: int) -> int:
-    """How many accepted (not yet submitted) assignments the worker holds."""
-    row = await fetch_one(
-        conn,
-        "SELECT COUNT(*) FROM assignments WHERE worker_id = ? AND status = 'accepted'",
-        (worker_id,),
-    )
-    return int(row[0]) if row else 0
-
-
 async def insert(
     conn: Conn,
     hit_id: int,

@@ -71,16 +71,6 @@ async def due(
     return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
 
-async def mark_sending(conn: Conn, row_id: int) -> bool:
-    """Claim a row before the send, so a crash can never send it twice."""
-    cur = await conn.execute(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
-        " WHERE id = ? AND status = 'pending'",
-        (row_id,),
-    )
-    return cur.rowcount == 1
-
-
 async def mark_sending_many(conn: Conn, row_ids: list[int], claimer: str) -> set[int]:
     """Claim several rows for process `claimer` in one statement; the ids actually claimed."""
     if not row_ids:
@@ -158,13 +148,6 @@ async def drop_pending_for_chat(conn: Conn, chat_id: int, kind: str) -> int:
         (chat_id, kind),
     )
     return cur.rowcount
-
-
-async def pending_count(conn: Conn, now: float) -> int:
-    row = await fetch_one(
-        conn, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?", (now,)
-    )
-    return int(row[0]) if row else 0
 
 
 async def sent_message(conn: Conn, key: str) -> tuple[int, int] | None:

@@ -95,14 +95,6 @@ async def unblock(conn: Conn, requester_id: int, worker_id: int) -> bool:
     return cur.rowcount == 1
 
 
-async def is_blocked(conn: Conn, requester_id: int, worker_id: int) -> bool:
-    async with conn.execute(
-        "SELECT 1 FROM blocks WHERE requester_id = ? AND worker_id = ?",
-        (requester_id, worker_id),
-    ) as cur:
-        return await cur.fetchone() is not None
-
-
 async def escrow_balance(conn: Conn, hit_id: int) -> int:
     """What is left in one HIT's escrow."""
     account = f"escrow:{hit_id}"

@@ -69,20 +69,6 @@ async def mark_requester(conn: Conn, user_id: int) -> None:
     await conn.execute("UPDATE users SET is_requester = 1 WHERE id = ?", (user_id,))
 
 
-async def push_targets(conn: Conn, hit_id: int, requester_id: int) -> list[int]:
-    """Telegram ids of active workers who may get a push for this HIT."""
-    return [
-        row[0]
-        for row in await fetch_all(
-            conn,
-            "SELECT tg_id FROM users WHERE is_worker = 1 AND active = 1 AND id != ?"
-            " AND id NOT IN (SELECT worker_id FROM assignments WHERE hit_id = ?)"
-            " AND id NOT IN (SELECT worker_id FROM blocks WHERE requester_id = ?) ORDER BY id",
-            (requester_id, hit_id, requester_id),
-        )
-    ]
-
-
 async def requester_tg_ids(conn: Conn) -> list[int]:
     """Telegram ids of every user who has been funded or posted a HIT."""
     rows = await fetch_all(conn, "SELECT tg_id FROM users WHERE is_requester = 1 ORDER BY tg_id")
