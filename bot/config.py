@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     api_url: str = "https://api.telegram.org/bot"
     file_url: str = "https://api.telegram.org/file/bot"
     database: Path = Path("gigbot.sqlite3")
+    same_cpu: bool = Field(
+        default=True, description="keep the event loop and the SQLite thread on one CPU"
+    )
     admins: Annotated[frozenset[int], NoDecode] = frozenset()
     webhook_url: str | None = None
     webhook_secret: str | None = None

@@ -60,7 +60,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:
         """Wire the services (nothing is opened yet)."""
-        db = Database(settings.database)
+        db = Database(settings.database, same_cpu=settings.same_cpu)
         fanout = FanOut(
             factor=settings.fanout_factor,
             widen=settings.fanout_widen,

@@ -9,6 +9,7 @@ file stay safe too.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,12 +24,21 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 class Database:
-    """One SQLite file: WAL, foreign keys on, migrated at open."""
+    """One SQLite file: WAL, foreign keys on, migrated at open.
 
-    def __init__(self, path: Path | str) -> None:
+    With `same_cpu` (Linux), the event-loop thread and aiosqlite's thread are kept on one
+    CPU while the database is open: every statement is a hand-off between the two threads,
+    and waking a thread parked on another (idle) CPU costs ~100 us on a VM where a wake-up
+    on the same CPU costs ~15 us. Only these two threads are pinned, and the loop thread
+    gets its old CPU set back at close.
+    """
+
+    def __init__(self, path: Path | str, *, same_cpu: bool = False) -> None:
         self.path = Path(path)
+        self.same_cpu = same_cpu
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._loop_cpus: set[int] | None = None
 
     async def open(self) -> None:
         """Connect, set pragmas and apply pending migrations."""
@@ -39,13 +49,29 @@ class Database:
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA busy_timeout=10000")
         self._conn = conn
+        if self.same_cpu:
+            await self._share_one_cpu(conn)
         await migrate(conn)
 
+    async def _share_one_cpu(self, conn: Conn) -> None:
+        """Pin this (the loop's) thread and the database thread to the CPU we run on."""
+        if not hasattr(os, "sched_setaffinity"):
+            return
+        cpu = current_cpu()
+        self._loop_cpus = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {cpu})  # 0 = the calling thread on Linux
+        # A SQL function runs on the database thread: the one public way to run code there.
+        await conn.create_function("gigbot_pin_thread", 0, lambda: pin_thread(cpu))
+        await conn.execute_fetchall("SELECT gigbot_pin_thread()")
+
     async def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connection (idempotent); the loop thread gets its CPUs back."""
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+        if self._loop_cpus is not None:
+            os.sched_setaffinity(0, self._loop_cpus)
+            self._loop_cpus = None
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -71,6 +97,21 @@ class Database:
         """Read outside any other coroutine's transaction."""
         async with self._lock:
             yield self.conn
+
+
+def current_cpu() -> int:
+    """The CPU the calling thread is running on now (Linux), else the lowest it may use."""
+    try:
+        with open("/proc/thread-self/stat", encoding="ascii") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[36])
+    except (OSError, IndexError, ValueError):
+        return min(os.sched_getaffinity(0))
+
+
+def pin_thread(cpu: int) -> int:
+    """Keep the calling thread on `cpu`; returns it (a SQL function must return a value)."""
+    os.sched_setaffinity(0, {cpu})
+    return cpu
 
 
 def migration_files() -> list[tuple[int, str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from storage.db import Database, migration_files
@@ -43,3 +44,30 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
             row = await cur.fetchone()
     await db.close()
     assert row is not None and row[0] == 0
+
+
+async def test_same_cpu_pins_loop_and_database_thread_together_until_close(
+    tmp_path: Path,
+) -> None:
+    before = os.sched_getaffinity(0)
+    db = Database(tmp_path / "p.sqlite3", same_cpu=True)
+    await db.open()
+    loop_cpus = os.sched_getaffinity(0)
+    await db.conn.create_function(
+        "thread_cpus", 0, lambda: ",".join(map(str, sorted(os.sched_getaffinity(0))))
+    )
+    rows = list(await db.conn.execute_fetchall("SELECT thread_cpus()"))
+    db_cpus = {int(c) for c in rows[0][0].split(",")}
+    await db.close()
+    assert len(loop_cpus) == 1 and loop_cpus <= before
+    assert db_cpus == loop_cpus
+    assert os.sched_getaffinity(0) == before  # the loop thread has its CPUs back
+
+
+async def test_without_same_cpu_nothing_is_pinned(tmp_path: Path) -> None:
+    before = os.sched_getaffinity(0)
+    db = Database(tmp_path / "f.sqlite3")
+    await db.open()
+    during = os.sched_getaffinity(0)
+    await db.close()
+    assert during == before
