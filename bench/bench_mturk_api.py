@@ -117,6 +117,9 @@ async def main(seconds: float, windows: int, answered: int) -> None:
     floor_server.add_sockets(sockets)
     floor = (f"http://127.0.0.1:{sockets[0].getsockname()[1]}", FLOOR_KEY, FLOOR_SECRET)
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    # Start the client process now: gigbot pins its own threads to one CPU (GIGBOT_SAME_CPU)
+    # and a process started from the pinned loop thread would inherit that CPU.
+    pool.submit(int).result()
     totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
     with tempfile.TemporaryDirectory() as tmp:
         stage = await Stage.open(
