@@ -1,6 +1,7 @@
 """Requests per second of gigbot's MTurk API through boto3 (CreateHIT, ListAssignmentsForHIT)
-against a bare endpoint that only verifies the signature and answers a constant (the floor),
-the same client, same process, measured in one run.
+against a bare endpoint that only verifies the signature and answers a constant (the floor):
+gigbot's own answer to the same request, recorded once, so both sides' boto3 does the same
+parsing. Same client, same process, measured in one run.
 
 Target (issue "Coming from MTurk"): gigbot >= 0.5 x the floor.
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import json
 import multiprocessing
 import os
 import socket
@@ -53,8 +53,20 @@ CREATE = {
 }
 
 
+# What gigbot answered to each operation, byte for byte, recorded before the timing: the
+# floor answers the same constant, so both sides' boto3 parses the same response and the
+# ratio measures gigbot's work, not the size of its answer (ten assignments with their
+# QuestionFormAnswers take boto3 far longer to parse than a two-field HIT).
+ANSWERS: dict[str, bytes] = {}
+
+
+def record_answer(http_response: Any, model: Any, **_: Any) -> None:
+    """botocore's after-call hook: keep the raw body gigbot sent."""
+    ANSWERS[model.name] = http_response.content
+
+
 class Floor(RequestHandler):
-    """Verify the signature, answer a constant HIT: all the HTTP and auth, none of the work."""
+    """Verify the signature, answer a constant: all the HTTP and auth, none of the work."""
 
     def post(self) -> None:
         auth = sigv4.parse_authorization(self.request.headers.get("Authorization", ""))
@@ -68,8 +80,9 @@ class Floor(RequestHandler):
             body=self.request.body,
             now=time.time(),
         )
+        operation = self.request.headers.get("X-Amz-Target", "").rpartition(".")[2]
         self.set_header("Content-Type", "application/x-amz-json-1.1")
-        self.finish(json.dumps({"HIT": {"HITId": "GBH00000001", "Reward": "0.01"}}))
+        self.finish(ANSWERS[operation])
 
 
 def client(url: str, key: str, secret: str) -> Any:
@@ -135,7 +148,9 @@ async def main(seconds: float, windows: int, answered: int) -> None:
             gig_key = (stage.mturk_url, *await new_api_key(rita))
             gig = client(*gig_key)
             hit = {**CREATE, "MaxAssignments": answered}
+            gig.meta.events.register("after-call.mturk.*", record_answer)
             made = await asyncio.to_thread(lambda: gig.create_hit(**hit))
+            await asyncio.to_thread(lambda: gig.create_hit(**CREATE))  # the floor's answer
             hit_id = made["HIT"]["HITId"]
             await stage.settle()
             crowd = []
