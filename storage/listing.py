@@ -23,11 +23,12 @@ from storage.db import Conn
 from storage.hits import _HIT_COLUMNS, _hit
 from storage.qualifications import eligible_clause
 
-# Seconds a HIT takes: the mean time of the work submitted so far, else a guess from its
-# questions (10 s per tap question, 45 s per free-text answer), never above time allotted.
+# Seconds a HIT takes: the mean time of the work submitted so far, else the requester's
+# estimate (est=), else a guess from its questions (10 s per tap question, 45 s per
+# free-text answer), never above time allotted.
 ESTIMATE_SQL = (
     "COALESCE((SELECT AVG(a.submitted_at - a.accepted_at) FROM assignments a"
-    " WHERE a.hit_id = h.id AND a.submitted_at IS NOT NULL),"
+    " WHERE a.hit_id = h.id AND a.submitted_at IS NOT NULL), h.est_time_s,"
     " MIN(h.time_allotted_s, (SELECT COALESCE(SUM(CASE q.kind WHEN 'text' THEN 45"
     " ELSE 10 END), 10) FROM questions q WHERE q.hit_id = h.id)))"
 )

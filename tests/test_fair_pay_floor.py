@@ -149,3 +149,23 @@ async def test_measured_underpayment_pauses_pushes_until_raised(
     assert "+$0.14" in crew[0].last_text()
     await rita.send(f"/raise {hit_id} 0.12")
     assert "must be higher" in rita.last_text()
+
+
+async def test_cards_and_lists_use_the_estimate_until_work_is_measured(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, ben = await workers(stage, "Ann", "Ben")
+    await published_poll(stage, rita, "Read, then pick | X | Y ; reward=0.50 n=2 time=10m est=3m")
+    # The requester's 3 minutes, not the 10 s a one-tap question would be guessed at.
+    assert "takes ≈ 3m" in ann.last_text() and "$10.00/h" in ann.last_text()
+    assert "≈$10.00/h" in await listed(ben)
+    await do_poll(ann, clock, "X", 60)  # measured work wins over the estimate
+    assert "≈$30.00/h" in await listed(ben)
+
+
+async def listed(worker: Actor) -> str:
+    """The /hits page as the worker reads it: the text and the task buttons."""
+    await worker.send("/hits")
+    page = worker.messages()[-1]
+    return "\n".join([page.text or "", *(b[0] for row in page.buttons() for b in row)])
