@@ -3,7 +3,8 @@
 Publishing a HIT (or a batch) queues one card per linked channel in the publishing
 transaction: `enqueue_channel_cards(conn, requester_id, hit_id=... | batch_id=..., now=...)`.
 The broadcaster posts it and, at most once a minute, queues an edit of its "N left"
-counter (storage.channels.queue_counter_edits); the last edit says "closed".
+counter (storage.channels.queue_counter_edits); the last edit says "closed". A slot that
+comes back while the HIT is open opens the card again (trigger in migration 0014).
 """
 
 from __future__ import annotations

@@ -167,7 +167,8 @@ class _Stale:
 async def queue_counter_edits(conn: Conn, now: float, limit: int = 500) -> int:
     """Queue one edit for each card whose count changed, at most once a minute per card.
 
-    A card whose slots ran out is edited to "closed" and never touched again.
+    A card whose slots ran out is edited to "closed" and left alone unless a slot comes
+    back while its HIT is open (the channel_posts_reopen trigger clears `closed`).
     """
     rows = await fetch_all(
         conn,

@@ -99,9 +99,39 @@ async def test_card_counter_and_close(stage: Stage, admin: Actor, clock: FakeClo
     clock.advance(2)
     await stage.settle()
     assert "Closed" in (card.text or "") and card.buttons() == [] and card.edits == 2
-    clock.advance(600)
+    clock.advance(600)  # neither submits in the 5 minutes: both slots come back
     await stage.settle()
-    assert card.edits == 2 and len(_posts(stage, chat)) == 1
+    assert "2 of 2 left" in (card.text or "") and card.edits == 3
+    assert len(_posts(stage, chat)) == 1
+
+
+async def test_a_card_closed_when_full_opens_again_when_a_slot_comes_back(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    chat = _channel(stage, rita)
+    await rita.send("/linkchannel @gignews")
+    ann = stage.user("Ann")
+    await ann.send("/start")
+    await published_poll(stage, rita, "Best colour? | red | blue ; reward=0.10 n=1 life=10m")
+    (card,) = stage.sim.bot_messages(chat)
+    await ann.press("Accept")
+    clock.advance(61)
+    await stage.settle()
+    assert "Closed" in (card.text or "") and card.buttons() == []
+
+    await ann.press("Return")
+    clock.advance(61)
+    await stage.settle()
+    assert "1 of 1 left" in (card.text or ""), card.text
+    assert "Start working" in card.buttons()[0][0][0]
+    assert len(_posts(stage, chat)) == 1, "the same card, edited"
+
+    clock.advance(600)  # the HIT expires with its slot unused: closed for good
+    await stage.settle()
+    clock.advance(61)
+    await stage.settle()
+    assert "Closed" in (card.text or "") and card.buttons() == []
 
 
 async def test_unlinked_and_removed_channels_get_nothing(
