@@ -200,7 +200,6 @@ async def main() -> None:
             f" in {time.perf_counter() - started:.1f} s"
         )
         policy = FanOut()
-        utc_min = int(NOW // 60) % 1440
 
         selects: list[float] = []
         picked = 0
@@ -213,10 +212,10 @@ async def main() -> None:
                 explore = explore_count(size, policy.explore_share)
                 began = time.perf_counter()
                 scan = await store.ranked(
-                    conn, target, utc_min=utc_min, max_active=3, limit=size - explore
+                    conn, target, now=NOW, max_active=3, limit=size - explore
                 )
                 fresh = await store.newcomers(
-                    conn, target, utc_min=utc_min, max_active=3, limit=explore
+                    conn, target, now=NOW, max_active=3, limit=explore
                 )
                 selects.append(time.perf_counter() - began)
                 picked += len(scan.picked) + len(fresh)

@@ -30,7 +30,8 @@ class FreeTime:
     async def fitting(self, worker: User) -> tuple[float | None, list[tuple[Hit, int]]]:
         """(seconds left in the window, HITs that fit in what is left); (None, []) if unset.
 
-        The matching engine uses this to offer a worker only what fits their free time.
+        Pushes follow the same rule: the matching query (storage/matching.py) skips a worker
+        whose running window is shorter than a HIT's estimate (else its time allotted).
         """
         now = self.clock.now()
         async with self.db.reading() as conn:

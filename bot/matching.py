@@ -152,7 +152,6 @@ async def push_wave(
     target = await store.hit_target(conn, hit.id)
     assert target is not None
     await refresh_zones(conn, now)
-    utc_min = int(now // 60) % 1440
     wave = state.waves + 1
 
     async def queue(reason: str, chosen: list[store.Candidate]) -> int:
@@ -171,7 +170,7 @@ async def push_wave(
         return await store.ranked(
             conn,
             target,
-            utc_min=utc_min,
+            now=now,
             max_active=max_active,
             limit=limit,
             after=after,
@@ -184,7 +183,7 @@ async def push_wave(
     newcomers = await store.newcomers(
         conn,
         target,
-        utc_min=utc_min,
+        now=now,
         max_active=max_active,
         limit=explore,
         window=policy.window,

@@ -127,7 +127,6 @@ async def offer_wave(
     assert target is not None
     state = await ranking.wave_state(conn, hit.id, now - policy.wait_s)
     wave = state.waves + 1
-    utc_min = int(now // 60) % 1440
     picked: list[ranking.Candidate] = []
     resume = await ranking.resume_point(conn, hit.id)
     scan = None
@@ -135,7 +134,7 @@ async def offer_wave(
         scan = await ranking.ranked(
             conn,
             target,
-            utc_min=utc_min,
+            now=now,
             max_active=max_active,
             limit=wanted - len(picked),
             after=resume,

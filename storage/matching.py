@@ -60,6 +60,9 @@ _CANDIDATES = (
     " AND NOT EXISTS (SELECT 1 FROM mutes m"
     "  WHERE m.worker_id = s.user_id AND m.requester_id = :requester)"
     f" AND {eligible_clause(':hit', 's.user_id')}"
+    # /free: a worker whose free window is running gets only what fits in what is left
+    " AND NOT EXISTS (SELECT 1 FROM free_windows f WHERE f.worker_id = s.user_id"
+    "  AND f.ends_at > :now AND f.ends_at - :now < :need)"
 )
 _RANKED = (
     "SELECT s.user_id, u.tg_id, s.score"
@@ -104,9 +107,10 @@ class HitTarget:
     topic: str
     reward_cents: int
     batch_id: int | None = None
+    need_s: int = 0  # the time it takes: the requester's estimate, else the time allotted
 
 
-def _params(target: HitTarget, utc_min: int, max_active: int, limit: int) -> dict[str, object]:
+def _params(target: HitTarget, now: float, max_active: int, limit: int) -> dict[str, object]:
     return {
         "hit": target.hit_id,
         "requester": target.requester_id,
@@ -114,7 +118,9 @@ def _params(target: HitTarget, utc_min: int, max_active: int, limit: int) -> dic
         "topic": target.topic,
         "reward": target.reward_cents,
         "batch": target.batch_id,
-        "utc_min": utc_min,
+        "need": target.need_s,
+        "now": now,
+        "utc_min": int(now // 60) % 1440,
         "max_active": max_active,
         "limit": limit,
     }
@@ -133,7 +139,7 @@ async def ranked(
     conn: Conn,
     target: HitTarget,
     *,
-    utc_min: int,
+    now: float,
     max_active: int,
     limit: int,
     after: tuple[float, int] | None = None,
@@ -149,7 +155,7 @@ async def ranked(
     async with conn.execute(_RANKED_END, (*start, window - 1)) as cur:
         row = await cur.fetchone()
     end = (float(row[0]), int(row[1])) if row else BOTTOM
-    params = _params(target, utc_min, max_active, limit)
+    params = _params(target, now, max_active, limit)
     params.update(from_score=start[0], from_user=start[1], to_score=end[0], to_user=end[1])
     async with conn.execute(_RANKED, params) as cur:
         picked = [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
@@ -164,7 +170,7 @@ async def newcomers(
     conn: Conn,
     target: HitTarget,
     *,
-    utc_min: int,
+    now: float,
     max_active: int,
     limit: int,
     window: int = 2000,
@@ -177,7 +183,7 @@ async def newcomers(
         return []
     async with conn.execute(_NEWCOMERS_END, (window - 1,)) as cur:
         row = await cur.fetchone()
-    params = _params(target, utc_min, max_active, limit)
+    params = _params(target, now, max_active, limit)
     params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
     async with conn.execute(_NEWCOMERS, params) as cur:
         return [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
@@ -185,11 +191,12 @@ async def newcomers(
 
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
     async with conn.execute(
-        "SELECT id, requester_id, kind, topic, reward_cents, batch_id FROM hits WHERE id = ?",
+        "SELECT id, requester_id, kind, topic, reward_cents, batch_id,"
+        " COALESCE(est_time_s, time_allotted_s) FROM hits WHERE id = ?",
         (hit_id,),
     ) as cur:
         row = await cur.fetchone()
-    return HitTarget(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
+    return HitTarget(*row) if row else None
 
 
 async def record_pushes(

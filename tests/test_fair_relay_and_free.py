@@ -133,3 +133,25 @@ async def test_free_window_lists_what_fits_best_first(
     assert await free.fitting(user) == (None, [])
     await ann.send("/free 10h")
     assert "/free 15m" in ann.last_text()
+
+
+async def test_pushes_during_a_free_window_only_bring_what_fits(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, ben = await workers(stage, "Ann", "Ben")
+    await ann.send("/free 15m")
+    await published_poll(stage, rita, "Marathon | A | B ; reward=0.60 n=2 time=30m")
+    await published_poll(stage, rita, "Read first | A | B ; reward=0.60 n=2 time=30m est=12m")
+    await published_poll(stage, rita, "Tiny | A | B ; reward=0.05 n=2 time=1m")
+    assert "Marathon" not in " ".join(ann.texts()), "30 minutes do not fit in 15"
+    assert "Read first" in " ".join(ann.texts()), "an estimate of 12 minutes does"
+    assert "Tiny" in ann.last_text()
+    assert all(title in " ".join(ben.texts()) for title in ("Marathon", "Read first", "Tiny"))
+
+    clock.advance(5 * 60)  # 10 minutes left: 12 no longer fit
+    await published_poll(stage, rita, "Second read | A | B ; reward=0.60 n=2 time=30m est=12m")
+    assert "Second read" not in " ".join(ann.texts())
+    clock.advance(11 * 60)  # the window is over: everything again
+    await published_poll(stage, rita, "Marathon II | A | B ; reward=0.60 n=2 time=30m")
+    assert "Marathon II" in ann.last_text()
