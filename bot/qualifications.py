@@ -10,6 +10,7 @@ assignments because matching filters and ranks 100,000 workers per wave by index
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import HitStatus, Priority, Requirement, RequirementKind, User, WorkerStats
@@ -28,18 +29,36 @@ _KIND_WORDS = {
 }
 
 
-def parse_requirement(args: list[str]) -> tuple[int, Requirement]:
-    """Parse `/require` arguments into (hit id, requirement).
+@dataclass(frozen=True, slots=True)
+class DraftRef:
+    """What /require is about: HIT 12 ("12" or "#12") or every item of batch 3 ("b3")."""
 
-    ["12", "approval", "95"] -> (12, Requirement(APPROVAL_RATE, "95"));
-    ["12", "approved", "10"] -> (12, Requirement(APPROVED_COUNT, "10"));
-    ["12", "locale", "de"] -> (12, Requirement(LOCALE, "de"));
-    ["12", "qual", "Trusted", "2"] -> (12, Requirement(QUALIFICATION, "2",
+    id: int
+    batch: bool = False
+
+
+def parse_draft_ref(text: str) -> DraftRef:
+    """ "12" -> DraftRef(12); "#12" -> DraftRef(12); "b3" -> DraftRef(3, batch=True)."""
+    word = text.lower().lstrip("#")
+    batch = word.startswith("b")
+    digits = word[1:] if batch else word
+    if not digits.isdigit():
+        raise ParseError("give a HIT id (12) or a batch id (b3), a kind of requirement and a value")
+    return DraftRef(int(digits), batch)
+
+
+def parse_requirement(args: list[str]) -> tuple[DraftRef, Requirement]:
+    """Parse `/require` arguments into (draft, requirement).
+
+    ["12", "approval", "95"] -> (DraftRef(12), Requirement(APPROVAL_RATE, "95"));
+    ["b3", "approved", "10"] -> (DraftRef(3, batch=True), Requirement(APPROVED_COUNT, "10"));
+    ["12", "locale", "de"] -> (DraftRef(12), Requirement(LOCALE, "de"));
+    ["12", "qual", "Trusted", "2"] -> (DraftRef(12), Requirement(QUALIFICATION, "2",
     qualification_name="Trusted")); the minimum value defaults to 1.
     """
-    if len(args) < 3 or not args[0].lstrip("#").isdigit():
-        raise ParseError("give a HIT id, a kind of requirement and a value")
-    hit_id, word, rest = int(args[0].lstrip("#")), args[1].lower(), args[2:]
+    if len(args) < 3:
+        raise ParseError("give a HIT id (12) or a batch id (b3), a kind of requirement and a value")
+    draft, word, rest = parse_draft_ref(args[0]), args[1].lower(), args[2:]
     kind = _KIND_WORDS.get(word)
     if kind is None:
         raise ParseError(f"'{word}' is not approval, approved, locale or qual")
@@ -47,17 +66,17 @@ def parse_requirement(args: list[str]) -> tuple[int, Requirement]:
         value = _whole(rest, "the approval rate")
         if not 0 <= value <= 100:
             raise ParseError("the approval rate must be 0 to 100")
-        return hit_id, Requirement(kind, str(value))
+        return draft, Requirement(kind, str(value))
     if kind is RequirementKind.APPROVED_COUNT:
-        return hit_id, Requirement(kind, str(_whole(rest, "the approved count")))
+        return draft, Requirement(kind, str(_whole(rest, "the approved count")))
     if kind is RequirementKind.LOCALE:
         code = rest[0].lower() if len(rest) == 1 else ""
         if not (2 <= len(code) <= 8 and code.replace("-", "").isalpha()):
             raise ParseError("the locale is a language code like en or pt-br")
-        return hit_id, Requirement(kind, code)
+        return draft, Requirement(kind, code)
     name = parse_qualification_name(rest[0])
     minimum = _whole(rest[1:], "the minimum value") if len(rest) > 1 else 1
-    return hit_id, Requirement(kind, str(minimum), qualification_name=name)
+    return draft, Requirement(kind, str(minimum), qualification_name=name)
 
 
 def parse_qualification_name(text: str) -> str:
@@ -87,14 +106,19 @@ class Qualifications:
         self.on_outbox = on_outbox
 
     async def require(
-        self, requester: User, hit_id: int, requirement: Requirement
+        self, requester: User, draft: DraftRef, requirement: Requirement
     ) -> RequireResult:
-        """Add a requirement to the requester's draft HIT (before anyone is pushed it)."""
+        """Add a requirement to the requester's draft HIT, or to every item of a draft
+        batch (before anyone is pushed it)."""
         async with self.db.transaction() as conn:
-            hit = await hits.get(conn, hit_id)
-            if hit is None or hit.requester_id != requester.id:
+            if draft.batch:
+                found_hits = await hits.in_batch(conn, draft.id)
+            else:
+                one = await hits.get(conn, draft.id)
+                found_hits = [one] if one is not None else []
+            if not found_hits or any(h.requester_id != requester.id for h in found_hits):
                 return RequireResult.NOT_FOUND
-            if hit.status is not HitStatus.DRAFT:
+            if any(h.status is not HitStatus.DRAFT for h in found_hits):
                 return RequireResult.NOT_DRAFT
             if requirement.kind is RequirementKind.QUALIFICATION:
                 found = await store.type_id(conn, requester.id, requirement.qualification_name)
@@ -103,7 +127,8 @@ class Qualifications:
                 requirement = Requirement(
                     requirement.kind, requirement.value, found, requirement.qualification_name
                 )
-            await store.add_requirement(conn, hit_id, requirement)
+            for hit in found_hits:
+                await store.add_requirement(conn, hit.id, requirement)
         return RequireResult.OK
 
     async def requirements(self, hit_id: int) -> list[Requirement]:

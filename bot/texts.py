@@ -378,7 +378,8 @@ def batch_preview(
         f"Labels: {', '.join(escape(label) for label in labels)}\n"
         f"💰 {money(hit.reward_cents)} × {hit.max_assignments} answers × {items} items = "
         f"<b>{money(total)}</b>\n"
-        f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}"
+        f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}\n"
+        f"Only for some workers? <code>/require b{batch_id} approval 95</code> (/require)"
     )
 
 
@@ -712,8 +713,14 @@ REQUIRE_USAGE = (
     "<code>/require 12 approval 95</code> — approval rate at least 95%\n"
     "<code>/require 12 approved 10</code> — at least 10 approved tasks\n"
     "<code>/require 12 locale de</code> — workers whose language is German\n"
-    "<code>/require 12 qual Trusted</code> — your qualification (give it with /grant)"
+    "<code>/require 12 qual Trusted</code> — your qualification (give it with /grant)\n"
+    "<code>/require b3 approval 95</code> — the same for every item of draft batch 3"
 )
+
+
+def draft_name(draft_id: int, batch: bool) -> str:
+    """(12, False) -> "HIT #12"; (3, True) -> "Batch #3"."""
+    return f"Batch #{draft_id}" if batch else f"HIT #{draft_id}"
 
 
 def require_error(problem: str) -> str:
@@ -721,10 +728,10 @@ def require_error(problem: str) -> str:
 
 
 REQUIRE_TEXTS = {
-    RequireResult.OK: "✅ HIT #{hit_id} now requires {requirement}. Publish when ready.",
-    RequireResult.NOT_FOUND: "You have no HIT #{hit_id}.",
+    RequireResult.OK: "✅ {what} now requires {requirement}. Publish when ready.",
+    RequireResult.NOT_FOUND: "You have no {what}.",
     RequireResult.NOT_DRAFT: (
-        "HIT #{hit_id} is already published: requirements are set before publishing."
+        "{what} is already published: requirements are set before publishing."
     ),
     RequireResult.UNKNOWN_QUALIFICATION: (
         "You have no qualification called “{name}”. Give it to a worker first: "

@@ -169,12 +169,15 @@ class WorkerDesk:
 
     async def open_batch(self, worker: User, batch_id: int) -> LinkOutcome:
         """What `/start batch_<id>` shows: the batch's next HIT this worker may take."""
+        now = self.clock.now()
         async with self.db.reading() as conn:
             if not await workers.batch_exists(conn, batch_id):
                 return LinkOutcome(LinkResult.UNKNOWN)
             found = await listing.visible_hits(
-                conn, worker.id, self.clock.now(), with_prefs=False, batch_id=batch_id, limit=1
+                conn, worker.id, now, with_prefs=False, batch_id=batch_id, limit=1
             )
+            if not found and await workers.batch_has_room(conn, batch_id, worker.id, now):
+                return LinkOutcome(LinkResult.UNAVAILABLE)  # not qualified, or blocked
             if not found:
                 return LinkOutcome(LinkResult.BATCH_DONE)
             return LinkOutcome(LinkResult.OK, await self._card(conn, found[0].hit.id))

@@ -33,13 +33,13 @@ async def require_command(update: Update, context: GigContext) -> None:
         await reply(update, Screen(texts.REQUIRE_USAGE))
         return
     try:
-        hit_id, requirement = parse_requirement(args)
+        draft, requirement = parse_requirement(args)
     except ParseError as exc:
         await reply(update, Screen(texts.require_error(exc.problem)))
         return
-    result = await context.services.qualifications.require(requester, hit_id, requirement)
+    result = await context.services.qualifications.require(requester, draft, requirement)
     text = texts.REQUIRE_TEXTS[result].format(
-        hit_id=hit_id,
+        what=texts.draft_name(draft.id, draft.batch),
         requirement=texts.requirement_label(requirement),
         name=requirement.qualification_name,
     )

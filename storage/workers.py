@@ -167,6 +167,18 @@ async def batch_exists(conn: Conn, batch_id: int) -> bool:
         return await cur.fetchone() is not None
 
 
+async def batch_has_room(conn: Conn, batch_id: int, worker_id: int, now: float) -> bool:
+    """Whether an item of the batch is open with a free slot and not yet done by the worker
+    (whatever the worker's preferences or qualifications)."""
+    async with conn.execute(
+        "SELECT 1 FROM hits h WHERE h.batch_id = ? AND h.status = 'open' AND h.expires_at > ?"
+        " AND h.slots_used < h.max_assignments AND NOT EXISTS (SELECT 1 FROM assignments a"
+        " WHERE a.hit_id = h.id AND a.worker_id = ?) LIMIT 1",
+        (batch_id, now, worker_id),
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
 async def delete_answer(conn: Conn, assignment_id: int, question_id: int) -> None:
     """Forget the answer to one question (a multi-select with nothing ticked)."""
     await conn.execute(

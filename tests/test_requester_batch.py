@@ -16,6 +16,7 @@ from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester
+from tests.matching_helpers import set_record
 from tests.requester_helpers import database_of, number_after, upload, workers
 
 GOOD_CSV = (
@@ -295,3 +296,26 @@ async def test_later_waves_push_a_batch_as_one_card(
     for worker in crowd:
         cards = [t for t in worker.texts() if "Which animal?" in t and "left" in t]
         assert len(cards) <= 1, f"{worker.name} was pushed a second item of the batch"
+
+
+async def test_a_batch_can_require_an_approval_rate_on_every_item(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin, cents=1000)
+    ann, ben = await workers(stage, "Ann", "Ben")
+    await set_record(stage, ben, approved=8, rejected=2)  # 80 %
+    batch_id = await _batch_preview(rita, stage)
+    assert f"/require b{batch_id} approval 95" in rita.last_text(), "the preview says how"
+    await rita.send(f"/require b{batch_id} approval 95")
+    assert f"Batch #{batch_id} now requires" in rita.last_text()
+    with sqlite3.connect(database_of(stage)) as db:
+        required = db.execute("SELECT COUNT(DISTINCT hit_id) FROM hit_requirements").fetchone()
+    assert required[0] == 4, "every item of the batch"
+
+    await rita.press("Publish")
+    assert "Which animal?" in " ".join(ann.texts())
+    assert "Which animal?" not in " ".join(ben.texts()), "80 % is under 95 %"
+    await ben.send(f"/start batch_{batch_id}")
+    assert "isn't open to you" in ben.last_text()
+    await rita.send(f"/require b{batch_id} approved 3")
+    assert "already published" in rita.last_text()
