@@ -22,6 +22,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.app import build_application
 from bot.config import Settings, check_for_run
 from bot.logs import setup_logging
+from bot.webhook import WebhookServer
 from handlers.common import GigApp
 
 log = logging.getLogger(__name__)
@@ -165,23 +166,22 @@ async def _take_updates(app: GigApp, settings: Settings) -> None:
 
 
 async def _start_webhook(app: GigApp, settings: Settings) -> None:
-    url = settings.webhook_url
-    assert url is not None and app.updater is not None
+    """gigbot's own webhook server (bot/webhook.py), then setWebhook with the secret."""
+    url, secret = settings.webhook_url, settings.webhook_secret
+    assert url is not None and secret is not None  # check_for_run insists on both
     listen, port = settings.webhook_listen, settings.webhook_port
+    server = WebhookServer(app, urlsplit(url).path, secret)
     try:
-        await app.updater.start_webhook(
-            listen=listen,
-            port=port,
-            url_path=urlsplit(url).path.lstrip("/"),
-            webhook_url=url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        server.start(listen, port)
     except OSError as exc:
         raise StartError(
             EXIT_WEBHOOK, f"cannot listen on {listen}:{port} for the webhook: {exc.strerror}"
         ) from None
+    app.bot_data["webhook_server"] = server
+    try:
+        await app.bot.set_webhook(
+            url, secret_token=secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        )
     except TelegramError as exc:
         raise StartError(EXIT_WEBHOOK, f"Telegram refused the webhook {url}: {exc}") from None
     log.info("running: webhook on %s:%s for %s as @%s", listen, port, url, app.bot.username)
@@ -191,6 +191,9 @@ async def _stop(app: GigApp, ran: bool) -> None:
     """Stop taking updates, finish handlers in flight, then close services and the bot."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
+    webhook = app.bot_data.pop("webhook_server", None)
+    if webhook is not None:
+        await webhook.stop()  # no more updates; those being handled finish
     if app.running:
         await app.stop()  # waits for handlers in flight and running jobs
     await app.shutdown()

@@ -15,9 +15,11 @@ from bot.clock import Clock, FakeClock
 from bot.config import Settings
 from bot.sandbox import Limits, SimMessage, SimTelegram, SimUser
 from bot.services import Services
+from bot.webhook import WebhookServer
 from handlers.common import GigApp
 
 ADMIN_TG_ID = 900_000_001
+WEBHOOK_SECRET = "stage-webhook-secret"
 
 
 class Actor:
@@ -87,10 +89,15 @@ class Actor:
 class Stage:
     """The simulated Telegram plus the real bot, ready for scripted users."""
 
-    def __init__(self, sim: SimTelegram, app: GigApp, clock: Clock) -> None:
+    def __init__(
+        self, sim: SimTelegram, app: GigApp, clock: Clock, webhook: WebhookServer | None = None
+    ) -> None:
         self.sim = sim
         self.app = app
         self.clock = clock
+        # With a webhook, updates travel as in production behind one: the simulator POSTs
+        # each to gigbot's webhook server (bot/webhook.py) instead of a direct hand-over.
+        self.webhook = webhook
         # Tests settle after each update (timers due, outbox flushed) so stories read in
         # order; a benchmark of update handling alone turns it off.
         self.settle_each_update = True
@@ -107,6 +114,7 @@ class Stage:
         min_hourly: float = 0.0,
         offer_up_to: int = 0,
         overrides: dict[str, object] | None = None,
+        webhook: bool = False,
     ) -> Stage:
         """Start the simulator and the bot on `database` (and the MTurk API if asked).
 
@@ -133,9 +141,11 @@ class Stage:
         made = default_settings(sim, database).model_copy(update=update)
         app = build_application(made, clock)
         await start_app(app)
-        return cls(sim, app, clock)
+        return cls(sim, app, clock, await _serve_webhook(app) if webhook else None)
 
     async def close(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.stop()
         await stop_app(self.app)
         await self.sim.stop()
 
@@ -157,21 +167,39 @@ class Stage:
 
     async def deliver(self, update: dict[str, object]) -> None:
         """Hand one update to the bot, wait for its handlers, then send what is due."""
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self._hand_over(update)
         if self.settle_each_update:
             await self.settle()
 
     async def deliver_many(self, updates: list[dict[str, object]]) -> None:
         """Hand many updates to the bot at once (races)."""
-        await asyncio.gather(
-            *(self.app.process_update(Update.de_json(u, self.app.bot)) for u in updates)
-        )
+        await asyncio.gather(*(self._hand_over(u) for u in updates))
         await self.settle()
+
+    async def _hand_over(self, update: dict[str, object]) -> None:
+        """Straight to the Application, or through the webhook; back when handled."""
+        if self.webhook is None:
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+            return
+        update_id = int(str(update["update_id"]))
+        self.sim.delivery.push(update)
+        await self.sim.delivery.taken(update_id)
+        await self.webhook.handled(update_id)
 
     async def settle(self) -> None:
         """Apply what is due by the clock, then send everything the outbox holds now."""
         await self.services.timers.run_due()
         await self.services.broadcaster.flush()
+
+
+async def _serve_webhook(app: GigApp) -> WebhookServer:
+    """gigbot's webhook server on a free local port, registered with the simulator."""
+    server = WebhookServer(app, "/telegram-webhook", WEBHOOK_SECRET)
+    port = server.start("127.0.0.1", 0)
+    await app.bot.set_webhook(
+        f"http://127.0.0.1:{port}/telegram-webhook", secret_token=WEBHOOK_SECRET
+    )
+    return server
 
 
 def default_settings(sim: SimTelegram, database: Path) -> Settings:

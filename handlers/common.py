@@ -25,6 +25,7 @@ from bot.keyboards import markup
 from bot.marketplace import Marketplace
 from bot.outbox import SendOutcome, SendStatus
 from bot.services import Services
+from bot.webhook_reply import answer_in_response
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ async def edit(query: CallbackQuery, screen: Screen) -> None:
 
 
 async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
-    """Answer a button press; a query already answered (redelivered update) is fine."""
+    """Answer a button press - in the webhook response when there is one (bot/webhook.py);
+    a query already answered (redelivered update) is fine."""
+    if answer_in_response(query.id, text, alert):
+        return
     try:
         await query.answer(text, show_alert=alert)
     except BadRequest as exc:

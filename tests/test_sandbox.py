@@ -435,6 +435,81 @@ async def test_webhook_push_with_secret_and_retry(
         await server.close_all_connections()
 
 
+@contextlib.asynccontextmanager
+async def webhook_server(handler: type[tornado.web.RequestHandler]) -> AsyncIterator[str]:
+    """A local webhook served by `handler`; its URL."""
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
+    server = tornado.httpserver.HTTPServer(
+        tornado.web.Application([(r"/hook", handler)], log_function=lambda h: None)
+    )
+    server.add_sockets(sockets)
+    try:
+        yield f"http://127.0.0.1:{sockets[0].getsockname()[1]}/hook"
+    finally:
+        server.stop()
+        await server.close_all_connections()
+
+
+async def test_a_webhook_may_answer_with_one_call_which_is_checked_and_run(
+    sim: SimTelegram, bot: Bot, alice: SimUser
+) -> None:
+    answers = [
+        (
+            "application/json",
+            json.dumps({"method": "sendMessage", "chat_id": alice.id, "text": "hi"}),
+        ),
+        ("application/x-www-form-urlencoded", f"method=sendMessage&chat_id={alice.id}&text=form"),
+        ("application/json", json.dumps({"method": "sendMessage", "chat_id": alice.id})),
+        ("application/json", json.dumps({"method": "noSuchMethod"})),
+        ("text/plain", "method=sendMessage"),  # not a call: ignored, as by Telegram
+    ]
+
+    class Hook(tornado.web.RequestHandler):
+        def post(self) -> None:
+            ctype, body = answers.pop(0)
+            self.set_header("Content-Type", ctype)
+            self.finish(body)
+
+    async with webhook_server(Hook) as url:
+        await bot.set_webhook(url)
+        for n in range(5):
+            sim.message(alice, f"update {n}")
+            await sim.delivery.taken(sim.updates[-1]["update_id"])
+    assert [m.text for m in sim.bot_messages(alice)] == ["hi", "form"]
+    assert sim.webhook_calls == ["sendMessage", "sendMessage", "sendMessage", "noSuchMethod"]
+    failed = [c for c in sim.calls if not c.ok]
+    assert [c.description for c in failed][0] == "Bad Request: message text is empty"
+    assert any("noSuchMethod" in v for v in sim.violations)
+
+
+async def test_webhook_pushes_chats_at_once_and_each_chat_in_order(
+    sim: SimTelegram, bot: Bot, alice: SimUser
+) -> None:
+    bob = sim.add_user("Bob")
+    gate = asyncio.Event()
+    seen: list[str] = []
+
+    class Hook(tornado.web.RequestHandler):
+        async def post(self) -> None:
+            text = json.loads(self.request.body)["message"]["text"]
+            seen.append(text)
+            if text == "alice 1":
+                await gate.wait()  # Alice's first update is slow to handle
+
+    async with webhook_server(Hook) as url:
+        await bot.set_webhook(url)
+        sim.message(alice, "alice 1")
+        sim.message(alice, "alice 2")
+        sim.message(bob, "bob 1")
+        # (a Telegram pushing one update at a time would never get to Bob: time out)
+        await asyncio.wait_for(sim.delivery.taken(sim.updates[-1]["update_id"]), 5)
+        assert seen == ["alice 1", "bob 1"], "Bob is not held up; Alice's second waits"
+        gate.set()
+        await asyncio.wait_for(sim.delivery.taken(sim.updates[1]["update_id"]), 5)
+    assert seen == ["alice 1", "bob 1", "alice 2"]
+    assert sim.delivery.pending == []
+
+
 async def test_stop_releases_a_waiting_long_poll() -> None:
     async with running() as sim, real_bot(sim) as bot:
         poll = asyncio.ensure_future(bot.get_updates(timeout=30))

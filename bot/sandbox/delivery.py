@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -22,6 +25,22 @@ _CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
+
+
+def _chat_of(update: JSON) -> object:
+    """The chat an update belongs to (Telegram keeps each chat's updates in order)."""
+    for key, value in update.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        inner = value.get("message")
+        message: JSON = inner if isinstance(inner, dict) else value
+        chat = message.get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return chat["id"]
+        sender = value.get("from")
+        if isinstance(sender, dict) and "id" in sender:
+            return sender["id"]
+    return ("update", update.get("update_id"))
 
 
 class ConflictError(Exception):
@@ -54,6 +73,15 @@ class Delivery:
         self._worker: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
         self._retry_delay = retry_delay
+        self._failures = 0
+        self._pushes: set[asyncio.Task[None]] = set()  # POSTs on their way
+        self._busy: set[object] = set()  # chats with an update on its way
+        self._sending: set[int] = set()  # update_ids on their way
+        self._retry_at: dict[object, float] = {}  # chats waiting after a failed POST
+        self._delivered_ids: set[int] = set()
+        self._waiters: dict[int, asyncio.Future[None]] = {}
+        # Runs the Bot API call a webhook answered with (set by the simulator).
+        self.on_reply: Callable[[str, JSON], Awaitable[object]] | None = None
 
     def push(self, update: JSON) -> None:
         """Queue an update for the bot."""
@@ -154,25 +182,70 @@ class Delivery:
         return info
 
     async def _push_loop(self) -> None:
-        failures = 0
+        """Push pending updates as Telegram does: up to max_connections at once, one at a
+        time per chat and in order per chat; a failed one is retried after a pause."""
+        busy, sending, retry_at, tasks = self._busy, self._sending, self._retry_at, self._pushes
         while True:
-            hook = self.webhook
-            batch = self._take(1)
-            if hook is None or not batch:
-                await self._changed.wait()
+            hook, changed = self.webhook, self._changed
+            if hook is None:
+                await changed.wait()
                 continue
-            update = batch[0]
+            now = time.monotonic()
+            waiting: set[object] = set()
+            for update in self._take(len(self.pending)):
+                key = _chat_of(update)
+                if update["update_id"] in sending or key in busy or key in waiting:
+                    waiting.add(key)  # later updates of a busy chat wait their turn
+                    continue
+                if retry_at.get(key, 0.0) > now:
+                    waiting.add(key)
+                    continue
+                if len(tasks) >= hook.max_connections:
+                    break
+                busy.add(key)
+                sending.add(update["update_id"])
+                task = asyncio.get_running_loop().create_task(
+                    self._deliver(hook, update, key)
+                )
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            pause = min((at - now for at in retry_at.values() if at > now), default=None)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), pause)
+
+    async def _deliver(self, hook: Webhook, update: JSON, key: object) -> None:
+        """POST one update; on success it leaves the queue, else its chat waits a while."""
+        try:
             error = await self._post(hook, update)
             if error is None:
-                failures = 0
-                if self.pending and self.pending[0] is update:
-                    self.pending.pop(0)
+                self._failures = 0
+                self._retry_at.pop(key, None)
+                if update in self.pending:
+                    self.pending.remove(update)
                 self.delivered.append(update)
-                continue
-            failures += 1
-            hook.last_error_date = int(time.time())
-            hook.last_error_message = error
-            await asyncio.sleep(min(self._retry_delay * 2 ** min(failures, 6), 2.0))
+                self._delivered_ids.add(update["update_id"])
+                waiter = self._waiters.pop(update["update_id"], None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
+            else:
+                self._failures += 1
+                hook.last_error_date = int(time.time())
+                hook.last_error_message = error
+                pause = min(self._retry_delay * 2 ** min(self._failures, 6), 2.0)
+                self._retry_at[key] = time.monotonic() + pause
+        finally:
+            self._busy.discard(key)
+            self._sending.discard(update["update_id"])
+            self._notify()
+
+    async def taken(self, update_id: int) -> None:
+        """Wait until the webhook took this update (and the call it answered with ran)."""
+        if update_id in self._delivered_ids:
+            return
+        waiter = self._waiters.get(update_id)
+        if waiter is None:
+            waiter = self._waiters[update_id] = asyncio.get_running_loop().create_future()
+        await waiter
 
     async def _post(self, hook: Webhook, update: JSON) -> str | None:
         if self._client is None:
@@ -184,9 +257,31 @@ class Delivery:
             response = await self._client.post(hook.url, json=update, headers=headers)
         except httpx.HTTPError as exc:
             return f"Connection failed: {exc.__class__.__name__}"
-        if 200 <= response.status_code < 300:
-            return None
-        return f"Wrong response from the webhook: {response.status_code} {response.reason_phrase}"
+        if not 200 <= response.status_code < 300:
+            return (
+                f"Wrong response from the webhook: {response.status_code}"
+                f" {response.reason_phrase}"
+            )
+        await self._run_reply(response)
+        return None
+
+    async def _run_reply(self, response: httpx.Response) -> None:
+        """A webhook may answer with one Bot API call (JSON or form fields with `method`);
+        Telegram runs it and tells nobody the result."""
+        if not response.content or self.on_reply is None:
+            return
+        ctype = response.headers.get("Content-Type", "")
+        params: JSON
+        if ctype.startswith("application/json"):
+            body = json.loads(response.content)
+            params = body if isinstance(body, dict) else {}
+        elif ctype.startswith("application/x-www-form-urlencoded"):
+            params = dict(parse_qsl(response.text))
+        else:
+            return
+        method = params.pop("method", None)
+        if isinstance(method, str) and method:
+            await self.on_reply(method, params)
 
     async def close(self) -> None:
         """Release long polls, stop pushing, close the HTTP client."""
@@ -197,6 +292,10 @@ class Delivery:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
             self._worker = None
+        for push in list(self._pushes):
+            push.cancel()
+        if self._pushes:
+            await asyncio.wait(list(self._pushes))
         if self._client is not None:
             await self._client.aclose()
             self._client = None

@@ -42,6 +42,7 @@ class SimTelegram:
         self.api = BotApi(
             self.world, self.files, self.schema, self.limits, self.records, self.delivery
         )
+        self.delivery.on_reply = self._webhook_call
         self.builder = UpdateBuilder(self.world, self.files, self.schema)
         self._server: HttpServer | None = None
         self._inflight = 0
@@ -109,6 +110,16 @@ class SimTelegram:
             return await self.api.call(method, raw)
         finally:
             self._inflight -= 1
+
+    async def _webhook_call(self, method: str, raw: JSON) -> None:
+        """Run the call a webhook answered an update with (recorded like any call)."""
+        self.records.webhook_calls.append(method)
+        await self.handle_call(method, raw)
+
+    @property
+    def webhook_calls(self) -> list[str]:
+        """Methods the bot called in its webhook responses, in order."""
+        return self.records.webhook_calls
 
     def hold(self, *methods: str) -> None:
         """Keep calls of these methods waiting, unanswered and without effect, until release().

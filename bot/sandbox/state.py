@@ -139,6 +139,7 @@ class Records:
     updates: list[JSON] = field(default_factory=list)
     alerts: dict[int, list[JSON]] = field(default_factory=dict)
     commands: dict[str, list[JSON]] = field(default_factory=dict)
+    webhook_calls: list[str] = field(default_factory=list)  # run from a webhook's answer
 
     def clear(self) -> None:
         """Forget calls, violations and updates (commands and chats stay)."""
@@ -147,6 +148,7 @@ class Records:
         self.schema_errors.clear()
         self.updates.clear()
         self.alerts.clear()
+        self.webhook_calls.clear()
 
 
 @dataclass
