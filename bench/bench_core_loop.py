@@ -243,8 +243,9 @@ async def handed_over(
 
 async def behind_webhooks(
     tmp: Path, seconds: float, workers: int, windows: int
-) -> tuple[Meter, Meter]:
-    """Echo and gigbot, every update POSTed by the simulated Telegram to a webhook."""
+) -> tuple[Meter, Meter, Meter]:
+    """Echo and gigbot (and gigbot answering presses by request), every update POSTed by
+    the simulated Telegram to a webhook."""
     stage = await Stage.open(
         tmp / "webhook.sqlite3", limits=Limits(enabled=False), send_rate=5000, webhook=True
     )
@@ -256,11 +257,24 @@ async def behind_webhooks(
     try:
         point_webhook(stage.sim, gig_url, gig_secret)
         gig = await gigbot_meter(stage, workers)
-        for _ in range(windows):
-            point_webhook(stage.sim, echo_url, ECHO_SECRET)
-            await floor.window(seconds / windows)
-            point_webhook(stage.sim, gig_url, gig_secret)
-            await gig.window(seconds / windows)
+        # The reference: the same bot behind its own webhook, answering presses by request.
+        plain = await Stage.open(
+            tmp / "plain.sqlite3", limits=Limits(enabled=False), send_rate=5000, webhook=True
+        )
+        assert plain.webhook is not None
+        plain.webhook.answers_in_response = False
+        try:
+            by_request = await gigbot_meter(plain, workers)
+            for _ in range(windows):
+                point_webhook(stage.sim, echo_url, ECHO_SECRET)
+                await floor.window(seconds / windows)
+                point_webhook(stage.sim, gig_url, gig_secret)
+                await gig.window(seconds / windows)
+                await by_request.window(seconds / windows)
+            assert not plain.services.errors and not plain.sim.violations
+            assert not plain.sim.webhook_calls
+        finally:
+            await plain.close()
         assert not stage.services.errors and not stage.sim.violations
         assert stage.sim.webhook_calls, "gigbot answered presses in its webhook responses"
     finally:
@@ -269,7 +283,7 @@ async def behind_webhooks(
         await app.updater.stop()
         await app.shutdown()
         await stage.close()
-    return floor, gig
+    return floor, gig, by_request
 
 
 def verdict(ratio: float) -> str:
@@ -278,7 +292,9 @@ def verdict(ratio: float) -> str:
 
 async def main(seconds: float, workers: int, windows: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        hooked_floor, hooked_gig = await behind_webhooks(Path(tmp), seconds, workers, windows)
+        hooked_floor, hooked_gig, hooked_plain = await behind_webhooks(
+            Path(tmp), seconds, workers, windows
+        )
         floor, gig, taps = await handed_over(Path(tmp), seconds, workers, windows)
     ratio = hooked_gig.rate / hooked_floor.rate
     print("webhook (the simulated Telegram POSTs each update, as in production):")
@@ -287,6 +303,10 @@ async def main(seconds: float, workers: int, windows: int) -> None:
     )
     print(f"  gigbot accept/answer/submit  {hooked_gig.rate:8.1f} updates/s ({hooked_gig.done})")
     print(f"  ratio gigbot / echo          {ratio:8.2f}   target >= {TARGET}: {verdict(ratio)}")
+    print(
+        f"  reference: gigbot answering presses by request {hooked_plain.rate:8.1f} updates/s"
+        f" = {hooked_plain.rate / hooked_floor.rate:.2f} x echo"
+    )
     handed = gig.rate / floor.rate
     print("handed over (process_update, as after long polling's getUpdates):")
     print(f"  echo bot (floor)             {floor.rate:8.1f} updates/s ({floor.done})")

@@ -64,6 +64,7 @@ class WebhookServer:
         self.secret = secret
         self._server: HTTPServer | None = None
         self._handling: dict[int, asyncio.Future[None]] = {}  # by update_id
+        self.answers_in_response = True  # False: presses are answered by a request (bench)
 
     def start(self, listen: str, port: int) -> int:
         """Bind and serve (OSError if the port is taken); the port, chosen if 0."""
@@ -76,7 +77,11 @@ class WebhookServer:
     async def handle(self, update: Update) -> dict[str, object] | None:
         """Hand the update to the Application; the call to answer with, if any."""
         query = update.callback_query
-        slot = ReplySlot(query.id, asyncio.get_running_loop().create_future()) if query else None
+        slot = (
+            ReplySlot(query.id, asyncio.get_running_loop().create_future())
+            if query and self.answers_in_response
+            else None
+        )
         token = CURRENT.set(slot)
         try:  # the task copies the context: the handlers see the slot
             task = asyncio.ensure_future(
