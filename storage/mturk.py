@@ -6,11 +6,15 @@ import json
 
 import aiosqlite
 
-from bot.domain import Answer, Assignment
+from bot.domain import Answer, Assignment, User
 from bot.mturk.model import ApiHit, ApiKey, FormIds, HitType, SlotCounts
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import _assignment
 from storage.db import Conn, fetch_all, fetch_one
+from storage.users import _COLUMNS as _USER_COLUMNS
+from storage.users import user_from
+
+_USER_JOINED = ", ".join(f"u.{c.strip()}" for c in _USER_COLUMNS.split(","))
 
 # -- keys ---------------------------------------------------------------------------------
 
@@ -25,15 +29,15 @@ async def insert_key(
     )
 
 
-async def active_secret(conn: Conn, access_key_id: str) -> tuple[str, int] | None:
-    """(secret, requester id) of an unrevoked key."""
+async def key_holder(conn: Conn, access_key_id: str) -> tuple[str, User] | None:
+    """(secret, requester) of an unrevoked key, in one query."""
     row = await fetch_one(
         conn,
-        "SELECT secret, requester_id FROM mturk_keys"
-        " WHERE access_key_id = ? AND revoked_at IS NULL",
+        f"SELECT k.secret, {_USER_JOINED} FROM mturk_keys k JOIN users u ON u.id = k.requester_id"
+        " WHERE k.access_key_id = ? AND k.revoked_at IS NULL",
         (access_key_id,),
     )
-    return (row[0], row[1]) if row else None
+    return (row[0], user_from(row, 1)) if row else None
 
 
 async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:

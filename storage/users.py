@@ -23,6 +23,20 @@ def _user(row: aiosqlite.Row) -> User:
     )
 
 
+def user_from(row: aiosqlite.Row, start: int) -> User:
+    """A user from a joined row whose user columns (in `_COLUMNS` order) begin at `start`."""
+    return User(
+        id=row[start],
+        tg_id=row[start + 1],
+        alias=row[start + 2],
+        first_name=row[start + 3],
+        timezone=row[start + 4],
+        is_worker=bool(row[start + 5]),
+        is_requester=bool(row[start + 6]),
+        active=bool(row[start + 7]),
+    )
+
+
 async def by_tg_id(conn: Conn, tg_id: int) -> User | None:
     """The user with this Telegram id, if registered."""
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM users WHERE tg_id = ?", (tg_id,))

@@ -18,7 +18,6 @@ from bot.mturk.ops import Operations
 from bot.mturk.wire import SERVICE_FAULT, ApiError
 from storage import mturk
 from storage.db import Database
-from storage.users import by_id
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +90,12 @@ class RequesterApi:
         try:
             auth = sigv4.parse_authorization(request.header("authorization") or "")
             async with self.db.reading() as conn:
-                found = await mturk.active_secret(conn, auth.access_key_id)
-                requester = await by_id(conn, found[1]) if found else None
-            if found is None or requester is None:
+                found = await mturk.key_holder(conn, auth.access_key_id)
+            if found is None:
                 raise sigv4.SignatureError(
                     f"The access key {auth.access_key_id} is unknown or revoked (/apikey)"
                 )
-            secret = found[0]
+            secret, requester = found
             sigv4.verify(
                 auth,
                 secret,
