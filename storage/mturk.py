@@ -6,11 +6,12 @@ import json
 
 import aiosqlite
 
-from bot.domain import Answer, Assignment, User
+from bot.domain import Answer, Assignment, Hit, User
 from bot.mturk.model import ApiHit, ApiKey, FormIds, HitType, SlotCounts
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import _assignment
 from storage.db import Conn, fetch_all, fetch_one
+from storage.hits import hit_columns, hit_from
 from storage.users import _COLUMNS as _USER_COLUMNS
 from storage.users import user_from
 
@@ -177,6 +178,33 @@ async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
     return ApiHit(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
 
 
+async def owned_hit(conn: Conn, hit_id: int) -> tuple[Hit, ApiHit, SlotCounts] | None:
+    """An API HIT with its MTurk side and assignment counts, in one query."""
+    row = await fetch_one(
+        conn,
+        f"SELECT {hit_columns('h_')}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
+        " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
+        " FROM hits h JOIN mturk_hits m ON m.hit_id = h.id CROSS JOIN ("
+        " SELECT COALESCE(SUM(status = 'accepted'), 0) AS accepted,"
+        " COALESCE(SUM(status = 'submitted'), 0) AS submitted,"
+        " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
+        " FROM assignments WHERE hit_id = ?1) c WHERE h.id = ?1",
+        (hit_id,),
+    )
+    if row is None:
+        return None
+    api = ApiHit(
+        row["hit_id"],
+        row["hit_type_id"],
+        row["question"],
+        row["annotation"],
+        row["disposed_at"],
+        row["format"],
+    )
+    counts = SlotCounts(int(row["accepted"]), int(row["submitted"]), int(row["reviewed"]))
+    return hit_from(row, "h_"), api, counts
+
+
 async def mark_disposed(conn: Conn, hit_id: int, now: float) -> None:
     await conn.execute(
         "UPDATE mturk_hits SET disposed_at = COALESCE(disposed_at, ?) WHERE hit_id = ?",
@@ -214,18 +242,6 @@ async def reviewable_hit_ids(
         (requester_id, after, type_id, type_id, now, limit),
     )
     return [r[0] for r in rows]
-
-
-async def slot_counts(conn: Conn, hit_id: int) -> SlotCounts:
-    row = await fetch_one(
-        conn,
-        "SELECT COALESCE(SUM(status = 'accepted'), 0), COALESCE(SUM(status = 'submitted'), 0),"
-        " COALESCE(SUM(status IN ('approved', 'rejected')), 0) FROM assignments"
-        " WHERE hit_id = ?",
-        (hit_id,),
-    )
-    assert row is not None
-    return SlotCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
 async def handed_in(

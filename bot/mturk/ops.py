@@ -258,15 +258,14 @@ class Operations:
     ) -> tuple[Hit, ApiHit, HitType, SlotCounts]:
         """The requester's API HIT with its type and assignment counts (one read)."""
         async with self.db.reading() as conn:
-            hit = await hits.get(conn, hit_id)
-            api = await mturk.api_hit(conn, hit_id)
-            counts = await mturk.slot_counts(conn, hit_id)
-        t = await self._type(api.hit_type_id) if api else None
-        if hit is None or api is None or t is None or hit.requester_id != requester.id:
+            found = await mturk.owned_hit(conn, hit_id)
+        t = await self._type(found[1].hit_type_id) if found else None
+        if found is None or t is None or found[0].requester_id != requester.id:
             raise ApiError(
                 f"Hit {wire.hit_id_text(hit_id)} does not exist.",
                 code="AWS.MechanicalTurk.HITDoesNotExist",
             )
+        hit, api, counts = found
         return hit, api, t, counts
 
     async def _hit_json(self, requester: User, hit_id: int) -> Params:
