@@ -6,8 +6,8 @@ import json
 
 import aiosqlite
 
-from bot.domain import Answer, Assignment, Hit, User
-from bot.mturk.model import ApiHit, ApiKey, FormIds, HitType, SlotCounts
+from bot.domain import Hit, User
+from bot.mturk.model import ApiHit, ApiKey, FormIds, Given, HandedIn, HitType, SlotCounts
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import _assignment
 from storage.db import Conn, fetch_all, fetch_one
@@ -157,17 +157,6 @@ async def insert_form_ids_at(conn: Conn, hit_id: int, position: int, ids: FormId
     )
 
 
-async def form_ids(conn: Conn, hit_id: int) -> dict[int, FormIds]:
-    """QuestionForm identifiers of the HIT's questions, by question id."""
-    rows = await fetch_all(
-        conn,
-        "SELECT m.question_id, m.identifier, m.selections FROM mturk_questions m"
-        " JOIN questions q ON q.id = m.question_id WHERE q.hit_id = ?",
-        (hit_id,),
-    )
-    return {r[0]: FormIds(r[1], tuple(json.loads(r[2]))) for r in rows}
-
-
 async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
     row = await fetch_one(
         conn,
@@ -244,18 +233,62 @@ async def reviewable_hit_ids(
     return [r[0] for r in rows]
 
 
+_A_COLUMNS = ", ".join(f"a.{c.strip()}" for c in _ASSIGNMENT_COLUMNS.split(","))
+# Assignments chosen by the CTE `picked`, each with its worker's alias and its answers
+# (question kind and QuestionForm identifiers joined), one row per answer: one query.
+_HANDED_IN = (
+    "SELECT p.*, u.alias AS worker_alias, g.question_id AS g_question, g.value AS g_value,"
+    " q.kind AS g_kind, f.identifier AS g_identifier, f.selections AS g_selections"
+    " FROM picked p LEFT JOIN users u ON u.id = p.worker_id"
+    " LEFT JOIN answers g ON g.assignment_id = p.id"
+    " LEFT JOIN questions q ON q.id = g.question_id"
+    " LEFT JOIN mturk_questions f ON f.question_id = g.question_id"
+    " ORDER BY p.id, q.position"
+)
+
+
+def _handed_in(rows: list[aiosqlite.Row]) -> list[HandedIn]:
+    found: list[HandedIn] = []
+    for row in rows:
+        if not found or found[-1].assignment.id != row["id"]:
+            found.append(HandedIn(_assignment(row), row["worker_alias"] or "W-????", ()))
+        if row["g_question"] is None:
+            continue
+        form = (
+            FormIds(row["g_identifier"], tuple(json.loads(row["g_selections"])))
+            if row["g_identifier"] is not None
+            else None
+        )
+        given = Given(row["g_question"], row["g_kind"], row["g_value"], form)
+        last = found[-1]
+        found[-1] = HandedIn(last.assignment, last.alias, (*last.answers, given))
+    return found
+
+
 async def handed_in(
     conn: Conn, hit_id: int, statuses: tuple[str, ...], after: int, limit: int
-) -> list[Assignment]:
-    """Submitted, approved or rejected assignments of a HIT, oldest first, after `after`."""
+) -> list[HandedIn]:
+    """Submitted, approved or rejected assignments of a HIT, oldest first, after `after`,
+    with their aliases and answers (one query)."""
     marks = ", ".join("?" for _ in statuses)
     rows = await fetch_all(
         conn,
-        f"SELECT {_ASSIGNMENT_COLUMNS} FROM assignments WHERE hit_id = ? AND id > ?"
-        f" AND status IN ({marks}) ORDER BY id LIMIT ?",
+        f"WITH picked AS (SELECT {_A_COLUMNS} FROM assignments a WHERE a.hit_id = ?"
+        f" AND a.id > ? AND a.status IN ({marks}) ORDER BY a.id LIMIT ?) {_HANDED_IN}",
         (hit_id, after, *statuses, limit),
     )
-    return [_assignment(row) for row in rows]
+    return _handed_in(rows)
+
+
+async def handed_in_one(conn: Conn, assignment_id: int) -> HandedIn | None:
+    """One assignment with its worker's alias and answers (one query)."""
+    rows = await fetch_all(
+        conn,
+        f"WITH picked AS (SELECT {_A_COLUMNS} FROM assignments a WHERE a.id = ?) {_HANDED_IN}",
+        (assignment_id,),
+    )
+    found = _handed_in(rows)
+    return found[0] if found else None
 
 
 # -- UniqueRequestToken -------------------------------------------------------------------
@@ -297,28 +330,3 @@ async def drop_token(conn: Conn, requester_id: int, operation: str, token: str) 
         " AND result IS NULL",
         (requester_id, operation, token),
     )
-
-
-async def answers_of(conn: Conn, assignment_ids: list[int]) -> dict[int, list[Answer]]:
-    """Answers of several assignments in question order, by assignment id (one query)."""
-    marks = ", ".join("?" for _ in assignment_ids)
-    rows = await fetch_all(
-        conn,
-        "SELECT a.assignment_id, a.question_id, a.value FROM answers a"
-        f" JOIN questions q ON q.id = a.question_id WHERE a.assignment_id IN ({marks})"
-        " ORDER BY a.assignment_id, q.position",
-        tuple(assignment_ids),
-    )
-    found: dict[int, list[Answer]] = {i: [] for i in assignment_ids}
-    for r in rows:
-        found[r[0]].append(Answer(r[0], r[1], r[2]))
-    return found
-
-
-async def aliases(conn: Conn, user_ids: list[int]) -> dict[int, str]:
-    """Aliases of several users by id (one query)."""
-    marks = ", ".join("?" for _ in user_ids)
-    rows = await fetch_all(
-        conn, f"SELECT id, alias FROM users WHERE id IN ({marks})", tuple(user_ids)
-    )
-    return {r[0]: r[1] for r in rows}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.domain import Assignment
+
 
 @dataclass(frozen=True, slots=True)
 class ApiKey:
@@ -70,3 +72,22 @@ class SlotCounts:
     accepted: int
     submitted: int
     reviewed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """One stored answer of a handed-in assignment, with what renders it for MTurk."""
+
+    question_id: int
+    kind: str  # the question's kind (QuestionKind value)
+    value: str
+    form: FormIds | None  # its QuestionForm identifiers; None for a web task's posted form
+
+
+@dataclass(frozen=True, slots=True)
+class HandedIn:
+    """An assignment as the API lists it: the worker's alias and the answers, in order."""
+
+    assignment: Assignment
+    alias: str
+    answers: tuple[Given, ...]

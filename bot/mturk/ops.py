@@ -12,17 +12,17 @@ from collections.abc import Awaitable, Callable
 from bot import fairpay, texts
 from bot.accounts import Accounts
 from bot.clock import Clock
-from bot.domain import Assignment, Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
+from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
 from bot.marketplace import Marketplace, insert_spec
 from bot.mturk import wire
-from bot.mturk.model import ApiHit, FormIds, HitType, SlotCounts
+from bot.mturk.model import ApiHit, FormIds, HandedIn, HitType, SlotCounts
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
 from bot.mturk.requirements import canonical, parse_requirements
 from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name
 from bot.mturk.webtasks import WebTasks, form_answers
 from bot.mturk.wire import ApiError, Params
 from bot.results import ChangeResult, PublishResult, ReviewResult
-from storage import assignments, hits, mturk
+from storage import hits, mturk
 from storage import mturk_people as people
 from storage import qualifications as quals
 from storage.db import Database
@@ -307,49 +307,41 @@ class Operations:
 
     # -- assignments -------------------------------------------------------------------------
 
-    async def _assignments_json(
-        self, hit: Hit, rows: list[Assignment], web: bool = False
-    ) -> list[Params]:
-        """Assignments of one HIT with their answers as QuestionFormAnswers, in few queries.
+    @staticmethod
+    def _assignments_json(hit: Hit, rows: list[HandedIn], web: bool = False) -> list[Params]:
+        """Assignments of one HIT with their answers as QuestionFormAnswers.
 
         A web task's one stored answer is its posted form: each field becomes a FreeText.
         """
-        hit_id = hit.id
-        ids = [a.id for a in rows]
-        async with self.db.reading() as conn:
-            kinds = {q.id: q.kind for q in await hits.questions(conn, hit_id)}
-            form = await mturk.form_ids(conn, hit_id)
-            given = await mturk.answers_of(conn, ids)
-            alias = await mturk.aliases(conn, list({a.worker_id for a in rows}))
         return [
             wire.assignment_json(
-                a,
+                row.assignment,
                 hit,
-                alias.get(a.worker_id, "W-????"),
+                row.alias,
                 answers_xml(
                     [
                         (FormIds(name, ()), QuestionKind.TEXT, value)
-                        for g in given[a.id]
+                        for g in row.answers
                         for name, value in form_answers(g.value)
                     ]
                     if web
                     else [
-                        (form[g.question_id], kinds[g.question_id], g.value)
-                        for g in given[a.id]
-                        if g.question_id in form
+                        (g.form, QuestionKind(g.kind), g.value)
+                        for g in row.answers
+                        if g.form is not None
                     ]
                 ),
             )
-            for a in rows
+            for row in rows
         ]
 
     async def _assignment_json(self, requester: User, assignment_id: int) -> Params:
         async with self.db.reading() as conn:
-            found = await assignments.get(conn, assignment_id)
-        if found is None or found.status not in wire.API_STATUS:
+            found = await mturk.handed_in_one(conn, assignment_id)
+        if found is None or found.assignment.status not in wire.API_STATUS:
             raise ApiError(f"Assignment {wire.assignment_id_text(assignment_id)} does not exist.")
-        hit, api, _, _ = await self._owned(requester, found.hit_id)
-        (made,) = await self._assignments_json(hit, [found], api.web)
+        hit, api, _, _ = await self._owned(requester, found.assignment.hit_id)
+        (made,) = self._assignments_json(hit, [found], api.web)
         return made
 
     async def list_assignments_for_hit(self, requester: User, p: Params) -> Params:
@@ -365,10 +357,10 @@ class Operations:
         page = rows[:size]
         found: Params = {
             "NumResults": len(page),
-            "Assignments": await self._assignments_json(hit, page, api.web),
+            "Assignments": self._assignments_json(hit, page, api.web),
         }
         if len(rows) > size:
-            found["NextToken"] = wire.page_token(page[-1].id)
+            found["NextToken"] = wire.page_token(page[-1].assignment.id)
         return found
 
     async def get_assignment(self, requester: User, p: Params) -> Params:
