@@ -155,6 +155,8 @@ async def push_wave(
     wave = state.waves + 1
 
     async def queue(reason: str, chosen: list[store.Candidate]) -> int:
+        if not chosen:
+            return 0
         await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
         await outbox.enqueue_many(
             conn,

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 from storage.qualifications import eligible_clause
 
 # The worker's local minute of the day, from :utc_min and the zone's current offset.
@@ -152,13 +152,11 @@ async def ranked(
     start = after or TOP
     if limit <= 0:
         return Scan([], after, False)
-    async with conn.execute(_RANKED_END, (*start, window - 1)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, _RANKED_END, (*start, window - 1))
     end = (float(row[0]), int(row[1])) if row else BOTTOM
     params = _params(target, now, max_active, limit)
     params.update(from_score=start[0], from_user=start[1], to_score=end[0], to_user=end[1])
-    async with conn.execute(_RANKED, params) as cur:
-        picked = [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
+    picked = [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(_RANKED, params)]
     if len(picked) == limit:
         return Scan(picked, (picked[-1].score, picked[-1].worker_id), False)
     if row is None:
@@ -181,21 +179,19 @@ async def newcomers(
     """
     if limit <= 0:
         return []
-    async with conn.execute(_NEWCOMERS_END, (window - 1,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, _NEWCOMERS_END, (window - 1,))
     params = _params(target, now, max_active, limit)
     params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
-    async with conn.execute(_NEWCOMERS, params) as cur:
-        return [Candidate(r[0], r[1], r[2]) for r in await cur.fetchall()]
+    return [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(_NEWCOMERS, params)]
 
 
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT id, requester_id, kind, topic, reward_cents, batch_id,"
         " COALESCE(est_time_s, time_allotted_s) FROM hits WHERE id = ?",
         (hit_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return HitTarget(*row) if row else None
 
 
@@ -203,6 +199,8 @@ async def record_pushes(
     conn: Conn, hit_id: int, wave: int, reason: str, picked: list[Candidate], now: float
 ) -> None:
     """Remember who got this HIT in this wave, and why."""
+    if not picked:
+        return
     await conn.executemany(
         "INSERT INTO pushes (hit_id, worker_id, wave, reason, score, sent_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -219,20 +217,16 @@ class WaveState:
 
 async def wave_state(conn: Conn, hit_id: int, cutoff: float) -> WaveState:
     """Fan-out progress of a HIT; pushes sent at or before `cutoff` are past the wait."""
-    async with conn.execute(
-        "SELECT COALESCE(MAX(wave), 0), COALESCE(SUM(outcome = 'sent' AND sent_at > ?), 0)"
-        " FROM pushes WHERE hit_id = ?",
+    row = await fetch_one(
+        conn,
+        "SELECT COALESCE(MAX(wave), 0), COALESCE(SUM(outcome = 'sent' AND sent_at > ?1), 0),"
+        " (SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ?2 GROUP BY wave"
+        "  HAVING MAX(sent_at) <= ?1 AND SUM(outcome = 'accepted') = 0))"
+        " FROM pushes WHERE hit_id = ?2",
         (cutoff, hit_id),
-    ) as cur:
-        row = await cur.fetchone()
-    async with conn.execute(
-        "SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ? GROUP BY wave"
-        " HAVING MAX(sent_at) <= ? AND SUM(outcome = 'accepted') = 0)",
-        (hit_id, cutoff),
-    ) as cur:
-        silent = await cur.fetchone()
-    assert row is not None and silent is not None
-    return WaveState(int(row[0]), int(silent[0]), int(row[1]))
+    )
+    assert row is not None
+    return WaveState(int(row[0]), int(row[2]), int(row[1]))
 
 
 async def mark_unanswered(conn: Conn, hit_id: int, cutoff: float) -> int:
@@ -273,10 +267,9 @@ async def note_wave(
 
 async def resume_point(conn: Conn, hit_id: int) -> tuple[float, int] | None:
     """Where the HIT's next ranked walk starts (None: from the top)."""
-    async with conn.execute(
-        "SELECT cursor_score, cursor_user FROM hit_waves WHERE hit_id = ?", (hit_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT cursor_score, cursor_user FROM hit_waves WHERE hit_id = ?", (hit_id,)
+    )
     if row is None or row[0] is None:
         return None
     return float(row[0]), int(row[1])
@@ -383,8 +376,7 @@ async def prefs(conn: Conn, worker_id: int) -> MatchPrefs:
 
 async def tz_bucket(conn: Conn) -> int | None:
     """The quarter hour the stored time zone offsets were computed for."""
-    async with conn.execute("SELECT MIN(bucket) FROM tz_offsets") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT MIN(bucket) FROM tz_offsets")
     return int(row[0]) if row and row[0] is not None else None
 
 
