@@ -8,7 +8,7 @@ transaction. No Telegram here.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot import fairpay
@@ -214,6 +214,91 @@ class Marketplace:
         self.on_outbox()
         self.on_timer(f"expire:{hit_id}", opened.expires_at or now)
         return PublishResult.OK
+
+    async def publish_new(
+        self,
+        requester: User,
+        spec: HitSpec,
+        attach: Callable[[Conn, int], Awaitable[None]] | None = None,
+        *,
+        first_wave: bool = True,
+    ) -> tuple[PublishResult, Hit | None]:
+        """Store a HIT from `spec` and publish it at once, in one transaction.
+
+        The checks, escrow, channel cards and first wave of create_hit + publish, without
+        a draft in between: refused (funds, fair-pay floor) means nothing stored and no
+        money moved. `attach` stores what belongs with the HIT (its MTurk side) in the same
+        transaction. first_wave=False leaves the first wave to the caller (send_first_waves);
+        if that never happens, the periodic wave job (Matcher.next_waves) sends it, since an
+        open HIT with free slots always wants waves.
+        """
+        now = self.clock.now()
+        escrow = spec.reward_cents * spec.max_assignments
+        seconds = spec.est_s or spec.time_allotted_s  # as fairpay.expected_seconds
+        queued = 0
+        async with self.db.transaction() as conn:
+            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            if available < escrow:
+                return PublishResult.INSUFFICIENT_FUNDS, None
+            if fairpay.check(spec.reward_cents, seconds, self.min_hourly_cents).under:
+                return PublishResult.UNDER_FLOOR, None
+            opened = await hits.insert_open(
+                conn,
+                requester_id=requester.id,
+                kind=spec.kind,
+                title=spec.title,
+                topic=spec.topic,
+                reward_cents=spec.reward_cents,
+                max_assignments=spec.max_assignments,
+                time_allotted_s=spec.time_allotted_s,
+                lifetime_s=spec.lifetime_s,
+                auto_approve_s=spec.auto_approve_s,
+                now=now,
+            )
+            if spec.est_s is not None:
+                await fairwork.set_estimate(conn, opened.id, spec.est_s)
+            await hits.insert_spec_questions(conn, opened.id, spec.questions)
+            if not requester.is_requester:
+                await users.mark_requester(conn, requester.id)
+            if attach is not None:
+                await attach(conn, opened.id)
+            await ledger.transfer(
+                conn,
+                f"publish:{opened.id}",
+                ledger.requester_account(requester.id),
+                ledger.escrow_account(opened.id),
+                escrow,
+                "publish",
+                now,
+            )
+            if first_wave:
+                queued += await push_wave(
+                    conn, opened, self.fanout, now, self.max_active, self.on_timer
+                )
+            queued += await enqueue_channel_cards(conn, requester.id, hit_id=opened.id, now=now)
+        if queued:
+            self.on_outbox()
+        self.on_timer(f"expire:{opened.id}", opened.expires_at or now)
+        return PublishResult.OK, opened
+
+    async def send_first_waves(self, hit_ids: list[int]) -> int:
+        """The first wave of each HIT published without one (publish_new); pushes queued.
+
+        Each is conditional like any wave (open, free slots, never pushed twice), so a HIT
+        the periodic wave job reached first gets nothing twice.
+        """
+        now = self.clock.now()
+        queued = 0
+        async with self.db.transaction() as conn:
+            for hit_id in hit_ids:
+                hit = await hits.get(conn, hit_id)
+                if hit is not None:
+                    queued += await push_wave(
+                        conn, hit, self.fanout, now, self.max_active, self.on_timer
+                    )
+        if queued:
+            self.on_outbox()
+        return queued
 
     async def discard_draft(self, requester: User, hit_id: int) -> bool:
         """Throw away an unpublished draft."""

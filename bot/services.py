@@ -9,6 +9,7 @@ from bot.channels import Channels
 from bot.clock import Clock
 from bot.config import Settings
 from bot.fairwork import FairWork, floor_cents
+from bot.first_waves import FirstWaves
 from bot.holds import Holds
 from bot.marketplace import Marketplace
 from bot.matching import FanOut, Matcher
@@ -44,6 +45,7 @@ class Services:
     web_tasks: WebTasks = field(init=False)
     holds: Holds = field(init=False)
     channels: Channels = field(init=False)
+    first_waves: FirstWaves = field(init=False)
 
     def __post_init__(self) -> None:
         self.requesting = Requesting.build(self.market)
@@ -56,6 +58,7 @@ class Services:
             self.db, self.market, self.clock, on_outbox=lambda: self.market.on_outbox()
         )
         self.holds = self.timers.holds  # timed offers and the timer concierge
+        self.first_waves = FirstWaves(market, self.errors)  # of HITs made by the MTurk API
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock, sender: Sender) -> Services:
@@ -108,7 +111,9 @@ class Services:
         await self.db.open()
         await self.broadcaster.recover()
         self.broadcaster.start()
+        self.first_waves.start()
 
     async def close(self) -> None:
+        await self.first_waves.stop()
         await self.broadcaster.stop()
         await self.db.close()

@@ -188,6 +188,7 @@ class Stage:
 
     async def settle(self) -> None:
         """Apply what is due by the clock, then send everything the outbox holds now."""
+        await self.services.first_waves.settle()
         await self.services.timers.run_due()
         await self.services.broadcaster.flush()
 

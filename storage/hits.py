@@ -95,6 +95,47 @@ async def insert_hit(
     return cur.lastrowid
 
 
+async def insert_open(
+    conn: Conn,
+    *,
+    requester_id: int,
+    kind: HitKind,
+    title: str,
+    topic: str,
+    reward_cents: int,
+    max_assignments: int,
+    time_allotted_s: int,
+    lifetime_s: int,
+    auto_approve_s: int,
+    now: float,
+) -> Hit:
+    """Store a HIT already open (published now, expiring after its lifetime); return it."""
+    row = await fetch_one(
+        conn,
+        "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
+        " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
+        " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ? + ?)"
+        f" RETURNING {_HIT_COLUMNS}",
+        (
+            requester_id,
+            kind.value,
+            title,
+            topic,
+            reward_cents,
+            max_assignments,
+            time_allotted_s,
+            lifetime_s,
+            auto_approve_s,
+            now,
+            now,
+            now,
+            lifetime_s,
+        ),
+    )
+    assert row is not None
+    return _hit(row)
+
+
 async def get(conn: Conn, hit_id: int) -> Hit | None:
     row = await fetch_one(conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
     return _hit(row) if row else None
@@ -178,6 +219,29 @@ async def insert_spec_question(conn: Conn, hit_id: int, position: int, spec: Que
             spec.gold,
             spec.max_len,
         ),
+    )
+
+
+async def insert_spec_questions(
+    conn: Conn, hit_id: int, specs: tuple[QuestionSpec, ...] | list[QuestionSpec]
+) -> None:
+    """Store a HIT's questions in order, in one round trip (as insert_spec_question each)."""
+    await conn.executemany(
+        "INSERT INTO questions (hit_id, position, kind, prompt, options, item, gold, max_len)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                hit_id,
+                position,
+                spec.kind.value,
+                spec.prompt,
+                json.dumps(list(spec.options), ensure_ascii=False),
+                spec.item,
+                spec.gold,
+                spec.max_len,
+            )
+            for position, spec in enumerate(specs)
+        ],
     )
 
 

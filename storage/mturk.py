@@ -167,6 +167,18 @@ async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
     return ApiHit(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
 
 
+async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> None:
+    """QuestionForm identifiers of all the HIT's questions, the n-th at position n (one trip)."""
+    await conn.executemany(
+        "INSERT INTO mturk_questions (question_id, identifier, selections)"
+        " SELECT id, ?, ? FROM questions WHERE hit_id = ? AND position = ?",
+        [
+            (one.identifier, json.dumps(list(one.selections), ensure_ascii=False), hit_id, n)
+            for n, one in enumerate(ids)
+        ],
+    )
+
+
 async def owned_hit(conn: Conn, hit_id: int) -> tuple[Hit, ApiHit, SlotCounts] | None:
     """An API HIT with its MTurk side and assignment counts, in one query."""
     row = await fetch_one(

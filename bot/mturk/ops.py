@@ -13,7 +13,8 @@ from bot import fairpay, texts
 from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
-from bot.marketplace import Marketplace, insert_spec
+from bot.first_waves import FirstWaves
+from bot.marketplace import Marketplace
 from bot.mturk import wire
 from bot.mturk.model import ApiHit, FormIds, HandedIn, HitType, SlotCounts
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
@@ -22,10 +23,10 @@ from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, 
 from bot.mturk.webtasks import WebTasks, form_answers
 from bot.mturk.wire import ApiError, Params
 from bot.results import ChangeResult, PublishResult, ReviewResult
-from storage import hits, mturk
+from storage import mturk
 from storage import mturk_people as people
 from storage import qualifications as quals
-from storage.db import Database
+from storage.db import Conn, Database
 
 Operation = Callable[[User, Params], Awaitable[Params]]
 TYPE_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -48,9 +49,12 @@ class Operations:
         clock: Clock,
         min_reward: int,
         web: WebTasks | None = None,
+        first_waves: FirstWaves | None = None,
     ) -> None:
         self.db = db
         self.web = web or WebTasks(db, market, clock)
+        # Sends a new HIT's first wave after the answer; without it, before (in publishing).
+        self.first_waves = first_waves
         self.market = market
         self.accounts = accounts
         self.clock = clock
@@ -170,7 +174,9 @@ class Operations:
                     raise ApiError("a request with this UniqueRequestToken is still running")
                 return {"HIT": await self._hit_json(requester, int(earlier))}
         try:
-            hit_id = await self._publish(requester, t, form, question, annotation, lifetime, most)
+            published = await self._publish(
+                requester, t, form, question, annotation, lifetime, most
+            )
         except BaseException:
             if token:
                 async with self.db.transaction() as conn:
@@ -178,14 +184,13 @@ class Operations:
             raise
         if token:
             async with self.db.transaction() as conn:
-                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit_id))
+                await mturk.finish_token(
+                    conn, requester.id, "CreateHIT", token, str(published.id)
+                )
         # Just made: its MTurk side and type are known and nothing is handed in yet, so the
-        # answer needs only the published HIT (one query, not the three of GetHIT).
-        async with self.db.reading() as conn:
-            published = await hits.get(conn, hit_id)
-        assert published is not None
+        # answer is the HIT as publishing stored it (no query, not the three of GetHIT).
         kind = form.format if isinstance(form, WebQuestion) else "QuestionForm"
-        api = ApiHit(hit_id, t.id, question, annotation, None, kind)
+        api = ApiHit(published.id, t.id, question, annotation, None, kind)
         counts = SlotCounts(published.slots_used, 0, 0)
         return {"HIT": wire.hit_json(published, api, t, counts, self.clock.now())}
 
@@ -198,8 +203,8 @@ class Operations:
         annotation: str,
         lifetime: int,
         most: int,
-    ) -> int:
-        """Store and publish the HIT; its id."""
+    ) -> Hit:
+        """Store and publish the HIT (first wave just after, with FirstWaves); the open HIT."""
         web = form if isinstance(form, WebQuestion) else None
         specs = (
             (QuestionSpec(QuestionKind.TEXT, texts.WEB_TASK_PROMPT),)
@@ -219,22 +224,21 @@ class Operations:
             questions=specs,
         )
         requirements = parse_requirements(t.requirement_list)
-        # The draft, its MTurk side and its requirements in one transaction, before publishing.
-        async with self.db.transaction() as conn:
-            hit_id = await insert_spec(conn, requester, spec, self.clock.now())
-            await mturk.insert_hit(
-                conn, hit_id, t.id, question, annotation, web.format if web else "QuestionForm"
-            )
-            if not web:
-                assert isinstance(form, Form)
-                for position, asked in enumerate(form.questions):
-                    await mturk.insert_form_ids_at(conn, hit_id, position, asked.ids)
+        question_format = web.format if web else "QuestionForm"
+        form_ids = [asked.ids for asked in form.questions] if isinstance(form, Form) else []
+
+        async def attach(conn: Conn, hit_id: int) -> None:
+            """The HIT's MTurk side and requirements, in the transaction that publishes it."""
+            await mturk.insert_hit(conn, hit_id, t.id, question, annotation, question_format)
+            if form_ids and not web:
+                await mturk.insert_form_ids_all(conn, hit_id, form_ids)
             for requirement in requirements:
                 await quals.add_requirement(conn, hit_id, requirement)
-        self.web.remember(hit_id, web)
-        result = await self.market.publish(requester, hit_id)
-        if result is not PublishResult.OK:
-            await self.market.discard_draft(requester, hit_id)
+
+        result, opened = await self.market.publish_new(
+            requester, spec, attach, first_wave=self.first_waves is None
+        )
+        if result is not PublishResult.OK or opened is None:
             if result is PublishResult.INSUFFICIENT_FUNDS:
                 raise ApiError(
                     "This Requester has insufficient funds in their account to complete this"
@@ -251,7 +255,10 @@ class Operations:
                     f" a Reward of at least {wire.money_text(needed)} meets it."
                 )
             raise ApiError(f"the HIT could not be published ({result.value})")
-        return hit_id
+        self.web.remember(opened.id, web)
+        if self.first_waves is not None:
+            self.first_waves.want(opened.id)
+        return opened
 
     async def _owned(
         self, requester: User, hit_id: int

@@ -165,6 +165,7 @@ class MTurkServer:
             services.clock,
             services.settings.min_reward_cents,
             services.web_tasks,
+            services.first_waves,
         )
         tools = services.requesting
         ops.table.update(
