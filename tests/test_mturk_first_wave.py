@@ -1,0 +1,84 @@
+"""CreateHIT answers before the HIT's first wave of pushes goes out (as MTurk answers before
+any worker sees a HIT); a bot that dies in between still pushes the HIT after restarting."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester
+from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form, workers
+from tests.requester_helpers import restart
+
+HIT = {
+    "Title": "Sky colour",
+    "Description": "Tell us the colour of the sky",
+    "Reward": "0.05",
+    "AssignmentDurationInSeconds": 300,
+    "LifetimeInSeconds": 86_400,
+    "MaxAssignments": 2,
+    "Question": question_form(),
+}
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    async with api_stage(tmp_path, clock) as opened:
+        yield opened
+
+
+def pushed(worker: Actor) -> bool:
+    return any("Sky colour" in text for text in worker.texts())
+
+
+async def test_first_wave_follows_the_answer(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=1_000)
+    (ann,) = await workers(stage, "Ann")
+    mturk = client(stage, *await new_api_key(rita))
+
+    created = await call(stage, mturk, "create_hit", **HIT)
+
+    assert created["HIT"]["HITStatus"] == "Assignable"
+    assert pushed(ann), "the first wave went out right after the answer"
+    records = await stage.services.matcher.pushes(int(created["HIT"]["HITId"][3:]))
+    assert [(r.wave, r.reason) for r in records] == [(1, "ranked")]
+
+
+async def test_a_hit_whose_first_wave_died_with_the_bot_is_pushed_after_restart(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    stage = await Stage.open(
+        tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0"
+    )
+    rita = await funded_requester(stage, stage.admin(), cents=1_000)
+    (ann,) = await workers(stage, "Ann")
+    mturk = client(stage, *await new_api_key(rita))
+    # The process dies between answering CreateHIT and sending the first wave: the waves
+    # it was about to send were only in its memory.
+    await stage.services.first_waves.stop()
+
+    created = await call(stage, mturk, "create_hit", **HIT)
+    hit_id = int(created["HIT"]["HITId"][3:])
+
+    assert not pushed(ann), "the wave was to follow the answer, and the bot died first"
+    stage = await restart(stage)
+    try:
+        ann = Actor(stage, ann.user)
+        assert not pushed(ann)
+        assert stage.app.job_queue is not None
+        assert stage.app.job_queue.get_jobs_by_name("waves"), "the periodic wave job runs"
+        assert await stage.services.matcher.next_waves() == 1  # what that job does
+        await stage.settle()
+        assert pushed(ann), "the open HIT that never had a wave got its first one"
+        await ann.press("Accept")
+        assert "Look outside first." in ann.last_text()
+        assert await stage.services.matcher.next_waves() == 0, "never pushed twice"
+        balances = await stage.services.accounts.balances()
+        assert balances[f"escrow:{hit_id}"] == 10, "escrowed once, when it was created"
+        assert stage.services.errors == [] and stage.sim.violations == []
+    finally:
+        await stage.close()
