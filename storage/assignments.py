@@ -34,6 +34,24 @@ def _assignment(row: aiosqlite.Row | dict[str, Any]) -> Assignment:
     )
 
 
+def assignment_at(row: aiosqlite.Row) -> Assignment:
+    """An assignment from a row that starts with `_COLUMNS`, by position (no name lookups)."""
+    return Assignment(
+        row[0],
+        row[1],
+        row[2],
+        AssignmentStatus(row[3]),
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+    )
+
+
 async def get(conn: Conn, assignment_id: int) -> Assignment | None:
     row = await fetch_one(
         conn, f"SELECT {_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,)

@@ -37,6 +37,28 @@ def _hit(row: aiosqlite.Row | dict[str, Any]) -> Hit:
     )
 
 
+def hit_at(row: aiosqlite.Row) -> Hit:
+    """A HIT from a row that starts with `_HIT_COLUMNS`, by position (no name lookups)."""
+    return Hit(
+        id=row[0],
+        requester_id=row[1],
+        batch_id=row[2],
+        kind=HitKind(row[3]),
+        title=row[4],
+        reward_cents=row[5],
+        max_assignments=row[6],
+        time_allotted_s=row[7],
+        lifetime_s=row[8],
+        auto_approve_s=row[9],
+        status=HitStatus(row[10]),
+        slots_used=row[11],
+        created_at=row[12],
+        published_at=row[13],
+        expires_at=row[14],
+        topic=row[15],
+    )
+
+
 def hit_columns(prefix: str) -> str:
     """The HIT columns as `h.id AS <prefix>id, ...` for joins."""
     return ", ".join(f"h.{c.strip()} AS {prefix}{c.strip()}" for c in _HIT_COLUMNS.split(","))

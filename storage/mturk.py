@@ -9,9 +9,9 @@ import aiosqlite
 from bot.domain import Hit, User
 from bot.mturk.model import ApiHit, ApiKey, FormIds, Given, HandedIn, HitType, SlotCounts
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
-from storage.assignments import _assignment
+from storage.assignments import assignment_at
 from storage.db import Conn, fetch_all, fetch_one
-from storage.hits import hit_columns, hit_from
+from storage.hits import hit_at, hit_columns
 from storage.users import _COLUMNS as _USER_COLUMNS
 from storage.users import user_from
 
@@ -179,11 +179,14 @@ async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> No
     )
 
 
+_H_COLUMNS = hit_columns("h_")
+
+
 async def owned_hit(conn: Conn, hit_id: int) -> tuple[Hit, ApiHit, SlotCounts] | None:
     """An API HIT with its MTurk side and assignment counts, in one query."""
     row = await fetch_one(
         conn,
-        f"SELECT {hit_columns('h_')}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
+        f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
         " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
         " FROM hits h JOIN mturk_hits m ON m.hit_id = h.id CROSS JOIN ("
         " SELECT COALESCE(SUM(status = 'accepted'), 0) AS accepted,"
@@ -194,16 +197,9 @@ async def owned_hit(conn: Conn, hit_id: int) -> tuple[Hit, ApiHit, SlotCounts] |
     )
     if row is None:
         return None
-    api = ApiHit(
-        row["hit_id"],
-        row["hit_type_id"],
-        row["question"],
-        row["annotation"],
-        row["disposed_at"],
-        row["format"],
-    )
-    counts = SlotCounts(int(row["accepted"]), int(row["submitted"]), int(row["reviewed"]))
-    return hit_from(row, "h_"), api, counts
+    api = ApiHit(row[16], row[17], row[18], row[19], row[20], row[21])
+    counts = SlotCounts(int(row[22]), int(row[23]), int(row[24]))
+    return hit_at(row), api, counts
 
 
 async def mark_disposed(conn: Conn, hit_id: int, now: float) -> None:
@@ -260,21 +256,29 @@ _HANDED_IN = (
 
 
 def _handed_in(rows: list[aiosqlite.Row]) -> list[HandedIn]:
+    """Group the rows of _HANDED_IN (assignment columns, then alias and answer at 12..17)."""
     found: list[HandedIn] = []
+    answers: list[list[Given]] = []
+    forms: dict[tuple[str, str], FormIds] = {}  # the same few questions on every row
+    last_id = None
     for row in rows:
-        if not found or found[-1].assignment.id != row["id"]:
-            found.append(HandedIn(_assignment(row), row["worker_alias"] or "W-????", ()))
-        if row["g_question"] is None:
+        if row[0] != last_id:
+            last_id = row[0]
+            found.append(HandedIn(assignment_at(row), row[12] or "W-????", ()))
+            answers.append([])
+        if row[13] is None:
             continue
-        form = (
-            FormIds(row["g_identifier"], tuple(json.loads(row["g_selections"])))
-            if row["g_identifier"] is not None
-            else None
-        )
-        given = Given(row["g_question"], row["g_kind"], row["g_value"], form)
-        last = found[-1]
-        found[-1] = HandedIn(last.assignment, last.alias, (*last.answers, given))
-    return found
+        form = None
+        if row[16] is not None:
+            ids = (row[16], row[17])
+            form = forms.get(ids)
+            if form is None:
+                form = forms[ids] = FormIds(ids[0], tuple(json.loads(ids[1])))
+        answers[-1].append(Given(row[13], row[15], row[14], form))
+    return [
+        HandedIn(one.assignment, one.alias, tuple(given))
+        for one, given in zip(found, answers, strict=True)
+    ]
 
 
 async def handed_in(
