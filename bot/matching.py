@@ -59,9 +59,8 @@ from bot.domain import (
     User,
     WorkerStats,
 )
-from storage import fairwork, hits, outbox
+from storage import hits, outbox
 from storage import matching as store
-from storage import offers as offer_store
 from storage import qualifications as quals
 from storage.db import Conn, Database
 
@@ -138,20 +137,31 @@ async def push_wave(
     """
     if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
         return 0
-    if await fairwork.pushes_paused(conn, hit.id):
+    cutoff = now - policy.wait_s
+    facts = await store.wave_facts(conn, hit.id, cutoff)  # one read instead of five
+    if facts is None or facts.pushes_paused:
         return 0  # measured pay under the floor: waits for /raise (bot/fairpay.py)
-    if (await offer_store.dispatch(conn, hit.id))[0] == offers.OFFER:
+    if facts.mode == offers.OFFER:
         await refresh_zones(conn, now)
         return await offers.offer_wave(conn, hit, policy, now, max_active, notify)
-    cutoff = now - policy.wait_s
-    await store.mark_unanswered(conn, hit.id, cutoff)
-    state = await store.wave_state(conn, hit.id, cutoff)
+    if facts.stale_sent:
+        await store.mark_unanswered(conn, hit.id, cutoff)
+    state = facts.state
     wanted = wave_size(policy, hit.slots_left, state.silent) - state.fresh
     if wanted <= 0:
         return 0
-    target = await store.hit_target(conn, hit.id)
-    assert target is not None
-    await refresh_zones(conn, now)
+    target = store.HitTarget(
+        hit.id,
+        hit.requester_id,
+        hit.kind.value,
+        hit.topic,
+        hit.reward_cents,
+        hit.batch_id,
+        facts.need_s,
+    )
+    bucket = int(now // TZ_BUCKET_S)
+    if facts.tz_bucket != bucket:  # as refresh_zones, without reading the bucket again
+        await store.set_tz_offsets(conn, utc_offsets(now), bucket)
     wave = state.waves + 1
 
     async def queue(reason: str, chosen: list[store.Candidate]) -> int:
@@ -180,7 +190,7 @@ async def push_wave(
         )
 
     explore = explore_count(wanted, policy.explore_share)
-    scan = await walk(wanted - explore, await store.resume_point(conn, hit.id))
+    scan = await walk(wanted - explore, facts.resume)
     sent = await queue("ranked", scan.picked)
     newcomers = await store.newcomers(
         conn,

@@ -229,6 +229,53 @@ async def wave_state(conn: Conn, hit_id: int, cutoff: float) -> WaveState:
     return WaveState(int(row[0]), int(row[2]), int(row[1]))
 
 
+@dataclass(frozen=True, slots=True)
+class WaveFacts:
+    """What deciding a HIT's next wave reads, gathered in one query."""
+
+    pushes_paused: bool  # fairwork.pushes_paused
+    mode: str  # offers.dispatch: 'race' unless stored
+    state: WaveState  # wave_state
+    stale_sent: bool  # pushes mark_unanswered would give up on
+    resume: tuple[float, int] | None  # resume_point
+    tz_bucket: int | None  # tz_bucket
+    need_s: int  # hit_target's need_s: the estimate, else the time allotted
+
+
+async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None:
+    """pushes_paused, dispatch, wave_state, resume_point, tz_bucket and the HIT's need_s
+    (hit_target) in one round trip.
+
+    The state is the same before or after mark_unanswered: that only turns pushes sent at
+    or before `cutoff` from 'sent' to 'unanswered', which no count here depends on.
+    """
+    row = await fetch_one(
+        conn,
+        "SELECT h.pushes_paused, COALESCE(d.mode, 'race'), w.cursor_score, w.cursor_user,"
+        " (SELECT MIN(bucket) FROM tz_offsets),"
+        " (SELECT COALESCE(MAX(wave), 0) FROM pushes WHERE hit_id = ?1),"
+        " (SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ?1 GROUP BY wave"
+        "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0)),"
+        " (SELECT COUNT(*) FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at > ?2),"
+        " EXISTS (SELECT 1 FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at <= ?2),"
+        " COALESCE(h.est_time_s, h.time_allotted_s)"
+        " FROM hits h LEFT JOIN hit_dispatch d ON d.hit_id = h.id"
+        " LEFT JOIN hit_waves w ON w.hit_id = h.id WHERE h.id = ?1",
+        (hit_id, cutoff),
+    )
+    if row is None:
+        return None
+    return WaveFacts(
+        pushes_paused=row[0] == 1,
+        mode=str(row[1]),
+        state=WaveState(int(row[5]), int(row[6]), int(row[7])),
+        stale_sent=bool(row[8]),
+        resume=(float(row[2]), int(row[3])) if row[2] is not None else None,
+        tz_bucket=int(row[4]) if row[4] is not None else None,
+        need_s=int(row[9]),
+    )
+
+
 async def mark_unanswered(conn: Conn, hit_id: int, cutoff: float) -> int:
     """Pushes sent at or before `cutoff` and still unanswered are given up on."""
     cur = await conn.execute(
