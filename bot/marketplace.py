@@ -46,6 +46,7 @@ from storage import (
     fairwork,
     hits,
     ledger,
+    opening,
     outbox,
     users,
     workers,
@@ -235,15 +236,17 @@ class Marketplace:
         now = self.clock.now()
         escrow = spec.reward_cents * spec.max_assignments
         seconds = spec.est_s or spec.time_allotted_s  # as fairpay.expected_seconds
+        account = ledger.requester_account(requester.id)
         queued = 0
         async with self.db.transaction() as conn:
-            available = await ledger.balance(conn, ledger.requester_account(requester.id))
-            if available < escrow:
-                return PublishResult.INSUFFICIENT_FUNDS, None
             if fairpay.check(spec.reward_cents, seconds, self.min_hourly_cents).under:
+                if await ledger.balance(conn, account) < escrow:  # publish checks funds first
+                    return PublishResult.INSUFFICIENT_FUNDS, None
                 return PublishResult.UNDER_FLOOR, None
-            opened = await hits.insert_open(
+            made = await opening.insert_open_if_funded(
                 conn,
+                account=account,
+                escrow_cents=escrow,
                 requester_id=requester.id,
                 kind=spec.kind,
                 title=spec.title,
@@ -255,6 +258,9 @@ class Marketplace:
                 auto_approve_s=spec.auto_approve_s,
                 now=now,
             )
+            if made is None:
+                return PublishResult.INSUFFICIENT_FUNDS, None
+            opened = made.hit
             if spec.est_s is not None:
                 await fairwork.set_estimate(conn, opened.id, spec.est_s)
             await hits.insert_spec_questions(conn, opened.id, spec.questions)
@@ -265,7 +271,7 @@ class Marketplace:
             await ledger.transfer(
                 conn,
                 f"publish:{opened.id}",
-                ledger.requester_account(requester.id),
+                account,
                 ledger.escrow_account(opened.id),
                 escrow,
                 "publish",
@@ -275,7 +281,10 @@ class Marketplace:
                 queued += await push_wave(
                     conn, opened, self.fanout, now, self.max_active, self.on_timer
                 )
-            queued += await enqueue_channel_cards(conn, requester.id, hit_id=opened.id, now=now)
+            if made.has_channels:
+                queued += await enqueue_channel_cards(
+                    conn, requester.id, hit_id=opened.id, now=now
+                )
         if queued:
             self.on_outbox()
         self.on_timer(f"expire:{opened.id}", opened.expires_at or now)

@@ -117,47 +117,6 @@ async def insert_hit(
     return cur.lastrowid
 
 
-async def insert_open(
-    conn: Conn,
-    *,
-    requester_id: int,
-    kind: HitKind,
-    title: str,
-    topic: str,
-    reward_cents: int,
-    max_assignments: int,
-    time_allotted_s: int,
-    lifetime_s: int,
-    auto_approve_s: int,
-    now: float,
-) -> Hit:
-    """Store a HIT already open (published now, expiring after its lifetime); return it."""
-    row = await fetch_one(
-        conn,
-        "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
-        " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
-        " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ? + ?)"
-        f" RETURNING {_HIT_COLUMNS}",
-        (
-            requester_id,
-            kind.value,
-            title,
-            topic,
-            reward_cents,
-            max_assignments,
-            time_allotted_s,
-            lifetime_s,
-            auto_approve_s,
-            now,
-            now,
-            now,
-            lifetime_s,
-        ),
-    )
-    assert row is not None
-    return _hit(row)
-
-
 async def get(conn: Conn, hit_id: int) -> Hit | None:
     row = await fetch_one(conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
     return _hit(row) if row else None

@@ -1,0 +1,67 @@
+"""Opening a new HIT in as few statements as publishing allows (Marketplace.publish_new)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain import Hit, HitKind
+from storage.db import Conn
+from storage.hits import _HIT_COLUMNS, hit_at
+
+# A requester account's balance, as ledger.balance computes it.
+_BALANCE = (
+    "(SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = :account)"
+    " - (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE from_account = :account)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    hit: Hit
+    has_channels: bool  # the requester has linked channels, each of which gets a card
+
+
+async def insert_open_if_funded(
+    conn: Conn,
+    *,
+    account: str,
+    escrow_cents: int,
+    requester_id: int,
+    kind: HitKind,
+    title: str,
+    topic: str,
+    reward_cents: int,
+    max_assignments: int,
+    time_allotted_s: int,
+    lifetime_s: int,
+    auto_approve_s: int,
+    now: float,
+) -> Opened | None:
+    """Store a HIT already open (published now, expiring after its lifetime) if `account`
+    holds `escrow_cents`; None (nothing stored) if it does not. One statement."""
+    rows = await conn.execute_fetchall(
+        "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
+        " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
+        " expires_at) SELECT :requester, :kind, :title, :topic, :reward, :most, :allotted,"
+        " :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime"
+        f" WHERE {_BALANCE} >= :escrow"
+        f" RETURNING {_HIT_COLUMNS}, EXISTS (SELECT 1 FROM channels"
+        " WHERE requester_id = :requester AND active = 1)",
+        {
+            "account": account,
+            "escrow": escrow_cents,
+            "requester": requester_id,
+            "kind": kind.value,
+            "title": title,
+            "topic": topic,
+            "reward": reward_cents,
+            "most": max_assignments,
+            "allotted": time_allotted_s,
+            "lifetime": lifetime_s,
+            "auto_approve": auto_approve_s,
+            "now": now,
+        },
+    )
+    for row in rows:
+        return Opened(hit_at(row), bool(row[16]))
+    return None
