@@ -48,6 +48,23 @@ async def test_first_wave_follows_the_answer(stage: Stage, admin: Actor) -> None
     assert [(r.wave, r.reason) for r in records] == [(1, "ranked")]
 
 
+async def test_a_hit_made_by_api_gets_its_card_in_linked_channels(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin, cents=1_000)
+    news = stage.sim.add_chat("Gig News", type="channel", username="gignews")
+    stage.sim.set_member(news, rita.user, "creator")
+    await rita.send("/linkchannel @gignews")
+    mturk = client(stage, *await new_api_key(rita))
+
+    created = await call(stage, mturk, "create_hit", **HIT)
+
+    (card,) = stage.sim.bot_messages(news)
+    assert "Sky colour" in (card.text or "") and "2 of 2 left" in (card.text or "")
+    hit_id = int(created["HIT"]["HITId"][3:])
+    assert card.buttons()[0][0][2] == f"https://t.me/gigbot_test_bot?start=hit_{hit_id}"
+
+
 async def test_a_hit_whose_first_wave_died_with_the_bot_is_pushed_after_restart(
     tmp_path: Path, clock: FakeClock
 ) -> None:
