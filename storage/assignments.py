@@ -34,7 +34,7 @@ def _assignment(row: aiosqlite.Row | dict[str, Any]) -> Assignment:
     )
 
 
-def assignment_at(row: aiosqlite.Row) -> Assignment:
+def assignment_at(row: aiosqlite.Row | tuple[Any, ...]) -> Assignment:
     """An assignment from a row that starts with `_COLUMNS`, by position (no name lookups)."""
     return Assignment(
         row[0],

@@ -182,24 +182,30 @@ async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> No
 _H_COLUMNS = hit_columns("h_")
 
 
-async def owned_hit(conn: Conn, hit_id: int) -> tuple[Hit, ApiHit, SlotCounts] | None:
-    """An API HIT with its MTurk side and assignment counts, in one query."""
-    row = await fetch_one(
-        conn,
-        f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
-        " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
-        " FROM hits h JOIN mturk_hits m ON m.hit_id = h.id CROSS JOIN ("
-        " SELECT COALESCE(SUM(status = 'accepted'), 0) AS accepted,"
-        " COALESCE(SUM(status = 'submitted'), 0) AS submitted,"
-        " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
-        " FROM assignments WHERE hit_id = ?1) c WHERE h.id = ?1",
-        (hit_id,),
-    )
-    if row is None:
-        return None
+# An API HIT with its MTurk side and assignment counts: 25 columns (16 + 6 + 3).
+_OWNED = (
+    f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
+    " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
+    " FROM hits h JOIN mturk_hits m ON m.hit_id = h.id CROSS JOIN ("
+    " SELECT COALESCE(SUM(status = 'accepted'), 0) AS accepted,"
+    " COALESCE(SUM(status = 'submitted'), 0) AS submitted,"
+    " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
+    " FROM assignments WHERE hit_id = :hit) c WHERE h.id = :hit"
+)
+_OWNED_WIDTH = 25
+
+
+def _owned(row: aiosqlite.Row) -> tuple[Hit, ApiHit, SlotCounts]:
     api = ApiHit(row[16], row[17], row[18], row[19], row[20], row[21])
     counts = SlotCounts(int(row[22]), int(row[23]), int(row[24]))
     return hit_at(row), api, counts
+
+
+async def owned_hit(conn: Conn, hit_id: int) -> tuple[Hit, ApiHit, SlotCounts] | None:
+    """An API HIT with its MTurk side and assignment counts, in one query."""
+    for row in await conn.execute_fetchall(_OWNED, {"hit": hit_id}):
+        return _owned(row)
+    return None
 
 
 async def mark_disposed(conn: Conn, hit_id: int, now: float) -> None:
@@ -243,25 +249,27 @@ async def reviewable_hit_ids(
 
 _A_COLUMNS = ", ".join(f"a.{c.strip()}" for c in _ASSIGNMENT_COLUMNS.split(","))
 # Assignments chosen by the CTE `picked`, each with its worker's alias and its answers
-# (question kind and QuestionForm identifiers joined), one row per answer: one query.
+# (question kind and QuestionForm identifiers joined), one row per answer: 19 columns
+# (12 of the assignment, alias, question id, value, kind, identifier, selections, position).
 _HANDED_IN = (
-    "SELECT p.*, u.alias AS worker_alias, g.question_id AS g_question, g.value AS g_value,"
-    " q.kind AS g_kind, f.identifier AS g_identifier, f.selections AS g_selections"
-    " FROM picked p LEFT JOIN users u ON u.id = p.worker_id"
+    "SELECT p.*, u.alias, g.question_id, g.value, q.kind, f.identifier, f.selections,"
+    " q.position FROM picked p LEFT JOIN users u ON u.id = p.worker_id"
     " LEFT JOIN answers g ON g.assignment_id = p.id"
     " LEFT JOIN questions q ON q.id = g.question_id"
     " LEFT JOIN mturk_questions f ON f.question_id = g.question_id"
-    " ORDER BY p.id, q.position"
 )
 
 
-def _handed_in(rows: list[aiosqlite.Row]) -> list[HandedIn]:
-    """Group the rows of _HANDED_IN (assignment columns, then alias and answer at 12..17)."""
+def _handed_in(rows: list[aiosqlite.Row], at: int = 0) -> list[HandedIn]:
+    """Group rows whose _HANDED_IN columns start at `at`, ordered by assignment, position."""
     found: list[HandedIn] = []
     answers: list[list[Given]] = []
     forms: dict[tuple[str, str], FormIds] = {}  # the same few questions on every row
     last_id = None
-    for row in rows:
+    for full in rows:
+        row = full[at:] if at else full
+        if row[0] is None:
+            continue  # the HIT has none (a left join's empty row)
         if row[0] != last_id:
             last_id = row[0]
             found.append(HandedIn(assignment_at(row), row[12] or "W-????", ()))
@@ -281,29 +289,46 @@ def _handed_in(rows: list[aiosqlite.Row]) -> list[HandedIn]:
     ]
 
 
-async def handed_in(
-    conn: Conn, hit_id: int, statuses: tuple[str, ...], after: int, limit: int
-) -> list[HandedIn]:
-    """Submitted, approved or rejected assignments of a HIT, oldest first, after `after`,
-    with their aliases and answers (one query)."""
-    marks = ", ".join("?" for _ in statuses)
-    rows = await fetch_all(
-        conn,
-        f"WITH picked AS (SELECT {_A_COLUMNS} FROM assignments a WHERE a.hit_id = ?"
-        f" AND a.id > ? AND a.status IN ({marks}) ORDER BY a.id LIMIT ?) {_HANDED_IN}",
-        (hit_id, after, *statuses, limit),
+def _picked(statuses: tuple[str, ...]) -> str:
+    marks = ", ".join(f":s{n}" for n in range(len(statuses)))
+    return (
+        f"picked AS (SELECT {_A_COLUMNS} FROM assignments a WHERE a.hit_id = :hit"
+        f" AND a.id > :after AND a.status IN ({marks}) ORDER BY a.id LIMIT :limit)"
     )
-    return _handed_in(rows)
+
+
+def _picked_params(
+    hit_id: int, statuses: tuple[str, ...], after: int, limit: int
+) -> dict[str, object]:
+    params: dict[str, object] = {"hit": hit_id, "after": after, "limit": limit}
+    params.update((f"s{n}", status) for n, status in enumerate(statuses))
+    return params
+
+
+async def owned_and_handed_in(
+    conn: Conn, hit_id: int, statuses: tuple[str, ...], after: int, limit: int
+) -> tuple[tuple[Hit, ApiHit, SlotCounts] | None, list[HandedIn]]:
+    """owned_hit and handed_in together, in one query (the listing of ListAssignmentsForHIT)."""
+    rows = list(
+        await conn.execute_fetchall(
+            f"WITH {_picked(statuses)}, owned AS ({_OWNED}), listed AS ({_HANDED_IN})"
+            " SELECT o.*, x.* FROM owned o LEFT JOIN listed x ORDER BY x.id, x.position",
+            _picked_params(hit_id, statuses, after, limit),
+        )
+    )
+    if not rows:
+        return None, []
+    return _owned(rows[0]), _handed_in(rows, _OWNED_WIDTH)
 
 
 async def handed_in_one(conn: Conn, assignment_id: int) -> HandedIn | None:
     """One assignment with its worker's alias and answers (one query)."""
-    rows = await fetch_all(
-        conn,
-        f"WITH picked AS (SELECT {_A_COLUMNS} FROM assignments a WHERE a.id = ?) {_HANDED_IN}",
+    rows = await conn.execute_fetchall(
+        f"WITH picked AS (SELECT {_A_COLUMNS} FROM assignments a WHERE a.id = ?)"
+        f" {_HANDED_IN} ORDER BY p.id, q.position",
         (assignment_id,),
     )
-    found = _handed_in(rows)
+    found = _handed_in(list(rows))
     return found[0] if found else None
 
 

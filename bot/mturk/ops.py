@@ -266,6 +266,12 @@ class Operations:
         """The requester's API HIT with its type and assignment counts (one read)."""
         async with self.db.reading() as conn:
             found = await mturk.owned_hit(conn, hit_id)
+        return await self._theirs(requester, hit_id, found)
+
+    async def _theirs(
+        self, requester: User, hit_id: int, found: tuple[Hit, ApiHit, SlotCounts] | None
+    ) -> tuple[Hit, ApiHit, HitType, SlotCounts]:
+        """The HIT read by _owned if it is the requester's API HIT; ApiError otherwise."""
         t = await self._type(found[1].hit_type_id) if found else None
         if found is None or t is None or found[0].requester_id != requester.id:
             raise ApiError(
@@ -353,14 +359,20 @@ class Operations:
 
     async def list_assignments_for_hit(self, requester: User, p: Params) -> Params:
         hit_id = wire.parse_hit_id(p.get("HITId"))
-        hit, api, _, _ = await self._owned(requester, hit_id)
-        size, after = wire.page_size(p), wire.after_token(p)
-        names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
-        if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
-            raise ApiError("AssignmentStatuses may hold Submitted, Approved and Rejected")
+        try:
+            size, after = wire.page_size(p), wire.after_token(p)
+            names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
+            if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
+                raise ApiError("AssignmentStatuses may hold Submitted, Approved and Rejected")
+        except ApiError:
+            await self._owned(requester, hit_id)  # a HIT that is not theirs is named first
+            raise
         statuses = tuple(wire.GIG_STATUS[n].value for n in names)
-        async with self.db.reading() as conn:
-            rows = await mturk.handed_in(conn, hit_id, statuses, after, size + 1)
+        async with self.db.reading() as conn:  # the HIT and the page in one query
+            owned, rows = await mturk.owned_and_handed_in(
+                conn, hit_id, statuses, after, size + 1
+            )
+        hit, api, _, _ = await self._theirs(requester, hit_id, owned)
         page = rows[:size]
         found: Params = {
             "NumResults": len(page),
