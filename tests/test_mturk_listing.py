@@ -1,0 +1,92 @@
+"""ListAssignmentsForHIT reads the HIT and a page of its assignments at once: empty HITs,
+status filters, pages, and HITs that are not the caller's."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester
+from tests.mturk_helpers import (
+    api_stage,
+    call,
+    client,
+    new_api_key,
+    question_form,
+    refused,
+    workers,
+)
+
+HIT = {
+    "Title": "Sky colour",
+    "Description": "Tell us the colour of the sky",
+    "Reward": "0.05",
+    "AssignmentDurationInSeconds": 300,
+    "LifetimeInSeconds": 86_400,
+    "MaxAssignments": 2,
+    "Question": question_form(),
+}
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    async with api_stage(tmp_path, clock) as opened:
+        yield opened
+
+
+async def test_pages_filters_and_strangers(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=1_000)
+    sam = await funded_requester(stage, admin, name="Sam", cents=1_000)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    mturk = client(stage, *await new_api_key(rita))
+    stranger = client(stage, *await new_api_key(sam))
+    hit_id = (await call(stage, mturk, "create_hit", **HIT))["HIT"]["HITId"]
+
+    empty = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
+    assert empty["NumResults"] == 0 and empty["Assignments"] == [] and "NextToken" not in empty
+
+    for worker, choice in ((ann, "Blue"), (bob, "Green")):
+        await worker.press("Accept")
+        await worker.press(choice)
+        await worker.press("Submit")
+    first = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id, MaxResults=1)
+    assert first["NumResults"] == 1 and "NextToken" in first
+    second = await call(
+        stage,
+        mturk,
+        "list_assignments_for_hit",
+        HITId=hit_id,
+        MaxResults=1,
+        NextToken=first["NextToken"],
+    )
+    assert second["NumResults"] == 1 and "NextToken" not in second
+    pages: list[dict[str, Any]] = [*first["Assignments"], *second["Assignments"]]
+    assert len({a["AssignmentId"] for a in pages}) == 2
+    assert all("<SelectionIdentifier>" in a["Answer"] for a in pages)
+
+    await call(stage, mturk, "approve_assignment", AssignmentId=pages[0]["AssignmentId"])
+    approved = await call(
+        stage, mturk, "list_assignments_for_hit", HITId=hit_id, AssignmentStatuses=["Approved"]
+    )
+    assert [a["AssignmentId"] for a in approved["Assignments"]] == [pages[0]["AssignmentId"]]
+    left = await call(
+        stage, mturk, "list_assignments_for_hit", HITId=hit_id, AssignmentStatuses=["Submitted"]
+    )
+    assert [a["AssignmentId"] for a in left["Assignments"]] == [pages[1]["AssignmentId"]]
+
+    theirs = await refused(stage, stranger, "list_assignments_for_hit", HITId=hit_id)
+    assert theirs["Code"] == "RequestError" and "does not exist" in theirs["Message"]
+    odd = ["Abandoned"]
+    named = await refused(
+        stage, stranger, "list_assignments_for_hit", HITId=hit_id, AssignmentStatuses=odd
+    )
+    assert "does not exist" in named["Message"], "someone else's HIT is named before the filter"
+    own = await refused(
+        stage, mturk, "list_assignments_for_hit", HITId=hit_id, AssignmentStatuses=odd
+    )
+    assert "AssignmentStatuses may hold" in own["Message"]
