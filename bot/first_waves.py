@@ -19,6 +19,8 @@ from bot.marketplace import Marketplace
 
 log = logging.getLogger(__name__)
 
+MAX_PER_TRANSACTION = 50  # a burst of CreateHITs never holds the database for long
+
 
 class FirstWaves:
     """Sends the first waves of HITs published without one (Marketplace.publish_new)."""
@@ -59,7 +61,8 @@ class FirstWaves:
     async def _send(self) -> None:
         try:
             while self._waiting:
-                hit_ids, self._waiting = self._waiting, []
+                hit_ids = self._waiting[:MAX_PER_TRANSACTION]
+                del self._waiting[:MAX_PER_TRANSACTION]
                 try:
                     await self.market.send_first_waves(hit_ids)
                 except Exception as exc:  # the periodic wave job sends them instead
