@@ -141,22 +141,6 @@ async def insert_hit(
     )
 
 
-async def insert_form_ids(conn: Conn, question_id: int, ids: FormIds) -> None:
-    await conn.execute(
-        "INSERT INTO mturk_questions (question_id, identifier, selections) VALUES (?, ?, ?)",
-        (question_id, ids.identifier, json.dumps(list(ids.selections), ensure_ascii=False)),
-    )
-
-
-async def insert_form_ids_at(conn: Conn, hit_id: int, position: int, ids: FormIds) -> None:
-    """QuestionForm identifiers of the HIT's question at `position` (no id lookup first)."""
-    await conn.execute(
-        "INSERT INTO mturk_questions (question_id, identifier, selections)"
-        " SELECT id, ?, ? FROM questions WHERE hit_id = ? AND position = ?",
-        (ids.identifier, json.dumps(list(ids.selections), ensure_ascii=False), hit_id, position),
-    )
-
-
 async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:
     row = await fetch_one(
         conn,
