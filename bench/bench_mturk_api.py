@@ -6,8 +6,8 @@ parsing. Same client, same process, measured in one run.
 Target (issue "Coming from MTurk"): gigbot >= 0.5 x the floor.
 
 The workers who answered the listed HIT are marked inactive before timing, so CreateHIT
-measures the API path (validation, QuestionForm parsing, draft, escrow, outbox rows)
-and not Telegram sends: publishing currently pushes to every active worker.
+measures the API path (validation, QuestionForm parsing, the HIT with its questions, escrow;
+its first wave of pushes follows the answer) and not Telegram sends.
 Run: .venv/bin/python bench/bench_mturk_api.py [--seconds 6]
 """
 
