@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.stage import Stage
 from bot.texts import money
 from bot.transcript import Transcript
+from storage import ledger
 from storage import summary as counts
 
 SENDING = ("sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup")
@@ -29,6 +30,7 @@ class Summary:
     errors: list[str]
     transcript_lines: int
     escrow_cents: int = 0
+    balances_kept: bool = True  # the balances table agrees with the ledger's sums
     limits_scale: float = 1.0
     notes: list[str] = field(default_factory=list)
 
@@ -40,6 +42,7 @@ class Summary:
             and not self.violations
             and self.ledger_sum == 0
             and not self.negative_accounts
+            and self.balances_kept
         )
 
     def _scaled(self) -> str:
@@ -104,6 +107,7 @@ async def collect(stage: Stage, transcript: Transcript) -> Summary:
         moved = await counts.money_by_memo(conn)
         batches = await counts.batch_count(conn)
         single = await counts.poll_count(conn)
+        kept = await ledger.kept_balances(conn) == await ledger.all_balances(conn)
     balances = await services.accounts.balances()
     calls: dict[str, int] = {}
     for call in stage.sim.calls:
@@ -122,5 +126,6 @@ async def collect(stage: Stage, transcript: Transcript) -> Summary:
         errors=[repr(error) for error in services.errors],
         transcript_lines=transcript.lines,
         escrow_cents=sum(v for k, v in balances.items() if k.startswith("escrow:")),
+        balances_kept=kept,
         limits_scale=stage.sim.limits.scale,
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 Conn = aiosqlite.Connection
+Params = tuple[object, ...] | dict[str, object]  # positional (?) or named (:name)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -144,7 +145,7 @@ async def migrate(conn: Conn) -> list[int]:
     return applied
 
 
-async def fetch_one(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+async def fetch_one(conn: Conn, sql: str, params: Params = ()) -> aiosqlite.Row | None:
     """The first row of a query, in one round trip to the database thread."""
     rows = await conn.execute_fetchall(sql, params)
     for row in rows:
@@ -152,12 +153,12 @@ async def fetch_one(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> ai
     return None
 
 
-async def fetch_all(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+async def fetch_all(conn: Conn, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
     """All rows of a query, in one round trip to the database thread."""
     return list(await conn.execute_fetchall(sql, params))
 
 
-async def fetch_value(conn: Conn, sql: str, params: tuple[object, ...] = ()) -> int:
+async def fetch_value(conn: Conn, sql: str, params: Params = ()) -> int:
     """The integer in the first column of the first row (0 when there is none)."""
     row = await fetch_one(conn, sql, params)
     return int(row[0]) if row is not None and row[0] is not None else 0

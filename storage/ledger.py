@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, fetch_all, fetch_one, fetch_value
 
 
 def requester_account(user_id: int) -> str:
@@ -38,15 +38,14 @@ async def transfer(
     return cur.rowcount == 1
 
 
+# An account's balance (everything received minus everything sent) as an SQL expression
+# of the named parameter :account; the balances table is kept by a trigger (migration 0015).
+BALANCE_SQL = "COALESCE((SELECT cents FROM balances WHERE account = :account), 0)"
+
+
 async def balance(conn: Conn, account: str) -> int:
     """Everything received minus everything sent."""
-    row = await fetch_one(
-        conn,
-        "SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = ?)"
-        " - (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE from_account = ?)",
-        (account, account),
-    )
-    return int(row[0]) if row else 0
+    return await fetch_value(conn, f"SELECT {BALANCE_SQL}", {"account": account})
 
 
 async def received(conn: Conn, account: str, memo: str) -> int:
@@ -73,7 +72,8 @@ async def escrow_total(conn: Conn, requester_id: int) -> int:
 
 
 async def all_balances(conn: Conn) -> dict[str, int]:
-    """Every account's balance (for checks: escrow never negative, sums match)."""
+    """Every account's balance summed from the ledger itself (for checks: escrow never
+    negative, sums match, the balances table agrees)."""
     return {
         row[0]: int(row[1])
         for row in await fetch_all(
@@ -82,4 +82,11 @@ async def all_balances(conn: Conn) -> dict[str, int]:
             " (SELECT to_account AS account, amount_cents AS amount FROM ledger"
             " UNION ALL SELECT from_account, -amount_cents FROM ledger) GROUP BY account",
         )
+    }
+
+
+async def kept_balances(conn: Conn) -> dict[str, int]:
+    """The balances table as the trigger keeps it (accounts that ever moved money)."""
+    return {
+        row[0]: int(row[1]) for row in await fetch_all(conn, "SELECT account, cents FROM balances")
     }

@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from bot.domain import Hit, HitKind
 from storage.db import Conn
 from storage.hits import _HIT_COLUMNS, hit_at
+from storage.ledger import BALANCE_SQL
 
-# A requester account's balance, as ledger.balance computes it.
-_BALANCE = (
-    "(SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = :account)"
-    " - (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE from_account = :account)"
-)
+_BALANCE = f"({BALANCE_SQL})"  # the requester account's balance
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage import ledger
 from storage.db import Conn
 
 
@@ -97,11 +98,4 @@ async def unblock(conn: Conn, requester_id: int, worker_id: int) -> bool:
 
 async def escrow_balance(conn: Conn, hit_id: int) -> int:
     """What is left in one HIT's escrow."""
-    account = f"escrow:{hit_id}"
-    async with conn.execute(
-        "SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE to_account = ?)"
-        " - (SELECT COALESCE(SUM(amount_cents), 0) FROM ledger WHERE from_account = ?)",
-        (account, account),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
+    return await ledger.balance(conn, ledger.escrow_account(hit_id))

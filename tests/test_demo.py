@@ -26,6 +26,7 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
     for state in ASSIGNMENT_STATES:
         assert summary.assignments.get(state, 0) >= 1, (state, summary.assignments)
     assert summary.ledger_sum == 0 and summary.negative_accounts == []
+    assert summary.balances_kept, "the balances table agrees with the ledger"
     assert summary.money["fund"] == 2000 and summary.money["bonus"] == 25
     assert summary.single_hits == 1 and summary.batches == 1
     refunded = summary.money.get("reject", 0) + summary.money.get("refund", 0)

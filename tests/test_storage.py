@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
+import pytest
+
+from storage import ledger
 from storage.db import Database, migration_files
 
 
@@ -71,3 +75,48 @@ async def test_without_same_cpu_nothing_is_pinned(tmp_path: Path) -> None:
     during = os.sched_getaffinity(0)
     await db.close()
     assert during == before
+
+
+async def test_balances_follow_the_ledger_which_is_never_changed(tmp_path: Path) -> None:
+    db = Database(tmp_path / "b.sqlite3")
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await ledger.transfer(conn, "fund:1", ledger.WORLD, "req:1", 1000, "fund", 0)
+            await ledger.transfer(conn, "publish:7", "req:1", "escrow:7", 300, "publish", 0)
+            await ledger.transfer(conn, "approve:3", "escrow:7", "wrk:2", 100, "approve", 0)
+            await ledger.transfer(conn, "approve:3", "escrow:7", "wrk:2", 100, "approve", 0)
+        async with db.reading() as conn:
+            assert await ledger.balance(conn, "req:1") == 700
+            assert await ledger.balance(conn, "escrow:7") == 200
+            assert await ledger.balance(conn, "wrk:2") == 100, "the repeated key moved nothing"
+            assert await ledger.balance(conn, "wrk:404") == 0
+            assert await ledger.kept_balances(conn) == await ledger.all_balances(conn)
+        for change in ("UPDATE ledger SET amount_cents = 1", "DELETE FROM ledger"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                async with db.transaction() as conn:
+                    await conn.execute(change)
+    finally:
+        await db.close()
+
+
+async def test_the_balances_migration_sums_the_ledger_written_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = Database(path)
+    await db.open()
+    async with db.reading() as conn:  # back to a file from before migration 0015
+        await conn.executescript(
+            "DROP TRIGGER ledger_moves_balances; DROP TRIGGER ledger_rows_are_never_changed;"
+            " DROP TRIGGER ledger_rows_are_never_deleted; DROP TABLE balances;"
+            " DELETE FROM schema_version WHERE version = 15;"
+        )
+    async with db.transaction() as conn:
+        await ledger.transfer(conn, "fund:1", ledger.WORLD, "req:1", 900, "fund", 0)
+        await ledger.transfer(conn, "publish:7", "req:1", "escrow:7", 250, "publish", 0)
+    await db.close()
+    again = Database(path)
+    await again.open()
+    async with again.reading() as conn:
+        kept = await ledger.kept_balances(conn)
+    await again.close()
+    assert kept == {"world": -900, "req:1": 650, "escrow:7": 250}
