@@ -1,5 +1,6 @@
 """A stage for scripted users: the real bot on a real database, talking to the simulated
-Telegram over HTTP. Updates built by the simulator are fed to the Application one by one,
+Telegram over HTTP. Updates built by the simulator are fed to the Application one by one
+(or, with Stage.open(webhook=True), POSTed by the simulator to gigbot's webhook server),
 so each action finishes before the next (tests and `gigbot demo` read like stories).
 """
 
