@@ -1,14 +1,16 @@
 """Updates per second of gigbot's accept -> answer -> submit path against a minimal PTB echo
 bot (the floor), both through the same simulated Telegram over HTTP, measured in one run.
 
-Two ways of getting updates to the bots are measured, each with its own interleaved windows:
+Three ways of getting updates to the bots are measured, each with its own interleaved windows:
 * webhook - as in production behind a webhook: the simulated Telegram POSTs every update
   (20 chats at once, each chat in order) to the bot's webhook server: PTB's own for the
   echo bot, gigbot's for gigbot. gigbot answers a button press in the webhook response
   (a Bot API feature), so a tap costs one request (the edit); the echo costs one too.
-* handed over - updates given straight to Application.process_update (what long polling
-  amounts to once getUpdates has fetched a batch). Here a tap costs two requests (answer +
-  edit) against the echo's one; a PTB bot that only answers and edits is shown for scale.
+* long polling - gigbot run's default: each bot's getUpdates loop against its own simulated
+  Telegram (a press counts when it is answered and its message redrawn).
+* handed over - updates given straight to Application.process_update (long polling without
+  the getUpdates requests). Without a webhook a tap costs two requests (answer + edit)
+  against the echo's one; a PTB bot that only answers and edits is shown for scale.
 
 Target (issue "Foundation and the core loop"): gigbot >= 0.5 x the echo bot.
 Run: .venv/bin/python bench/bench_core_loop.py [--seconds 6]
@@ -286,6 +288,101 @@ async def behind_webhooks(
     return floor, gig, by_request
 
 
+async def echo_polling_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+    """The floor under long polling: PTB's own getUpdates loop, handling concurrently."""
+    app: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder()
+        .token(sim.token)
+        .base_url(sim.base_url)
+        .base_file_url(sim.base_file_url)
+        .concurrent_updates(64)
+        .build()
+    )
+    echoed: dict[int, asyncio.Future[None]] = {}
+
+    async def echo_and_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await echo(update, context)
+        assert update.effective_user is not None
+        echoed.pop(update.effective_user.id).set_result(None)
+
+    app.add_handler(MessageHandler(filters.TEXT, echo_and_count))
+    await app.initialize()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    users = [sim.add_user(f"Poll{n}") for n in range(CONCURRENCY)]
+
+    async def step() -> int:
+        loop = asyncio.get_running_loop()
+        waits = []
+        for who in users:
+            echoed[who.id] = loop.create_future()
+            waits.append(echoed[who.id])
+            sim.message(who, "hello")  # queued for getUpdates
+        await asyncio.gather(*waits)
+        return len(users)
+
+    return app, Meter(step)
+
+
+async def gigbot_polling_meter(stage: Stage, workers: int) -> Meter:
+    """gigbot's path with every press queued for its getUpdates loop; a press is done when
+    it is answered and its message redrawn."""
+    setup = await gigbot_meter(stage, workers)  # registers, publishes; its queue is unused
+    del setup
+    sim = stage.sim
+    assert stage.app.updater is not None
+    await stage.app.updater.start_polling(poll_interval=0.0, timeout=1)
+    crowd = iter(
+        [Actor(stage, u) for u in list(sim.world.users.values()) if u.first_name[:1] == "W"]
+    )
+
+    async def press(worker: Actor, label: str) -> None:
+        message = worker._message_with(label, None)
+        data = next(d for row in message.buttons() for t, d, _ in row if label in t and d)
+        before = message.edits
+        update = sim.callback(worker.user, message.message_id, data)  # queued
+        query = sim.world.callbacks[update["callback_query"]["id"]]
+        await sim.until(lambda: query.answered and message.edits > before)
+
+    async def one(worker: Actor) -> None:
+        for label in ("Accept", "yes", "Submit"):
+            await press(worker, label)
+        assert "Submitted" in worker.last_text(), worker.last_text()
+
+    async def step() -> int:
+        group = [next(crowd) for _ in range(CONCURRENCY)]
+        await asyncio.gather(*(one(worker) for worker in group))
+        return 3 * len(group)
+
+    return Meter(step)
+
+
+async def long_polling(
+    tmp: Path, seconds: float, workers: int, windows: int
+) -> tuple[Meter, Meter]:
+    """Echo and gigbot each long-polling its simulated Telegram (getUpdates over HTTP)."""
+    stage = await Stage.open(tmp / "polling.sqlite3", limits=Limits(enabled=False), send_rate=5000)
+    echo_sim = SimTelegram(limits=Limits(enabled=False))
+    await echo_sim.start()
+    app, floor = await echo_polling_app(echo_sim)
+    try:
+        gig = await gigbot_polling_meter(stage, workers)
+        for _ in range(windows):
+            await floor.window(seconds / windows)
+            await gig.window(seconds / windows)
+        assert not stage.services.errors and not stage.sim.violations
+    finally:
+        assert app.updater is not None and stage.app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await echo_sim.stop()
+        await stage.app.updater.stop()
+        await stage.close()
+    return floor, gig
+
+
 def verdict(ratio: float) -> str:
     return "OK" if ratio >= TARGET else "BELOW TARGET"
 
@@ -296,6 +393,7 @@ async def main(seconds: float, workers: int, windows: int) -> None:
             Path(tmp), seconds, workers, windows
         )
         floor, gig, taps = await handed_over(Path(tmp), seconds, workers, windows)
+        polled_floor, polled_gig = await long_polling(Path(tmp), seconds, workers, windows)
     ratio = hooked_gig.rate / hooked_floor.rate
     print("webhook (the simulated Telegram POSTs each update, as in production):")
     print(
@@ -307,6 +405,13 @@ async def main(seconds: float, workers: int, windows: int) -> None:
         f"  reference: gigbot answering presses by request {hooked_plain.rate:8.1f} updates/s"
         f" = {hooked_plain.rate / hooked_floor.rate:.2f} x echo"
     )
+    polled = polled_gig.rate / polled_floor.rate
+    print("long polling (getUpdates over HTTP, gigbot run's default):")
+    print(
+        f"  echo bot (floor)             {polled_floor.rate:8.1f} updates/s ({polled_floor.done})"
+    )
+    print(f"  gigbot accept/answer/submit  {polled_gig.rate:8.1f} updates/s ({polled_gig.done})")
+    print(f"  ratio gigbot / echo          {polled:8.2f}   target >= {TARGET}: {verdict(polled)}")
     handed = gig.rate / floor.rate
     print("handed over (process_update, as after long polling's getUpdates):")
     print(f"  echo bot (floor)             {floor.rate:8.1f} updates/s ({floor.done})")

@@ -510,6 +510,16 @@ async def test_webhook_pushes_chats_at_once_and_each_chat_in_order(
     assert sim.delivery.pending == []
 
 
+async def test_until_waits_for_the_bots_calls(sim: SimTelegram, bot: Bot, alice: SimUser) -> None:
+    waiting = asyncio.ensure_future(sim.until(lambda: len(sim.bot_messages(alice)) == 2))
+    await bot.send_message(alice.id, "one")
+    assert not waiting.done()
+    await bot.send_message(alice.id, "two")
+    await asyncio.wait_for(waiting, 5)
+    with pytest.raises(TimeoutError):
+        await sim.until(lambda: len(sim.bot_messages(alice)) == 3, timeout=0.05)
+
+
 async def test_stop_releases_a_waiting_long_poll() -> None:
     async with running() as sim, real_bot(sim) as bot:
         poll = asyncio.ensure_future(bot.get_updates(timeout=30))

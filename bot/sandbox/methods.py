@@ -132,10 +132,10 @@ class BotApi:
     def _answer(self, method: str, params: JSON, result: Any) -> tuple[int, JSON]:
         now = time.monotonic()
         if not isinstance(result, ApiError):
-            self.records.calls.append(Call(method, params, True, at=now))
+            self.records.add_call(Call(method, params, True, at=now))
             return 200, {"ok": True, "result": result}
         err = result
-        self.records.calls.append(Call(method, params, False, err.code, err.description, now))
+        self.records.add_call(Call(method, params, False, err.code, err.description, now))
         body: JSON = {"ok": False, "error_code": err.code, "description": err.description}
         if err.retry_after is not None:
             body["parameters"] = {"retry_after": err.retry_after}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.delivery import Delivery
@@ -121,6 +122,12 @@ class SimTelegram:
         """Methods the bot called in its webhook responses, in order."""
         return self.records.webhook_calls
 
+    async def until(self, check: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait for the bot's calls to make `check` true (TimeoutError after `timeout` s)."""
+        async with asyncio.timeout(timeout):
+            while not check():
+                await self.records.call_made.wait()
+
     def hold(self, *methods: str) -> None:
         """Keep calls of these methods waiting, unanswered and without effect, until release().
 
@@ -136,7 +143,7 @@ class SimTelegram:
 
     def unauthorized(self, method: str) -> None:
         """Record a call made with a wrong token."""
-        self.records.calls.append(Call(method, {}, False, 401, "Unauthorized", time.monotonic()))
+        self.records.add_call(Call(method, {}, False, 401, "Unauthorized", time.monotonic()))
 
     # -- the world -------------------------------------------------------------------------
 

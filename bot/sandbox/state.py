@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -140,6 +141,13 @@ class Records:
     alerts: dict[int, list[JSON]] = field(default_factory=dict)
     commands: dict[str, list[JSON]] = field(default_factory=dict)
     webhook_calls: list[str] = field(default_factory=list)  # run from a webhook's answer
+    call_made: asyncio.Event = field(default_factory=asyncio.Event)  # replaced at each call
+
+    def add_call(self, call: Call) -> None:
+        """Record a call and wake whoever waits for the next one."""
+        self.calls.append(call)
+        self.call_made.set()
+        self.call_made = asyncio.Event()
 
     def clear(self) -> None:
         """Forget calls, violations and updates (commands and chats stay)."""
