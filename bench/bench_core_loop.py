@@ -168,10 +168,11 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
 ECHO_SECRET = "echo-webhook-secret"
 
 
-async def echo_webhook_app(sim: SimTelegram) -> tuple[Application, Meter, str]:  # type: ignore[type-arg]
-    """The floor behind a webhook: PTB's own webhook server, handling updates concurrently
-    as gigbot does (PTB's default would handle one at a time); a step ends when every
-    user's echo has been sent."""
+async def counted_echo_app(sim: SimTelegram, name: str) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+    """The floor when updates come from the simulated Telegram itself (webhook or polling):
+    PTB's echo bot handling updates concurrently as gigbot does (PTB's default would handle
+    one at a time); a step queues one message per user and ends when every echo is sent.
+    The caller starts its updater, then the app."""
     app: Application = (  # type: ignore[type-arg]
         ApplicationBuilder()
         .token(sim.token)
@@ -189,14 +190,7 @@ async def echo_webhook_app(sim: SimTelegram) -> tuple[Application, Meter, str]: 
 
     app.add_handler(MessageHandler(filters.TEXT, echo_and_count))
     await app.initialize()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/echo"
-    assert app.updater is not None
-    await app.updater.start_webhook(
-        listen="127.0.0.1", port=port, url_path="echo", webhook_url=url, secret_token=ECHO_SECRET
-    )
-    await app.start()
-    users = [sim.add_user(f"Hook{n}") for n in range(CONCURRENCY)]
+    users = [sim.add_user(f"{name}{n}") for n in range(CONCURRENCY)]
 
     async def step() -> int:
         loop = asyncio.get_running_loop()
@@ -204,11 +198,24 @@ async def echo_webhook_app(sim: SimTelegram) -> tuple[Application, Meter, str]: 
         for who in users:
             echoed[who.id] = loop.create_future()
             waits.append(echoed[who.id])
-            sim.message(who, "hello")  # queued: the simulator POSTs it to the webhook
+            sim.message(who, "hello")  # queued: the simulator delivers it
         await asyncio.gather(*waits)
         return len(users)
 
-    return app, Meter(step), url
+    return app, Meter(step)
+
+
+async def echo_webhook_app(sim: SimTelegram) -> tuple[Application, Meter, str]:  # type: ignore[type-arg]
+    """The floor behind a webhook: PTB's own webhook server."""
+    app, meter = await counted_echo_app(sim, "Hook")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/echo"
+    assert app.updater is not None
+    await app.updater.start_webhook(
+        listen="127.0.0.1", port=port, url_path="echo", webhook_url=url, secret_token=ECHO_SECRET
+    )
+    await app.start()
+    return app, meter, url
 
 
 def free_port() -> int:
@@ -289,40 +296,12 @@ async def behind_webhooks(
 
 
 async def echo_polling_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
-    """The floor under long polling: PTB's own getUpdates loop, handling concurrently."""
-    app: Application = (  # type: ignore[type-arg]
-        ApplicationBuilder()
-        .token(sim.token)
-        .base_url(sim.base_url)
-        .base_file_url(sim.base_file_url)
-        .concurrent_updates(64)
-        .build()
-    )
-    echoed: dict[int, asyncio.Future[None]] = {}
-
-    async def echo_and_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await echo(update, context)
-        assert update.effective_user is not None
-        echoed.pop(update.effective_user.id).set_result(None)
-
-    app.add_handler(MessageHandler(filters.TEXT, echo_and_count))
-    await app.initialize()
+    """The floor under long polling: PTB's own getUpdates loop."""
+    app, meter = await counted_echo_app(sim, "Poll")
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     await app.start()
-    users = [sim.add_user(f"Poll{n}") for n in range(CONCURRENCY)]
-
-    async def step() -> int:
-        loop = asyncio.get_running_loop()
-        waits = []
-        for who in users:
-            echoed[who.id] = loop.create_future()
-            waits.append(echoed[who.id])
-            sim.message(who, "hello")  # queued for getUpdates
-        await asyncio.gather(*waits)
-        return len(users)
-
-    return app, Meter(step)
+    return app, meter
 
 
 async def gigbot_polling_meter(stage: Stage, workers: int) -> Meter:
