@@ -31,14 +31,15 @@ log = logging.getLogger(__name__)
 
 def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
     """The Application with handlers registered; services open in post_init."""
+    transports = (LoggedRequest(connection_pool_size=256), LoggedRequest(connection_pool_size=1))
     app: GigApp = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_url)
         .base_file_url(settings.file_url)
         .context_types(ContextTypes(context=GigContext))
-        .request(LoggedRequest(connection_pool_size=256))
-        .get_updates_request(LoggedRequest(connection_pool_size=1))
+        .request(transports[0])
+        .get_updates_request(transports[1])
         .concurrent_updates(64)
         # Replies retry a 429 after waiting; pacing of what gigbot sends on its own
         # initiative is the broadcaster's job, on its own bot without retries.
@@ -56,6 +57,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         request=LoggedRequest(connection_pool_size=16, warn=False),
     )
     app.bot_data["sending_bot"] = sending_bot
+    app.bot_data["transports"] = transports
     app.bot_data["services"] = Services.build(
         settings,
         clock or clock_for(settings.clock_speed, settings.clock_epoch),
@@ -126,6 +128,12 @@ async def _post_shutdown(app: GigApp) -> None:
         await server.stop()
     await services_of(app).close()
     await app.bot_data["sending_bot"].shutdown()
+
+
+async def close_transports(app: GigApp) -> None:
+    """Close the bot's HTTP sessions after a failed initialize (shutdown would skip them)."""
+    for transport in app.bot_data["transports"]:
+        await transport.shutdown()
 
 
 async def set_commands(app: GigApp, settings: Settings) -> None:

@@ -358,7 +358,8 @@ def quiet_logs(verbose: bool) -> None:
         logging.getLogger("aiosqlite").setLevel(logging.INFO)
         return
     logging.basicConfig(level=logging.CRITICAL)
-    for name in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "bot", "handlers"):
+    quiet = ["httpx", "httpcore", "aiohttp", "telegram", "apscheduler", "aiosqlite"]
+    for name in [*quiet, "bot", "handlers"]:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 

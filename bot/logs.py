@@ -21,6 +21,7 @@ _TOKEN_SHAPE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}")
 _QUIET = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
+    "aiohttp": logging.WARNING,
     "telegram": logging.INFO,
     "apscheduler": logging.WARNING,
     "tornado": logging.WARNING,

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.app import build_application
+from bot.app import build_application, close_transports
 from bot.config import Settings, check_for_run
 from bot.logs import setup_logging
 from bot.webhook import WebhookServer
@@ -121,7 +121,7 @@ async def _initialize(app: GigApp, settings: Settings) -> None:
     """getMe (the token and the API are checked here), then persisted conversations."""
     where = settings.api_url
     try:
-        await app.initialize()
+        await _initialized(app)
     except InvalidToken:
         raise StartError(
             EXIT_TOKEN,
@@ -136,6 +136,14 @@ async def _initialize(app: GigApp, settings: Settings) -> None:
         raise StartError(
             EXIT_DATABASE, f"cannot open the database {settings.database}: {exc}"
         ) from None
+
+
+async def _initialized(app: GigApp) -> None:
+    try:
+        await app.initialize()
+    except BaseException:
+        await close_transports(app)
+        raise
 
 
 async def _open(app: GigApp, settings: Settings) -> None:

@@ -12,8 +12,9 @@ from typing import Any
 
 from telegram import Update
 from telegram._utils.types import ODVInput
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.common import GigContext
 
 log = logging.getLogger("gigbot.trace")
@@ -48,8 +49,8 @@ async def log_update(update: Update, context: GigContext) -> None:
         log.debug("update %s: %s", update.update_id, describe(update))
 
 
-class LoggedRequest(HTTPXRequest):
-    """HTTPXRequest that logs each call's method, status and time, never its URL."""
+class LoggedRequest(AiohttpRequest):
+    """AiohttpRequest that logs each call's method, status and time, never its URL."""
 
     def __init__(self, *args: Any, warn: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
