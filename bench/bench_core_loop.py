@@ -12,6 +12,10 @@ Three ways of getting updates to the bots are measured, each with its own interl
   the getUpdates requests). Without a webhook a tap costs two requests (answer + edit)
   against the echo's one; a PTB bot that only answers and edits is shown for scale.
 
+The floor is PTB as it comes, on httpx. gigbot makes its Bot API calls through aiohttp
+(handlers/aiohttp_request.py); the echo bot on that same transport is printed as a reference
+under polling and handed over, so the share of the ratio owed to the transport is visible.
+
 Target (issue "Foundation and the core loop"): gigbot >= 0.5 x the echo bot.
 Run: .venv/bin/python bench/bench_core_loop.py [--seconds 6]
 """
@@ -38,10 +42,12 @@ from telegram.ext import (  # noqa: E402
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest  # noqa: E402
 
 from bot.matching import FanOut  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from bot.stage import Actor, Stage  # noqa: E402
+from handlers.aiohttp_request import AiohttpRequest  # noqa: E402
 
 TARGET = 0.5
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])
@@ -72,19 +78,22 @@ class Meter:
         return self.done / self.elapsed
 
 
-async def echo_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+def builder(sim: SimTelegram, transport: BaseRequest | None) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """PTB as it comes (httpx), or on the given transport."""
+    built = ApplicationBuilder().token(sim.token).base_url(sim.base_url)
+    built = built.base_file_url(sim.base_file_url)
+    return built if transport is None else built.request(transport)
+
+
+async def echo_app(  # type: ignore[type-arg]
+    sim: SimTelegram, transport: BaseRequest | None = None
+) -> tuple[Application, Meter]:
     """The floor: a PTB bot that answers each text with the same text."""
-    app: Application = (  # type: ignore[type-arg]
-        ApplicationBuilder()
-        .token(sim.token)
-        .base_url(sim.base_url)
-        .base_file_url(sim.base_file_url)
-        .build()
-    )
+    app: Application = builder(sim, transport).build()  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.TEXT, echo))
     await app.initialize()
 
-    users = [sim.add_user(f"Echo{n}") for n in range(CONCURRENCY)]
+    users = [sim.add_user(f"Echo{len(sim.world.users)}-{n}") for n in range(CONCURRENCY)]
 
     async def one(who: SimUser) -> None:
         await app.process_update(Update.de_json(sim.message(who, "hello", enqueue=False), app.bot))
@@ -104,19 +113,15 @@ async def tap_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await asyncio.gather(query.answer(), query.edit_message_text(text, reply_markup=KEYS))
 
 
-async def tap_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+async def tap_app(  # type: ignore[type-arg]
+    sim: SimTelegram, transport: BaseRequest | None = None
+) -> tuple[Application, Meter]:
     """A reference, not the floor: a PTB bot that only answers a button press and edits
     the message (no database, no logic) - the Bot API work of one gigbot step."""
-    app: Application = (  # type: ignore[type-arg]
-        ApplicationBuilder()
-        .token(sim.token)
-        .base_url(sim.base_url)
-        .base_file_url(sim.base_file_url)
-        .build()
-    )
+    app: Application = builder(sim, transport).build()  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(tap_back))
     await app.initialize()
-    users = [sim.add_user(f"Tap{n}") for n in range(CONCURRENCY)]
+    users = [sim.add_user(f"Tap{len(sim.world.users)}-{n}") for n in range(CONCURRENCY)]
     shown = {}
     for who in users:
         sent = await app.bot.send_message(who.id, "start", reply_markup=KEYS)
@@ -168,19 +173,14 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
 ECHO_SECRET = "echo-webhook-secret"
 
 
-async def counted_echo_app(sim: SimTelegram, name: str) -> tuple[Application, Meter]:  # type: ignore[type-arg]
+async def counted_echo_app(  # type: ignore[type-arg]
+    sim: SimTelegram, name: str, transport: BaseRequest | None = None
+) -> tuple[Application, Meter]:
     """The floor when updates come from the simulated Telegram itself (webhook or polling):
     PTB's echo bot handling updates concurrently as gigbot does (PTB's default would handle
     one at a time); a step queues one message per user and ends when every echo is sent.
     The caller starts its updater, then the app."""
-    app: Application = (  # type: ignore[type-arg]
-        ApplicationBuilder()
-        .token(sim.token)
-        .base_url(sim.base_url)
-        .base_file_url(sim.base_file_url)
-        .concurrent_updates(64)
-        .build()
-    )
+    app: Application = builder(sim, transport).concurrent_updates(64).build()  # type: ignore[type-arg]
     echoed: dict[int, asyncio.Future[None]] = {}
 
     async def echo_and_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -231,23 +231,25 @@ def point_webhook(sim: SimTelegram, url: str, secret: str) -> None:
 
 async def handed_over(
     tmp: Path, seconds: float, workers: int, windows: int
-) -> tuple[Meter, Meter, Meter]:
-    """Echo, gigbot and the bare answer+edit bot, updates given to process_update."""
+) -> tuple[Meter, Meter, Meter, Meter, Meter]:
+    """Echo, gigbot, the bare answer+edit bot, and the echo and the bare bot on gigbot's
+    transport, updates given to process_update."""
     stage = await Stage.open(tmp / "handed.sqlite3", limits=Limits(enabled=False), send_rate=5000)
     app, floor = await echo_app(stage.sim)
+    same_app, same = await echo_app(stage.sim, AiohttpRequest())
     taps_app, taps = await tap_app(stage.sim)
+    same_taps_app, same_taps = await tap_app(stage.sim, AiohttpRequest())
     try:
         gig = await gigbot_meter(stage, workers)
         for _ in range(windows):
-            await floor.window(seconds / windows)
-            await gig.window(seconds / windows)
-            await taps.window(seconds / windows)
+            for meter in (floor, gig, taps, same, same_taps):
+                await meter.window(seconds / windows)
         assert not stage.services.errors and not stage.sim.violations
     finally:
-        await app.shutdown()
-        await taps_app.shutdown()
+        for each in (app, same_app, taps_app, same_taps_app):
+            await each.shutdown()
         await stage.close()
-    return floor, gig, taps
+    return floor, gig, taps, same, same_taps
 
 
 async def behind_webhooks(
@@ -295,13 +297,26 @@ async def behind_webhooks(
     return floor, gig, by_request
 
 
-async def echo_polling_app(sim: SimTelegram) -> tuple[Application, Meter]:  # type: ignore[type-arg]
-    """The floor under long polling: PTB's own getUpdates loop."""
-    app, meter = await counted_echo_app(sim, "Poll")
+async def echo_polling_app(  # type: ignore[type-arg]
+    transport: BaseRequest | None = None,
+) -> tuple[Application, Meter, SimTelegram]:
+    """The floor under long polling: PTB's own getUpdates loop, on a simulated Telegram of
+    its own (two getUpdates loops on one would take each other's updates)."""
+    sim = SimTelegram(limits=Limits(enabled=False))
+    await sim.start()
+    app, meter = await counted_echo_app(sim, "Poll", transport)
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
     await app.start()
-    return app, meter
+    return app, meter, sim
+
+
+async def stop_polling(app: Application, sim: SimTelegram) -> None:  # type: ignore[type-arg]
+    assert app.updater is not None
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+    await sim.stop()
 
 
 async def gigbot_polling_meter(stage: Stage, workers: int) -> Meter:
@@ -339,31 +354,44 @@ async def gigbot_polling_meter(stage: Stage, workers: int) -> Meter:
 
 async def long_polling(
     tmp: Path, seconds: float, workers: int, windows: int
-) -> tuple[Meter, Meter]:
-    """Echo and gigbot each long-polling its simulated Telegram (getUpdates over HTTP)."""
+) -> tuple[Meter, Meter, Meter]:
+    """Echo (PTB as it comes, and on gigbot's transport) and gigbot, each long-polling its
+    simulated Telegram (getUpdates over HTTP)."""
     stage = await Stage.open(tmp / "polling.sqlite3", limits=Limits(enabled=False), send_rate=5000)
-    echo_sim = SimTelegram(limits=Limits(enabled=False))
-    await echo_sim.start()
-    app, floor = await echo_polling_app(echo_sim)
+    app, floor, echo_sim = await echo_polling_app()
+    same_app, same, same_sim = await echo_polling_app(AiohttpRequest())
     try:
         gig = await gigbot_polling_meter(stage, workers)
         for _ in range(windows):
-            await floor.window(seconds / windows)
-            await gig.window(seconds / windows)
+            for meter in (floor, gig, same):
+                await meter.window(seconds / windows)
         assert not stage.services.errors and not stage.sim.violations
     finally:
-        assert app.updater is not None and stage.app.updater is not None
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        await echo_sim.stop()
+        await stop_polling(app, echo_sim)
+        await stop_polling(same_app, same_sim)
+        assert stage.app.updater is not None
         await stage.app.updater.stop()
         await stage.close()
-    return floor, gig
+    return floor, gig, same
 
 
 def verdict(ratio: float) -> str:
     return "OK" if ratio >= TARGET else "BELOW TARGET"
+
+
+def report(title: str, floor: Meter, gig: Meter) -> None:
+    ratio = gig.rate / floor.rate
+    print(title)
+    print(f"  echo bot (floor)             {floor.rate:8.1f} updates/s ({floor.done})")
+    print(f"  gigbot accept/answer/submit  {gig.rate:8.1f} updates/s ({gig.done})")
+    print(f"  ratio gigbot / echo          {ratio:8.2f}   target >= {TARGET}: {verdict(ratio)}")
+
+
+def reference(what: str, meter: Meter, floor: Meter, gig: Meter) -> None:
+    print(
+        f"  reference: {what} {meter.rate:8.1f} updates/s = {meter.rate / floor.rate:.2f} x echo;"
+        f" gigbot = {gig.rate / meter.rate:.2f} x it"
+    )
 
 
 async def main(seconds: float, workers: int, windows: int) -> None:
@@ -371,35 +399,19 @@ async def main(seconds: float, workers: int, windows: int) -> None:
         hooked_floor, hooked_gig, hooked_plain = await behind_webhooks(
             Path(tmp), seconds, workers, windows
         )
-        floor, gig, taps = await handed_over(Path(tmp), seconds, workers, windows)
-        polled_floor, polled_gig = await long_polling(Path(tmp), seconds, workers, windows)
-    ratio = hooked_gig.rate / hooked_floor.rate
-    print("webhook (the simulated Telegram POSTs each update, as in production):")
-    print(
-        f"  echo bot (floor)             {hooked_floor.rate:8.1f} updates/s ({hooked_floor.done})"
-    )
-    print(f"  gigbot accept/answer/submit  {hooked_gig.rate:8.1f} updates/s ({hooked_gig.done})")
-    print(f"  ratio gigbot / echo          {ratio:8.2f}   target >= {TARGET}: {verdict(ratio)}")
-    print(
-        f"  reference: gigbot answering presses by request {hooked_plain.rate:8.1f} updates/s"
-        f" = {hooked_plain.rate / hooked_floor.rate:.2f} x echo"
-    )
-    polled = polled_gig.rate / polled_floor.rate
-    print("long polling (getUpdates over HTTP, gigbot run's default):")
-    print(
-        f"  echo bot (floor)             {polled_floor.rate:8.1f} updates/s ({polled_floor.done})"
-    )
-    print(f"  gigbot accept/answer/submit  {polled_gig.rate:8.1f} updates/s ({polled_gig.done})")
-    print(f"  ratio gigbot / echo          {polled:8.2f}   target >= {TARGET}: {verdict(polled)}")
-    handed = gig.rate / floor.rate
-    print("handed over (process_update, as after long polling's getUpdates):")
-    print(f"  echo bot (floor)             {floor.rate:8.1f} updates/s ({floor.done})")
-    print(f"  gigbot accept/answer/submit  {gig.rate:8.1f} updates/s ({gig.done})")
-    print(f"  ratio gigbot / echo          {handed:8.2f}   target >= {TARGET}: {verdict(handed)}")
-    print(
-        f"  reference: a bare answer+edit bot {taps.rate:8.1f} updates/s"
-        f" = {taps.rate / floor.rate:.2f} x echo; gigbot = {gig.rate / taps.rate:.2f} x it"
-    )
+        floor, gig, taps, same, same_taps = await handed_over(Path(tmp), seconds, workers, windows)
+        polled_floor, polled_gig, polled_same = await long_polling(
+            Path(tmp), seconds, workers, windows
+        )
+    webhook = "webhook (the simulated Telegram POSTs each update, as in production):"
+    report(webhook, hooked_floor, hooked_gig)
+    reference("gigbot answering presses by request", hooked_plain, hooked_floor, hooked_gig)
+    report("long polling (getUpdates over HTTP, gigbot run's default):", polled_floor, polled_gig)
+    reference("the echo bot on gigbot's transport (aiohttp)", polled_same, polled_floor, polled_gig)
+    report("handed over (process_update, as after long polling's getUpdates):", floor, gig)
+    reference("a bare answer+edit bot", taps, floor, gig)
+    reference("the echo bot on gigbot's transport (aiohttp)", same, floor, gig)
+    reference("the bare answer+edit bot on gigbot's transport", same_taps, floor, gig)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ ptbcontrib's aiohttp_request, which is not on PyPI.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -91,7 +93,11 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method,
+                url,
+                data=_body(request_data),
+                headers=_headers(request_data),
+                timeout=timeout,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:
@@ -108,13 +114,24 @@ class AiohttpRequest(BaseRequest):
         return _sum(_given(write_timeout, self._media_write_timeout), read)
 
 
-def _body(request_data: RequestData | None) -> dict[str, str] | aiohttp.FormData | None:
-    """Form fields as PTB encodes them; multipart when the call carries files."""
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _headers(request_data: RequestData | None) -> dict[str, str] | None:
+    """A form's content type (aiohttp sets multipart's itself)."""
+    if request_data is None or request_data.contains_files:
+        return None
+    return FORM
+
+
+def _body(request_data: RequestData | None) -> bytes | aiohttp.FormData | None:
+    """Form fields as PTB encodes them, url-encoded here (half the cost of aiohttp's own
+    form building); multipart when the call carries files."""
     if request_data is None:
         return None
     fields = request_data.json_parameters
     if not request_data.contains_files:
-        return fields
+        return urlencode(fields).encode()
     form = aiohttp.FormData(fields)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
