@@ -8,9 +8,12 @@ ptbcontrib's aiohttp_request, which is not on PyPI.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import ssl
+from urllib.parse import urlencode, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -33,11 +36,11 @@ class AiohttpRequest(BaseRequest):
     opening one are bounded together by `pool_timeout` + `connect_timeout`, opening alone
     by `connect_timeout`, each wait for the answer by `read_timeout`. aiohttp has no
     write timeout: an upload is bounded as a whole by `media_write_timeout` + `read_timeout`.
-    Proxies from the environment are not read (HTTPXRequest reads them): it would cost a scan
-    of os.environ per call, and gigbot has no proxy setting.
+    As with httpx, TLS is checked against certifi's CA bundle and HTTP(S)_PROXY / NO_PROXY
+    are honoured; they are read once per host, not on every call as aiohttp would.
     """
 
-    __slots__ = ("_pool_size", "_session", "_timeouts", "_media_write_timeout")
+    __slots__ = ("_pool_size", "_session", "_timeouts", "_media_write_timeout", "_proxies")
 
     def __init__(
         self,
@@ -52,6 +55,7 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str | None], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -61,7 +65,7 @@ class AiohttpRequest(BaseRequest):
         """Open the session (inside the running loop, where aiohttp wants it)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls_context()),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 headers={"User-Agent": self.USER_AGENT},
             )
@@ -98,12 +102,22 @@ class AiohttpRequest(BaseRequest):
                 data=_body(request_data),
                 headers=_headers(request_data),
                 timeout=timeout,
+                proxy=self._proxy_for(url),
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The environment's proxy for this URL's host, looked up once."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname)
+        if key not in self._proxies:
+            bypass = parts.hostname is None or proxy_bypass(parts.hostname)
+            self._proxies[key] = None if bypass else getproxies().get(parts.scheme)
+        return self._proxies[key]
 
     def _upload_total(
         self, request_data: RequestData | None, write_timeout: ODVInput[float], read: float | None
@@ -112,6 +126,12 @@ class AiohttpRequest(BaseRequest):
         if request_data is None or not request_data.contains_files:
             return None
         return _sum(_given(write_timeout, self._media_write_timeout), read)
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates checked against certifi's bundle, as httpx does (slim images have no
+    system CA store)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram import Bot, InputFile
@@ -129,3 +132,78 @@ async def test_it_must_be_initialized_and_can_be_initialized_again(sim: SimTeleg
         assert code == 200 and b'"ok":true' in body.replace(b" ", b"")
         await request.shutdown()
     await request.shutdown()  # twice is harmless
+
+
+@contextlib.asynccontextmanager
+async def fake_proxy(seen: list[str]) -> AsyncIterator[int]:
+    """An HTTP proxy that records each request line and answers getMe itself."""
+    body = b'{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Via proxy"}}'
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head.split(b"\r\n")[0].decode())
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_the_environments_proxy_is_used_and_no_proxy_is_honoured(
+    sim: SimTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    async with fake_proxy(seen) as port:
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        request = AiohttpRequest()
+        await request.initialize()
+        try:
+            code, body = await request.do_request(
+                f"http://api.telegram.example/bot{TOKEN}/getMe", "POST", RequestData()
+            )
+            assert code == 200 and b"Via proxy" in body
+            # the simulated Telegram on 127.0.0.1 is reached directly (no_proxy)
+            code, body = await request.do_request(f"{sim.base_url}{TOKEN}/getMe", "POST")
+            assert code == 200 and b"Via proxy" not in body
+        finally:
+            await request.shutdown()
+    assert seen == [f"POST http://api.telegram.example/bot{TOKEN}/getMe HTTP/1.1"]
+
+
+async def test_a_certificate_nobody_signed_is_refused(tmp_path: Path) -> None:
+    """TLS is verified (against certifi's bundle): a self-signed server is not trusted."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError, match="certificate verify failed"):
+            await request.do_request(f"https://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()
