@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-import httpx
+import aiohttp
 
 JSON = dict[str, Any]
 
@@ -71,7 +71,7 @@ class Delivery:
         self._closing = False
         self._poll_generation = 0
         self._worker: asyncio.Task[None] | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._retry_delay = retry_delay
         self._failures = 0
         self._pushes: set[asyncio.Task[None]] = set()  # POSTs on their way
@@ -249,34 +249,31 @@ class Delivery:
 
     async def _post(self, hook: Webhook, update: JSON) -> str | None:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=10.0)
+            self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10.0))
         headers = (
             {"X-Telegram-Bot-Api-Secret-Token": hook.secret_token} if hook.secret_token else {}
         )
         try:
-            response = await self._client.post(hook.url, json=update, headers=headers)
-        except httpx.HTTPError as exc:
+            async with self._client.post(hook.url, json=update, headers=headers) as response:
+                if not 200 <= response.status < 300:
+                    return f"Wrong response from the webhook: {response.status} {response.reason}"
+                ctype, body = response.headers.get("Content-Type", ""), await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return f"Connection failed: {exc.__class__.__name__}"
-        if not 200 <= response.status_code < 300:
-            return (
-                f"Wrong response from the webhook: {response.status_code}"
-                f" {response.reason_phrase}"
-            )
-        await self._run_reply(response)
+        await self._run_reply(ctype, body)
         return None
 
-    async def _run_reply(self, response: httpx.Response) -> None:
+    async def _run_reply(self, ctype: str, body: bytes) -> None:
         """A webhook may answer with one Bot API call (JSON or form fields with `method`);
         Telegram runs it and tells nobody the result."""
-        if not response.content or self.on_reply is None:
+        if not body or self.on_reply is None:
             return
-        ctype = response.headers.get("Content-Type", "")
         params: JSON
         if ctype.startswith("application/json"):
-            body = json.loads(response.content)
-            params = body if isinstance(body, dict) else {}
+            parsed = json.loads(body)
+            params = parsed if isinstance(parsed, dict) else {}
         elif ctype.startswith("application/x-www-form-urlencoded"):
-            params = dict(parse_qsl(response.text))
+            params = dict(parse_qsl(body.decode()))
         else:
             return
         method = params.pop("method", None)
@@ -297,5 +294,5 @@ class Delivery:
         if self._pushes:
             await asyncio.wait(list(self._pushes))
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
