@@ -198,22 +198,12 @@ class Marketplace:
             if (await fairpay.publish_check(conn, hit, self.min_hourly_cents)).under:
                 return PublishResult.UNDER_FLOOR
             await hits.open_draft(conn, hit_id, requester.id, now)
-            await ledger.transfer(
-                conn,
-                f"publish:{hit_id}",
-                ledger.requester_account(requester.id),
-                ledger.escrow_account(hit_id),
-                hit.escrow_cents,
-                "publish",
-                now,
-            )
             opened = await hits.get(conn, hit_id)
             assert opened is not None
-            await push_wave(conn, opened, self.fanout, now, self.max_active, self.on_timer)
-            if hit.batch_id is None:  # a batch gets one card, queued by batch publishing
-                await enqueue_channel_cards(conn, requester.id, hit_id=hit_id, now=now)
-        self.on_outbox()
-        self.on_timer(f"expire:{hit_id}", opened.expires_at or now)
+            await self._escrow_and_queue(
+                conn, opened, now, wave=True, cards=hit.batch_id is None
+            )  # a batch gets one card, queued by batch publishing
+        self._after_opening(opened, now, wake=True)
         return PublishResult.OK
 
     async def publish_new(
@@ -237,7 +227,6 @@ class Marketplace:
         escrow = spec.reward_cents * spec.max_assignments
         seconds = spec.est_s or spec.time_allotted_s  # as fairpay.expected_seconds
         account = ledger.requester_account(requester.id)
-        queued = 0
         async with self.db.transaction() as conn:
             if fairpay.check(spec.reward_cents, seconds, self.min_hourly_cents).under:
                 if await ledger.balance(conn, account) < escrow:  # publish checks funds first
@@ -268,27 +257,42 @@ class Marketplace:
                 await users.mark_requester(conn, requester.id)
             if attach is not None:
                 await attach(conn, opened.id)
-            await ledger.transfer(
-                conn,
-                f"publish:{opened.id}",
-                account,
-                ledger.escrow_account(opened.id),
-                escrow,
-                "publish",
-                now,
+            queued = await self._escrow_and_queue(
+                conn, opened, now, wave=first_wave, cards=made.has_channels
             )
-            if first_wave:
-                queued += await push_wave(
-                    conn, opened, self.fanout, now, self.max_active, self.on_timer
-                )
-            if made.has_channels:
-                queued += await enqueue_channel_cards(
-                    conn, requester.id, hit_id=opened.id, now=now
-                )
-        if queued:
-            self.on_outbox()
-        self.on_timer(f"expire:{opened.id}", opened.expires_at or now)
+        self._after_opening(opened, now, wake=queued > 0)
         return PublishResult.OK, opened
+
+    async def _escrow_and_queue(
+        self, conn: Conn, hit: Hit, now: float, *, wave: bool, cards: bool
+    ) -> int:
+        """Publishing's money and messages for a HIT just opened, in the caller's transaction.
+
+        Moves the HIT's escrow from its requester's account into the HIT's escrow account,
+        queues its first wave (if `wave`) and a card in each linked channel (if `cards`);
+        returns how many messages were queued. After the commit, call _after_opening.
+        """
+        await ledger.transfer(
+            conn,
+            f"publish:{hit.id}",
+            ledger.requester_account(hit.requester_id),
+            ledger.escrow_account(hit.id),
+            hit.escrow_cents,
+            "publish",
+            now,
+        )
+        queued = 0
+        if wave:
+            queued += await push_wave(conn, hit, self.fanout, now, self.max_active, self.on_timer)
+        if cards:
+            queued += await enqueue_channel_cards(conn, hit.requester_id, hit_id=hit.id, now=now)
+        return queued
+
+    def _after_opening(self, hit: Hit, now: float, *, wake: bool) -> None:
+        """After publishing's commit: wake the outbox (if asked) and time the HIT's expiry."""
+        if wake:
+            self.on_outbox()
+        self.on_timer(f"expire:{hit.id}", hit.expires_at or now)
 
     async def send_first_waves(self, hit_ids: list[int]) -> int:
         """The first wave of each HIT published without one (publish_new); pushes queued.
