@@ -888,7 +888,6 @@ async def insert_spec(conn: Conn, requester: User, spec: HitSpec, now: float) ->
         await hits.set_topic_and_batch(conn, hit_id, spec.topic, None)
     if spec.est_s is not None:
         await fairwork.set_estimate(conn, hit_id, spec.est_s)
-    for position, question in enumerate(spec.questions):
-        await hits.insert_spec_question(conn, hit_id, position, question)
+    await hits.insert_spec_questions(conn, hit_id, spec.questions)
     await users.mark_requester(conn, requester.id)
     return hit_id

@@ -185,28 +185,11 @@ async def close_if_done(conn: Conn, hit_id: int) -> bool:
 # -- HITs from specs, batches, pausing and cancelling (requester side) --------------------
 
 
-async def insert_spec_question(conn: Conn, hit_id: int, position: int, spec: QuestionSpec) -> None:
-    """Store one question with its tagging item, gold answer and free-text limit."""
-    await conn.execute(
-        "INSERT INTO questions (hit_id, position, kind, prompt, options, item, gold, max_len)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            hit_id,
-            position,
-            spec.kind.value,
-            spec.prompt,
-            json.dumps(list(spec.options), ensure_ascii=False),
-            spec.item,
-            spec.gold,
-            spec.max_len,
-        ),
-    )
-
-
 async def insert_spec_questions(
     conn: Conn, hit_id: int, specs: tuple[QuestionSpec, ...] | list[QuestionSpec]
 ) -> None:
-    """Store a HIT's questions in order, in one round trip (as insert_spec_question each)."""
+    """Store a HIT's questions in order, each with its tagging item, gold answer and free-text
+    limit, in one round trip."""
     await conn.executemany(
         "INSERT INTO questions (hit_id, position, kind, prompt, options, item, gold, max_len)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
