@@ -74,6 +74,21 @@ def _hit_type(row: aiosqlite.Row) -> HitType:
     return HitType(*(row[i] for i in range(9)))
 
 
+def _type_identity(t: HitType) -> tuple[int, str, str, str, int, int, int, str]:
+    """What makes a HIT type the same type: its columns after id, in the order of the
+    conflict target and the lookup of find_or_insert_type."""
+    return (
+        t.requester_id,
+        t.title,
+        t.description,
+        t.keywords,
+        t.reward_cents,
+        t.duration_s,
+        t.auto_approve_s,
+        t.requirements,
+    )
+
+
 async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -> HitType:
     """The requester's HIT type with these properties, made with `new_id` if none exists."""
     await conn.execute(
@@ -82,34 +97,14 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, title, description, keywords, reward_cents, duration_s,"
         " auto_approve_s, requirements) DO NOTHING",
-        (
-            new_id,
-            t.requester_id,
-            t.title,
-            t.description,
-            t.keywords,
-            t.reward_cents,
-            t.duration_s,
-            t.auto_approve_s,
-            t.requirements,
-            now,
-        ),
+        (new_id, *_type_identity(t), now),
     )
     row = await fetch_one(
         conn,
         f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE requester_id = ? AND title = ?"
         " AND description = ? AND keywords = ? AND reward_cents = ? AND duration_s = ?"
         " AND auto_approve_s = ? AND requirements = ?",
-        (
-            t.requester_id,
-            t.title,
-            t.description,
-            t.keywords,
-            t.reward_cents,
-            t.duration_s,
-            t.auto_approve_s,
-            t.requirements,
-        ),
+        _type_identity(t),
     )
     assert row is not None
     return _hit_type(row)
