@@ -412,16 +412,14 @@ class Marketplace:
         """Record an answer to the question at `position` and move to the next one."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            view, problem = await self._own_active(conn, worker, assignment_id, now)
-            if view is None:
-                return problem, None
-            if position != view.assignment.position or view.current is None:
-                return WorkResult.STALE, view
-            if not _valid_answer(view.current, value):
+            problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
+            if view is None or q is None:
+                return problem, view
+            if not _valid_answer(q, value):
                 return WorkResult.BAD_ANSWER, view
-            await assignments.save_answer(conn, assignment_id, view.current.id, value, now)
+            await assignments.save_answer(conn, assignment_id, q.id, value, now)
             await assignments.set_position(conn, assignment_id, position + 1)
-            return WorkResult.OK, view.moved_to(position + 1, {view.current.id: value})
+            return WorkResult.OK, view.moved_to(position + 1, {q.id: value})
 
     async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
         """Go back one question."""
@@ -499,6 +497,21 @@ class Marketplace:
         if view.assignment.deadline_at <= now:
             return None, WorkResult.NOT_ACTIVE
         return view, WorkResult.OK
+
+    async def _at_question(
+        self, conn: Conn, worker: User, assignment_id: int, position: int, now: float
+    ) -> tuple[WorkResult, WorkView | None, Question | None]:
+        """The worker's active assignment and its question at `position`, for a step on it.
+
+        (problem, None, None) as _own_active; (STALE, view, None) if the assignment has
+        moved on from `position` or stands on the summary page; else (OK, view, question).
+        """
+        view, problem = await self._own_active(conn, worker, assignment_id, now)
+        if view is None:
+            return problem, None, None
+        if position != view.assignment.position or view.current is None:
+            return WorkResult.STALE, view, None
+        return WorkResult.OK, view, view.current
 
     # -- reviewing ---------------------------------------------------------------------
 
@@ -726,12 +739,9 @@ class Marketplace:
         """Tick or untick one option of a multi-select (or tag) question; stay on it."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            view, problem = await self._own_active(conn, worker, assignment_id, now)
-            if view is None:
-                return problem, None
-            q = view.current
-            if position != view.assignment.position or q is None:
-                return WorkResult.STALE, view
+            problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
+            if view is None or q is None:
+                return problem, view
             if q.kind not in MULTI_SELECT or not 0 <= option < len(q.options):
                 return WorkResult.BAD_ANSWER, view
             picked = set(ticked(view.answers.get(q.id)))
@@ -753,12 +763,9 @@ class Marketplace:
         """
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            view, problem = await self._own_active(conn, worker, assignment_id, now)
-            if view is None:
-                return problem, None
-            q = view.current
-            if position != view.assignment.position or q is None:
-                return WorkResult.STALE, view
+            problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
+            if view is None or q is None:
+                return problem, view
             if q.kind is not QuestionKind.TAG:
                 return WorkResult.BAD_ANSWER, view
             if q.id not in view.answers:
@@ -770,12 +777,11 @@ class Marketplace:
     ) -> tuple[WorkResult, WorkView | None]:
         """Leave a multi-select question with at least one option ticked."""
         async with self.db.transaction() as conn:
-            view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
-            if view is None:
-                return problem, None
-            q = view.current
-            if position != view.assignment.position or q is None:
-                return WorkResult.STALE, view
+            problem, view, q = await self._at_question(
+                conn, worker, assignment_id, position, self.clock.now()
+            )
+            if view is None or q is None:
+                return problem, view
             if not ticked(view.answers.get(q.id)):
                 return WorkResult.NOTHING_PICKED, view
             await assignments.set_position(conn, assignment_id, position + 1)
