@@ -17,21 +17,7 @@ _COLUMNS = (
 )
 
 
-def _assignment(row: aiosqlite.Row | dict[str, Any]) -> Assignment:
-    return Assignment(
-        id=row["id"],
-        hit_id=row["hit_id"],
-        worker_id=row["worker_id"],
-        status=AssignmentStatus(row["status"]),
-        position=row["position"],
-        accepted_at=row["accepted_at"],
-        deadline_at=row["deadline_at"],
-        submitted_at=row["submitted_at"],
-        reviewed_at=row["reviewed_at"],
-        reject_reason=row["reject_reason"],
-        chat_id=row["chat_id"],
-        message_id=row["message_id"],
-    )
+_NAMES = tuple(c.strip() for c in _COLUMNS.split(","))
 
 
 def assignment_at(row: aiosqlite.Row | tuple[Any, ...]) -> Assignment:
@@ -56,14 +42,14 @@ async def get(conn: Conn, assignment_id: int) -> Assignment | None:
     row = await fetch_one(
         conn, f"SELECT {_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,)
     )
-    return _assignment(row) if row else None
+    return assignment_at(row) if row else None
 
 
 async def with_hit_and_answers(
     conn: Conn, assignment_id: int
 ) -> tuple[Assignment, Hit, dict[int, str]] | None:
     """The assignment, its HIT and its answers by question id, in one query."""
-    columns = ", ".join(f"a.{c.strip()} AS a_{c.strip()}" for c in _COLUMNS.split(","))
+    columns = ", ".join(f"a.{name} AS a_{name}" for name in _NAMES)
     row = await fetch_one(
         conn,
         f"SELECT {columns}, {hits.hit_columns('h_')},"
@@ -74,7 +60,7 @@ async def with_hit_and_answers(
     )
     if row is None:
         return None
-    assignment = _assignment({k[2:]: row[k] for k in row.keys() if k.startswith("a_")})
+    assignment = assignment_at(tuple(row["a_" + name] for name in _NAMES))
     given = {int(q): str(v) for q, v in json.loads(row["given"] or "{}").items()}
     return assignment, hits.hit_from(row, "h_"), given
 
@@ -85,7 +71,7 @@ async def for_worker_and_hit(conn: Conn, worker_id: int, hit_id: int) -> Assignm
         f"SELECT {_COLUMNS} FROM assignments WHERE worker_id = ? AND hit_id = ?",
         (worker_id, hit_id),
     )
-    return _assignment(row) if row else None
+    return assignment_at(row) if row else None
 
 
 async def insert(
@@ -108,7 +94,7 @@ async def insert(
         f" RETURNING {_COLUMNS}",
         (hit_id, worker_id, now, deadline, remind_at, chat_id, message_id),
     )
-    return _assignment(row) if row is not None else None
+    return assignment_at(row) if row is not None else None
 
 
 async def set_message(conn: Conn, assignment_id: int, chat_id: int, message_id: int) -> None:
@@ -181,7 +167,7 @@ async def next_for_review(conn: Conn, requester_id: int) -> Assignment | None:
         " ORDER BY a.submitted_at, a.id LIMIT 1",
         (requester_id,),
     )
-    return _assignment(row) if row else None
+    return assignment_at(row) if row else None
 
 
 async def count_for_review(conn: Conn, requester_id: int) -> int:

@@ -16,28 +16,10 @@ _HIT_COLUMNS = (
 )
 
 
-def _hit(row: aiosqlite.Row | dict[str, Any]) -> Hit:
-    return Hit(
-        id=row["id"],
-        requester_id=row["requester_id"],
-        batch_id=row["batch_id"],
-        kind=HitKind(row["kind"]),
-        title=row["title"],
-        reward_cents=row["reward_cents"],
-        max_assignments=row["max_assignments"],
-        time_allotted_s=row["time_allotted_s"],
-        lifetime_s=row["lifetime_s"],
-        auto_approve_s=row["auto_approve_s"],
-        status=HitStatus(row["status"]),
-        slots_used=row["slots_used"],
-        created_at=row["created_at"],
-        published_at=row["published_at"],
-        expires_at=row["expires_at"],
-        topic=row["topic"],
-    )
+_HIT_NAMES = tuple(c.strip() for c in _HIT_COLUMNS.split(","))
 
 
-def hit_at(row: aiosqlite.Row) -> Hit:
+def hit_at(row: aiosqlite.Row | tuple[Any, ...]) -> Hit:
     """A HIT from a row that starts with `_HIT_COLUMNS`, by position (no name lookups)."""
     return Hit(
         id=row[0],
@@ -61,12 +43,12 @@ def hit_at(row: aiosqlite.Row) -> Hit:
 
 def hit_columns(prefix: str) -> str:
     """The HIT columns as `h.id AS <prefix>id, ...` for joins."""
-    return ", ".join(f"h.{c.strip()} AS {prefix}{c.strip()}" for c in _HIT_COLUMNS.split(","))
+    return ", ".join(f"h.{name} AS {prefix}{name}" for name in _HIT_NAMES)
 
 
 def hit_from(row: aiosqlite.Row, prefix: str) -> Hit:
     """A HIT from a joined row whose HIT columns carry `prefix`."""
-    return _hit({k[len(prefix) :]: row[k] for k in row.keys() if k.startswith(prefix)})
+    return hit_at(tuple(row[prefix + name] for name in _HIT_NAMES))
 
 
 def _question(row: aiosqlite.Row) -> Question:
@@ -119,7 +101,7 @@ async def insert_hit(
 
 async def get(conn: Conn, hit_id: int) -> Hit | None:
     row = await fetch_one(conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
-    return _hit(row) if row else None
+    return hit_at(row) if row else None
 
 
 async def questions(conn: Conn, hit_id: int) -> list[Question]:
@@ -220,7 +202,7 @@ async def in_batch(conn: Conn, batch_id: int) -> list[Hit]:
     async with conn.execute(
         f"SELECT {_HIT_COLUMNS} FROM hits WHERE batch_id = ? ORDER BY id", (batch_id,)
     ) as cur:
-        return [_hit(row) for row in await cur.fetchall()]
+        return [hit_at(row) for row in await cur.fetchall()]
 
 
 async def of_requester(conn: Conn, requester_id: int, limit: int) -> list[Hit]:
@@ -230,7 +212,7 @@ async def of_requester(conn: Conn, requester_id: int, limit: int) -> list[Hit]:
         " ORDER BY id DESC LIMIT ?",
         (requester_id, limit),
     ) as cur:
-        return [_hit(row) for row in await cur.fetchall()]
+        return [hit_at(row) for row in await cur.fetchall()]
 
 
 async def change_status(

@@ -20,7 +20,7 @@ from typing import Any
 from bot.domain import HitKind, HitSort, ListedHit
 from storage import workers
 from storage.db import Conn
-from storage.hits import _HIT_COLUMNS, _hit
+from storage.hits import _HIT_COLUMNS, hit_at
 from storage.qualifications import eligible_clause
 
 # Seconds a HIT takes: the mean time of the work submitted so far, else the requester's
@@ -98,7 +98,7 @@ async def visible_hits(
         params,
     ) as cur:
         rows = await cur.fetchall()
-    return [ListedHit(_hit(row), float(row["estimated_s"])) for row in rows]
+    return [ListedHit(hit_at(row), float(row["estimated_s"])) for row in rows]
 
 
 async def count_visible(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain import Assignment, HitKind, WorkerPrefs
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
-from storage.assignments import _assignment
+from storage.assignments import assignment_at
 from storage.db import Conn
 
 
@@ -144,7 +144,7 @@ async def active_assignments(conn: Conn, worker_id: int) -> list[Assignment]:
         " AND status = 'accepted' ORDER BY deadline_at",
         (worker_id,),
     ) as cur:
-        return [_assignment(row) for row in await cur.fetchall()]
+        return [assignment_at(row) for row in await cur.fetchall()]
 
 
 async def by_message(conn: Conn, chat_id: int, message_id: int) -> Assignment | None:
@@ -154,7 +154,7 @@ async def by_message(conn: Conn, chat_id: int, message_id: int) -> Assignment | 
         (chat_id, message_id),
     ) as cur:
         row = await cur.fetchone()
-    return _assignment(row) if row else None
+    return assignment_at(row) if row else None
 
 
 async def batch_exists(conn: Conn, batch_id: int) -> bool:
