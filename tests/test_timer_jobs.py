@@ -17,6 +17,7 @@ from bot.clock import ScaledClock
 from bot.domain import AssignmentStatus
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll
+from tests.mturk_helpers import call, client, new_api_key, question_form
 
 SPEED = 100.0  # a 30 s assignment lasts 0.3 s
 
@@ -74,3 +75,32 @@ async def test_a_stalled_loop_runs_overdue_jobs_late_instead_of_dropping_them(
     await stage.services.broadcaster.flush()
     assert "Time's up" in ann.last_text()
     assert not any("left to finish" in text for text in ann.texts()), "deadline already past"
+
+
+async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
+    stage = await Stage.open(
+        tmp_path / "api.sqlite3", clock=ScaledClock(SPEED), mturk_listen="127.0.0.1:0"
+    )
+    try:
+        rita = await funded_requester(stage, stage.admin(), cents=1_000)
+        mturk = client(stage, *await new_api_key(rita))
+        created = await call(
+            stage,
+            mturk,
+            "create_hit",
+            Title="Sky colour",
+            Description="Tell us the colour of the sky",
+            Reward="0.05",
+            AssignmentDurationInSeconds=300,
+            LifetimeInSeconds=3_600,
+            MaxAssignments=1,
+            Question=question_form(),
+        )
+        hit_id = int(created["HIT"]["HITId"][3:])
+        assert stage.app.job_queue is not None
+        names = {job.name for job in stage.app.job_queue.jobs()}
+        assert f"expire:{hit_id}" in names, "CreateHIT schedules the expiry at once"
+    finally:
+        errors, violations = list(stage.services.errors), list(stage.sim.violations)
+        await stage.close()
+    assert errors == [] and violations == []
