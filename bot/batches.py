@@ -138,6 +138,9 @@ class Batches:
             await push_wave(conn, first, policy, now, max_active)
             await enqueue_channel_cards(conn, requester.id, batch_id=batch_id, now=now)
         self.on_outbox()
+        if self.market is not None:
+            # every item opened at `now` with one lifetime: one pass expires them all
+            self.market.on_timer(f"expire:{first.id}", first.expires_at or now)
         return PublishResult.OK, cost
 
     async def discard(self, requester: User, batch_id: int) -> bool:
