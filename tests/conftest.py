@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
 from bot.clock import FakeClock
+from bot.sandbox import SimTelegram
+from bot.services import Services
 from bot.stage import Actor, Stage
 
 # PTB 22 warns (an error here) when it builds a RetryAfter unless timedelta mode is chosen.
@@ -20,18 +24,38 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
-    """The bot under test; fails the test on any handler error or Telegram-rule violation."""
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+class Running(Protocol):
+    """A bot on a simulated Telegram that can be closed (a Stage, a Sandbox)."""
+
+    @property
+    def services(self) -> Services: ...
+
+    @property
+    def sim(self) -> SimTelegram: ...
+
+    async def close(self) -> None: ...
+
+
+@asynccontextmanager
+async def failing_on_errors(opened: Running) -> AsyncIterator[None]:
+    """Close `opened` after the block, then fail on any handler error or Telegram-rule violation
+    it saw (the check every stage in these tests ends with)."""
     try:
-        yield opened
+        yield
     finally:
         errors = list(opened.services.errors)
         violations = list(opened.sim.violations)
         await opened.close()
     assert errors == [], f"handler errors: {errors}"
     assert violations == [], f"Telegram rules broken: {violations}"
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """The bot under test; fails the test on any handler error or Telegram-rule violation."""
+    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+    async with failing_on_errors(opened):
+        yield opened
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
+from tests.conftest import failing_on_errors
 
 
 @asynccontextmanager
@@ -22,14 +23,8 @@ async def roomy_stage(
     opened = await Stage.open(
         tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy, min_hourly=min_hourly
     )
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors = list(opened.services.errors)
-        violations = list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 async def workers(stage: Stage, *names: str) -> list[Actor]:

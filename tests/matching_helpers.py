@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
+from tests.conftest import failing_on_errors
 
 
 async def worker(stage: Stage, name: str) -> Actor:
@@ -73,9 +74,5 @@ async def fast_stage(path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """A stage with Telegram's limits scaled up, for stories with many messages per chat;
     fails the test on any handler error or Telegram-rule violation, like `stage`."""
     opened = await Stage.open(path, clock=clock, limits=Limits(scale=100), send_rate=2000)
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [] and violations == [], (errors, violations)

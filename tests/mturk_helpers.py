@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
+from tests.conftest import failing_on_errors
 
 FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"
 ANSWERS_NS = (
@@ -70,14 +71,8 @@ def client(stage: Stage, key_id: str, secret: str) -> Any:
 async def api_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The bot with the MTurk API on a free local port; no handler errors or rule breaks."""
     opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0")
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors = list(opened.services.errors)
-        violations = list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 async def call(stage: Stage, mturk: Any, operation: str, **params: Any) -> Any:

@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll
 
 WORKERS = 300
 SLOTS = 10
@@ -24,12 +24,8 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     opened = await Stage.open(
         tmp_path / "race.sqlite3", clock=clock, limits=Limits(scale=100), send_rate=2000
     )
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [] and violations == []
 
 
 async def _slots_taken(stage: Stage, hit_id: int) -> tuple[int, int]:

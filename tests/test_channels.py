@@ -12,7 +12,7 @@ from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
 from bot.stage import Actor, Stage
 from storage import outbox
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll
 from tests.requester_helpers import number_after, upload
 
 
@@ -20,13 +20,8 @@ from tests.requester_helpers import number_after, upload
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Limits x10 (a channel takes 200 posts a minute, not 20) so edits are not waited for."""
     opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, limits=Limits(scale=10))
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 def _channel(

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.domain import AssignmentStatus, HitStatus, Priority
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll
 
 DAY = 24 * 3600
 
@@ -237,12 +237,8 @@ async def fast_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     opened = await Stage.open(
         tmp_path / "race.sqlite3", clock=clock, limits=Limits(scale=100), send_rate=2000
     )
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [] and violations == []
 
 
 @pytest.mark.parametrize("yields", [10, 20, 40])

@@ -15,7 +15,7 @@ from bot.clock import FakeClock
 from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
+from tests.conftest import failing_on_errors, funded_requester
 from tests.matching_helpers import set_record
 from tests.requester_helpers import database_of, number_after, upload, workers
 
@@ -34,14 +34,8 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     Telegram's send budgets are not what these stories are about."""
     roomy = Limits(private_burst=60, global_per_sec=300)
     opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy)
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors = list(opened.services.errors)
-        violations = list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 def _counts(stage: Stage) -> tuple[int, int]:

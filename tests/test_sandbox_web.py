@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import Locator, Page, async_playwright, expect
 
 from bot.sandbox_run import Sandbox
+from tests.conftest import failing_on_errors
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,14 +36,8 @@ ITEMS_CSV = b"text,gold\nA purring kitten,cat\nA puppy with a ball,\n"
 async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
     """The sandbox on free ports; fails the test on a handler error or a broken rule."""
     opened = await Sandbox.open(tmp_path / "sandbox.sqlite3", port=0)
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors = list(opened.services.errors)
-        violations = list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.clock import FakeClock, ScaledClock
 from bot.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll
 from tests.matching_helpers import fast_stage, set_record, sql, worker
 
 HELD = "isn't held for you"
@@ -221,12 +221,8 @@ async def test_a_live_hold_is_still_good_after_a_restart(tmp_path: Path, clock: 
 async def default_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The product's default dispatch rule: offers up to 5 max assignments."""
     opened = await Stage.open(tmp_path / "default.sqlite3", clock=clock, offer_up_to=5)
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [] and violations == []
 
 
 async def test_small_polls_get_offers_by_default(default_stage: Stage) -> None:

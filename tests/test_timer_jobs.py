@@ -16,7 +16,7 @@ import pytest
 from bot.clock import ScaledClock
 from bot.domain import AssignmentStatus
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll
 from tests.mturk_helpers import call, client, new_api_key, question_form
 from tests.requester_helpers import upload
 
@@ -26,12 +26,8 @@ SPEED = 100.0  # a 30 s assignment lasts 0.3 s
 @pytest.fixture
 async def scaled_stage(tmp_path: Path) -> AsyncIterator[Stage]:
     opened = await Stage.open(tmp_path / "jobs.sqlite3", clock=ScaledClock(SPEED))
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [] and violations == []
 
 
 async def _abandoned(stage: Stage, assignment_id: int, within_real_s: float) -> bool:
@@ -82,7 +78,7 @@ async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
     stage = await Stage.open(
         tmp_path / "api.sqlite3", clock=ScaledClock(SPEED), mturk_listen="127.0.0.1:0"
     )
-    try:
+    async with failing_on_errors(stage):
         rita = await funded_requester(stage, stage.admin(), cents=1_000)
         mturk = client(stage, *await new_api_key(rita))
         created = await call(
@@ -101,10 +97,6 @@ async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
         assert stage.app.job_queue is not None
         names = {job.name for job in stage.app.job_queue.jobs()}
         assert f"expire:{hit_id}" in names, "CreateHIT schedules the expiry at once"
-    finally:
-        errors, violations = list(stage.services.errors), list(stage.sim.violations)
-        await stage.close()
-    assert errors == [] and violations == []
 
 
 async def test_a_published_batch_gets_its_expiry_job(scaled_stage: Stage) -> None:

@@ -12,19 +12,14 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import WEBHOOK_SECRET, Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll
 
 
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors, violations = list(opened.services.errors), list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 def answers(stage: Stage) -> tuple[int, int]:

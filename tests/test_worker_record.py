@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from bot.domain import QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
 from storage import ledger, workers
-from tests.conftest import funded_requester
+from tests.conftest import failing_on_errors, funded_requester
 from tests.worker_kit import open_roomy_stage, post, user_of, worker
 
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
@@ -23,14 +23,8 @@ DAY = 86400
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """As conftest's stage (no handler errors, no broken rules), with a longer chat burst."""
     opened = await open_roomy_stage(tmp_path / "gigbot.sqlite3", clock)
-    try:
+    async with failing_on_errors(opened):
         yield opened
-    finally:
-        errors = list(opened.services.errors)
-        violations = list(opened.sim.violations)
-        await opened.close()
-    assert errors == [], f"handler errors: {errors}"
-    assert violations == [], f"Telegram rules broken: {violations}"
 
 
 async def _do(ann: Actor, clock: FakeClock, seconds: float, message_id: int) -> None:
