@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll
+from tests.conftest import funded_requester, published_poll
+from tests.matching_helpers import fast_stage
 
 WORKERS = 300
 SLOTS = 10
@@ -21,10 +21,7 @@ ROUNDS = 20
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Rate limits scaled up: 300 sign-ups in a second are a concurrency test, not a rate one."""
-    opened = await Stage.open(
-        tmp_path / "race.sqlite3", clock=clock, limits=Limits(scale=100), send_rate=2000
-    )
-    async with failing_on_errors(opened):
+    async with fast_stage(tmp_path / "race.sqlite3", clock) as opened:
         yield opened
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain import AssignmentStatus, HitStatus, Priority
-from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll
+from tests.conftest import funded_requester, published_poll
+from tests.matching_helpers import fast_stage
 
 DAY = 24 * 3600
 
@@ -232,21 +232,18 @@ async def test_paused_hit_does_not_expire_early(
 
 
 @pytest.fixture
-async def fast_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+async def race_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Telegram's per-chat limits scaled up: six workers get pushes and notices at once."""
-    opened = await Stage.open(
-        tmp_path / "race.sqlite3", clock=clock, limits=Limits(scale=100), send_rate=2000
-    )
-    async with failing_on_errors(opened):
+    async with fast_stage(tmp_path / "race.sqlite3", clock) as opened:
         yield opened
 
 
 @pytest.mark.parametrize("yields", [10, 20, 40])
 async def test_late_submit_racing_the_deadline(
-    fast_stage: Stage, clock: FakeClock, yields: int
+    race_stage: Stage, clock: FakeClock, yields: int
 ) -> None:
     """Exactly one of submitted / abandoned wins, whoever gets there first."""
-    stage = fast_stage
+    stage = race_stage
     rita = await funded_requester(stage, stage.admin())
     workers = [await _worker(stage, f"W{n}") for n in range(6)]
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=6 time=1m")
