@@ -73,6 +73,18 @@ async def funded_requester(
     return requester
 
 
+async def worker(stage: Stage, name: str) -> Actor:
+    """A worker who has sent /start (and left the setup at its defaults)."""
+    actor = stage.user(name)
+    await actor.send("/start")
+    return actor
+
+
+async def workers(stage: Stage, *names: str) -> list[Actor]:
+    """Workers who have sent /start, in the order named."""
+    return [await worker(stage, name) for name in names]
+
+
 async def published_poll(stage: Stage, requester: Actor, args: str) -> int:
     """Post and publish a poll; return its HIT id."""
     await requester.send(f"/newpoll {args}")

@@ -27,15 +27,6 @@ async def roomy_stage(
         yield opened
 
 
-async def workers(stage: Stage, *names: str) -> list[Actor]:
-    found = []
-    for name in names:
-        worker = stage.user(name)
-        await worker.send("/start")
-        found.append(worker)
-    return found
-
-
 async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) -> None:
     """Accept the latest push, answer, and submit `seconds` after accepting."""
     await worker.press("Accept")

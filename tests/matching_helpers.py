@@ -12,13 +12,6 @@ from bot.stage import Actor, Stage
 from tests.conftest import failing_on_errors
 
 
-async def worker(stage: Stage, name: str) -> Actor:
-    """A worker who has sent /start."""
-    actor = stage.user(name)
-    await actor.send("/start")
-    return actor
-
-
 async def user_id(stage: Stage, actor: Actor) -> int:
     found = await stage.services.market.user(actor.tg_id)
     assert found is not None

@@ -89,11 +89,3 @@ async def refused(stage: Stage, mturk: Any, operation: str, **params: Any) -> di
     error: dict[str, Any] = caught.value.response["Error"]
     return error
 
-
-async def workers(stage: Stage, *names: str) -> list[Actor]:
-    found = []
-    for name in names:
-        worker = stage.user(name)
-        await worker.send("/start")
-        found.append(worker)
-    return found

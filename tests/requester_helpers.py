@@ -31,14 +31,5 @@ async def upload(stage: Stage, actor: Actor, filename: str, content: bytes) -> N
     await stage.deliver(stage.sim.document(actor.user, filename, content, enqueue=False))
 
 
-async def workers(stage: Stage, *names: str) -> list[Actor]:
-    found = []
-    for name in names:
-        worker = stage.user(name)
-        await worker.send("/start")
-        found.append(worker)
-    return found
-
-
 def database_of(stage: Stage) -> Path:
     return stage.services.settings.database

@@ -15,16 +15,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain import AssignmentStatus, HitStatus, Priority
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import funded_requester, published_poll, worker
 from tests.matching_helpers import fast_stage
 
 DAY = 24 * 3600
-
-
-async def _worker(stage: Stage, name: str) -> Actor:
-    worker = stage.user(name)
-    await worker.send("/start")
-    return worker
 
 
 async def _status(stage: Stage, assignment_id: int) -> AssignmentStatus:
@@ -53,7 +47,7 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann, bob = await _worker(stage, "Ann"), await _worker(stage, "Bob")
+    ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
     await ann.press("Accept")
     assert "Filled — see /next" in bob.last_text(), "Bob's push was edited when it filled"
@@ -91,7 +85,7 @@ async def test_no_reminder_for_a_deadline_already_past(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
     await ann.press("Accept")
     clock.advance(3600)
@@ -104,7 +98,7 @@ async def test_only_the_latest_due_reminder_is_sent(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=10m")
     await ann.press("Accept")
     clock.advance(9 * 60)  # both reminders (at 5m and 8m) fell due together
@@ -116,7 +110,7 @@ async def test_unreviewed_work_is_approved_once_after_the_delay(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1")
     await ann.press("Accept")
     await ann.press("X")
@@ -152,7 +146,7 @@ async def test_expiry_refunds_unspent_escrow_once(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann, bob = await _worker(stage, "Ann"), await _worker(stage, "Bob")
+    ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=4 life=1h")
     await ann.press("Accept")
     await ann.press("X")
@@ -185,7 +179,7 @@ async def test_abandoned_after_expiry_refunds_that_slot(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     hit_id = await published_poll(
         stage, rita, "Pick one | X | Y ; reward=0.05 n=2 time=10m life=5m"
     )
@@ -206,7 +200,7 @@ async def test_paused_hit_does_not_expire_early(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=2 life=1h")
     market = stage.services.market
     owner = await market.user(rita.tg_id)
@@ -245,17 +239,17 @@ async def test_late_submit_racing_the_deadline(
     """Exactly one of submitted / abandoned wins, whoever gets there first."""
     stage = race_stage
     rita = await funded_requester(stage, stage.admin())
-    workers = [await _worker(stage, f"W{n}") for n in range(6)]
+    workers = [await worker(stage, f"W{n}") for n in range(6)]
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=6 time=1m")
-    for worker in workers:
-        await worker.press("Accept", worker.messages()[-1].message_id)
-        await worker.press("X")
+    for w in workers:
+        await w.press("Accept", w.messages()[-1].message_id)
+        await w.press("X")
     clock.advance(60 - 0.001)
     taps = []
-    for worker in workers:
-        card = worker.messages()[-1]
+    for w in workers:
+        card = w.messages()[-1]
         data = next(d for row in card.buttons() for t, d, _ in row if "Submit" in t)
-        taps.append(stage.sim.callback(worker.user, card.message_id, str(data), enqueue=False))
+        taps.append(stage.sim.callback(w.user, card.message_id, str(data), enqueue=False))
 
     async def deadline() -> None:
         for _ in range(yields):  # let some taps read the time and queue for the database
@@ -269,15 +263,15 @@ async def test_late_submit_racing_the_deadline(
     )
     await stage.settle()
     outcomes = {}
-    for worker in workers:
-        aid = await _assignment_of(stage, worker, hit_id)
+    for w in workers:
+        aid = await _assignment_of(stage, w, hit_id)
         status = await _status(stage, aid)
-        outcomes[worker.name] = status
-        told = (_count(worker, "Submitted"), _count(worker, "Time's up"))
+        outcomes[w.name] = status
+        told = (_count(w, "Submitted"), _count(w, "Time's up"))
         if status is AssignmentStatus.SUBMITTED:
-            assert told == (1, 0), worker.texts()
+            assert told == (1, 0), w.texts()
         else:
-            assert status is AssignmentStatus.ABANDONED and told == (0, 1), worker.texts()
+            assert status is AssignmentStatus.ABANDONED and told == (0, 1), w.texts()
     abandoned = sum(s is AssignmentStatus.ABANDONED for s in outcomes.values())
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.slots_used == 6 - abandoned
@@ -288,7 +282,7 @@ async def test_deadline_messages_carry_their_priority(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m life=1h")
     await ann.press("Accept")
     clock.advance(60)
@@ -328,7 +322,7 @@ async def test_work_abandoned_after_a_cancel_refunds_its_reward(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann = await _worker(stage, "Ann")
+    ann = await worker(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=3 time=5m")
     await ann.press("Accept")
     await rita.send("/myhits")

@@ -17,16 +17,7 @@ from bot.sandbox import Limits
 from bot.sandbox.limits import _Bucket
 from bot.stage import Actor, Stage
 from storage import outbox
-from tests.conftest import funded_requester, published_poll
-
-
-async def _workers(stage: Stage, *names: str) -> list[Actor]:
-    found = []
-    for name in names:
-        worker = stage.user(name)
-        await worker.send("/start")
-        found.append(worker)
-    return found
+from tests.conftest import funded_requester, published_poll, workers
 
 
 async def _active(stage: Stage, worker: Actor) -> bool:
@@ -37,7 +28,7 @@ async def _active(stage: Stage, worker: Actor) -> bool:
 
 async def test_pushes_of_a_filled_hit_are_edited_once(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
-    ann, bob, cy = await _workers(stage, "Ann", "Bob", "Cy")
+    ann, bob, cy = await workers(stage, "Ann", "Bob", "Cy")
     await published_poll(stage, rita, "Tea or coffee? | tea | coffee ; reward=0.05 n=2")
     bob_push, cy_push = bob.last(), cy.last()
 
@@ -58,7 +49,7 @@ async def test_pushes_of_a_filled_hit_are_edited_once(stage: Stage, admin: Actor
 
 async def test_blocked_worker_goes_inactive_and_comes_back(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
-    ann, bob = await _workers(stage, "Ann", "Bob")
+    ann, bob = await workers(stage, "Ann", "Bob")
     stage.sim.block(bob.user)
     await published_poll(stage, rita, "One? | a | b ; reward=0.05 n=5")
     assert not await _active(stage, bob) and await _active(stage, ann)
@@ -81,7 +72,7 @@ async def test_blocked_worker_goes_inactive_and_comes_back(stage: Stage, admin: 
 
 
 async def test_more_urgent_messages_go_first(stage: Stage, admin: Actor) -> None:
-    (ann,) = await _workers(stage, "Ann")
+    (ann,) = await workers(stage, "Ann")
     now = stage.clock.now()
     async with stage.services.db.transaction() as conn:
         for n, priority in enumerate([Priority.PUSH, Priority.NOTIFICATION, Priority.REMINDER]):
@@ -106,7 +97,7 @@ async def quick_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 async def test_429_storm_on_one_chat_does_not_slow_the_others(quick_stage: Stage) -> None:
     stage = quick_stage
-    stormy, *others = await _workers(stage, *(f"W{n}" for n in range(31)))
+    stormy, *others = await workers(stage, *(f"W{n}" for n in range(31)))
     stage.sim.reset_records()
     now = stage.clock.now()
     async with stage.services.db.transaction() as conn:

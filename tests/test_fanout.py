@@ -10,8 +10,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
-from tests.matching_helpers import fast_stage, got, set_record, sql, worker
+from tests.conftest import funded_requester, published_poll, worker
+from tests.matching_helpers import fast_stage, got, set_record, sql
 
 WAIT = 600  # the default GIGBOT_FANOUT_WAIT
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
+from tests.conftest import funded_requester, workers
 from tests.mturk_helpers import (
     ANSWERS_NS,
     api_stage,
@@ -21,7 +21,6 @@ from tests.mturk_helpers import (
     new_api_key,
     question_form,
     refused,
-    workers,
 )
 
 

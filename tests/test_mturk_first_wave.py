@@ -10,8 +10,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
-from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form, workers
+from tests.conftest import funded_requester, workers
+from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form
 from tests.requester_helpers import restart
 
 HIT = {

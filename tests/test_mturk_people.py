@@ -11,16 +11,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
-from tests.mturk_helpers import (
-    api_stage,
-    call,
-    client,
-    new_api_key,
-    question_form,
-    refused,
-    workers,
-)
+from tests.conftest import funded_requester, workers
+from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form, refused
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
-from tests.mturk_helpers import ANSWERS_NS, api_stage, call, client, new_api_key, refused, workers
+from tests.conftest import funded_requester, workers
+from tests.mturk_helpers import ANSWERS_NS, api_stage, call, client, new_api_key, refused
 
 EXTERNAL = (
     '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'

@@ -15,9 +15,9 @@ from bot.clock import FakeClock
 from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester
+from tests.conftest import failing_on_errors, funded_requester, workers
 from tests.matching_helpers import set_record
-from tests.requester_helpers import database_of, number_after, upload, workers
+from tests.requester_helpers import database_of, number_after, upload
 
 GOOD_CSV = (
     b"text,gold\n"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
-from tests.requester_helpers import database_of, workers
+from tests.conftest import funded_requester, published_poll, workers
+from tests.requester_helpers import database_of
 
 
 async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -> None:

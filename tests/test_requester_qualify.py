@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
-from tests.requester_helpers import database_of, number_after, workers
+from tests.conftest import funded_requester, workers
+from tests.requester_helpers import database_of, number_after
 
 
 async def _define(rita: Actor) -> int:

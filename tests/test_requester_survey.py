@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester
-from tests.requester_helpers import database_of, number_after, restart, workers
+from tests.conftest import funded_requester, workers
+from tests.requester_helpers import database_of, number_after, restart
 
 
 async def _write_survey_start(rita: Actor) -> None:

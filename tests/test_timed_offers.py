@@ -17,8 +17,8 @@ from bot.clock import FakeClock, ScaledClock
 from bot.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll
-from tests.matching_helpers import fast_stage, set_record, sql, worker
+from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
+from tests.matching_helpers import fast_stage, set_record, sql
 
 HELD = "isn't held for you"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from bot.clock import FakeClock
 from bot.domain import AssignmentStatus
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
-from tests.matching_helpers import set_record, sql, worker
+from tests.conftest import funded_requester, published_poll, worker
+from tests.matching_helpers import set_record, sql
 
 
 async def _assignment(stage: Stage, hit_id: int) -> tuple[int, float, int]:

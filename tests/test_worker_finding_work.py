@@ -7,8 +7,8 @@ from bot.clock import FakeClock
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
 from storage import workers
-from tests.conftest import funded_requester
-from tests.worker_kit import labels, new_batch, post, user_of, worker
+from tests.conftest import funded_requester, worker
+from tests.worker_kit import labels, new_batch, post, user_of
 
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
 from storage import assignments
-from tests.conftest import funded_requester
-from tests.worker_kit import labels, post, user_of, worker
+from tests.conftest import funded_requester, worker
+from tests.worker_kit import labels, post, user_of
 
 
 async def test_survey_with_every_question_kind(stage: Stage, admin: Actor) -> None:

@@ -12,8 +12,8 @@ from bot.clock import FakeClock
 from bot.domain import QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
 from storage import ledger, workers
-from tests.conftest import failing_on_errors, funded_requester
-from tests.worker_kit import open_roomy_stage, post, user_of, worker
+from tests.conftest import failing_on_errors, funded_requester, worker
+from tests.worker_kit import open_roomy_stage, post, user_of
 
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
 DAY = 86400

@@ -64,13 +64,6 @@ async def post(
     return hit.id
 
 
-async def worker(stage: Stage, name: str) -> Actor:
-    """A worker who sent /start and skipped the setup (defaults: everything)."""
-    actor = stage.user(name)
-    await actor.send("/start")
-    return actor
-
-
 def labels(actor: Actor, message_id: int | None = None) -> list[str]:
     """Button labels of the latest (or given) message."""
     message = (
