@@ -94,3 +94,13 @@ async def published_poll(stage: Stage, requester: Actor, args: str) -> int:
     done = [text for text in requester.texts() if "Published poll #" in text]
     assert len(done) == before + 1, requester.last_text()
     return int(done[-1].split("Published poll #")[1].split(".")[0])
+
+
+async def accepted_poll(stage: Stage, admin: Actor, args: str) -> tuple[Actor, Actor, int]:
+    """Rita (funded) publishes a poll and Ann, who has sent /start, accepts it;
+    return (Rita, Ann, the HIT id)."""
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    hit_id = await published_poll(stage, rita, args)
+    await ann.press("Accept")
+    return rita, ann, hit_id

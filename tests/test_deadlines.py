@@ -15,7 +15,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.domain import AssignmentStatus, HitStatus, Priority
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, worker
+from tests.conftest import accepted_poll, funded_requester, published_poll, worker
 from tests.matching_helpers import fast_stage
 
 DAY = 24 * 3600
@@ -84,10 +84,7 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
 async def test_no_reminder_for_a_deadline_already_past(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(stage, admin, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
     clock.advance(3600)
     await stage.settle()
     assert _count(ann, "left to finish") == 0
@@ -97,10 +94,7 @@ async def test_no_reminder_for_a_deadline_already_past(
 async def test_only_the_latest_due_reminder_is_sent(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=10m")
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(stage, admin, "Pick one | X | Y ; reward=0.05 n=1 time=10m")
     clock.advance(9 * 60)  # both reminders (at 5m and 8m) fell due together
     await stage.settle()
     assert _count(ann, "left to finish") == 1 and "1m left to finish" in ann.last_text()
@@ -109,10 +103,7 @@ async def test_only_the_latest_due_reminder_is_sent(
 async def test_unreviewed_work_is_approved_once_after_the_delay(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1")
-    await ann.press("Accept")
+    rita, ann, hit_id = await accepted_poll(stage, admin, "Pick one | X | Y ; reward=0.05 n=1")
     await ann.press("X")
     await ann.press("Submit")
     aid = await _assignment_of(stage, ann, hit_id)
@@ -178,12 +169,9 @@ async def test_expiry_refunds_unspent_escrow_once(
 async def test_abandoned_after_expiry_refunds_that_slot(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    hit_id = await published_poll(
-        stage, rita, "Pick one | X | Y ; reward=0.05 n=2 time=10m life=5m"
+    rita, ann, hit_id = await accepted_poll(
+        stage, admin, "Pick one | X | Y ; reward=0.05 n=2 time=10m life=5m"
     )
-    await ann.press("Accept")
     clock.advance(5 * 60)
     await stage.settle()
     assert "$0.05 went back" in rita.last_text()
@@ -281,10 +269,9 @@ async def test_late_submit_racing_the_deadline(
 async def test_deadline_messages_carry_their_priority(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m life=1h")
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(
+        stage, admin, "Pick one | X | Y ; reward=0.05 n=1 time=2m life=1h"
+    )
     clock.advance(60)
     await stage.settle()
     clock.advance(3600)
@@ -321,10 +308,9 @@ async def test_paused_from_myhits_keeps_its_lifetime(
 async def test_work_abandoned_after_a_cancel_refunds_its_reward(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=3 time=5m")
-    await ann.press("Accept")
+    rita, ann, hit_id = await accepted_poll(
+        stage, admin, "Tea? | Yes | No ; reward=0.05 n=3 time=5m"
+    )
     await rita.send("/myhits")
     card = rita.last()
     cancel = next(d for row in card.buttons() for t, d, _ in row if "Cancel" in t)

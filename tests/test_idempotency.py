@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import accepted_poll, funded_requester, published_poll
 
 
 async def _submitted_work(stage: Stage, admin: Actor) -> tuple[Actor, Actor]:
-    rita = await funded_requester(stage, admin)
-    ann = stage.user("Ann")
-    await ann.send("/start")
-    await published_poll(stage, rita, "Pick | X | Y ; reward=0.25 n=1")
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(stage, admin, "Pick | X | Y ; reward=0.25 n=1")
     await ann.press("X")
     await ann.press("Submit")
     await rita.send("/review")

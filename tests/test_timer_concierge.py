@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.clock import FakeClock
 from bot.domain import AssignmentStatus
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, worker
+from tests.conftest import accepted_poll, funded_requester, published_poll, worker
 from tests.matching_helpers import set_record, sql
 
 
@@ -47,12 +47,9 @@ async def _approval(stage: Stage, actor: Actor) -> tuple[object, ...]:
 async def test_plus_ten_minutes_once_then_reminders_planned_anew(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    hit_id = await published_poll(
-        stage, rita, "Slow one | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
+    rita, ann, hit_id = await accepted_poll(
+        stage, admin, "Slow one | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
     )
-    await ann.press("Accept")
     clock.advance(60)
     await stage.settle()
     first = ann.last()
@@ -98,12 +95,9 @@ async def test_plus_ten_minutes_once_then_reminders_planned_anew(
 async def test_a_double_tap_on_plus_ten_minutes_extends_once(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    hit_id = await published_poll(
-        stage, rita, "Race me | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
+    rita, ann, hit_id = await accepted_poll(
+        stage, admin, "Race me | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
     )
-    await ann.press("Accept")
     clock.advance(100)
     await stage.settle()
     aid, deadline, _ = await _assignment(stage, hit_id)
@@ -122,10 +116,9 @@ async def test_a_double_tap_on_plus_ten_minutes_extends_once(
 async def test_no_extra_time_unless_the_requester_allowed_it(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    hit_id = await published_poll(stage, rita, "Strict | X | Y ; reward=0.05 n=1 time=2m")
-    await ann.press("Accept")
+    rita, ann, hit_id = await accepted_poll(
+        stage, admin, "Strict | X | Y ; reward=0.05 n=1 time=2m"
+    )
     clock.advance(100)
     await stage.settle()
     labels = [text for row in ann.last().buttons() for text, _, _ in row]

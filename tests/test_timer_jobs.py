@@ -15,8 +15,8 @@ import pytest
 
 from bot.clock import ScaledClock
 from bot.domain import AssignmentStatus
-from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll
+from bot.stage import Stage
+from tests.conftest import accepted_poll, failing_on_errors, funded_requester
 from tests.mturk_helpers import call, client, new_api_key, question_form
 from tests.requester_helpers import upload
 
@@ -43,13 +43,9 @@ async def _abandoned(stage: Stage, assignment_id: int, within_real_s: float) -> 
 
 async def test_jobs_are_named_by_domain_key(scaled_stage: Stage) -> None:
     stage = scaled_stage
-    rita = await funded_requester(stage, stage.admin())
-    ann = stage.user("Ann")
-    await ann.send("/start")
-    hit_id = await published_poll(
-        stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=30m life=1h"
+    rita, ann, hit_id = await accepted_poll(
+        stage, stage.admin(), "Pick one | X | Y ; reward=0.05 n=1 time=30m life=1h"
     )
-    await ann.press("Accept")
     names = {job.name for job in stage.app.job_queue.jobs()} if stage.app.job_queue else set()
     assert {"deadline:1", "remind:1:0", f"expire:{hit_id}"} <= names
 
@@ -58,11 +54,9 @@ async def test_a_stalled_loop_runs_overdue_jobs_late_instead_of_dropping_them(
     scaled_stage: Stage,
 ) -> None:
     stage = scaled_stage
-    rita = await funded_requester(stage, stage.admin())
-    ann: Actor = stage.user("Ann")
-    await ann.send("/start")
-    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=30s")
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(
+        stage, stage.admin(), "Pick one | X | Y ; reward=0.05 n=1 time=30s"
+    )
     assert stage.app.job_queue is not None
     assert stage.app.job_queue.get_jobs_by_name("deadline:1"), "the deadline is scheduled"
 
