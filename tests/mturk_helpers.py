@@ -55,6 +55,19 @@ async def new_api_key(requester: Actor) -> tuple[str, str]:
     return key_id[1], secret[1]
 
 
+def sky_colour_hit() -> dict[str, Any]:
+    """CreateHIT parameters: "Sky colour", $0.05 for 5 minutes, two assignments, a day's life."""
+    return {
+        "Title": "Sky colour",
+        "Description": "Tell us the colour of the sky",
+        "Reward": "0.05",
+        "AssignmentDurationInSeconds": 300,
+        "LifetimeInSeconds": 86_400,
+        "MaxAssignments": 2,
+        "Question": question_form(),
+    }
+
+
 def client(stage: Stage, key_id: str, secret: str) -> Any:
     """The real, unmodified boto3 MTurk client pointed at gigbot."""
     return boto3.session.Session().client(

@@ -18,7 +18,7 @@ from bot.requester_parsing import parse_terms
 from bot.stage import Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, published_poll, workers
 from tests.fair_helpers import do_poll, roomy_stage
-from tests.mturk_helpers import client, new_api_key, question_form
+from tests.mturk_helpers import client, new_api_key, sky_colour_hit
 
 
 @pytest.fixture
@@ -84,15 +84,7 @@ async def test_mturk_create_hit_under_the_floor_is_refused(
         admin = opened.admin()
         rita = await funded_requester(opened, admin)
         mturk = client(opened, *await new_api_key(rita))
-        params = {
-            "Title": "Sky colour",
-            "Description": "Tell us the colour of the sky",
-            "Reward": "0.05",
-            "AssignmentDurationInSeconds": 300,
-            "LifetimeInSeconds": 86_400,
-            "MaxAssignments": 2,
-            "Question": question_form(),
-        }
+        params = sky_colour_hit()
         with pytest.raises(ClientError) as caught:
             await asyncio.to_thread(mturk.create_hit, **params)
         message = caught.value.response["Error"]["Message"]

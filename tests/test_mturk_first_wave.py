@@ -11,18 +11,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form
+from tests.mturk_helpers import api_stage, call, client, new_api_key, sky_colour_hit
 from tests.requester_helpers import restart
 
-HIT = {
-    "Title": "Sky colour",
-    "Description": "Tell us the colour of the sky",
-    "Reward": "0.05",
-    "AssignmentDurationInSeconds": 300,
-    "LifetimeInSeconds": 86_400,
-    "MaxAssignments": 2,
-    "Question": question_form(),
-}
+HIT = sky_colour_hit()
 
 
 @pytest.fixture

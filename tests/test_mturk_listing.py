@@ -12,17 +12,9 @@ import pytest
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form, refused
+from tests.mturk_helpers import api_stage, call, client, new_api_key, refused, sky_colour_hit
 
-HIT = {
-    "Title": "Sky colour",
-    "Description": "Tell us the colour of the sky",
-    "Reward": "0.05",
-    "AssignmentDurationInSeconds": 300,
-    "LifetimeInSeconds": 86_400,
-    "MaxAssignments": 2,
-    "Question": question_form(),
-}
+HIT = sky_colour_hit()
 
 
 @pytest.fixture
