@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors
+from tests.conftest import failing_on_errors, funded_requester
 
 FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"
 ANSWERS_NS = (
@@ -53,6 +53,15 @@ async def new_api_key(requester: Actor) -> tuple[str, str]:
     secret = re.search(r"aws_secret_access_key: (\S+)", shown)
     assert key_id and secret, shown
     return key_id[1], secret[1]
+
+
+async def requester_with_api_key(
+    stage: Stage, admin: Actor, name: str = "Rita", cents: int = 1_000
+) -> tuple[Actor, Any]:
+    """A requester the admin funded ($10.00 unless told) and the boto3 client of a key she
+    made with /apikey."""
+    requester = await funded_requester(stage, admin, name=name, cents=cents)
+    return requester, client(stage, *await new_api_key(requester))
 
 
 def sky_colour_hit() -> dict[str, Any]:

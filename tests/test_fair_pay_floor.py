@@ -18,7 +18,7 @@ from bot.requester_parsing import parse_terms
 from bot.stage import Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, published_poll, workers
 from tests.fair_helpers import do_poll, roomy_stage
-from tests.mturk_helpers import client, new_api_key, sky_colour_hit
+from tests.mturk_helpers import requester_with_api_key, sky_colour_hit
 
 
 @pytest.fixture
@@ -82,8 +82,7 @@ async def test_mturk_create_hit_under_the_floor_is_refused(
     )
     async with failing_on_errors(opened):
         admin = opened.admin()
-        rita = await funded_requester(opened, admin)
-        mturk = client(opened, *await new_api_key(rita))
+        rita, mturk = await requester_with_api_key(opened, admin, cents=10_000)
         params = sky_colour_hit()
         with pytest.raises(ClientError) as caught:
             await asyncio.to_thread(mturk.create_hit, **params)

@@ -21,6 +21,7 @@ from tests.mturk_helpers import (
     new_api_key,
     question_form,
     refused,
+    requester_with_api_key,
 )
 
 
@@ -46,9 +47,8 @@ def answer_ids(assignment: dict[str, Any]) -> dict[str, list[str]]:
 async def test_script_posts_workers_answer_in_telegram_script_reviews(
     stage: Stage, admin: Actor
 ) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
-    mturk = client(stage, *await new_api_key(rita))
 
     hit_type = await call(
         stage,
@@ -120,9 +120,8 @@ async def test_script_posts_workers_answer_in_telegram_script_reviews(
 
 
 async def test_unique_request_token_returns_the_same_hit(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    mturk = client(stage, *await new_api_key(rita))
     params: dict[str, Any] = {
         "Title": "Sky colour",
         "Description": "Tell us",
@@ -155,8 +154,7 @@ async def test_unique_request_token_returns_the_same_hit(stage: Stage, admin: Ac
 
 
 async def test_paginators_walk_every_hit(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
-    mturk = client(stage, *await new_api_key(rita))
+    rita, mturk = await requester_with_api_key(stage, admin)
     made = []
     for n in range(5):
         created = await call(
@@ -214,8 +212,7 @@ async def test_wrong_secret_and_revoked_key_are_refused(stage: Stage, admin: Act
 
 
 async def test_bad_question_and_short_funds_create_nothing(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=100)
-    mturk = client(stage, *await new_api_key(rita))
+    rita, mturk = await requester_with_api_key(stage, admin, cents=100)
     base: dict[str, Any] = {
         "Title": "Sky",
         "Description": "d",
@@ -247,9 +244,8 @@ async def test_bad_question_and_short_funds_create_nothing(stage: Stage, admin: 
 async def test_expire_then_delete_refunds_unused_slots(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    mturk = client(stage, *await new_api_key(rita))
     created = await call(
         stage,
         mturk,

@@ -11,7 +11,14 @@ import pytest
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import api_stage, call, client, new_api_key, sky_colour_hit
+from tests.mturk_helpers import (
+    api_stage,
+    call,
+    client,
+    new_api_key,
+    requester_with_api_key,
+    sky_colour_hit,
+)
 from tests.requester_helpers import restart
 
 HIT = sky_colour_hit()
@@ -28,9 +35,8 @@ def pushed(worker: Actor) -> bool:
 
 
 async def test_first_wave_follows_the_answer(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    mturk = client(stage, *await new_api_key(rita))
 
     created = await call(stage, mturk, "create_hit", **HIT)
 
@@ -63,9 +69,8 @@ async def test_a_hit_whose_first_wave_died_with_the_bot_is_pushed_after_restart(
     stage = await Stage.open(
         tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0"
     )
-    rita = await funded_requester(stage, stage.admin(), cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, stage.admin())
     (ann,) = await workers(stage, "Ann")
-    mturk = client(stage, *await new_api_key(rita))
     # The process dies between answering CreateHIT and sending the first wave: the waves
     # it was about to send were only in its memory.
     await stage.services.first_waves.stop()

@@ -11,8 +11,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import api_stage, call, client, new_api_key, refused, sky_colour_hit
+from tests.conftest import workers
+from tests.mturk_helpers import api_stage, call, refused, requester_with_api_key, sky_colour_hit
 
 HIT = sky_colour_hit()
 
@@ -24,11 +24,9 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 
 async def test_pages_filters_and_strangers(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
-    sam = await funded_requester(stage, admin, name="Sam", cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
+    sam, stranger = await requester_with_api_key(stage, admin, name="Sam")
     ann, bob = await workers(stage, "Ann", "Bob")
-    mturk = client(stage, *await new_api_key(rita))
-    stranger = client(stage, *await new_api_key(sam))
     hit_id = (await call(stage, mturk, "create_hit", **HIT))["HIT"]["HITId"]
 
     empty = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)

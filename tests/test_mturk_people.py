@@ -11,8 +11,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import api_stage, call, client, new_api_key, question_form, refused
+from tests.conftest import workers
+from tests.mturk_helpers import api_stage, call, question_form, refused, requester_with_api_key
 
 
 @pytest.fixture
@@ -53,9 +53,8 @@ async def worked(stage: Stage, mturk: Any, *people: Actor) -> tuple[str, dict[st
 
 
 async def test_bonus_moves_money_once_and_is_listed(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
-    mturk = client(stage, *await new_api_key(rita))
     hit_id, assignment = await worked(stage, mturk, ann, bob)
     ann_alias, bob_alias = await alias_of(stage, ann), await alias_of(stage, bob)
 
@@ -110,9 +109,8 @@ async def test_bonus_moves_money_once_and_is_listed(stage: Stage, admin: Actor) 
 
 
 async def test_blocked_worker_cannot_take_the_requesters_hits(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
-    mturk = client(stage, *await new_api_key(rita))
     ann_alias = await alias_of(stage, ann)
     await call(stage, mturk, "create_worker_block", WorkerId=ann_alias, Reason="Random clicks")
     listed = await call(stage, mturk, "list_worker_blocks")
@@ -146,9 +144,8 @@ async def test_blocked_worker_cannot_take_the_requesters_hits(stage: Stage, admi
 
 
 async def test_qualification_granted_listed_and_told(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
-    mturk = client(stage, *await new_api_key(rita))
     made = await call(
         stage,
         mturk,
@@ -209,8 +206,7 @@ async def test_qualification_granted_listed_and_told(stage: Stage, admin: Actor)
     )
     assert [q["WorkerId"] for q in listed["Qualifications"]] == [ann_alias]
 
-    other = await funded_requester(stage, admin, name="Olga", cents=100)
-    theirs = client(stage, *await new_api_key(other))
+    other, theirs = await requester_with_api_key(stage, admin, name="Olga", cents=100)
     foreign = await refused(
         stage,
         theirs,
@@ -222,8 +218,7 @@ async def test_qualification_granted_listed_and_told(stage: Stage, admin: Actor)
 
 
 async def test_qualification_requirements_are_stored(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
-    mturk = client(stage, *await new_api_key(rita))
+    rita, mturk = await requester_with_api_key(stage, admin)
     qual = await call(
         stage,
         mturk,
@@ -308,9 +303,8 @@ async def test_qualification_requirements_are_stored(stage: Stage, admin: Actor)
 async def test_notify_workers_relays_within_the_limit(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
-    mturk = client(stage, *await new_api_key(rita))
     await worked(stage, mturk, ann)
     ann_alias, bob_alias = await alias_of(stage, ann), await alias_of(stage, bob)
     message = {"Subject": "New batch <soon>", "MessageText": "More birds tomorrow & after."}

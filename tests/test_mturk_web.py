@@ -13,8 +13,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import ANSWERS_NS, api_stage, call, client, new_api_key, refused
+from tests.conftest import workers
+from tests.mturk_helpers import ANSWERS_NS, api_stage, call, refused, requester_with_api_key
 
 EXTERNAL = (
     '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
@@ -73,9 +73,8 @@ async def post(stage: Stage, url: str, form: dict[str, str]) -> httpx.Response:
 
 
 async def test_external_question_answered_through_the_web_page(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    mturk = client(stage, *await new_api_key(rita))
     created = await call(
         stage,
         mturk,
@@ -142,9 +141,8 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
 async def test_html_question_served_sandboxed_and_submitted(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin, cents=1_000)
+    rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    mturk = client(stage, *await new_api_key(rita))
     created = await call(
         stage,
         mturk,
