@@ -17,7 +17,13 @@ import tornado.netutil
 import tornado.web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Conflict, Forbidden, RetryAfter
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
 
 from bot.sandbox import Limits, SimTelegram, SimUser, UpdateSchemaError
 
@@ -40,6 +46,17 @@ async def real_bot(sim: SimTelegram) -> AsyncIterator[Bot]:
     """A real PTB Bot talking to the sim."""
     async with Bot(TOKEN, base_url=sim.base_url, base_file_url=sim.base_file_url) as bot:
         yield bot
+
+
+def real_application(sim: SimTelegram) -> Application[Any, Any, Any, Any, Any, Any]:
+    """A real PTB Application (not started) whose bot talks to the sim."""
+    return (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(sim.base_url)
+        .base_file_url(sim.base_file_url)
+        .build()
+    )
 
 
 @pytest.fixture
@@ -543,13 +560,7 @@ async def test_real_application_polls_and_answers(sim: SimTelegram, alice: SimUs
         await update.callback_query.answer("Accepted")
         await update.callback_query.edit_message_text("You took it.")
 
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(sim.base_url)
-        .base_file_url(sim.base_file_url)
-        .build()
-    )
+    app = real_application(sim)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(accept))
 
@@ -582,13 +593,7 @@ async def test_real_application_in_webhook_mode(sim: SimTelegram, alice: SimUser
         assert update.message is not None
         await update.message.reply_text("hi via webhook")
 
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(sim.base_url)
-        .base_file_url(sim.base_file_url)
-        .build()
-    )
+    app = real_application(sim)
     app.add_handler(CommandHandler("start", start))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
