@@ -6,14 +6,19 @@ import re
 from pathlib import Path
 
 from bot.app import build_application, services_of, start_app, stop_app
+from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 
 
-async def restart(stage: Stage) -> Stage:
-    """Stop the bot and start a fresh one on the same database and simulated Telegram."""
+async def restart(stage: Stage, down_for: float = 0.0) -> Stage:
+    """Stop the bot and start a fresh one on the same database and simulated Telegram;
+    `down_for` seconds pass on the stage's FakeClock while no bot runs."""
     settings = services_of(stage.app).settings
     assert not stage.services.errors, stage.services.errors
     await stop_app(stage.app)
+    if down_for:
+        assert isinstance(stage.clock, FakeClock), "only a FakeClock can be moved"
+        stage.clock.advance(down_for)
     app = build_application(settings, stage.clock)
     await start_app(app)
     return Stage(stage.sim, app, stage.clock)

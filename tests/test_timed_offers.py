@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, start_app, stop_app
 from bot.clock import FakeClock, ScaledClock
 from bot.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
 from bot.stage import Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 from tests.matching_helpers import fast_stage, set_record, sql
+from tests.requester_helpers import restart
 
 HELD = "isn't held for you"
 
@@ -171,12 +171,7 @@ async def test_a_hold_survives_a_restart_and_expires_after_it(
         assert "Held for you" in offer.text
 
         # Down mid-hold; the hold's deadline passes while nothing runs.
-        settings = stage.services.settings
-        await stop_app(stage.app)
-        clock.advance(120)
-        app = build_application(settings, clock)
-        await start_app(app)
-        stage = Stage(stage.sim, app, clock)
+        stage = await restart(stage, down_for=120)
         ann, bob = Actor(stage, ann.user), Actor(stage, bob.user)
         await stage.settle()
 
@@ -201,12 +196,7 @@ async def test_a_live_hold_is_still_good_after_a_restart(tmp_path: Path, clock: 
         rita = await funded_requester(stage, stage.admin())
         ann, bob, _cat = await _ranked_trio(stage)
         await published_poll(stage, rita, "Still mine? | Yes | No ; reward=0.05 n=1 dispatch=offer")
-        settings = stage.services.settings
-        await stop_app(stage.app)
-        clock.advance(40)
-        app = build_application(settings, clock)
-        await start_app(app)
-        stage = Stage(stage.sim, app, clock)
+        stage = await restart(stage, down_for=40)
         ann, bob = Actor(stage, ann.user), Actor(stage, bob.user)
         await stage.settle()
         assert _offers(bob) == []
