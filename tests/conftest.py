@@ -11,7 +11,7 @@ from typing import Protocol
 import pytest
 
 from bot.clock import FakeClock
-from bot.sandbox import SimTelegram
+from bot.sandbox import Limits, SimTelegram
 from bot.services import Services
 from bot.stage import Actor, Stage
 
@@ -61,6 +61,20 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 @pytest.fixture
 def admin(stage: Stage) -> Actor:
     return stage.admin()
+
+
+@asynccontextmanager
+async def roomy_stage(
+    tmp_path: Path, clock: FakeClock, min_hourly: float = 0.0
+) -> AsyncIterator[Stage]:
+    """As `stage`, with room for long stories sent within a second (Telegram's send
+    budgets are not what these stories are about); `min_hourly` turns the pay floor on."""
+    roomy = Limits(private_burst=60, global_per_sec=300)
+    opened = await Stage.open(
+        tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy, min_hourly=min_hourly
+    )
+    async with failing_on_errors(opened):
+        yield opened
 
 
 async def funded_requester(

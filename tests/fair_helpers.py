@@ -1,30 +1,10 @@
-"""Plumbing for the fair-work stories: workers, doing a poll in a set time, star buttons."""
+"""Plumbing for the fair-work stories: doing a poll in a set time, star buttons, forged taps."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
-
 from bot import callbacks as cb
 from bot.clock import FakeClock
-from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors
-
-
-@asynccontextmanager
-async def roomy_stage(
-    tmp_path: Path, clock: FakeClock, min_hourly: float = 0.0
-) -> AsyncIterator[Stage]:
-    """As in conftest, with room for long stories sent within a second (Telegram's send
-    budgets are not what these stories are about); `min_hourly` turns the pay floor on."""
-    roomy = Limits(private_burst=60, global_per_sec=300)
-    opened = await Stage.open(
-        tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy, min_hourly=min_hourly
-    )
-    async with failing_on_errors(opened):
-        yield opened
 
 
 async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) -> None:

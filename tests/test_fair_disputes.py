@@ -11,8 +11,8 @@ import pytest
 from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
-from tests.fair_helpers import do_poll, forge, roomy_stage
+from tests.conftest import funded_requester, published_poll, roomy_stage, workers
+from tests.fair_helpers import do_poll, forge
 
 HOUR = 3600
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
-from tests.fair_helpers import do_poll, forge, rate, roomy_stage
+from tests.conftest import funded_requester, published_poll, roomy_stage, workers
+from tests.fair_helpers import do_poll, forge, rate
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, workers
+from tests.conftest import funded_requester, roomy_stage, workers
 from tests.matching_helpers import set_record
 from tests.requester_helpers import database_of, number_after, upload
 
@@ -32,9 +31,7 @@ GOOD_CSV = (
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """As in conftest, with room for a worker tagging several items within a second:
     Telegram's send budgets are not what these stories are about."""
-    roomy = Limits(private_burst=60, global_per_sec=300)
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy)
-    async with failing_on_errors(opened):
+    async with roomy_stage(tmp_path, clock) as opened:
         yield opened
 
 
