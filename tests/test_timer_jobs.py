@@ -17,7 +17,7 @@ from bot.clock import ScaledClock
 from bot.domain import AssignmentStatus
 from bot.stage import Stage
 from tests.conftest import accepted_poll, failing_on_errors, funded_requester
-from tests.mturk_helpers import call, client, new_api_key, question_form
+from tests.mturk_helpers import call, question_form, requester_with_api_key
 from tests.requester_helpers import upload
 
 SPEED = 100.0  # a 30 s assignment lasts 0.3 s
@@ -73,8 +73,7 @@ async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
         tmp_path / "api.sqlite3", clock=ScaledClock(SPEED), mturk_listen="127.0.0.1:0"
     )
     async with failing_on_errors(stage):
-        rita = await funded_requester(stage, stage.admin(), cents=1_000)
-        mturk = client(stage, *await new_api_key(rita))
+        rita, mturk = await requester_with_api_key(stage, stage.admin())
         created = await call(
             stage,
             mturk,
