@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bench.simproc import SimProcess
 from bot.clock import SystemClock
@@ -30,6 +29,7 @@ from bot.domain import PollDraft, Priority
 from bot.results import PublishResult
 from bot.services import Services
 from handlers.common import TelegramSender
+from handlers.trace import LoggedRequest
 from storage import channels, outbox
 
 TOKEN = "123456:TEST-TOKEN"
@@ -58,7 +58,8 @@ async def broadcast(
         database=database,
         send_scale=scale,
     )
-    bot = ExtBot(TOKEN, base_url=sim.base_url, request=HTTPXRequest(connection_pool_size=8))
+    # the sending bot as bot/app.py builds it: gigbot's own transport
+    bot = ExtBot(TOKEN, base_url=sim.base_url, request=LoggedRequest(16, warn=False))
     await bot.initialize()
     services = Services.build(settings, SystemClock(), TelegramSender(bot))
     services.channels.bot_username = str(bot.username)
