@@ -30,12 +30,8 @@ async def bot_on(sim: SimTelegram, request: AiohttpRequest) -> AsyncIterator[Bot
 
 @pytest.fixture
 async def sim() -> AsyncIterator[SimTelegram]:
-    sim = SimTelegram(token=TOKEN, limits=Limits(enabled=False))
-    await sim.start()
-    try:
-        yield sim
-    finally:
-        await sim.stop()
+    async with SimTelegram(token=TOKEN, limits=Limits(enabled=False)) as running:
+        yield running
 
 
 @contextlib.asynccontextmanager

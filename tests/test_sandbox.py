@@ -33,12 +33,8 @@ TOKEN = "123456:TEST-TOKEN"
 @contextlib.asynccontextmanager
 async def running(limits: Limits | None = None) -> AsyncIterator[SimTelegram]:
     """Run a sim on a free port for the duration of the block."""
-    sim = SimTelegram(token=TOKEN, limits=limits or Limits())
-    await sim.start()
-    try:
+    async with SimTelegram(token=TOKEN, limits=limits or Limits()) as sim:
         yield sim
-    finally:
-        await sim.stop()
 
 
 @contextlib.asynccontextmanager
