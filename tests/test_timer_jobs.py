@@ -17,7 +17,7 @@ from bot.clock import ScaledClock
 from bot.domain import AssignmentStatus
 from bot.stage import Stage
 from tests.conftest import accepted_poll, failing_on_errors, funded_requester
-from tests.mturk_helpers import call, question_form, requester_with_api_key
+from tests.mturk_helpers import call, requester_with_api_key, sky_colour_hit
 from tests.requester_helpers import upload
 
 SPEED = 100.0  # a 30 s assignment lasts 0.3 s
@@ -74,18 +74,9 @@ async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
     )
     async with failing_on_errors(stage):
         rita, mturk = await requester_with_api_key(stage, stage.admin())
-        created = await call(
-            stage,
-            mturk,
-            "create_hit",
-            Title="Sky colour",
-            Description="Tell us the colour of the sky",
-            Reward="0.05",
-            AssignmentDurationInSeconds=300,
-            LifetimeInSeconds=3_600,
-            MaxAssignments=1,
-            Question=question_form(),
-        )
+        # an hour's life: within the loaded horizon, so scheduled at once
+        hit = {**sky_colour_hit(), "LifetimeInSeconds": 3_600}
+        created = await call(stage, mturk, "create_hit", **hit)
         hit_id = int(created["HIT"]["HITId"][3:])
         assert stage.app.job_queue is not None
         names = {job.name for job in stage.app.job_queue.jobs()}
