@@ -85,9 +85,12 @@ NOT_REGISTERED = "Please send /start first."
 
 POLL_USAGE = (
     "Send a poll like this:\n"
-    "<code>/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=10 time=2m life=1d</code>\n"
+    "<code>/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=10 time=2m est=15s"
+    " life=1d</code>\n"
     "reward is per answer; n = how many workers (default 10); "
-    "time = time allotted (default 5m); life = how long it stays open (default 1d)."
+    "time = time allotted (default 5m); est = how long answering really takes (the pay "
+    "floor is checked against it, else against the time allotted); "
+    "life = how long it stays open (default 1d)."
 )
 
 

@@ -5,12 +5,14 @@ the requester raises the reward."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
+from bot import texts
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.parsing import parse_poll
@@ -156,3 +158,15 @@ async def listed(worker: Actor) -> str:
     await worker.send("/hits")
     page = worker.messages()[-1]
     return "\n".join([page.text or "", *(b[0] for row in page.buttons() for b in row)])
+
+
+async def test_the_example_the_bot_teaches_publishes_under_the_default_floor(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newpoll")  # no arguments: the usage with its example
+    example = re.search(r"<code>(/newpoll [^<]+)</code>", texts.POLL_USAGE)
+    assert example is not None and example.group(1) in rita.last_text()
+    await rita.send(example.group(1))
+    await rita.press("Publish")
+    assert "Published" in rita.last_text(), rita.last_text()
