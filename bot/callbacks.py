@@ -174,7 +174,25 @@ class ExportCsv(CallbackData):
 
 @dataclass(frozen=True, slots=True)
 class ApproveAll(CallbackData):
+    """Ask to approve everything submitted up to `until_ms` (when the card was drawn)."""
+
     prefix: ClassVar[str] = "apa"
+    until_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveAllYes(CallbackData):
+    """The confirmation: approve everything submitted up to `until_ms`."""
+
+    prefix: ClassVar[str] = "apy"
+    until_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAgain(CallbackData):
+    """Back to the review card (the oldest submitted assignment)."""
+
+    prefix: ClassVar[str] = "rva"
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,9 +117,15 @@ def results(view: ResultsView, threshold: int) -> Screen:
 
 
 def review_extras(
-    screen: Screen, alias: str, gold: GoldScore | None, batch_id: int | None, threshold: int
+    screen: Screen,
+    alias: str,
+    gold: GoldScore | None,
+    batch_id: int | None,
+    threshold: int,
+    waiting: tuple[int, float],
 ) -> Screen:
-    """The review card with gold accuracy, Approve all, and reject/block on low gold."""
+    """The review card with gold accuracy, Approve all (the `waiting` count submitted by the
+    time the card is drawn), and reject/block on low gold."""
     text = screen.text
     rows = list(screen.rows)
     if gold is not None:
@@ -131,8 +137,23 @@ def review_extras(
                     Button(texts.btn_block_worker(alias), cb.BlockWorker(alias).pack()),
                 )
             )
-    rows.append((Button(texts.BTN_APPROVE_ALL, cb.ApproveAll().pack()),))
+    count, drawn_at = waiting
+    approve_all = cb.ApproveAll(round(drawn_at * 1000)).pack()
+    rows.append((Button(texts.btn_approve_all(count), approve_all),))
     return Screen(text, tuple(rows))
+
+
+def confirm_approve_all(count: int, cents: int, until_ms: int) -> Screen:
+    """Approve all, asked once more with how many and what they pay."""
+    if count == 0:
+        return Screen(texts.NOTHING_TO_REVIEW)
+    return Screen(
+        texts.confirm_approve_all(count, cents),
+        (
+            (Button(texts.btn_approve_all_yes(count), cb.ApproveAllYes(until_ms).pack()),),
+            (Button(texts.BTN_BACK_TO_REVIEW, cb.ReviewAgain().pack()),),
+        ),
+    )
 
 
 def test_question(test: QualificationTest, position: int) -> Screen:

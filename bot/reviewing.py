@@ -17,14 +17,22 @@ class Reviewing:
         self.clock = clock
         self.market = market
 
-    async def approve_all(self, requester: User) -> int:
-        """Approve every submitted assignment waiting for this requester; how many."""
+    async def waiting_until(self, requester: User, until: float) -> tuple[int, int]:
+        """How many submissions (by `until`) Approve all would approve, and what they pay."""
         async with self.db.reading() as conn:
-            waiting = await reads.submitted_ids(conn, requester.id)
+            return await reads.submitted_total(conn, requester.id, until)
+
+    async def approve_all(self, requester: User, until: float) -> tuple[int, int]:
+        """Approve every assignment submitted by `until` (when the requester's card was
+        drawn, so nothing they have not seen counted); (approved, still waiting)."""
+        async with self.db.reading() as conn:
+            waiting = await reads.submitted_ids(conn, requester.id, until=until)
         approved = 0
         for assignment_id in waiting:
             approved += await self.market.approve(requester, assignment_id) is ReviewResult.OK
-        return approved
+        async with self.db.reading() as conn:
+            left = len(await reads.submitted_ids(conn, requester.id))
+        return approved, left
 
     async def reject_in_batch(
         self, requester: User, alias: str, batch_id: int, reason: str

@@ -439,7 +439,22 @@ BTN_RESUME = "▶️ Resume"
 BTN_CANCEL_HIT = "🚫 Cancel"
 BTN_RESULTS = "📊 Results"
 BTN_EXPORT = "📄 Export CSV"
-BTN_APPROVE_ALL = "✅ Approve all"
+BTN_BACK_TO_REVIEW = "↩ Back to review"
+
+
+def btn_approve_all(count: int) -> str:
+    return f"✅ Approve all {count}"
+
+
+def btn_approve_all_yes(count: int) -> str:
+    return f"✅ Yes, approve {count}"
+
+
+def confirm_approve_all(count: int, cents: int) -> str:
+    return (
+        f"Approve all <b>{count}</b> submissions waiting on your HITs, paying the workers "
+        f"{money(cents)} in total? Work submitted after you opened /review is not included."
+    )
 RESULTS_USAGE = (
     "Use: <code>/results 12</code> for HIT 12 or <code>/results b3</code> for batch 3 "
     "(the numbers are in /myhits)."
@@ -495,6 +510,10 @@ def review_gold(alias: str, score: GoldScore) -> str:
 
 def approved_all(count: int) -> str:
     return f"✅ Approved {count} assignments."
+
+
+def more_waiting(count: int) -> str:
+    return f"{count} more came in since you opened /review: /review to see them."
 
 
 GOLD_REJECT_REASON = "Too many attention-check (gold) items answered wrongly."

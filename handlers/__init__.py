@@ -228,7 +228,9 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(m.manage_hit, pattern=cb.Manage.pattern()))
     app.add_handler(CallbackQueryHandler(m.show_results, pattern=cb.ShowResults.pattern()))
     app.add_handler(CallbackQueryHandler(m.export_csv, pattern=cb.ExportCsv.pattern()))
-    app.add_handler(CallbackQueryHandler(m.approve_all, pattern=cb.ApproveAll.pattern()))
+    app.add_handler(CallbackQueryHandler(m.confirm_approve_all, pattern=cb.ApproveAll.pattern()))
+    app.add_handler(CallbackQueryHandler(m.approve_all, pattern=cb.ApproveAllYes.pattern()))
+    app.add_handler(CallbackQueryHandler(m.review_again, pattern=cb.ReviewAgain.pattern()))
     app.add_handler(CallbackQueryHandler(m.reject_worker, pattern=cb.RejectWorker.pattern()))
     app.add_handler(CallbackQueryHandler(m.block_worker, pattern=cb.BlockWorker.pattern()))
     app.add_handler(

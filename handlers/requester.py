@@ -85,10 +85,12 @@ async def discard_hit(update: Update, context: GigContext) -> None:
 async def review(update: Update, context: GigContext) -> None:
     """Show the oldest submitted assignment with Approve / Reject."""
     requester = await sender_of(update, context)
-    await reply(update, await _review_screen(context, requester))
+    await reply(update, await review_screen(context, requester))
 
 
-async def _review_screen(context: GigContext, requester: User) -> Screen:
+async def review_screen(context: GigContext, requester: User) -> Screen:
+    """The oldest submitted assignment, with its gold score and Approve all."""
+    drawn_at = context.services.clock.now()
     view, waiting = await context.market.next_for_review(requester)
     if view is None:
         return Screen(texts.NOTHING_TO_REVIEW)
@@ -99,7 +101,8 @@ async def _review_screen(context: GigContext, requester: User) -> Screen:
         await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
     )
     threshold = context.services.settings.gold_threshold
-    return review_extras(screens.review(view, alias, waiting), alias, gold, batch_id, threshold)
+    card = screens.review(view, alias, waiting)
+    return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))
 
 
 async def approve_work(update: Update, context: GigContext) -> None:
@@ -111,7 +114,7 @@ async def approve_work(update: Update, context: GigContext) -> None:
     result = await context.market.approve(requester, data.assignment_id)
     await answer(query, texts.REVIEW_TEXTS[result], alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
-        await edit(query, await _review_screen(context, requester))
+        await edit(query, await review_screen(context, requester))
 
 
 async def ask_reject_reason(update: Update, context: GigContext) -> int:
@@ -145,7 +148,7 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     context.user_data.pop("rejecting", None)
     done = texts.REJECTED_DONE if result is ReviewResult.OK else texts.REVIEW_TEXTS[result]
     await reply(update, Screen(done))
-    await reply(update, await _review_screen(context, requester))
+    await reply(update, await review_screen(context, requester))
     return ConversationHandler.END
 
 

@@ -12,6 +12,7 @@ from bot.parsing import ParseError
 from bot.requester_parsing import parse_alias, parse_bonus
 from bot.requester_results import ManageResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.requester import review_screen
 
 
 async def my_hits(update: Update, context: GigContext) -> None:
@@ -103,14 +104,37 @@ async def export_csv(update: Update, context: GigContext) -> None:
         )
 
 
-async def approve_all(update: Update, context: GigContext) -> None:
-    """Approve everything waiting for review."""
+async def confirm_approve_all(update: Update, context: GigContext) -> None:
+    """Say how many Approve all would approve and what they pay; ask once more."""
     query, requester = await pressed_by(update, context)
     if requester is None:
         return
-    count = await context.services.requesting.reviewing.approve_all(requester)
+    until_ms = cb.ApproveAll.unpack(str(query.data)).until_ms
+    reviewing = context.services.requesting.reviewing
+    count, cents = await reviewing.waiting_until(requester, until_ms / 1000)
+    await answer(query)
+    await edit(query, requester_screens.confirm_approve_all(count, cents, until_ms))
+
+
+async def approve_all(update: Update, context: GigContext) -> None:
+    """Approve everything submitted by the time the review card was drawn."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    until = cb.ApproveAllYes.unpack(str(query.data)).until_ms / 1000
+    count, left = await context.services.requesting.reviewing.approve_all(requester, until)
     await answer(query, texts.approved_all(count))
-    await edit(query, Screen(texts.approved_all(count) + "\n" + texts.NOTHING_TO_REVIEW))
+    after = texts.more_waiting(left) if left else texts.NOTHING_TO_REVIEW
+    await edit(query, Screen(texts.approved_all(count) + "\n" + after))
+
+
+async def review_again(update: Update, context: GigContext) -> None:
+    """Back from the Approve all question to the review card."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    await answer(query)
+    await edit(query, await review_screen(context, requester))
 
 
 async def reject_worker(update: Update, context: GigContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage import ledger
-from storage.db import Conn
+from storage.db import Conn, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +49,34 @@ async def answer_rows(conn: Conn, hit_ids: list[int]) -> list[AnswerRow]:
         return [AnswerRow(*row) for row in await cur.fetchall()]
 
 
-async def submitted_ids(conn: Conn, requester_id: int, worker_id: int | None = None) -> list[int]:
-    """Submitted, unreviewed assignments on this requester's HITs (of one worker, if given)."""
+_SUBMITTED = (
+    " FROM assignments a JOIN hits h ON h.id = a.hit_id"
+    " WHERE h.requester_id = :requester AND a.status = 'submitted'"
+    " AND (:worker IS NULL OR a.worker_id = :worker)"
+    " AND (:until IS NULL OR a.submitted_at <= :until)"
+)
+
+
+async def submitted_ids(
+    conn: Conn, requester_id: int, worker_id: int | None = None, until: float | None = None
+) -> list[int]:
+    """Submitted, unreviewed assignments on this requester's HITs (of one worker, if given;
+    submitted by `until`, if given)."""
+    params = {"requester": requester_id, "worker": worker_id, "until": until}
     async with conn.execute(
-        "SELECT a.id FROM assignments a JOIN hits h ON h.id = a.hit_id"
-        " WHERE h.requester_id = ? AND a.status = 'submitted' AND (? IS NULL OR a.worker_id = ?)"
-        " ORDER BY a.submitted_at, a.id",
-        (requester_id, worker_id, worker_id),
+        f"SELECT a.id{_SUBMITTED} ORDER BY a.submitted_at, a.id", params
     ) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def submitted_total(conn: Conn, requester_id: int, until: float) -> tuple[int, int]:
+    """How many assignments submitted by `until` wait for review, and their rewards (cents)."""
+    params: dict[str, object] = {"requester": requester_id, "worker": None, "until": until}
+    row = await fetch_one(
+        conn, f"SELECT COUNT(*), COALESCE(SUM(h.reward_cents), 0){_SUBMITTED}", params
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 async def worked_for(conn: Conn, worker_id: int, requester_id: int) -> bool:

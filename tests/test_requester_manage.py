@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, workers
 from tests.requester_helpers import database_of
@@ -81,7 +82,9 @@ async def test_approve_all_and_csv_for_a_poll(stage: Stage, admin: Actor) -> Non
         await worker.press("Submit")
     await rita.send("/review")
     assert "2 waiting" in rita.last_text()
-    await rita.press("Approve all")
+    await rita.press("Approve all 2")
+    assert "Approve all 2 submissions" in rita.last_text() and "$0.20" in rita.last_text()
+    await rita.press("Yes, approve 2")
     assert "Approved 2 assignments" in rita.last_text()
     assert "Approved" in ann.last_text() and "Approved" in bob.last_text()
     await rita.send(f"/results {hit_id}")
@@ -163,3 +166,33 @@ async def test_unblock_lets_the_worker_back(stage: Stage, admin: Actor) -> None:
     await bob.press("Accept")
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.slots_used == 1
+
+
+async def test_approve_all_covers_only_what_the_card_showed_and_can_be_taken_back(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, bob, cy = await workers(stage, "Ann", "Bob", "Cy")
+    await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=3")
+    for worker in (ann, bob):
+        await worker.press("Accept")
+        await worker.press("Yes")
+        await worker.press("Submit")
+    await cy.press("Accept")
+    await cy.press("No")
+    await rita.send("/review")
+    await rita.press("Approve all 2")
+    await rita.press("Back to review")
+    assert "2 waiting" in rita.last_text(), "back on the card, nothing approved"
+    assert not any("Approved" in t for t in ann.texts())
+    clock.advance(5)
+    await cy.press("Submit")  # after the card was drawn
+    await rita.press("Approve all 2")
+    assert "Approve all 2 submissions" in rita.last_text()
+    await rita.press("Yes, approve 2")
+    assert "Approved 2 assignments" in rita.last_text()
+    assert "1 more came in since you opened /review" in rita.last_text()
+    assert "Approved" in ann.last_text() and "Approved" in bob.last_text()
+    assert not any("Approved" in t for t in cy.texts()), "Cy's work was not on the card"
+    await rita.send("/review")
+    assert "1 waiting" in rita.last_text()
