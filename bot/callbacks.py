@@ -181,6 +181,14 @@ class ApproveAll(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class MyHitsPage(CallbackData):
+    """The next page of /myhits."""
+
+    prefix: ClassVar[str] = "mhp"
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class ApproveAllYes(CallbackData):
     """The confirmation: approve everything submitted up to `until_ms`."""
 

@@ -28,23 +28,27 @@ class Managing:
         # Told of a resumed HIT's new expiry (job name, due time); see bot/timers.py.
         self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
 
-    async def progress(self, requester: User) -> list[HitProgress]:
-        """The newest HITs and batches, each with its slot counts and escrow left."""
+    async def progress(self, requester: User, page: int = 1) -> tuple[list[HitProgress], int]:
+        """One page of HITs and batches, newest first, each with its slot counts and escrow
+        left; and how many HITs and batches there are in all."""
         shown: list[HitProgress] = []
-        seen_batches: set[int] = set()
         async with self.db.reading() as conn:
-            for hit in await hits.of_requester(conn, requester.id, 200):
-                if hit.batch_id is not None:
-                    if hit.batch_id in seen_batches:
-                        continue
-                    seen_batches.add(hit.batch_id)
-                    group = await hits.in_batch(conn, hit.batch_id)
+            heads, total = await hits.group_heads(conn, requester.id, SHOWN, (page - 1) * SHOWN)
+            for batch_id, hit_id in heads:
+                if batch_id is not None:
+                    group = await hits.in_batch(conn, batch_id)
                 else:
-                    group = [hit]
-                shown.append(await _progress(conn, group))
-                if len(shown) >= SHOWN:
-                    break
-        return shown
+                    found = await hits.get(conn, hit_id)
+                    group = [found] if found is not None else []
+                if group:
+                    shown.append(await _progress(conn, group))
+        return shown, total
+
+    async def card(self, requester: User, scope: str, target_id: int) -> HitProgress | None:
+        """The progress of one of the requester's HITs ('h') or batches ('b')."""
+        async with self.db.reading() as conn:
+            group = await _targets(conn, requester, scope, target_id)
+            return await _progress(conn, group) if group else None
 
     async def targets(self, requester: User, scope: str, target_id: int) -> list[Hit]:
         """The requester's HITs a button points at: one HIT ('h') or a batch ('b')."""

@@ -6,6 +6,7 @@ from bot import callbacks as cb
 from bot import texts
 from bot.batches import BatchDraft
 from bot.domain import Button, Hit, HitProgress, HitStatus, QualificationTest, Screen
+from bot.managing import SHOWN
 from bot.posting import SurveyDraft
 from bot.results_export import GoldScore, ResultsView
 
@@ -95,6 +96,18 @@ def my_hits(progress: list[HitProgress]) -> list[Screen]:
             row.append(Button(texts.BTN_CANCEL_HIT, cb.Manage("cancel", scope, target).pack()))
         screens.append(Screen(texts.hit_progress(p), (tuple(row),)))
     return screens
+
+
+def my_hits_footer(page: int, shown: int, total: int) -> Screen | None:
+    """Under a /myhits page that is not the last: where it stands, and Older."""
+    first = (page - 1) * SHOWN + 1
+    last = first + shown - 1
+    if last >= total:
+        return None
+    return Screen(
+        texts.myhits_showing(first, last, total, page + 1),
+        ((Button(texts.BTN_OLDER_HITS, cb.MyHitsPage(page + 1).pack()),),),
+    )
 
 
 def results(view: ResultsView, threshold: int) -> Screen:

@@ -423,6 +423,16 @@ def hit_progress(p: HitProgress) -> str:
 
 
 MYHITS_HEADER = "<b>Your HITs</b> (newest first)"
+MYHITS_USAGE = "Send /myhits for your newest HITs, or /myhits 2 for the next page."
+BTN_OLDER_HITS = "Older ▸"
+
+
+def myhits_showing(first: int, last: int, total: int, next_page: int) -> str:
+    return f"Showing {first}–{last} of {total}. Older: /myhits {next_page}"
+
+
+def myhits_past(total: int) -> str:
+    return f"You have {total} HITs and batches: that page is past the last one. /myhits"
 MANAGE_TEXTS = {
     ManageResult.OK: "Done.",
     ManageResult.NOT_FOUND: "That isn't one of your HITs.",

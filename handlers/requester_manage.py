@@ -16,15 +16,35 @@ from handlers.requester import review_screen
 
 
 async def my_hits(update: Update, context: GigContext) -> None:
-    """One card per HIT or batch with its progress and controls."""
+    """`/myhits [page]`: one card per HIT or batch with its progress and controls."""
     requester = await sender_of(update, context)
-    progress = await context.services.requesting.managing.progress(requester)
+    arg = (context.args or ["1"])[0]
+    if not arg.isdigit() or int(arg) < 1 or len(context.args or []) > 1:
+        await reply(update, Screen(texts.MYHITS_USAGE))
+        return
+    await _send_page(update, context, requester, int(arg))
+
+
+async def older_hits(update: Update, context: GigContext) -> None:
+    """The "Older" button under a /myhits page: the next page's cards."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    await answer(query)
+    await _send_page(update, context, requester, cb.MyHitsPage.unpack(str(query.data)).page)
+
+
+async def _send_page(update: Update, context: GigContext, requester: User, page: int) -> None:
+    progress, total = await context.services.requesting.managing.progress(requester, page)
     if not progress:
-        await reply(update, Screen(texts.NO_HITS_YET))
+        await reply(update, Screen(texts.NO_HITS_YET if total == 0 else texts.myhits_past(total)))
         return
     await reply(update, Screen(texts.MYHITS_HEADER))
     for screen in requester_screens.my_hits(progress):
         await reply(update, screen)
+    footer = requester_screens.my_hits_footer(page, len(progress), total)
+    if footer is not None:
+        await reply(update, footer)
 
 
 async def manage_hit(update: Update, context: GigContext) -> None:
@@ -47,13 +67,9 @@ async def manage_hit(update: Update, context: GigContext) -> None:
         await answer(query, texts.MANAGE_TEXTS[result], alert=True)
         return
     await answer(query, texts.cancelled_refund(refund) if refund is not None else None)
-    found = [
-        p
-        for p in await managing.progress(requester)
-        if (p.batch_id if data.scope == "b" else p.hit_id) == data.target_id
-    ]
-    if found:
-        await edit(query, requester_screens.my_hits(found)[0])
+    card = await managing.card(requester, data.scope, data.target_id)
+    if card is not None:
+        await edit(query, requester_screens.my_hits([card])[0])
 
 
 async def results_command(update: Update, context: GigContext) -> None:

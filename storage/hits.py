@@ -205,14 +205,30 @@ async def in_batch(conn: Conn, batch_id: int) -> list[Hit]:
         return [hit_at(row) for row in await cur.fetchall()]
 
 
-async def of_requester(conn: Conn, requester_id: int, limit: int) -> list[Hit]:
-    """The requester's published HITs, newest first."""
+_GROUP = "COALESCE(-batch_id, id)"  # a batch (negative) or a single HIT, as /myhits lists
+
+
+async def group_heads(
+    conn: Conn, requester_id: int, limit: int, offset: int
+) -> tuple[list[tuple[int | None, int]], int]:
+    """A page of the requester's published HITs and batches, newest first, as
+    (batch id or None, HIT id) pairs, and how many there are in all."""
     async with conn.execute(
-        f"SELECT {_HIT_COLUMNS} FROM hits WHERE requester_id = ? AND status != 'draft'"
-        " ORDER BY id DESC LIMIT ?",
-        (requester_id, limit),
+        f"SELECT MAX(batch_id), MAX(id), COUNT(*) OVER () FROM hits"
+        f" WHERE requester_id = ? AND status != 'draft'"
+        f" GROUP BY {_GROUP} ORDER BY MAX(id) DESC LIMIT ? OFFSET ?",
+        (requester_id, limit, offset),
     ) as cur:
-        return [hit_at(row) for row in await cur.fetchall()]
+        rows = list(await cur.fetchall())
+    if not rows:
+        total = await fetch_one(
+            conn,
+            f"SELECT COUNT(DISTINCT {_GROUP}) FROM hits"
+            " WHERE requester_id = ? AND status != 'draft'",
+            (requester_id,),
+        )
+        return [], int(total[0]) if total else 0
+    return [(r[0], int(r[1])) for r in rows], int(rows[0][2])
 
 
 async def change_status(
