@@ -31,6 +31,7 @@ from bot.results import (
 from bot.results_export import GoldScore, ResultsView
 
 if TYPE_CHECKING:
+    from bot.admin_stats import MarketStats
     from bot.matching import WhyView
 
 
@@ -1498,3 +1499,38 @@ CHANNEL_NOT_LINKED = "That chat is not linked. /linkchannel"
 def linked_channels(titles: list[str]) -> str:
     """The requester's linked channels, one a line."""
     return "Linked: " + ", ".join(escape(t) for t in titles) if titles else NO_CHANNELS
+
+
+# -- admins: /stats ------------------------------------------------------------------------
+
+HIT_STATES = ("open", "paused", "closed", "expired", "cancelled", "draft")
+ASSIGNMENT_STATES = ("accepted", "submitted", "approved", "rejected", "returned", "abandoned")
+
+
+def _by_state(found: dict[str, int], states: tuple[str, ...]) -> str:
+    return " · ".join(f"{state} {found.get(state, 0)}" for state in states)
+
+
+def market_stats(s: MarketStats) -> str:
+    """The marketplace at a glance for an admin: a dozen short lines, far under 4096 chars."""
+    waiting = f"{s.outbox_waiting} waiting"
+    if s.outbox_oldest_s is not None:
+        waiting += f", oldest {duration(s.outbox_oldest_s)}"
+    return "\n".join(
+        [
+            "📊 <b>gigbot now</b> (24 h = the last 24 hours)",
+            f"👥 <b>Users {s.users}</b>: workers {s.workers} · requesters {s.requesters}",
+            f"   joined in 24 h: {s.joined_recent} · blocked the bot: {s.unreachable}",
+            f"📋 <b>HITs {sum(s.hits.values())}</b>: {_by_state(s.hits, HIT_STATES)}",
+            f"📝 <b>Assignments {sum(s.assignments.values())}</b>:"
+            f" {_by_state(s.assignments, ASSIGNMENT_STATES)}",
+            f"   submitted in 24 h: {s.submitted_recent}",
+            f"💰 <b>Money</b> funded {money(s.funded_cents)} · in escrow {money(s.escrow_cents)}",
+            f"   requesters hold {money(s.requesters_hold_cents)}"
+            f" · workers hold {money(s.workers_hold_cents)}",
+            f"   paid for work {money(s.paid_cents)} (24 h: {money(s.paid_recent_cents)})",
+            f"   bonuses {money(s.bonus_cents)} (24 h: {money(s.bonus_recent_cents)})",
+            f"📨 <b>Outbox</b> {waiting} · failed {s.outbox_failed}",
+            f"⚖️ <b>Open disputes</b> {s.disputes_open}",
+        ]
+    )

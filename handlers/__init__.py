@@ -72,7 +72,10 @@ REQUESTER_COMMANDS = (
     ("linkchannel", "Post your new HITs in a channel"),
     ("unlinkchannel", "Stop posting in a channel"),
 )
-ADMIN_COMMANDS = (("fund", "Add money to a requester"),)
+ADMIN_COMMANDS = (
+    ("fund", "Add money to a requester"),
+    ("stats", "The marketplace at a glance"),
+)
 
 
 def _reject_conversation() -> ConversationHandler[GigContext]:
@@ -268,6 +271,7 @@ def register(app: GigApp) -> None:
     )
     # -- admins
     app.add_handler(CommandHandler("fund", admin.fund))
+    app.add_handler(CommandHandler("stats", admin.stats))
     # -- matching and qualifications
     app.add_handler(CommandHandler("why", matching.why_command))
     app.add_handler(CommandHandler("require", matching.require_command))

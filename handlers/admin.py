@@ -1,10 +1,11 @@
-"""Admin handlers: /fund."""
+"""Admin handlers: /fund, /stats."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot import texts
+from bot.admin_stats import market_stats
 from bot.domain import Screen
 from bot.parsing import ParseError, parse_fund
 from handlers.common import GigContext, reply
@@ -30,3 +31,13 @@ async def fund(update: Update, context: GigContext) -> None:
             texts.FUND_TEXTS[result].format(amount=texts.money(args.amount_cents), tg_id=args.tg_id)
         ),
     )
+
+
+async def stats(update: Update, context: GigContext) -> None:
+    """Show the marketplace at a glance (admins only)."""
+    assert update.effective_user is not None
+    if update.effective_user.id not in context.services.settings.admins:
+        await reply(update, Screen(texts.ADMIN_ONLY))
+        return
+    services = context.services
+    await reply(update, Screen(texts.market_stats(await market_stats(services.db, services.clock))))

@@ -91,3 +91,9 @@ async def reverse_rejection(conn: Conn, assignment_id: int) -> bool:
         (assignment_id,),
     )
     return cur.rowcount == 1
+
+
+async def open_count(conn: Conn) -> int:
+    """How many disputes wait for the requester's answer."""
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM disputes WHERE status = 'open'")
+    return int(row[0]) if row else 0

@@ -90,3 +90,17 @@ async def kept_balances(conn: Conn) -> dict[str, int]:
     return {
         row[0]: int(row[1]) for row in await fetch_all(conn, "SELECT account, cents FROM balances")
     }
+
+
+async def held_by_kind(conn: Conn) -> dict[str, int]:
+    """Money held per kind of account, from the balances table: {'req': requesters' balances,
+    'escrow': every HIT's escrow, 'wrk': workers' balances, 'world': minus all funding}."""
+    return {
+        row[0]: int(row[1])
+        for row in await fetch_all(
+            conn,
+            "SELECT CASE WHEN instr(account, ':') > 0"
+            " THEN substr(account, 1, instr(account, ':') - 1) ELSE account END AS kind,"
+            " SUM(cents) FROM balances GROUP BY kind",
+        )
+    }

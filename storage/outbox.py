@@ -192,3 +192,11 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
         (hit_id, priority, hit_id, now, now, hit_id, hit_id, hit_id),
     )
     return cur.rowcount
+
+
+async def oldest_waiting(conn: Conn) -> float | None:
+    """When the oldest message not yet sent (pending or being sent) was queued; None if none."""
+    row = await fetch_one(
+        conn, "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
+    )
+    return None if row is None or row[0] is None else float(row[0])
