@@ -67,8 +67,10 @@ class Batches:
         items: list[BatchItem],
         labels: tuple[str, ...],
         terms: Terms,
+        *,
+        topic: str = "",
     ) -> BatchDraft:
-        """Store the batch and one draft HIT per item, all or nothing."""
+        """Store the batch and one draft HIT per item (all of `topic`), all or nothing."""
         now = self.clock.now()
         index = {label.lower(): n for n, label in enumerate(labels)}
         async with self.db.transaction() as conn:
@@ -78,7 +80,7 @@ class Batches:
                 spec = HitSpec(
                     title=title,
                     kind=HitKind.TAG,
-                    topic="",
+                    topic=topic,
                     reward_cents=terms.reward_cents,
                     max_assignments=terms.max_assignments,
                     time_allotted_s=terms.time_allotted_s,
@@ -96,7 +98,7 @@ class Batches:
                     ),
                 )
                 hit_id = await insert_spec(conn, requester, spec, now)
-                await hits.set_topic_and_batch(conn, hit_id, "", batch_id)
+                await hits.set_topic_and_batch(conn, hit_id, topic, batch_id)
             batch = await batches.get(conn, batch_id)
             made = await hits.in_batch(conn, batch_id)
         assert batch is not None

@@ -135,6 +135,7 @@ class PollDraft:
     time_allotted_s: int
     lifetime_s: int
     est_s: int | None = None  # the requester's estimate of the work time (est=)
+    topic: str = ""  # one of TOPICS (topic=), or none (bot/topics.py)
 
 
 @dataclass(frozen=True, slots=True)

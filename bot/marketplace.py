@@ -160,7 +160,7 @@ class Marketplace:
         spec = HitSpec(
             title=draft.question,
             kind=HitKind.POLL,
-            topic="",
+            topic=draft.topic,
             reward_cents=draft.reward_cents,
             max_assignments=draft.max_assignments,
             time_allotted_s=draft.time_allotted_s,

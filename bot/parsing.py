@@ -124,7 +124,7 @@ def _parse_settings(text: str) -> dict[str, str]:
         if not sep or not value:
             raise ParseError(f"'{token}' should look like name=value")
         if name not in {"reward", "n", "time", "life", "est"}:
-            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, est)")
+            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, est, topic)")
         if name in values:
             raise ParseError(f"'{name}' is given twice")
         values[name] = value

@@ -67,12 +67,14 @@ class Posting:
         terms: Terms,
         qualification_ids: list[int],
         dispatch: Dispatch | None = None,
+        *,
+        topic: str = "",
     ) -> Hit:
         """Store the survey as a draft HIT (preview, then Publish) with its requirements."""
         spec = HitSpec(
             title=draft.title,
             kind=HitKind.SURVEY,
-            topic="",
+            topic=topic,
             reward_cents=terms.reward_cents,
             max_assignments=terms.max_assignments,
             time_allotted_s=terms.time_allotted_s,

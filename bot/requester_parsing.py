@@ -59,7 +59,9 @@ def parse_terms(text: str, default_auto_s: int) -> Terms:
         if not sep or not value:
             raise ParseError(f"'{token}' should look like name=value")
         if name not in {"reward", "n", "time", "life", "auto", "est"}:
-            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, auto, est)")
+            raise ParseError(
+                f"unknown setting '{name}' (use reward, n, time, life, auto, est, topic)"
+            )
         if name in values:
             raise ParseError(f"'{name}' is given twice")
         values[name] = value

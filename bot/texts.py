@@ -84,6 +84,10 @@ NOT_REGISTERED = "Please send /start first."
 
 # -- posting --------------------------------------------------------------------------
 
+TOPIC_TERM_HELP = (
+    "Optional topic=opinion, images, language, shopping or research: workers who chose "
+    "other topics don't get it."
+)
 POLL_USAGE = (
     "Send a poll like this:\n"
     "<code>/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=10 time=2m est=15s"
@@ -92,6 +96,7 @@ POLL_USAGE = (
     "time = time allotted (default 5m); est = how long answering really takes (the pay "
     "floor is checked against it, else against the time allotted); "
     "life = how long it stays open (default 1d)."
+    f" {TOPIC_TERM_HELP}"
 )
 
 
@@ -107,6 +112,8 @@ def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:
         f"<b>{money(hit.escrow_cents)}</b>"
     )
     lines.append(f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}")
+    if hit.topic:
+        lines.append(topic_line(hit.topic))
     return "\n".join(lines)
 
 
@@ -300,7 +307,8 @@ SURVEY_ASK_TERMS = (
     "Now the terms, in one line:\n"
     "<code>reward=0.10 n=20 time=5m life=1d auto=3d</code>\n"
     "reward per answer (required) · n workers (10) · time allotted (5m) · "
-    "life = how long it stays open (1d) · auto = approve unreviewed work after (3d)."
+    "life = how long it stays open (1d) · auto = approve unreviewed work after (3d).\n"
+    f"{TOPIC_TERM_HELP}"
 )
 SURVEY_ASK_QUALS = (
     "Require one of your qualifications? Tap to toggle, then <b>Done</b>. (/qualify makes one)"
@@ -336,6 +344,8 @@ def survey_preview(
     )
     if quals:
         lines.append("🎓 Requires: " + ", ".join(escape(q) for q in quals))
+    if hit.topic:
+        lines.append(topic_line(hit.topic))
     return "\n".join(lines)
 
 
@@ -356,7 +366,8 @@ BATCH_ASK_LABELS = (
 BATCH_ASK_TITLE_TERMS = (
     "Last step: a title and the terms, like\n"
     "<code>Tag the animal ; reward=0.02 n=3 time=2m life=1d</code>\n"
-    "n = answers per item (redundancy)."
+    "n = answers per item (redundancy).\n"
+    f"{TOPIC_TERM_HELP}"
 )
 BATCH_CANCELLED = "Batch discarded. Nothing was created."
 BATCH_MORE_PROBLEMS = "…and {more} more."
@@ -383,7 +394,8 @@ def batch_preview(
         f"💰 {money(hit.reward_cents)} × {hit.max_assignments} answers × {items} items = "
         f"<b>{money(total)}</b>\n"
         f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}\n"
-        f"Only for some workers? <code>/require b{batch_id} approval 95</code> (/require)"
+        + (f"{topic_line(hit.topic)}\n" if hit.topic else "")
+        + f"Only for some workers? <code>/require b{batch_id} approval 95</code> (/require)"
     )
 
 
@@ -1534,3 +1546,16 @@ def market_stats(s: MarketStats) -> str:
             f"⚖️ <b>Open disputes</b> {s.disputes_open}",
         ]
     )
+
+
+# -- HIT topics (topic= in the terms; bot/topics.py) ---------------------------------------
+
+
+def unknown_topic(given: str, allowed: tuple[str, ...]) -> str:
+    """The problem with a topic= that is not a topic (shown after "⚠️ ", escaped there)."""
+    return f"unknown topic '{given}' (use one of {', '.join(allowed)})"
+
+
+def topic_line(topic: str) -> str:
+    """The topic on a requester's preview: "images" -> "🗂 Topic: Images"."""
+    return f"🗂 Topic: {escape(TOPIC_NAMES.get(topic, topic))}"

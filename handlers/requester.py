@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -12,6 +14,7 @@ from bot.offers import split_poll_terms
 from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
+from bot.topics import split_poll_topic
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 from handlers.fair_common import floor_refusal
 
@@ -26,7 +29,8 @@ async def new_poll(update: Update, context: GigContext) -> None:
     _, _, args = message.text.partition(" ")
     try:
         rest, given = split_poll_terms(args)  # dispatch= and extend= (bot/offers.py)
-        draft = parse_poll(rest)
+        rest, topic = split_poll_topic(rest)  # topic= (bot/topics.py)
+        draft = dataclasses.replace(parse_poll(rest), topic=topic)
     except ParseError as exc:
         await reply(
             update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE)

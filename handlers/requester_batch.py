@@ -25,6 +25,7 @@ from bot.requester_parsing import (
     parse_terms,
 )
 from bot.results import PublishResult
+from bot.topics import split_topic
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 from handlers.fair_common import floor_refusal
 
@@ -121,6 +122,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     title_text, _, terms_text = (message.text or "").partition(";")
     try:
         title = parse_prompt(title_text)
+        terms_text, topic = split_topic(terms_text)  # topic= (bot/topics.py)
         terms = parse_terms(terms_text, context.services.settings.default_auto_approve)
     except ParseError as exc:
         await reply(update, Screen(texts.try_again(exc.problem, texts.BATCH_ASK_TITLE_TERMS)))
@@ -128,7 +130,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     requester = await sender_of(update, context)
     labels = tuple(str(label) for label in _data(context)["labels"])
     draft = await context.services.requesting.batches.create(
-        requester, title, _items(context), labels, terms
+        requester, title, _items(context), labels, terms, topic=topic
     )
     assert context.user_data is not None
     context.user_data.pop(KEY, None)

@@ -21,6 +21,7 @@ from bot.requester_parsing import (
     parse_prompt,
     parse_terms,
 )
+from bot.topics import split_topic
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
@@ -137,6 +138,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     """Check the terms; offer qualifications, or show the preview."""
     try:
         rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/offers.py)
+        rest, topic = split_topic(rest)  # topic= (bot/topics.py)
         terms = parse_terms(rest, context.services.settings.default_auto_approve)
     except ParseError as exc:
         await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TERMS)))
@@ -148,6 +150,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         terms=_terms_json(terms),
         quals=[],
         dispatch=[dispatch.mode, dispatch.extend_s],
+        topic=topic,
     )
     requester = await sender_of(update, context)
     tests = await context.services.requesting.qualify.mine(requester)
@@ -186,7 +189,10 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     chosen = [int(q) for q in data.get("quals", [])]
     mode, extend_s = data.get("dispatch") or ["race", None]
     dispatch = Dispatch(str(mode), int(extend_s) if extend_s else None)
-    hit = await tools.posting.create_survey(requester, _draft(context), terms, chosen, dispatch)
+    topic = str(data.get("topic", ""))
+    hit = await tools.posting.create_survey(
+        requester, _draft(context), terms, chosen, dispatch, topic=topic
+    )
     names = [t.name for t in await tools.qualify.mine(requester) if t.id in chosen]
     screen = offer_screens.with_dispatch(
         requester_screens.survey_preview(hit, _draft(context), names),

@@ -23,6 +23,7 @@ from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, 
 from bot.mturk.webtasks import WebTasks, form_answers
 from bot.mturk.wire import ApiError, Params
 from bot.results import ChangeResult, PublishResult, ReviewResult
+from bot.topics import topic_from_keywords
 from storage import mturk
 from storage import mturk_people as people
 from storage import qualifications as quals
@@ -215,7 +216,7 @@ class Operations:
         spec = HitSpec(
             title=t.title,
             kind=HitKind.POLL if single else HitKind.SURVEY,
-            topic="",
+            topic=topic_from_keywords(t.keywords),  # "sky, images" -> images (bot/topics.py)
             reward_cents=t.reward_cents,
             max_assignments=most,
             time_allotted_s=t.duration_s,
