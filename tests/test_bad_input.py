@@ -30,6 +30,10 @@ BAD_POLLS = [
     ("Q? | " + " | ".join(f"o{i}" for i in range(11)) + " ; reward=0.05", "between 2 and 10"),
     ("Q? | " + "x" * 61 + " | B ; reward=0.05", "longer than 60"),
     ("Q" * 301 + " | A | B ; reward=0.05", "longer than 300"),
+    ("Which? | A | B ; reward=0.05 topic=cats", "unknown topic 'cats' (use one of opinion, images"),
+    ("Which? | A | B ; reward=0.05 topic=", "use one of opinion, images, language"),
+    ("Which? | A | B ; reward=0.05 topic=images topic=opinion", "'topic' is given twice"),
+    ("Which? | A | B ; reward=0.05 topik=images", "(use reward, n, time, life, est, topic)"),
 ]
 
 
