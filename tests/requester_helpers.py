@@ -36,5 +36,20 @@ async def upload(stage: Stage, actor: Actor, filename: str, content: bytes) -> N
     await stage.deliver(stage.sim.document(actor.user, filename, content, enqueue=False))
 
 
+async def published_batch(
+    stage: Stage, requester: Actor, csv: bytes, labels: str, title_and_terms: str
+) -> int:
+    """/newbatch: upload the CSV, give the labels ("cat | dog") and the title with its
+    terms, publish; the batch's number."""
+    await requester.send("/newbatch")
+    await upload(stage, requester, "items.csv", csv)
+    await requester.send(labels)
+    await requester.send(title_and_terms)
+    batch_id = number_after("batch #", requester.last_text())
+    await requester.press("Publish")
+    assert f"Published batch #{batch_id}" in requester.last_text(), requester.last_text()
+    return batch_id
+
+
 def database_of(stage: Stage) -> Path:
     return stage.services.settings.database

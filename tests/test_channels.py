@@ -13,7 +13,7 @@ from bot.sandbox import Limits, SimChat
 from bot.stage import Actor, Stage
 from storage import outbox
 from tests.conftest import failing_on_errors, funded_requester, published_poll
-from tests.requester_helpers import number_after, upload
+from tests.requester_helpers import published_batch
 
 
 @pytest.fixture
@@ -191,13 +191,9 @@ async def test_a_batch_gets_one_card_with_a_batch_link(stage: Stage, admin: Acto
     rita = await funded_requester(stage, admin)
     chat = _channel(stage, rita)
     await rita.send("/linkchannel @gignews")
-    await rita.send("/newbatch")
-    await upload(stage, rita, "animals.csv", b"text\nA purring kitten\nA puppy\nA tabby cat\n")
-    await rita.send("cat | dog")
-    await rita.send("Which animal? ; reward=0.02 n=2 time=2m")
-    batch_id = number_after("batch #", rita.last_text())
-    await rita.press("Publish")
-    assert f"Published batch #{batch_id}" in rita.last_text()
+    csv = b"text\nA purring kitten\nA puppy\nA tabby cat\n"
+    terms = "Which animal? ; reward=0.02 n=2 time=2m"
+    batch_id = await published_batch(stage, rita, csv, "cat | dog", terms)
 
     (card,) = stage.sim.bot_messages(chat)
     assert "6 of 6 left" in (card.text or ""), "one card for the batch: 3 items x 2 answers"

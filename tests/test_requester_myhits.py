@@ -12,7 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage
-from tests.requester_helpers import database_of, number_after, upload
+from tests.requester_helpers import database_of, published_batch
 
 
 @pytest.fixture
@@ -22,14 +22,10 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 
 async def _batch(stage: Stage, rita: Actor) -> int:
-    await rita.send("/newbatch")
-    await upload(stage, rita, "animals.csv", b"text\nA cat\nA dog\nA cow\n")
-    await rita.send("cat | dog | cow")
-    await rita.send("Which animal? ; reward=0.02 n=1 time=2m")
-    batch_id = number_after("batch #", rita.last_text())
-    await rita.press("Publish")
-    assert f"Published batch #{batch_id}" in rita.last_text()
-    return batch_id
+    csv = b"text\nA cat\nA dog\nA cow\n"
+    return await published_batch(
+        stage, rita, csv, "cat | dog | cow", "Which animal? ; reward=0.02 n=1 time=2m"
+    )
 
 
 def _statuses(stage: Stage, batch_id: int) -> set[str]:
@@ -71,9 +67,7 @@ async def test_a_busy_requester_pages_through_every_hit_and_batch(
     assert hit is not None and hit.status.value == "paused"
 
 
-async def test_a_batch_is_paused_resumed_and_cancelled_as_one(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_a_batch_is_paused_resumed_and_cancelled_as_one(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin, cents=1_000)
     batch_id = await _batch(stage, rita)
     await rita.send("/myhits")

@@ -18,7 +18,7 @@ from bot.domain import AssignmentStatus
 from bot.stage import Stage
 from tests.conftest import accepted_poll, failing_on_errors, funded_requester
 from tests.mturk_helpers import call, requester_with_api_key, sky_colour_hit
-from tests.requester_helpers import upload
+from tests.requester_helpers import published_batch
 
 SPEED = 100.0  # a 30 s assignment lasts 0.3 s
 
@@ -86,12 +86,8 @@ async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
 async def test_a_published_batch_gets_its_expiry_job(scaled_stage: Stage) -> None:
     stage = scaled_stage
     rita = await funded_requester(stage, stage.admin(), cents=1_000)
-    await rita.send("/newbatch")
-    await upload(stage, rita, "animals.csv", b"text\nA cat\nA dog\n")
-    await rita.send("cat | dog")
-    await rita.send("Which animal? ; reward=0.02 n=1 time=2m life=1h")
-    await rita.press("Publish")
-    assert "Published batch" in rita.last_text()
+    terms = "Which animal? ; reward=0.02 n=1 time=2m life=1h"
+    await published_batch(stage, rita, b"text\nA cat\nA dog\n", "cat | dog", terms)
     assert stage.app.job_queue is not None
     names = {job.name for job in stage.app.job_queue.jobs()}
     # one job for the batch: its HITs (1 and 2) expire together, in one pass
