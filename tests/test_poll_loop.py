@@ -48,8 +48,9 @@ async def test_poll_from_post_to_earnings(stage: Stage, admin: Actor) -> None:
 
     await rita.send("/review")
     assert "2 waiting" in rita.last_text() and "W-" in rita.last_text()
+    assert "Which logo is clearer? → B" in rita.last_text(), "Ann's answer, oldest first"
     await rita.press("Approve")
-    assert "1 waiting" in rita.last_text()
+    assert "1 waiting" in rita.last_text() and "Which logo is clearer? → C" in rita.last_text()
     await rita.press("Reject")
     assert "Why are you rejecting" in rita.last_text()
     await rita.send("Answer C contradicts the instructions")
@@ -110,3 +111,17 @@ async def test_back_goes_to_the_question(stage: Stage, admin: Actor) -> None:
     assert "1/1" in ann.last_text()
     await ann.press("Y")
     assert "→ Y" in ann.last_text()
+
+
+async def test_the_preview_shows_the_poll_and_its_total_cost_before_anything_moves(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newpoll Tea or coffee? | Tea | Coffee ; reward=0.05 n=3 time=2m life=2h")
+    preview = rita.last_text()
+    assert "Preview" in preview and "Tea or coffee?" in preview
+    assert "• Tea" in preview and "• Coffee" in preview
+    assert "$0.05 × 3 workers = $0.15" in preview
+    assert "2m each · open for 2h" in preview
+    await rita.send("/balance")
+    assert "Available: $100.00" in rita.last_text(), "nothing escrowed before Publish"
