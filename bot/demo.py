@@ -204,7 +204,7 @@ class Demo:
         await self.press(rita, "Publish")
         self.batch_id = int(rita.last_text().split("batch #")[1].split(".")[0])
         await self.from_channel(self.dee)
-        self.section("8 · a race: Ann tags carefully; Cy misses a gold item; Bob is too late")
+        self.section("8 · a race: Ann tags carefully; Cy misses a gold item; Bob gets what is left")
         await self.accept_open(ann)
         await self.tag(ann, careful=True)
         await self.press(ann, "Submit")

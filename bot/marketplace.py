@@ -46,6 +46,7 @@ from storage import (
     fairwork,
     hits,
     ledger,
+    listing,
     opening,
     outbox,
     users,
@@ -58,6 +59,7 @@ from storage.db import Conn, Database
 
 ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_REASON_LEN = 500
+BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +329,29 @@ class Marketplace:
             return await hits.questions(conn, hit_id)
 
     # -- working -----------------------------------------------------------------------
+
+    async def accept_from_card(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None
+    ) -> AcceptOutcome:
+        """Accept from a push or a card. A batch's card stands for the whole batch: when the
+        item it shows is full, the worker gets the batch's next item they may take."""
+        outcome = await self.accept(worker, hit_id, shown_in)
+        for _ in range(BATCH_RETRIES):
+            if outcome.result is not AcceptResult.FULL:
+                break
+            async with self.db.reading() as conn:
+                hit = await hits.get(conn, hit_id)
+                if hit is None or hit.batch_id is None:
+                    break
+                found = await listing.visible_hits(
+                    conn, worker.id, self.clock.now(), with_prefs=False,
+                    batch_id=hit.batch_id, limit=1,
+                )  # fmt: skip
+            if not found:
+                break
+            hit_id = found[0].hit.id
+            outcome = await self.accept(worker, hit_id, shown_in)
+        return outcome
 
     async def accept(
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None

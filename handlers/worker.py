@@ -33,7 +33,7 @@ async def accept_hit(update: Update, context: GigContext) -> None:
     data = cb.Accept.unpack(str(query.data))
     shown_in = query.message
     where = (shown_in.chat.id, shown_in.message_id) if shown_in is not None else None
-    outcome = await context.market.accept(worker, data.hit_id, where)
+    outcome = await context.market.accept_from_card(worker, data.hit_id, where)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
         alert = texts.ACCEPT_ALERTS[outcome.result]
         await answer(query, alert.format(max_active=context.market.max_active), alert=True)

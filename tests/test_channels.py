@@ -11,8 +11,8 @@ from bot.clock import FakeClock
 from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
 from bot.stage import Actor, Stage
-from storage import outbox
-from tests.conftest import failing_on_errors, funded_requester, published_poll
+from storage import outbox, summary
+from tests.conftest import failing_on_errors, funded_requester, published_poll, workers
 from tests.requester_helpers import published_batch
 
 
@@ -199,3 +199,40 @@ async def test_a_batch_gets_one_card_with_a_batch_link(stage: Stage, admin: Acto
     assert "6 of 6 left" in (card.text or ""), "one card for the batch: 3 items x 2 answers"
     ((_, _, url),) = card.buttons()[0]
     assert url == f"https://t.me/gigbot_test_bot?start=batch_{batch_id}"
+
+
+async def test_a_batch_card_counts_down_and_closes_when_every_item_is_taken(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    chat = _channel(stage, rita)
+    await rita.send("/linkchannel @gignews")
+    ann, bob = await workers(stage, "Ann", "Bob")
+    csv = b"text\nA purring kitten\nA puppy\n"
+    await published_batch(stage, rita, csv, "cat | dog", "Which animal? ; reward=0.02 n=1 time=10m")
+    (card,) = stage.sim.bot_messages(chat)
+    assert "2 of 2 left" in (card.text or "")
+
+    await ann.press("Accept")
+    clock.advance(61)
+    await stage.settle()
+    assert "1 of 2 left" in (card.text or "")
+    await bob.press("Accept")  # the push shows the first item, Ann's: Bob gets the second
+    assert "A puppy" in bob.last_text()
+    clock.advance(61)
+    await stage.settle()
+    assert "Closed" in (card.text or "") and card.buttons() == []
+    assert len(_posts(stage, chat)) == 1, "the one card is edited, never posted again"
+
+
+async def test_a_batch_card_with_every_item_taken_says_full(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    terms = "Which animal? ; reward=0.02 n=1 time=10m"
+    await published_batch(stage, rita, b"text\nA purring kitten\n", "cat | dog", terms)
+    await ann.press("Accept")
+    alert = await bob.press("Accept")
+    assert alert is not None and "full" in alert
+    async with stage.services.db.reading() as conn:
+        counts = await summary.assignment_states(conn)
+    assert counts == {"accepted": 1}, "Ann's only"

@@ -46,7 +46,7 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
         "Published batch #1",
         "→ 📢 Gig News [new #2]",  # the channel announces the batch
         "taps [Start working] in 📢 Gig News",  # its deep link opens the batch
-        "This HIT is full",  # Bob was too late for the task he tapped first
+        "Bob gets what is left",  # his batch card shows a taken item: he gets a free one
         "gold accuracy in this batch: 0%",
         "it was an attention check",
         "Bonus +$0.25",
@@ -57,6 +57,8 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
     ]
     positions = [text.find(step) for step in story]
     assert -1 not in positions, [s for s, p in zip(story, positions, strict=True) if p < 0]
+    race = text[text.find("Bob gets what is left") :]
+    assert "(toast to Bob) Accepted" in race.split("━━ 9")[0], "Bob's tap took the next item"
     assert positions == sorted(positions), "the story is told in order"
     assert "→ 📢 Gig News [✎ edited #2]" in text, "the channel's counter is edited"
     assert "✎ edited" in text and "[✅ Accept]  [Decline]" in text, "edits and buttons shown"
