@@ -4,7 +4,9 @@ rejected, bonus, qualification), /help, and a worker who blocks the bot mid-assi
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +15,7 @@ from bot.domain import QuestionKind, QuestionSpec
 from bot.stage import Actor, Stage
 from storage import ledger, workers
 from tests.conftest import failing_on_errors, funded_requester, worker
+from tests.matching_helpers import set_prefs
 from tests.worker_kit import open_roomy_stage, post, user_of
 
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
@@ -143,3 +146,29 @@ async def test_blocking_the_bot_mid_assignment(stage: Stage, admin: Actor) -> No
     await ann.press("Yes", task)
     await ann.press("Submit", task)
     assert "Submitted: First" in (stage.sim.message_by_id(ann.tg_id, task).text or "")
+
+
+async def test_today_in_earnings_is_the_workers_own_day(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    """Money approved at 23:50 in Tokyo is yesterday's at 00:10 there, though it is still
+    the same day in UTC."""
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    await set_prefs(stage, ann, timezone="Asia/Tokyo")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    local = datetime.fromtimestamp(clock.now(), tokyo)
+    clock.advance((local.replace(hour=23, minute=50) - local).total_seconds() % DAY)
+    await post(stage, rita, ONE, title="Late", reward_cents=30)
+    await _do(ann, clock, 60, ann.last().message_id)
+    await rita.send("/review")
+    await rita.press("Approve")
+    await ann.send("/earnings")
+    assert "Today: +$0.30 approved" in ann.last_text()
+
+    clock.advance(20 * 60)  # 00:11 in Tokyo, 15:11 UTC: the same UTC day
+    assert datetime.fromtimestamp(clock.now(), tokyo).hour == 0
+    assert datetime.fromtimestamp(clock.now(), ZoneInfo("UTC")).hour == 15
+    await ann.send("/earnings")
+    assert "Today: +$0.00 approved" in ann.last_text()
+    assert "7 days: +$0.30 approved" in ann.last_text()
