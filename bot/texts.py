@@ -224,6 +224,11 @@ ASK_REJECT_REASON = (
 )
 REJECTED_DONE = "❌ Rejected with your reason. /review for the next one."
 REJECT_CANCELLED = "Rejection cancelled. /review"
+# The reason arrived after the work was reviewed (auto-approval while the bot was down).
+REJECT_TOO_LATE = (
+    "This work was already reviewed (it may have been approved automatically meanwhile), "
+    "so your reason was not sent."
+)
 
 
 def approved_notice(title: str, reward_cents: int) -> str:

@@ -35,6 +35,7 @@ from handlers import (
     worker,
 )
 from handlers.common import GigApp, GigContext
+from handlers.persistence import DurableConversation
 
 # (command, description) shown in Telegram's menu; the same table registers handlers.
 WORKER_COMMANDS = (
@@ -83,7 +84,9 @@ def _reject_conversation() -> ConversationHandler[GigContext]:
     # message, when per_message=False: that is exactly what we want here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
+        # Persistent and stored at each step: the reason typed after a restart still
+        # finds the assignment (kept in user_data) it is for.
+        return DurableConversation(
             entry_points=[
                 CallbackQueryHandler(requester.ask_reject_reason, pattern=cb.Reject.pattern())
             ],
@@ -93,6 +96,8 @@ def _reject_conversation() -> ConversationHandler[GigContext]:
                 ]
             },
             fallbacks=[CommandHandler("cancel", requester.cancel_reject)],
+            name="reject",
+            persistent=True,
             per_message=False,
             allow_reentry=True,
         )
@@ -109,7 +114,7 @@ def _persistent(
     with warnings.catch_warnings():
         # Buttons inside are tracked per chat (per_message=False), which is what we want.
         warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
+        return DurableConversation(
             entry_points=[CommandHandler(entry, states.pop("entry")[0])],
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],
@@ -167,7 +172,8 @@ def _fair_text_conversation() -> ConversationHandler[GigContext]:
     with warnings.catch_warnings():
         # Buttons as entry points are tracked per chat (per_message=False): what we want.
         warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
+        # Persistent and stored at each step, like the reject reason.
+        return DurableConversation(
             entry_points=[
                 CallbackQueryHandler(f.ask_dispute, pattern=cb.Dispute.pattern()),
                 CallbackQueryHandler(f.ask_uphold_reply, pattern=cb.Uphold.pattern()),
@@ -176,6 +182,8 @@ def _fair_text_conversation() -> ConversationHandler[GigContext]:
             ],
             states={f.TEXT: [_text(f.got_text)]},
             fallbacks=[CommandHandler("cancel", f.cancel_text)],
+            name="fairtext",
+            persistent=True,
             per_message=False,
             allow_reentry=True,
         )

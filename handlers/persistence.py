@@ -7,7 +7,8 @@ is unreadable by other processes, and rewrites the whole file on each flush; row
 same SQLite file (WAL) are written per changed key and visible to every bot process.
 
 PTB writes changes every `update_interval` seconds and at shutdown, so a `kill -9` loses
-at most the last interval of conversation steps (never money: that is in the ledger).
+at most the last interval of conversation steps (never money: that is in the ledger);
+a DurableConversation writes each of its steps at once instead.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram import Update
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
+from handlers.common import GigContext
 from storage import persistence as rows
 from storage.db import Database
 
@@ -102,3 +105,26 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         """Close the connection (PTB calls this at shutdown, after the last update)."""
         await self.db.close()
         self._open = False
+
+
+class DurableConversation(ConversationHandler[GigContext]):
+    """A persistent conversation that stores each step (state and user_data) as it happens.
+
+    Hazard: PTB would store them at its next `update_interval`; a `kill -9` between
+    "Reject" and the typed reason would then forget what the reason is for, and the text
+    would fall through to the catch-all text handler unanswered.
+    """
+
+    async def handle_update(  # type: ignore[override]
+        self,
+        update: Update,
+        application: Application[Any, GigContext, Any, Any, Any, Any],
+        check_result: Any,
+        context: GigContext,
+    ) -> object | None:
+        result = await super().handle_update(update, application, check_result, context)
+        if update.effective_user is not None:
+            # PTB marks the user's data for storing only after every handler group has run.
+            application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+        await application.update_persistence()
+        return result

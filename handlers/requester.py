@@ -151,6 +151,8 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
         return REASON
     context.user_data.pop("rejecting", None)
     done = texts.REJECTED_DONE if result is ReviewResult.OK else texts.REVIEW_TEXTS[result]
+    if result is ReviewResult.ALREADY_REVIEWED:
+        done = texts.REJECT_TOO_LATE
     await reply(update, Screen(done))
     await reply(update, await review_screen(context, requester))
     return ConversationHandler.END
