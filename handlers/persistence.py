@@ -115,7 +115,7 @@ class DurableConversation(ConversationHandler[GigContext]):
     would fall through to the catch-all text handler unanswered.
     """
 
-    async def handle_update(  # type: ignore[override]
+    async def handle_update(
         self,
         update: Update,
         application: Application[Any, GigContext, Any, Any, Any, Any],

@@ -64,9 +64,7 @@ async def test_reject_reason_typed_after_a_restart(tmp_path: Path, clock: FakeCl
     await _close(stage)
 
 
-async def test_reject_reason_for_work_approved_while_down(
-    tmp_path: Path, clock: FakeClock
-) -> None:
+async def test_reject_reason_for_work_approved_while_down(tmp_path: Path, clock: FakeClock) -> None:
     stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
     rita, ann, _ = await _submitted(stage, clock)
     await rita.send("/review")
@@ -109,9 +107,7 @@ async def test_dispute_message_typed_after_a_restart(tmp_path: Path, clock: Fake
     await _close(stage)
 
 
-async def test_message_to_requester_typed_after_a_restart(
-    tmp_path: Path, clock: FakeClock
-) -> None:
+async def test_message_to_requester_typed_after_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
     rita, ann, _ = await _submitted(stage, clock)
     await rita.send("/review")
