@@ -224,6 +224,10 @@ ASK_REJECT_REASON = (
 )
 REJECTED_DONE = "❌ Rejected with your reason. /review for the next one."
 REJECT_CANCELLED = "Rejection cancelled. /review"
+REJECT_EXPIRED = (
+    "You tapped Reject over {wait} ago, so this text was not taken as its reason "
+    "and nothing was rejected. /review and tap Reject again."
+)
 # The reason arrived after the work was reviewed (auto-approval while the bot was down).
 REJECT_TOO_LATE = (
     "This work was already reviewed (it may have been approved automatically meanwhile), "
@@ -1073,6 +1077,10 @@ def btn_accept_numbered(n: int, reward_cents: int) -> str:
 
 
 FAIR_TEXT_CANCELLED = "OK, nothing was sent."
+FAIR_TEXT_EXPIRED = (
+    "That button asked for your text over {wait} ago, so nothing was sent. "
+    "Tap it again to write it."
+)
 RATE_PICK_A_NUMBER = "Tap a number from 1 to 5."
 # -- MTurk API: workers' side (bonuses, messages, qualifications, web tasks) -------------------
 

@@ -30,6 +30,10 @@ from bot.webhook_reply import answer_in_response
 log = logging.getLogger(__name__)
 
 HARMLESS = ("message is not modified", "message to edit not found", "query is too old")
+# A button that asks for a typed text (a reject reason, a dispute) waits this long for it;
+# later texts are not taken as the answer (the question may long be forgotten).
+TEXT_WAIT_S = 15 * 60
+_ASKED_AT = "asked_at"
 
 
 class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -175,3 +179,16 @@ async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery
     if user is None:
         await answer(query, texts.NOT_REGISTERED, alert=True)
     return query, user
+
+
+def note_asked(context: GigContext) -> None:
+    """A button has just asked this user for a typed text."""
+    assert context.user_data is not None
+    context.user_data[_ASKED_AT] = context.services.clock.now()
+
+
+def asked_long_ago(context: GigContext) -> bool:
+    """Whether the question this text would answer was asked over TEXT_WAIT_S ago."""
+    assert context.user_data is not None
+    asked = float(context.user_data.pop(_ASKED_AT, 0.0) or 0.0)
+    return context.services.clock.now() - asked > TEXT_WAIT_S

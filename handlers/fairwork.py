@@ -10,7 +10,17 @@ from bot import fair_screens, texts
 from bot.domain import Screen
 from bot.fair_results import DisputeResult, RelayResult
 from bot.parsing import ParseError, parse_duration, parse_money
-from handlers.common import GigContext, answer, pressed_by, reply, respond, sender_of
+from handlers.common import (
+    TEXT_WAIT_S,
+    GigContext,
+    answer,
+    asked_long_ago,
+    note_asked,
+    pressed_by,
+    reply,
+    respond,
+    sender_of,
+)
 
 TEXT = 1  # the conversation state: waiting for the text of a dispute, reply or message
 PENDING = "fair_text"
@@ -194,6 +204,7 @@ async def _ask(update: Update, context: GigContext, kind: str, target: int, prom
     query = update.callback_query
     assert query is not None and context.user_data is not None
     context.user_data[PENDING] = {"kind": kind, "id": target}
+    note_asked(context)
     await answer(query)
     await reply(update, Screen(prompt))
     return TEXT
@@ -204,6 +215,11 @@ async def got_text(update: Update, context: GigContext) -> int:
     user = await sender_of(update, context)
     message = update.effective_message
     assert message is not None and context.user_data is not None
+    if asked_long_ago(context):
+        context.user_data.pop(PENDING, None)
+        wait = texts.duration(TEXT_WAIT_S)
+        await reply(update, Screen(texts.FAIR_TEXT_EXPIRED.format(wait=wait)))
+        return ConversationHandler.END
     pending = dict(context.user_data.get(PENDING) or {})
     kind, target, body = str(pending.get("kind")), int(pending.get("id", 0)), message.text or ""
     fair = context.services.fair
@@ -227,6 +243,7 @@ async def got_text(update: Update, context: GigContext) -> int:
         text, again = texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
     await reply(update, Screen(text))
     if again:
+        note_asked(context)  # asked once more, from now
         return TEXT
     context.user_data.pop(PENDING, None)
     return ConversationHandler.END

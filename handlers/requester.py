@@ -15,7 +15,17 @@ from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
 from bot.topics import split_poll_topic
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.common import (
+    TEXT_WAIT_S,
+    GigContext,
+    answer,
+    asked_long_ago,
+    edit,
+    note_asked,
+    pressed_by,
+    reply,
+    sender_of,
+)
 from handlers.fair_common import floor_refusal
 
 REASON = 1
@@ -134,6 +144,7 @@ async def ask_reject_reason(update: Update, context: GigContext) -> int:
     await answer(query)
     assert context.user_data is not None
     context.user_data["rejecting"] = data.assignment_id
+    note_asked(context)
     alias = await context.market.worker_alias(view.assignment.worker_id)
     await reply(update, Screen(texts.ASK_REJECT_REASON.format(alias=alias)))
     return REASON
@@ -145,8 +156,13 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     message = update.effective_message
     assert message is not None and context.user_data is not None
     assignment_id = int(str(context.user_data.get("rejecting", 0)))
+    if asked_long_ago(context):
+        context.user_data.pop("rejecting", None)
+        await reply(update, Screen(texts.REJECT_EXPIRED.format(wait=texts.duration(TEXT_WAIT_S))))
+        return ConversationHandler.END
     result = await context.market.reject(requester, assignment_id, message.text or "")
     if result is ReviewResult.REASON_REQUIRED:
+        note_asked(context)
         await reply(update, Screen(texts.REVIEW_TEXTS[result]))
         return REASON
     context.user_data.pop("rejecting", None)

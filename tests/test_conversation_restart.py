@@ -5,7 +5,10 @@ while it was down."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
@@ -39,40 +42,51 @@ def _status(stage: Stage) -> str:
     return str(status)
 
 
-async def _close(stage: Stage) -> None:
-    errors, violations = list(stage.services.errors), list(stage.sim.violations)
-    await stage.close()
+@pytest.fixture
+async def stages(tmp_path: Path, clock: FakeClock) -> AsyncIterator[list[Stage]]:
+    """The bot on one database file; `_restart` adds each new run. The last run is closed
+    (and checked for errors) even when a test fails, so a failure never hangs the suite."""
+    runs = [await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)]
+    yield runs
+    errors, violations = list(runs[-1].services.errors), list(runs[-1].sim.violations)
+    await runs[-1].close()
     assert errors == [] and violations == []
 
 
-async def test_reject_reason_typed_after_a_restart(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+async def _restart(runs: list[Stage], down_for: float = 0.0) -> Stage:
+    runs.append(await restart(runs[-1], down_for=down_for))
+    await runs[-1].settle()
+    return runs[-1]
+
+
+async def test_reject_reason_typed_after_a_restart(stages: list[Stage], clock: FakeClock) -> None:
+    stage = stages[0]
     rita, ann, _ = await _submitted(stage, clock)
     await rita.send("/review")
     await rita.press("Reject")
     assert "Why are you rejecting" in rita.last_text()
     assert _on_disk(stage, "reject") == [("1",)], "waiting for the reason, on disk at once"
 
-    stage = await restart(stage)
+    stage = await _restart(stages)
     rita, ann = Actor(stage, rita.user), Actor(stage, ann.user)
-    await stage.settle()
     await rita.send("Red is not blue")
     assert "Rejected with your reason" in rita.texts()[-2]
     assert "Rejected" in ann.last_text() and "Red is not blue" in ann.last_text()
     assert _status(stage) == "rejected"
     assert _on_disk(stage, "reject") == [], "the conversation ended"
-    await _close(stage)
 
 
-async def test_reject_reason_for_work_approved_while_down(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+async def test_reject_reason_for_work_approved_while_down(
+    stages: list[Stage], clock: FakeClock
+) -> None:
+    stage = stages[0]
     rita, ann, _ = await _submitted(stage, clock)
+    clock.advance(3 * DAY - 300)  # auto-approval is due in 5 minutes
     await rita.send("/review")
     await rita.press("Reject")
 
-    stage = await restart(stage, down_for=4 * DAY)  # auto-approval fell due while down
+    stage = await _restart(stages, down_for=600)  # auto-approval fell due while down
     rita, ann = Actor(stage, rita.user), Actor(stage, ann.user)
-    await stage.settle()
     assert "Approved" in ann.last_text()
     await rita.send("Red is not blue")
     said = rita.texts()[-2]
@@ -83,11 +97,10 @@ async def test_reject_reason_for_work_approved_while_down(tmp_path: Path, clock:
     before = len(rita.messages())
     await rita.send("hello?")
     assert len(rita.messages()) == before, "the conversation is over"
-    await _close(stage)
 
 
-async def test_dispute_message_typed_after_a_restart(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+async def test_dispute_message_typed_after_a_restart(stages: list[Stage], clock: FakeClock) -> None:
+    stage = stages[0]
     rita, ann, _ = await _submitted(stage, clock)
     await rita.send("/review")
     await rita.press("Reject")
@@ -96,29 +109,58 @@ async def test_dispute_message_typed_after_a_restart(tmp_path: Path, clock: Fake
     assert "why this work is right" in ann.last_text()
     assert _on_disk(stage, "fairtext") == [("1",)], "waiting for the message, on disk at once"
 
-    stage = await restart(stage)
+    stage = await _restart(stages)
     rita, ann = Actor(stage, rita.user), Actor(stage, ann.user)
-    await stage.settle()
     await ann.send("Blue is the second option and it is blue.")
     assert "Dispute sent" in ann.last_text()
     card = rita.last_text()
     assert "Dispute" in card and "Blue is the second option and it is blue." in card
     assert "Your rejection: Wrong colour" in card
-    await _close(stage)
 
 
-async def test_message_to_requester_typed_after_a_restart(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+async def test_message_to_requester_typed_after_a_restart(
+    stages: list[Stage], clock: FakeClock
+) -> None:
+    stage = stages[0]
     rita, ann, _ = await _submitted(stage, clock)
     await rita.send("/review")
     await rita.press("Approve")
     await ann.press("Message requester")
 
-    stage = await restart(stage)
+    stage = await _restart(stages)
     rita, ann = Actor(stage, rita.user), Actor(stage, ann.user)
-    await stage.settle()
     await ann.send("Thanks, more of these please")
     assert "Sent" in ann.last_text()
     assert "Thanks, more of these please" in rita.last_text()
     assert "Annabel" not in rita.last_text()
-    await _close(stage)
+
+
+async def test_a_text_long_after_its_button_is_not_taken_as_the_answer(
+    stages: list[Stage], clock: FakeClock
+) -> None:
+    """Tap Reject (or Dispute), go on with other things: a text much later is not the reason."""
+    stage = stages[0]
+    rita, ann, _ = await _submitted(stage, clock)
+    await rita.send("/review")
+    await rita.press("Reject")
+    clock.advance(16 * 60)
+    await rita.send("Lunch at noon?")
+    said = rita.last_text()
+    assert "over 15m ago" in said and "nothing was rejected" in said, said
+    assert _status(stage) == "submitted"
+    assert not any("Rejected" in t for t in ann.texts())
+    before = len(rita.messages())
+    await rita.send("hello?")
+    assert len(rita.messages()) == before, "the conversation is over"
+
+    await rita.send("/review")
+    await rita.press("Reject")
+    await rita.send("Red is not blue")  # at once: taken
+    assert _status(stage) == "rejected"
+    await ann.press("Dispute")
+    clock.advance(16 * 60)
+    await ann.send("It is blue!")
+    assert "over 15m ago" in ann.last_text() and "nothing was sent" in ann.last_text()
+    async with stage.services.db.reading() as conn:
+        opened = await conn.execute_fetchall("SELECT COUNT(*) FROM disputes")
+    assert list(opened)[0][0] == 0
