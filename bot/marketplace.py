@@ -651,26 +651,15 @@ class Marketplace:
         ):
             return False
         hit, aid = view.hit, view.assignment.id
-        if approved:
-            await ledger.transfer(
-                conn,
-                f"approve:{aid}",
-                ledger.escrow_account(hit.id),
-                ledger.worker_account(view.assignment.worker_id),
-                hit.reward_cents,
-                "approve",
-                now,
-            )
-        else:
-            await ledger.transfer(
-                conn,
-                f"reject:{aid}",
-                ledger.escrow_account(hit.id),
-                ledger.requester_account(hit.requester_id),
-                hit.reward_cents,
-                "reject",
-                now,
-            )
+        # approved: the reward goes to the worker; rejected: back to the requester
+        memo, payee = (
+            ("approve", ledger.worker_account(view.assignment.worker_id))
+            if approved
+            else ("reject", ledger.requester_account(hit.requester_id))
+        )
+        await ledger.transfer(
+            conn, f"{memo}:{aid}", ledger.escrow_account(hit.id), payee, hit.reward_cents, memo, now
+        )
         worker = await users.by_id(conn, view.assignment.worker_id)
         assert worker is not None
         await outbox.enqueue(
