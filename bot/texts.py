@@ -258,7 +258,13 @@ def earnings(e: Earnings) -> str:
 
 
 def balance(b: RequesterBalance) -> str:
-    return f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
+    text = f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
+    if b.available_cents < 0:  # a reversed rejection paid after the refund was spent
+        text += (
+            f"\n⚠️ You owe {money(-b.available_cents)} (work you rejected was approved on "
+            "dispute): new HITs wait until a top-up covers it."
+        )
+    return text
 
 
 FUND_USAGE = (
@@ -598,14 +604,6 @@ BLOCK_ALERTS = {
     BlockResult.ALREADY: "{alias} is already blocked.",
     BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
 }
-
-
-def balance_with_escrow(b: RequesterBalance, open_hits: int) -> str:
-    return (
-        f"💼 Available: <b>{money(b.available_cents)}</b>\n"
-        f"🔒 In escrow: {money(b.escrow_cents)} ({open_hits} HITs live)\n"
-        f"Total: {money(b.available_cents + b.escrow_cents)}"
-    )
 
 
 # -- requester tools: /qualify and tests ---------------------------------------------------------

@@ -137,3 +137,20 @@ async def test_dispute_window_is_seven_days(stage: Stage, admin: Actor, clock: F
     clock.advance(7 * 24 * HOUR + 1)
     alert = await ann.press("Dispute")
     assert alert is not None and "within 7 days" in alert
+
+
+async def test_a_reversal_after_the_refund_was_spent_shows_what_is_owed(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita, ann, _ = await _rejected(stage, admin, clock)
+    # the rejection gave $0.25 back; Rita spends all she has on a new poll
+    await published_poll(stage, rita, "Spend it all? | Yes | No ; reward=1.00 n=10")
+    await ann.press("Dispute")
+    await ann.send("Blue is the second option and it is blue.")
+    await rita.press("Reverse")
+    await rita.send("/balance")
+    assert "Available: -$0.25" in rita.last_text()
+    assert "You owe $0.25" in rita.last_text()
+    await rita.send("/newpoll More? | Yes | No ; reward=0.05 n=1")
+    await rita.press("Publish")
+    assert "Published" not in rita.last_text(), "publishing waits for a top-up"
