@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors
+from tests.conftest import SCRIPTED_BURST, failing_on_errors
 
 
 async def user_id(stage: Stage, actor: Actor) -> int:
@@ -66,6 +66,8 @@ async def draft(stage: Stage, requester: Actor, args: str) -> int:
 async def fast_stage(path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """A stage with Telegram's limits scaled up, for stories with many messages per chat;
     fails the test on any handler error or Telegram-rule violation, like `stage`."""
-    opened = await Stage.open(path, clock=clock, limits=Limits(scale=100), send_rate=2000)
+    opened = await Stage.open(
+        path, clock=clock, limits=Limits(scale=100, private_burst=SCRIPTED_BURST), send_rate=2000
+    )
     async with failing_on_errors(opened):
         yield opened

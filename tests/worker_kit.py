@@ -10,6 +10,7 @@ from bot.results import PublishResult
 from bot.sandbox import Limits
 from bot.stage import Actor, Stage
 from storage import batches, hits
+from tests.conftest import SCRIPTED_BURST
 
 Q = QuestionSpec
 SURVEY = (
@@ -66,16 +67,16 @@ async def post(
 
 def labels(actor: Actor, message_id: int | None = None) -> list[str]:
     """Button labels of the latest (or given) message."""
-    message = (
-        actor.stage.sim.message_by_id(actor.tg_id, message_id) if message_id else actor.last()
-    )
+    message = actor.stage.sim.message_by_id(actor.tg_id, message_id) if message_id else actor.last()
     return [text for row in message.buttons() for text, _, _ in row]
 
 
 async def open_roomy_stage(database: Path, clock: FakeClock) -> Stage:
     """A stage whose rate limits run 20x faster: a scripted story taps dozens of buttons in
     one real second, which no thumb does (sizes and every other rule stay as Telegram's)."""
-    return await Stage.open(database, clock=clock, limits=Limits(scale=20.0))
+    return await Stage.open(
+        database, clock=clock, limits=Limits(scale=20.0, private_burst=SCRIPTED_BURST)
+    )
 
 
 async def new_batch(stage: Stage, requester: Actor, title: str = "Batch") -> int:
