@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.domain import Hit, Priority
-from bot.parsing import ParseError, parse_duration
+from bot.parsing import ParseError, in_poll_terms, parse_duration, take_settings
 from storage import matching as ranking
 from storage import offers as store
 from storage import outbox
@@ -38,6 +38,7 @@ MIN_EXTEND_S = 60
 MAX_EXTEND_S = 2 * 3600
 OFFER = "offer"
 RACE = "race"
+DISPATCH_SETTINGS = ("dispatch", "extend")
 
 Notify = Callable[[str, float], None]
 
@@ -70,25 +71,7 @@ def split_terms(text: str) -> tuple[str, DispatchTerms]:
 
     "reward=0.05 n=3 dispatch=race extend=10m" -> ("reward=0.05 n=3", DispatchTerms("race", 600))
     """
-    rest: list[str] = []
-    found: dict[str, str] = {}
-    for token in text.split():
-        name, sep, value = token.partition("=")
-        if name not in ("dispatch", "extend") or not sep:
-            rest.append(token)
-            continue
-        if name in found:
-            raise ParseError(f"'{name}' is given twice")
-        found[name] = value.lower()
-    mode = found.get("dispatch")
-    if mode is not None and mode not in (OFFER, RACE):
-        raise ParseError("dispatch must be offer (timed offers) or race")
-    extend_s = None
-    if "extend" in found:
-        extend_s = parse_duration(found["extend"])
-        if not MIN_EXTEND_S <= extend_s <= MAX_EXTEND_S:
-            raise ParseError("extend must be 1m to 2h")
-    return " ".join(rest), DispatchTerms(mode, extend_s)
+    return _dispatch_of(*take_settings(text, DISPATCH_SETTINGS))
 
 
 def split_poll_terms(args: str) -> tuple[str, DispatchTerms]:
@@ -97,9 +80,19 @@ def split_poll_terms(args: str) -> tuple[str, DispatchTerms]:
     "Q? | A | B ; reward=0.05 dispatch=offer"
     -> ("Q? | A | B ; reward=0.05", DispatchTerms("offer"))
     """
-    body, sep, terms = args.partition(";")
-    rest, given = split_terms(terms)
-    return (body + sep + " " + rest if sep else body), given
+    return _dispatch_of(*in_poll_terms(args, DISPATCH_SETTINGS))
+
+
+def _dispatch_of(rest: str, found: dict[str, str]) -> tuple[str, DispatchTerms]:
+    mode = found["dispatch"].lower() if "dispatch" in found else None
+    if mode is not None and mode not in (OFFER, RACE):
+        raise ParseError("dispatch must be offer (timed offers) or race")
+    extend_s = None
+    if "extend" in found:
+        extend_s = parse_duration(found["extend"])
+        if not MIN_EXTEND_S <= extend_s <= MAX_EXTEND_S:
+            raise ParseError("extend must be 1m to 2h")
+    return rest, DispatchTerms(mode, extend_s)
 
 
 async def store_dispatch(conn: Conn, hit_id: int, dispatch: Dispatch) -> None:

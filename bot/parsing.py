@@ -48,7 +48,7 @@ def parse_duration(text: str) -> int:
     return int(match.group(1)) * _UNITS[match.group(2)]
 
 
-def _in_range(name: str, value: int, low: int, high: int, shown: str) -> int:
+def in_range(name: str, value: int, low: int, high: int, shown: str) -> int:
     if not low <= value <= high:
         raise ParseError(f"{name} must be {shown}")
     return value
@@ -77,23 +77,23 @@ def parse_poll(args: str) -> PollDraft:
         raise ParseError(f"an option is longer than {MAX_OPTION_LEN} characters")
     if len(set(options)) != len(options):
         raise ParseError("two options are the same")
-    values = _parse_settings(settings)
+    values = parse_settings(settings, POLL_SETTINGS, ELSEWHERE)
     if "reward" not in values:
         raise ParseError("the reward is missing (reward=0.05)")
     time_s = parse_duration(values.get("time", "5m"))
     return PollDraft(
         question=question,
         options=options,
-        reward_cents=_in_range(
+        reward_cents=in_range(
             "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
         ),
-        max_assignments=_in_range(
+        max_assignments=in_range(
             "n", _parse_int(values.get("n", "10"), "n"), 1, MAX_ASSIGNMENTS, "1 to 1000"
         ),
-        time_allotted_s=_in_range(
+        time_allotted_s=in_range(
             "time", parse_duration(values.get("time", "5m")), MIN_TIME_S, MAX_TIME_S, "30s to 24h"
         ),
-        lifetime_s=_in_range(
+        lifetime_s=in_range(
             "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
         ),
         est_s=parse_estimate(values.get("est"), time_s),
@@ -116,19 +116,56 @@ def parse_estimate(text: str | None, time_allotted_s: int) -> int | None:
     return seconds
 
 
-def _parse_settings(text: str) -> dict[str, str]:
-    """Parse "reward=0.05 n=10" into {"reward": "0.05", "n": "10"}."""
+POLL_SETTINGS = ("reward", "n", "time", "life", "est")
+ELSEWHERE = ("topic", "dispatch", "extend")  # taken out first (bot/topics.py, bot/offers.py)
+
+
+def parse_settings(text: str, known: tuple[str, ...], also: tuple[str, ...]) -> dict[str, str]:
+    """Parse "reward=0.05 n=10" into {"reward": "0.05", "n": "10"}.
+
+    `known` are the names parsed here; `also` the ones this command takes elsewhere, only
+    named in the message about an unknown setting.
+    """
     values: dict[str, str] = {}
     for token in text.split():
         name, sep, value = token.partition("=")
         if not sep or not value:
             raise ParseError(f"'{token}' should look like name=value")
-        if name not in {"reward", "n", "time", "life", "est"}:
-            raise ParseError(f"unknown setting '{name}' (use reward, n, time, life, est, topic)")
+        if name not in known:
+            raise ParseError(f"unknown setting '{name}' (use {', '.join((*known, *also))})")
         if name in values:
             raise ParseError(f"'{name}' is given twice")
         values[name] = value
     return values
+
+
+def take_settings(terms: str, names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """Take the settings `names` out of terms; the rest is left as written.
+
+    ("reward=0.05 topic=images n=3", ("topic",)) -> ("reward=0.05 n=3", {"topic": "images"})
+    """
+    rest: list[str] = []
+    found: dict[str, str] = {}
+    for token in terms.split():
+        name, sep, value = token.partition("=")
+        if name not in names or not sep:
+            rest.append(token)
+            continue
+        if name in found:
+            raise ParseError(f"'{name}' is given twice")
+        found[name] = value
+    return " ".join(rest), found
+
+
+def in_poll_terms(args: str, names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """take_settings on `/newpoll` arguments, whose terms follow the first ';'.
+
+    ("Q? | A | B ; reward=0.05 topic=images", ("topic",))
+    -> ("Q? | A | B ; reward=0.05", {"topic": "images"})
+    """
+    body, sep, terms = args.partition(";")
+    rest, found = take_settings(terms, names)
+    return (body + sep + " " + rest if sep else body), found
 
 
 def _parse_int(text: str, name: str) -> int:

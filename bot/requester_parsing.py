@@ -19,9 +19,11 @@ from bot.parsing import (
     MIN_LIFE_S,
     MIN_TIME_S,
     ParseError,
+    in_range,
     parse_duration,
     parse_estimate,
     parse_money,
+    parse_settings,
 )
 
 MAX_BATCH_BYTES = 256 * 1024
@@ -33,6 +35,7 @@ MAX_SURVEY_QUESTIONS = 10
 MAX_BONUS_CENTS = 100_00
 MIN_AUTO_S = 60
 MAX_AUTO_S = 30 * 24 * 3600
+TERMS_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
 _ALIAS = re.compile(r"^W-[0-9A-Z]{4}$", re.IGNORECASE)
 
 
@@ -48,23 +51,12 @@ class Terms:
     est_s: int | None = None  # expected work time (est=), for the pay floor
 
 
-def parse_terms(text: str, default_auto_s: int) -> Terms:
+def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic",)) -> Terms:
     """Parse "reward=0.10 n=20 time=5m life=1d auto=3d" (all but reward have defaults).
 
     "reward=0.05" -> Terms(5, 10, 300, 86400, default_auto_s).
     """
-    values: dict[str, str] = {}
-    for token in text.split():
-        name, sep, value = token.partition("=")
-        if not sep or not value:
-            raise ParseError(f"'{token}' should look like name=value")
-        if name not in {"reward", "n", "time", "life", "auto", "est"}:
-            raise ParseError(
-                f"unknown setting '{name}' (use reward, n, time, life, auto, est, topic)"
-            )
-        if name in values:
-            raise ParseError(f"'{name}' is given twice")
-        values[name] = value
+    values = parse_settings(text, TERMS_SETTINGS, also)
     if "reward" not in values:
         raise ParseError("the reward is missing (reward=0.05)")
     n_text = values.get("n", "10")
@@ -73,25 +65,19 @@ def parse_terms(text: str, default_auto_s: int) -> Terms:
     auto = parse_duration(values["auto"]) if "auto" in values else default_auto_s
     time_s = parse_duration(values.get("time", "5m"))
     return Terms(
-        reward_cents=_within(
+        reward_cents=in_range(
             "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
         ),
-        max_assignments=_within("n", int(n_text), 1, MAX_ASSIGNMENTS, "1 to 1000"),
-        time_allotted_s=_within(
+        max_assignments=in_range("n", int(n_text), 1, MAX_ASSIGNMENTS, "1 to 1000"),
+        time_allotted_s=in_range(
             "time", parse_duration(values.get("time", "5m")), MIN_TIME_S, MAX_TIME_S, "30s to 24h"
         ),
-        lifetime_s=_within(
+        lifetime_s=in_range(
             "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
         ),
-        auto_approve_s=_within("auto", auto, MIN_AUTO_S, MAX_AUTO_S, "1m to 30d"),
+        auto_approve_s=in_range("auto", auto, MIN_AUTO_S, MAX_AUTO_S, "1m to 30d"),
         est_s=parse_estimate(values.get("est"), time_s),
     )
-
-
-def _within(name: str, value: int, low: int, high: int, shown: str) -> int:
-    if not low <= value <= high:
-        raise ParseError(f"{name} must be {shown}")
-    return value
 
 
 def parse_prompt(text: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from bot import texts
 from bot.domain import TOPICS
-from bot.parsing import ParseError
+from bot.parsing import ParseError, in_poll_terms, take_settings
+
+TOPIC_SETTING = ("topic",)
 
 
 def parse_topic(text: str) -> str:
@@ -27,17 +29,7 @@ def split_topic(terms: str) -> tuple[str, str]:
     "reward=0.05 topic=images n=3" -> ("reward=0.05 n=3", "images");
     "reward=0.05" -> ("reward=0.05", "").
     """
-    rest: list[str] = []
-    found: list[str] = []
-    for token in terms.split():
-        name, sep, value = token.partition("=")
-        if name != "topic" or not sep:
-            rest.append(token)
-            continue
-        if found:
-            raise ParseError("'topic' is given twice")
-        found.append(parse_topic(value))
-    return " ".join(rest), (found[0] if found else "")
+    return _topic_of(*take_settings(terms, TOPIC_SETTING))
 
 
 def split_poll_topic(args: str) -> tuple[str, str]:
@@ -45,9 +37,11 @@ def split_poll_topic(args: str) -> tuple[str, str]:
 
     "Q? | A | B ; reward=0.05 topic=images" -> ("Q? | A | B ; reward=0.05", "images")
     """
-    body, sep, terms = args.partition(";")
-    rest, topic = split_topic(terms)
-    return (body + sep + " " + rest if sep else body), topic
+    return _topic_of(*in_poll_terms(args, TOPIC_SETTING))
+
+
+def _topic_of(rest: str, found: dict[str, str]) -> tuple[str, str]:
+    return rest, (parse_topic(found["topic"]) if "topic" in found else "")
 
 
 def topic_from_keywords(keywords: str) -> str:

@@ -12,7 +12,7 @@ from bot import callbacks as cb
 from bot import offer_screens, requester_screens, texts
 from bot.domain import QuestionKind, Screen
 from bot.offers import Dispatch, split_terms
-from bot.parsing import ParseError
+from bot.parsing import ELSEWHERE, ParseError
 from bot.posting import SurveyDraft, question
 from bot.requester_parsing import (
     MAX_SURVEY_QUESTIONS,
@@ -139,7 +139,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     try:
         rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/offers.py)
         rest, topic = split_topic(rest)  # topic= (bot/topics.py)
-        terms = parse_terms(rest, context.services.settings.default_auto_approve)
+        terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
     except ParseError as exc:
         await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TERMS)))
         return TERMS

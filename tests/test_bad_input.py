@@ -33,7 +33,10 @@ BAD_POLLS = [
     ("Which? | A | B ; reward=0.05 topic=cats", "unknown topic 'cats' (use one of opinion, images"),
     ("Which? | A | B ; reward=0.05 topic=", "use one of opinion, images, language"),
     ("Which? | A | B ; reward=0.05 topic=images topic=opinion", "'topic' is given twice"),
-    ("Which? | A | B ; reward=0.05 topik=images", "(use reward, n, time, life, est, topic)"),
+    (
+        "Which? | A | B ; reward=0.05 topik=images",
+        "(use reward, n, time, life, est, topic, dispatch, extend)",
+    ),
 ]
 
 
