@@ -111,6 +111,7 @@ class Notices:
         return Screen(
             texts.bonus_notice(int(str(payload["amount_cents"])), str(payload["reason"]), title)
         )
+
     async def _reminder(self, assignment_id: int, n: int = 0) -> Screen | None:
         """Time left now; nothing if the work was handed in or the time is already up.
 
@@ -158,6 +159,8 @@ class Notices:
         left = hold.expires_at - self.market.clock.now()
         if hold.status != "held" or left < 1 or hit.status is not HitStatus.OPEN:
             return None
-        name = await self.market.requester_name(hit.requester_id)
+        found = await self.desk.card(hit.id)
+        if found is None:
+            return None
         reputation = await self.fair.compact_reputation(hit.requester_id)
-        return offer_screens.offer(hit, name, left, reputation)
+        return offer_screens.offer(found, left, reputation)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot import callbacks as cb
-from bot import texts
-from bot.domain import Button, Hit, Screen
+from bot import texts, worker_screens
+from bot.domain import Button, Screen
 from bot.marketplace import WorkView
 from bot.offers import Dispatch
+from bot.worker_views import HitCard
 
 
-def offer(hit: Hit, requester_alias: str, time_left: float, reputation: str = "") -> Screen:
+def offer(card: HitCard, time_left: float, reputation: str = "") -> Screen:
     """A timed offer: the push card, the time left in the hold, Accept and Decline."""
+    hit = card.hit
     return Screen(
-        texts.offer_card(hit, requester_alias, time_left, reputation),
+        worker_screens.card_text(card, reputation) + "\n" + texts.offer_hold(time_left),
         (
             (
                 Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),

@@ -135,15 +135,6 @@ DRAFT_DISCARDED = "🗑 Draft discarded."
 # -- working --------------------------------------------------------------------------
 
 
-def push_card(hit: Hit, requester_alias: str, reputation: str = "") -> str:
-    return (
-        f"🆕 <b>{escape(hit.title)}</b>\n"
-        f"💰 {money(hit.reward_cents)} · ⏱ {duration(hit.time_allotted_s)} "
-        f"(≈ {hourly(hit.reward_cents, hit.time_allotted_s)} at most time)\n"
-        f"👤 {escape(requester_alias)} · {hit.slots_left} of {hit.max_assignments} left"
-    ) + (f"\n{reputation}" if reputation else "")
-
-
 ACCEPT_ALERTS = {
     AcceptResult.FULL: "This HIT is full — /next",
     AcceptResult.NOT_OPEN: "This HIT is closed — /next",
@@ -1193,9 +1184,11 @@ def hit_card(
     slots_left: int,
     max_assignments: int,
     questions: int,
+    topic: str = "",
 ) -> str:
+    shown_topic = f" · 🗂 {escape(TOPIC_NAMES.get(topic, topic))}" if topic else ""
     return (
-        f"🆕 <b>{escape(title)}</b>\n"
+        f"🆕 <b>{escape(title)}</b>{shown_topic}\n"
         f"💰 {money(reward_cents)} · ⏱ {duration(time_allotted_s)} to do it · "
         f"{questions} question{'s' if questions != 1 else ''}\n"
         f"⚡ ≈ {hourly(reward_cents, estimated_s)} (takes ≈ {duration(estimated_s)})\n"
@@ -1410,11 +1403,10 @@ BTN_RETURN_FREE = "↩️ Return without penalty"
 BTN_EXTEND = "⏱ +{time}"
 
 
-def offer_card(hit: Hit, requester_alias: str, time_left: float, reputation: str = "") -> str:
-    """A push card held for this worker alone, with the time left to take it."""
+def offer_hold(time_left: float) -> str:
+    """The line under a push card held for this worker alone (a timed offer)."""
     return (
-        push_card(hit, requester_alias, reputation)
-        + f"\n⏳ <b>Held for you: {duration(time_left)} left</b> to accept. "
+        f"⏳ <b>Held for you: {duration(time_left)} left</b> to accept. "
         "Nobody else can take it meanwhile."
     )
 

@@ -42,11 +42,11 @@ QUIET_PRESETS = ("off", "22-7", "23-8", "0-8", "21-9")
 SETUP_ORDER = ("kinds", "topics", "reward", "tz", "quiet")
 
 
-def card(c: HitCard, reputation: str = "") -> Screen:
-    """The push card: reward, time, hourly estimate, requester record (and the one-line
-    reputation when given), slots; four buttons."""
+def card_text(c: HitCard, reputation: str = "") -> str:
+    """What a push card (or a timed offer) says: reward, time, hourly estimate, topic,
+    requester record (and the one-line reputation when given), slots."""
     h = c.hit
-    text = texts.hit_card(
+    return texts.hit_card(
         h.title,
         h.reward_cents,
         h.time_allotted_s,
@@ -55,7 +55,14 @@ def card(c: HitCard, reputation: str = "") -> Screen:
         h.slots_left,
         h.max_assignments,
         len(c.questions),
+        h.topic,
     ) + (f"\n{reputation}" if reputation else "")
+
+
+def card(c: HitCard, reputation: str = "") -> Screen:
+    """The push card with its four buttons."""
+    h = c.hit
+    text = card_text(c, reputation)
     return Screen(
         text,
         (

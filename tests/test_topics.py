@@ -82,12 +82,14 @@ async def test_a_poll_about_images_reaches_who_takes_images_or_any_topic(
 
     assert pushed(ann, "Which photo is sharper?") and pushed(cy, "Which photo is sharper?")
     assert not pushed(olga, "Which photo is sharper?"), "Olga takes only opinion HITs"
+    assert pushed(ann, "Which photo is sharper? · 🗂 Images"), "the card shows the topic"
     assert await listed(ann, "Which photo") and await listed(cy, "Which photo")
     assert not await listed(olga, "Which photo")
 
     # A HIT without a topic suits everyone, Olga too.
     await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=3")
     assert pushed(olga, "Tea or coffee?") and await listed(olga, "Tea or coffee?")
+    assert not pushed(olga, "🗂"), "no topic, none shown"
     assert not await listed(olga, "Which photo")
 
 
