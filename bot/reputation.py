@@ -58,7 +58,7 @@ class Reputations:
         )
 
     async def compact_reputation(self, requester_id: int) -> str:
-        """One line for push cards and lists, e.g. "⭐ $9.00/h · 95% approved · ..."."""
+        """One line for push cards and lists, e.g. "⭐ $9.00/h · 95% of 20 approved · ..."."""
         found = await self.card(requester_id)
         return texts.compact_reputation(found) if found else ""
 

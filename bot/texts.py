@@ -176,7 +176,7 @@ def submitted(title: str, reward_cents: int) -> str:
 
 
 def returned(title: str) -> str:
-    return f"↩️ Returned: {escape(title)}. No harm done — /next"
+    return f"↩️ Returned <b>{escape(title)}</b> — no harm done. /next"
 
 
 def no_longer_active(title: str) -> str:
@@ -825,7 +825,7 @@ def qualified_notice(name: str, value: int) -> str:
 
 def reminder(title: str, time_left: float) -> str:
     return (
-        f"⏰ <b>{escape(title)}</b>: {duration(time_left)} left to finish.\n"
+        f"⏰ {duration(time_left)} left to finish <b>{escape(title)}</b>\n"
         "Submit before the time runs out, or the task goes back to the pool."
     )
 
@@ -853,16 +853,16 @@ def _stars(value: float | None) -> str:
 
 
 def compact_reputation(rep: Reputation) -> str:
-    """One line: "⭐ $9.00/h · 95% approved · reviews in 2h · 0 disputes lost"."""
+    """One line: "⭐ $9.00/h · 95% of 20 approved · reviews in 2h · 0 disputes lost"."""
     if rep.reviewed == 0:
         return "⭐ new requester — no reviewed work yet"
     parts = [
         f"{money(rep.hourly_cents)}/h" if rep.hourly_cents is not None else "—/h",
-        f"{rep.approved_percent}% approved",
+        f"{rep.approved_percent}% of {rep.reviewed} approved",
     ]
     if rep.median_review_s is not None:
         parts.append(f"reviews in {duration(rep.median_review_s)}")
-    parts.append(f"{rep.disputes_lost} disputes lost")
+    parts.append(f"{rep.disputes_lost} dispute{'' if rep.disputes_lost == 1 else 's'} lost")
     return "⭐ " + " · ".join(parts)
 
 
@@ -1090,7 +1090,7 @@ WEB_TASK_PROMPT = (
 BTN_OPEN_WEB_TASK = "🌐 Open the task page"
 BTN_PREVIEW_TASK = "👀 Preview"
 WEB_PAGE_TITLE = "gigbot"
-WEB_PAGE_SUBMITTED = "Submitted: {title}. {reward} pending review. You can go back to Telegram."
+WEB_PAGE_SUBMITTED = "Submitted “{title}” — {reward} pending review. You can go back to Telegram."
 WEB_PAGE_PREVIEW = "This is a preview. Accept the HIT in Telegram to work on it."
 WEB_PAGE_REFUSED = {
     "forbidden": "This link is not valid. Open the task from its button in Telegram.",
@@ -1167,8 +1167,11 @@ def settings_summary(
 SETUP_DONE = "✅ <b>All set!</b> New tasks will come to you here.\n/hits — see what's open now"
 
 
-def requester_record(name: str, approved: int, rejected: int) -> str:
-    """("Rita", 9, 1) -> "Rita (approves 90% of 10)"; no reviews yet -> "Rita (new)"."""
+def requester_record(name: str, approved: int, rejected: int, counts: bool = True) -> str:
+    """("Rita", 9, 1) -> "Rita (approves 90% of 10)"; no reviews yet -> "Rita (new requester)";
+    just "Rita" without `counts` (a card whose reputation line gives them)."""
+    if not counts:
+        return escape(name)
     reviewed = approved + rejected
     if reviewed == 0:
         return f"{escape(name)} (new requester)"
@@ -1266,7 +1269,8 @@ def work_step(
             lines.append(f'🖼 <a href="{escape(item)}">the image</a>')
         else:
             lines.append(f"🏷 <i>{escape(item[:1500])}</i>")
-    lines.append(f"❓ {escape(prompt[:1000])}")
+    if prompt.removeprefix("🖼 ") != item:  # a tagging item's prompt is the item itself
+        lines.append(f"❓ {escape(prompt[:1000])}")
     if hint:
         lines.append(f"\n<i>{hint}</i>")
     return "\n".join(lines)
@@ -1454,7 +1458,7 @@ def last_reminder(title: str, time_left: float, extend_s: int | None) -> str:
 
 def returned_free(title: str) -> str:
     return (
-        f"↩️ Returned: {escape(title)}. No penalty — your approval rate is unchanged. /next"
+        f"↩️ Returned <b>{escape(title)}</b> — no penalty, your approval rate is unchanged. /next"
     )
 
 

@@ -51,7 +51,8 @@ def card_text(c: HitCard, reputation: str = "") -> str:
         h.reward_cents,
         h.time_allotted_s,
         c.estimated_s,
-        texts.requester_record(c.requester_name, c.approved, c.rejected),
+        # the reputation line, when shown, already gives the record
+        texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
         h.slots_left,
         h.max_assignments,
         len(c.questions),

@@ -39,7 +39,7 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
         "Linked Gig News",
         "Published poll #1",
         "Held for you",  # a timed offer: the slot is this worker's for 90 s
-        "Returned: Which logo",
+        "Returned Which logo",
         "1m left to finish",  # the reminder at half time
         "Time's up",
         "4 items read (2 gold)",

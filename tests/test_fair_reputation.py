@@ -83,7 +83,7 @@ async def test_reputation_from_a_seeded_history(
     assert "2 worker ratings: pay 3.0★ · fairness 4.5★ · communication 3.0★" in shown
 
     await published_poll(stage, rita, "Which is red? | A | B ; reward=0.10 n=2 time=10m")
-    assert "⭐ $3.00/h · 75% approved · reviews in 55m 30s · 1 disputes lost" in eve.last_text()
+    assert "⭐ $3.00/h · 75% of 4 approved · reviews in 55m 30s · 1 dispute lost" in eve.last_text()
     assert await reputation.compact_reputation(user.id) in eve.last_text()
 
 

@@ -121,7 +121,7 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
     assert listed["NumResults"] == 0, "nothing was submitted by the refused posts"
 
     done = await post(stage, submit_to, form)
-    assert done.status_code == 200 and "Submitted: Label the bird" in done.text
+    assert done.status_code == 200 and "Submitted “Label the bird”" in done.text
     assert "Submitted: Label the bird" in ann.last_text()
     again = await post(stage, submit_to, {**form, "bird": "crow"})
     assert again.status_code == 409

@@ -142,7 +142,7 @@ async def test_returned_and_abandoned_never_lower_the_approval_rate(
     clock.advance(100)
     await stage.settle()
     await ann.press("Return without penalty")
-    assert "No penalty" in ann.last_text() and "approval rate is unchanged" in ann.last_text()
+    assert "no penalty" in ann.last_text() and "approval rate is unchanged" in ann.last_text()
     assert await _approval(stage, ann) == (75, 1, 0)
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.slots_used == 0, "the slot went back to the pool"

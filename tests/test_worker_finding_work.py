@@ -73,7 +73,15 @@ async def test_push_card_preview_and_mute(stage: Stage, admin: Actor) -> None:
     hit_id = await post(stage, rita, reward_cents=25, n=4, time_s=600)
     card = ann.last()
     text = card.text or ""
-    for part in ("$0.25", "10m to do it", "≈ $", "/h", "Rita (new requester)", "4 of 4 left"):
+    for part in (
+        "$0.25",
+        "10m to do it",
+        "≈ $",
+        "/h",
+        "👤 Rita\n",
+        "4 of 4 left",
+        "⭐ new requester",
+    ):
         assert part in text, text
     assert {"✅ Accept", "👀 Preview", "Skip", "🔕 Mute requester"} <= set(labels(ann))
 
@@ -97,7 +105,7 @@ async def test_push_card_preview_and_mute(stage: Stage, admin: Actor) -> None:
     assert "Rita" in ann.last_text()
 
 
-async def test_requester_record_on_the_card(stage: Stage, admin: Actor) -> None:
+async def test_requester_record_on_the_card(stage: Stage, admin: Actor, clock: FakeClock) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob, cy = [await worker(stage, n) for n in ("Ann", "Bob", "Cy")]
     await post(stage, rita, ONE, n=2)
@@ -109,8 +117,12 @@ async def test_requester_record_on_the_card(stage: Stage, admin: Actor) -> None:
     await rita.press("Approve")
     await rita.press("Reject")
     await rita.send("Too fast")
+    clock.advance(61)  # a wave reuses the reputation line for a minute (bot/fair_notices.py)
     await post(stage, rita, ONE, title="Second")
-    assert "Rita (approves 50% of 2)" in cy.last_text()
+    assert "👤 Rita\n" in cy.last_text() and "· 50% of 2 approved ·" in cy.last_text()
+    await cy.send("/hits")
+    await cy.press("Second")
+    assert "Rita (approves 50% of 2)" in cy.last_text(), "a card from /hits: the record in short"
 
 
 async def test_deep_links(stage: Stage, admin: Actor, clock: FakeClock) -> None:
