@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.clock import Clock
-from bot.domain import AssignmentStatus, Earnings, Priority, RequesterBalance, User
+from bot.domain import Priority, RequesterBalance, User
 from bot.results import FundResult
-from storage import assignments, ledger, outbox, users
+from storage import ledger, outbox, users
 from storage.db import Database
 
 
@@ -57,21 +57,6 @@ class Accounts:
             available = await ledger.balance(conn, ledger.requester_account(requester.id))
             escrow = await ledger.escrow_total(conn, requester.id)
         return RequesterBalance(available, escrow)
-
-    async def earnings(self, worker: User) -> Earnings:
-        """Pending, approved and bonus money and the worker's balance."""
-        account = ledger.worker_account(worker.id)
-        async with self.db.reading() as conn:
-            counts = await assignments.status_counts(conn, worker.id)
-            return Earnings(
-                pending_cents=await assignments.pending_cents(conn, worker.id),
-                approved_cents=await ledger.received(conn, account, "approve"),
-                bonus_cents=await ledger.received(conn, account, "bonus"),
-                balance_cents=await ledger.balance(conn, account),
-                submitted=counts.get(AssignmentStatus.SUBMITTED, 0),
-                approved=counts.get(AssignmentStatus.APPROVED, 0),
-                rejected=counts.get(AssignmentStatus.REJECTED, 0),
-            )
 
     async def balances(self) -> dict[str, int]:
         """Every account's balance (admin checks and tests)."""

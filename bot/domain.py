@@ -139,17 +139,6 @@ class PollDraft:
 
 
 @dataclass(frozen=True, slots=True)
-class Earnings:
-    pending_cents: int
-    approved_cents: int
-    bonus_cents: int
-    balance_cents: int
-    submitted: int
-    approved: int
-    rejected: int
-
-
-@dataclass(frozen=True, slots=True)
 class RequesterBalance:
     available_cents: int
     escrow_cents: int

@@ -6,7 +6,6 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from bot.domain import (
-    Earnings,
     Hit,
     HitProgress,
     QualificationTest,
@@ -235,17 +234,6 @@ def rejected_notice(title: str, reason: str) -> str:
 
 
 # -- money ----------------------------------------------------------------------------
-
-
-def earnings(e: Earnings) -> str:
-    return (
-        "<b>Your earnings</b>\n"
-        f"⏳ Pending: {money(e.pending_cents)} ({e.submitted} submitted)\n"
-        f"✅ Approved: {money(e.approved_cents)} ({e.approved})\n"
-        f"🎁 Bonuses: {money(e.bonus_cents)}\n"
-        f"❌ Rejected: {e.rejected}\n"
-        f"💼 Balance: <b>{money(e.balance_cents)}</b>"
-    )
 
 
 def balance(b: RequesterBalance) -> str:
@@ -489,7 +477,7 @@ RESULTS_USAGE = (
     "(the numbers are in /myhits)."
 )
 RESULTS_NOT_FOUND = "No results: that isn't one of your published HITs or batches. /myhits"
-GOLD_LOW = "⚠️ Below {threshold}% on gold items:"
+GOLD_LOW = "⚠️ Below {threshold}% on gold items: {aliases}"
 
 
 def results_view(view: ResultsView, threshold: int) -> str:
@@ -518,8 +506,9 @@ def results_view(view: ResultsView, threshold: int) -> str:
             for s in view.gold
         ]
         lines.append("🎯 Gold accuracy: " + ", ".join(scores))
-        if any(s.percent < threshold for s in view.gold):
-            lines.append(GOLD_LOW.format(threshold=threshold))
+        low = [f"<code>{escape(s.alias)}</code>" for s in view.gold if s.percent < threshold]
+        if low:
+            lines.append(GOLD_LOW.format(threshold=threshold, aliases=", ".join(low)))
     return "\n".join(lines)
 
 
@@ -1304,6 +1293,9 @@ def submitted_with_pending(title: str, reward_cents: int, pending_cents: int) ->
     )
 
 
+EARNINGS_NONE_YET = "Nothing approved yet. /next finds you a task."
+
+
 def earnings_report(
     balance_cents: int,
     pending_cents: int,
@@ -1323,6 +1315,9 @@ def earnings_report(
         f"🎁 Bonuses: {money(bonus_cents)}",
         "",
     ]
+    if not any(got or bonus for _, got, bonus, _, _ in periods):
+        lines.append(EARNINGS_NONE_YET)
+        return "\n".join(lines)
     for label, got, bonus, earned, seconds in periods:
         rate = hourly(earned, seconds) if seconds > 0 else "—"
         lines.append(

@@ -223,7 +223,7 @@ async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None
     assert "A puppy chasing a ball → dog 67% agree [3]" in text
     assert "A tabby cat asleep → cat 67% agree [3]" in text
     cy_alias = (await stage.services.market.user(cy.tg_id)).alias  # type: ignore[union-attr]
-    assert f"{cy_alias} 0% (0/2)" in text and "Below 70%" in text
+    assert f"{cy_alias} 0% (0/2)" in text and f"Below 70% on gold items: {cy_alias}" in text
     for worker in (ann, bob, cy):
         assert str(worker.tg_id) not in text, "no Telegram ids, only aliases"
 
