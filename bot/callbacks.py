@@ -430,3 +430,11 @@ class ReturnFree(CallbackData):
 
     prefix: ClassVar[str] = "rtf"
     assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Help(CallbackData):
+    """A page of /help: "worker" or "requester"."""
+
+    prefix: ClassVar[str] = "help"
+    page: str

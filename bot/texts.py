@@ -69,15 +69,6 @@ WELCOME = (
     "/earnings — your money · /help — how it works"
 )
 WELCOME_BACK = "Welcome back, {name}! Your alias is <code>{alias}</code>. /help"
-HELP = (
-    "<b>How gigbot works</b>\n"
-    "1. A task arrives with its reward and time limit.\n"
-    "2. Tap <b>Accept</b> — the task is yours until the time runs out.\n"
-    "3. Answer with the buttons, then <b>Submit</b>.\n"
-    "4. The requester approves → money in /earnings.\n\n"
-    "<b>Requesters</b>: /newpoll Question? | A | B ; reward=0.05 n=10 time=2m\n"
-    "/review — check submitted work · /balance — your money"
-)
 NOT_REGISTERED = "Please send /start first."
 
 
@@ -1106,9 +1097,22 @@ HELP_WORKER = (
     "4. The requester approves → money in /earnings.\n\n"
     "/hits — open tasks · /next — the best one now\n"
     "/earnings — money · /status — your record · /settings — what you get\n\n"
-    "<b>Requesters</b>: /newpoll Question? | A | B ; reward=0.05 n=10 time=2m\n"
-    "/review — check submitted work · /balance — your money"
+    "Posting tasks? Tap <b>For requesters</b>."
 )
+HELP_REQUESTER = (
+    "<b>Posting tasks</b>\n"
+    "/newpoll Question? | A | B ; reward=0.05 n=10 time=2m — a one-question poll\n"
+    "/newsurvey — several questions, step by step\n"
+    "/newbatch — a CSV or JSON file of items to tag\n"
+    "Each shows a preview with the total cost; Publish holds it in escrow.\n\n"
+    "/myhits — progress; pause, resume or cancel (unspent money comes back)\n"
+    "/review — approve, or reject with a reason · /results 12 — answers and CSV\n"
+    "/bonus · /block · /require · /qualify — reward and choose workers\n"
+    "/linkchannel — announce batches in your channel\n"
+    "/apikey — keys for MTurk boto3 scripts · /balance — your money"
+)
+BTN_HELP_REQUESTER = "📋 For requesters"
+BTN_HELP_WORKER = "◀️ For workers"
 SETUP_INTRO = "\n\n<b>Quick setup</b> — 5 taps, change any time in /settings."
 SETUP_KINDS = "<b>Step 1/5</b> · Which tasks do you want? Tap to switch on/off."
 SETUP_TOPICS = "<b>Step 2/5</b> · Topics you like (none ticked = any topic)."

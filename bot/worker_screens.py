@@ -410,3 +410,14 @@ def status(r: StatusReport, now: float) -> Screen:
             [(hit.title, a.deadline_at - now) for a, hit in r.active],
         )
     )
+
+
+def help_page(page: str) -> Screen:
+    """/help: the worker's page with a button to the requester's, and back."""
+    if page == "requester":
+        return Screen(
+            texts.HELP_REQUESTER, ((Button(texts.BTN_HELP_WORKER, cb.Help("worker").pack()),),)
+        )
+    return Screen(
+        texts.HELP_WORKER, ((Button(texts.BTN_HELP_REQUESTER, cb.Help("requester").pack()),),)
+    )

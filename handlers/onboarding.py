@@ -37,8 +37,16 @@ async def start(update: Update, context: GigContext) -> None:
 
 
 async def help_command(update: Update, context: GigContext) -> None:
-    """Explain gigbot to a first-time worker in a few lines."""
-    await reply(update, Screen(texts.HELP_WORKER))
+    """Explain gigbot to a first-time worker in a few lines (requesters are a tap away)."""
+    await reply(update, worker_screens.help_page("worker"))
+
+
+async def help_page(update: Update, context: GigContext) -> None:
+    """Turn /help to the requester's page or back; anyone may, nothing is stored."""
+    query = update.callback_query
+    assert query is not None
+    await answer(query)
+    await edit(query, worker_screens.help_page(cb.Help.unpack(str(query.data)).page))
 
 
 async def settings(update: Update, context: GigContext) -> None:

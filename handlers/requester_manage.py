@@ -202,23 +202,29 @@ async def bonus(update: Update, context: GigContext) -> None:
 
 async def block(update: Update, context: GigContext) -> None:
     """`/block W-7F3K`: the worker never sees or takes this requester's HITs again."""
-    requester = await sender_of(update, context)
-    try:
-        alias = parse_alias((context.args or [""])[0])
-    except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.BLOCK_USAGE)))
-        return
-    result = await context.services.requesting.blocks.block(requester, alias)
-    await reply(update, Screen(texts.BLOCK_TEXTS[result].format(alias=alias)))
+    alias = await _alias_or_usage(update, context, texts.BLOCK_USAGE)
+    if alias is not None:
+        requester = await sender_of(update, context)
+        result = await context.services.requesting.blocks.block(requester, alias)
+        await reply(update, Screen(texts.BLOCK_TEXTS[result].format(alias=alias)))
 
 
 async def unblock(update: Update, context: GigContext) -> None:
     """`/unblock W-7F3K`: lift a block; the worker can see and take the HITs again."""
-    requester = await sender_of(update, context)
+    alias = await _alias_or_usage(update, context, texts.UNBLOCK_USAGE)
+    if alias is not None:
+        requester = await sender_of(update, context)
+        result = await context.services.requesting.blocks.unblock(requester, alias)
+        await reply(update, Screen(texts.UNBLOCK_TEXTS[result].format(alias=alias)))
+
+
+async def _alias_or_usage(update: Update, context: GigContext, usage: str) -> str | None:
+    """The alias the command names; else the usage (with what is wrong) and None."""
+    if not context.args:
+        await reply(update, Screen(usage))
+        return None
     try:
-        alias = parse_alias((context.args or [""])[0])
+        return parse_alias(context.args[0])
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.UNBLOCK_USAGE)))
-        return
-    result = await context.services.requesting.blocks.unblock(requester, alias)
-    await reply(update, Screen(texts.UNBLOCK_TEXTS[result].format(alias=alias)))
+        await reply(update, Screen(texts.try_again(exc.problem, usage)))
+        return None

@@ -136,6 +136,8 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
     assert "already blocked" in rita.last_text()
     await rita.send("/block someone")
     assert "not an alias" in rita.last_text()
+    await rita.send("/block")
+    assert rita.last_text().startswith("Use: /block W-7F3K"), "no alias: just the usage"
     pushes_before = len(bob.texts())
     await published_poll(stage, rita, "Coffee? | Yes | No ; reward=0.01 n=2")
     assert len(bob.texts()) == pushes_before, "a blocked worker gets no pushes"
@@ -158,7 +160,7 @@ async def test_unblock_lets_the_worker_back(stage: Stage, admin: Actor) -> None:
     assert "wasn't blocked" in rita.last_text()
     await rita.send(f"/block {worker.alias}")
     await rita.send("/unblock")
-    assert "/unblock W-7F3K" in rita.last_text()
+    assert rita.last_text().startswith("Use: /unblock W-7F3K")
     await rita.send(f"/unblock {worker.alias}")
     assert f"{worker.alias} is unblocked" in rita.last_text()
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.01 n=2")

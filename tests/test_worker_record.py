@@ -125,6 +125,21 @@ async def test_help_for_a_first_timer(stage: Stage) -> None:
     assert {"hits", "next", "earnings", "status", "settings", "help"} <= set(menu)
 
 
+async def test_help_has_a_page_for_requesters(stage: Stage) -> None:
+    rita = stage.user("Rita")
+    await rita.send("/help")
+    page = rita.last()
+    await rita.press("For requesters")
+    text = rita.last_text()
+    assert rita.last().message_id == page.message_id, "the same message turns the page"
+    spec_commands = "newpoll newsurvey newbatch myhits review results bonus block qualify"
+    for command in (*spec_commands.split(), "linkchannel", "apikey", "balance"):
+        assert f"/{command}" in text, command
+    assert len(text.splitlines()) <= 14 and len(text) < 800, "one phone screen"
+    await rita.press("For workers")
+    assert "How gigbot works" in rita.last_text()
+
+
 async def test_blocking_the_bot_mid_assignment(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann = await worker(stage, "Ann")
