@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from bot.domain import (
     Hit,
+    HitKind,
     HitProgress,
     QualificationTest,
+    QuestionKind,
     RequesterBalance,
     Requirement,
     RequirementKind,
@@ -27,7 +29,7 @@ from bot.results import (
     ReviewResult,
     WorkResult,
 )
-from bot.results_export import GoldScore, ResultsView
+from bot.results_export import GoldScore, OptionCounts, ResultsView
 
 if TYPE_CHECKING:
     from bot.admin_stats import MarketStats
@@ -107,12 +109,13 @@ def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-PUBLISH_TEXTS = {
+HIT_KIND_WORDS = {HitKind.POLL: "poll", HitKind.SURVEY: "survey", HitKind.TAG: "tagging task"}
+PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
     PublishResult.OK: (
-        "✅ Published poll #{hit_id}. {cost} is held in escrow. /review when work arrives."
+        "✅ Published {kind} #{hit_id}. {cost} is held in escrow. /review when work arrives."
     ),
     PublishResult.NOT_FOUND: "This draft no longer exists. Post a new one with /newpoll.",
-    PublishResult.ALREADY: "Poll #{hit_id} is already published.",
+    PublishResult.ALREADY: "This {kind} (#{hit_id}) is already published.",
     PublishResult.INSUFFICIENT_FUNDS: (
         "⚠️ Not enough balance: publishing needs {cost}, you have {available}. "
         "Ask an admin to /fund your account."
@@ -473,7 +476,7 @@ GOLD_LOW = "⚠️ Below {threshold}% on gold items: {aliases}"
 
 def results_view(view: ResultsView, threshold: int) -> str:
     name = f"batch #{view.target_id}" if view.scope == "b" else f"#{view.target_id}"
-    lines = [f"📊 <b>{escape(view.title)}</b> ({name}) · {view.assignments} answers"]
+    lines = [f"📊 <b>{escape(view.title)}</b> ({name}) · {_answers(view.assignments)}"]
     if view.scope == "b":
         for item in view.items[:15]:
             verdict = (
@@ -488,9 +491,7 @@ def results_view(view: ResultsView, threshold: int) -> str:
     else:
         for number, q in enumerate(view.questions, start=1):
             lines.append(f"{number}. {escape(q.prompt)}")
-            if not q.counts:
-                lines.append(f"   {q.answered} text answers (in the CSV)")
-            lines += [f"   {escape(label)}: {n}" for label, n in q.counts]
+            lines += _question_counts(q)
     if view.gold:
         scores = [
             f"<code>{escape(s.alias)}</code> {s.percent}% ({s.correct}/{s.total})"
@@ -501,6 +502,28 @@ def results_view(view: ResultsView, threshold: int) -> str:
         if low:
             lines.append(GOLD_LOW.format(threshold=threshold, aliases=", ".join(low)))
     return "\n".join(lines)
+
+
+def _answers(n: int) -> str:
+    return f"{n} answer{'' if n == 1 else 's'}"
+
+
+def _question_counts(q: OptionCounts) -> list[str]:
+    """A question's lines in /results: choices with their share, ratings on one line with
+    the average, text answers counted (they are in the CSV)."""
+    if not q.counts:
+        return [f"   {_answers(q.answered)} in text (in the CSV)"]
+    if q.kind is QuestionKind.RATING:
+        total = sum(n for _, n in q.counts)
+        stars = " · ".join(f"{label}★ {n}" for label, n in q.counts)
+        if not total:
+            return [f"   {stars}"]
+        mean = sum(int(label) * n for label, n in q.counts) / total
+        return [f"   {stars} — average {mean:.1f}"]
+    return [
+        f"   {escape(label)}: {n}" + (f" ({round(100 * n / q.answered)}%)" if q.answered else "")
+        for label, n in q.counts
+    ]
 
 
 EXPORT_SENT = "📄 Here are your results."

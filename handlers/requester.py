@@ -63,6 +63,7 @@ async def publish_hit(update: Update, context: GigContext) -> None:
     result = await context.market.publish(requester, data.hit_id)
     balance = await context.accounts.requester_balance(requester)
     text = texts.PUBLISH_TEXTS[result].format(
+        kind=texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
         hit_id=data.hit_id,
         cost=texts.money(hit.escrow_cents if hit else 0),
         available=texts.money(balance.available_cents),
@@ -91,7 +92,7 @@ async def discard_hit(update: Update, context: GigContext) -> None:
         Screen(
             texts.DRAFT_DISCARDED
             if done
-            else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(hit_id=data.hit_id)
+            else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=data.hit_id)
         ),
     )
 
@@ -111,9 +112,7 @@ async def review_screen(context: GigContext, requester: User) -> Screen:
     alias = await context.market.worker_alias(view.assignment.worker_id)
     batch_id = view.hit.batch_id
     tools = context.services.requesting
-    gold = (
-        await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
-    )
+    gold = await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
     threshold = context.services.settings.gold_threshold
     card = screens.review(view, alias, waiting)
     return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))

@@ -54,7 +54,7 @@ async def test_survey_resumes_after_a_restart(tmp_path: Path, clock: FakeClock) 
     assert "$0.10 × 2 workers = <b>$0.20</b>" not in preview  # HTML is rendered, not shown
     assert "$0.20" in preview and "auto-approve after 2d" in preview
     await rita.press("Publish")
-    assert "Published" in rita.last_text()
+    assert "Published survey #" in rita.last_text(), "a survey is not called a poll"
     hit_id = number_after("#", rita.last_text())
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.kind.value == "survey" and hit.status.value == "open"
@@ -118,5 +118,5 @@ async def test_workers_answer_a_survey_and_results_count_it(stage: Stage, admin:
 
     await rita.send(f"/results {hit_id}")
     text = rita.last_text()
-    assert "Green or black?" in text and "Green: 2" in text and "Black: 0" in text
-    assert "4: 1" in text and "5: 1" in text and "2 answers" in text
+    assert "Green or black?" in text and "Green: 2 (100%)" in text and "Black: 0 (0%)" in text
+    assert "1★ 0 · 2★ 0 · 3★ 0 · 4★ 1 · 5★ 1 — average 4.5" in text and "2 answers" in text
