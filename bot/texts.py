@@ -1258,6 +1258,8 @@ NO_MORE_IN_BATCH = "No more tasks for you in this batch — /next"
 def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) -> str:
     sorted_by = {"r": "reward", "m": "reward per minute", "n": "newest"}[sort]
     shown = HIT_KIND_NAMES[kind] if kind else "all kinds"
+    if total == 0:  # no sort, page or "tap one" to speak of
+        return f"<b>Open tasks</b> · none · {shown}"
     return (
         f"<b>Open tasks</b> · {total} · {shown}\n"
         f"Sorted by {sorted_by} · page {page + 1}/{pages}\nTap one to see its card."

@@ -98,6 +98,7 @@ async def test_push_card_preview_and_mute(stage: Stage, admin: Actor) -> None:
     assert not any("Another from Rita" in t for t in ann.texts()), "no push after a mute"
     await ann.send("/hits")
     assert not any("Rita" in r or "survey" in r for r in labels(ann)[:-7])
+    assert "Open tasks · none · all kinds" in ann.last_text() and "page" not in ann.last_text()
     await ann.send("/next")
     assert "Nothing open for you" in ann.last_text()
     await ann.press("Undo", card.message_id)
