@@ -1137,14 +1137,24 @@ HELP_REQUESTER = (
 BTN_HELP_REQUESTER = "📋 For requesters"
 BTN_HELP_WORKER = "◀️ For workers"
 SETUP_INTRO = "\n\n<b>Quick setup</b> — 5 taps, change any time in /settings."
-SETUP_KINDS = "<b>Step 1/5</b> · Which tasks do you want? Tap to switch on/off."
-SETUP_TOPICS = "<b>Step 2/5</b> · Topics you like (none ticked = any topic)."
-SETUP_REWARD = "<b>Step 3/5</b> · Smallest reward worth a push?"
-SETUP_TZ = (
-    "<b>Step 4/5</b> · Your time zone? Or send <code>/timezone Area/City</code>, "
-    "e.g. <code>/timezone Europe/Berlin</code>."
-)
-SETUP_QUIET = "<b>Step 5/5</b> · Quiet hours (no pushes, your local time)?"
+SETUP_QUESTIONS = {  # what each setup step asks, at onboarding and from /settings
+    "kinds": "Which tasks do you want? Tap to switch on/off.",
+    "topics": "Topics you like (none ticked = any topic).",
+    "reward": "Smallest reward worth a push?",
+    "tz": (
+        "Your time zone? Or send <code>/timezone Area/City</code>, "
+        "e.g. <code>/timezone Europe/Berlin</code>."
+    ),
+    "quiet": "Quiet hours (no pushes, your local time)?",
+}
+
+
+def setup_question(step: str, number: int, total: int, onboarding: bool) -> str:
+    """A setup step's heading: "Step 2/5 · …" at onboarding, "⚙️ …" from /settings."""
+    head = f"<b>Step {number}/{total}</b> · " if onboarding else "⚙️ "
+    return head + SETUP_QUESTIONS[step]
+
+
 KEEP_ONE_KIND = "Keep at least one kind of task."
 TIMEZONE_USAGE = (
     "Send a time zone like <code>/timezone Europe/Berlin</code> or "

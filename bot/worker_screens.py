@@ -268,7 +268,6 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
     )
     rows: list[tuple[Button, ...]]
     if step == "kinds":
-        text = texts.SETUP_KINDS
         rows = [
             tuple(
                 Button(
@@ -280,7 +279,6 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
             (forward,),
         ]
     elif step == "topics":
-        text = texts.SETUP_TOPICS
         topic_buttons = [
             Button(
                 (texts.TICK if t in prefs.topics else "") + texts.TOPIC_NAMES[t],
@@ -294,7 +292,6 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
         )
         rows = [*_rows([any_topic, *topic_buttons], True), (forward,)]
     elif step == "reward":
-        text = texts.SETUP_REWARD
         rows = [
             tuple(
                 Button(
@@ -305,7 +302,6 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
             )
         ]
     elif step == "tz":
-        text = texts.SETUP_TZ
         zones = [
             Button(
                 (texts.TICK if z == prefs.timezone else "") + z.split("/")[-1].replace("_", " "),
@@ -315,19 +311,19 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
         ]
         rows = [tuple(zones[i : i + 3]) for i in range(0, len(zones), 3)]
     else:
-        text = texts.SETUP_QUIET
         current = quiet_value(prefs.quiet_start, prefs.quiet_end)
-        rows = [
-            tuple(
-                Button(
-                    (texts.TICK if v == current else "") + quiet_text(v),
-                    cb.SetPref("quiet", v, mode).pack(),
-                )
-                for v in QUIET_PRESETS
+        presets = [
+            Button(
+                (texts.TICK if v == current else "") + quiet_text(v),
+                cb.SetPref("quiet", v, mode).pack(),
             )
+            for v in QUIET_PRESETS
         ]
-    if mode == "o":
-        text = intro + texts.SETUP_INTRO + "\n" + text if intro else text
+        rows = list(_rows(presets, True))  # "22:00–07:00": five in a row would be cut short
+    number = SETUP_ORDER.index(step) + 1
+    text = texts.setup_question(step, number, len(SETUP_ORDER), onboarding=mode == "o")
+    if mode == "o" and intro:
+        text = intro + texts.SETUP_INTRO + "\n" + text
     return Screen(text, tuple(rows))
 
 
