@@ -432,7 +432,7 @@ async def test_webhook_push_with_secret_and_retry(
         with pytest.raises(Conflict):
             await bot.get_updates()
         sim.message(alice, "/start")
-        for _ in range(100):
+        for _ in range(500):
             if received:
                 break
             await asyncio.sleep(0.02)
@@ -561,7 +561,7 @@ async def test_real_application_polls_and_answers(sim: SimTelegram, alice: SimUs
     app.add_handler(CallbackQueryHandler(accept))
 
     async def until(check: Any) -> None:
-        for _ in range(200):
+        for _ in range(1000):
             if check():
                 return
             await asyncio.sleep(0.01)
@@ -605,7 +605,7 @@ async def test_real_application_in_webhook_mode(sim: SimTelegram, alice: SimUser
             secret_token="abc",
         )
         sim.message(alice, "/start")
-        for _ in range(200):
+        for _ in range(1000):
             if sim.last_bot_message(alice) is not None:
                 break
             await asyncio.sleep(0.01)
