@@ -1214,7 +1214,9 @@ def hit_card(
     max_assignments: int,
     questions: int,
     topic: str = "",
+    reputation: str = "",
 ) -> str:
+    """A HIT's card; `reputation` (the requester's one line) goes under their name."""
     shown_topic = f" · 🗂 {escape(TOPIC_NAMES.get(topic, topic))}" if topic else ""
     return (
         f"🆕 <b>{escape(title)}</b>{shown_topic}\n"
@@ -1222,7 +1224,8 @@ def hit_card(
         f"{questions} question{'s' if questions != 1 else ''}\n"
         f"⚡ ≈ {hourly(reward_cents, estimated_s)} (takes ≈ {duration(estimated_s)})\n"
         f"👤 {requester}\n"
-        f"🎟 {slots_left} of {max_assignments} left"
+        + (f"{reputation}\n" if reputation else "")
+        + f"🎟 {slots_left} of {max_assignments} left"
     )
 
 

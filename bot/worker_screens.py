@@ -57,7 +57,8 @@ def card_text(c: HitCard, reputation: str = "") -> str:
         h.max_assignments,
         len(c.questions),
         h.topic,
-    ) + (f"\n{reputation}" if reputation else "")
+        reputation,
+    )
 
 
 def card(c: HitCard, reputation: str = "") -> Screen:
