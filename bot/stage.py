@@ -102,6 +102,8 @@ class Stage:
         # Tests settle after each update (timers due, outbox flushed) so stories read in
         # order; a benchmark of update handling alone turns it off.
         self.settle_each_update = True
+        # A stage from another_process() shares its simulator and leaves it running.
+        self.owns_sim = True
 
     @classmethod
     async def open(
@@ -148,7 +150,18 @@ class Stage:
         if self.webhook is not None:
             await self.webhook.stop()
         await stop_app(self.app)
-        await self.sim.stop()
+        if self.owns_sim:
+            await self.sim.stop()
+
+    async def another_process(self) -> Stage:
+        """A second bot on the same database file and simulated Telegram, as a second
+        process behind a load balancer would be (its own Application, services and
+        connections); close it before this stage."""
+        app = build_application(self.services.settings, self.clock)
+        await start_app(app)
+        other = Stage(self.sim, app, self.clock)
+        other.owns_sim = False
+        return other
 
     @property
     def services(self) -> Services:
