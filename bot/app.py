@@ -22,7 +22,7 @@ from handlers import REQUESTER_COMMANDS, register
 from handlers import timers as timer_jobs
 from handlers.common import GigApp, GigContext, TelegramSender
 from handlers.menus import MENU_CHATS, refresh_menu, set_menus
-from handlers.persistence import SqlitePersistence
+from handlers.persistence import SqlitePersistence, share_state
 from handlers.trace import LoggedRequest, log_update
 from storage import users
 
@@ -65,6 +65,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
     )
     app.add_handler(TypeHandler(Update, log_update), group=-100)
     register(app)
+    # Several processes may share the database: each update sees the stored conversations.
+    share_state(app)
     # After the command's own handler (group 0) has run: new requesters get their menu.
     becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
     app.add_handler(CommandHandler(becoming, refresh_menu), group=1)

@@ -1,4 +1,4 @@
-"""python-telegram-bot persistence on gigbot's SQLite file.
+"""python-telegram-bot persistence on gigbot's SQLite file, shared by every bot process.
 
 Only conversation states and user_data are kept (a survey being written survives a
 restart); bot_data holds live services and is never persisted. Why not PicklePersistence:
@@ -6,26 +6,50 @@ a pickle beside the database is a second store that can disagree with it after a
 is unreadable by other processes, and rewrites the whole file on each flush; rows in the
 same SQLite file (WAL) are written per changed key and visible to every bot process.
 
-PTB writes changes every `update_interval` seconds and at shutdown, so a `kill -9` loses
-at most the last interval of conversation steps (never money: that is in the ledger);
-a DurableConversation writes each of its steps at once instead.
+Writing: a DurableConversation stores each of its steps (state and user_data) at once, so
+neither a `kill -9` nor another process ever sees an older step (money is in the ledger
+anyway). PTB also writes, every `update_interval` seconds and at shutdown, the user_data
+of every user who sent an update; a copy equal to what this process last read or wrote is
+not written (it would undo what another process stored since).
+
+Reading: PTB loads everything once, at start. Several processes on one database (webhook
+behind a load balancer: Reject tapped on one, the reason typed on another) each hold a
+copy, so before each update the stored state is read again: user_data in
+`refresh_user_data` (PTB calls it before the first handler of each update), conversation
+states in `SharedState.load` (a TypeHandler in SHARED_STATE_GROUP, before every other:
+ConversationHandler.check_update is synchronous and cannot read). One SELECT covers every
+durable conversation that could handle the update; a missing row means no conversation,
+so one ended on another process is over here too. A copy this process has changed but not
+yet stored (a step in flight) is never replaced by such a read.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
+from telegram.ext import (
+    Application,
+    BasePersistence,
+    ConversationHandler,
+    PersistenceInput,
+    TypeHandler,
+)
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from handlers.common import GigContext
+from handlers.common import GigApp, GigContext
 from storage import persistence as rows
 from storage.db import Database
 
 UD = dict[Any, Any]
+SHARED_STATE_GROUP = -1000  # before every other handler group (update logging is -100)
+
+
+def _key_text(key: ConversationKey) -> str:
+    return json.dumps(list(key))
 
 
 class SqlitePersistence(BasePersistence[UD, UD, UD]):
@@ -40,6 +64,10 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         )
         self.db = Database(path)
         self._open = False
+        # What this process last read from or wrote to the database: a copy equal to it
+        # holds nothing new; one that differs holds a step not yet stored.
+        self._users: dict[int, UD] = {}
+        self._states: dict[tuple[str, str], object] = {}
 
     async def _database(self) -> Database:
         """Open (and migrate) on first use: PTB reads persistence before post_init."""
@@ -50,7 +78,9 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
 
     async def get_user_data(self) -> dict[int, UD]:
         async with (await self._database()).reading() as conn:
-            return await rows.user_data(conn)
+            stored = await rows.user_data(conn)
+        self._users = copy.deepcopy(stored)
+        return stored
 
     async def get_chat_data(self) -> dict[int, UD]:
         return {}
@@ -64,21 +94,41 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
     async def get_conversations(self, name: str) -> ConversationDict:
         async with (await self._database()).reading() as conn:
             stored = await rows.conversations(conn, name)
+        self._states.update({(name, key): state for key, state in stored.items()})
         return {tuple(json.loads(key)): state for key, state in stored.items()}
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         async with (await self._database()).transaction() as conn:
-            await rows.set_conversation(conn, name, json.dumps(list(key)), new_state)
+            await rows.set_conversation(conn, name, _key_text(key), new_state)
+        self._remember_state((name, _key_text(key)), new_state)
 
     async def update_user_data(self, user_id: int, data: UD) -> None:
+        """Store one user's data, unless it is what this process last read or wrote."""
+        if data == self._users.get(user_id, {}):
+            return
         async with (await self._database()).transaction() as conn:
             await rows.set_user_data(conn, user_id, data)
+        self._remember_user(user_id, copy.deepcopy(data))
 
     async def drop_user_data(self, user_id: int) -> None:
         async with (await self._database()).transaction() as conn:
             await rows.drop_user_data(conn, user_id)
+        self._remember_user(user_id, {})
+
+    def _remember_user(self, user_id: int, data: UD) -> None:
+        """Note what is stored for this user; nothing (the usual case) takes no memory."""
+        if data:
+            self._users[user_id] = data
+        else:
+            self._users.pop(user_id, None)
+
+    def _remember_state(self, at: tuple[str, str], state: object | None) -> None:
+        if state is None:
+            self._states.pop(at, None)
+        else:
+            self._states[at] = state
 
     async def update_chat_data(self, chat_id: int, data: UD) -> None:
         return None
@@ -93,13 +143,37 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         return None
 
     async def refresh_user_data(self, user_id: int, user_data: UD) -> None:
-        return None
+        """Take the stored copy: another process may have changed it since."""
+        async with (await self._database()).reading() as conn:
+            stored = await rows.user_data_of(conn, user_id)
+            # Still under the lock, so none of this process's writes lands in between.
+            if user_data != self._users.get(user_id, {}):
+                return  # changed here by an update in flight, and stored when it ends
+            self._remember_user(user_id, stored)
+            user_data.clear()
+            user_data.update(copy.deepcopy(stored))
 
     async def refresh_chat_data(self, chat_id: int, chat_data: UD) -> None:
         return None
 
     async def refresh_bot_data(self, bot_data: UD) -> None:
         return None
+
+    async def refresh_conversations(
+        self, wanted: list[tuple[DurableConversation, ConversationKey]]
+    ) -> None:
+        """Take the stored states of these conversations at these keys, in one SELECT."""
+        names = sorted({conversation.title for conversation, _ in wanted})
+        keys = sorted({_key_text(key) for _, key in wanted})
+        async with (await self._database()).reading() as conn:
+            stored = await rows.states_at(conn, names, keys)
+            # Still under the lock, so none of this process's writes lands in between.
+            for conversation, key in wanted:
+                at = (conversation.title, _key_text(key))
+                if conversation.state_at(key) != self._states.get(at):
+                    continue  # a step taken here by an update in flight, stored when it ends
+                self._remember_state(at, stored.get(at))
+                conversation.take_stored(key, stored.get(at))
 
     async def flush(self) -> None:
         """Close the connection (PTB calls this at shutdown, after the last update)."""
@@ -128,3 +202,77 @@ class DurableConversation(ConversationHandler[GigContext]):
             application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
         await application.update_persistence()
         return result
+
+    @property
+    def title(self) -> str:
+        """The name its states are stored under (a persistent conversation has one)."""
+        assert self.name is not None
+        return self.name
+
+    def could_handle(self, update: Update) -> bool:
+        """Whether any of its handlers, in any state, would take this update: if none
+        would, check_update ignores it whatever the stored state is."""
+        candidates = [*self.entry_points, *self.fallbacks]
+        candidates.extend(h for handlers in self.states.values() for h in handlers)
+        return any(h.check_update(update) not in (None, False) for h in candidates)
+
+    # The only use of PTB internals (python-telegram-bot 22): `_get_key`, the key PTB
+    # files an update under (per_chat / per_user / per_message), and `_conversations`,
+    # the TrackingDict of states by key. Writing its `.data` does not mark the key to be
+    # written back, as PTB's own loading at start (`update_no_track`) does not.
+
+    def key_for(self, update: Update) -> ConversationKey | None:
+        """The key check_update would look this update up by; None if it would not look."""
+        if update.channel_post or update.edited_channel_post:
+            return None
+        try:
+            return self._get_key(update)
+        except RuntimeError:  # no chat, user or message to build the key from
+            return None
+
+    def state_at(self, key: ConversationKey) -> object | None:
+        return self._conversations.get(key)
+
+    def take_stored(self, key: ConversationKey, state: object | None) -> None:
+        """Be in the stored `state` at `key`; None: no conversation there."""
+        states = self._conversations.data
+        if state is None:
+            states.pop(key, None)
+        else:
+            states[key] = state
+
+
+class SharedState:
+    """Before each update, the stored states of the durable conversations it could reach."""
+
+    def __init__(
+        self, persistence: SqlitePersistence, conversations: list[DurableConversation]
+    ) -> None:
+        self.persistence = persistence
+        self.conversations = conversations
+
+    async def load(self, update: Update, context: GigContext) -> None:
+        """Nothing the user sees: the handlers after this one see the stored states."""
+        wanted = [
+            (conversation, key)
+            for conversation in self.conversations
+            if (key := conversation.key_for(update)) is not None
+            and conversation.could_handle(update)
+        ]
+        if wanted:
+            await self.persistence.refresh_conversations(wanted)
+
+
+def share_state(app: GigApp) -> None:
+    """Read the stored conversation states before each update (after register(app))."""
+    persistence = app.persistence
+    assert isinstance(persistence, SqlitePersistence)
+    durable = [
+        handler
+        for group in app.handlers.values()
+        for handler in group
+        if isinstance(handler, DurableConversation)
+    ]
+    app.add_handler(
+        TypeHandler(Update, SharedState(persistence, durable).load), group=SHARED_STATE_GROUP
+    )

@@ -1,0 +1,152 @@
+"""Two bot processes on one database, as behind a load balancer: a conversation begun on
+one goes on, or ends, on the other. Process A and process B are two real Applications on
+the same SQLite file and the same simulated Telegram; each update goes to the one named.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.stage import Actor, Stage
+from tests.conftest import funded_requester, workers
+from tests.fair_helpers import do_poll
+from tests.requester_helpers import database_of, number_after
+
+Pair = tuple[Stage, Stage]
+
+
+@pytest.fixture
+async def processes(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Pair]:
+    """Process A and process B; both are closed and checked even when a test fails."""
+    a = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+    b = await a.another_process()
+    yield a, b
+    seen = [(list(s.services.errors), list(s.sim.violations)) for s in (a, b)]
+    await b.close()
+    await a.close()
+    assert seen == [([], []), ([], [])]
+
+
+def on(stage: Stage, actor: Actor) -> Actor:
+    """The same person, their next update delivered to `stage`'s process."""
+    return Actor(stage, actor.user)
+
+
+def _rows(stage: Stage, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database_of(stage)) as db:
+        return list(db.execute(sql).fetchall())
+
+
+async def _periodic_writes(*stages: Stage) -> None:
+    """What each process's persistence job does every few seconds, done now, in this
+    order (the process that did not take the last step writes last)."""
+    for stage in stages:
+        await stage.app.update_persistence()
+
+
+async def test_reject_on_one_process_and_the_reason_on_the_other(
+    processes: Pair, clock: FakeClock
+) -> None:
+    a, b = processes
+    rita = await funded_requester(a, a.admin(), cents=1_000)
+    (ann,) = await workers(a, "Annabel")
+    await rita.send("/newpoll Which is blue? | Red | Blue ; reward=0.25 n=1")
+    await rita.press("Publish")
+    await do_poll(ann, clock, "Blue", 40)
+    await rita.send("/review")
+    await rita.press("Reject")
+    assert "Why are you rejecting" in rita.last_text()
+
+    await on(b, rita).send("Red is not blue")
+    assert "Rejected with your reason" in rita.texts()[-2]
+    assert _rows(a, "SELECT status, reject_reason FROM assignments") == [
+        ("rejected", "Red is not blue")
+    ]
+    told = [t for t in ann.texts() if "Rejected" in t]
+    assert len(told) == 1 and "Red is not blue" in told[0], ann.texts()
+    await _periodic_writes(b, a)
+    assert _rows(a, "SELECT * FROM conversation_states") == []
+    assert _rows(a, "SELECT * FROM conversation_user_data") == [], "A wrote back nothing stale"
+
+    # A saw the Reject; the reason it waited for was given on B: A's next text is not one.
+    said = len(rita.messages())
+    await on(a, rita).send("Red is still not blue")
+    await a.settle()
+    await b.settle()
+    assert len(rita.messages()) == said, rita.texts()[said:]
+    assert len([t for t in ann.texts() if "Rejected" in t]) == 1, "nothing was sent twice"
+    assert _rows(a, "SELECT status, reject_reason FROM assignments") == [
+        ("rejected", "Red is not blue")
+    ]
+
+
+async def test_a_survey_written_across_both_processes(processes: Pair) -> None:
+    """Each step goes to the other process than the step before."""
+    a, b = processes
+    rita = await funded_requester(a, a.admin())
+    (ann,) = await workers(a, "Ann")
+    steps: list[tuple[Stage, str, str, str]] = [
+        (a, "send", "/newsurvey", "What is its title?"),
+        (b, "send", "Coffee habits", "Add the first question"),
+        (a, "press", "Single choice", "Send the question text"),
+        (b, "send", "Favourite roast?", "choices separated by |"),
+        (a, "send", "Light | Medium | Dark", "1 so far"),
+        (b, "press", "Rating", "Send the question text"),
+        (a, "send", "How strong do you like it?", "2 so far"),
+        (b, "press", "Done", "terms"),
+        (a, "send", "reward=0.10 n=2 time=5m life=1d auto=2d", "survey #"),
+    ]
+    for stage, gesture, what, then in steps:
+        if gesture == "send":
+            await on(stage, rita).send(what)
+        else:
+            await on(stage, rita).press(what)
+        assert then in rita.last_text(), (what, rita.last_text())
+    preview = rita.last_text()
+    assert "Coffee habits" in preview
+    assert "Favourite roast? — Single choice (Light, Medium, Dark)" in preview
+    assert "How strong do you like it? — Rating 1–5" in preview
+
+    await on(b, rita).press("Publish")
+    assert "Published" in rita.last_text()
+    hit_id = number_after("#", rita.last_text())
+    hit = await a.services.market.hit(hit_id)
+    assert hit is not None and hit.kind.value == "survey" and hit.status.value == "open"
+    questions = await a.services.market.questions(hit_id)
+    assert [q.kind.value for q in questions] == ["single", "rating"]
+    await a.settle()
+    assert len([t for t in ann.texts() if "Coffee habits" in t]) == 1, ann.texts()
+    await _periodic_writes(b, a)
+    assert _rows(a, "SELECT * FROM conversation_states") == []
+    assert _rows(a, "SELECT * FROM conversation_user_data") == []
+
+
+async def test_a_conversation_cancelled_on_one_process_is_over_on_the_other(
+    processes: Pair,
+) -> None:
+    a, b = processes
+    rita = await funded_requester(a, a.admin())
+    await rita.send("/newsurvey")
+    await rita.send("Pets")
+    assert "Add the first question" in rita.last_text()
+
+    await on(b, rita).send("/cancel")
+    assert "Survey discarded" in rita.last_text()
+    await _periodic_writes(b, a)
+    assert _rows(a, "SELECT * FROM conversation_states") == []
+    assert _rows(a, "SELECT * FROM conversation_user_data") == [], "A wrote back no draft"
+    said = len(rita.messages())
+    await on(a, rita).send("Which pets do you have?")
+    assert len(rita.messages()) == said, "a stray text: the catch-all says nothing"
+    assert _rows(a, "SELECT COUNT(*) FROM hits") == [(0,)]
+
+    await on(a, rita).send("/newsurvey")
+    assert "What is its title?" in rita.last_text()
+    await on(b, rita).send("Cats or dogs")
+    assert "Add the first question" in rita.last_text()
+    assert "Cats or dogs" in _rows(a, "SELECT data FROM conversation_user_data")[0][0]
