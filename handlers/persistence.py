@@ -14,13 +14,20 @@ not written (it would undo what another process stored since).
 
 Reading: PTB loads everything once, at start. Several processes on one database (webhook
 behind a load balancer: Reject tapped on one, the reason typed on another) each hold a
-copy, so before each update the stored state is read again: user_data in
-`refresh_user_data` (PTB calls it before the first handler of each update), conversation
-states in `SharedState.load` (a TypeHandler in SHARED_STATE_GROUP, before every other:
-ConversationHandler.check_update is synchronous and cannot read). One SELECT covers every
-durable conversation that could handle the update; a missing row means no conversation,
-so one ended on another process is over here too. A copy this process has changed but not
-yet stored (a step in flight) is never replaced by such a read.
+copy, so before each update that a durable conversation could take (any of its entry
+points, state handlers or fallbacks would: a typed text, /cancel, a Reject or Dispute
+button...) `SharedState.load` reads, in ONE SELECT, that update's stored state in each
+such conversation and the user's user_data. It is a TypeHandler in SHARED_STATE_GROUP,
+before every other group, because ConversationHandler.check_update is synchronous and
+cannot read. A missing row means no conversation, so one ended on another process is over
+here too. A copy this process has changed but not yet stored (an update in flight) is
+never replaced by such a read.
+
+Hazard: user_data is conversation scratch space. It is fresh in the handlers of durable
+conversations only; anywhere else it may be an older copy than another process's (read it
+there, and add that handler's updates to what SharedState loads for). PTB's own hook for
+this, `refresh_user_data`, runs before every update and took a SELECT each: 10-20% of the
+accept/answer/submit rate in bench/bench_core_loop.py, for presses no conversation takes.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from telegram.ext import (
     PersistenceInput,
     TypeHandler,
 )
+from telegram.ext._utils.trackingdict import TrackingDict
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from handlers.common import GigApp, GigContext
@@ -50,6 +58,11 @@ SHARED_STATE_GROUP = -1000  # before every other handler group (update logging i
 
 def _key_text(key: ConversationKey) -> str:
     return json.dumps(list(key))
+
+
+def _takes(check: object) -> bool:
+    """A handler's check_update result means it would handle the update (PTB's own test)."""
+    return check is not None and check is not False
 
 
 class SqlitePersistence(BasePersistence[UD, UD, UD]):
@@ -143,15 +156,8 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         return None
 
     async def refresh_user_data(self, user_id: int, user_data: UD) -> None:
-        """Take the stored copy: another process may have changed it since."""
-        async with (await self._database()).reading() as conn:
-            stored = await rows.user_data_of(conn, user_id)
-            # Still under the lock, so none of this process's writes lands in between.
-            if user_data != self._users.get(user_id, {}):
-                return  # changed here by an update in flight, and stored when it ends
-            self._remember_user(user_id, stored)
-            user_data.clear()
-            user_data.update(copy.deepcopy(stored))
+        """Nothing here: SharedState reads user_data with the conversation states."""
+        return None
 
     async def refresh_chat_data(self, chat_id: int, chat_data: UD) -> None:
         return None
@@ -159,21 +165,32 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
     async def refresh_bot_data(self, bot_data: UD) -> None:
         return None
 
-    async def refresh_conversations(
-        self, wanted: list[tuple[DurableConversation, ConversationKey]]
+    async def refresh(
+        self,
+        wanted: list[tuple[DurableConversation, ConversationKey]],
+        user_id: int | None,
+        user_data: UD | None,
     ) -> None:
-        """Take the stored states of these conversations at these keys, in one SELECT."""
+        """Take the stored states of these conversations at these keys, and the user's
+        data, in one SELECT."""
         names = sorted({conversation.title for conversation, _ in wanted})
         keys = sorted({_key_text(key) for _, key in wanted})
         async with (await self._database()).reading() as conn:
-            stored = await rows.states_at(conn, names, keys)
+            states, data = await rows.shared_state(conn, names, keys, user_id)
             # Still under the lock, so none of this process's writes lands in between.
             for conversation, key in wanted:
                 at = (conversation.title, _key_text(key))
                 if conversation.state_at(key) != self._states.get(at):
                     continue  # a step taken here by an update in flight, stored when it ends
-                self._remember_state(at, stored.get(at))
-                conversation.take_stored(key, stored.get(at))
+                self._remember_state(at, states.get(at))
+                conversation.take_stored(key, states.get(at))
+            if user_id is None or user_data is None:
+                return
+            if user_data != self._users.get(user_id, {}):
+                return  # changed here by an update in flight, and stored when it ends
+            self._remember_user(user_id, data)
+            user_data.clear()
+            user_data.update(copy.deepcopy(data))
 
     async def flush(self) -> None:
         """Close the connection (PTB calls this at shutdown, after the last update)."""
@@ -214,12 +231,13 @@ class DurableConversation(ConversationHandler[GigContext]):
         would, check_update ignores it whatever the stored state is."""
         candidates = [*self.entry_points, *self.fallbacks]
         candidates.extend(h for handlers in self.states.values() for h in handlers)
-        return any(h.check_update(update) not in (None, False) for h in candidates)
+        return any(_takes(h.check_update(update)) for h in candidates)
 
     # The only use of PTB internals (python-telegram-bot 22): `_get_key`, the key PTB
     # files an update under (per_chat / per_user / per_message), and `_conversations`,
-    # the TrackingDict of states by key. Writing its `.data` does not mark the key to be
-    # written back, as PTB's own loading at start (`update_no_track`) does not.
+    # the TrackingDict of states by key (once persistence is initialised). Writing its
+    # `.data` does not mark the key to be written back, like PTB's own loading at start
+    # (`update_no_track`).
 
     def key_for(self, update: Update) -> ConversationKey | None:
         """The key check_update would look this update up by; None if it would not look."""
@@ -235,7 +253,9 @@ class DurableConversation(ConversationHandler[GigContext]):
 
     def take_stored(self, key: ConversationKey, state: object | None) -> None:
         """Be in the stored `state` at `key`; None: no conversation there."""
-        states = self._conversations.data
+        tracked = self._conversations
+        assert isinstance(tracked, TrackingDict), "a persistent conversation, initialised"
+        states = tracked.data
         if state is None:
             states.pop(key, None)
         else:
@@ -260,7 +280,8 @@ class SharedState:
             and conversation.could_handle(update)
         ]
         if wanted:
-            await self.persistence.refresh_conversations(wanted)
+            user = update.effective_user
+            await self.persistence.refresh(wanted, user.id if user else None, context.user_data)
 
 
 def share_state(app: GigApp) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, fetch_all
 
 
 async def conversations(conn: Conn, name: str) -> dict[str, Any]:
@@ -51,23 +51,21 @@ async def drop_user_data(conn: Conn, user_id: int) -> None:
     await conn.execute("DELETE FROM conversation_user_data WHERE user_id = ?", (user_id,))
 
 
-async def states_at(conn: Conn, names: list[str], keys: list[str]) -> dict[tuple[str, str], Any]:
-    """The stored states of the named conversations at these JSON keys, in one SELECT (one
-    round trip); a (name, key) pair without a row is left out: no conversation there."""
+async def shared_state(
+    conn: Conn, names: list[str], keys: list[str], user_id: int | None
+) -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
+    """The stored states of the named conversations at these JSON keys (a pair without a
+    row is left out: no conversation there) and one user's data ({} when there is none),
+    in one SELECT."""
     names_in = ", ".join("?" * len(names))
     keys_in = ", ".join("?" * len(keys))
     found = await fetch_all(
         conn,
         "SELECT name, key, state FROM conversation_states"
-        f" WHERE name IN ({names_in}) AND key IN ({keys_in})",
-        (*names, *keys),
+        f" WHERE name IN ({names_in}) AND key IN ({keys_in})"
+        " UNION ALL SELECT NULL, user_id, data FROM conversation_user_data WHERE user_id = ?",
+        (*names, *keys, user_id),
     )
-    return {(row[0], row[1]): json.loads(row[2]) for row in found}
-
-
-async def user_data_of(conn: Conn, user_id: int) -> dict[str, Any]:
-    """One user's stored data ({} when there is none), in one round trip."""
-    row = await fetch_one(
-        conn, "SELECT data FROM conversation_user_data WHERE user_id = ?", (user_id,)
-    )
-    return {} if row is None else dict(json.loads(row[0]))
+    states = {(row[0], row[1]): json.loads(row[2]) for row in found if row[0] is not None}
+    data = next((dict(json.loads(row[2])) for row in found if row[0] is None), {})
+    return states, data

@@ -150,3 +150,16 @@ async def test_a_conversation_cancelled_on_one_process_is_over_on_the_other(
     await on(b, rita).send("Cats or dogs")
     assert "Add the first question" in rita.last_text()
     assert "Cats or dogs" in _rows(a, "SELECT data FROM conversation_user_data")[0][0]
+
+
+async def test_user_data_changed_here_and_not_yet_stored_is_kept(processes: Pair) -> None:
+    """A handler outside a durable conversation changes user_data (PTB would store it at
+    its next interval); the read before the user's next step does not undo it."""
+    a, _ = processes
+    rita = await funded_requester(a, a.admin())
+    a.app.user_data[rita.tg_id]["note"] = "kept"
+    await rita.send("/newsurvey")
+    assert "What is its title?" in rita.last_text()
+    assert a.app.user_data[rita.tg_id]["note"] == "kept"
+    (stored,) = _rows(a, "SELECT data FROM conversation_user_data")
+    assert '"note": "kept"' in str(stored[0]) and '"survey"' in str(stored[0])
