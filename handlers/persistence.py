@@ -26,8 +26,9 @@ never replaced by such a read.
 Hazard: user_data is conversation scratch space. It is fresh in the handlers of durable
 conversations only; anywhere else it may be an older copy than another process's (read it
 there, and add that handler's updates to what SharedState loads for). PTB's own hook for
-this, `refresh_user_data`, runs before every update and took a SELECT each: 10-20% of the
-accept/answer/submit rate in bench/bench_core_loop.py, for presses no conversation takes.
+this, `refresh_user_data`, runs before every update: a SELECT for each press no
+conversation takes cost 5-15% of bench/bench_core_loop.py's accept/answer/submit rate
+(long polling fell to 0.49-0.53 x the echo bot, at the 0.5 target).
 """
 
 from __future__ import annotations
