@@ -3,9 +3,20 @@
 Every message gigbot sends on its own initiative is an outbox row, written in the same
 transaction as its cause. The broadcaster claims a few rows at a time ('sending', in a
 transaction, before any call), sends them paced by token buckets (bot/pacing.py) and
-records the outcomes with the next claim. A crash between the claim and 'sent' may or
-may not have reached Telegram, so such rows are marked failed at start: at most once,
-never twice (Telegram has no idempotency key for sendMessage).
+records the outcomes with the next claim.
+
+Several processes on one database (webhook mode behind a load balancer): Telegram's limits
+are the bot's, so only the process holding the broadcaster lease (bot/lease.py) claims and
+sends; the others queue rows and stand by, looking at the lease every third of a lease and
+taking it over when it expires (holder killed) or is released (clean stop). The holder
+renews it in the same transaction as every claim, so a process that lost it claims nothing
+more. An idle holder also looks for rows other processes queued every OTHERS_POLL_S.
+
+A crash between the claim and 'sent' may or may not have reached Telegram: the process
+taking the lease over marks such rows of other processes failed (at most once, never
+twice: Telegram has no idempotency key for sendMessage) and puts rows never called back in
+the queue. It never touches the rows of a live holder: a process starting next to one only
+stands by.
 
 Outcomes: 429 holds only that chat for `retry_after` and puts the row back; 403 marks the
 user inactive (or the channel unlinked) and drops queued pushes; "message is not
@@ -16,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,8 +35,10 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain import Screen
+from bot.lease import Lease, Taken, process_name
 from bot.pacing import Pace, SendLimits
 from storage import channels, outbox, users
+from storage import lease as lease_rows
 from storage.db import Conn, Database
 from storage.outbox import OutboxRow
 
@@ -34,6 +46,13 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 TICK_EVERY_S = 1.0  # real seconds between housekeeping passes (channel counters)
+# Real seconds one process may send the outbox without renewing its lease (GIGBOT_SEND_LEASE_S).
+LEASE_S = 10.0
+# Real seconds between an idle holder's looks for rows queued by other processes (its own
+# process wakes it at once): one indexed read, so rows from elsewhere wait ~50 ms, not 1 s.
+OTHERS_POLL_S = 0.05
+# Real seconds between a standby's looks at the outbox while its flush() waits for the holder.
+FLUSH_POLL_S = 0.01
 
 
 class SendStatus(Enum):
@@ -75,6 +94,7 @@ class Broadcaster:
         *,
         limits: SendLimits | None = None,
         concurrency: int = 64,
+        lease_s: float = LEASE_S,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -82,7 +102,10 @@ class Broadcaster:
         self.render = render
         self.pace = Pace(limits or SendLimits())
         self.concurrency = concurrency
-        self.claimer = secrets.token_hex(8)  # this process, in the rows it claims
+        self.claimer = process_name()  # this process, in the rows it claims and the lease
+        self.lease = Lease(clock, self.claimer, lease_s)
+        self.holding = False  # this process holds the lease: it sends
+        self.recovered = 0  # rows other processes left half-sent, given up at takeovers
         self.ticks: list[Tick] = [channels.queue_counter_edits]
         self.sent = 0
         self._wake = asyncio.Event()
@@ -91,8 +114,11 @@ class Broadcaster:
         self._busy: set[int] = set()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._done: list[tuple[OutboxRow, SendOutcome]] = []
-        self._waiters: list[asyncio.Future[None]] = []
+        # flush() waiters: True when nothing is due any more, False when the lease was lost
+        self._waiters: list[asyncio.Future[bool]] = []
         self._next_tick = 0.0
+        self._next_look = 0.0  # when a standby looks at the lease next (monotonic)
+        self._idle = False  # the last pass found nothing to send and nothing in flight
         self._turns = asyncio.Lock()
         self._queued = 0  # claimed rows still waiting for their turn
 
@@ -100,10 +126,39 @@ class Broadcaster:
         """Tell the loop there is something new to send."""
         self._wake.set()
 
-    async def recover(self) -> int:
-        """At start: give up on rows a crash left half-sent (never send twice)."""
+    async def take_lease(self) -> bool:
+        """Become the process that sends, if the lease is free, released or expired (or is
+        ours already); on taking it over, settle what other processes left half-sent."""
         async with self.db.transaction() as conn:
-            return await outbox.fail_interrupted(conn)
+            return await self._take_lease(conn)
+
+    async def _take_lease(self, conn: Conn) -> bool:
+        now = self.clock.now()
+        taken, before = await self.lease.take(conn, now)
+        if taken is Taken.OVER:
+            given_up = await outbox.fail_interrupted(conn, self.claimer)
+            self.recovered += given_up
+            log.info(
+                "this process sends the outbox now (lease taken over from %s; %d rows whose"
+                " call may have reached Telegram given up)",
+                before or "nobody",
+                given_up,
+            )
+        elif taken is Taken.REFUSED and self.holding:
+            self._step_down([])
+        self.holding = taken is not Taken.REFUSED
+        return self.holding
+
+    def _step_down(self, waiters: list[asyncio.Future[bool]]) -> None:
+        """Another process took the lease over: claim nothing more, stand by."""
+        if self.holding:
+            log.warning("another process took over sending the outbox; standing by")
+        self.holding = False
+        self._next_look = time.monotonic() + self.lease.renew_every
+        for waiter in [*waiters, *self._waiters]:
+            if not waiter.done():
+                waiter.set_result(False)
+        self._waiters = []
 
     def start(self) -> None:
         self._stopping = False
@@ -111,11 +166,12 @@ class Broadcaster:
             self._task = asyncio.create_task(self._run(), name="gigbot-broadcaster")
 
     async def stop(self) -> None:
-        """Claim nothing more, let calls already made finish, and record every outcome.
+        """Claim nothing more, let calls already made finish, record every outcome and
+        release the lease, so a standby process takes over at once.
 
-        Hazard: cancelling a pass would leave claimed rows 'sending', which the next start
+        Hazard: cancelling a pass would leave claimed rows 'sending', which the next holder
         marks failed (never sent). So the loop is told to end, not cancelled; rows claimed
-        but still waiting for their turn go back to 'pending' for the next start.
+        but still waiting for their turn go back to 'pending' for the next holder.
         """
         self._stopping = True
         self._wake.set()
@@ -124,33 +180,77 @@ class Broadcaster:
             self._task = None
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
-        if self._done:
+        if self._done or self.holding:
             async with self.db.transaction() as conn:
                 await self._record(conn, self._take_done())
+                if self.holding:
+                    await self.lease.release(conn, self.clock.now())
+        self.holding = False
         for waiter in self._waiters:
             if not waiter.done():
-                waiter.set_result(None)
+                waiter.set_result(True)
         self._waiters = []
 
     async def flush(self) -> int:
-        """Wait until nothing is due, nothing is in flight and every outcome is recorded."""
+        """Wait until nothing is due, nothing is in flight and every outcome is recorded;
+        return how many messages this process sent meanwhile.
+
+        In a standby process (another holds the lease) it first tries to take the lease
+        (released or expired: then it sends itself); otherwise it waits, looking at the
+        database, until the holder has sent what is due. A holder that shows no sign of
+        life (no renewal) for a whole lease of real time is not waited for: flush returns,
+        and the rows go out once the lease has expired by the clock and a process took
+        over. So flush never hangs on a dead holder.
+        """
         if self._task is None:
             raise RuntimeError("the broadcaster is not running")
-        if self._stopping:
-            return 0
         before = self.sent
-        self._next_tick = 0.0
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        self.wake()
-        await waiter
+        while not self._stopping:
+            if self.holding or await self.take_lease():
+                self._next_tick = 0.0
+                waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+                self._waiters.append(waiter)
+                self.wake()
+                if await waiter:
+                    break
+            elif await self._wait_for_holder():
+                break
         return self.sent - before
+
+    async def _wait_for_holder(self) -> bool:
+        """A standby's flush: True once nothing is due or being sent any more, or when the
+        holder has not renewed its lease for a whole lease of real time; False when the
+        lease may be taken (look again)."""
+        beats, quiet_since = -1, time.monotonic()
+        while not self._stopping:
+            now = self.clock.now()
+            async with self.db.reading() as conn:
+                unsent = await outbox.any_unsent(conn, now)
+                seen = await lease_rows.current(conn)
+            if not unsent:
+                return True
+            if seen.holder == self.claimer or self.lease.free(seen, now):
+                return False
+            if seen.beats != beats:
+                beats, quiet_since = seen.beats, time.monotonic()
+            elif time.monotonic() - quiet_since >= self.lease.seconds:
+                return True
+            await asyncio.sleep(FLUSH_POLL_S)
+        return True
 
     # -- the loop -------------------------------------------------------------------------
 
     async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()
+            if not self.holding:
+                try:
+                    pause = await self._stand_by()
+                except Exception:  # the database may be busy; look again later
+                    log.exception("looking at the broadcaster lease failed")
+                    pause = 0.5
+                await self._nap(pause, poll=False)
+                continue
             waiters, self._waiters = self._waiters, []
             try:
                 pause = await self._step(waiters)
@@ -158,14 +258,45 @@ class Broadcaster:
                 log.exception("broadcaster pass failed")
                 self._waiters.extend(waiters)
                 pause = 0.5
-            if pause > 0 and not self._stopping:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=pause)
-                except TimeoutError:
-                    pass
+            # Every pass renews the lease: never rest longer than a renewal period.
+            await self._nap(min(pause, self.lease.renew_every), poll=self._idle)
 
-    async def _step(self, waiters: list[asyncio.Future[None]]) -> float:
-        """Record outcomes, claim what may go now and send it; return how long to rest."""
+    async def _nap(self, pause: float, *, poll: bool) -> None:
+        """Rest until woken or `pause` has passed; with `poll`, end early as soon as rows
+        another process queued are due (this process's own rows wake it directly)."""
+        end = time.monotonic() + pause
+        while not self._stopping:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                await asyncio.wait_for(
+                    self._wake.wait(), timeout=min(left, OTHERS_POLL_S) if poll else left
+                )
+                return
+            except TimeoutError:
+                if poll and await self._due_from_elsewhere():
+                    return
+
+    async def _due_from_elsewhere(self) -> bool:
+        async with self.db.reading() as conn:
+            return await outbox.any_due(conn, self.clock.now())
+
+    async def _stand_by(self) -> float:
+        """Record outcomes of calls made before the lease was lost, and look at the lease
+        when it is time; return how long to rest."""
+        if time.monotonic() < self._next_look and not self._done:
+            return self._next_look - time.monotonic()
+        self._next_look = time.monotonic() + self.lease.renew_every
+        async with self.db.transaction() as conn:
+            await self._record(conn, self._take_done())
+            if await self._take_lease(conn):
+                return 0.0
+        return self.lease.renew_every
+
+    async def _step(self, waiters: list[asyncio.Future[bool]]) -> float:
+        """Renew the lease, record outcomes, claim what may go now and send it; return how
+        long to rest."""
         now = self.clock.now()
         done = self._take_done()
         # Claim about a tenth of a second of sending at a time. A crash gives up only rows
@@ -177,6 +308,10 @@ class Broadcaster:
         room = max(room, 0)
         async with self.db.transaction() as conn:
             await self._record(conn, done)
+            # Claims only ever happen in a transaction that has just renewed the lease.
+            if not await self.lease.keep(conn, now):
+                self._step_down(waiters)
+                return 0.0
             if time.monotonic() >= self._next_tick:
                 self._next_tick = time.monotonic() + TICK_EVERY_S
                 self.pace.forget_idle()
@@ -199,11 +334,12 @@ class Broadcaster:
             picked = [row for row in picked if row.id in claimed]
             waiting = bool(rows) or await outbox.any_due(conn, now)
             blocked = [] if rows or not waiting else await outbox.due(conn, now, 200)
+        self._idle = not picked and not waiting and not self._in_flight
         if not picked:
             if not waiting and not self._in_flight and not self._done:
                 for waiter in waiters:
                     if not waiter.done():
-                        waiter.set_result(None)
+                        waiter.set_result(True)
             else:
                 self._waiters.extend(waiters)
             return self._rest(waiting, {row.chat_id for row in blocked})

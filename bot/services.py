@@ -86,7 +86,9 @@ class Services:
         channels = Channels(db, clock)
         notices = Notices(market)
         notices.channels = channels
-        broadcaster = Broadcaster(db, clock, sender, notices, limits=limits)
+        broadcaster = Broadcaster(
+            db, clock, sender, notices, limits=limits, lease_s=settings.send_lease_s
+        )
         market.on_outbox = broadcaster.wake
         accounts = Accounts(db, clock, on_outbox=broadcaster.wake)
         matcher = Matcher(
@@ -107,9 +109,10 @@ class Services:
         return WorkerDesk(self.market)
 
     async def open(self) -> None:
-        """Open and migrate the database, recover the outbox, start sending."""
+        """Open and migrate the database, take the broadcaster lease if no other process
+        holds it (settling what a crash left half-sent), start sending or standing by."""
         await self.db.open()
-        await self.broadcaster.recover()
+        await self.broadcaster.take_lease()
         self.broadcaster.start()
         self.first_waves.start()
 

@@ -125,17 +125,22 @@ async def retry_later(conn: Conn, row_id: int, not_before: float, error: str) ->
     )
 
 
-async def fail_interrupted(conn: Conn) -> int:
-    """At start: rows a crash left 'sending'. Those never called go back to 'pending';
-    those whose call was made may or may not have reached Telegram, so they are marked
-    failed rather than sent again (at most once beats a duplicate push). Returns those.
+async def fail_interrupted(conn: Conn, holder: str) -> int:
+    """On taking the broadcaster lease over: rows other processes left 'sending' (a crash,
+    or a holder that lost the lease). Rows of `holder` itself are left alone. Those never
+    called go back to 'pending'; those whose call was made may or may not have reached
+    Telegram, so they are marked failed rather than sent again (at most once beats a
+    duplicate push). Returns those.
     """
     await conn.execute(
         "UPDATE outbox SET status = 'pending', claimed_by = NULL"
-        " WHERE status = 'sending' AND called_at IS NULL"
+        " WHERE status = 'sending' AND called_at IS NULL AND claimed_by IS NOT ?",
+        (holder,),
     )
     cur = await conn.execute(
-        "UPDATE outbox SET status = 'failed', error = 'interrupted' WHERE status = 'sending'"
+        "UPDATE outbox SET status = 'failed', error = 'interrupted'"
+        " WHERE status = 'sending' AND claimed_by IS NOT ?",
+        (holder,),
     )
     return cur.rowcount
 
@@ -162,6 +167,17 @@ async def any_due(conn: Conn, now: float) -> bool:
     """Whether anything at all is waiting to be sent now."""
     row = await fetch_one(
         conn, "SELECT 1 FROM outbox WHERE status = 'pending' AND not_before <= ? LIMIT 1", (now,)
+    )
+    return row is not None
+
+
+async def any_unsent(conn: Conn, now: float) -> bool:
+    """Whether anything is due or being sent (what a flush waits for)."""
+    row = await fetch_one(
+        conn,
+        "SELECT 1 FROM outbox WHERE status = 'sending'"
+        " OR (status = 'pending' AND not_before <= ?) LIMIT 1",
+        (now,),
     )
     return row is not None
 
