@@ -138,7 +138,9 @@ class Broadcaster:
         if taken is Taken.OVER:
             given_up = await outbox.fail_interrupted(conn, self.claimer)
             self.recovered += given_up
-            log.info(
+            # A free lease (first start, or after a clean stop) is the ordinary case.
+            log.log(
+                logging.DEBUG if before is None and not given_up else logging.INFO,
                 "this process sends the outbox now (lease taken over from %s; %d rows whose"
                 " call may have reached Telegram given up)",
                 before or "nobody",
