@@ -124,6 +124,11 @@ async def die(stage: Stage) -> None:
     for task in dying:
         task.cancel()
     await asyncio.gather(*dying, return_exceptions=True)
+    # A killed process's connection goes, and with it any transaction it had begun (a task
+    # cancelled right after BEGIN leaves one open on this still-open connection).
+    async with stage.services.db.reading() as conn:
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
     broadcaster._task = None
     broadcaster._done.clear()
     broadcaster.holding = False
@@ -180,6 +185,9 @@ async def test_a_dead_holder_is_replaced_once_its_lease_expires_and_nothing_goes
         assert holder(a) == a.services.broadcaster.claimer
 
         clock.advance(1.0)  # past A's lease
+        async with asyncio.timeout(5):  # B's own loop looks again (every third of a lease)
+            while not b.services.broadcaster.holding:
+                await asyncio.sleep(0.01)
         await b.settle()
 
         assert b.services.broadcaster.holding and holder(a) == b.services.broadcaster.claimer
@@ -225,6 +233,32 @@ async def test_a_clean_stop_hands_the_sending_over_at_once(
         assert b.services.broadcaster.sent == len(people) - by_a
         assert b.services.broadcaster.recovered == 0
         assert rows(a, "SELECT COUNT(*) FROM outbox WHERE status != 'sent'") == [(0,)]
+
+
+async def test_a_holder_stalled_past_its_lease_steps_down_and_nothing_goes_twice(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with two_processes(tmp_path, clock) as (a, b):
+        rita = await funded_requester(a, a.admin())
+        people = crowd(a, 100)
+        await register(a, people)
+        await publish(a, rita, "Stall?", hold=True)
+        await calls_hang(a, 10)
+
+        async with a.services.db.reading():  # A stalls: it cannot even renew its lease
+            clock.advance(LEASE_S + 1)
+            assert await b.services.broadcaster.take_lease(), "an expired lease is free"
+        assert b.services.broadcaster.recovered >= 10  # A's calls in flight: given up
+        a.sim.release()  # ... and answered after all: A records them as sent
+        await b.settle()
+        await a.settle()
+
+        assert not a.services.broadcaster.holding, "A noticed at its next renewal"
+        assert holder(a) == b.services.broadcaster.claimer
+        assert pushes(a, "Stall?", people) == Counter({p.id: 1 for p in people})
+        assert rows(a, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')") == [
+            (0,)
+        ]
 
 
 async def test_a_process_starting_next_to_a_live_holder_leaves_its_rows_alone(
