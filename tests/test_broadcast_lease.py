@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.app import build_application, start_app, stop_app
+from bot.app import stop_app
 from bot.clock import FakeClock
 from bot.lease import Lease, Taken, process_name
 from bot.sandbox import Limits, SimUser
@@ -33,14 +33,6 @@ LEASE_S = 10.0  # the default lease (GIGBOT_SEND_LEASE_S)
 POLL = "reward=0.01 n=70 time=2m life=1d"  # 70 slots: a first wave of 200 pushes
 
 
-async def second_process(a: Stage) -> Stage:
-    """Process B: another bot on A's database file and simulated Telegram (its own
-    Application, services and connections); stop it with stop_app, not close()."""
-    app = build_application(a.services.settings, a.clock)
-    await start_app(app)
-    return Stage(a.sim, app, a.clock)
-
-
 @asynccontextmanager
 async def two_processes(
     tmp_path: Path, clock: FakeClock, lease_s: float = LEASE_S
@@ -52,16 +44,17 @@ async def two_processes(
         limits=Limits(scale=SCALE),
         overrides={"send_lease_s": lease_s},
     )
-    b = await second_process(a)
+    b = await a.another_process()
     try:
         yield a, b
     finally:
         errors = [*a.services.errors, *b.services.errors]
-        for stage in (b, a):
-            if stage.app.running:
-                await stop_app(stage.app)
         violations = list(a.sim.violations)
-        await a.sim.stop()
+        await b.close()
+        if a.app.running:
+            await a.close()
+        else:  # stopped by the test: only the simulator is left to close
+            await a.sim.stop()
     assert errors == [], f"handler errors: {errors}"
     assert violations == [], f"Telegram rules broken: {violations}"
 
@@ -275,7 +268,7 @@ async def test_a_process_starting_next_to_a_live_holder_leaves_its_rows_alone(
         query = "SELECT id, status, claimed_by, called_at FROM outbox WHERE status = 'sending'"
         in_flight = rows(a, query)
 
-        b = await second_process(a)  # starts while A's calls hang
+        b = await a.another_process()  # starts while A's calls hang
 
         assert not b.services.broadcaster.holding and b.services.broadcaster.recovered == 0
         now = {row[0]: row for row in rows(a, query)}
@@ -294,7 +287,7 @@ async def test_a_process_starting_next_to_a_live_holder_leaves_its_rows_alone(
         errors = [*a.services.errors, *(b.services.errors if b is not None else [])]
         violations = list(a.sim.violations)
         if b is not None:
-            await stop_app(b.app)
+            await b.close()
         await a.close()
     assert errors == [] and violations == []
 
