@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -82,14 +83,20 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
-        """Run the block as one IMMEDIATE transaction; roll back on any exception."""
+        """Run the block as one IMMEDIATE transaction; roll back on any exception.
+
+        Hazard: a task cancelled while awaiting BEGIN has still queued it on aiosqlite's
+        thread, so the BEGIN is inside the try and the ROLLBACK (queued after it, in
+        order) is sent even then; a BEGIN that itself failed leaves nothing to roll back.
+        """
         async with self._lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
             try:
+                await conn.execute("BEGIN IMMEDIATE")
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                with suppress(sqlite3.OperationalError):  # "no transaction is active"
+                    await conn.execute("ROLLBACK")
                 raise
             await conn.execute("COMMIT")
 

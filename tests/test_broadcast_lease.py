@@ -117,11 +117,8 @@ async def die(stage: Stage) -> None:
     for task in dying:
         task.cancel()
     await asyncio.gather(*dying, return_exceptions=True)
-    # A killed process's connection goes, and with it any transaction it had begun (a task
-    # cancelled right after BEGIN leaves one open on this still-open connection).
-    async with stage.services.db.reading() as conn:
-        if conn.in_transaction:
-            await conn.execute("ROLLBACK")
+    async with stage.services.db.reading() as conn:  # a cancelled transaction rolled back
+        assert not conn.in_transaction
     broadcaster._task = None
     broadcaster._done.clear()
     broadcaster.holding = False

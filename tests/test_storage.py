@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 from pathlib import Path
@@ -120,3 +121,32 @@ async def test_the_balances_migration_sums_the_ledger_written_before_it(tmp_path
         kept = await ledger.kept_balances(conn)
     await again.close()
     assert kept == {"world": -900, "req:1": 650, "escrow:7": 250}
+
+
+async def test_a_transaction_cancelled_at_its_begin_leaves_none_open(tmp_path: Path) -> None:
+    """A task cancelled while BEGIN is on its way (a stop, a timeout) must not leave the
+    shared connection inside a transaction: every later transaction would fail, and other
+    processes' writers would wait on the file's lock."""
+    db = Database(tmp_path / "c.sqlite3")
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER NOT NULL)")
+
+        async def write() -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO t VALUES (1)")
+
+        cancelled = asyncio.ensure_future(write())
+        await asyncio.sleep(0)  # it has sent BEGIN IMMEDIATE and waits for the answer
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        async with db.transaction() as conn:  # would raise "within a transaction"
+            await conn.execute("INSERT INTO t VALUES (2)")
+        async with db.reading() as conn:
+            assert not conn.in_transaction
+            async with conn.execute("SELECT x FROM t") as cur:
+                assert [row[0] for row in await cur.fetchall()] == [2]
+    finally:
+        await db.close()
