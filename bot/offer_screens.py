@@ -43,3 +43,11 @@ def last_reminder(view: WorkView, now: float, extend_s: int | None) -> Screen:
         label = texts.BTN_EXTEND.format(time=texts.duration(extend_s))
         rows.append((Button(label, cb.Extend(a.id).pack()),))
     return Screen(texts.last_reminder(view.hit.title, a.deadline_at - now, extend_s), tuple(rows))
+
+
+def extended(view: WorkView, time_left: float) -> Screen:
+    """The last reminder after "+N": the new time left and the way back to the task."""
+    return Screen(
+        texts.extended(view.hit.title, time_left),
+        ((Button(texts.BTN_OPEN_TASK, cb.OpenTask(view.assignment.id).pack()),),),
+    )

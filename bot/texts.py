@@ -17,6 +17,7 @@ from bot.domain import (
     WorkerStats,
 )
 from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
+from bot.parsing import MIN_EST_S
 from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
 from bot.results import (
     AcceptResult,
@@ -130,7 +131,7 @@ DRAFT_DISCARDED = "🗑 Draft discarded."
 
 ACCEPT_ALERTS = {
     AcceptResult.FULL: "This HIT is full — /next",
-    AcceptResult.NOT_OPEN: "This HIT is closed — /next",
+    AcceptResult.NOT_OPEN: "This HIT isn't open now (paused, closed or over) — /next",
     AcceptResult.NOT_FOUND: "This HIT no longer exists.",
     AcceptResult.TOO_MANY_ACTIVE: (
         "You already have {max_active} tasks in progress. Finish one first."
@@ -247,7 +248,7 @@ FUND_USAGE = (
 
 
 def fund_error(problem: str) -> str:
-    return f"⚠️ {escape(problem)}.\n{FUND_USAGE}"
+    return f"⚠️ {escape(sentence(problem))}.\n{FUND_USAGE}"
 
 
 FUND_TEXTS = {
@@ -312,7 +313,12 @@ BTN_DONE = "✔️ Done"
 
 
 def try_again(problem: str, form: str) -> str:
-    return f"⚠️ {escape(problem)}.\n{form}"
+    return f"⚠️ {escape(sentence(problem))}.\n{form}"
+
+
+def sentence(problem: str) -> str:
+    """A parser's problem as the start of a sentence: "the reward is missing" -> "The …"."""
+    return problem[:1].upper() + problem[1:]
 
 
 def survey_preview(
@@ -770,7 +776,7 @@ def draft_name(draft_id: int, batch: bool) -> str:
 
 
 def require_error(problem: str) -> str:
-    return f"⚠️ {escape(problem)}.\n\n{REQUIRE_USAGE}"
+    return f"⚠️ {escape(sentence(problem))}.\n\n{REQUIRE_USAGE}"
 
 
 REQUIRE_TEXTS = {
@@ -805,7 +811,7 @@ GRANT_USAGE = (
 
 
 def grant_error(problem: str) -> str:
-    return f"⚠️ {escape(problem)}.\n{GRANT_USAGE}"
+    return f"⚠️ {escape(sentence(problem))}.\n{GRANT_USAGE}"
 
 
 GRANT_TEXTS = {
@@ -908,8 +914,21 @@ def under_floor(check: FloorCheck, reward_cents: int) -> str:
     return (
         f"⚠️ Not published: {money(reward_cents)} for {duration(check.seconds)} of work is "
         f"{money(check.hourly_cents)}/h, under gigbot's floor of {money(check.floor_cents)}/h.\n"
-        f"Pay at least <b>{money(check.needed_cents)}</b> per assignment, or give a shorter "
-        "honest estimate with <code>est=</code> (e.g. <code>est=30s</code>)."
+        f"Pay at least <b>{money(check.needed_cents)}</b> per assignment"
+        + _honest_estimate(check, reward_cents)
+        + "."
+    )
+
+
+def _honest_estimate(check: FloorCheck, reward_cents: int) -> str:
+    """The other way to meet the floor, when the work really takes less: the longest
+    estimate this reward pays for, e.g. ", or, if it really takes 45s or less, say est=45s"."""
+    longest_s = reward_cents * 3600 // check.floor_cents if check.floor_cents else 0
+    if longest_s < MIN_EST_S or longest_s >= check.seconds:
+        return ""
+    return (
+        f", or, if the work really takes {longest_s}s or less, say so with "
+        f"<code>est={longest_s}s</code>"
     )
 
 
@@ -919,7 +938,8 @@ def underpaid_notice(title: str, hit_id: int, median_s: int, hourly: int, needed
         f"the first submissions): that is {money(hourly)}/h, under the fair-pay floor.\n"
         f"New workers aren't notified until you raise the reward to at least "
         f"<b>{money(needed)}</b>: <code>/raise {hit_id} {money(needed)[1:]}</code>. "
-        "You can /bonus those who already did it."
+        "The raised reward is paid for every assignment not yet approved, work already "
+        "submitted included."
     )
 
 
@@ -1010,7 +1030,7 @@ def dispute_closed_notice(title: str, status: str, reward_cents: int, reply: str
             f"approved. +{money(reward_cents)} /earnings"
         )
     return (
-        f"⚖️ The requester upheld the rejection of <b>{escape(title)}</b>.\n"
+        f"⚖️ The requester upheld the rejection of <b>{escape(title)}</b>\n"
         f"Their reply: “{escape(reply or '')}”"
     )
 
@@ -1024,8 +1044,9 @@ def dispute_expired_notice(title: str, alias: str, reward_cents: int) -> str:
 
 
 ASK_MESSAGE = (
-    "💬 Write your message (up to 500 characters). gigbot relays it without your name, "
-    "username or Telegram account. /cancel to stop."
+    "💬 Write your message (up to 500 characters). It arrives under your alias if you are "
+    "the worker, under your first name if you are the requester; never with your username "
+    "or Telegram account. /cancel to stop."
 )
 RELAY_TEXTS = {
     RelayResult.OK: "💬 Sent.",
@@ -1300,7 +1321,8 @@ def work_step(
             lines.append(f'🖼 <a href="{escape(item)}">the image</a>')
         else:
             lines.append(f"🏷 <i>{escape(item[:1500])}</i>")
-    if prompt.removeprefix("🖼 ") != item:  # a tagging item's prompt is the item itself
+    # A tagging item's prompt is the item itself; a poll's question is its title.
+    if prompt.removeprefix("🖼 ") != item and prompt != title:
         lines.append(f"❓ {escape(prompt[:1000])}")
     if hint:
         lines.append(f"\n<i>{hint}</i>")

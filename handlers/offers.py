@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import callbacks as cb
-from bot import texts
+from bot import offer_screens, texts
 from bot.domain import Screen
 from bot.results import DeclineResult, ExtendResult, WorkResult
 from handlers.common import GigContext, answer, pressed_by, respond
+from handlers.worker import redraw
 
 
 async def decline_offer(update: Update, context: GigContext) -> None:
@@ -38,7 +39,8 @@ async def extend_time(update: Update, context: GigContext) -> None:
     view = await context.market.work_view(assignment_id)
     assert view is not None
     left = deadline - context.market.clock.now()
-    await respond(query, Screen(texts.extended(view.hit.title, left)))
+    await respond(query, offer_screens.extended(view, left))
+    await redraw(context, view)  # the task message shows the new time left too
 
 
 async def return_free(update: Update, context: GigContext) -> None:

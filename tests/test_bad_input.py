@@ -57,13 +57,13 @@ async def test_bad_newpoll(stage: Stage, args: str, expected: str) -> None:
 
 
 BAD_FUNDS = [
-    ("", "give a Telegram user id and an amount"),
-    ("12345", "give a Telegram user id and an amount"),
+    ("", "Give a Telegram user id and an amount"),
+    ("12345", "Give a Telegram user id and an amount"),
     ("abc 5", "not a Telegram user id"),
     ("12345 five", "not an amount"),
     ("12345 0", "between 0.01"),
     ("12345 99999999", "between 0.01"),
-    ("12345 5 extra", "give a Telegram user id and an amount"),
+    ("12345 5 extra", "Give a Telegram user id and an amount"),
 ]
 
 

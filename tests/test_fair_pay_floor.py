@@ -42,6 +42,7 @@ async def test_poll_under_the_floor_is_refused_with_the_reward_that_meets_it(
     assert "Not published: $0.05 for 2m of work is $1.50/h" in refusal
     assert "floor of $8.00/h" in refusal
     assert "Pay at least $0.27 per assignment" in refusal  # 8.00 × 120 / 3600 = 0.2667
+    assert "really takes 22s or less, say so with est=22s" in refusal  # 0.05 × 3600 / 8.00
     assert "Preview" in rita.texts()[-2], "the draft stays"
     await rita.send("/balance")
     assert "$100.00" in rita.last_text(), "nothing was escrowed"
@@ -113,6 +114,7 @@ async def test_measured_underpayment_pauses_pushes_until_raised(
     told = rita.last_text()
     assert "takes workers 1m (median" in told and "$3.00/h" in told
     assert f"/raise {hit_id} 0.14" in told  # 8.00 × 60 / 3600 = 0.1334
+    assert "/bonus" not in told and "work already submitted included" in told, "no double pay"
 
     # While paused, no wave pushes it to a newcomer, and /free does not offer it.
     (gus,) = await workers(stage, "Gus")

@@ -45,7 +45,7 @@ async def test_messages_are_relayed_without_identity(
     await rita.press("Approve")
 
     await ann.press("Message requester")
-    assert "relays it without your name" in ann.last_text()
+    assert "under your alias" in ann.last_text() and "never with your username" in ann.last_text()
     await ann.send("Thanks! Will there be more of these?")
     assert "Sent" in ann.last_text()
     relayed = rita.last_text()

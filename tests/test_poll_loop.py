@@ -33,6 +33,7 @@ async def test_poll_from_post_to_earnings(stage: Stage, admin: Actor) -> None:
     assert await ann.press("Accept") is not None
     card = ann.last()
     assert "1/1" in card.text and "A" in [b[0] for row in card.buttons() for b in row]
+    assert card.text.count("Which logo is clearer?") == 1, "a poll's question is its title"
     await ann.press("B")
     assert "Your answers" in ann.last_text() and "→ B" in ann.last_text()
     await ann.press("Submit")

@@ -185,7 +185,7 @@ async def test_limits_on_size_rows_and_labels(stage: Stage, admin: Actor) -> Non
     assert "line 5: gold 'dog' is not one of the labels" in rita.last_text()
     await rita.send("cat | dog")
     await rita.send("Which? ; reward=500")
-    assert "reward must be 0.01 to 100.00" in rita.last_text()
+    assert "⚠️ Reward must be 0.01 to 100.00" in rita.last_text()
     await rita.send("/cancel")
     assert "Nothing was created" in rita.last_text()
     assert _counts(stage) == (0, 0)

@@ -70,7 +70,7 @@ async def test_bad_test_questions_and_a_survey_requiring_it(stage: Stage, admin:
     await rita.send("/done")
     assert "at least one question" in rita.last_text()
     await rita.send("No options here")
-    assert "separate the question" in rita.last_text()
+    assert "⚠️ Separate the question" in rita.last_text()
     await rita.send("Two right? | *a | *b")
     assert "exactly one option" in rita.last_text()
     await rita.send("Sparrow? | *yes | no")

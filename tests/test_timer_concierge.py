@@ -61,9 +61,13 @@ async def test_plus_ten_minutes_once_then_reminders_planned_anew(
     assert "24s left to finish" in last.text
     assert any("Return without penalty" in t for t in labels) and any("+10m" in t for t in labels)
 
+    task = next(m for m in ann.messages() if "1/1" in (m.text or ""))  # the task itself
     _, deadline, _ = await _assignment(stage, hit_id)
     await ann.press("+10m", last.message_id)
     assert "now has 10m 24s left" in ann.last_text()
+    assert "📝 Open the task" in [text for row in ann.last().buttons() for text, _, _ in row]
+    redrawn = stage.sim.message_by_id(ann.tg_id, task.message_id).text or ""
+    assert "10m 24s left" in redrawn, "the task message shows the new time too"
     aid, moved, extended = await _assignment(stage, hit_id)
     assert moved == deadline + 600 and extended == 600
     # A second tap on the same reminder changes nothing.

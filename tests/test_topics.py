@@ -153,12 +153,12 @@ async def test_createhit_takes_its_topic_from_the_keywords(
 
 ALLOWED = "use one of opinion, images, language, shopping, research"
 BAD_TERMS = [
-    ("topic=cats", f"unknown topic 'cats' ({ALLOWED})"),
+    ("topic=cats", f"Unknown topic 'cats' ({ALLOWED})"),
     ("topic=", ALLOWED),
     ("topic=images topic=opinion", "'topic' is given twice"),
     (  # every setting a survey takes is named, wherever it is parsed
         "colour=red",
-        "unknown setting 'colour' (use reward, n, time, life, auto, est, topic, dispatch, extend)",
+        "Unknown setting 'colour' (use reward, n, time, life, auto, est, topic, dispatch, extend)",
     ),
 ]
 
@@ -192,10 +192,10 @@ async def test_a_bad_topic_in_batch_terms_is_refused(stage: Stage, admin: Actor)
     await upload(stage, rita, "words.csv", b"text\nhello\nworld\n")
     await rita.send("noun | verb")
     await rita.send("Which kind? ; reward=0.02 n=2 topic=grammar")
-    assert f"unknown topic 'grammar' ({ALLOWED})" in rita.last_text()
+    assert f"⚠️ Unknown topic 'grammar' ({ALLOWED})" in rita.last_text()
     await rita.send("Which kind? ; reward=0.02 n=2 dispatch=race")
     batch_settings = "reward, n, time, life, auto, est, topic"
-    assert f"unknown setting 'dispatch' (use {batch_settings})" in rita.last_text()
+    assert f"Unknown setting 'dispatch' (use {batch_settings})" in rita.last_text()
     with sqlite3.connect(database_of(stage)) as db:
         counts = db.execute("SELECT (SELECT COUNT(*) FROM hits), (SELECT COUNT(*) FROM batches)")
         assert counts.fetchone() == (0, 0)
