@@ -49,6 +49,8 @@ class Notices:
             )
         if row.kind == "abandoned":
             return await self._abandoned(int(row.payload["assignment_id"]))
+        if row.kind == "task_ended":
+            return await self._task_ended(int(row.payload["assignment_id"]))
         if row.kind == "expired":
             return await self._expired(int(row.payload["hit_id"]), int(row.payload["refund_cents"]))
         if row.kind in FAIR_KINDS:
@@ -135,6 +137,13 @@ class Notices:
         if view is None:
             return None
         return Screen(texts.abandoned_notice(view.hit.title))
+
+    async def _task_ended(self, assignment_id: int) -> Screen | None:
+        """The task message of work whose time ran out: no buttons left to tap."""
+        view = await self.market.work_view(assignment_id)
+        if view is None or view.assignment.status is not AssignmentStatus.ABANDONED:
+            return None
+        return Screen(texts.task_time_up(view.hit.title))
 
     async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
         hit = await self.market.hit(hit_id)

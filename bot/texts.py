@@ -839,6 +839,11 @@ def reminder(title: str, time_left: float) -> str:
     )
 
 
+def task_time_up(title: str) -> str:
+    """What the task message says once its time ran out (the notice is a new message)."""
+    return f"⌛ <b>{escape(title)}</b>\nOut of time: the task went back to the pool."
+
+
 def abandoned_notice(title: str) -> str:
     return (
         f"⌛ Time's up: <b>{escape(title)}</b> wasn't submitted in time and went back "

@@ -63,12 +63,22 @@ async def release_slots(conn: Conn, freed: dict[int, int]) -> None:
 async def notify_abandoned(
     conn: Conn, assignment_ids: list[int], priority: int, now: float
 ) -> None:
-    """Queue an 'abandoned' notice to each assignment's worker, once per assignment."""
+    """Queue an 'abandoned' notice to each assignment's worker, once per assignment, and
+    an edit of the task message that ends it."""
     await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
         " SELECT 'abandoned:' || a.id, u.tg_id, 'abandoned', ?, json_object('assignment_id', a.id),"
         " ?, ? FROM assignments a JOIN users u ON u.id = a.worker_id"
         " WHERE a.id IN (SELECT value FROM json_each(?)) ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, json.dumps(assignment_ids)),
+    )
+    # The task message itself loses its buttons ('task_ended' edits it).
+    await conn.execute(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " SELECT 'task_ended:' || a.id, a.chat_id, 'task_ended', ?,"
+        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id), ?, ?"
+        " FROM assignments a WHERE a.id IN (SELECT value FROM json_each(?))"
+        " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
         (priority, now, now, json.dumps(assignment_ids)),
     )
 

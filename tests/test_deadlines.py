@@ -60,6 +60,8 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     assert "Pick one" in ann.last_text() and "1m left to finish" in ann.last_text()
     await ann.press("Open the task")
     assert "1/1" in ann.last_text() and "1m left" in ann.last_text()
+    task = ann.last()
+    x_data = next(data for row in task.buttons() for text, data, _ in row if text == "X")
 
     clock.advance(36)
     await stage.settle()
@@ -78,7 +80,13 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     clock.advance(600)
     await stage.settle()
     assert _count(ann, "Time's up") == 1 and _count(ann, "left to finish") == 2
-    assert "no longer active" in (await ann.press("X") or "")
+    ended = stage.sim.message_by_id(ann.tg_id, task.message_id)
+    assert "Out of time" in (ended.text or "") and ended.buttons() == [], "no buttons left"
+    stale = stage.sim.callback(
+        ann.user, task.message_id, str(x_data), enqueue=False, check_button=False
+    )
+    await stage.deliver(stale)  # an X tapped on a copy of the screen from before
+    assert "no longer active" in str(stage.sim.alerts(ann.user)[-1].get("text"))
 
 
 async def test_no_reminder_for_a_deadline_already_past(
