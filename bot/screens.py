@@ -43,7 +43,9 @@ def review(view: WorkView, alias: str, waiting: int) -> Screen:
     a = view.assignment
     seconds = (a.submitted_at or a.accepted_at) - a.accepted_at
     return Screen(
-        texts.review_card(view.hit.title, alias, _answers(view), waiting, seconds),
+        texts.review_card(
+            view.hit.title, (view.hit.id, a.id), alias, _answers(view), waiting, seconds
+        ),
         (
             (
                 Button(texts.BTN_APPROVE, cb.Approve(a.id).pack()),

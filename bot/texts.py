@@ -186,11 +186,19 @@ NOTHING_TO_REVIEW = "Nothing to review right now. 🎉"
 
 
 def review_card(
-    title: str, alias: str, answers: list[tuple[str, str]], waiting: int, work_seconds: float
+    title: str,
+    numbers: tuple[int, int],
+    alias: str,
+    answers: list[tuple[str, str]],
+    waiting: int,
+    work_seconds: float,
 ) -> str:
+    """numbers: (HIT, assignment), the ones /results, /msg and /bonus take."""
+    hit_id, assignment_id = numbers
     lines = [
         f"<b>Review</b> · {waiting} waiting",
-        f"<b>{escape(title)}</b> by <code>{escape(alias)}</code> in {duration(work_seconds)}",
+        f"<b>{escape(title)}</b> · HIT #{hit_id} · assignment {assignment_id}",
+        f"by <code>{escape(alias)}</code> in {duration(work_seconds)}",
     ]
     lines += [f"• {escape(q)} → <b>{escape(a)}</b>" for q, a in answers]
     return "\n".join(lines)
@@ -419,13 +427,26 @@ STATUS_ICONS = {
 
 
 def hit_progress(p: HitProgress) -> str:
-    name = f"batch #{p.batch_id}" if p.batch_id is not None else f"{p.kind.value} #{p.hit_id}"
+    """A /myhits card: status (in words unless open), numbers, and only the counts not 0."""
+    kind = HIT_KIND_WORDS.get(p.kind, p.kind.value)
+    name = f"batch #{p.batch_id}" if p.batch_id is not None else f"{kind} #{p.hit_id}"
     items = f" · {p.hits} items" if p.batch_id is not None else ""
+    status = f" · {p.status.value}" if p.status.value != "open" else ""
+    taken = p.approved + p.rejected + p.submitted + p.in_progress
+    counts = [
+        f"{n} {label}"
+        for n, label in (
+            (p.in_progress, "working"),
+            (p.submitted, "to review"),
+            (p.approved, "approved"),
+            (p.rejected, "rejected"),
+        )
+        if n
+    ]
     return (
-        f"{STATUS_ICONS.get(p.status.value, '')} <b>{escape(p.title)}</b> ({name}{items})\n"
-        f"{p.approved + p.rejected + p.submitted + p.in_progress}/{p.slots} taken · "
-        f"{p.in_progress} working · {p.submitted} to review · {p.approved} approved · "
-        f"{p.rejected} rejected · escrow {money(p.escrow_cents)}"
+        f"{STATUS_ICONS.get(p.status.value, '')} <b>{escape(p.title)}</b> "
+        f"({name}{items}{status})\n"
+        + " · ".join([f"{taken}/{p.slots} taken", *counts, f"escrow {money(p.escrow_cents)}"])
     )
 
 

@@ -119,6 +119,8 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
     assert "Not enough balance for a $5.00 bonus" in rita.last_text()
     await rita.send(f"/bonus {ann_alias} lots thanks")
     assert "not an amount" in rita.last_text()
+    await rita.send("/review")
+    assert "Tea? · HIT #1 · assignment 1" in rita.last_text(), "the numbers /bonus takes"
     await rita.send("/bonus 1 0.05 for assignment one")
     assert "Sent $0.05" in rita.last_text()
     with sqlite3.connect(database_of(stage)) as db:

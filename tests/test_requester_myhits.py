@@ -62,6 +62,7 @@ async def test_a_busy_requester_pages_through_every_hit_and_batch(
     card = rita.messages()[-1]
     await rita.press("Pause", card.message_id)
     assert (card.text or "").startswith("⏸ Oldest?"), "its card is redrawn paused"
+    assert f"(poll #{oldest} · paused)" in (card.text or ""), "the status in words too"
     assert "Resume" in str(card.buttons())
     hit = await stage.services.market.hit(oldest)
     assert hit is not None and hit.status.value == "paused"
