@@ -23,7 +23,10 @@ async def start(update: Update, context: GigContext) -> None:
     if existing is not None and not existing.active:
         await context.market.set_active(existing.tg_id, True)
     prefs = await context.services.desk.prefs(user)
-    if prefs.onboarded:
+    link = parse_start_payload(context.args[0]) if context.args else None
+    if link is not None and existing is not None:
+        pass  # someone who knows the bot: a deep link goes straight to its task
+    elif prefs.onboarded:
         await reply(
             update, Screen(texts.WELCOME_BACK.format(name=user.first_name, alias=user.alias))
         )
@@ -31,7 +34,6 @@ async def start(update: Update, context: GigContext) -> None:
         template = texts.WELCOME if existing is None else texts.WELCOME_BACK
         intro = template.format(name=user.first_name, alias=user.alias)
         await reply(update, worker_screens.setup("kinds", "o", prefs, intro=intro))
-    link = parse_start_payload(context.args[0]) if context.args else None
     if link is not None:
         await show_link(update, context, user, *link)
 

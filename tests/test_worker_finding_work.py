@@ -136,8 +136,10 @@ async def test_deep_links(stage: Stage, admin: Actor, clock: FakeClock) -> None:
     await bob.send(f"/start hit_{full}")
     assert "Tiny is full" in bob.last_text()
 
+    seen = len(bob.texts())
     await bob.send("/start hit_99999")
     assert "doesn't exist" in bob.last_text()
+    assert len(bob.texts()) == seen + 1, "no welcome or setup again: just the answer"
     await bob.send("/start hit_abc")
     assert "Welcome back" in bob.last_text(), "a malformed payload is just /start"
     await bob.send("/start batch_424242")
