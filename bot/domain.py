@@ -136,6 +136,7 @@ class PollDraft:
     lifetime_s: int
     est_s: int | None = None  # the requester's estimate of the work time (est=)
     topic: str = ""  # one of TOPICS (topic=), or none (bot/topics.py)
+    auto_approve_s: int | None = None  # auto=, else the bot's default
 
 
 @dataclass(frozen=True, slots=True)

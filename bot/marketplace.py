@@ -167,7 +167,7 @@ class Marketplace:
             max_assignments=draft.max_assignments,
             time_allotted_s=draft.time_allotted_s,
             lifetime_s=draft.lifetime_s,
-            auto_approve_s=self.auto_approve_s,
+            auto_approve_s=draft.auto_approve_s or self.auto_approve_s,
             questions=(question,),
             est_s=draft.est_s,
         )

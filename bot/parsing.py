@@ -17,6 +17,8 @@ MIN_TIME_S = 30
 MAX_TIME_S = 24 * 3600
 MIN_LIFE_S = 60
 MAX_LIFE_S = 30 * 24 * 3600
+MIN_AUTO_S = 60
+MAX_AUTO_S = 30 * 24 * 3600
 
 _MONEY = re.compile(r"^\$?(\d{1,9})(?:\.(\d{1,2}))?$")
 _DURATION = re.compile(r"^(\d{1,6})([smhd])$")
@@ -97,7 +99,15 @@ def parse_poll(args: str) -> PollDraft:
             "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
         ),
         est_s=parse_estimate(values.get("est"), time_s),
+        auto_approve_s=parse_auto(values.get("auto")),
     )
+
+
+def parse_auto(text: str | None) -> int | None:
+    """The auto-approval delay (auto=): "3d" -> 259200; None when not given."""
+    if text is None:
+        return None
+    return in_range("auto", parse_duration(text), MIN_AUTO_S, MAX_AUTO_S, "1m to 30d")
 
 
 MIN_EST_S = 5
@@ -116,7 +126,7 @@ def parse_estimate(text: str | None, time_allotted_s: int) -> int | None:
     return seconds
 
 
-POLL_SETTINGS = ("reward", "n", "time", "life", "est")
+POLL_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
 ELSEWHERE = ("topic", "dispatch", "extend")  # taken out first (bot/topics.py, bot/offers.py)
 
 

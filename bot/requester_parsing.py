@@ -20,6 +20,7 @@ from bot.parsing import (
     MIN_TIME_S,
     ParseError,
     in_range,
+    parse_auto,
     parse_duration,
     parse_estimate,
     parse_money,
@@ -33,8 +34,6 @@ MAX_LABELS = 8
 MAX_LABEL_LEN = 30
 MAX_SURVEY_QUESTIONS = 10
 MAX_BONUS_CENTS = 100_00
-MIN_AUTO_S = 60
-MAX_AUTO_S = 30 * 24 * 3600
 TERMS_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
 _ALIAS = re.compile(r"^W-[0-9A-Z]{4}$", re.IGNORECASE)
 
@@ -62,7 +61,7 @@ def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic"
     n_text = values.get("n", "10")
     if not n_text.isdigit():
         raise ParseError("n must be a whole number")
-    auto = parse_duration(values["auto"]) if "auto" in values else default_auto_s
+    auto = parse_auto(values.get("auto"))
     time_s = parse_duration(values.get("time", "5m"))
     return Terms(
         reward_cents=in_range(
@@ -75,7 +74,7 @@ def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic"
         lifetime_s=in_range(
             "life", parse_duration(values.get("life", "1d")), MIN_LIFE_S, MAX_LIFE_S, "1m to 30d"
         ),
-        auto_approve_s=in_range("auto", auto, MIN_AUTO_S, MAX_AUTO_S, "1m to 30d"),
+        auto_approve_s=default_auto_s if auto is None else auto,
         est_s=parse_estimate(values.get("est"), time_s),
     )
 

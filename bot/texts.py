@@ -88,7 +88,8 @@ POLL_USAGE = (
     "reward is per answer; n = how many workers (default 10); "
     "time = time allotted (default 5m); est = how long answering really takes (the pay "
     "floor is checked against it, else against the time allotted); "
-    "life = how long it stays open (default 1d)."
+    "life = how long it stays open (default 1d); "
+    "auto = approve work you haven't reviewed after (default 3d)."
     f" {TOPIC_TERM_HELP}"
 )
 
@@ -104,7 +105,10 @@ def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:
         f"💰 {money(hit.reward_cents)} × {hit.max_assignments} workers = "
         f"<b>{money(hit.escrow_cents)}</b>"
     )
-    lines.append(f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}")
+    lines.append(
+        f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}"
+        f" · auto-approve after {duration(hit.auto_approve_s)}"
+    )
     if hit.topic:
         lines.append(topic_line(hit.topic))
     return "\n".join(lines)

@@ -33,9 +33,10 @@ BAD_POLLS = [
     ("Which? | A | B ; reward=0.05 topic=cats", "unknown topic 'cats' (use one of opinion, images"),
     ("Which? | A | B ; reward=0.05 topic=", "use one of opinion, images, language"),
     ("Which? | A | B ; reward=0.05 topic=images topic=opinion", "'topic' is given twice"),
+    ("Which? | A | B ; reward=0.05 auto=10s", "auto must be 1m to 30d"),
     (
         "Which? | A | B ; reward=0.05 topik=images",
-        "(use reward, n, time, life, est, topic, dispatch, extend)",
+        "(use reward, n, time, life, auto, est, topic, dispatch, extend)",
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll
 
@@ -126,3 +127,22 @@ async def test_the_preview_shows_the_poll_and_its_total_cost_before_anything_mov
     assert "2m each · open for 2h" in preview
     await rita.send("/balance")
     assert "Available: $100.00" in rita.last_text(), "nothing escrowed before Publish"
+
+
+async def test_a_poll_with_its_own_auto_approval_delay(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await _workers(stage, "Ann")
+    await rita.send("/newpoll Tea? | Yes | No ; reward=0.05 n=1 auto=30m")
+    assert "auto-approve after 30m" in rita.last_text(), "the preview says it"
+    await rita.press("Publish")
+    await ann.press("Accept")
+    await ann.press("Yes")
+    await ann.press("Submit")
+    clock.advance(29 * 60)
+    await stage.settle()
+    assert "Approved" not in ann.last_text()
+    clock.advance(60)
+    await stage.settle()
+    assert "Approved" in ann.last_text() and "+$0.05" in ann.last_text()
