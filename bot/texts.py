@@ -1266,8 +1266,10 @@ def hit_card(
     questions: int,
     topic: str = "",
     reputation: str = "",
+    batch_items: int = 0,
 ) -> str:
-    """A HIT's card; `reputation` (the requester's one line) goes under their name."""
+    """A HIT's card; `reputation` (the requester's one line) goes under their name; a
+    batch's card counts the slots of all its items."""
     shown_topic = f" · 🗂 {escape(TOPIC_NAMES.get(topic, topic))}" if topic else ""
     return (
         f"🆕 <b>{escape(title)}</b>{shown_topic}\n"
@@ -1277,6 +1279,7 @@ def hit_card(
         f"👤 {requester}\n"
         + (f"{reputation}\n" if reputation else "")
         + f"🎟 {slots_left} of {max_assignments} left"
+        + (f" · {batch_items} items" if batch_items else "")
     )
 
 

@@ -53,11 +53,11 @@ def card_text(c: HitCard, reputation: str = "") -> str:
         c.estimated_s,
         # the reputation line, when shown, already gives the record
         texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
-        h.slots_left,
-        h.max_assignments,
+        *(c.batch[:2] if c.batch else (h.slots_left, h.max_assignments)),
         len(c.questions),
         h.topic,
         reputation,
+        c.batch[2] if c.batch else 0,
     )
 
 

@@ -52,6 +52,7 @@ class HitCard:
     rejected: int
     estimated_s: float
     questions: list[Question]
+    batch: tuple[int, int, int] | None = None  # a batch's (slots left, slots, items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ class WorkerDesk:
             rejected,
             await listing.estimated_seconds(conn, hit_id),
             await hits.questions(conn, hit_id),
+            await hits.batch_slots(conn, hit.batch_id) if hit.batch_id is not None else None,
         )
 
     async def open_hit(self, worker: User, hit_id: int) -> LinkOutcome:

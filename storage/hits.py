@@ -205,6 +205,19 @@ async def in_batch(conn: Conn, batch_id: int) -> list[Hit]:
         return [hit_at(row) for row in await cur.fetchall()]
 
 
+async def batch_slots(conn: Conn, batch_id: int) -> tuple[int, int, int]:
+    """(slots left on its open or paused HITs, slots in all, items) of a batch."""
+    row = await fetch_one(
+        conn,
+        "SELECT COALESCE(SUM(CASE WHEN status IN ('open', 'paused')"
+        " THEN max_assignments - slots_used ELSE 0 END), 0),"
+        " COALESCE(SUM(max_assignments), 0), COUNT(*) FROM hits WHERE batch_id = ?",
+        (batch_id,),
+    )
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 _GROUP = "COALESCE(-batch_id, id)"  # a batch (negative) or a single HIT, as /myhits lists
 
 

@@ -68,6 +68,7 @@ async def test_batch_from_upload_to_published(stage: Stage, admin: Actor) -> Non
     assert _counts(stage) == (4, 1)
     pushes = [t for t in ann.texts() if "Which animal?" in t]
     assert len(pushes) == 1, "one push for the batch, not one per item"
+    assert "12 of 12 left · 4 items" in pushes[0], "the batch's slots, as its channel card says"
     await ann.press("Accept")
     assert ann.last_text().count("A purring kitten") == 1, "the item, shown once"
 
@@ -310,3 +311,18 @@ async def test_a_batch_can_require_an_approval_rate_on_every_item(
     assert "isn't open to you" in ben.last_text()
     await rita.send(f"/require b{batch_id} approved 3")
     assert "already published" in rita.last_text()
+
+
+async def test_a_batch_push_says_filled_only_when_every_item_is(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin, cents=1000)
+    crew = await workers(stage, "Ann", "Bob", "Cy", "Dee", "Eve", "Fay")
+    await _batch_preview(rita, stage, n=1)  # 4 items, one answer each
+    await rita.press("Publish")
+    pushed = [w for w in crew if "Which animal?" in w.last_text()]
+    assert len(pushed) >= 2, [w.last_text() for w in crew]
+    first, second, *_ = pushed
+    card = second.last()
+    await first.press("Accept")  # the pushed item is now full
+    assert "Filled" not in (card.text or ""), "three items are still free"
+    await second.press("Accept", card.message_id)
+    assert "1/1" in second.last_text(), "the next free item"
