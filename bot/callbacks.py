@@ -438,3 +438,24 @@ class Help(CallbackData):
 
     prefix: ClassVar[str] = "help"
     page: str
+
+
+# -- /myhits: cancel asks first ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CancelYes(CallbackData):
+    """The confirmation: cancel one HIT (scope 'h') or a batch (scope 'b')."""
+
+    prefix: ClassVar[str] = "cny"
+    scope: str
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardAgain(CallbackData):
+    """Back from the cancel question: redraw the /myhits card."""
+
+    prefix: ClassVar[str] = "mcb"
+    scope: str
+    target_id: int

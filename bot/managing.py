@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import Hit, HitProgress, HitStatus, User
@@ -127,6 +128,29 @@ class Managing:
                     refunded += refund
         return (ManageResult.OK if cancelled else ManageResult.NOT_NOW), refunded
 
+    async def cancel_preview(
+        self, requester: User, scope: str, target_id: int
+    ) -> tuple[ManageResult, CancelPreview | None]:
+        """The refund Managing.cancel would make now, and the work it would leave running;
+        NOT_FOUND for someone else's HIT, NOT_NOW if nothing of it is open or paused."""
+        async with self.db.reading() as conn:
+            found = await _targets(conn, requester, scope, target_id)
+            if not found:
+                return ManageResult.NOT_FOUND, None
+            live = [h for h in found if h.status in LIVE]
+            if not live:
+                return ManageResult.NOT_NOW, None
+            open_slots = refund = 0
+            for hit in live:
+                # as cancel computes it: the escrow no accepted or submitted work can claim
+                counts = await reads.slot_counts(conn, hit.id)
+                taken = counts.get("accepted", 0) + counts.get("submitted", 0)
+                left = max(0, await reads.escrow_balance(conn, hit.id) - hit.reward_cents * taken)
+                refund += left
+                open_slots += left // hit.reward_cents if hit.reward_cents else 0
+            progress = await _progress(conn, found)
+        return ManageResult.OK, CancelPreview(progress, open_slots, refund)
+
 
 async def _targets(conn: Conn, requester: User, scope: str, target_id: int) -> list[Hit]:
     if scope == "b":
@@ -161,3 +185,13 @@ async def _progress(conn: Conn, group: list[Hit]) -> HitProgress:
         in_progress=counts.get("accepted", 0),
         escrow_cents=escrow,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPreview:
+    """What cancelling would do now: refund open slots, leave work in progress alone."""
+
+    progress: HitProgress
+    open_slots: int
+    refund_cents: int
+

@@ -6,7 +6,7 @@ from bot import callbacks as cb
 from bot import texts
 from bot.batches import BatchDraft
 from bot.domain import Button, Hit, HitProgress, HitStatus, QualificationTest, Screen
-from bot.managing import SHOWN
+from bot.managing import SHOWN, CancelPreview
 from bot.posting import SurveyDraft
 from bot.results_export import GoldScore, ResultsView
 
@@ -176,5 +176,19 @@ def test_question(test: QualificationTest, position: int) -> Screen:
         tuple(
             (Button(option, cb.QualAnswer(test.id, position, n).pack()),)
             for n, option in enumerate(q.options)
+        ),
+    )
+
+
+def confirm_cancel(preview: CancelPreview) -> Screen:
+    """Cancel, asked once more on the card: Yes, cancel or Back to the card."""
+    scope, target = _scope(preview.progress)
+    return Screen(
+        texts.confirm_cancel(preview.progress, preview.open_slots, preview.refund_cents),
+        (
+            (
+                Button(texts.BTN_CANCEL_YES, cb.CancelYes(scope, target).pack()),
+                Button(texts.BTN_CANCEL_BACK, cb.CardAgain(scope, target).pack()),
+            ),
         ),
     )

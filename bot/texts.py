@@ -1658,3 +1658,38 @@ def unknown_topic(given: str, allowed: tuple[str, ...]) -> str:
 def topic_line(topic: str) -> str:
     """The topic on a requester's preview: "images" -> "🗂 Topic: Images"."""
     return f"🗂 Topic: {escape(TOPIC_NAMES.get(topic, topic))}"
+
+
+# -- /myhits: cancel asks first (bot/managing.py CancelPreview) ----------------------------
+
+BTN_CANCEL_YES = "🚫 Yes, cancel"
+BTN_CANCEL_BACK = "↩ Back"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def confirm_cancel(p: HitProgress, open_slots: int, refund_cents: int) -> str:
+    """Cancel, asked once more: what is refunded now and what happens to work in progress."""
+    name = f"batch #{p.batch_id}" if p.batch_id is not None else f"{p.kind.value} #{p.hit_id}"
+    lines = [f"Cancel {name} <b>{escape(p.title)}</b>? Nobody new can take it."]
+    if refund_cents:
+        slots = _n(open_slots, "open slot is", "open slots are")
+        lines.append(f"• Its {slots} refunded now: {money(refund_cents)}.")
+    else:
+        lines.append("• No open slot is left, so nothing is refunded now.")
+    if p.in_progress:
+        working = _n(p.in_progress, "worker still working keeps", "workers still working keep")
+        lines.append(
+            f"• {working} the assignment and can still submit; each reward stays in escrow "
+            "and comes back to you if the work is returned or runs out of time."
+        )
+    if p.submitted:
+        waiting = _n(p.submitted, "submission waits", "submissions wait")
+        lines.append(f"• {waiting} in /review: approve or reject as usual.")
+    lines.append("This can't be undone.")
+    return "\n".join(lines)
+
+
+CANCEL_NOT_NOW = "Nothing to cancel: it is already cancelled or has ended. /myhits"

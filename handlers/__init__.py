@@ -238,6 +238,8 @@ def register(app: GigApp) -> None:
     app.add_handler(CommandHandler("unblock", m.unblock))
     app.add_handler(CommandHandler("qualtest", requester_qualify.take_test))
     app.add_handler(CallbackQueryHandler(m.manage_hit, pattern=cb.Manage.pattern()))
+    app.add_handler(CallbackQueryHandler(m.cancel_hit, pattern=cb.CancelYes.pattern()))
+    app.add_handler(CallbackQueryHandler(m.card_again, pattern=cb.CardAgain.pattern()))
     app.add_handler(CallbackQueryHandler(m.show_results, pattern=cb.ShowResults.pattern()))
     app.add_handler(CallbackQueryHandler(m.export_csv, pattern=cb.ExportCsv.pattern()))
     app.add_handler(CallbackQueryHandler(m.confirm_approve_all, pattern=cb.ApproveAll.pattern()))

@@ -3,7 +3,7 @@ reject/block on low gold accuracy, /bonus and /block."""
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import CallbackQuery, InputFile, Update
 
 from bot import callbacks as cb
 from bot import requester_screens, texts
@@ -48,26 +48,77 @@ async def _send_page(update: Update, context: GigContext, requester: User, page:
 
 
 async def manage_hit(update: Update, context: GigContext) -> None:
-    """Pause, resume or cancel; redraw the card."""
+    """Pause or resume and redraw the card; Cancel asks first."""
     query, requester = await pressed_by(update, context)
     if requester is None:
         return
     data = cb.Manage.unpack(str(query.data))
     managing = context.services.requesting.managing
-    refund = None
     if data.action == "pause":
         result = await managing.pause(requester, data.scope, data.target_id)
     elif data.action == "resume":
         result = await managing.resume(requester, data.scope, data.target_id)
     elif data.action == "cancel":
-        result, refund = await managing.cancel(requester, data.scope, data.target_id)
+        await ask_cancel(query, context, requester, data.scope, data.target_id)
+        return
     else:
         result = ManageResult.NOT_FOUND
     if result is not ManageResult.OK:
         await answer(query, texts.MANAGE_TEXTS[result], alert=True)
         return
-    await answer(query, texts.cancelled_refund(refund) if refund is not None else None)
-    card = await managing.card(requester, data.scope, data.target_id)
+    await answer(query)
+    await _redraw_card(query, context, requester, data.scope, data.target_id)
+
+
+async def ask_cancel(
+    query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
+) -> None:
+    """Say what cancelling refunds and what happens to work in progress; ask once more."""
+    result, preview = await context.services.requesting.managing.cancel_preview(
+        requester, scope, target_id
+    )
+    if preview is None:
+        text = texts.CANCEL_NOT_NOW if result is ManageResult.NOT_NOW else None
+        await answer(query, text or texts.MANAGE_TEXTS[result], alert=True)
+        return
+    await answer(query)
+    await edit(query, requester_screens.confirm_cancel(preview))
+
+
+async def cancel_hit(update: Update, context: GigContext) -> None:
+    """Yes, cancel: cancel, refund the open slots, redraw the card."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.CancelYes.unpack(str(query.data))
+    managing = context.services.requesting.managing
+    result, refund = await managing.cancel(requester, data.scope, data.target_id)
+    if result is not ManageResult.OK:
+        text = texts.CANCEL_NOT_NOW if result is ManageResult.NOT_NOW else None
+        await answer(query, text or texts.MANAGE_TEXTS[result], alert=True)
+        return
+    await answer(query, texts.cancelled_refund(refund))
+    await _redraw_card(query, context, requester, data.scope, data.target_id)
+
+
+async def card_again(update: Update, context: GigContext) -> None:
+    """Back from the cancel question: the card as it is now."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.CardAgain.unpack(str(query.data))
+    card = await context.services.requesting.managing.card(requester, data.scope, data.target_id)
+    if card is None:
+        await answer(query, texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
+        return
+    await answer(query)
+    await edit(query, requester_screens.my_hits([card])[0])
+
+
+async def _redraw_card(
+    query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
+) -> None:
+    card = await context.services.requesting.managing.card(requester, scope, target_id)
     if card is not None:
         await edit(query, requester_screens.my_hits([card])[0])
 
