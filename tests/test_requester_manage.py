@@ -30,7 +30,8 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
     await rita.press("Resume", card.message_id)
     assert "🟢" in rita.stage.sim.message_by_id(rita.tg_id, card.message_id).text
 
-    cancel = next(d for row in card.buttons() for t, d, _ in row if "Cancel" in t)
+    await rita.press("Cancel", card.message_id)
+    cancel = next(d for row in rita.last().buttons() for t, d, _ in row if "Yes, cancel" in t)
     assert cancel is not None
     await rita.tap(card.message_id, cancel)
     assert "$0.40 returned" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
@@ -38,7 +39,7 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
         rita.user, card.message_id, cancel, enqueue=False, check_button=False
     )
     await stage.deliver(twice)
-    assert "already in that state" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
+    assert "already cancelled" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
     with sqlite3.connect(database_of(stage)) as db:
         refunds = db.execute("SELECT amount_cents FROM ledger WHERE memo = 'cancel'").fetchall()
     assert refunds == [(40,)], "the submitted answer's reward stays in escrow for review"
@@ -50,6 +51,46 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
 
 
+async def test_cancel_asks_first_and_says_what_happens_to_work_in_progress(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin, cents=1000)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=5")
+    await ann.press("Accept")
+    await ann.press("Yes")
+    await ann.press("Submit")
+    await bob.press("Accept")  # still working
+
+    await rita.send("/myhits")
+    card = rita.last()
+    await rita.press("Cancel", card.message_id)
+    asked = stage.sim.message_by_id(rita.tg_id, card.message_id)
+    text = asked.text or ""
+    assert f"Cancel poll #{hit_id}" in text and "3 open slots are refunded now: $0.30" in text
+    assert "1 worker still working keeps the assignment and can still submit" in text
+    assert "1 submission waits in /review" in text
+    assert [t for row in asked.buttons() for t, _, _ in row] == ["🚫 Yes, cancel", "↩ Back"]
+    hit = await stage.services.market.hit(hit_id)
+    assert hit is not None and hit.status.value == "open", "asking cancels nothing"
+
+    await rita.press("Back", card.message_id)
+    redrawn = stage.sim.message_by_id(rita.tg_id, card.message_id)
+    assert "Tea?" in (redrawn.text or "") and "Pause" in str(redrawn.buttons())
+    await rita.send("/balance")
+    assert "Available: $9.50" in rita.last_text(), "Back refunds nothing"
+
+    await rita.press("Cancel", card.message_id)
+    await rita.press("Yes, cancel", card.message_id)
+    assert "$0.30 returned" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
+    assert "🚫" in (stage.sim.message_by_id(rita.tg_id, card.message_id).text or "")
+    await bob.press("Yes")
+    await bob.press("Submit")
+    assert "submitted" in bob.last_text().lower(), "work in progress can still be submitted"
+    await rita.send("/balance")
+    assert "Available: $9.80" in rita.last_text() and "In escrow: $0.20" in rita.last_text()
+
+
 async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     sam = await funded_requester(stage, admin, name="Sam")
@@ -59,13 +100,16 @@ async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
     await sam.send("/myhits")
     assert "no published HITs" in sam.last_text()
     await rita.send("/myhits")
-    cancel = next(d for row in rita.last().buttons() for t, d, _ in row if "Cancel" in t)
-    assert cancel is not None
-    forged = stage.sim.callback(
-        sam.user, rita.last().message_id, cancel, enqueue=False, check_button=False
-    )
-    await stage.deliver(forged)
-    assert "isn't one of your HITs" in (stage.sim.alerts(sam.user)[-1].get("text") or "")
+    for label in ("Cancel", "Yes, cancel", "Back"):
+        data = next(d for row in rita.last().buttons() for t, d, _ in row if label in t)
+        assert data is not None
+        forged = stage.sim.callback(
+            sam.user, rita.last().message_id, data, enqueue=False, check_button=False
+        )
+        await stage.deliver(forged)
+        assert "isn't one of your HITs" in (stage.sim.alerts(sam.user)[-1].get("text") or "")
+        if label == "Cancel":
+            await rita.press("Cancel")  # Rita's own card now asks; Sam tries its buttons
     hit = await stage.services.market.hit(hit_id)
     assert hit is not None and hit.status.value == "open"
     await sam.send("/results")

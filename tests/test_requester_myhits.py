@@ -81,6 +81,10 @@ async def test_a_batch_is_paused_resumed_and_cancelled_as_one(stage: Stage, admi
     await rita.send("/balance")
     assert "In escrow: $0.06" in rita.last_text()
     await rita.press("Cancel", card.message_id)
+    asked = rita.stage.sim.message_by_id(rita.tg_id, card.message_id).text or ""
+    assert f"Cancel batch #{batch_id}" in asked and "3 open slots are refunded now: $0.06" in asked
+    assert _statuses(stage, batch_id) == {"open"}, "asking cancels nothing"
+    await rita.press("Yes, cancel", card.message_id)
     assert _statuses(stage, batch_id) == {"cancelled"}
     await rita.send("/balance")
     assert "Available: $10.00" in rita.last_text() and "In escrow: $0.00" in rita.last_text()
