@@ -23,6 +23,7 @@ from handlers import timers as timer_jobs
 from handlers.common import GigApp, GigContext, TelegramSender
 from handlers.menus import MENU_CHATS, refresh_menu, set_menus
 from handlers.persistence import SqlitePersistence, share_state
+from handlers.prompts import drop_prompts_on_commands
 from handlers.trace import LoggedRequest, log_update
 from storage import users
 
@@ -67,6 +68,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
     register(app)
     # Several processes may share the database: each update sees the stored conversations.
     share_state(app)
+    # A command other than /cancel abandons a pending reject reason, dispute or message.
+    drop_prompts_on_commands(app)
     # After the command's own handler (group 0) has run: new requesters get their menu.
     becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
     app.add_handler(CommandHandler(becoming, refresh_menu), group=1)

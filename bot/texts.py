@@ -1693,3 +1693,9 @@ def confirm_cancel(p: HitProgress, open_slots: int, refund_cents: int) -> str:
 
 
 CANCEL_NOT_NOW = "Nothing to cancel: it is already cancelled or has ended. /myhits"
+
+
+# -- a command abandons a pending one-text prompt (handlers/prompts.py) ---------------------
+
+REJECT_DROPPED = "Not rejected: you sent a command. Tap Reject again when you have the reason."
+FAIR_TEXT_DROPPED = "Nothing was sent: you sent a command. Tap the button again to write it."
