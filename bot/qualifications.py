@@ -26,6 +26,7 @@ _KIND_WORDS = {
     "approved": RequirementKind.APPROVED_COUNT,
     "locale": RequirementKind.LOCALE,
     "qual": RequirementKind.QUALIFICATION,
+    "qualification": RequirementKind.QUALIFICATION,
 }
 
 
@@ -74,18 +75,42 @@ def parse_requirement(args: list[str]) -> tuple[DraftRef, Requirement]:
         if not (2 <= len(code) <= 8 and code.replace("-", "").isalpha()):
             raise ParseError("the locale is a language code like en or pt-br")
         return draft, Requirement(kind, code)
-    name = parse_qualification_name(rest[0])
-    minimum = _whole(rest[1:], "the minimum value") if len(rest) > 1 else 1
-    return draft, Requirement(kind, str(minimum), qualification_name=name)
+    ref, level = parse_qualification_ref(rest)
+    minimum = 1 if level is None else level
+    return draft, Requirement(kind, str(minimum), ref.number, ref.name)
+
+
+@dataclass(frozen=True, slots=True)
+class QualificationRef:
+    """One of the requester's custom qualifications, by name or by the number /qualify gave."""
+
+    name: str = ""
+    number: int | None = None
+
+
+def parse_qualification_ref(words: list[str]) -> tuple[QualificationRef, int | None]:
+    """Parse a qualification and an optional level: a final whole number is the level.
+
+    ["Bird", "expert"] -> (QualificationRef("Bird expert"), None);
+    ["Bird", "expert", "2"] -> (QualificationRef("Bird expert"), 2);
+    ["#1"] or ["1"] -> (QualificationRef(number=1), None);
+    ["#1", "3"] -> (QualificationRef(number=1), 3).
+    """
+    level = None
+    if len(words) > 1 and words[-1].isdigit():
+        words, level = words[:-1], int(words[-1])
+    if len(words) == 1 and words[0].removeprefix("#").isdigit():
+        return QualificationRef(number=int(words[0].removeprefix("#"))), level
+    return QualificationRef(parse_qualification_name(" ".join(words))), level
 
 
 def parse_qualification_name(text: str) -> str:
-    """A custom qualification's name: "Trusted" -> "Trusted"; letters, digits, - and _."""
-    name = text.strip()
-    if not name or len(name) > MAX_QUALIFICATION_NAME:
+    """A custom qualification's name, spaces collapsed: " Bird   expert " -> "Bird expert"."""
+    name = " ".join(text.split())
+    if not name:
+        raise ParseError("give the qualification's name or its number (#1)")
+    if len(name) > MAX_QUALIFICATION_NAME:
         raise ParseError(f"a qualification name is 1 to {MAX_QUALIFICATION_NAME} characters")
-    if not all(ch.isalnum() or ch in "-_" for ch in name):
-        raise ParseError("a qualification name has only letters, digits, - and _")
     return name
 
 
@@ -107,9 +132,10 @@ class Qualifications:
 
     async def require(
         self, requester: User, draft: DraftRef, requirement: Requirement
-    ) -> RequireResult:
+    ) -> tuple[RequireResult, Requirement]:
         """Add a requirement to the requester's draft HIT, or to every item of a draft
-        batch (before anyone is pushed it)."""
+        batch (before anyone is pushed it); also the requirement as stored (a custom
+        qualification with its id and stored name)."""
         async with self.db.transaction() as conn:
             if draft.batch:
                 found_hits = await hits.in_batch(conn, draft.id)
@@ -117,36 +143,45 @@ class Qualifications:
                 one = await hits.get(conn, draft.id)
                 found_hits = [one] if one is not None else []
             if not found_hits or any(h.requester_id != requester.id for h in found_hits):
-                return RequireResult.NOT_FOUND
+                return RequireResult.NOT_FOUND, requirement
             if any(h.status is not HitStatus.DRAFT for h in found_hits):
-                return RequireResult.NOT_DRAFT
+                return RequireResult.NOT_DRAFT, requirement
             if requirement.kind is RequirementKind.QUALIFICATION:
-                found = await store.type_id(conn, requester.id, requirement.qualification_name)
-                if found is None:
-                    return RequireResult.UNKNOWN_QUALIFICATION
-                requirement = Requirement(
-                    requirement.kind, requirement.value, found, requirement.qualification_name
+                found = await store.own_type(
+                    conn,
+                    requester.id,
+                    requirement.qualification_name,
+                    requirement.qualification_id,
                 )
+                if found is None:
+                    return RequireResult.UNKNOWN_QUALIFICATION, requirement
+                requirement = Requirement(requirement.kind, requirement.value, *found)
             for hit in found_hits:
                 await store.add_requirement(conn, hit.id, requirement)
-        return RequireResult.OK
+        return RequireResult.OK, requirement
 
     async def requirements(self, hit_id: int) -> list[Requirement]:
         async with self.db.reading() as conn:
             return await store.requirements(conn, hit_id)
 
-    async def grant(self, requester: User, alias: str, name: str, value: int) -> GrantResult:
-        """Give a worker the requester's custom qualification (made on first use)."""
+    async def grant(
+        self, requester: User, alias: str, ref: QualificationRef, value: int
+    ) -> tuple[GrantResult, str]:
+        """Give a worker the requester's custom qualification (a new name is made on first
+        use; a number must be one of theirs); also the qualification's stored name."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
             worker = await users.by_alias(conn, alias)
             if worker is None or worker.id == requester.id:
-                return GrantResult.UNKNOWN_WORKER
-            qual_id = await store.type_id(conn, requester.id, name)
-            if qual_id is None:
-                qual_id = await store.create_type(conn, requester.id, name, now)
+                return GrantResult.UNKNOWN_WORKER, ref.name
+            found = await store.own_type(conn, requester.id, ref.name, ref.number)
+            if found is None and ref.number is not None:
+                return GrantResult.UNKNOWN_QUALIFICATION, ref.name
+            if found is None:
+                found = await store.create_type(conn, requester.id, ref.name, now), ref.name
+            qual_id, name = found
             if not await store.grant(conn, worker.id, qual_id, value, now):
-                return GrantResult.UNCHANGED
+                return GrantResult.UNCHANGED, name
             await outbox.enqueue(
                 conn,
                 f"qualified:{qual_id}:{worker.id}:{value}:{now}",
@@ -157,18 +192,22 @@ class Qualifications:
                 now,
             )
         self.on_outbox()
-        return GrantResult.OK
+        return GrantResult.OK, name
 
-    async def revoke(self, requester: User, alias: str, name: str) -> GrantResult:
+    async def revoke(
+        self, requester: User, alias: str, ref: QualificationRef
+    ) -> tuple[GrantResult, str]:
         """Take a custom qualification away; the worker stops qualifying at once."""
         async with self.db.transaction() as conn:
             worker = await users.by_alias(conn, alias)
             if worker is None:
-                return GrantResult.UNKNOWN_WORKER
-            qual_id = await store.type_id(conn, requester.id, name)
-            if qual_id is None or not await store.revoke(conn, worker.id, qual_id):
-                return GrantResult.NOT_HELD
-        return GrantResult.REVOKED
+                return GrantResult.UNKNOWN_WORKER, ref.name
+            found = await store.own_type(conn, requester.id, ref.name, ref.number)
+            if found is None and ref.number is not None:
+                return GrantResult.UNKNOWN_QUALIFICATION, ref.name
+            if found is None or not await store.revoke(conn, worker.id, found[0]):
+                return GrantResult.NOT_HELD, found[1] if found else ref.name
+        return GrantResult.REVOKED, found[1]
 
     async def may_see(self, worker: User, hit_id: int) -> bool:
         """Whether the worker qualifies for the HIT (and is not blocked by its requester)."""

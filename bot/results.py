@@ -95,6 +95,7 @@ class GrantResult(Enum):
     UNKNOWN_WORKER = "unknown_worker"
     REVOKED = "revoked"
     NOT_HELD = "not_held"
+    UNKNOWN_QUALIFICATION = "unknown_qualification"  # a number that is not theirs
 
 
 class DeclineResult(Enum):

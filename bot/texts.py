@@ -651,8 +651,17 @@ def qualify_created(test: QualificationTest) -> str:
     return (
         f"✅ Qualification <b>{escape(test.name)}</b> (#{test.id}) with {len(test.questions)} "
         f"questions, pass at {test.pass_percent}%.\n"
-        f"Workers take it with <code>/qualtest {test.id}</code>; require it in /newsurvey."
+        f"Workers take it with <code>/qualtest {test.id}</code>. Require it on a draft: "
+        f"<code>/require 12 qual {_qualification_ref(test)}</code> (12 = the draft's number), "
+        "or tick it in /newsurvey."
     )
+
+
+def _qualification_ref(test: QualificationTest) -> str:
+    """How /require names the qualification: its name, or #id if the name would not parse
+    back (a last word that is a number reads as a level)."""
+    last = test.name.split()[-1]
+    return f"#{test.id}" if last.removeprefix("#").isdigit() else escape(test.name)
 
 
 QUALTEST_USAGE = "Use: <code>/qualtest 3</code> (the number the requester gave you)."
@@ -791,6 +800,8 @@ REQUIRE_USAGE = (
     "<code>/require 12 approved 10</code> — at least 10 approved tasks\n"
     "<code>/require 12 locale de</code> — workers whose language is German\n"
     "<code>/require 12 qual Trusted</code> — your qualification (give it with /grant)\n"
+    "<code>/require 12 qual Bird expert 2</code> — at level 2 or more; name a qualification "
+    "by its name or by the number /qualify gave it (<code>qual #1</code>)\n"
     "<code>/require b3 approval 95</code> — the same for every item of draft batch 3"
 )
 
@@ -831,7 +842,9 @@ def requirement_label(req: Requirement) -> str:
 GRANT_USAGE = (
     "<code>/grant W-7F3K Trusted</code> gives a worker your qualification "
     "(add a number for a level: <code>/grant W-7F3K Trusted 3</code>);\n"
-    "<code>/revoke W-7F3K Trusted</code> takes it away."
+    "<code>/revoke W-7F3K Trusted</code> takes it away.\n"
+    "A name may have spaces (<code>/grant W-7F3K Bird expert 2</code>), or use the number "
+    "/qualify gave it (<code>/grant W-7F3K #1</code>); a last number is the level."
 )
 
 
@@ -845,7 +858,14 @@ GRANT_TEXTS = {
     GrantResult.UNKNOWN_WORKER: "There is no worker {alias}.",
     GrantResult.REVOKED: "“{name}” was taken from {alias}.",
     GrantResult.NOT_HELD: "{alias} doesn't hold “{name}”.",
+    GrantResult.UNKNOWN_QUALIFICATION: "You have no qualification “{name}”.",
 }
+
+
+def no_qualification_number(number: int) -> str:
+    return (
+        f"You have no qualification #{number}. Use the number /qualify gave it, or its name."
+    )
 
 
 def qualified_notice(name: str, value: int) -> str:

@@ -9,7 +9,7 @@ from telegram import Update
 from bot import texts
 from bot.domain import Screen
 from bot.parsing import ParseError
-from bot.qualifications import parse_qualification_name, parse_requirement
+from bot.qualifications import QualificationRef, parse_qualification_ref, parse_requirement
 from bot.results import GrantResult, RequireResult
 from handlers.common import GigContext, reply, sender_of
 
@@ -37,13 +37,39 @@ async def require_command(update: Update, context: GigContext) -> None:
     except ParseError as exc:
         await reply(update, Screen(texts.require_error(exc.problem)))
         return
-    result = await context.services.qualifications.require(requester, draft, requirement)
+    number = requirement.qualification_id
+    qualifications = context.services.qualifications
+    result, requirement = await qualifications.require(requester, draft, requirement)
     text = texts.REQUIRE_TEXTS[result].format(
         what=texts.draft_name(draft.id, draft.batch),
         requirement=texts.requirement_label(requirement),
-        name=requirement.qualification_name,
+        name=escape(requirement.qualification_name),
     )
+    if result is RequireResult.UNKNOWN_QUALIFICATION and number is not None:
+        text = texts.no_qualification_number(number)
     await reply(update, Screen(text if result is RequireResult.OK else "⚠️ " + text))
+
+
+def _alias_and_qualification(
+    args: list[str], levels: bool
+) -> tuple[str, QualificationRef, int]:
+    """["W-7F3K", "Bird", "expert", "3"] -> ("W-7F3K", QualificationRef("Bird expert"), 3)."""
+    if len(args) < 2:
+        raise ParseError("give a worker alias and a qualification (its name or #number)")
+    ref, level = parse_qualification_ref(args[1:])
+    if level is not None and not levels:
+        raise ParseError("/revoke takes a qualification's name or #number, no level")
+    return args[0].upper(), ref, 1 if level is None else level
+
+
+def _grant_text(
+    result: GrantResult, alias: str, ref: QualificationRef, name: str, value: int
+) -> str:
+    if result is GrantResult.UNKNOWN_QUALIFICATION and ref.number is not None:
+        return "⚠️ " + texts.no_qualification_number(ref.number)
+    text = texts.GRANT_TEXTS[result].format(alias=escape(alias), name=escape(name), value=value)
+    plain = (GrantResult.OK, GrantResult.UNCHANGED, GrantResult.REVOKED)
+    return text if result in plain else "⚠️ " + text
 
 
 async def grant_command(update: Update, context: GigContext) -> None:
@@ -51,26 +77,22 @@ async def grant_command(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     args = context.args or []
     try:
-        if len(args) not in (2, 3) or (len(args) == 3 and not args[2].isdigit()):
-            raise ParseError("give a worker alias, a qualification name and maybe a level")
-        name, value = parse_qualification_name(args[1]), int(args[2]) if len(args) == 3 else 1
+        alias, ref, value = _alias_and_qualification(args, levels=True)
     except ParseError as exc:
         await reply(update, Screen(texts.grant_error(exc.problem) if args else texts.GRANT_USAGE))
         return
-    alias = args[0].upper()
-    result = await context.services.qualifications.grant(requester, alias, name, value)
-    text = texts.GRANT_TEXTS[result].format(alias=escape(alias), name=name, value=value)
-    await reply(update, Screen(text))
+    result, name = await context.services.qualifications.grant(requester, alias, ref, value)
+    await reply(update, Screen(_grant_text(result, alias, ref, name, value)))
 
 
 async def revoke_command(update: Update, context: GigContext) -> None:
     """Take one of the requester's qualifications away from a worker."""
     requester = await sender_of(update, context)
     args = context.args or []
-    if len(args) != 2:
-        await reply(update, Screen(texts.GRANT_USAGE))
+    try:
+        alias, ref, _ = _alias_and_qualification(args, levels=False)
+    except ParseError as exc:
+        await reply(update, Screen(texts.grant_error(exc.problem) if args else texts.GRANT_USAGE))
         return
-    alias, name = args[0].upper(), args[1]
-    result = await context.services.qualifications.revoke(requester, alias, name)
-    shown = texts.GRANT_TEXTS[result].format(alias=escape(alias), name=escape(name), value="")
-    await reply(update, Screen(shown if result is GrantResult.REVOKED else "⚠️ " + shown))
+    result, name = await context.services.qualifications.revoke(requester, alias, ref)
+    await reply(update, Screen(_grant_text(result, alias, ref, name, 0)))

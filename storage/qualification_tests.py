@@ -30,11 +30,14 @@ async def insert(
     pass_percent: int,
     now: float,
 ) -> int | None:
-    """Define a qualification with its test; None if the requester already has that name."""
+    """Define a qualification with its test; None if the requester already has that name,
+    in any case (/require and /grant find names case-insensitively)."""
     test = [{"prompt": q.prompt, "options": list(q.options), "answer": q.answer} for q in questions]
     cur = await conn.execute(
         "INSERT INTO qualification_types (requester_id, name, test, pass_percent, created_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (requester_id, name) DO NOTHING",
+        " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM qualification_types"
+        " WHERE requester_id = ?1 AND lower(name) = lower(?2))"
+        " ON CONFLICT (requester_id, name) DO NOTHING",
         (requester_id, name, json.dumps(test, ensure_ascii=False), pass_percent, now),
     )
     return cur.lastrowid if cur.rowcount == 1 else None

@@ -105,14 +105,18 @@ async def clear_requirements(conn: Conn, hit_id: int) -> None:
     await conn.execute("DELETE FROM hit_requirements WHERE hit_id = ?", (hit_id,))
 
 
-async def type_id(conn: Conn, requester_id: int, name: str) -> int | None:
-    """The requester's custom qualification called `name` (case-insensitive)."""
+async def own_type(
+    conn: Conn, requester_id: int, name: str, number: int | None
+) -> tuple[int, str] | None:
+    """The requester's custom qualification numbered `number`, else called `name`
+    (case-insensitive; the oldest if names differ only in case), as (id, stored name)."""
     async with conn.execute(
-        "SELECT id FROM qualification_types WHERE requester_id = ? AND lower(name) = lower(?)",
-        (requester_id, name),
+        "SELECT id, name FROM qualification_types WHERE requester_id = ?"
+        " AND (id = ? OR (? IS NULL AND lower(name) = lower(?))) ORDER BY id LIMIT 1",
+        (requester_id, number, number, name),
     ) as cur:
         row = await cur.fetchone()
-    return int(row[0]) if row else None
+    return (int(row[0]), str(row[1])) if row else None
 
 
 async def create_type(conn: Conn, requester_id: int, name: str, now: float) -> int:

@@ -163,7 +163,10 @@ BAD_COMMANDS = [
     ("/require 12", "a batch id (b3)"),
     ("/grant", "gives a worker your qualification"),
     ("/grant W-ZZZZ Trusted", "There is no worker W-ZZZZ"),
-    ("/grant W-ZZZZ Bad<name>", "only letters"),
+    ("/grant W-ZZZZ " + "x" * 41, "1 to 40 characters"),
+    ("/grant W-ZZZZ", "a worker alias and a qualification"),
+    ("/require 1 qual", "a kind of requirement and a value"),
+    ("/revoke W-ZZZZ Trusted 2", "no level"),
     ("/revoke W-ZZZZ Trusted", "There is no worker W-ZZZZ"),
 ]
 
