@@ -22,6 +22,8 @@ class RelayResult(Enum):
     UNKNOWN = "unknown"
     EMPTY = "empty"
     TOO_MANY = "too_many"
+    NOBODY = "nobody"  # the requester's HIT: no worker has taken it yet
+    SEVERAL = "several"  # the requester's HIT: several workers took it, choose one by alias
 
 
 class RaiseResult(Enum):

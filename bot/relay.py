@@ -98,13 +98,32 @@ class Relay:
             return RelayResult.NOT_YOURS
         return await self.send(requester, found, body)
 
-    async def to_hit(self, worker: User, hit_id: int, body: str) -> RelayResult:
-        """A worker writes to the requester of a HIT they worked on."""
+    async def to_hit(self, user: User, hit_id: int, body: str) -> RelayResult:
+        """A worker writes to the requester of a HIT they worked on; its requester writes
+        to the one worker who took it (if several did, SEVERAL: they choose by alias)."""
         async with self.db.reading() as conn:
-            found = await assignments.for_worker_and_hit(conn, worker.id, hit_id)
-        if found is None:
+            found = await assignments.for_worker_and_hit(conn, user.id, hit_id)
+            hit = await hits.get(conn, hit_id) if found is None else None
+            took = (
+                await fairwork.hit_workers(conn, hit_id)
+                if hit is not None and hit.requester_id == user.id
+                else None
+            )
+        if found is not None:
+            return await self.send(user, found.id, body)
+        if took is None:
             return RelayResult.NOT_YOURS
-        return await self.send(worker, found.id, body)
+        if len(took) != 1:
+            return RelayResult.SEVERAL if took else RelayResult.NOBODY
+        return await self.send(user, took[0][0], body)
+
+    async def workers_on(self, requester: User, hit_id: int) -> list[str]:
+        """The aliases of the workers who took the requester's HIT, first to accept first."""
+        async with self.db.reading() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return []
+            return [alias for _, alias in await fairwork.hit_workers(conn, hit_id)]
 
     async def read(self, message_id: int) -> RelayedMessage | None:
         """The message as its recipient sees it."""

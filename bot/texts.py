@@ -1104,11 +1104,26 @@ RELAY_TEXTS = {
     RelayResult.UNKNOWN: "No one is called that.",
     RelayResult.EMPTY: "The message is empty. Write something, or /cancel.",
     RelayResult.TOO_MANY: "You've sent many messages this hour; please wait a bit.",
+    RelayResult.NOBODY: "Nobody has taken that HIT yet, so there is no one to write to.",
+    RelayResult.SEVERAL: "Several workers took that HIT: write to one with /msg W-7F3K ….",
 }
 MSG_USAGE = (
     "Use: <code>/msg W-7F3K Thanks, one question…</code> (a worker who did your HITs) or "
-    "<code>/msg 12 A question about the task…</code> (a HIT you worked on)."
+    "<code>/msg 12 A question about the task…</code> (a HIT you worked on, or one you posted "
+    "that one worker took)."
 )
+
+
+def relay_several(hit_id: int, aliases: list[str], most: int = 30) -> str:
+    """/msg 12 by a requester whose HIT several workers took: whom to write to instead."""
+    shown = ", ".join(aliases[:most])
+    if len(aliases) > most:
+        shown += f" and {len(aliases) - most} more"
+    first = aliases[0] if aliases else "W-7F3K"
+    return (
+        f"{len(aliases)} workers took HIT #{hit_id}: {shown}.\n"
+        f"Write to one of them: <code>/msg {first} your message</code>"
+    )
 
 
 def relayed(sender: str, from_worker: bool, title: str, body: str) -> str:

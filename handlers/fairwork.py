@@ -86,6 +86,10 @@ async def message_command(update: Update, context: GigContext) -> None:
     relay = context.services.fair.relay
     if target.isdigit():
         result = await relay.to_hit(user, int(target), body)
+        if result is RelayResult.SEVERAL:
+            aliases = await relay.workers_on(user, int(target))
+            await reply(update, Screen(texts.relay_several(int(target), aliases)))
+            return
     elif target.upper().startswith("W-"):
         result = await relay.to_alias(user, target, body)
     else:

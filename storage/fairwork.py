@@ -111,6 +111,17 @@ async def latest_assignment(conn: Conn, worker_id: int, requester_id: int) -> in
     return int(row[0]) if row else None
 
 
+async def hit_workers(conn: Conn, hit_id: int) -> list[tuple[int, str]]:
+    """(assignment id, worker alias) of everyone who took the HIT, first to accept first."""
+    rows = await fetch_all(
+        conn,
+        "SELECT a.id, u.alias FROM assignments a JOIN users u ON u.id = a.worker_id"
+        " WHERE a.hit_id = ? ORDER BY a.accepted_at, a.id",
+        (hit_id,),
+    )
+    return [(int(row[0]), str(row[1])) for row in rows]
+
+
 # -- free windows (/free) --------------------------------------------------------------------
 
 

@@ -94,6 +94,51 @@ async def test_messages_are_relayed_without_identity(
     assert "Yes, tomorrow morning." in to_ann
 
 
+async def test_requester_writes_about_a_hit_to_its_one_worker_or_is_shown_the_aliases(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    olga = await funded_requester(stage, admin, "Olga")
+    ann, bob = await workers(stage, "Ann", "Bob")
+    alias = {
+        w: (await stage.services.market.user(w.tg_id)).alias  # type: ignore[union-attr]
+        for w in (ann, bob)
+    }
+    hit_id = await published_poll(stage, rita, "Which is calmer? | Sea | City ; reward=0.05 n=2")
+    await rita.send(f"/msg {hit_id} Hello?")
+    assert "Nobody has taken that HIT yet" in rita.last_text()
+
+    await do_poll(ann, clock, "Sea", 30)
+    await rita.send(f"/msg {hit_id} Why the sea?")
+    assert "Sent" in rita.last_text()
+    assert "Why the sea?" in ann.last_text() and "From requester Rita" in ann.last_text()
+    assert not any("Why the sea?" in text for text in bob.texts())
+
+    await do_poll(bob, clock, "City", 30)
+    bob_seen = len(bob.texts())
+    await rita.send(f"/msg {hit_id} And you?")
+    several = rita.last_text()
+    assert f"2 workers took HIT #{hit_id}" in several
+    assert alias[ann] in several and alias[bob] in several and "/msg W-" in several
+    assert not any("And you?" in text for text in ann.texts() + bob.texts()[bob_seen:])
+    await rita.send(f"/msg {alias[bob]} And you?")
+    assert "And you?" in bob.last_text()
+
+    await olga.send(f"/msg {hit_id} Hi")
+    assert "only write about work you did or HITs you posted" in olga.last_text()
+    await ann.send(f"/msg {hit_id} The sea is calm")
+    assert "The sea is calm" in rita.last_text()
+
+    # The rate limit holds for the requester too: 2 sent, the listing did not count.
+    for n in range(3):
+        await rita.send(f"/msg {alias[ann]} note {n}")
+    await rita.send(f"/msg {hit_id} too many")
+    assert "many messages this hour" not in rita.last_text()
+    await rita.send(f"/msg {alias[ann]} one more")
+    assert "many messages this hour" in rita.last_text()
+    assert "one more" not in ann.last_text()
+
+
 async def test_free_window_lists_what_fits_best_first(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
