@@ -263,6 +263,13 @@ class DurableConversation(ConversationHandler[GigContext]):
             states[key] = state
 
 
+def keyed(
+    conversations: list[DurableConversation], update: Update
+) -> list[tuple[DurableConversation, ConversationKey]]:
+    """Each conversation that files this update under a key, with that key."""
+    return [(c, key) for c in conversations if (key := c.key_for(update)) is not None]
+
+
 class SharedState:
     """Before each update, the stored states of the durable conversations it could reach."""
 
@@ -276,9 +283,8 @@ class SharedState:
         """Nothing the user sees: the handlers after this one see the stored states."""
         wanted = [
             (conversation, key)
-            for conversation in self.conversations
-            if (key := conversation.key_for(update)) is not None
-            and conversation.could_handle(update)
+            for conversation, key in keyed(self.conversations, update)
+            if conversation.could_handle(update)
         ]
         if wanted:
             user = update.effective_user

@@ -19,7 +19,12 @@ from telegram.ext import MessageHandler, filters
 from bot import texts
 from bot.domain import Screen
 from handlers.common import GigApp, GigContext, reply
-from handlers.persistence import SHARED_STATE_GROUP, DurableConversation, SqlitePersistence
+from handlers.persistence import (
+    SHARED_STATE_GROUP,
+    DurableConversation,
+    SqlitePersistence,
+    keyed,
+)
 
 PROMPTS_GROUP = SHARED_STATE_GROUP + 1  # before the conversations (group 0)
 # The one-text conversations (handlers/__init__.py names them) and what is said on dropping.
@@ -46,11 +51,7 @@ class DropPrompts:
         message = update.effective_message
         if message is None or command_of(message.text or "") in OWN_COMMANDS:
             return
-        wanted = [
-            (conversation, key)
-            for conversation in self.conversations
-            if (key := conversation.key_for(update)) is not None
-        ]
+        wanted = keyed(self.conversations, update)
         if not wanted:
             return
         await self.persistence.refresh(wanted, None, None)

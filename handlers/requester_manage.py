@@ -78,11 +78,16 @@ async def ask_cancel(
         requester, scope, target_id
     )
     if preview is None:
-        text = texts.CANCEL_NOT_NOW if result is ManageResult.NOT_NOW else None
-        await answer(query, text or texts.MANAGE_TEXTS[result], alert=True)
+        await _cannot_cancel(query, result)
         return
     await answer(query)
     await edit(query, requester_screens.confirm_cancel(preview))
+
+
+async def _cannot_cancel(query: CallbackQuery, result: ManageResult) -> None:
+    """Why nothing is (or would be) cancelled, as an alert."""
+    text = texts.CANCEL_NOT_NOW if result is ManageResult.NOT_NOW else texts.MANAGE_TEXTS[result]
+    await answer(query, text, alert=True)
 
 
 async def cancel_hit(update: Update, context: GigContext) -> None:
@@ -94,8 +99,7 @@ async def cancel_hit(update: Update, context: GigContext) -> None:
     managing = context.services.requesting.managing
     result, refund = await managing.cancel(requester, data.scope, data.target_id)
     if result is not ManageResult.OK:
-        text = texts.CANCEL_NOT_NOW if result is ManageResult.NOT_NOW else None
-        await answer(query, text or texts.MANAGE_TEXTS[result], alert=True)
+        await _cannot_cancel(query, result)
         return
     await answer(query, texts.cancelled_refund(refund))
     await _redraw_card(query, context, requester, data.scope, data.target_id)
