@@ -589,15 +589,16 @@ class Marketplace:
         self.on_outbox()
         return ReviewResult.OK
 
-    async def auto_approve(self, conn: Conn, assignment_id: int, now: float) -> bool:
+    async def auto_approve(self, conn: Conn, assignment_id: int, now: float) -> Hit | None:
         """Approve unreviewed work past its delay, on the same path as a requester's approval.
 
-        Runs inside the caller's transaction; True if this call approved it.
+        Runs inside the caller's transaction; the work's HIT if this call approved it.
         """
         view = await self._work_view(conn, assignment_id)
         if view is None or view.assignment.status is not AssignmentStatus.SUBMITTED:
-            return False
-        return await self._settle(conn, view, approved=True, reason=None, now=now)
+            return None
+        approved = await self._settle(conn, view, approved=True, reason=None, now=now)
+        return view.hit if approved else None
 
     async def refund_released(
         self, conn: Conn, hit: Hit, assignment_id: int, now: float

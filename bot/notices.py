@@ -49,6 +49,8 @@ class Notices:
             )
         if row.kind == "abandoned":
             return await self._abandoned(int(row.payload["assignment_id"]))
+        if row.kind == "auto_approved":
+            return await self._auto_approved(int(row.payload["hit_id"]), int(row.payload["count"]))
         if row.kind == "task_ended":
             return await self._task_ended(int(row.payload["assignment_id"]))
         if row.kind == "expired":
@@ -137,6 +139,12 @@ class Notices:
         if view is None:
             return None
         return Screen(texts.abandoned_notice(view.hit.title))
+
+    async def _auto_approved(self, hit_id: int, count: int) -> Screen | None:
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        return Screen(texts.auto_approved_notice(hit.id, hit.title, count, hit.auto_approve_s))
 
     async def _task_ended(self, assignment_id: int) -> Screen | None:
         """The task message of work whose time ran out: no buttons left to tap."""

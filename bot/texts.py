@@ -884,6 +884,15 @@ def reminder(title: str, time_left: float) -> str:
     )
 
 
+def auto_approved_notice(hit_id: int, title: str, count: int, delay_s: int) -> str:
+    """To the requester: work nobody reviewed within the delay was approved and paid."""
+    work = "1 submission" if count == 1 else f"{count} submissions"
+    return (
+        f"✅ {work} on <b>{escape(title)}</b> (#{hit_id}) approved automatically: not "
+        f"reviewed within {duration(delay_s)}. Paid from escrow. /myhits"
+    )
+
+
 def task_time_up(title: str) -> str:
     """What the task message says once its time ran out (the notice is a new message)."""
     return f"⌛ <b>{escape(title)}</b>\nOut of time: the task went back to the pool."

@@ -235,10 +235,26 @@ class Timers:
         return len(found)
 
     async def _auto_approve(self, now: float) -> int:
+        """Approve what waited past its delay; each requester is told, once per HIT a pass."""
+        approved: Counter[int] = Counter()
+        owners: dict[int, int] = {}
         async with self.db.transaction() as conn:
             ids = await due.due_auto_approvals(conn, now, self.batch)
             for assignment_id in ids:
-                await self.market.auto_approve(conn, assignment_id, now)
+                hit = await self.market.auto_approve(conn, assignment_id, now)
+                if hit is not None:
+                    approved[hit.id] += 1
+                    owners[hit.id] = hit.requester_id
+            for hit_id, count in approved.items():
+                await due.notify_user(
+                    conn,
+                    f"autoapproved:{hit_id}:{now:.3f}",
+                    owners[hit_id],
+                    "auto_approved",
+                    Priority.NOTIFICATION,
+                    {"hit_id": hit_id, "count": count},
+                    now,
+                )
         return len(ids)
 
     async def _expire(self, now: float) -> int:

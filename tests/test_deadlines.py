@@ -122,9 +122,12 @@ async def test_unreviewed_work_is_approved_once_after_the_delay(
     clock.advance(1)
     await stage.settle()
     assert "Approved" in ann.last_text() and "+$0.05" in ann.last_text()
+    told = f"1 submission on Pick one (#{hit_id}) approved automatically: not reviewed within 3d"
+    assert told in rita.last_text(), "the requester learns what was paid without her"
     await stage.services.timers.run_due()
     await stage.settle()
     assert _count(ann, "Approved") == 1
+    assert _count(rita, "approved automatically") == 1, "once"
     await ann.send("/earnings")
     assert "Approved: $0.05 (1)" in ann.last_text()
     balances = await stage.services.accounts.balances()
