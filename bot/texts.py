@@ -1026,16 +1026,16 @@ BTN_MESSAGE_REQUESTER = "💬 Message requester"
 BTN_REPLY = "↩️ Reply"
 BTN_REVERSE = "✅ Reverse: approve and pay"
 BTN_UPHOLD = "✋ Uphold rejection"
-RATING_NAMES = {"p": "Pay", "f": "Fairness", "c": "Communication"}
+# A row's label is its first button of six: an emoji fits a phone, "Communication" is cut.
+RATING_NAMES = {"p": "💵", "f": "⚖️", "c": "💬"}
+RATED = (("pay", "Pay"), ("fairness", "Fairness"), ("communication", "Communication"))
 
 
 def rating_prompt(title: str, given: dict[str, int]) -> str:
-    shown = ", ".join(f"{name} {given[key]}★" for key, name in
-                      (("pay", "Pay"), ("fairness", "Fairness"), ("communication", "Communication"))
-                      if key in given)
+    shown = ", ".join(f"{name} {given[key]}★" for key, name in RATED if key in given)
     return (
-        f"⭐ Rate the requester of <b>{escape(title)}</b> (optional, anonymous): "
-        "pay, fairness, communication, 1–5.\n" + (f"So far: {shown}" if shown else "")
+        f"⭐ Rate the requester of <b>{escape(title)}</b> (optional, anonymous), 1–5:\n"
+        "💵 pay · ⚖️ fairness · 💬 communication\n" + (f"So far: {shown}" if shown else "")
     ).rstrip()
 
 

@@ -53,6 +53,8 @@ async def test_reputation_from_a_seeded_history(
 
     # Ratings are optional; Ann rates all three, Bob two of them.
     await ann.press("Rate requester")
+    rows = ann.last().buttons()
+    assert [row[0][0] for row in rows] == ["💵", "⚖️", "💬"], "short row labels: a phone shows six"
     for dimension, stars in (("p", 4), ("f", 5), ("c", 3)):
         assert await rate(ann, dimension, stars) == "Thanks — saved."
     assert "Pay 4★, Fairness 5★, Communication 3★" in ann.last_text()
