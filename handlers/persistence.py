@@ -270,14 +270,18 @@ def keyed(
     return [(c, key) for c in conversations if (key := c.key_for(update)) is not None]
 
 
-class SharedState:
-    """Before each update, the stored states of the durable conversations it could reach."""
+class StoredConversations:
+    """Some durable conversations, and the persistence their stored states are read from."""
 
     def __init__(
         self, persistence: SqlitePersistence, conversations: list[DurableConversation]
     ) -> None:
         self.persistence = persistence
         self.conversations = conversations
+
+
+class SharedState(StoredConversations):
+    """Before each update, the stored states of the durable conversations it could reach."""
 
     async def load(self, update: Update, context: GigContext) -> None:
         """Nothing the user sees: the handlers after this one see the stored states."""

@@ -23,6 +23,7 @@ from handlers.persistence import (
     SHARED_STATE_GROUP,
     DurableConversation,
     SqlitePersistence,
+    StoredConversations,
     keyed,
 )
 
@@ -37,14 +38,8 @@ def command_of(text: str) -> str:
     return text.split(maxsplit=1)[0].lstrip("/").split("@")[0].lower() if text else ""
 
 
-class DropPrompts:
+class DropPrompts(StoredConversations):
     """Before a command is handled, end the user's pending one-text prompts."""
-
-    def __init__(
-        self, persistence: SqlitePersistence, conversations: list[DurableConversation]
-    ) -> None:
-        self.persistence = persistence
-        self.conversations = conversations
 
     async def on_command(self, update: Update, context: GigContext) -> None:
         """One line per dropped prompt; the command itself is answered after this."""
