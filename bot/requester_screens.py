@@ -192,3 +192,9 @@ def confirm_cancel(preview: CancelPreview) -> Screen:
             ),
         ),
     )
+
+
+def required(text: str, draft_id: int, batch: bool) -> Screen:
+    """A requirement added to a draft, with its Publish button (the preview is further up)."""
+    publish = cb.PublishBatch(draft_id) if batch else cb.Publish(draft_id)
+    return Screen(text, ((Button(texts.BTN_PUBLISH, publish.pack()),),))

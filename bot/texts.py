@@ -816,7 +816,7 @@ def require_error(problem: str) -> str:
 
 
 REQUIRE_TEXTS = {
-    RequireResult.OK: "✅ {what} now requires {requirement}. Publish when ready.",
+    RequireResult.OK: "✅ {what} now requires {requirement}. Publish here or from its preview.",
     RequireResult.NOT_FOUND: "You have no {what}.",
     RequireResult.NOT_DRAFT: (
         "{what} is already published: requirements are set before publishing."

@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import Update
 
-from bot import texts
+from bot import requester_screens, texts
 from bot.domain import Screen
 from bot.parsing import ParseError
 from bot.qualifications import QualificationRef, parse_qualification_ref, parse_requirement
@@ -47,7 +47,10 @@ async def require_command(update: Update, context: GigContext) -> None:
     )
     if result is RequireResult.UNKNOWN_QUALIFICATION and number is not None:
         text = texts.no_qualification_number(number)
-    await reply(update, Screen(text if result is RequireResult.OK else "⚠️ " + text))
+    if result is not RequireResult.OK:
+        await reply(update, Screen("⚠️ " + text))
+        return
+    await reply(update, requester_screens.required(text, draft.id, draft.batch))
 
 
 def _alias_and_qualification(

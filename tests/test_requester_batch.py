@@ -304,7 +304,10 @@ async def test_a_batch_can_require_an_approval_rate_on_every_item(
         required = db.execute("SELECT COUNT(DISTINCT hit_id) FROM hit_requirements").fetchone()
     assert required[0] == 4, "every item of the batch"
 
-    await rita.press("Publish")
+    required_reply = rita.last()
+    await rita.press("Publish")  # on the /require reply: the preview is further up
+    assert rita.last().message_id == required_reply.message_id
+    assert f"Published batch #{batch_id}" in rita.last_text()
     assert "Which animal?" in " ".join(ann.texts())
     assert "Which animal?" not in " ".join(ben.texts()), "80 % is under 95 %"
     await ben.send(f"/start batch_{batch_id}")
