@@ -913,6 +913,11 @@ def expired_notice(hit_id: int, title: str, refund_cents: int) -> str:
 BTN_OPEN_TASK = "📝 Open the task"
 
 
+def btn_open(title: str) -> str:
+    """A button back to one task in progress (/status): "📝 Which logo is clea…"."""
+    return "📝 " + (title if len(title) <= 28 else title[:27] + "…")
+
+
 # -- fair work: reputation, the pay floor, disputes, messages, /free ------------------------
 
 

@@ -405,7 +405,10 @@ def status(r: StatusReport, now: float) -> Screen:
             c.get(S.ABANDONED, 0),
             r.qualifications,
             [(hit.title, a.deadline_at - now) for a, hit in r.active],
-        )
+        ),
+        tuple(
+            (Button(texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in r.active
+        ),
     )
 
 

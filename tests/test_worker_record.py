@@ -103,6 +103,9 @@ async def test_earnings_and_status_match_the_database(
         "E — ⏳ 8m 20s left",
     ):
         assert part in text, text
+    assert [t for row in ann.last().buttons() for t, _, _ in row] == ["📝 E"], "a way back"
+    await ann.press("📝 E")
+    assert "⏳ 8m 20s left" in ann.last_text() and ann.last().buttons(), "the task, live again"
 
 
 async def test_earnings_of_a_newcomer(stage: Stage) -> None:
