@@ -913,6 +913,9 @@ def expired_notice(hit_id: int, title: str, refund_cents: int) -> str:
 BTN_OPEN_TASK = "📝 Open the task"
 
 
+IN_PROGRESS_BELOW = "Your tasks in progress are below."
+
+
 def btn_open(title: str) -> str:
     """A button back to one task in progress (/status): "📝 Which logo is clea…"."""
     return "📝 " + (title if len(title) <= 28 else title[:27] + "…")

@@ -6,7 +6,9 @@ from bot import callbacks as cb
 from bot import texts
 from bot.domain import (
     TOPICS,
+    Assignment,
     Button,
+    Hit,
     HitKind,
     Question,
     QuestionKind,
@@ -406,9 +408,21 @@ def status(r: StatusReport, now: float) -> Screen:
             r.qualifications,
             [(hit.title, a.deadline_at - now) for a, hit in r.active],
         ),
-        tuple(
-            (Button(texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in r.active
-        ),
+        _open_rows(r.active),
+    )
+
+
+def nothing_next(active: list[tuple[Assignment, Hit]]) -> Screen:
+    """/next with nothing to offer: say so, and show the way back to work in progress."""
+    if not active:
+        return Screen(texts.NO_HITS)
+    return Screen(texts.NO_HITS + "\n" + texts.IN_PROGRESS_BELOW, _open_rows(active))
+
+
+def _open_rows(active: list[tuple[Assignment, Hit]]) -> tuple[tuple[Button, ...], ...]:
+    """One button back to each task in progress."""
+    return tuple(
+        (Button(texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in active
     )
 
 

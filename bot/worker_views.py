@@ -256,17 +256,26 @@ class WorkerDesk:
 
     async def status(self, worker: User) -> StatusReport:
         """Approval record, counts per state, qualifications, work in progress."""
-        now = self.clock.now()
         async with self.db.reading() as conn:
             counts = await assignments.status_counts(conn, worker.id)
-            active = []
-            for a in await workers.active_assignments(conn, worker.id):
-                hit = await hits.get(conn, a.hit_id)
-                if hit is not None and a.deadline_at > now:
-                    active.append((a, hit))
+            active = await self._in_progress(conn, worker)
             return StatusReport(
                 worker.alias, counts, await workers.qualification_names(conn, worker.id), active
             )
+
+    async def in_progress(self, worker: User) -> list[tuple[Assignment, Hit]]:
+        """The worker's accepted assignments whose time is not up, with their HITs."""
+        async with self.db.reading() as conn:
+            return await self._in_progress(conn, worker)
+
+    async def _in_progress(self, conn: Conn, worker: User) -> list[tuple[Assignment, Hit]]:
+        now = self.clock.now()
+        active = []
+        for a in await workers.active_assignments(conn, worker.id):
+            hit = await hits.get(conn, a.hit_id)
+            if hit is not None and a.deadline_at > now:
+                active.append((a, hit))
+        return active
 
     async def qualification_name(self, qualification_id: int) -> str | None:
         async with self.db.reading() as conn:

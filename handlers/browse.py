@@ -150,8 +150,12 @@ async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str
 async def next_hit(update: Update, context: GigContext) -> None:
     """/next: the one HIT that pays best per minute for this worker now."""
     worker = await sender_of(update, context)
-    best = await context.services.desk.best(worker)
-    await reply(update, worker_screens.card(best) if best else Screen(texts.NO_HITS))
+    desk = context.services.desk
+    best = await desk.best(worker)
+    if best is not None:
+        await reply(update, worker_screens.card(best))
+        return
+    await reply(update, worker_screens.nothing_next(await desk.in_progress(worker)))
 
 
 async def next_in_batch(update: Update, context: GigContext) -> None:

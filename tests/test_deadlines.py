@@ -62,6 +62,9 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     assert "1/1" in ann.last_text() and "1m left" in ann.last_text()
     task = ann.last()
     x_data = next(data for row in task.buttons() for text, data, _ in row if text == "X")
+    await ann.send("/next")  # nothing else is open: the way back to this one
+    assert "Nothing open" in ann.last_text() and "in progress are below" in ann.last_text()
+    assert ann.last().buttons()[0][0][0] == "📝 Pick one"
 
     clock.advance(36)
     await stage.settle()
