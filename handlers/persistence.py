@@ -295,8 +295,8 @@ class SharedState(StoredConversations):
             await self.persistence.refresh(wanted, user.id if user else None, context.user_data)
 
 
-def share_state(app: GigApp) -> None:
-    """Read the stored conversation states before each update (after register(app))."""
+def durable_conversations(app: GigApp) -> tuple[SqlitePersistence, list[DurableConversation]]:
+    """The app's persistence and every durable conversation registered (after register)."""
     persistence = app.persistence
     assert isinstance(persistence, SqlitePersistence)
     durable = [
@@ -305,6 +305,12 @@ def share_state(app: GigApp) -> None:
         for handler in group
         if isinstance(handler, DurableConversation)
     ]
+    return persistence, durable
+
+
+def share_state(app: GigApp) -> None:
+    """Read the stored conversation states before each update (after register(app))."""
+    persistence, durable = durable_conversations(app)
     app.add_handler(
         TypeHandler(Update, SharedState(persistence, durable).load), group=SHARED_STATE_GROUP
     )

@@ -21,9 +21,8 @@ from bot.domain import Screen
 from handlers.common import GigApp, GigContext, reply
 from handlers.persistence import (
     SHARED_STATE_GROUP,
-    DurableConversation,
-    SqlitePersistence,
     StoredConversations,
+    durable_conversations,
     keyed,
 )
 
@@ -60,14 +59,8 @@ class DropPrompts(StoredConversations):
 
 def drop_prompts_on_commands(app: GigApp) -> None:
     """Add DropPrompts before the conversations (after register(app))."""
-    persistence = app.persistence
-    assert isinstance(persistence, SqlitePersistence)
-    one_text = [
-        handler
-        for group in app.handlers.values()
-        for handler in group
-        if isinstance(handler, DurableConversation) and handler.name in DROPPED
-    ]
+    persistence, durable = durable_conversations(app)
+    one_text = [handler for handler in durable if handler.name in DROPPED]
     assert len(one_text) == len(DROPPED), "every one-text conversation is registered"
     handler = MessageHandler(filters.COMMAND, DropPrompts(persistence, one_text).on_command)
     app.add_handler(handler, group=PROMPTS_GROUP)
