@@ -139,7 +139,9 @@ def parse_batch_file(filename: str, content: bytes) -> list[BatchItem]:
     """Parse a CSV (header: text or image_url, optional gold) or a JSON list of objects.
 
     b"text,gold\\nA purring cat,cat\\n" -> [BatchItem(2, "A purring cat", None, "cat")].
-    Raises BatchFileError listing every bad line; nothing partial is returned.
+    Raises BatchFileError listing every bad line; nothing partial is returned. Linear in
+    the file (at most MAX_BATCH_BYTES) and keeps at most MAX_BATCH_ROWS rows: a big file
+    takes tens of milliseconds, so the bot parses it off the event loop (bot/bounds.py).
     """
     if len(content) > MAX_BATCH_BYTES:
         raise BatchFileError([(0, f"the file is larger than {MAX_BATCH_BYTES // 1024} KB")])
@@ -149,15 +151,15 @@ def parse_batch_file(filename: str, content: bytes) -> list[BatchItem]:
         raise BatchFileError([(0, "the file is not UTF-8 text")]) from None
     lower = filename.lower()
     if lower.endswith(".json"):
-        rows = _json_rows(text)
+        rows, count = _json_rows(text)
     elif lower.endswith(".csv") or lower.endswith(".txt"):
-        rows = _csv_rows(text)
+        rows, count = _csv_rows(text)
     else:
         raise BatchFileError([(0, "send a .csv or .json file")])
-    if not rows:
+    if not count:
         raise BatchFileError([(0, "the file has no items")])
-    if len(rows) > MAX_BATCH_ROWS:
-        raise BatchFileError([(0, f"the file has {len(rows)} items; at most {MAX_BATCH_ROWS}")])
+    if count > MAX_BATCH_ROWS:
+        raise BatchFileError([(0, f"the file has {count} items; at most {MAX_BATCH_ROWS}")])
     items: list[BatchItem] = []
     problems: list[tuple[int, str]] = []
     for line, row in rows:
@@ -170,12 +172,16 @@ def parse_batch_file(filename: str, content: bytes) -> list[BatchItem]:
     return items
 
 
-def _csv_rows(text: str) -> list[tuple[int, dict[str, object]]]:
+Rows = list[tuple[int, dict[str, object]]]
+
+
+def _csv_rows(text: str) -> tuple[Rows, int]:
+    """The rows (the first MAX_BATCH_ROWS) and how many there are."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        return []
+        return [], 0
     except csv.Error as exc:
         raise BatchFileError([(1, f"not valid CSV ({exc})")]) from None
     unknown = [h for h in header if h not in {"text", "image_url", "gold"}]
@@ -183,12 +189,16 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, object]]]:
         raise BatchFileError(
             [(1, "the header must name columns text or image_url, and optionally gold")]
         )
-    rows: list[tuple[int, dict[str, object]]] = []
+    rows: Rows = []
+    count = 0
     try:
         for cells in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
+            count += 1
+            if count > MAX_BATCH_ROWS:
+                continue  # counted for the refusal, not kept
             if len(cells) != len(header):
                 rows.append(
                     (line, {"_problem": f"{len(cells)} cells, the header has {len(header)}"})
@@ -199,24 +209,55 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, object]]]:
             )
     except csv.Error as exc:
         raise BatchFileError([(reader.line_num, f"not valid CSV ({exc})")]) from None
-    return rows
+    return rows, count
 
 
-def _json_rows(text: str) -> list[tuple[int, dict[str, object]]]:
-    """Decode a JSON list object by object, remembering the line each one starts on."""
+_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+class _Lines:
+    """Line numbers of positions met in increasing order, each newline counted once.
+
+    (Counting from the start of the text for every item made a file of many small
+    items quadratic: a 250 KB upload held the event loop for seconds.)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def at(self, pos: int) -> int:
+        if pos >= self.pos:
+            self.line += self.text.count("\n", self.pos, pos)
+            self.pos = pos
+            return self.line
+        return self.text.count("\n", 0, pos) + 1  # going back: only for a final error
+
+
+def _json_rows(text: str) -> tuple[Rows, int]:
+    """Decode a JSON list object by object, remembering the line each one starts on;
+    the rows (the first MAX_BATCH_ROWS) and how many there are."""
     decoder = json.JSONDecoder()
+    lines = _Lines(text)
     pos = _skip_space(text, 0)
     if pos >= len(text) or text[pos] != "[":
-        raise BatchFileError([(_line(text, pos), "a JSON file must be a list: [{...}, {...}]")])
+        raise BatchFileError([(lines.at(pos), "a JSON file must be a list: [{...}, {...}]")])
     pos = _skip_space(text, pos + 1)
-    rows: list[tuple[int, dict[str, object]]] = []
+    rows: Rows = []
+    count = 0
     while pos < len(text) and text[pos] != "]":
-        line = _line(text, pos)
+        line = lines.at(pos)
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise BatchFileError([(exc.lineno, f"not valid JSON ({exc.msg})")]) from None
-        if isinstance(value, dict):
+        except RecursionError:
+            raise BatchFileError([(line, "not valid JSON (nested too deeply)")]) from None
+        count += 1
+        if count > MAX_BATCH_ROWS:
+            pass  # counted for the refusal, not kept
+        elif isinstance(value, dict):
             rows.append((line, {str(k): v for k, v in value.items()}))
         else:
             rows.append((line, {"_problem": 'each item must be an object like {"text": ...}'}))
@@ -224,22 +265,17 @@ def _json_rows(text: str) -> list[tuple[int, dict[str, object]]]:
         if pos < len(text) and text[pos] == ",":
             pos = _skip_space(text, pos + 1)
         elif pos < len(text) and text[pos] != "]":
-            raise BatchFileError([(_line(text, pos), "not valid JSON (expected , or ])")])
+            raise BatchFileError([(lines.at(pos), "not valid JSON (expected , or ])")])
     if pos >= len(text):
-        raise BatchFileError([(_line(text, pos), "not valid JSON (the list is not closed)")])
+        raise BatchFileError([(lines.at(pos), "not valid JSON (the list is not closed)")])
     if text[pos + 1 :].strip():
-        raise BatchFileError([(_line(text, pos + 1), "not valid JSON (text after the list)")])
-    return rows
+        raise BatchFileError([(lines.at(pos + 1), "not valid JSON (text after the list)")])
+    return rows, count
 
 
 def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
-
-
-def _line(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
+    found = _SPACE.match(text, pos)
+    return found.end() if found else pos
 
 
 def _item(line: int, row: dict[str, object]) -> BatchItem:

@@ -7,8 +7,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot import bounds, requester_screens, texts
 from bot import callbacks as cb
-from bot import requester_screens, texts
 from bot.domain import Screen
 from bot.parsing import ParseError
 from bot.requester_parsing import (
@@ -68,7 +68,9 @@ async def got_file(update: Update, context: GigContext) -> int:
         return FILE
     content = bytes(await (await document.get_file()).download_as_bytearray())
     try:
-        items = parse_batch_file(document.file_name or "items.csv", content)
+        items = await bounds.off_loop(
+            len(content), parse_batch_file, document.file_name or "items.csv", content
+        )
     except BatchFileError as exc:
         await reply(update, Screen(texts.batch_file_errors(exc.problems)))
         return FILE
