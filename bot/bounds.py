@@ -22,17 +22,16 @@ class TooDeep(ValueError):
     """JSON nested deeper than allowed."""
 
 
-def loads(body: bytes | str, max_depth: int) -> Any:
+def loads(body: bytes, max_depth: int) -> Any:
     """`json.loads` refusing nesting deeper than `max_depth` (ValueError), linear in the body.
 
-    loads('{"a": [1]}', 2) -> {'a': [1]}; loads('[[[1]]]', 2) raises TooDeep.
+    loads(b'{"a": [1]}', 2) -> {'a': [1]}; loads(b'[[[1]]]', 2) raises TooDeep.
     """
     try:
         value = json.loads(body)
     except RecursionError:
         raise TooDeep(f"nested deeper than {max_depth} levels") from None
-    opens = body.count(b"[" if isinstance(body, bytes) else "[")
-    opens += body.count(b"{" if isinstance(body, bytes) else "{")
+    opens = body.count(b"[") + body.count(b"{")
     if opens > max_depth and depth(value, max_depth) > max_depth:
         raise TooDeep(f"nested deeper than {max_depth} levels")
     return value

@@ -21,6 +21,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
+from bot import bounds
 from bot.webhook_reply import CURRENT, ReplySlot
 from handlers.common import GigApp
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024
+# Telegram's updates nest about 8 levels (a reply's keyboard: rows of buttons); 32 is roomy.
+MAX_DEPTH = 32
 
 
 class _Updates(RequestHandler):
@@ -45,7 +48,9 @@ class _Updates(RequestHandler):
             self.set_status(403)
             return
         try:
-            update = Update.de_json(json.loads(self.request.body), self.server.app.bot)
+            body = self.request.body
+            found = await bounds.off_loop(len(body), bounds.loads, body, MAX_DEPTH)
+            update = Update.de_json(found, self.server.app.bot)
         except (ValueError, TypeError, KeyError):
             self.set_status(400)
             return

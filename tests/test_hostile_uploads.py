@@ -4,10 +4,14 @@ holds up the other users (issue 19, item 2)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from bot.clock import FakeClock
 from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, worker
+from tests.conftest import failing_on_errors, funded_requester, worker
+from tests.hostile_helpers import json_nested, post_signed, post_update
+from tests.mturk_helpers import api_stage, new_api_key
 from tests.requester_helpers import upload
 
 
@@ -52,3 +56,28 @@ async def test_deeply_nested_json_is_refused_clearly(stage: Stage, admin: Actor)
     assert "line 2: not valid JSON (nested too deeply)" in rita.last_text()
     await upload(stage, rita, "items.json", json.dumps([{"text": "a cat"}]).encode())
     assert "1 items read" in rita.last_text() or "1 item read" in rita.last_text()
+
+
+async def test_api_bodies_nested_too_deep_are_refused(tmp_path: Path, clock: FakeClock) -> None:
+    async with api_stage(tmp_path, clock) as stage:
+        rita = await funded_requester(stage, stage.admin())
+        key = await new_api_key(rita)
+        for depth in (11, 100_000):
+            body = '{"HITId": ' + json_nested(depth) + "}"
+            found = await post_signed(stage, key, "GetHIT", body.encode())
+            assert found.status_code == 400, found.text
+            assert "nests lists and objects over 10 deep" in found.json()["Message"]
+        listed = await post_signed(stage, key, "ListHITs", b'{"MaxResults": 10}')
+        assert listed.status_code == 200 and listed.json()["NumResults"] == 0
+
+
+async def test_webhook_bodies_nested_too_deep_are_refused(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
+    async with failing_on_errors(opened):
+        ann = opened.user("Ann")
+        deep = '{"update_id": 1, "message": ' + json_nested(200_000) + "}"
+        assert (await post_update(opened, deep.encode())).status_code == 400
+        await ann.send("/start")
+        assert ann.last_text(), "the bot still answers"

@@ -5,13 +5,13 @@ Framework-free, so the HTTP server (server.py) and the benchmark floor share it.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot import bounds
 from bot.domain import User
 from bot.mturk import sigv4
 from bot.mturk.ops import Operations
@@ -21,6 +21,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+# The deepest request MTurk defines (a review policy's MapEntries) nests 5 levels.
+MAX_DEPTH = 10
 TARGET_PREFIX = "MTurkRequesterServiceV20170117."
 CONTENT_TYPE = "application/x-amz-json-1.1"
 
@@ -77,8 +79,11 @@ class RequesterApi:
                 f"{target.removeprefix(TARGET_PREFIX)} is not supported by gigbot",
                 code="AWS.MechanicalTurk.UnsupportedOperation",
             )
+        body = request.body or b"{}"
         try:
-            params = json.loads(request.body or b"{}")
+            params = await bounds.off_loop(len(body), bounds.loads, body, MAX_DEPTH)
+        except bounds.TooDeep:
+            raise ApiError(f"the body nests lists and objects over {MAX_DEPTH} deep") from None
         except ValueError:
             raise ApiError("the body is not JSON") from None
         if not isinstance(params, dict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
-from bot import fairpay, texts
+from bot import bounds, fairpay, texts
 from bot.accounts import Accounts
 from bot.clock import Clock
 from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
@@ -158,11 +158,9 @@ class Operations:
         annotation = wire.text(p, "RequesterAnnotation", most=255)
         token = wire.text(p, "UniqueRequestToken", most=64)
         form: Form | WebQuestion
+        parse = parse_web_question if root_name(question) in WEB_FORMATS else parse_question_form
         try:
-            if root_name(question) in WEB_FORMATS:
-                form = parse_web_question(question)
-            else:
-                form = parse_question_form(question)
+            form = await bounds.off_loop(len(question), parse, question)
         except FormError as exc:
             raise ApiError(str(exc), code="AWS.MechanicalTurk.XMLParseError") from None
         if token:
