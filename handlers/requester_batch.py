@@ -62,11 +62,15 @@ async def got_file(update: Update, context: GigContext) -> int:
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
+    too_big = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
     if document.file_size is not None and document.file_size > MAX_BATCH_BYTES:
-        problem = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
-        await reply(update, Screen(texts.batch_file_errors([(0, problem)])))
+        await reply(update, Screen(texts.batch_file_errors([(0, too_big)])))
         return FILE
-    content = bytes(await (await document.get_file()).download_as_bytearray())
+    file = await document.get_file()
+    if file.file_size is not None and file.file_size > MAX_BATCH_BYTES:  # not downloaded
+        await reply(update, Screen(texts.batch_file_errors([(0, too_big)])))
+        return FILE
+    content = bytes(await file.download_as_bytearray())
     try:
         items = await bounds.off_loop(
             len(content), parse_batch_file, document.file_name or "items.csv", content

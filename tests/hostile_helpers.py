@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from botocore.auth import SigV4Auth
@@ -44,6 +45,7 @@ async def handle_signed(
     api: RequesterApi = stage.app.bot_data["mturk_server"].api
     request = signed(stage.mturk_url + "/", key, operation, body)
     headers = {k.lower(): v for k, v in request.headers.items()}
+    headers["host"] = urlsplit(stage.mturk_url).netloc  # signed from the URL, as httpx sends
     response: ApiResponse = await api.handle(
         ApiRequest("POST", "/", "", lambda name: headers.get(name.lower()), body)
     )

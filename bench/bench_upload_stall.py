@@ -1,0 +1,209 @@
+"""The bot's longest event-loop stall while it takes the largest uploads and bodies allowed.
+
+A probe task sleeps 1 ms at a time on the bot's event loop and records how late it wakes:
+whatever holds the loop (a parse, a query's Python side, a render) shows up as lateness.
+Each step below is measured on its own: the largest valid /newbatch upload through to
+publishing its 500 HITs, the hostile files a requester could send instead (as many tiny
+JSON items as fit, nesting as deep as fits), and the largest MTurk API bodies. The idle
+loop's lateness is printed first as the floor; each step prints its worst lateness and the
+ratio to the target.
+
+Target (issue 19 "Hostile input"): the longest stall <= 100 ms.
+Run: .venv/bin/python bench/bench_upload_stall.py [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.*
+
+from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS  # noqa: E402
+from bot.sandbox import Limits  # noqa: E402
+from bot.stage import Actor, Stage  # noqa: E402
+from tests.hostile_helpers import handle_signed  # noqa: E402
+from tests.mturk_helpers import FORM_NS, new_api_key  # noqa: E402
+
+TARGET_MS = 100.0
+MAX_QUESTION = 131_072  # CreateHIT's Question (bot/mturk/ops.py)
+TICK = 0.001
+
+
+class LagProbe:
+    """Sleeps TICK at a time on the running loop; `worst` is the latest wake-up seen."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(TICK)
+            self.worst = max(self.worst, time.perf_counter() - start - TICK)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def worst_during(self, step: Callable[[], Awaitable[object]]) -> float:
+        """The longest stall (s) while `step` runs."""
+        await asyncio.sleep(TICK * 3)  # the probe's current sleep ends before the step
+        self.worst = 0.0
+        await step()
+        await asyncio.sleep(TICK * 3)  # a stall at the very end is seen too
+        return self.worst
+
+
+def largest_json() -> bytes:
+    """MAX_BATCH_ROWS items with text as long as the size limit allows, gold on every 10th."""
+    shell = len(json.dumps([{"text": "", "gold": "cat"}] * MAX_BATCH_ROWS, indent=0))
+    length = (MAX_BATCH_BYTES - shell) // MAX_BATCH_ROWS - 1
+    rows = [
+        {"text": f"{n:04d} " + "a purring cat on a sofa " * (length // 24 + 1)}
+        for n in range(MAX_BATCH_ROWS)
+    ]
+    for row in rows:
+        row["text"] = row["text"][:length]
+    for row in rows[::10]:
+        row["gold"] = "cat"
+    body = json.dumps(rows, indent=0).encode()
+    assert len(body) <= MAX_BATCH_BYTES, len(body)
+    return body
+
+
+def largest_csv() -> bytes:
+    line_len = MAX_BATCH_BYTES // (MAX_BATCH_ROWS + 1) - 1
+    rows = ["text"] + [f"{n:04d} " + "x" * (line_len - 5) for n in range(MAX_BATCH_ROWS)]
+    body = ("\n".join(rows) + "\n").encode()
+    assert len(body) <= MAX_BATCH_BYTES, len(body)
+    return body
+
+
+def tiny_items() -> bytes:
+    """As many one-character JSON items as fit: the file that took seconds before."""
+    return ("[" + ",\n".join("1" for _ in range((MAX_BATCH_BYTES - 2) // 3)) + "]").encode()
+
+
+def big_question_form() -> str:
+    """A QuestionForm as long as CreateHIT takes: a long overview, then one question."""
+    head = f'<QuestionForm xmlns="{FORM_NS}QuestionForm.xsd"><Overview>'
+    tail = (
+        "</Overview><Question><QuestionIdentifier>q</QuestionIdentifier>"
+        "<QuestionContent><Text>Anything to add?</Text></QuestionContent>"
+        "<AnswerSpecification><FreeTextAnswer/></AnswerSpecification></Question></QuestionForm>"
+    )
+    paragraph = "<Text>One paragraph of the overview.</Text>"
+    return head + paragraph * ((MAX_QUESTION - len(head) - len(tail)) // len(paragraph)) + tail
+
+
+async def upload(stage: Stage, actor: Actor, filename: str, content: bytes) -> None:
+    await stage.deliver(stage.sim.document(actor.user, filename, content, enqueue=False))
+
+
+async def main(rounds: int) -> None:
+    worst: dict[str, float] = {}
+    statuses: dict[str, set[int]] = {}  # HTTP statuses the API answered, by step
+
+    def keep(label: str, stall: float) -> None:
+        worst[label] = max(worst.get(label, 0.0), stall)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = await Stage.open(
+            Path(tmp) / "bench.sqlite3",
+            limits=Limits(enabled=False),
+            send_rate=5000,
+            mturk_listen="127.0.0.1:0",
+        )
+        probe = LagProbe()
+        try:
+            admin, rita = stage.admin(), stage.user("Rita")
+            await rita.send("/start")
+            await admin.send(f"/fund {rita.tg_id} 100000")
+            key = await new_api_key(rita)
+            files = {
+                "json": largest_json(),
+                "csv": largest_csv(),
+                "tiny": tiny_items(),
+                "deep": b"[" * MAX_BATCH_BYTES,
+            }
+            create = json.dumps(
+                {
+                    "Title": "Bench",
+                    "Description": "Bench HIT",
+                    "Reward": "0.01",
+                    "AssignmentDurationInSeconds": 600,
+                    "LifetimeInSeconds": 86_400,
+                    "MaxAssignments": 1,
+                    "Question": big_question_form(),
+                }
+            ).encode()
+            nested = b'{"HITId": ' + b"[" * (1024 * 1024 - 12) + b"}"
+            probe.start()
+            keep("idle loop (the floor)", await probe.worst_during(lambda: asyncio.sleep(0.3)))
+            for _ in range(rounds):
+                for label, name, content in (
+                    (f"largest JSON upload ({MAX_BATCH_ROWS} items)", "items.json", files["json"]),
+                    (f"largest CSV upload ({MAX_BATCH_ROWS} items)", "items.csv", files["csv"]),
+                    ("256 KB of tiny JSON items (refused)", "items.json", files["tiny"]),
+                    ("256 KB of nested JSON (refused)", "items.json", files["deep"]),
+                ):
+                    await rita.send("/newbatch")  # a file read moves on to the labels
+                    keep(label, await probe.worst_during(lambda n=name, c=content: upload(
+                        stage, rita, n, c)))
+                await rita.send("/newbatch")
+                await upload(stage, rita, "items.json", files["json"])
+                assert "items read" in rita.last_text(), rita.last_text()
+                keep("labels checked against 50 golds",
+                     await probe.worst_during(lambda: rita.send("cat | dog")))
+                keep(f"title and terms: {MAX_BATCH_ROWS} draft HITs", await probe.worst_during(
+                    lambda: rita.send("Which animal? ; reward=0.01 n=1 time=2m")))
+                assert "Preview" in rita.last_text(), rita.last_text()
+                keep(f"Publish: escrow for {MAX_BATCH_ROWS} HITs",
+                     await probe.worst_during(lambda: rita.press("Publish")))
+                assert "Published batch" in rita.last_text(), rita.last_text()
+                for label, operation, body in (
+                    ("MTurk CreateHIT, 128 KB QuestionForm", "CreateHIT", create),
+                    ("MTurk body of 1 MB nested JSON (refused)", "GetHIT", nested),
+                ):
+                    answers: list[int] = []
+
+                    async def call(
+                        o: str = operation, b: bytes = body, seen: list[int] = answers
+                    ) -> None:
+                        seen.append((await handle_signed(stage, key, o, b)).status)
+
+                    keep(f"{label}", await probe.worst_during(call))
+                    statuses.setdefault(label, set()).update(answers)
+            errors = list(stage.services.errors)
+        finally:
+            await probe.stop()
+            await stage.close()
+    for label, stall in worst.items():
+        ms = stall * 1000
+        verdict = "OK" if ms <= TARGET_MS else "ABOVE TARGET"
+        answered = ",".join(str(n) for n in sorted(statuses.get(label, ())))
+        http = f"  (HTTP {answered})" if answered else ""
+        print(f"{label:44} longest stall {ms:7.1f} ms  ratio to target {ms / TARGET_MS:5.2f}  "
+              f"target <= {TARGET_MS:.0f} ms: {verdict}{http}")
+    print(f"handler errors: {len(errors)}" + "".join(f"\n  {e!r}"[:120] for e in errors))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    asyncio.run(main(args.rounds))
