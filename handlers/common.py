@@ -29,7 +29,12 @@ from bot.webhook_reply import answer_in_response
 
 log = logging.getLogger(__name__)
 
-HARMLESS = ("message is not modified", "message to edit not found", "query is too old")
+HARMLESS = (
+    "message is not modified",
+    "message to edit not found",
+    "query is too old",
+    "there is no text in the message to edit",  # a forged press on a file the bot sent
+)
 # A button that asks for a typed text (a reject reason, a dispute) waits this long for it;
 # later texts are not taken as the answer (the question may long be forgotten).
 TEXT_WAIT_S = 15 * 60

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,3 +68,67 @@ async def post_update(stage: Stage, body: bytes) -> httpx.Response:
 def json_nested(depth: int, inner: Any = 1) -> str:
     """'[[[1]]]' for depth 3."""
     return "[" * depth + str(inner) + "]" * depth
+
+
+# -- the invariants every hostile story ends with --------------------------------------
+
+
+def money_problems(database: Path) -> list[str]:
+    """What is wrong with the money: every transfer positive, the ledger summing to zero,
+    the balances table agreeing with it, and each HIT's escrow equal to what its work can
+    still claim (open, paused or closed: every slot not yet paid or rejected; expired or
+    cancelled: the work accepted or submitted; a draft: nothing)."""
+    problems: list[str] = []
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        bad = db.execute("SELECT key, amount_cents FROM ledger WHERE amount_cents <= 0").fetchall()
+        problems += [f"transfer {key} of {cents} cents" for key, cents in bad]
+        summed = dict(
+            db.execute(
+                "SELECT account, SUM(amount) FROM (SELECT to_account AS account, amount_cents"
+                " AS amount FROM ledger UNION ALL SELECT from_account, -amount_cents FROM ledger)"
+                " GROUP BY account"
+            ).fetchall()
+        )
+        if sum(summed.values()) != 0:
+            problems.append(f"the ledger sums to {sum(summed.values())}")
+        kept = dict(db.execute("SELECT account, cents FROM balances").fetchall())
+        for account in set(summed) | set(kept):
+            if summed.get(account, 0) != kept.get(account, 0):
+                problems.append(
+                    f"{account}: ledger {summed.get(account, 0)}, balances {kept.get(account, 0)}"
+                )
+        problems += [
+            f"{account} is negative: {cents}"
+            for account, cents in summed.items()
+            if cents < 0 and account != "world"
+        ]
+        rows = db.execute(
+            "SELECT h.id, h.status, h.reward_cents, h.max_assignments,"
+            " SUM(a.status = 'accepted') + SUM(a.status = 'submitted'),"
+            " SUM(a.status = 'approved') + SUM(a.status = 'rejected')"
+            " FROM hits h LEFT JOIN assignments a ON a.hit_id = h.id GROUP BY h.id"
+        ).fetchall()
+        for hit_id, status, reward, most, working, done in rows:
+            working, done = working or 0, done or 0
+            if status == "draft":
+                claimable = 0
+            elif status in ("expired", "cancelled"):
+                claimable = reward * working
+            else:
+                claimable = reward * (most - done)
+            held = summed.get(f"escrow:{hit_id}", 0)
+            if held != claimable:
+                problems.append(
+                    f"HIT {hit_id} ({status}, {reward}c x {most}, {working} working, "
+                    f"{done} paid or rejected): escrow {held}, can still claim {claimable}"
+                )
+    return problems
+
+
+def stage_problems(stage: Stage) -> list[str]:
+    """Handler errors, Telegram-rule violations and money problems, as lines."""
+    return [
+        *(f"handler error: {e!r}" for e in stage.services.errors),
+        *(f"Telegram rule broken: {v}" for v in stage.sim.violations),
+        *money_problems(stage.services.settings.database),
+    ]
