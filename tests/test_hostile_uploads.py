@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, worker
+from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 from tests.hostile_helpers import json_nested, post_signed, post_update
 from tests.mturk_helpers import api_stage, new_api_key
 from tests.requester_helpers import upload
@@ -81,3 +81,19 @@ async def test_webhook_bodies_nested_too_deep_are_refused(
         assert (await post_update(opened, deep.encode())).status_code == 400
         await ann.send("/start")
         assert ann.last_text(), "the bot still answers"
+
+
+async def test_a_forged_press_on_a_file_the_bot_sent(stage: Stage, admin: Actor) -> None:
+    """A modified client can send any callback data for any message (Telegram says so):
+    pressed on the exported CSV, Publish or Skip cannot redraw a file, and that is no error."""
+    rita = await funded_requester(stage, admin)
+    hit_id = await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=2")
+    await rita.send(f"/results {hit_id}")
+    await rita.press("Export CSV")
+    exported = rita.last()
+    assert exported.document is not None
+    for data in (f"pub:{hit_id}", f"skp:{hit_id}", "akn"):
+        forged = stage.sim.callback(
+            rita.user, exported.message_id, data, enqueue=False, check_button=False
+        )
+        await stage.deliver(forged)
