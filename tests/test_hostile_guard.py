@@ -88,6 +88,8 @@ async def world(tmp_path: Path, clock: FakeClock) -> AsyncIterator[World]:
 
 numbers = st.one_of(
     st.integers(-3, 12),
+    # SQLite's range: ids past it (an OverflowError in a query) are issue 19's item 5, fixed
+    # and tested on its own branch; widen this to st.integers() once that has landed.
     st.integers(-(2**63), 2**63 - 1),
     st.sampled_from([0.0, -0.0]),
     st.floats(allow_nan=True, allow_infinity=True),
