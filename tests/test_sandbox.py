@@ -133,6 +133,25 @@ async def test_text_limits_and_html(bot: Bot, alice: SimUser) -> None:
         await bot.send_message(alice.id, "<blink>x</blink>", parse_mode="HTML")
 
 
+async def test_lengths_count_utf16_code_units_as_telegram_does(
+    sim: SimTelegram, bot: Bot, alice: SimUser
+) -> None:
+    """An emoji outside the BMP counts two: 2048 of them fill a message, 2049 are too long,
+    the same for captions (1024) and button answers (200)."""
+    await bot.send_message(alice.id, "😀" * 2048)
+    with pytest.raises(BadRequest, match="(?i)message is too long"):
+        await bot.send_message(alice.id, "😀" * 2049)
+    with pytest.raises(BadRequest, match="(?i)message is too long"):
+        await bot.send_message(alice.id, "<b>" + "😀" * 2048 + "</b>.", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+        await bot.send_document(alice.id, b"x", filename="x.txt", caption="😀" * 513)
+    go = await bot.send_message(alice.id, "Go?", reply_markup=keyboard([("Accept", "acc:1")]))
+    update = sim.press(alice, go.message_id, "Accept")
+    with pytest.raises(BadRequest, match="(?i)message_too_long"):
+        await bot.answer_callback_query(update["callback_query"]["id"], text="😀" * 101)
+    assert await bot.answer_callback_query(update["callback_query"]["id"], text="😀" * 100)
+
+
 async def test_markup_limits(bot: Bot, alice: SimUser) -> None:
     with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
         await bot.send_message(alice.id, "x", reply_markup=keyboard([("A", "é" * 33)]))

@@ -9,10 +9,14 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Limits:
-    """Every limit the simulated Telegram enforces; `scale` multiplies the rates."""
+    """Every limit the simulated Telegram enforces; `scale` multiplies the rates.
+
+    Lengths count UTF-16 code units, as Telegram does ("😀" is two).
+    """
 
     text_max: int = 4096
     caption_max: int = 1024
+    answer_max: int = 200  # answerCallbackQuery's text
     callback_data_max: int = 64
     buttons_max: int = 100
     buttons_per_row_max: int = 8

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.sandbox.delivery import ConflictError, Delivery
 from bot.sandbox.files import FileStore, StoredFile, Upload
-from bot.sandbox.html import HtmlError, parse_html, strip_text
+from bot.sandbox.html import HtmlError, parse_html, strip_text, utf16_len
 from bot.sandbox.limits import Limits, RateLimiter
 from bot.sandbox.markup import check_markup
 from bot.sandbox.schema import Schema
@@ -190,7 +190,7 @@ class BotApi:
             except HtmlError as err:
                 raise bad(str(err)) from None
         text, entities = strip_text(text, entities)
-        if len(text) > limit:
+        if utf16_len(text) > limit:  # Telegram counts UTF-16 code units: an emoji is two
             raise bad(too_long)
         return text, entities
 
@@ -395,7 +395,7 @@ class BotApi:
         if record is None or record.answered:
             raise ApiError(400, QUERY_INVALID)
         text = params.get("text")
-        if text is not None and len(str(text)) > 200:
+        if text is not None and utf16_len(str(text)) > self.limits.answer_max:
             raise bad("MESSAGE_TOO_LONG")
         record.answered = True
         self.records.alerts.setdefault(record.user_id, []).append(
