@@ -204,6 +204,14 @@ class ReviewAgain(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class FullAnswers(CallbackData):
+    """Send all of an assignment's answers as a .txt file (its card shows them shortened)."""
+
+    prefix: ClassVar[str] = "fan"
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class RejectWorker(CallbackData):
     """Reject a low-gold worker's submitted work in one batch."""
 

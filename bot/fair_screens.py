@@ -6,6 +6,7 @@ from bot import callbacks as cb
 from bot import texts
 from bot.disputes import DisputeView
 from bot.domain import Button, Hit, Screen
+from bot.fit import clip, fit_pairs
 from bot.relay import RelayedMessage
 
 RATING_KEYS = (("p", "pay"), ("f", "fairness"), ("c", "communication"))
@@ -40,18 +41,34 @@ def rating(assignment_id: int, title: str, given: dict[str, int]) -> Screen:
     return Screen(texts.rating_prompt(title, given), tuple(rows))
 
 
+# UTF-16 units of a dispute card's parts: together under Telegram's 4096 whatever was
+# typed; Full answers sends all the answers as a file.
+DISPUTE_TITLE = 200
+DISPUTE_TEXT = 600  # the worker's message, the requester's reason (each)
+DISPUTE_ANSWERS = 1500
+
+
 def dispute(view: DisputeView, due: str) -> Screen:
-    """The dispute as the requester gets it, with Reverse / Uphold."""
+    """The dispute as the requester gets it, with Reverse / Uphold (and Full answers when
+    the answers are shortened)."""
     d = view.dispute
-    return Screen(
-        texts.dispute_for_requester(
-            view.title, view.alias, d.message, view.answers, view.reject_reason, due
-        ),
-        (
-            (Button(texts.BTN_REVERSE, cb.Reverse(d.id).pack()),),
-            (Button(texts.BTN_UPHOLD, cb.Uphold(d.id).pack()),),
-        ),
+    answers, cut = fit_pairs(view.answers, DISPUTE_ANSWERS)
+    text = texts.dispute_for_requester(
+        clip(view.title, DISPUTE_TITLE),
+        view.alias,
+        clip(d.message, DISPUTE_TEXT),
+        answers,
+        clip(view.reject_reason, DISPUTE_TEXT),
+        due,
     )
+    rows: tuple[tuple[Button, ...], ...] = (
+        (Button(texts.BTN_REVERSE, cb.Reverse(d.id).pack()),),
+        (Button(texts.BTN_UPHOLD, cb.Uphold(d.id).pack()),),
+    )
+    if cut:
+        text += "\n" + texts.ANSWERS_SHORTENED
+        rows += ((Button(texts.BTN_FULL_ANSWERS, cb.FullAnswers(d.assignment_id).pack()),),)
+    return Screen(text, rows)
 
 
 def relayed(message: RelayedMessage) -> Screen:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from bot import callbacks as cb
 from bot import texts, worker_screens
 from bot.domain import Button, Hit, Screen
+from bot.fit import clip, fit_pairs
 from bot.marketplace import WorkView, answer_label
+
+# Units of answers on a review card: with the title and the lines around them it stays
+# under Telegram's 4096 whatever the worker typed; Full answers sends the rest as a file.
+REVIEW_ANSWERS = 3000
+REVIEW_TITLE = 300
 
 
 def preview(hit: Hit, options: tuple[str, ...]) -> Screen:
@@ -39,20 +45,30 @@ def submitted(view: WorkView) -> Screen:
 
 
 def review(view: WorkView, alias: str, waiting: int) -> Screen:
-    """One submitted assignment with Approve / Reject."""
+    """One submitted assignment with Approve / Reject; long answers are shortened, with
+    Full answers to get them all."""
     a = view.assignment
     seconds = (a.submitted_at or a.accepted_at) - a.accepted_at
-    return Screen(
-        texts.review_card(
-            view.hit.title, (view.hit.id, a.id), alias, _answers(view), waiting, seconds
-        ),
+    answers, cut = fit_pairs(_answers(view), REVIEW_ANSWERS)
+    title = clip(view.hit.title, REVIEW_TITLE)
+    text = texts.review_card(title, (view.hit.id, a.id), alias, answers, waiting, seconds)
+    rows: tuple[tuple[Button, ...], ...] = (
         (
-            (
-                Button(texts.BTN_APPROVE, cb.Approve(a.id).pack()),
-                Button(texts.BTN_REJECT, cb.Reject(a.id).pack()),
-            ),
+            Button(texts.BTN_APPROVE, cb.Approve(a.id).pack()),
+            Button(texts.BTN_REJECT, cb.Reject(a.id).pack()),
         ),
     )
+    if cut:
+        text += "\n" + texts.ANSWERS_SHORTENED
+        rows += ((Button(texts.BTN_FULL_ANSWERS, cb.FullAnswers(a.id).pack()),),)
+    return Screen(text, rows)
+
+
+def full_answers(view: WorkView, alias: str) -> tuple[str, bytes]:
+    """An assignment's answers in full, as a .txt file: (file name, content)."""
+    a = view.assignment
+    content = texts.full_answers_file(view.hit.title, (view.hit.id, a.id), alias, _answers(view))
+    return f"answers-{view.hit.id}-{a.id}.txt", content.encode("utf-8")
 
 
 def reminder(view: WorkView, now: float) -> Screen:

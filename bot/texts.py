@@ -17,6 +17,7 @@ from bot.domain import (
     WorkerStats,
 )
 from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
+from bot.fit import clip
 from bot.parsing import MIN_EST_S
 from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
 from bot.results import (
@@ -205,6 +206,27 @@ def review_card(
         f"by <code>{escape(alias)}</code> in {duration(work_seconds)}",
     ]
     lines += [f"• {escape(q)} → <b>{escape(a)}</b>" for q, a in answers]
+    return "\n".join(lines)
+
+
+ANSWERS_SHORTENED = "✂️ Long answers are shortened here: <b>📄 Full answers</b> sends them all."
+BTN_FULL_ANSWERS = "📄 Full answers"
+FULL_ANSWERS_SENT = "📄 Here are all the answers, as a file."
+
+
+def full_answers_caption(hit_id: int, assignment_id: int, alias: str) -> str:
+    """The caption of the answers file (plain text): "HIT #3 · assignment 7 · W-7F3K"."""
+    return f"HIT #{hit_id} · assignment {assignment_id} · {alias}"
+
+
+def full_answers_file(
+    title: str, numbers: tuple[int, int], alias: str, answers: list[tuple[str, str]]
+) -> str:
+    """An assignment's answers in full, as the text of a .txt file (no HTML)."""
+    hit_id, assignment_id = numbers
+    lines = [title, f"HIT #{hit_id} · assignment {assignment_id} · by {alias}", ""]
+    for number, (question, answer) in enumerate(answers, start=1):
+        lines += [f"{number}. {question}", answer, ""]
     return "\n".join(lines)
 
 
@@ -1405,10 +1427,10 @@ def work_step(
         if item.startswith(("http://", "https://")):
             lines.append(f'🖼 <a href="{escape(item)}">the image</a>')
         else:
-            lines.append(f"🏷 <i>{escape(item[:1500])}</i>")
+            lines.append(f"🏷 <i>{escape(clip(item, 1500))}</i>")
     # A tagging item's prompt is the item itself; a poll's question is its title.
     if prompt.removeprefix("🖼 ") != item and prompt != title:
-        lines.append(f"❓ {escape(prompt[:1000])}")
+        lines.append(f"❓ {escape(clip(prompt, 1000))}")
     if hint:
         lines.append(f"\n<i>{hint}</i>")
     return "\n".join(lines)

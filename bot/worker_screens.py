@@ -18,11 +18,12 @@ from bot.domain import (
 from bot.domain import (
     AssignmentStatus as S,
 )
+from bot.fit import clip, fit_pairs
 from bot.marketplace import MULTI_SELECT, WorkView, answer_label, ticked
 from bot.worker_views import EarningsReport, HitCard, HitPage, StatusReport
 
 PREVIEW_LIMIT = 10  # questions listed in a preview; the rest are counted
-SUMMARY_BUDGET = 3000  # characters of answers on the summary page (Telegram allows 4096)
+SUMMARY_BUDGET = 3000  # UTF-16 units of answers on the summary page (Telegram allows 4096)
 SHORT_OPTION = 14  # options this short go two to a row
 
 TIME_ZONES = (
@@ -90,7 +91,7 @@ def _detail(q: Question) -> str:
     shown = " / ".join(q.options)
     if q.item:
         shown = f"{q.item} → {shown}"
-    return shown if len(shown) <= 120 else shown[:119] + "…"
+    return clip(shown, 120)
 
 
 def preview(c: HitCard) -> Screen:
@@ -118,8 +119,8 @@ def _rows(buttons: list[Button], short: bool) -> tuple[tuple[Button, ...], ...]:
 
 
 def _cut(text: str, limit: int) -> str:
-    """Shorten for a phone screen: ("abcdef", 4) -> "abc…"."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Shorten for a phone screen, counting as Telegram does: ("abcdef", 4) -> "abc…"."""
+    return clip(text, limit)
 
 
 def _answers(view: WorkView) -> list[tuple[str, str]]:
@@ -129,8 +130,7 @@ def _answers(view: WorkView) -> list[tuple[str, str]]:
         for q in view.questions
         if q.id in view.answers
     ]
-    share = max(40, SUMMARY_BUDGET // max(1, len(pairs)))
-    return [(_cut(q, min(80, share // 2)), _cut(a, share - min(80, share // 2))) for q, a in pairs]
+    return fit_pairs(pairs, SUMMARY_BUDGET)[0]
 
 
 def work(view: WorkView, now: float) -> Screen:

@@ -228,6 +228,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(requester.publish_hit, pattern=cb.Publish.pattern()))
     app.add_handler(CallbackQueryHandler(requester.discard_hit, pattern=cb.Discard.pattern()))
     app.add_handler(CallbackQueryHandler(requester.approve_work, pattern=cb.Approve.pattern()))
+    app.add_handler(CallbackQueryHandler(requester.full_answers, pattern=cb.FullAnswers.pattern()))
     for conversation in _requester_conversations():
         app.add_handler(conversation)
     m = requester_manage

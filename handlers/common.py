@@ -21,6 +21,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot import texts
 from bot.accounts import Accounts
 from bot.domain import Screen, User
+from bot.fit import ALERT_MAX, clip, fit_html
 from bot.keyboards import markup
 from bot.marketplace import Marketplace
 from bot.outbox import SendOutcome, SendStatus
@@ -62,13 +63,20 @@ class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
 GigApp = Application[Any, GigContext, Any, Any, Any, Any]
 
 
+def fitted(screen: Screen) -> str:
+    """The screen's text within Telegram's 4096 units: screens keep their own budgets
+    (with a way to see the whole), this only guarantees that nothing a user typed can
+    make a message fail (bot/fit.py)."""
+    return fit_html(screen.text)
+
+
 async def reply(update: Update, screen: Screen) -> Message | None:
     """Answer in the chat the update came from."""
     message = update.effective_message
     if message is None:
         return None
     return await message.reply_text(
-        screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+        fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
     )
 
 
@@ -76,7 +84,7 @@ async def edit(query: CallbackQuery, screen: Screen) -> None:
     """Replace the pressed message with a new screen; an identical screen is fine."""
     try:
         await query.edit_message_text(
-            screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+            fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
         )
     except BadRequest as exc:
         if not is_harmless(exc):
@@ -86,6 +94,7 @@ async def edit(query: CallbackQuery, screen: Screen) -> None:
 async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
     """Answer a button press - in the webhook response when there is one (bot/webhook.py);
     a query already answered (redelivered update) is fine."""
+    text = clip(text, ALERT_MAX) if text is not None else None
     if answer_in_response(query.id, text, alert):
         return
     try:
@@ -135,7 +144,7 @@ class TelegramSender:
         """Send a new message."""
         try:
             message = await self.bot.send_message(
-                chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+                chat_id, fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
             )
         except TelegramError as exc:
             return _outcome(chat_id, exc)
@@ -145,7 +154,7 @@ class TelegramSender:
         """Redraw a message sent before (a countdown); one already showing it is fine."""
         try:
             await self.bot.edit_message_text(
-                screen.text,
+                fitted(screen),
                 chat_id=chat_id,
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,

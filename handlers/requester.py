@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
 from bot import offer_screens, screens, texts
 from bot.domain import Screen, User
+from bot.fit import CAPTION_MAX, clip
 from bot.offers import split_poll_terms
 from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
@@ -116,6 +117,26 @@ async def review_screen(context: GigContext, requester: User) -> Screen:
     threshold = context.services.settings.gold_threshold
     card = screens.review(view, alias, waiting)
     return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))
+
+
+async def full_answers(update: Update, context: GigContext) -> None:
+    """Send the requester every answer of an assignment in full, as a .txt file."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.FullAnswers.unpack(str(query.data))
+    view = await context.market.work_view(data.assignment_id)
+    if view is None or view.hit.requester_id != requester.id:
+        await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        return
+    alias = await context.market.worker_alias(view.assignment.worker_id)
+    name, content = screens.full_answers(view, alias)
+    await answer(query, texts.FULL_ANSWERS_SENT)
+    assert query.message is not None
+    caption = texts.full_answers_caption(view.hit.id, view.assignment.id, alias)
+    await context.bot.send_document(
+        query.message.chat.id, InputFile(content, filename=name), caption=clip(caption, CAPTION_MAX)
+    )
 
 
 async def approve_work(update: Update, context: GigContext) -> None:

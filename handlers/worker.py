@@ -17,6 +17,7 @@ from handlers.common import (
     GigContext,
     answer,
     edit,
+    fitted,
     is_harmless,
     known_user,
     pressed_by,
@@ -197,7 +198,7 @@ async def redraw(context: GigContext, view: WorkView) -> None:
     screen = worker_screens.work(view, context.market.clock.now())
     try:
         await context.bot.edit_message_text(
-            screen.text,
+            fitted(screen),
             chat_id=a.chat_id,
             message_id=a.message_id,
             parse_mode=ParseMode.HTML,
