@@ -326,6 +326,10 @@ class PushRecord:
 # Topics a HIT can carry and a worker can pick at onboarding ('' on a HIT = general).
 TOPICS = ("opinion", "images", "language", "shopping", "research")
 DEFAULT_TEXT_MAX_LEN = 500
+# Bounds on what is stored, whatever a HIT allows: a typed answer (a Telegram message
+# holds 4096 units) and any one answer, a web task's posted form (JSON) included.
+MAX_TEXT_ANSWER = 4000
+MAX_STORED_ANSWER = 50_000
 
 
 @dataclass(frozen=True, slots=True)

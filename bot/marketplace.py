@@ -15,6 +15,8 @@ from bot import fairpay
 from bot.clock import Clock
 from bot.domain import (
     DEFAULT_TEXT_MAX_LEN,
+    MAX_STORED_ANSWER,
+    MAX_TEXT_ANSWER,
     Answer,
     Assignment,
     AssignmentStatus,
@@ -817,7 +819,7 @@ class Marketplace:
                 return WorkResult.STALE, view
             if not value:
                 return WorkResult.BAD_ANSWER, view
-            if len(value) > (q.max_len or DEFAULT_TEXT_MAX_LEN):
+            if len(value) > text_limit(q):
                 return WorkResult.TOO_LONG, view
             await assignments.save_answer(conn, assignment_id, q.id, value, now)
             await assignments.set_position(conn, assignment_id, view.assignment.position + 1)
@@ -871,8 +873,15 @@ def next_reminder(
     return times[sent] if sent < len(times) else None
 
 
+def text_limit(question: Question) -> int:
+    """The longest typed answer a free-text question takes: its own limit, at most
+    MAX_TEXT_ANSWER (an MTurk FreeTextAnswer may ask for any length)."""
+    return min(question.max_len or DEFAULT_TEXT_MAX_LEN, MAX_TEXT_ANSWER)
+
+
 def _valid_answer(question: Question, value: str) -> bool:
-    """Whether `value` is an acceptable answer to `question` (choice index or text)."""
+    """Whether `value` is an acceptable answer to `question` (choice index or text); no
+    answer is stored over MAX_STORED_ANSWER characters (a web task's form, bot/mturk)."""
     if question.kind in (QuestionKind.SINGLE, QuestionKind.TAG):
         return value.isdigit() and int(value) < len(question.options)
     if question.kind is QuestionKind.RATING:
@@ -880,7 +889,7 @@ def _valid_answer(question: Question, value: str) -> bool:
     if question.kind is QuestionKind.MULTI:
         picks = value.split(",")
         return all(p.isdigit() and int(p) < len(question.options) for p in picks)
-    return bool(value.strip())
+    return bool(value.strip()) and len(value) <= MAX_STORED_ANSWER
 
 
 def answer_label(question: Question, answer: Answer | str) -> str:

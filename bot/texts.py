@@ -1226,6 +1226,14 @@ WEB_PAGE_REFUSED = {
     "mismatch": "This form belongs to another assignment.",
     "preview": "This is a preview: accept the HIT in Telegram before submitting.",
 }
+
+
+def web_page_too_large(field_most: int, total_most: int) -> str:
+    """A web task's form over the bounds: nothing was stored, the worker can try again."""
+    return (
+        f"Your answers are too long: at most {field_most:,} characters per field and "
+        f"{total_most:,} in all. Nothing was submitted: go back, shorten them and submit again."
+    )
 # -- the worker experience (issue 4) --------------------------------------------------
 
 HIT_KIND_NAMES = {"poll": "Polls", "survey": "Surveys", "tag": "Tagging"}

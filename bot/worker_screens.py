@@ -19,7 +19,7 @@ from bot.domain import (
     AssignmentStatus as S,
 )
 from bot.fit import clip, fit_pairs
-from bot.marketplace import MULTI_SELECT, WorkView, answer_label, ticked
+from bot.marketplace import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
 from bot.worker_views import EarningsReport, HitCard, HitPage, StatusReport
 
 PREVIEW_LIMIT = 10  # questions listed in a preview; the rest are counted
@@ -193,7 +193,7 @@ def work(view: WorkView, now: float) -> Screen:
         )
         hint = texts.HINT_TAG if q.kind is QuestionKind.TAG else texts.HINT_MULTI
     else:
-        hint = texts.HINT_TEXT.format(max_len=q.max_len or 500)
+        hint = texts.HINT_TEXT.format(max_len=text_limit(q))
     text = texts.work_step(
         view.hit.title, a.position + 1, len(view.questions), time_left, q.prompt, q.item, hint
     )

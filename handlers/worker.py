@@ -11,7 +11,7 @@ from bot import callbacks as cb
 from bot import screens, texts, worker_screens
 from bot.domain import Button, Screen
 from bot.keyboards import markup
-from bot.marketplace import WorkView
+from bot.marketplace import WorkView, text_limit
 from bot.results import AcceptResult, WorkResult
 from handlers.common import (
     GigContext,
@@ -182,7 +182,7 @@ async def typed_answer(update: Update, context: GigContext) -> None:
     if result is WorkResult.OK and view is not None:
         await redraw(context, view)
     elif result is WorkResult.TOO_LONG and view is not None and view.current is not None:
-        limit = view.current.max_len or len(message.text)
+        limit = text_limit(view.current)
         await reply(update, Screen(texts.too_long(len(message.text.strip()), limit)))
     elif result is WorkResult.STALE:
         await reply(update, Screen(texts.TEXT_NOT_NOW))

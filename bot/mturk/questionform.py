@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from bot.domain import QuestionKind, QuestionSpec
+from bot.domain import MAX_TEXT_ANSWER, QuestionKind, QuestionSpec
 from bot.mturk.model import FormIds
 
 ANSWERS_NS = (
@@ -177,10 +177,13 @@ def _question(el: ET.Element, number: int) -> FormQuestion:
         if constraints is not None:
             length_el = _child(constraints, "Length")
             if length_el is not None and length_el.get("maxLength"):
-                try:
-                    length = int(length_el.get("maxLength", ""))
-                except ValueError:
-                    raise FormError(f"{where}: Length maxLength must be a number") from None
+                given = length_el.get("maxLength", "").strip()
+                digits = given.lstrip("0")
+                if not (given.isascii() and given.isdigit()) or not digits:
+                    raise FormError(f"{where}: Length maxLength must be a whole number from 1")
+                # gigbot stores at most MAX_TEXT_ANSWER characters of typed text; a larger
+                # maxLength is kept to that, and workers are told the limit that holds.
+                length = MAX_TEXT_ANSWER if len(digits) > 6 else min(int(digits), MAX_TEXT_ANSWER)
         return FormQuestion(
             FormIds(ident, ()),
             QuestionSpec(QuestionKind.TEXT, prompt, item=image, max_len=length),

@@ -16,7 +16,7 @@ from bot import texts
 from bot.mturk.api import CONTENT_TYPE, ApiRequest, RequesterApi
 from bot.mturk.ops import Operations
 from bot.mturk.people import PeopleOps
-from bot.mturk.webtasks import WebOutcome, WebResult, WebTasks
+from bot.mturk.webtasks import MAX_FORM_FIELD, MAX_FORM_TOTAL, WebOutcome, WebResult, WebTasks
 from bot.services import Services
 
 MAX_BODY = 1024 * 1024
@@ -65,6 +65,7 @@ _STATUS = {
     WebResult.NOT_ACTIVE: 409,
     WebResult.MISMATCH: 409,
     WebResult.PREVIEW: 409,
+    WebResult.TOO_LARGE: 413,
 }
 
 
@@ -101,6 +102,8 @@ class _WebPage(RequestHandler):
         self.set_header("Content-Security-Policy", "default-src 'none'")
         if outcome.result is WebResult.OK:
             self.finish(_page(note))
+        elif outcome.result is WebResult.TOO_LARGE:
+            self.finish(_page(texts.web_page_too_large(MAX_FORM_FIELD, MAX_FORM_TOTAL)))
         else:
             self.finish(_page(texts.WEB_PAGE_REFUSED[outcome.result.value]))
 

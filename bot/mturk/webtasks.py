@@ -21,7 +21,7 @@ from enum import Enum
 from urllib.parse import urlencode
 
 from bot.clock import Clock
-from bot.domain import AssignmentStatus, Hit, Priority
+from bot.domain import MAX_STORED_ANSWER, AssignmentStatus, Hit, Priority
 from bot.marketplace import Marketplace, WorkView
 from bot.mturk import wire
 from bot.mturk.webquestion import WebQuestion, parse_web_question
@@ -32,6 +32,11 @@ from storage.db import Database
 
 NOT_AVAILABLE = "ASSIGNMENT_ID_NOT_AVAILABLE"
 RESERVED_FIELDS = ("assignmentId", "gigbotToken")
+# What a posted form may hold: characters per field (its values joined), fields, and the
+# whole answer as stored (JSON); a bigger post is refused and nothing is stored.
+MAX_FORM_FIELD = 10_000
+MAX_FORM_FIELDS = 200
+MAX_FORM_TOTAL = MAX_STORED_ANSWER
 
 
 class WebResult(Enum):
@@ -40,6 +45,7 @@ class WebResult(Enum):
     NOT_ACTIVE = "not_active"  # submitted, returned, expired
     MISMATCH = "mismatch"  # the form names another assignment
     PREVIEW = "preview"  # posted from a preview (ASSIGNMENT_ID_NOT_AVAILABLE)
+    TOO_LARGE = "too_large"  # over MAX_FORM_FIELD, MAX_FORM_FIELDS or MAX_FORM_TOTAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,8 @@ class WebTasks:
     @staticmethod
     def _id(token: str) -> int | None:
         number, _, mac = token.partition("-")
+        if not token.isascii():  # "²" is a digit to isdigit(), and compare_digest refuses it
+            return None
         return int(number) if number.isdigit() and len(number) < 19 and mac else None
 
     # -- which HITs are web tasks -------------------------------------------------------------
@@ -194,10 +202,9 @@ class WebTasks:
         worker = await self.market.user_by_id(view.assignment.worker_id) if view else None
         if view is None or worker is None:
             return WebOutcome(WebResult.FORBIDDEN)
-        answers = {
-            name: "|".join(values) for name, values in fields.items() if name not in RESERVED_FIELDS
-        }
-        value = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+        value = form_value(fields)
+        if value is None:
+            return WebOutcome(WebResult.TOO_LARGE)
         answered, _ = await self.market.answer(worker, assignment_id, 0, value)
         if answered not in (WorkResult.OK, WorkResult.STALE):
             return WebOutcome(WebResult.NOT_ACTIVE)
@@ -217,6 +224,24 @@ class WebTasks:
             )
         self.on_outbox()
         return WebOutcome(WebResult.OK, title=done.hit.title, reward_cents=done.hit.reward_cents)
+
+
+def form_value(fields: dict[str, list[str]]) -> str | None:
+    """A posted form as its stored answer (JSON, field -> values joined by |), or None when
+    it is over the bounds.
+
+    >>> form_value({"color": ["blue"], "assignmentId": ["GBA00000001"]})
+    '{"color": "blue"}'
+    """
+    answers = {
+        name: "|".join(values) for name, values in fields.items() if name not in RESERVED_FIELDS
+    }
+    if len(answers) > MAX_FORM_FIELDS or any(
+        len(name) + len(value) > MAX_FORM_FIELD for name, value in answers.items()
+    ):
+        return None
+    value = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+    return value if len(value) <= MAX_FORM_TOTAL else None
 
 
 def form_answers(value: str) -> list[tuple[str, str]]:

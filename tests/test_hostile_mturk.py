@@ -1,0 +1,129 @@
+"""Hostile input through the MTurk side (issue 19): web-task forms and tokens, free-text
+lengths, NotifyWorkers, and parameters that must be refused, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.fit import units
+from bot.stage import Actor, Stage
+from tests.conftest import workers
+from tests.mturk_helpers import FORM_NS, api_stage, call, refused, requester_with_api_key
+from tests.test_mturk_web import EXTERNAL, button_url, free_text, params, post
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    async with api_stage(tmp_path, clock) as opened:
+        yield opened
+
+
+async def _web_task(stage: Stage, mturk: object) -> str:
+    created = await call(
+        stage,
+        mturk,
+        "create_hit",
+        Title="Label the bird",
+        Description="Look at the photo, name the bird",
+        Reward="0.10",
+        AssignmentDurationInSeconds=600,
+        LifetimeInSeconds=3_600,
+        Question=EXTERNAL,
+    )
+    return str(created["HIT"]["HITId"])
+
+
+async def test_web_task_forms_are_bounded_and_bad_tokens_refused(
+    stage: Stage, admin: Actor
+) -> None:
+    rita, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    hit_id = await _web_task(stage, mturk)
+    await ann.press("Accept")
+    given = params(button_url(ann, "Open the task page"))
+    submit_to = given["turkSubmitTo"] + "/mturk/externalSubmit"
+    form = {"assignmentId": given["assignmentId"]}
+
+    huge = await post(stage, submit_to, {**form, "notes": "x" * 900_000})
+    assert huge.status_code == 413 and "too long" in huge.text
+    wide = await post(stage, submit_to, {**form, **{f"f{n}": "y" * 400 for n in range(201)}})
+    assert wide.status_code == 413, "too many fields"
+    total = await post(stage, submit_to, {**form, **{f"f{n}": "z" * 9_000 for n in range(6)}})
+    assert total.status_code == 413, "each field fits, all of them do not"
+    listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
+    assert listed["NumResults"] == 0, "nothing was stored by the refused posts"
+
+    essay = "The robin sings at dawn 🐦 " * 380  # 10,000 characters less a few: allowed
+    done = await post(stage, submit_to, {**form, "bird": "robin", "notes": essay[:9_990]})
+    assert done.status_code == 200, done.text
+    await rita.send("/review")
+    card = rita.last_text()
+    assert "Label the bird" in card and "shortened" in card and units(card) <= 4096
+    await rita.press("Full answers")
+    ((_, content),) = stage.sim.sent_documents(rita.tg_id)
+    assert essay[:9_990].strip() in content.decode("utf-8")
+
+
+async def test_web_task_tokens_with_odd_characters_are_refused(
+    stage: Stage, admin: Actor
+) -> None:
+    rita, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    hit_id = await _web_task(stage, mturk)
+    await ann.press("Accept")
+    given = params(button_url(ann, "Open the task page"))
+    bare = given["turkSubmitTo"].split("/w/")[0] + "/mturk/externalSubmit"
+    for token in ("²-abc", "1-é", "١-00", "-", "99999999999999999999-ab"):
+        form = {"assignmentId": given["assignmentId"], "gigbotToken": token, "bird": "robin"}
+        assert (await post(stage, bare, form)).status_code == 403, token
+    listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
+    assert listed["NumResults"] == 0
+
+
+def free_text_form(max_length: str) -> str:
+    """A QuestionForm of one free-text question with this Length maxLength."""
+    return (
+        f'<QuestionForm xmlns="{FORM_NS}QuestionForm.xsd">'
+        "<Question><QuestionIdentifier>day</QuestionIdentifier>"
+        "<QuestionContent><Text>Tell us about your day</Text></QuestionContent>"
+        "<AnswerSpecification><FreeTextAnswer><Constraints>"
+        f'<Length maxLength="{max_length}"/></Constraints></FreeTextAnswer>'
+        "</AnswerSpecification></Question></QuestionForm>"
+    )
+
+
+async def test_free_text_max_length_is_bounded(stage: Stage, admin: Actor) -> None:
+    _, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    for bad in ("0", "-5", "²", "lots"):
+        error = await refused(stage, mturk, "create_hit", **_hit(free_text_form(bad)))
+        assert "maxLength must be a whole number" in error["Message"], bad
+    created = await call(
+        stage, mturk, "create_hit", **_hit(free_text_form("99999999999999999999999999"))
+    )
+    await ann.press("Accept")
+    assert "up to 4000 characters" in ann.last_text()
+    await ann.send("x" * 4001)
+    assert "the limit is 4000" in ann.last_text()
+    day = ("A good day. " * 340)[:3999] + "!"
+    await ann.send(day)
+    await ann.press("Submit")
+    (assignment,) = (
+        await call(stage, mturk, "list_assignments_for_hit", HITId=created["HIT"]["HITId"])
+    )["Assignments"]
+    assert free_text(assignment["Answer"]) == {"day": day}
+
+
+def _hit(question: str) -> dict[str, object]:
+    return {
+        "Title": "Your day",
+        "Description": "A few words",
+        "Reward": "0.10",
+        "AssignmentDurationInSeconds": 600,
+        "LifetimeInSeconds": 3_600,
+        "Question": question,
+    }
