@@ -60,7 +60,13 @@ class Notices:
         if row.kind == "requester_message":
             p = row.payload
             return Screen(
-                texts.requester_message_notice(str(p["from"]), str(p["subject"]), str(p["text"]))
+                texts.requester_message_notice(
+                    str(p["from"]),
+                    str(p["subject"]),
+                    str(p["text"]),
+                    int(str(p.get("part", 1))),
+                    int(str(p.get("parts", 1))),
+                )
             )
         if row.kind == "web_submitted":
             view = await self.market.work_view(int(row.payload["assignment_id"]))

@@ -1202,13 +1202,19 @@ RATE_PICK_A_NUMBER = "Tap a number from 1 to 5."
 # -- MTurk API: workers' side (bonuses, messages, qualifications, web tasks) -------------------
 
 
-def requester_message_notice(sender: str, subject: str, text: str) -> str:
-    """A requester's NotifyWorkers message, relayed (the worker's identity stays hidden)."""
-    return (
-        f"✉️ Message from requester <b>{escape(sender)}</b>\n"
-        f"<b>{escape(subject)}</b>\n{escape(text)}\n\n"
-        "<i>Relayed by gigbot: the requester knows you only by your alias.</i>"
-    )
+def requester_message_notice(
+    sender: str, subject: str, text: str, part: int = 1, parts: int = 1
+) -> str:
+    """A requester's NotifyWorkers message, relayed (the worker's identity stays hidden);
+    one too long for a Telegram message comes in parts, "(2/3)", the subject on the first."""
+    counted = f" ({part}/{parts})" if parts > 1 else ""
+    lines = [f"✉️ Message from requester <b>{escape(sender)}</b>{counted}"]
+    if part == 1:
+        lines.append(f"<b>{escape(subject)}</b>")
+    lines.append(escape(text))
+    if part == parts:
+        lines.append("\n<i>Relayed by gigbot: the requester knows you only by your alias.</i>")
+    return "\n".join(lines)
 
 
 WEB_TASK_PROMPT = (

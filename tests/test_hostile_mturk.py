@@ -13,6 +13,7 @@ from bot.fit import units
 from bot.stage import Actor, Stage
 from tests.conftest import workers
 from tests.mturk_helpers import FORM_NS, api_stage, call, refused, requester_with_api_key
+from tests.test_mturk_people import alias_of, worked
 from tests.test_mturk_web import EXTERNAL, button_url, free_text, params, post
 
 
@@ -127,3 +128,46 @@ def _hit(question: str) -> dict[str, object]:
         "LifetimeInSeconds": 3_600,
         "Question": question,
     }
+
+
+async def test_notify_workers_delivers_the_longest_message_mturk_allows(
+    stage: Stage, admin: Actor
+) -> None:
+    """A 200-character subject and 4096 characters of text (emoji count two in Telegram)
+    arrive whole, in parts that each fit; the call counts once against the daily limit;
+    one character more than MTurk allows is refused and nothing is sent."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    await worked(stage, mturk, ann)
+    ann_alias = await alias_of(stage, ann)
+    subject = ("Big news 📣 " * 20)[:200]
+    text = ("Birds 🐦 & <more> tomorrow. " * 160)[:4095] + "!"
+    before = len(ann.messages())
+
+    sent = await call(
+        stage, mturk, "notify_workers", Subject=subject, MessageText=text, WorkerIds=[ann_alias]
+    )
+    assert sent["NotifyWorkersFailureStatuses"] == []
+    parts = [m.text or "" for m in ann.messages()[before:]]
+    assert len(parts) == 2 and all(units(p) <= 4096 for p in parts)
+    assert subject in parts[0] and "(1/2)" in parts[0] and "(2/2)" in parts[1]
+    bodies = [p.split("\n", 2 if n == 0 else 1)[-1] for n, p in enumerate(parts)]
+    bodies[-1] = bodies[-1].rsplit("\n\n", 1)[0]
+    assert "".join(bodies).replace(" ", "").replace("\n", "") == text.replace(" ", "")
+
+    for too_long in ({"Subject": subject + "x"}, {"MessageText": text + "x"}):
+        error = await refused(
+            stage,
+            mturk,
+            "notify_workers",
+            **{"Subject": subject, "MessageText": text, **too_long},
+            WorkerIds=[ann_alias],
+        )
+        assert "longer than" in error["Message"]
+    await call(stage, mturk, "notify_workers", Subject="Hi", MessageText="1", WorkerIds=[ann_alias])
+    await call(stage, mturk, "notify_workers", Subject="Hi", MessageText="2", WorkerIds=[ann_alias])
+    limited = await call(
+        stage, mturk, "notify_workers", Subject="Hi", MessageText="3", WorkerIds=[ann_alias]
+    )
+    (status,) = limited["NotifyWorkersFailureStatuses"]
+    assert status["NotifyWorkersFailureCode"] == "SoftFailure", "the long one counted once"

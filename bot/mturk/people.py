@@ -10,10 +10,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
+from bot import texts
 from bot.blocks import Blocks
 from bot.bonuses import Bonuses
 from bot.clock import Clock
 from bot.domain import Priority, User
+from bot.fit import TEXT_MAX, split, units, visible_units
 from bot.mturk import wire
 from bot.mturk.requirements import (
     SYSTEM_TYPES,
@@ -172,6 +174,7 @@ class PeopleOps:
         now = self.clock.now()
         failures: list[Params] = []
         name = requester.first_name
+        parts = notice_parts(name, subject, message)
         async with self.db.transaction() as conn:
             for alias in dict.fromkeys(aliases):
                 worker = await users.by_alias(conn, alias)
@@ -189,15 +192,23 @@ class PeopleOps:
                     )
                     continue
                 await people.record_notice(conn, requester.id, worker.id, now)
-                await outbox.enqueue(
-                    conn,
-                    f"notify:{requester.id}:{worker.id}:{secrets.token_hex(8)}",
-                    worker.tg_id,
-                    "requester_message",
-                    Priority.NOTIFICATION,
-                    {"from": name, "subject": subject, "text": message},
-                    now,
-                )
+                key = f"notify:{requester.id}:{worker.id}:{secrets.token_hex(8)}"
+                for number, text in enumerate(parts, start=1):
+                    await outbox.enqueue(
+                        conn,
+                        key if number == 1 else f"{key}:{number}",
+                        worker.tg_id,
+                        "requester_message",
+                        Priority.NOTIFICATION,
+                        {
+                            "from": name,
+                            "subject": subject,
+                            "text": text,
+                            "part": number,
+                            "parts": len(parts),
+                        },
+                        now,
+                    )
         self.on_outbox()
         return {"NotifyWorkersFailureStatuses": failures}
 
@@ -336,6 +347,14 @@ class PeopleOps:
         if len(rows) > size:
             found["NextToken"] = wire.page_token(page[-1].worker_id)
         return found
+
+
+def notice_parts(sender: str, subject: str, text: str) -> list[str]:
+    """MessageText in the parts Telegram can carry once framed (sender, subject, part
+    number, footer), counted as Telegram counts: up to 4096 MTurk characters of emoji are
+    8192 units, so a long message comes in two or three messages instead of failing."""
+    frame = visible_units(texts.requester_message_notice(sender, subject, "", 1, 1))
+    return split(text, TEXT_MAX - frame - units(" (99/99)"))
 
 
 def _failure(code: str, alias: str, why: str) -> Params:
