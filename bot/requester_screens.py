@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from bot import callbacks as cb
 from bot import texts
 from bot.batches import BatchDraft
@@ -16,7 +18,7 @@ KINDS = ("single", "multi", "rating", "text")
 def survey_kinds(draft: SurveyDraft) -> Screen:
     """Which kind of question to add next, plus Done once there is one."""
     text = (
-        texts.SURVEY_ASK_KIND_FIRST.format(title=draft.title)
+        texts.SURVEY_ASK_KIND_FIRST.format(title=escape(draft.title))
         if not draft.questions
         else texts.SURVEY_ASK_KIND.format(count=len(draft.questions))
     )

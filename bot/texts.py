@@ -76,6 +76,11 @@ WELCOME_BACK = "Welcome back, {name}! Your alias is <code>{alias}</code>. /help"
 NOT_REGISTERED = "Please send /start first."
 
 
+def welcome(template: str, name: str, alias: str) -> str:
+    """WELCOME or WELCOME_BACK for this user; a first name is shown as written ("<3")."""
+    return template.format(name=escape(name), alias=escape(alias))
+
+
 # -- posting --------------------------------------------------------------------------
 
 TOPIC_TERM_HELP = (
@@ -605,7 +610,8 @@ GOLD_REJECT_REASON = "Too many attention-check (gold) items answered wrongly."
 
 
 def rejected_worker(alias: str, count: int) -> str:
-    return f"❌ Rejected {count} submitted assignments by <code>{escape(alias)}</code>."
+    """An alert (plain text, no HTML)."""
+    return f"❌ Rejected {count} submitted assignments by {alias}."
 
 
 def btn_reject_worker(alias: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -36,7 +38,7 @@ async def requester_card(update: Update, context: GigContext) -> None:
         return
     found = await context.services.fair.reputation.named(name)
     if not found:
-        await reply(update, Screen(texts.REQUESTER_NOT_FOUND.format(name=name)))
+        await reply(update, Screen(texts.REQUESTER_NOT_FOUND.format(name=escape(name))))
         return
     await reply(update, Screen("\n\n".join(texts.reputation_card(rep) for rep in found)))
 

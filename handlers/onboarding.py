@@ -28,11 +28,11 @@ async def start(update: Update, context: GigContext) -> None:
         pass  # someone who knows the bot: a deep link goes straight to its task
     elif prefs.onboarded:
         await reply(
-            update, Screen(texts.WELCOME_BACK.format(name=user.first_name, alias=user.alias))
+            update, Screen(texts.welcome(texts.WELCOME_BACK, user.first_name, user.alias))
         )
     else:
         template = texts.WELCOME if existing is None else texts.WELCOME_BACK
-        intro = template.format(name=user.first_name, alias=user.alias)
+        intro = texts.welcome(template, user.first_name, user.alias)
         await reply(update, worker_screens.setup("kinds", "o", prefs, intro=intro))
     if link is not None:
         await show_link(update, context, user, *link)

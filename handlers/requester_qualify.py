@@ -3,6 +3,7 @@ takes it, answering inline; passing grants the qualification)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from telegram import Update
@@ -124,7 +125,7 @@ async def cancel_qualification(update: Update, context: GigContext) -> int:
 def _step_text(step: TestStep) -> str:
     test = step.test
     return texts.TEST_TEXTS[step.result].format(
-        name=test.name if test else "",
+        name=escape(test.name) if test else "",  # only in PASSED, shown as HTML
         score=step.score_percent,
         need=test.pass_percent if test else 0,
     )
