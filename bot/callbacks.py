@@ -14,6 +14,10 @@ from typing import ClassVar, Self
 
 SEP = ":"
 MAX_BYTES = 64
+# Ints are ASCII digits, at most this many (far within SQLite's 64-bit integers): forged
+# data like "acc:99999999999999999999" or "acc:²" matches no pattern and is a stale button.
+MAX_DIGITS = 15
+_INT = f"[0-9]{{1,{MAX_DIGITS}}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,9 @@ class CallbackData:
 
     def pack(self) -> str:
         """Encode; refuses the separator inside values and data over 64 bytes."""
+        for f in dataclasses.fields(self):
+            if _is_int(f) and not 0 <= getattr(self, f.name) < 10**MAX_DIGITS:
+                raise ValueError(f"{f.name} out of range in {self!r}")
         values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]
         if any(SEP in value for value in values):
             raise ValueError(f"'{SEP}' inside callback value {values}")
@@ -41,16 +48,23 @@ class CallbackData:
             raise ValueError(f"not a {cls.__name__}: {data!r}")
         kwargs: dict[str, object] = {}
         for field, value in zip(fields, values, strict=True):
-            kwargs[field.name] = int(value) if field.type in ("int", int) else value
+            if not _is_int(field):
+                kwargs[field.name] = value
+            elif value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS:
+                kwargs[field.name] = int(value)
+            else:
+                raise ValueError(f"{field.name} is not a small whole number in {data!r}")
         return cls(**kwargs)
 
     @classmethod
     def pattern(cls) -> str:
         """A regex for CallbackQueryHandler(pattern=...) matching exactly this shape."""
-        parts = [
-            r"-?\d+" if f.type in ("int", int) else f"[^{SEP}]*" for f in dataclasses.fields(cls)
-        ]
-        return "^" + SEP.join([cls.prefix, *parts]) + "$"
+        parts = [_INT if _is_int(f) else f"[^{SEP}]*" for f in dataclasses.fields(cls)]
+        return "^" + SEP.join([cls.prefix, *parts]) + r"\Z"  # "$" would allow a last "\n"
+
+
+def _is_int(field: dataclasses.Field[object]) -> bool:
+    return field.type in ("int", int)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ MAX_LIFE_S = 30 * 24 * 3600
 MIN_AUTO_S = 60
 MAX_AUTO_S = 30 * 24 * 3600
 
+MAX_DIGITS = 15  # a typed whole number: far within SQLite's 64-bit integers
 _MONEY = re.compile(r"^\$?(\d{1,9})(?:\.(\d{1,2}))?$")
 _DURATION = re.compile(r"^(\d{1,6})([smhd])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -31,6 +32,14 @@ class ParseError(ValueError):
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
         self.problem = problem
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number as people type it, or None: "12" -> 12, "१२" (Devanagari) -> 12;
+    "-5", "²", "1e3", "" and numbers of more than 15 digits -> None."""
+    if text.isdecimal() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def parse_money(text: str) -> int:
@@ -179,9 +188,10 @@ def in_poll_terms(args: str, names: tuple[str, ...]) -> tuple[str, dict[str, str
 
 
 def _parse_int(text: str, name: str) -> int:
-    if not text.isdigit():
+    value = whole_number(text)
+    if value is None:
         raise ParseError(f"{name} must be a whole number")
-    return int(text)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +205,13 @@ def parse_fund(args: list[str]) -> FundArgs:
     if len(args) != 2:
         raise ParseError("give a Telegram user id and an amount")
     user, amount = args
-    if not user.isdigit():
+    tg_id = whole_number(user)
+    if tg_id is None:
         raise ParseError(f"'{user}' is not a Telegram user id")
     cents = parse_money(amount)
     if not 1 <= cents <= MAX_FUND_CENTS:
         raise ParseError("the amount must be between 0.01 and 1,000,000.00")
-    return FundArgs(int(user), cents)
+    return FundArgs(tg_id, cents)
 
 
 def parse_start_payload(payload: str) -> tuple[str, int] | None:
@@ -209,6 +220,7 @@ def parse_start_payload(payload: str) -> tuple[str, int] | None:
     Anything else (empty, "hit_x", "foo_1") -> None.
     """
     kind, _, number = payload.partition("_")
-    if kind not in ("hit", "batch") or not number.isdigit():
+    found = whole_number(number)
+    if kind not in ("hit", "batch") or found is None:
         return None
-    return kind, int(number)
+    return kind, found

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import HitStatus, Priority, Requirement, RequirementKind, User, WorkerStats
-from bot.parsing import ParseError
+from bot.parsing import ParseError, whole_number
 from bot.results import GrantResult, RequireResult
 from storage import hits, outbox, users
 from storage import qualifications as store
@@ -42,10 +42,10 @@ def parse_draft_ref(text: str) -> DraftRef:
     """ "12" -> DraftRef(12); "#12" -> DraftRef(12); "b3" -> DraftRef(3, batch=True)."""
     word = text.lower().lstrip("#")
     batch = word.startswith("b")
-    digits = word[1:] if batch else word
-    if not digits.isdigit():
+    number = whole_number(word[1:] if batch else word)
+    if number is None:
         raise ParseError("give a HIT id (12) or a batch id (b3), a kind of requirement and a value")
-    return DraftRef(int(digits), batch)
+    return DraftRef(number, batch)
 
 
 def parse_requirement(args: list[str]) -> tuple[DraftRef, Requirement]:
@@ -97,10 +97,11 @@ def parse_qualification_ref(words: list[str]) -> tuple[QualificationRef, int | N
     ["#1", "3"] -> (QualificationRef(number=1), 3).
     """
     level = None
-    if len(words) > 1 and words[-1].isdigit():
-        words, level = words[:-1], int(words[-1])
-    if len(words) == 1 and words[0].removeprefix("#").isdigit():
-        return QualificationRef(number=int(words[0].removeprefix("#"))), level
+    if len(words) > 1 and whole_number(words[-1]) is not None:
+        words, level = words[:-1], whole_number(words[-1])
+    number = whole_number(words[0].removeprefix("#")) if len(words) == 1 else None
+    if number is not None:
+        return QualificationRef(number=number), level
     return QualificationRef(parse_qualification_name(" ".join(words))), level
 
 
@@ -115,9 +116,10 @@ def parse_qualification_name(text: str) -> str:
 
 
 def _whole(rest: list[str], what: str) -> int:
-    if len(rest) != 1 or not rest[0].isdigit():
+    value = whole_number(rest[0]) if len(rest) == 1 else None
+    if value is None:
         raise ParseError(f"{what} must be a whole number")
-    return int(rest[0])
+    return value
 
 
 class Qualifications:

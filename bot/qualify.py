@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import QualificationTest, TestQuestion, User
-from bot.parsing import ParseError
+from bot.parsing import ParseError, whole_number
 from bot.requester_parsing import parse_options, parse_prompt
 from bot.requester_results import TestResult
 from storage import qualification_tests as quals
@@ -43,10 +43,10 @@ def parse_name(text: str) -> str:
 
 def parse_pass_percent(text: str) -> int:
     """ "80" or "80%" -> 80 (1 to 100)."""
-    value = text.strip().rstrip("%")
-    if not value.isdigit() or not 1 <= int(value) <= 100:
+    value = whole_number(text.strip().rstrip("%"))
+    if value is None or not 1 <= value <= 100:
         raise ParseError("the pass mark is a percentage from 1 to 100")
-    return int(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import statistics
 from bot import texts
 from bot.clock import Clock
 from bot.fair_results import Reputation
+from bot.parsing import whole_number
 from storage import assignments, hits, users
 from storage import reputation as reads
 from storage.db import Database
@@ -65,8 +66,9 @@ class Reputations:
     async def named(self, name: str) -> list[Reputation]:
         """Reputations of requesters shown as `name` (a HIT number finds its requester)."""
         async with self.db.reading() as conn:
-            if name.isdigit():
-                hit = await hits.get(conn, int(name))
+            number = whole_number(name)
+            if number is not None:
+                hit = await hits.get(conn, number)
                 ids = [hit.requester_id] if hit is not None else []
             else:
                 ids = await reads.requesters_named(conn, name, MAX_NAMED)

@@ -25,6 +25,7 @@ from bot.parsing import (
     parse_estimate,
     parse_money,
     parse_settings,
+    whole_number,
 )
 
 MAX_BATCH_BYTES = 256 * 1024
@@ -58,8 +59,8 @@ def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic"
     values = parse_settings(text, TERMS_SETTINGS, also)
     if "reward" not in values:
         raise ParseError("the reward is missing (reward=0.05)")
-    n_text = values.get("n", "10")
-    if not n_text.isdigit():
+    n = whole_number(values.get("n", "10"))
+    if n is None:
         raise ParseError("n must be a whole number")
     auto = parse_auto(values.get("auto"))
     time_s = parse_duration(values.get("time", "5m"))
@@ -67,7 +68,7 @@ def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic"
         reward_cents=in_range(
             "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
         ),
-        max_assignments=in_range("n", int(n_text), 1, MAX_ASSIGNMENTS, "1 to 1000"),
+        max_assignments=in_range("n", n, 1, MAX_ASSIGNMENTS, "1 to 1000"),
         time_allotted_s=in_range(
             "time", parse_duration(values.get("time", "5m")), MIN_TIME_S, MAX_TIME_S, "30s to 24h"
         ),
@@ -337,8 +338,9 @@ def parse_bonus(args: str) -> BonusArgs:
         raise ParseError("the bonus must be between 0.01 and 100.00")
     if len(reason) > 300:
         raise ParseError("the reason is longer than 300 characters")
-    if who.isdigit():
-        return BonusArgs(None, int(who), cents, reason.strip())
+    number = whole_number(who)
+    if number is not None:
+        return BonusArgs(None, number, cents, reason.strip())
     if not _ALIAS.match(who):
         raise ParseError(f"'{who}' is not an alias like W-7F3K or an assignment number")
     return BonusArgs(who.upper(), None, cents, reason.strip())

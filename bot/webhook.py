@@ -50,14 +50,30 @@ class _Updates(RequestHandler):
         try:
             body = self.request.body
             found = await bounds.off_loop(len(body), bounds.loads, body, MAX_DEPTH)
-            update = Update.de_json(found, self.server.app.bot)
-        except (ValueError, TypeError, KeyError):
+        except ValueError:  # not JSON (or not UTF-8), or nested too deeply
+            found = None
+        update = parse_update(found, self.server.app)
+        if update is None:
             self.set_status(400)
             return
         call = await self.server.handle(update)
         if call is not None:
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps(call, ensure_ascii=False))
+
+
+def parse_update(data: object, app: GigApp) -> Update | None:
+    """The update a webhook body's JSON holds, or None when it holds none (answered with a
+    400): not an object, no whole update_id, or fields PTB cannot read."""
+    if not isinstance(data, dict):
+        return None
+    update_id = data.get("update_id")
+    if isinstance(update_id, bool) or not isinstance(update_id, int) or update_id < 0:
+        return None
+    try:
+        return Update.de_json(data, app.bot)
+    except (AttributeError, KeyError, OverflowError, RecursionError, TypeError, ValueError):
+        return None
 
 
 class WebhookServer:

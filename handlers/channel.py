@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden
 from bot import texts
 from bot.channels import LinkResult
 from bot.domain import Screen
+from bot.parsing import whole_number
 from handlers.common import GigContext, reply, sender_of
 
 LINK_TEXTS = {
@@ -24,8 +25,9 @@ LINK_TEXTS = {
 def _chat_ref(arg: str) -> str | int:
     """`@name` or `-100123` as Telegram's chat_id: "@name" -> "@name", "-5" -> -5."""
     text = arg.strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
+    number = whole_number(text.removeprefix("-"))
+    if number is not None:
+        return -number if text.startswith("-") else number
     return text if text.startswith("@") else "@" + text
 
 

@@ -11,7 +11,7 @@ from bot import callbacks as cb
 from bot import fair_screens, texts
 from bot.domain import Screen
 from bot.fair_results import DisputeResult, RelayResult
-from bot.parsing import ParseError, parse_duration, parse_money
+from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.common import (
     TEXT_WAIT_S,
     GigContext,
@@ -67,13 +67,13 @@ async def raise_reward(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     args = context.args or []
     try:
-        if len(args) != 2 or not args[0].isdigit():
+        hit_id = whole_number(args[0]) if len(args) == 2 else None
+        if hit_id is None:
             raise ParseError("give a HIT number and a reward")
         cents = parse_money(args[1])
     except ParseError:
         await reply(update, Screen(texts.RAISE_USAGE))
         return
-    hit_id = int(args[0])
     result, check = await context.services.fair.raise_reward(requester, hit_id, cents)
     await reply(update, Screen(texts.raise_text(result, check, hit_id)))
 
@@ -86,11 +86,12 @@ async def message_command(update: Update, context: GigContext) -> None:
     _, _, rest = (message.text or "").partition(" ")
     target, _, body = rest.strip().partition(" ")
     relay = context.services.fair.relay
-    if target.isdigit():
-        result = await relay.to_hit(user, int(target), body)
+    hit_id = whole_number(target)
+    if hit_id is not None:
+        result = await relay.to_hit(user, hit_id, body)
         if result is RelayResult.SEVERAL:
-            aliases = await relay.workers_on(user, int(target))
-            await reply(update, Screen(texts.relay_several(int(target), aliases)))
+            aliases = await relay.workers_on(user, hit_id)
+            await reply(update, Screen(texts.relay_several(hit_id, aliases)))
             return
     elif target.upper().startswith("W-"):
         result = await relay.to_alias(user, target, body)

@@ -18,6 +18,7 @@ from telegram import (
 )
 from telegram.ext import ExtBot
 
+from bot.parsing import whole_number
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from handlers.common import GigContext
 
@@ -58,9 +59,10 @@ async def refresh_menu(update: Update, context: GigContext) -> None:
         return
     target = sender.id
     if sender.id in context.services.settings.admins and context.args:
-        if not context.args[0].isdigit():
+        named = whole_number(context.args[0])
+        if named is None:
             return
-        target = int(context.args[0])
+        target = named
     have: set[int] = context.bot_data.setdefault(MENU_CHATS, set())
     if target in have:
         return

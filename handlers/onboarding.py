@@ -110,7 +110,7 @@ def _apply(prefs: WorkerPrefs, pref: str, value: str) -> tuple[WorkerPrefs, str,
     if pref == "topic" and (value in TOPICS or value == "any"):
         topics = frozenset() if value == "any" else prefs.topics ^ {value}
         return dataclasses.replace(prefs, topics=topics), "topics", ""
-    if pref == "reward" and value.isdigit():
+    if pref == "reward" and value in {str(c) for c in worker_screens.REWARD_FLOORS}:
         return dataclasses.replace(prefs, min_reward_cents=int(value)), "tz", ""
     if pref == "tz" and zone(value) is not None:
         return dataclasses.replace(prefs, timezone=value), "quiet", ""

@@ -8,7 +8,7 @@ from telegram import CallbackQuery, InputFile, Update
 from bot import callbacks as cb
 from bot import requester_screens, texts
 from bot.domain import Screen, User
-from bot.parsing import ParseError
+from bot.parsing import ParseError, whole_number
 from bot.requester_parsing import parse_alias, parse_bonus
 from bot.requester_results import ManageResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
@@ -18,11 +18,11 @@ from handlers.requester import review_screen
 async def my_hits(update: Update, context: GigContext) -> None:
     """`/myhits [page]`: one card per HIT or batch with its progress and controls."""
     requester = await sender_of(update, context)
-    arg = (context.args or ["1"])[0]
-    if not arg.isdigit() or int(arg) < 1 or len(context.args or []) > 1:
+    page = whole_number((context.args or ["1"])[0])
+    if page is None or page < 1 or len(context.args or []) > 1:
         await reply(update, Screen(texts.MYHITS_USAGE))
         return
-    await _send_page(update, context, requester, int(arg))
+    await _send_page(update, context, requester, page)
 
 
 async def older_hits(update: Update, context: GigContext) -> None:
@@ -30,8 +30,12 @@ async def older_hits(update: Update, context: GigContext) -> None:
     query, requester = await pressed_by(update, context)
     if requester is None:
         return
+    page = cb.MyHitsPage.unpack(str(query.data)).page
+    if page < 1:  # no button says 0: forged
+        await answer(query, texts.STALE_BUTTON, alert=True)
+        return
     await answer(query)
-    await _send_page(update, context, requester, cb.MyHitsPage.unpack(str(query.data)).page)
+    await _send_page(update, context, requester, page)
 
 
 async def _send_page(update: Update, context: GigContext, requester: User, page: int) -> None:
@@ -131,11 +135,12 @@ async def results_command(update: Update, context: GigContext) -> None:
     """`/results 12` or `/results b3`: counts, majorities, gold, Export CSV."""
     requester = await sender_of(update, context)
     arg = (context.args or [""])[0].lower()
-    scope, number = ("b", arg[1:]) if arg.startswith("b") else ("h", arg)
-    if not number.isdigit():
+    scope, given = ("b", arg[1:]) if arg.startswith("b") else ("h", arg)
+    number = whole_number(given)
+    if number is None:
         await reply(update, Screen(texts.RESULTS_USAGE))
         return
-    await reply(update, await _results(context, requester, scope, int(number)))
+    await reply(update, await _results(context, requester, scope, number))
 
 
 async def show_results(update: Update, context: GigContext) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import ConversationHandler
 from bot import callbacks as cb
 from bot import requester_screens, texts
 from bot.domain import Screen, TestQuestion
-from bot.parsing import ParseError
+from bot.parsing import ParseError, whole_number
 from bot.qualify import (
     MAX_TEST_QUESTIONS,
     TestStep,
@@ -134,11 +134,11 @@ def _step_text(step: TestStep) -> str:
 async def take_test(update: Update, context: GigContext) -> None:
     """`/qualtest 3`: show the first unanswered question of the test."""
     worker = await sender_of(update, context)
-    arg = (context.args or [""])[0]
-    if not arg.isdigit():
+    number = whole_number((context.args or [""])[0])
+    if number is None:
         await reply(update, Screen(texts.QUALTEST_USAGE))
         return
-    step = await context.services.requesting.qualify.start(worker, int(arg))
+    step = await context.services.requesting.qualify.start(worker, number)
     if step.result is TestResult.NEXT and step.test is not None:
         await reply(update, requester_screens.test_question(step.test, step.position))
         return

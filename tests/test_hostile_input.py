@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
 from bot.clock import FakeClock
 from bot.fit import units
-from bot.stage import Actor
-from tests.conftest import funded_requester, roomy_stage, workers
+from bot.stage import WEBHOOK_SECRET, Actor, Stage
+from tests.conftest import failing_on_errors, funded_requester, roomy_stage, workers
 
 LONG_ANSWER = ("Great idea 😀 " * 40)[:499] + "!"  # the most a free-text answer may be
 
@@ -82,3 +84,103 @@ async def test_full_answers_is_only_for_the_requester_of_the_work(
         await stage.deliver(update)
         assert "isn't your HIT" in str(stage.sim.alerts(mallory.user)[seen:][-1]["text"])
         assert stage.sim.sent_documents(mallory.tg_id) == []
+
+
+FORGED_BUTTONS = (
+    "acc:99999999999999999999",
+    "apr:99999999999999999999",
+    "ans:1:99999999999999999999:0",
+    "acc:²",
+    "acc:١",
+    "acc:-5",
+    "acc:1\n",
+    "mhp:0",
+    "mhp:-5",
+    "mhp:99999999999999999999",
+    "spf:reward:99999999999999999999:o",
+    "spf:reward:²:s",
+)
+
+
+async def test_forged_buttons_with_odd_numbers_get_a_clear_alert(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newpoll Tea? | Yes | No ; reward=0.05 n=1")
+    await rita.press("Publish")
+    for data in FORGED_BUTTONS:
+        seen = len(stage.sim.alerts(rita.user))
+        update = stage.sim.callback(
+            rita.user, rita.last().message_id, data, enqueue=False, check_button=False
+        )
+        await stage.deliver(update)
+        (alert,) = stage.sim.alerts(rita.user)[seen:]
+        assert alert["show_alert"] and "out of date" in str(alert["text"]), (data, alert)
+
+
+ODD_COMMANDS = (
+    ("/myhits 0", "/myhits 2"),
+    ("/myhits -5", "/myhits 2"),
+    ("/myhits ²", "/myhits 2"),
+    ("/myhits 99999999999999999999", "/myhits 2"),
+    ("/results 99999999999999999999", "/results 12"),
+    ("/results b²", "/results 12"),
+    ("/qualtest 99999999999999999999", "/qualtest 3"),
+    ("/qualtest ³", "/qualtest 3"),
+    ("/requester 99999999999999999999", "No requester"),
+    ("/msg 99999999999999999999 hello", "/msg 12"),
+    ("/raise 99999999999999999999 1.00", "/raise 12"),
+    ("/raise ² 1.00", "/raise 12"),
+    ("/newpoll Tea? | Yes | No ; reward=0.05 n=²", "n must be a whole number"),
+    ("/require 99999999999999999999 approval 95", "give a HIT id"),
+    ("/require ² approval 95", "give a HIT id"),
+    ("/bonus 99999999999999999999 0.50 thanks", "not an alias like"),
+    ("/grant W-7F3K #99999999999999999999", "no worker"),
+    ("/linkchannel -²", "can't find that chat"),
+    ("/start hit_99999999999999999999", "Welcome back"),
+)
+
+
+async def test_odd_numbers_in_commands_get_the_usage_not_an_error(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with roomy_stage(tmp_path, clock) as stage:
+        admin = stage.admin()
+        rita = await funded_requester(stage, admin)
+        for command, expected in ODD_COMMANDS:
+            await rita.send(command)
+            assert expected.lower() in rita.last_text().lower(), (command, rita.last_text())
+        await admin.send("/fund 99999999999999999999 1.00")
+        assert "not a Telegram user id" in admin.last_text()
+        await rita.send("/newpoll Tea? | Yes | No ; reward=0.05 n=१")
+        assert "Preview" in rita.last_text(), "digits people type in Hindi are numbers too"
+
+
+async def test_a_malformed_webhook_body_is_a_400(tmp_path: Path, clock: FakeClock) -> None:
+    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
+    async with failing_on_errors(opened):
+        hook = opened.sim.delivery.webhook
+        assert hook is not None
+        secret = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        bodies = (
+            b"[]",
+            b"null",
+            b'"update"',
+            b"{}",
+            b'{"update_id": "x"}',
+            b'{"update_id": 1e400}',
+            b'{"update_id": 7, "message": 5}',
+            b'{"update_id": 7, "message": {}}',
+            b'{"update_id": 7, "callback_query": {"id": "1"}}',
+            b'{"update_id": 7, "message": {"message_id": 1, "date": 1e400, "chat": {"id": 1, '
+            b'"type": "private"}}}',
+            b"[" * 100_000 + b"]" * 100_000,
+            b"\xff\xfe",
+        )
+        async with httpx.AsyncClient() as client:
+            for body in bodies:
+                answered = await client.post(hook.url, content=body, headers=secret)
+                assert answered.status_code == 400, body[:60]
+        ann = opened.user("Ann")
+        await ann.send("/start")
+        assert "Welcome" in ann.texts()[0], "the webhook still serves real updates"

@@ -6,13 +6,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from bot.clock import FakeClock
 from bot.fit import units
 from bot.stage import Actor, Stage
-from tests.conftest import workers
-from tests.mturk_helpers import FORM_NS, api_stage, call, refused, requester_with_api_key
+from tests.conftest import funded_requester, workers
+from tests.mturk_helpers import (
+    FORM_NS,
+    api_stage,
+    call,
+    client,
+    new_api_key,
+    refused,
+    requester_with_api_key,
+)
 from tests.test_mturk_people import alias_of, worked
 from tests.test_mturk_web import EXTERNAL, button_url, free_text, params, post
 
@@ -171,3 +183,72 @@ async def test_notify_workers_delivers_the_longest_message_mturk_allows(
     )
     (status,) = limited["NotifyWorkersFailureStatuses"]
     assert status["NotifyWorkersFailureCode"] == "SoftFailure", "the long one counted once"
+
+
+async def raw_call(
+    stage: Stage, key: tuple[str, str], operation: str, body: bytes
+) -> httpx.Response:
+    """A request boto3 would not send (NaN, nested lists), signed as boto3 signs."""
+    request = AWSRequest(
+        method="POST",
+        url=stage.mturk_url + "/",
+        data=body,
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": f"MTurkRequesterServiceV20170117.{operation}",
+        },
+    )
+    SigV4Auth(Credentials(*key), "mturk-requester", "us-east-1").add_auth(request)
+    async with httpx.AsyncClient() as http:
+        answered = await http.post(request.url, content=body, headers=dict(request.headers))
+    await stage.settle()
+    return answered
+
+
+async def test_odd_parameters_are_refused_and_change_nothing(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin, cents=1_000)
+    key = await new_api_key(rita)
+    mturk = client(stage, *key)
+    (ann,) = await workers(stage, "Ann")
+    hit_id, by_alias = await worked(stage, mturk, ann)
+    (assignment_id,) = by_alias.values()
+    before = (await call(stage, mturk, "get_hit", HITId=hit_id))["HIT"]["Expiration"]
+
+    for when in (b"NaN", b"Infinity", b"-Infinity", b"1e308", b"-1e308", b'"soon"', b"true"):
+        body = b'{"HITId": "%s", "ExpireAt": %s}' % (hit_id.encode(), when)
+        answered = await raw_call(stage, key, "UpdateExpirationForHIT", body)
+        assert answered.status_code == 400, (when, answered.text)
+        assert answered.json()["__type"] == "RequestError" and "ExpireAt" in answered.text
+    after = (await call(stage, mturk, "get_hit", HITId=hit_id))["HIT"]["Expiration"]
+    assert after == before, "nothing was written"
+
+    for statuses in (b'[["Submitted"]]', b'[{"a": 1}]', b'"Submitted"', b"[1]", b"[null]"):
+        body = b'{"HITId": "%s", "AssignmentStatuses": %s}' % (hit_id.encode(), statuses)
+        answered = await raw_call(stage, key, "ListAssignmentsForHIT", body)
+        assert answered.status_code == 400 and "AssignmentStatuses" in answered.text, statuses
+
+    for reward in ("99999999999999999999999.00", "100.01", "1e3", "0.05\n", "٠.٠٥"):
+        error = await refused(stage, mturk, "create_hit", **_hit(free_text_form("10")) | {
+            "Reward": reward
+        })
+        assert "Reward must" in error["Message"], reward
+    bonus = await refused(
+        stage,
+        mturk,
+        "send_bonus",
+        WorkerId=next(iter(by_alias)),
+        AssignmentId=assignment_id,
+        BonusAmount="99999999999999999999",
+        Reason="thanks",
+    )
+    assert "BonusAmount must be at most 100.00" in bonus["Message"]
+    assert (await call(stage, mturk, "list_hits"))["NumResults"] == 1, "nothing was created"
+    balances = await stage.services.accounts.balances()
+    assert sum(balances.values()) == 0
+
+    soon = clock.now() + 600
+    await call(stage, mturk, "update_expiration_for_hit", HITId=hit_id, ExpireAt=soon)
+    hit = (await call(stage, mturk, "get_hit", HITId=hit_id))["HIT"]
+    assert hit["Expiration"].timestamp() == pytest.approx(soon), "a real time still works"

@@ -22,6 +22,7 @@ from bot.mturk.requirements import canonical, parse_requirements
 from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name
 from bot.mturk.webtasks import WebTasks, form_answers
 from bot.mturk.wire import ApiError, Params
+from bot.parsing import MAX_REWARD_CENTS
 from bot.results import ChangeResult, PublishResult, ReviewResult
 from bot.topics import topic_from_keywords
 from storage import mturk
@@ -30,6 +31,7 @@ from storage import qualifications as quals
 from storage.db import Conn, Database
 
 Operation = Callable[[User, Params], Awaitable[Params]]
+STATUSES = tuple(wire.GIG_STATUS)  # Submitted, Approved, Rejected
 TYPE_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _NOT_SUPPORTED_ON_CREATE = (
     "AssignmentReviewPolicy",
@@ -83,7 +85,7 @@ class Operations:
     # -- HIT types and HITs ----------------------------------------------------------------
 
     async def _hit_type(self, requester: User, p: Params) -> HitType:
-        reward = wire.parse_money(p.get("Reward"), "Reward")
+        reward = wire.parse_money(p.get("Reward"), "Reward", MAX_REWARD_CENTS)
         if reward < self.min_reward:
             raise ApiError(f"Reward must be at least {wire.money_text(self.min_reward)}")
         wanted = HitType(
@@ -360,9 +362,8 @@ class Operations:
         hit_id = wire.parse_hit_id(p.get("HITId"))
         try:
             size, after = wire.page_size(p), wire.after_token(p)
-            names = p.get("AssignmentStatuses") or list(wire.GIG_STATUS)
-            if not isinstance(names, list) or any(n not in wire.GIG_STATUS for n in names):
-                raise ApiError("AssignmentStatuses may hold Submitted, Approved and Rejected")
+            given = p.get("AssignmentStatuses") or list(STATUSES)
+            names = wire.names(given, "AssignmentStatuses", STATUSES)
         except ApiError:
             await self._owned(requester, hit_id)  # a HIT that is not theirs is named first
             raise
@@ -429,11 +430,11 @@ class Operations:
 
     async def update_expiration_for_hit(self, requester: User, p: Params) -> Params:
         hit_id = wire.parse_hit_id(p.get("HITId"))
-        when = p.get("ExpireAt")
-        if isinstance(when, bool) or not isinstance(when, int | float):
-            raise ApiError("ExpireAt is required (a timestamp)")
+        # A time in the past expires the HIT now; at most a year ahead, as a lifetime.
+        latest = self.clock.now() + wire.MAX_SECONDS
+        when = wire.timestamp(p, "ExpireAt", -latest, latest)
         await self._owned(requester, hit_id)
-        result = await self.market.set_expiry(requester, hit_id, float(when))
+        result = await self.market.set_expiry(requester, hit_id, when)
         self._change_outcome(result, hit_id)
         return {}
 

@@ -23,7 +23,7 @@ from bot.mturk.requirements import (
     qualification_type_text,
 )
 from bot.mturk.wire import ApiError, Params
-from bot.requester_parsing import BonusArgs
+from bot.requester_parsing import MAX_BONUS_CENTS, BonusArgs
 from bot.requester_results import BlockResult, BonusResult
 from storage import assignments, hits, outbox, users
 from storage import mturk_people as people
@@ -77,7 +77,7 @@ class PeopleOps:
     # -- bonuses -------------------------------------------------------------------------------
 
     async def send_bonus(self, requester: User, p: Params) -> Params:
-        amount = wire.parse_money(p.get("BonusAmount"), "BonusAmount")
+        amount = wire.parse_money(p.get("BonusAmount"), "BonusAmount", MAX_BONUS_CENTS)
         if amount <= 0:
             raise ApiError("BonusAmount must be more than 0.00")
         assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))

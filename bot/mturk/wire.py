@@ -6,6 +6,7 @@ workers as their gigbot alias.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -17,7 +18,7 @@ REQUEST_ERROR = "RequestError"
 SERVICE_FAULT = "ServiceFault"
 DEFAULT_AUTO_APPROVE_S = 30 * 24 * 3600  # MTurk's default and maximum
 MAX_SECONDS = 365 * 24 * 3600
-_MONEY = re.compile(r"^([0-9]+)(?:\.([0-9]{0,2}))?$")
+_MONEY = re.compile(r"([0-9]{1,40})(?:\.([0-9]{0,2}))?")  # whole string (fullmatch)
 _HIT_ID = re.compile(r"^GBH(\d{1,18})$")
 _ASSIGNMENT_ID = re.compile(r"^GBA(\d{1,18})$")
 _TOKEN = re.compile(r"^gb1\.(\d{1,18})$")
@@ -75,12 +76,27 @@ def money_text(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def parse_money(text: object, name: str) -> int:
-    """"0.05" -> 5, "1" -> 100, "1.5" -> 150; anything else is a RequestError."""
-    match = _MONEY.match(text) if isinstance(text, str) else None
+def parse_money(text: object, name: str, most: int) -> int:
+    """"0.05" -> 5, "1" -> 100, "1.5" -> 150, up to `most` cents; anything else is a
+    RequestError."""
+    match = _MONEY.fullmatch(text) if isinstance(text, str) else None
     if match is None:
-        raise ApiError(f"{name} must look like 0.05 (dollars and cents), not {text!r}")
-    return int(match[1]) * 100 + int((match[2] or "").ljust(2, "0"))
+        raise ApiError(f"{name} must look like 0.05 (dollars and cents), not {str(text)[:40]!r}")
+    cents = int(match[1]) * 100 + int((match[2] or "").ljust(2, "0"))
+    if cents > most:
+        raise ApiError(f"{name} must be at most {money_text(most)}")
+    return cents
+
+
+def timestamp(params: Params, name: str, least: float, most: float) -> float:
+    """A time in epoch seconds (AWS JSON sends numbers), finite and within [least, most];
+    NaN, Infinity and 1e308 are RequestErrors."""
+    value = params.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ApiError(f"{name} is required (a timestamp)")
+    if not math.isfinite(value) or not least <= value <= most:
+        raise ApiError(f"{name} must be a time from {least:.0f} to {most:.0f} (epoch seconds)")
+    return float(value)
 
 
 def page_token(last_id: int) -> str:
@@ -112,6 +128,14 @@ def text(params: Params, name: str, *, required: bool = False, most: int = 10_00
         raise ApiError(f"{name} must be a non-empty string")
     if len(value) > most:
         raise ApiError(f"{name} is longer than {most} characters")
+    return value
+
+
+def names(value: object, name: str, allowed: tuple[str, ...]) -> list[str]:
+    """`value` as a list of names from `allowed` (e.g. AssignmentStatuses); any other
+    shape (a string, nested lists, numbers) is a RequestError."""
+    if not isinstance(value, list) or not all(isinstance(n, str) and n in allowed for n in value):
+        raise ApiError(f"{name} may hold {', '.join(allowed)}")
     return value
 
 
