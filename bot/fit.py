@@ -141,3 +141,24 @@ def fit_pairs(
         fitted.append((asked, clip(answer, max(1, share - units(asked)))))
     cut = len(shown) < len(pairs) or any(f != p for f, p in zip(fitted, shown, strict=True))
     return fitted, cut
+
+
+def fit_lines(lines: list[str], budget: int, more: str) -> list[str]:
+    """HTML lines kept whole, in order, while they fit `budget` visible units (each with
+    its line break); if any are left out, `more` ends the list instead.
+
+    >>> fit_lines(["one", "two", "three"], 10, "…")
+    ['one', 'two', '…']
+    >>> fit_lines(["one", "two", "three"], 14, "…")
+    ['one', 'two', 'three']
+    """
+    if sum(visible_units(line) + 1 for line in lines) <= budget:
+        return lines
+    kept: list[str] = []
+    used = visible_units(more) + 1
+    for line in lines:
+        used += visible_units(line) + 1
+        if used > budget:
+            return [*kept, more]
+        kept.append(line)
+    return kept

@@ -17,7 +17,7 @@ from bot.domain import (
     WorkerStats,
 )
 from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
-from bot.fit import clip
+from bot.fit import clip, fit_lines
 from bot.parsing import MIN_EST_S
 from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
 from bot.results import (
@@ -365,8 +365,9 @@ def survey_preview(
 ) -> str:
     lines = [f"<b>Preview</b> · survey #{hit.id}", f"📝 <b>{escape(hit.title)}</b>"]
     for number, (kind, prompt, options) in enumerate(questions, start=1):
-        shown = f" ({', '.join(escape(o) for o in options)})" if options else ""
-        lines.append(f"{number}. {escape(prompt)} — {KIND_NAMES.get(kind, kind)}{shown}")
+        # ten questions of the longest prompts and choices still leave room for the cost
+        shown = f" ({escape(clip(', '.join(options), 150))})" if options else ""
+        lines.append(f"{number}. {escape(clip(prompt, 120))} — {KIND_NAMES.get(kind, kind)}{shown}")
     lines.append(
         f"💰 {money(hit.reward_cents)} × {hit.max_assignments} workers = "
         f"<b>{money(hit.escrow_cents)}</b>"
@@ -410,7 +411,7 @@ def batch_file_errors(problems: list[tuple[int, str]]) -> str:
     lines = ["⚠️ <b>That file can't be used</b>; nothing was created:"]
     for line, why in problems[:10]:
         where = f"line {line}" if line else "file"
-        lines.append(f"• {where}: {escape(why)}")
+        lines.append(f"• {where}: {escape(clip(why, 200))}")  # a reason may quote the file
     if len(problems) > 10:
         lines.append(BATCH_MORE_PROBLEMS.format(more=len(problems) - 10))
     lines.append("Fix it and send the file again, or /cancel.")
@@ -475,7 +476,7 @@ def hit_progress(p: HitProgress) -> str:
         if n
     ]
     return (
-        f"{STATUS_ICONS.get(p.status.value, '')} <b>{escape(p.title)}</b> "
+        f"{STATUS_ICONS.get(p.status.value, '')} <b>{escape(clip(p.title, 200))}</b> "
         f"({name}{items}{status})\n"
         + " · ".join([f"{taken}/{p.slots} taken", *counts, f"escrow {money(p.escrow_cents)}"])
     )
@@ -534,7 +535,7 @@ GOLD_LOW = "⚠️ Below {threshold}% on gold items: {aliases}"
 
 def results_view(view: ResultsView, threshold: int) -> str:
     name = f"batch #{view.target_id}" if view.scope == "b" else f"#{view.target_id}"
-    lines = [f"📊 <b>{escape(view.title)}</b> ({name}) · {_answers(view.assignments)}"]
+    lines = [f"📊 <b>{escape(clip(view.title, 200))}</b> ({name}) · {_answers(view.assignments)}"]
     if view.scope == "b":
         for item in view.items[:15]:
             verdict = (
@@ -543,23 +544,37 @@ def results_view(view: ResultsView, threshold: int) -> str:
                 else ("tie" if item.total else "no answers yet")
             )
             gold = f" (gold: {escape(item.gold)})" if item.gold else ""
-            lines.append(f"• {escape(item.item[:60])} → {verdict} [{item.total}]{gold}")
+            lines.append(f"• {escape(clip(item.item, 60))} → {verdict} [{item.total}]{gold}")
         if len(view.items) > 15:
             lines.append(f"…{len(view.items) - 15} more items in the CSV.")
     else:
+        counted: list[str] = []
         for number, q in enumerate(view.questions, start=1):
-            lines.append(f"{number}. {escape(q.prompt)}")
-            lines += _question_counts(q)
+            counted.append(f"{number}. {escape(clip(q.prompt, 200))}")
+            counted += _question_counts(q)
+        lines += fit_lines(counted, RESULTS_BUDGET, RESULTS_MORE)
     if view.gold:
         scores = [
             f"<code>{escape(s.alias)}</code> {s.percent}% ({s.correct}/{s.total})"
             for s in view.gold
         ]
-        lines.append("🎯 Gold accuracy: " + ", ".join(scores))
+        lines.append("🎯 Gold accuracy: " + _some(scores, GOLD_LISTED))
         low = [f"<code>{escape(s.alias)}</code>" for s in view.gold if s.percent < threshold]
         if low:
-            lines.append(GOLD_LOW.format(threshold=threshold, aliases=", ".join(low)))
+            lines.append(GOLD_LOW.format(threshold=threshold, aliases=_some(low, GOLD_LISTED)))
     return "\n".join(lines)
+
+
+GOLD_LISTED = 20  # workers named on a gold line of /results; the CSV has them all
+RESULTS_BUDGET = 3400  # units of question lines on /results (many long questions: the CSV)
+RESULTS_MORE = "… the other questions are in the CSV: 📄 Export CSV."
+
+
+def _some(shown: list[str], most: int) -> str:
+    """The first `most` of a list, and how many more: "a, b and 3 more (in the CSV)"."""
+    if len(shown) <= most:
+        return ", ".join(shown)
+    return ", ".join(shown[:most]) + f" and {len(shown) - most} more (in the CSV)"
 
 
 def _answers(n: int) -> str:
@@ -579,7 +594,8 @@ def _question_counts(q: OptionCounts) -> list[str]:
         mean = sum(int(label) * n for label, n in q.counts) / total
         return [f"   {stars} — average {mean:.1f}"]
     return [
-        f"   {escape(label)}: {n}" + (f" ({round(100 * n / q.answered)}%)" if q.answered else "")
+        f"   {escape(clip(label, 60))}: {n}"
+        + (f" ({round(100 * n / q.answered)}%)" if q.answered else "")
         for label, n in q.counts
     ]
 
@@ -1537,7 +1553,7 @@ def status_report(
         f"📨 Submitted {submitted} ({waiting} waiting) · ✅ Approved {approved} · "
         f"❌ Rejected {rejected}",
         f"↩️ Returned {returned} · ⌛ Abandoned {abandoned}",
-        f"🎓 Qualifications: {', '.join(escape(q) for q in qualifications) or 'none yet'}",
+        f"🎓 Qualifications: {_held(qualifications)}",
     ]
     if active:
         lines.append("<b>In progress</b>")
@@ -1545,6 +1561,13 @@ def status_report(
     else:
         lines.append("Nothing in progress. /next")
     return "\n".join(lines)
+
+
+def _held(qualifications: list[str], most: int = 10) -> str:
+    """The qualifications on /status: the first ten, and how many more."""
+    shown = ", ".join(escape(q) for q in qualifications[:most]) or "none yet"
+    more = len(qualifications) - most
+    return shown + (f" and {more} more" if more > 0 else "")
 
 
 def approval_rate(approved: int, reviewed: int) -> str:

@@ -11,6 +11,7 @@ from bot.clock import FakeClock
 from bot.fit import units
 from bot.stage import WEBHOOK_SECRET, Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, roomy_stage, workers
+from tests.requester_helpers import upload
 
 LONG_ANSWER = ("Great idea 😀 " * 40)[:499] + "!"  # the most a free-text answer may be
 
@@ -184,3 +185,60 @@ async def test_a_malformed_webhook_body_is_a_400(tmp_path: Path, clock: FakeCloc
         ann = opened.user("Ann")
         await ann.send("/start")
         assert "Welcome" in ann.texts()[0], "the webhook still serves real updates"
+
+
+def _all_fit(actor: Actor) -> None:
+    for text in actor.texts():
+        assert units(text) <= 4096, text[:80]
+
+
+async def test_the_longest_survey_keeps_its_preview_results_and_status_readable(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Ten questions of 300 characters (emoji count two) with ten 60-character choices
+    each: the preview still shows the cost and Publish, /results points to the CSV for
+    what does not fit, /status names ten qualifications and counts the rest."""
+    async with roomy_stage(tmp_path, clock) as stage:
+        rita = await funded_requester(stage, stage.admin())
+        (ann,) = await workers(stage, "Ann")
+        await rita.send("/newsurvey")
+        await rita.send("Birds 🐦 " * 30)
+        for n in range(10):
+            await rita.press("Single choice")
+            await rita.send((f"Q{n} which bird 🐦 is it? " * 20)[:300])
+            await rita.send(" | ".join((f"{n}{c} a rather long bird name 🦜 " * 3)[:60]
+                                       for c in "ABCDEFGHIJ"))
+        await rita.press("Done")
+        await rita.send("reward=0.10 n=1 time=1h")
+        preview = rita.last_text()
+        assert "× 1 workers =" in preview and units(preview) <= 4096, preview[-200:]
+        await rita.press("Publish")
+
+        await ann.press("Preview")
+        await ann.press("Accept")
+        for n in range(10):
+            await ann.press(f"{n}A a rather")
+        await ann.press("Submit")
+        _all_fit(ann)
+
+        await rita.send("/results 1")
+        assert "other questions are in the CSV" in rita.last_text()
+        assert any("Export CSV" in t for row in rita.last().buttons() for t, _, _ in row)
+        alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+        for n in range(12):
+            await rita.send(f"/grant {alias} Bird 🐦 expert of rank {n:02d} " + "🦜" * 10)
+        await ann.send("/status")
+        assert "and 2 more" in ann.last_text()
+        _all_fit(rita)
+
+
+async def test_a_file_whose_problems_quote_long_cells_is_still_explained(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newbatch")
+    items = ",\n".join('{"%s": "x"}' % (f"field{n} " + "🐦" * 3000) for n in range(12))
+    await upload(stage, rita, "items.json", f"[{items}]".encode())
+    shown = rita.last_text()
+    assert "can't be used" in shown and "Fix it and send the file again" in shown, shown[-300:]
+    assert units(shown) <= 4096
