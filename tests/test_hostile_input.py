@@ -65,6 +65,27 @@ async def test_long_answers_are_shortened_on_the_review_card_and_sent_in_full(
         assert not any("Full answers" in b[0] for row in redrawn.buttons() for b in row)
 
 
+async def test_a_dispute_of_long_answers_fits_and_offers_them_in_full(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    async with roomy_stage(tmp_path, clock) as stage:
+        rita = await funded_requester(stage, stage.admin())
+        (ann,) = await workers(stage, "Ann")
+        await _ten_question_survey(rita)
+        await _answer_all(ann, LONG_ANSWER)
+        await rita.send("/review")
+        await rita.press("Reject")
+        await rita.send("Too long 😀 " * 45)
+        await ann.press("Dispute")
+        await ann.send("It is all right 😀 " * 26)
+        card = rita.last_text()
+        assert "Dispute" in card and "shortened" in card and units(card) <= 4096, card[-300:]
+        assert "Answer within" in card
+        await rita.press("Full answers")
+        ((_, content),) = stage.sim.sent_documents(rita.tg_id)
+        assert content.decode("utf-8").count(LONG_ANSWER) == 10
+
+
 async def test_full_answers_is_only_for_the_requester_of_the_work(
     tmp_path: Path, clock: FakeClock
 ) -> None:
