@@ -166,7 +166,8 @@ def baseline(operation: str, ids: dict[str, str]) -> dict[str, Any]:
         "ApproveAssignment": {**assignment, "RequesterFeedback": "Thanks"},
         "RejectAssignment": {**assignment, "RequesterFeedback": "Wrong"},
         "GetAccountBalance": {},
-        "UpdateExpirationForHIT": {"HITId": ids["hit"], "ExpireAt": 2_000_000_000},
+        # within a year of the FakeClock's start, as MTurk's lifetimes are
+        "UpdateExpirationForHIT": {"HITId": ids["hit"], "ExpireAt": 1_810_000_000},
         "CreateAdditionalAssignmentsForHIT": {
             "HITId": ids["hit"], "NumberOfAdditionalAssignments": 1,
         },
