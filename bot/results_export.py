@@ -17,6 +17,7 @@ from storage.db import Conn, Database
 from storage.requesting import AnswerRow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REJECTED = "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,11 @@ class OptionCounts:
 
 @dataclass(frozen=True, slots=True)
 class ItemResult:
-    """One tagged item: the winning label and how many of the votes it got."""
+    """One tagged item: the label most answers picked, and how many picked it.
+
+    `total` counts answers (one per assignment that counts); an answer may pick several
+    labels, so `counts` (per label) can add up to more than `total`.
+    """
 
     hit_id: int
     item: str
@@ -44,6 +49,13 @@ class ItemResult:
     @property
     def agreement_percent(self) -> int:
         return round(100 * self.votes / self.total) if self.total else 0
+
+    @property
+    def top(self) -> tuple[str, ...]:
+        """The labels picked most often (several on a tie; one answer's picks); () if none."""
+        if not self.total or not self.votes:
+            return ()
+        return tuple(label for label, n in self.counts if n == self.votes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,11 @@ class _Loaded:
     golds: dict[int, str]
     items: dict[int, str]
 
+    @property
+    def counted(self) -> list[AnswerRow]:
+        """The answers results count: submitted or approved, not rejected ones."""
+        return [r for r in self.rows if r.status != REJECTED]
+
 
 class Results:
     """Reading results and exporting them."""
@@ -98,7 +115,7 @@ class Results:
             target_id=target_id,
             title=first.title,
             kind=first.kind,
-            assignments=len({r.assignment_id for r in loaded.rows}),
+            assignments=len({r.assignment_id for r in loaded.counted}),
             questions=_option_counts(loaded),
             items=_items(loaded) if scope == "b" else (),
             gold=gold_scores(loaded.rows, loaded.golds),
@@ -176,7 +193,7 @@ def _option_counts(loaded: _Loaded) -> tuple[OptionCounts, ...]:
     by_position: dict[int, Counter[str]] = defaultdict(Counter)
     answered: Counter[int] = Counter()
     questions = {q.id: q for qs in loaded.questions.values() for q in qs}
-    for row in loaded.rows:
+    for row in loaded.counted:
         question = questions[row.question_id]
         answered[row.position] += 1
         if question.kind is QuestionKind.MULTI:
@@ -199,9 +216,11 @@ def _items(loaded: _Loaded) -> tuple[ItemResult, ...]:
     out = []
     for hit in loaded.hits:
         question = loaded.questions[hit.id][0]
-        votes = Counter(r.value for r in loaded.rows if r.question_id == question.id)
+        answers = [r.value for r in loaded.counted if r.question_id == question.id]
+        # an answer that picked several labels ("0,2") is a vote for each of them
+        votes = Counter(pick for value in answers for pick in value.split(","))
         counts = tuple((label, votes[str(n)]) for n, label in enumerate(question.options))
-        total = sum(votes.values())
+        total = len(answers)
         top = max(counts, key=lambda c: c[1]) if total else None
         tied = top is not None and sum(1 for c in counts if c[1] == top[1]) > 1
         gold = loaded.golds.get(question.id)

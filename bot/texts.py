@@ -31,7 +31,7 @@ from bot.results import (
     ReviewResult,
     WorkResult,
 )
-from bot.results_export import GoldScore, OptionCounts, ResultsView
+from bot.results_export import GoldScore, ItemResult, OptionCounts, ResultsView
 
 if TYPE_CHECKING:
     from bot.admin_stats import MarketStats
@@ -538,13 +538,8 @@ def results_view(view: ResultsView, threshold: int) -> str:
     lines = [f"📊 <b>{escape(clip(view.title, 200))}</b> ({name}) · {_answers(view.assignments)}"]
     if view.scope == "b":
         for item in view.items[:15]:
-            verdict = (
-                f"<b>{escape(item.majority)}</b> {item.agreement_percent}% agree"
-                if item.majority
-                else ("tie" if item.total else "no answers yet")
-            )
             gold = f" (gold: {escape(item.gold)})" if item.gold else ""
-            lines.append(f"• {escape(clip(item.item, 60))} → {verdict} [{item.total}]{gold}")
+            lines.append(f"• {escape(clip(item.item, 60))} → {_verdict(item)}{gold}")
         if len(view.items) > 15:
             lines.append(f"…{len(view.items) - 15} more items in the CSV.")
     else:
@@ -579,6 +574,19 @@ def _some(shown: list[str], most: int) -> str:
 
 def _answers(n: int) -> str:
     return f"{n} answer{'' if n == 1 else 's'}"
+
+
+def _verdict(item: ItemResult) -> str:
+    """An item's line in /results: "<b>cat</b> 67% agree [3]", "tie: cat / dog [2]",
+    "<b>cat, dog</b> (one answer so far)" or "no answers yet"."""
+    top = [escape(label) for label in item.top]
+    if not item.total or not top:
+        return "no answers yet" if not item.total else f"nothing picked [{item.total}]"
+    if item.total == 1:
+        return f"<b>{', '.join(top)}</b> (one answer so far)"
+    if item.majority is not None:
+        return f"<b>{escape(item.majority)}</b> {item.agreement_percent}% agree [{item.total}]"
+    return f"tie: {' / '.join(top)} [{item.total}]"
 
 
 def _question_counts(q: OptionCounts) -> list[str]:
