@@ -208,8 +208,8 @@ class Demo:
         await self.accept_open(ann)
         await self.tag(ann, careful=True)
         await self.press(ann, "Submit")
-        if has_button_in(ann, "Next HIT in this batch"):
-            await self.press(ann, "Next HIT in this batch")
+        if has_button_in(ann, "Next task in this batch"):
+            await self.press(ann, "Next task in this batch")
             if has_button_in(ann, "Accept"):
                 await self.press(ann, "Accept")
             await self.tag(ann, careful=True)

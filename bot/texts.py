@@ -56,6 +56,12 @@ def duration(seconds: float) -> str:
     return " ".join(shown) or "0s"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun: (1, "item") -> "1 item", (3, "item") -> "3 items",
+    (2, "match", "matches") -> "2 matches"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def hourly(reward_cents: int, seconds: float) -> str:
     """Reward for `seconds` of work as an hourly rate: (5, 60) -> "$3.00/h"."""
     if seconds <= 0:
@@ -108,7 +114,7 @@ def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:
     lines = [f"<b>Preview</b> · poll #{hit.id}", f"❓ {escape(hit.title)}"]
     lines += [f"  • {escape(option)}" for option in options]
     lines.append(
-        f"💰 {money(hit.reward_cents)} × {hit.max_assignments} workers = "
+        f"💰 {money(hit.reward_cents)} × {plural(hit.max_assignments, 'worker')} = "
         f"<b>{money(hit.escrow_cents)}</b>"
     )
     lines.append(
@@ -140,15 +146,15 @@ DRAFT_DISCARDED = "🗑 Draft discarded."
 
 
 ACCEPT_ALERTS = {
-    AcceptResult.FULL: "This HIT is full — /next",
-    AcceptResult.NOT_OPEN: "This HIT isn't open now (paused, closed or over) — /next",
-    AcceptResult.NOT_FOUND: "This HIT no longer exists.",
+    AcceptResult.FULL: "This task is full — /next",
+    AcceptResult.NOT_OPEN: "This task isn't open now (paused, closed or over) — /next",
+    AcceptResult.NOT_FOUND: "This task no longer exists.",
     AcceptResult.TOO_MANY_ACTIVE: (
         "You already have {max_active} tasks in progress. Finish one first."
     ),
-    AcceptResult.OWN_HIT: "That's your own HIT.",
+    AcceptResult.OWN_HIT: "That's your own task.",
     AcceptResult.NOT_REGISTERED: NOT_REGISTERED,
-    AcceptResult.ALREADY_YOURS: "You already took this HIT.",
+    AcceptResult.ALREADY_YOURS: "You already took this task.",
 }
 ACCEPTED = "Accepted — {time} to finish."
 
@@ -236,12 +242,17 @@ def full_answers_file(
 
 
 REVIEW_TEXTS = {
-    ReviewResult.OK: "Done.",
+    ReviewResult.OK: "✅ Approved: the worker is paid.",
     ReviewResult.NOT_YOURS: "This isn't your HIT.",
     ReviewResult.ALREADY_REVIEWED: "Already reviewed.",
     ReviewResult.NOT_SUBMITTED: "This work isn't submitted (yet).",
     ReviewResult.REASON_REQUIRED: "A reason is required to reject. Reply with it, or /cancel.",
 }
+def approved_toast(alias: str, reward_cents: int) -> str:
+    """The toast after Approve: "✅ Approved W-7F3K's work: +$0.05 paid"."""
+    return f"✅ Approved {alias}'s work: +{money(reward_cents)} paid"
+
+
 ASK_REJECT_REASON = (
     "Why are you rejecting this work by <code>{alias}</code>? Reply with a short reason "
     "the worker will read (or /cancel)."
@@ -369,7 +380,7 @@ def survey_preview(
         shown = f" ({escape(clip(', '.join(options), 150))})" if options else ""
         lines.append(f"{number}. {escape(clip(prompt, 120))} — {KIND_NAMES.get(kind, kind)}{shown}")
     lines.append(
-        f"💰 {money(hit.reward_cents)} × {hit.max_assignments} workers = "
+        f"💰 {money(hit.reward_cents)} × {plural(hit.max_assignments, 'worker')} = "
         f"<b>{money(hit.escrow_cents)}</b>"
     )
     lines.append(
@@ -394,7 +405,7 @@ BATCH_ASK_FILE = (
 )
 BATCH_NOT_A_FILE = "Please send the items as a file (CSV or JSON), or /cancel."
 BATCH_ASK_LABELS = (
-    "✅ {count} items read ({golds} gold). Now the labels, separated by |, e.g. "
+    "✅ {items} read ({golds} gold). Now the labels, separated by |, e.g. "
     "<code>cat | dog | other</code> (2 to {most}, each up to {longest} characters)."
 )
 BATCH_ASK_TITLE_TERMS = (
@@ -423,9 +434,10 @@ def batch_preview(
 ) -> str:
     return (
         f"<b>Preview</b> · batch #{batch_id}\n"
-        f"🏷 <b>{escape(title)}</b>: {items} items ({golds} gold)\n"
+        f"🏷 <b>{escape(title)}</b>: {plural(items, 'item')} ({golds} gold)\n"
         f"Labels: {', '.join(escape(label) for label in labels)}\n"
-        f"💰 {money(hit.reward_cents)} × {hit.max_assignments} answers × {items} items = "
+        f"💰 {money(hit.reward_cents)} × {plural(hit.max_assignments, 'answer')} × "
+        f"{plural(items, 'item')} = "
         f"<b>{money(total)}</b>\n"
         f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}\n"
         + (f"{topic_line(hit.topic)}\n" if hit.topic else "")
@@ -462,7 +474,7 @@ def hit_progress(p: HitProgress) -> str:
     """A /myhits card: status (in words unless open), numbers, and only the counts not 0."""
     kind = HIT_KIND_WORDS.get(p.kind, p.kind.value)
     name = f"batch #{p.batch_id}" if p.batch_id is not None else f"{kind} #{p.hit_id}"
-    items = f" · {p.hits} items" if p.batch_id is not None else ""
+    items = f" · {plural(p.hits, 'item')}" if p.batch_id is not None else ""
     status = f" · {p.status.value}" if p.status.value != "open" else ""
     taken = p.approved + p.rejected + p.submitted + p.in_progress
     counts = [
@@ -492,9 +504,12 @@ def myhits_showing(first: int, last: int, total: int, next_page: int) -> str:
 
 
 def myhits_past(total: int) -> str:
-    return f"You have {total} HITs and batches: that page is past the last one. /myhits"
+    return (
+        f"You have {plural(total, 'HIT or batch', 'HITs and batches')}: that page is past "
+        "the last one. /myhits"
+    )
 MANAGE_TEXTS = {
-    ManageResult.OK: "Done.",
+    ManageResult.OK: "✅ Changed.",
     ManageResult.NOT_FOUND: "That isn't one of your HITs.",
     ManageResult.NOT_NOW: "Nothing to change: it is already in that state.",
 }
@@ -504,6 +519,8 @@ def cancelled_refund(refund_cents: int) -> str:
     return f"🚫 Cancelled. {money(refund_cents)} returned to your balance."
 
 
+PAUSED = "⏸ Paused: nobody new can take it; work in progress can still be submitted."
+RESUMED = "▶️ Resumed: workers can take it again."
 BTN_PAUSE = "⏸ Pause"
 BTN_RESUME = "▶️ Resume"
 BTN_CANCEL_HIT = "🚫 Cancel"
@@ -522,7 +539,8 @@ def btn_approve_all_yes(count: int) -> str:
 
 def confirm_approve_all(count: int, cents: int) -> str:
     return (
-        f"Approve all <b>{count}</b> submissions waiting on your HITs, paying the workers "
+        f"Approve {'the' if count == 1 else 'all'} <b>{plural(count, 'submission')}</b> "
+        "waiting on your HITs, paying "
         f"{money(cents)} in total? Work submitted after you opened /review is not included."
     )
 RESULTS_USAGE = (
@@ -623,7 +641,7 @@ def review_gold(alias: str, score: GoldScore) -> str:
 
 
 def approved_all(count: int) -> str:
-    return f"✅ Approved {count} assignments."
+    return f"✅ Approved {plural(count, 'assignment')}."
 
 
 def more_waiting(count: int) -> str:
@@ -634,8 +652,12 @@ GOLD_REJECT_REASON = "Too many attention-check (gold) items answered wrongly."
 
 
 def rejected_worker(alias: str, count: int) -> str:
-    """An alert (plain text, no HTML)."""
-    return f"❌ Rejected {count} submitted assignments by {alias}."
+    """An alert (plain text, no HTML); rejected_worker_line is the same on a card."""
+    return f"❌ Rejected {plural(count, 'submitted assignment')} by {alias}."
+
+
+def rejected_worker_line(alias: str, count: int) -> str:
+    return escape(rejected_worker(alias, count))
 
 
 def btn_reject_worker(alias: str) -> str:
@@ -701,8 +723,8 @@ QUALIFY_NEEDS_QUESTION = "Add at least one question first."
 
 def qualify_created(test: QualificationTest) -> str:
     return (
-        f"✅ Qualification <b>{escape(test.name)}</b> (#{test.id}) with {len(test.questions)} "
-        f"questions, pass at {test.pass_percent}%.\n"
+        f"✅ Qualification <b>{escape(test.name)}</b> (#{test.id}) with "
+        f"{plural(len(test.questions), 'question')}, pass at {test.pass_percent}%.\n"
         f"Workers take it with <code>/qualtest {test.id}</code>. Require it on a draft: "
         f"<code>/require 12 qual {_qualification_ref(test)}</code> (12 = the draft's number), "
         "or tick it in /newsurvey."
@@ -777,15 +799,15 @@ API_KEY_NOT_FOUND = "That key is not yours or is already revoked."
 # -- matching and qualifications --------------------------------------------------------
 
 ACCEPT_ALERTS[AcceptResult.NOT_QUALIFIED] = (
-    "This HIT isn't open to you: you don't meet its requirements."
+    "This task isn't open to you: you don't meet its requirements."
 )
 
 
 def not_qualified_link(hit_id: int) -> str:
-    return f"🔒 HIT #{hit_id} isn't open to you: you don't meet its requirements. /help"
+    return f"🔒 Task #{hit_id} isn't open to you: you don't meet its requirements. /help"
 
 
-WHY_NOTHING = "You haven't been sent any HIT yet. When one arrives, reply to it with /why."
+WHY_NOTHING = "You haven't been sent any task yet. When one arrives, reply to it with /why."
 
 
 def _requirement(req: Requirement, stats: WorkerStats) -> str:
@@ -924,7 +946,7 @@ def qualified_notice(name: str, value: int) -> str:
     level = "" if value == 1 else f" (level {value})"
     return (
         f"🎓 You were granted the qualification “{escape(name)}”{level}. "
-        "More HITs are open to you."
+        "More tasks are open to you."
     )
 # -- durable time: reminders, abandonment, expiry, pause ------------------------------
 
@@ -1023,7 +1045,7 @@ def reputation_card(rep: Reputation) -> str:
 
 REQUESTER_USAGE = (
     "Use: <code>/requester Rita</code> (the name on a task card) or "
-    "<code>/requester 12</code> (a HIT number)."
+    "<code>/requester 12</code> (a task number)."
 )
 REQUESTER_NOT_FOUND = "No requester is called {name}."
 
@@ -1169,7 +1191,7 @@ ASK_MESSAGE = (
 )
 RELAY_TEXTS = {
     RelayResult.OK: "💬 Sent.",
-    RelayResult.NOT_YOURS: "You can only write about work you did or HITs you posted.",
+    RelayResult.NOT_YOURS: "You can only write about work you did or tasks you posted.",
     RelayResult.UNKNOWN: "No one is called that.",
     RelayResult.EMPTY: "The message is empty. Write something, or /cancel.",
     RelayResult.TOO_MANY: "You've sent many messages this hour; please wait a bit.",
@@ -1178,7 +1200,7 @@ RELAY_TEXTS = {
 }
 MSG_USAGE = (
     "Use: <code>/msg W-7F3K Thanks, one question…</code> (a worker who did your HITs) or "
-    "<code>/msg 12 A question about the task…</code> (a HIT you worked on, or one you posted "
+    "<code>/msg 12 A question about the task…</code> (a task you worked on, or one you posted "
     "that one worker took)."
 )
 
@@ -1255,12 +1277,12 @@ BTN_OPEN_WEB_TASK = "🌐 Open the task page"
 BTN_PREVIEW_TASK = "👀 Preview"
 WEB_PAGE_TITLE = "gigbot"
 WEB_PAGE_SUBMITTED = "Submitted “{title}” — {reward} pending review. You can go back to Telegram."
-WEB_PAGE_PREVIEW = "This is a preview. Accept the HIT in Telegram to work on it."
+WEB_PAGE_PREVIEW = "This is a preview. Accept the task in Telegram to work on it."
 WEB_PAGE_REFUSED = {
     "forbidden": "This link is not valid. Open the task from its button in Telegram.",
     "not_active": "This assignment is no longer open (submitted, returned or out of time).",
     "mismatch": "This form belongs to another assignment.",
-    "preview": "This is a preview: accept the HIT in Telegram before submitting.",
+    "preview": "This is a preview: accept the task in Telegram before submitting.",
 }
 
 
@@ -1397,7 +1419,7 @@ def hit_card(
         f"👤 {requester}\n"
         + (f"{reputation}\n" if reputation else "")
         + f"🎟 {slots_left} of {max_assignments} left"
-        + (f" · {batch_items} items" if batch_items else "")
+        + (f" · {plural(batch_items, 'item')}" if batch_items else "")
     )
 
 
@@ -1428,7 +1450,7 @@ LINK_TEXTS = {
     "full": "🙅 <b>{title}</b> is full — every slot is taken. /next",
     "expired": "⌛ <b>{title}</b> is closed. /next",
     "done": "You already did <b>{title}</b>. /next",
-    "own": "That's your own HIT.",
+    "own": "That's your own task.",
     "unavailable": "This task isn't open to you. /next",
     "batch_done": "🎉 Nothing left for you in this batch. /next",
     "yours": "⏳ You're working on <b>{title}</b> — here it is again.",
@@ -1593,7 +1615,7 @@ BTN_MUTE = "🔕 Mute requester"
 BTN_UNMUTE = "🔔 Undo"
 BTN_CARD = "◀️ Card"
 BTN_PICKED = "✔️ Done"
-BTN_NEXT_IN_BATCH = "▶️ Next HIT in this batch"
+BTN_NEXT_IN_BATCH = "▶️ Next task in this batch"
 BTN_NEXT_STEP = "Next ▶️"
 BTN_SETTINGS_DONE = "✔️ Done"
 BTN_ANY_TOPIC = "Any topic"
@@ -1692,14 +1714,14 @@ EXTEND_ALERTS = {
 
 
 ACCEPT_ALERTS[AcceptResult.HELD] = (
-    "⏳ This HIT is offered to one worker at a time, and it isn't held for you now."
+    "⏳ This task is offered to one worker at a time, and it isn't held for you now."
 )
 # -- delivery and channels (issue 8) ----------------------------------------------------
 
 
 def push_filled(title: str) -> str:
     """What an earlier push turns into when its HIT has no slots left."""
-    return f"🔒 <s>{escape(title)}</s>\nFilled — see /next for another HIT."
+    return f"🔒 <s>{escape(title)}</s>\nFilled — see /next for another task."
 
 
 def channel_card(

@@ -145,8 +145,13 @@ async def approve_work(update: Update, context: GigContext) -> None:
     if requester is None:
         return
     data = cb.Approve.unpack(str(query.data))
+    view = await context.market.work_view(data.assignment_id)
     result = await context.market.approve(requester, data.assignment_id)
-    await answer(query, texts.REVIEW_TEXTS[result], alert=result is not ReviewResult.OK)
+    toast = texts.REVIEW_TEXTS[result]
+    if result is ReviewResult.OK and view is not None:
+        alias = await context.market.worker_alias(view.assignment.worker_id)
+        toast = texts.approved_toast(alias, view.hit.reward_cents)
+    await answer(query, toast, alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
         await edit(query, await review_screen(context, requester))
 

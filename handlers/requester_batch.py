@@ -84,7 +84,10 @@ async def got_file(update: Update, context: GigContext) -> int:
         update,
         Screen(
             texts.BATCH_ASK_LABELS.format(
-                count=len(items), golds=golds, most=MAX_LABELS, longest=MAX_LABEL_LEN
+                items=texts.plural(len(items), "item"),
+                golds=golds,
+                most=MAX_LABELS,
+                longest=MAX_LABEL_LEN,
             )
         ),
     )
@@ -102,7 +105,7 @@ async def got_labels(update: Update, context: GigContext) -> int:
     message = update.effective_message
     assert message is not None
     form = texts.BATCH_ASK_LABELS.format(
-        count=len(_items(context)),
+        items=texts.plural(len(_items(context)), "item"),
         golds=sum(1 for i in _items(context) if i.gold is not None),
         most=MAX_LABELS,
         longest=MAX_LABEL_LEN,

@@ -70,7 +70,7 @@ async def manage_hit(update: Update, context: GigContext) -> None:
     if result is not ManageResult.OK:
         await answer(query, texts.MANAGE_TEXTS[result], alert=True)
         return
-    await answer(query)
+    await answer(query, texts.PAUSED if data.action == "pause" else texts.RESUMED)
     await _redraw_card(query, context, requester, data.scope, data.target_id)
 
 

@@ -108,7 +108,7 @@ async def test_why_explains_a_push(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob = await _crowd(stage, 2)
     await ann.send("/why")
-    assert "haven't been sent any HIT" in ann.last_text()
+    assert "haven't been sent any task" in ann.last_text()
     await set_record(stage, bob, approved=30, rejected=1, pushes=10, pushes_taken=8)
     await published_poll(stage, rita, "Why me? | Yes | No ; reward=0.05 n=1")
     card = bob.last()

@@ -1,5 +1,5 @@
 """Finding work: onboarding and settings, push cards, preview, mute, deep links, /hits, /next,
-the max_active limit and "Next HIT in this batch"."""
+the max_active limit and "Next task in this batch"."""
 
 from __future__ import annotations
 
@@ -172,12 +172,12 @@ async def test_batch_link_and_next_hit_in_batch(stage: Stage, admin: Actor) -> N
     await ann.press("Yes")
     await ann.press("Submit")
     assert "$0.10 pending in total" in ann.last_text()
-    await ann.press("Next HIT in this batch")
+    await ann.press("Next task in this batch")
     assert "1/1" in ann.last_text() and "Item" in ann.last_text()
     await ann.press("Yes")
     await ann.press("Submit")
     assert "$0.20 pending in total" in ann.last_text()
-    assert "Next HIT" not in " ".join(labels(ann))
+    assert "Next task" not in " ".join(labels(ann))
     await ann.send(f"/start batch_{batch}")
     assert "Nothing left for you in this batch" in ann.last_text()
     assert len(ids) == 2
