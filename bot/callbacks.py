@@ -235,6 +235,16 @@ class RejectWorker(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class RejectAllBy(CallbackData):
+    """From the review card: reject a low-gold worker's submitted work in one batch, then
+    show the next submission (RejectWorker is the same from /results)."""
+
+    prefix: ClassVar[str] = "rja"
+    batch_id: int
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
 class BlockWorker(CallbackData):
     prefix: ClassVar[str] = "blw"
     alias: str

@@ -146,16 +146,27 @@ def review_extras(
     if gold is not None:
         text += "\n" + texts.review_gold(alias, gold)
         if gold.percent < threshold and batch_id is not None:
-            rows.append(
-                (
-                    Button(texts.btn_reject_worker(alias), cb.RejectWorker(batch_id, alias).pack()),
-                    Button(texts.btn_block_worker(alias), cb.BlockWorker(alias).pack()),
-                )
-            )
+            # one row each: "Reject this" above rejects one assignment, this one all of them
+            reject_all = cb.RejectAllBy(batch_id, alias).pack()
+            rows.append((Button(texts.btn_reject_worker(alias), reject_all),))
+            rows.append((Button(texts.btn_block_worker(alias), cb.BlockWorker(alias).pack()),))
     count, drawn_at = waiting
     approve_all = cb.ApproveAll(round(drawn_at * 1000)).pack()
     rows.append((Button(texts.btn_approve_all(count), approve_all),))
     return Screen(text, tuple(rows))
+
+
+def reject_asked(alias: str, title: str, assignment_id: int) -> Screen:
+    """The review card asking why (the typed reason answers it); Back leaves it."""
+    return Screen(
+        texts.reject_asked(alias, title, assignment_id),
+        ((Button(texts.BTN_BACK_TO_REVIEW, cb.ReviewAgain().pack()),),),
+    )
+
+
+def with_outcome(line: str, screen: Screen) -> Screen:
+    """A review card headed by what was just done to the previous one."""
+    return Screen(f"{line}\n\n{screen.text}", screen.rows)
 
 
 def confirm_approve_all(count: int, cents: int, until_ms: int) -> Screen:

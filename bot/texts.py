@@ -248,6 +248,8 @@ REVIEW_TEXTS = {
     ReviewResult.NOT_SUBMITTED: "This work isn't submitted (yet).",
     ReviewResult.REASON_REQUIRED: "A reason is required to reject. Reply with it, or /cancel.",
 }
+
+
 def approved_toast(alias: str, reward_cents: int) -> str:
     """The toast after Approve: "✅ Approved W-7F3K's work: +$0.05 paid"."""
     return f"✅ Approved {alias}'s work: +{money(reward_cents)} paid"
@@ -257,7 +259,24 @@ ASK_REJECT_REASON = (
     "Why are you rejecting this work by <code>{alias}</code>? Reply with a short reason "
     "the worker will read (or /cancel)."
 )
-REJECTED_DONE = "❌ Rejected with your reason. /review for the next one."
+
+
+def rejected_line(alias: str, assignment_id: int) -> str:
+    """Above the next review card, after a reject with a reason."""
+    return (
+        f"❌ Rejected <code>{escape(alias)}</code>'s work (assignment {assignment_id}) "
+        "with your reason."
+    )
+
+
+def reject_asked(alias: str, title: str, assignment_id: int) -> str:
+    """The review card while it waits for the reason (the card comes back after it)."""
+    return (
+        f"❌ <b>Reject</b> · {escape(title)} · assignment {assignment_id}\n"
+        + ASK_REJECT_REASON.format(alias=escape(alias))
+    )
+
+
 REJECT_CANCELLED = "Rejection cancelled. /review"
 REJECT_EXPIRED = (
     "You tapped Reject over {wait} ago, so this text was not taken as its reason "
@@ -326,7 +345,7 @@ BTN_SUBMIT = "📨 Submit"
 BTN_PUBLISH = "🚀 Publish"
 BTN_CANCEL = "Cancel"
 BTN_APPROVE = "✅ Approve"
-BTN_REJECT = "❌ Reject"
+BTN_REJECT = "❌ Reject this"
 
 
 # -- requester tools: /newsurvey ---------------------------------------------------------
@@ -661,7 +680,8 @@ def rejected_worker_line(alias: str, count: int) -> str:
 
 
 def btn_reject_worker(alias: str) -> str:
-    return f"❌ Reject {alias}"
+    """Reject all of a low-gold worker's submitted work in the batch (not just this one)."""
+    return f"❌ Reject all by {alias}"
 
 
 def btn_block_worker(alias: str) -> str:

@@ -92,7 +92,11 @@ def _reject_conversation() -> ConversationHandler[GigContext]:
             ],
             states={
                 requester.REASON: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, requester.reject_with_reason)
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, requester.reject_with_reason),
+                    # Back on the question (outside it, the same button is m.review_again)
+                    CallbackQueryHandler(
+                        requester.back_from_reject, pattern=cb.ReviewAgain.pattern()
+                    ),
                 ]
             },
             fallbacks=[CommandHandler("cancel", requester.cancel_reject)],
@@ -248,6 +252,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(m.review_again, pattern=cb.ReviewAgain.pattern()))
     app.add_handler(CallbackQueryHandler(m.older_hits, pattern=cb.MyHitsPage.pattern()))
     app.add_handler(CallbackQueryHandler(m.reject_worker, pattern=cb.RejectWorker.pattern()))
+    app.add_handler(CallbackQueryHandler(m.reject_all_by, pattern=cb.RejectAllBy.pattern()))
     app.add_handler(CallbackQueryHandler(m.block_worker, pattern=cb.BlockWorker.pattern()))
     app.add_handler(
         CallbackQueryHandler(requester_batch.publish_batch, pattern=cb.PublishBatch.pattern())

@@ -36,6 +36,8 @@ HARMLESS = (
     "query is too old",
     "there is no text in the message to edit",  # a forged press on a file the bot sent
 )
+# Why a message can't be redrawn any more: edit_or_reply then answers with a new one.
+UNEDITABLE = ("message to edit not found", "message can't be edited")
 # A button that asks for a typed text (a reject reason, a dispute) waits this long for it;
 # later texts are not taken as the answer (the question may long be forgotten).
 TEXT_WAIT_S = 15 * 60
@@ -206,3 +208,27 @@ def asked_long_ago(context: GigContext) -> bool:
     assert context.user_data is not None
     asked = float(context.user_data.pop(_ASKED_AT, 0.0) or 0.0)
     return context.services.clock.now() - asked > TEXT_WAIT_S
+
+
+async def edit_or_reply(
+    update: Update, context: GigContext, at: tuple[int, int] | None, screen: Screen
+) -> None:
+    """Redraw the bot's message at (chat id, message id) with `screen`, e.g. a card a
+    button asked a typed text for; if it is gone or too old to edit, answer below instead."""
+    if at is not None:
+        chat_id, message_id = at
+        try:
+            await context.bot.edit_message_text(
+                screen.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen),
+            )
+            return
+        except BadRequest as exc:
+            if "message is not modified" in exc.message.lower():
+                return
+            if not any(gone in exc.message.lower() for gone in UNEDITABLE):
+                raise
+    await reply(update, screen)

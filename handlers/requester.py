@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import offer_screens, screens, texts
+from bot import offer_screens, requester_screens, screens, texts
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
 from bot.offers import split_poll_terms
@@ -22,6 +22,7 @@ from handlers.common import (
     answer,
     asked_long_ago,
     edit,
+    edit_or_reply,
     note_asked,
     pressed_by,
     reply,
@@ -30,6 +31,7 @@ from handlers.common import (
 from handlers.fair_common import floor_refusal
 
 REASON = 1
+CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
 
 
 async def new_poll(update: Update, context: GigContext) -> None:
@@ -157,7 +159,7 @@ async def approve_work(update: Update, context: GigContext) -> None:
 
 
 async def ask_reject_reason(update: Update, context: GigContext) -> int:
-    """Ask for the reason the worker will read."""
+    """Turn the review card into the question: why reject (Back returns to the card)."""
     query, requester = await pressed_by(update, context)
     if requester is None:
         return ConversationHandler.END
@@ -169,41 +171,75 @@ async def ask_reject_reason(update: Update, context: GigContext) -> int:
     await answer(query)
     assert context.user_data is not None
     context.user_data["rejecting"] = data.assignment_id
+    card = query.message
+    context.user_data[CARD] = [card.chat.id, card.message_id] if card is not None else None
     note_asked(context)
     alias = await context.market.worker_alias(view.assignment.worker_id)
-    await reply(update, Screen(texts.ASK_REJECT_REASON.format(alias=alias)))
+    await edit(query, requester_screens.reject_asked(alias, view.hit.title, data.assignment_id))
     return REASON
 
 
+def _card_at(context: GigContext) -> tuple[int, int] | None:
+    """Where the review card that asked for the reason is (forgotten once read)."""
+    assert context.user_data is not None
+    at = context.user_data.pop(CARD, None)
+    return (int(at[0]), int(at[1])) if isinstance(at, list) and len(at) == 2 else None
+
+
 async def reject_with_reason(update: Update, context: GigContext) -> int:
-    """Reject with the typed reason and show the next assignment."""
+    """Reject with the typed reason; the card says so and shows the next submission."""
     requester = await sender_of(update, context)
     message = update.effective_message
     assert message is not None and context.user_data is not None
     assignment_id = int(str(context.user_data.get("rejecting", 0)))
     if asked_long_ago(context):
         context.user_data.pop("rejecting", None)
+        card = _card_at(context)
         await reply(update, Screen(texts.REJECT_EXPIRED.format(wait=texts.duration(TEXT_WAIT_S))))
+        if card is not None:  # the card is Approve / Reject again, not the question
+            await edit_or_reply(update, context, card, await review_screen(context, requester))
         return ConversationHandler.END
+    view = await context.market.work_view(assignment_id)
     result = await context.market.reject(requester, assignment_id, message.text or "")
     if result is ReviewResult.REASON_REQUIRED:
         note_asked(context)
         await reply(update, Screen(texts.REVIEW_TEXTS[result]))
         return REASON
     context.user_data.pop("rejecting", None)
-    done = texts.REJECTED_DONE if result is ReviewResult.OK else texts.REVIEW_TEXTS[result]
-    if result is ReviewResult.ALREADY_REVIEWED:
+    if result is ReviewResult.OK and view is not None:
+        alias = await context.market.worker_alias(view.assignment.worker_id)
+        done = texts.rejected_line(alias, assignment_id)
+    elif result is ReviewResult.ALREADY_REVIEWED:
         done = texts.REJECT_TOO_LATE
-    await reply(update, Screen(done))
-    await reply(update, await review_screen(context, requester))
+    else:
+        done = texts.REVIEW_TEXTS[result]
+    after = requester_screens.with_outcome(done, await review_screen(context, requester))
+    await edit_or_reply(update, context, _card_at(context), after)
+    return ConversationHandler.END
+
+
+async def back_from_reject(update: Update, context: GigContext) -> int:
+    """Back on the question: nothing rejected, the card as it is now."""
+    query, requester = await pressed_by(update, context)
+    assert context.user_data is not None
+    context.user_data.pop("rejecting", None)
+    context.user_data.pop(CARD, None)
+    if requester is None:
+        return ConversationHandler.END
+    await answer(query)
+    await edit(query, await review_screen(context, requester))
     return ConversationHandler.END
 
 
 async def cancel_reject(update: Update, context: GigContext) -> int:
-    """Leave the rejection without doing anything."""
+    """Leave the rejection without doing anything; the card comes back."""
     assert context.user_data is not None
     context.user_data.pop("rejecting", None)
+    card = _card_at(context)
     await reply(update, Screen(texts.REJECT_CANCELLED))
+    if card is not None:
+        requester = await sender_of(update, context)
+        await edit_or_reply(update, context, card, await review_screen(context, requester))
     return ConversationHandler.END
 
 

@@ -228,6 +228,25 @@ async def reject_worker(update: Update, context: GigContext) -> None:
     await answer(query, texts.rejected_worker(data.alias, count), alert=True)
 
 
+async def reject_all_by(update: Update, context: GigContext) -> None:
+    """From the review card: reject a low-gold worker's work in the batch; the card says
+    so and shows the next submission."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.RejectAllBy.unpack(str(query.data))
+    count = await context.services.requesting.reviewing.reject_in_batch(
+        requester, data.alias, data.batch_id, texts.GOLD_REJECT_REASON
+    )
+    if count is None:
+        await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
+        return
+    done = texts.rejected_worker(data.alias, count)
+    await answer(query, done)
+    screen = await review_screen(context, requester)
+    await edit(query, requester_screens.with_outcome(done, screen))
+
+
 async def block_worker(update: Update, context: GigContext) -> None:
     """Block the worker named on the button."""
     query, requester = await pressed_by(update, context)

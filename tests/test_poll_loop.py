@@ -53,10 +53,12 @@ async def test_poll_from_post_to_earnings(stage: Stage, admin: Actor) -> None:
     assert "Which logo is clearer? → B" in rita.last_text(), "Ann's answer, oldest first"
     await rita.press("Approve")
     assert "1 waiting" in rita.last_text() and "Which logo is clearer? → C" in rita.last_text()
+    card = rita.last()
     await rita.press("Reject")
     assert "Why are you rejecting" in rita.last_text()
     await rita.send("Answer C contradicts the instructions")
-    assert "Rejected with your reason" in rita.texts()[-2]
+    assert rita.last().message_id == card.message_id, "the card is edited, as by Approve"
+    assert "Rejected" in rita.last_text() and "with your reason" in rita.last_text()
     assert "Nothing to review" in rita.last_text()
 
     assert "Approved" in ann.last_text() and "+$0.05" in ann.last_text()

@@ -250,7 +250,7 @@ async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None
     ann_alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
     assert f"{ann_alias} gold accuracy in this batch: 100% (2/2)" in rita.last_text()
     assert "Approve all" in str(rita.last().buttons())
-    await rita.press(f"Reject {cy_alias}")
+    await rita.press(f"Reject all by {cy_alias}")
     await rita.press(f"Block {cy_alias}")
     with sqlite3.connect(database_of(stage)) as db:
         statuses = db.execute(
