@@ -203,6 +203,15 @@ class MyHitsPage(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class OpenMyHit(CallbackData):
+    """A /myhits row: that HIT's ('h') or batch's ('b') card, in the same message."""
+
+    prefix: ClassVar[str] = "mho"
+    scope: str
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ApproveAllYes(CallbackData):
     """The confirmation: approve everything submitted up to `until_ms`."""
 

@@ -262,7 +262,7 @@ class Demo:
             card = rita.last_text()
             if "gold accuracy in this batch: 0%" in card:
                 text, gold, _ = next(item for item in ITEMS if item[0] in card and item[1])
-                await self.press(rita, "Reject")
+                await self.press(rita, "Reject this")
                 await self.say(rita, f"“{text}” shows a {gold}: it was an attention check.")
             else:
                 await self.press(rita, "Approve")

@@ -51,6 +51,15 @@ class Managing:
             group = await _targets(conn, requester, scope, target_id)
             return await _progress(conn, group) if group else None
 
+    async def page_of(self, requester: User, scope: str, target_id: int) -> int:
+        """The /myhits page (from 1) a HIT ('h') or batch ('b') of this requester is on."""
+        async with self.db.reading() as conn:
+            group = await _targets(conn, requester, scope, target_id)
+            if not group:
+                return 1
+            head = max(h.id for h in group)
+            return await hits.newer_groups(conn, requester.id, head) // SHOWN + 1
+
     async def targets(self, requester: User, scope: str, target_id: int) -> list[Hit]:
         """The requester's HITs a button points at: one HIT ('h') or a batch ('b')."""
         async with self.db.reading() as conn:

@@ -84,32 +84,37 @@ def _scope(p: HitProgress) -> tuple[str, int]:
     return ("b", p.batch_id) if p.batch_id is not None else ("h", p.hit_id)
 
 
-def my_hits(progress: list[HitProgress]) -> list[Screen]:
-    """One message per HIT or batch, with the buttons that make sense in its state."""
-    screens = []
-    for p in progress:
-        scope, target = _scope(p)
-        row = [Button(texts.BTN_RESULTS, cb.ShowResults(scope, target).pack())]
-        if p.status is HitStatus.OPEN:
-            row.append(Button(texts.BTN_PAUSE, cb.Manage("pause", scope, target).pack()))
-        if p.status is HitStatus.PAUSED:
-            row.append(Button(texts.BTN_RESUME, cb.Manage("resume", scope, target).pack()))
-        if p.status in (HitStatus.OPEN, HitStatus.PAUSED):
-            row.append(Button(texts.BTN_CANCEL_HIT, cb.Manage("cancel", scope, target).pack()))
-        screens.append(Screen(texts.hit_progress(p), (tuple(row),)))
-    return screens
-
-
-def my_hits_footer(page: int, shown: int, total: int) -> Screen | None:
-    """Under a /myhits page that is not the last: where it stands, and Older."""
+def my_hits(progress: list[HitProgress], page: int, total: int) -> Screen:
+    """/myhits: one message, a button per HIT or batch (newest first), Newer / Older."""
     first = (page - 1) * SHOWN + 1
-    last = first + shown - 1
-    if last >= total:
-        return None
-    return Screen(
-        texts.myhits_showing(first, last, total, page + 1),
-        ((Button(texts.BTN_OLDER_HITS, cb.MyHitsPage(page + 1).pack()),),),
-    )
+    last = first + len(progress) - 1
+    rows: list[tuple[Button, ...]] = [
+        (Button(texts.myhits_button(p), cb.OpenMyHit(*_scope(p)).pack()),) for p in progress
+    ]
+    paging = []
+    if page > 1:
+        paging.append(Button(texts.BTN_NEWER_HITS, cb.MyHitsPage(page - 1).pack()))
+    if last < total:
+        paging.append(Button(texts.BTN_OLDER_HITS, cb.MyHitsPage(page + 1).pack()))
+    if paging:
+        rows.append(tuple(paging))
+    to_review = sum(p.submitted for p in progress)
+    return Screen(texts.myhits_list(first, last, total, to_review), tuple(rows))
+
+
+def my_hit_card(p: HitProgress, page: int) -> Screen:
+    """One HIT's or batch's card, in the /myhits message: the controls its state allows,
+    and back to the page it is listed on."""
+    scope, target = _scope(p)
+    row = [Button(texts.BTN_RESULTS, cb.ShowResults(scope, target).pack())]
+    if p.status is HitStatus.OPEN:
+        row.append(Button(texts.BTN_PAUSE, cb.Manage("pause", scope, target).pack()))
+    if p.status is HitStatus.PAUSED:
+        row.append(Button(texts.BTN_RESUME, cb.Manage("resume", scope, target).pack()))
+    if p.status in (HitStatus.OPEN, HitStatus.PAUSED):
+        row.append(Button(texts.BTN_CANCEL_HIT, cb.Manage("cancel", scope, target).pack()))
+    back = (Button(texts.BTN_ALL_HITS, cb.MyHitsPage(page).pack()),)
+    return Screen(texts.hit_progress(p), (tuple(row), back))
 
 
 def results(view: ResultsView, threshold: int) -> Screen:

@@ -513,13 +513,27 @@ def hit_progress(p: HitProgress) -> str:
     )
 
 
-MYHITS_HEADER = "<b>Your HITs</b> (newest first)"
 MYHITS_USAGE = "Send /myhits for your newest HITs, or /myhits 2 for the next page."
 BTN_OLDER_HITS = "Older ▸"
+BTN_NEWER_HITS = "◂ Newer"
+BTN_ALL_HITS = "◀️ All my HITs"
 
 
-def myhits_showing(first: int, last: int, total: int, next_page: int) -> str:
-    return f"Showing {first}–{last} of {total}. Older: /myhits {next_page}"
+def myhits_list(first: int, last: int, total: int, to_review: int) -> str:
+    """The /myhits message above its buttons (one per HIT or batch)."""
+    lines = [
+        f"<b>Your HITs</b> · {first}–{last} of {total}, newest first",
+        "Tap one for its progress, pause, resume or cancel.",
+    ]
+    if to_review:
+        lines.append(f"✍️ {plural(to_review, 'submission')} to review: /review")
+    return "\n".join(lines)
+
+
+def myhits_button(p: HitProgress) -> str:
+    """A /myhits row: "🟢 Tea or coffee? · 3/10" (a batch: its items' slots)."""
+    taken = p.approved + p.rejected + p.submitted + p.in_progress
+    return f"{STATUS_ICONS.get(p.status.value, '')} {clip(p.title, 24)} · {taken}/{p.slots}"
 
 
 def myhits_past(total: int) -> str:

@@ -251,6 +251,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(m.approve_all, pattern=cb.ApproveAllYes.pattern()))
     app.add_handler(CallbackQueryHandler(m.review_again, pattern=cb.ReviewAgain.pattern()))
     app.add_handler(CallbackQueryHandler(m.older_hits, pattern=cb.MyHitsPage.pattern()))
+    app.add_handler(CallbackQueryHandler(m.open_my_hit, pattern=cb.OpenMyHit.pattern()))
     app.add_handler(CallbackQueryHandler(m.reject_worker, pattern=cb.RejectWorker.pattern()))
     app.add_handler(CallbackQueryHandler(m.reject_all_by, pattern=cb.RejectAllBy.pattern()))
     app.add_handler(CallbackQueryHandler(m.block_worker, pattern=cb.BlockWorker.pattern()))

@@ -16,17 +16,17 @@ from handlers.requester import review_screen
 
 
 async def my_hits(update: Update, context: GigContext) -> None:
-    """`/myhits [page]`: one card per HIT or batch with its progress and controls."""
+    """`/myhits [page]`: one message, a button per HIT or batch, Newer / Older."""
     requester = await sender_of(update, context)
     page = whole_number((context.args or ["1"])[0])
     if page is None or page < 1 or len(context.args or []) > 1:
         await reply(update, Screen(texts.MYHITS_USAGE))
         return
-    await _send_page(update, context, requester, page)
+    await reply(update, await _page(context, requester, page))
 
 
 async def older_hits(update: Update, context: GigContext) -> None:
-    """The "Older" button under a /myhits page: the next page's cards."""
+    """Newer / Older, or back from a card: that page, in the same message."""
     query, requester = await pressed_by(update, context)
     if requester is None:
         return
@@ -35,20 +35,23 @@ async def older_hits(update: Update, context: GigContext) -> None:
         await answer(query, texts.STALE_BUTTON, alert=True)
         return
     await answer(query)
-    await _send_page(update, context, requester, page)
+    await edit(query, await _page(context, requester, page))
 
 
-async def _send_page(update: Update, context: GigContext, requester: User, page: int) -> None:
+async def _page(context: GigContext, requester: User, page: int) -> Screen:
     progress, total = await context.services.requesting.managing.progress(requester, page)
     if not progress:
-        await reply(update, Screen(texts.NO_HITS_YET if total == 0 else texts.myhits_past(total)))
+        return Screen(texts.NO_HITS_YET if total == 0 else texts.myhits_past(total))
+    return requester_screens.my_hits(progress, page, total)
+
+
+async def open_my_hit(update: Update, context: GigContext) -> None:
+    """A /myhits row: that HIT's or batch's card, with its controls and Back."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
         return
-    await reply(update, Screen(texts.MYHITS_HEADER))
-    for screen in requester_screens.my_hits(progress):
-        await reply(update, screen)
-    footer = requester_screens.my_hits_footer(page, len(progress), total)
-    if footer is not None:
-        await reply(update, footer)
+    data = cb.OpenMyHit.unpack(str(query.data))
+    await _show_card(query, context, requester, data.scope, data.target_id)
 
 
 async def manage_hit(update: Update, context: GigContext) -> None:
@@ -115,20 +118,40 @@ async def card_again(update: Update, context: GigContext) -> None:
     if requester is None:
         return
     data = cb.CardAgain.unpack(str(query.data))
-    card = await context.services.requesting.managing.card(requester, data.scope, data.target_id)
-    if card is None:
+    await _show_card(query, context, requester, data.scope, data.target_id)
+
+
+async def _show_card(
+    query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
+) -> None:
+    """Answer the press with the card in its message, or an alert if it isn't theirs."""
+    screen = await _card(context, requester, scope, target_id)
+    if screen is None:
         await answer(query, texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
         return
     await answer(query)
-    await edit(query, requester_screens.my_hits([card])[0])
+    await edit(query, screen)
+
+
+async def _card(
+    context: GigContext, requester: User, scope: str, target_id: int
+) -> Screen | None:
+    """The card with its controls and Back to the page it is listed on; None if not theirs."""
+    managing = context.services.requesting.managing
+    card = await managing.card(requester, scope, target_id)
+    if card is None:
+        return None
+    page = await managing.page_of(requester, scope, target_id)
+    return requester_screens.my_hit_card(card, page)
 
 
 async def _redraw_card(
     query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
 ) -> None:
-    card = await context.services.requesting.managing.card(requester, scope, target_id)
-    if card is not None:
-        await edit(query, requester_screens.my_hits([card])[0])
+    """After a pause, resume or cancel (the press already answered): the card now."""
+    screen = await _card(context, requester, scope, target_id)
+    if screen is not None:
+        await edit(query, screen)
 
 
 async def results_command(update: Update, context: GigContext) -> None:

@@ -244,6 +244,18 @@ async def group_heads(
     return [(r[0], int(r[1])) for r in rows], int(rows[0][2])
 
 
+async def newer_groups(conn: Conn, requester_id: int, head_id: int) -> int:
+    """How many of the requester's published HITs and batches come before the one whose
+    newest HIT is `head_id` in the /myhits order (newest first)."""
+    row = await fetch_one(
+        conn,
+        f"SELECT COUNT(*) FROM (SELECT MAX(id) AS head FROM hits"
+        f" WHERE requester_id = ? AND status != 'draft' GROUP BY {_GROUP}) WHERE head > ?",
+        (requester_id, head_id),
+    )
+    return int(row[0]) if row else 0
+
+
 async def change_status(
     conn: Conn, hit_id: int, from_statuses: tuple[HitStatus, ...], to_status: HitStatus
 ) -> bool:

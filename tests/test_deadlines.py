@@ -305,6 +305,7 @@ async def test_paused_from_myhits_keeps_its_lifetime(
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=2 life=1h")
     clock.advance(1200)
     await rita.send("/myhits")
+    await rita.press("Tea?")  # its row in the list: the card, in the same message
     card = rita.last()
     await rita.press("Pause", card.message_id)
     clock.advance(10 * 3600)
@@ -326,6 +327,7 @@ async def test_work_abandoned_after_a_cancel_refunds_its_reward(
         stage, admin, "Tea? | Yes | No ; reward=0.05 n=3 time=5m"
     )
     await rita.send("/myhits")
+    await rita.press("Tea?")  # its row in the list: the card, in the same message
     card = rita.last()
     await rita.press("Cancel", card.message_id)
     await rita.press("Yes, cancel", card.message_id)

@@ -20,6 +20,7 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
     await ann.press("Submit")
 
     await rita.send("/myhits")
+    await rita.press("Tea?")  # its row in the list: the card, in the same message
     card = rita.last()
     assert "Tea?" in card.text and f"poll #{hit_id}" in card.text
     assert "1/5 taken" in card.text and "1 to review" in card.text and "$0.50" in card.text
@@ -63,6 +64,7 @@ async def test_cancel_asks_first_and_says_what_happens_to_work_in_progress(
     await bob.press("Accept")  # still working
 
     await rita.send("/myhits")
+    await rita.press("Tea?")  # its row in the list: the card, in the same message
     card = rita.last()
     await rita.press("Cancel", card.message_id)
     asked = stage.sim.message_by_id(rita.tg_id, card.message_id)
@@ -100,7 +102,7 @@ async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
     await sam.send("/myhits")
     assert "no published HITs" in sam.last_text()
     await rita.send("/myhits")
-    for label in ("Cancel", "Yes, cancel", "Back"):
+    for label in ("Tea?", "Cancel", "Yes, cancel", "Back"):
         data = next(d for row in rita.last().buttons() for t, d, _ in row if label in t)
         assert data is not None
         forged = stage.sim.callback(
@@ -108,6 +110,8 @@ async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
         )
         await stage.deliver(forged)
         assert "isn't one of your HITs" in (stage.sim.alerts(sam.user)[-1].get("text") or "")
+        if label == "Tea?":
+            await rita.press("Tea?")  # Rita opens the card; Sam tries its buttons
         if label == "Cancel":
             await rita.press("Cancel")  # Rita's own card now asks; Sam tries its buttons
     hit = await stage.services.market.hit(hit_id)

@@ -1,5 +1,6 @@
-"""/myhits for a busy requester: pages of eight, Older, every card manageable, whole batches
-paused, resumed and cancelled together."""
+"""/myhits for a busy requester: one message with a button per HIT or batch, pages of eight
+(Older / Newer), each card reached from its row and back, all edited in place; whole
+batches paused, resumed and cancelled together."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.sandbox import SimMessage
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage
 from tests.requester_helpers import database_of, published_batch
@@ -34,46 +36,64 @@ def _statuses(stage: Stage, batch_id: int) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def _labels(message: SimMessage) -> list[str]:
+    return [text for row in message.buttons() for text, _, _ in row]
+
+
 async def test_a_busy_requester_pages_through_every_hit_and_batch(
     stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin, cents=5_000)
     oldest = await published_poll(stage, rita, "Oldest? | A | B ; reward=0.05 n=1")
-    batch_id = await _batch(stage, rita)
+    await _batch(stage, rita)
     for n in range(8):
         await published_poll(stage, rita, f"Poll {n}? | A | B ; reward=0.05 n=1")
 
     seen = len(rita.messages())
     await rita.send("/myhits")
-    page = [m.text or "" for m in rita.messages()[seen:]]
-    assert len(page) == 1 + 8 + 1, "header, eight cards, footer"
-    assert "Poll 7?" in page[1] and "Poll 0?" in page[8], "newest first"
-    assert "Showing 1–8 of 10. Older: /myhits 2" in page[-1]
-    assert not any("Oldest?" in t or "batch #" in t for t in page)
+    assert len(rita.messages()) == seen + 1, "one message, not one per HIT"
+    page = rita.last()
+    assert "1–8 of 10, newest first" in (page.text or "")
+    rows = _labels(page)
+    assert rows[0] == "🟢 Poll 7? · 0/1" and rows[7] == "🟢 Poll 0? · 0/1", "newest first"
+    assert rows[8:] == ["Older ▸"], "a button per HIT, then the pager"
 
-    seen = len(rita.messages())
-    await rita.press("Older")
-    older = [m.text or "" for m in rita.messages()[seen:]]
-    assert len(older) == 1 + 2, "header and the two oldest; no footer on the last page"
-    assert f"batch #{batch_id}" in older[1] and "3 items" in older[1]
-    assert f"poll #{oldest}" in older[2]
+    await rita.press("Older", page.message_id)
+    page = rita.stage.sim.message_by_id(rita.tg_id, page.message_id)
+    assert "9–10 of 10" in (page.text or "")
+    assert _labels(page) == ["🟢 Which animal? · 0/3", "🟢 Oldest? · 0/1", "◂ Newer"]
 
-    # the oldest poll, on page 2, is managed from its card like any other
-    card = rita.messages()[-1]
-    await rita.press("Pause", card.message_id)
+    # the oldest poll, on page 2, is managed from its card in the same message
+    await rita.press("Oldest?", page.message_id)
+    card = rita.stage.sim.message_by_id(rita.tg_id, page.message_id)
+    assert f"(poll #{oldest})" in (card.text or "") and "0/1 taken" in (card.text or "")
+    assert _labels(card) == ["📊 Results", "⏸ Pause", "🚫 Cancel", "◀️ All my HITs"]
+    toast = await rita.press("Pause", card.message_id)
+    assert toast is not None and toast.startswith("⏸ Paused"), toast
+    card = rita.stage.sim.message_by_id(rita.tg_id, page.message_id)
     assert (card.text or "").startswith("⏸ Oldest?"), "its card is redrawn paused"
     assert f"(poll #{oldest} · paused)" in (card.text or ""), "the status in words too"
-    assert "Resume" in str(card.buttons())
+    assert "▶️ Resume" in _labels(card)
     hit = await stage.services.market.hit(oldest)
     assert hit is not None and hit.status.value == "paused"
+
+    await rita.press("All my HITs", card.message_id)
+    page = rita.stage.sim.message_by_id(rita.tg_id, page.message_id)
+    assert "9–10 of 10" in (page.text or ""), "back to the page it is listed on"
+    assert "⏸ Oldest? · 0/1" in _labels(page)
+    await rita.press("Newer", page.message_id)
+    page = rita.stage.sim.message_by_id(rita.tg_id, page.message_id)
+    assert "1–8 of 10" in (page.text or "")
+    assert len(rita.messages()) == seen + 1, "all of it in the one message"
 
 
 async def test_a_batch_is_paused_resumed_and_cancelled_as_one(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin, cents=1_000)
     batch_id = await _batch(stage, rita)
     await rita.send("/myhits")
-    card = rita.messages()[-1]
-    assert f"batch #{batch_id}" in (card.text or "")
+    await rita.press("Which animal?")
+    card = rita.last()
+    assert f"batch #{batch_id} · 3 items" in (card.text or "")
     await rita.press("Pause", card.message_id)
     assert _statuses(stage, batch_id) == {"paused"}
     await rita.press("Resume", card.message_id)
@@ -102,4 +122,4 @@ async def test_a_page_past_the_last_says_so(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=1")
     await rita.send("/myhits 3")
-    assert "You have 1 HITs and batches: that page is past the last one" in rita.last_text()
+    assert "You have 1 HIT or batch: that page is past the last one" in rita.last_text()
