@@ -163,6 +163,15 @@ class DiscardBatch(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class EditTerms(CallbackData):
+    """Ask for new terms of a draft HIT ('h') or batch ('b'), changed in place."""
+
+    prefix: ClassVar[str] = "etm"
+    scope: str
+    target_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Manage(CallbackData):
     """Pause / resume / cancel one HIT (scope 'h') or a batch (scope 'b')."""
 

@@ -80,6 +80,52 @@ def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic"
     )
 
 
+def terms_line(terms: Terms) -> str:
+    """Terms as they are typed: Terms(5, 10, 120, 86400, 259200) ->
+    "reward=0.05 n=10 time=2m life=1d auto=3d" (est=… when given)."""
+    values = _terms_values(terms)
+    return " ".join(f"{name}={value}" for name, value in values.items())
+
+
+def changed_terms(current: Terms, text: str, also: tuple[str, ...] = ("topic",)) -> Terms:
+    """`current` with the settings `text` gives replaced, checked as a whole:
+    (Terms(5, 10, 120, 86400, 259200), "reward=0.27") -> Terms(27, 10, 120, 86400, 259200).
+
+    `also` are the other names the caller takes out first (for the unknown-setting message).
+    """
+    given = parse_settings(text, TERMS_SETTINGS, also)
+    if not given:
+        raise ParseError("no terms given (like reward=0.10)")
+    merged = {**_terms_values(current), **given}
+    return parse_terms(
+        " ".join(f"{name}={value}" for name, value in merged.items()),
+        current.auto_approve_s,
+        also,
+    )
+
+
+def _terms_values(terms: Terms) -> dict[str, str]:
+    values = {
+        "reward": f"{terms.reward_cents // 100}.{terms.reward_cents % 100:02d}",
+        "n": str(terms.max_assignments),
+        "time": duration_setting(terms.time_allotted_s),
+        "life": duration_setting(terms.lifetime_s),
+        "auto": duration_setting(terms.auto_approve_s),
+    }
+    if terms.est_s is not None:
+        values["est"] = duration_setting(terms.est_s)
+    return values
+
+
+def duration_setting(seconds: int) -> str:
+    """A duration as parse_duration reads it, in its largest whole unit: 120 -> "2m",
+    90 -> "90s", 86400 -> "1d", 5400 -> "90m"."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def parse_prompt(text: str) -> str:
     """A question's text: "  Age?  " -> "Age?"; not empty, not too long."""
     prompt = text.strip()

@@ -37,3 +37,11 @@ class TestResult(Enum):
     ALREADY_TAKEN = "already_taken"
     OWN_TEST = "own_test"
     STALE = "stale"
+
+
+class DraftResult(Enum):
+    """Changing a draft's terms before publishing."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"  # not this requester's, or discarded
+    PUBLISHED = "published"  # too late: it is live

@@ -6,8 +6,8 @@ from html import escape
 
 from bot import callbacks as cb
 from bot import texts
-from bot.batches import BatchDraft
-from bot.domain import Button, Hit, HitProgress, HitStatus, QualificationTest, Screen
+from bot.domain import Button, HitKind, HitProgress, HitStatus, QualificationTest, Screen
+from bot.drafts import DraftView
 from bot.managing import SHOWN, CancelPreview
 from bot.posting import SurveyDraft
 from bot.results_export import GoldScore, ResultsView
@@ -46,38 +46,46 @@ def survey_quals(tests: list[QualificationTest], chosen: set[int]) -> Screen:
     return Screen(texts.SURVEY_ASK_QUALS, tuple(rows))
 
 
-def survey_preview(hit: Hit, draft: SurveyDraft, quals: list[str]) -> Screen:
-    questions = [(q.kind.value, q.prompt, q.options) for q in draft.questions]
-    return Screen(
-        texts.survey_preview(hit, questions, quals),
-        (
-            (
-                Button(texts.BTN_PUBLISH, cb.Publish(hit.id).pack()),
-                Button(texts.BTN_CANCEL, cb.Discard(hit.id).pack()),
-            ),
-        ),
-    )
-
-
-def batch_preview(draft: BatchDraft) -> Screen:
-    first = draft.hits[0]
-    return Screen(
-        texts.batch_preview(
-            draft.batch.id,
-            draft.batch.title,
-            len(draft.hits),
-            draft.golds,
-            draft.labels,
+def draft_preview(view: DraftView, hold_s: float) -> Screen:
+    """A draft as Publish will see it: what it is, what it costs, the hourly rate against
+    the fair-pay floor, how it reaches workers; Publish only when the floor is met, and
+    Change terms to fix it in place."""
+    first = view.first
+    publish: cb.CallbackData
+    discard: cb.CallbackData
+    if view.scope == "b":
+        assert view.batch is not None
+        text = texts.batch_preview(
+            view.target_id,
+            view.batch.title,
+            len(view.hits),
+            view.golds,
+            view.questions[0].options if view.questions else (),
             first,
-            draft.total_cents,
-        ),
-        (
-            (
-                Button(texts.BTN_PUBLISH, cb.PublishBatch(draft.batch.id).pack()),
-                Button(texts.BTN_CANCEL, cb.DiscardBatch(draft.batch.id).pack()),
-            ),
-        ),
-    )
+            view.total_cents,
+        )
+        publish, discard = cb.PublishBatch(view.target_id), cb.DiscardBatch(view.target_id)
+    else:
+        if first.kind is HitKind.POLL and view.questions:
+            text = texts.hit_preview(first, view.questions[0].options)
+        else:
+            asked = [(q.kind.value, q.prompt, q.options) for q in view.questions]
+            text = texts.survey_preview(first, asked, list(view.quals))
+        publish, discard = cb.Publish(first.id), cb.Discard(first.id)
+    text += "\n" + texts.floor_line(view.floor, first.reward_cents, view.terms.est_s is not None)
+    if view.dispatch is not None:
+        text += "\n" + texts.dispatch_note(view.dispatch.mode, hold_s, view.dispatch.extend_s)
+    change = Button(texts.BTN_CHANGE_TERMS, cb.EditTerms(view.scope, view.target_id).pack())
+    cancel = Button(texts.BTN_CANCEL, discard.pack())
+    if view.floor.under:
+        return Screen(text, ((change, cancel),))
+    return Screen(text, ((Button(texts.BTN_PUBLISH, publish.pack()), cancel), (change,)))
+
+
+def refused_under_floor(text: str, scope: str, target_id: int) -> Screen:
+    """Publish refused under the floor: why, with the way to fix the terms in place."""
+    change = Button(texts.BTN_CHANGE_TERMS, cb.EditTerms(scope, target_id).pack())
+    return Screen(text, ((change,),))
 
 
 def _scope(p: HitProgress) -> tuple[str, int]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.batches import Batches
 from bot.blocks import Blocks
 from bot.bonuses import Bonuses
+from bot.drafts import Drafts
 from bot.managing import Managing
 from bot.marketplace import Marketplace
 from bot.posting import Posting
@@ -25,6 +26,7 @@ class Requesting:
     bonuses: Bonuses
     blocks: Blocks
     qualify: Qualify
+    drafts: Drafts
 
     @classmethod
     def build(cls, market: Marketplace) -> Requesting:
@@ -45,4 +47,5 @@ class Requesting:
             bonuses=Bonuses(db, clock, on_outbox=wake),
             blocks=Blocks(db, clock),
             qualify=Qualify(db, clock),
+            drafts=Drafts(db, clock, floor_cents=market.min_hourly_cents),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot import texts, worker_screens
-from bot.domain import Button, Hit, Screen
+from bot.domain import Button, Screen
 from bot.fit import clip, fit_pairs
 from bot.marketplace import WorkView, answer_label
 
@@ -12,19 +12,6 @@ from bot.marketplace import WorkView, answer_label
 # under Telegram's 4096 whatever the worker typed; Full answers sends the rest as a file.
 REVIEW_ANSWERS = 3000
 REVIEW_TITLE = 300
-
-
-def preview(hit: Hit, options: tuple[str, ...]) -> Screen:
-    """The requester's draft with Publish / Cancel."""
-    return Screen(
-        texts.hit_preview(hit, options),
-        (
-            (
-                Button(texts.BTN_PUBLISH, cb.Publish(hit.id).pack()),
-                Button(texts.BTN_CANCEL, cb.Discard(hit.id).pack()),
-            ),
-        ),
-    )
 
 
 def _answers(view: WorkView) -> list[tuple[str, str]]:

@@ -19,7 +19,13 @@ from bot.domain import (
 from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
 from bot.fit import clip, fit_lines
 from bot.parsing import MIN_EST_S
-from bot.requester_results import BlockResult, BonusResult, ManageResult, TestResult
+from bot.requester_results import (
+    BlockResult,
+    BonusResult,
+    DraftResult,
+    ManageResult,
+    TestResult,
+)
 from bot.results import (
     AcceptResult,
     DeclineResult,
@@ -140,6 +146,59 @@ PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
     PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
 }
 DRAFT_DISCARDED = "🗑 Draft discarded."
+
+
+# -- drafts: the pay floor on the preview, terms changed in place (bot/drafts.py) ----------
+
+BTN_CHANGE_TERMS = "✏️ Change terms"
+
+
+def floor_line(check: FloorCheck, reward_cents: int, estimated: bool) -> str:
+    """A preview's pay line: the hourly rate Publish checks, against the floor if any."""
+    work = f"{duration(check.seconds)} of work " + ("(est)" if estimated else "(time allotted)")
+    rate = f"{money(check.hourly_cents)}/h for {work}"
+    if check.floor_cents <= 0:
+        return f"⚡ {rate}"
+    floor = f"the fair-pay floor of {money(check.floor_cents)}/h"
+    if not check.under:
+        return f"⚖️ {rate}: meets {floor} ✓"
+    return (
+        f"⚠️ {rate}: under {floor}, so it can't be published.\n"
+        f"Pay at least <b>{money(check.needed_cents)}</b> per assignment"
+        + _honest_estimate(check, reward_cents)
+        + ": tap <b>Change terms</b>."
+    )
+
+
+def draft_label(scope: str, target_id: int, kind: HitKind) -> str:
+    """("b", 3, TAG) -> "batch #3"; ("h", 12, POLL) -> "poll #12"."""
+    return f"batch #{target_id}" if scope == "b" else f"{HIT_KIND_WORDS[kind]} #{target_id}"
+
+
+def ask_new_terms(name: str, current: str, example: str) -> str:
+    """Change terms: what they are now, and how to change some of them."""
+    return (
+        f"✏️ <b>New terms for {name}</b>. Now: <code>{escape(current)}</code>\n"
+        f"Send only what changes, e.g. <code>{escape(example)}</code>; the rest stays. "
+        "/cancel keeps them as they are."
+    )
+
+
+TERMS_CHANGED = "✏️ Terms changed."
+TERMS_UNCHANGED = "Terms unchanged."
+TERMS_DROPPED = "Terms unchanged: you sent a command. Tap Change terms again to change them."
+TERMS_TOO_LATE = (
+    "You tapped Change terms over {wait} ago, so this text was not taken as the new terms "
+    "and nothing changed. Tap Change terms again."
+)
+DRAFT_TEXTS = {
+    DraftResult.OK: TERMS_CHANGED,
+    DraftResult.NOT_FOUND: "This draft no longer exists. Post a new one (/newpoll, /newbatch).",
+    DraftResult.PUBLISHED: (
+        "This is already published, so its terms can't change now. /raise raises a live "
+        "HIT's reward. /myhits"
+    ),
+}
 
 
 # -- working --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from handlers import (
     requester_manage,
     requester_qualify,
     requester_survey,
+    requester_terms,
     timers,
     worker,
 )
@@ -101,6 +102,24 @@ def _reject_conversation() -> ConversationHandler[GigContext]:
             },
             fallbacks=[CommandHandler("cancel", requester.cancel_reject)],
             name="reject",
+            persistent=True,
+            per_message=False,
+            allow_reentry=True,
+        )
+
+
+def _terms_conversation() -> ConversationHandler[GigContext]:
+    """Change terms on a draft's preview, then the terms typed (requester_terms.py)."""
+    t = requester_terms
+    with warnings.catch_warnings():
+        # A button as entry point, tracked per chat (per_message=False): what we want.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        # Persistent and stored at each step, like the reject reason.
+        return DurableConversation(
+            entry_points=[CallbackQueryHandler(t.ask_terms, pattern=cb.EditTerms.pattern())],
+            states={t.TERMS: [_text(t.got_terms)]},
+            fallbacks=[CommandHandler("cancel", t.cancel_terms)],
+            name="terms",
             persistent=True,
             per_message=False,
             allow_reentry=True,
@@ -226,6 +245,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(worker.several_labels, pattern=cb.Several.pattern()))
     # -- requesters
     app.add_handler(_reject_conversation())
+    app.add_handler(_terms_conversation())
     app.add_handler(CommandHandler("newpoll", requester.new_poll))
     app.add_handler(CommandHandler("review", requester.review))
     app.add_handler(CommandHandler("balance", requester.balance))

@@ -28,7 +28,11 @@ from handlers.persistence import (
 
 PROMPTS_GROUP = SHARED_STATE_GROUP + 1  # before the conversations (group 0)
 # The one-text conversations (handlers/__init__.py names them) and what is said on dropping.
-DROPPED = {"reject": texts.REJECT_DROPPED, "fairtext": texts.FAIR_TEXT_DROPPED}
+DROPPED = {
+    "reject": texts.REJECT_DROPPED,
+    "fairtext": texts.FAIR_TEXT_DROPPED,
+    "terms": texts.TERMS_DROPPED,
+}
 OWN_COMMANDS = {"cancel"}
 
 

@@ -8,7 +8,7 @@ from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import offer_screens, requester_screens, screens, texts
+from bot import requester_screens, screens, texts
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
 from bot.offers import split_poll_terms
@@ -16,6 +16,7 @@ from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
 from bot.topics import split_poll_topic
+from handlers import requester_terms
 from handlers.common import (
     TEXT_WAIT_S,
     GigContext,
@@ -49,11 +50,9 @@ async def new_poll(update: Update, context: GigContext) -> None:
             update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE)
         )
         return
-    settings = context.services.settings
-    dispatch = given.resolve(draft.max_assignments, settings.offer_up_to)
+    dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
     hit = await context.market.create_poll(requester, draft, dispatch)
-    preview = screens.preview(hit, draft.options)
-    await reply(update, offer_screens.with_dispatch(preview, dispatch, settings.offer_seconds))
+    await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
 
 
 async def publish_hit(update: Update, context: GigContext) -> None:
@@ -76,7 +75,8 @@ async def publish_hit(update: Update, context: GigContext) -> None:
         return
     if result is PublishResult.UNDER_FLOOR:
         await answer(query)
-        await reply(update, Screen(await floor_refusal(context, data.hit_id)))
+        refusal = await floor_refusal(context, data.hit_id)
+        await reply(update, requester_screens.refused_under_floor(refusal, "h", data.hit_id))
         return
     await answer(query)
     await edit(query, Screen(text))

@@ -26,6 +26,7 @@ from bot.requester_parsing import (
 )
 from bot.results import PublishResult
 from bot.topics import split_topic
+from handlers import requester_terms
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 from handlers.fair_common import floor_refusal
 
@@ -143,7 +144,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     )
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, requester_screens.batch_preview(draft))
+    await reply(update, await requester_terms.preview(context, requester, "b", draft.batch.id))
     return ConversationHandler.END
 
 
@@ -172,7 +173,8 @@ async def publish_batch(update: Update, context: GigContext) -> None:
     if result is PublishResult.UNDER_FLOOR:
         drafts = await context.services.requesting.batches.draft(batch_id)
         await answer(query)
-        await reply(update, Screen(await floor_refusal(context, drafts[0].id)))
+        refusal = await floor_refusal(context, drafts[0].id)
+        await reply(update, requester_screens.refused_under_floor(refusal, "b", batch_id))
         return
     await answer(query)
     await edit(query, Screen(text))

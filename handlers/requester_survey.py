@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import offer_screens, requester_screens, texts
+from bot import requester_screens, texts
 from bot.domain import QuestionKind, Screen
 from bot.offers import Dispatch, split_terms
 from bot.parsing import ELSEWHERE, ParseError
@@ -22,6 +22,7 @@ from bot.requester_parsing import (
     parse_terms,
 )
 from bot.topics import split_topic
+from handlers import requester_terms
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
@@ -193,12 +194,7 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     hit = await tools.posting.create_survey(
         requester, _draft(context), terms, chosen, dispatch, topic=topic
     )
-    names = [t.name for t in await tools.qualify.mine(requester) if t.id in chosen]
-    screen = offer_screens.with_dispatch(
-        requester_screens.survey_preview(hit, _draft(context), names),
-        dispatch,
-        context.services.settings.offer_seconds,
-    )
+    screen = await requester_terms.preview(context, requester, "h", hit.id)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     return screen

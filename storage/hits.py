@@ -127,6 +127,36 @@ async def open_draft(conn: Conn, hit_id: int, requester_id: int, now: float) -> 
     return cur.rowcount == 1
 
 
+async def set_draft_terms(
+    conn: Conn,
+    hit_id: int,
+    requester_id: int,
+    *,
+    reward_cents: int,
+    max_assignments: int,
+    time_allotted_s: int,
+    lifetime_s: int,
+    auto_approve_s: int,
+) -> bool:
+    """Change what a draft pays and how long things take; False if it is not this
+    requester's draft any more (published, discarded)."""
+    cur = await conn.execute(
+        "UPDATE hits SET reward_cents = ?, max_assignments = ?, time_allotted_s = ?,"
+        " lifetime_s = ?, auto_approve_s = ?"
+        " WHERE id = ? AND requester_id = ? AND status = 'draft'",
+        (
+            reward_cents,
+            max_assignments,
+            time_allotted_s,
+            lifetime_s,
+            auto_approve_s,
+            hit_id,
+            requester_id,
+        ),
+    )
+    return cur.rowcount == 1
+
+
 async def delete_draft(conn: Conn, hit_id: int, requester_id: int) -> bool:
     """Drop a draft that was never published."""
     cur = await conn.execute(

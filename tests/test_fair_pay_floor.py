@@ -37,13 +37,22 @@ async def test_poll_under_the_floor_is_refused_with_the_reward_that_meets_it(
     rita = await funded_requester(stage, admin)
     (ann,) = await workers(stage, "Ann")
     await rita.send("/newpoll Tea or coffee? | Tea | Coffee ; reward=0.05 n=10 time=2m")
-    await rita.press("Publish")
+    preview = rita.last()
+    assert "$1.50/h for 2m of work (time allotted)" in (preview.text or "")
+    assert "under the fair-pay floor of $8.00/h" in (preview.text or "")
+    assert "Pay at least $0.27 per assignment" in (preview.text or "")  # 8.00 × 120 / 3600
+    assert "Publish" not in str(preview.buttons()), "the preview says what Publish would do"
+    # A Publish button drawn before (a /require reply, an older preview) is refused.
+    publish = stage.sim.callback(
+        rita.user, preview.message_id, "pub:1", enqueue=False, check_button=False
+    )
+    await stage.deliver(publish)
     refusal = rita.last_text()
     assert "Not published: $0.05 for 2m of work is $1.50/h" in refusal
     assert "floor of $8.00/h" in refusal
     assert "Pay at least $0.27 per assignment" in refusal  # 8.00 × 120 / 3600 = 0.2667
     assert "really takes 22s or less, say so with est=22s" in refusal  # 0.05 × 3600 / 8.00
-    assert "Preview" in rita.texts()[-2], "the draft stays"
+    assert "Change terms" in str(rita.last().buttons()), "and the way to fix it"
     await rita.send("/balance")
     assert "$100.00" in rita.last_text(), "nothing was escrowed"
     assert "Tea or coffee?" not in " ".join(ann.texts()), "no push went out"
@@ -72,9 +81,9 @@ async def test_batch_under_the_floor_is_refused(stage: Stage, admin: Actor) -> N
     )
     await rita.send("cat | dog")
     await rita.send("Tag the animal ; reward=0.02 n=2 time=1m")
-    await rita.press("Publish")
-    assert "$0.02 for 1m of work is $1.20/h" in rita.last_text()
+    assert "$1.20/h for 1m of work (time allotted)" in rita.last_text()
     assert "Pay at least $0.14" in rita.last_text()
+    assert "Publish" not in str(rita.last().buttons())
 
 
 async def test_mturk_create_hit_under_the_floor_is_refused(
