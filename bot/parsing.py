@@ -73,15 +73,17 @@ def parse_poll(args: str) -> PollDraft:
     reward is required; n defaults to 10, time to 5m, life to 1d; est (the expected work
     time, for the pay floor) defaults to none: "...; reward=0.05 time=2m est=20s" -> est_s 20.
     """
-    body, _, settings = args.partition(";")
+    body, semicolon, settings = args.partition(";")
     parts = [part.strip() for part in body.split("|")]
     question, options = parts[0], tuple(parts[1:])
     if not question:
         raise ParseError("the question is missing")
     if len(question) > MAX_QUESTION_LEN:
         raise ParseError(f"the question is longer than {MAX_QUESTION_LEN} characters")
+    if not semicolon:
+        _terms_without_semicolon(parts)
     if not 2 <= len(options) <= MAX_OPTIONS:
-        raise ParseError(f"give between 2 and {MAX_OPTIONS} options, separated by |")
+        raise ParseError(_options_problem(question, options))
     if any(not option for option in options):
         raise ParseError("an option is empty")
     if any(len(option) > MAX_OPTION_LEN for option in options):
@@ -90,7 +92,7 @@ def parse_poll(args: str) -> PollDraft:
         raise ParseError("two options are the same")
     values = parse_settings(settings, POLL_SETTINGS, ELSEWHERE)
     if "reward" not in values:
-        raise ParseError("the reward is missing (reward=0.05)")
+        raise ParseError("the reward is missing: end with ; reward=0.05 (paid per answer)")
     time_s = parse_duration(values.get("time", "5m"))
     return PollDraft(
         question=question,
@@ -110,6 +112,30 @@ def parse_poll(args: str) -> PollDraft:
         est_s=parse_estimate(values.get("est"), time_s),
         auto_approve_s=parse_auto(values.get("auto")),
     )
+
+
+def _options_problem(question: str, options: tuple[str, ...]) -> str:
+    """What is wrong when a poll has fewer than 2 or more than MAX_OPTIONS options, in the
+    requester's own words: "Best day? Mon | Tue" -> a | is missing after the question mark."""
+    if len(options) > MAX_OPTIONS:
+        return f"that is {len(options)} options; a poll has at most {MAX_OPTIONS}"
+    asked, mark, rest = question.partition("?")
+    if mark and rest.strip():  # the first option is stuck to the question
+        fixed = " | ".join([asked.strip() + "?", rest.strip(), *options])
+        return f"a | is missing after the question mark: “{fixed}”"
+    if not options:
+        return "there are no options: put | between the question and each option"
+    return f"there is only one option (“{options[0]}”): give 2 to {MAX_OPTIONS}, each after a |"
+
+
+def _terms_without_semicolon(parts: list[str]) -> None:
+    """Refuse terms typed without the ; before them ("A | B reward=0.05"), showing where."""
+    last = parts[-1].split()
+    at = next((n for n, word in enumerate(last) if "=" in word), None)
+    if at is None:
+        return
+    before = " | ".join([*parts[:-1], " ".join(last[:at])]).strip(" |")
+    raise ParseError(f"put a ; before the terms: “{before} ; {' '.join(last[at:])}”")
 
 
 def parse_auto(text: str | None) -> int | None:

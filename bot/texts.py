@@ -99,21 +99,47 @@ TOPIC_TERM_HELP = (
     "Optional topic=opinion, images, language, shopping or research: workers who chose "
     "other topics don't get it."
 )
-POLL_USAGE = (
-    "Send a poll like this:\n"
-    "<code>/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=10 time=2m est=15s"
-    " life=1d</code>\n"
-    "reward is per answer; n = how many workers (default 10); "
-    "time = time allotted (default 5m); est = how long answering really takes (the pay "
-    "floor is checked against it, else against the time allotted); "
-    "life = how long it stays open (default 1d); "
-    "auto = approve work you haven't reviewed after (default 3d)."
-    f" {TOPIC_TERM_HELP}"
+POLL_EXAMPLE = (
+    "/newpoll Which logo is clearer? | A | B | C ; reward=0.05 n=10 time=2m est=15s"
 )
 
 
 def poll_error(problem: str) -> str:
-    return f"⚠️ That poll can't be posted: {escape(problem)}.\n\n{POLL_USAGE}"
+    """What is wrong with a one-line /newpoll, and one correct example."""
+    return (
+        f"⚠️ {escape(sentence(problem))}.\n"
+        f"Like this: <code>{POLL_EXAMPLE}</code>\n"
+        "Or send /newpoll alone and I'll ask step by step."
+    )
+
+
+# /newpoll alone: step by step (handlers/requester_poll.py)
+POLL_ASK_QUESTION = (
+    "📊 <b>New poll</b>: one question, workers tap an answer. What is the question?\n"
+    f"(All in one message works too: <code>{POLL_EXAMPLE}</code>) /cancel to stop."
+)
+
+
+def poll_ask_options(question: str, most: int) -> str:
+    return (
+        f"<b>{escape(question)}</b>\nNow the answers to choose from, separated by |, e.g. "
+        f"<code>Yes | No | Not sure</code> (2 to {most})."
+    )
+
+
+def poll_ask_terms(question: str, options: tuple[str, ...]) -> str:
+    return (
+        f"<b>{escape(question)}</b> · {escape(' | '.join(options))}\n"
+        "Last step, the terms in one line:\n"
+        "<code>reward=0.05 n=10 time=2m est=15s</code>\n"
+        "reward per answer (required) · n workers (10) · time allotted (5m) · est = how long "
+        "answering really takes (the pay floor is checked against it) · life = how long it "
+        "stays open (1d) · auto = approve unreviewed work after (3d).\n"
+        f"{TOPIC_TERM_HELP}"
+    )
+
+
+POLL_CANCELLED = "Poll discarded. /newpoll to start again."
 
 
 def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:

@@ -29,6 +29,7 @@ from handlers import (
     requester_apikey,
     requester_batch,
     requester_manage,
+    requester_poll,
     requester_qualify,
     requester_survey,
     requester_terms,
@@ -149,7 +150,18 @@ def _persistent(
 
 
 def _requester_conversations() -> list[ConversationHandler[GigContext]]:
-    s, b, q = requester_survey, requester_batch, requester_qualify
+    s, b, q, p = requester_survey, requester_batch, requester_qualify, requester_poll
+    poll = _persistent(
+        "newpoll",
+        "newpoll",
+        {
+            "entry": [p.new_poll],
+            p.QUESTION: [_text(p.got_question)],
+            p.OPTIONS: [_text(p.got_options)],
+            p.TERMS: [_text(p.got_terms)],
+        },
+        p.cancel_poll,
+    )
     survey = _persistent(
         "newsurvey",
         "newsurvey",
@@ -186,7 +198,7 @@ def _requester_conversations() -> list[ConversationHandler[GigContext]]:
         },
         q.cancel_qualification,
     )
-    return [survey, batch, qualify]
+    return [poll, survey, batch, qualify]
 
 
 def _fair_text_conversation() -> ConversationHandler[GigContext]:
@@ -246,7 +258,6 @@ def register(app: GigApp) -> None:
     # -- requesters
     app.add_handler(_reject_conversation())
     app.add_handler(_terms_conversation())
-    app.add_handler(CommandHandler("newpoll", requester.new_poll))
     app.add_handler(CommandHandler("review", requester.review))
     app.add_handler(CommandHandler("balance", requester.balance))
     app.add_handler(CallbackQueryHandler(requester.publish_hit, pattern=cb.Publish.pattern()))

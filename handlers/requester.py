@@ -1,8 +1,6 @@
-"""Requester handlers: /newpoll, publishing, /review with approve and reject, /balance."""
+"""Requester handlers: publishing a draft, /review with approve and reject, /balance."""
 
 from __future__ import annotations
-
-import dataclasses
 
 from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
@@ -11,12 +9,8 @@ from bot import callbacks as cb
 from bot import requester_screens, screens, texts
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
-from bot.offers import split_poll_terms
-from bot.parsing import ParseError, parse_poll
 from bot.requester_screens import review_extras
 from bot.results import PublishResult, ReviewResult
-from bot.topics import split_poll_topic
-from handlers import requester_terms
 from handlers.common import (
     TEXT_WAIT_S,
     GigContext,
@@ -33,26 +27,6 @@ from handlers.fair_common import floor_refusal
 
 REASON = 1
 CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
-
-
-async def new_poll(update: Update, context: GigContext) -> None:
-    """Parse the poll and show a preview with Publish / Cancel, or the right form."""
-    requester = await sender_of(update, context)
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    _, _, args = message.text.partition(" ")
-    try:
-        rest, given = split_poll_terms(args)  # dispatch= and extend= (bot/offers.py)
-        rest, topic = split_poll_topic(rest)  # topic= (bot/topics.py)
-        draft = dataclasses.replace(parse_poll(rest), topic=topic)
-    except ParseError as exc:
-        await reply(
-            update, Screen(texts.poll_error(exc.problem) if args.strip() else texts.POLL_USAGE)
-        )
-        return
-    dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
-    hit = await context.market.create_poll(requester, draft, dispatch)
-    await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
 
 
 async def publish_hit(update: Update, context: GigContext) -> None:

@@ -7,8 +7,10 @@ import pytest
 from bot.stage import Actor, Stage
 
 BAD_POLLS = [
-    ("", "Send a poll like this"),
-    ("Which? | A ; reward=0.05", "between 2 and 10 options"),
+    ("Which? | A ; reward=0.05", "There is only one option (“A”): give 2 to 10, each after a |"),
+    ("Best day? Mon | Tue ; reward=0.05", "A | is missing after the question mark"),
+    ("Which day ; reward=0.05", "There are no options: put | between the question and each"),
+    ("Which? | A | B reward=0.05 n=3", "Put a ; before the terms: “Which? | A | B ; reward=0.05"),
     ("| A | B ; reward=0.05", "question is missing"),
     ("Which? | A | | B ; reward=0.05", "an option is empty"),
     ("Which? | A | A ; reward=0.05", "two options are the same"),
@@ -27,7 +29,7 @@ BAD_POLLS = [
     ("Which? | A | B ; reward=0.05 colour=red", "unknown setting"),
     ("Which? | A | B ; reward=0.05 reward=0.06", "given twice"),
     ("Which? | A | B ; reward", "should look like name=value"),
-    ("Q? | " + " | ".join(f"o{i}" for i in range(11)) + " ; reward=0.05", "between 2 and 10"),
+    ("Q? | " + " | ".join(f"o{i}" for i in range(11)) + " ; reward=0.05", "at most 10"),
     ("Q? | " + "x" * 61 + " | B ; reward=0.05", "longer than 60"),
     ("Q" * 301 + " | A | B ; reward=0.05", "longer than 300"),
     ("Which? | A | B ; reward=0.05 topic=cats", "unknown topic 'cats' (use one of opinion, images"),
@@ -52,7 +54,7 @@ async def _hit_count(stage: Stage) -> int:
 async def test_bad_newpoll(stage: Stage, args: str, expected: str) -> None:
     rita = stage.user("Rita")
     await rita.send(f"/newpoll {args}".strip())
-    assert expected in rita.last_text()
+    assert expected.lower() in rita.last_text().lower(), rita.last_text()
     assert "/newpoll Which logo is clearer?" in rita.last_text(), "shows a correct example"
     assert await _hit_count(stage) == 0
 

@@ -5,7 +5,6 @@ the requester raises the reward."""
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -175,9 +174,8 @@ async def test_the_example_the_bot_teaches_publishes_under_the_default_floor(
     stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
-    await rita.send("/newpoll")  # no arguments: the usage with its example
-    example = re.search(r"<code>(/newpoll [^<]+)</code>", texts.POLL_USAGE)
-    assert example is not None and example.group(1) in rita.last_text()
-    await rita.send(example.group(1))
+    await rita.send("/newpoll")  # no arguments: asks step by step, with the one-line example
+    assert texts.POLL_EXAMPLE in rita.last_text()
+    await rita.send(texts.POLL_EXAMPLE)
     await rita.press("Publish")
     assert "Published" in rita.last_text(), rita.last_text()

@@ -227,7 +227,7 @@ async def test_small_polls_get_offers_by_default(default_stage: Stage) -> None:
     await rita.send("/newpoll Mine to choose | A | B ; reward=0.05 n=2 dispatch=race extend=10m")
     assert "Race" in rita.last_text() and "Workers may add 10m once" in rita.last_text()
     await rita.send("/newpoll Bad | A | B ; reward=0.05 dispatch=fastest")
-    assert "dispatch must be offer" in rita.last_text()
+    assert "Dispatch must be offer" in rita.last_text()
     assert await sql(stage, "SELECT mode, extend_s FROM hit_dispatch ORDER BY hit_id") == [
         ("offer", None),
         ("race", None),
