@@ -211,6 +211,7 @@ def ask_new_terms(name: str, current: str, example: str) -> str:
 
 
 TERMS_CHANGED = "✏️ Terms changed."
+TERMS_REPLACED = "✏️ These terms were changed: the new preview is below."
 TERMS_UNCHANGED = "Terms unchanged."
 TERMS_DROPPED = "Terms unchanged: you sent a command. Tap Change terms again to change them."
 TERMS_TOO_LATE = (

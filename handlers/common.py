@@ -210,25 +210,30 @@ def asked_long_ago(context: GigContext) -> bool:
     return context.services.clock.now() - asked > TEXT_WAIT_S
 
 
+async def edit_at(context: GigContext, at: tuple[int, int], screen: Screen) -> bool:
+    """Redraw the bot's message at (chat id, message id), e.g. a card a button asked a
+    typed text for; False if it is gone or too old to edit."""
+    chat_id, message_id = at
+    try:
+        await context.bot.edit_message_text(
+            screen.text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen),
+        )
+    except BadRequest as exc:
+        if "message is not modified" in exc.message.lower():
+            return True
+        if not any(gone in exc.message.lower() for gone in UNEDITABLE):
+            raise
+        return False
+    return True
+
+
 async def edit_or_reply(
     update: Update, context: GigContext, at: tuple[int, int] | None, screen: Screen
 ) -> None:
-    """Redraw the bot's message at (chat id, message id) with `screen`, e.g. a card a
-    button asked a typed text for; if it is gone or too old to edit, answer below instead."""
-    if at is not None:
-        chat_id, message_id = at
-        try:
-            await context.bot.edit_message_text(
-                screen.text,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen),
-            )
-            return
-        except BadRequest as exc:
-            if "message is not modified" in exc.message.lower():
-                return
-            if not any(gone in exc.message.lower() for gone in UNEDITABLE):
-                raise
-    await reply(update, screen)
+    """Redraw the message at `at` (edit_at); if there is none to redraw, answer below."""
+    if at is None or not await edit_at(context, at, screen):
+        await reply(update, screen)

@@ -21,6 +21,7 @@ from handlers.common import (
     GigContext,
     answer,
     asked_long_ago,
+    edit_at,
     note_asked,
     pressed_by,
     reply,
@@ -29,6 +30,7 @@ from handlers.common import (
 
 TERMS = 40
 KEY = "terms_for"  # [scope, target id] of the draft whose new terms are awaited
+PRESSED = "terms_pressed"  # [chat id, message id] of the preview Change terms was tapped on
 
 
 async def preview(context: GigContext, requester: User, scope: str, target_id: int) -> Screen:
@@ -53,6 +55,8 @@ async def ask_terms(update: Update, context: GigContext) -> int:
     await answer(query)
     assert context.user_data is not None
     context.user_data[KEY] = [data.scope, data.target_id]
+    pressed = query.message
+    context.user_data[PRESSED] = [pressed.chat.id, pressed.message_id] if pressed else None
     note_asked(context)
     reward = view.floor.needed_cents if view.floor.under else view.terms.reward_cents
     example = f"reward={reward // 100}.{reward % 100:02d}"
@@ -68,13 +72,13 @@ async def got_terms(update: Update, context: GigContext) -> int:
     assert message is not None and context.user_data is not None
     scope, target_id = _target(context)
     if asked_long_ago(context):
-        context.user_data.pop(KEY, None)
+        _forget(context)
         await reply(update, Screen(texts.TERMS_TOO_LATE.format(wait=texts.duration(TEXT_WAIT_S))))
         return ConversationHandler.END
     drafts = context.services.requesting.drafts
     result, view = await drafts.view(requester, scope, target_id)
     if view is None:
-        context.user_data.pop(KEY, None)
+        _forget(context)
         await reply(update, Screen(texts.DRAFT_TEXTS[result]))
         return ConversationHandler.END
     try:
@@ -93,10 +97,13 @@ async def got_terms(update: Update, context: GigContext) -> int:
     result = await drafts.change_terms(
         requester, scope, target_id, terms, topic=topic or None, dispatch=dispatch
     )
-    context.user_data.pop(KEY, None)
+    pressed = context.user_data.get(PRESSED)
+    _forget(context)
     if result is not DraftResult.OK:
         await reply(update, Screen(texts.DRAFT_TEXTS[result]))
         return ConversationHandler.END
+    if isinstance(pressed, list) and len(pressed) == 2:  # it shows the old terms: say so
+        await edit_at(context, (int(pressed[0]), int(pressed[1])), Screen(texts.TERMS_REPLACED))
     shown = await preview(context, requester, scope, target_id)
     await reply(update, replace(shown, text=f"{texts.TERMS_CHANGED}\n{shown.text}"))
     return ConversationHandler.END
@@ -107,10 +114,17 @@ async def cancel_terms(update: Update, context: GigContext) -> int:
     requester = await sender_of(update, context)
     assert context.user_data is not None
     scope, target_id = _target(context)
-    context.user_data.pop(KEY, None)
+    _forget(context)
     await reply(update, Screen(texts.TERMS_UNCHANGED))
     await reply(update, await preview(context, requester, scope, target_id))
     return ConversationHandler.END
+
+
+def _forget(context: GigContext) -> None:
+    """The prompt is answered (or dropped): nothing of it stays in user_data."""
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    context.user_data.pop(PRESSED, None)
 
 
 def _target(context: GigContext) -> tuple[str, int]:

@@ -47,6 +47,7 @@ async def test_a_batch_under_the_floor_is_fixed_in_place_and_published(
     assert "under the fair-pay floor of $8.00/h, so it can't be published" in preview
     assert "Pay at least $0.14 per assignment" in preview  # 8.00 × 60 / 3600 = 0.1334
     assert _labels(rita) == ["✏️ Change terms", "Cancel"], "no Publish that would be refused"
+    old = rita.last().message_id
 
     await rita.press("Change terms")
     asked = rita.last_text()
@@ -62,6 +63,8 @@ async def test_a_batch_under_the_floor_is_fixed_in_place_and_published(
     assert "$8.40/h for 1m of work (time allotted): meets the fair-pay floor" in preview
     assert _labels(rita) == ["🚀 Publish", "Cancel", "✏️ Change terms"]
     assert _hit_count(stage) == 2, "the same two items, nothing made again"
+    outdated = stage.sim.message_by_id(rita.tg_id, old)
+    assert "the new preview is below" in (outdated.text or "") and outdated.buttons() == []
 
     await rita.press("Publish")
     assert f"Published batch #{batch_id}. $0.56 is held in escrow" in rita.last_text()
@@ -95,8 +98,14 @@ async def test_a_survey_under_the_floor_takes_an_honest_estimate(
     await rita.press("Publish")
     assert f"Published survey #{hit_id}" in rita.last_text()
 
-    alert = await rita.press("Change terms", first_preview)
-    assert alert is not None and "already published" in alert, alert
+    outdated = stage.sim.message_by_id(rita.tg_id, first_preview)
+    assert "the new preview is below" in (outdated.text or "") and outdated.buttons() == []
+    late = stage.sim.callback(  # a Change terms tapped from a stale client
+        rita.user, first_preview, f"etm:h:{hit_id}", enqueue=False, check_button=False
+    )
+    await stage.deliver(late)
+    alert = stage.sim.alerts(rita.user)[-1]
+    assert "already published" in str(alert["text"]) and alert["show_alert"], alert
 
 
 @pytest.fixture
