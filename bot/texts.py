@@ -1435,7 +1435,8 @@ HELP_WORKER = (
 )
 HELP_REQUESTER = (
     "<b>Posting tasks</b>\n"
-    "/newpoll Question? | A | B ; reward=0.05 n=10 time=2m — a one-question poll\n"
+    "/newpoll Question? | A | B ; reward=0.05 n=10 time=2m — a one-question poll "
+    "(/newpoll alone: step by step)\n"
     "/newsurvey — several questions, step by step\n"
     "/newbatch — a CSV or JSON file of items to tag\n"
     "Each shows a preview with the total cost; Publish holds it in escrow.\n\n"
