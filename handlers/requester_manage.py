@@ -264,10 +264,10 @@ async def reject_all_by(update: Update, context: GigContext) -> None:
     if count is None:
         await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
         return
-    done = texts.rejected_worker(data.alias, count)
-    await answer(query, done)
+    await answer(query, texts.rejected_worker(data.alias, count))
     screen = await review_screen(context, requester)
-    await edit(query, requester_screens.with_outcome(done, screen))
+    outcome = texts.rejected_worker_line(data.alias, count)
+    await edit(query, requester_screens.with_outcome(outcome, screen))
 
 
 async def block_worker(update: Update, context: GigContext) -> None:
