@@ -125,7 +125,7 @@ async def test_requester_writes_about_a_hit_to_its_one_worker_or_is_shown_the_al
     assert "And you?" in bob.last_text()
 
     await olga.send(f"/msg {hit_id} Hi")
-    assert "only write about work you did or HITs you posted" in olga.last_text()
+    assert "only write about work you did or tasks you posted" in olga.last_text()
     await ann.send(f"/msg {hit_id} The sea is calm")
     assert "The sea is calm" in rita.last_text()
 

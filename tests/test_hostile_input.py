@@ -232,7 +232,7 @@ async def test_the_longest_survey_keeps_its_preview_results_and_status_readable(
         await rita.press("Done")
         await rita.send("reward=0.10 n=1 time=1h")
         preview = rita.last_text()
-        assert "× 1 workers =" in preview and units(preview) <= 4096, preview[-200:]
+        assert "× 1 worker =" in preview and units(preview) <= 4096, preview[-200:]
         await rita.press("Publish")
 
         await ann.press("Preview")
