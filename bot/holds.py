@@ -37,8 +37,9 @@ class Holds:
             if ended is None:
                 return DeclineResult.NOT_HELD
             await self._pass_on(conn, [hit_id], now)
+            nobody_next = (await store.tally(conn, hit_id, now)).open_slots > 0
         self.market.on_outbox()
-        return DeclineResult.OK
+        return DeclineResult.NOBODY_NEXT if nobody_next else DeclineResult.OK
 
     async def expire_due(self, now: float, limit: int) -> int:
         """End holds past their time and offer their slots on; how many ended."""

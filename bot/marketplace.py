@@ -382,10 +382,10 @@ class Marketplace:
                 return AcceptOutcome(AcceptResult.NOT_OPEN)
             if facts.active >= self.max_active:
                 return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
-            # Timed offers (bot/offers.py): only a live hold takes a slot of an offer-mode
-            # HIT, and slots held for others are never free.
+            # Timed offers (bot/offers.py): slots held for others are never free; a slot
+            # nobody holds is anyone's.
             if not await offer_store.claim_slot(conn, hit_id, worker.id, now):
-                if not await offer_store.may_take(conn, hit_id, worker.id, now):
+                if await offer_store.held_for_others(conn, hit_id, worker.id, now):
                     return AcceptOutcome(AcceptResult.HELD)
                 return AcceptOutcome(AcceptResult.FULL)
             await offer_store.take_hold(conn, hit_id, worker.id, now)

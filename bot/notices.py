@@ -11,6 +11,7 @@ from bot.fair_notices import KINDS as FAIR_KINDS
 from bot.fair_notices import FairNotices
 from bot.marketplace import Marketplace
 from bot.worker_views import WorkerDesk
+from storage import assignments
 from storage import offers as offer_store
 from storage.outbox import OutboxRow
 
@@ -71,8 +72,10 @@ class Notices:
         if row.kind == "web_submitted":
             view = await self.market.work_view(int(row.payload["assignment_id"]))
             return screens.submitted(view) if view else None
-        if row.kind in ("offer", "offer_tick", "offer_end"):
+        if row.kind in ("offer", "offer_tick", "offer_end", "offer_open"):
             return await self._offer(row.kind, int(row.payload["offer_id"]))
+        if row.kind == "offers_out":
+            return await self._offers_out(int(row.payload["hit_id"]))
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:
@@ -165,6 +168,31 @@ class Notices:
             return None
         return Screen(texts.expired_notice(hit.id, hit.title, refund_cents))
 
+    async def _took(self, worker_id: int, hit_id: int) -> bool:
+        async with self.market.db.reading() as conn:
+            return await assignments.for_worker_and_hit(conn, worker_id, hit_id) is not None
+
+    async def _offers_out(self, hit_id: int) -> Screen | None:
+        """To the requester: nobody in line took the HIT's free slots; they are anyone's."""
+        hit = await self.market.hit(hit_id)
+        now = self.market.clock.now()
+        if hit is None or hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
+            return None
+        async with self.market.db.reading() as conn:
+            tally = await offer_store.tally(conn, hit_id, now)
+        if tally.open_slots <= 0:
+            return None  # taken meanwhile
+        return Screen(
+            texts.offers_out(
+                hit.id,
+                hit.title,
+                tally.offered,
+                tally.taken,
+                tally.open_slots,
+                (hit.expires_at or now) - now,
+            )
+        )
+
     async def _offer(self, kind: str, offer_id: int) -> Screen | None:
         """A timed offer, its countdown (while still held) or its passing on."""
         async with self.market.db.reading() as conn:
@@ -174,12 +202,22 @@ class Notices:
         hit = await self.market.hit(hold.hit_id)
         if hit is None:
             return None
-        if kind == "offer_end":
-            if hold.status != "expired":
+        now = self.market.clock.now()
+        if kind in ("offer_end", "offer_open"):
+            if hold.status != "expired" and (kind == "offer_end" or hold.status != "declined"):
                 return None
-            ended = hit.status is not HitStatus.OPEN  # paused, cancelled...: nobody is next
-            return Screen(texts.offer_ended(hit.title) if ended else texts.offer_passed(hit.title))
-        left = hold.expires_at - self.market.clock.now()
+            if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
+                return Screen(texts.offer_ended(hit.title))  # paused, cancelled...: nobody next
+            async with self.market.db.reading() as conn:
+                tally = await offer_store.tally(conn, hit.id, now)
+            if tally.open_slots > 0:  # nobody else in line: the slot is anyone's
+                if kind == "offer_open" and await self._took(hold.worker_id, hit.id):
+                    return None  # took one since (from /hits): the task is elsewhere
+                return offer_screens.open_offer(hit)
+            if kind == "offer_open":
+                return None  # held again, or full (the fill edit says so)
+            return Screen(texts.offer_passed(hit.title))
+        left = hold.expires_at - now
         if hold.status != "held" or left < 1 or hit.status is not HitStatus.OPEN:
             return None
         found = await self.desk.card(hit.id)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot import callbacks as cb
 from bot import texts, worker_screens
-from bot.domain import Button, Screen
+from bot.domain import Button, Hit, Screen
 from bot.marketplace import WorkView
 from bot.offers import Dispatch
 from bot.worker_views import HitCard
@@ -23,6 +23,13 @@ def offer(card: HitCard, time_left: float, reputation: str = "") -> Screen:
                 Button(texts.BTN_DECLINE, cb.Decline(hit.id).pack()),
             ),
         ),
+    )
+
+
+def open_offer(hit: Hit) -> Screen:
+    """A lapsed offer when nobody else is in line: the slot is anyone's, Accept stays."""
+    return Screen(
+        texts.offer_open(hit.title), ((Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),),)
     )
 
 

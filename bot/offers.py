@@ -9,13 +9,20 @@ Offer mode: for every free slot not already held, the next worker in ranking ord
 matcher's ranked walk: same eligibility, same score, never the same worker twice) gets an
 exclusive hold of `offer_s` seconds (GIGBOT_OFFER_SECONDS, default 90): a message with a
 countdown, Accept and Decline. While it is live the slot is reserved: accept counts the
-live holds of other workers in its conditional UPDATE (storage/offers.claim_slot), and in
-offer mode only a worker with a live hold may accept at all, so a script tapping Accept
-faster than anyone gains nothing. Decline passes the slot on at once; a hold that runs out
-is ended by the timers (bot/timers.py, a durable deadline like the others, applied after
-a restart too) and passes on in the same transaction. The countdown is a few edits of the
-offer message (every `offer_tick_s`, default 30 s) queued in the outbox with their send
-time, so they go out within Telegram's limits with everything else.
+live holds of other workers in its conditional UPDATE (storage/offers.claim_slot), so a
+script tapping Accept faster than anyone gains nothing. Decline passes the slot on at once;
+a hold that runs out is ended by the timers (bot/timers.py, a durable deadline like the
+others, applied after a restart too) and passes on in the same transaction.
+
+When nobody is left in line (every worker the walk finds was offered already), a free slot
+is held by nobody and is anyone's: it stays listed in /hits and /next, the first Accept
+takes it (from a listing or a lapsed offer, which says so and keeps its Accept), and once
+no offer of the HIT is live the requester is told, once (`offers_out`). Workers who turn
+up later (new, or out of quiet hours) are offered it by the periodic waves as before.
+
+The countdown is a few edits of the offer message (every `offer_tick_s`, default 30 s)
+queued in the outbox with their send time, so they go out within Telegram's limits with
+everything else.
 """
 
 from __future__ import annotations
@@ -148,7 +155,36 @@ async def offer_wave(
             notify(f"offer:{hold.offer_id}", hold.expires_at)
     exhausted = len(picked) < wanted
     await ranking.note_wave(conn, hit.id, wave if picked else state.waves, now, exhausted, resume)
+    if not picked and wanted == hit.slots_left:  # nobody in line, and no offer is live
+        await _nobody_in_line(conn, hit, now)
     return len(holds)
+
+
+async def _nobody_in_line(conn: Conn, hit: Hit, now: float) -> None:
+    """Every free slot is anyone's now: tell the requester (once per HIT) and turn the
+    offers that passed on earlier into open cards with Accept (once per offer)."""
+    if await store.offered_count(conn, hit.id) == 0:
+        return  # never offered (nobody matched at publishing): nothing ran out
+    await outbox.enqueue(
+        conn,
+        f"offers_out:{hit.id}",
+        await store.requester_chat(conn, hit.id),
+        "offers_out",
+        Priority.NOTIFICATION,
+        {"hit_id": hit.id},
+        now,
+    )
+    for hold in await store.ended_before(conn, hit.id, now):
+        key = f"offer:{hold.offer_id}"
+        await outbox.enqueue(
+            conn,
+            f"{key}:open",
+            hold.tg_id,
+            "offer_open",
+            Priority.PUSH,
+            {"offer_id": hold.offer_id, "edits": key},
+            now,
+        )
 
 
 async def _queue_offer(conn: Conn, hold: store.Hold, tick_s: float, now: float) -> None:

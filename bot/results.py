@@ -101,7 +101,8 @@ class GrantResult(Enum):
 class DeclineResult(Enum):
     """Outcome of declining a timed offer."""
 
-    OK = "ok"
+    OK = "ok"  # passed on to the next worker in line
+    NOBODY_NEXT = "nobody_next"  # nobody else in line: the slot is anyone's now
     NOT_HELD = "not_held"  # accepted, declined or run out already
 
 

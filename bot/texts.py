@@ -1569,6 +1569,10 @@ UNMUTED = "🔔 Unmuted."
 LINK_TEXTS = {
     "unknown": "🤷 That task doesn't exist (any more). /next shows what's open.",
     "full": "🙅 <b>{title}</b> is full — every slot is taken. /next",
+    "held": (
+        "⏳ Every free slot of <b>{title}</b> is held for another worker right now (timed "
+        "offers). If they pass, it goes to the next in line. /next"
+    ),
     "expired": "⌛ <b>{title}</b> is closed. /next",
     "done": "You already did <b>{title}</b>. /next",
     "own": "That's your own task.",
@@ -1783,8 +1787,37 @@ def offer_ended(title: str) -> str:
     return f"⌛ The offer of <b>{escape(title)}</b> has ended."
 
 
-def offer_declined(title: str) -> str:
+def offer_open(title: str) -> str:
+    """A lapsed offer when nobody else is in line: the slot is anyone's."""
+    return (
+        f"⌛ Nobody is holding <b>{escape(title)}</b> now, so it's open to anyone: "
+        "the first to tap Accept gets it."
+    )
+
+
+def offer_declined(title: str, result: DeclineResult = DeclineResult.OK) -> str:
+    if result is DeclineResult.NOBODY_NEXT:
+        return (
+            f"👋 Declined. Nobody else is in line, so <b>{escape(title)}</b> is open to "
+            "anyone now (/hits)."
+        )
     return f"👋 Declined: <b>{escape(title)}</b> went to the next worker."
+
+
+def offers_out(
+    hit_id: int, title: str, offered: int, taken: int, open_slots: int, expires_in: float
+) -> str:
+    """To the requester: the timed offers ran out with slots left; they are anyone's now."""
+    workers = f"{offered} worker was" if offered == 1 else f"{offered} workers were"
+    took = f" and {taken} took one" if taken else ""
+    rest = "the rest of " if taken else ""
+    slots = f"{open_slots} free slot is" if open_slots == 1 else f"{open_slots} free slots are"
+    return (
+        f"⌛ Nobody took {rest}<b>{escape(title)}</b> (#{hit_id}) from its timed offers: "
+        f"{workers} offered a slot{took}.\n"
+        f"Its {slots} open to any worker now (first come, in /hits) until it expires in "
+        f"{duration(expires_in)}. /myhits to cancel and get the unspent reward back."
+    )
 
 
 DECLINE_ALERTS = {
@@ -1835,7 +1868,8 @@ EXTEND_ALERTS = {
 
 
 ACCEPT_ALERTS[AcceptResult.HELD] = (
-    "⏳ This task is offered to one worker at a time, and it isn't held for you now."
+    "⏳ Every free slot of this task is held for another worker right now (timed offers, "
+    "one worker at a time). If they pass, it goes to the next in line — /next for others."
 )
 # -- delivery and channels (issue 8) ----------------------------------------------------
 

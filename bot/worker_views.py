@@ -21,7 +21,7 @@ from bot.domain import (
     WorkerPrefs,
 )
 from bot.marketplace import Marketplace
-from storage import assignments, hits, ledger, listing, users, workers
+from storage import assignments, hits, ledger, listing, offers, users, workers
 from storage.db import Conn
 from storage.workers import PeriodTotals
 
@@ -34,6 +34,7 @@ class LinkResult(Enum):
     OK = "ok"
     UNKNOWN = "unknown"
     FULL = "full"
+    HELD = "held"  # every free slot is held for another worker (timed offers)
     EXPIRED = "expired"
     YOURS = "yours"  # the worker holds an active assignment on it
     DONE = "done"  # the worker did it before
@@ -162,6 +163,9 @@ class WorkerDesk:
                 return LinkOutcome(LinkResult.EXPIRED, card)
             if card.hit.slots_left <= 0:
                 return LinkOutcome(LinkResult.FULL, card)
+            if await offers.held_for_others(conn, hit_id, worker.id, now):
+                if (await offers.tally(conn, hit_id, now)).open_slots <= 0:
+                    return LinkOutcome(LinkResult.HELD, card)
             found = await listing.visible_hits(
                 conn, worker.id, now, with_prefs=False, hit_id=hit_id, limit=1
             )

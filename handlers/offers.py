@@ -20,10 +20,10 @@ async def decline_offer(update: Update, context: GigContext) -> None:
     hit_id = cb.Decline.unpack(str(query.data)).hit_id
     result = await context.services.holds.decline(worker, hit_id)
     hit = await context.market.hit(hit_id)
-    if result is not DeclineResult.OK or hit is None:
+    if result is DeclineResult.NOT_HELD or hit is None:
         await answer(query, texts.DECLINE_ALERTS[DeclineResult.NOT_HELD], alert=True)
         return
-    await respond(query, Screen(texts.offer_declined(hit.title)))
+    await respond(query, Screen(texts.offer_declined(hit.title, result)))
 
 
 async def extend_time(update: Update, context: GigContext) -> None:

@@ -4,8 +4,9 @@
 check before a push is sent. Everything that narrows what a worker is offered belongs in
 `_visible_clause()` so every screen agrees:
 
-* eligibility (always): open, unexpired, a slot left, not the worker's own HIT, not done
-  (or held) by the worker before, and `eligible_clause()` from storage/qualifications.py
+* eligibility (always): open, unexpired, a slot left that is not held for another worker
+  (a live timed offer), not the worker's own HIT, not done (or held) by the worker before,
+  and `eligible_clause()` from storage/qualifications.py
   (every requirement met, the requester has not blocked the worker) — the same predicate
   accept and the push waves use;
 * preferences (`with_prefs=True`): not muted by the worker, one of the worker's kinds,
@@ -48,7 +49,10 @@ async def _visible_clause(
     params: dict[str, Any] = {"worker": worker_id, "now": now}
     conditions = [
         "h.status = 'open'",
-        "h.slots_used < h.max_assignments",
+        # a slot held for another worker (a live timed offer) is not free
+        "h.slots_used + (SELECT COUNT(*) FROM offers o WHERE o.hit_id = h.id"
+        " AND o.status = 'held' AND o.expires_at > :now AND o.worker_id != :worker)"
+        " < h.max_assignments",
         "h.expires_at > :now",
         "h.requester_id != :worker",
         "NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id AND a.worker_id = :worker)",

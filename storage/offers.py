@@ -2,8 +2,9 @@
 
 A hold reserves a slot: `claim_slot` counts the live holds of other workers inside the
 same conditional UPDATE that takes the slot, so nobody else can take it while it is held,
-whatever the concurrency. Every state change of a hold is conditional on 'held', so the
-expiry step, a Decline and an Accept can race and exactly one wins.
+whatever the concurrency; a slot nobody holds is anyone's. Every state change of a hold is
+conditional on 'held', so the expiry step, a Decline and an Accept can race and exactly
+one wins.
 """
 
 from __future__ import annotations
@@ -107,18 +108,16 @@ async def hold(conn: Conn, offer_id: int) -> Hold | None:
 async def claim_slot(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
     """Take one slot of an open, unexpired HIT unless the free ones are held by others.
 
-    The race-safe step of accepting: one conditional statement. A HIT in offer mode gives
-    a slot only to a worker with a live hold; a worker's own hold does not count against
-    them (it is used up by `take_hold` right after).
+    The race-safe step of accepting: one conditional statement. A slot held for another
+    worker is never free; a slot nobody holds (every worker in line let theirs pass) goes
+    to whoever asks first. A worker's own hold does not count against them (it is used up
+    by `take_hold` right after).
     """
     cur = await conn.execute(
         "UPDATE hits SET slots_used = slots_used + 1 WHERE id = :hit AND status = 'open'"
         " AND expires_at > :now AND slots_used + (SELECT COUNT(*) FROM offers o"
         "  WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
-        "  AND o.worker_id != :worker) < max_assignments"
-        " AND (NOT EXISTS (SELECT 1 FROM hit_dispatch d WHERE d.hit_id = :hit"
-        "  AND d.mode = 'offer') OR EXISTS (SELECT 1 FROM offers o WHERE o.hit_id = :hit"
-        "  AND o.worker_id = :worker AND o.status = 'held' AND o.expires_at > :now))",
+        "  AND o.worker_id != :worker) < max_assignments",
         {"hit": hit_id, "now": now, "worker": worker_id},
     )
     return cur.rowcount == 1
@@ -219,13 +218,62 @@ async def extend(
     return float(row[0]) if row else None
 
 
-async def may_take(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
-    """Whether the worker may take a slot: any race HIT, or an offer they hold now."""
+async def held_for_others(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
+    """Whether another worker holds a live offer of a slot of this HIT."""
     row = await fetch_one(
         conn,
-        "SELECT NOT EXISTS (SELECT 1 FROM hit_dispatch WHERE hit_id = ?1 AND mode = 'offer')"
-        " OR EXISTS (SELECT 1 FROM offers WHERE hit_id = ?1 AND worker_id = ?2"
-        " AND status = 'held' AND expires_at > ?3)",
+        "SELECT EXISTS (SELECT 1 FROM offers WHERE hit_id = ? AND worker_id != ?"
+        " AND status = 'held' AND expires_at > ?)",
         (hit_id, worker_id, now),
     )
     return bool(row and row[0])
+
+
+async def offered_count(conn: Conn, hit_id: int) -> int:
+    """How many workers were ever offered a slot of this HIT."""
+    row = await fetch_one(conn, "SELECT COUNT(*) FROM offers WHERE hit_id = ?", (hit_id,))
+    return int(row[0]) if row else 0
+
+
+async def ended_before(conn: Conn, hit_id: int, now: float) -> list[Hold]:
+    """Offers of the HIT that passed on (ran out or declined) before `now`."""
+    rows = await fetch_all(
+        conn,
+        _HOLD + " WHERE o.hit_id = ? AND o.status IN ('expired', 'declined') AND o.ended_at < ?"
+        " ORDER BY o.id",
+        (hit_id, now),
+    )
+    return [_hold(tuple(r)) for r in rows]
+
+
+async def requester_chat(conn: Conn, hit_id: int) -> int:
+    """The Telegram chat of the HIT's requester."""
+    row = await fetch_one(
+        conn, "SELECT u.tg_id FROM hits h JOIN users u ON u.id = h.requester_id WHERE h.id = ?",
+        (hit_id,),
+    )
+    assert row is not None
+    return int(row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTally:
+    """What became of a HIT's offers: workers offered, who took one, slots free to anyone."""
+
+    offered: int
+    taken: int
+    open_slots: int
+
+
+async def tally(conn: Conn, hit_id: int, now: float) -> OfferTally:
+    """The HIT's offers so far and its free slots that nobody holds now."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(o.id), COALESCE(SUM(o.status = 'accepted'), 0),"
+        " h.max_assignments - h.slots_used - COALESCE(SUM(o.status = 'held'"
+        "  AND o.expires_at > ?), 0)"
+        " FROM hits h LEFT JOIN offers o ON o.hit_id = h.id WHERE h.id = ?",
+        (now, hit_id),
+    )
+    assert row is not None
+    return OfferTally(int(row[0]), int(row[1]), int(row[2] or 0))

@@ -193,8 +193,20 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
 
     The key range `push:<hit>:` .. `push:<hit>;` walks the key index (';' follows ':').
     Chats of workers holding an assignment on the HIT are left out: their push message
-    became the task itself.
+    became the task itself. Timed offers that passed on are edited too: when nobody was
+    next in line they kept their Accept (bot/offers.py).
     """
+    await conn.execute(
+        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+        " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', ?,"
+        " json_object('hit_id', ?, 'edit_message_id', o.message_id), ?, ?"
+        " FROM offers f JOIN outbox o ON o.key = 'offer:' || f.id"
+        " WHERE f.hit_id = ? AND f.status IN ('expired', 'declined')"
+        " AND o.status = 'sent' AND o.message_id IS NOT NULL"
+        " AND f.worker_id NOT IN (SELECT a.worker_id FROM assignments a WHERE a.hit_id = ?)"
+        " ON CONFLICT (key) DO NOTHING",
+        (hit_id, priority, hit_id, now, now, hit_id, hit_id),
+    )
     cur = await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
         " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', ?,"
