@@ -61,6 +61,7 @@ from bot.domain import (
 )
 from storage import hits, outbox
 from storage import matching as store
+from storage import offers as offer_store
 from storage import qualifications as quals
 from storage.db import Conn, Database
 
@@ -219,6 +220,7 @@ class WhyView:
     requirements: list[tuple[Requirement, bool]]
     stats: WorkerStats
     now: float
+    offered: bool = False  # dispatched as timed offers (bot/offers.py), not waves of pushes
 
 
 class Matcher:
@@ -291,4 +293,5 @@ class Matcher:
                 requirements=await quals.requirements_met(conn, hit.id, worker.id),
                 stats=stats,
                 now=self.clock.now(),
+                offered=(await offer_store.dispatch(conn, hit.id))[0] == offers.OFFER,
             )

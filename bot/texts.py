@@ -932,7 +932,9 @@ WHY_NOTHING = "You haven't been sent any task yet. When one arrives, reply to it
 
 def _requirement(req: Requirement, stats: WorkerStats) -> str:
     if req.kind is RequirementKind.APPROVAL_RATE:
-        return f"approval rate ≥ {req.value}% (yours: {stats.approval_pct}%)"
+        reviewed = stats.approved + stats.rejected
+        yours = f"{stats.approval_pct}%" if reviewed else "100% until work is reviewed"
+        return f"approval rate ≥ {req.value}% (yours: {yours})"
     if req.kind is RequirementKind.APPROVED_COUNT:
         return f"at least {req.value} approved (you: {stats.approved})"
     if req.kind is RequirementKind.LOCALE:
@@ -945,16 +947,60 @@ def _clock_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+# What /why calls each kind of task: "You take polls", "You take tagging tasks".
+KIND_PLURALS = {"poll": "polls", "survey": "surveys", "tag": "tagging tasks"}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """(1, "task", "tasks") -> "1 task"; (3, ...) -> "3 tasks"."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def _why_record(stats: WorkerStats, now: float) -> str:
+    """A worker's record in one sentence, true for a newcomer too."""
+    reviewed = stats.approved + stats.rejected
+    parts = [
+        f"{stats.approved} of {_count(reviewed, 'reviewed task', 'reviewed tasks')} approved"
+        if reviewed
+        else "nothing reviewed yet"
+    ]
+    if stats.pushes:
+        parts.append(f"took {stats.pushes_taken} of the {stats.pushes} sent to you")
+    if stats.gold_answered:
+        parts.append(f"{stats.gold_correct} of {stats.gold_answered} gold items right")
+    if stats.last_active_at > 0:
+        idle = now - stats.last_active_at
+        parts.append("active just now" if idle < 60 else f"last active {duration(idle)} ago")
+    return "; ".join(parts)
+
+
 def why(view: WhyView) -> str:
-    """Why a worker got a push: their preferences, the requirements, their record."""
+    """Why a worker got a push: each sentence says what holds now (preferences can have
+    changed since the push), then how the worker was picked, with their record."""
     hit, prefs, stats = view.hit, view.prefs, view.stats
+    kind = KIND_PLURALS.get(hit.kind.value, hit.kind.value)
     lines = [f"🤔 <b>Why you got “{escape(hit.title)}”</b>"]
-    lines.append(f"✓ You take {hit.kind.value}s" + (
-        f" on {escape(', '.join(prefs.topics))}." if prefs.topics else "."
-    ))
-    lines.append(
-        f"✓ It pays {money(hit.reward_cents)}; your minimum is {money(prefs.min_reward_cents)}."
-    )
+    if hit.kind.value in prefs.kinds:
+        lines.append(f"✓ You take {kind}.")
+    else:
+        lines.append(f"✗ You don't take {kind} any more (changed in /settings since).")
+    if hit.topic:
+        topic = TOPIC_NAMES.get(hit.topic, hit.topic)
+        if not prefs.topics:
+            lines.append(f"✓ Its topic is {escape(topic)}; you take any topic.")
+        elif hit.topic in prefs.topics:
+            lines.append(f"✓ Its topic, {escape(topic)}, is one you picked.")
+        else:
+            lines.append(f"✗ Its topic, {escape(topic)}, isn't one you pick any more.")
+    elif prefs.topics:
+        lines.append("✓ It has no topic, so it suits workers of every topic.")
+    reward, least = money(hit.reward_cents), money(prefs.min_reward_cents)
+    if prefs.min_reward_cents <= 0:
+        lines.append(f"✓ It pays {reward}; you set no minimum.")
+    elif hit.reward_cents >= prefs.min_reward_cents:
+        lines.append(f"✓ It pays {reward}, at least your minimum of {least}.")
+    else:
+        lines.append(f"✗ It pays {reward}, under the minimum of {least} you set since.")
     if view.requirements:
         met = [
             ("✓ " if ok else "✗ ") + _requirement(req, stats) for req, ok in view.requirements
@@ -969,21 +1015,20 @@ def why(view: WhyView) -> str:
         )
     reviewed = stats.approved + stats.rejected
     if view.push.reason == "explore":
-        lines.append(
-            f"🌱 New workers get a share of every task to build a record; "
-            f"you have {reviewed} reviewed so far."
+        so_far = (
+            f"you have {_count(reviewed, 'reviewed task', 'reviewed tasks')} so far"
+            if reviewed
+            else "nothing of yours is reviewed yet"
         )
+        lines.append(f"🌱 New workers get a share of every task to build a record; {so_far}.")
     else:
-        gold = (
-            f", gold {round(100 * stats.gold_correct / stats.gold_answered)}% right"
-            if stats.gold_answered
-            else ""
-        )
         lines.append(
-            f"⭐ You were among the best-matched workers: {stats.approved} of {reviewed} "
-            f"approved, {stats.pushes_taken} of {stats.pushes} tasks taken{gold}, "
-            f"last active {duration(view.now - stats.last_active_at)} ago."
+            "📊 It is offered to one worker at a time, best record first, and your turn came."
+            if view.offered
+            else "📊 It goes out in waves to the workers it suits, best record first; "
+            f"you were in wave {view.push.wave}."
         )
+        lines.append(f"Your record: {_why_record(stats, view.now)}.")
     lines.append("Change what you get in /settings.")
     return "\n".join(lines)
 

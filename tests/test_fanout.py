@@ -116,8 +116,8 @@ async def test_why_explains_a_push(stage: Stage, admin: Actor) -> None:
     await bob.send("/why", reply_to=card.message_id)
     text = bob.last_text()
     assert "Why you got “Why me?”" in text and "You take polls" in text
-    assert "no special requirements" in text and "best-matched" in text
-    assert "30 of 31 approved" in text
+    assert "no special requirements" in text and "best record first" in text
+    assert "30 of 31 reviewed tasks approved" in text
     await bob.send("/why")
     assert "Why you got “Another one?”" in bob.last_text(), "no reply: the latest push"
 
@@ -127,7 +127,7 @@ async def test_why_tells_a_newcomer_about_exploration(stage: Stage, admin: Actor
     (ann,) = await _crowd(stage, 1)
     await published_poll(stage, rita, "New here? | Yes | No ; reward=0.05 n=1")
     await ann.send("/why", reply_to=ann.last().message_id)
-    assert "best-matched" in ann.last_text() or "New workers get a share" in ann.last_text()
+    assert "best record first" in ann.last_text() or "New workers get a share" in ann.last_text()
 
 
 async def test_waves_job_is_scheduled(stage: Stage) -> None:
