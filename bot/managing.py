@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.domain import Hit, HitProgress, HitStatus, User
+from bot.domain import Hit, HitProgress, HitStatus, Priority, User
 from bot.requester_results import ManageResult
-from storage import hits, ledger
+from storage import hits, ledger, stale
 from storage import requesting as reads
 from storage import timers as due
 from storage.db import Conn, Database
@@ -120,6 +120,8 @@ class Managing:
                 if not await hits.change_status(conn, hit.id, LIVE, HitStatus.CANCELLED):
                     continue
                 cancelled += 1
+                # Its push cards (and open offers) lose Accept and say it was withdrawn.
+                await stale.closed_card_edits(conn, hit.id, Priority.PUSH, now)
                 counts = await reads.slot_counts(conn, hit.id)
                 claimable = hit.reward_cents * (
                     counts.get("accepted", 0) + counts.get("submitted", 0)
@@ -135,6 +137,8 @@ class Managing:
                     now,
                 ):
                     refunded += refund
+        if cancelled:
+            self.on_outbox()
         return (ManageResult.OK if cancelled else ManageResult.NOT_NOW), refunded
 
     async def cancel_preview(

@@ -51,6 +51,7 @@ from storage import (
     listing,
     opening,
     outbox,
+    stale,
     users,
     workers,
 )
@@ -397,9 +398,19 @@ class Marketplace:
             if created is None:  # same worker, concurrent tap in another process
                 raise RuntimeError("duplicate assignment despite the check")
             # A batch's push stands for the whole batch: it is not "filled" by one item.
-            filled = hit.batch_id is None and hit.slots_used + 1 >= hit.max_assignments
+            item_full = hit.slots_used + 1 >= hit.max_assignments
+            filled = item_full and hit.batch_id is None
             if filled:  # one statement queues one edit per earlier push, not one per accept
                 await outbox.enqueue_fill_edits(conn, hit_id, Priority.PUSH, now)
+            elif (
+                item_full
+                and hit.batch_id is not None
+                and (await hits.batch_slots(conn, hit.batch_id))[0] == 0
+            ):
+                filled = True
+                await stale.batch_fill_edits(conn, hit.batch_id, Priority.PUSH, now)
+            else:  # unanswered cards show the slots left, redrawn at most once a minute
+                await stale.count_edits(conn, hit_id, hit.batch_id, Priority.PUSH, now)
         if filled:
             self.on_outbox()
         self.on_timer(f"deadline:{created.id}", created.deadline_at)
@@ -459,8 +470,14 @@ class Marketplace:
             await assignments.set_position(conn, assignment_id, view.assignment.position - 1)
             return WorkResult.OK, view.moved_to(view.assignment.position - 1)
 
-    async def submit(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
-        """Hand in a complete assignment; the reward becomes pending."""
+    async def submit(
+        self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Hand in a complete assignment; the reward becomes pending.
+
+        Its reminders and its task message (unless `pressed`, the message the worker
+        submitted from, which the caller redraws) are edited to say so.
+        """
         now = self.clock.now()
         async with self.db.transaction() as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
@@ -476,15 +493,25 @@ class Marketplace:
                 now=now,
             ):  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None
+            await self._work_over(conn, assignment_id, now, pressed)
             await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now)
             done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
+        self.on_outbox()
         self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
         return WorkResult.OK, replace(view, assignment=done)
 
+    async def _work_over(
+        self, conn: Conn, assignment_id: int, now: float, pressed: tuple[int, int] | None
+    ) -> None:
+        """The work ended (submitted or returned): its reminders and task message say so."""
+        await stale.reminders_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
+        await stale.task_message_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
+
     async def return_assignment(
-        self, worker: User, assignment_id: int
+        self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
     ) -> tuple[WorkResult, WorkView | None]:
-        """Give the HIT back; the slot returns to the pool."""
+        """Give the HIT back; the slot returns to the pool. Its reminders and task message
+        say so, except `pressed` (the message the worker returned it from)."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
@@ -497,13 +524,16 @@ class Marketplace:
                 AssignmentStatus.RETURNED,
                 now=now,
             )
+            await self._work_over(conn, assignment_id, now, pressed)
             await hits.release_slot(conn, view.hit.id)
             await self.refund_released(conn, view.hit, assignment_id, now)
             if (await offer_store.dispatch(conn, view.hit.id))[0] == OFFER:  # offer it on now
                 freed = await hits.get(conn, view.hit.id)
                 assert freed is not None
                 await push_wave(conn, freed, self.fanout, now, self.max_active, self.on_timer)
-            return WorkResult.OK, await self._work_view(conn, assignment_id)
+            returned = await self._work_view(conn, assignment_id)
+        self.on_outbox()
+        return WorkResult.OK, returned
 
     async def open_task(
         self, worker: User, assignment_id: int
@@ -674,6 +704,8 @@ class Marketplace:
             {"assignment_id": aid},
             now,
         )
+        # The task message said "pending review": it says the verdict now.
+        await stale.task_message_over(conn, [aid], Priority.NOTIFICATION, now)
         await hits.close_if_done(conn, hit.id)
         return True
 

@@ -9,9 +9,9 @@ from bot.channels import CHANNEL_KINDS, Channels
 from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair_notices import KINDS as FAIR_KINDS
 from bot.fair_notices import FairNotices
-from bot.marketplace import Marketplace
+from bot.marketplace import Marketplace, WorkView
 from bot.worker_views import WorkerDesk
-from storage import assignments
+from storage import assignments, stale
 from storage import offers as offer_store
 from storage.outbox import OutboxRow
 
@@ -24,6 +24,8 @@ class Notices:
         self.fair = FairNotices(market)
         # Web tasks (MTurk API): a push carries a Preview link when this gives one.
         self.preview_link: Callable[[Hit], Awaitable[str | None]] | None = None
+        # ... and a task message the link that opens the task's page.
+        self.task_link: Callable[[WorkView], Awaitable[str | None]] | None = None
         self.desk = WorkerDesk(market)
         self.channels: Channels | None = None  # set by Services (channel cards and edits)
 
@@ -37,6 +39,8 @@ class Notices:
             return await self._bonus(row.payload)
         if row.kind == "filled":
             return await self._filled(int(row.payload["hit_id"]))
+        if row.kind == "push_count":
+            return await self._push_count(int(row.payload["hit_id"]), row.chat_id)
         if row.kind in CHANNEL_KINDS and self.channels is not None:
             return await self.channels.render(row)
         if row.kind == "funded":
@@ -52,8 +56,12 @@ class Notices:
             return await self._abandoned(int(row.payload["assignment_id"]))
         if row.kind == "auto_approved":
             return await self._auto_approved(int(row.payload["hit_id"]), int(row.payload["count"]))
-        if row.kind == "task_ended":
-            return await self._task_ended(int(row.payload["assignment_id"]))
+        if row.kind in ("task_ended", "task_over"):
+            return await self._task_over(int(row.payload["assignment_id"]))
+        if row.kind == "task_tick":
+            return await self._task_tick(int(row.payload["assignment_id"]))
+        if row.kind == "reminder_over":
+            return await self._reminder_over(int(row.payload["assignment_id"]))
         if row.kind == "expired":
             return await self._expired(int(row.payload["hit_id"]), int(row.payload["refund_cents"]))
         if row.kind in FAIR_KINDS:
@@ -94,11 +102,36 @@ class Notices:
         return card
 
     async def _filled(self, hit_id: int) -> Screen | None:
-        """An earlier push, rewritten once its HIT has no slots left."""
+        """An earlier push (or a lapsed offer), rewritten once its HIT (its batch) has no
+        slot left, or was cancelled or expired; nothing while a slot is free."""
         hit = await self.market.hit(hit_id)
-        if hit is None or (hit.status is HitStatus.OPEN and hit.slots_left > 0):
+        if hit is None:
+            return None
+        if hit.status in (HitStatus.CANCELLED, HitStatus.EXPIRED):
+            return Screen(texts.push_closed(hit.title, hit.status.value))
+        if hit.status is HitStatus.OPEN and await self._slots_left(hit) > 0:
             return None
         return Screen(texts.push_filled(hit.title))
+
+    async def _slots_left(self, hit: Hit) -> int:
+        """Free slots of the HIT, or of its whole batch (a batch's card stands for all)."""
+        if hit.batch_id is None:
+            return hit.slots_left
+        found = await self.desk.card(hit.id)
+        return found.batch[0] if found is not None and found.batch else 0
+
+    async def _push_count(self, hit_id: int, chat_id: int) -> Screen | None:
+        """An unanswered push card redrawn with the slots left now (a closed HIT's card
+        says so instead, without Accept); nothing once it was skipped or became a task."""
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        async with self.market.db.reading() as conn:
+            if not await stale.card_unanswered(conn, hit_id, chat_id):
+                return None
+        if hit.status is HitStatus.OPEN and await self._slots_left(hit) > 0:
+            return await self._push(hit_id)
+        return await self._filled(hit_id)
 
     async def _verdict(self, assignment_id: int) -> Screen | None:
         view = await self.market.work_view(assignment_id)
@@ -155,12 +188,41 @@ class Notices:
             return None
         return Screen(texts.auto_approved_notice(hit.id, hit.title, count, hit.auto_approve_s))
 
-    async def _task_ended(self, assignment_id: int) -> Screen | None:
-        """The task message of work whose time ran out: no buttons left to tap."""
+    async def _task_over(self, assignment_id: int) -> Screen | None:
+        """The task message of work no longer in progress: where it stands, no buttons
+        left to tap (time ran out, handed in elsewhere, returned from a reminder, reviewed)."""
         view = await self.market.work_view(assignment_id)
-        if view is None or view.assignment.status is not AssignmentStatus.ABANDONED:
+        if view is None:
             return None
-        return Screen(texts.task_time_up(view.hit.title))
+        a, title = view.assignment, view.hit.title
+        if a.status is AssignmentStatus.ABANDONED:
+            return Screen(texts.task_time_up(title))
+        if a.status is AssignmentStatus.SUBMITTED:
+            return Screen(texts.submitted(title, view.hit.reward_cents))
+        if a.status in (AssignmentStatus.APPROVED, AssignmentStatus.REJECTED):
+            approved = a.status is AssignmentStatus.APPROVED
+            return Screen(texts.task_reviewed(title, view.hit.reward_cents, approved))
+        if a.status is AssignmentStatus.RETURNED:
+            return Screen(texts.returned(title))
+        return None  # still in progress
+
+    async def _task_tick(self, assignment_id: int) -> Screen | None:
+        """The task message of running work, redrawn with the time left now."""
+        view = await self.market.work_view(assignment_id)
+        now = self.market.clock.now()
+        if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
+            return None
+        if view.assignment.deadline_at <= now:
+            return None
+        link = await self.task_link(view) if self.task_link is not None else None
+        return worker_screens.with_task_link(worker_screens.work(view, now), link)
+
+    async def _reminder_over(self, assignment_id: int) -> Screen | None:
+        """A reminder of work that is over: what became of it, no buttons."""
+        view = await self.market.work_view(assignment_id)
+        if view is None or view.assignment.status is AssignmentStatus.ACCEPTED:
+            return None
+        return Screen(texts.reminder_over(view.hit.title, view.assignment.status.value))
 
     async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
         hit = await self.market.hit(hit_id)

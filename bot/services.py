@@ -101,6 +101,7 @@ class Services:
         )
         services.channels = channels
         notices.preview_link = services.web_tasks.preview_url
+        notices.task_link = services.web_tasks.task_url
         return services
 
     @property

@@ -1137,6 +1137,34 @@ def task_time_up(title: str) -> str:
     return f"⌛ <b>{escape(title)}</b>\nOut of time: the task went back to the pool."
 
 
+def task_moved(title: str) -> str:
+    """An older message of a task shown again below (its buttons are gone)."""
+    return f"⬇️ <b>{escape(title)}</b> continues in the message below."
+
+
+def task_reviewed(title: str, reward_cents: int, approved: bool) -> str:
+    """What the task message says once the work is reviewed (the notice is a new message)."""
+    head = f"📨 Submitted: <b>{escape(title)}</b>\n"
+    if approved:
+        return head + f"✅ Reviewed: approved, {money(reward_cents)} paid. /earnings"
+    return head + "❌ Reviewed: rejected — the requester's reason is in the message about it."
+
+
+def reminder_over(title: str, status: str) -> str:
+    """A reminder once the work is no longer in progress (its buttons are gone)."""
+    if status == "returned":
+        return f"↩️ <b>{escape(title)}</b>: returned — nothing left to do here."
+    if status == "abandoned":
+        return f"⌛ <b>{escape(title)}</b>: the time ran out and it went back to the pool."
+    return f"✅ <b>{escape(title)}</b>: submitted — nothing left to do here."
+
+
+def push_closed(title: str, status: str) -> str:
+    """An earlier push (or offer) once its HIT was cancelled or expired."""
+    why = "withdrawn by the requester" if status == "cancelled" else "closed: its time is over"
+    return f"🔒 <s>{escape(title)}</s>\nNo longer open — {why}. /next"
+
+
 def abandoned_notice(title: str) -> str:
     return (
         f"⌛ Time's up: <b>{escape(title)}</b> wasn't submitted in time and went back "

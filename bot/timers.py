@@ -26,7 +26,7 @@ from bot.domain import HitStatus, Priority
 from bot.holds import Holds
 from bot.marketplace import Marketplace, reminder_times
 from bot.matching import push_wave
-from storage import hits, ledger, outbox
+from storage import hits, ledger, outbox, stale
 from storage import requesting as reads
 from storage import timers as due
 from storage.db import Database
@@ -183,6 +183,9 @@ class Timers:
             await due.release_slots(conn, dict(freed))
             await due.notify_abandoned(
                 conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
+            )  # and the task message loses its buttons; so do the reminders:
+            await stale.reminders_over(
+                conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
             )
             ended = set(await due.hits_in_state(conn, list(freed), "expired"))
             ended |= set(await due.hits_in_state(conn, list(freed), "cancelled"))
@@ -226,6 +229,14 @@ class Timers:
                         "reminder",
                         Priority.REMINDER,
                         {"assignment_id": r.assignment_id, "n": latest},
+                        now,
+                    )
+                    # The task message's own "N left" is redrawn with each reminder.
+                    await stale.task_tick(
+                        conn,
+                        r.assignment_id,
+                        f"tick:{r.assignment_id}:{latest}:{r.deadline_at:.0f}",
+                        Priority.REMINDER,
                         now,
                     )
                 sent = max(latest + 1, r.reminders_sent)
@@ -278,6 +289,7 @@ class Timers:
                         "refund",
                         now,
                     )
+                await stale.closed_card_edits(conn, hit.hit_id, Priority.PUSH, now)
                 await due.notify_user(
                     conn,
                     f"expired:{hit.hit_id}",

@@ -200,6 +200,13 @@ def work(view: WorkView, now: float) -> Screen:
     return Screen(text, (*rows, tuple(nav)))
 
 
+def with_task_link(screen: Screen, link: str | None) -> Screen:
+    """A web task's message (MTurk API) leads with the button that opens its page."""
+    if link is None:
+        return screen
+    return Screen(screen.text, ((Button(texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
+
+
 def submitted(view: WorkView, pending_cents: int, next_batch: int | None) -> Screen:
     """After Submit: the pending reward, and the next HIT of the batch if there is one."""
     rows: tuple[tuple[Button, ...], ...] = ()

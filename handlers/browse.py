@@ -14,6 +14,7 @@ from bot.domain import Button, HitKind, HitSort, Screen, User
 from bot.results import AcceptResult
 from bot.worker_views import HitPage, LinkOutcome, LinkResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.worker import resend_task
 
 
 async def show_link(update: Update, context: GigContext, worker: User, kind: str, num: int) -> None:
@@ -29,9 +30,7 @@ async def _resend_work(update: Update, context: GigContext, assignment_id: int) 
     """Show an assignment as a new message, which becomes its one message."""
     view = await context.market.work_view(assignment_id)
     assert view is not None
-    sent = await reply(update, worker_screens.work(view, context.market.clock.now()))
-    if sent is not None:
-        await context.market.attach_message(assignment_id, sent.chat.id, sent.message_id)
+    await resend_task(update, context, view)
 
 
 def link_screen(outcome: LinkOutcome) -> Screen:

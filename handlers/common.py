@@ -187,6 +187,12 @@ def _outcome(chat_id: int, exc: TelegramError) -> SendOutcome:
     return SendOutcome(SendStatus.FAILED, error=exc.message)
 
 
+def pressed_in(query: CallbackQuery) -> tuple[int, int] | None:
+    """The (chat id, message id) of the message whose button was pressed."""
+    shown = query.message
+    return (shown.chat.id, shown.message_id) if shown is not None else None
+
+
 async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery, User | None]:
     """The pressed button and its registered user; an unknown user is told to /start."""
     query = update.callback_query

@@ -8,7 +8,7 @@ from bot import callbacks as cb
 from bot import offer_screens, texts
 from bot.domain import Screen
 from bot.results import DeclineResult, ExtendResult, WorkResult
-from handlers.common import GigContext, answer, pressed_by, respond
+from handlers.common import GigContext, answer, pressed_by, pressed_in, respond
 from handlers.worker import redraw
 
 
@@ -49,7 +49,9 @@ async def return_free(update: Update, context: GigContext) -> None:
     if worker is None:
         return
     assignment_id = cb.ReturnFree.unpack(str(query.data)).assignment_id
-    result, view = await context.market.return_assignment(worker, assignment_id)
+    result, view = await context.market.return_assignment(
+        worker, assignment_id, pressed_in(query)
+    )
     if result is not WorkResult.OK or view is None:
         await answer(query, texts.WORK_ALERTS[result], alert=True)
         return

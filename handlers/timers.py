@@ -19,8 +19,8 @@ from bot import texts
 from bot.clock import Clock, real_seconds
 from bot.results import WorkResult
 from bot.services import Services
-from handlers.common import GigContext, answer, pressed_by, reply
-from handlers.worker import work_screen
+from handlers.common import GigContext, answer, pressed_by
+from handlers.worker import resend_task
 
 HORIZON_JOB = "timers:horizon"
 # max_instances: a job re-added while its previous run is still going must not be skipped
@@ -39,9 +39,7 @@ async def open_task(update: Update, context: GigContext) -> None:
         await answer(query, texts.WORK_ALERTS[result], alert=True)
         return
     await answer(query)
-    sent = await reply(update, await work_screen(context, view))
-    if sent is not None:
-        await context.market.attach_message(view.assignment.id, sent.chat.id, sent.message_id)
+    await resend_task(update, context, view)
 
 
 class JobQueueScheduler:

@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 
 from bot import callbacks as cb
 from bot import screens, texts, worker_screens
-from bot.domain import Button, Screen
+from bot.domain import Screen
 from bot.keyboards import markup
 from bot.marketplace import WorkView, text_limit
 from bot.results import AcceptResult, WorkResult
@@ -21,6 +21,7 @@ from handlers.common import (
     is_harmless,
     known_user,
     pressed_by,
+    pressed_in,
     reply,
     respond,
 )
@@ -85,7 +86,7 @@ async def submit_work(update: Update, context: GigContext) -> None:
     if worker is None:
         return
     data = cb.Submit.unpack(str(query.data))
-    result, view = await context.market.submit(worker, data.assignment_id)
+    result, view = await context.market.submit(worker, data.assignment_id, pressed_in(query))
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
@@ -102,7 +103,9 @@ async def return_work(update: Update, context: GigContext) -> None:
     if worker is None:
         return
     data = cb.Return.unpack(str(query.data))
-    result, view = await context.market.return_assignment(worker, data.assignment_id)
+    result, view = await context.market.return_assignment(
+        worker, data.assignment_id, pressed_in(query)
+    )
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
@@ -126,10 +129,7 @@ async def _show_work(
 async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
     screen = screens.work(view, context.market.clock.now())
-    link = await context.services.web_tasks.task_url(view)
-    if link is None:
-        return screen
-    return Screen(screen.text, ((Button(texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
+    return worker_screens.with_task_link(screen, await context.services.web_tasks.task_url(view))
 
 
 async def toggle_option(update: Update, context: GigContext) -> None:
@@ -188,6 +188,26 @@ async def typed_answer(update: Update, context: GigContext) -> None:
         await reply(update, Screen(texts.TEXT_NOT_NOW))
     else:
         await reply(update, Screen(texts.WORK_ALERTS[result]))
+
+
+async def resend_task(update: Update, context: GigContext, view: WorkView) -> None:
+    """Show the running task as a new message, which becomes its one message; the old one
+    loses its buttons and points down (its buttons would act on the same task)."""
+    a = view.assignment
+    sent = await reply(update, await work_screen(context, view))
+    if sent is None:
+        return
+    await context.market.attach_message(a.id, sent.chat.id, sent.message_id)
+    if a.chat_id is None or a.message_id is None or a.message_id == sent.message_id:
+        return
+    try:
+        await context.bot.edit_message_text(
+            texts.task_moved(view.hit.title), chat_id=a.chat_id, message_id=a.message_id,
+            parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
 
 
 async def redraw(context: GigContext, view: WorkView) -> None:

@@ -230,9 +230,17 @@ async def test_a_batch_card_with_every_item_taken_says_full(stage: Stage, admin:
     ann, bob = await workers(stage, "Ann", "Bob")
     terms = "Which animal? ; reward=0.02 n=1 time=10m"
     await published_batch(stage, rita, b"text\nA purring kitten\n", "cat | dog", terms)
+    card = bob.last()
+    data = next(d for row in card.buttons() for t, d, _ in row if "Accept" in t)
     await ann.press("Accept")
-    alert = await bob.press("Accept")
-    assert alert is not None and "full" in alert
+    filled = stage.sim.message_by_id(bob.tg_id, card.message_id)
+    assert "Filled" in (filled.text or "") and filled.buttons() == [], "the batch is full"
+    seen = len(stage.sim.alerts(bob.user))
+    await stage.deliver(  # a tap on a copy of the card from before
+        stage.sim.callback(bob.user, card.message_id, str(data), enqueue=False, check_button=False)
+    )
+    alert = str(stage.sim.alerts(bob.user)[seen:][-1].get("text"))
+    assert "full" in alert
     async with stage.services.db.reading() as conn:
         counts = await summary.assignment_states(conn)
     assert counts == {"accepted": 1}, "Ann's only"

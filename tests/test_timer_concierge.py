@@ -158,8 +158,16 @@ async def test_returned_and_abandoned_never_lower_the_approval_rate(
     await ann.press("Accept")
     clock.advance(100)
     await stage.settle()
+    reminder = ann.last()
+    data = next(d for row in reminder.buttons() for t, d, _ in row if "Return without" in t)
     clock.advance(20)
     await stage.settle()
     assert "Time's up" in ann.last_text()
     assert await _approval(stage, ann) == (75, 1, 1)
-    assert "no longer active" in (await ann.press("Return without penalty") or "")
+    over = stage.sim.message_by_id(ann.tg_id, reminder.message_id)
+    assert over.buttons() == [] and "the time ran out" in (over.text or "")
+    replayed = stage.sim.callback(  # a tap from a copy of the screen from before
+        ann.user, reminder.message_id, str(data), enqueue=False, check_button=False
+    )
+    await stage.deliver(replayed)
+    assert "no longer active" in str(stage.sim.alerts(ann.user)[-1].get("text"))

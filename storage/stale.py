@@ -1,0 +1,176 @@
+"""SQL of the edits that keep earlier messages true once what they show has changed.
+
+Each queues outbox rows in the caller's transaction, keyed so a repeat queues nothing
+twice; the rows are rendered at send time (bot/notices.py), from the state then:
+
+* a task's reminders and its task message once the work is submitted, returned, abandoned
+  or reviewed (`reminders_over`, `task_message_over`): their buttons go;
+* the task message's own timer at each reminder (`task_tick`);
+* push cards of a batch once no item of it has a slot left (`batch_fill_edits`), and of
+  any HIT once it is cancelled or expired (`closed_card_edits`), like storage/outbox's
+  fill edits;
+* the "N of M left" of unanswered push cards, at most once a minute per card
+  (`count_edits`; best effort, as SPEC says of push counters).
+
+`skip` is the (chat, message) the worker pressed, which the handler redraws itself.
+"""
+
+from __future__ import annotations
+
+import json
+
+from storage.db import Conn, fetch_one
+
+NO_MESSAGE = (-1, -1)  # as `skip`: no message to leave out
+COUNT_EVERY_S = 60  # push card counters: at most one edit a minute per card
+
+_INSERT = "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+
+
+async def reminders_over(
+    conn: Conn,
+    assignment_ids: list[int],
+    priority: int,
+    now: float,
+    skip: tuple[int, int] | None = None,
+) -> None:
+    """Edit every reminder of these assignments (sent, or on its way) to say the work is
+    over, without buttons. Reminder keys start `remind:<assignment>:` (bot/timers.py)."""
+    chat, message = skip or NO_MESSAGE
+    await conn.execute(
+        _INSERT + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', ?,"
+        " json_object('assignment_id', a.value, 'edits', r.key), ?, ?"
+        " FROM json_each(?) a JOIN outbox r ON r.key >= 'remind:' || a.value || ':'"
+        " AND r.key < 'remind:' || a.value || ';'"
+        " WHERE r.kind = 'reminder' AND r.status IN ('pending', 'sending', 'sent')"
+        " AND NOT (r.chat_id = ? AND COALESCE(r.message_id, -2) = ?)"
+        " ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, json.dumps(assignment_ids), chat, message),
+    )
+
+
+async def task_message_over(
+    conn: Conn,
+    assignment_ids: list[int],
+    priority: int,
+    now: float,
+    skip: tuple[int, int] | None = None,
+) -> None:
+    """Edit each assignment's task message to where the work stands now (submitted,
+    returned, approved, rejected), without the buttons of work in progress; once per
+    state, so a review after a submission edits it again."""
+    chat, message = skip or NO_MESSAGE
+    await conn.execute(
+        _INSERT + " SELECT 'task_over:' || a.id || ':' || a.status, a.chat_id, 'task_over', ?,"
+        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id), ?, ?"
+        " FROM assignments a WHERE a.id IN (SELECT value FROM json_each(?))"
+        " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL"
+        " AND NOT (a.chat_id = ? AND a.message_id = ?)"
+        " ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, json.dumps(assignment_ids), chat, message),
+    )
+
+
+async def task_tick(conn: Conn, assignment_id: int, key: str, priority: int, now: float) -> None:
+    """Redraw the task message with the time left now (queued with each reminder)."""
+    await conn.execute(
+        _INSERT + " SELECT ?, a.chat_id, 'task_tick', ?,"
+        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id), ?, ?"
+        " FROM assignments a WHERE a.id = ? AND a.chat_id IS NOT NULL"
+        " AND a.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
+        (key, priority, now, now, assignment_id),
+    )
+
+
+# Sent push cards of the HITs in `hits` (a subquery of ids), each with its HIT id.
+_CARDS = (
+    " FROM hits h JOIN outbox o ON o.key >= 'push:' || h.id || ':'"
+    " AND o.key < 'push:' || h.id || ';' AND o.kind = 'push'"
+    " AND o.status = 'sent' AND o.message_id IS NOT NULL"
+)
+
+
+async def batch_fill_edits(conn: Conn, batch_id: int, priority: int, now: float) -> None:
+    """A batch with no slot left: every push card of it says so and loses Accept (cards of
+    workers with an assignment in the batch became their task and are left alone)."""
+    await conn.execute(
+        _INSERT + " SELECT 'filled:' || h.id || ':' || o.chat_id, o.chat_id, 'filled', ?,"
+        " json_object('hit_id', h.id, 'edit_message_id', o.message_id), ?, ?"
+        + _CARDS
+        + " WHERE h.batch_id = ? AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"
+        "  JOIN hits ah ON ah.id = a.hit_id JOIN users u ON u.id = a.worker_id"
+        "  WHERE ah.batch_id = ?)"
+        " ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, batch_id, batch_id),
+    )
+
+
+async def closed_card_edits(conn: Conn, hit_id: int, priority: int, now: float) -> None:
+    """A cancelled or expired HIT: its push cards, and its offers that kept Accept, say so."""
+    await conn.execute(
+        _INSERT + " SELECT 'closed:' || h.id || ':' || o.chat_id, o.chat_id, 'filled', ?,"
+        " json_object('hit_id', h.id, 'edit_message_id', o.message_id), ?, ?"
+        + _CARDS
+        + " WHERE h.id = ? AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"
+        "  JOIN users u ON u.id = a.worker_id WHERE a.hit_id = h.id)"
+        " ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, hit_id),
+    )
+    await conn.execute(
+        _INSERT + " SELECT 'closed:' || f.hit_id || ':' || o.chat_id, o.chat_id, 'filled', ?,"
+        " json_object('hit_id', f.hit_id, 'edit_message_id', o.message_id), ?, ?"
+        " FROM offers f JOIN outbox o ON o.key = 'offer:' || f.id"
+        " WHERE f.hit_id = ? AND f.status IN ('expired', 'declined')"
+        " AND o.status = 'sent' AND o.message_id IS NOT NULL"
+        " AND f.worker_id NOT IN (SELECT a.worker_id FROM assignments a WHERE a.hit_id = ?)"
+        " ON CONFLICT (key) DO NOTHING",
+        (priority, now, now, hit_id, hit_id),
+    )
+
+
+async def count_edits(
+    conn: Conn, hit_id: int, batch_id: int | None, priority: int, now: float
+) -> None:
+    """Redraw the unanswered push cards of a HIT (of a batch: of any of its items, each
+    card counting the whole batch) at the end of the current minute, once per card a
+    minute: rendered then, they show the slots left then. Workers with an assignment on it
+    (in the batch) are left out: their card may have become their task."""
+    bucket = int(now // COUNT_EVERY_S)
+    which = "h.batch_id = ?" if batch_id is not None else "h.id = ?"
+    taken = (
+        "SELECT a.worker_id FROM assignments a JOIN hits ah ON ah.id = a.hit_id"
+        " WHERE ah.batch_id = h.batch_id"
+        if batch_id is not None
+        else "SELECT a.worker_id FROM assignments a WHERE a.hit_id = h.id"
+    )
+    await conn.execute(
+        _INSERT + " SELECT 'count:' || h.id || ':' || ? || ':' || o.chat_id, o.chat_id,"
+        " 'push_count', ?, json_object('hit_id', h.id, 'edit_message_id', o.message_id), ?, ?"
+        + _CARDS
+        + " JOIN users u ON u.tg_id = o.chat_id"
+        " JOIN pushes p ON p.hit_id = h.id AND p.worker_id = u.id AND p.outcome = 'sent'"
+        f" WHERE {which} AND u.id NOT IN ({taken})"
+        " ON CONFLICT (key) DO NOTHING",
+        (
+            bucket,
+            priority,
+            (bucket + 1) * COUNT_EVERY_S,
+            now,
+            batch_id if batch_id is not None else hit_id,
+        ),
+    )
+
+
+async def card_unanswered(conn: Conn, hit_id: int, tg_id: int) -> bool:
+    """Whether the push card of this HIT in this chat is still only a card: not skipped,
+    not taken, and the worker holds no assignment on it (on any item of its batch)."""
+    row = await fetch_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM users u JOIN pushes p ON p.worker_id = u.id"
+        " AND p.hit_id = ?1 AND p.outcome = 'sent' JOIN hits h ON h.id = p.hit_id"
+        " WHERE u.tg_id = ?2 AND NOT EXISTS (SELECT 1 FROM assignments a"
+        "  JOIN hits ah ON ah.id = a.hit_id WHERE a.worker_id = u.id"
+        "  AND (ah.id = h.id OR ah.batch_id = h.batch_id)))",
+        (hit_id, tg_id),
+    )
+    return bool(row and row[0])
