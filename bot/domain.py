@@ -354,12 +354,41 @@ class HitSort(StrEnum):
     NEWEST = "n"
 
 
+# Submissions of a HIT (of a batch) before their median time replaces the requester's
+# estimate; the pay floor's measured check waits for as many (bot/fairpay.py).
+MEASURED_AFTER = 5
+
+
+class EstimateSource(StrEnum):
+    """Where a HIT's time estimate comes from (storage/estimates.py)."""
+
+    MEASURED = "measured"  # median time of submitted work (a batch's, pooled)
+    REQUESTER = "requester"  # the requester's est=
+    ALLOTTED = "allotted"  # no estimate: the time allotted, the most it can take
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """How long a HIT takes, the same on every screen, and where that comes from."""
+
+    seconds: float
+    source: EstimateSource
+    samples: int = 0  # submissions measured, when MEASURED
+
+
 @dataclass(frozen=True, slots=True)
 class ListedHit:
-    """A HIT as offered to a worker, with the estimated time it takes."""
+    """A HIT as offered to a worker, with the estimated time it takes; a batch is listed
+    once (its next item), `items` counting the items of it this worker may take."""
 
     hit: Hit
-    estimated_s: float
+    estimate: Estimate
+    items: int = 1
+
+    @property
+    def estimated_s(self) -> float:
+        return self.estimate.seconds
+
 @dataclass(frozen=True, slots=True)
 class Channel:
     """A channel or group a requester linked; new HITs and batches are posted there."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import callbacks as cb
 from bot import texts
 from bot.disputes import DisputeView
-from bot.domain import Button, Hit, Screen
+from bot.domain import Button, ListedHit, Screen
 from bot.fit import clip, fit_pairs
 from bot.relay import RelayedMessage
 
@@ -78,12 +78,17 @@ def relayed(message: RelayedMessage) -> Screen:
     )
 
 
-def free(window_s: int, found: list[tuple[Hit, int]]) -> Screen:
-    """HITs that fit the window, each with its Accept button."""
+def free(window_s: int, found: list[ListedHit]) -> Screen:
+    """HITs that fit the window (a batch once), each with its Accept button."""
     return Screen(
         texts.free_list(window_s, found),
         tuple(
-            (Button(texts.btn_accept_numbered(n, hit.reward_cents), cb.Accept(hit.id).pack()),)
-            for n, (hit, _need) in enumerate(found, start=1)
+            (
+                Button(
+                    texts.btn_accept_numbered(n, item.hit.reward_cents),
+                    cb.Accept(item.hit.id).pack(),
+                ),
+            )
+            for n, item in enumerate(found, start=1)
         ),
     )

@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 import statistics
 
-from bot.domain import Hit, Priority
+from bot.domain import MEASURED_AFTER, Hit, Priority
 from bot.fair_results import FloorCheck
 from storage import fairwork, outbox, users
 from storage.db import Conn
 
-MEASURE_AFTER = 5  # submissions before the measured median time is trusted
+MEASURE_AFTER = MEASURED_AFTER  # submissions before the measured median time is trusted
 
 
 def floor_reward(seconds: float, floor_cents_per_hour: int) -> int:

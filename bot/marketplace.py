@@ -45,6 +45,7 @@ from bot.results import (
 from storage import (
     accepting,
     assignments,
+    estimates,
     fairwork,
     hits,
     ledger,
@@ -494,6 +495,7 @@ class Marketplace:
             ):  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None
             await self._work_over(conn, assignment_id, now, pressed)
+            await estimates.record_submission(conn, view.hit.id, view.hit.batch_id)
             await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now)
             done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
         self.on_outbox()

@@ -6,9 +6,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from bot.domain import (
+    Estimate,
+    EstimateSource,
     Hit,
     HitKind,
     HitProgress,
+    ListedHit,
     QualificationTest,
     QuestionKind,
     RequesterBalance,
@@ -73,6 +76,31 @@ def hourly(reward_cents: int, seconds: float) -> str:
     if seconds <= 0:
         return "—"
     return money(round(reward_cents * 3600 / seconds)) + "/h"
+
+
+def rate(reward_cents: int, e: Estimate) -> str:
+    """The hourly rate of an estimate, marked as what it is: "≈$9.00/h", or "≥$1.50/h"
+    when only the time allotted is known (the least it pays)."""
+    mark = "≥" if e.source is EstimateSource.ALLOTTED else "≈"
+    return mark + hourly(reward_cents, e.seconds)
+
+
+def estimate_line(reward_cents: int, e: Estimate) -> str:
+    """A card's line on pay per hour, saying where the time comes from."""
+    took = duration(e.seconds)
+    if e.source is EstimateSource.MEASURED:
+        why = f"takes ≈ {took}: the median of {e.samples} done"
+    elif e.source is EstimateSource.REQUESTER:
+        why = f"takes ≈ {took}: the requester's estimate"
+    else:
+        why = f"if it takes all {took}: no estimate given"
+    return f"⚡ {rate(reward_cents, e)} ({why})"
+
+
+RATE_LEGEND = (
+    "≈/h: from the median time of finished work (5 or more), else the requester's "
+    "estimate; ≥/h: only the time allotted is known."
+)
 
 
 # -- onboarding and help --------------------------------------------------------------
@@ -1422,15 +1450,23 @@ FREE_USAGE = (
 FREE_OFF = "OK — all tasks again."
 
 
-def free_list(window_s: int, found: list[tuple[Hit, int]]) -> str:
+def free_list(window_s: int, found: list[ListedHit]) -> str:
+    """/free: what fits, each with the same estimate as its card (a batch once)."""
     lines = [f"🕒 You have {duration(window_s)}. Tasks that fit, best paid first:"]
     if not found:
         lines = [f"🕒 You have {duration(window_s)}. Nothing fits right now; I'll keep it in mind."]
-    for n, (hit, need) in enumerate(found, start=1):
-        lines.append(
-            f"{n}. <b>{escape(hit.title)}</b> — {money(hit.reward_cents)} · ~{duration(need)} "
-            f"({hourly(hit.reward_cents, need)})"
+    for n, item in enumerate(found, start=1):
+        hit, e = item.hit, item.estimate
+        took = f"up to {duration(e.seconds)}" if e.source is EstimateSource.ALLOTTED else (
+            f"~{duration(e.seconds)}"
         )
+        items = f" ({item.items} items)" if item.items > 1 else ""
+        lines.append(
+            f"{n}. <b>{escape(hit.title)}</b>{items} — {money(hit.reward_cents)} · {took} "
+            f"({rate(hit.reward_cents, e)})"
+        )
+    if found:
+        lines.append(f"<i>{RATE_LEGEND}</i>")
     return "\n".join(lines)
 
 
@@ -1593,7 +1629,7 @@ def hit_card(
     title: str,
     reward_cents: int,
     time_allotted_s: int,
-    estimated_s: float,
+    estimate: Estimate,
     requester: str,
     slots_left: int,
     max_assignments: int,
@@ -1609,7 +1645,7 @@ def hit_card(
         f"🆕 <b>{escape(title)}</b>{shown_topic}\n"
         f"💰 {money(reward_cents)} · ⏱ {duration(time_allotted_s)} to do it · "
         f"{questions} question{'s' if questions != 1 else ''}\n"
-        f"⚡ ≈ {hourly(reward_cents, estimated_s)} (takes ≈ {duration(estimated_s)})\n"
+        f"{estimate_line(reward_cents, estimate)}\n"
         f"👤 {requester}\n"
         + (f"{reputation}\n" if reputation else "")
         + f"🎟 {slots_left} of {max_assignments} left"
@@ -1667,7 +1703,8 @@ def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) 
         return f"<b>Open tasks</b> · none · {shown}"
     return (
         f"<b>Open tasks</b> · {total} · {shown}\n"
-        f"Sorted by {sorted_by} · page {page + 1}/{pages}\nTap one to see its card."
+        f"Sorted by {sorted_by} · page {page + 1}/{pages}\nTap one to see its card.\n"
+        f"<i>{RATE_LEGEND}</i>"
     )
 
 
@@ -1677,10 +1714,13 @@ def hit_requester_line(title: str, name: str, reputation: str) -> str:
     return f"• {escape(short)} — {escape(name)} {reputation}".rstrip()
 
 
-def hit_row(title: str, reward_cents: int, estimated_s: float) -> str:
-    """One /hits button: "$0.05 · ≈$9.00/h · Title…" (kept short for a phone)."""
+def hit_row(item: ListedHit) -> str:
+    """One /hits button: "$0.05 · ≈$9.00/h · Title…", a batch's with its items
+    ("· 12 items"); kept short for a phone."""
+    title, reward = item.hit.title, item.hit.reward_cents
     short = title if len(title) <= 28 else title[:27] + "…"
-    return f"{money(reward_cents)} · ≈{hourly(reward_cents, estimated_s)} · {short}"
+    items = f" · {item.items} items" if item.items > 1 else ""
+    return f"{money(reward)} · {rate(reward, item.estimate)} · {short}{items}"
 
 
 def work_step(

@@ -53,7 +53,7 @@ def card_text(c: HitCard, reputation: str = "") -> str:
         h.title,
         h.reward_cents,
         h.time_allotted_s,
-        c.estimated_s,
+        c.estimate,
         # the reputation line, when shown, already gives the record
         texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
         *(c.batch[:2] if c.batch else (h.slots_left, h.max_assignments)),
@@ -227,7 +227,7 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     rows: list[tuple[Button, ...]] = [
         (
             Button(
-                texts.hit_row(item.hit.title, item.hit.reward_cents, item.estimated_s),
+                texts.hit_row(item),
                 cb.OpenHit(item.hit.id).pack(),
             ),
         )

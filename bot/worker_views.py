@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain import (
     Assignment,
     AssignmentStatus,
+    Estimate,
     Hit,
     HitKind,
     HitSort,
@@ -21,7 +22,7 @@ from bot.domain import (
     WorkerPrefs,
 )
 from bot.marketplace import Marketplace
-from storage import assignments, hits, ledger, listing, offers, users, workers
+from storage import assignments, estimates, hits, ledger, listing, offers, users, workers
 from storage.db import Conn
 from storage.workers import PeriodTotals
 
@@ -51,7 +52,7 @@ class HitCard:
     requester_name: str
     approved: int
     rejected: int
-    estimated_s: float
+    estimate: Estimate
     questions: list[Question]
     batch: tuple[int, int, int] | None = None  # a batch's (slots left, slots, items)
 
@@ -139,7 +140,7 @@ class WorkerDesk:
             requester.first_name if requester else "?",
             approved,
             rejected,
-            await listing.estimated_seconds(conn, hit_id),
+            await estimates.estimate(conn, hit_id),
             await hits.questions(conn, hit_id),
             await hits.batch_slots(conn, hit.batch_id) if hit.batch_id is not None else None,
         )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Hit
 from storage.db import Conn, fetch_all, fetch_one, fetch_value
-from storage.hits import hit_columns, hit_from
 
 # -- estimates and the pay floor ----------------------------------------------------------
 
@@ -148,27 +146,3 @@ async def free_until(conn: Conn, worker_id: int, now: float) -> float | None:
         (worker_id, now),
     )
     return float(row[0]) if row else None
-
-
-async def fitting_hits(
-    conn: Conn, worker_id: int, seconds: float, now: float, limit: int
-) -> list[tuple[Hit, int]]:
-    """Open HITs the worker may take whose expected time fits in `seconds`, best first.
-
-    Expected time is the requester's estimate, else the time allotted; best = most reward
-    per expected second, then the larger reward, then the oldest. Returns (HIT, seconds).
-    """
-    rows = await fetch_all(
-        conn,
-        f"SELECT {hit_columns('h_')}, COALESCE(h.est_time_s, h.time_allotted_s) AS need FROM hits h"
-        " WHERE h.status = 'open' AND h.slots_used < h.max_assignments AND h.expires_at > ?"
-        " AND h.pushes_paused = 0 AND h.requester_id != ?"
-        " AND COALESCE(h.est_time_s, h.time_allotted_s) <= ?"
-        " AND h.id NOT IN (SELECT hit_id FROM assignments WHERE worker_id = ?)"
-        " AND h.requester_id NOT IN (SELECT requester_id FROM blocks WHERE worker_id = ?)"
-        " AND h.requester_id NOT IN (SELECT requester_id FROM mutes WHERE worker_id = ?)"
-        " ORDER BY CAST(h.reward_cents AS REAL) / need DESC, h.reward_cents DESC, h.id"
-        " LIMIT ?",
-        (now, worker_id, seconds, worker_id, worker_id, worker_id, limit),
-    )
-    return [(hit_from(row, "h_"), int(row["need"])) for row in rows]

@@ -21,22 +21,17 @@ from typing import Any
 from bot.domain import HitKind, HitSort, ListedHit
 from storage import workers
 from storage.db import Conn
+from storage.estimates import ESTIMATE_COLUMNS, ESTIMATE_SQL, estimate_at
 from storage.hits import _HIT_COLUMNS, hit_at
 from storage.qualifications import eligible_clause
 
-# Seconds a HIT takes: the mean time of the work submitted so far, else the requester's
-# estimate (est=), else a guess from its questions (10 s per tap question, 45 s per
-# free-text answer), never above time allotted.
-ESTIMATE_SQL = (
-    "COALESCE((SELECT AVG(a.submitted_at - a.accepted_at) FROM assignments a"
-    " WHERE a.hit_id = h.id AND a.submitted_at IS NOT NULL), h.est_time_s,"
-    " MIN(h.time_allotted_s, (SELECT COALESCE(SUM(CASE q.kind WHEN 'text' THEN 45"
-    " ELSE 10 END), 10) FROM questions q WHERE q.hit_id = h.id)))"
-)
+# A batch is one line: its items group under the lowest one this worker may take (bare
+# columns of a query with one MIN() come from that row, in SQLite).
+_GROUP = "COALESCE(-h.batch_id, h.id)"
 
 _ORDER = {
     HitSort.REWARD: "h.reward_cents DESC, h.id DESC",
-    HitSort.PER_MINUTE: "h.reward_cents * 1.0 / estimated_s DESC, h.id DESC",
+    HitSort.PER_MINUTE: "h.reward_cents * 1.0 / estimated_s DESC, h.reward_cents DESC, h.id DESC",
     HitSort.NEWEST: "h.published_at DESC, h.id DESC",
 }
 _COLUMNS = ", ".join("h." + c.strip() for c in _HIT_COLUMNS.split(","))
@@ -91,18 +86,29 @@ async def visible_hits(
     sort: HitSort = HitSort.PER_MINUTE,
     limit: int = 10,
     offset: int = 0,
+    fits_s: float | None = None,
 ) -> list[ListedHit]:
-    """The HITs this worker may take now, best first by `sort`, with time estimates."""
+    """The HITs this worker may take now, best first by `sort`, with time estimates; a
+    batch once, as its lowest item the worker may take. `fits_s` (/free): only those whose
+    estimate fits in that many seconds and whose pushes are not paused by the pay floor."""
     where, params = await _visible_clause(conn, worker_id, now, with_prefs)
-    where += _narrowing(kind, batch_id, hit_id, params)
+    where += _narrowing(kind, batch_id, hit_id, params, fits_s)
     params.update(limit=limit, offset=offset)
     async with conn.execute(
-        f"SELECT {_COLUMNS}, {ESTIMATE_SQL} AS estimated_s FROM hits h WHERE {where}"
+        f"SELECT {_COLUMNS}, {ESTIMATE_COLUMNS}, MIN(h.id) AS first_id, COUNT(*) AS items"
+        f" FROM hits h WHERE {where} GROUP BY {_GROUP}"
         f" ORDER BY {_ORDER[sort]} LIMIT :limit OFFSET :offset",
         params,
     ) as cur:
         rows = await cur.fetchall()
-    return [ListedHit(hit_at(row), float(row["estimated_s"])) for row in rows]
+    return [
+        ListedHit(
+            hit_at(row),
+            estimate_at(row["estimated_s"], row["estimate_source"], row["estimate_samples"]),
+            int(row["items"]),
+        )
+        for row in rows
+    ]
 
 
 async def count_visible(
@@ -114,18 +120,27 @@ async def count_visible(
     kind: HitKind | None = None,
     batch_id: int | None = None,
 ) -> int:
-    """How many HITs `visible_hits` would list without a limit."""
+    """How many lines `visible_hits` would list without a limit (a batch is one)."""
     where, params = await _visible_clause(conn, worker_id, now, with_prefs)
     where += _narrowing(kind, batch_id, None, params)
-    async with conn.execute(f"SELECT COUNT(*) FROM hits h WHERE {where}", params) as cur:
+    async with conn.execute(
+        f"SELECT COUNT(DISTINCT {_GROUP}) FROM hits h WHERE {where}", params
+    ) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
 
 
 def _narrowing(
-    kind: HitKind | None, batch_id: int | None, hit_id: int | None, params: dict[str, Any]
+    kind: HitKind | None,
+    batch_id: int | None,
+    hit_id: int | None,
+    params: dict[str, Any],
+    fits_s: float | None = None,
 ) -> str:
     extra = ""
+    if fits_s is not None:
+        extra += f" AND {ESTIMATE_SQL} <= :fits AND h.pushes_paused = 0"
+        params["fits"] = fits_s
     if kind is not None:
         extra += " AND h.kind = :kind"
         params["kind"] = kind.value
@@ -138,8 +153,3 @@ def _narrowing(
     return extra
 
 
-async def estimated_seconds(conn: Conn, hit_id: int) -> float:
-    """How long this HIT takes, as the listing estimates it."""
-    async with conn.execute(f"SELECT {ESTIMATE_SQL} FROM hits h WHERE h.id = ?", (hit_id,)) as cur:
-        row = await cur.fetchone()
-    return float(row[0]) if row and row[0] is not None else 0.0

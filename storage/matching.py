@@ -11,10 +11,12 @@ is bounded whatever the number of workers or the rarity of what the HIT requires
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
 from storage.db import Conn, fetch_one
+from storage.estimates import ESTIMATE_SQL
 from storage.qualifications import eligible_clause
 
 # The worker's local minute of the day, from :utc_min and the zone's current offset.
@@ -107,7 +109,7 @@ class HitTarget:
     topic: str
     reward_cents: int
     batch_id: int | None = None
-    need_s: int = 0  # the time it takes: the requester's estimate, else the time allotted
+    need_s: int = 0  # the time it takes (storage/estimates.py), for /free windows
 
 
 def _params(target: HitTarget, now: float, max_active: int, limit: int) -> dict[str, object]:
@@ -188,11 +190,13 @@ async def newcomers(
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
     row = await fetch_one(
         conn,
-        "SELECT id, requester_id, kind, topic, reward_cents, batch_id,"
-        " COALESCE(est_time_s, time_allotted_s) FROM hits WHERE id = ?",
+        "SELECT h.id, h.requester_id, h.kind, h.topic, h.reward_cents, h.batch_id,"
+        f" {ESTIMATE_SQL} FROM hits h WHERE h.id = ?",
         (hit_id,),
     )
-    return HitTarget(*row) if row else None
+    if row is None:
+        return None
+    return HitTarget(row[0], row[1], row[2], row[3], row[4], row[5], math.ceil(row[6]))
 
 
 async def record_pushes(
@@ -258,7 +262,7 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
         "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0)),"
         " (SELECT COUNT(*) FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at > ?2),"
         " EXISTS (SELECT 1 FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at <= ?2),"
-        " COALESCE(h.est_time_s, h.time_allotted_s)"
+        f" {ESTIMATE_SQL}"
         " FROM hits h LEFT JOIN hit_dispatch d ON d.hit_id = h.id"
         " LEFT JOIN hit_waves w ON w.hit_id = h.id WHERE h.id = ?1",
         (hit_id, cutoff),
@@ -272,7 +276,7 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
         stale_sent=bool(row[8]),
         resume=(float(row[2]), int(row[3])) if row[2] is not None else None,
         tz_bucket=int(row[4]) if row[4] is not None else None,
-        need_s=int(row[9]),
+        need_s=math.ceil(row[9]),
     )
 
 

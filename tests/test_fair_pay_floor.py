@@ -154,13 +154,21 @@ async def test_cards_and_lists_use_the_estimate_until_work_is_measured(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
     rita = await funded_requester(stage, admin)
-    ann, ben = await workers(stage, "Ann", "Ben")
-    await published_poll(stage, rita, "Read, then pick | X | Y ; reward=0.50 n=2 time=10m est=3m")
+    crew = await workers(stage, "Ann", "Bo", "Cy", "Di", "Ed")
+    ben = await workers(stage, "Ben")
+    await published_poll(stage, rita, "Read, then pick | X | Y ; reward=0.50 n=6 time=10m est=3m")
     # The requester's 3 minutes, not the 10 s a one-tap question would be guessed at.
-    assert "takes ≈ 3m" in ann.last_text() and "$10.00/h" in ann.last_text()
-    assert "≈$10.00/h" in await listed(ben)
-    await do_poll(ann, clock, "X", 60)  # measured work wins over the estimate
-    assert "≈$30.00/h" in await listed(ben)
+    ann = crew[0]
+    assert "takes ≈ 3m: the requester's estimate" in ann.last_text()
+    assert "$10.00/h" in ann.last_text()
+    assert "≈$10.00/h" in await listed(ben[0])
+    await do_poll(ann, clock, "X", 60)
+    assert "≈$10.00/h" in await listed(ben[0]), "one quick submission does not move it"
+    for w in crew[1:]:
+        await do_poll(w, clock, "X", 60)  # measured work wins once five are in
+    assert "≈$30.00/h" in await listed(ben[0])
+    await ben[0].send("/next")
+    assert "takes ≈ 1m: the median of 5 done" in ben[0].last_text()
 
 
 async def listed(worker: Actor) -> str:

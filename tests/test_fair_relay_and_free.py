@@ -158,7 +158,7 @@ async def test_free_window_lists_what_fits_best_first(
     assert "You have 15m" in shown
     assert shown.index("Quick look") < shown.index("Long read") < shown.index("Tiny")
     assert "Marathon" not in shown
-    assert "~2m ($6.00/h)" in shown
+    assert "~2m (≈$6.00/h)" in shown and "Long read — $0.50 · up to 10m (≥$3.00/h)" in shown
 
     free = stage.services.fair.free
     user = await stage.services.market.user(ann.tg_id)
@@ -166,7 +166,7 @@ async def test_free_window_lists_what_fits_best_first(
     clock.advance(6 * 60)
     left, fitting = await free.fitting(user)
     assert left == 9 * 60, "the window is stored from when it was given"
-    assert [hit.title for hit, _ in fitting] == ["Quick look", "Tiny"], "10m no longer fits"
+    assert [item.hit.title for item in fitting] == ["Quick look", "Tiny"], "10m no longer fits"
 
     await ann.press("1.")
     assert "1/1" in ann.last_text() and "Quick look" in ann.last_text()

@@ -71,7 +71,7 @@ async def test_an_offer_moves_through_three_workers(
         stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.10 n=1 time=2m dispatch=offer"
     )
     assert "Held for you: 1m 30s left" in ann.last_text()
-    assert "⚡ ≈ $" in ann.last_text() and "⭐ new requester" in ann.last_text(), "a push card"
+    assert "⚡ ≥$" in ann.last_text() and "⭐ new requester" in ann.last_text(), "a push card"
     assert "(new requester)" not in ann.last_text(), "the record is given once"
     assert _offers(bob) == _offers(cat) == [], "one worker at a time"
 

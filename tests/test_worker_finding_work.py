@@ -77,8 +77,7 @@ async def test_push_card_preview_and_mute(stage: Stage, admin: Actor) -> None:
     for part in (
         "$0.25",
         "10m to do it",
-        "≈ $",
-        "/h",
+        "⚡ ≥$1.50/h (if it takes all 10m: no estimate given)",
         "👤 Rita\n",
         "4 of 4 left",
         "⭐ new requester",
