@@ -410,7 +410,10 @@ class Marketplace:
             ):
                 filled = True
                 await stale.batch_fill_edits(conn, hit.batch_id, Priority.PUSH, now)
+            if filled:  # the fill edits say it all: no counter redraw is worth sending
+                await stale.drop_count_edits(conn, hit_id, hit.batch_id)
             else:  # unanswered cards show the slots left, redrawn at most once a minute
+                await stale.drop_count_edits(conn, hit_id, hit.batch_id, worker.tg_id)
                 await stale.count_edits(conn, hit_id, hit.batch_id, Priority.PUSH, now)
         if filled:
             self.on_outbox()

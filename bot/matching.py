@@ -59,7 +59,7 @@ from bot.domain import (
     User,
     WorkerStats,
 )
-from storage import hits, outbox
+from storage import hits, outbox, stale
 from storage import matching as store
 from storage import offers as offer_store
 from storage import qualifications as quals
@@ -263,6 +263,9 @@ class Matcher:
     async def skip(self, worker: User, hit_id: int) -> bool:
         """Record that the worker passed on a pushed HIT (the wave tops up sooner)."""
         async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is not None:  # the card says "Skipped": no counter redraw of it
+                await stale.drop_count_edits(conn, hit.id, hit.batch_id, worker.tg_id)
             return await store.mark_skipped(conn, hit_id, worker.id, self.clock.now())
 
     async def pushes(self, hit_id: int) -> list[PushRecord]:

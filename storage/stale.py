@@ -174,3 +174,20 @@ async def card_unanswered(conn: Conn, hit_id: int, tg_id: int) -> bool:
         (hit_id, tg_id),
     )
     return bool(row and row[0])
+
+
+async def drop_count_edits(
+    conn: Conn, hit_id: int, batch_id: int | None, chat_id: int | None = None
+) -> None:
+    """Forget counter redraws still waiting for the HIT's cards (of any item of its batch),
+    or only for one chat: a full HIT's cards are edited to say so instead, and a card its
+    worker took became the task. Never sent, they are deleted (not 'failed')."""
+    which = (
+        "IN (SELECT id FROM hits WHERE batch_id = ?)" if batch_id is not None else "= ?"
+    )
+    await conn.execute(
+        "DELETE FROM outbox WHERE status = 'pending'"
+        " AND kind = 'push_count' AND (? IS NULL OR chat_id = ?)"
+        f" AND CAST(json_extract(payload, '$.hit_id') AS INTEGER) {which}",
+        (chat_id, chat_id, batch_id if batch_id is not None else hit_id),
+    )
