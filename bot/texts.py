@@ -979,16 +979,11 @@ def _clock_time(minutes: int) -> str:
 KIND_PLURALS = {"poll": "polls", "survey": "surveys", "tag": "tagging tasks"}
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """(1, "task", "tasks") -> "1 task"; (3, ...) -> "3 tasks"."""
-    return f"{n} {one if n == 1 else many}"
-
-
 def _why_record(stats: WorkerStats, now: float) -> str:
     """A worker's record in one sentence, true for a newcomer too."""
     reviewed = stats.approved + stats.rejected
     parts = [
-        f"{stats.approved} of {_count(reviewed, 'reviewed task', 'reviewed tasks')} approved"
+        f"{stats.approved} of {plural(reviewed, 'reviewed task')} approved"
         if reviewed
         else "nothing reviewed yet"
     ]
@@ -1044,7 +1039,7 @@ def why(view: WhyView) -> str:
     reviewed = stats.approved + stats.rejected
     if view.push.reason == "explore":
         so_far = (
-            f"you have {_count(reviewed, 'reviewed task', 'reviewed tasks')} so far"
+            f"you have {plural(reviewed, 'reviewed task')} so far"
             if reviewed
             else "nothing of yours is reviewed yet"
         )
@@ -1921,10 +1916,10 @@ def offers_out(
     hit_id: int, title: str, offered: int, taken: int, open_slots: int, expires_in: float
 ) -> str:
     """To the requester: the timed offers ran out with slots left; they are anyone's now."""
-    workers = f"{offered} worker was" if offered == 1 else f"{offered} workers were"
+    workers = plural(offered, "worker") + (" was" if offered == 1 else " were")
     took = f" and {taken} took one" if taken else ""
     rest = "the rest of " if taken else ""
-    slots = f"{open_slots} free slot is" if open_slots == 1 else f"{open_slots} free slots are"
+    slots = plural(open_slots, "free slot") + (" is" if open_slots == 1 else " are")
     return (
         f"⌛ Nobody took {rest}<b>{escape(title)}</b> (#{hit_id}) from its timed offers: "
         f"{workers} offered a slot{took}.\n"
