@@ -44,6 +44,7 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.request import BaseRequest  # noqa: E402
 
+from bot.domain import WorkerPrefs  # noqa: E402
 from bot.matching import FanOut  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from bot.stage import Actor, Stage  # noqa: E402
@@ -146,7 +147,8 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
     crowd: list[Actor] = []
     for n in range(workers):
         worker = stage.user(f"W{n}")
-        await stage.services.market.register(worker.tg_id, worker.name)
+        user = await stage.services.market.register(worker.tg_id, worker.name)
+        await stage.services.desk.save_prefs(user, WorkerPrefs(onboarded=True))  # set up
         crowd.append(worker)
     # every worker gets the push at once (matching would send it in waves of 3 x slots)
     stage.services.market.fanout = FanOut(factor=1, max_wave=workers, explore_share=0)

@@ -85,8 +85,9 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
         )
         prefs = []
         for worker_id in range(1, workers + 1):
-            if rng.random() < 0.25:
-                continue  # never onboarded: defaults
+            if rng.random() < 0.25:  # took the setup's defaults
+                prefs.append((worker_id, "poll,survey,tag", "", 0, None, None, 1))
+                continue
             quiet = rng.random() < 0.4
             start = rng.choice([22 * 60, 23 * 60, 21 * 60 + 30, 13 * 60]) if quiet else None
             end = rng.choice([7 * 60, 8 * 60, 6 * 60 + 30, 14 * 60]) if quiet else None

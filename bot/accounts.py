@@ -58,6 +58,12 @@ class Accounts:
             escrow = await ledger.escrow_total(conn, requester.id)
         return RequesterBalance(available, escrow)
 
+    async def become_requester(self, user: User) -> RequesterBalance:
+        """Count the user among requesters (their command menu) and show what they have."""
+        async with self.db.transaction() as conn:
+            await users.mark_requester(conn, user.id)
+        return await self.requester_balance(user)
+
     async def balances(self) -> dict[str, int]:
         """Every account's balance (admin checks and tests)."""
         async with self.db.reading() as conn:

@@ -8,12 +8,14 @@ from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ExtBot,
     TypeHandler,
 )
 
+from bot.callbacks import Role
 from bot.clock import Clock, clock_for
 from bot.config import Settings
 from bot.mturk.server import MTurkServer
@@ -73,6 +75,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
     # After the command's own handler (group 0) has run: new requesters get their menu.
     becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
     app.add_handler(CommandHandler(becoming, refresh_menu), group=1)
+    app.add_handler(CallbackQueryHandler(refresh_menu, pattern=Role.pattern()), group=1)
     return app
 
 

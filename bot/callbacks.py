@@ -442,6 +442,20 @@ class SetPref(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class Role(CallbackData):
+    """On the welcome: 'w' (I want to work) or 'p' (I want to post tasks); `left` is the
+    roles whose buttons the welcome shows, so the pressed one can go.
+
+    >>> Role("w", "wp").pack()
+    'role:w:wp'
+    """
+
+    prefix: ClassVar[str] = "role"
+    role: str
+    left: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenHit(CallbackData):
     """A /hits row: send that HIT's card as a new message (the list stays)."""
 

@@ -128,9 +128,13 @@ class Demo:
         self.ann, self.bob, self.cy, self.dee = (
             self.cast(name) for name in ("Ann", "Bob", "Cy", "Dee")
         )
-        self.section("1 · everyone opens the bot; the admin funds the requester")
-        for person in (self.rita, self.ann, self.bob, self.cy, self.dee):
+        self.section("1 · everyone opens the bot: Rita to post tasks, the others to work")
+        await self.say(self.rita, "/start")
+        await self.press(self.rita, "I want to post tasks")
+        for person in (self.ann, self.bob, self.cy, self.dee):
             await self.say(person, "/start")
+            await self.press(person, "I want to work")
+            await self.press(person, "Skip, use defaults")  # every kind of task, any time
         await self.say(admin, f"/fund {self.rita.tg_id} 20.00")
         await self.channel_link()
         await self.poll()

@@ -15,10 +15,11 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
+from bot import texts
 from bot.app import build_application, services_of, start_app, stop_app
 from bot.clock import Clock, ScaledClock, SystemClock
 from bot.config import Settings
-from bot.sandbox import SimTelegram
+from bot.sandbox import SimMessage, SimTelegram
 from bot.sandbox.webchat import Person, WebChat
 from bot.services import Services
 from handlers.common import GigApp
@@ -88,10 +89,35 @@ class Sandbox:
             await sandbox.services.accounts.fund(
                 requester.user.id, funds_cents, f"sandbox:{requester.user.id}"
             )
+            await sandbox._set_up(people)
         except BaseException:
             await sandbox.close()
             raise
         return sandbox
+
+    async def _set_up(self, people: list[Person]) -> None:
+        """The workers the sandbox starts with tap "I want to work", then take the setup's
+        defaults, so the requester's first HIT reaches them (someone added later meets the
+        welcome's choice). Workers set up on an earlier run have no such buttons."""
+        taps = [p for p in people if self._tap(p, texts.BTN_ROLE_WORK)]
+        await self._until(lambda: all(self._button(p, texts.BTN_SETUP_SKIP) for p in taps))
+        for person in taps:
+            self._tap(person, texts.BTN_SETUP_SKIP)
+        await self._until(lambda: not any(self._button(p, texts.BTN_SETUP_SKIP) for p in taps))
+
+    def _button(self, person: Person, label: str) -> SimMessage | None:
+        """The person's newest message from the bot with a button labelled `label`."""
+        for message in reversed(self.sim.bot_messages(person.user.id)):
+            if any(text == label for row in message.buttons() for text, _, _ in row):
+                return message
+        return None
+
+    def _tap(self, person: Person, label: str) -> bool:
+        """Press that button, as the person would; False if there is none."""
+        message = self._button(person, label)
+        if message is not None:
+            self.sim.press(person.user, message.message_id, label)
+        return message is not None
 
     async def _until(self, done: Callable[[], bool]) -> None:
         for _ in range(int(_READY_SECONDS / 0.02)):

@@ -107,12 +107,46 @@ RATE_LEGEND = (
 
 WELCOME = (
     "👋 <b>Welcome to gigbot</b>, {name}!\n"
-    "You'll get short paid tasks (polls, surveys, tagging) right here.\n"
-    "Tap <b>Accept</b> on a task, answer with the buttons, tap <b>Submit</b>.\n"
-    "Your alias for requesters is <code>{alias}</code>.\n\n"
-    "/earnings — your money · /help — how it works"
+    "Short paid tasks (polls, surveys, tagging) right here in the chat.\n"
+    "• <b>Workers</b> tap <b>Accept</b>, answer with the buttons, tap <b>Submit</b>, "
+    "and are paid for each approved answer.\n"
+    "• <b>Requesters</b> post tasks and pay for them from their balance.\n"
+    "Your alias for requesters is <code>{alias}</code> (they never see your name).\n\n"
+    "/help — how it works"
 )
 WELCOME_BACK = "Welcome back, {name}! Your alias is <code>{alias}</code>. /help"
+WELCOME_ASK = "\n\nWhat would you like to do?"
+WELCOME_LINK = (
+    "\n\n👇 Your task is just below. Want tasks like it sent to you? "
+    "Tap <b>I want to work</b>."
+)
+BTN_ROLE_WORK = "🧑‍💻 I want to work"
+BTN_ROLE_POST = "📋 I want to post tasks"
+ALREADY_SET_UP = (
+    "✅ You're set up: new tasks come to you here.\n"
+    "/next — the best task now · /settings — change what you get"
+)
+
+
+def requester_start(available_cents: int, tg_id: int) -> str:
+    """'I want to post tasks': money first (what there is, how to get more), then how to post."""
+    if available_cents > 0:
+        funds = f"💼 Your balance: <b>{money(available_cents)}</b>, ready to spend."
+    else:
+        funds = (
+            f"💼 Your balance: <b>{money(available_cents)}</b>. The marketplace operator adds "
+            f"money: give them your id <code>{tg_id}</code>. You'll be told when it arrives."
+        )
+    return (
+        "📋 <b>Posting tasks</b>\n"
+        f"{funds}\n\n"
+        "1. Post a poll in one line:\n"
+        "<code>/newpoll Tea or coffee? | Tea | Coffee ; reward=0.05 n=10 est=15s</code>\n"
+        "or /newsurvey (several questions, step by step) · /newbatch (a CSV of items to tag).\n"
+        "2. Check the preview and its total cost, tap <b>Publish</b>: the money waits in escrow.\n"
+        "3. /review — approve (the worker is paid) or reject with a reason.\n\n"
+        "/balance — your money · /myhits — your tasks · /help — every command"
+    )
 NOT_REGISTERED = "Please send /start first."
 
 
@@ -1552,7 +1586,10 @@ HELP_REQUESTER = (
 )
 BTN_HELP_REQUESTER = "📋 For requesters"
 BTN_HELP_WORKER = "◀️ For workers"
-SETUP_INTRO = "\n\n<b>Quick setup</b> — 5 taps, change any time in /settings."
+SETUP_INTRO = "<b>Quick setup</b> — 5 taps, change any time in /settings.\n"
+BTN_SETUP_SKIP = "⏩ Skip, use defaults"
+BTN_SETUP_FINISH = "▶️ Finish setup"
+SETUP_UNFINISHED = "\n⏸ No tasks are sent to you until you finish the setup."
 SETUP_QUESTIONS = {  # what each setup step asks, at onboarding and from /settings
     "kinds": "Which tasks do you want? Tap to switch on/off.",
     "topics": "Topics you like (none ticked = any topic).",

@@ -263,14 +263,49 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     return Screen(text, tuple(rows))
 
 
+# -- first contact ----------------------------------------------------------------------
+
+ROLES = "wp"  # the welcome's buttons: w(ork), p(ost tasks)
+
+
+def welcome(name: str, alias: str, link: bool = False) -> Screen:
+    """First contact: who gigbot is for, the alias, and the two ways in (work or post).
+
+    After a deep link the task card follows, so the welcome points down to it."""
+    ask = texts.WELCOME_LINK if link else texts.WELCOME_ASK
+    return Screen(texts.welcome(texts.WELCOME, name, alias) + ask, role_rows(ROLES))
+
+
+def welcome_back(name: str, alias: str, set_up: bool) -> Screen:
+    """/start again: a short hello; the two ways in while the worker setup is unfinished."""
+    text = texts.welcome(texts.WELCOME_BACK, name, alias)
+    if set_up:
+        return Screen(text)
+    return Screen(text + texts.WELCOME_ASK, role_rows(ROLES))
+
+
+def role_rows(left: str) -> tuple[tuple[Button, ...], ...]:
+    """The welcome's buttons for the roles still on it ("wp", "p", "" ...)."""
+    labels = {"w": texts.BTN_ROLE_WORK, "p": texts.BTN_ROLE_POST}
+    buttons = [Button(labels[r], cb.Role(r, left).pack()) for r in ROLES if r in left]
+    return tuple((button,) for button in buttons)
+
+
+def requester_start(available_cents: int, tg_id: int) -> Screen:
+    """'I want to post tasks': the balance and how to fund it, then how to post."""
+    return Screen(texts.requester_start(available_cents, tg_id))
+
+
 # -- setup and settings ---------------------------------------------------------------
 
 
-def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
-    """One onboarding step (mode 'o') or one settings editor (mode 's')."""
+def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
+    """One onboarding step (mode 'o': the first says what the setup is and offers Skip,
+    the others Back) or one settings editor (mode 's')."""
     if step == "menu":
         return settings(prefs)
-    later = SETUP_ORDER[SETUP_ORDER.index(step) + 1] if step != SETUP_ORDER[-1] else "end"
+    index = SETUP_ORDER.index(step)
+    later = SETUP_ORDER[index + 1] if step != SETUP_ORDER[-1] else "end"
     forward = (
         Button(texts.BTN_NEXT_STEP, cb.SetupStep(later, mode).pack())
         if mode == "o"
@@ -330,10 +365,13 @@ def setup(step: str, mode: str, prefs: WorkerPrefs, intro: str = "") -> Screen:
             for v in QUIET_PRESETS
         ]
         rows = list(_rows(presets, True))  # "22:00–07:00": five in a row would be cut short
-    number = SETUP_ORDER.index(step) + 1
-    text = texts.setup_question(step, number, len(SETUP_ORDER), onboarding=mode == "o")
-    if mode == "o" and intro:
-        text = intro + texts.SETUP_INTRO + "\n" + text
+    if mode == "o" and index == 0:
+        rows.append((Button(texts.BTN_SETUP_SKIP, cb.SetupStep("end", mode).pack()),))
+    elif mode == "o":
+        rows.append((Button(texts.BTN_BACK, cb.SetupStep(SETUP_ORDER[index - 1], mode).pack()),))
+    text = texts.setup_question(step, index + 1, len(SETUP_ORDER), onboarding=mode == "o")
+    if mode == "o" and index == 0:
+        text = texts.SETUP_INTRO + text
     return Screen(text, tuple(rows))
 
 
@@ -372,6 +410,9 @@ def settings(prefs: WorkerPrefs) -> Screen:
     ]
     push = texts.BTN_PUSHES_ON if prefs.notifications else texts.BTN_PUSHES_OFF
     toggle = Button(push, cb.SetPref("notify", "off" if prefs.notifications else "on", "s").pack())
+    if not prefs.onboarded:  # nothing is pushed before the setup is done: say so, offer it
+        finish = Button(texts.BTN_SETUP_FINISH, cb.SetupStep(SETUP_ORDER[0], "o").pack())
+        return Screen(text + texts.SETUP_UNFINISHED, (*_rows(steps, True), (toggle,), (finish,)))
     return Screen(text, (*_rows(steps, True), (toggle,)))
 
 

@@ -230,6 +230,7 @@ def register(app: GigApp) -> None:
     app.add_handler(CommandHandler("start", onboarding.start))
     app.add_handler(CommandHandler("help", onboarding.help_command))
     app.add_handler(CallbackQueryHandler(onboarding.help_page, pattern=cb.Help.pattern()))
+    app.add_handler(CallbackQueryHandler(onboarding.choose_role, pattern=cb.Role.pattern()))
     app.add_handler(CommandHandler("settings", onboarding.settings))
     app.add_handler(CommandHandler("timezone", onboarding.set_timezone))
     app.add_handler(CallbackQueryHandler(onboarding.setup_step, pattern=cb.SetupStep.pattern()))

@@ -20,7 +20,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import texts
 from bot.accounts import Accounts
-from bot.domain import Screen, User
+from bot.domain import Button, Screen, User
 from bot.fit import ALERT_MAX, clip, fit_html
 from bot.keyboards import markup
 from bot.marketplace import Marketplace
@@ -88,6 +88,15 @@ async def edit(query: CallbackQuery, screen: Screen) -> None:
         await query.edit_message_text(
             fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
         )
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
+
+
+async def edit_buttons(query: CallbackQuery, rows: tuple[tuple[Button, ...], ...]) -> None:
+    """Replace only the pressed message's buttons (its text stays as it is)."""
+    try:
+        await query.edit_message_reply_markup(markup(Screen("", rows)))
     except BadRequest as exc:
         if not is_harmless(exc):
             raise

@@ -53,7 +53,7 @@ async def set_menus(
 
 
 async def refresh_menu(update: Update, context: GigContext) -> None:
-    """After /fund or /newpoll: a user who just became a requester gets the requester menu."""
+    """After /fund, /newpoll or 'I want to post tasks': a new requester gets the requester menu."""
     sender = update.effective_user
     if sender is None:
         return

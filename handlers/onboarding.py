@@ -1,5 +1,5 @@
-"""Worker handlers for signing up and preferences: /start (with deep links), the setup
-steps, /settings, /timezone, /help."""
+"""Handlers for first contact and a worker's preferences: /start (with deep links), the
+choice of role, the setup steps, /settings, /timezone, /help."""
 
 from __future__ import annotations
 
@@ -13,29 +13,53 @@ from bot.domain import TOPICS, HitKind, Screen, WorkerPrefs
 from bot.parsing import parse_start_payload
 from bot.worker_views import zone
 from handlers.browse import show_link
-from handlers.common import GigContext, answer, edit, known_user, pressed_by, reply, sender_of
+from handlers.common import (
+    GigContext,
+    answer,
+    edit,
+    edit_buttons,
+    known_user,
+    pressed_by,
+    reply,
+    sender_of,
+)
 
 
 async def start(update: Update, context: GigContext) -> None:
-    """Welcome (with the setup on first contact); `/start hit_<id>` / `batch_<id>` open a task."""
+    """Welcome with the two ways in (work, post tasks) on first contact; `/start hit_<id>` /
+    `batch_<id>` open a task (after the welcome, for a newcomer)."""
     existing = await known_user(update, context)
     user = existing or await sender_of(update, context)
     if existing is not None and not existing.active:
         await context.market.set_active(existing.tg_id, True)
-    prefs = await context.services.desk.prefs(user)
     link = parse_start_payload(context.args[0]) if context.args else None
-    if link is not None and existing is not None:
-        pass  # someone who knows the bot: a deep link goes straight to its task
-    elif prefs.onboarded:
-        await reply(
-            update, Screen(texts.welcome(texts.WELCOME_BACK, user.first_name, user.alias))
-        )
-    else:
-        template = texts.WELCOME if existing is None else texts.WELCOME_BACK
-        intro = texts.welcome(template, user.first_name, user.alias)
-        await reply(update, worker_screens.setup("kinds", "o", prefs, intro=intro))
+    if existing is None:
+        await reply(update, worker_screens.welcome(user.first_name, user.alias, link is not None))
+    elif link is None:  # someone who knows the bot: a deep link goes straight to its task
+        set_up = (await context.services.desk.prefs(user)).onboarded
+        await reply(update, worker_screens.welcome_back(user.first_name, user.alias, set_up))
     if link is not None:
         await show_link(update, context, user, *link)
+
+
+async def choose_role(update: Update, context: GigContext) -> None:
+    """'I want to work': the setup in a message of its own (the welcome stays);
+    'I want to post tasks': the balance and how to post. The pressed button goes."""
+    query, user = await pressed_by(update, context)
+    if user is None:
+        return
+    data = cb.Role.unpack(str(query.data))
+    await answer(query)
+    await edit_buttons(query, worker_screens.role_rows(data.left.replace(data.role, "")))
+    if data.role == "p":
+        balance = await context.accounts.become_requester(user)
+        await reply(update, worker_screens.requester_start(balance.available_cents, user.tg_id))
+        return  # the requester's command menu follows (bot/app.py, group 1)
+    prefs = await context.services.desk.prefs(user)
+    if prefs.onboarded:
+        await reply(update, Screen(texts.ALREADY_SET_UP))
+        return
+    await reply(update, worker_screens.setup(worker_screens.SETUP_ORDER[0], "o", prefs))
 
 
 async def help_command(update: Update, context: GigContext) -> None:

@@ -40,13 +40,15 @@ def _in_list(column: str, param: str) -> str:
 _KIND_WANTED = _in_list("COALESCE(p.kinds, 'poll,survey,tag')", ":kind")
 
 # Who may get a push for HIT :hit (requester :requester, kind :kind, topic :topic,
-# reward :reward) right now. Missing worker_prefs = defaults (everything, no quiet hours).
+# reward :reward) right now. Only workers who finished the setup (onboarded): someone who
+# came to post tasks, or left the setup half-way, gets no pushes (/hits still lists work).
 _CANDIDATES = (
     " FROM worker_stats s"
     " CROSS JOIN users u ON u.id = s.user_id"
-    " LEFT JOIN worker_prefs p ON p.user_id = s.user_id"
+    " CROSS JOIN worker_prefs p ON p.user_id = s.user_id"
     " LEFT JOIN tz_offsets tz ON tz.name = u.timezone"
     " WHERE u.is_worker = 1 AND u.active = 1 AND s.user_id != :requester"
+    " AND p.onboarded = 1"
     " AND s.in_progress < :max_active"
     " AND COALESCE(p.notifications, 1) = 1"
     " AND COALESCE(p.min_reward_cents, 0) <= :reward"

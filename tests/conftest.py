@@ -94,14 +94,22 @@ async def funded_requester(
 
 
 async def worker(stage: Stage, name: str) -> Actor:
-    """A worker who has sent /start (and left the setup at its defaults)."""
+    """A worker who has sent /start, tapped "I want to work" and skipped the rest of the
+    setup (its defaults: every kind of task, any reward, no quiet hours): pushes reach them."""
     actor = stage.user(name)
     await actor.send("/start")
+    await set_up(actor)
     return actor
 
 
+async def set_up(actor: Actor) -> None:
+    """Finish the worker setup from the welcome, taking its defaults, as a person would."""
+    await actor.press("I want to work")
+    await actor.press("Skip, use defaults")
+
+
 async def workers(stage: Stage, *names: str) -> list[Actor]:
-    """Workers who have sent /start, in the order named."""
+    """Workers set up as `worker` does, in the order named."""
     return [await worker(stage, name) for name in names]
 
 

@@ -109,7 +109,7 @@ async def test_last_24_hours_move_with_the_clock(
     await _story(stage, admin)
     clock.advance(DAY + 1)
     (dan,) = await workers(stage, "Dan")
-    assert "Welcome to gigbot" in dan.last_text()
+    assert "Welcome to gigbot" in dan.texts()[0]
 
     await admin.send("/stats")
     text = admin.last_text()

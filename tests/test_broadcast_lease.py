@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.app import stop_app
 from bot.clock import FakeClock
+from bot.domain import WorkerPrefs
 from bot.lease import Lease, Taken, process_name
 from bot.sandbox import Limits, SimUser
 from bot.stage import Actor, Stage
@@ -60,14 +61,15 @@ async def two_processes(
 
 
 def crowd(stage: Stage, size: int) -> list[SimUser]:
-    """Workers who have talked to the bot (registered straight away: hundreds of /start
-    conversations are not what these stories are about)."""
+    """Workers who have talked to the bot and finished its setup (registered and set up
+    straight away: hundreds of /start conversations are not what these stories are about)."""
     return [stage.sim.add_user(f"W{n}") for n in range(size)]
 
 
 async def register(stage: Stage, people: list[SimUser]) -> None:
     for person in people:
-        await stage.services.market.register(person.id, person.first_name)
+        user = await stage.services.market.register(person.id, person.first_name)
+        await stage.services.desk.save_prefs(user, WorkerPrefs(onboarded=True))
 
 
 async def publish(stage: Stage, requester: Actor, title: str, *, hold: bool = False) -> None:

@@ -12,7 +12,7 @@ from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
 from bot.stage import Actor, Stage
 from storage import outbox, summary
-from tests.conftest import failing_on_errors, funded_requester, published_poll, workers
+from tests.conftest import failing_on_errors, funded_requester, published_poll, set_up, workers
 from tests.requester_helpers import published_batch
 
 
@@ -71,6 +71,7 @@ async def test_card_counter_and_close(stage: Stage, admin: Actor, clock: FakeClo
     ann, bob = stage.user("Ann"), stage.user("Bob")
     for worker in (ann, bob):
         await worker.send("/start")
+        await set_up(worker)
 
     hit_id = await published_poll(stage, rita, "Best colour? | red | blue ; reward=0.10 n=2")
     (card,) = stage.sim.bot_messages(chat)
@@ -108,6 +109,7 @@ async def test_a_card_closed_when_full_opens_again_when_a_slot_comes_back(
     await rita.send("/linkchannel @gignews")
     ann = stage.user("Ann")
     await ann.send("/start")
+    await set_up(ann)
     await published_poll(stage, rita, "Best colour? | red | blue ; reward=0.10 n=1 life=10m")
     (card,) = stage.sim.bot_messages(chat)
     await ann.press("Accept")

@@ -42,7 +42,9 @@ async def test_pushes_of_a_filled_hit_are_edited_once(stage: Stage, admin: Actor
     await ann.press("Submit")
     assert cy_push.edits == 1, "one edit per push, however many taps follow"
     edits_to_cy = [
-        c for c in stage.sim.calls_to("editMessageText") if c.params["chat_id"] == cy.tg_id
+        c
+        for c in stage.sim.calls_to("editMessageText")
+        if (c.params["chat_id"], c.params["message_id"]) == (cy.tg_id, cy_push.message_id)
     ]
     assert len(edits_to_cy) == 1
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, roomy_stage, workers
+from tests.conftest import funded_requester, published_poll, roomy_stage, set_up, workers
 from tests.fair_helpers import do_poll
 
 
@@ -38,6 +38,7 @@ async def test_messages_are_relayed_without_identity(
     await admin.send(f"/fund {rita.tg_id} 10.00")
     ann = Actor(stage, stage.sim.add_user("Annabel", username="annabel_secret", id=842_666_027))
     await ann.send("/start")
+    await set_up(ann)
     (bob,) = await workers(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Which is calmer? | Sea | City ; reward=0.05 n=1")
     await do_poll(ann, clock, "Sea", 30)

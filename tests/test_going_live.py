@@ -26,14 +26,16 @@ from telegram import Update
 from bot import texts
 from bot.accounts import Accounts
 from bot.clock import SystemClock
+from bot.domain import WorkerPrefs
 from bot.logs import Redactor
 from bot.marketplace import Marketplace
 from bot.pacing import Pace, SendLimits
 from bot.sandbox import SimTelegram, SimUser
 from bot.stage import Stage
+from bot.worker_views import WorkerDesk
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from storage.db import Database
-from tests.conftest import funded_requester
+from tests.conftest import funded_requester, set_up
 
 ADMIN = 900_000_001
 SECRET = "s3cret-Token_for-tests"
@@ -286,7 +288,8 @@ async def test_a_port_in_use_or_a_bad_database_is_one_clear_line(
 
 
 async def seed(database: Path, sim: SimTelegram, workers: int) -> tuple[SimUser, list[SimUser]]:
-    """A funded requester and some registered workers, known to the sim and the database."""
+    """A funded requester and some workers who finished the setup, known to the sim and the
+    database."""
     db = Database(database)
     await db.open()
     try:
@@ -295,8 +298,10 @@ async def seed(database: Path, sim: SimTelegram, workers: int) -> tuple[SimUser,
         await market.register(rita.id, "Rita")
         await Accounts(db, SystemClock()).fund(rita.id, 10_000, "seed")
         crew = [sim.add_user(f"Worker{i}") for i in range(workers)]
+        desk = WorkerDesk(market)
         for worker in crew:
-            await market.register(worker.id, worker.first_name)
+            user = await market.register(worker.id, worker.first_name)
+            await desk.save_prefs(user, WorkerPrefs(onboarded=True))
     finally:
         await db.close()
     return rita, crew
@@ -425,6 +430,7 @@ async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: P
         crew = [stage.user(name) for name in ("Ann", "Bob", "Cy")]
         for worker in crew:
             await worker.send("/start")
+            await set_up(worker)
         await rita.send("/newpoll Which logo is clearer? | A | B ; reward=0.05 n=3 dispatch=race")
         broadcaster = stage.services.broadcaster
         broadcaster.pace = Pace(SendLimits(global_per_sec=1.0))  # one push a second from now on

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.stage import Actor, Stage
-from tests.conftest import accepted_poll, funded_requester, published_poll
+from tests.conftest import accepted_poll, funded_requester, published_poll, worker
 
 
 async def _submitted_work(stage: Stage, admin: Actor) -> tuple[Actor, Actor]:
@@ -45,8 +45,7 @@ async def test_redelivered_fund_credits_once(stage: Stage, admin: Actor) -> None
 
 async def test_double_accept_is_one_assignment(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
-    ann = stage.user("Ann")
-    await ann.send("/start")
+    ann = await worker(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Pick | X | Y ; reward=0.05 n=3")
     push = ann.messages()[-1]
     tap = stage.sim.callback(ann.user, push.message_id, f"acc:{hit_id}", enqueue=False)

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
+from tests.conftest import funded_requester, published_poll, roomy_stage, set_up
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """As in conftest, with room for the setup taps of several workers within a second:
+    Telegram's send budgets are not what these stories are about."""
+    async with roomy_stage(tmp_path, clock) as opened:
+        yield opened
 
 
 async def _workers(stage: Stage, *names: str) -> list[Actor]:
@@ -13,6 +26,7 @@ async def _workers(stage: Stage, *names: str) -> list[Actor]:
         worker = stage.user(name)
         await worker.send("/start")
         assert "Welcome to gigbot" in worker.last_text()
+        await set_up(worker)
         found.append(worker)
     return found
 

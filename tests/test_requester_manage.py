@@ -4,11 +4,24 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
+from tests.conftest import funded_requester, published_poll, roomy_stage, workers
+from tests.conftest import worker as worker_named
 from tests.requester_helpers import database_of
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """As in conftest, with room for the setup taps of several workers within a second:
+    Telegram's send budgets are not what these stories are about."""
+    async with roomy_stage(tmp_path, clock) as opened:
+        yield opened
 
 
 async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -> None:
@@ -105,8 +118,8 @@ async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
     for label in ("Tea?", "Cancel", "Yes, cancel", "Back"):
         data = next(d for row in rita.last().buttons() for t, d, _ in row if label in t)
         assert data is not None
-        forged = stage.sim.callback(
-            sam.user, rita.last().message_id, data, enqueue=False, check_button=False
+        forged = stage.sim.callback(  # Rita's button data, sent from a message in Sam's chat
+            sam.user, sam.last().message_id, data, enqueue=False, check_button=False
         )
         await stage.deliver(forged)
         assert "isn't one of your HITs" in (stage.sim.alerts(sam.user)[-1].get("text") or "")
@@ -202,8 +215,7 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
 
 async def test_unblock_lets_the_worker_back(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
-    bob = stage.user("Bob")
-    await bob.send("/start")
+    bob = await worker_named(stage, "Bob")
     worker = await stage.services.market.user(bob.tg_id)
     assert worker is not None
     await rita.send(f"/unblock {worker.alias}")

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from bot.clock import FakeClock
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
+from tests.conftest import funded_requester, roomy_stage, workers
 from tests.requester_helpers import database_of, number_after, restart
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """As in conftest, with room for the setup taps of several workers within a second:
+    Telegram's send budgets are not what these stories are about."""
+    async with roomy_stage(tmp_path, clock) as opened:
+        yield opened
 
 
 async def _write_survey_start(rita: Actor) -> None:

@@ -123,6 +123,12 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
         for person in (rita, ann, bob, cy):
             sim.message(person, "/start")
         await _until(lambda: all(_count(sim, p, "Welcome") for p in (ann, bob, cy)), "welcome")
+        for worker in (ann, bob, cy):  # the worker setup, with its defaults
+            _tap(sim, worker, "I want to work")
+        await _until(lambda: all(_count(sim, p, "Step 1/5") for p in (ann, bob, cy)), "setup")
+        for worker in (ann, bob, cy):
+            _tap(sim, worker, "Skip, use defaults")
+        await _until(lambda: all(_count(sim, p, "All set") for p in (ann, bob, cy)), "set up")
         sim.message(admin, f"/fund {rita.id} 10.00")
         await _until(lambda: _count(sim, rita, "was added") == 1, "funding")
         sim.message(

@@ -100,7 +100,7 @@ async def test_requester_publishes_and_a_worker_submits_by_clicking(
     await tap(ann, "Submit").click()
     await expect(push).to_contain_text("Submitted")
     await expect(push.locator(".meta")).to_contain_text("edited")
-    assert await ann.locator(".msg.bot").count() == 2, "the task is the push card, edited"
+    assert await ann.locator(".msg.bot").count() == 3, "welcome, setup; the task is the push card"
 
     with closing(sqlite3.connect(sandbox.services.settings.database)) as db:
         rows = db.execute(

@@ -31,6 +31,7 @@ async def onboarded(stage: Stage, name: str, *topics: str) -> Actor:
     names on the buttons, e.g. "Images"); every kind, any reward, UTC, no quiet hours."""
     actor = stage.user(name)
     await actor.send("/start")
+    await actor.press("I want to work")
     await actor.press("Next")  # all three kinds of task, as offered
     assert "Step 2/5" in actor.last_text()
     for topic in topics:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.stage import WEBHOOK_SECRET, Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll
+from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 
 
 @pytest.fixture
@@ -30,19 +30,23 @@ def answers(stage: Stage) -> tuple[int, int]:
 
 async def test_each_press_is_answered_in_the_webhook_response(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
-    ann = stage.user("Ann")
-    await ann.send("/start")
+    ann = await worker(stage, "Ann")
+    assert answers(stage) == (2, 2), "her two setup taps"
     await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=2")
-    assert answers(stage) == (1, 1), "Publish"
+    assert answers(stage) == (3, 3), "Publish"
 
+    def edits() -> int:
+        calls = stage.sim.calls_to("editMessageText")
+        return len([c for c in calls if c.params["chat_id"] == ann.tg_id])
+
+    before = edits()
     await ann.press("Accept")
     assert "1/1" in ann.last_text()
     await ann.press("Tea")
     await ann.press("Submit")
     assert "Submitted" in ann.last_text()
-    assert answers(stage) == (4, 4), "every answer went in a response, none as a request"
-    edits = [c for c in stage.sim.calls_to("editMessageText") if c.params["chat_id"] == ann.tg_id]
-    assert len(edits) == 3, "the screen still changes with each press"
+    assert answers(stage) == (6, 6), "every answer went in a response, none as a request"
+    assert edits() - before == 3, "the screen still changes with each press"
 
     # A stale button's alert is an answer too: it travels the same way, as an alert.
     submit = next(m for m in ann.messages() if "Submitted" in (m.text or ""))
@@ -50,7 +54,7 @@ async def test_each_press_is_answered_in_the_webhook_response(stage: Stage, admi
         ann.user, submit.message_id, "x:stale", enqueue=False, check_button=False
     )
     await stage.deliver(stale)
-    assert answers(stage) == (5, 5)
+    assert answers(stage) == (7, 7)
     alert = stage.sim.alerts(ann.user)[-1]
     assert alert.get("show_alert") is True and alert.get("text")
 
