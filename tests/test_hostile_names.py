@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.stage import Actor
-from tests.conftest import funded_requester, roomy_stage
+from tests.conftest import funded_requester, roomy_stage, set_up
 from tests.requester_helpers import number_after
 
 RITA = 'Rita <b> & "Co'
@@ -52,6 +52,7 @@ async def test_hostile_names_through_the_main_screens(tmp_path: Path, clock: Fak
         assert f"Welcome to gigbot, {ANN}!" in ann.texts()[0]
         await ann.send("/start")
         assert f"Welcome back, {ANN}!" in ann.last_text()
+        await set_up(ann)
         await ann.send("/settings")
 
         await _survey(rita)
