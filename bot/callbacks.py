@@ -473,6 +473,30 @@ class Several(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class Undo(CallbackData):
+    """Change the label of batch item `assignment_id`, just handed in; `next_id` is the
+    item shown since (0: none), to go back to.
+
+    >>> Undo(41, 42).pack()
+    'tgu:41:42'
+    """
+
+    prefix: ClassVar[str] = "tgu"
+    assignment_id: int
+    next_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Retag(CallbackData):
+    """Give handed-in batch item `assignment_id` label `option`, then back to `next_id`."""
+
+    prefix: ClassVar[str] = "tgr"
+    assignment_id: int
+    next_id: int
+    option: int
+
+
+@dataclass(frozen=True, slots=True)
 class Decline(CallbackData):
     """Give up a timed offer of a HIT: it moves to the next worker at once."""
 

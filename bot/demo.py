@@ -210,17 +210,13 @@ class Demo:
         await self.from_channel(self.dee)
         self.section("8 · a race: Ann tags carefully; Cy misses a gold item; Bob gets what is left")
         await self.accept_open(ann)
-        await self.tag(ann, careful=True)
-        await self.press(ann, "Submit")
-        if has_button_in(ann, "Next task in this batch"):
-            await self.press(ann, "Next task in this batch")
-            if has_button_in(ann, "Accept"):
-                await self.press(ann, "Accept")
+        await self.tag(ann, careful=True)  # one tap hands it in; the next item takes its place
+        if has_button_in(ann, "Return"):
             await self.tag(ann, careful=True)
-            await self.press(ann, "Submit")
+        await self.stop_tagging(ann)
         await self.accept_open(cy)
         await self.tag(cy, careful=False)
-        await self.press(cy, "Submit")
+        await self.stop_tagging(cy)
         await self.accept_open(bob)
 
     async def accept_open(self, worker: Actor) -> None:
@@ -258,6 +254,11 @@ class Demo:
         label = truth if careful else next(other for other in LABELS if other != gold)
         await self.press(worker, label)
 
+    async def stop_tagging(self, worker: Actor) -> None:
+        """Enough for now: the item that came up next goes back to the pool."""
+        if has_button_in(worker, "Return"):
+            await self.press(worker, "Return")
+
     async def review(self) -> None:
         rita = self.rita
         self.section("9 · the requester reviews: approves, rejects with a reason")
@@ -284,9 +285,8 @@ class Demo:
 
     async def loose_ends(self) -> None:
         """Work still in flight when the story ends: one submitted, one being done."""
-        self.section("12 · meanwhile: Bob hands in his tag, Dee starts one")
+        self.section("12 · meanwhile: Bob hands in his tag (the next comes up), Dee starts one")
         await self.tag(self.bob, careful=True)
-        await self.press(self.bob, "Submit")
         await self.accept_open(self.dee)
 
 

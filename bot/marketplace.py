@@ -74,6 +74,8 @@ class WorkView:
     questions: list[Question]
     assignment: Assignment
     answers: dict[int, str]
+    # A batch item: (items of the batch this worker has handed in, items in the batch).
+    progress: tuple[int, int] | None = None
 
     def moved_to(self, position: int, answered: dict[int, str] | None = None) -> WorkView:
         """The same view after moving to `position` (and recording `answered`)."""
@@ -82,6 +84,7 @@ class WorkView:
             self.questions,
             replace(self.assignment, position=position),
             {**self.answers, **(answered or {})},
+            self.progress,
         )
 
     @property
@@ -432,7 +435,10 @@ class Marketplace:
         if found is None:
             return None
         assignment, hit, given = found
-        return WorkView(hit, await self._questions_of(conn, hit), assignment, given)
+        progress = None
+        if hit.batch_id is not None:
+            progress = await workers.batch_progress(conn, hit.batch_id, assignment.worker_id)
+        return WorkView(hit, await self._questions_of(conn, hit), assignment, given, progress)
 
     async def _questions_of(self, conn: Conn, hit: Hit) -> list[Question]:
         """A published HIT's questions never change, so they are read once per process."""

@@ -192,8 +192,8 @@ class Notices:
         """The task message of work no longer in progress: where it stands, no buttons
         left to tap (time ran out, handed in elsewhere, returned from a reminder, reviewed)."""
         view = await self.market.work_view(assignment_id)
-        if view is None:
-            return None
+        if view is None or view.assignment.message_id is None:
+            return None  # its message shows the batch's next item now (bot/tagging.py)
         a, title = view.assignment, view.hit.title
         if a.status is AssignmentStatus.ABANDONED:
             return Screen(texts.task_time_up(title))

@@ -42,6 +42,15 @@ class WorkResult(Enum):
     NOTHING_PICKED = "nothing_picked"
 
 
+class RetagResult(Enum):
+    """Outcome of changing the label of a batch item just handed in (Undo)."""
+
+    OK = "ok"
+    NOT_YOURS = "not_yours"
+    REVIEWED = "reviewed"  # approved or rejected already: the label stands
+    BAD_ANSWER = "bad_answer"
+
+
 class ReviewResult(Enum):
     OK = "ok"
     NOT_YOURS = "not_yours"

@@ -20,6 +20,7 @@ from bot.outbox import Broadcaster, Sender
 from bot.pacing import SendLimits
 from bot.qualifications import Qualifications
 from bot.requesting import Requesting
+from bot.tagging import BatchWork
 from bot.timers import Timers
 from bot.worker_views import WorkerDesk
 from storage.db import Database
@@ -108,6 +109,11 @@ class Services:
     def desk(self) -> WorkerDesk:
         """The worker's read side and settings (stateless; cheap to make)."""
         return WorkerDesk(self.market)
+
+    @property
+    def batch_work(self) -> BatchWork:
+        """Handing in and moving on through a batch (stateless; cheap to make)."""
+        return BatchWork(self.market)
 
     async def open(self) -> None:
         """Open and migrate the database, take the broadcaster lease if no other process

@@ -37,6 +37,7 @@ from bot.results import (
     GrantResult,
     PublishResult,
     RequireResult,
+    RetagResult,
     ReviewResult,
     WorkResult,
 )
@@ -1756,9 +1757,27 @@ def hit_row(item: ListedHit) -> str:
 
 
 def work_step(
-    title: str, step: int, total: int, time_left: float, prompt: str, item: str | None, hint: str
+    title: str,
+    step: int,
+    total: int,
+    time_left: float,
+    prompt: str,
+    item: str | None,
+    hint: str,
+    counter: str = "",
 ) -> str:
-    lines = [f"<b>{escape(title)}</b>", f"{step}/{total} · ⏳ {duration(time_left)} left", ""]
+    """A question of a task; `counter` ("Item 3 of 12") stands for "step/total" when given."""
+    where = counter or f"{step}/{total}"
+    lines = [f"<b>{escape(title)}</b>", f"{where} · ⏳ {duration(time_left)} left", ""]
+    lines += _item_lines(title, prompt, item)
+    if hint:
+        lines.append(f"\n<i>{hint}</i>")
+    return "\n".join(lines)
+
+
+def _item_lines(title: str, prompt: str, item: str | None) -> list[str]:
+    """What a question shows: the item to tag (text or image link), then the prompt."""
+    lines = []
     if item:
         if item.startswith(("http://", "https://")):
             lines.append(f'🖼 <a href="{escape(item)}">the image</a>')
@@ -1767,15 +1786,63 @@ def work_step(
     # A tagging item's prompt is the item itself; a poll's question is its title.
     if prompt.removeprefix("🖼 ") != item and prompt != title:
         lines.append(f"❓ {escape(clip(prompt, 1000))}")
-    if hint:
-        lines.append(f"\n<i>{hint}</i>")
-    return "\n".join(lines)
+    return lines
+
+
+def retag_text(title: str, number: int, items: int, prompt: str, item: str | None) -> str:
+    """Undo: the batch item handed in, to give another label."""
+    head = f"<b>{escape(title)}</b>\n↶ Change the label of item {number} of {items}, or keep it:"
+    return "\n".join([head, "", *_item_lines(title, prompt, item)])
 
 
 HINT_MULTI = "Tick all that apply, then Done."
 HINT_TAG = "Tick every label that fits, then Done."
 HINT_TAG_ONE = "Tap the label that fits, or ➕ for several."
+HINT_TAG_NEXT = "Tap the label that fits (the next item follows), or ➕ for several."
 BTN_SEVERAL = "➕ Several labels"
+
+
+def item_counter(number: int, items: int) -> str:
+    """Where the worker is in a batch: (3, 12) -> "Item 3 of 12"."""
+    return f"Item {number} of {items}"
+
+
+def btn_undo(label: str) -> str:
+    """The Undo button under the next item: ("cat") -> "↶ Undo: cat"."""
+    return f"↶ Undo: {clip(label, 24)}"
+
+
+def tagged(label: str, pending_cents: int) -> str:
+    """The toast when a label hands an item in (plain text)."""
+    return f"✓ {clip(label, 40)} · {money(pending_cents)} pending review"
+
+
+def handed_in(pending_cents: int) -> str:
+    """The toast when Submit hands a batch item in and the next one follows (plain text)."""
+    return f"📨 Submitted · {money(pending_cents)} pending review"
+
+
+def batch_progress(done: int, items: int, more: bool) -> str:
+    """Under a handed-in batch item: how far the worker got, and whether more waits."""
+    if more:
+        return f"🏷 {done} of {items} items done."
+    return f"🏷 {done} of {items} items done: nothing more for you in this batch. /next"
+
+
+def btn_keep(label: str) -> str:
+    return f"◀️ Keep: {clip(label, 24)}"
+
+
+def retagged(label: str) -> str:
+    """The toast after Undo gave an item another label (plain text)."""
+    return f"✓ Changed to {clip(label, 40)}"
+
+
+RETAG_ALERTS = {
+    RetagResult.NOT_YOURS: "This button isn't yours.",
+    RetagResult.REVIEWED: "The requester has already reviewed that item: its label stands.",
+    RetagResult.BAD_ANSWER: "That label isn't on this item.",
+}
 HINT_RATING = "1 = worst, 5 = best."
 HINT_TEXT = "Reply to this message with your answer (up to {max_len} characters)."
 

@@ -20,6 +20,7 @@ from bot.domain import (
 )
 from bot.fit import clip, fit_pairs
 from bot.marketplace import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
+from bot.tagging import one_tap
 from bot.worker_views import EarningsReport, HitCard, HitPage, StatusReport
 
 PREVIEW_LIMIT = 10  # questions listed in a preview; the rest are counted
@@ -177,7 +178,7 @@ def work(view: WorkView, now: float) -> Screen:
             *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
             (Button(texts.BTN_SEVERAL, cb.Several(a.id, a.position).pack()),),
         )
-        hint = texts.HINT_TAG_ONE
+        hint = texts.HINT_TAG_NEXT if one_tap(view) else texts.HINT_TAG_ONE
     elif q.kind in MULTI_SELECT:
         picked = set(ticked(given))
         buttons = [
@@ -195,7 +196,14 @@ def work(view: WorkView, now: float) -> Screen:
     else:
         hint = texts.HINT_TEXT.format(max_len=text_limit(q))
     text = texts.work_step(
-        view.hit.title, a.position + 1, len(view.questions), time_left, q.prompt, q.item, hint
+        view.hit.title,
+        a.position + 1,
+        len(view.questions),
+        time_left,
+        q.prompt,
+        q.item,
+        hint,
+        counter=_item_counter(view),
     )
     return Screen(text, (*rows, tuple(nav)))
 
@@ -207,14 +215,79 @@ def with_task_link(screen: Screen, link: str | None) -> Screen:
     return Screen(screen.text, ((Button(texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
 
 
-def submitted(view: WorkView, pending_cents: int, next_batch: int | None) -> Screen:
-    """After Submit: the pending reward, and the next HIT of the batch if there is one."""
-    rows: tuple[tuple[Button, ...], ...] = ()
+def _item_counter(view: WorkView) -> str:
+    """ "Item 3 of 12" on a one-question batch item (its "1/1" says nothing)."""
+    if view.progress is None or len(view.questions) != 1:
+        return ""
+    done, items = view.progress
+    here = view.assignment.status is S.ACCEPTED
+    return texts.item_counter(min(done + here, items), items)
+
+
+def next_item(view: WorkView, now: float, undo: WorkView | None = None) -> Screen:
+    """The batch's next item, in the message of the one handed in; with `undo`, a button to
+    change the label that item was given."""
+    screen = work(view, now)
+    if undo is None:
+        return screen
+    label = given(undo)
+    button = Button(texts.btn_undo(label), cb.Undo(undo.assignment.id, view.assignment.id).pack())
+    return Screen(screen.text, (*screen.rows[:-1], (button,), screen.rows[-1]))
+
+
+def given(view: WorkView) -> str:
+    """The answer a one-question task was handed in with, as the worker reads it."""
+    q = view.questions[0]
+    return answer_label(q, view.answers.get(q.id, ""))
+
+
+def submitted(
+    view: WorkView, pending_cents: int, next_batch: int | None, undo: bool = False
+) -> Screen:
+    """After Submit: the pending reward, how far through its batch, the batch's next item if
+    one waits (Next), and Undo for a one-label item just handed in."""
+    rows: list[tuple[Button, ...]] = []
     if next_batch is not None:
-        rows = ((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),)
-    return Screen(
-        texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents), rows
-    )
+        rows.append((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),))
+    if undo:
+        label = texts.btn_undo(given(view))
+        rows.append((Button(label, cb.Undo(view.assignment.id, 0).pack()),))
+    text = texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents)
+    if view.progress is not None:
+        done, items = view.progress
+        text += "\n" + texts.batch_progress(done, items, next_batch is not None)
+    return Screen(text, tuple(rows))
+
+
+def returned(view: WorkView, next_batch: int | None) -> Screen:
+    """After Return: the slot is back in the pool; in a batch, how far the worker got, and
+    Next to go on with another item later."""
+    text = texts.returned(view.hit.title)
+    if view.progress is None:
+        return Screen(text)
+    done, items = view.progress
+    text += "\n" + texts.batch_progress(done, items, next_batch is not None)
+    if next_batch is None:
+        return Screen(text)
+    return Screen(text, ((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),))
+
+
+def retag(view: WorkView, next_id: int) -> Screen:
+    """Undo: the item handed in, its label ticked; another label changes it, Keep does not."""
+    a, q = view.assignment, view.questions[0]
+    value = view.answers.get(q.id, "")
+    buttons = [
+        Button(
+            (texts.TICK if str(i) == value else "") + label,
+            cb.Retag(a.id, next_id, i).pack(),
+        )
+        for i, label in enumerate(q.options)
+    ]
+    done, items = view.progress or (1, 1)
+    text = texts.retag_text(view.hit.title, done, items, q.prompt, q.item)
+    keep = int(value) if value.isdigit() else 0
+    back = Button(texts.btn_keep(given(view)), cb.Retag(a.id, next_id, keep).pack())
+    return Screen(text, (*_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)), (back,)))
 
 
 def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = None) -> Screen:

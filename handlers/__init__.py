@@ -256,6 +256,8 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(worker.toggle_option, pattern=cb.Toggle.pattern()))
     app.add_handler(CallbackQueryHandler(worker.done_picking, pattern=cb.Picked.pattern()))
     app.add_handler(CallbackQueryHandler(worker.several_labels, pattern=cb.Several.pattern()))
+    app.add_handler(CallbackQueryHandler(worker.undo_tag, pattern=cb.Undo.pattern()))
+    app.add_handler(CallbackQueryHandler(worker.retag_item, pattern=cb.Retag.pattern()))
     # -- requesters
     app.add_handler(_reject_conversation())
     app.add_handler(_terms_conversation())

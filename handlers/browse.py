@@ -11,9 +11,8 @@ from telegram import Update
 from bot import callbacks as cb
 from bot import texts, worker_screens
 from bot.domain import Button, HitKind, HitSort, Screen, User
-from bot.results import AcceptResult
 from bot.worker_views import HitPage, LinkOutcome, LinkResult
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.common import GigContext, answer, edit, pressed_by, reply, respond, sender_of
 from handlers.worker import resend_task
 
 
@@ -158,22 +157,21 @@ async def next_hit(update: Update, context: GigContext) -> None:
 
 
 async def next_in_batch(update: Update, context: GigContext) -> None:
-    """Accept the batch's next HIT and open it as a new task message."""
+    """Accept the batch's next item into this message (the one handed in gives way to it)."""
     query, worker = await pressed_by(update, context)
     if worker is None:
         return
     data = cb.NextInBatch.unpack(str(query.data))
-    hit_id = await context.services.desk.next_in_batch(worker, data.batch_id)
-    if hit_id is None:
-        await answer(query, texts.NO_MORE_IN_BATCH, alert=True)
-        return
-    outcome = await context.market.accept(worker, hit_id)
-    if outcome.result is not AcceptResult.OK or outcome.assignment is None:
-        alert = texts.ACCEPT_ALERTS[outcome.result]
+    shown = query.message
+    where = (shown.chat.id, shown.message_id) if shown is not None else None
+    onward = await context.services.batch_work.next_item(worker, data.batch_id, where)
+    if onward.following is None:
+        refused = onward.refused
+        alert = texts.ACCEPT_ALERTS[refused] if refused is not None else texts.NO_MORE_IN_BATCH
         await answer(query, alert.format(max_active=context.market.max_active), alert=True)
         return
-    await answer(query)
-    await _resend_work(update, context, outcome.assignment.id)
+    now = context.market.clock.now()
+    await respond(query, worker_screens.next_item(onward.following, now))
 
 
 async def earnings(update: Update, context: GigContext) -> None:

@@ -1,18 +1,21 @@
 """Worker handlers for doing a HIT: accepting, answering every question kind (buttons,
-ticks, typed replies), going back, submitting, returning."""
+ticks, typed replies), going back, submitting (a batch's next item follows, with Undo),
+returning."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import callbacks as cb
 from bot import screens, texts, worker_screens
-from bot.domain import Screen
+from bot.domain import Screen, User
 from bot.keyboards import markup
 from bot.marketplace import WorkView, text_limit
-from bot.results import AcceptResult, WorkResult
+from bot.results import AcceptResult, RetagResult, WorkResult
+from bot.tagging import Onward, one_tap
+from bot.worker_screens import given
 from handlers.common import (
     GigContext,
     answer,
@@ -59,15 +62,16 @@ async def skip_hit(update: Update, context: GigContext) -> None:
 
 
 async def choose_option(update: Update, context: GigContext) -> None:
-    """Record the tapped answer and show the next question."""
+    """Record the tapped answer and show the next question; a label on a batch item hands it
+    in and shows the batch's next item in its place, with Undo."""
     query, worker = await pressed_by(update, context)
     if worker is None:
         return
     data = cb.Choose.unpack(str(query.data))
-    result, view = await context.market.answer(
-        worker, data.assignment_id, data.position, str(data.option)
+    onward = await context.services.batch_work.choose(
+        worker, data.assignment_id, data.position, data.option, pressed_in(query)
     )
-    await _show_work(update, context, result, view)
+    await _show_onward(update, context, onward, one_label=True)
 
 
 async def go_back(update: Update, context: GigContext) -> None:
@@ -81,20 +85,90 @@ async def go_back(update: Update, context: GigContext) -> None:
 
 
 async def submit_work(update: Update, context: GigContext) -> None:
-    """Hand the assignment in and show the pending reward."""
+    """Hand the assignment in and show the pending reward; a batch item's next item follows
+    in the same message."""
     query, worker = await pressed_by(update, context)
     if worker is None:
         return
     data = cb.Submit.unpack(str(query.data))
-    result, view = await context.market.submit(worker, data.assignment_id, pressed_in(query))
-    if result is not WorkResult.OK or view is None:
-        await _show_work(update, context, result, view)
+    work = context.services.batch_work
+    onward = await work.hand_in(worker, data.assignment_id, pressed_in(query))
+    await _show_onward(update, context, onward, one_label=False)
+
+
+async def _show_onward(
+    update: Update, context: GigContext, onward: Onward, *, one_label: bool
+) -> None:
+    """After an answer or a Submit: the task redrawn, or (handed in) the batch's next item
+    with Undo for a one-label item, else what was handed in, the reward pending, Next."""
+    query = update.callback_query
+    assert query is not None
+    handed = onward.handed_in
+    if handed is None:
+        await _show_work(update, context, onward.result, onward.view)
         return
-    desk = context.services.desk
-    pending = await desk.pending_cents(worker)
-    batch = view.hit.batch_id
-    more = batch if batch is not None and await desk.next_in_batch(worker, batch) else None
-    await respond(query, worker_screens.submitted(view, pending, more))
+    undo = one_label and one_tap(handed)
+    if onward.following is not None:
+        toast = texts.tagged(given(handed), onward.pending_cents) if undo else (
+            texts.handed_in(onward.pending_cents)
+        )
+        screen = worker_screens.next_item(
+            onward.following, context.market.clock.now(), handed if undo else None
+        )
+        await respond(query, screen, toast)
+        return
+    more = handed.hit.batch_id if onward.refused is not None else None
+    screen = worker_screens.submitted(handed, onward.pending_cents, more, undo=undo)
+    if onward.refused is None:
+        await respond(query, screen)
+        return
+    alert = texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
+    await respond(query, screen, alert, alert=True)
+
+
+async def undo_tag(update: Update, context: GigContext) -> None:
+    """Show the batch item just handed in with its labels, to change the one given."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Undo.unpack(str(query.data))
+    result, view = await context.services.batch_work.handed_in(worker, data.assignment_id)
+    if result is not RetagResult.OK or view is None:
+        await answer(query, texts.RETAG_ALERTS[result], alert=True)
+        return
+    await respond(query, worker_screens.retag(view, data.next_id))
+
+
+async def retag_item(update: Update, context: GigContext) -> None:
+    """Give the item handed in the tapped label (or keep it), then back to the next item."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Retag.unpack(str(query.data))
+    work = context.services.batch_work
+    result, view = await work.retag(worker, data.assignment_id, data.option)
+    if result is not RetagResult.OK or view is None:
+        await answer(query, texts.RETAG_ALERTS[result], alert=True)
+        if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
+            await _back_after_undo(query, context, worker, None, data.next_id)
+        return
+    await _back_after_undo(query, context, worker, view, data.next_id)
+
+
+async def _back_after_undo(
+    query: CallbackQuery, context: GigContext, worker: User, view: WorkView | None, next_id: int
+) -> None:
+    """The next item again (if still in progress), else the item handed in."""
+    toast = texts.retagged(given(view)) if view is not None else None
+    following = await context.services.batch_work.resume(worker, next_id) if next_id else None
+    if following is not None:
+        screen = worker_screens.next_item(following, context.market.clock.now(), view)
+        await (respond(query, screen, toast) if toast else edit(query, screen))
+        return
+    if view is None:
+        return
+    pending = await context.services.desk.pending_cents(worker)
+    await respond(query, worker_screens.submitted(view, pending, None, undo=True), toast)
 
 
 async def return_work(update: Update, context: GigContext) -> None:
@@ -109,7 +183,9 @@ async def return_work(update: Update, context: GigContext) -> None:
     if result is not WorkResult.OK or view is None:
         await _show_work(update, context, result, view)
         return
-    await respond(query, Screen(texts.returned(view.hit.title)))
+    batch = view.hit.batch_id
+    more = batch is not None and await context.services.desk.next_in_batch(worker, batch)
+    await respond(query, worker_screens.returned(view, batch if more else None))
 
 
 async def _show_work(

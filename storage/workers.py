@@ -148,9 +148,11 @@ async def active_assignments(conn: Conn, worker_id: int) -> list[Assignment]:
 
 
 async def by_message(conn: Conn, chat_id: int, message_id: int) -> Assignment | None:
-    """The assignment worked in this message."""
+    """The assignment worked in this message now: a batch's items follow one another in
+    one message, so the newest."""
     async with conn.execute(
-        f"SELECT {_ASSIGNMENT_COLUMNS} FROM assignments WHERE chat_id = ? AND message_id = ?",
+        f"SELECT {_ASSIGNMENT_COLUMNS} FROM assignments WHERE chat_id = ? AND message_id = ?"
+        " ORDER BY id DESC LIMIT 1",
         (chat_id, message_id),
     ) as cur:
         row = await cur.fetchone()
@@ -177,6 +179,61 @@ async def batch_has_room(conn: Conn, batch_id: int, worker_id: int, now: float) 
         (batch_id, now, worker_id),
     ) as cur:
         return await cur.fetchone() is not None
+
+
+async def take_message(
+    conn: Conn, worker_id: int, chat_id: int, message_id: int, assignment_id: int
+) -> None:
+    """The worker's message now shows this assignment: their earlier work shown in it (a
+    batch item handed in) no longer owns it, so nothing about that work edits it again."""
+    await conn.execute(
+        "UPDATE assignments SET chat_id = NULL, message_id = NULL WHERE worker_id = ?"
+        " AND chat_id = ? AND message_id = ? AND id != ?",
+        (worker_id, chat_id, message_id, assignment_id),
+    )
+
+
+async def batch_progress(conn: Conn, batch_id: int, worker_id: int) -> tuple[int, int]:
+    """(items of the batch the worker has handed in, items in the batch)."""
+    async with conn.execute(
+        "SELECT (SELECT COUNT(*) FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        "  WHERE h.batch_id = ? AND a.worker_id = ?"
+        "  AND a.status IN ('submitted', 'approved', 'rejected')),"
+        " (SELECT COUNT(*) FROM hits WHERE batch_id = ?)",
+        (batch_id, worker_id, batch_id),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+async def retag(conn: Conn, assignment_id: int, question_id: int, value: str, now: float) -> bool:
+    """Change the answer of handed-in work the requester has not reviewed; True if changed.
+
+    One conditional statement on the answer (the review's status change races it); the
+    worker's gold counters, counted at submit, follow the new answer.
+    """
+    async with conn.execute(
+        "SELECT a.value, q.gold, s.worker_id FROM answers a"
+        " JOIN questions q ON q.id = a.question_id JOIN assignments s ON s.id = a.assignment_id"
+        " WHERE a.assignment_id = ? AND a.question_id = ?",
+        (assignment_id, question_id),
+    ) as cur:
+        before = await cur.fetchone()
+    cur = await conn.execute(
+        "UPDATE answers SET value = ?, answered_at = ? WHERE assignment_id = ? AND question_id = ?"
+        " AND EXISTS (SELECT 1 FROM assignments WHERE id = ? AND status = 'submitted')",
+        (value, now, assignment_id, question_id, assignment_id),
+    )
+    if cur.rowcount != 1 or before is None:
+        return False
+    old, gold, worker_id = before
+    if gold is not None:
+        await conn.execute(
+            "UPDATE worker_stats SET gold_correct = gold_correct + ? WHERE user_id = ?",
+            (int(value == gold) - int(old == gold), worker_id),
+        )
+    return True
 
 
 async def delete_answer(conn: Conn, assignment_id: int, question_id: int) -> None:

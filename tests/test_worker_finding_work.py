@@ -183,15 +183,16 @@ async def test_batch_link_and_next_hit_in_batch(stage: Stage, admin: Actor) -> N
     await ann.send(f"/start batch_{batch}")
     assert "Item" in ann.last_text()
     await ann.press("Accept")
+    task = ann.last()
+    assert "Item 1 of 2" in ann.last_text()
     await ann.press("Yes")
     await ann.press("Submit")
-    assert "$0.10 pending in total" in ann.last_text()
-    await ann.press("Next task in this batch")
-    assert "1/1" in ann.last_text() and "Item" in ann.last_text()
+    assert ann.stage.sim.alerts(ann.user)[-1].get("text") == "📨 Submitted · $0.10 pending review"
+    assert "Item 2 of 2" in ann.last_text(), "the batch's next item follows in the same message"
     await ann.press("Yes")
     await ann.press("Submit")
-    assert "$0.20 pending in total" in ann.last_text()
-    assert "Next task" not in " ".join(labels(ann))
+    assert "$0.20 pending in total" in ann.last_text() and "2 of 2 items done" in ann.last_text()
+    assert ann.last().message_id == task.message_id and len(labels(ann)) == 0
     await ann.send(f"/start batch_{batch}")
     assert "Nothing left for you in this batch" in ann.last_text()
     assert len(ids) == 2
