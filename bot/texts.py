@@ -1856,6 +1856,18 @@ def too_long(length: int, max_len: int) -> str:
 
 TEXT_NOT_EXPECTED = "I wasn't waiting for text. Tap the buttons on your task, or /hits."
 TEXT_NOT_NOW = "That task isn't waiting for text right now — use its buttons."
+STRAY_TEXT = (
+    "🤔 That message isn't an answer to anything I asked: gigbot works with commands "
+    "and buttons.\n"
+    "/next — the best task for you now\n"
+    "/hits — all open tasks · /earnings — your money\n"
+    "/newpoll — post a task · /help — how it all works"
+)
+STRAY_TEXT_WORKING = (
+    "🤔 I can't tell which task that is for. Tap the buttons on the task, or reply to its "
+    "message to answer a text question (swipe left on it). Your tasks in progress:"
+)
+USE_THE_BUTTONS = "Tap one of the buttons above to go on, or /cancel to stop."
 NOTHING_PICKED = "Tick at least one option first."
 
 

@@ -28,6 +28,7 @@ from handlers.common import (
     reply,
     respond,
 )
+from handlers.persistence import DurableConversation, keyed
 
 
 async def accept_hit(update: Update, context: GigContext) -> None:
@@ -241,7 +242,8 @@ async def done_picking(update: Update, context: GigContext) -> None:
 
 
 async def typed_answer(update: Update, context: GigContext) -> None:
-    """A typed reply answers the free-text question of the task it replies to."""
+    """A typed reply answers the free-text question of the task it replies to; text nothing
+    waited for gets the way on (work in progress, or the main commands)."""
     message = update.effective_message
     worker = await known_user(update, context)
     assert message is not None and message.text is not None
@@ -253,7 +255,12 @@ async def typed_answer(update: Update, context: GigContext) -> None:
     if assignment_id is None:
         if reply_to is not None:  # a reply to some other message: say what to do
             await reply(update, Screen(texts.TEXT_NOT_EXPECTED))
-        return  # stray text: nothing to say (and nothing is stored or logged)
+        elif in_conversation(update, context):  # a step that wants a button, not text
+            await reply(update, Screen(texts.USE_THE_BUTTONS))
+        else:  # stray text (nothing is stored or logged): the way on
+            active = await context.services.desk.in_progress(worker)
+            await reply(update, worker_screens.stray_text(active))
+        return
     result, view = await context.market.answer_text(worker, assignment_id, message.text)
     if result is WorkResult.OK and view is not None:
         await redraw(context, view)
@@ -284,6 +291,18 @@ async def resend_task(update: Update, context: GigContext, view: WorkView) -> No
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
+
+
+def in_conversation(update: Update, context: GigContext) -> bool:
+    """Whether the sender is in the middle of a conversation (/newsurvey, a reject reason...)
+    whose step at hand did not take this text: its states were read before this update."""
+    durable = [
+        handler
+        for group in context.application.handlers.values()
+        for handler in group
+        if isinstance(handler, DurableConversation)
+    ]
+    return any(c.state_at(key) is not None for c, key in keyed(durable, update))
 
 
 async def redraw(context: GigContext, view: WorkView) -> None:

@@ -95,9 +95,8 @@ async def test_reject_reason_for_work_approved_while_down(
     assert "Nothing to review" in said
     assert "Red is not blue" not in "".join(ann.texts()), "the worker never reads it"
     assert _status(stage) == "approved"
-    before = len(rita.messages())
     await rita.send("hello?")
-    assert len(rita.messages()) == before, "the conversation is over"
+    assert "isn't an answer to anything" in rita.last_text(), "the conversation is over"
 
 
 async def test_dispute_message_typed_after_a_restart(stages: list[Stage], clock: FakeClock) -> None:
@@ -150,9 +149,8 @@ async def test_a_text_long_after_its_button_is_not_taken_as_the_answer(
     assert "over 15m ago" in said and "nothing was rejected" in said, said
     assert _status(stage) == "submitted"
     assert not any("Rejected" in t for t in ann.texts())
-    before = len(rita.messages())
     await rita.send("hello?")
-    assert len(rita.messages()) == before, "the conversation is over"
+    assert "isn't an answer to anything" in rita.last_text(), "the conversation is over"
 
     await rita.send("/review")
     await rita.press("Reject")

@@ -43,9 +43,8 @@ async def test_a_command_after_reject_drops_the_reason_prompt(
     await rita.send("/balance")
     assert "Not rejected: you sent a command" in rita.texts()[-2]
     assert "Available:" in rita.last_text(), "the command itself is answered"
-    said = len(rita.messages())
     await rita.send("hello")
-    assert len(rita.messages()) == said, "a stray text: nothing taken, nothing said"
+    assert "isn't an answer to anything" in rita.last_text(), "a stray text: only the way on"
     assert _rows(stage, "SELECT status, reject_reason FROM assignments") == [("submitted", None)]
     assert len(ann.messages()) == seen_by_ann, "the worker got nothing"
     assert _rows(stage, "SELECT * FROM conversation_states") == []
