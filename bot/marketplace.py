@@ -871,16 +871,22 @@ class Marketplace:
     async def text_assignment(self, worker: User, chat_id: int, reply_to: int | None) -> int | None:
         """Which assignment a typed answer is for: the replied-to task, else the only
         active assignment waiting for free text."""
-        async with self.db.reading() as conn:
-            if reply_to is not None:
+        if reply_to is not None:
+            async with self.db.reading() as conn:
                 found = await workers.by_message(conn, chat_id, reply_to)
-                return found.id if found is not None else None
-            waiting = []
+            return found.id if found is not None else None
+        waiting = await self.waiting_for_text(worker)
+        return waiting[0] if len(waiting) == 1 else None
+
+    async def waiting_for_text(self, worker: User) -> list[int]:
+        """The worker's active assignments whose question at hand takes a typed answer."""
+        waiting = []
+        async with self.db.reading() as conn:
             for a in await workers.active_assignments(conn, worker.id):
                 view = await self._work_view(conn, a.id)
                 if view and view.current and view.current.kind is QuestionKind.TEXT:
                     waiting.append(a.id)
-        return waiting[0] if len(waiting) == 1 else None
+        return waiting
 
 
 class _Undo(Exception):

@@ -46,6 +46,7 @@ class RetagResult(Enum):
     """Outcome of changing the label of a batch item just handed in (Undo)."""
 
     OK = "ok"
+    KEPT = "kept"  # the label it has: nothing to change
     NOT_YOURS = "not_yours"
     REVIEWED = "reviewed"  # approved or rejected already: the label stands
     BAD_ANSWER = "bad_answer"

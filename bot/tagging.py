@@ -113,6 +113,8 @@ class BatchWork:
         question = view.questions[0]
         if not 0 <= option < len(question.options):
             return RetagResult.BAD_ANSWER, view
+        if view.answers.get(question.id) == str(option):
+            return RetagResult.KEPT, view
         now = self.market.clock.now()
         async with self.market.db.transaction() as conn:
             changed = await workers.retag(conn, assignment_id, question.id, str(option), now)

@@ -1838,6 +1838,11 @@ def retagged(label: str) -> str:
     return f"✓ Changed to {clip(label, 40)}"
 
 
+def kept(label: str) -> str:
+    """The toast after Undo, then Keep (plain text)."""
+    return f"Kept: {clip(label, 40)}"
+
+
 RETAG_ALERTS = {
     RetagResult.NOT_YOURS: "This button isn't yours.",
     RetagResult.REVIEWED: "The requester has already reviewed that item: its label stands.",
@@ -1863,9 +1868,13 @@ STRAY_TEXT = (
     "/hits — all open tasks · /earnings — your money\n"
     "/newpoll — post a task · /help — how it all works"
 )
-STRAY_TEXT_WORKING = (
-    "🤔 I can't tell which task that is for. Tap the buttons on the task, or reply to its "
-    "message to answer a text question (swipe left on it). Your tasks in progress:"
+STRAY_TEXT_WHICH = (
+    "🤔 More than one of your tasks waits for a typed answer: reply to the task's message "
+    "(swipe left on it) so I know which. Your tasks in progress:"
+)
+STRAY_TEXT_BUTTONS = (
+    "🤔 That message isn't an answer: your tasks take their answers by the buttons on "
+    "them. Your tasks in progress:"
 )
 USE_THE_BUTTONS = "Tap one of the buttons above to go on, or /cancel to stop."
 NOTHING_PICKED = "Tick at least one option first."

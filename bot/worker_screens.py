@@ -540,12 +540,13 @@ def nothing_next(active: list[tuple[Assignment, Hit]]) -> Screen:
     return Screen(texts.NO_HITS + "\n" + texts.IN_PROGRESS_BELOW, _open_rows(active))
 
 
-def stray_text(active: list[tuple[Assignment, Hit]]) -> Screen:
-    """Text nothing was waiting for: the way back to work in progress, else the main
-    commands."""
+def stray_text(active: list[tuple[Assignment, Hit]], typed: int) -> Screen:
+    """Text nothing was waiting for: the way back to work in progress (`typed` of it waits
+    for a typed answer, so a reply must say which), else the main commands."""
     if not active:
         return Screen(texts.STRAY_TEXT)
-    return Screen(texts.STRAY_TEXT_WORKING, _open_rows(active))
+    text = texts.STRAY_TEXT_WHICH if typed > 1 else texts.STRAY_TEXT_BUTTONS
+    return Screen(text, _open_rows(active))
 
 
 def _open_rows(active: list[tuple[Assignment, Hit]]) -> tuple[tuple[Button, ...], ...]:

@@ -148,19 +148,24 @@ async def retag_item(update: Update, context: GigContext) -> None:
     data = cb.Retag.unpack(str(query.data))
     work = context.services.batch_work
     result, view = await work.retag(worker, data.assignment_id, data.option)
-    if result is not RetagResult.OK or view is None:
-        await answer(query, texts.RETAG_ALERTS[result], alert=True)
-        if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
-            await _back_after_undo(query, context, worker, None, data.next_id)
+    if result in (RetagResult.OK, RetagResult.KEPT) and view is not None:
+        toast = texts.retagged(given(view)) if result is RetagResult.OK else texts.kept(given(view))
+        await _back_after_undo(query, context, worker, view, data.next_id, toast)
         return
-    await _back_after_undo(query, context, worker, view, data.next_id)
+    await answer(query, texts.RETAG_ALERTS[result], alert=True)
+    if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
+        await _back_after_undo(query, context, worker, None, data.next_id)
 
 
 async def _back_after_undo(
-    query: CallbackQuery, context: GigContext, worker: User, view: WorkView | None, next_id: int
+    query: CallbackQuery,
+    context: GigContext,
+    worker: User,
+    view: WorkView | None,
+    next_id: int,
+    toast: str | None = None,
 ) -> None:
     """The next item again (if still in progress), else the item handed in."""
-    toast = texts.retagged(given(view)) if view is not None else None
     following = await context.services.batch_work.resume(worker, next_id) if next_id else None
     if following is not None:
         screen = worker_screens.next_item(following, context.market.clock.now(), view)
@@ -259,7 +264,8 @@ async def typed_answer(update: Update, context: GigContext) -> None:
             await reply(update, Screen(texts.USE_THE_BUTTONS))
         else:  # stray text (nothing is stored or logged): the way on
             active = await context.services.desk.in_progress(worker)
-            await reply(update, worker_screens.stray_text(active))
+            typed = await context.market.waiting_for_text(worker)
+            await reply(update, worker_screens.stray_text(active, len(typed)))
         return
     result, view = await context.market.answer_text(worker, assignment_id, message.text)
     if result is WorkResult.OK and view is not None:

@@ -92,7 +92,7 @@ async def test_one_tap_per_item_in_one_message_with_progress_and_undo(
     assert "Item 2 of 4" in ann.last_text() and f"↶ Undo: {wrong}" in labels(ann)
     await ann.press("Undo")
     await ann.press("Keep")  # changes nothing, back to the item in hand
-    assert "Item 2 of 4" in ann.last_text()
+    assert _toast(ann) == f"Kept: {wrong}" and "Item 2 of 4" in ann.last_text()
 
     for number in (2, 3, 4):
         assert f"Item {number} of 4" in ann.last_text()

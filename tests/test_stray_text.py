@@ -34,13 +34,18 @@ async def test_stray_text_while_working_leads_back_to_the_tasks(
 ) -> None:
     rita = await funded_requester(stage, admin)
     ann = await worker(stage, "Ann")
+    await post(stage, rita, CHOICE, title="Drinks", kind=HitKind.POLL)
+    await ann.press("Accept")
+    await ann.send("Tea")  # the task takes its answer by its buttons
+    assert "your tasks take their answers by the buttons" in ann.last_text()
+    assert labels(ann) == ["📝 Drinks"]
     await post(stage, rita, TEXT, title="Words")
     await ann.press("Accept")
     await post(stage, rita, TEXT, title="More words", kind=HitKind.POLL)
     await ann.press("Accept")
     await ann.send("Malty")  # two tasks wait for a word: which one?
-    assert "can't tell which task that is for" in ann.last_text()
-    assert labels(ann) == ["📝 Words", "📝 More words"]
+    assert "More than one of your tasks waits for a typed answer" in ann.last_text()
+    assert labels(ann) == ["📝 Drinks", "📝 Words", "📝 More words"]
     await ann.press("More words")
     assert "One word for tea?" in ann.last_text() and "1/1" in ann.last_text()
     await ann.send("Malty", reply_to=ann.last().message_id)  # a reply says which
