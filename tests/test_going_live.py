@@ -198,12 +198,12 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
         # A real update after the forged ones is handled; the forged ones never were.
         sim.message(wanda, "my private diary entry")
         sim.message(wanda, "/help")
-        await until(lambda: len(replies(sim, wanda)) == 2, "Wanda's help")
+        await until(lambda: len(replies(sim, wanda)) == 3, "Wanda's help")
         # Her poll's question is stored (SQL parameters) and echoed back; never logged.
         sim.message(
             wanda, "/newpoll Is my diary private? | Yes | No ; reward=0.05 n=2 dispatch=race"
         )
-        await until(lambda: len(replies(sim, wanda)) == 3, "Wanda's poll preview")
+        await until(lambda: len(replies(sim, wanda)) == 4, "Wanda's poll preview")
     finally:
         bot.signal(signal.SIGTERM)
         code = await bot.exit_code()
@@ -211,7 +211,8 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
     assert "stopped cleanly" in bot.stderr
     assert replies(sim, mallory) == []
     assert not registered(database, mallory.id) and registered(database, wanda.id)
-    assert len(replies(sim, wanda)) == 3  # welcome, help, preview: no forged /earnings
+    # welcome, the stray-text hint, help, preview: no forged /earnings
+    assert len(replies(sim, wanda)) == 4
     assert not any("Your earnings" in t for t in replies(sim, wanda))
     assert "Is my diary private?" in replies(sim, wanda)[-1]
     assert sim.violations == []

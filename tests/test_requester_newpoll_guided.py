@@ -66,9 +66,8 @@ async def test_the_question_and_answers_may_come_in_one_message(
     assert "the terms in one line" in rita.last_text(), "the answers are not asked again"
     await rita.send("/cancel")
     assert "Poll discarded" in rita.last_text()
-    said = len(rita.messages())
     await rita.send("reward=0.05")
-    assert len(rita.messages()) == said, "the conversation is over"
+    assert "isn't an answer to anything" in rita.last_text(), "the conversation is over"
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, roomy_stage, workers
 from tests.requester_helpers import published_batch
+from tests.worker_kit import tag_item
 
 
 @pytest.fixture
@@ -19,20 +20,6 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     async with roomy_stage(tmp_path, clock) as opened:
         yield opened
 
-
-async def _tag(worker: Actor, hit_id: int, *labels: str) -> None:
-    """Take one item of the batch and tag it: one label, or several."""
-    await worker.send(f"/start hit_{hit_id}")
-    await worker.press("Accept")
-    if len(labels) > 1:
-        await worker.press("Several labels")
-        for label in labels:
-            await worker.press(label)
-        await worker.press("Done")
-    else:
-        await worker.press(labels[0])
-    await worker.press("Submit")
-    assert "Submitted" in worker.last_text(), worker.last_text()
 
 
 async def test_results_leave_rejected_answers_out_and_show_a_single_answer(
@@ -45,10 +32,10 @@ async def test_results_leave_rejected_answers_out_and_show_a_single_answer(
         stage, rita, csv, "cat | dog | other", "Which animals? ; reward=0.02 n=3 time=2m"
     )
     both, dog = await stage.services.requesting.batches.draft(batch_id)
-    await _tag(ann, both.id, "cat", "dog")  # one answer, two labels
-    await _tag(ann, dog.id, "dog")
-    await _tag(bob, dog.id, "cat")
-    await _tag(cy, dog.id, "cat")
+    await tag_item(ann, both.id, "cat", "dog")  # one answer, two labels
+    await tag_item(ann, dog.id, "dog")
+    await tag_item(bob, dog.id, "cat")
+    await tag_item(cy, dog.id, "cat")
 
     # Rita approves Ann's two and rejects Bob's and Cy's "cat" (the oldest first).
     await rita.send("/review")

@@ -12,6 +12,7 @@ from bot.clock import FakeClock
 from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, roomy_stage, workers
 from tests.requester_helpers import published_batch
+from tests.worker_kit import tag_item
 
 
 @pytest.fixture
@@ -47,10 +48,7 @@ async def test_reject_with_a_reason_edits_the_card_and_the_two_rejects_differ(
     kitten, puppy = await stage.services.requesting.batches.draft(batch_id)
     for worker, answers in ((ann, ("cat", "dog")), (cy, ("dog", "cat"))):  # Cy fails gold
         for hit, label in zip((kitten, puppy), answers, strict=True):
-            await worker.send(f"/start hit_{hit.id}")
-            await worker.press("Accept")
-            await worker.press(label)
-            await worker.press("Submit")
+            await tag_item(worker, hit.id, label)
     cy_alias = await alias_of(stage, cy)
 
     await rita.send("/review")

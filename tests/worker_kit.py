@@ -84,3 +84,24 @@ async def new_batch(stage: Stage, requester: Actor, title: str = "Batch") -> int
     owner = await user_of(stage, requester)
     async with stage.services.db.transaction() as conn:
         return await batches.insert(conn, owner.id, title, stage.clock.now())
+
+
+async def tag_item(worker: Actor, hit_id: int, *chosen: str) -> None:
+    """Open one item of a batch by its link and hand it in with one label (a tap) or
+    several (➕ Several labels, then Submit). The batch's next item then takes its place,
+    in progress: its link shows it again (a Return would give it up for good)."""
+    await worker.send(f"/start hit_{hit_id}")
+    if "✅ Accept" in labels(worker):  # its card (else: already theirs, shown again)
+        await worker.press("Accept")
+    task = worker.last().message_id
+    if len(chosen) > 1:
+        await worker.press("Several labels", task)
+        for label in chosen:
+            await worker.press(label, task)
+        await worker.press("Done", task)
+        await worker.press("Submit", task)
+    else:
+        await worker.press(chosen[0], task)
+    alert = worker.stage.sim.alerts(worker.user)[-1].get("text") or ""
+    shown = worker.stage.sim.message_by_id(worker.tg_id, task).text or ""
+    assert "pending review" in str(alert) or "Submitted" in shown, (alert, shown)
