@@ -221,3 +221,20 @@ async def test_many_workers_tagging_one_batch_never_overfill_it(
             batch_id,
         )
         assert handed_in == [(12,)], "every slot was taken and handed in, none twice"
+
+
+async def test_a_review_of_an_earlier_item_leaves_the_message_to_the_item_in_hand(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    await _batch(stage, rita)
+    await ann.press("Accept")
+    task = ann.last().message_id
+    await ann.press(TRUTH[_item(ann)])
+    await rita.send("/review")
+    await rita.press("Approve")  # the item handed in, while its message shows the next one
+    shown = ann.stage.sim.message_by_id(ann.tg_id, task)
+    assert "Item 2 of 4" in (shown.text or "") and "Reviewed" not in (shown.text or "")
+    assert any(text in ("cat", "dog") for row in shown.buttons() for text, _, _ in row)
+    assert any("Approved" in t for t in ann.texts()), "the approval comes as its own notice"

@@ -4,12 +4,25 @@ taken, when a batch fills, and when a HIT is cancelled or expires."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
 from bot.clock import FakeClock
 from bot.sandbox import SimMessage
 from bot.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, worker
+from tests.conftest import funded_requester, published_poll, roomy_stage, worker
 from tests.requester_helpers import published_batch
 from tests.worker_kit import user_of
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """As in conftest, with room for the setup taps of several workers within a second:
+    Telegram's send budgets are not what these stories are about."""
+    async with roomy_stage(tmp_path, clock) as opened:
+        yield opened
 
 POLL = "Soup or salad? | Soup | Salad ; reward=0.10 n=3 time=10m"
 
