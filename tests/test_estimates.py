@@ -3,14 +3,27 @@ batch's items share it and are listed once."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
 from bot.clock import FakeClock
 from bot.domain import AssignmentStatus
 from bot.results import AcceptResult, WorkResult
 from bot.stage import Actor, Stage
 from storage import hits as hit_rows
-from tests.conftest import funded_requester, worker
+from tests.conftest import funded_requester, roomy_stage, worker
 from tests.requester_helpers import published_batch
 from tests.worker_kit import user_of
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+    """As in conftest, with room for the setup taps of several workers within a second:
+    Telegram's send budgets are not what these stories are about."""
+    async with roomy_stage(tmp_path, clock) as opened:
+        yield opened
 
 ITEMS = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(8))
 
