@@ -26,10 +26,10 @@ from bench.simproc import SimProcess
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.domain import PollDraft, Priority
-from bot.results import PublishResult
+from bot.market.results import PublishResult
 from bot.services import Services
 from handlers.common import TelegramSender
-from handlers.trace import LoggedRequest
+from handlers.ptb.trace import LoggedRequest
 from storage import channels, outbox
 
 TOKEN = "123456:TEST-TOKEN"
@@ -58,7 +58,7 @@ async def broadcast(
         database=database,
         send_scale=scale,
     )
-    # the sending bot as bot/app.py builds it: gigbot's own transport
+    # the sending bot as bot/runtime/app.py builds it: gigbot's own transport
     bot = ExtBot(TOKEN, base_url=sim.base_url, request=LoggedRequest(16, warn=False))
     await bot.initialize()
     services = Services.build(settings, SystemClock(), TelegramSender(bot))
@@ -84,7 +84,7 @@ async def broadcast(
             hit = await market.create_poll(requester, draft)
             published = await market.publish(requester, hit.id)
             assert published is PublishResult.OK, published
-            # Matching pushes in waves over time (bot/matching.py); here every wave at once.
+            # Matching pushes in waves over time (bot/matching/waves.py); here every wave at once.
             reached = workers if reach is None else reach[n]
             chats = [sim.first_user + w for w in range(reached)]
             async with services.db.transaction() as conn:

@@ -13,7 +13,7 @@ Three ways of getting updates to the bots are measured, each with its own interl
   against the echo's one; a PTB bot that only answers and edits is shown for scale.
 
 The floor is PTB as it comes, on httpx. gigbot makes its Bot API calls through aiohttp
-(handlers/aiohttp_request.py); the echo bot on that same transport is printed as a reference
+(handlers/ptb/transport.py); the echo bot on that same transport is printed as a reference
 under polling and handed over, so the share of the ratio owed to the transport is visible.
 
 Target (issue "Foundation and the core loop"): gigbot >= 0.5 x the echo bot.
@@ -44,11 +44,11 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.request import BaseRequest  # noqa: E402
 
+from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs  # noqa: E402
-from bot.matching import FanOut  # noqa: E402
+from bot.matching.waves import FanOut
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
-from bot.stage import Actor, Stage  # noqa: E402
-from handlers.aiohttp_request import AiohttpRequest  # noqa: E402
+from handlers.ptb.transport import AiohttpRequest
 
 TARGET = 0.5
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])

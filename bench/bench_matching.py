@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.matching import FanOut, explore_count, push_wave, refresh_zones, wave_size
+from bot.matching.waves import FanOut, explore_count, push_wave, refresh_zones, wave_size
 from storage import hits
 from storage import matching as store
 from storage.db import Database

@@ -35,9 +35,9 @@ from tornado.httpserver import HTTPServer  # noqa: E402
 from tornado.netutil import bind_sockets  # noqa: E402
 from tornado.web import Application, RequestHandler  # noqa: E402
 
+from bot.demo.stage import Stage
 from bot.mturk import sigv4  # noqa: E402
 from bot.sandbox import Limits  # noqa: E402
-from bot.stage import Stage  # noqa: E402
 from tests.mturk_helpers import new_api_key, question_form  # noqa: E402
 
 TARGET = 0.5

@@ -27,9 +27,9 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.*
 
-from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS  # noqa: E402
+from bot.demo.stage import Actor, Stage
+from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.sandbox import Limits  # noqa: E402
-from bot.stage import Actor, Stage  # noqa: E402
 from tests.hostile_helpers import handle_signed  # noqa: E402
 from tests.mturk_helpers import FORM_NS, new_api_key  # noqa: E402
 

@@ -41,11 +41,11 @@ def main(argv: list[str] | None = None) -> None:
     command = args.command or "demo"
     try:
         if command == "run":
-            from bot.runner import run
+            from bot.runtime.runner import run
 
             sys.exit(run(load_settings()))
         if command == "sandbox":
-            from bot.sandbox_run import run_sandbox
+            from bot.demo.sandbox_run import run_sandbox
 
             if args.speed <= 0 or not 0 <= args.workers <= 8 or not 0 <= args.port <= 65535:
                 print("gigbot: --speed > 0, --workers 0..8, --port 0..65535", file=sys.stderr)
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.database, port=args.port, speed=args.speed, workers=args.workers
             )
             sys.exit(asyncio.run(done))
-        from bot.demo import run_demo
+        from bot.demo.story import run_demo
 
         if getattr(args, "speed", 60.0) <= 0:
             print("gigbot: --speed > 0", file=sys.stderr)

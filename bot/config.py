@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     mturk_listen: str | None = Field(
         default=None, description="host:port of the MTurk-compatible requester API; off if unset"
     )
-    # matching: adaptive fan-out (bot/matching.py)
+    # matching: adaptive fan-out (bot/matching/waves.py)
     fanout_factor: float = Field(default=3.0, ge=1, le=100)
     fanout_widen: float = Field(default=2.0, ge=1, le=10)
     fanout_wait: int = Field(default=600, ge=10)
@@ -62,11 +62,11 @@ class Settings(BaseSettings):
         description="how workers' browsers reach the MTurk server (web tasks); the listen"
         " address if unset",
     )
-    # -- timed offers and the timer concierge (#11, bot/offers.py)
+    # -- timed offers and the timer concierge (#11, bot/matching/offers.py)
     offer_seconds: float = Field(default=90.0, ge=10, le=3600)
     offer_tick_seconds: float = Field(default=30.0, ge=0, le=3600)
     offer_up_to: int = Field(default=5, ge=0, le=1000)
-    # -- several processes on one database (bot/lease.py): who sends the outbox
+    # -- several processes on one database (bot/delivery/lease.py): who sends the outbox
     send_lease_s: float = Field(default=10.0, gt=0, le=3600)
 
     @field_validator("admins", mode="before")

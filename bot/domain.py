@@ -135,7 +135,7 @@ class PollDraft:
     time_allotted_s: int
     lifetime_s: int
     est_s: int | None = None  # the requester's estimate of the work time (est=)
-    topic: str = ""  # one of TOPICS (topic=), or none (bot/topics.py)
+    topic: str = ""  # one of TOPICS (topic=), or none (bot/matching/topics.py)
     auto_approve_s: int | None = None  # auto=, else the bot's default
 
 
@@ -355,7 +355,7 @@ class HitSort(StrEnum):
 
 
 # Submissions of a HIT (of a batch) before their median time replaces the requester's
-# estimate; the pay floor's measured check waits for as many (bot/fairpay.py).
+# estimate; the pay floor's measured check waits for as many (bot/market/pay_floor.py).
 MEASURED_AFTER = 5
 
 

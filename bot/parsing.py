@@ -162,7 +162,7 @@ def parse_estimate(text: str | None, time_allotted_s: int) -> int | None:
 
 
 POLL_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
-ELSEWHERE = ("topic", "dispatch", "extend")  # taken out first (bot/topics.py, bot/offers.py)
+ELSEWHERE = ("topic", "dispatch", "extend")  # taken out first (topics, offers)
 
 
 def parse_settings(text: str, known: tuple[str, ...], also: tuple[str, ...]) -> dict[str, str]:

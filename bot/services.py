@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.accounts import Accounts
-from bot.channels import Channels
 from bot.clock import Clock
 from bot.config import Settings
-from bot.fairwork import FairWork, floor_cents
-from bot.first_waves import FirstWaves
-from bot.holds import Holds
-from bot.marketplace import Marketplace
-from bot.matching import FanOut, Matcher
+from bot.deadlines.holds import Holds
+from bot.deadlines.timers import Timers
+from bot.delivery.channels import Channels
+from bot.delivery.notices import Notices
+from bot.delivery.outbox import Broadcaster, Sender
+from bot.delivery.pacing import SendLimits
+from bot.fair.fairwork import FairWork, floor_cents
+from bot.market.accounts import Accounts
+from bot.market.first_waves import FirstWaves
+from bot.market.marketplace import Marketplace
+from bot.matching.qualifications import Qualifications
+from bot.matching.waves import FanOut, Matcher
 from bot.mturk.keys import ApiKeys
 from bot.mturk.webtasks import WebTasks
-from bot.notices import Notices
-from bot.outbox import Broadcaster, Sender
-from bot.pacing import SendLimits
-from bot.qualifications import Qualifications
-from bot.requesting import Requesting
-from bot.tagging import BatchWork
-from bot.timers import Timers
-from bot.worker_views import WorkerDesk
+from bot.requesting.tools import Requesting
+from bot.work.desk import WorkerDesk
+from bot.work.tagging import BatchWork
 from storage.db import Database
 
 

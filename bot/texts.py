@@ -19,17 +19,9 @@ from bot.domain import (
     RequirementKind,
     WorkerStats,
 )
-from bot.fair_results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
+from bot.fair.results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
 from bot.fit import clip, fit_lines
-from bot.parsing import MIN_EST_S
-from bot.requester_results import (
-    BlockResult,
-    BonusResult,
-    DraftResult,
-    ManageResult,
-    TestResult,
-)
-from bot.results import (
+from bot.market.results import (
     AcceptResult,
     DeclineResult,
     ExtendResult,
@@ -41,11 +33,13 @@ from bot.results import (
     ReviewResult,
     WorkResult,
 )
-from bot.results_export import GoldScore, ItemResult, OptionCounts, ResultsView
+from bot.parsing import MIN_EST_S
+from bot.requesting.export import GoldScore, ItemResult, OptionCounts, ResultsView
+from bot.requesting.results import BlockResult, BonusResult, DraftResult, ManageResult, TestResult
 
 if TYPE_CHECKING:
-    from bot.admin_stats import MarketStats
-    from bot.matching import WhyView
+    from bot.market.stats import MarketStats
+    from bot.matching.waves import WhyView
 
 
 def money(cents: int) -> str:
@@ -104,7 +98,7 @@ RATE_LEGEND = (
 )
 
 
-# -- onboarding and help --------------------------------------------------------------
+# -- onboarding and help ---------------------------------------------------------------------------
 
 WELCOME = (
     "👋 <b>Welcome to gigbot</b>, {name}!\n"
@@ -156,7 +150,7 @@ def welcome(template: str, name: str, alias: str) -> str:
     return template.format(name=escape(name), alias=escape(alias))
 
 
-# -- posting --------------------------------------------------------------------------
+# -- posting ---------------------------------------------------------------------------------------
 
 TOPIC_TERM_HELP = (
     "Optional topic=opinion, images, language, shopping or research: workers who chose "
@@ -176,7 +170,7 @@ def poll_error(problem: str) -> str:
     )
 
 
-# /newpoll alone: step by step (handlers/requester_poll.py)
+# /newpoll alone: step by step (handlers/requester/poll.py)
 POLL_ASK_QUESTION = (
     "📊 <b>New poll</b>: one question, workers tap an answer. What is the question?\n"
     f"(All in one message works too: <code>{POLL_EXAMPLE}</code>) /cancel to stop."
@@ -237,7 +231,7 @@ PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
 DRAFT_DISCARDED = "🗑 Draft discarded."
 
 
-# -- drafts: the pay floor on the preview, terms changed in place (bot/drafts.py) ----------
+# -- drafts: the pay floor on the preview, terms changed in place (bot/requesting/drafts.py) -------
 
 BTN_CHANGE_TERMS = "✏️ Change terms"
 
@@ -291,7 +285,7 @@ DRAFT_TEXTS = {
 }
 
 
-# -- working --------------------------------------------------------------------------
+# -- working ---------------------------------------------------------------------------------------
 
 
 ACCEPT_ALERTS = {
@@ -345,7 +339,7 @@ def no_longer_active(title: str) -> str:
 SKIPPED = "Skipped."
 
 
-# -- reviewing ------------------------------------------------------------------------
+# -- reviewing -------------------------------------------------------------------------------------
 
 NOTHING_TO_REVIEW = "Nothing to review right now. 🎉"
 
@@ -446,7 +440,7 @@ def rejected_notice(title: str, reason: str) -> str:
     return f"❌ Rejected: <b>{escape(title)}</b>\nReason: {escape(reason)}"
 
 
-# -- money ----------------------------------------------------------------------------
+# -- money -----------------------------------------------------------------------------------------
 
 
 def balance(b: RequesterBalance) -> str:
@@ -497,7 +491,7 @@ BTN_APPROVE = "✅ Approve"
 BTN_REJECT = "❌ Reject this"
 
 
-# -- requester tools: /newsurvey ---------------------------------------------------------
+# -- requester tools: /newsurvey -------------------------------------------------------------------
 
 SURVEY_ASK_TITLE = (
     "📝 <b>New survey</b>. What is its title? (workers see it first)\n/cancel to stop."
@@ -562,7 +556,7 @@ def survey_preview(
     return "\n".join(lines)
 
 
-# -- requester tools: /newbatch ------------------------------------------------------------
+# -- requester tools: /newbatch --------------------------------------------------------------------
 
 BATCH_ASK_FILE = (
     "📦 <b>New tagging batch</b>. Send a CSV or JSON file of items (/cancel to stop).\n"
@@ -625,7 +619,7 @@ BATCH_PUBLISH_TEXTS = {
 }
 
 
-# -- requester tools: /myhits, /results -------------------------------------------------------
+# -- requester tools: /myhits, /results ------------------------------------------------------------
 
 NO_HITS_YET = "You have no published HITs yet. /newpoll, /newsurvey or /newbatch"
 STATUS_ICONS = {
@@ -812,7 +806,7 @@ EXPORT_SENT = "📄 Here are your results."
 EXPORT_CAPTION = "{name} — open in any spreadsheet."
 
 
-# -- requester tools: review extras, bonus, block ----------------------------------------------
+# -- requester tools: review extras, bonus, block --------------------------------------------------
 
 
 def review_gold(alias: str, score: GoldScore) -> str:
@@ -888,7 +882,7 @@ BLOCK_ALERTS = {
 }
 
 
-# -- requester tools: /qualify and tests ---------------------------------------------------------
+# -- requester tools: /qualify and tests -----------------------------------------------------------
 
 QUALIFY_ASK_NAME = (
     "🎓 <b>New qualification</b>. What's its name? e.g. <code>Bird expert</code> (/cancel)"
@@ -940,7 +934,7 @@ TEST_TEXTS = {
     TestResult.OWN_TEST: "That's your own qualification.",
     TestResult.STALE: "That question was already answered.",
 }
-# -- MTurk API keys (/apikey) --------------------------------------------------------------
+# -- MTurk API keys (/apikey) ----------------------------------------------------------------------
 
 BTN_NEW_API_KEY = "➕ New key"
 BTN_REVOKE_API_KEY = "Revoke {short}"
@@ -979,7 +973,7 @@ API_KEY_REVOKED = "Key {key_id} is revoked: requests signed with it are refused 
 API_KEY_NOT_FOUND = "That key is not yours or is already revoked."
 
 
-# -- matching and qualifications --------------------------------------------------------
+# -- matching and qualifications -------------------------------------------------------------------
 
 ACCEPT_ALERTS[AcceptResult.NOT_QUALIFIED] = (
     "This task isn't open to you: you don't meet its requirements."
@@ -1171,7 +1165,7 @@ def qualified_notice(name: str, value: int) -> str:
         f"🎓 You were granted the qualification “{escape(name)}”{level}. "
         "More tasks are open to you."
     )
-# -- durable time: reminders, abandonment, expiry, pause ------------------------------
+# -- durable time: reminders, abandonment, expiry, pause -------------------------------------------
 
 
 def reminder(title: str, time_left: float) -> str:
@@ -1246,7 +1240,7 @@ def btn_open(title: str) -> str:
     return "📝 " + (title if len(title) <= 28 else title[:27] + "…")
 
 
-# -- fair work: reputation, the pay floor, disputes, messages, /free ------------------------
+# -- fair work: reputation, the pay floor, disputes, messages, /free -------------------------------
 
 
 def _stars(value: float | None) -> str:
@@ -1510,7 +1504,7 @@ FAIR_TEXT_EXPIRED = (
     "Tap it again to write it."
 )
 RATE_PICK_A_NUMBER = "Tap a number from 1 to 5."
-# -- MTurk API: workers' side (bonuses, messages, qualifications, web tasks) -------------------
+# -- MTurk API: workers' side (bonuses, messages, qualifications, web tasks) -----------------------
 
 
 def requester_message_notice(
@@ -1551,7 +1545,7 @@ def web_page_too_large(field_most: int, total_most: int) -> str:
         f"Your answers are too long: at most {field_most:,} characters per field and "
         f"{total_most:,} in all. Nothing was submitted: go back, shorten them and submit again."
     )
-# -- the worker experience (issue 4) --------------------------------------------------
+# -- the worker experience (issue 4) ---------------------------------------------------------------
 
 HIT_KIND_NAMES = {"poll": "Polls", "survey": "Surveys", "tag": "Tagging"}
 TOPIC_NAMES = {
@@ -2104,7 +2098,7 @@ ACCEPT_ALERTS[AcceptResult.HELD] = (
     "⏳ Every free slot of this task is held for another worker right now (timed offers, "
     "one worker at a time). If they pass, it goes to the next in line — /next for others."
 )
-# -- delivery and channels (issue 8) ----------------------------------------------------
+# -- delivery and channels (issue 8) ---------------------------------------------------------------
 
 
 def push_filled(title: str) -> str:
@@ -2147,7 +2141,7 @@ def linked_channels(titles: list[str]) -> str:
     return "Linked: " + ", ".join(escape(t) for t in titles) if titles else NO_CHANNELS
 
 
-# -- admins: /stats ------------------------------------------------------------------------
+# -- admins: /stats --------------------------------------------------------------------------------
 
 HIT_STATES = ("open", "paused", "closed", "expired", "cancelled", "draft")
 ASSIGNMENT_STATES = ("accepted", "submitted", "approved", "rejected", "returned", "abandoned")
@@ -2182,7 +2176,7 @@ def market_stats(s: MarketStats) -> str:
     )
 
 
-# -- HIT topics (topic= in the terms; bot/topics.py) ---------------------------------------
+# -- HIT topics (topic= in the terms; bot/matching/topics.py) --------------------------------------
 
 
 def unknown_topic(given: str, allowed: tuple[str, ...]) -> str:
@@ -2195,7 +2189,7 @@ def topic_line(topic: str) -> str:
     return f"🗂 Topic: {escape(TOPIC_NAMES.get(topic, topic))}"
 
 
-# -- /myhits: cancel asks first (bot/managing.py CancelPreview) ----------------------------
+# -- /myhits: cancel asks first (bot/requesting/managing.py CancelPreview) -------------------------
 
 BTN_CANCEL_YES = "🚫 Yes, cancel"
 BTN_CANCEL_BACK = "↩ Back"
@@ -2230,7 +2224,7 @@ def confirm_cancel(p: HitProgress, open_slots: int, refund_cents: int) -> str:
 CANCEL_NOT_NOW = "Nothing to cancel: it is already cancelled or has ended. /myhits"
 
 
-# -- a command abandons a pending one-text prompt (handlers/prompts.py) ---------------------
+# -- a command abandons a pending one-text prompt (handlers/ptb/prompts.py) ------------------------
 
 REJECT_DROPPED = "Not rejected: you sent a command. Tap Reject again when you have the reason."
 FAIR_TEXT_DROPPED = "Nothing was sent: you sent a command. Tap the button again to write it."

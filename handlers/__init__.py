@@ -16,28 +16,22 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks as cb
-from handlers import (
-    admin,
-    browse,
-    channel,
-    errors,
-    fairwork,
-    matching,
-    offers,
-    onboarding,
-    requester,
-    requester_apikey,
-    requester_batch,
-    requester_manage,
-    requester_poll,
-    requester_qualify,
-    requester_survey,
-    requester_terms,
-    timers,
-    worker,
-)
+from handlers import admin, channel, errors
+from handlers import fair as fairwork
 from handlers.common import GigApp, GigContext
-from handlers.persistence import DurableConversation
+from handlers.ptb import jobs as timers
+from handlers.ptb.persistence import DurableConversation
+from handlers.requester import apikey as requester_apikey
+from handlers.requester import batch as requester_batch
+from handlers.requester import manage as requester_manage
+from handlers.requester import poll as requester_poll
+from handlers.requester import qualify as requester_qualify
+from handlers.requester import requirements as matching
+from handlers.requester import review as requester
+from handlers.requester import survey as requester_survey
+from handlers.requester import terms as requester_terms
+from handlers.worker import browse, offers, onboarding
+from handlers.worker import work as worker
 
 # (command, description) shown in Telegram's menu; the same table registers handlers.
 WORKER_COMMANDS = (
@@ -134,7 +128,7 @@ def _text(callback: Any) -> MessageHandler[GigContext, Any]:
 def _persistent(
     name: str, entry: str, states: dict[object, list[Any]], cancel: Any
 ) -> ConversationHandler[GigContext]:
-    """A conversation kept across restarts (handlers/persistence.py), left with /cancel."""
+    """A conversation kept across restarts (handlers/ptb/persistence.py), left with /cancel."""
     with warnings.catch_warnings():
         # Buttons inside are tracked per chat (per_message=False), which is what we want.
         warnings.simplefilter("ignore", PTBUserWarning)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from bot.admin_stats import market_stats
 from bot.domain import Screen
+from bot.market.stats import market_stats
 from bot.parsing import ParseError, parse_fund
 from handlers.common import GigContext, reply
 

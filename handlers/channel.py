@@ -8,7 +8,7 @@ from telegram import Chat, ChatFullInfo, Update
 from telegram.error import BadRequest, Forbidden
 
 from bot import texts
-from bot.channels import LinkResult
+from bot.delivery.channels import LinkResult
 from bot.domain import Screen
 from bot.parsing import whole_number
 from handlers.common import GigContext, reply, sender_of

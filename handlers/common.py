@@ -19,14 +19,14 @@ from telegram.error import (
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import texts
-from bot.accounts import Accounts
+from bot.delivery.outbox import SendOutcome, SendStatus
 from bot.domain import Button, Screen, User
 from bot.fit import ALERT_MAX, clip, fit_html
-from bot.keyboards import markup
-from bot.marketplace import Marketplace
-from bot.outbox import SendOutcome, SendStatus
+from bot.market.accounts import Accounts
+from bot.market.marketplace import Marketplace
 from bot.services import Services
-from bot.webhook_reply import answer_in_response
+from handlers.ptb.keyboards import markup
+from handlers.ptb.webhook_reply import answer_in_response
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ async def edit_buttons(query: CallbackQuery, rows: tuple[tuple[Button, ...], ...
 
 
 async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
-    """Answer a button press - in the webhook response when there is one (bot/webhook.py);
+    """Answer a button press - in the webhook response when there is one (bot/runtime/webhook.py);
     a query already answered (redelivered update) is fine."""
     text = clip(text, ALERT_MAX) if text is not None else None
     if answer_in_response(query.id, text, alert):

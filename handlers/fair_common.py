@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.results import PublishResult
+from bot.market.results import PublishResult
 from handlers.common import GigContext
 
 

@@ -7,7 +7,7 @@ The estimate of a HIT is, in this order:
 * the requester's estimate (`est=`);
 * the time allotted: without an estimate, the most it can take (so the hourly rate shown
   is the least it pays). This is also what the pay floor checks at publishing
-  (bot/fairpay.py), so a requester's preview and a worker's card quote the same rate.
+  (bot/market/pay_floor.py), so a requester's preview and a worker's card quote the same rate.
 
 The median is kept on the HIT (on the batch) by `record_submission`, in the transaction of
 each submission, over the first SAMPLE submissions: listings, /free, push cards and the

@@ -194,7 +194,7 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
     The key range `push:<hit>:` .. `push:<hit>;` walks the key index (';' follows ':').
     Chats of workers holding an assignment on the HIT are left out: their push message
     became the task itself. Timed offers that passed on are edited too: when nobody was
-    next in line they kept their Accept (bot/offers.py).
+    next in line they kept their Accept (bot/matching/offers.py).
     """
     await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"

@@ -1,4 +1,4 @@
-"""Conversation states and user_data kept across restarts (see handlers/persistence.py)."""
+"""Conversation states and user_data kept across restarts (see handlers/ptb/persistence.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """SQL of the edits that keep earlier messages true once what they show has changed.
 
 Each queues outbox rows in the caller's transaction, keyed so a repeat queues nothing
-twice; the rows are rendered at send time (bot/notices.py), from the state then:
+twice; the rows are rendered at send time (bot/delivery/notices.py), from the state then:
 
 * a task's reminders and its task message once the work is submitted, returned, abandoned
   or reviewed (`reminders_over`, `task_message_over`): their buttons go;
@@ -35,7 +35,7 @@ async def reminders_over(
     skip: tuple[int, int] | None = None,
 ) -> None:
     """Edit every reminder of these assignments (sent, or on its way) to say the work is
-    over, without buttons. Reminder keys start `remind:<assignment>:` (bot/timers.py)."""
+    over, without buttons. Reminder keys start `remind:<assignment>:` (bot/deadlines/timers.py)."""
     chat, message = skip or NO_MESSAGE
     await conn.execute(
         _INSERT + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', ?,"

@@ -11,9 +11,9 @@ from typing import Protocol
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits, SimTelegram
 from bot.services import Services
-from bot.stage import Actor, Stage
 
 # PTB 22 warns (an error here) when it builds a RetryAfter unless timedelta mode is chosen.
 os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 
 
 async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) -> None:

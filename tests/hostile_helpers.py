@@ -12,8 +12,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from bot.demo.stage import WEBHOOK_SECRET, Stage
 from bot.mturk.api import TARGET_PREFIX, ApiRequest, ApiResponse, RequesterApi
-from bot.stage import WEBHOOK_SECRET, Stage
 
 
 def signed(url: str, key: tuple[str, str], operation: str, body: bytes) -> AWSRequest:

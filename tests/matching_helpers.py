@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
-from bot.stage import Actor, Stage
 from tests.conftest import SCRIPTED_BURST, failing_on_errors
 
 

@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester
 
 FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.app import build_application, services_of, start_app, stop_app
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
+from bot.runtime.app import build_application, services_of, start_app, stop_app
 
 
 async def restart(stage: Stage, down_for: float = 0.0) -> Stage:

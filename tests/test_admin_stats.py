@@ -10,7 +10,7 @@ import pytest
 
 from bot import texts
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage, workers
 
 DAY = 86_400

@@ -1,4 +1,4 @@
-"""The bot's Bot API transport (handlers/aiohttp_request.py): calls, uploads, timeouts, errors."""
+"""The bot's Bot API transport (handlers/ptb/transport.py): calls, uploads, timeouts, errors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import RequestData
 
 from bot.sandbox import Limits, SimTelegram
-from handlers.aiohttp_request import AiohttpRequest
+from handlers.ptb.transport import AiohttpRequest
 
 TOKEN = "123456:TRANSPORT-TOKEN"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 
 BAD_POLLS = [
     ("Which? | A ; reward=0.05", "There is only one option (“A”): give 2 to 10, each after a |"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, roomy_stage, workers
 from tests.matching_helpers import fast_stage, sql, user_id
 from tests.requester_helpers import published_batch

@@ -9,10 +9,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.accounts import Accounts
 from bot.clock import SystemClock
 from bot.domain import PollDraft, Priority
-from bot.marketplace import Marketplace
+from bot.market.accounts import Accounts
+from bot.market.marketplace import Marketplace
 from bot.sandbox import Limits, SimTelegram
 from storage import outbox
 from storage.db import Database
@@ -37,7 +37,7 @@ async def _prepare(sim: SimTelegram, path: Path) -> None:
     await Accounts(db, clock).fund(rita.id, 100_000, "crash-test")
     hit = await market.create_poll(requester, PollDraft("Crash?", ("a", "b"), 1, 5, 60, 86_400))
     await market.publish(requester, hit.id)
-    # Matching pushes in waves over time (bot/matching.py); here every wave at once.
+    # Matching pushes in waves over time (bot/matching/waves.py); here every wave at once.
     async with db.transaction() as conn:
         await outbox.enqueue_many(
             conn,

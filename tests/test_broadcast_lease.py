@@ -19,12 +19,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.app import stop_app
 from bot.clock import FakeClock
+from bot.delivery.lease import Lease, Taken, process_name
+from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs
-from bot.lease import Lease, Taken, process_name
+from bot.runtime.app import stop_app
 from bot.sandbox import Limits, SimUser
-from bot.stage import Actor, Stage
 from storage import lease
 from storage.db import Database
 from tests.conftest import funded_requester

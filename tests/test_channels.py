@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
-from bot.stage import Actor, Stage
 from storage import outbox, summary
 from tests.conftest import failing_on_errors, funded_requester, published_poll, set_up, workers
 from tests.requester_helpers import published_batch

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus, HitStatus, Priority
-from bot.stage import Actor, Stage
 from tests.conftest import accepted_poll, funded_requester, published_poll, worker
 from tests.matching_helpers import fast_stage
 

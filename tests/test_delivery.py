@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import Priority
 from bot.sandbox import Limits
 from bot.sandbox.limits import _Bucket
-from bot.stage import Actor, Stage
 from storage import outbox
 from tests.conftest import funded_requester, published_poll, workers
 

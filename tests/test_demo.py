@@ -6,10 +6,10 @@ import random
 import re
 from pathlib import Path
 
-from bot.demo import seeded_aliases, tell
-from bot.demo_summary import ASSIGNMENT_STATES, Summary
+from bot.demo.story import seeded_aliases, tell
+from bot.demo.summary import ASSIGNMENT_STATES, Summary
 
-# Story time runs 1000 times faster; Telegram's limits speed up with it (bot.demo).
+# Story time runs 1000 times faster; Telegram's limits speed up with it (bot.demo.story).
 SPEED = 1000.0
 
 

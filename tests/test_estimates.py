@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
-from bot.results import AcceptResult, WorkResult
-from bot.stage import Actor, Stage
+from bot.market.results import AcceptResult, WorkResult
 from storage import hits as hit_rows
 from tests.conftest import funded_requester, roomy_stage, worker
 from tests.requester_helpers import published_batch

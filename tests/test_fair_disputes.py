@@ -10,7 +10,7 @@ import pytest
 
 from bot import callbacks as cb
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage, workers
 from tests.fair_helpers import do_poll, forge
 
@@ -127,7 +127,7 @@ async def test_unanswered_dispute_is_approved_at_48_hours_once(
     assert user is not None
     card = await stage.services.fair.reputation.card(user.id)
     assert card is not None and card.disputes_lost == 1 and card.approved_percent == 100
-    # The periodic sweep is scheduled by the app (bot/timers.py will take it over).
+    # The periodic sweep is scheduled by the app (bot/deadlines/timers.py will take it over).
     assert stage.app.job_queue is not None
     assert stage.app.job_queue.get_jobs_by_name("expire_disputes")
 

@@ -14,9 +14,9 @@ from botocore.exceptions import ClientError
 from bot import texts
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.demo.stage import Actor, Stage
 from bot.parsing import parse_poll
-from bot.requester_parsing import parse_terms
-from bot.stage import Actor, Stage
+from bot.requesting.parsing import parse_terms
 from tests.conftest import failing_on_errors, funded_requester, published_poll, roomy_stage, workers
 from tests.fair_helpers import do_poll
 from tests.mturk_helpers import requester_with_api_key, sky_colour_hit

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage, set_up, workers
 from tests.fair_helpers import do_poll
 

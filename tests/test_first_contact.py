@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from storage import workers
 from tests.conftest import funded_requester, published_poll, worker
 from tests.worker_kit import labels, user_of

@@ -24,15 +24,15 @@ import pytest
 from telegram import Update
 
 from bot import texts
-from bot.accounts import Accounts
 from bot.clock import SystemClock
+from bot.delivery.pacing import Pace, SendLimits
+from bot.demo.stage import Stage
 from bot.domain import WorkerPrefs
-from bot.logs import Redactor
-from bot.marketplace import Marketplace
-from bot.pacing import Pace, SendLimits
+from bot.market.accounts import Accounts
+from bot.market.marketplace import Marketplace
+from bot.runtime.logs import Redactor
 from bot.sandbox import SimTelegram, SimUser
-from bot.stage import Stage
-from bot.worker_views import WorkerDesk
+from bot.work.desk import WorkerDesk
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from storage.db import Database
 from tests.conftest import funded_requester, set_up

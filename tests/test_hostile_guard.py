@@ -24,7 +24,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 
 from bot import callbacks as cb
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, workers
 from tests.hostile_helpers import stage_problems
 from tests.matching_helpers import fast_stage

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
-from bot.stage import Actor, Stage
 from tests.conftest import SCRIPTED_BURST, failing_on_errors, worker
 from tests.hostile_helpers import handle_signed, stage_problems
 from tests.mturk_helpers import call, new_api_key, question_form, requester_with_api_key

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 
 from bot.clock import FakeClock
+from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
 from bot.fit import units
-from bot.stage import WEBHOOK_SECRET, Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, roomy_stage, workers
 from tests.requester_helpers import upload
 

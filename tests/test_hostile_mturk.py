@@ -13,8 +13,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.fit import units
-from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
 from tests.mturk_helpers import (
     FORM_NS,

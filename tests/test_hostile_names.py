@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.stage import Actor
+from bot.demo.stage import Actor
 from tests.conftest import funded_requester, roomy_stage, set_up
 from tests.requester_helpers import number_after
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
+from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 from tests.hostile_helpers import json_nested, post_signed, post_update
 from tests.mturk_helpers import api_stage, new_api_key

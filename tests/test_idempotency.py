@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import accepted_poll, funded_requester, published_poll, worker
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 from tests.matching_helpers import set_record
 from tests.worker_kit import labels

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
 from tests.mturk_helpers import (
     ANSWERS_NS,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import workers
 from tests.mturk_helpers import api_stage, call, question_form, refused, requester_with_api_key
 

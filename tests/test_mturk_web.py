@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import workers
 from tests.mturk_helpers import ANSWERS_NS, api_stage, call, refused, requester_with_api_key
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.pacing import Pace, SendLimits
+from bot.delivery.pacing import Pace, SendLimits
 
 
 class Ticker:

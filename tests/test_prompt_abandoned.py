@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, workers
 from tests.fair_helpers import do_poll
 from tests.requester_helpers import database_of

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, worker
 from tests.matching_helpers import draft, fast_stage, got, set_prefs, set_record, sql
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.requester_parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
+from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from tests.conftest import funded_requester, roomy_stage, workers
 from tests.matching_helpers import set_record
 from tests.requester_helpers import database_of, number_after, upload

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
-from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage
 from tests.requester_helpers import database_of, published_batch
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot import texts
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
 from tests.requester_helpers import database_of, number_after, restart
 

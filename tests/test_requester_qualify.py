@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, workers
 from tests.requester_helpers import database_of, number_after
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, roomy_stage, workers
 from tests.requester_helpers import published_batch
 from tests.worker_kit import tag_item

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Locator, Page, async_playwright, expect
 
-from bot.sandbox_run import Sandbox
+from bot.demo.sandbox_run import Sandbox
 from tests.conftest import failing_on_errors
 
 CHROMIUM = "/usr/bin/chromium"

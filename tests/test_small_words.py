@@ -4,7 +4,7 @@ workers read "task" where requesters read "HIT"."""
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, workers
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
-from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, roomy_stage, worker
 from tests.requester_helpers import published_batch
 from tests.worker_kit import user_of

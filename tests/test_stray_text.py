@@ -4,8 +4,8 @@ reason) is never taken from it; groups are left alone."""
 
 from __future__ import annotations
 
+from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
-from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, worker
 from tests.worker_kit import labels, post
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock, ScaledClock
-from bot.offers import DispatchTerms, split_poll_terms, split_terms
+from bot.demo.stage import Actor, Stage
+from bot.matching.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
-from bot.stage import Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 from tests.matching_helpers import fast_stage, set_record, sql
 from tests.requester_helpers import restart

@@ -5,8 +5,8 @@ requester allowed it (`extend=10m`), "+10m" once.
 from __future__ import annotations
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
-from bot.stage import Actor, Stage
 from tests.conftest import accepted_poll, funded_requester, published_poll, worker
 from tests.matching_helpers import set_record, sql
 

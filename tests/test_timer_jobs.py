@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ScaledClock
+from bot.demo.stage import Stage
 from bot.domain import AssignmentStatus
-from bot.stage import Stage
 from tests.conftest import accepted_poll, failing_on_errors, funded_requester
 from tests.mturk_helpers import call, requester_with_api_key, sky_colour_hit
 from tests.requester_helpers import published_batch

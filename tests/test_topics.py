@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import Actor, Stage
+from bot.demo.stage import Actor, Stage
 from storage import workers
 from tests.conftest import funded_requester, published_poll, roomy_stage
 from tests.mturk_helpers import api_stage, call, requester_with_api_key, sky_colour_hit

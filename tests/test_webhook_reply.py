@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.clock import FakeClock
-from bot.stage import WEBHOOK_SECRET, Actor, Stage
+from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
 from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
-from bot.stage import Actor, Stage
 from tests.conftest import funded_requester, worker
 from tests.matching_helpers import draft, set_prefs, set_record
 from tests.worker_kit import post

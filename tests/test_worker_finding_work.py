@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
-from bot.stage import Actor, Stage
 from storage import workers
 from tests.conftest import funded_requester, roomy_stage, worker
 from tests.worker_kit import labels, new_batch, post, user_of
@@ -133,7 +133,7 @@ async def test_requester_record_on_the_card(stage: Stage, admin: Actor, clock: F
     await rita.press("Approve")
     await rita.press("Reject")
     await rita.send("Too fast")
-    clock.advance(61)  # a wave reuses the reputation line for a minute (bot/fair_notices.py)
+    clock.advance(61)  # a wave reuses the reputation line for a minute (bot/fair/notices.py)
     await post(stage, rita, ONE, title="Second")
     assert "👤 Rita\n" in cy.last_text() and "· 50% of 2 approved ·" in cy.last_text()
     await cy.send("/hits")

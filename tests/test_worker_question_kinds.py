@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
-from bot.stage import Actor, Stage
 from storage import assignments
 from tests.conftest import funded_requester, worker
 from tests.worker_kit import labels, post, user_of

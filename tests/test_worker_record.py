@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import QuestionKind, QuestionSpec
-from bot.stage import Actor, Stage
 from storage import ledger, workers
 from tests.conftest import failing_on_errors, funded_requester, worker
 from tests.matching_helpers import set_prefs

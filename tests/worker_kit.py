@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.clock import FakeClock
+from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, HitSpec, QuestionKind, QuestionSpec, User
-from bot.results import PublishResult
+from bot.market.results import PublishResult
 from bot.sandbox import Limits
-from bot.stage import Actor, Stage
 from storage import batches, hits
 from tests.conftest import SCRIPTED_BURST
 

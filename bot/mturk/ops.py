@@ -9,12 +9,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
-from bot import bounds, fairpay, texts
-from bot.accounts import Accounts
+from bot import bounds, texts
 from bot.clock import Clock
 from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
-from bot.first_waves import FirstWaves
-from bot.marketplace import Marketplace
+from bot.market import pay_floor as fairpay
+from bot.market.accounts import Accounts
+from bot.market.first_waves import FirstWaves
+from bot.market.marketplace import Marketplace
+from bot.market.results import ChangeResult, PublishResult, ReviewResult
+from bot.matching.topics import topic_from_keywords
 from bot.mturk import wire
 from bot.mturk.model import ApiHit, FormIds, HandedIn, HitType, SlotCounts
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
@@ -23,8 +26,6 @@ from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, 
 from bot.mturk.webtasks import WebTasks, form_answers
 from bot.mturk.wire import ApiError, Params
 from bot.parsing import MAX_REWARD_CENTS
-from bot.results import ChangeResult, PublishResult, ReviewResult
-from bot.topics import topic_from_keywords
 from storage import mturk
 from storage import mturk_people as people
 from storage import qualifications as quals
@@ -216,7 +217,7 @@ class Operations:
         spec = HitSpec(
             title=t.title,
             kind=HitKind.POLL if single else HitKind.SURVEY,
-            topic=topic_from_keywords(t.keywords),  # "sky, images" -> images (bot/topics.py)
+            topic=topic_from_keywords(t.keywords),  # "sky, images" -> images (matching/topics.py)
             reward_cents=t.reward_cents,
             max_assignments=most,
             time_allotted_s=t.duration_s,

@@ -11,8 +11,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 
 from bot import texts
-from bot.blocks import Blocks
-from bot.bonuses import Bonuses
 from bot.clock import Clock
 from bot.domain import Priority, User
 from bot.fit import TEXT_MAX, split, units, visible_units
@@ -23,8 +21,10 @@ from bot.mturk.requirements import (
     qualification_type_text,
 )
 from bot.mturk.wire import ApiError, Params
-from bot.requester_parsing import MAX_BONUS_CENTS, BonusArgs
-from bot.requester_results import BlockResult, BonusResult
+from bot.requesting.blocks import Blocks
+from bot.requesting.bonuses import Bonuses
+from bot.requesting.parsing import MAX_BONUS_CENTS, BonusArgs
+from bot.requesting.results import BlockResult, BonusResult
 from storage import assignments, hits, outbox, users
 from storage import mturk_people as people
 from storage import qualifications as quals

@@ -22,10 +22,10 @@ from urllib.parse import urlencode
 
 from bot.clock import Clock
 from bot.domain import MAX_STORED_ANSWER, AssignmentStatus, Hit, Priority
-from bot.marketplace import Marketplace, WorkView
+from bot.market.marketplace import Marketplace, WorkView
+from bot.market.results import WorkResult
 from bot.mturk import wire
 from bot.mturk.webquestion import WebQuestion, parse_web_question
-from bot.results import WorkResult
 from storage import assignments, mturk, outbox
 from storage import mturk_people as people
 from storage.db import Database

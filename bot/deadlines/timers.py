@@ -1,0 +1,302 @@
+"""Durable time: deadlines live in the database; a scheduler only holds what is due soon.
+
+`run_due()` applies everything whose time has come, in order: abandon assignments past
+their deadline (slot back to the pool, worker told), remind those still running (only the
+latest reminder that fell due, never for a deadline already past), approve unreviewed work
+past its delay, expire HITs past their lifetime (unspent escrow refunded once), end timed
+offers whose hold ran out (the slot is offered to the next worker, matching/offers.py). Each step
+is conditional on the state it expects, so running it twice, in two processes, or after a
+crash changes nothing twice.
+
+`horizon()` hands the scheduler (python-telegram-bot's JobQueue in production, nothing
+with a FakeClock) the deadlines of the next window as named jobs; each job just runs
+`fire()`, which coalesces into one `run_due()` pass however many jobs fall due together.
+Tests advance the FakeClock and await `run_due()` themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.deadlines.holds import Holds
+from bot.domain import HitStatus, Priority
+from bot.market.marketplace import Marketplace, reminder_times
+from bot.matching.waves import push_wave
+from storage import hits, ledger, outbox, stale
+from storage import requesting as reads
+from storage import timers as due
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler(Protocol):
+    """Runs `Timers.fire()` at a clock time under a name (a second call replaces it)."""
+
+    def at(self, name: str, due_at: float) -> None: ...
+
+
+@dataclass
+class DueReport:
+    """What one `run_due()` pass did."""
+
+    abandoned: int = 0
+    reminded: int = 0
+    approved: int = 0
+    expired: int = 0
+    offers_ended: int = 0  # timed offers that ran out and passed on (bot/matching/offers.py)
+
+    @property
+    def total(self) -> int:
+        return (
+            self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
+        )
+
+
+class Timers:
+    """Applies what is due and keeps the scheduler loaded with what is due soon."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        market: Marketplace,
+        *,
+        window_s: float = 600.0,
+        batch: int = 5000,
+        max_jobs: int = 5000,
+        coalesce_s: float = 0.05,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.market = market
+        self.window_s = window_s
+        self.batch = batch
+        self.max_jobs = max_jobs
+        self.coalesce_s = coalesce_s
+        self.scheduler: Scheduler | None = None
+        self._loaded_until = 0.0
+        self._running = False
+        self._again = False
+        self._freed: set[int] = set()
+        self.passes = 0
+        self.holds = Holds(db, clock, market)
+
+    def attach(self, scheduler: Scheduler, window_s: float) -> None:
+        """Use a real-time scheduler, loading `window_s` clock seconds ahead each time."""
+        self.scheduler = scheduler
+        self.window_s = window_s
+        self.market.on_timer = self.note
+
+    async def start(self) -> DueReport:
+        """At start: apply what fell due while down (users are told), then load the horizon."""
+        report = await self.run_due()
+        if report.total:
+            log.info("caught up on start: %s", report)
+        await self.horizon()
+        return report
+
+    def note(self, name: str, due_at: float) -> None:
+        """A new deadline: schedule it now if the next horizon load would come too late."""
+        if self.scheduler is not None and due_at <= self._loaded_until:
+            self.scheduler.at(name, due_at)
+
+    async def horizon(self) -> int:
+        """Load the next window's deadlines into the scheduler; how many were loaded."""
+        if self.scheduler is None:
+            return 0
+        until = self.clock.now() + self.window_s
+        async with self.db.reading() as conn:
+            soon = await due.upcoming(conn, until, self.max_jobs)
+        if len(soon) == self.max_jobs:  # more than we hold: reload when the last is due
+            until = soon[-1][1]
+            self.scheduler.at("timers:horizon", until)
+        last: float | None = None
+        for name, due_at in soon:
+            # One job per instant: the first name due then covers the others (one pass
+            # applies everything due), so 20,000 deadlines at once cost one job, not 20,000.
+            if last is None or due_at - last >= self.coalesce_s:
+                self.scheduler.at(name, due_at)
+                last = due_at
+        self._loaded_until = until
+        return len(soon)
+
+    async def fire(self) -> None:
+        """A job fell due: run one pass, or ask the pass in progress for one more."""
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        try:
+            while True:
+                self._again = False
+                await self.run_due()
+                if not self._again:
+                    break
+        finally:
+            self._running = False
+
+    async def run_due(self) -> DueReport:
+        """Apply everything due at the clock's now; safe to run any number of times."""
+        report = DueReport()
+        if not self._freed and not await self._anything_due(self.clock.now()):
+            self.passes += 1
+            return report
+        while True:
+            now = self.clock.now()
+            step = DueReport(
+                abandoned=await self._abandon(now),
+                reminded=await self._remind(now),
+                approved=await self._auto_approve(now),
+                expired=await self._expire(now),
+                offers_ended=await self.holds.expire_due(now, self.batch),
+            )
+            report.abandoned += step.abandoned
+            report.reminded += step.reminded
+            report.approved += step.approved
+            report.expired += step.expired
+            report.offers_ended += step.offers_ended
+            if step.total == 0:
+                break
+        if self._freed:
+            await self._waves(self.clock.now())
+        self.passes += 1
+        if report.total:
+            self.market.on_outbox()
+        return report
+
+    async def _anything_due(self, now: float) -> bool:
+        """One cheap read before the four write passes (most calls find nothing due)."""
+        async with self.db.reading() as conn:
+            return bool(await due.upcoming(conn, now, 1))
+
+    async def _abandon(self, now: float) -> int:
+        async with self.db.transaction() as conn:
+            gone = await due.abandon_due(conn, now, self.batch)
+            if not gone:
+                return 0
+            freed = Counter(a.hit_id for a in gone)
+            await due.release_slots(conn, dict(freed))
+            await due.notify_abandoned(
+                conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
+            )  # and the task message loses its buttons; so do the reminders:
+            await stale.reminders_over(
+                conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
+            )
+            ended = set(await due.hits_in_state(conn, list(freed), "expired"))
+            ended |= set(await due.hits_in_state(conn, list(freed), "cancelled"))
+            for a in gone:
+                if a.hit_id in ended:
+                    hit = await hits.get(conn, a.hit_id)
+                    assert hit is not None
+                    await self.market.refund_released(conn, hit, a.assignment_id, now)
+        self._freed.update(hit_id for hit_id in freed if hit_id not in ended)
+        return len(gone)
+
+    async def _waves(self, now: float) -> None:
+        """Offer the slots abandonment freed to a new wave of workers, once per HIT a pass.
+
+        Its own transaction after the deadlines are applied, so a large wave never delays
+        them; if the process dies in between, the matcher's periodic waves top up instead.
+        """
+        freed, self._freed = sorted(self._freed), set()
+        async with self.db.transaction() as conn:
+            for hit_id in freed:
+                hit = await hits.get(conn, hit_id)
+                if hit is not None and hit.status is HitStatus.OPEN:
+                    await push_wave(
+                        conn, hit, self.market.fanout, now, self.market.max_active, self.note
+                    )
+
+    async def _remind(self, now: float) -> int:
+        fractions = self.market.reminders
+        async with self.db.transaction() as conn:
+            found = await due.due_reminders(conn, now, self.batch)
+            marks: list[tuple[int, int, float | None, int]] = []
+            for r in found:
+                times = reminder_times(r.accepted_at, r.deadline_at, fractions)
+                latest = max((n for n, t in enumerate(times) if t <= now), default=-1)
+                if latest >= r.reminders_sent:
+                    await outbox.enqueue(
+                        conn,
+                        # The deadline in the key: "+N minutes" plans the reminders anew.
+                        f"remind:{r.assignment_id}:{latest}:{r.deadline_at:.0f}",
+                        r.tg_id,
+                        "reminder",
+                        Priority.REMINDER,
+                        {"assignment_id": r.assignment_id, "n": latest},
+                        now,
+                    )
+                    # The task message's own "N left" is redrawn with each reminder.
+                    await stale.task_tick(
+                        conn,
+                        r.assignment_id,
+                        f"tick:{r.assignment_id}:{latest}:{r.deadline_at:.0f}",
+                        Priority.REMINDER,
+                        now,
+                    )
+                sent = max(latest + 1, r.reminders_sent)
+                next_at = times[sent] if sent < len(times) else None
+                marks.append((r.assignment_id, sent, next_at, r.reminders_sent))
+            await due.mark_reminded(conn, marks)
+        return len(found)
+
+    async def _auto_approve(self, now: float) -> int:
+        """Approve what waited past its delay; each requester is told, once per HIT a pass."""
+        approved: Counter[int] = Counter()
+        owners: dict[int, int] = {}
+        async with self.db.transaction() as conn:
+            ids = await due.due_auto_approvals(conn, now, self.batch)
+            for assignment_id in ids:
+                hit = await self.market.auto_approve(conn, assignment_id, now)
+                if hit is not None:
+                    approved[hit.id] += 1
+                    owners[hit.id] = hit.requester_id
+            for hit_id, count in approved.items():
+                await due.notify_user(
+                    conn,
+                    f"autoapproved:{hit_id}:{now:.3f}",
+                    owners[hit_id],
+                    "auto_approved",
+                    Priority.NOTIFICATION,
+                    {"hit_id": hit_id, "count": count},
+                    now,
+                )
+        return len(ids)
+
+    async def _expire(self, now: float) -> int:
+        async with self.db.transaction() as conn:
+            gone = await due.expire_due(conn, now, self.batch)
+            for hit in gone:
+                # Keep what work in progress or awaiting review may still claim (as a
+                # cancel does); refund_released returns it if that work never comes.
+                counts = await reads.slot_counts(conn, hit.hit_id)
+                claimable = hit.reward_cents * (
+                    counts.get("accepted", 0) + counts.get("submitted", 0)
+                )
+                refund = max(0, await reads.escrow_balance(conn, hit.hit_id) - claimable)
+                if refund > 0:
+                    await ledger.transfer(
+                        conn,
+                        f"expire:{hit.hit_id}",
+                        ledger.escrow_account(hit.hit_id),
+                        ledger.requester_account(hit.requester_id),
+                        refund,
+                        "refund",
+                        now,
+                    )
+                await stale.closed_card_edits(conn, hit.hit_id, Priority.PUSH, now)
+                await due.notify_user(
+                    conn,
+                    f"expired:{hit.hit_id}",
+                    hit.requester_id,
+                    "expired",
+                    Priority.NOTIFICATION,
+                    {"hit_id": hit.hit_id, "refund_cents": refund},
+                    now,
+                )
+        return len(gone)

@@ -1,0 +1,293 @@
+"""Turn outbox rows into screens at send time (so a push shows the slots left now)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot import texts
+from bot.delivery.channels import CHANNEL_KINDS, Channels
+from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
+from bot.fair import screens as fair_screens
+from bot.fair.notices import KINDS as FAIR_KINDS
+from bot.fair.notices import FairNotices
+from bot.market import screens
+from bot.market.marketplace import Marketplace, WorkView
+from bot.matching import screens as offer_screens
+from bot.work import screens as worker_screens
+from bot.work.desk import WorkerDesk
+from storage import assignments, stale
+from storage import offers as offer_store
+from storage.outbox import OutboxRow
+
+
+class Notices:
+    """The renderer the broadcaster calls for each row."""
+
+    def __init__(self, market: Marketplace) -> None:
+        self.market = market
+        self.fair = FairNotices(market)
+        # Web tasks (MTurk API): a push carries a Preview link when this gives one.
+        self.preview_link: Callable[[Hit], Awaitable[str | None]] | None = None
+        # ... and a task message the link that opens the task's page.
+        self.task_link: Callable[[WorkView], Awaitable[str | None]] | None = None
+        self.desk = WorkerDesk(market)
+        self.channels: Channels | None = None  # set by Services (channel cards and edits)
+
+    async def __call__(self, row: OutboxRow) -> Screen | None:
+        """The screen for this row, or None when it is no longer worth sending."""
+        if row.kind == "push":
+            return await self._push(int(row.payload["hit_id"]))
+        if row.kind in ("approved", "rejected"):
+            return await self._verdict(int(row.payload["assignment_id"]))
+        if row.kind == "bonus":
+            return await self._bonus(row.payload)
+        if row.kind == "filled":
+            return await self._filled(int(row.payload["hit_id"]))
+        if row.kind == "push_count":
+            return await self._push_count(int(row.payload["hit_id"]), row.chat_id)
+        if row.kind in CHANNEL_KINDS and self.channels is not None:
+            return await self.channels.render(row)
+        if row.kind == "funded":
+            return Screen(texts.funded_notice(int(row.payload["amount_cents"])))
+        if row.kind == "qualified":
+            payload = row.payload
+            return Screen(texts.qualified_notice(str(payload["name"]), int(payload["value"])))
+        if row.kind == "reminder":
+            return await self._reminder(
+                int(row.payload["assignment_id"]), int(row.payload.get("n", 0))
+            )
+        if row.kind == "abandoned":
+            return await self._abandoned(int(row.payload["assignment_id"]))
+        if row.kind == "auto_approved":
+            return await self._auto_approved(int(row.payload["hit_id"]), int(row.payload["count"]))
+        if row.kind in ("task_ended", "task_over"):
+            return await self._task_over(int(row.payload["assignment_id"]))
+        if row.kind == "task_tick":
+            return await self._task_tick(int(row.payload["assignment_id"]))
+        if row.kind == "reminder_over":
+            return await self._reminder_over(int(row.payload["assignment_id"]))
+        if row.kind == "expired":
+            return await self._expired(int(row.payload["hit_id"]), int(row.payload["refund_cents"]))
+        if row.kind in FAIR_KINDS:
+            return await self.fair(row.kind, row.payload)
+        if row.kind == "requester_message":
+            p = row.payload
+            return Screen(
+                texts.requester_message_notice(
+                    str(p["from"]),
+                    str(p["subject"]),
+                    str(p["text"]),
+                    int(str(p.get("part", 1))),
+                    int(str(p.get("parts", 1))),
+                )
+            )
+        if row.kind == "web_submitted":
+            view = await self.market.work_view(int(row.payload["assignment_id"]))
+            return screens.submitted(view) if view else None
+        if row.kind in ("offer", "offer_tick", "offer_end", "offer_open"):
+            return await self._offer(row.kind, int(row.payload["offer_id"]))
+        if row.kind == "offers_out":
+            return await self._offers_out(int(row.payload["hit_id"]))
+        raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    async def _push(self, hit_id: int) -> Screen | None:
+        hit = await self.market.hit(hit_id)
+        if hit is None or hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
+            return None
+        if await self.fair.pushes_paused(hit.id):
+            return None  # measured pay under the floor: wait for /raise (bot/market/pay_floor.py)
+        found = await self.desk.card(hit_id)
+        if found is None:
+            return None
+        card = worker_screens.card(found, await self.fair.compact_reputation(hit.requester_id))
+        link = await self.preview_link(hit) if self.preview_link is not None else None
+        if link is not None:
+            card = Screen(card.text, (*card.rows, (Button(texts.BTN_PREVIEW_TASK, url=link),)))
+        return card
+
+    async def _filled(self, hit_id: int) -> Screen | None:
+        """An earlier push (or a lapsed offer), rewritten once its HIT (its batch) has no
+        slot left, or was cancelled or expired; nothing while a slot is free."""
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        if hit.status in (HitStatus.CANCELLED, HitStatus.EXPIRED):
+            return Screen(texts.push_closed(hit.title, hit.status.value))
+        if hit.status is HitStatus.OPEN and await self._slots_left(hit) > 0:
+            return None
+        return Screen(texts.push_filled(hit.title))
+
+    async def _slots_left(self, hit: Hit) -> int:
+        """Free slots of the HIT, or of its whole batch (a batch's card stands for all)."""
+        if hit.batch_id is None:
+            return hit.slots_left
+        found = await self.desk.card(hit.id)
+        return found.batch[0] if found is not None and found.batch else 0
+
+    async def _push_count(self, hit_id: int, chat_id: int) -> Screen | None:
+        """An unanswered push card redrawn with the slots left now (a closed HIT's card
+        says so instead, without Accept); nothing once it was skipped or became a task."""
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        async with self.market.db.reading() as conn:
+            if not await stale.card_unanswered(conn, hit_id, chat_id):
+                return None
+        if hit.status is HitStatus.OPEN and await self._slots_left(hit) > 0:
+            return await self._push(hit_id)
+        return await self._filled(hit_id)
+
+    async def _verdict(self, assignment_id: int) -> Screen | None:
+        view = await self.market.work_view(assignment_id)
+        if view is None:
+            return None
+        a = view.assignment
+        if a.reject_reason is not None:
+            return Screen(
+                texts.rejected_notice(view.hit.title, a.reject_reason),
+                fair_screens.verdict_rows(a.id, rejected=True),
+            )
+        return Screen(
+            texts.approved_notice(view.hit.title, view.hit.reward_cents),
+            fair_screens.verdict_rows(a.id, rejected=False),
+        )
+
+    async def _bonus(self, payload: dict[str, object]) -> Screen:
+        """A bonus: the amount, the requester's reason, and the HIT when it names one."""
+        title = None
+        if "assignment_id" in payload:
+            view = await self.market.work_view(int(str(payload["assignment_id"])))
+            title = view.hit.title if view else None
+        return Screen(
+            texts.bonus_notice(int(str(payload["amount_cents"])), str(payload["reason"]), title)
+        )
+
+    async def _reminder(self, assignment_id: int, n: int = 0) -> Screen | None:
+        """Time left now; nothing if the work was handed in or the time is already up.
+
+        The last reminder carries the timer concierge (bot/deadlines/holds.py).
+        """
+        view = await self.market.work_view(assignment_id)
+        now = self.market.clock.now()
+        if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
+            return None
+        if view.assignment.deadline_at <= now:
+            return None
+        if n == len(self.market.reminders) - 1:
+            async with self.market.db.reading() as conn:
+                found = await offer_store.extension(conn, assignment_id)
+            unused = found.extend_s if found is not None and not found.extended_s else None
+            return offer_screens.last_reminder(view, now, unused)
+        return screens.reminder(view, now)
+
+    async def _abandoned(self, assignment_id: int) -> Screen | None:
+        view = await self.market.work_view(assignment_id)
+        if view is None:
+            return None
+        return Screen(texts.abandoned_notice(view.hit.title))
+
+    async def _auto_approved(self, hit_id: int, count: int) -> Screen | None:
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        return Screen(texts.auto_approved_notice(hit.id, hit.title, count, hit.auto_approve_s))
+
+    async def _task_over(self, assignment_id: int) -> Screen | None:
+        """The task message of work no longer in progress: where it stands, no buttons
+        left to tap (time ran out, handed in elsewhere, returned from a reminder, reviewed)."""
+        view = await self.market.work_view(assignment_id)
+        if view is None or view.assignment.message_id is None:
+            return None  # its message shows the batch's next item now (bot/work/tagging.py)
+        a, title = view.assignment, view.hit.title
+        if a.status is AssignmentStatus.ABANDONED:
+            return Screen(texts.task_time_up(title))
+        if a.status is AssignmentStatus.SUBMITTED:
+            return Screen(texts.submitted(title, view.hit.reward_cents))
+        if a.status in (AssignmentStatus.APPROVED, AssignmentStatus.REJECTED):
+            approved = a.status is AssignmentStatus.APPROVED
+            return Screen(texts.task_reviewed(title, view.hit.reward_cents, approved))
+        if a.status is AssignmentStatus.RETURNED:
+            return Screen(texts.returned(title))
+        return None  # still in progress
+
+    async def _task_tick(self, assignment_id: int) -> Screen | None:
+        """The task message of running work, redrawn with the time left now."""
+        view = await self.market.work_view(assignment_id)
+        now = self.market.clock.now()
+        if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
+            return None
+        if view.assignment.deadline_at <= now:
+            return None
+        link = await self.task_link(view) if self.task_link is not None else None
+        return worker_screens.with_task_link(worker_screens.work(view, now), link)
+
+    async def _reminder_over(self, assignment_id: int) -> Screen | None:
+        """A reminder of work that is over: what became of it, no buttons."""
+        view = await self.market.work_view(assignment_id)
+        if view is None or view.assignment.status is AssignmentStatus.ACCEPTED:
+            return None
+        return Screen(texts.reminder_over(view.hit.title, view.assignment.status.value))
+
+    async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
+        hit = await self.market.hit(hit_id)
+        if hit is None:
+            return None
+        return Screen(texts.expired_notice(hit.id, hit.title, refund_cents))
+
+    async def _took(self, worker_id: int, hit_id: int) -> bool:
+        async with self.market.db.reading() as conn:
+            return await assignments.for_worker_and_hit(conn, worker_id, hit_id) is not None
+
+    async def _offers_out(self, hit_id: int) -> Screen | None:
+        """To the requester: nobody in line took the HIT's free slots; they are anyone's."""
+        hit = await self.market.hit(hit_id)
+        now = self.market.clock.now()
+        if hit is None or hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
+            return None
+        async with self.market.db.reading() as conn:
+            tally = await offer_store.tally(conn, hit_id, now)
+        if tally.open_slots <= 0:
+            return None  # taken meanwhile
+        return Screen(
+            texts.offers_out(
+                hit.id,
+                hit.title,
+                tally.offered,
+                tally.taken,
+                tally.open_slots,
+                (hit.expires_at or now) - now,
+            )
+        )
+
+    async def _offer(self, kind: str, offer_id: int) -> Screen | None:
+        """A timed offer, its countdown (while still held) or its passing on."""
+        async with self.market.db.reading() as conn:
+            hold = await offer_store.hold(conn, offer_id)
+        if hold is None:
+            return None
+        hit = await self.market.hit(hold.hit_id)
+        if hit is None:
+            return None
+        now = self.market.clock.now()
+        if kind in ("offer_end", "offer_open"):
+            if hold.status != "expired" and (kind == "offer_end" or hold.status != "declined"):
+                return None
+            if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
+                return Screen(texts.offer_ended(hit.title))  # paused, cancelled...: nobody next
+            async with self.market.db.reading() as conn:
+                tally = await offer_store.tally(conn, hit.id, now)
+            if tally.open_slots > 0:  # nobody else in line: the slot is anyone's
+                if kind == "offer_open" and await self._took(hold.worker_id, hit.id):
+                    return None  # took one since (from /hits): the task is elsewhere
+                return offer_screens.open_offer(hit)
+            if kind == "offer_open":
+                return None  # held again, or full (the fill edit says so)
+            return Screen(texts.offer_passed(hit.title))
+        left = hold.expires_at - now
+        if hold.status != "held" or left < 1 or hit.status is not HitStatus.OPEN:
+            return None
+        found = await self.desk.card(hit.id)
+        if found is None:
+            return None
+        reputation = await self.fair.compact_reputation(hit.requester_id)
+        return offer_screens.offer(found, left, reputation)

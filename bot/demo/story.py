@@ -1,0 +1,376 @@
+"""`gigbot demo`: the whole story, told by the real bot on a real database against the
+simulated Telegram, printed as a chat transcript, then a summary from the records.
+
+Time is a FakeClock paced by `speed`: each wait in the story sleeps wait/speed real
+seconds, moves the clock, then applies what fell due exactly as the running bot's jobs
+do (Timers.run_due: reminders, abandonment, auto-approval, expiry; Matcher.next_waves)
+and sends what the outbox holds. Every step finishes before the next, and all choices
+come from one seeded random generator, so a seed always prints the same transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.demo.stage import Actor, Stage
+from bot.demo.summary import Summary, collect
+from bot.demo.transcript import Transcript, Write
+from bot.market.marketplace import ALIAS_ALPHABET
+from bot.sandbox import Limits, SimMessage
+
+POLL = (
+    "/newpoll Which logo reads better on a phone? | Round | Square | Wordmark"
+    " ; reward=0.15 n=3 time=2m est=20s"
+)
+POLL_OPTIONS = ("Round", "Square", "Wordmark")
+# (text, gold answer or "", what the item really shows): the first and last are gold.
+ITEMS = (
+    ("A purring kitten curled up on a sofa", "cat", "cat"),
+    ("A puppy chasing a red ball", "", "dog"),
+    ("A tabby stretching in the sun", "", "cat"),
+    ("A retriever fetching a stick", "dog", "dog"),
+)
+LABELS = ("cat", "dog")
+BATCH_TERMS = "Which animal is described? ; reward=0.05 n=2 time=5m est=10s"
+
+
+def items_csv() -> bytes:
+    """The batch upload: text and an optional gold label per line."""
+    rows = ["text,gold", *(f"{text},{gold}" for text, gold, _ in ITEMS)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def seeded_aliases(rng: random.Random) -> Callable[[], str]:
+    """Worker aliases drawn from the demo's generator, so a seed always names them alike."""
+    return lambda: "W-" + "".join(rng.choice(ALIAS_ALPHABET) for _ in range(4))
+
+
+class Demo:
+    """The story, one step at a time, each printed as it happens."""
+
+    def __init__(
+        self, stage: Stage, clock: FakeClock, rng: random.Random, speed: float, write: Write
+    ) -> None:
+        self.stage = stage
+        self.clock = clock
+        self.rng = rng
+        self.speed = speed
+        self.log = Transcript(stage.sim, write)
+        self.start = clock.now()
+
+    # -- time and gestures ------------------------------------------------------------
+
+    def at(self) -> str:
+        """Story time since the start, as [mm:ss]."""
+        elapsed = int(self.clock.now() - self.start)
+        return f"[{elapsed // 60:02d}:{elapsed % 60:02d}]"
+
+    async def wait(self, seconds: float) -> None:
+        """Let `seconds` of story time pass, then apply and send what fell due."""
+        await asyncio.sleep(seconds / self.speed)
+        self.clock.advance(seconds)
+        await self.stage.services.timers.run_due()
+        await self.stage.services.matcher.next_waves()
+        await self.stage.services.broadcaster.flush()
+        self.log.catch_up()
+
+    async def think(self) -> None:
+        """A person takes a few seconds before each gesture."""
+        await self.wait(self.rng.randint(3, 9))
+
+    def cast(self, name: str, role: str = "") -> Actor:
+        actor = self.stage.user(name)
+        self.log.names[actor.tg_id] = f"{name}{role}"
+        return actor
+
+    async def say(self, actor: Actor, text: str) -> None:
+        await self.think()
+        self.log.action(self.log.name(actor.tg_id), text, self.at())
+        await actor.send(text)
+        self.log.catch_up()
+
+    async def press(self, actor: Actor, label: str) -> None:
+        await self.think()
+        self.log.action(self.log.name(actor.tg_id), f"taps [{label}]", self.at())
+        await actor.press(label)
+        self.log.catch_up()
+
+    async def upload(self, actor: Actor, filename: str, content: bytes) -> None:
+        await self.think()
+        self.log.action(self.log.name(actor.tg_id), f"sends the file 📎 {filename}", self.at())
+        sim = self.stage.sim
+        await self.stage.deliver(sim.document(actor.user, filename, content, enqueue=False))
+        self.log.catch_up()
+
+    def section(self, title: str) -> None:
+        self.log.section(title, self.at())
+
+    async def alias(self, actor: Actor) -> str:
+        """The alias requesters know this worker by (shown on every review card)."""
+        user = await self.stage.services.market.user(actor.tg_id)
+        assert user is not None
+        return user.alias
+
+    # -- the story --------------------------------------------------------------------
+
+    async def run(self) -> None:
+        self.stage.services.market.new_alias = seeded_aliases(self.rng)
+        admin = self.stage.admin()
+        self.log.names[admin.tg_id] = "Admin"
+        self.rita = self.cast("Rita", " (requester)")
+        self.ann, self.bob, self.cy, self.dee = (
+            self.cast(name) for name in ("Ann", "Bob", "Cy", "Dee")
+        )
+        self.section("1 · everyone opens the bot: Rita to post tasks, the others to work")
+        await self.say(self.rita, "/start")
+        await self.press(self.rita, "I want to post tasks")
+        for person in (self.ann, self.bob, self.cy, self.dee):
+            await self.say(person, "/start")
+            await self.press(person, "I want to work")
+            await self.press(person, "Skip, use defaults")  # every kind of task, any time
+        await self.say(admin, f"/fund {self.rita.tg_id} 20.00")
+        await self.channel_link()
+        await self.poll()
+        await self.batch()
+        await self.review()
+        await self.money()
+        await self.loose_ends()
+
+    async def channel_link(self) -> None:
+        """A channel where Rita is the creator and the bot an admin; new HITs go there."""
+        self.section("2 · the requester links her channel")
+        self.channel = self.stage.sim.add_chat("Gig News", type="channel", username="gignews")
+        self.stage.sim.set_member(self.channel, self.rita.user, "creator")
+        self.log.names[self.channel.id] = "📢 Gig News"
+        await self.say(self.rita, "/linkchannel @gignews")
+
+    async def from_channel(self, worker: Actor) -> None:
+        """A worker opens the batch from the channel card's deep link."""
+        card = self.stage.sim.last_bot_message(self.channel)
+        if card is None:
+            raise AssertionError("the linked channel got no card for the batch")
+        url = next(url for row in card.buttons() for _, _, url in row if url)
+        await self.think()
+        self.log.action(
+            self.log.name(worker.tg_id), "taps [Start working] in 📢 Gig News", self.at()
+        )
+        # A t.me/<bot>?start=<payload> link makes Telegram send "/start <payload>".
+        await worker.send(f"/start {url.split('start=', 1)[1]}")
+        self.log.catch_up()
+
+    async def poll(self) -> None:
+        workers = [self.ann, self.bob, self.cy, self.dee]
+        self.section("3 · a small poll: each slot is offered to one worker at a time")
+        await self.say(self.rita, POLL)
+        await self.press(self.rita, "Publish")
+        returner, answerer, idler = self.holding(workers)[:3]
+        self.section(f"4 · {returner.name} accepts and returns it; {answerer.name} answers")
+        await self.press(returner, "Accept")
+        await self.press(returner, "Return")
+        await self.answer_poll(answerer)
+        (after,) = [w for w in self.holding(workers) if w not in (answerer, idler)]
+        self.section(f"5 · the returned slot is offered to {after.name}")
+        await self.answer_poll(after)
+        self.section(f"6 · {idler.name} accepts the offer, then lets the time run out")
+        await self.press(idler, "Accept")
+        accepted = self.clock.now()
+        for until in (60, 96, 120):  # reminders at half and a fifth left, then the deadline
+            await self.wait(max(0.0, accepted + until - self.clock.now()))
+
+    def holding(self, workers: list[Actor]) -> list[Actor]:
+        """The workers whose newest card is a live offer held for them."""
+        found = []
+        for worker in workers:
+            cards = [m for m in worker.messages() if _has_button(m, "Accept")]
+            if cards and "Held for you" in (cards[-1].text or ""):
+                found.append(worker)
+        return found
+
+    async def answer_poll(self, worker: Actor) -> None:
+        await self.press(worker, "Accept")
+        await self.press(worker, self.rng.choice(POLL_OPTIONS))
+        await self.press(worker, "Submit")
+
+    async def batch(self) -> None:
+        rita, ann, bob, cy = self.rita, self.ann, self.bob, self.cy
+        self.section("7 · a tagging batch with gold items, uploaded as a CSV")
+        await self.say(rita, "/newbatch")
+        await self.upload(rita, "animals.csv", items_csv())
+        await self.say(rita, " | ".join(LABELS))
+        await self.say(rita, BATCH_TERMS)
+        await self.press(rita, "Publish")
+        self.batch_id = int(rita.last_text().split("batch #")[1].split(".")[0])
+        await self.from_channel(self.dee)
+        self.section("8 · a race: Ann tags carefully; Cy misses a gold item; Bob gets what is left")
+        await self.accept_open(ann)
+        await self.tag(ann, careful=True)  # one tap hands it in; the next item takes its place
+        if has_button_in(ann, "Return"):
+            await self.tag(ann, careful=True)
+        await self.stop_tagging(ann)
+        await self.accept_open(cy)
+        await self.tag(cy, careful=False)
+        await self.stop_tagging(cy)
+        await self.accept_open(bob)
+
+    async def accept_open(self, worker: Actor) -> None:
+        """Tap Accept on the newest card; if that task is taken, scroll up to the next one."""
+        tried: set[int] = set()
+        asked_next = False
+        while True:
+            await self.think()
+            cards = [m for m in worker.messages() if _has_button(m, "Accept")]
+            untried = [m for m in cards if m.message_id not in tried]
+            if not untried and not asked_next:  # a batch is one card: ask for the next task
+                asked_next = True
+                await self.say(worker, "/next")
+                continue
+            if not untried:
+                raise AssertionError(f"{worker.name} found no task to accept")
+            card = untried[-1]
+            tried.add(card.message_id)
+            self.log.action(
+                self.log.name(worker.tg_id), f"taps [Accept] on #{card.message_id}", self.at()
+            )
+            alert = await worker.press("Accept", card.message_id)
+            self.log.catch_up()
+            if alert is None or alert.startswith("Accepted"):
+                return
+            self.log.note(f"{worker.name} looks for another task")
+
+    async def tag(self, worker: Actor, careful: bool) -> None:
+        """Tap the label the item shows (careful) or the other one on a gold item (not)."""
+        task = next(m for m in reversed(worker.messages()) if _has_button(m, "Return"))
+        text = task.text or ""
+        text_, gold, truth = next(item for item in ITEMS if item[0] in text)
+        if not careful and not gold:
+            raise AssertionError(f"{worker.name} was meant to get a gold item: {text_}")
+        label = truth if careful else next(other for other in LABELS if other != gold)
+        await self.press(worker, label)
+
+    async def stop_tagging(self, worker: Actor) -> None:
+        """Enough for now: the item that came up next goes back to the pool."""
+        if has_button_in(worker, "Return"):
+            await self.press(worker, "Return")
+
+    async def review(self) -> None:
+        rita = self.rita
+        self.section("9 · the requester reviews: approves, rejects with a reason")
+        await self.say(rita, "/review")
+        while "Approve" in str(rita.last().buttons()):
+            card = rita.last_text()
+            if "gold accuracy in this batch: 0%" in card:
+                text, gold, _ = next(item for item in ITEMS if item[0] in card and item[1])
+                await self.press(rita, "Reject this")
+                await self.say(rita, f"“{text}” shows a {gold}: it was an attention check.")
+            else:
+                await self.press(rita, "Approve")
+        self.section("10 · a bonus, the results, the export")
+        await self.say(rita, f"/bonus {await self.alias(self.ann)} 0.25 Quick and careful, thanks!")
+        await self.say(rita, f"/results b{self.batch_id}")
+        await self.press(rita, "Export CSV")
+
+    async def money(self) -> None:
+        self.section("11 · workers check their money and record")
+        for worker in (self.ann, self.cy, self.dee):
+            await self.say(worker, "/earnings")
+            await self.say(worker, "/status")
+        await self.say(self.rita, "/balance")
+
+    async def loose_ends(self) -> None:
+        """Work still in flight when the story ends: one submitted, one being done."""
+        self.section("12 · meanwhile: Bob hands in his tag (the next comes up), Dee starts one")
+        await self.tag(self.bob, careful=True)
+        await self.accept_open(self.dee)
+
+
+def has_button_in(actor: Actor, label: str) -> bool:
+    """Whether the actor's newest message offers a button with `label`."""
+    found = actor.messages()
+    return bool(found) and _has_button(found[-1], label)
+
+
+def _has_button(message: SimMessage, label: str) -> bool:
+    return any(label in text for row in message.buttons() for text, _, _ in row)
+
+
+DEFAULT_SPEED = 60.0
+
+
+def header(seed: int, speed: float) -> list[str]:
+    """How to read the transcript."""
+    return [
+        f"gigbot demo · seed {seed} · story time ×{speed:g} · the real bot and database"
+        " against a simulated Telegram",
+        "Rita is a requester; Ann, Bob, Cy and Dee are workers. [mm:ss] is story time.",
+        "  Name ▶ …            what that person typed or tapped",
+        "  🤖 → Name [new #n]   the bot's message in their chat ([✎ edited #n]: changed)",
+        "  │ [Button]          the buttons under it · (toast/alert) answers to a tap",
+    ]
+
+
+def telegram_limits(speed: float) -> Limits:
+    """Telegram's limits in real time at the default pace or slower; faster, they speed up
+    with the clock (the scripted people tap faster than a chat may be answered otherwise)."""
+    return Limits(scale=max(1.0, speed / DEFAULT_SPEED))
+
+
+async def tell(
+    seed: int = 7,
+    speed: float = 60.0,
+    database: str | None = None,
+    write: Write = print,
+) -> Summary:
+    """Tell the story on a fresh database; return the summary (already printed)."""
+    with tempfile.TemporaryDirectory(prefix="gigbot-demo-") as tmp:
+        path = Path(database) if database else Path(tmp) / "demo.sqlite3"
+        path.unlink(missing_ok=True)
+        clock = FakeClock()
+        # The real-time wave job is off: the story applies waves itself, when time passes.
+        stage = await Stage.open(
+            path,
+            clock=clock,
+            limits=telegram_limits(speed),
+            # The fair-pay floor as shipped (the story's rewards give honest estimates).
+            min_hourly=Settings.model_fields["min_hourly"].default,
+            offer_up_to=Settings.model_fields["offer_up_to"].default,
+            overrides={"wave_interval": 0.0},
+        )
+        demo = Demo(stage, clock, random.Random(seed), speed, write)
+        for line in header(seed, speed):
+            write(line)
+        try:
+            await demo.run()
+            summary = await collect(stage, demo.log)
+        finally:
+            await stage.close()
+    for line in summary.table():
+        write(line)
+    return summary
+
+
+def quiet_logs(verbose: bool) -> None:
+    """Only the transcript on stdout: library logs off unless --verbose."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s %(levelname)s %(message)s")
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
+        return
+    logging.basicConfig(level=logging.CRITICAL)
+    quiet = ["httpx", "httpcore", "aiohttp", "telegram", "apscheduler", "aiosqlite"]
+    for name in [*quiet, "bot", "handlers"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+async def run_demo(
+    seed: int = 7, speed: float = DEFAULT_SPEED, database: str | None = None, verbose: bool = False
+) -> int:
+    """Tell the story; return 0 when nothing went wrong."""
+    quiet_logs(verbose)
+    summary = await tell(seed, speed, database)
+    return 0 if summary.clean else 1

@@ -1,0 +1,71 @@
+"""Render fair-work outbox rows at send time: disputes, their outcome, messages, underpay."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.domain import Screen
+from bot.fair import screens as fair_screens
+from bot.fair.disputes import Disputes
+from bot.fair.relay import Relay
+from bot.fair.reputation import Reputations
+from bot.market.marketplace import Marketplace
+from storage import fairwork
+
+COMPACT_TTL_S = 60.0
+KINDS = frozenset({"underpaid", "dispute", "dispute_closed", "dispute_expired", "relay"})
+
+
+class FairNotices:
+    def __init__(self, market: Marketplace) -> None:
+        self.market = market
+        # Read-only use: rendering needs no settings (limits apply when writing).
+        self.reputation = Reputations(market.db, market.clock)
+        self.disputes = Disputes(market.db, market.clock)
+        self.relay = Relay(market.db, market.clock)
+        self._compact: dict[int, tuple[float, str]] = {}
+
+    async def compact_reputation(self, requester_id: int) -> str:
+        """The one-line reputation, reused for a minute (a push wave shows the same line)."""
+        now = self.market.clock.now()
+        cached = self._compact.get(requester_id)
+        if cached is not None and now - cached[0] < COMPACT_TTL_S:
+            return cached[1]
+        line = await self.reputation.compact_reputation(requester_id)
+        self._compact[requester_id] = (now, line)
+        return line
+
+    async def pushes_paused(self, hit_id: int) -> bool:
+        """Whether the HIT's pushes wait for a higher reward."""
+        async with self.market.db.reading() as conn:
+            return await fairwork.pushes_paused(conn, hit_id)
+
+    async def __call__(self, kind: str, payload: dict[str, object]) -> Screen | None:
+        """The screen for one fair-work row, or None when it is no longer worth sending."""
+        if kind == "underpaid":
+            hit = await self.market.hit(int(str(payload["hit_id"])))
+            if hit is None:
+                return None
+            return Screen(
+                texts.underpaid_notice(
+                    hit.title,
+                    hit.id,
+                    int(str(payload["median_s"])),
+                    int(str(payload["hourly_cents"])),
+                    int(str(payload["needed_cents"])),
+                )
+            )
+        if kind == "relay":
+            found = await self.relay.read(int(str(payload["message_id"])))
+            return fair_screens.relayed(found) if found else None
+        view = await self.disputes.view(int(str(payload["dispute_id"])))
+        if view is None:
+            return None
+        d = view.dispute
+        if kind == "dispute":
+            if d.status != "open":
+                return None
+            due = texts.duration(d.due_at - self.market.clock.now())
+            return fair_screens.dispute(view, due)
+        if kind == "dispute_expired":
+            return Screen(texts.dispute_expired_notice(view.title, view.alias, view.reward_cents))
+        return Screen(texts.dispute_closed_notice(view.title, d.status, view.reward_cents, d.reply))

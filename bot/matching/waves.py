@@ -1,0 +1,300 @@
+"""Who gets a HIT next: filters, ranking with exploration, and adaptive fan-out in waves.
+
+Who may get a push (all in SQL, storage/matching.py): an active worker, not the
+requester, with fewer than `max_active` tasks in progress, who meets every requirement
+of the HIT and is not blocked by its requester (storage/qualifications.eligible_clause,
+the same predicate accept and listings use), wants this kind of task, this topic (a HIT
+without a topic suits everyone; a worker without topics takes any), at least this
+reward, has notifications on, is not in quiet hours in their own time zone (a window
+may cross midnight, e.g. 22:00-07:00), has not muted the requester, and was never
+pushed this HIT nor holds an assignment of it.
+
+Ranking: `worker_stats.score`, a stored column kept current by triggers:
+
+    score = 40 * (approved + 1) / (approved + rejected + 2)        approval history
+          + 20 * (pushes_taken + 1) / (pushes + 2)                 acceptance of pushes
+          + 20 * (gold_correct + 1) / (gold_answered + 2)          gold accuracy
+          + last_active_at / 43200                                 recent activity
+
+Ratios are Laplace-smoothed, so a newcomer starts at one half of each. The activity term
+is linear in the time of the last accept or submit: two points per day, so a worker idle
+for ten days has given up as much as the whole acceptance range. Being linear, the order
+it gives never depends on "now", which is what lets an index hold the ranking.
+
+Exploration: in each wave `explore_share` of the pushes (at least one in a wave of three
+or more) go to new workers (fewer than NEW_WORKER_REVIEWS reviewed assignments), least
+pushed first, so every newcomer gets a fair share of work to build a record; if there are
+not enough newcomers, ranked workers fill the rest.
+
+Fan-out: a wave targets `factor x remaining slots` unanswered pushes in flight (3 x by
+default). Pushes unanswered after `wait_s` are given up on; every earlier wave that got
+no accept within the wait multiplies the factor by `widen` (up to `max_factor`), so a HIT
+nobody takes reaches ever more workers. A wave never exceeds `max_wave`; no worker gets
+the same HIT twice (pushes table); nothing is pushed once the HIT is full or closed.
+The first wave goes out with publishing; later ones when the scheduler calls
+`Matcher.next_waves()`. To bound its cost, one wave looks at no more than `window`
+workers in score order, going on where the HIT's previous wave stopped and wrapping
+around at the end (so a HIT needing a rare qualification reaches all holders over a few
+waves rather than in one slow query).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.clock import Clock
+from bot.domain import (
+    Hit,
+    HitStatus,
+    MatchPrefs,
+    Priority,
+    PushRecord,
+    Requirement,
+    User,
+    WorkerStats,
+)
+from bot.matching import offers
+from storage import hits, outbox, stale
+from storage import matching as store
+from storage import offers as offer_store
+from storage import qualifications as quals
+from storage.db import Conn, Database
+
+NEW_WORKER_REVIEWS = 5  # equal to the partial index worker_stats_new (migration 0006)
+TZ_BUCKET_S = 900
+
+
+@dataclass(frozen=True, slots=True)
+class FanOut:
+    """How widely a HIT is pushed; see the module docstring."""
+
+    factor: float = 3.0
+    widen: float = 2.0
+    wait_s: float = 600.0
+    max_wave: int = 200
+    max_factor: float = 48.0
+    explore_share: float = 0.2
+    window: int = 2000  # most workers one candidate query looks at
+    offer_s: float = 90.0  # timed offers: how long a worker holds a slot (bot/matching/offers.py)
+    offer_tick_s: float = 30.0  # timed offers: countdown edits of the offer message
+
+
+def wave_size(policy: FanOut, remaining: int, silent_waves: int) -> int:
+    """Pushes a HIT should have in flight: (FanOut(), 2, 0) -> 6, (FanOut(), 2, 1) -> 12."""
+    factor = min(policy.max_factor, policy.factor * policy.widen**silent_waves)
+    return min(policy.max_wave, math.ceil(factor * remaining))
+
+
+def explore_count(wave: int, share: float) -> int:
+    """Pushes of a wave kept for newcomers: (6, 0.2) -> 1, (2, 0.2) -> 0, (20, 0.2) -> 4."""
+    if wave < 3 or share <= 0:
+        return 0
+    return max(1, round(wave * share))
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones() | {"UTC"}))
+
+
+def utc_offsets(now: float) -> list[tuple[str, int]]:
+    """Every IANA zone's UTC offset in minutes at `now` (DST included)."""
+    moment = datetime.fromtimestamp(now, UTC)
+    found = []
+    for name in _zone_names():
+        try:
+            offset = moment.astimezone(ZoneInfo(name)).utcoffset()
+        except (ValueError, OSError):  # a broken zone file on this system
+            continue
+        if offset is not None:
+            found.append((name, int(offset.total_seconds() // 60)))
+    return found
+
+
+async def refresh_zones(conn: Conn, now: float) -> None:
+    """Keep tz_offsets valid for the current quarter hour."""
+    bucket = int(now // TZ_BUCKET_S)
+    if await store.tz_bucket(conn) != bucket:
+        await store.set_tz_offsets(conn, utc_offsets(now), bucket)
+
+
+async def push_wave(
+    conn: Conn,
+    hit: Hit,
+    policy: FanOut,
+    now: float,
+    max_active: int,
+    notify: Callable[[str, float], None] | None = None,
+) -> int:
+    """Queue the HIT's next wave of pushes in the caller's transaction; return how many.
+
+    A HIT dispatched as timed offers gets holds instead (bot/matching/offers.py); `notify` is told
+    of each hold's deadline so a scheduler can hold it.
+    """
+    if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
+        return 0
+    cutoff = now - policy.wait_s
+    facts = await store.wave_facts(conn, hit.id, cutoff)  # one read instead of five
+    if facts is None or facts.pushes_paused:
+        return 0  # measured pay under the floor: waits for /raise (bot/market/pay_floor.py)
+    if facts.mode == offers.OFFER:
+        await refresh_zones(conn, now)
+        return await offers.offer_wave(conn, hit, policy, now, max_active, notify)
+    if facts.stale_sent:
+        await store.mark_unanswered(conn, hit.id, cutoff)
+    state = facts.state
+    wanted = wave_size(policy, hit.slots_left, state.silent) - state.fresh
+    if wanted <= 0:
+        return 0
+    target = store.HitTarget(
+        hit.id,
+        hit.requester_id,
+        hit.kind.value,
+        hit.topic,
+        hit.reward_cents,
+        hit.batch_id,
+        facts.need_s,
+    )
+    bucket = int(now // TZ_BUCKET_S)
+    if facts.tz_bucket != bucket:  # as refresh_zones, without reading the bucket again
+        await store.set_tz_offsets(conn, utc_offsets(now), bucket)
+    wave = state.waves + 1
+
+    async def queue(reason: str, chosen: list[store.Candidate]) -> int:
+        if not chosen:
+            return 0
+        await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
+        await outbox.enqueue_many(
+            conn,
+            [(f"push:{hit.id}:{c.tg_id}", c.tg_id) for c in chosen],
+            "push",
+            Priority.PUSH,
+            {"hit_id": hit.id},
+            now,
+        )
+        return len(chosen)
+
+    async def walk(limit: int, after: tuple[float, int] | None) -> store.Scan:
+        return await store.ranked(
+            conn,
+            target,
+            now=now,
+            max_active=max_active,
+            limit=limit,
+            after=after,
+            window=policy.window,
+        )
+
+    explore = explore_count(wanted, policy.explore_share)
+    scan = await walk(wanted - explore, facts.resume)
+    sent = await queue("ranked", scan.picked)
+    newcomers = await store.newcomers(
+        conn,
+        target,
+        now=now,
+        max_active=max_active,
+        limit=explore,
+        window=policy.window,
+    )
+    sent += await queue("explore", newcomers)
+    if sent < wanted and len(scan.picked) == wanted - explore:  # too few newcomers
+        scan = await walk(wanted - sent, scan.resume)
+        sent += await queue("ranked", scan.picked)
+    exhausted = sent < wanted and scan.wrapped
+    await store.note_wave(conn, hit.id, wave if sent else state.waves, now, exhausted, scan.resume)
+    return sent
+
+
+@dataclass(frozen=True, slots=True)
+class WhyView:
+    """Everything `/why` says about one push."""
+
+    hit: Hit
+    push: PushRecord
+    prefs: MatchPrefs
+    requirements: list[tuple[Requirement, bool]]
+    stats: WorkerStats
+    now: float
+    offered: bool = False  # dispatched as timed offers (offers.py), not waves of pushes
+
+
+class Matcher:
+    """Use-cases of matching: later waves, skips, and explaining a push."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: FanOut,
+        *,
+        max_active: int,
+        on_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.policy = policy
+        self.max_active = max_active
+        self.on_outbox = on_outbox
+        # Told of each timed offer's deadline (job name, due time), as Marketplace.on_timer.
+        self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
+
+    async def next_waves(self) -> int:
+        """Send the waves that are due now (called periodically); return pushes queued."""
+        now = self.clock.now()
+        async with self.db.reading() as conn:
+            due = await store.hits_wanting_waves(conn, now, now - self.policy.wait_s)
+        queued = 0
+        for hit_id in due:
+            async with self.db.transaction() as conn:
+                hit = await hits.get(conn, hit_id)
+                if hit is not None:
+                    queued += await push_wave(
+                        conn, hit, self.policy, now, self.max_active, self.on_timer
+                    )
+        if queued:
+            self.on_outbox()
+        return queued
+
+    async def skip(self, worker: User, hit_id: int) -> bool:
+        """Record that the worker passed on a pushed HIT (the wave tops up sooner)."""
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is not None:  # the card says "Skipped": no counter redraw of it
+                await stale.drop_count_edits(conn, hit.id, hit.batch_id, worker.tg_id)
+            return await store.mark_skipped(conn, hit_id, worker.id, self.clock.now())
+
+    async def pushes(self, hit_id: int) -> list[PushRecord]:
+        """Every push of the HIT so far."""
+        async with self.db.reading() as conn:
+            return await store.pushes_of(conn, hit_id)
+
+    async def why(self, worker: User, message_id: int | None = None) -> WhyView | None:
+        """Why the worker got the push in `message_id` (or their latest push)."""
+        async with self.db.reading() as conn:
+            hit_id = None
+            if message_id is not None:
+                hit_id = await store.pushed_hit_of_message(conn, worker.tg_id, message_id)
+            record = (
+                await store.push(conn, hit_id, worker.id)
+                if hit_id is not None
+                else await store.latest_push(conn, worker.id)
+            )
+            if record is None:
+                return None
+            hit = await hits.get(conn, record.hit_id)
+            stats = await quals.stats(conn, worker.id)
+            assert hit is not None and stats is not None
+            return WhyView(
+                hit=hit,
+                push=record,
+                prefs=await store.prefs(conn, worker.id),
+                requirements=await quals.requirements_met(conn, hit.id, worker.id),
+                stats=stats,
+                now=self.clock.now(),
+                offered=(await offer_store.dispatch(conn, hit.id))[0] == offers.OFFER,
+            )

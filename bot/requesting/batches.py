@@ -1,0 +1,155 @@
+"""Tagging batches: one draft HIT per uploaded item, published together with one escrow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.domain import (
+    Batch,
+    Hit,
+    HitKind,
+    HitSpec,
+    HitStatus,
+    QuestionKind,
+    QuestionSpec,
+    User,
+)
+from bot.market import pay_floor as fairpay
+from bot.market.marketplace import Marketplace, insert_spec
+from bot.market.results import PublishResult
+from bot.matching.waves import FanOut, push_wave
+from bot.requesting.parsing import BatchItem, Terms
+from storage import batches, hits, ledger
+from storage.channels import enqueue_channel_cards
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDraft:
+    batch: Batch
+    hits: list[Hit]
+    labels: tuple[str, ...]
+    golds: int
+
+    @property
+    def total_cents(self) -> int:
+        return sum(hit.escrow_cents for hit in self.hits)
+
+
+def item_prompt(item: BatchItem) -> str:
+    """What the worker reads for an item: the text, or the image link."""
+    return item.text if item.text is not None else f"🖼 {item.image_url}"
+
+
+class Batches:
+    """Creating, publishing and discarding tagging batches."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        on_outbox: Callable[[], None] = lambda: None,
+        market: Marketplace | None = None,
+        min_hourly_cents: int = 0,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.on_outbox = on_outbox
+        self.market = market  # its fan-out policy and max_active shape the first wave
+        self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/market/pay_floor.py)
+
+    async def create(
+        self,
+        requester: User,
+        title: str,
+        items: list[BatchItem],
+        labels: tuple[str, ...],
+        terms: Terms,
+        *,
+        topic: str = "",
+    ) -> BatchDraft:
+        """Store the batch and one draft HIT per item (all of `topic`), all or nothing."""
+        now = self.clock.now()
+        index = {label.lower(): n for n, label in enumerate(labels)}
+        async with self.db.transaction() as conn:
+            batch_id = await batches.insert(conn, requester.id, title, now)
+            for item in items:
+                gold = None if item.gold is None else str(index[item.gold.lower()])
+                spec = HitSpec(
+                    title=title,
+                    kind=HitKind.TAG,
+                    topic=topic,
+                    reward_cents=terms.reward_cents,
+                    max_assignments=terms.max_assignments,
+                    time_allotted_s=terms.time_allotted_s,
+                    lifetime_s=terms.lifetime_s,
+                    auto_approve_s=terms.auto_approve_s,
+                    est_s=terms.est_s,
+                    questions=(
+                        QuestionSpec(
+                            QuestionKind.TAG,
+                            item_prompt(item),
+                            labels,
+                            item=item.text or item.image_url,
+                            gold=gold,
+                        ),
+                    ),
+                )
+                hit_id = await insert_spec(conn, requester, spec, now)
+                await hits.set_topic_and_batch(conn, hit_id, topic, batch_id)
+            batch = await batches.get(conn, batch_id)
+            made = await hits.in_batch(conn, batch_id)
+        assert batch is not None
+        return BatchDraft(batch, made, labels, sum(1 for i in items if i.gold is not None))
+
+    async def publish(self, requester: User, batch_id: int) -> tuple[PublishResult, int]:
+        """Escrow the whole batch in one transaction and open every HIT; (result, cost)."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            batch = await batches.get(conn, batch_id)
+            if batch is None or batch.requester_id != requester.id:
+                return PublishResult.NOT_FOUND, 0
+            drafts = [h for h in await hits.in_batch(conn, batch_id)]
+            cost = sum(h.escrow_cents for h in drafts if h.status is HitStatus.DRAFT)
+            if not drafts or any(h.status is not HitStatus.DRAFT for h in drafts):
+                return PublishResult.ALREADY, cost
+            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            if available < cost:
+                return PublishResult.INSUFFICIENT_FUNDS, cost
+            if (await fairpay.publish_check(conn, drafts[0], self.min_hourly_cents)).under:
+                return PublishResult.UNDER_FLOOR, cost
+            for hit in drafts:
+                await hits.open_draft(conn, hit.id, requester.id, now)
+                await ledger.transfer(
+                    conn,
+                    f"publish:{hit.id}",
+                    ledger.requester_account(requester.id),
+                    ledger.escrow_account(hit.id),
+                    hit.escrow_cents,
+                    "publish",
+                    now,
+                )
+            # One push per worker for the batch (its first item), not one per item,
+            # in waves like any HIT (bot/matching/waves.py).
+            first = await hits.get(conn, drafts[0].id)
+            assert first is not None
+            policy = self.market.fanout if self.market else FanOut()
+            max_active = self.market.max_active if self.market else 3
+            await push_wave(conn, first, policy, now, max_active)
+            await enqueue_channel_cards(conn, requester.id, batch_id=batch_id, now=now)
+        self.on_outbox()
+        if self.market is not None:
+            # every item opened at `now` with one lifetime: one pass expires them all
+            self.market.on_timer(f"expire:{first.id}", first.expires_at or now)
+        return PublishResult.OK, cost
+
+    async def discard(self, requester: User, batch_id: int) -> bool:
+        """Throw away an unpublished batch."""
+        async with self.db.transaction() as conn:
+            return await batches.delete_drafts(conn, batch_id, requester.id) > 0
+
+    async def draft(self, batch_id: int) -> list[Hit]:
+        async with self.db.reading() as conn:
+            return await hits.in_batch(conn, batch_id)

@@ -1,0 +1,74 @@
+"""Bonuses: extra money from a requester to a worker who did their work, once per command."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.clock import Clock
+from bot.domain import Priority, User
+from bot.requesting.parsing import BonusArgs
+from bot.requesting.results import BonusResult
+from storage import assignments, hits, ledger, outbox, users
+from storage import requesting as reads
+from storage.db import Conn, Database
+
+# Called inside the paying transaction with (conn, worker id, ledger key), to record more.
+OnPaid = Callable[[Conn, int, str], Awaitable[None]]
+
+
+class Bonuses:
+    def __init__(
+        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.on_outbox = on_outbox
+
+    async def pay(
+        self, requester: User, args: BonusArgs, key: str, on_paid: OnPaid | None = None
+    ) -> tuple[BonusResult, str]:
+        """Move the bonus from the requester to the worker and tell the worker; (result, alias).
+
+        Only workers who took one of the requester's HITs can be bonused; `key` (the command
+        message) makes a redelivered command pay once.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            payload: dict[str, Any]
+            if args.assignment_id is not None:
+                found = await assignments.get(conn, args.assignment_id)
+                hit = await hits.get(conn, found.hit_id) if found else None
+                if found is None or hit is None or hit.requester_id != requester.id:
+                    return BonusResult.NOT_YOURS, ""
+                worker = await users.by_id(conn, found.worker_id)
+                payload = {"assignment_id": found.id}
+            else:
+                worker = await users.by_alias(conn, args.alias or "")
+                if worker is None:
+                    return BonusResult.UNKNOWN_WORKER, args.alias or ""
+                if not await reads.worked_for(conn, worker.id, requester.id):
+                    return BonusResult.NOT_YOURS, worker.alias
+                payload = {"worker_id": worker.id}
+            assert worker is not None
+            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            if available < args.amount_cents:
+                return BonusResult.INSUFFICIENT_FUNDS, worker.alias
+            if not await ledger.transfer(
+                conn,
+                f"bonus:{key}",
+                ledger.requester_account(requester.id),
+                ledger.worker_account(worker.id),
+                args.amount_cents,
+                "bonus",
+                now,
+            ):
+                return BonusResult.DUPLICATE, worker.alias
+            if on_paid is not None:
+                await on_paid(conn, worker.id, f"bonus:{key}")
+            payload.update({"amount_cents": args.amount_cents, "reason": args.reason})
+            await outbox.enqueue(
+                conn, f"bonus:{key}", worker.tg_id, "bonus", Priority.NOTIFICATION, payload, now
+            )
+        self.on_outbox()
+        return BonusResult.OK, worker.alias

@@ -1,0 +1,311 @@
+"""A worker's read side and settings: cards, deep links, /hits, /next, /earnings, /status,
+preferences and mutes. Use-cases return views or result enums; no Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain import (
+    Assignment,
+    AssignmentStatus,
+    Estimate,
+    Hit,
+    HitKind,
+    HitSort,
+    HitStatus,
+    ListedHit,
+    Question,
+    User,
+    WorkerPrefs,
+)
+from bot.market.marketplace import Marketplace
+from storage import assignments, estimates, hits, ledger, listing, offers, users, workers
+from storage.db import Conn
+from storage.workers import PeriodTotals
+
+PAGE_SIZE = 5
+
+
+class LinkResult(Enum):
+    """What a deep link (or an Open button) finds."""
+
+    OK = "ok"
+    UNKNOWN = "unknown"
+    FULL = "full"
+    HELD = "held"  # every free slot is held for another worker (timed offers)
+    EXPIRED = "expired"
+    YOURS = "yours"  # the worker holds an active assignment on it
+    DONE = "done"  # the worker did it before
+    OWN = "own"
+    UNAVAILABLE = "unavailable"  # e.g. blocked by the requester, or not qualified
+    BATCH_DONE = "batch_done"
+
+
+@dataclass(frozen=True, slots=True)
+class HitCard:
+    """What a push card and a preview show about one HIT."""
+
+    hit: Hit
+    requester_name: str
+    approved: int
+    rejected: int
+    estimate: Estimate
+    questions: list[Question]
+    batch: tuple[int, int, int] | None = None  # a batch's (slots left, slots, items)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOutcome:
+    result: LinkResult
+    card: HitCard | None = None
+    assignment: Assignment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HitPage:
+    items: list[ListedHit]
+    total: int
+    page: int
+    sort: HitSort
+    kind: HitKind | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsReport:
+    balance_cents: int
+    pending_cents: int
+    pending: int
+    approved_cents: int
+    approved: int
+    rejected: int
+    bonus_cents: int
+    periods: list[tuple[str, PeriodTotals]]  # ("today" | "7 days" | "all time", totals)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    alias: str
+    counts: dict[AssignmentStatus, int]
+    qualifications: list[str]
+    active: list[tuple[Assignment, Hit]]
+
+    @property
+    def reviewed(self) -> int:
+        return self.counts.get(AssignmentStatus.APPROVED, 0) + self.counts.get(
+            AssignmentStatus.REJECTED, 0
+        )
+
+    @property
+    def submitted_total(self) -> int:
+        """Everything ever handed in (waiting, approved or rejected)."""
+        return self.reviewed + self.counts.get(AssignmentStatus.SUBMITTED, 0)
+
+
+def zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone called `name`, or None: "Europe/Berlin" -> ZoneInfo."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class WorkerDesk:
+    """The worker's read side over the marketplace's database."""
+
+    def __init__(self, market: Marketplace) -> None:
+        self.market = market
+        self.db = market.db
+        self.clock = market.clock
+
+    async def card(self, hit_id: int) -> HitCard | None:
+        """The card of one HIT, whatever its state."""
+        async with self.db.reading() as conn:
+            return await self._card(conn, hit_id)
+
+    async def _card(self, conn: Conn, hit_id: int) -> HitCard | None:
+        hit = await hits.get(conn, hit_id)
+        if hit is None or hit.status is HitStatus.DRAFT:
+            return None
+        requester = await users.by_id(conn, hit.requester_id)
+        approved, rejected = await workers.requester_record(conn, hit.requester_id)
+        return HitCard(
+            hit,
+            requester.first_name if requester else "?",
+            approved,
+            rejected,
+            await estimates.estimate(conn, hit_id),
+            await hits.questions(conn, hit_id),
+            await hits.batch_slots(conn, hit.batch_id) if hit.batch_id is not None else None,
+        )
+
+    async def open_hit(self, worker: User, hit_id: int) -> LinkOutcome:
+        """What `/start hit_<id>` (or an Open button) shows this worker."""
+        now = self.clock.now()
+        async with self.db.reading() as conn:
+            card = await self._card(conn, hit_id)
+            if card is None:
+                return LinkOutcome(LinkResult.UNKNOWN)
+            mine = await assignments.for_worker_and_hit(conn, worker.id, hit_id)
+            if mine is not None and mine.status is AssignmentStatus.ACCEPTED:
+                if mine.deadline_at > now:
+                    return LinkOutcome(LinkResult.YOURS, card, mine)
+            if mine is not None:
+                return LinkOutcome(LinkResult.DONE, card)
+            if card.hit.requester_id == worker.id:
+                return LinkOutcome(LinkResult.OWN, card)
+            if card.hit.status is not HitStatus.OPEN or (card.hit.expires_at or 0) <= now:
+                return LinkOutcome(LinkResult.EXPIRED, card)
+            if card.hit.slots_left <= 0:
+                return LinkOutcome(LinkResult.FULL, card)
+            if await offers.held_for_others(conn, hit_id, worker.id, now):
+                if (await offers.tally(conn, hit_id, now)).open_slots <= 0:
+                    return LinkOutcome(LinkResult.HELD, card)
+            found = await listing.visible_hits(
+                conn, worker.id, now, with_prefs=False, hit_id=hit_id, limit=1
+            )
+            if not found:
+                return LinkOutcome(LinkResult.UNAVAILABLE, card)
+            return LinkOutcome(LinkResult.OK, card)
+
+    async def open_batch(self, worker: User, batch_id: int) -> LinkOutcome:
+        """What `/start batch_<id>` shows: the batch's next HIT this worker may take."""
+        now = self.clock.now()
+        async with self.db.reading() as conn:
+            if not await workers.batch_exists(conn, batch_id):
+                return LinkOutcome(LinkResult.UNKNOWN)
+            found = await listing.visible_hits(
+                conn, worker.id, now, with_prefs=False, batch_id=batch_id, limit=1
+            )
+            if not found and await workers.batch_has_room(conn, batch_id, worker.id, now):
+                return LinkOutcome(LinkResult.UNAVAILABLE)  # not qualified, or blocked
+            if not found:
+                return LinkOutcome(LinkResult.BATCH_DONE)
+            return LinkOutcome(LinkResult.OK, await self._card(conn, found[0].hit.id))
+
+    async def next_in_batch(self, worker: User, batch_id: int) -> int | None:
+        """The id of the batch's next HIT this worker may take."""
+        async with self.db.reading() as conn:
+            found = await listing.visible_hits(
+                conn, worker.id, self.clock.now(), with_prefs=False, batch_id=batch_id, limit=1
+            )
+        return found[0].hit.id if found else None
+
+    async def page(self, worker: User, sort: HitSort, kind: HitKind | None, page: int) -> HitPage:
+        """One page of /hits."""
+        now = self.clock.now()
+        async with self.db.reading() as conn:
+            total = await listing.count_visible(conn, worker.id, now, kind=kind)
+            pages = max(1, -(-total // PAGE_SIZE))
+            page = min(max(0, page), pages - 1)
+            items = await listing.visible_hits(
+                conn,
+                worker.id,
+                now,
+                kind=kind,
+                sort=sort,
+                limit=PAGE_SIZE,
+                offset=page * PAGE_SIZE,
+            )
+        return HitPage(items, total, page, sort, kind)
+
+    async def best(self, worker: User) -> HitCard | None:
+        """The HIT paying most per minute of work that this worker may take now."""
+        async with self.db.reading() as conn:
+            found = await listing.visible_hits(
+                conn, worker.id, self.clock.now(), sort=HitSort.PER_MINUTE, limit=1
+            )
+            return await self._card(conn, found[0].hit.id) if found else None
+
+    # -- money and status ----------------------------------------------------------------
+
+    async def pending_cents(self, worker: User) -> int:
+        """Rewards of the worker's submitted work waiting for review (one query)."""
+        async with self.db.reading() as conn:
+            return await assignments.pending_cents(conn, worker.id)
+
+    async def earnings(self, worker: User) -> EarningsReport:
+        """Pending, approved, bonuses and balance; today, 7 days and all time."""
+        now = self.clock.now()
+        account = ledger.worker_account(worker.id)
+        async with self.db.reading() as conn:
+            tz = zone((await workers.prefs(conn, worker.id)).timezone) or ZoneInfo("UTC")
+            local = datetime.fromtimestamp(now, tz)
+            midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+            starts = [
+                ("today", midnight.timestamp()),
+                ("7 days", (midnight - timedelta(days=6)).timestamp()),
+                ("all time", 0.0),
+            ]
+            counts = await assignments.status_counts(conn, worker.id)
+            periods = [
+                (label, await workers.period_totals(conn, worker.id, since))
+                for label, since in starts
+            ]
+            return EarningsReport(
+                balance_cents=await ledger.balance(conn, account),
+                pending_cents=await assignments.pending_cents(conn, worker.id),
+                pending=counts.get(AssignmentStatus.SUBMITTED, 0),
+                approved_cents=await ledger.received(conn, account, "approve"),
+                approved=counts.get(AssignmentStatus.APPROVED, 0),
+                rejected=counts.get(AssignmentStatus.REJECTED, 0),
+                bonus_cents=await ledger.received(conn, account, "bonus"),
+                periods=periods,
+            )
+
+    async def status(self, worker: User) -> StatusReport:
+        """Approval record, counts per state, qualifications, work in progress."""
+        async with self.db.reading() as conn:
+            counts = await assignments.status_counts(conn, worker.id)
+            active = await self._in_progress(conn, worker)
+            return StatusReport(
+                worker.alias, counts, await workers.qualification_names(conn, worker.id), active
+            )
+
+    async def in_progress(self, worker: User) -> list[tuple[Assignment, Hit]]:
+        """The worker's accepted assignments whose time is not up, with their HITs."""
+        async with self.db.reading() as conn:
+            return await self._in_progress(conn, worker)
+
+    async def _in_progress(self, conn: Conn, worker: User) -> list[tuple[Assignment, Hit]]:
+        now = self.clock.now()
+        active = []
+        for a in await workers.active_assignments(conn, worker.id):
+            hit = await hits.get(conn, a.hit_id)
+            if hit is not None and a.deadline_at > now:
+                active.append((a, hit))
+        return active
+
+    async def qualification_name(self, qualification_id: int) -> str | None:
+        async with self.db.reading() as conn:
+            return await workers.qualification_name(conn, qualification_id)
+
+    # -- preferences and mutes -----------------------------------------------------------
+
+    async def prefs(self, worker: User) -> WorkerPrefs:
+        async with self.db.reading() as conn:
+            return await workers.prefs(conn, worker.id)
+
+    async def save_prefs(self, worker: User, prefs: WorkerPrefs) -> None:
+        """Store the worker's preferences in full."""
+        async with self.db.transaction() as conn:
+            await workers.save_prefs(conn, worker.id, prefs)
+
+    async def mute(self, worker: User, hit_id: int) -> Hit | None:
+        """Stop offering the HIT's requester to this worker; the HIT, or None if unknown."""
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id == worker.id:
+                return None
+            await workers.mute(conn, worker.id, hit.requester_id, self.clock.now())
+            return hit
+
+    async def unmute(self, worker: User, requester_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            return await workers.unmute(conn, worker.id, requester_id)

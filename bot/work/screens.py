@@ -1,0 +1,567 @@
+"""Screens of the worker experience: cards, previews, inline work, /hits, setup, reports."""
+
+from __future__ import annotations
+
+from bot import callbacks as cb
+from bot import texts
+from bot.domain import (
+    TOPICS,
+    Assignment,
+    Button,
+    Hit,
+    HitKind,
+    Question,
+    QuestionKind,
+    Screen,
+    WorkerPrefs,
+)
+from bot.domain import (
+    AssignmentStatus as S,
+)
+from bot.fit import clip, fit_pairs
+from bot.market.marketplace import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
+from bot.work.desk import EarningsReport, HitCard, HitPage, StatusReport
+from bot.work.tagging import one_tap
+
+PREVIEW_LIMIT = 10  # questions listed in a preview; the rest are counted
+SUMMARY_BUDGET = 3000  # UTF-16 units of answers on the summary page (Telegram allows 4096)
+SHORT_OPTION = 14  # options this short go two to a row
+
+TIME_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Asia/Shanghai",
+)
+REWARD_FLOORS = (0, 2, 5, 10, 25)
+QUIET_PRESETS = ("off", "22-7", "23-8", "0-8", "21-9")
+SETUP_ORDER = ("kinds", "topics", "reward", "tz", "quiet")
+
+
+def card_text(c: HitCard, reputation: str = "") -> str:
+    """What a push card (or a timed offer) says: reward, time, hourly estimate, topic,
+    requester record (and the one-line reputation when given), slots."""
+    h = c.hit
+    return texts.hit_card(
+        h.title,
+        h.reward_cents,
+        h.time_allotted_s,
+        c.estimate,
+        # the reputation line, when shown, already gives the record
+        texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
+        *(c.batch[:2] if c.batch else (h.slots_left, h.max_assignments)),
+        len(c.questions),
+        h.topic,
+        reputation,
+        c.batch[2] if c.batch else 0,
+    )
+
+
+def card(c: HitCard, reputation: str = "") -> Screen:
+    """The push card with its four buttons."""
+    h = c.hit
+    text = card_text(c, reputation)
+    return Screen(
+        text,
+        (
+            (
+                Button(texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
+                Button(texts.BTN_PREVIEW, cb.Preview(h.id).pack()),
+            ),
+            (
+                Button(texts.BTN_SKIP, cb.Skip(h.id).pack()),
+                Button(texts.BTN_MUTE, cb.Mute(h.id).pack()),
+            ),
+        ),
+    )
+
+
+def _detail(q: Question) -> str:
+    if q.kind is QuestionKind.TEXT:
+        return texts.QUESTION_FREE_TEXT
+    if q.kind is QuestionKind.RATING:
+        return texts.QUESTION_RATING
+    shown = " / ".join(q.options)
+    if q.item:
+        shown = f"{q.item} → {shown}"
+    return clip(shown, 120)
+
+
+def preview(c: HitCard) -> Screen:
+    """The HIT's questions, nothing taken; Accept or back to the card."""
+    h = c.hit
+    lines = [texts.preview_header(h.title, h.reward_cents, h.time_allotted_s), ""]
+    for q in c.questions[:PREVIEW_LIMIT]:
+        lines.append(texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(q)))
+    if len(c.questions) > PREVIEW_LIMIT:
+        lines.append(texts.PREVIEW_MORE.format(n=len(c.questions) - PREVIEW_LIMIT))
+    return Screen(
+        "\n".join(lines),
+        (
+            (
+                Button(texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
+                Button(texts.BTN_CARD, cb.Card(h.id).pack()),
+            ),
+        ),
+    )
+
+
+def _rows(buttons: list[Button], short: bool) -> tuple[tuple[Button, ...], ...]:
+    per_row = 2 if short else 1
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def _cut(text: str, limit: int) -> str:
+    """Shorten for a phone screen, counting as Telegram does: ("abcdef", 4) -> "abc…"."""
+    return clip(text, limit)
+
+
+def _answers(view: WorkView) -> list[tuple[str, str]]:
+    """(question, answer) pairs for the summary, shortened so the page always fits."""
+    pairs = [
+        (q.prompt, answer_label(q, view.answers[q.id]))
+        for q in view.questions
+        if q.id in view.answers
+    ]
+    return fit_pairs(pairs, SUMMARY_BUDGET)[0]
+
+
+def work(view: WorkView, now: float) -> Screen:
+    """The assignment's one message: the current question, or the summary with Submit."""
+    a = view.assignment
+    time_left = a.deadline_at - now
+    nav = [Button(texts.BTN_BACK, cb.Back(a.id).pack())] if a.position > 0 else []
+    nav.append(Button(texts.BTN_RETURN, cb.Return(a.id).pack()))
+    q = view.current
+    if q is None:
+        return Screen(
+            texts.work_summary(view.hit.title, _answers(view), time_left),
+            ((Button(texts.BTN_SUBMIT, cb.Submit(a.id).pack()),), tuple(nav)),
+        )
+    given = view.answers.get(q.id)
+    rows: tuple[tuple[Button, ...], ...] = ()
+    hint = ""
+    if q.kind is QuestionKind.RATING:
+        rows = (
+            tuple(
+                Button(
+                    (texts.TICK if given == str(n) else "") + str(n),
+                    cb.Choose(a.id, a.position, n).pack(),
+                )
+                for n in range(1, 6)
+            ),
+        )
+        hint = texts.HINT_RATING
+    elif q.kind is QuestionKind.SINGLE:
+        buttons = [
+            Button(
+                (texts.TICK if given == str(i) else "") + label,
+                cb.Choose(a.id, a.position, i).pack(),
+            )
+            for i, label in enumerate(q.options)
+        ]
+        rows = _rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options))
+    elif q.kind is QuestionKind.TAG and q.id not in view.answers:
+        buttons = [
+            Button(label, cb.Choose(a.id, a.position, i).pack())
+            for i, label in enumerate(q.options)
+        ]
+        rows = (
+            *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
+            (Button(texts.BTN_SEVERAL, cb.Several(a.id, a.position).pack()),),
+        )
+        hint = texts.HINT_TAG_NEXT if one_tap(view) else texts.HINT_TAG_ONE
+    elif q.kind in MULTI_SELECT:
+        picked = set(ticked(given))
+        buttons = [
+            Button(
+                (texts.TICK if i in picked else "") + label,
+                cb.Toggle(a.id, a.position, i).pack(),
+            )
+            for i, label in enumerate(q.options)
+        ]
+        rows = (
+            *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
+            (Button(texts.BTN_PICKED, cb.Picked(a.id, a.position).pack()),),
+        )
+        hint = texts.HINT_TAG if q.kind is QuestionKind.TAG else texts.HINT_MULTI
+    else:
+        hint = texts.HINT_TEXT.format(max_len=text_limit(q))
+    text = texts.work_step(
+        view.hit.title,
+        a.position + 1,
+        len(view.questions),
+        time_left,
+        q.prompt,
+        q.item,
+        hint,
+        counter=_item_counter(view),
+    )
+    return Screen(text, (*rows, tuple(nav)))
+
+
+def with_task_link(screen: Screen, link: str | None) -> Screen:
+    """A web task's message (MTurk API) leads with the button that opens its page."""
+    if link is None:
+        return screen
+    return Screen(screen.text, ((Button(texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
+
+
+def _item_counter(view: WorkView) -> str:
+    """ "Item 3 of 12" on a one-question batch item (its "1/1" says nothing)."""
+    if view.progress is None or len(view.questions) != 1:
+        return ""
+    done, items = view.progress
+    here = view.assignment.status is S.ACCEPTED
+    return texts.item_counter(min(done + here, items), items)
+
+
+def next_item(view: WorkView, now: float, undo: WorkView | None = None) -> Screen:
+    """The batch's next item, in the message of the one handed in; with `undo`, a button to
+    change the label that item was given."""
+    screen = work(view, now)
+    if undo is None:
+        return screen
+    label = given(undo)
+    button = Button(texts.btn_undo(label), cb.Undo(undo.assignment.id, view.assignment.id).pack())
+    return Screen(screen.text, (*screen.rows[:-1], (button,), screen.rows[-1]))
+
+
+def given(view: WorkView) -> str:
+    """The answer a one-question task was handed in with, as the worker reads it."""
+    q = view.questions[0]
+    return answer_label(q, view.answers.get(q.id, ""))
+
+
+def submitted(
+    view: WorkView, pending_cents: int, next_batch: int | None, undo: bool = False
+) -> Screen:
+    """After Submit: the pending reward, how far through its batch, the batch's next item if
+    one waits (Next), and Undo for a one-label item just handed in."""
+    rows: list[tuple[Button, ...]] = []
+    if next_batch is not None:
+        rows.append((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),))
+    if undo:
+        label = texts.btn_undo(given(view))
+        rows.append((Button(label, cb.Undo(view.assignment.id, 0).pack()),))
+    text = texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents)
+    if view.progress is not None:
+        done, items = view.progress
+        text += "\n" + texts.batch_progress(done, items, next_batch is not None)
+    return Screen(text, tuple(rows))
+
+
+def returned(view: WorkView, next_batch: int | None) -> Screen:
+    """After Return: the slot is back in the pool; in a batch, how far the worker got, and
+    Next to go on with another item later."""
+    text = texts.returned(view.hit.title)
+    if view.progress is None:
+        return Screen(text)
+    done, items = view.progress
+    text += "\n" + texts.batch_progress(done, items, next_batch is not None)
+    if next_batch is None:
+        return Screen(text)
+    return Screen(text, ((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),))
+
+
+def retag(view: WorkView, next_id: int) -> Screen:
+    """Undo: the item handed in, its label ticked; another label changes it, Keep does not."""
+    a, q = view.assignment, view.questions[0]
+    value = view.answers.get(q.id, "")
+    buttons = [
+        Button(
+            (texts.TICK if str(i) == value else "") + label,
+            cb.Retag(a.id, next_id, i).pack(),
+        )
+        for i, label in enumerate(q.options)
+    ]
+    done, items = view.progress or (1, 1)
+    text = texts.retag_text(view.hit.title, done, items, q.prompt, q.item)
+    keep = int(value) if value.isdigit() else 0
+    back = Button(texts.btn_keep(given(view)), cb.Retag(a.id, next_id, keep).pack())
+    return Screen(text, (*_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)), (back,)))
+
+
+def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = None) -> Screen:
+    """A page of /hits: one button per HIT, then sort, kind filter and paging.
+
+    `requesters` maps a requester id to (name, compact reputation) for the lines above.
+    """
+    kind = page.kind.value if page.kind else ""
+    sort = page.sort.value
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button(
+                texts.hit_row(item),
+                cb.OpenHit(item.hit.id).pack(),
+            ),
+        )
+        for item in page.items
+    ]
+    rows.append(
+        tuple(
+            Button((texts.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
+            for s, label in texts.BTN_SORT.items()
+        )
+    )
+    kinds = [("", texts.BTN_KIND_ALL)] + [(k.value, texts.HIT_KIND_NAMES[k.value]) for k in HitKind]
+    rows.append(
+        tuple(
+            Button((texts.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
+            for k, label in kinds
+        )
+    )
+    paging = []
+    if page.page > 0:
+        paging.append(Button(texts.BTN_PREV_PAGE, cb.HitsPage(sort, kind, page.page - 1).pack()))
+    if page.page + 1 < page.pages:
+        paging.append(Button(texts.BTN_NEXT_PAGE, cb.HitsPage(sort, kind, page.page + 1).pack()))
+    if paging:
+        rows.append(tuple(paging))
+    text = texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
+    for item in page.items:
+        name, reputation = (requesters or {}).get(item.hit.requester_id, ("", ""))
+        if name:
+            text += "\n" + texts.hit_requester_line(item.hit.title, name, reputation)
+    if not page.items:
+        text += "\n\n" + texts.NO_HITS
+    return Screen(text, tuple(rows))
+
+
+# -- first contact ----------------------------------------------------------------------
+
+ROLES = "wp"  # the welcome's buttons: w(ork), p(ost tasks)
+
+
+def welcome(name: str, alias: str, link: bool = False) -> Screen:
+    """First contact: who gigbot is for, the alias, and the two ways in (work or post).
+
+    After a deep link the task card follows, so the welcome points down to it."""
+    ask = texts.WELCOME_LINK if link else texts.WELCOME_ASK
+    return Screen(texts.welcome(texts.WELCOME, name, alias) + ask, role_rows(ROLES))
+
+
+def welcome_back(name: str, alias: str, set_up: bool) -> Screen:
+    """/start again: a short hello; the two ways in while the worker setup is unfinished."""
+    text = texts.welcome(texts.WELCOME_BACK, name, alias)
+    if set_up:
+        return Screen(text)
+    return Screen(text + texts.WELCOME_ASK, role_rows(ROLES))
+
+
+def role_rows(left: str) -> tuple[tuple[Button, ...], ...]:
+    """The welcome's buttons for the roles still on it ("wp", "p", "" ...)."""
+    labels = {"w": texts.BTN_ROLE_WORK, "p": texts.BTN_ROLE_POST}
+    buttons = [Button(labels[r], cb.Role(r, left).pack()) for r in ROLES if r in left]
+    return tuple((button,) for button in buttons)
+
+
+def requester_start(available_cents: int, tg_id: int) -> Screen:
+    """'I want to post tasks': the balance and how to fund it, then how to post."""
+    return Screen(texts.requester_start(available_cents, tg_id))
+
+
+# -- setup and settings ---------------------------------------------------------------
+
+
+def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
+    """One onboarding step (mode 'o': the first says what the setup is and offers Skip,
+    the others Back) or one settings editor (mode 's')."""
+    if step == "menu":
+        return settings(prefs)
+    index = SETUP_ORDER.index(step)
+    later = SETUP_ORDER[index + 1] if step != SETUP_ORDER[-1] else "end"
+    forward = (
+        Button(texts.BTN_NEXT_STEP, cb.SetupStep(later, mode).pack())
+        if mode == "o"
+        else Button(texts.BTN_SETTINGS_DONE, cb.SetupStep("menu", mode).pack())
+    )
+    rows: list[tuple[Button, ...]]
+    if step == "kinds":
+        rows = [
+            tuple(
+                Button(
+                    (texts.TICK if k in prefs.kinds else "") + texts.HIT_KIND_NAMES[k.value],
+                    cb.SetPref("kind", k.value, mode).pack(),
+                )
+                for k in HitKind
+            ),
+            (forward,),
+        ]
+    elif step == "topics":
+        topic_buttons = [
+            Button(
+                (texts.TICK if t in prefs.topics else "") + texts.TOPIC_NAMES[t],
+                cb.SetPref("topic", t, mode).pack(),
+            )
+            for t in TOPICS
+        ]
+        any_topic = Button(
+            (texts.TICK if not prefs.topics else "") + texts.BTN_ANY_TOPIC,
+            cb.SetPref("topic", "any", mode).pack(),
+        )
+        rows = [*_rows([any_topic, *topic_buttons], True), (forward,)]
+    elif step == "reward":
+        rows = [
+            tuple(
+                Button(
+                    (texts.TICK if c == prefs.min_reward_cents else "") + texts.reward_floor(c),
+                    cb.SetPref("reward", str(c), mode).pack(),
+                )
+                for c in REWARD_FLOORS
+            )
+        ]
+    elif step == "tz":
+        zones = [
+            Button(
+                (texts.TICK if z == prefs.timezone else "") + z.split("/")[-1].replace("_", " "),
+                cb.SetPref("tz", z, mode).pack(),
+            )
+            for z in TIME_ZONES
+        ]
+        rows = [tuple(zones[i : i + 3]) for i in range(0, len(zones), 3)]
+    else:
+        current = quiet_value(prefs.quiet_start, prefs.quiet_end)
+        presets = [
+            Button(
+                (texts.TICK if v == current else "") + quiet_text(v),
+                cb.SetPref("quiet", v, mode).pack(),
+            )
+            for v in QUIET_PRESETS
+        ]
+        rows = list(_rows(presets, True))  # "22:00–07:00": five in a row would be cut short
+    if mode == "o" and index == 0:
+        rows.append((Button(texts.BTN_SETUP_SKIP, cb.SetupStep("end", mode).pack()),))
+    elif mode == "o":
+        rows.append((Button(texts.BTN_BACK, cb.SetupStep(SETUP_ORDER[index - 1], mode).pack()),))
+    text = texts.setup_question(step, index + 1, len(SETUP_ORDER), onboarding=mode == "o")
+    if mode == "o" and index == 0:
+        text = texts.SETUP_INTRO + text
+    return Screen(text, tuple(rows))
+
+
+def quiet_value(start: int | None, end: int | None) -> str:
+    """(1320, 420) -> "22-7"; None -> "off"."""
+    if start is None or end is None:
+        return "off"
+    return f"{start // 60}-{end // 60}"
+
+
+def quiet_text(value: str) -> str:
+    start, end = parse_quiet(value)
+    return texts.quiet_label(start, end)
+
+
+def parse_quiet(value: str) -> tuple[int | None, int | None]:
+    """ "22-7" -> (1320, 420); "off" -> (None, None)."""
+    if value == "off":
+        return None, None
+    start, end = value.split("-")
+    return int(start) * 60, int(end) * 60
+
+
+def settings(prefs: WorkerPrefs) -> Screen:
+    """/settings: the summary and one button per thing to change."""
+    text = texts.settings_summary(
+        [k.value for k in HitKind if k in prefs.kinds],
+        sorted(prefs.topics),
+        prefs.min_reward_cents,
+        prefs.timezone,
+        texts.quiet_label(prefs.quiet_start, prefs.quiet_end),
+        prefs.notifications,
+    )
+    steps = [
+        Button(label, cb.SetupStep(step, "s").pack()) for step, label in texts.BTN_SETTINGS.items()
+    ]
+    push = texts.BTN_PUSHES_ON if prefs.notifications else texts.BTN_PUSHES_OFF
+    toggle = Button(push, cb.SetPref("notify", "off" if prefs.notifications else "on", "s").pack())
+    if not prefs.onboarded:  # nothing is pushed before the setup is done: say so, offer it
+        finish = Button(texts.BTN_SETUP_FINISH, cb.SetupStep(SETUP_ORDER[0], "o").pack())
+        return Screen(text + texts.SETUP_UNFINISHED, (*_rows(steps, True), (toggle,), (finish,)))
+    return Screen(text, (*_rows(steps, True), (toggle,)))
+
+
+def setup_done(prefs: WorkerPrefs) -> Screen:
+    return Screen(texts.SETUP_DONE + "\n\n" + settings(prefs).text)
+
+
+# -- reports --------------------------------------------------------------------------
+
+
+def earnings(r: EarningsReport) -> Screen:
+    return Screen(
+        texts.earnings_report(
+            r.balance_cents,
+            r.pending_cents,
+            r.pending,
+            r.approved_cents,
+            r.approved,
+            r.rejected,
+            r.bonus_cents,
+            [
+                (label, t.approved_cents, t.bonus_cents, t.earned_by_work_cents, t.submitted_work_s)
+                for label, t in r.periods
+            ],
+        )
+    )
+
+
+def status(r: StatusReport, now: float) -> Screen:
+    c = r.counts
+    return Screen(
+        texts.status_report(
+            r.alias,
+            texts.approval_rate(c.get(S.APPROVED, 0), r.reviewed),
+            r.submitted_total,
+            c.get(S.SUBMITTED, 0),
+            c.get(S.APPROVED, 0),
+            c.get(S.REJECTED, 0),
+            c.get(S.RETURNED, 0),
+            c.get(S.ABANDONED, 0),
+            r.qualifications,
+            [(hit.title, a.deadline_at - now) for a, hit in r.active],
+        ),
+        _open_rows(r.active),
+    )
+
+
+def nothing_next(active: list[tuple[Assignment, Hit]]) -> Screen:
+    """/next with nothing to offer: say so, and show the way back to work in progress."""
+    if not active:
+        return Screen(texts.NO_HITS)
+    return Screen(texts.NO_HITS + "\n" + texts.IN_PROGRESS_BELOW, _open_rows(active))
+
+
+def stray_text(active: list[tuple[Assignment, Hit]], typed: int) -> Screen:
+    """Text nothing was waiting for: the way back to work in progress (`typed` of it waits
+    for a typed answer, so a reply must say which), else the main commands."""
+    if not active:
+        return Screen(texts.STRAY_TEXT)
+    text = texts.STRAY_TEXT_WHICH if typed > 1 else texts.STRAY_TEXT_BUTTONS
+    return Screen(text, _open_rows(active))
+
+
+def _open_rows(active: list[tuple[Assignment, Hit]]) -> tuple[tuple[Button, ...], ...]:
+    """One button back to each task in progress."""
+    return tuple(
+        (Button(texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in active
+    )
+
+
+def help_page(page: str) -> Screen:
+    """/help: the worker's page with a button to the requester's, and back."""
+    if page == "requester":
+        return Screen(
+            texts.HELP_REQUESTER, ((Button(texts.BTN_HELP_WORKER, cb.Help("worker").pack()),),)
+        )
+    return Screen(
+        texts.HELP_WORKER, ((Button(texts.BTN_HELP_REQUESTER, cb.Help("requester").pack()),),)
+    )

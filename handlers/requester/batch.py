@@ -1,0 +1,199 @@
+"""/newbatch: upload items, give labels, title and terms; preview; publish in one go."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import bounds, texts
+from bot import callbacks as cb
+from bot.domain import Screen
+from bot.market.results import PublishResult
+from bot.matching.topics import split_topic
+from bot.parsing import ParseError
+from bot.requesting import screens as requester_screens
+from bot.requesting.parsing import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_ROWS,
+    MAX_LABEL_LEN,
+    MAX_LABELS,
+    BatchFileError,
+    BatchItem,
+    check_golds,
+    parse_batch_file,
+    parse_labels,
+    parse_prompt,
+    parse_terms,
+)
+from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.fair_common import floor_refusal
+from handlers.requester import terms as requester_terms
+
+FILE, LABELS, TERMS = range(20, 23)
+KEY = "batch"
+
+
+def _file_prompt() -> Screen:
+    return Screen(texts.BATCH_ASK_FILE.format(rows=MAX_BATCH_ROWS, kb=MAX_BATCH_BYTES // 1024))
+
+
+def _data(context: GigContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    data = context.user_data.setdefault(KEY, {})
+    assert isinstance(data, dict)
+    return data
+
+
+def _items(context: GigContext) -> list[BatchItem]:
+    return [BatchItem(*row) for row in _data(context).get("items", [])]
+
+
+async def new_batch(update: Update, context: GigContext) -> int:
+    """Ask for the file of items."""
+    await sender_of(update, context)
+    assert context.user_data is not None
+    context.user_data[KEY] = {}
+    await reply(update, _file_prompt())
+    return FILE
+
+
+async def got_file(update: Update, context: GigContext) -> int:
+    """Read the file; report every bad line, or ask for the labels."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    too_big = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
+    if document.file_size is not None and document.file_size > MAX_BATCH_BYTES:
+        await reply(update, Screen(texts.batch_file_errors([(0, too_big)])))
+        return FILE
+    file = await document.get_file()
+    if file.file_size is not None and file.file_size > MAX_BATCH_BYTES:  # not downloaded
+        await reply(update, Screen(texts.batch_file_errors([(0, too_big)])))
+        return FILE
+    content = bytes(await file.download_as_bytearray())
+    try:
+        items = await bounds.off_loop(
+            len(content), parse_batch_file, document.file_name or "items.csv", content
+        )
+    except BatchFileError as exc:
+        await reply(update, Screen(texts.batch_file_errors(exc.problems)))
+        return FILE
+    _data(context)["items"] = [[i.line, i.text, i.image_url, i.gold] for i in items]
+    golds = sum(1 for i in items if i.gold is not None)
+    await reply(
+        update,
+        Screen(
+            texts.BATCH_ASK_LABELS.format(
+                items=texts.plural(len(items), "item"),
+                golds=golds,
+                most=MAX_LABELS,
+                longest=MAX_LABEL_LEN,
+            )
+        ),
+    )
+    return LABELS
+
+
+async def not_a_file(update: Update, context: GigContext) -> int:
+    """Text where a file was expected."""
+    await reply(update, Screen(texts.BATCH_NOT_A_FILE))
+    return FILE
+
+
+async def got_labels(update: Update, context: GigContext) -> int:
+    """Check the labels (and that every gold answer is one); ask for title and terms."""
+    message = update.effective_message
+    assert message is not None
+    form = texts.BATCH_ASK_LABELS.format(
+        items=texts.plural(len(_items(context)), "item"),
+        golds=sum(1 for i in _items(context) if i.gold is not None),
+        most=MAX_LABELS,
+        longest=MAX_LABEL_LEN,
+    )
+    try:
+        labels = parse_labels(message.text or "")
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, form)))
+        return LABELS
+    problems = check_golds(_items(context), labels)
+    if problems:
+        await reply(update, Screen(texts.batch_file_errors(problems)))
+        return LABELS
+    _data(context)["labels"] = list(labels)
+    await reply(update, Screen(texts.BATCH_ASK_TITLE_TERMS))
+    return TERMS
+
+
+async def got_terms(update: Update, context: GigContext) -> int:
+    """Create the draft batch and show its preview with the total cost."""
+    message = update.effective_message
+    assert message is not None
+    title_text, _, terms_text = (message.text or "").partition(";")
+    try:
+        title = parse_prompt(title_text)
+        terms_text, topic = split_topic(terms_text)  # topic= (bot/matching/topics.py)
+        terms = parse_terms(terms_text, context.services.settings.default_auto_approve)
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.BATCH_ASK_TITLE_TERMS)))
+        return TERMS
+    requester = await sender_of(update, context)
+    labels = tuple(str(label) for label in _data(context)["labels"])
+    draft = await context.services.requesting.batches.create(
+        requester, title, _items(context), labels, terms, topic=topic
+    )
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    await reply(update, await requester_terms.preview(context, requester, "b", draft.batch.id))
+    return ConversationHandler.END
+
+
+async def cancel_batch(update: Update, context: GigContext) -> int:
+    """Drop the batch being prepared."""
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    await reply(update, Screen(texts.BATCH_CANCELLED))
+    return ConversationHandler.END
+
+
+async def publish_batch(update: Update, context: GigContext) -> None:
+    """Escrow the whole batch and open every item, or say what is missing."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    batch_id = cb.PublishBatch.unpack(str(query.data)).batch_id
+    result, cost = await context.services.requesting.batches.publish(requester, batch_id)
+    balance = await context.accounts.requester_balance(requester)
+    text = texts.BATCH_PUBLISH_TEXTS[result].format(
+        batch_id=batch_id, cost=texts.money(cost), available=texts.money(balance.available_cents)
+    )
+    if result is PublishResult.INSUFFICIENT_FUNDS:
+        await answer(query, text, alert=True)
+        return
+    if result is PublishResult.UNDER_FLOOR:
+        drafts = await context.services.requesting.batches.draft(batch_id)
+        await answer(query)
+        refusal = await floor_refusal(context, drafts[0].id)
+        await reply(update, requester_screens.refused_under_floor(refusal, "b", batch_id))
+        return
+    await answer(query)
+    await edit(query, Screen(text))
+
+
+async def discard_batch(update: Update, context: GigContext) -> None:
+    """Throw the unpublished batch away."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    batch_id = cb.DiscardBatch.unpack(str(query.data)).batch_id
+    done = await context.services.requesting.batches.discard(requester, batch_id)
+    await answer(query)
+    await edit(
+        query,
+        Screen(
+            texts.BATCH_CANCELLED
+            if done
+            else texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
+        ),
+    )

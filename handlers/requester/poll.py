@@ -1,0 +1,136 @@
+"""/newpoll: in one line, or (sent alone) step by step: question, answers, terms; the
+conversation is kept across restarts like /newsurvey's, and ends in the preview."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import texts
+from bot.domain import PollDraft, Screen
+from bot.matching.offers import split_poll_terms, split_terms
+from bot.matching.topics import split_poll_topic, split_topic
+from bot.parsing import ELSEWHERE, MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
+from bot.requesting.parsing import parse_options, parse_prompt, parse_terms
+from handlers.common import GigContext, reply, sender_of
+from handlers.requester import terms as requester_terms
+
+QUESTION, OPTIONS, TERMS = range(30, 33)
+KEY = "poll"
+
+
+def _data(context: GigContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    data = context.user_data.setdefault(KEY, {})
+    assert isinstance(data, dict)
+    return data
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    assert message is not None
+    return message.text or ""
+
+
+async def new_poll(update: Update, context: GigContext) -> int:
+    """With arguments: the preview, or what is wrong and an example. Alone: the question."""
+    requester = await sender_of(update, context)
+    _, _, args = _text(update).partition(" ")
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    if not args.strip():
+        context.user_data[KEY] = {}
+        await reply(update, Screen(texts.POLL_ASK_QUESTION))
+        return QUESTION
+    try:
+        rest, given = split_poll_terms(args)  # dispatch= and extend= (bot/matching/offers.py)
+        rest, topic = split_poll_topic(rest)  # topic= (bot/matching/topics.py)
+        draft = dataclasses.replace(parse_poll(rest), topic=topic)
+    except ParseError as exc:
+        await reply(update, Screen(texts.poll_error(exc.problem)))
+        return ConversationHandler.END
+    dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
+    hit = await context.market.create_poll(requester, draft, dispatch)
+    await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
+    return ConversationHandler.END
+
+
+async def got_question(update: Update, context: GigContext) -> int:
+    """Keep the question (and the answers, if they came with it after |); ask what's next."""
+    question, _, answers = _text(update).partition("|")
+    try:
+        prompt = parse_prompt(question)
+        options = parse_options(answers, longest=MAX_OPTION_LEN) if answers.strip() else ()
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.POLL_ASK_QUESTION)))
+        return QUESTION
+    _data(context).update(question=prompt, options=list(options))
+    if options:
+        await reply(update, Screen(_ask_terms(prompt, options)))
+        return TERMS
+    await reply(update, Screen(_ask_options(prompt)))
+    return OPTIONS
+
+
+async def got_options(update: Update, context: GigContext) -> int:
+    """Keep the answers; ask for the terms."""
+    question = str(_data(context).get("question", ""))
+    try:
+        options = parse_options(_text(update), most=MAX_OPTIONS, longest=MAX_OPTION_LEN)
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, _ask_options(question))))
+        return OPTIONS
+    _data(context)["options"] = list(options)
+    await reply(update, Screen(_ask_terms(question, options)))
+    return TERMS
+
+
+async def got_terms(update: Update, context: GigContext) -> int:
+    """Make the draft and show its preview; or say what is wrong with the terms."""
+    data = _data(context)
+    question = str(data.get("question", ""))
+    options = tuple(str(o) for o in data.get("options", []))
+    try:
+        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
+        rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
+        terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, _ask_terms(question, options))))
+        return TERMS
+    requester = await sender_of(update, context)
+    draft = PollDraft(
+        question=question,
+        options=options,
+        reward_cents=terms.reward_cents,
+        max_assignments=terms.max_assignments,
+        time_allotted_s=terms.time_allotted_s,
+        lifetime_s=terms.lifetime_s,
+        est_s=terms.est_s,
+        topic=topic,
+        auto_approve_s=terms.auto_approve_s,
+    )
+    dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
+    hit = await context.market.create_poll(requester, draft, dispatch)
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
+    return ConversationHandler.END
+
+
+async def cancel_poll(update: Update, context: GigContext) -> int:
+    """Drop the poll being written."""
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    await reply(update, Screen(texts.POLL_CANCELLED))
+    return ConversationHandler.END
+
+
+def _ask_options(question: str) -> str:
+    return texts.poll_ask_options(question, MAX_OPTIONS)
+
+
+def _ask_terms(question: str, options: tuple[str, ...]) -> str:
+    return texts.poll_ask_terms(question, options)

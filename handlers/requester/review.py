@@ -1,0 +1,225 @@
+"""Requester handlers: publishing a draft, /review with approve and reject, /balance."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+from telegram.ext import ConversationHandler
+
+from bot import callbacks as cb
+from bot import texts
+from bot.domain import Screen, User
+from bot.fit import CAPTION_MAX, clip
+from bot.market import screens
+from bot.market.results import PublishResult, ReviewResult
+from bot.requesting import screens as requester_screens
+from bot.requesting.screens import review_extras
+from handlers.common import (
+    TEXT_WAIT_S,
+    GigContext,
+    answer,
+    asked_long_ago,
+    edit,
+    edit_or_reply,
+    note_asked,
+    pressed_by,
+    reply,
+    sender_of,
+)
+from handlers.fair_common import floor_refusal
+
+REASON = 1
+CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
+
+
+async def publish_hit(update: Update, context: GigContext) -> None:
+    """Escrow the cost and open the HIT to workers."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Publish.unpack(str(query.data))
+    hit = await context.market.hit(data.hit_id)
+    result = await context.market.publish(requester, data.hit_id)
+    balance = await context.accounts.requester_balance(requester)
+    text = texts.PUBLISH_TEXTS[result].format(
+        kind=texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
+        hit_id=data.hit_id,
+        cost=texts.money(hit.escrow_cents if hit else 0),
+        available=texts.money(balance.available_cents),
+    )
+    if result is PublishResult.INSUFFICIENT_FUNDS:
+        await answer(query, text, alert=True)
+        return
+    if result is PublishResult.UNDER_FLOOR:
+        await answer(query)
+        refusal = await floor_refusal(context, data.hit_id)
+        await reply(update, requester_screens.refused_under_floor(refusal, "h", data.hit_id))
+        return
+    await answer(query)
+    await edit(query, Screen(text))
+
+
+async def discard_hit(update: Update, context: GigContext) -> None:
+    """Throw the draft away."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Discard.unpack(str(query.data))
+    done = await context.market.discard_draft(requester, data.hit_id)
+    await answer(query)
+    await edit(
+        query,
+        Screen(
+            texts.DRAFT_DISCARDED
+            if done
+            else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=data.hit_id)
+        ),
+    )
+
+
+async def review(update: Update, context: GigContext) -> None:
+    """Show the oldest submitted assignment with Approve / Reject."""
+    requester = await sender_of(update, context)
+    await reply(update, await review_screen(context, requester))
+
+
+async def review_screen(context: GigContext, requester: User) -> Screen:
+    """The oldest submitted assignment, with its gold score and Approve all."""
+    drawn_at = context.services.clock.now()
+    view, waiting = await context.market.next_for_review(requester)
+    if view is None:
+        return Screen(texts.NOTHING_TO_REVIEW)
+    alias = await context.market.worker_alias(view.assignment.worker_id)
+    batch_id = view.hit.batch_id
+    tools = context.services.requesting
+    gold = await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
+    threshold = context.services.settings.gold_threshold
+    card = screens.review(view, alias, waiting)
+    return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))
+
+
+async def full_answers(update: Update, context: GigContext) -> None:
+    """Send the requester every answer of an assignment in full, as a .txt file."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.FullAnswers.unpack(str(query.data))
+    view = await context.market.work_view(data.assignment_id)
+    if view is None or view.hit.requester_id != requester.id:
+        await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        return
+    alias = await context.market.worker_alias(view.assignment.worker_id)
+    name, content = screens.full_answers(view, alias)
+    await answer(query, texts.FULL_ANSWERS_SENT)
+    assert query.message is not None
+    caption = texts.full_answers_caption(view.hit.id, view.assignment.id, alias)
+    await context.bot.send_document(
+        query.message.chat.id, InputFile(content, filename=name), caption=clip(caption, CAPTION_MAX)
+    )
+
+
+async def approve_work(update: Update, context: GigContext) -> None:
+    """Pay the worker and show the next assignment to review."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return
+    data = cb.Approve.unpack(str(query.data))
+    view = await context.market.work_view(data.assignment_id)
+    result = await context.market.approve(requester, data.assignment_id)
+    toast = texts.REVIEW_TEXTS[result]
+    if result is ReviewResult.OK and view is not None:
+        alias = await context.market.worker_alias(view.assignment.worker_id)
+        toast = texts.approved_toast(alias, view.hit.reward_cents)
+    await answer(query, toast, alert=result is not ReviewResult.OK)
+    if result is not ReviewResult.NOT_YOURS:
+        await edit(query, await review_screen(context, requester))
+
+
+async def ask_reject_reason(update: Update, context: GigContext) -> int:
+    """Turn the review card into the question: why reject (Back returns to the card)."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return ConversationHandler.END
+    data = cb.Reject.unpack(str(query.data))
+    view = await context.market.work_view(data.assignment_id)
+    if view is None or view.hit.requester_id != requester.id:
+        await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        return ConversationHandler.END
+    await answer(query)
+    assert context.user_data is not None
+    context.user_data["rejecting"] = data.assignment_id
+    card = query.message
+    context.user_data[CARD] = [card.chat.id, card.message_id] if card is not None else None
+    note_asked(context)
+    alias = await context.market.worker_alias(view.assignment.worker_id)
+    await edit(query, requester_screens.reject_asked(alias, view.hit.title, data.assignment_id))
+    return REASON
+
+
+def _card_at(context: GigContext) -> tuple[int, int] | None:
+    """Where the review card that asked for the reason is (forgotten once read)."""
+    assert context.user_data is not None
+    at = context.user_data.pop(CARD, None)
+    return (int(at[0]), int(at[1])) if isinstance(at, list) and len(at) == 2 else None
+
+
+async def reject_with_reason(update: Update, context: GigContext) -> int:
+    """Reject with the typed reason; the card says so and shows the next submission."""
+    requester = await sender_of(update, context)
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    assignment_id = int(str(context.user_data.get("rejecting", 0)))
+    if asked_long_ago(context):
+        context.user_data.pop("rejecting", None)
+        card = _card_at(context)
+        await reply(update, Screen(texts.REJECT_EXPIRED.format(wait=texts.duration(TEXT_WAIT_S))))
+        if card is not None:  # the card is Approve / Reject again, not the question
+            await edit_or_reply(update, context, card, await review_screen(context, requester))
+        return ConversationHandler.END
+    view = await context.market.work_view(assignment_id)
+    result = await context.market.reject(requester, assignment_id, message.text or "")
+    if result is ReviewResult.REASON_REQUIRED:
+        note_asked(context)
+        await reply(update, Screen(texts.REVIEW_TEXTS[result]))
+        return REASON
+    context.user_data.pop("rejecting", None)
+    if result is ReviewResult.OK and view is not None:
+        alias = await context.market.worker_alias(view.assignment.worker_id)
+        done = texts.rejected_line(alias, assignment_id)
+    elif result is ReviewResult.ALREADY_REVIEWED:
+        done = texts.REJECT_TOO_LATE
+    else:
+        done = texts.REVIEW_TEXTS[result]
+    after = requester_screens.with_outcome(done, await review_screen(context, requester))
+    await edit_or_reply(update, context, _card_at(context), after)
+    return ConversationHandler.END
+
+
+async def back_from_reject(update: Update, context: GigContext) -> int:
+    """Back on the question: nothing rejected, the card as it is now."""
+    query, requester = await pressed_by(update, context)
+    assert context.user_data is not None
+    context.user_data.pop("rejecting", None)
+    context.user_data.pop(CARD, None)
+    if requester is None:
+        return ConversationHandler.END
+    await answer(query)
+    await edit(query, await review_screen(context, requester))
+    return ConversationHandler.END
+
+
+async def cancel_reject(update: Update, context: GigContext) -> int:
+    """Leave the rejection without doing anything; the card comes back."""
+    assert context.user_data is not None
+    context.user_data.pop("rejecting", None)
+    card = _card_at(context)
+    await reply(update, Screen(texts.REJECT_CANCELLED))
+    if card is not None:
+        requester = await sender_of(update, context)
+        await edit_or_reply(update, context, card, await review_screen(context, requester))
+    return ConversationHandler.END
+
+
+async def balance(update: Update, context: GigContext) -> None:
+    """Show available money and escrow."""
+    requester = await sender_of(update, context)
+    await reply(update, Screen(texts.balance(await context.accounts.requester_balance(requester))))

@@ -1,0 +1,213 @@
+"""/newsurvey: a guided conversation (kept across restarts) ending in a preview."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import callbacks as cb
+from bot import texts
+from bot.domain import QuestionKind, Screen
+from bot.matching.offers import Dispatch, split_terms
+from bot.matching.topics import split_topic
+from bot.parsing import ELSEWHERE, ParseError
+from bot.requesting import screens as requester_screens
+from bot.requesting.parsing import (
+    MAX_SURVEY_QUESTIONS,
+    Terms,
+    parse_options,
+    parse_prompt,
+    parse_terms,
+)
+from bot.requesting.posting import SurveyDraft, question
+from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.requester import terms as requester_terms
+
+TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
+KEY = "survey"
+
+
+def _data(context: GigContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    data = context.user_data.setdefault(KEY, {"title": "", "questions": []})
+    assert isinstance(data, dict)
+    return data
+
+
+def _draft(context: GigContext) -> SurveyDraft:
+    return SurveyDraft.from_json(_data(context))
+
+
+def _save(context: GigContext, draft: SurveyDraft, **extra: Any) -> None:
+    assert context.user_data is not None
+    context.user_data[KEY] = {**_data(context), **draft.to_json(), **extra}
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    assert message is not None
+    return message.text or ""
+
+
+async def new_survey(update: Update, context: GigContext) -> int:
+    """Start a survey: ask for its title."""
+    await sender_of(update, context)
+    assert context.user_data is not None
+    context.user_data[KEY] = {"title": "", "questions": []}
+    await reply(update, Screen(texts.SURVEY_ASK_TITLE))
+    return TITLE
+
+
+async def got_title(update: Update, context: GigContext) -> int:
+    """Keep the title; offer the kinds of question."""
+    try:
+        title = parse_prompt(_text(update))
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TITLE)))
+        return TITLE
+    draft = SurveyDraft(title, ())
+    _save(context, draft)
+    await reply(update, requester_screens.survey_kinds(draft))
+    return KIND
+
+
+async def chose_kind(update: Update, context: GigContext) -> int:
+    """A kind was tapped: ask its text, or move on to the terms after Done."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return KIND
+    kind = cb.SurveyAdd.unpack(str(query.data)).kind
+    draft = _draft(context)
+    if kind == "done":
+        if not draft.questions:
+            await answer(query, texts.SURVEY_NEEDS_QUESTION, alert=True)
+            return KIND
+        await answer(query)
+        await edit(query, Screen(texts.SURVEY_ASK_TERMS))
+        return TERMS
+    if kind not in requester_screens.KINDS:
+        await answer(query, texts.STALE_BUTTON, alert=True)
+        return KIND
+    if len(draft.questions) >= MAX_SURVEY_QUESTIONS:
+        await answer(query, texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True)
+        return KIND
+    await answer(query)
+    _save(context, draft, pending_kind=kind)
+    await edit(query, Screen(f"{texts.KIND_NAMES[kind]}: {texts.SURVEY_ASK_PROMPT}"))
+    return PROMPT
+
+
+async def got_prompt(update: Update, context: GigContext) -> int:
+    """Keep the question; ask for choices when it has them."""
+    try:
+        prompt = parse_prompt(_text(update))
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_PROMPT)))
+        return PROMPT
+    kind = QuestionKind(str(_data(context).get("pending_kind", "text")))
+    draft = _draft(context)
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
+        _save(context, draft, pending_prompt=prompt)
+        await reply(update, Screen(texts.SURVEY_ASK_OPTIONS.format(most=10)))
+        return OPTIONS
+    draft = draft.adding(question(kind, prompt))
+    _save(context, draft)
+    await reply(update, requester_screens.survey_kinds(draft))
+    return KIND
+
+
+async def got_options(update: Update, context: GigContext) -> int:
+    """Keep the choices; offer the next question."""
+    try:
+        options = parse_options(_text(update))
+    except ParseError as exc:
+        await reply(
+            update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_OPTIONS.format(most=10)))
+        )
+        return OPTIONS
+    data = _data(context)
+    kind = QuestionKind(str(data.get("pending_kind", "single")))
+    draft = _draft(context).adding(question(kind, str(data.get("pending_prompt", "")), options))
+    _save(context, draft)
+    await reply(update, requester_screens.survey_kinds(draft))
+    return KIND
+
+
+async def got_terms(update: Update, context: GigContext) -> int:
+    """Check the terms; offer qualifications, or show the preview."""
+    try:
+        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
+        rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
+        terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
+    except ParseError as exc:
+        await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TERMS)))
+        return TERMS
+    dispatch = given.resolve(terms.max_assignments, context.services.settings.offer_up_to)
+    _save(
+        context,
+        _draft(context),
+        terms=_terms_json(terms),
+        quals=[],
+        dispatch=[dispatch.mode, dispatch.extend_s],
+        topic=topic,
+    )
+    requester = await sender_of(update, context)
+    tests = await context.services.requesting.qualify.mine(requester)
+    if tests:
+        await reply(update, requester_screens.survey_quals(tests, set()))
+        return QUALS
+    await reply(update, await _preview(update, context))
+    return ConversationHandler.END
+
+
+async def chose_qual(update: Update, context: GigContext) -> int:
+    """Toggle a required qualification; Done shows the preview."""
+    query, requester = await pressed_by(update, context)
+    if requester is None:
+        return QUALS
+    picked = cb.SurveyQual.unpack(str(query.data)).qualification_id
+    await answer(query)
+    data = _data(context)
+    chosen = {int(q) for q in data.get("quals", [])}
+    if picked == 0:
+        await edit(query, await _preview(update, context))
+        return ConversationHandler.END
+    chosen ^= {picked}
+    _save(context, _draft(context), quals=sorted(chosen))
+    tests = await context.services.requesting.qualify.mine(requester)
+    await edit(query, requester_screens.survey_quals(tests, chosen))
+    return QUALS
+
+
+async def _preview(update: Update, context: GigContext) -> Screen:
+    """Store the draft HIT and show it with Publish / Cancel; forget the conversation data."""
+    requester = await sender_of(update, context)
+    data = _data(context)
+    tools = context.services.requesting
+    terms = Terms(**{k: int(v) for k, v in dict(data["terms"]).items() if v is not None})
+    chosen = [int(q) for q in data.get("quals", [])]
+    mode, extend_s = data.get("dispatch") or ["race", None]
+    dispatch = Dispatch(str(mode), int(extend_s) if extend_s else None)
+    topic = str(data.get("topic", ""))
+    hit = await tools.posting.create_survey(
+        requester, _draft(context), terms, chosen, dispatch, topic=topic
+    )
+    screen = await requester_terms.preview(context, requester, "h", hit.id)
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    return screen
+
+
+def _terms_json(terms: Terms) -> dict[str, int]:
+    return dataclasses.asdict(terms)
+
+
+async def cancel_survey(update: Update, context: GigContext) -> int:
+    """Drop the survey being written."""
+    assert context.user_data is not None
+    context.user_data.pop(KEY, None)
+    await reply(update, Screen(texts.SURVEY_CANCELLED))
+    return ConversationHandler.END

@@ -1,0 +1,160 @@
+"""Handlers for first contact and a worker's preferences: /start (with deep links), the
+choice of role, the setup steps, /settings, /timezone, /help."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from telegram import Update
+
+from bot import callbacks as cb
+from bot import texts
+from bot.domain import TOPICS, HitKind, Screen, WorkerPrefs
+from bot.parsing import parse_start_payload
+from bot.work import screens as worker_screens
+from bot.work.desk import zone
+from handlers.common import (
+    GigContext,
+    answer,
+    edit,
+    edit_buttons,
+    known_user,
+    pressed_by,
+    reply,
+    sender_of,
+)
+from handlers.worker.browse import show_link
+
+
+async def start(update: Update, context: GigContext) -> None:
+    """Welcome with the two ways in (work, post tasks) on first contact; `/start hit_<id>` /
+    `batch_<id>` open a task (after the welcome, for a newcomer)."""
+    existing = await known_user(update, context)
+    user = existing or await sender_of(update, context)
+    if existing is not None and not existing.active:
+        await context.market.set_active(existing.tg_id, True)
+    link = parse_start_payload(context.args[0]) if context.args else None
+    if existing is None:
+        await reply(update, worker_screens.welcome(user.first_name, user.alias, link is not None))
+    elif link is None:  # someone who knows the bot: a deep link goes straight to its task
+        set_up = (await context.services.desk.prefs(user)).onboarded
+        await reply(update, worker_screens.welcome_back(user.first_name, user.alias, set_up))
+    if link is not None:
+        await show_link(update, context, user, *link)
+
+
+async def choose_role(update: Update, context: GigContext) -> None:
+    """'I want to work': the setup in a message of its own (the welcome stays);
+    'I want to post tasks': the balance and how to post. The pressed button goes."""
+    query, user = await pressed_by(update, context)
+    if user is None:
+        return
+    data = cb.Role.unpack(str(query.data))
+    await answer(query)
+    await edit_buttons(query, worker_screens.role_rows(data.left.replace(data.role, "")))
+    if data.role == "p":
+        balance = await context.accounts.become_requester(user)
+        await reply(update, worker_screens.requester_start(balance.available_cents, user.tg_id))
+        return  # the requester's command menu follows (bot/runtime/app.py, group 1)
+    prefs = await context.services.desk.prefs(user)
+    if prefs.onboarded:
+        await reply(update, Screen(texts.ALREADY_SET_UP))
+        return
+    await reply(update, worker_screens.setup(worker_screens.SETUP_ORDER[0], "o", prefs))
+
+
+async def help_command(update: Update, context: GigContext) -> None:
+    """Explain gigbot to a first-time worker in a few lines (requesters are a tap away)."""
+    await reply(update, worker_screens.help_page("worker"))
+
+
+async def help_page(update: Update, context: GigContext) -> None:
+    """Turn /help to the requester's page or back; anyone may, nothing is stored."""
+    query = update.callback_query
+    assert query is not None
+    await answer(query)
+    await edit(query, worker_screens.help_page(cb.Help.unpack(str(query.data)).page))
+
+
+async def settings(update: Update, context: GigContext) -> None:
+    """Show the worker's preferences with a button for each."""
+    worker = await sender_of(update, context)
+    await reply(update, worker_screens.settings(await context.services.desk.prefs(worker)))
+
+
+async def setup_step(update: Update, context: GigContext) -> None:
+    """Show a setup step, the settings menu, or finish the onboarding."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.SetupStep.unpack(str(query.data))
+    desk = context.services.desk
+    prefs = await desk.prefs(worker)
+    await answer(query)
+    if data.step == "end":
+        prefs = dataclasses.replace(prefs, onboarded=True)
+        await desk.save_prefs(worker, prefs)
+        await edit(query, worker_screens.setup_done(prefs))
+        return
+    if data.step not in (*worker_screens.SETUP_ORDER, "menu"):
+        return
+    await edit(query, worker_screens.setup(data.step, data.mode, prefs))
+
+
+async def set_pref(update: Update, context: GigContext) -> None:
+    """Change one preference; toggles redraw the step, choices move on."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.SetPref.unpack(str(query.data))
+    desk = context.services.desk
+    prefs = await desk.prefs(worker)
+    changed, step, problem = _apply(prefs, data.pref, data.value)
+    if problem:
+        await answer(query, problem, alert=True)
+        return
+    await desk.save_prefs(worker, changed)
+    await answer(query)
+    if step == "end" and data.mode == "o":
+        changed = dataclasses.replace(changed, onboarded=True)
+        await desk.save_prefs(worker, changed)
+        await edit(query, worker_screens.setup_done(changed))
+        return
+    if data.mode == "s" and data.pref not in ("kind", "topic"):
+        step = "menu"  # settings: a choice returns to the menu; toggles stay for more taps
+    await edit(query, worker_screens.setup(step, data.mode, changed))
+
+
+def _apply(prefs: WorkerPrefs, pref: str, value: str) -> tuple[WorkerPrefs, str, str]:
+    """The changed preferences, the step to show next, and a problem to show (or '')."""
+    if pref == "kind" and value in {k.value for k in HitKind}:
+        kinds = prefs.kinds ^ {HitKind(value)}
+        if not kinds:
+            return prefs, "kinds", texts.KEEP_ONE_KIND
+        return dataclasses.replace(prefs, kinds=kinds), "kinds", ""
+    if pref == "topic" and (value in TOPICS or value == "any"):
+        topics = frozenset() if value == "any" else prefs.topics ^ {value}
+        return dataclasses.replace(prefs, topics=topics), "topics", ""
+    if pref == "reward" and value in {str(c) for c in worker_screens.REWARD_FLOORS}:
+        return dataclasses.replace(prefs, min_reward_cents=int(value)), "tz", ""
+    if pref == "tz" and zone(value) is not None:
+        return dataclasses.replace(prefs, timezone=value), "quiet", ""
+    if pref == "quiet" and value in worker_screens.QUIET_PRESETS:
+        start, end = worker_screens.parse_quiet(value)
+        return dataclasses.replace(prefs, quiet_start=start, quiet_end=end), "end", ""
+    if pref == "notify":
+        return dataclasses.replace(prefs, notifications=value == "on"), "menu", ""
+    return prefs, "menu", texts.STALE_BUTTON
+
+
+async def set_timezone(update: Update, context: GigContext) -> None:
+    """/timezone Area/City: set the worker's time zone, or show the right form."""
+    worker = await sender_of(update, context)
+    name = (context.args or [""])[0]
+    if zone(name) is None or not name:
+        await reply(update, Screen(texts.TIMEZONE_USAGE))
+        return
+    desk = context.services.desk
+    prefs = await desk.prefs(worker)
+    await desk.save_prefs(worker, dataclasses.replace(prefs, timezone=name))
+    await reply(update, Screen(texts.timezone_set(name)))

@@ -1,0 +1,332 @@
+"""Worker handlers for doing a HIT: accepting, answering every question kind (buttons,
+ticks, typed replies), going back, submitting (a batch's next item follows, with Undo),
+returning."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot import callbacks as cb
+from bot import texts
+from bot.domain import Screen, User
+from bot.market import screens
+from bot.market.marketplace import WorkView, text_limit
+from bot.market.results import AcceptResult, RetagResult, WorkResult
+from bot.work import screens as worker_screens
+from bot.work.screens import given
+from bot.work.tagging import Onward, one_tap
+from handlers.common import (
+    GigContext,
+    answer,
+    edit,
+    fitted,
+    is_harmless,
+    known_user,
+    pressed_by,
+    pressed_in,
+    reply,
+    respond,
+)
+from handlers.ptb.keyboards import markup
+from handlers.ptb.persistence import DurableConversation, keyed
+
+
+async def accept_hit(update: Update, context: GigContext) -> None:
+    """Give the worker the HIT and turn the card into the task, or say why not."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Accept.unpack(str(query.data))
+    shown_in = query.message
+    where = (shown_in.chat.id, shown_in.message_id) if shown_in is not None else None
+    outcome = await context.market.accept_from_card(worker, data.hit_id, where)
+    if outcome.result is not AcceptResult.OK or outcome.assignment is None:
+        alert = texts.ACCEPT_ALERTS[outcome.result]
+        await answer(query, alert.format(max_active=context.market.max_active), alert=True)
+        return
+    assignment = outcome.assignment
+    view = await context.market.work_view(assignment.id)
+    assert view is not None
+    allotted = texts.duration(assignment.deadline_at - assignment.accepted_at)
+    await respond(query, await work_screen(context, view), texts.ACCEPTED.format(time=allotted))
+
+
+async def skip_hit(update: Update, context: GigContext) -> None:
+    """Put the push card away."""
+    query = update.callback_query
+    assert query is not None
+    worker = await known_user(update, context)
+    if worker is not None:
+        await context.services.matcher.skip(worker, cb.Skip.unpack(str(query.data)).hit_id)
+    await answer(query, texts.SKIPPED)
+    await edit(query, Screen(texts.SKIPPED))
+
+
+async def choose_option(update: Update, context: GigContext) -> None:
+    """Record the tapped answer and show the next question; a label on a batch item hands it
+    in and shows the batch's next item in its place, with Undo."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Choose.unpack(str(query.data))
+    onward = await context.services.batch_work.choose(
+        worker, data.assignment_id, data.position, data.option, pressed_in(query)
+    )
+    await _show_onward(update, context, onward, one_label=True)
+
+
+async def go_back(update: Update, context: GigContext) -> None:
+    """Show the previous question again."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Back.unpack(str(query.data))
+    result, view = await context.market.back(worker, data.assignment_id)
+    await _show_work(update, context, result, view)
+
+
+async def submit_work(update: Update, context: GigContext) -> None:
+    """Hand the assignment in and show the pending reward; a batch item's next item follows
+    in the same message."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Submit.unpack(str(query.data))
+    work = context.services.batch_work
+    onward = await work.hand_in(worker, data.assignment_id, pressed_in(query))
+    await _show_onward(update, context, onward, one_label=False)
+
+
+async def _show_onward(
+    update: Update, context: GigContext, onward: Onward, *, one_label: bool
+) -> None:
+    """After an answer or a Submit: the task redrawn, or (handed in) the batch's next item
+    with Undo for a one-label item, else what was handed in, the reward pending, Next."""
+    query = update.callback_query
+    assert query is not None
+    handed = onward.handed_in
+    if handed is None:
+        await _show_work(update, context, onward.result, onward.view)
+        return
+    undo = one_label and one_tap(handed)
+    if onward.following is not None:
+        toast = texts.tagged(given(handed), onward.pending_cents) if undo else (
+            texts.handed_in(onward.pending_cents)
+        )
+        screen = worker_screens.next_item(
+            onward.following, context.market.clock.now(), handed if undo else None
+        )
+        await respond(query, screen, toast)
+        return
+    more = handed.hit.batch_id if onward.refused is not None else None
+    screen = worker_screens.submitted(handed, onward.pending_cents, more, undo=undo)
+    if onward.refused is None:
+        await respond(query, screen)
+        return
+    alert = texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
+    await respond(query, screen, alert, alert=True)
+
+
+async def undo_tag(update: Update, context: GigContext) -> None:
+    """Show the batch item just handed in with its labels, to change the one given."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Undo.unpack(str(query.data))
+    result, view = await context.services.batch_work.handed_in(worker, data.assignment_id)
+    if result is not RetagResult.OK or view is None:
+        await answer(query, texts.RETAG_ALERTS[result], alert=True)
+        return
+    await respond(query, worker_screens.retag(view, data.next_id))
+
+
+async def retag_item(update: Update, context: GigContext) -> None:
+    """Give the item handed in the tapped label (or keep it), then back to the next item."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Retag.unpack(str(query.data))
+    work = context.services.batch_work
+    result, view = await work.retag(worker, data.assignment_id, data.option)
+    if result in (RetagResult.OK, RetagResult.KEPT) and view is not None:
+        toast = texts.retagged(given(view)) if result is RetagResult.OK else texts.kept(given(view))
+        await _back_after_undo(query, context, worker, view, data.next_id, toast)
+        return
+    await answer(query, texts.RETAG_ALERTS[result], alert=True)
+    if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
+        await _back_after_undo(query, context, worker, None, data.next_id)
+
+
+async def _back_after_undo(
+    query: CallbackQuery,
+    context: GigContext,
+    worker: User,
+    view: WorkView | None,
+    next_id: int,
+    toast: str | None = None,
+) -> None:
+    """The next item again (if still in progress), else the item handed in."""
+    following = await context.services.batch_work.resume(worker, next_id) if next_id else None
+    if following is not None:
+        screen = worker_screens.next_item(following, context.market.clock.now(), view)
+        await (respond(query, screen, toast) if toast else edit(query, screen))
+        return
+    if view is None:
+        return
+    pending = await context.services.desk.pending_cents(worker)
+    await respond(query, worker_screens.submitted(view, pending, None, undo=True), toast)
+
+
+async def return_work(update: Update, context: GigContext) -> None:
+    """Give the HIT back and free the slot."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Return.unpack(str(query.data))
+    result, view = await context.market.return_assignment(
+        worker, data.assignment_id, pressed_in(query)
+    )
+    if result is not WorkResult.OK or view is None:
+        await _show_work(update, context, result, view)
+        return
+    batch = view.hit.batch_id
+    more = batch is not None and await context.services.desk.next_in_batch(worker, batch)
+    await respond(query, worker_screens.returned(view, batch if more else None))
+
+
+async def _show_work(
+    update: Update, context: GigContext, result: WorkResult, view: WorkView | None
+) -> None:
+    """Answer the tap: redraw the task, or explain why nothing happened."""
+    query = update.callback_query
+    assert query is not None
+    if result is WorkResult.OK and view is not None:
+        await respond(query, await work_screen(context, view))
+        return
+    await answer(query, texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
+    if view is not None and result is not WorkResult.NOT_YOURS:
+        await edit(query, await work_screen(context, view))
+
+
+async def work_screen(context: GigContext, view: WorkView) -> Screen:
+    """The task's message; a web task (MTurk API) gets the button that opens its page."""
+    screen = screens.work(view, context.market.clock.now())
+    return worker_screens.with_task_link(screen, await context.services.web_tasks.task_url(view))
+
+
+async def toggle_option(update: Update, context: GigContext) -> None:
+    """Tick or untick an option of a multi-select or tagging question."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Toggle.unpack(str(query.data))
+    result, view = await context.market.toggle(
+        worker, data.assignment_id, data.position, data.option
+    )
+    await _show_work(update, context, result, view)
+
+
+async def several_labels(update: Update, context: GigContext) -> None:
+    """Let the worker tick several labels for this item."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Several.unpack(str(query.data))
+    result, view = await context.market.pick_several(worker, data.assignment_id, data.position)
+    await _show_work(update, context, result, view)
+
+
+async def done_picking(update: Update, context: GigContext) -> None:
+    """Leave a multi-select question once something is ticked."""
+    query, worker = await pressed_by(update, context)
+    if worker is None:
+        return
+    data = cb.Picked.unpack(str(query.data))
+    result, view = await context.market.done_picking(worker, data.assignment_id, data.position)
+    await _show_work(update, context, result, view)
+
+
+async def typed_answer(update: Update, context: GigContext) -> None:
+    """A typed reply answers the free-text question of the task it replies to; text nothing
+    waited for gets the way on (work in progress, or the main commands)."""
+    message = update.effective_message
+    worker = await known_user(update, context)
+    assert message is not None and message.text is not None
+    if worker is None:
+        await reply(update, Screen(texts.NOT_REGISTERED))
+        return
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    assignment_id = await context.market.text_assignment(worker, message.chat.id, reply_to)
+    if assignment_id is None:
+        if reply_to is not None:  # a reply to some other message: say what to do
+            await reply(update, Screen(texts.TEXT_NOT_EXPECTED))
+        elif in_conversation(update, context):  # a step that wants a button, not text
+            await reply(update, Screen(texts.USE_THE_BUTTONS))
+        else:  # stray text (nothing is stored or logged): the way on
+            active = await context.services.desk.in_progress(worker)
+            typed = await context.market.waiting_for_text(worker)
+            await reply(update, worker_screens.stray_text(active, len(typed)))
+        return
+    result, view = await context.market.answer_text(worker, assignment_id, message.text)
+    if result is WorkResult.OK and view is not None:
+        await redraw(context, view)
+    elif result is WorkResult.TOO_LONG and view is not None and view.current is not None:
+        limit = text_limit(view.current)
+        await reply(update, Screen(texts.too_long(len(message.text.strip()), limit)))
+    elif result is WorkResult.STALE:
+        await reply(update, Screen(texts.TEXT_NOT_NOW))
+    else:
+        await reply(update, Screen(texts.WORK_ALERTS[result]))
+
+
+async def resend_task(update: Update, context: GigContext, view: WorkView) -> None:
+    """Show the running task as a new message, which becomes its one message; the old one
+    loses its buttons and points down (its buttons would act on the same task)."""
+    a = view.assignment
+    sent = await reply(update, await work_screen(context, view))
+    if sent is None:
+        return
+    await context.market.attach_message(a.id, sent.chat.id, sent.message_id)
+    if a.chat_id is None or a.message_id is None or a.message_id == sent.message_id:
+        return
+    try:
+        await context.bot.edit_message_text(
+            texts.task_moved(view.hit.title), chat_id=a.chat_id, message_id=a.message_id,
+            parse_mode=ParseMode.HTML,
+        )  # fmt: skip
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
+
+
+def in_conversation(update: Update, context: GigContext) -> bool:
+    """Whether the sender is in the middle of a conversation (/newsurvey, a reject reason...)
+    whose step at hand did not take this text: its states were read before this update."""
+    durable = [
+        handler
+        for group in context.application.handlers.values()
+        for handler in group
+        if isinstance(handler, DurableConversation)
+    ]
+    return any(c.state_at(key) is not None for c, key in keyed(durable, update))
+
+
+async def redraw(context: GigContext, view: WorkView) -> None:
+    """Edit the assignment's one message to show where it stands now."""
+    a = view.assignment
+    if a.chat_id is None or a.message_id is None:
+        return
+    screen = worker_screens.work(view, context.market.clock.now())
+    try:
+        await context.bot.edit_message_text(
+            fitted(screen),
+            chat_id=a.chat_id,
+            message_id=a.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(screen),
+        )
+    except BadRequest as exc:
+        if not is_harmless(exc):
+            raise
