@@ -46,7 +46,7 @@ from telegram.request import BaseRequest  # noqa: E402
 
 from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs  # noqa: E402
-from bot.matching.waves import FanOut
+from bot.matching.fanout import FanOut
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from handlers.ptb.transport import AiohttpRequest
 

@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.matching.waves import FanOut, explore_count, push_wave, refresh_zones, wave_size
+from bot.matching.fanout import FanOut, explore_count, wave_size
+from bot.matching.waves import push_wave, refresh_zones
 from storage import hits
 from storage import matching as store
 from storage.db import Database

@@ -16,8 +16,9 @@ from bot.fair.fairwork import FairWork, floor_cents
 from bot.market.accounts import Accounts
 from bot.market.first_waves import FirstWaves
 from bot.market.marketplace import Marketplace
+from bot.matching.fanout import FanOut
 from bot.matching.qualifications import Qualifications
-from bot.matching.waves import FanOut, Matcher
+from bot.matching.waves import Matcher
 from bot.mturk.keys import ApiKeys
 from bot.mturk.webtasks import WebTasks
 from bot.requesting.tools import Requesting

@@ -19,12 +19,13 @@ from bot.domain import (
     RequirementKind,
     WorkerStats,
 )
-from bot.fair.results import DisputeResult, FloorCheck, RaiseResult, RelayResult, Reputation
+from bot.fair.results import DisputeResult, RaiseResult, RelayResult, Reputation
 from bot.fit import clip, fit_lines
 from bot.market.results import (
     AcceptResult,
     DeclineResult,
     ExtendResult,
+    FloorCheck,
     FundResult,
     GrantResult,
     PublishResult,

@@ -6,8 +6,7 @@ import json
 
 import aiosqlite
 
-from bot.domain import Hit, User
-from bot.mturk.model import ApiHit, ApiKey, FormIds, Given, HandedIn, HitType, SlotCounts
+from bot.domain import ApiHit, ApiKey, FormIds, Given, HandedIn, Hit, HitType, SlotCounts, User
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
 from storage.db import Conn, fetch_all, fetch_one

@@ -52,16 +52,6 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.fair.notices", "bot.texts"),
     ("bot.fair.reputation", "bot.texts"),
     ("bot.fair.screens", "bot.texts"),
-    ("bot.market.pay_floor", "bot.fair.results"),
-    ("bot.market.screens", "bot.texts"),
-    ("bot.market.screens", "bot.work"),
-    ("bot.market.screens", "bot.work.screens"),
-    ("bot.matching.qualifications", "bot.market.results"),
-    ("bot.matching.screens", "bot.market.marketplace"),
-    ("bot.matching.screens", "bot.texts"),
-    ("bot.matching.screens", "bot.work"),
-    ("bot.matching.screens", "bot.work.desk"),
-    ("bot.matching.screens", "bot.work.screens"),
     ("bot.matching.topics", "bot.texts"),
     ("bot.mturk.ops", "bot.texts"),
     ("bot.mturk.people", "bot.texts"),
@@ -70,6 +60,7 @@ KNOWN: set[tuple[str, str]] = {
     ("bot.texts", "bot.domain"),
     ("bot.texts", "bot.fair.results"),
     ("bot.texts", "bot.fit"),
+    ("bot.matching.qualifications", "bot.market.results"),
     ("bot.texts", "bot.market.results"),
     ("bot.texts", "bot.market.stats"),
     ("bot.texts", "bot.matching.waves"),
@@ -98,11 +89,10 @@ KNOWN: set[tuple[str, str]] = {
     ("handlers.worker.offers", "bot.texts"),
     ("handlers.worker.onboarding", "bot.texts"),
     ("handlers.worker.work", "bot.texts"),
-    ("storage.mturk", "bot.mturk.model"),
 }
 KNOWN_UNPLACED = ["bot.texts"]  # to be split into the features' texts
 # Circles still there (the same rule: fixed ones must go).
-KNOWN_CIRCLES = [["bot.matching.offers", "bot.matching.waves"]]
+KNOWN_CIRCLES: list[list[str]] = []
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,7 @@ from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair import screens as fair_screens
 from bot.fair.notices import KINDS as FAIR_KINDS
 from bot.fair.notices import FairNotices
-from bot.market import screens
 from bot.market.marketplace import Marketplace, WorkView
-from bot.matching import screens as offer_screens
 from bot.work import screens as worker_screens
 from bot.work.desk import WorkerDesk
 from storage import assignments, stale
@@ -83,7 +81,7 @@ class Notices:
             )
         if row.kind == "web_submitted":
             view = await self.market.work_view(int(row.payload["assignment_id"]))
-            return screens.submitted(view) if view else None
+            return Screen(texts.submitted(view.hit.title, view.hit.reward_cents)) if view else None
         if row.kind in ("offer", "offer_tick", "offer_end", "offer_open"):
             return await self._offer(row.kind, int(row.payload["offer_id"]))
         if row.kind == "offers_out":
@@ -177,8 +175,8 @@ class Notices:
             async with self.market.db.reading() as conn:
                 found = await offer_store.extension(conn, assignment_id)
             unused = found.extend_s if found is not None and not found.extended_s else None
-            return offer_screens.last_reminder(view, now, unused)
-        return screens.reminder(view, now)
+            return worker_screens.last_reminder(view, now, unused)
+        return worker_screens.reminder(view, now)
 
     async def _abandoned(self, assignment_id: int) -> Screen | None:
         view = await self.market.work_view(assignment_id)
@@ -279,7 +277,7 @@ class Notices:
             if tally.open_slots > 0:  # nobody else in line: the slot is anyone's
                 if kind == "offer_open" and await self._took(hold.worker_id, hit.id):
                     return None  # took one since (from /hits): the task is elsewhere
-                return offer_screens.open_offer(hit)
+                return worker_screens.open_offer(hit)
             if kind == "offer_open":
                 return None  # held again, or full (the fill edit says so)
             return Screen(texts.offer_passed(hit.title))
@@ -290,4 +288,4 @@ class Notices:
         if found is None:
             return None
         reputation = await self.fair.compact_reputation(hit.requester_id)
-        return offer_screens.offer(found, left, reputation)
+        return worker_screens.offer(found, left, reputation)

@@ -13,9 +13,10 @@ from bot.fair.disputes import Disputes
 from bot.fair.free import FreeTime
 from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
-from bot.fair.results import FloorCheck, RaiseResult
+from bot.fair.results import RaiseResult
 from bot.market import pay_floor as fairpay
 from bot.market.marketplace import Marketplace
+from bot.market.results import FloorCheck
 from bot.matching.waves import push_wave
 from storage import fairwork, hits, ledger
 from storage.db import Database

@@ -51,17 +51,3 @@ class Reputation:
     pay: float | None
     fairness: float | None
     communication: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class FloorCheck:
-    """A HIT's pay against the floor: time counted, the rate it pays, the reward needed."""
-
-    seconds: int
-    hourly_cents: int
-    needed_cents: int
-    floor_cents: int
-
-    @property
-    def under(self) -> bool:
-        return self.floor_cents > 0 and self.hourly_cents < self.floor_cents

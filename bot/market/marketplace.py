@@ -40,8 +40,9 @@ from bot.market.results import (
     ReviewResult,
     WorkResult,
 )
+from bot.matching.fanout import FanOut
 from bot.matching.offers import OFFER, Dispatch, store_dispatch
-from bot.matching.waves import FanOut, push_wave
+from bot.matching.waves import push_wave
 from storage import (
     accepting,
     assignments,

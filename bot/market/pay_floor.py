@@ -8,7 +8,7 @@ import math
 import statistics
 
 from bot.domain import MEASURED_AFTER, Hit, Priority
-from bot.fair.results import FloorCheck
+from bot.market.results import FloorCheck
 from storage import fairwork, outbox, users
 from storage.db import Conn
 

@@ -124,3 +124,17 @@ class ExtendResult(Enum):
     NOT_ALLOWED = "not_allowed"
     NOT_ACTIVE = "not_active"
     NOT_YOURS = "not_yours"
+
+
+@dataclass(frozen=True, slots=True)
+class FloorCheck:
+    """A HIT's pay against the floor: time counted, the rate it pays, the reward needed."""
+
+    seconds: int
+    hourly_cents: int
+    needed_cents: int
+    floor_cents: int
+
+    @property
+    def under(self) -> bool:
+        return self.floor_cents > 0 and self.hourly_cents < self.floor_cents

@@ -29,17 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from bot.domain import Hit, Priority
+from bot.matching.fanout import FanOut
 from bot.parsing import ParseError, in_poll_terms, parse_duration, take_settings
 from storage import matching as ranking
 from storage import offers as store
 from storage import outbox
 from storage.db import Conn
-
-if TYPE_CHECKING:
-    from bot.matching.waves import FanOut
 
 MIN_EXTEND_S = 60
 MAX_EXTEND_S = 2 * 3600

@@ -5,8 +5,7 @@ from __future__ import annotations
 import secrets
 
 from bot.clock import Clock
-from bot.domain import User
-from bot.mturk.model import ApiKey
+from bot.domain import ApiKey, User
 from storage import mturk, users
 from storage.db import Database
 

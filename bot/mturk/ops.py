@@ -11,7 +11,19 @@ from collections.abc import Awaitable, Callable
 
 from bot import bounds, texts
 from bot.clock import Clock
-from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
+from bot.domain import (
+    ApiHit,
+    FormIds,
+    HandedIn,
+    Hit,
+    HitKind,
+    HitSpec,
+    HitType,
+    QuestionKind,
+    QuestionSpec,
+    SlotCounts,
+    User,
+)
 from bot.market import pay_floor as fairpay
 from bot.market.accounts import Accounts
 from bot.market.first_waves import FirstWaves
@@ -19,7 +31,6 @@ from bot.market.marketplace import Marketplace
 from bot.market.results import ChangeResult, PublishResult, ReviewResult
 from bot.matching.topics import topic_from_keywords
 from bot.mturk import wire
-from bot.mturk.model import ApiHit, FormIds, HandedIn, HitType, SlotCounts
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
 from bot.mturk.requirements import canonical, parse_requirements
 from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name

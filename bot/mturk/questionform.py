@@ -20,8 +20,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from bot.domain import MAX_TEXT_ANSWER, QuestionKind, QuestionSpec
-from bot.mturk.model import FormIds
+from bot.domain import MAX_TEXT_ANSWER, FormIds, QuestionKind, QuestionSpec
 
 ANSWERS_NS = (
     "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2005-10-01/"

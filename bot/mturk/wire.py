@@ -10,8 +10,7 @@ import math
 import re
 from typing import Any
 
-from bot.domain import Assignment, AssignmentStatus, Hit, HitStatus
-from bot.mturk.model import ApiHit, HitType, SlotCounts
+from bot.domain import ApiHit, Assignment, AssignmentStatus, Hit, HitStatus, HitType, SlotCounts
 
 Params = dict[str, Any]
 REQUEST_ERROR = "RequestError"

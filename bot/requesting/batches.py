@@ -19,7 +19,8 @@ from bot.domain import (
 from bot.market import pay_floor as fairpay
 from bot.market.marketplace import Marketplace, insert_spec
 from bot.market.results import PublishResult
-from bot.matching.waves import FanOut, push_wave
+from bot.matching.fanout import FanOut
+from bot.matching.waves import push_wave
 from bot.requesting.parsing import BatchItem, Terms
 from storage import batches, hits, ledger
 from storage.channels import enqueue_channel_cards

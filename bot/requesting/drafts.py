@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import Batch, Hit, HitStatus, Question, RequirementKind, User
-from bot.fair.results import FloorCheck
 from bot.market import pay_floor as fairpay
+from bot.market.results import FloorCheck
 from bot.matching.offers import Dispatch, DispatchTerms, store_dispatch
 from bot.requesting.parsing import Terms
 from bot.requesting.results import DraftResult

@@ -1,4 +1,5 @@
-"""Screens of the worker experience: cards, previews, inline work, /hits, setup, reports."""
+"""Screens of the worker experience: cards, previews, inline work, timed offers and
+reminders, /hits, setup, reports."""
 
 from __future__ import annotations
 
@@ -334,6 +335,60 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     if not page.items:
         text += "\n\n" + texts.NO_HITS
     return Screen(text, tuple(rows))
+
+
+# -- timed offers, deadline reminders, the timer concierge ------------------------------
+
+
+def offer(card: HitCard, time_left: float, reputation: str = "") -> Screen:
+    """A timed offer: the push card, the time left in the hold, Accept and Decline."""
+    hit = card.hit
+    return Screen(
+        card_text(card, reputation) + "\n" + texts.offer_hold(time_left),
+        (
+            (
+                Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
+                Button(texts.BTN_DECLINE, cb.Decline(hit.id).pack()),
+            ),
+        ),
+    )
+
+
+def open_offer(hit: Hit) -> Screen:
+    """A lapsed offer when nobody else is in line: the slot is anyone's, Accept stays."""
+    return Screen(
+        texts.offer_open(hit.title), ((Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),),)
+    )
+
+
+def reminder(view: WorkView, now: float) -> Screen:
+    """A deadline reminder with the time left and a button back to the task."""
+    a = view.assignment
+    return Screen(
+        texts.reminder(view.hit.title, a.deadline_at - now),
+        ((Button(texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),),
+    )
+
+
+def last_reminder(view: WorkView, now: float, extend_s: int | None) -> Screen:
+    """The last reminder: back to the task, return without penalty, "+N" if still unused."""
+    a = view.assignment
+    rows: list[tuple[Button, ...]] = [
+        (Button(texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),
+        (Button(texts.BTN_RETURN_FREE, cb.ReturnFree(a.id).pack()),),
+    ]
+    if extend_s:
+        label = texts.BTN_EXTEND.format(time=texts.duration(extend_s))
+        rows.append((Button(label, cb.Extend(a.id).pack()),))
+    return Screen(texts.last_reminder(view.hit.title, a.deadline_at - now, extend_s), tuple(rows))
+
+
+def extended(view: WorkView, time_left: float) -> Screen:
+    """The last reminder after "+N": the new time left and the way back to the task."""
+    return Screen(
+        texts.extended(view.hit.title, time_left),
+        ((Button(texts.BTN_OPEN_TASK, cb.OpenTask(view.assignment.id).pack()),),),
+    )
 
 
 # -- first contact ----------------------------------------------------------------------

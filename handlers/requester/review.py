@@ -9,7 +9,6 @@ from bot import callbacks as cb
 from bot import texts
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
-from bot.market import screens
 from bot.market.results import PublishResult, ReviewResult
 from bot.requesting import screens as requester_screens
 from bot.requesting.screens import review_extras
@@ -93,7 +92,7 @@ async def review_screen(context: GigContext, requester: User) -> Screen:
     tools = context.services.requesting
     gold = await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
     threshold = context.services.settings.gold_threshold
-    card = screens.review(view, alias, waiting)
+    card = requester_screens.review(view, alias, waiting)
     return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))
 
 
@@ -108,7 +107,7 @@ async def full_answers(update: Update, context: GigContext) -> None:
         await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return
     alias = await context.market.worker_alias(view.assignment.worker_id)
-    name, content = screens.full_answers(view, alias)
+    name, content = requester_screens.full_answers(view, alias)
     await answer(query, texts.FULL_ANSWERS_SENT)
     assert query.message is not None
     caption = texts.full_answers_caption(view.hit.id, view.assignment.id, alias)

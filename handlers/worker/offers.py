@@ -8,7 +8,7 @@ from bot import callbacks as cb
 from bot import texts
 from bot.domain import Screen
 from bot.market.results import DeclineResult, ExtendResult, WorkResult
-from bot.matching import screens as offer_screens
+from bot.work import screens as worker_screens
 from handlers.common import GigContext, answer, pressed_by, pressed_in, respond
 from handlers.worker.work import redraw
 
@@ -40,7 +40,7 @@ async def extend_time(update: Update, context: GigContext) -> None:
     view = await context.market.work_view(assignment_id)
     assert view is not None
     left = deadline - context.market.clock.now()
-    await respond(query, offer_screens.extended(view, left))
+    await respond(query, worker_screens.extended(view, left))
     await redraw(context, view)  # the task message shows the new time left too
 
 

@@ -11,7 +11,6 @@ from telegram.error import BadRequest
 from bot import callbacks as cb
 from bot import texts
 from bot.domain import Screen, User
-from bot.market import screens
 from bot.market.marketplace import WorkView, text_limit
 from bot.market.results import AcceptResult, RetagResult, WorkResult
 from bot.work import screens as worker_screens
@@ -212,7 +211,7 @@ async def _show_work(
 
 async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
-    screen = screens.work(view, context.market.clock.now())
+    screen = worker_screens.work(view, context.market.clock.now())
     return worker_screens.with_task_link(screen, await context.services.web_tasks.task_url(view))
 
 
