@@ -7,19 +7,10 @@ from html import escape
 from telegram import Chat, ChatFullInfo, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot import texts
-from bot.delivery.channels import LinkResult
+from bot.delivery import texts as delivery_texts
 from bot.domain import Screen
 from bot.parsing import whole_number
 from handlers.common import GigContext, reply, sender_of
-
-LINK_TEXTS = {
-    LinkResult.LINKED: texts.CHANNEL_LINKED,
-    LinkResult.ALREADY: texts.CHANNEL_ALREADY_LINKED,
-    LinkResult.NOT_A_GROUP: texts.CHANNEL_NOT_A_GROUP,
-    LinkResult.BOT_NOT_ADMIN: texts.CHANNEL_BOT_NOT_ADMIN,
-    LinkResult.YOU_NOT_ADMIN: texts.CHANNEL_YOU_NOT_ADMIN,
-}
 
 
 def _chat_ref(arg: str) -> str | int:
@@ -42,11 +33,11 @@ async def link_channel(update: Update, context: GigContext) -> None:
     """Link a channel where the bot and the requester are admins, or say what is missing."""
     requester = await sender_of(update, context)
     if not context.args:
-        await reply(update, Screen(texts.LINKCHANNEL_USAGE))
+        await reply(update, Screen(delivery_texts.LINKCHANNEL_USAGE))
         return
     chat = await _find_chat(context, context.args[0])
     if chat is None:
-        await reply(update, Screen(texts.CHANNEL_NOT_FOUND))
+        await reply(update, Screen(delivery_texts.CHANNEL_NOT_FOUND))
         return
     title = chat.title or chat.username or str(chat.id)
     bot_status, requester_status = "left", "left"
@@ -61,7 +52,9 @@ async def link_channel(update: Update, context: GigContext) -> None:
         bot_status=bot_status,
         requester_status=requester_status,
     )
-    await reply(update, Screen(LINK_TEXTS[result].format(title=escape(title))))
+    await reply(
+        update, Screen(delivery_texts.CHANNEL_LINK_TEXTS[result].format(title=escape(title)))
+    )
 
 
 async def unlink_channel(update: Update, context: GigContext) -> None:
@@ -69,17 +62,17 @@ async def unlink_channel(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     linked = await context.services.channels.linked(requester)
     if not context.args:
-        listing = texts.linked_channels([c.title for c in linked])
-        await reply(update, Screen(texts.UNLINKCHANNEL_USAGE.format(linked=listing)))
+        listing = delivery_texts.linked_channels([c.title for c in linked])
+        await reply(update, Screen(delivery_texts.UNLINKCHANNEL_USAGE.format(linked=listing)))
         return
     ref = _chat_ref(context.args[0])
     chat = await _find_chat(context, context.args[0]) if isinstance(ref, str) else None
     chat_id = chat.id if chat is not None else ref
     found = next((c for c in linked if c.chat_id == chat_id), None)
     if found is None or not await context.services.channels.unlink(requester, found.chat_id):
-        await reply(update, Screen(texts.CHANNEL_NOT_LINKED))
+        await reply(update, Screen(delivery_texts.CHANNEL_NOT_LINKED))
         return
-    await reply(update, Screen(texts.CHANNEL_UNLINKED.format(title=escape(found.title))))
+    await reply(update, Screen(delivery_texts.CHANNEL_UNLINKED.format(title=escape(found.title))))
 
 
 async def bot_membership_changed(update: Update, context: GigContext) -> None:

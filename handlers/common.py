@@ -18,7 +18,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot import texts
+from bot import formatting
 from bot.delivery.outbox import SendOutcome, SendStatus
 from bot.domain import Button, Screen, User
 from bot.fit import ALERT_MAX, clip, fit_html
@@ -208,7 +208,7 @@ async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery
     assert query is not None and query.data is not None
     user = await known_user(update, context)
     if user is None:
-        await answer(query, texts.NOT_REGISTERED, alert=True)
+        await answer(query, formatting.NOT_REGISTERED, alert=True)
     return query, user
 
 

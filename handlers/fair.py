@@ -8,9 +8,10 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Screen
 from bot.fair import screens as fair_screens
+from bot.fair import texts as fair_texts
 from bot.fair.results import DisputeResult, RelayResult
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.common import (
@@ -35,13 +36,13 @@ async def requester_card(update: Update, context: GigContext) -> None:
     """Show the whole reputation card of a requester (by name or HIT number)."""
     name = " ".join(context.args or []).strip()
     if not name:
-        await reply(update, Screen(texts.REQUESTER_USAGE))
+        await reply(update, Screen(fair_texts.REQUESTER_USAGE))
         return
     found = await context.services.fair.reputation.named(name)
     if not found:
-        await reply(update, Screen(texts.REQUESTER_NOT_FOUND.format(name=escape(name))))
+        await reply(update, Screen(fair_texts.REQUESTER_NOT_FOUND.format(name=escape(name))))
         return
-    await reply(update, Screen("\n\n".join(texts.reputation_card(rep) for rep in found)))
+    await reply(update, Screen("\n\n".join(fair_texts.reputation_card(rep) for rep in found)))
 
 
 async def free_time(update: Update, context: GigContext) -> None:
@@ -51,14 +52,14 @@ async def free_time(update: Update, context: GigContext) -> None:
     arg = (context.args or [""])[0].lower()
     if arg == "off":
         await free.stop(worker)
-        await reply(update, Screen(texts.FREE_OFF))
+        await reply(update, Screen(fair_texts.FREE_OFF))
         return
     try:
         seconds = parse_duration(arg)
     except ParseError:
         seconds = 0
     if not MIN_FREE_S <= seconds <= MAX_FREE_S:
-        await reply(update, Screen(texts.FREE_USAGE))
+        await reply(update, Screen(fair_texts.FREE_USAGE))
         return
     await reply(update, fair_screens.free(seconds, await free.start(worker, seconds)))
 
@@ -73,10 +74,10 @@ async def raise_reward(update: Update, context: GigContext) -> None:
             raise ParseError("give a HIT number and a reward")
         cents = parse_money(args[1])
     except ParseError:
-        await reply(update, Screen(texts.RAISE_USAGE))
+        await reply(update, Screen(fair_texts.RAISE_USAGE))
         return
     result, check = await context.services.fair.raise_reward(requester, hit_id, cents)
-    await reply(update, Screen(texts.raise_text(result, check, hit_id)))
+    await reply(update, Screen(fair_texts.raise_text(result, check, hit_id)))
 
 
 async def message_command(update: Update, context: GigContext) -> None:
@@ -92,14 +93,14 @@ async def message_command(update: Update, context: GigContext) -> None:
         result = await relay.to_hit(user, hit_id, body)
         if result is RelayResult.SEVERAL:
             aliases = await relay.workers_on(user, hit_id)
-            await reply(update, Screen(texts.relay_several(hit_id, aliases)))
+            await reply(update, Screen(fair_texts.relay_several(hit_id, aliases)))
             return
     elif target.upper().startswith("W-"):
         result = await relay.to_alias(user, target, body)
     else:
-        await reply(update, Screen(texts.MSG_USAGE))
+        await reply(update, Screen(fair_texts.MSG_USAGE))
         return
-    await reply(update, Screen(texts.RELAY_TEXTS[result]))
+    await reply(update, Screen(fair_texts.RELAY_TEXTS[result]))
 
 
 # -- ratings ---------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ async def open_rating(update: Update, context: GigContext) -> None:
     given = await context.services.fair.reputation.my_rating(worker.id, assignment_id)
     view = await context.market.work_view(assignment_id)
     if given is None or view is None:
-        await answer(query, texts.RATING_REFUSED, alert=True)
+        await answer(query, fair_texts.RATING_REFUSED, alert=True)
         return
     await answer(query)
     await reply(update, fair_screens.rating(assignment_id, view.hit.title, given))
@@ -127,17 +128,17 @@ async def rate_requester(update: Update, context: GigContext) -> None:
         return
     data = cb.Rate.unpack(str(query.data))
     if data.stars == 0:  # the row's label
-        await answer(query, texts.RATE_PICK_A_NUMBER)
+        await answer(query, fair_texts.RATE_PICK_A_NUMBER)
         return
     done, given = await context.services.fair.reputation.rate(
         worker.id, data.assignment_id, data.dimension, data.stars
     )
     view = await context.market.work_view(data.assignment_id)
     if not done or view is None:
-        await answer(query, texts.RATING_REFUSED, alert=True)
+        await answer(query, fair_texts.RATING_REFUSED, alert=True)
         return
     screen = fair_screens.rating(data.assignment_id, view.hit.title, given)
-    await respond(query, screen, texts.RATING_SAVED)
+    await respond(query, screen, fair_texts.RATING_SAVED)
 
 
 # -- disputes and messages: a button, then the text ------------------------------------------
@@ -151,9 +152,9 @@ async def ask_dispute(update: Update, context: GigContext) -> int:
     assignment_id = cb.Dispute.unpack(str(query.data)).assignment_id
     result = await context.services.fair.disputes.can_open(worker, assignment_id)
     if result is not DisputeResult.OK:
-        await answer(query, texts.DISPUTE_TEXTS[result], alert=True)
+        await answer(query, fair_texts.DISPUTE_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "dispute", assignment_id, texts.ASK_DISPUTE)
+    return await _ask(update, context, "dispute", assignment_id, fair_texts.ASK_DISPUTE)
 
 
 async def reverse_dispute(update: Update, context: GigContext) -> None:
@@ -164,9 +165,9 @@ async def reverse_dispute(update: Update, context: GigContext) -> None:
     dispute_id = cb.Reverse.unpack(str(query.data)).dispute_id
     result = await context.services.fair.disputes.reverse(requester, dispute_id)
     if result is not DisputeResult.OK:
-        await answer(query, texts.DISPUTE_TEXTS[result], alert=True)
+        await answer(query, fair_texts.DISPUTE_TEXTS[result], alert=True)
         return
-    await respond(query, Screen(texts.DISPUTE_REVERSED_DONE))
+    await respond(query, Screen(fair_texts.DISPUTE_REVERSED_DONE))
 
 
 async def ask_uphold_reply(update: Update, context: GigContext) -> int:
@@ -177,9 +178,9 @@ async def ask_uphold_reply(update: Update, context: GigContext) -> int:
     dispute_id = cb.Uphold.unpack(str(query.data)).dispute_id
     result = await context.services.fair.disputes.owned_open(requester, dispute_id)
     if result is not DisputeResult.OK:
-        await answer(query, texts.DISPUTE_TEXTS[result], alert=True)
+        await answer(query, fair_texts.DISPUTE_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "uphold", dispute_id, texts.ASK_UPHOLD_REPLY)
+    return await _ask(update, context, "uphold", dispute_id, fair_texts.ASK_UPHOLD_REPLY)
 
 
 async def ask_message(update: Update, context: GigContext) -> int:
@@ -190,9 +191,9 @@ async def ask_message(update: Update, context: GigContext) -> int:
     assignment_id = cb.Relay.unpack(str(query.data)).assignment_id
     result = await context.services.fair.relay.can_write(user, assignment_id)
     if result is not RelayResult.OK:
-        await answer(query, texts.RELAY_TEXTS[result], alert=True)
+        await answer(query, fair_texts.RELAY_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "relay", assignment_id, texts.ASK_MESSAGE)
+    return await _ask(update, context, "relay", assignment_id, fair_texts.ASK_MESSAGE)
 
 
 async def ask_reply(update: Update, context: GigContext) -> int:
@@ -203,9 +204,9 @@ async def ask_reply(update: Update, context: GigContext) -> int:
     message_id = cb.RelayReply.unpack(str(query.data)).message_id
     result = await context.services.fair.relay.can_reply(user, message_id)
     if result is not RelayResult.OK:
-        await answer(query, texts.RELAY_TEXTS[result], alert=True)
+        await answer(query, fair_texts.RELAY_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "reply", message_id, texts.ASK_MESSAGE)
+    return await _ask(update, context, "reply", message_id, fair_texts.ASK_MESSAGE)
 
 
 async def _ask(update: Update, context: GigContext, kind: str, target: int, prompt: str) -> int:
@@ -225,8 +226,8 @@ async def got_text(update: Update, context: GigContext) -> int:
     assert message is not None and context.user_data is not None
     if asked_long_ago(context):
         context.user_data.pop(PENDING, None)
-        wait = texts.duration(TEXT_WAIT_S)
-        await reply(update, Screen(texts.FAIR_TEXT_EXPIRED.format(wait=wait)))
+        wait = formatting.duration(TEXT_WAIT_S)
+        await reply(update, Screen(fair_texts.FAIR_TEXT_EXPIRED.format(wait=wait)))
         return ConversationHandler.END
     pending = dict(context.user_data.get(PENDING) or {})
     kind, target, body = str(pending.get("kind")), int(pending.get("id", 0)), message.text or ""
@@ -234,13 +235,13 @@ async def got_text(update: Update, context: GigContext) -> int:
     text: str
     if kind == "dispute":
         result = await fair.disputes.open(user, target, body)
-        hours = texts.duration(context.services.settings.dispute_hours * 3600)
-        text = texts.DISPUTE_TEXTS[result].format(hours=hours)
+        hours = formatting.duration(context.services.settings.dispute_hours * 3600)
+        text = fair_texts.DISPUTE_TEXTS[result].format(hours=hours)
         again = result is DisputeResult.EMPTY
     elif kind == "uphold":
         result = await fair.disputes.uphold(user, target, body)
         ok = result is DisputeResult.OK
-        text = texts.DISPUTE_UPHELD_DONE if ok else texts.DISPUTE_TEXTS[result]
+        text = fair_texts.DISPUTE_UPHELD_DONE if ok else fair_texts.DISPUTE_TEXTS[result]
         again = result is DisputeResult.EMPTY
     else:
         sent = (
@@ -248,7 +249,7 @@ async def got_text(update: Update, context: GigContext) -> int:
             if kind == "relay"
             else await fair.relay.reply(user, target, body)
         )
-        text, again = texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
+        text, again = fair_texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
     await reply(update, Screen(text))
     if again:
         note_asked(context)  # asked once more, from now
@@ -261,5 +262,5 @@ async def cancel_text(update: Update, context: GigContext) -> int:
     """Drop the dispute, reply or message being written."""
     assert context.user_data is not None
     context.user_data.pop(PENDING, None)
-    await reply(update, Screen(texts.FAIR_TEXT_CANCELLED))
+    await reply(update, Screen(fair_texts.FAIR_TEXT_CANCELLED))
     return ConversationHandler.END

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot import texts
+from bot.fair import texts as fair_texts
+from bot.market import texts as market_texts
 from bot.market.results import PublishResult
 from handlers.common import GigContext
 
@@ -12,5 +13,5 @@ async def floor_refusal(context: GigContext, hit_id: int) -> str:
     check = await context.services.fair.floor_check(hit_id)
     hit = await context.market.hit(hit_id)
     if check is None or hit is None:
-        return texts.PUBLISH_TEXTS[PublishResult.UNDER_FLOOR]
-    return texts.under_floor(check, hit.reward_cents)
+        return market_texts.PUBLISH_TEXTS[PublishResult.UNDER_FLOOR]
+    return fair_texts.under_floor(check, hit.reward_cents)

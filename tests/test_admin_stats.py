@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.market import texts as market_texts
 from tests.conftest import funded_requester, published_poll, roomy_stage, workers
 
 DAY = 86_400
@@ -96,9 +96,11 @@ async def test_others_get_the_admin_only_reply(stage: Stage, admin: Actor) -> No
     for someone in (rita, ann):
         before = len(someone.texts())
         await someone.send("/stats")
-        assert someone.texts()[before:] == [texts.ADMIN_ONLY], "the refusal, and nothing else"
+        assert someone.texts()[before:] == [market_texts.ADMIN_ONLY], (
+            "the refusal, and nothing else"
+        )
     await ann.send("/fund 1 1.00")
-    assert ann.last_text() == texts.ADMIN_ONLY, "the same answer /fund gives"
+    assert ann.last_text() == market_texts.ADMIN_ONLY, "the same answer /fund gives"
     assert "stats" in _menu(stage, admin) and "stats" not in _menu(stage, rita)
     assert "stats" not in _menu(stage), "workers' default menu"
 

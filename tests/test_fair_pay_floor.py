@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from bot import texts
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.demo.stage import Actor, Stage
 from bot.parsing import parse_poll
+from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
 from tests.conftest import failing_on_errors, funded_requester, published_poll, roomy_stage, workers
 from tests.fair_helpers import do_poll
@@ -183,7 +183,7 @@ async def test_the_example_the_bot_teaches_publishes_under_the_default_floor(
 ) -> None:
     rita = await funded_requester(stage, admin)
     await rita.send("/newpoll")  # no arguments: asks step by step, with the one-line example
-    assert texts.POLL_EXAMPLE in rita.last_text()
-    await rita.send(texts.POLL_EXAMPLE)
+    assert requesting_texts.POLL_EXAMPLE in rita.last_text()
+    await rita.send(requesting_texts.POLL_EXAMPLE)
     await rita.press("Publish")
     assert "Published" in rita.last_text(), rita.last_text()

@@ -23,13 +23,13 @@ import httpx
 import pytest
 from telegram import Update
 
-from bot import texts
 from bot.clock import SystemClock
 from bot.delivery.pacing import Pace, SendLimits
 from bot.demo.stage import Stage
 from bot.domain import WorkerPrefs
 from bot.market.accounts import Accounts
 from bot.market.marketplace import Marketplace
+from bot.requesting import texts as requesting_texts
 from bot.runtime.logs import Redactor
 from bot.sandbox import SimTelegram, SimUser
 from bot.work.desk import WorkerDesk
@@ -331,7 +331,7 @@ async def test_sigterm_while_publishing_loses_and_repeats_nothing(
 
     # Telegram stalls: the Publish handler hangs on its edit, the pushes on their sends.
     sim.hold("editMessageText", "sendMessage")
-    sim.press(rita, preview.message_id, texts.BTN_PUBLISH)
+    sim.press(rita, preview.message_id, requesting_texts.BTN_PUBLISH)
     await until(lambda: sim.held >= 2, "the publish edit and a push to be in flight")
     bot.signal(signal.SIGTERM)
     await bot.saw("SIGTERM: finishing work in flight")
@@ -437,7 +437,7 @@ async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: P
         broadcaster.pace = Pace(SendLimits(global_per_sec=1.0))  # one push a second from now on
         stage.sim.hold("sendMessage")
         publish = stage.sim.press(
-            rita.user, rita.last().message_id, texts.BTN_PUBLISH, enqueue=False
+            rita.user, rita.last().message_id, requesting_texts.BTN_PUBLISH, enqueue=False
         )
         await stage.app.process_update(Update.de_json(publish, stage.app.bot))
         # The background broadcaster has sent the first push (stalled); the next two wait

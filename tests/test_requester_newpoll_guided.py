@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.requesting import texts as requesting_texts
 from tests.conftest import funded_requester, workers
 from tests.requester_helpers import database_of, number_after, restart
 
@@ -23,7 +23,7 @@ async def test_a_missing_bar_after_the_question_is_named(stage: Stage, admin: Ac
     assert "A | is missing after the question mark: “Best day? | Mon | Tue”" in said, said
     assert "between 2 and 10" not in said, "not a count that reads as wrong (there are two)"
     assert said.count("\n") <= 2, "the mistake and one example, not a wall of syntax"
-    assert texts.POLL_EXAMPLE in said
+    assert requesting_texts.POLL_EXAMPLE in said
 
     await rita.send("/newpoll Best day? | Mon | Tue reward=0.05")
     assert "Put a ; before the terms: “Best day? | Mon | Tue ; reward=0.05”" in rita.last_text()

@@ -9,50 +9,24 @@ comes back while the HIT is open opens the card again (trigger in migration 0014
 
 from __future__ import annotations
 
-from enum import Enum
-
-from bot import texts
 from bot.clock import Clock
-from bot.domain import Button, Channel, ChannelCard, Screen, User
+from bot.delivery.results import LinkResult
+from bot.domain import Channel, ChannelCard, User
 from storage import channels
 from storage.channels import enqueue_channel_cards
 from storage.db import Database
 from storage.outbox import OutboxRow
 
-__all__ = ["CHANNEL_KINDS", "Channels", "LinkResult", "card_screen", "enqueue_channel_cards"]
+__all__ = ["CHANNEL_KINDS", "Channels", "enqueue_channel_cards"]
 
 CHANNEL_KINDS = ("channel_card", "channel_edit")
-
-
-class LinkResult(Enum):
-    LINKED = "linked"
-    ALREADY = "already"
-    NOT_A_GROUP = "not_a_group"
-    BOT_NOT_ADMIN = "bot_not_admin"
-    YOU_NOT_ADMIN = "you_not_admin"
 
 
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 
 
-def start_link(bot_username: str, card: ChannelCard) -> str:
-    """The deep link a card's button opens: t.me/<bot>?start=hit_<id> or batch_<id>."""
-    target = f"hit_{card.hit_id}" if card.hit_id is not None else f"batch_{card.batch_id}"
-    return f"https://t.me/{bot_username}?start={target}"
-
-
-def card_screen(card: ChannelCard, bot_username: str) -> Screen:
-    """The channel post: terms and counter, with a Start working button while open."""
-    text = texts.channel_card(
-        card.title, card.reward_cents, card.time_allotted_s, card.left, card.total, card.closed
-    )
-    if card.closed:
-        return Screen(text)
-    return Screen(text, ((Button(texts.BTN_START_WORKING, url=start_link(bot_username, card)),),))
-
-
 class Channels:
-    """Links between requesters and their channels, and the cards' rendering."""
+    """Links between requesters and their channels, and the cards they get."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -94,12 +68,13 @@ class Channels:
         async with self.db.transaction() as conn:
             return await channels.deactivate_chat(conn, chat_id)
 
-    async def render(self, row: OutboxRow) -> Screen | None:
-        """The card (new post or counter edit) for an outbox row, as it reads now."""
+    async def card(self, row: OutboxRow) -> ChannelCard | None:
+        """The card an outbox row posts or edits, as it reads now; None when there is
+        nothing to send (delivery/screens.py draws it)."""
         async with self.db.reading() as conn:
             card = await channels.card(conn, int(row.payload["post_id"]))
         if card is None:
             return None
         if row.kind == "channel_card" and card.closed:
             return None  # filled before it could be posted: nothing to announce
-        return card_screen(card, self.bot_username)
+        return card

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot import texts
+from bot.deadlines import texts as deadlines_texts
+from bot.delivery import screens as delivery_screens
+from bot.delivery import texts as delivery_texts
 from bot.delivery.channels import CHANNEL_KINDS, Channels
 from bot.domain import AssignmentStatus, Button, Hit, HitStatus, Screen
 from bot.fair import screens as fair_screens
 from bot.fair.notices import KINDS as FAIR_KINDS
 from bot.fair.notices import FairNotices
+from bot.market import texts as market_texts
 from bot.market.marketplace import Marketplace, WorkView
+from bot.matching import texts as matching_texts
+from bot.requesting import texts as requesting_texts
 from bot.work import screens as worker_screens
+from bot.work import texts as work_texts
 from bot.work.desk import WorkerDesk
 from storage import assignments, stale
 from storage import offers as offer_store
@@ -44,12 +50,15 @@ class Notices:
         if row.kind == "push_count":
             return await self._push_count(int(row.payload["hit_id"]), row.chat_id)
         if row.kind in CHANNEL_KINDS and self.channels is not None:
-            return await self.channels.render(row)
+            card = await self.channels.card(row)
+            return delivery_screens.channel_card(card, self.channels.bot_username) if card else None
         if row.kind == "funded":
-            return Screen(texts.funded_notice(int(row.payload["amount_cents"])))
+            return Screen(market_texts.funded_notice(int(row.payload["amount_cents"])))
         if row.kind == "qualified":
             payload = row.payload
-            return Screen(texts.qualified_notice(str(payload["name"]), int(payload["value"])))
+            return Screen(
+                requesting_texts.qualified_notice(str(payload["name"]), int(payload["value"]))
+            )
         if row.kind == "reminder":
             return await self._reminder(
                 int(row.payload["assignment_id"]), int(row.payload.get("n", 0))
@@ -71,7 +80,7 @@ class Notices:
         if row.kind == "requester_message":
             p = row.payload
             return Screen(
-                texts.requester_message_notice(
+                delivery_texts.requester_message_notice(
                     str(p["from"]),
                     str(p["subject"]),
                     str(p["text"]),
@@ -81,7 +90,11 @@ class Notices:
             )
         if row.kind == "web_submitted":
             view = await self.market.work_view(int(row.payload["assignment_id"]))
-            return Screen(texts.submitted(view.hit.title, view.hit.reward_cents)) if view else None
+            return (
+                Screen(work_texts.submitted(view.hit.title, view.hit.reward_cents))
+                if view
+                else None
+            )
         if row.kind in ("offer", "offer_tick", "offer_end", "offer_open"):
             return await self._offer(row.kind, int(row.payload["offer_id"]))
         if row.kind == "offers_out":
@@ -100,7 +113,9 @@ class Notices:
         card = worker_screens.card(found, await self.fair.compact_reputation(hit.requester_id))
         link = await self.preview_link(hit) if self.preview_link is not None else None
         if link is not None:
-            card = Screen(card.text, (*card.rows, (Button(texts.BTN_PREVIEW_TASK, url=link),)))
+            card = Screen(
+                card.text, (*card.rows, (Button(delivery_texts.BTN_PREVIEW_TASK, url=link),))
+            )
         return card
 
     async def _filled(self, hit_id: int) -> Screen | None:
@@ -110,10 +125,10 @@ class Notices:
         if hit is None:
             return None
         if hit.status in (HitStatus.CANCELLED, HitStatus.EXPIRED):
-            return Screen(texts.push_closed(hit.title, hit.status.value))
+            return Screen(delivery_texts.push_closed(hit.title, hit.status.value))
         if hit.status is HitStatus.OPEN and await self._slots_left(hit) > 0:
             return None
-        return Screen(texts.push_filled(hit.title))
+        return Screen(delivery_texts.push_filled(hit.title))
 
     async def _slots_left(self, hit: Hit) -> int:
         """Free slots of the HIT, or of its whole batch (a batch's card stands for all)."""
@@ -142,11 +157,11 @@ class Notices:
         a = view.assignment
         if a.reject_reason is not None:
             return Screen(
-                texts.rejected_notice(view.hit.title, a.reject_reason),
+                work_texts.rejected_notice(view.hit.title, a.reject_reason),
                 fair_screens.verdict_rows(a.id, rejected=True),
             )
         return Screen(
-            texts.approved_notice(view.hit.title, view.hit.reward_cents),
+            work_texts.approved_notice(view.hit.title, view.hit.reward_cents),
             fair_screens.verdict_rows(a.id, rejected=False),
         )
 
@@ -157,7 +172,9 @@ class Notices:
             view = await self.market.work_view(int(str(payload["assignment_id"])))
             title = view.hit.title if view else None
         return Screen(
-            texts.bonus_notice(int(str(payload["amount_cents"])), str(payload["reason"]), title)
+            requesting_texts.bonus_notice(
+                int(str(payload["amount_cents"])), str(payload["reason"]), title
+            )
         )
 
     async def _reminder(self, assignment_id: int, n: int = 0) -> Screen | None:
@@ -182,13 +199,15 @@ class Notices:
         view = await self.market.work_view(assignment_id)
         if view is None:
             return None
-        return Screen(texts.abandoned_notice(view.hit.title))
+        return Screen(deadlines_texts.abandoned_notice(view.hit.title))
 
     async def _auto_approved(self, hit_id: int, count: int) -> Screen | None:
         hit = await self.market.hit(hit_id)
         if hit is None:
             return None
-        return Screen(texts.auto_approved_notice(hit.id, hit.title, count, hit.auto_approve_s))
+        return Screen(
+            deadlines_texts.auto_approved_notice(hit.id, hit.title, count, hit.auto_approve_s)
+        )
 
     async def _task_over(self, assignment_id: int) -> Screen | None:
         """The task message of work no longer in progress: where it stands, no buttons
@@ -198,14 +217,14 @@ class Notices:
             return None  # its message shows the batch's next item now (bot/work/tagging.py)
         a, title = view.assignment, view.hit.title
         if a.status is AssignmentStatus.ABANDONED:
-            return Screen(texts.task_time_up(title))
+            return Screen(work_texts.task_time_up(title))
         if a.status is AssignmentStatus.SUBMITTED:
-            return Screen(texts.submitted(title, view.hit.reward_cents))
+            return Screen(work_texts.submitted(title, view.hit.reward_cents))
         if a.status in (AssignmentStatus.APPROVED, AssignmentStatus.REJECTED):
             approved = a.status is AssignmentStatus.APPROVED
-            return Screen(texts.task_reviewed(title, view.hit.reward_cents, approved))
+            return Screen(work_texts.task_reviewed(title, view.hit.reward_cents, approved))
         if a.status is AssignmentStatus.RETURNED:
-            return Screen(texts.returned(title))
+            return Screen(work_texts.returned(title))
         return None  # still in progress
 
     async def _task_tick(self, assignment_id: int) -> Screen | None:
@@ -224,13 +243,13 @@ class Notices:
         view = await self.market.work_view(assignment_id)
         if view is None or view.assignment.status is AssignmentStatus.ACCEPTED:
             return None
-        return Screen(texts.reminder_over(view.hit.title, view.assignment.status.value))
+        return Screen(deadlines_texts.reminder_over(view.hit.title, view.assignment.status.value))
 
     async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
         hit = await self.market.hit(hit_id)
         if hit is None:
             return None
-        return Screen(texts.expired_notice(hit.id, hit.title, refund_cents))
+        return Screen(deadlines_texts.expired_notice(hit.id, hit.title, refund_cents))
 
     async def _took(self, worker_id: int, hit_id: int) -> bool:
         async with self.market.db.reading() as conn:
@@ -247,7 +266,7 @@ class Notices:
         if tally.open_slots <= 0:
             return None  # taken meanwhile
         return Screen(
-            texts.offers_out(
+            matching_texts.offers_out(
                 hit.id,
                 hit.title,
                 tally.offered,
@@ -271,7 +290,9 @@ class Notices:
             if hold.status != "expired" and (kind == "offer_end" or hold.status != "declined"):
                 return None
             if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
-                return Screen(texts.offer_ended(hit.title))  # paused, cancelled...: nobody next
+                return Screen(
+                    work_texts.offer_ended(hit.title)
+                )  # paused, cancelled...: nobody next
             async with self.market.db.reading() as conn:
                 tally = await offer_store.tally(conn, hit.id, now)
             if tally.open_slots > 0:  # nobody else in line: the slot is anyone's
@@ -280,7 +301,7 @@ class Notices:
                 return worker_screens.open_offer(hit)
             if kind == "offer_open":
                 return None  # held again, or full (the fill edit says so)
-            return Screen(texts.offer_passed(hit.title))
+            return Screen(work_texts.offer_passed(hit.title))
         left = hold.expires_at - now
         if hold.status != "held" or left < 1 or hit.status is not HitStatus.OPEN:
             return None

@@ -15,13 +15,13 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import texts
 from bot.clock import Clock, ScaledClock, SystemClock
 from bot.config import Settings
 from bot.runtime.app import build_application, services_of, start_app, stop_app
 from bot.sandbox import SimMessage, SimTelegram
 from bot.sandbox.webchat import Person, WebChat
 from bot.services import Services
+from bot.work import texts as work_texts
 from handlers.common import GigApp
 
 DEFAULT_DATABASE = Path("gigbot-sandbox.sqlite3")
@@ -99,11 +99,11 @@ class Sandbox:
         """The workers the sandbox starts with tap "I want to work", then take the setup's
         defaults, so the requester's first HIT reaches them (someone added later meets the
         welcome's choice). Workers set up on an earlier run have no such buttons."""
-        taps = [p for p in people if self._tap(p, texts.BTN_ROLE_WORK)]
-        await self._until(lambda: all(self._button(p, texts.BTN_SETUP_SKIP) for p in taps))
+        taps = [p for p in people if self._tap(p, work_texts.BTN_ROLE_WORK)]
+        await self._until(lambda: all(self._button(p, work_texts.BTN_SETUP_SKIP) for p in taps))
         for person in taps:
-            self._tap(person, texts.BTN_SETUP_SKIP)
-        await self._until(lambda: not any(self._button(p, texts.BTN_SETUP_SKIP) for p in taps))
+            self._tap(person, work_texts.BTN_SETUP_SKIP)
+        await self._until(lambda: not any(self._button(p, work_texts.BTN_SETUP_SKIP) for p in taps))
 
     def _button(self, person: Person, label: str) -> SimMessage | None:
         """The person's newest message from the bot with a button labelled `label`."""

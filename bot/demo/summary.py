@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.demo.stage import Stage
 from bot.demo.transcript import Transcript
-from bot.texts import money
+from bot.formatting import money
 from storage import ledger
 from storage import summary as counts
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot import texts
+from bot import formatting
 from bot.domain import Screen
 from bot.fair import screens as fair_screens
+from bot.fair import texts as fair_texts
 from bot.fair.disputes import Disputes
 from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
@@ -30,7 +31,8 @@ class FairNotices:
         cached = self._compact.get(requester_id)
         if cached is not None and now - cached[0] < COMPACT_TTL_S:
             return cached[1]
-        line = await self.reputation.compact_reputation(requester_id)
+        found = await self.reputation.card(requester_id)
+        line = fair_texts.compact_reputation(found) if found else ""
         self._compact[requester_id] = (now, line)
         return line
 
@@ -46,7 +48,7 @@ class FairNotices:
             if hit is None:
                 return None
             return Screen(
-                texts.underpaid_notice(
+                fair_texts.underpaid_notice(
                     hit.title,
                     hit.id,
                     int(str(payload["median_s"])),
@@ -64,8 +66,12 @@ class FairNotices:
         if kind == "dispute":
             if d.status != "open":
                 return None
-            due = texts.duration(d.due_at - self.market.clock.now())
+            due = formatting.duration(d.due_at - self.market.clock.now())
             return fair_screens.dispute(view, due)
         if kind == "dispute_expired":
-            return Screen(texts.dispute_expired_notice(view.title, view.alias, view.reward_cents))
-        return Screen(texts.dispute_closed_notice(view.title, d.status, view.reward_cents, d.reply))
+            return Screen(
+                fair_texts.dispute_expired_notice(view.title, view.alias, view.reward_cents)
+            )
+        return Screen(
+            fair_texts.dispute_closed_notice(view.title, d.status, view.reward_cents, d.reply)
+        )

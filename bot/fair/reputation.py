@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 
-from bot import texts
 from bot.clock import Clock
 from bot.fair.results import Reputation
 from bot.parsing import whole_number
@@ -57,11 +56,6 @@ class Reputations:
             fairness=r.fairness,
             communication=r.communication,
         )
-
-    async def compact_reputation(self, requester_id: int) -> str:
-        """One line for push cards and lists, e.g. "⭐ $9.00/h · 95% of 20 approved · ..."."""
-        found = await self.card(requester_id)
-        return texts.compact_reputation(found) if found else ""
 
     async def named(self, name: str) -> list[Reputation]:
         """Reputations of requesters shown as `name` (a HIT number finds its requester)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot import texts
 from bot.domain import Button, ListedHit, Screen
+from bot.fair import texts as fair_texts
 from bot.fair.disputes import DisputeView
 from bot.fair.relay import RelayedMessage
 from bot.fit import clip, fit_pairs
+from bot.market import texts as market_texts
 
 RATING_KEYS = (("p", "pay"), ("f", "fairness"), ("c", "communication"))
 
@@ -15,11 +16,11 @@ RATING_KEYS = (("p", "pay"), ("f", "fairness"), ("c", "communication"))
 def verdict_rows(assignment_id: int, rejected: bool) -> tuple[tuple[Button, ...], ...]:
     """Buttons under an approval or rejection notice: dispute (rejected), rate, message."""
     first: tuple[Button, ...] = (
-        (Button(texts.BTN_DISPUTE, cb.Dispute(assignment_id).pack()),) if rejected else ()
+        (Button(fair_texts.BTN_DISPUTE, cb.Dispute(assignment_id).pack()),) if rejected else ()
     )
     return (
-        (*first, Button(texts.BTN_RATE, cb.RateOpen(assignment_id).pack())),
-        (Button(texts.BTN_MESSAGE_REQUESTER, cb.Relay(assignment_id).pack()),),
+        (*first, Button(fair_texts.BTN_RATE, cb.RateOpen(assignment_id).pack())),
+        (Button(fair_texts.BTN_MESSAGE_REQUESTER, cb.Relay(assignment_id).pack()),),
     )
 
 
@@ -29,7 +30,7 @@ def rating(assignment_id: int, title: str, given: dict[str, int]) -> Screen:
     for key, name in RATING_KEYS:
         chosen = given.get(name)
         rows.append(
-            (Button(texts.RATING_NAMES[key], cb.Rate(assignment_id, key, 0).pack()),)
+            (Button(fair_texts.RATING_NAMES[key], cb.Rate(assignment_id, key, 0).pack()),)
             + tuple(
                 Button(
                     f"{'✓' if chosen == stars else ''}{stars}",
@@ -38,7 +39,7 @@ def rating(assignment_id: int, title: str, given: dict[str, int]) -> Screen:
                 for stars in range(1, 6)
             )
         )
-    return Screen(texts.rating_prompt(title, given), tuple(rows))
+    return Screen(fair_texts.rating_prompt(title, given), tuple(rows))
 
 
 # UTF-16 units of a dispute card's parts: together under Telegram's 4096 whatever was
@@ -53,7 +54,7 @@ def dispute(view: DisputeView, due: str) -> Screen:
     the answers are shortened)."""
     d = view.dispute
     answers, cut = fit_pairs(view.answers, DISPUTE_ANSWERS)
-    text = texts.dispute_for_requester(
+    text = fair_texts.dispute_for_requester(
         clip(view.title, DISPUTE_TITLE),
         view.alias,
         clip(d.message, DISPUTE_TEXT),
@@ -62,30 +63,30 @@ def dispute(view: DisputeView, due: str) -> Screen:
         due,
     )
     rows: tuple[tuple[Button, ...], ...] = (
-        (Button(texts.BTN_REVERSE, cb.Reverse(d.id).pack()),),
-        (Button(texts.BTN_UPHOLD, cb.Uphold(d.id).pack()),),
+        (Button(fair_texts.BTN_REVERSE, cb.Reverse(d.id).pack()),),
+        (Button(fair_texts.BTN_UPHOLD, cb.Uphold(d.id).pack()),),
     )
     if cut:
-        text += "\n" + texts.ANSWERS_SHORTENED
-        rows += ((Button(texts.BTN_FULL_ANSWERS, cb.FullAnswers(d.assignment_id).pack()),),)
+        text += "\n" + market_texts.ANSWERS_SHORTENED
+        rows += ((Button(market_texts.BTN_FULL_ANSWERS, cb.FullAnswers(d.assignment_id).pack()),),)
     return Screen(text, rows)
 
 
 def relayed(message: RelayedMessage) -> Screen:
     return Screen(
-        texts.relayed(message.sender, message.from_worker, message.title, message.body),
-        ((Button(texts.BTN_REPLY, cb.RelayReply(message.id).pack()),),),
+        fair_texts.relayed(message.sender, message.from_worker, message.title, message.body),
+        ((Button(fair_texts.BTN_REPLY, cb.RelayReply(message.id).pack()),),),
     )
 
 
 def free(window_s: int, found: list[ListedHit]) -> Screen:
     """HITs that fit the window (a batch once), each with its Accept button."""
     return Screen(
-        texts.free_list(window_s, found),
+        fair_texts.free_list(window_s, found),
         tuple(
             (
                 Button(
-                    texts.btn_accept_numbered(n, item.hit.reward_cents),
+                    fair_texts.btn_accept_numbered(n, item.hit.reward_cents),
                     cb.Accept(item.hit.id).pack(),
                 ),
             )

@@ -138,3 +138,33 @@ class FloorCheck:
     @property
     def under(self) -> bool:
         return self.floor_cents > 0 and self.hourly_cents < self.floor_cents
+
+
+@dataclass(frozen=True, slots=True)
+class MarketStats:
+    """What an operator wants to see; money in cents, `recent` = the last 24 h."""
+
+    users: int
+    requesters: int  # every user can work; requesters are counted apart
+    joined_recent: int
+    unreachable: int  # blocked the bot: no pushes go to them
+    hits: dict[str, int]  # by status, drafts included
+    assignments: dict[str, int]  # by status
+    submitted_recent: int
+    funded_cents: int
+    escrow_cents: int
+    requesters_hold_cents: int
+    workers_hold_cents: int
+    paid_cents: int  # approved work (reversed disputes included)
+    paid_recent_cents: int
+    bonus_cents: int
+    bonus_recent_cents: int
+    outbox_waiting: int  # pending or being sent, due or scheduled for later
+    outbox_oldest_s: float | None  # how long the oldest of those has waited
+    outbox_failed: int
+    disputes_open: int
+
+    @property
+    def workers(self) -> int:
+        """Users who are not requesters."""
+        return self.users - self.requesters

@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.clock import Clock
+from bot.market.results import MarketStats
 from storage import disputes, ledger, outbox
 from storage import summary as counts
 from storage.db import Database
 
 DAY_S = 86_400  # "in the last 24 h"
-
-
-@dataclass(frozen=True, slots=True)
-class MarketStats:
-    """What an operator wants to see; money in cents, `recent` = the last 24 h."""
-
-    users: int
-    requesters: int  # every user can work; requesters are counted apart
-    joined_recent: int
-    unreachable: int  # blocked the bot: no pushes go to them
-    hits: dict[str, int]  # by status, drafts included
-    assignments: dict[str, int]  # by status
-    submitted_recent: int
-    funded_cents: int
-    escrow_cents: int
-    requesters_hold_cents: int
-    workers_hold_cents: int
-    paid_cents: int  # approved work (reversed disputes included)
-    paid_recent_cents: int
-    bonus_cents: int
-    bonus_recent_cents: int
-    outbox_waiting: int  # pending or being sent, due or scheduled for later
-    outbox_oldest_s: float | None  # how long the oldest of those has waited
-    outbox_failed: int
-    disputes_open: int
-
-    @property
-    def workers(self) -> int:
-        """Users who are not requesters."""
-        return self.users - self.requesters
 
 
 async def market_stats(db: Database, clock: Clock) -> MarketStats:

@@ -8,7 +8,6 @@ the HIT's topic must be one the worker ticked.
 
 from __future__ import annotations
 
-from bot import texts
 from bot.domain import TOPICS
 from bot.parsing import ParseError, in_poll_terms, take_settings
 
@@ -19,7 +18,7 @@ def parse_topic(text: str) -> str:
     """A topic as a requester writes it: "Images" -> "images"; "cats" -> ParseError."""
     topic = text.strip().lower()
     if topic not in TOPICS:
-        raise ParseError(texts.unknown_topic(text, TOPICS))
+        raise ParseError(f"unknown topic '{text}' (use one of {', '.join(TOPICS)})")
     return topic
 
 

@@ -41,7 +41,6 @@ waves rather than in one slow query).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -50,15 +49,13 @@ from bot.clock import Clock
 from bot.domain import (
     Hit,
     HitStatus,
-    MatchPrefs,
     Priority,
     PushRecord,
-    Requirement,
     User,
-    WorkerStats,
 )
 from bot.matching import offers
 from bot.matching.fanout import FanOut, explore_count, wave_size
+from bot.matching.results import WhyView
 from storage import hits, outbox, stale
 from storage import matching as store
 from storage import offers as offer_store
@@ -180,19 +177,6 @@ async def push_wave(
     exhausted = sent < wanted and scan.wrapped
     await store.note_wave(conn, hit.id, wave if sent else state.waves, now, exhausted, scan.resume)
     return sent
-
-
-@dataclass(frozen=True, slots=True)
-class WhyView:
-    """Everything `/why` says about one push."""
-
-    hit: Hit
-    push: PushRecord
-    prefs: MatchPrefs
-    requirements: list[tuple[Requirement, bool]]
-    stats: WorkerStats
-    now: float
-    offered: bool = False  # dispatched as timed offers (offers.py), not waves of pushes
 
 
 class Matcher:

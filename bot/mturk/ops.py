@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
-from bot import bounds, texts
+from bot import bounds
 from bot.clock import Clock
 from bot.domain import (
     ApiHit,
@@ -30,6 +30,7 @@ from bot.market.first_waves import FirstWaves
 from bot.market.marketplace import Marketplace
 from bot.market.results import ChangeResult, PublishResult, ReviewResult
 from bot.matching.topics import topic_from_keywords
+from bot.mturk import texts as mturk_texts
 from bot.mturk import wire
 from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
 from bot.mturk.requirements import canonical, parse_requirements
@@ -220,7 +221,7 @@ class Operations:
         """Store and publish the HIT (first wave just after, with FirstWaves); the open HIT."""
         web = form if isinstance(form, WebQuestion) else None
         specs = (
-            (QuestionSpec(QuestionKind.TEXT, texts.WEB_TASK_PROMPT),)
+            (QuestionSpec(QuestionKind.TEXT, mturk_texts.WEB_TASK_PROMPT),)
             if web or not isinstance(form, Form)
             else form.specs()
         )

@@ -10,10 +10,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
-from bot import texts
 from bot.clock import Clock
+from bot.delivery import texts as delivery_texts
 from bot.domain import Priority, User
-from bot.fit import TEXT_MAX, split, units, visible_units
 from bot.mturk import wire
 from bot.mturk.requirements import (
     SYSTEM_TYPES,
@@ -174,7 +173,7 @@ class PeopleOps:
         now = self.clock.now()
         failures: list[Params] = []
         name = requester.first_name
-        parts = notice_parts(name, subject, message)
+        parts = delivery_texts.requester_message_parts(name, subject, message)
         async with self.db.transaction() as conn:
             for alias in dict.fromkeys(aliases):
                 worker = await users.by_alias(conn, alias)
@@ -347,14 +346,6 @@ class PeopleOps:
         if len(rows) > size:
             found["NextToken"] = wire.page_token(page[-1].worker_id)
         return found
-
-
-def notice_parts(sender: str, subject: str, text: str) -> list[str]:
-    """MessageText in the parts Telegram can carry once framed (sender, subject, part
-    number, footer), counted as Telegram counts: up to 4096 MTurk characters of emoji are
-    8192 units, so a long message comes in two or three messages instead of failing."""
-    frame = visible_units(texts.requester_message_notice(sender, subject, "", 1, 1))
-    return split(text, TEXT_MAX - frame - units(" (99/99)"))
 
 
 def _failure(code: str, alias: str, why: str) -> Params:

@@ -9,8 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, User
+from bot.domain import Hit, HitStatus, Question, QuestionKind, User
 from bot.market.marketplace import answer_label
+from bot.requesting.results import GoldScore, ItemResult, OptionCounts, ResultsView
 from storage import hits
 from storage import requesting as reads
 from storage.db import Conn, Database
@@ -18,70 +19,6 @@ from storage.requesting import AnswerRow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REJECTED = "rejected"
-
-
-@dataclass(frozen=True, slots=True)
-class OptionCounts:
-    """How often each option (or rating) was picked for one question."""
-
-    prompt: str
-    kind: QuestionKind
-    counts: tuple[tuple[str, int], ...]
-    answered: int
-
-
-@dataclass(frozen=True, slots=True)
-class ItemResult:
-    """One tagged item: the label most answers picked, and how many picked it.
-
-    `total` counts answers (one per assignment that counts); an answer may pick several
-    labels, so `counts` (per label) can add up to more than `total`.
-    """
-
-    hit_id: int
-    item: str
-    gold: str | None
-    majority: str | None
-    votes: int
-    total: int
-    counts: tuple[tuple[str, int], ...]
-
-    @property
-    def agreement_percent(self) -> int:
-        return round(100 * self.votes / self.total) if self.total else 0
-
-    @property
-    def top(self) -> tuple[str, ...]:
-        """The labels picked most often (several on a tie; one answer's picks); () if none."""
-        if not self.total or not self.votes:
-            return ()
-        return tuple(label for label, n in self.counts if n == self.votes)
-
-
-@dataclass(frozen=True, slots=True)
-class GoldScore:
-    """A worker's answers on gold items of a batch."""
-
-    worker_id: int
-    alias: str
-    correct: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.correct / self.total) if self.total else 100
-
-
-@dataclass(frozen=True, slots=True)
-class ResultsView:
-    scope: str  # "h" one HIT, "b" a batch
-    target_id: int
-    title: str
-    kind: HitKind
-    assignments: int
-    questions: tuple[OptionCounts, ...]
-    items: tuple[ItemResult, ...]
-    gold: tuple[GoldScore, ...]
 
 
 @dataclass(frozen=True, slots=True)

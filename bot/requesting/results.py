@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
+
+from bot.domain import HitKind, QuestionKind
 
 
 class ManageResult(Enum):
@@ -45,3 +48,67 @@ class DraftResult(Enum):
     OK = "ok"
     NOT_FOUND = "not_found"  # not this requester's, or discarded
     PUBLISHED = "published"  # too late: it is live
+
+
+@dataclass(frozen=True, slots=True)
+class OptionCounts:
+    """How often each option (or rating) was picked for one question."""
+
+    prompt: str
+    kind: QuestionKind
+    counts: tuple[tuple[str, int], ...]
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One tagged item: the label most answers picked, and how many picked it.
+
+    `total` counts answers (one per assignment that counts); an answer may pick several
+    labels, so `counts` (per label) can add up to more than `total`.
+    """
+
+    hit_id: int
+    item: str
+    gold: str | None
+    majority: str | None
+    votes: int
+    total: int
+    counts: tuple[tuple[str, int], ...]
+
+    @property
+    def agreement_percent(self) -> int:
+        return round(100 * self.votes / self.total) if self.total else 0
+
+    @property
+    def top(self) -> tuple[str, ...]:
+        """The labels picked most often (several on a tie; one answer's picks); () if none."""
+        if not self.total or not self.votes:
+            return ()
+        return tuple(label for label, n in self.counts if n == self.votes)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldScore:
+    """A worker's answers on gold items of a batch."""
+
+    worker_id: int
+    alias: str
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 100
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsView:
+    scope: str  # "h" one HIT, "b" a batch
+    target_id: int
+    title: str
+    kind: HitKind
+    assignments: int
+    questions: tuple[OptionCounts, ...]
+    items: tuple[ItemResult, ...]
+    gold: tuple[GoldScore, ...]

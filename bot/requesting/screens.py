@@ -6,14 +6,17 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks as cb
-from bot import texts
 from bot.domain import Button, HitKind, HitProgress, HitStatus, QualificationTest, Screen
+from bot.fair import texts as fair_texts
 from bot.fit import clip, fit_pairs
+from bot.market import texts as market_texts
 from bot.market.marketplace import WorkView, answer_label
+from bot.matching import texts as matching_texts
+from bot.requesting import texts as requesting_texts
 from bot.requesting.drafts import DraftView
-from bot.requesting.export import GoldScore, ResultsView
 from bot.requesting.managing import SHOWN, CancelPreview
 from bot.requesting.posting import SurveyDraft
+from bot.requesting.results import GoldScore, ResultsView
 
 KINDS = ("single", "multi", "rating", "text")
 # Units of answers on a review card: with the title and the lines around them it stays
@@ -25,22 +28,22 @@ REVIEW_TITLE = 300
 def survey_kinds(draft: SurveyDraft) -> Screen:
     """Which kind of question to add next, plus Done once there is one."""
     text = (
-        texts.SURVEY_ASK_KIND_FIRST.format(title=escape(draft.title))
+        requesting_texts.SURVEY_ASK_KIND_FIRST.format(title=escape(draft.title))
         if not draft.questions
-        else texts.SURVEY_ASK_KIND.format(count=len(draft.questions))
+        else requesting_texts.SURVEY_ASK_KIND.format(count=len(draft.questions))
     )
     rows: list[tuple[Button, ...]] = [
         (
-            Button(texts.KIND_NAMES[KINDS[0]], cb.SurveyAdd(KINDS[0]).pack()),
-            Button(texts.KIND_NAMES[KINDS[1]], cb.SurveyAdd(KINDS[1]).pack()),
+            Button(requesting_texts.KIND_NAMES[KINDS[0]], cb.SurveyAdd(KINDS[0]).pack()),
+            Button(requesting_texts.KIND_NAMES[KINDS[1]], cb.SurveyAdd(KINDS[1]).pack()),
         ),
         (
-            Button(texts.KIND_NAMES[KINDS[2]], cb.SurveyAdd(KINDS[2]).pack()),
-            Button(texts.KIND_NAMES[KINDS[3]], cb.SurveyAdd(KINDS[3]).pack()),
+            Button(requesting_texts.KIND_NAMES[KINDS[2]], cb.SurveyAdd(KINDS[2]).pack()),
+            Button(requesting_texts.KIND_NAMES[KINDS[3]], cb.SurveyAdd(KINDS[3]).pack()),
         ),
     ]
     if draft.questions:
-        rows.append((Button(texts.BTN_DONE, cb.SurveyAdd("done").pack()),))
+        rows.append((Button(requesting_texts.BTN_DONE, cb.SurveyAdd("done").pack()),))
     return Screen(text, tuple(rows))
 
 
@@ -49,8 +52,8 @@ def survey_quals(tests: list[QualificationTest], chosen: set[int]) -> Screen:
         (Button(("✓ " if t.id in chosen else "") + t.name, cb.SurveyQual(t.id).pack()),)
         for t in tests[:8]
     ]
-    rows.append((Button(texts.BTN_DONE, cb.SurveyQual(0).pack()),))
-    return Screen(texts.SURVEY_ASK_QUALS, tuple(rows))
+    rows.append((Button(requesting_texts.BTN_DONE, cb.SurveyQual(0).pack()),))
+    return Screen(requesting_texts.SURVEY_ASK_QUALS, tuple(rows))
 
 
 def draft_preview(view: DraftView, hold_s: float) -> Screen:
@@ -62,7 +65,7 @@ def draft_preview(view: DraftView, hold_s: float) -> Screen:
     discard: cb.CallbackData
     if view.scope == "b":
         assert view.batch is not None
-        text = texts.batch_preview(
+        text = requesting_texts.batch_preview(
             view.target_id,
             view.batch.title,
             len(view.hits),
@@ -74,24 +77,30 @@ def draft_preview(view: DraftView, hold_s: float) -> Screen:
         publish, discard = cb.PublishBatch(view.target_id), cb.DiscardBatch(view.target_id)
     else:
         if first.kind is HitKind.POLL and view.questions:
-            text = texts.hit_preview(first, view.questions[0].options)
+            text = requesting_texts.hit_preview(first, view.questions[0].options)
         else:
             asked = [(q.kind.value, q.prompt, q.options) for q in view.questions]
-            text = texts.survey_preview(first, asked, list(view.quals))
+            text = requesting_texts.survey_preview(first, asked, list(view.quals))
         publish, discard = cb.Publish(first.id), cb.Discard(first.id)
-    text += "\n" + texts.floor_line(view.floor, first.reward_cents, view.terms.est_s is not None)
+    text += "\n" + fair_texts.floor_line(
+        view.floor, first.reward_cents, view.terms.est_s is not None
+    )
     if view.dispatch is not None:
-        text += "\n" + texts.dispatch_note(view.dispatch.mode, hold_s, view.dispatch.extend_s)
-    change = Button(texts.BTN_CHANGE_TERMS, cb.EditTerms(view.scope, view.target_id).pack())
-    cancel = Button(texts.BTN_CANCEL, discard.pack())
+        text += "\n" + matching_texts.dispatch_note(
+            view.dispatch.mode, hold_s, view.dispatch.extend_s
+        )
+    change = Button(
+        requesting_texts.BTN_CHANGE_TERMS, cb.EditTerms(view.scope, view.target_id).pack()
+    )
+    cancel = Button(requesting_texts.BTN_CANCEL, discard.pack())
     if view.floor.under:
         return Screen(text, ((change, cancel),))
-    return Screen(text, ((Button(texts.BTN_PUBLISH, publish.pack()), cancel), (change,)))
+    return Screen(text, ((Button(requesting_texts.BTN_PUBLISH, publish.pack()), cancel), (change,)))
 
 
 def refused_under_floor(text: str, scope: str, target_id: int) -> Screen:
     """Publish refused under the floor: why, with the way to fix the terms in place."""
-    change = Button(texts.BTN_CHANGE_TERMS, cb.EditTerms(scope, target_id).pack())
+    change = Button(requesting_texts.BTN_CHANGE_TERMS, cb.EditTerms(scope, target_id).pack())
     return Screen(text, ((change,),))
 
 
@@ -104,51 +113,57 @@ def my_hits(progress: list[HitProgress], page: int, total: int) -> Screen:
     first = (page - 1) * SHOWN + 1
     last = first + len(progress) - 1
     rows: list[tuple[Button, ...]] = [
-        (Button(texts.myhits_button(p), cb.OpenMyHit(*_scope(p)).pack()),) for p in progress
+        (Button(requesting_texts.myhits_button(p), cb.OpenMyHit(*_scope(p)).pack()),)
+        for p in progress
     ]
     paging = []
     if page > 1:
-        paging.append(Button(texts.BTN_NEWER_HITS, cb.MyHitsPage(page - 1).pack()))
+        paging.append(Button(requesting_texts.BTN_NEWER_HITS, cb.MyHitsPage(page - 1).pack()))
     if last < total:
-        paging.append(Button(texts.BTN_OLDER_HITS, cb.MyHitsPage(page + 1).pack()))
+        paging.append(Button(requesting_texts.BTN_OLDER_HITS, cb.MyHitsPage(page + 1).pack()))
     if paging:
         rows.append(tuple(paging))
     to_review = sum(p.submitted for p in progress)
-    return Screen(texts.myhits_list(first, last, total, to_review), tuple(rows))
+    return Screen(requesting_texts.myhits_list(first, last, total, to_review), tuple(rows))
 
 
 def my_hit_card(p: HitProgress, page: int) -> Screen:
     """One HIT's or batch's card, in the /myhits message: the controls its state allows,
     and back to the page it is listed on."""
     scope, target = _scope(p)
-    row = [Button(texts.BTN_RESULTS, cb.ShowResults(scope, target).pack())]
+    row = [Button(requesting_texts.BTN_RESULTS, cb.ShowResults(scope, target).pack())]
     if p.status is HitStatus.OPEN:
-        row.append(Button(texts.BTN_PAUSE, cb.Manage("pause", scope, target).pack()))
+        row.append(Button(requesting_texts.BTN_PAUSE, cb.Manage("pause", scope, target).pack()))
     if p.status is HitStatus.PAUSED:
-        row.append(Button(texts.BTN_RESUME, cb.Manage("resume", scope, target).pack()))
+        row.append(Button(requesting_texts.BTN_RESUME, cb.Manage("resume", scope, target).pack()))
     if p.status in (HitStatus.OPEN, HitStatus.PAUSED):
-        row.append(Button(texts.BTN_CANCEL_HIT, cb.Manage("cancel", scope, target).pack()))
-    back = (Button(texts.BTN_ALL_HITS, cb.MyHitsPage(page).pack()),)
-    return Screen(texts.hit_progress(p), (tuple(row), back))
+        row.append(
+            Button(requesting_texts.BTN_CANCEL_HIT, cb.Manage("cancel", scope, target).pack())
+        )
+    back = (Button(requesting_texts.BTN_ALL_HITS, cb.MyHitsPage(page).pack()),)
+    return Screen(requesting_texts.hit_progress(p), (tuple(row), back))
 
 
 def results(view: ResultsView, threshold: int) -> Screen:
     """Counts or majorities, gold scores, Export CSV, and one-tap actions on low gold."""
     rows: list[tuple[Button, ...]] = [
-        (Button(texts.BTN_EXPORT, cb.ExportCsv(view.scope, view.target_id).pack()),)
+        (Button(requesting_texts.BTN_EXPORT, cb.ExportCsv(view.scope, view.target_id).pack()),)
     ]
     if view.scope == "b":
         for score in [s for s in view.gold if s.percent < threshold][:5]:
             rows.append(
                 (
                     Button(
-                        texts.btn_reject_worker(score.alias),
+                        requesting_texts.btn_reject_worker(score.alias),
                         cb.RejectWorker(view.target_id, score.alias).pack(),
                     ),
-                    Button(texts.btn_block_worker(score.alias), cb.BlockWorker(score.alias).pack()),
+                    Button(
+                        requesting_texts.btn_block_worker(score.alias),
+                        cb.BlockWorker(score.alias).pack(),
+                    ),
                 )
             )
-    return Screen(texts.results_view(view, threshold), tuple(rows))
+    return Screen(requesting_texts.results_view(view, threshold), tuple(rows))
 
 
 def _answers(view: WorkView) -> list[tuple[str, str]]:
@@ -166,23 +181,27 @@ def review(view: WorkView, alias: str, waiting: int) -> Screen:
     seconds = (a.submitted_at or a.accepted_at) - a.accepted_at
     answers, cut = fit_pairs(_answers(view), REVIEW_ANSWERS)
     title = clip(view.hit.title, REVIEW_TITLE)
-    text = texts.review_card(title, (view.hit.id, a.id), alias, answers, waiting, seconds)
+    text = requesting_texts.review_card(
+        title, (view.hit.id, a.id), alias, answers, waiting, seconds
+    )
     rows: tuple[tuple[Button, ...], ...] = (
         (
-            Button(texts.BTN_APPROVE, cb.Approve(a.id).pack()),
-            Button(texts.BTN_REJECT, cb.Reject(a.id).pack()),
+            Button(requesting_texts.BTN_APPROVE, cb.Approve(a.id).pack()),
+            Button(requesting_texts.BTN_REJECT, cb.Reject(a.id).pack()),
         ),
     )
     if cut:
-        text += "\n" + texts.ANSWERS_SHORTENED
-        rows += ((Button(texts.BTN_FULL_ANSWERS, cb.FullAnswers(a.id).pack()),),)
+        text += "\n" + market_texts.ANSWERS_SHORTENED
+        rows += ((Button(market_texts.BTN_FULL_ANSWERS, cb.FullAnswers(a.id).pack()),),)
     return Screen(text, rows)
 
 
 def full_answers(view: WorkView, alias: str) -> tuple[str, bytes]:
     """An assignment's answers in full, as a .txt file: (file name, content)."""
     a = view.assignment
-    content = texts.full_answers_file(view.hit.title, (view.hit.id, a.id), alias, _answers(view))
+    content = market_texts.full_answers_file(
+        view.hit.title, (view.hit.id, a.id), alias, _answers(view)
+    )
     return f"answers-{view.hit.id}-{a.id}.txt", content.encode("utf-8")
 
 
@@ -199,23 +218,25 @@ def review_extras(
     text = screen.text
     rows = list(screen.rows)
     if gold is not None:
-        text += "\n" + texts.review_gold(alias, gold)
+        text += "\n" + requesting_texts.review_gold(alias, gold)
         if gold.percent < threshold and batch_id is not None:
             # one row each: "Reject this" above rejects one assignment, this one all of them
             reject_all = cb.RejectAllBy(batch_id, alias).pack()
-            rows.append((Button(texts.btn_reject_worker(alias), reject_all),))
-            rows.append((Button(texts.btn_block_worker(alias), cb.BlockWorker(alias).pack()),))
+            rows.append((Button(requesting_texts.btn_reject_worker(alias), reject_all),))
+            rows.append(
+                (Button(requesting_texts.btn_block_worker(alias), cb.BlockWorker(alias).pack()),)
+            )
     count, drawn_at = waiting
     approve_all = cb.ApproveAll(round(drawn_at * 1000)).pack()
-    rows.append((Button(texts.btn_approve_all(count), approve_all),))
+    rows.append((Button(requesting_texts.btn_approve_all(count), approve_all),))
     return Screen(text, tuple(rows))
 
 
 def reject_asked(alias: str, title: str, assignment_id: int) -> Screen:
     """The review card asking why (the typed reason answers it); Back leaves it."""
     return Screen(
-        texts.reject_asked(alias, title, assignment_id),
-        ((Button(texts.BTN_BACK_TO_REVIEW, cb.ReviewAgain().pack()),),),
+        requesting_texts.reject_asked(alias, title, assignment_id),
+        ((Button(requesting_texts.BTN_BACK_TO_REVIEW, cb.ReviewAgain().pack()),),),
     )
 
 
@@ -227,12 +248,16 @@ def with_outcome(line: str, screen: Screen) -> Screen:
 def confirm_approve_all(count: int, cents: int, until_ms: int) -> Screen:
     """Approve all, asked once more with how many and what they pay."""
     if count == 0:
-        return Screen(texts.NOTHING_TO_REVIEW)
+        return Screen(requesting_texts.NOTHING_TO_REVIEW)
     return Screen(
-        texts.confirm_approve_all(count, cents),
+        requesting_texts.confirm_approve_all(count, cents),
         (
-            (Button(texts.btn_approve_all_yes(count), cb.ApproveAllYes(until_ms).pack()),),
-            (Button(texts.BTN_BACK_TO_REVIEW, cb.ReviewAgain().pack()),),
+            (
+                Button(
+                    requesting_texts.btn_approve_all_yes(count), cb.ApproveAllYes(until_ms).pack()
+                ),
+            ),
+            (Button(requesting_texts.BTN_BACK_TO_REVIEW, cb.ReviewAgain().pack()),),
         ),
     )
 
@@ -240,7 +265,7 @@ def confirm_approve_all(count: int, cents: int, until_ms: int) -> Screen:
 def test_question(test: QualificationTest, position: int) -> Screen:
     q = test.questions[position]
     return Screen(
-        texts.test_question(test, position),
+        requesting_texts.test_question(test, position),
         tuple(
             (Button(option, cb.QualAnswer(test.id, position, n).pack()),)
             for n, option in enumerate(q.options)
@@ -252,11 +277,11 @@ def confirm_cancel(preview: CancelPreview) -> Screen:
     """Cancel, asked once more on the card: Yes, cancel or Back to the card."""
     scope, target = _scope(preview.progress)
     return Screen(
-        texts.confirm_cancel(preview.progress, preview.open_slots, preview.refund_cents),
+        requesting_texts.confirm_cancel(preview.progress, preview.open_slots, preview.refund_cents),
         (
             (
-                Button(texts.BTN_CANCEL_YES, cb.CancelYes(scope, target).pack()),
-                Button(texts.BTN_CANCEL_BACK, cb.CardAgain(scope, target).pack()),
+                Button(requesting_texts.BTN_CANCEL_YES, cb.CancelYes(scope, target).pack()),
+                Button(requesting_texts.BTN_CANCEL_BACK, cb.CardAgain(scope, target).pack()),
             ),
         ),
     )
@@ -265,4 +290,4 @@ def confirm_cancel(preview: CancelPreview) -> Screen:
 def required(text: str, draft_id: int, batch: bool) -> Screen:
     """A requirement added to a draft, with its Publish button (the preview is further up)."""
     publish = cb.PublishBatch(draft_id) if batch else cb.Publish(draft_id)
-    return Screen(text, ((Button(texts.BTN_PUBLISH, publish.pack()),),))
+    return Screen(text, ((Button(requesting_texts.BTN_PUBLISH, publish.pack()),),))

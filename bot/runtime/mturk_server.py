@@ -12,7 +12,8 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
-from bot import texts
+from bot import formatting
+from bot.mturk import texts as mturk_texts
 from bot.mturk.api import CONTENT_TYPE, ApiRequest, RequesterApi
 from bot.mturk.ops import Operations
 from bot.mturk.people import PeopleOps
@@ -73,7 +74,7 @@ def _page(body: str) -> str:
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{texts.WEB_PAGE_TITLE}</title></head><body><p>{escape(body)}</p></body></html>"
+        f"<title>{mturk_texts.WEB_PAGE_TITLE}</title></head><body><p>{escape(body)}</p></body></html>"
     )
 
 
@@ -103,9 +104,9 @@ class _WebPage(RequestHandler):
         if outcome.result is WebResult.OK:
             self.finish(_page(note))
         elif outcome.result is WebResult.TOO_LARGE:
-            self.finish(_page(texts.web_page_too_large(MAX_FORM_FIELD, MAX_FORM_TOTAL)))
+            self.finish(_page(mturk_texts.web_page_too_large(MAX_FORM_FIELD, MAX_FORM_TOTAL)))
         else:
-            self.finish(_page(texts.WEB_PAGE_REFUSED[outcome.result.value]))
+            self.finish(_page(mturk_texts.WEB_PAGE_REFUSED[outcome.result.value]))
 
 
 class _TaskPage(_WebPage):
@@ -119,7 +120,7 @@ class _PreviewPage(_WebPage):
     """GET /p/<token>/task: an HTMLQuestion before accepting (assignmentId not available)."""
 
     async def get(self, token: str) -> None:
-        self._answer(await self.web.preview(token), texts.WEB_PAGE_PREVIEW)
+        self._answer(await self.web.preview(token), mturk_texts.WEB_PAGE_PREVIEW)
 
 
 class _ExternalSubmit(_WebPage):
@@ -132,8 +133,8 @@ class _ExternalSubmit(_WebPage):
         }
         token = token or (fields.get("gigbotToken") or [""])[0]
         outcome = await self.web.submit(token, fields)
-        note = texts.WEB_PAGE_SUBMITTED.format(
-            title=outcome.title, reward=texts.money(outcome.reward_cents)
+        note = mturk_texts.WEB_PAGE_SUBMITTED.format(
+            title=outcome.title, reward=formatting.money(outcome.reward_cents)
         )
         self._answer(outcome, note)
 

@@ -4,7 +4,7 @@ reminders, /hits, setup, reports."""
 from __future__ import annotations
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import (
     TOPICS,
     Assignment,
@@ -21,6 +21,8 @@ from bot.domain import (
 )
 from bot.fit import clip, fit_pairs
 from bot.market.marketplace import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
+from bot.matching import texts as matching_texts
+from bot.work import texts as work_texts
 from bot.work.desk import EarningsReport, HitCard, HitPage, StatusReport
 from bot.work.tagging import one_tap
 
@@ -51,13 +53,13 @@ def card_text(c: HitCard, reputation: str = "") -> str:
     """What a push card (or a timed offer) says: reward, time, hourly estimate, topic,
     requester record (and the one-line reputation when given), slots."""
     h = c.hit
-    return texts.hit_card(
+    return work_texts.hit_card(
         h.title,
         h.reward_cents,
         h.time_allotted_s,
         c.estimate,
         # the reputation line, when shown, already gives the record
-        texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
+        work_texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
         *(c.batch[:2] if c.batch else (h.slots_left, h.max_assignments)),
         len(c.questions),
         h.topic,
@@ -74,12 +76,12 @@ def card(c: HitCard, reputation: str = "") -> Screen:
         text,
         (
             (
-                Button(texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
-                Button(texts.BTN_PREVIEW, cb.Preview(h.id).pack()),
+                Button(work_texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
+                Button(work_texts.BTN_PREVIEW, cb.Preview(h.id).pack()),
             ),
             (
-                Button(texts.BTN_SKIP, cb.Skip(h.id).pack()),
-                Button(texts.BTN_MUTE, cb.Mute(h.id).pack()),
+                Button(work_texts.BTN_SKIP, cb.Skip(h.id).pack()),
+                Button(work_texts.BTN_MUTE, cb.Mute(h.id).pack()),
             ),
         ),
     )
@@ -87,9 +89,9 @@ def card(c: HitCard, reputation: str = "") -> Screen:
 
 def _detail(q: Question) -> str:
     if q.kind is QuestionKind.TEXT:
-        return texts.QUESTION_FREE_TEXT
+        return work_texts.QUESTION_FREE_TEXT
     if q.kind is QuestionKind.RATING:
-        return texts.QUESTION_RATING
+        return work_texts.QUESTION_RATING
     shown = " / ".join(q.options)
     if q.item:
         shown = f"{q.item} → {shown}"
@@ -99,17 +101,17 @@ def _detail(q: Question) -> str:
 def preview(c: HitCard) -> Screen:
     """The HIT's questions, nothing taken; Accept or back to the card."""
     h = c.hit
-    lines = [texts.preview_header(h.title, h.reward_cents, h.time_allotted_s), ""]
+    lines = [work_texts.preview_header(h.title, h.reward_cents, h.time_allotted_s), ""]
     for q in c.questions[:PREVIEW_LIMIT]:
-        lines.append(texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(q)))
+        lines.append(work_texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(q)))
     if len(c.questions) > PREVIEW_LIMIT:
-        lines.append(texts.PREVIEW_MORE.format(n=len(c.questions) - PREVIEW_LIMIT))
+        lines.append(work_texts.PREVIEW_MORE.format(n=len(c.questions) - PREVIEW_LIMIT))
     return Screen(
         "\n".join(lines),
         (
             (
-                Button(texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
-                Button(texts.BTN_CARD, cb.Card(h.id).pack()),
+                Button(work_texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
+                Button(work_texts.BTN_CARD, cb.Card(h.id).pack()),
             ),
         ),
     )
@@ -139,13 +141,13 @@ def work(view: WorkView, now: float) -> Screen:
     """The assignment's one message: the current question, or the summary with Submit."""
     a = view.assignment
     time_left = a.deadline_at - now
-    nav = [Button(texts.BTN_BACK, cb.Back(a.id).pack())] if a.position > 0 else []
-    nav.append(Button(texts.BTN_RETURN, cb.Return(a.id).pack()))
+    nav = [Button(work_texts.BTN_BACK, cb.Back(a.id).pack())] if a.position > 0 else []
+    nav.append(Button(work_texts.BTN_RETURN, cb.Return(a.id).pack()))
     q = view.current
     if q is None:
         return Screen(
-            texts.work_summary(view.hit.title, _answers(view), time_left),
-            ((Button(texts.BTN_SUBMIT, cb.Submit(a.id).pack()),), tuple(nav)),
+            work_texts.work_summary(view.hit.title, _answers(view), time_left),
+            ((Button(work_texts.BTN_SUBMIT, cb.Submit(a.id).pack()),), tuple(nav)),
         )
     given = view.answers.get(q.id)
     rows: tuple[tuple[Button, ...], ...] = ()
@@ -154,17 +156,17 @@ def work(view: WorkView, now: float) -> Screen:
         rows = (
             tuple(
                 Button(
-                    (texts.TICK if given == str(n) else "") + str(n),
+                    (work_texts.TICK if given == str(n) else "") + str(n),
                     cb.Choose(a.id, a.position, n).pack(),
                 )
                 for n in range(1, 6)
             ),
         )
-        hint = texts.HINT_RATING
+        hint = work_texts.HINT_RATING
     elif q.kind is QuestionKind.SINGLE:
         buttons = [
             Button(
-                (texts.TICK if given == str(i) else "") + label,
+                (work_texts.TICK if given == str(i) else "") + label,
                 cb.Choose(a.id, a.position, i).pack(),
             )
             for i, label in enumerate(q.options)
@@ -177,26 +179,26 @@ def work(view: WorkView, now: float) -> Screen:
         ]
         rows = (
             *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
-            (Button(texts.BTN_SEVERAL, cb.Several(a.id, a.position).pack()),),
+            (Button(work_texts.BTN_SEVERAL, cb.Several(a.id, a.position).pack()),),
         )
-        hint = texts.HINT_TAG_NEXT if one_tap(view) else texts.HINT_TAG_ONE
+        hint = work_texts.HINT_TAG_NEXT if one_tap(view) else work_texts.HINT_TAG_ONE
     elif q.kind in MULTI_SELECT:
         picked = set(ticked(given))
         buttons = [
             Button(
-                (texts.TICK if i in picked else "") + label,
+                (work_texts.TICK if i in picked else "") + label,
                 cb.Toggle(a.id, a.position, i).pack(),
             )
             for i, label in enumerate(q.options)
         ]
         rows = (
             *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
-            (Button(texts.BTN_PICKED, cb.Picked(a.id, a.position).pack()),),
+            (Button(work_texts.BTN_PICKED, cb.Picked(a.id, a.position).pack()),),
         )
-        hint = texts.HINT_TAG if q.kind is QuestionKind.TAG else texts.HINT_MULTI
+        hint = work_texts.HINT_TAG if q.kind is QuestionKind.TAG else work_texts.HINT_MULTI
     else:
-        hint = texts.HINT_TEXT.format(max_len=text_limit(q))
-    text = texts.work_step(
+        hint = work_texts.HINT_TEXT.format(max_len=text_limit(q))
+    text = work_texts.work_step(
         view.hit.title,
         a.position + 1,
         len(view.questions),
@@ -213,7 +215,7 @@ def with_task_link(screen: Screen, link: str | None) -> Screen:
     """A web task's message (MTurk API) leads with the button that opens its page."""
     if link is None:
         return screen
-    return Screen(screen.text, ((Button(texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
+    return Screen(screen.text, ((Button(work_texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
 
 
 def _item_counter(view: WorkView) -> str:
@@ -222,7 +224,7 @@ def _item_counter(view: WorkView) -> str:
         return ""
     done, items = view.progress
     here = view.assignment.status is S.ACCEPTED
-    return texts.item_counter(min(done + here, items), items)
+    return work_texts.item_counter(min(done + here, items), items)
 
 
 def next_item(view: WorkView, now: float, undo: WorkView | None = None) -> Screen:
@@ -232,7 +234,9 @@ def next_item(view: WorkView, now: float, undo: WorkView | None = None) -> Scree
     if undo is None:
         return screen
     label = given(undo)
-    button = Button(texts.btn_undo(label), cb.Undo(undo.assignment.id, view.assignment.id).pack())
+    button = Button(
+        work_texts.btn_undo(label), cb.Undo(undo.assignment.id, view.assignment.id).pack()
+    )
     return Screen(screen.text, (*screen.rows[:-1], (button,), screen.rows[-1]))
 
 
@@ -249,28 +253,30 @@ def submitted(
     one waits (Next), and Undo for a one-label item just handed in."""
     rows: list[tuple[Button, ...]] = []
     if next_batch is not None:
-        rows.append((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),))
+        rows.append((Button(work_texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),))
     if undo:
-        label = texts.btn_undo(given(view))
+        label = work_texts.btn_undo(given(view))
         rows.append((Button(label, cb.Undo(view.assignment.id, 0).pack()),))
-    text = texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents)
+    text = work_texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents)
     if view.progress is not None:
         done, items = view.progress
-        text += "\n" + texts.batch_progress(done, items, next_batch is not None)
+        text += "\n" + work_texts.batch_progress(done, items, next_batch is not None)
     return Screen(text, tuple(rows))
 
 
 def returned(view: WorkView, next_batch: int | None) -> Screen:
     """After Return: the slot is back in the pool; in a batch, how far the worker got, and
     Next to go on with another item later."""
-    text = texts.returned(view.hit.title)
+    text = work_texts.returned(view.hit.title)
     if view.progress is None:
         return Screen(text)
     done, items = view.progress
-    text += "\n" + texts.batch_progress(done, items, next_batch is not None)
+    text += "\n" + work_texts.batch_progress(done, items, next_batch is not None)
     if next_batch is None:
         return Screen(text)
-    return Screen(text, ((Button(texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),))
+    return Screen(
+        text, ((Button(work_texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),)
+    )
 
 
 def retag(view: WorkView, next_id: int) -> Screen:
@@ -279,15 +285,15 @@ def retag(view: WorkView, next_id: int) -> Screen:
     value = view.answers.get(q.id, "")
     buttons = [
         Button(
-            (texts.TICK if str(i) == value else "") + label,
+            (work_texts.TICK if str(i) == value else "") + label,
             cb.Retag(a.id, next_id, i).pack(),
         )
         for i, label in enumerate(q.options)
     ]
     done, items = view.progress or (1, 1)
-    text = texts.retag_text(view.hit.title, done, items, q.prompt, q.item)
+    text = work_texts.retag_text(view.hit.title, done, items, q.prompt, q.item)
     keep = int(value) if value.isdigit() else 0
-    back = Button(texts.btn_keep(given(view)), cb.Retag(a.id, next_id, keep).pack())
+    back = Button(work_texts.btn_keep(given(view)), cb.Retag(a.id, next_id, keep).pack())
     return Screen(text, (*_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)), (back,)))
 
 
@@ -301,7 +307,7 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     rows: list[tuple[Button, ...]] = [
         (
             Button(
-                texts.hit_row(item),
+                work_texts.hit_row(item),
                 cb.OpenHit(item.hit.id).pack(),
             ),
         )
@@ -309,31 +315,37 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     ]
     rows.append(
         tuple(
-            Button((texts.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
-            for s, label in texts.BTN_SORT.items()
+            Button((work_texts.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
+            for s, label in work_texts.BTN_SORT.items()
         )
     )
-    kinds = [("", texts.BTN_KIND_ALL)] + [(k.value, texts.HIT_KIND_NAMES[k.value]) for k in HitKind]
+    kinds = [("", work_texts.BTN_KIND_ALL)] + [
+        (k.value, work_texts.HIT_KIND_NAMES[k.value]) for k in HitKind
+    ]
     rows.append(
         tuple(
-            Button((texts.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
+            Button((work_texts.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
             for k, label in kinds
         )
     )
     paging = []
     if page.page > 0:
-        paging.append(Button(texts.BTN_PREV_PAGE, cb.HitsPage(sort, kind, page.page - 1).pack()))
+        paging.append(
+            Button(work_texts.BTN_PREV_PAGE, cb.HitsPage(sort, kind, page.page - 1).pack())
+        )
     if page.page + 1 < page.pages:
-        paging.append(Button(texts.BTN_NEXT_PAGE, cb.HitsPage(sort, kind, page.page + 1).pack()))
+        paging.append(
+            Button(work_texts.BTN_NEXT_PAGE, cb.HitsPage(sort, kind, page.page + 1).pack())
+        )
     if paging:
         rows.append(tuple(paging))
-    text = texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
+    text = work_texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
     for item in page.items:
         name, reputation = (requesters or {}).get(item.hit.requester_id, ("", ""))
         if name:
-            text += "\n" + texts.hit_requester_line(item.hit.title, name, reputation)
+            text += "\n" + work_texts.hit_requester_line(item.hit.title, name, reputation)
     if not page.items:
-        text += "\n\n" + texts.NO_HITS
+        text += "\n\n" + work_texts.NO_HITS
     return Screen(text, tuple(rows))
 
 
@@ -344,11 +356,11 @@ def offer(card: HitCard, time_left: float, reputation: str = "") -> Screen:
     """A timed offer: the push card, the time left in the hold, Accept and Decline."""
     hit = card.hit
     return Screen(
-        card_text(card, reputation) + "\n" + texts.offer_hold(time_left),
+        card_text(card, reputation) + "\n" + work_texts.offer_hold(time_left),
         (
             (
-                Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
-                Button(texts.BTN_DECLINE, cb.Decline(hit.id).pack()),
+                Button(work_texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
+                Button(work_texts.BTN_DECLINE, cb.Decline(hit.id).pack()),
             ),
         ),
     )
@@ -357,7 +369,8 @@ def offer(card: HitCard, time_left: float, reputation: str = "") -> Screen:
 def open_offer(hit: Hit) -> Screen:
     """A lapsed offer when nobody else is in line: the slot is anyone's, Accept stays."""
     return Screen(
-        texts.offer_open(hit.title), ((Button(texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),),)
+        work_texts.offer_open(hit.title),
+        ((Button(work_texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),),),
     )
 
 
@@ -365,8 +378,8 @@ def reminder(view: WorkView, now: float) -> Screen:
     """A deadline reminder with the time left and a button back to the task."""
     a = view.assignment
     return Screen(
-        texts.reminder(view.hit.title, a.deadline_at - now),
-        ((Button(texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),),
+        work_texts.reminder(view.hit.title, a.deadline_at - now),
+        ((Button(work_texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),),
     )
 
 
@@ -374,20 +387,22 @@ def last_reminder(view: WorkView, now: float, extend_s: int | None) -> Screen:
     """The last reminder: back to the task, return without penalty, "+N" if still unused."""
     a = view.assignment
     rows: list[tuple[Button, ...]] = [
-        (Button(texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),
-        (Button(texts.BTN_RETURN_FREE, cb.ReturnFree(a.id).pack()),),
+        (Button(work_texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),
+        (Button(work_texts.BTN_RETURN_FREE, cb.ReturnFree(a.id).pack()),),
     ]
     if extend_s:
-        label = texts.BTN_EXTEND.format(time=texts.duration(extend_s))
+        label = work_texts.BTN_EXTEND.format(time=formatting.duration(extend_s))
         rows.append((Button(label, cb.Extend(a.id).pack()),))
-    return Screen(texts.last_reminder(view.hit.title, a.deadline_at - now, extend_s), tuple(rows))
+    return Screen(
+        work_texts.last_reminder(view.hit.title, a.deadline_at - now, extend_s), tuple(rows)
+    )
 
 
 def extended(view: WorkView, time_left: float) -> Screen:
     """The last reminder after "+N": the new time left and the way back to the task."""
     return Screen(
-        texts.extended(view.hit.title, time_left),
-        ((Button(texts.BTN_OPEN_TASK, cb.OpenTask(view.assignment.id).pack()),),),
+        work_texts.extended(view.hit.title, time_left),
+        ((Button(work_texts.BTN_OPEN_TASK, cb.OpenTask(view.assignment.id).pack()),),),
     )
 
 
@@ -400,28 +415,28 @@ def welcome(name: str, alias: str, link: bool = False) -> Screen:
     """First contact: who gigbot is for, the alias, and the two ways in (work or post).
 
     After a deep link the task card follows, so the welcome points down to it."""
-    ask = texts.WELCOME_LINK if link else texts.WELCOME_ASK
-    return Screen(texts.welcome(texts.WELCOME, name, alias) + ask, role_rows(ROLES))
+    ask = work_texts.WELCOME_LINK if link else work_texts.WELCOME_ASK
+    return Screen(work_texts.welcome(work_texts.WELCOME, name, alias) + ask, role_rows(ROLES))
 
 
 def welcome_back(name: str, alias: str, set_up: bool) -> Screen:
     """/start again: a short hello; the two ways in while the worker setup is unfinished."""
-    text = texts.welcome(texts.WELCOME_BACK, name, alias)
+    text = work_texts.welcome(work_texts.WELCOME_BACK, name, alias)
     if set_up:
         return Screen(text)
-    return Screen(text + texts.WELCOME_ASK, role_rows(ROLES))
+    return Screen(text + work_texts.WELCOME_ASK, role_rows(ROLES))
 
 
 def role_rows(left: str) -> tuple[tuple[Button, ...], ...]:
     """The welcome's buttons for the roles still on it ("wp", "p", "" ...)."""
-    labels = {"w": texts.BTN_ROLE_WORK, "p": texts.BTN_ROLE_POST}
+    labels = {"w": work_texts.BTN_ROLE_WORK, "p": work_texts.BTN_ROLE_POST}
     buttons = [Button(labels[r], cb.Role(r, left).pack()) for r in ROLES if r in left]
     return tuple((button,) for button in buttons)
 
 
 def requester_start(available_cents: int, tg_id: int) -> Screen:
     """'I want to post tasks': the balance and how to fund it, then how to post."""
-    return Screen(texts.requester_start(available_cents, tg_id))
+    return Screen(work_texts.requester_start(available_cents, tg_id))
 
 
 # -- setup and settings ---------------------------------------------------------------
@@ -435,16 +450,17 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     index = SETUP_ORDER.index(step)
     later = SETUP_ORDER[index + 1] if step != SETUP_ORDER[-1] else "end"
     forward = (
-        Button(texts.BTN_NEXT_STEP, cb.SetupStep(later, mode).pack())
+        Button(work_texts.BTN_NEXT_STEP, cb.SetupStep(later, mode).pack())
         if mode == "o"
-        else Button(texts.BTN_SETTINGS_DONE, cb.SetupStep("menu", mode).pack())
+        else Button(work_texts.BTN_SETTINGS_DONE, cb.SetupStep("menu", mode).pack())
     )
     rows: list[tuple[Button, ...]]
     if step == "kinds":
         rows = [
             tuple(
                 Button(
-                    (texts.TICK if k in prefs.kinds else "") + texts.HIT_KIND_NAMES[k.value],
+                    (work_texts.TICK if k in prefs.kinds else "")
+                    + work_texts.HIT_KIND_NAMES[k.value],
                     cb.SetPref("kind", k.value, mode).pack(),
                 )
                 for k in HitKind
@@ -454,13 +470,13 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     elif step == "topics":
         topic_buttons = [
             Button(
-                (texts.TICK if t in prefs.topics else "") + texts.TOPIC_NAMES[t],
+                (work_texts.TICK if t in prefs.topics else "") + matching_texts.TOPIC_NAMES[t],
                 cb.SetPref("topic", t, mode).pack(),
             )
             for t in TOPICS
         ]
         any_topic = Button(
-            (texts.TICK if not prefs.topics else "") + texts.BTN_ANY_TOPIC,
+            (work_texts.TICK if not prefs.topics else "") + work_texts.BTN_ANY_TOPIC,
             cb.SetPref("topic", "any", mode).pack(),
         )
         rows = [*_rows([any_topic, *topic_buttons], True), (forward,)]
@@ -468,7 +484,8 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
         rows = [
             tuple(
                 Button(
-                    (texts.TICK if c == prefs.min_reward_cents else "") + texts.reward_floor(c),
+                    (work_texts.TICK if c == prefs.min_reward_cents else "")
+                    + work_texts.reward_floor(c),
                     cb.SetPref("reward", str(c), mode).pack(),
                 )
                 for c in REWARD_FLOORS
@@ -477,7 +494,8 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     elif step == "tz":
         zones = [
             Button(
-                (texts.TICK if z == prefs.timezone else "") + z.split("/")[-1].replace("_", " "),
+                (work_texts.TICK if z == prefs.timezone else "")
+                + z.split("/")[-1].replace("_", " "),
                 cb.SetPref("tz", z, mode).pack(),
             )
             for z in TIME_ZONES
@@ -487,19 +505,21 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
         current = quiet_value(prefs.quiet_start, prefs.quiet_end)
         presets = [
             Button(
-                (texts.TICK if v == current else "") + quiet_text(v),
+                (work_texts.TICK if v == current else "") + quiet_text(v),
                 cb.SetPref("quiet", v, mode).pack(),
             )
             for v in QUIET_PRESETS
         ]
         rows = list(_rows(presets, True))  # "22:00–07:00": five in a row would be cut short
     if mode == "o" and index == 0:
-        rows.append((Button(texts.BTN_SETUP_SKIP, cb.SetupStep("end", mode).pack()),))
+        rows.append((Button(work_texts.BTN_SETUP_SKIP, cb.SetupStep("end", mode).pack()),))
     elif mode == "o":
-        rows.append((Button(texts.BTN_BACK, cb.SetupStep(SETUP_ORDER[index - 1], mode).pack()),))
-    text = texts.setup_question(step, index + 1, len(SETUP_ORDER), onboarding=mode == "o")
+        rows.append(
+            (Button(work_texts.BTN_BACK, cb.SetupStep(SETUP_ORDER[index - 1], mode).pack()),)
+        )
+    text = work_texts.setup_question(step, index + 1, len(SETUP_ORDER), onboarding=mode == "o")
     if mode == "o" and index == 0:
-        text = texts.SETUP_INTRO + text
+        text = work_texts.SETUP_INTRO + text
     return Screen(text, tuple(rows))
 
 
@@ -512,7 +532,7 @@ def quiet_value(start: int | None, end: int | None) -> str:
 
 def quiet_text(value: str) -> str:
     start, end = parse_quiet(value)
-    return texts.quiet_label(start, end)
+    return work_texts.quiet_label(start, end)
 
 
 def parse_quiet(value: str) -> tuple[int | None, int | None]:
@@ -525,27 +545,30 @@ def parse_quiet(value: str) -> tuple[int | None, int | None]:
 
 def settings(prefs: WorkerPrefs) -> Screen:
     """/settings: the summary and one button per thing to change."""
-    text = texts.settings_summary(
+    text = work_texts.settings_summary(
         [k.value for k in HitKind if k in prefs.kinds],
         sorted(prefs.topics),
         prefs.min_reward_cents,
         prefs.timezone,
-        texts.quiet_label(prefs.quiet_start, prefs.quiet_end),
+        work_texts.quiet_label(prefs.quiet_start, prefs.quiet_end),
         prefs.notifications,
     )
     steps = [
-        Button(label, cb.SetupStep(step, "s").pack()) for step, label in texts.BTN_SETTINGS.items()
+        Button(label, cb.SetupStep(step, "s").pack())
+        for step, label in work_texts.BTN_SETTINGS.items()
     ]
-    push = texts.BTN_PUSHES_ON if prefs.notifications else texts.BTN_PUSHES_OFF
+    push = work_texts.BTN_PUSHES_ON if prefs.notifications else work_texts.BTN_PUSHES_OFF
     toggle = Button(push, cb.SetPref("notify", "off" if prefs.notifications else "on", "s").pack())
     if not prefs.onboarded:  # nothing is pushed before the setup is done: say so, offer it
-        finish = Button(texts.BTN_SETUP_FINISH, cb.SetupStep(SETUP_ORDER[0], "o").pack())
-        return Screen(text + texts.SETUP_UNFINISHED, (*_rows(steps, True), (toggle,), (finish,)))
+        finish = Button(work_texts.BTN_SETUP_FINISH, cb.SetupStep(SETUP_ORDER[0], "o").pack())
+        return Screen(
+            text + work_texts.SETUP_UNFINISHED, (*_rows(steps, True), (toggle,), (finish,))
+        )
     return Screen(text, (*_rows(steps, True), (toggle,)))
 
 
 def setup_done(prefs: WorkerPrefs) -> Screen:
-    return Screen(texts.SETUP_DONE + "\n\n" + settings(prefs).text)
+    return Screen(work_texts.SETUP_DONE + "\n\n" + settings(prefs).text)
 
 
 # -- reports --------------------------------------------------------------------------
@@ -553,7 +576,7 @@ def setup_done(prefs: WorkerPrefs) -> Screen:
 
 def earnings(r: EarningsReport) -> Screen:
     return Screen(
-        texts.earnings_report(
+        work_texts.earnings_report(
             r.balance_cents,
             r.pending_cents,
             r.pending,
@@ -572,9 +595,9 @@ def earnings(r: EarningsReport) -> Screen:
 def status(r: StatusReport, now: float) -> Screen:
     c = r.counts
     return Screen(
-        texts.status_report(
+        work_texts.status_report(
             r.alias,
-            texts.approval_rate(c.get(S.APPROVED, 0), r.reviewed),
+            work_texts.approval_rate(c.get(S.APPROVED, 0), r.reviewed),
             r.submitted_total,
             c.get(S.SUBMITTED, 0),
             c.get(S.APPROVED, 0),
@@ -591,23 +614,23 @@ def status(r: StatusReport, now: float) -> Screen:
 def nothing_next(active: list[tuple[Assignment, Hit]]) -> Screen:
     """/next with nothing to offer: say so, and show the way back to work in progress."""
     if not active:
-        return Screen(texts.NO_HITS)
-    return Screen(texts.NO_HITS + "\n" + texts.IN_PROGRESS_BELOW, _open_rows(active))
+        return Screen(work_texts.NO_HITS)
+    return Screen(work_texts.NO_HITS + "\n" + work_texts.IN_PROGRESS_BELOW, _open_rows(active))
 
 
 def stray_text(active: list[tuple[Assignment, Hit]], typed: int) -> Screen:
     """Text nothing was waiting for: the way back to work in progress (`typed` of it waits
     for a typed answer, so a reply must say which), else the main commands."""
     if not active:
-        return Screen(texts.STRAY_TEXT)
-    text = texts.STRAY_TEXT_WHICH if typed > 1 else texts.STRAY_TEXT_BUTTONS
+        return Screen(work_texts.STRAY_TEXT)
+    text = work_texts.STRAY_TEXT_WHICH if typed > 1 else work_texts.STRAY_TEXT_BUTTONS
     return Screen(text, _open_rows(active))
 
 
 def _open_rows(active: list[tuple[Assignment, Hit]]) -> tuple[tuple[Button, ...], ...]:
     """One button back to each task in progress."""
     return tuple(
-        (Button(texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in active
+        (Button(work_texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in active
     )
 
 
@@ -615,8 +638,10 @@ def help_page(page: str) -> Screen:
     """/help: the worker's page with a button to the requester's, and back."""
     if page == "requester":
         return Screen(
-            texts.HELP_REQUESTER, ((Button(texts.BTN_HELP_WORKER, cb.Help("worker").pack()),),)
+            work_texts.HELP_REQUESTER,
+            ((Button(work_texts.BTN_HELP_WORKER, cb.Help("worker").pack()),),),
         )
     return Screen(
-        texts.HELP_WORKER, ((Button(texts.BTN_HELP_REQUESTER, cb.Help("requester").pack()),),)
+        work_texts.HELP_WORKER,
+        ((Button(work_texts.BTN_HELP_REQUESTER, cb.Help("requester").pack()),),),
     )

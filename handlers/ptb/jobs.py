@@ -15,10 +15,10 @@ from telegram import Update
 from telegram.ext import JobQueue
 
 from bot import callbacks as cb
-from bot import texts
 from bot.clock import Clock, real_seconds
 from bot.market.results import WorkResult
 from bot.services import Services
+from bot.work import texts as work_texts
 from handlers.common import GigContext, answer, pressed_by
 from handlers.worker.work import resend_task
 
@@ -36,7 +36,7 @@ async def open_task(update: Update, context: GigContext) -> None:
     data = cb.OpenTask.unpack(str(query.data))
     result, view = await context.market.open_task(worker, data.assignment_id)
     if result is not WorkResult.OK or view is None:
-        await answer(query, texts.WORK_ALERTS[result], alert=True)
+        await answer(query, work_texts.WORK_ALERTS[result], alert=True)
         return
     await answer(query)
     await resend_task(update, context, view)

@@ -16,8 +16,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot import texts
 from bot.domain import Screen
+from bot.fair import texts as fair_texts
+from bot.requesting import texts as requesting_texts
 from handlers.common import GigApp, GigContext, reply
 from handlers.ptb.persistence import (
     SHARED_STATE_GROUP,
@@ -29,9 +30,9 @@ from handlers.ptb.persistence import (
 PROMPTS_GROUP = SHARED_STATE_GROUP + 1  # before the conversations (group 0)
 # The one-text conversations (handlers/__init__.py names them) and what is said on dropping.
 DROPPED = {
-    "reject": texts.REJECT_DROPPED,
-    "fairtext": texts.FAIR_TEXT_DROPPED,
-    "terms": texts.TERMS_DROPPED,
+    "reject": requesting_texts.REJECT_DROPPED,
+    "fairtext": fair_texts.FAIR_TEXT_DROPPED,
+    "terms": requesting_texts.TERMS_DROPPED,
 }
 OWN_COMMANDS = {"cancel"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import callbacks as cb
-from bot import texts
 from bot.domain import Button, Screen, User
+from bot.mturk import texts as mturk_texts
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
 
 
@@ -17,11 +17,11 @@ def _endpoint(context: GigContext) -> str | None:
 
 async def _keys_screen(context: GigContext, requester: User) -> Screen:
     keys = await context.services.api_keys.list(requester)
-    rows = [(Button(texts.BTN_NEW_API_KEY, cb.NewApiKey().pack()),)]
+    rows = [(Button(mturk_texts.BTN_NEW_API_KEY, cb.NewApiKey().pack()),)]
     rows += [
         (
             Button(
-                texts.BTN_REVOKE_API_KEY.format(short=k.access_key_id[-6:]),
+                mturk_texts.BTN_REVOKE_API_KEY.format(short=k.access_key_id[-6:]),
                 cb.RevokeApiKey(k.access_key_id).pack(),
             ),
         )
@@ -30,7 +30,7 @@ async def _keys_screen(context: GigContext, requester: User) -> Screen:
     ]
     listed = [(k.access_key_id, k.active, k.created_at) for k in keys]
     now = context.market.clock.now()
-    return Screen(texts.api_keys(listed, now, _endpoint(context)), tuple(rows))
+    return Screen(mturk_texts.api_keys(listed, now, _endpoint(context)), tuple(rows))
 
 
 async def api_keys(update: Update, context: GigContext) -> None:
@@ -46,11 +46,11 @@ async def new_api_key(update: Update, context: GigContext) -> None:
         return
     made = await context.services.api_keys.create(requester)
     if made is None:
-        await answer(query, texts.API_KEY_LIMIT, alert=True)
+        await answer(query, mturk_texts.API_KEY_LIMIT, alert=True)
         return
     await answer(query)
     await edit(query, await _keys_screen(context, requester))
-    await reply(update, Screen(texts.api_key_created(*made, _endpoint(context))))
+    await reply(update, Screen(mturk_texts.api_key_created(*made, _endpoint(context))))
 
 
 async def revoke_api_key(update: Update, context: GigContext) -> None:
@@ -61,7 +61,7 @@ async def revoke_api_key(update: Update, context: GigContext) -> None:
     data = cb.RevokeApiKey.unpack(str(query.data))
     done = await context.services.api_keys.revoke(requester, data.key_id)
     if not done:
-        await answer(query, texts.API_KEY_NOT_FOUND, alert=True)
+        await answer(query, mturk_texts.API_KEY_NOT_FOUND, alert=True)
         return
-    await answer(query, texts.API_KEY_REVOKED.format(key_id=data.key_id))
+    await answer(query, mturk_texts.API_KEY_REVOKED.format(key_id=data.key_id))
     await edit(query, await _keys_screen(context, requester))

@@ -7,13 +7,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import bounds, texts
+from bot import bounds, formatting
 from bot import callbacks as cb
 from bot.domain import Screen
+from bot.market import texts as market_texts
 from bot.market.results import PublishResult
 from bot.matching.topics import split_topic
 from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
     MAX_BATCH_BYTES,
     MAX_BATCH_ROWS,
@@ -36,7 +38,9 @@ KEY = "batch"
 
 
 def _file_prompt() -> Screen:
-    return Screen(texts.BATCH_ASK_FILE.format(rows=MAX_BATCH_ROWS, kb=MAX_BATCH_BYTES // 1024))
+    return Screen(
+        requesting_texts.BATCH_ASK_FILE.format(rows=MAX_BATCH_ROWS, kb=MAX_BATCH_BYTES // 1024)
+    )
 
 
 def _data(context: GigContext) -> dict[str, Any]:
@@ -66,11 +70,11 @@ async def got_file(update: Update, context: GigContext) -> int:
     document = message.document
     too_big = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
     if document.file_size is not None and document.file_size > MAX_BATCH_BYTES:
-        await reply(update, Screen(texts.batch_file_errors([(0, too_big)])))
+        await reply(update, Screen(requesting_texts.batch_file_errors([(0, too_big)])))
         return FILE
     file = await document.get_file()
     if file.file_size is not None and file.file_size > MAX_BATCH_BYTES:  # not downloaded
-        await reply(update, Screen(texts.batch_file_errors([(0, too_big)])))
+        await reply(update, Screen(requesting_texts.batch_file_errors([(0, too_big)])))
         return FILE
     content = bytes(await file.download_as_bytearray())
     try:
@@ -78,15 +82,15 @@ async def got_file(update: Update, context: GigContext) -> int:
             len(content), parse_batch_file, document.file_name or "items.csv", content
         )
     except BatchFileError as exc:
-        await reply(update, Screen(texts.batch_file_errors(exc.problems)))
+        await reply(update, Screen(requesting_texts.batch_file_errors(exc.problems)))
         return FILE
     _data(context)["items"] = [[i.line, i.text, i.image_url, i.gold] for i in items]
     golds = sum(1 for i in items if i.gold is not None)
     await reply(
         update,
         Screen(
-            texts.BATCH_ASK_LABELS.format(
-                items=texts.plural(len(items), "item"),
+            requesting_texts.BATCH_ASK_LABELS.format(
+                items=formatting.plural(len(items), "item"),
                 golds=golds,
                 most=MAX_LABELS,
                 longest=MAX_LABEL_LEN,
@@ -98,7 +102,7 @@ async def got_file(update: Update, context: GigContext) -> int:
 
 async def not_a_file(update: Update, context: GigContext) -> int:
     """Text where a file was expected."""
-    await reply(update, Screen(texts.BATCH_NOT_A_FILE))
+    await reply(update, Screen(requesting_texts.BATCH_NOT_A_FILE))
     return FILE
 
 
@@ -106,8 +110,8 @@ async def got_labels(update: Update, context: GigContext) -> int:
     """Check the labels (and that every gold answer is one); ask for title and terms."""
     message = update.effective_message
     assert message is not None
-    form = texts.BATCH_ASK_LABELS.format(
-        items=texts.plural(len(_items(context)), "item"),
+    form = requesting_texts.BATCH_ASK_LABELS.format(
+        items=formatting.plural(len(_items(context)), "item"),
         golds=sum(1 for i in _items(context) if i.gold is not None),
         most=MAX_LABELS,
         longest=MAX_LABEL_LEN,
@@ -115,14 +119,14 @@ async def got_labels(update: Update, context: GigContext) -> int:
     try:
         labels = parse_labels(message.text or "")
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, form)))
+        await reply(update, Screen(formatting.try_again(exc.problem, form)))
         return LABELS
     problems = check_golds(_items(context), labels)
     if problems:
-        await reply(update, Screen(texts.batch_file_errors(problems)))
+        await reply(update, Screen(requesting_texts.batch_file_errors(problems)))
         return LABELS
     _data(context)["labels"] = list(labels)
-    await reply(update, Screen(texts.BATCH_ASK_TITLE_TERMS))
+    await reply(update, Screen(requesting_texts.BATCH_ASK_TITLE_TERMS))
     return TERMS
 
 
@@ -136,7 +140,10 @@ async def got_terms(update: Update, context: GigContext) -> int:
         terms_text, topic = split_topic(terms_text)  # topic= (bot/matching/topics.py)
         terms = parse_terms(terms_text, context.services.settings.default_auto_approve)
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.BATCH_ASK_TITLE_TERMS)))
+        await reply(
+            update,
+            Screen(formatting.try_again(exc.problem, requesting_texts.BATCH_ASK_TITLE_TERMS)),
+        )
         return TERMS
     requester = await sender_of(update, context)
     labels = tuple(str(label) for label in _data(context)["labels"])
@@ -153,7 +160,7 @@ async def cancel_batch(update: Update, context: GigContext) -> int:
     """Drop the batch being prepared."""
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(texts.BATCH_CANCELLED))
+    await reply(update, Screen(requesting_texts.BATCH_CANCELLED))
     return ConversationHandler.END
 
 
@@ -165,8 +172,10 @@ async def publish_batch(update: Update, context: GigContext) -> None:
     batch_id = cb.PublishBatch.unpack(str(query.data)).batch_id
     result, cost = await context.services.requesting.batches.publish(requester, batch_id)
     balance = await context.accounts.requester_balance(requester)
-    text = texts.BATCH_PUBLISH_TEXTS[result].format(
-        batch_id=batch_id, cost=texts.money(cost), available=texts.money(balance.available_cents)
+    text = market_texts.BATCH_PUBLISH_TEXTS[result].format(
+        batch_id=batch_id,
+        cost=formatting.money(cost),
+        available=formatting.money(balance.available_cents),
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await answer(query, text, alert=True)
@@ -192,8 +201,8 @@ async def discard_batch(update: Update, context: GigContext) -> None:
     await edit(
         query,
         Screen(
-            texts.BATCH_CANCELLED
+            requesting_texts.BATCH_CANCELLED
             if done
-            else texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
+            else market_texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
         ),
     )

@@ -6,10 +6,11 @@ from __future__ import annotations
 from telegram import CallbackQuery, InputFile, Update
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Screen, User
 from bot.parsing import ParseError, whole_number
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_alias, parse_bonus
 from bot.requesting.results import ManageResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
@@ -21,7 +22,7 @@ async def my_hits(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     page = whole_number((context.args or ["1"])[0])
     if page is None or page < 1 or len(context.args or []) > 1:
-        await reply(update, Screen(texts.MYHITS_USAGE))
+        await reply(update, Screen(requesting_texts.MYHITS_USAGE))
         return
     await reply(update, await _page(context, requester, page))
 
@@ -33,7 +34,7 @@ async def older_hits(update: Update, context: GigContext) -> None:
         return
     page = cb.MyHitsPage.unpack(str(query.data)).page
     if page < 1:  # no button says 0: forged
-        await answer(query, texts.STALE_BUTTON, alert=True)
+        await answer(query, formatting.STALE_BUTTON, alert=True)
         return
     await answer(query)
     await edit(query, await _page(context, requester, page))
@@ -42,7 +43,9 @@ async def older_hits(update: Update, context: GigContext) -> None:
 async def _page(context: GigContext, requester: User, page: int) -> Screen:
     progress, total = await context.services.requesting.managing.progress(requester, page)
     if not progress:
-        return Screen(texts.NO_HITS_YET if total == 0 else texts.myhits_past(total))
+        return Screen(
+            requesting_texts.NO_HITS_YET if total == 0 else requesting_texts.myhits_past(total)
+        )
     return requester_screens.my_hits(progress, page, total)
 
 
@@ -72,9 +75,11 @@ async def manage_hit(update: Update, context: GigContext) -> None:
     else:
         result = ManageResult.NOT_FOUND
     if result is not ManageResult.OK:
-        await answer(query, texts.MANAGE_TEXTS[result], alert=True)
+        await answer(query, requesting_texts.MANAGE_TEXTS[result], alert=True)
         return
-    await answer(query, texts.PAUSED if data.action == "pause" else texts.RESUMED)
+    await answer(
+        query, requesting_texts.PAUSED if data.action == "pause" else requesting_texts.RESUMED
+    )
     await _redraw_card(query, context, requester, data.scope, data.target_id)
 
 
@@ -94,7 +99,11 @@ async def ask_cancel(
 
 async def _cannot_cancel(query: CallbackQuery, result: ManageResult) -> None:
     """Why nothing is (or would be) cancelled, as an alert."""
-    text = texts.CANCEL_NOT_NOW if result is ManageResult.NOT_NOW else texts.MANAGE_TEXTS[result]
+    text = (
+        requesting_texts.CANCEL_NOT_NOW
+        if result is ManageResult.NOT_NOW
+        else requesting_texts.MANAGE_TEXTS[result]
+    )
     await answer(query, text, alert=True)
 
 
@@ -109,7 +118,7 @@ async def cancel_hit(update: Update, context: GigContext) -> None:
     if result is not ManageResult.OK:
         await _cannot_cancel(query, result)
         return
-    await answer(query, texts.cancelled_refund(refund))
+    await answer(query, requesting_texts.cancelled_refund(refund))
     await _redraw_card(query, context, requester, data.scope, data.target_id)
 
 
@@ -128,7 +137,7 @@ async def _show_card(
     """Answer the press with the card in its message, or an alert if it isn't theirs."""
     screen = await _card(context, requester, scope, target_id)
     if screen is None:
-        await answer(query, texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
+        await answer(query, requesting_texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
         return
     await answer(query)
     await edit(query, screen)
@@ -162,7 +171,7 @@ async def results_command(update: Update, context: GigContext) -> None:
     scope, given = ("b", arg[1:]) if arg.startswith("b") else ("h", arg)
     number = whole_number(given)
     if number is None:
-        await reply(update, Screen(texts.RESULTS_USAGE))
+        await reply(update, Screen(requesting_texts.RESULTS_USAGE))
         return
     await reply(update, await _results(context, requester, scope, number))
 
@@ -180,7 +189,7 @@ async def show_results(update: Update, context: GigContext) -> None:
 async def _results(context: GigContext, requester: User, scope: str, target: int) -> Screen:
     view = await context.services.requesting.results.view(requester, scope, target)
     if view is None:
-        return Screen(texts.RESULTS_NOT_FOUND)
+        return Screen(requesting_texts.RESULTS_NOT_FOUND)
     return requester_screens.results(view, context.services.settings.gold_threshold)
 
 
@@ -192,15 +201,15 @@ async def export_csv(update: Update, context: GigContext) -> None:
     data = cb.ExportCsv.unpack(str(query.data))
     files = await context.services.requesting.results.export(requester, data.scope, data.target_id)
     if not files:
-        await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
+        await answer(query, requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await answer(query, texts.EXPORT_SENT)
+    await answer(query, requesting_texts.EXPORT_SENT)
     assert query.message is not None
     for name, content in files:
         await context.bot.send_document(
             query.message.chat.id,
             InputFile(content, filename=name),
-            caption=texts.EXPORT_CAPTION.format(name=name),
+            caption=requesting_texts.EXPORT_CAPTION.format(name=name),
         )
 
 
@@ -223,9 +232,9 @@ async def approve_all(update: Update, context: GigContext) -> None:
         return
     until = cb.ApproveAllYes.unpack(str(query.data)).until_ms / 1000
     count, left = await context.services.requesting.reviewing.approve_all(requester, until)
-    await answer(query, texts.approved_all(count))
-    after = texts.more_waiting(left) if left else texts.NOTHING_TO_REVIEW
-    await edit(query, Screen(texts.approved_all(count) + "\n" + after))
+    await answer(query, requesting_texts.approved_all(count))
+    after = requesting_texts.more_waiting(left) if left else requesting_texts.NOTHING_TO_REVIEW
+    await edit(query, Screen(requesting_texts.approved_all(count) + "\n" + after))
 
 
 async def review_again(update: Update, context: GigContext) -> None:
@@ -244,12 +253,12 @@ async def reject_worker(update: Update, context: GigContext) -> None:
         return
     data = cb.RejectWorker.unpack(str(query.data))
     count = await context.services.requesting.reviewing.reject_in_batch(
-        requester, data.alias, data.batch_id, texts.GOLD_REJECT_REASON
+        requester, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
     )
     if count is None:
-        await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
+        await answer(query, requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await answer(query, texts.rejected_worker(data.alias, count), alert=True)
+    await answer(query, requesting_texts.rejected_worker(data.alias, count), alert=True)
 
 
 async def reject_all_by(update: Update, context: GigContext) -> None:
@@ -260,14 +269,14 @@ async def reject_all_by(update: Update, context: GigContext) -> None:
         return
     data = cb.RejectAllBy.unpack(str(query.data))
     count = await context.services.requesting.reviewing.reject_in_batch(
-        requester, data.alias, data.batch_id, texts.GOLD_REJECT_REASON
+        requester, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
     )
     if count is None:
-        await answer(query, texts.RESULTS_NOT_FOUND, alert=True)
+        await answer(query, requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await answer(query, texts.rejected_worker(data.alias, count))
+    await answer(query, requesting_texts.rejected_worker(data.alias, count))
     screen = await review_screen(context, requester)
-    outcome = texts.rejected_worker_line(data.alias, count)
+    outcome = requesting_texts.rejected_worker_line(data.alias, count)
     await edit(query, requester_screens.with_outcome(outcome, screen))
 
 
@@ -278,7 +287,7 @@ async def block_worker(update: Update, context: GigContext) -> None:
         return
     alias = cb.BlockWorker.unpack(str(query.data)).alias
     result = await context.services.requesting.blocks.block(requester, alias)
-    await answer(query, texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
+    await answer(query, requesting_texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
 
 
 async def bonus(update: Update, context: GigContext) -> None:
@@ -291,34 +300,36 @@ async def bonus(update: Update, context: GigContext) -> None:
         parsed = parse_bonus(args)
     except ParseError as exc:
         usage = (
-            texts.try_again(exc.problem, texts.BONUS_USAGE) if args.strip() else texts.BONUS_USAGE
+            formatting.try_again(exc.problem, requesting_texts.BONUS_USAGE)
+            if args.strip()
+            else requesting_texts.BONUS_USAGE
         )
         await reply(update, Screen(usage))
         return
     key = f"{message.chat.id}:{message.message_id}"
     result, alias = await context.services.requesting.bonuses.pay(requester, parsed, key)
-    text = texts.BONUS_TEXTS[result].format(
-        amount=texts.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
+    text = requesting_texts.BONUS_TEXTS[result].format(
+        amount=formatting.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
     )
     await reply(update, Screen(text))
 
 
 async def block(update: Update, context: GigContext) -> None:
     """`/block W-7F3K`: the worker never sees or takes this requester's HITs again."""
-    alias = await _alias_or_usage(update, context, texts.BLOCK_USAGE)
+    alias = await _alias_or_usage(update, context, requesting_texts.BLOCK_USAGE)
     if alias is not None:
         requester = await sender_of(update, context)
         result = await context.services.requesting.blocks.block(requester, alias)
-        await reply(update, Screen(texts.BLOCK_TEXTS[result].format(alias=alias)))
+        await reply(update, Screen(requesting_texts.BLOCK_TEXTS[result].format(alias=alias)))
 
 
 async def unblock(update: Update, context: GigContext) -> None:
     """`/unblock W-7F3K`: lift a block; the worker can see and take the HITs again."""
-    alias = await _alias_or_usage(update, context, texts.UNBLOCK_USAGE)
+    alias = await _alias_or_usage(update, context, requesting_texts.UNBLOCK_USAGE)
     if alias is not None:
         requester = await sender_of(update, context)
         result = await context.services.requesting.blocks.unblock(requester, alias)
-        await reply(update, Screen(texts.UNBLOCK_TEXTS[result].format(alias=alias)))
+        await reply(update, Screen(requesting_texts.UNBLOCK_TEXTS[result].format(alias=alias)))
 
 
 async def _alias_or_usage(update: Update, context: GigContext, usage: str) -> str | None:
@@ -329,5 +340,5 @@ async def _alias_or_usage(update: Update, context: GigContext, usage: str) -> st
     try:
         return parse_alias(context.args[0])
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, usage)))
+        await reply(update, Screen(formatting.try_again(exc.problem, usage)))
         return None

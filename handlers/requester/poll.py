@@ -9,11 +9,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import texts
+from bot import formatting
 from bot.domain import PollDraft, Screen
 from bot.matching.offers import split_poll_terms, split_terms
 from bot.matching.topics import split_poll_topic, split_topic
 from bot.parsing import ELSEWHERE, MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
+from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_options, parse_prompt, parse_terms
 from handlers.common import GigContext, reply, sender_of
 from handlers.requester import terms as requester_terms
@@ -43,14 +44,14 @@ async def new_poll(update: Update, context: GigContext) -> int:
     context.user_data.pop(KEY, None)
     if not args.strip():
         context.user_data[KEY] = {}
-        await reply(update, Screen(texts.POLL_ASK_QUESTION))
+        await reply(update, Screen(requesting_texts.POLL_ASK_QUESTION))
         return QUESTION
     try:
         rest, given = split_poll_terms(args)  # dispatch= and extend= (bot/matching/offers.py)
         rest, topic = split_poll_topic(rest)  # topic= (bot/matching/topics.py)
         draft = dataclasses.replace(parse_poll(rest), topic=topic)
     except ParseError as exc:
-        await reply(update, Screen(texts.poll_error(exc.problem)))
+        await reply(update, Screen(requesting_texts.poll_error(exc.problem)))
         return ConversationHandler.END
     dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
     hit = await context.market.create_poll(requester, draft, dispatch)
@@ -65,7 +66,9 @@ async def got_question(update: Update, context: GigContext) -> int:
         prompt = parse_prompt(question)
         options = parse_options(answers, longest=MAX_OPTION_LEN) if answers.strip() else ()
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.POLL_ASK_QUESTION)))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, requesting_texts.POLL_ASK_QUESTION))
+        )
         return QUESTION
     _data(context).update(question=prompt, options=list(options))
     if options:
@@ -81,7 +84,7 @@ async def got_options(update: Update, context: GigContext) -> int:
     try:
         options = parse_options(_text(update), most=MAX_OPTIONS, longest=MAX_OPTION_LEN)
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, _ask_options(question))))
+        await reply(update, Screen(formatting.try_again(exc.problem, _ask_options(question))))
         return OPTIONS
     _data(context)["options"] = list(options)
     await reply(update, Screen(_ask_terms(question, options)))
@@ -98,7 +101,9 @@ async def got_terms(update: Update, context: GigContext) -> int:
         rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
         terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, _ask_terms(question, options))))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, _ask_terms(question, options)))
+        )
         return TERMS
     requester = await sender_of(update, context)
     draft = PollDraft(
@@ -124,13 +129,13 @@ async def cancel_poll(update: Update, context: GigContext) -> int:
     """Drop the poll being written."""
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(texts.POLL_CANCELLED))
+    await reply(update, Screen(requesting_texts.POLL_CANCELLED))
     return ConversationHandler.END
 
 
 def _ask_options(question: str) -> str:
-    return texts.poll_ask_options(question, MAX_OPTIONS)
+    return requesting_texts.poll_ask_options(question, MAX_OPTIONS)
 
 
 def _ask_terms(question: str, options: tuple[str, ...]) -> str:
-    return texts.poll_ask_terms(question, options)
+    return requesting_texts.poll_ask_terms(question, options)

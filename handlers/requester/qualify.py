@@ -10,10 +10,11 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Screen, TestQuestion
 from bot.parsing import ParseError, whole_number
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from bot.requesting.qualify import (
     MAX_TEST_QUESTIONS,
     TestStep,
@@ -41,7 +42,9 @@ def _questions(context: GigContext) -> list[TestQuestion]:
 
 def _ask_question(context: GigContext) -> Screen:
     count = len(_data(context)["questions"])
-    return Screen(texts.QUALIFY_ASK_QUESTION.format(count=count, most=MAX_TEST_QUESTIONS))
+    return Screen(
+        requesting_texts.QUALIFY_ASK_QUESTION.format(count=count, most=MAX_TEST_QUESTIONS)
+    )
 
 
 async def new_qualification(update: Update, context: GigContext) -> int:
@@ -49,7 +52,7 @@ async def new_qualification(update: Update, context: GigContext) -> int:
     await sender_of(update, context)
     assert context.user_data is not None
     context.user_data[KEY] = {"name": "", "questions": []}
-    await reply(update, Screen(texts.QUALIFY_ASK_NAME))
+    await reply(update, Screen(requesting_texts.QUALIFY_ASK_NAME))
     return NAME
 
 
@@ -60,7 +63,9 @@ async def got_name(update: Update, context: GigContext) -> int:
     try:
         _data(context)["name"] = parse_name(message.text or "")
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.QUALIFY_ASK_NAME)))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, requesting_texts.QUALIFY_ASK_NAME))
+        )
         return NAME
     await reply(update, _ask_question(context))
     return QUESTIONS
@@ -73,12 +78,12 @@ async def got_question(update: Update, context: GigContext) -> int:
     try:
         q = parse_test_question(message.text or "")
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, _ask_question(context).text)))
+        await reply(update, Screen(formatting.try_again(exc.problem, _ask_question(context).text)))
         return QUESTIONS
     data = _data(context)
     data["questions"] = [*data["questions"], [q.prompt, list(q.options), q.answer]]
     if len(data["questions"]) >= MAX_TEST_QUESTIONS:
-        await reply(update, Screen(texts.QUALIFY_ASK_PASS))
+        await reply(update, Screen(requesting_texts.QUALIFY_ASK_PASS))
         return PASS
     await reply(update, _ask_question(context))
     return QUESTIONS
@@ -87,9 +92,9 @@ async def got_question(update: Update, context: GigContext) -> int:
 async def questions_done(update: Update, context: GigContext) -> int:
     """/done: ask the pass mark."""
     if not _data(context)["questions"]:
-        await reply(update, Screen(texts.QUALIFY_NEEDS_QUESTION))
+        await reply(update, Screen(requesting_texts.QUALIFY_NEEDS_QUESTION))
         return QUESTIONS
-    await reply(update, Screen(texts.QUALIFY_ASK_PASS))
+    await reply(update, Screen(requesting_texts.QUALIFY_ASK_PASS))
     return PASS
 
 
@@ -100,7 +105,9 @@ async def got_pass(update: Update, context: GigContext) -> int:
     try:
         percent = parse_pass_percent(message.text or "")
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.QUALIFY_ASK_PASS)))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, requesting_texts.QUALIFY_ASK_PASS))
+        )
         return PASS
     requester = await sender_of(update, context)
     data = _data(context)
@@ -108,24 +115,24 @@ async def got_pass(update: Update, context: GigContext) -> int:
         requester, str(data["name"]), _questions(context), percent
     )
     if made is None:
-        await reply(update, Screen(texts.QUALIFY_NAME_TAKEN))
+        await reply(update, Screen(requesting_texts.QUALIFY_NAME_TAKEN))
         return NAME
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(texts.qualify_created(made)))
+    await reply(update, Screen(requesting_texts.qualify_created(made)))
     return ConversationHandler.END
 
 
 async def cancel_qualification(update: Update, context: GigContext) -> int:
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(texts.QUALIFY_CANCELLED))
+    await reply(update, Screen(requesting_texts.QUALIFY_CANCELLED))
     return ConversationHandler.END
 
 
 def _step_text(step: TestStep) -> str:
     test = step.test
-    return texts.TEST_TEXTS[step.result].format(
+    return requesting_texts.TEST_TEXTS[step.result].format(
         name=escape(test.name) if test else "",  # only in PASSED, shown as HTML
         score=step.score_percent,
         need=test.pass_percent if test else 0,
@@ -137,7 +144,7 @@ async def take_test(update: Update, context: GigContext) -> None:
     worker = await sender_of(update, context)
     number = whole_number((context.args or [""])[0])
     if number is None:
-        await reply(update, Screen(texts.QUALTEST_USAGE))
+        await reply(update, Screen(requesting_texts.QUALTEST_USAGE))
         return
     step = await context.services.requesting.qualify.start(worker, number)
     if step.result is TestResult.NEXT and step.test is not None:

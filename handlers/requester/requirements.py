@@ -6,12 +6,13 @@ from html import escape
 
 from telegram import Update
 
-from bot import texts
 from bot.domain import Screen
 from bot.market.results import GrantResult, RequireResult
+from bot.matching import texts as matching_texts
 from bot.matching.qualifications import QualificationRef, parse_qualification_ref, parse_requirement
 from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from handlers.common import GigContext, reply, sender_of
 
 
@@ -23,7 +24,9 @@ async def why_command(update: Update, context: GigContext) -> None:
     view = await context.services.matcher.why(
         worker, replied.message_id if replied is not None else None
     )
-    await reply(update, Screen(texts.why(view) if view is not None else texts.WHY_NOTHING))
+    await reply(
+        update, Screen(matching_texts.why(view) if view is not None else matching_texts.WHY_NOTHING)
+    )
 
 
 async def require_command(update: Update, context: GigContext) -> None:
@@ -31,23 +34,23 @@ async def require_command(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     args = context.args or []
     if not args:
-        await reply(update, Screen(texts.REQUIRE_USAGE))
+        await reply(update, Screen(requesting_texts.REQUIRE_USAGE))
         return
     try:
         draft, requirement = parse_requirement(args)
     except ParseError as exc:
-        await reply(update, Screen(texts.require_error(exc.problem)))
+        await reply(update, Screen(requesting_texts.require_error(exc.problem)))
         return
     number = requirement.qualification_id
     qualifications = context.services.qualifications
     result, requirement = await qualifications.require(requester, draft, requirement)
-    text = texts.REQUIRE_TEXTS[result].format(
-        what=texts.draft_name(draft.id, draft.batch),
-        requirement=texts.requirement_label(requirement),
+    text = requesting_texts.REQUIRE_TEXTS[result].format(
+        what=requesting_texts.draft_name(draft.id, draft.batch),
+        requirement=requesting_texts.requirement_label(requirement),
         name=escape(requirement.qualification_name),
     )
     if result is RequireResult.UNKNOWN_QUALIFICATION and number is not None:
-        text = texts.no_qualification_number(number)
+        text = requesting_texts.no_qualification_number(number)
     if result is not RequireResult.OK:
         await reply(update, Screen("⚠️ " + text))
         return
@@ -70,8 +73,10 @@ def _grant_text(
     result: GrantResult, alias: str, ref: QualificationRef, name: str, value: int
 ) -> str:
     if result is GrantResult.UNKNOWN_QUALIFICATION and ref.number is not None:
-        return "⚠️ " + texts.no_qualification_number(ref.number)
-    text = texts.GRANT_TEXTS[result].format(alias=escape(alias), name=escape(name), value=value)
+        return "⚠️ " + requesting_texts.no_qualification_number(ref.number)
+    text = requesting_texts.GRANT_TEXTS[result].format(
+        alias=escape(alias), name=escape(name), value=value
+    )
     plain = (GrantResult.OK, GrantResult.UNCHANGED, GrantResult.REVOKED)
     return text if result in plain else "⚠️ " + text
 
@@ -83,7 +88,12 @@ async def grant_command(update: Update, context: GigContext) -> None:
     try:
         alias, ref, value = _alias_and_qualification(args, levels=True)
     except ParseError as exc:
-        await reply(update, Screen(texts.grant_error(exc.problem) if args else texts.GRANT_USAGE))
+        await reply(
+            update,
+            Screen(
+                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
+            ),
+        )
         return
     result, name = await context.services.qualifications.grant(requester, alias, ref, value)
     await reply(update, Screen(_grant_text(result, alias, ref, name, value)))
@@ -96,7 +106,12 @@ async def revoke_command(update: Update, context: GigContext) -> None:
     try:
         alias, ref, _ = _alias_and_qualification(args, levels=False)
     except ParseError as exc:
-        await reply(update, Screen(texts.grant_error(exc.problem) if args else texts.GRANT_USAGE))
+        await reply(
+            update,
+            Screen(
+                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
+            ),
+        )
         return
     result, name = await context.services.qualifications.revoke(requester, alias, ref)
     await reply(update, Screen(_grant_text(result, alias, ref, name, 0)))

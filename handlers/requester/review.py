@@ -6,11 +6,13 @@ from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
+from bot.market import texts as market_texts
 from bot.market.results import PublishResult, ReviewResult
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from bot.requesting.screens import review_extras
 from handlers.common import (
     TEXT_WAIT_S,
@@ -39,11 +41,11 @@ async def publish_hit(update: Update, context: GigContext) -> None:
     hit = await context.market.hit(data.hit_id)
     result = await context.market.publish(requester, data.hit_id)
     balance = await context.accounts.requester_balance(requester)
-    text = texts.PUBLISH_TEXTS[result].format(
-        kind=texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
+    text = market_texts.PUBLISH_TEXTS[result].format(
+        kind=market_texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
         hit_id=data.hit_id,
-        cost=texts.money(hit.escrow_cents if hit else 0),
-        available=texts.money(balance.available_cents),
+        cost=formatting.money(hit.escrow_cents if hit else 0),
+        available=formatting.money(balance.available_cents),
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await answer(query, text, alert=True)
@@ -68,9 +70,11 @@ async def discard_hit(update: Update, context: GigContext) -> None:
     await edit(
         query,
         Screen(
-            texts.DRAFT_DISCARDED
+            requesting_texts.DRAFT_DISCARDED
             if done
-            else texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=data.hit_id)
+            else market_texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(
+                kind="HIT", hit_id=data.hit_id
+            )
         ),
     )
 
@@ -86,7 +90,7 @@ async def review_screen(context: GigContext, requester: User) -> Screen:
     drawn_at = context.services.clock.now()
     view, waiting = await context.market.next_for_review(requester)
     if view is None:
-        return Screen(texts.NOTHING_TO_REVIEW)
+        return Screen(requesting_texts.NOTHING_TO_REVIEW)
     alias = await context.market.worker_alias(view.assignment.worker_id)
     batch_id = view.hit.batch_id
     tools = context.services.requesting
@@ -104,13 +108,13 @@ async def full_answers(update: Update, context: GigContext) -> None:
     data = cb.FullAnswers.unpack(str(query.data))
     view = await context.market.work_view(data.assignment_id)
     if view is None or view.hit.requester_id != requester.id:
-        await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        await answer(query, requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return
     alias = await context.market.worker_alias(view.assignment.worker_id)
     name, content = requester_screens.full_answers(view, alias)
-    await answer(query, texts.FULL_ANSWERS_SENT)
+    await answer(query, market_texts.FULL_ANSWERS_SENT)
     assert query.message is not None
-    caption = texts.full_answers_caption(view.hit.id, view.assignment.id, alias)
+    caption = market_texts.full_answers_caption(view.hit.id, view.assignment.id, alias)
     await context.bot.send_document(
         query.message.chat.id, InputFile(content, filename=name), caption=clip(caption, CAPTION_MAX)
     )
@@ -124,10 +128,10 @@ async def approve_work(update: Update, context: GigContext) -> None:
     data = cb.Approve.unpack(str(query.data))
     view = await context.market.work_view(data.assignment_id)
     result = await context.market.approve(requester, data.assignment_id)
-    toast = texts.REVIEW_TEXTS[result]
+    toast = requesting_texts.REVIEW_TEXTS[result]
     if result is ReviewResult.OK and view is not None:
         alias = await context.market.worker_alias(view.assignment.worker_id)
-        toast = texts.approved_toast(alias, view.hit.reward_cents)
+        toast = requesting_texts.approved_toast(alias, view.hit.reward_cents)
     await answer(query, toast, alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
         await edit(query, await review_screen(context, requester))
@@ -141,7 +145,7 @@ async def ask_reject_reason(update: Update, context: GigContext) -> int:
     data = cb.Reject.unpack(str(query.data))
     view = await context.market.work_view(data.assignment_id)
     if view is None or view.hit.requester_id != requester.id:
-        await answer(query, texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        await answer(query, requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return ConversationHandler.END
     await answer(query)
     assert context.user_data is not None
@@ -170,7 +174,10 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     if asked_long_ago(context):
         context.user_data.pop("rejecting", None)
         card = _card_at(context)
-        await reply(update, Screen(texts.REJECT_EXPIRED.format(wait=texts.duration(TEXT_WAIT_S))))
+        await reply(
+            update,
+            Screen(requesting_texts.REJECT_EXPIRED.format(wait=formatting.duration(TEXT_WAIT_S))),
+        )
         if card is not None:  # the card is Approve / Reject again, not the question
             await edit_or_reply(update, context, card, await review_screen(context, requester))
         return ConversationHandler.END
@@ -178,16 +185,16 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     result = await context.market.reject(requester, assignment_id, message.text or "")
     if result is ReviewResult.REASON_REQUIRED:
         note_asked(context)
-        await reply(update, Screen(texts.REVIEW_TEXTS[result]))
+        await reply(update, Screen(requesting_texts.REVIEW_TEXTS[result]))
         return REASON
     context.user_data.pop("rejecting", None)
     if result is ReviewResult.OK and view is not None:
         alias = await context.market.worker_alias(view.assignment.worker_id)
-        done = texts.rejected_line(alias, assignment_id)
+        done = requesting_texts.rejected_line(alias, assignment_id)
     elif result is ReviewResult.ALREADY_REVIEWED:
-        done = texts.REJECT_TOO_LATE
+        done = requesting_texts.REJECT_TOO_LATE
     else:
-        done = texts.REVIEW_TEXTS[result]
+        done = requesting_texts.REVIEW_TEXTS[result]
     after = requester_screens.with_outcome(done, await review_screen(context, requester))
     await edit_or_reply(update, context, _card_at(context), after)
     return ConversationHandler.END
@@ -211,7 +218,7 @@ async def cancel_reject(update: Update, context: GigContext) -> int:
     assert context.user_data is not None
     context.user_data.pop("rejecting", None)
     card = _card_at(context)
-    await reply(update, Screen(texts.REJECT_CANCELLED))
+    await reply(update, Screen(requesting_texts.REJECT_CANCELLED))
     if card is not None:
         requester = await sender_of(update, context)
         await edit_or_reply(update, context, card, await review_screen(context, requester))
@@ -221,4 +228,6 @@ async def cancel_reject(update: Update, context: GigContext) -> int:
 async def balance(update: Update, context: GigContext) -> None:
     """Show available money and escrow."""
     requester = await sender_of(update, context)
-    await reply(update, Screen(texts.balance(await context.accounts.requester_balance(requester))))
+    await reply(
+        update, Screen(market_texts.balance(await context.accounts.requester_balance(requester)))
+    )

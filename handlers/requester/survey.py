@@ -9,12 +9,13 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import QuestionKind, Screen
 from bot.matching.offers import Dispatch, split_terms
 from bot.matching.topics import split_topic
 from bot.parsing import ELSEWHERE, ParseError
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
     MAX_SURVEY_QUESTIONS,
     Terms,
@@ -57,7 +58,7 @@ async def new_survey(update: Update, context: GigContext) -> int:
     await sender_of(update, context)
     assert context.user_data is not None
     context.user_data[KEY] = {"title": "", "questions": []}
-    await reply(update, Screen(texts.SURVEY_ASK_TITLE))
+    await reply(update, Screen(requesting_texts.SURVEY_ASK_TITLE))
     return TITLE
 
 
@@ -66,7 +67,9 @@ async def got_title(update: Update, context: GigContext) -> int:
     try:
         title = parse_prompt(_text(update))
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TITLE)))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TITLE))
+        )
         return TITLE
     draft = SurveyDraft(title, ())
     _save(context, draft)
@@ -83,20 +86,24 @@ async def chose_kind(update: Update, context: GigContext) -> int:
     draft = _draft(context)
     if kind == "done":
         if not draft.questions:
-            await answer(query, texts.SURVEY_NEEDS_QUESTION, alert=True)
+            await answer(query, requesting_texts.SURVEY_NEEDS_QUESTION, alert=True)
             return KIND
         await answer(query)
-        await edit(query, Screen(texts.SURVEY_ASK_TERMS))
+        await edit(query, Screen(requesting_texts.SURVEY_ASK_TERMS))
         return TERMS
     if kind not in requester_screens.KINDS:
-        await answer(query, texts.STALE_BUTTON, alert=True)
+        await answer(query, formatting.STALE_BUTTON, alert=True)
         return KIND
     if len(draft.questions) >= MAX_SURVEY_QUESTIONS:
-        await answer(query, texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True)
+        await answer(
+            query, requesting_texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True
+        )
         return KIND
     await answer(query)
     _save(context, draft, pending_kind=kind)
-    await edit(query, Screen(f"{texts.KIND_NAMES[kind]}: {texts.SURVEY_ASK_PROMPT}"))
+    await edit(
+        query, Screen(f"{requesting_texts.KIND_NAMES[kind]}: {requesting_texts.SURVEY_ASK_PROMPT}")
+    )
     return PROMPT
 
 
@@ -105,13 +112,15 @@ async def got_prompt(update: Update, context: GigContext) -> int:
     try:
         prompt = parse_prompt(_text(update))
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_PROMPT)))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_PROMPT))
+        )
         return PROMPT
     kind = QuestionKind(str(_data(context).get("pending_kind", "text")))
     draft = _draft(context)
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
         _save(context, draft, pending_prompt=prompt)
-        await reply(update, Screen(texts.SURVEY_ASK_OPTIONS.format(most=10)))
+        await reply(update, Screen(requesting_texts.SURVEY_ASK_OPTIONS.format(most=10)))
         return OPTIONS
     draft = draft.adding(question(kind, prompt))
     _save(context, draft)
@@ -125,7 +134,12 @@ async def got_options(update: Update, context: GigContext) -> int:
         options = parse_options(_text(update))
     except ParseError as exc:
         await reply(
-            update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_OPTIONS.format(most=10)))
+            update,
+            Screen(
+                formatting.try_again(
+                    exc.problem, requesting_texts.SURVEY_ASK_OPTIONS.format(most=10)
+                )
+            ),
         )
         return OPTIONS
     data = _data(context)
@@ -143,7 +157,9 @@ async def got_terms(update: Update, context: GigContext) -> int:
         rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
         terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
     except ParseError as exc:
-        await reply(update, Screen(texts.try_again(exc.problem, texts.SURVEY_ASK_TERMS)))
+        await reply(
+            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TERMS))
+        )
         return TERMS
     dispatch = given.resolve(terms.max_assignments, context.services.settings.offer_up_to)
     _save(
@@ -209,5 +225,5 @@ async def cancel_survey(update: Update, context: GigContext) -> int:
     """Drop the survey being written."""
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(texts.SURVEY_CANCELLED))
+    await reply(update, Screen(requesting_texts.SURVEY_CANCELLED))
     return ConversationHandler.END

@@ -9,12 +9,13 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Screen, User
 from bot.matching.offers import DispatchTerms, split_terms
 from bot.matching.topics import split_topic
 from bot.parsing import ELSEWHERE, ParseError
 from bot.requesting import screens as requester_screens
+from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import changed_terms, terms_line
 from bot.requesting.results import DraftResult
 from handlers.common import (
@@ -38,7 +39,7 @@ async def preview(context: GigContext, requester: User, scope: str, target_id: i
     """The draft's preview with Publish (or why not) and Change terms."""
     result, view = await context.services.requesting.drafts.view(requester, scope, target_id)
     if view is None:
-        return Screen(texts.DRAFT_TEXTS[result])
+        return Screen(requesting_texts.DRAFT_TEXTS[result])
     return requester_screens.draft_preview(view, context.services.settings.offer_seconds)
 
 
@@ -51,7 +52,7 @@ async def ask_terms(update: Update, context: GigContext) -> int:
     drafts = context.services.requesting.drafts
     result, view = await drafts.view(requester, data.scope, data.target_id)
     if view is None:
-        await answer(query, texts.DRAFT_TEXTS[result], alert=True)
+        await answer(query, requesting_texts.DRAFT_TEXTS[result], alert=True)
         return ConversationHandler.END
     await answer(query)
     assert context.user_data is not None
@@ -61,8 +62,10 @@ async def ask_terms(update: Update, context: GigContext) -> int:
     note_asked(context)
     reward = view.floor.needed_cents if view.floor.under else view.terms.reward_cents
     example = f"reward={reward // 100}.{reward % 100:02d}"
-    name = texts.draft_label(data.scope, data.target_id, view.first.kind)
-    await reply(update, Screen(texts.ask_new_terms(name, terms_line(view.terms), example)))
+    name = requesting_texts.draft_label(data.scope, data.target_id, view.first.kind)
+    await reply(
+        update, Screen(requesting_texts.ask_new_terms(name, terms_line(view.terms), example))
+    )
     return TERMS
 
 
@@ -74,13 +77,16 @@ async def got_terms(update: Update, context: GigContext) -> int:
     scope, target_id = _target(context)
     if asked_long_ago(context):
         _forget(context)
-        await reply(update, Screen(texts.TERMS_TOO_LATE.format(wait=texts.duration(TEXT_WAIT_S))))
+        await reply(
+            update,
+            Screen(requesting_texts.TERMS_TOO_LATE.format(wait=formatting.duration(TEXT_WAIT_S))),
+        )
         return ConversationHandler.END
     drafts = context.services.requesting.drafts
     result, view = await drafts.view(requester, scope, target_id)
     if view is None:
         _forget(context)
-        await reply(update, Screen(texts.DRAFT_TEXTS[result]))
+        await reply(update, Screen(requesting_texts.DRAFT_TEXTS[result]))
         return ConversationHandler.END
     try:
         rest, dispatch = split_terms(message.text or "") if scope == "h" else (message.text, None)
@@ -91,9 +97,9 @@ async def got_terms(update: Update, context: GigContext) -> int:
             raise ParseError("no terms given (like reward=0.10)")
     except ParseError as exc:
         note_asked(context)
-        name = texts.draft_label(scope, target_id, view.first.kind)
-        form = texts.ask_new_terms(name, terms_line(view.terms), "reward=0.10")
-        await reply(update, Screen(texts.try_again(exc.problem, form)))
+        name = requesting_texts.draft_label(scope, target_id, view.first.kind)
+        form = requesting_texts.ask_new_terms(name, terms_line(view.terms), "reward=0.10")
+        await reply(update, Screen(formatting.try_again(exc.problem, form)))
         return TERMS
     result = await drafts.change_terms(
         requester, scope, target_id, terms, topic=topic or None, dispatch=dispatch
@@ -101,12 +107,14 @@ async def got_terms(update: Update, context: GigContext) -> int:
     pressed = context.user_data.get(PRESSED)
     _forget(context)
     if result is not DraftResult.OK:
-        await reply(update, Screen(texts.DRAFT_TEXTS[result]))
+        await reply(update, Screen(requesting_texts.DRAFT_TEXTS[result]))
         return ConversationHandler.END
     if isinstance(pressed, list) and len(pressed) == 2:  # it shows the old terms: say so
-        await edit_at(context, (int(pressed[0]), int(pressed[1])), Screen(texts.TERMS_REPLACED))
+        await edit_at(
+            context, (int(pressed[0]), int(pressed[1])), Screen(requesting_texts.TERMS_REPLACED)
+        )
     shown = await preview(context, requester, scope, target_id)
-    await reply(update, replace(shown, text=f"{texts.TERMS_CHANGED}\n{shown.text}"))
+    await reply(update, replace(shown, text=f"{requesting_texts.TERMS_CHANGED}\n{shown.text}"))
     return ConversationHandler.END
 
 
@@ -116,7 +124,7 @@ async def cancel_terms(update: Update, context: GigContext) -> int:
     assert context.user_data is not None
     scope, target_id = _target(context)
     _forget(context)
-    await reply(update, Screen(texts.TERMS_UNCHANGED))
+    await reply(update, Screen(requesting_texts.TERMS_UNCHANGED))
     await reply(update, await preview(context, requester, scope, target_id))
     return ConversationHandler.END
 

@@ -9,9 +9,11 @@ from html import escape
 from telegram import Update
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Button, HitKind, HitSort, Screen, User
+from bot.fair import texts as fair_texts
 from bot.work import screens as worker_screens
+from bot.work import texts as work_texts
 from bot.work.desk import HitPage, LinkOutcome, LinkResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, respond, sender_of
 from handlers.worker.work import resend_task
@@ -38,7 +40,7 @@ def link_screen(outcome: LinkOutcome) -> Screen:
     if outcome.result is LinkResult.OK and outcome.card is not None:
         return worker_screens.card(outcome.card)
     title = outcome.card.hit.title if outcome.card else ""
-    return Screen(texts.LINK_TEXTS[outcome.result.value].format(title=escape(title)))
+    return Screen(work_texts.LINK_TEXTS[outcome.result.value].format(title=escape(title)))
 
 
 def _plain(html_text: str) -> str:
@@ -93,12 +95,12 @@ async def mute_requester(update: Update, context: GigContext) -> None:
     data = cb.Mute.unpack(str(query.data))
     hit = await context.services.desk.mute(worker, data.hit_id)
     if hit is None:
-        await answer(query, _plain(texts.LINK_TEXTS["unknown"]), alert=True)
+        await answer(query, _plain(work_texts.LINK_TEXTS["unknown"]), alert=True)
         return
     await answer(query)
     name = await context.market.requester_name(hit.requester_id)
-    undo = Button(texts.BTN_UNMUTE, cb.Unmute(hit.requester_id).pack())
-    await edit(query, Screen(texts.muted(name), ((undo,),)))
+    undo = Button(work_texts.BTN_UNMUTE, cb.Unmute(hit.requester_id).pack())
+    await edit(query, Screen(work_texts.muted(name), ((undo,),)))
 
 
 async def unmute_requester(update: Update, context: GigContext) -> None:
@@ -109,7 +111,7 @@ async def unmute_requester(update: Update, context: GigContext) -> None:
     data = cb.Unmute.unpack(str(query.data))
     await context.services.desk.unmute(worker, data.requester_id)
     await answer(query)
-    await edit(query, Screen(texts.UNMUTED))
+    await edit(query, Screen(work_texts.UNMUTED))
 
 
 async def list_hits(update: Update, context: GigContext) -> None:
@@ -129,7 +131,7 @@ async def turn_page(update: Update, context: GigContext) -> None:
         sort = HitSort(data.sort)
         kind = HitKind(data.kind) if data.kind else None
     except ValueError:
-        await answer(query, texts.STALE_BUTTON, alert=True)
+        await answer(query, formatting.STALE_BUTTON, alert=True)
         return
     page = await context.services.desk.page(worker, sort, kind, data.page)
     await answer(query)
@@ -141,7 +143,8 @@ async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str
     found: dict[int, tuple[str, str]] = {}
     for requester_id in {item.hit.requester_id for item in page.items}:
         name = await context.market.requester_name(requester_id)
-        line = await context.services.fair.reputation.compact_reputation(requester_id)
+        reputation = await context.services.fair.reputation.card(requester_id)
+        line = fair_texts.compact_reputation(reputation) if reputation else ""
         found[requester_id] = (name, line)
     return found
 
@@ -168,7 +171,11 @@ async def next_in_batch(update: Update, context: GigContext) -> None:
     onward = await context.services.batch_work.next_item(worker, data.batch_id, where)
     if onward.following is None:
         refused = onward.refused
-        alert = texts.ACCEPT_ALERTS[refused] if refused is not None else texts.NO_MORE_IN_BATCH
+        alert = (
+            work_texts.ACCEPT_ALERTS[refused]
+            if refused is not None
+            else work_texts.NO_MORE_IN_BATCH
+        )
         await answer(query, alert.format(max_active=context.market.max_active), alert=True)
         return
     now = context.market.clock.now()

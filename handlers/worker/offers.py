@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import callbacks as cb
-from bot import texts
+from bot.deadlines import texts as deadlines_texts
 from bot.domain import Screen
 from bot.market.results import DeclineResult, ExtendResult, WorkResult
 from bot.work import screens as worker_screens
+from bot.work import texts as work_texts
 from handlers.common import GigContext, answer, pressed_by, pressed_in, respond
 from handlers.worker.work import redraw
 
@@ -22,9 +23,9 @@ async def decline_offer(update: Update, context: GigContext) -> None:
     result = await context.services.holds.decline(worker, hit_id)
     hit = await context.market.hit(hit_id)
     if result is DeclineResult.NOT_HELD or hit is None:
-        await answer(query, texts.DECLINE_ALERTS[DeclineResult.NOT_HELD], alert=True)
+        await answer(query, deadlines_texts.DECLINE_ALERTS[DeclineResult.NOT_HELD], alert=True)
         return
-    await respond(query, Screen(texts.offer_declined(hit.title, result)))
+    await respond(query, Screen(deadlines_texts.offer_declined(hit.title, result)))
 
 
 async def extend_time(update: Update, context: GigContext) -> None:
@@ -35,7 +36,7 @@ async def extend_time(update: Update, context: GigContext) -> None:
     assignment_id = cb.Extend.unpack(str(query.data)).assignment_id
     result, deadline = await context.services.holds.extend(worker, assignment_id)
     if result is not ExtendResult.OK:
-        await answer(query, texts.EXTEND_ALERTS[result], alert=True)
+        await answer(query, deadlines_texts.EXTEND_ALERTS[result], alert=True)
         return
     view = await context.market.work_view(assignment_id)
     assert view is not None
@@ -54,6 +55,6 @@ async def return_free(update: Update, context: GigContext) -> None:
         worker, assignment_id, pressed_in(query)
     )
     if result is not WorkResult.OK or view is None:
-        await answer(query, texts.WORK_ALERTS[result], alert=True)
+        await answer(query, work_texts.WORK_ALERTS[result], alert=True)
         return
-    await respond(query, Screen(texts.returned_free(view.hit.title)))
+    await respond(query, Screen(deadlines_texts.returned_free(view.hit.title)))

@@ -8,10 +8,11 @@ import dataclasses
 from telegram import Update
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import TOPICS, HitKind, Screen, WorkerPrefs
 from bot.parsing import parse_start_payload
 from bot.work import screens as worker_screens
+from bot.work import texts as work_texts
 from bot.work.desk import zone
 from handlers.common import (
     GigContext,
@@ -58,7 +59,7 @@ async def choose_role(update: Update, context: GigContext) -> None:
         return  # the requester's command menu follows (bot/runtime/app.py, group 1)
     prefs = await context.services.desk.prefs(user)
     if prefs.onboarded:
-        await reply(update, Screen(texts.ALREADY_SET_UP))
+        await reply(update, Screen(work_texts.ALREADY_SET_UP))
         return
     await reply(update, worker_screens.setup(worker_screens.SETUP_ORDER[0], "o", prefs))
 
@@ -130,7 +131,7 @@ def _apply(prefs: WorkerPrefs, pref: str, value: str) -> tuple[WorkerPrefs, str,
     if pref == "kind" and value in {k.value for k in HitKind}:
         kinds = prefs.kinds ^ {HitKind(value)}
         if not kinds:
-            return prefs, "kinds", texts.KEEP_ONE_KIND
+            return prefs, "kinds", work_texts.KEEP_ONE_KIND
         return dataclasses.replace(prefs, kinds=kinds), "kinds", ""
     if pref == "topic" and (value in TOPICS or value == "any"):
         topics = frozenset() if value == "any" else prefs.topics ^ {value}
@@ -144,7 +145,7 @@ def _apply(prefs: WorkerPrefs, pref: str, value: str) -> tuple[WorkerPrefs, str,
         return dataclasses.replace(prefs, quiet_start=start, quiet_end=end), "end", ""
     if pref == "notify":
         return dataclasses.replace(prefs, notifications=value == "on"), "menu", ""
-    return prefs, "menu", texts.STALE_BUTTON
+    return prefs, "menu", formatting.STALE_BUTTON
 
 
 async def set_timezone(update: Update, context: GigContext) -> None:
@@ -152,9 +153,9 @@ async def set_timezone(update: Update, context: GigContext) -> None:
     worker = await sender_of(update, context)
     name = (context.args or [""])[0]
     if zone(name) is None or not name:
-        await reply(update, Screen(texts.TIMEZONE_USAGE))
+        await reply(update, Screen(work_texts.TIMEZONE_USAGE))
         return
     desk = context.services.desk
     prefs = await desk.prefs(worker)
     await desk.save_prefs(worker, dataclasses.replace(prefs, timezone=name))
-    await reply(update, Screen(texts.timezone_set(name)))
+    await reply(update, Screen(work_texts.timezone_set(name)))

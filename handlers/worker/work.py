@@ -9,11 +9,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import callbacks as cb
-from bot import texts
+from bot import formatting
 from bot.domain import Screen, User
 from bot.market.marketplace import WorkView, text_limit
 from bot.market.results import AcceptResult, RetagResult, WorkResult
 from bot.work import screens as worker_screens
+from bot.work import texts as work_texts
 from bot.work.screens import given
 from bot.work.tagging import Onward, one_tap
 from handlers.common import (
@@ -42,14 +43,16 @@ async def accept_hit(update: Update, context: GigContext) -> None:
     where = (shown_in.chat.id, shown_in.message_id) if shown_in is not None else None
     outcome = await context.market.accept_from_card(worker, data.hit_id, where)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
-        alert = texts.ACCEPT_ALERTS[outcome.result]
+        alert = work_texts.ACCEPT_ALERTS[outcome.result]
         await answer(query, alert.format(max_active=context.market.max_active), alert=True)
         return
     assignment = outcome.assignment
     view = await context.market.work_view(assignment.id)
     assert view is not None
-    allotted = texts.duration(assignment.deadline_at - assignment.accepted_at)
-    await respond(query, await work_screen(context, view), texts.ACCEPTED.format(time=allotted))
+    allotted = formatting.duration(assignment.deadline_at - assignment.accepted_at)
+    await respond(
+        query, await work_screen(context, view), work_texts.ACCEPTED.format(time=allotted)
+    )
 
 
 async def skip_hit(update: Update, context: GigContext) -> None:
@@ -59,8 +62,8 @@ async def skip_hit(update: Update, context: GigContext) -> None:
     worker = await known_user(update, context)
     if worker is not None:
         await context.services.matcher.skip(worker, cb.Skip.unpack(str(query.data)).hit_id)
-    await answer(query, texts.SKIPPED)
-    await edit(query, Screen(texts.SKIPPED))
+    await answer(query, work_texts.SKIPPED)
+    await edit(query, Screen(work_texts.SKIPPED))
 
 
 async def choose_option(update: Update, context: GigContext) -> None:
@@ -111,8 +114,8 @@ async def _show_onward(
         return
     undo = one_label and one_tap(handed)
     if onward.following is not None:
-        toast = texts.tagged(given(handed), onward.pending_cents) if undo else (
-            texts.handed_in(onward.pending_cents)
+        toast = work_texts.tagged(given(handed), onward.pending_cents) if undo else (
+            work_texts.handed_in(onward.pending_cents)
         )
         screen = worker_screens.next_item(
             onward.following, context.market.clock.now(), handed if undo else None
@@ -124,7 +127,7 @@ async def _show_onward(
     if onward.refused is None:
         await respond(query, screen)
         return
-    alert = texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
+    alert = work_texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
     await respond(query, screen, alert, alert=True)
 
 
@@ -136,7 +139,7 @@ async def undo_tag(update: Update, context: GigContext) -> None:
     data = cb.Undo.unpack(str(query.data))
     result, view = await context.services.batch_work.handed_in(worker, data.assignment_id)
     if result is not RetagResult.OK or view is None:
-        await answer(query, texts.RETAG_ALERTS[result], alert=True)
+        await answer(query, work_texts.RETAG_ALERTS[result], alert=True)
         return
     await respond(query, worker_screens.retag(view, data.next_id))
 
@@ -150,10 +153,14 @@ async def retag_item(update: Update, context: GigContext) -> None:
     work = context.services.batch_work
     result, view = await work.retag(worker, data.assignment_id, data.option)
     if result in (RetagResult.OK, RetagResult.KEPT) and view is not None:
-        toast = texts.retagged(given(view)) if result is RetagResult.OK else texts.kept(given(view))
+        toast = (
+            work_texts.retagged(given(view))
+            if result is RetagResult.OK
+            else work_texts.kept(given(view))
+        )
         await _back_after_undo(query, context, worker, view, data.next_id, toast)
         return
-    await answer(query, texts.RETAG_ALERTS[result], alert=True)
+    await answer(query, work_texts.RETAG_ALERTS[result], alert=True)
     if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
         await _back_after_undo(query, context, worker, None, data.next_id)
 
@@ -204,7 +211,7 @@ async def _show_work(
     if result is WorkResult.OK and view is not None:
         await respond(query, await work_screen(context, view))
         return
-    await answer(query, texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
+    await answer(query, work_texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
     if view is not None and result is not WorkResult.NOT_YOURS:
         await edit(query, await work_screen(context, view))
 
@@ -254,15 +261,15 @@ async def typed_answer(update: Update, context: GigContext) -> None:
     worker = await known_user(update, context)
     assert message is not None and message.text is not None
     if worker is None:
-        await reply(update, Screen(texts.NOT_REGISTERED))
+        await reply(update, Screen(formatting.NOT_REGISTERED))
         return
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     assignment_id = await context.market.text_assignment(worker, message.chat.id, reply_to)
     if assignment_id is None:
         if reply_to is not None:  # a reply to some other message: say what to do
-            await reply(update, Screen(texts.TEXT_NOT_EXPECTED))
+            await reply(update, Screen(work_texts.TEXT_NOT_EXPECTED))
         elif in_conversation(update, context):  # a step that wants a button, not text
-            await reply(update, Screen(texts.USE_THE_BUTTONS))
+            await reply(update, Screen(work_texts.USE_THE_BUTTONS))
         else:  # stray text (nothing is stored or logged): the way on
             active = await context.services.desk.in_progress(worker)
             typed = await context.market.waiting_for_text(worker)
@@ -273,11 +280,11 @@ async def typed_answer(update: Update, context: GigContext) -> None:
         await redraw(context, view)
     elif result is WorkResult.TOO_LONG and view is not None and view.current is not None:
         limit = text_limit(view.current)
-        await reply(update, Screen(texts.too_long(len(message.text.strip()), limit)))
+        await reply(update, Screen(work_texts.too_long(len(message.text.strip()), limit)))
     elif result is WorkResult.STALE:
-        await reply(update, Screen(texts.TEXT_NOT_NOW))
+        await reply(update, Screen(work_texts.TEXT_NOT_NOW))
     else:
-        await reply(update, Screen(texts.WORK_ALERTS[result]))
+        await reply(update, Screen(work_texts.WORK_ALERTS[result]))
 
 
 async def resend_task(update: Update, context: GigContext, view: WorkView) -> None:
@@ -292,7 +299,7 @@ async def resend_task(update: Update, context: GigContext, view: WorkView) -> No
         return
     try:
         await context.bot.edit_message_text(
-            texts.task_moved(view.hit.title), chat_id=a.chat_id, message_id=a.message_id,
+            work_texts.task_moved(view.hit.title), chat_id=a.chat_id, message_id=a.message_id,
             parse_mode=ParseMode.HTML,
         )  # fmt: skip
     except BadRequest as exc:

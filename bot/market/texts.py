@@ -1,0 +1,127 @@
+"""What the market says: publishing, an assignment's full answers, money (/balance, /fund)
+and the admins' /stats."""
+
+from __future__ import annotations
+
+from bot.domain import HitKind, RequesterBalance
+from bot.formatting import duration, money, try_again
+from bot.market.results import FundResult, MarketStats, PublishResult
+
+# -- publishing ------------------------------------------------------------------------------------
+
+HIT_KIND_WORDS = {HitKind.POLL: "poll", HitKind.SURVEY: "survey", HitKind.TAG: "tagging task"}
+PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
+    PublishResult.OK: (
+        "✅ Published {kind} #{hit_id}. {cost} is held in escrow. /review when work arrives."
+    ),
+    PublishResult.NOT_FOUND: "This draft no longer exists. Post a new one with /newpoll.",
+    PublishResult.ALREADY: "This {kind} (#{hit_id}) is already published.",
+    PublishResult.INSUFFICIENT_FUNDS: (
+        "⚠️ Not enough balance: publishing needs {cost}, you have {available}. "
+        "Ask an admin to /fund your account."
+    ),
+    PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
+}
+BATCH_PUBLISH_TEXTS = {
+    PublishResult.OK: "✅ Published batch #{batch_id}. {cost} is held in escrow. /myhits",
+    PublishResult.NOT_FOUND: "This batch no longer exists. /newbatch",
+    PublishResult.ALREADY: "Batch #{batch_id} is already published. /myhits",
+    PublishResult.INSUFFICIENT_FUNDS: (
+        "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
+        "Ask an admin to /fund your account."
+    ),
+    PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
+}
+
+
+# -- the full answers of an assignment (on the review card and the dispute card) -------------------
+
+ANSWERS_SHORTENED = "✂️ Long answers are shortened here: <b>📄 Full answers</b> sends them all."
+BTN_FULL_ANSWERS = "📄 Full answers"
+FULL_ANSWERS_SENT = "📄 Here are all the answers, as a file."
+
+
+def full_answers_caption(hit_id: int, assignment_id: int, alias: str) -> str:
+    """The caption of the answers file (plain text): "HIT #3 · assignment 7 · W-7F3K"."""
+    return f"HIT #{hit_id} · assignment {assignment_id} · {alias}"
+
+
+def full_answers_file(
+    title: str, numbers: tuple[int, int], alias: str, answers: list[tuple[str, str]]
+) -> str:
+    """An assignment's answers in full, as the text of a .txt file (no HTML)."""
+    hit_id, assignment_id = numbers
+    lines = [title, f"HIT #{hit_id} · assignment {assignment_id} · by {alias}", ""]
+    for number, (question, answer) in enumerate(answers, start=1):
+        lines += [f"{number}. {question}", answer, ""]
+    return "\n".join(lines)
+
+
+# -- money: /balance, /fund ------------------------------------------------------------------------
+
+
+def balance(b: RequesterBalance) -> str:
+    text = f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
+    if b.available_cents < 0:  # a reversed rejection paid after the refund was spent
+        text += (
+            f"\n⚠️ You owe {money(-b.available_cents)} (work you rejected was approved on "
+            "dispute): new HITs wait until a top-up covers it."
+        )
+    return text
+
+
+FUND_USAGE = (
+    "Use: <code>/fund &lt;telegram user id&gt; &lt;amount&gt;</code>, "
+    "e.g. <code>/fund 123456 25.00</code>"
+)
+
+
+def fund_error(problem: str) -> str:
+    return try_again(problem, FUND_USAGE)
+
+
+FUND_TEXTS = {
+    FundResult.OK: "✅ Added {amount} to user {tg_id}.",
+    FundResult.DUPLICATE: "Already done.",
+    FundResult.UNKNOWN_USER: "User {tg_id} hasn't started the bot yet.",
+}
+
+
+def funded_notice(amount_cents: int) -> str:
+    return f"💰 {money(amount_cents)} was added to your balance. /balance"
+
+
+# -- admins: /stats --------------------------------------------------------------------------------
+
+ADMIN_ONLY = "That command is for admins."
+HIT_STATES = ("open", "paused", "closed", "expired", "cancelled", "draft")
+ASSIGNMENT_STATES = ("accepted", "submitted", "approved", "rejected", "returned", "abandoned")
+
+
+def _by_state(found: dict[str, int], states: tuple[str, ...]) -> str:
+    return " · ".join(f"{state} {found.get(state, 0)}" for state in states)
+
+
+def market_stats(s: MarketStats) -> str:
+    """The marketplace at a glance for an admin: a dozen short lines, far under 4096 chars."""
+    waiting = f"{s.outbox_waiting} waiting"
+    if s.outbox_oldest_s is not None:
+        waiting += f", oldest {duration(s.outbox_oldest_s)}"
+    return "\n".join(
+        [
+            "📊 <b>gigbot now</b> (24 h = the last 24 hours)",
+            f"👥 <b>Users {s.users}</b>: workers {s.workers} · requesters {s.requesters}",
+            f"   joined in 24 h: {s.joined_recent} · blocked the bot: {s.unreachable}",
+            f"📋 <b>HITs {sum(s.hits.values())}</b>: {_by_state(s.hits, HIT_STATES)}",
+            f"📝 <b>Assignments {sum(s.assignments.values())}</b>:"
+            f" {_by_state(s.assignments, ASSIGNMENT_STATES)}",
+            f"   submitted in 24 h: {s.submitted_recent}",
+            f"💰 <b>Money</b> funded {money(s.funded_cents)} · in escrow {money(s.escrow_cents)}",
+            f"   requesters hold {money(s.requesters_hold_cents)}"
+            f" · workers hold {money(s.workers_hold_cents)}",
+            f"   paid for work {money(s.paid_cents)} (24 h: {money(s.paid_recent_cents)})",
+            f"   bonuses {money(s.bonus_cents)} (24 h: {money(s.bonus_recent_cents)})",
+            f"📨 <b>Outbox</b> {waiting} · failed {s.outbox_failed}",
+            f"⚖️ <b>Open disputes</b> {s.disputes_open}",
+        ]
+    )

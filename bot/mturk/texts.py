@@ -1,0 +1,73 @@
+"""What the MTurk-compatible API says: /apikey, the prompt of a web task and the web task
+pages (bot/runtime/mturk_server.py shows them)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.formatting import duration
+
+# -- /apikey ---------------------------------------------------------------------------------------
+
+BTN_NEW_API_KEY = "➕ New key"
+BTN_REVOKE_API_KEY = "Revoke {short}"
+API_OFF = "The MTurk-compatible API is not switched on here (GIGBOT_MTURK_LISTEN)."
+
+
+def api_keys(keys: list[tuple[str, bool, float]], now: float, endpoint: str | None) -> str:
+    """The /apikey screen: (access key id, active, created at) per key, newest first."""
+    lines = [
+        "🔑 <b>API keys</b> — point your MTurk boto3 scripts at gigbot.",
+        f"endpoint_url: <code>{escape(endpoint)}</code>" if endpoint else API_OFF,
+    ]
+    if not keys:
+        lines.append("You have no keys yet.")
+    for key_id, active, created_at in keys:
+        state = "active" if active else "revoked"
+        lines.append(f"• <code>{key_id}</code> — {state}, made {duration(now - created_at)} ago")
+    return "\n".join(lines)
+
+
+def api_key_created(key_id: str, secret: str, endpoint: str | None) -> str:
+    """The new key pair; the secret is shown this once."""
+    url = endpoint or "http://your-gigbot:8765"
+    return (
+        "🔑 <b>New API key</b>\n"
+        f"aws_access_key_id: <code>{key_id}</code>\n"
+        f"aws_secret_access_key: <code>{escape(secret)}</code>\n\n"
+        "⚠️ The secret is shown only now: copy it, then delete this message.\n"
+        f'<code>boto3.client("mturk", endpoint_url="{escape(url)}", region_name="us-east-1",'
+        " aws_access_key_id=..., aws_secret_access_key=...)</code>"
+    )
+
+
+API_KEY_LIMIT = "You already have 5 active keys. Revoke one first."
+API_KEY_REVOKED = "Key {key_id} is revoked: requests signed with it are refused from now on."
+API_KEY_NOT_FOUND = "That key is not yours or is already revoked."
+
+
+# -- web tasks (HTMLQuestion, ExternalQuestion) ----------------------------------------------------
+
+# The one question of a web task's HIT, stored with it (bot/mturk/ops.py): what the worker
+# reads in Telegram above the button that opens the page.
+WEB_TASK_PROMPT = (
+    "This task is a web page. Open it with the button below, do the task there and submit "
+    "it there; gigbot records it for you."
+)
+WEB_PAGE_TITLE = "gigbot"
+WEB_PAGE_SUBMITTED = "Submitted “{title}” — {reward} pending review. You can go back to Telegram."
+WEB_PAGE_PREVIEW = "This is a preview. Accept the task in Telegram to work on it."
+WEB_PAGE_REFUSED = {
+    "forbidden": "This link is not valid. Open the task from its button in Telegram.",
+    "not_active": "This assignment is no longer open (submitted, returned or out of time).",
+    "mismatch": "This form belongs to another assignment.",
+    "preview": "This is a preview: accept the task in Telegram before submitting.",
+}
+
+
+def web_page_too_large(field_most: int, total_most: int) -> str:
+    """A web task's form over the bounds: nothing was stored, the worker can try again."""
+    return (
+        f"Your answers are too long: at most {field_most:,} characters per field and "
+        f"{total_most:,} in all. Nothing was submitted: go back, shorten them and submit again."
+    )
