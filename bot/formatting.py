@@ -65,9 +65,10 @@ def try_again(problem: str, form: str) -> str:
     return f"⚠️ {escape(sentence(problem))}.\n{form}"
 
 
-# -- said by every feature: the handlers' gates ----------------------------------------------------
+# -- said by every feature: the handlers' gates, the tick on a chosen button -----------------------
 
 NOT_REGISTERED = "Please send /start first."
 STALE_BUTTON = "This button is out of date. Send /help to start again."
 SOMETHING_WRONG = "Sorry, something went wrong. Please try again."
 UNKNOWN_COMMAND = "I don't know that command. /help"
+TICK = "✓ "  # before a chosen option on a button

@@ -105,6 +105,20 @@ def parse_qualification_ref(words: list[str]) -> tuple[QualificationRef, int | N
     return QualificationRef(parse_qualification_name(" ".join(words))), level
 
 
+def parse_grant(args: list[str], levels: bool) -> tuple[str, QualificationRef, int]:
+    """/grant's (levels) or /revoke's arguments: a worker alias, a qualification, a level.
+
+    ["W-7F3K", "Bird", "expert", "3"] -> ("W-7F3K", QualificationRef("Bird expert"), 3);
+    ["w-7f3k", "#1"] -> ("W-7F3K", QualificationRef(number=1), 1).
+    """
+    if len(args) < 2:
+        raise ParseError("give a worker alias and a qualification (its name or #number)")
+    ref, level = parse_qualification_ref(args[1:])
+    if level is not None and not levels:
+        raise ParseError("/revoke takes a qualification's name or #number, no level")
+    return args[0].upper(), ref, 1 if level is None else level
+
+
 def parse_qualification_name(text: str) -> str:
     """A custom qualification's name, spaces collapsed: " Bird   expert " -> "Bird expert"."""
     name = " ".join(text.split())

@@ -36,6 +36,9 @@ MAX_LABEL_LEN = 30
 MAX_SURVEY_QUESTIONS = 10
 MAX_BONUS_CENTS = 100_00
 TERMS_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
+# Problems a handler finds before it can call a parser (no new terms, a file too large to fetch).
+NO_TERMS = "no terms given (like reward=0.10)"
+FILE_TOO_LARGE = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
 _ALIAS = re.compile(r"^W-[0-9A-Z]{4}$", re.IGNORECASE)
 
 
@@ -95,7 +98,7 @@ def changed_terms(current: Terms, text: str, also: tuple[str, ...] = ("topic",))
     """
     given = parse_settings(text, TERMS_SETTINGS, also)
     if not given:
-        raise ParseError("no terms given (like reward=0.10)")
+        raise ParseError(NO_TERMS)
     merged = {**_terms_values(current), **given}
     return parse_terms(
         " ".join(f"{name}={value}" for name, value in merged.items()),
@@ -191,7 +194,7 @@ def parse_batch_file(filename: str, content: bytes) -> list[BatchItem]:
     takes tens of milliseconds, so the bot parses it off the event loop (bot/bounds.py).
     """
     if len(content) > MAX_BATCH_BYTES:
-        raise BatchFileError([(0, f"the file is larger than {MAX_BATCH_BYTES // 1024} KB")])
+        raise BatchFileError([(0, FILE_TOO_LARGE)])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

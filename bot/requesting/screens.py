@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot import callbacks as cb
+from bot import formatting
 from bot.domain import Button, HitKind, HitProgress, HitStatus, QualificationTest, Screen
 from bot.fair import texts as fair_texts
 from bot.fit import clip, fit_pairs
@@ -49,7 +50,7 @@ def survey_kinds(draft: SurveyDraft) -> Screen:
 
 def survey_quals(tests: list[QualificationTest], chosen: set[int]) -> Screen:
     rows: list[tuple[Button, ...]] = [
-        (Button(("✓ " if t.id in chosen else "") + t.name, cb.SurveyQual(t.id).pack()),)
+        (Button((formatting.TICK if t.id in chosen else "") + t.name, cb.SurveyQual(t.id).pack()),)
         for t in tests[:8]
     ]
     rows.append((Button(requesting_texts.BTN_DONE, cb.SurveyQual(0).pack()),))

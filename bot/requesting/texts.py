@@ -714,6 +714,21 @@ REQUIRE_TEXTS = {
 }
 
 
+def required(
+    result: RequireResult, draft_id: int, batch: bool, req: Requirement, number: int | None
+) -> str:
+    """What /require answers: the requirement the draft has now, or why not ("⚠️ …");
+    `number` is the qualification's number when the requester gave one."""
+    if result is RequireResult.UNKNOWN_QUALIFICATION and number is not None:
+        return "⚠️ " + no_qualification_number(number)
+    text = REQUIRE_TEXTS[result].format(
+        what=draft_name(draft_id, batch),
+        requirement=requirement_label(req),
+        name=escape(req.qualification_name),
+    )
+    return text if result is RequireResult.OK else "⚠️ " + text
+
+
 def requirement_label(req: Requirement) -> str:
     """How a requirement reads for its requester: "approval rate ≥ 95%"."""
     if req.kind is RequirementKind.APPROVAL_RATE:
@@ -746,6 +761,15 @@ GRANT_TEXTS = {
     GrantResult.NOT_HELD: "{alias} doesn't hold “{name}”.",
     GrantResult.UNKNOWN_QUALIFICATION: "You have no qualification “{name}”.",
 }
+
+
+def granted(result: GrantResult, alias: str, name: str, value: int, number: int | None) -> str:
+    """What /grant and /revoke answer (a refusal with "⚠️ "); `number` as for required."""
+    if result is GrantResult.UNKNOWN_QUALIFICATION and number is not None:
+        return "⚠️ " + no_qualification_number(number)
+    text = GRANT_TEXTS[result].format(alias=escape(alias), name=escape(name), value=value)
+    done = (GrantResult.OK, GrantResult.UNCHANGED, GrantResult.REVOKED)
+    return text if result in done else "⚠️ " + text
 
 
 def no_qualification_number(number: int) -> str:

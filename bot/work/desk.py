@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain import (
@@ -22,26 +21,12 @@ from bot.domain import (
     WorkerPrefs,
 )
 from bot.market.marketplace import Marketplace
+from bot.work.results import LinkResult, Period
 from storage import assignments, estimates, hits, ledger, listing, offers, users, workers
 from storage.db import Conn
 from storage.workers import PeriodTotals
 
 PAGE_SIZE = 5
-
-
-class LinkResult(Enum):
-    """What a deep link (or an Open button) finds."""
-
-    OK = "ok"
-    UNKNOWN = "unknown"
-    FULL = "full"
-    HELD = "held"  # every free slot is held for another worker (timed offers)
-    EXPIRED = "expired"
-    YOURS = "yours"  # the worker holds an active assignment on it
-    DONE = "done"  # the worker did it before
-    OWN = "own"
-    UNAVAILABLE = "unavailable"  # e.g. blocked by the requester, or not qualified
-    BATCH_DONE = "batch_done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +71,7 @@ class EarningsReport:
     approved: int
     rejected: int
     bonus_cents: int
-    periods: list[tuple[str, PeriodTotals]]  # ("today" | "7 days" | "all time", totals)
+    periods: list[tuple[Period, PeriodTotals]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,14 +224,14 @@ class WorkerDesk:
             local = datetime.fromtimestamp(now, tz)
             midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
             starts = [
-                ("today", midnight.timestamp()),
-                ("7 days", (midnight - timedelta(days=6)).timestamp()),
-                ("all time", 0.0),
+                (Period.TODAY, midnight.timestamp()),
+                (Period.WEEK, (midnight - timedelta(days=6)).timestamp()),
+                (Period.ALL, 0.0),
             ]
             counts = await assignments.status_counts(conn, worker.id)
             periods = [
-                (label, await workers.period_totals(conn, worker.id, since))
-                for label, since in starts
+                (period, await workers.period_totals(conn, worker.id, since))
+                for period, since in starts
             ]
             return EarningsReport(
                 balance_cents=await ledger.balance(conn, account),

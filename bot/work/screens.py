@@ -156,7 +156,7 @@ def work(view: WorkView, now: float) -> Screen:
         rows = (
             tuple(
                 Button(
-                    (work_texts.TICK if given == str(n) else "") + str(n),
+                    (formatting.TICK if given == str(n) else "") + str(n),
                     cb.Choose(a.id, a.position, n).pack(),
                 )
                 for n in range(1, 6)
@@ -166,7 +166,7 @@ def work(view: WorkView, now: float) -> Screen:
     elif q.kind is QuestionKind.SINGLE:
         buttons = [
             Button(
-                (work_texts.TICK if given == str(i) else "") + label,
+                (formatting.TICK if given == str(i) else "") + label,
                 cb.Choose(a.id, a.position, i).pack(),
             )
             for i, label in enumerate(q.options)
@@ -186,7 +186,7 @@ def work(view: WorkView, now: float) -> Screen:
         picked = set(ticked(given))
         buttons = [
             Button(
-                (work_texts.TICK if i in picked else "") + label,
+                (formatting.TICK if i in picked else "") + label,
                 cb.Toggle(a.id, a.position, i).pack(),
             )
             for i, label in enumerate(q.options)
@@ -285,7 +285,7 @@ def retag(view: WorkView, next_id: int) -> Screen:
     value = view.answers.get(q.id, "")
     buttons = [
         Button(
-            (work_texts.TICK if str(i) == value else "") + label,
+            (formatting.TICK if str(i) == value else "") + label,
             cb.Retag(a.id, next_id, i).pack(),
         )
         for i, label in enumerate(q.options)
@@ -315,7 +315,7 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     ]
     rows.append(
         tuple(
-            Button((work_texts.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
+            Button((formatting.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
             for s, label in work_texts.BTN_SORT.items()
         )
     )
@@ -324,7 +324,7 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     ]
     rows.append(
         tuple(
-            Button((work_texts.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
+            Button((formatting.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
             for k, label in kinds
         )
     )
@@ -459,7 +459,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
         rows = [
             tuple(
                 Button(
-                    (work_texts.TICK if k in prefs.kinds else "")
+                    (formatting.TICK if k in prefs.kinds else "")
                     + work_texts.HIT_KIND_NAMES[k.value],
                     cb.SetPref("kind", k.value, mode).pack(),
                 )
@@ -470,13 +470,13 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     elif step == "topics":
         topic_buttons = [
             Button(
-                (work_texts.TICK if t in prefs.topics else "") + matching_texts.TOPIC_NAMES[t],
+                (formatting.TICK if t in prefs.topics else "") + matching_texts.TOPIC_NAMES[t],
                 cb.SetPref("topic", t, mode).pack(),
             )
             for t in TOPICS
         ]
         any_topic = Button(
-            (work_texts.TICK if not prefs.topics else "") + work_texts.BTN_ANY_TOPIC,
+            (formatting.TICK if not prefs.topics else "") + work_texts.BTN_ANY_TOPIC,
             cb.SetPref("topic", "any", mode).pack(),
         )
         rows = [*_rows([any_topic, *topic_buttons], True), (forward,)]
@@ -484,7 +484,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
         rows = [
             tuple(
                 Button(
-                    (work_texts.TICK if c == prefs.min_reward_cents else "")
+                    (formatting.TICK if c == prefs.min_reward_cents else "")
                     + work_texts.reward_floor(c),
                     cb.SetPref("reward", str(c), mode).pack(),
                 )
@@ -494,7 +494,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     elif step == "tz":
         zones = [
             Button(
-                (work_texts.TICK if z == prefs.timezone else "")
+                (formatting.TICK if z == prefs.timezone else "")
                 + z.split("/")[-1].replace("_", " "),
                 cb.SetPref("tz", z, mode).pack(),
             )
@@ -505,7 +505,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
         current = quiet_value(prefs.quiet_start, prefs.quiet_end)
         presets = [
             Button(
-                (work_texts.TICK if v == current else "") + quiet_text(v),
+                (formatting.TICK if v == current else "") + quiet_text(v),
                 cb.SetPref("quiet", v, mode).pack(),
             )
             for v in QUIET_PRESETS
@@ -585,8 +585,8 @@ def earnings(r: EarningsReport) -> Screen:
             r.rejected,
             r.bonus_cents,
             [
-                (label, t.approved_cents, t.bonus_cents, t.earned_by_work_cents, t.submitted_work_s)
-                for label, t in r.periods
+                (p, t.approved_cents, t.bonus_cents, t.earned_by_work_cents, t.submitted_work_s)
+                for p, t in r.periods
             ],
         )
     )

@@ -11,6 +11,7 @@ from bot.fit import clip
 from bot.formatting import NOT_REGISTERED, RATE_LEGEND, duration, hourly, money, plural, rate
 from bot.market.results import AcceptResult, RetagResult, WorkResult
 from bot.matching.texts import TOPIC_NAMES
+from bot.work.results import LinkResult, Period
 
 # -- first contact: /start, the two ways in --------------------------------------------------------
 
@@ -165,7 +166,6 @@ BTN_ANY_TOPIC = "Any topic"
 BTN_NEXT_STEP = "Next ▶️"
 BTN_PUSHES_ON = "🔔 Pushes: on"
 BTN_PUSHES_OFF = "🔕 Pushes: off"
-TICK = "✓ "
 
 
 # -- task cards and previews -----------------------------------------------------------------------
@@ -252,19 +252,19 @@ UNMUTED = "🔔 Unmuted."
 
 # -- finding work: /hits, /next, deep links --------------------------------------------------------
 
-LINK_TEXTS = {
-    "unknown": "🤷 That task doesn't exist (any more). /next shows what's open.",
-    "full": "🙅 <b>{title}</b> is full — every slot is taken. /next",
-    "held": (
+LINK_TEXTS = {  # {title}: the task's title, escaped
+    LinkResult.UNKNOWN: "🤷 That task doesn't exist (any more). /next shows what's open.",
+    LinkResult.FULL: "🙅 <b>{title}</b> is full — every slot is taken. /next",
+    LinkResult.HELD: (
         "⏳ Every free slot of <b>{title}</b> is held for another worker right now (timed "
         "offers). If they pass, it goes to the next in line. /next"
     ),
-    "expired": "⌛ <b>{title}</b> is closed. /next",
-    "done": "You already did <b>{title}</b>. /next",
-    "own": "That's your own task.",
-    "unavailable": "This task isn't open to you. /next",
-    "batch_done": "🎉 Nothing left for you in this batch. /next",
-    "yours": "⏳ You're working on <b>{title}</b> — here it is again.",
+    LinkResult.EXPIRED: "⌛ <b>{title}</b> is closed. /next",
+    LinkResult.DONE: "You already did <b>{title}</b>. /next",
+    LinkResult.OWN: "That's your own task.",
+    LinkResult.UNAVAILABLE: "This task isn't open to you. /next",
+    LinkResult.BATCH_DONE: "🎉 Nothing left for you in this batch. /next",
+    LinkResult.YOURS: "⏳ You're working on <b>{title}</b> — here it is again.",
 }
 NO_HITS = (
     "Nothing open for you right now. You'll get a card here as soon as something "
@@ -600,6 +600,7 @@ def btn_open(title: str) -> str:
 # -- /earnings and /status -------------------------------------------------------------------------
 
 EARNINGS_NONE_YET = "Nothing approved yet. /next finds you a task."
+PERIOD_NAMES = {Period.TODAY: "Today", Period.WEEK: "7 days", Period.ALL: "All time"}
 
 
 def earnings_report(
@@ -610,9 +611,9 @@ def earnings_report(
     approved: int,
     rejected: int,
     bonus_cents: int,
-    periods: list[tuple[str, int, int, int, float]],
+    periods: list[tuple[Period, int, int, int, float]],
 ) -> str:
-    """periods: (label, approved cents, bonus cents, earned by work cents, work seconds)."""
+    """periods: (period, approved cents, bonus cents, earned by work cents, work seconds)."""
     lines = [
         "<b>Your earnings</b>",
         f"💼 Balance: <b>{money(balance_cents)}</b>",
@@ -624,10 +625,10 @@ def earnings_report(
     if not any(got or bonus for _, got, bonus, _, _ in periods):
         lines.append(EARNINGS_NONE_YET)
         return "\n".join(lines)
-    for label, got, bonus, earned, seconds in periods:
+    for period, got, bonus, earned, seconds in periods:
         per_hour = hourly(earned, seconds) if seconds > 0 else "—"
         lines.append(
-            f"<b>{label.capitalize()}</b>: +{money(got)} approved · +{money(bonus)} bonus · "
+            f"<b>{PERIOD_NAMES[period]}</b>: +{money(got)} approved · +{money(bonus)} bonus · "
             f"⚡ {per_hour} over {duration(seconds)}"
         )
     lines.append("\n⚡ = approved pay ÷ time from Accept to Submit.")

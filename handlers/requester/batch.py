@@ -17,6 +17,7 @@ from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
+    FILE_TOO_LARGE,
     MAX_BATCH_BYTES,
     MAX_BATCH_ROWS,
     MAX_LABEL_LEN,
@@ -68,13 +69,12 @@ async def got_file(update: Update, context: GigContext) -> int:
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
-    too_big = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
     if document.file_size is not None and document.file_size > MAX_BATCH_BYTES:
-        await reply(update, Screen(requesting_texts.batch_file_errors([(0, too_big)])))
+        await reply(update, Screen(requesting_texts.batch_file_errors([(0, FILE_TOO_LARGE)])))
         return FILE
     file = await document.get_file()
     if file.file_size is not None and file.file_size > MAX_BATCH_BYTES:  # not downloaded
-        await reply(update, Screen(requesting_texts.batch_file_errors([(0, too_big)])))
+        await reply(update, Screen(requesting_texts.batch_file_errors([(0, FILE_TOO_LARGE)])))
         return FILE
     content = bytes(await file.download_as_bytearray())
     try:

@@ -16,7 +16,7 @@ from bot.matching.topics import split_topic
 from bot.parsing import ELSEWHERE, ParseError
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
-from bot.requesting.parsing import changed_terms, terms_line
+from bot.requesting.parsing import NO_TERMS, changed_terms, terms_line
 from bot.requesting.results import DraftResult
 from handlers.common import (
     TEXT_WAIT_S,
@@ -94,7 +94,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         also = ELSEWHERE if scope == "h" else ("topic",)
         terms = changed_terms(view.terms, rest, also) if rest.strip() else view.terms
         if not rest.strip() and not topic and not _given(dispatch):
-            raise ParseError("no terms given (like reward=0.10)")
+            raise ParseError(NO_TERMS)
     except ParseError as exc:
         note_asked(context)
         name = requesting_texts.draft_label(scope, target_id, view.first.kind)

@@ -14,7 +14,8 @@ from bot.domain import Button, HitKind, HitSort, Screen, User
 from bot.fair import texts as fair_texts
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
-from bot.work.desk import HitPage, LinkOutcome, LinkResult
+from bot.work.desk import HitPage, LinkOutcome
+from bot.work.results import LinkResult
 from handlers.common import GigContext, answer, edit, pressed_by, reply, respond, sender_of
 from handlers.worker.work import resend_task
 
@@ -40,7 +41,7 @@ def link_screen(outcome: LinkOutcome) -> Screen:
     if outcome.result is LinkResult.OK and outcome.card is not None:
         return worker_screens.card(outcome.card)
     title = outcome.card.hit.title if outcome.card else ""
-    return Screen(work_texts.LINK_TEXTS[outcome.result.value].format(title=escape(title)))
+    return Screen(work_texts.LINK_TEXTS[outcome.result].format(title=escape(title)))
 
 
 def _plain(html_text: str) -> str:
@@ -95,7 +96,7 @@ async def mute_requester(update: Update, context: GigContext) -> None:
     data = cb.Mute.unpack(str(query.data))
     hit = await context.services.desk.mute(worker, data.hit_id)
     if hit is None:
-        await answer(query, _plain(work_texts.LINK_TEXTS["unknown"]), alert=True)
+        await answer(query, _plain(work_texts.LINK_TEXTS[LinkResult.UNKNOWN]), alert=True)
         return
     await answer(query)
     name = await context.market.requester_name(hit.requester_id)
