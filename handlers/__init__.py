@@ -1,16 +1,24 @@
-"""register(app): the one ordered list of every handler."""
+"""register(app): every handler and every handler group, in one ordered list.
+
+For each update PTB runs the handler groups in ascending order; within a group only the
+first handler that takes the update runs. So order matters twice: the groups below run
+before (or after) the main one, and inside MAIN the conversations come before the
+handlers that would otherwise take their texts, and the catch-alls come last.
+"""
 
 from __future__ import annotations
 
 import warnings
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -19,8 +27,11 @@ from bot import callbacks as cb
 from handlers import admin, channel, errors
 from handlers import fair as fairwork
 from handlers.common import GigApp, GigContext
+from handlers.menus import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, refresh_menu
 from handlers.ptb import jobs as timers
-from handlers.ptb.persistence import DurableConversation
+from handlers.ptb.persistence import DurableConversation, SharedState, SqlitePersistence
+from handlers.ptb.prompts import DROPPED, DropPrompts
+from handlers.ptb.trace import log_update
 from handlers.requester import apikey as requester_apikey
 from handlers.requester import batch as requester_batch
 from handlers.requester import manage as requester_manage
@@ -33,107 +44,37 @@ from handlers.requester import terms as requester_terms
 from handlers.worker import browse, offers, onboarding
 from handlers.worker import work as worker
 
-# (command, description) shown in Telegram's menu; the same table registers handlers.
-WORKER_COMMANDS = (
-    ("start", "Sign up or see your alias"),
-    ("hits", "Open tasks for you"),
-    ("next", "The best task for you now"),
-    ("earnings", "Your pending and approved money"),
-    ("status", "Your approval rate and work in progress"),
-    ("settings", "What tasks you get, and when"),
-    ("timezone", "Set your time zone: /timezone Area/City"),
-    ("help", "How gigbot works"),
-    ("qualtest", "Take a qualification test"),
-    ("why", "Why you got a task (reply to it)"),
-    ("free", "Only tasks that fit your free time"),
-    ("requester", "A requester's pay and fairness record"),
-    ("msg", "Anonymous message to requester/worker"),
-)
-REQUESTER_COMMANDS = (
-    ("newpoll", "Post a one-question poll"),
-    ("review", "Approve or reject submitted work"),
-    ("balance", "Your balance and escrow"),
-    ("newsurvey", "Post a survey, step by step"),
-    ("newbatch", "Upload items to tag"),
-    ("myhits", "Progress; pause, resume, cancel"),
-    ("results", "Counts, majorities, Export CSV"),
-    ("bonus", "Pay a worker a bonus"),
-    ("block", "Block a worker from your HITs"),
-    ("unblock", "Lift a block on a worker"),
-    ("qualify", "Define a qualification test"),
-    ("apikey", "Keys for MTurk API scripts"),
-    ("require", "Require a qualification on a draft"),
-    ("grant", "Give a worker your qualification"),
-    ("revoke", "Take your qualification away"),
-    ("raise", "Raise a live HIT's reward"),
-    ("linkchannel", "Post your new HITs in a channel"),
-    ("unlinkchannel", "Stop posting in a channel"),
-)
-ADMIN_COMMANDS = (
-    ("fund", "Add money to a requester"),
-    ("stats", "The marketplace at a glance"),
-)
+__all__ = ["ADMIN_COMMANDS", "REQUESTER_COMMANDS", "WORKER_COMMANDS", "register"]
 
+# The handler groups, in the order they run for each update.
+SHARED_STATE = -1000  # read the stored states of the conversations this update could reach
+PROMPTS = -999  # a command ends a pending one-text prompt (reject reason, dispute, terms)
+TRACE = -100  # one DEBUG line per update
+MAIN = 0  # the handlers proper: one of them answers
+AFTER = 1  # after the command's own handler: a new requester gets the requester menu
 
-def _reject_conversation() -> ConversationHandler[GigContext]:
-    # PTB warns that a CallbackQueryHandler entry point is tracked per chat, not per
-    # message, when per_message=False: that is exactly what we want here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        # Persistent and stored at each step: the reason typed after a restart still
-        # finds the assignment (kept in user_data) it is for.
-        return DurableConversation(
-            entry_points=[
-                CallbackQueryHandler(requester.ask_reject_reason, pattern=cb.Reject.pattern())
-            ],
-            states={
-                requester.REASON: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, requester.reject_with_reason),
-                    # Back on the question (outside it, the same button is m.review_again)
-                    CallbackQueryHandler(
-                        requester.back_from_reject, pattern=cb.ReviewAgain.pattern()
-                    ),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", requester.cancel_reject)],
-            name="reject",
-            persistent=True,
-            per_message=False,
-            allow_reentry=True,
-        )
-
-
-def _terms_conversation() -> ConversationHandler[GigContext]:
-    """Change terms on a draft's preview, then the terms typed (requester_terms.py)."""
-    t = requester_terms
-    with warnings.catch_warnings():
-        # A button as entry point, tracked per chat (per_message=False): what we want.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        # Persistent and stored at each step, like the reject reason.
-        return DurableConversation(
-            entry_points=[CallbackQueryHandler(t.ask_terms, pattern=cb.EditTerms.pattern())],
-            states={t.TERMS: [_text(t.got_terms)]},
-            fallbacks=[CommandHandler("cancel", t.cancel_terms)],
-            name="terms",
-            persistent=True,
-            per_message=False,
-            allow_reentry=True,
-        )
+AnyHandler = BaseHandler[Update, GigContext, Any]
 
 
 def _text(callback: Any) -> MessageHandler[GigContext, Any]:
+    """A typed text that is not a command."""
     return MessageHandler(filters.TEXT & ~filters.COMMAND, callback)
 
 
-def _persistent(
-    name: str, entry: str, states: dict[object, list[Any]], cancel: Any
-) -> ConversationHandler[GigContext]:
-    """A conversation kept across restarts (handlers/ptb/persistence.py), left with /cancel."""
+def _durable(
+    name: str,
+    entry_points: list[AnyHandler],
+    states: dict[object, list[AnyHandler]],
+    cancel: Any,
+) -> DurableConversation:
+    """A conversation kept across restarts, each step stored as it happens
+    (handlers/ptb/persistence.py), left with /cancel."""
     with warnings.catch_warnings():
-        # Buttons inside are tracked per chat (per_message=False), which is what we want.
+        # PTB warns that buttons inside are tracked per chat, not per message, when
+        # per_message=False: that is exactly what we want here.
         warnings.simplefilter("ignore", PTBUserWarning)
         return DurableConversation(
-            entry_points=[CommandHandler(entry, states.pop("entry")[0])],
+            entry_points=entry_points,
             states=states,
             fallbacks=[CommandHandler("cancel", cancel)],
             name=name,
@@ -143,24 +84,57 @@ def _persistent(
         )
 
 
-def _requester_conversations() -> list[ConversationHandler[GigContext]]:
-    s, b, q, p = requester_survey, requester_batch, requester_qualify, requester_poll
-    poll = _persistent(
-        "newpoll",
-        "newpoll",
+def _reject_conversation() -> DurableConversation:
+    """Reject on the review card, then the reason typed (kept in user_data, so the reason
+    typed after a restart still finds the assignment it is for)."""
+    r = requester
+    return _durable(
+        "reject",
+        [CallbackQueryHandler(r.ask_reject_reason, pattern=cb.Reject.pattern())],
         {
-            "entry": [p.new_poll],
+            r.REASON: [
+                _text(r.reject_with_reason),
+                # Back on the question (outside it, the same button is m.review_again)
+                CallbackQueryHandler(r.back_from_reject, pattern=cb.ReviewAgain.pattern()),
+            ]
+        },
+        r.cancel_reject,
+    )
+
+
+def _terms_conversation() -> DurableConversation:
+    """Change terms on a draft's preview, then the terms typed."""
+    t = requester_terms
+    return _durable(
+        "terms",
+        [CallbackQueryHandler(t.ask_terms, pattern=cb.EditTerms.pattern())],
+        {t.TERMS: [_text(t.got_terms)]},
+        t.cancel_terms,
+    )
+
+
+def _poll_conversation() -> DurableConversation:
+    """/newpoll sent alone: the question, the answers, the terms."""
+    p = requester_poll
+    return _durable(
+        "newpoll",
+        [CommandHandler("newpoll", p.new_poll)],
+        {
             p.QUESTION: [_text(p.got_question)],
             p.OPTIONS: [_text(p.got_options)],
             p.TERMS: [_text(p.got_terms)],
         },
         p.cancel_poll,
     )
-    survey = _persistent(
+
+
+def _survey_conversation() -> DurableConversation:
+    """/newsurvey: title, questions of each kind, terms, qualifications."""
+    s = requester_survey
+    return _durable(
         "newsurvey",
-        "newsurvey",
+        [CommandHandler("newsurvey", s.new_survey)],
         {
-            "entry": [s.new_survey],
             s.TITLE: [_text(s.got_title)],
             s.KIND: [CallbackQueryHandler(s.chose_kind, pattern=cb.SurveyAdd.pattern())],
             s.PROMPT: [_text(s.got_prompt)],
@@ -170,56 +144,84 @@ def _requester_conversations() -> list[ConversationHandler[GigContext]]:
         },
         s.cancel_survey,
     )
-    batch = _persistent(
+
+
+def _batch_conversation() -> DurableConversation:
+    """/newbatch: the file of items, the labels, title and terms."""
+    b = requester_batch
+    return _durable(
         "newbatch",
-        "newbatch",
+        [CommandHandler("newbatch", b.new_batch)],
         {
-            "entry": [b.new_batch],
             b.FILE: [MessageHandler(filters.Document.ALL, b.got_file), _text(b.not_a_file)],
             b.LABELS: [_text(b.got_labels)],
             b.TERMS: [_text(b.got_terms)],
         },
         b.cancel_batch,
     )
-    qualify = _persistent(
+
+
+def _qualify_conversation() -> DurableConversation:
+    """/qualify: the name, the test questions (/done), the pass mark."""
+    q = requester_qualify
+    return _durable(
         "qualify",
-        "qualify",
+        [CommandHandler("qualify", q.new_qualification)],
         {
-            "entry": [q.new_qualification],
             q.NAME: [_text(q.got_name)],
             q.QUESTIONS: [_text(q.got_question), CommandHandler("done", q.questions_done)],
             q.PASS: [_text(q.got_pass)],
         },
         q.cancel_qualification,
     )
-    return [poll, survey, batch, qualify]
 
 
-def _fair_text_conversation() -> ConversationHandler[GigContext]:
+def _fair_text_conversation() -> DurableConversation:
     """A button (dispute, uphold, message, reply), then the text that goes with it."""
     f = fairwork
-    with warnings.catch_warnings():
-        # Buttons as entry points are tracked per chat (per_message=False): what we want.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        # Persistent and stored at each step, like the reject reason.
-        return DurableConversation(
-            entry_points=[
-                CallbackQueryHandler(f.ask_dispute, pattern=cb.Dispute.pattern()),
-                CallbackQueryHandler(f.ask_uphold_reply, pattern=cb.Uphold.pattern()),
-                CallbackQueryHandler(f.ask_message, pattern=cb.Relay.pattern()),
-                CallbackQueryHandler(f.ask_reply, pattern=cb.RelayReply.pattern()),
-            ],
-            states={f.TEXT: [_text(f.got_text)]},
-            fallbacks=[CommandHandler("cancel", f.cancel_text)],
-            name="fairtext",
-            persistent=True,
-            per_message=False,
-            allow_reentry=True,
-        )
+    return _durable(
+        "fairtext",
+        [
+            CallbackQueryHandler(f.ask_dispute, pattern=cb.Dispute.pattern()),
+            CallbackQueryHandler(f.ask_uphold_reply, pattern=cb.Uphold.pattern()),
+            CallbackQueryHandler(f.ask_message, pattern=cb.Relay.pattern()),
+            CallbackQueryHandler(f.ask_reply, pattern=cb.RelayReply.pattern()),
+        ],
+        {f.TEXT: [_text(f.got_text)]},
+        f.cancel_text,
+    )
 
 
 def register(app: GigApp) -> None:
-    """Add every handler, in order. Order matters: catch-alls come last."""
+    """Add every handler and every handler group, in order."""
+    persistence = app.persistence
+    assert isinstance(persistence, SqlitePersistence), "conversations are stored in SQLite"
+    reject, terms, fair_text = (
+        _reject_conversation(),
+        _terms_conversation(),
+        _fair_text_conversation(),
+    )
+    writing = [
+        _poll_conversation(),
+        _survey_conversation(),
+        _batch_conversation(),
+        _qualify_conversation(),
+    ]
+    durable = [reject, terms, *writing, fair_text]
+    one_text = [c for c in durable if c.title in DROPPED]
+    assert len(one_text) == len(DROPPED), "every one-text conversation is registered"
+
+    # == SHARED_STATE: several processes may share the database; each update sees the
+    # conversation states stored by any of them.
+    app.add_handler(TypeHandler(Update, SharedState(persistence, durable).load), SHARED_STATE)
+    # == PROMPTS: a command other than /cancel abandons a pending reject reason, dispute,
+    # message or terms (the command is then answered as usual).
+    on_command = DropPrompts(persistence, one_text).on_command
+    app.add_handler(MessageHandler(filters.COMMAND, on_command), PROMPTS)
+    # == TRACE
+    app.add_handler(TypeHandler(Update, log_update), TRACE)
+
+    # == MAIN
     # -- workers
     app.add_handler(CommandHandler("start", onboarding.start))
     app.add_handler(CommandHandler("help", onboarding.help_command))
@@ -253,15 +255,15 @@ def register(app: GigApp) -> None:
     app.add_handler(CallbackQueryHandler(worker.undo_tag, pattern=cb.Undo.pattern()))
     app.add_handler(CallbackQueryHandler(worker.retag_item, pattern=cb.Retag.pattern()))
     # -- requesters
-    app.add_handler(_reject_conversation())
-    app.add_handler(_terms_conversation())
+    app.add_handler(reject)
+    app.add_handler(terms)
     app.add_handler(CommandHandler("review", requester.review))
     app.add_handler(CommandHandler("balance", requester.balance))
     app.add_handler(CallbackQueryHandler(requester.publish_hit, pattern=cb.Publish.pattern()))
     app.add_handler(CallbackQueryHandler(requester.discard_hit, pattern=cb.Discard.pattern()))
     app.add_handler(CallbackQueryHandler(requester.approve_work, pattern=cb.Approve.pattern()))
     app.add_handler(CallbackQueryHandler(requester.full_answers, pattern=cb.FullAnswers.pattern()))
-    for conversation in _requester_conversations():
+    for conversation in writing:
         app.add_handler(conversation)
     m = requester_manage
     app.add_handler(CommandHandler("myhits", m.my_hits))
@@ -301,7 +303,7 @@ def register(app: GigApp) -> None:
         CallbackQueryHandler(requester_apikey.revoke_api_key, pattern=cb.RevokeApiKey.pattern())
     )
     # -- fair work: reputation, ratings, disputes, messages, /free, /raise
-    app.add_handler(_fair_text_conversation())
+    app.add_handler(fair_text)
     app.add_handler(CommandHandler("requester", fairwork.requester_card))
     app.add_handler(CommandHandler("free", fairwork.free_time))
     app.add_handler(CommandHandler("raise", fairwork.raise_reward))
@@ -336,4 +338,10 @@ def register(app: GigApp) -> None:
     # -- catch-alls
     app.add_handler(CallbackQueryHandler(errors.stale_button))
     app.add_handler(MessageHandler(filters.COMMAND, errors.unknown_command))
+
+    # == AFTER: the requester menu for whoever just became a requester.
+    becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
+    app.add_handler(CommandHandler(becoming, refresh_menu), AFTER)
+    app.add_handler(CallbackQueryHandler(refresh_menu, pattern=cb.Role.pattern()), AFTER)
+
     app.add_error_handler(errors.on_error)

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.ext import (
-    AIORateLimiter,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ExtBot,
-    TypeHandler,
-)
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, ExtBot
 
-from bot.callbacks import Role
 from bot.clock import Clock, clock_for
 from bot.config import Settings
 from bot.runtime.mturk_server import MTurkServer
 from bot.services import Services
-from handlers import REQUESTER_COMMANDS, register
+from handlers import register
 from handlers.common import GigApp, GigContext, TelegramSender
-from handlers.menus import MENU_CHATS, refresh_menu, set_menus
+from handlers.menus import MENU_CHATS, set_menus
 from handlers.ptb import jobs as timer_jobs
-from handlers.ptb.persistence import SqlitePersistence, share_state
-from handlers.ptb.prompts import drop_prompts_on_commands
-from handlers.ptb.trace import LoggedRequest, log_update
+from handlers.ptb.persistence import SqlitePersistence
+from handlers.ptb.trace import LoggedRequest
 from storage import users
 
 log = logging.getLogger(__name__)
@@ -66,16 +55,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         clock or clock_for(settings.clock_speed, settings.clock_epoch),
         TelegramSender(sending_bot),
     )
-    app.add_handler(TypeHandler(Update, log_update), group=-100)
     register(app)
-    # Several processes may share the database: each update sees the stored conversations.
-    share_state(app)
-    # A command other than /cancel abandons a pending reject reason, dispute or message.
-    drop_prompts_on_commands(app)
-    # After the command's own handler (group 0) has run: new requesters get their menu.
-    becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
-    app.add_handler(CommandHandler(becoming, refresh_menu), group=1)
-    app.add_handler(CallbackQueryHandler(refresh_menu, pattern=Role.pattern()), group=1)
     return app
 
 

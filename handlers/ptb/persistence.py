@@ -17,8 +17,8 @@ behind a load balancer: Reject tapped on one, the reason typed on another) each 
 copy, so before each update that a durable conversation could take (any of its entry
 points, state handlers or fallbacks would: a typed text, /cancel, a Reject or Dispute
 button...) `SharedState.load` reads, in ONE SELECT, that update's stored state in each
-such conversation and the user's user_data. It is a TypeHandler in SHARED_STATE_GROUP,
-before every other group, because ConversationHandler.check_update is synchronous and
+such conversation and the user's user_data. It is a TypeHandler in the first handler group
+(handlers/__init__.py: SHARED_STATE), because ConversationHandler.check_update is synchronous and
 cannot read. A missing row means no conversation, so one ended on another process is over
 here too. A copy this process has changed but not yet stored (an update in flight) is
 never replaced by such a read.
@@ -44,17 +44,15 @@ from telegram.ext import (
     BasePersistence,
     ConversationHandler,
     PersistenceInput,
-    TypeHandler,
 )
 from telegram.ext._utils.trackingdict import TrackingDict
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from handlers.common import GigApp, GigContext
+from handlers.common import GigContext
 from storage import persistence as rows
 from storage.db import Database
 
 UD = dict[Any, Any]
-SHARED_STATE_GROUP = -1000  # before every other handler group (update logging is -100)
 
 
 def _key_text(key: ConversationKey) -> str:
@@ -293,24 +291,3 @@ class SharedState(StoredConversations):
         if wanted:
             user = update.effective_user
             await self.persistence.refresh(wanted, user.id if user else None, context.user_data)
-
-
-def durable_conversations(app: GigApp) -> tuple[SqlitePersistence, list[DurableConversation]]:
-    """The app's persistence and every durable conversation registered (after register)."""
-    persistence = app.persistence
-    assert isinstance(persistence, SqlitePersistence)
-    durable = [
-        handler
-        for group in app.handlers.values()
-        for handler in group
-        if isinstance(handler, DurableConversation)
-    ]
-    return persistence, durable
-
-
-def share_state(app: GigApp) -> None:
-    """Read the stored conversation states before each update (after register(app))."""
-    persistence, durable = durable_conversations(app)
-    app.add_handler(
-        TypeHandler(Update, SharedState(persistence, durable).load), group=SHARED_STATE_GROUP
-    )

@@ -14,20 +14,13 @@ a prompt may have been opened on another process.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
 
 from bot.domain import Screen
 from bot.fair import texts as fair_texts
 from bot.requesting import texts as requesting_texts
-from handlers.common import GigApp, GigContext, reply
-from handlers.ptb.persistence import (
-    SHARED_STATE_GROUP,
-    StoredConversations,
-    durable_conversations,
-    keyed,
-)
+from handlers.common import GigContext, reply
+from handlers.ptb.persistence import StoredConversations, keyed
 
-PROMPTS_GROUP = SHARED_STATE_GROUP + 1  # before the conversations (group 0)
 # The one-text conversations (handlers/__init__.py names them) and what is said on dropping.
 DROPPED = {
     "reject": requesting_texts.REJECT_DROPPED,
@@ -60,12 +53,3 @@ class DropPrompts(StoredConversations):
             conversation.take_stored(key, None)
             await self.persistence.update_conversation(conversation.title, key, None)
             await reply(update, Screen(DROPPED[conversation.title]))
-
-
-def drop_prompts_on_commands(app: GigApp) -> None:
-    """Add DropPrompts before the conversations (after register(app))."""
-    persistence, durable = durable_conversations(app)
-    one_text = [handler for handler in durable if handler.name in DROPPED]
-    assert len(one_text) == len(DROPPED), "every one-text conversation is registered"
-    handler = MessageHandler(filters.COMMAND, DropPrompts(persistence, one_text).on_command)
-    app.add_handler(handler, group=PROMPTS_GROUP)
