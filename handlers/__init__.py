@@ -26,9 +26,9 @@ from telegram.warnings import PTBUserWarning
 from bot import callbacks as cb
 from handlers import admin, channel, errors
 from handlers import fair as fairwork
+from handlers.buttons import handler
 from handlers.common import GigApp, GigContext
 from handlers.menus import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, refresh_menu
-from handlers.ptb import jobs as timers
 from handlers.ptb.persistence import DurableConversation, SharedState, SqlitePersistence
 from handlers.ptb.prompts import DROPPED, DropPrompts
 from handlers.ptb.trace import log_update
@@ -90,12 +90,12 @@ def _reject_conversation() -> DurableConversation:
     r = requester
     return _durable(
         "reject",
-        [CallbackQueryHandler(r.ask_reject_reason, pattern=cb.Reject.pattern())],
+        [handler(r.ask_reject_reason)],
         {
             r.REASON: [
                 _text(r.reject_with_reason),
                 # Back on the question (outside it, the same button is m.review_again)
-                CallbackQueryHandler(r.back_from_reject, pattern=cb.ReviewAgain.pattern()),
+                handler(r.back_from_reject),
             ]
         },
         r.cancel_reject,
@@ -107,7 +107,7 @@ def _terms_conversation() -> DurableConversation:
     t = requester_terms
     return _durable(
         "terms",
-        [CallbackQueryHandler(t.ask_terms, pattern=cb.EditTerms.pattern())],
+        [handler(t.ask_terms)],
         {t.TERMS: [_text(t.got_terms)]},
         t.cancel_terms,
     )
@@ -136,11 +136,11 @@ def _survey_conversation() -> DurableConversation:
         [CommandHandler("newsurvey", s.new_survey)],
         {
             s.TITLE: [_text(s.got_title)],
-            s.KIND: [CallbackQueryHandler(s.chose_kind, pattern=cb.SurveyAdd.pattern())],
+            s.KIND: [handler(s.chose_kind)],
             s.PROMPT: [_text(s.got_prompt)],
             s.OPTIONS: [_text(s.got_options)],
             s.TERMS: [_text(s.got_terms)],
-            s.QUALS: [CallbackQueryHandler(s.chose_qual, pattern=cb.SurveyQual.pattern())],
+            s.QUALS: [handler(s.chose_qual)],
         },
         s.cancel_survey,
     )
@@ -182,10 +182,10 @@ def _fair_text_conversation() -> DurableConversation:
     return _durable(
         "fairtext",
         [
-            CallbackQueryHandler(f.ask_dispute, pattern=cb.Dispute.pattern()),
-            CallbackQueryHandler(f.ask_uphold_reply, pattern=cb.Uphold.pattern()),
-            CallbackQueryHandler(f.ask_message, pattern=cb.Relay.pattern()),
-            CallbackQueryHandler(f.ask_reply, pattern=cb.RelayReply.pattern()),
+            handler(f.ask_dispute),
+            handler(f.ask_uphold_reply),
+            handler(f.ask_message),
+            handler(f.ask_reply),
         ],
         {f.TEXT: [_text(f.got_text)]},
         f.cancel_text,
@@ -225,44 +225,44 @@ def register(app: GigApp) -> None:
     # -- workers
     app.add_handler(CommandHandler("start", onboarding.start))
     app.add_handler(CommandHandler("help", onboarding.help_command))
-    app.add_handler(CallbackQueryHandler(onboarding.help_page, pattern=cb.Help.pattern()))
-    app.add_handler(CallbackQueryHandler(onboarding.choose_role, pattern=cb.Role.pattern()))
+    app.add_handler(handler(onboarding.help_page))
+    app.add_handler(handler(onboarding.choose_role))
     app.add_handler(CommandHandler("settings", onboarding.settings))
     app.add_handler(CommandHandler("timezone", onboarding.set_timezone))
-    app.add_handler(CallbackQueryHandler(onboarding.setup_step, pattern=cb.SetupStep.pattern()))
-    app.add_handler(CallbackQueryHandler(onboarding.set_pref, pattern=cb.SetPref.pattern()))
+    app.add_handler(handler(onboarding.setup_step))
+    app.add_handler(handler(onboarding.set_pref))
     app.add_handler(CommandHandler("hits", browse.list_hits))
     app.add_handler(CommandHandler("next", browse.next_hit))
     app.add_handler(CommandHandler("earnings", browse.earnings))
     app.add_handler(CommandHandler("status", browse.status))
-    app.add_handler(CallbackQueryHandler(browse.turn_page, pattern=cb.HitsPage.pattern()))
-    app.add_handler(CallbackQueryHandler(browse.open_hit, pattern=cb.OpenHit.pattern()))
-    app.add_handler(CallbackQueryHandler(browse.back_to_card, pattern=cb.Card.pattern()))
-    app.add_handler(CallbackQueryHandler(browse.preview_hit, pattern=cb.Preview.pattern()))
-    app.add_handler(CallbackQueryHandler(browse.mute_requester, pattern=cb.Mute.pattern()))
-    app.add_handler(CallbackQueryHandler(browse.unmute_requester, pattern=cb.Unmute.pattern()))
-    app.add_handler(CallbackQueryHandler(browse.next_in_batch, pattern=cb.NextInBatch.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.accept_hit, pattern=cb.Accept.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.skip_hit, pattern=cb.Skip.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.choose_option, pattern=cb.Choose.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.go_back, pattern=cb.Back.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.submit_work, pattern=cb.Submit.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.return_work, pattern=cb.Return.pattern()))
-    app.add_handler(CallbackQueryHandler(timers.open_task, pattern=cb.OpenTask.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.toggle_option, pattern=cb.Toggle.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.done_picking, pattern=cb.Picked.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.several_labels, pattern=cb.Several.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.undo_tag, pattern=cb.Undo.pattern()))
-    app.add_handler(CallbackQueryHandler(worker.retag_item, pattern=cb.Retag.pattern()))
+    app.add_handler(handler(browse.turn_page))
+    app.add_handler(handler(browse.open_hit))
+    app.add_handler(handler(browse.back_to_card))
+    app.add_handler(handler(browse.preview_hit))
+    app.add_handler(handler(browse.mute_requester))
+    app.add_handler(handler(browse.unmute_requester))
+    app.add_handler(handler(browse.next_in_batch))
+    app.add_handler(handler(worker.accept_hit))
+    app.add_handler(handler(worker.skip_hit))
+    app.add_handler(handler(worker.choose_option))
+    app.add_handler(handler(worker.go_back))
+    app.add_handler(handler(worker.submit_work))
+    app.add_handler(handler(worker.return_work))
+    app.add_handler(handler(worker.open_task))
+    app.add_handler(handler(worker.toggle_option))
+    app.add_handler(handler(worker.done_picking))
+    app.add_handler(handler(worker.several_labels))
+    app.add_handler(handler(worker.undo_tag))
+    app.add_handler(handler(worker.retag_item))
     # -- requesters
     app.add_handler(reject)
     app.add_handler(terms)
     app.add_handler(CommandHandler("review", requester.review))
     app.add_handler(CommandHandler("balance", requester.balance))
-    app.add_handler(CallbackQueryHandler(requester.publish_hit, pattern=cb.Publish.pattern()))
-    app.add_handler(CallbackQueryHandler(requester.discard_hit, pattern=cb.Discard.pattern()))
-    app.add_handler(CallbackQueryHandler(requester.approve_work, pattern=cb.Approve.pattern()))
-    app.add_handler(CallbackQueryHandler(requester.full_answers, pattern=cb.FullAnswers.pattern()))
+    app.add_handler(handler(requester.publish_hit))
+    app.add_handler(handler(requester.discard_hit))
+    app.add_handler(handler(requester.approve_work))
+    app.add_handler(handler(requester.full_answers))
     for conversation in writing:
         app.add_handler(conversation)
     m = requester_manage
@@ -272,45 +272,35 @@ def register(app: GigApp) -> None:
     app.add_handler(CommandHandler("block", m.block))
     app.add_handler(CommandHandler("unblock", m.unblock))
     app.add_handler(CommandHandler("qualtest", requester_qualify.take_test))
-    app.add_handler(CallbackQueryHandler(m.manage_hit, pattern=cb.Manage.pattern()))
-    app.add_handler(CallbackQueryHandler(m.cancel_hit, pattern=cb.CancelYes.pattern()))
-    app.add_handler(CallbackQueryHandler(m.card_again, pattern=cb.CardAgain.pattern()))
-    app.add_handler(CallbackQueryHandler(m.show_results, pattern=cb.ShowResults.pattern()))
-    app.add_handler(CallbackQueryHandler(m.export_csv, pattern=cb.ExportCsv.pattern()))
-    app.add_handler(CallbackQueryHandler(m.confirm_approve_all, pattern=cb.ApproveAll.pattern()))
-    app.add_handler(CallbackQueryHandler(m.approve_all, pattern=cb.ApproveAllYes.pattern()))
-    app.add_handler(CallbackQueryHandler(m.review_again, pattern=cb.ReviewAgain.pattern()))
-    app.add_handler(CallbackQueryHandler(m.older_hits, pattern=cb.MyHitsPage.pattern()))
-    app.add_handler(CallbackQueryHandler(m.open_my_hit, pattern=cb.OpenMyHit.pattern()))
-    app.add_handler(CallbackQueryHandler(m.reject_worker, pattern=cb.RejectWorker.pattern()))
-    app.add_handler(CallbackQueryHandler(m.reject_all_by, pattern=cb.RejectAllBy.pattern()))
-    app.add_handler(CallbackQueryHandler(m.block_worker, pattern=cb.BlockWorker.pattern()))
-    app.add_handler(
-        CallbackQueryHandler(requester_batch.publish_batch, pattern=cb.PublishBatch.pattern())
-    )
-    app.add_handler(
-        CallbackQueryHandler(requester_batch.discard_batch, pattern=cb.DiscardBatch.pattern())
-    )
-    app.add_handler(
-        CallbackQueryHandler(requester_qualify.answer_test, pattern=cb.QualAnswer.pattern())
-    )
+    app.add_handler(handler(m.manage_hit))
+    app.add_handler(handler(m.cancel_hit))
+    app.add_handler(handler(m.card_again))
+    app.add_handler(handler(m.show_results))
+    app.add_handler(handler(m.export_csv))
+    app.add_handler(handler(m.confirm_approve_all))
+    app.add_handler(handler(m.approve_all))
+    app.add_handler(handler(m.review_again))
+    app.add_handler(handler(m.older_hits))
+    app.add_handler(handler(m.open_my_hit))
+    app.add_handler(handler(m.reject_worker))
+    app.add_handler(handler(m.reject_all_by))
+    app.add_handler(handler(m.block_worker))
+    app.add_handler(handler(requester_batch.publish_batch))
+    app.add_handler(handler(requester_batch.discard_batch))
+    app.add_handler(handler(requester_qualify.answer_test))
     # -- requesters: MTurk API keys
     app.add_handler(CommandHandler("apikey", requester_apikey.api_keys))
-    app.add_handler(
-        CallbackQueryHandler(requester_apikey.new_api_key, pattern=cb.NewApiKey.pattern())
-    )
-    app.add_handler(
-        CallbackQueryHandler(requester_apikey.revoke_api_key, pattern=cb.RevokeApiKey.pattern())
-    )
+    app.add_handler(handler(requester_apikey.new_api_key))
+    app.add_handler(handler(requester_apikey.revoke_api_key))
     # -- fair work: reputation, ratings, disputes, messages, /free, /raise
     app.add_handler(fair_text)
     app.add_handler(CommandHandler("requester", fairwork.requester_card))
     app.add_handler(CommandHandler("free", fairwork.free_time))
     app.add_handler(CommandHandler("raise", fairwork.raise_reward))
     app.add_handler(CommandHandler("msg", fairwork.message_command))
-    app.add_handler(CallbackQueryHandler(fairwork.open_rating, pattern=cb.RateOpen.pattern()))
-    app.add_handler(CallbackQueryHandler(fairwork.rate_requester, pattern=cb.Rate.pattern()))
-    app.add_handler(CallbackQueryHandler(fairwork.reverse_dispute, pattern=cb.Reverse.pattern()))
+    app.add_handler(handler(fairwork.open_rating))
+    app.add_handler(handler(fairwork.rate_requester))
+    app.add_handler(handler(fairwork.reverse_dispute))
     # -- channels (and the bot's own membership: blocked, unblocked, removed)
     app.add_handler(CommandHandler("linkchannel", channel.link_channel))
     app.add_handler(CommandHandler("unlinkchannel", channel.unlink_channel))
@@ -332,9 +322,9 @@ def register(app: GigApp) -> None:
         )
     )
     # -- timed offers and the timer concierge
-    app.add_handler(CallbackQueryHandler(offers.decline_offer, pattern=cb.Decline.pattern()))
-    app.add_handler(CallbackQueryHandler(offers.extend_time, pattern=cb.Extend.pattern()))
-    app.add_handler(CallbackQueryHandler(offers.return_free, pattern=cb.ReturnFree.pattern()))
+    app.add_handler(handler(offers.decline_offer))
+    app.add_handler(handler(offers.extend_time))
+    app.add_handler(handler(offers.return_free))
     # -- catch-alls
     app.add_handler(CallbackQueryHandler(errors.stale_button))
     app.add_handler(MessageHandler(filters.COMMAND, errors.unknown_command))

@@ -16,7 +16,7 @@ async def fund(update: Update, context: GigContext) -> None:
     """Credit a requester's balance (admins only), once per command message."""
     message = update.effective_message
     assert message is not None and update.effective_user is not None
-    if update.effective_user.id not in context.services.settings.admins:
+    if update.effective_user.id not in context.settings.admins:
         await reply(update, Screen(market_texts.ADMIN_ONLY))
         return
     try:
@@ -39,7 +39,7 @@ async def fund(update: Update, context: GigContext) -> None:
 async def stats(update: Update, context: GigContext) -> None:
     """Show the marketplace at a glance (admins only)."""
     assert update.effective_user is not None
-    if update.effective_user.id not in context.services.settings.admins:
+    if update.effective_user.id not in context.settings.admins:
         await reply(update, Screen(market_texts.ADMIN_ONLY))
         return
     services = context.services

@@ -44,7 +44,7 @@ async def link_channel(update: Update, context: GigContext) -> None:
     if chat.type != Chat.PRIVATE:
         bot_status = (await context.bot.get_chat_member(chat.id, context.bot.id)).status
         requester_status = (await context.bot.get_chat_member(chat.id, requester.tg_id)).status
-    result = await context.services.channels.link(
+    result = await context.channels.link(
         requester,
         chat.id,
         title,
@@ -60,7 +60,7 @@ async def link_channel(update: Update, context: GigContext) -> None:
 async def unlink_channel(update: Update, context: GigContext) -> None:
     """Stop posting to a linked channel."""
     requester = await sender_of(update, context)
-    linked = await context.services.channels.linked(requester)
+    linked = await context.channels.linked(requester)
     if not context.args:
         listing = delivery_texts.linked_channels([c.title for c in linked])
         await reply(update, Screen(delivery_texts.UNLINKCHANNEL_USAGE.format(linked=listing)))
@@ -69,7 +69,7 @@ async def unlink_channel(update: Update, context: GigContext) -> None:
     chat = await _find_chat(context, context.args[0]) if isinstance(ref, str) else None
     chat_id = chat.id if chat is not None else ref
     found = next((c for c in linked if c.chat_id == chat_id), None)
-    if found is None or not await context.services.channels.unlink(requester, found.chat_id):
+    if found is None or not await context.channels.unlink(requester, found.chat_id):
         await reply(update, Screen(delivery_texts.CHANNEL_NOT_LINKED))
         return
     await reply(update, Screen(delivery_texts.CHANNEL_UNLINKED.format(title=escape(found.title))))
@@ -85,4 +85,4 @@ async def bot_membership_changed(update: Update, context: GigContext) -> None:
     if change.chat.type == Chat.PRIVATE:
         await context.market.set_active(change.chat.id, not gone)
     elif gone:
-        await context.services.channels.bot_removed(change.chat.id)
+        await context.channels.bot_removed(change.chat.id)

@@ -19,12 +19,24 @@ from telegram.error import (
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import formatting
+from bot.clock import Clock
+from bot.config import Settings
+from bot.deadlines.holds import Holds
+from bot.delivery.channels import Channels
 from bot.delivery.outbox import SendOutcome, SendStatus
 from bot.domain import Button, Screen, User
+from bot.fair.fairwork import FairWork
 from bot.fit import ALERT_MAX, clip, fit_html
 from bot.market.accounts import Accounts
 from bot.market.marketplace import Marketplace
+from bot.matching.qualifications import Qualifications
+from bot.matching.waves import Matcher
+from bot.mturk.keys import ApiKeys
+from bot.mturk.webtasks import WebTasks
+from bot.requesting.tools import Requesting
 from bot.services import Services
+from bot.work.desk import WorkerDesk
+from bot.work.tagging import BatchWork
 from handlers.ptb.keyboards import markup
 from handlers.ptb.webhook_reply import answer_in_response
 
@@ -42,24 +54,98 @@ UNEDITABLE = ("message to edit not found", "message can't be edited")
 # later texts are not taken as the answer (the question may long be forgotten).
 TEXT_WAIT_S = 15 * 60
 _ASKED_AT = "asked_at"
+# bot_data keys (bot/runtime/app.py fills them at start).
+SERVICES = "services"
+MENU_CHATS = "menu_chats"
+MTURK_SERVER = "mturk_server"
 
 
 class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with gigbot's services as attributes."""
+    """CallbackContext with what handlers use, one hop away: `context.market`, `context.desk`..."""
 
     @property
     def services(self) -> Services:
-        services = self.bot_data["services"]
+        """Everything the bot runs on (bot/services.py), put in bot_data at start."""
+        services = self.bot_data[SERVICES]
         assert isinstance(services, Services)
         return services
 
     @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
     def market(self) -> Marketplace:
+        """HITs and assignments: publish, accept, answer, review."""
         return self.services.market
 
     @property
     def accounts(self) -> Accounts:
+        """Requesters' money: balance, escrow, funding."""
         return self.services.accounts
+
+    @property
+    def desk(self) -> WorkerDesk:
+        """The worker's side: what to show them, their preferences and record."""
+        return self.services.desk
+
+    @property
+    def batch_work(self) -> BatchWork:
+        """Handing in a batch's items and moving on through it."""
+        return self.services.batch_work
+
+    @property
+    def matcher(self) -> Matcher:
+        """Who gets which HIT pushed, and why."""
+        return self.services.matcher
+
+    @property
+    def holds(self) -> Holds:
+        """Timed offers and the timer concierge."""
+        return self.services.holds
+
+    @property
+    def qualifications(self) -> Qualifications:
+        return self.services.qualifications
+
+    @property
+    def requesting(self) -> Requesting:
+        """The requester's tools: drafts, batches, /myhits, results, review, bonuses."""
+        return self.services.requesting
+
+    @property
+    def fair(self) -> FairWork:
+        """Reputation, the pay floor, disputes, the relay, /free."""
+        return self.services.fair
+
+    @property
+    def api_keys(self) -> ApiKeys:
+        return self.services.api_keys
+
+    @property
+    def web_tasks(self) -> WebTasks:
+        return self.services.web_tasks
+
+    @property
+    def channels(self) -> Channels:
+        return self.services.channels
+
+    @property
+    def menu_chats(self) -> set[int]:
+        """Chats that already have the requester (or admin) command menu."""
+        chats = self.bot_data.setdefault(MENU_CHATS, set())
+        assert isinstance(chats, set)
+        return chats
+
+    @property
+    def mturk_url(self) -> str | None:
+        """Where this process serves the MTurk-compatible API, if it does."""
+        server = self.bot_data.get(MTURK_SERVER)
+        return str(server.url) if server is not None else None
 
 
 GigApp = Application[Any, GigContext, Any, Any, Any, Any]
@@ -215,14 +301,14 @@ async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery
 def note_asked(context: GigContext) -> None:
     """A button has just asked this user for a typed text."""
     assert context.user_data is not None
-    context.user_data[_ASKED_AT] = context.services.clock.now()
+    context.user_data[_ASKED_AT] = context.clock.now()
 
 
 def asked_long_ago(context: GigContext) -> bool:
     """Whether the question this text would answer was asked over TEXT_WAIT_S ago."""
     assert context.user_data is not None
     asked = float(context.user_data.pop(_ASKED_AT, 0.0) or 0.0)
-    return context.services.clock.now() - asked > TEXT_WAIT_S
+    return context.clock.now() - asked > TEXT_WAIT_S
 
 
 async def edit_at(context: GigContext, at: tuple[int, int], screen: Screen) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -14,17 +15,8 @@ from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
 from bot.fair.results import DisputeResult, RelayResult
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
-from handlers.common import (
-    TEXT_WAIT_S,
-    GigContext,
-    answer,
-    asked_long_ago,
-    note_asked,
-    pressed_by,
-    reply,
-    respond,
-    sender_of,
-)
+from handlers.buttons import Tap, button
+from handlers.common import TEXT_WAIT_S, GigContext, asked_long_ago, note_asked, reply, sender_of
 
 TEXT = 1  # the conversation state: waiting for the text of a dispute, reply or message
 PENDING = "fair_text"
@@ -38,7 +30,7 @@ async def requester_card(update: Update, context: GigContext) -> None:
     if not name:
         await reply(update, Screen(fair_texts.REQUESTER_USAGE))
         return
-    found = await context.services.fair.reputation.named(name)
+    found = await context.fair.reputation.named(name)
     if not found:
         await reply(update, Screen(fair_texts.REQUESTER_NOT_FOUND.format(name=escape(name))))
         return
@@ -48,7 +40,7 @@ async def requester_card(update: Update, context: GigContext) -> None:
 async def free_time(update: Update, context: GigContext) -> None:
     """Remember how long the worker has and list the HITs that fit, best first."""
     worker = await sender_of(update, context)
-    free = context.services.fair.free
+    free = context.fair.free
     arg = (context.args or [""])[0].lower()
     if arg == "off":
         await free.stop(worker)
@@ -76,7 +68,7 @@ async def raise_reward(update: Update, context: GigContext) -> None:
     except ParseError:
         await reply(update, Screen(fair_texts.RAISE_USAGE))
         return
-    result, check = await context.services.fair.raise_reward(requester, hit_id, cents)
+    result, check = await context.fair.raise_reward(requester, hit_id, cents)
     await reply(update, Screen(fair_texts.raise_text(result, check, hit_id)))
 
 
@@ -87,7 +79,7 @@ async def message_command(update: Update, context: GigContext) -> None:
     assert message is not None
     _, _, rest = (message.text or "").partition(" ")
     target, _, body = rest.strip().partition(" ")
-    relay = context.services.fair.relay
+    relay = context.fair.relay
     hit_id = whole_number(target)
     if hit_id is not None:
         result = await relay.to_hit(user, hit_id, body)
@@ -106,116 +98,101 @@ async def message_command(update: Update, context: GigContext) -> None:
 # -- ratings ---------------------------------------------------------------------------------
 
 
-async def open_rating(update: Update, context: GigContext) -> None:
+@button(cb.RateOpen)
+async def open_rating(tap: Tap[cb.RateOpen], context: GigContext) -> None:
     """Show the rating buttons for the requester of a reviewed assignment."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    assignment_id = cb.RateOpen.unpack(str(query.data)).assignment_id
-    given = await context.services.fair.reputation.my_rating(worker.id, assignment_id)
+    assignment_id = tap.data.assignment_id
+    given = await context.fair.reputation.my_rating(tap.user.id, assignment_id)
     view = await context.market.work_view(assignment_id)
     if given is None or view is None:
-        await answer(query, fair_texts.RATING_REFUSED, alert=True)
+        await tap.answer(fair_texts.RATING_REFUSED, alert=True)
         return
-    await answer(query)
-    await reply(update, fair_screens.rating(assignment_id, view.hit.title, given))
+    await tap.answer()
+    await tap.reply(fair_screens.rating(assignment_id, view.hit.title, given))
 
 
-async def rate_requester(update: Update, context: GigContext) -> None:
+@button(cb.Rate)
+async def rate_requester(tap: Tap[cb.Rate], context: GigContext) -> None:
     """Store one star rating and mark it on the buttons."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Rate.unpack(str(query.data))
+    data = tap.data
     if data.stars == 0:  # the row's label
-        await answer(query, fair_texts.RATE_PICK_A_NUMBER)
+        await tap.answer(fair_texts.RATE_PICK_A_NUMBER)
         return
-    done, given = await context.services.fair.reputation.rate(
-        worker.id, data.assignment_id, data.dimension, data.stars
+    done, given = await context.fair.reputation.rate(
+        tap.user.id, data.assignment_id, data.dimension, data.stars
     )
     view = await context.market.work_view(data.assignment_id)
     if not done or view is None:
-        await answer(query, fair_texts.RATING_REFUSED, alert=True)
+        await tap.answer(fair_texts.RATING_REFUSED, alert=True)
         return
     screen = fair_screens.rating(data.assignment_id, view.hit.title, given)
-    await respond(query, screen, fair_texts.RATING_SAVED)
+    await tap.respond(screen, fair_texts.RATING_SAVED)
 
 
 # -- disputes and messages: a button, then the text ------------------------------------------
 
 
-async def ask_dispute(update: Update, context: GigContext) -> int:
+@button(cb.Dispute, unknown=ConversationHandler.END)
+async def ask_dispute(tap: Tap[cb.Dispute], context: GigContext) -> int:
     """Ask the rejected worker for their short message."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return ConversationHandler.END
-    assignment_id = cb.Dispute.unpack(str(query.data)).assignment_id
-    result = await context.services.fair.disputes.can_open(worker, assignment_id)
+    assignment_id = tap.data.assignment_id
+    result = await context.fair.disputes.can_open(tap.user, assignment_id)
     if result is not DisputeResult.OK:
-        await answer(query, fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "dispute", assignment_id, fair_texts.ASK_DISPUTE)
+    return await _ask(tap, context, "dispute", assignment_id, fair_texts.ASK_DISPUTE)
 
 
-async def reverse_dispute(update: Update, context: GigContext) -> None:
+@button(cb.Reverse)
+async def reverse_dispute(tap: Tap[cb.Reverse], context: GigContext) -> None:
     """The requester reverses the rejection: approve and pay."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    dispute_id = cb.Reverse.unpack(str(query.data)).dispute_id
-    result = await context.services.fair.disputes.reverse(requester, dispute_id)
+    result = await context.fair.disputes.reverse(tap.user, tap.data.dispute_id)
     if result is not DisputeResult.OK:
-        await answer(query, fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
         return
-    await respond(query, Screen(fair_texts.DISPUTE_REVERSED_DONE))
+    await tap.respond(Screen(fair_texts.DISPUTE_REVERSED_DONE))
 
 
-async def ask_uphold_reply(update: Update, context: GigContext) -> int:
+@button(cb.Uphold, unknown=ConversationHandler.END)
+async def ask_uphold_reply(tap: Tap[cb.Uphold], context: GigContext) -> int:
     """Ask the requester for the reply that goes with upholding."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return ConversationHandler.END
-    dispute_id = cb.Uphold.unpack(str(query.data)).dispute_id
-    result = await context.services.fair.disputes.owned_open(requester, dispute_id)
+    dispute_id = tap.data.dispute_id
+    result = await context.fair.disputes.owned_open(tap.user, dispute_id)
     if result is not DisputeResult.OK:
-        await answer(query, fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "uphold", dispute_id, fair_texts.ASK_UPHOLD_REPLY)
+    return await _ask(tap, context, "uphold", dispute_id, fair_texts.ASK_UPHOLD_REPLY)
 
 
-async def ask_message(update: Update, context: GigContext) -> int:
+@button(cb.Relay, unknown=ConversationHandler.END)
+async def ask_message(tap: Tap[cb.Relay], context: GigContext) -> int:
     """Ask for a message to the other side of an assignment."""
-    query, user = await pressed_by(update, context)
-    if user is None:
-        return ConversationHandler.END
-    assignment_id = cb.Relay.unpack(str(query.data)).assignment_id
-    result = await context.services.fair.relay.can_write(user, assignment_id)
+    assignment_id = tap.data.assignment_id
+    result = await context.fair.relay.can_write(tap.user, assignment_id)
     if result is not RelayResult.OK:
-        await answer(query, fair_texts.RELAY_TEXTS[result], alert=True)
+        await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "relay", assignment_id, fair_texts.ASK_MESSAGE)
+    return await _ask(tap, context, "relay", assignment_id, fair_texts.ASK_MESSAGE)
 
 
-async def ask_reply(update: Update, context: GigContext) -> int:
+@button(cb.RelayReply, unknown=ConversationHandler.END)
+async def ask_reply(tap: Tap[cb.RelayReply], context: GigContext) -> int:
     """Ask for the reply to a relayed message."""
-    query, user = await pressed_by(update, context)
-    if user is None:
-        return ConversationHandler.END
-    message_id = cb.RelayReply.unpack(str(query.data)).message_id
-    result = await context.services.fair.relay.can_reply(user, message_id)
+    message_id = tap.data.message_id
+    result = await context.fair.relay.can_reply(tap.user, message_id)
     if result is not RelayResult.OK:
-        await answer(query, fair_texts.RELAY_TEXTS[result], alert=True)
+        await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(update, context, "reply", message_id, fair_texts.ASK_MESSAGE)
+    return await _ask(tap, context, "reply", message_id, fair_texts.ASK_MESSAGE)
 
 
-async def _ask(update: Update, context: GigContext, kind: str, target: int, prompt: str) -> int:
-    query = update.callback_query
-    assert query is not None and context.user_data is not None
+async def _ask(tap: Tap[Any], context: GigContext, kind: str, target: int, prompt: str) -> int:
+    """Remember what the next text is for, and ask for it."""
+    assert context.user_data is not None
     context.user_data[PENDING] = {"kind": kind, "id": target}
     note_asked(context)
-    await answer(query)
-    await reply(update, Screen(prompt))
+    await tap.answer()
+    await tap.reply(Screen(prompt))
     return TEXT
 
 
@@ -231,11 +208,11 @@ async def got_text(update: Update, context: GigContext) -> int:
         return ConversationHandler.END
     pending = dict(context.user_data.get(PENDING) or {})
     kind, target, body = str(pending.get("kind")), int(pending.get("id", 0)), message.text or ""
-    fair = context.services.fair
+    fair = context.fair
     text: str
     if kind == "dispute":
         result = await fair.disputes.open(user, target, body)
-        hours = formatting.duration(context.services.settings.dispute_hours * 3600)
+        hours = formatting.duration(context.settings.dispute_hours * 3600)
         text = fair_texts.DISPUTE_TEXTS[result].format(hours=hours)
         again = result is DisputeResult.EMPTY
     elif kind == "uphold":

@@ -10,7 +10,7 @@ from handlers.common import GigContext
 
 async def floor_refusal(context: GigContext, hit_id: int) -> str:
     """Why publishing was refused, with the reward that would meet the floor."""
-    check = await context.services.fair.floor_check(hit_id)
+    check = await context.fair.floor_check(hit_id)
     hit = await context.market.hit(hit_id)
     if check is None or hit is None:
         return market_texts.PUBLISH_TEXTS[PublishResult.UNDER_FLOOR]

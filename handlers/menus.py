@@ -63,8 +63,6 @@ ADMIN_COMMANDS = (
 )
 
 Menu = tuple[BotCommandScope, list[BotCommand]]
-# bot_data key: chats that already have the requester (or admin) menu.
-MENU_CHATS = "menu_chats"
 
 
 def _commands(*tables: tuple[tuple[str, str], ...]) -> list[BotCommand]:
@@ -98,12 +96,12 @@ async def refresh_menu(update: Update, context: GigContext) -> None:
     if sender is None:
         return
     target = sender.id
-    if sender.id in context.services.settings.admins and context.args:
+    if sender.id in context.settings.admins and context.args:
         named = whole_number(context.args[0])
         if named is None:
             return
         target = named
-    have: set[int] = context.bot_data.setdefault(MENU_CHATS, set())
+    have = context.menu_chats
     if target in have:
         return
     user = await context.market.user(target)

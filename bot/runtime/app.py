@@ -11,8 +11,8 @@ from bot.config import Settings
 from bot.runtime.mturk_server import MTurkServer
 from bot.services import Services
 from handlers import register
-from handlers.common import GigApp, GigContext, TelegramSender
-from handlers.menus import MENU_CHATS, set_menus
+from handlers.common import MENU_CHATS, MTURK_SERVER, SERVICES, GigApp, GigContext, TelegramSender
+from handlers.menus import set_menus
 from handlers.ptb import jobs as timer_jobs
 from handlers.ptb.persistence import SqlitePersistence
 from handlers.ptb.trace import LoggedRequest
@@ -50,7 +50,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
     )
     app.bot_data["sending_bot"] = sending_bot
     app.bot_data["transports"] = transports
-    app.bot_data["services"] = Services.build(
+    app.bot_data[SERVICES] = Services.build(
         settings,
         clock or clock_for(settings.clock_speed, settings.clock_epoch),
         TelegramSender(sending_bot),
@@ -60,7 +60,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
 
 
 def services_of(app: GigApp) -> Services:
-    services = app.bot_data["services"]
+    services = app.bot_data[SERVICES]
     assert isinstance(services, Services)
     return services
 
@@ -78,7 +78,7 @@ async def _post_init(app: GigApp) -> None:
     if services.settings.mturk_listen:
         server = MTurkServer.for_services(services, services.settings.mturk_listen)
         await server.start()
-        app.bot_data["mturk_server"] = server
+        app.bot_data[MTURK_SERVER] = server
         log.info("MTurk requester API on %s", server.url)
     if services.settings.wave_interval > 0 and app.job_queue is not None:
         app.job_queue.run_repeating(
@@ -111,7 +111,7 @@ async def _expire_disputes(context: GigContext) -> None:
 
 
 async def _post_shutdown(app: GigApp) -> None:
-    server = app.bot_data.pop("mturk_server", None)
+    server = app.bot_data.pop(MTURK_SERVER, None)
     if isinstance(server, MTurkServer):
         await server.stop()
     await services_of(app).close()

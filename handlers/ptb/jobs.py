@@ -1,5 +1,4 @@
-"""Durable time on python-telegram-bot: the JobQueue holds only what is due soon, and
-the task a reminder points back to.
+"""Durable time on python-telegram-bot: the JobQueue holds only what is due soon.
 
 Every job carries its domain name (`deadline:12`, `remind:12:0`, `autoapprove:12`,
 `expire:7`) as its APScheduler id, so scheduling it again replaces it, and runs with
@@ -11,35 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
 from telegram.ext import JobQueue
 
-from bot import callbacks as cb
 from bot.clock import Clock, real_seconds
-from bot.market.results import WorkResult
 from bot.services import Services
-from bot.work import texts as work_texts
-from handlers.common import GigContext, answer, pressed_by
-from handlers.worker.work import resend_task
+from handlers.common import GigContext
 
 HORIZON_JOB = "timers:horizon"
 # max_instances: a job re-added while its previous run is still going must not be skipped
 # ("maximum number of running instances reached"); Timers.fire() coalesces the overlap.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1000}
-
-
-async def open_task(update: Update, context: GigContext) -> None:
-    """Show the running task again as a new message, or say it is over."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.OpenTask.unpack(str(query.data))
-    result, view = await context.market.open_task(worker, data.assignment_id)
-    if result is not WorkResult.OK or view is None:
-        await answer(query, work_texts.WORK_ALERTS[result], alert=True)
-        return
-    await answer(query)
-    await resend_task(update, context, view)
 
 
 class JobQueueScheduler:

@@ -7,16 +7,12 @@ from telegram import Update
 from bot import callbacks as cb
 from bot.domain import Button, Screen, User
 from bot.mturk import texts as mturk_texts
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
-
-
-def _endpoint(context: GigContext) -> str | None:
-    server = context.bot_data.get("mturk_server")
-    return str(server.url) if server is not None else None
+from handlers.buttons import Tap, button
+from handlers.common import GigContext, reply, sender_of
 
 
 async def _keys_screen(context: GigContext, requester: User) -> Screen:
-    keys = await context.services.api_keys.list(requester)
+    keys = await context.api_keys.list(requester)
     rows = [(Button(mturk_texts.BTN_NEW_API_KEY, cb.NewApiKey().pack()),)]
     rows += [
         (
@@ -30,7 +26,7 @@ async def _keys_screen(context: GigContext, requester: User) -> Screen:
     ]
     listed = [(k.access_key_id, k.active, k.created_at) for k in keys]
     now = context.market.clock.now()
-    return Screen(mturk_texts.api_keys(listed, now, _endpoint(context)), tuple(rows))
+    return Screen(mturk_texts.api_keys(listed, now, context.mturk_url), tuple(rows))
 
 
 async def api_keys(update: Update, context: GigContext) -> None:
@@ -39,29 +35,25 @@ async def api_keys(update: Update, context: GigContext) -> None:
     await reply(update, await _keys_screen(context, requester))
 
 
-async def new_api_key(update: Update, context: GigContext) -> None:
+@button(cb.NewApiKey)
+async def new_api_key(tap: Tap[cb.NewApiKey], context: GigContext) -> None:
     """Make a key pair and show the secret this once."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    made = await context.services.api_keys.create(requester)
+    made = await context.api_keys.create(tap.user)
     if made is None:
-        await answer(query, mturk_texts.API_KEY_LIMIT, alert=True)
+        await tap.answer(mturk_texts.API_KEY_LIMIT, alert=True)
         return
-    await answer(query)
-    await edit(query, await _keys_screen(context, requester))
-    await reply(update, Screen(mturk_texts.api_key_created(*made, _endpoint(context))))
+    await tap.answer()
+    await tap.edit(await _keys_screen(context, tap.user))
+    await tap.reply(Screen(mturk_texts.api_key_created(*made, context.mturk_url)))
 
 
-async def revoke_api_key(update: Update, context: GigContext) -> None:
+@button(cb.RevokeApiKey)
+async def revoke_api_key(tap: Tap[cb.RevokeApiKey], context: GigContext) -> None:
     """Revoke the key at once and redraw the list."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.RevokeApiKey.unpack(str(query.data))
-    done = await context.services.api_keys.revoke(requester, data.key_id)
+    key_id = tap.data.key_id
+    done = await context.api_keys.revoke(tap.user, key_id)
     if not done:
-        await answer(query, mturk_texts.API_KEY_NOT_FOUND, alert=True)
+        await tap.answer(mturk_texts.API_KEY_NOT_FOUND, alert=True)
         return
-    await answer(query, mturk_texts.API_KEY_REVOKED.format(key_id=data.key_id))
-    await edit(query, await _keys_screen(context, requester))
+    await tap.answer(mturk_texts.API_KEY_REVOKED.format(key_id=key_id))
+    await tap.edit(await _keys_screen(context, tap.user))

@@ -30,7 +30,8 @@ from bot.requesting.parsing import (
     parse_prompt,
     parse_terms,
 )
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.buttons import Tap, button
+from handlers.common import GigContext, reply, sender_of
 from handlers.fair_common import floor_refusal
 from handlers.requester import terms as requester_terms
 
@@ -138,7 +139,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     try:
         title = parse_prompt(title_text)
         terms_text, topic = split_topic(terms_text)  # topic= (bot/matching/topics.py)
-        terms = parse_terms(terms_text, context.services.settings.default_auto_approve)
+        terms = parse_terms(terms_text, context.settings.default_auto_approve)
     except ParseError as exc:
         await reply(
             update,
@@ -147,7 +148,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         return TERMS
     requester = await sender_of(update, context)
     labels = tuple(str(label) for label in _data(context)["labels"])
-    draft = await context.services.requesting.batches.create(
+    draft = await context.requesting.batches.create(
         requester, title, _items(context), labels, terms, topic=topic
     )
     assert context.user_data is not None
@@ -164,45 +165,35 @@ async def cancel_batch(update: Update, context: GigContext) -> int:
     return ConversationHandler.END
 
 
-async def publish_batch(update: Update, context: GigContext) -> None:
+@button(cb.PublishBatch)
+async def publish_batch(tap: Tap[cb.PublishBatch], context: GigContext) -> None:
     """Escrow the whole batch and open every item, or say what is missing."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    batch_id = cb.PublishBatch.unpack(str(query.data)).batch_id
-    result, cost = await context.services.requesting.batches.publish(requester, batch_id)
-    balance = await context.accounts.requester_balance(requester)
+    batch_id, batches = tap.data.batch_id, context.requesting.batches
+    result, cost = await batches.publish(tap.user, batch_id)
+    balance = await context.accounts.requester_balance(tap.user)
     text = market_texts.BATCH_PUBLISH_TEXTS[result].format(
         batch_id=batch_id,
         cost=formatting.money(cost),
         available=formatting.money(balance.available_cents),
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
-        await answer(query, text, alert=True)
+        await tap.answer(text, alert=True)
         return
     if result is PublishResult.UNDER_FLOOR:
-        drafts = await context.services.requesting.batches.draft(batch_id)
-        await answer(query)
+        drafts = await batches.draft(batch_id)
+        await tap.answer()
         refusal = await floor_refusal(context, drafts[0].id)
-        await reply(update, requester_screens.refused_under_floor(refusal, "b", batch_id))
+        await tap.reply(requester_screens.refused_under_floor(refusal, "b", batch_id))
         return
-    await answer(query)
-    await edit(query, Screen(text))
+    await tap.answer()
+    await tap.edit(Screen(text))
 
 
-async def discard_batch(update: Update, context: GigContext) -> None:
+@button(cb.DiscardBatch)
+async def discard_batch(tap: Tap[cb.DiscardBatch], context: GigContext) -> None:
     """Throw the unpublished batch away."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    batch_id = cb.DiscardBatch.unpack(str(query.data)).batch_id
-    done = await context.services.requesting.batches.discard(requester, batch_id)
-    await answer(query)
-    await edit(
-        query,
-        Screen(
-            requesting_texts.BATCH_CANCELLED
-            if done
-            else market_texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
-        ),
-    )
+    batch_id = tap.data.batch_id
+    done = await context.requesting.batches.discard(tap.user, batch_id)
+    await tap.answer()
+    already = market_texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
+    await tap.edit(Screen(requesting_texts.BATCH_CANCELLED if done else already))

@@ -3,7 +3,9 @@ reject/block on low gold accuracy, /bonus and /block."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InputFile, Update
+from typing import Any
+
+from telegram import InputFile, Update
 
 from bot import callbacks as cb
 from bot import formatting
@@ -13,7 +15,8 @@ from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_alias, parse_bonus
 from bot.requesting.results import ManageResult
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.buttons import Tap, button
+from handlers.common import GigContext, reply, sender_of
 from handlers.requester.review import review_screen
 
 
@@ -27,21 +30,19 @@ async def my_hits(update: Update, context: GigContext) -> None:
     await reply(update, await _page(context, requester, page))
 
 
-async def older_hits(update: Update, context: GigContext) -> None:
+@button(cb.MyHitsPage)
+async def older_hits(tap: Tap[cb.MyHitsPage], context: GigContext) -> None:
     """Newer / Older, or back from a card: that page, in the same message."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    page = cb.MyHitsPage.unpack(str(query.data)).page
+    page = tap.data.page
     if page < 1:  # no button says 0: forged
-        await answer(query, formatting.STALE_BUTTON, alert=True)
+        await tap.answer(formatting.STALE_BUTTON, alert=True)
         return
-    await answer(query)
-    await edit(query, await _page(context, requester, page))
+    await tap.answer()
+    await tap.edit(await _page(context, tap.user, page))
 
 
 async def _page(context: GigContext, requester: User, page: int) -> Screen:
-    progress, total = await context.services.requesting.managing.progress(requester, page)
+    progress, total = await context.requesting.managing.progress(requester, page)
     if not progress:
         return Screen(
             requesting_texts.NO_HITS_YET if total == 0 else requesting_texts.myhits_past(total)
@@ -49,105 +50,86 @@ async def _page(context: GigContext, requester: User, page: int) -> Screen:
     return requester_screens.my_hits(progress, page, total)
 
 
-async def open_my_hit(update: Update, context: GigContext) -> None:
+@button(cb.OpenMyHit)
+async def open_my_hit(tap: Tap[cb.OpenMyHit], context: GigContext) -> None:
     """A /myhits row: that HIT's or batch's card, with its controls and Back."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.OpenMyHit.unpack(str(query.data))
-    await _show_card(query, context, requester, data.scope, data.target_id)
+    await _show_card(tap, context, tap.data.scope, tap.data.target_id)
 
 
-async def manage_hit(update: Update, context: GigContext) -> None:
+@button(cb.Manage)
+async def manage_hit(tap: Tap[cb.Manage], context: GigContext) -> None:
     """Pause or resume and redraw the card; Cancel asks first."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.Manage.unpack(str(query.data))
-    managing = context.services.requesting.managing
+    data, managing = tap.data, context.requesting.managing
     if data.action == "pause":
-        result = await managing.pause(requester, data.scope, data.target_id)
+        result = await managing.pause(tap.user, data.scope, data.target_id)
     elif data.action == "resume":
-        result = await managing.resume(requester, data.scope, data.target_id)
+        result = await managing.resume(tap.user, data.scope, data.target_id)
     elif data.action == "cancel":
-        await ask_cancel(query, context, requester, data.scope, data.target_id)
+        await ask_cancel(tap, context, data.scope, data.target_id)
         return
     else:
         result = ManageResult.NOT_FOUND
     if result is not ManageResult.OK:
-        await answer(query, requesting_texts.MANAGE_TEXTS[result], alert=True)
+        await tap.answer(requesting_texts.MANAGE_TEXTS[result], alert=True)
         return
-    await answer(
-        query, requesting_texts.PAUSED if data.action == "pause" else requesting_texts.RESUMED
+    await tap.answer(
+        requesting_texts.PAUSED if data.action == "pause" else requesting_texts.RESUMED
     )
-    await _redraw_card(query, context, requester, data.scope, data.target_id)
+    await _redraw_card(tap, context, data.scope, data.target_id)
 
 
-async def ask_cancel(
-    query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
-) -> None:
+async def ask_cancel(tap: Tap[Any], context: GigContext, scope: str, target_id: int) -> None:
     """Say what cancelling refunds and what happens to work in progress; ask once more."""
-    result, preview = await context.services.requesting.managing.cancel_preview(
-        requester, scope, target_id
-    )
+    managing = context.requesting.managing
+    result, preview = await managing.cancel_preview(tap.user, scope, target_id)
     if preview is None:
-        await _cannot_cancel(query, result)
+        await _cannot_cancel(tap, result)
         return
-    await answer(query)
-    await edit(query, requester_screens.confirm_cancel(preview))
+    await tap.answer()
+    await tap.edit(requester_screens.confirm_cancel(preview))
 
 
-async def _cannot_cancel(query: CallbackQuery, result: ManageResult) -> None:
+async def _cannot_cancel(tap: Tap[Any], result: ManageResult) -> None:
     """Why nothing is (or would be) cancelled, as an alert."""
     text = (
         requesting_texts.CANCEL_NOT_NOW
         if result is ManageResult.NOT_NOW
         else requesting_texts.MANAGE_TEXTS[result]
     )
-    await answer(query, text, alert=True)
+    await tap.answer(text, alert=True)
 
 
-async def cancel_hit(update: Update, context: GigContext) -> None:
+@button(cb.CancelYes)
+async def cancel_hit(tap: Tap[cb.CancelYes], context: GigContext) -> None:
     """Yes, cancel: cancel, refund the open slots, redraw the card."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.CancelYes.unpack(str(query.data))
-    managing = context.services.requesting.managing
-    result, refund = await managing.cancel(requester, data.scope, data.target_id)
+    data = tap.data
+    result, refund = await context.requesting.managing.cancel(tap.user, data.scope, data.target_id)
     if result is not ManageResult.OK:
-        await _cannot_cancel(query, result)
+        await _cannot_cancel(tap, result)
         return
-    await answer(query, requesting_texts.cancelled_refund(refund))
-    await _redraw_card(query, context, requester, data.scope, data.target_id)
+    await tap.answer(requesting_texts.cancelled_refund(refund))
+    await _redraw_card(tap, context, data.scope, data.target_id)
 
 
-async def card_again(update: Update, context: GigContext) -> None:
+@button(cb.CardAgain)
+async def card_again(tap: Tap[cb.CardAgain], context: GigContext) -> None:
     """Back from the cancel question: the card as it is now."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.CardAgain.unpack(str(query.data))
-    await _show_card(query, context, requester, data.scope, data.target_id)
+    await _show_card(tap, context, tap.data.scope, tap.data.target_id)
 
 
-async def _show_card(
-    query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
-) -> None:
+async def _show_card(tap: Tap[Any], context: GigContext, scope: str, target_id: int) -> None:
     """Answer the press with the card in its message, or an alert if it isn't theirs."""
-    screen = await _card(context, requester, scope, target_id)
+    screen = await _card(context, tap.user, scope, target_id)
     if screen is None:
-        await answer(query, requesting_texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
+        await tap.answer(requesting_texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
         return
-    await answer(query)
-    await edit(query, screen)
+    await tap.answer()
+    await tap.edit(screen)
 
 
-async def _card(
-    context: GigContext, requester: User, scope: str, target_id: int
-) -> Screen | None:
+async def _card(context: GigContext, requester: User, scope: str, target_id: int) -> Screen | None:
     """The card with its controls and Back to the page it is listed on; None if not theirs."""
-    managing = context.services.requesting.managing
+    managing = context.requesting.managing
     card = await managing.card(requester, scope, target_id)
     if card is None:
         return None
@@ -155,13 +137,11 @@ async def _card(
     return requester_screens.my_hit_card(card, page)
 
 
-async def _redraw_card(
-    query: CallbackQuery, context: GigContext, requester: User, scope: str, target_id: int
-) -> None:
+async def _redraw_card(tap: Tap[Any], context: GigContext, scope: str, target_id: int) -> None:
     """After a pause, resume or cancel (the press already answered): the card now."""
-    screen = await _card(context, requester, scope, target_id)
+    screen = await _card(context, tap.user, scope, target_id)
     if screen is not None:
-        await edit(query, screen)
+        await tap.edit(screen)
 
 
 async def results_command(update: Update, context: GigContext) -> None:
@@ -176,118 +156,101 @@ async def results_command(update: Update, context: GigContext) -> None:
     await reply(update, await _results(context, requester, scope, number))
 
 
-async def show_results(update: Update, context: GigContext) -> None:
+@button(cb.ShowResults)
+async def show_results(tap: Tap[cb.ShowResults], context: GigContext) -> None:
     """The Results button on a /myhits card."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.ShowResults.unpack(str(query.data))
-    await answer(query)
-    await reply(update, await _results(context, requester, data.scope, data.target_id))
+    await tap.answer()
+    await tap.reply(await _results(context, tap.user, tap.data.scope, tap.data.target_id))
 
 
 async def _results(context: GigContext, requester: User, scope: str, target: int) -> Screen:
-    view = await context.services.requesting.results.view(requester, scope, target)
+    view = await context.requesting.results.view(requester, scope, target)
     if view is None:
         return Screen(requesting_texts.RESULTS_NOT_FOUND)
-    return requester_screens.results(view, context.services.settings.gold_threshold)
+    return requester_screens.results(view, context.settings.gold_threshold)
 
 
-async def export_csv(update: Update, context: GigContext) -> None:
+@button(cb.ExportCsv)
+async def export_csv(tap: Tap[cb.ExportCsv], context: GigContext) -> None:
     """Send the results as CSV documents."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.ExportCsv.unpack(str(query.data))
-    files = await context.services.requesting.results.export(requester, data.scope, data.target_id)
+    data = tap.data
+    files = await context.requesting.results.export(tap.user, data.scope, data.target_id)
     if not files:
-        await answer(query, requesting_texts.RESULTS_NOT_FOUND, alert=True)
+        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await answer(query, requesting_texts.EXPORT_SENT)
-    assert query.message is not None
+    await tap.answer(requesting_texts.EXPORT_SENT)
+    assert tap.query.message is not None
     for name, content in files:
         await context.bot.send_document(
-            query.message.chat.id,
+            tap.query.message.chat.id,
             InputFile(content, filename=name),
             caption=requesting_texts.EXPORT_CAPTION.format(name=name),
         )
 
 
-async def confirm_approve_all(update: Update, context: GigContext) -> None:
+@button(cb.ApproveAll)
+async def confirm_approve_all(tap: Tap[cb.ApproveAll], context: GigContext) -> None:
     """Say how many Approve all would approve and what they pay; ask once more."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    until_ms = cb.ApproveAll.unpack(str(query.data)).until_ms
-    reviewing = context.services.requesting.reviewing
-    count, cents = await reviewing.waiting_until(requester, until_ms / 1000)
-    await answer(query)
-    await edit(query, requester_screens.confirm_approve_all(count, cents, until_ms))
+    until_ms = tap.data.until_ms
+    reviewing = context.requesting.reviewing
+    count, cents = await reviewing.waiting_until(tap.user, until_ms / 1000)
+    await tap.answer()
+    await tap.edit(requester_screens.confirm_approve_all(count, cents, until_ms))
 
 
-async def approve_all(update: Update, context: GigContext) -> None:
+@button(cb.ApproveAllYes)
+async def approve_all(tap: Tap[cb.ApproveAllYes], context: GigContext) -> None:
     """Approve everything submitted by the time the review card was drawn."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    until = cb.ApproveAllYes.unpack(str(query.data)).until_ms / 1000
-    count, left = await context.services.requesting.reviewing.approve_all(requester, until)
-    await answer(query, requesting_texts.approved_all(count))
+    until = tap.data.until_ms / 1000
+    count, left = await context.requesting.reviewing.approve_all(tap.user, until)
+    await tap.answer(requesting_texts.approved_all(count))
     after = requesting_texts.more_waiting(left) if left else requesting_texts.NOTHING_TO_REVIEW
-    await edit(query, Screen(requesting_texts.approved_all(count) + "\n" + after))
+    await tap.edit(Screen(requesting_texts.approved_all(count) + "\n" + after))
 
 
-async def review_again(update: Update, context: GigContext) -> None:
+@button(cb.ReviewAgain)
+async def review_again(tap: Tap[cb.ReviewAgain], context: GigContext) -> None:
     """Back from the Approve all question to the review card."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    await answer(query)
-    await edit(query, await review_screen(context, requester))
+    await tap.answer()
+    await tap.edit(await review_screen(context, tap.user))
 
 
-async def reject_worker(update: Update, context: GigContext) -> None:
+@button(cb.RejectWorker)
+async def reject_worker(tap: Tap[cb.RejectWorker], context: GigContext) -> None:
     """Reject a low-gold worker's submitted work in the batch."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.RejectWorker.unpack(str(query.data))
-    count = await context.services.requesting.reviewing.reject_in_batch(
-        requester, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
+    data = tap.data
+    count = await context.requesting.reviewing.reject_in_batch(
+        tap.user, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
     )
     if count is None:
-        await answer(query, requesting_texts.RESULTS_NOT_FOUND, alert=True)
+        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await answer(query, requesting_texts.rejected_worker(data.alias, count), alert=True)
+    await tap.answer(requesting_texts.rejected_worker(data.alias, count), alert=True)
 
 
-async def reject_all_by(update: Update, context: GigContext) -> None:
+@button(cb.RejectAllBy)
+async def reject_all_by(tap: Tap[cb.RejectAllBy], context: GigContext) -> None:
     """From the review card: reject a low-gold worker's work in the batch; the card says
     so and shows the next submission."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.RejectAllBy.unpack(str(query.data))
-    count = await context.services.requesting.reviewing.reject_in_batch(
-        requester, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
+    data = tap.data
+    count = await context.requesting.reviewing.reject_in_batch(
+        tap.user, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
     )
     if count is None:
-        await answer(query, requesting_texts.RESULTS_NOT_FOUND, alert=True)
+        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await answer(query, requesting_texts.rejected_worker(data.alias, count))
-    screen = await review_screen(context, requester)
+    await tap.answer(requesting_texts.rejected_worker(data.alias, count))
+    screen = await review_screen(context, tap.user)
     outcome = requesting_texts.rejected_worker_line(data.alias, count)
-    await edit(query, requester_screens.with_outcome(outcome, screen))
+    await tap.edit(requester_screens.with_outcome(outcome, screen))
 
 
-async def block_worker(update: Update, context: GigContext) -> None:
+@button(cb.BlockWorker)
+async def block_worker(tap: Tap[cb.BlockWorker], context: GigContext) -> None:
     """Block the worker named on the button."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    alias = cb.BlockWorker.unpack(str(query.data)).alias
-    result = await context.services.requesting.blocks.block(requester, alias)
-    await answer(query, requesting_texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
+    alias = tap.data.alias
+    result = await context.requesting.blocks.block(tap.user, alias)
+    await tap.answer(requesting_texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
 
 
 async def bonus(update: Update, context: GigContext) -> None:
@@ -307,7 +270,7 @@ async def bonus(update: Update, context: GigContext) -> None:
         await reply(update, Screen(usage))
         return
     key = f"{message.chat.id}:{message.message_id}"
-    result, alias = await context.services.requesting.bonuses.pay(requester, parsed, key)
+    result, alias = await context.requesting.bonuses.pay(requester, parsed, key)
     text = requesting_texts.BONUS_TEXTS[result].format(
         amount=formatting.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
     )
@@ -319,7 +282,7 @@ async def block(update: Update, context: GigContext) -> None:
     alias = await _alias_or_usage(update, context, requesting_texts.BLOCK_USAGE)
     if alias is not None:
         requester = await sender_of(update, context)
-        result = await context.services.requesting.blocks.block(requester, alias)
+        result = await context.requesting.blocks.block(requester, alias)
         await reply(update, Screen(requesting_texts.BLOCK_TEXTS[result].format(alias=alias)))
 
 
@@ -328,7 +291,7 @@ async def unblock(update: Update, context: GigContext) -> None:
     alias = await _alias_or_usage(update, context, requesting_texts.UNBLOCK_USAGE)
     if alias is not None:
         requester = await sender_of(update, context)
-        result = await context.services.requesting.blocks.unblock(requester, alias)
+        result = await context.requesting.blocks.unblock(requester, alias)
         await reply(update, Screen(requesting_texts.UNBLOCK_TEXTS[result].format(alias=alias)))
 
 

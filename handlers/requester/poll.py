@@ -53,7 +53,7 @@ async def new_poll(update: Update, context: GigContext) -> int:
     except ParseError as exc:
         await reply(update, Screen(requesting_texts.poll_error(exc.problem)))
         return ConversationHandler.END
-    dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
+    dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
     hit = await context.market.create_poll(requester, draft, dispatch)
     await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
     return ConversationHandler.END
@@ -99,7 +99,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     try:
         rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
         rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
-        terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
+        terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
     except ParseError as exc:
         await reply(
             update, Screen(formatting.try_again(exc.problem, _ask_terms(question, options)))
@@ -117,7 +117,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         topic=topic,
         auto_approve_s=terms.auto_approve_s,
     )
-    dispatch = given.resolve(draft.max_assignments, context.services.settings.offer_up_to)
+    dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
     hit = await context.market.create_poll(requester, draft, dispatch)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)

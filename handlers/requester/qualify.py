@@ -23,7 +23,8 @@ from bot.requesting.qualify import (
     parse_test_question,
 )
 from bot.requesting.results import TestResult
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.buttons import Tap, button
+from handlers.common import GigContext, reply, sender_of
 
 NAME, QUESTIONS, PASS = range(30, 33)
 KEY = "qualify"
@@ -111,7 +112,7 @@ async def got_pass(update: Update, context: GigContext) -> int:
         return PASS
     requester = await sender_of(update, context)
     data = _data(context)
-    made = await context.services.requesting.qualify.define(
+    made = await context.requesting.qualify.define(
         requester, str(data["name"]), _questions(context), percent
     )
     if made is None:
@@ -146,28 +147,26 @@ async def take_test(update: Update, context: GigContext) -> None:
     if number is None:
         await reply(update, Screen(requesting_texts.QUALTEST_USAGE))
         return
-    step = await context.services.requesting.qualify.start(worker, number)
+    step = await context.requesting.qualify.start(worker, number)
     if step.result is TestResult.NEXT and step.test is not None:
         await reply(update, requester_screens.test_question(step.test, step.position))
         return
     await reply(update, Screen(_step_text(step)))
 
 
-async def answer_test(update: Update, context: GigContext) -> None:
+@button(cb.QualAnswer)
+async def answer_test(tap: Tap[cb.QualAnswer], context: GigContext) -> None:
     """Record the answer; show the next question or the verdict."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.QualAnswer.unpack(str(query.data))
-    step = await context.services.requesting.qualify.answer(
-        worker, data.qualification_id, data.position, data.option
+    data = tap.data
+    step = await context.requesting.qualify.answer(
+        tap.user, data.qualification_id, data.position, data.option
     )
     if step.result is TestResult.NEXT and step.test is not None:
-        await answer(query)
-        await edit(query, requester_screens.test_question(step.test, step.position))
+        await tap.answer()
+        await tap.edit(requester_screens.test_question(step.test, step.position))
         return
     if step.result in (TestResult.PASSED, TestResult.FAILED):
-        await answer(query)
-        await edit(query, Screen(_step_text(step)))
+        await tap.answer()
+        await tap.edit(Screen(_step_text(step)))
         return
-    await answer(query, _step_text(step), alert=True)
+    await tap.answer(_step_text(step), alert=True)

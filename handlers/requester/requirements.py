@@ -19,7 +19,7 @@ async def why_command(update: Update, context: GigContext) -> None:
     worker = await sender_of(update, context)
     message = update.effective_message
     replied = message.reply_to_message if message is not None else None
-    view = await context.services.matcher.why(
+    view = await context.matcher.why(
         worker, replied.message_id if replied is not None else None
     )
     await reply(
@@ -40,7 +40,7 @@ async def require_command(update: Update, context: GigContext) -> None:
         await reply(update, Screen(requesting_texts.require_error(exc.problem)))
         return
     number = requirement.qualification_id
-    qualifications = context.services.qualifications
+    qualifications = context.qualifications
     result, requirement = await qualifications.require(requester, draft, requirement)
     text = requesting_texts.required(result, draft.id, draft.batch, requirement, number)
     if result is not RequireResult.OK:
@@ -63,7 +63,7 @@ async def grant_command(update: Update, context: GigContext) -> None:
             ),
         )
         return
-    result, name = await context.services.qualifications.grant(requester, alias, ref, value)
+    result, name = await context.qualifications.grant(requester, alias, ref, value)
     await reply(update, Screen(requesting_texts.granted(result, alias, name, value, ref.number)))
 
 
@@ -81,5 +81,5 @@ async def revoke_command(update: Update, context: GigContext) -> None:
             ),
         )
         return
-    result, name = await context.services.qualifications.revoke(requester, alias, ref)
+    result, name = await context.qualifications.revoke(requester, alias, ref)
     await reply(update, Screen(requesting_texts.granted(result, alias, name, 0, ref.number)))

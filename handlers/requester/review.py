@@ -14,15 +14,13 @@ from bot.market.results import PublishResult, ReviewResult
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.screens import review_extras
+from handlers.buttons import Tap, button
 from handlers.common import (
     TEXT_WAIT_S,
     GigContext,
-    answer,
     asked_long_ago,
-    edit,
     edit_or_reply,
     note_asked,
-    pressed_by,
     reply,
     sender_of,
 )
@@ -32,51 +30,39 @@ REASON = 1
 CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
 
 
-async def publish_hit(update: Update, context: GigContext) -> None:
+@button(cb.Publish)
+async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
     """Escrow the cost and open the HIT to workers."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.Publish.unpack(str(query.data))
-    hit = await context.market.hit(data.hit_id)
-    result = await context.market.publish(requester, data.hit_id)
-    balance = await context.accounts.requester_balance(requester)
+    hit_id = tap.data.hit_id
+    hit = await context.market.hit(hit_id)
+    result = await context.market.publish(tap.user, hit_id)
+    balance = await context.accounts.requester_balance(tap.user)
     text = market_texts.PUBLISH_TEXTS[result].format(
         kind=market_texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
-        hit_id=data.hit_id,
+        hit_id=hit_id,
         cost=formatting.money(hit.escrow_cents if hit else 0),
         available=formatting.money(balance.available_cents),
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
-        await answer(query, text, alert=True)
+        await tap.answer(text, alert=True)
         return
     if result is PublishResult.UNDER_FLOOR:
-        await answer(query)
-        refusal = await floor_refusal(context, data.hit_id)
-        await reply(update, requester_screens.refused_under_floor(refusal, "h", data.hit_id))
+        await tap.answer()
+        refusal = await floor_refusal(context, hit_id)
+        await tap.reply(requester_screens.refused_under_floor(refusal, "h", hit_id))
         return
-    await answer(query)
-    await edit(query, Screen(text))
+    await tap.answer()
+    await tap.edit(Screen(text))
 
 
-async def discard_hit(update: Update, context: GigContext) -> None:
+@button(cb.Discard)
+async def discard_hit(tap: Tap[cb.Discard], context: GigContext) -> None:
     """Throw the draft away."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.Discard.unpack(str(query.data))
-    done = await context.market.discard_draft(requester, data.hit_id)
-    await answer(query)
-    await edit(
-        query,
-        Screen(
-            requesting_texts.DRAFT_DISCARDED
-            if done
-            else market_texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(
-                kind="HIT", hit_id=data.hit_id
-            )
-        ),
-    )
+    hit_id = tap.data.hit_id
+    done = await context.market.discard_draft(tap.user, hit_id)
+    await tap.answer()
+    already = market_texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=hit_id)
+    await tap.edit(Screen(requesting_texts.DRAFT_DISCARDED if done else already))
 
 
 async def review(update: Update, context: GigContext) -> None:
@@ -87,74 +73,68 @@ async def review(update: Update, context: GigContext) -> None:
 
 async def review_screen(context: GigContext, requester: User) -> Screen:
     """The oldest submitted assignment, with its gold score and Approve all."""
-    drawn_at = context.services.clock.now()
+    drawn_at = context.clock.now()
     view, waiting = await context.market.next_for_review(requester)
     if view is None:
         return Screen(requesting_texts.NOTHING_TO_REVIEW)
     alias = await context.market.worker_alias(view.assignment.worker_id)
     batch_id = view.hit.batch_id
-    tools = context.services.requesting
-    gold = await tools.results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
-    threshold = context.services.settings.gold_threshold
+    results = context.requesting.results
+    gold = await results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
+    threshold = context.settings.gold_threshold
     card = requester_screens.review(view, alias, waiting)
     return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))
 
 
-async def full_answers(update: Update, context: GigContext) -> None:
+@button(cb.FullAnswers)
+async def full_answers(tap: Tap[cb.FullAnswers], context: GigContext) -> None:
     """Send the requester every answer of an assignment in full, as a .txt file."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.FullAnswers.unpack(str(query.data))
-    view = await context.market.work_view(data.assignment_id)
-    if view is None or view.hit.requester_id != requester.id:
-        await answer(query, requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+    view = await context.market.work_view(tap.data.assignment_id)
+    if view is None or view.hit.requester_id != tap.user.id:
+        await tap.answer(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return
     alias = await context.market.worker_alias(view.assignment.worker_id)
     name, content = requester_screens.full_answers(view, alias)
-    await answer(query, market_texts.FULL_ANSWERS_SENT)
-    assert query.message is not None
+    await tap.answer(market_texts.FULL_ANSWERS_SENT)
+    assert tap.query.message is not None
     caption = market_texts.full_answers_caption(view.hit.id, view.assignment.id, alias)
     await context.bot.send_document(
-        query.message.chat.id, InputFile(content, filename=name), caption=clip(caption, CAPTION_MAX)
+        tap.query.message.chat.id,
+        InputFile(content, filename=name),
+        caption=clip(caption, CAPTION_MAX),
     )
 
 
-async def approve_work(update: Update, context: GigContext) -> None:
+@button(cb.Approve)
+async def approve_work(tap: Tap[cb.Approve], context: GigContext) -> None:
     """Pay the worker and show the next assignment to review."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return
-    data = cb.Approve.unpack(str(query.data))
-    view = await context.market.work_view(data.assignment_id)
-    result = await context.market.approve(requester, data.assignment_id)
+    view = await context.market.work_view(tap.data.assignment_id)
+    result = await context.market.approve(tap.user, tap.data.assignment_id)
     toast = requesting_texts.REVIEW_TEXTS[result]
     if result is ReviewResult.OK and view is not None:
         alias = await context.market.worker_alias(view.assignment.worker_id)
         toast = requesting_texts.approved_toast(alias, view.hit.reward_cents)
-    await answer(query, toast, alert=result is not ReviewResult.OK)
+    await tap.answer(toast, alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
-        await edit(query, await review_screen(context, requester))
+        await tap.edit(await review_screen(context, tap.user))
 
 
-async def ask_reject_reason(update: Update, context: GigContext) -> int:
+@button(cb.Reject, unknown=ConversationHandler.END)
+async def ask_reject_reason(tap: Tap[cb.Reject], context: GigContext) -> int:
     """Turn the review card into the question: why reject (Back returns to the card)."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
+    assignment_id = tap.data.assignment_id
+    view = await context.market.work_view(assignment_id)
+    if view is None or view.hit.requester_id != tap.user.id:
+        await tap.answer(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return ConversationHandler.END
-    data = cb.Reject.unpack(str(query.data))
-    view = await context.market.work_view(data.assignment_id)
-    if view is None or view.hit.requester_id != requester.id:
-        await answer(query, requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
-        return ConversationHandler.END
-    await answer(query)
+    await tap.answer()
     assert context.user_data is not None
-    context.user_data["rejecting"] = data.assignment_id
-    card = query.message
-    context.user_data[CARD] = [card.chat.id, card.message_id] if card is not None else None
+    context.user_data["rejecting"] = assignment_id
+    card = tap.at
+    context.user_data[CARD] = list(card) if card is not None else None
     note_asked(context)
     alias = await context.market.worker_alias(view.assignment.worker_id)
-    await edit(query, requester_screens.reject_asked(alias, view.hit.title, data.assignment_id))
+    await tap.edit(requester_screens.reject_asked(alias, view.hit.title, assignment_id))
     return REASON
 
 
@@ -200,16 +180,14 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     return ConversationHandler.END
 
 
-async def back_from_reject(update: Update, context: GigContext) -> int:
+@button(cb.ReviewAgain, unknown=ConversationHandler.END)
+async def back_from_reject(tap: Tap[cb.ReviewAgain], context: GigContext) -> int:
     """Back on the question: nothing rejected, the card as it is now."""
-    query, requester = await pressed_by(update, context)
     assert context.user_data is not None
     context.user_data.pop("rejecting", None)
     context.user_data.pop(CARD, None)
-    if requester is None:
-        return ConversationHandler.END
-    await answer(query)
-    await edit(query, await review_screen(context, requester))
+    await tap.answer()
+    await tap.edit(await review_screen(context, tap.user))
     return ConversationHandler.END
 
 

@@ -24,7 +24,8 @@ from bot.requesting.parsing import (
     parse_terms,
 )
 from bot.requesting.posting import SurveyDraft, question
-from handlers.common import GigContext, answer, edit, pressed_by, reply, sender_of
+from handlers.buttons import Tap, button
+from handlers.common import GigContext, reply, sender_of
 from handlers.requester import terms as requester_terms
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
@@ -77,32 +78,30 @@ async def got_title(update: Update, context: GigContext) -> int:
     return KIND
 
 
-async def chose_kind(update: Update, context: GigContext) -> int:
+@button(cb.SurveyAdd, unknown=KIND)
+async def chose_kind(tap: Tap[cb.SurveyAdd], context: GigContext) -> int:
     """A kind was tapped: ask its text, or move on to the terms after Done."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return KIND
-    kind = cb.SurveyAdd.unpack(str(query.data)).kind
+    kind = tap.data.kind
     draft = _draft(context)
     if kind == "done":
         if not draft.questions:
-            await answer(query, requesting_texts.SURVEY_NEEDS_QUESTION, alert=True)
+            await tap.answer(requesting_texts.SURVEY_NEEDS_QUESTION, alert=True)
             return KIND
-        await answer(query)
-        await edit(query, Screen(requesting_texts.SURVEY_ASK_TERMS))
+        await tap.answer()
+        await tap.edit(Screen(requesting_texts.SURVEY_ASK_TERMS))
         return TERMS
     if kind not in requester_screens.KINDS:
-        await answer(query, formatting.STALE_BUTTON, alert=True)
+        await tap.answer(formatting.STALE_BUTTON, alert=True)
         return KIND
     if len(draft.questions) >= MAX_SURVEY_QUESTIONS:
-        await answer(
-            query, requesting_texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True
+        await tap.answer(
+            requesting_texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True
         )
         return KIND
-    await answer(query)
+    await tap.answer()
     _save(context, draft, pending_kind=kind)
-    await edit(
-        query, Screen(f"{requesting_texts.KIND_NAMES[kind]}: {requesting_texts.SURVEY_ASK_PROMPT}")
+    await tap.edit(
+        Screen(f"{requesting_texts.KIND_NAMES[kind]}: {requesting_texts.SURVEY_ASK_PROMPT}")
     )
     return PROMPT
 
@@ -155,13 +154,13 @@ async def got_terms(update: Update, context: GigContext) -> int:
     try:
         rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
         rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
-        terms = parse_terms(rest, context.services.settings.default_auto_approve, ELSEWHERE)
+        terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
     except ParseError as exc:
         await reply(
             update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TERMS))
         )
         return TERMS
-    dispatch = given.resolve(terms.max_assignments, context.services.settings.offer_up_to)
+    dispatch = given.resolve(terms.max_assignments, context.settings.offer_up_to)
     _save(
         context,
         _draft(context),
@@ -171,7 +170,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         topic=topic,
     )
     requester = await sender_of(update, context)
-    tests = await context.services.requesting.qualify.mine(requester)
+    tests = await context.requesting.qualify.mine(requester)
     if tests:
         await reply(update, requester_screens.survey_quals(tests, set()))
         return QUALS
@@ -179,22 +178,19 @@ async def got_terms(update: Update, context: GigContext) -> int:
     return ConversationHandler.END
 
 
-async def chose_qual(update: Update, context: GigContext) -> int:
+@button(cb.SurveyQual, unknown=QUALS)
+async def chose_qual(tap: Tap[cb.SurveyQual], context: GigContext) -> int:
     """Toggle a required qualification; Done shows the preview."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return QUALS
-    picked = cb.SurveyQual.unpack(str(query.data)).qualification_id
-    await answer(query)
-    data = _data(context)
-    chosen = {int(q) for q in data.get("quals", [])}
+    picked = tap.data.qualification_id
+    await tap.answer()
+    chosen = {int(q) for q in _data(context).get("quals", [])}
     if picked == 0:
-        await edit(query, await _preview(update, context))
+        await tap.edit(await _preview(tap.update, context))
         return ConversationHandler.END
     chosen ^= {picked}
     _save(context, _draft(context), quals=sorted(chosen))
-    tests = await context.services.requesting.qualify.mine(requester)
-    await edit(query, requester_screens.survey_quals(tests, chosen))
+    tests = await context.requesting.qualify.mine(tap.user)
+    await tap.edit(requester_screens.survey_quals(tests, chosen))
     return QUALS
 
 
@@ -202,7 +198,7 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     """Store the draft HIT and show it with Publish / Cancel; forget the conversation data."""
     requester = await sender_of(update, context)
     data = _data(context)
-    tools = context.services.requesting
+    tools = context.requesting
     terms = Terms(**{k: int(v) for k, v in dict(data["terms"]).items() if v is not None})
     chosen = [int(q) for q in data.get("quals", [])]
     mode, extend_s = data.get("dispatch") or ["race", None]

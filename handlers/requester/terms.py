@@ -18,14 +18,13 @@ from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import NO_TERMS, changed_terms, terms_line
 from bot.requesting.results import DraftResult
+from handlers.buttons import Tap, button
 from handlers.common import (
     TEXT_WAIT_S,
     GigContext,
-    answer,
     asked_long_ago,
     edit_at,
     note_asked,
-    pressed_by,
     reply,
     sender_of,
 )
@@ -37,35 +36,29 @@ PRESSED = "terms_pressed"  # [chat id, message id] of the preview Change terms w
 
 async def preview(context: GigContext, requester: User, scope: str, target_id: int) -> Screen:
     """The draft's preview with Publish (or why not) and Change terms."""
-    result, view = await context.services.requesting.drafts.view(requester, scope, target_id)
+    result, view = await context.requesting.drafts.view(requester, scope, target_id)
     if view is None:
         return Screen(requesting_texts.DRAFT_TEXTS[result])
-    return requester_screens.draft_preview(view, context.services.settings.offer_seconds)
+    return requester_screens.draft_preview(view, context.settings.offer_seconds)
 
 
-async def ask_terms(update: Update, context: GigContext) -> int:
+@button(cb.EditTerms, unknown=ConversationHandler.END)
+async def ask_terms(tap: Tap[cb.EditTerms], context: GigContext) -> int:
     """Say what the terms are now and how to change some of them."""
-    query, requester = await pressed_by(update, context)
-    if requester is None:
-        return ConversationHandler.END
-    data = cb.EditTerms.unpack(str(query.data))
-    drafts = context.services.requesting.drafts
-    result, view = await drafts.view(requester, data.scope, data.target_id)
+    data = tap.data
+    result, view = await context.requesting.drafts.view(tap.user, data.scope, data.target_id)
     if view is None:
-        await answer(query, requesting_texts.DRAFT_TEXTS[result], alert=True)
+        await tap.answer(requesting_texts.DRAFT_TEXTS[result], alert=True)
         return ConversationHandler.END
-    await answer(query)
+    await tap.answer()
     assert context.user_data is not None
     context.user_data[KEY] = [data.scope, data.target_id]
-    pressed = query.message
-    context.user_data[PRESSED] = [pressed.chat.id, pressed.message_id] if pressed else None
+    context.user_data[PRESSED] = list(tap.at) if tap.at else None
     note_asked(context)
     reward = view.floor.needed_cents if view.floor.under else view.terms.reward_cents
     example = f"reward={reward // 100}.{reward % 100:02d}"
     name = requesting_texts.draft_label(data.scope, data.target_id, view.first.kind)
-    await reply(
-        update, Screen(requesting_texts.ask_new_terms(name, terms_line(view.terms), example))
-    )
+    await tap.reply(Screen(requesting_texts.ask_new_terms(name, terms_line(view.terms), example)))
     return TERMS
 
 
@@ -82,7 +75,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
             Screen(requesting_texts.TERMS_TOO_LATE.format(wait=formatting.duration(TEXT_WAIT_S))),
         )
         return ConversationHandler.END
-    drafts = context.services.requesting.drafts
+    drafts = context.requesting.drafts
     result, view = await drafts.view(requester, scope, target_id)
     if view is None:
         _forget(context)

@@ -14,16 +14,8 @@ from bot.parsing import parse_start_payload
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
 from bot.work.desk import zone
-from handlers.common import (
-    GigContext,
-    answer,
-    edit,
-    edit_buttons,
-    known_user,
-    pressed_by,
-    reply,
-    sender_of,
-)
+from handlers.buttons import Press, Tap, button, open_button
+from handlers.common import GigContext, edit_buttons, known_user, reply, sender_of
 from handlers.worker.browse import show_link
 
 
@@ -38,30 +30,28 @@ async def start(update: Update, context: GigContext) -> None:
     if existing is None:
         await reply(update, worker_screens.welcome(user.first_name, user.alias, link is not None))
     elif link is None:  # someone who knows the bot: a deep link goes straight to its task
-        set_up = (await context.services.desk.prefs(user)).onboarded
+        set_up = (await context.desk.prefs(user)).onboarded
         await reply(update, worker_screens.welcome_back(user.first_name, user.alias, set_up))
     if link is not None:
         await show_link(update, context, user, *link)
 
 
-async def choose_role(update: Update, context: GigContext) -> None:
+@button(cb.Role)
+async def choose_role(tap: Tap[cb.Role], context: GigContext) -> None:
     """'I want to work': the setup in a message of its own (the welcome stays);
     'I want to post tasks': the balance and how to post. The pressed button goes."""
-    query, user = await pressed_by(update, context)
-    if user is None:
-        return
-    data = cb.Role.unpack(str(query.data))
-    await answer(query)
-    await edit_buttons(query, worker_screens.role_rows(data.left.replace(data.role, "")))
+    user, data = tap.user, tap.data
+    await tap.answer()
+    await edit_buttons(tap.query, worker_screens.role_rows(data.left.replace(data.role, "")))
     if data.role == "p":
         balance = await context.accounts.become_requester(user)
-        await reply(update, worker_screens.requester_start(balance.available_cents, user.tg_id))
-        return  # the requester's command menu follows (bot/runtime/app.py, group 1)
-    prefs = await context.services.desk.prefs(user)
+        await tap.reply(worker_screens.requester_start(balance.available_cents, user.tg_id))
+        return  # the requester's command menu follows (handlers/__init__.py, group AFTER)
+    prefs = await context.desk.prefs(user)
     if prefs.onboarded:
-        await reply(update, Screen(work_texts.ALREADY_SET_UP))
+        await tap.reply(Screen(work_texts.ALREADY_SET_UP))
         return
-    await reply(update, worker_screens.setup(worker_screens.SETUP_ORDER[0], "o", prefs))
+    await tap.reply(worker_screens.setup(worker_screens.SETUP_ORDER[0], "o", prefs))
 
 
 async def help_command(update: Update, context: GigContext) -> None:
@@ -69,61 +59,54 @@ async def help_command(update: Update, context: GigContext) -> None:
     await reply(update, worker_screens.help_page("worker"))
 
 
-async def help_page(update: Update, context: GigContext) -> None:
+@open_button(cb.Help)
+async def help_page(press: Press[cb.Help], context: GigContext) -> None:
     """Turn /help to the requester's page or back; anyone may, nothing is stored."""
-    query = update.callback_query
-    assert query is not None
-    await answer(query)
-    await edit(query, worker_screens.help_page(cb.Help.unpack(str(query.data)).page))
+    await press.answer()
+    await press.edit(worker_screens.help_page(press.data.page))
 
 
 async def settings(update: Update, context: GigContext) -> None:
     """Show the worker's preferences with a button for each."""
     worker = await sender_of(update, context)
-    await reply(update, worker_screens.settings(await context.services.desk.prefs(worker)))
+    await reply(update, worker_screens.settings(await context.desk.prefs(worker)))
 
 
-async def setup_step(update: Update, context: GigContext) -> None:
+@button(cb.SetupStep)
+async def setup_step(tap: Tap[cb.SetupStep], context: GigContext) -> None:
     """Show a setup step, the settings menu, or finish the onboarding."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.SetupStep.unpack(str(query.data))
-    desk = context.services.desk
-    prefs = await desk.prefs(worker)
-    await answer(query)
+    data, desk = tap.data, context.desk
+    prefs = await desk.prefs(tap.user)
+    await tap.answer()
     if data.step == "end":
         prefs = dataclasses.replace(prefs, onboarded=True)
-        await desk.save_prefs(worker, prefs)
-        await edit(query, worker_screens.setup_done(prefs))
+        await desk.save_prefs(tap.user, prefs)
+        await tap.edit(worker_screens.setup_done(prefs))
         return
     if data.step not in (*worker_screens.SETUP_ORDER, "menu"):
         return
-    await edit(query, worker_screens.setup(data.step, data.mode, prefs))
+    await tap.edit(worker_screens.setup(data.step, data.mode, prefs))
 
 
-async def set_pref(update: Update, context: GigContext) -> None:
+@button(cb.SetPref)
+async def set_pref(tap: Tap[cb.SetPref], context: GigContext) -> None:
     """Change one preference; toggles redraw the step, choices move on."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.SetPref.unpack(str(query.data))
-    desk = context.services.desk
-    prefs = await desk.prefs(worker)
+    data, desk = tap.data, context.desk
+    prefs = await desk.prefs(tap.user)
     changed, step, problem = _apply(prefs, data.pref, data.value)
     if problem:
-        await answer(query, problem, alert=True)
+        await tap.answer(problem, alert=True)
         return
-    await desk.save_prefs(worker, changed)
-    await answer(query)
+    await desk.save_prefs(tap.user, changed)
+    await tap.answer()
     if step == "end" and data.mode == "o":
         changed = dataclasses.replace(changed, onboarded=True)
-        await desk.save_prefs(worker, changed)
-        await edit(query, worker_screens.setup_done(changed))
+        await desk.save_prefs(tap.user, changed)
+        await tap.edit(worker_screens.setup_done(changed))
         return
     if data.mode == "s" and data.pref not in ("kind", "topic"):
         step = "menu"  # settings: a choice returns to the menu; toggles stay for more taps
-    await edit(query, worker_screens.setup(step, data.mode, changed))
+    await tap.edit(worker_screens.setup(step, data.mode, changed))
 
 
 def _apply(prefs: WorkerPrefs, pref: str, value: str) -> tuple[WorkerPrefs, str, str]:
@@ -155,7 +138,7 @@ async def set_timezone(update: Update, context: GigContext) -> None:
     if zone(name) is None or not name:
         await reply(update, Screen(work_texts.TIMEZONE_USAGE))
         return
-    desk = context.services.desk
+    desk = context.desk
     prefs = await desk.prefs(worker)
     await desk.save_prefs(worker, dataclasses.replace(prefs, timezone=name))
     await reply(update, Screen(work_texts.timezone_set(name)))

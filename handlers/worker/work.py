@@ -4,254 +4,210 @@ returning."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from typing import Any
+
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import callbacks as cb
 from bot import formatting
-from bot.domain import Screen, User
+from bot.domain import Screen
 from bot.market.marketplace import WorkView, text_limit
 from bot.market.results import AcceptResult, RetagResult, WorkResult
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
 from bot.work.screens import given
 from bot.work.tagging import Onward, one_tap
-from handlers.common import (
-    GigContext,
-    answer,
-    edit,
-    fitted,
-    is_harmless,
-    known_user,
-    pressed_by,
-    pressed_in,
-    reply,
-    respond,
-)
+from handlers.buttons import Press, Tap, button, open_button
+from handlers.common import GigContext, fitted, is_harmless, known_user, reply
 from handlers.ptb.keyboards import markup
 from handlers.ptb.persistence import DurableConversation, keyed
 
 
-async def accept_hit(update: Update, context: GigContext) -> None:
+@button(cb.Accept)
+async def accept_hit(tap: Tap[cb.Accept], context: GigContext) -> None:
     """Give the worker the HIT and turn the card into the task, or say why not."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Accept.unpack(str(query.data))
-    shown_in = query.message
-    where = (shown_in.chat.id, shown_in.message_id) if shown_in is not None else None
-    outcome = await context.market.accept_from_card(worker, data.hit_id, where)
+    outcome = await context.market.accept_from_card(tap.user, tap.data.hit_id, tap.at)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
         alert = work_texts.ACCEPT_ALERTS[outcome.result]
-        await answer(query, alert.format(max_active=context.market.max_active), alert=True)
+        await tap.answer(alert.format(max_active=context.market.max_active), alert=True)
         return
     assignment = outcome.assignment
     view = await context.market.work_view(assignment.id)
     assert view is not None
     allotted = formatting.duration(assignment.deadline_at - assignment.accepted_at)
-    await respond(
-        query, await work_screen(context, view), work_texts.ACCEPTED.format(time=allotted)
-    )
+    await tap.respond(await work_screen(context, view), work_texts.ACCEPTED.format(time=allotted))
 
 
-async def skip_hit(update: Update, context: GigContext) -> None:
-    """Put the push card away."""
-    query = update.callback_query
-    assert query is not None
-    worker = await known_user(update, context)
+@open_button(cb.Skip)
+async def skip_hit(press: Press[cb.Skip], context: GigContext) -> None:
+    """Put the push card away (a press by someone unknown only clears it)."""
+    worker = await known_user(press.update, context)
     if worker is not None:
-        await context.services.matcher.skip(worker, cb.Skip.unpack(str(query.data)).hit_id)
-    await answer(query, work_texts.SKIPPED)
-    await edit(query, Screen(work_texts.SKIPPED))
+        await context.matcher.skip(worker, press.data.hit_id)
+    await press.answer(work_texts.SKIPPED)
+    await press.edit(Screen(work_texts.SKIPPED))
 
 
-async def choose_option(update: Update, context: GigContext) -> None:
+@button(cb.Choose)
+async def choose_option(tap: Tap[cb.Choose], context: GigContext) -> None:
     """Record the tapped answer and show the next question; a label on a batch item hands it
     in and shows the batch's next item in its place, with Undo."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Choose.unpack(str(query.data))
-    onward = await context.services.batch_work.choose(
-        worker, data.assignment_id, data.position, data.option, pressed_in(query)
+    data = tap.data
+    onward = await context.batch_work.choose(
+        tap.user, data.assignment_id, data.position, data.option, tap.at
     )
-    await _show_onward(update, context, onward, one_label=True)
+    await _show_onward(tap, context, onward, one_label=True)
 
 
-async def go_back(update: Update, context: GigContext) -> None:
+@button(cb.Back)
+async def go_back(tap: Tap[cb.Back], context: GigContext) -> None:
     """Show the previous question again."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Back.unpack(str(query.data))
-    result, view = await context.market.back(worker, data.assignment_id)
-    await _show_work(update, context, result, view)
+    result, view = await context.market.back(tap.user, tap.data.assignment_id)
+    await _show_work(tap, context, result, view)
 
 
-async def submit_work(update: Update, context: GigContext) -> None:
+@button(cb.Submit)
+async def submit_work(tap: Tap[cb.Submit], context: GigContext) -> None:
     """Hand the assignment in and show the pending reward; a batch item's next item follows
     in the same message."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Submit.unpack(str(query.data))
-    work = context.services.batch_work
-    onward = await work.hand_in(worker, data.assignment_id, pressed_in(query))
-    await _show_onward(update, context, onward, one_label=False)
+    onward = await context.batch_work.hand_in(tap.user, tap.data.assignment_id, tap.at)
+    await _show_onward(tap, context, onward, one_label=False)
 
 
 async def _show_onward(
-    update: Update, context: GigContext, onward: Onward, *, one_label: bool
+    tap: Press[Any], context: GigContext, onward: Onward, *, one_label: bool
 ) -> None:
     """After an answer or a Submit: the task redrawn, or (handed in) the batch's next item
     with Undo for a one-label item, else what was handed in, the reward pending, Next."""
-    query = update.callback_query
-    assert query is not None
     handed = onward.handed_in
     if handed is None:
-        await _show_work(update, context, onward.result, onward.view)
+        await _show_work(tap, context, onward.result, onward.view)
         return
     undo = one_label and one_tap(handed)
     if onward.following is not None:
-        toast = work_texts.tagged(given(handed), onward.pending_cents) if undo else (
-            work_texts.handed_in(onward.pending_cents)
+        toast = (
+            work_texts.tagged(given(handed), onward.pending_cents)
+            if undo
+            else (work_texts.handed_in(onward.pending_cents))
         )
         screen = worker_screens.next_item(
             onward.following, context.market.clock.now(), handed if undo else None
         )
-        await respond(query, screen, toast)
+        await tap.respond(screen, toast)
         return
     more = handed.hit.batch_id if onward.refused is not None else None
     screen = worker_screens.submitted(handed, onward.pending_cents, more, undo=undo)
     if onward.refused is None:
-        await respond(query, screen)
+        await tap.respond(screen)
         return
     alert = work_texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
-    await respond(query, screen, alert, alert=True)
+    await tap.respond(screen, alert, alert=True)
 
 
-async def undo_tag(update: Update, context: GigContext) -> None:
+@button(cb.Undo)
+async def undo_tag(tap: Tap[cb.Undo], context: GigContext) -> None:
     """Show the batch item just handed in with its labels, to change the one given."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Undo.unpack(str(query.data))
-    result, view = await context.services.batch_work.handed_in(worker, data.assignment_id)
+    result, view = await context.batch_work.handed_in(tap.user, tap.data.assignment_id)
     if result is not RetagResult.OK or view is None:
-        await answer(query, work_texts.RETAG_ALERTS[result], alert=True)
+        await tap.answer(work_texts.RETAG_ALERTS[result], alert=True)
         return
-    await respond(query, worker_screens.retag(view, data.next_id))
+    await tap.respond(worker_screens.retag(view, tap.data.next_id))
 
 
-async def retag_item(update: Update, context: GigContext) -> None:
+@button(cb.Retag)
+async def retag_item(tap: Tap[cb.Retag], context: GigContext) -> None:
     """Give the item handed in the tapped label (or keep it), then back to the next item."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Retag.unpack(str(query.data))
-    work = context.services.batch_work
-    result, view = await work.retag(worker, data.assignment_id, data.option)
+    data = tap.data
+    result, view = await context.batch_work.retag(tap.user, data.assignment_id, data.option)
     if result in (RetagResult.OK, RetagResult.KEPT) and view is not None:
         toast = (
             work_texts.retagged(given(view))
             if result is RetagResult.OK
             else work_texts.kept(given(view))
         )
-        await _back_after_undo(query, context, worker, view, data.next_id, toast)
+        await _back_after_undo(tap, context, view, data.next_id, toast)
         return
-    await answer(query, work_texts.RETAG_ALERTS[result], alert=True)
+    await tap.answer(work_texts.RETAG_ALERTS[result], alert=True)
     if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
-        await _back_after_undo(query, context, worker, None, data.next_id)
+        await _back_after_undo(tap, context, None, data.next_id)
 
 
 async def _back_after_undo(
-    query: CallbackQuery,
+    tap: Tap[Any],
     context: GigContext,
-    worker: User,
     view: WorkView | None,
     next_id: int,
     toast: str | None = None,
 ) -> None:
     """The next item again (if still in progress), else the item handed in."""
-    following = await context.services.batch_work.resume(worker, next_id) if next_id else None
+    worker = tap.user
+    following = await context.batch_work.resume(worker, next_id) if next_id else None
     if following is not None:
         screen = worker_screens.next_item(following, context.market.clock.now(), view)
-        await (respond(query, screen, toast) if toast else edit(query, screen))
+        await (tap.respond(screen, toast) if toast else tap.edit(screen))
         return
     if view is None:
         return
-    pending = await context.services.desk.pending_cents(worker)
-    await respond(query, worker_screens.submitted(view, pending, None, undo=True), toast)
+    pending = await context.desk.pending_cents(worker)
+    await tap.respond(worker_screens.submitted(view, pending, None, undo=True), toast)
 
 
-async def return_work(update: Update, context: GigContext) -> None:
+@button(cb.Return)
+async def return_work(tap: Tap[cb.Return], context: GigContext) -> None:
     """Give the HIT back and free the slot."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Return.unpack(str(query.data))
-    result, view = await context.market.return_assignment(
-        worker, data.assignment_id, pressed_in(query)
-    )
+    result, view = await context.market.return_assignment(tap.user, tap.data.assignment_id, tap.at)
     if result is not WorkResult.OK or view is None:
-        await _show_work(update, context, result, view)
+        await _show_work(tap, context, result, view)
         return
     batch = view.hit.batch_id
-    more = batch is not None and await context.services.desk.next_in_batch(worker, batch)
-    await respond(query, worker_screens.returned(view, batch if more else None))
+    more = batch is not None and await context.desk.next_in_batch(tap.user, batch)
+    await tap.respond(worker_screens.returned(view, batch if more else None))
 
 
 async def _show_work(
-    update: Update, context: GigContext, result: WorkResult, view: WorkView | None
+    tap: Press[Any], context: GigContext, result: WorkResult, view: WorkView | None
 ) -> None:
     """Answer the tap: redraw the task, or explain why nothing happened."""
-    query = update.callback_query
-    assert query is not None
     if result is WorkResult.OK and view is not None:
-        await respond(query, await work_screen(context, view))
+        await tap.respond(await work_screen(context, view))
         return
-    await answer(query, work_texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
+    await tap.answer(work_texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
     if view is not None and result is not WorkResult.NOT_YOURS:
-        await edit(query, await work_screen(context, view))
+        await tap.edit(await work_screen(context, view))
 
 
 async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
     screen = worker_screens.work(view, context.market.clock.now())
-    return worker_screens.with_task_link(screen, await context.services.web_tasks.task_url(view))
+    return worker_screens.with_task_link(screen, await context.web_tasks.task_url(view))
 
 
-async def toggle_option(update: Update, context: GigContext) -> None:
+@button(cb.Toggle)
+async def toggle_option(tap: Tap[cb.Toggle], context: GigContext) -> None:
     """Tick or untick an option of a multi-select or tagging question."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Toggle.unpack(str(query.data))
+    data = tap.data
     result, view = await context.market.toggle(
-        worker, data.assignment_id, data.position, data.option
+        tap.user, data.assignment_id, data.position, data.option
     )
-    await _show_work(update, context, result, view)
+    await _show_work(tap, context, result, view)
 
 
-async def several_labels(update: Update, context: GigContext) -> None:
+@button(cb.Several)
+async def several_labels(tap: Tap[cb.Several], context: GigContext) -> None:
     """Let the worker tick several labels for this item."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Several.unpack(str(query.data))
-    result, view = await context.market.pick_several(worker, data.assignment_id, data.position)
-    await _show_work(update, context, result, view)
+    data = tap.data
+    result, view = await context.market.pick_several(tap.user, data.assignment_id, data.position)
+    await _show_work(tap, context, result, view)
 
 
-async def done_picking(update: Update, context: GigContext) -> None:
+@button(cb.Picked)
+async def done_picking(tap: Tap[cb.Picked], context: GigContext) -> None:
     """Leave a multi-select question once something is ticked."""
-    query, worker = await pressed_by(update, context)
-    if worker is None:
-        return
-    data = cb.Picked.unpack(str(query.data))
-    result, view = await context.market.done_picking(worker, data.assignment_id, data.position)
-    await _show_work(update, context, result, view)
+    data = tap.data
+    result, view = await context.market.done_picking(tap.user, data.assignment_id, data.position)
+    await _show_work(tap, context, result, view)
 
 
 async def typed_answer(update: Update, context: GigContext) -> None:
@@ -271,7 +227,7 @@ async def typed_answer(update: Update, context: GigContext) -> None:
         elif in_conversation(update, context):  # a step that wants a button, not text
             await reply(update, Screen(work_texts.USE_THE_BUTTONS))
         else:  # stray text (nothing is stored or logged): the way on
-            active = await context.services.desk.in_progress(worker)
+            active = await context.desk.in_progress(worker)
             typed = await context.market.waiting_for_text(worker)
             await reply(update, worker_screens.stray_text(active, len(typed)))
         return
@@ -305,6 +261,17 @@ async def resend_task(update: Update, context: GigContext, view: WorkView) -> No
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
+
+
+@button(cb.OpenTask)
+async def open_task(tap: Tap[cb.OpenTask], context: GigContext) -> None:
+    """From a reminder: show the running task again as a new message, or say it is over."""
+    result, view = await context.market.open_task(tap.user, tap.data.assignment_id)
+    if result is not WorkResult.OK or view is None:
+        await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
+        return
+    await tap.answer()
+    await resend_task(tap.update, context, view)
 
 
 def in_conversation(update: Update, context: GigContext) -> bool:
