@@ -191,6 +191,19 @@ def test_every_module_has_a_place() -> None:
     assert [name for name in modules() if place(name).layer == "unplaced"] == KNOWN_UNPLACED
 
 
+def test_texts_import_only_the_kernel_results_and_texts() -> None:
+    """Texts turn results into words: a feature's texts.py (and bot/formatting.py) reads no
+    use-case and no storage, only the kernel and features' results.py and texts.py."""
+    wrong = {
+        (name, target)
+        for name, targets in graph().items()
+        if name.endswith(".texts") or name == "bot.formatting"
+        for target in targets
+        if place(target).layer != "kernel" and not target.endswith((".results", ".texts"))
+    }
+    assert sorted(wrong) == []
+
+
 def test_the_rule_catches_what_it_forbids() -> None:
     edges = {
         "storage.hits": {"bot.market.marketplace"},
