@@ -12,6 +12,7 @@ from bot.market.results import DeclineResult, ExtendResult
 
 
 def abandoned_notice(title: str) -> str:
+    """To the worker: the time ran out before Submit; the task went back to the pool."""
     return (
         f"⌛ Time's up: <b>{escape(title)}</b> wasn't submitted in time and went back "
         "to the pool. /next"
@@ -27,6 +28,7 @@ def auto_approved_notice(hit_id: int, title: str, count: int, delay_s: int) -> s
 
 
 def expired_notice(hit_id: int, title: str, refund_cents: int) -> str:
+    """To the requester: the HIT's lifetime is over, and what went back to the balance."""
     refunded = f" {money(refund_cents)} went back to your balance." if refund_cents else ""
     return f"⌛ HIT #{hit_id} <b>{escape(title)}</b> has expired.{refunded} /balance"
 
@@ -48,6 +50,7 @@ DECLINE_ALERTS = {
 
 
 def offer_declined(title: str, result: DeclineResult = DeclineResult.OK) -> str:
+    """The answer to Decline: the offer went to the next worker, or is anyone's now."""
     if result is DeclineResult.NOBODY_NEXT:
         return (
             f"👋 Declined. Nobody else is in line, so <b>{escape(title)}</b> is open to "
@@ -57,6 +60,7 @@ def offer_declined(title: str, result: DeclineResult = DeclineResult.OK) -> str:
 
 
 def returned_free(title: str) -> str:
+    """The answer to Return without penalty (a button of the last reminder)."""
     return f"↩️ Returned <b>{escape(title)}</b> — no penalty, your approval rate is unchanged. /next"
 
 

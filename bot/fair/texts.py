@@ -109,6 +109,7 @@ def _honest_estimate(check: FloorCheck, reward_cents: int) -> str:
 
 
 def underpaid_notice(title: str, hit_id: int, median_s: int, hourly: int, needed: int) -> str:
+    """To the requester: the first submissions pay under the floor; how to /raise."""
     return (
         f"⚠️ <b>{escape(title)}</b> (#{hit_id}) takes workers {duration(median_s)} (median of "
         f"the first submissions): that is {money(hourly)}/h, under the fair-pay floor.\n"
@@ -123,6 +124,7 @@ RAISE_USAGE = "Use: <code>/raise 12 0.40</code> (HIT number, new reward per assi
 
 
 def raise_text(result: RaiseResult, check: FloorCheck | None, hit_id: int) -> str:
+    """What /raise answers: raised (pushes on, or still under the floor), or why not."""
     if result is RaiseResult.OK:
         return f"✅ Reward of #{hit_id} raised; the difference is in escrow. Pushes are on."
     if result is RaiseResult.STILL_UNDER and check is not None:
@@ -146,6 +148,7 @@ RATED = (("pay", "Pay"), ("fairness", "Fairness"), ("communication", "Communicat
 
 
 def rating_prompt(title: str, given: dict[str, int]) -> str:
+    """Ask for a 1–5 rating of the requester, with the stars given so far."""
     shown = ", ".join(f"{name} {given[key]}★" for key, name in RATED if key in given)
     return (
         f"⭐ Rate the requester of <b>{escape(title)}</b> (optional, anonymous), 1–5:\n"
@@ -182,6 +185,7 @@ DISPUTE_TEXTS = {
 def dispute_for_requester(
     title: str, alias: str, message: str, answers: list[tuple[str, str]], reason: str, due: str
 ) -> str:
+    """A dispute as the requester gets it: the rejection, answers, message, deadline."""
     lines = [
         f"⚖️ <b>Dispute</b> on <b>{escape(title)}</b> by <code>{escape(alias)}</code>",
         f"Your rejection: {escape(reason)}",
@@ -199,6 +203,7 @@ DISPUTE_UPHELD_DONE = "✋ Upheld. The worker gets your reply."
 
 
 def dispute_closed_notice(title: str, status: str, reward_cents: int, reply: str | None) -> str:
+    """To the worker: how the dispute ended (reversed, unanswered or upheld)."""
     if status == "reversed":
         return (
             f"⚖️ Dispute won: <b>{escape(title)}</b> is approved. +{money(reward_cents)} /earnings"
@@ -215,6 +220,7 @@ def dispute_closed_notice(title: str, status: str, reward_cents: int, reply: str
 
 
 def dispute_expired_notice(title: str, alias: str, reward_cents: int) -> str:
+    """To the requester: an unanswered dispute was approved and paid."""
     return (
         f"⌛ You didn't answer the dispute of <code>{escape(alias)}</code> on "
         f"<b>{escape(title)}</b> in time: the work was approved and {money(reward_cents)} paid "
@@ -260,6 +266,7 @@ def relay_several(hit_id: int, aliases: list[str], most: int = 30) -> str:
 
 
 def relayed(sender: str, from_worker: bool, title: str, body: str) -> str:
+    """A /msg message as its reader gets it: from a worker's alias or a requester's name."""
     who = f"worker <code>{escape(sender)}</code>" if from_worker else f"requester {escape(sender)}"
     return f"💬 From {who} about <b>{escape(title)}</b>:\n{escape(body)}"
 
@@ -306,4 +313,5 @@ def free_list(window_s: int, found: list[ListedHit]) -> str:
 
 
 def btn_accept_numbered(n: int, reward_cents: int) -> str:
+    """An Accept button under /free's list: (2, 5) -> "✅ 2. $0.05"."""
     return f"✅ {n}. {money(reward_cents)}"

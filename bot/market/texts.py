@@ -61,6 +61,7 @@ def full_answers_file(
 
 
 def balance(b: RequesterBalance) -> str:
+    """The requester's /balance: available, in escrow, and a debt if there is one."""
     text = f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
     if b.available_cents < 0:  # a reversed rejection paid after the refund was spent
         text += (
@@ -77,6 +78,7 @@ FUND_USAGE = (
 
 
 def fund_error(problem: str) -> str:
+    """What is wrong with a /fund, and its form."""
     return try_again(problem, FUND_USAGE)
 
 
@@ -88,6 +90,7 @@ FUND_TEXTS = {
 
 
 def funded_notice(amount_cents: int) -> str:
+    """To the requester: an admin added money to the balance."""
     return f"💰 {money(amount_cents)} was added to your balance. /balance"
 
 

@@ -72,6 +72,7 @@ POLL_ASK_QUESTION = (
 
 
 def poll_ask_options(question: str, most: int) -> str:
+    """/newpoll step by step, second step: the answers to choose from."""
     return (
         f"<b>{escape(question)}</b>\nNow the answers to choose from, separated by |, e.g. "
         f"<code>Yes | No | Not sure</code> (2 to {most})."
@@ -79,6 +80,7 @@ def poll_ask_options(question: str, most: int) -> str:
 
 
 def poll_ask_terms(question: str, options: tuple[str, ...]) -> str:
+    """/newpoll step by step, last step: the terms in one line, each explained."""
     return (
         f"<b>{escape(question)}</b> · {escape(' | '.join(options))}\n"
         "Last step, the terms in one line:\n"
@@ -104,6 +106,7 @@ def _cost_lines(hit: Hit) -> list[str]:
 
 
 def hit_preview(hit: Hit, options: tuple[str, ...]) -> str:
+    """A poll's preview: question, options, cost and times."""
     lines = [f"<b>Preview</b> · poll #{hit.id}", f"❓ {escape(hit.title)}"]
     lines += [f"  • {escape(option)}" for option in options]
     lines += _cost_lines(hit)
@@ -148,6 +151,7 @@ BTN_DONE = "✔️ Done"
 def survey_preview(
     hit: Hit, questions: list[tuple[str, str, tuple[str, ...]]], quals: list[str]
 ) -> str:
+    """A survey's preview: its questions (clipped to fit), cost, times, requirements."""
     lines = [f"<b>Preview</b> · survey #{hit.id}", f"📝 <b>{escape(hit.title)}</b>"]
     for number, (kind, prompt, options) in enumerate(questions, start=1):
         # ten questions of the longest prompts and choices still leave room for the cost
@@ -186,6 +190,7 @@ BATCH_MORE_PROBLEMS = "…and {more} more."
 
 
 def batch_file_errors(problems: list[tuple[int, str]]) -> str:
+    """Why an uploaded batch file can't be used: the first ten problems, by line."""
     lines = ["⚠️ <b>That file can't be used</b>; nothing was created:"]
     for line, why in problems[:10]:
         where = f"line {line}" if line else "file"
@@ -199,6 +204,7 @@ def batch_file_errors(problems: list[tuple[int, str]]) -> str:
 def batch_preview(
     batch_id: int, title: str, items: int, golds: int, labels: tuple[str, ...], hit: Hit, total: int
 ) -> str:
+    """A batch's preview: items, gold, labels, cost and times."""
     return (
         f"<b>Preview</b> · batch #{batch_id}\n"
         f"🏷 <b>{escape(title)}</b>: {plural(items, 'item')} ({golds} gold)\n"
@@ -310,6 +316,7 @@ def myhits_button(p: HitProgress) -> str:
 
 
 def myhits_past(total: int) -> str:
+    """/myhits N past the last page."""
     return (
         f"You have {plural(total, 'HIT or batch', 'HITs and batches')}: that page is past "
         "the last one. /myhits"
@@ -355,6 +362,7 @@ def confirm_cancel(p: HitProgress, open_slots: int, refund_cents: int) -> str:
 
 
 def cancelled_refund(refund_cents: int) -> str:
+    """The answer to Cancel (confirmed): what went back to the balance."""
     return f"🚫 Cancelled. {money(refund_cents)} returned to your balance."
 
 
@@ -375,6 +383,7 @@ RESULTS_MORE = "… the other questions are in the CSV: 📄 Export CSV."
 
 
 def results_view(view: ResultsView, threshold: int) -> str:
+    """/results: per item (a batch) or per question, then gold accuracy."""
     name = f"batch #{view.target_id}" if view.scope == "b" else f"#{view.target_id}"
     lines = [
         f"📊 <b>{escape(clip(view.title, 200))}</b> ({name}) · {plural(view.assignments, 'answer')}"
@@ -532,14 +541,17 @@ BTN_BACK_TO_REVIEW = "↩ Back to review"
 
 
 def btn_approve_all(count: int) -> str:
+    """The button that approves every submission waiting."""
     return f"✅ Approve all {count}"
 
 
 def btn_approve_all_yes(count: int) -> str:
+    """The button that confirms Approve all."""
     return f"✅ Yes, approve {count}"
 
 
 def confirm_approve_all(count: int, cents: int) -> str:
+    """Approve all, asked once more with what it pays."""
     return (
         f"Approve {'the' if count == 1 else 'all'} <b>{plural(count, 'submission')}</b> "
         "waiting on your HITs, paying "
@@ -548,14 +560,17 @@ def confirm_approve_all(count: int, cents: int) -> str:
 
 
 def approved_all(count: int) -> str:
+    """The answer to Approve all."""
     return f"✅ Approved {plural(count, 'assignment')}."
 
 
 def more_waiting(count: int) -> str:
+    """After Approve all: work that came in since /review was opened."""
     return f"{count} more came in since you opened /review: /review to see them."
 
 
 def review_gold(alias: str, score: GoldScore) -> str:
+    """A batch worker's gold accuracy, on the review card."""
     return (
         f"🎯 <code>{escape(alias)}</code> gold accuracy in this batch: "
         f"{score.percent}% ({score.correct}/{score.total})"
@@ -571,6 +586,7 @@ def rejected_worker(alias: str, count: int) -> str:
 
 
 def rejected_worker_line(alias: str, count: int) -> str:
+    """rejected_worker on a card (HTML)."""
     return escape(rejected_worker(alias, count))
 
 
@@ -580,6 +596,7 @@ def btn_reject_worker(alias: str) -> str:
 
 
 def btn_block_worker(alias: str) -> str:
+    """Block a worker (low on gold) from the requester's HITs."""
     return f"⛔ Block {alias}"
 
 
@@ -599,6 +616,7 @@ BONUS_TEXTS = {
 
 
 def bonus_notice(amount_cents: int, reason: str, title: str | None) -> str:
+    """To the worker: a bonus, the requester's reason and the task it is for."""
     on = f" for <b>{escape(title)}</b>" if title else ""
     return f"🎁 Bonus +{money(amount_cents)}{on}\n“{escape(reason)}” /earnings"
 
@@ -641,6 +659,7 @@ QUALIFY_NEEDS_QUESTION = "Add at least one question first."
 
 
 def qualify_created(test: QualificationTest) -> str:
+    """A new qualification test: how workers take it and how to require it."""
     return (
         f"✅ Qualification <b>{escape(test.name)}</b> (#{test.id}) with "
         f"{plural(len(test.questions), 'question')}, pass at {test.pass_percent}%.\n"
@@ -661,6 +680,7 @@ QUALTEST_USAGE = "Use: <code>/qualtest 3</code> (the number the requester gave y
 
 
 def test_question(test: QualificationTest, position: int) -> str:
+    """A question of a qualification test, and where the worker is in it."""
     q = test.questions[position]
     return (
         f"🎓 <b>{escape(test.name)}</b> test · {position + 1}/{len(test.questions)}\n\n"
@@ -698,6 +718,7 @@ def draft_name(draft_id: int, batch: bool) -> str:
 
 
 def require_error(problem: str) -> str:
+    """What is wrong with a /require, and its forms."""
     return try_again(problem, "\n" + REQUIRE_USAGE)
 
 
@@ -750,6 +771,7 @@ GRANT_USAGE = (
 
 
 def grant_error(problem: str) -> str:
+    """What is wrong with a /grant or /revoke, and their forms."""
     return try_again(problem, GRANT_USAGE)
 
 
@@ -773,10 +795,12 @@ def granted(result: GrantResult, alias: str, name: str, value: int, number: int 
 
 
 def no_qualification_number(number: int) -> str:
+    """A qualification number the requester has none of (/require, /grant)."""
     return f"You have no qualification #{number}. Use the number /qualify gave it, or its name."
 
 
 def qualified_notice(name: str, value: int) -> str:
+    """To the worker: a requester granted them a qualification."""
     level = "" if value == 1 else f" (level {value})"
     return (
         f"🎓 You were granted the qualification “{escape(name)}”{level}. "

@@ -126,6 +126,7 @@ TIMEZONE_USAGE = (
 
 
 def timezone_set(name: str) -> str:
+    """The answer to /timezone Area/City."""
     return f"🕒 Time zone set to <b>{escape(name)}</b>. /settings"
 
 
@@ -137,12 +138,14 @@ def quiet_label(start: int | None, end: int | None) -> str:
 
 
 def reward_floor(cents: int) -> str:
+    """The minimum reward on /settings: 0 -> "any", 5 -> "$0.05+"."""
     return "any" if cents <= 0 else f"{money(cents)}+"
 
 
 def settings_summary(
     kinds: list[str], topics: list[str], min_reward: int, tz: str, quiet: str, notify: bool
 ) -> str:
+    """/settings: what the worker gets, and when."""
     return (
         "<b>Your settings</b>\n"
         f"📋 Tasks: {', '.join(HIT_KIND_NAMES[k] for k in kinds)}\n"
@@ -223,6 +226,7 @@ def hit_card(
 
 
 def preview_header(title: str, reward_cents: int, time_allotted_s: int) -> str:
+    """A task's Preview: title, pay and time; nothing is taken yet."""
     return (
         f"👀 <b>Preview</b> · {escape(title)}\n"
         f"💰 {money(reward_cents)} · ⏱ {duration(time_allotted_s)} — nothing is taken yet."
@@ -230,6 +234,7 @@ def preview_header(title: str, reward_cents: int, time_allotted_s: int) -> str:
 
 
 def preview_question(step: int, prompt: str, detail: str) -> str:
+    """One question of a Preview, with its choices or its kind."""
     return f"{step}. {escape(prompt)}" + (f"\n   <i>{escape(detail)}</i>" if detail else "")
 
 
@@ -244,6 +249,7 @@ BTN_UNMUTE = "🔔 Undo"
 
 
 def muted(name: str) -> str:
+    """The answer to Mute requester."""
     return f"🔕 Muted {escape(name)}: you won't be offered their tasks. /settings"
 
 
@@ -274,6 +280,7 @@ NO_MORE_IN_BATCH = "No more tasks for you in this batch — /next"
 
 
 def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) -> str:
+    """/hits above its buttons: how many, of which kind, sorted how, which page."""
     sorted_by = {"r": "reward", "m": "reward per minute", "n": "newest"}[sort]
     shown = HIT_KIND_NAMES[kind] if kind else "all kinds"
     if total == 0:  # no sort, page or "tap one" to speak of
@@ -354,10 +361,12 @@ def offer_open(title: str) -> str:
 
 
 def offer_passed(title: str) -> str:
+    """A timed offer the worker let run out, gone to the next worker."""
     return f"⌛ The offer of <b>{escape(title)}</b> passed to the next worker."
 
 
 def offer_ended(title: str) -> str:
+    """A timed offer that ended with nobody next (its HIT paused, closed or over)."""
     return f"⌛ The offer of <b>{escape(title)}</b> has ended."
 
 
@@ -409,6 +418,7 @@ def _item_lines(title: str, prompt: str, item: str | None) -> list[str]:
 
 
 def work_summary(title: str, answers: list[tuple[str, str]], time_left: float) -> str:
+    """A task's last page: every answer, then Submit."""
     lines = [f"<b>{escape(title)}</b> · ⏳ {duration(time_left)} left", "Your answers:"]
     lines += [f"• {escape(q)} → <b>{escape(a)}</b>" for q, a in answers]
     lines.append("\nTap <b>Submit</b> to hand it in.")
@@ -421,6 +431,7 @@ HINT_TEXT = "Reply to this message with your answer (up to {max_len} characters)
 
 
 def too_long(length: int, max_len: int) -> str:
+    """A typed answer over the limit: how long it is, and the limit."""
     return (
         f"✂️ That answer has {length} characters; the limit is {max_len}. "
         "Please shorten it and reply again."
@@ -435,10 +446,12 @@ BTN_OPEN_WEB_TASK = "🌐 Open the task page"
 
 
 def returned(title: str) -> str:
+    """The task message after Return."""
     return f"↩️ Returned <b>{escape(title)}</b> — no harm done. /next"
 
 
 def submitted_with_pending(title: str, reward_cents: int, pending_cents: int) -> str:
+    """The task message after Submit, with all the worker's money pending."""
     return (
         f"📨 Submitted: <b>{escape(title)}</b>\n"
         f"{money(reward_cents)} pending review · {money(pending_cents)} pending in total. "
@@ -466,6 +479,7 @@ def btn_undo(label: str) -> str:
 
 
 def btn_keep(label: str) -> str:
+    """Undo's Keep button: the label stays."""
     return f"◀️ Keep: {clip(label, 24)}"
 
 
@@ -531,14 +545,17 @@ def task_reviewed(title: str, reward_cents: int, approved: bool) -> str:
 
 
 def submitted(title: str, reward_cents: int) -> str:
+    """The task message once the work is handed in (from its web page too)."""
     return f"📨 Submitted: <b>{escape(title)}</b>\n{money(reward_cents)} pending review. /earnings"
 
 
 def approved_notice(title: str, reward_cents: int) -> str:
+    """To the worker: the work was approved and paid."""
     return f"✅ Approved: <b>{escape(title)}</b> +{money(reward_cents)}. /earnings"
 
 
 def rejected_notice(title: str, reason: str) -> str:
+    """To the worker: the work was rejected, with the requester's reason."""
     return f"❌ Rejected: <b>{escape(title)}</b>\nReason: {escape(reason)}"
 
 
@@ -550,6 +567,7 @@ BTN_EXTEND = "⏱ +{time}"
 
 
 def reminder(title: str, time_left: float) -> str:
+    """A reminder of work in progress: the time left."""
     return (
         f"⏰ {duration(time_left)} left to finish <b>{escape(title)}</b>\n"
         "Submit before the time runs out, or the task goes back to the pool."
@@ -566,6 +584,7 @@ def last_reminder(title: str, time_left: float, extend_s: int | None) -> str:
 
 
 def extended(title: str, time_left: float) -> str:
+    """The answer to "+N": the time left now."""
     return f"⏱ Extended: <b>{escape(title)}</b> now has {duration(time_left)} left."
 
 
@@ -647,6 +666,7 @@ def status_report(
     qualifications: list[str],
     active: list[tuple[str, float]],
 ) -> str:
+    """/status: approval rate, counts, qualifications, work in progress."""
     lines = [
         f"<b>Your status</b> · <code>{escape(alias)}</code>",
         f"📈 Approval rate: {rate}",
@@ -671,6 +691,7 @@ def _held(qualifications: list[str], most: int = 10) -> str:
 
 
 def approval_rate(approved: int, reviewed: int) -> str:
+    """The approval rate on /status: (9, 10) -> "90% (9 of 10 reviewed)"."""
     if reviewed == 0:
         return "— (nothing reviewed yet)"
     return f"{round(100 * approved / reviewed)}% ({approved} of {reviewed} reviewed)"
