@@ -18,49 +18,17 @@ from telegram import (
 )
 from telegram.ext import ExtBot
 
+from bot.market import texts as market_texts
 from bot.parsing import whole_number
+from bot.requesting import texts as requesting_texts
+from bot.work import texts as work_texts
 from handlers.common import GigContext
 
-# (command, description) shown in Telegram's menus; register() adds the handler of each.
-WORKER_COMMANDS = (
-    ("start", "Sign up or see your alias"),
-    ("hits", "Open tasks for you"),
-    ("next", "The best task for you now"),
-    ("earnings", "Your pending and approved money"),
-    ("status", "Your approval rate and work in progress"),
-    ("settings", "What tasks you get, and when"),
-    ("timezone", "Set your time zone: /timezone Area/City"),
-    ("help", "How gigbot works"),
-    ("qualtest", "Take a qualification test"),
-    ("why", "Why you got a task (reply to it)"),
-    ("free", "Only tasks that fit your free time"),
-    ("requester", "A requester's pay and fairness record"),
-    ("msg", "Anonymous message to requester/worker"),
-)
-REQUESTER_COMMANDS = (
-    ("newpoll", "Post a one-question poll"),
-    ("review", "Approve or reject submitted work"),
-    ("balance", "Your balance and escrow"),
-    ("newsurvey", "Post a survey, step by step"),
-    ("newbatch", "Upload items to tag"),
-    ("myhits", "Progress; pause, resume, cancel"),
-    ("results", "Counts, majorities, Export CSV"),
-    ("bonus", "Pay a worker a bonus"),
-    ("block", "Block a worker from your HITs"),
-    ("unblock", "Lift a block on a worker"),
-    ("qualify", "Define a qualification test"),
-    ("apikey", "Keys for MTurk API scripts"),
-    ("require", "Require a qualification on a draft"),
-    ("grant", "Give a worker your qualification"),
-    ("revoke", "Take your qualification away"),
-    ("raise", "Raise a live HIT's reward"),
-    ("linkchannel", "Post your new HITs in a channel"),
-    ("unlinkchannel", "Stop posting in a channel"),
-)
-ADMIN_COMMANDS = (
-    ("fund", "Add money to a requester"),
-    ("stats", "The marketplace at a glance"),
-)
+# (command, description) shown in Telegram's menus (the words are the features' texts);
+# register() adds the handler of each.
+WORKER_COMMANDS = work_texts.WORKER_MENU
+REQUESTER_COMMANDS = requesting_texts.REQUESTER_MENU
+ADMIN_COMMANDS = market_texts.ADMIN_MENU
 
 Menu = tuple[BotCommandScope, list[BotCommand]]
 

@@ -128,3 +128,11 @@ def market_stats(s: MarketStats) -> str:
             f"⚖️ <b>Open disputes</b> {s.disputes_open}",
         ]
     )
+
+
+# -- the command menu of an admin's chat, after the requesters' (handlers/menus.py) ----------------
+
+ADMIN_MENU = (
+    ("fund", "Add money to a requester"),
+    ("stats", "The marketplace at a glance"),
+)

@@ -806,3 +806,27 @@ def qualified_notice(name: str, value: int) -> str:
         f"🎓 You were granted the qualification “{escape(name)}”{level}. "
         "More tasks are open to you."
     )
+
+
+# -- the command menu of a requester's chat, after the workers' (handlers/menus.py) ----------------
+
+REQUESTER_MENU = (
+    ("newpoll", "Post a one-question poll"),
+    ("review", "Approve or reject submitted work"),
+    ("balance", "Your balance and escrow"),
+    ("newsurvey", "Post a survey, step by step"),
+    ("newbatch", "Upload items to tag"),
+    ("myhits", "Progress; pause, resume, cancel"),
+    ("results", "Counts, majorities, Export CSV"),
+    ("bonus", "Pay a worker a bonus"),
+    ("block", "Block a worker from your HITs"),
+    ("unblock", "Lift a block on a worker"),
+    ("qualify", "Define a qualification test"),
+    ("apikey", "Keys for MTurk API scripts"),
+    ("require", "Require a qualification on a draft"),
+    ("grant", "Give a worker your qualification"),
+    ("revoke", "Take your qualification away"),
+    ("raise", "Raise a live HIT's reward"),
+    ("linkchannel", "Post your new HITs in a channel"),
+    ("unlinkchannel", "Stop posting in a channel"),
+)

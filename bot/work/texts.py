@@ -695,3 +695,23 @@ def approval_rate(approved: int, reviewed: int) -> str:
     if reviewed == 0:
         return "— (nothing reviewed yet)"
     return f"{round(100 * approved / reviewed)}% ({approved} of {reviewed} reviewed)"
+
+
+# -- the command menu of every chat (handlers/menus.py) --------------------------------------------
+
+# (command, what it does), in the order Telegram shows them
+WORKER_MENU = (
+    ("start", "Sign up or see your alias"),
+    ("hits", "Open tasks for you"),
+    ("next", "The best task for you now"),
+    ("earnings", "Your pending and approved money"),
+    ("status", "Your approval rate and work in progress"),
+    ("settings", "What tasks you get, and when"),
+    ("timezone", "Set your time zone: /timezone Area/City"),
+    ("help", "How gigbot works"),
+    ("qualtest", "Take a qualification test"),
+    ("why", "Why you got a task (reply to it)"),
+    ("free", "Only tasks that fit your free time"),
+    ("requester", "A requester's pay and fairness record"),
+    ("msg", "Anonymous message to requester/worker"),
+)
