@@ -21,6 +21,6 @@ test: install browser lint
 
 lint: install
 	$(VENV)/bin/ruff check bot handlers storage tests bench
-	$(VENV)/bin/mypy bot storage
+	$(VENV)/bin/mypy bot handlers storage bench
 
 .PHONY: install demo test lint browser

@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
@@ -53,6 +54,9 @@ from handlers.ptb.transport import AiohttpRequest
 TARGET = 0.5
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])
 CONCURRENCY = 20  # users acting at the same time, as under polling with concurrent updates
+# PTB as ApplicationBuilder() makes it, with its default context and data types.
+Builder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
+PlainApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,18 +83,18 @@ class Meter:
         return self.done / self.elapsed
 
 
-def builder(sim: SimTelegram, transport: BaseRequest | None) -> ApplicationBuilder:  # type: ignore[type-arg]
+def builder(sim: SimTelegram, transport: BaseRequest | None) -> Builder:
     """PTB as it comes (httpx), or on the given transport."""
     built = ApplicationBuilder().token(sim.token).base_url(sim.base_url)
     built = built.base_file_url(sim.base_file_url)
     return built if transport is None else built.request(transport)
 
 
-async def echo_app(  # type: ignore[type-arg]
+async def echo_app(
     sim: SimTelegram, transport: BaseRequest | None = None
-) -> tuple[Application, Meter]:
+) -> tuple[PlainApp, Meter]:
     """The floor: a PTB bot that answers each text with the same text."""
-    app: Application = builder(sim, transport).build()  # type: ignore[type-arg]
+    app: PlainApp = builder(sim, transport).build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     await app.initialize()
 
@@ -114,12 +118,12 @@ async def tap_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await asyncio.gather(query.answer(), query.edit_message_text(text, reply_markup=KEYS))
 
 
-async def tap_app(  # type: ignore[type-arg]
+async def tap_app(
     sim: SimTelegram, transport: BaseRequest | None = None
-) -> tuple[Application, Meter]:
+) -> tuple[PlainApp, Meter]:
     """A reference, not the floor: a PTB bot that only answers a button press and edits
     the message (no database, no logic) - the Bot API work of one gigbot step."""
-    app: Application = builder(sim, transport).build()  # type: ignore[type-arg]
+    app: PlainApp = builder(sim, transport).build()
     app.add_handler(CallbackQueryHandler(tap_back))
     await app.initialize()
     users = [sim.add_user(f"Tap{len(sim.world.users)}-{n}") for n in range(CONCURRENCY)]
@@ -175,14 +179,14 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
 ECHO_SECRET = "echo-webhook-secret"
 
 
-async def counted_echo_app(  # type: ignore[type-arg]
+async def counted_echo_app(
     sim: SimTelegram, name: str, transport: BaseRequest | None = None
-) -> tuple[Application, Meter]:
+) -> tuple[PlainApp, Meter]:
     """The floor when updates come from the simulated Telegram itself (webhook or polling):
     PTB's echo bot handling updates concurrently as gigbot does (PTB's default would handle
     one at a time); a step queues one message per user and ends when every echo is sent.
     The caller starts its updater, then the app."""
-    app: Application = builder(sim, transport).concurrent_updates(64).build()  # type: ignore[type-arg]
+    app: PlainApp = builder(sim, transport).concurrent_updates(64).build()
     echoed: dict[int, asyncio.Future[None]] = {}
 
     async def echo_and_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,7 +211,7 @@ async def counted_echo_app(  # type: ignore[type-arg]
     return app, Meter(step)
 
 
-async def echo_webhook_app(sim: SimTelegram) -> tuple[Application, Meter, str]:  # type: ignore[type-arg]
+async def echo_webhook_app(sim: SimTelegram) -> tuple[PlainApp, Meter, str]:
     """The floor behind a webhook: PTB's own webhook server."""
     app, meter = await counted_echo_app(sim, "Hook")
     port = free_port()
@@ -299,9 +303,9 @@ async def behind_webhooks(
     return floor, gig, by_request
 
 
-async def echo_polling_app(  # type: ignore[type-arg]
+async def echo_polling_app(
     transport: BaseRequest | None = None,
-) -> tuple[Application, Meter, SimTelegram]:
+) -> tuple[PlainApp, Meter, SimTelegram]:
     """The floor under long polling: PTB's own getUpdates loop, on a simulated Telegram of
     its own (two getUpdates loops on one would take each other's updates)."""
     sim = SimTelegram(limits=Limits(enabled=False))
@@ -313,7 +317,7 @@ async def echo_polling_app(  # type: ignore[type-arg]
     return app, meter, sim
 
 
-async def stop_polling(app: Application, sim: SimTelegram) -> None:  # type: ignore[type-arg]
+async def stop_polling(app: PlainApp, sim: SimTelegram) -> None:
     assert app.updater is not None
     await app.updater.stop()
     await app.stop()

@@ -17,6 +17,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.domain import HitKind, HitSort
@@ -87,13 +88,13 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
         )
 
 
-async def timed(name: str, call: object, seconds: float) -> list[float]:
+async def timed(name: str, call: Callable[[], Awaitable[object]], seconds: float) -> list[float]:
     """Run `call()` repeatedly for `seconds`; print rate, p50, p95 and the target ratio."""
     samples: list[float] = []
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         started = time.perf_counter()
-        await call()  # type: ignore[operator]
+        await call()
         samples.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(samples, n=20)[-1]
     print(

@@ -84,7 +84,7 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
             "UPDATE worker_stats SET pushes_taken = pushes * (abs(random()) % 100) / 100,"
             " gold_correct = gold_answered * (50 + abs(random()) % 51) / 100"
         )
-        prefs = []
+        prefs: list[tuple[int, str, str, int, int | None, int | None, int]] = []
         for worker_id in range(1, workers + 1):
             if rng.random() < 0.25:  # took the setup's defaults
                 prefs.append((worker_id, "poll,survey,tag", "", 0, None, None, 1))

@@ -20,6 +20,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.sandbox import Limits, SimTelegram
@@ -65,7 +66,8 @@ async def build_database(
             ),
         )
 
-        def rows():  # the first `due` share one deadline; the rest are spread over a day
+        def rows() -> Iterator[tuple[int, int, int, float, float, float | None, int]]:
+            # the first `due` share one deadline; the rest are spread over a day
             for n in range(assignments):
                 deadline = due_at if n < due else due_at + 120 + (n * 86400.0 / assignments)
                 remind = None if n < due else deadline - 600

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import sys
@@ -162,8 +163,8 @@ async def main(rounds: int) -> None:
                     ("256 KB of nested JSON (refused)", "items.json", files["deep"]),
                 ):
                     await rita.send("/newbatch")  # a file read moves on to the labels
-                    keep(label, await probe.worst_during(lambda n=name, c=content: upload(
-                        stage, rita, n, c)))
+                    step = functools.partial(upload, stage, rita, name, content)
+                    keep(label, await probe.worst_during(step))
                 await rita.send("/newbatch")
                 await upload(stage, rita, "items.json", files["json"])
                 assert "items read" in rita.last_text(), rita.last_text()

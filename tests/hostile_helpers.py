@@ -36,6 +36,7 @@ async def post_signed(
 ) -> httpx.Response:
     """Send any body, signed with `key`, to the bot's MTurk endpoint over HTTP."""
     request = signed(stage.mturk_url + "/", key, operation, body)
+    assert request.url is not None
     async with httpx.AsyncClient() as client:
         return await client.post(request.url, content=body, headers=dict(request.headers))
 

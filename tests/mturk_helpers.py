@@ -108,6 +108,5 @@ async def refused(stage: Stage, mturk: Any, operation: str, **params: Any) -> di
     """The error botocore raises for a call gigbot refuses."""
     with pytest.raises(ClientError) as caught:
         await call(stage, mturk, operation, **params)
-    error: dict[str, Any] = caught.value.response["Error"]
-    return error
+    return dict(caught.value.response["Error"])
 
