@@ -10,7 +10,7 @@ from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
 from bot import formatting
-from bot.domain import Screen
+from bot.domain import Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
 from bot.fair.results import DisputeResult, RelayResult
@@ -207,32 +207,38 @@ async def got_text(update: Update, context: GigContext) -> int:
         await reply(update, Screen(fair_texts.FAIR_TEXT_EXPIRED.format(wait=wait)))
         return ConversationHandler.END
     pending = dict(context.user_data.get(PENDING) or {})
-    kind, target, body = str(pending.get("kind")), int(pending.get("id", 0)), message.text or ""
-    fair = context.fair
-    text: str
-    if kind == "dispute":
-        result = await fair.disputes.open(user, target, body)
-        hours = formatting.duration(context.settings.dispute_hours * 3600)
-        text = fair_texts.DISPUTE_TEXTS[result].format(hours=hours)
-        again = result is DisputeResult.EMPTY
-    elif kind == "uphold":
-        result = await fair.disputes.uphold(user, target, body)
-        ok = result is DisputeResult.OK
-        text = fair_texts.DISPUTE_UPHELD_DONE if ok else fair_texts.DISPUTE_TEXTS[result]
-        again = result is DisputeResult.EMPTY
-    else:
-        sent = (
-            await fair.relay.send(user, target, body)
-            if kind == "relay"
-            else await fair.relay.reply(user, target, body)
-        )
-        text, again = fair_texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
+    kind, target = str(pending.get("kind")), int(pending.get("id", 0))
+    text, again = await _send(context, user, kind, target, message.text or "")
     await reply(update, Screen(text))
     if again:
         note_asked(context)  # asked once more, from now
         return TEXT
     context.user_data.pop(PENDING, None)
     return ConversationHandler.END
+
+
+async def _send(
+    context: GigContext, user: User, kind: str, target: int, body: str
+) -> tuple[str, bool]:
+    """Open the dispute, uphold it with the reply, or relay the message; what to say, and
+    whether to ask again (the text was empty)."""
+    fair = context.fair
+    if kind == "dispute":
+        result = await fair.disputes.open(user, target, body)
+        hours = formatting.duration(context.settings.dispute_hours * 3600)
+        return fair_texts.DISPUTE_TEXTS[result].format(hours=hours), result is DisputeResult.EMPTY
+    if kind == "uphold":
+        result = await fair.disputes.uphold(user, target, body)
+        ok = result is DisputeResult.OK
+        text = fair_texts.DISPUTE_UPHELD_DONE if ok else fair_texts.DISPUTE_TEXTS[result]
+        return text, result is DisputeResult.EMPTY
+    relay = fair.relay
+    sent = (
+        await relay.send(user, target, body)
+        if kind == "relay"
+        else await relay.reply(user, target, body)
+    )
+    return fair_texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
 
 
 async def cancel_text(update: Update, context: GigContext) -> int:

@@ -8,13 +8,9 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import bounds, formatting
-from bot import callbacks as cb
 from bot.domain import Screen
-from bot.market import texts as market_texts
-from bot.market.results import PublishResult
 from bot.matching.topics import split_topic
 from bot.parsing import ParseError
-from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
     FILE_TOO_LARGE,
@@ -30,10 +26,8 @@ from bot.requesting.parsing import (
     parse_prompt,
     parse_terms,
 )
-from handlers.buttons import Tap, button
 from handlers.common import GigContext, reply, sender_of
-from handlers.fair_common import floor_refusal
-from handlers.requester import terms as requester_terms
+from handlers.requester import drafts
 
 FILE, LABELS, TERMS = range(20, 23)
 KEY = "batch"
@@ -153,7 +147,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     )
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, await requester_terms.preview(context, requester, "b", draft.batch.id))
+    await reply(update, await drafts.preview(context, requester, "b", draft.batch.id))
     return ConversationHandler.END
 
 
@@ -163,37 +157,3 @@ async def cancel_batch(update: Update, context: GigContext) -> int:
     context.user_data.pop(KEY, None)
     await reply(update, Screen(requesting_texts.BATCH_CANCELLED))
     return ConversationHandler.END
-
-
-@button(cb.PublishBatch)
-async def publish_batch(tap: Tap[cb.PublishBatch], context: GigContext) -> None:
-    """Escrow the whole batch and open every item, or say what is missing."""
-    batch_id, batches = tap.data.batch_id, context.requesting.batches
-    result, cost = await batches.publish(tap.user, batch_id)
-    balance = await context.accounts.requester_balance(tap.user)
-    text = market_texts.BATCH_PUBLISH_TEXTS[result].format(
-        batch_id=batch_id,
-        cost=formatting.money(cost),
-        available=formatting.money(balance.available_cents),
-    )
-    if result is PublishResult.INSUFFICIENT_FUNDS:
-        await tap.answer(text, alert=True)
-        return
-    if result is PublishResult.UNDER_FLOOR:
-        drafts = await batches.draft(batch_id)
-        await tap.answer()
-        refusal = await floor_refusal(context, drafts[0].id)
-        await tap.reply(requester_screens.refused_under_floor(refusal, "b", batch_id))
-        return
-    await tap.answer()
-    await tap.edit(Screen(text))
-
-
-@button(cb.DiscardBatch)
-async def discard_batch(tap: Tap[cb.DiscardBatch], context: GigContext) -> None:
-    """Throw the unpublished batch away."""
-    batch_id = tap.data.batch_id
-    done = await context.requesting.batches.discard(tap.user, batch_id)
-    await tap.answer()
-    already = market_texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
-    await tap.edit(Screen(requesting_texts.BATCH_CANCELLED if done else already))

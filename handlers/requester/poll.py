@@ -17,7 +17,7 @@ from bot.parsing import ELSEWHERE, MAX_OPTION_LEN, MAX_OPTIONS, ParseError, pars
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_options, parse_prompt, parse_terms
 from handlers.common import GigContext, reply, sender_of
-from handlers.requester import terms as requester_terms
+from handlers.requester import drafts
 
 QUESTION, OPTIONS, TERMS = range(30, 33)
 KEY = "poll"
@@ -55,7 +55,7 @@ async def new_poll(update: Update, context: GigContext) -> int:
         return ConversationHandler.END
     dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
     hit = await context.market.create_poll(requester, draft, dispatch)
-    await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
+    await reply(update, await drafts.preview(context, requester, "h", hit.id))
     return ConversationHandler.END
 
 
@@ -121,7 +121,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
     hit = await context.market.create_poll(requester, draft, dispatch)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, await requester_terms.preview(context, requester, "h", hit.id))
+    await reply(update, await drafts.preview(context, requester, "h", hit.id))
     return ConversationHandler.END
 
 

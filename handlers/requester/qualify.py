@@ -1,29 +1,26 @@
-"""/qualify (a requester defines a qualification and its test) and /qualtest (a worker
-takes it, answering inline; passing grants the qualification)."""
+"""A requester's qualifications: /qualify (define one and its test, step by step, kept
+across restarts), /require it on a draft, /grant and /revoke it for a worker."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import callbacks as cb
 from bot import formatting
 from bot.domain import Screen, TestQuestion
-from bot.parsing import ParseError, whole_number
+from bot.market.results import RequireResult
+from bot.matching.qualifications import parse_grant, parse_requirement
+from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.qualify import (
     MAX_TEST_QUESTIONS,
-    TestStep,
     parse_name,
     parse_pass_percent,
     parse_test_question,
 )
-from bot.requesting.results import TestResult
-from handlers.buttons import Tap, button
 from handlers.common import GigContext, reply, sender_of
 
 NAME, QUESTIONS, PASS = range(30, 33)
@@ -131,42 +128,59 @@ async def cancel_qualification(update: Update, context: GigContext) -> int:
     return ConversationHandler.END
 
 
-def _step_text(step: TestStep) -> str:
-    test = step.test
-    return requesting_texts.TEST_TEXTS[step.result].format(
-        name=escape(test.name) if test else "",  # only in PASSED, shown as HTML
-        score=step.score_percent,
-        need=test.pass_percent if test else 0,
-    )
+async def require_command(update: Update, context: GigContext) -> None:
+    """Add a requirement to a draft HIT, or show how."""
+    requester = await sender_of(update, context)
+    args = context.args or []
+    if not args:
+        await reply(update, Screen(requesting_texts.REQUIRE_USAGE))
+        return
+    try:
+        draft, requirement = parse_requirement(args)
+    except ParseError as exc:
+        await reply(update, Screen(requesting_texts.require_error(exc.problem)))
+        return
+    number = requirement.qualification_id
+    qualifications = context.qualifications
+    result, requirement = await qualifications.require(requester, draft, requirement)
+    text = requesting_texts.required(result, draft.id, draft.batch, requirement, number)
+    if result is not RequireResult.OK:
+        await reply(update, Screen(text))
+        return
+    await reply(update, requester_screens.required(text, draft.id, draft.batch))
 
 
-async def take_test(update: Update, context: GigContext) -> None:
-    """`/qualtest 3`: show the first unanswered question of the test."""
-    worker = await sender_of(update, context)
-    number = whole_number((context.args or [""])[0])
-    if number is None:
-        await reply(update, Screen(requesting_texts.QUALTEST_USAGE))
+async def grant_command(update: Update, context: GigContext) -> None:
+    """Give a worker (by alias) one of the requester's qualifications."""
+    requester = await sender_of(update, context)
+    args = context.args or []
+    try:
+        alias, ref, value = parse_grant(args, levels=True)
+    except ParseError as exc:
+        await reply(
+            update,
+            Screen(
+                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
+            ),
+        )
         return
-    step = await context.requesting.qualify.start(worker, number)
-    if step.result is TestResult.NEXT and step.test is not None:
-        await reply(update, requester_screens.test_question(step.test, step.position))
-        return
-    await reply(update, Screen(_step_text(step)))
+    result, name = await context.qualifications.grant(requester, alias, ref, value)
+    await reply(update, Screen(requesting_texts.granted(result, alias, name, value, ref.number)))
 
 
-@button(cb.QualAnswer)
-async def answer_test(tap: Tap[cb.QualAnswer], context: GigContext) -> None:
-    """Record the answer; show the next question or the verdict."""
-    data = tap.data
-    step = await context.requesting.qualify.answer(
-        tap.user, data.qualification_id, data.position, data.option
-    )
-    if step.result is TestResult.NEXT and step.test is not None:
-        await tap.answer()
-        await tap.edit(requester_screens.test_question(step.test, step.position))
+async def revoke_command(update: Update, context: GigContext) -> None:
+    """Take one of the requester's qualifications away from a worker."""
+    requester = await sender_of(update, context)
+    args = context.args or []
+    try:
+        alias, ref, _ = parse_grant(args, levels=False)
+    except ParseError as exc:
+        await reply(
+            update,
+            Screen(
+                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
+            ),
+        )
         return
-    if step.result in (TestResult.PASSED, TestResult.FAILED):
-        await tap.answer()
-        await tap.edit(Screen(_step_text(step)))
-        return
-    await tap.answer(_step_text(step), alert=True)
+    result, name = await context.qualifications.revoke(requester, alias, ref)
+    await reply(update, Screen(requesting_texts.granted(result, alias, name, 0, ref.number)))

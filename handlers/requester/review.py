@@ -1,4 +1,5 @@
-"""Requester handlers: publishing a draft, /review with approve and reject, /balance."""
+"""/review and the review card: Approve, Reject with a reason (kept across restarts),
+Approve all, Reject all by a low-gold worker, the full answers as a file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from bot import formatting
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
 from bot.market import texts as market_texts
-from bot.market.results import PublishResult, ReviewResult
+from bot.market.results import ReviewResult
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.screens import review_extras
@@ -24,45 +25,9 @@ from handlers.common import (
     reply,
     sender_of,
 )
-from handlers.fair_common import floor_refusal
 
 REASON = 1
 CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
-
-
-@button(cb.Publish)
-async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
-    """Escrow the cost and open the HIT to workers."""
-    hit_id = tap.data.hit_id
-    hit = await context.market.hit(hit_id)
-    result = await context.market.publish(tap.user, hit_id)
-    balance = await context.accounts.requester_balance(tap.user)
-    text = market_texts.PUBLISH_TEXTS[result].format(
-        kind=market_texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
-        hit_id=hit_id,
-        cost=formatting.money(hit.escrow_cents if hit else 0),
-        available=formatting.money(balance.available_cents),
-    )
-    if result is PublishResult.INSUFFICIENT_FUNDS:
-        await tap.answer(text, alert=True)
-        return
-    if result is PublishResult.UNDER_FLOOR:
-        await tap.answer()
-        refusal = await floor_refusal(context, hit_id)
-        await tap.reply(requester_screens.refused_under_floor(refusal, "h", hit_id))
-        return
-    await tap.answer()
-    await tap.edit(Screen(text))
-
-
-@button(cb.Discard)
-async def discard_hit(tap: Tap[cb.Discard], context: GigContext) -> None:
-    """Throw the draft away."""
-    hit_id = tap.data.hit_id
-    done = await context.market.discard_draft(tap.user, hit_id)
-    await tap.answer()
-    already = market_texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=hit_id)
-    await tap.edit(Screen(requesting_texts.DRAFT_DISCARDED if done else already))
 
 
 async def review(update: Update, context: GigContext) -> None:
@@ -203,9 +168,45 @@ async def cancel_reject(update: Update, context: GigContext) -> int:
     return ConversationHandler.END
 
 
-async def balance(update: Update, context: GigContext) -> None:
-    """Show available money and escrow."""
-    requester = await sender_of(update, context)
-    await reply(
-        update, Screen(market_texts.balance(await context.accounts.requester_balance(requester)))
+@button(cb.ApproveAll)
+async def confirm_approve_all(tap: Tap[cb.ApproveAll], context: GigContext) -> None:
+    """Say how many Approve all would approve and what they pay; ask once more."""
+    until_ms = tap.data.until_ms
+    reviewing = context.requesting.reviewing
+    count, cents = await reviewing.waiting_until(tap.user, until_ms / 1000)
+    await tap.answer()
+    await tap.edit(requester_screens.confirm_approve_all(count, cents, until_ms))
+
+
+@button(cb.ApproveAllYes)
+async def approve_all(tap: Tap[cb.ApproveAllYes], context: GigContext) -> None:
+    """Approve everything submitted by the time the review card was drawn."""
+    until = tap.data.until_ms / 1000
+    count, left = await context.requesting.reviewing.approve_all(tap.user, until)
+    await tap.answer(requesting_texts.approved_all(count))
+    after = requesting_texts.more_waiting(left) if left else requesting_texts.NOTHING_TO_REVIEW
+    await tap.edit(Screen(requesting_texts.approved_all(count) + "\n" + after))
+
+
+@button(cb.ReviewAgain)
+async def review_again(tap: Tap[cb.ReviewAgain], context: GigContext) -> None:
+    """Back from the Approve all question to the review card."""
+    await tap.answer()
+    await tap.edit(await review_screen(context, tap.user))
+
+
+@button(cb.RejectAllBy)
+async def reject_all_by(tap: Tap[cb.RejectAllBy], context: GigContext) -> None:
+    """From the review card: reject a low-gold worker's work in the batch; the card says
+    so and shows the next submission."""
+    data = tap.data
+    count = await context.requesting.reviewing.reject_in_batch(
+        tap.user, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
     )
+    if count is None:
+        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
+        return
+    await tap.answer(requesting_texts.rejected_worker(data.alias, count))
+    screen = await review_screen(context, tap.user)
+    outcome = requesting_texts.rejected_worker_line(data.alias, count)
+    await tap.edit(requester_screens.with_outcome(outcome, screen))

@@ -26,7 +26,7 @@ from bot.requesting.parsing import (
 from bot.requesting.posting import SurveyDraft, question
 from handlers.buttons import Tap, button
 from handlers.common import GigContext, reply, sender_of
-from handlers.requester import terms as requester_terms
+from handlers.requester import drafts
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
 KEY = "survey"
@@ -207,7 +207,7 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     hit = await tools.posting.create_survey(
         requester, _draft(context), terms, chosen, dispatch, topic=topic
     )
-    screen = await requester_terms.preview(context, requester, "h", hit.id)
+    screen = await drafts.preview(context, requester, "h", hit.id)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     return screen

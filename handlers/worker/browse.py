@@ -1,5 +1,5 @@
-"""Worker handlers for finding work and reading one's record: deep links, cards, previews,
-mutes, /hits, /next, "Next HIT in this batch", /earnings, /status."""
+"""Finding work: /hits, /next, deep links (`/start hit_12`), a HIT's card and preview,
+muting a requester."""
 
 from __future__ import annotations
 
@@ -143,33 +143,3 @@ async def next_hit(update: Update, context: GigContext) -> None:
         await reply(update, worker_screens.card(best))
         return
     await reply(update, worker_screens.nothing_next(await desk.in_progress(worker)))
-
-
-@button(cb.NextInBatch)
-async def next_in_batch(tap: Tap[cb.NextInBatch], context: GigContext) -> None:
-    """Accept the batch's next item into this message (the one handed in gives way to it)."""
-    onward = await context.batch_work.next_item(tap.user, tap.data.batch_id, tap.at)
-    if onward.following is None:
-        refused = onward.refused
-        alert = (
-            work_texts.ACCEPT_ALERTS[refused]
-            if refused is not None
-            else work_texts.NO_MORE_IN_BATCH
-        )
-        await tap.answer(alert.format(max_active=context.market.max_active), alert=True)
-        return
-    now = context.market.clock.now()
-    await tap.respond(worker_screens.next_item(onward.following, now))
-
-
-async def earnings(update: Update, context: GigContext) -> None:
-    """Pending, approved, bonuses and balance; today, 7 days, all time; hourly rate."""
-    worker = await sender_of(update, context)
-    await reply(update, worker_screens.earnings(await context.desk.earnings(worker)))
-
-
-async def status(update: Update, context: GigContext) -> None:
-    """Approval rate, counts, qualifications and work in progress with time left."""
-    worker = await sender_of(update, context)
-    report = await context.desk.status(worker)
-    await reply(update, worker_screens.status(report, context.market.clock.now()))

@@ -1,16 +1,28 @@
-"""Timed offers and the timer concierge: Decline, "+N minutes", Return without penalty."""
+"""What is offered to a worker: Skip on a push card, Decline on a timed offer, and /why
+(why this task was pushed to them)."""
 
 from __future__ import annotations
+
+from telegram import Update
 
 from bot import callbacks as cb
 from bot.deadlines import texts as deadlines_texts
 from bot.domain import Screen
-from bot.market.results import DeclineResult, ExtendResult, WorkResult
-from bot.work import screens as worker_screens
+from bot.market.results import DeclineResult
+from bot.matching import texts as matching_texts
 from bot.work import texts as work_texts
-from handlers.buttons import Tap, button
-from handlers.common import GigContext
-from handlers.worker.work import redraw
+from handlers.buttons import Press, Tap, button, open_button
+from handlers.common import GigContext, known_user, reply, sender_of
+
+
+@open_button(cb.Skip)
+async def skip_hit(press: Press[cb.Skip], context: GigContext) -> None:
+    """Put the push card away (a press by someone unknown only clears it)."""
+    worker = await known_user(press.update, context)
+    if worker is not None:
+        await context.matcher.skip(worker, press.data.hit_id)
+    await press.answer(work_texts.SKIPPED)
+    await press.edit(Screen(work_texts.SKIPPED))
 
 
 @button(cb.Decline)
@@ -25,26 +37,12 @@ async def decline_offer(tap: Tap[cb.Decline], context: GigContext) -> None:
     await tap.respond(Screen(deadlines_texts.offer_declined(hit.title, result)))
 
 
-@button(cb.Extend)
-async def extend_time(tap: Tap[cb.Extend], context: GigContext) -> None:
-    """Add the allowed extra time to the task once, or say why not."""
-    assignment_id = tap.data.assignment_id
-    result, deadline = await context.holds.extend(tap.user, assignment_id)
-    if result is not ExtendResult.OK:
-        await tap.answer(deadlines_texts.EXTEND_ALERTS[result], alert=True)
-        return
-    view = await context.market.work_view(assignment_id)
-    assert view is not None
-    left = deadline - context.market.clock.now()
-    await tap.respond(worker_screens.extended(view, left))
-    await redraw(context, view)  # the task message shows the new time left too
-
-
-@button(cb.ReturnFree)
-async def return_free(tap: Tap[cb.ReturnFree], context: GigContext) -> None:
-    """Give the task back from its last reminder; the approval rate is untouched."""
-    result, view = await context.market.return_assignment(tap.user, tap.data.assignment_id, tap.at)
-    if result is not WorkResult.OK or view is None:
-        await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
-        return
-    await tap.respond(Screen(deadlines_texts.returned_free(view.hit.title)))
+async def why_command(update: Update, context: GigContext) -> None:
+    """Say why the worker got the push they replied to (or their latest push)."""
+    worker = await sender_of(update, context)
+    message = update.effective_message
+    replied = message.reply_to_message if message is not None else None
+    view = await context.matcher.why(worker, replied.message_id if replied is not None else None)
+    await reply(
+        update, Screen(matching_texts.why(view) if view is not None else matching_texts.WHY_NOTHING)
+    )

@@ -1,6 +1,5 @@
-"""Worker handlers for doing a HIT: accepting, answering every question kind (buttons,
-ticks, typed replies), going back, submitting (a batch's next item follows, with Undo),
-returning."""
+"""Doing a task: Accept, answering every question kind (buttons, ticks, typed replies),
+Back, Submit (a batch item hands in and its next item follows), Return."""
 
 from __future__ import annotations
 
@@ -14,12 +13,12 @@ from bot import callbacks as cb
 from bot import formatting
 from bot.domain import Screen
 from bot.market.marketplace import WorkView, text_limit
-from bot.market.results import AcceptResult, RetagResult, WorkResult
+from bot.market.results import AcceptResult, WorkResult
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
 from bot.work.screens import given
 from bot.work.tagging import Onward, one_tap
-from handlers.buttons import Press, Tap, button, open_button
+from handlers.buttons import Press, Tap, button
 from handlers.common import GigContext, fitted, is_harmless, known_user, reply
 from handlers.ptb.keyboards import markup
 from handlers.ptb.persistence import DurableConversation, keyed
@@ -38,16 +37,6 @@ async def accept_hit(tap: Tap[cb.Accept], context: GigContext) -> None:
     assert view is not None
     allotted = formatting.duration(assignment.deadline_at - assignment.accepted_at)
     await tap.respond(await work_screen(context, view), work_texts.ACCEPTED.format(time=allotted))
-
-
-@open_button(cb.Skip)
-async def skip_hit(press: Press[cb.Skip], context: GigContext) -> None:
-    """Put the push card away (a press by someone unknown only clears it)."""
-    worker = await known_user(press.update, context)
-    if worker is not None:
-        await context.matcher.skip(worker, press.data.hit_id)
-    await press.answer(work_texts.SKIPPED)
-    await press.edit(Screen(work_texts.SKIPPED))
 
 
 @button(cb.Choose)
@@ -104,54 +93,6 @@ async def _show_onward(
         return
     alert = work_texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
     await tap.respond(screen, alert, alert=True)
-
-
-@button(cb.Undo)
-async def undo_tag(tap: Tap[cb.Undo], context: GigContext) -> None:
-    """Show the batch item just handed in with its labels, to change the one given."""
-    result, view = await context.batch_work.handed_in(tap.user, tap.data.assignment_id)
-    if result is not RetagResult.OK or view is None:
-        await tap.answer(work_texts.RETAG_ALERTS[result], alert=True)
-        return
-    await tap.respond(worker_screens.retag(view, tap.data.next_id))
-
-
-@button(cb.Retag)
-async def retag_item(tap: Tap[cb.Retag], context: GigContext) -> None:
-    """Give the item handed in the tapped label (or keep it), then back to the next item."""
-    data = tap.data
-    result, view = await context.batch_work.retag(tap.user, data.assignment_id, data.option)
-    if result in (RetagResult.OK, RetagResult.KEPT) and view is not None:
-        toast = (
-            work_texts.retagged(given(view))
-            if result is RetagResult.OK
-            else work_texts.kept(given(view))
-        )
-        await _back_after_undo(tap, context, view, data.next_id, toast)
-        return
-    await tap.answer(work_texts.RETAG_ALERTS[result], alert=True)
-    if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
-        await _back_after_undo(tap, context, None, data.next_id)
-
-
-async def _back_after_undo(
-    tap: Tap[Any],
-    context: GigContext,
-    view: WorkView | None,
-    next_id: int,
-    toast: str | None = None,
-) -> None:
-    """The next item again (if still in progress), else the item handed in."""
-    worker = tap.user
-    following = await context.batch_work.resume(worker, next_id) if next_id else None
-    if following is not None:
-        screen = worker_screens.next_item(following, context.market.clock.now(), view)
-        await (tap.respond(screen, toast) if toast else tap.edit(screen))
-        return
-    if view is None:
-        return
-    pending = await context.desk.pending_cents(worker)
-    await tap.respond(worker_screens.submitted(view, pending, None, undo=True), toast)
 
 
 @button(cb.Return)
@@ -261,17 +202,6 @@ async def resend_task(update: Update, context: GigContext, view: WorkView) -> No
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
-
-
-@button(cb.OpenTask)
-async def open_task(tap: Tap[cb.OpenTask], context: GigContext) -> None:
-    """From a reminder: show the running task again as a new message, or say it is over."""
-    result, view = await context.market.open_task(tap.user, tap.data.assignment_id)
-    if result is not WorkResult.OK or view is None:
-        await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
-        return
-    await tap.answer()
-    await resend_task(tap.update, context, view)
 
 
 def in_conversation(update: Update, context: GigContext) -> bool:

@@ -1,5 +1,6 @@
-"""A draft's preview (what Publish will decide), and Change terms: new terms for a draft HIT
-or batch, typed after the button and applied in place (kept across restarts)."""
+"""A draft's preview and what can be done with it: Change terms (typed after the button,
+applied in place, kept across restarts), Publish (or why not), Discard; for a HIT or a
+batch."""
 
 from __future__ import annotations
 
@@ -11,12 +12,20 @@ from telegram.ext import ConversationHandler
 from bot import callbacks as cb
 from bot import formatting
 from bot.domain import Screen, User
+from bot.fair import texts as fair_texts
+from bot.market import texts as market_texts
+from bot.market.results import PublishResult
 from bot.matching.offers import DispatchTerms, split_terms
 from bot.matching.topics import split_topic
 from bot.parsing import ELSEWHERE, ParseError
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
-from bot.requesting.parsing import NO_TERMS, changed_terms, terms_line
+from bot.requesting.parsing import (
+    NO_TERMS,
+    Terms,
+    changed_terms,
+    terms_line,
+)
 from bot.requesting.results import DraftResult
 from handlers.buttons import Tap, button
 from handlers.common import (
@@ -40,6 +49,84 @@ async def preview(context: GigContext, requester: User, scope: str, target_id: i
     if view is None:
         return Screen(requesting_texts.DRAFT_TEXTS[result])
     return requester_screens.draft_preview(view, context.settings.offer_seconds)
+
+
+@button(cb.Publish)
+async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
+    """Escrow the cost and open the HIT to workers."""
+    hit_id = tap.data.hit_id
+    hit = await context.market.hit(hit_id)
+    result = await context.market.publish(tap.user, hit_id)
+    balance = await context.accounts.requester_balance(tap.user)
+    text = market_texts.PUBLISH_TEXTS[result].format(
+        kind=market_texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
+        hit_id=hit_id,
+        cost=formatting.money(hit.escrow_cents if hit else 0),
+        available=formatting.money(balance.available_cents),
+    )
+    if result is PublishResult.INSUFFICIENT_FUNDS:
+        await tap.answer(text, alert=True)
+        return
+    if result is PublishResult.UNDER_FLOOR:
+        await tap.answer()
+        refusal = await floor_refusal(context, hit_id)
+        await tap.reply(requester_screens.refused_under_floor(refusal, "h", hit_id))
+        return
+    await tap.answer()
+    await tap.edit(Screen(text))
+
+
+@button(cb.Discard)
+async def discard_hit(tap: Tap[cb.Discard], context: GigContext) -> None:
+    """Throw the draft away."""
+    hit_id = tap.data.hit_id
+    done = await context.market.discard_draft(tap.user, hit_id)
+    await tap.answer()
+    already = market_texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=hit_id)
+    await tap.edit(Screen(requesting_texts.DRAFT_DISCARDED if done else already))
+
+
+@button(cb.PublishBatch)
+async def publish_batch(tap: Tap[cb.PublishBatch], context: GigContext) -> None:
+    """Escrow the whole batch and open every item, or say what is missing."""
+    batch_id, batches = tap.data.batch_id, context.requesting.batches
+    result, cost = await batches.publish(tap.user, batch_id)
+    balance = await context.accounts.requester_balance(tap.user)
+    text = market_texts.BATCH_PUBLISH_TEXTS[result].format(
+        batch_id=batch_id,
+        cost=formatting.money(cost),
+        available=formatting.money(balance.available_cents),
+    )
+    if result is PublishResult.INSUFFICIENT_FUNDS:
+        await tap.answer(text, alert=True)
+        return
+    if result is PublishResult.UNDER_FLOOR:
+        drafts = await batches.draft(batch_id)
+        await tap.answer()
+        refusal = await floor_refusal(context, drafts[0].id)
+        await tap.reply(requester_screens.refused_under_floor(refusal, "b", batch_id))
+        return
+    await tap.answer()
+    await tap.edit(Screen(text))
+
+
+@button(cb.DiscardBatch)
+async def discard_batch(tap: Tap[cb.DiscardBatch], context: GigContext) -> None:
+    """Throw the unpublished batch away."""
+    batch_id = tap.data.batch_id
+    done = await context.requesting.batches.discard(tap.user, batch_id)
+    await tap.answer()
+    already = market_texts.BATCH_PUBLISH_TEXTS[PublishResult.ALREADY].format(batch_id=batch_id)
+    await tap.edit(Screen(requesting_texts.BATCH_CANCELLED if done else already))
+
+
+async def floor_refusal(context: GigContext, hit_id: int) -> str:
+    """Why publishing was refused, with the reward that would meet the floor."""
+    check = await context.fair.floor_check(hit_id)
+    hit = await context.market.hit(hit_id)
+    if check is None or hit is None:
+        return market_texts.PUBLISH_TEXTS[PublishResult.UNDER_FLOOR]
+    return fair_texts.under_floor(check, hit.reward_cents)
 
 
 @button(cb.EditTerms, unknown=ConversationHandler.END)
@@ -70,10 +157,8 @@ async def got_terms(update: Update, context: GigContext) -> int:
     scope, target_id = _target(context)
     if asked_long_ago(context):
         _forget(context)
-        await reply(
-            update,
-            Screen(requesting_texts.TERMS_TOO_LATE.format(wait=formatting.duration(TEXT_WAIT_S))),
-        )
+        wait = formatting.duration(TEXT_WAIT_S)
+        await reply(update, Screen(requesting_texts.TERMS_TOO_LATE.format(wait=wait)))
         return ConversationHandler.END
     drafts = context.requesting.drafts
     result, view = await drafts.view(requester, scope, target_id)
@@ -82,12 +167,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         await reply(update, Screen(requesting_texts.DRAFT_TEXTS[result]))
         return ConversationHandler.END
     try:
-        rest, dispatch = split_terms(message.text or "") if scope == "h" else (message.text, None)
-        rest, topic = split_topic(rest or "")
-        also = ELSEWHERE if scope == "h" else ("topic",)
-        terms = changed_terms(view.terms, rest, also) if rest.strip() else view.terms
-        if not rest.strip() and not topic and not _given(dispatch):
-            raise ParseError(NO_TERMS)
+        terms, topic, dispatch = _typed_terms(scope, message.text or "", view.terms)
     except ParseError as exc:
         note_asked(context)
         name = requesting_texts.draft_label(scope, target_id, view.first.kind)
@@ -103,12 +183,24 @@ async def got_terms(update: Update, context: GigContext) -> int:
         await reply(update, Screen(requesting_texts.DRAFT_TEXTS[result]))
         return ConversationHandler.END
     if isinstance(pressed, list) and len(pressed) == 2:  # it shows the old terms: say so
-        await edit_at(
-            context, (int(pressed[0]), int(pressed[1])), Screen(requesting_texts.TERMS_REPLACED)
-        )
+        at = (int(pressed[0]), int(pressed[1]))
+        await edit_at(context, at, Screen(requesting_texts.TERMS_REPLACED))
     shown = await preview(context, requester, scope, target_id)
     await reply(update, replace(shown, text=f"{requesting_texts.TERMS_CHANGED}\n{shown.text}"))
     return ConversationHandler.END
+
+
+def _typed_terms(scope: str, text: str, now: Terms) -> tuple[Terms, str, DispatchTerms | None]:
+    """The draft's terms with the typed ones applied, its new topic ('' if none) and
+    dispatch terms (a HIT's only); raises ParseError. ("h", "reward=0.27 topic=birds",
+    Terms(5, ...)) -> (Terms(27, ...), "birds", DispatchTerms())."""
+    rest, dispatch = split_terms(text) if scope == "h" else (text, None)
+    rest, topic = split_topic(rest)
+    also = ELSEWHERE if scope == "h" else ("topic",)
+    terms = changed_terms(now, rest, also) if rest.strip() else now
+    if not rest.strip() and not topic and not _given(dispatch):
+        raise ParseError(NO_TERMS)
+    return terms, topic, dispatch
 
 
 async def cancel_terms(update: Update, context: GigContext) -> int:

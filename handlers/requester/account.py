@@ -1,4 +1,5 @@
-"""/apikey: a requester's keys for the MTurk-compatible API — create, list, revoke."""
+"""A requester's account: /balance, and /apikey (keys for the MTurk-compatible API: create,
+list, revoke)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,22 @@ from telegram import Update
 
 from bot import callbacks as cb
 from bot.domain import Button, Screen, User
+from bot.market import texts as market_texts
 from bot.mturk import texts as mturk_texts
 from handlers.buttons import Tap, button
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import (
+    GigContext,
+    reply,
+    sender_of,
+)
+
+
+async def balance(update: Update, context: GigContext) -> None:
+    """Show available money and escrow."""
+    requester = await sender_of(update, context)
+    await reply(
+        update, Screen(market_texts.balance(await context.accounts.requester_balance(requester)))
+    )
 
 
 async def _keys_screen(context: GigContext, requester: User) -> Screen:

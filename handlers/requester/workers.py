@@ -1,0 +1,76 @@
+"""What a requester does to one worker: /bonus, /block and /unblock (and Block on a card)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import callbacks as cb
+from bot import formatting
+from bot.domain import Screen
+from bot.parsing import ParseError
+from bot.requesting import texts as requesting_texts
+from bot.requesting.parsing import parse_alias, parse_bonus
+from handlers.buttons import Tap, button
+from handlers.common import GigContext, reply, sender_of
+
+
+async def bonus(update: Update, context: GigContext) -> None:
+    """`/bonus W-7F3K 0.50 reason`: pay a worker extra, once per command message."""
+    requester = await sender_of(update, context)
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    _, _, args = message.text.partition(" ")
+    try:
+        parsed = parse_bonus(args)
+    except ParseError as exc:
+        usage = (
+            formatting.try_again(exc.problem, requesting_texts.BONUS_USAGE)
+            if args.strip()
+            else requesting_texts.BONUS_USAGE
+        )
+        await reply(update, Screen(usage))
+        return
+    key = f"{message.chat.id}:{message.message_id}"
+    result, alias = await context.requesting.bonuses.pay(requester, parsed, key)
+    text = requesting_texts.BONUS_TEXTS[result].format(
+        amount=formatting.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
+    )
+    await reply(update, Screen(text))
+
+
+async def block(update: Update, context: GigContext) -> None:
+    """`/block W-7F3K`: the worker never sees or takes this requester's HITs again."""
+    alias = await _alias_or_usage(update, context, requesting_texts.BLOCK_USAGE)
+    if alias is not None:
+        requester = await sender_of(update, context)
+        result = await context.requesting.blocks.block(requester, alias)
+        await reply(update, Screen(requesting_texts.BLOCK_TEXTS[result].format(alias=alias)))
+
+
+async def unblock(update: Update, context: GigContext) -> None:
+    """`/unblock W-7F3K`: lift a block; the worker can see and take the HITs again."""
+    alias = await _alias_or_usage(update, context, requesting_texts.UNBLOCK_USAGE)
+    if alias is not None:
+        requester = await sender_of(update, context)
+        result = await context.requesting.blocks.unblock(requester, alias)
+        await reply(update, Screen(requesting_texts.UNBLOCK_TEXTS[result].format(alias=alias)))
+
+
+async def _alias_or_usage(update: Update, context: GigContext, usage: str) -> str | None:
+    """The alias the command names; else the usage (with what is wrong) and None."""
+    if not context.args:
+        await reply(update, Screen(usage))
+        return None
+    try:
+        return parse_alias(context.args[0])
+    except ParseError as exc:
+        await reply(update, Screen(formatting.try_again(exc.problem, usage)))
+        return None
+
+
+@button(cb.BlockWorker)
+async def block_worker(tap: Tap[cb.BlockWorker], context: GigContext) -> None:
+    """Block the worker named on the button."""
+    alias = tap.data.alias
+    result = await context.requesting.blocks.block(tap.user, alias)
+    await tap.answer(requesting_texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
