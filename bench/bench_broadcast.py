@@ -62,15 +62,15 @@ async def broadcast(
     bot = ExtBot(TOKEN, base_url=sim.base_url, request=LoggedRequest(16, warn=False))
     await bot.initialize()
     services = Services.build(settings, SystemClock(), TelegramSender(bot))
-    services.channels.bot_username = str(bot.username)
+    services.bot_username.set(str(bot.username))
     await services.open()
     try:
         market = services.market
         requester_tg = sim.first_user + workers
-        requester = await market.register(requester_tg, "Rita")
+        requester = await market.people.register(requester_tg, "Rita")
         await services.accounts.fund(requester_tg, 1_000_000, "bench")
         for n in range(workers):
-            await market.register(sim.first_user + n, f"W{n}")
+            await market.people.register(sim.first_user + n, f"W{n}")
         async with services.db.transaction() as conn:
             for chat_id in sim.channels:
                 await channels.link(conn, requester.id, chat_id, str(chat_id), time.time())
@@ -81,8 +81,8 @@ async def broadcast(
         for n in range(hits):
             # 30 cents for 2 minutes: above the fair-pay floor, so publishing goes through
             draft = PollDraft(f"Poll {n}?", ("yes", "no"), 30, 50, 120, 86_400)
-            hit = await market.create_poll(requester, draft)
-            published = await market.publish(requester, hit.id)
+            hit = await market.publishing.create_poll(requester, draft)
+            published = await market.publishing.publish(requester, hit.id)
             assert published is PublishResult.OK, published
             # Matching pushes in waves over time (bot/matching/waves.py); here every wave at once.
             reached = workers if reach is None else reach[n]

@@ -47,7 +47,6 @@ from telegram.request import BaseRequest  # noqa: E402
 
 from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs  # noqa: E402
-from bot.matching.fanout import FanOut
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from handlers.ptb.transport import AiohttpRequest
 
@@ -143,7 +142,15 @@ async def tap_app(
     return app, Meter(step)
 
 
+def one_wave(workers: int) -> dict[str, object]:
+    """Settings under which every worker gets the push at once (matching would send it in
+    waves of 3 x slots, with some kept for newcomers): for Stage.open(overrides=...)."""
+    return {"fanout_factor": 1.0, "fanout_max_wave": workers, "fanout_explore": 0.0}
+
+
 async def gigbot_meter(stage: Stage, workers: int) -> Meter:
+    """Workers set up and a poll with a slot for each published (the stage was opened with
+    one_wave(workers)); a step is a crowd of them taking it: Accept, answer, Submit."""
     admin = stage.admin()
     rita = stage.user("Rita")
     await rita.send("/start")
@@ -151,11 +158,9 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
     crowd: list[Actor] = []
     for n in range(workers):
         worker = stage.user(f"W{n}")
-        user = await stage.services.market.register(worker.tg_id, worker.name)
+        user = await stage.services.market.people.register(worker.tg_id, worker.name)
         await stage.services.desk.save_prefs(user, WorkerPrefs(onboarded=True))  # set up
         crowd.append(worker)
-    # every worker gets the push at once (matching would send it in waves of 3 x slots)
-    stage.services.market.fanout = FanOut(factor=1, max_wave=workers, explore_share=0)
     await rita.send(f"/newpoll Bench? | yes | no ; reward=0.01 n={workers} time=1h life=1d")
     await rita.press("Publish")
     # from here on, measure update handling only: no test-harness settling per update
@@ -240,7 +245,12 @@ async def handed_over(
 ) -> tuple[Meter, Meter, Meter, Meter, Meter]:
     """Echo, gigbot, the bare answer+edit bot, and the echo and the bare bot on gigbot's
     transport, updates given to process_update."""
-    stage = await Stage.open(tmp / "handed.sqlite3", limits=Limits(enabled=False), send_rate=5000)
+    stage = await Stage.open(
+        tmp / "handed.sqlite3",
+        limits=Limits(enabled=False),
+        send_rate=5000,
+        overrides=one_wave(workers),
+    )
     app, floor = await echo_app(stage.sim)
     same_app, same = await echo_app(stage.sim, AiohttpRequest())
     taps_app, taps = await tap_app(stage.sim)
@@ -264,7 +274,11 @@ async def behind_webhooks(
     """Echo and gigbot (and gigbot answering presses by request), every update POSTed by
     the simulated Telegram to a webhook."""
     stage = await Stage.open(
-        tmp / "webhook.sqlite3", limits=Limits(enabled=False), send_rate=5000, webhook=True
+        tmp / "webhook.sqlite3",
+        limits=Limits(enabled=False),
+        send_rate=5000,
+        webhook=True,
+        overrides=one_wave(workers),
     )
     assert stage.webhook is not None
     hook = stage.sim.delivery.webhook
@@ -276,7 +290,11 @@ async def behind_webhooks(
         gig = await gigbot_meter(stage, workers)
         # The reference: the same bot behind its own webhook, answering presses by request.
         plain = await Stage.open(
-            tmp / "plain.sqlite3", limits=Limits(enabled=False), send_rate=5000, webhook=True
+            tmp / "plain.sqlite3",
+            limits=Limits(enabled=False),
+            send_rate=5000,
+            webhook=True,
+            overrides=one_wave(workers),
         )
         assert plain.webhook is not None
         plain.webhook.answers_in_response = False
@@ -363,7 +381,12 @@ async def long_polling(
 ) -> tuple[Meter, Meter, Meter]:
     """Echo (PTB as it comes, and on gigbot's transport) and gigbot, each long-polling its
     simulated Telegram (getUpdates over HTTP)."""
-    stage = await Stage.open(tmp / "polling.sqlite3", limits=Limits(enabled=False), send_rate=5000)
+    stage = await Stage.open(
+        tmp / "polling.sqlite3",
+        limits=Limits(enabled=False),
+        send_rate=5000,
+        overrides=one_wave(workers),
+    )
     app, floor, echo_sim = await echo_polling_app()
     same_app, same, same_sim = await echo_polling_app(AiohttpRequest())
     try:

@@ -162,7 +162,7 @@ async def main(seconds: float, windows: int, answered: int) -> None:
                 await worker.press("Blue")
                 await worker.press("Submit")
             for worker in crowd:  # measure the API, not the push fan-out (see docstring)
-                await stage.services.market.set_active(worker.tg_id, False)
+                await stage.services.market.people.set_active(worker.tg_id, False)
             listed = await asyncio.to_thread(lambda: gig.list_assignments_for_hit(HITId=hit_id))
             assert listed["NumResults"] == min(answered, 10), listed["NumResults"]
             step = seconds / windows / 4

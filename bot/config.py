@@ -1,13 +1,15 @@
-"""Settings: the only place the environment is read."""
+"""Settings: the only place the environment is read; and the few values only start-up learns."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+T = TypeVar("T")
 
 
 class Settings(BaseSettings):
@@ -144,6 +146,23 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and - only")
         return value
+
+
+class Later(Generic[T]):
+    """A value only start-up learns: the bot's @username (from getMe), the MTurk server's
+    address (once its port is bound). Handed to what needs it when the services are built,
+    set once at start-up, read when used."""
+
+    def __init__(self, before: T) -> None:
+        self._value = before
+
+    def set(self, value: T) -> None:
+        """Record what start-up learned."""
+        self._value = value
+
+    def get(self) -> T:
+        """What start-up learned, or the value given before it."""
+        return self._value
 
 
 class ConfigError(Exception):

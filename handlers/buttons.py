@@ -6,7 +6,7 @@ checked and unpacked (as aiogram's callback-data filter hands `callback_data`):
     @button(cb.Accept)
     async def accept_hit(tap: Tap[cb.Accept], context: GigContext) -> None:
         '''Give the worker the HIT, or say why not.'''
-        outcome = await context.market.accept_from_card(tap.user, tap.data.hit_id, tap.at)
+        outcome = await context.market.accepting.accept_from_card(tap.user, tap.data.hit_id, tap.at)
 
 A press by someone gigbot does not know is answered "send /start" and goes no further.
 register() pairs each handler with its button's pattern (`handler(accept_hit)`).

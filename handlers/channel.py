@@ -83,6 +83,6 @@ async def bot_membership_changed(update: Update, context: GigContext) -> None:
     status = change.new_chat_member.status
     gone = status in ("left", "kicked")
     if change.chat.type == Chat.PRIVATE:
-        await context.market.set_active(change.chat.id, not gone)
+        await context.market.people.set_active(change.chat.id, not gone)
     elif gone:
         await context.channels.bot_removed(change.chat.id)

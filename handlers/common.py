@@ -28,7 +28,7 @@ from bot.domain import Button, Screen, User
 from bot.fair.fairwork import FairWork
 from bot.fit import ALERT_MAX, clip, fit_html
 from bot.market.accounts import Accounts
-from bot.market.marketplace import Marketplace
+from bot.market.market import Market
 from bot.matching.qualifications import Qualifications
 from bot.matching.waves import Matcher
 from bot.mturk.keys import ApiKeys
@@ -79,7 +79,7 @@ class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
         return self.services.clock
 
     @property
-    def market(self) -> Marketplace:
+    def market(self) -> Market:
         """HITs and assignments: publish, accept, answer, review."""
         return self.services.market
 
@@ -218,17 +218,18 @@ async def known_user(update: Update, context: GigContext) -> User | None:
     sender = update.effective_user
     if sender is None:
         return None
-    return await context.market.user(sender.id)
+    return await context.market.people.user(sender.id)
 
 
 async def sender_of(update: Update, context: GigContext) -> User:
     """The user behind this update, registering them on first contact."""
     sender = update.effective_user
     assert sender is not None
-    found = await context.market.user(sender.id)
+    found = await context.market.people.user(sender.id)
     if found is not None:
         return found
-    return await context.market.register(sender.id, sender.first_name, sender.language_code or "en")
+    language = sender.language_code or "en"
+    return await context.market.people.register(sender.id, sender.first_name, language)
 
 
 class TelegramSender:

@@ -103,7 +103,7 @@ async def open_rating(tap: Tap[cb.RateOpen], context: GigContext) -> None:
     """Show the rating buttons for the requester of a reviewed assignment."""
     assignment_id = tap.data.assignment_id
     given = await context.fair.reputation.my_rating(tap.user.id, assignment_id)
-    view = await context.market.work_view(assignment_id)
+    view = await context.market.reading.work_view(assignment_id)
     if given is None or view is None:
         await tap.answer(fair_texts.RATING_REFUSED, alert=True)
         return
@@ -121,7 +121,7 @@ async def rate_requester(tap: Tap[cb.Rate], context: GigContext) -> None:
     done, given = await context.fair.reputation.rate(
         tap.user.id, data.assignment_id, data.dimension, data.stars
     )
-    view = await context.market.work_view(data.assignment_id)
+    view = await context.market.reading.work_view(data.assignment_id)
     if not done or view is None:
         await tap.answer(fair_texts.RATING_REFUSED, alert=True)
         return

@@ -72,7 +72,7 @@ async def refresh_menu(update: Update, context: GigContext) -> None:
     have = context.menu_chats
     if target in have:
         return
-    user = await context.market.user(target)
+    user = await context.market.people.user(target)
     if user is None or not user.is_requester:
         return
     have.add(target)

@@ -1,4 +1,4 @@
-"""Opening a new HIT in as few statements as publishing allows (Marketplace.publish_new)."""
+"""Opening a new HIT in as few statements as publishing allows (Publishing.publish_new)."""
 
 from __future__ import annotations
 

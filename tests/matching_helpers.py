@@ -13,7 +13,7 @@ from tests.conftest import SCRIPTED_BURST, failing_on_errors
 
 
 async def user_id(stage: Stage, actor: Actor) -> int:
-    found = await stage.services.market.user(actor.tg_id)
+    found = await stage.services.market.people.user(actor.tg_id)
     assert found is not None
     return found.id
 

@@ -27,7 +27,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 async def _slots_taken(stage: Stage, hit_id: int) -> tuple[int, int]:
     """(slots_used on the HIT, assignment rows) — both must equal the slots."""
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     async with stage.services.db.reading() as conn:
         rows = await conn.execute_fetchall(
             "SELECT COUNT(*) FROM assignments WHERE hit_id = ?", (hit_id,)

@@ -112,7 +112,7 @@ async def test_someone_elses_buttons(stage: Stage, admin: Actor) -> None:
         stage.sim.alerts(mallory.user)
     )
     hit_id = int(str(publish).split(":")[1])
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status.value == "draft"
 
 

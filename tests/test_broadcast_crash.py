@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.clock import SystemClock
 from bot.domain import PollDraft, Priority
 from bot.market.accounts import Accounts
-from bot.market.marketplace import Marketplace
+from bot.market.market import Market
 from bot.sandbox import Limits, SimTelegram
 from storage import outbox
 from storage.db import Database
@@ -26,17 +26,18 @@ async def _prepare(sim: SimTelegram, path: Path) -> None:
     db = Database(path)
     await db.open()
     clock = SystemClock()
-    market = Marketplace(db, clock, max_active=3, auto_approve_s=3600)
+    market = Market.build(db, clock, max_active=3, auto_approve_s=3600)
     chats = []
     for n in range(WORKERS):
         user = sim.add_user(f"W{n}")
-        await market.register(user.id, user.first_name)
+        await market.people.register(user.id, user.first_name)
         chats.append(user.id)
     rita = sim.add_user("Rita")
-    requester = await market.register(rita.id, "Rita")
+    requester = await market.people.register(rita.id, "Rita")
     await Accounts(db, clock).fund(rita.id, 100_000, "crash-test")
-    hit = await market.create_poll(requester, PollDraft("Crash?", ("a", "b"), 1, 5, 60, 86_400))
-    await market.publish(requester, hit.id)
+    draft = PollDraft("Crash?", ("a", "b"), 1, 5, 60, 86_400)
+    hit = await market.publishing.create_poll(requester, draft)
+    await market.publishing.publish(requester, hit.id)
     # Matching pushes in waves over time (bot/matching/waves.py); here every wave at once.
     async with db.transaction() as conn:
         await outbox.enqueue_many(

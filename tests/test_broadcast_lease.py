@@ -68,7 +68,7 @@ def crowd(stage: Stage, size: int) -> list[SimUser]:
 
 async def register(stage: Stage, people: list[SimUser]) -> None:
     for person in people:
-        user = await stage.services.market.register(person.id, person.first_name)
+        user = await stage.services.market.people.register(person.id, person.first_name)
         await stage.services.desk.save_prefs(user, WorkerPrefs(onboarded=True))
 
 

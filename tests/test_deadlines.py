@@ -22,7 +22,7 @@ DAY = 24 * 3600
 
 
 async def _status(stage: Stage, assignment_id: int) -> AssignmentStatus:
-    view = await stage.services.market.work_view(assignment_id)
+    view = await stage.services.market.reading.work_view(assignment_id)
     assert view is not None
     return view.assignment.status
 
@@ -74,7 +74,7 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     clock.advance(24)
     await stage.settle()
     assert "Time's up" in ann.last_text() and "went back to the pool" in ann.last_text()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 0
     await bob.send(f"/start hit_{hit_id}")
     assert await bob.press("Accept") is not None
@@ -145,7 +145,7 @@ async def test_unreviewed_work_is_approved_once_after_the_delay(
     assert row is not None and row[0] == 1
     await rita.send("/review")
     assert "Nothing to review" in rita.last_text()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.CLOSED
 
 
@@ -178,7 +178,7 @@ async def test_expiry_refunds_unspent_escrow_once(
     await rita.press("Approve")
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.EXPIRED
 
 
@@ -207,22 +207,22 @@ async def test_paused_hit_does_not_expire_early(
     ann = await worker(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=2 life=1h")
     market = stage.services.market
-    owner = await market.user(rita.tg_id)
+    owner = await market.people.user(rita.tg_id)
     assert owner is not None
     clock.advance(1800)
-    assert (await market.pause_hit(owner, hit_id)).value == "ok"
-    assert (await market.pause_hit(owner, hit_id)).value == "wrong_state"
+    assert (await market.settling.pause_hit(owner, hit_id)).value == "ok"
+    assert (await market.settling.pause_hit(owner, hit_id)).value == "wrong_state"
     assert "closed" in (await ann.press("Accept") or ""), "a paused HIT can't be taken"
 
     clock.advance(5 * 3600)
     await stage.settle()
-    hit = await market.hit(hit_id)
+    hit = await market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.PAUSED
 
-    assert (await market.resume_hit(owner, hit_id)).value == "ok"
+    assert (await market.settling.resume_hit(owner, hit_id)).value == "ok"
     clock.advance(1799)
     await stage.settle()
-    hit = await market.hit(hit_id)
+    hit = await market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.OPEN
     clock.advance(1)
     await stage.settle()
@@ -277,7 +277,7 @@ async def test_late_submit_racing_the_deadline(
         else:
             assert status is AssignmentStatus.ABANDONED and told == (0, 1), w.texts()
     abandoned = sum(s is AssignmentStatus.ABANDONED for s in outcomes.values())
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 6 - abandoned
     assert set(outcomes.values()) <= {AssignmentStatus.SUBMITTED, AssignmentStatus.ABANDONED}
 
@@ -315,7 +315,7 @@ async def test_paused_from_myhits_keeps_its_lifetime(
     await rita.press("Resume", card.message_id)
     clock.advance(2399)
     await stage.settle()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.OPEN, "40 minutes were left"
     clock.advance(1)
     await stage.settle()

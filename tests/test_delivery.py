@@ -21,7 +21,7 @@ from tests.conftest import funded_requester, published_poll, workers
 
 
 async def _active(stage: Stage, worker: Actor) -> bool:
-    user = await stage.services.market.user(worker.tg_id)
+    user = await stage.services.market.people.user(worker.tg_id)
     assert user is not None
     return user.active
 

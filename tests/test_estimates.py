@@ -32,12 +32,12 @@ async def _tag_one(stage: Stage, clock: FakeClock, actor: Actor, hit_id: int, to
     """The worker takes this item, tags it and hands it in `took` seconds later."""
     market = stage.services.market
     user = await user_of(stage, actor)
-    taken = await market.accept(user, hit_id)
+    taken = await market.accepting.accept(user, hit_id)
     assert taken.result is AcceptResult.OK and taken.assignment is not None
     clock.advance(took)
-    result, _ = await market.answer(user, taken.assignment.id, 0, "0")
+    result, _ = await market.working.answer(user, taken.assignment.id, 0, "0")
     assert result is WorkResult.OK
-    result, done = await market.submit(user, taken.assignment.id)
+    result, done = await market.working.submit(user, taken.assignment.id)
     assert result is WorkResult.OK and done is not None
     assert done.assignment.status is AssignmentStatus.SUBMITTED
 

@@ -123,7 +123,7 @@ async def test_unanswered_dispute_is_approved_at_48_hours_once(
     # Too late for the requester to act now; the card counts it as lost.
     alert = await forge(stage, rita, cb.Reverse(1).pack())
     assert alert is not None and "already settled" in alert
-    user = await stage.services.market.user(rita.tg_id)
+    user = await stage.services.market.people.user(rita.tg_id)
     assert user is not None
     card = await stage.services.fair.reputation.card(user.id)
     assert card is not None and card.disputes_lost == 1 and card.approved_percent == 100

@@ -62,7 +62,7 @@ async def test_messages_are_relayed_without_identity(
     assert "Great" in rita.last_text()
 
     # By command: the requester by alias, the worker by HIT number.
-    alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
     await rita.send(f"/msg {alias} One more question for you")
     assert "One more question for you" in ann.last_text()
     await ann.send(f"/msg {hit_id} Happy to help")
@@ -102,7 +102,7 @@ async def test_requester_writes_about_a_hit_to_its_one_worker_or_is_shown_the_al
     olga = await funded_requester(stage, admin, "Olga")
     ann, bob = await workers(stage, "Ann", "Bob")
     alias = {
-        w: (await stage.services.market.user(w.tg_id)).alias  # type: ignore[union-attr]
+        w: (await stage.services.market.people.user(w.tg_id)).alias  # type: ignore[union-attr]
         for w in (ann, bob)
     }
     hit_id = await published_poll(stage, rita, "Which is calmer? | Sea | City ; reward=0.05 n=2")
@@ -162,7 +162,7 @@ async def test_free_window_lists_what_fits_best_first(
     assert "~2m (≈$6.00/h)" in shown and "Long read — $0.50 · up to 10m (≥$3.00/h)" in shown
 
     free = stage.services.fair.free
-    user = await stage.services.market.user(ann.tg_id)
+    user = await stage.services.market.people.user(ann.tg_id)
     assert user is not None
     clock.advance(6 * 60)
     left, fitting = await free.fitting(user)
@@ -171,7 +171,7 @@ async def test_free_window_lists_what_fits_best_first(
 
     await ann.press("1.")
     assert "1/1" in ann.last_text() and "Quick look" in ann.last_text()
-    hit = await stage.services.market.hit(quick)
+    hit = await stage.services.market.reading.hit(quick)
     assert hit is not None and hit.slots_used == 1
 
     await ann.send("/free off")

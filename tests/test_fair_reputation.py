@@ -64,7 +64,7 @@ async def test_reputation_from_a_seeded_history(
     await rate(bob, "f", 4)
 
     reputation = stage.services.fair.reputation
-    user = await stage.services.market.user(rita.tg_id)
+    user = await stage.services.market.people.user(rita.tg_id)
     assert user is not None
     card = await reputation.card(user.id)
     assert card is not None
@@ -117,7 +117,7 @@ async def test_only_reviewed_work_can_be_rated(
     data = next(d for row in rating.buttons() for _t, d, _u in row if d and d.endswith(":p:5"))
     alert = await forge(stage, bob, data)
     assert alert is not None and "only requesters who reviewed your work" in alert
-    user = await stage.services.market.user(rita.tg_id)
+    user = await stage.services.market.people.user(rita.tg_id)
     assert user is not None
     card = await stage.services.fair.reputation.card(user.id)
     assert card is not None and card.ratings == 0

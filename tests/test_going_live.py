@@ -28,7 +28,7 @@ from bot.delivery.pacing import Pace, SendLimits
 from bot.demo.stage import Stage
 from bot.domain import WorkerPrefs
 from bot.market.accounts import Accounts
-from bot.market.marketplace import Marketplace
+from bot.market.market import Market
 from bot.requesting import texts as requesting_texts
 from bot.runtime.logs import Redactor
 from bot.sandbox import SimTelegram, SimUser
@@ -294,14 +294,14 @@ async def seed(database: Path, sim: SimTelegram, workers: int) -> tuple[SimUser,
     db = Database(database)
     await db.open()
     try:
-        market = Marketplace(db, SystemClock(), max_active=3, auto_approve_s=3600)
+        market = Market.build(db, SystemClock(), max_active=3, auto_approve_s=3600)
         rita = sim.add_user("Rita")
-        await market.register(rita.id, "Rita")
+        await market.people.register(rita.id, "Rita")
         await Accounts(db, SystemClock()).fund(rita.id, 10_000, "seed")
         crew = [sim.add_user(f"Worker{i}") for i in range(workers)]
-        desk = WorkerDesk(market)
+        desk = WorkerDesk(db, SystemClock())
         for worker in crew:
-            user = await market.register(worker.id, worker.first_name)
+            user = await market.people.register(worker.id, worker.first_name)
             await desk.save_prefs(user, WorkerPrefs(onboarded=True))
     finally:
         await db.close()

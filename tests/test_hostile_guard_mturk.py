@@ -102,7 +102,7 @@ async def market(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Market]:
         }
         del mallory
         assert stage_problems(stage) == []
-        yield Market(stage, await _key_of(rita), tuple(sorted(api.ops.table)), ids)
+        yield Market(stage, await _key_of(rita), tuple(sorted(api.operations)), ids)
 
 
 def _sky() -> dict[str, Any]:

@@ -245,7 +245,7 @@ async def test_the_longest_survey_keeps_its_preview_results_and_status_readable(
         await rita.send("/results 1")
         assert "other questions are in the CSV" in rita.last_text()
         assert any("Export CSV" in t for row in rita.last().buttons() for t, _, _ in row)
-        alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+        alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
         for n in range(12):
             await rita.send(f"/grant {alias} Bird 🐦 expert of rank {n:02d} " + "🦜" * 10)
         await ann.send("/status")

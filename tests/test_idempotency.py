@@ -28,7 +28,7 @@ async def test_redelivered_approve_credits_once(stage: Stage, admin: Actor) -> N
         )
     )
     balances = await stage.services.accounts.balances()
-    worker = await stage.services.market.user(ann.tg_id)
+    worker = await stage.services.market.people.user(ann.tg_id)
     assert worker is not None and balances[f"wrk:{worker.id}"] == 25
     assert sum("Approved" in t for t in ann.texts()) == 1, "one notification"
 
@@ -51,5 +51,5 @@ async def test_double_accept_is_one_assignment(stage: Stage, admin: Actor) -> No
     tap = stage.sim.callback(ann.user, push.message_id, f"acc:{hit_id}", enqueue=False)
     again = stage.sim.callback(ann.user, push.message_id, f"acc:{hit_id}", enqueue=False)
     await stage.deliver_many([tap, again])
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 1

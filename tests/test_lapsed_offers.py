@@ -88,7 +88,7 @@ async def test_lapsed_offers_leave_slots_anyone_can_take(
     assert "1/1" in bob.last_text()
     assert "Accepted" in (await cat.press("Accept", offers["Cat"]) or "")
     assert "1/1" in cat.last_text()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 3
     assert sum("Nobody took" in t for t in rita.texts()) == 1, "told once"
 

@@ -85,8 +85,8 @@ async def test_script_posts_workers_answer_in_telegram_script_reviews(
     listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit["HITId"])
     assert listed["NumResults"] == 2
     by_worker = {a["WorkerId"]: a for a in listed["Assignments"]}
-    ann_user = await stage.services.market.user(ann.tg_id)
-    bob_user = await stage.services.market.user(bob.tg_id)
+    ann_user = await stage.services.market.people.user(ann.tg_id)
+    bob_user = await stage.services.market.people.user(bob.tg_id)
     assert ann_user is not None and bob_user is not None
     assert set(by_worker) == {ann_user.alias, bob_user.alias}, "workers appear as aliases"
     assert answer_ids(by_worker[ann_user.alias]) == {"sky": ["blue"]}

@@ -35,7 +35,7 @@ def hit_params(title: str = "Sky colour", **more: Any) -> dict[str, Any]:
 
 
 async def alias_of(stage: Stage, worker: Actor) -> str:
-    user = await stage.services.market.user(worker.tg_id)
+    user = await stage.services.market.people.user(worker.tg_id)
     assert user is not None
     return user.alias
 
@@ -83,7 +83,7 @@ async def test_bonus_moves_money_once_and_is_listed(stage: Stage, admin: Actor) 
     assert "was not done by" in wrong["Message"]
 
     balances = await stage.services.accounts.balances()
-    ann_user = await stage.services.market.user(ann.tg_id)
+    ann_user = await stage.services.market.people.user(ann.tg_id)
     assert ann_user is not None
     assert balances[f"wrk:{ann_user.id}"] == 50, "paid once despite the repeat"
     assert [t for t in ann.texts() if "Bonus +$0.50" in t and "Great work" in t] != []

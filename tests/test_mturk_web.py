@@ -102,7 +102,7 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
     await ann.press("Accept")
     task = button_url(ann, "Open the task page")
     given = params(task)
-    ann_user = await stage.services.market.user(ann.tg_id)
+    ann_user = await stage.services.market.people.user(ann.tg_id)
     assert ann_user is not None
     assert task.startswith("https://tasks.example.org/label?batch=3&")
     assert given["hitId"] == hit_id and given["workerId"] == ann_user.alias, "alias only"

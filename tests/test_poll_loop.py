@@ -87,7 +87,7 @@ async def test_poll_from_post_to_earnings(stage: Stage, admin: Actor) -> None:
     assert sum(balances.values()) == 0
     await rita.send("/balance")
     assert "$99.95" in rita.last_text(), "the rejected reward went back to the requester"
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status.value == "closed"
 
 

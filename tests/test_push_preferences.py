@@ -75,7 +75,7 @@ async def test_muted_blocked_or_gone_workers_get_nothing(
                 (rita_id, ann_id),
             )
     if how == "left":  # what a 403 from Telegram records
-        await stage.services.market.set_active(ann.tg_id, False)
+        await stage.services.market.people.set_active(ann.tg_id, False)
     bob = await worker(stage, "Bob")
     await published_poll(stage, rita, POLL)
     assert not got(ann, "Tea or coffee?")

@@ -224,7 +224,7 @@ async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None
     assert "A purring kitten on a sofa → cat 67% agree [3] (gold: cat)" in text
     assert "A puppy chasing a ball → dog 67% agree [3]" in text
     assert "A tabby cat asleep → cat 67% agree [3]" in text
-    cy_alias = (await stage.services.market.user(cy.tg_id)).alias  # type: ignore[union-attr]
+    cy_alias = (await stage.services.market.people.user(cy.tg_id)).alias  # type: ignore[union-attr]
     assert f"{cy_alias} 0% (0/2)" in text and f"Below 70% on gold items: {cy_alias}" in text
     for worker in (ann, bob, cy):
         assert str(worker.tg_id) not in text, "no Telegram ids, only aliases"
@@ -248,7 +248,7 @@ async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None
             assert str(worker.tg_id).encode() not in content, name
 
     await rita.send("/review")
-    ann_alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    ann_alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
     assert f"{ann_alias} gold accuracy in this batch: 100% (2/2)" in rita.last_text()
     assert "Approve all" in str(rita.last().buttons())
     await rita.press(f"Reject all by {cy_alias}")
@@ -272,7 +272,7 @@ async def test_later_waves_push_a_batch_as_one_card(
     await _batch_preview(rita, stage, n=3)
     await rita.press("Publish")
     for _ in range(4):  # pushes go unanswered: the periodic wave job widens, several times
-        clock.advance(stage.services.matcher.policy.wait_s + 1)
+        clock.advance(stage.services.matcher.waves.policy.wait_s + 1)
         await stage.services.matcher.next_waves()
         await stage.settle()
     for worker in crowd:
@@ -283,7 +283,7 @@ async def test_later_waves_push_a_batch_as_one_card(
     pushed = [w for w in crowd if any("Which animal?" in t for t in w.texts())]
     for worker in pushed[:3]:
         await worker.press("Accept")
-    clock.advance(stage.services.matcher.policy.wait_s + 1)
+    clock.advance(stage.services.matcher.waves.policy.wait_s + 1)
     await stage.services.matcher.next_waves()
     await stage.settle()
     for worker in crowd:

@@ -86,7 +86,7 @@ async def test_cancel_asks_first_and_says_what_happens_to_work_in_progress(
     assert "1 worker still working keeps the assignment and can still submit" in text
     assert "1 submission waits in /review" in text
     assert [t for row in asked.buttons() for t, _, _ in row] == ["🚫 Yes, cancel", "↩ Back"]
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status.value == "open", "asking cancels nothing"
 
     await rita.press("Back", card.message_id)
@@ -127,7 +127,7 @@ async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
             await rita.press("Tea?")  # Rita opens the card; Sam tries its buttons
         if label == "Cancel":
             await rita.press("Cancel")  # Rita's own card now asks; Sam tries its buttons
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status.value == "open"
     await sam.send("/results")
     assert "/results 12" in sam.last_text()
@@ -164,8 +164,8 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
     await ann.press("Accept")
     await ann.press("Yes")
     await ann.press("Submit")
-    ann_alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
-    bob_alias = (await stage.services.market.user(bob.tg_id)).alias  # type: ignore[union-attr]
+    ann_alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    bob_alias = (await stage.services.market.people.user(bob.tg_id)).alias  # type: ignore[union-attr]
 
     await rita.send("/bonus")
     assert "/bonus W-7F3K 0.50" in rita.last_text()
@@ -216,7 +216,7 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
 async def test_unblock_lets_the_worker_back(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     bob = await worker_named(stage, "Bob")
-    worker = await stage.services.market.user(bob.tg_id)
+    worker = await stage.services.market.people.user(bob.tg_id)
     assert worker is not None
     await rita.send(f"/unblock {worker.alias}")
     assert "wasn't blocked" in rita.last_text()
@@ -228,7 +228,7 @@ async def test_unblock_lets_the_worker_back(stage: Stage, admin: Actor) -> None:
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.01 n=2")
     assert "Tea?" in bob.last_text(), "pushes reach the worker again"
     await bob.press("Accept")
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 1
 
 

@@ -74,7 +74,7 @@ async def test_a_busy_requester_pages_through_every_hit_and_batch(
     assert (card.text or "").startswith("⏸ Oldest?"), "its card is redrawn paused"
     assert f"(poll #{oldest} · paused)" in (card.text or ""), "the status in words too"
     assert "▶️ Resume" in _labels(card)
-    hit = await stage.services.market.hit(oldest)
+    hit = await stage.services.market.reading.hit(oldest)
     assert hit is not None and hit.status.value == "paused"
 
     await rita.press("All my HITs", card.message_id)

@@ -95,5 +95,5 @@ async def test_a_poll_being_written_survives_a_restart(stages: list[Stage]) -> N
     await rita.send("Mon | Tue")
     await rita.send("reward=0.05 n=1")
     hit_id = number_after("poll #", rita.last_text())
-    hit = await stages[-1].services.market.hit(hit_id)
+    hit = await stages[-1].services.market.reading.hit(hit_id)
     assert hit is not None and hit.title == "Best day?" and hit.status.value == "draft"

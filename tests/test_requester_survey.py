@@ -67,9 +67,9 @@ async def test_survey_resumes_after_a_restart(tmp_path: Path, clock: FakeClock) 
     await rita.press("Publish")
     assert "Published survey #" in rita.last_text(), "a survey is not called a poll"
     hit_id = number_after("#", rita.last_text())
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.kind.value == "survey" and hit.status.value == "open"
-    questions = await stage.services.market.questions(hit_id)
+    questions = await stage.services.market.reading.questions(hit_id)
     assert [q.kind.value for q in questions] == ["single", "rating", "text"]
     errors, violations = list(stage.services.errors), list(stage.sim.violations)
     await stage.close()

@@ -31,7 +31,7 @@ def text_of(actor: Actor, message_id: int) -> str:
 
 
 async def alias_of(stage: Stage, actor: Actor) -> str:
-    user = await stage.services.market.user(actor.tg_id)
+    user = await stage.services.market.people.user(actor.tg_id)
     assert user is not None
     return user.alias
 

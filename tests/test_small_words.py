@@ -36,7 +36,7 @@ async def test_one_is_singular_and_toasts_say_what_was_done(stage: Stage, admin:
 
     await rita.send("/review")
     toast = await rita.press("Approve")
-    ann_alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    ann_alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
     assert toast == f"✅ Approved {ann_alias}'s work: +$0.05 paid", toast
 
     await published_poll(stage, rita, "Coffee? | Yes | No ; reward=0.05 n=1")

@@ -98,7 +98,7 @@ async def test_an_offer_moves_through_three_workers(
 
     await cat.press("Accept")
     assert "1/1" in cat.last_text() and "Tea or coffee?" in cat.last_text()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 1
     assert await _statuses(stage, hit_id) == [
         ("Ann", "expired", "unanswered"),
@@ -140,7 +140,7 @@ async def test_nobody_steals_a_held_slot_however_fast(tmp_path: Path, clock: Fak
             )
         assert "1/1" in ann.last_text()
         rows = await sql(stage, "SELECT worker_id FROM assignments WHERE hit_id = ?", hit_id)
-        hit = await stage.services.market.hit(hit_id)
+        hit = await stage.services.market.reading.hit(hit_id)
         assert len(rows) == 1 and hit is not None and hit.slots_used == 1
 
 

@@ -77,7 +77,7 @@ async def test_plus_ten_minutes_once_then_reminders_planned_anew(
     clock.advance(30)  # the original deadline has passed: still running
     await stage.settle()
     assert _count(ann, "Time's up") == 0
-    view = await stage.services.market.work_view(aid)
+    view = await stage.services.market.reading.work_view(aid)
     assert view is not None and view.assignment.status is AssignmentStatus.ACCEPTED
 
     # Reminders for the new deadline (720 s after accepting): at 360 s and 576 s.
@@ -148,7 +148,7 @@ async def test_returned_and_abandoned_never_lower_the_approval_rate(
     await ann.press("Return without penalty")
     assert "no penalty" in ann.last_text() and "approval rate is unchanged" in ann.last_text()
     assert await _approval(stage, ann) == (75, 1, 0)
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 0, "the slot went back to the pool"
     await bob.send(f"/start hit_{hit_id}")  # his push was edited to "Filled" meanwhile
     await bob.press("Accept")

@@ -33,7 +33,7 @@ async def scaled_stage(tmp_path: Path) -> AsyncIterator[Stage]:
 async def _abandoned(stage: Stage, assignment_id: int, within_real_s: float) -> bool:
     """Wait (without applying anything ourselves) until the scheduler abandoned it."""
     for _ in range(int(within_real_s / 0.05)):
-        view = await stage.services.market.work_view(assignment_id)
+        view = await stage.services.market.reading.work_view(assignment_id)
         assert view is not None
         if view.assignment.status is AssignmentStatus.ABANDONED:
             return True

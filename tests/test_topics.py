@@ -60,7 +60,7 @@ async def listed(actor: Actor, title: str) -> bool:
 
 
 async def topic_of(stage: Stage, hit_id: int) -> str:
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None
     return hit.topic
 

@@ -116,9 +116,9 @@ async def test_a_survey_written_across_both_processes(processes: Pair) -> None:
     await on(b, rita).press("Publish")
     assert "Published" in rita.last_text()
     hit_id = number_after("#", rita.last_text())
-    hit = await a.services.market.hit(hit_id)
+    hit = await a.services.market.reading.hit(hit_id)
     assert hit is not None and hit.kind.value == "survey" and hit.status.value == "open"
-    questions = await a.services.market.questions(hit_id)
+    questions = await a.services.market.reading.questions(hit_id)
     assert [q.kind.value for q in questions] == ["single", "rating"]
     await a.settle()
     assert len([t for t in ann.texts() if "Coffee habits" in t]) == 1, ann.texts()

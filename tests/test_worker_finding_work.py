@@ -103,7 +103,7 @@ async def test_push_card_preview_and_mute(stage: Stage, admin: Actor) -> None:
     await ann.press("Preview")
     assert "Favourite colour?" in ann.last_text() and "free text" in ann.last_text()
     assert "We won! → positive / sports / news" in ann.last_text()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 0, "a preview takes no slot"
     await ann.press("Card")
     assert "4 of 4 left" in ann.last_text()

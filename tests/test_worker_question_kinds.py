@@ -52,9 +52,8 @@ async def test_survey_with_every_question_kind(stage: Stage, admin: Actor) -> No
     done = ann.stage.sim.message_by_id(ann.tg_id, card.message_id).text or ""
     assert "Submitted" in done and "$0.10 pending review" in done
 
-    market = stage.services.market
     ann_id = (await user_of(stage, ann)).id
-    async with market.db.reading() as conn:
+    async with stage.services.db.reading() as conn:
         mine = await assignments.for_worker_and_hit(conn, ann_id, hit_id)
         assert mine is not None and mine.status.value == "submitted"
         stored = [a.value for a in await assignments.answers(conn, mine.id)]
@@ -126,7 +125,7 @@ async def test_back_keeps_ticks_and_return_frees_the_slot(stage: Stage, admin: A
     assert "is full" in bob.last_text()
     await ann.press("Return")
     assert "Returned" in ann.last_text()
-    hit = await stage.services.market.hit(hit_id)
+    hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 0
     await bob.send(f"/start hit_{hit_id}")
     await bob.press("Accept")

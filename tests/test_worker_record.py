@@ -151,14 +151,14 @@ async def test_blocking_the_bot_mid_assignment(stage: Stage, admin: Actor) -> No
     await ann.press("Accept")
     stage.sim.block(ann.user)
     await post(stage, rita, ONE, title="Second")  # the push gets 403
-    me = await stage.services.market.user(ann.tg_id)
+    me = await stage.services.market.people.user(ann.tg_id)
     assert me is not None and not me.active
     await post(stage, rita, ONE, title="Third")
     assert not any("Third" in t for t in ann.texts()), "no pushes to a user who blocked us"
 
     stage.sim.unblock(ann.user)
     await ann.send("/start")
-    me = await stage.services.market.user(ann.tg_id)
+    me = await stage.services.market.people.user(ann.tg_id)
     assert me is not None and me.active
     await ann.send("/status")
     assert "First — ⏳" in ann.last_text()

@@ -23,7 +23,7 @@ SURVEY = (
 
 
 async def user_of(stage: Stage, actor: Actor) -> User:
-    found = await stage.services.market.user(actor.tg_id)
+    found = await stage.services.market.people.user(actor.tg_id)
     assert found is not None, f"{actor.name} has not started the bot"
     return found
 
@@ -56,11 +56,11 @@ async def post(
         auto_approve_s=3 * 86400,
         questions=questions,
     )
-    hit = await market.create_hit(owner, spec)
+    hit = await market.publishing.create_hit(owner, spec)
     if batch_id is not None:
-        async with market.db.transaction() as conn:
+        async with stage.services.db.transaction() as conn:
             await hits.set_topic_and_batch(conn, hit.id, topic, batch_id)
-    assert await market.publish(owner, hit.id) is PublishResult.OK
+    assert await market.publishing.publish(owner, hit.id) is PublishResult.OK
     await stage.settle()
     return hit.id
 

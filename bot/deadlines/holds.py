@@ -10,12 +10,14 @@ deadline. Conditional on the extension being unused, so a double tap extends onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.clock import Clock
 from bot.domain import User
-from bot.market.marketplace import Marketplace, reminder_times
 from bot.market.results import DeclineResult, ExtendResult
+from bot.market.views import reminder_times
 from bot.matching.offers import notify_passed
-from bot.matching.waves import push_wave
+from bot.matching.waves import Waves
 from storage import hits
 from storage import offers as store
 from storage.db import Conn, Database
@@ -24,10 +26,23 @@ from storage.db import Conn, Database
 class Holds:
     """Timed offers and the concierge, on the marketplace's database."""
 
-    def __init__(self, db: Database, clock: Clock, market: Marketplace) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        waves: Waves,
+        *,
+        reminders: tuple[float, ...] = (0.5, 0.2),
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+    ) -> None:
         self.db = db
         self.clock = clock
-        self.market = market
+        self.waves = waves  # a slot given up goes to the next worker in line at once
+        self.reminders = reminders
+        self.on_outbox = on_outbox
+        # Told of each new deadline (job name, due time) so a scheduler can hold it.
+        self.on_timer = on_timer
 
     async def decline(self, worker: User, hit_id: int) -> DeclineResult:
         """Give up a live hold; the slot is offered to the next worker at once."""
@@ -38,7 +53,7 @@ class Holds:
                 return DeclineResult.NOT_HELD
             await self._pass_on(conn, [hit_id], now)
             nobody_next = (await store.tally(conn, hit_id, now)).open_slots > 0
-        self.market.on_outbox()
+        self.on_outbox()
         return DeclineResult.NOBODY_NEXT if nobody_next else DeclineResult.OK
 
     async def expire_due(self, now: float, limit: int) -> int:
@@ -55,14 +70,7 @@ class Holds:
         for hit_id in hit_ids:
             hit = await hits.get(conn, hit_id)
             if hit is not None:
-                await push_wave(
-                    conn,
-                    hit,
-                    self.market.fanout,
-                    now,
-                    self.market.max_active,
-                    self.market.on_timer,
-                )
+                await self.waves.push(conn, hit, now)
 
     async def extension(self, assignment_id: int) -> store.Extension | None:
         """The assignment's deadline and what "+N minutes" allows (for its reminder)."""
@@ -83,14 +91,14 @@ class Holds:
             if found.extended_s:
                 return ExtendResult.ALREADY_USED, found.deadline_at
             times = reminder_times(
-                found.accepted_at, found.deadline_at + found.extend_s, self.market.reminders
+                found.accepted_at, found.deadline_at + found.extend_s, self.reminders
             )
             sent = sum(1 for t in times if t <= now)
             remind_at = times[sent] if sent < len(times) else None
             deadline = await store.extend(conn, assignment_id, found.extend_s, now, remind_at, sent)
             if deadline is None:  # another tap won
                 return ExtendResult.ALREADY_USED, found.deadline_at
-        self.market.on_timer(f"deadline:{assignment_id}", deadline)
+        self.on_timer(f"deadline:{assignment_id}", deadline)
         if remind_at is not None:
-            self.market.on_timer(f"remind:{assignment_id}:{sent}", remind_at)
+            self.on_timer(f"remind:{assignment_id}:{sent}", remind_at)
         return ExtendResult.OK, deadline

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
 from bot.deadlines.holds import Holds
 from bot.domain import HitStatus, Priority
-from bot.market.marketplace import Marketplace, reminder_times
-from bot.matching.waves import push_wave
+from bot.market.reviewing import Reviewing
+from bot.market.settling import refund_released
+from bot.market.views import reminder_times
+from bot.matching.waves import Waves
 from storage import hits, ledger, outbox, stale
 from storage import requesting as reads
 from storage import timers as due
@@ -38,6 +41,38 @@ class Scheduler(Protocol):
     """Runs `Timers.fire()` at a clock time under a name (a second call replaces it)."""
 
     def at(self, name: str, due_at: float) -> None: ...
+
+
+class Agenda:
+    """Where use-cases tell each new deadline (`note`), for a real-time scheduler.
+
+    Made with the services, before anything that makes deadlines; the scheduler (the
+    JobQueue) exists only once the bot starts and is attached then, if the clock runs by
+    itself (with a FakeClock none is: tests apply deadlines with Timers.run_due()). Timers
+    loads the deadlines of a window at a time; a new one inside the loaded window is
+    scheduled at once, a later one comes with the next load.
+    """
+
+    def __init__(self) -> None:
+        self._scheduler: Scheduler | None = None
+        self._loaded_until = 0.0
+
+    def attach(self, scheduler: Scheduler) -> None:
+        """Hand deadlines to `scheduler` from now on (at start-up)."""
+        self._scheduler = scheduler
+
+    @property
+    def scheduler(self) -> Scheduler | None:
+        return self._scheduler
+
+    def loaded(self, until: float) -> None:
+        """Record that the scheduler holds every deadline up to `until`."""
+        self._loaded_until = until
+
+    def note(self, name: str, due_at: float) -> None:
+        """A new deadline: schedule it now if the next horizon load would come too late."""
+        if self._scheduler is not None and due_at <= self._loaded_until:
+            self._scheduler.at(name, due_at)
 
 
 @dataclass
@@ -64,8 +99,13 @@ class Timers:
         self,
         db: Database,
         clock: Clock,
-        market: Marketplace,
+        agenda: Agenda,
+        holds: Holds,
+        reviewing: Reviewing,
+        waves: Waves,
         *,
+        reminders: tuple[float, ...] = (0.5, 0.2),
+        on_outbox: Callable[[], None] = lambda: None,
         window_s: float = 600.0,
         batch: int = 5000,
         max_jobs: int = 5000,
@@ -73,24 +113,25 @@ class Timers:
     ) -> None:
         self.db = db
         self.clock = clock
-        self.market = market
+        self.agenda = agenda  # the scheduler's side: what is loaded, what new deadlines go to
+        self.holds = holds  # timed offers and the timer concierge
+        self.reviewing = reviewing  # auto-approval takes the requester's path
+        self.waves = waves  # slots that abandonment freed go out again
+        self.reminders = reminders
+        self.on_outbox = on_outbox
         self.window_s = window_s
         self.batch = batch
         self.max_jobs = max_jobs
         self.coalesce_s = coalesce_s
-        self.scheduler: Scheduler | None = None
-        self._loaded_until = 0.0
         self._running = False
         self._again = False
         self._freed: set[int] = set()
         self.passes = 0
-        self.holds = Holds(db, clock, market)
 
     def attach(self, scheduler: Scheduler, window_s: float) -> None:
         """Use a real-time scheduler, loading `window_s` clock seconds ahead each time."""
-        self.scheduler = scheduler
+        self.agenda.attach(scheduler)
         self.window_s = window_s
-        self.market.on_timer = self.note
 
     async def start(self) -> DueReport:
         """At start: apply what fell due while down (users are told), then load the horizon."""
@@ -100,29 +141,25 @@ class Timers:
         await self.horizon()
         return report
 
-    def note(self, name: str, due_at: float) -> None:
-        """A new deadline: schedule it now if the next horizon load would come too late."""
-        if self.scheduler is not None and due_at <= self._loaded_until:
-            self.scheduler.at(name, due_at)
-
     async def horizon(self) -> int:
         """Load the next window's deadlines into the scheduler; how many were loaded."""
-        if self.scheduler is None:
+        scheduler = self.agenda.scheduler
+        if scheduler is None:
             return 0
         until = self.clock.now() + self.window_s
         async with self.db.reading() as conn:
             soon = await due.upcoming(conn, until, self.max_jobs)
         if len(soon) == self.max_jobs:  # more than we hold: reload when the last is due
             until = soon[-1][1]
-            self.scheduler.at("timers:horizon", until)
+            scheduler.at("timers:horizon", until)
         last: float | None = None
         for name, due_at in soon:
             # One job per instant: the first name due then covers the others (one pass
             # applies everything due), so 20,000 deadlines at once cost one job, not 20,000.
             if last is None or due_at - last >= self.coalesce_s:
-                self.scheduler.at(name, due_at)
+                scheduler.at(name, due_at)
                 last = due_at
-        self._loaded_until = until
+        self.agenda.loaded(until)
         return len(soon)
 
     async def fire(self) -> None:
@@ -166,7 +203,7 @@ class Timers:
             await self._waves(self.clock.now())
         self.passes += 1
         if report.total:
-            self.market.on_outbox()
+            self.on_outbox()
         return report
 
     async def _anything_due(self, now: float) -> bool:
@@ -193,7 +230,7 @@ class Timers:
                 if a.hit_id in ended:
                     hit = await hits.get(conn, a.hit_id)
                     assert hit is not None
-                    await self.market.refund_released(conn, hit, a.assignment_id, now)
+                    await refund_released(conn, hit, a.assignment_id, now)
         self._freed.update(hit_id for hit_id in freed if hit_id not in ended)
         return len(gone)
 
@@ -208,12 +245,10 @@ class Timers:
             for hit_id in freed:
                 hit = await hits.get(conn, hit_id)
                 if hit is not None and hit.status is HitStatus.OPEN:
-                    await push_wave(
-                        conn, hit, self.market.fanout, now, self.market.max_active, self.note
-                    )
+                    await self.waves.push(conn, hit, now)
 
     async def _remind(self, now: float) -> int:
-        fractions = self.market.reminders
+        fractions = self.reminders
         async with self.db.transaction() as conn:
             found = await due.due_reminders(conn, now, self.batch)
             marks: list[tuple[int, int, float | None, int]] = []
@@ -252,7 +287,7 @@ class Timers:
         async with self.db.transaction() as conn:
             ids = await due.due_auto_approvals(conn, now, self.batch)
             for assignment_id in ids:
-                hit = await self.market.auto_approve(conn, assignment_id, now)
+                hit = await self.reviewing.auto_approve(conn, assignment_id, now)
                 if hit is not None:
                     approved[hit.id] += 1
                     owners[hit.id] = hit.requester_id

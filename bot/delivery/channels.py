@@ -31,7 +31,6 @@ class Channels:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.bot_username = ""
 
     async def link(
         self,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.clock import Clock
+from bot.config import Later
 from bot.deadlines import texts as deadlines_texts
 from bot.delivery import screens as delivery_screens
 from bot.delivery import texts as delivery_texts
@@ -13,7 +15,8 @@ from bot.fair import screens as fair_screens
 from bot.fair.notices import KINDS as FAIR_KINDS
 from bot.fair.notices import FairNotices
 from bot.market import texts as market_texts
-from bot.market.marketplace import Marketplace, WorkView
+from bot.market.reading import Reading
+from bot.market.views import WorkView
 from bot.matching import texts as matching_texts
 from bot.requesting import texts as requesting_texts
 from bot.work import screens as worker_screens
@@ -21,21 +24,38 @@ from bot.work import texts as work_texts
 from bot.work.desk import WorkerDesk
 from storage import assignments, stale
 from storage import offers as offer_store
+from storage.db import Database
 from storage.outbox import OutboxRow
 
 
 class Notices:
     """The renderer the broadcaster calls for each row."""
 
-    def __init__(self, market: Marketplace) -> None:
-        self.market = market
-        self.fair = FairNotices(market)
-        # Web tasks (MTurk API): a push carries a Preview link when this gives one.
-        self.preview_link: Callable[[Hit], Awaitable[str | None]] | None = None
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        reading: Reading,
+        desk: WorkerDesk,
+        channels: Channels,
+        bot_username: Later[str],
+        *,
+        reminders: tuple[float, ...] = (0.5, 0.2),
+        preview_link: Callable[[Hit], Awaitable[str | None]] | None = None,
+        task_link: Callable[[WorkView], Awaitable[str | None]] | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.reading = reading
+        self.desk = desk
+        self.channels = channels  # channel cards and their edits
+        self.bot_username = bot_username  # the cards' deep links; known once the bot starts
+        self.reminders = reminders  # the last one carries the timer concierge
+        self.fair = FairNotices(db, clock, reading)
+        # Web tasks (MTurk API): a push carries a Preview link when this gives one ...
+        self.preview_link = preview_link
         # ... and a task message the link that opens the task's page.
-        self.task_link: Callable[[WorkView], Awaitable[str | None]] | None = None
-        self.desk = WorkerDesk(market)
-        self.channels: Channels | None = None  # set by Services (channel cards and edits)
+        self.task_link = task_link
 
     async def __call__(self, row: OutboxRow) -> Screen | None:
         """The screen for this row, or None when it is no longer worth sending."""
@@ -49,9 +69,9 @@ class Notices:
             return await self._filled(int(row.payload["hit_id"]))
         if row.kind == "push_count":
             return await self._push_count(int(row.payload["hit_id"]), row.chat_id)
-        if row.kind in CHANNEL_KINDS and self.channels is not None:
+        if row.kind in CHANNEL_KINDS:
             card = await self.channels.card(row)
-            return delivery_screens.channel_card(card, self.channels.bot_username) if card else None
+            return delivery_screens.channel_card(card, self.bot_username.get()) if card else None
         if row.kind == "funded":
             return Screen(market_texts.funded_notice(int(row.payload["amount_cents"])))
         if row.kind == "qualified":
@@ -89,7 +109,7 @@ class Notices:
                 )
             )
         if row.kind == "web_submitted":
-            view = await self.market.work_view(int(row.payload["assignment_id"]))
+            view = await self.reading.work_view(int(row.payload["assignment_id"]))
             return (
                 Screen(work_texts.submitted(view.hit.title, view.hit.reward_cents))
                 if view
@@ -102,7 +122,7 @@ class Notices:
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, hit_id: int) -> Screen | None:
-        hit = await self.market.hit(hit_id)
+        hit = await self.reading.hit(hit_id)
         if hit is None or hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
             return None
         if await self.fair.pushes_paused(hit.id):
@@ -121,7 +141,7 @@ class Notices:
     async def _filled(self, hit_id: int) -> Screen | None:
         """An earlier push (or a lapsed offer), rewritten once its HIT (its batch) has no
         slot left, or was cancelled or expired; nothing while a slot is free."""
-        hit = await self.market.hit(hit_id)
+        hit = await self.reading.hit(hit_id)
         if hit is None:
             return None
         if hit.status in (HitStatus.CANCELLED, HitStatus.EXPIRED):
@@ -140,10 +160,10 @@ class Notices:
     async def _push_count(self, hit_id: int, chat_id: int) -> Screen | None:
         """An unanswered push card redrawn with the slots left now (a closed HIT's card
         says so instead, without Accept); nothing once it was skipped or became a task."""
-        hit = await self.market.hit(hit_id)
+        hit = await self.reading.hit(hit_id)
         if hit is None:
             return None
-        async with self.market.db.reading() as conn:
+        async with self.db.reading() as conn:
             if not await stale.card_unanswered(conn, hit_id, chat_id):
                 return None
         if hit.status is HitStatus.OPEN and await self._slots_left(hit) > 0:
@@ -151,7 +171,7 @@ class Notices:
         return await self._filled(hit_id)
 
     async def _verdict(self, assignment_id: int) -> Screen | None:
-        view = await self.market.work_view(assignment_id)
+        view = await self.reading.work_view(assignment_id)
         if view is None:
             return None
         a = view.assignment
@@ -169,7 +189,7 @@ class Notices:
         """A bonus: the amount, the requester's reason, and the HIT when it names one."""
         title = None
         if "assignment_id" in payload:
-            view = await self.market.work_view(int(str(payload["assignment_id"])))
+            view = await self.reading.work_view(int(str(payload["assignment_id"])))
             title = view.hit.title if view else None
         return Screen(
             requesting_texts.bonus_notice(
@@ -182,27 +202,27 @@ class Notices:
 
         The last reminder carries the timer concierge (bot/deadlines/holds.py).
         """
-        view = await self.market.work_view(assignment_id)
-        now = self.market.clock.now()
+        view = await self.reading.work_view(assignment_id)
+        now = self.clock.now()
         if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
             return None
         if view.assignment.deadline_at <= now:
             return None
-        if n == len(self.market.reminders) - 1:
-            async with self.market.db.reading() as conn:
+        if n == len(self.reminders) - 1:
+            async with self.db.reading() as conn:
                 found = await offer_store.extension(conn, assignment_id)
             unused = found.extend_s if found is not None and not found.extended_s else None
             return worker_screens.last_reminder(view, now, unused)
         return worker_screens.reminder(view, now)
 
     async def _abandoned(self, assignment_id: int) -> Screen | None:
-        view = await self.market.work_view(assignment_id)
+        view = await self.reading.work_view(assignment_id)
         if view is None:
             return None
         return Screen(deadlines_texts.abandoned_notice(view.hit.title))
 
     async def _auto_approved(self, hit_id: int, count: int) -> Screen | None:
-        hit = await self.market.hit(hit_id)
+        hit = await self.reading.hit(hit_id)
         if hit is None:
             return None
         return Screen(
@@ -212,7 +232,7 @@ class Notices:
     async def _task_over(self, assignment_id: int) -> Screen | None:
         """The task message of work no longer in progress: where it stands, no buttons
         left to tap (time ran out, handed in elsewhere, returned from a reminder, reviewed)."""
-        view = await self.market.work_view(assignment_id)
+        view = await self.reading.work_view(assignment_id)
         if view is None or view.assignment.message_id is None:
             return None  # its message shows the batch's next item now (bot/work/tagging.py)
         a, title = view.assignment, view.hit.title
@@ -229,8 +249,8 @@ class Notices:
 
     async def _task_tick(self, assignment_id: int) -> Screen | None:
         """The task message of running work, redrawn with the time left now."""
-        view = await self.market.work_view(assignment_id)
-        now = self.market.clock.now()
+        view = await self.reading.work_view(assignment_id)
+        now = self.clock.now()
         if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
             return None
         if view.assignment.deadline_at <= now:
@@ -240,28 +260,28 @@ class Notices:
 
     async def _reminder_over(self, assignment_id: int) -> Screen | None:
         """A reminder of work that is over: what became of it, no buttons."""
-        view = await self.market.work_view(assignment_id)
+        view = await self.reading.work_view(assignment_id)
         if view is None or view.assignment.status is AssignmentStatus.ACCEPTED:
             return None
         return Screen(deadlines_texts.reminder_over(view.hit.title, view.assignment.status.value))
 
     async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
-        hit = await self.market.hit(hit_id)
+        hit = await self.reading.hit(hit_id)
         if hit is None:
             return None
         return Screen(deadlines_texts.expired_notice(hit.id, hit.title, refund_cents))
 
     async def _took(self, worker_id: int, hit_id: int) -> bool:
-        async with self.market.db.reading() as conn:
+        async with self.db.reading() as conn:
             return await assignments.for_worker_and_hit(conn, worker_id, hit_id) is not None
 
     async def _offers_out(self, hit_id: int) -> Screen | None:
         """To the requester: nobody in line took the HIT's free slots; they are anyone's."""
-        hit = await self.market.hit(hit_id)
-        now = self.market.clock.now()
+        hit = await self.reading.hit(hit_id)
+        now = self.clock.now()
         if hit is None or hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
             return None
-        async with self.market.db.reading() as conn:
+        async with self.db.reading() as conn:
             tally = await offer_store.tally(conn, hit_id, now)
         if tally.open_slots <= 0:
             return None  # taken meanwhile
@@ -278,14 +298,14 @@ class Notices:
 
     async def _offer(self, kind: str, offer_id: int) -> Screen | None:
         """A timed offer, its countdown (while still held) or its passing on."""
-        async with self.market.db.reading() as conn:
+        async with self.db.reading() as conn:
             hold = await offer_store.hold(conn, offer_id)
         if hold is None:
             return None
-        hit = await self.market.hit(hold.hit_id)
+        hit = await self.reading.hit(hold.hit_id)
         if hit is None:
             return None
-        now = self.market.clock.now()
+        now = self.clock.now()
         if kind in ("offer_end", "offer_open"):
             if hold.status != "expired" and (kind == "offer_end" or hold.status != "declined"):
                 return None
@@ -293,7 +313,7 @@ class Notices:
                 return Screen(
                     work_texts.offer_ended(hit.title)
                 )  # paused, cancelled...: nobody next
-            async with self.market.db.reading() as conn:
+            async with self.db.reading() as conn:
                 tally = await offer_store.tally(conn, hit.id, now)
             if tally.open_slots > 0:  # nobody else in line: the slot is anyone's
                 if kind == "offer_open" and await self._took(hold.worker_id, hit.id):

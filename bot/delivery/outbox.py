@@ -95,6 +95,7 @@ class Broadcaster:
         limits: SendLimits | None = None,
         concurrency: int = 64,
         lease_s: float = LEASE_S,
+        bell: asyncio.Event | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -108,7 +109,9 @@ class Broadcaster:
         self.recovered = 0  # rows other processes left half-sent, given up at takeovers
         self.ticks: list[Tick] = [channels.queue_counter_edits]
         self.sent = 0
-        self._wake = asyncio.Event()
+        # Rung (set) by whoever queued something to send: `wake()`, or the use-cases the
+        # composition root handed `bell.set` to.
+        self._wake = bell if bell is not None else asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._busy: set[int] = set()

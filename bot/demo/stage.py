@@ -7,12 +7,14 @@ so each action finishes before the next (tests and `gigbot demo` read like stori
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram import Update
 
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
+from bot.market.people import new_alias
 from bot.runtime.app import build_application, services_of, start_app, stop_app
 from bot.runtime.webhook import WebhookServer
 from bot.sandbox import Limits, SimMessage, SimTelegram, SimUser
@@ -118,6 +120,7 @@ class Stage:
         offer_up_to: int = 0,
         overrides: dict[str, object] | None = None,
         webhook: bool = False,
+        aliases: Callable[[], str] = new_alias,
     ) -> Stage:
         """Start the simulator and the bot on `database` (and the MTurk API if asked).
 
@@ -125,7 +128,7 @@ class Stage:
         use tiny rewards; tests of the floor turn it on. The bot's send budgets are scaled
         like the simulator's limits; `send_rate` (messages a second overall, absolute)
         overrides the overall budget. `overrides` replaces settings by name (the demo
-        turns the real-time wave job off).
+        turns the real-time wave job off); `aliases` names new users (the demo's seeded ones).
         """
         sim = SimTelegram(limits=limits or Limits())
         await sim.start()
@@ -142,7 +145,7 @@ class Stage:
             update["send_rate"] = send_rate / scale
         update.update(overrides or {})
         made = default_settings(sim, database).model_copy(update=update)
-        app = build_application(made, clock)
+        app = build_application(made, clock, aliases)
         await start_app(app)
         return cls(sim, app, clock, await _serve_webhook(app) if webhook else None)
 

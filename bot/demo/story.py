@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.demo.stage import Actor, Stage
 from bot.demo.summary import Summary, collect
 from bot.demo.transcript import Transcript, Write
-from bot.market.marketplace import ALIAS_ALPHABET
+from bot.market.people import ALIAS_ALPHABET
 from bot.sandbox import Limits, SimMessage
 
 POLL = (
@@ -114,14 +114,13 @@ class Demo:
 
     async def alias(self, actor: Actor) -> str:
         """The alias requesters know this worker by (shown on every review card)."""
-        user = await self.stage.services.market.user(actor.tg_id)
+        user = await self.stage.services.market.people.user(actor.tg_id)
         assert user is not None
         return user.alias
 
     # -- the story --------------------------------------------------------------------
 
     async def run(self) -> None:
-        self.stage.services.market.new_alias = seeded_aliases(self.rng)
         admin = self.stage.admin()
         self.log.names[admin.tg_id] = "Admin"
         self.rita = self.cast("Rita", " (requester)")
@@ -332,6 +331,7 @@ async def tell(
         path = Path(database) if database else Path(tmp) / "demo.sqlite3"
         path.unlink(missing_ok=True)
         clock = FakeClock()
+        rng = random.Random(seed)  # the story's choices and the workers' aliases
         # The real-time wave job is off: the story applies waves itself, when time passes.
         stage = await Stage.open(
             path,
@@ -341,8 +341,9 @@ async def tell(
             min_hourly=Settings.model_fields["min_hourly"].default,
             offer_up_to=Settings.model_fields["offer_up_to"].default,
             overrides={"wave_interval": 0.0},
+            aliases=seeded_aliases(rng),
         )
-        demo = Demo(stage, clock, random.Random(seed), speed, write)
+        demo = Demo(stage, clock, rng, speed, write)
         for line in header(seed, speed):
             write(line)
         try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.domain import AssignmentStatus, Priority, User
 from bot.fair.results import DisputeResult
-from bot.market.marketplace import WorkView, answer_label
+from bot.market.views import WorkView, answer_label
 from storage import assignments, disputes, hits, ledger, outbox, users
 from storage.db import Conn, Database
 from storage.disputes import Dispute

@@ -15,9 +15,8 @@ from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
 from bot.fair.results import RaiseResult
 from bot.market import pay_floor as fairpay
-from bot.market.marketplace import Marketplace
 from bot.market.results import FloorCheck
-from bot.matching.waves import push_wave
+from bot.matching.waves import Waves, push_wave
 from storage import fairwork, hits, ledger
 from storage.db import Database
 
@@ -33,11 +32,11 @@ class FairWork:
         db: Database,
         clock: Clock,
         settings: Settings,
-        market: Marketplace,
+        waves: Waves,
         on_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
-        self.market = market  # its fan-out policy pushes a HIT again after a raise
+        self.waves = waves  # its fan-out policy pushes a HIT again after a raise
         self.clock = clock
         self.floor_cents = floor_cents(settings)
         self.on_outbox = on_outbox
@@ -95,6 +94,7 @@ class FairWork:
             if await fairwork.set_pushes_paused(conn, hit_id, False):
                 raised = await hits.get(conn, hit_id)
                 assert raised is not None
-                await push_wave(conn, raised, self.market.fanout, now, self.market.max_active)
+                # Timed offers made here reach the scheduler with its next horizon load.
+                await push_wave(conn, raised, self.waves.policy, now, self.waves.max_active)
         self.on_outbox()
         return RaiseResult.OK, check

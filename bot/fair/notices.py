@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 from bot import formatting
+from bot.clock import Clock
 from bot.domain import Screen
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
 from bot.fair.disputes import Disputes
 from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
-from bot.market.marketplace import Marketplace
+from bot.market.reading import Reading
 from storage import fairwork
+from storage.db import Database
 
 COMPACT_TTL_S = 60.0
 KINDS = frozenset({"underpaid", "dispute", "dispute_closed", "dispute_expired", "relay"})
 
 
 class FairNotices:
-    def __init__(self, market: Marketplace) -> None:
-        self.market = market
+    def __init__(self, db: Database, clock: Clock, reading: Reading) -> None:
+        self.db = db
+        self.clock = clock
+        self.reading = reading
         # Read-only use: rendering needs no settings (limits apply when writing).
-        self.reputation = Reputations(market.db, market.clock)
-        self.disputes = Disputes(market.db, market.clock)
-        self.relay = Relay(market.db, market.clock)
+        self.reputation = Reputations(db, clock)
+        self.disputes = Disputes(db, clock)
+        self.relay = Relay(db, clock)
         self._compact: dict[int, tuple[float, str]] = {}
 
     async def compact_reputation(self, requester_id: int) -> str:
         """The one-line reputation, reused for a minute (a push wave shows the same line)."""
-        now = self.market.clock.now()
+        now = self.clock.now()
         cached = self._compact.get(requester_id)
         if cached is not None and now - cached[0] < COMPACT_TTL_S:
             return cached[1]
@@ -38,13 +42,13 @@ class FairNotices:
 
     async def pushes_paused(self, hit_id: int) -> bool:
         """Whether the HIT's pushes wait for a higher reward."""
-        async with self.market.db.reading() as conn:
+        async with self.db.reading() as conn:
             return await fairwork.pushes_paused(conn, hit_id)
 
     async def __call__(self, kind: str, payload: dict[str, object]) -> Screen | None:
         """The screen for one fair-work row, or None when it is no longer worth sending."""
         if kind == "underpaid":
-            hit = await self.market.hit(int(str(payload["hit_id"])))
+            hit = await self.reading.hit(int(str(payload["hit_id"])))
             if hit is None:
                 return None
             return Screen(
@@ -66,7 +70,7 @@ class FairNotices:
         if kind == "dispute":
             if d.status != "open":
                 return None
-            due = formatting.duration(d.due_at - self.market.clock.now())
+            due = formatting.duration(d.due_at - self.clock.now())
             return fair_screens.dispute(view, due)
         if kind == "dispute_expired":
             return Screen(

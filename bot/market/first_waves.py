@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.market.marketplace import Marketplace
+from bot.market.publishing import Publishing
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +23,12 @@ MAX_PER_TRANSACTION = 50  # a burst of CreateHITs never holds the database for l
 
 
 class FirstWaves:
-    """Sends the first waves of HITs published without one (Marketplace.publish_new)."""
+    """Sends the first waves of HITs published without one (Publishing.publish_new)."""
 
-    def __init__(self, market: Marketplace, errors: list[BaseException] | None = None) -> None:
-        self.market = market
+    def __init__(
+        self, publishing: Publishing, errors: list[BaseException] | None = None
+    ) -> None:
+        self.publishing = publishing
         self.errors = errors if errors is not None else []
         self._waiting: list[int] = []
         self._task: asyncio.Task[None] | None = None
@@ -64,7 +66,7 @@ class FirstWaves:
                 hit_ids = self._waiting[:MAX_PER_TRANSACTION]
                 del self._waiting[:MAX_PER_TRANSACTION]
                 try:
-                    await self.market.send_first_waves(hit_ids)
+                    await self.publishing.send_first_waves(hit_ids)
                 except Exception as exc:  # the periodic wave job sends them instead
                     log.exception("first waves of HITs %s failed", hit_ids)
                     self.errors.append(exc)

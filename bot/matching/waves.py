@@ -41,6 +41,7 @@ waves rather than in one slow query).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -179,6 +180,24 @@ async def push_wave(
     return sent
 
 
+def _no_timer(name: str, due_at: float) -> None:
+    """No scheduler to tell (tests apply deadlines with Timers.run_due())."""
+
+
+@dataclass(frozen=True, slots=True)
+class Waves:
+    """The fan-out policy at work: a HIT's next wave, queued in the caller's transaction."""
+
+    policy: FanOut
+    max_active: int  # a worker holding this many tasks gets no push
+    # Told of each timed offer's deadline (job name, due time) so a scheduler can hold it.
+    on_timer: Callable[[str, float], None] = _no_timer
+
+    async def push(self, conn: Conn, hit: Hit, now: float) -> int:
+        """Queue the HIT's next wave of pushes (or timed offers); return how many."""
+        return await push_wave(conn, hit, self.policy, now, self.max_active, self.on_timer)
+
+
 class Matcher:
     """Use-cases of matching: later waves, skips, and explaining a push."""
 
@@ -186,32 +205,26 @@ class Matcher:
         self,
         db: Database,
         clock: Clock,
-        policy: FanOut,
+        waves: Waves,
         *,
-        max_active: int,
         on_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.clock = clock
-        self.policy = policy
-        self.max_active = max_active
+        self.waves = waves
         self.on_outbox = on_outbox
-        # Told of each timed offer's deadline (job name, due time), as Marketplace.on_timer.
-        self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
 
     async def next_waves(self) -> int:
         """Send the waves that are due now (called periodically); return pushes queued."""
         now = self.clock.now()
         async with self.db.reading() as conn:
-            due = await store.hits_wanting_waves(conn, now, now - self.policy.wait_s)
+            due = await store.hits_wanting_waves(conn, now, now - self.waves.policy.wait_s)
         queued = 0
         for hit_id in due:
             async with self.db.transaction() as conn:
                 hit = await hits.get(conn, hit_id)
                 if hit is not None:
-                    queued += await push_wave(
-                        conn, hit, self.policy, now, self.max_active, self.on_timer
-                    )
+                    queued += await self.waves.push(conn, hit, now)
         if queued:
             self.on_outbox()
         return queued

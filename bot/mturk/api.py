@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot import bounds
 from bot.domain import User
 from bot.mturk import sigv4
-from bot.mturk.ops import Operations
+from bot.mturk.ops import Operation
 from bot.mturk.wire import SERVICE_FAULT, ApiError
 from storage import mturk
 from storage.db import Database
@@ -46,10 +46,13 @@ class RequesterApi:
     """MTurk's requester API over one marketplace."""
 
     def __init__(
-        self, db: Database, ops: Operations, wall: Callable[[], float] = time.time
+        self,
+        db: Database,
+        operations: Mapping[str, Operation],
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.db = db
-        self.ops = ops
+        self.operations = operations  # by MTurk name: HITs, assignments, people
         # Signatures are dated in real time whatever clock the marketplace runs on.
         self.wall = wall
 
@@ -73,7 +76,7 @@ class RequesterApi:
         if not target.startswith(TARGET_PREFIX):
             raise ApiError(f"X-Amz-Target must start with {TARGET_PREFIX}")
         requester = await self.authenticate(request)
-        operation = self.ops.table.get(target.removeprefix(TARGET_PREFIX))
+        operation = self.operations.get(target.removeprefix(TARGET_PREFIX))
         if operation is None:
             raise ApiError(
                 f"{target.removeprefix(TARGET_PREFIX)} is not supported by gigbot",

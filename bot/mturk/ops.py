@@ -27,7 +27,7 @@ from bot.domain import (
 from bot.market import pay_floor as fairpay
 from bot.market.accounts import Accounts
 from bot.market.first_waves import FirstWaves
-from bot.market.marketplace import Marketplace
+from bot.market.market import Market
 from bot.market.results import ChangeResult, PublishResult, ReviewResult
 from bot.matching.topics import topic_from_keywords
 from bot.mturk import texts as mturk_texts
@@ -60,15 +60,15 @@ class Operations:
     def __init__(
         self,
         db: Database,
-        market: Marketplace,
+        market: Market,
         accounts: Accounts,
         clock: Clock,
         min_reward: int,
-        web: WebTasks | None = None,
+        web: WebTasks,
         first_waves: FirstWaves | None = None,
     ) -> None:
         self.db = db
-        self.web = web or WebTasks(db, market, clock)
+        self.web = web
         # Sends a new HIT's first wave after the answer; without it, before (in publishing).
         self.first_waves = first_waves
         self.market = market
@@ -249,7 +249,7 @@ class Operations:
             for requirement in requirements:
                 await quals.add_requirement(conn, hit_id, requirement)
 
-        result, opened = await self.market.publish_new(
+        result, opened = await self.market.publishing.publish_new(
             requester, spec, attach, first_wave=self.first_waves is None
         )
         if result is not PublishResult.OK or opened is None:
@@ -260,7 +260,7 @@ class Operations:
                     code="AWS.MechanicalTurk.InsufficientFunds",
                 )
             if result is PublishResult.UNDER_FLOOR:
-                floor = self.market.min_hourly_cents
+                floor = self.market.publishing.min_hourly_cents
                 needed = fairpay.floor_reward(t.duration_s, floor)
                 raise ApiError(
                     f"Reward {wire.money_text(t.reward_cents)} for"
@@ -407,14 +407,15 @@ class Operations:
         assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
         wire.text(p, "RequesterFeedback", most=1024)
         await self._assignment_json(requester, assignment_id)  # exists and is theirs
-        self._review_outcome(await self.market.approve(requester, assignment_id), assignment_id)
+        result = await self.market.reviewing.approve(requester, assignment_id)
+        self._review_outcome(result, assignment_id)
         return {}
 
     async def reject_assignment(self, requester: User, p: Params) -> Params:
         assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
         feedback = wire.text(p, "RequesterFeedback", required=True, most=1024)
         await self._assignment_json(requester, assignment_id)
-        result = await self.market.reject(requester, assignment_id, feedback)
+        result = await self.market.reviewing.reject(requester, assignment_id, feedback)
         self._review_outcome(result, assignment_id)
         return {}
 
@@ -447,7 +448,7 @@ class Operations:
         latest = self.clock.now() + wire.MAX_SECONDS
         when = wire.timestamp(p, "ExpireAt", -latest, latest)
         await self._owned(requester, hit_id)
-        result = await self.market.set_expiry(requester, hit_id, when)
+        result = await self.market.settling.set_expiry(requester, hit_id, when)
         self._change_outcome(result, hit_id)
         return {}
 
@@ -458,14 +459,14 @@ class Operations:
         await self._owned(requester, hit_id)
         key = f"token:{token}" if token else f"once:{secrets.token_hex(8)}"
         self._change_outcome(
-            await self.market.add_assignments(requester, hit_id, count, key), hit_id
+            await self.market.settling.add_assignments(requester, hit_id, count, key), hit_id
         )
         return {}
 
     async def delete_hit(self, requester: User, p: Params) -> Params:
         hit_id = wire.parse_hit_id(p.get("HITId"))
         await self._owned(requester, hit_id)
-        self._change_outcome(await self.market.dispose(requester, hit_id), hit_id)
+        self._change_outcome(await self.market.settling.dispose(requester, hit_id), hit_id)
         async with self.db.transaction() as conn:
             await mturk.mark_disposed(conn, hit_id, self.clock.now())
         return {}

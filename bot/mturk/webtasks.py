@@ -21,9 +21,11 @@ from enum import Enum
 from urllib.parse import urlencode
 
 from bot.clock import Clock
+from bot.config import Later
 from bot.domain import MAX_STORED_ANSWER, AssignmentStatus, Hit, Priority
-from bot.market.marketplace import Marketplace, WorkView
+from bot.market.market import Market
 from bot.market.results import WorkResult
+from bot.market.views import WorkView
 from bot.mturk import wire
 from bot.mturk.webquestion import WebQuestion, parse_web_question
 from storage import assignments, mturk, outbox
@@ -62,15 +64,16 @@ class WebTasks:
     def __init__(
         self,
         db: Database,
-        market: Marketplace,
+        market: Market,
         clock: Clock,
+        base_url: Later[str],
         on_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.market = market
         self.clock = clock
+        self.base_url = base_url  # the MTurk server's address, known once it listens
         self.on_outbox = on_outbox
-        self.base_url = ""  # the MTurk server's address; set when it starts
         self._key: bytes | None = None
         self._questions: dict[int, WebQuestion | None] = {}  # by HIT id; never changes
 
@@ -117,14 +120,15 @@ class WebTasks:
         if question.external_url:
             joiner = "&" if "?" in question.external_url else "?"
             return f"{question.external_url}{joiner}{urlencode(params)}"
-        return f"{self.base_url}{path}?{urlencode(params)}"
+        return f"{self.base_url.get()}{path}?{urlencode(params)}"
 
     async def task_url(self, view: WorkView) -> str | None:
         """Where the worker does this accepted assignment, or None if it is not a web task."""
-        if not self.base_url or len(view.questions) != 1:
+        if not self.base_url.get() or len(view.questions) != 1:
             return None
         question = await self.question(view.hit.id)
-        worker = await self.market.user_by_id(view.assignment.worker_id) if question else None
+        people = self.market.people
+        worker = await people.user_by_id(view.assignment.worker_id) if question else None
         if question is None or worker is None:
             return None
         token = await self.token(view.assignment.id, worker.id)
@@ -132,13 +136,13 @@ class WebTasks:
             "assignmentId": wire.assignment_id_text(view.assignment.id),
             "hitId": wire.hit_id_text(view.hit.id),
             "workerId": worker.alias,
-            "turkSubmitTo": f"{self.base_url}/w/{token}",
+            "turkSubmitTo": f"{self.base_url.get()}/w/{token}",
         }
         return self._page(question, f"/w/{token}/task", params)
 
     async def preview_url(self, hit: Hit) -> str | None:
         """The HIT as a worker sees it before accepting (MTurk's preview), if a web task."""
-        if not self.base_url:
+        if not self.base_url.get():
             return None
         question = await self.question(hit.id)
         if question is None:
@@ -146,7 +150,7 @@ class WebTasks:
         params = {
             "assignmentId": NOT_AVAILABLE,
             "hitId": wire.hit_id_text(hit.id),
-            "turkSubmitTo": self.base_url,
+            "turkSubmitTo": self.base_url.get(),
         }
         return self._page(question, f"/p/{await self.preview_token(hit.id)}/task", params)
 
@@ -172,7 +176,7 @@ class WebTasks:
         result, assignment_id = await self._assignment(token)
         if result is not WebResult.OK:
             return WebOutcome(result)
-        view = await self.market.work_view(assignment_id)
+        view = await self.market.reading.work_view(assignment_id)
         question = await self.question(view.hit.id) if view else None
         if question is None or not question.html:
             return WebOutcome(WebResult.FORBIDDEN)
@@ -198,17 +202,17 @@ class WebTasks:
             return WebOutcome(result)
         if given != wire.assignment_id_text(assignment_id):
             return WebOutcome(WebResult.MISMATCH)
-        view = await self.market.work_view(assignment_id)
-        worker = await self.market.user_by_id(view.assignment.worker_id) if view else None
+        view = await self.market.reading.work_view(assignment_id)
+        worker = await self.market.people.user_by_id(view.assignment.worker_id) if view else None
         if view is None or worker is None:
             return WebOutcome(WebResult.FORBIDDEN)
         value = form_value(fields)
         if value is None:
             return WebOutcome(WebResult.TOO_LARGE)
-        answered, _ = await self.market.answer(worker, assignment_id, 0, value)
+        answered, _ = await self.market.working.answer(worker, assignment_id, 0, value)
         if answered not in (WorkResult.OK, WorkResult.STALE):
             return WebOutcome(WebResult.NOT_ACTIVE)
-        submitted, done = await self.market.submit(worker, assignment_id)
+        submitted, done = await self.market.working.submit(worker, assignment_id)
         if submitted is not WorkResult.OK or done is None:
             return WebOutcome(WebResult.NOT_ACTIVE)
         now = self.clock.now()

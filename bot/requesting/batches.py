@@ -17,10 +17,9 @@ from bot.domain import (
     User,
 )
 from bot.market import pay_floor as fairpay
-from bot.market.marketplace import Marketplace, insert_spec
+from bot.market.publishing import insert_spec
 from bot.market.results import PublishResult
-from bot.matching.fanout import FanOut
-from bot.matching.waves import push_wave
+from bot.matching.waves import Waves
 from bot.requesting.parsing import BatchItem, Terms
 from storage import batches, hits, ledger
 from storage.channels import enqueue_channel_cards
@@ -51,14 +50,18 @@ class Batches:
         self,
         db: Database,
         clock: Clock,
+        waves: Waves,
+        *,
         on_outbox: Callable[[], None] = lambda: None,
-        market: Marketplace | None = None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
         min_hourly_cents: int = 0,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.waves = waves  # the batch's first wave, as any HIT's
         self.on_outbox = on_outbox
-        self.market = market  # its fan-out policy and max_active shape the first wave
+        # Told of each new deadline (job name, due time) so a scheduler can hold it.
+        self.on_timer = on_timer
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/market/pay_floor.py)
 
     async def create(
@@ -136,14 +139,11 @@ class Batches:
             # in waves like any HIT (bot/matching/waves.py).
             first = await hits.get(conn, drafts[0].id)
             assert first is not None
-            policy = self.market.fanout if self.market else FanOut()
-            max_active = self.market.max_active if self.market else 3
-            await push_wave(conn, first, policy, now, max_active)
+            await self.waves.push(conn, first, now)  # a race: no offer deadlines to tell
             await enqueue_channel_cards(conn, requester.id, batch_id=batch_id, now=now)
         self.on_outbox()
-        if self.market is not None:
-            # every item opened at `now` with one lifetime: one pass expires them all
-            self.market.on_timer(f"expire:{first.id}", first.expires_at or now)
+        # every item opened at `now` with one lifetime: one pass expires them all
+        self.on_timer(f"expire:{first.id}", first.expires_at or now)
         return PublishResult.OK, cost
 
     async def discard(self, requester: User, batch_id: int) -> bool:

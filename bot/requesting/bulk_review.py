@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain import User
-from bot.market.marketplace import Marketplace
+from bot.market import reviewing
 from bot.market.results import ReviewResult
 from storage import assignments, hits, users
 from storage import requesting as reads
@@ -12,10 +12,12 @@ from storage.db import Database
 
 
 class Reviewing:
-    def __init__(self, db: Database, clock: Clock, market: Marketplace) -> None:
+    """Many verdicts at once, each on the market's own path (bot/market/reviewing.py)."""
+
+    def __init__(self, db: Database, clock: Clock, verdicts: reviewing.Reviewing) -> None:
         self.db = db
         self.clock = clock
-        self.market = market
+        self.verdicts = verdicts
 
     async def waiting_until(self, requester: User, until: float) -> tuple[int, int]:
         """How many submissions (by `until`) Approve all would approve, and what they pay."""
@@ -29,7 +31,7 @@ class Reviewing:
             waiting = await reads.submitted_ids(conn, requester.id, until=until)
         approved = 0
         for assignment_id in waiting:
-            approved += await self.market.approve(requester, assignment_id) is ReviewResult.OK
+            approved += await self.verdicts.approve(requester, assignment_id) is ReviewResult.OK
         async with self.db.reading() as conn:
             left = len(await reads.submitted_ids(conn, requester.id))
         return approved, left
@@ -52,6 +54,6 @@ class Reviewing:
         rejected = 0
         for assignment_id in mine:
             rejected += (
-                await self.market.reject(requester, assignment_id, reason) is ReviewResult.OK
+                await self.verdicts.reject(requester, assignment_id, reason) is ReviewResult.OK
             )
         return rejected

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain import Hit, HitStatus, Question, QuestionKind, User
-from bot.market.marketplace import answer_label
+from bot.market.views import answer_label
 from bot.requesting.results import GoldScore, ItemResult, OptionCounts, ResultsView
 from storage import hits
 from storage import requesting as reads

@@ -21,13 +21,17 @@ class Managing:
     """Progress and lifecycle controls for the requester's own work."""
 
     def __init__(
-        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
+        self,
+        db: Database,
+        clock: Clock,
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.on_outbox = on_outbox
         # Told of a resumed HIT's new expiry (job name, due time); see bot/deadlines/timers.py.
-        self.on_timer: Callable[[str, float], None] = lambda name, due_at: None
+        self.on_timer = on_timer
 
     async def progress(self, requester: User, page: int = 1) -> tuple[list[HitProgress], int]:
         """One page of HITs and batches, newest first, each with its slot counts and escrow

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain import Hit, HitKind, HitSpec, QuestionKind, QuestionSpec, User
-from bot.market.marketplace import insert_spec
+from bot.market.publishing import insert_spec
 from bot.matching.offers import Dispatch, store_dispatch
 from bot.requesting.parsing import Terms
 from storage import hits, qualification_tests

@@ -11,7 +11,7 @@ from bot.domain import Button, HitKind, HitProgress, HitStatus, QualificationTes
 from bot.fair import texts as fair_texts
 from bot.fit import clip, fit_pairs
 from bot.market import texts as market_texts
-from bot.market.marketplace import WorkView, answer_label
+from bot.market.views import WorkView, answer_label
 from bot.matching import texts as matching_texts
 from bot.requesting import texts as requesting_texts
 from bot.requesting.drafts import DraftView

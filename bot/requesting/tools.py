@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.market.marketplace import Marketplace
+from bot.clock import Clock
+from bot.market.reviewing import Reviewing as Verdicts
+from bot.matching.waves import Waves
 from bot.requesting.batches import Batches
 from bot.requesting.blocks import Blocks
 from bot.requesting.bonuses import Bonuses
@@ -14,6 +17,7 @@ from bot.requesting.export import Results
 from bot.requesting.managing import Managing
 from bot.requesting.posting import Posting
 from bot.requesting.qualify import Qualify
+from storage.db import Database
 
 
 @dataclass
@@ -29,23 +33,34 @@ class Requesting:
     drafts: Drafts
 
     @classmethod
-    def build(cls, market: Marketplace) -> Requesting:
-        """Every tool on the marketplace's database and clock."""
-        db, clock = market.db, market.clock
-
-        def wake() -> None:
-            market.on_outbox()
-
+    def build(
+        cls,
+        db: Database,
+        clock: Clock,
+        waves: Waves,
+        verdicts: Verdicts,
+        *,
+        min_hourly_cents: int = 0,
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+    ) -> Requesting:
+        """Every tool on one database; `verdicts` is the market's one-at-a-time review,
+        `waves` its push policy, `min_hourly_cents` the fair-pay floor (0 = off)."""
         return cls(
             posting=Posting(db, clock),
             batches=Batches(
-                db, clock, on_outbox=wake, market=market, min_hourly_cents=market.min_hourly_cents
+                db,
+                clock,
+                waves,
+                on_outbox=on_outbox,
+                on_timer=on_timer,
+                min_hourly_cents=min_hourly_cents,
             ),
-            managing=Managing(db, clock, on_outbox=wake),
-            reviewing=Reviewing(db, clock, market),
+            managing=Managing(db, clock, on_outbox=on_outbox, on_timer=on_timer),
+            reviewing=Reviewing(db, clock, verdicts),
             results=Results(db),
-            bonuses=Bonuses(db, clock, on_outbox=wake),
+            bonuses=Bonuses(db, clock, on_outbox=on_outbox),
             blocks=Blocks(db, clock),
             qualify=Qualify(db, clock),
-            drafts=Drafts(db, clock, floor_cents=market.min_hourly_cents),
+            drafts=Drafts(db, clock, floor_cents=min_hourly_cents),
         )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.clock import Clock, clock_for
 from bot.config import Settings
+from bot.market.people import new_alias
 from bot.runtime.mturk_server import MTurkServer
 from bot.services import Services
 from handlers import register
@@ -21,8 +23,11 @@ from storage import users
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
-    """The Application with handlers registered; services open in post_init."""
+def build_application(
+    settings: Settings, clock: Clock | None = None, aliases: Callable[[], str] = new_alias
+) -> GigApp:
+    """The Application with handlers registered; services open in post_init. `aliases`
+    names new users (`gigbot demo --seed` draws them from its seeded generator)."""
     transports = (LoggedRequest(connection_pool_size=256), LoggedRequest(connection_pool_size=1))
     app: GigApp = (
         ApplicationBuilder()
@@ -54,6 +59,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> GigApp:
         settings,
         clock or clock_for(settings.clock_speed, settings.clock_epoch),
         TelegramSender(sending_bot),
+        aliases=aliases,
     )
     register(app)
     return app
@@ -72,7 +78,7 @@ async def _post_init(app: GigApp) -> None:
     await services.open()
     timer_jobs.install(app.job_queue, services)
     await services.timers.start()
-    services.channels.bot_username = app.bot.username
+    services.bot_username.set(app.bot.username)
     await set_commands(app, services.settings)
     schedule_dispute_expiry(app)
     if services.settings.mturk_listen:

@@ -15,8 +15,6 @@ from tornado.web import Application, RequestHandler
 from bot import formatting
 from bot.mturk import texts as mturk_texts
 from bot.mturk.api import CONTENT_TYPE, ApiRequest, RequesterApi
-from bot.mturk.ops import Operations
-from bot.mturk.people import PeopleOps
 from bot.mturk.webtasks import MAX_FORM_FIELD, MAX_FORM_TOTAL, WebOutcome, WebResult, WebTasks
 from bot.services import Services
 
@@ -151,10 +149,10 @@ class MTurkServer:
     """Serves the requester API until stopped."""
 
     def __init__(
-        self, api: RequesterApi, listen: str, public_url: str | None = None
+        self, api: RequesterApi, web: WebTasks, listen: str, public_url: str | None = None
     ) -> None:
         self.api = api
-        self.web = api.ops.web
+        self.web = web
         self.host, self.port = parse_listen(listen)
         self.public_url = public_url.rstrip("/") if public_url else None
         self._server: HTTPServer | None = None
@@ -162,26 +160,9 @@ class MTurkServer:
     @classmethod
     def for_services(cls, services: Services, listen: str) -> MTurkServer:
         """The API over the running bot's marketplace and accounts."""
-        ops = Operations(
-            services.db,
-            services.market,
-            services.accounts,
-            services.clock,
-            services.settings.min_reward_cents,
-            services.web_tasks,
-            services.first_waves,
+        return cls(
+            services.mturk_api, services.web_tasks, listen, services.settings.mturk_public_url
         )
-        tools = services.requesting
-        ops.table.update(
-            PeopleOps(
-                services.db,
-                services.clock,
-                tools.bonuses,
-                tools.blocks,
-                on_outbox=lambda: services.market.on_outbox(),
-            ).table
-        )
-        return cls(RequesterApi(services.db, ops), listen, services.settings.mturk_public_url)
 
     @property
     def url(self) -> str:
@@ -202,7 +183,7 @@ class MTurkServer:
         )
         sockets = bind_sockets(self.port, self.host, family=socket.AF_INET)
         self.port = sockets[0].getsockname()[1]
-        self.web.base_url = self.public_url or self.url
+        self.web.base_url.set(self.public_url or self.url)
         self._server = HTTPServer(app, max_body_size=MAX_BODY, xheaders=False)
         self._server.add_sockets(sockets)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.clock import Clock
 from bot.domain import (
     Assignment,
     AssignmentStatus,
@@ -20,10 +21,9 @@ from bot.domain import (
     User,
     WorkerPrefs,
 )
-from bot.market.marketplace import Marketplace
 from bot.work.results import LinkResult, Period
 from storage import assignments, estimates, hits, ledger, listing, offers, users, workers
-from storage.db import Conn
+from storage.db import Conn, Database
 from storage.workers import PeriodTotals
 
 PAGE_SIZE = 5
@@ -104,10 +104,9 @@ def zone(name: str) -> ZoneInfo | None:
 class WorkerDesk:
     """The worker's read side over the marketplace's database."""
 
-    def __init__(self, market: Marketplace) -> None:
-        self.market = market
-        self.db = market.db
-        self.clock = market.clock
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
 
     async def card(self, hit_id: int) -> HitCard | None:
         """The card of one HIT, whatever its state."""

@@ -20,7 +20,7 @@ from bot.domain import (
     AssignmentStatus as S,
 )
 from bot.fit import clip, fit_pairs
-from bot.market.marketplace import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
+from bot.market.views import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
 from bot.matching import texts as matching_texts
 from bot.work import texts as work_texts
 from bot.work.desk import EarningsReport, HitCard, HitPage, StatusReport

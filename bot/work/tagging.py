@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import Clock
 from bot.domain import AssignmentStatus, QuestionKind, User
-from bot.market.marketplace import Marketplace, WorkView
+from bot.market.market import Market
 from bot.market.results import AcceptResult, RetagResult, WorkResult
+from bot.market.views import WorkView
 from bot.work.desk import WorkerDesk
 from storage import workers
+from storage.db import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +47,11 @@ def one_tap(view: WorkView) -> bool:
 class BatchWork:
     """Answering, handing in and moving on through a batch, for one marketplace."""
 
-    def __init__(self, market: Marketplace) -> None:
+    def __init__(self, db: Database, clock: Clock, market: Market, desk: WorkerDesk) -> None:
+        self.db = db
+        self.clock = clock
         self.market = market
-        self.desk = WorkerDesk(market)
+        self.desk = desk
 
     async def choose(
         self,
@@ -57,7 +62,8 @@ class BatchWork:
         shown_in: tuple[int, int] | None,
     ) -> Onward:
         """Record a tapped answer; on a one-label batch item, hand it in and move on."""
-        result, view = await self.market.answer(worker, assignment_id, position, str(option))
+        working = self.market.working
+        result, view = await working.answer(worker, assignment_id, position, str(option))
         if result is not WorkResult.OK or view is None or not one_tap(view):
             return Onward(result, view)
         return await self.hand_in(worker, assignment_id, shown_in)
@@ -66,11 +72,11 @@ class BatchWork:
         self, worker: User, assignment_id: int, shown_in: tuple[int, int] | None
     ) -> Onward:
         """Submit the assignment; a batch item's next item is accepted into `shown_in`."""
-        result, done = await self.market.submit(worker, assignment_id, shown_in)
+        result, done = await self.market.working.submit(worker, assignment_id, shown_in)
         if result is not WorkResult.OK or done is None:
             return Onward(result, done)
         pending = await self.desk.pending_cents(worker)
-        handed = await self.market.work_view(assignment_id) or done
+        handed = await self.market.reading.work_view(assignment_id) or done
         if done.hit.batch_id is None:
             return Onward(result, handed, handed, pending)
         onward = await self.next_item(worker, done.hit.batch_id, shown_in)
@@ -83,20 +89,20 @@ class BatchWork:
         hit_id = await self.desk.next_in_batch(worker, batch_id)
         if hit_id is None:
             return Onward(WorkResult.OK, None)
-        outcome = await self.market.accept_from_card(worker, hit_id, shown_in)
+        outcome = await self.market.accepting.accept_from_card(worker, hit_id, shown_in)
         if outcome.result is not AcceptResult.OK or outcome.assignment is None:
             return Onward(WorkResult.OK, None, refused=outcome.result)
         if shown_in is not None:  # the item handed in gives its message up to this one
-            async with self.market.db.transaction() as conn:
+            async with self.db.transaction() as conn:
                 await workers.take_message(conn, worker.id, *shown_in, outcome.assignment.id)
-        following = await self.market.work_view(outcome.assignment.id)
+        following = await self.market.reading.work_view(outcome.assignment.id)
         return Onward(WorkResult.OK, following, following=following)
 
     async def handed_in(
         self, worker: User, assignment_id: int
     ) -> tuple[RetagResult, WorkView | None]:
         """The worker's handed-in one-label item, if its label may still change (Undo)."""
-        view = await self.market.work_view(assignment_id)
+        view = await self.market.reading.work_view(assignment_id)
         if view is None or view.assignment.worker_id != worker.id or not one_tap(view):
             return RetagResult.NOT_YOURS, None
         if view.assignment.status is not AssignmentStatus.SUBMITTED:
@@ -115,19 +121,19 @@ class BatchWork:
             return RetagResult.BAD_ANSWER, view
         if view.answers.get(question.id) == str(option):
             return RetagResult.KEPT, view
-        now = self.market.clock.now()
-        async with self.market.db.transaction() as conn:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
             changed = await workers.retag(conn, assignment_id, question.id, str(option), now)
         if not changed:  # reviewed between the read and the change
-            return RetagResult.REVIEWED, await self.market.work_view(assignment_id)
-        return RetagResult.OK, await self.market.work_view(assignment_id)
+            return RetagResult.REVIEWED, await self.market.reading.work_view(assignment_id)
+        return RetagResult.OK, await self.market.reading.work_view(assignment_id)
 
     async def resume(self, worker: User, assignment_id: int) -> WorkView | None:
         """The worker's item in progress again (after Undo), if it still is in progress."""
-        view = await self.market.work_view(assignment_id)
+        view = await self.market.reading.work_view(assignment_id)
         if view is None or view.assignment.worker_id != worker.id:
             return None
         a = view.assignment
-        if a.status is not AssignmentStatus.ACCEPTED or a.deadline_at <= self.market.clock.now():
+        if a.status is not AssignmentStatus.ACCEPTED or a.deadline_at <= self.clock.now():
             return None
         return view

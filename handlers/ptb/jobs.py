@@ -62,8 +62,6 @@ def install(job_queue: JobQueue[GigContext] | None, services: Services) -> bool:
         return False  # a FakeClock: tests advance it and await timers.run_due()
     window_s = 2 * period / window  # clock seconds covered by two horizon periods
     services.timers.attach(JobQueueScheduler(job_queue, services.clock), window_s)
-    services.requesting.managing.on_timer = services.timers.note
-    services.matcher.on_timer = services.timers.note
     job_queue.run_repeating(
         _horizon,
         interval=period,

@@ -39,7 +39,7 @@ async def _keys_screen(context: GigContext, requester: User) -> Screen:
         if k.active
     ]
     listed = [(k.access_key_id, k.active, k.created_at) for k in keys]
-    now = context.market.clock.now()
+    now = context.clock.now()
     return Screen(mturk_texts.api_keys(listed, now, context.mturk_url), tuple(rows))
 
 

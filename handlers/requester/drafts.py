@@ -55,8 +55,8 @@ async def preview(context: GigContext, requester: User, scope: str, target_id: i
 async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
     """Escrow the cost and open the HIT to workers."""
     hit_id = tap.data.hit_id
-    hit = await context.market.hit(hit_id)
-    result = await context.market.publish(tap.user, hit_id)
+    hit = await context.market.reading.hit(hit_id)
+    result = await context.market.publishing.publish(tap.user, hit_id)
     balance = await context.accounts.requester_balance(tap.user)
     text = market_texts.PUBLISH_TEXTS[result].format(
         kind=market_texts.HIT_KIND_WORDS[hit.kind] if hit else "poll",
@@ -80,7 +80,7 @@ async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
 async def discard_hit(tap: Tap[cb.Discard], context: GigContext) -> None:
     """Throw the draft away."""
     hit_id = tap.data.hit_id
-    done = await context.market.discard_draft(tap.user, hit_id)
+    done = await context.market.publishing.discard_draft(tap.user, hit_id)
     await tap.answer()
     already = market_texts.PUBLISH_TEXTS[PublishResult.ALREADY].format(kind="HIT", hit_id=hit_id)
     await tap.edit(Screen(requesting_texts.DRAFT_DISCARDED if done else already))
@@ -123,7 +123,7 @@ async def discard_batch(tap: Tap[cb.DiscardBatch], context: GigContext) -> None:
 async def floor_refusal(context: GigContext, hit_id: int) -> str:
     """Why publishing was refused, with the reward that would meet the floor."""
     check = await context.fair.floor_check(hit_id)
-    hit = await context.market.hit(hit_id)
+    hit = await context.market.reading.hit(hit_id)
     if check is None or hit is None:
         return market_texts.PUBLISH_TEXTS[PublishResult.UNDER_FLOOR]
     return fair_texts.under_floor(check, hit.reward_cents)

@@ -54,7 +54,7 @@ async def new_poll(update: Update, context: GigContext) -> int:
         await reply(update, Screen(requesting_texts.poll_error(exc.problem)))
         return ConversationHandler.END
     dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
-    hit = await context.market.create_poll(requester, draft, dispatch)
+    hit = await context.market.publishing.create_poll(requester, draft, dispatch)
     await reply(update, await drafts.preview(context, requester, "h", hit.id))
     return ConversationHandler.END
 
@@ -118,7 +118,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
         auto_approve_s=terms.auto_approve_s,
     )
     dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
-    hit = await context.market.create_poll(requester, draft, dispatch)
+    hit = await context.market.publishing.create_poll(requester, draft, dispatch)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     await reply(update, await drafts.preview(context, requester, "h", hit.id))

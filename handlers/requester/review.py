@@ -39,10 +39,10 @@ async def review(update: Update, context: GigContext) -> None:
 async def review_screen(context: GigContext, requester: User) -> Screen:
     """The oldest submitted assignment, with its gold score and Approve all."""
     drawn_at = context.clock.now()
-    view, waiting = await context.market.next_for_review(requester)
+    view, waiting = await context.market.reviewing.next_for_review(requester)
     if view is None:
         return Screen(requesting_texts.NOTHING_TO_REVIEW)
-    alias = await context.market.worker_alias(view.assignment.worker_id)
+    alias = await context.market.people.worker_alias(view.assignment.worker_id)
     batch_id = view.hit.batch_id
     results = context.requesting.results
     gold = await results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
@@ -54,11 +54,11 @@ async def review_screen(context: GigContext, requester: User) -> Screen:
 @button(cb.FullAnswers)
 async def full_answers(tap: Tap[cb.FullAnswers], context: GigContext) -> None:
     """Send the requester every answer of an assignment in full, as a .txt file."""
-    view = await context.market.work_view(tap.data.assignment_id)
+    view = await context.market.reading.work_view(tap.data.assignment_id)
     if view is None or view.hit.requester_id != tap.user.id:
         await tap.answer(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return
-    alias = await context.market.worker_alias(view.assignment.worker_id)
+    alias = await context.market.people.worker_alias(view.assignment.worker_id)
     name, content = requester_screens.full_answers(view, alias)
     await tap.answer(market_texts.FULL_ANSWERS_SENT)
     assert tap.query.message is not None
@@ -73,11 +73,11 @@ async def full_answers(tap: Tap[cb.FullAnswers], context: GigContext) -> None:
 @button(cb.Approve)
 async def approve_work(tap: Tap[cb.Approve], context: GigContext) -> None:
     """Pay the worker and show the next assignment to review."""
-    view = await context.market.work_view(tap.data.assignment_id)
-    result = await context.market.approve(tap.user, tap.data.assignment_id)
+    view = await context.market.reading.work_view(tap.data.assignment_id)
+    result = await context.market.reviewing.approve(tap.user, tap.data.assignment_id)
     toast = requesting_texts.REVIEW_TEXTS[result]
     if result is ReviewResult.OK and view is not None:
-        alias = await context.market.worker_alias(view.assignment.worker_id)
+        alias = await context.market.people.worker_alias(view.assignment.worker_id)
         toast = requesting_texts.approved_toast(alias, view.hit.reward_cents)
     await tap.answer(toast, alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
@@ -88,7 +88,7 @@ async def approve_work(tap: Tap[cb.Approve], context: GigContext) -> None:
 async def ask_reject_reason(tap: Tap[cb.Reject], context: GigContext) -> int:
     """Turn the review card into the question: why reject (Back returns to the card)."""
     assignment_id = tap.data.assignment_id
-    view = await context.market.work_view(assignment_id)
+    view = await context.market.reading.work_view(assignment_id)
     if view is None or view.hit.requester_id != tap.user.id:
         await tap.answer(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
         return ConversationHandler.END
@@ -98,7 +98,7 @@ async def ask_reject_reason(tap: Tap[cb.Reject], context: GigContext) -> int:
     card = tap.at
     context.user_data[CARD] = list(card) if card is not None else None
     note_asked(context)
-    alias = await context.market.worker_alias(view.assignment.worker_id)
+    alias = await context.market.people.worker_alias(view.assignment.worker_id)
     await tap.edit(requester_screens.reject_asked(alias, view.hit.title, assignment_id))
     return REASON
 
@@ -126,15 +126,15 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
         if card is not None:  # the card is Approve / Reject again, not the question
             await edit_or_reply(update, context, card, await review_screen(context, requester))
         return ConversationHandler.END
-    view = await context.market.work_view(assignment_id)
-    result = await context.market.reject(requester, assignment_id, message.text or "")
+    view = await context.market.reading.work_view(assignment_id)
+    result = await context.market.reviewing.reject(requester, assignment_id, message.text or "")
     if result is ReviewResult.REASON_REQUIRED:
         note_asked(context)
         await reply(update, Screen(requesting_texts.REVIEW_TEXTS[result]))
         return REASON
     context.user_data.pop("rejecting", None)
     if result is ReviewResult.OK and view is not None:
-        alias = await context.market.worker_alias(view.assignment.worker_id)
+        alias = await context.market.people.worker_alias(view.assignment.worker_id)
         done = requesting_texts.rejected_line(alias, assignment_id)
     elif result is ReviewResult.ALREADY_REVIEWED:
         done = requesting_texts.REJECT_TOO_LATE

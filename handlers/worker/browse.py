@@ -32,7 +32,7 @@ async def show_link(update: Update, context: GigContext, worker: User, kind: str
 
 async def _resend_work(update: Update, context: GigContext, assignment_id: int) -> None:
     """Show an assignment as a new message, which becomes its one message."""
-    view = await context.market.work_view(assignment_id)
+    view = await context.market.reading.work_view(assignment_id)
     assert view is not None
     await resend_task(update, context, view)
 
@@ -88,7 +88,7 @@ async def mute_requester(tap: Tap[cb.Mute], context: GigContext) -> None:
         await tap.answer(_plain(work_texts.LINK_TEXTS[LinkResult.UNKNOWN]), alert=True)
         return
     await tap.answer()
-    name = await context.market.requester_name(hit.requester_id)
+    name = await context.market.people.requester_name(hit.requester_id)
     undo = Button(work_texts.BTN_UNMUTE, cb.Unmute(hit.requester_id).pack())
     await tap.edit(Screen(work_texts.muted(name), ((undo,),)))
 
@@ -127,7 +127,7 @@ async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str
     """Name and one-line reputation of each requester on the page."""
     found: dict[int, tuple[str, str]] = {}
     for requester_id in {item.hit.requester_id for item in page.items}:
-        name = await context.market.requester_name(requester_id)
+        name = await context.market.people.requester_name(requester_id)
         reputation = await context.fair.reputation.card(requester_id)
         line = fair_texts.compact_reputation(reputation) if reputation else ""
         found[requester_id] = (name, line)

@@ -30,7 +30,7 @@ async def decline_offer(tap: Tap[cb.Decline], context: GigContext) -> None:
     """Pass the held HIT to the next worker and say so on the offer."""
     hit_id = tap.data.hit_id
     result = await context.holds.decline(tap.user, hit_id)
-    hit = await context.market.hit(hit_id)
+    hit = await context.market.reading.hit(hit_id)
     if result is DeclineResult.NOT_HELD or hit is None:
         await tap.answer(deadlines_texts.DECLINE_ALERTS[DeclineResult.NOT_HELD], alert=True)
         return

@@ -25,7 +25,7 @@ async def start(update: Update, context: GigContext) -> None:
     existing = await known_user(update, context)
     user = existing or await sender_of(update, context)
     if existing is not None and not existing.active:
-        await context.market.set_active(existing.tg_id, True)
+        await context.market.people.set_active(existing.tg_id, True)
     link = parse_start_payload(context.args[0]) if context.args else None
     if existing is None:
         await reply(update, worker_screens.welcome(user.first_name, user.alias, link is not None))

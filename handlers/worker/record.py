@@ -18,4 +18,4 @@ async def status(update: Update, context: GigContext) -> None:
     """Approval rate, counts, qualifications and work in progress with time left."""
     worker = await sender_of(update, context)
     report = await context.desk.status(worker)
-    await reply(update, worker_screens.status(report, context.market.clock.now()))
+    await reply(update, worker_screens.status(report, context.clock.now()))

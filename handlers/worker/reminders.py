@@ -17,7 +17,7 @@ from handlers.worker.work import redraw, resend_task
 @button(cb.OpenTask)
 async def open_task(tap: Tap[cb.OpenTask], context: GigContext) -> None:
     """From a reminder: show the running task again as a new message, or say it is over."""
-    result, view = await context.market.open_task(tap.user, tap.data.assignment_id)
+    result, view = await context.market.working.open_task(tap.user, tap.data.assignment_id)
     if result is not WorkResult.OK or view is None:
         await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
         return
@@ -33,9 +33,9 @@ async def extend_time(tap: Tap[cb.Extend], context: GigContext) -> None:
     if result is not ExtendResult.OK:
         await tap.answer(deadlines_texts.EXTEND_ALERTS[result], alert=True)
         return
-    view = await context.market.work_view(assignment_id)
+    view = await context.market.reading.work_view(assignment_id)
     assert view is not None
-    left = deadline - context.market.clock.now()
+    left = deadline - context.clock.now()
     await tap.respond(worker_screens.extended(view, left))
     await redraw(context, view)  # the task message shows the new time left too
 
@@ -43,7 +43,8 @@ async def extend_time(tap: Tap[cb.Extend], context: GigContext) -> None:
 @button(cb.ReturnFree)
 async def return_free(tap: Tap[cb.ReturnFree], context: GigContext) -> None:
     """Give the task back from its last reminder; the approval rate is untouched."""
-    result, view = await context.market.return_assignment(tap.user, tap.data.assignment_id, tap.at)
+    working = context.market.working
+    result, view = await working.return_assignment(tap.user, tap.data.assignment_id, tap.at)
     if result is not WorkResult.OK or view is None:
         await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
         return

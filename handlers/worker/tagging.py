@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import callbacks as cb
-from bot.market.marketplace import WorkView
 from bot.market.results import RetagResult
+from bot.market.views import WorkView
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
 from bot.work.screens import given
@@ -26,9 +26,9 @@ async def next_in_batch(tap: Tap[cb.NextInBatch], context: GigContext) -> None:
             if refused is not None
             else work_texts.NO_MORE_IN_BATCH
         )
-        await tap.answer(alert.format(max_active=context.market.max_active), alert=True)
+        await tap.answer(alert.format(max_active=context.market.accepting.max_active), alert=True)
         return
-    now = context.market.clock.now()
+    now = context.clock.now()
     await tap.respond(worker_screens.next_item(onward.following, now))
 
 
@@ -71,7 +71,7 @@ async def _back_after_undo(
     worker = tap.user
     following = await context.batch_work.resume(worker, next_id) if next_id else None
     if following is not None:
-        screen = worker_screens.next_item(following, context.market.clock.now(), view)
+        screen = worker_screens.next_item(following, context.clock.now(), view)
         await (tap.respond(screen, toast) if toast else tap.edit(screen))
         return
     if view is None:

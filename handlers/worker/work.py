@@ -12,8 +12,8 @@ from telegram.error import BadRequest
 from bot import callbacks as cb
 from bot import formatting
 from bot.domain import Screen
-from bot.market.marketplace import WorkView, text_limit
 from bot.market.results import AcceptResult, WorkResult
+from bot.market.views import WorkView, text_limit
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
 from bot.work.screens import given
@@ -27,13 +27,13 @@ from handlers.ptb.persistence import DurableConversation, keyed
 @button(cb.Accept)
 async def accept_hit(tap: Tap[cb.Accept], context: GigContext) -> None:
     """Give the worker the HIT and turn the card into the task, or say why not."""
-    outcome = await context.market.accept_from_card(tap.user, tap.data.hit_id, tap.at)
+    outcome = await context.market.accepting.accept_from_card(tap.user, tap.data.hit_id, tap.at)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
         alert = work_texts.ACCEPT_ALERTS[outcome.result]
-        await tap.answer(alert.format(max_active=context.market.max_active), alert=True)
+        await tap.answer(alert.format(max_active=context.market.accepting.max_active), alert=True)
         return
     assignment = outcome.assignment
-    view = await context.market.work_view(assignment.id)
+    view = await context.market.reading.work_view(assignment.id)
     assert view is not None
     allotted = formatting.duration(assignment.deadline_at - assignment.accepted_at)
     await tap.respond(await work_screen(context, view), work_texts.ACCEPTED.format(time=allotted))
@@ -53,7 +53,7 @@ async def choose_option(tap: Tap[cb.Choose], context: GigContext) -> None:
 @button(cb.Back)
 async def go_back(tap: Tap[cb.Back], context: GigContext) -> None:
     """Show the previous question again."""
-    result, view = await context.market.back(tap.user, tap.data.assignment_id)
+    result, view = await context.market.working.back(tap.user, tap.data.assignment_id)
     await _show_work(tap, context, result, view)
 
 
@@ -82,7 +82,7 @@ async def _show_onward(
             else (work_texts.handed_in(onward.pending_cents))
         )
         screen = worker_screens.next_item(
-            onward.following, context.market.clock.now(), handed if undo else None
+            onward.following, context.clock.now(), handed if undo else None
         )
         await tap.respond(screen, toast)
         return
@@ -91,14 +91,16 @@ async def _show_onward(
     if onward.refused is None:
         await tap.respond(screen)
         return
-    alert = work_texts.ACCEPT_ALERTS[onward.refused].format(max_active=context.market.max_active)
+    max_active = context.market.accepting.max_active
+    alert = work_texts.ACCEPT_ALERTS[onward.refused].format(max_active=max_active)
     await tap.respond(screen, alert, alert=True)
 
 
 @button(cb.Return)
 async def return_work(tap: Tap[cb.Return], context: GigContext) -> None:
     """Give the HIT back and free the slot."""
-    result, view = await context.market.return_assignment(tap.user, tap.data.assignment_id, tap.at)
+    working = context.market.working
+    result, view = await working.return_assignment(tap.user, tap.data.assignment_id, tap.at)
     if result is not WorkResult.OK or view is None:
         await _show_work(tap, context, result, view)
         return
@@ -121,7 +123,7 @@ async def _show_work(
 
 async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
-    screen = worker_screens.work(view, context.market.clock.now())
+    screen = worker_screens.work(view, context.clock.now())
     return worker_screens.with_task_link(screen, await context.web_tasks.task_url(view))
 
 
@@ -129,7 +131,7 @@ async def work_screen(context: GigContext, view: WorkView) -> Screen:
 async def toggle_option(tap: Tap[cb.Toggle], context: GigContext) -> None:
     """Tick or untick an option of a multi-select or tagging question."""
     data = tap.data
-    result, view = await context.market.toggle(
+    result, view = await context.market.working.toggle(
         tap.user, data.assignment_id, data.position, data.option
     )
     await _show_work(tap, context, result, view)
@@ -139,7 +141,8 @@ async def toggle_option(tap: Tap[cb.Toggle], context: GigContext) -> None:
 async def several_labels(tap: Tap[cb.Several], context: GigContext) -> None:
     """Let the worker tick several labels for this item."""
     data = tap.data
-    result, view = await context.market.pick_several(tap.user, data.assignment_id, data.position)
+    working = context.market.working
+    result, view = await working.pick_several(tap.user, data.assignment_id, data.position)
     await _show_work(tap, context, result, view)
 
 
@@ -147,7 +150,8 @@ async def several_labels(tap: Tap[cb.Several], context: GigContext) -> None:
 async def done_picking(tap: Tap[cb.Picked], context: GigContext) -> None:
     """Leave a multi-select question once something is ticked."""
     data = tap.data
-    result, view = await context.market.done_picking(tap.user, data.assignment_id, data.position)
+    working = context.market.working
+    result, view = await working.done_picking(tap.user, data.assignment_id, data.position)
     await _show_work(tap, context, result, view)
 
 
@@ -161,7 +165,7 @@ async def typed_answer(update: Update, context: GigContext) -> None:
         await reply(update, Screen(formatting.NOT_REGISTERED))
         return
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    assignment_id = await context.market.text_assignment(worker, message.chat.id, reply_to)
+    assignment_id = await context.market.working.text_assignment(worker, message.chat.id, reply_to)
     if assignment_id is None:
         if reply_to is not None:  # a reply to some other message: say what to do
             await reply(update, Screen(work_texts.TEXT_NOT_EXPECTED))
@@ -169,10 +173,10 @@ async def typed_answer(update: Update, context: GigContext) -> None:
             await reply(update, Screen(work_texts.USE_THE_BUTTONS))
         else:  # stray text (nothing is stored or logged): the way on
             active = await context.desk.in_progress(worker)
-            typed = await context.market.waiting_for_text(worker)
+            typed = await context.market.working.waiting_for_text(worker)
             await reply(update, worker_screens.stray_text(active, len(typed)))
         return
-    result, view = await context.market.answer_text(worker, assignment_id, message.text)
+    result, view = await context.market.working.answer_text(worker, assignment_id, message.text)
     if result is WorkResult.OK and view is not None:
         await redraw(context, view)
     elif result is WorkResult.TOO_LONG and view is not None and view.current is not None:
@@ -191,7 +195,7 @@ async def resend_task(update: Update, context: GigContext, view: WorkView) -> No
     sent = await reply(update, await work_screen(context, view))
     if sent is None:
         return
-    await context.market.attach_message(a.id, sent.chat.id, sent.message_id)
+    await context.market.working.attach_message(a.id, sent.chat.id, sent.message_id)
     if a.chat_id is None or a.message_id is None or a.message_id == sent.message_id:
         return
     try:
@@ -221,7 +225,7 @@ async def redraw(context: GigContext, view: WorkView) -> None:
     a = view.assignment
     if a.chat_id is None or a.message_id is None:
         return
-    screen = worker_screens.work(view, context.market.clock.now())
+    screen = worker_screens.work(view, context.clock.now())
     try:
         await context.bot.edit_message_text(
             fitted(screen),

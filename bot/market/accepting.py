@@ -1,0 +1,129 @@
+"""Accepting: a worker takes a slot, never past max assignments, one per worker per HIT.
+
+The race-critical step is one conditional statement (storage/offers.claim_slot). No
+Telegram here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.clock import Clock
+from bot.domain import HitStatus, Priority, User
+from bot.market.results import AcceptOutcome, AcceptResult
+from bot.market.views import next_reminder
+from storage import accepting, assignments, hits, listing, outbox, stale
+from storage import offers as offer_store
+from storage.db import Database
+
+BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
+
+
+class Accepting:
+    """Accepting HITs, race-safe, on one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        max_active: int,
+        reminders: tuple[float, ...] = (0.5, 0.2),
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.max_active = max_active  # tasks a worker may hold at once
+        self.reminders = reminders
+        self.on_outbox = on_outbox
+        # Told of each new deadline (job name, due time) so a scheduler can hold it.
+        self.on_timer = on_timer
+
+    async def accept_from_card(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None
+    ) -> AcceptOutcome:
+        """Accept from a push or a card. A batch's card stands for the whole batch: when the
+        item it shows is full, the worker gets the batch's next item they may take."""
+        outcome = await self.accept(worker, hit_id, shown_in)
+        for _ in range(BATCH_RETRIES):
+            if outcome.result is not AcceptResult.FULL:
+                break
+            async with self.db.reading() as conn:
+                hit = await hits.get(conn, hit_id)
+                if hit is None or hit.batch_id is None:
+                    break
+                found = await listing.visible_hits(
+                    conn, worker.id, self.clock.now(), with_prefs=False,
+                    batch_id=hit.batch_id, limit=1,
+                )  # fmt: skip
+            if not found:
+                break
+            hit_id = found[0].hit.id
+            outcome = await self.accept(worker, hit_id, shown_in)
+        return outcome
+
+    async def accept(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None
+    ) -> AcceptOutcome:
+        """Give the worker a slot: never past max assignments, one per worker per HIT.
+
+        `shown_in` is the (chat id, message id) the assignment will be worked in.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            facts = await accepting.accept_facts(conn, hit_id, worker.id)
+            if facts is None or facts.hit.status is HitStatus.DRAFT:
+                return AcceptOutcome(AcceptResult.NOT_FOUND)
+            hit = facts.hit
+            if hit.requester_id == worker.id:
+                return AcceptOutcome(AcceptResult.OWN_HIT)
+            if facts.blocked:
+                return AcceptOutcome(AcceptResult.NOT_FOUND)  # blocked: as if it were gone
+            if facts.mine is not None:
+                return AcceptOutcome(
+                    AcceptResult.ALREADY_YOURS, await assignments.get(conn, facts.mine)
+                )
+            if not facts.qualified:
+                return AcceptOutcome(AcceptResult.NOT_QUALIFIED)
+            if hit.status is not HitStatus.OPEN or (hit.expires_at or 0) <= now:
+                return AcceptOutcome(AcceptResult.NOT_OPEN)
+            if facts.active >= self.max_active:
+                return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
+            # Timed offers (bot/matching/offers.py): slots held for others are never free; a slot
+            # nobody holds is anyone's.
+            if not await offer_store.claim_slot(conn, hit_id, worker.id, now):
+                if await offer_store.held_for_others(conn, hit_id, worker.id, now):
+                    return AcceptOutcome(AcceptResult.HELD)
+                return AcceptOutcome(AcceptResult.FULL)
+            await offer_store.take_hold(conn, hit_id, worker.id, now)
+            deadline = now + hit.time_allotted_s
+            remind_at = next_reminder(now, deadline, self.reminders, 0)
+            created = await assignments.insert(
+                conn, hit_id, worker.id, now, deadline, remind_at, shown_in
+            )
+            if created is None:  # same worker, concurrent tap in another process
+                raise RuntimeError("duplicate assignment despite the check")
+            # A batch's push stands for the whole batch: it is not "filled" by one item.
+            item_full = hit.slots_used + 1 >= hit.max_assignments
+            filled = item_full and hit.batch_id is None
+            if filled:  # one statement queues one edit per earlier push, not one per accept
+                await outbox.enqueue_fill_edits(conn, hit_id, Priority.PUSH, now)
+            elif (
+                item_full
+                and hit.batch_id is not None
+                and (await hits.batch_slots(conn, hit.batch_id))[0] == 0
+            ):
+                filled = True
+                await stale.batch_fill_edits(conn, hit.batch_id, Priority.PUSH, now)
+            if filled:  # the fill edits say it all: no counter redraw is worth sending
+                await stale.drop_count_edits(conn, hit_id, hit.batch_id)
+            else:  # unanswered cards show the slots left, redrawn at most once a minute
+                await stale.drop_count_edits(conn, hit_id, hit.batch_id, worker.tg_id)
+                await stale.count_edits(conn, hit_id, hit.batch_id, Priority.PUSH, now)
+        if filled:
+            self.on_outbox()
+        self.on_timer(f"deadline:{created.id}", created.deadline_at)
+        if remind_at is not None:
+            self.on_timer(f"remind:{created.id}:0", remind_at)
+        return AcceptOutcome(AcceptResult.OK, created)

@@ -1,0 +1,238 @@
+"""Publishing: drafts, escrow, the first wave and channel cards. No Telegram here.
+
+Every state change is one transaction; money and the messages it causes move in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.clock import Clock
+from bot.domain import (
+    Hit,
+    HitKind,
+    HitSpec,
+    HitStatus,
+    PollDraft,
+    QuestionKind,
+    QuestionSpec,
+    User,
+)
+from bot.market import pay_floor as fairpay
+from bot.market.results import PublishResult
+from bot.matching.offers import Dispatch, store_dispatch
+from bot.matching.waves import Waves
+from storage import fairwork, hits, ledger, opening, users
+from storage.channels import enqueue_channel_cards
+from storage.db import Conn, Database
+
+
+class Publishing:
+    """Drafts and publishing, race-safe, on one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        waves: Waves,
+        *,
+        auto_approve_s: int,
+        min_hourly_cents: int = 0,
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.waves = waves
+        self.auto_approve_s = auto_approve_s
+        self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (pay_floor.py); 0 = off
+        self.on_outbox = on_outbox
+        # Told of each new deadline (job name, due time) so a scheduler can hold it.
+        self.on_timer = on_timer
+
+    async def create_poll(
+        self, requester: User, draft: PollDraft, dispatch: Dispatch | None = None
+    ) -> Hit:
+        """Store a one-question draft HIT for the requester to preview."""
+        question = QuestionSpec(QuestionKind.SINGLE, draft.question, draft.options)
+        spec = HitSpec(
+            title=draft.question,
+            kind=HitKind.POLL,
+            topic=draft.topic,
+            reward_cents=draft.reward_cents,
+            max_assignments=draft.max_assignments,
+            time_allotted_s=draft.time_allotted_s,
+            lifetime_s=draft.lifetime_s,
+            auto_approve_s=draft.auto_approve_s or self.auto_approve_s,
+            questions=(question,),
+            est_s=draft.est_s,
+        )
+        return await self.create_hit(requester, spec, dispatch)
+
+    async def create_hit(
+        self, requester: User, spec: HitSpec, dispatch: Dispatch | None = None
+    ) -> Hit:
+        """Store a draft HIT with several questions (survey, tagging item) for preview."""
+        async with self.db.transaction() as conn:
+            hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            if dispatch is not None:
+                await store_dispatch(conn, hit_id, dispatch)
+            hit = await hits.get(conn, hit_id)
+        assert hit is not None
+        return hit
+
+    async def publish(self, requester: User, hit_id: int) -> PublishResult:
+        """Escrow reward x max assignments and open the HIT; push it to a first wave."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or hit.requester_id != requester.id:
+                return PublishResult.NOT_FOUND
+            if hit.status is not HitStatus.DRAFT:
+                return PublishResult.ALREADY
+            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            if available < hit.escrow_cents:
+                return PublishResult.INSUFFICIENT_FUNDS
+            if (await fairpay.publish_check(conn, hit, self.min_hourly_cents)).under:
+                return PublishResult.UNDER_FLOOR
+            await hits.open_draft(conn, hit_id, requester.id, now)
+            opened = await hits.get(conn, hit_id)
+            assert opened is not None
+            await self._escrow_and_queue(
+                conn, opened, now, wave=True, cards=hit.batch_id is None
+            )  # a batch gets one card, queued by batch publishing
+        self._after_opening(opened, now, wake=True)
+        return PublishResult.OK
+
+    async def publish_new(
+        self,
+        requester: User,
+        spec: HitSpec,
+        attach: Callable[[Conn, int], Awaitable[None]] | None = None,
+        *,
+        first_wave: bool = True,
+    ) -> tuple[PublishResult, Hit | None]:
+        """Store a HIT from `spec` and publish it at once, in one transaction.
+
+        The checks, escrow, channel cards and first wave of create_hit + publish, without
+        a draft in between: refused (funds, fair-pay floor) means nothing stored and no
+        money moved. `attach` stores what belongs with the HIT (its MTurk side) in the same
+        transaction. first_wave=False leaves the first wave to the caller (send_first_waves);
+        if that never happens, the periodic wave job (Matcher.next_waves) sends it, since an
+        open HIT with free slots always wants waves.
+        """
+        now = self.clock.now()
+        escrow = spec.reward_cents * spec.max_assignments
+        seconds = spec.est_s or spec.time_allotted_s  # as fairpay.expected_seconds
+        account = ledger.requester_account(requester.id)
+        async with self.db.transaction() as conn:
+            if fairpay.check(spec.reward_cents, seconds, self.min_hourly_cents).under:
+                if await ledger.balance(conn, account) < escrow:  # publish checks funds first
+                    return PublishResult.INSUFFICIENT_FUNDS, None
+                return PublishResult.UNDER_FLOOR, None
+            made = await opening.insert_open_if_funded(
+                conn,
+                account=account,
+                escrow_cents=escrow,
+                requester_id=requester.id,
+                kind=spec.kind,
+                title=spec.title,
+                topic=spec.topic,
+                reward_cents=spec.reward_cents,
+                max_assignments=spec.max_assignments,
+                time_allotted_s=spec.time_allotted_s,
+                lifetime_s=spec.lifetime_s,
+                auto_approve_s=spec.auto_approve_s,
+                now=now,
+            )
+            if made is None:
+                return PublishResult.INSUFFICIENT_FUNDS, None
+            opened = made.hit
+            if spec.est_s is not None:
+                await fairwork.set_estimate(conn, opened.id, spec.est_s)
+            await hits.insert_spec_questions(conn, opened.id, spec.questions)
+            if not requester.is_requester:
+                await users.mark_requester(conn, requester.id)
+            if attach is not None:
+                await attach(conn, opened.id)
+            queued = await self._escrow_and_queue(
+                conn, opened, now, wave=first_wave, cards=made.has_channels
+            )
+        self._after_opening(opened, now, wake=queued > 0)
+        return PublishResult.OK, opened
+
+    async def _escrow_and_queue(
+        self, conn: Conn, hit: Hit, now: float, *, wave: bool, cards: bool
+    ) -> int:
+        """Publishing's money and messages for a HIT just opened, in the caller's transaction.
+
+        Moves the HIT's escrow from its requester's account into the HIT's escrow account,
+        queues its first wave (if `wave`) and a card in each linked channel (if `cards`);
+        returns how many messages were queued. After the commit, call _after_opening.
+        """
+        await ledger.transfer(
+            conn,
+            f"publish:{hit.id}",
+            ledger.requester_account(hit.requester_id),
+            ledger.escrow_account(hit.id),
+            hit.escrow_cents,
+            "publish",
+            now,
+        )
+        queued = 0
+        if wave:
+            queued += await self.waves.push(conn, hit, now)
+        if cards:
+            queued += await enqueue_channel_cards(conn, hit.requester_id, hit_id=hit.id, now=now)
+        return queued
+
+    def _after_opening(self, hit: Hit, now: float, *, wake: bool) -> None:
+        """After publishing's commit: wake the outbox (if asked) and time the HIT's expiry."""
+        if wake:
+            self.on_outbox()
+        self.on_timer(f"expire:{hit.id}", hit.expires_at or now)
+
+    async def send_first_waves(self, hit_ids: list[int]) -> int:
+        """The first wave of each HIT published without one (publish_new); pushes queued.
+
+        Each is conditional like any wave (open, free slots, never pushed twice), so a HIT
+        the periodic wave job reached first gets nothing twice.
+        """
+        now = self.clock.now()
+        queued = 0
+        async with self.db.transaction() as conn:
+            for hit_id in hit_ids:
+                hit = await hits.get(conn, hit_id)
+                if hit is not None:
+                    queued += await self.waves.push(conn, hit, now)
+        if queued:
+            self.on_outbox()
+        return queued
+
+    async def discard_draft(self, requester: User, hit_id: int) -> bool:
+        """Throw away an unpublished draft."""
+        async with self.db.transaction() as conn:
+            return await hits.delete_draft(conn, hit_id, requester.id)
+
+
+async def insert_spec(conn: Conn, requester: User, spec: HitSpec, now: float) -> int:
+    """Store a draft HIT with its questions from a spec; return its id."""
+    hit_id = await hits.insert_hit(
+        conn,
+        requester_id=requester.id,
+        kind=spec.kind,
+        title=spec.title,
+        reward_cents=spec.reward_cents,
+        max_assignments=spec.max_assignments,
+        time_allotted_s=spec.time_allotted_s,
+        lifetime_s=spec.lifetime_s,
+        auto_approve_s=spec.auto_approve_s,
+        now=now,
+    )
+    if spec.topic:
+        await hits.set_topic_and_batch(conn, hit_id, spec.topic, None)
+    if spec.est_s is not None:
+        await fairwork.set_estimate(conn, hit_id, spec.est_s)
+    await hits.insert_spec_questions(conn, hit_id, spec.questions)
+    await users.mark_requester(conn, requester.id)
+    return hit_id

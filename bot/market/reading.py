@@ -1,0 +1,49 @@
+"""Reading the market: a HIT, its questions, an assignment as a WorkView. No Telegram here."""
+
+from __future__ import annotations
+
+from bot.domain import Hit, HitStatus, Question
+from bot.market.views import WorkView
+from storage import assignments, hits, workers
+from storage.db import Conn, Database
+
+
+class Reading:
+    """The read side shared by the market's use-cases (one per process: it caches questions)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._questions: dict[int, list[Question]] = {}
+
+    async def hit(self, hit_id: int) -> Hit | None:
+        async with self.db.reading() as conn:
+            return await hits.get(conn, hit_id)
+
+    async def questions(self, hit_id: int) -> list[Question]:
+        async with self.db.reading() as conn:
+            return await hits.questions(conn, hit_id)
+
+    async def work_view(self, assignment_id: int) -> WorkView | None:
+        """The assignment with its HIT, questions and answers so far."""
+        async with self.db.reading() as conn:
+            return await self.work_view_in(conn, assignment_id)
+
+    async def work_view_in(self, conn: Conn, assignment_id: int) -> WorkView | None:
+        """The assignment's WorkView, read in the caller's transaction."""
+        found = await assignments.with_hit_and_answers(conn, assignment_id)
+        if found is None:
+            return None
+        assignment, hit, given = found
+        progress = None
+        if hit.batch_id is not None:
+            progress = await workers.batch_progress(conn, hit.batch_id, assignment.worker_id)
+        return WorkView(hit, await self._questions_of(conn, hit), assignment, given, progress)
+
+    async def _questions_of(self, conn: Conn, hit: Hit) -> list[Question]:
+        """A published HIT's questions never change, so they are read once per process."""
+        cached = self._questions.get(hit.id)
+        if cached is None:
+            cached = await hits.questions(conn, hit.id)
+            if hit.status is not HitStatus.DRAFT:
+                self._questions[hit.id] = cached
+        return cached

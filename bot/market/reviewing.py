@@ -1,0 +1,118 @@
+"""Reviewing: approve or reject submitted work, by hand or after the auto-approval delay;
+the reward moves out of escrow exactly once. No Telegram here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.clock import Clock
+from bot.domain import AssignmentStatus, Hit, Priority, User
+from bot.market.reading import Reading
+from bot.market.results import ReviewResult
+from bot.market.views import WorkView
+from storage import assignments, hits, ledger, outbox, stale, users
+from storage.db import Conn, Database
+
+MAX_REASON_LEN = 500
+
+
+class Reviewing:
+    """A requester's verdicts on submitted work, race-safe, on one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        reading: Reading,
+        *,
+        on_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.reading = reading
+        self.on_outbox = on_outbox
+
+    async def next_for_review(self, requester: User) -> tuple[WorkView | None, int]:
+        """The oldest submitted assignment to review and how many are waiting."""
+        async with self.db.reading() as conn:
+            found = await assignments.next_for_review(conn, requester.id)
+            waiting = await assignments.count_for_review(conn, requester.id)
+            view = await self.reading.work_view_in(conn, found.id) if found else None
+        return view, waiting
+
+    async def approve(self, requester: User, assignment_id: int) -> ReviewResult:
+        """Pay the worker one reward from escrow, exactly once."""
+        return await self._review(requester, assignment_id, approved=True, reason=None)
+
+    async def reject(self, requester: User, assignment_id: int, reason: str) -> ReviewResult:
+        """Reject with a reason the worker will read; the reward returns to the requester."""
+        reason = reason.strip()
+        if not reason:
+            return ReviewResult.REASON_REQUIRED
+        return await self._review(
+            requester, assignment_id, approved=False, reason=reason[:MAX_REASON_LEN]
+        )
+
+    async def _review(
+        self, requester: User, assignment_id: int, *, approved: bool, reason: str | None
+    ) -> ReviewResult:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view = await self.reading.work_view_in(conn, assignment_id)
+            if view is None or view.hit.requester_id != requester.id:
+                return ReviewResult.NOT_YOURS
+            status = view.assignment.status
+            if status in (AssignmentStatus.APPROVED, AssignmentStatus.REJECTED):
+                return ReviewResult.ALREADY_REVIEWED
+            if status is not AssignmentStatus.SUBMITTED:
+                return ReviewResult.NOT_SUBMITTED
+            await self._settle(conn, view, approved=approved, reason=reason, now=now)
+        self.on_outbox()
+        return ReviewResult.OK
+
+    async def auto_approve(self, conn: Conn, assignment_id: int, now: float) -> Hit | None:
+        """Approve unreviewed work past its delay, on the same path as a requester's approval.
+
+        Runs inside the caller's transaction; the work's HIT if this call approved it.
+        """
+        view = await self.reading.work_view_in(conn, assignment_id)
+        if view is None or view.assignment.status is not AssignmentStatus.SUBMITTED:
+            return None
+        approved = await self._settle(conn, view, approved=True, reason=None, now=now)
+        return view.hit if approved else None
+
+    async def _settle(
+        self, conn: Conn, view: WorkView, *, approved: bool, reason: str | None, now: float
+    ) -> bool:
+        """Move the assignment to its verdict and the money with it; notify the worker."""
+        target = AssignmentStatus.APPROVED if approved else AssignmentStatus.REJECTED
+        if not await assignments.transition(
+            conn, view.assignment.id, AssignmentStatus.SUBMITTED, target, now=now, reason=reason
+        ):
+            return False
+        hit, aid = view.hit, view.assignment.id
+        # approved: the reward goes to the worker; rejected: back to the requester
+        memo, payee = (
+            ("approve", ledger.worker_account(view.assignment.worker_id))
+            if approved
+            else ("reject", ledger.requester_account(hit.requester_id))
+        )
+        await ledger.transfer(
+            conn, f"{memo}:{aid}", ledger.escrow_account(hit.id), payee, hit.reward_cents, memo, now
+        )
+        worker = await users.by_id(conn, view.assignment.worker_id)
+        assert worker is not None
+        await outbox.enqueue(
+            conn,
+            f"{target.value}:{aid}",
+            worker.tg_id,
+            target.value,
+            Priority.NOTIFICATION,
+            {"assignment_id": aid},
+            now,
+        )
+        # The task message said "pending review": it says the verdict now.
+        await stale.task_message_over(conn, [aid], Priority.NOTIFICATION, now)
+        await hits.close_if_done(conn, hit.id)
+        return True

@@ -1,0 +1,293 @@
+"""Working on an assignment: answers of every kind, going back, typed answers, submit,
+return, the task again. Every step is one transaction on the worker's own active work. No
+Telegram here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.clock import Clock
+from bot.domain import (
+    MAX_STORED_ANSWER,
+    AssignmentStatus,
+    Priority,
+    Question,
+    QuestionKind,
+    User,
+)
+from bot.market import pay_floor as fairpay
+from bot.market.reading import Reading
+from bot.market.results import WorkResult
+from bot.market.settling import refund_released
+from bot.market.views import MULTI_SELECT, WorkView, text_limit, ticked
+from bot.matching.offers import OFFER
+from bot.matching.waves import Waves
+from storage import assignments, estimates, hits, stale, workers
+from storage import offers as offer_store
+from storage.db import Conn, Database
+
+
+class Working:
+    """A worker's steps through an assignment, race-safe, on one database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        reading: Reading,
+        waves: Waves,
+        *,
+        min_hourly_cents: int = 0,
+        on_outbox: Callable[[], None] = lambda: None,
+        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.reading = reading
+        self.waves = waves  # a returned slot of a HIT in timed offers is offered on at once
+        self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (pay_floor.py); 0 = off
+        self.on_outbox = on_outbox
+        # Told of each new deadline (job name, due time) so a scheduler can hold it.
+        self.on_timer = on_timer
+
+    async def attach_message(self, assignment_id: int, chat_id: int, message_id: int) -> None:
+        """Remember which message shows this assignment."""
+        async with self.db.transaction() as conn:
+            await assignments.set_message(conn, assignment_id, chat_id, message_id)
+
+    async def answer(
+        self, worker: User, assignment_id: int, position: int, value: str
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Record an answer to the question at `position` and move to the next one."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
+            if view is None or q is None:
+                return problem, view
+            if not _valid_answer(q, value):
+                return WorkResult.BAD_ANSWER, view
+            await assignments.save_answer(conn, assignment_id, q.id, value, now)
+            await assignments.set_position(conn, assignment_id, position + 1)
+            return WorkResult.OK, view.moved_to(position + 1, {q.id: value})
+
+    async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
+        """Go back one question."""
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
+            if view is None:
+                return problem, None
+            if view.assignment.position == 0:
+                return WorkResult.STALE, view
+            await assignments.set_position(conn, assignment_id, view.assignment.position - 1)
+            return WorkResult.OK, view.moved_to(view.assignment.position - 1)
+
+    async def toggle(
+        self, worker: User, assignment_id: int, position: int, option: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Tick or untick one option of a multi-select (or tag) question; stay on it."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
+            if view is None or q is None:
+                return problem, view
+            if q.kind not in MULTI_SELECT or not 0 <= option < len(q.options):
+                return WorkResult.BAD_ANSWER, view
+            picked = set(ticked(view.answers.get(q.id)))
+            picked ^= {option}
+            if picked:
+                value = ",".join(str(p) for p in sorted(picked))
+                await assignments.save_answer(conn, assignment_id, q.id, value, now)
+            else:
+                await workers.delete_answer(conn, assignment_id, q.id)
+            return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
+
+    async def pick_several(
+        self, worker: User, assignment_id: int, position: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Switch a tagging question from one tap per label to ticking several labels.
+
+        The mode is stored as an empty answer ('' = several, none ticked yet); submit
+        treats an empty answer as unanswered.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
+            if view is None or q is None:
+                return problem, view
+            if q.kind is not QuestionKind.TAG:
+                return WorkResult.BAD_ANSWER, view
+            if q.id not in view.answers:
+                await assignments.save_answer(conn, assignment_id, q.id, "", now)
+            return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
+
+    async def done_picking(
+        self, worker: User, assignment_id: int, position: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Leave a multi-select question with at least one option ticked."""
+        async with self.db.transaction() as conn:
+            problem, view, q = await self._at_question(
+                conn, worker, assignment_id, position, self.clock.now()
+            )
+            if view is None or q is None:
+                return problem, view
+            if not ticked(view.answers.get(q.id)):
+                return WorkResult.NOTHING_PICKED, view
+            await assignments.set_position(conn, assignment_id, position + 1)
+            return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
+
+    async def answer_text(
+        self, worker: User, assignment_id: int, text: str
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Record a typed answer to the current free-text question, within its length limit."""
+        now = self.clock.now()
+        value = text.strip()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            q = view.current
+            if q is None or q.kind is not QuestionKind.TEXT:
+                return WorkResult.STALE, view
+            if not value:
+                return WorkResult.BAD_ANSWER, view
+            if len(value) > text_limit(q):
+                return WorkResult.TOO_LONG, view
+            await assignments.save_answer(conn, assignment_id, q.id, value, now)
+            await assignments.set_position(conn, assignment_id, view.assignment.position + 1)
+            return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
+
+    async def text_assignment(self, worker: User, chat_id: int, reply_to: int | None) -> int | None:
+        """Which assignment a typed answer is for: the replied-to task, else the only
+        active assignment waiting for free text."""
+        if reply_to is not None:
+            async with self.db.reading() as conn:
+                found = await workers.by_message(conn, chat_id, reply_to)
+            return found.id if found is not None else None
+        waiting = await self.waiting_for_text(worker)
+        return waiting[0] if len(waiting) == 1 else None
+
+    async def waiting_for_text(self, worker: User) -> list[int]:
+        """The worker's active assignments whose question at hand takes a typed answer."""
+        waiting = []
+        async with self.db.reading() as conn:
+            for a in await workers.active_assignments(conn, worker.id):
+                view = await self.reading.work_view_in(conn, a.id)
+                if view and view.current and view.current.kind is QuestionKind.TEXT:
+                    waiting.append(a.id)
+        return waiting
+
+    async def submit(
+        self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Hand in a complete assignment; the reward becomes pending.
+
+        Its reminders and its task message (unless `pressed`, the message the worker
+        submitted from, which the caller redraws) are edited to say so.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            if any(not view.answers.get(q.id) for q in view.questions):
+                return WorkResult.INCOMPLETE, view  # '' = several labels, none ticked yet
+            if not await assignments.transition(
+                conn,
+                assignment_id,
+                AssignmentStatus.ACCEPTED,
+                AssignmentStatus.SUBMITTED,
+                now=now,
+            ):  # the deadline won the race
+                return WorkResult.NOT_ACTIVE, None
+            await self._work_over(conn, assignment_id, now, pressed)
+            await estimates.record_submission(conn, view.hit.id, view.hit.batch_id)
+            await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now)
+            done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
+        self.on_outbox()
+        self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
+        return WorkResult.OK, replace(view, assignment=done)
+
+    async def _work_over(
+        self, conn: Conn, assignment_id: int, now: float, pressed: tuple[int, int] | None
+    ) -> None:
+        """The work ended (submitted or returned): its reminders and task message say so."""
+        await stale.reminders_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
+        await stale.task_message_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
+
+    async def return_assignment(
+        self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
+    ) -> tuple[WorkResult, WorkView | None]:
+        """Give the HIT back; the slot returns to the pool. Its reminders and task message
+        say so, except `pressed` (the message the worker returned it from)."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, now)
+            if view is None:
+                return problem, None
+            await assignments.transition(
+                conn,
+                assignment_id,
+                AssignmentStatus.ACCEPTED,
+                AssignmentStatus.RETURNED,
+                now=now,
+            )
+            await self._work_over(conn, assignment_id, now, pressed)
+            await hits.release_slot(conn, view.hit.id)
+            await refund_released(conn, view.hit, assignment_id, now)
+            if (await offer_store.dispatch(conn, view.hit.id))[0] == OFFER:  # offer it on now
+                freed = await hits.get(conn, view.hit.id)
+                assert freed is not None
+                await self.waves.push(conn, freed, now)
+            returned = await self.reading.work_view_in(conn, assignment_id)
+        self.on_outbox()
+        return WorkResult.OK, returned
+
+    async def open_task(
+        self, worker: User, assignment_id: int
+    ) -> tuple[WorkResult, WorkView | None]:
+        """The worker's running assignment, to show its task again (from a reminder)."""
+        async with self.db.reading() as conn:
+            view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
+        return problem, view
+
+    async def _own_active(
+        self, conn: Conn, worker: User, assignment_id: int, now: float
+    ) -> tuple[WorkView | None, WorkResult]:
+        view = await self.reading.work_view_in(conn, assignment_id)
+        if view is None or view.assignment.worker_id != worker.id:
+            return None, WorkResult.NOT_YOURS
+        if view.assignment.status is not AssignmentStatus.ACCEPTED:
+            return None, WorkResult.NOT_ACTIVE
+        if view.assignment.deadline_at <= now:
+            return None, WorkResult.NOT_ACTIVE
+        return view, WorkResult.OK
+
+    async def _at_question(
+        self, conn: Conn, worker: User, assignment_id: int, position: int, now: float
+    ) -> tuple[WorkResult, WorkView | None, Question | None]:
+        """The worker's active assignment and its question at `position`, for a step on it.
+
+        (problem, None, None) as _own_active; (STALE, view, None) if the assignment has
+        moved on from `position` or stands on the summary page; else (OK, view, question).
+        """
+        view, problem = await self._own_active(conn, worker, assignment_id, now)
+        if view is None:
+            return problem, None, None
+        if position != view.assignment.position or view.current is None:
+            return WorkResult.STALE, view, None
+        return WorkResult.OK, view, view.current
+
+
+def _valid_answer(question: Question, value: str) -> bool:
+    """Whether `value` is an acceptable answer to `question` (choice index or text); no
+    answer is stored over MAX_STORED_ANSWER characters (a web task's form, bot/mturk)."""
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.TAG):
+        return value.isdigit() and int(value) < len(question.options)
+    if question.kind is QuestionKind.RATING:
+        return value in {"1", "2", "3", "4", "5"}
+    if question.kind is QuestionKind.MULTI:
+        picks = value.split(",")
+        return all(p.isdigit() and int(p) < len(question.options) for p in picks)
+    return bool(value.strip()) and len(value) <= MAX_STORED_ANSWER
