@@ -90,24 +90,6 @@ class ChangeResult(Enum):
     INSUFFICIENT_FUNDS = "insufficient_funds"
 
 
-class RequireResult(Enum):
-    """Outcome of adding a requirement to a draft HIT."""
-
-    OK = "ok"
-    NOT_FOUND = "not_found"
-    NOT_DRAFT = "not_draft"
-    UNKNOWN_QUALIFICATION = "unknown_qualification"
-
-
-class GrantResult(Enum):
-    OK = "ok"
-    UNCHANGED = "unchanged"
-    UNKNOWN_WORKER = "unknown_worker"
-    REVOKED = "revoked"
-    NOT_HELD = "not_held"
-    UNKNOWN_QUALIFICATION = "unknown_qualification"  # a number that is not theirs
-
-
 class DeclineResult(Enum):
     """Outcome of declining a timed offer."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.domain import HitStatus, Priority, Requirement, RequirementKind, User, WorkerStats
-from bot.market.results import GrantResult, RequireResult
+from bot.matching.results import GrantResult, RequireResult
 from bot.parsing import ParseError, whole_number
 from storage import hits, outbox, users
 from storage import qualifications as store

@@ -17,8 +17,9 @@ from bot.domain import (
 )
 from bot.fit import clip, fit_lines
 from bot.formatting import duration, money, plural, try_again
-from bot.market.results import GrantResult, RequireResult, ReviewResult
+from bot.market.results import ReviewResult
 from bot.market.texts import HIT_KIND_WORDS
+from bot.matching.results import GrantResult, RequireResult
 from bot.matching.texts import TOPIC_NAMES
 from bot.requesting.results import (
     BlockResult,

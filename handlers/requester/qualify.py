@@ -10,8 +10,8 @@ from telegram.ext import ConversationHandler
 
 from bot import formatting
 from bot.domain import Screen, TestQuestion
-from bot.market.results import RequireResult
 from bot.matching.qualifications import parse_grant, parse_requirement
+from bot.matching.results import RequireResult
 from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
