@@ -36,7 +36,7 @@ from tornado.netutil import bind_sockets  # noqa: E402
 from tornado.web import Application, RequestHandler  # noqa: E402
 
 from bot.demo.stage import Stage
-from bot.mturk import sigv4  # noqa: E402
+from bot.mturk import _sigv4 as sigv4  # noqa: E402
 from bot.sandbox import Limits  # noqa: E402
 from tests.mturk_helpers import new_api_key, question_form  # noqa: E402
 

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     offer_seconds: float = Field(default=90.0, ge=10, le=3600)
     offer_tick_seconds: float = Field(default=30.0, ge=0, le=3600)
     offer_up_to: int = Field(default=5, ge=0, le=1000)
-    # -- several processes on one database (bot/delivery/lease.py): who sends the outbox
+    # -- several processes on one database (bot/delivery/_lease.py): who sends the outbox
     send_lease_s: float = Field(default=10.0, gt=0, le=3600)
 
     @field_validator("admins", mode="before")

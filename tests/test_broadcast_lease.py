@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.clock import FakeClock
-from bot.delivery.lease import Lease, Taken, process_name
+from bot.delivery._lease import Lease, Taken, process_name
 from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs
 from bot.runtime.app import stop_app

@@ -6,7 +6,7 @@ transaction, before any call), sends them paced by token buckets (bot/delivery/p
 records the outcomes with the next claim.
 
 Several processes on one database (webhook mode behind a load balancer): Telegram's limits
-are the bot's, so only the process holding the broadcaster lease (bot/delivery/lease.py) claims and
+are the bot's, so only the process holding the broadcaster lease (bot/delivery/_lease.py) claims and
 sends; the others queue rows and stand by, looking at the lease every third of a lease and
 taking it over when it expires (holder killed) or is released (clean stop). The holder
 renews it in the same transaction as every claim, so a process that lost it claims nothing
@@ -34,7 +34,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.delivery.lease import Lease, Taken, process_name
+from bot.delivery._lease import Lease, Taken, process_name
 from bot.delivery.pacing import Pace, SendLimits
 from bot.domain import Screen
 from storage import channels, outbox, users

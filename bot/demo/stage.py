@@ -93,7 +93,13 @@ class Stage:
     """The simulated Telegram plus the real bot, ready for scripted users."""
 
     def __init__(
-        self, sim: SimTelegram, app: GigApp, clock: Clock, webhook: WebhookServer | None = None
+        self,
+        sim: SimTelegram,
+        app: GigApp,
+        clock: Clock,
+        webhook: WebhookServer | None = None,
+        *,
+        owns_sim: bool = True,
     ) -> None:
         self.sim = sim
         self.app = app
@@ -105,7 +111,7 @@ class Stage:
         # order; a benchmark of update handling alone turns it off.
         self.settle_each_update = True
         # A stage from another_process() shares its simulator and leaves it running.
-        self.owns_sim = True
+        self.owns_sim = owns_sim
 
     @classmethod
     async def open(
@@ -162,9 +168,7 @@ class Stage:
         connections); close it before this stage."""
         app = build_application(self.services.settings, self.clock)
         await start_app(app)
-        other = Stage(self.sim, app, self.clock)
-        other.owns_sim = False
-        return other
+        return Stage(self.sim, app, self.clock, owns_sim=False)
 
     @property
     def services(self) -> Services:

@@ -13,9 +13,9 @@ from typing import Any
 
 from bot import bounds
 from bot.domain import User
-from bot.mturk import sigv4
+from bot.mturk import _sigv4 as sigv4
+from bot.mturk._wire import SERVICE_FAULT, ApiError
 from bot.mturk.ops import Operation
-from bot.mturk.wire import SERVICE_FAULT, ApiError
 from storage import mturk
 from storage.db import Database
 

@@ -30,13 +30,13 @@ from bot.market.first_waves import FirstWaves
 from bot.market.market import Market
 from bot.market.results import ChangeResult, PublishResult, ReviewResult
 from bot.matching.topics import topic_from_keywords
+from bot.mturk import _wire as wire
 from bot.mturk import texts as mturk_texts
-from bot.mturk import wire
-from bot.mturk.questionform import Form, FormError, answers_xml, parse_question_form
-from bot.mturk.requirements import canonical, parse_requirements
-from bot.mturk.webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name
+from bot.mturk._questionform import Form, FormError, answers_xml, parse_question_form
+from bot.mturk._requirements import canonical, parse_requirements
+from bot.mturk._webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name
+from bot.mturk._wire import ApiError, Params
 from bot.mturk.webtasks import WebTasks, form_answers
-from bot.mturk.wire import ApiError, Params
 from bot.parsing import MAX_REWARD_CENTS
 from storage import mturk
 from storage import mturk_people as people

@@ -13,13 +13,13 @@ from collections.abc import Awaitable, Callable
 from bot.clock import Clock
 from bot.delivery import texts as delivery_texts
 from bot.domain import Priority, User
-from bot.mturk import wire
-from bot.mturk.requirements import (
+from bot.mturk import _wire as wire
+from bot.mturk._requirements import (
     SYSTEM_TYPES,
     parse_qualification_type_id,
     qualification_type_text,
 )
-from bot.mturk.wire import ApiError, Params
+from bot.mturk._wire import ApiError, Params
 from bot.requesting.blocks import Blocks
 from bot.requesting.bonuses import Bonuses
 from bot.requesting.parsing import MAX_BONUS_CENTS, BonusArgs

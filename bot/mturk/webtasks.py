@@ -26,8 +26,8 @@ from bot.domain import MAX_STORED_ANSWER, AssignmentStatus, Hit, Priority
 from bot.market.market import Market
 from bot.market.results import WorkResult
 from bot.market.views import WorkView
-from bot.mturk import wire
-from bot.mturk.webquestion import WebQuestion, parse_web_question
+from bot.mturk import _wire as wire
+from bot.mturk._webquestion import WebQuestion, parse_web_question
 from storage import assignments, mturk, outbox
 from storage import mturk_people as people
 from storage.db import Database

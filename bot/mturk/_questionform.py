@@ -198,7 +198,7 @@ def parse_question_form(xml: str) -> Form:
         raise FormError(f"Question is not well-formed XML: {exc}") from None
     name = _local(root.tag)
     if name in ("HTMLQuestion", "ExternalQuestion"):
-        raise FormError(f"{name} is a web task, not a QuestionForm (see webquestion.py)")
+        raise FormError(f"{name} is a web task, not a QuestionForm (see _webquestion.py)")
     if name != "QuestionForm":
         raise FormError(f"Question must be a QuestionForm, not {name}")
     overview: list[str] = []

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from bot.domain import Requirement, RequirementKind
-from bot.mturk.wire import ApiError
+from bot.mturk._wire import ApiError
 
 APPROVAL_RATE = "000000000000000000L0"  # Worker_PercentAssignmentsApproved
 APPROVED_COUNT = "00000000000000000040"  # Worker_NumberHITsApproved

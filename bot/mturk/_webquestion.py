@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.mturk.questionform import FormError
+from bot.mturk._questionform import FormError
 
 WEB_FORMATS = ("HTMLQuestion", "ExternalQuestion")
 MAX_HTML = 128 * 1024
