@@ -14,6 +14,7 @@ from bot.domain import Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
 from bot.fair.results import DisputeResult, RelayResult
+from bot.matching.qualifications import parse_draft_ref
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.buttons import Tap, button
 from handlers.common import TEXT_WAIT_S, GigContext, asked_long_ago, note_asked, reply, sender_of
@@ -57,19 +58,24 @@ async def free_time(update: Update, context: GigContext) -> None:
 
 
 async def raise_reward(update: Update, context: GigContext) -> None:
-    """Raise a live HIT's reward (escrowing the difference); pushes resume at the floor."""
+    """Raise a live HIT's (`12`) or batch's (`b3`) reward, escrowing the difference;
+    pushes resume at the floor."""
     requester = await sender_of(update, context)
     args = context.args or []
     try:
-        hit_id = whole_number(args[0]) if len(args) == 2 else None
-        if hit_id is None:
-            raise ParseError("give a HIT number and a reward")
+        if len(args) != 2:
+            raise ParseError("give a HIT number (or b3) and a reward")
+        target = parse_draft_ref(args[0])
         cents = parse_money(args[1])
     except ParseError:
         await reply(update, Screen(fair_texts.RAISE_USAGE))
         return
-    result, check = await context.fair.raise_reward(requester, hit_id, cents)
-    await reply(update, Screen(fair_texts.raise_text(result, check, hit_id)))
+    fair = context.fair
+    if target.batch:
+        raised = await fair.raise_batch(requester, target.id, cents)
+    else:
+        raised = await fair.raise_reward(requester, target.id, cents)
+    await reply(update, Screen(fair_texts.raise_text(raised, target.id, cents)))
 
 
 async def message_command(update: Update, context: GigContext) -> None:

@@ -51,15 +51,15 @@ class FairNotices:
             hit = await self.reading.hit(int(str(payload["hit_id"])))
             if hit is None:
                 return None
-            return Screen(
-                fair_texts.underpaid_notice(
-                    hit.title,
-                    hit.id,
-                    int(str(payload["median_s"])),
-                    int(str(payload["hourly_cents"])),
-                    int(str(payload["needed_cents"])),
-                )
+            measured = (
+                int(str(payload["median_s"])),
+                int(str(payload["hourly_cents"])),
+                int(str(payload["needed_cents"])),
             )
+            if payload.get("batch_id") is not None:
+                batch_id = int(str(payload["batch_id"]))
+                return Screen(fair_texts.underpaid_batch_notice(hit.title, batch_id, *measured))
+            return Screen(fair_texts.underpaid_notice(hit.title, hit.id, *measured))
         if kind == "relay":
             found = await self.relay.read(int(str(payload["message_id"])))
             return fair_screens.relayed(found) if found else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain import EstimateSource, ListedHit
-from bot.fair.results import DisputeResult, RaiseResult, RelayResult, Reputation
+from bot.fair.results import DisputeResult, Raised, RaiseResult, RelayResult, Reputation
 from bot.formatting import RATE_LEGEND, SOMETHING_WRONG, duration, money, plural, rate
 from bot.market.results import FloorCheck
 from bot.parsing import MIN_EST_S
@@ -120,20 +120,54 @@ def underpaid_notice(title: str, hit_id: int, median_s: int, hourly: int, needed
     )
 
 
-RAISE_USAGE = "Use: <code>/raise 12 0.40</code> (HIT number, new reward per assignment)."
+def underpaid_batch_notice(
+    title: str, batch_id: int, median_s: int, hourly: int, needed: int
+) -> str:
+    """A batch's pooled work pays under the floor: its pushes wait for one /raise."""
+    return (
+        f"⚠️ <b>{escape(title)}</b> (batch #{batch_id}) takes workers {duration(median_s)} an "
+        f"item (median of the first submissions over all its items): that is "
+        f"{money(hourly)}/h, under the fair-pay floor.\n"
+        f"New workers aren't notified until you raise the reward to at least "
+        f"<b>{money(needed)}</b> an item: <code>/raise b{batch_id} {money(needed)[1:]}</code>. "
+        "The raised reward is paid for every item's assignment not yet approved, work "
+        "already submitted included."
+    )
 
 
-def raise_text(result: RaiseResult, check: FloorCheck | None, hit_id: int) -> str:
-    """What /raise answers: raised (pushes on, or still under the floor), or why not."""
+RAISE_USAGE = (
+    "Use: <code>/raise 12 0.40</code> (HIT number, new reward per assignment), "
+    "or <code>/raise b3 0.12</code> for every item of batch #3."
+)
+
+
+def raise_text(raised: Raised, hit_id: int, reward_cents: int) -> str:
+    """What /raise answers: raised (pushes on, or still under the floor), or why not;
+    `hit_id` is the number given (a batch's when it names one)."""
+    result, check, batch = raised.result, raised.check, raised.batch_id
     if result is RaiseResult.OK:
+        if batch is not None:
+            return (
+                f"✅ Reward of batch #{batch} raised to {money(reward_cents)} on "
+                f"{plural(raised.items, 'item')}; the difference is in escrow. Pushes are on."
+            )
         return f"✅ Reward of #{hit_id} raised; the difference is in escrow. Pushes are on."
     if result is RaiseResult.STILL_UNDER and check is not None:
         return (
             f"Raised, but still {money(check.hourly_cents)}/h at the measured "
             f"{duration(check.seconds)}: pushes resume at {money(check.needed_cents)}."
         )
+    if result is RaiseResult.IN_BATCH:
+        return (
+            f"#{hit_id} is an item of batch #{batch}; a batch's items are raised together: "
+            f"<code>/raise b{batch} {money(reward_cents)[1:]}</code>"
+        )
     return {
-        RaiseResult.NOT_FOUND: "That isn't one of your live HITs. /myhits",
+        RaiseResult.NOT_FOUND: (
+            f"Batch #{batch} isn't one of your live batches. /myhits"
+            if batch is not None
+            else f"#{hit_id} isn't one of your live HITs. /myhits"
+        ),
         RaiseResult.NOT_HIGHER: "The new reward must be higher than the current one.",
         RaiseResult.INSUFFICIENT_FUNDS: "⚠️ Not enough balance to escrow the difference. /balance",
     }.get(result, SOMETHING_WRONG)
