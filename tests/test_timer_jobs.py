@@ -92,3 +92,16 @@ async def test_a_published_batch_gets_its_expiry_job(scaled_stage: Stage) -> Non
     names = {job.name for job in stage.app.job_queue.jobs()}
     # one job for the batch: its HITs (1 and 2) expire together, in one pass
     assert "expire:1" in names, "the batch's expiry is scheduled when it opens"
+
+
+async def test_the_last_reminder_comes_before_the_deadline(scaled_stage: Stage) -> None:
+    """The second reminder is planned when the first goes out, not at the next load of
+    the horizon (a minute of real time later, after a short task's deadline)."""
+    stage = scaled_stage
+    rita, ann, _ = await accepted_poll(
+        stage, stage.admin(), "Pick one | X | Y ; reward=0.05 n=1 time=2m"
+    )  # reminders at 1m and 1m 36s: 0.6 s and 0.96 s of real time; the deadline at 1.2 s
+    assert await _abandoned(stage, 1, within_real_s=5.0)
+    await stage.services.broadcaster.flush()
+    reminders = [t for t in ann.texts() if "the time ran out and it went back" in t]
+    assert len(reminders) == 2, ann.texts()  # each edited once the time ran out

@@ -278,6 +278,11 @@ class Timers:
                 next_at = times[sent] if sent < len(times) else None
                 marks.append((r.assignment_id, sent, next_at, r.reminders_sent))
             await due.mark_reminded(conn, marks)
+        # The next reminder is due before the next horizon load may come (a short task's
+        # last reminder, minutes before its deadline): schedule it now.
+        for assignment_id, sent, next_at, _ in marks:
+            if next_at is not None:
+                self.note(f"remind:{assignment_id}:{sent}", next_at)
         return len(found)
 
     async def _auto_approve(self, now: float) -> int:
