@@ -255,3 +255,35 @@ async def test_a_batch_is_measured_pooled_and_paused_once_until_raised(
     assert "+$0.07" in crew[0].last_text()
     await rita.send(f"/raise b{batch + 1} 0.50")
     assert f"Batch #{batch + 1} isn't one of your live batches" in rita.last_text()
+
+
+def _example(prompt: str) -> str:
+    """The terms a prompt gives as its example: its first line that sets a reward."""
+    return next(line for line in prompt.splitlines() if "reward=" in line)
+
+
+async def test_the_examples_the_guided_flows_teach_publish_under_the_default_floor(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newsurvey")
+    await rita.send("Coffee habits")
+    await rita.press("Single choice")
+    await rita.send("Favourite roast?")
+    await rita.send("Light | Medium | Dark")
+    await rita.press("Done")
+    await rita.send(_example(rita.last_text()))  # as a requester copies it
+    assert "meets the fair-pay floor" in rita.last_text(), rita.last_text()
+    await rita.press("Publish")
+    assert "Published survey" in rita.last_text()
+
+    await rita.send("/newbatch")
+    items = b"text\nA cat\nA dog\n"
+    await stage.deliver(
+        stage.sim.document(rita.user, "items.csv", items, "text/csv", enqueue=False)
+    )
+    await rita.send("cat | dog")
+    await rita.send(_example(rita.last_text()))
+    assert "meets the fair-pay floor" in rita.last_text(), rita.last_text()
+    await rita.press("Publish")
+    assert "Published batch" in rita.last_text()

@@ -131,8 +131,10 @@ SURVEY_TOO_MANY = "That's the most questions a survey can have ({most}). Tap Don
 SURVEY_NEEDS_QUESTION = "Add at least one question first."
 SURVEY_ASK_TERMS = (
     "Now the terms, in one line:\n"
-    "<code>reward=0.10 n=20 time=5m life=1d auto=3d</code>\n"
+    "<code>reward=0.10 n=20 time=5m est=40s life=1d auto=3d</code>\n"
     "reward per answer (required) · n workers (10) · time allotted (5m) · "
+    "est = how long it really takes (the fair-pay floor is checked against it, else "
+    "against the time allotted) · "
     "life = how long it stays open (1d) · auto = approve unreviewed work after (3d).\n"
     f"{TOPIC_TERM_HELP}"
 )
@@ -182,8 +184,9 @@ BATCH_ASK_LABELS = (
 )
 BATCH_ASK_TITLE_TERMS = (
     "Last step: a title and the terms, like\n"
-    "<code>Tag the animal ; reward=0.02 n=3 time=2m life=1d</code>\n"
-    "n = answers per item (redundancy).\n"
+    "<code>Tag the animal ; reward=0.02 n=3 time=2m est=8s life=1d</code>\n"
+    "n = answers per item (redundancy) · est = how long one item really takes (the "
+    "fair-pay floor is checked against it, else against the time allotted).\n"
     f"{TOPIC_TERM_HELP}"
 )
 BATCH_CANCELLED = "Batch discarded. Nothing was created."
