@@ -19,10 +19,14 @@ def abandoned_notice(title: str) -> str:
     )
 
 
-def auto_approved_notice(hit_id: int, title: str, count: int, delay_s: int) -> str:
-    """To the requester: work nobody reviewed within the delay was approved and paid."""
+def auto_approved_notice(
+    hit_id: int, title: str, count: int, delay_s: int, batch_id: int | None = None
+) -> str:
+    """To the requester: work nobody reviewed within the delay was approved and paid (of a
+    batch, its items together)."""
+    where = f"batch #{batch_id}" if batch_id is not None else f"#{hit_id}"
     return (
-        f"✅ {plural(count, 'submission')} on <b>{escape(title)}</b> (#{hit_id}) approved "
+        f"✅ {plural(count, 'submission')} on <b>{escape(title)}</b> ({where}) approved "
         f"automatically: not reviewed within {duration(delay_s)}. Paid from escrow. /myhits"
     )
 

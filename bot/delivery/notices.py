@@ -63,6 +63,9 @@ class Notices:
             return await self._push(int(row.payload["hit_id"]))
         if row.kind in ("approved", "rejected"):
             return await self._verdict(int(row.payload["assignment_id"]))
+        if row.kind == "approved_batch":
+            ids = [int(i) for i in row.payload["assignment_ids"]]
+            return await self._batch_approved(ids, int(row.payload["cents"]))
         if row.kind == "bonus":
             return await self._bonus(row.payload)
         if row.kind == "filled":
@@ -86,7 +89,12 @@ class Notices:
         if row.kind == "abandoned":
             return await self._abandoned(int(row.payload["assignment_id"]))
         if row.kind == "auto_approved":
-            return await self._auto_approved(int(row.payload["hit_id"]), int(row.payload["count"]))
+            batch = row.payload.get("batch_id")
+            return await self._auto_approved(
+                int(row.payload["hit_id"]),
+                int(row.payload["count"]),
+                int(batch) if batch is not None else None,
+            )
         if row.kind in ("task_ended", "task_over"):
             return await self._task_over(int(row.payload["assignment_id"]))
         if row.kind == "task_tick":
@@ -185,6 +193,16 @@ class Notices:
             fair_screens.verdict_rows(a.id, rejected=False),
         )
 
+    async def _batch_approved(self, assignment_ids: list[int], cents: int) -> Screen | None:
+        """Items of one batch approved together: one notice, their count and total."""
+        view = await self.reading.work_view(assignment_ids[-1])
+        if view is None:
+            return None
+        return Screen(
+            work_texts.approved_items_notice(view.hit.title, len(assignment_ids), cents),
+            fair_screens.verdict_rows(view.assignment.id, rejected=False),
+        )
+
     async def _bonus(self, payload: dict[str, object]) -> Screen:
         """A bonus: the amount, the requester's reason, and the HIT when it names one."""
         title = None
@@ -221,12 +239,16 @@ class Notices:
             return None
         return Screen(deadlines_texts.abandoned_notice(view.hit.title))
 
-    async def _auto_approved(self, hit_id: int, count: int) -> Screen | None:
+    async def _auto_approved(
+        self, hit_id: int, count: int, batch_id: int | None = None
+    ) -> Screen | None:
         hit = await self.reading.hit(hit_id)
         if hit is None:
             return None
         return Screen(
-            deadlines_texts.auto_approved_notice(hit.id, hit.title, count, hit.auto_approve_s)
+            deadlines_texts.auto_approved_notice(
+                hit.id, hit.title, count, hit.auto_approve_s, batch_id
+            )
         )
 
     async def _task_over(self, assignment_id: int) -> Screen | None:

@@ -554,6 +554,16 @@ def approved_notice(title: str, reward_cents: int) -> str:
     return f"✅ Approved: <b>{escape(title)}</b> +{money(reward_cents)}. /earnings"
 
 
+def approved_items_notice(title: str, items: int, cents: int) -> str:
+    """Items of a batch approved together: "✅ Approved: Birds · 6 items +$0.12"."""
+    if items == 1:
+        return approved_notice(title, cents)
+    return (
+        f"✅ Approved: <b>{escape(title)}</b> · {plural(items, 'item')} "
+        f"+{money(cents)}. /earnings"
+    )
+
+
 def rejected_notice(title: str, reason: str) -> str:
     """To the worker: the work was rejected, with the requester's reason."""
     return f"❌ Rejected: <b>{escape(title)}</b>\nReason: {escape(reason)}"
