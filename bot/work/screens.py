@@ -196,6 +196,9 @@ def work(view: WorkView, now: float) -> Screen:
             (Button(work_texts.BTN_PICKED, cb.Picked(a.id, a.position).pack()),),
         )
         hint = work_texts.HINT_TAG if q.kind is QuestionKind.TAG else work_texts.HINT_MULTI
+    elif given:  # typed before, and the worker came Back: keep it or type anew
+        hint = work_texts.hint_text_given(given, text_limit(q))
+        rows = ((Button(work_texts.BTN_KEEP_ANSWER, cb.Picked(a.id, a.position).pack()),),)
     else:
         hint = work_texts.HINT_TEXT.format(max_len=text_limit(q))
     text = work_texts.work_step(

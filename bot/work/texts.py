@@ -428,6 +428,15 @@ def work_summary(title: str, answers: list[tuple[str, str]], time_left: float) -
 HINT_MULTI = "Tick all that apply, then Done."
 HINT_RATING = "1 = worst, 5 = best."
 HINT_TEXT = "Reply to this message with your answer (up to {max_len} characters)."
+BTN_KEEP_ANSWER = "▶️ Keep this answer"
+
+
+def hint_text_given(answer: str, max_len: int) -> str:
+    """A free-text question answered already (the worker came Back to it)."""
+    return (
+        f"Your answer: “{escape(clip(answer, 300))}”\n"
+        f"Keep it, or reply to this message with a new one (up to {max_len} characters)."
+    )
 
 
 def too_long(length: int, max_len: int) -> str:
