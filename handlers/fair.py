@@ -152,11 +152,16 @@ async def ask_dispute(tap: Tap[cb.Dispute], context: GigContext) -> int:
 @button(cb.Reverse)
 async def reverse_dispute(tap: Tap[cb.Reverse], context: GigContext) -> None:
     """The requester reverses the rejection: approve and pay."""
-    result = await context.fair.disputes.reverse(tap.user, tap.data.dispute_id)
+    disputes = context.fair.disputes
+    result = await disputes.reverse(tap.user, tap.data.dispute_id)
     if result is not DisputeResult.OK:
         await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
         return
-    await tap.respond(Screen(fair_texts.DISPUTE_REVERSED_DONE))
+    view = await disputes.view(tap.data.dispute_id)
+    settled = (
+        fair_screens.dispute_settled(view) if view else Screen(fair_texts.DISPUTE_REVERSED_DONE)
+    )
+    await tap.respond(settled)
 
 
 @button(cb.Uphold, unknown=ConversationHandler.END)

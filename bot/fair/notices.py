@@ -15,7 +15,9 @@ from storage import fairwork
 from storage.db import Database
 
 COMPACT_TTL_S = 60.0
-KINDS = frozenset({"underpaid", "dispute", "dispute_closed", "dispute_expired", "relay"})
+KINDS = frozenset(
+    {"underpaid", "dispute", "dispute_closed", "dispute_expired", "dispute_over", "relay"}
+)
 
 
 class FairNotices:
@@ -72,6 +74,8 @@ class FairNotices:
                 return None
             due = formatting.duration(d.due_at - self.clock.now())
             return fair_screens.dispute(view, due)
+        if kind == "dispute_over":
+            return fair_screens.dispute_settled(view)
         if kind == "dispute_expired":
             return Screen(
                 fair_texts.dispute_expired_notice(view.title, view.alias, view.reward_cents)

@@ -72,6 +72,14 @@ def dispute(view: DisputeView, due: str) -> Screen:
     return Screen(text, rows)
 
 
+def dispute_settled(view: DisputeView) -> Screen:
+    """The requester's dispute card once settled: who, what, and how it ended; no buttons."""
+    d = view.dispute
+    return Screen(
+        fair_texts.dispute_settled(clip(view.title, DISPUTE_TITLE), view.alias, d.status)
+    )
+
+
 def relayed(message: RelayedMessage) -> Screen:
     return Screen(
         fair_texts.relayed(message.sender, message.from_worker, message.title, message.body),

@@ -236,6 +236,19 @@ DISPUTE_REVERSED_DONE = "✅ Reversed: the work is approved and the worker paid 
 DISPUTE_UPHELD_DONE = "✋ Upheld. The worker gets your reply."
 
 
+def dispute_settled(title: str, alias: str, status: str) -> str:
+    """The requester's dispute card once the dispute is settled (its buttons gone)."""
+    outcome = {
+        "reversed": DISPUTE_REVERSED_DONE,
+        "upheld": "✋ Upheld: the rejection stands, and the worker read your reply.",
+        "expired": "⌛ Not answered in time: the work was approved and paid from your balance.",
+    }.get(status, "")
+    return (
+        f"⚖️ <b>Dispute</b> on <b>{escape(title)}</b> by <code>{escape(alias)}</code>\n"
+        f"{outcome}"
+    )
+
+
 def dispute_closed_notice(title: str, status: str, reward_cents: int, reply: str | None) -> str:
     """To the worker: how the dispute ended (reversed, unanswered or upheld)."""
     if status == "reversed":
