@@ -343,10 +343,16 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     if paging:
         rows.append(tuple(paging))
     text = work_texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
+    # One line per requester, not per task: a page of one requester's tasks repeated
+    # the same record eight times.
+    posted: dict[int, list[str]] = {}
     for item in page.items:
-        name, reputation = (requesters or {}).get(item.hit.requester_id, ("", ""))
+        posted.setdefault(item.hit.requester_id, []).append(item.hit.title)
+    for requester_id, titles in posted.items():
+        name, reputation = (requesters or {}).get(requester_id, ("", ""))
         if name:
-            text += "\n" + work_texts.hit_requester_line(item.hit.title, name, reputation)
+            shown = titles if len(posted) > 1 else None
+            text += "\n" + work_texts.hit_requester_line(name, reputation, shown)
     if not page.items:
         text += "\n\n" + work_texts.NO_HITS
     return Screen(text, tuple(rows))

@@ -292,9 +292,14 @@ def hits_header(total: int, page: int, pages: int, sort: str, kind: str | None) 
     )
 
 
-def hit_requester_line(title: str, name: str, reputation: str) -> str:
-    """Under the /hits header, per task: who posts it and their record, compactly."""
-    return f"• {escape(_short(title))} — {escape(name)} {reputation}".rstrip()
+def hit_requester_line(name: str, reputation: str, titles: list[str] | None = None) -> str:
+    """Under the /hits header, once per requester on the page: who posts and their record,
+    compactly; with `titles` (several requesters on the page) which tasks are theirs."""
+    line = f"👤 {escape(name)} {reputation}".rstrip()
+    if titles:
+        shown = ", ".join(t if len(t) <= 20 else t[:19] + "…" for t in titles)
+        line += f": {escape(shown)}"
+    return line
 
 
 def hit_row(item: ListedHit) -> str:
