@@ -13,6 +13,7 @@ from bot import formatting
 from bot.domain import Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
+from bot.fair.relay import Relay
 from bot.fair.results import DisputeResult, RelayResult
 from bot.matching.qualifications import parse_draft_ref
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
@@ -179,22 +180,33 @@ async def ask_uphold_reply(tap: Tap[cb.Uphold], context: GigContext) -> int:
 async def ask_message(tap: Tap[cb.Relay], context: GigContext) -> int:
     """Ask for a message to the other side of an assignment."""
     assignment_id = tap.data.assignment_id
-    result = await context.fair.relay.can_write(tap.user, assignment_id)
+    relay = context.fair.relay
+    result = await relay.can_write(tap.user, assignment_id)
     if result is not RelayResult.OK:
         await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "relay", assignment_id, fair_texts.ASK_MESSAGE)
+    prompt = await _ask_message(relay, tap.user, assignment_id)
+    return await _ask(tap, context, "relay", assignment_id, prompt)
 
 
 @button(cb.RelayReply, unknown=ConversationHandler.END)
 async def ask_reply(tap: Tap[cb.RelayReply], context: GigContext) -> int:
     """Ask for the reply to a relayed message."""
     message_id = tap.data.message_id
-    result = await context.fair.relay.can_reply(tap.user, message_id)
+    relay = context.fair.relay
+    result = await relay.can_reply(tap.user, message_id)
     if result is not RelayResult.OK:
         await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "reply", message_id, fair_texts.ASK_MESSAGE)
+    about = await relay.assignment_of(message_id)
+    prompt = await _ask_message(relay, tap.user, about) if about else fair_texts.ASK_MESSAGE
+    return await _ask(tap, context, "reply", message_id, prompt)
+
+
+async def _ask_message(relay: Relay, user: User, assignment_id: int) -> str:
+    """The prompt for a message about this assignment: to whom, under which name."""
+    found = await relay.parties(user, assignment_id)
+    return fair_texts.ask_message(found[0], user, found[1]) if found else fair_texts.ASK_MESSAGE
 
 
 async def _ask(tap: Tap[Any], context: GigContext, kind: str, target: int, prompt: str) -> int:

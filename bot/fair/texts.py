@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.domain import EstimateSource, ListedHit
+from bot.domain import EstimateSource, ListedHit, User
 from bot.fair.results import DisputeResult, Raised, RaiseResult, RelayResult, Reputation
 from bot.formatting import RATE_LEGEND, SOMETHING_WRONG, duration, money, plural, rate
 from bot.market.results import FloorCheck
@@ -284,6 +284,19 @@ ASK_MESSAGE = (
     "the worker, under your first name if you are the requester; never with your username "
     "or Telegram account. /cancel to stop."
 )
+
+
+def ask_message(to: str, writer: User, writer_is_worker: bool) -> str:
+    """Ask for a relayed message, saying to whom and under which name it arrives."""
+    shown = (
+        f"your alias <code>{escape(writer.alias)}</code>"
+        if writer_is_worker
+        else f"your first name, {escape(writer.first_name)}"
+    )
+    return (
+        f"💬 Write your message to <b>{escape(to)}</b> (up to 500 characters). It arrives "
+        f"under {shown}, never with your username or Telegram account. /cancel to stop."
+    )
 RELAY_TEXTS = {
     RelayResult.OK: "💬 Sent.",
     RelayResult.NOT_YOURS: "You can only write about work you did or tasks you posted.",

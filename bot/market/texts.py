@@ -60,13 +60,19 @@ def full_answers_file(
 # -- money: /balance, /fund ------------------------------------------------------------------------
 
 
-def balance(b: RequesterBalance) -> str:
-    """The requester's /balance: available, in escrow, and a debt if there is one."""
+def balance(b: RequesterBalance, tg_id: int | None = None) -> str:
+    """The requester's /balance: available, in escrow, a debt if there is one; with `tg_id`,
+    how to get more."""
     text = f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
     if b.available_cents < 0:  # a reversed rejection paid after the refund was spent
         text += (
             f"\n⚠️ You owe {money(-b.available_cents)} (work you rejected was approved on "
             "dispute): new HITs wait until a top-up covers it."
+        )
+    if tg_id is not None:
+        text += (
+            f"\n➕ To add money, give the marketplace operator your id <code>{tg_id}</code>; "
+            "you'll be told when it arrives. /myhits shows what is in escrow."
         )
     return text
 

@@ -629,7 +629,10 @@ def bonus_notice(amount_cents: int, reason: str, title: str | None) -> str:
 
 BLOCK_USAGE = "Use: <code>/block W-7F3K</code> (the worker's alias from /review or /results)."
 BLOCK_TEXTS = {
-    BlockResult.OK: "⛔ <code>{alias}</code> is blocked: they won't see or take your HITs.",
+    BlockResult.OK: (
+        "⛔ <code>{alias}</code> is blocked: they won't see or take your HITs. "
+        "<code>/unblock {alias}</code> undoes it."
+    ),
     BlockResult.ALREADY: "<code>{alias}</code> is already blocked.",
     BlockResult.UNKNOWN_WORKER: "No worker is called {alias}.",
 }

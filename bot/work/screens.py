@@ -260,7 +260,9 @@ def submitted(
     if undo:
         label = work_texts.btn_undo(given(view))
         rows.append((Button(label, cb.Undo(view.assignment.id, 0).pack()),))
-    text = work_texts.submitted_with_pending(view.hit.title, view.hit.reward_cents, pending_cents)
+    text = work_texts.submitted_with_pending(
+        view.hit.title, view.hit.reward_cents, pending_cents, next_hint=view.progress is None
+    )
     if view.progress is not None:
         done, items = view.progress
         text += "\n" + work_texts.batch_progress(done, items, next_batch is not None)

@@ -464,12 +464,15 @@ def returned(title: str) -> str:
     return f"↩️ Returned <b>{escape(title)}</b> — no harm done. /next"
 
 
-def submitted_with_pending(title: str, reward_cents: int, pending_cents: int) -> str:
-    """The task message after Submit, with all the worker's money pending."""
+def submitted_with_pending(
+    title: str, reward_cents: int, pending_cents: int, next_hint: bool = False
+) -> str:
+    """The task message after Submit, with all the worker's money pending; with `next_hint`
+    (not in a batch, whose progress line says what's next), the way to another task."""
     return (
         f"📨 Submitted: <b>{escape(title)}</b>\n"
         f"{money(reward_cents)} pending review · {money(pending_cents)} pending in total. "
-        "/earnings"
+        "/earnings" + ("\n/next — another task" if next_hint else "")
     )
 
 
