@@ -49,3 +49,20 @@ async def test_a_message_prompt_names_the_reader_and_the_name_it_comes_under(
     await rita.press("Reply")
     assert f"Write your message to {alias}" in rita.last_text()
     assert "under your first name, Rita" in rita.last_text(), rita.last_text()
+
+
+async def test_a_task_card_reads_the_same_wherever_it_is_opened(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=2")
+    pushed = ann.last_text()
+    assert "⭐ new requester — no reviewed work yet" in pushed, pushed
+    await ann.send("/next")
+    assert ann.last_text() == pushed, "the requester's record, as on the push"
+    await ann.send(f"/start hit_{hit_id}")
+    assert ann.last_text() == pushed
+    await ann.press("Preview")
+    await ann.press("Card")
+    assert ann.last_text() == pushed

@@ -138,7 +138,7 @@ async def test_requester_record_on_the_card(stage: Stage, admin: Actor, clock: F
     assert "👤 Rita\n" in cy.last_text() and "· 50% of 2 approved ·" in cy.last_text()
     await cy.send("/hits")
     await cy.press("Second")
-    assert "Rita (approves 50% of 2)" in cy.last_text(), "a card from /hits: the record in short"
+    assert "· 50% of 2 approved ·" in cy.last_text(), "a card from /hits reads as the push"
 
 
 async def test_deep_links(stage: Stage, admin: Actor, clock: FakeClock) -> None:
