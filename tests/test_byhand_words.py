@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
 from tests.conftest import funded_requester, published_poll, workers
+from tests.requester_helpers import published_batch
 
 
 async def _submitted(stage: Stage, admin: Actor) -> tuple[Actor, Actor, str]:
@@ -66,3 +67,14 @@ async def test_a_task_card_reads_the_same_wherever_it_is_opened(
     await ann.press("Preview")
     await ann.press("Card")
     assert ann.last_text() == pushed
+
+
+async def test_a_batch_preview_shows_each_item_once(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    items = b"image_url\nhttps://example.com/cat1.jpg\nhttps://example.com/dog1.jpg\n"
+    await published_batch(stage, rita, items, "cat | dog", "Photos ; reward=0.03 n=1 est=10s")
+    await ann.press("Preview")
+    preview = ann.last_text()
+    assert preview.count("https://example.com/cat1.jpg") == 1, preview
+    assert "cat / dog" in preview

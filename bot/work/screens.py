@@ -93,7 +93,7 @@ def _detail(q: Question) -> str:
     if q.kind is QuestionKind.RATING:
         return work_texts.QUESTION_RATING
     shown = " / ".join(q.options)
-    if q.item:
+    if q.item and q.prompt.removeprefix("🖼 ") != q.item:  # a batch item is its own prompt
         shown = f"{q.item} → {shown}"
     return clip(shown, 120)
 
