@@ -86,3 +86,25 @@ async def test_an_auto_approval_pass_tells_each_once(
         f"✅ 5 submissions on Birds (batch #{batch}) approved automatically: not reviewed "
         "within 1d. Paid from escrow. /myhits"
     ], news
+
+
+async def test_a_reminder_of_a_tagged_item_does_not_end_the_batch(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    batch = await published_batch(
+        stage, rita, ITEMS, "bird | cat", "Birds ; reward=0.02 n=1 time=2m est=8s"
+    )
+    await ann.send(f"/start batch_{batch}")
+    await ann.press("Accept")
+    task = ann.last().message_id
+    clock.advance(61)  # half the time allotted: the first reminder
+    await stage.settle()
+    reminder = ann.last()
+    assert "left to finish" in (reminder.text or ""), reminder.text
+    await ann.press("bird", task)  # the item is handed in; the next one waits in `task`
+    await stage.settle()
+    over = stage.sim.message_by_id(ann.tg_id, reminder.message_id).text or ""
+    assert over == "✅ Birds: that item is handed in.", over
+    assert "Item 2 of 8" in (stage.sim.message_by_id(ann.tg_id, task).text or "")

@@ -37,8 +37,12 @@ def expired_notice(hit_id: int, title: str, refund_cents: int) -> str:
     return f"⌛ HIT #{hit_id} <b>{escape(title)}</b> has expired.{refunded} /balance"
 
 
-def reminder_over(title: str, status: str) -> str:
-    """A reminder once the work is no longer in progress (its buttons are gone)."""
+def reminder_over(title: str, status: str, batch_item: bool = False) -> str:
+    """A reminder once the work is no longer in progress (its buttons are gone); a batch's
+    item handed in does not end the batch, whose next item may wait in the task message."""
+    if batch_item and status != "abandoned":
+        what = "returned" if status == "returned" else "handed in"
+        return f"✅ <b>{escape(title)}</b>: that item is {what}."
     if status == "returned":
         return f"↩️ <b>{escape(title)}</b>: returned — nothing left to do here."
     if status == "abandoned":

@@ -285,7 +285,10 @@ class Notices:
         view = await self.reading.work_view(assignment_id)
         if view is None or view.assignment.status is AssignmentStatus.ACCEPTED:
             return None
-        return Screen(deadlines_texts.reminder_over(view.hit.title, view.assignment.status.value))
+        batch_item = view.hit.batch_id is not None
+        return Screen(
+            deadlines_texts.reminder_over(view.hit.title, view.assignment.status.value, batch_item)
+        )
 
     async def _expired(self, hit_id: int, refund_cents: int) -> Screen | None:
         hit = await self.reading.hit(hit_id)
