@@ -16,7 +16,7 @@ async def _submitted(stage: Stage, admin: Actor) -> tuple[Actor, Actor, str]:
     await ann.press("Accept")
     await ann.press("Yes")
     await ann.press("Submit")
-    alias = (await stage.services.market.user(ann.tg_id)).alias  # type: ignore[union-attr]
+    alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
     return rita, ann, alias
 
 
