@@ -11,8 +11,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, roomy_stage, workers
-from tests.requester_helpers import published_batch
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_batch
+from tests.auxil.stages import roomy_stage
 
 ITEMS = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(8))
 

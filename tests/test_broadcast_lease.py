@@ -27,7 +27,7 @@ from bot.runtime.app import stop_app
 from bot.sandbox import Limits, SimUser
 from storage import lease
 from storage.db import Database
-from tests.conftest import funded_requester
+from tests.auxil.people import funded_requester
 
 SCALE = 10  # Telegram's limits x10 (300 messages a second overall): short stories
 LEASE_S = 10.0  # the default lease (GIGBOT_SEND_LEASE_S)

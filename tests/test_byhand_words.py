@@ -4,8 +4,8 @@ submission, how to add money, how to undo a block, whom a relayed message goes t
 from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
-from tests.requester_helpers import published_batch
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_batch, published_poll
 
 
 async def _submitted(stage: Stage, admin: Actor) -> tuple[Actor, Actor, str]:

@@ -17,7 +17,8 @@ from bot.domain import Priority
 from bot.sandbox import Limits
 from bot.sandbox.limits import _Bucket
 from storage import outbox
-from tests.conftest import funded_requester, published_poll, workers
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
 
 
 async def _active(stage: Stage, worker: Actor) -> bool:

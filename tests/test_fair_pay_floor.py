@@ -18,10 +18,11 @@ from bot.parsing import parse_poll
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
 from storage import hits as hit_rows
-from tests.conftest import failing_on_errors, funded_requester, published_poll, roomy_stage, workers
-from tests.fair_helpers import do_poll
-from tests.mturk_helpers import requester_with_api_key, sky_colour_hit
-from tests.requester_helpers import published_batch
+from tests.auxil.gestures import do_poll
+from tests.auxil.mturk import requester_with_api_key, sky_colour_hit
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_batch, published_poll
+from tests.auxil.stages import failing_on_errors, roomy_stage
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from bot.sandbox import SimTelegram, SimUser
 from bot.work.desk import WorkerDesk
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from storage.db import Database
-from tests.conftest import funded_requester, set_up
+from tests.auxil.people import funded_requester, set_up
 
 ADMIN = 900_000_001
 SECRET = "s3cret-Token_for-tests"

@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import Locator, Page, async_playwright, expect
 
 from bot.demo.sandbox_run import Sandbox
-from tests.conftest import failing_on_errors
+from tests.auxil.stages import failing_on_errors
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

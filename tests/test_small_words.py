@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
 
 
 async def _do_poll(worker: Actor) -> None:

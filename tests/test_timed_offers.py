@@ -16,9 +16,10 @@ from bot.clock import FakeClock, ScaledClock
 from bot.demo.stage import Actor, Stage
 from bot.matching.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
-from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
-from tests.matching_helpers import fast_stage, set_record, sql
-from tests.requester_helpers import restart
+from tests.auxil.database import set_record, sql
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import failing_on_errors, fast_stage, restart
 
 HELD = "held for another worker"
 

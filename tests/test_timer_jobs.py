@@ -16,9 +16,10 @@ import pytest
 from bot.clock import ScaledClock
 from bot.demo.stage import Stage
 from bot.domain import AssignmentStatus
-from tests.conftest import accepted_poll, failing_on_errors, funded_requester
-from tests.mturk_helpers import call, requester_with_api_key, sky_colour_hit
-from tests.requester_helpers import published_batch
+from tests.auxil.mturk import call, requester_with_api_key, sky_colour_hit
+from tests.auxil.people import funded_requester
+from tests.auxil.posting import accepted_poll, published_batch
+from tests.auxil.stages import failing_on_errors
 
 SPEED = 100.0  # a 30 s assignment lasts 0.3 s
 

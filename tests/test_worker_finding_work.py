@@ -12,8 +12,10 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from storage import workers
-from tests.conftest import funded_requester, roomy_stage, worker
-from tests.worker_kit import labels, new_batch, post, user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import new_batch, post
+from tests.auxil.screens import labels
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

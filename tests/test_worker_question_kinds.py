@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from storage import assignments
-from tests.conftest import funded_requester, worker
-from tests.worker_kit import labels, post, user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import post
+from tests.auxil.screens import labels
 
 
 async def test_survey_with_every_question_kind(stage: Stage, admin: Actor) -> None:
