@@ -107,6 +107,7 @@ class SimTelegram:
         try:
             if method in self._held_methods:
                 self.held += 1
+                self.records.touch()
                 await self._gate.wait()
             return await self.api.call(method, raw)
         finally:
@@ -122,11 +123,17 @@ class SimTelegram:
         """Methods the bot called in its webhook responses, in order."""
         return self.records.webhook_calls
 
-    async def until(self, check: Callable[[], bool], timeout: float = 10.0) -> None:
-        """Wait for the bot's calls to make `check` true (TimeoutError after `timeout` s)."""
-        async with asyncio.timeout(timeout):
-            while not check():
-                await self.records.call_made.wait()
+    async def until(
+        self, check: Callable[[], bool], timeout: float = 10.0, *, what: str = "the condition"
+    ) -> None:
+        """Wait for the bot's calls (answered or held) to make `check` true; `check` is
+        looked at after each. TimeoutError naming `what` after `timeout` real seconds."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not check():
+                    await self.records.changed.wait()
+        except TimeoutError:
+            raise TimeoutError(f"gave up after {timeout:g} s waiting for {what}") from None
 
     def hold(self, *methods: str) -> None:
         """Keep calls of these methods waiting, unanswered and without effect, until release().
@@ -188,6 +195,14 @@ class SimTelegram:
     def set_member(self, chat: SimChat | int, who: SimUser | int, status: str = "member") -> None:
         """Set a user's (or the bot's) status in a chat, as getChatMember reports it."""
         self.world.members[(_chat_id(chat), who if isinstance(who, int) else who.id)] = status
+
+    def flood(self, chat: SimChat | SimUser | int, on: bool = True) -> None:
+        """Refuse every send to this chat with 429 (retry_after as Limits says, nothing
+        taken from its budget) until flood(chat, False): a chat stuck in Telegram's flood wait."""
+        if on:
+            self.api.limiter.flooded.add(_chat_id(chat))
+        else:
+            self.api.limiter.flooded.discard(_chat_id(chat))
 
     def block(self, user: SimUser | int) -> None:
         """Make the user block the bot: sends and edits to them get 403."""
