@@ -46,7 +46,6 @@ class SimTelegram:
         self.delivery.on_reply = self._webhook_call
         self.builder = UpdateBuilder(self.world, self.files, self.schema)
         self._server: HttpServer | None = None
-        self._inflight = 0
         self._update_ids = itertools.count(1)
         self.host = "127.0.0.1"
         self.port = 0
@@ -69,11 +68,7 @@ class SimTelegram:
             return
         self._server.stop_listening()
         # Released long polls still have to write their answers before connections close.
-        for _ in range(100):
-            if not self._inflight:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.01)
+        await self._server.answered(timeout=1.0)
         await self._server.stop()
         self._server = None
 
@@ -103,15 +98,11 @@ class SimTelegram:
 
     async def handle_call(self, method: str, raw: JSON) -> tuple[int, JSON]:
         """Answer one Bot API call."""
-        self._inflight += 1
-        try:
-            if method in self._held_methods:
-                self.held += 1
-                self.records.touch()
-                await self._gate.wait()
-            return await self.api.call(method, raw)
-        finally:
-            self._inflight -= 1
+        if method in self._held_methods:
+            self.held += 1
+            self.records.touch()
+            await self._gate.wait()
+        return await self.api.call(method, raw)
 
     async def _webhook_call(self, method: str, raw: JSON) -> None:
         """Run the call a webhook answered an update with (recorded like any call)."""
