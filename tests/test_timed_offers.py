@@ -6,7 +6,6 @@ Workers are ranked by their record (matching's score); the requester writes
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -279,11 +278,9 @@ async def test_the_scheduler_passes_an_offer_on_by_itself(tmp_path: Path) -> Non
         )
         names = {job.name for job in stage.app.job_queue.jobs()} if stage.app.job_queue else set()
         assert "offer:1" in names, names
-        for _ in range(300):  # 90 s of hold = 0.9 s real; give it up to 15 s (a busy CI)
-            statuses = [row[1] for row in await _statuses(stage, hit_id)]
-            if statuses == ["expired", "held"]:
-                break
-            await asyncio.sleep(0.05)
+        # 90 s of hold = 0.9 s real; give it up to 15 s (a busy CI). Bob is offered it next.
+        await stage.sim.until(lambda: _offers(bob) != [], 15, what="the offer to pass to Bob")
+        statuses = [row[1] for row in await _statuses(stage, hit_id)]
         assert statuses == ["expired", "held"]
         assert stage.services.errors == [] and stage.sim.violations == []
     finally:

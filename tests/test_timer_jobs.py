@@ -6,7 +6,6 @@ stalled event loop must run overdue jobs late, never drop them.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ScaledClock
-from bot.demo.stage import Stage
+from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
 from tests.auxil.mturk import call, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import funded_requester
@@ -31,15 +30,17 @@ async def scaled_stage(tmp_path: Path) -> AsyncIterator[Stage]:
         yield opened
 
 
-async def _abandoned(stage: Stage, assignment_id: int, within_real_s: float) -> bool:
-    """Wait (without applying anything ourselves) until the scheduler abandoned it."""
-    for _ in range(int(within_real_s / 0.05)):
-        view = await stage.services.market.reading.work_view(assignment_id)
-        assert view is not None
-        if view.assignment.status is AssignmentStatus.ABANDONED:
-            return True
-        await asyncio.sleep(0.05)
-    return False
+async def _abandoned(stage: Stage, worker: Actor, assignment_id: int, within_real_s: float) -> bool:
+    """Wait (without applying anything ourselves) until the worker is told the time is up,
+    which the bot does once the scheduler abandoned it; whether it is abandoned."""
+    await stage.sim.until(
+        lambda: any("Time's up" in text for text in worker.texts()),
+        within_real_s,
+        what=f"{worker.name} to be told the time is up",
+    )
+    view = await stage.services.market.reading.work_view(assignment_id)
+    assert view is not None
+    return view.assignment.status is AssignmentStatus.ABANDONED
 
 
 async def test_jobs_are_named_by_domain_key(scaled_stage: Stage) -> None:
@@ -63,7 +64,7 @@ async def test_a_stalled_loop_runs_overdue_jobs_late_instead_of_dropping_them(
 
     time.sleep(1.5)  # the event loop is stuck past every due time (APScheduler's grace: 1 s)
 
-    assert await _abandoned(stage, 1, within_real_s=5.0), "the overdue deadline job ran"
+    assert await _abandoned(stage, ann, 1, within_real_s=5.0), "the overdue deadline job ran"
     await stage.services.broadcaster.flush()
     assert "Time's up" in ann.last_text()
     assert not any("left to finish" in text for text in ann.texts()), "deadline already past"
