@@ -103,7 +103,7 @@ async def test_the_last_reminder_comes_before_the_deadline(scaled_stage: Stage) 
     rita, ann, _ = await accepted_poll(
         stage, stage.admin(), "Pick one | X | Y ; reward=0.05 n=1 time=2m"
     )  # reminders at 1m and 1m 36s: 0.6 s and 0.96 s of real time; the deadline at 1.2 s
-    assert await _abandoned(stage, 1, within_real_s=5.0)
+    assert await _abandoned(stage, ann, 1, within_real_s=5.0)
     await stage.services.broadcaster.flush()
     reminders = [t for t in ann.texts() if "the time ran out and it went back" in t]
     assert len(reminders) == 2, ann.texts()  # each edited once the time ran out
