@@ -17,12 +17,13 @@ from bot.demo.stage import Actor, Stage
 from bot.parsing import parse_poll
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
+from bot.sandbox import Limits
 from storage import hits as hit_rows
 from tests.auxil.gestures import do_poll
 from tests.auxil.mturk import requester_with_api_key, sky_colour_hit
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
-from tests.auxil.stages import failing_on_errors, roomy_stage
+from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, roomy_stage
 
 
 @pytest.fixture
@@ -288,3 +289,43 @@ async def test_the_examples_the_guided_flows_teach_publish_under_the_default_flo
     assert "meets the fair-pay floor" in rita.last_text(), rita.last_text()
     await rita.press("Publish")
     assert "Published batch" in rita.last_text()
+
+
+class _Scheduled:
+    """A scheduler that writes down what it is handed (the JobQueue's part, on a FakeClock)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def at(self, name: str, due_at: float) -> None:
+        self.names.append(name)
+
+
+async def test_a_raise_hands_the_timed_offers_it_makes_to_the_scheduler(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Pushes resumed by /raise on a HIT dispatched as timed offers schedule each new
+    offer's end at once, as any wave does, not at the next load of the timer horizon."""
+    roomy = Limits(private_burst=SCRIPTED_BURST, global_per_sec=300)
+    opened = await Stage.open(
+        tmp_path / "offers.sqlite3", clock=clock, limits=roomy, min_hourly=8.00, offer_up_to=8
+    )
+    async with failing_on_errors(opened):
+        stage = opened
+        rita = await funded_requester(stage, stage.admin())
+        crew = await workers(stage, "Ann", "Bob", "Cy", "Dee", "Eve")
+        hit_id = await published_poll(
+            stage, rita, "Read and pick | X | Y ; reward=0.05 n=8 time=5m est=20s"
+        )
+        for worker in crew:
+            await do_poll(worker, clock, "X", 60)
+        assert await stage.services.fair.pushes_paused(hit_id)
+        (gus,) = await workers(stage, "Gus")
+        scheduled = _Scheduled()
+        stage.services.agenda.attach(scheduled)
+        stage.services.agenda.loaded(clock.now() + 3600)
+
+        await rita.send(f"/raise {hit_id} 0.14")
+        assert "Pushes are on" in rita.last_text()
+        assert "Held for you" in gus.last_text(), "the raised HIT is offered to Gus"
+        assert scheduled.names, "the offer's end was handed to the scheduler"

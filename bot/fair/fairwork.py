@@ -16,7 +16,7 @@ from bot.fair.reputation import Reputations
 from bot.fair.results import Raised, RaiseResult
 from bot.market import pay_floor as fairpay
 from bot.market.results import FloorCheck
-from bot.matching.waves import Waves, push_wave
+from bot.matching.waves import Waves
 from storage import batches, fairwork, hits, ledger
 from storage.db import Conn, Database
 
@@ -84,8 +84,7 @@ class FairWork:
             if await fairwork.set_pushes_paused(conn, hit_id, False):
                 raised = await hits.get(conn, hit_id)
                 assert raised is not None
-                # Timed offers made here reach the scheduler with its next horizon load.
-                await push_wave(conn, raised, self.waves.policy, now, self.waves.max_active)
+                await self.waves.push(conn, raised, now)
         self.on_outbox()
         return Raised(RaiseResult.OK, check)
 
@@ -125,7 +124,7 @@ class FairWork:
                 ]
                 if free:  # a batch goes out as one card: its first free item
                     card = free[0]
-                    await push_wave(conn, card, self.waves.policy, now, self.waves.max_active)
+                    await self.waves.push(conn, card, now)
         self.on_outbox()
         return Raised(RaiseResult.OK, check, batch_id, count)
 
