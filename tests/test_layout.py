@@ -36,6 +36,7 @@ FEATURES = (
     "work",
     "requesting",
     "deadlines",
+    "money",
     "delivery",
     "mturk",
 )

@@ -71,8 +71,9 @@ def balance(b: RequesterBalance, tg_id: int | None = None) -> str:
         )
     if tg_id is not None:
         text += (
-            f"\n➕ To add money, give the marketplace operator your id <code>{tg_id}</code>; "
-            "you'll be told when it arrives. /myhits shows what is in escrow."
+            "\n➕ To add money, tap Deposit below (/deposit), or give the marketplace operator "
+            f"your id <code>{tg_id}</code>; you'll be told when it arrives. "
+            "/myhits shows what is in escrow."
         )
     return text
 
@@ -141,4 +142,6 @@ def market_stats(s: MarketStats) -> str:
 ADMIN_MENU = (
     ("fund", "Add money to a requester"),
     ("stats", "The marketplace at a glance"),
+    ("payouts", "Withdrawals to pay: CSV, mark paid"),
+    ("rejectpayout", "Send a withdrawal back, with a reason"),
 )

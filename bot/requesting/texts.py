@@ -821,6 +821,7 @@ REQUESTER_MENU = (
     ("newpoll", "Post a one-question poll"),
     ("review", "Approve or reject submitted work"),
     ("balance", "Your balance and escrow"),
+    ("deposit", "Add money in Telegram"),
     ("newsurvey", "Post a survey, step by step"),
     ("newbatch", "Upload items to tag"),
     ("myhits", "Progress; pause, resume, cancel"),

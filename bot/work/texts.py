@@ -732,6 +732,7 @@ WORKER_MENU = (
     ("hits", "Open tasks for you"),
     ("next", "The best task for you now"),
     ("earnings", "Your pending and approved money"),
+    ("withdraw", "Cash out your balance"),
     ("status", "Your approval rate and work in progress"),
     ("settings", "What tasks you get, and when"),
     ("timezone", "Set your time zone: /timezone Area/City"),
