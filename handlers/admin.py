@@ -11,7 +11,7 @@ from bot.market import texts as market_texts
 from bot.market.stats import market_stats
 from bot.money import texts as money_texts
 from bot.parsing import ParseError, parse_fund, whole_number
-from handlers.buttons import Tap, button
+from handlers.buttons import Press, open_button
 from handlers.common import GigContext, reply
 
 
@@ -74,10 +74,10 @@ async def payouts(update: Update, context: GigContext) -> None:
     await reply(update, await _payouts_screen(context))
 
 
-@button(cb.ExportPayouts)
-async def export_payouts(tap: Tap[cb.ExportPayouts], context: GigContext) -> None:
+@open_button(cb.ExportPayouts)
+async def export_payouts(tap: Press[cb.ExportPayouts], context: GigContext) -> None:
     """Send the batch as PayPal's bulk-payout CSV; the screen then offers Mark paid."""
-    if tap.user.tg_id not in context.settings.admins:
+    if tap.query.from_user.id not in context.settings.admins:
         await tap.answer(market_texts.ADMIN_ONLY, alert=True)
         return
     result, made = await context.payouts.export()
@@ -94,10 +94,10 @@ async def export_payouts(tap: Tap[cb.ExportPayouts], context: GigContext) -> Non
     await tap.edit(await _payouts_screen(context))
 
 
-@button(cb.MarkPaid)
-async def mark_paid(tap: Tap[cb.MarkPaid], context: GigContext) -> None:
+@open_button(cb.MarkPaid)
+async def mark_paid(tap: Press[cb.MarkPaid], context: GigContext) -> None:
     """Mark the exported batch paid: its workers are told; a second press changes nothing."""
-    if tap.user.tg_id not in context.settings.admins:
+    if tap.query.from_user.id not in context.settings.admins:
         await tap.answer(market_texts.ADMIN_ONLY, alert=True)
         return
     batch_id = tap.data.batch_id

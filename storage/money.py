@@ -210,6 +210,11 @@ async def insert_payout(
     return int(row[0]) if row else None
 
 
+async def requested(conn: Conn, key: str) -> bool:
+    """Whether a payout request was made under this key (a double tap)."""
+    return await fetch_one(conn, "SELECT 1 FROM payouts WHERE request_key = ?", (key,)) is not None
+
+
 async def payout(conn: Conn, payout_id: int) -> Payout | None:
     row = await fetch_one(
         conn,

@@ -123,6 +123,8 @@ class Payouts:
             where = await money.payout_address(conn, worker.id)
             if where is None:
                 return WithdrawResult.NO_ADDRESS, 0
+            if await money.requested(conn, key):
+                return WithdrawResult.ALREADY, cents or 0
             amount = cents if cents is not None else await ledger.balance(conn, account)
             if amount < self.min_cents:
                 return WithdrawResult.BELOW_MINIMUM, amount

@@ -599,6 +599,7 @@ def earnings(r: EarningsReport) -> Screen:
                 (p, t.approved_cents, t.bonus_cents, t.earned_by_work_cents, t.submitted_work_s)
                 for p, t in r.periods
             ],
+            payouts=r.payouts,
         )
     )
 

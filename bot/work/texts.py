@@ -649,6 +649,23 @@ EARNINGS_NONE_YET = "Nothing approved yet. /next finds you a task."
 PERIOD_NAMES = {Period.TODAY: "Today", Period.WEEK: "7 days", Period.ALL: "All time"}
 
 
+PAYOUT_STATES = {
+    "pending": "⏳ on its way",
+    "paid": "✅ paid",
+    "rejected": "↩️ sent back to your balance",
+}
+PAYOUT_METHODS = {"paypal": "PayPal", "venmo": "Venmo"}
+
+
+def withdrawal_line(cents: int, state: str, method: str, reason: str | None) -> str:
+    """One withdrawal in /earnings: "💸 $5.00 to PayPal: ⏳ on its way"."""
+    line = (
+        f"💸 Withdrawal {money(cents)} to {PAYOUT_METHODS.get(method, method)}:"
+        f" {PAYOUT_STATES.get(state, state)}"
+    )
+    return line + (f" ({escape(reason)})" if reason else "")
+
+
 def earnings_report(
     balance_cents: int,
     pending_cents: int,
@@ -658,16 +675,21 @@ def earnings_report(
     rejected: int,
     bonus_cents: int,
     periods: list[tuple[Period, int, int, int, float]],
+    payouts: list[tuple[int, str, str, str | None]] | None = None,
 ) -> str:
-    """periods: (period, approved cents, bonus cents, earned by work cents, work seconds)."""
+    """periods: (period, approved cents, bonus cents, earned by work cents, work seconds);
+    payouts: the latest withdrawals (cents, state, method, reason)."""
     lines = [
         "<b>Your earnings</b>",
-        f"💼 Balance: <b>{money(balance_cents)}</b>",
+        f"💼 Balance: <b>{money(balance_cents)}</b>"
+        + (" · /withdraw" if balance_cents > 0 else ""),
         f"⏳ Pending: {money(pending_cents)} ({pending} submitted)",
         f"✅ Approved: {money(approved_cents)} ({approved}) · ❌ Rejected: {rejected}",
         f"🎁 Bonuses: {money(bonus_cents)}",
         "",
     ]
+    if payouts:
+        lines[2:2] = [withdrawal_line(*p) for p in payouts]
     if not any(got or bonus for _, got, bonus, _, _ in periods):
         lines.append(EARNINGS_NONE_YET)
         return "\n".join(lines)
