@@ -86,6 +86,7 @@ class Services:
         wake = outbox_bell.set
         agenda = Agenda()  # told of each new deadline
         floor = floor_cents(settings)
+        fee_bp = round(settings.fee_percent * 100)  # GIGBOT_FEE_PERCENT in basis points
         waves = Waves(
             FanOut(
                 factor=settings.fanout_factor,
@@ -107,6 +108,7 @@ class Services:
             waves=waves,
             reminders=settings.reminders,
             min_hourly_cents=floor,
+            fee_bp=fee_bp,
             on_outbox=wake,
             on_timer=agenda.note,
             new_alias=aliases,
@@ -144,6 +146,7 @@ class Services:
             waves,
             market.reviewing,
             min_hourly_cents=floor,
+            fee_bp=fee_bp,
             on_outbox=wake,
             on_timer=agenda.note,
         )

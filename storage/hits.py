@@ -12,7 +12,8 @@ from storage.db import Conn, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
-    " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic"
+    " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic,"
+    " fee_bp"
 )
 
 
@@ -38,6 +39,7 @@ def hit_at(row: aiosqlite.Row | tuple[Any, ...]) -> Hit:
         published_at=row[13],
         expires_at=row[14],
         topic=row[15],
+        fee_bp=row[16],
     )
 
 
@@ -77,12 +79,13 @@ async def insert_hit(
     lifetime_s: int,
     auto_approve_s: int,
     now: float,
+    fee_bp: int = 0,
 ) -> int:
     """Store a draft HIT; return its id."""
     cur = await conn.execute(
         "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
-        " time_allotted_s, lifetime_s, auto_approve_s, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " time_allotted_s, lifetime_s, auto_approve_s, created_at, fee_bp)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             requester_id,
             kind.value,
@@ -93,6 +96,7 @@ async def insert_hit(
             lifetime_s,
             auto_approve_s,
             now,
+            fee_bp,
         ),
     )
     assert cur.lastrowid is not None

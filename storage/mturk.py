@@ -160,7 +160,7 @@ async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> No
 _H_COLUMNS = hit_columns("h_")
 
 
-# An API HIT with its MTurk side and assignment counts: 25 columns (16 + 6 + 3).
+# An API HIT with its MTurk side and assignment counts: 26 columns (17 + 6 + 3).
 _OWNED = (
     f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
     " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
@@ -170,12 +170,12 @@ _OWNED = (
     " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
     " FROM assignments WHERE hit_id = :hit) c WHERE h.id = :hit"
 )
-_OWNED_WIDTH = 25
+_OWNED_WIDTH = 26
 
 
 def _owned(row: aiosqlite.Row) -> tuple[Hit, ApiHit, SlotCounts]:
-    api = ApiHit(row[16], row[17], row[18], row[19], row[20], row[21])
-    counts = SlotCounts(int(row[22]), int(row[23]), int(row[24]))
+    api = ApiHit(row[17], row[18], row[19], row[20], row[21], row[22])
+    counts = SlotCounts(int(row[23]), int(row[24]), int(row[25]))
     return hit_at(row), api, counts
 
 

@@ -33,14 +33,15 @@ async def insert_open_if_funded(
     lifetime_s: int,
     auto_approve_s: int,
     now: float,
+    fee_bp: int = 0,
 ) -> Opened | None:
     """Store a HIT already open (published now, expiring after its lifetime) if `account`
     holds `escrow_cents`; None (nothing stored) if it does not. One statement."""
     rows = await conn.execute_fetchall(
         "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
         " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
-        " expires_at) SELECT :requester, :kind, :title, :topic, :reward, :most, :allotted,"
-        " :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime"
+        " expires_at, fee_bp) SELECT :requester, :kind, :title, :topic, :reward, :most,"
+        " :allotted, :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime, :fee_bp"
         f" WHERE {_BALANCE} >= :escrow"
         f" RETURNING {_HIT_COLUMNS}, EXISTS (SELECT 1 FROM channels"
         " WHERE requester_id = :requester AND active = 1)",
@@ -57,8 +58,9 @@ async def insert_open_if_funded(
             "lifetime": lifetime_s,
             "auto_approve": auto_approve_s,
             "now": now,
+            "fee_bp": fee_bp,
         },
     )
     for row in rows:
-        return Opened(hit_at(row), bool(row[16]))
+        return Opened(hit_at(row), bool(row[17]))
     return None

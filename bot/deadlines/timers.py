@@ -323,7 +323,7 @@ class Timers:
                 # Keep what work in progress or awaiting review may still claim (as a
                 # cancel does); refund_released returns it if that work never comes.
                 counts = await reads.slot_counts(conn, hit.hit_id)
-                claimable = hit.reward_cents * (
+                claimable = hit.slot_cents * (
                     counts.get("accepted", 0) + counts.get("submitted", 0)
                 )
                 refund = max(0, await reads.escrow_balance(conn, hit.hit_id) - claimable)

@@ -189,6 +189,16 @@ class Disputes:
             "approve",
             now,
         )
+        if assignment.hit.fee_cents:  # the rejection refunded the fee with the reward
+            await ledger.transfer(
+                conn,
+                f"dispute_fee:{found.id}",
+                ledger.requester_account(found.requester_id),
+                ledger.FEES,
+                assignment.hit.fee_cents,
+                "fee",
+                now,
+            )
         await hits.close_if_done(conn, assignment.hit.id)
         await self._tell_worker(conn, found, now)
         return True

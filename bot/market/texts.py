@@ -18,7 +18,7 @@ PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
     PublishResult.ALREADY: "This {kind} (#{hit_id}) is already published.",
     PublishResult.INSUFFICIENT_FUNDS: (
         "⚠️ Not enough balance: publishing needs {cost}, you have {available}. "
-        "Ask an admin to /fund your account."
+        "Add money with /deposit."
     ),
     PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
 }
@@ -28,7 +28,7 @@ BATCH_PUBLISH_TEXTS = {
     PublishResult.ALREADY: "Batch #{batch_id} is already published. /myhits",
     PublishResult.INSUFFICIENT_FUNDS: (
         "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
-        "Ask an admin to /fund your account."
+        "Add money with /deposit."
     ),
     PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
 }
@@ -131,6 +131,11 @@ def market_stats(s: MarketStats) -> str:
             f" · workers hold {money(s.workers_hold_cents)}",
             f"   paid for work {money(s.paid_cents)} (24 h: {money(s.paid_recent_cents)})",
             f"   bonuses {money(s.bonus_cents)} (24 h: {money(s.bonus_recent_cents)})",
+            f"   deposits {money(s.deposited_cents)} (24 h: {money(s.deposited_recent_cents)})"
+            f" · refunded {money(s.deposit_refunds_cents)}",
+            f"   paid out {money(s.paid_out_cents)} (24 h: {money(s.paid_out_recent_cents)})"
+            f" · waiting {money(s.payouts_waiting_cents)}",
+            f"   fees {money(s.fees_cents)} (24 h: {money(s.fees_recent_cents)})",
             f"📨 <b>Outbox</b> {waiting} · failed {s.outbox_failed}",
             f"⚖️ <b>Open disputes</b> {s.disputes_open}",
         ]

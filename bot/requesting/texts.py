@@ -96,11 +96,19 @@ def poll_ask_terms(question: str, options: tuple[str, ...]) -> str:
 POLL_CANCELLED = "Poll discarded. /newpoll to start again."
 
 
+def fee_part(hit: Hit) -> str:
+    """The marketplace's fee in a cost line, when there is one: " + 10% fee $0.01"
+    (per reward: what the requester pays on top; the worker gets the whole reward)."""
+    if not hit.fee_cents:
+        return ""
+    return f" + {hit.fee_bp / 100:g}% fee {money(hit.fee_cents)}"
+
+
 def _cost_lines(hit: Hit) -> list[str]:
-    """A preview's cost in escrow and its times."""
+    """A preview's cost in escrow (rewards and the marketplace's fee) and its times."""
     return [
-        f"💰 {money(hit.reward_cents)} × {plural(hit.max_assignments, 'worker')} = "
-        f"<b>{money(hit.escrow_cents)}</b>",
+        f"💰 {money(hit.reward_cents)}{fee_part(hit)} × {plural(hit.max_assignments, 'worker')}"
+        f" = <b>{money(hit.escrow_cents)}</b>",
         f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}"
         f" · auto-approve after {duration(hit.auto_approve_s)}",
     ]
@@ -213,7 +221,7 @@ def batch_preview(
         f"<b>Preview</b> · batch #{batch_id}\n"
         f"🏷 <b>{escape(title)}</b>: {plural(items, 'item')} ({golds} gold)\n"
         f"Labels: {', '.join(escape(label) for label in labels)}\n"
-        f"💰 {money(hit.reward_cents)} × {plural(hit.max_assignments, 'answer')} × "
+        f"💰 {money(hit.reward_cents)}{fee_part(hit)} × {plural(hit.max_assignments, 'answer')} × "
         f"{plural(items, 'item')} = "
         f"<b>{money(total)}</b>\n"
         f"⏱ {duration(hit.time_allotted_s)} each · open for {duration(hit.lifetime_s)}\n"
@@ -614,9 +622,16 @@ BONUS_TEXTS = {
     BonusResult.OK: "🎁 Sent {amount} to <code>{alias}</code>.",
     BonusResult.UNKNOWN_WORKER: "No worker is called {alias}. Aliases are in /review and /results.",
     BonusResult.NOT_YOURS: "You can only bonus workers who did your HITs.",
-    BonusResult.INSUFFICIENT_FUNDS: "⚠️ Not enough balance for a {amount} bonus. /balance",
+    BonusResult.INSUFFICIENT_FUNDS: (
+        "⚠️ Not enough balance for a {amount} bonus. Add money with /deposit."
+    ),
     BonusResult.DUPLICATE: "Already sent.",
 }
+
+
+def with_fee(amount_cents: int, fee_cents: int) -> str:
+    """An amount the requester pays, with the marketplace's fee on it: "$0.50 + $0.05 fee"."""
+    return money(amount_cents) + (f" + {money(fee_cents)} fee" if fee_cents else "")
 
 
 def bonus_notice(amount_cents: int, reason: str, title: str | None) -> str:

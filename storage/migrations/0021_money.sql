@@ -47,4 +47,6 @@ CREATE TABLE payouts (
 CREATE INDEX payouts_by_worker ON payouts (worker_id, requested_at);
 CREATE INDEX payouts_by_status ON payouts (status, batch_id);
 
-ALTER TABLE hits ADD COLUMN fee_cents INTEGER NOT NULL DEFAULT 0;  -- per assignment
+-- The marketplace's fee on this HIT's rewards, in basis points (1000 = 10 %), fixed when the
+-- HIT is made (GIGBOT_FEE_PERCENT then): its preview showed it, its escrow holds it.
+ALTER TABLE hits ADD COLUMN fee_bp INTEGER NOT NULL DEFAULT 0;
