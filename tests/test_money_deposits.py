@@ -10,6 +10,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from storage import ledger
 from tests.conftest import failing_on_errors
+from tests.mturk_helpers import api_stage, call, client, new_api_key
 
 
 async def ledger_sums_to_zero(stage: Stage) -> dict[str, int]:
@@ -172,3 +173,20 @@ async def test_the_sandbox_pays_on_its_own_once_answered(stage: Stage) -> None:
     paid = [u for u in stage.sim.updates if "successful_payment" in u.get("message", {})]
     assert len(paid) == 1
     assert paid[0]["message"]["successful_payment"]["total_amount"] == 300
+
+
+async def test_get_account_balance_reflects_deposits(tmp_path: Path, clock: FakeClock) -> None:
+    """An MTurk script sees the Stars deposit in GetAccountBalance; a refund takes it away."""
+    async with api_stage(tmp_path, clock) as stage:
+        rita = await requester(stage)
+        mturk = client(stage, *await new_api_key(rita))
+        assert (await call(stage, mturk, "get_account_balance"))["AvailableBalance"] == "0.00"
+        await rita.send("/deposit 12.50")
+        assert await rita.pay() is None
+        money = await call(stage, mturk, "get_account_balance")
+        assert money["AvailableBalance"] == "12.50" and money["OnHoldBalance"] == "0.00"
+        await rita.send("/balance")
+        await rita.press("Refund")
+        money = await call(stage, mturk, "get_account_balance")
+        assert money["AvailableBalance"] == "0.00"
+        await ledger_sums_to_zero(stage)

@@ -133,7 +133,7 @@ def market_stats(s: MarketStats) -> str:
             f"   bonuses {money(s.bonus_cents)} (24 h: {money(s.bonus_recent_cents)})",
             f"   deposits {money(s.deposited_cents)} (24 h: {money(s.deposited_recent_cents)})"
             f" · refunded {money(s.deposit_refunds_cents)}",
-            f"   paid out {money(s.paid_out_cents)} (24 h: {money(s.paid_out_recent_cents)})"
+            f"   payouts sent {money(s.paid_out_cents)} (24 h: {money(s.paid_out_recent_cents)})"
             f" · waiting {money(s.payouts_waiting_cents)}",
             f"   fees {money(s.fees_cents)} (24 h: {money(s.fees_recent_cents)})",
             f"📨 <b>Outbox</b> {waiting} · failed {s.outbox_failed}",
