@@ -190,3 +190,23 @@ async def test_get_account_balance_reflects_deposits(tmp_path: Path, clock: Fake
         money = await call(stage, mturk, "get_account_balance")
         assert money["AvailableBalance"] == "0.00"
         await ledger_sums_to_zero(stage)
+
+
+async def test_card_invoices_with_a_provider_token(tmp_path: Path, clock: FakeClock) -> None:
+    """With GIGBOT_PAYMENT_PROVIDER_TOKEN, /deposit also offers fiat invoices; a card deposit
+    is credited in cents and is not refunded by the bot."""
+    overrides = {"payment_provider_token": "284685063:TEST:abc", "fiat_currency": "EUR"}
+    stage = await Stage.open(tmp_path / "db.sqlite3", clock=clock, overrides=overrides)
+    async with failing_on_errors(stage):
+        rita = await requester(stage)
+        await rita.send("/deposit")
+        await rita.press("$20.00 by card (EUR)")
+        sent = stage.sim.calls_to("sendInvoice")[-1].params
+        assert sent["currency"] == "EUR" and sent["provider_token"] == "284685063:TEST:abc"
+        assert rita.last().invoice is not None
+        assert rita.last().invoice["total_amount"] == 2000  # type: ignore[index]
+        assert await rita.pay() is None
+        assert "$20.00 was added to your balance" in rita.last_text()
+        await rita.send("/balance")
+        assert not any("Refund" in b for row in rita.last().buttons() for b, _, _ in row)
+        await ledger_sums_to_zero(stage)
