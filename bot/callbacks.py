@@ -276,6 +276,8 @@ class QualAnswer(CallbackData):
     qualification_id: int
     position: int
     option: int
+
+
 @dataclass(frozen=True, slots=True)
 class NewApiKey(CallbackData):
     prefix: ClassVar[str] = "akn"
@@ -346,6 +348,8 @@ class Relay(CallbackData):
 class RelayReply(CallbackData):
     prefix: ClassVar[str] = "mrp"
     message_id: int
+
+
 # -- the worker experience (issue 4) --------------------------------------------------
 
 

@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     @field_validator("deposit_amounts", mode="before")
     @classmethod
     def _split_amounts(cls, value: object) -> object:
-        """"5,20,50" (dollars) -> (500, 2000, 5000) cents: the amounts /deposit offers."""
+        """ "5,20,50" (dollars) -> (500, 2000, 5000) cents: the amounts /deposit offers."""
         if isinstance(value, str):
             value = [round(float(part) * 100) for part in value.replace(" ", "").split(",") if part]
         if isinstance(value, list | tuple):
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     @field_validator("payout_methods", mode="before")
     @classmethod
     def _split_methods(cls, value: object) -> object:
-        """"paypal,venmo": the ways workers may be paid (bot/money/payouts.py METHODS)."""
+        """ "paypal,venmo": the ways workers may be paid (bot/money/payouts.py METHODS)."""
         if isinstance(value, str):
             value = [part for part in value.replace(" ", "").lower().split(",") if part]
         if isinstance(value, list | tuple):
@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     @field_validator("reminders", mode="before")
     @classmethod
     def _split_reminders(cls, value: object) -> object:
-        """"0.5,0.2" -> (0.5, 0.2): fractions of the time allotted left when reminded."""
+        """ "0.5,0.2" -> (0.5, 0.2): fractions of the time allotted left when reminded."""
         if isinstance(value, str):
             value = [float(part) for part in value.replace(" ", "").split(",") if part]
         if isinstance(value, list | tuple):
@@ -179,7 +179,6 @@ class Settings(BaseSettings):
         if upper not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return upper
-
 
     @field_validator("webhook_url")
     @classmethod

@@ -411,6 +411,7 @@ class ListedHit:
     def estimated_s(self) -> float:
         return self.estimate.seconds
 
+
 @dataclass(frozen=True, slots=True)
 class Channel:
     """A channel or group a requester linked; new HITs and batches are posted there."""

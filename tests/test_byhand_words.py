@@ -52,9 +52,7 @@ async def test_a_message_prompt_names_the_reader_and_the_name_it_comes_under(
     assert "under your first name, Rita" in rita.last_text(), rita.last_text()
 
 
-async def test_a_task_card_reads_the_same_wherever_it_is_opened(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_a_task_card_reads_the_same_wherever_it_is_opened(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     (ann,) = await workers(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=2")

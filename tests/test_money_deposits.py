@@ -8,19 +8,9 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from storage import ledger
-from tests.conftest import failing_on_errors
-from tests.mturk_helpers import api_stage, call, client, new_api_key
-
-
-async def ledger_sums_to_zero(stage: Stage) -> dict[str, int]:
-    """Every account's balance; the ledger sums to zero and the kept balances agree."""
-    balances = await stage.services.accounts.balances()
-    assert sum(balances.values()) == 0, balances
-    async with stage.services.db.reading() as conn:
-        kept = {k: v for k, v in (await ledger.kept_balances(conn)).items() if v}
-    assert kept == {k: v for k, v in balances.items() if v}
-    return balances
+from tests.auxil.invariants import ledger_sums_to_zero
+from tests.auxil.mturk import call, client, new_api_key
+from tests.auxil.stages import api_stage, failing_on_errors
 
 
 async def requester(stage: Stage, name: str = "Rita") -> Actor:

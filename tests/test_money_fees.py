@@ -14,14 +14,10 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from storage import ledger
-from tests.conftest import (
-    SCRIPTED_BURST,
-    failing_on_errors,
-    funded_requester,
-    published_poll,
-    workers,
-)
-from tests.test_money_deposits import ledger_sums_to_zero
+from tests.auxil.invariants import ledger_sums_to_zero
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors
 
 
 @pytest.fixture

@@ -16,15 +16,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
-from tests.conftest import (
-    SCRIPTED_BURST,
-    failing_on_errors,
-    funded_requester,
-    published_poll,
-    roomy_stage,
-    worker,
-)
-from tests.test_money_deposits import ledger_sums_to_zero
+from tests.auxil.invariants import ledger_sums_to_zero
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, roomy_stage
 
 
 @pytest.fixture

@@ -154,9 +154,7 @@ async def test_a_toast_does_not_cover_the_buttons_on_a_phone(sandbox: Sandbox, p
     await expect(ann.locator(".toast")).to_contain_text("Accepted")
 
 
-async def test_a_deposit_is_paid_with_the_invoice_pay_button(
-    sandbox: Sandbox, page: Page
-) -> None:
+async def test_a_deposit_is_paid_with_the_invoice_pay_button(sandbox: Sandbox, page: Page) -> None:
     """The web chat shows the invoice as Telegram does, with Pay; paying credits the balance."""
     rita = pane(page, "Rita")
     await expect(rita.locator(".msg.bot").last).to_contain_text("$100.00 was added")

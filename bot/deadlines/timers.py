@@ -87,9 +87,7 @@ class DueReport:
 
     @property
     def total(self) -> int:
-        return (
-            self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
-        )
+        return self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
 
 
 class Timers:

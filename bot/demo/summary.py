@@ -68,8 +68,11 @@ class Summary:
                 f" {self.batches} batch(es) of {sum(self.hits.values()) - self.single_hits} items",
             ),
             ("assignments", f"{sum(self.assignments.values())}: {states}"),
-            ("money in", f"{money(m.get('deposit', 0) + m.get('fund', 0))} (deposits"
-             f" {money(m.get('deposit', 0))}, funded by admins {money(m.get('fund', 0))})"),
+            (
+                "money in",
+                f"{money(m.get('deposit', 0) + m.get('fund', 0))} (deposits"
+                f" {money(m.get('deposit', 0))}, funded by admins {money(m.get('fund', 0))})",
+            ),
             ("  into escrow", money(m.get("publish", 0))),
             ("  paid for work", money(m.get("approve", 0))),
             ("  bonuses", money(m.get("bonus", 0))),

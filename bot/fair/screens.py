@@ -75,9 +75,7 @@ def dispute(view: DisputeView, due: str) -> Screen:
 def dispute_settled(view: DisputeView) -> Screen:
     """The requester's dispute card once settled: who, what, and how it ended; no buttons."""
     d = view.dispute
-    return Screen(
-        fair_texts.dispute_settled(clip(view.title, DISPUTE_TITLE), view.alias, d.status)
-    )
+    return Screen(fair_texts.dispute_settled(clip(view.title, DISPUTE_TITLE), view.alias, d.status))
 
 
 def relayed(message: RelayedMessage) -> Screen:

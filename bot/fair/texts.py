@@ -243,10 +243,7 @@ def dispute_settled(title: str, alias: str, status: str) -> str:
         "upheld": "✋ Upheld: the rejection stands, and the worker read your reply.",
         "expired": "⌛ Not answered in time: the work was approved and paid from your balance.",
     }.get(status, "")
-    return (
-        f"⚖️ <b>Dispute</b> on <b>{escape(title)}</b> by <code>{escape(alias)}</code>\n"
-        f"{outcome}"
-    )
+    return f"⚖️ <b>Dispute</b> on <b>{escape(title)}</b> by <code>{escape(alias)}</code>\n{outcome}"
 
 
 def dispute_closed_notice(title: str, status: str, reward_cents: int, reply: str | None) -> str:
@@ -297,6 +294,8 @@ def ask_message(to: str, writer: User, writer_is_worker: bool) -> str:
         f"💬 Write your message to <b>{escape(to)}</b> (up to 500 characters). It arrives "
         f"under {shown}, never with your username or Telegram account. /cancel to stop."
     )
+
+
 RELAY_TEXTS = {
     RelayResult.OK: "💬 Sent.",
     RelayResult.NOT_YOURS: "You can only write about work you did or tasks you posted.",

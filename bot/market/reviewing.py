@@ -59,9 +59,7 @@ class Reviewing:
                         continue
                     if view.assignment.status is not AssignmentStatus.SUBMITTED:
                         continue
-                    approved += await self._settle(
-                        conn, view, approved=True, reason=None, now=now
-                    )
+                    approved += await self._settle(conn, view, approved=True, reason=None, now=now)
         self.on_outbox()
         return approved
 

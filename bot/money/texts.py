@@ -136,6 +136,7 @@ def btn_change_to(method: str) -> str:
     """Change the payout address to another method: "✏️ Venmo"."""
     return f"✏️ {METHOD_NAMES.get(method, method)}"
 
+
 ADDRESS_TEXTS = {
     AddressResult.BAD_EMAIL: (
         "That is not an email address. Send e.g. <code>ann@example.com</code>."

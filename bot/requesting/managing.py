@@ -211,4 +211,3 @@ class CancelPreview:
     progress: HitProgress
     open_slots: int
     refund_cents: int
-

@@ -576,8 +576,7 @@ def approved_items_notice(title: str, items: int, cents: int) -> str:
     if items == 1:
         return approved_notice(title, cents)
     return (
-        f"✅ Approved: <b>{escape(title)}</b> · {plural(items, 'item')} "
-        f"+{money(cents)}. /earnings"
+        f"✅ Approved: <b>{escape(title)}</b> · {plural(items, 'item')} +{money(cents)}. /earnings"
     )
 
 

@@ -31,9 +31,7 @@ async def withdraw_screen(context: GigContext, worker: User) -> Screen:
         rows.append((Button(money_texts.BTN_CHANGE_ADDRESS, cb.PayoutMethod(methods[0]).pack()),))
     else:
         rows.append(
-            tuple(
-                Button(money_texts.btn_change_to(m), cb.PayoutMethod(m).pack()) for m in methods
-            )
+            tuple(Button(money_texts.btn_change_to(m), cb.PayoutMethod(m).pack()) for m in methods)
         )
     return Screen(money_texts.withdraw_screen(view), tuple(rows))
 
