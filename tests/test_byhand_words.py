@@ -29,6 +29,7 @@ async def test_balance_says_how_to_add_money(stage: Stage, admin: Actor) -> None
     rita = await funded_requester(stage, admin)
     await rita.send("/balance")
     assert f"give the marketplace operator your id {rita.tg_id}" in rita.last_text()
+    assert "tap Deposit below (/deposit)" in rita.last_text()
 
 
 async def test_a_block_says_how_to_undo_it(stage: Stage, admin: Actor) -> None:

@@ -134,7 +134,8 @@ async def test_the_operator_exports_pays_and_rejects(stage: Stage, admin: Actor)
     await admin.send("/payouts")
     screen = admin.last_text()
     assert "2 pending requests, $11.50 USD" in screen
-    assert "$6.00 → PayPal ann@example.com" in screen and "/rejectpayout" in screen
+    assert "$6.00 → PayPal ann@example.com" in screen
+    assert "Reject one: /rejectpayout 1 reason" in screen, "the first request as the example"
     await admin.press("Export PayPal CSV")
     [(filename, content)] = stage.sim.sent_documents(admin.user)
     assert filename == "gigbot-payouts-1.csv"

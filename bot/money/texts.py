@@ -227,7 +227,7 @@ def payouts_screen(v: PayoutsView) -> str:
         lines.append(f"… and {len(v.lines) - 20} more (all are in the export).")
     lines.append(
         "Export the CSV, upload it to PayPal Payouts, then mark the batch paid."
-        " Reject one: <code>/rejectpayout 12 reason</code>"
+        f" Reject one: <code>/rejectpayout {v.lines[0].payout_id} reason</code>"
     )
     return "\n".join(lines)
 

@@ -48,8 +48,9 @@ def requester_start(available_cents: int, tg_id: int) -> str:
         funds = f"💼 Your balance: <b>{money(available_cents)}</b>, ready to spend."
     else:
         funds = (
-            f"💼 Your balance: <b>{money(available_cents)}</b>. The marketplace operator adds "
-            f"money: give them your id <code>{tg_id}</code>. You'll be told when it arrives."
+            f"💼 Your balance: <b>{money(available_cents)}</b>. Add money with /deposit, or "
+            f"give the marketplace operator your id <code>{tg_id}</code>. You'll be told when "
+            "it arrives."
         )
     return (
         "📋 <b>Posting tasks</b>\n"
