@@ -13,10 +13,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
-from storage import ledger
+from storage import hits, ledger
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, workers
-from tests.auxil.posting import published_poll
+from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors
 
 
@@ -101,3 +101,32 @@ async def test_batch_preview_and_not_enough_for_the_fee(stage: Stage, admin: Act
     alert = await rita.press("Publish")
     assert alert is not None and "publishing needs $1.10, you have $1.00" in alert
     await ledger_sums_to_zero(stage)
+
+
+async def test_a_raise_escrows_the_fee_on_the_difference(stage: Stage, admin: Actor) -> None:
+    """/raise on a poll and on a batch: each slot still to be paid then holds the higher
+    reward and the fee on it (the escrow check in ledger_sums_to_zero counts both)."""
+    rita = await funded_requester(stage, admin, cents=1_000)
+    (ann,) = await workers(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Which? | A | B ; reward=0.10 n=3 life=1d")
+    assert await held(stage, f"escrow:{hit_id}") == 3 * 11
+    await ann.press("Accept")
+    await ann.press("A")
+    await ann.press("Submit")  # submitted, not yet paid: its slot is raised too
+    await rita.send(f"/raise {hit_id} 0.20")
+    assert f"Reward of #{hit_id} raised" in rita.last_text(), rita.last_text()
+    assert await held(stage, f"escrow:{hit_id}") == 3 * 22
+    await ledger_sums_to_zero(stage)
+
+    items_csv = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(4))
+    batch = await published_batch(
+        stage, rita, items_csv, "bird | cat", "Birds ; reward=0.05 n=2 time=5m est=5s"
+    )
+    await rita.send(f"/raise b{batch} 0.10")
+    assert f"batch #{batch} raised to $0.10 on 4 items" in rita.last_text(), rita.last_text()
+    async with stage.services.db.reading() as conn:
+        items = await hits.in_batch(conn, batch)
+    assert [await held(stage, f"escrow:{h.id}") for h in items] == [2 * 11] * 4
+    balances = await ledger_sums_to_zero(stage)
+    requester = next(v for k, v in balances.items() if k.startswith("req:"))
+    assert requester == 1_000 - 3 * 22 - 4 * 2 * 11
