@@ -117,6 +117,10 @@ async def test_a_raise_escrows_the_fee_on_the_difference(stage: Stage, admin: Ac
     assert f"Reward of #{hit_id} raised" in rita.last_text(), rita.last_text()
     assert await held(stage, f"escrow:{hit_id}") == 3 * 22
     await ledger_sums_to_zero(stage)
+    await rita.send(f"/raise {hit_id} 5.00")  # $15.00 more with fees: more than she has
+    assert "Not enough balance to escrow the difference" in rita.last_text()
+    await rita.press("Deposit")  # the refusal offers the amounts to add
+    assert "Add money to your balance" in rita.last_text()
 
     items_csv = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(4))
     batch = await published_batch(

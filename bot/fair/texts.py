@@ -169,7 +169,9 @@ def raise_text(raised: Raised, hit_id: int, reward_cents: int) -> str:
             else f"#{hit_id} isn't one of your live HITs. /myhits"
         ),
         RaiseResult.NOT_HIGHER: "The new reward must be higher than the current one.",
-        RaiseResult.INSUFFICIENT_FUNDS: "⚠️ Not enough balance to escrow the difference. /balance",
+        RaiseResult.INSUFFICIENT_FUNDS: (
+            "⚠️ Not enough balance to escrow the difference. Add money with /deposit."
+        ),
     }.get(result, SOMETHING_WRONG)
 
 
