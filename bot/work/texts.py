@@ -72,7 +72,7 @@ HELP_WORKER = (
     "2. <b>Accept</b> it (or <b>Preview</b> first). It's yours until the time runs out.\n"
     "3. Tap the answers; for text questions reply to the task message. "
     "<b>Submit</b> at the end. <b>Return</b> any time if you change your mind.\n"
-    "4. The requester approves → money in /earnings.\n\n"
+    "4. The requester approves → money in /earnings; /withdraw cashes it out.\n\n"
     "/hits — open tasks · /next — the best one now\n"
     "/earnings — money · /status — your record · /settings — what you get\n\n"
     "Posting tasks? Tap <b>For requesters</b>."
@@ -88,7 +88,8 @@ HELP_REQUESTER = (
     "/review — approve, or reject with a reason · /results 12 — answers and CSV\n"
     "/bonus · /block · /require · /qualify — reward and choose workers\n"
     "/linkchannel — announce batches in your channel\n"
-    "/apikey — keys for MTurk boto3 scripts · /balance — your money"
+    "/apikey — keys for MTurk boto3 scripts\n"
+    "/balance — your money · /deposit — add money in Telegram"
 )
 BTN_HELP_REQUESTER = "📋 For requesters"
 BTN_HELP_WORKER = "◀️ For workers"
