@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.formatting import money, plural, try_again
+from bot.formatting import duration, money, plural, try_again
 from bot.money.results import (
     AddressResult,
     CheckResult,
+    DepositLine,
+    DepositState,
     DepositView,
     PayoutResult,
     PayoutsView,
@@ -116,6 +118,47 @@ REFUND_TEXTS = {
 REFUND_FAILED = "⚠️ Telegram could not refund this payment; your balance is unchanged. /balance"
 REFUND_UNANSWERED = "⚠️ Telegram did not answer. Press the Refund button in /balance again."
 BTN_DEPOSIT = "➕ Deposit"
+
+# -- /paysupport -----------------------------------------------------------------------------
+
+_DEPOSIT_STATES = {
+    DepositState.REFUNDABLE: "can be refunded for {left} more",
+    DepositState.REFUNDING: "refund under way: press its Refund button again",
+    DepositState.REFUNDED: "refunded",
+    DepositState.CARD: "card payment: the operator refunds it",
+    DepositState.KEPT: "not refundable (spent, in escrow, or past {days} days)",
+}
+
+
+def _deposit_line(line: DepositLine, days: str) -> str:
+    """ "• $5.00 (⭐️500), 2d ago: can be refunded for 5d more"."""
+    paid = money(line.cents) + (f" ({stars(line.stars)})" if line.stars else "")
+    state = _DEPOSIT_STATES[line.state].format(left=duration(line.refundable_for_s), days=days)
+    return f"• {paid}, {duration(line.age_s)} ago: {state}"
+
+
+def pay_support(
+    lines: list[DepositLine], refund_days: float, contact: str | None, tg_id: int
+) -> str:
+    """/paysupport: how payments work, the user's recent ones, and who answers questions."""
+    days = f"{refund_days:g}"
+    listed = (
+        "Your payments of the last 30 days:\n" + "\n".join(_deposit_line(x, days) for x in lines)
+        if lines
+        else "No payments in the last 30 days."
+    )
+    who = escape(contact) if contact else "the marketplace operator"
+    return (
+        "💳 <b>Payment support</b>\n"
+        "A payment is added to your balance once, as soon as Telegram confirms it; a receipt"
+        " follows.\n\n"
+        f"{listed}\n\n"
+        f"An unused Stars deposit can be refunded within {days} days: its Refund button is"
+        " below and in /balance. Withdrawals: /earnings shows each request.\n"
+        f"Anything else about a payment: write to {who} with your id <code>{tg_id}</code>."
+    )
+
+
 NO_MONEY_HINT = "Add money with /deposit."
 
 # -- /withdraw -------------------------------------------------------------------------------

@@ -837,6 +837,7 @@ REQUESTER_MENU = (
     ("review", "Approve or reject submitted work"),
     ("balance", "Your balance and escrow"),
     ("deposit", "Add money in Telegram"),
+    ("paysupport", "Help with a payment or refund"),
     ("newsurvey", "Post a survey, step by step"),
     ("newbatch", "Upload items to tag"),
     ("myhits", "Progress; pause, resume, cancel"),
