@@ -292,7 +292,7 @@ class Notices:
         if view.assignment.deadline_at <= now:
             return None
         link = await self.task_link(view) if self.task_link is not None else None
-        return worker_screens.with_task_link(worker_screens.work(view, now), link)
+        return worker_screens.with_task_link(view, now, link)
 
     async def _reminder_over(self, assignment_id: int) -> Screen | None:
         """A reminder of work that is over: what became of it, no buttons."""

@@ -62,6 +62,8 @@ WEB_PAGE_REFUSED = {
     "not_active": "This assignment is no longer open (submitted, returned or out of time).",
     "mismatch": "This form belongs to another assignment.",
     "preview": "This is a preview: accept the task in Telegram before submitting.",
+    "empty": "The form sent no answer (only its assignmentId). Nothing was submitted: go back, "
+    "answer and submit again.",
 }
 
 

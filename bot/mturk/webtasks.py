@@ -22,18 +22,20 @@ from urllib.parse import urlencode
 
 from bot.clock import Clock
 from bot.config import Later
-from bot.domain import MAX_STORED_ANSWER, AssignmentStatus, Hit, Priority
+from bot.domain import MAX_STORED_ANSWER, AssignmentStatus, Hit
 from bot.market.market import Market
 from bot.market.results import WorkResult
 from bot.market.views import WorkView
 from bot.mturk import _wire as wire
+from bot.mturk._taskpage import serve
 from bot.mturk._webquestion import WebQuestion, parse_web_question
-from storage import assignments, mturk, outbox
+from storage import assignments, mturk
 from storage import mturk_people as people
 from storage.db import Database
 
 NOT_AVAILABLE = "ASSIGNMENT_ID_NOT_AVAILABLE"
 RESERVED_FIELDS = ("assignmentId", "gigbotToken")
+TYPED_FIELD = "answer"  # the QuestionIdentifier of an answer that is not a posted form
 # What a posted form may hold: characters per field (its values joined), fields, and the
 # whole answer as stored (JSON); a bigger post is refused and nothing is stored.
 MAX_FORM_FIELD = 10_000
@@ -48,6 +50,7 @@ class WebResult(Enum):
     MISMATCH = "mismatch"  # the form names another assignment
     PREVIEW = "preview"  # posted from a preview (ASSIGNMENT_ID_NOT_AVAILABLE)
     TOO_LARGE = "too_large"  # over MAX_FORM_FIELD, MAX_FORM_FIELDS or MAX_FORM_TOTAL
+    EMPTY = "empty"  # no field but assignmentId: nothing to record as the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,7 @@ class WebTasks:
         question = await self.question(view.hit.id) if view else None
         if question is None or not question.html:
             return WebOutcome(WebResult.FORBIDDEN)
-        return WebOutcome(WebResult.OK, question.html)
+        return WebOutcome(WebResult.OK, serve(question.html, f"{self.base_url.get()}/w/{token}"))
 
     async def preview(self, token: str) -> WebOutcome:
         """The HTMLQuestion page before accepting: the same HTML, nothing can be submitted."""
@@ -188,7 +191,8 @@ class WebTasks:
         question = await self.question(hit_id)
         if question is None or not question.html:
             return WebOutcome(WebResult.FORBIDDEN)
-        return WebOutcome(WebResult.OK, question.html)
+        # Submits from a preview reach gigbot too, which says to accept first.
+        return WebOutcome(WebResult.OK, serve(question.html, self.base_url.get()))
 
     async def submit(self, token: str, fields: dict[str, list[str]]) -> WebOutcome:
         """Store the posted form as the assignment's answers and submit the assignment."""
@@ -198,8 +202,8 @@ class WebTasks:
         result, assignment_id = await self._assignment(token)
         if result is not WebResult.OK:
             return WebOutcome(result)
-        if given != wire.assignment_id_text(assignment_id):
-            return WebOutcome(WebResult.MISMATCH)
+        if given and given != wire.assignment_id_text(assignment_id):
+            return WebOutcome(WebResult.MISMATCH)  # the token proves which one when none is named
         view = await self.market.reading.work_view(assignment_id)
         worker = await self.market.people.user_by_id(view.assignment.worker_id) if view else None
         if view is None or worker is None:
@@ -207,24 +211,15 @@ class WebTasks:
         value = form_value(fields)
         if value is None:
             return WebOutcome(WebResult.TOO_LARGE)
+        if value == "{}":
+            return WebOutcome(WebResult.EMPTY)
         answered, _ = await self.market.working.answer(worker, assignment_id, 0, value)
         if answered not in (WorkResult.OK, WorkResult.STALE):
             return WebOutcome(WebResult.NOT_ACTIVE)
+        # Submitting edits the task's message in Telegram to say so (its timer and Return go).
         submitted, done = await self.market.working.submit(worker, assignment_id)
         if submitted is not WorkResult.OK or done is None:
             return WebOutcome(WebResult.NOT_ACTIVE)
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            await outbox.enqueue(
-                conn,
-                f"web_submitted:{assignment_id}",
-                worker.tg_id,
-                "web_submitted",
-                Priority.NOTIFICATION,
-                {"assignment_id": assignment_id},
-                now,
-            )
-        self.on_outbox()
         return WebOutcome(WebResult.OK, title=done.hit.title, reward_cents=done.hit.reward_cents)
 
 
@@ -251,9 +246,17 @@ def form_answers(value: str) -> list[tuple[str, str]]:
 
     >>> form_answers('{"color": "blue", "note": "clear sky"}')
     [('color', 'blue'), ('note', 'clear sky')]
+
+    A text that is not a posted form (typed in Telegram before web tasks took answers only
+    from their page) is one FreeText named "answer", never an empty Answer:
+
+    >>> form_answers("a robin")
+    [('answer', 'a robin')]
     """
     try:
         found = json.loads(value)
     except ValueError:
-        return []
-    return [(str(k), str(v)) for k, v in found.items()] if isinstance(found, dict) else []
+        found = None
+    if isinstance(found, dict) and found:
+        return [(str(k), str(v)) for k, v in found.items()]
+    return [(TYPED_FIELD, value)]

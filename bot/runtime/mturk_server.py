@@ -65,6 +65,7 @@ _STATUS = {
     WebResult.MISMATCH: 409,
     WebResult.PREVIEW: 409,
     WebResult.TOO_LARGE: 413,
+    WebResult.EMPTY: 400,
 }
 
 
@@ -122,14 +123,21 @@ class _PreviewPage(_WebPage):
 
 
 class _ExternalSubmit(_WebPage):
-    """POST <turkSubmitTo>/mturk/externalSubmit: the worker's form, as on MTurk."""
+    """<turkSubmitTo>/mturk/externalSubmit: the worker's answers, as MTurk takes them (POST
+    or GET, fields in the body or the query string, as forms and jsPsych send them)."""
+
+    async def get(self, token: str = "") -> None:
+        await self.post(token)
 
     async def post(self, token: str = "") -> None:
-        fields = {
+        fields = {  # the query string's and the body's fields, in that order
             name: [v.decode("utf-8", "replace") for v in values]
-            for name, values in self.request.body_arguments.items()
+            for name, values in self.request.arguments.items()
         }
         token = token or (fields.get("gigbotToken") or [""])[0]
+        # A page that submits with fetch() may read the outcome: it says nothing the token
+        # does not already prove the sender knows.
+        self.set_header("Access-Control-Allow-Origin", "*")
         outcome = await self.web.submit(token, fields)
         note = mturk_texts.WEB_PAGE_SUBMITTED.format(
             title=outcome.title, reward=formatting.money(outcome.reward_cents)

@@ -214,11 +214,31 @@ def work(view: WorkView, now: float) -> Screen:
     return Screen(text, (*rows, tuple(nav)))
 
 
-def with_task_link(screen: Screen, link: str | None) -> Screen:
-    """A web task's message (MTurk API) leads with the button that opens its page."""
+def with_task_link(view: WorkView, now: float, link: str | None) -> Screen:
+    """The assignment's one message; a web task's (MTurk API, `link` to its page) is done
+    and submitted on that page only: its button, the time left and Return, nothing to type."""
     if link is None:
-        return screen
-    return Screen(screen.text, ((Button(work_texts.BTN_OPEN_WEB_TASK, url=link),), *screen.rows))
+        return work(view, now)
+    a = view.assignment
+    q = view.questions[0]
+    text = work_texts.work_step(
+        view.hit.title, 1, 1, a.deadline_at - now, q.prompt, None, work_texts.HINT_WEB
+    )
+    return Screen(
+        text,
+        (
+            (Button(work_texts.BTN_OPEN_WEB_TASK, url=link),),
+            (Button(work_texts.BTN_RETURN, cb.Return(a.id).pack()),),
+        ),
+    )
+
+
+def web_task_only(view: WorkView, link: str) -> Screen:
+    """Text sent to a web task: its answer is what its page submits; the way there."""
+    return Screen(
+        work_texts.web_task_only(view.hit.title),
+        ((Button(work_texts.BTN_OPEN_WEB_TASK, url=link),),),
+    )
 
 
 def _item_counter(view: WorkView) -> str:

@@ -446,6 +446,17 @@ def hint_text_given(answer: str, max_len: int) -> str:
     )
 
 
+HINT_WEB = "Submit it on the page: that is your answer. Nothing to type here."
+
+
+def web_task_only(title: str) -> str:
+    """A text sent to a task done on a web page: not taken, the answer is the page's."""
+    return (
+        f"<b>{escape(title)}</b> is answered on its web page, not in the chat: "
+        "open it, do the task there and submit it there."
+    )
+
+
 def too_long(length: int, max_len: int) -> str:
     """A typed answer over the limit: how long it is, and the limit."""
     return (

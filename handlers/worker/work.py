@@ -123,8 +123,8 @@ async def _show_work(
 
 async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
-    screen = worker_screens.work(view, context.clock.now())
-    return worker_screens.with_task_link(screen, await context.web_tasks.task_url(view))
+    link = await context.web_tasks.task_url(view)
+    return worker_screens.with_task_link(view, context.clock.now(), link)
 
 
 @button(cb.Toggle)
@@ -176,6 +176,10 @@ async def typed_answer(update: Update, context: GigContext) -> None:
             typed = await context.market.working.waiting_for_text(worker)
             await reply(update, worker_screens.stray_text(active, len(typed)))
         return
+    web = await _web_task_link(context, assignment_id)
+    if web is not None:  # its answer is what its page submits, never a typed text
+        await reply(update, web)
+        return
     result, view = await context.market.working.answer_text(worker, assignment_id, message.text)
     if result is WorkResult.OK and view is not None:
         await redraw(context, view)
@@ -186,6 +190,13 @@ async def typed_answer(update: Update, context: GigContext) -> None:
         await reply(update, Screen(work_texts.TEXT_NOT_NOW))
     else:
         await reply(update, Screen(work_texts.WORK_ALERTS[result]))
+
+
+async def _web_task_link(context: GigContext, assignment_id: int) -> Screen | None:
+    """The way to a web task's page, if the assignment is one (MTurk API); else None."""
+    view = await context.market.reading.work_view(assignment_id)
+    link = await context.web_tasks.task_url(view) if view is not None else None
+    return worker_screens.web_task_only(view, link) if view is not None and link else None
 
 
 async def resend_task(update: Update, context: GigContext, view: WorkView) -> None:
