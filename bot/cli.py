@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--speed", type=float, default=1.0, help="time acceleration")
     sandbox.add_argument("--workers", type=int, default=3, help="how many worker panes")
+    sandbox.add_argument(
+        "--mturk",
+        default=None,
+        metavar="HOST:PORT",
+        help="also serve the MTurk requester API there (default: GIGBOT_MTURK_LISTEN, else off)",
+    )
     return parser
 
 
@@ -50,8 +56,16 @@ def main(argv: list[str] | None = None) -> None:
             if args.speed <= 0 or not 0 <= args.workers <= 8 or not 0 <= args.port <= 65535:
                 print("gigbot: --speed > 0, --workers 0..8, --port 0..65535", file=sys.stderr)
                 sys.exit(2)
+            host, _, port = (args.mturk or "").rpartition(":")
+            if args.mturk is not None and (not host or not port.isdigit() or int(port) > 65535):
+                print("gigbot: --mturk must look like 127.0.0.1:8765", file=sys.stderr)
+                sys.exit(2)
             done = run_sandbox(
-                args.database, port=args.port, speed=args.speed, workers=args.workers
+                args.database,
+                port=args.port,
+                speed=args.speed,
+                workers=args.workers,
+                mturk_listen=args.mturk,
             )
             sys.exit(asyncio.run(done))
         from bot.demo.story import run_demo

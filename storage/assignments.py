@@ -132,6 +132,17 @@ async def transition(
     return cur.rowcount == 1
 
 
+async def approve_rejected(conn: Conn, assignment_id: int, now: float) -> bool:
+    """A rejected assignment approved after all (MTurk's OverrideRejection): its reason
+    goes, its review time is now; False if it was not rejected (race-safe)."""
+    cur = await conn.execute(
+        "UPDATE assignments SET status = 'approved', reviewed_at = ?, reject_reason = NULL"
+        " WHERE id = ? AND status = 'rejected'",
+        (now, assignment_id),
+    )
+    return cur.rowcount == 1
+
+
 async def save_answer(
     conn: Conn, assignment_id: int, question_id: int, value: str, now: float
 ) -> None:

@@ -82,6 +82,17 @@ async def overdue(conn: Conn, now: float, limit: int) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+async def close_for_assignment(conn: Conn, assignment_id: int, now: float) -> bool:
+    """The requester approved the rejected work on their own: its open dispute (if any)
+    is closed as reversed, so it can never pay a second time."""
+    cur = await conn.execute(
+        "UPDATE disputes SET status = 'reversed', resolved_at = ?"
+        " WHERE assignment_id = ? AND status = 'open'",
+        (now, assignment_id),
+    )
+    return cur.rowcount == 1
+
+
 async def reverse_rejection(conn: Conn, assignment_id: int) -> bool:
     """Turn a rejected assignment into an approved one (its review time stays as it was)."""
     cur = await conn.execute(

@@ -31,6 +31,8 @@ def test_sandbox_prints_its_address_serves_the_page_and_stops_on_ctrl_c(tmp_path
         url = first.split("open ", 1)[1].split(" ", 1)[0]
         second = proc.stdout.readline()
         assert "clock x60" in second and "workers Ann, Bob" in second, second
+        third = proc.stdout.readline()
+        assert "MTurk API: off (--mturk 127.0.0.1:8765 turns it on)" in third, third
         page = httpx.get(url)
         assert page.status_code == 200 and "gigbot sandbox" in page.text
         assert "script-src 'self'" in page.headers["Content-Security-Policy"]
@@ -72,3 +74,21 @@ def test_sandbox_on_a_taken_port_says_so(tmp_path: Path) -> None:
     assert f"cannot serve the sandbox on 127.0.0.1:{port}" in done.stdout
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "gigbot-sandbox.sqlite3").exists(), "nothing started"
+
+
+def test_sandbox_with_the_mturk_api_says_where_it_listens(tmp_path: Path) -> None:
+    proc = _sandbox(tmp_path, "--port", "0", "--workers", "0", "--mturk", "127.0.0.1:0")
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        assert lines[2].startswith("  MTurk API: http://127.0.0.1:"), lines
+        assert "a key from /apikey in Rita's pane" in lines[2]
+        api = lines[2].split("MTurk API: ", 1)[1].split(" ", 1)[0]
+        unsigned = httpx.post(api, headers={"X-Amz-Target": "x"})
+        assert unsigned.status_code == 400 and "X-Amz-Target" in unsigned.text, "it answers"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-2000:]

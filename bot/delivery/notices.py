@@ -63,7 +63,8 @@ class Notices:
         if row.kind == "push":
             return await self._push(int(row.payload["hit_id"]))
         if row.kind in ("approved", "rejected"):
-            return await self._verdict(int(row.payload["assignment_id"]))
+            feedback = str(row.payload.get("feedback") or "")
+            return await self._verdict(int(row.payload["assignment_id"]), feedback)
         if row.kind == "approved_batch":
             ids = [int(i) for i in row.payload["assignment_ids"]]
             return await self._batch_approved(ids, int(row.payload["cents"]))
@@ -192,7 +193,7 @@ class Notices:
             return await self._push(hit_id)
         return await self._filled(hit_id)
 
-    async def _verdict(self, assignment_id: int) -> Screen | None:
+    async def _verdict(self, assignment_id: int, feedback: str = "") -> Screen | None:
         view = await self.reading.work_view(assignment_id)
         if view is None:
             return None
@@ -203,7 +204,7 @@ class Notices:
                 fair_screens.verdict_rows(a.id, rejected=True),
             )
         return Screen(
-            work_texts.approved_notice(view.hit.title, view.hit.reward_cents),
+            work_texts.approved_notice(view.hit.title, view.hit.reward_cents, feedback),
             fair_screens.verdict_rows(a.id, rejected=False),
         )
 

@@ -51,8 +51,10 @@ class Sandbox:
         workers: tuple[str, ...] = DEFAULT_WORKERS,
         clock: Clock | None = None,
         funds_cents: int = STARTING_FUNDS_CENTS,
+        mturk_listen: str | None = None,
     ) -> Sandbox:
-        """Start everything; the requester (also the admin) is funded and everyone started."""
+        """Start everything; the requester (also the admin) is funded and everyone started.
+        With `mturk_listen` (host:port; else GIGBOT_MTURK_LISTEN) the MTurk API listens too."""
         sim = SimTelegram()
         await sim.start()
         web = WebChat(sim)
@@ -72,6 +74,8 @@ class Sandbox:
             admins=frozenset({requester.user.id}),
             log_level="WARNING",
         )
+        if mturk_listen:
+            settings = settings.model_copy(update={"mturk_listen": mturk_listen})
         if isinstance(clock, ScaledClock):
             # The wave job's interval is real time: keep it the same in sandbox time.
             interval = max(0.5, settings.wave_interval / clock.speed)
@@ -135,6 +139,12 @@ class Sandbox:
         """The web chat's address."""
         return self.web.url
 
+    @property
+    def mturk_url(self) -> str | None:
+        """Where the MTurk requester API listens, or None when it is off."""
+        server = self.app.bot_data.get("mturk_server")
+        return str(server.url) if server is not None else None
+
     async def close(self) -> None:
         """Stop the page, the polling, the bot and the simulator, in that order."""
         await self.web.stop()
@@ -149,15 +159,19 @@ async def run_sandbox(
     port: int = DEFAULT_PORT,
     speed: float = 1.0,
     workers: int = len(DEFAULT_WORKERS),
+    mturk_listen: str | None = None,
 ) -> int:
     """Serve the sandbox until Ctrl+C or SIGTERM; return the exit code."""
     names = tuple(_worker_names(workers))
     clock: Clock = ScaledClock(speed) if speed != 1.0 else SystemClock()
     path = Path(database) if database else DEFAULT_DATABASE
     try:
-        sandbox = await Sandbox.open(path, port=port, workers=names, clock=clock)
+        sandbox = await Sandbox.open(
+            path, port=port, workers=names, clock=clock, mturk_listen=mturk_listen
+        )
     except OSError as exc:
-        print(f"gigbot: cannot serve the sandbox on 127.0.0.1:{port}: {exc.strerror}", flush=True)
+        where = f"127.0.0.1:{port}" + (f" (or {mturk_listen})" if mturk_listen else "")
+        print(f"gigbot: cannot serve the sandbox on {where}: {exc.strerror}", flush=True)
         return 2
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -170,6 +184,7 @@ async def run_sandbox(
             f" (admin, id {sandbox.requester.user.id}) · workers {', '.join(names) or 'none'}",
             flush=True,
         )
+        print(_mturk_line(sandbox), flush=True)
         await stop.wait()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -179,6 +194,17 @@ async def run_sandbox(
         await sandbox.close()
     print(f"gigbot sandbox: stopped ({errors} handler errors)", flush=True)
     return 0
+
+
+def _mturk_line(sandbox: Sandbox) -> str:
+    """The banner's line about the MTurk requester API: where it listens, or how to turn
+    it on."""
+    if sandbox.mturk_url is None:
+        return "  MTurk API: off (--mturk 127.0.0.1:8765 turns it on)"
+    return (
+        f"  MTurk API: {sandbox.mturk_url} (boto3 endpoint_url; a key from /apikey in"
+        f" {sandbox.requester.user.first_name}'s pane)"
+    )
 
 
 def _worker_names(count: int) -> list[str]:

@@ -58,6 +58,8 @@ class ReviewResult(Enum):
     ALREADY_REVIEWED = "already_reviewed"
     NOT_SUBMITTED = "not_submitted"
     REASON_REQUIRED = "reason_required"
+    INSUFFICIENT_FUNDS = "insufficient_funds"  # overriding a rejection pays from the balance
+    TOO_LATE = "too_late"  # a rejection older than OVERRIDE_WINDOW_S stays
 
 
 class FundResult(Enum):

@@ -11,11 +11,12 @@ from bot.domain import AssignmentStatus, Hit, Priority, User
 from bot.market.reading import Reading
 from bot.market.results import ReviewResult
 from bot.market.views import WorkView
-from storage import assignments, hits, ledger, outbox, stale, users
+from storage import assignments, disputes, hits, ledger, outbox, stale, users
 from storage.db import Conn, Database
 
 MAX_REASON_LEN = 500
 APPROVE_CHUNK = 200  # approvals per transaction in Approve all (the database lock is held)
+OVERRIDE_WINDOW_S = 30 * 24 * 3600  # MTurk: a rejection can be overridden within 30 days
 
 
 class Reviewing:
@@ -42,9 +43,51 @@ class Reviewing:
             view = await self.reading.work_view_in(conn, found.id) if found else None
         return view, waiting
 
-    async def approve(self, requester: User, assignment_id: int) -> ReviewResult:
-        """Pay the worker one reward from escrow, exactly once."""
-        return await self._review(requester, assignment_id, approved=True, reason=None)
+    async def approve(
+        self, requester: User, assignment_id: int, feedback: str = ""
+    ) -> ReviewResult:
+        """Pay the worker one reward from escrow, exactly once; `feedback` (MTurk's
+        RequesterFeedback) comes with the worker's notice."""
+        return await self._review(
+            requester, assignment_id, approved=True, reason=None, feedback=feedback
+        )
+
+    async def override_rejection(
+        self, requester: User, assignment_id: int, feedback: str = ""
+    ) -> ReviewResult:
+        """Approve work rejected within OVERRIDE_WINDOW_S after all: the reward and its fee,
+        which the rejection returned to the requester, go from their balance to the worker
+        and the marketplace, once."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            view = await self.reading.work_view_in(conn, assignment_id)
+            if view is None or view.hit.requester_id != requester.id:
+                return ReviewResult.NOT_YOURS
+            a, hit = view.assignment, view.hit
+            if a.status is AssignmentStatus.SUBMITTED:
+                return ReviewResult.NOT_SUBMITTED  # not rejected: approve it the usual way
+            if a.status is not AssignmentStatus.REJECTED:
+                return ReviewResult.ALREADY_REVIEWED
+            if (a.reviewed_at or 0) + OVERRIDE_WINDOW_S < now:
+                return ReviewResult.TOO_LATE
+            account = ledger.requester_account(requester.id)
+            if await ledger.balance(conn, account) < hit.slot_cents:
+                return ReviewResult.INSUFFICIENT_FUNDS
+            if not await assignments.approve_rejected(conn, a.id, now):
+                return ReviewResult.ALREADY_REVIEWED
+            await disputes.close_for_assignment(conn, a.id, now)
+            # as an approval: the reward to the worker, the fee on it to the marketplace
+            worker_account = ledger.worker_account(a.worker_id)
+            await ledger.transfer(
+                conn, f"approve:{a.id}", account, worker_account, hit.reward_cents, "approve", now
+            )
+            if hit.fee_cents:
+                await ledger.transfer(
+                    conn, f"fee:{a.id}", account, ledger.FEES, hit.fee_cents, "fee", now
+                )
+            await self._tell_verdict(conn, view, AssignmentStatus.APPROVED, feedback, now)
+        self.on_outbox()
+        return ReviewResult.OK
 
     async def approve_many(self, requester: User, assignment_ids: list[int]) -> int:
         """Approve the requester's submitted work among these, in a few transactions (so a
@@ -73,7 +116,13 @@ class Reviewing:
         )
 
     async def _review(
-        self, requester: User, assignment_id: int, *, approved: bool, reason: str | None
+        self,
+        requester: User,
+        assignment_id: int,
+        *,
+        approved: bool,
+        reason: str | None,
+        feedback: str = "",
     ) -> ReviewResult:
         now = self.clock.now()
         async with self.db.transaction() as conn:
@@ -85,7 +134,9 @@ class Reviewing:
                 return ReviewResult.ALREADY_REVIEWED
             if status is not AssignmentStatus.SUBMITTED:
                 return ReviewResult.NOT_SUBMITTED
-            await self._settle(conn, view, approved=approved, reason=reason, now=now)
+            await self._settle(
+                conn, view, approved=approved, reason=reason, now=now, feedback=feedback
+            )
         self.on_outbox()
         return ReviewResult.OK
 
@@ -101,7 +152,14 @@ class Reviewing:
         return view.hit if approved else None
 
     async def _settle(
-        self, conn: Conn, view: WorkView, *, approved: bool, reason: str | None, now: float
+        self,
+        conn: Conn,
+        view: WorkView,
+        *,
+        approved: bool,
+        reason: str | None,
+        now: float,
+        feedback: str = "",
     ) -> bool:
         """Move the assignment to its verdict and the money with it; notify the worker."""
         target = AssignmentStatus.APPROVED if approved else AssignmentStatus.REJECTED
@@ -125,9 +183,22 @@ class Reviewing:
             await ledger.transfer(
                 conn, f"reject:{aid}", escrow, payee, hit.slot_cents, "reject", now
             )
+        await self._tell_verdict(conn, view, target, feedback, now)
+        await hits.close_if_done(conn, hit.id)
+        return True
+
+    async def _tell_verdict(
+        self, conn: Conn, view: WorkView, verdict: AssignmentStatus, feedback: str, now: float
+    ) -> None:
+        """The worker's notice of the verdict (with the requester's feedback, if any), and
+        the task message, which said "pending review", says it too."""
+        aid = view.assignment.id
         worker = await users.by_id(conn, view.assignment.worker_id)
         assert worker is not None
-        if approved and hit.batch_id is not None:  # one notice for the items approved together
+        said = feedback.strip()[:MAX_REASON_LEN]
+        hit = view.hit
+        if verdict is AssignmentStatus.APPROVED and hit.batch_id is not None and not said:
+            # one notice for the items of a batch approved together
             await outbox.enqueue_batch_approval(
                 conn,
                 hit.batch_id,
@@ -141,14 +212,11 @@ class Reviewing:
         else:
             await outbox.enqueue(
                 conn,
-                f"{target.value}:{aid}",
+                f"{verdict.value}:{aid}",
                 worker.tg_id,
-                target.value,
+                verdict.value,
                 Priority.NOTIFICATION,
-                {"assignment_id": aid},
+                {"assignment_id": aid, "feedback": said} if said else {"assignment_id": aid},
                 now,
             )
-        # The task message said "pending review": it says the verdict now.
         await stale.task_message_over(conn, [aid], Priority.NOTIFICATION, now)
-        await hits.close_if_done(conn, hit.id)
-        return True

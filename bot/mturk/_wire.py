@@ -147,6 +147,16 @@ def number(params: Params, name: str, least: int, most: int, *, default: int | N
     return value
 
 
+def flag(params: Params, name: str, default: bool = False) -> bool:
+    """A boolean parameter (JSON true/false); anything else is a RequestError."""
+    value = params.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ApiError(f"{name} must be true or false")
+    return value
+
+
 def refuse_unsupported(params: Params, names: tuple[str, ...]) -> None:
     """Fields gigbot does not implement yet: a clear error beats silently ignoring them."""
     for name in names:

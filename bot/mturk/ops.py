@@ -397,11 +397,17 @@ class Operations:
         return {"Assignment": assignment, "HIT": await self._hit_json(requester, hit_id)}
 
     async def approve_assignment(self, requester: User, p: Params) -> Params:
-        wire.refuse_unsupported(p, ("OverrideRejection",))
+        """Approve submitted work; with OverrideRejection, work rejected in the last 30 days
+        too (its reward then comes from the available balance)."""
         assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
-        wire.text(p, "RequesterFeedback", most=1024)
-        await self._assignment_json(requester, assignment_id)  # exists and is theirs
-        result = await self.market.reviewing.approve(requester, assignment_id)
+        feedback = wire.text(p, "RequesterFeedback", most=1024)
+        override = wire.flag(p, "OverrideRejection")
+        found = await self._assignment_json(requester, assignment_id)  # exists and is theirs
+        reviewing = self.market.reviewing
+        if override and found["AssignmentStatus"] == "Rejected":
+            result = await reviewing.override_rejection(requester, assignment_id, feedback)
+        else:
+            result = await reviewing.approve(requester, assignment_id, feedback)
         self._review_outcome(result, assignment_id)
         return {}
 
@@ -425,6 +431,17 @@ class Operations:
             )
         if result is ReviewResult.REASON_REQUIRED:
             raise ApiError("RequesterFeedback is required to reject")
+        if result is ReviewResult.INSUFFICIENT_FUNDS:
+            raise ApiError(
+                "This Requester has insufficient funds in their account to complete this"
+                " transaction.",
+                code="AWS.MechanicalTurk.InsufficientFunds",
+            )
+        if result is ReviewResult.TOO_LATE:
+            raise ApiError(
+                f"Assignment {name} was rejected over 30 days ago; it can no longer be approved.",
+                code="AWS.MechanicalTurk.InvalidAssignmentState",
+            )
         raise ApiError(f"Assignment {name} does not exist.")
 
     # -- money and HIT changes -------------------------------------------------------------------

@@ -501,6 +501,8 @@ REVIEW_TEXTS = {
     ReviewResult.ALREADY_REVIEWED: "Already reviewed.",
     ReviewResult.NOT_SUBMITTED: "This work isn't submitted (yet).",
     ReviewResult.REASON_REQUIRED: "A reason is required to reject. Reply with it, or /cancel.",
+    ReviewResult.INSUFFICIENT_FUNDS: "Your balance does not cover the reward. /balance",
+    ReviewResult.TOO_LATE: "That rejection is over 30 days old and stays.",
 }
 
 

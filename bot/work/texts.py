@@ -579,9 +579,10 @@ def submitted(title: str, reward_cents: int) -> str:
     return f"📨 Submitted: <b>{escape(title)}</b>\n{money(reward_cents)} pending review. /earnings"
 
 
-def approved_notice(title: str, reward_cents: int) -> str:
-    """To the worker: the work was approved and paid."""
-    return f"✅ Approved: <b>{escape(title)}</b> +{money(reward_cents)}. /earnings"
+def approved_notice(title: str, reward_cents: int, feedback: str = "") -> str:
+    """To the worker: the work was approved and paid, with the requester's words if any."""
+    said = f"\nThe requester says: {escape(feedback)}" if feedback else ""
+    return f"✅ Approved: <b>{escape(title)}</b> +{money(reward_cents)}. /earnings{said}"
 
 
 def approved_items_notice(title: str, items: int, cents: int) -> str:
