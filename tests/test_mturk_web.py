@@ -46,7 +46,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 def as_sent(served: str) -> bool:
     """The page as the requester wrote it, with gigbot's submit script first in it
-    (bot/mturk/taskpage.py)."""
+    (bot/mturk/_taskpage.py)."""
     start, script = served.find("<script>(function(){var S="), served.find("})();</script>")
     return start >= 0 and served[:start] + served[script + len("})();</script>") :] == PAGE
 
