@@ -294,6 +294,9 @@ class Requirement:
     value: str
     qualification_id: int | None = None
     qualification_name: str = ""
+    # "" = at least `value` (a locale: that language); else ge, gt, le, lt, eq, ne, exists,
+    # not_exists, in, not_in (`value` a JSON list for in / not_in): MTurk's comparators.
+    comparator: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +488,8 @@ class ApiHit:
     annotation: str
     disposed_at: float | None
     format: str = "QuestionForm"  # or HTMLQuestion / ExternalQuestion (a web task)
+    reviewing: bool = False  # UpdateHITReviewStatus marked it Reviewing
+    floor_paused: bool = False  # measured work pays under the floor: pushes wait for a raise
 
     @property
     def web(self) -> bool:

@@ -153,8 +153,9 @@ class Services:
         accounts = Accounts(db, clock, on_outbox=wake)
         errors: list[BaseException] = []
         first_waves = FirstWaves(market.publishing, errors)  # of HITs made by the MTurk API
+        fair = FairWork(db, clock, settings, waves, on_outbox=wake)
         operations = Operations(
-            db, market, accounts, clock, settings.min_reward_cents, web_tasks, first_waves
+            db, market, accounts, clock, settings.min_reward_cents, web_tasks, first_waves, fair
         )
         people_operations = PeopleOps(
             db, clock, requesting.bonuses, requesting.blocks, on_outbox=wake
@@ -190,7 +191,7 @@ class Services:
             ),
             holds=holds,
             requesting=requesting,
-            fair=FairWork(db, clock, settings, waves, on_outbox=wake),
+            fair=fair,
             channels=channels,
             broadcaster=broadcaster,
             first_waves=first_waves,

@@ -159,22 +159,25 @@ async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> No
 _H_COLUMNS = hit_columns("h_")
 
 
-# An API HIT with its MTurk side and assignment counts: 26 columns (17 + 6 + 3).
+# An API HIT with its MTurk side and assignment counts: 28 columns (17 + 8 + 3).
 _OWNED = (
     f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
-    " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
+    " m.disposed_at, m.format, m.reviewing, h.pushes_paused, c.accepted, c.submitted,"
+    " c.reviewed"
     " FROM hits h JOIN mturk_hits m ON m.hit_id = h.id CROSS JOIN ("
     " SELECT COALESCE(SUM(status = 'accepted'), 0) AS accepted,"
     " COALESCE(SUM(status = 'submitted'), 0) AS submitted,"
     " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
     " FROM assignments WHERE hit_id = :hit) c WHERE h.id = :hit"
 )
-_OWNED_WIDTH = 26
+_OWNED_WIDTH = 28
 
 
 def _owned(row: aiosqlite.Row) -> tuple[Hit, ApiHit, SlotCounts]:
-    api = ApiHit(row[17], row[18], row[19], row[20], row[21], row[22])
-    counts = SlotCounts(int(row[23]), int(row[24]), int(row[25]))
+    api = ApiHit(
+        row[17], row[18], row[19], row[20], row[21], row[22], bool(row[23]), bool(row[24])
+    )
+    counts = SlotCounts(int(row[25]), int(row[26]), int(row[27]))
     return hit_at(row), api, counts
 
 
@@ -204,14 +207,55 @@ async def hit_ids(conn: Conn, requester_id: int, after: int, limit: int) -> list
     return [r[0] for r in rows]
 
 
-async def reviewable_hit_ids(
-    conn: Conn, requester_id: int, type_id: str | None, after: int, limit: int, now: float
+async def set_reviewing(conn: Conn, hit_id: int, reviewing: bool) -> None:
+    """UpdateHITReviewStatus: mark the HIT Reviewing, or back to Reviewable."""
+    await conn.execute(
+        "UPDATE mturk_hits SET reviewing = ? WHERE hit_id = ?", (int(reviewing), hit_id)
+    )
+
+
+async def set_type(conn: Conn, hit_id: int, t: HitType, topic: str) -> None:
+    """UpdateHITTypeOfHIT: the HIT takes the type's title, time allotted, auto-approval
+    delay and topic (the reward is raised separately, with its escrow)."""
+    await conn.execute("UPDATE mturk_hits SET hit_type_id = ? WHERE hit_id = ?", (t.id, hit_id))
+    await conn.execute(
+        "UPDATE hits SET title = ?, time_allotted_s = ?, auto_approve_s = ?, topic = ?"
+        " WHERE id = ?",
+        (t.title, t.duration_s, t.auto_approve_s, topic, hit_id),
+    )
+
+
+async def hit_ids_requiring(
+    conn: Conn, requester_id: int, qualification_id: int, after: int, limit: int
 ) -> list[int]:
-    """HITs no worker can take or holds any more: full, finished or expired, not disposed."""
+    """The requester's API HITs that require this qualification type, after the id `after`."""
+    rows = await fetch_all(
+        conn,
+        "SELECT DISTINCT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
+        " JOIN hit_requirements r ON r.hit_id = h.id"
+        " WHERE h.requester_id = ? AND r.qualification_id = ? AND m.hit_id > ?"
+        " ORDER BY m.hit_id LIMIT ?",
+        (requester_id, qualification_id, after, limit),
+    )
+    return [r[0] for r in rows]
+
+
+async def reviewable_hit_ids(
+    conn: Conn,
+    requester_id: int,
+    type_id: str | None,
+    after: int,
+    limit: int,
+    now: float,
+    reviewing: bool = False,
+) -> list[int]:
+    """HITs no worker can take or holds any more: full, finished or expired, not disposed;
+    those marked Reviewing (UpdateHITReviewStatus) when `reviewing`, else the others."""
     rows = await fetch_all(
         conn,
         "SELECT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
         " WHERE h.requester_id = ? AND m.disposed_at IS NULL AND m.hit_id > ?"
+        f" AND m.reviewing = {int(reviewing)}"
         " AND (? IS NULL OR m.hit_type_id = ?)"
         " AND h.status IN ('open', 'paused', 'closed', 'expired')"
         " AND (h.status IN ('closed', 'expired') OR h.expires_at <= ?"

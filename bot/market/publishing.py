@@ -119,17 +119,19 @@ class Publishing:
 
         The checks, escrow, channel cards and first wave of create_hit + publish, without
         a draft in between: refused (funds, fair-pay floor) means nothing stored and no
-        money moved. `attach` stores what belongs with the HIT (its MTurk side) in the same
-        transaction. first_wave=False leaves the first wave to the caller (send_first_waves);
+        money moved. Without an estimate (MTurk has none, and its time limit is generous)
+        the floor is judged on measured work instead (pay_floor.after_submit). `attach`
+        stores what belongs with the HIT (its MTurk side) in the same transaction.
+        first_wave=False leaves the first wave to the caller (send_first_waves);
         if that never happens, the periodic wave job (Matcher.next_waves) sends it, since an
         open HIT with free slots always wants waves.
         """
         now = self.clock.now()
         escrow = (spec.reward_cents + fee_on(spec.reward_cents, self.fee_bp)) * spec.max_assignments
-        seconds = spec.est_s or spec.time_allotted_s  # as fairpay.expected_seconds
         account = ledger.requester_account(requester.id)
         async with self.db.transaction() as conn:
-            if fairpay.check(spec.reward_cents, seconds, self.min_hourly_cents).under:
+            floor = self.min_hourly_cents
+            if spec.est_s is not None and fairpay.check(spec.reward_cents, spec.est_s, floor).under:
                 if await ledger.balance(conn, account) < escrow:  # publish checks funds first
                     return PublishResult.INSUFFICIENT_FUNDS, None
                 return PublishResult.UNDER_FLOOR, None

@@ -173,7 +173,7 @@ def hit_status(hit: Hit, api: ApiHit, counts: SlotCounts, now: float) -> str:
         return "Assignable"
     if counts.accepted or (live and hit.status is HitStatus.PAUSED):
         return "Unassignable"
-    return "Reviewable"
+    return "Reviewing" if api.reviewing else "Reviewable"
 
 
 def hit_json(hit: Hit, api: ApiHit, t: HitType, counts: SlotCounts, now: float) -> Params:
@@ -195,7 +195,9 @@ def hit_json(hit: Hit, api: ApiHit, t: HitType, counts: SlotCounts, now: float) 
         "AssignmentDurationInSeconds": hit.time_allotted_s,
         "RequesterAnnotation": api.annotation,
         "QualificationRequirements": t.requirement_list,
-        "HITReviewStatus": "NotReviewed",
+        # MarkedForReview: gigbot's pay floor holds its pushes until a higher reward
+        # (UpdateHITTypeOfHIT to a type with it, or /raise); the requester is told which.
+        "HITReviewStatus": "MarkedForReview" if api.floor_paused else "NotReviewed",
         "NumberOfAssignmentsPending": counts.accepted,
         "NumberOfAssignmentsAvailable": hit.slots_left if status == "Assignable" else 0,
         "NumberOfAssignmentsCompleted": counts.reviewed,

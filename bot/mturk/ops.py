@@ -24,7 +24,8 @@ from bot.domain import (
     SlotCounts,
     User,
 )
-from bot.market import pay_floor as fairpay
+from bot.fair.fairwork import FairWork
+from bot.fair.results import RaiseResult
 from bot.market.accounts import Accounts
 from bot.market.first_waves import FirstWaves
 from bot.market.market import Market
@@ -66,8 +67,10 @@ class Operations:
         min_reward: int,
         web: WebTasks,
         first_waves: FirstWaves | None = None,
+        fair: FairWork | None = None,
     ) -> None:
         self.db = db
+        self.fair = fair  # raises a HIT's reward (UpdateHITTypeOfHIT), with its escrow
         self.web = web
         # Sends a new HIT's first wave after the answer; without it, before (in publishing).
         self.first_waves = first_waves
@@ -93,6 +96,8 @@ class Operations:
             "UpdateExpirationForHIT": self.update_expiration_for_hit,
             "CreateAdditionalAssignmentsForHIT": self.create_additional_assignments_for_hit,
             "DeleteHIT": self.delete_hit,
+            "UpdateHITReviewStatus": self.update_hit_review_status,
+            "UpdateHITTypeOfHIT": self.update_hit_type_of_hit,
         }
 
     # -- HIT types and HITs ----------------------------------------------------------------
@@ -257,15 +262,7 @@ class Operations:
                     f" transaction ({wire.money_text(t.reward_cents * most)} needed; /balance).",
                     code="AWS.MechanicalTurk.InsufficientFunds",
                 )
-            if result is PublishResult.UNDER_FLOOR:
-                floor = self.market.publishing.min_hourly_cents
-                needed = fairpay.floor_reward(t.duration_s, floor)
-                raise ApiError(
-                    f"Reward {wire.money_text(t.reward_cents)} for"
-                    f" AssignmentDurationInSeconds {t.duration_s} pays under this"
-                    f" marketplace's fair-pay floor of {wire.money_text(floor)} per hour;"
-                    f" a Reward of at least {wire.money_text(needed)} meets it."
-                )
+            # No UNDER_FLOOR: without an estimate the floor waits for measured work.
             raise ApiError(f"the HIT could not be published ({result.value})")
         self.web.remember(opened.id, web)
         if self.first_waves is not None:
@@ -320,13 +317,72 @@ class Operations:
         if status not in ("Reviewable", "Reviewing"):
             raise ApiError("Status must be Reviewable or Reviewing")
         type_id = wire.text(p, "HITTypeId", most=64) or None
-        ids: list[int] = []
-        if status == "Reviewable":
-            async with self.db.reading() as conn:
-                ids = await mturk.reviewable_hit_ids(
-                    conn, requester.id, type_id, after, size + 1, self.clock.now()
-                )
+        async with self.db.reading() as conn:
+            ids = await mturk.reviewable_hit_ids(
+                conn,
+                requester.id,
+                type_id,
+                after,
+                size + 1,
+                self.clock.now(),
+                reviewing=status == "Reviewing",
+            )
         return await self._hit_page(requester, ids, size)
+
+    async def update_hit_review_status(self, requester: User, p: Params) -> Params:
+        """Reviewable -> Reviewing, or back with Revert; any other HIT is refused."""
+        hit_id = wire.parse_hit_id(p.get("HITId"))
+        revert = wire.flag(p, "Revert")
+        hit, api, _, counts = await self._owned(requester, hit_id)
+        status = wire.hit_status(hit, api, counts, self.clock.now())
+        wanted = "Reviewing" if revert else "Reviewable"
+        if status != wanted:
+            raise ApiError(
+                f"Hit {wire.hit_id_text(hit_id)} is {status}; UpdateHITReviewStatus needs a"
+                f" {wanted} HIT{' to revert' if revert else ''}.",
+                code="AWS.MechanicalTurk.InvalidHITState",
+            )
+        async with self.db.transaction() as conn:
+            await mturk.set_reviewing(conn, hit_id, not revert)
+        return {}
+
+    async def update_hit_type_of_hit(self, requester: User, p: Params) -> Params:
+        """The HIT takes another of the requester's HIT types: title, time allotted,
+        auto-approval delay, keywords' topic, requirements and reward. A higher reward is
+        escrowed for every slot not yet paid (and resumes pushes the pay floor held); gigbot
+        never lowers a reward it holds in escrow."""
+        hit_id = wire.parse_hit_id(p.get("HITId"))
+        type_id = wire.text(p, "HITTypeId", required=True, most=64)
+        hit, _, _, _ = await self._owned(requester, hit_id)
+        t = await self._type(type_id)
+        if t is None or t.requester_id != requester.id:
+            raise ApiError(f"HITType {type_id} does not exist.")
+        if t.reward_cents < hit.reward_cents:
+            raise ApiError(
+                f"gigbot holds Reward {wire.money_text(hit.reward_cents)} per assignment of"
+                f" {wire.hit_id_text(hit_id)} in escrow and never lowers it; give a HIT type"
+                " with that reward or more.",
+                code="AWS.MechanicalTurk.InvalidHITState",
+            )
+        if t.reward_cents > hit.reward_cents and self.fair is not None:
+            raised, _ = await self.fair.raise_reward(requester, hit_id, t.reward_cents)
+            if raised is RaiseResult.INSUFFICIENT_FUNDS:
+                raise ApiError(
+                    "This Requester has insufficient funds in their account to complete this"
+                    " transaction (the higher reward is escrowed for every unpaid slot).",
+                    code="AWS.MechanicalTurk.InsufficientFunds",
+                )
+            if raised is RaiseResult.NOT_FOUND:
+                raise ApiError(
+                    f"Hit {wire.hit_id_text(hit_id)} is no longer open.",
+                    code="AWS.MechanicalTurk.InvalidHITState",
+                )
+        async with self.db.transaction() as conn:
+            await mturk.set_type(conn, hit_id, t, topic_from_keywords(t.keywords))
+            await quals.clear_requirements(conn, hit_id)
+            for requirement in parse_requirements(t.requirement_list):
+                await quals.add_requirement(conn, hit_id, requirement)
+        return {}
 
     # -- assignments -------------------------------------------------------------------------
 
