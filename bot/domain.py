@@ -263,6 +263,8 @@ class QualificationTest:
     name: str
     questions: tuple[TestQuestion, ...]
     pass_percent: int
+    # A Test with an AnswerKey (MTurk API): every finisher is granted the share right x this.
+    score_scale: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ says. The kernel of the texts: each feature's texts.py builds on it. HTML parse 
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from bot.domain import Estimate, EstimateSource
@@ -53,6 +54,24 @@ RATE_LEGEND = (
 
 
 # -- a parser's problem, shown with the right form -------------------------------------------------
+
+
+_COMPARED = {
+    "ge": "≥ {}", "gt": "> {}", "le": "≤ {}", "lt": "< {}", "eq": "= {}", "ne": "≠ {}",
+    "in": "one of {}", "not_in": "none of {}",
+}  # fmt: skip
+
+
+def compared(comparator: str, value: str) -> str:
+    """How a requirement's comparison reads (MTurk's comparators): ("lt", "3") -> "< 3",
+    ("in", '[1, 2]') -> "one of 1, 2", ("", "95") -> "≥ 95"."""
+    if comparator in ("in", "not_in"):
+        try:
+            listed = ", ".join(str(v) for v in json.loads(value))
+        except ValueError:
+            listed = value
+        return _COMPARED[comparator].format(listed)
+    return _COMPARED.get(comparator or "ge", "≥ {}").format(value)
 
 
 def sentence(problem: str) -> str:

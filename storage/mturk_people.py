@@ -3,7 +3,9 @@ notifications, requirements, and the key that signs workers' links."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storage.db import Conn, fetch_all, fetch_one
 
@@ -27,6 +29,9 @@ class QualificationType:
     active: bool
     has_test: bool
     created_at: float
+    auto_granted: bool = False
+    auto_value: int = 1
+    disposed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,27 +109,106 @@ async def blocked(
 
 _TYPE = (
     "SELECT id, requester_id, name, description, active, test IS NOT NULL AND test != '[]',"
-    " created_at FROM qualification_types"
+    " created_at, auto_granted, auto_value, disposed_at IS NOT NULL FROM qualification_types"
 )
 
 
+def _type_at(r: Sequence[Any]) -> QualificationType:
+    """A row of _TYPE."""
+    return QualificationType(
+        r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), r[6], bool(r[7]), r[8], bool(r[9])
+    )
+
+
 async def insert_type(
-    conn: Conn, requester_id: int, name: str, description: str, active: bool, now: float
+    conn: Conn,
+    requester_id: int,
+    name: str,
+    description: str,
+    active: bool,
+    now: float,
+    auto_value: int | None = None,
 ) -> int | None:
-    """A custom qualification without a test; None if the requester has that name already."""
+    """A custom qualification (AutoGranted at `auto_value` if given); None if the requester
+    has that name already."""
     cur = await conn.execute(
-        "INSERT INTO qualification_types (requester_id, name, description, active, created_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (requester_id, name) DO NOTHING",
-        (requester_id, name, description, int(active), now),
+        "INSERT INTO qualification_types (requester_id, name, description, active, created_at,"
+        " auto_granted, auto_value) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (requester_id, name) DO NOTHING",
+        (
+            requester_id,
+            name,
+            description,
+            int(active),
+            now,
+            int(auto_value is not None),
+            1 if auto_value is None else auto_value,
+        ),
     )
     return cur.lastrowid if cur.rowcount == 1 else None
 
 
+async def update_type(
+    conn: Conn,
+    qualification_id: int,
+    description: str | None,
+    active: bool | None,
+    auto_value: int | None,
+    auto_granted: bool | None,
+) -> None:
+    """UpdateQualificationType: what was given changes, the rest stays."""
+    await conn.execute(
+        "UPDATE qualification_types SET description = COALESCE(?, description),"
+        " active = COALESCE(?, active), auto_granted = COALESCE(?, auto_granted),"
+        " auto_value = COALESCE(?, auto_value) WHERE id = ?",
+        (
+            description,
+            None if active is None else int(active),
+            None if auto_granted is None else int(auto_granted),
+            auto_value,
+            qualification_id,
+        ),
+    )
+
+
+async def dispose_type(conn: Conn, qualification_id: int, now: float) -> None:
+    """DeleteQualificationType: no longer listed, requirable or granted."""
+    await conn.execute(
+        "UPDATE qualification_types SET disposed_at = COALESCE(disposed_at, ?), active = 0"
+        " WHERE id = ?",
+        (now, qualification_id),
+    )
+
+
+async def types_of(
+    conn: Conn, requester_id: int, query: str, after: int, limit: int
+) -> list[QualificationType]:
+    """The requester's live qualification types whose name or description holds `query`,
+    by id after `after`."""
+    like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = await fetch_all(
+        conn,
+        f"{_TYPE} WHERE requester_id = ? AND disposed_at IS NULL AND id > ?"
+        " AND (name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
+        (requester_id, after, like, like, limit),
+    )
+    return [_type_at(r) for r in rows]
+
+
+async def grant_of(conn: Conn, qualification_id: int, worker_id: int) -> Grant | None:
+    """One worker's grant of the qualification, if any."""
+    row = await fetch_one(
+        conn,
+        "SELECT w.worker_id, u.alias, w.value, w.granted_at FROM worker_qualifications w"
+        " JOIN users u ON u.id = w.worker_id WHERE w.qualification_id = ? AND w.worker_id = ?",
+        (qualification_id, worker_id),
+    )
+    return Grant(*row) if row else None
+
+
 async def qualification_type(conn: Conn, qualification_id: int) -> QualificationType | None:
     row = await fetch_one(conn, f"{_TYPE} WHERE id = ?", (qualification_id,))
-    if row is None:
-        return None
-    return QualificationType(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
+    return _type_at(row) if row is not None else None
 
 
 async def owned_types(conn: Conn, requester_id: int, ids: list[int]) -> set[int]:
@@ -132,7 +216,8 @@ async def owned_types(conn: Conn, requester_id: int, ids: list[int]) -> set[int]
     marks = ", ".join("?" for _ in ids)
     rows = await fetch_all(
         conn,
-        f"SELECT id FROM qualification_types WHERE requester_id = ? AND id IN ({marks})",
+        f"SELECT id FROM qualification_types WHERE requester_id = ? AND id IN ({marks})"
+        " AND disposed_at IS NULL",
         (requester_id, *ids),
     )
     return {r[0] for r in rows}

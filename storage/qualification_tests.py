@@ -9,7 +9,7 @@ import aiosqlite
 from bot.domain import QualificationTest, TestAttempt, TestQuestion
 from storage.db import Conn
 
-_COLUMNS = "id, requester_id, name, test, pass_percent"
+_COLUMNS = "id, requester_id, name, test, pass_percent, score_scale"
 
 
 def _test(row: aiosqlite.Row) -> QualificationTest:
@@ -18,8 +18,9 @@ def _test(row: aiosqlite.Row) -> QualificationTest:
         for q in json.loads(row["test"] or "[]")
     )
     return QualificationTest(
-        row["id"], row["requester_id"], row["name"], questions, row["pass_percent"]
-    )
+        row["id"], row["requester_id"], row["name"], questions, row["pass_percent"],
+        row["score_scale"],
+    )  # fmt: skip
 
 
 async def insert(
@@ -103,6 +104,38 @@ async def finish_attempt(
         ("passed" if passed else "failed", score, now, worker_id, qualification_id),
     )
     return cur.rowcount == 1
+
+
+async def set_test(
+    conn: Conn,
+    qualification_id: int,
+    questions: tuple[TestQuestion, ...],
+    score_scale: int | None,
+) -> None:
+    """Give a qualification its test (scored into its value when `score_scale` is set, as
+    an MTurk AnswerKey scores it: everyone who finishes is granted)."""
+    test = [{"prompt": q.prompt, "options": list(q.options), "answer": q.answer} for q in questions]
+    await conn.execute(
+        "UPDATE qualification_types SET test = ?, pass_percent = ?, score_scale = ? WHERE id = ?",
+        (
+            json.dumps(test, ensure_ascii=False),
+            0 if score_scale is not None else 100,
+            score_scale,
+            qualification_id,
+        ),
+    )
+
+
+async def grant_value(
+    conn: Conn, worker_id: int, qualification_id: int, value: int, now: float
+) -> None:
+    """Give the worker the qualification at `value` (a scored test's result)."""
+    await conn.execute(
+        "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (worker_id, qualification_id)"
+        " DO UPDATE SET value = excluded.value, granted_at = excluded.granted_at",
+        (worker_id, qualification_id, value, now),
+    )
 
 
 async def grant(conn: Conn, worker_id: int, qualification_id: int, now: float) -> None:

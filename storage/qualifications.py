@@ -11,17 +11,59 @@ import aiosqlite
 from bot.domain import Requirement, RequirementKind, WorkerStats
 from storage.db import Conn
 
+
+def _compare(x: str) -> str:
+    """SQL comparing the number `x` with requirement `r` by its comparator (NULL: at least;
+    see migration 0022); NULL when `x` is NULL."""
+    return (
+        "CASE COALESCE(r.comparator, 'ge')"
+        f" WHEN 'ge' THEN {x} >= CAST(r.value AS INTEGER)"
+        f" WHEN 'gt' THEN {x} > CAST(r.value AS INTEGER)"
+        f" WHEN 'le' THEN {x} <= CAST(r.value AS INTEGER)"
+        f" WHEN 'lt' THEN {x} < CAST(r.value AS INTEGER)"
+        f" WHEN 'eq' THEN {x} = CAST(r.value AS INTEGER)"
+        f" WHEN 'ne' THEN {x} != CAST(r.value AS INTEGER)"
+        f" WHEN 'in' THEN {x} IN (SELECT CAST(j.value AS INTEGER) FROM json_each(r.value) j)"
+        f" WHEN 'not_in' THEN {x} NOT IN"
+        "  (SELECT CAST(j.value AS INTEGER) FROM json_each(r.value) j)"
+        " ELSE 0 END"
+    )
+
+
+def _speaks(code: str) -> str:
+    """SQL: the worker (`ru`) reads the language `code` (a main language matches its regions)."""
+    return (
+        f"(lower(ru.language) = lower({code})"
+        f" OR substr(lower(ru.language), 1, length({code}) + 1) = lower({code}) || '-')"
+    )
+
+
+# The worker's grant of `r`'s qualification, and what counts when there is none: the type's
+# AutoGranted value (MTurk's AutoGranted), else nothing.
+_GRANT = (
+    "(SELECT wq.value FROM worker_qualifications wq"
+    " WHERE wq.worker_id = {worker} AND wq.qualification_id = r.qualification_id)"
+)
+_HELD = (
+    f"COALESCE({_GRANT}, (SELECT CASE WHEN qt.auto_granted = 1 THEN qt.auto_value END"
+    " FROM qualification_types qt WHERE qt.id = r.qualification_id))"
+)
 # Whether requirement row `r` is met by worker `{worker}` (users `ru`, worker_stats `rs`).
-# Unknown kinds are never met (fail closed). A worker with nothing reviewed has 100 %.
+# Unknown kinds are never met (fail closed). A worker with nothing reviewed has 100 %. A
+# value comparison needs the qualification held (or auto-granted); DoesNotExist needs no grant.
 _MET = (
     "CASE r.kind"
-    " WHEN 'approval_rate' THEN COALESCE(rs.approval_pct, 100) >= CAST(r.value AS INTEGER)"
-    " WHEN 'approved_count' THEN COALESCE(rs.approved, 0) >= CAST(r.value AS INTEGER)"
-    " WHEN 'locale' THEN lower(ru.language) = lower(r.value)"
-    "  OR substr(lower(ru.language), 1, length(r.value) + 1) = lower(r.value) || '-'"
-    " WHEN 'qualification' THEN EXISTS (SELECT 1 FROM worker_qualifications wq"
-    "  WHERE wq.worker_id = {worker} AND wq.qualification_id = r.qualification_id"
-    "  AND wq.value >= CAST(r.value AS INTEGER))"
+    f" WHEN 'approval_rate' THEN COALESCE({_compare('COALESCE(rs.approval_pct, 100)')}, 0)"
+    f" WHEN 'approved_count' THEN COALESCE({_compare('COALESCE(rs.approved, 0)')}, 0)"
+    " WHEN 'locale' THEN CASE COALESCE(r.comparator, 'eq')"
+    f"  WHEN 'eq' THEN {_speaks('r.value')} WHEN 'ne' THEN NOT {_speaks('r.value')}"
+    f"  WHEN 'in' THEN EXISTS (SELECT 1 FROM json_each(r.value) j WHERE {_speaks('j.value')})"
+    "  WHEN 'not_in' THEN NOT EXISTS (SELECT 1 FROM json_each(r.value) j"
+    f"   WHERE {_speaks('j.value')}) ELSE 0 END"
+    " WHEN 'qualification' THEN CASE COALESCE(r.comparator, 'ge')"
+    f"  WHEN 'exists' THEN {_HELD} IS NOT NULL"
+    f"  WHEN 'not_exists' THEN {_GRANT} IS NULL"
+    f"  ELSE COALESCE({_compare(_HELD)}, 0) END"
     " ELSE 0 END"
 )
 
@@ -79,7 +121,7 @@ async def requirements_met(
     """Each requirement of the HIT and whether this worker meets it (False if no worker)."""
     async with conn.execute(
         "SELECT r.kind, r.value, r.qualification_id, COALESCE(t.name, ''),"
-        f" COALESCE({_MET.format(worker='?2')}, 0)"
+        f" COALESCE({_MET.format(worker='?2')}, 0), COALESCE(r.comparator, '')"
         " FROM hit_requirements r"
         " LEFT JOIN qualification_types t ON t.id = r.qualification_id"
         " LEFT JOIN users ru ON ru.id = ?2 LEFT JOIN worker_stats rs ON rs.user_id = ?2"
@@ -88,7 +130,10 @@ async def requirements_met(
     ) as cur:
         rows = await cur.fetchall()
     return [
-        (Requirement(RequirementKind(r[0]), r[1], r[2], r[3]), bool(r[4]) and worker_id is not None)
+        (
+            Requirement(RequirementKind(r[0]), r[1], r[2], r[3], r[5]),
+            bool(r[4]) and worker_id is not None,
+        )
         for r in rows
     ]
 
@@ -96,8 +141,29 @@ async def requirements_met(
 async def add_requirement(conn: Conn, hit_id: int, requirement: Requirement) -> None:
     """Attach one requirement to a HIT."""
     await conn.execute(
-        "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value) VALUES (?, ?, ?, ?)",
-        (hit_id, requirement.kind.value, requirement.qualification_id, requirement.value),
+        "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value, comparator)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (
+            hit_id,
+            requirement.kind.value,
+            requirement.qualification_id,
+            requirement.value,
+            requirement.comparator or None,
+        ),
+    )
+
+
+async def auto_grant(conn: Conn, hit_id: int, worker_id: int, now: float) -> None:
+    """The worker accepted the HIT: each AutoGranted qualification it requires (but for
+    DoesNotExist) that the worker lacks is granted at its AutoGrantedValue, as on MTurk."""
+    await conn.execute(
+        "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
+        " SELECT DISTINCT ?, t.id, t.auto_value, ? FROM hit_requirements r"
+        " JOIN qualification_types t ON t.id = r.qualification_id"
+        " WHERE r.hit_id = ? AND t.auto_granted = 1"
+        " AND COALESCE(r.comparator, 'ge') != 'not_exists'"
+        " ON CONFLICT (worker_id, qualification_id) DO NOTHING",
+        (worker_id, now, hit_id),
     )
 
 

@@ -192,6 +192,23 @@ def baseline(operation: str, ids: dict[str, str]) -> dict[str, Any]:
         },
         "DisassociateQualificationFromWorker": {**qualification, "WorkerId": ids["worker"]},
         "ListWorkersWithQualificationType": qualification,
+        "ListQualificationTypes": {"Query": "Cloud", "MustBeRequestable": False},
+        "GetQualificationScore": {**qualification, "WorkerId": ids["worker"]},
+        "UpdateQualificationType": {**qualification, "Description": "Knows clouds well"},
+        "DeleteQualificationType": qualification,
+        "ListHITsForQualificationType": qualification,
+        "ListQualificationRequests": qualification,
+        "AcceptQualificationRequest": {"QualificationRequestId": "GBR1"},
+        "RejectQualificationRequest": {"QualificationRequestId": "GBR1", "Reason": "No"},
+        "UpdateHITReviewStatus": {"HITId": ids["hit"], "Revert": False},
+        "UpdateHITTypeOfHIT": {"HITId": ids["hit"], "HITTypeId": ids["type"]},
+        "GetFileUploadURL": {**assignment, "QuestionIdentifier": "sky"},
+        "UpdateNotificationSettings": {"HITTypeId": ids["type"], "Active": False},
+        "SendTestEventNotification": {
+            "Notification": {"Destination": "x", "Transport": "Email", "Version": "2006-05-05",
+                             "EventTypes": ["Ping"]},
+            "TestEventType": "Ping",
+        },
     }  # fmt: skip
     return dict(known.get(operation, {}))
 
@@ -228,6 +245,15 @@ def _dumps(value: Any) -> bytes:
 # -- the guard ------------------------------------------------------------------------------
 
 
+# Operations whose well-behaved call is refused here as MTurk would refuse it: gigbot has no
+# file uploads, qualification requests or notification transports, no worker holds the type
+# yet, and the HIT is not Reviewable.
+REFUSED_AS_ON_MTURK = (
+    "GetFileUploadURL", "AcceptQualificationRequest", "RejectQualificationRequest",
+    "SendTestEventNotification", "GetQualificationScore", "UpdateHITReviewStatus",
+)  # fmt: skip
+
+
 async def test_the_guard_calls_every_operation_gigbot_serves(market: Market) -> None:
     """Each operation gigbot serves has a well-behaved call the generated ones start from,
     and that call is answered (a new operation joins the guard by getting one)."""
@@ -235,9 +261,15 @@ async def test_the_guard_calls_every_operation_gigbot_serves(market: Market) -> 
     for operation in market.operations:
         params = baseline(operation, market.ids)
         assert params or operation in ("GetAccountBalance", "ListWorkerBlocks"), operation
-        if operation in ("DeleteHIT", "RejectAssignment", "DeleteWorkerBlock"):
+        if operation in (
+            "DeleteHIT", "RejectAssignment", "DeleteWorkerBlock", "DeleteQualificationType"
+        ):
             continue  # they would change what the others call
         answered = await handle_signed(stage, market.key, operation, _dumps(params))
+        if operation in REFUSED_AS_ON_MTURK:
+            assert answered.status == 400, (operation, answered.body)
+            assert answered.body["__type"] == "RequestError", (operation, answered.body)
+            continue
         assert answered.status == 200, (operation, answered.body)
 
 

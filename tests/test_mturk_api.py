@@ -233,7 +233,7 @@ async def test_bad_question_and_short_funds_create_nothing(stage: Stage, admin: 
         stage, mturk, "create_hit", **base, Question=question_form(), MaxAssignments=30
     )
     assert "insufficient funds" in poor["Message"]
-    other = await refused(stage, mturk, "list_hits_for_qualification_type", QualificationTypeId="Q")
+    other = await refused(stage, mturk, "list_review_policy_results_for_hit", HITId="GBH00000001")
     assert "not supported by gigbot" in other["Message"]
 
     assert (await call(stage, mturk, "list_hits"))["NumResults"] == 0

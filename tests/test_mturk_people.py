@@ -260,16 +260,22 @@ async def test_qualification_requirements_are_stored(stage: Stage, admin: Actor)
         stage, mturk, "create_hit", **hit_params(QualificationRequirements=masters)
     )
     assert "Masters is not supported" in refusal["Message"]
-    below = [dict(requirements[0], Comparator="LessThan")]
+    unknown = [dict(requirements[0], Comparator="Between")]
     refusal = await refused(
-        stage, mturk, "create_hit", **hit_params(QualificationRequirements=below)
+        stage, mturk, "create_hit", **hit_params(QualificationRequirements=unknown)
     )
-    assert "LessThan is not supported" in refusal["Message"]
-    mixed = [dict(requirements[2], LocaleValues=[{"Country": "US"}, {"Country": "DE"}])]
+    assert "Comparator must be one of GreaterThanOrEqualTo" in refusal["Message"]
+    mixed = [
+        dict(
+            requirements[2],
+            Comparator="EqualTo",
+            LocaleValues=[{"Country": "US"}, {"Country": "DE"}],
+        )
+    ]
     refusal = await refused(
         stage, mturk, "create_hit", **hit_params(QualificationRequirements=mixed)
     )
-    assert "one HIT per language" in refusal["Message"]
+    assert "these countries speak de, en; use In or NotIn" in refusal["Message"]
     foreign = [{"QualificationTypeId": "GBQ99999999", "Comparator": "Exists"}]
     refusal = await refused(
         stage, mturk, "create_hit", **hit_params(QualificationRequirements=foreign)

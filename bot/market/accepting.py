@@ -14,6 +14,7 @@ from bot.market.results import AcceptOutcome, AcceptResult
 from bot.market.views import next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
+from storage import qualifications as quals
 from storage.db import Database
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
@@ -104,6 +105,7 @@ class Accepting:
             )
             if created is None:  # same worker, concurrent tap in another process
                 raise RuntimeError("duplicate assignment despite the check")
+            await quals.auto_grant(conn, hit_id, worker.id, now)  # MTurk's AutoGranted types
             # A batch's push stands for the whole batch: it is not "filled" by one item.
             item_full = hit.slots_used + 1 >= hit.max_assignments
             filled = item_full and hit.batch_id is None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain import Requirement, RequirementKind, WorkerStats
-from bot.formatting import duration, money, plural
+from bot.formatting import compared, duration, money, plural
 from bot.matching.results import WhyView
 
 # -- topics and kinds, as workers read them --------------------------------------------------------
@@ -28,6 +28,8 @@ WHY_NOTHING = "You haven't been sent any task yet. When one arrives, reply to it
 
 
 def _requirement(req: Requirement, stats: WorkerStats) -> str:
+    if req.comparator:  # MTurk's other comparators (API HITs)
+        return requirement_compared(req)
     if req.kind is RequirementKind.APPROVAL_RATE:
         reviewed = stats.approved + stats.rejected
         yours = f"{stats.approval_pct}%" if reviewed else "100% until work is reviewed"
@@ -38,6 +40,20 @@ def _requirement(req: Requirement, stats: WorkerStats) -> str:
         return f"language {escape(req.value)}"
     shown = f"“{escape(req.qualification_name)}”"
     return shown if req.value == "1" else f"{shown} ≥ {req.value}"
+
+
+def requirement_compared(req: Requirement) -> str:
+    """A requirement with one of MTurk's comparators: "approval rate < 50%", "language one of
+    de, fr", "not “Did it before”", "“Level” ≠ 2"."""
+    said = compared(req.comparator, req.value)
+    if req.kind is RequirementKind.APPROVAL_RATE:
+        return f"approval rate {said}%"
+    if req.kind is RequirementKind.APPROVED_COUNT:
+        return f"approved tasks {said}"
+    if req.kind is RequirementKind.LOCALE:
+        return f"language {escape(said)}"
+    name = f"“{escape(req.qualification_name)}”"
+    return f"not {name}" if req.comparator == "not_exists" else f"{name} {said}"
 
 
 def _clock_time(minutes: int) -> str:

@@ -42,6 +42,14 @@ UNSUPPORTED_SYSTEM = {
     "000000000000000000S0": "Worker_PercentAssignmentsRejected",
 }
 ANY_VALUE = str(-(2**31))  # Exists: any value at all is at least this
+# MTurk's comparators -> gigbot's (hit_requirements.comparator, migration 0022); NotExists
+# is read as DoesNotExist.
+COMPARATORS = {
+    "GreaterThanOrEqualTo": "ge", "GreaterThan": "gt", "LessThanOrEqualTo": "le",
+    "LessThan": "lt", "EqualTo": "eq", "NotEqualTo": "ne", "Exists": "exists",
+    "DoesNotExist": "not_exists", "NotExists": "not_exists", "In": "in", "NotIn": "not_in",
+}  # fmt: skip
+MAX_SET = 15  # IntegerValues of In / NotIn, as MTurk allows
 _CUSTOM = re.compile(r"^GBQ(\d{1,18})$")
 # gigbot matches workers by language (users.language); a country stands for its main one.
 COUNTRY_LANGUAGE = {
@@ -79,21 +87,51 @@ def _integer(req: dict[str, Any], where: str) -> int:
     return int(values[0])
 
 
-def _at_least(req: dict[str, Any], where: str) -> int:
-    comparator = req.get("Comparator")
-    if comparator == "GreaterThanOrEqualTo":
-        return _integer(req, where)
-    if comparator == "GreaterThan":
-        return _integer(req, where) + 1
-    raise ApiError(
-        f"{where}: Comparator {comparator} is not supported by gigbot"
-        " (it keeps a minimum: use GreaterThanOrEqualTo or GreaterThan)"
+def _integers(req: dict[str, Any], where: str) -> str:
+    """In / NotIn's IntegerValues as a JSON list (1 to MAX_SET numbers)."""
+    values = req.get("IntegerValues")
+    if (
+        not isinstance(values, list)
+        or not 1 <= len(values) <= MAX_SET
+        or any(isinstance(v, bool) or not isinstance(v, int) for v in values)
+    ):
+        raise ApiError(f"{where}: IntegerValues must hold 1 to {MAX_SET} whole numbers")
+    return json.dumps(values)
+
+
+def _compared(req: dict[str, Any], where: str, *, held: bool) -> tuple[str, str]:
+    """(comparator, value) of a number requirement. GreaterThanOrEqualTo and GreaterThan
+    keep gigbot's own spelling (at least `value`); `held`: Exists / DoesNotExist may be
+    asked of it (a custom type; every worker has an approval rate)."""
+    given = req.get("Comparator")
+    comparator = COMPARATORS.get(given) if isinstance(given, str) else None
+    if comparator is None:
+        raise ApiError(f"{where}: Comparator must be one of {', '.join(COMPARATORS)}")
+    if comparator in ("exists", "not_exists"):
+        if not held:
+            raise ApiError(f"{where}: every worker has this qualification; compare its value")
+        if req.get("IntegerValues"):
+            raise ApiError(f"{where}: IntegerValues must not be given with {given}")
+        return ("", ANY_VALUE) if comparator == "exists" else ("not_exists", "")
+    if comparator in ("in", "not_in"):
+        return comparator, _integers(req, where)
+    value = _integer(req, where)
+    if comparator == "ge":
+        return "", str(value)
+    if comparator == "gt":
+        return "", str(value + 1)
+    return comparator, str(value)
+
+
+def _language(req: dict[str, Any], where: str) -> tuple[str, str]:
+    """(comparator, value) of a Worker_Locale requirement: one language (EqualTo,
+    NotEqualTo, or In / NotIn countries that speak one) or a JSON list of them."""
+    given = req.get("Comparator")
+    comparator = {"EqualTo": "", "In": "in", "NotEqualTo": "ne", "NotIn": "not_in"}.get(
+        given if isinstance(given, str) else ""
     )
-
-
-def _language(req: dict[str, Any], where: str) -> str:
-    if req.get("Comparator") not in ("EqualTo", "In"):
-        raise ApiError(f"{where}: Worker_Locale takes the Comparator EqualTo or In in gigbot")
+    if comparator is None:
+        raise ApiError(f"{where}: Worker_Locale takes EqualTo, NotEqualTo, In or NotIn")
     places = req.get("LocaleValues")
     if not isinstance(places, list) or not places:
         raise ApiError(f"{where}: LocaleValues with a Country are required")
@@ -103,12 +141,16 @@ def _language(req: dict[str, Any], where: str) -> str:
         if not isinstance(country, str) or country.upper() not in COUNTRY_LANGUAGE:
             raise ApiError(f"{where}: gigbot cannot match the Country {country!r} to a language")
         languages.add(COUNTRY_LANGUAGE[country.upper()])
-    if len(languages) != 1:
+    if comparator in ("", "ne") and len(languages) != 1:
         raise ApiError(
             f"{where}: gigbot matches workers by language and these countries speak"
-            f" {', '.join(sorted(languages))}; make one HIT per language"
+            f" {', '.join(sorted(languages))}; use In or NotIn"
         )
-    return languages.pop()
+    if comparator in ("", "ne"):
+        return comparator, languages.pop()
+    if comparator == "in" and len(languages) == 1:
+        return "", languages.pop()
+    return comparator, json.dumps(sorted(languages))
 
 
 def _one(req: object, number: int) -> Requirement:
@@ -119,17 +161,19 @@ def _one(req: object, number: int) -> Requirement:
     if actions not in _ACTIONS:
         raise ApiError(f"{where}: ActionsGuarded must be one of {', '.join(_ACTIONS)}")
     type_id = req.get("QualificationTypeId")
-    if type_id == APPROVAL_RATE:
-        return Requirement(RequirementKind.APPROVAL_RATE, str(_at_least(req, where)))
-    if type_id == APPROVED_COUNT:
-        return Requirement(RequirementKind.APPROVED_COUNT, str(_at_least(req, where)))
+    if type_id in (APPROVAL_RATE, APPROVED_COUNT):
+        comparator, value = _compared(req, where, held=False)
+        kind = RequirementKind.APPROVAL_RATE if type_id == APPROVAL_RATE else (
+            RequirementKind.APPROVED_COUNT
+        )
+        return Requirement(kind, value, comparator=comparator)
     if type_id == LOCALE:
-        return Requirement(RequirementKind.LOCALE, _language(req, where))
+        comparator, value = _language(req, where)
+        return Requirement(RequirementKind.LOCALE, value, comparator=comparator)
     custom = parse_qualification_type_id(type_id)
     if custom is not None:
-        if req.get("Comparator") == "Exists":
-            return Requirement(RequirementKind.QUALIFICATION, ANY_VALUE, custom)
-        return Requirement(RequirementKind.QUALIFICATION, str(_at_least(req, where)), custom)
+        comparator, value = _compared(req, where, held=True)
+        return Requirement(RequirementKind.QUALIFICATION, value, custom, comparator=comparator)
     name = UNSUPPORTED_SYSTEM.get(str(type_id))
     if name is not None:
         raise ApiError(f"{where}: the system qualification {name} is not supported by gigbot")

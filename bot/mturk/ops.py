@@ -34,7 +34,11 @@ from bot.matching.topics import topic_from_keywords
 from bot.mturk import _wire as wire
 from bot.mturk import texts as mturk_texts
 from bot.mturk._questionform import Form, FormError, answers_xml, parse_question_form
-from bot.mturk._requirements import canonical, parse_requirements
+from bot.mturk._requirements import (
+    canonical,
+    parse_qualification_type_id,
+    parse_requirements,
+)
 from bot.mturk._webquestion import WEB_FORMATS, WebQuestion, parse_web_question, root_name
 from bot.mturk._wire import ApiError, Params
 from bot.mturk.webtasks import WebTasks, form_answers
@@ -47,6 +51,10 @@ from storage.db import Conn, Database
 Operation = Callable[[User, Params], Awaitable[Params]]
 STATUSES = tuple(wire.GIG_STATUS)  # Submitted, Approved, Rejected
 TYPE_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_NO_NOTIFICATIONS = (
+    "gigbot cannot deliver notifications to SQS, SNS or email: it tells you in Telegram"
+    " when work needs you (a HIT under the pay floor); poll ListReviewableHITs for the rest"
+)
 _NOT_SUPPORTED_ON_CREATE = (
     "AssignmentReviewPolicy",
     "HITReviewPolicy",
@@ -98,6 +106,10 @@ class Operations:
             "DeleteHIT": self.delete_hit,
             "UpdateHITReviewStatus": self.update_hit_review_status,
             "UpdateHITTypeOfHIT": self.update_hit_type_of_hit,
+            "ListHITsForQualificationType": self.list_hits_for_qualification_type,
+            "GetFileUploadURL": self.get_file_upload_url,
+            "UpdateNotificationSettings": self.update_notification_settings,
+            "SendTestEventNotification": self.send_test_event_notification,
         }
 
     # -- HIT types and HITs ----------------------------------------------------------------
@@ -328,6 +340,48 @@ class Operations:
                 reviewing=status == "Reviewing",
             )
         return await self._hit_page(requester, ids, size)
+
+    async def list_hits_for_qualification_type(self, requester: User, p: Params) -> Params:
+        """The requester's HITs that require this qualification type (their own types)."""
+        given = p.get("QualificationTypeId")
+        qual_id = parse_qualification_type_id(given)
+        size, after = wire.page_size(p), wire.after_token(p)
+        async with self.db.reading() as conn:
+            owned = await people.owned_types(conn, requester.id, [qual_id]) if qual_id else set()
+            ids = (
+                await mturk.hit_ids_requiring(conn, requester.id, qual_id, after, size + 1)
+                if qual_id in owned and qual_id is not None
+                else []
+            )
+        if qual_id is None or qual_id not in owned:
+            raise ApiError(f"QualificationType {given} does not exist.")
+        return await self._hit_page(requester, ids, size)
+
+    async def get_file_upload_url(self, requester: User, p: Params) -> Params:
+        """The file a worker uploaded: gigbot has no FileUploadAnswer questions, so no
+        question of any assignment is one."""
+        assignment_id = wire.parse_assignment_id(p.get("AssignmentId"))
+        identifier = wire.text(p, "QuestionIdentifier", required=True, most=255)
+        await self._assignment_json(requester, assignment_id)  # exists and is theirs
+        raise ApiError(
+            f"QuestionIdentifier {identifier} of {wire.assignment_id_text(assignment_id)} is not"
+            " a FileUploadAnswer (gigbot's questions take no files)."
+        )
+
+    async def update_notification_settings(self, requester: User, p: Params) -> Params:
+        """Turning a HIT type's notifications off is honoured (there are none to send);
+        gigbot cannot deliver to SQS, SNS or email, so a destination is refused."""
+        type_id = wire.text(p, "HITTypeId", required=True, most=64)
+        found = await self._type(type_id)
+        if found is None or found.requester_id != requester.id:
+            raise ApiError(f"HITType {type_id} does not exist.")
+        active = wire.flag(p, "Active", default=False)
+        if p.get("Notification") is not None or active:
+            raise ApiError(_NO_NOTIFICATIONS)
+        return {}
+
+    async def send_test_event_notification(self, requester: User, p: Params) -> Params:
+        raise ApiError(_NO_NOTIFICATIONS)
 
     async def update_hit_review_status(self, requester: User, p: Params) -> Params:
         """Reviewable -> Reviewing, or back with Revert; any other HIT is refused."""

@@ -10,10 +10,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 
+from bot import bounds
 from bot.clock import Clock
 from bot.delivery import texts as delivery_texts
 from bot.domain import Priority, User
 from bot.mturk import _wire as wire
+from bot.mturk._answerkey import MappedTest, parse_question_form, test_from
+from bot.mturk._questionform import FormError
 from bot.mturk._requirements import (
     SYSTEM_TYPES,
     parse_qualification_type_id,
@@ -24,7 +27,7 @@ from bot.requesting.blocks import Blocks
 from bot.requesting.bonuses import Bonuses
 from bot.requesting.parsing import MAX_BONUS_CENTS, BonusArgs
 from bot.requesting.results import BlockResult, BonusResult
-from storage import assignments, hits, outbox, users
+from storage import assignments, hits, outbox, qualification_tests, users
 from storage import mturk_people as people
 from storage import qualifications as quals
 from storage import requesting as reads
@@ -64,6 +67,13 @@ class PeopleOps:
             "AssociateQualificationWithWorker": self.associate_qualification_with_worker,
             "DisassociateQualificationFromWorker": self.disassociate_qualification_from_worker,
             "ListWorkersWithQualificationType": self.list_workers_with_qualification_type,
+            "ListQualificationTypes": self.list_qualification_types,
+            "GetQualificationScore": self.get_qualification_score,
+            "UpdateQualificationType": self.update_qualification_type,
+            "DeleteQualificationType": self.delete_qualification_type,
+            "ListQualificationRequests": self.list_qualification_requests,
+            "AcceptQualificationRequest": self.answer_qualification_request,
+            "RejectQualificationRequest": self.answer_qualification_request,
         }
 
     async def _worker(self, conn: Conn, p: Params) -> User:
@@ -243,16 +253,23 @@ class PeopleOps:
     # -- qualifications ---------------------------------------------------------------------------
 
     async def create_qualification_type(self, requester: User, p: Params) -> Params:
-        wire.refuse_unsupported(p, ("Test", "AnswerKey", "AutoGranted", "TestDurationInSeconds"))
+        """A custom qualification: granted by hand, AutoGranted (at AutoGrantedValue), or
+        earned with a Test scored by its AnswerKey (workers take it with /qualtest)."""
         name = wire.text(p, "Name", required=True, most=40)
         description = wire.text(p, "Description", required=True, most=2000)
         status = p.get("QualificationTypeStatus")
         if status not in ("Active", "Inactive"):
             raise ApiError("QualificationTypeStatus must be Active or Inactive")
+        test = await self._test(p)
+        auto = self._auto_value(p)
+        if test is not None and auto is not None:
+            raise ApiError("A QualificationType cannot have both a Test and AutoGranted")
         async with self.db.transaction() as conn:
             made = await people.insert_type(
-                conn, requester.id, name, description, status == "Active", self.clock.now()
+                conn, requester.id, name, description, status == "Active", self.clock.now(), auto
             )
+            if made and test is not None:
+                await qualification_tests.set_test(conn, made, test.questions, test.scale)
             found = await people.qualification_type(conn, made) if made else None
         if found is None:
             raise ApiError(
@@ -261,6 +278,34 @@ class PeopleOps:
             )
         return {"QualificationType": _type_json(found)}
 
+    @staticmethod
+    async def _test(p: Params) -> MappedTest | None:
+        """The Test and AnswerKey given, as a gigbot test; None without a Test."""
+        test = wire.text(p, "Test", most=65_535)
+        key = wire.text(p, "AnswerKey", most=65_535)
+        wire.number(p, "TestDurationInSeconds", 1, wire.MAX_SECONDS, default=3600)
+        if not test:
+            if key:
+                raise ApiError("AnswerKey is given without a Test")
+            return None
+        if not key:
+            raise ApiError(
+                "gigbot scores a Test with its AnswerKey; one without needs qualification"
+                " requests reviewed by hand, which gigbot does not have: give an AnswerKey"
+            )
+        try:
+            form = await bounds.off_loop(len(test), parse_question_form, test)
+            return await bounds.off_loop(len(key), test_from, form, key)
+        except FormError as exc:
+            raise ApiError(str(exc), code="AWS.MechanicalTurk.XMLParseError") from None
+
+    @staticmethod
+    def _auto_value(p: Params) -> int | None:
+        """AutoGrantedValue when AutoGranted is true (1 by default), else None."""
+        if not wire.flag(p, "AutoGranted"):
+            return None
+        return wire.number(p, "AutoGrantedValue", -(2**31), 2**31 - 1, default=1)
+
     async def _own_type(self, requester: User, p: Params) -> people.QualificationType:
         given = p.get("QualificationTypeId")
         qual_id = parse_qualification_type_id(given)
@@ -268,24 +313,14 @@ class PeopleOps:
         if qual_id is not None:
             async with self.db.reading() as conn:
                 found = await people.qualification_type(conn, qual_id)
-        if found is None or found.requester_id != requester.id:
+        if found is None or found.requester_id != requester.id or found.disposed:
             raise ApiError(f"QualificationType {given} does not exist.")
         return found
 
     async def get_qualification_type(self, requester: User, p: Params) -> Params:
         given = p.get("QualificationTypeId")
         if isinstance(given, str) and given in SYSTEM_TYPES:
-            name, description = SYSTEM_TYPES[given]
-            return {
-                "QualificationType": {
-                    "QualificationTypeId": given,
-                    "Name": name,
-                    "Description": description,
-                    "QualificationTypeStatus": "Active",
-                    "IsRequestable": False,
-                    "AutoGranted": False,
-                }
-            }
+            return {"QualificationType": _system_json(given)}
         return {"QualificationType": _type_json(await self._own_type(requester, p))}
 
     async def associate_qualification_with_worker(self, requester: User, p: Params) -> Params:
@@ -348,11 +383,124 @@ class PeopleOps:
         return found
 
 
+    async def list_qualification_types(self, requester: User, p: Params) -> Params:
+        """The requester's own types (the system types gigbot keeps too, unless
+        MustBeOwnedByCaller), whose name or description holds Query."""
+        requestable = wire.flag(p, "MustBeRequestable")
+        own = wire.flag(p, "MustBeOwnedByCaller")
+        query = wire.text(p, "Query", most=256)
+        size, after = wire.page_size(p), wire.after_token(p)
+        async with self.db.reading() as conn:
+            rows = await people.types_of(conn, requester.id, query, after, size + 1)
+        if requestable:
+            rows = [q for q in rows if q.has_test or q.auto_granted]
+        page = rows[:size]
+        found = [_type_json(q) for q in page]
+        if not own and not requestable and after == 0:
+            found += [
+                _system_json(type_id)
+                for type_id, (name, text) in SYSTEM_TYPES.items()
+                if query.lower() in name.lower() or query.lower() in text.lower()
+            ]
+        listed: Params = {"NumResults": len(found), "QualificationTypes": found}
+        if len(rows) > size:
+            listed["NextToken"] = wire.page_token(page[-1].id)
+        return listed
+
+    async def get_qualification_score(self, requester: User, p: Params) -> Params:
+        """One worker's value of the requester's qualification."""
+        qualification = await self._own_type(requester, p)
+        async with self.db.reading() as conn:
+            worker = await self._worker(conn, p)
+            grant = await people.grant_of(conn, qualification.id, worker.id)
+        if grant is None:
+            raise ApiError(
+                f"You requested a Qualification that does not exist ({worker.alias} does not"
+                f" hold {qualification_type_text(qualification.id)})."
+            )
+        return {
+            "Qualification": {
+                "QualificationTypeId": qualification_type_text(qualification.id),
+                "WorkerId": grant.alias,
+                "GrantTime": grant.granted_at,
+                "IntegerValue": grant.value,
+                "Status": "Granted",
+            }
+        }
+
+    async def update_qualification_type(self, requester: User, p: Params) -> Params:
+        """Change what was given: Description, status, AutoGranted(Value), Test and AnswerKey."""
+        qualification = await self._own_type(requester, p)
+        description = wire.text(p, "Description", most=2000) or None
+        status = p.get("QualificationTypeStatus")
+        if status not in (None, "Active", "Inactive"):
+            raise ApiError("QualificationTypeStatus must be Active or Inactive")
+        test = await self._test(p)
+        auto_given = p.get("AutoGranted")
+        auto = self._auto_value(p)
+        if auto is None and auto_given is None and p.get("AutoGrantedValue") is not None:
+            if not qualification.auto_granted:
+                raise ApiError("AutoGrantedValue needs AutoGranted")
+            auto = wire.number(p, "AutoGrantedValue", -(2**31), 2**31 - 1)
+        granted_auto = (auto is not None) or (auto_given is None and qualification.auto_granted)
+        if test is not None and granted_auto:
+            raise ApiError("A QualificationType cannot have both a Test and AutoGranted")
+        async with self.db.transaction() as conn:
+            await people.update_type(
+                conn,
+                qualification.id,
+                description,
+                None if status is None else status == "Active",
+                auto,
+                None if auto_given is None else auto is not None,
+            )
+            if test is not None:
+                await qualification_tests.set_test(
+                    conn, qualification.id, test.questions, test.scale
+                )
+            found = await people.qualification_type(conn, qualification.id)
+        assert found is not None
+        return {"QualificationType": _type_json(found)}
+
+    async def delete_qualification_type(self, requester: User, p: Params) -> Params:
+        """The type goes: not listed, not requirable on new HITs, not granted any more."""
+        qualification = await self._own_type(requester, p)
+        async with self.db.transaction() as conn:
+            await people.dispose_type(conn, qualification.id, self.clock.now())
+        return {}
+
+    async def list_qualification_requests(self, requester: User, p: Params) -> Params:
+        """Requests to review by hand: gigbot has none (tests are scored by their AnswerKey,
+        AutoGranted types are granted), so the list is empty."""
+        if p.get("QualificationTypeId") is not None:
+            await self._own_type(requester, p)
+        wire.page_size(p)
+        wire.after_token(p)
+        return {"NumResults": 0, "QualificationRequests": []}
+
+    async def answer_qualification_request(self, requester: User, p: Params) -> Params:
+        """Accept or Reject a request: gigbot makes none, so no id names one."""
+        given = wire.text(p, "QualificationRequestId", required=True, most=64)
+        raise ApiError(f"QualificationRequest {given} does not exist.")
+
+
 def _failure(code: str, alias: str, why: str) -> Params:
     return {
         "NotifyWorkersFailureCode": code,
         "NotifyWorkersFailureMessage": f"{alias} {why}",
         "WorkerId": alias,
+    }
+
+
+def _system_json(type_id: str) -> Params:
+    name, description = SYSTEM_TYPES[type_id]
+    return {
+        "QualificationTypeId": type_id,
+        "Name": name,
+        "Description": description,
+        "QualificationTypeStatus": "Active",
+        "IsRequestable": False,
+        "AutoGranted": False,
     }
 
 
@@ -363,6 +511,7 @@ def _type_json(q: people.QualificationType) -> Params:
         "Name": q.name,
         "Description": q.description,
         "QualificationTypeStatus": "Active" if q.active else "Inactive",
-        "IsRequestable": q.has_test,
-        "AutoGranted": False,
+        "IsRequestable": q.has_test or q.auto_granted,
+        "AutoGranted": q.auto_granted,
+        **({"AutoGrantedValue": q.auto_value} if q.auto_granted else {}),
     }

@@ -123,7 +123,10 @@ class Qualify:
             score = round(100 * right / len(test.questions))
             passed = score >= test.pass_percent
             await quals.finish_attempt(conn, worker.id, qualification_id, passed, score, now)
-            if passed:
+            if test.score_scale is not None:  # an MTurk AnswerKey: the score is the value
+                value = round(test.score_scale * right / len(test.questions))
+                await quals.grant_value(conn, worker.id, qualification_id, value, now)
+            elif passed:
                 await quals.grant(conn, worker.id, qualification_id, now)
         return TestStep(TestResult.PASSED if passed else TestResult.FAILED, test, 0, score)
 

@@ -20,7 +20,7 @@ from bot.formatting import duration, money, plural, try_again
 from bot.market.results import ReviewResult
 from bot.market.texts import HIT_KIND_WORDS
 from bot.matching.results import GrantResult, RequireResult
-from bot.matching.texts import TOPIC_NAMES
+from bot.matching.texts import TOPIC_NAMES, requirement_compared
 from bot.requesting.results import (
     BlockResult,
     BonusResult,
@@ -776,6 +776,8 @@ def required(
 
 def requirement_label(req: Requirement) -> str:
     """How a requirement reads for its requester: "approval rate ≥ 95%"."""
+    if req.comparator:
+        return requirement_compared(req)
     if req.kind is RequirementKind.APPROVAL_RATE:
         return f"approval rate ≥ {req.value}%"
     if req.kind is RequirementKind.APPROVED_COUNT:

@@ -15,5 +15,8 @@ ALTER TABLE hit_requirements ADD COLUMN comparator TEXT
 -- and gets that grant on accepting a HIT that requires it.
 ALTER TABLE qualification_types ADD COLUMN auto_granted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE qualification_types ADD COLUMN auto_value INTEGER NOT NULL DEFAULT 1;
+-- A Test with an AnswerKey (CreateQualificationType): NULL for gigbot's own tests (value 1
+-- on a pass); else everyone who finishes is granted round(right / questions x score_scale).
+ALTER TABLE qualification_types ADD COLUMN score_scale INTEGER;
 -- DeleteQualificationType: no longer listed, required or granted (grants stay readable).
 ALTER TABLE qualification_types ADD COLUMN disposed_at REAL;
