@@ -13,15 +13,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import workers
-from tests.mturk_helpers import (
-    FORM_NS,
-    api_stage,
-    call,
-    question_form,
-    refused,
-    requester_with_api_key,
-)
+from tests.auxil.mturk import FORM_NS, call, question_form, refused, requester_with_api_key
+from tests.auxil.people import workers
+from tests.auxil.stages import api_stage
 
 
 @pytest.fixture
