@@ -419,7 +419,7 @@ class Operations:
                 code="AWS.MechanicalTurk.InvalidHITState",
             )
         if t.reward_cents > hit.reward_cents and self.fair is not None:
-            raised, _ = await self.fair.raise_reward(requester, hit_id, t.reward_cents)
+            raised = (await self.fair.raise_reward(requester, hit_id, t.reward_cents)).result
             if raised is RaiseResult.INSUFFICIENT_FUNDS:
                 raise ApiError(
                     "This Requester has insufficient funds in their account to complete this"
