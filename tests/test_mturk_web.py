@@ -182,3 +182,53 @@ async def test_html_question_served_sandboxed_and_submitted(
         Question="<HTMLQuestion><FrameHeight>0</FrameHeight></HTMLQuestion>",
     )
     assert "HTMLContent is required" in broken["Message"]
+
+
+async def test_the_card_follows_a_web_task_returned_or_timed_out(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita, mturk = await requester_with_api_key(stage, admin)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    created = await call(
+        stage,
+        mturk,
+        "create_hit",
+        Title="Name the bird",
+        Description="d",
+        Reward="0.05",
+        AssignmentDurationInSeconds=300,
+        LifetimeInSeconds=3_600,
+        MaxAssignments=2,
+        Question=HTML,
+    )
+    hit_id = created["HIT"]["HITId"]
+
+    await ann.press("Accept")
+    ann_card = ann.last().message_id
+    ann_task = button_url(ann, "Open the task page")
+    await ann.press("Return", ann_card)
+    await stage.settle()
+    (card,) = [m for m in ann.messages() if m.message_id == ann_card]
+    assert "Returned" in (card.text or "") and card.buttons() == [], "no page link, no timer"
+
+    await bob.press("Accept")
+    bob_card = bob.last().message_id
+    bob_task = button_url(bob, "Open the task page")
+    clock.advance(301)  # the time allotted runs out with the page still open
+    await stage.settle()
+    (card,) = [m for m in bob.messages() if m.message_id == bob_card]
+    assert "Out of time" in (card.text or "") and card.buttons() == []
+
+    for task in (ann_task, bob_task):  # the pages and their submits are closed too
+        given = params(task)
+        async with httpx.AsyncClient() as browser:
+            page = await browser.get(task)
+        late = await post_form(
+            stage,
+            given["turkSubmitTo"] + "/mturk/externalSubmit",
+            {"assignmentId": given["assignmentId"], "bird": "wren"},
+        )
+        assert page.status_code == 409 and PAGE not in page.text
+        assert late.status_code == 409
+    listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
+    assert listed["NumResults"] == 0
