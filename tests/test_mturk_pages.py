@@ -1,7 +1,8 @@
 """Coming from MTurk, task pages unchanged: HIT templates written the ways requesters write
 them (a plain form posting to the production externalSubmit, a script submitting to the
 worker sandbox's, a jsPsych-style query-string submit, a page building the URL from its
-origin, an ExternalQuestion on the requester's own server), each answered by a worker in
+origin, ExternalQuestion pages on the requester's own server sending to turkSubmitTo by a GET
+or POST form, fetch, XMLHttpRequest or a query string), each answered by a worker in
 a real browser (Debian's chromium) and read back with boto3's list_assignments_for_hit."""
 
 from __future__ import annotations
@@ -114,17 +115,61 @@ function send() {
 }
 </script></body></html>"""
 
-# 5. The requester's own page (ExternalQuestion), posting to turkSubmitTo as MTurk documents.
-EXTERNAL_PAGE = """<!DOCTYPE html><html><body>
+# 5. The requester's own pages (ExternalQuestion), sending to turkSubmitTo as MTurk documents,
+# each a way pages do it: a GET form, a POST form, fetch() (reading the answer, from another
+# origin), XMLHttpRequest with FormData (multipart), a jsPsych-style query string.
+_TURK = """<script>
+var q = new URLSearchParams(window.location.search);
+var submitUrl = q.get('turkSubmitTo') + '/mturk/externalSubmit';
+function song() { return document.getElementById('song').value; }
+</script>"""
+_SONG = "<p>Name the song: <input name='song' id='song'></p>"
+_SEND = "<button id='submitButton' onclick='send()'>Send</button><p id='state'></p>"
+EXTERNAL_PAGES = {
+    "get_form": f"""<!DOCTYPE html><html><body>{_TURK}
 <form id='mturk_form' method='GET'>
-<input type='hidden' name='assignmentId' id='assignmentId'>
-<p>Name the song: <input name='song'></p>
+<input type='hidden' name='assignmentId' id='assignmentId'>{_SONG}
 <input type='submit' id='submitButton' value='Submit'></form>
 <script>
-var q = new URLSearchParams(window.location.search);
 document.getElementById('assignmentId').value = q.get('assignmentId');
-document.getElementById('mturk_form').action = q.get('turkSubmitTo') + '/mturk/externalSubmit';
-</script></body></html>"""
+document.getElementById('mturk_form').action = submitUrl;
+</script></body></html>""",
+    "post_form": f"""<!DOCTYPE html><html><body>{_TURK}
+<form id='mturk_form' method='POST'>
+<input type='hidden' name='assignmentId' id='assignmentId'>{_SONG}
+<input type='submit' id='submitButton' value='Submit'></form>
+<script>
+document.getElementById('assignmentId').value = q.get('assignmentId');
+document.getElementById('mturk_form').action = submitUrl;
+</script></body></html>""",
+    "fetch": f"""<!DOCTYPE html><html><body>{_TURK}{_SONG}{_SEND}
+<script>
+function send() {{
+  var body = new URLSearchParams({{assignmentId: q.get('assignmentId'), song: song()}});
+  fetch(submitUrl, {{method: 'POST', body: body}})
+    .then(function (r) {{ document.getElementById('state').textContent = 'sent ' + r.status; }});
+}}
+</script></body></html>""",
+    "xhr_form_data": f"""<!DOCTYPE html><html><body>{_TURK}{_SONG}{_SEND}
+<script>
+function send() {{
+  var data = new FormData();
+  data.append('assignmentId', q.get('assignmentId'));
+  data.append('song', song());
+  var x = new XMLHttpRequest();
+  x.open('POST', submitUrl);
+  x.onload = function () {{ document.getElementById('state').textContent = 'sent ' + x.status; }};
+  x.send(data);
+}}
+</script></body></html>""",
+    "query_string": f"""<!DOCTYPE html><html><body>{_TURK}{_SONG}{_SEND}
+<script>
+function send() {{
+  window.location.href = submitUrl + '?assignmentId=' + q.get('assignmentId')
+    + '&song=' + encodeURIComponent(song());
+}}
+</script></body></html>""",
+}
 
 
 def html_question(page: str) -> str:
@@ -297,35 +342,41 @@ async def test_a_page_building_the_submit_url_from_its_origin(
 
 
 class _RequesterPage(RequestHandler):
-    def get(self) -> None:
-        self.finish(EXTERNAL_PAGE)
+    def get(self, name: str) -> None:
+        self.finish(EXTERNAL_PAGES[name])
 
 
 @pytest.fixture
 async def requester_site() -> AsyncIterator[str]:
-    """The requester's own web server on this machine, serving the ExternalQuestion page."""
+    """The requester's own web server on this machine (another origin than gigbot's),
+    serving the ExternalQuestion pages at /<name>."""
     sockets = bind_sockets(0, "127.0.0.1")
-    server = HTTPServer(Application([(r"/song", _RequesterPage)]))
+    server = HTTPServer(Application([(r"/(\w+)", _RequesterPage)]))
     server.add_sockets(sockets)
-    yield f"http://127.0.0.1:{sockets[0].getsockname()[1]}/song"
+    yield f"http://127.0.0.1:{sockets[0].getsockname()[1]}"
     server.stop()
 
 
-async def test_an_external_question_posting_to_turk_submit_to(
-    stage: Stage, admin: Actor, browser_page: Page, requester_site: str
+@pytest.mark.parametrize("way", sorted(EXTERNAL_PAGES))
+async def test_an_external_question_sending_to_turk_submit_to(
+    stage: Stage, admin: Actor, browser_page: Page, requester_site: str, way: str
 ) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
     question = (
         f'<ExternalQuestion xmlns="{EXTERNAL_NS}ExternalQuestion.xsd">'
-        f"<ExternalURL>{requester_site}?round=2</ExternalURL>"
+        f"<ExternalURL>{requester_site}/{way}?round=2</ExternalURL>"
         "<FrameHeight>400</FrameHeight></ExternalQuestion>"
     )
     hit_id = await web_hit(stage, mturk, question)
     await ann.press("Accept")
     await browser_page.goto(task_link(ann))
-    await browser_page.fill("input[name=song]", "Blackbird")
+    await browser_page.fill("#song", "Blackbird")
     await browser_page.click("#submitButton")
-    await submitted_page(stage, browser_page)
+    if way in ("fetch", "xhr_form_data"):  # the page stays; it reads gigbot's answer
+        await expect(browser_page.locator("#state")).to_have_text("sent 200")
+        await stage.settle()
+    else:
+        await submitted_page(stage, browser_page)
     assert await answered(stage, mturk, hit_id) == {"song": "Blackbird"}
     assert "Submitted: Birds" in ann.last_text()
