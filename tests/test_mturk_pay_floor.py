@@ -14,7 +14,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from tests.auxil.gestures import do_poll
-from tests.auxil.mturk import call, question_form, requester_with_api_key
+from tests.auxil.mturk import call, question_form, refused, requester_with_api_key
 from tests.auxil.people import workers
 from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors
 
@@ -69,6 +69,14 @@ async def test_a_hit_without_an_estimate_is_judged_on_measured_time(
     assert f"/raise {hit_number} 0.14" in told
     paused = (await call(stage, mturk, "get_hit", HITId=hit["HITId"]))["HIT"]
     assert paused["HITReviewStatus"] == "MarkedForReview", "the API shows the pause too"
+    more = await refused(
+        stage, mturk, "create_additional_assignments_for_hit",
+        HITId=hit["HITId"], NumberOfAdditionalAssignments=2,
+    )  # fmt: skip
+    assert more["Code"] == "RequestError"
+    assert "1m (median of the first submissions): 3.00 per hour" in more["Message"]
+    assert "floor of 8.00 per hour" in more["Message"]
+    assert "A Reward of at least 0.14 meets it" in more["Message"], "the API says it too"
 
     (fay,) = await workers(stage, "Fay")
     assert await stage.services.matcher.next_waves() == 0
@@ -89,6 +97,12 @@ async def test_a_hit_without_an_estimate_is_judged_on_measured_time(
     assert "Sky colour" in fay.last_text() and "≈$8.40/h" in fay.last_text(), "measured"
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_number}"] == 8 * 14, "escrow covers the new reward"
+    await call(
+        stage, mturk, "create_additional_assignments_for_hit",
+        HITId=hit["HITId"], NumberOfAdditionalAssignments=2,
+    )  # fmt: skip
+    balances = await stage.services.accounts.balances()
+    assert balances[f"escrow:{hit_number}"] == 10 * 14, "added once it meets the floor"
 
 
 async def test_quick_work_never_pauses(stage: Stage, admin: Actor, clock: FakeClock) -> None:

@@ -58,6 +58,16 @@ class FairWork:
         async with self.db.reading() as conn:
             return await fairwork.pushes_paused(conn, hit_id)
 
+    async def held_check(self, hit_id: int) -> FloorCheck | None:
+        """The measured pay of a HIT whose pushes the floor holds (what it pays, the reward
+        that meets the floor), or None when the floor does not hold it."""
+        async with self.db.reading() as conn:
+            hit = await hits.get(conn, hit_id)
+            if hit is None or not await fairwork.pushes_paused(conn, hit_id):
+                return None
+            check = await fairpay.measured_check(conn, hit, hit.reward_cents, self.floor_cents)
+        return check if check.under else None
+
     async def raise_reward(self, requester: User, hit_id: int, reward_cents: int) -> Raised:
         """Raise a live HIT's reward, escrowing the difference for every slot not yet paid.
 

@@ -578,6 +578,18 @@ class Operations:
         count = wire.number(p, "NumberOfAdditionalAssignments", 1, 1_000_000)
         token = wire.text(p, "UniqueRequestToken", most=64)
         await self._owned(requester, hit_id)
+        held = await self.fair.held_check(hit_id) if self.fair is not None else None
+        if held is not None:  # more work at a pay measured under the floor: as publishing
+            raise ApiError(
+                mturk_texts.held_by_floor(
+                    wire.hit_id_text(hit_id),
+                    held.seconds,
+                    wire.money_text(held.hourly_cents),
+                    wire.money_text(held.floor_cents),
+                    wire.money_text(held.needed_cents),
+                ),
+                code="AWS.MechanicalTurk.InvalidHITState",
+            )
         key = f"token:{token}" if token else f"once:{secrets.token_hex(8)}"
         self._change_outcome(
             await self.market.settling.add_assignments(requester, hit_id, count, key), hit_id

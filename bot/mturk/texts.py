@@ -7,6 +7,19 @@ from html import escape
 
 from bot.formatting import duration
 
+# -- API errors ------------------------------------------------------------------------------------
+
+
+def held_by_floor(hit: str, median_s: int, hourly: str, floor: str, needed: str) -> str:
+    """CreateAdditionalAssignmentsForHIT on a HIT the pay floor holds (plain text)."""
+    return (
+        f"{hit} takes workers {duration(median_s)} (median of the first submissions): "
+        f"{hourly} per hour, under gigbot's fair-pay floor of {floor} per hour, so its pushes "
+        f"wait and no assignments are added. A Reward of at least {needed} meets it: move "
+        "the HIT to a HIT type with that reward (UpdateHITTypeOfHIT), then add assignments."
+    )
+
+
 # -- /apikey ---------------------------------------------------------------------------------------
 
 BTN_NEW_API_KEY = "➕ New key"
