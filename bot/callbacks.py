@@ -276,6 +276,8 @@ class QualAnswer(CallbackData):
     qualification_id: int
     position: int
     option: int
+
+
 @dataclass(frozen=True, slots=True)
 class NewApiKey(CallbackData):
     prefix: ClassVar[str] = "akn"
@@ -346,6 +348,8 @@ class Relay(CallbackData):
 class RelayReply(CallbackData):
     prefix: ClassVar[str] = "mrp"
     message_id: int
+
+
 # -- the worker experience (issue 4) --------------------------------------------------
 
 
@@ -547,3 +551,15 @@ class CardAgain(CallbackData):
     prefix: ClassVar[str] = "mcb"
     scope: str
     target_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Language(CallbackData):
+    """A /language button: speak this language (a code of bot/i18n.LANGUAGES).
+
+    >>> Language("pt-br").pack()
+    'lang:pt-br'
+    """
+
+    prefix: ClassVar[str] = "lang"
+    code: str

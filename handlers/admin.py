@@ -17,12 +17,12 @@ async def fund(update: Update, context: GigContext) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     if update.effective_user.id not in context.settings.admins:
-        await reply(update, Screen(market_texts.ADMIN_ONLY))
+        await reply(update, Screen(context.t(market_texts.ADMIN_ONLY)))
         return
     try:
         args = parse_fund(list(context.args or []))
     except ParseError as exc:
-        await reply(update, Screen(market_texts.fund_error(exc.problem)))
+        await reply(update, Screen(market_texts.fund_error(exc.problem)))  # admin tools: English
         return
     key = f"{message.chat.id}:{message.message_id}"
     result = await context.accounts.fund(args.tg_id, args.amount_cents, key)
@@ -40,7 +40,7 @@ async def stats(update: Update, context: GigContext) -> None:
     """Show the marketplace at a glance (admins only)."""
     assert update.effective_user is not None
     if update.effective_user.id not in context.settings.admins:
-        await reply(update, Screen(market_texts.ADMIN_ONLY))
+        await reply(update, Screen(context.t(market_texts.ADMIN_ONLY)))
         return
     services = context.services
     await reply(

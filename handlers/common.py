@@ -27,6 +27,7 @@ from bot.delivery.outbox import SendOutcome, SendStatus
 from bot.domain import Button, Screen, User
 from bot.fair.fairwork import FairWork
 from bot.fit import ALERT_MAX, clip, fit_html
+from bot.i18n import Translator, translator
 from bot.market.accounts import Accounts
 from bot.market.market import Market
 from bot.matching.qualifications import Qualifications
@@ -61,7 +62,21 @@ MTURK_SERVER = "mturk_server"
 
 
 class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with what handlers use, one hop away: `context.market`, `context.desk`..."""
+    """CallbackContext with what handlers use, one hop away: `context.market`, `context.desk`...
+    and `context.t`, the language of the update's user (resolved once per update)."""
+
+    _translator: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        """The update's user's language: every text a handler says goes through it
+        (bot/i18n.py); resolve_language sets it before any handler runs."""
+        return self._translator or translator(None)
+
+    def speak(self, language: str | None) -> Translator:
+        """Speak `language` (a user's language code) from now on in this update."""
+        self._translator = translator(language)
+        return self._translator
 
     @property
     def services(self) -> Services:
@@ -213,6 +228,16 @@ def is_harmless(exc: TelegramError) -> bool:
     return any(part in exc.message.lower() for part in HARMLESS)
 
 
+async def resolve_language(update: Update, context: GigContext) -> None:
+    """Before any handler: the language of the update's user, as they chose it (/language)
+    or, for someone gigbot does not know yet, as their Telegram app is set."""
+    sender = update.effective_user
+    if sender is None:
+        return
+    stored = await context.desk.language_of(sender.id)
+    context.speak(stored or sender.language_code)
+
+
 async def known_user(update: Update, context: GigContext) -> User | None:
     """The registered user behind this update, if any."""
     sender = update.effective_user
@@ -295,7 +320,7 @@ async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery
     assert query is not None and query.data is not None
     user = await known_user(update, context)
     if user is None:
-        await answer(query, formatting.NOT_REGISTERED, alert=True)
+        await answer(query, context.t(formatting.NOT_REGISTERED), alert=True)
     return query, user
 
 

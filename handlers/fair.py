@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import formatting
 from bot.domain import Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
@@ -28,13 +27,17 @@ async def requester_card(update: Update, context: GigContext) -> None:
     """Show the whole reputation card of a requester (by name or HIT number)."""
     name = " ".join(context.args or []).strip()
     if not name:
-        await reply(update, Screen(fair_texts.REQUESTER_USAGE))
+        await reply(update, Screen(context.t(fair_texts.REQUESTER_USAGE)))
         return
     found = await context.fair.reputation.named(name)
     if not found:
-        await reply(update, Screen(fair_texts.REQUESTER_NOT_FOUND.format(name=escape(name))))
+        await reply(
+            update, Screen(context.t(fair_texts.REQUESTER_NOT_FOUND).format(name=escape(name)))
+        )
         return
-    await reply(update, Screen("\n\n".join(fair_texts.reputation_card(rep) for rep in found)))
+    await reply(
+        update, Screen("\n\n".join(fair_texts.reputation_card(context.t, rep) for rep in found))
+    )
 
 
 async def free_time(update: Update, context: GigContext) -> None:
@@ -44,16 +47,16 @@ async def free_time(update: Update, context: GigContext) -> None:
     arg = (context.args or [""])[0].lower()
     if arg == "off":
         await free.stop(worker)
-        await reply(update, Screen(fair_texts.FREE_OFF))
+        await reply(update, Screen(context.t(fair_texts.FREE_OFF)))
         return
     try:
         seconds = parse_duration(arg)
     except ParseError:
         seconds = 0
     if not MIN_FREE_S <= seconds <= MAX_FREE_S:
-        await reply(update, Screen(fair_texts.FREE_USAGE))
+        await reply(update, Screen(context.t(fair_texts.FREE_USAGE)))
         return
-    await reply(update, fair_screens.free(seconds, await free.start(worker, seconds)))
+    await reply(update, fair_screens.free(context.t, seconds, await free.start(worker, seconds)))
 
 
 async def raise_reward(update: Update, context: GigContext) -> None:
@@ -66,10 +69,10 @@ async def raise_reward(update: Update, context: GigContext) -> None:
             raise ParseError("give a HIT number and a reward")
         cents = parse_money(args[1])
     except ParseError:
-        await reply(update, Screen(fair_texts.RAISE_USAGE))
+        await reply(update, Screen(context.t(fair_texts.RAISE_USAGE)))
         return
     result, check = await context.fair.raise_reward(requester, hit_id, cents)
-    await reply(update, Screen(fair_texts.raise_text(result, check, hit_id)))
+    await reply(update, Screen(fair_texts.raise_text(context.t, result, check, hit_id)))
 
 
 async def message_command(update: Update, context: GigContext) -> None:
@@ -85,14 +88,14 @@ async def message_command(update: Update, context: GigContext) -> None:
         result = await relay.to_hit(user, hit_id, body)
         if result is RelayResult.SEVERAL:
             aliases = await relay.workers_on(user, hit_id)
-            await reply(update, Screen(fair_texts.relay_several(hit_id, aliases)))
+            await reply(update, Screen(fair_texts.relay_several(context.t, hit_id, aliases)))
             return
     elif target.upper().startswith("W-"):
         result = await relay.to_alias(user, target, body)
     else:
-        await reply(update, Screen(fair_texts.MSG_USAGE))
+        await reply(update, Screen(context.t(fair_texts.MSG_USAGE)))
         return
-    await reply(update, Screen(fair_texts.RELAY_TEXTS[result]))
+    await reply(update, Screen(context.t(fair_texts.RELAY_TEXTS[result])))
 
 
 # -- ratings ---------------------------------------------------------------------------------
@@ -105,10 +108,10 @@ async def open_rating(tap: Tap[cb.RateOpen], context: GigContext) -> None:
     given = await context.fair.reputation.my_rating(tap.user.id, assignment_id)
     view = await context.market.reading.work_view(assignment_id)
     if given is None or view is None:
-        await tap.answer(fair_texts.RATING_REFUSED, alert=True)
+        await tap.answer(context.t(fair_texts.RATING_REFUSED), alert=True)
         return
     await tap.answer()
-    await tap.reply(fair_screens.rating(assignment_id, view.hit.title, given))
+    await tap.reply(fair_screens.rating(context.t, assignment_id, view.hit.title, given))
 
 
 @button(cb.Rate)
@@ -116,17 +119,17 @@ async def rate_requester(tap: Tap[cb.Rate], context: GigContext) -> None:
     """Store one star rating and mark it on the buttons."""
     data = tap.data
     if data.stars == 0:  # the row's label
-        await tap.answer(fair_texts.RATE_PICK_A_NUMBER)
+        await tap.answer(context.t(fair_texts.RATE_PICK_A_NUMBER))
         return
     done, given = await context.fair.reputation.rate(
         tap.user.id, data.assignment_id, data.dimension, data.stars
     )
     view = await context.market.reading.work_view(data.assignment_id)
     if not done or view is None:
-        await tap.answer(fair_texts.RATING_REFUSED, alert=True)
+        await tap.answer(context.t(fair_texts.RATING_REFUSED), alert=True)
         return
-    screen = fair_screens.rating(data.assignment_id, view.hit.title, given)
-    await tap.respond(screen, fair_texts.RATING_SAVED)
+    screen = fair_screens.rating(context.t, data.assignment_id, view.hit.title, given)
+    await tap.respond(screen, context.t(fair_texts.RATING_SAVED))
 
 
 # -- disputes and messages: a button, then the text ------------------------------------------
@@ -138,9 +141,9 @@ async def ask_dispute(tap: Tap[cb.Dispute], context: GigContext) -> int:
     assignment_id = tap.data.assignment_id
     result = await context.fair.disputes.can_open(tap.user, assignment_id)
     if result is not DisputeResult.OK:
-        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "dispute", assignment_id, fair_texts.ASK_DISPUTE)
+    return await _ask(tap, context, "dispute", assignment_id, context.t(fair_texts.ASK_DISPUTE))
 
 
 @button(cb.Reverse)
@@ -148,9 +151,9 @@ async def reverse_dispute(tap: Tap[cb.Reverse], context: GigContext) -> None:
     """The requester reverses the rejection: approve and pay."""
     result = await context.fair.disputes.reverse(tap.user, tap.data.dispute_id)
     if result is not DisputeResult.OK:
-        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return
-    await tap.respond(Screen(fair_texts.DISPUTE_REVERSED_DONE))
+    await tap.respond(Screen(context.t(fair_texts.DISPUTE_REVERSED_DONE)))
 
 
 @button(cb.Uphold, unknown=ConversationHandler.END)
@@ -159,9 +162,9 @@ async def ask_uphold_reply(tap: Tap[cb.Uphold], context: GigContext) -> int:
     dispute_id = tap.data.dispute_id
     result = await context.fair.disputes.owned_open(tap.user, dispute_id)
     if result is not DisputeResult.OK:
-        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "uphold", dispute_id, fair_texts.ASK_UPHOLD_REPLY)
+    return await _ask(tap, context, "uphold", dispute_id, context.t(fair_texts.ASK_UPHOLD_REPLY))
 
 
 @button(cb.Relay, unknown=ConversationHandler.END)
@@ -170,9 +173,9 @@ async def ask_message(tap: Tap[cb.Relay], context: GigContext) -> int:
     assignment_id = tap.data.assignment_id
     result = await context.fair.relay.can_write(tap.user, assignment_id)
     if result is not RelayResult.OK:
-        await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.RELAY_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "relay", assignment_id, fair_texts.ASK_MESSAGE)
+    return await _ask(tap, context, "relay", assignment_id, context.t(fair_texts.ASK_MESSAGE))
 
 
 @button(cb.RelayReply, unknown=ConversationHandler.END)
@@ -181,9 +184,9 @@ async def ask_reply(tap: Tap[cb.RelayReply], context: GigContext) -> int:
     message_id = tap.data.message_id
     result = await context.fair.relay.can_reply(tap.user, message_id)
     if result is not RelayResult.OK:
-        await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.RELAY_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "reply", message_id, fair_texts.ASK_MESSAGE)
+    return await _ask(tap, context, "reply", message_id, context.t(fair_texts.ASK_MESSAGE))
 
 
 async def _ask(tap: Tap[Any], context: GigContext, kind: str, target: int, prompt: str) -> int:
@@ -203,8 +206,8 @@ async def got_text(update: Update, context: GigContext) -> int:
     assert message is not None and context.user_data is not None
     if asked_long_ago(context):
         context.user_data.pop(PENDING, None)
-        wait = formatting.duration(TEXT_WAIT_S)
-        await reply(update, Screen(fair_texts.FAIR_TEXT_EXPIRED.format(wait=wait)))
+        wait = context.t.duration(TEXT_WAIT_S)
+        await reply(update, Screen(context.t(fair_texts.FAIR_TEXT_EXPIRED).format(wait=wait)))
         return ConversationHandler.END
     pending = dict(context.user_data.get(PENDING) or {})
     kind, target = str(pending.get("kind")), int(pending.get("id", 0))
@@ -225,12 +228,18 @@ async def _send(
     fair = context.fair
     if kind == "dispute":
         result = await fair.disputes.open(user, target, body)
-        hours = formatting.duration(context.settings.dispute_hours * 3600)
-        return fair_texts.DISPUTE_TEXTS[result].format(hours=hours), result is DisputeResult.EMPTY
+        hours = context.t.duration(context.settings.dispute_hours * 3600)
+        return context.t(fair_texts.DISPUTE_TEXTS[result]).format(
+            hours=hours
+        ), result is DisputeResult.EMPTY
     if kind == "uphold":
         result = await fair.disputes.uphold(user, target, body)
         ok = result is DisputeResult.OK
-        text = fair_texts.DISPUTE_UPHELD_DONE if ok else fair_texts.DISPUTE_TEXTS[result]
+        text = (
+            context.t(fair_texts.DISPUTE_UPHELD_DONE)
+            if ok
+            else context.t(fair_texts.DISPUTE_TEXTS[result])
+        )
         return text, result is DisputeResult.EMPTY
     relay = fair.relay
     sent = (
@@ -238,12 +247,12 @@ async def _send(
         if kind == "relay"
         else await relay.reply(user, target, body)
     )
-    return fair_texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
+    return context.t(fair_texts.RELAY_TEXTS[sent]), sent is RelayResult.EMPTY
 
 
 async def cancel_text(update: Update, context: GigContext) -> int:
     """Drop the dispute, reply or message being written."""
     assert context.user_data is not None
     context.user_data.pop(PENDING, None)
-    await reply(update, Screen(fair_texts.FAIR_TEXT_CANCELLED))
+    await reply(update, Screen(context.t(fair_texts.FAIR_TEXT_CANCELLED)))
     return ConversationHandler.END

@@ -38,15 +38,27 @@ def _channel(row: aiosqlite.Row) -> Channel:
     )
 
 
-async def link(conn: Conn, requester_id: int, chat_id: int, title: str, now: float) -> bool:
-    """Link (or re-link) a channel to a requester; False if it was already linked."""
+async def link(
+    conn: Conn, requester_id: int, chat_id: int, title: str, now: float, language: str = "en"
+) -> bool:
+    """Link (or re-link) a channel to a requester, its cards in `language`; False if it was
+    already linked."""
     cur = await conn.execute(
-        "INSERT INTO channels (requester_id, chat_id, title, linked_at) VALUES (?, ?, ?, ?)"
+        "INSERT INTO channels (requester_id, chat_id, title, linked_at, language)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, chat_id) DO UPDATE SET active = 1, title = excluded.title,"
-        " linked_at = excluded.linked_at WHERE active = 0",
-        (requester_id, chat_id, title, now),
+        " linked_at = excluded.linked_at, language = excluded.language WHERE active = 0",
+        (requester_id, chat_id, title, now, language),
     )
     return cur.rowcount == 1
+
+
+async def set_language(conn: Conn, requester_id: int, chat_id: int, language: str) -> None:
+    """The language of a linked channel's cards from now on."""
+    await conn.execute(
+        "UPDATE channels SET language = ? WHERE requester_id = ? AND chat_id = ?",
+        (language, requester_id, chat_id),
+    )
 
 
 async def unlink(conn: Conn, requester_id: int, chat_id: int) -> bool:

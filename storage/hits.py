@@ -12,10 +12,17 @@ from storage.db import Conn, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
-    " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic"
+    " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic,"
+    " language"
 )
+HIT_WIDTH = 17  # columns of _HIT_COLUMNS: what a row holds after them starts there
 
 
+# The language of what a requester writes, as a task language: "pt-br" -> "pt" (the user's
+# language code up to its first "-"); ? is the requester's users.id.
+REQUESTER_LANGUAGE = (
+    "(SELECT lower(substr(language, 1, instr(language || '-', '-') - 1)) FROM users WHERE id = ?)"
+)
 _HIT_NAMES = tuple(c.strip() for c in _HIT_COLUMNS.split(","))
 
 
@@ -38,6 +45,7 @@ def hit_at(row: aiosqlite.Row | tuple[Any, ...]) -> Hit:
         published_at=row[13],
         expires_at=row[14],
         topic=row[15],
+        language=row[16],
     )
 
 
@@ -79,10 +87,11 @@ async def insert_hit(
     now: float,
 ) -> int:
     """Store a draft HIT; return its id."""
+    # The task's language is the requester's until lang= says another (set_language).
     cur = await conn.execute(
         "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
-        " time_allotted_s, lifetime_s, auto_approve_s, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" time_allotted_s, lifetime_s, auto_approve_s, created_at, language)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {REQUESTER_LANGUAGE})",
         (
             requester_id,
             kind.value,
@@ -93,6 +102,7 @@ async def insert_hit(
             lifetime_s,
             auto_approve_s,
             now,
+            requester_id,
         ),
     )
     assert cur.lastrowid is not None
@@ -366,3 +376,8 @@ async def cancel_settled(conn: Conn, hit_id: int, requester_id: int, now: float)
         (hit_id, requester_id, now),
     )
     return cur.rowcount == 1
+
+
+async def set_language(conn: Conn, hit_id: int, language: str) -> None:
+    """The language the HIT is written in (lang=), a primary subtag like "es"."""
+    await conn.execute("UPDATE hits SET language = ? WHERE id = ?", (language, hit_id))

@@ -10,7 +10,7 @@ from bot.domain import ApiHit, ApiKey, FormIds, Given, HandedIn, Hit, HitType, S
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
 from storage.db import Conn, fetch_all, fetch_one
-from storage.hits import hit_at, hit_columns
+from storage.hits import HIT_WIDTH, hit_at, hit_columns
 from storage.users import _COLUMNS as _USER_COLUMNS
 from storage.users import user_from
 
@@ -160,7 +160,7 @@ async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> No
 _H_COLUMNS = hit_columns("h_")
 
 
-# An API HIT with its MTurk side and assignment counts: 25 columns (16 + 6 + 3).
+# An API HIT with its MTurk side and assignment counts: HIT_WIDTH + 6 + 3 columns.
 _OWNED = (
     f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
     " m.disposed_at, m.format, c.accepted, c.submitted, c.reviewed"
@@ -170,12 +170,13 @@ _OWNED = (
     " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
     " FROM assignments WHERE hit_id = :hit) c WHERE h.id = :hit"
 )
-_OWNED_WIDTH = 25
+_OWNED_WIDTH = HIT_WIDTH + 9
 
 
 def _owned(row: aiosqlite.Row) -> tuple[Hit, ApiHit, SlotCounts]:
-    api = ApiHit(row[16], row[17], row[18], row[19], row[20], row[21])
-    counts = SlotCounts(int(row[22]), int(row[23]), int(row[24]))
+    w = HIT_WIDTH
+    api = ApiHit(row[w], row[w + 1], row[w + 2], row[w + 3], row[w + 4], row[w + 5])
+    counts = SlotCounts(int(row[w + 6]), int(row[w + 7]), int(row[w + 8]))
     return hit_at(row), api, counts
 
 

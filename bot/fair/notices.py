@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot import formatting
 from bot.clock import Clock
 from bot.domain import Screen
 from bot.fair import screens as fair_screens
@@ -10,6 +9,7 @@ from bot.fair import texts as fair_texts
 from bot.fair.disputes import Disputes
 from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
+from bot.i18n import Translator
 from bot.market.reading import Reading
 from storage import fairwork
 from storage.db import Database
@@ -27,17 +27,18 @@ class FairNotices:
         self.reputation = Reputations(db, clock)
         self.disputes = Disputes(db, clock)
         self.relay = Relay(db, clock)
-        self._compact: dict[int, tuple[float, str]] = {}
+        self._compact: dict[tuple[int, str], tuple[float, str]] = {}
 
-    async def compact_reputation(self, requester_id: int) -> str:
-        """The one-line reputation, reused for a minute (a push wave shows the same line)."""
+    async def compact_reputation(self, t: Translator, requester_id: int) -> str:
+        """The one-line reputation, reused for a minute per language (a push wave shows the
+        same line)."""
         now = self.clock.now()
-        cached = self._compact.get(requester_id)
+        cached = self._compact.get((requester_id, t.language))
         if cached is not None and now - cached[0] < COMPACT_TTL_S:
             return cached[1]
         found = await self.reputation.card(requester_id)
-        line = fair_texts.compact_reputation(found) if found else ""
-        self._compact[requester_id] = (now, line)
+        line = fair_texts.compact_reputation(t, found) if found else ""
+        self._compact[(requester_id, t.language)] = (now, line)
         return line
 
     async def pushes_paused(self, hit_id: int) -> bool:
@@ -45,7 +46,7 @@ class FairNotices:
         async with self.db.reading() as conn:
             return await fairwork.pushes_paused(conn, hit_id)
 
-    async def __call__(self, kind: str, payload: dict[str, object]) -> Screen | None:
+    async def __call__(self, t: Translator, kind: str, payload: dict[str, object]) -> Screen | None:
         """The screen for one fair-work row, or None when it is no longer worth sending."""
         if kind == "underpaid":
             hit = await self.reading.hit(int(str(payload["hit_id"])))
@@ -53,6 +54,7 @@ class FairNotices:
                 return None
             return Screen(
                 fair_texts.underpaid_notice(
+                    t,
                     hit.title,
                     hit.id,
                     int(str(payload["median_s"])),
@@ -62,7 +64,7 @@ class FairNotices:
             )
         if kind == "relay":
             found = await self.relay.read(int(str(payload["message_id"])))
-            return fair_screens.relayed(found) if found else None
+            return fair_screens.relayed(t, found) if found else None
         view = await self.disputes.view(int(str(payload["dispute_id"])))
         if view is None:
             return None
@@ -70,12 +72,12 @@ class FairNotices:
         if kind == "dispute":
             if d.status != "open":
                 return None
-            due = formatting.duration(d.due_at - self.clock.now())
-            return fair_screens.dispute(view, due)
+            due = t.duration(d.due_at - self.clock.now())
+            return fair_screens.dispute(t, view, due)
         if kind == "dispute_expired":
             return Screen(
-                fair_texts.dispute_expired_notice(view.title, view.alias, view.reward_cents)
+                fair_texts.dispute_expired_notice(t, view.title, view.alias, view.reward_cents)
             )
         return Screen(
-            fair_texts.dispute_closed_notice(view.title, d.status, view.reward_cents, d.reply)
+            fair_texts.dispute_closed_notice(t, view.title, d.status, view.reward_cents, d.reply)
         )

@@ -101,9 +101,10 @@ class Drafts:
         *,
         topic: str | None = None,
         dispatch: DispatchTerms | None = None,
+        language: str | None = None,
     ) -> DraftResult:
-        """Give the draft (every item of a batch) new terms, and a topic or dispatch if
-        given; all or nothing."""
+        """Give the draft (every item of a batch) new terms, and a topic, dispatch or task
+        language if given; all or nothing."""
         async with self.db.transaction() as conn:
             found = await _targets(conn, requester, scope, target_id)
             if not found:
@@ -125,10 +126,26 @@ class Drafts:
                 await fairwork.set_estimate(conn, hit.id, terms.est_s)
                 if topic is not None:
                     await hits.set_topic_and_batch(conn, hit.id, topic, hit.batch_id)
+                if language is not None:
+                    await hits.set_language(conn, hit.id, language)
                 if scope == "h" and dispatch is not None and (dispatch.mode or dispatch.extend_s):
                     mode, extend_s = await dispatches.dispatch(conn, hit.id)
                     given = Dispatch(dispatch.mode or mode, dispatch.extend_s or extend_s)
                     await store_dispatch(conn, hit.id, given)
+        return DraftResult.OK
+
+    async def set_language(
+        self, requester: User, scope: str, target_id: int, language: str
+    ) -> DraftResult:
+        """Mark the draft (every item of a batch) as written in `language` (lang=)."""
+        async with self.db.transaction() as conn:
+            found = await _targets(conn, requester, scope, target_id)
+            if not found:
+                return DraftResult.NOT_FOUND
+            if any(hit.status is not HitStatus.DRAFT for hit in found):
+                return DraftResult.PUBLISHED
+            for hit in found:
+                await hits.set_language(conn, hit.id, language)
         return DraftResult.OK
 
 

@@ -37,7 +37,7 @@ def parse_name(text: str) -> str:
     """A qualification name: "  Bird expert " -> "Bird expert"."""
     name = " ".join(text.split())
     if not name or len(name) > MAX_NAME_LEN:
-        raise ParseError(f"the name must be 1 to {MAX_NAME_LEN} characters")
+        raise ParseError("the name must be 1 to {most} characters", most=MAX_NAME_LEN)
     return name
 
 

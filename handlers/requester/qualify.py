@@ -41,7 +41,9 @@ def _questions(context: GigContext) -> list[TestQuestion]:
 def _ask_question(context: GigContext) -> Screen:
     count = len(_data(context)["questions"])
     return Screen(
-        requesting_texts.QUALIFY_ASK_QUESTION.format(count=count, most=MAX_TEST_QUESTIONS)
+        context.t(requesting_texts.QUALIFY_ASK_QUESTION).format(
+            count=count, most=MAX_TEST_QUESTIONS
+        )
     )
 
 
@@ -50,7 +52,7 @@ async def new_qualification(update: Update, context: GigContext) -> int:
     await sender_of(update, context)
     assert context.user_data is not None
     context.user_data[KEY] = {"name": "", "questions": []}
-    await reply(update, Screen(requesting_texts.QUALIFY_ASK_NAME))
+    await reply(update, Screen(context.t(requesting_texts.QUALIFY_ASK_NAME)))
     return NAME
 
 
@@ -62,7 +64,12 @@ async def got_name(update: Update, context: GigContext) -> int:
         _data(context)["name"] = parse_name(message.text or "")
     except ParseError as exc:
         await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.QUALIFY_ASK_NAME))
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), context.t(requesting_texts.QUALIFY_ASK_NAME)
+                )
+            ),
         )
         return NAME
     await reply(update, _ask_question(context))
@@ -76,12 +83,17 @@ async def got_question(update: Update, context: GigContext) -> int:
     try:
         q = parse_test_question(message.text or "")
     except ParseError as exc:
-        await reply(update, Screen(formatting.try_again(exc.problem, _ask_question(context).text)))
+        await reply(
+            update,
+            Screen(
+                formatting.try_again(context.t, exc.said(context.t), _ask_question(context).text)
+            ),
+        )
         return QUESTIONS
     data = _data(context)
     data["questions"] = [*data["questions"], [q.prompt, list(q.options), q.answer]]
     if len(data["questions"]) >= MAX_TEST_QUESTIONS:
-        await reply(update, Screen(requesting_texts.QUALIFY_ASK_PASS))
+        await reply(update, Screen(context.t(requesting_texts.QUALIFY_ASK_PASS)))
         return PASS
     await reply(update, _ask_question(context))
     return QUESTIONS
@@ -90,9 +102,9 @@ async def got_question(update: Update, context: GigContext) -> int:
 async def questions_done(update: Update, context: GigContext) -> int:
     """/done: ask the pass mark."""
     if not _data(context)["questions"]:
-        await reply(update, Screen(requesting_texts.QUALIFY_NEEDS_QUESTION))
+        await reply(update, Screen(context.t(requesting_texts.QUALIFY_NEEDS_QUESTION)))
         return QUESTIONS
-    await reply(update, Screen(requesting_texts.QUALIFY_ASK_PASS))
+    await reply(update, Screen(context.t(requesting_texts.QUALIFY_ASK_PASS)))
     return PASS
 
 
@@ -104,7 +116,12 @@ async def got_pass(update: Update, context: GigContext) -> int:
         percent = parse_pass_percent(message.text or "")
     except ParseError as exc:
         await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.QUALIFY_ASK_PASS))
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), context.t(requesting_texts.QUALIFY_ASK_PASS)
+                )
+            ),
         )
         return PASS
     requester = await sender_of(update, context)
@@ -113,18 +130,18 @@ async def got_pass(update: Update, context: GigContext) -> int:
         requester, str(data["name"]), _questions(context), percent
     )
     if made is None:
-        await reply(update, Screen(requesting_texts.QUALIFY_NAME_TAKEN))
+        await reply(update, Screen(context.t(requesting_texts.QUALIFY_NAME_TAKEN)))
         return NAME
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.qualify_created(made)))
+    await reply(update, Screen(requesting_texts.qualify_created(context.t, made)))
     return ConversationHandler.END
 
 
 async def cancel_qualification(update: Update, context: GigContext) -> int:
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.QUALIFY_CANCELLED))
+    await reply(update, Screen(context.t(requesting_texts.QUALIFY_CANCELLED)))
     return ConversationHandler.END
 
 
@@ -133,21 +150,21 @@ async def require_command(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     args = context.args or []
     if not args:
-        await reply(update, Screen(requesting_texts.REQUIRE_USAGE))
+        await reply(update, Screen(context.t(requesting_texts.REQUIRE_USAGE)))
         return
     try:
         draft, requirement = parse_requirement(args)
     except ParseError as exc:
-        await reply(update, Screen(requesting_texts.require_error(exc.problem)))
+        await reply(update, Screen(requesting_texts.require_error(context.t, exc.said(context.t))))
         return
     number = requirement.qualification_id
     qualifications = context.qualifications
     result, requirement = await qualifications.require(requester, draft, requirement)
-    text = requesting_texts.required(result, draft.id, draft.batch, requirement, number)
+    text = requesting_texts.required(context.t, result, draft.id, draft.batch, requirement, number)
     if result is not RequireResult.OK:
         await reply(update, Screen(text))
         return
-    await reply(update, requester_screens.required(text, draft.id, draft.batch))
+    await reply(update, requester_screens.required(context.t, text, draft.id, draft.batch))
 
 
 async def grant_command(update: Update, context: GigContext) -> None:
@@ -160,12 +177,16 @@ async def grant_command(update: Update, context: GigContext) -> None:
         await reply(
             update,
             Screen(
-                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
+                requesting_texts.grant_error(context.t, exc.said(context.t))
+                if args
+                else context.t(requesting_texts.GRANT_USAGE)
             ),
         )
         return
     result, name = await context.qualifications.grant(requester, alias, ref, value)
-    await reply(update, Screen(requesting_texts.granted(result, alias, name, value, ref.number)))
+    await reply(
+        update, Screen(requesting_texts.granted(context.t, result, alias, name, value, ref.number))
+    )
 
 
 async def revoke_command(update: Update, context: GigContext) -> None:
@@ -178,9 +199,13 @@ async def revoke_command(update: Update, context: GigContext) -> None:
         await reply(
             update,
             Screen(
-                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
+                requesting_texts.grant_error(context.t, exc.said(context.t))
+                if args
+                else context.t(requesting_texts.GRANT_USAGE)
             ),
         )
         return
     result, name = await context.qualifications.revoke(requester, alias, ref)
-    await reply(update, Screen(requesting_texts.granted(result, alias, name, 0, ref.number)))
+    await reply(
+        update, Screen(requesting_texts.granted(context.t, result, alias, name, 0, ref.number))
+    )

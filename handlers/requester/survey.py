@@ -11,6 +11,7 @@ from telegram.ext import ConversationHandler
 from bot import callbacks as cb
 from bot import formatting
 from bot.domain import QuestionKind, Screen
+from bot.matching.languages import split_language
 from bot.matching.offers import Dispatch, split_terms
 from bot.matching.topics import split_topic
 from bot.parsing import ELSEWHERE, ParseError
@@ -54,12 +55,15 @@ def _text(update: Update) -> str:
     return message.text or ""
 
 
+ASK_PROMPT = requesting_texts.SURVEY_ASK_PROMPT
+
+
 async def new_survey(update: Update, context: GigContext) -> int:
     """Start a survey: ask for its title."""
     await sender_of(update, context)
     assert context.user_data is not None
     context.user_data[KEY] = {"title": "", "questions": []}
-    await reply(update, Screen(requesting_texts.SURVEY_ASK_TITLE))
+    await reply(update, Screen(context.t(requesting_texts.SURVEY_ASK_TITLE)))
     return TITLE
 
 
@@ -69,12 +73,17 @@ async def got_title(update: Update, context: GigContext) -> int:
         title = parse_prompt(_text(update))
     except ParseError as exc:
         await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TITLE))
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), context.t(requesting_texts.SURVEY_ASK_TITLE)
+                )
+            ),
         )
         return TITLE
     draft = SurveyDraft(title, ())
     _save(context, draft)
-    await reply(update, requester_screens.survey_kinds(draft))
+    await reply(update, requester_screens.survey_kinds(context.t, draft))
     return KIND
 
 
@@ -85,23 +94,24 @@ async def chose_kind(tap: Tap[cb.SurveyAdd], context: GigContext) -> int:
     draft = _draft(context)
     if kind == "done":
         if not draft.questions:
-            await tap.answer(requesting_texts.SURVEY_NEEDS_QUESTION, alert=True)
+            await tap.answer(context.t(requesting_texts.SURVEY_NEEDS_QUESTION), alert=True)
             return KIND
         await tap.answer()
-        await tap.edit(Screen(requesting_texts.SURVEY_ASK_TERMS))
+        await tap.edit(Screen(requesting_texts.survey_ask_terms(context.t)))
         return TERMS
     if kind not in requester_screens.KINDS:
-        await tap.answer(formatting.STALE_BUTTON, alert=True)
+        await tap.answer(context.t(formatting.STALE_BUTTON), alert=True)
         return KIND
     if len(draft.questions) >= MAX_SURVEY_QUESTIONS:
         await tap.answer(
-            requesting_texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True
+            context.t(requesting_texts.SURVEY_TOO_MANY).format(most=MAX_SURVEY_QUESTIONS),
+            alert=True,
         )
         return KIND
     await tap.answer()
     _save(context, draft, pending_kind=kind)
     await tap.edit(
-        Screen(f"{requesting_texts.KIND_NAMES[kind]}: {requesting_texts.SURVEY_ASK_PROMPT}")
+        Screen(f"{context.t(requesting_texts.KIND_NAMES[kind])}: {context.t(ASK_PROMPT)}")
     )
     return PROMPT
 
@@ -112,18 +122,23 @@ async def got_prompt(update: Update, context: GigContext) -> int:
         prompt = parse_prompt(_text(update))
     except ParseError as exc:
         await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_PROMPT))
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), context.t(requesting_texts.SURVEY_ASK_PROMPT)
+                )
+            ),
         )
         return PROMPT
     kind = QuestionKind(str(_data(context).get("pending_kind", "text")))
     draft = _draft(context)
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
         _save(context, draft, pending_prompt=prompt)
-        await reply(update, Screen(requesting_texts.SURVEY_ASK_OPTIONS.format(most=10)))
+        await reply(update, Screen(context.t(requesting_texts.SURVEY_ASK_OPTIONS).format(most=10)))
         return OPTIONS
     draft = draft.adding(question(kind, prompt))
     _save(context, draft)
-    await reply(update, requester_screens.survey_kinds(draft))
+    await reply(update, requester_screens.survey_kinds(context.t, draft))
     return KIND
 
 
@@ -136,7 +151,9 @@ async def got_options(update: Update, context: GigContext) -> int:
             update,
             Screen(
                 formatting.try_again(
-                    exc.problem, requesting_texts.SURVEY_ASK_OPTIONS.format(most=10)
+                    context.t,
+                    exc.said(context.t),
+                    context.t(requesting_texts.SURVEY_ASK_OPTIONS).format(most=10),
                 )
             ),
         )
@@ -145,7 +162,7 @@ async def got_options(update: Update, context: GigContext) -> int:
     kind = QuestionKind(str(data.get("pending_kind", "single")))
     draft = _draft(context).adding(question(kind, str(data.get("pending_prompt", "")), options))
     _save(context, draft)
-    await reply(update, requester_screens.survey_kinds(draft))
+    await reply(update, requester_screens.survey_kinds(context.t, draft))
     return KIND
 
 
@@ -154,10 +171,16 @@ async def got_terms(update: Update, context: GigContext) -> int:
     try:
         rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
         rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
+        rest, language = split_language(rest)  # lang= (bot/matching/languages.py)
         terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
     except ParseError as exc:
         await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TERMS))
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), requesting_texts.survey_ask_terms(context.t)
+                )
+            ),
         )
         return TERMS
     dispatch = given.resolve(terms.max_assignments, context.settings.offer_up_to)
@@ -168,11 +191,12 @@ async def got_terms(update: Update, context: GigContext) -> int:
         quals=[],
         dispatch=[dispatch.mode, dispatch.extend_s],
         topic=topic,
+        language=language,
     )
     requester = await sender_of(update, context)
     tests = await context.requesting.qualify.mine(requester)
     if tests:
-        await reply(update, requester_screens.survey_quals(tests, set()))
+        await reply(update, requester_screens.survey_quals(context.t, tests, set()))
         return QUALS
     await reply(update, await _preview(update, context))
     return ConversationHandler.END
@@ -190,7 +214,7 @@ async def chose_qual(tap: Tap[cb.SurveyQual], context: GigContext) -> int:
     chosen ^= {picked}
     _save(context, _draft(context), quals=sorted(chosen))
     tests = await context.requesting.qualify.mine(tap.user)
-    await tap.edit(requester_screens.survey_quals(tests, chosen))
+    await tap.edit(requester_screens.survey_quals(context.t, tests, chosen))
     return QUALS
 
 
@@ -207,6 +231,8 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     hit = await tools.posting.create_survey(
         requester, _draft(context), terms, chosen, dispatch, topic=topic
     )
+    if data.get("language"):
+        await tools.drafts.set_language(requester, "h", hit.id, str(data["language"]))
     screen = await drafts.preview(context, requester, "h", hit.id)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
@@ -221,5 +247,5 @@ async def cancel_survey(update: Update, context: GigContext) -> int:
     """Drop the survey being written."""
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.SURVEY_CANCELLED))
+    await reply(update, Screen(context.t(requesting_texts.SURVEY_CANCELLED)))
     return ConversationHandler.END

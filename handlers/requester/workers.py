@@ -24,36 +24,42 @@ async def bonus(update: Update, context: GigContext) -> None:
         parsed = parse_bonus(args)
     except ParseError as exc:
         usage = (
-            formatting.try_again(exc.problem, requesting_texts.BONUS_USAGE)
+            formatting.try_again(
+                context.t, exc.said(context.t), context.t(requesting_texts.BONUS_USAGE)
+            )
             if args.strip()
-            else requesting_texts.BONUS_USAGE
+            else context.t(requesting_texts.BONUS_USAGE)
         )
         await reply(update, Screen(usage))
         return
     key = f"{message.chat.id}:{message.message_id}"
     result, alias = await context.requesting.bonuses.pay(requester, parsed, key)
-    text = requesting_texts.BONUS_TEXTS[result].format(
-        amount=formatting.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
+    text = context.t(requesting_texts.BONUS_TEXTS[result]).format(
+        amount=context.t.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
     )
     await reply(update, Screen(text))
 
 
 async def block(update: Update, context: GigContext) -> None:
     """`/block W-7F3K`: the worker never sees or takes this requester's HITs again."""
-    alias = await _alias_or_usage(update, context, requesting_texts.BLOCK_USAGE)
+    alias = await _alias_or_usage(update, context, context.t(requesting_texts.BLOCK_USAGE))
     if alias is not None:
         requester = await sender_of(update, context)
         result = await context.requesting.blocks.block(requester, alias)
-        await reply(update, Screen(requesting_texts.BLOCK_TEXTS[result].format(alias=alias)))
+        await reply(
+            update, Screen(context.t(requesting_texts.BLOCK_TEXTS[result]).format(alias=alias))
+        )
 
 
 async def unblock(update: Update, context: GigContext) -> None:
     """`/unblock W-7F3K`: lift a block; the worker can see and take the HITs again."""
-    alias = await _alias_or_usage(update, context, requesting_texts.UNBLOCK_USAGE)
+    alias = await _alias_or_usage(update, context, context.t(requesting_texts.UNBLOCK_USAGE))
     if alias is not None:
         requester = await sender_of(update, context)
         result = await context.requesting.blocks.unblock(requester, alias)
-        await reply(update, Screen(requesting_texts.UNBLOCK_TEXTS[result].format(alias=alias)))
+        await reply(
+            update, Screen(context.t(requesting_texts.UNBLOCK_TEXTS[result]).format(alias=alias))
+        )
 
 
 async def _alias_or_usage(update: Update, context: GigContext, usage: str) -> str | None:
@@ -64,7 +70,7 @@ async def _alias_or_usage(update: Update, context: GigContext, usage: str) -> st
     try:
         return parse_alias(context.args[0])
     except ParseError as exc:
-        await reply(update, Screen(formatting.try_again(exc.problem, usage)))
+        await reply(update, Screen(formatting.try_again(context.t, exc.said(context.t), usage)))
         return None
 
 
@@ -73,4 +79,6 @@ async def block_worker(tap: Tap[cb.BlockWorker], context: GigContext) -> None:
     """Block the worker named on the button."""
     alias = tap.data.alias
     result = await context.requesting.blocks.block(tap.user, alias)
-    await tap.answer(requesting_texts.BLOCK_ALERTS[result].format(alias=alias), alert=True)
+    await tap.answer(
+        context.t(requesting_texts.BLOCK_ALERTS[result]).format(alias=alias), alert=True
+    )

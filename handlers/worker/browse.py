@@ -12,6 +12,7 @@ from bot import callbacks as cb
 from bot import formatting
 from bot.domain import Button, HitKind, HitSort, Screen, User
 from bot.fair import texts as fair_texts
+from bot.i18n import Translator
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
 from bot.work.desk import HitPage, LinkOutcome
@@ -25,7 +26,7 @@ async def show_link(update: Update, context: GigContext, worker: User, kind: str
     """Answer `/start hit_<id>` or `/start batch_<id>`: the card, or why not."""
     desk = context.desk
     outcome = await (desk.open_hit(worker, num) if kind == "hit" else desk.open_batch(worker, num))
-    await reply(update, link_screen(outcome))
+    await reply(update, link_screen(context.t, outcome))
     if outcome.result is LinkResult.YOURS and outcome.assignment is not None:
         await _resend_work(update, context, outcome.assignment.id)
 
@@ -37,12 +38,12 @@ async def _resend_work(update: Update, context: GigContext, assignment_id: int) 
     await resend_task(update, context, view)
 
 
-def link_screen(outcome: LinkOutcome) -> Screen:
+def link_screen(t: Translator, outcome: LinkOutcome) -> Screen:
     """The card, or one sentence saying why there is none."""
     if outcome.result is LinkResult.OK and outcome.card is not None:
-        return worker_screens.card(outcome.card)
+        return worker_screens.card(t, outcome.card)
     title = outcome.card.hit.title if outcome.card else ""
-    return Screen(work_texts.LINK_TEXTS[outcome.result].format(title=escape(title)))
+    return Screen(t(work_texts.LINK_TEXTS[outcome.result]).format(title=escape(title)))
 
 
 def _plain(html_text: str) -> str:
@@ -55,10 +56,10 @@ async def open_hit(tap: Tap[cb.OpenHit], context: GigContext) -> None:
     """Send the card of a HIT picked in /hits (the list stays as it is)."""
     outcome = await context.desk.open_hit(tap.user, tap.data.hit_id)
     if outcome.result is not LinkResult.OK:
-        await tap.answer(_plain(link_screen(outcome).text), alert=True)
+        await tap.answer(_plain(link_screen(context.t, outcome).text), alert=True)
         return
     await tap.answer()
-    await tap.reply(link_screen(outcome))
+    await tap.reply(link_screen(context.t, outcome))
 
 
 @button(cb.Card)
@@ -66,7 +67,7 @@ async def back_to_card(tap: Tap[cb.Card], context: GigContext) -> None:
     """Turn a preview back into the HIT's card."""
     outcome = await context.desk.open_hit(tap.user, tap.data.hit_id)
     await tap.answer()
-    await tap.edit(link_screen(outcome))
+    await tap.edit(link_screen(context.t, outcome))
 
 
 @button(cb.Preview)
@@ -74,10 +75,10 @@ async def preview_hit(tap: Tap[cb.Preview], context: GigContext) -> None:
     """Show the HIT's questions in place of the card, without taking a slot."""
     outcome = await context.desk.open_hit(tap.user, tap.data.hit_id)
     if outcome.result is not LinkResult.OK or outcome.card is None:
-        await tap.answer(_plain(link_screen(outcome).text), alert=True)
+        await tap.answer(_plain(link_screen(context.t, outcome).text), alert=True)
         return
     await tap.answer()
-    await tap.edit(worker_screens.preview(outcome.card))
+    await tap.edit(worker_screens.preview(context.t, outcome.card))
 
 
 @button(cb.Mute)
@@ -85,12 +86,12 @@ async def mute_requester(tap: Tap[cb.Mute], context: GigContext) -> None:
     """Stop offering this requester's HITs to the worker; offer Undo."""
     hit = await context.desk.mute(tap.user, tap.data.hit_id)
     if hit is None:
-        await tap.answer(_plain(work_texts.LINK_TEXTS[LinkResult.UNKNOWN]), alert=True)
+        await tap.answer(_plain(context.t(work_texts.LINK_TEXTS[LinkResult.UNKNOWN])), alert=True)
         return
     await tap.answer()
     name = await context.market.people.requester_name(hit.requester_id)
-    undo = Button(work_texts.BTN_UNMUTE, cb.Unmute(hit.requester_id).pack())
-    await tap.edit(Screen(work_texts.muted(name), ((undo,),)))
+    undo = Button(context.t(work_texts.BTN_UNMUTE), cb.Unmute(hit.requester_id).pack())
+    await tap.edit(Screen(work_texts.muted(context.t, name), ((undo,),)))
 
 
 @button(cb.Unmute)
@@ -98,14 +99,14 @@ async def unmute_requester(tap: Tap[cb.Unmute], context: GigContext) -> None:
     """Undo a mute."""
     await context.desk.unmute(tap.user, tap.data.requester_id)
     await tap.answer()
-    await tap.edit(Screen(work_texts.UNMUTED))
+    await tap.edit(Screen(context.t(work_texts.UNMUTED)))
 
 
 async def list_hits(update: Update, context: GigContext) -> None:
     """/hits: the first page, best paid per minute first."""
     worker = await sender_of(update, context)
     page = await context.desk.page(worker, HitSort.PER_MINUTE, None, 0)
-    await reply(update, worker_screens.hits_page(page, await _requesters(context, page)))
+    await reply(update, worker_screens.hits_page(context.t, page, await _requesters(context, page)))
 
 
 @button(cb.HitsPage)
@@ -116,11 +117,11 @@ async def turn_page(tap: Tap[cb.HitsPage], context: GigContext) -> None:
         sort = HitSort(data.sort)
         kind = HitKind(data.kind) if data.kind else None
     except ValueError:
-        await tap.answer(formatting.STALE_BUTTON, alert=True)
+        await tap.answer(context.t(formatting.STALE_BUTTON), alert=True)
         return
     page = await context.desk.page(tap.user, sort, kind, data.page)
     await tap.answer()
-    await tap.edit(worker_screens.hits_page(page, await _requesters(context, page)))
+    await tap.edit(worker_screens.hits_page(context.t, page, await _requesters(context, page)))
 
 
 async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str, str]]:
@@ -129,7 +130,7 @@ async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str
     for requester_id in {item.hit.requester_id for item in page.items}:
         name = await context.market.people.requester_name(requester_id)
         reputation = await context.fair.reputation.card(requester_id)
-        line = fair_texts.compact_reputation(reputation) if reputation else ""
+        line = fair_texts.compact_reputation(context.t, reputation) if reputation else ""
         found[requester_id] = (name, line)
     return found
 
@@ -140,6 +141,6 @@ async def next_hit(update: Update, context: GigContext) -> None:
     desk = context.desk
     best = await desk.best(worker)
     if best is not None:
-        await reply(update, worker_screens.card(best))
+        await reply(update, worker_screens.card(context.t, best))
         return
-    await reply(update, worker_screens.nothing_next(await desk.in_progress(worker)))
+    await reply(update, worker_screens.nothing_next(context.t, await desk.in_progress(worker)))
