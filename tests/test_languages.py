@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.demo.stage import Stage
@@ -93,8 +94,10 @@ def _tags(text: str) -> Counter[str]:
 
 
 def _commands(text: str) -> set[str]:
-    """The /commands a message names (a user types them as written)."""
-    return set(re.findall(r"(?<![\w/@.<])/[a-z]+\b", text))
+    """The /commands a message names (a user types them as written): a /word that starts a
+    word of its own (after a space, a bracket, a quote or a tag), not a unit written after a
+    value ("{money}/h", "≈/h"), which a language writes its own way ("{money}/jam")."""
+    return set(re.findall(r"(?:^|(?<=[\s(\[«\"'“‘>]))/[a-z]+\b", text, re.MULTILINE))
 
 
 # -- the pipeline: code -> template -> catalogs ---------------------------------------------
@@ -156,6 +159,30 @@ def test_every_catalog_is_complete(language: str) -> None:
     assert untranslated == [], f"{len(untranslated)} of {count} untranslated in {language}"
     assert fuzzy == [], f"fuzzy (unchecked) translations in {language}"
     assert catalog.num_plurals == len(_strings(next(m for m in catalog if isinstance(m.id, tuple))))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_catalog_keeps_its_header_with_its_plural_forms(language: str) -> None:
+    """Each catalog says its language and plural rule in its header, as gettext tools read
+    it without being told the locale (`make messages` keeps the header; with
+    --omit-header it dropped it and a catalog read alone fell back to two forms)."""
+    catalog = _load(catalog_path(language))  # no locale given: the header alone
+    locale = LANGUAGES[language]
+    assert str(catalog.locale) == locale
+    assert catalog.plural_forms == get_plural(locale).plural_forms
+
+
+def test_the_commands_check_tells_a_command_from_a_rate_unit() -> None:
+    """A command is a /word of its own; a unit after a value is not: a translator writes
+    the local unit ("{money}/jam", "≈/ч") and keeps every command."""
+    assert _commands("Send /next or <code>/raise HIT 0.10</code> (/help)") == {
+        "/next",
+        "/raise",
+        "/help",
+    }
+    assert _commands("/start first") == {"/start"}
+    assert _commands("{money}/jam") == set() and _commands("≈/ч: ≥/jam: …") == set()
+    assert _commands("💰 {reward} · ~{money}/h") == set()
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
