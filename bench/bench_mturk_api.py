@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.mturk_helpers
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.auxil
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -38,7 +38,7 @@ from tornado.web import Application, RequestHandler  # noqa: E402
 from bot.demo.stage import Stage
 from bot.mturk import _sigv4 as sigv4  # noqa: E402
 from bot.sandbox import Limits  # noqa: E402
-from tests.mturk_helpers import new_api_key, question_form  # noqa: E402
+from tests.auxil.mturk import new_api_key, question_form  # noqa: E402
 
 TARGET = 0.5
 FLOOR_KEY, FLOOR_SECRET = "GBAKFLOOR00000000000", "floor-secret"

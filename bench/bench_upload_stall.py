@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.*
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from bot.sandbox import Limits  # noqa: E402
-from tests.hostile_helpers import handle_signed  # noqa: E402
-from tests.mturk_helpers import FORM_NS, new_api_key  # noqa: E402
+from tests.auxil.hostile import handle_signed  # noqa: E402
+from tests.auxil.mturk import FORM_NS, new_api_key  # noqa: E402
 
 TARGET_MS = 100.0
 MAX_QUESTION = 131_072  # CreateHIT's Question (bot/mturk/ops.py)

@@ -12,7 +12,9 @@ from bot import callbacks as cb
 from bot.domain import Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
+from bot.fair.relay import Relay
 from bot.fair.results import DisputeResult, RelayResult
+from bot.matching.qualifications import parse_draft_ref
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.buttons import Tap, button
 from handlers.common import TEXT_WAIT_S, GigContext, asked_long_ago, note_asked, reply, sender_of
@@ -60,19 +62,24 @@ async def free_time(update: Update, context: GigContext) -> None:
 
 
 async def raise_reward(update: Update, context: GigContext) -> None:
-    """Raise a live HIT's reward (escrowing the difference); pushes resume at the floor."""
+    """Raise a live HIT's (`12`) or batch's (`b3`) reward, escrowing the difference;
+    pushes resume at the floor."""
     requester = await sender_of(update, context)
     args = context.args or []
     try:
-        hit_id = whole_number(args[0]) if len(args) == 2 else None
-        if hit_id is None:
-            raise ParseError("give a HIT number and a reward")
+        if len(args) != 2:
+            raise ParseError("give a HIT number (or b3) and a reward")
+        target = parse_draft_ref(args[0])
         cents = parse_money(args[1])
     except ParseError:
         await reply(update, Screen(context.t(fair_texts.RAISE_USAGE)))
         return
-    result, check = await context.fair.raise_reward(requester, hit_id, cents)
-    await reply(update, Screen(fair_texts.raise_text(context.t, result, check, hit_id)))
+    fair = context.fair
+    if target.batch:
+        raised = await fair.raise_batch(requester, target.id, cents)
+    else:
+        raised = await fair.raise_reward(requester, target.id, cents)
+    await reply(update, Screen(fair_texts.raise_text(context.t, raised, target.id, cents)))
 
 
 async def message_command(update: Update, context: GigContext) -> None:
@@ -149,11 +156,18 @@ async def ask_dispute(tap: Tap[cb.Dispute], context: GigContext) -> int:
 @button(cb.Reverse)
 async def reverse_dispute(tap: Tap[cb.Reverse], context: GigContext) -> None:
     """The requester reverses the rejection: approve and pay."""
-    result = await context.fair.disputes.reverse(tap.user, tap.data.dispute_id)
+    disputes = context.fair.disputes
+    result = await disputes.reverse(tap.user, tap.data.dispute_id)
     if result is not DisputeResult.OK:
         await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return
-    await tap.respond(Screen(context.t(fair_texts.DISPUTE_REVERSED_DONE)))
+    view = await disputes.view(tap.data.dispute_id)
+    settled = (
+        fair_screens.dispute_settled(context.t, view)
+        if view
+        else Screen(context.t(fair_texts.DISPUTE_REVERSED_DONE))
+    )
+    await tap.respond(settled)
 
 
 @button(cb.Uphold, unknown=ConversationHandler.END)
@@ -171,22 +185,38 @@ async def ask_uphold_reply(tap: Tap[cb.Uphold], context: GigContext) -> int:
 async def ask_message(tap: Tap[cb.Relay], context: GigContext) -> int:
     """Ask for a message to the other side of an assignment."""
     assignment_id = tap.data.assignment_id
-    result = await context.fair.relay.can_write(tap.user, assignment_id)
+    relay = context.fair.relay
+    result = await relay.can_write(tap.user, assignment_id)
     if result is not RelayResult.OK:
         await tap.answer(context.t(fair_texts.RELAY_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "relay", assignment_id, context.t(fair_texts.ASK_MESSAGE))
+    prompt = await _ask_message(context, relay, tap.user, assignment_id)
+    return await _ask(tap, context, "relay", assignment_id, prompt)
 
 
 @button(cb.RelayReply, unknown=ConversationHandler.END)
 async def ask_reply(tap: Tap[cb.RelayReply], context: GigContext) -> int:
     """Ask for the reply to a relayed message."""
     message_id = tap.data.message_id
-    result = await context.fair.relay.can_reply(tap.user, message_id)
+    relay = context.fair.relay
+    result = await relay.can_reply(tap.user, message_id)
     if result is not RelayResult.OK:
         await tap.answer(context.t(fair_texts.RELAY_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "reply", message_id, context.t(fair_texts.ASK_MESSAGE))
+    about = await relay.assignment_of(message_id)
+    if about:
+        prompt = await _ask_message(context, relay, tap.user, about)
+    else:
+        prompt = context.t(fair_texts.ASK_MESSAGE)
+    return await _ask(tap, context, "reply", message_id, prompt)
+
+
+async def _ask_message(context: GigContext, relay: Relay, user: User, assignment_id: int) -> str:
+    """The prompt for a message about this assignment: to whom, under which name."""
+    found = await relay.parties(user, assignment_id)
+    if found is None:
+        return context.t(fair_texts.ASK_MESSAGE)
+    return fair_texts.ask_message(context.t, found[0], user, found[1])
 
 
 async def _ask(tap: Tap[Any], context: GigContext, kind: str, target: int, prompt: str) -> int:

@@ -32,15 +32,13 @@ async def pushes_paused(conn: Conn, hit_id: int) -> bool:
     return await fetch_value(conn, "SELECT pushes_paused FROM hits WHERE id = ?", (hit_id,)) == 1
 
 
-async def work_times(conn: Conn, hit_id: int) -> list[float]:
-    """Seconds from accept to submit of every submitted (or reviewed) assignment, sorted."""
-    rows = await fetch_all(
-        conn,
-        "SELECT submitted_at - accepted_at FROM assignments WHERE hit_id = ?"
-        " AND submitted_at IS NOT NULL ORDER BY 1",
-        (hit_id,),
+async def set_batch_pushes_paused(conn: Conn, batch_id: int, paused: bool) -> bool:
+    """Pause (or resume) pushes of every item of a batch; True if any flag changed."""
+    cur = await conn.execute(
+        "UPDATE hits SET pushes_paused = ? WHERE batch_id = ? AND pushes_paused != ?",
+        (int(paused), batch_id, int(paused)),
     )
-    return [float(row[0]) for row in rows]
+    return cur.rowcount > 0
 
 
 async def raise_reward(conn: Conn, hit_id: int, requester_id: int, reward_cents: int) -> bool:
@@ -51,6 +49,19 @@ async def raise_reward(conn: Conn, hit_id: int, requester_id: int, reward_cents:
         (reward_cents, hit_id, requester_id, reward_cents),
     )
     return cur.rowcount == 1
+
+
+async def raise_batch_reward(
+    conn: Conn, batch_id: int, requester_id: int, reward_cents: int
+) -> int:
+    """Set a higher reward on every item of the requester's batch still in use (open,
+    paused, or filled with work to review); how many items changed."""
+    cur = await conn.execute(
+        "UPDATE hits SET reward_cents = ? WHERE batch_id = ? AND requester_id = ?"
+        " AND status IN ('open', 'paused', 'closed') AND reward_cents < ?",
+        (reward_cents, batch_id, requester_id, reward_cents),
+    )
+    return cur.rowcount
 
 
 async def unpaid_slots(conn: Conn, hit_id: int) -> int:

@@ -39,6 +39,35 @@ async def enqueue(
     return cur.rowcount == 1
 
 
+async def enqueue_batch_approval(
+    conn: Conn,
+    batch_id: int,
+    worker_id: int,
+    chat_id: int,
+    assignment_id: int,
+    cents: int,
+    priority: int,
+    now: float,
+) -> None:
+    """One approval notice per worker and batch while it waits to be sent: approving
+    another item of the batch (Approve all, an auto-approval pass) adds it to the notice
+    still pending instead of queuing a message of its own. Keys: `approved_b:<batch>:
+    <worker>:<first assignment>`; the range walks the key index (';' follows ':')."""
+    prefix = f"approved_b:{batch_id}:{worker_id}:"
+    cur = await conn.execute(
+        "UPDATE outbox SET payload = json_set(json_insert(payload, '$.assignment_ids[#]', ?),"
+        " '$.cents', json_extract(payload, '$.cents') + ?)"
+        " WHERE key >= ? AND key < ? AND status = 'pending'",
+        (assignment_id, cents, prefix, prefix[:-1] + ";"),
+    )
+    if cur.rowcount:
+        return
+    payload = {"batch_id": batch_id, "assignment_ids": [assignment_id], "cents": cents}
+    await enqueue(
+        conn, f"{prefix}{assignment_id}", chat_id, "approved_batch", priority, payload, now
+    )
+
+
 async def enqueue_many(
     conn: Conn,
     rows: list[tuple[str, int]],

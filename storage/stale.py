@@ -10,7 +10,8 @@ twice; the rows are rendered at send time (bot/delivery/notices.py), from the st
   any HIT once it is cancelled or expired (`closed_card_edits`), like storage/outbox's
   fill edits;
 * the "N of M left" of unanswered push cards, at most once a minute per card
-  (`count_edits`; best effort, as SPEC says of push counters).
+  (`count_edits`; best effort, as SPEC says of push counters);
+* a requester's dispute card once the dispute is settled (`dispute_card_over`).
 
 `skip` is the (chat, message) the worker pressed, which the handler redraws itself.
 """
@@ -190,4 +191,17 @@ async def drop_count_edits(
         " AND kind = 'push_count' AND (? IS NULL OR chat_id = ?)"
         f" AND CAST(json_extract(payload, '$.hit_id') AS INTEGER) {which}",
         (chat_id, chat_id, batch_id if batch_id is not None else hit_id),
+    )
+
+
+async def dispute_card_over(conn: Conn, dispute_id: int, priority: int, now: float) -> None:
+    """Edit the requester's dispute card once the dispute is settled (upheld, or approved
+    when its time ran out): Reverse and Uphold go, the outcome shows. A card not sent yet
+    is not sent at all (bot/fair_notices.py renders an open dispute only)."""
+    await conn.execute(
+        _INSERT + " SELECT 'dispute_over:' || ?, o.chat_id, 'dispute_over', ?,"
+        " json_object('dispute_id', ?, 'edit_message_id', o.message_id), ?, ?"
+        " FROM outbox o WHERE o.key = 'dispute:' || ? AND o.status = 'sent'"
+        " AND o.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
+        (dispute_id, priority, dispute_id, now, now, dispute_id),
     )

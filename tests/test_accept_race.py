@@ -10,8 +10,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll
-from tests.matching_helpers import fast_stage
+from tests.auxil.people import funded_requester
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import fast_stage
 
 WORKERS = 300
 SLOTS = 10

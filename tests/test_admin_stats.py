@@ -11,7 +11,9 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.market import texts as market_texts
-from tests.conftest import funded_requester, published_poll, roomy_stage, workers
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import roomy_stage
 
 DAY = 86_400
 

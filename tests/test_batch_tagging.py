@@ -12,10 +12,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, roomy_stage, workers
-from tests.matching_helpers import fast_stage, sql, user_id
-from tests.requester_helpers import published_batch
-from tests.worker_kit import labels
+from tests.auxil.database import sql
+from tests.auxil.people import funded_requester, user_id, workers
+from tests.auxil.posting import published_batch
+from tests.auxil.screens import labels
+from tests.auxil.stages import fast_stage, roomy_stage
 
 # (item, gold label or ""): the kitten and the retriever are attention checks.
 ITEMS = (

@@ -27,7 +27,7 @@ from bot.runtime.app import stop_app
 from bot.sandbox import Limits, SimUser
 from storage import lease
 from storage.db import Database
-from tests.conftest import funded_requester
+from tests.auxil.people import funded_requester
 
 SCALE = 10  # Telegram's limits x10 (300 messages a second overall): short stories
 LEASE_S = 10.0  # the default lease (GIGBOT_SEND_LEASE_S)
@@ -97,9 +97,7 @@ def pushes(stage: Stage, title: str, people: list[SimUser]) -> Counter[int]:
 
 async def calls_hang(stage: Stage, count: int) -> None:
     """Wait until `count` calls are held unanswered by the simulator."""
-    async with asyncio.timeout(10):
-        while stage.sim.held < count:
-            await asyncio.sleep(0.005)
+    await stage.sim.until(lambda: stage.sim.held >= count, 10, what=f"{count} calls held")
 
 
 def rows(stage: Stage, sql: str) -> list[tuple[object, ...]]:
@@ -177,9 +175,8 @@ async def test_a_dead_holder_is_replaced_once_its_lease_expires_and_nothing_goes
         assert holder(a) == a.services.broadcaster.claimer
 
         clock.advance(1.0)  # past A's lease
-        async with asyncio.timeout(5):  # B's own loop looks again (every third of a lease)
-            while not b.services.broadcaster.holding:
-                await asyncio.sleep(0.01)
+        # B's own loop looks again (every third of a lease), takes it and sends the rest.
+        await b.sim.until(lambda: b.services.broadcaster.holding, 5, what="B to take the lease")
         await b.settle()
 
         assert b.services.broadcaster.holding and holder(a) == b.services.broadcaster.claimer

@@ -12,8 +12,9 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
 from storage import outbox, summary
-from tests.conftest import failing_on_errors, funded_requester, published_poll, set_up, workers
-from tests.requester_helpers import published_batch
+from tests.auxil.people import funded_requester, set_up, workers
+from tests.auxil.posting import published_batch, published_poll
+from tests.auxil.stages import failing_on_errors
 
 
 @pytest.fixture

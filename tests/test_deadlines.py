@@ -15,8 +15,9 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus, HitStatus, Priority
-from tests.conftest import accepted_poll, funded_requester, published_poll, worker
-from tests.matching_helpers import fast_stage
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import accepted_poll, published_poll
+from tests.auxil.stages import fast_stage
 
 DAY = 24 * 3600
 

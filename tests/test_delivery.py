@@ -15,9 +15,9 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import Priority
 from bot.sandbox import Limits
-from bot.sandbox.limits import _Bucket
 from storage import outbox
-from tests.conftest import funded_requester, published_poll, workers
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
 
 
 async def _active(stage: Stage, worker: Actor) -> bool:
@@ -114,13 +114,15 @@ async def test_429_storm_on_one_chat_does_not_slow_the_others(quick_stage: Stage
         sends = stage.sim.calls_to("sendMessage")
         return Counter(int(c.params["chat_id"]) for c in sends if c.ok)
 
+    # The stormy chat stays in Telegram's flood wait until the others are served: every
+    # send there is refused with retry_after, the others' budgets are untouched.
+    stage.sim.flood(stormy.user)
     flushing = asyncio.create_task(stage.settle())
-    # The stormy chat's budget at Telegram stays overdrawn until the others are served:
-    # every send there is refused with retry_after, the others' budgets are untouched.
-    while not all(delivered()[w.tg_id] == 8 for w in others):
-        stage.sim.api.limiter._buckets[stormy.tg_id] = _Bucket(-5.0, time.monotonic())
-        await asyncio.sleep(0.01)
+    await stage.sim.until(
+        lambda: all(delivered()[w.tg_id] == 8 for w in others), 60, what="the others served"
+    )
     others_done = time.monotonic()
+    stage.sim.flood(stormy.user, False)
     await flushing
 
     refused = [c for c in stage.sim.calls if c.error_code == 429]

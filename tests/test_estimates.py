@@ -13,9 +13,9 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
 from bot.market.results import AcceptResult, WorkResult
 from storage import hits as hit_rows
-from tests.conftest import funded_requester, roomy_stage, worker
-from tests.requester_helpers import published_batch
-from tests.worker_kit import user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import published_batch
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ import pytest
 from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, roomy_stage, workers
-from tests.fair_helpers import do_poll, forge
+from tests.auxil.gestures import do_poll, forge
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import roomy_stage
 
 HOUR = 3600
 
@@ -154,3 +156,36 @@ async def test_a_reversal_after_the_refund_was_spent_shows_what_is_owed(
     await rita.send("/newpoll More? | Yes | No ; reward=0.05 n=1")
     await rita.press("Publish")
     assert "Published" not in rita.last_text(), "publishing waits for a top-up"
+
+
+async def test_a_settled_dispute_card_says_how_it_ended_and_loses_its_buttons(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita, ann, _ = await _rejected(stage, admin, clock)
+    await ann.press("Dispute")
+    await ann.send("I am sure.")
+    card = rita.last()
+    assert "Answer within 2d" in (card.text or "")
+    await rita.press("Uphold", card.message_id)
+    await rita.send("The instructions asked for the warm colour.")  # a message below it
+    await stage.settle()
+    upheld = stage.sim.message_by_id(rita.tg_id, card.message_id)
+    assert "Upheld: the rejection stands" in (upheld.text or ""), upheld.text
+    assert "Answer within" not in (upheld.text or "") and upheld.buttons() == []
+
+    # A dispute nobody answered: its card says so once the work was approved for it.
+    (bob,) = await workers(stage, "Bob")
+    await published_poll(stage, rita, "Which is red? | Red | Blue ; reward=0.25 n=1")
+    await do_poll(bob, clock, "Blue", 40)
+    await rita.send("/review")
+    await rita.press("Reject")
+    await rita.send("Wrong colour")
+    await bob.press("Dispute")
+    await bob.send("Please look again.")
+    card = rita.last()
+    clock.advance(48 * HOUR)
+    assert await stage.services.fair.disputes.expire_disputes(clock.now()) == 1
+    await stage.settle()
+    expired = stage.sim.message_by_id(rita.tg_id, card.message_id)
+    assert "Not answered in time: the work was approved" in (expired.text or ""), expired.text
+    assert expired.buttons() == []

@@ -17,9 +17,13 @@ from bot.demo.stage import Actor, Stage
 from bot.parsing import parse_poll
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
-from tests.conftest import failing_on_errors, funded_requester, published_poll, roomy_stage, workers
-from tests.fair_helpers import do_poll
-from tests.mturk_helpers import requester_with_api_key, sky_colour_hit
+from bot.sandbox import Limits
+from storage import hits as hit_rows
+from tests.auxil.gestures import do_poll
+from tests.auxil.mturk import requester_with_api_key, sky_colour_hit
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_batch, published_poll
+from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, roomy_stage
 
 
 @pytest.fixture
@@ -187,3 +191,141 @@ async def test_the_example_the_bot_teaches_publishes_under_the_default_floor(
     await rita.send(requesting_texts.POLL_EXAMPLE)
     await rita.press("Publish")
     assert "Published" in rita.last_text(), rita.last_text()
+
+
+async def test_a_batch_is_measured_pooled_and_paused_once_until_raised(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, admin)
+    crew = await workers(stage, "Ann", "Bob", "Cy", "Dee", "Eve", "Fay")
+    # Twenty items, one worker each: no item alone ever reaches five submissions. The
+    # requester says 20 s an item ($9.00/h); it really takes 30 s ($6.00/h).
+    items_csv = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(20))
+    batch = await published_batch(
+        stage, rita, items_csv, "bird | cat", "Birds ; reward=0.05 n=1 time=5m est=20s"
+    )
+    async with stage.services.db.reading() as conn:
+        items = [h.id for h in await hit_rows.in_batch(conn, batch)]
+    fair = stage.services.fair
+
+    async def tag(actor: Actor) -> None:
+        """Take the batch's next free item from its link, tag it 30 s later (the next
+        item then waits in the same message, held for this worker)."""
+        await actor.send(f"/start batch_{batch}")
+        await actor.press("Accept")
+        clock.advance(30)
+        await actor.press("bird")
+
+    for actor in crew[:4]:
+        await tag(actor)
+    assert not await fair.pushes_paused(items[-1]), "four submissions are not enough to judge"
+    await tag(crew[4])
+    assert all([await fair.pushes_paused(item) for item in items]), "every item waits"
+    told = [t for t in rita.texts() if "under the fair-pay floor" in t]
+    assert len(told) == 1, told
+    assert f"Birds (batch #{batch}) takes workers 30s an item" in told[0], told[0]
+    assert "$6.00/h" in told[0] and f"/raise b{batch} 0.07" in told[0]  # 8.00 × 30 / 3600
+    await tag(crew[5])  # found by its link: still one notice
+    assert sum("under the fair-pay floor" in t for t in rita.texts()) == 1
+
+    # While paused, no wave pushes the batch to a newcomer, and /free does not offer it.
+    (gus,) = await workers(stage, "Gus")
+    assert await stage.services.matcher.next_waves() == 0
+    await stage.settle()
+    assert "Birds" not in " ".join(gus.texts())
+    await gus.send("/free 30m")
+    assert "Birds" not in gus.last_text()
+
+    # One item alone is not raised (the batch is one task to workers): the way is named.
+    await rita.send(f"/raise {items[-1]} 0.07")
+    assert f"item of batch #{batch}" in rita.last_text()
+    assert f"/raise b{batch} 0.07" in rita.last_text()
+    await rita.send(f"/raise b{batch} 0.06")
+    assert "still $7.20/h" in rita.last_text() and "$0.07" in rita.last_text()
+    assert await fair.pushes_paused(items[-1])
+    await rita.send(f"/raise b{batch} 0.07")
+    assert f"batch #{batch} raised to $0.07 on 20 items" in rita.last_text()
+    assert "Pushes are on" in rita.last_text()
+    assert not any([await fair.pushes_paused(item) for item in items])
+    assert "Birds" in gus.last_text() and "$0.07" in gus.last_text(), gus.last_text()
+
+    # Every item's escrow covers the new reward, the work already handed in included.
+    balances = await stage.services.accounts.balances()
+    assert [balances[f"escrow:{item}"] for item in items] == [7] * 20
+    await rita.send("/review")
+    await rita.press("Approve")
+    assert "+$0.07" in crew[0].last_text()
+    await rita.send(f"/raise b{batch + 1} 0.50")
+    assert f"Batch #{batch + 1} isn't one of your live batches" in rita.last_text()
+
+
+def _example(prompt: str) -> str:
+    """The terms a prompt gives as its example: its first line that sets a reward."""
+    return next(line for line in prompt.splitlines() if "reward=" in line)
+
+
+async def test_the_examples_the_guided_flows_teach_publish_under_the_default_floor(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/newsurvey")
+    await rita.send("Coffee habits")
+    await rita.press("Single choice")
+    await rita.send("Favourite roast?")
+    await rita.send("Light | Medium | Dark")
+    await rita.press("Done")
+    await rita.send(_example(rita.last_text()))  # as a requester copies it
+    assert "meets the fair-pay floor" in rita.last_text(), rita.last_text()
+    await rita.press("Publish")
+    assert "Published survey" in rita.last_text()
+
+    await rita.send("/newbatch")
+    items = b"text\nA cat\nA dog\n"
+    await stage.deliver(
+        stage.sim.document(rita.user, "items.csv", items, "text/csv", enqueue=False)
+    )
+    await rita.send("cat | dog")
+    await rita.send(_example(rita.last_text()))
+    assert "meets the fair-pay floor" in rita.last_text(), rita.last_text()
+    await rita.press("Publish")
+    assert "Published batch" in rita.last_text()
+
+
+class _Scheduled:
+    """A scheduler that writes down what it is handed (the JobQueue's part, on a FakeClock)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def at(self, name: str, due_at: float) -> None:
+        self.names.append(name)
+
+
+async def test_a_raise_hands_the_timed_offers_it_makes_to_the_scheduler(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Pushes resumed by /raise on a HIT dispatched as timed offers schedule each new
+    offer's end at once, as any wave does, not at the next load of the timer horizon."""
+    roomy = Limits(private_burst=SCRIPTED_BURST, global_per_sec=300)
+    opened = await Stage.open(
+        tmp_path / "offers.sqlite3", clock=clock, limits=roomy, min_hourly=8.00, offer_up_to=8
+    )
+    async with failing_on_errors(opened):
+        stage = opened
+        rita = await funded_requester(stage, stage.admin())
+        crew = await workers(stage, "Ann", "Bob", "Cy", "Dee", "Eve")
+        hit_id = await published_poll(
+            stage, rita, "Read and pick | X | Y ; reward=0.05 n=8 time=5m est=20s"
+        )
+        for worker in crew:
+            await do_poll(worker, clock, "X", 60)
+        assert await stage.services.fair.pushes_paused(hit_id)
+        (gus,) = await workers(stage, "Gus")
+        scheduled = _Scheduled()
+        stage.services.agenda.attach(scheduled)
+        stage.services.agenda.loaded(clock.now() + 3600)
+
+        await rita.send(f"/raise {hit_id} 0.14")
+        assert "Pushes are on" in rita.last_text()
+        assert "Held for you" in gus.last_text(), "the raised HIT is offered to Gus"
+        assert scheduled.names, "the offer's end was handed to the scheduler"

@@ -11,8 +11,10 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, roomy_stage, set_up, workers
-from tests.fair_helpers import do_poll
+from tests.auxil.gestures import do_poll
+from tests.auxil.people import funded_requester, set_up, workers
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

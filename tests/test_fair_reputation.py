@@ -12,8 +12,10 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.fair import texts as fair_texts
 from bot.i18n import EN
-from tests.conftest import funded_requester, published_poll, roomy_stage, workers
-from tests.fair_helpers import do_poll, forge, rate
+from tests.auxil.gestures import do_poll, forge, rate
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import re
 
 from bot.demo.stage import Actor, Stage
 from storage import workers
-from tests.conftest import funded_requester, published_poll, worker
-from tests.worker_kit import labels, user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import published_poll
+from tests.auxil.screens import labels
 
 POLL = "Tea or coffee? | Tea | Coffee ; reward=0.05 n=5"
 

@@ -16,7 +16,7 @@ import signal
 import socket
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -35,7 +35,7 @@ from bot.sandbox import SimTelegram, SimUser
 from bot.work.desk import WorkerDesk
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from storage.db import Database
-from tests.conftest import funded_requester, set_up
+from tests.auxil.people import funded_requester, set_up
 
 ADMIN = 900_000_001
 SECRET = "s3cret-Token_for-tests"
@@ -49,21 +49,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def until(check: Callable[[], bool], what: str) -> None:
-    """Wait for the other process to make `check` true."""
-    deadline = asyncio.get_running_loop().time() + WAIT
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
 class Gigbot:
     """`python -m bot run` in a subprocess, its stderr collected line by line."""
 
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
         self.lines: list[str] = []
+        self._more = asyncio.Event()  # set (and replaced) at each line and at the end
         assert proc.stderr is not None
         self._reader = asyncio.create_task(self._read(proc.stderr))
 
@@ -82,15 +74,25 @@ class Gigbot:
         return cls(proc)
 
     async def _read(self, stream: asyncio.StreamReader) -> None:
-        async for line in stream:
-            self.lines.append(line.decode())
+        try:
+            async for line in stream:
+                self.lines.append(line.decode())
+                self._more.set()
+                self._more = asyncio.Event()
+        finally:
+            self._more.set()
 
     @property
     def stderr(self) -> str:
         return "".join(self.lines)
 
     async def saw(self, text: str) -> None:
-        await until(lambda: text in self.stderr, f"{text!r} on stderr")
+        """Wait for `text` on stderr; fail once WAIT seconds pass or stderr ends without it."""
+        async with asyncio.timeout(WAIT):
+            while text not in self.stderr:
+                if self._reader.done():
+                    raise AssertionError(f"stderr ended without {text!r}:\n{self.stderr}")
+                await self._more.wait()
 
     def signal(self, signum: int) -> None:
         self.proc.send_signal(signum)
@@ -171,7 +173,7 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
         # Telegram (the sim) posts with the secret header: handled.
         wanda = sim.add_user("Wanda")
         sim.message(wanda, "/start")
-        await until(lambda: len(replies(sim, wanda)) == 1, "Wanda's welcome")
+        await sim.until(lambda: len(replies(sim, wanda)) == 1, WAIT, what="Wanda's welcome")
 
         # Someone else posts straight to the webhook without it, or with a wrong one.
         mallory = sim.add_user("Mallory")
@@ -198,12 +200,12 @@ async def test_webhook_takes_updates_with_the_secret_and_refuses_them_without(
         # A real update after the forged ones is handled; the forged ones never were.
         sim.message(wanda, "my private diary entry")
         sim.message(wanda, "/help")
-        await until(lambda: len(replies(sim, wanda)) == 3, "Wanda's help")
+        await sim.until(lambda: len(replies(sim, wanda)) == 3, WAIT, what="Wanda's help")
         # Her poll's question is stored (SQL parameters) and echoed back; never logged.
         sim.message(
             wanda, "/newpoll Is my diary private? | Yes | No ; reward=0.05 n=2 dispatch=race"
         )
-        await until(lambda: len(replies(sim, wanda)) == 4, "Wanda's poll preview")
+        await sim.until(lambda: len(replies(sim, wanda)) == 4, WAIT, what="Wanda's poll preview")
     finally:
         bot.signal(signal.SIGTERM)
         code = await bot.exit_code()
@@ -326,13 +328,15 @@ async def test_sigterm_while_publishing_loses_and_repeats_nothing(
     sim.message(
         rita, "/newpoll Which logo is clearer? | A | B ; reward=0.10 n=5 time=2m dispatch=race"
     )
-    await until(lambda: any(m.buttons() for m in sim.bot_messages(rita)), "the poll preview")
+    await sim.until(
+        lambda: any(m.buttons() for m in sim.bot_messages(rita)), WAIT, what="the poll preview"
+    )
     preview = next(m for m in sim.bot_messages(rita) if m.buttons())
 
     # Telegram stalls: the Publish handler hangs on its edit, the pushes on their sends.
     sim.hold("editMessageText", "sendMessage")
     sim.press(rita, preview.message_id, requesting_texts.BTN_PUBLISH)
-    await until(lambda: sim.held >= 2, "the publish edit and a push to be in flight")
+    await sim.until(lambda: sim.held >= 2, WAIT, what="the publish edit and a push to be in flight")
     bot.signal(signal.SIGTERM)
     await bot.saw("SIGTERM: finishing work in flight")
     sim.release()
@@ -345,8 +349,10 @@ async def test_sigterm_while_publishing_loses_and_repeats_nothing(
     # After a restart the rest goes out: every worker gets the HIT exactly once.
     bot = await Gigbot.start(tmp_path, **env)
     try:
-        await until(
-            lambda: all(len(sim.bot_messages(w)) == 1 for w in crew), "a push to every worker"
+        await sim.until(
+            lambda: all(len(sim.bot_messages(w)) == 1 for w in crew),
+            WAIT,
+            what="a push to every worker",
         )
     finally:
         bot.signal(signal.SIGTERM)
@@ -374,7 +380,7 @@ async def test_a_second_sigint_exits_at_once(sim: SimTelegram, tmp_path: Path) -
         wanda = sim.add_user("Wanda")
         sim.hold("sendMessage")  # the /start reply never comes back: a handler stuck in flight
         sim.message(wanda, "/start")
-        await until(lambda: sim.held == 1, "the /start reply to be in flight")
+        await sim.until(lambda: sim.held == 1, WAIT, what="the /start reply to be in flight")
         bot.signal(signal.SIGINT)
         await bot.saw("SIGINT: finishing work in flight")
         bot.signal(signal.SIGINT)
@@ -414,10 +420,10 @@ async def test_menus_by_scope_and_new_requesters_get_theirs(
         admin = sim.add_user("Admin", id=ADMIN)
         sam = sim.add_user("Sam")
         sim.message(sam, "/start")
-        await until(lambda: len(replies(sim, sam)) == 1, "Sam's welcome")
+        await sim.until(lambda: len(replies(sim, sam)) == 1, WAIT, what="Sam's welcome")
         assert menu(sim, sam.id) == []
         sim.message(admin, f"/fund {sam.id} 5")
-        await until(lambda: menu(sim, sam.id) != [], "Sam's requester menu")
+        await sim.until(lambda: menu(sim, sam.id) != [], WAIT, what="Sam's requester menu")
         assert "newpoll" in menu(sim, sam.id)
     finally:
         bot.signal(signal.SIGTERM)
@@ -442,7 +448,9 @@ async def test_stopping_the_broadcaster_mid_pass_keeps_unsent_pushes(tmp_path: P
         await stage.app.process_update(Update.de_json(publish, stage.app.bot))
         # The background broadcaster has sent the first push (stalled); the next two wait
         # for their send slots (one a second) when shutdown begins.
-        await until(lambda: stage.sim.held == 1, "the first push to be in flight")
+        await stage.sim.until(
+            lambda: stage.sim.held == 1, WAIT, what="the first push to be in flight"
+        )
         stopping = asyncio.create_task(broadcaster.stop())
         await asyncio.sleep(0)
         stage.sim.release()

@@ -25,10 +25,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
-from tests.hostile_helpers import stage_problems
-from tests.matching_helpers import fast_stage
-from tests.requester_helpers import published_batch, upload
+from tests.auxil.invariants import stage_problems
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_batch, published_poll, upload
+from tests.auxil.stages import fast_stage
 
 GUARD = settings(
     max_examples=80,

@@ -25,9 +25,11 @@ from hypothesis import strategies as st
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
-from tests.conftest import SCRIPTED_BURST, failing_on_errors, worker
-from tests.hostile_helpers import handle_signed, stage_problems
-from tests.mturk_helpers import call, new_api_key, question_form, requester_with_api_key
+from tests.auxil.hostile import handle_signed
+from tests.auxil.invariants import stage_problems
+from tests.auxil.mturk import call, new_api_key, question_form, requester_with_api_key
+from tests.auxil.people import worker
+from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors
 
 GUARD = settings(
     max_examples=150,

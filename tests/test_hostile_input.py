@@ -10,8 +10,9 @@ import httpx
 from bot.clock import FakeClock
 from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
 from bot.fit import units
-from tests.conftest import failing_on_errors, funded_requester, roomy_stage, workers
-from tests.requester_helpers import upload
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import upload
+from tests.auxil.stages import failing_on_errors, roomy_stage
 
 LONG_ANSWER = ("Great idea 😀 " * 40)[:499] + "!"  # the most a free-text answer may be
 

@@ -15,18 +15,23 @@ from botocore.credentials import Credentials
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.fit import units
-from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import (
+from tests.auxil.mturk import (
+    EXTERNAL,
     FORM_NS,
-    api_stage,
+    alias_of,
+    button_url,
     call,
     client,
+    free_text,
     new_api_key,
+    params,
+    post_form,
     refused,
     requester_with_api_key,
+    worked,
 )
-from tests.test_mturk_people import alias_of, worked
-from tests.test_mturk_web import EXTERNAL, button_url, free_text, params, post
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.stages import api_stage
 
 
 @pytest.fixture
@@ -61,17 +66,17 @@ async def test_web_task_forms_are_bounded_and_bad_tokens_refused(
     submit_to = given["turkSubmitTo"] + "/mturk/externalSubmit"
     form = {"assignmentId": given["assignmentId"]}
 
-    huge = await post(stage, submit_to, {**form, "notes": "x" * 900_000})
+    huge = await post_form(stage, submit_to, {**form, "notes": "x" * 900_000})
     assert huge.status_code == 413 and "too long" in huge.text
-    wide = await post(stage, submit_to, {**form, **{f"f{n}": "y" * 400 for n in range(201)}})
+    wide = await post_form(stage, submit_to, {**form, **{f"f{n}": "y" * 400 for n in range(201)}})
     assert wide.status_code == 413, "too many fields"
-    total = await post(stage, submit_to, {**form, **{f"f{n}": "z" * 9_000 for n in range(6)}})
+    total = await post_form(stage, submit_to, {**form, **{f"f{n}": "z" * 9_000 for n in range(6)}})
     assert total.status_code == 413, "each field fits, all of them do not"
     listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
     assert listed["NumResults"] == 0, "nothing was stored by the refused posts"
 
     essay = "The robin sings at dawn 🐦 " * 380  # 10,000 characters less a few: allowed
-    done = await post(stage, submit_to, {**form, "bird": "robin", "notes": essay[:9_990]})
+    done = await post_form(stage, submit_to, {**form, "bird": "robin", "notes": essay[:9_990]})
     assert done.status_code == 200, done.text
     await rita.send("/review")
     card = rita.last_text()
@@ -92,7 +97,7 @@ async def test_web_task_tokens_with_odd_characters_are_refused(
     bare = given["turkSubmitTo"].split("/w/")[0] + "/mturk/externalSubmit"
     for token in ("²-abc", "1-é", "١-00", "-", "99999999999999999999-ab"):
         form = {"assignmentId": given["assignmentId"], "gigbotToken": token, "bird": "robin"}
-        assert (await post(stage, bare, form)).status_code == 403, token
+        assert (await post_form(stage, bare, form)).status_code == 403, token
     listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
     assert listed["NumResults"] == 0
 

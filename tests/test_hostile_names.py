@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor
-from tests.conftest import funded_requester, roomy_stage, set_up
-from tests.requester_helpers import number_after
+from tests.auxil.people import funded_requester, set_up
+from tests.auxil.screens import number_after
+from tests.auxil.stages import roomy_stage
 
 RITA = 'Rita <b> & "Co'
 ANN = "Ann <3 & </i>"

@@ -9,10 +9,11 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
-from tests.hostile_helpers import json_nested, post_signed, post_update
-from tests.mturk_helpers import api_stage, new_api_key
-from tests.requester_helpers import upload
+from tests.auxil.hostile import json_nested, post_signed, post_update
+from tests.auxil.mturk import new_api_key
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll, upload
+from tests.auxil.stages import api_stage, failing_on_errors
 
 
 def _many_tiny_items() -> bytes:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
-from tests.conftest import accepted_poll, funded_requester, published_poll, worker
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import accepted_poll, published_poll
 
 
 async def _submitted_work(stage: Stage, admin: Actor) -> tuple[Actor, Actor]:

@@ -9,7 +9,7 @@ import json
 from bot.demo.stage import Actor, Stage
 from bot.i18n import translator
 from bot.work import texts as work_texts
-from tests.conftest import funded_requester, set_up
+from tests.auxil.people import funded_requester, set_up
 
 ES = translator("es")
 

@@ -15,9 +15,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
-from tests.matching_helpers import set_record
-from tests.worker_kit import labels
+from tests.auxil.database import set_record
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll
+from tests.auxil.screens import labels
+from tests.auxil.stages import failing_on_errors
 
 
 @pytest.fixture

@@ -221,3 +221,29 @@ def test_the_rule_catches_what_it_forbids() -> None:
         ("handlers.common", "bot.market._internal"),
     }
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_tests_take_their_helpers_from_auxil() -> None:
+    """tests/conftest.py holds fixtures only; helpers live in tests/auxil/ (as in
+    python-telegram-bot's tests), never imported from conftest or from a test module."""
+    borrowed = []
+    for path in sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                taken = [node.module]
+            elif isinstance(node, ast.Import):
+                taken = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in taken:
+                if name == "tests.conftest" or name.startswith("tests.test_"):
+                    borrowed.append(f"{path.relative_to(ROOT)}: {name}")
+    assert borrowed == []
+    conftest = ast.parse((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"))
+    defined = [
+        node.name
+        for node in conftest.body
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and not any("fixture" in ast.unparse(d) for d in node.decorator_list)
+    ]
+    assert defined == [], "helpers in conftest.py: move them to tests/auxil/"

@@ -12,10 +12,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import (
+from tests.auxil.mturk import (
     ANSWERS_NS,
-    api_stage,
     call,
     client,
     new_api_key,
@@ -23,6 +21,8 @@ from tests.mturk_helpers import (
     refused,
     requester_with_api_key,
 )
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.stages import api_stage
 
 
 @pytest.fixture

@@ -10,16 +10,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.mturk_helpers import (
-    api_stage,
-    call,
-    client,
-    new_api_key,
-    requester_with_api_key,
-    sky_colour_hit,
-)
-from tests.requester_helpers import restart
+from tests.auxil.mturk import call, client, new_api_key, requester_with_api_key, sky_colour_hit
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.stages import api_stage, restart
 
 HIT = sky_colour_hit()
 

@@ -15,7 +15,7 @@ from bot.domain import QuestionKind
 from bot.mturk import _sigv4 as sigv4
 from bot.mturk._questionform import FormError, answers_xml, parse_question_form
 from bot.mturk._webquestion import parse_web_question
-from tests.mturk_helpers import ANSWERS_NS, FORM_NS
+from tests.auxil.mturk import ANSWERS_NS, FORM_NS
 
 SURVEY = f"""<?xml version="1.0" encoding="UTF-8"?>
 <QuestionForm xmlns="{FORM_NS}QuestionForm.xsd">

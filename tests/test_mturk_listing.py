@@ -11,8 +11,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import workers
-from tests.mturk_helpers import api_stage, call, refused, requester_with_api_key, sky_colour_hit
+from tests.auxil.mturk import call, refused, requester_with_api_key, sky_colour_hit
+from tests.auxil.people import workers
+from tests.auxil.stages import api_stage
 
 HIT = sky_colour_hit()
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import workers
-from tests.mturk_helpers import api_stage, call, question_form, refused, requester_with_api_key
+from tests.auxil.mturk import (
+    alias_of,
+    call,
+    hit_params,
+    question_form,
+    refused,
+    requester_with_api_key,
+    worked,
+)
+from tests.auxil.people import workers
+from tests.auxil.stages import api_stage
 
 
 @pytest.fixture
@@ -20,36 +28,6 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The bot with the MTurk API on a free local port."""
     async with api_stage(tmp_path, clock) as opened:
         yield opened
-
-
-def hit_params(title: str = "Sky colour", **more: Any) -> dict[str, Any]:
-    return {
-        "Title": title,
-        "Description": "Tell us the colour of the sky",
-        "Reward": "0.05",
-        "AssignmentDurationInSeconds": 300,
-        "LifetimeInSeconds": 3_600,
-        "Question": question_form(),
-        **more,
-    }
-
-
-async def alias_of(stage: Stage, worker: Actor) -> str:
-    user = await stage.services.market.people.user(worker.tg_id)
-    assert user is not None
-    return user.alias
-
-
-async def worked(stage: Stage, mturk: Any, *people: Actor) -> tuple[str, dict[str, str]]:
-    """A HIT each worker answered; (HIT id, assignment id by worker alias)."""
-    created = await call(stage, mturk, "create_hit", **hit_params(MaxAssignments=len(people)))
-    hit_id = created["HIT"]["HITId"]
-    for worker in people:
-        await worker.press("Accept")
-        await worker.press("Blue")
-        await worker.press("Submit")
-    listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
-    return hit_id, {a["WorkerId"]: a["AssignmentId"] for a in listed["Assignments"]}
 
 
 async def test_bonus_moves_money_once_and_is_listed(stage: Stage, admin: Actor) -> None:

@@ -3,24 +3,27 @@ that a Telegram button opens, posted back to gigbot's /mturk/externalSubmit."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import workers
-from tests.mturk_helpers import ANSWERS_NS, api_stage, call, refused, requester_with_api_key
-
-EXTERNAL = (
-    '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
-    '2006-07-14/ExternalQuestion.xsd"><ExternalURL>https://tasks.example.org/label?batch=3'
-    "</ExternalURL><FrameHeight>600</FrameHeight></ExternalQuestion>"
+from tests.auxil.mturk import (
+    EXTERNAL,
+    button_url,
+    call,
+    free_text,
+    params,
+    post_form,
+    refused,
+    requester_with_api_key,
 )
+from tests.auxil.people import workers
+from tests.auxil.stages import api_stage
+
 PAGE = (
     "<!DOCTYPE html><html><body><form id='mturk_form' method='post'>"
     "<input type='hidden' name='assignmentId' id='assignmentId'>"
@@ -39,37 +42,6 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The bot with the MTurk API (and its web pages) on a free local port."""
     async with api_stage(tmp_path, clock) as opened:
         yield opened
-
-
-def button_url(worker: Actor, label: str) -> str:
-    """The URL of the newest button whose text contains `label`."""
-    for message in reversed(worker.messages()):
-        for row in message.buttons():
-            for text, _, url in row:
-                if label in text and url:
-                    return url
-    raise AssertionError(f"{worker.name} has no {label!r} link")
-
-
-def params(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def free_text(answer: str) -> dict[str, str]:
-    root = ET.fromstring(answer)
-    assert root.tag == f"{ANSWERS_NS}QuestionFormAnswers"
-    return {
-        a.findtext(f"{ANSWERS_NS}QuestionIdentifier", ""): a.findtext(f"{ANSWERS_NS}FreeText", "")
-        for a in root.findall(f"{ANSWERS_NS}Answer")
-    }
-
-
-async def post(stage: Stage, url: str, form: dict[str, str]) -> httpx.Response:
-    """The worker's browser posting the task's form; then deliver what it caused."""
-    async with httpx.AsyncClient() as browser:
-        response = await browser.post(url, data=form)
-    await stage.settle()
-    return response
 
 
 async def test_external_question_answered_through_the_web_page(stage: Stage, admin: Actor) -> None:
@@ -92,7 +64,7 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
     assert preview.startswith("https://tasks.example.org/label?batch=3&")
     seen = params(preview)
     assert seen["assignmentId"] == "ASSIGNMENT_ID_NOT_AVAILABLE" and seen["hitId"] == hit_id
-    from_preview = await post(
+    from_preview = await post_form(
         stage,
         seen["turkSubmitTo"] + "/mturk/externalSubmit",
         {"assignmentId": "ASSIGNMENT_ID_NOT_AVAILABLE", "bird": "robin"},
@@ -112,18 +84,18 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
 
     token = given["turkSubmitTo"].rsplit("/", 1)[1]
     forged = submit_to.replace(token, token[:-1] + ("0" if token[-1] != "0" else "1"))
-    assert (await post(stage, forged, form)).status_code == 403
+    assert (await post_form(stage, forged, form)).status_code == 403
     bare = given["turkSubmitTo"].split("/w/")[0] + "/mturk/externalSubmit"
-    assert (await post(stage, bare, form)).status_code == 403, "no token, no submission"
+    assert (await post_form(stage, bare, form)).status_code == 403, "no token, no submission"
     other = {**form, "assignmentId": "GBA99999999"}
-    assert (await post(stage, submit_to, other)).status_code == 409
+    assert (await post_form(stage, submit_to, other)).status_code == 409
     listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
     assert listed["NumResults"] == 0, "nothing was submitted by the refused posts"
 
-    done = await post(stage, submit_to, form)
+    done = await post_form(stage, submit_to, form)
     assert done.status_code == 200 and "Submitted “Label the bird”" in done.text
     assert "Submitted: Label the bird" in ann.last_text()
-    again = await post(stage, submit_to, {**form, "bird": "crow"})
+    again = await post_form(stage, submit_to, {**form, "bird": "crow"})
     assert again.status_code == 409
 
     (assignment,) = (await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id))[
@@ -177,7 +149,7 @@ async def test_html_question_served_sandboxed_and_submitted(
 
     given = params(task)
     assert task.startswith(given["turkSubmitTo"].split("/w/")[0] + "/w/")
-    done = await post(
+    done = await post_form(
         stage,
         given["turkSubmitTo"] + "/mturk/externalSubmit",
         {"assignmentId": given["assignmentId"], "bird": "wren"},

@@ -9,7 +9,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, roomy_stage, set_up
+from tests.auxil.people import funded_requester, set_up
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

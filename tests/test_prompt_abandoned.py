@@ -12,9 +12,10 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
-from tests.fair_helpers import do_poll
-from tests.requester_helpers import database_of
+from tests.auxil.database import database_of
+from tests.auxil.gestures import do_poll
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
 
 
 async def _submitted(stage: Stage, clock: FakeClock) -> tuple[Actor, Actor]:

@@ -11,8 +11,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, worker
-from tests.matching_helpers import draft, fast_stage, got, set_prefs, sql, user_id
+from tests.auxil.database import set_prefs, sql
+from tests.auxil.people import funded_requester, user_id, worker
+from tests.auxil.posting import draft, published_poll
+from tests.auxil.screens import got
+from tests.auxil.stages import fast_stage
 
 
 @pytest.fixture

@@ -10,9 +10,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.matching_helpers import draft, fast_stage, got, sql
-from tests.requester_helpers import number_after
+from tests.auxil.database import sql
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import draft
+from tests.auxil.screens import got, number_after
+from tests.auxil.stages import fast_stage
 
 
 @pytest.fixture

@@ -14,9 +14,11 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from tests.conftest import funded_requester, roomy_stage, workers
-from tests.matching_helpers import set_record
-from tests.requester_helpers import database_of, number_after, upload
+from tests.auxil.database import database_of, set_record
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import upload
+from tests.auxil.screens import number_after
+from tests.auxil.stages import roomy_stage
 
 GOOD_CSV = (
     b"text,gold\n"

@@ -12,8 +12,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, roomy_stage, workers
-from tests.requester_helpers import database_of, number_after, restart, upload
+from tests.auxil.database import database_of
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import upload
+from tests.auxil.screens import number_after
+from tests.auxil.stages import restart, roomy_stage
 
 
 @pytest.fixture

@@ -11,9 +11,11 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, roomy_stage, workers
-from tests.conftest import worker as worker_named
-from tests.requester_helpers import database_of
+from tests.auxil.database import database_of
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.people import worker as worker_named
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

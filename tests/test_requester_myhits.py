@@ -13,8 +13,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
-from tests.conftest import funded_requester, published_poll, roomy_stage
-from tests.requester_helpers import database_of, published_batch
+from tests.auxil.database import database_of
+from tests.auxil.people import funded_requester
+from tests.auxil.posting import published_batch, published_poll
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

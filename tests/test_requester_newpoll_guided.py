@@ -12,8 +12,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting import texts as requesting_texts
-from tests.conftest import funded_requester, workers
-from tests.requester_helpers import database_of, number_after, restart
+from tests.auxil.database import database_of
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.screens import number_after
+from tests.auxil.stages import restart
 
 
 async def test_a_missing_bar_after_the_question_is_named(stage: Stage, admin: Actor) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlite3
 
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, workers
-from tests.requester_helpers import database_of, number_after
+from tests.auxil.database import database_of
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.screens import number_after
 
 
 async def _define(rita: Actor) -> int:

@@ -14,7 +14,7 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -50,15 +50,6 @@ class Bot:
 async def sim() -> AsyncIterator[SimTelegram]:
     async with SimTelegram(limits=Limits(scale=20)) as running:
         yield running
-
-
-async def _until(check: Callable[[], bool], what: str) -> None:
-    """Let the process work (the simulator answers it from this event loop) until `check`."""
-    deadline = time.monotonic() + WAIT
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        await asyncio.sleep(0.02)
 
 
 def _texts(sim: SimTelegram, user: SimUser) -> list[str]:
@@ -122,53 +113,72 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
     try:
         for person in (rita, ann, bob, cy):
             sim.message(person, "/start")
-        await _until(lambda: all(_count(sim, p, "Welcome") for p in (ann, bob, cy)), "welcome")
+        await sim.until(
+            lambda: all(_count(sim, p, "Welcome") for p in (ann, bob, cy)), WAIT, what="welcome"
+        )
         for worker in (ann, bob, cy):  # the worker setup, with its defaults
             _tap(sim, worker, "I want to work")
-        await _until(lambda: all(_count(sim, p, "Step 1/5") for p in (ann, bob, cy)), "setup")
+        await sim.until(
+            lambda: all(_count(sim, p, "Step 1/5") for p in (ann, bob, cy)), WAIT, what="setup"
+        )
         for worker in (ann, bob, cy):
             _tap(sim, worker, "Skip, use defaults")
-        await _until(lambda: all(_count(sim, p, "All set") for p in (ann, bob, cy)), "set up")
+        await sim.until(
+            lambda: all(_count(sim, p, "All set") for p in (ann, bob, cy)), WAIT, what="set up"
+        )
         sim.message(admin, f"/fund {rita.id} 10.00")
-        await _until(lambda: _count(sim, rita, "was added") == 1, "funding")
+        await sim.until(lambda: _count(sim, rita, "was added") == 1, WAIT, what="funding")
         sim.message(
             rita, "/newpoll Pick one | X | Y ; reward=0.05 n=3 time=5m life=20m dispatch=race"
         )
-        await _until(lambda: _count(sim, rita, "Preview") == 1, "preview")
+        await sim.until(lambda: _count(sim, rita, "Preview") == 1, WAIT, what="preview")
         _tap(sim, rita, "Publish")
-        await _until(lambda: all(_count(sim, p, "Pick one") for p in (ann, bob, cy)), "pushes")
+        await sim.until(
+            lambda: all(_count(sim, p, "Pick one") for p in (ann, bob, cy)), WAIT, what="pushes"
+        )
 
         _tap(sim, ann, "Accept")
-        await _until(lambda: _count(sim, ann, "1/1") == 1, "Ann's task")
+        await sim.until(lambda: _count(sim, ann, "1/1") == 1, WAIT, what="Ann's task")
         _tap(sim, ann, "X")
-        await _until(lambda: _count(sim, ann, "Your answers") == 1, "Ann's answer")
+        await sim.until(lambda: _count(sim, ann, "Your answers") == 1, WAIT, what="Ann's answer")
         _tap(sim, ann, "Submit")
-        await _until(lambda: _count(sim, ann, "Submitted") == 1, "Ann's submission")
+        await sim.until(lambda: _count(sim, ann, "Submitted") == 1, WAIT, what="Ann's submission")
         _tap(sim, bob, "Accept")
-        await _until(lambda: _count(sim, bob, "1/1") == 1, "Bob's task")
-        await _until(lambda: _count(sim, bob, "left to finish") == 1, "Bob's first reminder")
+        await sim.until(lambda: _count(sim, bob, "1/1") == 1, WAIT, what="Bob's task")
+        await sim.until(
+            lambda: _count(sim, bob, "left to finish") == 1, WAIT, what="Bob's first reminder"
+        )
         await bot.kill()
 
         (bob_deadline,) = _query(db, "SELECT MAX(deadline_at) FROM assignments")[0]
         (ann_auto,) = _query(db, "SELECT MAX(auto_approve_at) FROM assignments")[0]
         due = max(float(str(bob_deadline)), float(str(ann_auto)))
-        await _until(lambda: clock() > due + 10, "Bob's deadline and Ann's approval, while down")
+        # Bob's deadline and Ann's approval pass while it is down: the process's clock is
+        # real time (x SPEED), so real time must go by; one more HIT second for the margin.
+        await asyncio.sleep(max(0.0, due + 11 - clock()) / SPEED)
+        assert clock() > due + 10
         assert _count(sim, bob, "Time's up") == 0 and _count(sim, ann, "Approved") == 0
 
         await bot.start()  # applies what fell due while down, and tells them
-        await _until(lambda: _count(sim, bob, "Time's up") == 1, "Bob told at restart")
-        await _until(lambda: _count(sim, ann, "Approved") == 1, "Ann approved at restart")
+        await sim.until(
+            lambda: _count(sim, bob, "Time's up") == 1, WAIT, what="Bob told at restart"
+        )
+        await sim.until(
+            lambda: _count(sim, ann, "Approved") == 1, WAIT, what="Ann approved at restart"
+        )
         assert _reminders(sim, bob) == 1, "no reminder for a deadline past"
 
         _tap(sim, cy, "Accept")  # live: both reminders, the deadline, then expiry
-        await _until(lambda: _reminders(sim, cy) == 2, "Cy's reminders")
-        await _until(lambda: _count(sim, cy, "Time's up") == 1, "Cy abandoned")
-        await _until(lambda: _count(sim, rita, "has expired") == 1, "expiry")
+        await sim.until(lambda: _reminders(sim, cy) == 2, WAIT, what="Cy's reminders")
+        await sim.until(lambda: _count(sim, cy, "Time's up") == 1, WAIT, what="Cy abandoned")
+        await sim.until(lambda: _count(sim, rita, "has expired") == 1, WAIT, what="expiry")
         await bot.kill()
 
         await bot.start()  # nothing is applied or told twice
         sim.message(ann, "/earnings")
-        await _until(lambda: _count(sim, ann, "Your earnings") == 1, "restarted bot answers")
+        await sim.until(
+            lambda: _count(sim, ann, "Your earnings") == 1, WAIT, what="restarted bot answers"
+        )
         await asyncio.sleep(0.3)
     finally:
         if bot.proc is not None and bot.proc.returncode is None:

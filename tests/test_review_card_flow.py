@@ -10,9 +10,10 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, roomy_stage, workers
-from tests.requester_helpers import published_batch
-from tests.worker_kit import tag_item
+from tests.auxil.gestures import tag_item
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_batch
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

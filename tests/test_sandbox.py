@@ -220,6 +220,27 @@ async def test_group_twenty_per_minute(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(sim.messages(group)) == 20
 
 
+async def test_a_flooded_chat_is_refused_until_the_flood_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    async with running() as sim, real_bot(sim) as bot:
+        alice, bob = sim.add_user("Alice"), sim.add_user("Bob")
+        sim.flood(alice)
+        for _ in range(2):
+            with pytest.raises(RetryAfter) as caught:
+                await bot.send_message(alice.id, "refused")
+            assert caught.value.retry_after == dtm.timedelta(seconds=1)
+        await bot.send_message(bob.id, "others pass")
+        sim.reset_records()  # forgets past sends; the flood stays
+        with pytest.raises(RetryAfter):
+            await bot.send_message(alice.id, "still refused")
+        sim.flood(alice, False)
+        await bot.send_message(alice.id, "through")
+        assert [m.text for m in sim.messages(alice)] == ["through"]
+        assert [m.text for m in sim.messages(bob)] == ["others pass"]
+
+
 async def test_limits_can_be_disabled_and_scaled() -> None:
     async with running(Limits(enabled=False, private_burst=1)) as sim, real_bot(sim) as bot:
         alice = sim.add_user("Alice")
@@ -404,7 +425,7 @@ async def test_get_updates_long_poll_with_offset(
 ) -> None:
     loop = asyncio.get_running_loop()
     poll = asyncio.ensure_future(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(sim.delivery.polled(), 5)
     assert not poll.done()
     started = loop.time()
     sim.message(alice, "/start")
@@ -451,10 +472,7 @@ async def test_webhook_push_with_secret_and_retry(
         with pytest.raises(Conflict):
             await bot.get_updates()
         sim.message(alice, "/start")
-        for _ in range(500):
-            if received:
-                break
-            await asyncio.sleep(0.02)
+        await asyncio.wait_for(sim.delivery.taken(sim.updates[0]["update_id"]), 10)
         assert received == [("s3cret", sim.updates[0])]
         info = await bot.get_webhook_info()
         assert info.url == url and info.pending_update_count == 0
@@ -548,14 +566,37 @@ async def test_until_waits_for_the_bots_calls(sim: SimTelegram, bot: Bot, alice:
     assert not waiting.done()
     await bot.send_message(alice.id, "two")
     await asyncio.wait_for(waiting, 5)
-    with pytest.raises(TimeoutError):
-        await sim.until(lambda: len(sim.bot_messages(alice)) == 3, timeout=0.05)
+    with pytest.raises(TimeoutError, match="waiting for a third message"):
+        await sim.until(
+            lambda: len(sim.bot_messages(alice)) == 3, timeout=0.05, what="a third message"
+        )
+
+
+async def test_until_wakes_for_a_held_call(sim: SimTelegram, bot: Bot, alice: SimUser) -> None:
+    sim.hold("sendMessage")
+    sending = asyncio.ensure_future(bot.send_message(alice.id, "stuck"))
+    await sim.until(lambda: sim.held == 1, timeout=5, what="the held call")
+    assert not sending.done() and sim.messages(alice) == []
+    sim.release()
+    assert (await sending).text == "stuck"
+
+
+async def test_polled_waits_for_a_long_poll_to_wait(sim: SimTelegram, bot: Bot) -> None:
+    waiting = asyncio.ensure_future(sim.delivery.polled())
+    await asyncio.sleep(0)
+    assert not waiting.done() and sim.delivery.parked == 0
+    poll = asyncio.ensure_future(bot.get_updates(timeout=5))
+    await asyncio.wait_for(waiting, 5)
+    assert sim.delivery.parked == 1 and not poll.done()
+    await asyncio.wait_for(sim.delivery.polled(), 1)  # one is waiting: at once
+    sim.message(sim.add_user("Bob"), "hi")
+    assert len(await poll) == 1 and sim.delivery.parked == 0
 
 
 async def test_stop_releases_a_waiting_long_poll() -> None:
     async with running() as sim, real_bot(sim) as bot:
         poll = asyncio.ensure_future(bot.get_updates(timeout=30))
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(sim.delivery.polled(), 5)
         await sim.stop()
         assert await asyncio.wait_for(poll, 2) == ()
 
@@ -579,23 +620,18 @@ async def test_real_application_polls_and_answers(sim: SimTelegram, alice: SimUs
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CallbackQueryHandler(accept))
 
-    async def until(check: Any) -> None:
-        for _ in range(1000):
-            if check():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("timed out waiting")
-
     async with app:
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=1)
         sim.message(alice, "/start hit_12")
-        await until(lambda: sim.last_bot_message(alice) is not None)
+        await sim.until(lambda: sim.last_bot_message(alice) is not None, what="the reply")
         last = sim.last_bot_message(alice)
         assert last is not None and last.text == "Hello /start hit_12"
         sim.press(alice, last.message_id, "Accept")
-        await until(lambda: sim.message_by_id(alice, last.message_id).edits == 1)
+        await sim.until(
+            lambda: sim.message_by_id(alice, last.message_id).edits == 1, what="the edit"
+        )
         assert sim.message_by_id(alice, last.message_id).text == "You took it."
         assert sim.alerts(alice) == [{"text": "Accepted", "show_alert": False}]
         await app.updater.stop()
@@ -624,10 +660,7 @@ async def test_real_application_in_webhook_mode(sim: SimTelegram, alice: SimUser
             secret_token="abc",
         )
         sim.message(alice, "/start")
-        for _ in range(1000):
-            if sim.last_bot_message(alice) is not None:
-                break
-            await asyncio.sleep(0.01)
+        await sim.until(lambda: sim.last_bot_message(alice) is not None, what="the reply")
         last = sim.last_bot_message(alice)
         assert last is not None and last.text == "hi via webhook"
         await app.updater.stop()

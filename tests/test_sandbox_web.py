@@ -16,7 +16,7 @@ import pytest
 from playwright.async_api import Locator, Page, async_playwright, expect
 
 from bot.demo.sandbox_run import Sandbox
-from tests.conftest import failing_on_errors
+from tests.auxil.stages import failing_on_errors
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -138,3 +138,17 @@ async def test_upload_and_user_content_is_shown_as_text(sandbox: Sandbox, page: 
     await expect(bob.locator(".msg.me").last).to_have_text(re.compile(re.escape(hostile)))
     assert await page.locator(".msg img, .msg.me b").count() == 0
     assert await page.evaluate("document.body.dataset.owned") is None
+
+
+async def test_a_toast_does_not_cover_the_buttons_on_a_phone(sandbox: Sandbox, page: Page) -> None:
+    await page.set_viewport_size({"width": 390, "height": 844})
+    rita, ann = pane(page, "Rita"), pane(page, "Ann")
+    await say(rita, "/newpoll Tea? | Yes | No ; reward=0.05 n=2 est=20s dispatch=race")
+    await tap(rita, "Publish").click()
+    await expect(ann.locator(".msg.bot").last).to_contain_text("Tea?")
+    await ann.scroll_into_view_if_needed()
+    await tap(ann, "Accept").click()
+    await expect(ann.locator(".toast")).to_contain_text("Accepted")
+    # While the toast shows (3.5 s), the task's last button takes a tap.
+    await tap(ann, "Return").click(trial=True, timeout=1_500)
+    await expect(ann.locator(".toast")).to_contain_text("Accepted")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.demo.stage import Actor, Stage
-from tests.conftest import funded_requester, published_poll, workers
+from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import published_poll
 
 
 async def _do_poll(worker: Actor) -> None:
@@ -41,8 +42,16 @@ async def test_one_is_singular_and_toasts_say_what_was_done(stage: Stage, admin:
 
     await published_poll(stage, rita, "Coffee? | Yes | No ; reward=0.05 n=1")
     await _do_poll(ann)
+    await published_poll(stage, rita, "Milk? | Yes | No ; reward=0.05 n=1")
+    await _do_poll(ann)
     await rita.send("/review")
-    await rita.press("Approve all")
-    assert "Approve the 1 submission waiting" in rita.last_text(), rita.last_text()
-    await rita.press("Yes, approve")
-    assert "✅ Approved 1 assignment." in rita.last_text(), rita.last_text()
+    older = rita.last().message_id  # "Approve all 2"
+    await rita.send("/review")
+    await rita.press("✅ Approve")  # one of the two, on the newer card
+    assert "Approve all" not in str(rita.last().buttons()), "one waiting: Approve is all of it"
+    await rita.press("Approve all", older)
+    confirm = stage.sim.message_by_id(rita.tg_id, older).text or ""
+    assert "Approve the 1 submission waiting" in confirm, confirm
+    await rita.press("Yes, approve", older)
+    done = stage.sim.message_by_id(rita.tg_id, older).text or ""
+    assert "✅ Approved 1 assignment." in done, done

@@ -12,9 +12,9 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
-from tests.conftest import funded_requester, published_poll, roomy_stage, worker
-from tests.requester_helpers import published_batch
-from tests.worker_kit import user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import published_batch, published_poll
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
-from tests.conftest import funded_requester, published_poll, worker
-from tests.worker_kit import labels, post
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import post, published_poll
+from tests.auxil.screens import labels
 
 TEXT = (QuestionSpec(QuestionKind.TEXT, "One word for tea?", max_len=20),)
 CHOICE = (QuestionSpec(QuestionKind.SINGLE, "Tea or coffee?", ("Tea", "Coffee")),)

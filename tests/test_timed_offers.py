@@ -6,7 +6,6 @@ Workers are ranked by their record (matching's score); the requester writes
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,9 +15,10 @@ from bot.clock import FakeClock, ScaledClock
 from bot.demo.stage import Actor, Stage
 from bot.matching.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
-from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
-from tests.matching_helpers import fast_stage, set_record, sql
-from tests.requester_helpers import restart
+from tests.auxil.database import set_record, sql
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import failing_on_errors, fast_stage, restart
 
 HELD = "held for another worker"
 
@@ -278,11 +278,9 @@ async def test_the_scheduler_passes_an_offer_on_by_itself(tmp_path: Path) -> Non
         )
         names = {job.name for job in stage.app.job_queue.jobs()} if stage.app.job_queue else set()
         assert "offer:1" in names, names
-        for _ in range(300):  # 90 s of hold = 0.9 s real; give it up to 15 s (a busy CI)
-            statuses = [row[1] for row in await _statuses(stage, hit_id)]
-            if statuses == ["expired", "held"]:
-                break
-            await asyncio.sleep(0.05)
+        # 90 s of hold = 0.9 s real; give it up to 15 s (a busy CI). Bob is offered it next.
+        await stage.sim.until(lambda: _offers(bob) != [], 15, what="the offer to pass to Bob")
+        statuses = [row[1] for row in await _statuses(stage, hit_id)]
         assert statuses == ["expired", "held"]
         assert stage.services.errors == [] and stage.sim.violations == []
     finally:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
-from tests.conftest import accepted_poll, funded_requester, published_poll, worker
-from tests.matching_helpers import set_record, sql
+from tests.auxil.database import set_record, sql
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import accepted_poll, published_poll
 
 
 async def _assignment(stage: Stage, hit_id: int) -> tuple[int, float, int]:

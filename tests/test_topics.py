@@ -12,10 +12,12 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from storage import workers
-from tests.conftest import funded_requester, published_poll, roomy_stage
-from tests.mturk_helpers import api_stage, call, requester_with_api_key, sky_colour_hit
-from tests.requester_helpers import database_of, number_after, upload
-from tests.worker_kit import labels, user_of
+from tests.auxil.database import database_of
+from tests.auxil.mturk import call, requester_with_api_key, sky_colour_hit
+from tests.auxil.people import funded_requester, user_of
+from tests.auxil.posting import published_poll, upload
+from tests.auxil.screens import labels, number_after
+from tests.auxil.stages import api_stage, roomy_stage
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester, published_poll, worker
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll
+from tests.auxil.stages import failing_on_errors
 
 
 @pytest.fixture

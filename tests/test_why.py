@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
-from tests.conftest import funded_requester, worker
-from tests.matching_helpers import draft, set_prefs, set_record
-from tests.worker_kit import post
+from tests.auxil.database import set_prefs, set_record
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import draft, post
 
 TAG = (QuestionSpec(QuestionKind.TAG, "Label it", ("bird", "cat")),)
 

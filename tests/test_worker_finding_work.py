@@ -12,8 +12,10 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from storage import workers
-from tests.conftest import funded_requester, roomy_stage, worker
-from tests.worker_kit import labels, new_batch, post, user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import new_batch, post
+from tests.auxil.screens import labels
+from tests.auxil.stages import roomy_stage
 
 
 @pytest.fixture
@@ -138,7 +140,7 @@ async def test_requester_record_on_the_card(stage: Stage, admin: Actor, clock: F
     assert "👤 Rita\n" in cy.last_text() and "· 50% of 2 approved ·" in cy.last_text()
     await cy.send("/hits")
     await cy.press("Second")
-    assert "Rita (approves 50% of 2)" in cy.last_text(), "a card from /hits: the record in short"
+    assert "· 50% of 2 approved ·" in cy.last_text(), "a card from /hits reads as the push"
 
 
 async def test_deep_links(stage: Stage, admin: Actor, clock: FakeClock) -> None:
@@ -230,7 +232,8 @@ async def test_hits_pages_sorts_and_filters(stage: Stage, admin: Actor) -> None:
     ann = await worker(stage, "Ann")  # after the posts: no burst of 13 pushes into one chat
     await ann.send("/hits")
     assert "13" in ann.last_text() and "page 1/3" in ann.last_text()
-    assert "• H12 — Rita ⭐ new requester" in ann.last_text(), "who posts it, and their record"
+    assert "👤 Rita ⭐ new requester" in ann.last_text(), "who posts them, and their record"
+    assert ann.last_text().count("Rita") == 1, "once a page, not once a task"
     rows = labels(ann)
     assert rows[0].endswith("H12") and rows[1].endswith("H11"), rows  # ≈ 10 s each: per minute
     await ann.press("Reward")
@@ -257,3 +260,18 @@ async def test_hits_pages_sorts_and_filters(stage: Stage, admin: Actor) -> None:
     for message in ann.messages():
         for row in message.buttons():
             assert all(len((d or "").encode()) <= 64 for _, d, _ in row)
+
+
+async def test_hits_names_each_requester_once_with_their_tasks(
+    stage: Stage, admin: Actor
+) -> None:
+    rita = await funded_requester(stage, admin, cents=100_000)
+    sam = await funded_requester(stage, admin, "Sam", cents=100_000)
+    for i in range(3):
+        await post(stage, rita, ONE, title=f"Rita's poll {i}", kind=HitKind.POLL)
+    await post(stage, sam, ONE, title="A very long title about shoes", kind=HitKind.POLL)
+    ann = await worker(stage, "Ann")
+    await ann.send("/hits")
+    page = ann.last_text()
+    assert page.count("👤 Rita ⭐") == 1 and page.count("👤 Sam ⭐") == 1, page
+    assert "Rita's poll 0" in page and "A very long title a…" in page, "which are whose"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from storage import assignments
-from tests.conftest import funded_requester, worker
-from tests.worker_kit import labels, post, user_of
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import post
+from tests.auxil.screens import labels
 
 
 async def test_survey_with_every_question_kind(stage: Stage, admin: Actor) -> None:
@@ -189,3 +190,26 @@ async def test_long_answers_still_fit_one_message(stage: Stage, admin: Actor) ->
     assert "Your answers" in summary and len(summary) <= 4096 and "…" in summary
     await ann.press("Submit", card)
     assert "Submitted" in (stage.sim.message_by_id(ann.tg_id, card).text or "")
+
+
+async def test_back_to_a_typed_answer_shows_it_and_keeps_it(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    questions = (
+        QuestionSpec(QuestionKind.TEXT, "One word for your day?", max_len=20),
+        QuestionSpec(QuestionKind.RATING, "How was it?"),
+    )
+    await post(stage, rita, questions)
+    card = ann.last()
+    await ann.press("Accept")
+    await ann.send("Sunny")
+    assert "2/2" in ann.last_text()
+    await ann.press("Back")
+    task = ann.last_text()
+    assert "1/2" in task and "Your answer: “Sunny”" in task, task
+    await ann.press("Keep this answer")  # no need to type it again
+    assert "2/2" in ann.last_text()
+    await ann.press("Back")
+    await ann.send("Rainy", reply_to=card.message_id)  # or type a new one
+    await ann.press("3")
+    assert "→ Rainy" in ann.last_text() and "→ 3" in ann.last_text()

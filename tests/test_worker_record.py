@@ -14,9 +14,10 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import QuestionKind, QuestionSpec
 from storage import ledger, workers
-from tests.conftest import failing_on_errors, funded_requester, worker
-from tests.matching_helpers import set_prefs
-from tests.worker_kit import open_roomy_stage, post, user_of
+from tests.auxil.database import set_prefs
+from tests.auxil.people import funded_requester, user_of, worker
+from tests.auxil.posting import post
+from tests.auxil.stages import failing_on_errors, open_roomy_stage
 
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
 DAY = 86400

@@ -19,8 +19,22 @@ def abandoned_notice(t: Translator, title: str) -> str:
     )
 
 
-def auto_approved_notice(t: Translator, hit_id: int, title: str, count: int, delay_s: int) -> str:
-    """To the requester: work nobody reviewed within the delay was approved and paid."""
+def auto_approved_notice(
+    t: Translator, hit_id: int, title: str, count: int, delay_s: int, batch_id: int | None = None
+) -> str:
+    """To the requester: work nobody reviewed within the delay was approved and paid (of a
+    batch, its items together)."""
+    if batch_id is not None:
+        return t.ngettext(
+            "✅ {n} submission on <b>{title}</b> (batch #{batch_id}) approved automatically: "
+            "not reviewed within {delay}. Paid from escrow. /myhits",
+            "✅ {n} submissions on <b>{title}</b> (batch #{batch_id}) approved automatically: "
+            "not reviewed within {delay}. Paid from escrow. /myhits",
+            count,
+            title=escape(title),
+            batch_id=batch_id,
+            delay=t.duration(delay_s),
+        )
     return t.ngettext(
         "✅ {n} submission on <b>{title}</b> (#{hit_id}) approved automatically: not reviewed "
         "within {delay}. Paid from escrow. /myhits",
@@ -48,8 +62,13 @@ def expired_notice(t: Translator, hit_id: int, title: str, refund_cents: int) ->
     )
 
 
-def reminder_over(t: Translator, title: str, status: str) -> str:
-    """A reminder once the work is no longer in progress (its buttons are gone)."""
+def reminder_over(t: Translator, title: str, status: str, batch_item: bool = False) -> str:
+    """A reminder once the work is no longer in progress (its buttons are gone); a batch's
+    item handed in does not end the batch, whose next item may wait in the task message."""
+    if batch_item and status == "returned":
+        return t("✅ <b>{title}</b>: that item is returned.", title=escape(title))
+    if batch_item and status != "abandoned":
+        return t("✅ <b>{title}</b>: that item is handed in.", title=escape(title))
     if status == "returned":
         return t("↩️ <b>{title}</b>: returned — nothing left to do here.", title=escape(title))
     if status == "abandoned":

@@ -278,27 +278,40 @@ class Timers:
                 next_at = times[sent] if sent < len(times) else None
                 marks.append((r.assignment_id, sent, next_at, r.reminders_sent))
             await due.mark_reminded(conn, marks)
+        # The next reminder is due before the next horizon load may come (a short task's
+        # last reminder, minutes before its deadline): schedule it now.
+        for assignment_id, sent, next_at, _ in marks:
+            if next_at is not None:
+                self.agenda.note(f"remind:{assignment_id}:{sent}", next_at)
         return len(found)
 
     async def _auto_approve(self, now: float) -> int:
-        """Approve what waited past its delay; each requester is told, once per HIT a pass."""
-        approved: Counter[int] = Counter()
-        owners: dict[int, int] = {}
+        """Approve what waited past its delay; each requester is told, once per HIT (per
+        batch, for its items) a pass."""
+        approved: Counter[tuple[int | None, int]] = Counter()  # (batch, HIT or first item)
+        owners: dict[tuple[int | None, int], int] = {}
+        firsts: dict[int, int] = {}  # batch -> the first of its items approved
         async with self.db.transaction() as conn:
             ids = await due.due_auto_approvals(conn, now, self.batch)
             for assignment_id in ids:
                 hit = await self.reviewing.auto_approve(conn, assignment_id, now)
                 if hit is not None:
-                    approved[hit.id] += 1
-                    owners[hit.id] = hit.requester_id
-            for hit_id, count in approved.items():
+                    one = (
+                        (None, hit.id)
+                        if hit.batch_id is None
+                        else (hit.batch_id, firsts.setdefault(hit.batch_id, hit.id))
+                    )
+                    approved[one] += 1
+                    owners[one] = hit.requester_id
+            for (batch_id, hit_id), count in approved.items():
+                where = f"b{batch_id}" if batch_id is not None else str(hit_id)
                 await due.notify_user(
                     conn,
-                    f"autoapproved:{hit_id}:{now:.3f}",
-                    owners[hit_id],
+                    f"autoapproved:{where}:{now:.3f}",
+                    owners[(batch_id, hit_id)],
                     "auto_approved",
                     Priority.NOTIFICATION,
-                    {"hit_id": hit_id, "count": count},
+                    {"hit_id": hit_id, "count": count, "batch_id": batch_id},
                     now,
                 )
         return len(ids)

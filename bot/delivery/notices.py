@@ -66,6 +66,9 @@ class Notices:
             return await self._push(t, int(row.payload["hit_id"]))
         if row.kind in ("approved", "rejected"):
             return await self._verdict(t, int(row.payload["assignment_id"]))
+        if row.kind == "approved_batch":
+            ids = [int(i) for i in row.payload["assignment_ids"]]
+            return await self._batch_approved(t, ids, int(row.payload["cents"]))
         if row.kind == "bonus":
             return await self._bonus(t, row.payload)
         if row.kind == "filled":
@@ -89,8 +92,12 @@ class Notices:
         if row.kind == "abandoned":
             return await self._abandoned(t, int(row.payload["assignment_id"]))
         if row.kind == "auto_approved":
+            batch = row.payload.get("batch_id")
             return await self._auto_approved(
-                t, int(row.payload["hit_id"]), int(row.payload["count"])
+                t,
+                int(row.payload["hit_id"]),
+                int(row.payload["count"]),
+                int(batch) if batch is not None else None,
             )
         if row.kind in ("task_ended", "task_over"):
             return await self._task_over(t, int(row.payload["assignment_id"]))
@@ -195,6 +202,18 @@ class Notices:
             fair_screens.verdict_rows(t, a.id, rejected=False),
         )
 
+    async def _batch_approved(
+        self, t: Translator, assignment_ids: list[int], cents: int
+    ) -> Screen | None:
+        """Items of one batch approved together: one notice, their count and total."""
+        view = await self.reading.work_view(assignment_ids[-1])
+        if view is None:
+            return None
+        return Screen(
+            work_texts.approved_items_notice(t, view.hit.title, len(assignment_ids), cents),
+            fair_screens.verdict_rows(t, view.assignment.id, rejected=False),
+        )
+
     async def _bonus(self, t: Translator, payload: dict[str, object]) -> Screen:
         """A bonus: the amount, the requester's reason, and the HIT when it names one."""
         title = None
@@ -231,12 +250,16 @@ class Notices:
             return None
         return Screen(deadlines_texts.abandoned_notice(t, view.hit.title))
 
-    async def _auto_approved(self, t: Translator, hit_id: int, count: int) -> Screen | None:
+    async def _auto_approved(
+        self, t: Translator, hit_id: int, count: int, batch_id: int | None = None
+    ) -> Screen | None:
         hit = await self.reading.hit(hit_id)
         if hit is None:
             return None
         return Screen(
-            deadlines_texts.auto_approved_notice(t, hit.id, hit.title, count, hit.auto_approve_s)
+            deadlines_texts.auto_approved_notice(
+                t, hit.id, hit.title, count, hit.auto_approve_s, batch_id
+            )
         )
 
     async def _task_over(self, t: Translator, assignment_id: int) -> Screen | None:
@@ -273,8 +296,11 @@ class Notices:
         view = await self.reading.work_view(assignment_id)
         if view is None or view.assignment.status is AssignmentStatus.ACCEPTED:
             return None
+        batch_item = view.hit.batch_id is not None
         return Screen(
-            deadlines_texts.reminder_over(t, view.hit.title, view.assignment.status.value)
+            deadlines_texts.reminder_over(
+                t, view.hit.title, view.assignment.status.value, batch_item
+            )
         )
 
     async def _expired(self, t: Translator, hit_id: int, refund_cents: int) -> Screen | None:

@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.domain import AssignmentStatus, Priority, User
 from bot.fair.results import DisputeResult
 from bot.market.views import WorkView, answer_label
-from storage import assignments, disputes, hits, ledger, outbox, users
+from storage import assignments, disputes, hits, ledger, outbox, stale, users
 from storage.db import Conn, Database
 from storage.disputes import Dispute
 
@@ -139,6 +139,7 @@ class Disputes:
             if not await disputes.resolve(conn, dispute_id, "upheld", reply, now):
                 return DisputeResult.CLOSED
             await self._tell_worker(conn, found, now)
+            await stale.dispute_card_over(conn, dispute_id, Priority.NOTIFICATION, now)
         self.on_outbox()
         return DisputeResult.OK
 
@@ -166,6 +167,7 @@ class Disputes:
                     conn, f"dispute_expired:{dispute_id}", requester.tg_id, "dispute_expired",
                     Priority.NOTIFICATION, {"dispute_id": dispute_id}, now,
                 )
+                await stale.dispute_card_over(conn, dispute_id, Priority.NOTIFICATION, now)
                 done += 1
         if done:
             self.on_outbox()

@@ -13,12 +13,12 @@ from bot.fair.disputes import Disputes
 from bot.fair.free import FreeTime
 from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
-from bot.fair.results import RaiseResult
+from bot.fair.results import Raised, RaiseResult
 from bot.market import pay_floor as fairpay
 from bot.market.results import FloorCheck
-from bot.matching.waves import Waves, push_wave
-from storage import fairwork, hits, ledger
-from storage.db import Database
+from bot.matching.waves import Waves
+from storage import batches, fairwork, hits, ledger
+from storage.db import Conn, Database
 
 
 def floor_cents(settings: Settings) -> int:
@@ -58,25 +58,89 @@ class FairWork:
         async with self.db.reading() as conn:
             return await fairwork.pushes_paused(conn, hit_id)
 
-    async def raise_reward(
-        self, requester: User, hit_id: int, reward_cents: int
-    ) -> tuple[RaiseResult, FloorCheck | None]:
+    async def raise_reward(self, requester: User, hit_id: int, reward_cents: int) -> Raised:
         """Raise a live HIT's reward, escrowing the difference for every slot not yet paid.
 
-        Pushes resume when the new reward meets the floor at the measured time.
+        Pushes resume when the new reward meets the floor at the measured time. An item
+        of a batch is not raised alone (IN_BATCH): its batch is, with `raise_batch`.
         """
         now = self.clock.now()
         async with self.db.transaction() as conn:
             hit = await hits.get(conn, hit_id)
             live = (HitStatus.OPEN, HitStatus.PAUSED)
             if hit is None or hit.requester_id != requester.id or hit.status not in live:
-                return RaiseResult.NOT_FOUND, None
+                return Raised(RaiseResult.NOT_FOUND)
+            if hit.batch_id is not None:
+                return Raised(RaiseResult.IN_BATCH, batch_id=hit.batch_id)
             if reward_cents <= hit.reward_cents:
-                return RaiseResult.NOT_HIGHER, None
+                return Raised(RaiseResult.NOT_HIGHER)
             extra = (reward_cents - hit.reward_cents) * await fairwork.unpaid_slots(conn, hit_id)
-            available = await ledger.balance(conn, ledger.requester_account(requester.id))
-            if available < extra:
-                return RaiseResult.INSUFFICIENT_FUNDS, None
+            if not await self._escrow(conn, requester, [(hit_id, extra)], reward_cents, now):
+                return Raised(RaiseResult.INSUFFICIENT_FUNDS)
+            await fairwork.raise_reward(conn, hit_id, requester.id, reward_cents)
+            check = await fairpay.measured_check(conn, hit, reward_cents, self.floor_cents)
+            if check.under:
+                return Raised(RaiseResult.STILL_UNDER, check)
+            if await fairwork.set_pushes_paused(conn, hit_id, False):
+                raised = await hits.get(conn, hit_id)
+                assert raised is not None
+                await self.waves.push(conn, raised, now)
+        self.on_outbox()
+        return Raised(RaiseResult.OK, check)
+
+    async def raise_batch(self, requester: User, batch_id: int, reward_cents: int) -> Raised:
+        """Raise the reward of every item of a live batch still in use (open, paused, or
+        filled with work to review), escrowing the difference for each slot not yet paid.
+
+        Its work is measured pooled (bot/market/pay_floor.py), so its pushes resume together, as
+        one card, when the new reward meets the floor.
+        """
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            batch = await batches.get(conn, batch_id)
+            items = await hits.in_batch(conn, batch_id)
+            used = (HitStatus.OPEN, HitStatus.PAUSED, HitStatus.CLOSED)
+            in_use = [h for h in items if h.status in used]
+            live = any(h.status in (HitStatus.OPEN, HitStatus.PAUSED) for h in in_use)
+            if batch is None or batch.requester_id != requester.id or not live:
+                return Raised(RaiseResult.NOT_FOUND, batch_id=batch_id)
+            if reward_cents <= max(h.reward_cents for h in in_use):
+                return Raised(RaiseResult.NOT_HIGHER, batch_id=batch_id)
+            extras = [
+                (h.id, (reward_cents - h.reward_cents) * await fairwork.unpaid_slots(conn, h.id))
+                for h in in_use
+            ]
+            if not await self._escrow(conn, requester, extras, reward_cents, now):
+                return Raised(RaiseResult.INSUFFICIENT_FUNDS, batch_id=batch_id)
+            count = await fairwork.raise_batch_reward(conn, batch_id, requester.id, reward_cents)
+            check = await fairpay.measured_check(conn, in_use[0], reward_cents, self.floor_cents)
+            if check.under:
+                return Raised(RaiseResult.STILL_UNDER, check, batch_id, count)
+            if await fairwork.set_batch_pushes_paused(conn, batch_id, False):
+                free = [
+                    h
+                    for h in await hits.in_batch(conn, batch_id)
+                    if h.status is HitStatus.OPEN and h.slots_left > 0
+                ]
+                if free:  # a batch goes out as one card: its first free item
+                    card = free[0]
+                    await self.waves.push(conn, card, now)
+        self.on_outbox()
+        return Raised(RaiseResult.OK, check, batch_id, count)
+
+    async def _escrow(
+        self,
+        conn: Conn,
+        requester: User,
+        extras: list[tuple[int, int]],
+        reward_cents: int,
+        now: float,
+    ) -> bool:
+        """Move each HIT's extra (hit id, cents) into its escrow; False if the balance is short."""
+        available = await ledger.balance(conn, ledger.requester_account(requester.id))
+        if available < sum(extra for _, extra in extras):
+            return False
+        for hit_id, extra in extras:
             if extra > 0:
                 await ledger.transfer(
                     conn,
@@ -87,14 +151,4 @@ class FairWork:
                     "raise",
                     now,
                 )
-            await fairwork.raise_reward(conn, hit_id, requester.id, reward_cents)
-            check = await fairpay.measured_check(conn, hit, reward_cents, self.floor_cents)
-            if check.under:
-                return RaiseResult.STILL_UNDER, check
-            if await fairwork.set_pushes_paused(conn, hit_id, False):
-                raised = await hits.get(conn, hit_id)
-                assert raised is not None
-                # Timed offers made here reach the scheduler with its next horizon load.
-                await push_wave(conn, raised, self.waves.policy, now, self.waves.max_active)
-        self.on_outbox()
-        return RaiseResult.OK, check
+        return True

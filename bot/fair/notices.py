@@ -15,7 +15,9 @@ from storage import fairwork
 from storage.db import Database
 
 COMPACT_TTL_S = 60.0
-KINDS = frozenset({"underpaid", "dispute", "dispute_closed", "dispute_expired", "relay"})
+KINDS = frozenset(
+    {"underpaid", "dispute", "dispute_closed", "dispute_expired", "dispute_over", "relay"}
+)
 
 
 class FairNotices:
@@ -52,16 +54,17 @@ class FairNotices:
             hit = await self.reading.hit(int(str(payload["hit_id"])))
             if hit is None:
                 return None
-            return Screen(
-                fair_texts.underpaid_notice(
-                    t,
-                    hit.title,
-                    hit.id,
-                    int(str(payload["median_s"])),
-                    int(str(payload["hourly_cents"])),
-                    int(str(payload["needed_cents"])),
-                )
+            measured = (
+                int(str(payload["median_s"])),
+                int(str(payload["hourly_cents"])),
+                int(str(payload["needed_cents"])),
             )
+            if payload.get("batch_id") is not None:
+                batch_id = int(str(payload["batch_id"]))
+                return Screen(
+                    fair_texts.underpaid_batch_notice(t, hit.title, batch_id, *measured)
+                )
+            return Screen(fair_texts.underpaid_notice(t, hit.title, hit.id, *measured))
         if kind == "relay":
             found = await self.relay.read(int(str(payload["message_id"])))
             return fair_screens.relayed(t, found) if found else None
@@ -74,6 +77,8 @@ class FairNotices:
                 return None
             due = t.duration(d.due_at - self.clock.now())
             return fair_screens.dispute(t, view, due)
+        if kind == "dispute_over":
+            return fair_screens.dispute_settled(t, view)
         if kind == "dispute_expired":
             return Screen(
                 fair_texts.dispute_expired_notice(t, view.title, view.alias, view.reward_cents)

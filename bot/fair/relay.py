@@ -141,6 +141,23 @@ class Relay:
         shown = sender.alias if from_worker else sender.first_name
         return RelayedMessage(message_id, from_worker, shown, hit.title, body)
 
+    async def parties(self, user: User, assignment_id: int) -> tuple[str, bool] | None:
+        """Whom the user would write to about this assignment, as the user knows them (the
+        requester's first name, or the worker's alias), and whether the user is its worker."""
+        async with self.db.reading() as conn:
+            other = await self._other_side(conn, user, assignment_id)
+            found = await assignments.get(conn, assignment_id)
+        if other is None or found is None:
+            return None
+        writer_is_worker = found.worker_id == user.id
+        return (other.first_name if writer_is_worker else other.alias), writer_is_worker
+
+    async def assignment_of(self, message_id: int) -> int | None:
+        """The assignment a relayed message is about."""
+        async with self.db.reading() as conn:
+            found = await fairwork.message(conn, message_id)
+        return found[0] if found else None
+
     async def _other_side(self, conn: Conn, user: User, assignment_id: int) -> User | None:
         found = await assignments.get(conn, assignment_id)
         if found is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.market.results import FloorCheck
+
 
 class DisputeResult(Enum):
     OK = "ok"
@@ -32,6 +34,18 @@ class RaiseResult(Enum):
     NOT_FOUND = "not_found"
     NOT_HIGHER = "not_higher"
     INSUFFICIENT_FUNDS = "insufficient_funds"
+    IN_BATCH = "in_batch"  # the HIT is an item of a batch: its items are raised together
+
+
+@dataclass(frozen=True, slots=True)
+class Raised:
+    """What /raise did: the result, the new reward against the floor, and for a batch (or
+    a HIT that is an item of one) the batch and how many of its items were raised."""
+
+    result: RaiseResult
+    check: FloorCheck | None = None
+    batch_id: int | None = None
+    items: int = 0
 
 
 @dataclass(frozen=True, slots=True)

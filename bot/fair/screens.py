@@ -78,6 +78,14 @@ def dispute(t: Translator, view: DisputeView, due: str) -> Screen:
     return Screen(text, rows)
 
 
+def dispute_settled(t: Translator, view: DisputeView) -> Screen:
+    """The requester's dispute card once settled: who, what, and how it ended; no buttons."""
+    d = view.dispute
+    return Screen(
+        fair_texts.dispute_settled(t, clip(view.title, DISPUTE_TITLE), view.alias, d.status)
+    )
+
+
 def relayed(t: Translator, message: RelayedMessage) -> Screen:
     return Screen(
         fair_texts.relayed(t, message.sender, message.from_worker, message.title, message.body),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.domain import EstimateSource, ListedHit
-from bot.fair.results import DisputeResult, RaiseResult, RelayResult, Reputation
+from bot.domain import EstimateSource, ListedHit, User
+from bot.fair.results import DisputeResult, Raised, RaiseResult, RelayResult, Reputation
 from bot.formatting import N_, RATE_LEGEND, SOMETHING_WRONG, Translator, rate
 from bot.market.results import FloorCheck
 from bot.parsing import MIN_EST_S
@@ -166,17 +166,50 @@ def underpaid_notice(
     )
 
 
-RAISE_USAGE = N_("Use: <code>/raise 12 0.40</code> (HIT number, new reward per assignment).")
+def underpaid_batch_notice(
+    t: Translator, title: str, batch_id: int, median_s: int, hourly: int, needed: int
+) -> str:
+    """A batch's pooled work pays under the floor: its pushes wait for one /raise."""
+    return t(
+        "⚠️ <b>{title}</b> (batch #{batch_id}) takes workers {time} an item (median of the "
+        "first submissions over all its items): that is {rate}, under the fair-pay floor.\n"
+        "New workers aren't notified until you raise the reward to at least <b>{needed}</b> "
+        "an item: <code>/raise b{batch_id} {typed}</code>. The raised reward is paid for every "
+        "item's assignment not yet approved, work already submitted included.",
+        title=escape(title),
+        batch_id=batch_id,
+        time=t.duration(median_s),
+        rate=t.hourly(hourly, 3600),
+        needed=t.money(needed),
+        typed=_typed(needed),
+    )
+
+
+RAISE_USAGE = N_(
+    "Use: <code>/raise 12 0.40</code> (HIT number, new reward per assignment), "
+    "or <code>/raise b3 0.12</code> for every item of batch #3."
+)
 RAISE_TEXTS = {
-    RaiseResult.NOT_FOUND: N_("That isn't one of your live HITs. /myhits"),
     RaiseResult.NOT_HIGHER: N_("The new reward must be higher than the current one."),
     RaiseResult.INSUFFICIENT_FUNDS: N_("⚠️ Not enough balance to escrow the difference. /balance"),
 }
 
 
-def raise_text(t: Translator, result: RaiseResult, check: FloorCheck | None, hit_id: int) -> str:
-    """What /raise answers: raised (pushes on, or still under the floor), or why not."""
+def raise_text(t: Translator, raised: Raised, hit_id: int, reward_cents: int) -> str:
+    """What /raise answers: raised (pushes on, or still under the floor), or why not;
+    `hit_id` is the number given (a batch's when it names one)."""
+    result, check, batch = raised.result, raised.check, raised.batch_id
     if result is RaiseResult.OK:
+        if batch is not None:
+            return t.ngettext(
+                "✅ Reward of batch #{batch} raised to {reward} on {n} item; the difference is "
+                "in escrow. Pushes are on.",
+                "✅ Reward of batch #{batch} raised to {reward} on {n} items; the difference is "
+                "in escrow. Pushes are on.",
+                raised.items,
+                batch=batch,
+                reward=t.money(reward_cents),
+            )
         return t(
             "✅ Reward of #{hit_id} raised; the difference is in escrow. Pushes are on.",
             hit_id=hit_id,
@@ -188,6 +221,18 @@ def raise_text(t: Translator, result: RaiseResult, check: FloorCheck | None, hit
             time=t.duration(check.seconds),
             needed=t.money(check.needed_cents),
         )
+    if result is RaiseResult.IN_BATCH:
+        return t(
+            "#{hit_id} is an item of batch #{batch}; a batch's items are raised together: "
+            "<code>/raise b{batch} {typed}</code>",
+            hit_id=hit_id,
+            batch=batch,
+            typed=_typed(reward_cents),
+        )
+    if result is RaiseResult.NOT_FOUND:
+        if batch is not None:
+            return t("Batch #{batch} isn't one of your live batches. /myhits", batch=batch)
+        return t("#{hit_id} isn't one of your live HITs. /myhits", hit_id=hit_id)
     return t(RAISE_TEXTS.get(result, SOMETHING_WRONG))
 
 
@@ -274,6 +319,23 @@ DISPUTE_REVERSED_DONE = N_(
 DISPUTE_UPHELD_DONE = N_("✋ Upheld. The worker gets your reply.")
 
 
+def dispute_settled(t: Translator, title: str, alias: str, status: str) -> str:
+    """The requester's dispute card once the dispute is settled (its buttons gone)."""
+    outcome = {
+        "reversed": DISPUTE_REVERSED_DONE,
+        "upheld": N_("✋ Upheld: the rejection stands, and the worker read your reply."),
+        "expired": N_(
+            "⌛ Not answered in time: the work was approved and paid from your balance."
+        ),
+    }.get(status)
+    return t(
+        "⚖️ <b>Dispute</b> on <b>{title}</b> by <code>{alias}</code>\n{outcome}",
+        title=escape(title),
+        alias=escape(alias),
+        outcome=t(outcome) if outcome else "",
+    )
+
+
 def dispute_closed_notice(
     t: Translator, title: str, status: str, reward_cents: int, reply: str | None
 ) -> str:
@@ -318,6 +380,26 @@ ASK_MESSAGE = N_(
     "the worker, under your first name if you are the requester; never with your username "
     "or Telegram account. /cancel to stop."
 )
+
+
+def ask_message(t: Translator, to: str, writer: User, writer_is_worker: bool) -> str:
+    """Ask for a relayed message, saying to whom and under which name it arrives."""
+    if writer_is_worker:
+        return t(
+            "💬 Write your message to <b>{to}</b> (up to 500 characters). It arrives under "
+            "your alias <code>{alias}</code>, never with your username or Telegram account. "
+            "/cancel to stop.",
+            to=escape(to),
+            alias=escape(writer.alias),
+        )
+    return t(
+        "💬 Write your message to <b>{to}</b> (up to 500 characters). It arrives under your "
+        "first name, {name}, never with your username or Telegram account. /cancel to stop.",
+        to=escape(to),
+        name=escape(writer.first_name),
+    )
+
+
 RELAY_TEXTS = {
     RelayResult.OK: N_("💬 Sent."),
     RelayResult.NOT_YOURS: N_("You can only write about work you did or tasks you posted."),

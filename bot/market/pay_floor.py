@@ -5,14 +5,11 @@ work shows underpayment. No Telegram here.
 from __future__ import annotations
 
 import math
-import statistics
 
-from bot.domain import MEASURED_AFTER, Hit, Priority
+from bot.domain import EstimateSource, Hit, Priority
 from bot.market.results import FloorCheck
-from storage import fairwork, outbox, users
+from storage import estimates, fairwork, outbox, users
 from storage.db import Conn
-
-MEASURE_AFTER = MEASURED_AFTER  # submissions before the measured median time is trusted
 
 
 def floor_reward(seconds: float, floor_cents_per_hour: int) -> int:
@@ -45,45 +42,51 @@ async def publish_check(conn: Conn, hit: Hit, floor_cents: int) -> FloorCheck:
     return check(hit.reward_cents, await expected_seconds(conn, hit), floor_cents)
 
 
+async def measured_seconds(conn: Conn, hit: Hit) -> int | None:
+    """The median time of submitted work once enough is in (a batch's items pooled, as
+    every screen's estimate: storage/estimates.py), else None."""
+    found = await estimates.estimate(conn, hit.id)
+    if found.source is not EstimateSource.MEASURED:
+        return None
+    return max(1, round(found.seconds))
+
+
 async def after_submit(conn: Conn, hit: Hit, floor_cents: int, now: float) -> bool:
     """Once enough work is in, compare the measured median time with the floor.
 
-    Underpaid: pause the HIT's pushes and tell the requester (once per reward); True then.
+    Underpaid: pause the pushes of the HIT (of every item of its batch, whose work is
+    measured pooled) and tell the requester once per reward; True then.
     """
     if floor_cents <= 0:
         return False
-    times = await fairwork.work_times(conn, hit.id)
-    if len(times) < MEASURE_AFTER:
+    seconds = await measured_seconds(conn, hit)
+    if seconds is None:
         return False
-    measured = check(hit.reward_cents, max(1, round(statistics.median(times))), floor_cents)
+    measured = check(hit.reward_cents, seconds, floor_cents)
     if not measured.under:
         return False
-    await fairwork.set_pushes_paused(conn, hit.id, True)
+    payload: dict[str, object] = {
+        "hit_id": hit.id,
+        "median_s": measured.seconds,
+        "needed_cents": measured.needed_cents,
+        "hourly_cents": measured.hourly_cents,
+    }
+    if hit.batch_id is None:
+        await fairwork.set_pushes_paused(conn, hit.id, True)
+        key = f"underpaid:{hit.id}:{hit.reward_cents}"
+    else:
+        await fairwork.set_batch_pushes_paused(conn, hit.batch_id, True)
+        key = f"underpaid:b{hit.batch_id}:{hit.reward_cents}"
+        payload["batch_id"] = hit.batch_id
     requester = await users.by_id(conn, hit.requester_id)
     assert requester is not None
     await outbox.enqueue(
-        conn,
-        f"underpaid:{hit.id}:{hit.reward_cents}",
-        requester.tg_id,
-        "underpaid",
-        Priority.NOTIFICATION,
-        {
-            "hit_id": hit.id,
-            "median_s": measured.seconds,
-            "needed_cents": measured.needed_cents,
-            "hourly_cents": measured.hourly_cents,
-        },
-        now,
+        conn, key, requester.tg_id, "underpaid", Priority.NOTIFICATION, payload, now
     )
     return True
 
 
 async def measured_check(conn: Conn, hit: Hit, reward_cents: int, floor_cents: int) -> FloorCheck:
     """A reward against the floor at the measured median time (or the expected time)."""
-    times = await fairwork.work_times(conn, hit.id)
-    seconds = (
-        max(1, round(statistics.median(times)))
-        if len(times) >= MEASURE_AFTER
-        else await expected_seconds(conn, hit)
-    )
+    seconds = await measured_seconds(conn, hit) or await expected_seconds(conn, hit)
     return check(reward_cents, seconds, floor_cents)

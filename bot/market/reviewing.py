@@ -15,6 +15,7 @@ from storage import assignments, hits, ledger, outbox, stale, users
 from storage.db import Conn, Database
 
 MAX_REASON_LEN = 500
+APPROVE_CHUNK = 200  # approvals per transaction in Approve all (the database lock is held)
 
 
 class Reviewing:
@@ -44,6 +45,25 @@ class Reviewing:
     async def approve(self, requester: User, assignment_id: int) -> ReviewResult:
         """Pay the worker one reward from escrow, exactly once."""
         return await self._review(requester, assignment_id, approved=True, reason=None)
+
+    async def approve_many(self, requester: User, assignment_ids: list[int]) -> int:
+        """Approve the requester's submitted work among these, in a few transactions (so a
+        worker gets one notice for the items of a batch approved together); how many."""
+        approved = 0
+        for start in range(0, len(assignment_ids), APPROVE_CHUNK):
+            now = self.clock.now()
+            async with self.db.transaction() as conn:
+                for assignment_id in assignment_ids[start : start + APPROVE_CHUNK]:
+                    view = await self.reading.work_view_in(conn, assignment_id)
+                    if view is None or view.hit.requester_id != requester.id:
+                        continue
+                    if view.assignment.status is not AssignmentStatus.SUBMITTED:
+                        continue
+                    approved += await self._settle(
+                        conn, view, approved=True, reason=None, now=now
+                    )
+        self.on_outbox()
+        return approved
 
     async def reject(self, requester: User, assignment_id: int, reason: str) -> ReviewResult:
         """Reject with a reason the worker will read; the reward returns to the requester."""
@@ -103,15 +123,27 @@ class Reviewing:
         )
         worker = await users.by_id(conn, view.assignment.worker_id)
         assert worker is not None
-        await outbox.enqueue(
-            conn,
-            f"{target.value}:{aid}",
-            worker.tg_id,
-            target.value,
-            Priority.NOTIFICATION,
-            {"assignment_id": aid},
-            now,
-        )
+        if approved and hit.batch_id is not None:  # one notice for the items approved together
+            await outbox.enqueue_batch_approval(
+                conn,
+                hit.batch_id,
+                worker.id,
+                worker.tg_id,
+                aid,
+                hit.reward_cents,
+                Priority.NOTIFICATION,
+                now,
+            )
+        else:
+            await outbox.enqueue(
+                conn,
+                f"{target.value}:{aid}",
+                worker.tg_id,
+                target.value,
+                Priority.NOTIFICATION,
+                {"assignment_id": aid},
+                now,
+            )
         # The task message said "pending review": it says the verdict now.
         await stale.task_message_over(conn, [aid], Priority.NOTIFICATION, now)
         await hits.close_if_done(conn, hit.id)

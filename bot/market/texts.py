@@ -79,8 +79,9 @@ def full_answers_file(
 # -- money: /balance, /fund ------------------------------------------------------------------------
 
 
-def balance(t: Translator, b: RequesterBalance) -> str:
-    """The requester's /balance: available, in escrow, and a debt if there is one."""
+def balance(t: Translator, b: RequesterBalance, tg_id: int | None = None) -> str:
+    """The requester's /balance: available, in escrow, a debt if there is one; with `tg_id`,
+    how to get more."""
     text = t(
         "💼 Available: <b>{available}</b>\n🔒 In escrow: {escrow}",
         available=t.money(b.available_cents),
@@ -91,6 +92,12 @@ def balance(t: Translator, b: RequesterBalance) -> str:
             "⚠️ You owe {debt} (work you rejected was approved on dispute): new HITs wait "
             "until a top-up covers it.",
             debt=t.money(-b.available_cents),
+        )
+    if tg_id is not None:
+        text += "\n" + t(
+            "➕ To add money, give the marketplace operator your id <code>{tg_id}</code>; "
+            "you'll be told when it arrives. /myhits shows what is in escrow.",
+            tg_id=tg_id,
         )
     return text
 

@@ -125,14 +125,18 @@ class Working:
     async def done_picking(
         self, worker: User, assignment_id: int, position: int
     ) -> tuple[WorkResult, WorkView | None]:
-        """Leave a multi-select question with at least one option ticked."""
+        """Leave a multi-select question with at least one option ticked, or a free-text
+        question with the answer it has (Keep, after Back)."""
         async with self.db.transaction() as conn:
             problem, view, q = await self._at_question(
                 conn, worker, assignment_id, position, self.clock.now()
             )
             if view is None or q is None:
                 return problem, view
-            if not ticked(view.answers.get(q.id)):
+            if q.kind is QuestionKind.TEXT:
+                if not view.answers.get(q.id):
+                    return WorkResult.BAD_ANSWER, view
+            elif not ticked(view.answers.get(q.id)):
                 return WorkResult.NOTHING_PICKED, view
             await assignments.set_position(conn, assignment_id, position + 1)
             return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)

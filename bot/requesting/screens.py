@@ -228,8 +228,9 @@ def review_extras(
                 (Button(requesting_texts.btn_block_worker(t, alias), cb.BlockWorker(alias).pack()),)
             )
     count, drawn_at = waiting
-    approve_all = cb.ApproveAll(round(drawn_at * 1000)).pack()
-    rows.append((Button(requesting_texts.btn_approve_all(t, count), approve_all),))
+    if count > 1:  # one waiting: Approve above is all of it
+        approve_all = cb.ApproveAll(round(drawn_at * 1000)).pack()
+        rows.append((Button(requesting_texts.btn_approve_all(t, count), approve_all),))
     return Screen(text, tuple(rows))
 
 

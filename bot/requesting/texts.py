@@ -173,8 +173,10 @@ SURVEY_TOO_MANY = N_("That's the most questions a survey can have ({most}). Tap 
 SURVEY_NEEDS_QUESTION = N_("Add at least one question first.")
 SURVEY_ASK_TERMS = N_(
     "Now the terms, in one line:\n"
-    "<code>reward=0.10 n=20 time=5m life=1d auto=3d</code>\n"
+    "<code>reward=0.10 n=20 time=5m est=40s life=1d auto=3d</code>\n"
     "reward per answer (required) · n workers (10) · time allotted (5m) · "
+    "est = how long it really takes (the fair-pay floor is checked against it, else "
+    "against the time allotted) · "
     "life = how long it stays open (1d) · auto = approve unreviewed work after (3d).\n"
     "{topics}"
 )
@@ -243,8 +245,9 @@ def batch_ask_labels(t: Translator, items: int, golds: int, most: int, longest: 
 
 BATCH_ASK_TITLE_TERMS = N_(
     "Last step: a title and the terms, like\n"
-    "<code>Tag the animal ; reward=0.02 n=3 time=2m life=1d</code>\n"
-    "n = answers per item (redundancy).\n"
+    "<code>Tag the animal ; reward=0.02 n=3 time=2m est=8s life=1d</code>\n"
+    "n = answers per item (redundancy) · est = how long one item really takes (the "
+    "fair-pay floor is checked against it, else against the time allotted).\n"
     "{topics}"
 )
 
@@ -837,7 +840,10 @@ def bonus_notice(t: Translator, amount_cents: int, reason: str, title: str | Non
 
 BLOCK_USAGE = N_("Use: <code>/block W-7F3K</code> (the worker's alias from /review or /results).")
 BLOCK_TEXTS = {
-    BlockResult.OK: N_("⛔ <code>{alias}</code> is blocked: they won't see or take your HITs."),
+    BlockResult.OK: N_(
+        "⛔ <code>{alias}</code> is blocked: they won't see or take your HITs. "
+        "<code>/unblock {alias}</code> undoes it."
+    ),
     BlockResult.ALREADY: N_("<code>{alias}</code> is already blocked."),
     BlockResult.UNKNOWN_WORKER: N_("No worker is called {alias}."),
 }

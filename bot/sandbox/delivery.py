@@ -80,6 +80,8 @@ class Delivery:
         self._retry_at: dict[object, float] = {}  # chats waiting after a failed POST
         self._delivered_ids: set[int] = set()
         self._waiters: dict[int, asyncio.Future[None]] = {}
+        self.parked = 0  # long polls waiting here for an update
+        self._park_waiters: list[asyncio.Future[None]] = []
         # Runs the Bot API call a webhook answered with (set by the simulator).
         self.on_reply: Callable[[str, JSON], Awaitable[object]] | None = None
 
@@ -123,8 +125,16 @@ class Delivery:
             if batch or left <= 0 or self._closing:
                 return batch
             changed = self._changed
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), left)
+            self.parked += 1
+            for waiter in self._park_waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            self._park_waiters.clear()
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), left)
+            finally:
+                self.parked -= 1
             if generation != self._poll_generation:
                 raise ConflictError(_CONFLICT_POLL)
             if self.webhook is not None:
@@ -237,6 +247,14 @@ class Delivery:
             self._busy.discard(key)
             self._sending.discard(update["update_id"])
             self._notify()
+
+    async def polled(self) -> None:
+        """Wait until a getUpdates long poll is waiting here for an update."""
+        if self.parked:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._park_waiters.append(waiter)
+        await waiter
 
     async def taken(self, update_id: int) -> None:
         """Wait until the webhook took this update (and the call it answered with ran)."""

@@ -43,10 +43,13 @@ class RateLimiter:
     _buckets: dict[int, _Bucket] = field(default_factory=dict)
     _groups: dict[int, deque[float]] = field(default_factory=dict)
     _global: deque[float] = field(default_factory=deque)
+    flooded: set[int] = field(default_factory=set)  # chats refused whatever their budget
 
     def acquire(self, chat_id: int, private: bool, now: float) -> int | None:
         """Take one send for this chat, or return retry_after seconds and take nothing."""
         lim = self.limits
+        if chat_id in self.flooded:
+            return lim.retry_after
         if not lim.enabled:
             return None
         waits: list[float] = []
@@ -80,7 +83,7 @@ class RateLimiter:
         return None
 
     def reset(self) -> None:
-        """Forget all past sends."""
+        """Forget all past sends (flooded chats stay flooded)."""
         self._buckets.clear()
         self._groups.clear()
         self._global.clear()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import socket
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import tornado.httpserver
+import tornado.iostream
 import tornado.netutil
 import tornado.web
 
@@ -34,19 +38,45 @@ def _form_value(values: list[bytes]) -> str:
     return values[-1].decode("utf-8")
 
 
+class Answering:
+    """Counts requests not yet answered, so a stop can wait for their answers to be written."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def begin(self) -> None:
+        """A request came in."""
+        self.count += 1
+        self._idle.clear()
+
+    def end(self) -> None:
+        """Its answer is written (or its caller hung up)."""
+        self.count -= 1
+        if not self.count:
+            self._idle.set()
+
+    async def idle(self) -> None:
+        """Wait until every request begun has written its answer."""
+        await self._idle.wait()
+
+
 class _Base(tornado.web.RequestHandler):
     backend: Backend
+    answering: Answering
 
-    def initialize(self, backend: Backend) -> None:
+    def initialize(self, backend: Backend, answering: Answering) -> None:
         self.backend = backend
+        self.answering = answering
 
     def check_xsrf_cookie(self) -> None:
         """Bot API calls carry no cookies."""
 
-    def _send_json(self, status: int, body: JSON) -> None:
+    def _send_json(self, status: int, body: JSON) -> Awaitable[None]:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body, ensure_ascii=False))
+        return self.finish(json.dumps(body, ensure_ascii=False))
 
 
 class ApiHandler(_Base):
@@ -76,18 +106,23 @@ class ApiHandler(_Base):
         return raw
 
     async def _call(self, token: str, method: str) -> None:
+        self.answering.begin()
+        try:
+            status, body = await self._answer(token, method)
+            with contextlib.suppress(tornado.iostream.StreamClosedError):
+                await self._send_json(status, body)  # written out (or the caller hung up)
+        finally:
+            self.answering.end()
+
+    async def _answer(self, token: str, method: str) -> tuple[int, JSON]:
         if token != self.backend.token:
             self.backend.unauthorized(method)
-            self._send_json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-            return
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         try:
             raw = self._raw_params()
         except ValueError as err:
-            body = {"ok": False, "error_code": 400, "description": f"Bad Request: {err}"}
-            self._send_json(400, body)
-            return
-        status, body = await self.backend.handle_call(method, raw)
-        self._send_json(status, body)
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {err}"}
+        return await self.backend.handle_call(method, raw)
 
 
 class FileHandler(_Base):
@@ -117,7 +152,8 @@ class HttpServer:
     """A tornado server bound to a free port on 127.0.0.1."""
 
     def __init__(self, backend: Backend) -> None:
-        kwargs = {"backend": backend}
+        self.answering = Answering()
+        kwargs = {"backend": backend, "answering": self.answering}
         app = tornado.web.Application(
             [
                 (r"/bot([^/]+)/([A-Za-z0-9_]*)", ApiHandler, kwargs),
@@ -140,6 +176,13 @@ class HttpServer:
     def stop_listening(self) -> None:
         """Accept no new connections."""
         self._server.stop()
+
+    async def answered(self, timeout: float) -> None:
+        """Wait (up to `timeout` seconds) until the requests in progress have their answers
+        written: released long polls, held calls let go."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self.answering.idle()
 
     async def stop(self) -> None:
         """Stop listening and drop open connections."""

@@ -46,7 +46,6 @@ class SimTelegram:
         self.delivery.on_reply = self._webhook_call
         self.builder = UpdateBuilder(self.world, self.files, self.schema)
         self._server: HttpServer | None = None
-        self._inflight = 0
         self._update_ids = itertools.count(1)
         self.host = "127.0.0.1"
         self.port = 0
@@ -69,11 +68,7 @@ class SimTelegram:
             return
         self._server.stop_listening()
         # Released long polls still have to write their answers before connections close.
-        for _ in range(100):
-            if not self._inflight:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.01)
+        await self._server.answered(timeout=1.0)
         await self._server.stop()
         self._server = None
 
@@ -103,14 +98,11 @@ class SimTelegram:
 
     async def handle_call(self, method: str, raw: JSON) -> tuple[int, JSON]:
         """Answer one Bot API call."""
-        self._inflight += 1
-        try:
-            if method in self._held_methods:
-                self.held += 1
-                await self._gate.wait()
-            return await self.api.call(method, raw)
-        finally:
-            self._inflight -= 1
+        if method in self._held_methods:
+            self.held += 1
+            self.records.touch()
+            await self._gate.wait()
+        return await self.api.call(method, raw)
 
     async def _webhook_call(self, method: str, raw: JSON) -> None:
         """Run the call a webhook answered an update with (recorded like any call)."""
@@ -122,11 +114,17 @@ class SimTelegram:
         """Methods the bot called in its webhook responses, in order."""
         return self.records.webhook_calls
 
-    async def until(self, check: Callable[[], bool], timeout: float = 10.0) -> None:
-        """Wait for the bot's calls to make `check` true (TimeoutError after `timeout` s)."""
-        async with asyncio.timeout(timeout):
-            while not check():
-                await self.records.call_made.wait()
+    async def until(
+        self, check: Callable[[], bool], timeout: float = 10.0, *, what: str = "the condition"
+    ) -> None:
+        """Wait for the bot's calls (answered or held) to make `check` true; `check` is
+        looked at after each. TimeoutError naming `what` after `timeout` real seconds."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not check():
+                    await self.records.changed.wait()
+        except TimeoutError:
+            raise TimeoutError(f"gave up after {timeout:g} s waiting for {what}") from None
 
     def hold(self, *methods: str) -> None:
         """Keep calls of these methods waiting, unanswered and without effect, until release().
@@ -188,6 +186,14 @@ class SimTelegram:
     def set_member(self, chat: SimChat | int, who: SimUser | int, status: str = "member") -> None:
         """Set a user's (or the bot's) status in a chat, as getChatMember reports it."""
         self.world.members[(_chat_id(chat), who if isinstance(who, int) else who.id)] = status
+
+    def flood(self, chat: SimChat | SimUser | int, on: bool = True) -> None:
+        """Refuse every send to this chat with 429 (retry_after as Limits says, nothing
+        taken from its budget) until flood(chat, False): a chat stuck in Telegram's flood wait."""
+        if on:
+            self.api.limiter.flooded.add(_chat_id(chat))
+        else:
+            self.api.limiter.flooded.discard(_chat_id(chat))
 
     def block(self, user: SimUser | int) -> None:
         """Make the user block the bot: sends and edits to them get 403."""

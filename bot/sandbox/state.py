@@ -141,13 +141,17 @@ class Records:
     alerts: dict[int, list[JSON]] = field(default_factory=dict)
     commands: dict[str, list[JSON]] = field(default_factory=dict)
     webhook_calls: list[str] = field(default_factory=list)  # run from a webhook's answer
-    call_made: asyncio.Event = field(default_factory=asyncio.Event)  # replaced at each call
+    changed: asyncio.Event = field(default_factory=asyncio.Event)  # replaced at each change
 
     def add_call(self, call: Call) -> None:
-        """Record a call and wake whoever waits for the next one."""
+        """Record a call and wake whoever waits for the next change."""
         self.calls.append(call)
-        self.call_made.set()
-        self.call_made = asyncio.Event()
+        self.touch()
+
+    def touch(self) -> None:
+        """Wake whoever waits for the simulator to change (a call, a held call)."""
+        self.changed.set()
+        self.changed = asyncio.Event()
 
     def clear(self) -> None:
         """Forget calls, violations and updates (commands and chats stay)."""

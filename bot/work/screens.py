@@ -98,7 +98,7 @@ def _detail(t: Translator, q: Question) -> str:
     if q.kind is QuestionKind.RATING:
         return t(work_texts.QUESTION_RATING)
     shown = " / ".join(q.options)
-    if q.item:
+    if q.item and q.prompt.removeprefix("🖼 ") != q.item:  # a batch item is its own prompt
         shown = f"{q.item} → {shown}"
     return clip(shown, 120)
 
@@ -203,6 +203,9 @@ def work(t: Translator, view: WorkView, now: float) -> Screen:
             (Button(t(work_texts.BTN_PICKED), cb.Picked(a.id, a.position).pack()),),
         )
         hint = t(work_texts.HINT_TAG) if q.kind is QuestionKind.TAG else t(work_texts.HINT_MULTI)
+    elif given:  # typed before, and the worker came Back: keep it or type anew
+        hint = work_texts.hint_text_given(t, given, text_limit(q))
+        rows = ((Button(t(work_texts.BTN_KEEP_ANSWER), cb.Picked(a.id, a.position).pack()),),)
     else:
         hint = t(work_texts.HINT_TEXT).format(max_len=text_limit(q))
     text = work_texts.work_step(
@@ -266,7 +269,7 @@ def submitted(
         label = work_texts.btn_undo(t, given(view))
         rows.append((Button(label, cb.Undo(view.assignment.id, 0).pack()),))
     text = work_texts.submitted_with_pending(
-        t, view.hit.title, view.hit.reward_cents, pending_cents
+        t, view.hit.title, view.hit.reward_cents, pending_cents, next_hint=view.progress is None
     )
     if view.progress is not None:
         done, items = view.progress
@@ -354,10 +357,16 @@ def hits_page(
     if paging:
         rows.append(tuple(paging))
     text = work_texts.hits_header(t, page.total, page.page, page.pages, sort, kind or None)
+    # One line per requester, not per task: a page of one requester's tasks repeated
+    # the same record eight times.
+    posted: dict[int, list[str]] = {}
     for item in page.items:
-        name, reputation = (requesters or {}).get(item.hit.requester_id, ("", ""))
+        posted.setdefault(item.hit.requester_id, []).append(item.hit.title)
+    for requester_id, titles in posted.items():
+        name, reputation = (requesters or {}).get(requester_id, ("", ""))
         if name:
-            text += "\n" + work_texts.hit_requester_line(item.hit.title, name, reputation)
+            shown = titles if len(posted) > 1 else None
+            text += "\n" + work_texts.hit_requester_line(name, reputation, shown)
     if not page.items:
         text += "\n\n" + t(work_texts.NO_HITS)
     return Screen(text, tuple(rows))

@@ -371,9 +371,14 @@ def hits_header(
     )
 
 
-def hit_requester_line(title: str, name: str, reputation: str) -> str:
-    """Under the /hits header, per task: who posts it and their record, compactly."""
-    return f"• {escape(_short(title))} — {escape(name)} {reputation}".rstrip()
+def hit_requester_line(name: str, reputation: str, titles: list[str] | None = None) -> str:
+    """Under the /hits header, once per requester on the page: who posts and their record,
+    compactly; with `titles` (several requesters on the page) which tasks are theirs."""
+    line = f"👤 {escape(name)} {reputation}".rstrip()
+    if titles:
+        shown = ", ".join(title if len(title) <= 20 else title[:19] + "…" for title in titles)
+        line += f": {escape(shown)}"
+    return line
 
 
 def hit_row(t: Translator, item: ListedHit) -> str:
@@ -515,6 +520,17 @@ def work_summary(
 HINT_MULTI = N_("Tick all that apply, then Done.")
 HINT_RATING = N_("1 = worst, 5 = best.")
 HINT_TEXT = N_("Reply to this message with your answer (up to {max_len} characters).")
+BTN_KEEP_ANSWER = N_("▶️ Keep this answer")
+
+
+def hint_text_given(t: Translator, answer: str, max_len: int) -> str:
+    """A free-text question answered already (the worker came Back to it)."""
+    return t(
+        "Your answer: “{answer}”\n"
+        "Keep it, or reply to this message with a new one (up to {max_len} characters).",
+        answer=escape(clip(answer, 300)),
+        max_len=max_len,
+    )
 
 
 def too_long(t: Translator, length: int, max_len: int) -> str:
@@ -540,15 +556,19 @@ def returned(t: Translator, title: str) -> str:
     return t("↩️ Returned <b>{title}</b> — no harm done. /next", title=escape(title))
 
 
-def submitted_with_pending(t: Translator, title: str, reward_cents: int, pending_cents: int) -> str:
-    """The task message after Submit, with all the worker's money pending."""
-    return t(
+def submitted_with_pending(
+    t: Translator, title: str, reward_cents: int, pending_cents: int, next_hint: bool = False
+) -> str:
+    """The task message after Submit, with all the worker's money pending; with `next_hint`
+    (not in a batch, whose progress line says what's next), the way to another task."""
+    text = t(
         "📨 Submitted: <b>{title}</b>\n{reward} pending review · {pending} pending in total. "
         "/earnings",
         title=escape(title),
         reward=t.money(reward_cents),
         pending=t.money(pending_cents),
     )
+    return text + "\n" + t("/next — another task") if next_hint else text
 
 
 # -- tagging a batch -------------------------------------------------------------------------------
@@ -673,6 +693,19 @@ def approved_notice(t: Translator, title: str, reward_cents: int) -> str:
         "✅ Approved: <b>{title}</b> +{reward}. /earnings",
         title=escape(title),
         reward=t.money(reward_cents),
+    )
+
+
+def approved_items_notice(t: Translator, title: str, items: int, cents: int) -> str:
+    """Items of a batch approved together: "✅ Approved: Birds · 6 items +$0.12"."""
+    if items == 1:
+        return approved_notice(t, title, cents)
+    return t.ngettext(
+        "✅ Approved: <b>{title}</b> · {n} item +{reward}. /earnings",
+        "✅ Approved: <b>{title}</b> · {n} items +{reward}. /earnings",
+        items,
+        title=escape(title),
+        reward=t.money(cents),
     )
 
 

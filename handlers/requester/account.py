@@ -20,12 +20,8 @@ from handlers.common import (
 async def balance(update: Update, context: GigContext) -> None:
     """Show available money and escrow."""
     requester = await sender_of(update, context)
-    await reply(
-        update,
-        Screen(
-            market_texts.balance(context.t, await context.accounts.requester_balance(requester))
-        ),
-    )
+    found = await context.accounts.requester_balance(requester)
+    await reply(update, Screen(market_texts.balance(context.t, found, requester.tg_id)))
 
 
 async def _keys_screen(context: GigContext, requester: User) -> Screen:

@@ -26,7 +26,7 @@ async def show_link(update: Update, context: GigContext, worker: User, kind: str
     """Answer `/start hit_<id>` or `/start batch_<id>`: the card, or why not."""
     desk = context.desk
     outcome = await (desk.open_hit(worker, num) if kind == "hit" else desk.open_batch(worker, num))
-    await reply(update, link_screen(context.t, outcome))
+    await reply(update, await _with_record(context, outcome))
     if outcome.result is LinkResult.YOURS and outcome.assignment is not None:
         await _resend_work(update, context, outcome.assignment.id)
 
@@ -38,12 +38,28 @@ async def _resend_work(update: Update, context: GigContext, assignment_id: int) 
     await resend_task(update, context, view)
 
 
-def link_screen(t: Translator, outcome: LinkOutcome) -> Screen:
-    """The card, or one sentence saying why there is none."""
+def link_screen(t: Translator, outcome: LinkOutcome, reputation: str = "") -> Screen:
+    """The card (with the requester's one-line record when given), or one sentence saying
+    why there is none."""
     if outcome.result is LinkResult.OK and outcome.card is not None:
-        return worker_screens.card(t, outcome.card)
+        return worker_screens.card(t, outcome.card, reputation)
     title = outcome.card.hit.title if outcome.card else ""
     return Screen(t(work_texts.LINK_TEXTS[outcome.result]).format(title=escape(title)))
+
+
+async def _with_record(context: GigContext, outcome: LinkOutcome) -> Screen:
+    """link_screen with the requester's record, as a push card shows it: every card of a
+    task reads the same wherever it is opened (/next, /hits, a link, back from Preview)."""
+    if outcome.result is not LinkResult.OK or outcome.card is None:
+        return link_screen(context.t, outcome)
+    record = await _record(context, outcome.card.hit.requester_id)
+    return link_screen(context.t, outcome, record)
+
+
+async def _record(context: GigContext, requester_id: int) -> str:
+    """The requester's one-line record, as a push card shows it."""
+    found = await context.fair.reputation.card(requester_id)
+    return fair_texts.compact_reputation(context.t, found) if found else ""
 
 
 def _plain(html_text: str) -> str:
@@ -59,7 +75,7 @@ async def open_hit(tap: Tap[cb.OpenHit], context: GigContext) -> None:
         await tap.answer(_plain(link_screen(context.t, outcome).text), alert=True)
         return
     await tap.answer()
-    await tap.reply(link_screen(context.t, outcome))
+    await tap.reply(await _with_record(context, outcome))
 
 
 @button(cb.Card)
@@ -67,7 +83,7 @@ async def back_to_card(tap: Tap[cb.Card], context: GigContext) -> None:
     """Turn a preview back into the HIT's card."""
     outcome = await context.desk.open_hit(tap.user, tap.data.hit_id)
     await tap.answer()
-    await tap.edit(link_screen(context.t, outcome))
+    await tap.edit(await _with_record(context, outcome))
 
 
 @button(cb.Preview)
@@ -129,8 +145,7 @@ async def _requesters(context: GigContext, page: HitPage) -> dict[int, tuple[str
     found: dict[int, tuple[str, str]] = {}
     for requester_id in {item.hit.requester_id for item in page.items}:
         name = await context.market.people.requester_name(requester_id)
-        reputation = await context.fair.reputation.card(requester_id)
-        line = fair_texts.compact_reputation(context.t, reputation) if reputation else ""
+        line = await _record(context, requester_id)
         found[requester_id] = (name, line)
     return found
 
@@ -141,6 +156,7 @@ async def next_hit(update: Update, context: GigContext) -> None:
     desk = context.desk
     best = await desk.best(worker)
     if best is not None:
-        await reply(update, worker_screens.card(context.t, best))
+        line = await _record(context, best.hit.requester_id)
+        await reply(update, worker_screens.card(context.t, best, line))
         return
     await reply(update, worker_screens.nothing_next(context.t, await desk.in_progress(worker)))

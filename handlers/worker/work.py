@@ -152,7 +152,7 @@ async def several_labels(tap: Tap[cb.Several], context: GigContext) -> None:
 
 @button(cb.Picked)
 async def done_picking(tap: Tap[cb.Picked], context: GigContext) -> None:
-    """Leave a multi-select question once something is ticked."""
+    """Leave a multi-select question once something is ticked (or a typed answer, kept)."""
     data = tap.data
     working = context.market.working
     result, view = await working.done_picking(tap.user, data.assignment_id, data.position)

@@ -1,10 +1,12 @@
-"""Plumbing for the fair-work stories: doing a poll in a set time, star buttons, forged taps."""
+"""Gestures beyond Actor's own: a poll done in a set time, a batch item tagged from its link,
+star buttons, and taps on buttons never shown."""
 
 from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.screens import labels
 
 
 async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) -> None:
@@ -14,6 +16,27 @@ async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) 
     clock.advance(seconds)
     await worker.press("Submit")
     assert "Submitted" in worker.last_text(), worker.last_text()
+
+
+async def tag_item(worker: Actor, hit_id: int, *chosen: str) -> None:
+    """Open one item of a batch by its link and hand it in with one label (a tap) or
+    several (➕ Several labels, then Submit). The batch's next item then takes its place,
+    in progress: its link shows it again (a Return would give it up for good)."""
+    await worker.send(f"/start hit_{hit_id}")
+    if "✅ Accept" in labels(worker):  # its card (else: already theirs, shown again)
+        await worker.press("Accept")
+    task = worker.last().message_id
+    if len(chosen) > 1:
+        await worker.press("Several labels", task)
+        for label in chosen:
+            await worker.press(label, task)
+        await worker.press("Done", task)
+        await worker.press("Submit", task)
+    else:
+        await worker.press(chosen[0], task)
+    alert = worker.stage.sim.alerts(worker.user)[-1].get("text") or ""
+    shown = worker.stage.sim.message_by_id(worker.tg_id, task).text or ""
+    assert "pending review" in str(alert) or "Submitted" in shown, (alert, shown)
 
 
 async def rate(worker: Actor, dimension: str, stars: int) -> str | None:

@@ -1,22 +1,21 @@
-"""Plumbing for the MTurk API stories: a stage with the API on, keys from /apikey, boto3."""
+"""The MTurk API from outside: keys from /apikey, boto3 calls, QuestionForms, web-task pages."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+import xml.etree.ElementTree as ET
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
+import httpx
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.conftest import failing_on_errors, funded_requester
+from tests.auxil.people import funded_requester, user_of
 
 FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"
 ANSWERS_NS = (
@@ -89,14 +88,6 @@ def client(stage: Stage, key_id: str, secret: str) -> Any:
     )
 
 
-@asynccontextmanager
-async def api_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
-    """The bot with the MTurk API on a free local port; no handler errors or rule breaks."""
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0")
-    async with failing_on_errors(opened):
-        yield opened
-
-
 async def call(stage: Stage, mturk: Any, operation: str, **params: Any) -> Any:
     """One boto3 call from a thread (the bot keeps serving), then deliver what it caused."""
     result = await asyncio.to_thread(getattr(mturk, operation), **params)
@@ -110,3 +101,74 @@ async def refused(stage: Stage, mturk: Any, operation: str, **params: Any) -> di
         await call(stage, mturk, operation, **params)
     return dict(caught.value.response["Error"])
 
+
+async def alias_of(stage: Stage, worker: Actor) -> str:
+    """The anonymous alias the worker is known by (the MTurk WorkerId)."""
+    return (await user_of(stage, worker)).alias
+
+
+def hit_params(title: str = "Sky colour", **more: Any) -> dict[str, Any]:
+    """CreateHIT parameters: `title`, $0.05 for 5 minutes, an hour's life, the sky question."""
+    return {
+        "Title": title,
+        "Description": "Tell us the colour of the sky",
+        "Reward": "0.05",
+        "AssignmentDurationInSeconds": 300,
+        "LifetimeInSeconds": 3_600,
+        "Question": question_form(),
+        **more,
+    }
+
+
+async def worked(stage: Stage, mturk: Any, *people: Actor) -> tuple[str, dict[str, str]]:
+    """A HIT each worker answered; (HIT id, assignment id by worker alias)."""
+    created = await call(stage, mturk, "create_hit", **hit_params(MaxAssignments=len(people)))
+    hit_id = created["HIT"]["HITId"]
+    for worker in people:
+        await worker.press("Accept")
+        await worker.press("Blue")
+        await worker.press("Submit")
+    listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
+    return hit_id, {a["WorkerId"]: a["AssignmentId"] for a in listed["Assignments"]}
+
+
+# -- web tasks (ExternalQuestion, HTMLQuestion) ------------------------------------------
+
+EXTERNAL = (
+    '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+    '2006-07-14/ExternalQuestion.xsd"><ExternalURL>https://tasks.example.org/label?batch=3'
+    "</ExternalURL><FrameHeight>600</FrameHeight></ExternalQuestion>"
+)
+
+
+def button_url(worker: Actor, label: str) -> str:
+    """The URL of the newest button whose text contains `label`."""
+    for message in reversed(worker.messages()):
+        for row in message.buttons():
+            for text, _, url in row:
+                if label in text and url:
+                    return url
+    raise AssertionError(f"{worker.name} has no {label!r} link")
+
+
+def params(url: str) -> dict[str, str]:
+    """The query of `url`, one value per name."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def free_text(answer: str) -> dict[str, str]:
+    """The free-text answers of a QuestionFormAnswers document, by question id."""
+    root = ET.fromstring(answer)
+    assert root.tag == f"{ANSWERS_NS}QuestionFormAnswers"
+    return {
+        a.findtext(f"{ANSWERS_NS}QuestionIdentifier", ""): a.findtext(f"{ANSWERS_NS}FreeText", "")
+        for a in root.findall(f"{ANSWERS_NS}Answer")
+    }
+
+
+async def post_form(stage: Stage, url: str, form: dict[str, str]) -> httpx.Response:
+    """The worker's browser posting the task's form; then deliver what it caused."""
+    async with httpx.AsyncClient() as browser:
+        response = await browser.post(url, data=form)
+    await stage.settle()
+    return response
