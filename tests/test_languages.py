@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import re
 import string
+import subprocess
+import sys
 import unicodedata
 from collections import Counter
 from html import unescape
@@ -298,3 +300,26 @@ async def test_the_demo_story_in_every_language_fits_telegram_and_a_phone(
     assert max(len(text) for text, _ in screens) <= 4096
     if language != SOURCE:
         assert _english_left(language, screens) == []
+
+
+def test_gigbot_demo_lang_hi_tells_the_whole_story_in_hindi(tmp_path: Path) -> None:
+    """`gigbot demo --lang hi` from the command line: the story runs to its clean summary,
+    and what the bot says to everyone (the transcript's │ lines) is Hindi."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--lang", "hi", "--speed", "600"]
+        + ["--database", str(tmp_path / "demo-hi.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=ROOT / "tests",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
+    out = done.stdout
+    assert "limit violations     0" in out and "errors               0" in out
+    assert "ledger sums to       0" in out
+    said = [line.split("│", 1)[1] for line in out.splitlines() if "│" in line]
+    hindi = [line for line in said if re.search("[\u0900-\u097f]", line)]
+    assert len(hindi) > len(said) // 2, "most of what the bot says is in Devanagari"
+    assert "👋 gigbot में आपका स्वागत है, Rita!" in out
