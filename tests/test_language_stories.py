@@ -8,6 +8,7 @@ import json
 
 from bot.demo.stage import Actor, Stage
 from bot.i18n import translator
+from bot.requesting import texts as requesting_texts
 from bot.work import texts as work_texts
 from tests.auxil.people import funded_requester, set_up
 
@@ -141,3 +142,19 @@ async def test_channel_cards_are_in_the_channel_language(stage: Stage, admin: Ac
     card = stage.sim.last_bot_message(news)
     assert card is not None and "Quedan 5 de 5" in (card.text or "")
     assert "Empezar a trabajar" in str(card.buttons())
+
+
+async def test_a_survey_is_built_in_the_requesters_language(stage: Stage, admin: Actor) -> None:
+    """/newsurvey in Spanish: the prompts and the kind-of-question buttons are Spanish
+    (the buttons were said in English in every language)."""
+    rita = await funded_requester(stage, admin)
+    await rita.send("/language")
+    await rita.press("Español")
+    await rita.send("/newsurvey")
+    await rita.send("Hábitos de café")
+    labels = [label for row in rita.last().buttons() for label, _, _ in row]
+    names = [ES(requesting_texts.KIND_NAMES[kind]) for kind in ("single", "multi", "rating")]
+    assert labels == [*names, ES(requesting_texts.KIND_NAMES["text"])]
+    assert "Opción única" in labels and "Single choice" not in labels
+    await rita.press("Opción única")
+    assert "Opción única" in rita.last_text()

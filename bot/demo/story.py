@@ -11,6 +11,8 @@ come from one seeded random generator, so a seed always prints the same transcri
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import logging
 import random
 import tempfile
@@ -50,9 +52,13 @@ BONUS_REASON = N_("Quick and careful, thanks!")
 
 
 def items_csv(t: Translator = EN) -> bytes:
-    """The batch upload: text and an optional gold label per line."""
-    rows = ["text,gold", *(f"{t(text)},{t(gold) if gold else ''}" for text, gold, _ in ITEMS)]
-    return ("\n".join(rows) + "\n").encode()
+    """The batch upload: text and an optional gold label per line (quoted as CSV quotes
+    it: a translated item may hold a comma or a quote)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["text", "gold"])
+    writer.writerows([t(text), t(gold) if gold else ""] for text, gold, _ in ITEMS)
+    return out.getvalue().encode()
 
 
 def seeded_aliases(rng: random.Random) -> Callable[[], str]:

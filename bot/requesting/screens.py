@@ -36,12 +36,12 @@ def survey_kinds(t: Translator, draft: SurveyDraft) -> Screen:
     )
     rows: list[tuple[Button, ...]] = [
         (
-            Button(requesting_texts.KIND_NAMES[KINDS[0]], cb.SurveyAdd(KINDS[0]).pack()),
-            Button(requesting_texts.KIND_NAMES[KINDS[1]], cb.SurveyAdd(KINDS[1]).pack()),
+            Button(t(requesting_texts.KIND_NAMES[KINDS[0]]), cb.SurveyAdd(KINDS[0]).pack()),
+            Button(t(requesting_texts.KIND_NAMES[KINDS[1]]), cb.SurveyAdd(KINDS[1]).pack()),
         ),
         (
-            Button(requesting_texts.KIND_NAMES[KINDS[2]], cb.SurveyAdd(KINDS[2]).pack()),
-            Button(requesting_texts.KIND_NAMES[KINDS[3]], cb.SurveyAdd(KINDS[3]).pack()),
+            Button(t(requesting_texts.KIND_NAMES[KINDS[2]]), cb.SurveyAdd(KINDS[2]).pack()),
+            Button(t(requesting_texts.KIND_NAMES[KINDS[3]]), cb.SurveyAdd(KINDS[3]).pack()),
         ),
     ]
     if draft.questions:
