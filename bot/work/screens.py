@@ -339,12 +339,11 @@ def hits_page(
     kinds = [("", t(work_texts.BTN_KIND_ALL))] + [
         (k.value, t(work_texts.HIT_KIND_NAMES[k.value])) for k in HitKind
     ]
-    rows.append(
-        tuple(
-            Button((formatting.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
-            for k, label in kinds
-        )
-    )
+    filters = [
+        Button((formatting.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
+        for k, label in kinds
+    ]
+    rows += [tuple(filters[:2]), tuple(filters[2:])]  # two a row: a phone shows "✓ Surveys"
     paging = []
     if page.page > 0:
         paging.append(

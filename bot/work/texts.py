@@ -396,7 +396,9 @@ def _short(title: str) -> str:
 
 BTN_PREV_PAGE = "◀️"
 BTN_NEXT_PAGE = "▶️"
-BTN_SORT = {"r": N_("💰 Reward"), "m": N_("⚡ Per minute"), "n": N_("🆕 Newest")}
+# TRANSLATORS: /hits sort buttons, three in a row, "✓ " before the chosen one: keep each
+# within 10 units (an emoji counts 2), e.g. "⚡ Per min"
+BTN_SORT = {"r": N_("💰 Reward"), "m": N_("⚡ Per min"), "n": N_("🆕 Newest")}
 # TRANSLATORS: a filter button: tasks of all kinds
 BTN_KIND_ALL = N_("All")
 
