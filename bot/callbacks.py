@@ -563,3 +563,55 @@ class Language(CallbackData):
 
     prefix: ClassVar[str] = "lang"
     code: str
+
+
+# -- money: deposits, refunds, withdrawals, payouts (bot/money/) -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit(CallbackData):
+    """Send an invoice for `cents`, in Telegram Stars ("XTR") or the fiat currency."""
+
+    prefix: ClassVar[str] = "dep"
+    cents: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepositMenu(CallbackData):
+    """The amounts to deposit (from /balance or a 'not enough balance' refusal)."""
+
+    prefix: ClassVar[str] = "dpm"
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDeposit(CallbackData):
+    prefix: ClassVar[str] = "rfd"
+    deposit_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw(CallbackData):
+    """Withdraw `cents`, once per message the button is on."""
+
+    prefix: ClassVar[str] = "wdr"
+    cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutMethod(CallbackData):
+    """Where to be paid: 'paypal' or 'venmo'; the address is typed next."""
+
+    prefix: ClassVar[str] = "pym"
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPayouts(CallbackData):
+    prefix: ClassVar[str] = "pye"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkPaid(CallbackData):
+    prefix: ClassVar[str] = "pyp"
+    batch_id: int

@@ -70,6 +70,60 @@ class Settings(BaseSettings):
     offer_up_to: int = Field(default=5, ge=0, le=1000)
     # -- several processes on one database (bot/delivery/_lease.py): who sends the outbox
     send_lease_s: float = Field(default=10.0, gt=0, le=3600)
+    # -- money in and out (#23, bot/money/)
+    star_cents: int = Field(
+        default=1, ge=1, le=10_000, description="what one Telegram Star is worth, in cents"
+    )
+    payment_provider_token: str | None = Field(
+        default=None, description="a payment provider's token from @BotFather: fiat invoices"
+    )
+    fiat_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    deposit_amounts: Annotated[tuple[int, ...], NoDecode] = (500, 2000, 5000)
+    deposit_min: float = Field(default=1.00, gt=0, le=100_000)
+    deposit_max: float = Field(default=1000.00, gt=0, le=100_000)
+    refund_days: float = Field(
+        default=7.0, ge=0, le=90, description="how long an unused deposit can be refunded"
+    )
+    min_payout: float = Field(default=5.00, gt=0, le=100_000)
+    payout_methods: Annotated[tuple[str, ...], NoDecode] = ("paypal",)
+    payout_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    fee_percent: float = Field(
+        default=0.0, ge=0, le=50, description="the marketplace's fee on rewards and bonuses"
+    )
+    shutting_down: bool = Field(
+        default=False, description="refuse new deposits (at pre-checkout) while winding down"
+    )
+
+    @field_validator("deposit_amounts", mode="before")
+    @classmethod
+    def _split_amounts(cls, value: object) -> object:
+        """ "5,20,50" (dollars) -> (500, 2000, 5000) cents: the amounts /deposit offers."""
+        if isinstance(value, str):
+            value = [round(float(part) * 100) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, list | tuple):
+            if not value or any(int(v) <= 0 for v in value):
+                raise ValueError("list one or more amounts in dollars, e.g. 5,20,50")
+            return tuple(int(v) for v in value)
+        return value
+
+    @field_validator("payout_methods", mode="before")
+    @classmethod
+    def _split_methods(cls, value: object) -> object:
+        """ "paypal,venmo": the ways workers may be paid (bot/money/payouts.py METHODS)."""
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", "").lower().split(",") if part]
+        if isinstance(value, list | tuple):
+            known = ("paypal", "venmo")
+            if not value or any(v not in known for v in value):
+                raise ValueError("list one or more of: paypal, venmo")
+            return tuple(value)
+        return value
+
+    @field_validator("payment_provider_token")
+    @classmethod
+    def _provider_token(cls, value: str | None) -> str | None:
+        """Empty means Telegram Stars only."""
+        return value or None
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -82,7 +136,7 @@ class Settings(BaseSettings):
     @field_validator("reminders", mode="before")
     @classmethod
     def _split_reminders(cls, value: object) -> object:
-        """"0.5,0.2" -> (0.5, 0.2): fractions of the time allotted left when reminded."""
+        """ "0.5,0.2" -> (0.5, 0.2): fractions of the time allotted left when reminded."""
         if isinstance(value, str):
             value = [float(part) for part in value.replace(" ", "").split(",") if part]
         if isinstance(value, list | tuple):
@@ -125,7 +179,6 @@ class Settings(BaseSettings):
         if upper not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return upper
-
 
     @field_validator("webhook_url")
     @classmethod

@@ -94,15 +94,35 @@ class Hit:
     batch_id: int | None = None
     topic: str = ""
     language: str = "en"  # what the requester wrote it in: a primary subtag (lang=)
+    fee_bp: int = 0  # the marketplace's fee on rewards, in basis points (1000 = 10 %)
 
     @property
     def slots_left(self) -> int:
         return self.max_assignments - self.slots_used
 
     @property
+    def fee_cents(self) -> int:
+        """The marketplace's fee on one reward (escrowed with it, booked on approval)."""
+        return fee_on(self.reward_cents, self.fee_bp)
+
+    @property
+    def slot_cents(self) -> int:
+        """What one assignment holds in escrow: its reward and the fee on it."""
+        return self.reward_cents + self.fee_cents
+
+    @property
     def escrow_cents(self) -> int:
-        """What publishing this HIT sets aside."""
-        return self.reward_cents * self.max_assignments
+        """What publishing this HIT sets aside: rewards and fees of every slot."""
+        return self.slot_cents * self.max_assignments
+
+
+def fee_on(cents: int, fee_bp: int) -> int:
+    """The marketplace's fee on an amount, rounded half up to a cent.
+
+    >>> fee_on(10, 1000), fee_on(5, 1000), fee_on(4, 1000), fee_on(250, 0)
+    (1, 1, 0, 0)
+    """
+    return (cents * fee_bp + 5_000) // 10_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,12 @@ def duration(seconds: float) -> str:
     return EN.duration(seconds)
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """An English count, for what stays English (admin tools): (1, "item") -> "1 item",
+    (3, "item") -> "3 items"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def rate(t: Translator, reward_cents: int, e: Estimate) -> str:
     """The hourly rate of an estimate, marked as what it is: "≈$9.00/h", or "≥$1.50/h"
     when only the time allotted is known (the least it pays)."""

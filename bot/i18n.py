@@ -135,9 +135,9 @@ class Translator:
             return format_decimal(value, format="#,##0." + "0" * decimals, locale=self.locale)
         return format_decimal(value, locale=self.locale)
 
-    def percent(self, share: float) -> str:
-        """0.9 -> "90%" (en), "90 %" (es, ru)."""
-        return format_percent(share, locale=self.locale)
+    def percent(self, share: float, exact: bool = False) -> str:
+        """0.9 -> "90%" (en), "90 %" (es, ru); `exact` keeps decimals: 0.025 -> "2.5%"."""
+        return format_percent(share, locale=self.locale, decimal_quantization=not exact)
 
     def money(self, cents: int) -> str:
         """5 -> "$0.05" (en), "0,05 US$" (es), "US$ 0,05" (pt-br); -50 -> "-$0.50"."""

@@ -28,6 +28,8 @@ from bot.market.people import new_alias
 from bot.matching.fanout import FanOut
 from bot.matching.qualifications import Qualifications
 from bot.matching.waves import Matcher, Waves
+from bot.money.deposits import Deposits, DepositTerms
+from bot.money.payouts import Payouts
 from bot.mturk.api import RequesterApi
 from bot.mturk.keys import ApiKeys
 from bot.mturk.ops import Operations
@@ -63,6 +65,8 @@ class Services:
     api_keys: ApiKeys
     web_tasks: WebTasks
     mturk_api: RequesterApi
+    deposits: Deposits
+    payouts: Payouts
     bot_username: Later[str]  # from getMe, at start-up
     errors: list[BaseException]  # of background work (first waves), for tests to see
 
@@ -82,6 +86,7 @@ class Services:
         wake = outbox_bell.set
         agenda = Agenda()  # told of each new deadline
         floor = floor_cents(settings)
+        fee_bp = round(settings.fee_percent * 100)  # GIGBOT_FEE_PERCENT in basis points
         waves = Waves(
             FanOut(
                 factor=settings.fanout_factor,
@@ -103,6 +108,7 @@ class Services:
             waves=waves,
             reminders=settings.reminders,
             min_hourly_cents=floor,
+            fee_bp=fee_bp,
             on_outbox=wake,
             on_timer=agenda.note,
             new_alias=aliases,
@@ -140,6 +146,7 @@ class Services:
             waves,
             market.reviewing,
             min_hourly_cents=floor,
+            fee_bp=fee_bp,
             on_outbox=wake,
             on_timer=agenda.note,
         )
@@ -151,6 +158,14 @@ class Services:
         )
         people_operations = PeopleOps(
             db, clock, requesting.bonuses, requesting.blocks, on_outbox=wake
+        )
+        terms = DepositTerms(
+            star_cents=settings.star_cents,
+            fiat=settings.fiat_currency if settings.payment_provider_token else None,
+            amounts=settings.deposit_amounts,
+            min_cents=round(settings.deposit_min * 100),
+            max_cents=round(settings.deposit_max * 100),
+            refund_days=settings.refund_days,
         )
         return cls(
             settings=settings,
@@ -182,6 +197,17 @@ class Services:
             api_keys=ApiKeys(db, clock),
             web_tasks=web_tasks,
             mturk_api=RequesterApi(db, {**operations.table, **people_operations.table}),
+            deposits=Deposits(
+                db, clock, terms, closing=lambda: settings.shutting_down, on_outbox=wake
+            ),
+            payouts=Payouts(
+                db,
+                clock,
+                min_cents=round(settings.min_payout * 100),
+                methods=settings.payout_methods,
+                currency=settings.payout_currency,
+                on_outbox=wake,
+            ),
             bot_username=bot_username,
             errors=errors,
         )

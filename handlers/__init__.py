@@ -18,6 +18,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    PreCheckoutQueryHandler,
     TypeHandler,
     filters,
 )
@@ -34,6 +35,7 @@ from handlers.ptb.trace import log_update
 from handlers.requester import (
     account,
     batch,
+    deposit,
     drafts,
     myhits,
     poll,
@@ -51,6 +53,7 @@ from handlers.worker import (
     record,
     reminders,
     tagging,
+    withdraw,
     work,
 )
 
@@ -202,6 +205,19 @@ def _fair_text_conversation() -> DurableConversation:
     )
 
 
+def _payout_conversation() -> DurableConversation:
+    """/withdraw (or a payout method's button) asking where to pay, then the address typed."""
+    return _durable(
+        "payout",
+        [
+            CommandHandler("withdraw", withdraw.withdraw_command),
+            handler(withdraw.choose_method),
+        ],
+        {withdraw.ADDRESS: [_text(withdraw.got_address)]},
+        withdraw.cancel_address,
+    )
+
+
 def register(app: GigApp) -> None:
     """Add every handler and every handler group, in order."""
     persistence = app.persistence
@@ -214,6 +230,7 @@ def register(app: GigApp) -> None:
         _batch_conversation(),
         _qualify_conversation(),
         _fair_text_conversation(),
+        _payout_conversation(),
     ]
     one_text = [c for c in conversations if c.title in DROPPED]
     assert len(one_text) == len(DROPPED), "every one-text conversation is registered"
@@ -235,6 +252,7 @@ def register(app: GigApp) -> None:
     # == AFTER: the requester menu for whoever just became a requester.
     becoming = ["fund", *(name for name, _ in REQUESTER_COMMANDS)]
     app.add_handler(CommandHandler(becoming, refresh_menu), AFTER)
+    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, refresh_menu), AFTER)
     app.add_handler(CallbackQueryHandler(refresh_menu, pattern=cb.Role.pattern()), AFTER)
 
     app.add_error_handler(errors.on_error)
@@ -287,6 +305,7 @@ def _main(conversations: list[DurableConversation]) -> list[AnyHandler]:
         handler(reminders.return_free),
         # -- workers: their record, qualification tests
         CommandHandler("earnings", record.earnings),
+        handler(withdraw.withdraw_button),
         CommandHandler("status", record.status),
         CommandHandler("qualtest", qualtest.take_test),
         handler(qualtest.answer_test),
@@ -322,6 +341,13 @@ def _main(conversations: list[DurableConversation]) -> list[AnyHandler]:
         CommandHandler("grant", qualify.grant_command),
         CommandHandler("revoke", qualify.revoke_command),
         CommandHandler("balance", account.balance),
+        CommandHandler("deposit", deposit.deposit),
+        handler(deposit.show_deposit_menu),
+        handler(deposit.send_deposit_invoice),
+        handler(deposit.refund_deposit),
+        # -- money in: Telegram asks before taking a payment, then tells it went through
+        PreCheckoutQueryHandler(deposit.pre_checkout),
+        MessageHandler(filters.SUCCESSFUL_PAYMENT, deposit.payment_received),
         CommandHandler("apikey", account.api_keys),
         handler(account.new_api_key),
         handler(account.revoke_api_key),
@@ -340,6 +366,10 @@ def _main(conversations: list[DurableConversation]) -> list[AnyHandler]:
         # -- admins
         CommandHandler("fund", admin.fund),
         CommandHandler("stats", admin.stats),
+        CommandHandler("payouts", admin.payouts),
+        CommandHandler("rejectpayout", admin.reject_payout),
+        handler(admin.export_payouts),
+        handler(admin.mark_paid),
         # -- workers' typed answers: private text no conversation above took
         MessageHandler(
             filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, work.typed_answer

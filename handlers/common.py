@@ -32,6 +32,8 @@ from bot.market.accounts import Accounts
 from bot.market.market import Market
 from bot.matching.qualifications import Qualifications
 from bot.matching.waves import Matcher
+from bot.money.deposits import Deposits
+from bot.money.payouts import Payouts
 from bot.mturk.keys import ApiKeys
 from bot.mturk.webtasks import WebTasks
 from bot.requesting.tools import Requesting
@@ -148,6 +150,16 @@ class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     @property
     def channels(self) -> Channels:
         return self.services.channels
+
+    @property
+    def deposits(self) -> Deposits:
+        """Money in: invoices, pre-checkout, the credit, refunds."""
+        return self.services.deposits
+
+    @property
+    def payouts(self) -> Payouts:
+        """Money out: withdrawals, payout batches."""
+        return self.services.payouts
 
     @property
     def menu_chats(self) -> set[int]:

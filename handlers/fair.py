@@ -9,12 +9,13 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot.domain import Screen, User
+from bot.domain import Button, Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
 from bot.fair.relay import Relay
-from bot.fair.results import DisputeResult, RelayResult
+from bot.fair.results import DisputeResult, RaiseResult, RelayResult
 from bot.matching.qualifications import parse_draft_ref
+from bot.money import texts as money_texts
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.buttons import Tap, button
 from handlers.common import TEXT_WAIT_S, GigContext, asked_long_ago, note_asked, reply, sender_of
@@ -79,7 +80,10 @@ async def raise_reward(update: Update, context: GigContext) -> None:
         raised = await fair.raise_batch(requester, target.id, cents)
     else:
         raised = await fair.raise_reward(requester, target.id, cents)
-    await reply(update, Screen(fair_texts.raise_text(context.t, raised, target.id, cents)))
+    rows: tuple[tuple[Button, ...], ...] = ()
+    if raised.result is RaiseResult.INSUFFICIENT_FUNDS:  # the amounts to add, one tap each
+        rows = ((Button(context.t(money_texts.BTN_DEPOSIT), cb.DepositMenu().pack()),),)
+    await reply(update, Screen(fair_texts.raise_text(context.t, raised, target.id, cents), rows))
 
 
 async def message_command(update: Update, context: GigContext) -> None:

@@ -62,9 +62,7 @@ async def for_assignment(conn: Conn, assignment_id: int) -> Dispute | None:
     return _dispute(row) if row else None
 
 
-async def resolve(
-    conn: Conn, dispute_id: int, status: str, reply: str | None, now: float
-) -> bool:
+async def resolve(conn: Conn, dispute_id: int, status: str, reply: str | None, now: float) -> bool:
     """Close an open dispute with its outcome; False if it was no longer open (race-safe)."""
     cur = await conn.execute(
         "UPDATE disputes SET status = ?, reply = ?, resolved_at = ?"

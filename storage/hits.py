@@ -13,9 +13,9 @@ from storage.db import Conn, fetch_all, fetch_one
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
     " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic,"
-    " language"
+    " language, fee_bp"
 )
-HIT_WIDTH = 17  # columns of _HIT_COLUMNS: what a row holds after them starts there
+HIT_WIDTH = 18  # columns of _HIT_COLUMNS: what a row holds after them starts there
 
 
 # The language of what a requester writes, as a task language: "pt-br" -> "pt" (the user's
@@ -46,6 +46,7 @@ def hit_at(row: aiosqlite.Row | tuple[Any, ...]) -> Hit:
         expires_at=row[14],
         topic=row[15],
         language=row[16],
+        fee_bp=row[17],
     )
 
 
@@ -85,13 +86,14 @@ async def insert_hit(
     lifetime_s: int,
     auto_approve_s: int,
     now: float,
+    fee_bp: int = 0,
 ) -> int:
     """Store a draft HIT; return its id."""
     # The task's language is the requester's until lang= says another (set_language).
     cur = await conn.execute(
         "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
-        f" time_allotted_s, lifetime_s, auto_approve_s, created_at, language)"
-        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {REQUESTER_LANGUAGE})",
+        f" time_allotted_s, lifetime_s, auto_approve_s, created_at, language, fee_bp)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {REQUESTER_LANGUAGE}, ?)",
         (
             requester_id,
             kind.value,
@@ -103,6 +105,7 @@ async def insert_hit(
             auto_approve_s,
             now,
             requester_id,
+            fee_bp,
         ),
     )
     assert cur.lastrowid is not None

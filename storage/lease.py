@@ -39,8 +39,7 @@ async def renew(conn: Conn, holder: str, until: float) -> bool:
     """Extend the lease to `until` if `holder` still has it (even if it ran out meanwhile:
     nobody else took it, so nobody else sent)."""
     cur = await conn.execute(
-        "UPDATE broadcast_lease SET expires_at = ?, beats = beats + 1"
-        " WHERE id = 1 AND holder = ?",
+        "UPDATE broadcast_lease SET expires_at = ?, beats = beats + 1 WHERE id = 1 AND holder = ?",
         (until, holder),
     )
     return cur.rowcount == 1

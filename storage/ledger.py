@@ -17,7 +17,13 @@ def escrow_account(hit_id: int) -> str:
     return f"escrow:{hit_id}"
 
 
+def payout_account(payout_id: int) -> str:
+    """Where a worker's withdrawal waits until the operator pays it or sends it back."""
+    return f"payout:{payout_id}"
+
+
 WORLD = "world"
+FEES = "fees"  # the marketplace's own account: fees on rewards and bonuses
 
 
 async def transfer(
@@ -41,6 +47,19 @@ async def transfer(
 # An account's balance (everything received minus everything sent) as an SQL expression
 # of the named parameter :account; the balances table is kept by a trigger (migration 0015).
 BALANCE_SQL = "COALESCE((SELECT cents FROM balances WHERE account = :account), 0)"
+
+
+async def claim(conn: Conn, account: str, cents: int) -> bool:
+    """Hold an account's balance row if it covers `cents`; False if it does not.
+
+    One conditional statement, so two withdrawals at once can't both spend the same money:
+    on PostgreSQL the second waits for the first's row lock and re-checks the condition on
+    the row the first left; on SQLite write transactions run one at a time anyway. Move
+    the money in the same transaction right after."""
+    cur = await conn.execute(
+        "UPDATE balances SET cents = cents WHERE account = ? AND cents >= ?", (account, cents)
+    )
+    return cur.rowcount == 1
 
 
 async def balance(conn: Conn, account: str) -> int:
@@ -94,7 +113,9 @@ async def kept_balances(conn: Conn) -> dict[str, int]:
 
 async def held_by_kind(conn: Conn) -> dict[str, int]:
     """Money held per kind of account, from the balances table: {'req': requesters' balances,
-    'escrow': every HIT's escrow, 'wrk': workers' balances, 'world': minus all funding}."""
+    'escrow': every HIT's escrow, 'wrk': workers' balances, 'payout': withdrawals waiting
+    to be paid, 'fees': the marketplace's fees, 'world': minus what came in net of what
+    went out}."""
     return {
         row[0]: int(row[1])
         for row in await fetch_all(

@@ -154,5 +154,3 @@ def _narrowing(
         extra += " AND h.id = :hit"
         params["hit"] = hit_id
     return extra
-
-

@@ -111,8 +111,7 @@ async def find_or_insert_type(conn: Conn, new_id: str, t: HitType, now: float) -
 
 async def hit_type(conn: Conn, type_id: str) -> HitType | None:
     row = await fetch_one(
-        conn,
-        f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE id = ?", (type_id,)
+        conn, f"SELECT {_TYPE_COLUMNS} FROM mturk_hit_types WHERE id = ?", (type_id,)
     )
     return _hit_type(row) if row else None
 
@@ -337,8 +336,7 @@ async def finish_token(
     conn: Conn, requester_id: int, operation: str, token: str, result: str
 ) -> None:
     await conn.execute(
-        "UPDATE mturk_tokens SET result = ? WHERE requester_id = ? AND operation = ?"
-        " AND token = ?",
+        "UPDATE mturk_tokens SET result = ? WHERE requester_id = ? AND operation = ? AND token = ?",
         (result, requester_id, operation, token),
     )
 

@@ -60,9 +60,7 @@ async def insert_bonus(
 
 
 async def bonus_paid(conn: Conn, ledger_key: str) -> bool:
-    found = await fetch_one(
-        conn, "SELECT 1 FROM mturk_bonuses WHERE ledger_key = ?", (ledger_key,)
-    )
+    found = await fetch_one(conn, "SELECT 1 FROM mturk_bonuses WHERE ledger_key = ?", (ledger_key,))
     return found is not None
 
 
@@ -126,9 +124,7 @@ async def qualification_type(conn: Conn, qualification_id: int) -> Qualification
     row = await fetch_one(conn, f"{_TYPE} WHERE id = ?", (qualification_id,))
     if row is None:
         return None
-    return QualificationType(
-        row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6]
-    )
+    return QualificationType(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6])
 
 
 async def owned_types(conn: Conn, requester_id: int, ids: list[int]) -> set[int]:

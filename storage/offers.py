@@ -249,7 +249,8 @@ async def ended_before(conn: Conn, hit_id: int, now: float) -> list[Hold]:
 async def requester_chat(conn: Conn, hit_id: int) -> int:
     """The Telegram chat of the HIT's requester."""
     row = await fetch_one(
-        conn, "SELECT u.tg_id FROM hits h JOIN users u ON u.id = h.requester_id WHERE h.id = ?",
+        conn,
+        "SELECT u.tg_id FROM hits h JOIN users u ON u.id = h.requester_id WHERE h.id = ?",
         (hit_id,),
     )
     assert row is not None

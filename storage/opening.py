@@ -33,16 +33,17 @@ async def insert_open_if_funded(
     lifetime_s: int,
     auto_approve_s: int,
     now: float,
+    fee_bp: int = 0,
 ) -> Opened | None:
     """Store a HIT already open (published now, expiring after its lifetime) if `account`
     holds `escrow_cents`; None (nothing stored) if it does not. One statement."""
     rows = await conn.execute_fetchall(
         "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
         " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
-        " expires_at, language) SELECT :requester, :kind, :title, :topic, :reward, :most,"
-        " :allotted, :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime,"
+        " expires_at, language, fee_bp) SELECT :requester, :kind, :title, :topic, :reward,"
+        " :most, :allotted, :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime,"
         " (SELECT lower(substr(language, 1, instr(language || '-', '-') - 1)) FROM users"
-        " WHERE id = :requester)"
+        " WHERE id = :requester), :fee_bp"
         f" WHERE {_BALANCE} >= :escrow"
         f" RETURNING {_HIT_COLUMNS}, EXISTS (SELECT 1 FROM channels"
         " WHERE requester_id = :requester AND active = 1)",
@@ -59,6 +60,7 @@ async def insert_open_if_funded(
             "lifetime": lifetime_s,
             "auto_approve": auto_approve_s,
             "now": now,
+            "fee_bp": fee_bp,
         },
     )
     for row in rows:

@@ -183,9 +183,7 @@ async def drop_count_edits(
     """Forget counter redraws still waiting for the HIT's cards (of any item of its batch),
     or only for one chat: a full HIT's cards are edited to say so instead, and a card its
     worker took became the task. Never sent, they are deleted (not 'failed')."""
-    which = (
-        "IN (SELECT id FROM hits WHERE batch_id = ?)" if batch_id is not None else "= ?"
-    )
+    which = "IN (SELECT id FROM hits WHERE batch_id = ?)" if batch_id is not None else "= ?"
     await conn.execute(
         "DELETE FROM outbox WHERE status = 'pending'"
         " AND kind = 'push_count' AND (? IS NULL OR chat_id = ?)"

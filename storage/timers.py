@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.domain import fee_on
 from storage.db import Conn
 
 
@@ -34,6 +35,12 @@ class Expired:
     requester_id: int
     reward_cents: int
     free_slots: int
+    fee_bp: int = 0
+
+    @property
+    def slot_cents(self) -> int:
+        """What one assignment holds in escrow: its reward and the marketplace's fee."""
+        return self.reward_cents + fee_on(self.reward_cents, self.fee_bp)
 
 
 # -- what is due now -------------------------------------------------------------------
@@ -162,11 +169,11 @@ async def expire_due(conn: Conn, now: float, limit: int) -> list[Expired]:
         " WHERE status = 'open' AND expires_at <= ? AND slots_used < max_assignments"
         " ORDER BY expires_at LIMIT ?)"
         " AND status = 'open'"
-        " RETURNING id, requester_id, reward_cents, max_assignments - slots_used",
+        " RETURNING id, requester_id, reward_cents, max_assignments - slots_used, fee_bp",
         (now, limit),
     ) as cur:
         rows = await cur.fetchall()
-    return [Expired(r[0], r[1], r[2], r[3]) for r in rows]
+    return [Expired(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 # -- what is due soon (the horizon) ----------------------------------------------------

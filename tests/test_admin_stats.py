@@ -81,6 +81,9 @@ async def test_admin_sees_the_marketplace(stage: Stage, admin: Actor) -> None:
             "   requesters hold $99.70 · workers hold $0.30",
             "   paid for work $0.05 (24 h: $0.05)",
             "   bonuses $0.25 (24 h: $0.25)",
+            "   deposits $0.00 (24 h: $0.00) · refunded $0.00",
+            "   payouts sent $0.00 (24 h: $0.00) · waiting $0.00",
+            "   fees $0.00 (24 h: $0.00)",
             "📨 Outbox 0 waiting · failed 1",
             "⚖️ Open disputes 1",
         ]

@@ -29,6 +29,7 @@ async def test_balance_says_how_to_add_money(stage: Stage, admin: Actor) -> None
     rita = await funded_requester(stage, admin)
     await rita.send("/balance")
     assert f"give the marketplace operator your id {rita.tg_id}" in rita.last_text()
+    assert "tap Deposit below (/deposit)" in rita.last_text()
 
 
 async def test_a_block_says_how_to_undo_it(stage: Stage, admin: Actor) -> None:
@@ -52,9 +53,7 @@ async def test_a_message_prompt_names_the_reader_and_the_name_it_comes_under(
     assert "under your first name, Rita" in rita.last_text(), rita.last_text()
 
 
-async def test_a_task_card_reads_the_same_wherever_it_is_opened(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_a_task_card_reads_the_same_wherever_it_is_opened(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     (ann,) = await workers(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=2")

@@ -30,7 +30,8 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
         assert summary.assignments.get(state, 0) >= 1, (state, summary.assignments)
     assert summary.ledger_sum == 0 and summary.negative_accounts == []
     assert summary.balances_kept, "the balances table agrees with the ledger"
-    assert summary.money["fund"] == 2000 and summary.money["bonus"] == 25
+    assert summary.money["deposit"] == 2000 and summary.money["bonus"] == 25
+    assert summary.money["withdraw"] == summary.money["payout"] > 0, "Ann cashed out, paid"
     assert summary.single_hits == 1 and summary.batches == 1
     refunded = summary.money.get("reject", 0) + summary.money.get("refund", 0)
     assert summary.money["publish"] == summary.money["approve"] + refunded + summary.escrow_cents
@@ -38,7 +39,8 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
 
     text = "\n".join(lines)
     story = [
-        "Added $20.00",
+        "[Pay ⭐️2000]",  # Rita's invoice in Telegram Stars
+        "$20.00 was added to your balance",
         "Linked Gig News",
         "Published poll #1",
         "Held for you",  # a timed offer: the slot is this worker's for 90 s
@@ -57,6 +59,9 @@ async def test_the_whole_story_balances_and_reaches_every_state(tmp_path: Path) 
         "Your earnings",
         "Your status",
         "In escrow",
+        "Withdrawal of",
+        "📎 gigbot-payouts-1.csv",
+        "was paid to PayPal ann@example.com",
     ]
     positions = [text.find(step) for step in story]
     assert -1 not in positions, [s for s, p in zip(story, positions, strict=True) if p < 0]

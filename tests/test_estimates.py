@@ -25,6 +25,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     async with roomy_stage(tmp_path, clock) as opened:
         yield opened
 
+
 ITEMS = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(8))
 
 

@@ -90,6 +90,7 @@ async def test_the_requester_path_says_how_to_fund_and_post(stage: Stage, admin:
     guide = rita.last_text()
     assert "Posting tasks" in guide and "Your balance: $0.00" in guide
     assert f"your id {rita.tg_id}" in guide, "what the operator needs to fund her"
+    assert "Add money with /deposit" in guide, "or she pays in Telegram herself"
     assert "/newpoll" in guide and "/newsurvey" in guide and "/newbatch" in guide
     assert labels(rita, welcome.message_id) == ["🧑‍💻 I want to work"]
     assert "newpoll" in _menu(stage, rita), "her command menu now has the requester's commands"

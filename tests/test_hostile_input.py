@@ -228,8 +228,9 @@ async def test_the_longest_survey_keeps_its_preview_results_and_status_readable(
         for n in range(10):
             await rita.press("Single choice")
             await rita.send((f"Q{n} which bird 🐦 is it? " * 20)[:300])
-            await rita.send(" | ".join((f"{n}{c} a rather long bird name 🦜 " * 3)[:60]
-                                       for c in "ABCDEFGHIJ"))
+            await rita.send(
+                " | ".join((f"{n}{c} a rather long bird name 🦜 " * 3)[:60] for c in "ABCDEFGHIJ")
+            )
         await rita.press("Done")
         await rita.send("reward=0.10 n=1 time=1h")
         preview = rita.last_text()

@@ -86,9 +86,7 @@ async def test_web_task_forms_are_bounded_and_bad_tokens_refused(
     assert essay[:9_990].strip() in content.decode("utf-8")
 
 
-async def test_web_task_tokens_with_odd_characters_are_refused(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_web_task_tokens_with_odd_characters_are_refused(stage: Stage, admin: Actor) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
     hit_id = await _web_task(stage, mturk)
@@ -235,9 +233,9 @@ async def test_odd_parameters_are_refused_and_change_nothing(
         assert answered.status_code == 400 and "AssignmentStatuses" in answered.text, statuses
 
     for reward in ("99999999999999999999999.00", "100.01", "1e3", "0.05\n", "٠.٠٥"):
-        error = await refused(stage, mturk, "create_hit", **_hit(free_text_form("10")) | {
-            "Reward": reward
-        })
+        error = await refused(
+            stage, mturk, "create_hit", **_hit(free_text_form("10")) | {"Reward": reward}
+        )
         assert "Reward must" in error["Message"], reward
     bonus = await refused(
         stage,

@@ -102,4 +102,3 @@ async def test_hostile_names_through_the_main_screens(tmp_path: Path, clock: Fak
         assert "Linked <Gig> & News" in rita.last_text()
         await rita.send("/unlinkchannel")
         assert "<Gig> & News" in rita.last_text()
-

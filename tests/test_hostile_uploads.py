@@ -72,9 +72,7 @@ async def test_api_bodies_nested_too_deep_are_refused(tmp_path: Path, clock: Fak
         assert listed.status_code == 200 and listed.json()["NumResults"] == 0
 
 
-async def test_webhook_bodies_nested_too_deep_are_refused(
-    tmp_path: Path, clock: FakeClock
-) -> None:
+async def test_webhook_bodies_nested_too_deep_are_refused(tmp_path: Path, clock: FakeClock) -> None:
     opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
     async with failing_on_errors(opened):
         ann = opened.user("Ann")

@@ -37,6 +37,7 @@ FEATURES = (
     "work",
     "requesting",
     "deadlines",
+    "money",
     "delivery",
     "mturk",
 )

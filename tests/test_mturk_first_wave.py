@@ -59,9 +59,7 @@ async def test_a_hit_made_by_api_gets_its_card_in_linked_channels(
 async def test_a_hit_whose_first_wave_died_with_the_bot_is_pushed_after_restart(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    stage = await Stage.open(
-        tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0"
-    )
+    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0")
     rita, mturk = await requester_with_api_key(stage, stage.admin())
     (ann,) = await workers(stage, "Ann")
     # The process dies between answering CreateHIT and sending the first wave: the waves

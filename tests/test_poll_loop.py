@@ -98,7 +98,12 @@ async def test_publish_refused_without_funds(stage: Stage) -> None:
     await rita.send("/newpoll Tea or coffee? | Tea | Coffee ; reward=0.10 n=5")
     alert = await rita.press("Publish")
     assert alert is not None and "Not enough balance" in alert and "$0.50" in alert
-    assert "Preview" in rita.last_text(), "the draft stays for when the money arrives"
+    assert "Preview" in rita.texts()[-2], "the draft stays for when the money arrives"
+    assert "Add money to your balance" in rita.last_text(), "the amounts to deposit, offered"
+    await rita.press("$5.00")
+    assert await rita.pay() is None
+    await rita.press("Publish")  # on the same preview: it becomes the confirmation
+    assert any("Published poll #" in text for text in rita.texts())
 
 
 async def test_discard_draft(stage: Stage) -> None:

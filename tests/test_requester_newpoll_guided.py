@@ -59,9 +59,7 @@ async def test_newpoll_alone_asks_step_by_step(stage: Stage, admin: Actor) -> No
     assert "Best day for the team lunch?" in ann.last_text()
 
 
-async def test_the_question_and_answers_may_come_in_one_message(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_the_question_and_answers_may_come_in_one_message(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     await rita.send("/newpoll")
     await rita.send("Tea or coffee? | Tea | Coffee")

@@ -22,7 +22,6 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
         yield opened
 
 
-
 async def test_results_leave_rejected_answers_out_and_show_a_single_answer(
     stage: Stage, admin: Actor
 ) -> None:

@@ -152,3 +152,19 @@ async def test_a_toast_does_not_cover_the_buttons_on_a_phone(sandbox: Sandbox, p
     # While the toast shows (3.5 s), the task's last button takes a tap.
     await tap(ann, "Return").click(trial=True, timeout=1_500)
     await expect(ann.locator(".toast")).to_contain_text("Accepted")
+
+
+async def test_a_deposit_is_paid_with_the_invoice_pay_button(sandbox: Sandbox, page: Page) -> None:
+    """The web chat shows the invoice as Telegram does, with Pay; paying credits the balance."""
+    rita = pane(page, "Rita")
+    await expect(rita.locator(".msg.bot").last).to_contain_text("$100.00 was added")
+    await say(rita, "/deposit")
+    await tap(rita, "$5.00").click()
+    invoice = rita.locator(".msg.bot .invoice").last
+    await expect(invoice).to_contain_text("gigbot balance")
+    await expect(invoice.locator("button.pay")).to_have_text("Pay ⭐️500")
+    await invoice.locator("button.pay").click()
+    await expect(rita.locator(".msg.me").last).to_contain_text("💳 ⭐️500 paid")
+    await expect(rita.locator(".msg.bot").last).to_contain_text(
+        "$5.00 was added to your balance (now $105.00)"
+    )

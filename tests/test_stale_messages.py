@@ -24,6 +24,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     async with roomy_stage(tmp_path, clock) as opened:
         yield opened
 
+
 POLL = "Soup or salad? | Soup | Salad ; reward=0.10 n=3 time=10m"
 
 

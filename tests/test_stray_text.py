@@ -30,9 +30,7 @@ async def test_stray_text_gets_the_main_commands(stage: Stage) -> None:
     assert "send /start" in newcomer.last_text().lower()
 
 
-async def test_stray_text_while_working_leads_back_to_the_tasks(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_stray_text_while_working_leads_back_to_the_tasks(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann = await worker(stage, "Ann")
     await post(stage, rita, CHOICE, title="Drinks", kind=HitKind.POLL)

@@ -25,6 +25,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     async with roomy_stage(tmp_path, clock) as opened:
         yield opened
 
+
 ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("Yes", "No")),)
 
 
@@ -262,9 +263,7 @@ async def test_hits_pages_sorts_and_filters(stage: Stage, admin: Actor) -> None:
             assert all(len((d or "").encode()) <= 64 for _, d, _ in row)
 
 
-async def test_hits_names_each_requester_once_with_their_tasks(
-    stage: Stage, admin: Actor
-) -> None:
+async def test_hits_names_each_requester_once_with_their_tasks(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin, cents=100_000)
     sam = await funded_requester(stage, admin, "Sam", cents=100_000)
     for i in range(3):

@@ -123,7 +123,7 @@ async def test_help_for_a_first_timer(stage: Stage) -> None:
     await ann.send("/help")
     text = ann.last_text()
     assert len(text.splitlines()) <= 14 and len(text) < 800
-    for word in ("Accept", "Submit", "Return", "/earnings", "/hits", "/settings"):
+    for word in ("Accept", "Submit", "Return", "/earnings", "/withdraw", "/hits", "/settings"):
         assert word in text
     menu = [c["command"] for listed in stage.sim.commands.values() for c in listed]
     assert {"hits", "next", "earnings", "status", "settings", "help"} <= set(menu)
@@ -137,7 +137,7 @@ async def test_help_has_a_page_for_requesters(stage: Stage) -> None:
     text = rita.last_text()
     assert rita.last().message_id == page.message_id, "the same message turns the page"
     spec_commands = "newpoll newsurvey newbatch myhits review results bonus block qualify"
-    for command in (*spec_commands.split(), "linkchannel", "apikey", "balance"):
+    for command in (*spec_commands.split(), "linkchannel", "apikey", "balance", "deposit"):
         assert f"/{command}" in text, command
     assert len(text.splitlines()) <= 14 and len(text) < 800, "one phone screen"
     await rita.press("For workers")

@@ -87,9 +87,7 @@ class DueReport:
 
     @property
     def total(self) -> int:
-        return (
-            self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
-        )
+        return self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
 
 
 class Timers:
@@ -323,7 +321,7 @@ class Timers:
                 # Keep what work in progress or awaiting review may still claim (as a
                 # cancel does); refund_released returns it if that work never comes.
                 counts = await reads.slot_counts(conn, hit.hit_id)
-                claimable = hit.reward_cents * (
+                claimable = hit.slot_cents * (
                     counts.get("accepted", 0) + counts.get("submitted", 0)
                 )
                 refund = max(0, await reads.escrow_balance(conn, hit.hit_id) - claimable)

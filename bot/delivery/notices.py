@@ -19,6 +19,7 @@ from bot.market import texts as market_texts
 from bot.market.reading import Reading
 from bot.market.views import WorkView
 from bot.matching import texts as matching_texts
+from bot.money import texts as money_texts
 from bot.requesting import texts as requesting_texts
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
@@ -78,6 +79,23 @@ class Notices:
         if row.kind in CHANNEL_KINDS:
             card = await self.channels.card(row)
             return delivery_screens.channel_card(t, card, self.bot_username.get()) if card else None
+        if row.kind == "deposited":
+            p = row.payload
+            return Screen(
+                money_texts.deposited_notice(t, int(p["amount_cents"]), int(p["balance_cents"]))
+            )
+        if row.kind == "payout_paid":
+            p = row.payload
+            return Screen(
+                money_texts.payout_paid_notice(
+                    t, int(p["cents"]), str(p["method"]), str(p["address"])
+                )
+            )
+        if row.kind == "payout_rejected":
+            p = row.payload
+            return Screen(
+                money_texts.payout_rejected_notice(t, int(p["cents"]), str(p["reason"]))
+            )
         if row.kind == "funded":
             return Screen(market_texts.funded_notice(t, int(row.payload["amount_cents"])))
         if row.kind == "qualified":

@@ -307,9 +307,7 @@ class Broadcaster:
         # Claim about a tenth of a second of sending at a time. A crash gives up only rows
         # whose call was already made (see _mark_called); the rest go back to 'pending'.
         rate = self.pace.limits.global_rate
-        room = min(
-            self.concurrency - len(self._in_flight), int(rate / 10) + 1 - self._queued
-        )
+        room = min(self.concurrency - len(self._in_flight), int(rate / 10) + 1 - self._queued)
         room = max(room, 0)
         async with self.db.transaction() as conn:
             await self._record(conn, done)
@@ -333,9 +331,7 @@ class Broadcaster:
                     continue
                 chats.add(row.chat_id)
                 picked.append(row)
-            claimed = await outbox.mark_sending_many(
-                conn, [row.id for row in picked], self.claimer
-            )
+            claimed = await outbox.mark_sending_many(conn, [row.id for row in picked], self.claimer)
             picked = [row for row in picked if row.id in claimed]
             waiting = bool(rows) or await outbox.any_due(conn, now)
             blocked = [] if rows or not waiting else await outbox.due(conn, now, 200)

@@ -31,6 +31,8 @@ class Actor:
     def __init__(self, stage: Stage, user: SimUser) -> None:
         self.stage = stage
         self.user = user
+        # The successful_payment update of this person's last payment (to deliver again).
+        self.last_payment: dict[str, object] | None = None
 
     @property
     def tg_id(self) -> int:
@@ -63,6 +65,28 @@ class Actor:
                 if label in text and data is not None:
                     return await self.tap(message.message_id, data)
         raise AssertionError(f"{self.name}: no button {label!r} in {message.text!r}")
+
+    async def pay(self, message_id: int | None = None) -> str | None:
+        """Press Pay on the invoice (the latest unless given): the bot is asked at
+        pre-checkout, and if it agrees the payment goes through. Returns the bot's refusal
+        (Telegram shows it in the payment form), or None once paid."""
+        if message_id is None:
+            invoices = [m for m in self.messages() if m.invoice is not None]
+            if not invoices:
+                raise AssertionError(f"{self.name} has no invoice to pay")
+            message_id = invoices[-1].message_id
+        sim = self.stage.sim
+        checkout = sim.pay(self.user, message_id, enqueue=False, then_pay=False)
+        query_id = str(checkout["pre_checkout_query"]["id"])
+        await self.stage.deliver(checkout)
+        answer = sim.checkout(query_id)
+        if answer.ok is None:
+            raise AssertionError(f"{self.name}: the bot did not answer the pre-checkout query")
+        if not answer.ok:
+            return answer.error_message or ""
+        self.last_payment = sim.paid(query_id, enqueue=False)
+        await self.stage.deliver(self.last_payment)
+        return None
 
     def _message_with(self, label: str, message_id: int | None) -> SimMessage:
         if message_id is not None:

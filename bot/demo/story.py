@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.demo.stage import Actor, Stage
@@ -162,13 +163,25 @@ class Demo:
             await self.press(person, self.button(work_texts.BTN_ROLE_WORK))
             # every kind of task, any time
             await self.press(person, self.button(work_texts.BTN_SETUP_SKIP))
-        await self.say(admin, f"/fund {self.rita.tg_id} 20.00")
+        await self.deposit()
         await self.channel_link()
         await self.poll()
         await self.batch()
         await self.review()
         await self.money()
+        await self.payouts(admin)
         await self.loose_ends()
+
+    async def deposit(self) -> None:
+        """Rita pays for her balance in Telegram Stars."""
+        rita = self.rita
+        await self.say(rita, "/deposit")
+        await self.press(rita, self.t.money(2000))
+        await self.think()
+        self.log.action(self.log.name(rita.tg_id), "taps [Pay] and confirms in Telegram", self.at())
+        refusal = await rita.pay()
+        assert refusal is None, refusal
+        self.log.catch_up()
 
     async def channel_link(self) -> None:
         """A channel where Rita is the creator and the bot an admin; new HITs go there."""
@@ -322,9 +335,28 @@ class Demo:
             await self.say(worker, "/status")
         await self.say(self.rita, "/balance")
 
+    async def payouts(self, admin: Actor) -> None:
+        """Ann cashes out; the operator pays the batch through PayPal and marks it paid."""
+        ann = self.ann
+        self.section("12 · Ann cashes out; the operator pays out through PayPal")
+        await self.say(ann, "/withdraw")
+        await self.say(ann, "ann@example.com")
+        withdraw = [  # "💸 Withdraw $0.45", said in the story's language
+            text
+            for row in (ann.last().buttons() if ann.messages() else [])
+            for text, data, _ in row
+            if data and data.startswith(cb.Withdraw.prefix + ":")
+        ]
+        if withdraw:
+            await self.press(ann, withdraw[0])
+        await self.say(admin, "/payouts")  # an admin tool: English
+        if has_button_in(admin, "Export"):
+            await self.press(admin, "Export PayPal CSV")
+            await self.press(admin, "Mark batch")
+
     async def loose_ends(self) -> None:
         """Work still in flight when the story ends: one submitted, one being done."""
-        self.section("12 · meanwhile: Bob hands in his tag (the next comes up), Dee starts one")
+        self.section("13 · meanwhile: Bob hands in his tag (the next comes up), Dee starts one")
         await self.tag(self.bob, careful=True)
         await self.accept_open(self.dee)
 
@@ -384,7 +416,8 @@ async def tell(
             # The fair-pay floor as shipped (the story's rewards give honest estimates).
             min_hourly=Settings.model_fields["min_hourly"].default,
             offer_up_to=Settings.model_fields["offer_up_to"].default,
-            overrides={"wave_interval": 0.0},
+            # Ann's earnings are a few cents: the payout minimum is lowered for the story.
+            overrides={"wave_interval": 0.0, "min_payout": 0.10},
             aliases=seeded_aliases(rng),
         )
         demo = Demo(stage, clock, rng, speed, write, language)

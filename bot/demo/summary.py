@@ -68,7 +68,11 @@ class Summary:
                 f" {self.batches} batch(es) of {sum(self.hits.values()) - self.single_hits} items",
             ),
             ("assignments", f"{sum(self.assignments.values())}: {states}"),
-            ("money funded", money(m.get("fund", 0))),
+            (
+                "money in",
+                f"{money(m.get('deposit', 0) + m.get('fund', 0))} (deposits"
+                f" {money(m.get('deposit', 0))}, funded by admins {money(m.get('fund', 0))})",
+            ),
             ("  into escrow", money(m.get("publish", 0))),
             ("  paid for work", money(m.get("approve", 0))),
             ("  bonuses", money(m.get("bonus", 0))),
@@ -77,6 +81,9 @@ class Summary:
                 money(sum(m.get(k, 0) for k in ("reject", "refund", "cancel"))),
             ),
             ("  still in escrow", money(self.escrow_cents)),
+            ("  withdrawn", money(m.get("withdraw", 0))),
+            ("money out", f"{money(m.get('payout', 0))} paid out (PayPal batch)"),
+            ("  fees", money(m.get("fee", 0))),
             ("ledger sums to", f"{self.ledger_sum} (every account, cents)"),
             (
                 "messages sent",

@@ -72,11 +72,20 @@ class Transcript:
         self._out(f"   🤖 → {name} [{mark} #{message.message_id}]")
         if text:
             self._out(f"   │ {text}")
+        if message.invoice:
+            self._invoice(message.invoice)
         rows = message.buttons()
         for row in rows:
             self._out("   │ " + "  ".join(f"[{label}]" for label, _, _ in row))
         if message.document:
             self._document(message)
+
+    def _invoice(self, invoice: dict[str, object]) -> None:
+        """An invoice as the Telegram app shows it: what it is for, the price, Pay."""
+        amount, currency = int(str(invoice["total_amount"])), str(invoice["currency"])
+        price = f"⭐️{amount}" if currency == "XTR" else f"{amount / 100:.2f} {currency}"
+        self._out(f"   │ 🧾 {invoice['title']}: {invoice['description']}")
+        self._out(f"   │ [Pay {price}]")
 
     def _document(self, message: SimMessage) -> None:
         assert message.document is not None

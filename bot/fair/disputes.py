@@ -82,7 +82,12 @@ class Disputes:
             view = await _work(conn, assignment_id)
             assert view is not None
             dispute_id = await disputes.insert(
-                conn, assignment_id, worker.id, view.hit.requester_id, message, now,
+                conn,
+                assignment_id,
+                worker.id,
+                view.hit.requester_id,
+                message,
+                now,
                 now + self.answer_s,
             )
             if dispute_id is None:
@@ -90,8 +95,13 @@ class Disputes:
             requester = await users.by_id(conn, view.hit.requester_id)
             assert requester is not None
             await outbox.enqueue(
-                conn, f"dispute:{dispute_id}", requester.tg_id, "dispute",
-                Priority.NOTIFICATION, {"dispute_id": dispute_id}, now,
+                conn,
+                f"dispute:{dispute_id}",
+                requester.tg_id,
+                "dispute",
+                Priority.NOTIFICATION,
+                {"dispute_id": dispute_id},
+                now,
             )
         self.on_outbox()
         return DisputeResult.OK
@@ -164,8 +174,13 @@ class Disputes:
                 requester = await users.by_id(conn, found.requester_id)
                 assert requester is not None
                 await outbox.enqueue(
-                    conn, f"dispute_expired:{dispute_id}", requester.tg_id, "dispute_expired",
-                    Priority.NOTIFICATION, {"dispute_id": dispute_id}, now,
+                    conn,
+                    f"dispute_expired:{dispute_id}",
+                    requester.tg_id,
+                    "dispute_expired",
+                    Priority.NOTIFICATION,
+                    {"dispute_id": dispute_id},
+                    now,
                 )
                 await stale.dispute_card_over(conn, dispute_id, Priority.NOTIFICATION, now)
                 done += 1
@@ -189,6 +204,16 @@ class Disputes:
             "approve",
             now,
         )
+        if assignment.hit.fee_cents:  # the rejection refunded the fee with the reward
+            await ledger.transfer(
+                conn,
+                f"dispute_fee:{found.id}",
+                ledger.requester_account(found.requester_id),
+                ledger.FEES,
+                assignment.hit.fee_cents,
+                "fee",
+                now,
+            )
         await hits.close_if_done(conn, assignment.hit.id)
         await self._tell_worker(conn, found, now)
         return True
@@ -197,8 +222,13 @@ class Disputes:
         worker = await users.by_id(conn, found.worker_id)
         assert worker is not None
         await outbox.enqueue(
-            conn, f"dispute_closed:{found.id}", worker.tg_id, "dispute_closed",
-            Priority.NOTIFICATION, {"dispute_id": found.id}, now,
+            conn,
+            f"dispute_closed:{found.id}",
+            worker.tg_id,
+            "dispute_closed",
+            Priority.NOTIFICATION,
+            {"dispute_id": found.id},
+            now,
         )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import HitStatus, User
+from bot.domain import HitStatus, User, fee_on
 from bot.fair.disputes import Disputes
 from bot.fair.free import FreeTime
 from bot.fair.relay import Relay
@@ -74,7 +74,9 @@ class FairWork:
                 return Raised(RaiseResult.IN_BATCH, batch_id=hit.batch_id)
             if reward_cents <= hit.reward_cents:
                 return Raised(RaiseResult.NOT_HIGHER)
-            extra = (reward_cents - hit.reward_cents) * await fairwork.unpaid_slots(conn, hit_id)
+            # every slot still to be paid holds the higher reward and the fee on it
+            raised_slot = reward_cents + fee_on(reward_cents, hit.fee_bp)
+            extra = (raised_slot - hit.slot_cents) * await fairwork.unpaid_slots(conn, hit_id)
             if not await self._escrow(conn, requester, [(hit_id, extra)], reward_cents, now):
                 return Raised(RaiseResult.INSUFFICIENT_FUNDS)
             await fairwork.raise_reward(conn, hit_id, requester.id, reward_cents)
@@ -107,7 +109,11 @@ class FairWork:
             if reward_cents <= max(h.reward_cents for h in in_use):
                 return Raised(RaiseResult.NOT_HIGHER, batch_id=batch_id)
             extras = [
-                (h.id, (reward_cents - h.reward_cents) * await fairwork.unpaid_slots(conn, h.id))
+                (
+                    h.id,
+                    (reward_cents + fee_on(reward_cents, h.fee_bp) - h.slot_cents)
+                    * await fairwork.unpaid_slots(conn, h.id),
+                )
                 for h in in_use
             ]
             if not await self._escrow(conn, requester, extras, reward_cents, now):

@@ -71,8 +71,13 @@ class Relay:
                 conn, assignment_id, user.id, other.id, body, now
             )
             await outbox.enqueue(
-                conn, f"relay:{message_id}", other.tg_id, "relay", Priority.NOTIFICATION,
-                {"message_id": message_id}, now,
+                conn,
+                f"relay:{message_id}",
+                other.tg_id,
+                "relay",
+                Priority.NOTIFICATION,
+                {"message_id": message_id},
+                now,
             )
         self.on_outbox()
         return RelayResult.OK

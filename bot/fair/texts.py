@@ -191,7 +191,9 @@ RAISE_USAGE = N_(
 )
 RAISE_TEXTS = {
     RaiseResult.NOT_HIGHER: N_("The new reward must be higher than the current one."),
-    RaiseResult.INSUFFICIENT_FUNDS: N_("⚠️ Not enough balance to escrow the difference. /balance"),
+    RaiseResult.INSUFFICIENT_FUNDS: N_(
+        "⚠️ Not enough balance to escrow the difference. Add money with /deposit."
+    ),
 }
 
 

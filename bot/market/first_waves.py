@@ -25,9 +25,7 @@ MAX_PER_TRANSACTION = 50  # a burst of CreateHITs never holds the database for l
 class FirstWaves:
     """Sends the first waves of HITs published without one (Publishing.publish_new)."""
 
-    def __init__(
-        self, publishing: Publishing, errors: list[BaseException] | None = None
-    ) -> None:
+    def __init__(self, publishing: Publishing, errors: list[BaseException] | None = None) -> None:
         self.publishing = publishing
         self.errors = errors if errors is not None else []
         self._waiting: list[int] = []

@@ -17,6 +17,7 @@ from bot.domain import (
     QuestionKind,
     QuestionSpec,
     User,
+    fee_on,
 )
 from bot.market import pay_floor as fairpay
 from bot.market.results import PublishResult
@@ -38,6 +39,7 @@ class Publishing:
         *,
         auto_approve_s: int,
         min_hourly_cents: int = 0,
+        fee_bp: int = 0,
         on_outbox: Callable[[], None] = lambda: None,
         on_timer: Callable[[str, float], None] = lambda name, due_at: None,
     ) -> None:
@@ -46,6 +48,7 @@ class Publishing:
         self.waves = waves
         self.auto_approve_s = auto_approve_s
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (pay_floor.py); 0 = off
+        self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
         self.on_outbox = on_outbox
         # Told of each new deadline (job name, due time) so a scheduler can hold it.
         self.on_timer = on_timer
@@ -74,7 +77,7 @@ class Publishing:
     ) -> Hit:
         """Store a draft HIT with several questions (survey, tagging item) for preview."""
         async with self.db.transaction() as conn:
-            hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            hit_id = await insert_spec(conn, requester, spec, self.clock.now(), self.fee_bp)
             if dispatch is not None:
                 await store_dispatch(conn, hit_id, dispatch)
             hit = await hits.get(conn, hit_id)
@@ -122,7 +125,7 @@ class Publishing:
         open HIT with free slots always wants waves.
         """
         now = self.clock.now()
-        escrow = spec.reward_cents * spec.max_assignments
+        escrow = (spec.reward_cents + fee_on(spec.reward_cents, self.fee_bp)) * spec.max_assignments
         seconds = spec.est_s or spec.time_allotted_s  # as fairpay.expected_seconds
         account = ledger.requester_account(requester.id)
         async with self.db.transaction() as conn:
@@ -144,6 +147,7 @@ class Publishing:
                 lifetime_s=spec.lifetime_s,
                 auto_approve_s=spec.auto_approve_s,
                 now=now,
+                fee_bp=self.fee_bp,
             )
             if made is None:
                 return PublishResult.INSUFFICIENT_FUNDS, None
@@ -215,8 +219,11 @@ class Publishing:
             return await hits.delete_draft(conn, hit_id, requester.id)
 
 
-async def insert_spec(conn: Conn, requester: User, spec: HitSpec, now: float) -> int:
-    """Store a draft HIT with its questions from a spec; return its id."""
+async def insert_spec(
+    conn: Conn, requester: User, spec: HitSpec, now: float, fee_bp: int = 0
+) -> int:
+    """Store a draft HIT with its questions from a spec (the marketplace's fee on its
+    rewards: `fee_bp` basis points); return its id."""
     hit_id = await hits.insert_hit(
         conn,
         requester_id=requester.id,
@@ -228,6 +235,7 @@ async def insert_spec(conn: Conn, requester: User, spec: HitSpec, now: float) ->
         lifetime_s=spec.lifetime_s,
         auto_approve_s=spec.auto_approve_s,
         now=now,
+        fee_bp=fee_bp,
     )
     if spec.topic:
         await hits.set_topic_and_batch(conn, hit_id, spec.topic, None)

@@ -145,6 +145,16 @@ class MarketStats:
     outbox_oldest_s: float | None  # how long the oldest of those has waited
     outbox_failed: int
     disputes_open: int
+    # money in and out (#23): deposits paid in Telegram, net of Star refunds; withdrawals
+    # paid out and still waiting; the marketplace's fees
+    deposited_cents: int = 0
+    deposited_recent_cents: int = 0
+    deposit_refunds_cents: int = 0
+    paid_out_cents: int = 0
+    paid_out_recent_cents: int = 0
+    payouts_waiting_cents: int = 0
+    fees_cents: int = 0
+    fees_recent_cents: int = 0
 
     @property
     def workers(self) -> int:

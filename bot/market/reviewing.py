@@ -59,9 +59,7 @@ class Reviewing:
                         continue
                     if view.assignment.status is not AssignmentStatus.SUBMITTED:
                         continue
-                    approved += await self._settle(
-                        conn, view, approved=True, reason=None, now=now
-                    )
+                    approved += await self._settle(conn, view, approved=True, reason=None, now=now)
         self.on_outbox()
         return approved
 
@@ -112,15 +110,21 @@ class Reviewing:
         ):
             return False
         hit, aid = view.hit, view.assignment.id
-        # approved: the reward goes to the worker; rejected: back to the requester
-        memo, payee = (
-            ("approve", ledger.worker_account(view.assignment.worker_id))
-            if approved
-            else ("reject", ledger.requester_account(hit.requester_id))
-        )
-        await ledger.transfer(
-            conn, f"{memo}:{aid}", ledger.escrow_account(hit.id), payee, hit.reward_cents, memo, now
-        )
+        escrow = ledger.escrow_account(hit.id)
+        if approved:  # the reward goes to the worker, the fee on it to the marketplace
+            worker_account = ledger.worker_account(view.assignment.worker_id)
+            await ledger.transfer(
+                conn, f"approve:{aid}", escrow, worker_account, hit.reward_cents, "approve", now
+            )
+            if hit.fee_cents:
+                await ledger.transfer(
+                    conn, f"fee:{aid}", escrow, ledger.FEES, hit.fee_cents, "fee", now
+                )
+        else:  # rejected: the reward and its fee go back to the requester
+            payee = ledger.requester_account(hit.requester_id)
+            await ledger.transfer(
+                conn, f"reject:{aid}", escrow, payee, hit.slot_cents, "reject", now
+            )
         worker = await users.by_id(conn, view.assignment.worker_id)
         assert worker is not None
         if approved and hit.batch_id is not None:  # one notice for the items approved together

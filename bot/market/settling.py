@@ -71,7 +71,7 @@ class Settling:
                     f"extend:{hit_id}:{key}",
                     ledger.requester_account(requester.id),
                     ledger.escrow_account(hit_id),
-                    hit.reward_cents * count,
+                    hit.slot_cents * count,  # rewards and the fee on each
                     "extend",
                     now,
                 ):
@@ -128,8 +128,8 @@ class Settling:
 async def refund_released(conn: Conn, hit: Hit, assignment_id: int, now: float) -> bool:
     """A slot freed on an expired or cancelled HIT can't be taken again: refund it, once.
 
-    Expiry and cancellation keep the rewards of work in progress in escrow; this returns
-    one of them when that work is returned or abandoned instead.
+    Expiry and cancellation keep the rewards (and fees) of work in progress in escrow;
+    this returns one of them when that work is returned or abandoned instead.
     """
     if hit.status not in (HitStatus.EXPIRED, HitStatus.CANCELLED):
         return False
@@ -138,7 +138,7 @@ async def refund_released(conn: Conn, hit: Hit, assignment_id: int, now: float) 
         f"release:{assignment_id}",
         ledger.escrow_account(hit.id),
         ledger.requester_account(hit.requester_id),
-        hit.reward_cents,
+        hit.slot_cents,
         "refund",
         now,
     )

@@ -46,4 +46,13 @@ async def market_stats(db: Database, clock: Clock) -> MarketStats:
         outbox_oldest_s=None if oldest is None else max(0.0, now - oldest),
         outbox_failed=sending.get("failed", 0),
         disputes_open=open_disputes,
+        deposited_cents=moved.get("deposit", 0),
+        deposited_recent_cents=moved_recent.get("deposit", 0),
+        deposit_refunds_cents=moved.get("deposit_refund", 0)
+        - moved.get("deposit_refund_undone", 0),
+        paid_out_cents=moved.get("payout", 0),
+        paid_out_recent_cents=moved_recent.get("payout", 0),
+        payouts_waiting_cents=held.get("payout", 0),
+        fees_cents=moved.get("fee", 0),
+        fees_recent_cents=moved_recent.get("fee", 0),
     )

@@ -22,7 +22,7 @@ PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
     PublishResult.ALREADY: N_("This {kind} (#{hit_id}) is already published."),
     PublishResult.INSUFFICIENT_FUNDS: N_(
         "⚠️ Not enough balance: publishing needs {cost}, you have {available}. "
-        "Ask an admin to /fund your account."
+        "Add money with /deposit."
     ),
     PublishResult.UNDER_FLOOR: N_("⚠️ This pays under the fair-pay floor; raise the reward."),
 }
@@ -32,7 +32,7 @@ BATCH_PUBLISH_TEXTS = {
     PublishResult.ALREADY: N_("Batch #{batch_id} is already published. /myhits"),
     PublishResult.INSUFFICIENT_FUNDS: N_(
         "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
-        "Ask an admin to /fund your account."
+        "Add money with /deposit."
     ),
     PublishResult.UNDER_FLOOR: N_("⚠️ This pays under the fair-pay floor; raise the reward."),
 }
@@ -95,8 +95,9 @@ def balance(t: Translator, b: RequesterBalance, tg_id: int | None = None) -> str
         )
     if tg_id is not None:
         text += "\n" + t(
-            "➕ To add money, give the marketplace operator your id <code>{tg_id}</code>; "
-            "you'll be told when it arrives. /myhits shows what is in escrow.",
+            "➕ To add money, tap Deposit below (/deposit), or give the marketplace operator "
+            "your id <code>{tg_id}</code>; you'll be told when it arrives. "
+            "/myhits shows what is in escrow.",
             tg_id=tg_id,
         )
     return text
@@ -156,6 +157,11 @@ def market_stats(s: MarketStats) -> str:
             f" · workers hold {money(s.workers_hold_cents)}",
             f"   paid for work {money(s.paid_cents)} (24 h: {money(s.paid_recent_cents)})",
             f"   bonuses {money(s.bonus_cents)} (24 h: {money(s.bonus_recent_cents)})",
+            f"   deposits {money(s.deposited_cents)} (24 h: {money(s.deposited_recent_cents)})"
+            f" · refunded {money(s.deposit_refunds_cents)}",
+            f"   payouts sent {money(s.paid_out_cents)} (24 h: {money(s.paid_out_recent_cents)})"
+            f" · waiting {money(s.payouts_waiting_cents)}",
+            f"   fees {money(s.fees_cents)} (24 h: {money(s.fees_recent_cents)})",
             f"📨 <b>Outbox</b> {waiting} · failed {s.outbox_failed}",
             f"⚖️ <b>Open disputes</b> {s.disputes_open}",
         ]
@@ -167,4 +173,6 @@ def market_stats(s: MarketStats) -> str:
 ADMIN_MENU = (
     ("fund", N_("Add money to a requester")),
     ("stats", N_("The marketplace at a glance")),
+    ("payouts", N_("Withdrawals to pay: CSV, mark paid")),
+    ("rejectpayout", N_("Send a withdrawal back, with a reason")),
 )

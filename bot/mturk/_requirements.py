@@ -62,7 +62,7 @@ def qualification_type_text(qualification_id: int) -> str:
 
 
 def parse_qualification_type_id(text: object) -> int | None:
-    """"GBQ00000007" -> 7; anything else (a system id too) -> None."""
+    """ "GBQ00000007" -> 7; anything else (a system id too) -> None."""
     match = _CUSTOM.match(text) if isinstance(text, str) else None
     return int(match[1]) if match else None
 

@@ -76,7 +76,7 @@ def money_text(cents: int) -> str:
 
 
 def parse_money(text: object, name: str, most: int) -> int:
-    """"0.05" -> 5, "1" -> 100, "1.5" -> 150, up to `most` cents; anything else is a
+    """ "0.05" -> 5, "1" -> 100, "1.5" -> 150, up to `most` cents; anything else is a
     RequestError."""
     match = _MONEY.fullmatch(text) if isinstance(text, str) else None
     if match is None:

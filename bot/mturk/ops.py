@@ -198,9 +198,7 @@ class Operations:
             raise
         if token:
             async with self.db.transaction() as conn:
-                await mturk.finish_token(
-                    conn, requester.id, "CreateHIT", token, str(published.id)
-                )
+                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(published.id))
         # Just made: its MTurk side and type are known and nothing is handed in yet, so the
         # answer is the HIT as publishing stored it (no query, not the three of GetHIT).
         kind = form.format if isinstance(form, WebQuestion) else "QuestionForm"
@@ -274,9 +272,7 @@ class Operations:
             self.first_waves.want(opened.id)
         return opened
 
-    async def _owned(
-        self, requester: User, hit_id: int
-    ) -> tuple[Hit, ApiHit, HitType, SlotCounts]:
+    async def _owned(self, requester: User, hit_id: int) -> tuple[Hit, ApiHit, HitType, SlotCounts]:
         """The requester's API HIT with its type and assignment counts (one read)."""
         async with self.db.reading() as conn:
             found = await mturk.owned_hit(conn, hit_id)
@@ -382,9 +378,7 @@ class Operations:
             raise
         statuses = tuple(wire.GIG_STATUS[n].value for n in names)
         async with self.db.reading() as conn:  # the HIT and the page in one query
-            owned, rows = await mturk.owned_and_handed_in(
-                conn, hit_id, statuses, after, size + 1
-            )
+            owned, rows = await mturk.owned_and_handed_in(conn, hit_id, statuses, after, size + 1)
         hit, api, _, _ = await self._theirs(requester, hit_id, owned)
         page = rows[:size]
         found: Params = {
@@ -493,4 +487,3 @@ class Operations:
                 f"Hit {name} is no longer open.", code="AWS.MechanicalTurk.InvalidHITState"
             )
         raise ApiError(f"Hit {name} does not exist.", code="AWS.MechanicalTurk.HITDoesNotExist")
-

@@ -166,9 +166,7 @@ class WebTasks:
             token, await self.token(found.id, found.worker_id)
         ):
             return WebResult.FORBIDDEN, 0
-        active = (
-            found.status is AssignmentStatus.ACCEPTED and found.deadline_at > self.clock.now()
-        )
+        active = found.status is AssignmentStatus.ACCEPTED and found.deadline_at > self.clock.now()
         return (WebResult.OK if active else WebResult.NOT_ACTIVE), found.id
 
     async def page(self, token: str) -> WebOutcome:

@@ -55,9 +55,11 @@ class Batches:
         on_outbox: Callable[[], None] = lambda: None,
         on_timer: Callable[[str, float], None] = lambda name, due_at: None,
         min_hourly_cents: int = 0,
+        fee_bp: int = 0,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
         self.waves = waves  # the batch's first wave, as any HIT's
         self.on_outbox = on_outbox
         # Told of each new deadline (job name, due time) so a scheduler can hold it.
@@ -101,7 +103,7 @@ class Batches:
                         ),
                     ),
                 )
-                hit_id = await insert_spec(conn, requester, spec, now)
+                hit_id = await insert_spec(conn, requester, spec, now, self.fee_bp)
                 await hits.set_topic_and_batch(conn, hit_id, topic, batch_id)
             batch = await batches.get(conn, batch_id)
             made = await hits.in_batch(conn, batch_id)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.clock import Clock
-from bot.domain import Priority, User
+from bot.domain import Priority, User, fee_on
 from bot.requesting.parsing import BonusArgs
 from bot.requesting.results import BonusResult
 from storage import assignments, hits, ledger, outbox, users
@@ -19,11 +19,21 @@ OnPaid = Callable[[Conn, int, str], Awaitable[None]]
 
 class Bonuses:
     def __init__(
-        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        fee_bp: int = 0,
+        on_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.fee_bp = fee_bp  # the marketplace's fee on bonuses (basis points)
         self.on_outbox = on_outbox
+
+    def fee(self, amount_cents: int) -> int:
+        """The marketplace's fee on a bonus of `amount_cents` (paid on top of it)."""
+        return fee_on(amount_cents, self.fee_bp)
 
     async def pay(
         self, requester: User, args: BonusArgs, key: str, on_paid: OnPaid | None = None
@@ -52,7 +62,8 @@ class Bonuses:
                 payload = {"worker_id": worker.id}
             assert worker is not None
             available = await ledger.balance(conn, ledger.requester_account(requester.id))
-            if available < args.amount_cents:
+            fee = self.fee(args.amount_cents)
+            if available < args.amount_cents + fee:
                 return BonusResult.INSUFFICIENT_FUNDS, worker.alias
             if not await ledger.transfer(
                 conn,
@@ -64,6 +75,16 @@ class Bonuses:
                 now,
             ):
                 return BonusResult.DUPLICATE, worker.alias
+            if fee > 0:
+                await ledger.transfer(
+                    conn,
+                    f"bonus_fee:{key}",
+                    ledger.requester_account(requester.id),
+                    ledger.FEES,
+                    fee,
+                    "fee",
+                    now,
+                )
             if on_paid is not None:
                 await on_paid(conn, worker.id, f"bonus:{key}")
             payload.update({"amount_cents": args.amount_cents, "reason": args.reason})

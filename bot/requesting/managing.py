@@ -127,7 +127,7 @@ class Managing:
                 # Its push cards (and open offers) lose Accept and say it was withdrawn.
                 await stale.closed_card_edits(conn, hit.id, Priority.PUSH, now)
                 counts = await reads.slot_counts(conn, hit.id)
-                claimable = hit.reward_cents * (
+                claimable = hit.slot_cents * (
                     counts.get("accepted", 0) + counts.get("submitted", 0)
                 )
                 refund = await reads.escrow_balance(conn, hit.id) - claimable
@@ -162,9 +162,9 @@ class Managing:
                 # as cancel computes it: the escrow no accepted or submitted work can claim
                 counts = await reads.slot_counts(conn, hit.id)
                 taken = counts.get("accepted", 0) + counts.get("submitted", 0)
-                left = max(0, await reads.escrow_balance(conn, hit.id) - hit.reward_cents * taken)
+                left = max(0, await reads.escrow_balance(conn, hit.id) - hit.slot_cents * taken)
                 refund += left
-                open_slots += left // hit.reward_cents if hit.reward_cents else 0
+                open_slots += left // hit.slot_cents if hit.slot_cents else 0
             progress = await _progress(conn, found)
         return ManageResult.OK, CancelPreview(progress, open_slots, refund)
 
@@ -211,4 +211,3 @@ class CancelPreview:
     progress: HitProgress
     open_slots: int
     refund_cents: int
-

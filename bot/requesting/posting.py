@@ -56,9 +56,10 @@ def question(kind: QuestionKind, prompt: str, options: tuple[str, ...] = ()) -> 
 class Posting:
     """Creating survey drafts with their qualification requirements."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, fee_bp: int = 0) -> None:
         self.db = db
         self.clock = clock
+        self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
 
     async def create_survey(
         self,
@@ -84,7 +85,7 @@ class Posting:
             questions=draft.questions,
         )
         async with self.db.transaction() as conn:
-            hit_id = await insert_spec(conn, requester, spec, self.clock.now())
+            hit_id = await insert_spec(conn, requester, spec, self.clock.now(), self.fee_bp)
             if dispatch is not None:
                 await store_dispatch(conn, hit_id, dispatch)
             own = {q.id for q in await qualification_tests.of_requester(conn, requester.id)}

@@ -130,14 +130,27 @@ def poll_ask_terms(t: Translator, question: str, options: tuple[str, ...]) -> st
 POLL_CANCELLED = N_("Poll discarded. /newpoll to start again.")
 
 
+def fee_part(t: Translator, hit: Hit) -> str:
+    """The marketplace's fee in a cost line, when there is one: " + 10% fee $0.01"
+    (per reward: what the requester pays on top; the worker gets the whole reward)."""
+    if not hit.fee_cents:
+        return ""
+    return " " + t(
+        # TRANSLATORS: after a reward in a cost line: "💰 $0.10 + 10% fee $0.01 × 5 workers"
+        "+ {percent} fee {fee}",
+        percent=t.percent(hit.fee_bp / 10_000, exact=True),
+        fee=t.money(hit.fee_cents),
+    )
+
+
 def _cost_lines(t: Translator, hit: Hit) -> list[str]:
-    """A preview's cost in escrow and its times."""
+    """A preview's cost in escrow (rewards and the marketplace's fee) and its times."""
     return [
         t.ngettext(
             "💰 {reward} × {n} worker = <b>{total}</b>",
             "💰 {reward} × {n} workers = <b>{total}</b>",
             hit.max_assignments,
-            reward=t.money(hit.reward_cents),
+            reward=t.money(hit.reward_cents) + fee_part(t, hit),
             total=t.money(hit.escrow_cents),
         ),
         t(
@@ -299,7 +312,8 @@ def batch_preview(
                 golds=golds,
             ),
             t("Labels: {labels}", labels=", ".join(escape(label) for label in labels)),
-            f"💰 {t.money(hit.reward_cents)} × {answers} × {counted} = <b>{t.money(total)}</b>",
+            f"💰 {t.money(hit.reward_cents)}{fee_part(t, hit)} × {answers} × {counted}"
+            f" = <b>{t.money(total)}</b>",
             t(
                 "⏱ {time} each · open for {life}",
                 time=t.duration(hit.time_allotted_s),
@@ -815,9 +829,18 @@ BONUS_TEXTS = {
         "No worker is called {alias}. Aliases are in /review and /results."
     ),
     BonusResult.NOT_YOURS: N_("You can only bonus workers who did your HITs."),
-    BonusResult.INSUFFICIENT_FUNDS: N_("⚠️ Not enough balance for a {amount} bonus. /balance"),
+    BonusResult.INSUFFICIENT_FUNDS: N_(
+        "⚠️ Not enough balance for a {amount} bonus. Add money with /deposit."
+    ),
     BonusResult.DUPLICATE: N_("Already sent."),
 }
+
+
+def with_fee(t: Translator, amount_cents: int, fee_cents: int) -> str:
+    """An amount the requester pays, with the marketplace's fee on it: "$0.50 + $0.05 fee"."""
+    if not fee_cents:
+        return t.money(amount_cents)
+    return t("{amount} + {fee} fee", amount=t.money(amount_cents), fee=t.money(fee_cents))
 
 
 def bonus_notice(t: Translator, amount_cents: int, reason: str, title: str | None) -> str:
@@ -1062,6 +1085,7 @@ REQUESTER_MENU = (
     ("newpoll", N_("Post a one-question poll")),
     ("review", N_("Approve or reject submitted work")),
     ("balance", N_("Your balance and escrow")),
+    ("deposit", N_("Add money in Telegram")),
     ("newsurvey", N_("Post a survey, step by step")),
     ("newbatch", N_("Upload items to tag")),
     ("myhits", N_("Progress; pause, resume, cancel")),

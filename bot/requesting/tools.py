@@ -41,13 +41,14 @@ class Requesting:
         verdicts: Verdicts,
         *,
         min_hourly_cents: int = 0,
+        fee_bp: int = 0,
         on_outbox: Callable[[], None] = lambda: None,
         on_timer: Callable[[str, float], None] = lambda name, due_at: None,
     ) -> Requesting:
         """Every tool on one database; `verdicts` is the market's one-at-a-time review,
         `waves` its push policy, `min_hourly_cents` the fair-pay floor (0 = off)."""
         return cls(
-            posting=Posting(db, clock),
+            posting=Posting(db, clock, fee_bp),
             batches=Batches(
                 db,
                 clock,
@@ -55,11 +56,12 @@ class Requesting:
                 on_outbox=on_outbox,
                 on_timer=on_timer,
                 min_hourly_cents=min_hourly_cents,
+                fee_bp=fee_bp,
             ),
             managing=Managing(db, clock, on_outbox=on_outbox, on_timer=on_timer),
             reviewing=Reviewing(db, clock, verdicts),
             results=Results(db),
-            bonuses=Bonuses(db, clock, on_outbox=on_outbox),
+            bonuses=Bonuses(db, clock, fee_bp=fee_bp, on_outbox=on_outbox),
             blocks=Blocks(db, clock),
             qualify=Qualify(db, clock),
             drafts=Drafts(db, clock, floor_cents=min_hourly_cents),

@@ -104,12 +104,37 @@ def render_html(text: str, entities: list[JSON]) -> str:
     return "".join(out)
 
 
+def price(currency: str, amount: int) -> str:
+    """An invoice's price as the Telegram app shows it: "⭐️500", "12.50 USD"."""
+    return f"⭐️{amount}" if currency == "XTR" else f"{amount / 100:.2f} {currency}"
+
+
+def _service_text(message: SimMessage) -> str | None:
+    """What the app says for a payment's service message."""
+    events = ((message.successful_payment, "paid"), (message.refunded_payment, "refunded"))
+    for paid, verb in events:
+        if paid is not None:
+            return f"💳 {price(str(paid['currency']), int(paid['total_amount']))} {verb}"
+    return None
+
+
 def message_view(message: SimMessage) -> JSON:
-    """One message as the page draws it."""
-    if message.text is not None:
+    """One message as the page draws it (an invoice with its Pay button)."""
+    service = _service_text(message)
+    if service is not None:
+        body = html.escape(service)
+    elif message.text is not None:
         body = render_html(message.text, message.entities)
     else:
         body = render_html(message.caption or "", message.caption_entities)
+    invoice = None
+    if message.invoice is not None:
+        inv = message.invoice
+        invoice = {
+            "title": str(inv["title"]),
+            "description": str(inv["description"]),
+            "pay": "Pay " + price(str(inv["currency"]), int(inv["total_amount"])),
+        }
     document = None
     if message.document is not None:
         document = {
@@ -127,6 +152,7 @@ def message_view(message: SimMessage) -> JSON:
         "edits": message.edits,
         "deleted": message.deleted,
         "document": document,
+        "invoice": invoice,
         "reply_to": message.reply_to.message_id if message.reply_to is not None else None,
     }
 

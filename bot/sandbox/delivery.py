@@ -214,9 +214,7 @@ class Delivery:
                     break
                 busy.add(key)
                 sending.add(update["update_id"])
-                task = asyncio.get_running_loop().create_task(
-                    self._deliver(hook, update, key)
-                )
+                task = asyncio.get_running_loop().create_task(self._deliver(hook, update, key))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
             pause = min((at - now for at in retry_at.values() if at > now), default=None)

@@ -17,6 +17,7 @@ class Limits:
     text_max: int = 4096
     caption_max: int = 1024
     answer_max: int = 200  # answerCallbackQuery's text
+    checkout_answer_s: float = 10.0  # answerPreCheckoutQuery must come within this
     callback_data_max: int = 64
     buttons_max: int = 100
     buttons_per_row_max: int = 8

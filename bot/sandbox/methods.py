@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,7 +15,7 @@ from bot.sandbox.html import HtmlError, parse_html, strip_text, utf16_len
 from bot.sandbox.limits import Limits, RateLimiter
 from bot.sandbox.markup import check_markup
 from bot.sandbox.schema import Schema
-from bot.sandbox.state import JSON, Call, Records, SimChat, SimMessage, World
+from bot.sandbox.state import JSON, Call, Charge, Checkout, Records, SimChat, SimMessage, World
 from bot.sandbox.updates import member_json
 
 Handler = Callable[[JSON], Awaitable[Any]]
@@ -23,6 +25,7 @@ NOT_MODIFIED = (
     "are exactly the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+STARS = "XTR"
 _ADMIN = ("creator", "administrator")
 
 
@@ -60,6 +63,10 @@ class BotApi:
         self.limiter = RateLimiter(limits)
         self.records = records
         self.delivery = delivery
+        # Updates a call causes (a payment after an ok pre-checkout answer, a refund's
+        # service message); SimTelegram sets it to build and queue them.
+        self.emit: Callable[[JSON], None] = lambda body: None
+        self._charge_ids = itertools.count(1)
         self.bot_json: JSON = {
             **world.bot.to_json(),
             "can_join_groups": True,
@@ -97,6 +104,9 @@ class BotApi:
             "leaveChat": self.leave_chat,
             "setChatMenuButton": self.ok,
             "pinChatMessage": self.pin_chat_message,
+            "sendInvoice": self.send_invoice,
+            "answerPreCheckoutQuery": self.answer_pre_checkout_query,
+            "refundStarPayment": self.refund_star_payment,
             "unpinChatMessage": self.ok,
         }
 
@@ -505,4 +515,149 @@ class BotApi:
             raise bad("message to pin not found")
         msg.pinned = True
         self.world.pinned[chat.id] = msg.message_id
+        return True
+
+    # -- payments --------------------------------------------------------------------------
+
+    async def send_invoice(self, params: JSON) -> JSON:
+        """Send an invoice: Telegram Stars (XTR, no provider token, one price) or a fiat
+        currency through a payment provider's token."""
+        chat = self._writable(params["chat_id"])
+        title, description = str(params["title"]), str(params["description"])
+        if not 1 <= utf16_len(title) <= 32:
+            raise bad("INVOICE_TITLE_INVALID: title must be 1-32 characters")
+        if not 1 <= utf16_len(description) <= 255:
+            raise bad("INVOICE_DESCRIPTION_INVALID: description must be 1-255 characters")
+        payload = str(params["payload"])
+        if not 1 <= len(payload.encode()) <= 128:
+            raise bad("INVOICE_PAYLOAD_INVALID: payload must be 1-128 bytes")
+        currency = str(params["currency"])
+        prices: list[JSON] = list(params["prices"])
+        token = str(params.get("provider_token") or "")
+        if currency == STARS:
+            if token:
+                raise bad("PAYMENT_PROVIDER_INVALID: pass an empty provider_token for Stars")
+            if len(prices) != 1:
+                raise bad("STARS_INVOICE_INVALID: exactly one price for Telegram Stars")
+            if params.get("max_tip_amount") or params.get("suggested_tip_amounts"):
+                raise bad("STARS_INVOICE_INVALID: no tips in Telegram Stars")
+        elif not token:
+            raise bad("PAYMENT_PROVIDER_INVALID")
+        elif len(currency) != 3 or not currency.isupper():
+            raise bad("CURRENCY_INVALID")
+        if not prices or any(int(p["amount"]) <= 0 for p in prices):
+            raise bad("CURRENCY_TOTAL_AMOUNT_INVALID")
+        markup = self._markup(params, inline_only=True)
+        if markup is not None:
+            first = (markup.get("inline_keyboard") or [[{}]])[0][0]
+            if not first.get("pay"):
+                raise bad("the first button of an invoice must be a Pay button")
+        invoice = {
+            "title": title,
+            "description": description,
+            "start_parameter": str(params.get("start_parameter") or ""),
+            "currency": currency,
+            "total_amount": sum(int(p["amount"]) for p in prices),
+        }
+        return self._send(chat, params, invoice=invoice, invoice_payload=payload)
+
+    def checkout(
+        self, user_id: int, chat_id: int, message_id: int, pay_when_ok: bool
+    ) -> tuple[str, JSON]:
+        """The user pressed Pay on the invoice (in their chat, or one forwarded elsewhere):
+        a new pre_checkout_query (id, body)."""
+        msg = self.world.message(chat_id, message_id)
+        if msg is None or msg.invoice is None or msg.invoice_payload is None:
+            raise ValueError(f"no invoice {message_id} in chat {chat_id}")
+        query_id = secrets.token_hex(8)
+        invoice = msg.invoice
+        self.world.checkouts[query_id] = Checkout(
+            user_id,
+            message_id,
+            str(invoice["currency"]),
+            int(invoice["total_amount"]),
+            msg.invoice_payload,
+            time.monotonic(),
+            pay_when_ok,
+        )
+        body = {
+            "id": query_id,
+            "from": self._user_json(user_id),
+            "currency": invoice["currency"],
+            "total_amount": invoice["total_amount"],
+            "invoice_payload": msg.invoice_payload,
+        }
+        return query_id, {"pre_checkout_query": body}
+
+    def paid(self, query_id: str) -> JSON:
+        """The payment of a checkout answered ok goes through: the service message in the
+        user's chat carrying successful_payment (as an update body)."""
+        checkout = self.world.checkouts[query_id]
+        if checkout.ok is not True:
+            raise ValueError(f"checkout {query_id} was not answered ok: {checkout}")
+        stars = checkout.currency == STARS
+        charge_id = f"{'stx' if stars else 'tch'}{next(self._charge_ids):06d}{query_id[:6]}"
+        provider_id = "" if stars else f"prv{charge_id}"
+        self.world.charges[charge_id] = Charge(
+            checkout.user_id,
+            checkout.currency,
+            checkout.total_amount,
+            checkout.payload,
+            provider_id,
+        )
+        payment = {
+            "currency": checkout.currency,
+            "total_amount": checkout.total_amount,
+            "invoice_payload": checkout.payload,
+            "telegram_payment_charge_id": charge_id,
+            "provider_payment_charge_id": provider_id,
+        }
+        return self._service_message(checkout.user_id, successful_payment=payment)
+
+    def _service_message(self, user_id: int, **fields: Any) -> JSON:
+        chat = self._chat(user_id)
+        user = self._user_json(user_id)
+        msg = self.world.add_message(chat, from_bot=False, sender=user, **fields)
+        return {"message": msg.to_json()}
+
+    async def answer_pre_checkout_query(self, params: JSON) -> bool:
+        """Answer a pre-checkout query once, within 10 seconds; a refusal says why."""
+        checkout = self.world.checkouts.get(str(params["pre_checkout_query_id"]))
+        if checkout is None or checkout.ok is not None:
+            raise bad("QUERY_ID_INVALID")
+        waited = time.monotonic() - checkout.made_at
+        if waited > self.limits.checkout_answer_s:
+            self.records.violations.append(
+                f"answerPreCheckoutQuery after {waited:.1f} s (Telegram waits "
+                f"{self.limits.checkout_answer_s:.0f} s)"
+            )
+            raise bad("QUERY_ID_INVALID")
+        ok = bool(params["ok"])
+        error = params.get("error_message")
+        if not ok and not error:
+            raise bad("error_message is required when ok is false")
+        checkout.ok, checkout.error_message = ok, (None if ok else str(error))
+        if ok and checkout.pay_when_ok:
+            self.emit(self.paid(str(params["pre_checkout_query_id"])))
+        return True
+
+    async def refund_star_payment(self, params: JSON) -> bool:
+        """Give a user back the Stars of a payment, once; Telegram then posts a
+        refunded_payment service message in their chat."""
+        charge_id = str(params["telegram_payment_charge_id"])
+        charge = self.world.charges.get(charge_id)
+        if charge is None or charge.user_id != int(params["user_id"]):
+            raise bad("CHARGE_NOT_FOUND")
+        if charge.currency != STARS:
+            raise bad("CHARGE_NOT_FOUND: only Telegram Stars payments are refunded this way")
+        if charge.refunded:
+            raise bad("CHARGE_ALREADY_REFUNDED")
+        charge.refunded = True
+        refund = {
+            "currency": charge.currency,
+            "total_amount": charge.total_amount,
+            "invoice_payload": charge.payload,
+            "telegram_payment_charge_id": charge_id,
+        }
+        self.emit(self._service_message(charge.user_id, refunded_payment=refund))
         return True

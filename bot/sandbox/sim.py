@@ -14,7 +14,17 @@ from bot.sandbox.limits import Limits
 from bot.sandbox.methods import BotApi
 from bot.sandbox.schema import Schema, load_schema
 from bot.sandbox.server import HttpServer
-from bot.sandbox.state import JSON, Call, Records, SimChat, SimMessage, SimUser, World
+from bot.sandbox.state import (
+    JSON,
+    Call,
+    Charge,
+    Checkout,
+    Records,
+    SimChat,
+    SimMessage,
+    SimUser,
+    World,
+)
 from bot.sandbox.updates import UpdateBuilder
 
 
@@ -44,6 +54,7 @@ class SimTelegram:
             self.world, self.files, self.schema, self.limits, self.records, self.delivery
         )
         self.delivery.on_reply = self._webhook_call
+        self.api.emit = self._emit_caused
         self.builder = UpdateBuilder(self.world, self.files, self.schema)
         self._server: HttpServer | None = None
         self._update_ids = itertools.count(1)
@@ -215,6 +226,10 @@ class SimTelegram:
             self.delivery.push(update)
         return update
 
+    def _emit_caused(self, body: JSON) -> None:
+        """An update a Bot API call caused (a payment, a refund's service message)."""
+        self._emit(body, enqueue=True)
+
     def message(
         self,
         user: SimUser,
@@ -265,6 +280,37 @@ class SimTelegram:
         """User presses the inline callback button labelled text."""
         data = self.builder.button_data(user, message_id, text, chat)
         return self.callback(user, message_id, data, chat, enqueue)
+
+    def pay(
+        self,
+        user: SimUser,
+        message_id: int,
+        enqueue: bool = True,
+        then_pay: bool = True,
+        chat: SimChat | SimUser | None = None,
+    ) -> JSON:
+        """User presses Pay on the invoice `message_id` (in their chat unless `chat` is
+        given: an invoice someone forwarded): the pre_checkout_query update.
+
+        With `then_pay`, the successful_payment message follows on its own once the bot
+        answers ok (as Telegram does); without, call paid() to build it (a story that
+        hands updates to the bot itself)."""
+        where = user.id if chat is None else _chat_id(chat)
+        query_id, body = self.api.checkout(user.id, where, message_id, then_pay)
+        return self._emit(body, enqueue)
+
+    def checkout(self, query_id: str) -> Checkout:
+        """How the bot answered a pre_checkout_query (ok is None until it did)."""
+        return self.world.checkouts[query_id]
+
+    def paid(self, query_id: str, enqueue: bool = True) -> JSON:
+        """The payment of a checkout the bot answered ok: the successful_payment message."""
+        return self._emit(self.api.paid(query_id), enqueue)
+
+    @property
+    def charges(self) -> dict[str, Charge]:
+        """Completed payments by telegram_payment_charge_id (refunded or not)."""
+        return self.world.charges
 
     def my_chat_member(
         self,

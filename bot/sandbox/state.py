@@ -85,6 +85,10 @@ class SimMessage:
     reply_to: SimMessage | None = None
     edit_date: int | None = None
     pinned: bool = False
+    invoice: JSON | None = None  # Invoice: what the Pay button pays
+    successful_payment: JSON | None = None  # service message: the user paid
+    refunded_payment: JSON | None = None  # service message: the bot refunded a payment
+    invoice_payload: str | None = None  # what sendInvoice was given, for the Pay button
 
     def buttons(self) -> list[list[tuple[str, str | None, str | None]]]:
         """List the inline buttons row by row as (text, callback_data, url)."""
@@ -109,6 +113,10 @@ class SimMessage:
             out["document"] = self.document
         if self.photo is not None:
             out["photo"] = self.photo
+        for key in ("invoice", "successful_payment", "refunded_payment"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
         if self.caption:
             out["caption"] = self.caption
             if self.caption_entities:
@@ -164,6 +172,33 @@ class Records:
 
 
 @dataclass
+class Checkout:
+    """A pre_checkout_query the sim issued: the user pressed Pay on an invoice."""
+
+    user_id: int
+    message_id: int
+    currency: str
+    total_amount: int
+    payload: str
+    made_at: float  # time.monotonic(): Telegram waits 10 seconds for the answer
+    pay_when_ok: bool = False  # send successful_payment on its own once answered ok
+    ok: bool | None = None  # None until answered
+    error_message: str | None = None
+
+
+@dataclass
+class Charge:
+    """A completed payment, by telegram_payment_charge_id."""
+
+    user_id: int
+    currency: str
+    total_amount: int
+    payload: str
+    provider_charge_id: str
+    refunded: bool = False
+
+
+@dataclass
 class CallbackRecord:
     """A callback query the sim issued, waiting for answerCallbackQuery."""
 
@@ -184,6 +219,8 @@ class World:
         self.history: dict[int, list[SimMessage]] = {}
         self.callbacks: dict[str, CallbackRecord] = {}
         self.pinned: dict[int, int] = {}
+        self.checkouts: dict[str, Checkout] = {}
+        self.charges: dict[str, Charge] = {}
         self._user_ids = itertools.count(100001)
         self._group_ids = itertools.count(1)
 

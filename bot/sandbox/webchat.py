@@ -114,6 +114,7 @@ class WebChat:
                 (r"/api/users/(\d+)", ChatHandler, {"chat": self}),
                 (r"/api/users/(\d+)/send", SendHandler, {"chat": self}),
                 (r"/api/users/(\d+)/press", PressHandler, {"chat": self}),
+                (r"/api/users/(\d+)/pay", PayHandler, {"chat": self}),
                 (r"/api/users/(\d+)/upload", UploadHandler, {"chat": self}),
                 (r"/api/files/([A-Za-z0-9_-]+)", FileHandler, {"chat": self}),
             ],
@@ -272,6 +273,21 @@ class PressHandler(_Base):
             update = self.chat.sim.callback(
                 person.user, int(body.get("message_id") or 0), str(body.get("data") or "")
             )
+        except ValueError as exc:
+            raise tornado.web.HTTPError(409, str(exc)) from None
+        self._json({"ok": True, "update_id": update["update_id"]})
+
+
+class PayHandler(_Base):
+    """POST /api/users/<id>/pay {"message_id"}: the person pays an invoice; the payment
+    goes through once the bot agrees at pre-checkout (as in Telegram)."""
+
+    def post(self, user_id: str) -> None:
+        """Press Pay on the invoice (it must be one, in this person's chat)."""
+        person = self._person(user_id)
+        body = self._body()
+        try:
+            update = self.chat.sim.pay(person.user, int(body.get("message_id") or 0))
         except ValueError as exc:
             raise tornado.web.HTTPError(409, str(exc)) from None
         self._json({"ok": True, "update_id": update["update_id"]})

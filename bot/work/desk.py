@@ -3,7 +3,7 @@ preferences and mutes. Use-cases return views or result enums; no Telegram here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -22,7 +22,7 @@ from bot.domain import (
     WorkerPrefs,
 )
 from bot.work.results import LinkResult, Period
-from storage import assignments, estimates, hits, ledger, listing, offers, users, workers
+from storage import assignments, estimates, hits, ledger, listing, money, offers, users, workers
 from storage.db import Conn, Database
 from storage.workers import PeriodTotals
 
@@ -72,6 +72,8 @@ class EarningsReport:
     rejected: int
     bonus_cents: int
     periods: list[tuple[Period, PeriodTotals]]
+    # the latest withdrawals: (cents, state: pending | paid | rejected, method, reason)
+    payouts: list[tuple[int, str, str, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +243,10 @@ class WorkerDesk:
                 rejected=counts.get(AssignmentStatus.REJECTED, 0),
                 bonus_cents=await ledger.received(conn, account, "bonus"),
                 periods=periods,
+                payouts=[
+                    (p.cents, p.status, p.method, p.reason)
+                    for p in await money.worker_payouts(conn, worker.id)
+                ],
             )
 
     async def status(self, worker: User) -> StatusReport:

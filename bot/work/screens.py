@@ -640,6 +640,7 @@ def earnings(t: Translator, r: EarningsReport) -> Screen:
                 (p, s.approved_cents, s.bonus_cents, s.earned_by_work_cents, s.submitted_work_s)
                 for p, s in r.periods
             ],
+            payouts=r.payouts,
         )
     )
 

@@ -50,8 +50,8 @@ def requester_start(t: Translator, available_cents: int, tg_id: int) -> str:
         )
     else:
         funds = t(
-            "💼 Your balance: <b>{balance}</b>. The marketplace operator adds money: give them "
-            "your id <code>{tg_id}</code>. You'll be told when it arrives.",
+            "💼 Your balance: <b>{balance}</b>. Add money with /deposit, or give the marketplace "
+            "operator your id <code>{tg_id}</code>. You'll be told when it arrives.",
             balance=t.money(available_cents),
             tg_id=tg_id,
         )
@@ -76,7 +76,7 @@ HELP_WORKER = N_(
     "2. <b>Accept</b> it (or <b>Preview</b> first). It's yours until the time runs out.\n"
     "3. Tap the answers; for text questions reply to the task message. "
     "<b>Submit</b> at the end. <b>Return</b> any time if you change your mind.\n"
-    "4. The requester approves → money in /earnings.\n\n"
+    "4. The requester approves → money in /earnings; /withdraw cashes it out.\n\n"
     "/hits — open tasks · /next — the best one now\n"
     "/earnings — money · /status — your record · /settings — what you get\n"
     "/language — the language I speak\n\n"
@@ -94,7 +94,8 @@ HELP_REQUESTER = N_(
     "/review — approve, or reject with a reason · /results 12 — answers and CSV\n"
     "/bonus · /block · /require · /qualify — reward and choose workers\n"
     "/linkchannel — announce batches in your channel\n"
-    "/apikey — keys for MTurk boto3 scripts · /balance — your money"
+    "/apikey — keys for MTurk boto3 scripts\n"
+    "/balance — your money · /deposit — add money in Telegram"
 )
 BTN_HELP_REQUESTER = N_("📋 For requesters")
 BTN_HELP_WORKER = N_("◀️ For workers")
@@ -794,6 +795,27 @@ EARNINGS_NONE_YET = N_("Nothing approved yet. /next finds you a task.")
 PERIOD_NAMES = {Period.TODAY: N_("Today"), Period.WEEK: N_("7 days"), Period.ALL: N_("All time")}
 
 
+PAYOUT_STATES = {
+    # TRANSLATORS: a withdrawal's state in /earnings: "💸 Withdrawal $5.00 to PayPal: ⏳ on its way"
+    "pending": N_("⏳ on its way"),
+    "paid": N_("✅ paid"),
+    "rejected": N_("↩️ sent back to your balance"),
+}
+PAYOUT_METHODS = {"paypal": "PayPal", "venmo": "Venmo"}
+
+
+def withdrawal_line(t: Translator, cents: int, state: str, method: str, reason: str | None) -> str:
+    """One withdrawal in /earnings: "💸 Withdrawal $5.00 to PayPal: ⏳ on its way"."""
+    named = PAYOUT_STATES.get(state)
+    line = t(
+        "💸 Withdrawal {amount} to {method}: {state}",
+        amount=t.money(cents),
+        method=PAYOUT_METHODS.get(method, method),
+        state=t(named) if named else state,
+    )
+    return line + (f" ({escape(reason)})" if reason else "")
+
+
 def earnings_report(
     t: Translator,
     balance_cents: int,
@@ -804,16 +826,17 @@ def earnings_report(
     rejected: int,
     bonus_cents: int,
     periods: list[tuple[Period, int, int, int, float]],
+    payouts: list[tuple[int, str, str, str | None]] | None = None,
 ) -> str:
-    """periods: (period, approved cents, bonus cents, earned by work cents, work seconds)."""
+    """periods: (period, approved cents, bonus cents, earned by work cents, work seconds);
+    payouts: the latest withdrawals (cents, state, method, reason)."""
     lines = [
+        t("<b>Your earnings</b>\n💼 Balance: <b>{balance}</b>", balance=t.money(balance_cents))
+        + (" · /withdraw" if balance_cents > 0 else ""),
         t(
-            "<b>Your earnings</b>\n"
-            "💼 Balance: <b>{balance}</b>\n"
             "⏳ Pending: {pending} ({submitted} submitted)\n"
             "✅ Approved: {approved} ({count}) · ❌ Rejected: {rejected}\n"
             "🎁 Bonuses: {bonuses}",
-            balance=t.money(balance_cents),
             pending=t.money(pending_cents),
             submitted=pending,
             approved=t.money(approved_cents),
@@ -823,6 +846,8 @@ def earnings_report(
         ),
         "",
     ]
+    if payouts:
+        lines[1:1] = [withdrawal_line(t, *p) for p in payouts]
     if not any(got or bonus for _, got, bonus, _, _ in periods):
         lines.append(t(EARNINGS_NONE_YET))
         return "\n".join(lines)
@@ -912,6 +937,7 @@ WORKER_MENU = (
     ("hits", N_("Open tasks for you")),
     ("next", N_("The best task for you now")),
     ("earnings", N_("Your pending and approved money")),
+    ("withdraw", N_("Cash out your balance")),
     ("status", N_("Your approval rate and work in progress")),
     ("settings", N_("What tasks you get, and when")),
     ("timezone", N_("Set your time zone: /timezone Area/City")),

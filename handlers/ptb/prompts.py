@@ -17,6 +17,7 @@ from telegram import Update
 
 from bot.domain import Screen
 from bot.fair import texts as fair_texts
+from bot.money import texts as money_texts
 from bot.requesting import texts as requesting_texts
 from handlers.common import GigContext, reply
 from handlers.ptb.persistence import StoredConversations, keyed
@@ -26,6 +27,7 @@ DROPPED = {
     "reject": requesting_texts.REJECT_DROPPED,
     "fairtext": fair_texts.FAIR_TEXT_DROPPED,
     "terms": requesting_texts.TERMS_DROPPED,
+    "payout": money_texts.ADDRESS_DROPPED,
 }
 OWN_COMMANDS = {"cancel"}
 

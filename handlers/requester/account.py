@@ -8,6 +8,7 @@ from telegram import Update
 from bot import callbacks as cb
 from bot.domain import Button, Screen, User
 from bot.market import texts as market_texts
+from bot.money import texts as money_texts
 from bot.mturk import texts as mturk_texts
 from handlers.buttons import Tap, button
 from handlers.common import (
@@ -18,10 +19,17 @@ from handlers.common import (
 
 
 async def balance(update: Update, context: GigContext) -> None:
-    """Show available money and escrow."""
+    """Show available money and escrow, with Deposit (and Refund for unused Star deposits)."""
     requester = await sender_of(update, context)
     found = await context.accounts.requester_balance(requester)
-    await reply(update, Screen(market_texts.balance(context.t, found, requester.tg_id)))
+    t = context.t
+    shown = market_texts.balance(t, found, requester.tg_id)
+    rows = [(Button(t(money_texts.BTN_DEPOSIT), cb.DepositMenu().pack()),)]
+    rows += [
+        (Button(money_texts.btn_refund(t, offer), cb.RefundDeposit(offer.deposit_id).pack()),)
+        for offer in (await context.deposits.refundable(requester))[:3]
+    ]
+    await reply(update, Screen(shown, tuple(rows)))
 
 
 async def _keys_screen(context: GigContext, requester: User) -> Screen:

@@ -38,6 +38,7 @@ from handlers.common import (
     reply,
     sender_of,
 )
+from handlers.requester.deposit import deposit_menu
 
 TERMS = 40
 KEY = "terms_for"  # [scope, target id] of the draft whose new terms are awaited
@@ -67,6 +68,7 @@ async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await tap.answer(text, alert=True)
+        await tap.reply(deposit_menu(context))  # the amounts to add, one tap each
         return
     if result is PublishResult.UNDER_FLOOR:
         await tap.answer()
@@ -102,6 +104,7 @@ async def publish_batch(tap: Tap[cb.PublishBatch], context: GigContext) -> None:
     )
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await tap.answer(text, alert=True)
+        await tap.reply(deposit_menu(context))  # the amounts to add, one tap each
         return
     if result is PublishResult.UNDER_FLOOR:
         drafts = await batches.draft(batch_id)

@@ -6,10 +6,12 @@ from telegram import Update
 
 from bot import callbacks as cb
 from bot import formatting
-from bot.domain import Screen
+from bot.domain import Button, Screen
+from bot.money import texts as money_texts
 from bot.parsing import ParseError
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_alias, parse_bonus
+from bot.requesting.results import BonusResult
 from handlers.buttons import Tap, button
 from handlers.common import GigContext, reply, sender_of
 
@@ -34,10 +36,15 @@ async def bonus(update: Update, context: GigContext) -> None:
         return
     key = f"{message.chat.id}:{message.message_id}"
     result, alias = await context.requesting.bonuses.pay(requester, parsed, key)
+    fee = context.requesting.bonuses.fee(parsed.amount_cents)
     text = context.t(requesting_texts.BONUS_TEXTS[result]).format(
-        amount=context.t.money(parsed.amount_cents), alias=alias or parsed.alias or "?"
+        amount=requesting_texts.with_fee(context.t, parsed.amount_cents, fee),
+        alias=alias or parsed.alias or "?",
     )
-    await reply(update, Screen(text))
+    rows: tuple[tuple[Button, ...], ...] = ()
+    if result is BonusResult.INSUFFICIENT_FUNDS:
+        rows = ((Button(context.t(money_texts.BTN_DEPOSIT), cb.DepositMenu().pack()),),)
+    await reply(update, Screen(text, rows))
 
 
 async def block(update: Update, context: GigContext) -> None:

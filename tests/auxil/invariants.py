@@ -6,13 +6,16 @@ import sqlite3
 from pathlib import Path
 
 from bot.demo.stage import Stage
+from bot.domain import fee_on
+from storage import ledger
 
 
 def money_problems(database: Path) -> list[str]:
     """What is wrong with the money: every transfer positive, the ledger summing to zero,
     the balances table agreeing with it, and each HIT's escrow equal to what its work can
     still claim (open, paused or closed: every slot not yet paid or rejected; expired or
-    cancelled: the work accepted or submitted; a draft: nothing)."""
+    cancelled: the work accepted or submitted; a draft: nothing), each slot holding its
+    reward and the marketplace's fee on it."""
     problems: list[str] = []
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         bad = db.execute("SELECT key, amount_cents FROM ledger WHERE amount_cents <= 0").fetchall()
@@ -38,23 +41,24 @@ def money_problems(database: Path) -> list[str]:
             if cents < 0 and account != "world"
         ]
         rows = db.execute(
-            "SELECT h.id, h.status, h.reward_cents, h.max_assignments,"
+            "SELECT h.id, h.status, h.reward_cents, h.fee_bp, h.max_assignments,"
             " SUM(a.status = 'accepted') + SUM(a.status = 'submitted'),"
             " SUM(a.status = 'approved') + SUM(a.status = 'rejected')"
             " FROM hits h LEFT JOIN assignments a ON a.hit_id = h.id GROUP BY h.id"
         ).fetchall()
-        for hit_id, status, reward, most, working, done in rows:
+        for hit_id, status, reward, fee_bp, most, working, done in rows:
             working, done = working or 0, done or 0
+            slot = reward + fee_on(reward, fee_bp)
             if status == "draft":
                 claimable = 0
             elif status in ("expired", "cancelled"):
-                claimable = reward * working
+                claimable = slot * working
             else:
-                claimable = reward * (most - done)
+                claimable = slot * (most - done)
             held = summed.get(f"escrow:{hit_id}", 0)
             if held != claimable:
                 problems.append(
-                    f"HIT {hit_id} ({status}, {reward}c x {most}, {working} working, "
+                    f"HIT {hit_id} ({status}, {slot}c x {most}, {working} working, "
                     f"{done} paid or rejected): escrow {held}, can still claim {claimable}"
                 )
     return problems
@@ -67,3 +71,15 @@ def stage_problems(stage: Stage) -> list[str]:
         *(f"Telegram rule broken: {v}" for v in stage.sim.violations),
         *money_problems(stage.services.settings.database),
     ]
+
+
+async def ledger_sums_to_zero(stage: Stage) -> dict[str, int]:
+    """Every account's balance, after checking that the ledger sums to zero, the kept
+    balances agree with it and every HIT's escrow holds what its work can still claim."""
+    balances = await stage.services.accounts.balances()
+    assert sum(balances.values()) == 0, balances
+    async with stage.services.db.reading() as conn:
+        kept = {k: v for k, v in (await ledger.kept_balances(conn)).items() if v}
+    assert kept == {k: v for k, v in balances.items() if v}
+    assert money_problems(stage.services.settings.database) == []
+    return balances

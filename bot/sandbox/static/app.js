@@ -109,6 +109,24 @@ function press(pane, message, spec) {
   }
 }
 
+function invoiceCard(pane, message) {
+  const card = document.createElement("div");
+  card.className = "invoice";
+  const title = document.createElement("b");
+  title.textContent = "🧾 " + message.invoice.title;
+  const about = document.createElement("div");
+  about.textContent = message.invoice.description;
+  const pay = document.createElement("button");
+  pay.type = "button";
+  pay.className = "pay";
+  pay.textContent = message.invoice.pay;
+  pay.addEventListener("click", () =>
+    api(`/api/users/${pane.id}/pay`, { message_id: message.id }).catch((e) => showError(pane, e)),
+  );
+  card.append(title, about, pay);
+  return card;
+}
+
 function drawMessage(pane, message) {
   const box = document.createElement("div");
   box.className = "msg " + (message.from_bot ? "bot" : "me");
@@ -133,6 +151,9 @@ function drawMessage(pane, message) {
   body.className = "body";
   body.innerHTML = message.html; // escaped and built by the server (chatview.render_html)
   box.append(body);
+  if (message.invoice) {
+    box.append(invoiceCard(pane, message));
+  }
   const meta = document.createElement("div");
   meta.className = "meta";
   const label = document.createElement("span");
