@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     refund_days: float = Field(
         default=7.0, ge=0, le=90, description="how long an unused deposit can be refunded"
     )
+    pay_support: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]*$",
+        description="where payers reach the operator (/paysupport): @handle, email or URL",
+    )
     min_payout: float = Field(default=5.00, gt=0, le=100_000)
     payout_methods: Annotated[tuple[str, ...], NoDecode] = ("paypal",)
     payout_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")

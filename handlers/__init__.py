@@ -342,6 +342,7 @@ def _main(conversations: list[DurableConversation]) -> list[AnyHandler]:
         CommandHandler("revoke", qualify.revoke_command),
         CommandHandler("balance", account.balance),
         CommandHandler("deposit", deposit.deposit),
+        CommandHandler("paysupport", deposit.pay_support),
         handler(deposit.show_deposit_menu),
         handler(deposit.send_deposit_invoice),
         handler(deposit.refund_deposit),

@@ -200,3 +200,39 @@ async def test_card_invoices_with_a_provider_token(tmp_path: Path, clock: FakeCl
         await rita.send("/balance")
         assert not any("Refund" in b for row in rita.last().buttons() for b, _, _ in row)
         await ledger_sums_to_zero(stage)
+
+
+async def test_pay_support_lists_payments_refunds_and_whom_to_ask(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """/paysupport, as Telegram expects of a bot that sells: the user's recent payments and
+    where each stands, the Refund button while it can be used, and the operator's contact."""
+    stage = await Stage.open(
+        tmp_path / "db.sqlite3", clock=clock, overrides={"pay_support": "@gig_help"}
+    )
+    async with failing_on_errors(stage):
+        rita = await requester(stage)
+        await rita.send("/paysupport")
+        assert "No payments in the last 30 days." in rita.last_text()
+        assert (
+            f"write to @gig_help with your id <code>{rita.user.id}</code>"
+            in (stage.sim.calls_to("sendMessage")[-1].params["text"])
+        )
+        for amount in ("$5.00", "$20.00"):
+            await rita.send("/deposit")
+            await rita.press(amount)
+            assert await rita.pay() is None
+            clock.advance(86_400)
+        await rita.send("/paysupport")
+        shown = rita.last_text()
+        assert "• $20.00 (⭐️2000), 1d ago: can be refunded for 6d more" in shown, shown
+        assert "• $5.00 (⭐️500), 2d ago: can be refunded for 5d more" in shown
+        await rita.press("Refund $20.00")
+        assert "Refunded $20.00" in rita.last_text()
+        clock.advance(6 * 86_400)
+        await rita.send("/paysupport")
+        shown = rita.last_text()
+        assert "• $20.00 (⭐️2000), 7d ago: refunded" in shown, shown
+        assert "• $5.00 (⭐️500), 8d ago: not refundable (spent, in escrow, or past 7 days)" in shown
+        assert "Refund" not in str(rita.last().buttons()), "nothing left to refund"
+        await ledger_sums_to_zero(stage)

@@ -14,6 +14,8 @@ from bot.money.results import (
     STARS,
     CheckResult,
     CreditResult,
+    DepositLine,
+    DepositState,
     DepositView,
     Invoice,
     Refund,
@@ -24,6 +26,8 @@ from storage import ledger, money, outbox, users
 from storage.db import Database
 
 DAY_S = 86_400
+HISTORY_DAYS = 30  # how far back /paysupport lists payments
+HISTORY_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,24 @@ class Deposits:
             and (d.refund_state == "pending" or (d.refund_state is None and d.cents <= available))
         ]
 
+    async def history(self, requester: User) -> list[DepositLine]:
+        """The user's payments of the last HISTORY_DAYS days, newest first, and their state."""
+        now = self.clock.now()
+        window = self.terms.refund_days * DAY_S
+        async with self.db.reading() as conn:
+            found = await money.recent_deposits(conn, requester.id, now - HISTORY_DAYS * DAY_S)
+        refundable = {offer.deposit_id for offer in await self.refundable(requester)}
+        return [
+            DepositLine(
+                d.cents,
+                d.total_amount if d.currency == STARS else 0,
+                now - d.paid_at,
+                _state(d, refundable),
+                max(0.0, d.paid_at + window - now),
+            )
+            for d in found[:HISTORY_SHOWN]
+        ]
+
     async def start_refund(self, requester: User, deposit_id: int) -> tuple[RefundResult, Refund]:
         """Debit a refund from the balance, once; what to ask Telegram for comes back.
 
@@ -247,3 +269,14 @@ class Deposits:
                 "deposit_refund_undone",
                 now,
             )
+
+
+def _state(d: money.Deposit, refundable: set[int]) -> DepositState:
+    """Where one payment stands, given which deposits can be refunded now."""
+    if d.refund_state == "done":
+        return DepositState.REFUNDED
+    if d.refund_state == "pending":
+        return DepositState.REFUNDING
+    if d.currency != STARS:
+        return DepositState.CARD
+    return DepositState.REFUNDABLE if d.id in refundable else DepositState.KEPT

@@ -88,6 +88,27 @@ class RefundOffer:
     until: float
 
 
+class DepositState(Enum):
+    """Where a payment stands, as /paysupport lists it."""
+
+    REFUNDABLE = "refundable"  # unused, Stars, inside the window
+    REFUNDING = "refunding"  # debited, Telegram's answer still awaited
+    REFUNDED = "refunded"
+    CARD = "card"  # a provider's payment: the operator refunds it
+    KEPT = "kept"  # spent, held in escrow, or past the window
+
+
+@dataclass(frozen=True, slots=True)
+class DepositLine:
+    """One of a user's payments, for /paysupport."""
+
+    cents: int
+    stars: int
+    age_s: float
+    state: DepositState
+    refundable_for_s: float  # how long a REFUNDABLE one still can be
+
+
 @dataclass(frozen=True, slots=True)
 class Refund:
     """A refund under way: what to ask Telegram (refundStarPayment) and what it gives back."""

@@ -10,6 +10,8 @@ from bot.formatting import EN, N_, Translator, money, plural, try_again
 from bot.money.results import (
     AddressResult,
     CheckResult,
+    DepositLine,
+    DepositState,
     DepositView,
     PayoutResult,
     PayoutsView,
@@ -139,6 +141,56 @@ REFUND_FAILED = N_(
 )
 REFUND_UNANSWERED = N_("⚠️ Telegram did not answer. Press the Refund button in /balance again.")
 BTN_DEPOSIT = N_("➕ Deposit")
+
+# -- /paysupport -----------------------------------------------------------------------------
+
+_DEPOSIT_STATES = {
+    DepositState.REFUNDABLE: N_("can be refunded for {left} more"),
+    DepositState.REFUNDING: N_("refund under way: press its Refund button again"),
+    DepositState.REFUNDED: N_("refunded"),
+    DepositState.CARD: N_("card payment: the operator refunds it"),
+    DepositState.KEPT: N_("not refundable (spent, in escrow, or past {days} days)"),
+}
+
+
+def _deposit_line(t: Translator, line: DepositLine, days: str) -> str:
+    """ "• $5.00 (⭐️500), 2d ago: can be refunded for 5d more"."""
+    paid = t.money(line.cents) + (f" ({stars(line.stars)})" if line.stars else "")
+    state = t(_DEPOSIT_STATES[line.state]).format(
+        left=t.duration(line.refundable_for_s), days=days
+    )
+    # TRANSLATORS: one payment in /paysupport: "• $5.00 (⭐️500), 2d ago: refunded"
+    return t("• {paid}, {age} ago: {state}", paid=paid, age=t.duration(line.age_s), state=state)
+
+
+def pay_support(
+    t: Translator, lines: list[DepositLine], refund_days: float, contact: str | None, tg_id: int
+) -> str:
+    """/paysupport: how payments work, the user's recent ones, and who answers questions."""
+    days = t.number(refund_days)
+    listed = (
+        t("Your payments of the last 30 days:")
+        + "\n"
+        + "\n".join(_deposit_line(t, x, days) for x in lines)
+        if lines
+        else t("No payments in the last 30 days.")
+    )
+    who = escape(contact) if contact else t("the marketplace operator")
+    return t(
+        "💳 <b>Payment support</b>\n"
+        "A payment is added to your balance once, as soon as Telegram confirms it; a receipt"
+        " follows.\n\n"
+        "{listed}\n\n"
+        "An unused Stars deposit can be refunded within {days} days: its Refund button is"
+        " below and in /balance. Withdrawals: /earnings shows each request.\n"
+        "Anything else about a payment: write to {who} with your id <code>{tg_id}</code>.",
+        listed=listed,
+        days=days,
+        who=who,
+        tg_id=tg_id,
+    )
+
+
 NO_MONEY_HINT = N_("Add money with /deposit.")
 
 # -- /withdraw -------------------------------------------------------------------------------

@@ -1086,6 +1086,7 @@ REQUESTER_MENU = (
     ("review", N_("Approve or reject submitted work")),
     ("balance", N_("Your balance and escrow")),
     ("deposit", N_("Add money in Telegram")),
+    ("paysupport", N_("Help with a payment or refund")),
     ("newsurvey", N_("Post a survey, step by step")),
     ("newbatch", N_("Upload items to tag")),
     ("myhits", N_("Progress; pause, resume, cancel")),

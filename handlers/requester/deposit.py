@@ -120,6 +120,22 @@ async def payment_received(update: Update, context: GigContext) -> None:
         await reply(update, Screen(context.t(money_texts.DEPOSIT_UNKNOWN)))
 
 
+async def pay_support(update: Update, context: GigContext) -> None:
+    """/paysupport: the user's recent payments, refunds, and whom to ask (Telegram's rule)."""
+    payer = await sender_of(update, context)
+    deposits = context.deposits
+    lines = await deposits.history(payer)
+    t = context.t
+    text = money_texts.pay_support(
+        t, lines, deposits.terms.refund_days, context.settings.pay_support, payer.tg_id
+    )
+    rows = tuple(
+        (Button(money_texts.btn_refund(t, offer), cb.RefundDeposit(offer.deposit_id).pack()),)
+        for offer in (await deposits.refundable(payer))[:3]
+    )
+    await reply(update, Screen(text, rows))
+
+
 @button(cb.RefundDeposit)
 async def refund_deposit(tap: Tap[cb.RefundDeposit], context: GigContext) -> None:
     """Give the Stars of an unused deposit back, debiting the balance once."""
