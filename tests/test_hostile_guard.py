@@ -42,7 +42,7 @@ COMMANDS = (
     "review", "balance", "newsurvey", "newbatch", "myhits", "results", "bonus", "block",
     "unblock", "qualtest", "qualify", "apikey", "requester", "free", "raise", "msg",
     "linkchannel", "unlinkchannel", "fund", "stats", "why", "require", "grant", "revoke",
-    "cancel", "done", "language", "deposit", "withdraw", "payouts", "rejectpayout",
+    "cancel", "done", "language", "deposit", "withdraw", "payouts", "rejectpayout", "paysupport",
 )  # fmt: skip
 BUTTONS = tuple(
     c
