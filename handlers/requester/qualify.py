@@ -10,7 +10,7 @@ from telegram.ext import ConversationHandler
 
 from bot import formatting
 from bot.domain import Screen, TestQuestion
-from bot.matching.qualifications import parse_grant, parse_requirement
+from bot.matching.qualifications import QualificationRef, parse_grant, parse_requirement
 from bot.matching.results import RequireResult
 from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
@@ -167,12 +167,13 @@ async def require_command(update: Update, context: GigContext) -> None:
     await reply(update, requester_screens.required(context.t, text, draft.id, draft.batch))
 
 
-async def grant_command(update: Update, context: GigContext) -> None:
-    """Give a worker (by alias) one of the requester's qualifications."""
-    requester = await sender_of(update, context)
+async def _grant_args(
+    update: Update, context: GigContext, levels: bool
+) -> tuple[str, QualificationRef, int] | None:
+    """/grant's (levels) or /revoke's arguments, or None once the requester was told how."""
     args = context.args or []
     try:
-        alias, ref, value = parse_grant(args, levels=True)
+        return parse_grant(args, levels=levels)
     except ParseError as exc:
         await reply(
             update,
@@ -182,7 +183,16 @@ async def grant_command(update: Update, context: GigContext) -> None:
                 else context.t(requesting_texts.GRANT_USAGE)
             ),
         )
+        return None
+
+
+async def grant_command(update: Update, context: GigContext) -> None:
+    """Give a worker (by alias) one of the requester's qualifications."""
+    requester = await sender_of(update, context)
+    given = await _grant_args(update, context, levels=True)
+    if given is None:
         return
+    alias, ref, value = given
     result, name = await context.qualifications.grant(requester, alias, ref, value)
     await reply(
         update, Screen(requesting_texts.granted(context.t, result, alias, name, value, ref.number))
@@ -192,19 +202,10 @@ async def grant_command(update: Update, context: GigContext) -> None:
 async def revoke_command(update: Update, context: GigContext) -> None:
     """Take one of the requester's qualifications away from a worker."""
     requester = await sender_of(update, context)
-    args = context.args or []
-    try:
-        alias, ref, _ = parse_grant(args, levels=False)
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                requesting_texts.grant_error(context.t, exc.said(context.t))
-                if args
-                else context.t(requesting_texts.GRANT_USAGE)
-            ),
-        )
+    given = await _grant_args(update, context, levels=False)
+    if given is None:
         return
+    alias, ref, _ = given
     result, name = await context.qualifications.revoke(requester, alias, ref)
     await reply(
         update, Screen(requesting_texts.granted(context.t, result, alias, name, 0, ref.number))
