@@ -9,14 +9,13 @@ comes back while the HIT is open opens the card again (trigger in migration 0014
 
 from __future__ import annotations
 
-from bot.clock import Clock
 from bot.delivery.results import LinkResult
 from bot.domain import Channel, ChannelCard, User
 from bot.i18n import language_of
 from storage import channels, users
 from storage.channels import enqueue_channel_cards
-from storage.db import Database
 from storage.outbox import OutboxRow
+from storage.usecases import UseCases
 
 __all__ = ["CHANNEL_KINDS", "Channels", "enqueue_channel_cards"]
 
@@ -26,12 +25,8 @@ CHANNEL_KINDS = ("channel_card", "channel_edit")
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 
 
-class Channels:
+class Channels(UseCases):
     """Links between requesters and their channels, and the cards they get."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
 
     async def link(
         self,

@@ -9,16 +9,14 @@ assignments because matching filters and ranks 100,000 workers per wave by index
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain import HitStatus, Priority, Requirement, RequirementKind, User, WorkerStats
 from bot.matching.results import GrantResult, RequireResult
 from bot.parsing import ParseError, Words, whole_number
 from storage import hits, outbox, users
 from storage import qualifications as store
-from storage.db import Database
+from storage.usecases import UseCases
 
 MAX_QUALIFICATION_NAME = 40
 _KIND_WORDS = {
@@ -138,15 +136,8 @@ def _whole(rest: list[str], what: str) -> int:
     return value
 
 
-class Qualifications:
+class Qualifications(UseCases):
     """Use-cases: require things of a HIT, grant and revoke custom qualifications."""
-
-    def __init__(
-        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.on_outbox = on_outbox
 
     async def require(
         self, requester: User, draft: DraftRef, requirement: Requirement

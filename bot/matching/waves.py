@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import Unpack
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock
@@ -62,6 +63,7 @@ from storage import matching as store
 from storage import offers as offer_store
 from storage import qualifications as quals
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 NEW_WORKER_REVIEWS = 5  # equal to the partial index worker_stats_new (migration 0006)
 TZ_BUCKET_S = 900
@@ -198,21 +200,12 @@ class Waves:
         return await push_wave(conn, hit, self.policy, now, self.max_active, self.on_timer)
 
 
-class Matcher:
+class Matcher(UseCases):
     """Use-cases of matching: later waves, skips, and explaining a push."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        waves: Waves,
-        *,
-        on_outbox: Callable[[], None] = lambda: None,
-    ) -> None:
-        self.db = db
-        self.clock = clock
+    def __init__(self, db: Database, clock: Clock, waves: Waves, **hooks: Unpack[Hooks]) -> None:
+        super().__init__(db, clock, **hooks)
         self.waves = waves
-        self.on_outbox = on_outbox
 
     async def next_waves(self) -> int:
         """Send the waves that are due now (called periodically); return pushes queued."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import (
@@ -24,6 +24,7 @@ from bot.requesting.parsing import BatchItem, Terms
 from storage import batches, hits, ledger
 from storage.channels import enqueue_channel_cards
 from storage.db import Database
+from storage.usecases import Hooks, UseCases
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ def item_prompt(item: BatchItem) -> str:
     return item.text if item.text is not None else f"🖼 {item.image_url}"
 
 
-class Batches:
+class Batches(UseCases):
     """Creating, publishing and discarding tagging batches."""
 
     def __init__(
@@ -52,18 +53,13 @@ class Batches:
         clock: Clock,
         waves: Waves,
         *,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
         min_hourly_cents: int = 0,
         fee_bp: int = 0,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
         self.waves = waves  # the batch's first wave, as any HIT's
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/market/pay_floor.py)
 
     async def create(

@@ -15,6 +15,7 @@ from bot.requesting.results import DraftResult
 from storage import batches, fairwork, hits, qualifications
 from storage import offers as dispatches
 from storage.db import Conn, Database
+from storage.usecases import UseCases
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +42,11 @@ class DraftView:
         return sum(hit.escrow_cents for hit in self.hits)
 
 
-class Drafts:
+class Drafts(UseCases):
     """Reading a draft with its floor check, and changing its terms before publishing."""
 
     def __init__(self, db: Database, clock: Clock, floor_cents: int = 0) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.floor_cents = floor_cents  # the fair-pay floor (bot/market/pay_floor.py); 0 = off
 
     async def view(

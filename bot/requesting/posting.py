@@ -12,6 +12,7 @@ from bot.matching.offers import Dispatch, store_dispatch
 from bot.requesting.parsing import Terms
 from storage import hits, qualification_tests
 from storage.db import Database
+from storage.usecases import UseCases
 
 TEXT_MAX_LEN = 500
 
@@ -53,12 +54,11 @@ def question(kind: QuestionKind, prompt: str, options: tuple[str, ...] = ()) -> 
     )
 
 
-class Posting:
+class Posting(UseCases):
     """Creating survey drafts with their qualification requirements."""
 
     def __init__(self, db: Database, clock: Clock, fee_bp: int = 0) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
 
     async def create_survey(

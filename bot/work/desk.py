@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.clock import Clock
 from bot.domain import (
     Assignment,
     AssignmentStatus,
@@ -23,7 +22,8 @@ from bot.domain import (
 )
 from bot.work.results import LinkResult, Period
 from storage import assignments, estimates, hits, ledger, listing, money, offers, users, workers
-from storage.db import Conn, Database
+from storage.db import Conn
+from storage.usecases import UseCases
 from storage.workers import PeriodTotals
 
 PAGE_SIZE = 5
@@ -103,12 +103,8 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
-class WorkerDesk:
+class WorkerDesk(UseCases):
     """The worker's read side over the marketplace's database."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
 
     async def card(self, hit_id: int) -> HitCard | None:
         """The card of one HIT, whatever its state."""
