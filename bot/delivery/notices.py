@@ -244,17 +244,25 @@ class Notices:
             )
         )
 
-    async def _reminder(self, t: Translator, assignment_id: int, n: int = 0) -> Screen | None:
-        """Time left now; nothing if the work was handed in or the time is already up.
-
-        The last reminder carries the timer concierge (bot/deadlines/holds.py).
-        """
+    async def _running(self, assignment_id: int) -> tuple[WorkView, float] | None:
+        """Work in progress with time left: its view and the time now; else None."""
         view = await self.reading.work_view(assignment_id)
         now = self.clock.now()
         if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
             return None
         if view.assignment.deadline_at <= now:
             return None
+        return view, now
+
+    async def _reminder(self, t: Translator, assignment_id: int, n: int = 0) -> Screen | None:
+        """Time left now; nothing if the work was handed in or the time is already up.
+
+        The last reminder carries the timer concierge (bot/deadlines/holds.py).
+        """
+        running = await self._running(assignment_id)
+        if running is None:
+            return None
+        view, now = running
         if n == len(self.reminders) - 1:
             async with self.db.reading() as conn:
                 found = await offer_store.extension(conn, assignment_id)
@@ -300,12 +308,10 @@ class Notices:
 
     async def _task_tick(self, t: Translator, assignment_id: int) -> Screen | None:
         """The task message of running work, redrawn with the time left now."""
-        view = await self.reading.work_view(assignment_id)
-        now = self.clock.now()
-        if view is None or view.assignment.status is not AssignmentStatus.ACCEPTED:
+        running = await self._running(assignment_id)
+        if running is None:
             return None
-        if view.assignment.deadline_at <= now:
-            return None
+        view, now = running
         link = await self.task_link(view) if self.task_link is not None else None
         return worker_screens.with_task_link(t, worker_screens.work(t, view, now), link)
 
