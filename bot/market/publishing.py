@@ -203,9 +203,7 @@ class Publishing(UseCases):
         queued = 0
         async with self.db.transaction() as conn:
             for hit_id in hit_ids:
-                hit = await hits.get(conn, hit_id)
-                if hit is not None:
-                    queued += await self.waves.push(conn, hit, now)
+                queued += await self.waves.push_id(conn, hit_id, now)
         if queued:
             self.on_outbox()
         return queued

@@ -199,6 +199,11 @@ class Waves:
         """Queue the HIT's next wave of pushes (or timed offers); return how many."""
         return await push_wave(conn, hit, self.policy, now, self.max_active, self.on_timer)
 
+    async def push_id(self, conn: Conn, hit_id: int, now: float) -> int:
+        """As `push`, for the HIT with this id; 0 if there is none."""
+        hit = await hits.get(conn, hit_id)
+        return 0 if hit is None else await self.push(conn, hit, now)
+
 
 class Matcher(UseCases):
     """Use-cases of matching: later waves, skips, and explaining a push."""
@@ -215,9 +220,7 @@ class Matcher(UseCases):
         queued = 0
         for hit_id in due:
             async with self.db.transaction() as conn:
-                hit = await hits.get(conn, hit_id)
-                if hit is not None:
-                    queued += await self.waves.push(conn, hit, now)
+                queued += await self.waves.push_id(conn, hit_id, now)
         if queued:
             self.on_outbox()
         return queued
