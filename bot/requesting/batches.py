@@ -10,7 +10,6 @@ from bot.domain import (
     Batch,
     Hit,
     HitKind,
-    HitSpec,
     HitStatus,
     QuestionKind,
     QuestionSpec,
@@ -21,6 +20,7 @@ from bot.market.publishing import insert_spec
 from bot.market.results import PublishResult
 from bot.matching.waves import Waves
 from bot.requesting.parsing import BatchItem, Terms
+from bot.requesting.posting import spec_of
 from storage import batches, hits, ledger
 from storage.channels import enqueue_channel_cards
 from storage.db import Database
@@ -79,26 +79,14 @@ class Batches(UseCases):
             batch_id = await batches.insert(conn, requester.id, title, now)
             for item in items:
                 gold = None if item.gold is None else str(index[item.gold.lower()])
-                spec = HitSpec(
-                    title=title,
-                    kind=HitKind.TAG,
-                    topic=topic,
-                    reward_cents=terms.reward_cents,
-                    max_assignments=terms.max_assignments,
-                    time_allotted_s=terms.time_allotted_s,
-                    lifetime_s=terms.lifetime_s,
-                    auto_approve_s=terms.auto_approve_s,
-                    est_s=terms.est_s,
-                    questions=(
-                        QuestionSpec(
-                            QuestionKind.TAG,
-                            item_prompt(item),
-                            labels,
-                            item=item.text or item.image_url,
-                            gold=gold,
-                        ),
-                    ),
+                question = QuestionSpec(
+                    QuestionKind.TAG,
+                    item_prompt(item),
+                    labels,
+                    item=item.text or item.image_url,
+                    gold=gold,
                 )
+                spec = spec_of(title, HitKind.TAG, topic, terms, (question,))
                 hit_id = await insert_spec(conn, requester, spec, now, self.fee_bp)
                 await hits.set_topic_and_batch(conn, hit_id, topic, batch_id)
             batch = await batches.get(conn, batch_id)

@@ -17,6 +17,25 @@ from storage.usecases import UseCases
 TEXT_MAX_LEN = 500
 
 
+def spec_of(
+    title: str, kind: HitKind, topic: str, terms: Terms, questions: tuple[QuestionSpec, ...]
+) -> HitSpec:
+    """A HIT of `kind` on these terms, about to be created as a draft (a survey, an item of
+    a tagging batch)."""
+    return HitSpec(
+        title=title,
+        kind=kind,
+        topic=topic,
+        reward_cents=terms.reward_cents,
+        max_assignments=terms.max_assignments,
+        time_allotted_s=terms.time_allotted_s,
+        lifetime_s=terms.lifetime_s,
+        auto_approve_s=terms.auto_approve_s,
+        est_s=terms.est_s,
+        questions=questions,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SurveyDraft:
     """What the conversation has collected so far (kept in user_data as plain JSON)."""
@@ -72,18 +91,7 @@ class Posting(UseCases):
         topic: str = "",
     ) -> Hit:
         """Store the survey as a draft HIT (preview, then Publish) with its requirements."""
-        spec = HitSpec(
-            title=draft.title,
-            kind=HitKind.SURVEY,
-            topic=topic,
-            reward_cents=terms.reward_cents,
-            max_assignments=terms.max_assignments,
-            time_allotted_s=terms.time_allotted_s,
-            lifetime_s=terms.lifetime_s,
-            auto_approve_s=terms.auto_approve_s,
-            est_s=terms.est_s,
-            questions=draft.questions,
-        )
+        spec = spec_of(draft.title, HitKind.SURVEY, topic, terms, draft.questions)
         async with self.db.transaction() as conn:
             hit_id = await insert_spec(conn, requester, spec, self.clock.now(), self.fee_bp)
             if dispatch is not None:
