@@ -58,14 +58,23 @@ async def export_csv(tap: Tap[cb.ExportCsv], context: GigContext) -> None:
         )
 
 
-@button(cb.RejectWorker)
-async def reject_worker(tap: Tap[cb.RejectWorker], context: GigContext) -> None:
-    """Reject a low-gold worker's submitted work in the batch."""
-    data = tap.data
+async def reject_low_gold(
+    tap: Tap[cb.RejectWorker] | Tap[cb.RejectAllBy], context: GigContext
+) -> int | None:
+    """Reject a low-gold worker's submitted work in the batch: how many were rejected;
+    None (the requester is told) when the batch or the worker is not found."""
     count = await context.requesting.reviewing.reject_in_batch(
-        tap.user, data.alias, data.batch_id, context.t(requesting_texts.GOLD_REJECT_REASON)
+        tap.user, tap.data.alias, tap.data.batch_id, context.t(requesting_texts.GOLD_REJECT_REASON)
     )
     if count is None:
         await tap.answer(context.t(requesting_texts.RESULTS_NOT_FOUND), alert=True)
+    return count
+
+
+@button(cb.RejectWorker)
+async def reject_worker(tap: Tap[cb.RejectWorker], context: GigContext) -> None:
+    """Reject a low-gold worker's submitted work in the batch."""
+    count = await reject_low_gold(tap, context)
+    if count is None:
         return
-    await tap.answer(requesting_texts.rejected_worker(context.t, data.alias, count), alert=True)
+    await tap.answer(requesting_texts.rejected_worker(context.t, tap.data.alias, count), alert=True)

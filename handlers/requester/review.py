@@ -24,6 +24,7 @@ from handlers.common import (
     reply,
     sender_of,
 )
+from handlers.requester.results import reject_low_gold
 
 REASON = 1
 CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
@@ -211,11 +212,8 @@ async def reject_all_by(tap: Tap[cb.RejectAllBy], context: GigContext) -> None:
     """From the review card: reject a low-gold worker's work in the batch; the card says
     so and shows the next submission."""
     data = tap.data
-    count = await context.requesting.reviewing.reject_in_batch(
-        tap.user, data.alias, data.batch_id, context.t(requesting_texts.GOLD_REJECT_REASON)
-    )
+    count = await reject_low_gold(tap, context)
     if count is None:
-        await tap.answer(context.t(requesting_texts.RESULTS_NOT_FOUND), alert=True)
         return
     await tap.answer(requesting_texts.rejected_worker(context.t, data.alias, count))
     screen = await review_screen(context, tap.user)
