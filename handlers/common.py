@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
@@ -36,6 +37,7 @@ from bot.money.deposits import Deposits
 from bot.money.payouts import Payouts
 from bot.mturk.keys import ApiKeys
 from bot.mturk.webtasks import WebTasks
+from bot.parsing import ParseError
 from bot.requesting.tools import Requesting
 from bot.services import Services
 from bot.work.desk import WorkerDesk
@@ -44,6 +46,7 @@ from handlers.ptb.keyboards import markup
 from handlers.ptb.webhook_reply import answer_in_response
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HARMLESS = (
     "message is not modified",
@@ -193,6 +196,21 @@ async def reply(update: Update, screen: Screen) -> Message | None:
     return await message.reply_text(
         fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
     )
+
+
+async def typed(
+    update: Update, context: GigContext, parse: Callable[[str], T], ask: str
+) -> T | None:
+    """What `parse` makes of the text the user sent; None once they were shown what is
+    wrong with it and `ask` (said already in their language) again: a conversation then
+    stays at its step."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        return parse(message.text or "")
+    except ParseError as exc:
+        await reply(update, Screen(formatting.try_again(context.t, exc.said(context.t), ask)))
+        return None
 
 
 async def edit(query: CallbackQuery, screen: Screen) -> None:

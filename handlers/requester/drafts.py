@@ -25,6 +25,7 @@ from bot.requesting.parsing import (
     NO_TERMS,
     Terms,
     changed_terms,
+    parse_terms,
     terms_line,
 )
 from bot.requesting.results import DraftResult
@@ -208,6 +209,16 @@ async def got_terms(update: Update, context: GigContext) -> int:
         update, replace(shown, text=f"{context.t(requesting_texts.TERMS_CHANGED)}\n{shown.text}")
     )
     return ConversationHandler.END
+
+
+def hit_terms(text: str, default_auto_s: int) -> tuple[Terms, str, DispatchTerms, str | None]:
+    """A new HIT's terms as typed: (terms, topic or '', dispatch terms, task language or
+    None); raises ParseError. "reward=0.10 n=3 topic=birds dispatch=offer lang=es" ->
+    (Terms(10, 3, ...), "birds", DispatchTerms(...), "es")."""
+    rest, given = split_terms(text)  # dispatch= and extend= (bot/matching/offers.py)
+    rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
+    rest, language = split_language(rest)  # lang= (bot/matching/languages.py)
+    return parse_terms(rest, default_auto_s, ELSEWHERE), topic, given, language
 
 
 def _typed_terms(

@@ -12,13 +12,13 @@ from telegram.ext import ConversationHandler
 from bot import formatting
 from bot.domain import PollDraft, Screen
 from bot.i18n import Translator
-from bot.matching.languages import split_language, split_poll_language
-from bot.matching.offers import split_poll_terms, split_terms
-from bot.matching.topics import split_poll_topic, split_topic
-from bot.parsing import ELSEWHERE, MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
+from bot.matching.languages import split_poll_language
+from bot.matching.offers import split_poll_terms
+from bot.matching.topics import split_poll_topic
+from bot.parsing import MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
 from bot.requesting import texts as requesting_texts
-from bot.requesting.parsing import parse_options, parse_prompt, parse_terms
-from handlers.common import GigContext, reply, sender_of
+from bot.requesting.parsing import parse_options, parse_prompt
+from handlers.common import GigContext, reply, sender_of, typed
 from handlers.requester import drafts
 
 QUESTION, OPTIONS, TERMS = range(30, 33)
@@ -113,21 +113,16 @@ async def got_terms(update: Update, context: GigContext) -> int:
     data = _data(context)
     question = str(data.get("question", ""))
     options = tuple(str(o) for o in data.get("options", []))
-    try:
-        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
-        rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
-        rest, language = split_language(rest)  # lang= (bot/matching/languages.py)
-        terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t, exc.said(context.t), _ask_terms(context.t, question, options)
-                )
-            ),
-        )
+    auto_s = context.settings.default_auto_approve
+    typed_terms = await typed(
+        update,
+        context,
+        lambda text: drafts.hit_terms(text, auto_s),
+        _ask_terms(context.t, question, options),
+    )
+    if typed_terms is None:
         return TERMS
+    terms, topic, given, language = typed_terms
     requester = await sender_of(update, context)
     draft = PollDraft(
         question=question,

@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import formatting
 from bot.domain import Screen, TestQuestion
 from bot.matching.qualifications import QualificationRef, parse_grant, parse_requirement
 from bot.matching.results import RequireResult
@@ -21,7 +20,7 @@ from bot.requesting.qualify import (
     parse_pass_percent,
     parse_test_question,
 )
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import GigContext, reply, sender_of, typed
 
 NAME, QUESTIONS, PASS = range(30, 33)
 KEY = "qualify"
@@ -58,37 +57,18 @@ async def new_qualification(update: Update, context: GigContext) -> int:
 
 async def got_name(update: Update, context: GigContext) -> int:
     """Keep the name; ask for the test questions."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        _data(context)["name"] = parse_name(message.text or "")
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t, exc.said(context.t), context.t(requesting_texts.QUALIFY_ASK_NAME)
-                )
-            ),
-        )
+    name = await typed(update, context, parse_name, context.t(requesting_texts.QUALIFY_ASK_NAME))
+    if name is None:
         return NAME
+    _data(context)["name"] = name
     await reply(update, _ask_question(context))
     return QUESTIONS
 
 
 async def got_question(update: Update, context: GigContext) -> int:
     """Add one test question (the starred option is right)."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        q = parse_test_question(message.text or "")
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(context.t, exc.said(context.t), _ask_question(context).text)
-            ),
-        )
+    q = await typed(update, context, parse_test_question, _ask_question(context).text)
+    if q is None:
         return QUESTIONS
     data = _data(context)
     data["questions"] = [*data["questions"], [q.prompt, list(q.options), q.answer]]
@@ -110,19 +90,10 @@ async def questions_done(update: Update, context: GigContext) -> int:
 
 async def got_pass(update: Update, context: GigContext) -> int:
     """Create the qualification and say how workers take the test."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        percent = parse_pass_percent(message.text or "")
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t, exc.said(context.t), context.t(requesting_texts.QUALIFY_ASK_PASS)
-                )
-            ),
-        )
+    percent = await typed(
+        update, context, parse_pass_percent, context.t(requesting_texts.QUALIFY_ASK_PASS)
+    )
+    if percent is None:
         return PASS
     requester = await sender_of(update, context)
     data = _data(context)

@@ -11,10 +11,7 @@ from telegram.ext import ConversationHandler
 from bot import callbacks as cb
 from bot import formatting
 from bot.domain import QuestionKind, Screen
-from bot.matching.languages import split_language
-from bot.matching.offers import Dispatch, split_terms
-from bot.matching.topics import split_topic
-from bot.parsing import ELSEWHERE, ParseError
+from bot.matching.offers import Dispatch
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
@@ -22,11 +19,10 @@ from bot.requesting.parsing import (
     Terms,
     parse_options,
     parse_prompt,
-    parse_terms,
 )
 from bot.requesting.posting import SurveyDraft, question
 from handlers.buttons import Tap, button
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import GigContext, reply, sender_of, typed
 from handlers.requester import drafts
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
@@ -49,12 +45,6 @@ def _save(context: GigContext, draft: SurveyDraft, **extra: Any) -> None:
     context.user_data[KEY] = {**_data(context), **draft.to_json(), **extra}
 
 
-def _text(update: Update) -> str:
-    message = update.effective_message
-    assert message is not None
-    return message.text or ""
-
-
 ASK_PROMPT = requesting_texts.SURVEY_ASK_PROMPT
 
 
@@ -69,17 +59,8 @@ async def new_survey(update: Update, context: GigContext) -> int:
 
 async def got_title(update: Update, context: GigContext) -> int:
     """Keep the title; offer the kinds of question."""
-    try:
-        title = parse_prompt(_text(update))
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t, exc.said(context.t), context.t(requesting_texts.SURVEY_ASK_TITLE)
-                )
-            ),
-        )
+    title = await typed(update, context, parse_prompt, context.t(requesting_texts.SURVEY_ASK_TITLE))
+    if title is None:
         return TITLE
     draft = SurveyDraft(title, ())
     _save(context, draft)
@@ -118,17 +99,10 @@ async def chose_kind(tap: Tap[cb.SurveyAdd], context: GigContext) -> int:
 
 async def got_prompt(update: Update, context: GigContext) -> int:
     """Keep the question; ask for choices when it has them."""
-    try:
-        prompt = parse_prompt(_text(update))
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t, exc.said(context.t), context.t(requesting_texts.SURVEY_ASK_PROMPT)
-                )
-            ),
-        )
+    prompt = await typed(
+        update, context, parse_prompt, context.t(requesting_texts.SURVEY_ASK_PROMPT)
+    )
+    if prompt is None:
         return PROMPT
     kind = QuestionKind(str(_data(context).get("pending_kind", "text")))
     draft = _draft(context)
@@ -144,19 +118,13 @@ async def got_prompt(update: Update, context: GigContext) -> int:
 
 async def got_options(update: Update, context: GigContext) -> int:
     """Keep the choices; offer the next question."""
-    try:
-        options = parse_options(_text(update))
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t,
-                    exc.said(context.t),
-                    context.t(requesting_texts.SURVEY_ASK_OPTIONS).format(most=10),
-                )
-            ),
-        )
+    options = await typed(
+        update,
+        context,
+        parse_options,
+        context.t(requesting_texts.SURVEY_ASK_OPTIONS).format(most=10),
+    )
+    if options is None:
         return OPTIONS
     data = _data(context)
     kind = QuestionKind(str(data.get("pending_kind", "single")))
@@ -168,21 +136,16 @@ async def got_options(update: Update, context: GigContext) -> int:
 
 async def got_terms(update: Update, context: GigContext) -> int:
     """Check the terms; offer qualifications, or show the preview."""
-    try:
-        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
-        rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
-        rest, language = split_language(rest)  # lang= (bot/matching/languages.py)
-        terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    context.t, exc.said(context.t), requesting_texts.survey_ask_terms(context.t)
-                )
-            ),
-        )
+    auto_s = context.settings.default_auto_approve
+    typed_terms = await typed(
+        update,
+        context,
+        lambda text: drafts.hit_terms(text, auto_s),
+        requesting_texts.survey_ask_terms(context.t),
+    )
+    if typed_terms is None:
         return TERMS
+    terms, topic, given, language = typed_terms
     dispatch = given.resolve(terms.max_assignments, context.settings.offer_up_to)
     _save(
         context,
