@@ -35,3 +35,16 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 @pytest.fixture
 def admin(stage: Stage) -> Actor:
     return stage.admin()
+
+
+@pytest.fixture
+async def processes(tmp_path: Path, clock: FakeClock) -> AsyncIterator[tuple[Stage, Stage]]:
+    """Two bot processes on one database file, A and B; both are closed and checked (no
+    handler errors, no broken Telegram rules) even when a test fails."""
+    a = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+    b = await a.another_process()
+    yield a, b
+    seen = [(list(s.services.errors), list(s.sim.violations)) for s in (a, b)]
+    await b.close()
+    await a.close()
+    assert seen == [([], []), ([], [])]

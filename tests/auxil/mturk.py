@@ -141,6 +141,26 @@ EXTERNAL = (
 )
 
 
+async def web_task(stage: Stage, mturk: Any, **more: Any) -> str:
+    """CreateHIT of a web task, "Label the bird": an ExternalQuestion, $0.10 for 5 minutes,
+    an hour's life (each overridable by its parameter); the new HIT's id."""
+    created = await call(
+        stage,
+        mturk,
+        "create_hit",
+        **{
+            "Title": "Label the bird",
+            "Description": "Look at the photo, name the bird",
+            "Reward": "0.10",
+            "AssignmentDurationInSeconds": 300,
+            "LifetimeInSeconds": 3_600,
+            "Question": EXTERNAL,
+            **more,
+        },
+    )
+    return str(created["HIT"]["HITId"])
+
+
 def button_url(worker: Actor, label: str) -> str:
     """The URL of the newest button whose text contains `label`."""
     for message in reversed(worker.messages()):
