@@ -95,6 +95,19 @@ async def refresh_zones(conn: Conn, now: float) -> None:
         await store.set_tz_offsets(conn, utc_offsets(now), bucket)
 
 
+async def queue_pushes(conn: Conn, hit_id: int, chats: list[int], now: float) -> None:
+    """Queue a push of the HIT to each chat, in the caller's transaction (the outbox sends
+    each once: its key is the HIT and the chat)."""
+    await outbox.enqueue_many(
+        conn,
+        [(f"push:{hit_id}:{chat}", chat) for chat in chats],
+        "push",
+        Priority.PUSH,
+        {"hit_id": hit_id},
+        now,
+    )
+
+
 async def push_wave(
     conn: Conn,
     hit: Hit,
@@ -141,14 +154,7 @@ async def push_wave(
         if not chosen:
             return 0
         await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
-        await outbox.enqueue_many(
-            conn,
-            [(f"push:{hit.id}:{c.tg_id}", c.tg_id) for c in chosen],
-            "push",
-            Priority.PUSH,
-            {"hit_id": hit.id},
-            now,
-        )
+        await queue_pushes(conn, hit.id, [c.tg_id for c in chosen], now)
         return len(chosen)
 
     async def walk(limit: int, after: tuple[float, int] | None) -> store.Scan:
