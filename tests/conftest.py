@@ -13,6 +13,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.sandbox import Limits, SimTelegram
 from tests.auxil.stages import failing_on_errors
 
 # PTB 22 warns (an error here) when it builds a RetryAfter unless timedelta mode is chosen.
@@ -48,3 +49,10 @@ async def processes(tmp_path: Path, clock: FakeClock) -> AsyncIterator[tuple[Sta
     await b.close()
     await a.close()
     assert seen == [([], []), ([], [])]
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimTelegram]:
+    """The simulated Telegram alone (its limits x20), for a bot run as a process of its own."""
+    async with SimTelegram(limits=Limits(scale=20)) as running:
+        yield running
