@@ -28,9 +28,10 @@ from storage import assignments, stale
 from storage import offers as offer_store
 from storage.db import Database
 from storage.outbox import OutboxRow
+from storage.usecases import UseCases
 
 
-class Notices:
+class Notices(UseCases):
     """The renderer the broadcaster calls for each row."""
 
     def __init__(
@@ -46,8 +47,7 @@ class Notices:
         preview_link: Callable[[Hit], Awaitable[str | None]] | None = None,
         task_link: Callable[[WorkView], Awaitable[str | None]] | None = None,
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.reading = reading
         self.desk = desk
         self.channels = channels  # channel cards and their edits

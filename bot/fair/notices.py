@@ -13,6 +13,7 @@ from bot.i18n import Translator
 from bot.market.reading import Reading
 from storage import fairwork
 from storage.db import Database
+from storage.usecases import UseCases
 
 COMPACT_TTL_S = 60.0
 KINDS = frozenset(
@@ -20,10 +21,9 @@ KINDS = frozenset(
 )
 
 
-class FairNotices:
+class FairNotices(UseCases):
     def __init__(self, db: Database, clock: Clock, reading: Reading) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.reading = reading
         # Read-only use: rendering needs no settings (limits apply when writing).
         self.reputation = Reputations(db, clock)
