@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.domain import Channel, ChannelCard, Priority
 from storage import outbox
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _LEFT_OF_HIT = (
     "(SELECT CASE WHEN h.status IN ('open', 'paused') THEN h.max_assignments - h.slots_used"
@@ -43,14 +43,14 @@ async def link(
 ) -> bool:
     """Link (or re-link) a channel to a requester, its cards in `language`; False if it was
     already linked."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO channels (requester_id, chat_id, title, linked_at, language)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, chat_id) DO UPDATE SET active = 1, title = excluded.title,"
         " linked_at = excluded.linked_at, language = excluded.language WHERE active = 0",
         (requester_id, chat_id, title, now, language),
     )
-    return cur.rowcount == 1
 
 
 async def set_language(conn: Conn, requester_id: int, chat_id: int, language: str) -> None:
@@ -63,11 +63,11 @@ async def set_language(conn: Conn, requester_id: int, chat_id: int, language: st
 
 async def unlink(conn: Conn, requester_id: int, chat_id: int) -> bool:
     """Stop posting to one of the requester's channels; False if it was not linked."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE channels SET active = 0 WHERE requester_id = ? AND chat_id = ? AND active = 1",
         (requester_id, chat_id),
     )
-    return cur.rowcount == 1
 
 
 async def deactivate_chat(conn: Conn, chat_id: int) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, QuestionSpec
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
@@ -132,12 +132,12 @@ async def questions(conn: Conn, hit_id: int) -> list[Question]:
 
 async def open_draft(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
     """Move a draft to open; False if it is not this requester's draft any more."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'open', published_at = ?, expires_at = ? + lifetime_s"
         " WHERE id = ? AND requester_id = ? AND status = 'draft'",
         (now, now, hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def set_draft_terms(
@@ -153,7 +153,8 @@ async def set_draft_terms(
 ) -> bool:
     """Change what a draft pays and how long things take; False if it is not this
     requester's draft any more (published, discarded)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET reward_cents = ?, max_assignments = ?, time_allotted_s = ?,"
         " lifetime_s = ?, auto_approve_s = ?"
         " WHERE id = ? AND requester_id = ? AND status = 'draft'",
@@ -167,26 +168,25 @@ async def set_draft_terms(
             requester_id,
         ),
     )
-    return cur.rowcount == 1
 
 
 async def delete_draft(conn: Conn, hit_id: int, requester_id: int) -> bool:
     """Drop a draft that was never published."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "DELETE FROM hits WHERE id = ? AND requester_id = ? AND status = 'draft'",
         (hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def claim_slot(conn: Conn, hit_id: int, now: float) -> bool:
     """Take one slot of an open, unexpired HIT; the race-safe step of accepting."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET slots_used = slots_used + 1 WHERE id = ? AND status = 'open'"
         " AND slots_used < max_assignments AND expires_at > ?",
         (hit_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def release_slot(conn: Conn, hit_id: int) -> None:
@@ -198,13 +198,13 @@ async def release_slot(conn: Conn, hit_id: int) -> None:
 
 async def close_if_done(conn: Conn, hit_id: int) -> bool:
     """Close the HIT when every slot is reviewed; True if it closed now."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'closed' WHERE id = ? AND status IN ('open', 'paused')"
         " AND slots_used = max_assignments AND NOT EXISTS (SELECT 1 FROM assignments"
         " WHERE hit_id = hits.id AND status IN ('accepted', 'submitted'))",
         (hit_id,),
     )
-    return cur.rowcount == 1
 
 
 # -- HITs from specs, batches, pausing and cancelling (requester side) --------------------
@@ -304,11 +304,11 @@ async def change_status(
 ) -> bool:
     """Move a HIT between states only from an expected one (race-safe)."""
     marks = ", ".join("?" for _ in from_statuses)
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         f"UPDATE hits SET status = ? WHERE id = ? AND status IN ({marks})",
         (to_status.value, hit_id, *(s.value for s in from_statuses)),
     )
-    return cur.rowcount == 1
 
 
 async def add_requirement(
@@ -349,36 +349,36 @@ async def items(conn: Conn, hit_ids: list[int]) -> dict[int, str]:
 
 async def add_slots(conn: Conn, hit_id: int, requester_id: int, count: int, now: float) -> bool:
     """Raise max assignments of a live HIT (reopening a closed one); False if not possible."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET max_assignments = max_assignments + ?,"
         " status = CASE WHEN status = 'closed' THEN 'open' ELSE status END"
         " WHERE id = ? AND requester_id = ? AND status IN ('open', 'paused', 'closed')"
         " AND expires_at > ?",
         (count, hit_id, requester_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def set_expiry(conn: Conn, hit_id: int, requester_id: int, expires_at: float) -> bool:
     """Move the expiry of an open or paused HIT."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET expires_at = ? WHERE id = ? AND requester_id = ?"
         " AND status IN ('open', 'paused')",
         (expires_at, hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def cancel_settled(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
     """Cancel a finished or expired HIT no worker holds or awaits review on."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'cancelled' WHERE id = ? AND requester_id = ?"
         " AND (status IN ('closed', 'expired') OR (status IN ('open', 'paused')"
         " AND expires_at <= ?)) AND NOT EXISTS (SELECT 1 FROM assignments"
         " WHERE hit_id = hits.id AND status IN ('accepted', 'submitted'))",
         (hit_id, requester_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def set_language(conn: Conn, hit_id: int, language: str) -> None:

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
-from storage.db import Conn, fetch_one
+from storage.db import Conn, changed_one, fetch_one
 from storage.estimates import ESTIMATE_SQL
 from storage.qualifications import eligible_clause
 
@@ -355,12 +355,12 @@ async def hits_wanting_waves(conn: Conn, now: float, retry_exhausted_before: flo
 
 
 async def mark_skipped(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE pushes SET outcome = 'skipped', answered_at = ?"
         " WHERE hit_id = ? AND worker_id = ? AND outcome IN ('sent', 'unanswered')",
         (now, hit_id, worker_id),
     )
-    return cur.rowcount == 1
 
 
 _PUSH_COLUMNS = "hit_id, worker_id, wave, reason, score, sent_at, outcome"

@@ -9,7 +9,7 @@ import aiosqlite
 from bot.domain import ApiHit, ApiKey, FormIds, Given, HandedIn, Hit, HitType, SlotCounts, User
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 from storage.hits import HIT_WIDTH, hit_at, hit_columns
 from storage.users import _COLUMNS as _USER_COLUMNS
 from storage.users import user_from
@@ -53,12 +53,12 @@ async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:
 
 async def revoke_key(conn: Conn, requester_id: int, access_key_id: str, now: float) -> bool:
     """Revoke one of the requester's active keys; False if there is no such key."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE mturk_keys SET revoked_at = ? WHERE access_key_id = ? AND requester_id = ?"
         " AND revoked_at IS NULL",
         (now, access_key_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 # -- HIT types ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import User
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active, language"
 
@@ -74,11 +74,11 @@ async def insert(
 
 async def set_active(conn: Conn, tg_id: int, active: bool) -> bool:
     """Mark a user (in)active, e.g. after they blocked the bot; True if it changed."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE users SET active = ? WHERE tg_id = ? AND active != ?",
         (int(active), tg_id, int(active)),
     )
-    return cur.rowcount == 1
 
 
 async def mark_requester(conn: Conn, user_id: int) -> None:

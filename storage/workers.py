@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.domain import Assignment, HitKind, WorkerPrefs
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
-from storage.db import Conn
+from storage.db import Conn, changed_one
 from storage.matching import WORKER_LANGUAGES
 
 
@@ -75,19 +75,20 @@ async def save_prefs(conn: Conn, user_id: int, p: WorkerPrefs) -> None:
 
 async def mute(conn: Conn, worker_id: int, requester_id: int, now: float) -> bool:
     """Stop offering this requester's HITs to the worker; True if newly muted."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT DO NOTHING",
         (worker_id, requester_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def unmute(conn: Conn, worker_id: int, requester_id: int) -> bool:
-    cur = await conn.execute(
-        "DELETE FROM mutes WHERE worker_id = ? AND requester_id = ?", (worker_id, requester_id)
+    return await changed_one(
+        conn,
+        "DELETE FROM mutes WHERE worker_id = ? AND requester_id = ?",
+        (worker_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def requester_record(conn: Conn, requester_id: int) -> tuple[int, int]:
