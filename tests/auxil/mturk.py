@@ -76,6 +76,20 @@ def sky_colour_hit() -> dict[str, Any]:
     }
 
 
+def one_cent_hit(question: str) -> dict[str, Any]:
+    """CreateHIT parameters of a one-cent HIT ("Bench"): 10 minutes, a day's life, one
+    assignment, `question` (what the benchmarks create)."""
+    return {
+        "Title": "Bench",
+        "Description": "Bench HIT",
+        "Reward": "0.01",
+        "AssignmentDurationInSeconds": 600,
+        "LifetimeInSeconds": 86_400,
+        "MaxAssignments": 1,
+        "Question": question,
+    }
+
+
 def client(stage: Stage, key_id: str, secret: str) -> Any:
     """The real, unmodified boto3 MTurk client pointed at gigbot."""
     return boto3.session.Session().client(
