@@ -55,11 +55,9 @@ class Drafts(UseCases):
         """The requester's draft with what Publish will decide; else why there is none
         (NOT_FOUND, PUBLISHED)."""
         async with self.db.reading() as conn:
-            found = await _targets(conn, requester, scope, target_id)
-            if not found:
-                return DraftResult.NOT_FOUND, None
-            if any(hit.status is not HitStatus.DRAFT for hit in found):
-                return DraftResult.PUBLISHED, None
+            result, found = await _drafts(conn, requester, scope, target_id)
+            if result is not DraftResult.OK:
+                return result, None
             first = found[0]
             est = await fairwork.estimate(conn, first.id)
             terms = Terms(
@@ -106,11 +104,9 @@ class Drafts(UseCases):
         """Give the draft (every item of a batch) new terms, and a topic, dispatch or task
         language if given; all or nothing."""
         async with self.db.transaction() as conn:
-            found = await _targets(conn, requester, scope, target_id)
-            if not found:
-                return DraftResult.NOT_FOUND
-            if any(hit.status is not HitStatus.DRAFT for hit in found):
-                return DraftResult.PUBLISHED
+            result, found = await _drafts(conn, requester, scope, target_id)
+            if result is not DraftResult.OK:
+                return result
             for hit in found:
                 changed = await hits.set_draft_terms(
                     conn,
@@ -139,14 +135,25 @@ class Drafts(UseCases):
     ) -> DraftResult:
         """Mark the draft (every item of a batch) as written in `language` (lang=)."""
         async with self.db.transaction() as conn:
-            found = await _targets(conn, requester, scope, target_id)
-            if not found:
-                return DraftResult.NOT_FOUND
-            if any(hit.status is not HitStatus.DRAFT for hit in found):
-                return DraftResult.PUBLISHED
+            result, found = await _drafts(conn, requester, scope, target_id)
+            if result is not DraftResult.OK:
+                return result
             for hit in found:
                 await hits.set_language(conn, hit.id, language)
         return DraftResult.OK
+
+
+async def _drafts(
+    conn: Conn, requester: User, scope: str, target_id: int
+) -> tuple[DraftResult, list[Hit]]:
+    """The requester's draft HIT, or every item of their draft batch (OK); else why not
+    (NOT_FOUND, PUBLISHED) and no HITs."""
+    found = await _targets(conn, requester, scope, target_id)
+    if not found:
+        return DraftResult.NOT_FOUND, []
+    if any(hit.status is not HitStatus.DRAFT for hit in found):
+        return DraftResult.PUBLISHED, []
+    return DraftResult.OK, found
 
 
 async def _targets(conn: Conn, requester: User, scope: str, target_id: int) -> list[Hit]:
