@@ -67,17 +67,7 @@ async def publish_hit(tap: Tap[cb.Publish], context: GigContext) -> None:
         cost=context.t.money(hit.escrow_cents if hit else 0),
         available=context.t.money(balance.available_cents),
     )
-    if result is PublishResult.INSUFFICIENT_FUNDS:
-        await tap.answer(text, alert=True)
-        await tap.reply(deposit_menu(context))  # the amounts to add, one tap each
-        return
-    if result is PublishResult.UNDER_FLOOR:
-        await tap.answer()
-        refusal = await floor_refusal(context, hit_id)
-        await tap.reply(requester_screens.refused_under_floor(context.t, refusal, "h", hit_id))
-        return
-    await tap.answer()
-    await tap.edit(Screen(text))
+    await _published(tap, context, result, text, "h", hit_id)
 
 
 @button(cb.Discard)
@@ -103,15 +93,32 @@ async def publish_batch(tap: Tap[cb.PublishBatch], context: GigContext) -> None:
         cost=context.t.money(cost),
         available=context.t.money(balance.available_cents),
     )
+    await _published(tap, context, result, text, "b", batch_id)
+
+
+async def _published(
+    tap: Tap[cb.Publish] | Tap[cb.PublishBatch],
+    context: GigContext,
+    result: PublishResult,
+    text: str,
+    scope: str,
+    target_id: int,
+) -> None:
+    """What a tap on Publish of a HIT ('h') or batch ('b') shows: `text` (what became of
+    it) in place of the preview; short of money, `text` as an alert and the amounts to
+    deposit; under the fair-pay floor, why and the reward that would meet it."""
     if result is PublishResult.INSUFFICIENT_FUNDS:
         await tap.answer(text, alert=True)
         await tap.reply(deposit_menu(context))  # the amounts to add, one tap each
         return
     if result is PublishResult.UNDER_FLOOR:
-        drafts = await batches.draft(batch_id)
+        if scope == "h":
+            hit_id = target_id
+        else:  # the batch's items share their terms: the first one speaks for all
+            hit_id = (await context.requesting.batches.draft(target_id))[0].id
         await tap.answer()
-        refusal = await floor_refusal(context, drafts[0].id)
-        await tap.reply(requester_screens.refused_under_floor(context.t, refusal, "b", batch_id))
+        refusal = await floor_refusal(context, hit_id)
+        await tap.reply(requester_screens.refused_under_floor(context.t, refusal, scope, target_id))
         return
     await tap.answer()
     await tap.edit(Screen(text))
