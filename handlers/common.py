@@ -17,7 +17,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
 
 from bot import formatting
 from bot.clock import Clock
@@ -196,6 +196,25 @@ async def reply(update: Update, screen: Screen) -> Message | None:
     return await message.reply_text(
         fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
     )
+
+
+async def begin(
+    update: Update, context: GigContext, key: str, data: dict[str, Any], ask: Screen
+) -> None:
+    """A guided conversation starts: the sender known (registered on first contact), its
+    data under `key` in user_data fresh, its first question asked."""
+    await sender_of(update, context)
+    assert context.user_data is not None
+    context.user_data[key] = data
+    await reply(update, ask)
+
+
+async def drop(update: Update, context: GigContext, key: str, said: str) -> int:
+    """A guided conversation is cancelled: its data under `key` forgotten, `said` shown."""
+    assert context.user_data is not None
+    context.user_data.pop(key, None)
+    await reply(update, Screen(said))
+    return ConversationHandler.END
 
 
 async def typed(

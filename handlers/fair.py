@@ -18,7 +18,15 @@ from bot.matching.qualifications import parse_draft_ref
 from bot.money import texts as money_texts
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.buttons import Tap, button
-from handlers.common import TEXT_WAIT_S, GigContext, asked_long_ago, note_asked, reply, sender_of
+from handlers.common import (
+    TEXT_WAIT_S,
+    GigContext,
+    asked_long_ago,
+    drop,
+    note_asked,
+    reply,
+    sender_of,
+)
 
 TEXT = 1  # the conversation state: waiting for the text of a dispute, reply or message
 PENDING = "fair_text"
@@ -286,7 +294,4 @@ async def _send(
 
 async def cancel_text(update: Update, context: GigContext) -> int:
     """Drop the dispute, reply or message being written."""
-    assert context.user_data is not None
-    context.user_data.pop(PENDING, None)
-    await reply(update, Screen(context.t(fair_texts.FAIR_TEXT_CANCELLED)))
-    return ConversationHandler.END
+    return await drop(update, context, PENDING, context.t(fair_texts.FAIR_TEXT_CANCELLED))

@@ -28,7 +28,7 @@ from bot.requesting.parsing import (
     parse_prompt,
     parse_terms,
 )
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import GigContext, begin, drop, reply, sender_of
 from handlers.requester import drafts
 
 FILE, LABELS, TERMS = range(20, 23)
@@ -54,10 +54,7 @@ def _items(context: GigContext) -> list[BatchItem]:
 
 async def new_batch(update: Update, context: GigContext) -> int:
     """Ask for the file of items."""
-    await sender_of(update, context)
-    assert context.user_data is not None
-    context.user_data[KEY] = {}
-    await reply(update, _file_prompt(context.t))
+    await begin(update, context, KEY, {}, _file_prompt(context.t))
     return FILE
 
 
@@ -166,7 +163,4 @@ async def got_terms(update: Update, context: GigContext) -> int:
 
 async def cancel_batch(update: Update, context: GigContext) -> int:
     """Drop the batch being prepared."""
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(context.t(requesting_texts.BATCH_CANCELLED)))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.BATCH_CANCELLED))

@@ -18,7 +18,7 @@ from bot.matching.topics import split_poll_topic
 from bot.parsing import MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_options, parse_prompt
-from handlers.common import GigContext, reply, sender_of, typed
+from handlers.common import GigContext, drop, reply, sender_of, typed
 from handlers.requester import drafts
 
 QUESTION, OPTIONS, TERMS = range(30, 33)
@@ -147,10 +147,7 @@ async def got_terms(update: Update, context: GigContext) -> int:
 
 async def cancel_poll(update: Update, context: GigContext) -> int:
     """Drop the poll being written."""
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(context.t(requesting_texts.POLL_CANCELLED)))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.POLL_CANCELLED))
 
 
 def _ask_options(t: Translator, question: str) -> str:

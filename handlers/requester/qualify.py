@@ -20,7 +20,7 @@ from bot.requesting.qualify import (
     parse_pass_percent,
     parse_test_question,
 )
-from handlers.common import GigContext, reply, sender_of, typed
+from handlers.common import GigContext, begin, drop, reply, sender_of, typed
 
 NAME, QUESTIONS, PASS = range(30, 33)
 KEY = "qualify"
@@ -48,10 +48,8 @@ def _ask_question(context: GigContext) -> Screen:
 
 async def new_qualification(update: Update, context: GigContext) -> int:
     """Start defining a qualification: ask its name."""
-    await sender_of(update, context)
-    assert context.user_data is not None
-    context.user_data[KEY] = {"name": "", "questions": []}
-    await reply(update, Screen(context.t(requesting_texts.QUALIFY_ASK_NAME)))
+    data = {"name": "", "questions": []}
+    await begin(update, context, KEY, data, Screen(context.t(requesting_texts.QUALIFY_ASK_NAME)))
     return NAME
 
 
@@ -110,10 +108,7 @@ async def got_pass(update: Update, context: GigContext) -> int:
 
 
 async def cancel_qualification(update: Update, context: GigContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(context.t(requesting_texts.QUALIFY_CANCELLED)))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.QUALIFY_CANCELLED))
 
 
 async def require_command(update: Update, context: GigContext) -> None:

@@ -22,7 +22,7 @@ from bot.requesting.parsing import (
 )
 from bot.requesting.posting import SurveyDraft, question
 from handlers.buttons import Tap, button
-from handlers.common import GigContext, reply, sender_of, typed
+from handlers.common import GigContext, begin, drop, reply, sender_of, typed
 from handlers.requester import drafts
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
@@ -50,10 +50,8 @@ ASK_PROMPT = requesting_texts.SURVEY_ASK_PROMPT
 
 async def new_survey(update: Update, context: GigContext) -> int:
     """Start a survey: ask for its title."""
-    await sender_of(update, context)
-    assert context.user_data is not None
-    context.user_data[KEY] = {"title": "", "questions": []}
-    await reply(update, Screen(context.t(requesting_texts.SURVEY_ASK_TITLE)))
+    data = {"title": "", "questions": []}
+    await begin(update, context, KEY, data, Screen(context.t(requesting_texts.SURVEY_ASK_TITLE)))
     return TITLE
 
 
@@ -208,7 +206,4 @@ def _terms_json(terms: Terms) -> dict[str, int]:
 
 async def cancel_survey(update: Update, context: GigContext) -> int:
     """Drop the survey being written."""
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(context.t(requesting_texts.SURVEY_CANCELLED)))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.SURVEY_CANCELLED))

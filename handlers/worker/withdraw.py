@@ -12,7 +12,7 @@ from bot.money import texts as money_texts
 from bot.money.results import AddressResult, WithdrawResult
 from bot.parsing import ParseError, parse_money
 from handlers.buttons import Tap, button
-from handlers.common import GigContext, asked_long_ago, note_asked, reply, sender_of
+from handlers.common import GigContext, asked_long_ago, drop, note_asked, reply, sender_of
 
 ADDRESS = 0  # the conversation's one state: the address typed next
 METHOD = "payout_method"  # user_data: the method the address is for
@@ -118,10 +118,7 @@ async def got_address(update: Update, context: GigContext) -> int:
 
 async def cancel_address(update: Update, context: GigContext) -> int:
     """Leave the address as it was."""
-    assert context.user_data is not None
-    context.user_data.pop(METHOD, None)
-    await reply(update, Screen(context.t(money_texts.ADDRESS_UNCHANGED)))
-    return ConversationHandler.END
+    return await drop(update, context, METHOD, context.t(money_texts.ADDRESS_UNCHANGED))
 
 
 @button(cb.Withdraw)
