@@ -7,6 +7,20 @@ $(PY):
 
 install: $(PY)
 	$(PY) -m pip install -q -e '.[test]'
+	$(VENV)/bin/pybabel -q compile -d bot/locale -D gigbot
+
+# The translations (bot/locale/, README "Adding a language"): extract every text into the
+# template, bring each language's catalog up to date with it, compile them all. The template
+# has no header (nothing in it changes on a run without new texts); each catalog keeps its
+# own, Plural-Forms included (tests/test_languages.py checks it).
+LANGS := es pt_BR hi ru id
+messages: install
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k t -k N_ -k ParseError -k Words --no-location --omit-header \
+		--add-comments=TRANSLATORS: -o bot/locale/gigbot.pot .
+	for lang in $(LANGS); do \
+		$(VENV)/bin/pybabel -q update -i bot/locale/gigbot.pot -d bot/locale -D gigbot \
+			-l $$lang --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date; done
+	$(VENV)/bin/pybabel -q compile -d bot/locale -D gigbot
 
 demo: install
 	$(VENV)/bin/gigbot demo
@@ -23,4 +37,4 @@ lint: install
 	$(VENV)/bin/ruff check bot handlers storage tests bench
 	$(VENV)/bin/mypy bot handlers storage bench
 
-.PHONY: install demo test lint browser
+.PHONY: install demo test lint browser messages

@@ -25,12 +25,13 @@ from telegram.ext import ExtBot
 from bench.simproc import SimProcess
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.domain import PollDraft, Priority
+from bot.domain import PollDraft
 from bot.market.results import PublishResult
+from bot.matching.waves import queue_pushes
 from bot.services import Services
 from handlers.common import TelegramSender
 from handlers.ptb.trace import LoggedRequest
-from storage import channels, outbox
+from storage import channels
 
 TOKEN = "123456:TEST-TOKEN"
 FLOOR = 0.9
@@ -88,14 +89,7 @@ async def broadcast(
             reached = workers if reach is None else reach[n]
             chats = [sim.first_user + w for w in range(reached)]
             async with services.db.transaction() as conn:
-                await outbox.enqueue_many(
-                    conn,
-                    [(f"push:{hit.id}:{chat}", chat) for chat in chats],
-                    "push",
-                    Priority.PUSH,
-                    {"hit_id": hit.id},
-                    time.time(),
-                )
+                await queue_pushes(conn, hit.id, chats, time.time())
             services.broadcaster.wake()
         await services.broadcaster.flush()
         elapsed = time.monotonic() - started

@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import os
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.auxil
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
@@ -49,6 +51,7 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from handlers.ptb.transport import AiohttpRequest
+from tests.auxil.stages import open_unlimited_stage  # noqa: E402
 
 TARGET = 0.5
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])
@@ -245,10 +248,8 @@ async def handed_over(
 ) -> tuple[Meter, Meter, Meter, Meter, Meter]:
     """Echo, gigbot, the bare answer+edit bot, and the echo and the bare bot on gigbot's
     transport, updates given to process_update."""
-    stage = await Stage.open(
+    stage = await open_unlimited_stage(
         tmp / "handed.sqlite3",
-        limits=Limits(enabled=False),
-        send_rate=5000,
         overrides=one_wave(workers),
     )
     app, floor = await echo_app(stage.sim)
@@ -273,10 +274,8 @@ async def behind_webhooks(
 ) -> tuple[Meter, Meter, Meter]:
     """Echo and gigbot (and gigbot answering presses by request), every update POSTed by
     the simulated Telegram to a webhook."""
-    stage = await Stage.open(
+    stage = await open_unlimited_stage(
         tmp / "webhook.sqlite3",
-        limits=Limits(enabled=False),
-        send_rate=5000,
         webhook=True,
         overrides=one_wave(workers),
     )
@@ -289,10 +288,8 @@ async def behind_webhooks(
         point_webhook(stage.sim, gig_url, gig_secret)
         gig = await gigbot_meter(stage, workers)
         # The reference: the same bot behind its own webhook, answering presses by request.
-        plain = await Stage.open(
+        plain = await open_unlimited_stage(
             tmp / "plain.sqlite3",
-            limits=Limits(enabled=False),
-            send_rate=5000,
             webhook=True,
             overrides=one_wave(workers),
         )
@@ -381,10 +378,8 @@ async def long_polling(
 ) -> tuple[Meter, Meter, Meter]:
     """Echo (PTB as it comes, and on gigbot's transport) and gigbot, each long-polling its
     simulated Telegram (getUpdates over HTTP)."""
-    stage = await Stage.open(
+    stage = await open_unlimited_stage(
         tmp / "polling.sqlite3",
-        limits=Limits(enabled=False),
-        send_rate=5000,
         overrides=one_wave(workers),
     )
     app, floor, echo_sim = await echo_polling_app()

@@ -35,22 +35,14 @@ from tornado.httpserver import HTTPServer  # noqa: E402
 from tornado.netutil import bind_sockets  # noqa: E402
 from tornado.web import Application, RequestHandler  # noqa: E402
 
-from bot.demo.stage import Stage
 from bot.mturk import _sigv4 as sigv4  # noqa: E402
-from bot.sandbox import Limits  # noqa: E402
-from tests.auxil.mturk import new_api_key, question_form  # noqa: E402
+from tests.auxil.mturk import new_api_key, one_cent_hit, question_form  # noqa: E402
+from tests.auxil.people import funded_requester  # noqa: E402
+from tests.auxil.stages import open_unlimited_stage  # noqa: E402
 
 TARGET = 0.5
 FLOOR_KEY, FLOOR_SECRET = "GBAKFLOOR00000000000", "floor-secret"
-CREATE = {
-    "Title": "Bench",
-    "Description": "Bench HIT",
-    "Reward": "0.01",
-    "AssignmentDurationInSeconds": 600,
-    "LifetimeInSeconds": 86_400,
-    "MaxAssignments": 1,
-    "Question": question_form(),
-}
+CREATE = one_cent_hit(question_form())
 
 
 # What gigbot answered to each operation, byte for byte, recorded before the timing: the
@@ -135,16 +127,12 @@ async def main(seconds: float, windows: int, answered: int) -> None:
     pool.submit(int).result()
     totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
     with tempfile.TemporaryDirectory() as tmp:
-        stage = await Stage.open(
+        stage = await open_unlimited_stage(
             Path(tmp) / "bench.sqlite3",
-            limits=Limits(enabled=False),
-            send_rate=5000,
             mturk_listen="127.0.0.1:0",
         )
         try:
-            admin, rita = stage.admin(), stage.user("Rita")
-            await rita.send("/start")
-            await admin.send(f"/fund {rita.tg_id} 100000")
+            rita = await funded_requester(stage, stage.admin(), cents=10_000_000)
             gig_key = (stage.mturk_url, *await new_api_key(rita))
             gig = client(*gig_key)
             hit = {**CREATE, "MaxAssignments": answered}

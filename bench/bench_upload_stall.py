@@ -30,9 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.*
 
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from bot.sandbox import Limits  # noqa: E402
 from tests.auxil.hostile import handle_signed  # noqa: E402
-from tests.auxil.mturk import FORM_NS, new_api_key  # noqa: E402
+from tests.auxil.mturk import FORM_NS, new_api_key, one_cent_hit  # noqa: E402
+from tests.auxil.people import funded_requester  # noqa: E402
+from tests.auxil.stages import open_unlimited_stage  # noqa: E402
 
 TARGET_MS = 100.0
 MAX_QUESTION = 131_072  # CreateHIT's Question (bot/mturk/ops.py)
@@ -123,17 +124,13 @@ async def main(rounds: int) -> None:
         worst[label] = max(worst.get(label, 0.0), stall)
 
     with tempfile.TemporaryDirectory() as tmp:
-        stage = await Stage.open(
+        stage = await open_unlimited_stage(
             Path(tmp) / "bench.sqlite3",
-            limits=Limits(enabled=False),
-            send_rate=5000,
             mturk_listen="127.0.0.1:0",
         )
         probe = LagProbe()
         try:
-            admin, rita = stage.admin(), stage.user("Rita")
-            await rita.send("/start")
-            await admin.send(f"/fund {rita.tg_id} 100000")
+            rita = await funded_requester(stage, stage.admin(), cents=10_000_000)
             key = await new_api_key(rita)
             files = {
                 "json": largest_json(),
@@ -141,17 +138,7 @@ async def main(rounds: int) -> None:
                 "tiny": tiny_items(),
                 "deep": b"[" * MAX_BATCH_BYTES,
             }
-            create = json.dumps(
-                {
-                    "Title": "Bench",
-                    "Description": "Bench HIT",
-                    "Reward": "0.01",
-                    "AssignmentDurationInSeconds": 600,
-                    "LifetimeInSeconds": 86_400,
-                    "MaxAssignments": 1,
-                    "Question": big_question_form(),
-                }
-            ).encode()
+            create = json.dumps(one_cent_hit(big_question_form())).encode()
             nested = b'{"HITId": ' + b"[" * (1024 * 1024 - 12) + b"}"
             probe.start()
             keep("idle loop (the floor)", await probe.worst_during(lambda: asyncio.sleep(0.3)))

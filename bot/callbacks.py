@@ -553,6 +553,18 @@ class CardAgain(CallbackData):
     target_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Language(CallbackData):
+    """A /language button: speak this language (a code of bot/i18n.LANGUAGES).
+
+    >>> Language("pt-br").pack()
+    'lang:pt-br'
+    """
+
+    prefix: ClassVar[str] = "lang"
+    code: str
+
+
 # -- money: deposits, refunds, withdrawals, payouts (bot/money/) -------------------------------
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 
 from bot.config import ConfigError, load_settings
+from bot.i18n import LANGUAGES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,6 +20,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--speed", type=float, default=60.0, help="time acceleration")
     demo.add_argument("--database", default=None, help="SQLite file (default: a temporary one)")
     demo.add_argument("--verbose", action="store_true", help="also print the libraries' logs")
+    demo.add_argument(
+        "--lang",
+        default="en",
+        choices=sorted(LANGUAGES),
+        help="the language everyone speaks in the story (gigbot's texts and what Rita writes)",
+    )
     sandbox = sub.add_parser(
         "sandbox", help="try the bot in a browser: you play the requester and the workers"
     )
@@ -80,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
                     speed=getattr(args, "speed", 60.0),
                     database=getattr(args, "database", None),
                     verbose=getattr(args, "verbose", False),
+                    language=getattr(args, "lang", "en"),
                 )
             )
         )

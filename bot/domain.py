@@ -59,6 +59,7 @@ class User:
     is_worker: bool
     is_requester: bool
     active: bool
+    language: str = "en"  # what gigbot speaks to them (bot/i18n.py): language_code, /language
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class Hit:
     expires_at: float | None
     batch_id: int | None = None
     topic: str = ""
+    language: str = "en"  # what the requester wrote it in: a primary subtag (lang=)
     fee_bp: int = 0  # the marketplace's fee on rewards, in basis points (1000 = 10 %)
 
     @property
@@ -333,6 +335,7 @@ class MatchPrefs:
     notifications: bool = True
     timezone: str = "UTC"
     language: str = "en"
+    task_languages: tuple[str, ...] = ("en",)  # what the worker takes tasks in
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +374,8 @@ class WorkerPrefs:
     quiet_end: int | None = None
     notifications: bool = True
     onboarded: bool = False
+    # Task languages taken (primary subtags): their own and English until chosen in /settings.
+    languages: frozenset[str] = frozenset({"en"})
 
 
 class HitSort(StrEnum):

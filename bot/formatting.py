@@ -1,5 +1,6 @@
-"""How money, durations, hourly rates and counts read, and the few sentences every feature
-says. The kernel of the texts: each feature's texts.py builds on it. HTML parse mode."""
+"""How hourly rates and counts read, and the few sentences every feature says. The kernel
+of the texts: each feature's texts.py builds on it and on the user's Translator (bot/i18n.py:
+money, numbers, durations, plural forms per language). HTML parse mode."""
 
 from __future__ import annotations
 
@@ -7,47 +8,35 @@ import json
 from html import escape
 
 from bot.domain import Estimate, EstimateSource
+from bot.i18n import EN, N_, Translator
+
+__all__ = ["EN", "N_", "Translator"]  # texts modules take them from here with the helpers
 
 
 def money(cents: int) -> str:
-    """5 -> "$0.05", 1234 -> "$12.34", -50 -> "-$0.50"."""
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}${cents // 100}.{cents % 100:02d}"
+    """English money, for what stays English (logs, CSV, admin): 5 -> "$0.05"."""
+    return EN.money(cents)
 
 
 def duration(seconds: float) -> str:
-    """90 -> "1m 30s", 3600 -> "1h", 45 -> "45s", 93784 -> "1d 2h"."""
-    total = max(0, int(seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [(days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")]
-    shown = [f"{n}{unit}" for n, unit in parts if n][:2]
-    return " ".join(shown) or "0s"
+    """An English duration, for what stays English: 90 -> "1m 30s"."""
+    return EN.duration(seconds)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
-    """A count with its noun: (1, "item") -> "1 item", (3, "item") -> "3 items",
-    (2, "match", "matches") -> "2 matches"."""
+    """An English count, for what stays English (admin tools): (1, "item") -> "1 item",
+    (3, "item") -> "3 items"."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def hourly(reward_cents: int, seconds: float) -> str:
-    """Reward for `seconds` of work as an hourly rate: (5, 60) -> "$3.00/h"."""
-    if seconds <= 0:
-        return "—"
-    return money(round(reward_cents * 3600 / seconds)) + "/h"
-
-
-def rate(reward_cents: int, e: Estimate) -> str:
+def rate(t: Translator, reward_cents: int, e: Estimate) -> str:
     """The hourly rate of an estimate, marked as what it is: "≈$9.00/h", or "≥$1.50/h"
     when only the time allotted is known (the least it pays)."""
     mark = "≥" if e.source is EstimateSource.ALLOTTED else "≈"
-    return mark + hourly(reward_cents, e.seconds)
+    return mark + t.hourly(reward_cents, e.seconds)
 
 
-RATE_LEGEND = (
+RATE_LEGEND = N_(
     "≈/h: from the median time of finished work (5 or more), else the requester's "
     "estimate; ≥/h: only the time allotted is known."
 )
@@ -56,13 +45,10 @@ RATE_LEGEND = (
 # -- a parser's problem, shown with the right form -------------------------------------------------
 
 
-_COMPARED = {
-    "ge": "≥ {}", "gt": "> {}", "le": "≤ {}", "lt": "< {}", "eq": "= {}", "ne": "≠ {}",
-    "in": "one of {}", "not_in": "none of {}",
-}  # fmt: skip
+_COMPARED = {"ge": "≥ {}", "gt": "> {}", "le": "≤ {}", "lt": "< {}", "eq": "= {}", "ne": "≠ {}"}
 
 
-def compared(comparator: str, value: str) -> str:
+def compared(t: Translator, comparator: str, value: str) -> str:
     """How a requirement's comparison reads (MTurk's comparators): ("lt", "3") -> "< 3",
     ("in", '[1, 2]') -> "one of 1, 2", ("", "95") -> "≥ 95"."""
     if comparator in ("in", "not_in"):
@@ -70,7 +56,9 @@ def compared(comparator: str, value: str) -> str:
             listed = ", ".join(str(v) for v in json.loads(value))
         except ValueError:
             listed = value
-        return _COMPARED[comparator].format(listed)
+        if comparator == "in":
+            return t("one of {values}", values=listed)
+        return t("none of {values}", values=listed)
     return _COMPARED.get(comparator or "ge", "≥ {}").format(value)
 
 
@@ -79,15 +67,16 @@ def sentence(problem: str) -> str:
     return problem[:1].upper() + problem[1:]
 
 
-def try_again(problem: str, form: str) -> str:
-    """The problem, escaped, then the form that works: "⚠️ The reward is missing.\n<form>"."""
-    return f"⚠️ {escape(sentence(problem))}.\n{form}"
+def try_again(t: Translator, problem: str, form: str) -> str:
+    """The problem (said already in the user's language), escaped, then the form that
+    works: "⚠️ The reward is missing.\n<form>"."""
+    return t("⚠️ {problem}.\n{form}", problem=escape(sentence(problem)), form=form)
 
 
 # -- said by every feature: the handlers' gates, the tick on a chosen button -----------------------
 
-NOT_REGISTERED = "Please send /start first."
-STALE_BUTTON = "This button is out of date. Send /help to start again."
-SOMETHING_WRONG = "Sorry, something went wrong. Please try again."
-UNKNOWN_COMMAND = "I don't know that command. /help"
+NOT_REGISTERED = N_("Please send /start first.")
+STALE_BUTTON = N_("This button is out of date. Send /help to start again.")
+SOMETHING_WRONG = N_("Sorry, something went wrong. Please try again.")
+UNKNOWN_COMMAND = N_("I don't know that command. /help")
 TICK = "✓ "  # before a chosen option on a button

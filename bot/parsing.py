@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.domain import PollDraft
+from bot.i18n import Translator
 
 MAX_OPTIONS = 10
 MAX_OPTION_LEN = 60
@@ -27,11 +28,26 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class ParseError(ValueError):
-    """Input that cannot be understood; `problem` says what is wrong, in user words."""
+    """Input that cannot be understood, saying what is wrong in user words: a message for
+    the catalogs (`ParseError` is an extraction keyword) and the values of its placeholders,
+    ParseError("'{text}' is not an amount like 0.05", text="5$"). `problem` is the English;
+    `said(t)` the user's language."""
 
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
+    def __init__(self, problem: str, /, **values: object) -> None:
+        self.message = problem
+        self.values = values
+        self.problem = problem.format(**values) if values else problem
+        super().__init__(self.problem)
+
+    def said(self, t: Translator) -> str:
+        """The problem in the user's language."""
+        words = {k: t(v) if isinstance(v, Words) else v for k, v in self.values.items()}
+        return t(self.message, **words) if words else t(self.message)
+
+
+class Words(str):
+    """Words inside a problem that are said in the user's language too (`Words` is an
+    extraction keyword): ParseError("{what} must be a whole number", what=Words("n"))."""
 
 
 def whole_number(text: str) -> int | None:
@@ -46,7 +62,7 @@ def parse_money(text: str) -> int:
     """Parse dollars into cents: "0.05" -> 5, "$1.5" -> 150, "2" -> 200."""
     match = _MONEY.match(text.strip())
     if not match:
-        raise ParseError(f"'{text}' is not an amount like 0.05")
+        raise ParseError("'{text}' is not an amount like 0.05", text=text)
     whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
     return int(whole) * 100 + int(frac)
 
@@ -55,13 +71,16 @@ def parse_duration(text: str) -> int:
     """Parse a duration into seconds: "90s" -> 90, "2m" -> 120, "1h" -> 3600, "1d" -> 86400."""
     match = _DURATION.match(text.strip().lower())
     if not match:
-        raise ParseError(f"'{text}' is not a duration like 90s, 2m, 1h or 1d")
+        raise ParseError("'{text}' is not a duration like 90s, 2m, 1h or 1d", text=text)
     return int(match.group(1)) * _UNITS[match.group(2)]
 
 
 def in_range(name: str, value: int, low: int, high: int, shown: str) -> int:
     if not low <= value <= high:
-        raise ParseError(f"{name} must be {shown}")
+        low_shown, _, high_shown = shown.partition(" to ")
+        raise ParseError(
+            "{name} must be {low} to {high}", name=name, low=low_shown, high=high_shown
+        )
     return value
 
 
@@ -79,15 +98,15 @@ def parse_poll(args: str) -> PollDraft:
     if not question:
         raise ParseError("the question is missing")
     if len(question) > MAX_QUESTION_LEN:
-        raise ParseError(f"the question is longer than {MAX_QUESTION_LEN} characters")
+        raise ParseError("the question is longer than {most} characters", most=MAX_QUESTION_LEN)
     if not semicolon:
         _terms_without_semicolon(parts)
     if not 2 <= len(options) <= MAX_OPTIONS:
-        raise ParseError(_options_problem(question, options))
+        raise _options_problem(question, options)
     if any(not option for option in options):
         raise ParseError("an option is empty")
     if any(len(option) > MAX_OPTION_LEN for option in options):
-        raise ParseError(f"an option is longer than {MAX_OPTION_LEN} characters")
+        raise ParseError("an option is longer than {most} characters", most=MAX_OPTION_LEN)
     if len(set(options)) != len(options):
         raise ParseError("two options are the same")
     values = parse_settings(settings, POLL_SETTINGS, ELSEWHERE)
@@ -114,18 +133,24 @@ def parse_poll(args: str) -> PollDraft:
     )
 
 
-def _options_problem(question: str, options: tuple[str, ...]) -> str:
+def _options_problem(question: str, options: tuple[str, ...]) -> ParseError:
     """What is wrong when a poll has fewer than 2 or more than MAX_OPTIONS options, in the
     requester's own words: "Best day? Mon | Tue" -> a | is missing after the question mark."""
     if len(options) > MAX_OPTIONS:
-        return f"that is {len(options)} options; a poll has at most {MAX_OPTIONS}"
+        return ParseError(
+            "that is {n} options; a poll has at most {most}", n=len(options), most=MAX_OPTIONS
+        )
     asked, mark, rest = question.partition("?")
     if mark and rest.strip():  # the first option is stuck to the question
         fixed = " | ".join([asked.strip() + "?", rest.strip(), *options])
-        return f"a | is missing after the question mark: “{fixed}”"
+        return ParseError("a | is missing after the question mark: “{fixed}”", fixed=fixed)
     if not options:
-        return "there are no options: put | between the question and each option"
-    return f"there is only one option (“{options[0]}”): give 2 to {MAX_OPTIONS}, each after a |"
+        return ParseError("there are no options: put | between the question and each option")
+    return ParseError(
+        "there is only one option (“{option}”): give 2 to {most}, each after a |",
+        option=options[0],
+        most=MAX_OPTIONS,
+    )
 
 
 def _terms_without_semicolon(parts: list[str]) -> None:
@@ -135,7 +160,9 @@ def _terms_without_semicolon(parts: list[str]) -> None:
     if at is None:
         return
     before = " | ".join([*parts[:-1], " ".join(last[:at])]).strip(" |")
-    raise ParseError(f"put a ; before the terms: “{before} ; {' '.join(last[at:])}”")
+    raise ParseError(
+        "put a ; before the terms: “{before} ; {terms}”", before=before, terms=" ".join(last[at:])
+    )
 
 
 def parse_auto(text: str | None) -> int | None:
@@ -162,7 +189,7 @@ def parse_estimate(text: str | None, time_allotted_s: int) -> int | None:
 
 
 POLL_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
-ELSEWHERE = ("topic", "dispatch", "extend")  # taken out first (topics, offers)
+ELSEWHERE = ("topic", "dispatch", "extend", "lang")  # taken out first (topics, offers, languages)
 
 
 def parse_settings(text: str, known: tuple[str, ...], also: tuple[str, ...]) -> dict[str, str]:
@@ -175,11 +202,15 @@ def parse_settings(text: str, known: tuple[str, ...], also: tuple[str, ...]) -> 
     for token in text.split():
         name, sep, value = token.partition("=")
         if not sep or not value:
-            raise ParseError(f"'{token}' should look like name=value")
+            raise ParseError("'{token}' should look like name=value", token=token)
         if name not in known:
-            raise ParseError(f"unknown setting '{name}' (use {', '.join((*known, *also))})")
+            raise ParseError(
+                "unknown setting '{name}' (use {known})",
+                name=name,
+                known=", ".join((*known, *also)),
+            )
         if name in values:
-            raise ParseError(f"'{name}' is given twice")
+            raise ParseError("'{name}' is given twice", name=name)
         values[name] = value
     return values
 
@@ -197,7 +228,7 @@ def take_settings(terms: str, names: tuple[str, ...]) -> tuple[str, dict[str, st
             rest.append(token)
             continue
         if name in found:
-            raise ParseError(f"'{name}' is given twice")
+            raise ParseError("'{name}' is given twice", name=name)
         found[name] = value
     return " ".join(rest), found
 
@@ -216,7 +247,7 @@ def in_poll_terms(args: str, names: tuple[str, ...]) -> tuple[str, dict[str, str
 def _parse_int(text: str, name: str) -> int:
     value = whole_number(text)
     if value is None:
-        raise ParseError(f"{name} must be a whole number")
+        raise ParseError("{name} must be a whole number", name=name)
     return value
 
 
@@ -233,7 +264,7 @@ def parse_fund(args: list[str]) -> FundArgs:
     user, amount = args
     tg_id = whole_number(user)
     if tg_id is None:
-        raise ParseError(f"'{user}' is not a Telegram user id")
+        raise ParseError("'{user}' is not a Telegram user id", user=user)
     cents = parse_money(amount)
     if not 1 <= cents <= MAX_FUND_CENTS:
         raise ParseError("the amount must be between 0.01 and 1,000,000.00")

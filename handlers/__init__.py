@@ -25,9 +25,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import callbacks as cb
-from handlers import admin, channel, errors, fair
+from handlers import admin, channel, errors, fair, language
 from handlers.buttons import handler
-from handlers.common import GigApp, GigContext
+from handlers.common import GigApp, GigContext, resolve_language
 from handlers.menus import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, refresh_menu
 from handlers.ptb.persistence import DurableConversation, SharedState, SqlitePersistence
 from handlers.ptb.prompts import DROPPED, DropPrompts
@@ -60,6 +60,7 @@ from handlers.worker import (
 __all__ = ["ADMIN_COMMANDS", "REQUESTER_COMMANDS", "WORKER_COMMANDS", "register"]
 
 # The handler groups, in the order they run for each update.
+LANGUAGE = -1001  # the language of the update's user: context.t (handlers/common.py)
 SHARED_STATE = -1000  # read the stored states of the conversations this update could reach
 PROMPTS = -999  # a command ends a pending one-text prompt (reject reason, dispute, terms)
 TRACE = -100  # one DEBUG line per update
@@ -234,6 +235,8 @@ def register(app: GigApp) -> None:
     one_text = [c for c in conversations if c.title in DROPPED]
     assert len(one_text) == len(DROPPED), "every one-text conversation is registered"
 
+    # == LANGUAGE: what every handler says is in the user's language.
+    app.add_handler(TypeHandler(Update, resolve_language), LANGUAGE)
     # == SHARED_STATE: several processes may share the database; each update sees the
     # conversation states stored by any of them.
     app.add_handler(TypeHandler(Update, SharedState(persistence, conversations).load), SHARED_STATE)
@@ -267,6 +270,8 @@ def _main(conversations: list[DurableConversation]) -> list[AnyHandler]:
         handler(onboarding.choose_role),
         CommandHandler("settings", onboarding.settings),
         CommandHandler("timezone", onboarding.set_timezone),
+        CommandHandler("language", language.language_command),
+        handler(language.choose_language),
         handler(onboarding.setup_step),
         handler(onboarding.set_pref),
         # -- workers: finding work

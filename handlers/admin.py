@@ -20,12 +20,12 @@ async def fund(update: Update, context: GigContext) -> None:
     message = update.effective_message
     assert message is not None and update.effective_user is not None
     if update.effective_user.id not in context.settings.admins:
-        await reply(update, Screen(market_texts.ADMIN_ONLY))
+        await reply(update, Screen(context.t(market_texts.ADMIN_ONLY)))
         return
     try:
         args = parse_fund(list(context.args or []))
     except ParseError as exc:
-        await reply(update, Screen(market_texts.fund_error(exc.problem)))
+        await reply(update, Screen(market_texts.fund_error(exc.problem)))  # admin tools: English
         return
     key = f"{message.chat.id}:{message.message_id}"
     result = await context.accounts.fund(args.tg_id, args.amount_cents, key)
@@ -43,7 +43,7 @@ async def stats(update: Update, context: GigContext) -> None:
     """Show the marketplace at a glance (admins only)."""
     assert update.effective_user is not None
     if update.effective_user.id not in context.settings.admins:
-        await reply(update, Screen(market_texts.ADMIN_ONLY))
+        await reply(update, Screen(context.t(market_texts.ADMIN_ONLY)))
         return
     services = context.services
     await reply(
@@ -69,7 +69,7 @@ async def _payouts_screen(context: GigContext) -> Screen:
 async def payouts(update: Update, context: GigContext) -> None:
     """Pending withdrawal requests with Export CSV and Mark batch paid (admins only)."""
     if not _is_admin(update, context):
-        await reply(update, Screen(market_texts.ADMIN_ONLY))
+        await reply(update, Screen(context.t(market_texts.ADMIN_ONLY)))
         return
     await reply(update, await _payouts_screen(context))
 
@@ -78,7 +78,7 @@ async def payouts(update: Update, context: GigContext) -> None:
 async def export_payouts(tap: Press[cb.ExportPayouts], context: GigContext) -> None:
     """Send the batch as PayPal's bulk-payout CSV; the screen then offers Mark paid."""
     if tap.query.from_user.id not in context.settings.admins:
-        await tap.answer(market_texts.ADMIN_ONLY, alert=True)
+        await tap.answer(context.t(market_texts.ADMIN_ONLY), alert=True)
         return
     result, made = await context.payouts.export()
     if made is None:
@@ -98,7 +98,7 @@ async def export_payouts(tap: Press[cb.ExportPayouts], context: GigContext) -> N
 async def mark_paid(tap: Press[cb.MarkPaid], context: GigContext) -> None:
     """Mark the exported batch paid: its workers are told; a second press changes nothing."""
     if tap.query.from_user.id not in context.settings.admins:
-        await tap.answer(market_texts.ADMIN_ONLY, alert=True)
+        await tap.answer(context.t(market_texts.ADMIN_ONLY), alert=True)
         return
     batch_id = tap.data.batch_id
     result, count, cents = await context.payouts.mark_paid(batch_id)
@@ -115,7 +115,7 @@ async def mark_paid(tap: Press[cb.MarkPaid], context: GigContext) -> None:
 async def reject_payout(update: Update, context: GigContext) -> None:
     """`/rejectpayout 12 reason`: the money goes back to the worker, who is told why."""
     if not _is_admin(update, context):
-        await reply(update, Screen(market_texts.ADMIN_ONLY))
+        await reply(update, Screen(context.t(market_texts.ADMIN_ONLY)))
         return
     args = list(context.args or [])
     payout_id = whole_number(args[0]) if args else None

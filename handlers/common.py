@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
@@ -16,7 +17,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
 
 from bot import formatting
 from bot.clock import Clock
@@ -27,6 +28,7 @@ from bot.delivery.outbox import SendOutcome, SendStatus
 from bot.domain import Button, Screen, User
 from bot.fair.fairwork import FairWork
 from bot.fit import ALERT_MAX, clip, fit_html
+from bot.i18n import Translator, translator
 from bot.market.accounts import Accounts
 from bot.market.market import Market
 from bot.matching.qualifications import Qualifications
@@ -35,6 +37,7 @@ from bot.money.deposits import Deposits
 from bot.money.payouts import Payouts
 from bot.mturk.keys import ApiKeys
 from bot.mturk.webtasks import WebTasks
+from bot.parsing import ParseError
 from bot.requesting.tools import Requesting
 from bot.services import Services
 from bot.work.desk import WorkerDesk
@@ -43,6 +46,7 @@ from handlers.ptb.keyboards import markup
 from handlers.ptb.webhook_reply import answer_in_response
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HARMLESS = (
     "message is not modified",
@@ -63,7 +67,21 @@ MTURK_SERVER = "mturk_server"
 
 
 class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with what handlers use, one hop away: `context.market`, `context.desk`..."""
+    """CallbackContext with what handlers use, one hop away: `context.market`, `context.desk`...
+    and `context.t`, the language of the update's user (resolved once per update)."""
+
+    _translator: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        """The update's user's language: every text a handler says goes through it
+        (bot/i18n.py); resolve_language sets it before any handler runs."""
+        return self._translator or translator(None)
+
+    def speak(self, language: str | None) -> Translator:
+        """Speak `language` (a user's language code) from now on in this update."""
+        self._translator = translator(language)
+        return self._translator
 
     @property
     def services(self) -> Services:
@@ -180,6 +198,40 @@ async def reply(update: Update, screen: Screen) -> Message | None:
     )
 
 
+async def begin(
+    update: Update, context: GigContext, key: str, data: dict[str, Any], ask: Screen
+) -> None:
+    """A guided conversation starts: the sender known (registered on first contact), its
+    data under `key` in user_data fresh, its first question asked."""
+    await sender_of(update, context)
+    assert context.user_data is not None
+    context.user_data[key] = data
+    await reply(update, ask)
+
+
+async def drop(update: Update, context: GigContext, key: str, said: str) -> int:
+    """A guided conversation is cancelled: its data under `key` forgotten, `said` shown."""
+    assert context.user_data is not None
+    context.user_data.pop(key, None)
+    await reply(update, Screen(said))
+    return ConversationHandler.END
+
+
+async def typed(
+    update: Update, context: GigContext, parse: Callable[[str], T], ask: str
+) -> T | None:
+    """What `parse` makes of the text the user sent; None once they were shown what is
+    wrong with it and `ask` (said already in their language) again: a conversation then
+    stays at its step."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        return parse(message.text or "")
+    except ParseError as exc:
+        await reply(update, Screen(formatting.try_again(context.t, exc.said(context.t), ask)))
+        return None
+
+
 async def edit(query: CallbackQuery, screen: Screen) -> None:
     """Replace the pressed message with a new screen; an identical screen is fine."""
     try:
@@ -223,6 +275,16 @@ async def respond(
 def is_harmless(exc: TelegramError) -> bool:
     """Errors that only mean 'nothing to do'."""
     return any(part in exc.message.lower() for part in HARMLESS)
+
+
+async def resolve_language(update: Update, context: GigContext) -> None:
+    """Before any handler: the language of the update's user, as they chose it (/language)
+    or, for someone gigbot does not know yet, as their Telegram app is set."""
+    sender = update.effective_user
+    if sender is None:
+        return
+    stored = await context.desk.language_of(sender.id)
+    context.speak(stored or sender.language_code)
 
 
 async def known_user(update: Update, context: GigContext) -> User | None:
@@ -307,7 +369,7 @@ async def pressed_by(update: Update, context: GigContext) -> tuple[CallbackQuery
     assert query is not None and query.data is not None
     user = await known_user(update, context)
     if user is None:
-        await answer(query, formatting.NOT_REGISTERED, alert=True)
+        await answer(query, context.t(formatting.NOT_REGISTERED), alert=True)
     return query, user
 
 

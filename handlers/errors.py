@@ -22,20 +22,20 @@ async def on_error(update: object, context: GigContext) -> None:
     if not isinstance(update, Update):
         return
     if update.callback_query is not None:
-        await answer(update.callback_query, formatting.SOMETHING_WRONG, alert=True)
+        await answer(update.callback_query, context.t(formatting.SOMETHING_WRONG), alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(formatting.SOMETHING_WRONG)
+        await update.effective_message.reply_text(context.t(formatting.SOMETHING_WRONG))
 
 
 async def stale_button(update: Update, context: GigContext) -> None:
     """A button no handler knows (old keyboard, bad data): say so."""
     query = update.callback_query
     assert query is not None
-    await answer(query, formatting.STALE_BUTTON, alert=True)
+    await answer(query, context.t(formatting.STALE_BUTTON), alert=True)
 
 
 async def unknown_command(update: Update, context: GigContext) -> None:
     """A command gigbot does not have."""
     message = update.effective_message
     assert message is not None
-    await message.reply_text(formatting.UNKNOWN_COMMAND)
+    await message.reply_text(context.t(formatting.UNKNOWN_COMMAND))

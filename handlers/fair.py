@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import formatting
 from bot.domain import Button, Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
@@ -19,7 +18,15 @@ from bot.matching.qualifications import parse_draft_ref
 from bot.money import texts as money_texts
 from bot.parsing import ParseError, parse_duration, parse_money, whole_number
 from handlers.buttons import Tap, button
-from handlers.common import TEXT_WAIT_S, GigContext, asked_long_ago, note_asked, reply, sender_of
+from handlers.common import (
+    TEXT_WAIT_S,
+    GigContext,
+    asked_long_ago,
+    drop,
+    note_asked,
+    reply,
+    sender_of,
+)
 
 TEXT = 1  # the conversation state: waiting for the text of a dispute, reply or message
 PENDING = "fair_text"
@@ -31,13 +38,17 @@ async def requester_card(update: Update, context: GigContext) -> None:
     """Show the whole reputation card of a requester (by name or HIT number)."""
     name = " ".join(context.args or []).strip()
     if not name:
-        await reply(update, Screen(fair_texts.REQUESTER_USAGE))
+        await reply(update, Screen(context.t(fair_texts.REQUESTER_USAGE)))
         return
     found = await context.fair.reputation.named(name)
     if not found:
-        await reply(update, Screen(fair_texts.REQUESTER_NOT_FOUND.format(name=escape(name))))
+        await reply(
+            update, Screen(context.t(fair_texts.REQUESTER_NOT_FOUND).format(name=escape(name)))
+        )
         return
-    await reply(update, Screen("\n\n".join(fair_texts.reputation_card(rep) for rep in found)))
+    await reply(
+        update, Screen("\n\n".join(fair_texts.reputation_card(context.t, rep) for rep in found))
+    )
 
 
 async def free_time(update: Update, context: GigContext) -> None:
@@ -47,16 +58,16 @@ async def free_time(update: Update, context: GigContext) -> None:
     arg = (context.args or [""])[0].lower()
     if arg == "off":
         await free.stop(worker)
-        await reply(update, Screen(fair_texts.FREE_OFF))
+        await reply(update, Screen(context.t(fair_texts.FREE_OFF)))
         return
     try:
         seconds = parse_duration(arg)
     except ParseError:
         seconds = 0
     if not MIN_FREE_S <= seconds <= MAX_FREE_S:
-        await reply(update, Screen(fair_texts.FREE_USAGE))
+        await reply(update, Screen(context.t(fair_texts.FREE_USAGE)))
         return
-    await reply(update, fair_screens.free(seconds, await free.start(worker, seconds)))
+    await reply(update, fair_screens.free(context.t, seconds, await free.start(worker, seconds)))
 
 
 async def raise_reward(update: Update, context: GigContext) -> None:
@@ -70,7 +81,7 @@ async def raise_reward(update: Update, context: GigContext) -> None:
         target = parse_draft_ref(args[0])
         cents = parse_money(args[1])
     except ParseError:
-        await reply(update, Screen(fair_texts.RAISE_USAGE))
+        await reply(update, Screen(context.t(fair_texts.RAISE_USAGE)))
         return
     fair = context.fair
     if target.batch:
@@ -79,8 +90,8 @@ async def raise_reward(update: Update, context: GigContext) -> None:
         raised = await fair.raise_reward(requester, target.id, cents)
     rows: tuple[tuple[Button, ...], ...] = ()
     if raised.result is RaiseResult.INSUFFICIENT_FUNDS:  # the amounts to add, one tap each
-        rows = ((Button(money_texts.BTN_DEPOSIT, cb.DepositMenu().pack()),),)
-    await reply(update, Screen(fair_texts.raise_text(raised, target.id, cents), rows))
+        rows = ((Button(context.t(money_texts.BTN_DEPOSIT), cb.DepositMenu().pack()),),)
+    await reply(update, Screen(fair_texts.raise_text(context.t, raised, target.id, cents), rows))
 
 
 async def message_command(update: Update, context: GigContext) -> None:
@@ -96,14 +107,14 @@ async def message_command(update: Update, context: GigContext) -> None:
         result = await relay.to_hit(user, hit_id, body)
         if result is RelayResult.SEVERAL:
             aliases = await relay.workers_on(user, hit_id)
-            await reply(update, Screen(fair_texts.relay_several(hit_id, aliases)))
+            await reply(update, Screen(fair_texts.relay_several(context.t, hit_id, aliases)))
             return
     elif target.upper().startswith("W-"):
         result = await relay.to_alias(user, target, body)
     else:
-        await reply(update, Screen(fair_texts.MSG_USAGE))
+        await reply(update, Screen(context.t(fair_texts.MSG_USAGE)))
         return
-    await reply(update, Screen(fair_texts.RELAY_TEXTS[result]))
+    await reply(update, Screen(context.t(fair_texts.RELAY_TEXTS[result])))
 
 
 # -- ratings ---------------------------------------------------------------------------------
@@ -116,10 +127,10 @@ async def open_rating(tap: Tap[cb.RateOpen], context: GigContext) -> None:
     given = await context.fair.reputation.my_rating(tap.user.id, assignment_id)
     view = await context.market.reading.work_view(assignment_id)
     if given is None or view is None:
-        await tap.answer(fair_texts.RATING_REFUSED, alert=True)
+        await tap.answer(context.t(fair_texts.RATING_REFUSED), alert=True)
         return
     await tap.answer()
-    await tap.reply(fair_screens.rating(assignment_id, view.hit.title, given))
+    await tap.reply(fair_screens.rating(context.t, assignment_id, view.hit.title, given))
 
 
 @button(cb.Rate)
@@ -127,17 +138,17 @@ async def rate_requester(tap: Tap[cb.Rate], context: GigContext) -> None:
     """Store one star rating and mark it on the buttons."""
     data = tap.data
     if data.stars == 0:  # the row's label
-        await tap.answer(fair_texts.RATE_PICK_A_NUMBER)
+        await tap.answer(context.t(fair_texts.RATE_PICK_A_NUMBER))
         return
     done, given = await context.fair.reputation.rate(
         tap.user.id, data.assignment_id, data.dimension, data.stars
     )
     view = await context.market.reading.work_view(data.assignment_id)
     if not done or view is None:
-        await tap.answer(fair_texts.RATING_REFUSED, alert=True)
+        await tap.answer(context.t(fair_texts.RATING_REFUSED), alert=True)
         return
-    screen = fair_screens.rating(data.assignment_id, view.hit.title, given)
-    await tap.respond(screen, fair_texts.RATING_SAVED)
+    screen = fair_screens.rating(context.t, data.assignment_id, view.hit.title, given)
+    await tap.respond(screen, context.t(fair_texts.RATING_SAVED))
 
 
 # -- disputes and messages: a button, then the text ------------------------------------------
@@ -149,9 +160,9 @@ async def ask_dispute(tap: Tap[cb.Dispute], context: GigContext) -> int:
     assignment_id = tap.data.assignment_id
     result = await context.fair.disputes.can_open(tap.user, assignment_id)
     if result is not DisputeResult.OK:
-        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "dispute", assignment_id, fair_texts.ASK_DISPUTE)
+    return await _ask(tap, context, "dispute", assignment_id, context.t(fair_texts.ASK_DISPUTE))
 
 
 @button(cb.Reverse)
@@ -160,11 +171,13 @@ async def reverse_dispute(tap: Tap[cb.Reverse], context: GigContext) -> None:
     disputes = context.fair.disputes
     result = await disputes.reverse(tap.user, tap.data.dispute_id)
     if result is not DisputeResult.OK:
-        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return
     view = await disputes.view(tap.data.dispute_id)
     settled = (
-        fair_screens.dispute_settled(view) if view else Screen(fair_texts.DISPUTE_REVERSED_DONE)
+        fair_screens.dispute_settled(context.t, view)
+        if view
+        else Screen(context.t(fair_texts.DISPUTE_REVERSED_DONE))
     )
     await tap.respond(settled)
 
@@ -175,9 +188,9 @@ async def ask_uphold_reply(tap: Tap[cb.Uphold], context: GigContext) -> int:
     dispute_id = tap.data.dispute_id
     result = await context.fair.disputes.owned_open(tap.user, dispute_id)
     if result is not DisputeResult.OK:
-        await tap.answer(fair_texts.DISPUTE_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.DISPUTE_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    return await _ask(tap, context, "uphold", dispute_id, fair_texts.ASK_UPHOLD_REPLY)
+    return await _ask(tap, context, "uphold", dispute_id, context.t(fair_texts.ASK_UPHOLD_REPLY))
 
 
 @button(cb.Relay, unknown=ConversationHandler.END)
@@ -187,9 +200,9 @@ async def ask_message(tap: Tap[cb.Relay], context: GigContext) -> int:
     relay = context.fair.relay
     result = await relay.can_write(tap.user, assignment_id)
     if result is not RelayResult.OK:
-        await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.RELAY_TEXTS[result]), alert=True)
         return ConversationHandler.END
-    prompt = await _ask_message(relay, tap.user, assignment_id)
+    prompt = await _ask_message(context, relay, tap.user, assignment_id)
     return await _ask(tap, context, "relay", assignment_id, prompt)
 
 
@@ -200,17 +213,22 @@ async def ask_reply(tap: Tap[cb.RelayReply], context: GigContext) -> int:
     relay = context.fair.relay
     result = await relay.can_reply(tap.user, message_id)
     if result is not RelayResult.OK:
-        await tap.answer(fair_texts.RELAY_TEXTS[result], alert=True)
+        await tap.answer(context.t(fair_texts.RELAY_TEXTS[result]), alert=True)
         return ConversationHandler.END
     about = await relay.assignment_of(message_id)
-    prompt = await _ask_message(relay, tap.user, about) if about else fair_texts.ASK_MESSAGE
+    if about:
+        prompt = await _ask_message(context, relay, tap.user, about)
+    else:
+        prompt = context.t(fair_texts.ASK_MESSAGE)
     return await _ask(tap, context, "reply", message_id, prompt)
 
 
-async def _ask_message(relay: Relay, user: User, assignment_id: int) -> str:
+async def _ask_message(context: GigContext, relay: Relay, user: User, assignment_id: int) -> str:
     """The prompt for a message about this assignment: to whom, under which name."""
     found = await relay.parties(user, assignment_id)
-    return fair_texts.ask_message(found[0], user, found[1]) if found else fair_texts.ASK_MESSAGE
+    if found is None:
+        return context.t(fair_texts.ASK_MESSAGE)
+    return fair_texts.ask_message(context.t, found[0], user, found[1])
 
 
 async def _ask(tap: Tap[Any], context: GigContext, kind: str, target: int, prompt: str) -> int:
@@ -230,8 +248,8 @@ async def got_text(update: Update, context: GigContext) -> int:
     assert message is not None and context.user_data is not None
     if asked_long_ago(context):
         context.user_data.pop(PENDING, None)
-        wait = formatting.duration(TEXT_WAIT_S)
-        await reply(update, Screen(fair_texts.FAIR_TEXT_EXPIRED.format(wait=wait)))
+        wait = context.t.duration(TEXT_WAIT_S)
+        await reply(update, Screen(context.t(fair_texts.FAIR_TEXT_EXPIRED).format(wait=wait)))
         return ConversationHandler.END
     pending = dict(context.user_data.get(PENDING) or {})
     kind, target = str(pending.get("kind")), int(pending.get("id", 0))
@@ -252,12 +270,18 @@ async def _send(
     fair = context.fair
     if kind == "dispute":
         result = await fair.disputes.open(user, target, body)
-        hours = formatting.duration(context.settings.dispute_hours * 3600)
-        return fair_texts.DISPUTE_TEXTS[result].format(hours=hours), result is DisputeResult.EMPTY
+        hours = context.t.duration(context.settings.dispute_hours * 3600)
+        return context.t(fair_texts.DISPUTE_TEXTS[result]).format(
+            hours=hours
+        ), result is DisputeResult.EMPTY
     if kind == "uphold":
         result = await fair.disputes.uphold(user, target, body)
         ok = result is DisputeResult.OK
-        text = fair_texts.DISPUTE_UPHELD_DONE if ok else fair_texts.DISPUTE_TEXTS[result]
+        text = (
+            context.t(fair_texts.DISPUTE_UPHELD_DONE)
+            if ok
+            else context.t(fair_texts.DISPUTE_TEXTS[result])
+        )
         return text, result is DisputeResult.EMPTY
     relay = fair.relay
     sent = (
@@ -265,12 +289,9 @@ async def _send(
         if kind == "relay"
         else await relay.reply(user, target, body)
     )
-    return fair_texts.RELAY_TEXTS[sent], sent is RelayResult.EMPTY
+    return context.t(fair_texts.RELAY_TEXTS[sent]), sent is RelayResult.EMPTY
 
 
 async def cancel_text(update: Update, context: GigContext) -> int:
     """Drop the dispute, reply or message being written."""
-    assert context.user_data is not None
-    context.user_data.pop(PENDING, None)
-    await reply(update, Screen(fair_texts.FAIR_TEXT_CANCELLED))
-    return ConversationHandler.END
+    return await drop(update, context, PENDING, context.t(fair_texts.FAIR_TEXT_CANCELLED))

@@ -1,12 +1,15 @@
-"""The command tables and Telegram's command menus made from them.
+"""The command tables and Telegram's command menus made from them, in every language.
 
-Workers' commands are the default menu; requesters and admins get theirs in their own
-chat (BotCommandScopeChat), which replaces the default there, so it repeats the workers'.
+Workers' commands are the default menu, once per language (Telegram shows the one of the
+user's app language, `language_code`, and the English one to the rest); requesters and
+admins get theirs in their own chat (BotCommandScopeChat), in their own language, which
+replaces the default there, so it repeats the workers'. So does the chat menu of someone who
+chose a language with /language. What the admins' commands do stays English (admin tools).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import (
@@ -18,6 +21,7 @@ from telegram import (
 )
 from telegram.ext import ExtBot
 
+from bot.i18n import EN, LANGUAGES, SOURCE, Translator, translator
 from bot.market import texts as market_texts
 from bot.parsing import whole_number
 from bot.requesting import texts as requesting_texts
@@ -30,32 +34,65 @@ WORKER_COMMANDS = work_texts.WORKER_MENU
 REQUESTER_COMMANDS = requesting_texts.REQUESTER_MENU
 ADMIN_COMMANDS = market_texts.ADMIN_MENU
 
-Menu = tuple[BotCommandScope, list[BotCommand]]
+# A scope, its commands, and the language_code it is for (None: everyone else).
+Menu = tuple[BotCommandScope, list[BotCommand], str | None]
 
 
-def _commands(*tables: tuple[tuple[str, str], ...]) -> list[BotCommand]:
-    return [BotCommand(name, text) for table in tables for name, text in table]
+def _commands(t: Translator, *tables: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+    return [BotCommand(name, t(text)) for table in tables for name, text in table]
 
 
-def menus(admins: Collection[int], requesters: Collection[int]) -> list[Menu]:
-    """Every scope and its menu: the default, each requester's chat, each admin's chat."""
-    found: list[Menu] = [(BotCommandScopeDefault(), _commands(WORKER_COMMANDS))]
-    for_requesters = _commands(WORKER_COMMANDS, REQUESTER_COMMANDS)
-    found += [
-        (BotCommandScopeChat(t), for_requesters) for t in sorted(requesters) if t not in admins
+def chat_commands(t: Translator, requester: bool, admin: bool) -> list[BotCommand]:
+    """The menu of one chat, in its user's language: a worker's, a requester's, an admin's."""
+    commands = _commands(t, WORKER_COMMANDS, *([REQUESTER_COMMANDS] if requester else []))
+    return commands + (_commands(EN, ADMIN_COMMANDS) if admin else [])
+
+
+def menu_language(language: str) -> str | None:
+    """The language_code Telegram takes for a menu (two letters): "pt-br" -> "pt"; None for
+    English, the default menu everyone else sees."""
+    return None if language == SOURCE else language.split("-")[0]
+
+
+def menus(admins: Mapping[int, str], requesters: Mapping[int, str]) -> list[Menu]:
+    """Every scope and its menu: the default in each language, each requester's chat and each
+    admin's chat in their language (both maps: Telegram id -> language)."""
+    found: list[Menu] = [
+        (
+            BotCommandScopeDefault(),
+            _commands(translator(code), WORKER_COMMANDS),
+            menu_language(code),
+        )
+        for code in LANGUAGES
     ]
-    for_admins = _commands(WORKER_COMMANDS, REQUESTER_COMMANDS, ADMIN_COMMANDS)
-    found += [(BotCommandScopeChat(tg_id), for_admins) for tg_id in sorted(admins)]
+    found += [
+        (BotCommandScopeChat(tg_id), chat_commands(translator(language), True, False), None)
+        for tg_id, language in sorted(requesters.items())
+        if tg_id not in admins
+    ]
+    found += [
+        (BotCommandScopeChat(tg_id), chat_commands(translator(language), True, True), None)
+        for tg_id, language in sorted(admins.items())
+    ]
     return found
 
 
 async def set_menus(
-    bot: ExtBot[Any], admins: Collection[int], requesters: Collection[int]
+    bot: ExtBot[Any], admins: Mapping[int, str], requesters: Mapping[int, str]
 ) -> set[int]:
     """Publish every menu; return the chats that got their own."""
-    for scope, commands in menus(admins, requesters):
-        await bot.set_my_commands(commands, scope=scope)
+    for scope, commands, language in menus(admins, requesters):
+        await bot.set_my_commands(commands, scope=scope, language_code=language)
     return set(admins) | set(requesters)
+
+
+async def set_chat_menu(context: GigContext, tg_id: int, requester: bool) -> None:
+    """Give one chat its own menu in its user's language now (after /language, or when they
+    become a requester)."""
+    admin = tg_id in context.settings.admins
+    commands = chat_commands(context.t, requester or admin, admin)
+    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(tg_id))
+    context.menu_chats.add(tg_id)
 
 
 async def refresh_menu(update: Update, context: GigContext) -> None:
@@ -76,6 +113,8 @@ async def refresh_menu(update: Update, context: GigContext) -> None:
     if user is None or not user.is_requester:
         return
     have.add(target)
+    language = context.t if target == sender.id else translator(user.language)
     await context.bot.set_my_commands(
-        _commands(WORKER_COMMANDS, REQUESTER_COMMANDS), scope=BotCommandScopeChat(target)
+        chat_commands(language, True, target in context.settings.admins),
+        scope=BotCommandScopeChat(target),
     )

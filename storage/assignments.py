@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.domain import Answer, Assignment, AssignmentStatus, Hit
 from storage import hits
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _COLUMNS = (
     "id, hit_id, worker_id, status, position, accepted_at, deadline_at, submitted_at,"
@@ -106,11 +106,11 @@ async def set_message(conn: Conn, assignment_id: int, chat_id: int, message_id: 
 
 
 async def set_position(conn: Conn, assignment_id: int, position: int) -> bool:
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE assignments SET position = ? WHERE id = ? AND status = 'accepted'",
         (position, assignment_id),
     )
-    return cur.rowcount == 1
 
 
 async def transition(
@@ -124,12 +124,12 @@ async def transition(
 ) -> bool:
     """Move an assignment between states, only from the expected one (race-safe)."""
     stamp = "submitted_at" if to_status is AssignmentStatus.SUBMITTED else "reviewed_at"
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         f"UPDATE assignments SET status = ?, {stamp} = ?,"
         " reject_reason = COALESCE(?, reject_reason) WHERE id = ? AND status = ?",
         (to_status.value, now, reason, assignment_id, from_status.value),
     )
-    return cur.rowcount == 1
 
 
 async def approve_rejected(conn: Conn, assignment_id: int, now: float) -> bool:

@@ -8,7 +8,7 @@ import aiosqlite
 
 from bot.domain import Channel, ChannelCard, Priority
 from storage import outbox
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _LEFT_OF_HIT = (
     "(SELECT CASE WHEN h.status IN ('open', 'paused') THEN h.max_assignments - h.slots_used"
@@ -38,24 +38,36 @@ def _channel(row: aiosqlite.Row) -> Channel:
     )
 
 
-async def link(conn: Conn, requester_id: int, chat_id: int, title: str, now: float) -> bool:
-    """Link (or re-link) a channel to a requester; False if it was already linked."""
-    cur = await conn.execute(
-        "INSERT INTO channels (requester_id, chat_id, title, linked_at) VALUES (?, ?, ?, ?)"
+async def link(
+    conn: Conn, requester_id: int, chat_id: int, title: str, now: float, language: str = "en"
+) -> bool:
+    """Link (or re-link) a channel to a requester, its cards in `language`; False if it was
+    already linked."""
+    return await changed_one(
+        conn,
+        "INSERT INTO channels (requester_id, chat_id, title, linked_at, language)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, chat_id) DO UPDATE SET active = 1, title = excluded.title,"
-        " linked_at = excluded.linked_at WHERE active = 0",
-        (requester_id, chat_id, title, now),
+        " linked_at = excluded.linked_at, language = excluded.language WHERE active = 0",
+        (requester_id, chat_id, title, now, language),
     )
-    return cur.rowcount == 1
+
+
+async def set_language(conn: Conn, requester_id: int, chat_id: int, language: str) -> None:
+    """The language of a linked channel's cards from now on."""
+    await conn.execute(
+        "UPDATE channels SET language = ? WHERE requester_id = ? AND chat_id = ?",
+        (language, requester_id, chat_id),
+    )
 
 
 async def unlink(conn: Conn, requester_id: int, chat_id: int) -> bool:
     """Stop posting to one of the requester's channels; False if it was not linked."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE channels SET active = 0 WHERE requester_id = ? AND chat_id = ? AND active = 1",
         (requester_id, chat_id),
     )
-    return cur.rowcount == 1
 
 
 async def deactivate_chat(conn: Conn, chat_id: int) -> int:

@@ -169,3 +169,10 @@ async def fetch_value(conn: Conn, sql: str, params: Params = ()) -> int:
     """The integer in the first column of the first row (0 when there is none)."""
     row = await fetch_one(conn, sql, params)
     return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+async def changed_one(conn: Conn, sql: str, params: Params = ()) -> bool:
+    """Run one statement; whether it changed exactly one row (a conditional update's
+    "it was still so", an insert's "it was not there yet")."""
+    cur = await conn.execute(sql, params)
+    return cur.rowcount == 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _COLUMNS = (
     "id, assignment_id, worker_id, requester_id, message, status, reply, created_at, due_at,"
@@ -66,12 +66,12 @@ async def resolve(
     conn: Conn, dispute_id: int, status: str, reply: str | None, now: float
 ) -> bool:
     """Close an open dispute with its outcome; False if it was no longer open (race-safe)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE disputes SET status = ?, reply = ?, resolved_at = ?"
         " WHERE id = ? AND status = 'open'",
         (status, reply, now, dispute_id),
     )
-    return cur.rowcount == 1
 
 
 async def overdue(conn: Conn, now: float, limit: int) -> list[int]:
@@ -97,11 +97,11 @@ async def close_for_assignment(conn: Conn, assignment_id: int, now: float) -> bo
 
 async def reverse_rejection(conn: Conn, assignment_id: int) -> bool:
     """Turn a rejected assignment into an approved one (its review time stays as it was)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE assignments SET status = 'approved' WHERE id = ? AND status = 'rejected'",
         (assignment_id,),
     )
-    return cur.rowcount == 1
 
 
 async def open_count(conn: Conn) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Conn, fetch_all, fetch_one, fetch_value
+from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value
 
 # -- estimates and the pay floor ----------------------------------------------------------
 
@@ -20,11 +20,11 @@ async def estimate(conn: Conn, hit_id: int) -> int | None:
 
 async def set_pushes_paused(conn: Conn, hit_id: int, paused: bool) -> bool:
     """Pause (or resume) pushes of a HIT; True if the flag changed."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET pushes_paused = ? WHERE id = ? AND pushes_paused != ?",
         (int(paused), hit_id, int(paused)),
     )
-    return cur.rowcount == 1
 
 
 async def pushes_paused(conn: Conn, hit_id: int) -> bool:
@@ -43,12 +43,12 @@ async def set_batch_pushes_paused(conn: Conn, batch_id: int, paused: bool) -> bo
 
 async def raise_reward(conn: Conn, hit_id: int, requester_id: int, reward_cents: int) -> bool:
     """Set a higher reward on the requester's live HIT; False if not theirs, live or higher."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET reward_cents = ? WHERE id = ? AND requester_id = ?"
         " AND status IN ('open', 'paused') AND reward_cents < ?",
         (reward_cents, hit_id, requester_id, reward_cents),
     )
-    return cur.rowcount == 1
 
 
 async def raise_batch_reward(

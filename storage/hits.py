@@ -8,15 +8,21 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, QuestionSpec
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
     " lifetime_s, auto_approve_s, status, slots_used, created_at, published_at, expires_at, topic,"
-    " fee_bp"
+    " language, fee_bp"
 )
+HIT_WIDTH = 18  # columns of _HIT_COLUMNS: what a row holds after them starts there
 
 
+# The language of what a requester writes, as a task language: "pt-br" -> "pt" (the user's
+# language code up to its first "-"); ? is the requester's users.id.
+REQUESTER_LANGUAGE = (
+    "(SELECT lower(substr(language, 1, instr(language || '-', '-') - 1)) FROM users WHERE id = ?)"
+)
 _HIT_NAMES = tuple(c.strip() for c in _HIT_COLUMNS.split(","))
 
 
@@ -39,7 +45,8 @@ def hit_at(row: aiosqlite.Row | tuple[Any, ...]) -> Hit:
         published_at=row[13],
         expires_at=row[14],
         topic=row[15],
-        fee_bp=row[16],
+        language=row[16],
+        fee_bp=row[17],
     )
 
 
@@ -82,10 +89,11 @@ async def insert_hit(
     fee_bp: int = 0,
 ) -> int:
     """Store a draft HIT; return its id."""
+    # The task's language is the requester's until lang= says another (set_language).
     cur = await conn.execute(
         "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
-        " time_allotted_s, lifetime_s, auto_approve_s, created_at, fee_bp)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" time_allotted_s, lifetime_s, auto_approve_s, created_at, language, fee_bp)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {REQUESTER_LANGUAGE}, ?)",
         (
             requester_id,
             kind.value,
@@ -96,6 +104,7 @@ async def insert_hit(
             lifetime_s,
             auto_approve_s,
             now,
+            requester_id,
             fee_bp,
         ),
     )
@@ -123,12 +132,12 @@ async def questions(conn: Conn, hit_id: int) -> list[Question]:
 
 async def open_draft(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
     """Move a draft to open; False if it is not this requester's draft any more."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'open', published_at = ?, expires_at = ? + lifetime_s"
         " WHERE id = ? AND requester_id = ? AND status = 'draft'",
         (now, now, hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def set_draft_terms(
@@ -144,7 +153,8 @@ async def set_draft_terms(
 ) -> bool:
     """Change what a draft pays and how long things take; False if it is not this
     requester's draft any more (published, discarded)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET reward_cents = ?, max_assignments = ?, time_allotted_s = ?,"
         " lifetime_s = ?, auto_approve_s = ?"
         " WHERE id = ? AND requester_id = ? AND status = 'draft'",
@@ -158,26 +168,25 @@ async def set_draft_terms(
             requester_id,
         ),
     )
-    return cur.rowcount == 1
 
 
 async def delete_draft(conn: Conn, hit_id: int, requester_id: int) -> bool:
     """Drop a draft that was never published."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "DELETE FROM hits WHERE id = ? AND requester_id = ? AND status = 'draft'",
         (hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def claim_slot(conn: Conn, hit_id: int, now: float) -> bool:
     """Take one slot of an open, unexpired HIT; the race-safe step of accepting."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET slots_used = slots_used + 1 WHERE id = ? AND status = 'open'"
         " AND slots_used < max_assignments AND expires_at > ?",
         (hit_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def release_slot(conn: Conn, hit_id: int) -> None:
@@ -189,13 +198,13 @@ async def release_slot(conn: Conn, hit_id: int) -> None:
 
 async def close_if_done(conn: Conn, hit_id: int) -> bool:
     """Close the HIT when every slot is reviewed; True if it closed now."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'closed' WHERE id = ? AND status IN ('open', 'paused')"
         " AND slots_used = max_assignments AND NOT EXISTS (SELECT 1 FROM assignments"
         " WHERE hit_id = hits.id AND status IN ('accepted', 'submitted'))",
         (hit_id,),
     )
-    return cur.rowcount == 1
 
 
 # -- HITs from specs, batches, pausing and cancelling (requester side) --------------------
@@ -295,11 +304,11 @@ async def change_status(
 ) -> bool:
     """Move a HIT between states only from an expected one (race-safe)."""
     marks = ", ".join("?" for _ in from_statuses)
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         f"UPDATE hits SET status = ? WHERE id = ? AND status IN ({marks})",
         (to_status.value, hit_id, *(s.value for s in from_statuses)),
     )
-    return cur.rowcount == 1
 
 
 async def add_requirement(
@@ -340,33 +349,38 @@ async def items(conn: Conn, hit_ids: list[int]) -> dict[int, str]:
 
 async def add_slots(conn: Conn, hit_id: int, requester_id: int, count: int, now: float) -> bool:
     """Raise max assignments of a live HIT (reopening a closed one); False if not possible."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET max_assignments = max_assignments + ?,"
         " status = CASE WHEN status = 'closed' THEN 'open' ELSE status END"
         " WHERE id = ? AND requester_id = ? AND status IN ('open', 'paused', 'closed')"
         " AND expires_at > ?",
         (count, hit_id, requester_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def set_expiry(conn: Conn, hit_id: int, requester_id: int, expires_at: float) -> bool:
     """Move the expiry of an open or paused HIT."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET expires_at = ? WHERE id = ? AND requester_id = ?"
         " AND status IN ('open', 'paused')",
         (expires_at, hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def cancel_settled(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
     """Cancel a finished or expired HIT no worker holds or awaits review on."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'cancelled' WHERE id = ? AND requester_id = ?"
         " AND (status IN ('closed', 'expired') OR (status IN ('open', 'paused')"
         " AND expires_at <= ?)) AND NOT EXISTS (SELECT 1 FROM assignments"
         " WHERE hit_id = hits.id AND status IN ('accepted', 'submitted'))",
         (hit_id, requester_id, now),
     )
-    return cur.rowcount == 1
+
+
+async def set_language(conn: Conn, hit_id: int, language: str) -> None:
+    """The language the HIT is written in (lang=), a primary subtag like "es"."""
+    await conn.execute("UPDATE hits SET language = ? WHERE id = ?", (language, hit_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Conn, fetch_one
+from storage.db import Conn, changed_one, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,28 +27,28 @@ async def take(
 ) -> bool:
     """Become the holder if the lease is still held by `seen` and is free: released,
     expired by `now`, or `seen` is known to be gone. False if anything changed meanwhile."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE broadcast_lease SET holder = ?, expires_at = ?, beats = beats + 1"
         " WHERE id = 1 AND holder IS ? AND (holder IS NULL OR expires_at <= ? OR ?)",
         (holder, until, seen, now, seen_gone),
     )
-    return cur.rowcount == 1
 
 
 async def renew(conn: Conn, holder: str, until: float) -> bool:
     """Extend the lease to `until` if `holder` still has it (even if it ran out meanwhile:
     nobody else took it, so nobody else sent)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE broadcast_lease SET expires_at = ?, beats = beats + 1 WHERE id = 1 AND holder = ?",
         (until, holder),
     )
-    return cur.rowcount == 1
 
 
 async def release(conn: Conn, holder: str, now: float) -> bool:
     """Give the lease up at once (a clean stop), if `holder` has it."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE broadcast_lease SET holder = NULL, expires_at = ? WHERE id = 1 AND holder = ?",
         (now, holder),
     )
-    return cur.rowcount == 1

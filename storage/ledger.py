@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Conn, fetch_all, fetch_one, fetch_value
+from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value
 
 
 def requester_account(user_id: int) -> str:
@@ -36,12 +36,12 @@ async def transfer(
     now: float,
 ) -> bool:
     """Move money once per key; False if this key was already recorded."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO ledger (key, from_account, to_account, amount_cents, memo, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
         (key, from_account, to_account, amount_cents, memo, now),
     )
-    return cur.rowcount == 1
 
 
 # An account's balance (everything received minus everything sent) as an SQL expression
@@ -56,10 +56,9 @@ async def claim(conn: Conn, account: str, cents: int) -> bool:
     on PostgreSQL the second waits for the first's row lock and re-checks the condition on
     the row the first left; on SQLite write transactions run one at a time anyway. Move
     the money in the same transaction right after."""
-    cur = await conn.execute(
-        "UPDATE balances SET cents = cents WHERE account = ? AND cents >= ?", (account, cents)
+    return await changed_one(
+        conn, "UPDATE balances SET cents = cents WHERE account = ? AND cents >= ?", (account, cents)
     )
-    return cur.rowcount == 1
 
 
 async def balance(conn: Conn, account: str) -> int:

@@ -66,6 +66,9 @@ async def _visible_clause(
             f"h.kind IN ({', '.join(f':k{i}' for i in range(len(kinds)))})",
             "h.reward_cents >= :min_reward",
         ]
+        languages = sorted(wanted.languages) or ["en"]
+        params.update({f"l{i}": code for i, code in enumerate(languages)})
+        conditions.append(f"h.language IN ({', '.join(f':l{i}' for i in range(len(languages)))})")
         if wanted.topics:
             topics = sorted(wanted.topics)
             params.update({f"t{i}": t for i, t in enumerate(topics)})

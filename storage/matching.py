@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
-from storage.db import Conn, fetch_one
+from storage.db import Conn, changed_one, fetch_one
 from storage.estimates import ESTIMATE_SQL
 from storage.qualifications import eligible_clause
 
@@ -38,6 +38,12 @@ def _in_list(column: str, param: str) -> str:
 
 
 _KIND_WANTED = _in_list("COALESCE(p.kinds, 'poll,survey,tag')", ":kind")
+# The task languages a worker takes: as chosen in /settings, else their own and English.
+WORKER_LANGUAGES = (
+    "COALESCE(p.languages,"
+    " lower(substr(u.language, 1, instr(u.language || '-', '-') - 1)) || ',en')"
+)
+_LANGUAGE_WANTED = _in_list(WORKER_LANGUAGES, "(SELECT language FROM hits WHERE id = :hit)")
 
 # Who may get a push for HIT :hit (requester :requester, kind :kind, topic :topic,
 # reward :reward) right now. Only workers who finished the setup (onboarded): someone who
@@ -54,6 +60,7 @@ _CANDIDATES = (
     " AND COALESCE(p.min_reward_cents, 0) <= :reward"
     f" AND {_KIND_WANTED}"
     f" AND (:topic = '' OR COALESCE(p.topics, '') = '' OR {_in_list('p.topics', ':topic')})"
+    f" AND {_LANGUAGE_WANTED}"
     f" AND NOT {_QUIET}"
     " AND NOT EXISTS (SELECT 1 FROM pushes x WHERE x.hit_id = :hit AND x.worker_id = s.user_id)"
     # a batch is one card: nobody is pushed a second item of a batch they were pushed
@@ -348,12 +355,12 @@ async def hits_wanting_waves(conn: Conn, now: float, retry_exhausted_before: flo
 
 
 async def mark_skipped(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE pushes SET outcome = 'skipped', answered_at = ?"
         " WHERE hit_id = ? AND worker_id = ? AND outcome IN ('sent', 'unanswered')",
         (now, hit_id, worker_id),
     )
-    return cur.rowcount == 1
 
 
 _PUSH_COLUMNS = "hit_id, worker_id, wave, reason, score, sent_at, outcome"
@@ -406,7 +413,7 @@ async def prefs(conn: Conn, worker_id: int) -> MatchPrefs:
     """The worker's preferences as matching reads them (defaults when never set)."""
     async with conn.execute(
         "SELECT p.kinds, p.topics, p.min_reward_cents, p.quiet_start, p.quiet_end,"
-        " p.notifications, u.timezone, u.language FROM users u"
+        f" p.notifications, u.timezone, u.language, {WORKER_LANGUAGES} FROM users u"
         " LEFT JOIN worker_prefs p ON p.user_id = u.id WHERE u.id = ?",
         (worker_id,),
     ) as cur:
@@ -414,7 +421,7 @@ async def prefs(conn: Conn, worker_id: int) -> MatchPrefs:
     if row is None:
         return MatchPrefs()
     if row[0] is None:
-        return MatchPrefs(timezone=row[6], language=row[7])
+        return MatchPrefs(timezone=row[6], language=row[7], task_languages=_codes(row[8]))
     return MatchPrefs(
         kinds=tuple(k for k in row[0].replace(" ", "").split(",") if k),
         topics=tuple(t.strip() for t in row[1].split(",") if t.strip()),
@@ -424,7 +431,13 @@ async def prefs(conn: Conn, worker_id: int) -> MatchPrefs:
         notifications=bool(row[5]),
         timezone=row[6],
         language=row[7],
+        task_languages=_codes(row[8]),
     )
+
+
+def _codes(languages: str) -> tuple[str, ...]:
+    """Task languages as stored: "es,en" -> ("es", "en")."""
+    return tuple(dict.fromkeys(code.strip() for code in languages.split(",") if code.strip()))
 
 
 async def tz_bucket(conn: Conn) -> int | None:

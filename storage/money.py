@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import Conn, fetch_all, fetch_one, fetch_value
+from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value
 
 Row = aiosqlite.Row
 
@@ -100,12 +100,12 @@ async def record_deposit(
     now: float,
 ) -> bool:
     """Keep a payment once per charge id; False if it was recorded before."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO deposits (charge_id, provider_charge_id, user_id, currency, total_amount,"
         " cents, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (charge_id) DO NOTHING",
         (charge_id, provider_charge_id, user_id, currency, total_amount, cents, now),
     )
-    return cur.rowcount == 1
 
 
 async def deposit(conn: Conn, charge_id: str) -> Deposit | None:
@@ -147,21 +147,21 @@ async def start_refund(conn: Conn, charge_id: str) -> int | None:
 
 async def finish_refund(conn: Conn, charge_id: str, now: float) -> bool:
     """Telegram refunded it: the refund is done (once)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE deposits SET refund_state = 'done', refunded_at = ?"
         " WHERE charge_id = ? AND refund_state = 'pending'",
         (now, charge_id),
     )
-    return cur.rowcount == 1
 
 
 async def drop_refund(conn: Conn, charge_id: str) -> bool:
     """Telegram refused the refund: no refund under way (the debit is undone by the caller)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE deposits SET refund_state = NULL WHERE charge_id = ? AND refund_state = 'pending'",
         (charge_id,),
     )
-    return cur.rowcount == 1
 
 
 # -- payout addresses ------------------------------------------------------------------------
@@ -276,23 +276,23 @@ async def latest_batch(conn: Conn) -> tuple[int, float, float | None] | None:
 
 async def close_batch(conn: Conn, batch_id: int, now: float) -> bool:
     """Mark a batch paid, once."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE payout_batches SET paid_at = ? WHERE id = ? AND paid_at IS NULL",
         (now, batch_id),
     )
-    return cur.rowcount == 1
 
 
 async def decide(
     conn: Conn, payout_id: int, status: str, now: float, reason: str | None = None
 ) -> bool:
     """A pending request becomes paid or rejected, once (a conditional statement)."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE payouts SET status = ?, decided_at = ?, reason = ?"
         " WHERE id = ? AND status = 'pending'",
         (status, now, reason, payout_id),
     )
-    return cur.rowcount == 1
 
 
 async def totals(conn: Conn) -> dict[str, tuple[int, int]]:

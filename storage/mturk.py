@@ -9,8 +9,8 @@ import aiosqlite
 from bot.domain import ApiHit, ApiKey, FormIds, Given, HandedIn, Hit, HitType, SlotCounts, User
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
-from storage.db import Conn, fetch_all, fetch_one
-from storage.hits import hit_at, hit_columns
+from storage.db import Conn, changed_one, fetch_all, fetch_one
+from storage.hits import HIT_WIDTH, hit_at, hit_columns
 from storage.users import _COLUMNS as _USER_COLUMNS
 from storage.users import user_from
 
@@ -53,12 +53,12 @@ async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:
 
 async def revoke_key(conn: Conn, requester_id: int, access_key_id: str, now: float) -> bool:
     """Revoke one of the requester's active keys; False if there is no such key."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE mturk_keys SET revoked_at = ? WHERE access_key_id = ? AND requester_id = ?"
         " AND revoked_at IS NULL",
         (now, access_key_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 # -- HIT types ----------------------------------------------------------------------------
@@ -159,7 +159,7 @@ async def insert_form_ids_all(conn: Conn, hit_id: int, ids: list[FormIds]) -> No
 _H_COLUMNS = hit_columns("h_")
 
 
-# An API HIT with its MTurk side and assignment counts: 28 columns (17 + 8 + 3).
+# An API HIT with its MTurk side and assignment counts: HIT_WIDTH + 8 + 3 columns.
 _OWNED = (
     f"SELECT {_H_COLUMNS}, m.hit_id, m.hit_type_id, m.question, m.annotation,"
     " m.disposed_at, m.format, m.reviewing, h.pushes_paused, c.accepted, c.submitted,"
@@ -170,14 +170,16 @@ _OWNED = (
     " COALESCE(SUM(status IN ('approved', 'rejected')), 0) AS reviewed"
     " FROM assignments WHERE hit_id = :hit) c WHERE h.id = :hit"
 )
-_OWNED_WIDTH = 28
+_OWNED_WIDTH = HIT_WIDTH + 11
 
 
 def _owned(row: aiosqlite.Row) -> tuple[Hit, ApiHit, SlotCounts]:
+    w = HIT_WIDTH
     api = ApiHit(
-        row[17], row[18], row[19], row[20], row[21], row[22], bool(row[23]), bool(row[24])
-    )
-    counts = SlotCounts(int(row[25]), int(row[26]), int(row[27]))
+        row[w], row[w + 1], row[w + 2], row[w + 3], row[w + 4], row[w + 5],
+        bool(row[w + 6]), bool(row[w + 7]),
+    )  # fmt: skip
+    counts = SlotCounts(int(row[w + 8]), int(row[w + 9]), int(row[w + 10]))
     return hit_at(row), api, counts
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,24 +113,24 @@ async def claim_slot(conn: Conn, hit_id: int, worker_id: int, now: float) -> boo
     to whoever asks first. A worker's own hold does not count against them (it is used up
     by `take_hold` right after).
     """
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET slots_used = slots_used + 1 WHERE id = :hit AND status = 'open'"
         " AND expires_at > :now AND slots_used + (SELECT COUNT(*) FROM offers o"
         "  WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
         "  AND o.worker_id != :worker) < max_assignments",
         {"hit": hit_id, "now": now, "worker": worker_id},
     )
-    return cur.rowcount == 1
 
 
 async def take_hold(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
     """The worker accepted within their hold: it is used up."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE offers SET status = 'accepted', ended_at = ?"
         " WHERE hit_id = ? AND worker_id = ? AND status = 'held' AND expires_at > ?",
         (now, hit_id, worker_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def decline(conn: Conn, hit_id: int, worker_id: int, now: float) -> Hold | None:

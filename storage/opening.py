@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain import Hit, HitKind
 from storage.db import Conn
-from storage.hits import _HIT_COLUMNS, hit_at
+from storage.hits import _HIT_COLUMNS, HIT_WIDTH, hit_at
 from storage.ledger import BALANCE_SQL
 
 _BALANCE = f"({BALANCE_SQL})"  # the requester account's balance
@@ -40,8 +40,10 @@ async def insert_open_if_funded(
     rows = await conn.execute_fetchall(
         "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
         " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
-        " expires_at, fee_bp) SELECT :requester, :kind, :title, :topic, :reward, :most,"
-        " :allotted, :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime, :fee_bp"
+        " expires_at, language, fee_bp) SELECT :requester, :kind, :title, :topic, :reward,"
+        " :most, :allotted, :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime,"
+        " (SELECT lower(substr(language, 1, instr(language || '-', '-') - 1)) FROM users"
+        " WHERE id = :requester), :fee_bp"
         f" WHERE {_BALANCE} >= :escrow"
         f" RETURNING {_HIT_COLUMNS}, EXISTS (SELECT 1 FROM channels"
         " WHERE requester_id = :requester AND active = 1)",
@@ -62,5 +64,5 @@ async def insert_open_if_funded(
         },
     )
     for row in rows:
-        return Opened(hit_at(row), bool(row[17]))
+        return Opened(hit_at(row), bool(row[HIT_WIDTH]))
     return None

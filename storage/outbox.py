@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +31,12 @@ async def enqueue(
     not_before: float | None = None,
 ) -> bool:
     """Add a message once per key; False if the key was already queued."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
         (key, chat_id, kind, priority, json.dumps(payload), not_before or now, now),
     )
-    return cur.rowcount == 1
 
 
 async def enqueue_batch_approval(
@@ -117,12 +117,12 @@ async def mark_sending_many(conn: Conn, row_ids: list[int], claimer: str) -> set
 async def mark_called(conn: Conn, row_id: int, claimer: str, now: float) -> bool:
     """Record that the Bot API call is about to be made; False if the row is no longer
     this process's claim (another process took it over), so the call must not be made."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE outbox SET called_at = ? WHERE id = ? AND status = 'sending'"
         " AND claimed_by = ? AND called_at IS NULL",
         (now, row_id, claimer),
     )
-    return cur.rowcount == 1
 
 
 async def mark_sent_many(conn: Conn, sent: list[tuple[int, int | None]], now: float) -> None:

@@ -7,7 +7,7 @@ import json
 import aiosqlite
 
 from bot.domain import QualificationTest, TestAttempt, TestQuestion
-from storage.db import Conn
+from storage.db import Conn, changed_one
 
 _COLUMNS = "id, requester_id, name, test, pass_percent, score_scale"
 
@@ -86,24 +86,24 @@ async def record_answer(
     conn: Conn, worker_id: int, qualification_id: int, position: int, option: int
 ) -> bool:
     """Append the answer to question `position`; False if that is not the next one."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE qualification_attempts SET answers = json_insert(answers, '$[#]', ?)"
         " WHERE worker_id = ? AND qualification_id = ? AND status = 'taking'"
         " AND json_array_length(answers) = ?",
         (option, worker_id, qualification_id, position),
     )
-    return cur.rowcount == 1
 
 
 async def finish_attempt(
     conn: Conn, worker_id: int, qualification_id: int, passed: bool, score: int, now: float
 ) -> bool:
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE qualification_attempts SET status = ?, score_percent = ?, finished_at = ?"
         " WHERE worker_id = ? AND qualification_id = ? AND status = 'taking'",
         ("passed" if passed else "failed", score, now, worker_id, qualification_id),
     )
-    return cur.rowcount == 1
 
 
 async def set_test(

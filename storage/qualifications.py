@@ -9,7 +9,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import Requirement, RequirementKind, WorkerStats
-from storage.db import Conn
+from storage.db import Conn, changed_one
 
 
 def _compare(x: str) -> str:
@@ -197,22 +197,22 @@ async def create_type(conn: Conn, requester_id: int, name: str, now: float) -> i
 
 async def grant(conn: Conn, worker_id: int, qualification_id: int, value: int, now: float) -> bool:
     """Give (or change) a worker's qualification; True if anything changed."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (worker_id, qualification_id)"
         " DO UPDATE SET value = excluded.value, granted_at = excluded.granted_at"
         " WHERE value != excluded.value",
         (worker_id, qualification_id, value, now),
     )
-    return cur.rowcount == 1
 
 
 async def revoke(conn: Conn, worker_id: int, qualification_id: int) -> bool:
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "DELETE FROM worker_qualifications WHERE worker_id = ? AND qualification_id = ?",
         (worker_id, qualification_id),
     )
-    return cur.rowcount == 1
 
 
 async def held(conn: Conn, worker_id: int) -> list[tuple[str, int]]:

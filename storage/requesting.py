@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage import ledger
-from storage.db import Conn, fetch_one
+from storage.db import Conn, changed_one, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +91,12 @@ async def worked_for(conn: Conn, worker_id: int, requester_id: int) -> bool:
 
 async def block(conn: Conn, requester_id: int, worker_id: int, now: float) -> bool:
     """Block a worker from the requester's HITs; False if already blocked."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO blocks (requester_id, worker_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (requester_id, worker_id) DO NOTHING",
         (requester_id, worker_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def set_block_reason(conn: Conn, requester_id: int, worker_id: int, reason: str) -> None:
@@ -109,10 +109,11 @@ async def set_block_reason(conn: Conn, requester_id: int, worker_id: int, reason
 
 async def unblock(conn: Conn, requester_id: int, worker_id: int) -> bool:
     """Let a blocked worker take the requester's HITs again; False if not blocked."""
-    cur = await conn.execute(
-        "DELETE FROM blocks WHERE requester_id = ? AND worker_id = ?", (requester_id, worker_id)
+    return await changed_one(
+        conn,
+        "DELETE FROM blocks WHERE requester_id = ? AND worker_id = ?",
+        (requester_id, worker_id),
     )
-    return cur.rowcount == 1
 
 
 async def escrow_balance(conn: Conn, hit_id: int) -> int:

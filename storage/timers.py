@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from bot.domain import fee_on
-from storage.db import Conn
+from storage.db import Conn, changed_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +204,12 @@ async def upcoming(conn: Conn, until: float, limit: int) -> list[tuple[str, floa
 
 async def pause(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
     """Pause an open HIT, keeping the lifetime it has left."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE hits SET status = 'paused', paused_remaining_s = MAX(expires_at - ?, 0)"
         " WHERE id = ? AND requester_id = ? AND status = 'open'",
         (now, hit_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def resume(conn: Conn, hit_id: int, requester_id: int, now: float) -> float | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import User
-from storage.db import Conn, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
-_COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active"
+_COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active, language"
 
 
 def _user(row: aiosqlite.Row) -> User:
@@ -20,6 +20,7 @@ def _user(row: aiosqlite.Row) -> User:
         is_worker=bool(row["is_worker"]),
         is_requester=bool(row["is_requester"]),
         active=bool(row["active"]),
+        language=row["language"],
     )
 
 
@@ -34,6 +35,7 @@ def user_from(row: aiosqlite.Row, start: int) -> User:
         is_worker=bool(row[start + 5]),
         is_requester=bool(row[start + 6]),
         active=bool(row[start + 7]),
+        language=row[start + 8],
     )
 
 
@@ -72,11 +74,11 @@ async def insert(
 
 async def set_active(conn: Conn, tg_id: int, active: bool) -> bool:
     """Mark a user (in)active, e.g. after they blocked the bot; True if it changed."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "UPDATE users SET active = ? WHERE tg_id = ? AND active != ?",
         (int(active), tg_id, int(active)),
     )
-    return cur.rowcount == 1
 
 
 async def mark_requester(conn: Conn, user_id: int) -> None:
@@ -87,3 +89,26 @@ async def requester_tg_ids(conn: Conn) -> list[int]:
     """Telegram ids of every user who has been funded or posted a HIT."""
     rows = await fetch_all(conn, "SELECT tg_id FROM users WHERE is_requester = 1 ORDER BY tg_id")
     return [int(row[0]) for row in rows]
+
+
+async def requester_languages(conn: Conn) -> dict[int, str]:
+    """The language of every requester, by Telegram id (their chat menus are in it)."""
+    rows = await fetch_all(
+        conn, "SELECT tg_id, language FROM users WHERE is_requester = 1 ORDER BY tg_id"
+    )
+    return {int(row[0]): str(row[1]) for row in rows}
+
+
+async def set_language(conn: Conn, tg_id: int, language: str) -> None:
+    """The language gigbot speaks to this user from now on (/language)."""
+    await conn.execute("UPDATE users SET language = ? WHERE tg_id = ?", (language, tg_id))
+
+
+async def language_of(conn: Conn, chat_id: int) -> str | None:
+    """The language of a private chat's user, or of a linked channel (its id is negative)."""
+    if chat_id < 0:
+        sql = "SELECT language FROM channels WHERE chat_id = ? ORDER BY active DESC, id DESC"
+    else:
+        sql = "SELECT language FROM users WHERE tg_id = ?"
+    row = await fetch_one(conn, sql, (chat_id,))
+    return str(row[0]) if row else None

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from bot.domain import Assignment, HitKind, WorkerPrefs
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
-from storage.db import Conn
+from storage.db import Conn, changed_one
+from storage.matching import WORKER_LANGUAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,15 +25,16 @@ async def prefs(conn: Conn, user_id: int) -> WorkerPrefs:
     """The worker's preferences, defaults when never set."""
     async with conn.execute(
         "SELECT u.timezone, p.kinds, p.topics, p.min_reward_cents, p.quiet_start, p.quiet_end,"
-        " p.notifications, p.onboarded FROM users u LEFT JOIN worker_prefs p"
-        " ON p.user_id = u.id WHERE u.id = ?",
+        f" p.notifications, p.onboarded, {WORKER_LANGUAGES} AS languages FROM users u"
+        " LEFT JOIN worker_prefs p ON p.user_id = u.id WHERE u.id = ?",
         (user_id,),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
         return WorkerPrefs()
+    languages = frozenset(code for code in row["languages"].split(",") if code)
     if row["kinds"] is None:
-        return WorkerPrefs(timezone=row["timezone"])
+        return WorkerPrefs(timezone=row["timezone"], languages=languages)
     return WorkerPrefs(
         kinds=frozenset(HitKind(k) for k in row["kinds"].split(",") if k),
         topics=frozenset(t for t in row["topics"].split(",") if t),
@@ -42,6 +44,7 @@ async def prefs(conn: Conn, user_id: int) -> WorkerPrefs:
         quiet_end=row["quiet_end"],
         notifications=bool(row["notifications"]),
         onboarded=bool(row["onboarded"]),
+        languages=languages,
     )
 
 
@@ -50,11 +53,11 @@ async def save_prefs(conn: Conn, user_id: int, p: WorkerPrefs) -> None:
     kinds = ",".join(k.value for k in HitKind if k in p.kinds)
     await conn.execute(
         "INSERT INTO worker_prefs (user_id, kinds, topics, min_reward_cents, quiet_start,"
-        " quiet_end, notifications, onboarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " quiet_end, notifications, onboarded, languages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (user_id) DO UPDATE SET kinds = excluded.kinds, topics = excluded.topics,"
         " min_reward_cents = excluded.min_reward_cents, quiet_start = excluded.quiet_start,"
         " quiet_end = excluded.quiet_end, notifications = excluded.notifications,"
-        " onboarded = excluded.onboarded",
+        " onboarded = excluded.onboarded, languages = excluded.languages",
         (
             user_id,
             kinds,
@@ -64,6 +67,7 @@ async def save_prefs(conn: Conn, user_id: int, p: WorkerPrefs) -> None:
             p.quiet_end,
             int(p.notifications),
             int(p.onboarded),
+            ",".join(sorted(p.languages)),
         ),
     )
     await conn.execute("UPDATE users SET timezone = ? WHERE id = ?", (p.timezone, user_id))
@@ -71,19 +75,20 @@ async def save_prefs(conn: Conn, user_id: int, p: WorkerPrefs) -> None:
 
 async def mute(conn: Conn, worker_id: int, requester_id: int, now: float) -> bool:
     """Stop offering this requester's HITs to the worker; True if newly muted."""
-    cur = await conn.execute(
+    return await changed_one(
+        conn,
         "INSERT INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT DO NOTHING",
         (worker_id, requester_id, now),
     )
-    return cur.rowcount == 1
 
 
 async def unmute(conn: Conn, worker_id: int, requester_id: int) -> bool:
-    cur = await conn.execute(
-        "DELETE FROM mutes WHERE worker_id = ? AND requester_id = ?", (worker_id, requester_id)
+    return await changed_one(
+        conn,
+        "DELETE FROM mutes WHERE worker_id = ? AND requester_id = ?",
+        (worker_id, requester_id),
     )
-    return cur.rowcount == 1
 
 
 async def requester_record(conn: Conn, requester_id: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.sandbox import Limits, SimTelegram
 from tests.auxil.stages import failing_on_errors
 
 # PTB 22 warns (an error here) when it builds a RetryAfter unless timedelta mode is chosen.
@@ -35,3 +36,23 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 @pytest.fixture
 def admin(stage: Stage) -> Actor:
     return stage.admin()
+
+
+@pytest.fixture
+async def processes(tmp_path: Path, clock: FakeClock) -> AsyncIterator[tuple[Stage, Stage]]:
+    """Two bot processes on one database file, A and B; both are closed and checked (no
+    handler errors, no broken Telegram rules) even when a test fails."""
+    a = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+    b = await a.another_process()
+    yield a, b
+    seen = [(list(s.services.errors), list(s.sim.violations)) for s in (a, b)]
+    await b.close()
+    await a.close()
+    assert seen == [([], []), ([], [])]
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[SimTelegram]:
+    """The simulated Telegram alone (its limits x20), for a bot run as a process of its own."""
+    async with SimTelegram(limits=Limits(scale=20)) as running:
+        yield running

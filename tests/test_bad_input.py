@@ -38,7 +38,7 @@ BAD_POLLS = [
     ("Which? | A | B ; reward=0.05 auto=10s", "auto must be 1m to 30d"),
     (
         "Which? | A | B ; reward=0.05 topik=images",
-        "(use reward, n, time, life, auto, est, topic, dispatch, extend)",
+        "(use reward, n, time, life, auto, est, topic, dispatch, extend, lang)",
     ),
 ]
 

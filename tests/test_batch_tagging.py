@@ -43,6 +43,15 @@ async def _batch(stage: Stage, rita: Actor, n: int = 2) -> int:
     )
 
 
+async def _tagging(stage: Stage, admin: Actor) -> tuple[Actor, Actor, int]:
+    """Rita's batch, accepted by Ann: (Rita, Ann, the task message's id)."""
+    rita = await funded_requester(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    await _batch(stage, rita)
+    await ann.press("Accept")
+    return rita, ann, ann.last().message_id
+
+
 def _item(actor: Actor, message_id: int | None = None) -> str:
     """The item the task message shows now."""
     message = actor.stage.sim.message_by_id(actor.tg_id, message_id) if message_id else actor.last()
@@ -118,11 +127,7 @@ async def test_one_tap_per_item_in_one_message_with_progress_and_undo(
 
 
 async def test_undo_once_reviewed_leaves_the_label(stage: Stage, admin: Actor) -> None:
-    rita = await funded_requester(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    await _batch(stage, rita)
-    await ann.press("Accept")
-    task = ann.last().message_id
+    rita, ann, task = await _tagging(stage, admin)
     first = _item(ann)
     await ann.press(TRUTH[first])
     await ann.press("Undo")  # the labels are up for a change ...
@@ -148,11 +153,7 @@ async def test_undo_once_reviewed_leaves_the_label(stage: Stage, admin: Actor) -
 async def test_a_multi_label_item_takes_submit_then_the_next_follows(
     stage: Stage, admin: Actor
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    await _batch(stage, rita)
-    await ann.press("Accept")
-    task = ann.last().message_id
+    rita, ann, task = await _tagging(stage, admin)
     first = _item(ann)
     await ann.press("Several labels")
     await ann.press("cat")
@@ -227,11 +228,7 @@ async def test_many_workers_tagging_one_batch_never_overfill_it(
 async def test_a_review_of_an_earlier_item_leaves_the_message_to_the_item_in_hand(
     stage: Stage, admin: Actor
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    await _batch(stage, rita)
-    await ann.press("Accept")
-    task = ann.last().message_id
+    rita, ann, task = await _tagging(stage, admin)
     await ann.press(TRUTH[_item(ann)])
     await rita.send("/review")
     await rita.press("Approve")  # the item handed in, while its message shows the next one

@@ -11,9 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.domain import PollDraft, Priority
+from bot.domain import PollDraft
 from bot.market.accounts import Accounts
 from bot.market.market import Market
+from bot.matching.waves import queue_pushes
 from bot.sandbox import Limits, SimTelegram
 from storage import outbox
 from storage.db import Database
@@ -42,14 +43,7 @@ async def _prepare(sim: SimTelegram, path: Path) -> list[int]:
     await market.publishing.publish(requester, hit.id)
     # Matching pushes in waves over time (bot/matching/waves.py); here every wave at once.
     async with db.transaction() as conn:
-        await outbox.enqueue_many(
-            conn,
-            [(f"push:{hit.id}:{chat}", chat) for chat in chats],
-            "push",
-            Priority.PUSH,
-            {"hit_id": hit.id},
-            clock.now(),
-        )
+        await queue_pushes(conn, hit.id, chats, clock.now())
     await db.close()
     return [*chats, rita.id]
 

@@ -60,16 +60,14 @@ async def two_processes(
     assert violations == [], f"Telegram rules broken: {violations}"
 
 
-def crowd(stage: Stage, size: int) -> list[SimUser]:
+async def crowd(stage: Stage, size: int) -> list[SimUser]:
     """Workers who have talked to the bot and finished its setup (registered and set up
     straight away: hundreds of /start conversations are not what these stories are about)."""
-    return [stage.sim.add_user(f"W{n}") for n in range(size)]
-
-
-async def register(stage: Stage, people: list[SimUser]) -> None:
+    people = [stage.sim.add_user(f"W{n}") for n in range(size)]
     for person in people:
         user = await stage.services.market.people.register(person.id, person.first_name)
         await stage.services.desk.save_prefs(user, WorkerPrefs(onboarded=True))
+    return people
 
 
 async def publish(stage: Stage, requester: Actor, title: str, *, hold: bool = False) -> None:
@@ -130,8 +128,7 @@ async def test_only_the_lease_holder_sends_and_the_bot_keeps_the_overall_limit(
     async with two_processes(tmp_path, clock) as (a, b):
         assert a.services.broadcaster.holding and not b.services.broadcaster.holding
         rita = await funded_requester(a, a.admin())
-        people = crowd(a, 200)
-        await register(a, people)
+        people = await crowd(a, 200)
         sent_before = a.services.broadcaster.sent
 
         # Two polls at once, one published through each process: 400 pushes, more than
@@ -157,8 +154,7 @@ async def test_a_dead_holder_is_replaced_once_its_lease_expires_and_nothing_goes
     # A short lease, so B's flush gives up waiting for the silent A within half a second.
     async with two_processes(tmp_path, clock, lease_s=0.5) as (a, b):
         rita = await funded_requester(a, a.admin())
-        people = crowd(a, 100)
-        await register(a, people)
+        people = await crowd(a, 100)
         await publish(a, rita, "Crash?", hold=True)  # A's pushes hang in flight
         await calls_hang(a, 10)
         await die(a)
@@ -198,8 +194,7 @@ async def test_a_clean_stop_hands_the_sending_over_at_once(
 ) -> None:
     async with two_processes(tmp_path, clock) as (a, b):
         rita = await funded_requester(a, a.admin())
-        people = crowd(a, 100)
-        await register(a, people)
+        people = await crowd(a, 100)
         sent_before = a.services.broadcaster.sent
         await publish(a, rita, "Handover?", hold=True)
         await calls_hang(a, 10)
@@ -229,8 +224,7 @@ async def test_a_holder_stalled_past_its_lease_steps_down_and_nothing_goes_twice
 ) -> None:
     async with two_processes(tmp_path, clock) as (a, b):
         rita = await funded_requester(a, a.admin())
-        people = crowd(a, 100)
-        await register(a, people)
+        people = await crowd(a, 100)
         await publish(a, rita, "Stall?", hold=True)
         await calls_hang(a, 10)
 
@@ -257,8 +251,7 @@ async def test_a_process_starting_next_to_a_live_holder_leaves_its_rows_alone(
     b: Stage | None = None
     try:
         rita = await funded_requester(a, a.admin())
-        people = crowd(a, 100)
-        await register(a, people)
+        people = await crowd(a, 100)
         await publish(a, rita, "In flight?", hold=True)
         await calls_hang(a, 10)
         query = "SELECT id, status, claimed_by, called_at FROM outbox WHERE status = 'sending'"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gettext
 import random
 import re
 from pathlib import Path
 
-from bot.demo.story import seeded_aliases, tell
+from bot.demo.story import ITEMS, items_csv, seeded_aliases, tell
 from bot.demo.summary import ASSIGNMENT_STATES, Summary
+from bot.i18n import Translator
+from bot.requesting.parsing import parse_batch_file
 
 # Story time runs 1000 times faster; Telegram's limits speed up with it (bot.demo.story).
 SPEED = 1000.0
@@ -81,3 +84,20 @@ async def test_a_seed_tells_the_same_story(tmp_path: Path) -> None:
     assert first == second
     names = seeded_aliases(random.Random(5)), seeded_aliases(random.Random(6))
     assert names[0]() != names[1](), "another seed names the workers otherwise"
+
+
+class _Commas(gettext.NullTranslations):
+    """A language whose sentences hold commas and quotes (as a translation may)."""
+
+    def gettext(self, message: str) -> str:
+        return f'{message}, "so to speak"'
+
+
+def test_the_batch_file_of_the_demo_quotes_what_a_translation_puts_in_it() -> None:
+    """The demo's CSV of items is told in the story's language: an item or gold label
+    with a comma or a quote is quoted, so the upload reads back what was written."""
+    t = Translator("es", _Commas())
+    items = parse_batch_file("animals.csv", items_csv(t))
+    assert [(i.text, i.gold) for i in items] == [
+        (t(text), t(gold) if gold else None) for text, gold, _ in ITEMS
+    ]

@@ -17,7 +17,7 @@ from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
 from bot.sandbox import Limits
 from storage import hits as hit_rows
-from tests.auxil.gestures import do_poll
+from tests.auxil.gestures import coffee_survey, do_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, roomy_stage
@@ -246,12 +246,7 @@ async def test_the_examples_the_guided_flows_teach_publish_under_the_default_flo
     stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
-    await rita.send("/newsurvey")
-    await rita.send("Coffee habits")
-    await rita.press("Single choice")
-    await rita.send("Favourite roast?")
-    await rita.send("Light | Medium | Dark")
-    await rita.press("Done")
+    await coffee_survey(rita, "Light | Medium | Dark")
     await rita.send(_example(rita.last_text()))  # as a requester copies it
     assert "meets the fair-pay floor" in rita.last_text(), rita.last_text()
     await rita.press("Publish")

@@ -11,6 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.fair import texts as fair_texts
+from bot.i18n import EN
 from tests.auxil.gestures import do_poll, forge, rate
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
@@ -89,7 +90,7 @@ async def test_reputation_from_a_seeded_history(
 
     await published_poll(stage, rita, "Which is red? | A | B ; reward=0.10 n=2 time=10m")
     assert "⭐ $3.00/h · 75% of 4 approved · reviews in 55m 30s · 1 dispute lost" in eve.last_text()
-    assert fair_texts.compact_reputation(card) in eve.last_text()
+    assert fair_texts.compact_reputation(EN, card) in eve.last_text()
 
 
 async def test_requester_lookup_by_hit_and_unknown(stage: Stage, admin: Actor) -> None:

@@ -38,6 +38,16 @@ async def _answer_all(worker: Actor, answer: str) -> None:
     assert "Submitted" in worker.last_text(), worker.last_text()
 
 
+async def _reviewing_long_answers(stage: Stage) -> tuple[Actor, Actor]:
+    """Rita's ten-question survey, every answer long from Ann, on Rita's /review: (Rita, Ann)."""
+    rita = await funded_requester(stage, stage.admin())
+    (ann,) = await workers(stage, "Ann")
+    await _ten_question_survey(rita)
+    await _answer_all(ann, LONG_ANSWER)
+    await rita.send("/review")
+    return rita, ann
+
+
 async def test_long_answers_are_shortened_on_the_review_card_and_sent_in_full(
     tmp_path: Path, clock: FakeClock
 ) -> None:
@@ -70,11 +80,7 @@ async def test_a_dispute_of_long_answers_fits_and_offers_them_in_full(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with roomy_stage(tmp_path, clock) as stage:
-        rita = await funded_requester(stage, stage.admin())
-        (ann,) = await workers(stage, "Ann")
-        await _ten_question_survey(rita)
-        await _answer_all(ann, LONG_ANSWER)
-        await rita.send("/review")
+        rita, ann = await _reviewing_long_answers(stage)
         await rita.press("Reject")
         await rita.send("Too long 😀 " * 45)
         await ann.press("Dispute")
@@ -91,11 +97,7 @@ async def test_full_answers_is_only_for_the_requester_of_the_work(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     async with roomy_stage(tmp_path, clock) as stage:
-        rita = await funded_requester(stage, stage.admin())
-        (ann,) = await workers(stage, "Ann")
-        await _ten_question_survey(rita)
-        await _answer_all(ann, LONG_ANSWER)
-        await rita.send("/review")
+        rita, _ = await _reviewing_long_answers(stage)
         data = next(
             d for row in rita.last().buttons() for t, d, _ in row if "Full answers" in t and d
         )

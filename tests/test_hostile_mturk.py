@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,6 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.fit import units
 from tests.auxil.mturk import (
-    EXTERNAL,
     FORM_NS,
     alias_of,
     button_url,
@@ -28,6 +28,7 @@ from tests.auxil.mturk import (
     post_form,
     refused,
     requester_with_api_key,
+    web_task,
     worked,
 )
 from tests.auxil.people import funded_requester, workers
@@ -40,29 +41,20 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
         yield opened
 
 
-async def _web_task(stage: Stage, mturk: object) -> str:
-    created = await call(
-        stage,
-        mturk,
-        "create_hit",
-        Title="Label the bird",
-        Description="Look at the photo, name the bird",
-        Reward="0.10",
-        AssignmentDurationInSeconds=600,
-        LifetimeInSeconds=3_600,
-        Question=EXTERNAL,
-    )
-    return str(created["HIT"]["HITId"])
+async def _accepted_web_task(stage: Stage, admin: Actor) -> tuple[Actor, Any, str, dict[str, str]]:
+    """Rita's web task, accepted by Ann: (Rita, her MTurk client, the HIT's id, the query of
+    the task page Ann's button opens)."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    hit_id = await web_task(stage, mturk, AssignmentDurationInSeconds=600)
+    await ann.press("Accept")
+    return rita, mturk, hit_id, params(button_url(ann, "Open the task page"))
 
 
 async def test_web_task_forms_are_bounded_and_bad_tokens_refused(
     stage: Stage, admin: Actor
 ) -> None:
-    rita, mturk = await requester_with_api_key(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    hit_id = await _web_task(stage, mturk)
-    await ann.press("Accept")
-    given = params(button_url(ann, "Open the task page"))
+    rita, mturk, hit_id, given = await _accepted_web_task(stage, admin)
     submit_to = given["turkSubmitTo"] + "/mturk/externalSubmit"
     form = {"assignmentId": given["assignmentId"]}
 
@@ -87,11 +79,7 @@ async def test_web_task_forms_are_bounded_and_bad_tokens_refused(
 
 
 async def test_web_task_tokens_with_odd_characters_are_refused(stage: Stage, admin: Actor) -> None:
-    rita, mturk = await requester_with_api_key(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    hit_id = await _web_task(stage, mturk)
-    await ann.press("Accept")
-    given = params(button_url(ann, "Open the task page"))
+    _, mturk, hit_id, given = await _accepted_web_task(stage, admin)
     bare = given["turkSubmitTo"].split("/w/")[0] + "/mturk/externalSubmit"
     for token in ("²-abc", "1-é", "١-00", "-", "99999999999999999999-ab"):
         form = {"assignmentId": given["assignmentId"], "gigbotToken": token, "bird": "robin"}

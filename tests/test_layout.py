@@ -25,6 +25,7 @@ KERNEL = {
     "bot.domain",
     "bot.fit",
     "bot.formatting",
+    "bot.i18n",
     "bot.parsing",
 }
 # Bottom to top: each may use the ones before it, never one after it.

@@ -5,45 +5,13 @@ telegram_payment_charge_id, and the ledger still sums to zero."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sqlite3
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.sandbox import Limits, SimTelegram, SimUser
+from bot.sandbox import SimTelegram, SimUser
+from tests.auxil.processes import Bot, run_env
 
 WAIT = 30.0  # real seconds before a wait gives up (a loaded machine)
-
-
-class Bot:
-    """One `python -m bot run` process."""
-
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.env = env
-        self.cwd = cwd
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd
-        )
-
-    async def kill(self) -> None:
-        """SIGKILL: no shutdown code runs."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[SimTelegram]:
-    async with SimTelegram(limits=Limits(scale=20)) as running:
-        yield running
 
 
 def _texts(sim: SimTelegram, user: SimUser) -> list[str]:
@@ -64,12 +32,7 @@ async def test_a_payment_is_credited_once_across_kill_and_redelivery(
 ) -> None:
     db = tmp_path / "gigbot.sqlite3"
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("GIGBOT_")},
-        "PTB_TIMEDELTA": "true",
-        "GIGBOT_TOKEN": sim.token,
-        "GIGBOT_API_URL": sim.base_url,
-        "GIGBOT_FILE_URL": sim.base_file_url,
-        "GIGBOT_DATABASE": str(db),
+        **run_env(sim, db),
         "GIGBOT_LOG_LEVEL": "WARNING",
         "GIGBOT_SEND_LEASE_S": "1",  # the restarted bot takes the dead one's outbox soon
     }

@@ -44,6 +44,17 @@ async def earned(stage: Stage, admin: Actor, name: str, polls: int = 1) -> Actor
     return ann
 
 
+async def test_cancel_leaves_the_payout_address_unset(stage: Stage, admin: Actor) -> None:
+    ann = await earned(stage, admin, "Ann")
+    await ann.send("/withdraw")
+    assert "email address of your PayPal account" in ann.last_text()
+    await ann.send("/cancel")
+    assert "Payout address unchanged" in ann.last_text()
+    await ann.send("ann@example.com")  # no longer taken as the address
+    await ann.send("/withdraw")
+    assert "email address of your PayPal account" in ann.last_text()
+
+
 async def test_withdraw_asks_the_address_once_and_holds_the_money(
     stage: Stage, admin: Actor
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,19 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The bot with the MTurk API on a free local port."""
     async with api_stage(tmp_path, clock) as opened:
         yield opened
+
+
+async def _bird_expert(stage: Stage, mturk: Any) -> str:
+    """CreateQualificationType "Bird expert" (active); its id."""
+    made = await call(
+        stage,
+        mturk,
+        "create_qualification_type",
+        Name="Bird expert",
+        Description="Knows their birds",
+        QualificationTypeStatus="Active",
+    )
+    return str(made["QualificationType"]["QualificationTypeId"])
 
 
 async def test_bonus_moves_money_once_and_is_listed(stage: Stage, admin: Actor) -> None:
@@ -124,15 +138,7 @@ async def test_blocked_worker_cannot_take_the_requesters_hits(stage: Stage, admi
 async def test_qualification_granted_listed_and_told(stage: Stage, admin: Actor) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
-    made = await call(
-        stage,
-        mturk,
-        "create_qualification_type",
-        Name="Bird expert",
-        Description="Knows their birds",
-        QualificationTypeStatus="Active",
-    )
-    qual_id = made["QualificationType"]["QualificationTypeId"]
+    qual_id = await _bird_expert(stage, mturk)
     got = await call(stage, mturk, "get_qualification_type", QualificationTypeId=qual_id)
     assert got["QualificationType"]["Name"] == "Bird expert"
     twice = await refused(
@@ -197,15 +203,7 @@ async def test_qualification_granted_listed_and_told(stage: Stage, admin: Actor)
 
 async def test_qualification_requirements_are_stored(stage: Stage, admin: Actor) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
-    qual = await call(
-        stage,
-        mturk,
-        "create_qualification_type",
-        Name="Bird expert",
-        Description="Knows their birds",
-        QualificationTypeStatus="Active",
-    )
-    qual_id = qual["QualificationType"]["QualificationTypeId"]
+    qual_id = await _bird_expert(stage, mturk)
     requirements = [
         {
             "QualificationTypeId": "000000000000000000L0",

@@ -12,7 +12,6 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.mturk import (
-    EXTERNAL,
     button_url,
     call,
     free_text,
@@ -20,6 +19,7 @@ from tests.auxil.mturk import (
     post_form,
     refused,
     requester_with_api_key,
+    web_task,
 )
 from tests.auxil.people import workers
 from tests.auxil.stages import api_stage
@@ -54,18 +54,7 @@ def as_sent(served: str) -> bool:
 async def test_external_question_answered_through_the_web_page(stage: Stage, admin: Actor) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    created = await call(
-        stage,
-        mturk,
-        "create_hit",
-        Title="Label the bird",
-        Description="Look at the photo, name the bird",
-        Reward="0.10",
-        AssignmentDurationInSeconds=300,
-        LifetimeInSeconds=3_600,
-        Question=EXTERNAL,
-    )
-    hit_id = created["HIT"]["HITId"]
+    hit_id = await web_task(stage, mturk)
 
     preview = button_url(ann, "Preview")
     assert preview.startswith("https://tasks.example.org/label?batch=3&")
@@ -122,18 +111,9 @@ async def test_html_question_served_sandboxed_and_submitted(
 ) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
-    created = await call(
-        stage,
-        mturk,
-        "create_hit",
-        Title="Name the bird",
-        Description="d",
-        Reward="0.05",
-        AssignmentDurationInSeconds=300,
-        LifetimeInSeconds=3_600,
-        Question=HTML,
+    hit_id = await web_task(
+        stage, mturk, Title="Name the bird", Description="d", Reward="0.05", Question=HTML
     )
-    hit_id = created["HIT"]["HITId"]
 
     async with httpx.AsyncClient() as browser:
         shown = await browser.get(button_url(ann, "Preview"))

@@ -5,10 +5,6 @@ next text is not taken as the reason or the message. /cancel stays the prompt's 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
@@ -81,17 +77,6 @@ async def test_a_command_after_message_requester_or_dispute_sends_nothing(
     assert len(rita.messages()) == seen_by_rita, "no message and no dispute reached Rita"
     assert _rows(stage, "SELECT COUNT(*) FROM disputes") == [(0,)]
     assert not any("hello" in t or "It is blue!" in t for t in rita.texts())
-
-
-@pytest.fixture
-async def processes(tmp_path: Path, clock: FakeClock) -> AsyncIterator[tuple[Stage, Stage]]:
-    a = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
-    b = await a.another_process()
-    yield a, b
-    seen = [(list(s.services.errors), list(s.sim.violations)) for s in (a, b)]
-    await b.close()
-    await a.close()
-    assert seen == [([], []), ([], [])]
 
 
 async def test_a_command_on_another_process_drops_the_prompt_everywhere(

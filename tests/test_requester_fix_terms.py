@@ -13,6 +13,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_of
+from tests.auxil.gestures import coffee_survey
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import upload
 from tests.auxil.screens import number_after
@@ -78,12 +79,7 @@ async def test_a_survey_under_the_floor_takes_an_honest_estimate(
     stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
-    await rita.send("/newsurvey")
-    await rita.send("Coffee habits")
-    await rita.press("Single choice")
-    await rita.send("Favourite roast?")
-    await rita.send("Light | Dark")
-    await rita.press("Done")
+    await coffee_survey(rita, "Light | Dark")
     await rita.send("reward=0.05 n=3 time=2m dispatch=offer")
     first_preview = rita.last().message_id
     preview = rita.last_text()

@@ -26,13 +26,20 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
         yield opened
 
 
-async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -> None:
+async def _tea_answered_by_ann(stage: Stage, admin: Actor) -> tuple[Actor, Actor, Actor, int]:
+    """Rita's poll "Tea?" ($10.00 funded; $0.10, five slots), answered by Ann and not yet
+    taken by Bob: (Rita, Ann, Bob, the HIT id)."""
     rita = await funded_requester(stage, admin, cents=1000)
     ann, bob = await workers(stage, "Ann", "Bob")
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=5")
     await ann.press("Accept")
     await ann.press("Yes")
     await ann.press("Submit")
+    return rita, ann, bob, hit_id
+
+
+async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -> None:
+    rita, ann, bob, hit_id = await _tea_answered_by_ann(stage, admin)
 
     await rita.send("/myhits")
     await rita.press("Tea?")  # its row in the list: the card, in the same message
@@ -70,12 +77,7 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
 async def test_cancel_asks_first_and_says_what_happens_to_work_in_progress(
     stage: Stage, admin: Actor
 ) -> None:
-    rita = await funded_requester(stage, admin, cents=1000)
-    ann, bob = await workers(stage, "Ann", "Bob")
-    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=5")
-    await ann.press("Accept")
-    await ann.press("Yes")
-    await ann.press("Submit")
+    rita, ann, bob, hit_id = await _tea_answered_by_ann(stage, admin)
     await bob.press("Accept")  # still working
 
     await rita.send("/myhits")

@@ -99,3 +99,18 @@ async def test_bad_test_questions_and_a_survey_requiring_it(stage: Stage, admin:
             (hit_id,),
         ).fetchall()
     assert rows == [("qualification", qual_id, "1")]
+
+
+async def test_cancel_discards_the_qualification_being_defined(stage: Stage, admin: Actor) -> None:
+    rita = await funded_requester(stage, admin)
+    await rita.send("/qualify")
+    await rita.send("Bird expert")
+    await rita.send("Which is a sparrow? | small seabird | *small brown bird")
+    await rita.send("/cancel")
+    assert "Qualification discarded" in rita.last_text()
+    # Nothing of it is kept: the next /qualify starts from its name, no questions so far.
+    await rita.send("/qualify")
+    assert "What's its name?" in rita.last_text()
+    await rita.send("Tree expert")
+    await rita.send("Oaks bear? | *acorns | cones")
+    assert "1 so far" in rita.last_text()

@@ -9,47 +9,16 @@ so each restart continues the same time); the test reads that time with the same
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.sandbox import Limits, SimTelegram, SimUser
+from bot.sandbox import SimTelegram, SimUser
+from tests.auxil.processes import Bot, run_env
 
 SPEED = 120.0  # one real second is two minutes of HIT time
 ADMIN = 900_000_001
 WAIT = 15.0  # real seconds before a wait gives up
-
-
-class Bot:
-    """One `python -m bot run` process."""
-
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.env = env
-        self.cwd = cwd
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=self.env, cwd=self.cwd
-        )
-
-    async def kill(self) -> None:
-        """SIGKILL: no shutdown code runs."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        await self.proc.wait()
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[SimTelegram]:
-    async with SimTelegram(limits=Limits(scale=20)) as running:
-        yield running
 
 
 def _texts(sim: SimTelegram, user: SimUser) -> list[str]:
@@ -87,12 +56,7 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
     db = tmp_path / "gigbot.sqlite3"
     epoch = time.time()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("GIGBOT_")},
-        "PTB_TIMEDELTA": "true",
-        "GIGBOT_TOKEN": sim.token,
-        "GIGBOT_API_URL": sim.base_url,
-        "GIGBOT_FILE_URL": sim.base_file_url,
-        "GIGBOT_DATABASE": str(db),
+        **run_env(sim, db),
         "GIGBOT_ADMINS": str(ADMIN),
         "GIGBOT_CLOCK_SPEED": str(SPEED),
         "GIGBOT_CLOCK_EPOCH": str(epoch),

@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
 from tests.auxil.people import funded_requester, user_of, worker
-from tests.auxil.posting import published_batch, published_poll
+from tests.auxil.posting import accepted_poll, published_batch, published_poll
 from tests.auxil.stages import roomy_stage
 
 
@@ -40,10 +40,7 @@ def _reminders(actor: Actor) -> list[SimMessage]:
 async def test_reminders_and_the_task_message_follow_the_work(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    await published_poll(stage, rita, POLL)
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(stage, admin, POLL)
     task = ann.last()
     assert "10m left" in (task.text or ""), task.text
 
@@ -111,10 +108,7 @@ async def test_time_running_out_and_a_return_from_a_reminder(
 async def test_open_the_task_retires_the_older_message(
     stage: Stage, admin: Actor, clock: FakeClock
 ) -> None:
-    rita = await funded_requester(stage, admin)
-    ann = await worker(stage, "Ann")
-    await published_poll(stage, rita, POLL)
-    await ann.press("Accept")
+    rita, ann, _ = await accepted_poll(stage, admin, POLL)
     old = ann.last()
     clock.advance(5 * 60)
     await stage.settle()

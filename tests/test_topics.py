@@ -161,7 +161,8 @@ BAD_TERMS = [
     ("topic=images topic=opinion", "'topic' is given twice"),
     (  # every setting a survey takes is named, wherever it is parsed
         "colour=red",
-        "Unknown setting 'colour' (use reward, n, time, life, auto, est, topic, dispatch, extend)",
+        "Unknown setting 'colour' (use reward, n, time, life, auto, est, topic, dispatch, extend,"
+        " lang)",
     ),
 ]
 

@@ -6,10 +6,6 @@ the same SQLite file and the same simulated Telegram; each update goes to the on
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
@@ -19,18 +15,6 @@ from tests.auxil.people import funded_requester, workers
 from tests.auxil.screens import number_after
 
 Pair = tuple[Stage, Stage]
-
-
-@pytest.fixture
-async def processes(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Pair]:
-    """Process A and process B; both are closed and checked even when a test fails."""
-    a = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
-    b = await a.another_process()
-    yield a, b
-    seen = [(list(s.services.errors), list(s.sim.violations)) for s in (a, b)]
-    await b.close()
-    await a.close()
-    assert seen == [([], []), ([], [])]
 
 
 def on(stage: Stage, actor: Actor) -> Actor:

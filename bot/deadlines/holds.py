@@ -10,7 +10,7 @@ deadline. Conditional on the extension being unused, so a double tap extends onc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import User
@@ -21,9 +21,10 @@ from bot.matching.waves import Waves
 from storage import hits
 from storage import offers as store
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 
-class Holds:
+class Holds(UseCases):
     """Timed offers and the concierge, on the marketplace's database."""
 
     def __init__(
@@ -33,16 +34,11 @@ class Holds:
         waves: Waves,
         *,
         reminders: tuple[float, ...] = (0.5, 0.2),
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.waves = waves  # a slot given up goes to the next worker in line at once
         self.reminders = reminders
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
 
     async def decline(self, worker: User, hit_id: int) -> DeclineResult:
         """Give up a live hold; the slot is offered to the next worker at once."""

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Unpack
 
 from bot.clock import Clock
 from bot.deadlines.holds import Holds
@@ -33,6 +32,7 @@ from storage import hits, ledger, outbox, stale
 from storage import requesting as reads
 from storage import timers as due
 from storage.db import Database
+from storage.usecases import Hooks, UseCases
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class DueReport:
         return self.abandoned + self.reminded + self.approved + self.expired + self.offers_ended
 
 
-class Timers:
+class Timers(UseCases):
     """Applies what is due and keeps the scheduler loaded with what is due soon."""
 
     def __init__(
@@ -103,20 +103,18 @@ class Timers:
         waves: Waves,
         *,
         reminders: tuple[float, ...] = (0.5, 0.2),
-        on_outbox: Callable[[], None] = lambda: None,
         window_s: float = 600.0,
         batch: int = 5000,
         max_jobs: int = 5000,
         coalesce_s: float = 0.05,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.agenda = agenda  # the scheduler's side: what is loaded, what new deadlines go to
         self.holds = holds  # timed offers and the timer concierge
         self.reviewing = reviewing  # auto-approval takes the requester's path
         self.waves = waves  # slots that abandonment freed go out again
         self.reminders = reminders
-        self.on_outbox = on_outbox
         self.window_s = window_s
         self.batch = batch
         self.max_jobs = max_jobs

@@ -9,13 +9,13 @@ comes back while the HIT is open opens the card again (trigger in migration 0014
 
 from __future__ import annotations
 
-from bot.clock import Clock
 from bot.delivery.results import LinkResult
 from bot.domain import Channel, ChannelCard, User
-from storage import channels
+from bot.i18n import language_of
+from storage import channels, users
 from storage.channels import enqueue_channel_cards
-from storage.db import Database
 from storage.outbox import OutboxRow
+from storage.usecases import UseCases
 
 __all__ = ["CHANNEL_KINDS", "Channels", "enqueue_channel_cards"]
 
@@ -25,12 +25,8 @@ CHANNEL_KINDS = ("channel_card", "channel_edit")
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 
 
-class Channels:
+class Channels(UseCases):
     """Links between requesters and their channels, and the cards they get."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
 
     async def link(
         self,
@@ -41,17 +37,29 @@ class Channels:
         chat_type: str,
         bot_status: str,
         requester_status: str,
+        language: str | None = None,
     ) -> LinkResult:
-        """Link a channel after Telegram confirmed the bot and the requester are admins."""
+        """Link a channel after Telegram confirmed the bot and the requester are admins; its
+        cards are in `language` (bot/i18n.LANGUAGES), else the requester's (an already
+        linked channel keeps its own unless one is given)."""
         if chat_type not in ("channel", "group", "supergroup"):
             return LinkResult.NOT_A_GROUP
         if bot_status not in ADMIN_STATUSES:
             return LinkResult.BOT_NOT_ADMIN
         if requester_status not in ADMIN_STATUSES:
             return LinkResult.YOU_NOT_ADMIN
+        spoken = language or language_of(requester.language)
         async with self.db.transaction() as conn:
-            made = await channels.link(conn, requester.id, chat_id, title, self.clock.now())
+            made = await channels.link(conn, requester.id, chat_id, title, self.clock.now(), spoken)
+            if not made and language is not None:
+                await channels.set_language(conn, requester.id, chat_id, language)
         return LinkResult.LINKED if made else LinkResult.ALREADY
+
+    async def language(self, requester: User, chat_id: int) -> str:
+        """The language a requester's linked channel is posted to in."""
+        async with self.db.reading() as conn:
+            found = await users.language_of(conn, chat_id)
+        return found or language_of(requester.language)
 
     async def unlink(self, requester: User, chat_id: int) -> bool:
         """Stop posting to a channel; False if it was not linked."""

@@ -204,8 +204,12 @@ class Stage:
         server = self.app.bot_data["mturk_server"]
         return str(server.url)
 
-    def user(self, first_name: str, username: str | None = None) -> Actor:
-        return Actor(self, self.sim.add_user(first_name, username=username))
+    def user(
+        self, first_name: str, username: str | None = None, language_code: str | None = "en"
+    ) -> Actor:
+        return Actor(
+            self, self.sim.add_user(first_name, username=username, language_code=language_code)
+        )
 
     def admin(self) -> Actor:
         return Actor(self, self.sim.add_user("Admin", id=ADMIN_TG_ID))

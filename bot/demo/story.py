@@ -11,40 +11,55 @@ come from one seeded random generator, so a seed always prints the same transcri
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import logging
 import random
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.demo.stage import Actor, Stage
 from bot.demo.summary import Summary, collect
 from bot.demo.transcript import Transcript, Write
+from bot.i18n import EN, N_, Translator, translator
 from bot.market.people import ALIAS_ALPHABET
+from bot.requesting import texts as requesting_texts
 from bot.sandbox import Limits, SimMessage
+from bot.work import texts as work_texts
 
-POLL = (
-    "/newpoll Which logo reads better on a phone? | Round | Square | Wordmark"
-    " ; reward=0.15 n=3 time=2m est=20s"
-)
-POLL_OPTIONS = ("Round", "Square", "Wordmark")
+# What Rita writes is shown as written: in a demo told in another language (--lang) she
+# writes in it too, so these are in the catalogs like everything the bot says.
+POLL_QUESTION = N_("Which logo reads better on a phone?")
+POLL_OPTIONS = (N_("Round"), N_("Square"), N_("Wordmark"))
+POLL_TERMS = "reward=0.15 n=3 time=2m est=20s"
 # (text, gold answer or "", what the item really shows): the first and last are gold.
+CAT, DOG = N_("cat"), N_("dog")
 ITEMS = (
-    ("A purring kitten curled up on a sofa", "cat", "cat"),
-    ("A puppy chasing a red ball", "", "dog"),
-    ("A tabby stretching in the sun", "", "cat"),
-    ("A retriever fetching a stick", "dog", "dog"),
+    (N_("A purring kitten curled up on a sofa"), CAT, CAT),
+    (N_("A puppy chasing a red ball"), "", DOG),
+    (N_("A tabby stretching in the sun"), "", CAT),
+    (N_("A retriever fetching a stick"), DOG, DOG),
 )
-LABELS = ("cat", "dog")
-BATCH_TERMS = "Which animal is described? ; reward=0.05 n=2 time=5m est=10s"
+LABELS = (CAT, DOG)
+BATCH_TITLE = N_("Which animal is described?")
+BATCH_TERMS = "reward=0.05 n=2 time=5m est=10s"
+# TRANSLATORS: the demo requester's reason for rejecting a wrong attention-check answer
+REJECT_REASON = N_("“{item}” shows a {label}: it was an attention check.")
+BONUS_REASON = N_("Quick and careful, thanks!")
 
 
-def items_csv() -> bytes:
-    """The batch upload: text and an optional gold label per line."""
-    rows = ["text,gold", *(f"{text},{gold}" for text, gold, _ in ITEMS)]
-    return ("\n".join(rows) + "\n").encode()
+def items_csv(t: Translator = EN) -> bytes:
+    """The batch upload: text and an optional gold label per line (quoted as CSV quotes
+    it: a translated item may hold a comma or a quote)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["text", "gold"])
+    writer.writerows([t(text), t(gold) if gold else ""] for text, gold, _ in ITEMS)
+    return out.getvalue().encode()
 
 
 def seeded_aliases(rng: random.Random) -> Callable[[], str]:
@@ -56,8 +71,16 @@ class Demo:
     """The story, one step at a time, each printed as it happens."""
 
     def __init__(
-        self, stage: Stage, clock: FakeClock, rng: random.Random, speed: float, write: Write
+        self,
+        stage: Stage,
+        clock: FakeClock,
+        rng: random.Random,
+        speed: float,
+        write: Write,
+        language: str = "en",
     ) -> None:
+        self.language = language
+        self.t = translator(language)  # what everyone reads and taps, and what Rita writes
         self.stage = stage
         self.clock = clock
         self.rng = rng
@@ -86,7 +109,7 @@ class Demo:
         await self.wait(self.rng.randint(3, 9))
 
     def cast(self, name: str, role: str = "") -> Actor:
-        actor = self.stage.user(name)
+        actor = self.stage.user(name, language_code=self.language)
         self.log.names[actor.tg_id] = f"{name}{role}"
         return actor
 
@@ -96,7 +119,12 @@ class Demo:
         await actor.send(text)
         self.log.catch_up()
 
+    def button(self, label: str) -> str:
+        """A button's label as the story's people read it (a texts' N_ message)."""
+        return self.t(label)
+
     async def press(self, actor: Actor, label: str) -> None:
+        """Tap the button labelled `label` (said already in the story's language)."""
         await self.think()
         self.log.action(self.log.name(actor.tg_id), f"taps [{label}]", self.at())
         await actor.press(label)
@@ -129,11 +157,12 @@ class Demo:
         )
         self.section("1 · everyone opens the bot: Rita to post tasks, the others to work")
         await self.say(self.rita, "/start")
-        await self.press(self.rita, "I want to post tasks")
+        await self.press(self.rita, self.button(work_texts.BTN_ROLE_POST))
         for person in (self.ann, self.bob, self.cy, self.dee):
             await self.say(person, "/start")
-            await self.press(person, "I want to work")
-            await self.press(person, "Skip, use defaults")  # every kind of task, any time
+            await self.press(person, self.button(work_texts.BTN_ROLE_WORK))
+            # every kind of task, any time
+            await self.press(person, self.button(work_texts.BTN_SETUP_SKIP))
         await self.deposit()
         await self.channel_link()
         await self.poll()
@@ -147,7 +176,7 @@ class Demo:
         """Rita pays for her balance in Telegram Stars."""
         rita = self.rita
         await self.say(rita, "/deposit")
-        await self.press(rita, "$20.00")
+        await self.press(rita, self.t.money(2000))
         await self.think()
         self.log.action(self.log.name(rita.tg_id), "taps [Pay] and confirms in Telegram", self.at())
         refusal = await rita.pay()
@@ -179,50 +208,54 @@ class Demo:
     async def poll(self) -> None:
         workers = [self.ann, self.bob, self.cy, self.dee]
         self.section("3 · a small poll: each slot is offered to one worker at a time")
-        await self.say(self.rita, POLL)
-        await self.press(self.rita, "Publish")
+        t = self.t
+        options = " | ".join(t(option) for option in POLL_OPTIONS)
+        await self.say(self.rita, f"/newpoll {t(POLL_QUESTION)} | {options} ; {POLL_TERMS}")
+        await self.press(self.rita, self.button(requesting_texts.BTN_PUBLISH))
         returner, answerer, idler = self.holding(workers)[:3]
         self.section(f"4 · {returner.name} accepts and returns it; {answerer.name} answers")
-        await self.press(returner, "Accept")
-        await self.press(returner, "Return")
+        await self.press(returner, self.button(work_texts.BTN_ACCEPT))
+        await self.press(returner, self.button(work_texts.BTN_RETURN))
         await self.answer_poll(answerer)
         (after,) = [w for w in self.holding(workers) if w not in (answerer, idler)]
         self.section(f"5 · the returned slot is offered to {after.name}")
         await self.answer_poll(after)
         self.section(f"6 · {idler.name} accepts the offer, then lets the time run out")
-        await self.press(idler, "Accept")
+        await self.press(idler, self.button(work_texts.BTN_ACCEPT))
         accepted = self.clock.now()
         for until in (60, 96, 120):  # reminders at half and a fifth left, then the deadline
             await self.wait(max(0.0, accepted + until - self.clock.now()))
 
     def holding(self, workers: list[Actor]) -> list[Actor]:
-        """The workers whose newest card is a live offer held for them."""
+        """The workers whose newest card is a live offer held for them (it has Decline)."""
+        accept, decline = self.button(work_texts.BTN_ACCEPT), self.button(work_texts.BTN_DECLINE)
         found = []
         for worker in workers:
-            cards = [m for m in worker.messages() if _has_button(m, "Accept")]
-            if cards and "Held for you" in (cards[-1].text or ""):
+            cards = [m for m in worker.messages() if _has_button(m, accept)]
+            if cards and _has_button(cards[-1], decline):
                 found.append(worker)
         return found
 
     async def answer_poll(self, worker: Actor) -> None:
-        await self.press(worker, "Accept")
-        await self.press(worker, self.rng.choice(POLL_OPTIONS))
-        await self.press(worker, "Submit")
+        await self.press(worker, self.button(work_texts.BTN_ACCEPT))
+        await self.press(worker, self.t(self.rng.choice(POLL_OPTIONS)))
+        await self.press(worker, self.button(work_texts.BTN_SUBMIT))
 
     async def batch(self) -> None:
         rita, ann, bob, cy = self.rita, self.ann, self.bob, self.cy
         self.section("7 · a tagging batch with gold items, uploaded as a CSV")
+        t = self.t
         await self.say(rita, "/newbatch")
-        await self.upload(rita, "animals.csv", items_csv())
-        await self.say(rita, " | ".join(LABELS))
-        await self.say(rita, BATCH_TERMS)
-        await self.press(rita, "Publish")
-        self.batch_id = int(rita.last_text().split("batch #")[1].split(".")[0])
+        await self.upload(rita, "animals.csv", items_csv(t))
+        await self.say(rita, " | ".join(t(label) for label in LABELS))
+        await self.say(rita, f"{t(BATCH_TITLE)} ; {BATCH_TERMS}")
+        await self.press(rita, self.button(requesting_texts.BTN_PUBLISH))
+        self.batch_id = int(rita.last_text().split("#")[1].split(" ")[0].strip(".,"))
         await self.from_channel(self.dee)
         self.section("8 · a race: Ann tags carefully; Cy misses a gold item; Bob gets what is left")
         await self.accept_open(ann)
         await self.tag(ann, careful=True)  # one tap hands it in; the next item takes its place
-        if has_button_in(ann, "Return"):
+        if has_button_in(ann, self.button(work_texts.BTN_RETURN)):
             await self.tag(ann, careful=True)
         await self.stop_tagging(ann)
         await self.accept_open(cy)
@@ -234,9 +267,11 @@ class Demo:
         """Tap Accept on the newest card; if that task is taken, scroll up to the next one."""
         tried: set[int] = set()
         asked_next = False
+        accept = self.button(work_texts.BTN_ACCEPT)
+        accepted = self.t(work_texts.ACCEPTED).split("{")[0]
         while True:
             await self.think()
-            cards = [m for m in worker.messages() if _has_button(m, "Accept")]
+            cards = [m for m in worker.messages() if _has_button(m, accept)]
             untried = [m for m in cards if m.message_id not in tried]
             if not untried and not asked_next:  # a batch is one card: ask for the next task
                 asked_next = True
@@ -247,45 +282,51 @@ class Demo:
             card = untried[-1]
             tried.add(card.message_id)
             self.log.action(
-                self.log.name(worker.tg_id), f"taps [Accept] on #{card.message_id}", self.at()
+                self.log.name(worker.tg_id), f"taps [{accept}] on #{card.message_id}", self.at()
             )
-            alert = await worker.press("Accept", card.message_id)
+            alert = await worker.press(accept, card.message_id)
             self.log.catch_up()
-            if alert is None or alert.startswith("Accepted"):
+            if alert is None or alert.startswith(accepted):
                 return
             self.log.note(f"{worker.name} looks for another task")
 
     async def tag(self, worker: Actor, careful: bool) -> None:
         """Tap the label the item shows (careful) or the other one on a gold item (not)."""
-        task = next(m for m in reversed(worker.messages()) if _has_button(m, "Return"))
+        t = self.t
+        back = self.button(work_texts.BTN_RETURN)
+        task = next(m for m in reversed(worker.messages()) if _has_button(m, back))
         text = task.text or ""
-        text_, gold, truth = next(item for item in ITEMS if item[0] in text)
+        text_, gold, truth = next(item for item in ITEMS if t(item[0]) in text)
         if not careful and not gold:
             raise AssertionError(f"{worker.name} was meant to get a gold item: {text_}")
         label = truth if careful else next(other for other in LABELS if other != gold)
-        await self.press(worker, label)
+        await self.press(worker, t(label))
 
     async def stop_tagging(self, worker: Actor) -> None:
         """Enough for now: the item that came up next goes back to the pool."""
-        if has_button_in(worker, "Return"):
-            await self.press(worker, "Return")
+        if has_button_in(worker, self.button(work_texts.BTN_RETURN)):
+            await self.press(worker, self.button(work_texts.BTN_RETURN))
 
     async def review(self) -> None:
         rita = self.rita
         self.section("9 · the requester reviews: approves, rejects with a reason")
+        t = self.t
+        approve = self.button(requesting_texts.BTN_APPROVE)
+        reject_all = requesting_texts.btn_reject_worker(t, "")  # shown for low gold accuracy
         await self.say(rita, "/review")
-        while "Approve" in str(rita.last().buttons()):
+        while _has_button(rita.last(), approve):
             card = rita.last_text()
-            if "gold accuracy in this batch: 0%" in card:
-                text, gold, _ = next(item for item in ITEMS if item[0] in card and item[1])
-                await self.press(rita, "Reject this")
-                await self.say(rita, f"“{text}” shows a {gold}: it was an attention check.")
+            if _has_button(rita.last(), reject_all):  # Cy, who missed the gold item
+                text, gold, _ = next(item for item in ITEMS if t(item[0]) in card and item[1])
+                await self.press(rita, self.button(requesting_texts.BTN_REJECT))
+                await self.say(rita, t(REJECT_REASON, item=t(text), label=t(gold)))
             else:
-                await self.press(rita, "Approve")
+                await self.press(rita, approve)
         self.section("10 · a bonus, the results, the export")
-        await self.say(rita, f"/bonus {await self.alias(self.ann)} 0.25 Quick and careful, thanks!")
+        alias = await self.alias(self.ann)
+        await self.say(rita, f"/bonus {alias} 0.25 {t(BONUS_REASON)}")
         await self.say(rita, f"/results b{self.batch_id}")
-        await self.press(rita, "Export CSV")
+        await self.press(rita, self.button(requesting_texts.BTN_EXPORT))
 
     async def money(self) -> None:
         self.section("11 · workers check their money and record")
@@ -300,9 +341,15 @@ class Demo:
         self.section("12 · Ann cashes out; the operator pays out through PayPal")
         await self.say(ann, "/withdraw")
         await self.say(ann, "ann@example.com")
-        if has_button_in(ann, "Withdraw"):
-            await self.press(ann, "Withdraw")
-        await self.say(admin, "/payouts")
+        withdraw = [  # "💸 Withdraw $0.45", said in the story's language
+            text
+            for row in (ann.last().buttons() if ann.messages() else [])
+            for text, data, _ in row
+            if data and data.startswith(cb.Withdraw.prefix + ":")
+        ]
+        if withdraw:
+            await self.press(ann, withdraw[0])
+        await self.say(admin, "/payouts")  # an admin tool: English
         if has_button_in(admin, "Export"):
             await self.press(admin, "Export PayPal CSV")
             await self.press(admin, "Mark batch")
@@ -350,8 +397,12 @@ async def tell(
     speed: float = 60.0,
     database: str | None = None,
     write: Write = print,
+    language: str = "en",
+    look: Callable[[Stage], object] | None = None,
 ) -> Summary:
-    """Tell the story on a fresh database; return the summary (already printed)."""
+    """Tell the story on a fresh database, everyone speaking `language` (bot/i18n.py);
+    return the summary (already printed). `look` sees the stage at the end (tests read
+    every Bot API call the story made)."""
     with tempfile.TemporaryDirectory(prefix="gigbot-demo-") as tmp:
         path = Path(database) if database else Path(tmp) / "demo.sqlite3"
         path.unlink(missing_ok=True)
@@ -369,12 +420,14 @@ async def tell(
             overrides={"wave_interval": 0.0, "min_payout": 0.10},
             aliases=seeded_aliases(rng),
         )
-        demo = Demo(stage, clock, rng, speed, write)
+        demo = Demo(stage, clock, rng, speed, write, language)
         for line in header(seed, speed):
             write(line)
         try:
             await demo.run()
             summary = await collect(stage, demo.log)
+            if look is not None:
+                look(stage)
         finally:
             await stage.close()
     for line in summary.table():
@@ -395,9 +448,13 @@ def quiet_logs(verbose: bool) -> None:
 
 
 async def run_demo(
-    seed: int = 7, speed: float = DEFAULT_SPEED, database: str | None = None, verbose: bool = False
+    seed: int = 7,
+    speed: float = DEFAULT_SPEED,
+    database: str | None = None,
+    verbose: bool = False,
+    language: str = "en",
 ) -> int:
     """Tell the story; return 0 when nothing went wrong."""
     quiet_logs(verbose)
-    summary = await tell(seed, speed, database)
+    summary = await tell(seed, speed, database, language=language)
     return 0 if summary.clean else 1

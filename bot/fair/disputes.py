@@ -9,8 +9,8 @@ stays impossible until the requester is funded again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import AssignmentStatus, Priority, User
@@ -19,6 +19,7 @@ from bot.market.views import WorkView, answer_label
 from storage import assignments, disputes, hits, ledger, outbox, stale, users
 from storage.db import Conn, Database
 from storage.disputes import Dispute
+from storage.usecases import Hooks, UseCases
 
 WINDOW_S = 7 * 24 * 3600  # how long after a rejection it can be disputed
 MAX_MESSAGE_LEN = 500
@@ -36,19 +37,12 @@ class DisputeView:
     answers: list[tuple[str, str]]
 
 
-class Disputes:
+class Disputes(UseCases):
     def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        *,
-        answer_s: float = 48 * 3600.0,
-        on_outbox: Callable[[], None] = lambda: None,
+        self, db: Database, clock: Clock, *, answer_s: float = 48 * 3600.0, **hooks: Unpack[Hooks]
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.answer_s = answer_s
-        self.on_outbox = on_outbox
 
     async def can_open(self, worker: User, assignment_id: int) -> DisputeResult:
         """Whether the worker may dispute this rejection now."""

@@ -4,7 +4,7 @@ floor, anonymous messages and free windows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -19,6 +19,7 @@ from bot.market.results import FloorCheck
 from bot.matching.waves import Waves
 from storage import batches, fairwork, hits, ledger
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 
 def floor_cents(settings: Settings) -> int:
@@ -26,25 +27,18 @@ def floor_cents(settings: Settings) -> int:
     return round(settings.min_hourly * 100)
 
 
-class FairWork:
+class FairWork(UseCases):
     def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        waves: Waves,
-        on_outbox: Callable[[], None] = lambda: None,
+        self, db: Database, clock: Clock, settings: Settings, waves: Waves, **hooks: Unpack[Hooks]
     ) -> None:
-        self.db = db
+        super().__init__(db, clock, **hooks)
         self.waves = waves  # its fan-out policy pushes a HIT again after a raise
-        self.clock = clock
         self.floor_cents = floor_cents(settings)
-        self.on_outbox = on_outbox
         self.reputation = Reputations(db, clock)
         self.disputes = Disputes(
-            db, clock, answer_s=settings.dispute_hours * 3600, on_outbox=on_outbox
+            db, clock, answer_s=settings.dispute_hours * 3600, on_outbox=self.on_outbox
         )
-        self.relay = Relay(db, clock, per_hour=settings.relay_per_hour, on_outbox=on_outbox)
+        self.relay = Relay(db, clock, per_hour=settings.relay_per_hour, on_outbox=self.on_outbox)
         self.free = FreeTime(db, clock)
 
     async def floor_check(self, hit_id: int) -> FloorCheck | None:

@@ -7,19 +7,15 @@ the list is /hits' (same eligibility and preferences, a batch once), best paid p
 
 from __future__ import annotations
 
-from bot.clock import Clock
 from bot.domain import HitSort, ListedHit, User
 from storage import fairwork, listing
-from storage.db import Conn, Database
+from storage.db import Conn
+from storage.usecases import UseCases
 
 MAX_LISTED = 5
 
 
-class FreeTime:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
-
+class FreeTime(UseCases):
     async def start(self, worker: User, seconds: int) -> list[ListedHit]:
         """Store the window and return the HITs that fit in it, best first."""
         now = self.clock.now()

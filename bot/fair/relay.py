@@ -6,14 +6,15 @@ requester's shown name; neither ever sees a Telegram id or username.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import Priority, User
 from bot.fair.results import RelayResult
 from storage import assignments, fairwork, hits, outbox, users
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 MAX_BODY_LEN = 500
 WINDOW_S = 3600
@@ -30,19 +31,12 @@ class RelayedMessage:
     body: str
 
 
-class Relay:
+class Relay(UseCases):
     def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        *,
-        per_hour: int = 5,
-        on_outbox: Callable[[], None] = lambda: None,
+        self, db: Database, clock: Clock, *, per_hour: int = 5, **hooks: Unpack[Hooks]
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.per_hour = per_hour
-        self.on_outbox = on_outbox
 
     async def can_write(self, user: User, assignment_id: int) -> RelayResult:
         """Whether the user is the worker or the requester of this assignment."""

@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import statistics
 
-from bot.clock import Clock
 from bot.fair.results import Reputation
 from bot.parsing import whole_number
 from storage import assignments, hits, users
 from storage import reputation as reads
-from storage.db import Database
+from storage.usecases import UseCases
 
 DIMENSIONS = {"p": "pay", "f": "fairness", "c": "communication"}
 MAX_NAMED = 3
 
 
-class Reputations:
+class Reputations(UseCases):
     """Reading reputations and recording ratings."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
 
     async def card(self, requester_id: int) -> Reputation | None:
         """The whole reputation of one requester (None if there is no such user)."""

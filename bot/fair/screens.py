@@ -8,23 +8,26 @@ from bot.fair import texts as fair_texts
 from bot.fair.disputes import DisputeView
 from bot.fair.relay import RelayedMessage
 from bot.fit import clip, fit_pairs
+from bot.i18n import Translator
 from bot.market import texts as market_texts
 
 RATING_KEYS = (("p", "pay"), ("f", "fairness"), ("c", "communication"))
 
 
-def verdict_rows(assignment_id: int, rejected: bool) -> tuple[tuple[Button, ...], ...]:
+def verdict_rows(
+    t: Translator, assignment_id: int, rejected: bool
+) -> tuple[tuple[Button, ...], ...]:
     """Buttons under an approval or rejection notice: dispute (rejected), rate, message."""
     first: tuple[Button, ...] = (
-        (Button(fair_texts.BTN_DISPUTE, cb.Dispute(assignment_id).pack()),) if rejected else ()
+        (Button(t(fair_texts.BTN_DISPUTE), cb.Dispute(assignment_id).pack()),) if rejected else ()
     )
     return (
-        (*first, Button(fair_texts.BTN_RATE, cb.RateOpen(assignment_id).pack())),
-        (Button(fair_texts.BTN_MESSAGE_REQUESTER, cb.Relay(assignment_id).pack()),),
+        (*first, Button(t(fair_texts.BTN_RATE), cb.RateOpen(assignment_id).pack())),
+        (Button(t(fair_texts.BTN_MESSAGE_REQUESTER), cb.Relay(assignment_id).pack()),),
     )
 
 
-def rating(assignment_id: int, title: str, given: dict[str, int]) -> Screen:
+def rating(t: Translator, assignment_id: int, title: str, given: dict[str, int]) -> Screen:
     """Three rows of 1–5, the chosen star marked ✓."""
     rows = []
     for key, name in RATING_KEYS:
@@ -39,7 +42,7 @@ def rating(assignment_id: int, title: str, given: dict[str, int]) -> Screen:
                 for stars in range(1, 6)
             )
         )
-    return Screen(fair_texts.rating_prompt(title, given), tuple(rows))
+    return Screen(fair_texts.rating_prompt(t, title, given), tuple(rows))
 
 
 # UTF-16 units of a dispute card's parts: together under Telegram's 4096 whatever was
@@ -49,12 +52,13 @@ DISPUTE_TEXT = 600  # the worker's message, the requester's reason (each)
 DISPUTE_ANSWERS = 1500
 
 
-def dispute(view: DisputeView, due: str) -> Screen:
+def dispute(t: Translator, view: DisputeView, due: str) -> Screen:
     """The dispute as the requester gets it, with Reverse / Uphold (and Full answers when
     the answers are shortened)."""
     d = view.dispute
     answers, cut = fit_pairs(view.answers, DISPUTE_ANSWERS)
     text = fair_texts.dispute_for_requester(
+        t,
         clip(view.title, DISPUTE_TITLE),
         view.alias,
         clip(d.message, DISPUTE_TEXT),
@@ -63,36 +67,40 @@ def dispute(view: DisputeView, due: str) -> Screen:
         due,
     )
     rows: tuple[tuple[Button, ...], ...] = (
-        (Button(fair_texts.BTN_REVERSE, cb.Reverse(d.id).pack()),),
-        (Button(fair_texts.BTN_UPHOLD, cb.Uphold(d.id).pack()),),
+        (Button(t(fair_texts.BTN_REVERSE), cb.Reverse(d.id).pack()),),
+        (Button(t(fair_texts.BTN_UPHOLD), cb.Uphold(d.id).pack()),),
     )
     if cut:
-        text += "\n" + market_texts.ANSWERS_SHORTENED
-        rows += ((Button(market_texts.BTN_FULL_ANSWERS, cb.FullAnswers(d.assignment_id).pack()),),)
+        text += "\n" + t(market_texts.ANSWERS_SHORTENED)
+        rows += (
+            (Button(t(market_texts.BTN_FULL_ANSWERS), cb.FullAnswers(d.assignment_id).pack()),),
+        )
     return Screen(text, rows)
 
 
-def dispute_settled(view: DisputeView) -> Screen:
+def dispute_settled(t: Translator, view: DisputeView) -> Screen:
     """The requester's dispute card once settled: who, what, and how it ended; no buttons."""
     d = view.dispute
-    return Screen(fair_texts.dispute_settled(clip(view.title, DISPUTE_TITLE), view.alias, d.status))
-
-
-def relayed(message: RelayedMessage) -> Screen:
     return Screen(
-        fair_texts.relayed(message.sender, message.from_worker, message.title, message.body),
-        ((Button(fair_texts.BTN_REPLY, cb.RelayReply(message.id).pack()),),),
+        fair_texts.dispute_settled(t, clip(view.title, DISPUTE_TITLE), view.alias, d.status)
     )
 
 
-def free(window_s: int, found: list[ListedHit]) -> Screen:
+def relayed(t: Translator, message: RelayedMessage) -> Screen:
+    return Screen(
+        fair_texts.relayed(t, message.sender, message.from_worker, message.title, message.body),
+        ((Button(t(fair_texts.BTN_REPLY), cb.RelayReply(message.id).pack()),),),
+    )
+
+
+def free(t: Translator, window_s: int, found: list[ListedHit]) -> Screen:
     """HITs that fit the window (a batch once), each with its Accept button."""
     return Screen(
-        fair_texts.free_list(window_s, found),
+        fair_texts.free_list(t, window_s, found),
         tuple(
             (
                 Button(
-                    fair_texts.btn_accept_numbered(n, item.hit.reward_cents),
+                    fair_texts.btn_accept_numbered(t, n, item.hit.reward_cents),
                     cb.Accept(item.hit.id).pack(),
                 ),
             )

@@ -6,7 +6,7 @@ Telegram here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import HitStatus, Priority, User
@@ -16,11 +16,12 @@ from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
 from storage import qualifications as quals
 from storage.db import Database
+from storage.usecases import Hooks, UseCases
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
 
 
-class Accepting:
+class Accepting(UseCases):
     """Accepting HITs, race-safe, on one database."""
 
     def __init__(
@@ -30,16 +31,11 @@ class Accepting:
         *,
         max_active: int,
         reminders: tuple[float, ...] = (0.5, 0.2),
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.max_active = max_active  # tasks a worker may hold at once
         self.reminders = reminders
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
 
     async def accept_from_card(
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot.clock import Clock
 from bot.domain import Priority, RequesterBalance, User
 from bot.market.results import FundResult
 from storage import ledger, outbox, users
-from storage.db import Database
+from storage.usecases import UseCases
 
 
-class Accounts:
+class Accounts(UseCases):
     """Funding requesters and reading balances."""
-
-    def __init__(
-        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.on_outbox = on_outbox
 
     async def fund(self, tg_id: int, amount_cents: int, key: str) -> FundResult:
         """Credit a requester from outside gigbot, once per key (e.g. the admin's message)."""

@@ -6,6 +6,7 @@ Every state change is one transaction; money and the messages it causes move in 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import (
@@ -26,9 +27,10 @@ from bot.matching.waves import Waves
 from storage import fairwork, hits, ledger, opening, users
 from storage.channels import enqueue_channel_cards
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 
-class Publishing:
+class Publishing(UseCases):
     """Drafts and publishing, race-safe, on one database."""
 
     def __init__(
@@ -40,18 +42,13 @@ class Publishing:
         auto_approve_s: int,
         min_hourly_cents: int = 0,
         fee_bp: int = 0,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.waves = waves
         self.auto_approve_s = auto_approve_s
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (pay_floor.py); 0 = off
         self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
 
     async def create_poll(
         self, requester: User, draft: PollDraft, dispatch: Dispatch | None = None
@@ -208,9 +205,7 @@ class Publishing:
         queued = 0
         async with self.db.transaction() as conn:
             for hit_id in hit_ids:
-                hit = await hits.get(conn, hit_id)
-                if hit is not None:
-                    queued += await self.waves.push(conn, hit, now)
+                queued += await self.waves.push_id(conn, hit_id, now)
         if queued:
             self.on_outbox()
         return queued

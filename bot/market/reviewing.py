@@ -4,7 +4,7 @@ the reward moves out of escrow exactly once. No Telegram here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import AssignmentStatus, Hit, Priority, User
@@ -13,27 +13,21 @@ from bot.market.results import ReviewResult
 from bot.market.views import WorkView
 from storage import assignments, disputes, hits, ledger, outbox, stale, users
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 MAX_REASON_LEN = 500
 APPROVE_CHUNK = 200  # approvals per transaction in Approve all (the database lock is held)
 OVERRIDE_WINDOW_S = 30 * 24 * 3600  # MTurk: a rejection can be overridden within 30 days
 
 
-class Reviewing:
+class Reviewing(UseCases):
     """A requester's verdicts on submitted work, race-safe, on one database."""
 
     def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        reading: Reading,
-        *,
-        on_outbox: Callable[[], None] = lambda: None,
+        self, db: Database, clock: Clock, reading: Reading, **hooks: Unpack[Hooks]
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.reading = reading
-        self.on_outbox = on_outbox
 
     async def next_for_review(self, requester: User) -> tuple[WorkView | None, int]:
         """The oldest submitted assignment to review and how many are waiting."""

@@ -4,7 +4,7 @@ and refunds of slots that can't be taken again. No Telegram here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import Hit, HitStatus, User
@@ -13,26 +13,15 @@ from bot.matching.waves import Waves
 from storage import hits, ledger
 from storage import timers as due
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 
-class Settling:
+class Settling(UseCases):
     """A requester's changes to a published HIT, race-safe, on one database."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        waves: Waves,
-        *,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
-    ) -> None:
-        self.db = db
-        self.clock = clock
+    def __init__(self, db: Database, clock: Clock, waves: Waves, **hooks: Unpack[Hooks]) -> None:
+        super().__init__(db, clock, **hooks)
         self.waves = waves  # more assignments go out in a wave at once
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
 
     async def pause_hit(self, requester: User, hit_id: int) -> HitControlResult:
         """Stop offering an open HIT; the lifetime it has left is kept for resume."""

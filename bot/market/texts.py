@@ -4,54 +4,73 @@ and the admins' /stats."""
 from __future__ import annotations
 
 from bot.domain import HitKind, RequesterBalance
-from bot.formatting import duration, money, try_again
+from bot.formatting import EN, N_, Translator, duration, money, try_again
 from bot.market.results import FundResult, MarketStats, PublishResult
 
 # -- publishing ------------------------------------------------------------------------------------
 
-HIT_KIND_WORDS = {HitKind.POLL: "poll", HitKind.SURVEY: "survey", HitKind.TAG: "tagging task"}
+HIT_KIND_WORDS = {
+    HitKind.POLL: N_("poll"),
+    HitKind.SURVEY: N_("survey"),
+    HitKind.TAG: N_("tagging task"),
+}
 PUBLISH_TEXTS = {  # {kind}: a word of HIT_KIND_WORDS
-    PublishResult.OK: (
+    PublishResult.OK: N_(
         "✅ Published {kind} #{hit_id}. {cost} is held in escrow. /review when work arrives."
     ),
-    PublishResult.NOT_FOUND: "This draft no longer exists. Post a new one with /newpoll.",
-    PublishResult.ALREADY: "This {kind} (#{hit_id}) is already published.",
-    PublishResult.INSUFFICIENT_FUNDS: (
+    PublishResult.NOT_FOUND: N_("This draft no longer exists. Post a new one with /newpoll."),
+    PublishResult.ALREADY: N_("This {kind} (#{hit_id}) is already published."),
+    PublishResult.INSUFFICIENT_FUNDS: N_(
         "⚠️ Not enough balance: publishing needs {cost}, you have {available}. "
         "Add money with /deposit."
     ),
-    PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
+    PublishResult.UNDER_FLOOR: N_("⚠️ This pays under the fair-pay floor; raise the reward."),
 }
 BATCH_PUBLISH_TEXTS = {
-    PublishResult.OK: "✅ Published batch #{batch_id}. {cost} is held in escrow. /myhits",
-    PublishResult.NOT_FOUND: "This batch no longer exists. /newbatch",
-    PublishResult.ALREADY: "Batch #{batch_id} is already published. /myhits",
-    PublishResult.INSUFFICIENT_FUNDS: (
+    PublishResult.OK: N_("✅ Published batch #{batch_id}. {cost} is held in escrow. /myhits"),
+    PublishResult.NOT_FOUND: N_("This batch no longer exists. /newbatch"),
+    PublishResult.ALREADY: N_("Batch #{batch_id} is already published. /myhits"),
+    PublishResult.INSUFFICIENT_FUNDS: N_(
         "⚠️ Not enough balance: the batch needs {cost}, you have {available}. "
         "Add money with /deposit."
     ),
-    PublishResult.UNDER_FLOOR: "⚠️ This pays under the fair-pay floor; raise the reward.",
+    PublishResult.UNDER_FLOOR: N_("⚠️ This pays under the fair-pay floor; raise the reward."),
 }
 
 
 # -- the full answers of an assignment (on the review card and the dispute card) -------------------
 
-ANSWERS_SHORTENED = "✂️ Long answers are shortened here: <b>📄 Full answers</b> sends them all."
-BTN_FULL_ANSWERS = "📄 Full answers"
-FULL_ANSWERS_SENT = "📄 Here are all the answers, as a file."
+ANSWERS_SHORTENED = N_("✂️ Long answers are shortened here: <b>📄 Full answers</b> sends them all.")
+BTN_FULL_ANSWERS = N_("📄 Full answers")
+FULL_ANSWERS_SENT = N_("📄 Here are all the answers, as a file.")
 
 
-def full_answers_caption(hit_id: int, assignment_id: int, alias: str) -> str:
+def full_answers_caption(t: Translator, hit_id: int, assignment_id: int, alias: str) -> str:
     """The caption of the answers file (plain text): "HIT #3 · assignment 7 · W-7F3K"."""
-    return f"HIT #{hit_id} · assignment {assignment_id} · {alias}"
+    return t(
+        "HIT #{hit_id} · assignment {assignment_id} · {alias}",
+        hit_id=hit_id,
+        assignment_id=assignment_id,
+        alias=alias,
+    )
 
 
 def full_answers_file(
-    title: str, numbers: tuple[int, int], alias: str, answers: list[tuple[str, str]]
+    t: Translator,
+    title: str,
+    numbers: tuple[int, int],
+    alias: str,
+    answers: list[tuple[str, str]],
 ) -> str:
     """An assignment's answers in full, as the text of a .txt file (no HTML)."""
     hit_id, assignment_id = numbers
-    lines = [title, f"HIT #{hit_id} · assignment {assignment_id} · by {alias}", ""]
+    by = t(
+        "HIT #{hit_id} · assignment {assignment_id} · by {alias}",
+        hit_id=hit_id,
+        assignment_id=assignment_id,
+        alias=alias,
+    )
+    lines = [title, by, ""]
     for number, (question, answer) in enumerate(answers, start=1):
         lines += [f"{number}. {question}", answer, ""]
     return "\n".join(lines)
@@ -60,24 +79,31 @@ def full_answers_file(
 # -- money: /balance, /fund ------------------------------------------------------------------------
 
 
-def balance(b: RequesterBalance, tg_id: int | None = None) -> str:
+def balance(t: Translator, b: RequesterBalance, tg_id: int | None = None) -> str:
     """The requester's /balance: available, in escrow, a debt if there is one; with `tg_id`,
     how to get more."""
-    text = f"💼 Available: <b>{money(b.available_cents)}</b>\n🔒 In escrow: {money(b.escrow_cents)}"
+    text = t(
+        "💼 Available: <b>{available}</b>\n🔒 In escrow: {escrow}",
+        available=t.money(b.available_cents),
+        escrow=t.money(b.escrow_cents),
+    )
     if b.available_cents < 0:  # a reversed rejection paid after the refund was spent
-        text += (
-            f"\n⚠️ You owe {money(-b.available_cents)} (work you rejected was approved on "
-            "dispute): new HITs wait until a top-up covers it."
+        text += "\n" + t(
+            "⚠️ You owe {debt} (work you rejected was approved on dispute): new HITs wait "
+            "until a top-up covers it.",
+            debt=t.money(-b.available_cents),
         )
     if tg_id is not None:
-        text += (
-            "\n➕ To add money, tap Deposit below (/deposit), or give the marketplace operator "
-            f"your id <code>{tg_id}</code>; you'll be told when it arrives. "
-            "/myhits shows what is in escrow."
+        text += "\n" + t(
+            "➕ To add money, tap Deposit below (/deposit), or give the marketplace operator "
+            "your id <code>{tg_id}</code>; you'll be told when it arrives. "
+            "/myhits shows what is in escrow.",
+            tg_id=tg_id,
         )
     return text
 
 
+# /fund is an admin tool: it speaks English.
 FUND_USAGE = (
     "Use: <code>/fund &lt;telegram user id&gt; &lt;amount&gt;</code>, "
     "e.g. <code>/fund 123456 25.00</code>"
@@ -86,7 +112,7 @@ FUND_USAGE = (
 
 def fund_error(problem: str) -> str:
     """What is wrong with a /fund, and its form."""
-    return try_again(problem, FUND_USAGE)
+    return try_again(EN, problem, FUND_USAGE)
 
 
 FUND_TEXTS = {
@@ -96,14 +122,14 @@ FUND_TEXTS = {
 }
 
 
-def funded_notice(amount_cents: int) -> str:
+def funded_notice(t: Translator, amount_cents: int) -> str:
     """To the requester: an admin added money to the balance."""
-    return f"💰 {money(amount_cents)} was added to your balance. /balance"
+    return t("💰 {amount} was added to your balance. /balance", amount=t.money(amount_cents))
 
 
-# -- admins: /stats --------------------------------------------------------------------------------
+# -- admins: /stats (an admin tool: English) -------------------------------------------------------
 
-ADMIN_ONLY = "That command is for admins."
+ADMIN_ONLY = N_("That command is for admins.")
 HIT_STATES = ("open", "paused", "closed", "expired", "cancelled", "draft")
 ASSIGNMENT_STATES = ("accepted", "submitted", "approved", "rejected", "returned", "abandoned")
 
@@ -145,8 +171,8 @@ def market_stats(s: MarketStats) -> str:
 # -- the command menu of an admin's chat, after the requesters' (handlers/menus.py) ----------------
 
 ADMIN_MENU = (
-    ("fund", "Add money to a requester"),
-    ("stats", "The marketplace at a glance"),
-    ("payouts", "Withdrawals to pay: CSV, mark paid"),
-    ("rejectpayout", "Send a withdrawal back, with a reason"),
+    ("fund", N_("Add money to a requester")),
+    ("stats", N_("The marketplace at a glance")),
+    ("payouts", N_("Withdrawals to pay: CSV, mark paid")),
+    ("rejectpayout", N_("Send a withdrawal back, with a reason")),
 )

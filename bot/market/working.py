@@ -5,8 +5,8 @@ Telegram here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import (
@@ -27,9 +27,10 @@ from bot.matching.waves import Waves
 from storage import assignments, estimates, hits, stale, workers
 from storage import offers as offer_store
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 
-class Working:
+class Working(UseCases):
     """A worker's steps through an assignment, race-safe, on one database."""
 
     def __init__(
@@ -40,17 +41,12 @@ class Working:
         waves: Waves,
         *,
         min_hourly_cents: int = 0,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.reading = reading
         self.waves = waves  # a returned slot of a HIT in timed offers is offered on at once
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (pay_floor.py); 0 = off
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
 
     async def attach_message(self, assignment_id: int, chat_id: int, message_id: int) -> None:
         """Remember which message shows this assignment."""

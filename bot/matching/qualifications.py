@@ -9,16 +9,14 @@ assignments because matching filters and ranks 100,000 workers per wave by index
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain import HitStatus, Priority, Requirement, RequirementKind, User, WorkerStats
 from bot.matching.results import GrantResult, RequireResult
-from bot.parsing import ParseError, whole_number
+from bot.parsing import ParseError, Words, whole_number
 from storage import hits, outbox, users
 from storage import qualifications as store
-from storage.db import Database
+from storage.usecases import UseCases
 
 MAX_QUALIFICATION_NAME = 40
 _KIND_WORDS = {
@@ -62,14 +60,14 @@ def parse_requirement(args: list[str]) -> tuple[DraftRef, Requirement]:
     draft, word, rest = parse_draft_ref(args[0]), args[1].lower(), args[2:]
     kind = _KIND_WORDS.get(word)
     if kind is None:
-        raise ParseError(f"'{word}' is not approval, approved, locale or qual")
+        raise ParseError("'{word}' is not approval, approved, locale or qual", word=word)
     if kind is RequirementKind.APPROVAL_RATE:
-        value = _whole(rest, "the approval rate")
+        value = _whole(rest, Words("the approval rate"))
         if not 0 <= value <= 100:
             raise ParseError("the approval rate must be 0 to 100")
         return draft, Requirement(kind, str(value))
     if kind is RequirementKind.APPROVED_COUNT:
-        return draft, Requirement(kind, str(_whole(rest, "the approved count")))
+        return draft, Requirement(kind, str(_whole(rest, Words("the approved count"))))
     if kind is RequirementKind.LOCALE:
         code = rest[0].lower() if len(rest) == 1 else ""
         if not (2 <= len(code) <= 8 and code.replace("-", "").isalpha()):
@@ -125,26 +123,21 @@ def parse_qualification_name(text: str) -> str:
     if not name:
         raise ParseError("give the qualification's name or its number (#1)")
     if len(name) > MAX_QUALIFICATION_NAME:
-        raise ParseError(f"a qualification name is 1 to {MAX_QUALIFICATION_NAME} characters")
+        raise ParseError(
+            "a qualification name is 1 to {most} characters", most=MAX_QUALIFICATION_NAME
+        )
     return name
 
 
 def _whole(rest: list[str], what: str) -> int:
     value = whole_number(rest[0]) if len(rest) == 1 else None
     if value is None:
-        raise ParseError(f"{what} must be a whole number")
+        raise ParseError("{what} must be a whole number", what=Words(what))
     return value
 
 
-class Qualifications:
+class Qualifications(UseCases):
     """Use-cases: require things of a HIT, grant and revoke custom qualifications."""
-
-    def __init__(
-        self, db: Database, clock: Clock, on_outbox: Callable[[], None] = lambda: None
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.on_outbox = on_outbox
 
     async def require(
         self, requester: User, draft: DraftRef, requirement: Requirement

@@ -6,132 +6,217 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain import Requirement, RequirementKind, WorkerStats
-from bot.formatting import compared, duration, money, plural
+from bot.formatting import N_, Translator, compared
 from bot.matching.results import WhyView
 
 # -- topics and kinds, as workers read them --------------------------------------------------------
 
 TOPIC_NAMES = {
-    "opinion": "Opinions",
-    "images": "Images",
-    "language": "Language",
-    "shopping": "Shopping",
-    "research": "Research",
+    "opinion": N_("Opinions"),
+    "images": N_("Images"),
+    # TRANSLATORS: the topic of tasks about words and languages
+    "language": N_("Language"),
+    "shopping": N_("Shopping"),
+    "research": N_("Research"),
 }
-# What /why calls each kind of task: "You take polls", "You take tagging tasks".
-KIND_PLURALS = {"poll": "polls", "survey": "surveys", "tag": "tagging tasks"}
+
+
+def topic_name(t: Translator, topic: str) -> str:
+    """A topic as workers read it: "images" -> "Images"; an unknown one as written."""
+    return t(TOPIC_NAMES[topic]) if topic in TOPIC_NAMES else topic
 
 
 # -- /why: why a worker got a push -----------------------------------------------------------------
 
-WHY_NOTHING = "You haven't been sent any task yet. When one arrives, reply to it with /why."
+WHY_NOTHING = N_("You haven't been sent any task yet. When one arrives, reply to it with /why.")
 
 
-def _requirement(req: Requirement, stats: WorkerStats) -> str:
+def _requirement(t: Translator, req: Requirement, stats: WorkerStats) -> str:
     if req.comparator:  # MTurk's other comparators (API HITs)
-        return requirement_compared(req)
+        return requirement_compared(t, req)
     if req.kind is RequirementKind.APPROVAL_RATE:
         reviewed = stats.approved + stats.rejected
-        yours = f"{stats.approval_pct}%" if reviewed else "100% until work is reviewed"
-        return f"approval rate ≥ {req.value}% (yours: {yours})"
+        least = t.percent(int(req.value) / 100) if req.value.isdigit() else req.value
+        if reviewed:
+            return t(
+                "approval rate ≥ {least} (yours: {yours})",
+                least=least,
+                yours=t.percent(stats.approval_pct / 100),
+            )
+        return t(
+            "approval rate ≥ {least} (yours: {full} until work is reviewed)",
+            least=least,
+            full=t.percent(1),
+        )
     if req.kind is RequirementKind.APPROVED_COUNT:
-        return f"at least {req.value} approved (you: {stats.approved})"
+        return t("at least {least} approved (you: {yours})", least=req.value, yours=stats.approved)
     if req.kind is RequirementKind.LOCALE:
-        return f"language {escape(req.value)}"
+        return t("language {code}", code=escape(req.value))
     shown = f"“{escape(req.qualification_name)}”"
     return shown if req.value == "1" else f"{shown} ≥ {req.value}"
 
 
-def requirement_compared(req: Requirement) -> str:
+def requirement_compared(t: Translator, req: Requirement) -> str:
     """A requirement with one of MTurk's comparators: "approval rate < 50%", "language one of
     de, fr", "not “Did it before”", "“Level” ≠ 2"."""
-    said = compared(req.comparator, req.value)
+    said = compared(t, req.comparator, req.value)
     if req.kind is RequirementKind.APPROVAL_RATE:
-        return f"approval rate {said}%"
+        return t("approval rate {compared}%", compared=said)
     if req.kind is RequirementKind.APPROVED_COUNT:
-        return f"approved tasks {said}"
+        return t("approved tasks {compared}", compared=said)
     if req.kind is RequirementKind.LOCALE:
-        return f"language {escape(said)}"
+        return t("language {code}", code=escape(said))
     name = f"“{escape(req.qualification_name)}”"
-    return f"not {name}" if req.comparator == "not_exists" else f"{name} {said}"
+    if req.comparator == "not_exists":
+        return t("not {qualification}", qualification=name)
+    return f"{name} {said}"
 
 
-def _clock_time(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _why_record(stats: WorkerStats, now: float) -> str:
+def _why_record(t: Translator, stats: WorkerStats, now: float) -> str:
     """A worker's record in one sentence, true for a newcomer too."""
     reviewed = stats.approved + stats.rejected
     parts = [
-        f"{stats.approved} of {plural(reviewed, 'reviewed task')} approved"
+        t.ngettext(
+            "{approved} of {n} reviewed task approved",
+            "{approved} of {n} reviewed tasks approved",
+            reviewed,
+            approved=stats.approved,
+        )
         if reviewed
-        else "nothing reviewed yet"
+        else t("nothing reviewed yet")
     ]
     if stats.pushes:
-        parts.append(f"took {stats.pushes_taken} of the {stats.pushes} sent to you")
+        parts.append(
+            t(
+                "took {taken} of the {sent} sent to you",
+                taken=stats.pushes_taken,
+                sent=stats.pushes,
+            )
+        )
     if stats.gold_answered:
-        parts.append(f"{stats.gold_correct} of {stats.gold_answered} gold items right")
+        parts.append(
+            t(
+                "{right} of {answered} gold items right",
+                right=stats.gold_correct,
+                answered=stats.gold_answered,
+            )
+        )
     if stats.last_active_at > 0:
         idle = now - stats.last_active_at
-        parts.append("active just now" if idle < 60 else f"last active {duration(idle)} ago")
+        parts.append(
+            t("active just now")
+            if idle < 60
+            else t("last active {time} ago", time=t.duration(idle))
+        )
     return "; ".join(parts)
 
 
-def why(view: WhyView) -> str:
+def _kind_line(t: Translator, kind: str, takes: bool) -> str:
+    """Whether the worker takes this kind of task (said whole, per kind)."""
+    if kind == "poll":
+        return (
+            t("✓ You take polls.")
+            if takes
+            else t("✗ You don't take polls any more (changed in /settings since).")
+        )
+    if kind == "survey":
+        return (
+            t("✓ You take surveys.")
+            if takes
+            else t("✗ You don't take surveys any more (changed in /settings since).")
+        )
+    return (
+        t("✓ You take tagging tasks.")
+        if takes
+        else t("✗ You don't take tagging tasks any more (changed in /settings since).")
+    )
+
+
+def why(t: Translator, view: WhyView) -> str:
     """Why a worker got a push: each sentence says what holds now (preferences can have
     changed since the push), then how the worker was picked, with their record."""
     hit, prefs, stats = view.hit, view.prefs, view.stats
-    kind = KIND_PLURALS.get(hit.kind.value, hit.kind.value)
-    lines = [f"🤔 <b>Why you got “{escape(hit.title)}”</b>"]
-    if hit.kind.value in prefs.kinds:
-        lines.append(f"✓ You take {kind}.")
-    else:
-        lines.append(f"✗ You don't take {kind} any more (changed in /settings since).")
+    lines = [t("🤔 <b>Why you got “{title}”</b>", title=escape(hit.title))]
+    lines.append(_kind_line(t, hit.kind.value, hit.kind.value in prefs.kinds))
     if hit.topic:
-        topic = TOPIC_NAMES.get(hit.topic, hit.topic)
+        topic = escape(topic_name(t, hit.topic))
         if not prefs.topics:
-            lines.append(f"✓ Its topic is {escape(topic)}; you take any topic.")
+            lines.append(t("✓ Its topic is {topic}; you take any topic.", topic=topic))
         elif hit.topic in prefs.topics:
-            lines.append(f"✓ Its topic, {escape(topic)}, is one you picked.")
+            lines.append(t("✓ Its topic, {topic}, is one you picked.", topic=topic))
         else:
-            lines.append(f"✗ Its topic, {escape(topic)}, isn't one you pick any more.")
+            lines.append(t("✗ Its topic, {topic}, isn't one you pick any more.", topic=topic))
     elif prefs.topics:
-        lines.append("✓ It has no topic, so it suits workers of every topic.")
-    reward, least = money(hit.reward_cents), money(prefs.min_reward_cents)
+        lines.append(t("✓ It has no topic, so it suits workers of every topic."))
+    language = escape(t.language_name(hit.language))
+    if hit.language in prefs.task_languages:
+        lines.append(t("✓ It is in {language}, a language you take.", language=language))
+    else:
+        lines.append(
+            t("✗ It is in {language}, a language you don't take any more.", language=language)
+        )
+    reward, least = t.money(hit.reward_cents), t.money(prefs.min_reward_cents)
     if prefs.min_reward_cents <= 0:
-        lines.append(f"✓ It pays {reward}; you set no minimum.")
+        lines.append(t("✓ It pays {reward}; you set no minimum.", reward=reward))
     elif hit.reward_cents >= prefs.min_reward_cents:
-        lines.append(f"✓ It pays {reward}, at least your minimum of {least}.")
+        lines.append(
+            t("✓ It pays {reward}, at least your minimum of {least}.", reward=reward, least=least)
+        )
     else:
-        lines.append(f"✗ It pays {reward}, under the minimum of {least} you set since.")
+        lines.append(
+            t(
+                "✗ It pays {reward}, under the minimum of {least} you set since.",
+                reward=reward,
+                least=least,
+            )
+        )
     if view.requirements:
-        met = [("✓ " if ok else "✗ ") + _requirement(req, stats) for req, ok in view.requirements]
-        lines.append("Its requirements:\n" + "\n".join(f"  {line}" for line in met))
+        met = [
+            ("✓ " if ok else "✗ ") + _requirement(t, req, stats) for req, ok in view.requirements
+        ]
+        lines.append(t("Its requirements:") + "\n" + "\n".join(f"  {line}" for line in met))
     else:
-        lines.append("✓ It has no special requirements.")
+        lines.append(t("✓ It has no special requirements."))
     if prefs.quiet_start is not None and prefs.quiet_end is not None:
         lines.append(
-            f"✓ It came outside your quiet hours ({_clock_time(prefs.quiet_start)}–"
-            f"{_clock_time(prefs.quiet_end)}, {escape(prefs.timezone)})."
+            t(
+                "✓ It came outside your quiet hours ({start}–{end}, {zone}).",
+                start=t.clock(prefs.quiet_start),
+                end=t.clock(prefs.quiet_end),
+                zone=escape(prefs.timezone),
+            )
         )
     reviewed = stats.approved + stats.rejected
     if view.push.reason == "explore":
-        so_far = (
-            f"you have {plural(reviewed, 'reviewed task')} so far"
-            if reviewed
-            else "nothing of yours is reviewed yet"
-        )
-        lines.append(f"🌱 New workers get a share of every task to build a record; {so_far}.")
+        if reviewed:
+            lines.append(
+                t.ngettext(
+                    "🌱 New workers get a share of every task to build a record; you have {n} "
+                    "reviewed task so far.",
+                    "🌱 New workers get a share of every task to build a record; you have {n} "
+                    "reviewed tasks so far.",
+                    reviewed,
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    "🌱 New workers get a share of every task to build a record; nothing of "
+                    "yours is reviewed yet."
+                )
+            )
     else:
         lines.append(
-            "📊 It is offered to one worker at a time, best record first, and your turn came."
+            t("📊 It is offered to one worker at a time, best record first, and your turn came.")
             if view.offered
-            else "📊 It goes out in waves to the workers it suits, best record first; "
-            f"you were in wave {view.push.wave}."
+            else t(
+                "📊 It goes out in waves to the workers it suits, best record first; you were "
+                "in wave {wave}.",
+                wave=view.push.wave,
+            )
         )
-        lines.append(f"Your record: {_why_record(stats, view.now)}.")
-    lines.append("Change what you get in /settings.")
+        lines.append(t("Your record: {record}.", record=_why_record(t, stats, view.now)))
+    lines.append(t("Change what you get in /settings."))
     return "\n".join(lines)
 
 
@@ -139,30 +224,57 @@ def why(view: WhyView) -> str:
 
 
 def offers_out(
-    hit_id: int, title: str, offered: int, taken: int, open_slots: int, expires_in: float
+    t: Translator,
+    hit_id: int,
+    title: str,
+    offered: int,
+    taken: int,
+    open_slots: int,
+    expires_in: float,
 ) -> str:
     """To the requester: the timed offers ran out with slots left; they are anyone's now."""
-    workers = plural(offered, "worker") + (" was" if offered == 1 else " were")
-    took = f" and {taken} took one" if taken else ""
-    rest = "the rest of " if taken else ""
-    slots = plural(open_slots, "free slot") + (" is" if open_slots == 1 else " are")
-    return (
-        f"⌛ Nobody took {rest}<b>{escape(title)}</b> (#{hit_id}) from its timed offers: "
-        f"{workers} offered a slot{took}.\n"
-        f"Its {slots} open to any worker now (first come, in /hits) until it expires in "
-        f"{duration(expires_in)}. /myhits to cancel and get the unspent reward back."
-    )
-
-
-def dispatch_note(mode: str, hold_s: float, extend_s: int | None) -> str:
-    """The preview's line on how the HIT reaches workers (and "+N minutes")."""
-    if mode == "offer":
-        line = (
-            f"🎯 Timed offers: each slot is held {duration(hold_s)} for one worker at a time "
-            "(dispatch=race for first come, first served)"
+    if taken:
+        first = t.ngettext(
+            "⌛ Nobody took the rest of <b>{title}</b> (#{hit_id}) from its timed offers: "
+            "{n} worker was offered a slot and {taken} took one.",
+            "⌛ Nobody took the rest of <b>{title}</b> (#{hit_id}) from its timed offers: "
+            "{n} workers were offered a slot and {taken} took one.",
+            offered,
+            title=escape(title),
+            hit_id=hit_id,
+            taken=taken,
         )
     else:
-        line = "🏁 Race: first to accept gets a slot (dispatch=offer for timed offers)"
+        first = t.ngettext(
+            "⌛ Nobody took <b>{title}</b> (#{hit_id}) from its timed offers: {n} worker was "
+            "offered a slot.",
+            "⌛ Nobody took <b>{title}</b> (#{hit_id}) from its timed offers: {n} workers were "
+            "offered a slot.",
+            offered,
+            title=escape(title),
+            hit_id=hit_id,
+        )
+    then = t.ngettext(
+        "Its {n} free slot is open to any worker now (first come, in /hits) until it expires "
+        "in {time}. /myhits to cancel and get the unspent reward back.",
+        "Its {n} free slots are open to any worker now (first come, in /hits) until it expires "
+        "in {time}. /myhits to cancel and get the unspent reward back.",
+        open_slots,
+        time=t.duration(expires_in),
+    )
+    return first + "\n" + then
+
+
+def dispatch_note(t: Translator, mode: str, hold_s: float, extend_s: int | None) -> str:
+    """The preview's line on how the HIT reaches workers (and "+N minutes")."""
+    if mode == "offer":
+        line = t(
+            "🎯 Timed offers: each slot is held {time} for one worker at a time "
+            "(dispatch=race for first come, first served)",
+            time=t.duration(hold_s),
+        )
+    else:
+        line = t("🏁 Race: first to accept gets a slot (dispatch=offer for timed offers)")
     if extend_s:
-        line += f"\n⏱ Workers may add {duration(extend_s)} once (extend)"
+        line += "\n" + t("⏱ Workers may add {time} once (extend)", time=t.duration(extend_s))
     return line

@@ -18,7 +18,9 @@ def parse_topic(text: str) -> str:
     """A topic as a requester writes it: "Images" -> "images"; "cats" -> ParseError."""
     topic = text.strip().lower()
     if topic not in TOPICS:
-        raise ParseError(f"unknown topic '{text}' (use one of {', '.join(TOPICS)})")
+        raise ParseError(
+            "unknown topic '{text}' (use one of {topics})", text=text, topics=", ".join(TOPICS)
+        )
     return topic
 
 

@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import Unpack
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock
@@ -62,6 +63,7 @@ from storage import matching as store
 from storage import offers as offer_store
 from storage import qualifications as quals
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 NEW_WORKER_REVIEWS = 5  # equal to the partial index worker_stats_new (migration 0006)
 TZ_BUCKET_S = 900
@@ -91,6 +93,19 @@ async def refresh_zones(conn: Conn, now: float) -> None:
     bucket = int(now // TZ_BUCKET_S)
     if await store.tz_bucket(conn) != bucket:
         await store.set_tz_offsets(conn, utc_offsets(now), bucket)
+
+
+async def queue_pushes(conn: Conn, hit_id: int, chats: list[int], now: float) -> None:
+    """Queue a push of the HIT to each chat, in the caller's transaction (the outbox sends
+    each once: its key is the HIT and the chat)."""
+    await outbox.enqueue_many(
+        conn,
+        [(f"push:{hit_id}:{chat}", chat) for chat in chats],
+        "push",
+        Priority.PUSH,
+        {"hit_id": hit_id},
+        now,
+    )
 
 
 async def push_wave(
@@ -139,14 +154,7 @@ async def push_wave(
         if not chosen:
             return 0
         await store.record_pushes(conn, hit.id, wave, reason, chosen, now)
-        await outbox.enqueue_many(
-            conn,
-            [(f"push:{hit.id}:{c.tg_id}", c.tg_id) for c in chosen],
-            "push",
-            Priority.PUSH,
-            {"hit_id": hit.id},
-            now,
-        )
+        await queue_pushes(conn, hit.id, [c.tg_id for c in chosen], now)
         return len(chosen)
 
     async def walk(limit: int, after: tuple[float, int] | None) -> store.Scan:
@@ -197,22 +205,18 @@ class Waves:
         """Queue the HIT's next wave of pushes (or timed offers); return how many."""
         return await push_wave(conn, hit, self.policy, now, self.max_active, self.on_timer)
 
+    async def push_id(self, conn: Conn, hit_id: int, now: float) -> int:
+        """As `push`, for the HIT with this id; 0 if there is none."""
+        hit = await hits.get(conn, hit_id)
+        return 0 if hit is None else await self.push(conn, hit, now)
 
-class Matcher:
+
+class Matcher(UseCases):
     """Use-cases of matching: later waves, skips, and explaining a push."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        waves: Waves,
-        *,
-        on_outbox: Callable[[], None] = lambda: None,
-    ) -> None:
-        self.db = db
-        self.clock = clock
+    def __init__(self, db: Database, clock: Clock, waves: Waves, **hooks: Unpack[Hooks]) -> None:
+        super().__init__(db, clock, **hooks)
         self.waves = waves
-        self.on_outbox = on_outbox
 
     async def next_waves(self) -> int:
         """Send the waves that are due now (called periodically); return pushes queued."""
@@ -222,9 +226,7 @@ class Matcher:
         queued = 0
         for hit_id in due:
             async with self.db.transaction() as conn:
-                hit = await hits.get(conn, hit_id)
-                if hit is not None:
-                    queued += await self.waves.push(conn, hit, now)
+                queued += await self.waves.push_id(conn, hit_id, now)
         if queued:
             self.on_outbox()
         return queued

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import Priority, User
@@ -24,6 +25,7 @@ from bot.money.results import (
 )
 from storage import ledger, money, outbox, users
 from storage.db import Database
+from storage.usecases import Hooks, UseCases
 
 DAY_S = 86_400
 HISTORY_DAYS = 30  # how far back /paysupport lists payments
@@ -56,7 +58,7 @@ def parse_payload(payload: str) -> tuple[int, int] | None:
     return int(parts[1]), int(parts[2])
 
 
-class Deposits:
+class Deposits(UseCases):
     """Money in through Telegram payments, on one database."""
 
     def __init__(
@@ -66,13 +68,11 @@ class Deposits:
         terms: DepositTerms,
         *,
         closing: Callable[[], bool] = lambda: False,
-        on_outbox: Callable[[], None] = lambda: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.terms = terms
         self.closing = closing  # the operator is winding down: no new deposits
-        self.on_outbox = on_outbox
 
     def view(self) -> DepositView:
         """What /deposit offers."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import Priority, User
@@ -27,6 +27,7 @@ from bot.money.results import (
 )
 from storage import ledger, money, outbox
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 EMAIL = re.compile(r"^[^@\s<>\"',;:]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 METHODS = ("paypal", "venmo")  # paypal: an email; venmo: a US mobile number
@@ -70,7 +71,7 @@ def paypal_csv(rows: list[money.Payout], currency: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-class Payouts:
+class Payouts(UseCases):
     """Withdrawals and payouts, race-safe, on one database."""
 
     def __init__(
@@ -81,14 +82,12 @@ class Payouts:
         min_cents: int,
         methods: tuple[str, ...] = ("paypal",),
         currency: str = "USD",
-        on_outbox: Callable[[], None] = lambda: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.min_cents = min_cents
         self.methods = methods
         self.currency = currency
-        self.on_outbox = on_outbox
 
     # -- the worker ------------------------------------------------------------------------
 

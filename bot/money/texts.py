@@ -1,11 +1,12 @@
 """What money says: /deposit and its invoices, pre-checkout refusals, receipts, refunds,
-/withdraw, the workers' payout notices and the operator's /payouts. HTML parse mode."""
+/withdraw, the workers' payout notices (each in the user's language: `t`), and the
+operator's /payouts (an admin tool: English). HTML parse mode."""
 
 from __future__ import annotations
 
 from html import escape
 
-from bot.formatting import duration, money, plural, try_again
+from bot.formatting import EN, N_, Translator, money, plural, try_again
 from bot.money.results import (
     AddressResult,
     CheckResult,
@@ -28,151 +29,186 @@ def stars(count: int) -> str:
     return f"⭐️{count}"
 
 
-def deposit_menu(v: DepositView) -> str:
+def deposit_menu(t: Translator, v: DepositView) -> str:
     """/deposit: what a Star is worth, and how to pay."""
     lines = [
-        "➕ <b>Add money to your balance</b>",
-        f"Pay in Telegram Stars: ⭐️1 = {money(v.star_cents)}.",
+        t("➕ <b>Add money to your balance</b>"),
+        t("Pay in Telegram Stars: ⭐️1 = {value}.", value=t.money(v.star_cents)),
     ]
     if v.fiat:
-        lines.append(f"Or pay by card in {v.fiat}.")
+        lines.append(t("Or pay by card in {currency}.", currency=v.fiat))
     lines.append(
-        f"Pick an amount, or send e.g. <code>/deposit 12.50</code>"
-        f" ({money(v.min_cents)} to {money(v.max_cents)})."
+        t(
+            "Pick an amount, or send e.g. <code>/deposit 12.50</code> ({least} to {most}).",
+            least=t.money(v.min_cents),
+            most=t.money(v.max_cents),
+        )
     )
     return "\n".join(lines)
 
 
-def btn_stars(cents: int, star_count: int) -> str:
+def btn_stars(t: Translator, cents: int, star_count: int) -> str:
     """A deposit button: "$5.00 · ⭐️500"."""
-    return f"{money(cents)} · {stars(star_count)}"
+    return f"{t.money(cents)} · {stars(star_count)}"
 
 
-def btn_fiat(cents: int, currency: str) -> str:
-    """A card deposit button: "$5.00 by card"."""
-    return f"{money(cents)} by card ({currency})"
+def btn_fiat(t: Translator, cents: int, currency: str) -> str:
+    """A card deposit button: "$5.00 by card (EUR)"."""
+    # TRANSLATORS: a deposit button, alone in its row: "$5.00 by card (EUR)"
+    return t("{amount} by card ({currency})", amount=t.money(cents), currency=currency)
 
 
-DEPOSIT_USAGE = "Use: <code>/deposit</code> or <code>/deposit 12.50</code>"
+DEPOSIT_USAGE = N_("Use: <code>/deposit</code> or <code>/deposit 12.50</code>")
 
 
-def deposit_error(problem: str, v: DepositView) -> str:
-    """What is wrong with a /deposit amount, and its form."""
-    return try_again(
-        f"{problem} (from {money(v.min_cents)} to {money(v.max_cents)})", DEPOSIT_USAGE
+def deposit_error(t: Translator, problem: str, v: DepositView) -> str:
+    """What is wrong with a /deposit amount (said already in the user's language), and its
+    form."""
+    shown = t(
+        "{problem} (from {least} to {most})",
+        problem=problem,
+        least=t.money(v.min_cents),
+        most=t.money(v.max_cents),
     )
+    return try_again(t, shown, t(DEPOSIT_USAGE))
 
 
-INVOICE_TITLE = "gigbot balance"
+OUT_OF_RANGE = N_("that amount is out of range")
+INVOICE_TITLE = N_("gigbot balance")
 
 
-def invoice_description(cents: int) -> str:
+def invoice_description(t: Translator, cents: int) -> str:
     """The invoice's description (plain text, Telegram shows it on the payment form)."""
-    return f"{money(cents)} added to your gigbot balance to pay for HITs."
+    return t("{amount} added to your gigbot balance to pay for HITs.", amount=t.money(cents))
 
 
-def invoice_label(cents: int) -> str:
+def invoice_label(t: Translator, cents: int) -> str:
     """The invoice's one price line (plain text)."""
-    return f"Balance top-up {money(cents)}"
+    return t("Balance top-up {amount}", amount=t.money(cents))
 
 
-INVOICE_SENT = "Tap <b>Pay</b> on the invoice above. Your balance updates once it is paid."
+INVOICE_SENT = N_("Tap <b>Pay</b> on the invoice above. Your balance updates once it is paid.")
 
 # Telegram shows these in the payment form (plain text, no HTML).
 CHECK_TEXTS = {
-    CheckResult.UNKNOWN_USER: "Send /start to gigbot first, then pay again.",
-    CheckResult.OUT_OF_RANGE: "That amount is out of range now. Send /deposit for a new invoice.",
-    CheckResult.SHUTTING_DOWN: "gigbot is not taking deposits right now. Try again later.",
-    CheckResult.NOT_THIS_INVOICE: "This invoice is no longer valid. Send /deposit for a new one.",
+    CheckResult.UNKNOWN_USER: N_("Send /start to gigbot first, then pay again."),
+    CheckResult.OUT_OF_RANGE: N_(
+        "That amount is out of range now. Send /deposit for a new invoice."
+    ),
+    CheckResult.SHUTTING_DOWN: N_("gigbot is not taking deposits right now. Try again later."),
+    CheckResult.NOT_THIS_INVOICE: N_(
+        "This invoice is no longer valid. Send /deposit for a new one."
+    ),
 }
 
 
-def deposited_notice(cents: int, balance_cents: int) -> str:
+def deposited_notice(t: Translator, cents: int, balance_cents: int) -> str:
     """The receipt: the payment arrived and is on the balance."""
-    return (
-        f"✅ {money(cents)} was added to your balance (now {money(balance_cents)}).\n"
-        "Post work with /newpoll, /newsurvey or /newbatch."
+    return t(
+        "✅ {amount} was added to your balance (now {balance}).\n"
+        "Post work with /newpoll, /newsurvey or /newbatch.",
+        amount=t.money(cents),
+        balance=t.money(balance_cents),
     )
 
 
-DEPOSIT_UNKNOWN = "We got a payment from you but you have not started gigbot: send /start."
+DEPOSIT_UNKNOWN = N_("We got a payment from you but you have not started gigbot: send /start.")
 
 # -- refunds ---------------------------------------------------------------------------------
 
 
-def btn_refund(offer: RefundOffer) -> str:
+def btn_refund(t: Translator, offer: RefundOffer) -> str:
     """The button refunding one deposit: "↩️ Refund $5.00 (⭐️500)"."""
-    return f"↩️ Refund {money(offer.cents)} ({stars(offer.stars)})"
+    return t(
+        "↩️ Refund {amount} ({stars})", amount=t.money(offer.cents), stars=stars(offer.stars)
+    )
 
 
 REFUND_TEXTS = {
-    RefundResult.OK: "↩️ Refunded {amount}: the Stars are back in your Telegram account.",
-    RefundResult.NOT_FOUND: "That payment isn't yours or no longer exists. /balance",
-    RefundResult.ALREADY: "That payment was refunded already. /balance",
-    RefundResult.TOO_LATE: "Refunds are possible for {days} days after paying. /balance",
-    RefundResult.SPENT: (
+    RefundResult.OK: N_("↩️ Refunded {amount}: the Stars are back in your Telegram account."),
+    RefundResult.NOT_FOUND: N_("That payment isn't yours or no longer exists. /balance"),
+    RefundResult.ALREADY: N_("That payment was refunded already. /balance"),
+    RefundResult.TOO_LATE: N_("Refunds are possible for {days} days after paying. /balance"),
+    RefundResult.SPENT: N_(
         "Part of that deposit is spent or held in escrow, so it can't be refunded. /balance"
     ),
-    RefundResult.NOT_STARS: "Card payments are refunded by the operator: ask an admin. /balance",
+    RefundResult.NOT_STARS: N_(
+        "Card payments are refunded by the operator: ask an admin. /balance"
+    ),
 }
-REFUND_FAILED = "⚠️ Telegram could not refund this payment; your balance is unchanged. /balance"
-REFUND_UNANSWERED = "⚠️ Telegram did not answer. Press the Refund button in /balance again."
-BTN_DEPOSIT = "➕ Deposit"
+REFUND_FAILED = N_(
+    "⚠️ Telegram could not refund this payment; your balance is unchanged. /balance"
+)
+REFUND_UNANSWERED = N_("⚠️ Telegram did not answer. Press the Refund button in /balance again.")
+BTN_DEPOSIT = N_("➕ Deposit")
 
 # -- /paysupport -----------------------------------------------------------------------------
 
 _DEPOSIT_STATES = {
-    DepositState.REFUNDABLE: "can be refunded for {left} more",
-    DepositState.REFUNDING: "refund under way: press its Refund button again",
-    DepositState.REFUNDED: "refunded",
-    DepositState.CARD: "card payment: the operator refunds it",
-    DepositState.KEPT: "not refundable (spent, in escrow, or past {days} days)",
+    DepositState.REFUNDABLE: N_("can be refunded for {left} more"),
+    DepositState.REFUNDING: N_("refund under way: press its Refund button again"),
+    DepositState.REFUNDED: N_("refunded"),
+    DepositState.CARD: N_("card payment: the operator refunds it"),
+    DepositState.KEPT: N_("not refundable (spent, in escrow, or past {days} days)"),
 }
 
 
-def _deposit_line(line: DepositLine, days: str) -> str:
+def _deposit_line(t: Translator, line: DepositLine, days: str) -> str:
     """ "• $5.00 (⭐️500), 2d ago: can be refunded for 5d more"."""
-    paid = money(line.cents) + (f" ({stars(line.stars)})" if line.stars else "")
-    state = _DEPOSIT_STATES[line.state].format(left=duration(line.refundable_for_s), days=days)
-    return f"• {paid}, {duration(line.age_s)} ago: {state}"
+    paid = t.money(line.cents) + (f" ({stars(line.stars)})" if line.stars else "")
+    state = t(_DEPOSIT_STATES[line.state]).format(
+        left=t.duration(line.refundable_for_s), days=days
+    )
+    # TRANSLATORS: one payment in /paysupport: "• $5.00 (⭐️500), 2d ago: refunded"
+    return t("• {paid}, {age} ago: {state}", paid=paid, age=t.duration(line.age_s), state=state)
 
 
 def pay_support(
-    lines: list[DepositLine], refund_days: float, contact: str | None, tg_id: int
+    t: Translator, lines: list[DepositLine], refund_days: float, contact: str | None, tg_id: int
 ) -> str:
     """/paysupport: how payments work, the user's recent ones, and who answers questions."""
-    days = f"{refund_days:g}"
+    days = t.number(refund_days)
     listed = (
-        "Your payments of the last 30 days:\n" + "\n".join(_deposit_line(x, days) for x in lines)
+        t("Your payments of the last 30 days:")
+        + "\n"
+        + "\n".join(_deposit_line(t, x, days) for x in lines)
         if lines
-        else "No payments in the last 30 days."
+        else t("No payments in the last 30 days.")
     )
-    who = escape(contact) if contact else "the marketplace operator"
-    return (
+    who = escape(contact) if contact else t("the marketplace operator")
+    return t(
         "💳 <b>Payment support</b>\n"
         "A payment is added to your balance once, as soon as Telegram confirms it; a receipt"
         " follows.\n\n"
-        f"{listed}\n\n"
-        f"An unused Stars deposit can be refunded within {days} days: its Refund button is"
+        "{listed}\n\n"
+        "An unused Stars deposit can be refunded within {days} days: its Refund button is"
         " below and in /balance. Withdrawals: /earnings shows each request.\n"
-        f"Anything else about a payment: write to {who} with your id <code>{tg_id}</code>."
+        "Anything else about a payment: write to {who} with your id <code>{tg_id}</code>.",
+        listed=listed,
+        days=days,
+        who=who,
+        tg_id=tg_id,
     )
 
 
-NO_MONEY_HINT = "Add money with /deposit."
+NO_MONEY_HINT = N_("Add money with /deposit.")
 
 # -- /withdraw -------------------------------------------------------------------------------
 
 METHOD_NAMES = {"paypal": "PayPal", "venmo": "Venmo"}
 ASK_ADDRESS = {
-    "paypal": "Send the email address of your PayPal account, e.g. <code>ann@example.com</code>.",
-    "venmo": "Send the US mobile number of your Venmo account, e.g. <code>555 123 4567</code>.",
+    "paypal": N_(
+        "Send the email address of your PayPal account, e.g. <code>ann@example.com</code>."
+    ),
+    "venmo": N_(
+        "Send the US mobile number of your Venmo account, e.g. <code>555 123 4567</code>."
+    ),
 }
-CHOOSE_METHOD = "💸 How should gigbot pay you? (You can change it later.)"
-ADDRESS_FIRST = "💸 First, where should gigbot pay you? (You can change it later.)"
-ADDRESS_TOO_LATE = "That was asked a while ago; nothing changed. /withdraw"
-ADDRESS_UNCHANGED = "Payout address unchanged. /withdraw"
-ADDRESS_DROPPED = "(The payout address question is closed; nothing changed.)"
+CHOOSE_METHOD = N_("💸 How should gigbot pay you? (You can change it later.)")
+ADDRESS_FIRST = N_("💸 First, where should gigbot pay you? (You can change it later.)")
+ADDRESS_TOO_LATE = N_("That was asked a while ago; nothing changed. /withdraw")
+ADDRESS_UNCHANGED = N_("Payout address unchanged. /withdraw")
+ADDRESS_DROPPED = N_("(The payout address question is closed; nothing changed.)")
 
 
 def btn_change_to(method: str) -> str:
@@ -181,77 +217,100 @@ def btn_change_to(method: str) -> str:
 
 
 ADDRESS_TEXTS = {
-    AddressResult.BAD_EMAIL: (
+    AddressResult.BAD_EMAIL: N_(
         "That is not an email address. Send e.g. <code>ann@example.com</code>."
     ),
-    AddressResult.BAD_PHONE: (
+    AddressResult.BAD_PHONE: N_(
         "That is not a US mobile number. Send e.g. <code>555 123 4567</code>."
     ),
-    AddressResult.UNKNOWN_METHOD: "That payout method isn't offered. /withdraw",
+    AddressResult.UNKNOWN_METHOD: N_("That payout method isn't offered. /withdraw"),
 }
 
 
-def address_saved(method: str, address: str) -> str:
+def address_saved(t: Translator, method: str, address: str) -> str:
     """The payout address is kept."""
-    return f"✅ Payouts go to {METHOD_NAMES.get(method, method)} <code>{escape(address)}</code>."
-
-
-def withdraw_screen(v: WithdrawView) -> str:
-    """/withdraw: what can leave, where to, the minimum, what is on its way."""
-    lines = [f"💸 <b>Withdraw</b>\nAvailable: <b>{money(v.available_cents)}</b>"]
-    if v.method and v.address:
-        lines.append(f"To: {METHOD_NAMES.get(v.method, v.method)} <code>{escape(v.address)}</code>")
-    if v.pending_cents:
-        lines.append(f"On its way: {money(v.pending_cents)} (see /earnings)")
-    if v.available_cents < v.min_cents:
-        lines.append(
-            f"Payouts start at {money(v.min_cents)}: {money(v.min_cents - v.available_cents)}"
-            " more to go. /next"
-        )
-    else:
-        lines.append("Or send e.g. <code>/withdraw 5.00</code> for part of it.")
-    return "\n".join(lines)
-
-
-def btn_withdraw(cents: int) -> str:
-    return f"💸 Withdraw {money(cents)}"
-
-
-BTN_CHANGE_ADDRESS = "✏️ Change payout address"
-WITHDRAW_USAGE = "Use: <code>/withdraw</code> or <code>/withdraw 5.00</code>"
-
-
-def withdraw_error(problem: str) -> str:
-    return try_again(problem, WITHDRAW_USAGE)
-
-
-WITHDRAW_TEXTS = {
-    WithdrawResult.OK: (
-        "✅ Withdrawal of {amount} requested: it is set aside from your balance and paid"
-        " out in the next payout batch. Its state is in /earnings."
-    ),
-    WithdrawResult.ALREADY: "This withdrawal was requested already. /earnings",
-    WithdrawResult.NO_ADDRESS: "First tell gigbot where to pay you: /withdraw",
-    WithdrawResult.BELOW_MINIMUM: "Payouts start at {minimum}. /earnings",
-    WithdrawResult.NOT_ENOUGH: "Your balance doesn't cover {amount} now. /withdraw",
-}
-
-
-def payout_paid_notice(cents: int, method: str, address: str) -> str:
-    """To the worker: the operator sent the payout."""
-    where = f"{METHOD_NAMES.get(method, method)} {escape(address)}"
-    return f"💸 Your withdrawal of {money(cents)} was paid to {where}. /earnings"
-
-
-def payout_rejected_notice(cents: int, reason: str) -> str:
-    """To the worker: the payout was refused and the money is back on the balance."""
-    return (
-        f"⚠️ Your withdrawal of {money(cents)} was not paid: {escape(reason)}\n"
-        f"The money is back on your balance. Fix it and /withdraw again."
+    return t(
+        "✅ Payouts go to {method} <code>{address}</code>.",
+        method=METHOD_NAMES.get(method, method),
+        address=escape(address),
     )
 
 
-# -- the operator: /payouts ------------------------------------------------------------------
+def withdraw_screen(t: Translator, v: WithdrawView) -> str:
+    """/withdraw: what can leave, where to, the minimum, what is on its way."""
+    lines = [
+        t("💸 <b>Withdraw</b>\nAvailable: <b>{amount}</b>", amount=t.money(v.available_cents))
+    ]
+    if v.method and v.address:
+        lines.append(
+            t(
+                "To: {method} <code>{address}</code>",
+                method=METHOD_NAMES.get(v.method, v.method),
+                address=escape(v.address),
+            )
+        )
+    if v.pending_cents:
+        lines.append(t("On its way: {amount} (see /earnings)", amount=t.money(v.pending_cents)))
+    if v.available_cents < v.min_cents:
+        lines.append(
+            t(
+                "Payouts start at {minimum}: {left} more to go. /next",
+                minimum=t.money(v.min_cents),
+                left=t.money(v.min_cents - v.available_cents),
+            )
+        )
+    else:
+        lines.append(t("Or send e.g. <code>/withdraw 5.00</code> for part of it."))
+    return "\n".join(lines)
+
+
+def btn_withdraw(t: Translator, cents: int) -> str:
+    # TRANSLATORS: a button alone in its row: "💸 Withdraw $5.00"
+    return t("💸 Withdraw {amount}", amount=t.money(cents))
+
+
+BTN_CHANGE_ADDRESS = N_("✏️ Change payout address")
+WITHDRAW_USAGE = N_("Use: <code>/withdraw</code> or <code>/withdraw 5.00</code>")
+
+
+def withdraw_error(t: Translator, problem: str) -> str:
+    """What is wrong with a /withdraw amount (said already in the user's language)."""
+    return try_again(t, problem, t(WITHDRAW_USAGE))
+
+
+WITHDRAW_TEXTS = {
+    WithdrawResult.OK: N_(
+        "✅ Withdrawal of {amount} requested: it is set aside from your balance and paid"
+        " out in the next payout batch. Its state is in /earnings."
+    ),
+    WithdrawResult.ALREADY: N_("This withdrawal was requested already. /earnings"),
+    WithdrawResult.NO_ADDRESS: N_("First tell gigbot where to pay you: /withdraw"),
+    WithdrawResult.BELOW_MINIMUM: N_("Payouts start at {minimum}. /earnings"),
+    WithdrawResult.NOT_ENOUGH: N_("Your balance doesn't cover {amount} now. /withdraw"),
+}
+
+
+def payout_paid_notice(t: Translator, cents: int, method: str, address: str) -> str:
+    """To the worker: the operator sent the payout."""
+    return t(
+        "💸 Your withdrawal of {amount} was paid to {method} {address}. /earnings",
+        amount=t.money(cents),
+        method=METHOD_NAMES.get(method, method),
+        address=escape(address),
+    )
+
+
+def payout_rejected_notice(t: Translator, cents: int, reason: str) -> str:
+    """To the worker: the payout was refused and the money is back on the balance."""
+    return t(
+        "⚠️ Your withdrawal of {amount} was not paid: {reason}\n"
+        "The money is back on your balance. Fix it and /withdraw again.",
+        amount=t.money(cents),
+        reason=escape(reason),
+    )
+
+
+# -- the operator: /payouts (an admin tool: English) -----------------------------------------
 
 
 def payouts_screen(v: PayoutsView) -> str:
@@ -310,4 +369,4 @@ REJECT_TEXTS = {
 
 
 def reject_error(problem: str) -> str:
-    return try_again(problem, REJECT_USAGE + REJECT_EXAMPLE)
+    return try_again(EN, problem, REJECT_USAGE + REJECT_EXAMPLE)

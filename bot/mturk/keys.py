@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from bot.clock import Clock
 from bot.domain import ApiKey, User
 from storage import mturk, users
-from storage.db import Database
+from storage.usecases import UseCases
 
 KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 MAX_ACTIVE_KEYS = 5
 
 
-class ApiKeys:
+class ApiKeys(UseCases):
     """Key pairs: an AWS-style access key id and a 40-character secret."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
 
     async def create(self, requester: User) -> tuple[str, str] | None:
         """A new (access key id, secret); None if the requester has too many active keys."""

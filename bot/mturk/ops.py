@@ -47,6 +47,7 @@ from storage import mturk
 from storage import mturk_people as people
 from storage import qualifications as quals
 from storage.db import Conn, Database
+from storage.usecases import UseCases
 
 Operation = Callable[[User, Params], Awaitable[Params]]
 STATUSES = tuple(wire.GIG_STATUS)  # Submitted, Approved, Rejected
@@ -63,7 +64,7 @@ _NOT_SUPPORTED_ON_CREATE = (
 )
 
 
-class Operations:
+class Operations(UseCases):
     """MTurk operations by name, for one marketplace."""
 
     def __init__(
@@ -77,14 +78,13 @@ class Operations:
         first_waves: FirstWaves | None = None,
         fair: FairWork | None = None,
     ) -> None:
-        self.db = db
+        super().__init__(db, clock)
         self.fair = fair  # raises a HIT's reward (UpdateHITTypeOfHIT), with its escrow
         self.web = web
         # Sends a new HIT's first wave after the answer; without it, before (in publishing).
         self.first_waves = first_waves
         self.market = market
         self.accounts = accounts
-        self.clock = clock
         self.min_reward = min_reward
         # HIT types never change once made: read each once per process.
         self._types: dict[str, HitType] = {}

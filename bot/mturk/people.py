@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Unpack
 
 from bot import bounds
 from bot.clock import Clock
@@ -32,6 +33,7 @@ from storage import mturk_people as people
 from storage import qualifications as quals
 from storage import requesting as reads
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 Operation = Callable[[User, Params], Awaitable[Params]]
 MAX_NOTIFY_WORKERS = 100
@@ -39,7 +41,7 @@ NOTICES_PER_DAY = 3  # NotifyWorkers: messages one requester may relay to one wo
 DAY_S = 24 * 3600
 
 
-class PeopleOps:
+class PeopleOps(UseCases):
     """SendBonus, ListBonusPayments, NotifyWorkers, worker blocks and qualifications."""
 
     def __init__(
@@ -48,13 +50,11 @@ class PeopleOps:
         clock: Clock,
         bonuses: Bonuses,
         blocks: Blocks,
-        on_outbox: Callable[[], None],
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.bonuses = bonuses
         self.blocks = blocks
-        self.on_outbox = on_outbox
         self.table: dict[str, Operation] = {
             "SendBonus": self.send_bonus,
             "ListBonusPayments": self.list_bonus_payments,

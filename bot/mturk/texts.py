@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.formatting import duration
+from bot.formatting import N_, Translator, duration
 
 # -- API errors ------------------------------------------------------------------------------------
 
@@ -22,44 +22,49 @@ def held_by_floor(hit: str, median_s: int, hourly: str, floor: str, needed: str)
 
 # -- /apikey ---------------------------------------------------------------------------------------
 
-BTN_NEW_API_KEY = "➕ New key"
-BTN_REVOKE_API_KEY = "Revoke {short}"
-API_OFF = "The MTurk-compatible API is not switched on here (GIGBOT_MTURK_LISTEN)."
+BTN_NEW_API_KEY = N_("➕ New key")
+BTN_REVOKE_API_KEY = N_("Revoke {short}")
+API_OFF = N_("The MTurk-compatible API is not switched on here (GIGBOT_MTURK_LISTEN).")
 
 
-def api_keys(keys: list[tuple[str, bool, float]], now: float, endpoint: str | None) -> str:
+def api_keys(
+    t: Translator, keys: list[tuple[str, bool, float]], now: float, endpoint: str | None
+) -> str:
     """The /apikey screen: (access key id, active, created at) per key, newest first."""
     lines = [
-        "🔑 <b>API keys</b> — point your MTurk boto3 scripts at gigbot.",
-        f"endpoint_url: <code>{escape(endpoint)}</code>" if endpoint else API_OFF,
+        t("🔑 <b>API keys</b> — point your MTurk boto3 scripts at gigbot."),
+        f"endpoint_url: <code>{escape(endpoint)}</code>" if endpoint else t(API_OFF),
     ]
     if not keys:
-        lines.append("You have no keys yet.")
+        lines.append(t("You have no keys yet."))
     for key_id, active, created_at in keys:
-        state = "active" if active else "revoked"
-        lines.append(f"• <code>{key_id}</code> — {state}, made {duration(now - created_at)} ago")
+        age = t.duration(now - created_at)
+        if active:
+            lines.append(t("• <code>{key}</code> — active, made {age} ago", key=key_id, age=age))
+        else:
+            lines.append(t("• <code>{key}</code> — revoked, made {age} ago", key=key_id, age=age))
     return "\n".join(lines)
 
 
-def api_key_created(key_id: str, secret: str, endpoint: str | None) -> str:
+def api_key_created(t: Translator, key_id: str, secret: str, endpoint: str | None) -> str:
     """The new key pair; the secret is shown this once."""
     url = endpoint or "http://your-gigbot:8765"
     return (
-        "🔑 <b>New API key</b>\n"
-        f"aws_access_key_id: <code>{key_id}</code>\n"
+        t("🔑 <b>New API key</b>") + f"\naws_access_key_id: <code>{key_id}</code>\n"
         f"aws_secret_access_key: <code>{escape(secret)}</code>\n\n"
-        "⚠️ The secret is shown only now: copy it, then delete this message.\n"
-        f'<code>boto3.client("mturk", endpoint_url="{escape(url)}", region_name="us-east-1",'
+        + t("⚠️ The secret is shown only now: copy it, then delete this message.")
+        + f'\n<code>boto3.client("mturk", endpoint_url="{escape(url)}", region_name="us-east-1",'
         " aws_access_key_id=..., aws_secret_access_key=...)</code>"
     )
 
 
-API_KEY_LIMIT = "You already have 5 active keys. Revoke one first."
-API_KEY_REVOKED = "Key {key_id} is revoked: requests signed with it are refused from now on."
-API_KEY_NOT_FOUND = "That key is not yours or is already revoked."
+API_KEY_LIMIT = N_("You already have 5 active keys. Revoke one first.")
+API_KEY_REVOKED = N_("Key {key_id} is revoked: requests signed with it are refused from now on.")
+API_KEY_NOT_FOUND = N_("That key is not yours or is already revoked.")
 
 
 # -- web tasks (HTMLQuestion, ExternalQuestion) ----------------------------------------------------
+# The pages are the MTurk API's side and stay English.
 
 # The one question of a web task's HIT, stored with it (bot/mturk/ops.py): what the worker
 # reads in Telegram above the button that opens the page.

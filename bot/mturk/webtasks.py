@@ -15,9 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Unpack
 from urllib.parse import urlencode
 
 from bot.clock import Clock
@@ -32,6 +32,7 @@ from bot.mturk._webquestion import WebQuestion, parse_web_question
 from storage import assignments, mturk
 from storage import mturk_people as people
 from storage.db import Database
+from storage.usecases import Hooks, UseCases
 
 NOT_AVAILABLE = "ASSIGNMENT_ID_NOT_AVAILABLE"
 RESERVED_FIELDS = ("assignmentId", "gigbotToken")
@@ -61,7 +62,7 @@ class WebOutcome:
     reward_cents: int = 0
 
 
-class WebTasks:
+class WebTasks(UseCases):
     """Links, pages and submissions of web tasks, over the marketplace."""
 
     def __init__(
@@ -70,13 +71,11 @@ class WebTasks:
         market: Market,
         clock: Clock,
         base_url: Later[str],
-        on_outbox: Callable[[], None] = lambda: None,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
+        super().__init__(db, clock, **hooks)
         self.market = market
-        self.clock = clock
         self.base_url = base_url  # the MTurk server's address, known once it listens
-        self.on_outbox = on_outbox
         self._key: bytes | None = None
         self._questions: dict[int, WebQuestion | None] = {}  # by HIT id; never changes
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import (
     Batch,
     Hit,
     HitKind,
-    HitSpec,
     HitStatus,
     QuestionKind,
     QuestionSpec,
@@ -21,9 +20,11 @@ from bot.market.publishing import insert_spec
 from bot.market.results import PublishResult
 from bot.matching.waves import Waves
 from bot.requesting.parsing import BatchItem, Terms
+from bot.requesting.posting import spec_of
 from storage import batches, hits, ledger
 from storage.channels import enqueue_channel_cards
 from storage.db import Database
+from storage.usecases import Hooks, UseCases
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ def item_prompt(item: BatchItem) -> str:
     return item.text if item.text is not None else f"🖼 {item.image_url}"
 
 
-class Batches:
+class Batches(UseCases):
     """Creating, publishing and discarding tagging batches."""
 
     def __init__(
@@ -52,18 +53,13 @@ class Batches:
         clock: Clock,
         waves: Waves,
         *,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
         min_hourly_cents: int = 0,
         fee_bp: int = 0,
+        **hooks: Unpack[Hooks],
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
         self.waves = waves  # the batch's first wave, as any HIT's
-        self.on_outbox = on_outbox
-        # Told of each new deadline (job name, due time) so a scheduler can hold it.
-        self.on_timer = on_timer
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/market/pay_floor.py)
 
     async def create(
@@ -83,26 +79,14 @@ class Batches:
             batch_id = await batches.insert(conn, requester.id, title, now)
             for item in items:
                 gold = None if item.gold is None else str(index[item.gold.lower()])
-                spec = HitSpec(
-                    title=title,
-                    kind=HitKind.TAG,
-                    topic=topic,
-                    reward_cents=terms.reward_cents,
-                    max_assignments=terms.max_assignments,
-                    time_allotted_s=terms.time_allotted_s,
-                    lifetime_s=terms.lifetime_s,
-                    auto_approve_s=terms.auto_approve_s,
-                    est_s=terms.est_s,
-                    questions=(
-                        QuestionSpec(
-                            QuestionKind.TAG,
-                            item_prompt(item),
-                            labels,
-                            item=item.text or item.image_url,
-                            gold=gold,
-                        ),
-                    ),
+                question = QuestionSpec(
+                    QuestionKind.TAG,
+                    item_prompt(item),
+                    labels,
+                    item=item.text or item.image_url,
+                    gold=gold,
                 )
+                spec = spec_of(title, HitKind.TAG, topic, terms, (question,))
                 hit_id = await insert_spec(conn, requester, spec, now, self.fee_bp)
                 await hits.set_topic_and_batch(conn, hit_id, topic, batch_id)
             batch = await batches.get(conn, batch_id)

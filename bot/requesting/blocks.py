@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from bot.clock import Clock
 from bot.domain import User
 from bot.requesting.results import BlockResult
 from storage import requesting as reads
 from storage import users
-from storage.db import Database
+from storage.usecases import UseCases
 
 
-class Blocks:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
-
+class Blocks(UseCases):
     async def block(self, requester: User, alias: str, reason: str = "") -> BlockResult:
         """Block the worker shown as `alias` (a given reason replaces an earlier one)."""
         async with self.db.transaction() as conn:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Unpack
 
 from bot.clock import Clock
 from bot.domain import Priority, User, fee_on
@@ -12,24 +12,18 @@ from bot.requesting.results import BonusResult
 from storage import assignments, hits, ledger, outbox, users
 from storage import requesting as reads
 from storage.db import Conn, Database
+from storage.usecases import Hooks, UseCases
 
 # Called inside the paying transaction with (conn, worker id, ledger key), to record more.
 OnPaid = Callable[[Conn, int, str], Awaitable[None]]
 
 
-class Bonuses:
+class Bonuses(UseCases):
     def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        *,
-        fee_bp: int = 0,
-        on_outbox: Callable[[], None] = lambda: None,
+        self, db: Database, clock: Clock, *, fee_bp: int = 0, **hooks: Unpack[Hooks]
     ) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock, **hooks)
         self.fee_bp = fee_bp  # the marketplace's fee on bonuses (basis points)
-        self.on_outbox = on_outbox
 
     def fee(self, amount_cents: int) -> int:
         """The marketplace's fee on a bonus of `amount_cents` (paid on top of it)."""

@@ -9,14 +9,14 @@ from bot.market.results import ReviewResult
 from storage import assignments, hits, users
 from storage import requesting as reads
 from storage.db import Database
+from storage.usecases import UseCases
 
 
-class Reviewing:
+class Reviewing(UseCases):
     """Many verdicts at once, each on the market's own path (bot/market/reviewing.py)."""
 
     def __init__(self, db: Database, clock: Clock, verdicts: reviewing.Reviewing) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.verdicts = verdicts
 
     async def waiting_until(self, requester: User, until: float) -> tuple[int, int]:

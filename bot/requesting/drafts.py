@@ -15,6 +15,7 @@ from bot.requesting.results import DraftResult
 from storage import batches, fairwork, hits, qualifications
 from storage import offers as dispatches
 from storage.db import Conn, Database
+from storage.usecases import UseCases
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +42,11 @@ class DraftView:
         return sum(hit.escrow_cents for hit in self.hits)
 
 
-class Drafts:
+class Drafts(UseCases):
     """Reading a draft with its floor check, and changing its terms before publishing."""
 
     def __init__(self, db: Database, clock: Clock, floor_cents: int = 0) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.floor_cents = floor_cents  # the fair-pay floor (bot/market/pay_floor.py); 0 = off
 
     async def view(
@@ -55,11 +55,9 @@ class Drafts:
         """The requester's draft with what Publish will decide; else why there is none
         (NOT_FOUND, PUBLISHED)."""
         async with self.db.reading() as conn:
-            found = await _targets(conn, requester, scope, target_id)
-            if not found:
-                return DraftResult.NOT_FOUND, None
-            if any(hit.status is not HitStatus.DRAFT for hit in found):
-                return DraftResult.PUBLISHED, None
+            result, found = await _drafts(conn, requester, scope, target_id)
+            if result is not DraftResult.OK:
+                return result, None
             first = found[0]
             est = await fairwork.estimate(conn, first.id)
             terms = Terms(
@@ -101,15 +99,14 @@ class Drafts:
         *,
         topic: str | None = None,
         dispatch: DispatchTerms | None = None,
+        language: str | None = None,
     ) -> DraftResult:
-        """Give the draft (every item of a batch) new terms, and a topic or dispatch if
-        given; all or nothing."""
+        """Give the draft (every item of a batch) new terms, and a topic, dispatch or task
+        language if given; all or nothing."""
         async with self.db.transaction() as conn:
-            found = await _targets(conn, requester, scope, target_id)
-            if not found:
-                return DraftResult.NOT_FOUND
-            if any(hit.status is not HitStatus.DRAFT for hit in found):
-                return DraftResult.PUBLISHED
+            result, found = await _drafts(conn, requester, scope, target_id)
+            if result is not DraftResult.OK:
+                return result
             for hit in found:
                 changed = await hits.set_draft_terms(
                     conn,
@@ -125,11 +122,38 @@ class Drafts:
                 await fairwork.set_estimate(conn, hit.id, terms.est_s)
                 if topic is not None:
                     await hits.set_topic_and_batch(conn, hit.id, topic, hit.batch_id)
+                if language is not None:
+                    await hits.set_language(conn, hit.id, language)
                 if scope == "h" and dispatch is not None and (dispatch.mode or dispatch.extend_s):
                     mode, extend_s = await dispatches.dispatch(conn, hit.id)
                     given = Dispatch(dispatch.mode or mode, dispatch.extend_s or extend_s)
                     await store_dispatch(conn, hit.id, given)
         return DraftResult.OK
+
+    async def set_language(
+        self, requester: User, scope: str, target_id: int, language: str
+    ) -> DraftResult:
+        """Mark the draft (every item of a batch) as written in `language` (lang=)."""
+        async with self.db.transaction() as conn:
+            result, found = await _drafts(conn, requester, scope, target_id)
+            if result is not DraftResult.OK:
+                return result
+            for hit in found:
+                await hits.set_language(conn, hit.id, language)
+        return DraftResult.OK
+
+
+async def _drafts(
+    conn: Conn, requester: User, scope: str, target_id: int
+) -> tuple[DraftResult, list[Hit]]:
+    """The requester's draft HIT, or every item of their draft batch (OK); else why not
+    (NOT_FOUND, PUBLISHED) and no HITs."""
+    found = await _targets(conn, requester, scope, target_id)
+    if not found:
+        return DraftResult.NOT_FOUND, []
+    if any(hit.status is not HitStatus.DRAFT for hit in found):
+        return DraftResult.PUBLISHED, []
+    return DraftResult.OK, found
 
 
 async def _targets(conn: Conn, requester: User, scope: str, target_id: int) -> list[Hit]:

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain import Hit, HitProgress, HitStatus, Priority, User
 from bot.requesting.results import ManageResult
 from storage import hits, ledger, stale
 from storage import requesting as reads
 from storage import timers as due
-from storage.db import Conn, Database
+from storage.db import Conn
+from storage.usecases import UseCases
 
 SHOWN = 8
 LIVE = (HitStatus.OPEN, HitStatus.PAUSED)
 
 
-class Managing:
+class Managing(UseCases):
     """Progress and lifecycle controls for the requester's own work."""
-
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        on_outbox: Callable[[], None] = lambda: None,
-        on_timer: Callable[[str, float], None] = lambda name, due_at: None,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.on_outbox = on_outbox
-        # Told of a resumed HIT's new expiry (job name, due time); see bot/deadlines/timers.py.
-        self.on_timer = on_timer
 
     async def progress(self, requester: User, page: int = 1) -> tuple[list[HitProgress], int]:
         """One page of HITs and batches, newest first, each with its slot counts and escrow

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from bot.i18n import N_
 from bot.parsing import (
     MAX_ASSIGNMENTS,
     MAX_LIFE_S,
@@ -37,8 +38,14 @@ MAX_SURVEY_QUESTIONS = 10
 MAX_BONUS_CENTS = 100_00
 TERMS_SETTINGS = ("reward", "n", "time", "life", "auto", "est")
 # Problems a handler finds before it can call a parser (no new terms, a file too large to fetch).
-NO_TERMS = "no terms given (like reward=0.10)"
-FILE_TOO_LARGE = f"the file is larger than {MAX_BATCH_BYTES // 1024} KB"
+NO_TERMS = N_("no terms given (like reward=0.10)")
+
+
+def file_too_large() -> ParseError:
+    """An upload over MAX_BATCH_BYTES, refused before it is fetched."""
+    return ParseError("the file is larger than {kb} KB", kb=MAX_BATCH_BYTES // 1024)
+
+
 _ALIAS = re.compile(r"^W-[0-9A-Z]{4}$", re.IGNORECASE)
 
 
@@ -135,7 +142,7 @@ def parse_prompt(text: str) -> str:
     if not prompt:
         raise ParseError("the question is empty")
     if len(prompt) > MAX_QUESTION_LEN:
-        raise ParseError(f"the question is longer than {MAX_QUESTION_LEN} characters")
+        raise ParseError("the question is longer than {most} characters", most=MAX_QUESTION_LEN)
     return prompt
 
 
@@ -145,11 +152,11 @@ def parse_options(
     """Choices separated by |: "Red | Green | Blue" -> ("Red", "Green", "Blue")."""
     options = tuple(part.strip() for part in text.split("|"))
     if not 2 <= len(options) <= most:
-        raise ParseError(f"give between 2 and {most} options, separated by |")
+        raise ParseError("give between 2 and {most} options, separated by |", most=most)
     if any(not option for option in options):
         raise ParseError("an option is empty")
     if any(len(option) > longest for option in options):
-        raise ParseError(f"an option is longer than {longest} characters")
+        raise ParseError("an option is longer than {longest} characters", longest=longest)
     if len({o.lower() for o in options}) != len(options):
         raise ParseError("two options are the same")
     return options
@@ -178,10 +185,10 @@ class BatchItem:
 
 
 class BatchFileError(ValueError):
-    """Problems of an uploaded file, each as (line, reason); line 0 = the whole file."""
+    """Problems of an uploaded file, each as (line, problem); line 0 = the whole file."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__("; ".join(f"line {n}: {why}" for n, why in problems))
+    def __init__(self, problems: list[tuple[int, ParseError]]) -> None:
+        super().__init__("; ".join(f"line {n}: {why.problem}" for n, why in problems))
         self.problems = problems
 
 
@@ -194,35 +201,52 @@ def parse_batch_file(filename: str, content: bytes) -> list[BatchItem]:
     takes tens of milliseconds, so the bot parses it off the event loop (bot/bounds.py).
     """
     if len(content) > MAX_BATCH_BYTES:
-        raise BatchFileError([(0, FILE_TOO_LARGE)])
+        raise BatchFileError([(0, file_too_large())])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BatchFileError([(0, "the file is not UTF-8 text")]) from None
+        raise BatchFileError([(0, ParseError("the file is not UTF-8 text"))]) from None
     lower = filename.lower()
     if lower.endswith(".json"):
         rows, count = _json_rows(text)
     elif lower.endswith(".csv") or lower.endswith(".txt"):
         rows, count = _csv_rows(text)
     else:
-        raise BatchFileError([(0, "send a .csv or .json file")])
+        raise BatchFileError([(0, ParseError("send a .csv or .json file"))])
     if not count:
-        raise BatchFileError([(0, "the file has no items")])
+        raise BatchFileError([(0, ParseError("the file has no items"))])
     if count > MAX_BATCH_ROWS:
-        raise BatchFileError([(0, f"the file has {count} items; at most {MAX_BATCH_ROWS}")])
+        raise BatchFileError(
+            [
+                (
+                    0,
+                    ParseError(
+                        "the file has {count} items; at most {most}",
+                        count=count,
+                        most=MAX_BATCH_ROWS,
+                    ),
+                )
+            ]
+        )
     items: list[BatchItem] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, ParseError]] = []
     for line, row in rows:
         try:
             items.append(_item(line, row))
         except ParseError as exc:
-            problems.append((line, exc.problem))
+            problems.append((line, exc))
     if problems:
         raise BatchFileError(problems)
     return items
 
 
 Rows = list[tuple[int, dict[str, object]]]
+_NOT_AN_OBJECT = N_('each item must be an object like {"text": ...}')
+
+
+def _cells_problem(cells: int, header: int) -> ParseError:
+    """A CSV line whose cells do not match the header's."""
+    return ParseError("{cells} cells, the header has {header}", cells=cells, header=header)
 
 
 def _csv_rows(text: str) -> tuple[Rows, int]:
@@ -233,11 +257,11 @@ def _csv_rows(text: str) -> tuple[Rows, int]:
     except StopIteration:
         return [], 0
     except csv.Error as exc:
-        raise BatchFileError([(1, f"not valid CSV ({exc})")]) from None
+        raise BatchFileError([(1, ParseError("not valid CSV ({error})", error=str(exc)))]) from None
     unknown = [h for h in header if h not in {"text", "image_url", "gold"}]
     if unknown or not ({"text", "image_url"} & set(header)):
         raise BatchFileError(
-            [(1, "the header must name columns text or image_url, and optionally gold")]
+            [(1, ParseError("the header must name columns text or image_url, and optionally gold"))]
         )
     rows: Rows = []
     count = 0
@@ -250,15 +274,15 @@ def _csv_rows(text: str) -> tuple[Rows, int]:
             if count > MAX_BATCH_ROWS:
                 continue  # counted for the refusal, not kept
             if len(cells) != len(header):
-                rows.append(
-                    (line, {"_problem": f"{len(cells)} cells, the header has {len(header)}"})
-                )
+                rows.append((line, {"_problem": _cells_problem(len(cells), len(header))}))
                 continue
             rows.append(
                 (line, {h: (c.strip() or None) for h, c in zip(header, cells, strict=True)})
             )
     except csv.Error as exc:
-        raise BatchFileError([(reader.line_num, f"not valid CSV ({exc})")]) from None
+        raise BatchFileError(
+            [(reader.line_num, ParseError("not valid CSV ({error})", error=str(exc)))]
+        ) from None
     return rows, count
 
 
@@ -292,7 +316,9 @@ def _json_rows(text: str) -> tuple[Rows, int]:
     lines = _Lines(text)
     pos = _skip_space(text, 0)
     if pos >= len(text) or text[pos] != "[":
-        raise BatchFileError([(lines.at(pos), "a JSON file must be a list: [{...}, {...}]")])
+        raise BatchFileError(
+            [(lines.at(pos), ParseError("a JSON file must be a list: [{...}, {...}]"))]
+        )
     pos = _skip_space(text, pos + 1)
     rows: Rows = []
     count = 0
@@ -301,25 +327,33 @@ def _json_rows(text: str) -> tuple[Rows, int]:
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            raise BatchFileError([(exc.lineno, f"not valid JSON ({exc.msg})")]) from None
+            raise BatchFileError(
+                [(exc.lineno, ParseError("not valid JSON ({error})", error=exc.msg))]
+            ) from None
         except RecursionError:
-            raise BatchFileError([(line, "not valid JSON (nested too deeply)")]) from None
+            raise BatchFileError(
+                [(line, ParseError("not valid JSON (nested too deeply)"))]
+            ) from None
         count += 1
         if count > MAX_BATCH_ROWS:
             pass  # counted for the refusal, not kept
         elif isinstance(value, dict):
             rows.append((line, {str(k): v for k, v in value.items()}))
         else:
-            rows.append((line, {"_problem": 'each item must be an object like {"text": ...}'}))
+            rows.append((line, {"_problem": ParseError(_NOT_AN_OBJECT)}))
         pos = _skip_space(text, pos)
         if pos < len(text) and text[pos] == ",":
             pos = _skip_space(text, pos + 1)
         elif pos < len(text) and text[pos] != "]":
-            raise BatchFileError([(lines.at(pos), "not valid JSON (expected , or ])")])
+            raise BatchFileError([(lines.at(pos), ParseError("not valid JSON (expected , or ])"))])
     if pos >= len(text):
-        raise BatchFileError([(lines.at(pos), "not valid JSON (the list is not closed)")])
+        raise BatchFileError(
+            [(lines.at(pos), ParseError("not valid JSON (the list is not closed)"))]
+        )
     if text[pos + 1 :].strip():
-        raise BatchFileError([(lines.at(pos + 1), "not valid JSON (text after the list)")])
+        raise BatchFileError(
+            [(lines.at(pos + 1), ParseError("not valid JSON (text after the list)"))]
+        )
     return rows, count
 
 
@@ -330,31 +364,32 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _item(line: int, row: dict[str, object]) -> BatchItem:
     if "_problem" in row:
-        raise ParseError(str(row["_problem"]))
+        problem = row["_problem"]
+        raise problem if isinstance(problem, ParseError) else ParseError(str(problem))
     unknown = sorted(set(row) - {"text", "image_url", "gold"})
     if unknown:
-        raise ParseError(f"unknown field '{unknown[0]}' (use text, image_url, gold)")
+        raise ParseError("unknown field '{name}' (use text, image_url, gold)", name=unknown[0])
     values: dict[str, str | None] = {}
     for name in ("text", "image_url", "gold"):
         value = row.get(name)
         if value is not None and not isinstance(value, str):
-            raise ParseError(f"{name} must be text")
+            raise ParseError("{name} must be text", name=name)
         values[name] = value.strip() if isinstance(value, str) and value.strip() else None
     text, url = values["text"], values["image_url"]
     if (text is None) == (url is None):
         raise ParseError("give either text or image_url")
     if len(text or url or "") > MAX_ITEM_LEN:
-        raise ParseError(f"the item is longer than {MAX_ITEM_LEN} characters")
+        raise ParseError("the item is longer than {most} characters", most=MAX_ITEM_LEN)
     if url is not None and not re.match(r"^https?://\S+$", url):
         raise ParseError("image_url must start with http:// or https://")
     return BatchItem(line, text, url, values["gold"])
 
 
-def check_golds(items: list[BatchItem], labels: tuple[str, ...]) -> list[tuple[int, str]]:
+def check_golds(items: list[BatchItem], labels: tuple[str, ...]) -> list[tuple[int, ParseError]]:
     """Lines whose gold answer is not one of the labels (case-insensitive)."""
     known = {label.lower() for label in labels}
     return [
-        (item.line, f"gold '{item.gold}' is not one of the labels")
+        (item.line, ParseError("gold '{gold}' is not one of the labels", gold=item.gold))
         for item in items
         if item.gold is not None and item.gold.lower() not in known
     ]
@@ -391,7 +426,7 @@ def parse_bonus(args: str) -> BonusArgs:
     if number is not None:
         return BonusArgs(None, number, cents, reason.strip())
     if not _ALIAS.match(who):
-        raise ParseError(f"'{who}' is not an alias like W-7F3K or an assignment number")
+        raise ParseError("'{who}' is not an alias like W-7F3K or an assignment number", who=who)
     return BonusArgs(who.upper(), None, cents, reason.strip())
 
 
@@ -399,5 +434,5 @@ def parse_alias(text: str) -> str:
     """A worker alias: "w-7f3k" -> "W-7F3K"."""
     who = text.strip()
     if not _ALIAS.match(who):
-        raise ParseError(f"'{who}' is not an alias like W-7F3K")
+        raise ParseError("'{who}' is not an alias like W-7F3K", who=who)
     return who.upper()

@@ -12,8 +12,28 @@ from bot.matching.offers import Dispatch, store_dispatch
 from bot.requesting.parsing import Terms
 from storage import hits, qualification_tests
 from storage.db import Database
+from storage.usecases import UseCases
 
 TEXT_MAX_LEN = 500
+
+
+def spec_of(
+    title: str, kind: HitKind, topic: str, terms: Terms, questions: tuple[QuestionSpec, ...]
+) -> HitSpec:
+    """A HIT of `kind` on these terms, about to be created as a draft (a survey, an item of
+    a tagging batch)."""
+    return HitSpec(
+        title=title,
+        kind=kind,
+        topic=topic,
+        reward_cents=terms.reward_cents,
+        max_assignments=terms.max_assignments,
+        time_allotted_s=terms.time_allotted_s,
+        lifetime_s=terms.lifetime_s,
+        auto_approve_s=terms.auto_approve_s,
+        est_s=terms.est_s,
+        questions=questions,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +73,11 @@ def question(kind: QuestionKind, prompt: str, options: tuple[str, ...] = ()) -> 
     )
 
 
-class Posting:
+class Posting(UseCases):
     """Creating survey drafts with their qualification requirements."""
 
     def __init__(self, db: Database, clock: Clock, fee_bp: int = 0) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
 
     async def create_survey(
@@ -72,18 +91,7 @@ class Posting:
         topic: str = "",
     ) -> Hit:
         """Store the survey as a draft HIT (preview, then Publish) with its requirements."""
-        spec = HitSpec(
-            title=draft.title,
-            kind=HitKind.SURVEY,
-            topic=topic,
-            reward_cents=terms.reward_cents,
-            max_assignments=terms.max_assignments,
-            time_allotted_s=terms.time_allotted_s,
-            lifetime_s=terms.lifetime_s,
-            auto_approve_s=terms.auto_approve_s,
-            est_s=terms.est_s,
-            questions=draft.questions,
-        )
+        spec = spec_of(draft.title, HitKind.SURVEY, topic, terms, draft.questions)
         async with self.db.transaction() as conn:
             hit_id = await insert_spec(conn, requester, spec, self.clock.now(), self.fee_bp)
             if dispatch is not None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.domain import QualificationTest, TestQuestion, User
 from bot.parsing import ParseError, whole_number
 from bot.requesting.parsing import parse_options, parse_prompt
 from bot.requesting.results import TestResult
 from storage import qualification_tests as quals
-from storage.db import Database
+from storage.usecases import UseCases
 
 MAX_TEST_QUESTIONS = 10
 MAX_NAME_LEN = 40
@@ -37,7 +36,7 @@ def parse_name(text: str) -> str:
     """A qualification name: "  Bird expert " -> "Bird expert"."""
     name = " ".join(text.split())
     if not name or len(name) > MAX_NAME_LEN:
-        raise ParseError(f"the name must be 1 to {MAX_NAME_LEN} characters")
+        raise ParseError("the name must be 1 to {most} characters", most=MAX_NAME_LEN)
     return name
 
 
@@ -59,11 +58,7 @@ class TestStep:
     score_percent: int = 0
 
 
-class Qualify:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
-
+class Qualify(UseCases):
     async def define(
         self, requester: User, name: str, questions: list[TestQuestion], pass_percent: int
     ) -> QualificationTest | None:

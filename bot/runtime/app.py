@@ -133,8 +133,9 @@ async def close_transports(app: GigApp) -> None:
 async def set_commands(app: GigApp, settings: Settings) -> None:
     """Publish the command menus; requesters known at start get theirs now."""
     async with services_of(app).db.reading() as conn:
-        requesters = await users.requester_tg_ids(conn)
-    app.bot_data[MENU_CHATS] = await set_menus(app.bot, settings.admins, requesters)
+        requesters = await users.requester_languages(conn)
+        admins = {tg_id: await users.language_of(conn, tg_id) or "en" for tg_id in settings.admins}
+    app.bot_data[MENU_CHATS] = await set_menus(app.bot, admins, requesters)
 
 
 async def start_app(app: GigApp) -> None:

@@ -422,8 +422,12 @@ class BotApi:
 
     @staticmethod
     def _commands_key(params: JSON) -> str:
+        """The menu's key: its scope, and its language when one is given: botapi.json says
+        "a two-letter ISO 639-1 language code" ("es", not "es-419" or "Spanish")."""
         key = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         lang = params.get("language_code")
+        if lang and not (len(str(lang)) == 2 and str(lang).isascii() and str(lang).islower()):
+            raise bad("language_code must be a two-letter ISO 639-1 code")
         return f"{key}|{lang}" if lang else key
 
     async def set_my_commands(self, params: JSON) -> bool:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.clock import Clock
 from bot.domain import (
     Assignment,
     AssignmentStatus,
@@ -23,7 +22,8 @@ from bot.domain import (
 )
 from bot.work.results import LinkResult, Period
 from storage import assignments, estimates, hits, ledger, listing, money, offers, users, workers
-from storage.db import Conn, Database
+from storage.db import Conn
+from storage.usecases import UseCases
 from storage.workers import PeriodTotals
 
 PAGE_SIZE = 5
@@ -103,12 +103,8 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
-class WorkerDesk:
+class WorkerDesk(UseCases):
     """The worker's read side over the marketplace's database."""
-
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
 
     async def card(self, hit_id: int) -> HitCard | None:
         """The card of one HIT, whatever its state."""
@@ -276,7 +272,18 @@ class WorkerDesk:
         async with self.db.reading() as conn:
             return await workers.qualification_name(conn, qualification_id)
 
-    # -- preferences and mutes -----------------------------------------------------------
+    # -- the language gigbot speaks, and preferences and mutes ----------------------------
+
+    async def language_of(self, chat_id: int) -> str | None:
+        """The language a chat is spoken to in: a user's (private chat) or a linked
+        channel's; None for a chat gigbot does not know."""
+        async with self.db.reading() as conn:
+            return await users.language_of(conn, chat_id)
+
+    async def set_language(self, user: User, language: str) -> None:
+        """Speak `language` (a code of bot/i18n.LANGUAGES) to this user from now on."""
+        async with self.db.transaction() as conn:
+            await users.set_language(conn, user.tg_id, language)
 
     async def prefs(self, worker: User) -> WorkerPrefs:
         async with self.db.reading() as conn:

@@ -20,6 +20,7 @@ from bot.domain import (
     AssignmentStatus as S,
 )
 from bot.fit import clip, fit_pairs
+from bot.i18n import Translator
 from bot.market.views import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
 from bot.matching import texts as matching_texts
 from bot.work import texts as work_texts
@@ -47,71 +48,77 @@ TIME_ZONES = (
 REWARD_FLOORS = (0, 2, 5, 10, 25)
 QUIET_PRESETS = ("off", "22-7", "23-8", "0-8", "21-9")
 SETUP_ORDER = ("kinds", "topics", "reward", "tz", "quiet")
+# The task languages /settings offers (primary subtags), besides the worker's own.
+TASK_LANGUAGES = ("en", "es", "pt", "hi", "ru", "id")
 
 
-def card_text(c: HitCard, reputation: str = "") -> str:
+def card_text(t: Translator, c: HitCard, reputation: str = "") -> str:
     """What a push card (or a timed offer) says: reward, time, hourly estimate, topic,
     requester record (and the one-line reputation when given), slots."""
     h = c.hit
     return work_texts.hit_card(
+        t,
         h.title,
         h.reward_cents,
         h.time_allotted_s,
         c.estimate,
         # the reputation line, when shown, already gives the record
-        work_texts.requester_record(c.requester_name, c.approved, c.rejected, not reputation),
+        work_texts.requester_record(t, c.requester_name, c.approved, c.rejected, not reputation),
         *(c.batch[:2] if c.batch else (h.slots_left, h.max_assignments)),
         len(c.questions),
         h.topic,
         reputation,
         c.batch[2] if c.batch else 0,
+        h.language,
     )
 
 
-def card(c: HitCard, reputation: str = "") -> Screen:
+def card(t: Translator, c: HitCard, reputation: str = "") -> Screen:
     """The push card with its four buttons."""
     h = c.hit
-    text = card_text(c, reputation)
+    text = card_text(t, c, reputation)
     return Screen(
         text,
         (
             (
-                Button(work_texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
-                Button(work_texts.BTN_PREVIEW, cb.Preview(h.id).pack()),
+                Button(t(work_texts.BTN_ACCEPT), cb.Accept(h.id).pack()),
+                Button(t(work_texts.BTN_PREVIEW), cb.Preview(h.id).pack()),
             ),
             (
-                Button(work_texts.BTN_SKIP, cb.Skip(h.id).pack()),
-                Button(work_texts.BTN_MUTE, cb.Mute(h.id).pack()),
+                Button(t(work_texts.BTN_SKIP), cb.Skip(h.id).pack()),
+                Button(t(work_texts.BTN_MUTE), cb.Mute(h.id).pack()),
             ),
         ),
     )
 
 
-def _detail(q: Question) -> str:
+def _detail(t: Translator, q: Question) -> str:
     if q.kind is QuestionKind.TEXT:
-        return work_texts.QUESTION_FREE_TEXT
+        return t(work_texts.QUESTION_FREE_TEXT)
     if q.kind is QuestionKind.RATING:
-        return work_texts.QUESTION_RATING
+        return t(work_texts.QUESTION_RATING)
     shown = " / ".join(q.options)
     if q.item and q.prompt.removeprefix("🖼 ") != q.item:  # a batch item is its own prompt
         shown = f"{q.item} → {shown}"
     return clip(shown, 120)
 
 
-def preview(c: HitCard) -> Screen:
+def preview(t: Translator, c: HitCard) -> Screen:
     """The HIT's questions, nothing taken; Accept or back to the card."""
     h = c.hit
-    lines = [work_texts.preview_header(h.title, h.reward_cents, h.time_allotted_s), ""]
+    lines = [work_texts.preview_header(t, h.title, h.reward_cents, h.time_allotted_s), ""]
     for q in c.questions[:PREVIEW_LIMIT]:
-        lines.append(work_texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(q)))
+        lines.append(
+            work_texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(t, q))
+        )
     if len(c.questions) > PREVIEW_LIMIT:
-        lines.append(work_texts.PREVIEW_MORE.format(n=len(c.questions) - PREVIEW_LIMIT))
+        lines.append(t(work_texts.PREVIEW_MORE).format(n=len(c.questions) - PREVIEW_LIMIT))
     return Screen(
         "\n".join(lines),
         (
             (
-                Button(work_texts.BTN_ACCEPT, cb.Accept(h.id).pack()),
-                Button(work_texts.BTN_CARD, cb.Card(h.id).pack()),
+                Button(t(work_texts.BTN_ACCEPT), cb.Accept(h.id).pack()),
+                Button(t(work_texts.BTN_CARD), cb.Card(h.id).pack()),
             ),
         ),
     )
@@ -137,17 +144,17 @@ def _answers(view: WorkView) -> list[tuple[str, str]]:
     return fit_pairs(pairs, SUMMARY_BUDGET)[0]
 
 
-def work(view: WorkView, now: float) -> Screen:
+def work(t: Translator, view: WorkView, now: float) -> Screen:
     """The assignment's one message: the current question, or the summary with Submit."""
     a = view.assignment
     time_left = a.deadline_at - now
-    nav = [Button(work_texts.BTN_BACK, cb.Back(a.id).pack())] if a.position > 0 else []
-    nav.append(Button(work_texts.BTN_RETURN, cb.Return(a.id).pack()))
+    nav = [Button(t(work_texts.BTN_BACK), cb.Back(a.id).pack())] if a.position > 0 else []
+    nav.append(Button(t(work_texts.BTN_RETURN), cb.Return(a.id).pack()))
     q = view.current
     if q is None:
         return Screen(
-            work_texts.work_summary(view.hit.title, _answers(view), time_left),
-            ((Button(work_texts.BTN_SUBMIT, cb.Submit(a.id).pack()),), tuple(nav)),
+            work_texts.work_summary(t, view.hit.title, _answers(view), time_left),
+            ((Button(t(work_texts.BTN_SUBMIT), cb.Submit(a.id).pack()),), tuple(nav)),
         )
     given = view.answers.get(q.id)
     rows: tuple[tuple[Button, ...], ...] = ()
@@ -162,7 +169,7 @@ def work(view: WorkView, now: float) -> Screen:
                 for n in range(1, 6)
             ),
         )
-        hint = work_texts.HINT_RATING
+        hint = t(work_texts.HINT_RATING)
     elif q.kind is QuestionKind.SINGLE:
         buttons = [
             Button(
@@ -179,9 +186,9 @@ def work(view: WorkView, now: float) -> Screen:
         ]
         rows = (
             *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
-            (Button(work_texts.BTN_SEVERAL, cb.Several(a.id, a.position).pack()),),
+            (Button(t(work_texts.BTN_SEVERAL), cb.Several(a.id, a.position).pack()),),
         )
-        hint = work_texts.HINT_TAG_NEXT if one_tap(view) else work_texts.HINT_TAG_ONE
+        hint = t(work_texts.HINT_TAG_NEXT) if one_tap(view) else t(work_texts.HINT_TAG_ONE)
     elif q.kind in MULTI_SELECT:
         picked = set(ticked(given))
         buttons = [
@@ -193,15 +200,16 @@ def work(view: WorkView, now: float) -> Screen:
         ]
         rows = (
             *_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)),
-            (Button(work_texts.BTN_PICKED, cb.Picked(a.id, a.position).pack()),),
+            (Button(t(work_texts.BTN_PICKED), cb.Picked(a.id, a.position).pack()),),
         )
-        hint = work_texts.HINT_TAG if q.kind is QuestionKind.TAG else work_texts.HINT_MULTI
+        hint = t(work_texts.HINT_TAG) if q.kind is QuestionKind.TAG else t(work_texts.HINT_MULTI)
     elif given:  # typed before, and the worker came Back: keep it or type anew
-        hint = work_texts.hint_text_given(given, text_limit(q))
-        rows = ((Button(work_texts.BTN_KEEP_ANSWER, cb.Picked(a.id, a.position).pack()),),)
+        hint = work_texts.hint_text_given(t, given, text_limit(q))
+        rows = ((Button(t(work_texts.BTN_KEEP_ANSWER), cb.Picked(a.id, a.position).pack()),),)
     else:
-        hint = work_texts.HINT_TEXT.format(max_len=text_limit(q))
+        hint = t(work_texts.HINT_TEXT).format(max_len=text_limit(q))
     text = work_texts.work_step(
+        t,
         view.hit.title,
         a.position + 1,
         len(view.questions),
@@ -209,56 +217,56 @@ def work(view: WorkView, now: float) -> Screen:
         q.prompt,
         q.item,
         hint,
-        counter=_item_counter(view),
+        counter=_item_counter(t, view),
     )
     return Screen(text, (*rows, tuple(nav)))
 
 
-def with_task_link(view: WorkView, now: float, link: str | None) -> Screen:
+def with_task_link(t: Translator, view: WorkView, now: float, link: str | None) -> Screen:
     """The assignment's one message; a web task's (MTurk API, `link` to its page) is done
     and submitted on that page only: its button, the time left and Return, nothing to type."""
     if link is None:
-        return work(view, now)
+        return work(t, view, now)
     a = view.assignment
     q = view.questions[0]
     text = work_texts.work_step(
-        view.hit.title, 1, 1, a.deadline_at - now, q.prompt, None, work_texts.HINT_WEB
+        t, view.hit.title, 1, 1, a.deadline_at - now, q.prompt, None, t(work_texts.HINT_WEB)
     )
     return Screen(
         text,
         (
-            (Button(work_texts.BTN_OPEN_WEB_TASK, url=link),),
-            (Button(work_texts.BTN_RETURN, cb.Return(a.id).pack()),),
+            (Button(t(work_texts.BTN_OPEN_WEB_TASK), url=link),),
+            (Button(t(work_texts.BTN_RETURN), cb.Return(a.id).pack()),),
         ),
     )
 
 
-def web_task_only(view: WorkView, link: str) -> Screen:
+def web_task_only(t: Translator, view: WorkView, link: str) -> Screen:
     """Text sent to a web task: its answer is what its page submits; the way there."""
     return Screen(
-        work_texts.web_task_only(view.hit.title),
-        ((Button(work_texts.BTN_OPEN_WEB_TASK, url=link),),),
+        work_texts.web_task_only(t, view.hit.title),
+        ((Button(t(work_texts.BTN_OPEN_WEB_TASK), url=link),),),
     )
 
 
-def _item_counter(view: WorkView) -> str:
+def _item_counter(t: Translator, view: WorkView) -> str:
     """ "Item 3 of 12" on a one-question batch item (its "1/1" says nothing)."""
     if view.progress is None or len(view.questions) != 1:
         return ""
     done, items = view.progress
     here = view.assignment.status is S.ACCEPTED
-    return work_texts.item_counter(min(done + here, items), items)
+    return work_texts.item_counter(t, min(done + here, items), items)
 
 
-def next_item(view: WorkView, now: float, undo: WorkView | None = None) -> Screen:
+def next_item(t: Translator, view: WorkView, now: float, undo: WorkView | None = None) -> Screen:
     """The batch's next item, in the message of the one handed in; with `undo`, a button to
     change the label that item was given."""
-    screen = work(view, now)
+    screen = work(t, view, now)
     if undo is None:
         return screen
     label = given(undo)
     button = Button(
-        work_texts.btn_undo(label), cb.Undo(undo.assignment.id, view.assignment.id).pack()
+        work_texts.btn_undo(t, label), cb.Undo(undo.assignment.id, view.assignment.id).pack()
     )
     return Screen(screen.text, (*screen.rows[:-1], (button,), screen.rows[-1]))
 
@@ -270,41 +278,41 @@ def given(view: WorkView) -> str:
 
 
 def submitted(
-    view: WorkView, pending_cents: int, next_batch: int | None, undo: bool = False
+    t: Translator, view: WorkView, pending_cents: int, next_batch: int | None, undo: bool = False
 ) -> Screen:
     """After Submit: the pending reward, how far through its batch, the batch's next item if
     one waits (Next), and Undo for a one-label item just handed in."""
     rows: list[tuple[Button, ...]] = []
     if next_batch is not None:
-        rows.append((Button(work_texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),))
+        rows.append((Button(t(work_texts.BTN_NEXT_IN_BATCH), cb.NextInBatch(next_batch).pack()),))
     if undo:
-        label = work_texts.btn_undo(given(view))
+        label = work_texts.btn_undo(t, given(view))
         rows.append((Button(label, cb.Undo(view.assignment.id, 0).pack()),))
     text = work_texts.submitted_with_pending(
-        view.hit.title, view.hit.reward_cents, pending_cents, next_hint=view.progress is None
+        t, view.hit.title, view.hit.reward_cents, pending_cents, next_hint=view.progress is None
     )
     if view.progress is not None:
         done, items = view.progress
-        text += "\n" + work_texts.batch_progress(done, items, next_batch is not None)
+        text += "\n" + work_texts.batch_progress(t, done, items, next_batch is not None)
     return Screen(text, tuple(rows))
 
 
-def returned(view: WorkView, next_batch: int | None) -> Screen:
+def returned(t: Translator, view: WorkView, next_batch: int | None) -> Screen:
     """After Return: the slot is back in the pool; in a batch, how far the worker got, and
     Next to go on with another item later."""
-    text = work_texts.returned(view.hit.title)
+    text = work_texts.returned(t, view.hit.title)
     if view.progress is None:
         return Screen(text)
     done, items = view.progress
-    text += "\n" + work_texts.batch_progress(done, items, next_batch is not None)
+    text += "\n" + work_texts.batch_progress(t, done, items, next_batch is not None)
     if next_batch is None:
         return Screen(text)
     return Screen(
-        text, ((Button(work_texts.BTN_NEXT_IN_BATCH, cb.NextInBatch(next_batch).pack()),),)
+        text, ((Button(t(work_texts.BTN_NEXT_IN_BATCH), cb.NextInBatch(next_batch).pack()),),)
     )
 
 
-def retag(view: WorkView, next_id: int) -> Screen:
+def retag(t: Translator, view: WorkView, next_id: int) -> Screen:
     """Undo: the item handed in, its label ticked; another label changes it, Keep does not."""
     a, q = view.assignment, view.questions[0]
     value = view.answers.get(q.id, "")
@@ -316,13 +324,15 @@ def retag(view: WorkView, next_id: int) -> Screen:
         for i, label in enumerate(q.options)
     ]
     done, items = view.progress or (1, 1)
-    text = work_texts.retag_text(view.hit.title, done, items, q.prompt, q.item)
+    text = work_texts.retag_text(t, view.hit.title, done, items, q.prompt, q.item)
     keep = int(value) if value.isdigit() else 0
-    back = Button(work_texts.btn_keep(given(view)), cb.Retag(a.id, next_id, keep).pack())
+    back = Button(work_texts.btn_keep(t, given(view)), cb.Retag(a.id, next_id, keep).pack())
     return Screen(text, (*_rows(buttons, all(len(o) <= SHORT_OPTION for o in q.options)), (back,)))
 
 
-def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = None) -> Screen:
+def hits_page(
+    t: Translator, page: HitPage, requesters: dict[int, tuple[str, str]] | None = None
+) -> Screen:
     """A page of /hits: one button per HIT, then sort, kind filter and paging.
 
     `requesters` maps a requester id to (name, compact reputation) for the lines above.
@@ -332,7 +342,7 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     rows: list[tuple[Button, ...]] = [
         (
             Button(
-                work_texts.hit_row(item),
+                work_texts.hit_row(t, item),
                 cb.OpenHit(item.hit.id).pack(),
             ),
         )
@@ -340,19 +350,20 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
     ]
     rows.append(
         tuple(
-            Button((formatting.TICK if s == sort else "") + label, cb.HitsPage(s, kind, 0).pack())
+            Button(
+                (formatting.TICK if s == sort else "") + t(label), cb.HitsPage(s, kind, 0).pack()
+            )
             for s, label in work_texts.BTN_SORT.items()
         )
     )
-    kinds = [("", work_texts.BTN_KIND_ALL)] + [
-        (k.value, work_texts.HIT_KIND_NAMES[k.value]) for k in HitKind
+    kinds = [("", t(work_texts.BTN_KIND_ALL))] + [
+        (k.value, t(work_texts.HIT_KIND_NAMES[k.value])) for k in HitKind
     ]
-    rows.append(
-        tuple(
-            Button((formatting.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
-            for k, label in kinds
-        )
-    )
+    filters = [
+        Button((formatting.TICK if k == kind else "") + label, cb.HitsPage(sort, k, 0).pack())
+        for k, label in kinds
+    ]
+    rows += [tuple(filters[:2]), tuple(filters[2:])]  # two a row: a phone shows "✓ Surveys"
     paging = []
     if page.page > 0:
         paging.append(
@@ -364,7 +375,7 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
         )
     if paging:
         rows.append(tuple(paging))
-    text = work_texts.hits_header(page.total, page.page, page.pages, sort, kind or None)
+    text = work_texts.hits_header(t, page.total, page.page, page.pages, sort, kind or None)
     # One line per requester, not per task: a page of one requester's tasks repeated
     # the same record eight times.
     posted: dict[int, list[str]] = {}
@@ -376,64 +387,64 @@ def hits_page(page: HitPage, requesters: dict[int, tuple[str, str]] | None = Non
             shown = titles if len(posted) > 1 else None
             text += "\n" + work_texts.hit_requester_line(name, reputation, shown)
     if not page.items:
-        text += "\n\n" + work_texts.NO_HITS
+        text += "\n\n" + t(work_texts.NO_HITS)
     return Screen(text, tuple(rows))
 
 
 # -- timed offers, deadline reminders, the timer concierge ------------------------------
 
 
-def offer(card: HitCard, time_left: float, reputation: str = "") -> Screen:
+def offer(t: Translator, card: HitCard, time_left: float, reputation: str = "") -> Screen:
     """A timed offer: the push card, the time left in the hold, Accept and Decline."""
     hit = card.hit
     return Screen(
-        card_text(card, reputation) + "\n" + work_texts.offer_hold(time_left),
+        card_text(t, card, reputation) + "\n" + work_texts.offer_hold(t, time_left),
         (
             (
-                Button(work_texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),
-                Button(work_texts.BTN_DECLINE, cb.Decline(hit.id).pack()),
+                Button(t(work_texts.BTN_ACCEPT), cb.Accept(hit.id).pack()),
+                Button(t(work_texts.BTN_DECLINE), cb.Decline(hit.id).pack()),
             ),
         ),
     )
 
 
-def open_offer(hit: Hit) -> Screen:
+def open_offer(t: Translator, hit: Hit) -> Screen:
     """A lapsed offer when nobody else is in line: the slot is anyone's, Accept stays."""
     return Screen(
-        work_texts.offer_open(hit.title),
-        ((Button(work_texts.BTN_ACCEPT, cb.Accept(hit.id).pack()),),),
+        work_texts.offer_open(t, hit.title),
+        ((Button(t(work_texts.BTN_ACCEPT), cb.Accept(hit.id).pack()),),),
     )
 
 
-def reminder(view: WorkView, now: float) -> Screen:
+def reminder(t: Translator, view: WorkView, now: float) -> Screen:
     """A deadline reminder with the time left and a button back to the task."""
     a = view.assignment
     return Screen(
-        work_texts.reminder(view.hit.title, a.deadline_at - now),
-        ((Button(work_texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),),
+        work_texts.reminder(t, view.hit.title, a.deadline_at - now),
+        ((Button(t(work_texts.BTN_OPEN_TASK), cb.OpenTask(a.id).pack()),),),
     )
 
 
-def last_reminder(view: WorkView, now: float, extend_s: int | None) -> Screen:
+def last_reminder(t: Translator, view: WorkView, now: float, extend_s: int | None) -> Screen:
     """The last reminder: back to the task, return without penalty, "+N" if still unused."""
     a = view.assignment
     rows: list[tuple[Button, ...]] = [
-        (Button(work_texts.BTN_OPEN_TASK, cb.OpenTask(a.id).pack()),),
-        (Button(work_texts.BTN_RETURN_FREE, cb.ReturnFree(a.id).pack()),),
+        (Button(t(work_texts.BTN_OPEN_TASK), cb.OpenTask(a.id).pack()),),
+        (Button(t(work_texts.BTN_RETURN_FREE), cb.ReturnFree(a.id).pack()),),
     ]
     if extend_s:
-        label = work_texts.BTN_EXTEND.format(time=formatting.duration(extend_s))
+        label = t(work_texts.BTN_EXTEND).format(time=t.duration(extend_s))
         rows.append((Button(label, cb.Extend(a.id).pack()),))
     return Screen(
-        work_texts.last_reminder(view.hit.title, a.deadline_at - now, extend_s), tuple(rows)
+        work_texts.last_reminder(t, view.hit.title, a.deadline_at - now, extend_s), tuple(rows)
     )
 
 
-def extended(view: WorkView, time_left: float) -> Screen:
+def extended(t: Translator, view: WorkView, time_left: float) -> Screen:
     """The last reminder after "+N": the new time left and the way back to the task."""
     return Screen(
-        work_texts.extended(view.hit.title, time_left),
-        ((Button(work_texts.BTN_OPEN_TASK, cb.OpenTask(view.assignment.id).pack()),),),
+        work_texts.extended(t, view.hit.title, time_left),
+        ((Button(t(work_texts.BTN_OPEN_TASK), cb.OpenTask(view.assignment.id).pack()),),),
     )
 
 
@@ -442,48 +453,52 @@ def extended(view: WorkView, time_left: float) -> Screen:
 ROLES = "wp"  # the welcome's buttons: w(ork), p(ost tasks)
 
 
-def welcome(name: str, alias: str, link: bool = False) -> Screen:
+def welcome(t: Translator, name: str, alias: str, link: bool = False) -> Screen:
     """First contact: who gigbot is for, the alias, and the two ways in (work or post).
 
     After a deep link the task card follows, so the welcome points down to it."""
-    ask = work_texts.WELCOME_LINK if link else work_texts.WELCOME_ASK
-    return Screen(work_texts.welcome(work_texts.WELCOME, name, alias) + ask, role_rows(ROLES))
+    ask = t(work_texts.WELCOME_LINK) if link else t(work_texts.WELCOME_ASK)
+    return Screen(
+        work_texts.welcome(t, work_texts.WELCOME, name, alias) + "\n\n" + ask, role_rows(t, ROLES)
+    )
 
 
-def welcome_back(name: str, alias: str, set_up: bool) -> Screen:
+def welcome_back(t: Translator, name: str, alias: str, set_up: bool) -> Screen:
     """/start again: a short hello; the two ways in while the worker setup is unfinished."""
-    text = work_texts.welcome(work_texts.WELCOME_BACK, name, alias)
+    text = work_texts.welcome(t, work_texts.WELCOME_BACK, name, alias)
     if set_up:
         return Screen(text)
-    return Screen(text + work_texts.WELCOME_ASK, role_rows(ROLES))
+    return Screen(text + "\n\n" + t(work_texts.WELCOME_ASK), role_rows(t, ROLES))
 
 
-def role_rows(left: str) -> tuple[tuple[Button, ...], ...]:
+def role_rows(t: Translator, left: str) -> tuple[tuple[Button, ...], ...]:
     """The welcome's buttons for the roles still on it ("wp", "p", "" ...)."""
-    labels = {"w": work_texts.BTN_ROLE_WORK, "p": work_texts.BTN_ROLE_POST}
+    labels = {"w": t(work_texts.BTN_ROLE_WORK), "p": t(work_texts.BTN_ROLE_POST)}
     buttons = [Button(labels[r], cb.Role(r, left).pack()) for r in ROLES if r in left]
     return tuple((button,) for button in buttons)
 
 
-def requester_start(available_cents: int, tg_id: int) -> Screen:
+def requester_start(t: Translator, available_cents: int, tg_id: int) -> Screen:
     """'I want to post tasks': the balance and how to fund it, then how to post."""
-    return Screen(work_texts.requester_start(available_cents, tg_id))
+    return Screen(work_texts.requester_start(t, available_cents, tg_id))
 
 
 # -- setup and settings ---------------------------------------------------------------
 
 
-def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
+def setup(t: Translator, step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     """One onboarding step (mode 'o': the first says what the setup is and offers Skip,
     the others Back) or one settings editor (mode 's')."""
     if step == "menu":
-        return settings(prefs)
+        return settings(t, prefs)
+    if step == "langs":
+        return _languages_step(t, prefs)
     index = SETUP_ORDER.index(step)
     later = SETUP_ORDER[index + 1] if step != SETUP_ORDER[-1] else "end"
     forward = (
-        Button(work_texts.BTN_NEXT_STEP, cb.SetupStep(later, mode).pack())
+        Button(t(work_texts.BTN_NEXT_STEP), cb.SetupStep(later, mode).pack())
         if mode == "o"
-        else Button(work_texts.BTN_SETTINGS_DONE, cb.SetupStep("menu", mode).pack())
+        else Button(t(work_texts.BTN_SETTINGS_DONE), cb.SetupStep("menu", mode).pack())
     )
     rows: list[tuple[Button, ...]]
     if step == "kinds":
@@ -491,7 +506,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
             tuple(
                 Button(
                     (formatting.TICK if k in prefs.kinds else "")
-                    + work_texts.HIT_KIND_NAMES[k.value],
+                    + t(work_texts.HIT_KIND_NAMES[k.value]),
                     cb.SetPref("kind", k.value, mode).pack(),
                 )
                 for k in HitKind
@@ -501,13 +516,14 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
     elif step == "topics":
         topic_buttons = [
             Button(
-                (formatting.TICK if t in prefs.topics else "") + matching_texts.TOPIC_NAMES[t],
-                cb.SetPref("topic", t, mode).pack(),
+                (formatting.TICK if topic in prefs.topics else "")
+                + matching_texts.topic_name(t, topic),
+                cb.SetPref("topic", topic, mode).pack(),
             )
-            for t in TOPICS
+            for topic in TOPICS
         ]
         any_topic = Button(
-            (formatting.TICK if not prefs.topics else "") + work_texts.BTN_ANY_TOPIC,
+            (formatting.TICK if not prefs.topics else "") + t(work_texts.BTN_ANY_TOPIC),
             cb.SetPref("topic", "any", mode).pack(),
         )
         rows = [*_rows([any_topic, *topic_buttons], True), (forward,)]
@@ -516,7 +532,7 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
             tuple(
                 Button(
                     (formatting.TICK if c == prefs.min_reward_cents else "")
-                    + work_texts.reward_floor(c),
+                    + work_texts.reward_floor(t, c),
                     cb.SetPref("reward", str(c), mode).pack(),
                 )
                 for c in REWARD_FLOORS
@@ -536,22 +552,43 @@ def setup(step: str, mode: str, prefs: WorkerPrefs) -> Screen:
         current = quiet_value(prefs.quiet_start, prefs.quiet_end)
         presets = [
             Button(
-                (formatting.TICK if v == current else "") + quiet_text(v),
+                (formatting.TICK if v == current else "") + quiet_text(t, v),
                 cb.SetPref("quiet", v, mode).pack(),
             )
             for v in QUIET_PRESETS
         ]
         rows = list(_rows(presets, True))  # "22:00–07:00": five in a row would be cut short
     if mode == "o" and index == 0:
-        rows.append((Button(work_texts.BTN_SETUP_SKIP, cb.SetupStep("end", mode).pack()),))
+        rows.append((Button(t(work_texts.BTN_SETUP_SKIP), cb.SetupStep("end", mode).pack()),))
     elif mode == "o":
         rows.append(
-            (Button(work_texts.BTN_BACK, cb.SetupStep(SETUP_ORDER[index - 1], mode).pack()),)
+            (Button(t(work_texts.BTN_BACK), cb.SetupStep(SETUP_ORDER[index - 1], mode).pack()),)
         )
-    text = work_texts.setup_question(step, index + 1, len(SETUP_ORDER), onboarding=mode == "o")
+    text = work_texts.setup_question(t, step, index + 1, len(SETUP_ORDER), onboarding=mode == "o")
     if mode == "o" and index == 0:
-        text = work_texts.SETUP_INTRO + text
+        text = t(work_texts.SETUP_INTRO) + "\n" + text
     return Screen(text, tuple(rows))
+
+
+def _language_order(code: str) -> tuple[int, str]:
+    """Task languages in the order of the buttons, others after them."""
+    return (TASK_LANGUAGES.index(code), code) if code in TASK_LANGUAGES else (99, code)
+
+
+def _languages_step(t: Translator, prefs: WorkerPrefs) -> Screen:
+    """/settings → Languages: a button per task language, ticked when taken (the worker's own
+    languages are offered too when not among the usual ones)."""
+    codes = sorted({*TASK_LANGUAGES, *prefs.languages}, key=_language_order)
+    buttons = [
+        Button(
+            (formatting.TICK if code in prefs.languages else "") + t.language_name(code),
+            cb.SetPref("lang", code, "s").pack(),
+        )
+        for code in codes
+    ]
+    done = Button(t(work_texts.BTN_SETTINGS_DONE), cb.SetupStep("menu", "s").pack())
+    text = work_texts.setup_question(t, "langs", 0, 0, onboarding=False)
+    return Screen(text, (*_rows(buttons, True), (done,)))
 
 
 def quiet_value(start: int | None, end: int | None) -> str:
@@ -561,9 +598,9 @@ def quiet_value(start: int | None, end: int | None) -> str:
     return f"{start // 60}-{end // 60}"
 
 
-def quiet_text(value: str) -> str:
+def quiet_text(t: Translator, value: str) -> str:
     start, end = parse_quiet(value)
-    return work_texts.quiet_label(start, end)
+    return work_texts.quiet_label(t, start, end)
 
 
 def parse_quiet(value: str) -> tuple[int | None, int | None]:
@@ -574,40 +611,44 @@ def parse_quiet(value: str) -> tuple[int | None, int | None]:
     return int(start) * 60, int(end) * 60
 
 
-def settings(prefs: WorkerPrefs) -> Screen:
+def settings(t: Translator, prefs: WorkerPrefs) -> Screen:
     """/settings: the summary and one button per thing to change."""
     text = work_texts.settings_summary(
+        t,
         [k.value for k in HitKind if k in prefs.kinds],
         sorted(prefs.topics),
         prefs.min_reward_cents,
         prefs.timezone,
-        work_texts.quiet_label(prefs.quiet_start, prefs.quiet_end),
+        work_texts.quiet_label(t, prefs.quiet_start, prefs.quiet_end),
         prefs.notifications,
+        sorted(prefs.languages, key=_language_order),
     )
     steps = [
-        Button(label, cb.SetupStep(step, "s").pack())
+        Button(t(label), cb.SetupStep(step, "s").pack())
         for step, label in work_texts.BTN_SETTINGS.items()
     ]
-    push = work_texts.BTN_PUSHES_ON if prefs.notifications else work_texts.BTN_PUSHES_OFF
+    push = t(work_texts.BTN_PUSHES_ON) if prefs.notifications else t(work_texts.BTN_PUSHES_OFF)
     toggle = Button(push, cb.SetPref("notify", "off" if prefs.notifications else "on", "s").pack())
     if not prefs.onboarded:  # nothing is pushed before the setup is done: say so, offer it
-        finish = Button(work_texts.BTN_SETUP_FINISH, cb.SetupStep(SETUP_ORDER[0], "o").pack())
+        finish = Button(t(work_texts.BTN_SETUP_FINISH), cb.SetupStep(SETUP_ORDER[0], "o").pack())
         return Screen(
-            text + work_texts.SETUP_UNFINISHED, (*_rows(steps, True), (toggle,), (finish,))
+            text + "\n" + t(work_texts.SETUP_UNFINISHED),
+            (*_rows(steps, True), (toggle,), (finish,)),
         )
     return Screen(text, (*_rows(steps, True), (toggle,)))
 
 
-def setup_done(prefs: WorkerPrefs) -> Screen:
-    return Screen(work_texts.SETUP_DONE + "\n\n" + settings(prefs).text)
+def setup_done(t: Translator, prefs: WorkerPrefs) -> Screen:
+    return Screen(t(work_texts.SETUP_DONE) + "\n\n" + settings(t, prefs).text)
 
 
 # -- reports --------------------------------------------------------------------------
 
 
-def earnings(r: EarningsReport) -> Screen:
+def earnings(t: Translator, r: EarningsReport) -> Screen:
     return Screen(
         work_texts.earnings_report(
+            t,
             r.balance_cents,
             r.pending_cents,
             r.pending,
@@ -616,20 +657,21 @@ def earnings(r: EarningsReport) -> Screen:
             r.rejected,
             r.bonus_cents,
             [
-                (p, t.approved_cents, t.bonus_cents, t.earned_by_work_cents, t.submitted_work_s)
-                for p, t in r.periods
+                (p, s.approved_cents, s.bonus_cents, s.earned_by_work_cents, s.submitted_work_s)
+                for p, s in r.periods
             ],
             payouts=r.payouts,
         )
     )
 
 
-def status(r: StatusReport, now: float) -> Screen:
+def status(t: Translator, r: StatusReport, now: float) -> Screen:
     c = r.counts
     return Screen(
         work_texts.status_report(
+            t,
             r.alias,
-            work_texts.approval_rate(c.get(S.APPROVED, 0), r.reviewed),
+            work_texts.approval_rate(t, c.get(S.APPROVED, 0), r.reviewed),
             r.submitted_total,
             c.get(S.SUBMITTED, 0),
             c.get(S.APPROVED, 0),
@@ -639,41 +681,45 @@ def status(r: StatusReport, now: float) -> Screen:
             r.qualifications,
             [(hit.title, a.deadline_at - now) for a, hit in r.active],
         ),
-        _open_rows(r.active),
+        _open_rows(t, r.active),
     )
 
 
-def nothing_next(active: list[tuple[Assignment, Hit]]) -> Screen:
+def nothing_next(t: Translator, active: list[tuple[Assignment, Hit]]) -> Screen:
     """/next with nothing to offer: say so, and show the way back to work in progress."""
     if not active:
-        return Screen(work_texts.NO_HITS)
-    return Screen(work_texts.NO_HITS + "\n" + work_texts.IN_PROGRESS_BELOW, _open_rows(active))
+        return Screen(t(work_texts.NO_HITS))
+    return Screen(
+        t(work_texts.NO_HITS) + "\n" + t(work_texts.IN_PROGRESS_BELOW), _open_rows(t, active)
+    )
 
 
-def stray_text(active: list[tuple[Assignment, Hit]], typed: int) -> Screen:
+def stray_text(t: Translator, active: list[tuple[Assignment, Hit]], typed: int) -> Screen:
     """Text nothing was waiting for: the way back to work in progress (`typed` of it waits
     for a typed answer, so a reply must say which), else the main commands."""
     if not active:
-        return Screen(work_texts.STRAY_TEXT)
-    text = work_texts.STRAY_TEXT_WHICH if typed > 1 else work_texts.STRAY_TEXT_BUTTONS
-    return Screen(text, _open_rows(active))
+        return Screen(t(work_texts.STRAY_TEXT))
+    text = t(work_texts.STRAY_TEXT_WHICH) if typed > 1 else t(work_texts.STRAY_TEXT_BUTTONS)
+    return Screen(text, _open_rows(t, active))
 
 
-def _open_rows(active: list[tuple[Assignment, Hit]]) -> tuple[tuple[Button, ...], ...]:
+def _open_rows(
+    t: Translator, active: list[tuple[Assignment, Hit]]
+) -> tuple[tuple[Button, ...], ...]:
     """One button back to each task in progress."""
     return tuple(
         (Button(work_texts.btn_open(hit.title), cb.OpenTask(a.id).pack()),) for a, hit in active
     )
 
 
-def help_page(page: str) -> Screen:
+def help_page(t: Translator, page: str) -> Screen:
     """/help: the worker's page with a button to the requester's, and back."""
     if page == "requester":
         return Screen(
-            work_texts.HELP_REQUESTER,
-            ((Button(work_texts.BTN_HELP_WORKER, cb.Help("worker").pack()),),),
+            t(work_texts.HELP_REQUESTER),
+            ((Button(t(work_texts.BTN_HELP_WORKER), cb.Help("worker").pack()),),),
         )
     return Screen(
-        work_texts.HELP_WORKER,
-        ((Button(work_texts.BTN_HELP_REQUESTER, cb.Help("requester").pack()),),),
+        t(work_texts.HELP_WORKER),
+        ((Button(t(work_texts.BTN_HELP_REQUESTER), cb.Help("requester").pack()),),),
     )

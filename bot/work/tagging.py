@@ -21,6 +21,7 @@ from bot.market.views import WorkView
 from bot.work.desk import WorkerDesk
 from storage import workers
 from storage.db import Database
+from storage.usecases import UseCases
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +45,11 @@ def one_tap(view: WorkView) -> bool:
     )
 
 
-class BatchWork:
+class BatchWork(UseCases):
     """Answering, handing in and moving on through a batch, for one marketplace."""
 
     def __init__(self, db: Database, clock: Clock, market: Market, desk: WorkerDesk) -> None:
-        self.db = db
-        self.clock = clock
+        super().__init__(db, clock)
         self.market = market
         self.desk = desk
 

@@ -54,4 +54,4 @@ class DropPrompts(StoredConversations):
                 continue
             conversation.take_stored(key, None)
             await self.persistence.update_conversation(conversation.title, key, None)
-            await reply(update, Screen(DROPPED[conversation.title]))
+            await reply(update, Screen(context.t(DROPPED[conversation.title])))

@@ -22,10 +22,11 @@ async def balance(update: Update, context: GigContext) -> None:
     """Show available money and escrow, with Deposit (and Refund for unused Star deposits)."""
     requester = await sender_of(update, context)
     found = await context.accounts.requester_balance(requester)
-    shown = market_texts.balance(found, requester.tg_id)
-    rows = [(Button(money_texts.BTN_DEPOSIT, cb.DepositMenu().pack()),)]
+    t = context.t
+    shown = market_texts.balance(t, found, requester.tg_id)
+    rows = [(Button(t(money_texts.BTN_DEPOSIT), cb.DepositMenu().pack()),)]
     rows += [
-        (Button(money_texts.btn_refund(offer), cb.RefundDeposit(offer.deposit_id).pack()),)
+        (Button(money_texts.btn_refund(t, offer), cb.RefundDeposit(offer.deposit_id).pack()),)
         for offer in (await context.deposits.refundable(requester))[:3]
     ]
     await reply(update, Screen(shown, tuple(rows)))
@@ -33,11 +34,11 @@ async def balance(update: Update, context: GigContext) -> None:
 
 async def _keys_screen(context: GigContext, requester: User) -> Screen:
     keys = await context.api_keys.list(requester)
-    rows = [(Button(mturk_texts.BTN_NEW_API_KEY, cb.NewApiKey().pack()),)]
+    rows = [(Button(context.t(mturk_texts.BTN_NEW_API_KEY), cb.NewApiKey().pack()),)]
     rows += [
         (
             Button(
-                mturk_texts.BTN_REVOKE_API_KEY.format(short=k.access_key_id[-6:]),
+                context.t(mturk_texts.BTN_REVOKE_API_KEY).format(short=k.access_key_id[-6:]),
                 cb.RevokeApiKey(k.access_key_id).pack(),
             ),
         )
@@ -46,7 +47,7 @@ async def _keys_screen(context: GigContext, requester: User) -> Screen:
     ]
     listed = [(k.access_key_id, k.active, k.created_at) for k in keys]
     now = context.clock.now()
-    return Screen(mturk_texts.api_keys(listed, now, context.mturk_url), tuple(rows))
+    return Screen(mturk_texts.api_keys(context.t, listed, now, context.mturk_url), tuple(rows))
 
 
 async def api_keys(update: Update, context: GigContext) -> None:
@@ -60,11 +61,11 @@ async def new_api_key(tap: Tap[cb.NewApiKey], context: GigContext) -> None:
     """Make a key pair and show the secret this once."""
     made = await context.api_keys.create(tap.user)
     if made is None:
-        await tap.answer(mturk_texts.API_KEY_LIMIT, alert=True)
+        await tap.answer(context.t(mturk_texts.API_KEY_LIMIT), alert=True)
         return
     await tap.answer()
     await tap.edit(await _keys_screen(context, tap.user))
-    await tap.reply(Screen(mturk_texts.api_key_created(*made, context.mturk_url)))
+    await tap.reply(Screen(mturk_texts.api_key_created(context.t, *made, context.mturk_url)))
 
 
 @button(cb.RevokeApiKey)
@@ -73,7 +74,7 @@ async def revoke_api_key(tap: Tap[cb.RevokeApiKey], context: GigContext) -> None
     key_id = tap.data.key_id
     done = await context.api_keys.revoke(tap.user, key_id)
     if not done:
-        await tap.answer(mturk_texts.API_KEY_NOT_FOUND, alert=True)
+        await tap.answer(context.t(mturk_texts.API_KEY_NOT_FOUND), alert=True)
         return
-    await tap.answer(mturk_texts.API_KEY_REVOKED.format(key_id=key_id))
+    await tap.answer(context.t(mturk_texts.API_KEY_REVOKED).format(key_id=key_id))
     await tap.edit(await _keys_screen(context, tap.user))

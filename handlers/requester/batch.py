@@ -9,11 +9,12 @@ from telegram.ext import ConversationHandler
 
 from bot import bounds, formatting
 from bot.domain import Screen
+from bot.i18n import Translator
+from bot.matching.languages import split_language
 from bot.matching.topics import split_topic
 from bot.parsing import ParseError
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
-    FILE_TOO_LARGE,
     MAX_BATCH_BYTES,
     MAX_BATCH_ROWS,
     MAX_LABEL_LEN,
@@ -21,21 +22,22 @@ from bot.requesting.parsing import (
     BatchFileError,
     BatchItem,
     check_golds,
+    file_too_large,
     parse_batch_file,
     parse_labels,
     parse_prompt,
     parse_terms,
 )
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import GigContext, begin, drop, reply, sender_of
 from handlers.requester import drafts
 
 FILE, LABELS, TERMS = range(20, 23)
 KEY = "batch"
 
 
-def _file_prompt() -> Screen:
+def _file_prompt(t: Translator) -> Screen:
     return Screen(
-        requesting_texts.BATCH_ASK_FILE.format(rows=MAX_BATCH_ROWS, kb=MAX_BATCH_BYTES // 1024)
+        t(requesting_texts.BATCH_ASK_FILE).format(rows=MAX_BATCH_ROWS, kb=MAX_BATCH_BYTES // 1024)
     )
 
 
@@ -52,10 +54,7 @@ def _items(context: GigContext) -> list[BatchItem]:
 
 async def new_batch(update: Update, context: GigContext) -> int:
     """Ask for the file of items."""
-    await sender_of(update, context)
-    assert context.user_data is not None
-    context.user_data[KEY] = {}
-    await reply(update, _file_prompt())
+    await begin(update, context, KEY, {}, _file_prompt(context.t))
     return FILE
 
 
@@ -65,11 +64,15 @@ async def got_file(update: Update, context: GigContext) -> int:
     assert message is not None and message.document is not None
     document = message.document
     if document.file_size is not None and document.file_size > MAX_BATCH_BYTES:
-        await reply(update, Screen(requesting_texts.batch_file_errors([(0, FILE_TOO_LARGE)])))
+        await reply(
+            update, Screen(requesting_texts.batch_file_errors(context.t, [(0, file_too_large())]))
+        )
         return FILE
     file = await document.get_file()
     if file.file_size is not None and file.file_size > MAX_BATCH_BYTES:  # not downloaded
-        await reply(update, Screen(requesting_texts.batch_file_errors([(0, FILE_TOO_LARGE)])))
+        await reply(
+            update, Screen(requesting_texts.batch_file_errors(context.t, [(0, file_too_large())]))
+        )
         return FILE
     content = bytes(await file.download_as_bytearray())
     try:
@@ -77,18 +80,15 @@ async def got_file(update: Update, context: GigContext) -> int:
             len(content), parse_batch_file, document.file_name or "items.csv", content
         )
     except BatchFileError as exc:
-        await reply(update, Screen(requesting_texts.batch_file_errors(exc.problems)))
+        await reply(update, Screen(requesting_texts.batch_file_errors(context.t, exc.problems)))
         return FILE
     _data(context)["items"] = [[i.line, i.text, i.image_url, i.gold] for i in items]
     golds = sum(1 for i in items if i.gold is not None)
     await reply(
         update,
         Screen(
-            requesting_texts.BATCH_ASK_LABELS.format(
-                items=formatting.plural(len(items), "item"),
-                golds=golds,
-                most=MAX_LABELS,
-                longest=MAX_LABEL_LEN,
+            requesting_texts.batch_ask_labels(
+                context.t, len(items), golds, MAX_LABELS, MAX_LABEL_LEN
             )
         ),
     )
@@ -97,7 +97,7 @@ async def got_file(update: Update, context: GigContext) -> int:
 
 async def not_a_file(update: Update, context: GigContext) -> int:
     """Text where a file was expected."""
-    await reply(update, Screen(requesting_texts.BATCH_NOT_A_FILE))
+    await reply(update, Screen(context.t(requesting_texts.BATCH_NOT_A_FILE)))
     return FILE
 
 
@@ -105,23 +105,24 @@ async def got_labels(update: Update, context: GigContext) -> int:
     """Check the labels (and that every gold answer is one); ask for title and terms."""
     message = update.effective_message
     assert message is not None
-    form = requesting_texts.BATCH_ASK_LABELS.format(
-        items=formatting.plural(len(_items(context)), "item"),
-        golds=sum(1 for i in _items(context) if i.gold is not None),
-        most=MAX_LABELS,
-        longest=MAX_LABEL_LEN,
+    form = requesting_texts.batch_ask_labels(
+        context.t,
+        len(_items(context)),
+        sum(1 for i in _items(context) if i.gold is not None),
+        MAX_LABELS,
+        MAX_LABEL_LEN,
     )
     try:
         labels = parse_labels(message.text or "")
     except ParseError as exc:
-        await reply(update, Screen(formatting.try_again(exc.problem, form)))
+        await reply(update, Screen(formatting.try_again(context.t, exc.said(context.t), form)))
         return LABELS
     problems = check_golds(_items(context), labels)
     if problems:
-        await reply(update, Screen(requesting_texts.batch_file_errors(problems)))
+        await reply(update, Screen(requesting_texts.batch_file_errors(context.t, problems)))
         return LABELS
     _data(context)["labels"] = list(labels)
-    await reply(update, Screen(requesting_texts.BATCH_ASK_TITLE_TERMS))
+    await reply(update, Screen(requesting_texts.batch_ask_title_terms(context.t)))
     return TERMS
 
 
@@ -133,11 +134,18 @@ async def got_terms(update: Update, context: GigContext) -> int:
     try:
         title = parse_prompt(title_text)
         terms_text, topic = split_topic(terms_text)  # topic= (bot/matching/topics.py)
+        terms_text, language = split_language(terms_text)  # lang= (bot/matching/languages.py)
         terms = parse_terms(terms_text, context.settings.default_auto_approve)
     except ParseError as exc:
         await reply(
             update,
-            Screen(formatting.try_again(exc.problem, requesting_texts.BATCH_ASK_TITLE_TERMS)),
+            Screen(
+                formatting.try_again(
+                    context.t,
+                    exc.said(context.t),
+                    requesting_texts.batch_ask_title_terms(context.t),
+                )
+            ),
         )
         return TERMS
     requester = await sender_of(update, context)
@@ -145,6 +153,8 @@ async def got_terms(update: Update, context: GigContext) -> int:
     draft = await context.requesting.batches.create(
         requester, title, _items(context), labels, terms, topic=topic
     )
+    if language is not None:
+        await context.requesting.drafts.set_language(requester, "b", draft.batch.id, language)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     await reply(update, await drafts.preview(context, requester, "b", draft.batch.id))
@@ -153,7 +163,4 @@ async def got_terms(update: Update, context: GigContext) -> int:
 
 async def cancel_batch(update: Update, context: GigContext) -> int:
     """Drop the batch being prepared."""
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.BATCH_CANCELLED))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.BATCH_CANCELLED))

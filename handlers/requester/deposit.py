@@ -9,7 +9,6 @@ from telegram import LabeledPrice, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import callbacks as cb
-from bot import formatting
 from bot.domain import Button, Screen
 from bot.money import texts as money_texts
 from bot.money.results import STARS, CheckResult, CreditResult, RefundResult
@@ -22,18 +21,18 @@ log = logging.getLogger(__name__)
 
 def deposit_menu(context: GigContext) -> Screen:
     """The amounts to pay, in Stars (and by card where a provider is set up)."""
-    deposits = context.deposits
+    deposits, t = context.deposits, context.t
     view = deposits.view()
     rows = [
-        (Button(money_texts.btn_stars(c, deposits.stars_for(c)), cb.Deposit(c, STARS).pack()),)
+        (Button(money_texts.btn_stars(t, c, deposits.stars_for(c)), cb.Deposit(c, STARS).pack()),)
         for c in view.amounts
     ]
     if view.fiat:
         rows += [
-            (Button(money_texts.btn_fiat(c, view.fiat), cb.Deposit(c, view.fiat).pack()),)
+            (Button(money_texts.btn_fiat(t, c, view.fiat), cb.Deposit(c, view.fiat).pack()),)
             for c in view.amounts
         ]
-    return Screen(money_texts.deposit_menu(view), tuple(rows))
+    return Screen(money_texts.deposit_menu(t, view), tuple(rows))
 
 
 async def _send_invoice(update: Update, context: GigContext, cents: int, currency: str) -> bool:
@@ -44,13 +43,14 @@ async def _send_invoice(update: Update, context: GigContext, cents: int, currenc
     made = context.deposits.invoice(user.id, cents, currency)
     if made is None:
         return False
+    t = context.t
     await context.bot.send_invoice(
         chat.id,
-        title=money_texts.INVOICE_TITLE,
-        description=money_texts.invoice_description(made.cents),
+        title=t(money_texts.INVOICE_TITLE),
+        description=money_texts.invoice_description(t, made.cents),
         payload=made.payload,
         currency=made.currency,
-        prices=[LabeledPrice(money_texts.invoice_label(made.cents), made.amount)],
+        prices=[LabeledPrice(money_texts.invoice_label(t, made.cents), made.amount)],
         provider_token=None if made.currency == STARS else context.settings.payment_provider_token,
     )
     return True
@@ -63,14 +63,15 @@ async def deposit(update: Update, context: GigContext) -> None:
     if not args:
         await reply(update, deposit_menu(context))
         return
-    view = context.deposits.view()
+    view, t = context.deposits.view(), context.t
     try:
         cents = parse_money(args[0])
     except ParseError as exc:
-        await reply(update, Screen(money_texts.deposit_error(exc.problem, view)))
+        await reply(update, Screen(money_texts.deposit_error(t, exc.said(t), view)))
         return
     if not await _send_invoice(update, context, cents, STARS):
-        await reply(update, Screen(money_texts.deposit_error("that amount is out of range", view)))
+        out_of_range = t(money_texts.OUT_OF_RANGE)
+        await reply(update, Screen(money_texts.deposit_error(t, out_of_range, view)))
 
 
 @button(cb.DepositMenu)
@@ -98,7 +99,7 @@ async def pre_checkout(update: Update, context: GigContext) -> None:
     if result is CheckResult.OK:
         await query.answer(ok=True)
     else:
-        await query.answer(ok=False, error_message=money_texts.CHECK_TEXTS[result])
+        await query.answer(ok=False, error_message=context.t(money_texts.CHECK_TEXTS[result]))
 
 
 async def payment_received(update: Update, context: GigContext) -> None:
@@ -116,7 +117,7 @@ async def payment_received(update: Update, context: GigContext) -> None:
     )
     if result is CreditResult.UNKNOWN_USER:
         log.error("payment %s from unknown user", paid.telegram_payment_charge_id)
-        await reply(update, Screen(money_texts.DEPOSIT_UNKNOWN))
+        await reply(update, Screen(context.t(money_texts.DEPOSIT_UNKNOWN)))
 
 
 async def pay_support(update: Update, context: GigContext) -> None:
@@ -124,11 +125,12 @@ async def pay_support(update: Update, context: GigContext) -> None:
     payer = await sender_of(update, context)
     deposits = context.deposits
     lines = await deposits.history(payer)
+    t = context.t
     text = money_texts.pay_support(
-        lines, deposits.terms.refund_days, context.settings.pay_support, payer.tg_id
+        t, lines, deposits.terms.refund_days, context.settings.pay_support, payer.tg_id
     )
     rows = tuple(
-        (Button(money_texts.btn_refund(offer), cb.RefundDeposit(offer.deposit_id).pack()),)
+        (Button(money_texts.btn_refund(t, offer), cb.RefundDeposit(offer.deposit_id).pack()),)
         for offer in (await deposits.refundable(payer))[:3]
     )
     await reply(update, Screen(text, rows))
@@ -139,9 +141,11 @@ async def refund_deposit(tap: Tap[cb.RefundDeposit], context: GigContext) -> Non
     """Give the Stars of an unused deposit back, debiting the balance once."""
     deposits = context.deposits
     result, refund = await deposits.start_refund(tap.user, tap.data.deposit_id)
-    days = f"{deposits.terms.refund_days:g}"
+    t = context.t
+    days = t.number(deposits.terms.refund_days)
     if result is not RefundResult.OK:
-        await tap.answer(money_texts.REFUND_TEXTS[result].format(days=days, amount=""), alert=True)
+        said = t(money_texts.REFUND_TEXTS[result]).format(days=days, amount="")
+        await tap.answer(said, alert=True)
         return
     try:
         await context.bot.refund_star_payment(refund.tg_id, refund.charge_id)
@@ -149,16 +153,16 @@ async def refund_deposit(tap: Tap[cb.RefundDeposit], context: GigContext) -> Non
         if "CHARGE_ALREADY_REFUNDED" not in exc.message.upper():
             await deposits.undo_refund(refund)
             log.warning("refundStarPayment %s refused: %s", refund.charge_id, exc.message)
-            await tap.answer(money_texts.REFUND_FAILED, alert=True)
+            await tap.answer(t(money_texts.REFUND_FAILED), alert=True)
             return
     except TelegramError:
         # Telegram may or may not have refunded: the refund stays under way, and pressing
         # again asks once more (CHARGE_ALREADY_REFUNDED then finishes it).
-        await tap.answer(money_texts.REFUND_UNANSWERED, alert=True)
+        await tap.answer(t(money_texts.REFUND_UNANSWERED), alert=True)
         raise
     await deposits.finish_refund(refund)
-    text = money_texts.REFUND_TEXTS[RefundResult.OK].format(
-        amount=f"{formatting.money(refund.cents)} ({money_texts.stars(refund.stars)})", days=days
+    text = t(money_texts.REFUND_TEXTS[RefundResult.OK]).format(
+        amount=f"{t.money(refund.cents)} ({money_texts.stars(refund.stars)})", days=days
     )
     await tap.answer()
     await tap.reply(Screen(text))

@@ -10,6 +10,7 @@ from telegram import Update
 from bot import callbacks as cb
 from bot import formatting
 from bot.domain import Screen, User
+from bot.i18n import Translator
 from bot.parsing import whole_number
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
@@ -23,7 +24,7 @@ async def my_hits(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     page = whole_number((context.args or ["1"])[0])
     if page is None or page < 1 or len(context.args or []) > 1:
-        await reply(update, Screen(requesting_texts.MYHITS_USAGE))
+        await reply(update, Screen(context.t(requesting_texts.MYHITS_USAGE)))
         return
     await reply(update, await _page(context, requester, page))
 
@@ -33,7 +34,7 @@ async def older_hits(tap: Tap[cb.MyHitsPage], context: GigContext) -> None:
     """Newer / Older, or back from a card: that page, in the same message."""
     page = tap.data.page
     if page < 1:  # no button says 0: forged
-        await tap.answer(formatting.STALE_BUTTON, alert=True)
+        await tap.answer(context.t(formatting.STALE_BUTTON), alert=True)
         return
     await tap.answer()
     await tap.edit(await _page(context, tap.user, page))
@@ -43,9 +44,11 @@ async def _page(context: GigContext, requester: User, page: int) -> Screen:
     progress, total = await context.requesting.managing.progress(requester, page)
     if not progress:
         return Screen(
-            requesting_texts.NO_HITS_YET if total == 0 else requesting_texts.myhits_past(total)
+            context.t(requesting_texts.NO_HITS_YET)
+            if total == 0
+            else requesting_texts.myhits_past(context.t, total)
         )
-    return requester_screens.my_hits(progress, page, total)
+    return requester_screens.my_hits(context.t, progress, page, total)
 
 
 @button(cb.OpenMyHit)
@@ -68,10 +71,12 @@ async def manage_hit(tap: Tap[cb.Manage], context: GigContext) -> None:
     else:
         result = ManageResult.NOT_FOUND
     if result is not ManageResult.OK:
-        await tap.answer(requesting_texts.MANAGE_TEXTS[result], alert=True)
+        await tap.answer(context.t(requesting_texts.MANAGE_TEXTS[result]), alert=True)
         return
     await tap.answer(
-        requesting_texts.PAUSED if data.action == "pause" else requesting_texts.RESUMED
+        context.t(requesting_texts.PAUSED)
+        if data.action == "pause"
+        else context.t(requesting_texts.RESUMED)
     )
     await _redraw_card(tap, context, data.scope, data.target_id)
 
@@ -81,18 +86,18 @@ async def ask_cancel(tap: Tap[Any], context: GigContext, scope: str, target_id: 
     managing = context.requesting.managing
     result, preview = await managing.cancel_preview(tap.user, scope, target_id)
     if preview is None:
-        await _cannot_cancel(tap, result)
+        await _cannot_cancel(context.t, tap, result)
         return
     await tap.answer()
-    await tap.edit(requester_screens.confirm_cancel(preview))
+    await tap.edit(requester_screens.confirm_cancel(context.t, preview))
 
 
-async def _cannot_cancel(tap: Tap[Any], result: ManageResult) -> None:
+async def _cannot_cancel(t: Translator, tap: Tap[Any], result: ManageResult) -> None:
     """Why nothing is (or would be) cancelled, as an alert."""
     text = (
-        requesting_texts.CANCEL_NOT_NOW
+        t(requesting_texts.CANCEL_NOT_NOW)
         if result is ManageResult.NOT_NOW
-        else requesting_texts.MANAGE_TEXTS[result]
+        else t(requesting_texts.MANAGE_TEXTS[result])
     )
     await tap.answer(text, alert=True)
 
@@ -103,9 +108,9 @@ async def cancel_hit(tap: Tap[cb.CancelYes], context: GigContext) -> None:
     data = tap.data
     result, refund = await context.requesting.managing.cancel(tap.user, data.scope, data.target_id)
     if result is not ManageResult.OK:
-        await _cannot_cancel(tap, result)
+        await _cannot_cancel(context.t, tap, result)
         return
-    await tap.answer(requesting_texts.cancelled_refund(refund))
+    await tap.answer(requesting_texts.cancelled_refund(context.t, refund))
     await _redraw_card(tap, context, data.scope, data.target_id)
 
 
@@ -119,7 +124,9 @@ async def _show_card(tap: Tap[Any], context: GigContext, scope: str, target_id: 
     """Answer the press with the card in its message, or an alert if it isn't theirs."""
     screen = await _card(context, tap.user, scope, target_id)
     if screen is None:
-        await tap.answer(requesting_texts.MANAGE_TEXTS[ManageResult.NOT_FOUND], alert=True)
+        await tap.answer(
+            context.t(requesting_texts.MANAGE_TEXTS[ManageResult.NOT_FOUND]), alert=True
+        )
         return
     await tap.answer()
     await tap.edit(screen)
@@ -132,7 +139,7 @@ async def _card(context: GigContext, requester: User, scope: str, target_id: int
     if card is None:
         return None
     page = await managing.page_of(requester, scope, target_id)
-    return requester_screens.my_hit_card(card, page)
+    return requester_screens.my_hit_card(context.t, card, page)
 
 
 async def _redraw_card(tap: Tap[Any], context: GigContext, scope: str, target_id: int) -> None:

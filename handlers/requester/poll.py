@@ -11,12 +11,14 @@ from telegram.ext import ConversationHandler
 
 from bot import formatting
 from bot.domain import PollDraft, Screen
-from bot.matching.offers import split_poll_terms, split_terms
-from bot.matching.topics import split_poll_topic, split_topic
-from bot.parsing import ELSEWHERE, MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
+from bot.i18n import Translator
+from bot.matching.languages import split_poll_language
+from bot.matching.offers import split_poll_terms
+from bot.matching.topics import split_poll_topic
+from bot.parsing import MAX_OPTION_LEN, MAX_OPTIONS, ParseError, parse_poll
 from bot.requesting import texts as requesting_texts
-from bot.requesting.parsing import parse_options, parse_prompt, parse_terms
-from handlers.common import GigContext, reply, sender_of
+from bot.requesting.parsing import parse_options, parse_prompt
+from handlers.common import GigContext, drop, reply, sender_of, typed
 from handlers.requester import drafts
 
 QUESTION, OPTIONS, TERMS = range(30, 33)
@@ -44,17 +46,20 @@ async def new_poll(update: Update, context: GigContext) -> int:
     context.user_data.pop(KEY, None)
     if not args.strip():
         context.user_data[KEY] = {}
-        await reply(update, Screen(requesting_texts.POLL_ASK_QUESTION))
+        await reply(update, Screen(requesting_texts.poll_ask_question(context.t)))
         return QUESTION
     try:
         rest, given = split_poll_terms(args)  # dispatch= and extend= (bot/matching/offers.py)
         rest, topic = split_poll_topic(rest)  # topic= (bot/matching/topics.py)
+        rest, language = split_poll_language(rest)  # lang= (bot/matching/languages.py)
         draft = dataclasses.replace(parse_poll(rest), topic=topic)
     except ParseError as exc:
-        await reply(update, Screen(requesting_texts.poll_error(exc.problem)))
+        await reply(update, Screen(requesting_texts.poll_error(context.t, exc.said(context.t))))
         return ConversationHandler.END
     dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
     hit = await context.market.publishing.create_poll(requester, draft, dispatch)
+    if language is not None:
+        await context.requesting.drafts.set_language(requester, "h", hit.id, language)
     await reply(update, await drafts.preview(context, requester, "h", hit.id))
     return ConversationHandler.END
 
@@ -67,14 +72,19 @@ async def got_question(update: Update, context: GigContext) -> int:
         options = parse_options(answers, longest=MAX_OPTION_LEN) if answers.strip() else ()
     except ParseError as exc:
         await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.POLL_ASK_QUESTION))
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), requesting_texts.poll_ask_question(context.t)
+                )
+            ),
         )
         return QUESTION
     _data(context).update(question=prompt, options=list(options))
     if options:
-        await reply(update, Screen(_ask_terms(prompt, options)))
+        await reply(update, Screen(_ask_terms(context.t, prompt, options)))
         return TERMS
-    await reply(update, Screen(_ask_options(prompt)))
+    await reply(update, Screen(_ask_options(context.t, prompt)))
     return OPTIONS
 
 
@@ -84,10 +94,17 @@ async def got_options(update: Update, context: GigContext) -> int:
     try:
         options = parse_options(_text(update), most=MAX_OPTIONS, longest=MAX_OPTION_LEN)
     except ParseError as exc:
-        await reply(update, Screen(formatting.try_again(exc.problem, _ask_options(question))))
+        await reply(
+            update,
+            Screen(
+                formatting.try_again(
+                    context.t, exc.said(context.t), _ask_options(context.t, question)
+                )
+            ),
+        )
         return OPTIONS
     _data(context)["options"] = list(options)
-    await reply(update, Screen(_ask_terms(question, options)))
+    await reply(update, Screen(_ask_terms(context.t, question, options)))
     return TERMS
 
 
@@ -96,15 +113,16 @@ async def got_terms(update: Update, context: GigContext) -> int:
     data = _data(context)
     question = str(data.get("question", ""))
     options = tuple(str(o) for o in data.get("options", []))
-    try:
-        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
-        rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
-        terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
-    except ParseError as exc:
-        await reply(
-            update, Screen(formatting.try_again(exc.problem, _ask_terms(question, options)))
-        )
+    auto_s = context.settings.default_auto_approve
+    typed_terms = await typed(
+        update,
+        context,
+        lambda text: drafts.hit_terms(text, auto_s),
+        _ask_terms(context.t, question, options),
+    )
+    if typed_terms is None:
         return TERMS
+    terms, topic, given, language = typed_terms
     requester = await sender_of(update, context)
     draft = PollDraft(
         question=question,
@@ -119,6 +137,8 @@ async def got_terms(update: Update, context: GigContext) -> int:
     )
     dispatch = given.resolve(draft.max_assignments, context.settings.offer_up_to)
     hit = await context.market.publishing.create_poll(requester, draft, dispatch)
+    if language is not None:
+        await context.requesting.drafts.set_language(requester, "h", hit.id, language)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
     await reply(update, await drafts.preview(context, requester, "h", hit.id))
@@ -127,15 +147,12 @@ async def got_terms(update: Update, context: GigContext) -> int:
 
 async def cancel_poll(update: Update, context: GigContext) -> int:
     """Drop the poll being written."""
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.POLL_CANCELLED))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.POLL_CANCELLED))
 
 
-def _ask_options(question: str) -> str:
-    return requesting_texts.poll_ask_options(question, MAX_OPTIONS)
+def _ask_options(t: Translator, question: str) -> str:
+    return requesting_texts.poll_ask_options(t, question, MAX_OPTIONS)
 
 
-def _ask_terms(question: str, options: tuple[str, ...]) -> str:
-    return requesting_texts.poll_ask_terms(question, options)
+def _ask_terms(t: Translator, question: str, options: tuple[str, ...]) -> str:
+    return requesting_texts.poll_ask_terms(t, question, options)

@@ -8,9 +8,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import formatting
 from bot.domain import Screen, TestQuestion
-from bot.matching.qualifications import parse_grant, parse_requirement
+from bot.matching.qualifications import QualificationRef, parse_grant, parse_requirement
 from bot.matching.results import RequireResult
 from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
@@ -21,7 +20,7 @@ from bot.requesting.qualify import (
     parse_pass_percent,
     parse_test_question,
 )
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import GigContext, begin, drop, reply, sender_of, typed
 
 NAME, QUESTIONS, PASS = range(30, 33)
 KEY = "qualify"
@@ -41,47 +40,38 @@ def _questions(context: GigContext) -> list[TestQuestion]:
 def _ask_question(context: GigContext) -> Screen:
     count = len(_data(context)["questions"])
     return Screen(
-        requesting_texts.QUALIFY_ASK_QUESTION.format(count=count, most=MAX_TEST_QUESTIONS)
+        context.t(requesting_texts.QUALIFY_ASK_QUESTION).format(
+            count=count, most=MAX_TEST_QUESTIONS
+        )
     )
 
 
 async def new_qualification(update: Update, context: GigContext) -> int:
     """Start defining a qualification: ask its name."""
-    await sender_of(update, context)
-    assert context.user_data is not None
-    context.user_data[KEY] = {"name": "", "questions": []}
-    await reply(update, Screen(requesting_texts.QUALIFY_ASK_NAME))
+    data = {"name": "", "questions": []}
+    await begin(update, context, KEY, data, Screen(context.t(requesting_texts.QUALIFY_ASK_NAME)))
     return NAME
 
 
 async def got_name(update: Update, context: GigContext) -> int:
     """Keep the name; ask for the test questions."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        _data(context)["name"] = parse_name(message.text or "")
-    except ParseError as exc:
-        await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.QUALIFY_ASK_NAME))
-        )
+    name = await typed(update, context, parse_name, context.t(requesting_texts.QUALIFY_ASK_NAME))
+    if name is None:
         return NAME
+    _data(context)["name"] = name
     await reply(update, _ask_question(context))
     return QUESTIONS
 
 
 async def got_question(update: Update, context: GigContext) -> int:
     """Add one test question (the starred option is right)."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        q = parse_test_question(message.text or "")
-    except ParseError as exc:
-        await reply(update, Screen(formatting.try_again(exc.problem, _ask_question(context).text)))
+    q = await typed(update, context, parse_test_question, _ask_question(context).text)
+    if q is None:
         return QUESTIONS
     data = _data(context)
     data["questions"] = [*data["questions"], [q.prompt, list(q.options), q.answer]]
     if len(data["questions"]) >= MAX_TEST_QUESTIONS:
-        await reply(update, Screen(requesting_texts.QUALIFY_ASK_PASS))
+        await reply(update, Screen(context.t(requesting_texts.QUALIFY_ASK_PASS)))
         return PASS
     await reply(update, _ask_question(context))
     return QUESTIONS
@@ -90,22 +80,18 @@ async def got_question(update: Update, context: GigContext) -> int:
 async def questions_done(update: Update, context: GigContext) -> int:
     """/done: ask the pass mark."""
     if not _data(context)["questions"]:
-        await reply(update, Screen(requesting_texts.QUALIFY_NEEDS_QUESTION))
+        await reply(update, Screen(context.t(requesting_texts.QUALIFY_NEEDS_QUESTION)))
         return QUESTIONS
-    await reply(update, Screen(requesting_texts.QUALIFY_ASK_PASS))
+    await reply(update, Screen(context.t(requesting_texts.QUALIFY_ASK_PASS)))
     return PASS
 
 
 async def got_pass(update: Update, context: GigContext) -> int:
     """Create the qualification and say how workers take the test."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        percent = parse_pass_percent(message.text or "")
-    except ParseError as exc:
-        await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.QUALIFY_ASK_PASS))
-        )
+    percent = await typed(
+        update, context, parse_pass_percent, context.t(requesting_texts.QUALIFY_ASK_PASS)
+    )
+    if percent is None:
         return PASS
     requester = await sender_of(update, context)
     data = _data(context)
@@ -113,19 +99,16 @@ async def got_pass(update: Update, context: GigContext) -> int:
         requester, str(data["name"]), _questions(context), percent
     )
     if made is None:
-        await reply(update, Screen(requesting_texts.QUALIFY_NAME_TAKEN))
+        await reply(update, Screen(context.t(requesting_texts.QUALIFY_NAME_TAKEN)))
         return NAME
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.qualify_created(made)))
+    await reply(update, Screen(requesting_texts.qualify_created(context.t, made)))
     return ConversationHandler.END
 
 
 async def cancel_qualification(update: Update, context: GigContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.QUALIFY_CANCELLED))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.QUALIFY_CANCELLED))
 
 
 async def require_command(update: Update, context: GigContext) -> None:
@@ -133,54 +116,63 @@ async def require_command(update: Update, context: GigContext) -> None:
     requester = await sender_of(update, context)
     args = context.args or []
     if not args:
-        await reply(update, Screen(requesting_texts.REQUIRE_USAGE))
+        await reply(update, Screen(context.t(requesting_texts.REQUIRE_USAGE)))
         return
     try:
         draft, requirement = parse_requirement(args)
     except ParseError as exc:
-        await reply(update, Screen(requesting_texts.require_error(exc.problem)))
+        await reply(update, Screen(requesting_texts.require_error(context.t, exc.said(context.t))))
         return
     number = requirement.qualification_id
     qualifications = context.qualifications
     result, requirement = await qualifications.require(requester, draft, requirement)
-    text = requesting_texts.required(result, draft.id, draft.batch, requirement, number)
+    text = requesting_texts.required(context.t, result, draft.id, draft.batch, requirement, number)
     if result is not RequireResult.OK:
         await reply(update, Screen(text))
         return
-    await reply(update, requester_screens.required(text, draft.id, draft.batch))
+    await reply(update, requester_screens.required(context.t, text, draft.id, draft.batch))
+
+
+async def _grant_args(
+    update: Update, context: GigContext, levels: bool
+) -> tuple[str, QualificationRef, int] | None:
+    """/grant's (levels) or /revoke's arguments, or None once the requester was told how."""
+    args = context.args or []
+    try:
+        return parse_grant(args, levels=levels)
+    except ParseError as exc:
+        await reply(
+            update,
+            Screen(
+                requesting_texts.grant_error(context.t, exc.said(context.t))
+                if args
+                else context.t(requesting_texts.GRANT_USAGE)
+            ),
+        )
+        return None
 
 
 async def grant_command(update: Update, context: GigContext) -> None:
     """Give a worker (by alias) one of the requester's qualifications."""
     requester = await sender_of(update, context)
-    args = context.args or []
-    try:
-        alias, ref, value = parse_grant(args, levels=True)
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
-            ),
-        )
+    given = await _grant_args(update, context, levels=True)
+    if given is None:
         return
+    alias, ref, value = given
     result, name = await context.qualifications.grant(requester, alias, ref, value)
-    await reply(update, Screen(requesting_texts.granted(result, alias, name, value, ref.number)))
+    await reply(
+        update, Screen(requesting_texts.granted(context.t, result, alias, name, value, ref.number))
+    )
 
 
 async def revoke_command(update: Update, context: GigContext) -> None:
     """Take one of the requester's qualifications away from a worker."""
     requester = await sender_of(update, context)
-    args = context.args or []
-    try:
-        alias, ref, _ = parse_grant(args, levels=False)
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                requesting_texts.grant_error(exc.problem) if args else requesting_texts.GRANT_USAGE
-            ),
-        )
+    given = await _grant_args(update, context, levels=False)
+    if given is None:
         return
+    alias, ref, _ = given
     result, name = await context.qualifications.revoke(requester, alias, ref)
-    await reply(update, Screen(requesting_texts.granted(result, alias, name, 0, ref.number)))
+    await reply(
+        update, Screen(requesting_texts.granted(context.t, result, alias, name, 0, ref.number))
+    )

@@ -21,7 +21,7 @@ async def results_command(update: Update, context: GigContext) -> None:
     scope, given = ("b", arg[1:]) if arg.startswith("b") else ("h", arg)
     number = whole_number(given)
     if number is None:
-        await reply(update, Screen(requesting_texts.RESULTS_USAGE))
+        await reply(update, Screen(context.t(requesting_texts.RESULTS_USAGE)))
         return
     await reply(update, await _results(context, requester, scope, number))
 
@@ -36,8 +36,8 @@ async def show_results(tap: Tap[cb.ShowResults], context: GigContext) -> None:
 async def _results(context: GigContext, requester: User, scope: str, target: int) -> Screen:
     view = await context.requesting.results.view(requester, scope, target)
     if view is None:
-        return Screen(requesting_texts.RESULTS_NOT_FOUND)
-    return requester_screens.results(view, context.settings.gold_threshold)
+        return Screen(context.t(requesting_texts.RESULTS_NOT_FOUND))
+    return requester_screens.results(context.t, view, context.settings.gold_threshold)
 
 
 @button(cb.ExportCsv)
@@ -46,26 +46,35 @@ async def export_csv(tap: Tap[cb.ExportCsv], context: GigContext) -> None:
     data = tap.data
     files = await context.requesting.results.export(tap.user, data.scope, data.target_id)
     if not files:
-        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
+        await tap.answer(context.t(requesting_texts.RESULTS_NOT_FOUND), alert=True)
         return
-    await tap.answer(requesting_texts.EXPORT_SENT)
+    await tap.answer(context.t(requesting_texts.EXPORT_SENT))
     assert tap.query.message is not None
     for name, content in files:
         await context.bot.send_document(
             tap.query.message.chat.id,
             InputFile(content, filename=name),
-            caption=requesting_texts.EXPORT_CAPTION.format(name=name),
+            caption=context.t(requesting_texts.EXPORT_CAPTION).format(name=name),
         )
+
+
+async def reject_low_gold(
+    tap: Tap[cb.RejectWorker] | Tap[cb.RejectAllBy], context: GigContext
+) -> int | None:
+    """Reject a low-gold worker's submitted work in the batch: how many were rejected;
+    None (the requester is told) when the batch or the worker is not found."""
+    count = await context.requesting.reviewing.reject_in_batch(
+        tap.user, tap.data.alias, tap.data.batch_id, context.t(requesting_texts.GOLD_REJECT_REASON)
+    )
+    if count is None:
+        await tap.answer(context.t(requesting_texts.RESULTS_NOT_FOUND), alert=True)
+    return count
 
 
 @button(cb.RejectWorker)
 async def reject_worker(tap: Tap[cb.RejectWorker], context: GigContext) -> None:
     """Reject a low-gold worker's submitted work in the batch."""
-    data = tap.data
-    count = await context.requesting.reviewing.reject_in_batch(
-        tap.user, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
-    )
+    count = await reject_low_gold(tap, context)
     if count is None:
-        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await tap.answer(requesting_texts.rejected_worker(data.alias, count), alert=True)
+    await tap.answer(requesting_texts.rejected_worker(context.t, tap.data.alias, count), alert=True)

@@ -7,7 +7,6 @@ from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
-from bot import formatting
 from bot.domain import Screen, User
 from bot.fit import CAPTION_MAX, clip
 from bot.market import texts as market_texts
@@ -25,6 +24,7 @@ from handlers.common import (
     reply,
     sender_of,
 )
+from handlers.requester.results import reject_low_gold
 
 REASON = 1
 CARD = "rejecting_card"  # [chat id, message id] of the review card that asked for the reason
@@ -41,14 +41,14 @@ async def review_screen(context: GigContext, requester: User) -> Screen:
     drawn_at = context.clock.now()
     view, waiting = await context.market.reviewing.next_for_review(requester)
     if view is None:
-        return Screen(requesting_texts.NOTHING_TO_REVIEW)
+        return Screen(context.t(requesting_texts.NOTHING_TO_REVIEW))
     alias = await context.market.people.worker_alias(view.assignment.worker_id)
     batch_id = view.hit.batch_id
     results = context.requesting.results
     gold = await results.gold_for(view.assignment.worker_id, batch_id) if batch_id else None
     threshold = context.settings.gold_threshold
-    card = requester_screens.review(view, alias, waiting)
-    return review_extras(card, alias, gold, batch_id, threshold, (waiting, drawn_at))
+    card = requester_screens.review(context.t, view, alias, waiting)
+    return review_extras(context.t, card, alias, gold, batch_id, threshold, (waiting, drawn_at))
 
 
 @button(cb.FullAnswers)
@@ -56,13 +56,15 @@ async def full_answers(tap: Tap[cb.FullAnswers], context: GigContext) -> None:
     """Send the requester every answer of an assignment in full, as a .txt file."""
     view = await context.market.reading.work_view(tap.data.assignment_id)
     if view is None or view.hit.requester_id != tap.user.id:
-        await tap.answer(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        await tap.answer(
+            context.t(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS]), alert=True
+        )
         return
     alias = await context.market.people.worker_alias(view.assignment.worker_id)
-    name, content = requester_screens.full_answers(view, alias)
-    await tap.answer(market_texts.FULL_ANSWERS_SENT)
+    name, content = requester_screens.full_answers(context.t, view, alias)
+    await tap.answer(context.t(market_texts.FULL_ANSWERS_SENT))
     assert tap.query.message is not None
-    caption = market_texts.full_answers_caption(view.hit.id, view.assignment.id, alias)
+    caption = market_texts.full_answers_caption(context.t, view.hit.id, view.assignment.id, alias)
     await context.bot.send_document(
         tap.query.message.chat.id,
         InputFile(content, filename=name),
@@ -75,10 +77,10 @@ async def approve_work(tap: Tap[cb.Approve], context: GigContext) -> None:
     """Pay the worker and show the next assignment to review."""
     view = await context.market.reading.work_view(tap.data.assignment_id)
     result = await context.market.reviewing.approve(tap.user, tap.data.assignment_id)
-    toast = requesting_texts.REVIEW_TEXTS[result]
+    toast = context.t(requesting_texts.REVIEW_TEXTS[result])
     if result is ReviewResult.OK and view is not None:
         alias = await context.market.people.worker_alias(view.assignment.worker_id)
-        toast = requesting_texts.approved_toast(alias, view.hit.reward_cents)
+        toast = requesting_texts.approved_toast(context.t, alias, view.hit.reward_cents)
     await tap.answer(toast, alert=result is not ReviewResult.OK)
     if result is not ReviewResult.NOT_YOURS:
         await tap.edit(await review_screen(context, tap.user))
@@ -90,7 +92,9 @@ async def ask_reject_reason(tap: Tap[cb.Reject], context: GigContext) -> int:
     assignment_id = tap.data.assignment_id
     view = await context.market.reading.work_view(assignment_id)
     if view is None or view.hit.requester_id != tap.user.id:
-        await tap.answer(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS], alert=True)
+        await tap.answer(
+            context.t(requesting_texts.REVIEW_TEXTS[ReviewResult.NOT_YOURS]), alert=True
+        )
         return ConversationHandler.END
     await tap.answer()
     assert context.user_data is not None
@@ -99,7 +103,7 @@ async def ask_reject_reason(tap: Tap[cb.Reject], context: GigContext) -> int:
     context.user_data[CARD] = list(card) if card is not None else None
     note_asked(context)
     alias = await context.market.people.worker_alias(view.assignment.worker_id)
-    await tap.edit(requester_screens.reject_asked(alias, view.hit.title, assignment_id))
+    await tap.edit(requester_screens.reject_asked(context.t, alias, view.hit.title, assignment_id))
     return REASON
 
 
@@ -121,7 +125,11 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
         card = _card_at(context)
         await reply(
             update,
-            Screen(requesting_texts.REJECT_EXPIRED.format(wait=formatting.duration(TEXT_WAIT_S))),
+            Screen(
+                context.t(requesting_texts.REJECT_EXPIRED).format(
+                    wait=context.t.duration(TEXT_WAIT_S)
+                )
+            ),
         )
         if card is not None:  # the card is Approve / Reject again, not the question
             await edit_or_reply(update, context, card, await review_screen(context, requester))
@@ -130,16 +138,16 @@ async def reject_with_reason(update: Update, context: GigContext) -> int:
     result = await context.market.reviewing.reject(requester, assignment_id, message.text or "")
     if result is ReviewResult.REASON_REQUIRED:
         note_asked(context)
-        await reply(update, Screen(requesting_texts.REVIEW_TEXTS[result]))
+        await reply(update, Screen(context.t(requesting_texts.REVIEW_TEXTS[result])))
         return REASON
     context.user_data.pop("rejecting", None)
     if result is ReviewResult.OK and view is not None:
         alias = await context.market.people.worker_alias(view.assignment.worker_id)
-        done = requesting_texts.rejected_line(alias, assignment_id)
+        done = requesting_texts.rejected_line(context.t, alias, assignment_id)
     elif result is ReviewResult.ALREADY_REVIEWED:
-        done = requesting_texts.REJECT_TOO_LATE
+        done = context.t(requesting_texts.REJECT_TOO_LATE)
     else:
-        done = requesting_texts.REVIEW_TEXTS[result]
+        done = context.t(requesting_texts.REVIEW_TEXTS[result])
     after = requester_screens.with_outcome(done, await review_screen(context, requester))
     await edit_or_reply(update, context, _card_at(context), after)
     return ConversationHandler.END
@@ -161,7 +169,7 @@ async def cancel_reject(update: Update, context: GigContext) -> int:
     assert context.user_data is not None
     context.user_data.pop("rejecting", None)
     card = _card_at(context)
-    await reply(update, Screen(requesting_texts.REJECT_CANCELLED))
+    await reply(update, Screen(context.t(requesting_texts.REJECT_CANCELLED)))
     if card is not None:
         requester = await sender_of(update, context)
         await edit_or_reply(update, context, card, await review_screen(context, requester))
@@ -175,7 +183,7 @@ async def confirm_approve_all(tap: Tap[cb.ApproveAll], context: GigContext) -> N
     reviewing = context.requesting.reviewing
     count, cents = await reviewing.waiting_until(tap.user, until_ms / 1000)
     await tap.answer()
-    await tap.edit(requester_screens.confirm_approve_all(count, cents, until_ms))
+    await tap.edit(requester_screens.confirm_approve_all(context.t, count, cents, until_ms))
 
 
 @button(cb.ApproveAllYes)
@@ -183,9 +191,13 @@ async def approve_all(tap: Tap[cb.ApproveAllYes], context: GigContext) -> None:
     """Approve everything submitted by the time the review card was drawn."""
     until = tap.data.until_ms / 1000
     count, left = await context.requesting.reviewing.approve_all(tap.user, until)
-    await tap.answer(requesting_texts.approved_all(count))
-    after = requesting_texts.more_waiting(left) if left else requesting_texts.NOTHING_TO_REVIEW
-    await tap.edit(Screen(requesting_texts.approved_all(count) + "\n" + after))
+    await tap.answer(requesting_texts.approved_all(context.t, count))
+    after = (
+        requesting_texts.more_waiting(context.t, left)
+        if left
+        else context.t(requesting_texts.NOTHING_TO_REVIEW)
+    )
+    await tap.edit(Screen(requesting_texts.approved_all(context.t, count) + "\n" + after))
 
 
 @button(cb.ReviewAgain)
@@ -200,13 +212,10 @@ async def reject_all_by(tap: Tap[cb.RejectAllBy], context: GigContext) -> None:
     """From the review card: reject a low-gold worker's work in the batch; the card says
     so and shows the next submission."""
     data = tap.data
-    count = await context.requesting.reviewing.reject_in_batch(
-        tap.user, data.alias, data.batch_id, requesting_texts.GOLD_REJECT_REASON
-    )
+    count = await reject_low_gold(tap, context)
     if count is None:
-        await tap.answer(requesting_texts.RESULTS_NOT_FOUND, alert=True)
         return
-    await tap.answer(requesting_texts.rejected_worker(data.alias, count))
+    await tap.answer(requesting_texts.rejected_worker(context.t, data.alias, count))
     screen = await review_screen(context, tap.user)
-    outcome = requesting_texts.rejected_worker_line(data.alias, count)
+    outcome = requesting_texts.rejected_worker_line(context.t, data.alias, count)
     await tap.edit(requester_screens.with_outcome(outcome, screen))

@@ -11,9 +11,7 @@ from telegram.ext import ConversationHandler
 from bot import callbacks as cb
 from bot import formatting
 from bot.domain import QuestionKind, Screen
-from bot.matching.offers import Dispatch, split_terms
-from bot.matching.topics import split_topic
-from bot.parsing import ELSEWHERE, ParseError
+from bot.matching.offers import Dispatch
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import (
@@ -21,11 +19,10 @@ from bot.requesting.parsing import (
     Terms,
     parse_options,
     parse_prompt,
-    parse_terms,
 )
 from bot.requesting.posting import SurveyDraft, question
 from handlers.buttons import Tap, button
-from handlers.common import GigContext, reply, sender_of
+from handlers.common import GigContext, begin, drop, reply, sender_of, typed
 from handlers.requester import drafts
 
 TITLE, KIND, PROMPT, OPTIONS, TERMS, QUALS = range(10, 16)
@@ -48,33 +45,24 @@ def _save(context: GigContext, draft: SurveyDraft, **extra: Any) -> None:
     context.user_data[KEY] = {**_data(context), **draft.to_json(), **extra}
 
 
-def _text(update: Update) -> str:
-    message = update.effective_message
-    assert message is not None
-    return message.text or ""
+ASK_PROMPT = requesting_texts.SURVEY_ASK_PROMPT
 
 
 async def new_survey(update: Update, context: GigContext) -> int:
     """Start a survey: ask for its title."""
-    await sender_of(update, context)
-    assert context.user_data is not None
-    context.user_data[KEY] = {"title": "", "questions": []}
-    await reply(update, Screen(requesting_texts.SURVEY_ASK_TITLE))
+    data = {"title": "", "questions": []}
+    await begin(update, context, KEY, data, Screen(context.t(requesting_texts.SURVEY_ASK_TITLE)))
     return TITLE
 
 
 async def got_title(update: Update, context: GigContext) -> int:
     """Keep the title; offer the kinds of question."""
-    try:
-        title = parse_prompt(_text(update))
-    except ParseError as exc:
-        await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TITLE))
-        )
+    title = await typed(update, context, parse_prompt, context.t(requesting_texts.SURVEY_ASK_TITLE))
+    if title is None:
         return TITLE
     draft = SurveyDraft(title, ())
     _save(context, draft)
-    await reply(update, requester_screens.survey_kinds(draft))
+    await reply(update, requester_screens.survey_kinds(context.t, draft))
     return KIND
 
 
@@ -85,81 +73,77 @@ async def chose_kind(tap: Tap[cb.SurveyAdd], context: GigContext) -> int:
     draft = _draft(context)
     if kind == "done":
         if not draft.questions:
-            await tap.answer(requesting_texts.SURVEY_NEEDS_QUESTION, alert=True)
+            await tap.answer(context.t(requesting_texts.SURVEY_NEEDS_QUESTION), alert=True)
             return KIND
         await tap.answer()
-        await tap.edit(Screen(requesting_texts.SURVEY_ASK_TERMS))
+        await tap.edit(Screen(requesting_texts.survey_ask_terms(context.t)))
         return TERMS
     if kind not in requester_screens.KINDS:
-        await tap.answer(formatting.STALE_BUTTON, alert=True)
+        await tap.answer(context.t(formatting.STALE_BUTTON), alert=True)
         return KIND
     if len(draft.questions) >= MAX_SURVEY_QUESTIONS:
         await tap.answer(
-            requesting_texts.SURVEY_TOO_MANY.format(most=MAX_SURVEY_QUESTIONS), alert=True
+            context.t(requesting_texts.SURVEY_TOO_MANY).format(most=MAX_SURVEY_QUESTIONS),
+            alert=True,
         )
         return KIND
     await tap.answer()
     _save(context, draft, pending_kind=kind)
     await tap.edit(
-        Screen(f"{requesting_texts.KIND_NAMES[kind]}: {requesting_texts.SURVEY_ASK_PROMPT}")
+        Screen(f"{context.t(requesting_texts.KIND_NAMES[kind])}: {context.t(ASK_PROMPT)}")
     )
     return PROMPT
 
 
 async def got_prompt(update: Update, context: GigContext) -> int:
     """Keep the question; ask for choices when it has them."""
-    try:
-        prompt = parse_prompt(_text(update))
-    except ParseError as exc:
-        await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_PROMPT))
-        )
+    prompt = await typed(
+        update, context, parse_prompt, context.t(requesting_texts.SURVEY_ASK_PROMPT)
+    )
+    if prompt is None:
         return PROMPT
     kind = QuestionKind(str(_data(context).get("pending_kind", "text")))
     draft = _draft(context)
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
         _save(context, draft, pending_prompt=prompt)
-        await reply(update, Screen(requesting_texts.SURVEY_ASK_OPTIONS.format(most=10)))
+        await reply(update, Screen(context.t(requesting_texts.SURVEY_ASK_OPTIONS).format(most=10)))
         return OPTIONS
     draft = draft.adding(question(kind, prompt))
     _save(context, draft)
-    await reply(update, requester_screens.survey_kinds(draft))
+    await reply(update, requester_screens.survey_kinds(context.t, draft))
     return KIND
 
 
 async def got_options(update: Update, context: GigContext) -> int:
     """Keep the choices; offer the next question."""
-    try:
-        options = parse_options(_text(update))
-    except ParseError as exc:
-        await reply(
-            update,
-            Screen(
-                formatting.try_again(
-                    exc.problem, requesting_texts.SURVEY_ASK_OPTIONS.format(most=10)
-                )
-            ),
-        )
+    options = await typed(
+        update,
+        context,
+        parse_options,
+        context.t(requesting_texts.SURVEY_ASK_OPTIONS).format(most=10),
+    )
+    if options is None:
         return OPTIONS
     data = _data(context)
     kind = QuestionKind(str(data.get("pending_kind", "single")))
     draft = _draft(context).adding(question(kind, str(data.get("pending_prompt", "")), options))
     _save(context, draft)
-    await reply(update, requester_screens.survey_kinds(draft))
+    await reply(update, requester_screens.survey_kinds(context.t, draft))
     return KIND
 
 
 async def got_terms(update: Update, context: GigContext) -> int:
     """Check the terms; offer qualifications, or show the preview."""
-    try:
-        rest, given = split_terms(_text(update))  # dispatch= and extend= (bot/matching/offers.py)
-        rest, topic = split_topic(rest)  # topic= (bot/matching/topics.py)
-        terms = parse_terms(rest, context.settings.default_auto_approve, ELSEWHERE)
-    except ParseError as exc:
-        await reply(
-            update, Screen(formatting.try_again(exc.problem, requesting_texts.SURVEY_ASK_TERMS))
-        )
+    auto_s = context.settings.default_auto_approve
+    typed_terms = await typed(
+        update,
+        context,
+        lambda text: drafts.hit_terms(text, auto_s),
+        requesting_texts.survey_ask_terms(context.t),
+    )
+    if typed_terms is None:
         return TERMS
+    terms, topic, given, language = typed_terms
     dispatch = given.resolve(terms.max_assignments, context.settings.offer_up_to)
     _save(
         context,
@@ -168,11 +152,12 @@ async def got_terms(update: Update, context: GigContext) -> int:
         quals=[],
         dispatch=[dispatch.mode, dispatch.extend_s],
         topic=topic,
+        language=language,
     )
     requester = await sender_of(update, context)
     tests = await context.requesting.qualify.mine(requester)
     if tests:
-        await reply(update, requester_screens.survey_quals(tests, set()))
+        await reply(update, requester_screens.survey_quals(context.t, tests, set()))
         return QUALS
     await reply(update, await _preview(update, context))
     return ConversationHandler.END
@@ -190,7 +175,7 @@ async def chose_qual(tap: Tap[cb.SurveyQual], context: GigContext) -> int:
     chosen ^= {picked}
     _save(context, _draft(context), quals=sorted(chosen))
     tests = await context.requesting.qualify.mine(tap.user)
-    await tap.edit(requester_screens.survey_quals(tests, chosen))
+    await tap.edit(requester_screens.survey_quals(context.t, tests, chosen))
     return QUALS
 
 
@@ -207,6 +192,8 @@ async def _preview(update: Update, context: GigContext) -> Screen:
     hit = await tools.posting.create_survey(
         requester, _draft(context), terms, chosen, dispatch, topic=topic
     )
+    if data.get("language"):
+        await tools.drafts.set_language(requester, "h", hit.id, str(data["language"]))
     screen = await drafts.preview(context, requester, "h", hit.id)
     assert context.user_data is not None
     context.user_data.pop(KEY, None)
@@ -219,7 +206,4 @@ def _terms_json(terms: Terms) -> dict[str, int]:
 
 async def cancel_survey(update: Update, context: GigContext) -> int:
     """Drop the survey being written."""
-    assert context.user_data is not None
-    context.user_data.pop(KEY, None)
-    await reply(update, Screen(requesting_texts.SURVEY_CANCELLED))
-    return ConversationHandler.END
+    return await drop(update, context, KEY, context.t(requesting_texts.SURVEY_CANCELLED))

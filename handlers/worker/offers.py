@@ -21,8 +21,8 @@ async def skip_hit(press: Press[cb.Skip], context: GigContext) -> None:
     worker = await known_user(press.update, context)
     if worker is not None:
         await context.matcher.skip(worker, press.data.hit_id)
-    await press.answer(work_texts.SKIPPED)
-    await press.edit(Screen(work_texts.SKIPPED))
+    await press.answer(context.t(work_texts.SKIPPED))
+    await press.edit(Screen(context.t(work_texts.SKIPPED)))
 
 
 @button(cb.Decline)
@@ -32,9 +32,11 @@ async def decline_offer(tap: Tap[cb.Decline], context: GigContext) -> None:
     result = await context.holds.decline(tap.user, hit_id)
     hit = await context.market.reading.hit(hit_id)
     if result is DeclineResult.NOT_HELD or hit is None:
-        await tap.answer(deadlines_texts.DECLINE_ALERTS[DeclineResult.NOT_HELD], alert=True)
+        await tap.answer(
+            context.t(deadlines_texts.DECLINE_ALERTS[DeclineResult.NOT_HELD]), alert=True
+        )
         return
-    await tap.respond(Screen(deadlines_texts.offer_declined(hit.title, result)))
+    await tap.respond(Screen(deadlines_texts.offer_declined(context.t, hit.title, result)))
 
 
 async def why_command(update: Update, context: GigContext) -> None:
@@ -44,5 +46,10 @@ async def why_command(update: Update, context: GigContext) -> None:
     replied = message.reply_to_message if message is not None else None
     view = await context.matcher.why(worker, replied.message_id if replied is not None else None)
     await reply(
-        update, Screen(matching_texts.why(view) if view is not None else matching_texts.WHY_NOTHING)
+        update,
+        Screen(
+            matching_texts.why(context.t, view)
+            if view is not None
+            else context.t(matching_texts.WHY_NOTHING)
+        ),
     )

@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot import callbacks as cb
 from bot.domain import Screen
+from bot.i18n import Translator
 from bot.parsing import whole_number
 from bot.requesting import screens as requester_screens
 from bot.requesting import texts as requesting_texts
@@ -20,9 +21,9 @@ from handlers.buttons import Tap, button
 from handlers.common import GigContext, reply, sender_of
 
 
-def _step_text(step: TestStep) -> str:
+def _step_text(t: Translator, step: TestStep) -> str:
     test = step.test
-    return requesting_texts.TEST_TEXTS[step.result].format(
+    return t(requesting_texts.TEST_TEXTS[step.result]).format(
         name=escape(test.name) if test else "",  # only in PASSED, shown as HTML
         score=step.score_percent,
         need=test.pass_percent if test else 0,
@@ -34,13 +35,13 @@ async def take_test(update: Update, context: GigContext) -> None:
     worker = await sender_of(update, context)
     number = whole_number((context.args or [""])[0])
     if number is None:
-        await reply(update, Screen(requesting_texts.QUALTEST_USAGE))
+        await reply(update, Screen(context.t(requesting_texts.QUALTEST_USAGE)))
         return
     step = await context.requesting.qualify.start(worker, number)
     if step.result is TestResult.NEXT and step.test is not None:
-        await reply(update, requester_screens.test_question(step.test, step.position))
+        await reply(update, requester_screens.test_question(context.t, step.test, step.position))
         return
-    await reply(update, Screen(_step_text(step)))
+    await reply(update, Screen(_step_text(context.t, step)))
 
 
 @button(cb.QualAnswer)
@@ -52,10 +53,10 @@ async def answer_test(tap: Tap[cb.QualAnswer], context: GigContext) -> None:
     )
     if step.result is TestResult.NEXT and step.test is not None:
         await tap.answer()
-        await tap.edit(requester_screens.test_question(step.test, step.position))
+        await tap.edit(requester_screens.test_question(context.t, step.test, step.position))
         return
     if step.result in (TestResult.PASSED, TestResult.FAILED):
         await tap.answer()
-        await tap.edit(Screen(_step_text(step)))
+        await tap.edit(Screen(_step_text(context.t, step)))
         return
-    await tap.answer(_step_text(step), alert=True)
+    await tap.answer(_step_text(context.t, step), alert=True)

@@ -19,7 +19,7 @@ async def open_task(tap: Tap[cb.OpenTask], context: GigContext) -> None:
     """From a reminder: show the running task again as a new message, or say it is over."""
     result, view = await context.market.working.open_task(tap.user, tap.data.assignment_id)
     if result is not WorkResult.OK or view is None:
-        await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
+        await tap.answer(context.t(work_texts.WORK_ALERTS[result]), alert=True)
         return
     await tap.answer()
     await resend_task(tap.update, context, view)
@@ -31,12 +31,12 @@ async def extend_time(tap: Tap[cb.Extend], context: GigContext) -> None:
     assignment_id = tap.data.assignment_id
     result, deadline = await context.holds.extend(tap.user, assignment_id)
     if result is not ExtendResult.OK:
-        await tap.answer(deadlines_texts.EXTEND_ALERTS[result], alert=True)
+        await tap.answer(context.t(deadlines_texts.EXTEND_ALERTS[result]), alert=True)
         return
     view = await context.market.reading.work_view(assignment_id)
     assert view is not None
     left = deadline - context.clock.now()
-    await tap.respond(worker_screens.extended(view, left))
+    await tap.respond(worker_screens.extended(context.t, view, left))
     await redraw(context, view)  # the task message shows the new time left too
 
 
@@ -46,6 +46,6 @@ async def return_free(tap: Tap[cb.ReturnFree], context: GigContext) -> None:
     working = context.market.working
     result, view = await working.return_assignment(tap.user, tap.data.assignment_id, tap.at)
     if result is not WorkResult.OK or view is None:
-        await tap.answer(work_texts.WORK_ALERTS[result], alert=True)
+        await tap.answer(context.t(work_texts.WORK_ALERTS[result]), alert=True)
         return
-    await tap.respond(Screen(deadlines_texts.returned_free(view.hit.title)))
+    await tap.respond(Screen(deadlines_texts.returned_free(context.t, view.hit.title)))

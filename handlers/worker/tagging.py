@@ -22,14 +22,14 @@ async def next_in_batch(tap: Tap[cb.NextInBatch], context: GigContext) -> None:
     if onward.following is None:
         refused = onward.refused
         alert = (
-            work_texts.ACCEPT_ALERTS[refused]
+            context.t(work_texts.ACCEPT_ALERTS[refused])
             if refused is not None
-            else work_texts.NO_MORE_IN_BATCH
+            else context.t(work_texts.NO_MORE_IN_BATCH)
         )
         await tap.answer(alert.format(max_active=context.market.accepting.max_active), alert=True)
         return
     now = context.clock.now()
-    await tap.respond(worker_screens.next_item(onward.following, now))
+    await tap.respond(worker_screens.next_item(context.t, onward.following, now))
 
 
 @button(cb.Undo)
@@ -37,9 +37,9 @@ async def undo_tag(tap: Tap[cb.Undo], context: GigContext) -> None:
     """Show the batch item just handed in with its labels, to change the one given."""
     result, view = await context.batch_work.handed_in(tap.user, tap.data.assignment_id)
     if result is not RetagResult.OK or view is None:
-        await tap.answer(work_texts.RETAG_ALERTS[result], alert=True)
+        await tap.answer(context.t(work_texts.RETAG_ALERTS[result]), alert=True)
         return
-    await tap.respond(worker_screens.retag(view, tap.data.next_id))
+    await tap.respond(worker_screens.retag(context.t, view, tap.data.next_id))
 
 
 @button(cb.Retag)
@@ -49,13 +49,13 @@ async def retag_item(tap: Tap[cb.Retag], context: GigContext) -> None:
     result, view = await context.batch_work.retag(tap.user, data.assignment_id, data.option)
     if result in (RetagResult.OK, RetagResult.KEPT) and view is not None:
         toast = (
-            work_texts.retagged(given(view))
+            work_texts.retagged(context.t, given(view))
             if result is RetagResult.OK
-            else work_texts.kept(given(view))
+            else work_texts.kept(context.t, given(view))
         )
         await _back_after_undo(tap, context, view, data.next_id, toast)
         return
-    await tap.answer(work_texts.RETAG_ALERTS[result], alert=True)
+    await tap.answer(context.t(work_texts.RETAG_ALERTS[result]), alert=True)
     if result is RetagResult.REVIEWED:  # nothing to change any more: carry on
         await _back_after_undo(tap, context, None, data.next_id)
 
@@ -71,10 +71,10 @@ async def _back_after_undo(
     worker = tap.user
     following = await context.batch_work.resume(worker, next_id) if next_id else None
     if following is not None:
-        screen = worker_screens.next_item(following, context.clock.now(), view)
+        screen = worker_screens.next_item(context.t, following, context.clock.now(), view)
         await (tap.respond(screen, toast) if toast else tap.edit(screen))
         return
     if view is None:
         return
     pending = await context.desk.pending_cents(worker)
-    await tap.respond(worker_screens.submitted(view, pending, None, undo=True), toast)
+    await tap.respond(worker_screens.submitted(context.t, view, pending, None, undo=True), toast)

@@ -29,14 +29,16 @@ async def accept_hit(tap: Tap[cb.Accept], context: GigContext) -> None:
     """Give the worker the HIT and turn the card into the task, or say why not."""
     outcome = await context.market.accepting.accept_from_card(tap.user, tap.data.hit_id, tap.at)
     if outcome.result is not AcceptResult.OK or outcome.assignment is None:
-        alert = work_texts.ACCEPT_ALERTS[outcome.result]
+        alert = context.t(work_texts.ACCEPT_ALERTS[outcome.result])
         await tap.answer(alert.format(max_active=context.market.accepting.max_active), alert=True)
         return
     assignment = outcome.assignment
     view = await context.market.reading.work_view(assignment.id)
     assert view is not None
-    allotted = formatting.duration(assignment.deadline_at - assignment.accepted_at)
-    await tap.respond(await work_screen(context, view), work_texts.ACCEPTED.format(time=allotted))
+    allotted = context.t.duration(assignment.deadline_at - assignment.accepted_at)
+    await tap.respond(
+        await work_screen(context, view), context.t(work_texts.ACCEPTED).format(time=allotted)
+    )
 
 
 @button(cb.Choose)
@@ -77,22 +79,22 @@ async def _show_onward(
     undo = one_label and one_tap(handed)
     if onward.following is not None:
         toast = (
-            work_texts.tagged(given(handed), onward.pending_cents)
+            work_texts.tagged(context.t, given(handed), onward.pending_cents)
             if undo
-            else (work_texts.handed_in(onward.pending_cents))
+            else (work_texts.handed_in(context.t, onward.pending_cents))
         )
         screen = worker_screens.next_item(
-            onward.following, context.clock.now(), handed if undo else None
+            context.t, onward.following, context.clock.now(), handed if undo else None
         )
         await tap.respond(screen, toast)
         return
     more = handed.hit.batch_id if onward.refused is not None else None
-    screen = worker_screens.submitted(handed, onward.pending_cents, more, undo=undo)
+    screen = worker_screens.submitted(context.t, handed, onward.pending_cents, more, undo=undo)
     if onward.refused is None:
         await tap.respond(screen)
         return
     max_active = context.market.accepting.max_active
-    alert = work_texts.ACCEPT_ALERTS[onward.refused].format(max_active=max_active)
+    alert = context.t(work_texts.ACCEPT_ALERTS[onward.refused]).format(max_active=max_active)
     await tap.respond(screen, alert, alert=True)
 
 
@@ -106,7 +108,7 @@ async def return_work(tap: Tap[cb.Return], context: GigContext) -> None:
         return
     batch = view.hit.batch_id
     more = batch is not None and await context.desk.next_in_batch(tap.user, batch)
-    await tap.respond(worker_screens.returned(view, batch if more else None))
+    await tap.respond(worker_screens.returned(context.t, view, batch if more else None))
 
 
 async def _show_work(
@@ -116,7 +118,9 @@ async def _show_work(
     if result is WorkResult.OK and view is not None:
         await tap.respond(await work_screen(context, view))
         return
-    await tap.answer(work_texts.WORK_ALERTS[result], alert=result is not WorkResult.STALE)
+    await tap.answer(
+        context.t(work_texts.WORK_ALERTS[result]), alert=result is not WorkResult.STALE
+    )
     if view is not None and result is not WorkResult.NOT_YOURS:
         await tap.edit(await work_screen(context, view))
 
@@ -124,7 +128,7 @@ async def _show_work(
 async def work_screen(context: GigContext, view: WorkView) -> Screen:
     """The task's message; a web task (MTurk API) gets the button that opens its page."""
     link = await context.web_tasks.task_url(view)
-    return worker_screens.with_task_link(view, context.clock.now(), link)
+    return worker_screens.with_task_link(context.t, view, context.clock.now(), link)
 
 
 @button(cb.Toggle)
@@ -162,19 +166,19 @@ async def typed_answer(update: Update, context: GigContext) -> None:
     worker = await known_user(update, context)
     assert message is not None and message.text is not None
     if worker is None:
-        await reply(update, Screen(formatting.NOT_REGISTERED))
+        await reply(update, Screen(context.t(formatting.NOT_REGISTERED)))
         return
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     assignment_id = await context.market.working.text_assignment(worker, message.chat.id, reply_to)
     if assignment_id is None:
         if reply_to is not None:  # a reply to some other message: say what to do
-            await reply(update, Screen(work_texts.TEXT_NOT_EXPECTED))
+            await reply(update, Screen(context.t(work_texts.TEXT_NOT_EXPECTED)))
         elif in_conversation(update, context):  # a step that wants a button, not text
-            await reply(update, Screen(work_texts.USE_THE_BUTTONS))
+            await reply(update, Screen(context.t(work_texts.USE_THE_BUTTONS)))
         else:  # stray text (nothing is stored or logged): the way on
             active = await context.desk.in_progress(worker)
             typed = await context.market.working.waiting_for_text(worker)
-            await reply(update, worker_screens.stray_text(active, len(typed)))
+            await reply(update, worker_screens.stray_text(context.t, active, len(typed)))
         return
     web = await _web_task_link(context, assignment_id)
     if web is not None:  # its answer is what its page submits, never a typed text
@@ -185,18 +189,22 @@ async def typed_answer(update: Update, context: GigContext) -> None:
         await redraw(context, view)
     elif result is WorkResult.TOO_LONG and view is not None and view.current is not None:
         limit = text_limit(view.current)
-        await reply(update, Screen(work_texts.too_long(len(message.text.strip()), limit)))
+        await reply(
+            update, Screen(work_texts.too_long(context.t, len(message.text.strip()), limit))
+        )
     elif result is WorkResult.STALE:
-        await reply(update, Screen(work_texts.TEXT_NOT_NOW))
+        await reply(update, Screen(context.t(work_texts.TEXT_NOT_NOW)))
     else:
-        await reply(update, Screen(work_texts.WORK_ALERTS[result]))
+        await reply(update, Screen(context.t(work_texts.WORK_ALERTS[result])))
 
 
 async def _web_task_link(context: GigContext, assignment_id: int) -> Screen | None:
     """The way to a web task's page, if the assignment is one (MTurk API); else None."""
     view = await context.market.reading.work_view(assignment_id)
     link = await context.web_tasks.task_url(view) if view is not None else None
-    return worker_screens.web_task_only(view, link) if view is not None and link else None
+    if view is None or not link:
+        return None
+    return worker_screens.web_task_only(context.t, view, link)
 
 
 async def resend_task(update: Update, context: GigContext, view: WorkView) -> None:
@@ -211,8 +219,8 @@ async def resend_task(update: Update, context: GigContext, view: WorkView) -> No
         return
     try:
         await context.bot.edit_message_text(
-            work_texts.task_moved(view.hit.title), chat_id=a.chat_id, message_id=a.message_id,
-            parse_mode=ParseMode.HTML,
+            work_texts.task_moved(context.t, view.hit.title), chat_id=a.chat_id,
+            message_id=a.message_id, parse_mode=ParseMode.HTML,
         )  # fmt: skip
     except BadRequest as exc:
         if not is_harmless(exc):
@@ -236,7 +244,7 @@ async def redraw(context: GigContext, view: WorkView) -> None:
     a = view.assignment
     if a.chat_id is None or a.message_id is None:
         return
-    screen = worker_screens.work(view, context.clock.now())
+    screen = worker_screens.work(context.t, view, context.clock.now())
     try:
         await context.bot.edit_message_text(
             fitted(screen),

@@ -1,5 +1,5 @@
-"""Gestures beyond Actor's own: a poll done in a set time, a batch item tagged from its link,
-star buttons, and taps on buttons never shown."""
+"""Gestures beyond Actor's own: a one-question survey written, a poll done in a set time,
+a batch item tagged from its link, star buttons, and taps on buttons never shown."""
 
 from __future__ import annotations
 
@@ -16,6 +16,17 @@ async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) 
     clock.advance(seconds)
     await worker.press("Submit")
     assert "Submitted" in worker.last_text(), worker.last_text()
+
+
+async def coffee_survey(requester: Actor, choices: str) -> None:
+    """/newsurvey "Coffee habits" with one single-choice question, "Favourite roast?", of
+    `choices` ("Light | Dark"), up to where it asks for the terms."""
+    await requester.send("/newsurvey")
+    await requester.send("Coffee habits")
+    await requester.press("Single choice")
+    await requester.send("Favourite roast?")
+    await requester.send(choices)
+    await requester.press("Done")
 
 
 async def tag_item(worker: Actor, hit_id: int, *chosen: str) -> None:

@@ -76,6 +76,20 @@ def sky_colour_hit() -> dict[str, Any]:
     }
 
 
+def one_cent_hit(question: str) -> dict[str, Any]:
+    """CreateHIT parameters of a one-cent HIT ("Bench"): 10 minutes, a day's life, one
+    assignment, `question` (what the benchmarks create)."""
+    return {
+        "Title": "Bench",
+        "Description": "Bench HIT",
+        "Reward": "0.01",
+        "AssignmentDurationInSeconds": 600,
+        "LifetimeInSeconds": 86_400,
+        "MaxAssignments": 1,
+        "Question": question,
+    }
+
+
 def client(stage: Stage, key_id: str, secret: str) -> Any:
     """The real, unmodified boto3 MTurk client pointed at gigbot."""
     return boto3.session.Session().client(
@@ -139,6 +153,26 @@ EXTERNAL = (
     '2006-07-14/ExternalQuestion.xsd"><ExternalURL>https://tasks.example.org/label?batch=3'
     "</ExternalURL><FrameHeight>600</FrameHeight></ExternalQuestion>"
 )
+
+
+async def web_task(stage: Stage, mturk: Any, **more: Any) -> str:
+    """CreateHIT of a web task, "Label the bird": an ExternalQuestion, $0.10 for 5 minutes,
+    an hour's life (each overridable by its parameter); the new HIT's id."""
+    created = await call(
+        stage,
+        mturk,
+        "create_hit",
+        **{
+            "Title": "Label the bird",
+            "Description": "Look at the photo, name the bird",
+            "Reward": "0.10",
+            "AssignmentDurationInSeconds": 300,
+            "LifetimeInSeconds": 3_600,
+            "Question": EXTERNAL,
+            **more,
+        },
+    )
+    return str(created["HIT"]["HITId"])
 
 
 def button_url(worker: Actor, label: str) -> str:

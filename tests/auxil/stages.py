@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.clock import FakeClock
 from bot.demo.stage import Stage
@@ -68,6 +68,12 @@ async def fast_stage(path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     )
     async with failing_on_errors(opened):
         yield opened
+
+
+async def open_unlimited_stage(database: Path, **options: Any) -> Stage:
+    """A stage with Telegram's limits off and a fast send rate, as the benchmarks open it:
+    what they measure is gigbot, not Telegram's budgets (`options` as Stage.open takes)."""
+    return await Stage.open(database, limits=Limits(enabled=False), send_rate=5000, **options)
 
 
 async def open_roomy_stage(database: Path, clock: FakeClock) -> Stage:
