@@ -173,15 +173,7 @@ class Publishing(UseCases):
         queues its first wave (if `wave`) and a card in each linked channel (if `cards`);
         returns how many messages were queued. After the commit, call _after_opening.
         """
-        await ledger.transfer(
-            conn,
-            f"publish:{hit.id}",
-            ledger.requester_account(hit.requester_id),
-            ledger.escrow_account(hit.id),
-            hit.escrow_cents,
-            "publish",
-            now,
-        )
+        await escrow(conn, hit, now)
         queued = 0
         if wave:
             queued += await self.waves.push(conn, hit, now)
@@ -214,6 +206,20 @@ class Publishing(UseCases):
         """Throw away an unpublished draft."""
         async with self.db.transaction() as conn:
             return await hits.delete_draft(conn, hit_id, requester.id)
+
+
+async def escrow(conn: Conn, hit: Hit, now: float) -> None:
+    """Publishing's money, in the caller's transaction: the HIT's escrow (rewards and fees
+    of all its assignments) moves from its requester's account into the HIT's own."""
+    await ledger.transfer(
+        conn,
+        f"publish:{hit.id}",
+        ledger.requester_account(hit.requester_id),
+        ledger.escrow_account(hit.id),
+        hit.escrow_cents,
+        "publish",
+        now,
+    )
 
 
 async def insert_spec(

@@ -16,7 +16,7 @@ from bot.domain import (
     User,
 )
 from bot.market import pay_floor as fairpay
-from bot.market.publishing import insert_spec
+from bot.market.publishing import escrow, insert_spec
 from bot.market.results import PublishResult
 from bot.matching.waves import Waves
 from bot.requesting.parsing import BatchItem, Terms
@@ -112,15 +112,7 @@ class Batches(UseCases):
                 return PublishResult.UNDER_FLOOR, cost
             for hit in drafts:
                 await hits.open_draft(conn, hit.id, requester.id, now)
-                await ledger.transfer(
-                    conn,
-                    f"publish:{hit.id}",
-                    ledger.requester_account(requester.id),
-                    ledger.escrow_account(hit.id),
-                    hit.escrow_cents,
-                    "publish",
-                    now,
-                )
+                await escrow(conn, hit, now)
             # One push per worker for the batch (its first item), not one per item,
             # in waves like any HIT (bot/matching/waves.py).
             first = await hits.get(conn, drafts[0].id)

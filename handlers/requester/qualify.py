@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.domain import Screen, TestQuestion
-from bot.matching.qualifications import QualificationRef, parse_grant, parse_requirement
+from bot.matching.qualifications import parse_grant, parse_requirement
 from bot.matching.results import RequireResult
 from bot.parsing import ParseError
 from bot.requesting import screens as requester_screens
@@ -133,13 +133,23 @@ async def require_command(update: Update, context: GigContext) -> None:
     await reply(update, requester_screens.required(context.t, text, draft.id, draft.batch))
 
 
-async def _grant_args(
-    update: Update, context: GigContext, levels: bool
-) -> tuple[str, QualificationRef, int] | None:
-    """/grant's (levels) or /revoke's arguments, or None once the requester was told how."""
+async def grant_command(update: Update, context: GigContext) -> None:
+    """Give a worker (by alias) one of the requester's qualifications."""
+    await _grant_or_revoke(update, context, grant=True)
+
+
+async def revoke_command(update: Update, context: GigContext) -> None:
+    """Take one of the requester's qualifications away from a worker."""
+    await _grant_or_revoke(update, context, grant=False)
+
+
+async def _grant_or_revoke(update: Update, context: GigContext, grant: bool) -> None:
+    """/grant (a level too) or /revoke: its arguments read (else the usage, or what is
+    wrong with them), then the outcome."""
+    requester = await sender_of(update, context)
     args = context.args or []
     try:
-        return parse_grant(args, levels=levels)
+        alias, ref, value = parse_grant(args, levels=grant)
     except ParseError as exc:
         await reply(
             update,
@@ -149,30 +159,12 @@ async def _grant_args(
                 else context.t(requesting_texts.GRANT_USAGE)
             ),
         )
-        return None
-
-
-async def grant_command(update: Update, context: GigContext) -> None:
-    """Give a worker (by alias) one of the requester's qualifications."""
-    requester = await sender_of(update, context)
-    given = await _grant_args(update, context, levels=True)
-    if given is None:
         return
-    alias, ref, value = given
-    result, name = await context.qualifications.grant(requester, alias, ref, value)
+    if grant:
+        result, name = await context.qualifications.grant(requester, alias, ref, value)
+    else:
+        result, name = await context.qualifications.revoke(requester, alias, ref)
+        value = 0
     await reply(
         update, Screen(requesting_texts.granted(context.t, result, alias, name, value, ref.number))
-    )
-
-
-async def revoke_command(update: Update, context: GigContext) -> None:
-    """Take one of the requester's qualifications away from a worker."""
-    requester = await sender_of(update, context)
-    given = await _grant_args(update, context, levels=False)
-    if given is None:
-        return
-    alias, ref, _ = given
-    result, name = await context.qualifications.revoke(requester, alias, ref)
-    await reply(
-        update, Screen(requesting_texts.granted(context.t, result, alias, name, 0, ref.number))
     )
