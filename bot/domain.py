@@ -267,17 +267,21 @@ class QualificationTest:
     pass_percent: int
     # A Test with an AnswerKey (MTurk API): every finisher is granted the share right x this.
     score_scale: int | None = None
+    # MTurk's TestDurationInSeconds (None: no limit) and RetryDelayInSeconds (None: once).
+    duration_s: int | None = None
+    retry_delay_s: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TestAttempt:
-    """A worker's answers so far; status 'taking', 'passed' or 'failed'."""
+    """A worker's answers so far; status 'taking', 'passed' or 'failed' (out of time too)."""
 
     worker_id: int
     qualification_id: int
     answers: tuple[int, ...]
     status: str
     score_percent: int | None
+    started_at: float = 0.0
 
 
 # -- matching and qualifications --------------------------------------------------------

@@ -32,6 +32,11 @@ class QualificationType:
     auto_granted: bool = False
     auto_value: int = 1
     disposed: bool = False
+    keywords: str | None = None
+    test_xml: str | None = None  # the Test and AnswerKey as the requester sent them
+    answer_key_xml: str | None = None
+    test_duration_s: int | None = None
+    retry_delay_s: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +114,17 @@ async def blocked(
 
 _TYPE = (
     "SELECT id, requester_id, name, description, active, test IS NOT NULL AND test != '[]',"
-    " created_at, auto_granted, auto_value, disposed_at IS NOT NULL FROM qualification_types"
+    " created_at, auto_granted, auto_value, disposed_at IS NOT NULL, keywords, test_xml,"
+    " answer_key_xml, test_duration_s, retry_delay_s FROM qualification_types"
 )
 
 
 def _type_at(r: Sequence[Any]) -> QualificationType:
     """A row of _TYPE."""
     return QualificationType(
-        r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), r[6], bool(r[7]), r[8], bool(r[9])
-    )
+        r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), r[6], bool(r[7]), r[8], bool(r[9]),
+        r[10], r[11], r[12], r[13], r[14],
+    )  # fmt: skip
 
 
 async def insert_type(
@@ -128,12 +135,13 @@ async def insert_type(
     active: bool,
     now: float,
     auto_value: int | None = None,
+    keywords: str | None = None,
 ) -> int | None:
     """A custom qualification (AutoGranted at `auto_value` if given); None if the requester
     has that name already."""
     cur = await conn.execute(
         "INSERT INTO qualification_types (requester_id, name, description, active, created_at,"
-        " auto_granted, auto_value) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " auto_granted, auto_value, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, name) DO NOTHING",
         (
             requester_id,
@@ -143,6 +151,7 @@ async def insert_type(
             now,
             int(auto_value is not None),
             1 if auto_value is None else auto_value,
+            keywords,
         ),
     )
     return cur.lastrowid if cur.rowcount == 1 else None
@@ -168,6 +177,25 @@ async def update_type(
             auto_value,
             qualification_id,
         ),
+    )
+
+
+async def set_test_terms(
+    conn: Conn,
+    qualification_id: int,
+    test_xml: str | None,
+    answer_key_xml: str | None,
+    duration_s: int | None,
+    retry_delay_s: int | None,
+) -> None:
+    """The Test, AnswerKey and their times as sent; what is None stays as it was (a retry
+    delay, once given, is never taken away: MTurk keeps retries enabled)."""
+    await conn.execute(
+        "UPDATE qualification_types SET test_xml = COALESCE(?, test_xml),"
+        " answer_key_xml = COALESCE(?, answer_key_xml),"
+        " test_duration_s = COALESCE(?, test_duration_s),"
+        " retry_delay_s = COALESCE(?, retry_delay_s) WHERE id = ?",
+        (test_xml, answer_key_xml, duration_s, retry_delay_s, qualification_id),
     )
 
 

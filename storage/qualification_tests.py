@@ -9,7 +9,7 @@ import aiosqlite
 from bot.domain import QualificationTest, TestAttempt, TestQuestion
 from storage.db import Conn, changed_one
 
-_COLUMNS = "id, requester_id, name, test, pass_percent, score_scale"
+_COLUMNS = "id, requester_id, name, test, pass_percent, score_scale, test_duration_s, retry_delay_s"
 
 
 def _test(row: aiosqlite.Row) -> QualificationTest:
@@ -19,7 +19,7 @@ def _test(row: aiosqlite.Row) -> QualificationTest:
     )
     return QualificationTest(
         row["id"], row["requester_id"], row["name"], questions, row["pass_percent"],
-        row["score_scale"],
+        row["score_scale"], row["test_duration_s"], row["retry_delay_s"],
     )  # fmt: skip
 
 
@@ -64,14 +64,14 @@ async def of_requester(conn: Conn, requester_id: int) -> list[QualificationTest]
 
 async def attempt(conn: Conn, worker_id: int, qualification_id: int) -> TestAttempt | None:
     async with conn.execute(
-        "SELECT worker_id, qualification_id, answers, status, score_percent"
+        "SELECT worker_id, qualification_id, answers, status, score_percent, started_at"
         " FROM qualification_attempts WHERE worker_id = ? AND qualification_id = ?",
         (worker_id, qualification_id),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
         return None
-    return TestAttempt(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4])
+    return TestAttempt(row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5])
 
 
 async def start_attempt(conn: Conn, worker_id: int, qualification_id: int, now: float) -> None:
@@ -79,6 +79,20 @@ async def start_attempt(conn: Conn, worker_id: int, qualification_id: int, now: 
         "INSERT INTO qualification_attempts (worker_id, qualification_id, started_at)"
         " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (worker_id, qualification_id, now),
+    )
+
+
+async def restart_attempt(
+    conn: Conn, worker_id: int, qualification_id: int, started_at: float, now: float
+) -> bool:
+    """A new attempt in place of a failed one started at `started_at` (a retry); False if
+    another request restarted it first."""
+    return await changed_one(
+        conn,
+        "UPDATE qualification_attempts SET answers = '[]', status = 'taking',"
+        " score_percent = NULL, started_at = ?, finished_at = NULL"
+        " WHERE worker_id = ? AND qualification_id = ? AND status = 'failed' AND started_at = ?",
+        (now, worker_id, qualification_id, started_at),
     )
 
 

@@ -237,6 +237,76 @@ async def test_a_test_scored_by_its_answer_key(stage: Stage, admin: Actor) -> No
     assert "AnswerKey" in no_key["Message"]
 
 
+async def test_a_test_has_its_time_limit_and_its_retry_delay(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    rita, mturk = await requester_with_api_key(stage, admin)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    quick = await new_type(
+        stage, mturk, "Quick birds", Keywords="birds, quiz", Test=TEST_FORM,
+        AnswerKey=ANSWER_KEY, TestDurationInSeconds=60, RetryDelayInSeconds=3600,
+    )  # fmt: skip
+    once = await new_type(
+        stage, mturk, "Birds once", Test=TEST_FORM, AnswerKey=ANSWER_KEY, TestDurationInSeconds=60
+    )
+    kept = (await call(stage, mturk, "get_qualification_type", QualificationTypeId=quick))[
+        "QualificationType"
+    ]
+    assert (kept["Test"], kept["AnswerKey"]) == (TEST_FORM, ANSWER_KEY), "read back as sent"
+    assert (kept["TestDurationInSeconds"], kept["RetryDelayInSeconds"]) == (60, 3600)
+    assert kept["Keywords"] == "birds, quiz" and kept["IsRequestable"] is True
+
+    number = int(quick.removeprefix("GBQ"))
+    await ann.send(f"/qualtest {number}")
+    assert "⏳ 1m left" in ann.last_text()
+    await ann.press("Robin")
+    clock.advance(61)
+    await ann.press("Crow")
+    late = ann.last_text()
+    assert "Out of time" in late and "within 1m, so nothing was granted" in late
+    assert "You can take it again in 58m 59s." in late
+    ann_alias = await alias(stage, ann)
+    none = await refused(
+        stage, mturk, "get_qualification_score", QualificationTypeId=quick, WorkerId=ann_alias
+    )
+    assert "does not exist" in none["Message"], "nothing granted past the time limit"
+    await ann.send(f"/qualtest {number}")
+    assert "you can take it again in 58m 59s" in ann.last_text()
+
+    clock.advance(3600)
+    await ann.send(f"/qualtest {number}")
+    assert "Which bird has a red breast?" in ann.last_text() and "⏳ 1m left" in ann.last_text()
+    await ann.press("Robin")
+    await ann.press("Crow")
+    assert "Passed Quick birds with 100%" in ann.last_text()
+    score = await call(
+        stage, mturk, "get_qualification_score", QualificationTypeId=quick, WorkerId=ann_alias
+    )
+    assert score["Qualification"]["IntegerValue"] == 100, "the retry is scored"
+
+    await bob.send(f"/qualtest {int(once.removeprefix('GBQ'))}")
+    clock.advance(61)
+    await bob.press("Robin")
+    assert "Out of time" in bob.last_text() and "again" not in bob.last_text()
+    clock.advance(86_400)
+    await bob.send(f"/qualtest {int(once.removeprefix('GBQ'))}")
+    assert "You already took this test" in bob.last_text(), "no RetryDelay: taken once"
+
+    longer = await call(
+        stage, mturk, "update_qualification_type", QualificationTypeId=once,
+        TestDurationInSeconds=600, RetryDelayInSeconds=60,
+    )  # fmt: skip
+    assert longer["QualificationType"]["TestDurationInSeconds"] == 600
+    assert longer["QualificationType"]["RetryDelayInSeconds"] == 60
+    await bob.send(f"/qualtest {int(once.removeprefix('GBQ'))}")
+    assert "⏳ 10m left" in bob.last_text(), "retries enabled: Bob starts again"
+    untimed = await refused(
+        stage, mturk, "create_qualification_type", Name="Untimed", Description="d",
+        QualificationTypeStatus="Active", Test=TEST_FORM, AnswerKey=ANSWER_KEY,
+    )  # fmt: skip
+    assert "TestDurationInSeconds" in untimed["Message"], "MTurk requires it with a Test"
+
+
 async def test_types_are_updated_and_deleted(stage: Stage, admin: Actor) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     trusted = await new_type(stage, mturk, "Trusted")

@@ -260,16 +260,23 @@ class PeopleOps(UseCases):
         status = p.get("QualificationTypeStatus")
         if status not in ("Active", "Inactive"):
             raise ApiError("QualificationTypeStatus must be Active or Inactive")
+        keywords = wire.text(p, "Keywords", most=1000) or None
         test = await self._test(p)
         auto = self._auto_value(p)
         if test is not None and auto is not None:
             raise ApiError("A QualificationType cannot have both a Test and AutoGranted")
+        retry = self._retry_delay(p)
         async with self.db.transaction() as conn:
             made = await people.insert_type(
-                conn, requester.id, name, description, status == "Active", self.clock.now(), auto
-            )
+                conn, requester.id, name, description, status == "Active", self.clock.now(), auto,
+                keywords,
+            )  # fmt: skip
             if made and test is not None:
                 await qualification_tests.set_test(conn, made, test.questions, test.scale)
+            if made:
+                await people.set_test_terms(
+                    conn, made, p.get("Test"), p.get("AnswerKey"), self._duration(p), retry
+                )
             found = await people.qualification_type(conn, made) if made else None
         if found is None:
             raise ApiError(
@@ -279,15 +286,34 @@ class PeopleOps(UseCases):
         return {"QualificationType": _type_json(found)}
 
     @staticmethod
-    async def _test(p: Params) -> MappedTest | None:
-        """The Test and AnswerKey given, as a gigbot test; None without a Test."""
+    def _duration(p: Params) -> int | None:
+        """TestDurationInSeconds, if given."""
+        if p.get("TestDurationInSeconds") is None:
+            return None
+        return wire.number(p, "TestDurationInSeconds", 1, wire.MAX_SECONDS)
+
+    @staticmethod
+    def _retry_delay(p: Params) -> int | None:
+        """RetryDelayInSeconds, if given (without it a test is taken once)."""
+        if p.get("RetryDelayInSeconds") is None:
+            return None
+        return wire.number(p, "RetryDelayInSeconds", 0, wire.MAX_SECONDS)
+
+    @classmethod
+    async def _test(cls, p: Params, *, has_test: bool = False) -> MappedTest | None:
+        """The Test and AnswerKey given, as a gigbot test; None without a Test (`has_test`:
+        the type has one already, whose time limit may change alone)."""
         test = wire.text(p, "Test", most=65_535)
         key = wire.text(p, "AnswerKey", most=65_535)
-        wire.number(p, "TestDurationInSeconds", 1, wire.MAX_SECONDS, default=3600)
+        duration = cls._duration(p)
         if not test:
             if key:
                 raise ApiError("AnswerKey is given without a Test")
+            if duration is not None and not has_test:
+                raise ApiError("TestDurationInSeconds is given without a Test")
             return None
+        if duration is None:
+            raise ApiError("TestDurationInSeconds must be given with a Test")
         if not key:
             raise ApiError(
                 "gigbot scores a Test with its AnswerKey; one without needs qualification"
@@ -435,7 +461,7 @@ class PeopleOps(UseCases):
         status = p.get("QualificationTypeStatus")
         if status not in (None, "Active", "Inactive"):
             raise ApiError("QualificationTypeStatus must be Active or Inactive")
-        test = await self._test(p)
+        test = await self._test(p, has_test=qualification.has_test)
         auto_given = p.get("AutoGranted")
         auto = self._auto_value(p)
         if auto is None and auto_given is None and p.get("AutoGrantedValue") is not None:
@@ -445,6 +471,7 @@ class PeopleOps(UseCases):
         granted_auto = (auto is not None) or (auto_given is None and qualification.auto_granted)
         if test is not None and granted_auto:
             raise ApiError("A QualificationType cannot have both a Test and AutoGranted")
+        retry = self._retry_delay(p)
         async with self.db.transaction() as conn:
             await people.update_type(
                 conn,
@@ -458,6 +485,9 @@ class PeopleOps(UseCases):
                 await qualification_tests.set_test(
                     conn, qualification.id, test.questions, test.scale
                 )
+            await people.set_test_terms(
+                conn, qualification.id, p.get("Test"), p.get("AnswerKey"), self._duration(p), retry
+            )
             found = await people.qualification_type(conn, qualification.id)
         assert found is not None
         return {"QualificationType": _type_json(found)}
@@ -514,4 +544,15 @@ def _type_json(q: people.QualificationType) -> Params:
         "IsRequestable": q.has_test or q.auto_granted,
         "AutoGranted": q.auto_granted,
         **({"AutoGrantedValue": q.auto_value} if q.auto_granted else {}),
+        **{
+            name: value
+            for name, value in (
+                ("Keywords", q.keywords),
+                ("Test", q.test_xml),
+                ("AnswerKey", q.answer_key_xml),
+                ("TestDurationInSeconds", q.test_duration_s),
+                ("RetryDelayInSeconds", q.retry_delay_s),
+            )
+            if value is not None
+        },
     }

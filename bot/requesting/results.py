@@ -40,6 +40,8 @@ class TestResult(Enum):
     ALREADY_TAKEN = "already_taken"
     OWN_TEST = "own_test"
     STALE = "stale"
+    TIME_UP = "time_up"  # the test's time limit passed (MTurk's TestDurationInSeconds)
+    RETRY_LATER = "retry_later"  # not granted; another attempt once its retry delay passed
 
 
 class DraftResult(Enum):

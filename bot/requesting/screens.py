@@ -265,10 +265,12 @@ def confirm_approve_all(t: Translator, count: int, cents: int, until_ms: int) ->
     )
 
 
-def test_question(t: Translator, test: QualificationTest, position: int) -> Screen:
+def test_question(
+    t: Translator, test: QualificationTest, position: int, left: float | None = None
+) -> Screen:
     q = test.questions[position]
     return Screen(
-        requesting_texts.test_question(t, test, position),
+        requesting_texts.test_question(t, test, position, left),
         tuple(
             (Button(option, cb.QualAnswer(test.id, position, n).pack()),)
             for n, option in enumerate(q.options)

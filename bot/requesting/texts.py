@@ -932,16 +932,22 @@ def _qualification_ref(test: QualificationTest) -> str:
 QUALTEST_USAGE = N_("Use: <code>/qualtest 3</code> (the number the requester gave you).")
 
 
-def test_question(t: Translator, test: QualificationTest, position: int) -> str:
-    """A question of a qualification test, and where the worker is in it."""
+def test_question(
+    t: Translator, test: QualificationTest, position: int, left: float | None = None
+) -> str:
+    """A question of a qualification test, where the worker is in it, and the time left
+    when the test has a time limit."""
     q = test.questions[position]
-    return t(
+    text = t(
         "🎓 <b>{name}</b> test · {number}/{total}\n\n❓ {question}",
         name=escape(test.name),
         number=position + 1,
         total=len(test.questions),
         question=escape(q.prompt),
     )
+    if left is None:
+        return text
+    return text + "\n\n" + t("⏳ {time} left", time=t.duration(max(left, 0)))
 
 
 TEST_TEXTS = {
@@ -951,7 +957,12 @@ TEST_TEXTS = {
     TestResult.ALREADY_TAKEN: N_("You already took this test ({score}%)."),
     TestResult.OWN_TEST: N_("That's your own qualification."),
     TestResult.STALE: N_("That question was already answered."),
+    TestResult.TIME_UP: N_(
+        "⌛ Out of time: this test is to be finished within {time}, so nothing was granted."
+    ),
+    TestResult.RETRY_LATER: N_("You took this test already; you can take it again in {time}."),
 }
+TEST_RETRY = N_("You can take it again in {time}.")
 
 
 # -- /require, /grant, /revoke ---------------------------------------------------------------------

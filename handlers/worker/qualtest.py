@@ -23,11 +23,15 @@ from handlers.common import GigContext, reply, sender_of
 
 def _step_text(t: Translator, step: TestStep) -> str:
     test = step.test
-    return t(requesting_texts.TEST_TEXTS[step.result]).format(
+    text = t(requesting_texts.TEST_TEXTS[step.result]).format(
         name=escape(test.name) if test else "",  # only in PASSED, shown as HTML
         score=step.score_percent,
         need=test.pass_percent if test else 0,
+        time=t.duration(step.seconds or 0),  # TIME_UP, RETRY_LATER
     )
+    if step.result is TestResult.TIME_UP and step.retry_in is not None:
+        text += "\n" + t(requesting_texts.TEST_RETRY, time=t.duration(step.retry_in))
+    return text
 
 
 async def take_test(update: Update, context: GigContext) -> None:
@@ -39,7 +43,8 @@ async def take_test(update: Update, context: GigContext) -> None:
         return
     step = await context.requesting.qualify.start(worker, number)
     if step.result is TestResult.NEXT and step.test is not None:
-        await reply(update, requester_screens.test_question(context.t, step.test, step.position))
+        screen = requester_screens.test_question(context.t, step.test, step.position, step.seconds)
+        await reply(update, screen)
         return
     await reply(update, Screen(_step_text(context.t, step)))
 
@@ -53,9 +58,11 @@ async def answer_test(tap: Tap[cb.QualAnswer], context: GigContext) -> None:
     )
     if step.result is TestResult.NEXT and step.test is not None:
         await tap.answer()
-        await tap.edit(requester_screens.test_question(context.t, step.test, step.position))
+        await tap.edit(
+            requester_screens.test_question(context.t, step.test, step.position, step.seconds)
+        )
         return
-    if step.result in (TestResult.PASSED, TestResult.FAILED):
+    if step.result in (TestResult.PASSED, TestResult.FAILED, TestResult.TIME_UP):
         await tap.answer()
         await tap.edit(Screen(_step_text(context.t, step)))
         return
