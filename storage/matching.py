@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
-from storage.db import Conn, changed_one, fetch_one
+from storage.db import Conn, changed_one, fetch_one, is_postgres
 from storage.estimates import ESTIMATE_SQL
 from storage.qualifications import eligible_clause
 
@@ -25,7 +26,7 @@ _QUIET = (
     "(p.quiet_start IS NOT NULL AND p.quiet_end IS NOT NULL AND CASE"
     f" WHEN p.quiet_start < p.quiet_end THEN {_LOCAL} >= p.quiet_start AND {_LOCAL} < p.quiet_end"
     f" WHEN p.quiet_start > p.quiet_end THEN {_LOCAL} >= p.quiet_start OR {_LOCAL} < p.quiet_end"
-    " ELSE 0 END)"
+    " ELSE 1 = 0 END)"
 )
 
 
@@ -64,7 +65,7 @@ _CANDIDATES = (
     f" AND NOT {_QUIET}"
     " AND NOT EXISTS (SELECT 1 FROM pushes x WHERE x.hit_id = :hit AND x.worker_id = s.user_id)"
     # a batch is one card: nobody is pushed a second item of a batch they were pushed
-    " AND (:batch IS NULL OR NOT EXISTS (SELECT 1 FROM pushes xb JOIN hits xbh"
+    " AND (CAST(:batch AS BIGINT) IS NULL OR NOT EXISTS (SELECT 1 FROM pushes xb JOIN hits xbh"
     "  ON xbh.id = xb.hit_id WHERE xb.worker_id = s.user_id AND xbh.batch_id = :batch))"
     " AND NOT EXISTS (SELECT 1 FROM assignments a"
     "  WHERE a.hit_id = :hit AND a.worker_id = s.user_id)"
@@ -82,6 +83,28 @@ _RANKED = (
     " AND (s.score, s.user_id) >= (:to_score, :to_user)"
     " ORDER BY s.score DESC, s.user_id DESC LIMIT :limit"
 )
+
+
+def _for_postgres(sql: str) -> str:
+    """The candidate query as PostgreSQL wants it. SQLite's CROSS JOIN keeps the join order
+    (worker_stats first, walked by score); on PostgreSQL a CROSS JOIN takes no ON. Each
+    NOT EXISTS gets OFFSET 0, which keeps it a probe of its table's index per candidate:
+    turned into an anti-join (the planner expecting a row or two from the many filters) it
+    scanned the whole mutes table per candidate."""
+    sql = re.sub(r" CROSS JOIN (\w+ \w+) ON ", r" JOIN \1 ON ", sql)
+    for end in (
+        "x.worker_id = s.user_id)",
+        "xbh.batch_id = :batch)",
+        "a.worker_id = s.user_id)",
+        "m.requester_id = :requester)",
+        "f.ends_at - :now < :need)",
+    ):
+        assert end in sql, end
+        sql = sql.replace(end, end[:-1] + " OFFSET 0)")
+    return sql
+
+
+_RANKED_PG = _for_postgres(_RANKED)
 _RANKED_END = (
     "SELECT score, user_id FROM worker_stats WHERE (score, user_id) < (?, ?)"
     " ORDER BY score DESC, user_id DESC LIMIT 1 OFFSET ?"
@@ -93,6 +116,7 @@ _NEWCOMERS = (
     + " AND s.approved + s.rejected < 5 AND (s.pushes, s.user_id) <= (:to_pushes, :to_user)"
     " ORDER BY s.pushes, s.user_id LIMIT :limit"
 )
+_NEWCOMERS_PG = _for_postgres(_NEWCOMERS)
 _NEWCOMERS_END = (
     "SELECT pushes, user_id FROM worker_stats WHERE approved + rejected < 5"
     " ORDER BY pushes, user_id LIMIT 1 OFFSET ?"
@@ -167,7 +191,8 @@ async def ranked(
     end = (float(row[0]), int(row[1])) if row else BOTTOM
     params = _params(target, now, max_active, limit)
     params.update(from_score=start[0], from_user=start[1], to_score=end[0], to_user=end[1])
-    picked = [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(_RANKED, params)]
+    query = _RANKED_PG if is_postgres(conn) else _RANKED
+    picked = [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(query, params)]
     if len(picked) == limit:
         return Scan(picked, (picked[-1].score, picked[-1].worker_id), False)
     if row is None:
@@ -193,7 +218,8 @@ async def newcomers(
     row = await fetch_one(conn, _NEWCOMERS_END, (window - 1,))
     params = _params(target, now, max_active, limit)
     params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
-    return [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(_NEWCOMERS, params)]
+    query = _NEWCOMERS_PG if is_postgres(conn) else _NEWCOMERS
+    return [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(query, params)]
 
 
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
@@ -234,7 +260,7 @@ async def wave_state(conn: Conn, hit_id: int, cutoff: float) -> WaveState:
         conn,
         "SELECT COALESCE(MAX(wave), 0), COALESCE(SUM(outcome = 'sent' AND sent_at > ?1), 0),"
         " (SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ?2 GROUP BY wave"
-        "  HAVING MAX(sent_at) <= ?1 AND SUM(outcome = 'accepted') = 0))"
+        "  HAVING MAX(sent_at) <= ?1 AND SUM(outcome = 'accepted') = 0) AS past)"
         " FROM pushes WHERE hit_id = ?2",
         (cutoff, hit_id),
     )
@@ -268,7 +294,7 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
         " (SELECT MIN(bucket) FROM tz_offsets),"
         " (SELECT COALESCE(MAX(wave), 0) FROM pushes WHERE hit_id = ?1),"
         " (SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ?1 GROUP BY wave"
-        "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0)),"
+        "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0) AS past),"
         " (SELECT COUNT(*) FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at > ?2),"
         " EXISTS (SELECT 1 FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at <= ?2),"
         f" {ESTIMATE_SQL}"

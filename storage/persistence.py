@@ -63,7 +63,8 @@ async def shared_state(
         conn,
         "SELECT name, key, state FROM conversation_states"
         f" WHERE name IN ({names_in}) AND key IN ({keys_in})"
-        " UNION ALL SELECT NULL, user_id, data FROM conversation_user_data WHERE user_id = ?",
+        " UNION ALL SELECT NULL, CAST(user_id AS TEXT), data FROM conversation_user_data"
+        " WHERE user_id = ?",
         (*names, *keys, user_id),
     )
     states = {(row[0], row[1]): json.loads(row[2]) for row in found if row[0] is not None}

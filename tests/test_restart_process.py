@@ -9,11 +9,11 @@ so each restart continues the same time); the test reads that time with the same
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from pathlib import Path
 
 from bot.sandbox import SimTelegram, SimUser
+from tests.auxil.database import database_at, rows
 from tests.auxil.processes import Bot, run_env
 
 SPEED = 120.0  # one real second is two minutes of HIT time
@@ -45,15 +45,14 @@ def _tap(sim: SimTelegram, user: SimUser, label: str) -> None:
     raise AssertionError(f"{user.first_name}: no {label!r} button")
 
 
-def _query(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return list(conn.execute(sql, args).fetchall())
+def _query(db: Path | str, sql: str, *args: object) -> list[tuple[object, ...]]:
+    return rows(db, sql, args)
 
 
 async def test_kill_and_restart_apply_every_deadline_exactly_once(
     sim: SimTelegram, tmp_path: Path
 ) -> None:
-    db = tmp_path / "gigbot.sqlite3"
+    db = await database_at(tmp_path)
     epoch = time.time()
     env = {
         **run_env(sim, db),
@@ -163,7 +162,7 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
             db,
             "SELECT account, SUM(amount) FROM (SELECT to_account AS account, amount_cents"
             " AS amount FROM ledger UNION ALL SELECT from_account, -amount_cents FROM ledger)"
-            " GROUP BY account",
+            " AS moves GROUP BY account",
         )
     )
     assert balances["escrow:1"] == 0 and sum(int(str(v)) for v in balances.values()) == 0

@@ -5,11 +5,9 @@ the same SQLite file and the same simulated Telegram; each update goes to the on
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_of
 from tests.auxil.gestures import do_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.screens import number_after
@@ -23,7 +21,7 @@ def on(stage: Stage, actor: Actor) -> Actor:
 
 
 def _rows(stage: Stage, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         return list(db.execute(sql).fetchall())
 
 

@@ -67,6 +67,14 @@ class Accepting(UseCases):
 
         `shown_in` is the (chat id, message id) the assignment will be worked in.
         """
+        try:
+            return await self._accept(worker, hit_id, shown_in)
+        except _TakenMeanwhile:  # rolled back; now the other tap's assignment is seen
+            return await self._accept(worker, hit_id, shown_in)
+
+    async def _accept(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None
+    ) -> AcceptOutcome:
         now = self.clock.now()
         async with self.db.transaction() as conn:
             facts = await accepting.accept_facts(conn, hit_id, worker.id)
@@ -99,8 +107,8 @@ class Accepting(UseCases):
             created = await assignments.insert(
                 conn, hit_id, worker.id, now, deadline, remind_at, shown_in
             )
-            if created is None:  # same worker, concurrent tap in another process
-                raise RuntimeError("duplicate assignment despite the check")
+            if created is None:  # the same worker's other tap won meanwhile (PostgreSQL)
+                raise _TakenMeanwhile  # undo the slot claimed above
             await quals.auto_grant(conn, hit_id, worker.id, now)  # MTurk's AutoGranted types
             # A batch's push stands for the whole batch: it is not "filled" by one item.
             item_full = hit.slots_used + 1 >= hit.max_assignments
@@ -125,3 +133,8 @@ class Accepting(UseCases):
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created)
+
+
+class _TakenMeanwhile(Exception):
+    """The same worker's concurrent tap made the assignment first (several processes on
+    PostgreSQL): this attempt is rolled back and answered as 'already yours'."""

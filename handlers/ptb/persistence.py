@@ -33,6 +33,7 @@ conversation takes cost 5-15% of bench/bench_core_loop.py's accept/answer/submit
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from pathlib import Path
@@ -67,7 +68,7 @@ def _takes(check: object) -> bool:
 class SqlitePersistence(BasePersistence[UD, UD, UD]):
     """Conversations and user_data in the conversation_* tables, own connection."""
 
-    def __init__(self, path: Path, update_interval: float = 5.0) -> None:
+    def __init__(self, path: Path | str, update_interval: float = 5.0) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -76,16 +77,19 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         )
         self.db = Database(path)
         self._open = False
+        self._opening = asyncio.Lock()  # PTB reads several things at once at initialize
         # What this process last read from or wrote to the database: a copy equal to it
         # holds nothing new; one that differs holds a step not yet stored.
         self._users: dict[int, UD] = {}
         self._states: dict[tuple[str, str], object] = {}
 
     async def _database(self) -> Database:
-        """Open (and migrate) on first use: PTB reads persistence before post_init."""
-        if not self._open:
-            await self.db.open()
-            self._open = True
+        """Open (and migrate) on first use: PTB reads persistence before post_init, several
+        reads at once (opened twice, the second connection raced the first's migrations)."""
+        async with self._opening:
+            if not self._open:
+                await self.db.open()
+                self._open = True
         return self.db
 
     async def get_user_data(self) -> dict[int, UD]:
