@@ -114,7 +114,8 @@ def _values(button: type[cb.CallbackData]) -> st.SearchStrategy[str]:
         if field.type in ("int", int):
             parts.append(numbers)
         else:
-            parts.append(st.text(alphabet=st.characters(exclude_characters=":"), max_size=12))
+            utf8 = st.characters(codec="utf-8", exclude_characters=":")  # as Telegram carries
+            parts.append(st.text(alphabet=utf8, max_size=12))
     return st.tuples(*parts).map(lambda values: ":".join([button.prefix, *values]))
 
 
