@@ -6,7 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Conn, changed_one, fetch_all, fetch_one, ids_in_json, json_object
+from storage.db import (
+    Conn,
+    changed_one,
+    fetch_all,
+    fetch_one,
+    ids_in_json,
+    is_postgres,
+    json_object,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +62,17 @@ async def enqueue_batch_approval(
     still pending instead of queuing a message of its own. Keys: `approved_b:<batch>:
     <worker>:<first assignment>`; the range walks the key index (';' follows ':')."""
     prefix = f"approved_b:{batch_id}:{worker_id}:"
-    cur = await conn.execute(
-        "UPDATE outbox SET payload = json_set(json_insert(payload, '$.assignment_ids[#]', ?),"
+    added = (
+        "CAST(CAST(payload AS jsonb) || jsonb_build_object('assignment_ids',"
+        " (CAST(payload AS jsonb) -> 'assignment_ids') || to_jsonb(CAST(? AS BIGINT)),"
+        " 'cents', CAST(CAST(payload AS jsonb) ->> 'cents' AS BIGINT) + CAST(? AS BIGINT))"
+        " AS TEXT)"
+        if is_postgres(conn)
+        else "json_set(json_insert(payload, '$.assignment_ids[#]', ?),"
         " '$.cents', json_extract(payload, '$.cents') + ?)"
-        " WHERE key >= ? AND key < ? AND status = 'pending'",
+    )
+    cur = await conn.execute(
+        f"UPDATE outbox SET payload = {added} WHERE key >= ? AND key < ? AND status = 'pending'",
         (assignment_id, cents, prefix, prefix[:-1] + ";"),
     )
     if cur.rowcount:

@@ -215,9 +215,11 @@ async def dispute_card_over(conn: Conn, dispute_id: int, priority: int, now: flo
     when its time ran out): Reverse and Uphold go, the outcome shows. A card not sent yet
     is not sent at all (bot/fair_notices.py renders an open dispute only)."""
     await conn.execute(
-        _INSERT + " SELECT 'dispute_over:' || ?, o.chat_id, 'dispute_over', ?,"
-        " json_object('dispute_id', ?, 'edit_message_id', o.message_id), ?, ?"
-        " FROM outbox o WHERE o.key = 'dispute:' || ? AND o.status = 'sent'"
+        _INSERT + " SELECT 'dispute_over:' || CAST(? AS BIGINT), o.chat_id, 'dispute_over',"
+        " CAST(? AS BIGINT),"
+        " json_object('dispute_id', CAST(? AS BIGINT), 'edit_message_id', o.message_id),"
+        " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+        " FROM outbox o WHERE o.key = 'dispute:' || CAST(? AS BIGINT) AND o.status = 'sent'"
         " AND o.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
         (dispute_id, priority, dispute_id, now, now, dispute_id),
     )
