@@ -13,24 +13,30 @@ file stay safe too.
 PostgreSQL: each transaction has its own pooled connection (READ COMMITTED); nothing is
 serialized in the process. Race safety comes from the statements themselves: conditional
 UPDATEs whose WHERE PostgreSQL re-checks on the locked row, INSERT ... ON CONFLICT, and
-`FOR UPDATE SKIP LOCKED` where work is claimed.
+`FOR UPDATE SKIP LOCKED` where work is claimed. A transaction PostgreSQL chose as a
+deadlock's victim (or failed for serialization) is run again whole: use cases whose body is
+safe to re-run (their one transaction is all they change) carry `@retrying`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
 import os
+import random
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 
 from storage.dialect import migration_for
-from storage.pg import PgConn, PgPool, is_url
+from storage.pg import PgConn, PgPool, is_retryable, is_url
 
 Conn = aiosqlite.Connection | PgConn
 Row = aiosqlite.Row
@@ -41,6 +47,50 @@ Params = tuple[object, ...] | dict[str, object]  # positional (?) or named (:nam
 _MIGRATION_LOCK = 0x6769_6762  # "gigb"
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# How many times a transaction PostgreSQL rolled back for a deadlock or a serialization
+# failure is run in all before its error reaches the caller (the user's apology).
+ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def retrying(
+    body: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    """Run `body` again, whole, when PostgreSQL rolled its transaction back as a deadlock's
+    victim or for a serialization failure (the other transaction goes through; ours then
+    sees its outcome), at most ATTEMPTS times in all; any other error is raised at once.
+
+    Only for a body safe to re-run: all it changes is inside the one transaction it opens
+    (rolled back with it), and what it does before or after is reading or waking a loop.
+    SQLite never raises these (one writer at a time), so there it runs once as before.
+    """
+
+    @functools.wraps(body)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        attempt = 1
+        while True:
+            try:
+                return await body(*args, **kwargs)
+            except Exception as exc:
+                if attempt >= ATTEMPTS or not is_retryable(exc):
+                    raise
+                log.info(
+                    "%s: PostgreSQL rolled the transaction back (%s); attempt %d of %d",
+                    body.__qualname__,
+                    getattr(exc, "sqlstate", "?"),
+                    attempt + 1,
+                    ATTEMPTS,
+                )
+            # A moment's jitter, so two victims of one another do not meet again at once.
+            await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
+            attempt += 1
+
+    return run
 
 
 def is_postgres(conn: Conn) -> bool:

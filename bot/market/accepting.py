@@ -15,7 +15,7 @@ from bot.market.views import next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
 from storage import qualifications as quals
-from storage.db import Database
+from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
@@ -72,6 +72,7 @@ class Accepting(UseCases):
         except _TakenMeanwhile:  # rolled back; now the other tap's assignment is seen
             return await self._accept(worker, hit_id, shown_in)
 
+    @retrying
     async def _accept(
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None
     ) -> AcceptOutcome:

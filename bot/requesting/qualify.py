@@ -10,6 +10,7 @@ from bot.parsing import ParseError, whole_number
 from bot.requesting.parsing import parse_options, parse_prompt
 from bot.requesting.results import TestResult
 from storage import qualification_tests as quals
+from storage.db import retrying
 from storage.usecases import UseCases
 
 MAX_TEST_QUESTIONS = 10
@@ -59,6 +60,7 @@ class TestStep:
 
 
 class Qualify(UseCases):
+    @retrying
     async def define(
         self, requester: User, name: str, questions: list[TestQuestion], pass_percent: int
     ) -> QualificationTest | None:
@@ -73,6 +75,7 @@ class Qualify(UseCases):
         async with self.db.reading() as conn:
             return await quals.of_requester(conn, requester.id)
 
+    @retrying
     async def start(self, worker: User, qualification_id: int) -> TestStep:
         """Begin (or continue) the test; a finished one cannot be retaken."""
         async with self.db.transaction() as conn:
@@ -88,6 +91,7 @@ class Qualify(UseCases):
                 return TestStep(TestResult.ALREADY_TAKEN, test, 0, attempt.score_percent or 0)
             return TestStep(TestResult.NEXT, test, len(attempt.answers))
 
+    @retrying
     async def answer(
         self, worker: User, qualification_id: int, position: int, option: int
     ) -> TestStep:

@@ -65,7 +65,7 @@ from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from handlers.common import GigContext
 from storage import persistence as rows
-from storage.db import Database
+from storage.db import Database, retrying
 
 UD = dict[Any, Any]
 log = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         self._states.update({(name, key): state for key, state in stored.items()})
         return {tuple(json.loads(key)): state for key, state in stored.items()}
 
+    @retrying
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
@@ -143,6 +144,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
             await rows.set_conversation(conn, name, _key_text(key), new_state)
         self._remember_state((name, _key_text(key)), new_state)
 
+    @retrying
     async def update_user_data(self, user_id: int, data: UD) -> None:
         """Store one user's data, unless it is what this process last read or wrote."""
         if data == self._users.get(user_id, {}):
@@ -151,6 +153,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
             await rows.set_user_data(conn, user_id, data)
         self._remember_user(user_id, copy.deepcopy(data))
 
+    @retrying
     async def drop_user_data(self, user_id: int) -> None:
         async with (await self._database()).transaction() as conn:
             await rows.drop_user_data(conn, user_id)
@@ -243,6 +246,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
             await self.end_step(user_id, update_id)
             raise
 
+    @retrying
     async def end_step(self, user_id: int, update_id: int) -> None:
         """The update is done (its step stored): the user's next one may be taken anywhere."""
         if self._holding.get(user_id) != update_id:
