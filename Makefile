@@ -30,12 +30,14 @@ demo: install
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-# The suite on SQLite, then again on PostgreSQL where a server can be started (.ci/with-postgres
-# starts a throwaway one; without PostgreSQL a developer sees the PostgreSQL half SKIPPED, CI
-# fails). pytest's exit code 5 (no test ran) fails either half.
+# The suite on SQLite and, at the same time, on PostgreSQL where a server can be started
+# (.ci/halves; .ci/with-postgres starts a throwaway one; without PostgreSQL a developer sees
+# the PostgreSQL half SKIPPED, CI fails). pytest's exit code 5 (no test ran) fails either half.
 test: install browser lint
+	bash .ci/halves $(PY) -m pytest
+
+test-sqlite: install
 	env -u GIGBOT_TEST_POSTGRES $(PY) -m pytest
-	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: install
 	bash .ci/with-postgres $(PY) -m pytest
@@ -44,4 +46,4 @@ lint: install
 	$(VENV)/bin/ruff check bot handlers storage tests bench
 	$(VENV)/bin/mypy bot handlers storage bench
 
-.PHONY: install demo test test-postgres lint browser messages
+.PHONY: install demo test test-sqlite test-postgres lint browser messages
