@@ -17,7 +17,6 @@ from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
 from bot.sandbox import Limits
 from storage import hits as hit_rows
-from tests.auxil.database import database_at
 from tests.auxil.gestures import coffee_survey, do_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
@@ -85,25 +84,6 @@ async def test_batch_under_the_floor_is_refused(stage: Stage, admin: Actor) -> N
     assert "$1.20/h for 1m of work (time allotted)" in rita.last_text()
     assert "Pay at least $0.14" in rita.last_text()
     assert "Publish" not in str(rita.last().buttons())
-
-
-async def test_mturk_create_hit_under_the_floor_is_refused(
-    tmp_path: Path, clock: FakeClock
-) -> None:
-    opened = await Stage.open(
-        await database_at(tmp_path, "api"), clock=clock, mturk_listen="127.0.0.1:0", min_hourly=8.00
-    )
-    async with failing_on_errors(opened):
-        admin = opened.admin()
-        rita, mturk = await requester_with_api_key(opened, admin, cents=10_000)
-        params = sky_colour_hit()
-        with pytest.raises(ClientError) as caught:
-            await asyncio.to_thread(mturk.create_hit, **params)
-        message = caught.value.response["Error"]["Message"]
-        assert "fair-pay floor of 8.00 per hour" in message
-        assert "a Reward of at least 0.67 meets it" in message  # 8.00 × 300 / 3600
-        created = await asyncio.to_thread(mturk.create_hit, **{**params, "Reward": "0.67"})
-        assert created["HIT"]["HITStatus"] == "Assignable"
 
 
 async def test_measured_underpayment_pauses_pushes_until_raised(
