@@ -56,7 +56,7 @@ async def broadcast(
         _env_file=None,  # type: ignore[call-arg]
         token=TOKEN,
         api_url=sim.base_url,
-        database=database,
+        database=str(database),
         send_scale=scale,
     )
     # the sending bot as bot/runtime/app.py builds it: gigbot's own transport

@@ -18,12 +18,15 @@ under polling and handed over, so the share of the ratio owed to the transport i
 
 Target (issue "Foundation and the core loop"): gigbot >= 0.5 x the echo bot.
 Run: .venv/bin/python bench/bench_core_loop.py [--seconds 6]
+On PostgreSQL: .venv/bin/python -m bench.bench_core_loop --postgres postgresql://... (a
+server the bench may create throwaway databases on; see bench/pg.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import sys
@@ -47,6 +50,7 @@ from telegram.ext import (  # noqa: E402
 )
 from telegram.request import BaseRequest  # noqa: E402
 
+from bench.pg import bench_database  # noqa: E402
 from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
@@ -238,6 +242,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class Databases:
+    """Where each stage keeps its data: a file in the temporary directory, or a throwaway
+    PostgreSQL database (dropped at the end) with --postgres."""
+
+    def __init__(self) -> None:
+        self.postgres: str | None = None
+        self.stack = contextlib.AsyncExitStack()
+
+    async def get(self, tmp: Path, name: str) -> str:
+        return await self.stack.enter_async_context(bench_database(self.postgres, tmp, name))
+
+
+DATABASES = Databases()
+
+
 def point_webhook(sim: SimTelegram, url: str, secret: str) -> None:
     """Telegram's side of setWebhook: send updates to `url` from now on."""
     sim.delivery.set_webhook(url, secret, None, False, 40, None)
@@ -249,7 +268,7 @@ async def handed_over(
     """Echo, gigbot, the bare answer+edit bot, and the echo and the bare bot on gigbot's
     transport, updates given to process_update."""
     stage = await open_unlimited_stage(
-        tmp / "handed.sqlite3",
+        await DATABASES.get(tmp, "handed"),
         overrides=one_wave(workers),
     )
     app, floor = await echo_app(stage.sim)
@@ -275,7 +294,7 @@ async def behind_webhooks(
     """Echo and gigbot (and gigbot answering presses by request), every update POSTed by
     the simulated Telegram to a webhook."""
     stage = await open_unlimited_stage(
-        tmp / "webhook.sqlite3",
+        await DATABASES.get(tmp, "webhook"),
         webhook=True,
         overrides=one_wave(workers),
     )
@@ -289,7 +308,7 @@ async def behind_webhooks(
         gig = await gigbot_meter(stage, workers)
         # The reference: the same bot behind its own webhook, answering presses by request.
         plain = await open_unlimited_stage(
-            tmp / "plain.sqlite3",
+            await DATABASES.get(tmp, "plain"),
             webhook=True,
             overrides=one_wave(workers),
         )
@@ -379,7 +398,7 @@ async def long_polling(
     """Echo (PTB as it comes, and on gigbot's transport) and gigbot, each long-polling its
     simulated Telegram (getUpdates over HTTP)."""
     stage = await open_unlimited_stage(
-        tmp / "polling.sqlite3",
+        await DATABASES.get(tmp, "polling"),
         overrides=one_wave(workers),
     )
     app, floor, echo_sim = await echo_polling_app()
@@ -419,14 +438,16 @@ def reference(what: str, meter: Meter, floor: Meter, gig: Meter) -> None:
 
 
 async def main(seconds: float, workers: int, windows: int) -> None:
+    print(f"database: {'PostgreSQL' if DATABASES.postgres else 'SQLite'}")
     with tempfile.TemporaryDirectory() as tmp:
-        hooked_floor, hooked_gig, hooked_plain = await behind_webhooks(
-            Path(tmp), seconds, workers, windows
-        )
-        floor, gig, taps, same, same_taps = await handed_over(Path(tmp), seconds, workers, windows)
-        polled_floor, polled_gig, polled_same = await long_polling(
-            Path(tmp), seconds, workers, windows
-        )
+        async with DATABASES.stack:
+            await _measure(Path(tmp), seconds, workers, windows)
+
+
+async def _measure(tmp: Path, seconds: float, workers: int, windows: int) -> None:
+    hooked_floor, hooked_gig, hooked_plain = await behind_webhooks(tmp, seconds, workers, windows)
+    floor, gig, taps, same, same_taps = await handed_over(tmp, seconds, workers, windows)
+    polled_floor, polled_gig, polled_same = await long_polling(tmp, seconds, workers, windows)
     webhook = "webhook (the simulated Telegram POSTs each update, as in production):"
     report(webhook, hooked_floor, hooked_gig)
     reference("gigbot answering presses by request", hooked_plain, hooked_floor, hooked_gig)
@@ -443,5 +464,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--workers", type=int, default=1000)
     parser.add_argument("--windows", type=int, default=6)
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
+    DATABASES.postgres = args.postgres
     asyncio.run(main(args.seconds, args.workers, args.windows))

@@ -11,6 +11,8 @@ Two timed loops of fixed duration:
   wave    the whole push_wave() use-case: pick, record pushes, queue outbox rows, commit;
           time moves on between calls so HITs widen wave after wave
 Target: p95 <= 50 ms. Run: .venv/bin/python bench/bench_matching.py [--workers N]
+On PostgreSQL: ... bench/bench_matching.py --workers 1000000 --postgres postgresql://...
+(a server the bench may create a throwaway database on; see bench/pg.py).
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.pg import bench_database
 from bot.matching.fanout import FanOut, explore_count, wave_size
 from bot.matching.waves import push_wave, refresh_zones
 from storage import hits
 from storage import matching as store
-from storage.db import Database
+from storage.db import Database, fetch_value, is_postgres
 
 TARGET_MS = 50.0
 SECONDS = 5.0
@@ -45,6 +48,11 @@ TOPICS = [""] * 6 + ["animals", "images", "news,politics", "shopping", "animals,
 async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
     """Bulk-insert workers, records, prefs, qualifications, mutes, blocks and open HITs."""
     async with db.transaction() as conn:
+        def rnd(n: int) -> str:  # a random whole number in [0, n), in SQL
+            if is_postgres(conn):
+                return f"CAST(floor(random() * {n}) AS BIGINT)"
+            return f"abs(random()) % {n}"
+
         await conn.executemany(
             "INSERT INTO users (tg_id, alias, first_name, language, timezone, is_worker,"
             " is_requester, active, created_at) VALUES (?, ?, 'W', ?, ?, 1, 0, ?, ?)",
@@ -70,19 +78,19 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
         # records: most have some history, a fifth are brand new
         await conn.execute(
             "UPDATE worker_stats SET"
-            " approved = CASE WHEN abs(random()) % 5 = 0 THEN 0 ELSE abs(random()) % 300 END,"
-            " rejected = abs(random()) % 12, pushes = abs(random()) % 400,"
-            " gold_answered = abs(random()) % 50, last_active_at = ? - abs(random()) % 2592000"
+            f" approved = CASE WHEN {rnd(5)} = 0 THEN 0 ELSE {rnd(300)} END,"
+            f" rejected = {rnd(12)}, pushes = {rnd(400)},"
+            f" gold_answered = {rnd(50)}, last_active_at = ? - {rnd(2592000)}"
             " WHERE user_id IN (SELECT id FROM users WHERE is_worker = 1)",
             (NOW,),
         )
         await conn.execute(
-            "UPDATE worker_stats SET rejected = 0, pushes = abs(random()) % 3"
-            " WHERE approved = 0 AND abs(random()) % 2 = 0"
+            f"UPDATE worker_stats SET rejected = 0, pushes = {rnd(3)}"
+            f" WHERE approved = 0 AND {rnd(2)} = 0"
         )
         await conn.execute(
-            "UPDATE worker_stats SET pushes_taken = pushes * (abs(random()) % 100) / 100,"
-            " gold_correct = gold_answered * (50 + abs(random()) % 51) / 100"
+            f"UPDATE worker_stats SET pushes_taken = pushes * ({rnd(100)}) / 100,"
+            f" gold_correct = gold_answered * (50 + {rnd(51)}) / 100"
         )
         prefs: list[tuple[int, str, str, int, int | None, int | None, int]] = []
         for worker_id in range(1, workers + 1):
@@ -110,25 +118,27 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
         )
         quals = []
         for n, share in enumerate([0.003, 0.02, 0.1, 0.5]):
-            cur = await conn.execute(
+            qual = await fetch_value(
+                conn,
                 "INSERT INTO qualification_types (requester_id, name, created_at)"
-                " VALUES (?, ?, ?)",
+                " VALUES (?, ?, ?) RETURNING id",
                 (requesters[n], f"Q{n}", NOW),
             )
-            assert cur.lastrowid is not None
-            quals.append(cur.lastrowid)
+            quals.append(qual)
             holders = rng.sample(range(1, workers + 1), int(workers * share))
             await conn.executemany(
                 "INSERT INTO worker_qualifications (worker_id, qualification_id, value,"
                 " granted_at) VALUES (?, ?, ?, ?)",
-                [(w, cur.lastrowid, rng.randint(1, 3), NOW) for w in holders],
+                [(w, qual, rng.randint(1, 3), NOW) for w in holders],
             )
         await conn.executemany(
-            "INSERT OR IGNORE INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(rng.randint(1, workers), rng.choice(requesters), NOW) for _ in range(workers // 5)],
         )
         await conn.executemany(
-            "INSERT OR IGNORE INTO blocks (requester_id, worker_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO blocks (requester_id, worker_id, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(rng.choice(requesters), rng.randint(1, workers), NOW) for _ in range(workers // 20)],
         )
         requirement_sets: list[list[tuple[str, str, int | None]]] = [
@@ -145,10 +155,12 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
         ]
         hit_ids = []
         for n in range(200):
-            cur = await conn.execute(
+            new_id = await fetch_value(
+                conn,
                 "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
                 " time_allotted_s, lifetime_s, auto_approve_s, status, created_at, published_at,"
-                " expires_at, topic) VALUES (?, ?, ?, ?, ?, 300, 86400, 86400, 'open', ?, ?, ?, ?)",
+                " expires_at, topic) VALUES (?, ?, ?, ?, ?, 300, 86400, 86400, 'open', ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     rng.choice(requesters),
                     rng.choice(["poll", "survey", "tag"]),
@@ -161,16 +173,17 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
                     rng.choice(["", "", "", "animals", "images", "news", "shopping"]),
                 ),
             )
-            assert cur.lastrowid is not None
-            hit_ids.append(cur.lastrowid)
-            for kind, value, qual in requirement_sets[n % len(requirement_sets)]:
+            assert new_id is not None
+            hit_ids.append(new_id)
+            for kind, value, required in requirement_sets[n % len(requirement_sets)]:
                 await conn.execute(
                     "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value)"
                     " VALUES (?, ?, ?, ?)",
-                    (cur.lastrowid, kind, qual, value),
+                    (new_id, kind, required, value),
                 )
         await refresh_zones(conn, NOW)
-    await db.conn.execute("ANALYZE")
+    async with db.reading() as conn:
+        await conn.execute("ANALYZE")
     return hit_ids
 
 
@@ -190,59 +203,66 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=SECONDS)
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(Path(tmp) / "bench.sqlite3")
-        await db.open()
-        started = time.perf_counter()
-        hit_ids = await populate(db, args.workers, rng)
-        print(
-            f"populated {args.workers:,} workers, {len(hit_ids)} open HITs"
-            f" in {time.perf_counter() - started:.1f} s"
-        )
-        policy = FanOut()
+        async with bench_database(args.postgres, Path(tmp), "matching") as target:
+            await _run(args, rng, target)
 
-        selects: list[float] = []
-        picked = 0
-        deadline = time.perf_counter() + args.seconds
-        while time.perf_counter() < deadline:
-            async with db.reading() as conn:
-                target = await store.hit_target(conn, rng.choice(hit_ids))
-                assert target is not None
-                size = wave_size(policy, rng.choice([1, 3, 5, 10, 30, 66]), 0)
-                explore = explore_count(size, policy.explore_share)
-                began = time.perf_counter()
-                scan = await store.ranked(
-                    conn, target, now=NOW, max_active=3, limit=size - explore
-                )
-                fresh = await store.newcomers(
-                    conn, target, now=NOW, max_active=3, limit=explore
-                )
-                selects.append(time.perf_counter() - began)
-                picked += len(scan.picked) + len(fresh)
-        report("select", selects)
-        print(f"         {picked / len(selects):.1f} workers picked per wave on average")
 
-        waves: list[float] = []
-        now = NOW
-        deadline = time.perf_counter() + args.seconds
-        while time.perf_counter() < deadline:
-            now += policy.wait_s / 4
-            hit_id = rng.choice(hit_ids)
-            began = time.perf_counter()
-            async with db.transaction() as conn:
-                hit = await hits.get(conn, hit_id)
-                assert hit is not None
-                await push_wave(conn, hit, policy, now, 3)
-            waves.append(time.perf_counter() - began)
-        report("wave", waves)
+async def _run(args: argparse.Namespace, rng: random.Random, target: str) -> None:
+    db = Database(target)
+    await db.open()
+    print(f"database: {'PostgreSQL' if db.is_postgres else 'SQLite'}")
+    started = time.perf_counter()
+    hit_ids = await populate(db, args.workers, rng)
+    print(
+        f"populated {args.workers:,} workers, {len(hit_ids)} open HITs"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
+    policy = FanOut()
+
+    selects: list[float] = []
+    picked = 0
+    deadline = time.perf_counter() + args.seconds
+    while time.perf_counter() < deadline:
         async with db.reading() as conn:
-            async with conn.execute("SELECT COUNT(*), MAX(wave) FROM pushes") as cur:
-                row = await cur.fetchone()
-        assert row is not None
-        print(f"         {row[0]:,} pushes recorded, up to wave {row[1]} for one HIT")
-        await db.close()
+            picked_hit = await store.hit_target(conn, rng.choice(hit_ids))
+            assert picked_hit is not None
+            size = wave_size(policy, rng.choice([1, 3, 5, 10, 30, 66]), 0)
+            explore = explore_count(size, policy.explore_share)
+            began = time.perf_counter()
+            scan = await store.ranked(
+                conn, picked_hit, now=NOW, max_active=3, limit=size - explore
+            )
+            fresh = await store.newcomers(
+                conn, picked_hit, now=NOW, max_active=3, limit=explore
+            )
+            selects.append(time.perf_counter() - began)
+            picked += len(scan.picked) + len(fresh)
+    report("select", selects)
+    print(f"         {picked / len(selects):.1f} workers picked per wave on average")
+
+    waves: list[float] = []
+    now = NOW
+    deadline = time.perf_counter() + args.seconds
+    while time.perf_counter() < deadline:
+        now += policy.wait_s / 4
+        hit_id = rng.choice(hit_ids)
+        began = time.perf_counter()
+        async with db.transaction() as conn:
+            hit = await hits.get(conn, hit_id)
+            assert hit is not None
+            await push_wave(conn, hit, policy, now, 3)
+        waves.append(time.perf_counter() - began)
+    report("wave", waves)
+    async with db.reading() as conn:
+        async with conn.execute("SELECT COUNT(*), MAX(wave) FROM pushes") as cur:
+            row = await cur.fetchone()
+    assert row is not None
+    print(f"         {row[0]:,} pushes recorded, up to wave {row[1]} for one HIT")
+    await db.close()
 
 
 if __name__ == "__main__":

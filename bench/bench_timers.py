@@ -9,6 +9,8 @@ Measures
   * RSS: the process's peak resident memory (target <= 250 MiB).
 
 Run: .venv/bin/python bench/bench_timers.py [--assignments 100000] [--due 20000]
+On PostgreSQL: .venv/bin/python -m bench.bench_timers --postgres postgresql://... (a server
+the bench may create a throwaway database on; see bench/pg.py).
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.pg import bench_database
 from bot.sandbox import Limits, SimTelegram
-from storage.db import Database
+from storage.copy import move_sequences
+from storage.db import Database, fetch_all, fetch_value
 
 TARGET_START_S = 10.0
 TARGET_P99_LAG_S = 1.0
@@ -34,36 +37,33 @@ FIRST_TG_ID = 5_000_000
 
 
 async def build_database(
-    path: Path, workers: int, assignments: int, due: int, due_at: float
+    path: str, workers: int, assignments: int, due: int, due_at: float
 ) -> None:
     """Migrate with the real code, then bulk-insert with SQL."""
     db = Database(path)
     await db.open()
-    await db.close()
     now = time.time()
     per_hit = assignments // HITS
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.executemany(
+    async with db.transaction() as conn:
+        await conn.executemany(
             "INSERT INTO users (id, tg_id, alias, first_name, is_requester, created_at)"
             " VALUES (?, ?, ?, 'W', 0, ?)",
-            ((n, FIRST_TG_ID + n, f"W-{n:06d}", now) for n in range(1, workers + 1)),
+            [(n, FIRST_TG_ID + n, f"W-{n:06d}", now) for n in range(1, workers + 1)],
         )
-        conn.executemany(
+        await conn.executemany(
             "INSERT INTO users (id, tg_id, alias, first_name, is_requester, created_at)"
             " VALUES (?, ?, ?, 'R', 1, ?)",
-            ((workers + h, 4_000_000 + h, f"R-{h:04d}", now) for h in range(1, HITS + 1)),
+            [(workers + h, 4_000_000 + h, f"R-{h:04d}", now) for h in range(1, HITS + 1)],
         )
-        conn.executemany(
+        await conn.executemany(
             "INSERT INTO hits (id, requester_id, kind, title, reward_cents, max_assignments,"
             " time_allotted_s, lifetime_s, auto_approve_s, status, slots_used, created_at,"
             " published_at, expires_at) VALUES (?, ?, 'poll', ?, 5, ?, 3600, 604800, 259200,"
             " 'open', ?, ?, ?, ?)",
-            (
+            [
                 (h, workers + h, f"Bench HIT {h}", per_hit, per_hit, now, now, now + 604800)
                 for h in range(1, HITS + 1)
-            ),
+            ],
         )
 
         def rows() -> Iterator[tuple[int, int, int, float, float, float | None, int]]:
@@ -81,12 +81,15 @@ async def build_database(
                     0 if remind else 2,
                 )
 
-        conn.executemany(
+        await conn.executemany(
             "INSERT INTO assignments (id, hit_id, worker_id, accepted_at, deadline_at,"
             " remind_at, reminders_sent) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows(),
+            list(rows()),
         )
-        conn.commit()
+        await move_sequences(conn, ["users", "hits", "assignments"])
+    async with db.reading() as conn:
+        await conn.execute("ANALYZE")
+    await db.close()
 
 
 def rss_peak_mib(pid: int) -> float:
@@ -96,73 +99,84 @@ def rss_peak_mib(pid: int) -> float:
     return float("nan")
 
 
-async def main(workers: int, assignments: int, due: int, lead: float) -> int:
+async def main(workers: int, assignments: int, due: int, lead: float, postgres: str) -> int:
     with tempfile.TemporaryDirectory(prefix="gigbot-bench-") as tmp:
-        path = Path(tmp) / "bench.sqlite3"
-        async with SimTelegram(limits=Limits(scale=100)) as sim:
-            print(f"building: {workers:,} workers, {assignments:,} open assignments ...")
-            built = time.perf_counter()
-            due_at = time.time() + 3600  # placeholder, rewritten below once we know the start
-            await build_database(path, workers, assignments, due, due_at)
-            print(f"  built in {time.perf_counter() - built:.1f} s")
+        async with bench_database(postgres, Path(tmp), "timers") as path:
+            return await _run(Path(tmp), path, workers, assignments, due, lead)
 
-            start_wall = time.time()
-            due_at = start_wall + lead
-            with sqlite3.connect(path) as conn:  # the 20k share an instant `lead` s from now
-                conn.execute(
-                    "UPDATE assignments SET deadline_at = ?, accepted_at = ? - 3600 WHERE id <= ?",
-                    (due_at, due_at, due),
-                )
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith("GIGBOT_")},
-                "PTB_TIMEDELTA": "true",
-                "GIGBOT_TOKEN": sim.token,
-                "GIGBOT_API_URL": sim.base_url,
-                "GIGBOT_FILE_URL": sim.base_file_url,
-                "GIGBOT_DATABASE": str(path),
-                "GIGBOT_LOG_LEVEL": "WARNING",
-                "GIGBOT_SEND_RATE": "25",
-            }
-            probe = sim.add_user("Probe")
-            spawned = time.perf_counter()
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=env, cwd=tmp
+
+async def _run(tmp: Path, path: str, workers: int, assignments: int, due: int, lead: float) -> int:
+    async with SimTelegram(limits=Limits(scale=100)) as sim:
+        print(f"database: {'PostgreSQL' if path.startswith('postgres') else 'SQLite'}")
+        print(f"building: {workers:,} workers, {assignments:,} open assignments ...")
+        built = time.perf_counter()
+        due_at = time.time() + 3600  # placeholder, rewritten below once we know the start
+        await build_database(path, workers, assignments, due, due_at)
+        print(f"  built in {time.perf_counter() - built:.1f} s")
+
+        start_wall = time.time()
+        due_at = start_wall + lead
+        db = Database(path)
+        await db.open()
+        async with db.transaction() as conn:  # the 20k share an instant `lead` s from now
+            await conn.execute(
+                "UPDATE assignments SET deadline_at = ?, accepted_at = ? - 3600 WHERE id <= ?",
+                (due_at, due_at, due),
             )
-            sim.message(probe, "/start")
-            while not any(m.from_bot for m in sim.messages(probe.id)):
-                await asyncio.sleep(0.01)
-            start_s = time.perf_counter() - spawned
-            rss_start = rss_peak_mib(proc.pid)
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIGBOT_")},
+            "PTB_TIMEDELTA": "true",
+            "GIGBOT_TOKEN": sim.token,
+            "GIGBOT_API_URL": sim.base_url,
+            "GIGBOT_FILE_URL": sim.base_file_url,
+            "GIGBOT_DATABASE": path,
+            "GIGBOT_LOG_LEVEL": "WARNING",
+            "GIGBOT_SEND_RATE": "25",
+        }
+        probe = sim.add_user("Probe")
+        spawned = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=tmp
+        )
+        sim.message(probe, "/start")
+        while not any(m.from_bot for m in sim.messages(probe.id)):
+            await asyncio.sleep(0.01)
+        start_s = time.perf_counter() - spawned
+        rss_start = rss_peak_mib(proc.pid)
 
-            while time.time() < due_at:
-                await asyncio.sleep(0.01)
-            all_done = float("nan")
-            for _ in range(600):  # wait until every due assignment is abandoned (<= 30 s)
-                with sqlite3.connect(path) as conn:
-                    left = conn.execute(
-                        "SELECT COUNT(*) FROM assignments WHERE id <= ? AND status = 'accepted'",
-                        (due,),
-                    ).fetchone()[0]
-                if left == 0:
-                    all_done = time.time() - due_at
-                    break
-                await asyncio.sleep(0.05)
-            with sqlite3.connect(path) as conn:
-                lags = sorted(
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT reviewed_at - deadline_at FROM assignments"
-                        " WHERE id <= ? AND status = 'abandoned'",
-                        (due,),
-                    )
-                )
-                early = conn.execute(
-                    "SELECT COUNT(*) FROM assignments WHERE id > ? AND status != 'accepted'",
+        while time.time() < due_at:
+            await asyncio.sleep(0.01)
+        all_done = float("nan")
+        for _ in range(600):  # wait until every due assignment is abandoned (<= 30 s)
+            async with db.reading() as conn:
+                left = await fetch_value(
+                    conn,
+                    "SELECT COUNT(*) FROM assignments WHERE id <= ? AND status = 'accepted'",
                     (due,),
-                ).fetchone()[0]
-            rss = rss_peak_mib(proc.pid)
-            proc.kill()
-            await proc.wait()
+                )
+            if left == 0:
+                all_done = time.time() - due_at
+                break
+            await asyncio.sleep(0.05)
+        async with db.reading() as conn:
+            lags = sorted(
+                float(r[0])
+                for r in await fetch_all(
+                    conn,
+                    "SELECT reviewed_at - deadline_at FROM assignments"
+                    " WHERE id <= ? AND status = 'abandoned'",
+                    (due,),
+                )
+            )
+            early = await fetch_value(
+                conn,
+                "SELECT COUNT(*) FROM assignments WHERE id > ? AND status != 'accepted'",
+                (due,),
+            )
+        await db.close()
+        rss = rss_peak_mib(proc.pid)
+        proc.kill()
+        await proc.wait()
 
     def pct(p: float) -> float:
         return lags[min(len(lags) - 1, int(p * len(lags)))] if lags else float("nan")
@@ -204,5 +218,8 @@ if __name__ == "__main__":
     parser.add_argument("--assignments", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=20_000)
     parser.add_argument("--lead", type=float, default=15.0, help="seconds until they fall due")
+    parser.add_argument("--postgres", default="", help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.workers, args.assignments, args.due, args.lead)))
+    sys.exit(
+        asyncio.run(main(args.workers, args.assignments, args.due, args.lead, args.postgres))
+    )

@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="HOST:PORT",
         help="also serve the MTurk requester API there (default: GIGBOT_MTURK_LISTEN, else off)",
     )
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy a marketplace into an empty database (SQLite file <-> postgresql:// URL)",
+    )
+    copy.add_argument("source", help="SQLite file or postgresql://user:pass@host/db")
+    copy.add_argument("target", help="SQLite file or postgresql://user:pass@host/db (empty)")
     return parser
 
 
@@ -57,6 +65,10 @@ def main(argv: list[str] | None = None) -> None:
             from bot.runtime.runner import run
 
             sys.exit(run(load_settings()))
+        if command == "db":
+            from bot.runtime.db_copy import copy_command
+
+            sys.exit(asyncio.run(copy_command(args.source, args.target)))
         if command == "sandbox":
             from bot.demo.sandbox_run import run_sandbox
 

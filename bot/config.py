@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -22,7 +23,10 @@ class Settings(BaseSettings):
     token: str = Field(default="", description="bot token from @BotFather")
     api_url: str = "https://api.telegram.org/bot"
     file_url: str = "https://api.telegram.org/file/bot"
-    database: Path = Path("gigbot.sqlite3")
+    database: str = Field(
+        default="gigbot.sqlite3",
+        description="SQLite file, or a postgresql://user:pass@host/db URL",
+    )
     same_cpu: bool = Field(
         default=True, description="keep the event loop and the SQLite thread on one CPU"
     )
@@ -130,6 +134,20 @@ class Settings(BaseSettings):
     def _provider_token(cls, value: str | None) -> str | None:
         """Empty means Telegram Stars only."""
         return value or None
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _path_as_text(cls, value: object) -> object:
+        """A Path (tests, the demo) is kept as its text; a URL is never a Path. A value that
+        means PostgreSQL but is no URL it can use is refused with the form to write."""
+        text = str(value) if isinstance(value, Path) else value
+        if isinstance(text, str) and text.lower().startswith("postgres"):
+            parts = urlsplit(text)
+            if parts.scheme not in ("postgresql", "postgres") or not parts.hostname:
+                raise ValueError(
+                    "not a PostgreSQL URL; write postgresql://user:password@host:5432/dbname"
+                )
+        return text
 
     @field_validator("admins", mode="before")
     @classmethod

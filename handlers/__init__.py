@@ -29,7 +29,12 @@ from handlers import admin, channel, errors, fair, language
 from handlers.buttons import handler
 from handlers.common import GigApp, GigContext, resolve_language
 from handlers.menus import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS, refresh_menu
-from handlers.ptb.persistence import DurableConversation, SharedState, SqlitePersistence
+from handlers.ptb.persistence import (
+    DurableConversation,
+    SharedState,
+    SqlitePersistence,
+    StepDone,
+)
 from handlers.ptb.prompts import DROPPED, DropPrompts
 from handlers.ptb.trace import log_update
 from handlers.requester import (
@@ -66,6 +71,7 @@ PROMPTS = -999  # a command ends a pending one-text prompt (reject reason, dispu
 TRACE = -100  # one DEBUG line per update
 MAIN = 0  # the handlers proper: one of them answers
 AFTER = 1  # after the command's own handler: a new requester gets the requester menu
+STEP_DONE = 1000  # the update is done: its user's conversation step may be taken anywhere
 
 AnyHandler = BaseHandler[Update, GigContext, Any]
 
@@ -254,6 +260,8 @@ def register(app: GigApp) -> None:
     app.add_handler(CommandHandler(becoming, refresh_menu), AFTER)
     app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, refresh_menu), AFTER)
     app.add_handler(CallbackQueryHandler(refresh_menu, pattern=cb.Role.pattern()), AFTER)
+    # == STEP_DONE: SharedState held the user's step for an update a conversation could take.
+    app.add_handler(TypeHandler(Update, StepDone(persistence, conversations).end), STEP_DONE)
 
     app.add_error_handler(errors.on_error)
 

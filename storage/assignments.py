@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.domain import Answer, Assignment, AssignmentStatus, Hit
 from storage import hits
-from storage.db import Conn, changed_one, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one, is_postgres
 
 _COLUMNS = (
     "id, hit_id, worker_id, status, position, accepted_at, deadline_at, submitted_at,"
@@ -50,10 +50,11 @@ async def with_hit_and_answers(
 ) -> tuple[Assignment, Hit, dict[int, str]] | None:
     """The assignment, its HIT and its answers by question id, in one query."""
     columns = ", ".join(f"a.{name} AS a_{name}" for name in _NAMES)
+    group = "json_object_agg" if is_postgres(conn) else "json_group_object"
     row = await fetch_one(
         conn,
         f"SELECT {columns}, {hits.hit_columns('h_')},"
-        " (SELECT json_group_object(question_id, value) FROM answers"
+        f" (SELECT CAST({group}(question_id, value) AS TEXT) FROM answers"
         "  WHERE assignment_id = a.id) AS given"
         " FROM assignments a JOIN hits h ON h.id = a.hit_id WHERE a.id = ?",
         (assignment_id,),

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from bot.domain import Batch
-from storage.db import Conn
+from storage.db import Conn, fetch_value
 
 
 async def insert(conn: Conn, requester_id: int, title: str, now: float) -> int:
-    cur = await conn.execute(
-        "INSERT INTO batches (requester_id, title, created_at) VALUES (?, ?, ?)",
+    return await fetch_value(
+        conn,
+        "INSERT INTO batches (requester_id, title, created_at) VALUES (?, ?, ?) RETURNING id",
         (requester_id, title, now),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
 
 
 async def get(conn: Conn, batch_id: int) -> Batch | None:

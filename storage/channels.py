@@ -48,7 +48,8 @@ async def link(
         "INSERT INTO channels (requester_id, chat_id, title, linked_at, language)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (requester_id, chat_id) DO UPDATE SET active = 1, title = excluded.title,"
-        " linked_at = excluded.linked_at, language = excluded.language WHERE active = 0",
+        " linked_at = excluded.linked_at, language = excluded.language"
+        " WHERE channels.active = 0",
         (requester_id, chat_id, title, now, language),
     )
 
@@ -111,14 +112,15 @@ async def enqueue_channel_cards(
         raise ValueError("give exactly one of hit_id and batch_id")
     queued = 0
     for channel in await linked(conn, requester_id):
-        cur = await conn.execute(
+        made = await fetch_one(
+            conn,
             "INSERT INTO channel_posts (channel_id, chat_id, hit_id, batch_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
             (channel.id, channel.chat_id, hit_id, batch_id, now),
         )
-        if cur.rowcount != 1 or cur.lastrowid is None:
+        if made is None:
             continue
-        post_id = cur.lastrowid
+        post_id = int(made[0])
         await conn.execute(
             f"UPDATE channel_posts AS p SET shown_left = {_LEFT} WHERE p.id = ?", (post_id,)
         )

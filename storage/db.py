@@ -1,32 +1,124 @@
-"""Connection, migrations and the transaction helper.
+"""Connection, migrations and the transaction helper, on SQLite or PostgreSQL.
 
-aiosqlite runs every call of one connection on one thread, in order: another
+`Database(target)` is a SQLite file, or PostgreSQL when the target is a
+`postgresql://user:pass@host/db` URL (storage/pg.py: a pool of asyncpg connections).
+Storage speaks to either through `Conn`: `execute` (a cursor with rowcount, rows),
+`executemany`, `execute_fetchall`, and the helpers `fetch_one/all/value` below.
+
+SQLite: aiosqlite runs every call of one connection on one thread, in order: another
 coroutine's statement could land inside an open BEGIN ... COMMIT. All access goes
 through one lock, and writes use BEGIN IMMEDIATE so several processes on the same
 file stay safe too.
+
+PostgreSQL: each transaction has its own pooled connection (READ COMMITTED); nothing is
+serialized in the process. Race safety comes from the statements themselves: conditional
+UPDATEs whose WHERE PostgreSQL re-checks on the locked row, INSERT ... ON CONFLICT, and
+`FOR UPDATE SKIP LOCKED` where work is claimed. A transaction PostgreSQL chose as a
+deadlock's victim (or failed for serialization) is run again whole: use cases whose body is
+safe to re-run (their one transaction is all they change) carry `@retrying`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
 import os
+import random
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 import aiosqlite
 
-Conn = aiosqlite.Connection
+from storage.dialect import migration_for
+from storage.pg import PgConn, PgPool, is_retryable, is_url
+
+Conn = aiosqlite.Connection | PgConn
+Row = aiosqlite.Row
 Params = tuple[object, ...] | dict[str, object]  # positional (?) or named (:name)
+
+# Held (session-level) while one process migrates PostgreSQL: others starting at the
+# same moment wait, then find the migrations applied.
+_MIGRATION_LOCK = 0x6769_6762  # "gigb"
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
+# How many times a transaction PostgreSQL rolled back for a deadlock or a serialization
+# failure is run in all before its error reaches the caller (the user's apology).
+ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def retrying(
+    body: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    """Run `body` again, whole, when PostgreSQL rolled its transaction back as a deadlock's
+    victim or for a serialization failure (the other transaction goes through; ours then
+    sees its outcome), at most ATTEMPTS times in all; any other error is raised at once.
+
+    Only for a body safe to re-run: all it changes is inside the one transaction it opens
+    (rolled back with it), and what it does before or after is reading or waking a loop.
+    SQLite never raises these (one writer at a time), so there it runs once as before.
+    """
+
+    @functools.wraps(body)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        attempt = 1
+        while True:
+            try:
+                return await body(*args, **kwargs)
+            except Exception as exc:
+                if attempt >= ATTEMPTS or not is_retryable(exc):
+                    raise
+                log.info(
+                    "%s: PostgreSQL rolled the transaction back (%s); attempt %d of %d",
+                    body.__qualname__,
+                    getattr(exc, "sqlstate", "?"),
+                    attempt + 1,
+                    ATTEMPTS,
+                )
+            # A moment's jitter, so two victims of one another do not meet again at once.
+            await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
+            attempt += 1
+
+    return run
+
+
+def is_postgres(conn: Conn) -> bool:
+    """Whether `conn` speaks PostgreSQL (for the few queries that differ)."""
+    return isinstance(conn, PgConn)
+
+
+def ids_in_json(conn: Conn) -> str:
+    """A subquery of the integers in a JSON list parameter (`x IN (...)` with one `?`)."""
+    if is_postgres(conn):
+        return "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS json))"
+    return "SELECT value FROM json_each(?)"
+
+
+def skip_locked(conn: Conn) -> str:
+    """What a subquery picking rows to claim ends with: on PostgreSQL the rows another
+    process is claiming right now are passed over instead of waited for (each is applied
+    once either way: the claiming UPDATE re-checks the state it expects)."""
+    return " FOR UPDATE SKIP LOCKED" if is_postgres(conn) else ""
+
+
+def json_object(conn: Conn) -> str:
+    """The function building a JSON object from key, value, key, value, ..."""
+    return "json_build_object" if is_postgres(conn) else "json_object"
+
 
 class Database:
-    """One SQLite file: WAL, foreign keys on, migrated at open.
+    """One SQLite file (WAL, foreign keys on) or a PostgreSQL database; migrated at open.
 
     With `same_cpu` (Linux), the event-loop thread and aiosqlite's thread are kept on one
     CPU while the database is open: every statement is a hand-off between the two threads,
@@ -35,15 +127,30 @@ class Database:
     gets its old CPU set back at close.
     """
 
-    def __init__(self, path: Path | str, *, same_cpu: bool = False) -> None:
-        self.path = Path(path)
-        self.same_cpu = same_cpu
+    def __init__(self, path: Path | str, *, same_cpu: bool = False, pool_size: int = 10) -> None:
+        self.target = str(path)
+        self.pg = PgPool(self.target, max_size=pool_size) if is_url(path) else None
+        self.path = Path(path) if self.pg is None else Path()
+        self.same_cpu = same_cpu and self.pg is None
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._loop_cpus: set[int] | None = None
 
+    @property
+    def is_postgres(self) -> bool:
+        return self.pg is not None
+
     async def open(self) -> None:
         """Connect, set pragmas and apply pending migrations."""
+        if self.pg is not None:
+            await self.pg.open()
+            async with self.pg.session() as session:
+                await session.raw.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+                try:
+                    await migrate(session)
+                finally:
+                    await session.raw.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+            return
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
@@ -55,7 +162,7 @@ class Database:
             await self._share_one_cpu(conn)
         await migrate(conn)
 
-    async def _share_one_cpu(self, conn: Conn) -> None:
+    async def _share_one_cpu(self, conn: aiosqlite.Connection) -> None:
         """Pin this (the loop's) thread and the database thread to the CPU we run on."""
         if not hasattr(os, "sched_setaffinity"):
             return
@@ -68,6 +175,8 @@ class Database:
 
     async def close(self) -> None:
         """Close the connection (idempotent); the loop thread gets its CPUs back."""
+        if self.pg is not None:
+            await self.pg.close()
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -89,6 +198,10 @@ class Database:
         thread, so the BEGIN is inside the try and the ROLLBACK (queued after it, in
         order) is sent even then; a BEGIN that itself failed leaves nothing to roll back.
         """
+        if self.pg is not None:
+            async with self.pg.transaction() as pg_conn:
+                yield pg_conn
+            return
         async with self._lock:
             conn = self.conn
             try:
@@ -103,6 +216,10 @@ class Database:
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Conn]:
         """Read outside any other coroutine's transaction."""
+        if self.pg is not None:
+            async with self.pg.reading() as pg_conn:
+                yield pg_conn
+            return
         async with self._lock:
             yield self.conn
 
@@ -134,25 +251,42 @@ def migration_files() -> list[tuple[int, str, str]]:
 
 async def migrate(conn: Conn) -> list[int]:
     """Apply migrations not yet recorded in schema_version; return the versions applied."""
+    postgres = is_postgres(conn)
     await conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    async with conn.execute("SELECT version FROM schema_version") as cur:
-        done = {row[0] for row in await cur.fetchall()}
+    done = {row[0] for row in await conn.execute_fetchall("SELECT version FROM schema_version")}
     applied = []
     for version, name, sql in migration_files():
         if version in done:
             continue
-        await conn.executescript(
-            "BEGIN IMMEDIATE;\n" + sql + "\nINSERT INTO schema_version VALUES "
-            f"({version}, '{name}', datetime('now'));\nCOMMIT;"
-        )
+        # One transaction per file (DDL is transactional on both), recording the version
+        # first: a process that applied it meanwhile (SQLite: several processes starting on
+        # one file; PostgreSQL waits on the advisory lock instead) makes that INSERT fail
+        # before anything else runs, and this one rolls back and goes on. The file's name
+        # and number are ours, not input, so they are written into the script as they are.
+        now = "CAST(now() AS TEXT)" if postgres else "datetime('now')"
+        record = f"INSERT INTO schema_version VALUES ({version}, '{name}', {now});"
+        begin = "BEGIN" if postgres else "BEGIN IMMEDIATE"
+        body = migration_for(sql, "postgres" if postgres else "sqlite")
+        try:
+            await conn.executescript(f"{begin};\n{record}\n{body}\nCOMMIT;")
+        except sqlite3.IntegrityError as exc:
+            with suppress(sqlite3.OperationalError):  # "no transaction is active"
+                await conn.executescript("ROLLBACK;")
+            if "schema_version" not in str(exc):
+                raise
+            continue  # applied by another process meanwhile
+        except BaseException:
+            with suppress(Exception):
+                await conn.executescript("ROLLBACK;")
+            raise
         applied.append(version)
     return applied
 
 
-async def fetch_one(conn: Conn, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+async def fetch_one(conn: Conn, sql: str, params: Params = ()) -> Row | None:
     """The first row of a query, in one round trip to the database thread."""
     rows = await conn.execute_fetchall(sql, params)
     for row in rows:
@@ -160,7 +294,7 @@ async def fetch_one(conn: Conn, sql: str, params: Params = ()) -> aiosqlite.Row 
     return None
 
 
-async def fetch_all(conn: Conn, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+async def fetch_all(conn: Conn, sql: str, params: Params = ()) -> list[Row]:
     """All rows of a query, in one round trip to the database thread."""
     return list(await conn.execute_fetchall(sql, params))
 

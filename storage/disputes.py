@@ -42,12 +42,13 @@ async def insert(
     due_at: float,
 ) -> int | None:
     """Open a dispute; None if this assignment was already disputed."""
-    cur = await conn.execute(
+    made = await fetch_one(
+        conn,
         "INSERT INTO disputes (assignment_id, worker_id, requester_id, message, created_at,"
-        " due_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (assignment_id) DO NOTHING",
+        " due_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (assignment_id) DO NOTHING RETURNING id",
         (assignment_id, worker_id, requester_id, message, now, due_at),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    return int(made[0]) if made is not None else None
 
 
 async def get(conn: Conn, dispute_id: int) -> Dispute | None:

@@ -80,13 +80,12 @@ async def unpaid_slots(conn: Conn, hit_id: int) -> int:
 async def insert_message(
     conn: Conn, assignment_id: int, from_user_id: int, to_user_id: int, body: str, now: float
 ) -> int:
-    cur = await conn.execute(
+    return await fetch_value(
+        conn,
         "INSERT INTO relayed_messages (assignment_id, from_user_id, to_user_id, body, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         (assignment_id, from_user_id, to_user_id, body, now),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
 
 
 async def sent_since(conn: Conn, from_user_id: int, since: float) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, QuestionSpec
-from storage.db import Conn, changed_one, fetch_all, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
@@ -90,10 +90,11 @@ async def insert_hit(
 ) -> int:
     """Store a draft HIT; return its id."""
     # The task's language is the requester's until lang= says another (set_language).
-    cur = await conn.execute(
+    return await fetch_value(
+        conn,
         "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
-        f" time_allotted_s, lifetime_s, auto_approve_s, created_at, language, fee_bp)"
-        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {REQUESTER_LANGUAGE}, ?)",
+        " time_allotted_s, lifetime_s, auto_approve_s, created_at, language, fee_bp)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {REQUESTER_LANGUAGE}, ?) RETURNING id",
         (
             requester_id,
             kind.value,
@@ -108,8 +109,6 @@ async def insert_hit(
             fee_bp,
         ),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
 
 
 async def get(conn: Conn, hit_id: int) -> Hit | None:
@@ -293,7 +292,7 @@ async def newer_groups(conn: Conn, requester_id: int, head_id: int) -> int:
     row = await fetch_one(
         conn,
         f"SELECT COUNT(*) FROM (SELECT MAX(id) AS head FROM hits"
-        f" WHERE requester_id = ? AND status != 'draft' GROUP BY {_GROUP}) WHERE head > ?",
+        f" WHERE requester_id = ? AND status != 'draft' GROUP BY {_GROUP}) AS heads WHERE head > ?",
         (requester_id, head_id),
     )
     return int(row[0]) if row else 0

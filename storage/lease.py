@@ -30,8 +30,9 @@ async def take(
     return await changed_one(
         conn,
         "UPDATE broadcast_lease SET holder = ?, expires_at = ?, beats = beats + 1"
-        " WHERE id = 1 AND holder IS ? AND (holder IS NULL OR expires_at <= ? OR ?)",
-        (holder, until, seen, now, seen_gone),
+        " WHERE id = 1 AND holder IS NOT DISTINCT FROM ? AND (holder IS NULL OR expires_at <= ?"
+        " OR ? = 1)",
+        (holder, until, seen, now, int(seen_gone)),
     )
 
 

@@ -98,7 +98,7 @@ async def all_balances(conn: Conn) -> dict[str, int]:
             conn,
             "SELECT account, SUM(amount) FROM"
             " (SELECT to_account AS account, amount_cents AS amount FROM ledger"
-            " UNION ALL SELECT from_account, -amount_cents FROM ledger) GROUP BY account",
+            " UNION ALL SELECT from_account, -amount_cents FROM ledger) AS moves GROUP BY account",
         )
     }
 

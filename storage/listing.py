@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.domain import HitKind, HitSort, ListedHit
 from storage import workers
-from storage.db import Conn
+from storage.db import Conn, is_postgres
 from storage.estimates import ESTIMATE_COLUMNS, ESTIMATE_SQL, estimate_at
 from storage.hits import _HIT_COLUMNS, hit_at
 from storage.qualifications import eligible_clause
@@ -34,7 +34,21 @@ _ORDER = {
     HitSort.PER_MINUTE: "h.reward_cents * 1.0 / estimated_s DESC, h.reward_cents DESC, h.id DESC",
     HitSort.NEWEST: "h.published_at DESC, h.id DESC",
 }
+# PostgreSQL has no bare columns beside MIN(): each group's lowest HIT is picked with
+# DISTINCT ON, its size counted by a window, and the page ordered outside (where the
+# estimate is a column; a division by zero, NULL in SQLite and sorted last, is NULL too).
+_ORDER_PG = {
+    **_ORDER,
+    HitSort.PER_MINUTE: "h.reward_cents * 1.0 / NULLIF(estimated_s, 0) DESC NULLS LAST,"
+    " h.reward_cents DESC, h.id DESC",
+}
 _COLUMNS = ", ".join("h." + c.strip() for c in _HIT_COLUMNS.split(","))
+_LISTED_PG = (
+    f"SELECT * FROM (SELECT DISTINCT ON ({_GROUP}) {_COLUMNS}, {ESTIMATE_COLUMNS},"
+    f" h.id AS first_id, COUNT(*) OVER (PARTITION BY {_GROUP}) AS items"
+    f" FROM hits h WHERE {{where}} ORDER BY {_GROUP}, h.id) AS h"
+    " ORDER BY {order} LIMIT :limit OFFSET :offset"
+)
 
 
 async def _visible_clause(
@@ -98,7 +112,9 @@ async def visible_hits(
     where += _narrowing(kind, batch_id, hit_id, params, fits_s)
     params.update(limit=limit, offset=offset)
     async with conn.execute(
-        f"SELECT {_COLUMNS}, {ESTIMATE_COLUMNS}, MIN(h.id) AS first_id, COUNT(*) AS items"
+        _LISTED_PG.format(where=where, order=_ORDER_PG[sort])
+        if is_postgres(conn)
+        else f"SELECT {_COLUMNS}, {ESTIMATE_COLUMNS}, MIN(h.id) AS first_id, COUNT(*) AS items"
         f" FROM hits h WHERE {where} GROUP BY {_GROUP}"
         f" ORDER BY {_ORDER[sort]} LIMIT :limit OFFSET :offset",
         params,

@@ -258,7 +258,7 @@ async def reviewable_hit_ids(
         "SELECT m.hit_id FROM mturk_hits m JOIN hits h ON h.id = m.hit_id"
         " WHERE h.requester_id = ? AND m.disposed_at IS NULL AND m.hit_id > ?"
         f" AND m.reviewing = {int(reviewing)}"
-        " AND (? IS NULL OR m.hit_type_id = ?)"
+        " AND (CAST(? AS TEXT) IS NULL OR m.hit_type_id = ?)"
         " AND h.status IN ('open', 'paused', 'closed', 'expired')"
         " AND (h.status IN ('closed', 'expired') OR h.expires_at <= ?"
         "      OR (h.status = 'open' AND h.slots_used >= h.max_assignments))"
@@ -276,7 +276,7 @@ _A_COLUMNS = ", ".join(f"a.{c.strip()}" for c in _ASSIGNMENT_COLUMNS.split(","))
 # (12 of the assignment, alias, question id, value, kind, identifier, selections, position).
 _HANDED_IN = (
     "SELECT p.*, u.alias, g.question_id, g.value, q.kind, f.identifier, f.selections,"
-    " q.position FROM picked p LEFT JOIN users u ON u.id = p.worker_id"
+    " q.position AS question_position FROM picked p LEFT JOIN users u ON u.id = p.worker_id"
     " LEFT JOIN answers g ON g.assignment_id = p.id"
     " LEFT JOIN questions q ON q.id = g.question_id"
     " LEFT JOIN mturk_questions f ON f.question_id = g.question_id"
@@ -335,7 +335,8 @@ async def owned_and_handed_in(
     rows = list(
         await conn.execute_fetchall(
             f"WITH {_picked(statuses)}, owned AS ({_OWNED}), listed AS ({_HANDED_IN})"
-            " SELECT o.*, x.* FROM owned o LEFT JOIN listed x ORDER BY x.id, x.position",
+            " SELECT o.*, x.* FROM owned o LEFT JOIN listed x ON 1 = 1"
+            " ORDER BY x.id, x.question_position",
             _picked_params(hit_id, statuses, after, limit),
         )
     )

@@ -87,8 +87,9 @@ async def bonuses(
         conn,
         "SELECT b.id, u.alias, b.assignment_id, b.amount_cents, b.reason, b.granted_at"
         " FROM mturk_bonuses b JOIN users u ON u.id = b.worker_id"
-        " WHERE b.requester_id = ? AND (? IS NULL OR b.hit_id = ?)"
-        " AND (? IS NULL OR b.assignment_id = ?) AND b.id > ? ORDER BY b.id LIMIT ?",
+        " WHERE b.requester_id = ? AND (CAST(? AS BIGINT) IS NULL OR b.hit_id = ?)"
+        " AND (CAST(? AS BIGINT) IS NULL OR b.assignment_id = ?) AND b.id > ?"
+        " ORDER BY b.id LIMIT ?",
         (requester_id, hit_id, hit_id, assignment_id, assignment_id, after, limit),
     )
     return [BonusRow(*r) for r in rows]
@@ -139,10 +140,11 @@ async def insert_type(
 ) -> int | None:
     """A custom qualification (AutoGranted at `auto_value` if given); None if the requester
     has that name already."""
-    cur = await conn.execute(
+    made = await fetch_one(
+        conn,
         "INSERT INTO qualification_types (requester_id, name, description, active, created_at,"
         " auto_granted, auto_value, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (requester_id, name) DO NOTHING",
+        " ON CONFLICT (requester_id, name) DO NOTHING RETURNING id",
         (
             requester_id,
             name,
@@ -154,7 +156,7 @@ async def insert_type(
             keywords,
         ),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    return int(made[0]) if made is not None else None
 
 
 async def update_type(

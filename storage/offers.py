@@ -271,7 +271,7 @@ async def tally(conn: Conn, hit_id: int, now: float) -> OfferTally:
     row = await fetch_one(
         conn,
         "SELECT COUNT(o.id), COALESCE(SUM(o.status = 'accepted'), 0),"
-        " h.max_assignments - h.slots_used - COALESCE(SUM(o.status = 'held'"
+        " MAX(h.max_assignments) - MAX(h.slots_used) - COALESCE(SUM(o.status = 'held'"
         "  AND o.expires_at > ?), 0)"
         " FROM hits h LEFT JOIN offers o ON o.hit_id = h.id WHERE h.id = ?",
         (now, hit_id),

@@ -40,10 +40,13 @@ async def insert_open_if_funded(
     rows = await conn.execute_fetchall(
         "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
         " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
-        " expires_at, language, fee_bp) SELECT :requester, :kind, :title, :topic, :reward,"
-        " :most, :allotted, :lifetime, :auto_approve, :now, 'open', :now, :now + :lifetime,"
+        " expires_at, language, fee_bp) SELECT CAST(:requester AS BIGINT), CAST(:kind AS TEXT),"
+        " CAST(:title AS TEXT), CAST(:topic AS TEXT), CAST(:reward AS BIGINT),"
+        " CAST(:most AS BIGINT), CAST(:allotted AS BIGINT), CAST(:lifetime AS BIGINT),"
+        " CAST(:auto_approve AS BIGINT), CAST(:now AS DOUBLE PRECISION), 'open',"
+        " CAST(:now AS DOUBLE PRECISION), CAST(:now AS DOUBLE PRECISION) + :lifetime,"
         " (SELECT lower(substr(language, 1, instr(language || '-', '-') - 1)) FROM users"
-        " WHERE id = :requester), :fee_bp"
+        " WHERE id = :requester), CAST(:fee_bp AS BIGINT)"
         f" WHERE {_BALANCE} >= :escrow"
         f" RETURNING {_HIT_COLUMNS}, EXISTS (SELECT 1 FROM channels"
         " WHERE requester_id = :requester AND active = 1)",

@@ -6,7 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Conn, changed_one, fetch_all, fetch_one
+from storage.db import (
+    Conn,
+    changed_one,
+    fetch_all,
+    fetch_one,
+    ids_in_json,
+    is_postgres,
+    json_object,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +62,17 @@ async def enqueue_batch_approval(
     still pending instead of queuing a message of its own. Keys: `approved_b:<batch>:
     <worker>:<first assignment>`; the range walks the key index (';' follows ':')."""
     prefix = f"approved_b:{batch_id}:{worker_id}:"
-    cur = await conn.execute(
-        "UPDATE outbox SET payload = json_set(json_insert(payload, '$.assignment_ids[#]', ?),"
+    added = (
+        "CAST(CAST(payload AS jsonb) || jsonb_build_object('assignment_ids',"
+        " (CAST(payload AS jsonb) -> 'assignment_ids') || to_jsonb(CAST(? AS BIGINT)),"
+        " 'cents', CAST(CAST(payload AS jsonb) ->> 'cents' AS BIGINT) + CAST(? AS BIGINT))"
+        " AS TEXT)"
+        if is_postgres(conn)
+        else "json_set(json_insert(payload, '$.assignment_ids[#]', ?),"
         " '$.cents', json_extract(payload, '$.cents') + ?)"
-        " WHERE key >= ? AND key < ? AND status = 'pending'",
+    )
+    cur = await conn.execute(
+        f"UPDATE outbox SET payload = {added} WHERE key >= ? AND key < ? AND status = 'pending'",
         (assignment_id, cents, prefix, prefix[:-1] + ";"),
     )
     if cur.rowcount:
@@ -93,7 +108,7 @@ async def due(
         conn,
         "SELECT id, key, chat_id, kind, priority, payload, attempts FROM outbox"
         " WHERE status = 'pending' AND not_before <= ?"
-        " AND chat_id NOT IN (SELECT value FROM json_each(?))"
+        f" AND chat_id NOT IN ({ids_in_json(conn)})"
         " ORDER BY priority, not_before, id LIMIT ?",
         (now, json.dumps(skip_chats or []), limit),
     )
@@ -108,7 +123,7 @@ async def mark_sending_many(conn: Conn, row_ids: list[int], claimer: str) -> set
         conn,
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?,"
         " called_at = NULL"
-        " WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING id",
+        f" WHERE id IN ({ids_in_json(conn)}) AND status = 'pending' RETURNING id",
         (claimer, json.dumps(row_ids)),
     )
     return {row[0] for row in rows}
@@ -163,12 +178,12 @@ async def fail_interrupted(conn: Conn, holder: str) -> int:
     """
     await conn.execute(
         "UPDATE outbox SET status = 'pending', claimed_by = NULL"
-        " WHERE status = 'sending' AND called_at IS NULL AND claimed_by IS NOT ?",
+        " WHERE status = 'sending' AND called_at IS NULL AND claimed_by IS DISTINCT FROM ?",
         (holder,),
     )
     cur = await conn.execute(
         "UPDATE outbox SET status = 'failed', error = 'interrupted'"
-        " WHERE status = 'sending' AND claimed_by IS NOT ?",
+        " WHERE status = 'sending' AND claimed_by IS DISTINCT FROM ?",
         (holder,),
     )
     return cur.rowcount
@@ -227,8 +242,10 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
     """
     await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', ?,"
-        " json_object('hit_id', ?, 'edit_message_id', o.message_id), ?, ?"
+        " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', CAST(? AS BIGINT),"
+        " json_object('hit_id', CAST(? AS BIGINT), 'edit_message_id', o.message_id),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         " FROM offers f JOIN outbox o ON o.key = 'offer:' || f.id"
         " WHERE f.hit_id = ? AND f.status IN ('expired', 'declined')"
         " AND o.status = 'sent' AND o.message_id IS NOT NULL"
@@ -238,9 +255,12 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
     )
     cur = await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', ?,"
-        " json_object('hit_id', ?, 'edit_message_id', o.message_id), ?, ?"
-        " FROM outbox o WHERE o.key >= 'push:' || ? || ':' AND o.key < 'push:' || ? || ';'"
+        " SELECT 'filled:' || CAST(? AS BIGINT) || ':' || o.chat_id, o.chat_id, 'filled',"
+        f" CAST(? AS BIGINT), {json_object(conn)}('hit_id', CAST(? AS BIGINT),"
+        " 'edit_message_id', o.message_id), CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION) FROM outbox o"
+        " WHERE o.key >= 'push:' || CAST(? AS BIGINT) || ':'"
+        " AND o.key < 'push:' || CAST(? AS BIGINT) || ';'"
         " AND o.kind = 'push'"
         " AND o.status = 'sent' AND o.message_id IS NOT NULL"
         " AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"

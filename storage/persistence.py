@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.db import Conn, fetch_all
+from storage.db import Conn, fetch_all, fetch_one
 
 
 async def conversations(conn: Conn, name: str) -> dict[str, Any]:
@@ -63,9 +63,32 @@ async def shared_state(
         conn,
         "SELECT name, key, state FROM conversation_states"
         f" WHERE name IN ({names_in}) AND key IN ({keys_in})"
-        " UNION ALL SELECT NULL, user_id, data FROM conversation_user_data WHERE user_id = ?",
+        " UNION ALL SELECT NULL, CAST(user_id AS TEXT), data FROM conversation_user_data"
+        " WHERE user_id = ?",
         (*names, *keys, user_id),
     )
     states = {(row[0], row[1]): json.loads(row[2]) for row in found if row[0] is not None}
     data = next((dict(json.loads(row[2])) for row in found if row[0] is None), {})
     return states, data
+
+
+async def claim_step(conn: Conn, user_id: int, holder: str, now: float, until: float) -> bool:
+    """Hold the user's next conversation step for `holder` until `until`; False while
+    another holder has it (and its `until_at` is still ahead of `now`)."""
+    row = await fetch_one(
+        conn,
+        "INSERT INTO conversation_steps (user_id, holder, until_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET holder = excluded.holder,"
+        " until_at = excluded.until_at"
+        " WHERE conversation_steps.holder = excluded.holder OR conversation_steps.until_at <= ?"
+        " RETURNING user_id",
+        (user_id, holder, until, now),
+    )
+    return row is not None
+
+
+async def release_step(conn: Conn, user_id: int, holder: str) -> None:
+    """The step is stored: the user's next update may be taken anywhere."""
+    await conn.execute(
+        "DELETE FROM conversation_steps WHERE user_id = ? AND holder = ?", (user_id, holder)
+    )

@@ -7,7 +7,7 @@ import json
 import aiosqlite
 
 from bot.domain import QualificationTest, TestAttempt, TestQuestion
-from storage.db import Conn, changed_one
+from storage.db import Conn, changed_one, fetch_one, is_postgres
 
 _COLUMNS = "id, requester_id, name, test, pass_percent, score_scale, test_duration_s, retry_delay_s"
 
@@ -34,14 +34,16 @@ async def insert(
     """Define a qualification with its test; None if the requester already has that name,
     in any case (/require and /grant find names case-insensitively)."""
     test = [{"prompt": q.prompt, "options": list(q.options), "answer": q.answer} for q in questions]
-    cur = await conn.execute(
+    made = await fetch_one(
+        conn,
         "INSERT INTO qualification_types (requester_id, name, test, pass_percent, created_at)"
-        " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM qualification_types"
+        " SELECT CAST(?1 AS BIGINT), CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS BIGINT),"
+        " CAST(?5 AS DOUBLE PRECISION) WHERE NOT EXISTS (SELECT 1 FROM qualification_types"
         " WHERE requester_id = ?1 AND lower(name) = lower(?2))"
-        " ON CONFLICT (requester_id, name) DO NOTHING",
+        " ON CONFLICT (requester_id, name) DO NOTHING RETURNING id",
         (requester_id, name, json.dumps(test, ensure_ascii=False), pass_percent, now),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    return int(made[0]) if made is not None else None
 
 
 async def get(conn: Conn, qualification_id: int) -> QualificationTest | None:
@@ -100,11 +102,17 @@ async def record_answer(
     conn: Conn, worker_id: int, qualification_id: int, position: int, option: int
 ) -> bool:
     """Append the answer to question `position`; False if that is not the next one."""
+    appended, length = (
+        ("CAST(CAST(answers AS jsonb) || to_jsonb(CAST(? AS BIGINT)) AS TEXT)",
+         "json_array_length(CAST(answers AS json))")
+        if is_postgres(conn)
+        else ("json_insert(answers, '$[#]', ?)", "json_array_length(answers)")
+    )  # fmt: skip
     return await changed_one(
         conn,
-        "UPDATE qualification_attempts SET answers = json_insert(answers, '$[#]', ?)"
+        f"UPDATE qualification_attempts SET answers = {appended}"
         " WHERE worker_id = ? AND qualification_id = ? AND status = 'taking'"
-        " AND json_array_length(answers) = ?",
+        f" AND {length} = ?",
         (option, worker_id, qualification_id, position),
     )
 

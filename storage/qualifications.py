@@ -9,7 +9,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import Requirement, RequirementKind, WorkerStats
-from storage.db import Conn, changed_one
+from storage.db import Conn, changed_one, fetch_value
 
 
 def _compare(x: str) -> str:
@@ -26,7 +26,7 @@ def _compare(x: str) -> str:
         f" WHEN 'in' THEN {x} IN (SELECT CAST(j.value AS INTEGER) FROM json_each(r.value) j)"
         f" WHEN 'not_in' THEN {x} NOT IN"
         "  (SELECT CAST(j.value AS INTEGER) FROM json_each(r.value) j)"
-        " ELSE 0 END"
+        " ELSE FALSE END"
     )
 
 
@@ -49,22 +49,23 @@ _HELD = (
     " FROM qualification_types qt WHERE qt.id = r.qualification_id))"
 )
 # Whether requirement row `r` is met by worker `{worker}` (users `ru`, worker_stats `rs`).
+# A boolean on both databases (FALSE, never 0: PostgreSQL keeps a CASE's branches one type).
 # Unknown kinds are never met (fail closed). A worker with nothing reviewed has 100 %. A
 # value comparison needs the qualification held (or auto-granted); DoesNotExist needs no grant.
 _MET = (
     "CASE r.kind"
-    f" WHEN 'approval_rate' THEN COALESCE({_compare('COALESCE(rs.approval_pct, 100)')}, 0)"
-    f" WHEN 'approved_count' THEN COALESCE({_compare('COALESCE(rs.approved, 0)')}, 0)"
+    f" WHEN 'approval_rate' THEN COALESCE({_compare('COALESCE(rs.approval_pct, 100)')}, FALSE)"
+    f" WHEN 'approved_count' THEN COALESCE({_compare('COALESCE(rs.approved, 0)')}, FALSE)"
     " WHEN 'locale' THEN CASE COALESCE(r.comparator, 'eq')"
     f"  WHEN 'eq' THEN {_speaks('r.value')} WHEN 'ne' THEN NOT {_speaks('r.value')}"
     f"  WHEN 'in' THEN EXISTS (SELECT 1 FROM json_each(r.value) j WHERE {_speaks('j.value')})"
     "  WHEN 'not_in' THEN NOT EXISTS (SELECT 1 FROM json_each(r.value) j"
-    f"   WHERE {_speaks('j.value')}) ELSE 0 END"
+    f"   WHERE {_speaks('j.value')}) ELSE FALSE END"
     " WHEN 'qualification' THEN CASE COALESCE(r.comparator, 'ge')"
     f"  WHEN 'exists' THEN {_HELD} IS NOT NULL"
     f"  WHEN 'not_exists' THEN {_GRANT} IS NULL"
-    f"  ELSE COALESCE({_compare(_HELD)}, 0) END"
-    " ELSE 0 END"
+    f"  ELSE COALESCE({_compare(_HELD)}, FALSE) END"
+    " ELSE FALSE END"
 )
 
 
@@ -121,7 +122,7 @@ async def requirements_met(
     """Each requirement of the HIT and whether this worker meets it (False if no worker)."""
     async with conn.execute(
         "SELECT r.kind, r.value, r.qualification_id, COALESCE(t.name, ''),"
-        f" COALESCE({_MET.format(worker='?2')}, 0), COALESCE(r.comparator, '')"
+        f" COALESCE({_MET.format(worker='?2')}, FALSE), COALESCE(r.comparator, '')"
         " FROM hit_requirements r"
         " LEFT JOIN qualification_types t ON t.id = r.qualification_id"
         " LEFT JOIN users ru ON ru.id = ?2 LEFT JOIN worker_stats rs ON rs.user_id = ?2"
@@ -158,7 +159,8 @@ async def auto_grant(conn: Conn, hit_id: int, worker_id: int, now: float) -> Non
     DoesNotExist) that the worker lacks is granted at its AutoGrantedValue, as on MTurk."""
     await conn.execute(
         "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
-        " SELECT DISTINCT ?, t.id, t.auto_value, ? FROM hit_requirements r"
+        " SELECT DISTINCT CAST(? AS BIGINT), t.id, t.auto_value, CAST(? AS DOUBLE PRECISION)"
+        " FROM hit_requirements r"
         " JOIN qualification_types t ON t.id = r.qualification_id"
         " WHERE r.hit_id = ? AND t.auto_granted = 1"
         " AND COALESCE(r.comparator, 'ge') != 'not_exists'"
@@ -178,7 +180,8 @@ async def own_type(
     (case-insensitive; the oldest if names differ only in case), as (id, stored name)."""
     async with conn.execute(
         "SELECT id, name FROM qualification_types WHERE requester_id = ?"
-        " AND (id = ? OR (? IS NULL AND lower(name) = lower(?))) ORDER BY id LIMIT 1",
+        " AND (id = ? OR (CAST(? AS BIGINT) IS NULL AND lower(name) = lower(?)))"
+        " ORDER BY id LIMIT 1",
         (requester_id, number, number, name),
     ) as cur:
         row = await cur.fetchone()
@@ -187,12 +190,12 @@ async def own_type(
 
 async def create_type(conn: Conn, requester_id: int, name: str, now: float) -> int:
     """Define a custom qualification for a requester (granted by hand, no test)."""
-    cur = await conn.execute(
-        "INSERT INTO qualification_types (requester_id, name, created_at) VALUES (?, ?, ?)",
+    return await fetch_value(
+        conn,
+        "INSERT INTO qualification_types (requester_id, name, created_at) VALUES (?, ?, ?)"
+        " RETURNING id",
         (requester_id, name, now),
     )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
 
 
 async def grant(conn: Conn, worker_id: int, qualification_id: int, value: int, now: float) -> bool:
@@ -202,7 +205,7 @@ async def grant(conn: Conn, worker_id: int, qualification_id: int, value: int, n
         "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (worker_id, qualification_id)"
         " DO UPDATE SET value = excluded.value, granted_at = excluded.granted_at"
-        " WHERE value != excluded.value",
+        " WHERE worker_qualifications.value != excluded.value",
         (worker_id, qualification_id, value, now),
     )
 

@@ -70,7 +70,7 @@ async def requesters_named(conn: Conn, name: str, limit: int) -> list[int]:
     """Ids of requesters whose shown name is `name` (case-insensitive), oldest first."""
     rows = await fetch_all(
         conn,
-        "SELECT id FROM users WHERE is_requester = 1 AND first_name = ? COLLATE NOCASE"
+        "SELECT id FROM users WHERE is_requester = 1 AND lower(first_name) = lower(?)"
         " ORDER BY id LIMIT ?",
         (name, limit),
     )

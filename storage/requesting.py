@@ -52,8 +52,8 @@ async def answer_rows(conn: Conn, hit_ids: list[int]) -> list[AnswerRow]:
 _SUBMITTED = (
     " FROM assignments a JOIN hits h ON h.id = a.hit_id"
     " WHERE h.requester_id = :requester AND a.status = 'submitted'"
-    " AND (:worker IS NULL OR a.worker_id = :worker)"
-    " AND (:until IS NULL OR a.submitted_at <= :until)"
+    " AND (CAST(:worker AS BIGINT) IS NULL OR a.worker_id = :worker)"
+    " AND (CAST(:until AS DOUBLE PRECISION) IS NULL OR a.submitted_at <= :until)"
 )
 
 

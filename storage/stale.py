@@ -39,8 +39,10 @@ async def reminders_over(
     over, without buttons. Reminder keys start `remind:<assignment>:` (bot/deadlines/timers.py)."""
     chat, message = skip or NO_MESSAGE
     await conn.execute(
-        _INSERT + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', ?,"
-        " json_object('assignment_id', a.value, 'edits', r.key), ?, ?"
+        _INSERT + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', CAST(? AS BIGINT),"
+        " json_object('assignment_id', CAST(a.value AS BIGINT), 'edits', r.key),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         " FROM json_each(?) a JOIN outbox r ON r.key >= 'remind:' || a.value || ':'"
         " AND r.key < 'remind:' || a.value || ';'"
         " WHERE r.kind = 'reminder' AND r.status IN ('pending', 'sending', 'sent')"
@@ -62,9 +64,12 @@ async def task_message_over(
     state, so a review after a submission edits it again."""
     chat, message = skip or NO_MESSAGE
     await conn.execute(
-        _INSERT + " SELECT 'task_over:' || a.id || ':' || a.status, a.chat_id, 'task_over', ?,"
-        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id), ?, ?"
-        " FROM assignments a WHERE a.id IN (SELECT value FROM json_each(?))"
+        _INSERT + " SELECT 'task_over:' || a.id || ':' || a.status, a.chat_id, 'task_over',"
+        " CAST(? AS BIGINT),"
+        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
+        " FROM assignments a WHERE a.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
         " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL"
         " AND NOT (a.chat_id = ? AND a.message_id = ?)"
         " ON CONFLICT (key) DO NOTHING",
@@ -75,8 +80,10 @@ async def task_message_over(
 async def task_tick(conn: Conn, assignment_id: int, key: str, priority: int, now: float) -> None:
     """Redraw the task message with the time left now (queued with each reminder)."""
     await conn.execute(
-        _INSERT + " SELECT ?, a.chat_id, 'task_tick', ?,"
-        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id), ?, ?"
+        _INSERT + " SELECT ?, a.chat_id, 'task_tick', CAST(? AS BIGINT),"
+        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         " FROM assignments a WHERE a.id = ? AND a.chat_id IS NOT NULL"
         " AND a.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
         (key, priority, now, now, assignment_id),
@@ -95,8 +102,11 @@ async def batch_fill_edits(conn: Conn, batch_id: int, priority: int, now: float)
     """A batch with no slot left: every push card of it says so and loses Accept (cards of
     workers with an assignment in the batch became their task and are left alone)."""
     await conn.execute(
-        _INSERT + " SELECT 'filled:' || h.id || ':' || o.chat_id, o.chat_id, 'filled', ?,"
-        " json_object('hit_id', h.id, 'edit_message_id', o.message_id), ?, ?"
+        _INSERT + " SELECT 'filled:' || h.id || ':' || o.chat_id, o.chat_id, 'filled',"
+        " CAST(? AS BIGINT),"
+        " json_object('hit_id', h.id, 'edit_message_id', o.message_id),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         + _CARDS
         + " WHERE h.batch_id = ? AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"
         "  JOIN hits ah ON ah.id = a.hit_id JOIN users u ON u.id = a.worker_id"
@@ -109,8 +119,11 @@ async def batch_fill_edits(conn: Conn, batch_id: int, priority: int, now: float)
 async def closed_card_edits(conn: Conn, hit_id: int, priority: int, now: float) -> None:
     """A cancelled or expired HIT: its push cards, and its offers that kept Accept, say so."""
     await conn.execute(
-        _INSERT + " SELECT 'closed:' || h.id || ':' || o.chat_id, o.chat_id, 'filled', ?,"
-        " json_object('hit_id', h.id, 'edit_message_id', o.message_id), ?, ?"
+        _INSERT + " SELECT 'closed:' || h.id || ':' || o.chat_id, o.chat_id, 'filled',"
+        " CAST(? AS BIGINT),"
+        " json_object('hit_id', h.id, 'edit_message_id', o.message_id),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         + _CARDS
         + " WHERE h.id = ? AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"
         "  JOIN users u ON u.id = a.worker_id WHERE a.hit_id = h.id)"
@@ -118,8 +131,11 @@ async def closed_card_edits(conn: Conn, hit_id: int, priority: int, now: float) 
         (priority, now, now, hit_id),
     )
     await conn.execute(
-        _INSERT + " SELECT 'closed:' || f.hit_id || ':' || o.chat_id, o.chat_id, 'filled', ?,"
-        " json_object('hit_id', f.hit_id, 'edit_message_id', o.message_id), ?, ?"
+        _INSERT + " SELECT 'closed:' || f.hit_id || ':' || o.chat_id, o.chat_id, 'filled',"
+        " CAST(? AS BIGINT),"
+        " json_object('hit_id', f.hit_id, 'edit_message_id', o.message_id),"
+        " CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         " FROM offers f JOIN outbox o ON o.key = 'offer:' || f.id"
         " WHERE f.hit_id = ? AND f.status IN ('expired', 'declined')"
         " AND o.status = 'sent' AND o.message_id IS NOT NULL"
@@ -146,7 +162,9 @@ async def count_edits(
     )
     await conn.execute(
         _INSERT + " SELECT 'count:' || h.id || ':' || ? || ':' || o.chat_id, o.chat_id,"
-        " 'push_count', ?, json_object('hit_id', h.id, 'edit_message_id', o.message_id), ?, ?"
+        " 'push_count', CAST(? AS BIGINT), json_object('hit_id', h.id, 'edit_message_id',"
+        " o.message_id), CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION)"
         + _CARDS
         + " JOIN users u ON u.tg_id = o.chat_id"
         " JOIN pushes p ON p.hit_id = h.id AND p.worker_id = u.id AND p.outcome = 'sent'"
@@ -186,7 +204,7 @@ async def drop_count_edits(
     which = "IN (SELECT id FROM hits WHERE batch_id = ?)" if batch_id is not None else "= ?"
     await conn.execute(
         "DELETE FROM outbox WHERE status = 'pending'"
-        " AND kind = 'push_count' AND (? IS NULL OR chat_id = ?)"
+        " AND kind = 'push_count' AND (CAST(? AS BIGINT) IS NULL OR chat_id = ?)"
         f" AND CAST(json_extract(payload, '$.hit_id') AS INTEGER) {which}",
         (chat_id, chat_id, batch_id if batch_id is not None else hit_id),
     )
@@ -197,9 +215,11 @@ async def dispute_card_over(conn: Conn, dispute_id: int, priority: int, now: flo
     when its time ran out): Reverse and Uphold go, the outcome shows. A card not sent yet
     is not sent at all (bot/fair_notices.py renders an open dispute only)."""
     await conn.execute(
-        _INSERT + " SELECT 'dispute_over:' || ?, o.chat_id, 'dispute_over', ?,"
-        " json_object('dispute_id', ?, 'edit_message_id', o.message_id), ?, ?"
-        " FROM outbox o WHERE o.key = 'dispute:' || ? AND o.status = 'sent'"
+        _INSERT + " SELECT 'dispute_over:' || CAST(? AS BIGINT), o.chat_id, 'dispute_over',"
+        " CAST(? AS BIGINT),"
+        " json_object('dispute_id', CAST(? AS BIGINT), 'edit_message_id', o.message_id),"
+        " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+        " FROM outbox o WHERE o.key = 'dispute:' || CAST(? AS BIGINT) AND o.status = 'sent'"
         " AND o.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
         (dispute_id, priority, dispute_id, now, now, dispute_id),
     )

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from bot.domain import fee_on
-from storage.db import Conn, changed_one
+from storage.db import Conn, changed_one, ids_in_json, json_object, skip_locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,8 @@ async def abandon_due(conn: Conn, now: float, limit: int) -> list[Abandoned]:
     async with conn.execute(
         "UPDATE assignments SET status = 'abandoned', reviewed_at = ?, remind_at = NULL"
         " WHERE id IN (SELECT id FROM assignments WHERE status = 'accepted'"
-        " AND deadline_at <= ? ORDER BY deadline_at LIMIT ?) AND status = 'accepted'"
+        f" AND deadline_at <= ? ORDER BY deadline_at LIMIT ?{skip_locked(conn)})"
+        " AND status = 'accepted'"
         " RETURNING id, hit_id, worker_id",
         (now, now, limit),
     ) as cur:
@@ -74,17 +75,19 @@ async def notify_abandoned(
     an edit of the task message that ends it."""
     await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'abandoned:' || a.id, u.tg_id, 'abandoned', ?, json_object('assignment_id', a.id),"
-        " ?, ? FROM assignments a JOIN users u ON u.id = a.worker_id"
-        " WHERE a.id IN (SELECT value FROM json_each(?)) ON CONFLICT (key) DO NOTHING",
+        " SELECT 'abandoned:' || a.id, u.tg_id, 'abandoned', CAST(? AS BIGINT),"
+        f" {json_object(conn)}('assignment_id', a.id), CAST(? AS DOUBLE PRECISION),"
+        " CAST(? AS DOUBLE PRECISION) FROM assignments a JOIN users u ON u.id = a.worker_id"
+        f" WHERE a.id IN ({ids_in_json(conn)}) ON CONFLICT (key) DO NOTHING",
         (priority, now, now, json.dumps(assignment_ids)),
     )
     # The task message itself loses its buttons ('task_ended' edits it).
     await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'task_ended:' || a.id, a.chat_id, 'task_ended', ?,"
-        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id), ?, ?"
-        " FROM assignments a WHERE a.id IN (SELECT value FROM json_each(?))"
+        " SELECT 'task_ended:' || a.id, a.chat_id, 'task_ended', CAST(? AS BIGINT),"
+        f" {json_object(conn)}('assignment_id', a.id, 'edit_message_id', a.message_id),"
+        " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+        f" FROM assignments a WHERE a.id IN ({ids_in_json(conn)})"
         " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
         (priority, now, now, json.dumps(assignment_ids)),
     )
@@ -167,7 +170,7 @@ async def expire_due(conn: Conn, now: float, limit: int) -> list[Expired]:
     async with conn.execute(
         "UPDATE hits SET status = 'expired' WHERE id IN (SELECT id FROM hits"
         " WHERE status = 'open' AND expires_at <= ? AND slots_used < max_assignments"
-        " ORDER BY expires_at LIMIT ?)"
+        f" ORDER BY expires_at LIMIT ?{skip_locked(conn)})"
         " AND status = 'open'"
         " RETURNING id, requester_id, reward_cents, max_assignments - slots_used, fee_bp",
         (now, limit),
@@ -193,7 +196,7 @@ async def upcoming(conn: Conn, until: float, limit: int) -> list[tuple[str, floa
         "  WHERE status = 'open' AND expires_at <= ?1 AND slots_used < max_assignments"
         " UNION ALL SELECT 'offer:' || id, expires_at FROM offers"
         "  WHERE status = 'held' AND expires_at <= ?1"
-        ") ORDER BY due LIMIT ?2",
+        ") AS due_soon ORDER BY due LIMIT ?2",
         (until, limit),
     ) as cur:
         return [(r[0], float(r[1])) for r in await cur.fetchall()]

@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.database import database_at
 from tests.auxil.people import funded_requester
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import fast_stage
@@ -22,7 +23,7 @@ ROUNDS = 20
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Rate limits scaled up: 300 sign-ups in a second are a concurrency test, not a rate one."""
-    async with fast_stage(tmp_path / "race.sqlite3", clock) as opened:
+    async with fast_stage(await database_at(tmp_path, "race"), clock) as opened:
         yield opened
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import sql
+from tests.auxil.database import database_at, sql
 from tests.auxil.people import funded_requester, user_id, workers
 from tests.auxil.posting import published_batch
 from tests.auxil.screens import labels
@@ -183,7 +183,7 @@ async def test_a_multi_label_item_takes_submit_then_the_next_follows(
 async def test_many_workers_tagging_one_batch_never_overfill_it(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    async with fast_stage(tmp_path / "race.sqlite3", clock) as stage:
+    async with fast_stage(await database_at(tmp_path, "race"), clock) as stage:
         rita = await funded_requester(stage, stage.admin())
         crew = await workers(stage, *(f"W{n}" for n in range(12)))
         batch_id = await _batch(stage, rita, n=3)  # 4 items x 3 answers: 12 slots

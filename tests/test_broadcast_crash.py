@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
@@ -18,12 +17,13 @@ from bot.matching.waves import queue_pushes
 from bot.sandbox import Limits, SimTelegram
 from storage import outbox
 from storage.db import Database
+from tests.auxil.database import connect, database_at
 
 WORKERS = 1200
 SCALE = 10  # Telegram's limits x10: about 280 pushes a second
 
 
-async def _prepare(sim: SimTelegram, path: Path) -> list[int]:
+async def _prepare(sim: SimTelegram, path: Path | str) -> list[int]:
     """A database holding one published poll with a push queued for every worker; the
     chats the outbox has a message for (the workers' and Rita's, funded)."""
     db = Database(path)
@@ -48,7 +48,7 @@ async def _prepare(sim: SimTelegram, path: Path) -> list[int]:
     return [*chats, rita.id]
 
 
-async def _bot(sim: SimTelegram, path: Path, log: Path) -> asyncio.subprocess.Process:
+async def _bot(sim: SimTelegram, path: Path | str, log: Path) -> asyncio.subprocess.Process:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PTB_TIMEDELTA": "true",
@@ -72,14 +72,14 @@ def _pushes(sim: SimTelegram) -> Counter[int]:
     )
 
 
-def _given_up(path: Path) -> set[int]:
+def _given_up(path: Path | str) -> set[int]:
     """Chats whose message the restarted bot gave up (its call was in flight at the kill)."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with connect(path) as db:
         rows = db.execute("SELECT chat_id FROM outbox WHERE status = 'failed'").fetchall()
     return {int(chat) for (chat,) in rows}
 
 
-def _everyone_served(sim: SimTelegram, chats: list[int], path: Path) -> bool:
+def _everyone_served(sim: SimTelegram, chats: list[int], path: Path | str) -> bool:
     """Whether every chat got its message or has it given up."""
     got = {int(c.params["chat_id"]) for c in sim.calls_to("sendMessage") if c.ok}
     missing = set(chats) - got
@@ -87,7 +87,7 @@ def _everyone_served(sim: SimTelegram, chats: list[int], path: Path) -> bool:
 
 
 async def test_kill_9_mid_broadcast_resumes_without_duplicates(tmp_path: Path) -> None:
-    path, log = tmp_path / "crash.sqlite3", tmp_path / "bot.log"
+    path, log = await database_at(tmp_path, "crash"), tmp_path / "bot.log"
     async with SimTelegram(limits=Limits(scale=SCALE)) as sim:
         chats = await _prepare(sim, path)
 

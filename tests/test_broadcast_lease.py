@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -27,6 +26,7 @@ from bot.runtime.app import stop_app
 from bot.sandbox import Limits, SimUser
 from storage import lease
 from storage.db import Database
+from tests.auxil.database import connect, database_at
 from tests.auxil.people import funded_requester
 
 SCALE = 10  # Telegram's limits x10 (300 messages a second overall): short stories
@@ -40,7 +40,7 @@ async def two_processes(
 ) -> AsyncIterator[tuple[Stage, Stage]]:
     """A (opened first: it holds the lease) and B; both checked for errors and violations."""
     a = await Stage.open(
-        tmp_path / "gigbot.sqlite3",
+        await database_at(tmp_path, "gigbot"),
         clock=clock,
         limits=Limits(scale=SCALE),
         overrides={"send_lease_s": lease_s},
@@ -99,7 +99,7 @@ async def calls_hang(stage: Stage, count: int) -> None:
 
 
 def rows(stage: Stage, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(stage.services.settings.database) as db:
+    with connect(stage.services.settings.database) as db:
         return list(db.execute(sql).fetchall())
 
 
@@ -247,7 +247,9 @@ async def test_a_holder_stalled_past_its_lease_steps_down_and_nothing_goes_twice
 async def test_a_process_starting_next_to_a_live_holder_leaves_its_rows_alone(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    a = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, limits=Limits(scale=SCALE))
+    a = await Stage.open(
+        await database_at(tmp_path, "gigbot"), clock=clock, limits=Limits(scale=SCALE)
+    )
     b: Stage | None = None
     try:
         rita = await funded_requester(a, a.admin())
@@ -297,7 +299,7 @@ async def test_a_holder_known_to_be_gone_is_replaced_without_waiting(
     alive = f"{host}:{space}:{os.getppid()}:0"  # the process that started this one
     elsewhere = f"other-host:{space}:{int(exited.stdout)}:0"  # pids of other machines: unsure
     mine = Lease(clock, process_name(), LEASE_S)
-    db = Database(tmp_path / "lease.sqlite3")
+    db = Database(await database_at(tmp_path, "lease"))
     await db.open()
     try:
         for other, expected in (

@@ -12,6 +12,7 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
 from storage import outbox, summary
+from tests.auxil.database import database_at
 from tests.auxil.people import funded_requester, set_up, workers
 from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import failing_on_errors
@@ -20,7 +21,9 @@ from tests.auxil.stages import failing_on_errors
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Limits x10 (a channel takes 200 posts a minute, not 20) so edits are not waited for."""
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, limits=Limits(scale=10))
+    opened = await Stage.open(
+        await database_at(tmp_path, "gigbot"), clock=clock, limits=Limits(scale=10)
+    )
     async with failing_on_errors(opened):
         yield opened
 

@@ -38,7 +38,7 @@ def test_env_file_and_admin_list(tmp_path: Path) -> None:
     settings = load_settings(_env_file=env)
     assert settings.token == "123:abc"
     assert settings.admins == frozenset({1, 2, 3})
-    assert settings.database == Path("x.db")
+    assert settings.database == "x.db"
 
 
 def _gigbot(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

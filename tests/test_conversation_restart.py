@@ -4,7 +4,6 @@ while it was down."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_at, database_of
 from tests.auxil.gestures import do_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
@@ -32,14 +31,14 @@ async def _submitted(stage: Stage, clock: FakeClock) -> tuple[Actor, Actor, int]
 
 def _on_disk(stage: Stage, name: str) -> list[tuple[object, ...]]:
     """Stored states of the named conversation, read straight from the file."""
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         return list(
             db.execute("SELECT state FROM conversation_states WHERE name = ?", (name,)).fetchall()
         )
 
 
 def _status(stage: Stage) -> str:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         (status,) = db.execute("SELECT status FROM assignments").fetchone()
     return str(status)
 
@@ -48,7 +47,7 @@ def _status(stage: Stage) -> str:
 async def stages(tmp_path: Path, clock: FakeClock) -> AsyncIterator[list[Stage]]:
     """The bot on one database file; `_restart` adds each new run. The last run is closed
     (and checked for errors) even when a test fails, so a failure never hangs the suite."""
-    runs = [await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)]
+    runs = [await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock)]
     yield runs
     errors, violations = list(runs[-1].services.errors), list(runs[-1].sim.violations)
     await runs[-1].close()

@@ -15,6 +15,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus, HitStatus, Priority
+from tests.auxil.database import database_at
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
 from tests.auxil.stages import fast_stage
@@ -233,7 +234,7 @@ async def test_paused_hit_does_not_expire_early(
 @pytest.fixture
 async def race_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Telegram's per-chat limits scaled up: six workers get pushes and notices at once."""
-    async with fast_stage(tmp_path / "race.sqlite3", clock) as opened:
+    async with fast_stage(await database_at(tmp_path, "race"), clock) as opened:
         yield opened
 
 

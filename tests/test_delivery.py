@@ -16,6 +16,7 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import Priority
 from bot.sandbox import Limits
 from storage import outbox
+from tests.auxil.database import database_at
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
 
@@ -88,7 +89,9 @@ async def test_more_urgent_messages_go_first(stage: Stage, admin: Actor) -> None
 @pytest.fixture
 async def quick_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """Limits x10; the test itself checks which violations happened."""
-    opened = await Stage.open(tmp_path / "storm.sqlite3", clock=clock, limits=Limits(scale=10))
+    opened = await Stage.open(
+        await database_at(tmp_path, "storm"), clock=clock, limits=Limits(scale=10)
+    )
     try:
         yield opened
     finally:

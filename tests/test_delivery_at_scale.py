@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench.bench_broadcast import broadcast
 from bench.simproc import SimProcess
+from tests.auxil.database import database_at
 
 SCALE = 10
 WORKERS = 2000
@@ -21,7 +22,7 @@ async def test_5000_pushes_2000_workers_3_channels_within_limits(tmp_path: Path)
     try:
         result = await broadcast(
             sim,
-            tmp_path / "scale.sqlite3",
+            await database_at(tmp_path, "scale"),
             scale=SCALE,
             workers=WORKERS,
             hits=3,

@@ -7,10 +7,15 @@ import random
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.demo.story import ITEMS, items_csv, seeded_aliases, tell
 from bot.demo.summary import ASSIGNMENT_STATES, Summary
 from bot.i18n import Translator
 from bot.requesting.parsing import parse_batch_file
+
+# `gigbot demo` always runs on a SQLite file.
+pytestmark = pytest.mark.sqlite_only
 
 # Story time runs 1000 times faster; Telegram's limits speed up with it (bot.demo.story).
 SPEED = 1000.0

@@ -37,6 +37,9 @@ from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from storage.db import Database
 from tests.auxil.people import funded_requester, set_up
 
+# `gigbot run` processes on a SQLite file (backups with sqlite3, file errors).
+pytestmark = pytest.mark.sqlite_only
+
 ADMIN = 900_000_001
 SECRET = "s3cret-Token_for-tests"
 WAIT = 15.0  # seconds before a wait gives up (it normally ends within a second)

@@ -25,6 +25,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandl
 from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.database import database_at
 from tests.auxil.invariants import stage_problems
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll, upload
@@ -78,7 +79,7 @@ class World:
 @pytest.fixture
 async def world(tmp_path: Path, clock: FakeClock) -> AsyncIterator[World]:
     # Hundreds of messages to the same few chats within seconds: Telegram's budgets scaled up.
-    async with fast_stage(tmp_path / "gigbot.sqlite3", clock) as stage:
+    async with fast_stage(await database_at(tmp_path, "gigbot"), clock) as stage:
         made = await World.make(stage)
         assert stage_problems(stage) == []
         yield made
@@ -113,7 +114,8 @@ def _values(button: type[cb.CallbackData]) -> st.SearchStrategy[str]:
         if field.type in ("int", int):
             parts.append(numbers)
         else:
-            parts.append(st.text(alphabet=st.characters(exclude_characters=":"), max_size=12))
+            utf8 = st.characters(codec="utf-8", exclude_characters=":")  # as Telegram carries
+            parts.append(st.text(alphabet=utf8, max_size=12))
     return st.tuples(*parts).map(lambda values: ":".join([button.prefix, *values]))
 
 

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
+from tests.auxil.database import database_at
 from tests.auxil.hostile import handle_signed
 from tests.auxil.invariants import stage_problems
 from tests.auxil.mturk import call, new_api_key, question_form, requester_with_api_key
@@ -53,7 +54,7 @@ async def market(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Market]:
     """Rita's HIT made through the API, one assignment of it submitted by Ann; Mallory's
     HIT (another requester's) beside it."""
     stage = await Stage.open(
-        tmp_path / "gigbot.sqlite3",
+        await database_at(tmp_path, "gigbot"),
         clock=clock,
         mturk_listen="127.0.0.1:0",
         # many notices to the same few chats within seconds: Telegram's budgets scaled up

@@ -10,6 +10,7 @@ import httpx
 from bot.clock import FakeClock
 from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
 from bot.fit import units
+from tests.auxil.database import database_at
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import upload
 from tests.auxil.stages import failing_on_errors, roomy_stage
@@ -182,7 +183,7 @@ async def test_odd_numbers_in_commands_get_the_usage_not_an_error(
 
 
 async def test_a_malformed_webhook_body_is_a_400(tmp_path: Path, clock: FakeClock) -> None:
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
+    opened = await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock, webhook=True)
     async with failing_on_errors(opened):
         hook = opened.sim.delivery.webhook
         assert hook is not None

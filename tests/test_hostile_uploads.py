@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
+from tests.auxil.database import database_at
 from tests.auxil.hostile import json_nested, post_signed, post_update
 from tests.auxil.mturk import new_api_key
 from tests.auxil.people import funded_requester, worker
@@ -72,8 +73,10 @@ async def test_api_bodies_nested_too_deep_are_refused(tmp_path: Path, clock: Fak
         assert listed.status_code == 200 and listed.json()["NumResults"] == 0
 
 
-async def test_webhook_bodies_nested_too_deep_are_refused(tmp_path: Path, clock: FakeClock) -> None:
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
+async def test_webhook_bodies_nested_too_deep_are_refused(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    opened = await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock, webhook=True)
     async with failing_on_errors(opened):
         ann = opened.user("Ann")
         deep = '{"update_id": 1, "message": ' + json_nested(200_000) + "}"

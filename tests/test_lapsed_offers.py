@@ -15,7 +15,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import set_record
+from tests.auxil.database import database_at, set_record
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 from tests.auxil.screens import labels
@@ -25,7 +25,7 @@ from tests.auxil.stages import failing_on_errors
 @pytest.fixture
 async def offer_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The product's default dispatch: timed offers for HITs of up to 5 slots."""
-    opened = await Stage.open(tmp_path / "lapsed.sqlite3", clock=clock, offer_up_to=5)
+    opened = await Stage.open(await database_at(tmp_path, "lapsed"), clock=clock, offer_up_to=5)
     async with failing_on_errors(opened):
         yield opened
 

@@ -5,10 +5,10 @@ telegram_payment_charge_id, and the ledger still sums to zero."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.sandbox import SimTelegram, SimUser
+from tests.auxil.database import connect, database_at
 from tests.auxil.processes import Bot, run_env
 
 WAIT = 30.0  # real seconds before a wait gives up (a loaded machine)
@@ -22,15 +22,15 @@ def _count(sim: SimTelegram, user: SimUser, fragment: str) -> int:
     return sum(fragment in text for text in _texts(sim, user))
 
 
-def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
+def _query(db: Path | str, sql: str) -> list[tuple[object, ...]]:
+    with connect(db) as conn:
         return list(conn.execute(sql).fetchall())
 
 
 async def test_a_payment_is_credited_once_across_kill_and_redelivery(
     sim: SimTelegram, tmp_path: Path
 ) -> None:
-    db = tmp_path / "gigbot.sqlite3"
+    db = await database_at(tmp_path)
     env = {
         **run_env(sim, db),
         "GIGBOT_LOG_LEVEL": "WARNING",

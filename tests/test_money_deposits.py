@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.database import database_at
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.mturk import call, client, new_api_key
 from tests.auxil.stages import api_stage, failing_on_errors
@@ -61,7 +62,7 @@ async def test_typed_amount_and_its_refusal(stage: Stage) -> None:
 
 
 async def test_pre_checkout_refusals(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "db.sqlite3", clock=clock)
+    stage = await Stage.open(await database_at(tmp_path), clock=clock)
     async with failing_on_errors(stage):
         rita = await requester(stage)
         await rita.send("/deposit")
@@ -186,7 +187,7 @@ async def test_card_invoices_with_a_provider_token(tmp_path: Path, clock: FakeCl
     """With GIGBOT_PAYMENT_PROVIDER_TOKEN, /deposit also offers fiat invoices; a card deposit
     is credited in cents and is not refunded by the bot."""
     overrides = {"payment_provider_token": "284685063:TEST:abc", "fiat_currency": "EUR"}
-    stage = await Stage.open(tmp_path / "db.sqlite3", clock=clock, overrides=overrides)
+    stage = await Stage.open(await database_at(tmp_path), clock=clock, overrides=overrides)
     async with failing_on_errors(stage):
         rita = await requester(stage)
         await rita.send("/deposit")
@@ -208,7 +209,7 @@ async def test_pay_support_lists_payments_refunds_and_whom_to_ask(
     """/paysupport, as Telegram expects of a bot that sells: the user's recent payments and
     where each stands, the Refund button while it can be used, and the operator's contact."""
     stage = await Stage.open(
-        tmp_path / "db.sqlite3", clock=clock, overrides={"pay_support": "@gig_help"}
+        await database_at(tmp_path), clock=clock, overrides={"pay_support": "@gig_help"}
     )
     async with failing_on_errors(stage):
         rita = await requester(stage)

@@ -14,6 +14,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from storage import hits, ledger
+from tests.auxil.database import database_at
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
@@ -24,7 +25,7 @@ from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """A marketplace taking a 10 % fee; roomy (these stories work within a second)."""
     opened = await Stage.open(
-        tmp_path / "gigbot.sqlite3",
+        await database_at(tmp_path),
         clock=clock,
         limits=Limits(private_burst=SCRIPTED_BURST, global_per_sec=300),
         overrides={"fee_percent": 10.0},

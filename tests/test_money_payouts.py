@@ -16,6 +16,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
+from tests.auxil.database import database_at
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
@@ -196,7 +197,7 @@ async def test_payouts_are_for_admins_only(stage: Stage, admin: Actor) -> None:
 
 async def test_venmo_when_the_operator_offers_it(tmp_path: Path, clock: FakeClock) -> None:
     stage = await Stage.open(
-        tmp_path / "db.sqlite3",
+        await database_at(tmp_path),
         clock=clock,
         limits=Limits(private_burst=SCRIPTED_BURST, global_per_sec=300),
         overrides={"payout_methods": ("paypal", "venmo")},

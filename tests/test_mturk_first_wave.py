@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.database import database_at
 from tests.auxil.mturk import call, client, new_api_key, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.stages import api_stage, restart
@@ -59,7 +60,9 @@ async def test_a_hit_made_by_api_gets_its_card_in_linked_channels(
 async def test_a_hit_whose_first_wave_died_with_the_bot_is_pushed_after_restart(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0")
+    stage = await Stage.open(
+        await database_at(tmp_path, "gigbot"), clock=clock, mturk_listen="127.0.0.1:0"
+    )
     rita, mturk = await requester_with_api_key(stage, stage.admin())
     (ann,) = await workers(stage, "Ann")
     # The process dies between answering CreateHIT and sending the first wave: the waves

@@ -4,11 +4,9 @@ next text is not taken as the reason or the message. /cancel stays the prompt's 
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_of
 from tests.auxil.gestures import do_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
@@ -24,7 +22,7 @@ async def _submitted(stage: Stage, clock: FakeClock) -> tuple[Actor, Actor]:
 
 
 def _rows(stage: Stage, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         return list(db.execute(sql).fetchall())
 
 

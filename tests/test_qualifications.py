@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import set_prefs, set_record, sql
+from tests.auxil.database import database_at, set_prefs, set_record, sql
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import draft, published_poll
 from tests.auxil.screens import got
@@ -19,7 +19,7 @@ from tests.auxil.stages import fast_stage
 
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
-    async with fast_stage(tmp_path / "gigbot.sqlite3", clock) as opened:
+    async with fast_stage(await database_at(tmp_path, "gigbot"), clock) as opened:
         yield opened
 
 

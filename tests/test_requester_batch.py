@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
-from tests.auxil.database import database_of, set_record
+from tests.auxil.database import connect, database_of, set_record
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import upload
 from tests.auxil.screens import number_after
@@ -38,7 +37,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 
 def _counts(stage: Stage) -> tuple[int, int]:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         hits = db.execute("SELECT COUNT(*) FROM hits").fetchone()[0]
         batches = db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
     return int(hits), int(batches)
@@ -80,7 +79,7 @@ async def test_publishing_a_batch_refuses_when_short(stage: Stage, admin: Actor)
     await _batch_preview(rita, stage)
     alert = await rita.press("Publish")
     assert alert is not None and "needs $0.24" in alert and "you have $0.20" in alert
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         assert db.execute("SELECT COUNT(*) FROM hits WHERE status != 'draft'").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM ledger WHERE memo = 'publish'").fetchone()[0] == 0
 
@@ -99,7 +98,7 @@ async def test_double_publish_escrows_once(stage: Stage, admin: Actor) -> None:
     assert "already published" in rita.last_text()
     await rita.send("/balance")
     assert "Available: $9.76" in rita.last_text() and "In escrow: $0.24" in rita.last_text()
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         publishes = db.execute("SELECT COUNT(*) FROM ledger WHERE memo = 'publish'").fetchone()[0]
     assert publishes == 4 and batch_id == 1
 
@@ -255,7 +254,7 @@ async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None
     assert "Approve all" in str(rita.last().buttons())
     await rita.press(f"Reject all by {cy_alias}")
     await rita.press(f"Block {cy_alias}")
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         statuses = db.execute(
             "SELECT a.status FROM assignments a JOIN users u ON u.id = a.worker_id"
             " WHERE u.alias = ?",
@@ -303,7 +302,7 @@ async def test_a_batch_can_require_an_approval_rate_on_every_item(
     assert f"/require b{batch_id} approval 95" in rita.last_text(), "the preview says how"
     await rita.send(f"/require b{batch_id} approval 95")
     assert f"Batch #{batch_id} now requires" in rita.last_text()
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         required = db.execute("SELECT COUNT(DISTINCT hit_id) FROM hit_requirements").fetchone()
     assert required[0] == 4, "every item of the batch"
 

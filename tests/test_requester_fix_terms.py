@@ -4,7 +4,6 @@ no new upload, no survey typed again, the same batch or HIT published."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_at, database_of
 from tests.auxil.gestures import coffee_survey
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import upload
@@ -32,7 +31,7 @@ def _labels(actor: Actor) -> list[str]:
 
 
 def _hit_count(stage: Stage) -> int:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         return int(db.execute("SELECT COUNT(*) FROM hits").fetchone()[0])
 
 
@@ -111,7 +110,7 @@ async def test_a_survey_under_the_floor_takes_an_honest_estimate(
 async def stages(tmp_path: Path, clock: FakeClock) -> AsyncIterator[list[Stage]]:
     """The bot (floor $8.00/h) on one database file; a restart appends the new run. The last
     run is closed and checked even when a test fails, so a failure never hangs the suite."""
-    runs = [await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, min_hourly=8.00)]
+    runs = [await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock, min_hourly=8.00)]
     yield runs
     errors, violations = list(runs[-1].services.errors), list(runs[-1].sim.violations)
     await runs[-1].close()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_of
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.people import worker as worker_named
 from tests.auxil.posting import published_poll
@@ -63,7 +62,7 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
     )
     await stage.deliver(twice)
     assert "already cancelled" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         refunds = db.execute("SELECT amount_cents FROM ledger WHERE memo = 'cancel'").fetchall()
     assert refunds == [(40,)], "the submitted answer's reward stays in escrow for review"
     await rita.send("/balance")
@@ -188,7 +187,7 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
     assert "Tea? · HIT #1 · assignment 1" in rita.last_text(), "the numbers /bonus takes"
     await rita.send("/bonus 1 0.05 for assignment one")
     assert "Sent $0.05" in rita.last_text()
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         payloads = db.execute("SELECT payload FROM outbox WHERE kind = 'bonus'").fetchall()
     assert '"assignment_id": 1' in payloads[1][0] and '"worker_id"' in payloads[0][0]
     await ann.send("/earnings")

@@ -4,7 +4,6 @@ batches paused, resumed and cancelled together."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_of
 from tests.auxil.people import funded_requester
 from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import roomy_stage
@@ -33,7 +32,7 @@ async def _batch(stage: Stage, rita: Actor) -> int:
 
 
 def _statuses(stage: Stage, batch_id: int) -> set[str]:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         rows = db.execute("SELECT status FROM hits WHERE batch_id = ?", (batch_id,)).fetchall()
     return {str(r[0]) for r in rows}
 

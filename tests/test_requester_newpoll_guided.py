@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting import texts as requesting_texts
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_at, database_of
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.screens import number_after
 from tests.auxil.stages import restart
@@ -74,7 +73,7 @@ async def test_the_question_and_answers_may_come_in_one_message(stage: Stage, ad
 async def stages(tmp_path: Path, clock: FakeClock) -> AsyncIterator[list[Stage]]:
     """One database file; a restart appends the new run. The last run is closed and checked
     even when a test fails, so a failure never hangs the suite."""
-    runs = [await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)]
+    runs = [await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock)]
     yield runs
     errors, violations = list(runs[-1].services.errors), list(runs[-1].sim.violations)
     await runs[-1].close()
@@ -86,7 +85,7 @@ async def test_a_poll_being_written_survives_a_restart(stages: list[Stage]) -> N
     await rita.send("/newpoll")
     await rita.send("Best day?")
     stages.append(await restart(stages[0]))
-    with sqlite3.connect(database_of(stages[-1])) as db:
+    with connect(database_of(stages[-1])) as db:
         (state,) = db.execute(
             "SELECT state FROM conversation_states WHERE name = 'newpoll'"
         ).fetchone()

@@ -3,10 +3,8 @@ and a survey can require it."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_of
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.screens import number_after
 
@@ -50,7 +48,7 @@ async def test_pass_grants_and_fail_does_not(stage: Stage, admin: Actor) -> None
     assert "already took this test (0%)" in bob.last_text()
     assert stale.message_id == bob.messages()[-2].message_id
 
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         granted = db.execute(
             "SELECT u.first_name FROM worker_qualifications w JOIN users u ON u.id = w.worker_id"
             " WHERE w.qualification_id = ?",
@@ -93,7 +91,7 @@ async def test_bad_test_questions_and_a_survey_requiring_it(stage: Stage, admin:
     await rita.press("Done")
     assert "Requires: Birds" in rita.last_text()
     hit_id = number_after("survey #", rita.last_text())
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         rows = db.execute(
             "SELECT kind, qualification_id, value FROM hit_requirements WHERE hit_id = ?",
             (hit_id,),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_at, database_of
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.screens import number_after
 from tests.auxil.stages import restart, roomy_stage
@@ -37,7 +36,7 @@ async def _write_survey_start(rita: Actor) -> None:
 
 
 async def test_survey_resumes_after_a_restart(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock)
+    stage = await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock)
     admin = stage.admin()
     rita = await funded_requester(stage, admin)
     await _write_survey_start(rita)
@@ -45,7 +44,7 @@ async def test_survey_resumes_after_a_restart(tmp_path: Path, clock: FakeClock) 
     assert "Send the question text" in rita.last_text()
 
     stage = await restart(stage)
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         (state,) = db.execute(
             "SELECT state FROM conversation_states WHERE name = 'newsurvey'"
         ).fetchone()

@@ -4,16 +4,19 @@ happens exactly once, and what fell due while it was down is applied at start.
 
 The process runs an accelerated clock (GIGBOT_CLOCK_SPEED, anchored at GIGBOT_CLOCK_EPOCH
 so each restart continues the same time); the test reads that time with the same formula.
+The HIT lives long enough that Cy's live reminders and deadline come before its end however
+slowly the machine runs the story; its end is reached by restarting with the clock moved
+past it (an earlier epoch), never by the machine being slow.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from pathlib import Path
 
 from bot.sandbox import SimTelegram, SimUser
+from tests.auxil.database import database_at, rows
 from tests.auxil.processes import Bot, run_env
 
 SPEED = 120.0  # one real second is two minutes of HIT time
@@ -45,15 +48,14 @@ def _tap(sim: SimTelegram, user: SimUser, label: str) -> None:
     raise AssertionError(f"{user.first_name}: no {label!r} button")
 
 
-def _query(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return list(conn.execute(sql, args).fetchall())
+def _query(db: Path | str, sql: str, *args: object) -> list[tuple[object, ...]]:
+    return rows(db, sql, args)
 
 
 async def test_kill_and_restart_apply_every_deadline_exactly_once(
     sim: SimTelegram, tmp_path: Path
 ) -> None:
-    db = tmp_path / "gigbot.sqlite3"
+    db = await database_at(tmp_path)
     epoch = time.time()
     env = {
         **run_env(sim, db),
@@ -67,8 +69,15 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
         "GIGBOT_MIN_HOURLY": "0",
     }
 
+    anchor = {"epoch": epoch}
+
     def clock() -> float:
-        return epoch + (time.time() - epoch) * SPEED
+        return anchor["epoch"] + (time.time() - anchor["epoch"]) * SPEED
+
+    def move_clock(seconds: float) -> None:
+        """The next start's clock runs `seconds` ahead of this one (same speed)."""
+        anchor["epoch"] -= seconds / (SPEED - 1)
+        env["GIGBOT_CLOCK_EPOCH"] = str(anchor["epoch"])
 
     admin = sim.add_user("Admin", id=ADMIN)
     rita, ann, bob, cy = (sim.add_user(name) for name in ("Rita", "Ann", "Bob", "Cy"))
@@ -93,7 +102,7 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
         sim.message(admin, f"/fund {rita.id} 10.00")
         await sim.until(lambda: _count(sim, rita, "was added") == 1, WAIT, what="funding")
         sim.message(
-            rita, "/newpoll Pick one | X | Y ; reward=0.05 n=3 time=5m life=20m dispatch=race"
+            rita, "/newpoll Pick one | X | Y ; reward=0.05 n=3 time=5m life=60m dispatch=race"
         )
         await sim.until(lambda: _count(sim, rita, "Preview") == 1, WAIT, what="preview")
         _tap(sim, rita, "Publish")
@@ -132,9 +141,14 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
         )
         assert _reminders(sim, bob) == 1, "no reminder for a deadline past"
 
-        _tap(sim, cy, "Accept")  # live: both reminders, the deadline, then expiry
+        _tap(sim, cy, "Accept")  # live: both reminders and the deadline
         await sim.until(lambda: _reminders(sim, cy) == 2, WAIT, what="Cy's reminders")
         await sim.until(lambda: _count(sim, cy, "Time's up") == 1, WAIT, what="Cy abandoned")
+        await bot.kill()
+        assert _count(sim, rita, "has expired") == 0
+        (expires_at,) = _query(db, "SELECT expires_at FROM hits")[0]
+        move_clock(float(str(expires_at)) + 60 - clock())  # the HIT ends while it is down
+        await bot.start()
         await sim.until(lambda: _count(sim, rita, "has expired") == 1, WAIT, what="expiry")
         await bot.kill()
 
@@ -163,7 +177,7 @@ async def test_kill_and_restart_apply_every_deadline_exactly_once(
             db,
             "SELECT account, SUM(amount) FROM (SELECT to_account AS account, amount_cents"
             " AS amount FROM ledger UNION ALL SELECT from_account, -amount_cents FROM ledger)"
-            " GROUP BY account",
+            " AS moves GROUP BY account",
         )
     )
     assert balances["escrow:1"] == 0 and sum(int(str(v)) for v in balances.values()) == 0

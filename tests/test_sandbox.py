@@ -27,6 +27,9 @@ from telegram.ext import (
 
 from bot.sandbox import Limits, SimTelegram, SimUser, UpdateSchemaError
 
+# the sandbox always runs on a SQLite file.
+pytestmark = pytest.mark.sqlite_only
+
 TOKEN = "123456:TEST-TOKEN"
 
 

@@ -7,6 +7,9 @@ import pytest
 from bot.sandbox.chatview import render_html
 from bot.sandbox.html import parse_html
 
+# the sandbox always runs on a SQLite file.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _from_telegram_html(markup: str) -> str:
     """What the page shows for a message the bot sent with parse_mode=HTML."""

@@ -9,6 +9,10 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
+
+# the sandbox always runs on a SQLite file.
+pytestmark = pytest.mark.sqlite_only
 
 
 def _sandbox(tmp_path: Path, *args: str) -> subprocess.Popen[str]:

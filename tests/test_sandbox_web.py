@@ -18,6 +18,9 @@ from playwright.async_api import Locator, Page, async_playwright, expect
 from bot.demo.sandbox_run import Sandbox
 from tests.auxil.stages import failing_on_errors
 
+# the sandbox always runs on a SQLite file.
+pytestmark = pytest.mark.sqlite_only
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,4 +1,5 @@
-"""Storage: migrations apply once, in order, and are recorded; the file is WAL with FKs on."""
+"""Storage: migrations apply once, in order, and are recorded (on SQLite and PostgreSQL);
+a SQLite file is WAL with FKs on."""
 
 from __future__ import annotations
 
@@ -7,34 +8,45 @@ import os
 import sqlite3
 from pathlib import Path
 
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from storage import ledger
 from storage.db import Database, migration_files
+from tests.auxil.database import database_at
 
 
 async def test_migrations_apply_once_and_are_recorded(tmp_path: Path) -> None:
-    db = Database(tmp_path / "m.sqlite3")
+    target = await database_at(tmp_path, "m")
+    db = Database(target)
     await db.open()
     async with db.reading() as conn:
         async with conn.execute("SELECT version FROM schema_version ORDER BY version") as cur:
             versions = [row[0] for row in await cur.fetchall()]
+    await db.close()
+    assert versions == [v for v, _, _ in migration_files()]
+    assert versions == sorted(versions) and versions[0] == 1
+    again = Database(target)
+    await again.open()  # reopening applies nothing twice (a second ALTER TABLE would fail)
+    await again.close()
+
+
+@pytest.mark.sqlite_only
+async def test_a_sqlite_file_is_wal_with_foreign_keys_on(tmp_path: Path) -> None:
+    db = Database(tmp_path / "w.sqlite3")
+    await db.open()
+    async with db.reading() as conn:
         async with conn.execute("PRAGMA journal_mode") as cur:
             mode = await cur.fetchone()
         async with conn.execute("PRAGMA foreign_keys") as cur:
             fks = await cur.fetchone()
     await db.close()
-    assert versions == [v for v, _, _ in migration_files()]
-    assert versions == sorted(versions) and versions[0] == 1
     assert mode is not None and mode[0] == "wal"
     assert fks is not None and fks[0] == 1
-    again = Database(tmp_path / "m.sqlite3")
-    await again.open()  # reopening applies nothing twice (a second ALTER TABLE would fail)
-    await again.close()
 
 
 async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
-    db = Database(tmp_path / "r.sqlite3")
+    db = Database(await database_at(tmp_path, "r"))
     await db.open()
     try:
         async with db.transaction() as conn:
@@ -51,6 +63,7 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     assert row is not None and row[0] == 0
 
 
+@pytest.mark.sqlite_only
 async def test_same_cpu_pins_loop_and_database_thread_together_until_close(
     tmp_path: Path,
 ) -> None:
@@ -69,6 +82,7 @@ async def test_same_cpu_pins_loop_and_database_thread_together_until_close(
     assert os.sched_getaffinity(0) == before  # the loop thread has its CPUs back
 
 
+@pytest.mark.sqlite_only
 async def test_without_same_cpu_nothing_is_pinned(tmp_path: Path) -> None:
     before = os.sched_getaffinity(0)
     db = Database(tmp_path / "f.sqlite3")
@@ -79,7 +93,7 @@ async def test_without_same_cpu_nothing_is_pinned(tmp_path: Path) -> None:
 
 
 async def test_balances_follow_the_ledger_which_is_never_changed(tmp_path: Path) -> None:
-    db = Database(tmp_path / "b.sqlite3")
+    db = Database(await database_at(tmp_path, "b"))
     await db.open()
     try:
         async with db.transaction() as conn:
@@ -94,13 +108,14 @@ async def test_balances_follow_the_ledger_which_is_never_changed(tmp_path: Path)
             assert await ledger.balance(conn, "wrk:404") == 0
             assert await ledger.kept_balances(conn) == await ledger.all_balances(conn)
         for change in ("UPDATE ledger SET amount_cents = 1", "DELETE FROM ledger"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with pytest.raises((sqlite3.IntegrityError, asyncpg.RaiseError), match="append-only"):
                 async with db.transaction() as conn:
                     await conn.execute(change)
     finally:
         await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_the_balances_migration_sums_the_ledger_written_before_it(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     db = Database(path)
@@ -127,7 +142,7 @@ async def test_a_transaction_cancelled_at_its_begin_leaves_none_open(tmp_path: P
     """A task cancelled while BEGIN is on its way (a stop, a timeout) must not leave the
     shared connection inside a transaction: every later transaction would fail, and other
     processes' writers would wait on the file's lock."""
-    db = Database(tmp_path / "c.sqlite3")
+    db = Database(await database_at(tmp_path, "c"))
     await db.open()
     try:
         async with db.transaction() as conn:
@@ -150,3 +165,27 @@ async def test_a_transaction_cancelled_at_its_begin_leaves_none_open(tmp_path: P
                 assert [row[0] for row in await cur.fetchall()] == [2]
     finally:
         await db.close()
+
+
+async def test_several_processes_opening_a_new_database_at_once_all_start(
+    tmp_path: Path,
+) -> None:
+    """Three bots started together on a new database (each migrating it) all start, and
+    every migration is applied once."""
+    target = await database_at(tmp_path, "together")
+    opened = [Database(target) for _ in range(3)]
+    await asyncio.gather(*(db.open() for db in opened))
+    try:
+        async with opened[0].reading() as conn:
+            rows = await conn.execute_fetchall("SELECT version FROM schema_version")
+        assert sorted(row[0] for row in rows) == [v for v, _, _ in migration_files()]
+    finally:
+        for db in opened:
+            await db.close()
+
+
+def test_every_migration_has_a_number_of_its_own() -> None:
+    """Two files with one number: the second would never run on a database that has the
+    first (and two branches landing the same number is easy to miss)."""
+    versions = [version for version, _, _ in migration_files()]
+    assert len(versions) == len(set(versions)), sorted(versions)

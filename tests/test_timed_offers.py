@@ -15,7 +15,7 @@ from bot.clock import FakeClock, ScaledClock
 from bot.demo.stage import Actor, Stage
 from bot.matching.offers import DispatchTerms, split_poll_terms, split_terms
 from bot.parsing import ParseError
-from tests.auxil.database import set_record, sql
+from tests.auxil.database import database_at, set_record, sql
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import failing_on_errors, fast_stage, restart
@@ -112,7 +112,7 @@ async def test_an_offer_moves_through_three_workers(
 
 
 async def test_nobody_steals_a_held_slot_however_fast(tmp_path: Path, clock: FakeClock) -> None:
-    async with fast_stage(tmp_path / "offers.sqlite3", clock) as stage:
+    async with fast_stage(await database_at(tmp_path, "offers"), clock) as stage:
         rita = await funded_requester(stage, stage.admin())
         ann = await worker(stage, "Ann")
         await set_record(stage, ann, approved=50)
@@ -165,7 +165,7 @@ async def test_two_slots_are_two_holds_and_race_hits_still_race(stage: Stage, ad
 async def test_a_hold_survives_a_restart_and_expires_after_it(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    stage = await Stage.open(tmp_path / "restart.sqlite3", clock=clock)
+    stage = await Stage.open(await database_at(tmp_path, "restart"), clock=clock)
     try:
         rita = await funded_requester(stage, stage.admin())
         ann, bob, _cat = await _ranked_trio(stage)
@@ -196,7 +196,7 @@ async def test_a_hold_survives_a_restart_and_expires_after_it(
 
 
 async def test_a_live_hold_is_still_good_after_a_restart(tmp_path: Path, clock: FakeClock) -> None:
-    stage = await Stage.open(tmp_path / "live.sqlite3", clock=clock)
+    stage = await Stage.open(await database_at(tmp_path, "live"), clock=clock)
     try:
         rita = await funded_requester(stage, stage.admin())
         ann, bob, _cat = await _ranked_trio(stage)
@@ -215,7 +215,7 @@ async def test_a_live_hold_is_still_good_after_a_restart(tmp_path: Path, clock: 
 @pytest.fixture
 async def default_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The product's default dispatch rule: offers up to 5 max assignments."""
-    opened = await Stage.open(tmp_path / "default.sqlite3", clock=clock, offer_up_to=5)
+    opened = await Stage.open(await database_at(tmp_path, "default"), clock=clock, offer_up_to=5)
     async with failing_on_errors(opened):
         yield opened
 
@@ -269,7 +269,7 @@ def test_dispatch_terms_are_taken_out_of_the_rest() -> None:
 
 async def test_the_scheduler_passes_an_offer_on_by_itself(tmp_path: Path) -> None:
     """With a clock that runs by itself (x100), the JobQueue ends the hold: nobody settles."""
-    stage = await Stage.open(tmp_path / "jobs.sqlite3", clock=ScaledClock(100.0))
+    stage = await Stage.open(await database_at(tmp_path, "jobs"), clock=ScaledClock(100.0))
     try:
         rita = await funded_requester(stage, stage.admin())
         ann, bob, _cat = await _ranked_trio(stage)

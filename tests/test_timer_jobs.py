@@ -15,6 +15,7 @@ import pytest
 from bot.clock import ScaledClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
+from tests.auxil.database import database_at
 from tests.auxil.mturk import call, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import funded_requester
 from tests.auxil.posting import accepted_poll, published_batch
@@ -25,7 +26,7 @@ SPEED = 100.0  # a 30 s assignment lasts 0.3 s
 
 @pytest.fixture
 async def scaled_stage(tmp_path: Path) -> AsyncIterator[Stage]:
-    opened = await Stage.open(tmp_path / "jobs.sqlite3", clock=ScaledClock(SPEED))
+    opened = await Stage.open(await database_at(tmp_path, "jobs"), clock=ScaledClock(SPEED))
     async with failing_on_errors(opened):
         yield opened
 
@@ -72,7 +73,7 @@ async def test_a_stalled_loop_runs_overdue_jobs_late_instead_of_dropping_them(
 
 async def test_a_hit_made_by_api_gets_its_expiry_job(tmp_path: Path) -> None:
     stage = await Stage.open(
-        tmp_path / "api.sqlite3", clock=ScaledClock(SPEED), mturk_listen="127.0.0.1:0"
+        await database_at(tmp_path, "api"), clock=ScaledClock(SPEED), mturk_listen="127.0.0.1:0"
     )
     async with failing_on_errors(stage):
         rita, mturk = await requester_with_api_key(stage, stage.admin())

@@ -3,7 +3,6 @@ reaches workers who ticked that topic at onboarding, or none (any topic), and no
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from storage import workers
-from tests.auxil.database import database_of
+from tests.auxil.database import connect, database_of
 from tests.auxil.mturk import call, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import funded_requester, user_of
 from tests.auxil.posting import published_poll, upload
@@ -129,7 +128,7 @@ async def test_a_batch_with_a_topic(stage: Stage, admin: Actor) -> None:
     assert "Topic: Images" in rita.last_text()
     await rita.press("Publish")
     assert "Published batch" in rita.last_text()
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         stored = db.execute("SELECT topic FROM hits WHERE batch_id IS NOT NULL").fetchall()
     assert stored == [("images",), ("images",)]
     assert pushed(ann, "Which animal?") and not pushed(olga, "Which animal?")
@@ -168,7 +167,7 @@ BAD_TERMS = [
 
 
 async def _hit_count(stage: Stage) -> int:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         return int(db.execute("SELECT COUNT(*) FROM hits").fetchone()[0])
 
 
@@ -200,6 +199,6 @@ async def test_a_bad_topic_in_batch_terms_is_refused(stage: Stage, admin: Actor)
     await rita.send("Which kind? ; reward=0.02 n=2 dispatch=race")
     batch_settings = "reward, n, time, life, auto, est, topic"
     assert f"Unknown setting 'dispatch' (use {batch_settings})" in rita.last_text()
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         counts = db.execute("SELECT (SELECT COUNT(*) FROM hits), (SELECT COUNT(*) FROM batches)")
         assert counts.fetchone() == (0, 0)

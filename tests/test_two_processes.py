@@ -5,13 +5,15 @@ the same SQLite file and the same simulated Telegram; each update goes to the on
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.database import database_of
+from handlers.ptb.persistence import SqlitePersistence
+from tests.auxil.database import connect, database_of
 from tests.auxil.gestures import do_poll
 from tests.auxil.people import funded_requester, workers
+from tests.auxil.posting import upload
 from tests.auxil.screens import number_after
 
 Pair = tuple[Stage, Stage]
@@ -23,7 +25,7 @@ def on(stage: Stage, actor: Actor) -> Actor:
 
 
 def _rows(stage: Stage, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database_of(stage)) as db:
+    with connect(database_of(stage)) as db:
         return list(db.execute(sql).fetchall())
 
 
@@ -110,6 +112,37 @@ async def test_a_survey_written_across_both_processes(processes: Pair) -> None:
     await _periodic_writes(b, a)
     assert _rows(a, "SELECT * FROM conversation_states") == []
     assert _rows(a, "SELECT * FROM conversation_user_data") == []
+
+
+async def test_an_answer_on_the_other_process_waits_for_the_step_before_it(
+    processes: Pair,
+) -> None:
+    """Rita answers the labels prompt at once; her answer reaches B while A, which read
+    her file and sent the prompt, has not yet stored that step (its send is slow): B waits
+    for it instead of taking her labels for a file that never came."""
+    a, b = processes
+    rita = await funded_requester(a, a.admin())
+    await rita.send("/newbatch")
+    assert "Send a CSV or JSON file" in rita.last_text()
+    a.sim.hold("sendMessage")
+    file_read = asyncio.create_task(upload(a, rita, "items.csv", b"text\nA cat\nA dog\n"))
+    await a.sim.until(lambda: a.sim.held == 1, 10, what="A's labels prompt on its way")
+    labels = asyncio.create_task(on(b, rita).send("cat | dog"))
+    # B either answered from the step before (its reply held too) or waits for A's step.
+    stale = asyncio.create_task(a.sim.until(lambda: a.sim.held == 2, 30, what="B's answer"))
+    store = b.app.persistence
+    assert isinstance(store, SqlitePersistence)
+    waits = asyncio.create_task(store.waited_for_a_step.wait())
+    await asyncio.wait([stale, waits], return_when=asyncio.FIRST_COMPLETED)
+    stale.cancel()
+    waits.cancel()
+    a.sim.release()
+    await asyncio.gather(file_read, labels)
+    await a.settle()
+    texts = rita.texts()
+    assert not any("Please send the items as a file" in t for t in texts), texts[-3:]
+    assert "Last step: a title and the terms" in rita.last_text(), texts[-3:]
+    assert _rows(a, "SELECT * FROM conversation_steps") == [], "nothing left held"
 
 
 async def test_a_conversation_cancelled_on_one_process_is_over_on_the_other(

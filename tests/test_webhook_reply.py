@@ -12,6 +12,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
+from tests.auxil.database import database_at
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import failing_on_errors
@@ -19,7 +20,7 @@ from tests.auxil.stages import failing_on_errors
 
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, webhook=True)
+    opened = await Stage.open(await database_at(tmp_path, "gigbot"), clock=clock, webhook=True)
     async with failing_on_errors(opened):
         yield opened
 

@@ -14,7 +14,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import QuestionKind, QuestionSpec
 from storage import ledger, workers
-from tests.auxil.database import set_prefs
+from tests.auxil.database import database_at, set_prefs
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import post
 from tests.auxil.stages import failing_on_errors, open_roomy_stage
@@ -26,7 +26,7 @@ DAY = 86400
 @pytest.fixture
 async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """As conftest's stage (no handler errors, no broken rules), with a longer chat burst."""
-    opened = await open_roomy_stage(tmp_path / "gigbot.sqlite3", clock)
+    opened = await open_roomy_stage(await database_at(tmp_path, "gigbot"), clock)
     async with failing_on_errors(opened):
         yield opened
 

@@ -20,7 +20,7 @@ from bot.matching.offers import notify_passed
 from bot.matching.waves import Waves
 from storage import hits
 from storage import offers as store
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 
@@ -40,6 +40,7 @@ class Holds(UseCases):
         self.waves = waves  # a slot given up goes to the next worker in line at once
         self.reminders = reminders
 
+    @retrying
     async def decline(self, worker: User, hit_id: int) -> DeclineResult:
         """Give up a live hold; the slot is offered to the next worker at once."""
         now = self.clock.now()
@@ -52,6 +53,7 @@ class Holds(UseCases):
         self.on_outbox()
         return DeclineResult.NOBODY_NEXT if nobody_next else DeclineResult.OK
 
+    @retrying
     async def expire_due(self, now: float, limit: int) -> int:
         """End holds past their time and offer their slots on; how many ended."""
         async with self.db.transaction() as conn:
@@ -73,6 +75,7 @@ class Holds(UseCases):
         async with self.db.reading() as conn:
             return await store.extension(conn, assignment_id)
 
+    @retrying
     async def extend(self, worker: User, assignment_id: int) -> tuple[ExtendResult, float]:
         """Add the HIT's "+N minutes" to the worker's running assignment, once; new deadline."""
         now = self.clock.now()

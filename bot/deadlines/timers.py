@@ -31,7 +31,7 @@ from bot.matching.waves import Waves
 from storage import hits, ledger, outbox, stale
 from storage import requesting as reads
 from storage import timers as due
-from storage.db import Database
+from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
 log = logging.getLogger(__name__)
@@ -207,6 +207,7 @@ class Timers(UseCases):
         async with self.db.reading() as conn:
             return bool(await due.upcoming(conn, now, 1))
 
+    @retrying
     async def _abandon(self, now: float) -> int:
         async with self.db.transaction() as conn:
             gone = await due.abandon_due(conn, now, self.batch)
@@ -243,6 +244,7 @@ class Timers(UseCases):
                 if hit is not None and hit.status is HitStatus.OPEN:
                     await self.waves.push(conn, hit, now)
 
+    @retrying
     async def _remind(self, now: float) -> int:
         fractions = self.reminders
         async with self.db.transaction() as conn:
@@ -281,6 +283,7 @@ class Timers(UseCases):
                 self.agenda.note(f"remind:{assignment_id}:{sent}", next_at)
         return len(found)
 
+    @retrying
     async def _auto_approve(self, now: float) -> int:
         """Approve what waited past its delay; each requester is told, once per HIT (per
         batch, for its items) a pass."""
@@ -312,6 +315,7 @@ class Timers(UseCases):
                 )
         return len(ids)
 
+    @retrying
     async def _expire(self, now: float) -> int:
         async with self.db.transaction() as conn:
             gone = await due.expire_due(conn, now, self.batch)

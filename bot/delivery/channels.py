@@ -14,6 +14,7 @@ from bot.domain import Channel, ChannelCard, User
 from bot.i18n import language_of
 from storage import channels, users
 from storage.channels import enqueue_channel_cards
+from storage.db import retrying
 from storage.outbox import OutboxRow
 from storage.usecases import UseCases
 
@@ -28,6 +29,7 @@ ADMIN_STATUSES = frozenset({"administrator", "creator"})
 class Channels(UseCases):
     """Links between requesters and their channels, and the cards they get."""
 
+    @retrying
     async def link(
         self,
         requester: User,
@@ -61,6 +63,7 @@ class Channels(UseCases):
             found = await users.language_of(conn, chat_id)
         return found or language_of(requester.language)
 
+    @retrying
     async def unlink(self, requester: User, chat_id: int) -> bool:
         """Stop posting to a channel; False if it was not linked."""
         async with self.db.transaction() as conn:
@@ -70,6 +73,7 @@ class Channels(UseCases):
         async with self.db.reading() as conn:
             return await channels.linked(conn, requester.id)
 
+    @retrying
     async def bot_removed(self, chat_id: int) -> int:
         """The bot was removed from a channel or group: its links stop."""
         async with self.db.transaction() as conn:

@@ -39,7 +39,7 @@ from bot.delivery.pacing import Pace, SendLimits
 from bot.domain import Screen
 from storage import channels, outbox, users
 from storage import lease as lease_rows
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -406,6 +406,7 @@ class Broadcaster:
         if len(self._in_flight) <= 1 or outcome.status is not SendStatus.SENT:
             self._wake.set()  # the last one out (flush may be waiting), or news to act on
 
+    @retrying
     async def _mark_called(self, row: OutboxRow) -> bool:
         """Note that the call is being made, so a crash from here on gives the row up
         (it may have reached Telegram) instead of sending it again."""

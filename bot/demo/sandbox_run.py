@@ -70,7 +70,7 @@ class Sandbox:
             token=sim.token,
             api_url=sim.base_url,
             file_url=sim.base_file_url,
-            database=database,
+            database=str(database),
             admins=frozenset({requester.user.id}),
             log_level="WARNING",
         )

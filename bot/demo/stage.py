@@ -140,7 +140,7 @@ class Stage:
     @classmethod
     async def open(
         cls,
-        database: Path,
+        database: Path | str,
         *,
         clock: Clock | None = None,
         limits: Limits | None = None,
@@ -252,14 +252,14 @@ async def _serve_webhook(app: GigApp) -> WebhookServer:
     return server
 
 
-def default_settings(sim: SimTelegram, database: Path) -> Settings:
+def default_settings(sim: SimTelegram, database: Path | str) -> Settings:
     """Settings pointing the bot at the simulator."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         token=sim.token,
         api_url=sim.base_url,
         file_url=sim.base_file_url,
-        database=database,
+        database=str(database),
         admins=frozenset({ADMIN_TG_ID}),
         # Stories written before timed offers (#11) expect small polls to be races; the
         # offer stories open their stage with the product default (Stage.open(offer_up_to=5)).

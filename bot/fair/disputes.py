@@ -17,7 +17,7 @@ from bot.domain import AssignmentStatus, Priority, User
 from bot.fair.results import DisputeResult
 from bot.market.views import WorkView, answer_label
 from storage import assignments, disputes, hits, ledger, outbox, stale, users
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.disputes import Dispute
 from storage.usecases import Hooks, UseCases
 
@@ -63,6 +63,7 @@ class Disputes(UseCases):
             return DisputeResult.TOO_LATE
         return DisputeResult.OK
 
+    @retrying
     async def open(self, worker: User, assignment_id: int, message: str) -> DisputeResult:
         """Open the dispute and send it, anonymously, to the requester."""
         message = message.strip()[:MAX_MESSAGE_LEN]
@@ -118,6 +119,7 @@ class Disputes(UseCases):
             _answers(work),
         )
 
+    @retrying
     async def reverse(self, requester: User, dispute_id: int) -> DisputeResult:
         """The requester agrees: approve the work and pay the worker, once."""
         now = self.clock.now()
@@ -130,6 +132,7 @@ class Disputes(UseCases):
         self.on_outbox()
         return DisputeResult.OK
 
+    @retrying
     async def uphold(self, requester: User, dispute_id: int, reply: str) -> DisputeResult:
         """The requester keeps the rejection and says why; the worker reads the reply."""
         reply = reply.strip()[:MAX_MESSAGE_LEN]
@@ -155,6 +158,7 @@ class Disputes(UseCases):
             return DisputeResult.NOT_YOURS
         return DisputeResult.OK if found.status == "open" else DisputeResult.CLOSED
 
+    @retrying
     async def expire_disputes(self, now: float) -> int:
         """Approve every dispute left unanswered past its time (counted as lost); how many."""
         async with self.db.reading() as conn:

@@ -18,7 +18,7 @@ from bot.market import pay_floor as fairpay
 from bot.market.results import FloorCheck
 from bot.matching.waves import Waves
 from storage import batches, fairwork, hits, ledger
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 
@@ -62,6 +62,7 @@ class FairWork(UseCases):
             check = await fairpay.measured_check(conn, hit, hit.reward_cents, self.floor_cents)
         return check if check.under else None
 
+    @retrying
     async def raise_reward(self, requester: User, hit_id: int, reward_cents: int) -> Raised:
         """Raise a live HIT's reward, escrowing the difference for every slot not yet paid.
 
@@ -94,6 +95,7 @@ class FairWork(UseCases):
         self.on_outbox()
         return Raised(RaiseResult.OK, check)
 
+    @retrying
     async def raise_batch(self, requester: User, batch_id: int, reward_cents: int) -> Raised:
         """Raise the reward of every item of a live batch still in use (open, paused, or
         filled with work to review), escrowing the difference for each slot not yet paid.

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from bot.domain import HitSort, ListedHit, User
 from storage import fairwork, listing
-from storage.db import Conn
+from storage.db import Conn, retrying
 from storage.usecases import UseCases
 
 MAX_LISTED = 5
 
 
 class FreeTime(UseCases):
+    @retrying
     async def start(self, worker: User, seconds: int) -> list[ListedHit]:
         """Store the window and return the HITs that fit in it, best first."""
         now = self.clock.now()
@@ -23,6 +24,7 @@ class FreeTime(UseCases):
             await fairwork.set_free_window(conn, worker.id, seconds, now)
             return await _fitting(conn, worker, seconds, now)
 
+    @retrying
     async def stop(self, worker: User) -> bool:
         """Forget the window; True if one was set."""
         async with self.db.transaction() as conn:

@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.domain import Priority, User
 from bot.fair.results import RelayResult
 from storage import assignments, fairwork, hits, outbox, users
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 MAX_BODY_LEN = 500
@@ -49,6 +49,7 @@ class Relay(UseCases):
             found = await fairwork.message(conn, message_id)
         return RelayResult.OK if found and found[2] == user.id else RelayResult.NOT_YOURS
 
+    @retrying
     async def send(self, user: User, assignment_id: int, body: str) -> RelayResult:
         """Relay `body` to the other side of the assignment, within the rate limit."""
         body = body.strip()[:MAX_BODY_LEN]

@@ -15,6 +15,7 @@ from bot.fair.results import Reputation
 from bot.parsing import whole_number
 from storage import assignments, hits, users
 from storage import reputation as reads
+from storage.db import retrying
 from storage.usecases import UseCases
 
 DIMENSIONS = {"p": "pay", "f": "fairness", "c": "communication"}
@@ -64,6 +65,7 @@ class Reputations(UseCases):
         found = [await self.card(requester_id) for requester_id in ids]
         return [rep for rep in found if rep is not None]
 
+    @retrying
     async def rate(
         self, worker_id: int, assignment_id: int, dimension: str, stars: int
     ) -> tuple[bool, dict[str, int]]:

@@ -15,7 +15,7 @@ from bot.market.views import next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
 from storage import qualifications as quals
-from storage.db import Database
+from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
@@ -67,6 +67,15 @@ class Accepting(UseCases):
 
         `shown_in` is the (chat id, message id) the assignment will be worked in.
         """
+        try:
+            return await self._accept(worker, hit_id, shown_in)
+        except _TakenMeanwhile:  # rolled back; now the other tap's assignment is seen
+            return await self._accept(worker, hit_id, shown_in)
+
+    @retrying
+    async def _accept(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None
+    ) -> AcceptOutcome:
         now = self.clock.now()
         async with self.db.transaction() as conn:
             facts = await accepting.accept_facts(conn, hit_id, worker.id)
@@ -99,8 +108,8 @@ class Accepting(UseCases):
             created = await assignments.insert(
                 conn, hit_id, worker.id, now, deadline, remind_at, shown_in
             )
-            if created is None:  # same worker, concurrent tap in another process
-                raise RuntimeError("duplicate assignment despite the check")
+            if created is None:  # the same worker's other tap won meanwhile (PostgreSQL)
+                raise _TakenMeanwhile  # undo the slot claimed above
             await quals.auto_grant(conn, hit_id, worker.id, now)  # MTurk's AutoGranted types
             # A batch's push stands for the whole batch: it is not "filled" by one item.
             item_full = hit.slots_used + 1 >= hit.max_assignments
@@ -125,3 +134,8 @@ class Accepting(UseCases):
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created)
+
+
+class _TakenMeanwhile(Exception):
+    """The same worker's concurrent tap made the assignment first (several processes on
+    PostgreSQL): this attempt is rolled back and answered as 'already yours'."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 from bot.domain import Priority, RequesterBalance, User
 from bot.market.results import FundResult
 from storage import ledger, outbox, users
+from storage.db import retrying
 from storage.usecases import UseCases
 
 
 class Accounts(UseCases):
     """Funding requesters and reading balances."""
 
+    @retrying
     async def fund(self, tg_id: int, amount_cents: int, key: str) -> FundResult:
         """Credit a requester from outside gigbot, once per key (e.g. the admin's message)."""
         now = self.clock.now()
@@ -48,6 +50,7 @@ class Accounts(UseCases):
             escrow = await ledger.escrow_total(conn, requester.id)
         return RequesterBalance(available, escrow)
 
+    @retrying
     async def become_requester(self, user: User) -> RequesterBalance:
         """Count the user among requesters (their command menu) and show what they have."""
         async with self.db.transaction() as conn:

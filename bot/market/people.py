@@ -8,7 +8,7 @@ from collections.abc import Callable
 from bot.clock import Clock
 from bot.domain import User
 from storage import outbox, users
-from storage.db import Database
+from storage.db import Database, retrying
 
 ALIAS_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -29,6 +29,7 @@ class People:
         # Makes aliases for new users; `gigbot demo --seed` passes a seeded one.
         self.new_alias = new_alias
 
+    @retrying
     async def register(self, tg_id: int, first_name: str, language: str = "en") -> User:
         """Create the user on first contact (idempotent); return it."""
         async with self.db.transaction() as conn:
@@ -50,6 +51,7 @@ class People:
         async with self.db.reading() as conn:
             return await users.by_id(conn, user_id)
 
+    @retrying
     async def set_active(self, tg_id: int, active: bool) -> bool:
         """Record that a user blocked (False) or unblocked (True) the bot."""
         async with self.db.transaction() as conn:

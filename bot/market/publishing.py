@@ -26,7 +26,7 @@ from bot.matching.offers import Dispatch, store_dispatch
 from bot.matching.waves import Waves
 from storage import fairwork, hits, ledger, opening, users
 from storage.channels import enqueue_channel_cards
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 
@@ -69,6 +69,7 @@ class Publishing(UseCases):
         )
         return await self.create_hit(requester, spec, dispatch)
 
+    @retrying
     async def create_hit(
         self, requester: User, spec: HitSpec, dispatch: Dispatch | None = None
     ) -> Hit:
@@ -81,6 +82,7 @@ class Publishing(UseCases):
         assert hit is not None
         return hit
 
+    @retrying
     async def publish(self, requester: User, hit_id: int) -> PublishResult:
         """Escrow reward x max assignments and open the HIT; push it to a first wave."""
         now = self.clock.now()
@@ -104,6 +106,7 @@ class Publishing(UseCases):
         self._after_opening(opened, now, wake=True)
         return PublishResult.OK
 
+    @retrying
     async def publish_new(
         self,
         requester: User,
@@ -187,6 +190,7 @@ class Publishing(UseCases):
             self.on_outbox()
         self.on_timer(f"expire:{hit.id}", hit.expires_at or now)
 
+    @retrying
     async def send_first_waves(self, hit_ids: list[int]) -> int:
         """The first wave of each HIT published without one (publish_new); pushes queued.
 
@@ -202,6 +206,7 @@ class Publishing(UseCases):
             self.on_outbox()
         return queued
 
+    @retrying
     async def discard_draft(self, requester: User, hit_id: int) -> bool:
         """Throw away an unpublished draft."""
         async with self.db.transaction() as conn:

@@ -12,7 +12,7 @@ from bot.market.reading import Reading
 from bot.market.results import ReviewResult
 from bot.market.views import WorkView
 from storage import assignments, disputes, hits, ledger, outbox, stale, users
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 MAX_REASON_LEN = 500
@@ -46,6 +46,7 @@ class Reviewing(UseCases):
             requester, assignment_id, approved=True, reason=None, feedback=feedback
         )
 
+    @retrying
     async def override_rejection(
         self, requester: User, assignment_id: int, feedback: str = ""
     ) -> ReviewResult:
@@ -83,6 +84,7 @@ class Reviewing(UseCases):
         self.on_outbox()
         return ReviewResult.OK
 
+    @retrying
     async def approve_many(self, requester: User, assignment_ids: list[int]) -> int:
         """Approve the requester's submitted work among these, in a few transactions (so a
         worker gets one notice for the items of a batch approved together); how many."""
@@ -109,6 +111,7 @@ class Reviewing(UseCases):
             requester, assignment_id, approved=False, reason=reason[:MAX_REASON_LEN]
         )
 
+    @retrying
     async def _review(
         self,
         requester: User,

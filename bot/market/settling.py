@@ -12,7 +12,7 @@ from bot.market.results import ChangeResult, HitControlResult
 from bot.matching.waves import Waves
 from storage import hits, ledger
 from storage import timers as due
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 
@@ -23,6 +23,7 @@ class Settling(UseCases):
         super().__init__(db, clock, **hooks)
         self.waves = waves  # more assignments go out in a wave at once
 
+    @retrying
     async def pause_hit(self, requester: User, hit_id: int) -> HitControlResult:
         """Stop offering an open HIT; the lifetime it has left is kept for resume."""
         async with self.db.transaction() as conn:
@@ -33,6 +34,7 @@ class Settling(UseCases):
                 return HitControlResult.WRONG_STATE
         return HitControlResult.OK
 
+    @retrying
     async def resume_hit(self, requester: User, hit_id: int) -> HitControlResult:
         """Offer a paused HIT again with the lifetime it had left when paused."""
         async with self.db.transaction() as conn:
@@ -45,6 +47,7 @@ class Settling(UseCases):
         self.on_timer(f"expire:{hit_id}", expires_at)
         return HitControlResult.OK
 
+    @retrying
     async def add_assignments(
         self, requester: User, hit_id: int, count: int, key: str
     ) -> ChangeResult:
@@ -77,6 +80,7 @@ class Settling(UseCases):
         self.on_outbox()
         return ChangeResult.OK
 
+    @retrying
     async def set_expiry(self, requester: User, hit_id: int, expires_at: float) -> ChangeResult:
         """Extend or shorten an open HIT's lifetime; a time in the past expires it now."""
         now = self.clock.now()
@@ -89,6 +93,7 @@ class Settling(UseCases):
         self.on_timer(f"expire:{hit_id}", max(expires_at, now))
         return ChangeResult.OK
 
+    @retrying
     async def dispose(self, requester: User, hit_id: int) -> ChangeResult:
         """Cancel a finished or expired HIT with all work reviewed; refund its escrow."""
         now = self.clock.now()

@@ -26,7 +26,7 @@ from bot.matching.offers import OFFER
 from bot.matching.waves import Waves
 from storage import assignments, estimates, hits, stale, workers
 from storage import offers as offer_store
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 
@@ -48,11 +48,13 @@ class Working(UseCases):
         self.waves = waves  # a returned slot of a HIT in timed offers is offered on at once
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (pay_floor.py); 0 = off
 
+    @retrying
     async def attach_message(self, assignment_id: int, chat_id: int, message_id: int) -> None:
         """Remember which message shows this assignment."""
         async with self.db.transaction() as conn:
             await assignments.set_message(conn, assignment_id, chat_id, message_id)
 
+    @retrying
     async def answer(
         self, worker: User, assignment_id: int, position: int, value: str
     ) -> tuple[WorkResult, WorkView | None]:
@@ -68,6 +70,7 @@ class Working(UseCases):
             await assignments.set_position(conn, assignment_id, position + 1)
             return WorkResult.OK, view.moved_to(position + 1, {q.id: value})
 
+    @retrying
     async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
         """Go back one question."""
         async with self.db.transaction() as conn:
@@ -79,6 +82,7 @@ class Working(UseCases):
             await assignments.set_position(conn, assignment_id, view.assignment.position - 1)
             return WorkResult.OK, view.moved_to(view.assignment.position - 1)
 
+    @retrying
     async def toggle(
         self, worker: User, assignment_id: int, position: int, option: int
     ) -> tuple[WorkResult, WorkView | None]:
@@ -99,6 +103,7 @@ class Working(UseCases):
                 await workers.delete_answer(conn, assignment_id, q.id)
             return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
 
+    @retrying
     async def pick_several(
         self, worker: User, assignment_id: int, position: int
     ) -> tuple[WorkResult, WorkView | None]:
@@ -118,6 +123,7 @@ class Working(UseCases):
                 await assignments.save_answer(conn, assignment_id, q.id, "", now)
             return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
 
+    @retrying
     async def done_picking(
         self, worker: User, assignment_id: int, position: int
     ) -> tuple[WorkResult, WorkView | None]:
@@ -137,6 +143,7 @@ class Working(UseCases):
             await assignments.set_position(conn, assignment_id, position + 1)
             return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
 
+    @retrying
     async def answer_text(
         self, worker: User, assignment_id: int, text: str
     ) -> tuple[WorkResult, WorkView | None]:
@@ -178,6 +185,7 @@ class Working(UseCases):
                     waiting.append(a.id)
         return waiting
 
+    @retrying
     async def submit(
         self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
     ) -> tuple[WorkResult, WorkView | None]:
@@ -216,6 +224,7 @@ class Working(UseCases):
         await stale.reminders_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
         await stale.task_message_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
 
+    @retrying
     async def return_assignment(
         self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
     ) -> tuple[WorkResult, WorkView | None]:

@@ -16,6 +16,7 @@ from bot.matching.results import GrantResult, RequireResult
 from bot.parsing import ParseError, Words, whole_number
 from storage import hits, outbox, users
 from storage import qualifications as store
+from storage.db import retrying
 from storage.usecases import UseCases
 
 MAX_QUALIFICATION_NAME = 40
@@ -139,6 +140,7 @@ def _whole(rest: list[str], what: str) -> int:
 class Qualifications(UseCases):
     """Use-cases: require things of a HIT, grant and revoke custom qualifications."""
 
+    @retrying
     async def require(
         self, requester: User, draft: DraftRef, requirement: Requirement
     ) -> tuple[RequireResult, Requirement]:
@@ -173,6 +175,7 @@ class Qualifications(UseCases):
         async with self.db.reading() as conn:
             return await store.requirements(conn, hit_id)
 
+    @retrying
     async def grant(
         self, requester: User, alias: str, ref: QualificationRef, value: int
     ) -> tuple[GrantResult, str]:
@@ -203,6 +206,7 @@ class Qualifications(UseCases):
         self.on_outbox()
         return GrantResult.OK, name
 
+    @retrying
     async def revoke(
         self, requester: User, alias: str, ref: QualificationRef
     ) -> tuple[GrantResult, str]:

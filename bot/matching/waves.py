@@ -62,7 +62,7 @@ from storage import hits, outbox, stale
 from storage import matching as store
 from storage import offers as offer_store
 from storage import qualifications as quals
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 NEW_WORKER_REVIEWS = 5  # equal to the partial index worker_stats_new (migration 0006)
@@ -218,6 +218,7 @@ class Matcher(UseCases):
         super().__init__(db, clock, **hooks)
         self.waves = waves
 
+    @retrying
     async def next_waves(self) -> int:
         """Send the waves that are due now (called periodically); return pushes queued."""
         now = self.clock.now()
@@ -231,6 +232,7 @@ class Matcher(UseCases):
             self.on_outbox()
         return queued
 
+    @retrying
     async def skip(self, worker: User, hit_id: int) -> bool:
         """Record that the worker passed on a pushed HIT (the wave tops up sooner)."""
         async with self.db.transaction() as conn:

@@ -24,7 +24,7 @@ from bot.money.results import (
     RefundResult,
 )
 from storage import ledger, money, outbox, users
-from storage.db import Database
+from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
 DAY_S = 86_400
@@ -123,6 +123,7 @@ class Deposits(UseCases):
                 return CheckResult.UNKNOWN_USER
         return CheckResult.OK
 
+    @retrying
     async def credit(
         self,
         tg_id: int,
@@ -206,6 +207,7 @@ class Deposits(UseCases):
             for d in found[:HISTORY_SHOWN]
         ]
 
+    @retrying
     async def start_refund(self, requester: User, deposit_id: int) -> tuple[RefundResult, Refund]:
         """Debit a refund from the balance, once; what to ask Telegram for comes back.
 
@@ -248,11 +250,13 @@ class Deposits(UseCases):
             requester.tg_id, charge_id, found.cents, found.total_amount, attempt
         )
 
+    @retrying
     async def finish_refund(self, refund: Refund) -> None:
         """Telegram gave the Stars back (or had before): the refund is done."""
         async with self.db.transaction() as conn:
             await money.finish_refund(conn, refund.charge_id, self.clock.now())
 
+    @retrying
     async def undo_refund(self, refund: Refund) -> None:
         """Telegram refused the refund: the balance gets the money back, once."""
         now = self.clock.now()

@@ -26,7 +26,7 @@ from bot.money.results import (
     WithdrawView,
 )
 from storage import ledger, money, outbox
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 EMAIL = re.compile(r"^[^@\s<>\"',;:]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -101,6 +101,7 @@ class Payouts(UseCases):
         method, address = where if where else (None, None)
         return WithdrawView(available, self.min_cents, method, address, waiting)
 
+    @retrying
     async def set_address(self, worker: User, method: str, text: str) -> AddressResult:
         """Keep where this worker's withdrawals go (asked once, changeable)."""
         if method not in self.methods:
@@ -111,6 +112,7 @@ class Payouts(UseCases):
                 await money.set_payout_address(conn, worker.id, method, address, self.clock.now())
         return result
 
+    @retrying
     async def withdraw(
         self, worker: User, cents: int | None, key: str
     ) -> tuple[WithdrawResult, int]:
@@ -165,6 +167,7 @@ class Payouts(UseCases):
         )
         return PayoutsView(lines, sum(p.cents for p in rows), open_batch, self.currency)
 
+    @retrying
     async def export(self) -> tuple[PayoutResult, Export | None]:
         """The open batch as PayPal's CSV, with every pending request not yet in it added
         (a new batch if none is open)."""
@@ -191,6 +194,7 @@ class Payouts(UseCases):
             batch_id, f"gigbot-payouts-{batch_id}.csv", content, len(rows), total
         )
 
+    @retrying
     async def mark_paid(self, batch_id: int) -> tuple[PayoutResult, int, int]:
         """The operator paid the batch: each request in it still pending is paid out of
         the ledger (hold -> world) and its worker told; (result, count, cents)."""
@@ -213,6 +217,7 @@ class Payouts(UseCases):
             return PayoutResult.ALREADY, 0, 0
         return PayoutResult.OK, count, total
 
+    @retrying
     async def reject(self, payout_id: int, reason: str) -> tuple[PayoutResult, int]:
         """Send one pending request back to the worker's balance, with the reason."""
         now = self.clock.now()

@@ -6,6 +6,7 @@ import secrets
 
 from bot.domain import ApiKey, User
 from storage import mturk, users
+from storage.db import retrying
 from storage.usecases import UseCases
 
 KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -15,6 +16,7 @@ MAX_ACTIVE_KEYS = 5
 class ApiKeys(UseCases):
     """Key pairs: an AWS-style access key id and a 40-character secret."""
 
+    @retrying
     async def create(self, requester: User) -> tuple[str, str] | None:
         """A new (access key id, secret); None if the requester has too many active keys."""
         key_id = "GBAK" + "".join(secrets.choice(KEY_ALPHABET) for _ in range(16))
@@ -31,6 +33,7 @@ class ApiKeys(UseCases):
         async with self.db.reading() as conn:
             return await mturk.keys_of(conn, requester.id)
 
+    @retrying
     async def revoke(self, requester: User, key_id: str) -> bool:
         """Revoke one of the requester's active keys at once; False if not theirs or gone."""
         async with self.db.transaction() as conn:

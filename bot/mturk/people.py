@@ -32,7 +32,7 @@ from storage import assignments, hits, outbox, qualification_tests, users
 from storage import mturk_people as people
 from storage import qualifications as quals
 from storage import requesting as reads
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 Operation = Callable[[User, Params], Awaitable[Params]]
@@ -169,6 +169,7 @@ class PeopleOps(UseCases):
 
     # -- messages to workers ------------------------------------------------------------------
 
+    @retrying
     async def notify_workers(self, requester: User, p: Params) -> Params:
         """Relay a message to workers who worked for this requester, a few a day each."""
         subject = wire.text(p, "Subject", required=True, most=200)
@@ -252,6 +253,7 @@ class PeopleOps(UseCases):
 
     # -- qualifications ---------------------------------------------------------------------------
 
+    @retrying
     async def create_qualification_type(self, requester: User, p: Params) -> Params:
         """A custom qualification: granted by hand, AutoGranted (at AutoGrantedValue), or
         earned with a Test scored by its AnswerKey (workers take it with /qualtest)."""
@@ -349,6 +351,7 @@ class PeopleOps(UseCases):
             return {"QualificationType": _system_json(given)}
         return {"QualificationType": _type_json(await self._own_type(requester, p))}
 
+    @retrying
     async def associate_qualification_with_worker(self, requester: User, p: Params) -> Params:
         """Grant (or change) the worker's value; the worker is told in Telegram."""
         qualification = await self._own_type(requester, p)
@@ -371,6 +374,7 @@ class PeopleOps(UseCases):
         self.on_outbox()
         return {}
 
+    @retrying
     async def disassociate_qualification_from_worker(self, requester: User, p: Params) -> Params:
         qualification = await self._own_type(requester, p)
         wire.text(p, "Reason", most=1024)

@@ -23,7 +23,7 @@ from bot.requesting.parsing import BatchItem, Terms
 from bot.requesting.posting import spec_of
 from storage import batches, hits, ledger
 from storage.channels import enqueue_channel_cards
-from storage.db import Database
+from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
 
@@ -62,6 +62,7 @@ class Batches(UseCases):
         self.waves = waves  # the batch's first wave, as any HIT's
         self.min_hourly_cents = min_hourly_cents  # the fair-pay floor (bot/market/pay_floor.py)
 
+    @retrying
     async def create(
         self,
         requester: User,
@@ -94,6 +95,7 @@ class Batches(UseCases):
         assert batch is not None
         return BatchDraft(batch, made, labels, sum(1 for i in items if i.gold is not None))
 
+    @retrying
     async def publish(self, requester: User, batch_id: int) -> tuple[PublishResult, int]:
         """Escrow the whole batch in one transaction and open every HIT; (result, cost)."""
         now = self.clock.now()
@@ -124,6 +126,7 @@ class Batches(UseCases):
         self.on_timer(f"expire:{first.id}", first.expires_at or now)
         return PublishResult.OK, cost
 
+    @retrying
     async def discard(self, requester: User, batch_id: int) -> bool:
         """Throw away an unpublished batch."""
         async with self.db.transaction() as conn:

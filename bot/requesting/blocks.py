@@ -6,10 +6,12 @@ from bot.domain import User
 from bot.requesting.results import BlockResult
 from storage import requesting as reads
 from storage import users
+from storage.db import retrying
 from storage.usecases import UseCases
 
 
 class Blocks(UseCases):
+    @retrying
     async def block(self, requester: User, alias: str, reason: str = "") -> BlockResult:
         """Block the worker shown as `alias` (a given reason replaces an earlier one)."""
         async with self.db.transaction() as conn:
@@ -23,6 +25,7 @@ class Blocks(UseCases):
                 return BlockResult.ALREADY
         return BlockResult.OK
 
+    @retrying
     async def unblock(self, requester: User, alias: str) -> BlockResult:
         """Lift the block on the worker shown as `alias` (ALREADY if there was none)."""
         async with self.db.transaction() as conn:

@@ -11,7 +11,7 @@ from bot.requesting.parsing import BonusArgs
 from bot.requesting.results import BonusResult
 from storage import assignments, hits, ledger, outbox, users
 from storage import requesting as reads
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 # Called inside the paying transaction with (conn, worker id, ledger key), to record more.
@@ -29,6 +29,7 @@ class Bonuses(UseCases):
         """The marketplace's fee on a bonus of `amount_cents` (paid on top of it)."""
         return fee_on(amount_cents, self.fee_bp)
 
+    @retrying
     async def pay(
         self, requester: User, args: BonusArgs, key: str, on_paid: OnPaid | None = None
     ) -> tuple[BonusResult, str]:

@@ -14,7 +14,7 @@ from bot.requesting.parsing import Terms
 from bot.requesting.results import DraftResult
 from storage import batches, fairwork, hits, qualifications
 from storage import offers as dispatches
-from storage.db import Conn, Database
+from storage.db import Conn, Database, retrying
 from storage.usecases import UseCases
 
 
@@ -90,6 +90,7 @@ class Drafts(UseCases):
                 quals=quals,
             )
 
+    @retrying
     async def change_terms(
         self,
         requester: User,
@@ -130,6 +131,7 @@ class Drafts(UseCases):
                     await store_dispatch(conn, hit.id, given)
         return DraftResult.OK
 
+    @retrying
     async def set_language(
         self, requester: User, scope: str, target_id: int, language: str
     ) -> DraftResult:

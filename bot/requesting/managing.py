@@ -9,7 +9,7 @@ from bot.requesting.results import ManageResult
 from storage import hits, ledger, stale
 from storage import requesting as reads
 from storage import timers as due
-from storage.db import Conn
+from storage.db import Conn, retrying
 from storage.usecases import UseCases
 
 SHOWN = 8
@@ -62,6 +62,7 @@ class Managing(UseCases):
     async def resume(self, requester: User, scope: str, target_id: int) -> ManageResult:
         return await self._move(requester, scope, target_id, (HitStatus.PAUSED,), HitStatus.OPEN)
 
+    @retrying
     async def _move(
         self,
         requester: User,
@@ -93,6 +94,7 @@ class Managing(UseCases):
             self.on_timer(f"expire:{hit_id}", expires_at)
         return ManageResult.OK if moved else ManageResult.NOT_NOW
 
+    @retrying
     async def cancel(self, requester: User, scope: str, target_id: int) -> tuple[ManageResult, int]:
         """Cancel open or paused HITs; refund escrow no assignment can still claim, once.
 

@@ -11,7 +11,7 @@ from bot.market.publishing import insert_spec
 from bot.matching.offers import Dispatch, store_dispatch
 from bot.requesting.parsing import Terms
 from storage import hits, qualification_tests
-from storage.db import Database
+from storage.db import Database, retrying
 from storage.usecases import UseCases
 
 TEXT_MAX_LEN = 500
@@ -80,6 +80,7 @@ class Posting(UseCases):
         super().__init__(db, clock)
         self.fee_bp = fee_bp  # the marketplace's fee on rewards of new HITs (basis points)
 
+    @retrying
     async def create_survey(
         self,
         requester: User,

@@ -14,7 +14,7 @@ from bot.parsing import ParseError, whole_number
 from bot.requesting.parsing import parse_options, parse_prompt
 from bot.requesting.results import TestResult
 from storage import qualification_tests as quals
-from storage.db import Conn
+from storage.db import Conn, retrying
 from storage.usecases import UseCases
 
 MAX_TEST_QUESTIONS = 10
@@ -81,6 +81,7 @@ def _score(test: QualificationTest, answers: tuple[int, ...]) -> tuple[int, int]
 
 
 class Qualify(UseCases):
+    @retrying
     async def define(
         self, requester: User, name: str, questions: list[TestQuestion], pass_percent: int
     ) -> QualificationTest | None:
@@ -95,6 +96,7 @@ class Qualify(UseCases):
         async with self.db.reading() as conn:
             return await quals.of_requester(conn, requester.id)
 
+    @retrying
     async def start(self, worker: User, qualification_id: int) -> TestStep:
         """Begin (or continue) the test; a finished one cannot be retaken, unless it was not
         granted and the test's retry delay has passed."""
@@ -134,6 +136,7 @@ class Qualify(UseCases):
         retry_in = None if retry is None else max(0.0, attempt.started_at + retry - now)
         return TestStep(TestResult.TIME_UP, test, 0, percent, test.duration_s, retry_in)
 
+    @retrying
     async def answer(
         self, worker: User, qualification_id: int, position: int, option: int
     ) -> TestStep:

@@ -24,9 +24,11 @@ from bot.runtime.app import build_application, close_transports
 from bot.runtime.logs import setup_logging
 from bot.runtime.webhook import WebhookServer
 from handlers.common import GigApp
+from storage.pg import CannotStart, check_server, is_url
 
 log = logging.getLogger(__name__)
 
+EXIT_CONFIG = 2
 EXIT_TOKEN = 3
 EXIT_UNREACHABLE = 4
 EXIT_WEBHOOK = 5
@@ -54,11 +56,19 @@ def run(settings: Settings) -> int:
 
 
 def _check_database(settings: Settings) -> None:
-    """Open the file once before anything starts.
+    """Open the file (or reach the PostgreSQL server) once before anything starts.
 
     Hazard: when aiosqlite fails to connect, its worker thread finishes only after the
     event loop has closed and prints a traceback of its own; checking first avoids that.
+    A PostgreSQL server that cannot be used (unreachable, refusing the user, too old)
+    ends the start with exit code 2, like any other setting that is wrong.
     """
+    if is_url(settings.database):
+        try:
+            asyncio.run(check_server(settings.database))
+        except CannotStart as exc:
+            raise StartError(EXIT_CONFIG, str(exc)) from None
+        return
     try:
         sqlite3.connect(settings.database).close()
     except sqlite3.Error as exc:

@@ -22,7 +22,7 @@ from bot.domain import (
 )
 from bot.work.results import LinkResult, Period
 from storage import assignments, estimates, hits, ledger, listing, money, offers, users, workers
-from storage.db import Conn
+from storage.db import Conn, retrying
 from storage.usecases import UseCases
 from storage.workers import PeriodTotals
 
@@ -280,6 +280,7 @@ class WorkerDesk(UseCases):
         async with self.db.reading() as conn:
             return await users.language_of(conn, chat_id)
 
+    @retrying
     async def set_language(self, user: User, language: str) -> None:
         """Speak `language` (a code of bot/i18n.LANGUAGES) to this user from now on."""
         async with self.db.transaction() as conn:
@@ -289,11 +290,13 @@ class WorkerDesk(UseCases):
         async with self.db.reading() as conn:
             return await workers.prefs(conn, worker.id)
 
+    @retrying
     async def save_prefs(self, worker: User, prefs: WorkerPrefs) -> None:
         """Store the worker's preferences in full."""
         async with self.db.transaction() as conn:
             await workers.save_prefs(conn, worker.id, prefs)
 
+    @retrying
     async def mute(self, worker: User, hit_id: int) -> Hit | None:
         """Stop offering the HIT's requester to this worker; the HIT, or None if unknown."""
         async with self.db.transaction() as conn:
@@ -303,6 +306,7 @@ class WorkerDesk(UseCases):
             await workers.mute(conn, worker.id, hit.requester_id, self.clock.now())
             return hit
 
+    @retrying
     async def unmute(self, worker: User, requester_id: int) -> bool:
         async with self.db.transaction() as conn:
             return await workers.unmute(conn, worker.id, requester_id)

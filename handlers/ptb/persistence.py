@@ -23,6 +23,15 @@ cannot read. A missing row means no conversation, so one ended on another proces
 here too. A copy this process has changed but not yet stored (an update in flight) is
 never replaced by such a read.
 
+One step at a time per user: a reply goes out inside the handler, before PTB stores the
+step it took, so a quick answer handled by another process could find the step before it
+(the labels of a batch answered with "Please send the items as a file" after the file was
+read). So for an update a durable conversation could take, SharedState.load first holds the
+user's step: in this process (one such update of a user at a time) and in the database
+(the user's conversation_steps row), waiting while another process holds it; StepDone, the
+last handler group, lets it go once the update is done and its step stored. A process
+killed mid-step holds its user's next step STEP_HOLD_S at most.
+
 Hazard: user_data is conversation scratch space. It is fresh in the handlers of durable
 conversations only; anywhere else it may be an older copy than another process's (read it
 there, and add that handler's updates to what SharedState loads for). PTB's own hook for
@@ -33,8 +42,14 @@ conversation takes cost 5-15% of bench/bench_core_loop.py's accept/answer/submit
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
+import logging
+import os
+import secrets
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +65,13 @@ from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from handlers.common import GigContext
 from storage import persistence as rows
-from storage.db import Database
+from storage.db import Database, retrying
 
 UD = dict[Any, Any]
+log = logging.getLogger(__name__)
+
+STEP_HOLD_S = 10.0  # real seconds a user's step stays held by a process that stopped mid-step
+STEP_POLL_S = 0.02  # how often a process waiting for another's step looks again
 
 
 def _key_text(key: ConversationKey) -> str:
@@ -67,7 +86,7 @@ def _takes(check: object) -> bool:
 class SqlitePersistence(BasePersistence[UD, UD, UD]):
     """Conversations and user_data in the conversation_* tables, own connection."""
 
-    def __init__(self, path: Path, update_interval: float = 5.0) -> None:
+    def __init__(self, path: Path | str, update_interval: float = 5.0) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -76,16 +95,24 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         )
         self.db = Database(path)
         self._open = False
+        self._opening = asyncio.Lock()  # PTB reads several things at once at initialize
         # What this process last read from or wrote to the database: a copy equal to it
         # holds nothing new; one that differs holds a step not yet stored.
         self._users: dict[int, UD] = {}
         self._states: dict[tuple[str, str], object] = {}
+        # Who this process is to other processes, and the users whose step it holds.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._steps: dict[int, tuple[asyncio.Lock, int]] = {}  # user: lock, updates using it
+        self._holding: dict[int, int] = {}  # user: the update holding their step here
+        self.waited_for_a_step = asyncio.Event()  # set once an update here waited for another's
 
     async def _database(self) -> Database:
-        """Open (and migrate) on first use: PTB reads persistence before post_init."""
-        if not self._open:
-            await self.db.open()
-            self._open = True
+        """Open (and migrate) on first use: PTB reads persistence before post_init, several
+        reads at once (opened twice, the second connection raced the first's migrations)."""
+        async with self._opening:
+            if not self._open:
+                await self.db.open()
+                self._open = True
         return self.db
 
     async def get_user_data(self) -> dict[int, UD]:
@@ -109,6 +136,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
         self._states.update({(name, key): state for key, state in stored.items()})
         return {tuple(json.loads(key)): state for key, state in stored.items()}
 
+    @retrying
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
@@ -116,6 +144,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
             await rows.set_conversation(conn, name, _key_text(key), new_state)
         self._remember_state((name, _key_text(key)), new_state)
 
+    @retrying
     async def update_user_data(self, user_id: int, data: UD) -> None:
         """Store one user's data, unless it is what this process last read or wrote."""
         if data == self._users.get(user_id, {}):
@@ -124,6 +153,7 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
             await rows.set_user_data(conn, user_id, data)
         self._remember_user(user_id, copy.deepcopy(data))
 
+    @retrying
     async def drop_user_data(self, user_id: int) -> None:
         async with (await self._database()).transaction() as conn:
             await rows.drop_user_data(conn, user_id)
@@ -190,6 +220,53 @@ class SqlitePersistence(BasePersistence[UD, UD, UD]):
             self._remember_user(user_id, data)
             user_data.clear()
             user_data.update(copy.deepcopy(data))
+
+    async def begin_step(self, user_id: int, update_id: int) -> None:
+        """Hold this user's conversation step for this update, once no other update here
+        or in another process holds it (it is stored first) or the hold ran out."""
+        lock, using = self._steps.get(user_id, (asyncio.Lock(), 0))
+        self._steps[user_id] = (lock, using + 1)
+        try:
+            await asyncio.wait_for(lock.acquire(), STEP_HOLD_S)
+        except TimeoutError:  # an update here never let go: as if it had
+            log.warning("user %s's conversation step was held too long here", user_id)
+            self._unuse(user_id)
+            return
+        self._holding[user_id] = update_id
+        try:
+            db = await self._database()
+            while True:
+                now = time.time()
+                async with db.transaction() as conn:
+                    if await rows.claim_step(conn, user_id, self.holder, now, now + STEP_HOLD_S):
+                        return
+                self.waited_for_a_step.set()
+                await asyncio.sleep(STEP_POLL_S)
+        except BaseException:
+            await self.end_step(user_id, update_id)
+            raise
+
+    @retrying
+    async def end_step(self, user_id: int, update_id: int) -> None:
+        """The update is done (its step stored): the user's next one may be taken anywhere."""
+        if self._holding.get(user_id) != update_id:
+            return
+        del self._holding[user_id]
+        try:
+            async with (await self._database()).transaction() as conn:
+                await rows.release_step(conn, user_id, self.holder)
+        except Exception:  # the hold runs out by itself
+            log.warning("could not release user %s's conversation step", user_id, exc_info=True)
+        finally:
+            self._steps[user_id][0].release()
+            self._unuse(user_id)
+
+    def _unuse(self, user_id: int) -> None:
+        lock, using = self._steps[user_id]
+        if using == 1:
+            del self._steps[user_id]
+        else:
+            self._steps[user_id] = (lock, using - 1)
 
     async def flush(self) -> None:
         """Close the connection (PTB calls this at shutdown, after the last update)."""
@@ -290,4 +367,16 @@ class SharedState(StoredConversations):
         ]
         if wanted:
             user = update.effective_user
+            if user is not None:  # StepDone lets it go when the update is done
+                await self.persistence.begin_step(user.id, update.update_id)
             await self.persistence.refresh(wanted, user.id if user else None, context.user_data)
+
+
+class StepDone(StoredConversations):
+    """After every other handler group: the update is done, its conversation step stored."""
+
+    async def end(self, update: Update, context: GigContext) -> None:
+        """Nothing the user sees: another process may now take the user's next step."""
+        user = update.effective_user
+        if user is not None:
+            await self.persistence.end_step(user.id, update.update_id)

@@ -13,6 +13,7 @@ CREATE INDEX assignments_auto_approve ON assignments (auto_approve_at)
     WHERE status = 'submitted';
 CREATE INDEX hits_expiry ON hits (expires_at) WHERE status = 'open';
 
+-- sqlite:begin
 CREATE TRIGGER assignments_plan_auto_approve
 AFTER UPDATE OF status ON assignments
 WHEN NEW.status = 'submitted' AND OLD.status = 'accepted'
@@ -22,3 +23,16 @@ BEGIN
         + (SELECT auto_approve_s FROM hits WHERE id = NEW.hit_id)
     WHERE id = NEW.id;
 END;
+-- sqlite:end
+-- postgres:begin
+CREATE FUNCTION assignments_plan_auto_approve() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.auto_approve_at := COALESCE(NEW.submitted_at, NEW.accepted_at)
+        + (SELECT auto_approve_s FROM hits WHERE id = NEW.hit_id);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER assignments_plan_auto_approve
+BEFORE UPDATE OF status ON assignments
+FOR EACH ROW WHEN (NEW.status = 'submitted' AND OLD.status = 'accepted')
+EXECUTE FUNCTION assignments_plan_auto_approve();
+-- postgres:end

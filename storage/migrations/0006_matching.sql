@@ -36,7 +36,13 @@ CREATE INDEX worker_stats_score ON worker_stats (score DESC, user_id DESC);
 -- bot/matching.py NEW_WORKER_REVIEWS must stay equal to the 5 here.
 CREATE INDEX worker_stats_new ON worker_stats (pushes, user_id) WHERE approved + rejected < 5;
 
+-- sqlite:begin
 INSERT OR IGNORE INTO worker_stats (user_id, last_active_at) SELECT id, created_at FROM users;
+-- sqlite:end
+-- postgres:begin
+INSERT INTO worker_stats (user_id, last_active_at) SELECT id, created_at FROM users
+    ON CONFLICT DO NOTHING;
+-- postgres:end
 UPDATE worker_stats SET
     accepted = (SELECT COUNT(*) FROM assignments a WHERE a.worker_id = user_id),
     in_progress = (SELECT COUNT(*) FROM assignments a
@@ -51,8 +57,14 @@ UPDATE worker_stats SET
                 WHERE a.worker_id = user_id AND a.status = 'returned'),
     abandoned = (SELECT COUNT(*) FROM assignments a
                  WHERE a.worker_id = user_id AND a.status = 'abandoned'),
+-- sqlite:begin
     last_active_at = MAX(last_active_at, COALESCE((SELECT MAX(MAX(a.accepted_at,
         COALESCE(a.submitted_at, 0))) FROM assignments a WHERE a.worker_id = user_id), 0));
+-- sqlite:end
+-- postgres:begin
+    last_active_at = GREATEST(last_active_at, COALESCE((SELECT MAX(GREATEST(a.accepted_at,
+        COALESCE(a.submitted_at, 0))) FROM assignments a WHERE a.worker_id = user_id), 0));
+-- postgres:end
 
 -- Every push of a HIT to a worker, at most one per pair. outcome:
 --   sent        queued to the worker, no answer yet
@@ -73,6 +85,7 @@ CREATE TABLE pushes (
 ) WITHOUT ROWID;
 CREATE INDEX pushes_worker ON pushes (worker_id, sent_at);
 
+-- sqlite:begin
 CREATE TRIGGER worker_stats_user AFTER INSERT ON users BEGIN
     INSERT OR IGNORE INTO worker_stats (user_id, last_active_at) VALUES (NEW.id, NEW.created_at);
 END;
@@ -127,6 +140,88 @@ CREATE TRIGGER pushes_taken AFTER UPDATE OF outcome ON pushes
 WHEN NEW.outcome = 'accepted' AND OLD.outcome != 'accepted' BEGIN
     UPDATE worker_stats SET pushes_taken = pushes_taken + 1 WHERE user_id = NEW.worker_id;
 END;
+-- sqlite:end
+-- postgres:begin
+CREATE FUNCTION worker_stats_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO worker_stats (user_id, last_active_at) VALUES (NEW.id, NEW.created_at)
+        ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER worker_stats_user AFTER INSERT ON users
+FOR EACH ROW EXECUTE FUNCTION worker_stats_user();
+
+CREATE FUNCTION worker_stats_accept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE worker_stats SET
+        accepted = accepted + 1,
+        in_progress = in_progress + (NEW.status = 'accepted')::int,
+        submitted = submitted + (NEW.submitted_at IS NOT NULL)::int,
+        approved = approved + (NEW.status = 'approved')::int,
+        rejected = rejected + (NEW.status = 'rejected')::int,
+        returned = returned + (NEW.status = 'returned')::int,
+        abandoned = abandoned + (NEW.status = 'abandoned')::int,
+        last_active_at = GREATEST(last_active_at, NEW.accepted_at)
+    WHERE user_id = NEW.worker_id;
+    UPDATE pushes SET outcome = 'accepted', answered_at = NEW.accepted_at
+    WHERE hit_id = NEW.hit_id AND worker_id = NEW.worker_id AND outcome != 'accepted';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER worker_stats_accept AFTER INSERT ON assignments
+FOR EACH ROW EXECUTE FUNCTION worker_stats_accept();
+
+CREATE FUNCTION worker_stats_status() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE worker_stats SET
+        in_progress = in_progress - (OLD.status = 'accepted')::int
+            + (NEW.status = 'accepted')::int,
+        submitted = submitted + (NEW.status = 'submitted')::int,
+        approved = approved + (NEW.status = 'approved')::int - (OLD.status = 'approved')::int,
+        rejected = rejected + (NEW.status = 'rejected')::int - (OLD.status = 'rejected')::int,
+        returned = returned + (NEW.status = 'returned')::int,
+        abandoned = abandoned + (NEW.status = 'abandoned')::int,
+        last_active_at = CASE WHEN NEW.status = 'submitted'
+            THEN GREATEST(last_active_at, COALESCE(NEW.submitted_at, 0))
+            ELSE last_active_at END
+    WHERE user_id = NEW.worker_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER worker_stats_status AFTER UPDATE OF status ON assignments
+FOR EACH ROW WHEN (NEW.status != OLD.status) EXECUTE FUNCTION worker_stats_status();
+
+CREATE FUNCTION worker_stats_gold() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE worker_stats SET
+        gold_answered = gold_answered + (
+            SELECT COUNT(*) FROM answers a JOIN questions q ON q.id = a.question_id
+            WHERE a.assignment_id = NEW.id AND q.gold IS NOT NULL),
+        gold_correct = gold_correct + (
+            SELECT COUNT(*) FROM answers a JOIN questions q ON q.id = a.question_id
+            WHERE a.assignment_id = NEW.id AND q.gold IS NOT NULL AND a.value = q.gold)
+    WHERE user_id = NEW.worker_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER worker_stats_gold AFTER UPDATE OF status ON assignments
+FOR EACH ROW WHEN (NEW.status = 'submitted' AND OLD.status != 'submitted')
+EXECUTE FUNCTION worker_stats_gold();
+
+CREATE FUNCTION pushes_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE worker_stats SET pushes = pushes + 1 WHERE user_id = NEW.worker_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER pushes_count AFTER INSERT ON pushes
+FOR EACH ROW EXECUTE FUNCTION pushes_count();
+
+CREATE FUNCTION pushes_taken() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE worker_stats SET pushes_taken = pushes_taken + 1 WHERE user_id = NEW.worker_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER pushes_taken AFTER UPDATE OF outcome ON pushes
+FOR EACH ROW WHEN (NEW.outcome = 'accepted' AND OLD.outcome != 'accepted')
+EXECUTE FUNCTION pushes_taken();
+-- postgres:end
 
 -- UTC offset of each IANA time zone, refreshed by bot/matching.py every quarter hour
 -- (so DST is followed); `bucket` = the quarter hour (unix seconds // 900) it is valid for.

@@ -7,6 +7,7 @@
 -- table is rebuilt with them inside its UNIQUE key. mturk_hits references the type, so
 -- it is rebuilt too (renaming a referenced table rewrites the references to the old
 -- name); it gains the question's format.
+-- sqlite:begin
 ALTER TABLE mturk_hit_types RENAME TO mturk_hit_types_0009;
 CREATE TABLE mturk_hit_types (
     id              TEXT    PRIMARY KEY,
@@ -41,6 +42,24 @@ INSERT INTO mturk_hits_0010 (hit_id, hit_type_id, question, annotation, disposed
 DROP TABLE mturk_hits;
 ALTER TABLE mturk_hits_0010 RENAME TO mturk_hits;
 DROP TABLE mturk_hit_types_0009;
+-- sqlite:end
+-- PostgreSQL alters the tables in place (a rebuilt table's constraint names would clash
+-- with the old table's).
+-- postgres:begin
+ALTER TABLE mturk_hit_types ADD COLUMN requirements TEXT NOT NULL DEFAULT '[]';
+DO $$
+DECLARE old_key TEXT;
+BEGIN
+    SELECT conname INTO old_key FROM pg_constraint
+    WHERE conrelid = 'mturk_hit_types'::regclass AND contype = 'u';
+    EXECUTE format('ALTER TABLE mturk_hit_types DROP CONSTRAINT %I', old_key);
+END $$;
+ALTER TABLE mturk_hit_types ADD CONSTRAINT mturk_hit_types_identity
+    UNIQUE (requester_id, title, description, keywords, reward_cents, duration_s,
+            auto_approve_s, requirements);
+ALTER TABLE mturk_hits ADD COLUMN format TEXT NOT NULL DEFAULT 'QuestionForm'
+    CHECK (format IN ('QuestionForm', 'HTMLQuestion', 'ExternalQuestion'));
+-- postgres:end
 
 -- SendBonus as ListBonusPayments reports it; the money itself is the ledger row `ledger_key`.
 CREATE TABLE mturk_bonuses (
@@ -74,4 +93,10 @@ CREATE TABLE mturk_link_key (
     id  INTEGER PRIMARY KEY CHECK (id = 1),
     key TEXT    NOT NULL
 );
+-- sqlite:begin
 INSERT INTO mturk_link_key (id, key) VALUES (1, lower(hex(randomblob(32))));
+-- sqlite:end
+-- postgres:begin
+INSERT INTO mturk_link_key (id, key)
+    VALUES (1, replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''));
+-- postgres:end

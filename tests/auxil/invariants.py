@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.demo.stage import Stage
 from bot.domain import fee_on
 from storage import ledger
+from tests.auxil.database import connect
 
 
-def money_problems(database: Path) -> list[str]:
+def money_problems(database: Path | str) -> list[str]:
     """What is wrong with the money: every transfer positive, the ledger summing to zero,
     the balances table agreeing with it, and each HIT's escrow equal to what its work can
     still claim (open, paused or closed: every slot not yet paid or rejected; expired or
     cancelled: the work accepted or submitted; a draft: nothing), each slot holding its
     reward and the marketplace's fee on it."""
     problems: list[str] = []
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+    with connect(database) as db:
         bad = db.execute("SELECT key, amount_cents FROM ledger WHERE amount_cents <= 0").fetchall()
         problems += [f"transfer {key} of {cents} cents" for key, cents in bad]
         summed = dict(
             db.execute(
                 "SELECT account, SUM(amount) FROM (SELECT to_account AS account, amount_cents"
                 " AS amount FROM ledger UNION ALL SELECT from_account, -amount_cents FROM ledger)"
-                " GROUP BY account"
+                " AS moves GROUP BY account"
             ).fetchall()
         )
         if sum(summed.values()) != 0:

@@ -32,7 +32,7 @@ class Bot:
         await self.proc.wait()
 
 
-def run_env(sim: SimTelegram, database: Path) -> dict[str, str]:
+def run_env(sim: SimTelegram, database: Path | str) -> dict[str, str]:
     """The environment of a `gigbot run` on `sim` and `database`: this process's, without
     its GIGBOT_ settings, plus the bot's token and the simulated Telegram's addresses."""
     return {

@@ -12,6 +12,7 @@ from bot.demo.stage import Stage
 from bot.runtime.app import build_application, services_of, start_app, stop_app
 from bot.sandbox import Limits, SimTelegram
 from bot.services import Services
+from tests.auxil.database import database_at
 
 # A scripted story sends dozens of messages to one chat within a fraction of a second,
 # which no person does; stages for such stories give each chat this much burst (Telegram's
@@ -53,14 +54,14 @@ async def roomy_stage(
     budgets are not what these stories are about); `min_hourly` turns the pay floor on."""
     roomy = Limits(private_burst=SCRIPTED_BURST, global_per_sec=300)
     opened = await Stage.open(
-        tmp_path / "gigbot.sqlite3", clock=clock, limits=roomy, min_hourly=min_hourly
+        await database_at(tmp_path), clock=clock, limits=roomy, min_hourly=min_hourly
     )
     async with failing_on_errors(opened):
         yield opened
 
 
 @asynccontextmanager
-async def fast_stage(path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
+async def fast_stage(path: Path | str, clock: FakeClock) -> AsyncIterator[Stage]:
     """A stage with Telegram's limits scaled up, for stories with many messages per chat;
     fails the test on any handler error or Telegram-rule violation, like `stage`."""
     opened = await Stage.open(
@@ -70,13 +71,13 @@ async def fast_stage(path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
         yield opened
 
 
-async def open_unlimited_stage(database: Path, **options: Any) -> Stage:
+async def open_unlimited_stage(database: Path | str, **options: Any) -> Stage:
     """A stage with Telegram's limits off and a fast send rate, as the benchmarks open it:
     what they measure is gigbot, not Telegram's budgets (`options` as Stage.open takes)."""
     return await Stage.open(database, limits=Limits(enabled=False), send_rate=5000, **options)
 
 
-async def open_roomy_stage(database: Path, clock: FakeClock) -> Stage:
+async def open_roomy_stage(database: Path | str, clock: FakeClock) -> Stage:
     """A stage whose rate limits run 20x faster: a scripted story taps dozens of buttons in
     one real second, which no thumb does (sizes and every other rule stay as Telegram's)."""
     return await Stage.open(
@@ -87,7 +88,9 @@ async def open_roomy_stage(database: Path, clock: FakeClock) -> Stage:
 @asynccontextmanager
 async def api_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
     """The bot with the MTurk API on a free local port; no handler errors or rule breaks."""
-    opened = await Stage.open(tmp_path / "gigbot.sqlite3", clock=clock, mturk_listen="127.0.0.1:0")
+    opened = await Stage.open(
+        await database_at(tmp_path, "gigbot"), clock=clock, mturk_listen="127.0.0.1:0"
+    )
     async with failing_on_errors(opened):
         yield opened
 

@@ -1,0 +1,80 @@
+"""A connection to PostgreSQL lost while gigbot runs: the update it was handling is rolled
+back whole (the server does it) and answered with an apology; the pool connects again and
+the worker's next tap works. (PostgreSQL only: a SQLite file has no connection to lose.)"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+import pytest
+
+from bot.clock import FakeClock
+from bot.demo.stage import Stage
+from bot.formatting import SOMETHING_WRONG
+from tests.auxil import database as databases
+from tests.auxil.people import funded_requester, worker
+from tests.auxil.posting import published_poll
+
+pytestmark = pytest.mark.postgres_only
+
+
+async def test_a_connection_cut_mid_accept_writes_nothing_and_apologizes(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    url = str(await databases.database_at(tmp_path, "cut"))
+    stage = await Stage.open(url, clock=clock)
+    try:
+        rita = await funded_requester(stage, stage.admin())
+        ann = await worker(stage, "Ann")
+        hit_id = await published_poll(stage, rita, "Cut? | yes | no ; reward=0.05 n=2")
+        push = ann.last()
+
+        # Another session holds the HIT's row, so Ann's accept waits inside its transaction
+        # (after reading, at its first write); then the server cuts the bot's connections.
+        holder = await asyncpg.connect(url)
+        blocker = holder.transaction()
+        await blocker.start()
+        await holder.execute("SELECT 1 FROM hits WHERE id = $1 FOR UPDATE", hit_id)
+        seen = len(stage.sim.alerts(ann.user))
+        tapping = asyncio.create_task(ann.press("Accept", push.message_id))
+        for _ in range(500):
+            waiting = await holder.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if waiting:
+                break
+            await asyncio.sleep(0.01)
+        assert waiting, "the accept is waiting on the row"
+        await holder.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        await tapping
+        await blocker.rollback()
+        await holder.close()
+
+        answers = stage.sim.alerts(ann.user)[seen:]
+        assert [a.get("text") for a in answers] == [SOMETHING_WRONG]
+        assert databases.rows(url, "SELECT COUNT(*) FROM assignments") == [(0,)]
+        assert databases.rows(url, "SELECT slots_used FROM hits WHERE id = ?", (hit_id,)) == [
+            (0,)
+        ]
+        errors = list(stage.services.errors)
+        assert len(errors) == 1 and isinstance(
+            errors[0], (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+        ), errors
+        stage.services.errors.clear()
+
+        # The pool connects again: the same tap now works, once.
+        await ann.press("Accept", push.message_id)
+        assert "1/1" in ann.last_text(), ann.last_text()
+        assert databases.rows(url, "SELECT COUNT(*) FROM assignments") == [(1,)]
+        await rita.send("/balance")
+        assert "$99.90" in rita.last_text(), "the escrow is as it was"
+        assert list(stage.services.errors) == []
+        assert stage.sim.violations == []
+    finally:
+        await stage.close()
