@@ -10,18 +10,9 @@ from bot.demo.stage import Actor, Stage
 from bot.i18n import translator
 from bot.requesting import texts as requesting_texts
 from bot.work import texts as work_texts
-from tests.auxil.people import funded_requester, set_up
+from tests.auxil.people import funded_requester, hispanic_worker, set_up
 
 ES = translator("es")
-
-
-async def hispanic_worker(stage: Stage, name: str) -> Actor:
-    """A worker whose Telegram app is in Spanish, set up with the defaults (in Spanish)."""
-    actor = Actor(stage, stage.sim.add_user(name, language_code="es"))
-    await actor.send("/start")
-    await actor.press(ES(work_texts.BTN_ROLE_WORK))
-    await actor.press(ES(work_texts.BTN_SETUP_SKIP))
-    return actor
 
 
 def _menu(stage: Stage, scope: dict[str, object], language: str | None = None) -> list[str]:

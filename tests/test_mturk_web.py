@@ -21,7 +21,7 @@ from tests.auxil.mturk import (
     requester_with_api_key,
     web_task,
 )
-from tests.auxil.people import workers
+from tests.auxil.people import hispanic_worker, workers
 from tests.auxil.stages import api_stage
 
 PAGE = (
@@ -212,3 +212,36 @@ async def test_the_card_follows_a_web_task_returned_or_timed_out(
         assert late.status_code == 409
     listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
     assert listed["NumResults"] == 0
+
+
+async def test_a_web_task_speaks_the_workers_language(stage: Stage, admin: Actor) -> None:
+    """A Spanish worker reads a web task in Spanish: its message in Telegram (the prompt
+    stored with the HIT is English) and gigbot's notes on its page; a page that cannot tell
+    who opened it speaks the browser's language. The requester's page is shown as written."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    bea = await hispanic_worker(stage, "Bea")
+    await web_task(stage, mturk)
+    preview = params(button_url(bea, "Vista previa"))
+    await bea.press("Aceptar")
+    shown = bea.last_text()
+    assert "This task is a web page" not in shown
+    assert "Esta tarea es una página web. Ábrela con el botón de abajo" in shown
+    given = params(button_url(bea, "Abrir la página de la tarea"))
+    submit_to = given["turkSubmitTo"] + "/mturk/externalSubmit"
+
+    empty = await post_form(stage, submit_to, {"assignmentId": given["assignmentId"]})
+    assert empty.status_code == 400 and "No se envió nada" in empty.text
+    done = await post_form(stage, submit_to, {"assignmentId": given["assignmentId"], "b": "x"})
+    assert done.status_code == 200 and '<html lang="es">' in done.text
+    assert "Enviada: «Label the bird» — 0,10\xa0US$ pendientes de revisión" in done.text
+    again = await post_form(stage, submit_to, {"assignmentId": given["assignmentId"], "b": "y"})
+    assert again.status_code == 409 and "Esta tarea ya no está abierta" in again.text
+
+    async with httpx.AsyncClient(headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8"}) as phone:
+        from_preview = await phone.post(
+            preview["turkSubmitTo"] + "/mturk/externalSubmit",
+            data={"assignmentId": preview["assignmentId"], "b": "x"},
+        )
+        forged = await phone.post(submit_to.replace("/w/", "/w/9"), data={"b": "x"})
+    assert from_preview.status_code == 409 and "Это предпросмотр" in from_preview.text
+    assert forged.status_code == 403 and "Эта ссылка недействительна" in forged.text

@@ -1,5 +1,5 @@
-"""What the MTurk-compatible API says: /apikey, the prompt of a web task and the web task
-pages (bot/runtime/mturk_server.py shows them)."""
+"""What the MTurk-compatible API says (English), /apikey, and gigbot's notes on the web task
+pages (bot/runtime/mturk_server.py shows them) in the worker's language."""
 
 from __future__ import annotations
 
@@ -64,30 +64,37 @@ API_KEY_NOT_FOUND = N_("That key is not yours or is already revoked.")
 
 
 # -- web tasks (HTMLQuestion, ExternalQuestion) ----------------------------------------------------
-# The pages are the MTurk API's side and stay English.
+# The requester's page is shown as written; gigbot's own notes on it are said to the worker in
+# their language (their gigbot language when the link names them, else their browser's).
 
-# The one question of a web task's HIT, stored with it (bot/mturk/ops.py): what the worker
-# reads in Telegram above the button that opens the page.
-WEB_TASK_PROMPT = (
-    "This task is a web page. Open it with the button below, do the task there and submit "
-    "it there; gigbot records it for you."
-)
 WEB_PAGE_TITLE = "gigbot"
-WEB_PAGE_SUBMITTED = "Submitted “{title}” — {reward} pending review. You can go back to Telegram."
-WEB_PAGE_PREVIEW = "This is a preview. Accept the task in Telegram to work on it."
+WEB_PAGE_PREVIEW = N_("This is a preview. Accept the task in Telegram to work on it.")
 WEB_PAGE_REFUSED = {
-    "forbidden": "This link is not valid. Open the task from its button in Telegram.",
-    "not_active": "This assignment is no longer open (submitted, returned or out of time).",
-    "mismatch": "This form belongs to another assignment.",
-    "preview": "This is a preview: accept the task in Telegram before submitting.",
-    "empty": "The form sent no answer (only its assignmentId). Nothing was submitted: go back, "
-    "answer and submit again.",
+    "forbidden": N_("This link is not valid. Open the task from its button in Telegram."),
+    "not_active": N_("This assignment is no longer open (submitted, returned or out of time)."),
+    "mismatch": N_("This form belongs to another assignment."),
+    "preview": N_("This is a preview: accept the task in Telegram before submitting."),
+    "empty": N_(
+        "The form sent no answer (only its assignmentId). Nothing was submitted: go back, "
+        "answer and submit again."
+    ),
 }
 
 
-def web_page_too_large(field_most: int, total_most: int) -> str:
+def web_page_submitted(t: Translator, title: str, reward_cents: int) -> str:
+    """A web task's page once its form is submitted (plain text)."""
+    return t(
+        "Submitted “{title}” — {reward} pending review. You can go back to Telegram.",
+        title=title,
+        reward=t.money(reward_cents),
+    )
+
+
+def web_page_too_large(t: Translator, field_most: int, total_most: int) -> str:
     """A web task's form over the bounds: nothing was stored, the worker can try again."""
-    return (
-        f"Your answers are too long: at most {field_most:,} characters per field and "
-        f"{total_most:,} in all. Nothing was submitted: go back, shorten them and submit again."
+    return t(
+        "Your answers are too long: at most {field_most} characters per field and "
+        "{total_most} in all. Nothing was submitted: go back, shorten them and submit again.",
+        field_most=t.number(field_most),
+        total_most=t.number(total_most),
     )

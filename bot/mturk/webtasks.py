@@ -60,6 +60,7 @@ class WebOutcome:
     html: str = ""
     title: str = ""
     reward_cents: int = 0
+    language: str = ""  # the worker's, when the link names them (their page's notes say it)
 
 
 class WebTasks(UseCases):
@@ -158,30 +159,33 @@ class WebTasks(UseCases):
 
     # -- pages and submissions ------------------------------------------------------------------
 
-    async def _assignment(self, token: str) -> tuple[WebResult, int]:
+    async def _assignment(self, token: str) -> tuple[WebResult, int, str]:
+        """Whether the token opens an assignment now, its id and its worker's language."""
         assignment_id = self._id(token)
         if assignment_id is None:
-            return WebResult.FORBIDDEN, 0
+            return WebResult.FORBIDDEN, 0, ""
         async with self.db.reading() as conn:
             found = await assignments.get(conn, assignment_id)
         if found is None or not hmac.compare_digest(
             token, await self.token(found.id, found.worker_id)
         ):
-            return WebResult.FORBIDDEN, 0
+            return WebResult.FORBIDDEN, 0, ""
+        worker = await self.market.people.user_by_id(found.worker_id)
+        language = worker.language if worker is not None else ""
         active = (
             found.status is AssignmentStatus.ACCEPTED and found.deadline_at > self.clock.now()
         )
-        return (WebResult.OK if active else WebResult.NOT_ACTIVE), found.id
+        return (WebResult.OK if active else WebResult.NOT_ACTIVE), found.id, language
 
     async def page(self, token: str) -> WebOutcome:
         """The HTMLQuestion page of an accepted assignment."""
-        result, assignment_id = await self._assignment(token)
+        result, assignment_id, language = await self._assignment(token)
         if result is not WebResult.OK:
-            return WebOutcome(result)
+            return WebOutcome(result, language=language)
         view = await self.market.reading.work_view(assignment_id)
         question = await self.question(view.hit.id) if view else None
         if question is None or not question.html:
-            return WebOutcome(WebResult.FORBIDDEN)
+            return WebOutcome(WebResult.FORBIDDEN, language=language)
         return WebOutcome(WebResult.OK, serve(question.html, f"{self.base_url.get()}/w/{token}"))
 
     async def preview(self, token: str) -> WebOutcome:
@@ -200,28 +204,30 @@ class WebTasks(UseCases):
         given = (fields.get("assignmentId") or [""])[0]
         if given == NOT_AVAILABLE:
             return WebOutcome(WebResult.PREVIEW)
-        result, assignment_id = await self._assignment(token)
+        result, assignment_id, language = await self._assignment(token)
         if result is not WebResult.OK:
-            return WebOutcome(result)
+            return WebOutcome(result, language=language)
         if given and given != wire.assignment_id_text(assignment_id):
-            return WebOutcome(WebResult.MISMATCH)  # the token proves which one when none is named
+            # the token proves which one when none is named
+            return WebOutcome(WebResult.MISMATCH, language=language)
         view = await self.market.reading.work_view(assignment_id)
         worker = await self.market.people.user_by_id(view.assignment.worker_id) if view else None
         if view is None or worker is None:
             return WebOutcome(WebResult.FORBIDDEN)
         value = form_value(fields)
         if value is None:
-            return WebOutcome(WebResult.TOO_LARGE)
+            return WebOutcome(WebResult.TOO_LARGE, language=language)
         if value == "{}":
-            return WebOutcome(WebResult.EMPTY)
+            return WebOutcome(WebResult.EMPTY, language=language)
         answered, _ = await self.market.working.answer(worker, assignment_id, 0, value)
         if answered not in (WorkResult.OK, WorkResult.STALE):
-            return WebOutcome(WebResult.NOT_ACTIVE)
+            return WebOutcome(WebResult.NOT_ACTIVE, language=language)
         # Submitting edits the task's message in Telegram to say so (its timer and Return go).
         submitted, done = await self.market.working.submit(worker, assignment_id)
         if submitted is not WorkResult.OK or done is None:
-            return WebOutcome(WebResult.NOT_ACTIVE)
-        return WebOutcome(WebResult.OK, title=done.hit.title, reward_cents=done.hit.reward_cents)
+            return WebOutcome(WebResult.NOT_ACTIVE, language=language)
+        title, reward = done.hit.title, done.hit.reward_cents
+        return WebOutcome(WebResult.OK, title=title, reward_cents=reward, language=language)
 
 
 def form_value(fields: dict[str, list[str]]) -> str | None:

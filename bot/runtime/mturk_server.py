@@ -12,7 +12,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
-from bot import formatting
+from bot.i18n import Translator, translator
 from bot.mturk import texts as mturk_texts
 from bot.mturk.api import CONTENT_TYPE, ApiRequest, RequesterApi
 from bot.mturk.webtasks import MAX_FORM_FIELD, MAX_FORM_TOTAL, WebOutcome, WebResult, WebTasks
@@ -69,9 +69,9 @@ _STATUS = {
 }
 
 
-def _page(body: str) -> str:
+def _page(body: str, language: str) -> str:
     return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{mturk_texts.WEB_PAGE_TITLE}</title></head><body><p>{escape(body)}</p></body></html>"
     )
@@ -92,7 +92,14 @@ class _WebPage(RequestHandler):
         self.set_header("Referrer-Policy", "no-referrer")
         self.set_header("X-Content-Type-Options", "nosniff")
 
-    def _answer(self, outcome: WebOutcome, note: str) -> None:
+    def _translator(self, outcome: WebOutcome) -> Translator:
+        """The worker's language: theirs in gigbot when the link names them, else their
+        browser's first (Accept-Language), else English."""
+        browser = self.request.headers.get("Accept-Language", "").split(",")[0].split(";")[0]
+        return translator(outcome.language or browser)
+
+    def _answer(self, outcome: WebOutcome, note: str = "") -> None:
+        t = self._translator(outcome)
         self._safe_headers()
         self.set_status(_STATUS[outcome.result])
         if outcome.result is WebResult.OK and outcome.html:
@@ -100,19 +107,23 @@ class _WebPage(RequestHandler):
             self.finish(outcome.html)
             return
         self.set_header("Content-Security-Policy", "default-src 'none'")
-        if outcome.result is WebResult.OK:
-            self.finish(_page(note))
+        if outcome.result is WebResult.OK and note:
+            self.finish(_page(t(note), t.language))
+        elif outcome.result is WebResult.OK:
+            said = mturk_texts.web_page_submitted(t, outcome.title, outcome.reward_cents)
+            self.finish(_page(said, t.language))
         elif outcome.result is WebResult.TOO_LARGE:
-            self.finish(_page(mturk_texts.web_page_too_large(MAX_FORM_FIELD, MAX_FORM_TOTAL)))
+            said = mturk_texts.web_page_too_large(t, MAX_FORM_FIELD, MAX_FORM_TOTAL)
+            self.finish(_page(said, t.language))
         else:
-            self.finish(_page(mturk_texts.WEB_PAGE_REFUSED[outcome.result.value]))
+            self.finish(_page(t(mturk_texts.WEB_PAGE_REFUSED[outcome.result.value]), t.language))
 
 
 class _TaskPage(_WebPage):
     """GET /w/<token>/task: an accepted assignment's HTMLQuestion."""
 
     async def get(self, token: str) -> None:
-        self._answer(await self.web.page(token), "")
+        self._answer(await self.web.page(token))
 
 
 class _PreviewPage(_WebPage):
@@ -138,11 +149,7 @@ class _ExternalSubmit(_WebPage):
         # A page that submits with fetch() may read the outcome: it says nothing the token
         # does not already prove the sender knows.
         self.set_header("Access-Control-Allow-Origin", "*")
-        outcome = await self.web.submit(token, fields)
-        note = mturk_texts.WEB_PAGE_SUBMITTED.format(
-            title=outcome.title, reward=formatting.money(outcome.reward_cents)
-        )
-        self._answer(outcome, note)
+        self._answer(await self.web.submit(token, fields))
 
 
 def parse_listen(listen: str) -> tuple[str, int]:

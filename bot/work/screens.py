@@ -228,9 +228,9 @@ def with_task_link(t: Translator, view: WorkView, now: float, link: str | None) 
     if link is None:
         return work(t, view, now)
     a = view.assignment
-    q = view.questions[0]
+    prompt = t(work_texts.WEB_TASK_PROMPT)  # stored in English with the HIT
     text = work_texts.work_step(
-        t, view.hit.title, 1, 1, a.deadline_at - now, q.prompt, None, t(work_texts.HINT_WEB)
+        t, view.hit.title, 1, 1, a.deadline_at - now, prompt, None, t(work_texts.HINT_WEB)
     )
     return Screen(
         text,

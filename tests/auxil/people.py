@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
 from bot.domain import User
+from bot.i18n import translator
+from bot.work import texts as work_texts
 
 
 async def funded_requester(
@@ -29,6 +31,15 @@ async def set_up(actor: Actor) -> None:
     """Finish the worker setup from the welcome, taking its defaults, as a person would."""
     await actor.press("I want to work")
     await actor.press("Skip, use defaults")
+
+
+async def hispanic_worker(stage: Stage, name: str) -> Actor:
+    """A worker whose Telegram app is in Spanish, set up with the defaults (in Spanish)."""
+    actor = Actor(stage, stage.sim.add_user(name, language_code="es"))
+    await actor.send("/start")
+    await actor.press(translator("es")(work_texts.BTN_ROLE_WORK))
+    await actor.press(translator("es")(work_texts.BTN_SETUP_SKIP))
+    return actor
 
 
 async def workers(stage: Stage, *names: str) -> list[Actor]:
