@@ -11,6 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.mturk import _wire as wire
 from tests.auxil.mturk import (
     button_url,
     call,
@@ -245,3 +246,33 @@ async def test_a_web_task_speaks_the_workers_language(stage: Stage, admin: Actor
         forged = await phone.post(submit_to.replace("/w/", "/w/9"), data={"b": "x"})
     assert from_preview.status_code == 409 and "Это предпросмотр" in from_preview.text
     assert forged.status_code == 403 and "Эта ссылка недействительна" in forged.text
+
+
+async def test_a_web_tasks_question_is_read_in_each_readers_language(
+    stage: Stage, admin: Actor
+) -> None:
+    """The prompt gigbot stores with a web task (English) is said in the reader's language
+    wherever it shows: the requester's review card and results, the dispute card."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    bea = await hispanic_worker(stage, "Bea")
+    hit_id = await web_task(stage, mturk)  # in English, Rita's language then
+    await rita.send("/language")
+    await rita.press("Русский")
+    await bea.press("Aceptar")
+    given = params(button_url(bea, "Abrir la página de la tarea"))
+    submit_to = given["turkSubmitTo"] + "/mturk/externalSubmit"
+    await post_form(stage, submit_to, {"assignmentId": given["assignmentId"], "bird": "robin"})
+
+    await rita.send("/review")
+    assert "• Это задание — веб-страница. Откройте её кнопкой ниже" in rita.last_text()
+    assert "This task is a web page" not in rita.last_text()
+    await rita.send(f"/results {wire.parse_hit_id(hit_id)}")
+    assert "1. Это задание — веб-страница." in rita.last_text()
+    await rita.send("/review")
+    await rita.press("Отклонить")
+    await rita.send("Not a bird")
+    await bea.press("Disputar")
+    await bea.send("A robin is a bird.")
+    card = rita.last_text()
+    assert "A robin is a bird." in card and "Это задание — веб-страница." in card
+    assert "This task is a web page" not in card

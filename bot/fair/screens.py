@@ -56,7 +56,8 @@ def dispute(t: Translator, view: DisputeView, due: str) -> Screen:
     """The dispute as the requester gets it, with Reverse / Uphold (and Full answers when
     the answers are shortened)."""
     d = view.dispute
-    answers, cut = fit_pairs(view.answers, DISPUTE_ANSWERS)
+    said = [(market_texts.question_prompt(t, q), answer) for q, answer in view.answers]
+    answers, cut = fit_pairs(said, DISPUTE_ANSWERS)
     text = fair_texts.dispute_for_requester(
         t,
         clip(view.title, DISPUTE_TITLE),

@@ -7,6 +7,22 @@ from bot.domain import HitKind, RequesterBalance
 from bot.formatting import EN, N_, Translator, duration, money, try_again
 from bot.market.results import FundResult, MarketStats, PublishResult
 
+# -- questions -------------------------------------------------------------------------------------
+
+# The one question of a web task's HIT (MTurk API), stored with it in English
+# (bot/mturk/ops.py); gigbot wrote it, so each reader reads it in their language.
+WEB_TASK_PROMPT = N_(
+    "This task is a web page. Open it with the button below, do the task there and submit "
+    "it there; gigbot records it for you."
+)
+
+
+def question_prompt(t: Translator, prompt: str) -> str:
+    """A question's prompt as `t`'s reader reads it: what the requester wrote, as written;
+    the prompt gigbot stores with a web task, in the reader's language."""
+    return t(WEB_TASK_PROMPT) if prompt == WEB_TASK_PROMPT else prompt
+
+
 # -- publishing ------------------------------------------------------------------------------------
 
 HIT_KIND_WORDS = {

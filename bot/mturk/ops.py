@@ -26,6 +26,7 @@ from bot.domain import (
 )
 from bot.fair.fairwork import FairWork
 from bot.fair.results import RaiseResult
+from bot.market import texts as market_texts
 from bot.market.accounts import Accounts
 from bot.market.first_waves import FirstWaves
 from bot.market.market import Market
@@ -43,7 +44,6 @@ from bot.mturk._webquestion import WEB_FORMATS, WebQuestion, parse_web_question,
 from bot.mturk._wire import ApiError, Params
 from bot.mturk.webtasks import WebTasks, form_answers
 from bot.parsing import MAX_REWARD_CENTS
-from bot.work import texts as work_texts
 from storage import mturk
 from storage import mturk_people as people
 from storage import qualifications as quals
@@ -237,7 +237,7 @@ class Operations(UseCases):
         """Store and publish the HIT (first wave just after, with FirstWaves); the open HIT."""
         web = form if isinstance(form, WebQuestion) else None
         specs = (
-            (QuestionSpec(QuestionKind.TEXT, work_texts.WEB_TASK_PROMPT),)
+            (QuestionSpec(QuestionKind.TEXT, market_texts.WEB_TASK_PROMPT),)
             if web or not isinstance(form, Form)
             else form.specs()
         )

@@ -166,9 +166,9 @@ def results(t: Translator, view: ResultsView, threshold: int) -> Screen:
     return Screen(requesting_texts.results_view(t, view, threshold), tuple(rows))
 
 
-def _answers(view: WorkView) -> list[tuple[str, str]]:
+def _answers(t: Translator, view: WorkView) -> list[tuple[str, str]]:
     return [
-        (q.prompt, answer_label(q, view.answers[q.id]))
+        (market_texts.question_prompt(t, q.prompt), answer_label(q, view.answers[q.id]))
         for q in view.questions
         if q.id in view.answers
     ]
@@ -179,7 +179,7 @@ def review(t: Translator, view: WorkView, alias: str, waiting: int) -> Screen:
     Full answers to get them all."""
     a = view.assignment
     seconds = (a.submitted_at or a.accepted_at) - a.accepted_at
-    answers, cut = fit_pairs(_answers(view), REVIEW_ANSWERS)
+    answers, cut = fit_pairs(_answers(t, view), REVIEW_ANSWERS)
     title = clip(view.hit.title, REVIEW_TITLE)
     text = requesting_texts.review_card(
         t, title, (view.hit.id, a.id), alias, answers, waiting, seconds
@@ -200,7 +200,7 @@ def full_answers(t: Translator, view: WorkView, alias: str) -> tuple[str, bytes]
     """An assignment's answers in full, as a .txt file: (file name, content)."""
     a = view.assignment
     content = market_texts.full_answers_file(
-        t, view.hit.title, (view.hit.id, a.id), alias, _answers(view)
+        t, view.hit.title, (view.hit.id, a.id), alias, _answers(t, view)
     )
     return f"answers-{view.hit.id}-{a.id}.txt", content.encode("utf-8")
 

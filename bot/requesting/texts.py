@@ -18,7 +18,7 @@ from bot.domain import (
 from bot.fit import clip, fit_lines
 from bot.formatting import N_, Translator, try_again
 from bot.market.results import ReviewResult
-from bot.market.texts import HIT_KIND_WORDS
+from bot.market.texts import HIT_KIND_WORDS, question_prompt
 from bot.matching.results import GrantResult, RequireResult
 from bot.matching.texts import requirement_compared, topic_name
 from bot.parsing import ParseError
@@ -566,7 +566,8 @@ def results_view(t: Translator, view: ResultsView, threshold: int) -> str:
     else:
         counted: list[str] = []
         for number, q in enumerate(view.questions, start=1):
-            counted.append(f"{number}. {escape(clip(q.prompt, 200))}")
+            prompt = question_prompt(t, q.prompt)
+            counted.append(f"{number}. {escape(clip(prompt, 200))}")
             counted += _question_counts(t, q)
         lines += fit_lines(counted, RESULTS_BUDGET, t(RESULTS_MORE))
     if view.gold:

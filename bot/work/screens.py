@@ -21,6 +21,7 @@ from bot.domain import (
 )
 from bot.fit import clip, fit_pairs
 from bot.i18n import Translator
+from bot.market import texts as market_texts
 from bot.market.views import MULTI_SELECT, WorkView, answer_label, text_limit, ticked
 from bot.matching import texts as matching_texts
 from bot.work import texts as work_texts
@@ -108,8 +109,9 @@ def preview(t: Translator, c: HitCard) -> Screen:
     h = c.hit
     lines = [work_texts.preview_header(t, h.title, h.reward_cents, h.time_allotted_s), ""]
     for q in c.questions[:PREVIEW_LIMIT]:
+        prompt = market_texts.question_prompt(t, q.prompt)
         lines.append(
-            work_texts.preview_question(q.position + 1, _cut(q.prompt, 160), _detail(t, q))
+            work_texts.preview_question(q.position + 1, _cut(prompt, 160), _detail(t, q))
         )
     if len(c.questions) > PREVIEW_LIMIT:
         lines.append(t(work_texts.PREVIEW_MORE).format(n=len(c.questions) - PREVIEW_LIMIT))
@@ -134,10 +136,10 @@ def _cut(text: str, limit: int) -> str:
     return clip(text, limit)
 
 
-def _answers(view: WorkView) -> list[tuple[str, str]]:
+def _answers(t: Translator, view: WorkView) -> list[tuple[str, str]]:
     """(question, answer) pairs for the summary, shortened so the page always fits."""
     pairs = [
-        (q.prompt, answer_label(q, view.answers[q.id]))
+        (market_texts.question_prompt(t, q.prompt), answer_label(q, view.answers[q.id]))
         for q in view.questions
         if q.id in view.answers
     ]
@@ -153,7 +155,7 @@ def work(t: Translator, view: WorkView, now: float) -> Screen:
     q = view.current
     if q is None:
         return Screen(
-            work_texts.work_summary(t, view.hit.title, _answers(view), time_left),
+            work_texts.work_summary(t, view.hit.title, _answers(t, view), time_left),
             ((Button(t(work_texts.BTN_SUBMIT), cb.Submit(a.id).pack()),), tuple(nav)),
         )
     given = view.answers.get(q.id)
@@ -228,7 +230,7 @@ def with_task_link(t: Translator, view: WorkView, now: float, link: str | None) 
     if link is None:
         return work(t, view, now)
     a = view.assignment
-    prompt = t(work_texts.WEB_TASK_PROMPT)  # stored in English with the HIT
+    prompt = t(market_texts.WEB_TASK_PROMPT)  # stored in English with the HIT
     text = work_texts.work_step(
         t, view.hit.title, 1, 1, a.deadline_at - now, prompt, None, t(work_texts.HINT_WEB)
     )

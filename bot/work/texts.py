@@ -536,12 +536,6 @@ def hint_text_given(t: Translator, answer: str, max_len: int) -> str:
     )
 
 
-# The one question of a web task's HIT, stored with it in English (bot/mturk/ops.py) and
-# said in the worker's language above the button that opens the page (with_task_link).
-WEB_TASK_PROMPT = N_(
-    "This task is a web page. Open it with the button below, do the task there and submit "
-    "it there; gigbot records it for you."
-)
 HINT_WEB = N_("Submit it on the page: that is your answer. Nothing to type here.")
 
 
