@@ -6,12 +6,20 @@ check before a push is sent. Everything that narrows what a worker is offered be
 
 * eligibility (always): open, unexpired, a slot left that is not held for another worker
   (a live timed offer), not the worker's own HIT, not done (or held) by the worker before,
-  and `eligible_clause()` from storage/qualifications.py
-  (every requirement met, the requester has not blocked the worker) — the same predicate
-  accept and the push waves use;
+  and `eligible_listing_clause()` from storage/qualifications.py
+  (every requirement met, the requester has not blocked the worker) — the predicate
+  accept and the push waves use, in its form for many HITs;
 * preferences (`with_prefs=True`): not muted by the worker, one of the worker's kinds,
   one of the worker's topics (a HIT without topic matches any), reward at least the
   worker's minimum.
+
+Speed (bench/bench_listing.py, 10,000 open HITs): a page ranks every open HIT the worker
+may take, so the per-HIT work is kept small. What depends on the worker alone (the HITs
+they did, the requesters they muted or who blocked them, HITs with an offer held for
+someone else) is a set read once per query (`NOT IN (SELECT ...)`), not a probe per HIT;
+the index hits_listing holds every column the filter and the order read, so HITs are
+ranked on the index alone and only the page's rows are read from the table; HITs outside
+batches need no grouping, so only batches' items are grouped.
 """
 
 from __future__ import annotations
@@ -23,22 +31,28 @@ from storage import workers
 from storage.db import Conn, is_postgres
 from storage.estimates import ESTIMATE_COLUMNS, ESTIMATE_SQL, estimate_at
 from storage.hits import _HIT_COLUMNS, hit_at
-from storage.qualifications import eligible_clause
+from storage.qualifications import eligible_listing_clause
 
 # A batch is one line: its items group under the lowest one this worker may take (bare
 # columns of a query with one MIN() come from that row, in SQLite).
 _GROUP = "COALESCE(-h.batch_id, h.id)"
 
-_ORDER = {
-    HitSort.REWARD: "h.reward_cents DESC, h.id DESC",
-    HitSort.PER_MINUTE: "h.reward_cents * 1.0 / estimated_s DESC, h.reward_cents DESC, h.id DESC",
-    HitSort.NEWEST: "h.published_at DESC, h.id DESC",
+# SQLite: each sort as (its keys over a group's lowest row `h`, the order over those keys):
+# the keys are computed where the groups are ranked, the same order sorts the page's rows.
+_RANK = {
+    HitSort.REWARD: ("h.reward_cents AS k1, 0 AS k2", "k1 DESC, first_id DESC"),
+    HitSort.PER_MINUTE: (
+        f"h.reward_cents * 1.0 / {ESTIMATE_SQL} AS k1, h.reward_cents AS k2",
+        "k1 DESC, k2 DESC, first_id DESC",
+    ),
+    HitSort.NEWEST: ("h.published_at AS k1, 0 AS k2", "k1 DESC, first_id DESC"),
 }
 # PostgreSQL has no bare columns beside MIN(): each group's lowest HIT is picked with
 # DISTINCT ON, its size counted by a window, and the page ordered outside (where the
 # estimate is a column; a division by zero, NULL in SQLite and sorted last, is NULL too).
 _ORDER_PG = {
-    **_ORDER,
+    HitSort.REWARD: "h.reward_cents DESC, h.id DESC",
+    HitSort.NEWEST: "h.published_at DESC, h.id DESC",
     HitSort.PER_MINUTE: "h.reward_cents * 1.0 / NULLIF(estimated_s, 0) DESC NULLS LAST,"
     " h.reward_cents DESC, h.id DESC",
 }
@@ -59,13 +73,16 @@ async def _visible_clause(
     conditions = [
         "h.status = 'open'",
         # a slot held for another worker (a live timed offer) is not free
-        "h.slots_used + (SELECT COUNT(*) FROM offers o WHERE o.hit_id = h.id"
+        # (counted only for the few HITs with such an offer)
+        "h.slots_used < h.max_assignments AND (h.id NOT IN (SELECT ho.hit_id FROM offers ho"
+        " WHERE ho.status = 'held' AND ho.expires_at > :now AND ho.worker_id != :worker)"
+        " OR h.slots_used + (SELECT COUNT(*) FROM offers o WHERE o.hit_id = h.id"
         " AND o.status = 'held' AND o.expires_at > :now AND o.worker_id != :worker)"
-        " < h.max_assignments",
+        " < h.max_assignments)",
         "h.expires_at > :now",
         "h.requester_id != :worker",
-        "NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id AND a.worker_id = :worker)",
-        eligible_clause("h.id", ":worker"),
+        "h.id NOT IN (SELECT a.hit_id FROM assignments a WHERE a.worker_id = :worker)",
+        eligible_listing_clause(":worker"),
     ]
     if with_prefs:
         # The worker's preferences are read once and inlined as parameters: a correlated
@@ -75,8 +92,8 @@ async def _visible_clause(
         params.update({f"k{i}": k for i, k in enumerate(kinds)})
         params["min_reward"] = wanted.min_reward_cents
         conditions += [
-            "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.worker_id = :worker"
-            " AND m.requester_id = h.requester_id)",
+            "h.requester_id NOT IN (SELECT m.requester_id FROM mutes m"
+            " WHERE m.worker_id = :worker)",
             f"h.kind IN ({', '.join(f':k{i}' for i in range(len(kinds)))})",
             "h.reward_cents >= :min_reward",
         ]
@@ -111,12 +128,21 @@ async def visible_hits(
     where, params = await _visible_clause(conn, worker_id, now, with_prefs)
     where += _narrowing(kind, batch_id, hit_id, params, fits_s)
     params.update(limit=limit, offset=offset)
+    keys, order = _RANK[sort]
     async with conn.execute(
         _LISTED_PG.format(where=where, order=_ORDER_PG[sort])
         if is_postgres(conn)
-        else f"SELECT {_COLUMNS}, {ESTIMATE_COLUMNS}, MIN(h.id) AS first_id, COUNT(*) AS items"
-        f" FROM hits h WHERE {where} GROUP BY {_GROUP}"
-        f" ORDER BY {_ORDER[sort]} LIMIT :limit OFFSET :offset",
+        # SQLite: the best HITs outside batches and the best batches (each ranked on the
+        # index, only the first `limit + offset` kept), then the page's rows (docstring).
+        else f"WITH single AS (SELECT h.id AS first_id, 1 AS items, {keys} FROM hits h"
+        f" WHERE h.batch_id IS NULL AND {where} ORDER BY {order} LIMIT :limit + :offset),"
+        f" grouped AS (SELECT MIN(h.id) AS first_id, COUNT(*) AS items, {keys} FROM hits h"
+        f" WHERE h.batch_id IS NOT NULL AND {where} GROUP BY h.batch_id"
+        f" ORDER BY {order} LIMIT :limit + :offset),"
+        " page AS (SELECT * FROM single UNION ALL SELECT * FROM grouped"
+        f" ORDER BY {order} LIMIT :limit OFFSET :offset)"
+        f" SELECT {_COLUMNS}, {ESTIMATE_COLUMNS}, page.first_id, page.items"
+        f" FROM page JOIN hits h ON h.id = page.first_id ORDER BY {order}",
         params,
     ) as cur:
         rows = await cur.fetchall()
@@ -142,8 +168,10 @@ async def count_visible(
     """How many lines `visible_hits` would list without a limit (a batch is one)."""
     where, params = await _visible_clause(conn, worker_id, now, with_prefs)
     where += _narrowing(kind, batch_id, None, params)
-    async with conn.execute(
-        f"SELECT COUNT(DISTINCT {_GROUP}) FROM hits h WHERE {where}", params
+    async with conn.execute(  # HITs outside batches, plus the batches (each once)
+        f"SELECT COUNT(*) - COUNT(h.batch_id) + COUNT(DISTINCT h.batch_id) FROM hits h"
+        f" WHERE {where}",
+        params,
     ) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0

@@ -1,0 +1,77 @@
+"""The hot queries keep their fast plans (SQLite's EXPLAIN QUERY PLAN, no timing).
+
+bench/ measures how fast they are; these stories keep the shape that made them fast from
+being lost by an innocent edit: what a query reads per row it ranks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage import listing
+from storage.db import Database
+
+NOW = 1_800_000_000.0
+
+
+async def plans_of(db: Database, statements: list[str], table: str) -> list[dict[int, str]]:
+    """Each traced statement reading `table` as `h`: its plan as {id: detail, ...} with
+    each detail prefixed by its parent's ("CORRELATED SCALAR SUBQUERY 3 > SEARCH o ...")."""
+    found = []
+    async with db.reading() as conn:
+        for sql in statements:
+            if f"FROM {table} h" not in sql:
+                continue
+            rows = await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}")
+            detail = {int(r[0]): str(r[3]) for r in rows}
+            found.append({int(r[0]): f"{detail.get(int(r[1]), '')} > {r[3]}" for r in rows})
+    return found
+
+
+async def test_a_listing_ranks_open_hits_on_its_index_with_the_workers_sets_read_once(
+    tmp_path: Path,
+) -> None:
+    """/hits, /next and /free rank every open HIT the worker may take: the HITs are read
+    from the index hits_listing alone (not the table), and what depends on the worker (HITs
+    done, requesters muted or blocking, requirements not met) is a set built once per query,
+    not a probe per HIT; only the rare HIT with a held offer is counted per HIT."""
+    db = Database(tmp_path / "plan.sqlite3")
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, tg_id, alias, created_at) VALUES (1, 11, 'W-1', 0)"
+            )
+            await conn.execute(
+                "INSERT INTO worker_prefs (user_id, kinds, topics, onboarded)"
+                " VALUES (1, 'poll,tag', 'images', 1)"
+            )
+        statements: list[str] = []
+        await db.conn.set_trace_callback(statements.append)
+        async with db.reading() as conn:
+            await listing.count_visible(conn, 1, NOW)
+            await listing.visible_hits(conn, 1, NOW, limit=5, offset=5)
+            await listing.visible_hits(conn, 1, NOW, limit=5, fits_s=300)
+        await db.conn.set_trace_callback(None)
+        plans = await plans_of(db, statements, "hits")
+    finally:
+        await db.close()
+    assert len(plans) == 3
+    for plan in plans:
+        steps = list(plan.values())
+        reads = [s.split(" > ")[1] for s in steps if s.split(" > ")[1].split()[1:2] == ["h"]]
+        ranked = [r for r in reads if "COVERING INDEX hits_listing" in r]
+        rows = [r for r in reads if "INTEGER PRIMARY KEY" in r]  # the page's rows
+        assert ranked and len(ranked) + len(rows) == len(reads), reads
+        per_hit = {
+            s.split(" > ")[1].split()[1]
+            for s in steps
+            if s.startswith("CORRELATED") and s.split(" > ")[1].startswith("SEARCH")
+        }
+        # held offers' count, a batch's estimate; wq: per requirement row of the set
+        assert per_hit <= {"o", "mb", "wq"}, steps
+        for alias in ("a", "m", "b", "r"):
+            assert any(
+                s.startswith("LIST SUBQUERY") and s.split(" > ")[1].startswith(f"SEARCH {alias} ")
+                for s in steps
+            ), (alias, steps)
