@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
+from storage import qualifications as quals
 from storage.db import Conn, changed_one, fetch_one, is_postgres
 from storage.estimates import ESTIMATE_SQL
-from storage.qualifications import eligible_clause
 
 # The worker's local minute of the day, from :utc_min and the zone's current offset.
 _LOCAL = "((((:utc_min + COALESCE(tz.offset_min, 0)) % 1440) + 1440) % 1440)"
@@ -74,7 +74,11 @@ _CANDIDATES = (
     "  WHERE a.hit_id = :hit AND a.worker_id = s.user_id)"
     " AND NOT EXISTS (SELECT 1 FROM mutes m"
     "  WHERE m.worker_id = s.user_id AND m.requester_id = :requester)"
-    f" AND {eligible_clause(':hit', 's.user_id')}"
+    # every requirement of the HIT met (qualifications.met_clause, filled in per HIT) and
+    # not blocked by its requester (qualifications.eligible_clause's two halves)
+    " AND {requirements}"
+    " AND NOT EXISTS (SELECT 1 FROM blocks b"
+    "  WHERE b.requester_id = :requester AND b.worker_id = s.user_id)"
     # /free: a worker whose free window is running gets only what fits in what is left
     " AND NOT EXISTS (SELECT 1 FROM free_windows f WHERE f.worker_id = s.user_id"
     "  AND f.ends_at > :now AND f.ends_at - :now < :need)"
@@ -137,7 +141,7 @@ def _for_postgres(sql: str, walk: str, order: str) -> str:
 
 
 _RANKED_PG = _for_postgres(
-    _RANKED,
+    _RANKED.replace("{requirements}", quals.qualified_clause(":hit", "s.user_id")),
     "(w.score, w.user_id) < (:from_score, :from_user)"
     " AND (w.score, w.user_id) >= (:to_score, :to_user)",
     "w.score DESC, w.user_id DESC",
@@ -154,7 +158,7 @@ _NEWCOMERS = (
     " ORDER BY s.pushes, s.user_id LIMIT :limit"
 )
 _NEWCOMERS_PG = _for_postgres(
-    _NEWCOMERS,
+    _NEWCOMERS.replace("{requirements}", quals.qualified_clause(":hit", "s.user_id")),
     "w.approved + w.rejected < 5 AND (w.pushes, w.user_id) <= (:to_pushes, :to_user)",
     "w.pushes, w.user_id",
 )
@@ -184,6 +188,48 @@ class HitTarget:
     reward_cents: int
     batch_id: int | None = None
     need_s: int = 0  # the time it takes (storage/estimates.py), for /free windows
+    # (kind, value, qualification id, comparator) of each requirement; None: read by each
+    # query (SQLite)
+    requirements: tuple[quals.Terms, ...] | None = None
+
+
+async def _candidates(
+    conn: Conn, query: str, target: HitTarget, params: dict[str, object], window: int
+) -> list[Candidate]:
+    """Run _RANKED or _NEWCOMERS (or their PostgreSQL forms) for the HIT.
+
+    On SQLite the HIT's requirements are written into the query (qualifications.met_clause).
+    A qualification that must be held at some value (at least, the default), that nobody
+    holds by default (not auto-granted) and that fewer than `window` workers hold is also
+    said as "one of its holders" (the same condition twice), so the query starts from the
+    holders instead of walking `window` workers to find the few who hold it: a wave for a
+    rare qualification in 0.2 ms instead of 11 (bench/bench_matching.py). A common one keeps
+    the walk, which finds its holders at once.
+    """
+    if is_postgres(conn):  # its requirements are in the query already (_for_postgres)
+        rows = await conn.execute_fetchall(query, params)
+        return [Candidate(r[0], r[1], r[2]) for r in rows]
+    requirements = target.requirements
+    if requirements is None:
+        requirements = await quals.requirement_terms(conn, target.hit_id)
+    met, more = quals.met_clause(requirements, "s.user_id", "u", "s")
+    for i, (kind, value, qualification_id, comparator) in enumerate(requirements):
+        if kind != "qualification" or comparator not in (None, "ge"):
+            continue
+        holders = await fetch_one(
+            conn,
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM worker_qualifications"
+            "  WHERE qualification_id = ?1 AND value >= CAST(?2 AS INTEGER) LIMIT ?3) AS held),"
+            " EXISTS (SELECT 1 FROM qualification_types WHERE id = ?1 AND auto_granted = 1)",
+            (qualification_id, value, window),
+        )
+        if holders is not None and holders[0] < window and not holders[1]:
+            met += (
+                " AND s.user_id IN (SELECT wq.worker_id FROM worker_qualifications wq"
+                f" WHERE wq.qualification_id = :rq{i} AND wq.value >= CAST(:rv{i} AS INTEGER))"
+            )
+    rows = await conn.execute_fetchall(query.replace("{requirements}", met), {**params, **more})
+    return [Candidate(r[0], r[1], r[2]) for r in rows]
 
 
 def _params(target: HitTarget, now: float, max_active: int, limit: int) -> dict[str, object]:
@@ -234,7 +280,7 @@ async def ranked(
     params.update(from_score=start[0], from_user=start[1], to_score=end[0], to_user=end[1])
     params.update(window=window)
     query = _RANKED_PG if is_postgres(conn) else _RANKED
-    picked = [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(query, params)]
+    picked = await _candidates(conn, query, target, params, window)
     if len(picked) == limit:
         return Scan(picked, (picked[-1].score, picked[-1].worker_id), False)
     if row is None:
@@ -262,7 +308,7 @@ async def newcomers(
     params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
     params.update(window=window)
     query = _NEWCOMERS_PG if is_postgres(conn) else _NEWCOMERS
-    return [Candidate(r[0], r[1], r[2]) for r in await conn.execute_fetchall(query, params)]
+    return await _candidates(conn, query, target, params, window)
 
 
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
@@ -274,7 +320,16 @@ async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:
     )
     if row is None:
         return None
-    return HitTarget(row[0], row[1], row[2], row[3], row[4], row[5], math.ceil(row[6]))
+    return HitTarget(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        math.ceil(row[6]),
+        await quals.requirement_terms(conn, hit_id),
+    )
 
 
 async def record_pushes(

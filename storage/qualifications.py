@@ -1,10 +1,15 @@
 """Qualification requirements, grants and the one SQL predicate for "may this worker do it".
 
 `eligible_clause()` is the single definition of who may see and accept a HIT; listings,
-accept and the push waves all embed it, so they can never disagree.
+accept and the push waves all embed it, so they can never disagree. Listings and waves
+take it in a form for their many HITs or many workers (`eligible_listing_clause`,
+`met_clause`), built from the same test of one requirement (`_MET`).
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 import aiosqlite
 
@@ -104,6 +109,43 @@ def eligible_clause(hit: str = "h.id", worker: str = "?1") -> str:
     return f"({qualified_clause(hit, worker)} AND {not_blocked_clause(hit, worker)})"
 
 
+# A requirement as met_clause takes it: (kind, value, qualification id, comparator).
+Terms = tuple[str, str, int | None, str | None]
+
+
+def met_clause(
+    requirements: Sequence[Terms], worker: str, user: str, stats: str
+) -> tuple[str, dict[str, object]]:
+    """`qualified_clause` for one HIT whose requirements are known, over a query of many
+    workers that has joined each one's `users` row as `user` and `worker_stats` row as
+    `stats`: the same test of each requirement (`_MET`), with the requirement's fields as
+    parameters (:rk0, :rv0, :rq0, :rc0, ...) and no lookups of hit_requirements or of the
+    worker's rows of its own.
+
+    The push waves walk up to 2,000 workers a query; a probe of hit_requirements and of
+    the worker's rows again per worker was most of a wave for a HIT with a locale or a
+    qualification requirement (bench/bench_matching.py).
+    >>> met_clause([], "s.user_id", "u", "s")
+    ('1 = 1', {})
+    """
+    terms: list[str] = []
+    params: dict[str, object] = {}
+    fields = (("kind", "rk"), ("value", "rv"), ("qualification_id", "rq"), ("comparator", "rc"))
+    for i, (kind, value, qualification_id, comparator) in enumerate(requirements):
+        met = _MET.format(worker=worker)
+        for field, param in fields:
+            met = re.sub(rf"\br\.{field}\b", f":{param}{i}", met)
+        met = re.sub(r"\bru\.", f"{user}.", re.sub(r"\brs\.", f"{stats}.", met))
+        assert not re.search(r"\br\.", met), met  # every field of the requirement replaced
+        # a requirement keeps a worker out only when it is surely not met, as in
+        # qualified_clause's NOT EXISTS (... NOT met)
+        terms.append(f"({met}) IS NOT FALSE")
+        params.update(
+            {f"rk{i}": kind, f"rv{i}": value, f"rq{i}": qualification_id, f"rc{i}": comparator}
+        )
+    return " AND ".join(terms) or "1 = 1", params
+
+
 def eligible_listing_clause(worker: str) -> str:
     """`eligible_clause("h.id", worker)` for a query over many HITs `h` of one worker.
 
@@ -128,6 +170,16 @@ async def eligible(conn: Conn, hit_id: int, worker_id: int) -> bool:
     async with conn.execute(f"SELECT {eligible_clause('?1', '?2')}", (hit_id, worker_id)) as cur:
         row = await cur.fetchone()
     return bool(row and row[0])
+
+
+async def requirement_terms(conn: Conn, hit_id: int) -> tuple[Terms, ...]:
+    """The HIT's requirements as `met_clause` takes them."""
+    rows = await conn.execute_fetchall(
+        "SELECT kind, value, qualification_id, comparator FROM hit_requirements"
+        " WHERE hit_id = ? ORDER BY id",
+        (hit_id,),
+    )
+    return tuple((str(r[0]), str(r[1]), r[2], r[3]) for r in rows)
 
 
 async def requirements(conn: Conn, hit_id: int) -> list[Requirement]:

@@ -144,6 +144,7 @@ async def push_wave(
         hit.reward_cents,
         hit.batch_id,
         facts.need_s,
+        await quals.requirement_terms(conn, hit.id),  # read once for the wave's queries
     )
     bucket = int(now // TZ_BUCKET_S)
     if facts.tz_bucket != bucket:  # as refresh_zones, without reading the bucket again
