@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage import listing
+from storage import listing, timers
 from storage.db import Database
 
 NOW = 1_800_000_000.0
@@ -75,3 +75,34 @@ async def test_a_listing_ranks_open_hits_on_its_index_with_the_workers_sets_read
                 s.startswith("LIST SUBQUERY") and s.split(" > ")[1].startswith(f"SEARCH {alias} ")
                 for s in steps
             ), (alias, steps)
+
+
+async def test_the_timers_find_what_is_due_on_the_index_of_each_kind(tmp_path: Path) -> None:
+    """Each pass of the timers asks what is due (reminders, auto-approvals, expiries, and
+    everything due next): reminders and auto-approvals are searched by their status and
+    time on their own index, never by walking every accepted assignment through another."""
+    db = Database(tmp_path / "plan.sqlite3")
+    await db.open()
+    try:
+        statements: list[str] = []
+        await db.conn.set_trace_callback(statements.append)
+        async with db.transaction() as conn:
+            await timers.upcoming(conn, NOW, 1)
+            await timers.due_reminders(conn, NOW, 10)
+            await timers.due_auto_approvals(conn, NOW, 10)
+            await timers.expire_due(conn, NOW, 10)
+        await db.conn.set_trace_callback(None)
+        searches = []
+        async with db.reading() as conn:
+            for sql in statements:
+                if sql.startswith(("SELECT", "UPDATE")):
+                    rows = await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}")
+                    searches += [str(r[3]) for r in rows if str(r[3]).startswith("SEARCH")]
+    finally:
+        await db.close()
+    for wanted in (
+        "INDEX assignments_remind (status=? AND remind_at<?)",
+        "INDEX assignments_auto_approve (status=? AND auto_approve_at<?)",
+    ):
+        assert any(wanted in s for s in searches), (wanted, searches)
+    assert not any("assignments" in s and s.endswith("(status=?)") for s in searches), searches
