@@ -340,3 +340,34 @@ async def test_work_abandoned_after_a_cancel_refunds_its_reward(
     assert "Time's up" in ann.last_text()
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
+
+
+class _Loads:
+    """A scheduler that only remembers what it was asked to run, and when."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, float]] = []
+
+    def at(self, name: str, due_at: float) -> None:
+        self.jobs.append((name, due_at))
+
+
+async def test_the_horizon_waits_for_the_pass_applying_what_is_due(
+    stage: Stage, clock: FakeClock
+) -> None:
+    """A load of the horizon while a pass applies the deadlines due (20,000 at once in
+    bench_timers) waits for the pass: loaded during it, it would be those same deadlines,
+    again and again, each load a stall of the loop. Once the pass is done it loads what is
+    still to come, and Ann's abandoned work is not among it."""
+    _, ann, _ = await accepted_poll(
+        stage, stage.admin(), "Pick one | X | Y ; reward=0.05 n=1 time=30m life=1d"
+    )
+    loads = _Loads()
+    timers = stage.services.timers
+    timers.attach(loads, 2 * 86400.0)  # the HIT expires within it
+    clock.advance(31 * 60)
+    await asyncio.gather(timers.fire(), timers.horizon())
+    await stage.settle()
+    assert any("Time's up" in text for text in ann.texts())
+    assert loads.jobs, "the horizon was loaded after the pass"
+    assert all(due_at > clock.now() for name, due_at in loads.jobs), loads.jobs

@@ -121,6 +121,7 @@ class Timers(UseCases):
         self.coalesce_s = coalesce_s
         self._running = False
         self._again = False
+        self._reload = False
         self._freed: set[int] = set()
         self.passes = 0
 
@@ -141,6 +142,12 @@ class Timers(UseCases):
         """Load the next window's deadlines into the scheduler; how many were loaded."""
         scheduler = self.agenda.scheduler
         if scheduler is None:
+            return 0
+        if self._running:
+            # A pass is applying what is due. Loaded now, the window would be the deadlines
+            # it is applying (20,000 due at once: the same 5,000 again and again, each load
+            # a stall of the loop); it is loaded when the pass is done instead.
+            self._reload = True
             return 0
         until = self.clock.now() + self.window_s
         async with self.db.reading() as conn:
@@ -172,6 +179,9 @@ class Timers(UseCases):
                     break
         finally:
             self._running = False
+        if self._reload:
+            self._reload = False
+            await self.horizon()
 
     async def run_due(self) -> DueReport:
         """Apply everything due at the clock's now; safe to run any number of times."""
