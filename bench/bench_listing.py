@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bench.lagprobe import LagProbe
 from bot.domain import HitKind, HitSort
 from storage import listing
 from storage.db import Database
@@ -125,8 +126,12 @@ async def main(n_hits: int) -> None:
                 await listing.visible_hits(conn, rng.randint(1, WORKERS), NOW, limit=1)
 
         print(f"{n_hits} open HITs, {WORKERS} workers")
+        probe = LagProbe()
+        probe.start()
         await timed("page", page, SECONDS)
         await timed("next", best, SECONDS)
+        await probe.stop()
+        print(probe.line())
         await db.close()
 
 

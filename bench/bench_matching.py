@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from bench.lagprobe import LagProbe
 from bench.pg import bench_database
 from bot.matching.fanout import FanOut, explore_count, wave_size
 from bot.matching.waves import push_wave, refresh_zones
@@ -246,6 +247,8 @@ async def _run(args: argparse.Namespace, rng: random.Random, target: str) -> Non
         f" in {time.perf_counter() - started:.1f} s"
     )
     policy = FanOut()
+    probe = LagProbe()
+    probe.start()
 
     selects: list[float] = []
     picked = 0
@@ -277,6 +280,8 @@ async def _run(args: argparse.Namespace, rng: random.Random, target: str) -> Non
             await push_wave(conn, hit, policy, now, 3)
         waves.append(time.perf_counter() - began)
     report("wave", waves)
+    await probe.stop()
+    print(probe.line())
     async with db.reading() as conn:
         async with conn.execute("SELECT COUNT(*), MAX(wave) FROM pushes") as cur:
             row = await cur.fetchone()

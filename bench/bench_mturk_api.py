@@ -35,6 +35,7 @@ from tornado.httpserver import HTTPServer  # noqa: E402
 from tornado.netutil import bind_sockets  # noqa: E402
 from tornado.web import Application, RequestHandler  # noqa: E402
 
+from bench.lagprobe import LagProbe  # noqa: E402
 from bot.mturk import _sigv4 as sigv4  # noqa: E402
 from tests.auxil.mturk import new_api_key, one_cent_hit, question_form  # noqa: E402
 from tests.auxil.people import funded_requester  # noqa: E402
@@ -125,6 +126,7 @@ async def main(seconds: float, windows: int, answered: int) -> None:
     # Start the client process now: gigbot pins its own threads to one CPU (GIGBOT_SAME_CPU)
     # and a process started from the pinned loop thread would inherit that CPU.
     pool.submit(int).result()
+    probe = LagProbe()  # the loop gigbot (and the floor) answer on
     totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
     with tempfile.TemporaryDirectory() as tmp:
         stage = await open_unlimited_stage(
@@ -154,6 +156,7 @@ async def main(seconds: float, windows: int, answered: int) -> None:
             listed = await asyncio.to_thread(lambda: gig.list_assignments_for_hit(HITId=hit_id))
             assert listed["NumResults"] == min(answered, 10), listed["NumResults"]
             step = seconds / windows / 4
+            probe.start()
             for _ in range(windows):
                 for key, who, operation, params in (
                     ("fc", floor, "create_hit", CREATE),
@@ -164,6 +167,7 @@ async def main(seconds: float, windows: int, answered: int) -> None:
                     done, took = await rate(pool, who, operation, params, step)
                     totals[key][0] += done
                     totals[key][1] += took
+            await probe.stop()
             assert not stage.services.errors and not stage.sim.violations
         finally:
             await stage.close()
@@ -175,6 +179,7 @@ async def main(seconds: float, windows: int, answered: int) -> None:
         verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
         print(f"{label:22} floor {per_s[f]:7.1f}/s  gigbot {per_s[g]:7.1f}/s  "
               f"ratio {ratio:5.2f}  target >= {TARGET}: {verdict}")
+    print(probe.line())
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ Measures
   * lag: 20,000 deadlines falling due at the same instant, from the due time to the
     assignment being abandoned in the database (the job running *and* its work done;
     target p99 <= 1 s);
-  * RSS: the process's peak resident memory (target <= 250 MiB).
+  * RSS: the process's peak resident memory (target <= 250 MiB);
+  * the longest stall of the bot's event loop while it starts and while the deadlines
+    are applied (target <= 100 ms; the bot runs with a probe, bench/probed_run.py).
 
 Run: .venv/bin/python bench/bench_timers.py [--assignments 100000] [--due 20000]
 On PostgreSQL: .venv/bin/python -m bench.bench_timers --postgres postgresql://... (a server
@@ -32,6 +34,7 @@ from storage.db import Database, fetch_all, fetch_value
 TARGET_START_S = 10.0
 TARGET_P99_LAG_S = 1.0
 TARGET_RSS_MIB = 250.0
+TARGET_STALL_MS = 100.0  # the bot's event loop (bench/lagprobe.py)
 HITS = 100
 FIRST_TG_ID = 5_000_000
 
@@ -92,6 +95,16 @@ async def build_database(
     await db.close()
 
 
+def longest_stall(path: Path, since: float, until: float) -> float:
+    """The longest stall (s) the bot's probe saw between two wall times."""
+    worst = 0.0
+    for line in path.read_text(encoding="ascii").splitlines():
+        at, stall = (float(x) for x in line.split())
+        if since <= at <= until + 0.1:
+            worst = max(worst, stall)
+    return worst
+
+
 def rss_peak_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -133,15 +146,22 @@ async def _run(tmp: Path, path: str, workers: int, assignments: int, due: int, l
             "GIGBOT_LOG_LEVEL": "WARNING",
             "GIGBOT_SEND_RATE": "25",
         }
+        stalls = tmp / "stalls.txt"  # the bot's loop lag (bench/probed_run.py)
+        env.update(
+            GIGBOT_BENCH_STALL_FILE=str(stalls),
+            PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+        )
         probe = sim.add_user("Probe")
         spawned = time.perf_counter()
+        spawned_wall = time.time()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=env, cwd=tmp
+            sys.executable, "-m", "bench.probed_run", "run", env=env, cwd=tmp
         )
         sim.message(probe, "/start")
         while not any(m.from_bot for m in sim.messages(probe.id)):
             await asyncio.sleep(0.01)
         start_s = time.perf_counter() - spawned
+        answered_wall = time.time()
         rss_start = rss_peak_mib(proc.pid)
 
         while time.time() < due_at:
@@ -175,8 +195,11 @@ async def _run(tmp: Path, path: str, workers: int, assignments: int, due: int, l
             )
         await db.close()
         rss = rss_peak_mib(proc.pid)
+        await asyncio.sleep(0.25)  # the probe's last lines
         proc.kill()
         await proc.wait()
+        stall_start = longest_stall(stalls, spawned_wall, answered_wall + 0.2)
+        stall_due = longest_stall(stalls, due_at - 1.0, time.time())
 
     def pct(p: float) -> float:
         return lags[min(len(lags) - 1, int(p * len(lags)))] if lags else float("nan")
@@ -201,8 +224,14 @@ async def _run(tmp: Path, path: str, workers: int, assignments: int, due: int, l
         f"RSS peak (start / end)  {rss_start:.0f} / {rss:.0f} MiB    target"
         f" {TARGET_RSS_MIB:.0f} MiB    ratio {rss / TARGET_RSS_MIB:.2f}"
     )
+    for label, stall in (("start-up", stall_start), ("deadlines", stall_due)):
+        print(
+            f"loop stall, {label:9s}  {stall * 1000:6.1f} ms  target {TARGET_STALL_MS:.0f} ms"
+            f"    ratio {stall * 1000 / TARGET_STALL_MS:.2f}"
+        )
     ok = (
         start_s <= TARGET_START_S
+        and stall_due * 1000 <= TARGET_STALL_MS
         and len(lags) == due
         and p99 <= TARGET_P99_LAG_S
         and rss <= TARGET_RSS_MIB

@@ -21,13 +21,12 @@ import json
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.*
 
+from bench.lagprobe import LagProbe
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from tests.auxil.hostile import handle_signed  # noqa: E402
@@ -37,37 +36,6 @@ from tests.auxil.stages import open_unlimited_stage  # noqa: E402
 
 TARGET_MS = 100.0
 MAX_QUESTION = 131_072  # CreateHIT's Question (bot/mturk/ops.py)
-TICK = 0.001
-
-
-class LagProbe:
-    """Sleeps TICK at a time on the running loop; `worst` is the latest wake-up seen."""
-
-    def __init__(self) -> None:
-        self.worst = 0.0
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            start = time.perf_counter()
-            await asyncio.sleep(TICK)
-            self.worst = max(self.worst, time.perf_counter() - start - TICK)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        assert self._task is not None
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-
-    async def worst_during(self, step: Callable[[], Awaitable[object]]) -> float:
-        """The longest stall (s) while `step` runs."""
-        await asyncio.sleep(TICK * 3)  # the probe's current sleep ends before the step
-        self.worst = 0.0
-        await step()
-        await asyncio.sleep(TICK * 3)  # a stall at the very end is seen too
-        return self.worst
 
 
 def largest_json() -> bytes:
