@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from storage import listing, timers
 from storage.db import Database
 
 NOW = 1_800_000_000.0
+pytestmark = pytest.mark.sqlite_only  # SQLite's plans (PostgreSQL's: bench/ with --postgres)
 
 
 async def plans_of(db: Database, statements: list[str], table: str) -> list[dict[int, str]]:
@@ -68,8 +71,8 @@ async def test_a_listing_ranks_open_hits_on_its_index_with_the_workers_sets_read
             for s in steps
             if s.startswith("CORRELATED") and s.split(" > ")[1].startswith("SEARCH")
         }
-        # held offers' count, a batch's estimate; wq: per requirement row of the set
-        assert per_hit <= {"o", "mb", "wq"}, steps
+        # held offers' count, a batch's estimate; wq, qt: per requirement row of the set
+        assert per_hit <= {"o", "mb", "wq", "qt"}, steps
         for alias in ("a", "m", "b", "r"):
             assert any(
                 s.startswith("LIST SUBQUERY") and s.split(" > ")[1].startswith(f"SEARCH {alias} ")
