@@ -250,6 +250,17 @@ async def web_hit(stage: Stage, mturk: Any, question: str, title: str = "Birds")
     return str(created["HIT"]["HITId"])
 
 
+async def task_page(stage: Stage, admin: Actor, tab: Page, question: str) -> tuple[Any, str, Actor]:
+    """Rita's web HIT asking `question`, accepted by Ann, its page open in `tab`: (Rita's
+    boto3 client, the HIT id, Ann)."""
+    _, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    hit_id = await web_hit(stage, mturk, question)
+    await ann.press("Accept")
+    await tab.goto(task_link(ann))
+    return mturk, hit_id, ann
+
+
 async def answered(stage: Stage, mturk: Any, hit_id: str) -> dict[str, str]:
     """The one assignment's answers, read back through boto3."""
     (assignment,) = (await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id))[
@@ -297,11 +308,7 @@ async def test_a_plain_form_posting_to_the_production_external_submit(
 async def test_a_script_submitting_to_the_sandbox_host(
     stage: Stage, admin: Actor, browser_page: Page
 ) -> None:
-    rita, mturk = await requester_with_api_key(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    hit_id = await web_hit(stage, mturk, html_question(SCRIPT_SUBMIT))
-    await ann.press("Accept")
-    await browser_page.goto(task_link(ann))
+    mturk, hit_id, _ = await task_page(stage, admin, browser_page, html_question(SCRIPT_SUBMIT))
     await browser_page.fill("#sure", "very")
     await browser_page.click("#submitButton")
     await submitted_page(stage, browser_page)
@@ -314,11 +321,7 @@ async def test_a_script_submitting_to_the_sandbox_host(
 async def test_a_jspsych_query_string_submit(
     stage: Stage, admin: Actor, browser_page: Page
 ) -> None:
-    rita, mturk = await requester_with_api_key(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    hit_id = await web_hit(stage, mturk, html_question(JSPSYCH))
-    await ann.press("Accept")
-    await browser_page.goto(task_link(ann))
+    mturk, hit_id, _ = await task_page(stage, admin, browser_page, html_question(JSPSYCH))
     await browser_page.fill("#rt", "412 ms")
     await browser_page.click("#submitButton")
     await submitted_page(stage, browser_page)
@@ -328,11 +331,7 @@ async def test_a_jspsych_query_string_submit(
 async def test_a_page_building_the_submit_url_from_its_origin(
     stage: Stage, admin: Actor, browser_page: Page
 ) -> None:
-    rita, mturk = await requester_with_api_key(stage, admin)
-    (ann,) = await workers(stage, "Ann")
-    hit_id = await web_hit(stage, mturk, html_question(FROM_ORIGIN))
-    await ann.press("Accept")
-    await browser_page.goto(task_link(ann))
+    mturk, hit_id, ann = await task_page(stage, admin, browser_page, html_question(FROM_ORIGIN))
     await browser_page.fill("#dots", "17")
     await browser_page.click("#submitButton")
     await expect(browser_page.locator("#state")).to_have_text("sent 200")
@@ -361,16 +360,12 @@ async def requester_site() -> AsyncIterator[str]:
 async def test_an_external_question_sending_to_turk_submit_to(
     stage: Stage, admin: Actor, browser_page: Page, requester_site: str, way: str
 ) -> None:
-    rita, mturk = await requester_with_api_key(stage, admin)
-    (ann,) = await workers(stage, "Ann")
     question = (
         f'<ExternalQuestion xmlns="{EXTERNAL_NS}ExternalQuestion.xsd">'
         f"<ExternalURL>{requester_site}/{way}?round=2</ExternalURL>"
         "<FrameHeight>400</FrameHeight></ExternalQuestion>"
     )
-    hit_id = await web_hit(stage, mturk, question)
-    await ann.press("Accept")
-    await browser_page.goto(task_link(ann))
+    mturk, hit_id, ann = await task_page(stage, admin, browser_page, question)
     await browser_page.fill("#song", "Blackbird")
     await browser_page.click("#submitButton")
     if way in ("fetch", "xhr_form_data"):  # the page stays; it reads gigbot's answer
