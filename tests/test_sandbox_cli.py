@@ -26,6 +26,14 @@ def _sandbox(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def _stopped(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """Ctrl-C to the running sandbox: what it printed and logged, once it stopped cleanly."""
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err[-2000:]
+    return out, err
+
+
 def test_sandbox_prints_its_address_serves_the_page_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     proc = _sandbox(tmp_path, "--port", "0", "--workers", "2", "--speed", "60")
     try:
@@ -51,12 +59,10 @@ def test_sandbox_prints_its_address_serves_the_page_and_stops_on_ctrl_c(tmp_path
         assert refused.status_code == 403, "POSTs need the X-Sandbox header (no CSRF)"
         foreign = httpx.get(url, headers={"Host": "attacker.example"})
         assert foreign.status_code == 403, "other Host names are refused (no DNS rebinding)"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        out, err = _stopped(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, err[-2000:]
     assert "stopped (0 handler errors)" in out and "Traceback" not in err
     assert (tmp_path / "s.sqlite3").exists()
 
@@ -90,9 +96,7 @@ def test_sandbox_with_the_mturk_api_says_where_it_listens(tmp_path: Path) -> Non
         api = lines[2].split("MTurk API: ", 1)[1].split(" ", 1)[0]
         unsigned = httpx.post(api, headers={"X-Amz-Target": "x"})
         assert unsigned.status_code == 400 and "X-Amz-Target" in unsigned.text, "it answers"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        _stopped(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, err[-2000:]
