@@ -125,23 +125,23 @@ function song() { return document.getElementById('song').value; }
 </script>"""
 _SONG = "<p>Name the song: <input name='song' id='song'></p>"
 _SEND = "<button id='submitButton' onclick='send()'>Send</button><p id='state'></p>"
+
+
+def _form_page(method: str) -> str:
+    """The requester's page with a form sent to turkSubmitTo by `method` (GET or POST)."""
+    return f"""<!DOCTYPE html><html><body>{_TURK}
+<form id='mturk_form' method='{method}'>
+<input type='hidden' name='assignmentId' id='assignmentId'>{_SONG}
+<input type='submit' id='submitButton' value='Submit'></form>
+<script>
+document.getElementById('assignmentId').value = q.get('assignmentId');
+document.getElementById('mturk_form').action = submitUrl;
+</script></body></html>"""
+
+
 EXTERNAL_PAGES = {
-    "get_form": f"""<!DOCTYPE html><html><body>{_TURK}
-<form id='mturk_form' method='GET'>
-<input type='hidden' name='assignmentId' id='assignmentId'>{_SONG}
-<input type='submit' id='submitButton' value='Submit'></form>
-<script>
-document.getElementById('assignmentId').value = q.get('assignmentId');
-document.getElementById('mturk_form').action = submitUrl;
-</script></body></html>""",
-    "post_form": f"""<!DOCTYPE html><html><body>{_TURK}
-<form id='mturk_form' method='POST'>
-<input type='hidden' name='assignmentId' id='assignmentId'>{_SONG}
-<input type='submit' id='submitButton' value='Submit'></form>
-<script>
-document.getElementById('assignmentId').value = q.get('assignmentId');
-document.getElementById('mturk_form').action = submitUrl;
-</script></body></html>""",
+    "get_form": _form_page("GET"),
+    "post_form": _form_page("POST"),
     "fetch": f"""<!DOCTYPE html><html><body>{_TURK}{_SONG}{_SEND}
 <script>
 function send() {{
@@ -305,27 +305,28 @@ async def test_a_plain_form_posting_to_the_production_external_submit(
     assert card.buttons() == [], "no timer or Return left on the card"
 
 
-async def test_a_script_submitting_to_the_sandbox_host(
-    stage: Stage, admin: Actor, browser_page: Page
+@pytest.mark.parametrize(
+    ("page", "field", "typed", "answers"),
+    [
+        (SCRIPT_SUBMIT, "#sure", "very", {"started": "2024-01-01T00:00:00Z", "sure": "very"}),
+        (JSPSYCH, "#rt", "412 ms", {"rt": "412 ms", "trials": '[{"key":"f"}]'}),
+    ],
+    ids=["a_script_submitting_to_the_sandbox_host", "a_jspsych_query_string_submit"],
+)
+async def test_a_page_submitting_by_script(
+    stage: Stage,
+    admin: Actor,
+    browser_page: Page,
+    page: str,
+    field: str,
+    typed: str,
+    answers: dict[str, str],
 ) -> None:
-    mturk, hit_id, _ = await task_page(stage, admin, browser_page, html_question(SCRIPT_SUBMIT))
-    await browser_page.fill("#sure", "very")
+    mturk, hit_id, _ = await task_page(stage, admin, browser_page, html_question(page))
+    await browser_page.fill(field, typed)
     await browser_page.click("#submitButton")
     await submitted_page(stage, browser_page)
-    assert await answered(stage, mturk, hit_id) == {
-        "started": "2024-01-01T00:00:00Z",
-        "sure": "very",
-    }
-
-
-async def test_a_jspsych_query_string_submit(
-    stage: Stage, admin: Actor, browser_page: Page
-) -> None:
-    mturk, hit_id, _ = await task_page(stage, admin, browser_page, html_question(JSPSYCH))
-    await browser_page.fill("#rt", "412 ms")
-    await browser_page.click("#submitButton")
-    await submitted_page(stage, browser_page)
-    assert await answered(stage, mturk, hit_id) == {"rt": "412 ms", "trials": '[{"key":"f"}]'}
+    assert await answered(stage, mturk, hit_id) == answers
 
 
 async def test_a_page_building_the_submit_url_from_its_origin(
