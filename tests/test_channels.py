@@ -13,6 +13,7 @@ from bot.domain import Priority
 from bot.sandbox import Limits, SimChat
 from storage import outbox, summary
 from tests.auxil.database import database_at
+from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, set_up, workers
 from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import failing_on_errors
@@ -241,12 +242,8 @@ async def test_a_batch_card_with_every_item_taken_says_full(stage: Stage, admin:
     await ann.press("Accept")
     filled = stage.sim.message_by_id(bob.tg_id, card.message_id)
     assert "Filled" in (filled.text or "") and filled.buttons() == [], "the batch is full"
-    seen = len(stage.sim.alerts(bob.user))
-    await stage.deliver(  # a tap on a copy of the card from before
-        stage.sim.callback(bob.user, card.message_id, str(data), enqueue=False, check_button=False)
-    )
-    alert = str(stage.sim.alerts(bob.user)[seen:][-1].get("text"))
-    assert "full" in alert
+    alert = await forge(stage, bob, str(data), card.message_id)  # a copy of the card from before
+    assert "full" in (alert or "")
     async with stage.services.db.reading() as conn:
         counts = await summary.assignment_states(conn)
     assert counts == {"accepted": 1}, "Ann's only"

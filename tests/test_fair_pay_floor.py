@@ -17,7 +17,7 @@ from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
 from bot.sandbox import Limits
 from storage import hits as hit_rows
-from tests.auxil.gestures import coffee_survey, do_poll
+from tests.auxil.gestures import coffee_survey, do_poll, forge
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, roomy_stage
@@ -43,10 +43,7 @@ async def test_poll_under_the_floor_is_refused_with_the_reward_that_meets_it(
     assert "Pay at least $0.27 per assignment" in (preview.text or "")  # 8.00 × 120 / 3600
     assert "Publish" not in str(preview.buttons()), "the preview says what Publish would do"
     # A Publish button drawn before (a /require reply, an older preview) is refused.
-    publish = stage.sim.callback(
-        rita.user, preview.message_id, "pub:1", enqueue=False, check_button=False
-    )
-    await stage.deliver(publish)
+    await forge(stage, rita, "pub:1", preview.message_id)
     refusal = rita.last_text()
     assert "Not published: $0.05 for 2m of work is $1.50/h" in refusal
     assert "floor of $8.00/h" in refusal

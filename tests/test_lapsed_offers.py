@@ -16,6 +16,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_at, set_record
+from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 from tests.auxil.screens import labels
@@ -36,18 +37,6 @@ async def _ranked(stage: Stage, *names: str) -> list[Actor]:
     for n, actor in enumerate(found):
         await set_record(stage, actor, approved=30 - 10 * n)
     return found
-
-
-async def _tap_anyway(stage: Stage, actor: Actor, data: str) -> str | None:
-    """A button press with `data` on the actor's latest message, whatever it shows."""
-    seen = len(stage.sim.alerts(actor.user))
-    await stage.deliver(
-        stage.sim.callback(
-            actor.user, actor.last().message_id, data, enqueue=False, check_button=False
-        )
-    )
-    alerts = stage.sim.alerts(actor.user)[seen:]
-    return str(alerts[-1].get("text")) if alerts else None
 
 
 def _offer_of(actor: Actor, title: str) -> int:
@@ -110,7 +99,7 @@ async def test_a_held_slot_is_not_listed_to_others_until_nobody_holds_it(
     assert "Nothing open for you" in bob.last_text()
     await bob.send(f"/start hit_{hit_id}")  # a channel post's link
     assert "held for another worker" in bob.last_text(), bob.last_text()
-    alert = await _tap_anyway(stage, bob, f"acc:{hit_id}")  # e.g. an old card's Accept
+    alert = await forge(stage, bob, f"acc:{hit_id}")  # e.g. an old card's Accept
     assert alert is not None and "held for another worker" in alert, alert
 
     clock.advance(91)  # Ann lets it pass: Bob is next in line and holds it

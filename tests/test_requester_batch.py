@@ -14,6 +14,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from tests.auxil.database import connect, database_of, set_record
+from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import upload
 from tests.auxil.screens import number_after
@@ -91,10 +92,7 @@ async def test_double_publish_escrows_once(stage: Stage, admin: Actor) -> None:
     data = next(d for row in preview.buttons() for text, d, _ in row if "Publish" in text)
     assert data is not None
     await rita.tap(preview.message_id, data)
-    again = stage.sim.callback(
-        rita.user, preview.message_id, data, enqueue=False, check_button=False
-    )
-    await stage.deliver(again)
+    await forge(stage, rita, data, preview.message_id)
     assert "already published" in rita.last_text()
     await rita.send("/balance")
     assert "Available: $9.76" in rita.last_text() and "In escrow: $0.24" in rita.last_text()

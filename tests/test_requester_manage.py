@@ -11,6 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import connect, database_of
+from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.people import worker as worker_named
 from tests.auxil.posting import published_poll
@@ -57,11 +58,7 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
     assert cancel is not None
     await rita.tap(card.message_id, cancel)
     assert "$0.40 returned" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
-    twice = stage.sim.callback(
-        rita.user, card.message_id, cancel, enqueue=False, check_button=False
-    )
-    await stage.deliver(twice)
-    assert "already cancelled" in (stage.sim.alerts(rita.user)[-1].get("text") or "")
+    assert "already cancelled" in (await forge(stage, rita, cancel, card.message_id) or "")
     with connect(database_of(stage)) as db:
         refunds = db.execute("SELECT amount_cents FROM ledger WHERE memo = 'cancel'").fetchall()
     assert refunds == [(40,)], "the submitted answer's reward stays in escrow for review"
@@ -121,11 +118,8 @@ async def test_someone_elses_hit_is_refused(stage: Stage, admin: Actor) -> None:
     for label in ("Tea?", "Cancel", "Yes, cancel", "Back"):
         data = next(d for row in rita.last().buttons() for t, d, _ in row if label in t)
         assert data is not None
-        forged = stage.sim.callback(  # Rita's button data, sent from a message in Sam's chat
-            sam.user, sam.last().message_id, data, enqueue=False, check_button=False
-        )
-        await stage.deliver(forged)
-        assert "isn't one of your HITs" in (stage.sim.alerts(sam.user)[-1].get("text") or "")
+        forged = await forge(stage, sam, data)  # Rita's button data, sent from Sam's chat
+        assert "isn't one of your HITs" in (forged or "")
         if label == "Tea?":
             await rita.press("Tea?")  # Rita opens the card; Sam tries its buttons
         if label == "Cancel":

@@ -8,6 +8,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
 from tests.auxil.database import set_record, sql
+from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
 
@@ -19,16 +20,6 @@ async def _assignment(stage: Stage, hit_id: int) -> tuple[int, float, int]:
     )
     (aid, deadline, extended), *_ = rows
     return int(str(aid)), float(str(deadline)), int(str(extended))
-
-
-async def _replay(stage: Stage, actor: Actor, message_id: int, data: str) -> str:
-    """A tap carrying `data` from a message that no longer shows it (a stale screen)."""
-    seen = len(stage.sim.alerts(actor.user))
-    await stage.deliver(
-        stage.sim.callback(actor.user, message_id, data, enqueue=False, check_button=False)
-    )
-    alerts = stage.sim.alerts(actor.user)[seen:]
-    return str(alerts[-1].get("text") or "") if alerts else ""
 
 
 def _count(actor: Actor, fragment: str) -> int:
@@ -72,7 +63,7 @@ async def test_plus_ten_minutes_once_then_reminders_planned_anew(
     aid, moved, extended = await _assignment(stage, hit_id)
     assert moved == deadline + 600 and extended == 600
     # A second tap on the same reminder changes nothing.
-    assert "once only" in await _replay(stage, ann, last.message_id, f"ext:{aid}")
+    assert "once only" in (await forge(stage, ann, f"ext:{aid}", last.message_id) or "")
     assert (await _assignment(stage, hit_id))[1] == moved
 
     clock.advance(30)  # the original deadline has passed: still running
@@ -130,7 +121,7 @@ async def test_no_extra_time_unless_the_requester_allowed_it(
     assert any("Return without penalty" in t for t in labels)
     assert not any("+" in t for t in labels)
     aid, deadline, _ = await _assignment(stage, hit_id)
-    assert "didn't allow" in await _replay(stage, ann, ann.last().message_id, f"ext:{aid}")
+    assert "didn't allow" in (await forge(stage, ann, f"ext:{aid}") or "")
     assert (await _assignment(stage, hit_id))[1] == deadline
 
 

@@ -63,12 +63,12 @@ async def rate(worker: Actor, dimension: str, stars: int) -> str | None:
     raise AssertionError(f"no {dimension}{stars} button in {message.text!r}")
 
 
-async def forge(stage: Stage, actor: Actor, data: str) -> str | None:
-    """Send callback data the actor was never shown (a replayed or crafted button)."""
+async def forge(stage: Stage, actor: Actor, data: str, message_id: int | None = None) -> str | None:
+    """Send callback data the message (the actor's latest unless given) does not show: a
+    replayed, stale or crafted button. The alert it got, if any."""
     seen = len(stage.sim.alerts(actor.user))
-    update = stage.sim.callback(
-        actor.user, actor.last().message_id, data, enqueue=False, check_button=False
-    )
+    at = actor.last().message_id if message_id is None else message_id
+    update = stage.sim.callback(actor.user, at, data, enqueue=False, check_button=False)
     await stage.deliver(update)
     alerts = stage.sim.alerts(actor.user)[seen:]
     return str(alerts[-1].get("text") or "") if alerts else None
