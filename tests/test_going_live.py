@@ -10,12 +10,10 @@ import asyncio
 import io
 import json
 import logging
-import os
 import shutil
 import signal
 import socket
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -36,6 +34,7 @@ from bot.work.desk import WorkerDesk
 from handlers import ADMIN_COMMANDS, REQUESTER_COMMANDS, WORKER_COMMANDS
 from storage.db import Database
 from tests.auxil.people import funded_requester, set_up
+from tests.auxil.processes import gigbot_run
 
 # `gigbot run` processes on a SQLite file (backups with sqlite3, file errors).
 pytestmark = pytest.mark.sqlite_only
@@ -64,17 +63,7 @@ class Gigbot:
 
     @classmethod
     async def start(cls, cwd: Path, **env: str) -> Gigbot:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=cwd,
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PTB_TIMEDELTA": "true", **env},
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        return cls(proc)
+        return cls(await gigbot_run(cwd, **env))
 
     async def _read(self, stream: asyncio.StreamReader) -> None:
         try:

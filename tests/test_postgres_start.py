@@ -6,16 +6,15 @@ cases hold on any machine): one that refuses the password, one too old; and a cl
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import struct
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from storage.pg import OLDEST_SERVER, describe
+from tests.auxil.processes import gigbot_run
 
 WAIT = 20.0
 
@@ -98,21 +97,11 @@ async def workdir(tmp_path: Path) -> AsyncIterator[Path]:
 
 async def run_gigbot(cwd: Path, database: str) -> tuple[int, str]:
     """`gigbot run` with this GIGBOT_DATABASE (the Bot API is never reached: a closed port)."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=cwd,
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PTB_TIMEDELTA": "true",
-            "GIGBOT_TOKEN": "123456:TEST-TOKEN",
-            "GIGBOT_API_URL": f"http://127.0.0.1:{free_port()}/bot",
-            "GIGBOT_DATABASE": database,
-        },
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    proc = await gigbot_run(
+        cwd,
+        GIGBOT_TOKEN="123456:TEST-TOKEN",
+        GIGBOT_API_URL=f"http://127.0.0.1:{free_port()}/bot",
+        GIGBOT_DATABASE=database,
     )
     _, err = await asyncio.wait_for(proc.communicate(), WAIT)
     assert proc.returncode is not None

@@ -32,6 +32,21 @@ class Bot:
         await self.proc.wait()
 
 
+async def gigbot_run(cwd: Path, **env: str) -> asyncio.subprocess.Process:
+    """`python -m bot run` in `cwd` with nothing of this process's environment but PATH,
+    plus PTB_TIMEDELTA and `env`; its stderr piped, its stdout dropped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PTB_TIMEDELTA": "true", **env},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 def run_env(sim: SimTelegram, database: Path | str) -> dict[str, str]:
     """The environment of a `gigbot run` on `sim` and `database`: this process's, without
     its GIGBOT_ settings, plus the bot's token and the simulated Telegram's addresses."""
