@@ -15,6 +15,7 @@ from storage.db import (
     is_postgres,
     json_object,
 )
+from storage.stale import passed_offer_edits
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,19 +241,7 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
     became the task itself. Timed offers that passed on are edited too: when nobody was
     next in line they kept their Accept (bot/matching/offers.py).
     """
-    await conn.execute(
-        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'filled:' || ? || ':' || o.chat_id, o.chat_id, 'filled', CAST(? AS BIGINT),"
-        " json_object('hit_id', CAST(? AS BIGINT), 'edit_message_id', o.message_id),"
-        " CAST(? AS DOUBLE PRECISION),"
-        " CAST(? AS DOUBLE PRECISION)"
-        " FROM offers f JOIN outbox o ON o.key = 'offer:' || f.id"
-        " WHERE f.hit_id = ? AND f.status IN ('expired', 'declined')"
-        " AND o.status = 'sent' AND o.message_id IS NOT NULL"
-        " AND f.worker_id NOT IN (SELECT a.worker_id FROM assignments a WHERE a.hit_id = ?)"
-        " ON CONFLICT (key) DO NOTHING",
-        (hit_id, priority, hit_id, now, now, hit_id, hit_id),
-    )
+    await passed_offer_edits(conn, "filled", hit_id, priority, now)
     cur = await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
         " SELECT 'filled:' || CAST(? AS BIGINT) || ':' || o.chat_id, o.chat_id, 'filled',"

@@ -130,9 +130,17 @@ async def closed_card_edits(conn: Conn, hit_id: int, priority: int, now: float) 
         " ON CONFLICT (key) DO NOTHING",
         (priority, now, now, hit_id),
     )
+    await passed_offer_edits(conn, "closed", hit_id, priority, now)
+
+
+async def passed_offer_edits(conn: Conn, key: str, hit_id: int, priority: int, now: float) -> None:
+    """The HIT's timed offers that passed on (expired, declined) and kept their Accept (when
+    nobody was next in line, bot/matching/offers.py) say it is filled or closed: one edit
+    each, keyed `<key>:<hit>:<chat>`; offers to workers who hold an assignment on it are
+    left alone."""
     await conn.execute(
-        _INSERT + " SELECT 'closed:' || f.hit_id || ':' || o.chat_id, o.chat_id, 'filled',"
-        " CAST(? AS BIGINT),"
+        _INSERT + " SELECT CAST(? AS TEXT) || ':' || f.hit_id || ':' || o.chat_id, o.chat_id,"
+        " 'filled', CAST(? AS BIGINT),"
         " json_object('hit_id', f.hit_id, 'edit_message_id', o.message_id),"
         " CAST(? AS DOUBLE PRECISION),"
         " CAST(? AS DOUBLE PRECISION)"
@@ -141,7 +149,7 @@ async def closed_card_edits(conn: Conn, hit_id: int, priority: int, now: float) 
         " AND o.status = 'sent' AND o.message_id IS NOT NULL"
         " AND f.worker_id NOT IN (SELECT a.worker_id FROM assignments a WHERE a.hit_id = ?)"
         " ON CONFLICT (key) DO NOTHING",
-        (priority, now, now, hit_id, hit_id),
+        (key, priority, now, now, hit_id, hit_id),
     )
 
 

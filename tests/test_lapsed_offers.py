@@ -134,3 +134,25 @@ async def test_declining_when_nobody_is_next_says_the_slot_is_open(offer_stage: 
     await ann.send("/next")
     await ann.press("Accept")
     assert "Solo" in ann.last_text() and "1/1" in ann.last_text(), "she changed her mind"
+
+
+async def test_a_lapsed_offer_that_kept_accept_says_so_when_the_hit_is_cancelled(
+    offer_stage: Stage, clock: FakeClock
+) -> None:
+    stage = offer_stage
+    rita = await funded_requester(stage, stage.admin())
+    (ann,) = await _ranked(stage, "Ann")
+    hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=1")
+    offer = _offer_of(ann, "Tea?")
+    clock.advance(91)  # Ann lets it run out; nobody is next: it keeps its Accept
+    await stage.settle()
+    assert any("Accept" in label for label in labels(ann, offer))
+
+    await rita.send("/myhits")
+    await rita.press("Tea?")
+    await rita.press("Cancel")
+    await rita.press("Yes, cancel")
+    await stage.settle()
+    closed = stage.sim.message_by_id(ann.tg_id, offer)
+    assert "No longer open — withdrawn by the requester" in (closed.text or ""), closed.text
+    assert labels(ann, offer) == [], f"no Accept left for HIT #{hit_id}"
