@@ -4,6 +4,7 @@ submission, how to add money, how to undo a block, whom a relayed message goes t
 from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
+from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
 
@@ -13,9 +14,7 @@ async def _submitted(stage: Stage, admin: Actor) -> tuple[Actor, Actor, str]:
     rita = await funded_requester(stage, admin)
     (ann,) = await workers(stage, "Ann")
     await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.05 n=1")
-    await ann.press("Accept")
-    await ann.press("Yes")
-    await ann.press("Submit")
+    await answer_poll(ann, "Yes")
     alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
     return rita, ann, alias
 

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus, HitStatus, Priority
 from tests.auxil.database import database_at
-from tests.auxil.gestures import forge
+from tests.auxil.gestures import answer_poll, forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
 from tests.auxil.stages import fast_stage
@@ -155,9 +155,7 @@ async def test_expiry_refunds_unspent_escrow_once(
     rita = await funded_requester(stage, admin)
     ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=4 life=1h")
-    await ann.press("Accept")
-    await ann.press("X")
-    await ann.press("Submit")
+    await answer_poll(ann, "X")
     clock.advance(3500)
     await bob.press("Accept")  # still working when the HIT expires
 

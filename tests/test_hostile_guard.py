@@ -26,6 +26,7 @@ from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_at
+from tests.auxil.gestures import answer_poll
 from tests.auxil.invariants import stage_problems
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll, upload
@@ -66,9 +67,7 @@ class World:
         rita = await funded_requester(stage, admin, cents=100_00)
         ann, bob, mallory = await workers(stage, "Ann", "Bob", "Mallory")
         await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=3")
-        await ann.press("Accept")
-        await ann.press("Tea")
-        await ann.press("Submit")
+        await answer_poll(ann, "Tea")
         await bob.press("Accept", bob.messages()[-1].message_id)
         csv = b"text,gold\nA cat,cat\nA dog,dog\nA bird,\n"
         await published_batch(stage, rita, csv, "cat | dog", "Which animal? ; reward=0.02 n=2")

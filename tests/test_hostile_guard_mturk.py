@@ -26,6 +26,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from tests.auxil.database import database_at
+from tests.auxil.gestures import answer_poll
 from tests.auxil.hostile import handle_signed
 from tests.auxil.invariants import stage_problems
 from tests.auxil.mturk import call, new_api_key, question_form, requester_with_api_key
@@ -77,9 +78,7 @@ async def market(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Market]:
             MaxAssignments=3,
             Question=question_form(),
         )
-        await ann.press("Accept")
-        await ann.press("Blue")
-        await ann.press("Submit")
+        await answer_poll(ann, "Blue")
         listed = await call(stage, mturk, "list_assignments_for_hit", HITId=made["HIT"]["HITId"])
         (handed_in,) = listed["Assignments"]
         mallory, other = await requester_with_api_key(stage, admin, name="Mallory")

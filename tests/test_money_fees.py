@@ -15,6 +15,7 @@ from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from storage import hits, ledger
 from tests.auxil.database import database_at
+from tests.auxil.gestures import answer_poll
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
@@ -52,9 +53,7 @@ async def test_fee_through_publish_approve_reject_and_expire(
     assert await held(stage, f"escrow:{hit_id}") == 33
 
     for person, option in ((ann, "Tea"), (bob, "Coffee")):
-        await person.press("Accept")
-        await person.press(option)
-        await person.press("Submit")
+        await answer_poll(person, option)
     await rita.send("/review")
     await rita.press("Approve")  # Ann: the reward to her, the fee to the marketplace
     await rita.press("Reject")

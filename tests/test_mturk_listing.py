@@ -11,6 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.gestures import answer_poll
 from tests.auxil.mturk import call, refused, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import workers
 from tests.auxil.stages import api_stage
@@ -34,9 +35,7 @@ async def test_pages_filters_and_strangers(stage: Stage, admin: Actor) -> None:
     assert empty["NumResults"] == 0 and empty["Assignments"] == [] and "NextToken" not in empty
 
     for worker, choice in ((ann, "Blue"), (bob, "Green")):
-        await worker.press("Accept")
-        await worker.press(choice)
-        await worker.press("Submit")
+        await answer_poll(worker, choice)
     first = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id, MaxResults=1)
     assert first["NumResults"] == 1 and "NextToken" in first
     second = await call(

@@ -12,6 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.mturk.api import TARGET_PREFIX
+from tests.auxil.gestures import answer_poll
 from tests.auxil.mturk import call, refused, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import workers
 from tests.auxil.stages import api_stage
@@ -41,9 +42,7 @@ async def test_review_status_uploads_and_notifications(
     ]
     early = await refused(stage, mturk, "update_hit_review_status", HITId=hit["HITId"])
     assert "is Assignable" in early["Message"]
-    await ann.press("Accept")
-    await ann.press("Blue")
-    await ann.press("Submit")
+    await answer_poll(ann, "Blue")
     await call(stage, mturk, "update_hit_review_status", HITId=hit["HITId"])
     reviewing = await call(stage, mturk, "list_reviewable_hits", Status="Reviewing")
     assert [h["HITId"] for h in reviewing["HITs"]] == [hit["HITId"]]

@@ -11,6 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.gestures import answer_poll
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.mturk import call, refused, requester_with_api_key, sky_colour_hit
 from tests.auxil.people import workers
@@ -24,9 +25,7 @@ async def stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
 
 
 async def answer_sky(worker: Actor) -> None:
-    await worker.press("Accept")
-    await worker.press("Blue")
-    await worker.press("Submit")
+    await answer_poll(worker, "Blue")
 
 
 async def test_feedback_reaches_the_worker_and_a_rejection_is_overridden(

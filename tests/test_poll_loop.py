@@ -9,6 +9,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, set_up
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import roomy_stage
@@ -57,9 +58,7 @@ async def test_poll_from_post_to_earnings(stage: Stage, admin: Actor) -> None:
     assert "Submitted" in ann.last_text() and "$0.05 pending" in ann.last_text()
     assert ann.last().message_id == card.message_id, "the task is one message edited in place"
 
-    await bob.press("Accept")
-    await bob.press("C")
-    await bob.press("Submit")
+    await answer_poll(bob, "C")
 
     await ann.send("/earnings")
     assert "Pending: $0.05" in ann.last_text()
@@ -160,9 +159,7 @@ async def test_a_poll_with_its_own_auto_approval_delay(
     await rita.send("/newpoll Tea? | Yes | No ; reward=0.05 n=1 auto=30m")
     assert "auto-approve after 30m" in rita.last_text(), "the preview says it"
     await rita.press("Publish")
-    await ann.press("Accept")
-    await ann.press("Yes")
-    await ann.press("Submit")
+    await answer_poll(ann, "Yes")
     clock.advance(29 * 60)
     await stage.settle()
     assert "Approved" not in ann.last_text()

@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import connect, database_of
-from tests.auxil.gestures import forge
+from tests.auxil.gestures import answer_poll, forge
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.people import worker as worker_named
 from tests.auxil.posting import published_poll
@@ -32,9 +32,7 @@ async def _tea_answered_by_ann(stage: Stage, admin: Actor) -> tuple[Actor, Actor
     rita = await funded_requester(stage, admin, cents=1000)
     ann, bob = await workers(stage, "Ann", "Bob")
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=5")
-    await ann.press("Accept")
-    await ann.press("Yes")
-    await ann.press("Submit")
+    await answer_poll(ann, "Yes")
     return rita, ann, bob, hit_id
 
 
@@ -135,9 +133,7 @@ async def test_approve_all_and_csv_for_a_poll(stage: Stage, admin: Actor) -> Non
     ann, bob = await workers(stage, "Ann", "Bob")
     hit_id = await published_poll(stage, rita, "Tea? | =cmd() | No ; reward=0.10 n=2")
     for worker in (ann, bob):
-        await worker.press("Accept")
-        await worker.press("cmd")
-        await worker.press("Submit")
+        await answer_poll(worker, "cmd")
     await rita.send("/review")
     assert "2 waiting" in rita.last_text()
     await rita.press("Approve all 2")
@@ -158,9 +154,7 @@ async def test_bonus_block_and_balance(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin, cents=100)
     ann, bob = await workers(stage, "Ann", "Bob")
     await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=2")
-    await ann.press("Accept")
-    await ann.press("Yes")
-    await ann.press("Submit")
+    await answer_poll(ann, "Yes")
     ann_alias = (await stage.services.market.people.user(ann.tg_id)).alias  # type: ignore[union-attr]
     bob_alias = (await stage.services.market.people.user(bob.tg_id)).alias  # type: ignore[union-attr]
 
@@ -236,9 +230,7 @@ async def test_approve_all_covers_only_what_the_card_showed_and_can_be_taken_bac
     ann, bob, cy = await workers(stage, "Ann", "Bob", "Cy")
     await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=3")
     for worker in (ann, bob):
-        await worker.press("Accept")
-        await worker.press("Yes")
-        await worker.press("Submit")
+        await answer_poll(worker, "Yes")
     await cy.press("Accept")
     await cy.press("No")
     await rita.send("/review")

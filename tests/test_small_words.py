@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.demo.stage import Actor, Stage
+from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
 
 
 async def _do_poll(worker: Actor) -> None:
-    await worker.press("Accept")
-    await worker.press("Yes")
-    await worker.press("Submit")
+    await answer_poll(worker, "Yes")
     assert "Submitted" in worker.last_text(), worker.last_text()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
+from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import post, published_poll
 from tests.auxil.screens import labels
@@ -73,9 +74,7 @@ async def test_text_a_flow_waits_for_is_never_taken(stage: Stage, admin: Actor) 
     await rita.send("/cancel")
 
     await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=1")
-    await ann.press("Accept")
-    await ann.press("Tea")
-    await ann.press("Submit")
+    await answer_poll(ann, "Tea")
     await rita.send("/review")
     await rita.press("Reject")
     await rita.send("Please read the question")  # the reason, taken by the reject prompt

@@ -12,6 +12,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from storage import workers
+from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import new_batch, post
 from tests.auxil.screens import labels
@@ -129,9 +130,7 @@ async def test_requester_record_on_the_card(stage: Stage, admin: Actor, clock: F
     ann, bob, cy = [await worker(stage, n) for n in ("Ann", "Bob", "Cy")]
     await post(stage, rita, ONE, n=2)
     for w in (ann, bob):
-        await w.press("Accept")
-        await w.press("Yes")
-        await w.press("Submit")
+        await answer_poll(w, "Yes")
     await rita.send("/review")
     await rita.press("Approve")
     await rita.press("Reject")

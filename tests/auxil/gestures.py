@@ -1,5 +1,6 @@
-"""Gestures beyond Actor's own: a one-question survey written, a poll done in a set time,
-a batch item tagged from its link, star buttons, and taps on buttons never shown."""
+"""Gestures beyond Actor's own: a poll answered at once or in a set time, a one-question
+survey written, a batch item tagged from its link, star buttons, and taps on buttons never
+shown."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from bot import callbacks as cb
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.screens import labels
+
+
+async def answer_poll(worker: Actor, option: str) -> None:
+    """Accept the latest push, tap `option` and submit, at once."""
+    await worker.press("Accept")
+    await worker.press(option)
+    await worker.press("Submit")
 
 
 async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) -> None:

@@ -15,6 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from bot.demo.stage import Actor, Stage
+from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, user_of
 
 FORM_NS = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/"
@@ -139,9 +140,7 @@ async def worked(stage: Stage, mturk: Any, *people: Actor) -> tuple[str, dict[st
     created = await call(stage, mturk, "create_hit", **hit_params(MaxAssignments=len(people)))
     hit_id = created["HIT"]["HITId"]
     for worker in people:
-        await worker.press("Accept")
-        await worker.press("Blue")
-        await worker.press("Submit")
+        await answer_poll(worker, "Blue")
     listed = await call(stage, mturk, "list_assignments_for_hit", HITId=hit_id)
     return hit_id, {a["WorkerId"]: a["AssignmentId"] for a in listed["Assignments"]}
 
