@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch
-from tests.auxil.stages import roomy_stage
+from tests.auxil.stages import later, roomy_stage
 
 ITEMS = b"text\n" + b"".join(f"Bird number {n}\n".encode() for n in range(8))
 
@@ -69,9 +69,7 @@ async def test_approve_all_sends_each_worker_one_notice_for_the_batch(
     assert len(approvals(ann)) == 2
 
 
-async def test_an_auto_approval_pass_tells_each_once(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_an_auto_approval_pass_tells_each_once(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     (ann,) = await workers(stage, "Ann")
     batch = await published_batch(
@@ -79,8 +77,7 @@ async def test_an_auto_approval_pass_tells_each_once(
     )
     await tag(ann, batch, 5)
     told = len(rita.texts())
-    clock.advance(86_400)
-    await stage.settle()
+    await later(stage, 86_400)
     assert approvals(ann) == ["✅ Approved: Birds · 5 items +$0.10. /earnings"], ann.texts()
     news = rita.texts()[told:]
     assert [t for t in news if "approved automatically" in t] == [
@@ -90,7 +87,7 @@ async def test_an_auto_approval_pass_tells_each_once(
 
 
 async def test_a_reminder_of_a_tagged_item_does_not_end_the_batch(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
     (ann,) = await workers(stage, "Ann")
@@ -100,8 +97,7 @@ async def test_a_reminder_of_a_tagged_item_does_not_end_the_batch(
     await ann.send(f"/start batch_{batch}")
     await ann.press("Accept")
     task = ann.last().message_id
-    clock.advance(61)  # half the time allotted: the first reminder
-    await stage.settle()
+    await later(stage, 61)  # half the time allotted: the first reminder
     reminder = ann.last()
     assert "left to finish" in (reminder.text or ""), reminder.text
     await ann.press("bird", task)  # the item is handed in; the next one waits in `task`

@@ -16,7 +16,7 @@ from tests.auxil.database import database_at
 from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, set_up, workers
 from tests.auxil.posting import published_batch, published_poll
-from tests.auxil.stages import failing_on_errors
+from tests.auxil.stages import failing_on_errors, later
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ async def test_link_needs_the_bot_and_the_requester_to_be_admins(
     assert "already linked" in rita.last_text()
 
 
-async def test_card_counter_and_close(stage: Stage, admin: Actor, clock: FakeClock) -> None:
+async def test_card_counter_and_close(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     chat = _channel(stage, rita)
     await rita.send("/linkchannel @gignews")
@@ -86,28 +86,23 @@ async def test_card_counter_and_close(stage: Stage, admin: Actor, clock: FakeClo
     assert url == f"https://t.me/gigbot_test_bot?start=hit_{hit_id}"
 
     await ann.press("Accept")
-    clock.advance(30)
-    await stage.settle()
+    await later(stage, 30)
     assert "2 of 2 left" in (card.text or ""), "not edited within a minute of posting"
-    clock.advance(31)
-    await stage.settle()
+    await later(stage, 31)
     assert "1 of 2 left" in (card.text or "") and card.edits == 1
 
     await bob.press("Accept")
-    clock.advance(59)
-    await stage.settle()
+    await later(stage, 59)
     assert "1 of 2 left" in (card.text or ""), "at most one edit a minute"
-    clock.advance(2)
-    await stage.settle()
+    await later(stage, 2)
     assert "Closed" in (card.text or "") and card.buttons() == [] and card.edits == 2
-    clock.advance(600)  # neither submits in the 5 minutes: both slots come back
-    await stage.settle()
+    await later(stage, 600)  # neither submits in the 5 minutes: both slots come back
     assert "2 of 2 left" in (card.text or "") and card.edits == 3
     assert len(_posts(stage, chat)) == 1
 
 
 async def test_a_card_closed_when_full_opens_again_when_a_slot_comes_back(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
     chat = _channel(stage, rita)
@@ -118,27 +113,21 @@ async def test_a_card_closed_when_full_opens_again_when_a_slot_comes_back(
     await published_poll(stage, rita, "Best colour? | red | blue ; reward=0.10 n=1 life=10m")
     (card,) = stage.sim.bot_messages(chat)
     await ann.press("Accept")
-    clock.advance(61)
-    await stage.settle()
+    await later(stage, 61)
     assert "Closed" in (card.text or "") and card.buttons() == []
 
     await ann.press("Return")
-    clock.advance(61)
-    await stage.settle()
+    await later(stage, 61)
     assert "1 of 1 left" in (card.text or ""), card.text
     assert "Start working" in card.buttons()[0][0][0]
     assert len(_posts(stage, chat)) == 1, "the same card, edited"
 
-    clock.advance(600)  # the HIT expires with its slot unused: closed for good
-    await stage.settle()
-    clock.advance(61)
-    await stage.settle()
+    await later(stage, 600)  # the HIT expires with its slot unused: closed for good
+    await later(stage, 61)
     assert "Closed" in (card.text or "") and card.buttons() == []
 
 
-async def test_unlinked_and_removed_channels_get_nothing(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_unlinked_and_removed_channels_get_nothing(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     news = _channel(stage, rita)
     extra = _channel(stage, rita, "gigextra", "Gig Extra")
@@ -209,7 +198,7 @@ async def test_a_batch_gets_one_card_with_a_batch_link(stage: Stage, admin: Acto
 
 
 async def test_a_batch_card_counts_down_and_closes_when_every_item_is_taken(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
     chat = _channel(stage, rita)
@@ -221,13 +210,11 @@ async def test_a_batch_card_counts_down_and_closes_when_every_item_is_taken(
     assert "2 of 2 left" in (card.text or "")
 
     await ann.press("Accept")
-    clock.advance(61)
-    await stage.settle()
+    await later(stage, 61)
     assert "1 of 2 left" in (card.text or "")
     await bob.press("Accept")  # the push shows the first item, Ann's: Bob gets the second
     assert "A puppy" in bob.last_text()
-    clock.advance(61)
-    await stage.settle()
+    await later(stage, 61)
     assert "Closed" in (card.text or "") and card.buttons() == []
     assert len(_posts(stage, chat)) == 1, "the one card is edited, never posted again"
 

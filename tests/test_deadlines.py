@@ -19,7 +19,7 @@ from tests.auxil.database import database_at
 from tests.auxil.gestures import answer_poll, forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
-from tests.auxil.stages import fast_stage
+from tests.auxil.stages import fast_stage, later
 
 DAY = 24 * 3600
 
@@ -46,20 +46,16 @@ def _count(actor: Actor, fragment: str) -> int:
     return sum(fragment in text for text in actor.texts())
 
 
-async def test_reminded_at_half_and_a_fifth_then_abandoned(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_reminded_at_half_and_a_fifth_then_abandoned(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
     await ann.press("Accept")
     assert "Filled — see /next" in bob.last_text(), "Bob's push was edited when it filled"
 
-    clock.advance(59)
-    await stage.settle()
+    await later(stage, 59)
     assert _count(ann, "left to finish") == 0
-    clock.advance(1)
-    await stage.settle()
+    await later(stage, 1)
     assert "Pick one" in ann.last_text() and "1m left to finish" in ann.last_text()
     await ann.press("Open the task")
     assert "1/1" in ann.last_text() and "1m left" in ann.last_text()
@@ -69,13 +65,11 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     assert "Nothing open" in ann.last_text() and "in progress are below" in ann.last_text()
     assert ann.last().buttons()[0][0][0] == "📝 Pick one"
 
-    clock.advance(36)
-    await stage.settle()
+    await later(stage, 36)
     assert "24s left to finish" in ann.last_text()
     assert _count(ann, "left to finish") == 2
 
-    clock.advance(24)
-    await stage.settle()
+    await later(stage, 24)
     assert "Time's up" in ann.last_text() and "went back to the pool" in ann.last_text()
     hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.slots_used == 0
@@ -83,8 +77,7 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     assert await bob.press("Accept") is not None
     assert "1/1" in bob.last_text(), "the slot went back to the pool"
 
-    clock.advance(600)
-    await stage.settle()
+    await later(stage, 600)
     assert _count(ann, "Time's up") == 1
     # the two reminders no longer say "left to finish" nor offer buttons: the time ran out
     assert _count(ann, "left to finish") == 0 and _count(ann, "the time ran out") == 2
@@ -94,38 +87,28 @@ async def test_reminded_at_half_and_a_fifth_then_abandoned(
     assert "no longer active" in (stale or "")
 
 
-async def test_no_reminder_for_a_deadline_already_past(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_no_reminder_for_a_deadline_already_past(stage: Stage, admin: Actor) -> None:
     rita, ann, _ = await accepted_poll(stage, admin, "Pick one | X | Y ; reward=0.05 n=1 time=2m")
-    clock.advance(3600)
-    await stage.settle()
+    await later(stage, 3600)
     assert _count(ann, "left to finish") == 0
     assert _count(ann, "Time's up") == 1
 
 
-async def test_only_the_latest_due_reminder_is_sent(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_only_the_latest_due_reminder_is_sent(stage: Stage, admin: Actor) -> None:
     rita, ann, _ = await accepted_poll(stage, admin, "Pick one | X | Y ; reward=0.05 n=1 time=10m")
-    clock.advance(9 * 60)  # both reminders (at 5m and 8m) fell due together
-    await stage.settle()
+    await later(stage, 9 * 60)  # both reminders (at 5m and 8m) fell due together
     assert _count(ann, "left to finish") == 1 and "1m left to finish" in ann.last_text()
 
 
-async def test_unreviewed_work_is_approved_once_after_the_delay(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_unreviewed_work_is_approved_once_after_the_delay(stage: Stage, admin: Actor) -> None:
     rita, ann, hit_id = await accepted_poll(stage, admin, "Pick one | X | Y ; reward=0.05 n=1")
     await ann.press("X")
     await ann.press("Submit")
     aid = await _assignment_of(stage, ann, hit_id)
 
-    clock.advance(3 * DAY - 1)
-    await stage.settle()
+    await later(stage, 3 * DAY - 1)
     assert await _status(stage, aid) is AssignmentStatus.SUBMITTED
-    clock.advance(1)
-    await stage.settle()
+    await later(stage, 1)
     assert "Approved" in ann.last_text() and "+$0.05" in ann.last_text()
     told = f"1 submission on Pick one (#{hit_id}) approved automatically: not reviewed within 3d"
     assert told in rita.last_text(), "the requester learns what was paid without her"
@@ -159,8 +142,7 @@ async def test_expiry_refunds_unspent_escrow_once(
     clock.advance(3500)
     await bob.press("Accept")  # still working when the HIT expires
 
-    clock.advance(100)
-    await stage.settle()
+    await later(stage, 100)
     assert "has expired" in rita.last_text() and "$0.10 went back" in rita.last_text()
     await stage.services.timers.run_due()
     await stage.settle()
@@ -180,17 +162,13 @@ async def test_expiry_refunds_unspent_escrow_once(
     assert hit is not None and hit.status is HitStatus.EXPIRED
 
 
-async def test_abandoned_after_expiry_refunds_that_slot(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_abandoned_after_expiry_refunds_that_slot(stage: Stage, admin: Actor) -> None:
     rita, ann, hit_id = await accepted_poll(
         stage, admin, "Pick one | X | Y ; reward=0.05 n=2 time=10m life=5m"
     )
-    clock.advance(5 * 60)
-    await stage.settle()
+    await later(stage, 5 * 60)
     assert "$0.05 went back" in rita.last_text()
-    clock.advance(5 * 60)
-    await stage.settle()
+    await later(stage, 5 * 60)
     assert "Time's up" in ann.last_text()
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
@@ -212,18 +190,15 @@ async def test_paused_hit_does_not_expire_early(
     assert (await market.settling.pause_hit(owner, hit_id)).value == "wrong_state"
     assert "closed" in (await ann.press("Accept") or ""), "a paused HIT can't be taken"
 
-    clock.advance(5 * 3600)
-    await stage.settle()
+    await later(stage, 5 * 3600)
     hit = await market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.PAUSED
 
     assert (await market.settling.resume_hit(owner, hit_id)).value == "ok"
-    clock.advance(1799)
-    await stage.settle()
+    await later(stage, 1799)
     hit = await market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.OPEN
-    clock.advance(1)
-    await stage.settle()
+    await later(stage, 1)
     assert "has expired" in rita.last_text() and "$0.10 went back" in rita.last_text()
 
 
@@ -280,16 +255,12 @@ async def test_late_submit_racing_the_deadline(
     assert set(outcomes.values()) <= {AssignmentStatus.SUBMITTED, AssignmentStatus.ABANDONED}
 
 
-async def test_deadline_messages_carry_their_priority(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_deadline_messages_carry_their_priority(stage: Stage, admin: Actor) -> None:
     rita, ann, _ = await accepted_poll(
         stage, admin, "Pick one | X | Y ; reward=0.05 n=1 time=2m life=1h"
     )
-    clock.advance(60)
-    await stage.settle()
-    clock.advance(3600)
-    await stage.settle()
+    await later(stage, 60)
+    await later(stage, 3600)
     async with stage.services.db.reading() as conn:
         async with conn.execute("SELECT kind, priority FROM outbox") as cur:
             kinds = {row[0]: row[1] for row in await cur.fetchall()}
@@ -308,21 +279,16 @@ async def test_paused_from_myhits_keeps_its_lifetime(
     await rita.press("Tea?")  # its row in the list: the card, in the same message
     card = rita.last()
     await rita.press("Pause", card.message_id)
-    clock.advance(10 * 3600)
-    await stage.settle()
+    await later(stage, 10 * 3600)
     await rita.press("Resume", card.message_id)
-    clock.advance(2399)
-    await stage.settle()
+    await later(stage, 2399)
     hit = await stage.services.market.reading.hit(hit_id)
     assert hit is not None and hit.status is HitStatus.OPEN, "40 minutes were left"
-    clock.advance(1)
-    await stage.settle()
+    await later(stage, 1)
     assert "has expired" in rita.last_text() and "$0.10 went back" in rita.last_text()
 
 
-async def test_work_abandoned_after_a_cancel_refunds_its_reward(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_work_abandoned_after_a_cancel_refunds_its_reward(stage: Stage, admin: Actor) -> None:
     rita, ann, hit_id = await accepted_poll(
         stage, admin, "Tea? | Yes | No ; reward=0.05 n=3 time=5m"
     )
@@ -331,8 +297,7 @@ async def test_work_abandoned_after_a_cancel_refunds_its_reward(
     card = rita.last()
     await rita.press("Cancel", card.message_id)
     await rita.press("Yes, cancel", card.message_id)
-    clock.advance(300)
-    await stage.settle()
+    await later(stage, 300)
     assert "Time's up" in ann.last_text()
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0

@@ -20,7 +20,7 @@ from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 from tests.auxil.screens import labels
-from tests.auxil.stages import failing_on_errors
+from tests.auxil.stages import failing_on_errors, later
 
 
 @pytest.fixture
@@ -47,17 +47,14 @@ def _offer_of(actor: Actor, title: str) -> int:
     raise AssertionError(f"{actor.name} got no offer of {title!r}: {actor.texts()}")
 
 
-async def test_lapsed_offers_leave_slots_anyone_can_take(
-    offer_stage: Stage, clock: FakeClock
-) -> None:
+async def test_lapsed_offers_leave_slots_anyone_can_take(offer_stage: Stage) -> None:
     stage = offer_stage
     rita = await funded_requester(stage, stage.admin())
     ann, bob, cat = await _ranked(stage, "Ann", "Bob", "Cat")
     hit_id = await published_poll(stage, rita, "Lunch? | Soup | Salad ; reward=0.10 n=3")
     offers = {w.name: _offer_of(w, "Lunch?") for w in (ann, bob, cat)}
 
-    clock.advance(91)  # all three let their offers run out; nobody else is in line
-    await stage.settle()
+    await later(stage, 91)  # all three let their offers run out; nobody else is in line
     for w in (ann, bob, cat):
         lapsed = stage.sim.message_by_id(w.tg_id, offers[w.name])
         text = lapsed.text or ""
@@ -85,7 +82,7 @@ async def test_lapsed_offers_leave_slots_anyone_can_take(
 
 
 async def test_a_held_slot_is_not_listed_to_others_until_nobody_holds_it(
-    offer_stage: Stage, clock: FakeClock
+    offer_stage: Stage,
 ) -> None:
     stage = offer_stage
     rita = await funded_requester(stage, stage.admin())
@@ -102,16 +99,14 @@ async def test_a_held_slot_is_not_listed_to_others_until_nobody_holds_it(
     alert = await forge(stage, bob, f"acc:{hit_id}")  # e.g. an old card's Accept
     assert alert is not None and "held for another worker" in alert, alert
 
-    clock.advance(91)  # Ann lets it pass: Bob is next in line and holds it
-    await stage.settle()
+    await later(stage, 91)  # Ann lets it pass: Bob is next in line and holds it
     assert "passed to the next worker" in (stage.sim.message_by_id(ann.tg_id, offer).text or "")
     assert labels(ann, offer) == []
     bobs = _offer_of(bob, "Only one")
     await ann.send("/hits")
     assert not any("Only one" in label for label in labels(ann)), "held for Bob now"
 
-    clock.advance(91)  # Bob lets it pass too: nobody holds it any more
-    await stage.settle()
+    await later(stage, 91)  # Bob lets it pass too: nobody holds it any more
     assert "open to anyone" in (stage.sim.message_by_id(ann.tg_id, offer).text or "")
     assert "Nobody took" in rita.last_text()
     await ann.send("/hits")
@@ -137,15 +132,14 @@ async def test_declining_when_nobody_is_next_says_the_slot_is_open(offer_stage: 
 
 
 async def test_a_lapsed_offer_that_kept_accept_says_so_when_the_hit_is_cancelled(
-    offer_stage: Stage, clock: FakeClock
+    offer_stage: Stage,
 ) -> None:
     stage = offer_stage
     rita = await funded_requester(stage, stage.admin())
     (ann,) = await _ranked(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Tea? | Yes | No ; reward=0.10 n=1")
     offer = _offer_of(ann, "Tea?")
-    clock.advance(91)  # Ann lets it run out; nobody is next: it keeps its Accept
-    await stage.settle()
+    await later(stage, 91)  # Ann lets it run out; nobody is next: it keeps its Accept
     assert any("Accept" in label for label in labels(ann, offer))
 
     await rita.send("/myhits")

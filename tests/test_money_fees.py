@@ -19,7 +19,7 @@ from tests.auxil.gestures import answer_poll
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
-from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors
+from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, later
 
 
 @pytest.fixture
@@ -40,9 +40,7 @@ async def held(stage: Stage, account: str) -> int:
         return await ledger.balance(conn, account)
 
 
-async def test_fee_through_publish_approve_reject_and_expire(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_fee_through_publish_approve_reject_and_expire(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin, cents=1_000)
     ann, bob = await workers(stage, "Ann", "Bob")
     await rita.send("/newpoll Tea or coffee? | Tea | Coffee ; reward=0.10 n=3 time=2m life=1h")
@@ -61,8 +59,7 @@ async def test_fee_through_publish_approve_reject_and_expire(
     assert await held(stage, "fees") == 1
     assert await held(stage, f"escrow:{hit_id}") == 11  # the third slot, still open
 
-    clock.advance(3_700)  # the HIT expires with its third slot untaken
-    await stage.settle()
+    await later(stage, 3_700)  # the HIT expires with its third slot untaken
     assert "has expired" in rita.last_text() and "$0.11 went back" in rita.last_text()
     balances = await ledger_sums_to_zero(stage)
     requester = next(v for k, v in balances.items() if k.startswith("req:"))
@@ -79,15 +76,12 @@ async def test_fee_through_publish_approve_reject_and_expire(
     await ledger_sums_to_zero(stage)
 
 
-async def test_an_expired_hit_returns_every_fee(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_an_expired_hit_returns_every_fee(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin, cents=1_000)
     await workers(stage, "Ann")
     hit_id = await published_poll(stage, rita, "Which? | A | B ; reward=0.25 n=4 life=1h")
     assert await held(stage, f"escrow:{hit_id}") == 4 * (25 + 3)  # 2.5 cents rounds up
-    clock.advance(3_700)
-    await stage.settle()
+    await later(stage, 3_700)
     assert "$1.12 went back" in rita.last_text()
     balances = await ledger_sums_to_zero(stage)
     assert balances.get("fees", 0) == 0

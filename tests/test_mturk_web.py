@@ -23,7 +23,7 @@ from tests.auxil.mturk import (
     web_task,
 )
 from tests.auxil.people import hispanic_worker, workers
-from tests.auxil.stages import api_stage
+from tests.auxil.stages import api_stage, later
 
 PAGE = (
     "<!DOCTYPE html><html><body><form id='mturk_form' method='post'>"
@@ -107,9 +107,7 @@ async def test_external_question_answered_through_the_web_page(stage: Stage, adm
     assert balances[f"wrk:{ann_user.id}"] == 10
 
 
-async def test_html_question_served_sandboxed_and_submitted(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_html_question_served_sandboxed_and_submitted(stage: Stage, admin: Actor) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     (ann,) = await workers(stage, "Ann")
     hit_id = await web_task(
@@ -129,8 +127,7 @@ async def test_html_question_served_sandboxed_and_submitted(
     assert page.headers["referrer-policy"] == "no-referrer"
     assert forged.status_code == 403 and PAGE not in forged.text
 
-    clock.advance(150)  # half the time gone: the reminder leads back to the same page
-    await stage.settle()
+    await later(stage, 150)  # half the time gone: the reminder leads back to the same page
     assert "left to finish" in ann.last_text()
     await ann.press("Open the task")
     assert task in [url for row in ann.last().buttons() for _, _, url in row]
@@ -166,7 +163,7 @@ async def test_html_question_served_sandboxed_and_submitted(
 
 
 async def test_the_card_follows_a_web_task_returned_or_timed_out(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita, mturk = await requester_with_api_key(stage, admin)
     ann, bob = await workers(stage, "Ann", "Bob")
@@ -195,8 +192,7 @@ async def test_the_card_follows_a_web_task_returned_or_timed_out(
     await bob.press("Accept")
     bob_card = bob.last().message_id
     bob_task = button_url(bob, "Open the task page")
-    clock.advance(301)  # the time allotted runs out with the page still open
-    await stage.settle()
+    await later(stage, 301)  # the time allotted runs out with the page still open
     (card,) = [m for m in bob.messages() if m.message_id == bob_card]
     assert "Out of time" in (card.text or "") and card.buttons() == []
 

@@ -12,7 +12,7 @@ from bot.demo.stage import Actor, Stage
 from tests.auxil.gestures import answer_poll
 from tests.auxil.people import funded_requester, set_up
 from tests.auxil.posting import published_poll
-from tests.auxil.stages import roomy_stage
+from tests.auxil.stages import later, roomy_stage
 
 
 @pytest.fixture
@@ -151,18 +151,14 @@ async def test_the_preview_shows_the_poll_and_its_total_cost_before_anything_mov
     assert "Available: $100.00" in rita.last_text(), "nothing escrowed before Publish"
 
 
-async def test_a_poll_with_its_own_auto_approval_delay(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_a_poll_with_its_own_auto_approval_delay(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     (ann,) = await _workers(stage, "Ann")
     await rita.send("/newpoll Tea? | Yes | No ; reward=0.05 n=1 auto=30m")
     assert "auto-approve after 30m" in rita.last_text(), "the preview says it"
     await rita.press("Publish")
     await answer_poll(ann, "Yes")
-    clock.advance(29 * 60)
-    await stage.settle()
+    await later(stage, 29 * 60)
     assert "Approved" not in ann.last_text()
-    clock.advance(60)
-    await stage.settle()
+    await later(stage, 60)
     assert "Approved" in ann.last_text() and "+$0.05" in ann.last_text()

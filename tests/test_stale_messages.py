@@ -14,7 +14,7 @@ from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import accepted_poll, published_batch, published_poll
-from tests.auxil.stages import roomy_stage
+from tests.auxil.stages import later, roomy_stage
 
 
 @pytest.fixture
@@ -37,22 +37,18 @@ def _reminders(actor: Actor) -> list[SimMessage]:
     return [m for m in actor.messages() if "left to finish" in (m.text or "")]
 
 
-async def test_reminders_and_the_task_message_follow_the_work(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_reminders_and_the_task_message_follow_the_work(stage: Stage, admin: Actor) -> None:
     rita, ann, _ = await accepted_poll(stage, admin, POLL)
     task = ann.last()
     assert "10m left" in (task.text or ""), task.text
 
-    clock.advance(5 * 60)  # half the time gone: a reminder, and the task's timer follows
-    await stage.settle()
+    await later(stage, 5 * 60)  # half the time gone: a reminder, and the task's timer follows
     first = ann.last()
     assert "5m left" in (first.text or "") and "Open the task" in str(first.buttons())
     assert "5m left" in (_now(stage, ann, task).text or ""), "the task message's own timer"
     assert "10m left" not in (_now(stage, ann, task).text or "")
 
-    clock.advance(3 * 60)  # a fifth left: the last reminder, with Return without penalty
-    await stage.settle()
+    await later(stage, 3 * 60)  # a fifth left: the last reminder, with Return without penalty
     last = ann.last()
     assert "2m left" in (last.text or "") and last.buttons()
     assert "2m left" in (_now(stage, ann, task).text or "")
@@ -74,9 +70,7 @@ async def test_reminders_and_the_task_message_follow_the_work(
     assert "Approved" in ann.last_text(), "the notice still comes as a new message"
 
 
-async def test_time_running_out_and_a_return_from_a_reminder(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_time_running_out_and_a_return_from_a_reminder(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
     await published_poll(stage, rita, POLL)
@@ -85,8 +79,7 @@ async def test_time_running_out_and_a_return_from_a_reminder(
     anns_task, bobs_task = ann.last(), bob.last()
 
     for minutes in (5, 3):  # both reminded twice
-        clock.advance(minutes * 60)
-        await stage.settle()
+        await later(stage, minutes * 60)
     anns, bobs = _reminders(ann), _reminders(bob)
     assert len(anns) == 2 and len(bobs) == 2
     await bob.press("Return without penalty")  # from his last reminder
@@ -96,8 +89,7 @@ async def test_time_running_out_and_a_return_from_a_reminder(
     assert "returned — nothing left to do" in (first.text or "") and first.buttons() == []
     assert "Returned" in (_now(stage, bob, bobs[1]).text or ""), "the one pressed says so"
 
-    clock.advance(2 * 60 + 1)  # Ann lets the time run out
-    await stage.settle()
+    await later(stage, 2 * 60 + 1)  # Ann lets the time run out
     assert "Out of time" in (_now(stage, ann, anns_task).text or "")
     for reminder in anns:
         over = _now(stage, ann, reminder)
@@ -105,13 +97,10 @@ async def test_time_running_out_and_a_return_from_a_reminder(
         assert over.buttons() == []
 
 
-async def test_open_the_task_retires_the_older_message(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_open_the_task_retires_the_older_message(stage: Stage, admin: Actor) -> None:
     rita, ann, _ = await accepted_poll(stage, admin, POLL)
     old = ann.last()
-    clock.advance(5 * 60)
-    await stage.settle()
+    await later(stage, 5 * 60)
     await ann.press("Open the task")
     new = ann.last()
     assert new.message_id != old.message_id and "Soup" in str(new.buttons())
@@ -122,9 +111,7 @@ async def test_open_the_task_retires_the_older_message(
     assert "Submitted" in (_now(stage, ann, new).text or "")
 
 
-async def test_push_cards_count_down_and_lose_accept_when_full(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_push_cards_count_down_and_lose_accept_when_full(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     crowd = [await worker(stage, name) for name in ("Ann", "Bob", "Cat", "Dan")]
     ann, bob, cat, dan = crowd
@@ -133,8 +120,7 @@ async def test_push_cards_count_down_and_lose_accept_when_full(
     assert all("3 of 3 left" in (c.text or "") for c in cards.values())
 
     await ann.press("Accept")
-    clock.advance(60)  # counters are redrawn at most once a minute
-    await stage.settle()
+    await later(stage, 60)  # counters are redrawn at most once a minute
     for w in (bob, cat, dan):
         card = _now(stage, w, cards[w.name])
         assert "2 of 3 left" in (card.text or ""), card.text
@@ -147,7 +133,7 @@ async def test_push_cards_count_down_and_lose_accept_when_full(
 
 
 async def test_a_full_batch_and_a_closed_hit_take_accept_off_their_cards(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob, cat = [await worker(stage, name) for name in ("Ann", "Bob", "Cat")]
@@ -169,8 +155,7 @@ async def test_a_full_batch_and_a_closed_hit_take_accept_off_their_cards(
     await stage.settle()
     gone = _now(stage, cat, card_one)
     assert "withdrawn by the requester" in (gone.text or "") and gone.buttons() == []
-    clock.advance(3601)
-    await stage.settle()
+    await later(stage, 3601)
     over = _now(stage, cat, card_two)
     assert "its time is over" in (over.text or "") and over.buttons() == []
     assert expiring != cancelled

@@ -18,7 +18,7 @@ from bot.parsing import ParseError
 from tests.auxil.database import database_at, set_record, sql
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
-from tests.auxil.stages import failing_on_errors, fast_stage, restart
+from tests.auxil.stages import failing_on_errors, fast_stage, later, restart
 
 HELD = "held for another worker"
 
@@ -62,9 +62,7 @@ async def _statuses(stage: Stage, hit_id: int) -> list[tuple[object, ...]]:
     )
 
 
-async def test_an_offer_moves_through_three_workers(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_an_offer_moves_through_three_workers(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob, cat = await _ranked_trio(stage)
     hit_id = await published_poll(
@@ -78,15 +76,12 @@ async def test_an_offer_moves_through_three_workers(
     # A script tapping Accept before anyone gains nothing: the slot is Ann's.
     assert HELD in (await _script_tap(stage, bob, hit_id) or "")
     offer = ann.last()
-    clock.advance(30)
-    await stage.settle()
+    await later(stage, 30)
     assert "Held for you: 1m left" in ann.last_text() and ann.last().message_id == offer.message_id
-    clock.advance(30)
-    await stage.settle()
+    await later(stage, 30)
     assert "Held for you: 30s left" in ann.last_text()
 
-    clock.advance(30)  # Ann let it run out: it moves to Bob
-    await stage.settle()
+    await later(stage, 30)  # Ann let it run out: it moves to Bob
     passed = stage.sim.message_by_id(ann.tg_id, offer.message_id)
     assert "passed to the next worker" in (passed.text or "") and passed.buttons() == []
     assert "Held for you: 1m 30s left" in bob.last_text() and _offers(cat) == []
@@ -105,8 +100,7 @@ async def test_an_offer_moves_through_three_workers(
         ("Bob", "declined", "skipped"),
         ("Cat", "accepted", "accepted"),
     ]
-    clock.advance(600)
-    await stage.settle()
+    await later(stage, 600)
     assert len(await _statuses(stage, hit_id)) == 3, "a full HIT is offered to nobody else"
     assert _offers(ann) == _offers(bob) == [], "their offers say what became of them"
 

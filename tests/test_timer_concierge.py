@@ -4,13 +4,13 @@ requester allowed it (`extend=10m`), "+10m" once.
 
 from __future__ import annotations
 
-from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
 from tests.auxil.database import set_record, sql
 from tests.auxil.gestures import forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
+from tests.auxil.stages import later
 
 
 async def _assignment(stage: Stage, hit_id: int) -> tuple[int, float, int]:
@@ -37,17 +37,15 @@ async def _approval(stage: Stage, actor: Actor) -> tuple[object, ...]:
 
 
 async def test_plus_ten_minutes_once_then_reminders_planned_anew(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita, ann, hit_id = await accepted_poll(
         stage, admin, "Slow one | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
     )
-    clock.advance(60)
-    await stage.settle()
+    await later(stage, 60)
     first = ann.last()
     assert "1m left to finish" in first.text and "Return without penalty" not in first.text
-    clock.advance(36)
-    await stage.settle()
+    await later(stage, 36)
     last = ann.last()
     labels = [text for row in last.buttons() for text, _, _ in row]
     assert "24s left to finish" in last.text
@@ -66,36 +64,29 @@ async def test_plus_ten_minutes_once_then_reminders_planned_anew(
     assert "once only" in (await forge(stage, ann, f"ext:{aid}", last.message_id) or "")
     assert (await _assignment(stage, hit_id))[1] == moved
 
-    clock.advance(30)  # the original deadline has passed: still running
-    await stage.settle()
+    await later(stage, 30)  # the original deadline has passed: still running
     assert _count(ann, "Time's up") == 0
     view = await stage.services.market.reading.work_view(aid)
     assert view is not None and view.assignment.status is AssignmentStatus.ACCEPTED
 
     # Reminders for the new deadline (720 s after accepting): at 360 s and 576 s.
-    clock.advance(360 - 126)
-    await stage.settle()
+    await later(stage, 360 - 126)
     assert "6m left to finish" in ann.last_text()
-    clock.advance(216)
-    await stage.settle()
+    await later(stage, 216)
     again = ann.last()
     labels = [text for row in again.buttons() for text, _, _ in row]
     assert "2m 24s left to finish" in again.text
     assert any("Return without penalty" in t for t in labels)
     assert not any("+10m" in t for t in labels), "extra time is used up"
-    clock.advance(144)
-    await stage.settle()
+    await later(stage, 144)
     assert "Time's up" in ann.last_text()
 
 
-async def test_a_double_tap_on_plus_ten_minutes_extends_once(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_a_double_tap_on_plus_ten_minutes_extends_once(stage: Stage, admin: Actor) -> None:
     rita, ann, hit_id = await accepted_poll(
         stage, admin, "Race me | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
     )
-    clock.advance(100)
-    await stage.settle()
+    await later(stage, 100)
     aid, deadline, _ = await _assignment(stage, hit_id)
     last = ann.last()
     seen = len(stage.sim.alerts(ann.user))
@@ -109,14 +100,11 @@ async def test_a_double_tap_on_plus_ten_minutes_extends_once(
     assert _count(ann, "Extended") == 1
 
 
-async def test_no_extra_time_unless_the_requester_allowed_it(
-    stage: Stage, admin: Actor, clock: FakeClock
-) -> None:
+async def test_no_extra_time_unless_the_requester_allowed_it(stage: Stage, admin: Actor) -> None:
     rita, ann, hit_id = await accepted_poll(
         stage, admin, "Strict | X | Y ; reward=0.05 n=1 time=2m"
     )
-    clock.advance(100)
-    await stage.settle()
+    await later(stage, 100)
     labels = [text for row in ann.last().buttons() for text, _, _ in row]
     assert any("Return without penalty" in t for t in labels)
     assert not any("+" in t for t in labels)
@@ -126,7 +114,7 @@ async def test_no_extra_time_unless_the_requester_allowed_it(
 
 
 async def test_returned_and_abandoned_never_lower_the_approval_rate(
-    stage: Stage, admin: Actor, clock: FakeClock
+    stage: Stage, admin: Actor
 ) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
@@ -135,8 +123,7 @@ async def test_returned_and_abandoned_never_lower_the_approval_rate(
 
     hit_id = await published_poll(stage, rita, "Return me | X | Y ; reward=0.05 n=1 time=2m")
     await ann.press("Accept")
-    clock.advance(100)
-    await stage.settle()
+    await later(stage, 100)
     await ann.press("Return without penalty")
     assert "no penalty" in ann.last_text() and "approval rate is unchanged" in ann.last_text()
     assert await _approval(stage, ann) == (75, 1, 0)
@@ -148,12 +135,10 @@ async def test_returned_and_abandoned_never_lower_the_approval_rate(
 
     await published_poll(stage, rita, "Forget me | X | Y ; reward=0.05 n=1 time=2m")
     await ann.press("Accept")
-    clock.advance(100)
-    await stage.settle()
+    await later(stage, 100)
     reminder = ann.last()
     data = next(d for row in reminder.buttons() for t, d, _ in row if "Return without" in t)
-    clock.advance(20)
-    await stage.settle()
+    await later(stage, 20)
     assert "Time's up" in ann.last_text()
     assert await _approval(stage, ann) == (75, 1, 1)
     over = stage.sim.message_by_id(ann.tg_id, reminder.message_id)

@@ -95,6 +95,14 @@ async def api_stage(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Stage]:
         yield opened
 
 
+async def later(stage: Stage, seconds: float) -> None:
+    """Let `seconds` of story time pass on the stage's FakeClock, then apply and send what
+    fell due meanwhile (Stage.settle)."""
+    assert isinstance(stage.clock, FakeClock), "story time moves on a FakeClock"
+    stage.clock.advance(seconds)
+    await stage.settle()
+
+
 async def restart(stage: Stage, down_for: float = 0.0) -> Stage:
     """Stop the bot and start a fresh one on the same database and simulated Telegram;
     `down_for` seconds pass on the stage's FakeClock while no bot runs."""
