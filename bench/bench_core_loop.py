@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.auxil
@@ -55,10 +55,12 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import WorkerPrefs  # noqa: E402
 from bot.sandbox import Limits, SimTelegram, SimUser  # noqa: E402
 from handlers.ptb.transport import AiohttpRequest
+from tests.auxil.gestures import answer_poll  # noqa: E402
 from tests.auxil.stages import open_unlimited_stage  # noqa: E402
 
 TARGET = 0.5
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("tap", callback_data="tap")]])
+T = TypeVar("T")
 CONCURRENCY = 20  # users acting at the same time, as under polling with concurrent updates
 # PTB as ApplicationBuilder() makes it, with its default context and data types.
 Builder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
@@ -88,6 +90,19 @@ class Meter:
     def rate(self) -> float:
         return self.done / self.elapsed
 
+    @classmethod
+    def gathered(
+        cls, one: Callable[[T], Awaitable[None]], group: Callable[[], list[T]], updates: int = 1
+    ) -> Meter:
+        """A step is `one` for everybody in `group()` at once: `updates` updates each."""
+
+        async def step() -> int:
+            members = group()
+            await asyncio.gather(*(one(member) for member in members))
+            return updates * len(members)
+
+        return cls(step)
+
 
 def builder(sim: SimTelegram, transport: BaseRequest | None) -> Builder:
     """PTB as it comes (httpx), or on the given transport."""
@@ -109,11 +124,7 @@ async def echo_app(
     async def one(who: SimUser) -> None:
         await app.process_update(Update.de_json(sim.message(who, "hello", enqueue=False), app.bot))
 
-    async def step() -> int:
-        await asyncio.gather(*(one(who) for who in users))
-        return len(users)
-
-    return app, Meter(step)
+    return app, Meter.gathered(one, lambda: users)
 
 
 async def tap_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,11 +153,7 @@ async def tap_app(
         update = sim.callback(who, shown[who.id], "tap", enqueue=False)
         await app.process_update(Update.de_json(update, app.bot))
 
-    async def step() -> int:
-        await asyncio.gather(*(one(who) for who in users))
-        return len(users)
-
-    return app, Meter(step)
+    return app, Meter.gathered(one, lambda: users)
 
 
 def one_wave(workers: int) -> dict[str, object]:
@@ -175,17 +182,10 @@ async def gigbot_meter(stage: Stage, workers: int) -> Meter:
     queue = iter(crowd)
 
     async def one(worker: Actor) -> None:
-        await worker.press("Accept")
-        await worker.press("yes")
-        await worker.press("Submit")
+        await answer_poll(worker, "yes")
         assert "Submitted" in worker.last_text(), worker.last_text()
 
-    async def step() -> int:
-        group = [next(queue) for _ in range(CONCURRENCY)]
-        await asyncio.gather(*(one(worker) for worker in group))
-        return 3 * len(group)
-
-    return Meter(step)
+    return Meter.gathered(one, lambda: [next(queue) for _ in range(CONCURRENCY)], updates=3)
 
 
 ECHO_SECRET = "echo-webhook-secret"
@@ -384,12 +384,7 @@ async def gigbot_polling_meter(stage: Stage, workers: int) -> Meter:
             await press(worker, label)
         assert "Submitted" in worker.last_text(), worker.last_text()
 
-    async def step() -> int:
-        group = [next(crowd) for _ in range(CONCURRENCY)]
-        await asyncio.gather(*(one(worker) for worker in group))
-        return 3 * len(group)
-
-    return Meter(step)
+    return Meter.gathered(one, lambda: [next(crowd) for _ in range(CONCURRENCY)], updates=3)
 
 
 async def long_polling(
