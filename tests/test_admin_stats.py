@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.market import texts as market_texts
-from tests.auxil.gestures import answer_poll
+from tests.auxil.gestures import answer_poll, approve_next
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import roomy_stage
@@ -34,8 +34,7 @@ async def _story(stage: Stage, admin: Actor) -> tuple[Actor, Actor, Actor]:
     await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=2 time=2m")
     for worker, option in ((ann, "Tea"), (bob, "Coffee")):
         await answer_poll(worker, option)
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await rita.press("Reject")
     await rita.send("Not what was asked")
     await rita.send("/bonus 1 0.25 Lovely")

@@ -13,6 +13,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_at, sql
+from tests.auxil.gestures import approve_next
 from tests.auxil.people import funded_requester, user_id, workers
 from tests.auxil.posting import published_batch
 from tests.auxil.screens import labels
@@ -131,8 +132,7 @@ async def test_undo_once_reviewed_leaves_the_label(stage: Stage, admin: Actor) -
     first = _item(ann)
     await ann.press(TRUTH[first])
     await ann.press("Undo")  # the labels are up for a change ...
-    await rita.send("/review")
-    await rita.press("Approve")  # ... when the requester approves the item
+    await approve_next(rita)  # ... when the requester approves the item
     wrong = "dog" if TRUTH[first] == "cat" else "cat"
     alert = await ann.press(wrong, task)
     assert alert == "The requester has already reviewed that item: its label stands."
@@ -143,8 +143,7 @@ async def test_undo_once_reviewed_leaves_the_label(stage: Stage, admin: Actor) -
 
     second = _item(ann, task)
     await ann.press(TRUTH[second], task)  # Undo is offered for this one ...
-    await rita.send("/review")
-    await rita.press("Approve")  # ... which is approved before she taps it
+    await approve_next(rita)  # ... which is approved before she taps it
     alert = await ann.press("Undo", task)
     assert alert == "The requester has already reviewed that item: its label stands."
     assert "Item 3 of 4" in (ann.stage.sim.message_by_id(ann.tg_id, task).text or "")
@@ -230,8 +229,7 @@ async def test_a_review_of_an_earlier_item_leaves_the_message_to_the_item_in_han
 ) -> None:
     rita, ann, task = await _tagging(stage, admin)
     await ann.press(TRUTH[_item(ann)])
-    await rita.send("/review")
-    await rita.press("Approve")  # the item handed in, while its message shows the next one
+    await approve_next(rita)  # the item handed in, while its message shows the next one
     shown = ann.stage.sim.message_by_id(ann.tg_id, task)
     assert "Item 2 of 4" in (shown.text or "") and "Reviewed" not in (shown.text or "")
     assert any(text in ("cat", "dog") for row in shown.buttons() for text, _, _ in row)

@@ -12,7 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import connect, database_at, database_of
-from tests.auxil.gestures import do_poll
+from tests.auxil.gestures import approve_next, do_poll
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import restart
@@ -124,8 +124,7 @@ async def test_message_to_requester_typed_after_a_restart(
 ) -> None:
     stage = stages[0]
     rita, ann, _ = await _submitted(stage, clock)
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await ann.press("Message requester")
 
     stage = await _restart(stages)

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_at, rows
-from tests.auxil.gestures import answer_poll
+from tests.auxil.gestures import answer_poll, approve_next
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import failing_on_errors
@@ -62,8 +62,7 @@ async def a_marketplace(database: Path, clock: FakeClock) -> None:
         await published_poll(stage, rita, "Which logo is clearer? | A | B ; reward=0.05 n=3")
         for worker, choice in ((ann, "A"), (bob, "B")):
             await answer_poll(worker, choice)
-        await rita.send("/review")
-        await rita.press("Approve")
+        await approve_next(rita)
         await rita.press("Reject")
         await rita.send("Not what was asked")
         await rita.send("/apikey")

@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus, HitStatus, Priority
 from tests.auxil.database import database_at
-from tests.auxil.gestures import answer_poll, forge
+from tests.auxil.gestures import answer_poll, approve_next, forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
 from tests.auxil.stages import fast_stage, later
@@ -153,8 +153,7 @@ async def test_expiry_refunds_unspent_escrow_once(
     await bob.press("Y")
     await bob.press("Submit")
     assert "Submitted" in bob.last_text(), "work accepted before expiry can still be handed in"
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await rita.press("Approve")
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0

@@ -17,7 +17,7 @@ from bot.requesting import texts as requesting_texts
 from bot.requesting.parsing import parse_terms
 from bot.sandbox import Limits
 from storage import hits as hit_rows
-from tests.auxil.gestures import coffee_survey, do_poll, forge
+from tests.auxil.gestures import approve_next, coffee_survey, do_poll, forge
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import SCRIPTED_BURST, failing_on_errors, roomy_stage
@@ -122,8 +122,7 @@ async def test_measured_underpayment_pauses_pushes_until_raised(
     # Escrow covers the new reward for every slot not yet reviewed: 8 × $0.14.
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 8 * 14
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     assert "+$0.14" in crew[0].last_text()
     await rita.send(f"/raise {hit_id} 0.12")
     assert "must be higher" in rita.last_text()
@@ -227,8 +226,7 @@ async def test_a_batch_is_measured_pooled_and_paused_once_until_raised(
     # Every item's escrow covers the new reward, the work already handed in included.
     balances = await stage.services.accounts.balances()
     assert [balances[f"escrow:{item}"] for item in items] == [7] * 20
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     assert "+$0.07" in crew[0].last_text()
     await rita.send(f"/raise b{batch + 1} 0.50")
     assert f"Batch #{batch + 1} isn't one of your live batches" in rita.last_text()

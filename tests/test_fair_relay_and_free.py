@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
-from tests.auxil.gestures import do_poll
+from tests.auxil.gestures import approve_next, do_poll
 from tests.auxil.people import funded_requester, set_up, workers
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import roomy_stage
@@ -44,8 +44,7 @@ async def test_messages_are_relayed_without_identity(
     (bob,) = await workers(stage, "Bob")
     hit_id = await published_poll(stage, rita, "Which is calmer? | Sea | City ; reward=0.05 n=1")
     await do_poll(ann, clock, "Sea", 30)
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
 
     await ann.press("Message requester")
     assert "under your alias" in ann.last_text() and "never with your username" in ann.last_text()

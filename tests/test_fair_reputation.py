@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.fair import texts as fair_texts
 from bot.i18n import EN
-from tests.auxil.gestures import do_poll, forge, rate
+from tests.auxil.gestures import approve_next, do_poll, forge, rate
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import roomy_stage
@@ -38,8 +38,7 @@ async def test_reputation_from_a_seeded_history(
         await do_poll(worker, clock, "B", seconds)
     # Submitted at t=60, 180, 360, 600; all reviewed at t=3600.
     clock.advance(3000)
-    await rita.send("/review")
-    await rita.press("Approve")  # Ann: waited 3540 s
+    await approve_next(rita)  # Ann: waited 3540 s
     await rita.press("Approve")  # Bob: 3420 s
     await rita.press("Reject")  # Cy: 3240 s
     await rita.send("B is not blue")
@@ -112,8 +111,7 @@ async def test_only_reviewed_work_can_be_rated(
     ann, bob = await workers(stage, "Ann", "Bob")
     await published_poll(stage, rita, "Pick | X | Y ; reward=0.05 n=2")
     await do_poll(ann, clock, "X", 30)
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await ann.press("Rate requester")
     rating = ann.last()
     # Bob replays Ann's star button: refused, nothing stored.

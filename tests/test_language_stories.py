@@ -10,6 +10,7 @@ from bot.demo.stage import Actor, Stage
 from bot.i18n import translator
 from bot.requesting import texts as requesting_texts
 from bot.work import texts as work_texts
+from tests.auxil.gestures import approve_next
 from tests.auxil.people import funded_requester, hispanic_worker, set_up
 
 ES = translator("es")
@@ -114,8 +115,7 @@ async def test_outbox_messages_are_in_each_recipients_language(stage: Stage, adm
     await bea.press("Aceptar")
     await bea.press("Tea")
     await bea.press("Enviar")
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     assert "Approved" in str(stage.sim.alerts(rita.user)[-1]), "the requester reads English"
     assert "✅ Aprobada: Tea or coffee? +0,10\xa0US$. /earnings" in bea.texts()
 

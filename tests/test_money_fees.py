@@ -15,7 +15,7 @@ from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from storage import hits, ledger
 from tests.auxil.database import database_at
-from tests.auxil.gestures import answer_poll
+from tests.auxil.gestures import answer_poll, approve_next
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.posting import published_batch, published_poll
@@ -52,8 +52,7 @@ async def test_fee_through_publish_approve_reject_and_expire(stage: Stage, admin
 
     for person, option in ((ann, "Tea"), (bob, "Coffee")):
         await answer_poll(person, option)
-    await rita.send("/review")
-    await rita.press("Approve")  # Ann: the reward to her, the fee to the marketplace
+    await approve_next(rita)  # Ann: the reward to her, the fee to the marketplace
     await rita.press("Reject")
     await rita.send("Coffee was not asked for")  # Bob: reward and fee back to Rita
     assert await held(stage, "fees") == 1

@@ -17,7 +17,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import Limits
 from tests.auxil.database import database_at
-from tests.auxil.gestures import answer_poll
+from tests.auxil.gestures import answer_poll, approve_next
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
@@ -39,8 +39,7 @@ async def earned(stage: Stage, admin: Actor, name: str, polls: int = 1) -> Actor
         await published_poll(stage, rita, f"Pick {n}? | A | B ; reward=3.00 n=1 time=2m life=1d")
         await answer_poll(ann, "A")
     for _ in range(polls):
-        await rita.send("/review")
-        await rita.press("Approve")
+        await approve_next(rita)
     return ann
 
 

@@ -17,6 +17,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Stage
 from storage.db import ATTEMPTS, Database, retrying
 from tests.auxil import database as databases
+from tests.auxil.gestures import approve_next
 from tests.auxil.invariants import ledger_sums_to_zero
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
@@ -132,8 +133,7 @@ async def test_an_accept_and_an_approval_rolled_back_by_postgres_go_through_on_t
         assert databases.rows(url, "SELECT COUNT(*) FROM assignments") == [(1,)]
 
         _fail_once(url, "ledger", "40001")  # serialization_failure
-        await rita.send("/review")
-        await rita.press("Approve")
+        await approve_next(rita)
         assert _fired(url, "ledger") >= 2, "the approval failed once, then went through"
         await ann.send("/earnings")
         assert "Balance: $0.10" in ann.last_text(), ann.last_text()

@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_at, set_prefs, set_record, sql
-from tests.auxil.gestures import answer_poll, forge
+from tests.auxil.gestures import answer_poll, approve_next, forge
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import draft, published_poll
 from tests.auxil.screens import got
@@ -114,8 +114,7 @@ async def test_worker_who_loses_approval_rate_stops_getting_pushes(
     await published_poll(stage, rita, "Open to all? | Yes | No ; reward=0.05 n=1")
     assert got(ann, "Open to all?"), "HITs without requirements still come"
     await answer_poll(ann, "Yes")
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     rows = await sql(
         stage,
         "SELECT approved, rejected, approval_pct, submitted FROM worker_stats s"

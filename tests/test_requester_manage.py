@@ -11,7 +11,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import connect, database_of
-from tests.auxil.gestures import answer_poll, forge
+from tests.auxil.gestures import answer_poll, approve_next, forge
 from tests.auxil.people import funded_requester, workers
 from tests.auxil.people import worker as worker_named
 from tests.auxil.posting import published_poll
@@ -62,8 +62,7 @@ async def test_pause_resume_and_cancel_refund_once(stage: Stage, admin: Actor) -
     assert refunds == [(40,)], "the submitted answer's reward stays in escrow for review"
     await rita.send("/balance")
     assert "Available: $9.90" in rita.last_text() and "In escrow: $0.10" in rita.last_text()
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     balances = await stage.services.accounts.balances()
     assert balances[f"escrow:{hit_id}"] == 0 and sum(balances.values()) == 0
 

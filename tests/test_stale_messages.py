@@ -12,6 +12,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.sandbox import SimMessage
+from tests.auxil.gestures import approve_next
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import accepted_poll, published_batch, published_poll
 from tests.auxil.stages import later, roomy_stage
@@ -61,8 +62,7 @@ async def test_reminders_and_the_task_message_follow_the_work(stage: Stage, admi
         assert "submitted — nothing left to do" in (over.text or ""), over.text
         assert over.buttons() == [], "no button that would only say 'no longer active'"
 
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     reviewed = _now(stage, ann, task)
     assert "Reviewed: approved, $0.10 paid" in (reviewed.text or "") and "pending" not in (
         reviewed.text or ""

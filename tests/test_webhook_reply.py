@@ -13,6 +13,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import WEBHOOK_SECRET, Actor, Stage
 from tests.auxil.database import database_at
+from tests.auxil.gestures import approve_next
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 from tests.auxil.stages import failing_on_errors
@@ -61,8 +62,7 @@ async def test_each_press_is_answered_in_the_webhook_response(stage: Stage, admi
     alert = stage.sim.alerts(ann.user)[-1]
     assert alert.get("show_alert") is True and alert.get("text")
 
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await ann.send("/earnings")
     assert "$0.05" in ann.last_text()
 

@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from bot.domain import HitKind, QuestionKind, QuestionSpec
 from storage import workers
-from tests.auxil.gestures import answer_poll
+from tests.auxil.gestures import answer_poll, approve_next
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import new_batch, post
 from tests.auxil.screens import labels
@@ -131,8 +131,7 @@ async def test_requester_record_on_the_card(stage: Stage, admin: Actor, clock: F
     await post(stage, rita, ONE, n=2)
     for w in (ann, bob):
         await answer_poll(w, "Yes")
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await rita.press("Reject")
     await rita.send("Too fast")
     clock.advance(61)  # a wave reuses the reputation line for a minute (bot/fair/notices.py)

@@ -15,6 +15,7 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import QuestionKind, QuestionSpec
 from storage import ledger, workers
 from tests.auxil.database import database_at, set_prefs
+from tests.auxil.gestures import approve_next
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import post
 from tests.auxil.stages import failing_on_errors, open_roomy_stage
@@ -55,8 +56,7 @@ async def test_earnings_and_status_match_the_database(
     await _do(ann, clock, 120, cards["B"])
     await ann.press("Accept", cards["C"])
     await ann.press("Return")
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     assert "Approved: A +$0.30" in ann.last_text()
     await rita.press("Reject")
     await rita.send("Wrong answer")
@@ -181,8 +181,7 @@ async def test_today_in_earnings_is_the_workers_own_day(
     clock.advance((local.replace(hour=23, minute=50) - local).total_seconds() % DAY)
     await post(stage, rita, ONE, title="Late", reward_cents=30)
     await _do(ann, clock, 60, ann.last().message_id)
-    await rita.send("/review")
-    await rita.press("Approve")
+    await approve_next(rita)
     await ann.send("/earnings")
     assert "Today: +$0.30 approved" in ann.last_text()
 

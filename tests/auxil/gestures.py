@@ -17,6 +17,12 @@ async def answer_poll(worker: Actor, option: str) -> None:
     await worker.press("Submit")
 
 
+async def approve_next(requester: Actor) -> None:
+    """Open /review and approve the submission it shows (the oldest waiting)."""
+    await requester.send("/review")
+    await requester.press("Approve")
+
+
 async def do_poll(worker: Actor, clock: FakeClock, option: str, seconds: float) -> None:
     """Accept the latest push, answer, and submit `seconds` after accepting."""
     await worker.press("Accept")
