@@ -69,14 +69,18 @@ async def submitted_ids(
         return [int(r[0]) for r in await cur.fetchall()]
 
 
-async def submitted_total(conn: Conn, requester_id: int, until: float) -> tuple[int, int]:
-    """How many assignments submitted by `until` wait for review, and their rewards (cents)."""
+async def submitted_total(conn: Conn, requester_id: int, until: float) -> tuple[int, int, int]:
+    """How many assignments submitted by `until` wait for review, their rewards and the
+    marketplace's fees on them (cents; each fee rounded as bot.domain.fee_on rounds it)."""
     params: dict[str, object] = {"requester": requester_id, "worker": None, "until": until}
     row = await fetch_one(
-        conn, f"SELECT COUNT(*), COALESCE(SUM(h.reward_cents), 0){_SUBMITTED}", params
+        conn,
+        "SELECT COUNT(*), COALESCE(SUM(h.reward_cents), 0),"
+        f" COALESCE(SUM((h.reward_cents * h.fee_bp + 5000) / 10000), 0){_SUBMITTED}",
+        params,
     )
     assert row is not None
-    return int(row[0]), int(row[1])
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 async def worked_for(conn: Conn, worker_id: int, requester_id: int) -> bool:

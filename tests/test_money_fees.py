@@ -12,6 +12,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.i18n import translator
+from bot.requesting import texts as requesting_texts
 from bot.sandbox import Limits
 from storage import hits, ledger
 from tests.auxil.database import database_at
@@ -127,3 +129,32 @@ async def test_a_raise_escrows_the_fee_on_the_difference(stage: Stage, admin: Ac
     balances = await ledger_sums_to_zero(stage)
     requester = next(v for k, v in balances.items() if k.startswith("req:"))
     assert requester == 1_000 - 3 * 22 - 4 * 2 * 11
+
+
+async def test_approve_all_asks_with_the_fee_in_every_language(stage: Stage, admin: Actor) -> None:
+    """Approve all's question shows what approving pays as every cost line does: the
+    rewards, the fee on them and their sum (all of it leaves the escrow); in Spanish too."""
+    rita = await funded_requester(stage, admin, cents=1_000)
+    ann, bob = await workers(stage, "Ann", "Bob")
+    await published_poll(stage, rita, "Tea? | Tea | Coffee ; reward=0.10 n=2")
+    for person in (ann, bob):
+        await answer_poll(person, "Tea")
+    await rita.send("/review")
+    await rita.press("Approve all 2")
+    assert "paying $0.20 + $0.02 fee = $0.22 in total?" in rita.last_text(), rita.last_text()
+    await rita.press("Yes, approve 2")
+    assert "Approved 2 assignments" in rita.last_text()
+    assert await held(stage, "fees") == 2
+
+    es = translator("es")
+    rosa = Actor(stage, stage.sim.add_user("Rosa", language_code="es"))
+    await rosa.send("/start")
+    await admin.send(f"/fund {rosa.tg_id} 10.00")
+    await rosa.send("/newpoll Tea? | Tea | Coffee ; reward=0.10 n=2 lang=en")  # for Ann, Bob
+    await rosa.press(es(requesting_texts.BTN_PUBLISH))
+    for person in (ann, bob):
+        await answer_poll(person, "Tea")
+    await rosa.send("/review")
+    await rosa.press(requesting_texts.btn_approve_all(es, 2))
+    said = f"pagando {es.money(20)} + {es.money(2)} de comisión = {es.money(22)} en total"
+    assert said in rosa.last_text(), rosa.last_text()  # "0,20 US$ + 0,02 US$ de comisión ..."

@@ -6,6 +6,7 @@ from bot.clock import Clock
 from bot.domain import User
 from bot.market import reviewing
 from bot.market.results import ReviewResult
+from bot.requesting.results import Waiting
 from storage import assignments, hits, users
 from storage import requesting as reads
 from storage.db import Database
@@ -19,10 +20,11 @@ class Reviewing(UseCases):
         super().__init__(db, clock)
         self.verdicts = verdicts
 
-    async def waiting_until(self, requester: User, until: float) -> tuple[int, int]:
-        """How many submissions (by `until`) Approve all would approve, and what they pay."""
+    async def waiting_until(self, requester: User, until: float) -> Waiting:
+        """How many submissions (by `until`) Approve all would approve, and what they pay:
+        rewards and the marketplace's fees."""
         async with self.db.reading() as conn:
-            return await reads.submitted_total(conn, requester.id, until)
+            return Waiting(*await reads.submitted_total(conn, requester.id, until))
 
     async def approve_all(self, requester: User, until: float) -> tuple[int, int]:
         """Approve every assignment submitted by `until` (when the requester's card was

@@ -53,6 +53,16 @@ class DraftResult(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Waiting:
+    """What Approve all would approve: how many submissions, their rewards and the
+    marketplace's fees on them (cents), all held in escrow until then."""
+
+    count: int
+    reward_cents: int
+    fee_cents: int
+
+
+@dataclass(frozen=True, slots=True)
 class OptionCounts:
     """How often each option (or rating) was picked for one question."""
 

@@ -18,7 +18,7 @@ from bot.requesting import texts as requesting_texts
 from bot.requesting.drafts import DraftView
 from bot.requesting.managing import SHOWN, CancelPreview
 from bot.requesting.posting import SurveyDraft
-from bot.requesting.results import GoldScore, ResultsView
+from bot.requesting.results import GoldScore, ResultsView, Waiting
 
 KINDS = ("single", "multi", "rating", "text")
 # Units of answers on a review card: with the title and the lines around them it stays
@@ -247,16 +247,18 @@ def with_outcome(line: str, screen: Screen) -> Screen:
     return Screen(f"{line}\n\n{screen.text}", screen.rows)
 
 
-def confirm_approve_all(t: Translator, count: int, cents: int, until_ms: int) -> Screen:
-    """Approve all, asked once more with how many and what they pay."""
-    if count == 0:
+def confirm_approve_all(t: Translator, waiting: Waiting, until_ms: int) -> Screen:
+    """Approve all, asked once more with how many and what they pay (fees included)."""
+    if waiting.count == 0:
         return Screen(t(requesting_texts.NOTHING_TO_REVIEW))
     return Screen(
-        requesting_texts.confirm_approve_all(t, count, cents),
+        requesting_texts.confirm_approve_all(
+            t, waiting.count, waiting.reward_cents, waiting.fee_cents
+        ),
         (
             (
                 Button(
-                    requesting_texts.btn_approve_all_yes(t, count),
+                    requesting_texts.btn_approve_all_yes(t, waiting.count),
                     cb.ApproveAllYes(until_ms).pack(),
                 ),
             ),

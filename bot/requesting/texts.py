@@ -757,15 +757,25 @@ def btn_approve_all_yes(t: Translator, count: int) -> str:
     return t("✅ Yes, approve {count}", count=count)
 
 
-def confirm_approve_all(t: Translator, count: int, cents: int) -> str:
-    """Approve all, asked once more with what it pays."""
+def confirm_approve_all(t: Translator, count: int, reward_cents: int, fee_cents: int) -> str:
+    """Approve all, asked once more with what it pays: the rewards, and with a marketplace
+    fee the fee and the sum ("$0.20 + $0.02 fee = $0.22"), as every cost line shows it."""
+    total = t.money(reward_cents)
+    if fee_cents:
+        total = t(
+            # TRANSLATORS: what Approve all pays, in "paying {total} in total?"
+            "{rewards} + {fee} fee = {total}",
+            rewards=total,
+            fee=t.money(fee_cents),
+            total=t.money(reward_cents + fee_cents),
+        )
     return t.ngettext(
         "Approve the <b>{n} submission</b> waiting on your HITs, paying {total} in total? "
         "Work submitted after you opened /review is not included.",
         "Approve all <b>{n} submissions</b> waiting on your HITs, paying {total} in total? "
         "Work submitted after you opened /review is not included.",
         count,
-        total=t.money(cents),
+        total=total,
     )
 
 

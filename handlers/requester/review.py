@@ -181,9 +181,9 @@ async def confirm_approve_all(tap: Tap[cb.ApproveAll], context: GigContext) -> N
     """Say how many Approve all would approve and what they pay; ask once more."""
     until_ms = tap.data.until_ms
     reviewing = context.requesting.reviewing
-    count, cents = await reviewing.waiting_until(tap.user, until_ms / 1000)
+    waiting = await reviewing.waiting_until(tap.user, until_ms / 1000)
     await tap.answer()
-    await tap.edit(requester_screens.confirm_approve_all(context.t, count, cents, until_ms))
+    await tap.edit(requester_screens.confirm_approve_all(context.t, waiting, until_ms))
 
 
 @button(cb.ApproveAllYes)
