@@ -22,7 +22,12 @@ MIN_AUTO_S = 60
 MAX_AUTO_S = 30 * 24 * 3600
 
 MAX_DIGITS = 15  # a typed whole number: far within SQLite's 64-bit integers
-_MONEY = re.compile(r"^\$?(\d{1,9})(?:\.(\d{1,2}))?$")
+# Dollars and cents: a point or a comma before the cents ("12.50", "12,50"), at most 9 digits
+# of dollars (far past every range a command allows; the caller's range says the bounds).
+_MONEY = re.compile(r"^\$?(\d{1,9})(?:[.,](\d{1,2}))?$")
+# Digits in groups of three ("1.000,50", "1,000.50", "1 000"), or three decimals ("12.505").
+_GROUPED = re.compile(r"^\$?[1-9]\d{0,2}(?:[., ]\d{3})+(?:[.,]\d{1,2})?$")
+_DOLLARS = re.compile(r"^\$?(\d+)(?:[.,]\d+)?$")
 _DURATION = re.compile(r"^(\d{1,6})([smhd])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -59,12 +64,34 @@ def whole_number(text: str) -> int | None:
 
 
 def parse_money(text: str) -> int:
-    """Parse dollars into cents: "0.05" -> 5, "$1.5" -> 150, "2" -> 200."""
-    match = _MONEY.match(text.strip())
-    if not match:
-        raise ParseError("'{text}' is not an amount like 0.05", text=text)
-    whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
-    return int(whole) * 100 + int(frac)
+    """Dollars as people type them, into cents: "0.05" -> 5, "$1.5" -> 150, "2" -> 200, and
+    with the decimal comma of Spanish, Portuguese, Russian or Indonesian: "12,50" -> 1250.
+
+    The one parser of every amount a user types (/deposit, /withdraw, /bonus, /raise,
+    reward=, /fund). What it cannot read for sure is refused with the form to write, never
+    guessed: thousands separators ("1.000,50", "1,000") and a third decimal ("12.505");
+    "12.5.0", "-5", "1e3", "NaN"; more than 9 digits of dollars.
+    """
+    typed = text.strip()
+    match = _MONEY.match(typed)
+    if match:
+        whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
+        return int(whole) * 100 + int(frac)
+    if _GROUPED.match(typed):
+        raise ParseError(
+            "'{text}': write the amount without thousands separators and with at most"
+            " 2 decimals, like 1000.50",
+            text=text,
+        )
+    dollars = _DOLLARS.match(typed)
+    if dollars and len(dollars.group(1)) > 9:
+        raise ParseError("'{text}' is more than any amount gigbot takes", text=text)
+    raise ParseError("'{text}' is not an amount like 0.05", text=text)
+
+
+def parse_reward(text: str) -> int:
+    """A reward per assignment (reward=, /raise), in cents: "0,05" -> 5; 0.01 to 100.00."""
+    return in_range("reward", parse_money(text), 1, MAX_REWARD_CENTS, "0.01 to 100.00")
 
 
 def parse_duration(text: str) -> int:
@@ -116,9 +143,7 @@ def parse_poll(args: str) -> PollDraft:
     return PollDraft(
         question=question,
         options=options,
-        reward_cents=in_range(
-            "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
-        ),
+        reward_cents=parse_reward(values["reward"]),
         max_assignments=in_range(
             "n", _parse_int(values.get("n", "10"), "n"), 1, MAX_ASSIGNMENTS, "1 to 1000"
         ),

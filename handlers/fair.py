@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import callbacks as cb
+from bot import formatting
 from bot.domain import Button, Screen, User
 from bot.fair import screens as fair_screens
 from bot.fair import texts as fair_texts
@@ -16,7 +17,7 @@ from bot.fair.relay import Relay
 from bot.fair.results import DisputeResult, RaiseResult, RelayResult
 from bot.matching.qualifications import parse_draft_ref
 from bot.money import texts as money_texts
-from bot.parsing import ParseError, parse_duration, parse_money, whole_number
+from bot.parsing import ParseError, parse_duration, parse_reward, whole_number
 from handlers.buttons import Tap, button
 from handlers.common import (
     TEXT_WAIT_S,
@@ -79,9 +80,10 @@ async def raise_reward(update: Update, context: GigContext) -> None:
         if len(args) != 2:
             raise ParseError("give a HIT number (or b3) and a reward")
         target = parse_draft_ref(args[0])
-        cents = parse_money(args[1])
-    except ParseError:
-        await reply(update, Screen(context.t(fair_texts.RAISE_USAGE)))
+        cents = parse_reward(args[1])
+    except ParseError as exc:
+        usage = context.t(fair_texts.RAISE_USAGE)
+        await reply(update, Screen(formatting.try_again(context.t, exc.said(context.t), usage)))
         return
     fair = context.fair
     if target.batch:

@@ -15,7 +15,6 @@ from bot.parsing import (
     MAX_OPTION_LEN,
     MAX_OPTIONS,
     MAX_QUESTION_LEN,
-    MAX_REWARD_CENTS,
     MAX_TIME_S,
     MIN_LIFE_S,
     MIN_TIME_S,
@@ -25,9 +24,14 @@ from bot.parsing import (
     parse_duration,
     parse_estimate,
     parse_money,
+    parse_reward,
     parse_settings,
     whole_number,
 )
+
+# An amount typed with a space between thousands ("1 000,50") splits into two words.
+_THREE_DIGITS = re.compile(r"^\$?\d{1,3}$")
+_GROUP_AFTER = re.compile(r"^\d{3}(?:[.,]\d{1,2})?(?:\s|$)")
 
 MAX_BATCH_BYTES = 256 * 1024
 MAX_BATCH_ROWS = 500
@@ -75,9 +79,7 @@ def parse_terms(text: str, default_auto_s: int, also: tuple[str, ...] = ("topic"
     auto = parse_auto(values.get("auto"))
     time_s = parse_duration(values.get("time", "5m"))
     return Terms(
-        reward_cents=in_range(
-            "reward", parse_money(values["reward"]), 1, MAX_REWARD_CENTS, "0.01 to 100.00"
-        ),
+        reward_cents=parse_reward(values["reward"]),
         max_assignments=in_range("n", n, 1, MAX_ASSIGNMENTS, "1 to 1000"),
         time_allotted_s=in_range(
             "time", parse_duration(values.get("time", "5m")), MIN_TIME_S, MAX_TIME_S, "30s to 24h"
@@ -417,6 +419,8 @@ def parse_bonus(args: str) -> BonusArgs:
     if len(parts) < 3:
         raise ParseError("give a worker alias or assignment id, an amount and a reason")
     who, amount, reason = parts
+    if _GROUP_AFTER.match(reason) and _THREE_DIGITS.match(amount):
+        parse_money(f"{amount} {reason.split()[0]}")  # "1 000,50 thanks": refused, not $1
     cents = parse_money(amount)
     if not 1 <= cents <= MAX_BONUS_CENTS:
         raise ParseError("the bonus must be between 0.01 and 100.00")

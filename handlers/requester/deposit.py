@@ -65,7 +65,7 @@ async def deposit(update: Update, context: GigContext) -> None:
         return
     view, t = context.deposits.view(), context.t
     try:
-        cents = parse_money(args[0])
+        cents = parse_money(" ".join(args))  # "1 000,50" is one amount, refused
     except ParseError as exc:
         await reply(update, Screen(money_texts.deposit_error(t, exc.said(t), view)))
         return

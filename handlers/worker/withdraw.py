@@ -72,7 +72,7 @@ async def withdraw_command(update: Update, context: GigContext) -> int:
         await reply(update, await withdraw_screen(context, worker))
         return ConversationHandler.END
     try:
-        cents = parse_money(args[0])
+        cents = parse_money(" ".join(args))  # "1 000,50" is one amount, refused
     except ParseError as exc:
         await reply(update, Screen(money_texts.withdraw_error(context.t, exc.said(context.t))))
         return ConversationHandler.END
