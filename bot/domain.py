@@ -219,6 +219,7 @@ class HitSpec:
     auto_approve_s: int
     questions: tuple[QuestionSpec, ...]
     est_s: int | None = None  # the requester's estimate of the work time (est=)
+    language: str | None = None  # what it is written in (a primary subtag); None: the requester's
 
 
 @dataclass(frozen=True, slots=True)

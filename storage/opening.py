@@ -34,9 +34,11 @@ async def insert_open_if_funded(
     auto_approve_s: int,
     now: float,
     fee_bp: int = 0,
+    language: str | None = None,
 ) -> Opened | None:
     """Store a HIT already open (published now, expiring after its lifetime) if `account`
-    holds `escrow_cents`; None (nothing stored) if it does not. One statement."""
+    holds `escrow_cents`; None (nothing stored) if it does not. One statement. The HIT is in
+    `language` (a primary subtag), or without one in its requester's language."""
     rows = await conn.execute_fetchall(
         "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
         " time_allotted_s, lifetime_s, auto_approve_s, created_at, status, published_at,"
@@ -45,8 +47,9 @@ async def insert_open_if_funded(
         " CAST(:most AS BIGINT), CAST(:allotted AS BIGINT), CAST(:lifetime AS BIGINT),"
         " CAST(:auto_approve AS BIGINT), CAST(:now AS DOUBLE PRECISION), 'open',"
         " CAST(:now AS DOUBLE PRECISION), CAST(:now AS DOUBLE PRECISION) + :lifetime,"
-        " (SELECT lower(substr(language, 1, instr(language || '-', '-') - 1)) FROM users"
-        " WHERE id = :requester), CAST(:fee_bp AS BIGINT)"
+        " COALESCE(CAST(:language AS TEXT), (SELECT lower(substr(language, 1,"
+        " instr(language || '-', '-') - 1)) FROM users WHERE id = :requester)),"
+        " CAST(:fee_bp AS BIGINT)"
         f" WHERE {_BALANCE} >= :escrow"
         f" RETURNING {_HIT_COLUMNS}, EXISTS (SELECT 1 FROM channels"
         " WHERE requester_id = :requester AND active = 1)",
@@ -64,6 +67,7 @@ async def insert_open_if_funded(
             "auto_approve": auto_approve_s,
             "now": now,
             "fee_bp": fee_bp,
+            "language": language,
         },
     )
     for row in rows:

@@ -150,6 +150,7 @@ class Publishing(UseCases):
                 auto_approve_s=spec.auto_approve_s,
                 now=now,
                 fee_bp=self.fee_bp,
+                language=spec.language,
             )
             if made is None:
                 return PublishResult.INSUFFICIENT_FUNDS, None

@@ -34,6 +34,7 @@ from bot.market.results import ChangeResult, PublishResult, ReviewResult
 from bot.matching.topics import topic_from_keywords
 from bot.mturk import _wire as wire
 from bot.mturk import texts as mturk_texts
+from bot.mturk._language import task_language
 from bot.mturk._questionform import Form, FormError, answers_xml, parse_question_form
 from bot.mturk._requirements import (
     canonical,
@@ -196,6 +197,8 @@ class Operations(UseCases):
             form = await bounds.off_loop(len(question), parse, question)
         except FormError as exc:
             raise ApiError(str(exc), code="AWS.MechanicalTurk.XMLParseError") from None
+        # MTurk has no task language: the task's own words say it (bot/mturk/_language.py).
+        language = await bounds.off_loop(len(question), task_language, t.title, t.description, form)
         if token:
             async with self.db.transaction() as conn:
                 fresh, earlier = await mturk.claim_token(
@@ -207,7 +210,7 @@ class Operations(UseCases):
                 return {"HIT": await self._hit_json(requester, int(earlier))}
         try:
             published = await self._publish(
-                requester, t, form, question, annotation, lifetime, most
+                requester, t, form, question, annotation, lifetime, most, language
             )
         except BaseException:
             if token:
@@ -233,6 +236,7 @@ class Operations(UseCases):
         annotation: str,
         lifetime: int,
         most: int,
+        language: str | None = None,
     ) -> Hit:
         """Store and publish the HIT (first wave just after, with FirstWaves); the open HIT."""
         web = form if isinstance(form, WebQuestion) else None
@@ -252,6 +256,7 @@ class Operations(UseCases):
             lifetime_s=lifetime,
             auto_approve_s=t.auto_approve_s,
             questions=specs,
+            language=language,  # None: the requester's
         )
         requirements = parse_requirements(t.requirement_list)
         question_format = web.format if web else "QuestionForm"
