@@ -9,7 +9,8 @@ chose a language with /language. What the admins' commands do stays English (adm
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from telegram import (
@@ -35,17 +36,19 @@ REQUESTER_COMMANDS = requesting_texts.REQUESTER_MENU
 ADMIN_COMMANDS = market_texts.ADMIN_MENU
 
 # A scope, its commands, and the language_code it is for (None: everyone else).
-Menu = tuple[BotCommandScope, list[BotCommand], str | None]
+Menu = tuple[BotCommandScope, Sequence[BotCommand], str | None]
 
 
 def _commands(t: Translator, *tables: tuple[tuple[str, str], ...]) -> list[BotCommand]:
     return [BotCommand(name, t(text)) for table in tables for name, text in table]
 
 
-def chat_commands(t: Translator, requester: bool, admin: bool) -> list[BotCommand]:
-    """The menu of one chat, in its user's language: a worker's, a requester's, an admin's."""
+@cache
+def chat_commands(t: Translator, requester: bool, admin: bool) -> Sequence[BotCommand]:
+    """The menu of one chat, in its user's language: a worker's, a requester's, an admin's
+    (made once per kind and language: start-up gives every requester's chat its menu)."""
     commands = _commands(t, WORKER_COMMANDS, *([REQUESTER_COMMANDS] if requester else []))
-    return commands + (_commands(EN, ADMIN_COMMANDS) if admin else [])
+    return tuple(commands + (_commands(EN, ADMIN_COMMANDS) if admin else []))
 
 
 def menu_language(language: str) -> str | None:
@@ -54,27 +57,18 @@ def menu_language(language: str) -> str | None:
     return None if language == SOURCE else language.split("-")[0]
 
 
-def menus(admins: Mapping[int, str], requesters: Mapping[int, str]) -> list[Menu]:
+def menus(admins: Mapping[int, str], requesters: Mapping[int, str]) -> Iterator[Menu]:
     """Every scope and its menu: the default in each language, each requester's chat and each
-    admin's chat in their language (both maps: Telegram id -> language)."""
-    found: list[Menu] = [
-        (
-            BotCommandScopeDefault(),
-            _commands(translator(code), WORKER_COMMANDS),
-            menu_language(code),
-        )
-        for code in LANGUAGES
-    ]
-    found += [
-        (BotCommandScopeChat(tg_id), chat_commands(translator(language), True, False), None)
-        for tg_id, language in sorted(requesters.items())
-        if tg_id not in admins
-    ]
-    found += [
-        (BotCommandScopeChat(tg_id), chat_commands(translator(language), True, True), None)
-        for tg_id, language in sorted(admins.items())
-    ]
-    return found
+    admin's chat in their language (both maps: Telegram id -> language). Made one at a time
+    as they are sent, so thousands of requesters never hold the event loop at once."""
+    for code in LANGUAGES:
+        workers = chat_commands(translator(code), False, False)
+        yield BotCommandScopeDefault(), workers, menu_language(code)
+    for tg_id, language in sorted(requesters.items()):
+        if tg_id not in admins:
+            yield BotCommandScopeChat(tg_id), chat_commands(translator(language), True, False), None
+    for tg_id, language in sorted(admins.items()):
+        yield BotCommandScopeChat(tg_id), chat_commands(translator(language), True, True), None
 
 
 async def set_menus(

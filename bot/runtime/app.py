@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot import i18n
 from bot.clock import Clock, clock_for
 from bot.config import Settings
 from bot.market.people import new_alias
@@ -52,6 +54,8 @@ def build_application(
         base_file_url=settings.file_url,
         # TelegramSender warns about 429/403 itself, with what it does about them.
         request=LoggedRequest(connection_pool_size=16, warn=False),
+        # Never polls; given so PTB does not build an httpx client (and its TLS context).
+        get_updates_request=LoggedRequest(connection_pool_size=1, warn=False),
     )
     app.bot_data["sending_bot"] = sending_bot
     app.bot_data["transports"] = transports
@@ -74,11 +78,15 @@ def services_of(app: GigApp) -> Services:
 async def _post_init(app: GigApp) -> None:
     """Open storage, start the broadcaster, rebuild the timers, publish the command menus."""
     services = services_of(app)
+    # Catalogs and Babel's locale data load on a thread meanwhile (~300 ms on the loop else,
+    # at the menus or the first user's answer).
+    warming = asyncio.create_task(asyncio.to_thread(i18n.warm))
     await app.bot_data["sending_bot"].initialize()
     await services.open()
     timer_jobs.install(app.job_queue, services)
     await services.timers.start()
     services.bot_username.set(app.bot.username)
+    await warming
     await set_commands(app, services.settings)
     schedule_dispute_expiry(app)
     if services.settings.mturk_listen:

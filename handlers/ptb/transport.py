@@ -8,7 +8,9 @@ ptbcontrib's aiohttp_request, which is not on PyPI.
 
 from __future__ import annotations
 
+import asyncio
 import ssl
+from functools import cache
 from urllib.parse import urlencode, urlsplit
 from urllib.request import getproxies, proxy_bypass
 
@@ -64,8 +66,9 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         """Open the session (inside the running loop, where aiohttp wants it)."""
         if self._session is None or self._session.closed:
+            tls = await asyncio.to_thread(tls_context)  # off the loop: tens of ms the first time
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls_context()),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 headers={"User-Agent": self.USER_AGENT},
             )
@@ -128,9 +131,11 @@ class AiohttpRequest(BaseRequest):
         return _sum(_given(write_timeout, self._media_write_timeout), read)
 
 
+@cache
 def tls_context() -> ssl.SSLContext:
     """Certificates checked against certifi's bundle, as httpx does (slim images have no
-    system CA store)."""
+    system CA store). Built once per process (reading the bundle takes 15-100 ms) and
+    shared by every transport: a context holds settings and certificates, not connections."""
     return ssl.create_default_context(cafile=certifi.where())
 
 
