@@ -3,11 +3,16 @@
 The simulator runs in its own process (bench/simproc.py) and counts every call. gigbot's
 real services (database, marketplace, outbox, broadcaster, TelegramSender over HTTP)
 publish polls to a crowd of workers; the achieved send rate is compared with the
-allowed one (Telegram's 30 messages a second overall, times the scale).
+allowed one (Telegram's 30 messages a second overall, times the scale) and with gigbot's
+own pace (GIGBOT_SEND_RATE, 28 a second by default, times the scale).
 
     .venv/bin/python -m bench.bench_broadcast [--scale 10] [--workers 2000] [--hits 3]
 
-Passes when rate / allowed >= 0.9 and 429 answers are < 0.1 % of calls.
+Passes when rate / allowed >= 0.9 and 429 answers are < 0.1 % of calls. gigbot paces
+itself below Telegram's limit on purpose (a 429 costs far more than the 7 % it leaves
+unused), so rate / allowed can never exceed pace / allowed = 28 / 30 = 0.933: the issue's
+30 % margin is out of reach by design, not by slowness. What gigbot itself loses is the
+rate against its own pace (1.0 = every tick of the pace used).
 """
 
 from __future__ import annotations
@@ -124,6 +129,7 @@ async def broadcast(
         "seconds": elapsed,
         "rate": sends / span if span > 0 else 0.0,
         "allowed": 30.0 * scale,
+        "pace": settings.send_rate * scale,
         "sim_cpu": after["cpu"] - before["cpu"],
         "max_window": after["max_window"],
         "bot_cpu": bot_cpu,
@@ -142,12 +148,16 @@ async def main(scale: float, workers: int, hits: int) -> int:
     finally:
         await sim.stop()
     ratio = result["rate"] / result["allowed"]
+    ceiling = result["pace"] / result["allowed"]
     share_429 = result["too_many"] / max(result["calls"], 1)
     print(f"messages sent        {result['sends']} in {result['seconds']:.2f} s")
     print(f"first waves          {result['first_wave']} pushes from publishing {hits} polls")
     print(f"send rate            {result['rate']:.1f}/s (allowed {result['allowed']:.0f}/s)")
-    print(f"floor                {FLOOR:.2f}")
-    print(f"ratio                {ratio:.3f}")
+    print(f"gigbot's own pace    {result['pace']:.0f}/s (GIGBOT_SEND_RATE x scale)")
+    print(f"ratio vs allowed     {ratio:.3f}  target >= {FLOOR:.2f}; at most {ceiling:.3f}"
+          " (the pace / allowed: a 30 % margin is impossible by design)")
+    own = result["rate"] / result["pace"]
+    print(f"ratio vs own pace    {own:.3f}  (1.0: all of the pace used)")
     print(f"429 answers          {result['too_many']} of {result['calls']} ({share_429:.3%})")
     print(f"limit violations     {len(result['violations'])}")
     print(f"busiest second       {result['max_window']} messages")
