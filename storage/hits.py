@@ -8,7 +8,15 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, QuestionSpec
-from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value
+from storage.db import (
+    Conn,
+    changed_one,
+    fetch_all,
+    fetch_one,
+    fetch_value,
+    ids_in_json,
+    made_from,
+)
 
 _HIT_COLUMNS = (
     "id, requester_id, batch_id, kind, title, reward_cents, max_assignments, time_allotted_s,"
@@ -129,6 +137,22 @@ async def questions(conn: Conn, hit_id: int) -> list[Question]:
     ]
 
 
+async def questions_of(conn: Conn, hit_ids: list[int]) -> dict[int, list[Question]]:
+    """Each HIT's questions in order, by HIT id: one query for a whole batch."""
+    found: dict[int, list[Question]] = {hit_id: [] for hit_id in hit_ids}
+    if not hit_ids:
+        return found
+    rows = await fetch_all(
+        conn,
+        "SELECT id, hit_id, position, kind, prompt, options, item, gold, max_len"
+        f" FROM questions WHERE hit_id IN ({ids_in_json(conn)}) ORDER BY hit_id, position",
+        (json.dumps(hit_ids),),
+    )
+    for question in await made_from(rows, _question):
+        found[question.hit_id].append(question)
+    return found
+
+
 async def open_draft(conn: Conn, hit_id: int, requester_id: int, now: float) -> bool:
     """Move a draft to open; False if it is not this requester's draft any more."""
     return await changed_one(
@@ -241,10 +265,10 @@ async def set_topic_and_batch(conn: Conn, hit_id: int, topic: str, batch_id: int
 
 async def in_batch(conn: Conn, batch_id: int) -> list[Hit]:
     """The batch's HITs in order."""
-    async with conn.execute(
-        f"SELECT {_HIT_COLUMNS} FROM hits WHERE batch_id = ? ORDER BY id", (batch_id,)
-    ) as cur:
-        return [hit_at(row) for row in await cur.fetchall()]
+    rows = await fetch_all(
+        conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE batch_id = ? ORDER BY id", (batch_id,)
+    )
+    return await made_from(rows, hit_at)
 
 
 async def batch_slots(conn: Conn, batch_id: int) -> tuple[int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage import ledger
-from storage.db import Conn, changed_one, fetch_one
+from storage.db import Conn, changed_one, fetch_all, fetch_one, made_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,8 @@ async def answer_rows(conn: Conn, hit_ids: list[int]) -> list[AnswerRow]:
     if not hit_ids:
         return []
     marks = ", ".join("?" for _ in hit_ids)
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT a.hit_id, a.id, a.worker_id, u.alias, a.status, a.submitted_at,"
         " q.id, q.position, an.value FROM assignments a"
         " JOIN users u ON u.id = a.worker_id"
@@ -44,9 +45,9 @@ async def answer_rows(conn: Conn, hit_ids: list[int]) -> list[AnswerRow]:
         " JOIN questions q ON q.id = an.question_id"
         f" WHERE a.hit_id IN ({marks}) AND a.status IN ('submitted', 'approved', 'rejected')"
         " ORDER BY a.hit_id, a.id, q.position",
-        hit_ids,
-    ) as cur:
-        return [AnswerRow(*row) for row in await cur.fetchall()]
+        tuple(hit_ids),
+    )
+    return await made_from(rows, lambda row: AnswerRow(*row))
 
 
 _SUBMITTED = (

@@ -196,6 +196,33 @@ def _rows(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
+@pytest.mark.sqlite_only  # counts the statements SQLite runs (its trace callback)
+async def test_results_of_a_batch_read_it_in_the_same_few_queries_however_many_items(
+    stage: Stage, admin: Actor
+) -> None:
+    """/results and Export CSV of a batch read its items' questions in one query, not one
+    per item: a 5,000-item batch (built past the upload limit) held the database for 5,000
+    queries, and counting answered per item over every answer held the loop for seconds
+    (bench/bench_results.py prints the stall)."""
+    rita = await funded_requester(stage, admin, cents=10_000)
+    statements: dict[int, int] = {}
+    for items in (4, 12):
+        content = b"text\n" + b"".join(b"item %d\n" % n for n in range(items))
+        batch_id = await _batch_preview(rita, stage, content, n=1)
+        await rita.press("Publish")
+        traced: list[str] = []
+        await stage.services.db.conn.set_trace_callback(traced.append)
+        await rita.send(f"/results b{batch_id}")
+        assert f"batch #{batch_id}" in rita.last_text(), rita.last_text()
+        await rita.press("Export CSV")
+        await stage.services.db.conn.set_trace_callback(None)
+        items_csv = stage.sim.sent_documents(rita.tg_id)[-1]
+        assert items_csv[0] == f"batch{batch_id}-items.csv"
+        assert items_csv[1].count(b"\n") == items + 1, "a row per item, below the header"
+        statements[items] = sum("questions" in sql for sql in traced)
+    assert statements[4] == statements[12] <= 8, statements
+
+
 async def test_results_majority_gold_and_csv(stage: Stage, admin: Actor) -> None:
     rita = await funded_requester(stage, admin)
     ann, bob, cy = await workers(stage, "Ann", "Bob", "Cy")

@@ -3,6 +3,7 @@ and the CSV export (UTF-8 with a BOM so spreadsheets pick the encoding)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import Counter, defaultdict
@@ -42,34 +43,20 @@ class Results:
         self.db = db
 
     async def view(self, requester: User, scope: str, target_id: int) -> ResultsView | None:
-        """Counts, majorities and gold scores; None if not this requester's."""
+        """Counts, majorities and gold scores; None if not this requester's. Counted on a
+        worker thread: a batch of 5,000 items has 15,000 answers or more to go through."""
         loaded = await self._load(requester, scope, target_id)
         if loaded is None:
             return None
-        first = loaded.hits[0]
-        return ResultsView(
-            scope=scope,
-            target_id=target_id,
-            title=first.title,
-            kind=first.kind,
-            assignments=len({r.assignment_id for r in loaded.counted}),
-            questions=_option_counts(loaded),
-            items=_items(loaded) if scope == "b" else (),
-            gold=gold_scores(loaded.rows, loaded.golds),
-        )
+        return await asyncio.to_thread(_view, loaded, scope, target_id)
 
     async def export(self, requester: User, scope: str, target_id: int) -> list[tuple[str, bytes]]:
-        """CSV documents (filename, bytes): one row per assignment, and one per item."""
+        """CSV documents (filename, bytes): one row per assignment, and one per item
+        (written on a worker thread, as `view` counts)."""
         loaded = await self._load(requester, scope, target_id)
         if loaded is None:
             return []
-        name = f"batch{target_id}" if scope == "b" else f"hit{target_id}"
-        files = [(f"{name}-assignments.csv", _assignments_csv(loaded, scope))]
-        if scope == "b":
-            files.append((f"{name}-items.csv", _items_csv(_items(loaded))))
-        else:
-            files.append((f"{name}-options.csv", _options_csv(_option_counts(loaded))))
-        return files
+        return await asyncio.to_thread(_files, loaded, scope, target_id)
 
     async def gold_for(self, worker_id: int, batch_id: int) -> GoldScore | None:
         """The worker's gold accuracy in one batch, if they answered any gold item."""
@@ -90,11 +77,35 @@ class Results:
             ids = [h.id for h in found]
             return _Loaded(
                 found,
-                {h.id: await hits.questions(conn, h.id) for h in found},
+                await hits.questions_of(conn, ids),
                 await reads.answer_rows(conn, ids),
                 await hits.golds(conn, ids),
                 await hits.items(conn, ids),
             )
+
+
+def _view(loaded: _Loaded, scope: str, target_id: int) -> ResultsView:
+    first = loaded.hits[0]
+    return ResultsView(
+        scope=scope,
+        target_id=target_id,
+        title=first.title,
+        kind=first.kind,
+        assignments=len({r.assignment_id for r in loaded.counted}),
+        questions=_option_counts(loaded),
+        items=_items(loaded) if scope == "b" else (),
+        gold=gold_scores(loaded.rows, loaded.golds),
+    )
+
+
+def _files(loaded: _Loaded, scope: str, target_id: int) -> list[tuple[str, bytes]]:
+    name = f"batch{target_id}" if scope == "b" else f"hit{target_id}"
+    files = [(f"{name}-assignments.csv", _assignments_csv(loaded, scope))]
+    if scope == "b":
+        files.append((f"{name}-items.csv", _items_csv(_items(loaded))))
+    else:
+        files.append((f"{name}-options.csv", _options_csv(_option_counts(loaded))))
+    return files
 
 
 async def _hits(conn: Conn, scope: str, target_id: int) -> list[Hit]:
@@ -150,10 +161,13 @@ def _option_counts(loaded: _Loaded) -> tuple[OptionCounts, ...]:
 
 
 def _items(loaded: _Loaded) -> tuple[ItemResult, ...]:
+    by_question: dict[int, list[str]] = defaultdict(list)
+    for row in loaded.counted:  # once, not once per item (5,000 items x 15,000 answers)
+        by_question[row.question_id].append(row.value)
     out = []
     for hit in loaded.hits:
         question = loaded.questions[hit.id][0]
-        answers = [r.value for r in loaded.counted if r.question_id == question.id]
+        answers = by_question.get(question.id, [])
         # an answer that picked several labels ("0,2") is a vote for each of them
         votes = Counter(pick for value in answers for pick in value.split(","))
         counts = tuple((label, votes[str(n)]) for n, label in enumerate(question.options))
