@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 
@@ -98,6 +99,22 @@ async def _post_init(app: GigApp) -> None:
         app.job_queue.run_repeating(
             _next_waves, interval=services.settings.wave_interval, name="waves"
         )
+    freeze_start_up()
+
+
+_frozen = False
+
+
+def freeze_start_up() -> None:
+    """Leave what start-up made (modules, catalogs, the application: several hundred thousand
+    objects that live as long as the process) out of Python's garbage collection, once per
+    process. Each full collection walks every object it tracks while holding the event loop:
+    100-220 ms with them on a busy machine (a /results of 5,000 items makes enough objects
+    to start one). Objects made later are collected as before."""
+    global _frozen
+    if not _frozen:  # no gc.collect() first: it would be one more full collection
+        _frozen = True
+        gc.freeze()
 
 
 async def _next_waves(context: GigContext) -> None:
