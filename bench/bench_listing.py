@@ -7,6 +7,8 @@ loops of fixed duration over random workers:
   page   one /hits page (count + 5 rows, sorted by reward per minute, random kind filter)
   next   /next (the single best HIT)
 Target: p95 <= 50 ms. Run: .venv/bin/python bench/bench_listing.py [--hits N]
+On PostgreSQL: ... bench/bench_listing.py --hits 1000000 --postgres postgresql://... (a
+server the bench may create a throwaway database on; see bench/pg.py).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.lagprobe import LagProbe
+from bench.pg import bench_database
 from bot.domain import HitKind, HitSort
 from storage import listing
-from storage.db import Database
+from storage.db import Database, is_postgres
 
 TARGET_MS = 50.0
 SECONDS = 3.0
@@ -50,7 +53,8 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
             ],
         )  # fmt: skip
         await conn.executemany(
-            "INSERT OR IGNORE INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(rng.randint(1, WORKERS), WORKERS + rng.randint(1, REQUESTERS), NOW)
              for _ in range(WORKERS)],
         )  # fmt: skip
@@ -76,8 +80,9 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
             ],
         )
         await conn.executemany(
-            "INSERT OR IGNORE INTO assignments (hit_id, worker_id, status, accepted_at,"
-            " deadline_at, submitted_at) VALUES (?, ?, 'submitted', ?, ?, ?)",
+            "INSERT INTO assignments (hit_id, worker_id, status, accepted_at,"
+            " deadline_at, submitted_at) VALUES (?, ?, 'submitted', ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [
                 (rng.randint(1, n_hits), rng.randint(1, WORKERS), NOW - 600, NOW, NOW - 600 + t)
                 for t in (rng.uniform(20, 300) for _ in range(n_hits * 2))
@@ -87,6 +92,9 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
             "INSERT INTO hit_requirements (hit_id, kind, value) VALUES (?, 'approval_rate', '90')",
             [(h,) for h in rng.sample(range(1, n_hits + 1), n_hits // 20)],
         )
+    async with db.reading() as conn:  # PostgreSQL: the statistics autovacuum would leave
+        if is_postgres(conn):
+            await conn.execute("VACUUM ANALYZE")
 
 
 async def timed(name: str, call: Callable[[], Awaitable[object]], seconds: float) -> list[float]:
@@ -106,37 +114,47 @@ async def timed(name: str, call: Callable[[], Awaitable[object]], seconds: float
     return samples
 
 
-async def main(n_hits: int) -> None:
+async def main(n_hits: int, postgres: str | None) -> None:
     rng = random.Random(4)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(Path(tmp) / "bench.sqlite3")
-        await db.open()
-        await populate(db, n_hits, rng)
+        async with bench_database(postgres, Path(tmp), "listing") as target:
+            await _run(target, n_hits, rng)
 
-        async def page() -> None:
-            worker = rng.randint(1, WORKERS)
-            kind = rng.choice([None, None, HitKind.POLL, HitKind.TAG])
-            async with db.reading() as conn:
-                await listing.count_visible(conn, worker, NOW, kind=kind)
-                await listing.visible_hits(
-                    conn, worker, NOW, kind=kind, sort=HitSort.PER_MINUTE, limit=5
-                )
 
-        async def best() -> None:
-            async with db.reading() as conn:
-                await listing.visible_hits(conn, rng.randint(1, WORKERS), NOW, limit=1)
+async def _run(target: str, n_hits: int, rng: random.Random) -> None:
+    db = Database(target)
+    await db.open()
+    print(f"database: {'PostgreSQL' if db.is_postgres else 'SQLite'}")
+    started = time.perf_counter()
+    await populate(db, n_hits, rng)
+    print(f"populated in {time.perf_counter() - started:.1f} s")
 
-        print(f"{n_hits} open HITs, {WORKERS} workers")
-        probe = LagProbe()
-        probe.start()
-        await timed("page", page, SECONDS)
-        await timed("next", best, SECONDS)
-        await probe.stop()
-        print(probe.line())
-        await db.close()
+    async def page() -> None:
+        worker = rng.randint(1, WORKERS)
+        kind = rng.choice([None, None, HitKind.POLL, HitKind.TAG])
+        async with db.reading() as conn:
+            await listing.count_visible(conn, worker, NOW, kind=kind)
+            await listing.visible_hits(
+                conn, worker, NOW, kind=kind, sort=HitSort.PER_MINUTE, limit=5
+            )
+
+    async def best() -> None:
+        async with db.reading() as conn:
+            await listing.visible_hits(conn, rng.randint(1, WORKERS), NOW, limit=1)
+
+    print(f"{n_hits} open HITs, {WORKERS} workers")
+    probe = LagProbe()
+    probe.start()
+    await timed("page", page, SECONDS)
+    await timed("next", best, SECONDS)
+    await probe.stop()
+    print(probe.line())
+    await db.close()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hits", type=int, default=10_000)
-    asyncio.run(main(parser.parse_args().hits))
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
+    args = parser.parse_args()
+    asyncio.run(main(args.hits, args.postgres))
