@@ -85,9 +85,28 @@ def replies(sim: SimTelegram, people: list[SimUser]) -> list[int]:
     return [sum(m.from_bot for m in sim.messages(p.id)) for p in people]
 
 
+STALL_S = 120.0  # real seconds without a new answer before a round gives up, saying who waits
+
+
 async def answered(sim: SimTelegram, people: list[SimUser], wanted: list[int]) -> None:
-    """Until every person has at least `wanted` messages from the bot."""
-    while any(got < want for got, want in zip(replies(sim, people), wanted, strict=True)):
+    """Until every person has at least `wanted` messages from the bot; a round where no
+    answer came for STALL_S ends with who is still waiting (and the webhook's last
+    error), not a silent wait."""
+    last, since = -1, time.monotonic()
+    while True:
+        got = replies(sim, people)
+        missing = [(p.id, g, w) for p, g, w in zip(people, got, wanted, strict=True) if g < w]
+        if not missing:
+            return
+        if sum(got) != last:
+            last, since = sum(got), time.monotonic()
+        elif time.monotonic() - since > STALL_S:
+            hook = sim.delivery.webhook
+            raise RuntimeError(
+                f"no answer for {STALL_S:.0f} s; {len(missing)} waiting (user, got, wanted):"
+                f" {missing[:10]}; updates not yet taken: {len(sim.delivery.pending)};"
+                f" webhook's last error: {hook.last_error_message if hook else None}"
+            )
         await asyncio.sleep(0.02)
 
 
@@ -122,8 +141,11 @@ async def round_of(processes: int, database: str, users: int, burst: int, tmp: P
                         stdout=asyncio.subprocess.DEVNULL, stderr=log,
                     )
                 )  # fmt: skip
-        for port in ports:
+        for port, bot in zip(ports, bots, strict=True):
             while not await listening(port):
+                if bot.returncode is not None:  # it will never listen: say why, not wait
+                    said = (tmp / f"bot{port}.log").read_text(errors="replace")
+                    raise RuntimeError(f"a bot exited with {bot.returncode} at start:\n{said}")
                 await asyncio.sleep(0.05)
         for person in people:
             sim.message(person, "/start")
