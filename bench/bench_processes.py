@@ -101,10 +101,12 @@ async def answered(sim: SimTelegram, people: list[SimUser], wanted: list[int]) -
         if sum(got) != last:
             last, since = sum(got), time.monotonic()
         elif time.monotonic() - since > STALL_S:
-            hook = sim.delivery.webhook
+            delivery = sim.delivery
+            hook, pushing = delivery.webhook, delivery._worker  # noqa: SLF001 (a diagnosis)
             raise RuntimeError(
                 f"no answer for {STALL_S:.0f} s; {len(missing)} waiting (user, got, wanted):"
-                f" {missing[:10]}; updates not yet taken: {len(sim.delivery.pending)};"
+                f" {missing[:10]}; updates not yet taken: {len(delivery.pending)}, being"
+                f" posted: {len(delivery._sending)}; the push loop: {pushing!r};"  # noqa: SLF001
                 f" webhook's last error: {hook.last_error_message if hook else None}"
             )
         await asyncio.sleep(0.02)
