@@ -200,6 +200,11 @@ class PgPool:
             init=setup_connection,
             statement_cache_size=1024,
             command_timeout=60,
+            # No JIT: gigbot's statements are short lookups, and JIT compiles any plan the
+            # planner costs above jit_above_cost (100,000): the recipient walk's estimate
+            # crosses it (a window of 2,000 workers with a probe per check), and compiling
+            # took 150 ms to seconds per run, far more than the query itself (bench_matching).
+            server_settings={"jit": "off"},
         )
         assert pool is not None
         async with pool.acquire() as con:

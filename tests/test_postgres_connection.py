@@ -13,6 +13,7 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Stage
 from bot.formatting import SOMETHING_WRONG
+from storage.db import Database, fetch_one
 from tests.auxil import database as databases
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
@@ -59,9 +60,7 @@ async def test_a_connection_cut_mid_accept_writes_nothing_and_apologizes(
         answers = stage.sim.alerts(ann.user)[seen:]
         assert [a.get("text") for a in answers] == [SOMETHING_WRONG]
         assert databases.rows(url, "SELECT COUNT(*) FROM assignments") == [(0,)]
-        assert databases.rows(url, "SELECT slots_used FROM hits WHERE id = ?", (hit_id,)) == [
-            (0,)
-        ]
+        assert databases.rows(url, "SELECT slots_used FROM hits WHERE id = ?", (hit_id,)) == [(0,)]
         errors = list(stage.services.errors)
         assert len(errors) == 1 and isinstance(
             errors[0], (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
@@ -78,3 +77,16 @@ async def test_a_connection_cut_mid_accept_writes_nothing_and_apologizes(
         assert stage.sim.violations == []
     finally:
         await stage.close()
+
+
+async def test_gigbots_connections_never_compile_a_plan(tmp_path: Path) -> None:
+    """JIT is off on the pool's connections: the recipient walk's plan is costed above
+    jit_above_cost, and compiling it took longer than running it (bench_matching's tail)."""
+    db = Database(await databases.database_at(tmp_path, "jit"))
+    await db.open()
+    try:
+        async with db.reading() as conn:
+            row = await fetch_one(conn, "SHOW jit")
+            assert row is not None and row[0] == "off"
+    finally:
+        await db.close()
