@@ -105,28 +105,27 @@ def _for_postgres(sql: str, walk: str, order: str) -> str:
     planner cannot turn it back into a join it might scan. Each NOT EXISTS gets OFFSET 0
     too, which keeps it a probe of its table's index per candidate: turned into an
     anti-join (the planner expecting a row or two from the many filters) it scanned the
-    whole mutes table (or the requester's blocks) per candidate."""
-    assert _JOINS in sql
+    whole mutes table (or the requester's blocks) per candidate.
+
+    The order of the checks is the order of the levels, cheapest and most selective
+    first: the HIT's requirements other than locale on the walk's own rows ({requirements}:
+    a level of its own, so they run before anything else), locale in the probe of users
+    ({spoken}), the preferences, and the probes of what the worker was pushed, took,
+    muted or is blocked from last (bench_matching at 1,000,000 workers: a HIT for a rare
+    qualification or language walked its whole window with every probe per worker)."""
+    assert _JOINS in sql and " AND {requirements}" in sql
+    sql = sql.replace(" AND {requirements}", "")
     sql = sql.replace(
         _JOINS,
-        f" FROM (SELECT * FROM worker_stats w WHERE {walk} ORDER BY {order} LIMIT :window) s"
-        " CROSS JOIN LATERAL (SELECT * FROM users WHERE id = s.user_id OFFSET 0) u"
+        " FROM (SELECT * FROM"
+        f" (SELECT * FROM worker_stats w WHERE {walk} ORDER BY {order} LIMIT :window) s"
+        f" WHERE {{requirements}} ORDER BY {order.replace('w.', 's.')} OFFSET 0) s"
+        " CROSS JOIN LATERAL (SELECT * FROM users lu WHERE lu.id = s.user_id AND {spoken}"
+        " OFFSET 0) u"
         " CROSS JOIN LATERAL (SELECT * FROM worker_prefs WHERE user_id = s.user_id OFFSET 0) p"
         " LEFT JOIN LATERAL (SELECT offset_min FROM tz_offsets WHERE name = u.timezone"
         " OFFSET 0) tz ON TRUE",
     )
-    # The requirements' check reads the worker's row of users and worker_stats: the walk's
-    # own u and s here, instead of probing both tables again per candidate.
-    for before, after in (
-        (" LEFT JOIN users ru ON ru.id = s.user_id", ""),
-        (" LEFT JOIN worker_stats rs ON rs.user_id = s.user_id", ""),
-        ("COALESCE(rs.approval_pct, 100)", "COALESCE(s.approval_pct, 100)"),
-        ("COALESCE(rs.approved, 0)", "COALESCE(s.approved, 0)"),
-        ("lower(ru.language)", "lower(u.language)"),
-    ):
-        assert before in sql, before
-        sql = sql.replace(before, after)
-    assert "rs." not in sql and "ru." not in sql
     for end in (
         "x.worker_id = s.user_id)",
         "xbh.batch_id = :batch)",
@@ -137,11 +136,24 @@ def _for_postgres(sql: str, walk: str, order: str) -> str:
     ):
         assert end in sql, end
         sql = sql.replace(end, end[:-1] + " OFFSET 0)")
+    # The probes of pushes, assignments, mutes, blocks and /free windows are made of the
+    # workers who passed every other filter: said of p's worker (the same one), they wait
+    # for the probe of worker_prefs instead of running on every walked row.
+    for mine in (
+        "x.worker_id = s.user_id",
+        "xb.worker_id = s.user_id",
+        "a.worker_id = s.user_id",
+        "m.worker_id = s.user_id",
+        "b.worker_id = s.user_id",
+        "f.worker_id = s.user_id",
+    ):
+        assert mine in sql, mine
+        sql = sql.replace(mine, mine.replace("s.user_id", "p.user_id"))
     return sql
 
 
 _RANKED_PG = _for_postgres(
-    _RANKED.replace("{requirements}", quals.qualified_clause(":hit", "s.user_id")),
+    _RANKED,
     "(w.score, w.user_id) < (:from_score, :from_user)"
     " AND (w.score, w.user_id) >= (:to_score, :to_user)",
     "w.score DESC, w.user_id DESC",
@@ -158,7 +170,7 @@ _NEWCOMERS = (
     " ORDER BY s.pushes, s.user_id LIMIT :limit"
 )
 _NEWCOMERS_PG = _for_postgres(
-    _NEWCOMERS.replace("{requirements}", quals.qualified_clause(":hit", "s.user_id")),
+    _NEWCOMERS,
     "w.approved + w.rejected < 5 AND (w.pushes, w.user_id) <= (:to_pushes, :to_user)",
     "w.pushes, w.user_id",
 )
@@ -166,6 +178,9 @@ _NEWCOMERS_END = (
     "SELECT pushes, user_id FROM worker_stats WHERE approved + rejected < 5"
     " ORDER BY pushes, user_id LIMIT 1 OFFSET ?"
 )
+# PostgreSQL: a qualification fewer than this many times `window` workers hold is looked
+# up in a set of its holders (_candidates)
+_HASHED_HOLDERS = 10
 TOP = (1e18, 0)  # above every score: a walk from the top
 BOTTOM = (-1e18, 0)
 
@@ -198,36 +213,60 @@ async def _candidates(
 ) -> list[Candidate]:
     """Run _RANKED or _NEWCOMERS (or their PostgreSQL forms) for the HIT.
 
-    On SQLite the HIT's requirements are written into the query (qualifications.met_clause).
-    A qualification that must be held at some value (at least, the default), that nobody
-    holds by default (not auto-granted) and that fewer than `window` workers hold is also
-    said as "one of its holders" (the same condition twice), so the query starts from the
-    holders instead of walking `window` workers to find the few who hold it: a wave for a
-    rare qualification in 0.2 ms instead of 11 (bench/bench_matching.py). A common one keeps
-    the walk, which finds its holders at once.
+    The HIT's requirements are written into the query (qualifications.met_clause).
+
+    On PostgreSQL they are checked where the walk can check them soonest (_for_postgres):
+    every kind but locale reads the worker's worker_stats row (and their grants) only, so
+    is checked on the walk's own row before users, worker_prefs and the zone are probed;
+    locale, which reads the user's language, in the probe of users, before worker_prefs
+    and the zone. A HIT needing a qualification or a language few workers have walked its
+    whole window, three probes per worker who then failed the check: the select's tail at
+    1,000,000 workers (bench/bench_matching.py --postgres).
+
+    On SQLite a qualification that must be held at some value (at least, the default),
+    that nobody holds by default (not auto-granted) and that fewer than `window` workers
+    hold is also said as "one of its holders" (the same condition twice), so the query
+    starts from the holders instead of walking `window` workers to find the few who hold
+    it: a wave for a rare qualification in 0.2 ms instead of 11 (bench/bench_matching.py).
+    A common one keeps the walk, which finds its holders at once.
     """
-    if is_postgres(conn):  # its requirements are in the query already (_for_postgres)
-        rows = await conn.execute_fetchall(query, params)
-        return [Candidate(r[0], r[1], r[2]) for r in rows]
     requirements = target.requirements
     if requirements is None:
         requirements = await quals.requirement_terms(conn, target.hit_id)
-    met, more = quals.met_clause(requirements, "s.user_id", "u", "s")
+    postgres = is_postgres(conn)
+    if postgres:
+        met, more = quals.met_clause(
+            requirements, "s.user_id", "u", "s", kinds=lambda kind: kind != "locale"
+        )
+        spoken, said = quals.met_clause(
+            requirements, "lu.id", "lu", "s", kinds=lambda kind: kind == "locale"
+        )
+        query = query.replace("{spoken}", spoken)
+        more.update(said)
+    else:
+        met, more = quals.met_clause(requirements, "s.user_id", "u", "s")
+    few = window * _HASHED_HOLDERS if postgres else window
     for i, (kind, value, qualification_id, comparator) in enumerate(requirements):
         if kind != "qualification" or comparator not in (None, "ge"):
             continue
         holders = await fetch_one(
             conn,
             "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM worker_qualifications"
-            "  WHERE qualification_id = ?1 AND value >= CAST(?2 AS INTEGER) LIMIT ?3) AS held),"
+            "  WHERE qualification_id = ?1 AND value >= CAST(CAST(?2 AS TEXT) AS INTEGER)"
+            "  LIMIT ?3) AS held),"
             " EXISTS (SELECT 1 FROM qualification_types WHERE id = ?1 AND auto_granted = 1)",
-            (qualification_id, value, window),
+            (qualification_id, value, few),
         )
-        if holders is not None and holders[0] < window and not holders[1]:
-            met += (
-                " AND s.user_id IN (SELECT wq.worker_id FROM worker_qualifications wq"
-                f" WHERE wq.qualification_id = :rq{i} AND wq.value >= CAST(:rv{i} AS INTEGER))"
-            )
+        if holders is None or holders[0] >= few or holders[1]:
+            continue
+        held = (
+            "s.user_id IN (SELECT wq.worker_id FROM worker_qualifications wq"
+            f" WHERE wq.qualification_id = :rq{i}"
+            f" AND wq.value >= CAST(CAST(:rv{i} AS TEXT) AS INTEGER))"
+        )
+        # PostgreSQL: a set of the holders built once per query (a hashed subplan, kept
+        # one by IS NOT FALSE) that each walked worker is looked up in first
+        met = f"({held}) IS NOT FALSE AND {met}" if postgres else f"{met} AND {held}"
     rows = await conn.execute_fetchall(query.replace("{requirements}", met), {**params, **more})
     return [Candidate(r[0], r[1], r[2]) for r in rows]
 

@@ -9,7 +9,7 @@ take it in a form for their many HITs or many workers (`eligible_listing_clause`
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import aiosqlite
 
@@ -57,20 +57,24 @@ _HELD = (
 # A boolean on both databases (FALSE, never 0: PostgreSQL keeps a CASE's branches one type).
 # Unknown kinds are never met (fail closed). A worker with nothing reviewed has 100 %. A
 # value comparison needs the qualification held (or auto-granted); DoesNotExist needs no grant.
+# Each kind's test (_MET_KINDS), and _MET choosing among them by the row's kind.
+_MET_KINDS = {
+    "approval_rate": f"COALESCE({_compare('COALESCE(rs.approval_pct, 100)')}, FALSE)",
+    "approved_count": f"COALESCE({_compare('COALESCE(rs.approved, 0)')}, FALSE)",
+    "locale": "CASE COALESCE(r.comparator, 'eq')"
+    f" WHEN 'eq' THEN {_speaks('r.value')} WHEN 'ne' THEN NOT {_speaks('r.value')}"
+    f" WHEN 'in' THEN EXISTS (SELECT 1 FROM json_each(r.value) j WHERE {_speaks('j.value')})"
+    " WHEN 'not_in' THEN NOT EXISTS (SELECT 1 FROM json_each(r.value) j"
+    f" WHERE {_speaks('j.value')}) ELSE FALSE END",
+    "qualification": "CASE COALESCE(r.comparator, 'ge')"
+    f" WHEN 'exists' THEN {_HELD} IS NOT NULL"
+    f" WHEN 'not_exists' THEN {_GRANT} IS NULL"
+    f" ELSE COALESCE({_compare(_HELD)}, FALSE) END",
+}
 _MET = (
     "CASE r.kind"
-    f" WHEN 'approval_rate' THEN COALESCE({_compare('COALESCE(rs.approval_pct, 100)')}, FALSE)"
-    f" WHEN 'approved_count' THEN COALESCE({_compare('COALESCE(rs.approved, 0)')}, FALSE)"
-    " WHEN 'locale' THEN CASE COALESCE(r.comparator, 'eq')"
-    f"  WHEN 'eq' THEN {_speaks('r.value')} WHEN 'ne' THEN NOT {_speaks('r.value')}"
-    f"  WHEN 'in' THEN EXISTS (SELECT 1 FROM json_each(r.value) j WHERE {_speaks('j.value')})"
-    "  WHEN 'not_in' THEN NOT EXISTS (SELECT 1 FROM json_each(r.value) j"
-    f"   WHERE {_speaks('j.value')}) ELSE FALSE END"
-    " WHEN 'qualification' THEN CASE COALESCE(r.comparator, 'ge')"
-    f"  WHEN 'exists' THEN {_HELD} IS NOT NULL"
-    f"  WHEN 'not_exists' THEN {_GRANT} IS NULL"
-    f"  ELSE COALESCE({_compare(_HELD)}, FALSE) END"
-    " ELSE FALSE END"
+    + "".join(f" WHEN '{kind}' THEN {test}" for kind, test in _MET_KINDS.items())
+    + " ELSE FALSE END"
 )
 
 
@@ -114,35 +118,49 @@ Terms = tuple[str, str, int | None, str | None]
 
 
 def met_clause(
-    requirements: Sequence[Terms], worker: str, user: str, stats: str
+    requirements: Sequence[Terms],
+    worker: str,
+    user: str,
+    stats: str,
+    kinds: Callable[[str], bool] = lambda kind: True,
 ) -> tuple[str, dict[str, object]]:
     """`qualified_clause` for one HIT whose requirements are known, over a query of many
     workers that has joined each one's `users` row as `user` and `worker_stats` row as
-    `stats`: the same test of each requirement (`_MET`), with the requirement's fields as
-    parameters (:rk0, :rv0, :rq0, :rc0, ...) and no lookups of hit_requirements or of the
-    worker's rows of its own.
+    `stats`: the same test of each requirement (its kind's in `_MET`), with the
+    requirement's fields as parameters (:rv0, :rq0, :rc0, ...) and no lookups of
+    hit_requirements or of the worker's rows of its own. Only the requirements whose kind
+    `kinds` accepts (each keeps its number among all of them, so two parts of one HIT's
+    requirements can go in one query).
 
     The push waves walk up to 2,000 workers a query; a probe of hit_requirements and of
     the worker's rows again per worker was most of a wave for a HIT with a locale or a
     qualification requirement (bench/bench_matching.py).
     >>> met_clause([], "s.user_id", "u", "s")
     ('1 = 1', {})
+    >>> met_clause([("approved_count", "10", None, None)], "s.user_id", "u", "s")[0].count("u.")
+    0
     """
     terms: list[str] = []
     params: dict[str, object] = {}
-    fields = (("kind", "rk"), ("value", "rv"), ("qualification_id", "rq"), ("comparator", "rc"))
+    # each parameter typed where it stands (PostgreSQL would type the value as an integer
+    # from its first use, CAST(... AS INTEGER), where json_each reads it as text)
+    fields = (
+        ("value", "rv", "TEXT"),
+        ("qualification_id", "rq", "BIGINT"),
+        ("comparator", "rc", "TEXT"),
+    )
     for i, (kind, value, qualification_id, comparator) in enumerate(requirements):
-        met = _MET.format(worker=worker)
-        for field, param in fields:
-            met = re.sub(rf"\br\.{field}\b", f":{param}{i}", met)
+        if not kinds(kind):
+            continue
+        met = _MET_KINDS.get(kind, "FALSE").format(worker=worker)
+        for field, param, sql_type in fields:
+            met = re.sub(rf"\br\.{field}\b", f"CAST(:{param}{i} AS {sql_type})", met)
         met = re.sub(r"\bru\.", f"{user}.", re.sub(r"\brs\.", f"{stats}.", met))
         assert not re.search(r"\br\.", met), met  # every field of the requirement replaced
         # a requirement keeps a worker out only when it is surely not met, as in
         # qualified_clause's NOT EXISTS (... NOT met)
         terms.append(f"({met}) IS NOT FALSE")
-        params.update(
-            {f"rk{i}": kind, f"rv{i}": value, f"rq{i}": qualification_id, f"rc{i}": comparator}
-        )
+        params.update({f"rv{i}": value, f"rq{i}": qualification_id, f"rc{i}": comparator})
     return " AND ".join(terms) or "1 = 1", params
 
 
