@@ -112,6 +112,16 @@ def skip_locked(conn: Conn) -> str:
     return " FOR UPDATE SKIP LOCKED" if is_postgres(conn) else ""
 
 
+def claimed(conn: Conn, subquery: str) -> str:
+    """`id IN (subquery)` for an UPDATE claiming the rows a subquery picks (with
+    skip_locked). On PostgreSQL `id = ANY(ARRAY(subquery))`: the picked ids are read first
+    and each row is found by its primary key, where IN had the planner scan the whole table
+    and hash the picks (5,000 of 100,000 assignments abandoned: 80 ms -> 10 ms a pass)."""
+    if is_postgres(conn):
+        return f"id = ANY(ARRAY({subquery}))"
+    return f"id IN ({subquery})"
+
+
 def json_object(conn: Conn) -> str:
     """The function building a JSON object from key, value, key, value, ..."""
     return "json_build_object" if is_postgres(conn) else "json_object"

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from bot.domain import fee_on
-from storage.db import Conn, changed_one, ids_in_json, json_object, skip_locked
+from storage.db import Conn, changed_one, claimed, ids_in_json, json_object, skip_locked
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +49,13 @@ class Expired:
 async def abandon_due(conn: Conn, now: float, limit: int) -> list[Abandoned]:
     """Abandon accepted assignments whose deadline has passed; the rows this call won."""
     async with conn.execute(
-        "UPDATE assignments SET status = 'abandoned', reviewed_at = ?, remind_at = NULL"
-        " WHERE id IN (SELECT id FROM assignments WHERE status = 'accepted'"
-        f" AND deadline_at <= ? ORDER BY deadline_at LIMIT ?{skip_locked(conn)})"
-        " AND status = 'accepted'"
+        "UPDATE assignments SET status = 'abandoned', reviewed_at = ?, remind_at = NULL WHERE "
+        + claimed(
+            conn,
+            "SELECT id FROM assignments WHERE status = 'accepted'"
+            f" AND deadline_at <= ? ORDER BY deadline_at LIMIT ?{skip_locked(conn)}",
+        )
+        + " AND status = 'accepted'"
         " RETURNING id, hit_id, worker_id",
         (now, now, limit),
     ) as cur:
@@ -168,10 +171,14 @@ async def expire_due(conn: Conn, now: float, limit: int) -> list[Expired]:
     is reviewed (closed), and expires only if a slot comes free after its lifetime.
     """
     async with conn.execute(
-        "UPDATE hits SET status = 'expired' WHERE id IN (SELECT id FROM hits"
-        " WHERE status = 'open' AND expires_at <= ? AND slots_used < max_assignments"
-        f" ORDER BY expires_at LIMIT ?{skip_locked(conn)})"
-        " AND status = 'open'"
+        "UPDATE hits SET status = 'expired' WHERE "
+        + claimed(
+            conn,
+            "SELECT id FROM hits"
+            " WHERE status = 'open' AND expires_at <= ? AND slots_used < max_assignments"
+            f" ORDER BY expires_at LIMIT ?{skip_locked(conn)}",
+        )
+        + " AND status = 'open'"
         " RETURNING id, requester_id, reward_cents, max_assignments - slots_used, fee_bp",
         (now, limit),
     ) as cur:

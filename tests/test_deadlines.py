@@ -331,3 +331,32 @@ async def test_the_horizon_waits_for_the_pass_applying_what_is_due(
     assert any("Time's up" in text for text in ann.texts())
     assert loads.jobs, "the horizon was loaded after the pass"
     assert all(due_at > clock.now() for name, due_at in loads.jobs), loads.jobs
+
+
+async def test_work_lapsing_at_the_same_instant_is_counted_for_each_task(
+    stage: Stage, admin: Actor
+) -> None:
+    """Two of Ann's tasks and one of Bob's lapse at the same instant, so one pass abandons
+    them together (on PostgreSQL one statement, its workers' counts moved once per
+    statement, migration 0027): each task is counted, Ann's twice."""
+    rita = await funded_requester(stage, admin)
+    ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
+    await published_poll(stage, rita, "Pick one | X | Y ; reward=0.05 n=2 time=2m")
+    await ann.press("Accept")
+    await bob.press("Accept")
+    await published_poll(stage, rita, "Pick two | X | Y ; reward=0.05 n=2 time=2m")
+    await ann.press("Accept")
+
+    async def counts() -> dict[int, tuple[int, int, int]]:
+        async with stage.services.db.reading() as conn:
+            async with conn.execute(
+                "SELECT u.tg_id, s.accepted, s.in_progress, s.abandoned FROM worker_stats s"
+                " JOIN users u ON u.id = s.user_id WHERE u.tg_id IN (?, ?)",
+                (ann.tg_id, bob.tg_id),
+            ) as cur:
+                return {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in await cur.fetchall()}
+
+    assert await counts() == {ann.tg_id: (2, 2, 0), bob.tg_id: (1, 1, 0)}
+    await later(stage, 2 * 60)
+    assert _count(ann, "Time's up") == 2 and _count(bob, "Time's up") == 1
+    assert await counts() == {ann.tg_id: (2, 0, 2), bob.tg_id: (1, 0, 1)}
