@@ -377,6 +377,15 @@ async def record_pushes(
     """Remember who got this HIT in this wave, and why."""
     if not picked:
         return
+    if is_postgres(conn):  # one statement, its workers' pushes counted once (migration 0027)
+        await conn.execute(
+            "INSERT INTO pushes (hit_id, worker_id, wave, reason, score, sent_at)"
+            " SELECT CAST(? AS BIGINT), p.worker_id, CAST(? AS BIGINT), CAST(? AS TEXT),"
+            " p.score, CAST(? AS DOUBLE PRECISION) FROM"
+            " unnest(CAST(? AS BIGINT[]), CAST(? AS DOUBLE PRECISION[])) AS p (worker_id, score)",
+            (hit_id, wave, reason, now, [c.worker_id for c in picked], [c.score for c in picked]),
+        )
+        return
     await conn.executemany(
         "INSERT INTO pushes (hit_id, worker_id, wave, reason, score, sent_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",

@@ -1,4 +1,5 @@
--- PostgreSQL: a change of assignments' status moves the workers' counts once per statement
+-- PostgreSQL: a change of assignments' status, and a wave's pushes, move the workers'
+-- counts once per statement
 -- (a transition table of the rows it changed, summed per worker) instead of one UPDATE of
 -- worker_stats per row: the timers abandon up to 5,000 assignments a statement, and the
 -- row trigger's 5,000 plpgsql calls were two thirds of each (bench/bench_timers.py
@@ -44,4 +45,18 @@ END $$;
 CREATE TRIGGER worker_stats_status AFTER UPDATE ON assignments
 REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new
 FOR EACH STATEMENT EXECUTE FUNCTION worker_stats_statuses();
+
+-- A wave's pushes are one INSERT (storage/matching.record_pushes): counted per worker once.
+DROP TRIGGER pushes_count ON pushes;
+DROP FUNCTION pushes_count();
+CREATE FUNCTION pushes_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE worker_stats s SET pushes = s.pushes + n.pushes
+    FROM (SELECT worker_id, COUNT(*) AS pushes FROM added GROUP BY worker_id) n
+    WHERE s.user_id = n.worker_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER pushes_count AFTER INSERT ON pushes
+REFERENCING NEW TABLE AS added
+FOR EACH STATEMENT EXECUTE FUNCTION pushes_counts();
 -- postgres:end
