@@ -75,23 +75,23 @@ async def notify_abandoned(
     conn: Conn, assignment_ids: list[int], priority: int, now: float
 ) -> None:
     """Queue an 'abandoned' notice to each assignment's worker, once per assignment, and
-    an edit of the task message that ends it."""
+    an edit of the task message that ends it (which loses its buttons: 'task_ended').
+
+    One statement for both, in one pass over the assignments: 20,000 deadlines at once
+    read each of them once instead of twice (bench/bench_timers.py)."""
     await conn.execute(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'abandoned:' || a.id, u.tg_id, 'abandoned', CAST(? AS BIGINT),"
-        f" {json_object(conn)}('assignment_id', a.id), CAST(? AS DOUBLE PRECISION),"
-        " CAST(? AS DOUBLE PRECISION) FROM assignments a JOIN users u ON u.id = a.worker_id"
-        f" WHERE a.id IN ({ids_in_json(conn)}) ON CONFLICT (key) DO NOTHING",
-        (priority, now, now, json.dumps(assignment_ids)),
-    )
-    # The task message itself loses its buttons ('task_ended' edits it).
-    await conn.execute(
-        "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
-        " SELECT 'task_ended:' || a.id, a.chat_id, 'task_ended', CAST(? AS BIGINT),"
-        f" {json_object(conn)}('assignment_id', a.id, 'edit_message_id', a.message_id),"
-        " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
-        f" FROM assignments a WHERE a.id IN ({ids_in_json(conn)})"
-        " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL ON CONFLICT (key) DO NOTHING",
+        " SELECT k.kind || ':' || a.id, CASE k.kind WHEN 'abandoned' THEN u.tg_id"
+        " ELSE a.chat_id END, k.kind, CAST(? AS BIGINT), CASE k.kind WHEN 'abandoned'"
+        f" THEN {json_object(conn)}('assignment_id', a.id)"
+        f" ELSE {json_object(conn)}('assignment_id', a.id, 'edit_message_id', a.message_id)"
+        " END, CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+        " FROM assignments a JOIN users u ON u.id = a.worker_id"
+        " CROSS JOIN (SELECT 'abandoned' AS kind UNION ALL SELECT 'task_ended') AS k"
+        f" WHERE a.id IN ({ids_in_json(conn)}) AND (k.kind = 'abandoned'"
+        " OR (a.chat_id IS NOT NULL AND a.message_id IS NOT NULL))"
+        # each notice before its edit, as the two statements this was queued them
+        " ORDER BY a.id, k.kind ON CONFLICT (key) DO NOTHING",
         (priority, now, now, json.dumps(assignment_ids)),
     )
 
