@@ -250,8 +250,7 @@ async def enqueue_fill_edits(conn: Conn, hit_id: int, priority: int, now: float)
         " CAST(? AS DOUBLE PRECISION) FROM outbox o"
         " WHERE o.key >= 'push:' || CAST(? AS BIGINT) || ':'"
         " AND o.key < 'push:' || CAST(? AS BIGINT) || ';'"
-        " AND o.kind = 'push'"
-        " AND o.status = 'sent' AND o.message_id IS NOT NULL"
+        " AND o.kind = 'push' AND o.message_id IS NOT NULL"  # sent (see storage/stale._CARDS)
         " AND o.chat_id NOT IN (SELECT u.tg_id FROM assignments a"
         "   JOIN users u ON u.id = a.worker_id WHERE a.hit_id = ?)"
         " ON CONFLICT (key) DO NOTHING",

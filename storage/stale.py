@@ -90,12 +90,15 @@ async def task_tick(conn: Conn, assignment_id: int, key: str, priority: int, now
     )
 
 
-# Sent push cards of the HITs in `hits` (a subquery of ids), each with its HIT id.
-_CARDS = (
+# Push cards of the HITs `h`, each with its HIT id, found by the key range `push:<hit>:` ..
+# `push:<hit>;` of the key index (';' follows ':'); _CARDS those sent. Only a send writes
+# a row's message id (storage/outbox.mark_sent), so "sent" is said by the id alone: a test
+# of status = 'sent' drew the planner onto outbox_due, a walk of every message ever sent.
+_PUSHES = (
     " FROM hits h JOIN outbox o ON o.key >= 'push:' || h.id || ':'"
     " AND o.key < 'push:' || h.id || ';' AND o.kind = 'push'"
-    " AND o.status = 'sent' AND o.message_id IS NOT NULL"
 )
+_CARDS = _PUSHES + " AND o.message_id IS NOT NULL"
 
 
 async def batch_fill_edits(conn: Conn, batch_id: int, priority: int, now: float) -> None:
@@ -153,20 +156,49 @@ async def passed_offer_edits(conn: Conn, key: str, hit_id: int, priority: int, n
     )
 
 
+def count_minute(now: float) -> int:
+    """The minute a counter redraw queued at `now` belongs to (one per card a minute)."""
+    return int(now // COUNT_EVERY_S)
+
+
 async def count_edits(
-    conn: Conn, hit_id: int, batch_id: int | None, priority: int, now: float
-) -> None:
+    conn: Conn,
+    hit_id: int,
+    batch_id: int | None,
+    priority: int,
+    now: float,
+    since_id: int = 0,
+) -> int:
     """Redraw the unanswered push cards of a HIT (of a batch: of any of its items, each
     card counting the whole batch) at the end of the current minute, once per card a
     minute: rendered then, they show the slots left then. Workers with an assignment on it
-    (in the batch) are left out: their card may have become their task."""
-    bucket = int(now // COUNT_EVERY_S)
+    (in the batch) are left out: their card may have become their task.
+
+    Only cards whose outbox id is at least `since_id` are looked at. Returns the id to pass
+    next time in the same minute: every card below it was sent by now, so it has its
+    redraw this minute from this call or an earlier one, or is left out for good (taken
+    or skipped); the cards still on their way, and those to come, are at or above it. So
+    the accepts after the minute's first walk only the cards sent since, not every card.
+    (On PostgreSQL a wave committing out of id order can hide a card from the rest of the
+    minute; the next minute's first walk, from 0, finds it: counters are best effort.)
+    """
+    bucket = count_minute(now)
     which = "h.batch_id = ?" if batch_id is not None else "h.id = ?"
+    scope = batch_id if batch_id is not None else hit_id
+    # First where this walk ends, then the walk: a card sent in between is above the mark.
+    mark = await fetch_one(
+        conn,
+        "SELECT MIN(CASE WHEN o.status IN ('pending', 'sending') THEN o.id END), MAX(o.id)"
+        + _PUSHES
+        + f" WHERE {which} AND o.id >= ?",
+        (scope, since_id),
+    )
+    unsent, last = (mark[0], mark[1]) if mark is not None else (None, None)
     taken = (
         "SELECT a.worker_id FROM assignments a JOIN hits ah ON ah.id = a.hit_id"
-        " WHERE ah.batch_id = h.batch_id"
+        " WHERE ah.batch_id = ?"
         if batch_id is not None
-        else "SELECT a.worker_id FROM assignments a WHERE a.hit_id = h.id"
+        else "SELECT a.worker_id FROM assignments a WHERE a.hit_id = ?"
     )
     await conn.execute(
         _INSERT + " SELECT 'count:' || h.id || ':' || ? || ':' || o.chat_id, o.chat_id,"
@@ -176,16 +208,21 @@ async def count_edits(
         + _CARDS
         + " JOIN users u ON u.tg_id = o.chat_id"
         " JOIN pushes p ON p.hit_id = h.id AND p.worker_id = u.id AND p.outcome = 'sent'"
-        f" WHERE {which} AND u.id NOT IN ({taken})"
+        f" WHERE {which} AND o.id >= ? AND u.id NOT IN ({taken})"
         " ON CONFLICT (key) DO NOTHING",
         (
             bucket,
             priority,
             (bucket + 1) * COUNT_EVERY_S,
             now,
-            batch_id if batch_id is not None else hit_id,
+            scope,
+            since_id,
+            scope,
         ),
     )
+    if unsent is not None:
+        return int(unsent)
+    return int(last) + 1 if last is not None else since_id
 
 
 async def card_unanswered(conn: Conn, hit_id: int, tg_id: int) -> bool:

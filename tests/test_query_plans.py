@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import listing, timers
+from storage import listing, stale, timers
 from storage.db import Database
 
 NOW = 1_800_000_000.0
@@ -109,3 +109,29 @@ async def test_the_timers_find_what_is_due_on_the_index_of_each_kind(tmp_path: P
     ):
         assert any(wanted in s for s in searches), (wanted, searches)
     assert not any("assignments" in s and s.endswith("(status=?)") for s in searches), searches
+
+
+async def test_an_accept_walks_the_hits_push_cards_on_the_key_index(tmp_path: Path) -> None:
+    """Every Accept queues the redraw of the HIT's (batch's) unanswered push cards: they are
+    found by the key range of their HIT on the outbox's key index, never by walking every
+    message ever sent (outbox_due by status), and the workers who took the HIT are one set
+    read once, not a probe per card (issue 25: this walk was 90 % of the core loop)."""
+    db = Database(tmp_path / "plan.sqlite3")
+    await db.open()
+    try:
+        statements: list[str] = []
+        await db.conn.set_trace_callback(statements.append)
+        async with db.transaction() as conn:
+            await stale.count_edits(conn, 1, None, 3, NOW)
+            await stale.count_edits(conn, 1, 7, 3, NOW, since_id=40)
+        await db.conn.set_trace_callback(None)
+        plans = await plans_of(db, statements, "hits")
+    finally:
+        await db.close()
+    assert len(plans) == 4  # each call: where its walk ends, then the walk
+    for plan in plans:
+        steps = [s.split(" > ") for s in plan.values()]
+        cards = [step for parent, step in steps if step.startswith("SEARCH o ")]
+        by_key = "INDEX sqlite_autoindex_outbox_1 (key>? AND key<?)"
+        assert cards and all(by_key in card for card in cards), steps
+        assert not any(parent.startswith("CORRELATED") for parent, _ in steps), steps

@@ -15,6 +15,7 @@ from bot.sandbox import SimMessage
 from tests.auxil.gestures import approve_next
 from tests.auxil.people import funded_requester, user_of, worker
 from tests.auxil.posting import accepted_poll, published_batch, published_poll
+from tests.auxil.screens import got
 from tests.auxil.stages import later, roomy_stage
 
 
@@ -130,6 +131,34 @@ async def test_push_cards_count_down_and_lose_accept_when_full(stage: Stage, adm
     await cat.press("Accept")
     full = _now(stage, dan, cards["Dan"])
     assert "Filled" in (full.text or "") and full.buttons() == []
+
+
+async def test_cards_sent_after_the_minutes_first_accept_count_down_with_the_rest(
+    stage: Stage, admin: Actor
+) -> None:
+    """A wave topping up after the minute's first Accept sends new cards: a later Accept
+    in the same minute redraws them with the others at its end (each Accept walks only
+    the cards sent since the minute's walk before, never leaving those out)."""
+    rita = await funded_requester(stage, admin)
+    async with stage.services.db.transaction() as conn:  # the admin funds, works no HIT
+        await conn.execute("UPDATE users SET is_worker = 0 WHERE first_name = 'Admin'")
+    crowd = [await worker(stage, f"W{n}") for n in range(12)]
+    await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=3 time=2h")
+    first = [w for w in crowd if got(w, "Tea or coffee?")]
+    assert len(first) == 9, "first wave: 3 x 3 slots"
+    await first[0].press("Accept")
+    for w in first[1:6]:
+        await w.press("Skip")
+    assert await stage.services.matcher.next_waves() == 3, "a top-up, the same minute"
+    await stage.settle()
+    late = [w for w in crowd if got(w, "Tea or coffee?") and w not in first]
+    assert len(late) == 3 and all("2 of 3 left" in w.last_text() for w in late)
+
+    await first[6].press("Accept")
+    await later(stage, 60)  # the minute's redraws
+    for w in (*late, *first[7:]):
+        card = next(m for m in w.messages() if "Tea or coffee?" in (m.text or ""))
+        assert "1 of 3 left" in (_now(stage, w, card).text or ""), (w.name, card.text)
 
 
 async def test_a_full_batch_and_a_closed_hit_take_accept_off_their_cards(

@@ -19,6 +19,7 @@ from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
+COUNTED_KEPT = 1000  # HITs whose push-card counter walk is remembered (this minute's)
 
 
 class Accepting(UseCases):
@@ -36,6 +37,10 @@ class Accepting(UseCases):
         super().__init__(db, clock, **hooks)
         self.max_active = max_active  # tasks a worker may hold at once
         self.reminders = reminders
+        # Push-card counters: per HIT (batch), the minute and the outbox id from which this
+        # minute's next accept walks the cards (storage/stale.count_edits), so one accept
+        # costs the cards sent since the last, not all of them.
+        self._counted: dict[tuple[str, int], tuple[int, int]] = {}
 
     async def accept_from_card(
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None
@@ -77,6 +82,7 @@ class Accepting(UseCases):
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None
     ) -> AcceptOutcome:
         now = self.clock.now()
+        counted: tuple[tuple[str, int], int] | None = None  # this minute's walk, once done
         async with self.db.transaction() as conn:
             facts = await accepting.accept_facts(conn, hit_id, worker.id)
             if facts is None or facts.hit.status is HitStatus.DRAFT:
@@ -127,13 +133,28 @@ class Accepting(UseCases):
                 await stale.drop_count_edits(conn, hit_id, hit.batch_id)
             else:  # unanswered cards show the slots left, redrawn at most once a minute
                 await stale.drop_count_edits(conn, hit_id, hit.batch_id, worker.tg_id)
-                await stale.count_edits(conn, hit_id, hit.batch_id, Priority.PUSH, now)
+                scope = ("batch", hit.batch_id) if hit.batch_id is not None else ("hit", hit_id)
+                minute, since = self._counted.get(scope, (None, 0))
+                if minute != stale.count_minute(now):
+                    since = 0  # a new minute: every card gets this minute's redraw
+                since = await stale.count_edits(
+                    conn, hit_id, hit.batch_id, Priority.PUSH, now, since
+                )
+                counted = (scope, since)
+        if counted is not None:  # committed: the next accept this minute starts there
+            self._remember_counted(*counted, now)
         if filled:
             self.on_outbox()
         self.on_timer(f"deadline:{created.id}", created.deadline_at)
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created)
+
+    def _remember_counted(self, scope: tuple[str, int], since: int, now: float) -> None:
+        minute = stale.count_minute(now)
+        if len(self._counted) >= COUNTED_KEPT:  # forget the HITs of past minutes
+            self._counted = {k: v for k, v in self._counted.items() if v[0] == minute}
+        self._counted[scope] = (minute, since)
 
 
 class _TakenMeanwhile(Exception):
