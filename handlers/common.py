@@ -71,12 +71,21 @@ class GigContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], di
     and `context.t`, the language of the update's user (resolved once per update)."""
 
     _translator: Translator | None = None
+    # The update's registered user as resolve_language read them, for the first lookup of
+    # the sender (known_user, sender_of): one read of the user a tap, not two.
+    _sender: User | None = None
 
     @property
     def t(self) -> Translator:
         """The update's user's language: every text a handler says goes through it
         (bot/i18n.py); resolve_language sets it before any handler runs."""
         return self._translator or translator(None)
+
+    def first_look(self, tg_id: int) -> User | None:
+        """The sender as read before any handler ran, once: a later lookup in the same
+        update (after a handler may have changed the user) reads the database again."""
+        read, self._sender = self._sender, None
+        return read if read is not None and read.tg_id == tg_id else None
 
     def speak(self, language: str | None) -> Translator:
         """Speak `language` (a user's language code) from now on in this update."""
@@ -283,8 +292,9 @@ async def resolve_language(update: Update, context: GigContext) -> None:
     sender = update.effective_user
     if sender is None:
         return
-    stored = await context.desk.language_of(sender.id)
-    context.speak(stored or sender.language_code)
+    user = await context.market.people.user(sender.id)  # the handler's known_user, too
+    context._sender = user
+    context.speak((user.language if user is not None else None) or sender.language_code)
 
 
 async def known_user(update: Update, context: GigContext) -> User | None:
@@ -292,14 +302,14 @@ async def known_user(update: Update, context: GigContext) -> User | None:
     sender = update.effective_user
     if sender is None:
         return None
-    return await context.market.people.user(sender.id)
+    return context.first_look(sender.id) or await context.market.people.user(sender.id)
 
 
 async def sender_of(update: Update, context: GigContext) -> User:
     """The user behind this update, registering them on first contact."""
     sender = update.effective_user
     assert sender is not None
-    found = await context.market.people.user(sender.id)
+    found = context.first_look(sender.id) or await context.market.people.user(sender.id)
     if found is not None:
         return found
     language = sender.language_code or "en"
