@@ -22,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bench.bench_matching import executemany_sliced
 from bench.lagprobe import LagProbe
 from bench.pg import bench_database
 from bot.domain import HitKind, HitSort
@@ -38,12 +39,14 @@ REQUESTERS = 50
 async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
     """Bulk-insert users, prefs, mutes, open HITs with questions, and past assignments."""
     async with db.transaction() as conn:
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO users (tg_id, alias, first_name, created_at) VALUES (?, ?, 'U', ?)",
             [(10_000 + i, f"W-{i:06d}", NOW) for i in range(WORKERS + REQUESTERS)],
         )
         kinds = ["poll,survey,tag", "poll", "survey,tag", "tag"]
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO worker_prefs (user_id, kinds, topics, min_reward_cents, onboarded)"
             " VALUES (?, ?, ?, ?, 1)",
             [
@@ -52,14 +55,16 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
                 for i in range(1, WORKERS + 1)
             ],
         )  # fmt: skip
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
             [(rng.randint(1, WORKERS), WORKERS + rng.randint(1, REQUESTERS), NOW)
              for _ in range(WORKERS)],
         )  # fmt: skip
         topics = ["", "", "images", "opinion", "language"]
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
             " time_allotted_s, lifetime_s, auto_approve_s, status, slots_used, created_at,"
             " published_at, expires_at, topic) VALUES (?, ?, ?, ?, ?, ?, 86400, 86400, 'open',"
@@ -71,7 +76,8 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
                 for i in range(n_hits)
             ],
         )  # fmt: skip
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO questions (hit_id, position, kind, prompt) VALUES (?, ?, ?, 'Q')",
             [
                 (h, p, rng.choice(["single", "text", "rating"]))
@@ -79,7 +85,8 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
                 for p in range(rng.randint(1, 6))
             ],
         )
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO assignments (hit_id, worker_id, status, accepted_at,"
             " deadline_at, submitted_at) VALUES (?, ?, 'submitted', ?, ?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -88,7 +95,8 @@ async def populate(db: Database, n_hits: int, rng: random.Random) -> None:
                 for t in (rng.uniform(20, 300) for _ in range(n_hits * 2))
             ],
         )
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO hit_requirements (hit_id, kind, value) VALUES (?, 'approval_rate', '90')",
             [(h,) for h in rng.sample(range(1, n_hits + 1), n_hits // 20)],
         )

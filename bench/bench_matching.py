@@ -47,7 +47,7 @@ KINDS = ["poll,survey,tag", "poll", "survey", "tag", "poll,tag", "poll,survey"]
 TOPICS = [""] * 6 + ["animals", "images", "news,politics", "shopping", "animals,images"]
 
 
-async def _many(conn: Conn, sql: str, rows: Iterable[Sequence[object]]) -> None:
+async def executemany_sliced(conn: Conn, sql: str, rows: Iterable[Sequence[object]]) -> None:
     """executemany in slices of 50,000 rows: one statement of a million rows outlasts the
     pool's 60 s command timeout on a loaded machine (PostgreSQL)."""
     batch: list[Sequence[object]] = []
@@ -69,7 +69,7 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
                 return f"CAST(floor(random() * {n}) AS BIGINT)"
             return f"abs(random()) % {n}"
 
-        await _many(
+        await executemany_sliced(
             conn,
             "INSERT INTO users (tg_id, alias, first_name, language, timezone, is_worker,"
             " is_requester, active, created_at) VALUES (?, ?, 'W', ?, ?, 1, 0, ?, ?)",
@@ -85,7 +85,7 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
                 for i in range(workers)
             ],
         )
-        await _many(
+        await executemany_sliced(
             conn,
             "INSERT INTO users (tg_id, alias, first_name, is_worker, is_requester, created_at)"
             " VALUES (?, ?, 'R', 0, 1, ?)",
@@ -129,7 +129,7 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
                     int(rng.random() > 0.05),
                 )
             )
-        await _many(
+        await executemany_sliced(
             conn,
             "INSERT INTO worker_prefs (user_id, kinds, topics, min_reward_cents, quiet_start,"
             " quiet_end, notifications, onboarded) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
@@ -145,19 +145,19 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
             )
             quals.append(qual)
             holders = rng.sample(range(1, workers + 1), int(workers * share))
-            await _many(
+            await executemany_sliced(
                 conn,
                 "INSERT INTO worker_qualifications (worker_id, qualification_id, value,"
                 " granted_at) VALUES (?, ?, ?, ?)",
                 [(w, qual, rng.randint(1, 3), NOW) for w in holders],
             )
-        await _many(
+        await executemany_sliced(
             conn,
             "INSERT INTO mutes (worker_id, requester_id, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
             [(rng.randint(1, workers), rng.choice(requesters), NOW) for _ in range(workers // 5)],
         )
-        await _many(
+        await executemany_sliced(
             conn,
             "INSERT INTO blocks (requester_id, worker_id, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
