@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 
+from storage import db as storage_db
 from storage import ledger
 from storage.db import Database, migration_files
 from tests.auxil.database import database_at
@@ -189,3 +190,32 @@ def test_every_migration_has_a_number_of_its_own() -> None:
     first (and two branches landing the same number is easy to miss)."""
     versions = [version for version, _, _ in migration_files()]
     assert len(versions) == len(set(versions)), sorted(versions)
+
+
+@pytest.mark.sqlite_only
+async def test_commits_leave_copying_the_log_to_the_checkpointer(tmp_path: Path) -> None:
+    """A COMMIT that crossed SQLite's 1,000 pages of write-ahead log used to copy the log
+    into the file itself (10-15 ms more, the slow tail of push waves); the bot's own thread
+    copies it now, and COMMITs leave it alone up to 10,000 pages."""
+    db = Database(tmp_path / "c.sqlite3")
+    await db.open()
+    try:
+        assert db._checkpointer is not None
+        await asyncio.to_thread(db._checkpointer.stop)  # this story copies by hand
+        for n in range(30):  # ~3,000 pages of log in 30 commits
+            async with db.transaction() as conn:
+                await conn.executemany(
+                    "INSERT INTO users (tg_id, alias, first_name, created_at)"
+                    " VALUES (?, ?, ?, 0)",
+                    [(n * 1000 + i, f"U-{n}-{i}", "x" * 300) for i in range(1000)],
+                )
+        raw = sqlite3.connect(tmp_path / "c.sqlite3")
+        try:
+            logged, copied = storage_db.copy(raw)
+        finally:
+            raw.close()
+    finally:
+        await db.close()
+    assert logged > 2_000, "the commits copied the log themselves"
+    assert copied == logged, "one pass of the checkpointer copies all of it"
+
