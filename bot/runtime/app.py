@@ -79,6 +79,7 @@ def services_of(app: GigApp) -> Services:
 async def _post_init(app: GigApp) -> None:
     """Open storage, start the broadcaster, rebuild the timers, publish the command menus."""
     services = services_of(app)
+    freeze_start_up(done=False)
     # Catalogs and Babel's locale data load on a thread meanwhile (~300 ms on the loop else,
     # at the menus or the first user's answer).
     warming = asyncio.create_task(asyncio.to_thread(i18n.warm))
@@ -105,16 +106,18 @@ async def _post_init(app: GigApp) -> None:
 _frozen = False
 
 
-def freeze_start_up() -> None:
+def freeze_start_up(*, done: bool = True) -> None:
     """Leave what start-up made (modules, catalogs, the application: several hundred thousand
-    objects that live as long as the process) out of Python's garbage collection, once per
-    process. Each full collection walks every object it tracks while holding the event loop:
-    100-220 ms with them on a busy machine (a /results of 5,000 items makes enough objects
-    to start one). Objects made later are collected as before."""
+    objects that live as long as the process) out of Python's garbage collection. Each full
+    collection walks every object it tracks while holding the event loop: 50-220 ms with
+    them on a busy machine (during start-up itself, or when a /results of 5,000 items makes
+    enough objects to start one). Objects made later are collected as before. Once per
+    process: called before start-up's work and again (done=True) when it is over; a
+    process that builds the application again (the tests) freezes nothing more."""
     global _frozen
     if not _frozen:  # no gc.collect() first: it would be one more full collection
-        _frozen = True
         gc.freeze()
+        _frozen = done
 
 
 async def _next_waves(context: GigContext) -> None:

@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import Settings, check_for_run
-from bot.runtime.app import build_application, close_transports
+from bot.runtime.app import build_application, close_transports, freeze_start_up
 from bot.runtime.logs import setup_logging
 from bot.runtime.webhook import WebhookServer
 from handlers.common import GigApp
@@ -110,6 +110,7 @@ async def serve(settings: Settings) -> int:
     stopper = Stopper()
     stopper.install()
     app = build_application(settings)
+    freeze_start_up(done=False)  # what the imports made: no full collection walks it
     ran = False
     try:
         await _initialize(app, settings)
