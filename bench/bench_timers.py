@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.bench_matching import executemany_sliced
 from bench.pg import bench_database
 from bot.sandbox import Limits, SimTelegram
 from storage.copy import move_sequences
@@ -48,7 +49,8 @@ async def build_database(
     now = time.time()
     per_hit = assignments // HITS
     async with db.transaction() as conn:
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO users (id, tg_id, alias, first_name, is_requester, created_at)"
             " VALUES (?, ?, ?, 'W', 0, ?)",
             [(n, FIRST_TG_ID + n, f"W-{n:06d}", now) for n in range(1, workers + 1)],
@@ -84,10 +86,11 @@ async def build_database(
                     0 if remind else 2,
                 )
 
-        await conn.executemany(
+        await executemany_sliced(
+            conn,
             "INSERT INTO assignments (id, hit_id, worker_id, accepted_at, deadline_at,"
             " remind_at, reminders_sent) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            list(rows()),
+            rows(),
         )
         await move_sequences(conn, ["users", "hits", "assignments"])
     async with db.reading() as conn:
