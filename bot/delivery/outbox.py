@@ -169,6 +169,12 @@ class Broadcaster:
         self._stopping = False
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="gigbot-broadcaster")
+            self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """The loop ended: say so loudly if it was not told to (nothing is sent any more)."""
+        if not task.cancelled() and task.exception() is not None:
+            log.critical("the broadcaster stopped: nothing is sent", exc_info=task.exception())
 
     async def stop(self) -> None:
         """Claim nothing more, let calls already made finish, record every outcome and
@@ -216,11 +222,22 @@ class Broadcaster:
                 waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
                 self._waiters.append(waiter)
                 self.wake()
-                if await waiter:
+                if await self._answered(waiter):
                     break
             elif await self._wait_for_holder():
                 break
         return self.sent - before
+
+    async def _answered(self, waiter: asyncio.Future[bool]) -> bool:
+        """The loop's answer to a flush (or stop's, when stopping). A loop that ended
+        otherwise never answers: that is an error (RuntimeError), never a wait without end."""
+        task = self._task
+        if task is not None and not task.done():
+            await asyncio.wait((waiter, task), return_when=asyncio.FIRST_COMPLETED)
+        if waiter.done() or self._stopping:
+            return await waiter
+        waiter.cancel()
+        raise RuntimeError("the broadcaster stopped: nothing is sent")
 
     async def _wait_for_holder(self) -> bool:
         """A standby's flush: True once nothing is due or being sent any more, or when the
@@ -284,8 +301,16 @@ class Broadcaster:
                     return
 
     async def _due_from_elsewhere(self) -> bool:
-        async with self.db.reading() as conn:
-            return await outbox.any_due(conn, self.clock.now())
+        """Whether rows another process queued are due. A database that cannot say (a
+        connection cut, the server restarting) is not an answer: False, and the next pass,
+        which the nap ends in anyway, looks again and logs what is wrong. (Raising here
+        ended the loop for good: nothing was sent any more, and every flush waited.)"""
+        try:
+            async with self.db.reading() as conn:
+                return await outbox.any_due(conn, self.clock.now())
+        except Exception:
+            log.debug("looking for rows due failed", exc_info=True)
+            return False
 
     async def _stand_by(self) -> float:
         """Record outcomes of calls made before the lease was lost, and look at the lease
