@@ -26,7 +26,7 @@ from bot.runtime.app import stop_app
 from bot.sandbox import Limits, SimUser
 from storage import lease
 from storage.db import Database
-from tests.auxil.database import connect, database_at
+from tests.auxil.database import connect, database_at, stalled
 from tests.auxil.people import funded_requester
 
 SCALE = 10  # Telegram's limits x10 (300 messages a second overall): short stories
@@ -228,7 +228,7 @@ async def test_a_holder_stalled_past_its_lease_steps_down_and_nothing_goes_twice
         await publish(a, rita, "Stall?", hold=True)
         await calls_hang(a, 10)
 
-        async with a.services.db.reading():  # A stalls: it cannot even renew its lease
+        async with stalled(a.services.db):  # A stalls: it cannot even renew its lease
             clock.advance(LEASE_S + 1)
             assert await b.services.broadcaster.take_lease(), "an expired lease is free"
         assert b.services.broadcaster.recovered >= 10  # A's calls in flight: given up

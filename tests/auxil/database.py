@@ -13,7 +13,8 @@ import asyncio
 import itertools
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,20 @@ made: list[str] = []  # databases made for the running test, dropped after it
 
 def on_postgres() -> bool:
     return bool(SERVER)
+
+
+@asynccontextmanager
+async def stalled(db: Database) -> AsyncIterator[None]:
+    """The process on `db` cannot reach its database while this lasts: SQLite's one
+    connection, or every connection of its PostgreSQL pool, is held here."""
+    if db.pg is None:
+        async with db.reading():
+            yield
+        return
+    async with AsyncExitStack() as held:
+        for _ in range(db.pg.max_size):
+            await held.enter_async_context(db.pg.pool.acquire())
+        yield
 
 
 def _url(name: str) -> str:
