@@ -6,6 +6,8 @@ being lost by an innocent edit: what a query reads per row it ranks.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,17 @@ from storage.db import Database
 
 NOW = 1_800_000_000.0
 pytestmark = pytest.mark.sqlite_only  # SQLite's plans (PostgreSQL's: bench/ with --postgres)
+
+
+@asynccontextmanager
+async def traced(db: Database) -> AsyncIterator[list[str]]:
+    """The statements `db` runs while this lasts, as SQLite traces them."""
+    statements: list[str] = []
+    await db.conn.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        await db.conn.set_trace_callback(None)
 
 
 async def plans_of(db: Database, statements: list[str], table: str) -> list[dict[int, str]]:
@@ -49,13 +62,10 @@ async def test_a_listing_ranks_open_hits_on_its_index_with_the_workers_sets_read
                 "INSERT INTO worker_prefs (user_id, kinds, topics, onboarded)"
                 " VALUES (1, 'poll,tag', 'images', 1)"
             )
-        statements: list[str] = []
-        await db.conn.set_trace_callback(statements.append)
-        async with db.reading() as conn:
+        async with traced(db) as statements, db.reading() as conn:
             await listing.count_visible(conn, 1, NOW)
             await listing.visible_hits(conn, 1, NOW, limit=5, offset=5)
             await listing.visible_hits(conn, 1, NOW, limit=5, fits_s=300)
-        await db.conn.set_trace_callback(None)
         plans = await plans_of(db, statements, "hits")
     finally:
         await db.close()
@@ -87,14 +97,11 @@ async def test_the_timers_find_what_is_due_on_the_index_of_each_kind(tmp_path: P
     db = Database(tmp_path / "plan.sqlite3")
     await db.open()
     try:
-        statements: list[str] = []
-        await db.conn.set_trace_callback(statements.append)
-        async with db.transaction() as conn:
+        async with traced(db) as statements, db.transaction() as conn:
             await timers.upcoming(conn, NOW, 1)
             await timers.due_reminders(conn, NOW, 10)
             await timers.due_auto_approvals(conn, NOW, 10)
             await timers.expire_due(conn, NOW, 10)
-        await db.conn.set_trace_callback(None)
         searches = []
         async with db.reading() as conn:
             for sql in statements:
@@ -119,12 +126,9 @@ async def test_an_accept_walks_the_hits_push_cards_on_the_key_index(tmp_path: Pa
     db = Database(tmp_path / "plan.sqlite3")
     await db.open()
     try:
-        statements: list[str] = []
-        await db.conn.set_trace_callback(statements.append)
-        async with db.transaction() as conn:
+        async with traced(db) as statements, db.transaction() as conn:
             await stale.count_edits(conn, 1, None, 3, NOW)
             await stale.count_edits(conn, 1, 7, 3, NOW, since_id=40)
-        await db.conn.set_trace_callback(None)
         plans = await plans_of(db, statements, "hits")
     finally:
         await db.close()
