@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.auxil
 
-from bench.lagprobe import TARGET_MS, LagProbe  # noqa: E402
+from bench.lagprobe import LagProbe, report_stalls  # noqa: E402
 from bot.demo.stage import Actor, Stage  # noqa: E402
 from storage.db import Conn, fetch_all, fetch_value  # noqa: E402
 from tests.auxil.people import funded_requester, workers  # noqa: E402
@@ -143,13 +143,7 @@ async def main(items: int, crowd_size: int, rounds: int) -> None:
         finally:
             await probe.stop()
             await stage.close()
-    for label, stall in worst.items():
-        ms = stall * 1000
-        verdict = "OK" if ms <= TARGET_MS else "ABOVE TARGET"
-        print(f"{label:44} longest stall {ms:7.1f} ms  ratio to target {ms / TARGET_MS:5.2f}  "
-              f"target <= {TARGET_MS:.0f} ms: {verdict}")
-    print(f"handler errors: {len(errors)}" + "".join(f"\n  {e!r}"[:120] for e in errors))
-
+    report_stalls(worst, errors)
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()

@@ -26,7 +26,7 @@ from pathlib import Path
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.*
 
-from bench.lagprobe import LagProbe
+from bench.lagprobe import LagProbe, report_stalls
 from bot.demo.stage import Actor, Stage
 from bot.requesting.parsing import MAX_BATCH_BYTES, MAX_BATCH_ROWS
 from tests.auxil.hostile import handle_signed  # noqa: E402
@@ -34,7 +34,6 @@ from tests.auxil.mturk import FORM_NS, new_api_key, one_cent_hit  # noqa: E402
 from tests.auxil.people import funded_requester  # noqa: E402
 from tests.auxil.stages import open_unlimited_stage  # noqa: E402
 
-TARGET_MS = 100.0
 MAX_QUESTION = 131_072  # CreateHIT's Question (bot/mturk/ops.py)
 
 
@@ -148,14 +147,8 @@ async def main(rounds: int) -> None:
         finally:
             await probe.stop()
             await stage.close()
-    for label, stall in worst.items():
-        ms = stall * 1000
-        verdict = "OK" if ms <= TARGET_MS else "ABOVE TARGET"
-        answered = ",".join(str(n) for n in sorted(statuses.get(label, ())))
-        http = f"  (HTTP {answered})" if answered else ""
-        print(f"{label:44} longest stall {ms:7.1f} ms  ratio to target {ms / TARGET_MS:5.2f}  "
-              f"target <= {TARGET_MS:.0f} ms: {verdict}{http}")
-    print(f"handler errors: {len(errors)}" + "".join(f"\n  {e!r}"[:120] for e in errors))
+    http = {label: ",".join(str(n) for n in sorted(seen)) for label, seen in statuses.items()}
+    report_stalls(worst, errors, {label: f"  (HTTP {c})" for label, c in http.items() if c})
 
 
 if __name__ == "__main__":

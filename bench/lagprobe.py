@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 TICK = 0.001
 TARGET_MS = 100.0
@@ -52,3 +52,16 @@ class LagProbe:
             f"longest event-loop stall {ms:6.1f} ms  target <= {TARGET_MS:.0f} ms"
             f"  ratio {ms / TARGET_MS:4.2f}: {verdict}"
         )
+
+
+def report_stalls(
+    worst: Mapping[str, float], errors: list[BaseException], notes: Mapping[str, str] | None = None
+) -> None:
+    """Print each step's longest stall beside its target (and its note), then handler errors."""
+    for label, stall in worst.items():
+        ms = stall * 1000
+        verdict = "OK" if ms <= TARGET_MS else "ABOVE TARGET"
+        note = (notes or {}).get(label, "")
+        print(f"{label:44} longest stall {ms:7.1f} ms  ratio to target {ms / TARGET_MS:5.2f}  "
+              f"target <= {TARGET_MS:.0f} ms: {verdict}{note}")
+    print(f"handler errors: {len(errors)}" + "".join(f"\n  {e!r}"[:120] for e in errors))
