@@ -170,3 +170,55 @@ async def test_sending_goes_on_after_the_database_was_away(
         assert stage.sim.violations == []
     finally:
         await stage.close()
+
+
+async def test_a_message_sent_while_the_database_goes_away_is_recorded_once_it_is_back(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ann's push is on its way to Telegram (the call is made, not yet answered) when the
+    server cuts every connection. The push reaches her; recording that fails while the
+    database is away. Once it is back the outcome is recorded: the row is 'sent' with her
+    message's id, so the card can be edited later. (Before, the outcome was dropped with
+    the failed pass: the row stayed 'sending' without a message id for good.)"""
+    url = str(await databases.database_at(tmp_path, "record"))
+    name = url.rsplit("/", 1)[1]
+    stage = await Stage.open(url, clock=clock)
+    try:
+        rita = await funded_requester(stage, stage.admin())
+        ann = await worker(stage, "Ann")
+        await rita.send("/newpoll Kept? | yes | no ; reward=0.05")
+        stage.sim.hold("sendMessage")
+        publish = asyncio.create_task(rita.press("Publish"))
+        push = "SELECT status, message_id FROM outbox WHERE chat_id = ? AND kind = 'push'"
+        on_its_way = [("sending", None)]  # the call is made: sendMessage is held
+        for _ in range(2000):
+            if stage.sim.held and await databases.sql(stage, push, ann.tg_id) == on_its_way:
+                break
+            await asyncio.sleep(0.01)
+        assert await databases.sql(stage, push, ann.tg_id) == on_its_way
+
+        server = await asyncpg.connect(databases.SERVER)
+        await server.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await server.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+        with caplog.at_level(logging.ERROR, logger="bot.delivery.outbox"):
+            stage.sim.release()
+            for _ in range(2000):
+                if "broadcaster pass failed" in caplog.text:
+                    break
+                await asyncio.sleep(0.01)
+            assert "broadcaster pass failed" in caplog.text, "recording failed while away"
+        await server.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await server.close()
+
+        async with asyncio.timeout(60):
+            await publish
+            await stage.settle()
+        card = ann.last()
+        assert "Kept?" in card.text, card.text
+        assert await databases.sql(stage, push, ann.tg_id) == [("sent", card.message_id)]
+        assert list(stage.services.errors) == []
+        assert stage.sim.violations == []
+    finally:
+        await stage.close()

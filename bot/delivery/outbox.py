@@ -26,9 +26,10 @@ modified" counts as done; other errors fail the row without a retry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -192,8 +193,7 @@ class Broadcaster:
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
         if self._done or self.holding:
-            async with self.db.transaction() as conn:
-                await self._record(conn, self._take_done())
+            async with self._recording() as conn:
                 if self.holding:
                     await self.lease.release(conn, self.clock.now())
         self.holding = False
@@ -318,8 +318,7 @@ class Broadcaster:
         if time.monotonic() < self._next_look and not self._done:
             return self._next_look - time.monotonic()
         self._next_look = time.monotonic() + self.lease.renew_every
-        async with self.db.transaction() as conn:
-            await self._record(conn, self._take_done())
+        async with self._recording() as conn:
             if await self._take_lease(conn):
                 return 0.0
         return self.lease.renew_every
@@ -328,14 +327,12 @@ class Broadcaster:
         """Renew the lease, record outcomes, claim what may go now and send it; return how
         long to rest."""
         now = self.clock.now()
-        done = self._take_done()
         # Claim about a tenth of a second of sending at a time. A crash gives up only rows
         # whose call was already made (see _mark_called); the rest go back to 'pending'.
         rate = self.pace.limits.global_rate
         room = min(self.concurrency - len(self._in_flight), int(rate / 10) + 1 - self._queued)
         room = max(room, 0)
-        async with self.db.transaction() as conn:
-            await self._record(conn, done)
+        async with self._recording() as conn:
             # Claims only ever happen in a transaction that has just renewed the lease.
             if not await self.lease.keep(conn, now):
                 self._step_down(waiters)
@@ -465,10 +462,24 @@ class Broadcaster:
         done, self._done = self._done, []
         return done
 
+    @contextlib.asynccontextmanager
+    async def _recording(self) -> AsyncIterator[Conn]:
+        """A transaction that first records the calls' outcomes gathered so far. Should it
+        fail (the database away), they are kept for the next one: dropped, a message that
+        reached Telegram would stay 'sending' without its message id, never to be edited."""
+        done = self._take_done()
+        try:
+            async with self.db.transaction() as conn:
+                await self._record(conn, done)
+                yield conn
+        except BaseException:
+            self._done[:0] = done
+            raise
+        self.sent += sum(result.status is SendStatus.SENT for _, result in done)
+
     async def _record(self, conn: Conn, done: list[tuple[OutboxRow, SendOutcome]]) -> None:
         now = self.clock.now()
         sent = [(row.id, r.message_id) for row, r in done if r.status is SendStatus.SENT]
-        self.sent += len(sent)
         await outbox.mark_sent_many(conn, sent, now)
         for row, result in done:
             if result.status is SendStatus.SENT:
