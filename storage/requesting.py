@@ -50,6 +50,25 @@ async def answer_rows(conn: Conn, hit_ids: list[int]) -> list[AnswerRow]:
     return await made_from(rows, lambda row: AnswerRow(*row))
 
 
+async def gold_tally(conn: Conn, batch_id: int, worker_id: int) -> tuple[str, int, int] | None:
+    """One worker's answers on the gold items of a batch: (alias, right, answered), or None
+    if they answered none. Read from their own assignments (a review card asks per worker:
+    a batch of 5,000 items has 15,000 answers of everyone)."""
+    row = await fetch_one(
+        conn,
+        "SELECT u.alias, SUM(CASE WHEN an.value = q.gold THEN 1 ELSE 0 END), COUNT(*)"
+        " FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        " JOIN users u ON u.id = a.worker_id"
+        " JOIN answers an ON an.assignment_id = a.id"
+        " JOIN questions q ON q.id = an.question_id"
+        " WHERE a.worker_id = ? AND h.batch_id = ? AND q.gold IS NOT NULL"
+        " AND a.status IN ('submitted', 'approved', 'rejected')"
+        " GROUP BY u.alias",
+        (worker_id, batch_id),
+    )
+    return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+
 _SUBMITTED = (
     " FROM assignments a JOIN hits h ON h.id = a.hit_id"
     " WHERE h.requester_id = :requester AND a.status = 'submitted'"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.requesting.export import Results
 from storage import listing, stale, timers
 from storage.db import Database
 
@@ -139,3 +140,21 @@ async def test_an_accept_walks_the_hits_push_cards_on_the_key_index(tmp_path: Pa
         by_key = "INDEX sqlite_autoindex_outbox_1 (key>? AND key<?)"
         assert cards and all(by_key in card for card in cards), steps
         assert not any(parent.startswith("CORRELATED") for parent, _ in steps), steps
+
+
+async def test_a_review_cards_gold_score_reads_that_workers_answers_alone(tmp_path: Path) -> None:
+    """The review card shows the worker's gold score in the batch: one statement searching
+    their own assignments on an index, never every answer of the batch (a 5,000-item batch
+    has 15,000 answers of everyone; each card read them all before)."""
+    db = Database(tmp_path / "plan.sqlite3")
+    await db.open()
+    try:
+        async with traced(db) as statements:
+            assert await Results(db).gold_for(worker_id=2, batch_id=1) is None
+        async with db.reading() as conn:
+            [sql] = statements
+            plan = [str(r[3]) for r in await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}")]
+    finally:
+        await db.close()
+    assert plan and all(step.startswith("SEARCH ") for step in plan), plan
+    assert any("assignments_worker (worker_id=?" in step for step in plan), plan

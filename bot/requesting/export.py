@@ -61,11 +61,8 @@ class Results:
     async def gold_for(self, worker_id: int, batch_id: int) -> GoldScore | None:
         """The worker's gold accuracy in one batch, if they answered any gold item."""
         async with self.db.reading() as conn:
-            ids = [h.id for h in await hits.in_batch(conn, batch_id)]
-            rows = [r for r in await reads.answer_rows(conn, ids) if r.worker_id == worker_id]
-            golds = await hits.golds(conn, ids)
-        scores = gold_scores(rows, golds)
-        return scores[0] if scores else None
+            tally = await reads.gold_tally(conn, batch_id, worker_id)
+        return None if tally is None else GoldScore(worker_id, *tally)
 
     async def _load(self, requester: User, scope: str, target_id: int) -> _Loaded | None:
         async with self.db.reading() as conn:
