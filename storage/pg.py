@@ -214,7 +214,13 @@ class PgPool:
             # planner costs above jit_above_cost (100,000): the recipient walk's estimate
             # crosses it (a window of 2,000 workers with a probe per check), and compiling
             # took 150 ms to seconds per run, far more than the query itself (bench_matching).
-            server_settings={"jit": "off"},
+            # No parallel workers either: a plan with a Gather waits for worker processes
+            # to start, 20-50 ms on a busy machine, for a walk that takes 1-2 ms on its
+            # own (the recipient walk's window of 2,000 workers is costed as a parallel
+            # bitmap scan at 100,000 workers and more: bench_matching's select p95
+            # 64-100 -> 24-28 ms at load 4-5). gigbot's statements are bounded lookups
+            # run many at a time, where parallel workers only take CPU from the others.
+            server_settings={"jit": "off", "max_parallel_workers_per_gather": "0"},
         )
         assert pool is not None
         async with pool.acquire() as con:

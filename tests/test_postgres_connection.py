@@ -100,6 +100,23 @@ async def test_gigbots_connections_never_compile_a_plan(tmp_path: Path) -> None:
         await db.close()
 
 
+async def test_gigbots_statements_never_wait_for_parallel_workers(tmp_path: Path) -> None:
+    """Parallel query is off on the pool's connections: at 100,000 workers the recipient
+    walk's window was planned as a parallel bitmap scan, and starting its worker process
+    took 20-50 ms on a busy machine for a walk of 1-2 ms (bench_matching's select tail)."""
+    db = Database(await databases.database_at(tmp_path, "parallel"))
+    await db.open()
+    try:
+        async with db.reading() as conn:
+            row = await fetch_one(conn, "SHOW max_parallel_workers_per_gather")
+            assert row is not None and row[0] == "0"
+        async with db.transaction() as conn:  # a transaction's connection too
+            row = await fetch_one(conn, "SHOW max_parallel_workers_per_gather")
+            assert row is not None and row[0] == "0"
+    finally:
+        await db.close()
+
+
 async def test_a_connection_goes_back_to_the_pool_without_a_reset_round_trip(
     tmp_path: Path,
 ) -> None:
