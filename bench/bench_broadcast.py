@@ -7,6 +7,7 @@ allowed one (Telegram's 30 messages a second overall, times the scale) and with 
 own pace (GIGBOT_SEND_RATE, 28 a second by default, times the scale).
 
     .venv/bin/python -m bench.bench_broadcast [--scale 10] [--workers 2000] [--hits 3]
+    [--postgres postgresql://...] (a server the bench may create a throwaway database on)
 
 Passes when rate / allowed >= 0.9 and 429 answers are < 0.1 % of calls. gigbot paces
 itself below Telegram's limit on purpose (a 429 costs far more than the 7 % it leaves
@@ -29,6 +30,7 @@ from typing import Any
 from telegram.ext import ExtBot
 
 from bench.lagprobe import LagProbe
+from bench.pg import bench_database
 from bench.simproc import SimProcess
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -48,7 +50,7 @@ MAX_429 = 0.001
 
 async def broadcast(
     sim: SimProcess,
-    database: Path,
+    database: Path | str,
     *,
     scale: float,
     workers: int,
@@ -138,15 +140,15 @@ async def broadcast(
     }
 
 
-async def main(scale: float, workers: int, hits: int) -> int:
+async def main(scale: float, workers: int, hits: int, postgres: str | None) -> int:
     sim = await SimProcess.start(scale, workers + 1, channels=3)
     try:
         with tempfile.TemporaryDirectory(prefix="gigbot-bench-") as tmp:
-            result = await broadcast(
-                sim, Path(tmp) / "bench.sqlite3", scale=scale, workers=workers, hits=hits
-            )
+            async with bench_database(postgres, Path(tmp), "broadcast") as database:
+                result = await broadcast(sim, database, scale=scale, workers=workers, hits=hits)
     finally:
         await sim.stop()
+    print(f"database: {'PostgreSQL' if postgres else 'SQLite'}")
     ratio = result["rate"] / result["allowed"]
     ceiling = result["pace"] / result["allowed"]
     share_429 = result["too_many"] / max(result["calls"], 1)
@@ -154,8 +156,10 @@ async def main(scale: float, workers: int, hits: int) -> int:
     print(f"first waves          {result['first_wave']} pushes from publishing {hits} polls")
     print(f"send rate            {result['rate']:.1f}/s (allowed {result['allowed']:.0f}/s)")
     print(f"gigbot's own pace    {result['pace']:.0f}/s (GIGBOT_SEND_RATE x scale)")
-    print(f"ratio vs allowed     {ratio:.3f}  target >= {FLOOR:.2f}; at most {ceiling:.3f}"
-          " (the pace / allowed: a 30 % margin is impossible by design)")
+    print(
+        f"ratio vs allowed     {ratio:.3f}  target >= {FLOOR:.2f}; at most {ceiling:.3f}"
+        " (the pace / allowed: a 30 % margin is impossible by design)"
+    )
     own = result["rate"] / result["pace"]
     print(f"ratio vs own pace    {own:.3f}  (1.0: all of the pace used)")
     print(f"429 answers          {result['too_many']} of {result['calls']} ({share_429:.3%})")
@@ -173,5 +177,6 @@ if __name__ == "__main__":
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2000)
     parser.add_argument("--hits", type=int, default=3)
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
-    raise SystemExit(asyncio.run(main(args.scale, args.workers, args.hits)))
+    raise SystemExit(asyncio.run(main(args.scale, args.workers, args.hits, args.postgres)))

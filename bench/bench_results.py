@@ -10,6 +10,7 @@ Export CSV button, each from the requester's message to the bot's last answer.
 
 Target (issue 25): the longest stall <= 100 ms.
 Run: .venv/bin/python -m bench.bench_results [--items 5000] [--workers 3] [--rounds 3]
+[--postgres postgresql://...] (a server the bench may create a throwaway database on)
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.auxil
 
 from bench.lagprobe import LagProbe, report_stalls  # noqa: E402
+from bench.pg import bench_database  # noqa: E402
 from bot.demo.stage import Actor, Stage  # noqa: E402
-from storage.db import Conn, fetch_all, fetch_value  # noqa: E402
+from storage.db import Conn, fetch_all, fetch_value, is_postgres  # noqa: E402
 from tests.auxil.people import funded_requester, workers  # noqa: E402
 from tests.auxil.posting import upload  # noqa: E402
 from tests.auxil.screens import number_after  # noqa: E402
@@ -65,8 +67,18 @@ async def real_batch(stage: Stage, rita: Actor, crowd: list[Actor]) -> int:
 
 
 async def columns(conn: Conn, table: str, *leave_out: str) -> list[str]:
-    rows = await fetch_all(conn, f"PRAGMA table_info({table})")
-    return [str(row[1]) for row in rows if row[1] not in ("id", *leave_out)]
+    if is_postgres(conn):  # stored columns only (a generated one cannot be inserted)
+        rows = await fetch_all(
+            conn,
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+            " AND table_schema = current_schema() AND is_generated = 'NEVER'"
+            " ORDER BY ordinal_position",
+            (table,),
+        )
+        names = [str(row[0]) for row in rows]
+    else:
+        names = [str(row[1]) for row in await fetch_all(conn, f"PRAGMA table_info({table})")]
+    return [name for name in names if name not in ("id", *leave_out)]
 
 
 async def grow(conn: Conn, batch_id: int, items: int) -> None:
@@ -78,18 +90,18 @@ async def grow(conn: Conn, batch_id: int, items: int) -> None:
     assignment_cols = await columns(conn, "assignments", "hit_id")
     made = await fetch_value(conn, "SELECT COUNT(*) FROM hits WHERE batch_id = ?", (batch_id,))
     for n in range(made, items):
-        cur = await conn.execute(
-            f"INSERT INTO hits ({hit_cols}) SELECT {hit_cols} FROM hits WHERE id = ?", (template,)
+        hit_id = await fetch_value(
+            conn,
+            f"INSERT INTO hits ({hit_cols}) SELECT {hit_cols} FROM hits WHERE id = ? RETURNING id",
+            (template,),
         )
-        hit_id = cur.lastrowid
         qcols = ", ".join(question_cols)
-        cur = await conn.execute(
+        question_id = await fetch_value(
+            conn,
             f"INSERT INTO questions (hit_id, item, gold, {qcols}) SELECT ?, ?, ?, {qcols}"
-            " FROM questions WHERE hit_id = ?",
-            (hit_id, f"Photo {n:05d} of an animal", str(n % 2) if n % 10 == 0 else None,
-             template),
+            " FROM questions WHERE hit_id = ? RETURNING id",
+            (hit_id, f"Photo {n:05d} of an animal", str(n % 2) if n % 10 == 0 else None, template),
         )
-        question_id = cur.lastrowid
         acols = ", ".join(assignment_cols)
         await conn.execute(
             f"INSERT INTO assignments (hit_id, {acols}) SELECT ?, {acols} FROM assignments"
@@ -104,51 +116,60 @@ async def grow(conn: Conn, batch_id: int, items: int) -> None:
         )
 
 
-async def main(items: int, crowd_size: int, rounds: int) -> None:
-    worst: dict[str, float] = {}
+async def main(items: int, crowd_size: int, rounds: int, postgres: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        stage = await open_unlimited_stage(Path(tmp) / "bench.sqlite3")
-        probe = LagProbe()
-        try:
-            rita = await funded_requester(stage, stage.admin(), cents=10_000_000)
-            crowd = await workers(stage, *(f"W{n}" for n in range(crowd_size)))
-            batch_id = await real_batch(stage, rita, crowd)
-            started = time.perf_counter()
-            async with stage.services.db.transaction() as conn:
-                await grow(conn, batch_id, items)
-                answers = await fetch_value(
-                    conn,
-                    "SELECT COUNT(*) FROM answers an JOIN assignments a"
-                    " ON a.id = an.assignment_id JOIN hits h ON h.id = a.hit_id"
-                    " WHERE h.batch_id = ?",
-                    (batch_id,),
-                )
-            print(f"batch of {items} items, {answers} answers built in "
-                  f"{time.perf_counter() - started:.1f} s")
-            probe.start()
-            worst["idle loop (the floor)"] = await probe.worst_during(lambda: asyncio.sleep(0.3))
-            results = f"/results b{batch_id} ({items} items)"
-            export = f"Export CSV of it ({answers} answers)"
-            for _ in range(rounds):
-                stall = await probe.worst_during(lambda: rita.send(f"/results b{batch_id}"))
-                worst[results] = max(worst.get(results, 0.0), stall)
-                assert "agree" in rita.last_text(), rita.last_text()
-                sent = len(stage.sim.sent_documents(rita.tg_id))
-                stall = await probe.worst_during(lambda: rita.press("Export CSV"))
-                worst[export] = max(worst.get(export, 0.0), stall)
-                docs = stage.sim.sent_documents(rita.tg_id)[sent:]
-                assert len(docs) == 2, docs
-                assert docs[0][1].count(b"\n") == answers + 1, "one row per answer"
-            errors = list(stage.services.errors)
-        finally:
-            await probe.stop()
-            await stage.close()
+        async with bench_database(postgres, Path(tmp), "results") as database:
+            await _run(database, items, crowd_size, rounds)
+
+
+async def _run(database: str, items: int, crowd_size: int, rounds: int) -> None:
+    worst: dict[str, float] = {}
+    stage = await open_unlimited_stage(database)
+    probe = LagProbe()
+    try:
+        rita = await funded_requester(stage, stage.admin(), cents=10_000_000)
+        crowd = await workers(stage, *(f"W{n}" for n in range(crowd_size)))
+        batch_id = await real_batch(stage, rita, crowd)
+        started = time.perf_counter()
+        async with stage.services.db.transaction() as conn:
+            await grow(conn, batch_id, items)
+            answers = await fetch_value(
+                conn,
+                "SELECT COUNT(*) FROM answers an JOIN assignments a"
+                " ON a.id = an.assignment_id JOIN hits h ON h.id = a.hit_id"
+                " WHERE h.batch_id = ?",
+                (batch_id,),
+            )
+        print(
+            f"batch of {items} items, {answers} answers built in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        probe.start()
+        worst["idle loop (the floor)"] = await probe.worst_during(lambda: asyncio.sleep(0.3))
+        results = f"/results b{batch_id} ({items} items)"
+        export = f"Export CSV of it ({answers} answers)"
+        for _ in range(rounds):
+            stall = await probe.worst_during(lambda: rita.send(f"/results b{batch_id}"))
+            worst[results] = max(worst.get(results, 0.0), stall)
+            assert "agree" in rita.last_text(), rita.last_text()
+            sent = len(stage.sim.sent_documents(rita.tg_id))
+            stall = await probe.worst_during(lambda: rita.press("Export CSV"))
+            worst[export] = max(worst.get(export, 0.0), stall)
+            docs = stage.sim.sent_documents(rita.tg_id)[sent:]
+            assert len(docs) == 2, docs
+            assert docs[0][1].count(b"\n") == answers + 1, "one row per answer"
+        errors = list(stage.services.errors)
+    finally:
+        await probe.stop()
+        await stage.close()
     report_stalls(worst, errors)
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
-    asyncio.run(main(args.items, args.workers, args.rounds))
+    asyncio.run(main(args.items, args.workers, args.rounds, args.postgres))
