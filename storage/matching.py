@@ -619,7 +619,19 @@ async def tz_bucket(conn: Conn) -> int | None:
 
 
 async def set_tz_offsets(conn: Conn, offsets: list[tuple[str, int]], bucket: int) -> None:
-    """Store each zone's UTC offset in minutes for this quarter hour."""
+    """Store each zone's UTC offset in minutes for this quarter hour (PostgreSQL: the ~600
+    zones in one statement of unnested arrays instead of a statement per zone, 6-24 ms at
+    load 5, a wave's tail in bench_matching whose clock moves a quarter hour every 6 waves)."""
+    if is_postgres(conn):
+        await conn.execute(
+            "INSERT INTO tz_offsets (name, offset_min, bucket)"
+            " SELECT z.name, z.offset_min, CAST(? AS BIGINT)"
+            " FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) AS z (name, offset_min)"
+            " ON CONFLICT (name) DO UPDATE SET offset_min = excluded.offset_min,"
+            " bucket = excluded.bucket",
+            (bucket, [name for name, _ in offsets], [minutes for _, minutes in offsets]),
+        )
+        return
     await conn.executemany(
         "INSERT INTO tz_offsets (name, offset_min, bucket) VALUES (?, ?, ?)"
         " ON CONFLICT (name) DO UPDATE SET offset_min = excluded.offset_min,"

@@ -92,8 +92,22 @@ async def enqueue_many(
     payload: dict[str, Any],
     now: float,
 ) -> None:
-    """Add one message per (key, chat_id) in one statement; keys already queued are kept."""
+    """Add one message per (key, chat_id) in one statement; keys already queued are kept.
+
+    PostgreSQL: one INSERT of the unnested keys and chats, queued in the list's order (a
+    statement per row, as executemany sends them, was half the time of recording a push
+    wave: bench_matching's whole wave)."""
     body = json.dumps(payload)
+    if is_postgres(conn):
+        await conn.execute(
+            "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+            " SELECT r.key, r.chat_id, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT),"
+            " CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+            " FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) WITH ORDINALITY"
+            " AS r (key, chat_id, n) ORDER BY r.n ON CONFLICT (key) DO NOTHING",
+            (kind, priority, body, now, now, [k for k, _ in rows], [c for _, c in rows]),
+        )
+        return
     await conn.executemany(
         "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
