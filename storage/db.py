@@ -37,9 +37,10 @@ from typing import Any, ParamSpec, TypeVar
 import aiosqlite
 
 from storage.dialect import migration_for
+from storage.inline import InlineConn, trip
 from storage.pg import PgConn, PgPool, is_retryable, is_url
 
-Conn = aiosqlite.Connection | PgConn
+Conn = aiosqlite.Connection | PgConn | InlineConn
 Row = aiosqlite.Row
 Params = tuple[object, ...] | dict[str, object]  # positional (?) or named (:name)
 
@@ -236,6 +237,24 @@ class Database:
                 raise
             await conn.execute("COMMIT")
 
+    async def atomic(self, body: Callable[[Conn], Coroutine[Any, Any, T]]) -> T:
+        """Run `body(conn)` as one transaction, as `transaction()` runs a block; on SQLite
+        in one trip to the connection's thread (storage/inline.py: BEGIN, every statement
+        and COMMIT there, one hand-off instead of one per statement), so the body must do
+        nothing but SQL and plain computation (no hooks, no asyncio: after the commit).
+
+        Hazard: a caller cancelled meanwhile does not stop the trip (aiosqlite runs what it
+        was handed): the transaction commits, or rolls back, on its own.
+        """
+        if self.pg is not None:
+            async with self.pg.transaction() as pg_conn:
+                return await body(pg_conn)
+        async with self._lock:
+            # aiosqlite's one way to run a function of ours on its thread, in its queue.
+            conn = self.conn
+            result: T = await conn._execute(trip, conn._conn, body)  # type: ignore[no-untyped-call]
+            return result
+
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Conn]:
         """Read outside any other coroutine's transaction."""
@@ -325,7 +344,7 @@ def migration_files() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-async def migrate(conn: Conn) -> list[int]:
+async def migrate(conn: aiosqlite.Connection | PgConn) -> list[int]:
     """Apply migrations not yet recorded in schema_version; return the versions applied."""
     postgres = is_postgres(conn)
     await conn.execute(

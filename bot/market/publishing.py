@@ -5,7 +5,7 @@ Every state change is one transaction; money and the messages it causes move in 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Unpack
 
 from bot.clock import Clock
@@ -129,12 +129,13 @@ class Publishing(UseCases):
         now = self.clock.now()
         escrow = (spec.reward_cents + fee_on(spec.reward_cents, self.fee_bp)) * spec.max_assignments
         account = ledger.requester_account(requester.id)
-        async with self.db.transaction() as conn:
+
+        async def body(conn: Conn) -> tuple[PublishResult, Hit | None, int]:
             floor = self.min_hourly_cents
             if spec.est_s is not None and fairpay.check(spec.reward_cents, spec.est_s, floor).under:
                 if await ledger.balance(conn, account) < escrow:  # publish checks funds first
-                    return PublishResult.INSUFFICIENT_FUNDS, None
-                return PublishResult.UNDER_FLOOR, None
+                    return PublishResult.INSUFFICIENT_FUNDS, None, 0
+                return PublishResult.UNDER_FLOOR, None, 0
             made = await opening.insert_open_if_funded(
                 conn,
                 account=account,
@@ -153,7 +154,7 @@ class Publishing(UseCases):
                 language=spec.language,
             )
             if made is None:
-                return PublishResult.INSUFFICIENT_FUNDS, None
+                return PublishResult.INSUFFICIENT_FUNDS, None, 0
             opened = made.hit
             if spec.est_s is not None:
                 await fairwork.set_estimate(conn, opened.id, spec.est_s)
@@ -163,32 +164,52 @@ class Publishing(UseCases):
             if attach is not None:
                 await attach(conn, opened.id)
             queued = await self._escrow_and_queue(
-                conn, opened, now, wave=first_wave, cards=made.has_channels
+                conn, opened, now, wave=first_wave, cards=made.has_channels, timers=timers
             )
-        self._after_opening(opened, now, wake=queued > 0)
+            return PublishResult.OK, opened, queued
+
+        timers: list[tuple[str, float]] = []  # timed offers' deadlines, told after the commit
+        result, opened, queued = await self.db.atomic(body)
+        if opened is None:
+            return result, None
+        self._after_opening(opened, now, wake=queued > 0, timers=timers)
         return PublishResult.OK, opened
 
     async def _escrow_and_queue(
-        self, conn: Conn, hit: Hit, now: float, *, wave: bool, cards: bool
+        self,
+        conn: Conn,
+        hit: Hit,
+        now: float,
+        *,
+        wave: bool,
+        cards: bool,
+        timers: list[tuple[str, float]] | None = None,
     ) -> int:
         """Publishing's money and messages for a HIT just opened, in the caller's transaction.
 
         Moves the HIT's escrow from its requester's account into the HIT's escrow account,
         queues its first wave (if `wave`) and a card in each linked channel (if `cards`);
-        returns how many messages were queued. After the commit, call _after_opening.
+        returns how many messages were queued. Timed offers' deadlines go to `timers` if
+        given (told after the commit), else to on_timer. After the commit, call _after_opening.
         """
         await escrow(conn, hit, now)
         queued = 0
         if wave:
-            queued += await self.waves.push(conn, hit, now)
+            notify = None if timers is None else _keep(timers)
+            queued += await self.waves.push(conn, hit, now, notify)
         if cards:
             queued += await enqueue_channel_cards(conn, hit.requester_id, hit_id=hit.id, now=now)
         return queued
 
-    def _after_opening(self, hit: Hit, now: float, *, wake: bool) -> None:
-        """After publishing's commit: wake the outbox (if asked) and time the HIT's expiry."""
+    def _after_opening(
+        self, hit: Hit, now: float, *, wake: bool, timers: Sequence[tuple[str, float]] = ()
+    ) -> None:
+        """After publishing's commit: wake the outbox (if asked), tell the deadlines the
+        transaction kept (`timers`) and time the HIT's expiry."""
         if wake:
             self.on_outbox()
+        for name, due_at in timers:
+            self.waves.on_timer(name, due_at)
         self.on_timer(f"expire:{hit.id}", hit.expires_at or now)
 
     @retrying
@@ -196,13 +217,22 @@ class Publishing(UseCases):
         """The first wave of each HIT published without one (publish_new); pushes queued.
 
         Each is conditional like any wave (open, free slots, never pushed twice), so a HIT
-        the periodic wave job reached first gets nothing twice.
+        the periodic wave job reached first gets nothing twice. One trip to the database
+        (Database.atomic) for them all.
         """
         now = self.clock.now()
-        queued = 0
-        async with self.db.transaction() as conn:
+        timers: list[tuple[str, float]] = []
+
+        async def body(conn: Conn) -> int:
+            timers.clear()  # a run again by @retrying starts afresh
+            queued = 0
             for hit_id in hit_ids:
-                queued += await self.waves.push_id(conn, hit_id, now)
+                queued += await self.waves.push_id(conn, hit_id, now, _keep(timers))
+            return queued
+
+        queued = await self.db.atomic(body)
+        for name, due_at in timers:
+            self.waves.on_timer(name, due_at)
         if queued:
             self.on_outbox()
         return queued
@@ -212,6 +242,15 @@ class Publishing(UseCases):
         """Throw away an unpublished draft."""
         async with self.db.transaction() as conn:
             return await hits.delete_draft(conn, hit_id, requester.id)
+
+
+def _keep(timers: list[tuple[str, float]]) -> Callable[[str, float], None]:
+    """A `notify` that keeps each deadline in `timers`, to be told after the commit."""
+
+    def keep(name: str, due_at: float) -> None:
+        timers.append((name, due_at))
+
+    return keep
 
 
 async def escrow(conn: Conn, hit: Hit, now: float) -> None:

@@ -105,7 +105,12 @@ def utc_offsets(now: float) -> list[tuple[str, int]]:
 
 
 async def zone_offsets(now: float) -> list[tuple[str, int]]:
-    """`utc_offsets(now)` on a worker thread: the first call reads 600 zone files."""
+    """`utc_offsets(now)` on a worker thread: the first call reads 600 zone files. Off the
+    event loop already (a wave run on the database thread by Database.atomic), right here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return utc_offsets(now)
     return await asyncio.to_thread(utc_offsets, now)
 
 
@@ -223,14 +228,26 @@ class Waves:
     # Told of each timed offer's deadline (job name, due time) so a scheduler can hold it.
     on_timer: Callable[[str, float], None] = _no_timer
 
-    async def push(self, conn: Conn, hit: Hit, now: float) -> int:
-        """Queue the HIT's next wave of pushes (or timed offers); return how many."""
-        return await push_wave(conn, hit, self.policy, now, self.max_active, self.on_timer)
+    async def push(
+        self, conn: Conn, hit: Hit, now: float, notify: Callable[[str, float], None] | None = None
+    ) -> int:
+        """Queue the HIT's next wave of pushes (or timed offers); return how many. Timed
+        offers' deadlines go to `notify` if given (a transaction run by Database.atomic
+        keeps them for after its commit), else to on_timer."""
+        return await push_wave(
+            conn, hit, self.policy, now, self.max_active, notify or self.on_timer
+        )
 
-    async def push_id(self, conn: Conn, hit_id: int, now: float) -> int:
+    async def push_id(
+        self,
+        conn: Conn,
+        hit_id: int,
+        now: float,
+        notify: Callable[[str, float], None] | None = None,
+    ) -> int:
         """As `push`, for the HIT with this id; 0 if there is none."""
         hit = await hits.get(conn, hit_id)
-        return 0 if hit is None else await self.push(conn, hit, now)
+        return 0 if hit is None else await self.push(conn, hit, now, notify)
 
 
 class Matcher(UseCases):

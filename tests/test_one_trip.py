@@ -1,0 +1,137 @@
+"""Database.atomic: a transaction's body run in one trip to SQLite's thread (storage/inline.py),
+the same body on PostgreSQL as an ordinary transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from storage.db import Conn, Database, fetch_value
+from storage.inline import NotInline
+from tests.auxil.database import database_at, on_postgres
+
+ADD_USER = "INSERT INTO users (tg_id, alias, created_at) VALUES (?, ?, 0)"
+
+
+async def opened(tmp_path: Path, name: str) -> Database:
+    db = Database(await database_at(tmp_path, name))
+    await db.open()
+    return db
+
+
+async def users(db: Database) -> int:
+    async with db.reading() as conn:
+        return await fetch_value(conn, "SELECT COUNT(*) FROM users")
+
+
+async def test_an_atomic_body_commits_every_statement_and_returns_its_result(
+    tmp_path: Path,
+) -> None:
+    """Each way storage speaks to a connection works inside it: execute (awaited, or as a
+    context manager), rowcount, executemany, execute_fetchall, RETURNING."""
+    db = await opened(tmp_path, "a")
+    try:
+
+        async def body(conn: Conn) -> tuple[int, int, list[str]]:
+            cur = await conn.execute(ADD_USER + " RETURNING id", (1, "W-AAAA"))
+            first = await cur.fetchone()
+            await conn.executemany(ADD_USER, [(2, "W-BBBB"), (3, "W-CCCC")])
+            async with conn.execute(
+                "UPDATE users SET first_name = 'x' WHERE tg_id IN (2, 3)"
+            ) as changed:
+                touched = changed.rowcount
+            rows = await conn.execute_fetchall("SELECT alias FROM users ORDER BY tg_id")
+            return int(first[0]), touched, [row[0] for row in rows]
+
+        made_id, touched, aliases = await db.atomic(body)
+        assert made_id > 0 and touched == 2
+        assert aliases == ["W-AAAA", "W-BBBB", "W-CCCC"]
+        assert await users(db) == 3
+    finally:
+        await db.close()
+
+
+async def test_an_atomic_body_that_fails_leaves_nothing(tmp_path: Path) -> None:
+    db = await opened(tmp_path, "r")
+    try:
+
+        async def body(conn: Conn) -> None:
+            await conn.execute(ADD_USER, (1, "W-AAAA"))
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            await db.atomic(body)
+        assert await users(db) == 0
+        async with db.transaction() as conn:  # the connection is out of the transaction
+            await conn.execute(ADD_USER, (2, "W-BBBB"))
+        assert await users(db) == 1
+    finally:
+        await db.close()
+
+
+@pytest.mark.sqlite_only
+async def test_on_sqlite_the_body_runs_on_the_database_thread(tmp_path: Path) -> None:
+    """One hand-off for the whole transaction: the body itself runs where the statements do."""
+    db = await opened(tmp_path, "t")
+    try:
+        loop_thread = threading.get_ident()
+
+        async def body(conn: Conn) -> int:
+            await conn.execute(ADD_USER, (1, "W-AAAA"))
+            return threading.get_ident()
+
+        assert await db.atomic(body) != loop_thread
+        assert await users(db) == 1
+    finally:
+        await db.close()
+
+
+@pytest.mark.sqlite_only
+async def test_a_body_awaiting_anything_but_its_connection_is_refused_and_rolled_back(
+    tmp_path: Path,
+) -> None:
+    """On SQLite's thread there is no event loop to wait on: a body that suspends (a sleep,
+    a hook's task) is stopped with NotInline before anything is stored."""
+    db = await opened(tmp_path, "s")
+    try:
+
+        async def body(conn: Conn) -> None:
+            await conn.execute(ADD_USER, (1, "W-AAAA"))
+            await asyncio.sleep(0)
+            await conn.execute(ADD_USER, (2, "W-BBBB"))
+
+        with pytest.raises(NotInline):
+            await db.atomic(body)
+        assert await users(db) == 0
+        async with db.reading() as conn:
+            assert not conn.in_transaction
+    finally:
+        await db.close()
+
+
+async def test_a_caller_cancelled_during_its_trip_leaves_the_connection_usable(
+    tmp_path: Path,
+) -> None:
+    """On SQLite the trip was handed over whole and commits on its own (PostgreSQL rolls the
+    cancelled transaction back); either way nothing is left open."""
+    db = await opened(tmp_path, "c")
+    try:
+
+        async def body(conn: Conn) -> None:
+            await conn.execute(ADD_USER, (1, "W-AAAA"))
+
+        cancelled = asyncio.ensure_future(db.atomic(body))
+        await asyncio.sleep(0)  # handed over, waiting for the answer
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        async with db.transaction() as conn:  # would raise "within a transaction"
+            await conn.execute(ADD_USER, (2, "W-BBBB"))
+        assert await users(db) == (1 if on_postgres() else 2)
+        async with db.reading() as conn:
+            assert not conn.in_transaction
+    finally:
+        await db.close()
