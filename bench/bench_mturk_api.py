@@ -9,6 +9,8 @@ The workers who answered the listed HIT are marked inactive before timing, so Cr
 measures the API path (validation, QuestionForm parsing, the HIT with its questions, escrow;
 its first wave of pushes follows the answer) and not Telegram sends.
 Run: .venv/bin/python bench/bench_mturk_api.py [--seconds 6]
+On PostgreSQL: ... bench/bench_mturk_api.py --postgres postgresql://... (a throwaway
+database on that server, bench/pg.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,7 @@ from tornado.netutil import bind_sockets  # noqa: E402
 from tornado.web import Application, RequestHandler  # noqa: E402
 
 from bench.lagprobe import LagProbe  # noqa: E402
+from bench.pg import bench_database  # noqa: E402
 from bot.mturk import _sigv4 as sigv4  # noqa: E402
 from tests.auxil.mturk import new_api_key, one_cent_hit, question_form  # noqa: E402
 from tests.auxil.people import funded_requester  # noqa: E402
@@ -116,7 +120,7 @@ async def rate(
     return await asyncio.get_running_loop().run_in_executor(pool, run)
 
 
-async def main(seconds: float, windows: int, answered: int) -> None:
+async def main(seconds: float, windows: int, answered: int, postgres: str | None) -> None:
     app = Application([(r"/", Floor)], log_function=lambda handler: None)
     sockets = bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
     floor_server = HTTPServer(app)
@@ -128,11 +132,10 @@ async def main(seconds: float, windows: int, answered: int) -> None:
     pool.submit(int).result()
     probe = LagProbe()  # the loop gigbot (and the floor) answer on
     totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
-    with tempfile.TemporaryDirectory() as tmp:
-        stage = await open_unlimited_stage(
-            Path(tmp) / "bench.sqlite3",
-            mturk_listen="127.0.0.1:0",
-        )
+    async with AsyncExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        target = await stack.enter_async_context(bench_database(postgres, Path(tmp), "mturk"))
+        stage = await open_unlimited_stage(target, mturk_listen="127.0.0.1:0")
         try:
             rita = await funded_requester(stage, stage.admin(), cents=10_000_000)
             gig_key = (stage.mturk_url, *await new_api_key(rita))
@@ -174,6 +177,7 @@ async def main(seconds: float, windows: int, answered: int) -> None:
             floor_server.stop()
             pool.shutdown()
     per_s = {k: v[0] / v[1] for k, v in totals.items()}
+    print(f"database: {'PostgreSQL' if postgres else 'SQLite'}")
     for label, f, g in (("CreateHIT", "fc", "gc"), ("ListAssignmentsForHIT", "fl", "gl")):
         ratio = per_s[g] / per_s[f]
         verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
@@ -187,5 +191,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--windows", type=int, default=4)
     parser.add_argument("--answered", type=int, default=10)
+    parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.windows, args.answered))
+    asyncio.run(main(args.seconds, args.windows, args.answered, args.postgres))

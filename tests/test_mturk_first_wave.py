@@ -1,5 +1,6 @@
 """CreateHIT answers before the HIT's first wave of pushes goes out (as MTurk answers before
-any worker sees a HIT); a bot that dies in between still pushes the HIT after restarting."""
+any worker sees a HIT); HITs created at the same moment share one pass of first waves; a
+bot that dies in between still pushes the HIT after restarting."""
 
 from __future__ import annotations
 
@@ -11,8 +12,15 @@ import pytest
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from tests.auxil.database import database_at
-from tests.auxil.mturk import call, client, new_api_key, requester_with_api_key, sky_colour_hit
-from tests.auxil.people import funded_requester, workers
+from tests.auxil.mturk import (
+    call,
+    client,
+    hit_params,
+    new_api_key,
+    requester_with_api_key,
+    sky_colour_hit,
+)
+from tests.auxil.people import funded_requester, user_of, workers
 from tests.auxil.stages import api_stage, restart
 
 HIT = sky_colour_hit()
@@ -38,6 +46,37 @@ async def test_first_wave_follows_the_answer(stage: Stage, admin: Actor) -> None
     assert pushed(ann), "the first wave went out right after the answer"
     records = await stage.services.matcher.pushes(int(created["HIT"]["HITId"][3:]))
     assert [(r.wave, r.reason) for r in records] == [(1, "ranked")]
+
+
+async def test_hits_created_together_each_reach_the_workers_they_would_alone_none_twice(
+    stage: Stage, admin: Actor
+) -> None:
+    """Two CreateHITs whose first waves are sent in one pass (one transaction, one trip to
+    the database): each HIT's wave is its own, as if it had been created alone (a wave of
+    3 x its one free slot reaches all three workers), and nobody gets a HIT twice."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    crowd = await workers(stage, "Ann", "Ben", "Cat")
+    first_waves = stage.services.first_waves
+    await first_waves.stop()  # both answers go out before either wave: one pass sends both
+    together = [
+        await call(stage, mturk, "create_hit", **hit_params(title, MaxAssignments=1))
+        for title in ("Sky A", "Sky B")
+    ]
+    assert not any("Sky" in text for worker in crowd for text in worker.texts())
+
+    first_waves.start()
+    await first_waves.settle()
+    await stage.settle()
+
+    everyone = sorted([(await user_of(stage, worker)).id for worker in crowd])
+    for created in together:
+        records = await stage.services.matcher.pushes(int(created["HIT"]["HITId"][3:]))
+        assert sorted(r.worker_id for r in records) == everyone
+        assert {r.wave for r in records} == {1}
+    for worker in crowd:
+        texts = worker.texts()
+        assert [sum(title in text for text in texts) for title in ("Sky A", "Sky B")] == [1, 1]
+    assert await stage.services.matcher.next_waves() == 0, "nobody is pushed a HIT twice"
 
 
 async def test_a_hit_made_by_api_gets_its_card_in_linked_channels(
