@@ -156,6 +156,24 @@ async def save_answer(
     )
 
 
+async def answer_and_move(
+    conn: Conn, assignment_id: int, question_id: int, value: str, now: float, position: int
+) -> None:
+    """`save_answer`, then `set_position` (of accepted work only); on PostgreSQL in one
+    statement, so one round trip, and atomic without a transaction around it."""
+    if not is_postgres(conn):
+        await save_answer(conn, assignment_id, question_id, value, now)
+        await set_position(conn, assignment_id, position)
+        return
+    await conn.execute(
+        "WITH saved AS (INSERT INTO answers (assignment_id, question_id, value, answered_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (assignment_id, question_id)"
+        " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at)"
+        " UPDATE assignments SET position = ? WHERE id = ? AND status = 'accepted'",
+        (assignment_id, question_id, value, now, position, assignment_id),
+    )
+
+
 async def answers(conn: Conn, assignment_id: int) -> list[Answer]:
     return [
         Answer(r[0], r[1], r[2])

@@ -256,6 +256,21 @@ class Database:
             return result
 
     @asynccontextmanager
+    async def single_write(self) -> AsyncIterator[Conn]:
+        """For a use case that reads, then changes what it changes with ONE statement (or
+        none). SQLite: an IMMEDIATE transaction, as `transaction`. PostgreSQL: no
+        transaction at all, so no BEGIN and COMMIT round trips: READ COMMITTED reads from a
+        snapshot per statement inside a transaction too, a plain SELECT takes no lock, and
+        one statement is atomic by itself, so the outcome is the same. Never for two writes
+        (the first would stay when the second fails), nor for SELECT ... FOR UPDATE."""
+        if self.pg is not None:
+            async with self.pg.reading() as pg_conn:
+                yield pg_conn
+            return
+        async with self.transaction() as conn:
+            yield conn
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[Conn]:
         """Read outside any other coroutine's transaction."""
         if self.pg is not None:

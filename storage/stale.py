@@ -4,7 +4,8 @@ Each queues outbox rows in the caller's transaction, keyed so a repeat queues no
 twice; the rows are rendered at send time (bot/delivery/notices.py), from the state then:
 
 * a task's reminders and its task message once the work is submitted, returned, abandoned
-  or reviewed (`reminders_over`, `task_message_over`): their buttons go;
+  or reviewed (`reminders_over`, `task_message_over`; both at once: `work_over`): their
+  buttons go;
 * the task message's own timer at each reminder (`task_tick`);
 * push cards of a batch once no item of it has a slot left (`batch_fill_edits`), and of
   any HIT once it is cancelled or expired (`closed_card_edits`), like storage/outbox's
@@ -20,12 +21,38 @@ from __future__ import annotations
 
 import json
 
-from storage.db import Conn, fetch_one
+from storage.db import Conn, Row, fetch_one, is_postgres
 
 NO_MESSAGE = (-1, -1)  # as `skip`: no message to leave out
 COUNT_EVERY_S = 60  # push card counters: at most one edit a minute per card
 
 _INSERT = "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+
+
+# Edits of a task's reminders (keys `remind:<assignment>:...`, bot/deadlines/timers.py) and
+# of its task message once the work is over; parameters: priority, now, now, the ids as a
+# JSON list, and the (chat, message) left out.
+_REMINDERS_OVER = (
+    " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', CAST(? AS BIGINT),"
+    " json_object('assignment_id', CAST(a.value AS BIGINT), 'edits', r.key),"
+    " CAST(? AS DOUBLE PRECISION),"
+    " CAST(? AS DOUBLE PRECISION)"
+    " FROM json_each(?) a JOIN outbox r ON r.key >= 'remind:' || a.value || ':'"
+    " AND r.key < 'remind:' || a.value || ';'"
+    " WHERE r.kind = 'reminder' AND r.status IN ('pending', 'sending', 'sent')"
+    " AND NOT (r.chat_id = ? AND COALESCE(r.message_id, -2) = ?)"
+)
+_TASK_OVER = (
+    " SELECT 'task_over:' || a.id || ':' || a.status, a.chat_id, 'task_over',"
+    " CAST(? AS BIGINT),"
+    " json_object('assignment_id', a.id, 'edit_message_id', a.message_id),"
+    " CAST(? AS DOUBLE PRECISION),"
+    " CAST(? AS DOUBLE PRECISION)"
+    " FROM assignments a WHERE a.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
+    " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL"
+    " AND NOT (a.chat_id = ? AND a.message_id = ?)"
+)
+_UPSERT = " ON CONFLICT (key) DO NOTHING"
 
 
 async def reminders_over(
@@ -34,22 +61,15 @@ async def reminders_over(
     priority: int,
     now: float,
     skip: tuple[int, int] | None = None,
-) -> None:
+) -> int:
     """Edit every reminder of these assignments (sent, or on its way) to say the work is
-    over, without buttons. Reminder keys start `remind:<assignment>:` (bot/deadlines/timers.py)."""
+    over, without buttons. Returns how many edits were queued."""
     chat, message = skip or NO_MESSAGE
-    await conn.execute(
-        _INSERT + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', CAST(? AS BIGINT),"
-        " json_object('assignment_id', CAST(a.value AS BIGINT), 'edits', r.key),"
-        " CAST(? AS DOUBLE PRECISION),"
-        " CAST(? AS DOUBLE PRECISION)"
-        " FROM json_each(?) a JOIN outbox r ON r.key >= 'remind:' || a.value || ':'"
-        " AND r.key < 'remind:' || a.value || ';'"
-        " WHERE r.kind = 'reminder' AND r.status IN ('pending', 'sending', 'sent')"
-        " AND NOT (r.chat_id = ? AND COALESCE(r.message_id, -2) = ?)"
-        " ON CONFLICT (key) DO NOTHING",
+    cur = await conn.execute(
+        _INSERT + _REMINDERS_OVER + _UPSERT,
         (priority, now, now, json.dumps(assignment_ids), chat, message),
     )
+    return int(cur.rowcount)
 
 
 async def task_message_over(
@@ -58,23 +78,35 @@ async def task_message_over(
     priority: int,
     now: float,
     skip: tuple[int, int] | None = None,
-) -> None:
+) -> int:
     """Edit each assignment's task message to where the work stands now (submitted,
     returned, approved, rejected), without the buttons of work in progress; once per
-    state, so a review after a submission edits it again."""
+    state, so a review after a submission edits it again. Returns how many edits were
+    queued."""
     chat, message = skip or NO_MESSAGE
-    await conn.execute(
-        _INSERT + " SELECT 'task_over:' || a.id || ':' || a.status, a.chat_id, 'task_over',"
-        " CAST(? AS BIGINT),"
-        " json_object('assignment_id', a.id, 'edit_message_id', a.message_id),"
-        " CAST(? AS DOUBLE PRECISION),"
-        " CAST(? AS DOUBLE PRECISION)"
-        " FROM assignments a WHERE a.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
-        " AND a.chat_id IS NOT NULL AND a.message_id IS NOT NULL"
-        " AND NOT (a.chat_id = ? AND a.message_id = ?)"
-        " ON CONFLICT (key) DO NOTHING",
+    cur = await conn.execute(
+        _INSERT + _TASK_OVER + _UPSERT,
         (priority, now, now, json.dumps(assignment_ids), chat, message),
     )
+    return int(cur.rowcount)
+
+
+async def work_over(
+    conn: Conn,
+    assignment_ids: list[int],
+    priority: int,
+    now: float,
+    skip: tuple[int, int] | None = None,
+) -> int:
+    """`reminders_over` and `task_message_over` in one statement (one round trip to the
+    database), the reminders' edits first. Returns how many edits were queued."""
+    chat, message = skip or NO_MESSAGE
+    ids = json.dumps(assignment_ids)
+    cur = await conn.execute(
+        _INSERT + _REMINDERS_OVER + " UNION ALL" + _TASK_OVER + _UPSERT,
+        (priority, now, now, ids, chat, message) * 2,
+    )
+    return int(cur.rowcount)
 
 
 async def task_tick(conn: Conn, assignment_id: int, key: str, priority: int, now: float) -> None:
@@ -182,25 +214,68 @@ async def count_edits(
     (On PostgreSQL a wave committing out of id order can hide a card from the rest of the
     minute; the next minute's first walk, from 0, finds it: counters are best effort.)
     """
-    bucket = count_minute(now)
-    which = "h.batch_id = ?" if batch_id is not None else "h.id = ?"
-    scope = batch_id if batch_id is not None else hit_id
     # First where this walk ends, then the walk: a card sent in between is above the mark.
+    mark_sql, mark_params = _count_mark(hit_id, batch_id, since_id)
+    mark = await fetch_one(conn, mark_sql, mark_params)
+    walk_sql, walk_params = _count_walk(hit_id, batch_id, priority, now, since_id)
+    await conn.execute(walk_sql, walk_params)
+    return _next_since(mark, since_id)
+
+
+async def recount(
+    conn: Conn,
+    hit_id: int,
+    batch_id: int | None,
+    chat_id: int,
+    priority: int,
+    now: float,
+    since_id: int = 0,
+) -> int:
+    """A worker took the HIT from its card: `drop_count_edits` for their chat, then
+    `count_edits` for the other cards; returns what `count_edits` returns. On PostgreSQL
+    in one statement (one round trip instead of three): the drop touches only this chat's
+    rows and the walk leaves this worker out (they hold an assignment now), so doing both
+    on one snapshot changes nothing, and the mark and the walk see the same cards."""
+    if not is_postgres(conn):
+        await drop_count_edits(conn, hit_id, batch_id, chat_id)
+        return await count_edits(conn, hit_id, batch_id, priority, now, since_id)
+    drop_sql, drop_params = _count_drop(hit_id, batch_id, chat_id)
+    mark_sql, mark_params = _count_mark(hit_id, batch_id, since_id)
+    walk_sql, walk_params = _count_walk(hit_id, batch_id, priority, now, since_id)
     mark = await fetch_one(
         conn,
+        f"WITH dropped AS ({drop_sql}), walked AS ({walk_sql}) {mark_sql}",
+        drop_params + walk_params + mark_params,
+    )
+    return _next_since(mark, since_id)
+
+
+def _count_mark(hit_id: int, batch_id: int | None, since_id: int) -> tuple[str, tuple[object, ...]]:
+    """The lowest id of the cards still on their way, and the highest id, from `since_id`."""
+    which = "h.batch_id = ?" if batch_id is not None else "h.id = ?"
+    scope = batch_id if batch_id is not None else hit_id
+    return (
         "SELECT MIN(CASE WHEN o.status IN ('pending', 'sending') THEN o.id END), MAX(o.id)"
         + _PUSHES
         + f" WHERE {which} AND o.id >= ?",
         (scope, since_id),
     )
-    unsent, last = (mark[0], mark[1]) if mark is not None else (None, None)
+
+
+def _count_walk(
+    hit_id: int, batch_id: int | None, priority: int, now: float, since_id: int
+) -> tuple[str, tuple[object, ...]]:
+    """The INSERT of this minute's redraws of the cards from `since_id`."""
+    bucket = count_minute(now)
+    which = "h.batch_id = ?" if batch_id is not None else "h.id = ?"
+    scope = batch_id if batch_id is not None else hit_id
     taken = (
         "SELECT a.worker_id FROM assignments a JOIN hits ah ON ah.id = a.hit_id"
         " WHERE ah.batch_id = ?"
         if batch_id is not None
         else "SELECT a.worker_id FROM assignments a WHERE a.hit_id = ?"
     )
-    await conn.execute(
+    return (
         _INSERT + " SELECT 'count:' || h.id || ':' || ? || ':' || o.chat_id, o.chat_id,"
         " 'push_count', CAST(? AS BIGINT), json_object('hit_id', h.id, 'edit_message_id',"
         " o.message_id), CAST(? AS DOUBLE PRECISION),"
@@ -220,6 +295,10 @@ async def count_edits(
             scope,
         ),
     )
+
+
+def _next_since(mark: Row | None, since_id: int) -> int:
+    unsent, last = (mark[0], mark[1]) if mark is not None else (None, None)
     if unsent is not None:
         return int(unsent)
     return int(last) + 1 if last is not None else since_id
@@ -246,8 +325,14 @@ async def drop_count_edits(
     """Forget counter redraws still waiting for the HIT's cards (of any item of its batch),
     or only for one chat: a full HIT's cards are edited to say so instead, and a card its
     worker took became the task. Never sent, they are deleted (not 'failed')."""
+    await conn.execute(*_count_drop(hit_id, batch_id, chat_id))
+
+
+def _count_drop(
+    hit_id: int, batch_id: int | None, chat_id: int | None
+) -> tuple[str, tuple[object, ...]]:
     which = "IN (SELECT id FROM hits WHERE batch_id = ?)" if batch_id is not None else "= ?"
-    await conn.execute(
+    return (
         "DELETE FROM outbox WHERE status = 'pending'"
         " AND kind = 'push_count' AND (CAST(? AS BIGINT) IS NULL OR chat_id = ?)"
         f" AND CAST(json_extract(payload, '$.hit_id') AS INTEGER) {which}",

@@ -13,8 +13,9 @@ from bot.demo.stage import Actor, Stage
 from bot.domain import AssignmentStatus
 from bot.market.results import AcceptResult, WorkResult
 from storage import hits as hit_rows
+from tests.auxil.database import database_of, rows
 from tests.auxil.people import funded_requester, user_of, worker
-from tests.auxil.posting import published_batch
+from tests.auxil.posting import published_batch, published_poll
 from tests.auxil.stages import roomy_stage
 
 
@@ -87,3 +88,26 @@ async def test_a_batch_has_one_estimate_everywhere_and_one_line(
     shown = zed.last_text()
     assert shown.count("Birds") == 1 and "(3 items)" in shown, shown
     assert "~30s (≈$6.00/h)" in shown
+
+
+async def test_the_median_kept_is_the_middle_time_or_the_mean_of_the_two_middle_ones(
+    stage: Stage, admin: Actor, clock: FakeClock
+) -> None:
+    """The HIT keeps the median of its first submissions as they come in (on PostgreSQL in
+    one UPDATE, in SQL): the mean of the two middle times for an even count, the middle
+    one for an odd count, whatever order the times come in."""
+    rita = await funded_requester(stage, admin)
+    crew = [await worker(stage, name) for name in ("Ann", "Bo", "Cy", "Di", "Ed")]
+    hit_id = await published_poll(stage, rita, "Quick? | yes | no ; reward=0.05 n=5")
+    target = database_of(stage)
+    kept = []
+    for actor, took in zip(crew, (70, 10, 40, 20.5, 100), strict=True):
+        await _tag_one(stage, clock, actor, hit_id, took)
+        kept.append(rows(target, "SELECT measured_n, measured_s FROM hits WHERE id = ?", (hit_id,)))
+    assert kept == [
+        [(1, 70.0)],
+        [(2, 40.0)],
+        [(3, 40.0)],
+        [(4, 30.25)],
+        [(5, 40.0)],
+    ]

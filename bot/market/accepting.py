@@ -104,11 +104,10 @@ class Accepting(UseCases):
                 return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
             # Timed offers (bot/matching/offers.py): slots held for others are never free; a slot
             # nobody holds is anyone's.
-            if not await offer_store.claim_slot(conn, hit_id, worker.id, now):
+            if not await offer_store.claim_and_take_hold(conn, hit_id, worker.id, now):
                 if await offer_store.held_for_others(conn, hit_id, worker.id, now):
                     return AcceptOutcome(AcceptResult.HELD)
                 return AcceptOutcome(AcceptResult.FULL)
-            await offer_store.take_hold(conn, hit_id, worker.id, now)
             deadline = now + hit.time_allotted_s
             remind_at = next_reminder(now, deadline, self.reminders, 0)
             created = await assignments.insert(
@@ -132,13 +131,12 @@ class Accepting(UseCases):
             if filled:  # the fill edits say it all: no counter redraw is worth sending
                 await stale.drop_count_edits(conn, hit_id, hit.batch_id)
             else:  # unanswered cards show the slots left, redrawn at most once a minute
-                await stale.drop_count_edits(conn, hit_id, hit.batch_id, worker.tg_id)
                 scope = ("batch", hit.batch_id) if hit.batch_id is not None else ("hit", hit_id)
                 minute, since = self._counted.get(scope, (None, 0))
                 if minute != stale.count_minute(now):
                     since = 0  # a new minute: every card gets this minute's redraw
-                since = await stale.count_edits(
-                    conn, hit_id, hit.batch_id, Priority.PUSH, now, since
+                since = await stale.recount(
+                    conn, hit_id, hit.batch_id, worker.tg_id, Priority.PUSH, now, since
                 )
                 counted = (scope, since)
         if counted is not None:  # committed: the next accept this minute starts there

@@ -60,14 +60,13 @@ class Working(UseCases):
     ) -> tuple[WorkResult, WorkView | None]:
         """Record an answer to the question at `position` and move to the next one."""
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        async with self.db.single_write() as conn:  # a read, then one write
             problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
             if view is None or q is None:
                 return problem, view
             if not _valid_answer(q, value):
                 return WorkResult.BAD_ANSWER, view
-            await assignments.save_answer(conn, assignment_id, q.id, value, now)
-            await assignments.set_position(conn, assignment_id, position + 1)
+            await assignments.answer_and_move(conn, assignment_id, q.id, value, now, position + 1)
             return WorkResult.OK, view.moved_to(position + 1, {q.id: value})
 
     @retrying
@@ -161,8 +160,8 @@ class Working(UseCases):
                 return WorkResult.BAD_ANSWER, view
             if len(value) > text_limit(q):
                 return WorkResult.TOO_LONG, view
-            await assignments.save_answer(conn, assignment_id, q.id, value, now)
-            await assignments.set_position(conn, assignment_id, view.assignment.position + 1)
+            moved = view.assignment.position + 1
+            await assignments.answer_and_move(conn, assignment_id, q.id, value, now, moved)
             return WorkResult.OK, await self.reading.work_view_in(conn, assignment_id)
 
     async def text_assignment(self, worker: User, chat_id: int, reply_to: int | None) -> int | None:
@@ -209,20 +208,22 @@ class Working(UseCases):
                 now=now,
             ):  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None
-            await self._work_over(conn, assignment_id, now, pressed)
+            queued = await self._work_over(conn, assignment_id, now, pressed)
             await estimates.record_submission(conn, view.hit.id, view.hit.batch_id)
-            await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now)
+            if await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now):
+                queued += 1  # the requester is told
             done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
-        self.on_outbox()
+        if queued:  # nothing queued (the usual Submit): no broadcaster pass for nothing
+            self.on_outbox()
         self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
         return WorkResult.OK, replace(view, assignment=done)
 
     async def _work_over(
         self, conn: Conn, assignment_id: int, now: float, pressed: tuple[int, int] | None
-    ) -> None:
-        """The work ended (submitted or returned): its reminders and task message say so."""
-        await stale.reminders_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
-        await stale.task_message_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
+    ) -> int:
+        """The work ended (submitted or returned): its reminders and task message say so
+        (one statement); how many edits were queued."""
+        return await stale.work_over(conn, [assignment_id], Priority.REMINDER, now, pressed)
 
     @retrying
     async def return_assignment(
