@@ -64,24 +64,37 @@ async def estimate(conn: Conn, hit_id: int) -> Estimate:
     return estimate_at(row[0], row[1], row[2])
 
 
+def scope(hit_id: int, batch_id: int | None) -> tuple[str, int, str]:
+    """Where a submission's time is pooled (table, key) and the query of its first SAMPLE
+    times (columns: the time, when it was submitted, the assignment; parameters: key,
+    SAMPLE)."""
+    if batch_id is None:
+        return (
+            "hits",
+            hit_id,
+            "SELECT a.submitted_at - a.accepted_at AS s, a.submitted_at AS at, a.id AS id"
+            " FROM assignments a WHERE a.hit_id = ?"
+            " AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at, a.id LIMIT ?",
+        )
+    return (
+        "batches",
+        batch_id,
+        "SELECT a.submitted_at - a.accepted_at AS s, a.submitted_at AS at, a.id AS id"
+        " FROM hits h JOIN assignments a"
+        " ON a.hit_id = h.id WHERE h.batch_id = ? AND a.submitted_at IS NOT NULL"
+        " ORDER BY a.submitted_at, a.id LIMIT ?",
+    )
+
+
 async def record_submission(conn: Conn, hit_id: int, batch_id: int | None) -> None:
     """Count one more submission of the HIT (its batch) and keep the median time of the
     first SAMPLE ones; in the transaction of the submission."""
-    if batch_id is None:
-        table, key = "hits", hit_id
-        times_sql = (
-            "SELECT a.submitted_at - a.accepted_at FROM assignments a WHERE a.hit_id = ?"
-            " AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at, a.id LIMIT ?"
-        )
-    else:
-        table, key = "batches", batch_id
-        times_sql = (
-            "SELECT a.submitted_at - a.accepted_at FROM hits h JOIN assignments a"
-            " ON a.hit_id = h.id WHERE h.batch_id = ? AND a.submitted_at IS NOT NULL"
-            " ORDER BY a.submitted_at, a.id LIMIT ?"
-        )
+    table, key, times_sql = scope(hit_id, batch_id)
     if is_postgres(conn):
-        await conn.execute(_recorded_in_one(table, times_sql), (key, SAMPLE, SAMPLE, SAMPLE, key))
+        await conn.execute(
+            f"WITH {median_ctes(times_sql)} {median_update(table)}",
+            (key, SAMPLE, SAMPLE, SAMPLE, key),
+        )
         return
     row = await fetch_one(conn, f"SELECT measured_n FROM {table} WHERE id = ?", (key,))
     counted = int(row[0]) if row else 0
@@ -96,21 +109,28 @@ async def record_submission(conn: Conn, hit_id: int, batch_id: int | None) -> No
     )
 
 
-def _recorded_in_one(table: str, times_sql: str) -> str:
-    """`record_submission` as one UPDATE on PostgreSQL (one round trip instead of three):
-    past SAMPLE submissions only the count moves; before, the count of the first SAMPLE
-    times and their median (the middle one, or the mean of the two middle ones, as
-    statistics.median; at least 1 s; each time at least 0). The times are read only when
-    needed: a subquery in a CASE branch runs only if that branch is taken, a WITH query
-    only as far as it is read. Parameters: key, SAMPLE, SAMPLE, SAMPLE, key."""
+def median_ctes(times_sql: str) -> str:
+    """`record_submission` on PostgreSQL is one UPDATE (one round trip instead of three):
+    these WITH queries, then `median_update`. Past SAMPLE submissions only the count moves;
+    before, the count of the first SAMPLE times and their median (the middle one, or the
+    mean of the two middle ones, as statistics.median; at least 1 s; each time at least
+    0). The times are read only when needed: a subquery in a CASE branch runs only if that
+    branch is taken, a WITH query only as far as it is read. `times_sql`'s first column is
+    the time."""
+    return (
+        f"times AS MATERIALIZED (SELECT GREATEST(0.0, x.s) AS d FROM ({times_sql}) x),"
+        " counted AS MATERIALIZED (SELECT COUNT(*) AS n FROM times)"
+    )
+
+
+def median_update(table: str) -> str:
+    """The UPDATE after `median_ctes`; parameters: SAMPLE, SAMPLE, the key."""
     middle = (
         "SELECT d FROM times ORDER BY d LIMIT 2 - (SELECT n FROM counted) % 2"
         " OFFSET ((SELECT n FROM counted) - 1) / 2"
     )
     return (
-        f"WITH times AS MATERIALIZED (SELECT GREATEST(0.0, x.s) AS d FROM ({times_sql}) x(s)),"
-        " counted AS MATERIALIZED (SELECT COUNT(*) AS n FROM times)"
-        f" UPDATE {table} SET"
+        f"UPDATE {table} SET"
         " measured_n = CASE WHEN measured_n >= ? THEN measured_n + 1"
         "  ELSE (SELECT n FROM counted) END,"
         " measured_s = CASE WHEN measured_n >= ? THEN measured_s"
@@ -118,3 +138,4 @@ def _recorded_in_one(table: str, times_sql: str) -> str:
         "  END"
         " WHERE id = ?"
     )
+

@@ -27,6 +27,7 @@ NO_MESSAGE = (-1, -1)  # as `skip`: no message to leave out
 COUNT_EVERY_S = 60  # push card counters: at most one edit a minute per card
 
 _INSERT = "INSERT INTO outbox (key, chat_id, kind, priority, payload, not_before, created_at)"
+OUTBOX_INSERT = _INSERT  # for statements elsewhere that queue edits as these do
 
 
 # Edits of a task's reminders (keys `remind:<assignment>:...`, bot/deadlines/timers.py) and

@@ -24,7 +24,7 @@ from bot.market.settling import refund_released
 from bot.market.views import MULTI_SELECT, WorkView, text_limit, ticked
 from bot.matching.offers import OFFER
 from bot.matching.waves import Waves
-from storage import assignments, estimates, hits, stale, workers
+from storage import assignments, hits, stale, submitting, workers
 from storage import offers as offer_store
 from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
@@ -194,22 +194,21 @@ class Working(UseCases):
         submitted from, which the caller redraws) are edited to say so.
         """
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        # Without a pay floor, handing in is a read and one statement (storage/submitting);
+        # the floor's check may pause pushes and tell the requester: a transaction then.
+        checked = self.min_hourly_cents > 0
+        async with self.db.transaction() if checked else self.db.single_write() as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
             if view is None:
                 return problem, None
             if any(not view.answers.get(q.id) for q in view.questions):
                 return WorkResult.INCOMPLETE, view  # '' = several labels, none ticked yet
-            if not await assignments.transition(
-                conn,
-                assignment_id,
-                AssignmentStatus.ACCEPTED,
-                AssignmentStatus.SUBMITTED,
-                now=now,
-            ):  # the deadline won the race
+            moved, queued = await submitting.submit(
+                conn, assignment_id, view.hit.id, view.hit.batch_id, now, Priority.REMINDER,
+                pressed,
+            )  # fmt: skip
+            if not moved:  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None
-            queued = await self._work_over(conn, assignment_id, now, pressed)
-            await estimates.record_submission(conn, view.hit.id, view.hit.batch_id)
             if await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now):
                 queued += 1  # the requester is told
             done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)

@@ -1,0 +1,84 @@
+"""Handing work in: the assignment moves to 'submitted' (only from 'accepted': the deadline
+may have won the race), its reminders and task message are edited to say so, and the
+HIT's (batch's) measured time counts it. On SQLite three statements in the caller's
+transaction; on PostgreSQL one statement, so a Submit needs no transaction there (no BEGIN
+and COMMIT round trips: Database.single_write) and sends one statement instead of five.
+"""
+
+from __future__ import annotations
+
+from bot.domain import AssignmentStatus
+from storage import assignments, estimates, stale
+from storage.db import Conn, fetch_one, is_postgres
+
+
+async def submit(
+    conn: Conn,
+    assignment_id: int,
+    hit_id: int,
+    batch_id: int | None,
+    now: float,
+    priority: int,
+    pressed: tuple[int, int] | None,
+) -> tuple[bool, int]:
+    """Hand the assignment in: (whether it moved, how many edits were queued). `pressed`
+    is the (chat, message) the worker submitted from, which the caller redraws itself."""
+    if not is_postgres(conn):
+        moved = await assignments.transition(
+            conn, assignment_id, AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED, now=now
+        )
+        if not moved:
+            return False, 0
+        queued = await stale.work_over(conn, [assignment_id], priority, now, pressed)
+        await estimates.record_submission(conn, hit_id, batch_id)
+        return True, queued
+    chat, message = pressed or stale.NO_MESSAGE
+    table, key, times_sql = estimates.scope(hit_id, batch_id)
+    # The statement's WITH queries all read the database as it was before it: the moved
+    # row is taken from `moved` itself (its new status, its time among the times), never
+    # read back from assignments. Edits as stale.work_over's, from `moved`.
+    row = await fetch_one(
+        conn,
+        "WITH moved AS (UPDATE assignments SET status = 'submitted', submitted_at = ?"
+        "  WHERE id = ? AND status = 'accepted'"
+        "  RETURNING id, status, chat_id, message_id, accepted_at, submitted_at),"
+        " edits AS ("
+        + stale.OUTBOX_INSERT
+        + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', CAST(? AS BIGINT),"
+        "  json_object('assignment_id', a.id, 'edits', r.key),"
+        "  CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+        "  FROM moved a JOIN outbox r ON r.key >= 'remind:' || a.id || ':'"
+        "  AND r.key < 'remind:' || a.id || ';'"
+        "  WHERE r.kind = 'reminder' AND r.status IN ('pending', 'sending', 'sent')"
+        "  AND NOT (r.chat_id = ? AND COALESCE(r.message_id, -2) = ?)"
+        " UNION ALL"
+        "  SELECT 'task_over:' || a.id || ':' || a.status, a.chat_id, 'task_over',"
+        "  CAST(? AS BIGINT), json_object('assignment_id', a.id, 'edit_message_id', a.message_id),"
+        "  CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION)"
+        "  FROM moved a WHERE a.chat_id IS NOT NULL AND a.message_id IS NOT NULL"
+        "  AND NOT (a.chat_id = ? AND a.message_id = ?)"
+        "  ON CONFLICT (key) DO NOTHING RETURNING 1),"
+        + estimates.median_ctes(
+            f"SELECT u.s FROM (({times_sql}) UNION ALL SELECT m.submitted_at - m.accepted_at,"
+            " m.submitted_at, m.id FROM moved m) u ORDER BY u.at, u.id LIMIT ?"
+        )
+        + ", counting AS ("
+        + estimates.median_update(table)
+        + " AND EXISTS (SELECT 1 FROM moved) RETURNING 1)"
+        " SELECT (SELECT COUNT(*) FROM moved), (SELECT COUNT(*) FROM edits)",
+        (
+            now,
+            assignment_id,
+            *(priority, now, now, chat, message),
+            *(priority, now, now, chat, message),
+            key,
+            estimates.SAMPLE,
+            estimates.SAMPLE,
+            estimates.SAMPLE,
+            estimates.SAMPLE,
+            key,
+        ),
+    )
+    assert row is not None
+    return int(row[0]) == 1, int(row[1])
+
