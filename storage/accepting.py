@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import Hit
-from storage import hits
-from storage.db import Conn, fetch_one
+from bot.domain import Assignment, Hit
+from storage import assignments, hits, offers
+from storage import qualifications as quals
+from storage.db import Conn, fetch_one, is_postgres
 from storage.qualifications import qualified_clause
 
 
@@ -44,3 +45,59 @@ async def accept_facts(conn: Conn, hit_id: int, worker_id: int) -> AcceptFacts |
         qualified=bool(row["qualified"]),
         active=int(row["active"]),
     )
+
+
+async def take(
+    conn: Conn,
+    hit_id: int,
+    worker_id: int,
+    now: float,
+    deadline: float,
+    remind_at: float | None,
+    shown_in: tuple[int, int] | None,
+) -> tuple[bool, Assignment | None]:
+    """Claim a slot (race-safe: storage/offers.claim_slot), use up the worker's hold, make
+    the assignment and grant the worker the HIT's AutoGranted qualifications, as MTurk
+    does. Returns (whether a slot was claimed, the assignment); a claimed slot without an
+    assignment means the same worker's other tap made it meanwhile: the caller rolls back.
+    On PostgreSQL one statement (one round trip instead of four)."""
+    if not is_postgres(conn):
+        if not await offers.claim_slot(conn, hit_id, worker_id, now):
+            return False, None
+        await offers.take_hold(conn, hit_id, worker_id, now)
+        made = await assignments.insert(
+            conn, hit_id, worker_id, now, deadline, remind_at, shown_in
+        )
+        if made is not None:
+            await quals.auto_grant(conn, hit_id, worker_id, now)
+        return True, made
+    chat_id, message_id = shown_in if shown_in is not None else (None, None)
+    row = await fetch_one(
+        conn,
+        f"WITH {offers.CLAIM_AND_HOLD},"
+        " made AS (INSERT INTO assignments"
+        "  (hit_id, worker_id, accepted_at, deadline_at, remind_at, chat_id, message_id)"
+        "  SELECT c.id, CAST(:worker AS BIGINT), CAST(:now AS DOUBLE PRECISION),"
+        "  CAST(:deadline AS DOUBLE PRECISION), CAST(:remind AS DOUBLE PRECISION),"
+        "  CAST(:chat AS BIGINT), CAST(:message AS BIGINT) FROM claimed c"
+        "  ON CONFLICT (hit_id, worker_id) DO NOTHING"
+        f"  RETURNING {assignments.COLUMNS}),"
+        f" granted AS ({quals.AUTO_GRANT.format(hit='(SELECT hit_id FROM made)')})"
+        " SELECT (SELECT COUNT(*) FROM claimed), m.* FROM (SELECT 1) AS one"
+        " LEFT JOIN made m ON TRUE",
+        {
+            "hit": hit_id,
+            "now": now,
+            "worker": worker_id,
+            "deadline": deadline,
+            "remind": remind_at,
+            "chat": chat_id,
+            "message": message_id,
+        },
+    )
+    assert row is not None
+    if not int(row[0]):
+        return False, None
+    if row[1] is None:
+        return True, None
+    return True, assignments.assignment_at(tuple(row)[1:])

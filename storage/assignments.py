@@ -18,6 +18,7 @@ _COLUMNS = (
 
 
 _NAMES = tuple(c.strip() for c in _COLUMNS.split(","))
+COLUMNS = _COLUMNS  # for statements elsewhere returning an assignment (assignment_at)
 
 
 def assignment_at(row: aiosqlite.Row | tuple[Any, ...]) -> Assignment:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Conn, changed_one, fetch_all, fetch_one, is_postgres
+from storage.db import Conn, changed_one, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,28 +123,19 @@ async def claim_slot(conn: Conn, hit_id: int, worker_id: int, now: float) -> boo
     )
 
 
-async def claim_and_take_hold(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:
-    """`claim_slot`, then (once claimed) `take_hold`; on PostgreSQL in one statement (one
-    round trip): the hold is used up only if the slot was claimed (its UPDATE reads the
-    claim's row), and the HIT's row is locked before the offer's, as in two statements."""
-    if not is_postgres(conn):
-        if not await claim_slot(conn, hit_id, worker_id, now):
-            return False
-        await take_hold(conn, hit_id, worker_id, now)
-        return True
-    row = await fetch_one(
-        conn,
-        "WITH claimed AS (UPDATE hits SET slots_used = slots_used + 1 WHERE id = :hit"
-        " AND status = 'open' AND expires_at > :now AND slots_used + (SELECT COUNT(*)"
-        "  FROM offers o WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
-        "  AND o.worker_id != :worker) < max_assignments RETURNING id),"
-        " held AS (UPDATE offers SET status = 'accepted', ended_at = :now"
-        "  WHERE hit_id IN (SELECT id FROM claimed) AND worker_id = :worker"
-        "  AND status = 'held' AND expires_at > :now RETURNING id)"
-        " SELECT COUNT(*) FROM claimed",
-        {"hit": hit_id, "now": now, "worker": worker_id},
-    )
-    return row is not None and int(row[0]) == 1
+# `claim_slot` then `take_hold` as WITH queries of one PostgreSQL statement (named
+# parameters :hit, :now, :worker): the hold is used up only if the slot was claimed (its
+# UPDATE reads the claim's rows), and the HIT's row is locked before the offer's, as with
+# two statements. `claimed` has the HIT's id if the slot was taken.
+CLAIM_AND_HOLD = (
+    "claimed AS (UPDATE hits SET slots_used = slots_used + 1 WHERE id = :hit"
+    " AND status = 'open' AND expires_at > :now AND slots_used + (SELECT COUNT(*)"
+    "  FROM offers o WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
+    "  AND o.worker_id != :worker) < max_assignments RETURNING id),"
+    " held AS (UPDATE offers SET status = 'accepted', ended_at = :now"
+    "  WHERE hit_id IN (SELECT id FROM claimed) AND worker_id = :worker"
+    "  AND status = 'held' AND expires_at > :now RETURNING id)"
+)
 
 
 async def take_hold(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:

@@ -247,15 +247,22 @@ async def auto_grant(conn: Conn, hit_id: int, worker_id: int, now: float) -> Non
     """The worker accepted the HIT: each AutoGranted qualification it requires (but for
     DoesNotExist) that the worker lacks is granted at its AutoGrantedValue, as on MTurk."""
     await conn.execute(
-        "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
-        " SELECT DISTINCT CAST(? AS BIGINT), t.id, t.auto_value, CAST(? AS DOUBLE PRECISION)"
-        " FROM hit_requirements r"
-        " JOIN qualification_types t ON t.id = r.qualification_id"
-        " WHERE r.hit_id = ? AND t.auto_granted = 1"
-        " AND COALESCE(r.comparator, 'ge') != 'not_exists'"
-        " ON CONFLICT (worker_id, qualification_id) DO NOTHING",
-        (worker_id, now, hit_id),
+        AUTO_GRANT.format(hit=":hit"), {"worker": worker_id, "now": now, "hit": hit_id}
     )
+
+
+# `auto_grant`'s statement: named parameters :worker and :now, `{hit}` the HIT's id (a
+# parameter, or a subquery where it is part of a larger statement: storage/accepting.take).
+AUTO_GRANT = (
+    "INSERT INTO worker_qualifications (worker_id, qualification_id, value, granted_at)"
+    " SELECT DISTINCT CAST(:worker AS BIGINT), t.id, t.auto_value,"
+    " CAST(:now AS DOUBLE PRECISION)"
+    " FROM hit_requirements r"
+    " JOIN qualification_types t ON t.id = r.qualification_id"
+    " WHERE r.hit_id = {hit} AND t.auto_granted = 1"
+    " AND COALESCE(r.comparator, 'ge') != 'not_exists'"
+    " ON CONFLICT (worker_id, qualification_id) DO NOTHING"
+)
 
 
 async def clear_requirements(conn: Conn, hit_id: int) -> None:

@@ -1,10 +1,12 @@
 """The core loop's round trips to PostgreSQL: each statement a tap sends costs a trip to
 the server and a turn of the event loop, so what one statement can do is done in one.
-Accept claims its slot (and uses up the worker's hold) in one statement and queues the
-other cards' counter redraws in one more; answering a question runs one write and no
-transaction; so does Submit (without a pay floor): the assignment handed in, its edits
-queued and the HIT's median time kept by one statement. (PostgreSQL only: SQLite has no round trips; the same stories run on both in
-test_stale_messages, test_estimates and test_timed_offers.)"""
+Accept claims its slot, uses up the worker's hold, makes the assignment and grants the
+HIT's AutoGranted qualifications in one statement, and queues the other cards' counter
+redraws in one more; answering a question runs one write and no transaction; so does
+Submit without a pay floor (the work handed in, its edits queued and the HIT's median
+time kept by one statement). (PostgreSQL only: SQLite has no round trips; the same
+stories run on both in test_stale_messages, test_estimates, test_timed_offers and
+test_qualifications.)"""
 
 from __future__ import annotations
 
@@ -74,10 +76,12 @@ async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
         submit = await statements_of(lambda: ann.press("Submit"))
     assert "Submitted" in ann.last_text(), ann.last_text()
 
-    # Accept: the claim and the hold in one UPDATE; Bo's card's counter redraw queued, and
-    # Ann's own dropped, by one statement.
+    # Accept: the claim, the hold, the assignment and the AutoGranted qualifications in one
+    # statement; Bo's card's counter redraw queued, and Ann's own dropped, by one more.
     claims = [s for s in accept if "slots_used = slots_used + 1" in s]
     assert len(claims) == 1 and "UPDATE offers" in claims[0], accept
+    assert "INSERT INTO assignments" in claims[0] and "worker_qualifications" in claims[0]
+    assert len([s for s in accept if "INSERT" in s or "UPDATE" in s]) == 2, accept
     counts = [s for s in accept if "push_count" in s]
     assert len(counts) == 1 and "DELETE FROM outbox" in counts[0], accept
     redraws = databases.rows(

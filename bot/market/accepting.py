@@ -14,7 +14,6 @@ from bot.market.results import AcceptOutcome, AcceptResult
 from bot.market.views import next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
-from storage import qualifications as quals
 from storage.db import Database, retrying
 from storage.usecases import Hooks, UseCases
 
@@ -104,18 +103,18 @@ class Accepting(UseCases):
                 return AcceptOutcome(AcceptResult.TOO_MANY_ACTIVE)
             # Timed offers (bot/matching/offers.py): slots held for others are never free; a slot
             # nobody holds is anyone's.
-            if not await offer_store.claim_and_take_hold(conn, hit_id, worker.id, now):
+            deadline = now + hit.time_allotted_s
+            remind_at = next_reminder(now, deadline, self.reminders, 0)
+            # The slot, the hold used up, the assignment and MTurk's AutoGranted types.
+            claimed, created = await accepting.take(
+                conn, hit_id, worker.id, now, deadline, remind_at, shown_in
+            )
+            if not claimed:
                 if await offer_store.held_for_others(conn, hit_id, worker.id, now):
                     return AcceptOutcome(AcceptResult.HELD)
                 return AcceptOutcome(AcceptResult.FULL)
-            deadline = now + hit.time_allotted_s
-            remind_at = next_reminder(now, deadline, self.reminders, 0)
-            created = await assignments.insert(
-                conn, hit_id, worker.id, now, deadline, remind_at, shown_in
-            )
             if created is None:  # the same worker's other tap won meanwhile (PostgreSQL)
                 raise _TakenMeanwhile  # undo the slot claimed above
-            await quals.auto_grant(conn, hit_id, worker.id, now)  # MTurk's AutoGranted types
             # A batch's push stands for the whole batch: it is not "filled" by one item.
             item_full = hit.slots_used + 1 >= hit.max_assignments
             filled = item_full and hit.batch_id is None
