@@ -6,10 +6,12 @@ Telegram here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Unpack
 
 from bot.clock import Clock
 from bot.domain import HitStatus, Priority, User
+from bot.market.reading import Reading
 from bot.market.results import AcceptOutcome, AcceptResult
 from bot.market.views import next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
@@ -28,12 +30,14 @@ class Accepting(UseCases):
         self,
         db: Database,
         clock: Clock,
+        reading: Reading,
         *,
         max_active: int,
         reminders: tuple[float, ...] = (0.5, 0.2),
         **hooks: Unpack[Hooks],
     ) -> None:
         super().__init__(db, clock, **hooks)
+        self.reading = reading  # the task as accepted is built from what the accept read
         self.max_active = max_active  # tasks a worker may hold at once
         self.reminders = reminders
         # Push-card counters: per HIT (batch), the minute and the outbox id from which this
@@ -138,6 +142,10 @@ class Accepting(UseCases):
                     conn, hit_id, hit.batch_id, worker.tg_id, Priority.PUSH, now, since
                 )
                 counted = (scope, since)
+            # The task as it now stands, without reading it back: the HIT with the slot
+            # claimed above (nothing else of it changed here) and no answers yet.
+            taken = replace(hit, slots_used=hit.slots_used + 1)
+            view = await self.reading.accepted_view(conn, taken, created)
         if counted is not None:  # committed: the next accept this minute starts there
             self._remember_counted(*counted, now)
         if filled:
@@ -145,7 +153,7 @@ class Accepting(UseCases):
         self.on_timer(f"deadline:{created.id}", created.deadline_at)
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)
-        return AcceptOutcome(AcceptResult.OK, created)
+        return AcceptOutcome(AcceptResult.OK, created, view)
 
     def _remember_counted(self, scope: tuple[str, int], since: int, now: float) -> None:
         minute = stale.count_minute(now)

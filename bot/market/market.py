@@ -70,6 +70,7 @@ class Market:
             accepting=Accepting(
                 db,
                 clock,
+                reading,
                 max_active=max_active,
                 reminders=reminders,
                 on_outbox=on_outbox,

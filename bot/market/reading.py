@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Hit, HitStatus, Question
+from bot.domain import Assignment, Hit, HitStatus, Question
 from bot.market.views import WorkView
 from storage import assignments, hits, workers
 from storage.db import Conn, Database
@@ -38,6 +38,15 @@ class Reading:
         if hit.batch_id is not None:
             progress = await workers.batch_progress(conn, hit.batch_id, assignment.worker_id)
         return WorkView(hit, await self._questions_of(conn, hit), assignment, given, progress)
+
+    async def accepted_view(self, conn: Conn, hit: Hit, assignment: Assignment) -> WorkView:
+        """The WorkView of an assignment just made in the caller's transaction from `hit`
+        as it stands there: no answers yet, and its questions from the cache (read once per
+        process), so showing the task costs no second read of what the accept has in hand."""
+        progress = None
+        if hit.batch_id is not None:
+            progress = await workers.batch_progress(conn, hit.batch_id, assignment.worker_id)
+        return WorkView(hit, await self._questions_of(conn, hit), assignment, {}, progress)
 
     async def _questions_of(self, conn: Conn, hit: Hit) -> list[Question]:
         """A published HIT's questions never change, so they are read once per process."""

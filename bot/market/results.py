@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot.domain import Assignment
+from bot.market.views import WorkView
 
 
 class PublishResult(Enum):
@@ -80,6 +81,7 @@ class HitControlResult(Enum):
 class AcceptOutcome:
     result: AcceptResult
     assignment: Assignment | None = None
+    view: WorkView | None = None  # OK: the task as accepted, to show at once
 
 
 class ChangeResult(Enum):

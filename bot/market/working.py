@@ -184,7 +184,6 @@ class Working(UseCases):
                     waiting.append(a.id)
         return waiting
 
-    @retrying
     async def submit(
         self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
     ) -> tuple[WorkResult, WorkView | None]:
@@ -193,6 +192,16 @@ class Working(UseCases):
         Its reminders and its task message (unless `pressed`, the message the worker
         submitted from, which the caller redraws) are edited to say so.
         """
+        result, view, _ = await self.hand_in(worker, assignment_id, pressed)
+        return result, view
+
+    @retrying
+    async def hand_in(
+        self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
+    ) -> tuple[WorkResult, WorkView | None, int]:
+        """As submit, also with the worker's rewards now pending review (the cents), all
+        read in its transaction: the view handed in is what it had in hand, moved on (its
+        status, and a batch item counted among those handed in), not read back."""
         now = self.clock.now()
         # Without a pay floor, handing in is a read and one statement (storage/submitting);
         # the floor's check may pause pushes and tell the requester: a transaction then.
@@ -200,22 +209,26 @@ class Working(UseCases):
         async with self.db.transaction() if checked else self.db.single_write() as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
             if view is None:
-                return problem, None
+                return problem, None, 0
             if any(not view.answers.get(q.id) for q in view.questions):
-                return WorkResult.INCOMPLETE, view  # '' = several labels, none ticked yet
+                return WorkResult.INCOMPLETE, view, 0  # '' = several labels, none ticked yet
             moved, queued = await submitting.submit(
                 conn, assignment_id, view.hit.id, view.hit.batch_id, now, Priority.REMINDER,
                 pressed,
             )  # fmt: skip
             if not moved:  # the deadline won the race
-                return WorkResult.NOT_ACTIVE, None
+                return WorkResult.NOT_ACTIVE, None, 0
             if await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now):
                 queued += 1  # the requester is told
-            done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
+            pending = await assignments.pending_cents(conn, worker.id)
+        done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
+        progress = view.progress  # a batch item: this one is now among those handed in
+        if progress is not None:
+            progress = (progress[0] + 1, progress[1])
         if queued:  # nothing queued (the usual Submit): no broadcaster pass for nothing
             self.on_outbox()
         self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
-        return WorkResult.OK, replace(view, assignment=done)
+        return WorkResult.OK, replace(view, assignment=done, progress=progress), pending
 
     async def _work_over(
         self, conn: Conn, assignment_id: int, now: float, pressed: tuple[int, int] | None

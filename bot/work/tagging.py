@@ -72,14 +72,13 @@ class BatchWork(UseCases):
         self, worker: User, assignment_id: int, shown_in: tuple[int, int] | None
     ) -> Onward:
         """Submit the assignment; a batch item's next item is accepted into `shown_in`."""
-        result, done = await self.market.working.submit(worker, assignment_id, shown_in)
-        if result is not WorkResult.OK or done is None:
-            return Onward(result, done)
-        pending = await self.desk.pending_cents(worker)
-        handed = await self.market.reading.work_view(assignment_id) or done
-        if done.hit.batch_id is None:
+        working = self.market.working
+        result, handed, pending = await working.hand_in(worker, assignment_id, shown_in)
+        if result is not WorkResult.OK or handed is None:
+            return Onward(result, handed)
+        if handed.hit.batch_id is None:
             return Onward(result, handed, handed, pending)
-        onward = await self.next_item(worker, done.hit.batch_id, shown_in)
+        onward = await self.next_item(worker, handed.hit.batch_id, shown_in)
         return Onward(result, handed, handed, pending, onward.following, onward.refused)
 
     async def next_item(
@@ -90,12 +89,12 @@ class BatchWork(UseCases):
         if hit_id is None:
             return Onward(WorkResult.OK, None)
         outcome = await self.market.accepting.accept_from_card(worker, hit_id, shown_in)
-        if outcome.result is not AcceptResult.OK or outcome.assignment is None:
+        following = outcome.view
+        if outcome.result is not AcceptResult.OK or following is None:
             return Onward(WorkResult.OK, None, refused=outcome.result)
         if shown_in is not None:  # the item handed in gives its message up to this one
-            async with self.db.transaction() as conn:
-                await workers.take_message(conn, worker.id, *shown_in, outcome.assignment.id)
-        following = await self.market.reading.work_view(outcome.assignment.id)
+            async with self.db.transaction() as conn:  # (its other work's, not this one's)
+                await workers.take_message(conn, worker.id, *shown_in, following.assignment.id)
         return Onward(WorkResult.OK, following, following=following)
 
     async def handed_in(

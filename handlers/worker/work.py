@@ -28,13 +28,12 @@ from handlers.ptb.persistence import DurableConversation, keyed
 async def accept_hit(tap: Tap[cb.Accept], context: GigContext) -> None:
     """Give the worker the HIT and turn the card into the task, or say why not."""
     outcome = await context.market.accepting.accept_from_card(tap.user, tap.data.hit_id, tap.at)
-    if outcome.result is not AcceptResult.OK or outcome.assignment is None:
+    view = outcome.view
+    if outcome.result is not AcceptResult.OK or view is None:
         alert = context.t(work_texts.ACCEPT_ALERTS[outcome.result])
         await tap.answer(alert.format(max_active=context.market.accepting.max_active), alert=True)
         return
-    assignment = outcome.assignment
-    view = await context.market.reading.work_view(assignment.id)
-    assert view is not None
+    assignment = view.assignment
     allotted = context.t.duration(assignment.deadline_at - assignment.accepted_at)
     await tap.respond(
         await work_screen(context, view), context.t(work_texts.ACCEPTED).format(time=allotted)
