@@ -20,6 +20,7 @@ class AcceptFacts:
     mine: int | None  # the worker's assignment on this HIT, if any
     qualified: bool
     active: int  # the worker's accepted, not yet submitted assignments
+    required: bool  # the HIT has qualification requirements (any may be AutoGranted)
 
 
 async def accept_facts(conn: Conn, hit_id: int, worker_id: int) -> AcceptFacts | None:
@@ -32,7 +33,8 @@ async def accept_facts(conn: Conn, hit_id: int, worker_id: int) -> AcceptFacts |
         " (SELECT id FROM assignments WHERE hit_id = ?1 AND worker_id = ?2) AS mine,"
         f" {qualified_clause('?1', '?2')} AS qualified,"
         " (SELECT COUNT(*) FROM assignments WHERE worker_id = ?2 AND status = 'accepted')"
-        "  AS active"
+        "  AS active,"
+        " EXISTS (SELECT 1 FROM hit_requirements WHERE hit_id = ?1) AS required"
         " FROM hits h WHERE h.id = ?1",
         (hit_id, worker_id),
     )
@@ -44,6 +46,7 @@ async def accept_facts(conn: Conn, hit_id: int, worker_id: int) -> AcceptFacts |
         mine=row["mine"],
         qualified=bool(row["qualified"]),
         active=int(row["active"]),
+        required=bool(row["required"]),
     )
 
 
@@ -55,12 +58,14 @@ async def take(
     deadline: float,
     remind_at: float | None,
     shown_in: tuple[int, int] | None,
+    required: bool = True,
 ) -> tuple[bool, Assignment | None]:
     """Claim a slot (race-safe: storage/offers.claim_slot), use up the worker's hold, make
     the assignment and grant the worker the HIT's AutoGranted qualifications, as MTurk
     does. Returns (whether a slot was claimed, the assignment); a claimed slot without an
     assignment means the same worker's other tap made it meanwhile: the caller rolls back.
-    On PostgreSQL one statement (one round trip instead of four)."""
+    On PostgreSQL one statement (one round trip instead of four); on SQLite the grant is
+    left out when the HIT has no requirements (`required`, from accept_facts)."""
     if not is_postgres(conn):
         if not await offers.claim_slot(conn, hit_id, worker_id, now):
             return False, None
@@ -68,7 +73,7 @@ async def take(
         made = await assignments.insert(
             conn, hit_id, worker_id, now, deadline, remind_at, shown_in
         )
-        if made is not None:
+        if made is not None and required:
             await quals.auto_grant(conn, hit_id, worker_id, now)
         return True, made
     chat_id, message_id = shown_in if shown_in is not None else (None, None)

@@ -134,6 +134,21 @@ async def transition(
     )
 
 
+async def hand_in(conn: Conn, assignment_id: int, now: float) -> bool | None:
+    """Submit an accepted assignment (race-safe, as `transition`): None if it was not
+    accepted any more, else whether a reminder of it may have been queued (one was sent,
+    or its deadline was extended, which plans its reminders anew); if not, it has none."""
+    row = await fetch_one(
+        conn,
+        "UPDATE assignments SET status = 'submitted', submitted_at = ?"
+        " WHERE id = ? AND status = 'accepted' RETURNING reminders_sent, extended_s",
+        (now, assignment_id),
+    )
+    if row is None:
+        return None
+    return bool(row[0]) or bool(row[1])
+
+
 async def approve_rejected(conn: Conn, assignment_id: int, now: float) -> bool:
     """A rejected assignment approved after all (MTurk's OverrideRejection): its reason
     goes, its review time is now; False if it was not rejected (race-safe)."""

@@ -96,10 +96,12 @@ async def record_submission(conn: Conn, hit_id: int, batch_id: int | None) -> No
             (key, SAMPLE, SAMPLE, SAMPLE, key),
         )
         return
-    row = await fetch_one(conn, f"SELECT measured_n FROM {table} WHERE id = ?", (key,))
-    counted = int(row[0]) if row else 0
-    if counted >= SAMPLE:  # the median of the first SAMPLE stands
-        await conn.execute(f"UPDATE {table} SET measured_n = measured_n + 1 WHERE id = ?", (key,))
+    # Past the first SAMPLE the median stands: one statement counts the submission.
+    counted = await conn.execute(
+        f"UPDATE {table} SET measured_n = measured_n + 1 WHERE id = ? AND measured_n >= ?",
+        (key, SAMPLE),
+    )
+    if counted.rowcount == 1:
         return
     times = [max(0.0, float(r[0])) for r in await fetch_all(conn, times_sql, (key, SAMPLE))]
     median = max(1.0, statistics.median(times)) if times else None

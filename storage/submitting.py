@@ -7,7 +7,6 @@ and COMMIT round trips: Database.single_write) and sends one statement instead o
 
 from __future__ import annotations
 
-from bot.domain import AssignmentStatus
 from storage import assignments, estimates, stale
 from storage.db import Conn, fetch_one, is_postgres
 
@@ -20,16 +19,20 @@ async def submit(
     now: float,
     priority: int,
     pressed: tuple[int, int] | None,
+    shown: tuple[int, int] | None,
 ) -> tuple[bool, int]:
     """Hand the assignment in: (whether it moved, how many edits were queued). `pressed`
-    is the (chat, message) the worker submitted from, which the caller redraws itself."""
+    is the (chat, message) the worker submitted from, which the caller redraws itself;
+    `shown` the assignment's task message as the caller's transaction read it (SQLite:
+    the edits' statement runs only when a reminder may exist or the task message is
+    another than the one pressed, which is what it would find)."""
     if not is_postgres(conn):
-        moved = await assignments.transition(
-            conn, assignment_id, AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED, now=now
-        )
-        if not moved:
+        reminded = await assignments.hand_in(conn, assignment_id, now)
+        if reminded is None:
             return False, 0
-        queued = await stale.work_over(conn, [assignment_id], priority, now, pressed)
+        queued = 0
+        if reminded or (shown is not None and shown != pressed):
+            queued = await stale.work_over(conn, [assignment_id], priority, now, pressed)
         await estimates.record_submission(conn, hit_id, batch_id)
         return True, queued
     chat, message = pressed or stale.NO_MESSAGE

@@ -1,6 +1,7 @@
 """The core loop's taps (Accept, an answer, Submit) keep their shape: what each shows comes
-from its own transaction, not from reads after it (no timing: bench/bench_core_loop.py
-measures the rate; these stories count what SQLite runs).
+from its own transaction, not from reads after it, and no statement runs that the
+transaction's own reads show would change nothing (no timing: bench/bench_core_loop.py
+measures the rate; the stories marked sqlite_only count what SQLite runs).
 
 On SQLite every read or transaction is a turn at the one connection's lock and every
 statement a hand-off to its thread (~40-130 us on a busy machine): with twenty workers
@@ -12,75 +13,92 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 
 import pytest
 
 from bot.demo.stage import Actor, Stage
 from tests.auxil.people import funded_requester, worker
-from tests.auxil.posting import published_poll
+from tests.auxil.posting import accepted_poll, published_poll
 from tests.auxil.screens import labels
+from tests.auxil.stages import later
 
-pytestmark = pytest.mark.sqlite_only  # counts the statements SQLite runs (its trace callback)
+
+@dataclass
+class Traced:
+    """Statements SQLite ran, inside a BEGIN ... COMMIT or outside any."""
+
+    inside: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def work_reads(self) -> list[str]:
+        """The reads of assignments with their HITs (the task, the rewards pending) outside
+        a transaction; the timers' look for what falls due next is not one of them."""
+        return [sql for sql in self.outside if "FROM assignments a JOIN hits h" in sql]
+
+    def writing(self, table: str) -> list[str]:
+        """The statements inside a transaction that write `table`."""
+        return [sql for sql in self.inside if f"INTO {table} " in sql]
 
 
 @asynccontextmanager
-async def outside_transactions(stage: Stage) -> AsyncIterator[list[str]]:
-    """The statements run outside any BEGIN ... COMMIT while this lasts."""
-    outside: list[str] = []
-    inside = False
+async def traced(stage: Stage) -> AsyncIterator[Traced]:
+    """The statements the bot runs while this lasts (SQLite's trace callback)."""
+    seen = Traced()
+    open_ = False
 
     def note(sql: str) -> None:
-        nonlocal inside
-        head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        nonlocal open_
+        text = " ".join(sql.split())
+        head = text.split(" ", 1)[0].upper()
         if head == "BEGIN":
-            inside = True
+            open_ = True
         elif head in ("COMMIT", "ROLLBACK"):
-            inside = False
-        elif not inside:
-            outside.append(" ".join(sql.split()))
+            open_ = False
+        else:
+            (seen.inside if open_ else seen.outside).append(text)
 
     conn = stage.services.db.conn
     await conn.set_trace_callback(note)
     try:
-        yield outside
+        yield seen
     finally:
         await conn.set_trace_callback(None)
 
 
-def work_reads(statements: list[str]) -> list[str]:
-    """The statements that read assignments with their HITs (the task, the rewards
-    pending); the timers' look for what falls due next is not one of them."""
-    return [sql for sql in statements if "FROM assignments a JOIN hits h" in sql]
-
-
+@pytest.mark.sqlite_only  # counts the statements SQLite runs (its trace callback)
 async def test_accept_and_submit_show_what_their_transaction_had_in_hand(
     stage: Stage, admin: Actor
 ) -> None:
     """Accept shows the task and Submit the reward pending without reading the assignment
-    back after their transaction (nor the rewards pending in a read of their own)."""
+    back after their transaction (nor the rewards pending in a read of their own); a HIT
+    without requirements grants no qualification, and a task submitted from its own message
+    with no reminder sent queues no edit of either."""
     rita = await funded_requester(stage, admin)
     ann, bob = await worker(stage, "Ann"), await worker(stage, "Bob")
     await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=2 time=2m")
 
     await ann.press("Accept")  # Bob's card now counts down, Ann's is her task
-    async with outside_transactions(stage) as outside:
+    async with traced(stage) as accept:
         await bob.press("Accept")
-    assert work_reads(outside) == []
+    assert accept.work_reads() == []
+    assert accept.writing("worker_qualifications") == []
     task = bob.last()
     assert "1/1" in task.text and "Tea or coffee?" in task.text, task.text
     assert {"Tea", "Coffee"} <= set(labels(bob)), labels(bob)
 
-    async with outside_transactions(stage) as outside:
+    async with traced(stage) as answer:
         await bob.press("Coffee")
-    assert work_reads(outside) == []
+    assert answer.work_reads() == []
     assert "→ Coffee" in bob.last_text(), bob.last_text()
 
     await ann.press("Tea")
     await ann.press("Submit")
     assert "$0.05 pending" in ann.last_text(), ann.last_text()
-    async with outside_transactions(stage) as outside:
+    async with traced(stage) as submit:
         await bob.press("Submit")
-    assert work_reads(outside) == []
+    assert submit.work_reads() == []
+    assert submit.writing("outbox") == [], "nothing to edit: no reminder, the task is redrawn"
     assert "Submitted" in bob.last_text() and "$0.05 pending" in bob.last_text()
     assert bob.last().message_id == task.message_id, "the task is one message edited in place"
 
@@ -90,3 +108,27 @@ async def test_accept_and_submit_show_what_their_transaction_had_in_hand(
     await bob.press("No")
     await bob.press("Submit")
     assert "$0.12 pending" in bob.last_text(), bob.last_text()
+
+
+async def test_reminders_planned_anew_by_extra_time_still_say_the_work_is_over(
+    stage: Stage, admin: Actor
+) -> None:
+    """+10m after a reminder plans the reminders anew (none sent of the new plan yet): a
+    Submit then still edits the reminder sent before, which would otherwise keep offering
+    to open a task that is handed in."""
+    _, ann, _ = await accepted_poll(
+        stage, admin, "Slow one | X | Y ; reward=0.05 n=1 time=2m extend=10m dispatch=race"
+    )
+    task = ann.last()
+    await later(stage, 100)  # past 80 % of the time: the last reminder, with +10m
+    reminder = ann.last()
+    assert "left to finish" in reminder.text, reminder.text
+    await ann.press("+10m", reminder.message_id)
+    assert "now has 10m" in ann.last_text(), ann.last_text()
+
+    await ann.press("Y", task.message_id)
+    await ann.press("Submit", task.message_id)
+    await later(stage, 1)
+    over = stage.sim.message_by_id(ann.tg_id, reminder.message_id)
+    assert "submitted — nothing left to do" in (over.text or ""), over.text
+    assert over.buttons() == []

@@ -111,7 +111,7 @@ class Accepting(UseCases):
             remind_at = next_reminder(now, deadline, self.reminders, 0)
             # The slot, the hold used up, the assignment and MTurk's AutoGranted types.
             claimed, created = await accepting.take(
-                conn, hit_id, worker.id, now, deadline, remind_at, shown_in
+                conn, hit_id, worker.id, now, deadline, remind_at, shown_in, facts.required
             )
             if not claimed:
                 if await offer_store.held_for_others(conn, hit_id, worker.id, now):

@@ -212,9 +212,13 @@ class Working(UseCases):
                 return problem, None, 0
             if any(not view.answers.get(q.id) for q in view.questions):
                 return WorkResult.INCOMPLETE, view, 0  # '' = several labels, none ticked yet
+            a = view.assignment  # its task message, as read here (None: none)
+            shown = None
+            if a.chat_id is not None and a.message_id is not None:
+                shown = (a.chat_id, a.message_id)
             moved, queued = await submitting.submit(
                 conn, assignment_id, view.hit.id, view.hit.batch_id, now, Priority.REMINDER,
-                pressed,
+                pressed, shown,
             )  # fmt: skip
             if not moved:  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None, 0
