@@ -8,7 +8,8 @@ Storage speaks to either through `Conn`: `execute` (a cursor with rowcount, rows
 SQLite: aiosqlite runs every call of one connection on one thread, in order: another
 coroutine's statement could land inside an open BEGIN ... COMMIT. All access goes
 through one lock, and writes use BEGIN IMMEDIATE so several processes on the same
-file stay safe too.
+file stay safe too. Quick blocks (`quick=True`: a tap's few indexed statements) run on
+the loop's own thread instead, through the same connection (storage/inline.py).
 
 PostgreSQL: each transaction has its own pooled connection (READ COMMITTED); nothing is
 serialized in the process. Race safety comes from the statements themselves: conditional
@@ -37,7 +38,7 @@ from typing import Any, ParamSpec, TypeVar
 import aiosqlite
 
 from storage.dialect import migration_for
-from storage.inline import InlineConn, trip
+from storage.inline import BUSY_TIMEOUT_MS, InlineConn, trip
 from storage.pg import PgConn, PgPool, is_retryable, is_url
 
 Conn = aiosqlite.Connection | PgConn | InlineConn
@@ -164,12 +165,13 @@ class Database:
                 finally:
                     await session.raw.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
             return
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        # Quick blocks use the same sqlite3 connection from the loop's thread (storage/inline.py).
+        conn = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA busy_timeout=10000")
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # The write-ahead log is copied into the file by a thread of its own (Checkpointer);
         # a COMMIT copies it only past 10,000 pages of log (SQLite's default: 1,000), which
         # the thread keeps it from reaching but under writes that never pause. A COMMIT
@@ -215,8 +217,14 @@ class Database:
         return self._conn
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Conn]:
+    async def transaction(self, *, quick: bool = False) -> AsyncIterator[Conn]:
         """Run the block as one IMMEDIATE transaction; roll back on any exception.
+
+        `quick`: the block is a few indexed statements (a tap's accept, answer, submit).
+        On SQLite they then run on the loop's thread, each at once (storage/inline.py),
+        so the lock is held for the SQL alone, not for a hand-off and two turns of the
+        loop per statement; BEGIN waits on aiosqlite's thread if another process holds
+        the write lock. Never for a block that may walk many rows: it would hold the loop.
 
         Hazard: a task cancelled while awaiting BEGIN has still queued it on aiosqlite's
         thread, so the BEGIN is inside the try and the ROLLBACK (queued after it, in
@@ -227,15 +235,27 @@ class Database:
                 yield pg_conn
             return
         async with self._lock:
-            conn = self.conn
+            conn: Conn = self.conn
+            if quick:
+                inline = InlineConn(self.conn._conn)
+                if inline.begin_at_once():
+                    try:
+                        yield inline
+                    except BaseException:
+                        with suppress(sqlite3.OperationalError):
+                            inline.raw.execute("ROLLBACK")
+                        raise
+                    inline.raw.execute("COMMIT")
+                    return
+                conn = inline  # begun below, on the thread; the block's statements inline
             try:
-                await conn.execute("BEGIN IMMEDIATE")
+                await self.conn.execute("BEGIN IMMEDIATE")
                 yield conn
             except BaseException:
                 with suppress(sqlite3.OperationalError):  # "no transaction is active"
-                    await conn.execute("ROLLBACK")
+                    await self.conn.execute("ROLLBACK")
                 raise
-            await conn.execute("COMMIT")
+            await self.conn.execute("COMMIT")
 
     async def atomic(self, body: Callable[[Conn], Coroutine[Any, Any, T]]) -> T:
         """Run `body(conn)` as one transaction, as `transaction()` runs a block; on SQLite
@@ -256,29 +276,31 @@ class Database:
             return result
 
     @asynccontextmanager
-    async def single_write(self) -> AsyncIterator[Conn]:
+    async def single_write(self, *, quick: bool = False) -> AsyncIterator[Conn]:
         """For a use case that reads, then changes what it changes with ONE statement (or
-        none). SQLite: an IMMEDIATE transaction, as `transaction`. PostgreSQL: no
-        transaction at all, so no BEGIN and COMMIT round trips: READ COMMITTED reads from a
-        snapshot per statement inside a transaction too, a plain SELECT takes no lock, and
-        one statement is atomic by itself, so the outcome is the same. Never for two writes
-        (the first would stay when the second fails), nor for SELECT ... FOR UPDATE."""
+        none). SQLite: an IMMEDIATE transaction, as `transaction` (`quick` as there).
+        PostgreSQL: no transaction at all, so no BEGIN and COMMIT round trips: READ
+        COMMITTED reads from a snapshot per statement inside a transaction too, a plain
+        SELECT takes no lock, and one statement is atomic by itself, so the outcome is the
+        same. Never for two writes (the first would stay when the second fails), nor for
+        SELECT ... FOR UPDATE."""
         if self.pg is not None:
             async with self.pg.reading() as pg_conn:
                 yield pg_conn
             return
-        async with self.transaction() as conn:
+        async with self.transaction(quick=quick) as conn:
             yield conn
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Conn]:
-        """Read outside any other coroutine's transaction."""
+    async def reading(self, *, quick: bool = False) -> AsyncIterator[Conn]:
+        """Read outside any other coroutine's transaction (`quick`: a few indexed reads,
+        run on the loop's thread as in `transaction`)."""
         if self.pg is not None:
             async with self.pg.reading() as pg_conn:
                 yield pg_conn
             return
         async with self._lock:
-            yield self.conn
+            yield InlineConn(self.conn._conn) if quick else self.conn
 
 
 class Checkpointer:

@@ -1,17 +1,30 @@
-"""One SQLite transaction in one trip to the connection's thread (Database.atomic).
+"""SQLite statements without a hand-off each to aiosqlite's thread, two ways.
 
 aiosqlite hands every statement to its connection's thread and wakes the event loop with
 the answer: a hand-off each way per statement (~50-140 us on a loaded machine, far more
-than most of gigbot's statements take). A transaction of eight statements paid eight.
-Here the whole transaction (BEGIN, the body, COMMIT) is one function run on that thread:
-the body is the same `async def body(conn)` storage and use-cases write for any Conn, and
-it is driven to its end there with an `InlineConn`, whose calls run the statement at once
-and complete without suspending. PostgreSQL runs the same body on the loop, as usual.
+than most of gigbot's statements take), and the caller resumes only once the loop gets to
+it, behind whatever else is ready. A transaction of eight statements paid eight, holding
+the database lock throughout (the core loop found it busy 87-93 % of the time, ~2.4 ms a
+turn for ~0.3 ms of SQL).
 
-A body run here must do nothing but SQL and plain computation: it runs on the database
-thread, beside the event loop, so it may not touch asyncio (nothing it awaits may really
-suspend: that raises NotInline and the transaction rolls back), hooks that wake or
-schedule loop work (call them after the commit), or any state the loop thread changes.
+One trip (Database.atomic): the whole transaction (BEGIN, the body, COMMIT) is one
+function run on that thread: the body is the same `async def body(conn)` storage and
+use-cases write for any Conn, and it is driven to its end there with an `InlineConn`,
+whose calls run the statement at once and complete without suspending. PostgreSQL runs
+the same body on the loop, as usual. A body run there must do nothing but SQL and plain
+computation: it runs on the database thread, beside the event loop, so it may not touch
+asyncio (nothing it awaits may really suspend: that raises NotInline and the transaction
+rolls back), hooks that wake or schedule loop work (call them after the commit), or any
+state the loop thread changes.
+
+Quick blocks (Database.transaction / reading with `quick=True`): a tap's few indexed
+statements run on the loop's own thread through an `InlineConn`, each at once, in an
+ordinary `async with` block that may use anything the loop has. The loop waits for them
+as for any short computation, so never a block that may walk many rows. The sqlite3
+connection is opened with check_same_thread=False for this; the two threads never use it
+at once: all access goes through the Database's lock, and a holder lets go only once its
+statements are done. `begin_at_once` keeps another process's write lock from holding the
+loop: the BEGIN then waits on aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -25,6 +38,7 @@ from typing import Any, TypeVar
 from storage.dialect import Params
 
 T = TypeVar("T")
+BUSY_TIMEOUT_MS = 10_000  # how long a statement on aiosqlite's thread waits for another process
 
 
 class NotInline(RuntimeError):
@@ -89,8 +103,9 @@ class _Call:
 
 
 class InlineConn:
-    """A SQLite connection spoken to from its own thread, inside one trip: each call runs
-    its statement at once (the awaitables never suspend)."""
+    """A SQLite connection spoken to directly (in one trip on its thread, or in a quick
+    block on the loop's): each call runs its statement at once (the awaitables never
+    suspend)."""
 
     __slots__ = ("raw",)
 
@@ -109,6 +124,21 @@ class InlineConn:
 
     async def execute_fetchall(self, sql: str, params: Params = ()) -> list[Any]:
         return self.raw.execute(sql, params).fetchall()
+
+    def begin_at_once(self) -> bool:
+        """BEGIN IMMEDIATE if the write lock is free now; False (nothing begun) if another
+        process holds it: the caller then waits for it on aiosqlite's thread, not here (the
+        connection's busy timeout would hold the loop meanwhile)."""
+        self.raw.execute("PRAGMA busy_timeout=0")
+        try:
+            self.raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return False
+        finally:
+            self.raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return True
 
 
 def drive(coro: Coroutine[Any, Any, T]) -> T:

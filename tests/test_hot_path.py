@@ -11,6 +11,8 @@ what it had in hand was ~60 % of that.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.demo.stage import Actor, Stage
+from tests.auxil.database import database_of
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import accepted_poll, published_poll
 from tests.auxil.screens import labels
@@ -132,3 +135,32 @@ async def test_reminders_planned_anew_by_extra_time_still_say_the_work_is_over(
     over = stage.sim.message_by_id(ann.tg_id, reminder.message_id)
     assert "submitted — nothing left to do" in (over.text or ""), over.text
     assert over.buttons() == []
+
+
+@pytest.mark.sqlite_only  # another process holding SQLite's write lock
+async def test_a_tap_waits_for_another_process_writing_without_holding_the_loop(
+    stage: Stage, admin: Actor
+) -> None:
+    """Accept, answer and Submit run their statements on the loop's thread; when another
+    process holds the file's write lock, the tap waits for it on aiosqlite's thread (the
+    loop goes on meanwhile) and is answered once the other process is done, as before."""
+    rita = await funded_requester(stage, admin)
+    ann = await worker(stage, "Ann")
+    await published_poll(stage, rita, "Tea or coffee? | Tea | Coffee ; reward=0.05 n=1 time=2m")
+    other = sqlite3.connect(database_of(stage), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another gigbot process, mid-transaction
+        tap = asyncio.create_task(ann.press("Accept"))
+        turns = 0
+        while turns < 50 and not tap.done():  # the loop keeps turning while the tap waits
+            await asyncio.sleep(0)
+            turns += 1
+        assert turns == 50 and not tap.done(), "the Accept cannot finish before the lock is free"
+        other.execute("COMMIT")
+        await tap
+    finally:
+        other.close()
+    assert "1/1" in ann.last_text() and "Tea or coffee?" in ann.last_text(), ann.last_text()
+    await ann.press("Coffee")
+    await ann.press("Submit")
+    assert "Submitted" in ann.last_text() and "$0.05 pending" in ann.last_text()

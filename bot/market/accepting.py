@@ -86,7 +86,7 @@ class Accepting(UseCases):
     ) -> AcceptOutcome:
         now = self.clock.now()
         counted: tuple[tuple[str, int], int] | None = None  # this minute's walk, once done
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             facts = await accepting.accept_facts(conn, hit_id, worker.id)
             if facts is None or facts.hit.status is HitStatus.DRAFT:
                 return AcceptOutcome(AcceptResult.NOT_FOUND)

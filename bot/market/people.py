@@ -44,11 +44,11 @@ class People:
         return found
 
     async def user(self, tg_id: int) -> User | None:
-        async with self.db.reading() as conn:
+        async with self.db.reading(quick=True) as conn:  # one row by its key
             return await users.by_tg_id(conn, tg_id)
 
     async def user_by_id(self, user_id: int) -> User | None:
-        async with self.db.reading() as conn:
+        async with self.db.reading(quick=True) as conn:
             return await users.by_id(conn, user_id)
 
     @retrying

@@ -25,7 +25,7 @@ class Reading:
 
     async def work_view(self, assignment_id: int) -> WorkView | None:
         """The assignment with its HIT, questions and answers so far."""
-        async with self.db.reading() as conn:
+        async with self.db.reading(quick=True) as conn:
             return await self.work_view_in(conn, assignment_id)
 
     async def work_view_in(self, conn: Conn, assignment_id: int) -> WorkView | None:

@@ -51,7 +51,7 @@ class Working(UseCases):
     @retrying
     async def attach_message(self, assignment_id: int, chat_id: int, message_id: int) -> None:
         """Remember which message shows this assignment."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             await assignments.set_message(conn, assignment_id, chat_id, message_id)
 
     @retrying
@@ -60,7 +60,7 @@ class Working(UseCases):
     ) -> tuple[WorkResult, WorkView | None]:
         """Record an answer to the question at `position` and move to the next one."""
         now = self.clock.now()
-        async with self.db.single_write() as conn:  # a read, then one write
+        async with self.db.single_write(quick=True) as conn:  # a read, then one write
             problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
             if view is None or q is None:
                 return problem, view
@@ -72,7 +72,7 @@ class Working(UseCases):
     @retrying
     async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
         """Go back one question."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, self.clock.now())
             if view is None:
                 return problem, None
@@ -87,7 +87,7 @@ class Working(UseCases):
     ) -> tuple[WorkResult, WorkView | None]:
         """Tick or untick one option of a multi-select (or tag) question; stay on it."""
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
             if view is None or q is None:
                 return problem, view
@@ -112,7 +112,7 @@ class Working(UseCases):
         treats an empty answer as unanswered.
         """
         now = self.clock.now()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
             if view is None or q is None:
                 return problem, view
@@ -128,7 +128,7 @@ class Working(UseCases):
     ) -> tuple[WorkResult, WorkView | None]:
         """Leave a multi-select question with at least one option ticked, or a free-text
         question with the answer it has (Keep, after Back)."""
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             problem, view, q = await self._at_question(
                 conn, worker, assignment_id, position, self.clock.now()
             )
@@ -149,7 +149,7 @@ class Working(UseCases):
         """Record a typed answer to the current free-text question, within its length limit."""
         now = self.clock.now()
         value = text.strip()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(quick=True) as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
             if view is None:
                 return problem, None
@@ -206,7 +206,8 @@ class Working(UseCases):
         # Without a pay floor, handing in is a read and one statement (storage/submitting);
         # the floor's check may pause pushes and tell the requester: a transaction then.
         checked = self.min_hourly_cents > 0
-        async with self.db.transaction() if checked else self.db.single_write() as conn:
+        opened = self.db.transaction if checked else self.db.single_write
+        async with opened(quick=True) as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
             if view is None:
                 return problem, None, 0
