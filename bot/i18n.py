@@ -52,6 +52,7 @@ LANGUAGES: dict[str, str] = {
 }
 SOURCE = "en"
 CURRENCY = "USD"  # rewards are US cents everywhere
+WRITTEN_KEPT = 10_000  # numbers, amounts and durations a Translator remembers as written
 
 
 def N_(message: str) -> str:
@@ -105,6 +106,15 @@ class Translator:
         self.language = language
         self.locale = Locale.parse(LANGUAGES[language])
         self.catalog = catalog
+        # What Babel wrote, by what it was asked: a task's reward, time and counts are the
+        # same few values tap after tap, and Babel takes 30-130 us to write each anew.
+        self._written: dict[tuple[str, object, object], str] = {}
+
+    def _remembered(self, key: tuple[str, object, object], said: str) -> str:
+        if len(self._written) >= WRITTEN_KEPT:
+            self._written.clear()
+        self._written[key] = said
+        return said
 
     def __repr__(self) -> str:
         return f"Translator({self.language!r})"
@@ -131,9 +141,15 @@ class Translator:
 
     def number(self, value: int | float, decimals: int | None = None) -> str:
         """1234 -> "1,234" (en), "1.234" (es), "1 234" (ru); (3, 1) -> "3.0" (en), "3,0" (es)."""
+        key = ("number", (type(value), value), decimals)  # 1 and 1.0 are one key else
+        said = self._written.get(key)
+        if said is not None:
+            return said
         if decimals:
-            return format_decimal(value, format="#,##0." + "0" * decimals, locale=self.locale)
-        return format_decimal(value, locale=self.locale)
+            said = format_decimal(value, format="#,##0." + "0" * decimals, locale=self.locale)
+        else:
+            said = format_decimal(value, locale=self.locale)
+        return self._remembered(key, said)
 
     def percent(self, share: float, exact: bool = False) -> str:
         """0.9 -> "90%" (en), "90 %" (es, ru); `exact` keeps decimals: 0.025 -> "2.5%"."""
@@ -141,8 +157,12 @@ class Translator:
 
     def money(self, cents: int) -> str:
         """5 -> "$0.05" (en), "0,05 US$" (es), "US$ 0,05" (pt-br); -50 -> "-$0.50"."""
-        amount = Decimal(cents) / 100
-        return format_currency(amount, CURRENCY, locale=self.locale)
+        key = ("money", cents, None)
+        said = self._written.get(key)
+        if said is None:
+            amount = Decimal(cents) / 100
+            said = self._remembered(key, format_currency(amount, CURRENCY, locale=self.locale))
+        return said
 
     def hourly(self, reward_cents: int, seconds: float) -> str:
         """Reward for `seconds` of work as an hourly rate: (5, 60) -> "$3.00/h"."""
@@ -155,6 +175,10 @@ class Translator:
     def duration(self, seconds: float) -> str:
         """90 -> "1m 30s", 3600 -> "1h", 93784 -> "1d 2h" (the two largest units)."""
         total = max(0, int(seconds))
+        key = ("duration", total, None)
+        said = self._written.get(key)
+        if said is not None:
+            return said
         days, rest = divmod(total, 86400)
         hours, rest = divmod(rest, 3600)
         minutes, secs = divmod(rest, 60)
@@ -169,7 +193,7 @@ class Translator:
             (secs, N_("{n}s")),
         ]
         shown = [self(unit, n=self.number(n)) for n, unit in parts if n][:2]
-        return " ".join(shown) or self(N_("{n}s"), n=self.number(0))
+        return self._remembered(key, " ".join(shown) or self(N_("{n}s"), n=self.number(0)))
 
     def clock(self, minutes: int) -> str:
         """A time of day from minutes after midnight, 24-hour: 1320 -> "22:00"."""
