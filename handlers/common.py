@@ -42,6 +42,7 @@ from bot.requesting.tools import Requesting
 from bot.services import Services
 from bot.work.desk import WorkerDesk
 from bot.work.tagging import BatchWork
+from handlers.ptb.edits import edit_text
 from handlers.ptb.keyboards import markup
 from handlers.ptb.webhook_reply import answer_in_response
 
@@ -243,10 +244,16 @@ async def typed(
 
 async def edit(query: CallbackQuery, screen: Screen) -> None:
     """Replace the pressed message with a new screen; an identical screen is fine."""
+    shown = query.message
     try:
-        await query.edit_message_text(
-            fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
-        )
+        if isinstance(shown, Message):  # the usual case: answered without reading it back
+            await edit_text(
+                query.get_bot(), shown.chat.id, shown.message_id, fitted(screen), markup(screen)
+            )
+        else:  # inline, or too old to read: as PTB edits those
+            await query.edit_message_text(
+                fitted(screen), parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+            )
     except BadRequest as exc:
         if not is_harmless(exc):
             raise
@@ -335,13 +342,7 @@ class TelegramSender:
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> SendOutcome:
         """Redraw a message sent before (a countdown); one already showing it is fine."""
         try:
-            await self.bot.edit_message_text(
-                fitted(screen),
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(screen),
-            )
+            await edit_text(self.bot, chat_id, message_id, fitted(screen), markup(screen))
         except TelegramError as exc:
             return _outcome(chat_id, exc)
         return SendOutcome(SendStatus.SENT, message_id=message_id)
