@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,18 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from tests.auxil.database import database_of, rows
 from tests.auxil.mturk import (
     ANSWERS_NS,
     call,
     client,
+    hit_params,
     new_api_key,
     question_form,
     refused,
     requester_with_api_key,
 )
-from tests.auxil.people import funded_requester, workers
+from tests.auxil.people import funded_requester, user_of, workers
 from tests.auxil.stages import api_stage
 
 
@@ -151,6 +154,31 @@ async def test_unique_request_token_returns_the_same_hit(stage: Stage, admin: Ac
     assert hit["MaxAssignments"] == 5 and hit["NumberOfAssignmentsAvailable"] == 5
     money = await call(stage, mturk, "get_account_balance")
     assert money["AvailableBalance"] == "9.50" and money["OnHoldBalance"] == "0.50"
+
+
+async def test_a_create_stopped_once_its_hit_is_stored_keeps_its_token(
+    stage: Stage, admin: Actor
+) -> None:
+    """The bot stops a CreateHIT (shutting down) just after its HIT was stored: the script's
+    retry with the same UniqueRequestToken gets that HIT, not a second one (the token was
+    dropped) nor "still running" for good (the token never got its HIT)."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    params = hit_params(MaxAssignments=3, UniqueRequestToken="row-9")
+    create = stage.services.mturk_api.operations["CreateHIT"]
+    target = database_of(stage)
+    stopped = asyncio.ensure_future(create(await user_of(stage, rita), params))
+    while not rows(target, "SELECT id FROM hits"):  # stored, its answer not yet out
+        await asyncio.sleep(0)
+    stopped.cancel()
+    with suppress(asyncio.CancelledError):
+        await stopped
+
+    again = await call(stage, mturk, "create_hit", **params)
+
+    ((hit_id,),) = rows(target, "SELECT id FROM hits")
+    assert again["HIT"]["HITId"] == f"GBH{hit_id:08d}"
+    money = await call(stage, mturk, "get_account_balance")
+    assert money["OnHoldBalance"] == "0.15", "escrowed once"
 
 
 async def test_paginators_walk_every_hit(stage: Stage, admin: Actor) -> None:

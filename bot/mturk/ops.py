@@ -200,26 +200,25 @@ class Operations(UseCases):
         # MTurk has no task language: the task's own words say it (bot/mturk/_language.py).
         language = await bounds.off_loop(len(question), task_language, t.title, t.description, form)
         if token:
-            async with self.db.transaction() as conn:
-                fresh, earlier = await mturk.claim_token(
-                    conn, requester.id, "CreateHIT", token, self.clock.now()
-                )
+            now = self.clock.now()
+
+            async def claim(conn: Conn) -> tuple[bool, str | None]:
+                return await mturk.claim_token(conn, requester.id, "CreateHIT", token, now)
+
+            fresh, earlier = await self.db.atomic(claim)
             if not fresh:
                 if earlier is None:
                     raise ApiError("a request with this UniqueRequestToken is still running")
                 return {"HIT": await self._hit_json(requester, int(earlier))}
         try:
             published = await self._publish(
-                requester, t, form, question, annotation, lifetime, most, language
+                requester, t, form, question, annotation, lifetime, most, language, token
             )
         except BaseException:
-            if token:
+            if token:  # a token whose HIT was published keeps it (drop_token leaves it)
                 async with self.db.transaction() as conn:
                     await mturk.drop_token(conn, requester.id, "CreateHIT", token)
             raise
-        if token:
-            async with self.db.transaction() as conn:
-                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(published.id))
         # Just made: its MTurk side and type are known and nothing is handed in yet, so the
         # answer is the HIT as publishing stored it (no query, not the three of GetHIT).
         kind = form.format if isinstance(form, WebQuestion) else "QuestionForm"
@@ -237,8 +236,10 @@ class Operations(UseCases):
         lifetime: int,
         most: int,
         language: str | None = None,
+        token: str = "",
     ) -> Hit:
-        """Store and publish the HIT (first wave just after, with FirstWaves); the open HIT."""
+        """Store and publish the HIT (first wave just after, with FirstWaves); the open HIT.
+        A UniqueRequestToken claimed for it records the HIT in the same transaction."""
         web = form if isinstance(form, WebQuestion) else None
         specs = (
             (QuestionSpec(QuestionKind.TEXT, market_texts.WEB_TASK_PROMPT),)
@@ -263,8 +264,11 @@ class Operations(UseCases):
         form_ids = [asked.ids for asked in form.questions] if isinstance(form, Form) else []
 
         async def attach(conn: Conn, hit_id: int) -> None:
-            """The HIT's MTurk side and requirements, in the transaction that publishes it."""
+            """The HIT's MTurk side, requirements and request token, in the transaction that
+            publishes it."""
             await mturk.insert_hit(conn, hit_id, t.id, question, annotation, question_format)
+            if token:
+                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit_id))
             if form_ids and not web:
                 await mturk.insert_form_ids_all(conn, hit_id, form_ids)
             for requirement in requirements:
