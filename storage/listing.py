@@ -109,7 +109,7 @@ async def _visible_clause(
         "h.expires_at > :now",
         "h.requester_id != :worker",
         "h.id NOT IN (SELECT a.hit_id FROM assignments a WHERE a.worker_id = :worker)",
-        eligible_listing_clause(":worker"),
+        eligible_listing_clause(":worker", postgres=is_postgres(conn)),
     ]
     if with_prefs:
         # The worker's preferences are read once and inlined as parameters: a correlated

@@ -164,20 +164,33 @@ def met_clause(
     return " AND ".join(terms) or "1 = 1", params
 
 
-def eligible_listing_clause(worker: str) -> str:
+def eligible_listing_clause(worker: str, *, postgres: bool = False) -> str:
     """`eligible_clause("h.id", worker)` for a query over many HITs `h` of one worker.
 
     The same predicate as two sets read once per query: the open HITs with a requirement
     the worker does not meet, the requesters who blocked the worker (`NOT IN (SELECT ...)`),
     instead of probes per HIT. Listings rank every open HIT; this halved the cost of the
     check for a worker who sees most of them (bench/bench_listing.py).
+
+    PostgreSQL (`postgres`): whether a requirement's HIT is open is a probe of hits by
+    primary key per requirement (OFFSET 0 keeps it one), where the join let the planner
+    read every HIT, by a hash or merge join, to find the few with requirements: building
+    the set took 24-27 ms at 10,000 open HITs under load, the probes 3.5 ms.
     """
     met = _MET.format(worker=worker)
+    is_open = (
+        " WHERE EXISTS (SELECT 1 FROM hits rh WHERE rh.id = r.hit_id AND rh.status = 'open'"
+        " OFFSET 0) AND"
+        if postgres
+        else " JOIN hits rh ON rh.id = r.hit_id AND rh.status = 'open'"
+    )
     return (
         "(h.id NOT IN (SELECT r.hit_id FROM hit_requirements r"
-        " JOIN hits rh ON rh.id = r.hit_id AND rh.status = 'open'"
-        f" LEFT JOIN users ru ON ru.id = {worker}"
-        f" LEFT JOIN worker_stats rs ON rs.user_id = {worker} WHERE NOT ({met}))"
+        + ("" if postgres else is_open)
+        + f" LEFT JOIN users ru ON ru.id = {worker}"
+        + f" LEFT JOIN worker_stats rs ON rs.user_id = {worker}"
+        + (is_open if postgres else " WHERE")
+        + f" NOT ({met}))"
         " AND h.requester_id NOT IN (SELECT b.requester_id FROM blocks b"
         f" WHERE b.worker_id = {worker}))"
     )
