@@ -47,13 +47,15 @@ KINDS = ["poll,survey,tag", "poll", "survey", "tag", "poll,tag", "poll,survey"]
 TOPICS = [""] * 6 + ["animals", "images", "news,politics", "shopping", "animals,images"]
 
 
-async def executemany_sliced(conn: Conn, sql: str, rows: Iterable[Sequence[object]]) -> None:
-    """executemany in slices of 50,000 rows: one statement of a million rows outlasts the
+async def executemany_sliced(
+    conn: Conn, sql: str, rows: Iterable[Sequence[object]], size: int = 50_000
+) -> None:
+    """executemany in slices of `size` rows: one statement of a million rows outlasts the
     pool's 60 s command timeout on a loaded machine (PostgreSQL)."""
     batch: list[Sequence[object]] = []
     for row in rows:
         batch.append(row)
-        if len(batch) == 50_000:
+        if len(batch) == size:
             await conn.executemany(sql, [tuple(r) for r in batch])
             batch = []
     if batch:
