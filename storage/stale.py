@@ -65,12 +65,7 @@ async def reminders_over(
 ) -> int:
     """Edit every reminder of these assignments (sent, or on its way) to say the work is
     over, without buttons. Returns how many edits were queued."""
-    chat, message = skip or NO_MESSAGE
-    cur = await conn.execute(
-        _INSERT + _REMINDERS_OVER + _UPSERT,
-        (priority, now, now, json.dumps(assignment_ids), chat, message),
-    )
-    return int(cur.rowcount)
+    return await _queue_over(conn, (_REMINDERS_OVER,), assignment_ids, priority, now, skip)
 
 
 async def task_message_over(
@@ -84,12 +79,7 @@ async def task_message_over(
     returned, approved, rejected), without the buttons of work in progress; once per
     state, so a review after a submission edits it again. Returns how many edits were
     queued."""
-    chat, message = skip or NO_MESSAGE
-    cur = await conn.execute(
-        _INSERT + _TASK_OVER + _UPSERT,
-        (priority, now, now, json.dumps(assignment_ids), chat, message),
-    )
-    return int(cur.rowcount)
+    return await _queue_over(conn, (_TASK_OVER,), assignment_ids, priority, now, skip)
 
 
 async def work_over(
@@ -101,11 +91,24 @@ async def work_over(
 ) -> int:
     """`reminders_over` and `task_message_over` in one statement (one round trip to the
     database), the reminders' edits first. Returns how many edits were queued."""
+    parts = (_REMINDERS_OVER, _TASK_OVER)
+    return await _queue_over(conn, parts, assignment_ids, priority, now, skip)
+
+
+async def _queue_over(
+    conn: Conn,
+    parts: tuple[str, ...],
+    assignment_ids: list[int],
+    priority: int,
+    now: float,
+    skip: tuple[int, int] | None,
+) -> int:
+    """Queue the edits the SELECTs in `parts` (each taking the same six parameters) find,
+    in one INSERT; how many were queued."""
     chat, message = skip or NO_MESSAGE
-    ids = json.dumps(assignment_ids)
     cur = await conn.execute(
-        _INSERT + _REMINDERS_OVER + " UNION ALL" + _TASK_OVER + _UPSERT,
-        (priority, now, now, ids, chat, message) * 2,
+        _INSERT + " UNION ALL".join(parts) + _UPSERT,
+        (priority, now, now, json.dumps(assignment_ids), chat, message) * len(parts),
     )
     return int(cur.rowcount)
 
