@@ -124,6 +124,14 @@ async def get(conn: Conn, hit_id: int) -> Hit | None:
     return hit_at(row) if row else None
 
 
+async def with_pause(conn: Conn, hit_id: int) -> tuple[Hit, bool] | None:
+    """The HIT and whether its pushes wait for a higher reward, in one statement."""
+    row = await fetch_one(
+        conn, f"SELECT {_HIT_COLUMNS}, pushes_paused FROM hits WHERE id = ?", (hit_id,)
+    )
+    return (hit_at(row), row[HIT_WIDTH] == 1) if row else None
+
+
 async def questions(conn: Conn, hit_id: int) -> list[Question]:
     """The HIT's questions in order."""
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock
@@ -23,12 +24,17 @@ from bot.money import texts as money_texts
 from bot.requesting import texts as requesting_texts
 from bot.work import screens as worker_screens
 from bot.work import texts as work_texts
-from bot.work.desk import WorkerDesk
+from bot.work.desk import HitCard, WorkerDesk
 from storage import assignments, stale
 from storage import offers as offer_store
 from storage.db import Database
 from storage.outbox import OutboxRow
 from storage.usecases import UseCases
+
+# A push wave's cards share the requester's record, the estimate and the questions: read
+# once per HIT for this long (the HIT itself, its slots and its pause are read per push).
+CARD_KEEP_S = 10.0
+CARDS_KEPT = 256
 
 
 class Notices(UseCases):
@@ -54,6 +60,8 @@ class Notices(UseCases):
         self.bot_username = bot_username  # the cards' deep links; known once the bot starts
         self.reminders = reminders  # the last one carries the timer concierge
         self.fair = FairNotices(db, clock, reading)
+        # push cards of a wave (_push_card): when first read, and the card once it is
+        self._cards: dict[int, tuple[float, asyncio.Future[HitCard | None]]] = {}
         # Web tasks (MTurk API): a push carries a Preview link when this gives one ...
         self.preview_link = preview_link
         # ... and a task message the link that opens the task's page.
@@ -94,9 +102,7 @@ class Notices(UseCases):
             )
         if row.kind == "payout_rejected":
             p = row.payload
-            return Screen(
-                money_texts.payout_rejected_notice(t, int(p["cents"]), str(p["reason"]))
-            )
+            return Screen(money_texts.payout_rejected_notice(t, int(p["cents"]), str(p["reason"])))
         if row.kind == "funded":
             return Screen(market_texts.funded_notice(t, int(row.payload["amount_cents"])))
         if row.kind == "qualified":
@@ -156,16 +162,17 @@ class Notices(UseCases):
         raise ValueError(f"unknown outbox kind {row.kind!r}")
 
     async def _push(self, t: Translator, hit_id: int) -> Screen | None:
-        hit = await self.reading.hit(hit_id)
-        if hit is None or hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
-            return None
-        if await self.fair.pushes_paused(hit.id):
-            return None  # measured pay under the floor: wait for /raise (bot/market/pay_floor.py)
-        found = await self.desk.card(hit_id)
+        found = await self._push_card(hit_id, self.clock.now())
         if found is None:
             return None
+        found_card, paused = found
+        hit = found_card.hit
+        if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
+            return None
+        if paused:
+            return None  # measured pay under the floor: wait for /raise (bot/market/pay_floor.py)
         card = worker_screens.card(
-            t, found, await self.fair.compact_reputation(t, hit.requester_id)
+            t, found_card, await self.fair.compact_reputation(t, hit.requester_id)
         )
         link = await self.preview_link(hit) if self.preview_link is not None else None
         if link is not None:
@@ -173,6 +180,25 @@ class Notices(UseCases):
                 card.text, (*card.rows, (Button(t(delivery_texts.BTN_PREVIEW_TASK), url=link),))
             )
         return card
+
+    async def _push_card(self, hit_id: int, now: float) -> tuple[HitCard, bool] | None:
+        """The HIT read now; its requester's record, estimate and questions read once for
+        the pushes of the next CARD_KEEP_S (those sent at once wait for the first read)."""
+        kept = self._cards.get(hit_id)
+        if kept is not None and now - kept[0] < CARD_KEEP_S:
+            card = await asyncio.shield(kept[1])
+            if card is not None:
+                return await self.desk.push_card(hit_id, card)
+        first: asyncio.Future[HitCard | None] = asyncio.get_running_loop().create_future()
+        if len(self._cards) >= CARDS_KEPT:
+            self._cards = {k: v for k, v in self._cards.items() if now - v[0] < CARD_KEEP_S}
+        self._cards[hit_id] = (now, first)
+        found = None
+        try:
+            found = await self.desk.push_card(hit_id, None)
+        finally:
+            first.set_result(found[0] if found is not None else None)
+        return found
 
     async def _filled(self, t: Translator, hit_id: int) -> Screen | None:
         """An earlier push (or a lapsed offer), rewritten once its HIT (its batch) has no

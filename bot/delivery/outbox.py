@@ -432,7 +432,7 @@ class Broadcaster:
     async def _mark_called(self, row: OutboxRow) -> bool:
         """Note that the call is being made, so a crash from here on gives the row up
         (it may have reached Telegram) instead of sending it again."""
-        async with self.db.transaction() as conn:
+        async with self.db.single_write() as conn:  # one UPDATE: no BEGIN/COMMIT trips
             return await outbox.mark_called(conn, row.id, self.claimer, self.clock.now())
 
     async def _edit_target(self, row: OutboxRow) -> tuple[int, int] | bool:

@@ -3,7 +3,7 @@ preferences and mutes. Use-cases return views or result enums; no Telegram here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -111,10 +111,28 @@ class WorkerDesk(UseCases):
         async with self.db.reading() as conn:
             return await self._card(conn, hit_id)
 
+    async def push_card(self, hit_id: int, kept: HitCard | None) -> tuple[HitCard, bool] | None:
+        """A push's card and whether the HIT's pushes are paused, on one connection: the HIT
+        (status, slots, pause) and a batch's slots read now; the requester's record, the
+        estimate and the questions taken from `kept`, this HIT's card of a moment ago, if
+        given (a wave shows the same ones to everybody)."""
+        async with self.db.reading() as conn:
+            found = await hits.with_pause(conn, hit_id)
+            if found is None or found[0].status is HitStatus.DRAFT:
+                return None
+            hit, paused = found
+            if kept is None:
+                return await self._card_of(conn, hit), paused
+            batch = None if hit.batch_id is None else await hits.batch_slots(conn, hit.batch_id)
+            return replace(kept, hit=hit, batch=batch), paused
+
     async def _card(self, conn: Conn, hit_id: int) -> HitCard | None:
         hit = await hits.get(conn, hit_id)
         if hit is None or hit.status is HitStatus.DRAFT:
             return None
+        return await self._card_of(conn, hit)
+
+    async def _card_of(self, conn: Conn, hit: Hit) -> HitCard:
         requester = await users.by_id(conn, hit.requester_id)
         approved, rejected = await workers.requester_record(conn, hit.requester_id)
         return HitCard(
@@ -122,8 +140,8 @@ class WorkerDesk(UseCases):
             requester.first_name if requester else "?",
             approved,
             rejected,
-            await estimates.estimate(conn, hit_id),
-            await hits.questions(conn, hit_id),
+            await estimates.estimate(conn, hit.id),
+            await hits.questions(conn, hit.id),
             await hits.batch_slots(conn, hit.batch_id) if hit.batch_id is not None else None,
         )
 
