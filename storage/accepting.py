@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from asyncpg import UniqueViolationError  # type: ignore[import-untyped]
+
 from bot.domain import Assignment, Hit
-from storage import assignments, hits, offers
+from storage import assignments, hits, offers, stale
 from storage import qualifications as quals
 from storage.db import Conn, fetch_one, is_postgres
 from storage.qualifications import qualified_clause
@@ -50,6 +52,18 @@ async def accept_facts(conn: Conn, hit_id: int, worker_id: int) -> AcceptFacts |
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Recount:
+    """What `take` also does on PostgreSQL when the worker took the HIT from its card:
+    storage/stale.recount, in the same statement (the card's chat, the outbox id the walk
+    starts at, the batch the HIT is an item of)."""
+
+    batch_id: int | None
+    chat_id: int
+    priority: int
+    since_id: int
+
+
 async def take(
     conn: Conn,
     hit_id: int,
@@ -59,50 +73,75 @@ async def take(
     remind_at: float | None,
     shown_in: tuple[int, int] | None,
     required: bool = True,
-) -> tuple[bool, Assignment | None]:
+    recount: Recount | None = None,
+) -> tuple[bool, Assignment | None, int | None]:
     """Claim a slot (race-safe: storage/offers.claim_slot), use up the worker's hold, make
     the assignment and grant the worker the HIT's AutoGranted qualifications, as MTurk
-    does. Returns (whether a slot was claimed, the assignment); a claimed slot without an
-    assignment means the same worker's other tap made it meanwhile: the caller rolls back.
-    On PostgreSQL one statement (one round trip instead of four); on SQLite the grant is
-    left out when the HIT has no requirements (`required`, from accept_facts)."""
+    does (only when the HIT has requirements: `required`, from accept_facts). Returns
+    (whether a slot was claimed, the assignment, `recount`'s next since id); a claimed slot
+    without an assignment means the same worker's other tap made it meanwhile: the caller
+    rolls back (on PostgreSQL nothing of the statement stayed: the assignment's insert
+    failed on the unique (hit, worker), and the statement with it).
+
+    On PostgreSQL one statement (one round trip instead of four), with `recount` in it too
+    (SQLite: not given; the caller recounts), so that an Accept that fills no HIT needs no
+    transaction there (Database.single_write)."""
     if not is_postgres(conn):
         if not await offers.claim_slot(conn, hit_id, worker_id, now):
-            return False, None
+            return False, None, None
         await offers.take_hold(conn, hit_id, worker_id, now)
-        made = await assignments.insert(
-            conn, hit_id, worker_id, now, deadline, remind_at, shown_in
-        )
+        made = await assignments.insert(conn, hit_id, worker_id, now, deadline, remind_at, shown_in)
         if made is not None and required:
             await quals.auto_grant(conn, hit_id, worker_id, now)
-        return True, made
+        return True, made, None
     chat_id, message_id = shown_in if shown_in is not None else (None, None)
-    row = await fetch_one(
-        conn,
-        f"WITH {offers.CLAIM_AND_HOLD},"
-        " made AS (INSERT INTO assignments"
-        "  (hit_id, worker_id, accepted_at, deadline_at, remind_at, chat_id, message_id)"
-        "  SELECT c.id, CAST(:worker AS BIGINT), CAST(:now AS DOUBLE PRECISION),"
-        "  CAST(:deadline AS DOUBLE PRECISION), CAST(:remind AS DOUBLE PRECISION),"
-        "  CAST(:chat AS BIGINT), CAST(:message AS BIGINT) FROM claimed c"
-        "  ON CONFLICT (hit_id, worker_id) DO NOTHING"
-        f"  RETURNING {assignments.COLUMNS}),"
-        f" granted AS ({quals.AUTO_GRANT.format(hit='(SELECT hit_id FROM made)')})"
-        " SELECT (SELECT COUNT(*) FROM claimed), m.* FROM (SELECT 1) AS one"
-        " LEFT JOIN made m ON TRUE",
-        {
-            "hit": hit_id,
-            "now": now,
-            "worker": worker_id,
-            "deadline": deadline,
-            "remind": remind_at,
-            "chat": chat_id,
-            "message": message_id,
-        },
-    )
+    params: dict[str, object] = {
+        "hit": hit_id,
+        "now": now,
+        "worker": worker_id,
+        "deadline": deadline,
+        "remind": remind_at,
+        "chat": chat_id,
+        "message": message_id,
+    }
+    more = ""
+    if required:
+        more += f", granted AS ({quals.AUTO_GRANT.format(hit='(SELECT hit_id FROM made)')})"
+    marks = "(SELECT NULL, NULL)"
+    if recount is not None:
+        ctes, counted = stale.recount_ctes(
+            hit_id, recount.batch_id, worker_id, recount.chat_id, recount.priority, now,
+            recount.since_id, "made",
+        )  # fmt: skip
+        more += ", " + ctes
+        params.update(counted)
+        marks = "count_mark"
+    try:
+        row = await fetch_one(
+            conn,
+            f"WITH {offers.CLAIM_AND_HOLD},"
+            " made AS (INSERT INTO assignments"
+            "  (hit_id, worker_id, accepted_at, deadline_at, remind_at, chat_id, message_id)"
+            "  SELECT c.id, CAST(:worker AS BIGINT), CAST(:now AS DOUBLE PRECISION),"
+            "  CAST(:deadline AS DOUBLE PRECISION), CAST(:remind AS DOUBLE PRECISION),"
+            "  CAST(:chat AS BIGINT), CAST(:message AS BIGINT) FROM claimed c"
+            f"  RETURNING {assignments.COLUMNS})"
+            f"{more}"
+            f" SELECT (SELECT COUNT(*) FROM claimed), k.*, m.* FROM {marks} AS k"
+            " LEFT JOIN made m ON TRUE",
+            params,
+        )
+    except UniqueViolationError as exc:
+        if exc.table_name != "assignments":
+            raise
+        return True, None, None  # the same worker's other tap made it meanwhile
     assert row is not None
     if not int(row[0]):
-        return False, None
-    if row[1] is None:
-        return True, None
-    return True, assignments.assignment_at(tuple(row)[1:])
+        return False, None, None
+    values = tuple(row)
+    if values[3] is None:
+        return True, None, None
+    since = None
+    if recount is not None:
+        since = stale.next_since((values[1], values[2]), recount.since_id)
+    return True, assignments.assignment_at(values[3:]), since

@@ -154,6 +154,21 @@ class Database:
     def is_postgres(self) -> bool:
         return self.pg is not None
 
+    def on_queued(self, call: Callable[[], None]) -> Callable[[], None]:
+        """Have `call` called whenever another process queued outbox rows (PostgreSQL's
+        notices, storage/pg.Listener); returns what stops it. SQLite: never called."""
+        if self.pg is None:
+            return lambda: None
+        calls = self.pg.listener.on_queued
+        calls.append(call)
+        return lambda: calls.remove(call) if call in calls else None
+
+    @property
+    def hears_queued(self) -> bool:
+        """Whether `on_queued` calls come now (PostgreSQL, its listener connected): a loop
+        waiting for other processes' rows need not poll for them."""
+        return self.pg is not None and self.pg.listener.live
+
     async def open(self) -> None:
         """Connect, set pragmas and apply pending migrations."""
         if self.pg is not None:
@@ -164,6 +179,7 @@ class Database:
                     await migrate(session)
                 finally:
                     await session.raw.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+            await self.pg.listen()
             return
         # Quick blocks use the same sqlite3 connection from the loop's thread (storage/inline.py).
         conn = await aiosqlite.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -290,6 +306,18 @@ class Database:
             return
         async with self.transaction(quick=quick) as conn:
             yield conn
+
+    @asynccontextmanager
+    async def one_transaction(self, conn: Conn) -> AsyncIterator[Conn]:
+        """Inside `single_write`, for a block that turns out to need several writes after
+        its reads: they are one transaction after all. PostgreSQL: BEGIN ... COMMIT on the
+        same connection, rolled back on any exception; SQLite: single_write's block is one
+        transaction already."""
+        if isinstance(conn, PgConn) and not conn.in_transaction:
+            async with conn.raw.transaction():
+                yield conn
+            return
+        yield conn
 
     @asynccontextmanager
     async def reading(self, *, quick: bool = False) -> AsyncIterator[Conn]:

@@ -116,3 +116,28 @@ def migration_for(sql: str, dialect: str) -> str:
         elif only == dialect:
             kept.append(line)
     return "\n".join(kept) + "\n"
+
+
+def named(sql: str, params: Sequence[object], prefix: str) -> tuple[str, dict[str, object]]:
+    """A piece of SQL written with positional placeholders (`?`, `?N`), rewritten with named
+    ones (`:prefix1`, `:prefix2`, ...) and its parameters as a dict, so that it can join a
+    statement written with named parameters (string literals and comments left alone).
+
+    >>> named("SELECT ?, '?' FROM t WHERE a = ?1 AND b = ?", (7, 8), "p")
+    ("SELECT :p1, '?' FROM t WHERE a = :p1 AND b = :p2", {'p1': 7, 'p2': 8})
+    """
+    highest = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal highest
+        text = match.group(0)
+        if not text.startswith("?"):
+            return text
+        number = int(match.group(2)) if match.group(2) else highest + 1
+        highest = max(highest, number)
+        return f":{prefix}{number}"
+
+    rewritten = _TOKEN.sub(swap, sql)
+    if highest != len(params):
+        raise ValueError(f"{highest} placeholders for {len(params)} parameters")
+    return rewritten, {f"{prefix}{n + 1}": value for n, value in enumerate(params)}

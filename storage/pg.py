@@ -10,8 +10,11 @@ comes back as int when whole and float otherwise, as SQLite gives it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from functools import lru_cache
@@ -152,10 +155,25 @@ class _Call:
 class PgConn:
     """One pooled asyncpg connection, spoken to as storage speaks to aiosqlite's."""
 
-    __slots__ = ("raw",)
+    __slots__ = ("raw", "users", "changing_users")
 
-    def __init__(self, raw: asyncpg.Connection) -> None:
+    def __init__(self, raw: asyncpg.Connection, users: Kept | None = None) -> None:
         self.raw = raw
+        self.users = users  # the users this process keeps
+        self.changing_users = False
+
+    def change_users(self) -> None:
+        """A statement changing users runs on this connection: until the connection goes
+        back to the pool (its transaction committed or rolled back), this process keeps
+        no user, and it forgets those it kept (Kept)."""
+        if self.users is not None and not self.changing_users:
+            self.changing_users = True
+            self.users.begin_change()
+
+    def release(self) -> None:
+        if self.changing_users and self.users is not None:
+            self.changing_users = False
+            self.users.end_change()
 
     @property
     def in_transaction(self) -> bool:
@@ -192,6 +210,148 @@ class PgConn:
         await self.raw.execute(sql)
 
 
+# What this process keeps at most of a table it keeps (Kept), before starting afresh.
+KEPT_MAX = 50_000
+# Real seconds between attempts to listen again after the listener's connection was lost.
+LISTEN_AGAIN_S = 1.0
+
+log = logging.getLogger(__name__)
+
+
+class Kept:
+    """Rows of one table kept by this process (users by Telegram id), valid while its
+    Listener hears every change any process makes to the table (a trigger's notice,
+    migration 0028): kept only while listening, forgotten at every notice and whenever
+    the listener is lost or found again.
+
+    A read that began before a notice may bring back the row as it was: `put` keeps it
+    only when no notice came (nor a change of this process began) since `begin`. A
+    change made by this process is not kept from its start until its commit (`changing`
+    / `changed`: the connection it runs on says so, storage/users), so the process that
+    made it never reads an old row afterwards; other processes forget theirs when the
+    notice arrives, a moment after the commit."""
+
+    def __init__(self) -> None:
+        self.rows: dict[object, object] = {}
+        self.live = False  # the listener is listening: every change will be heard
+        self.generation = 0  # moves on at every notice, loss, and change begun or ended
+        self.changing = 0  # changes of this process under way
+
+    def get(self, key: object) -> object | None:
+        if not self.live or self.changing:
+            return None
+        return self.rows.get(key)
+
+    def begin(self) -> int:
+        """Before reading a row to keep: pass the result to `put`."""
+        return self.generation
+
+    def put(self, key: object, row: object, begun: int) -> None:
+        if self.live and not self.changing and begun == self.generation:
+            if len(self.rows) >= KEPT_MAX:
+                self.rows.clear()
+            self.rows[key] = row
+
+    def forget(self) -> None:
+        self.rows.clear()
+        self.generation += 1
+
+    def begin_change(self) -> None:
+        self.changing += 1
+        self.forget()
+
+    def end_change(self) -> None:
+        self.changing -= 1
+        self.forget()
+
+
+class Listener:
+    """A connection of this process's own (outside the pool) that LISTENs to the notices
+    of migration 0028: a user changed (Kept users forgotten) and rows queued in the
+    outbox by another process (`on_queued` callbacks, e.g. the broadcaster's bell). When
+    its connection is lost, nothing is kept and `live` is False (the broadcaster polls
+    again) until it listens again, tried every LISTEN_AGAIN_S; then the callbacks are
+    called once, for rows queued while nobody listened."""
+
+    USERS = "gigbot_users"
+    OUTBOX = "gigbot_outbox"
+
+    def __init__(self, url: str, name: str, users: Kept) -> None:
+        self.url = url
+        self.name = name  # this process's application_name: its own notices are not news
+        self.users = users
+        self.on_queued: list[Callable[[], None]] = []
+        self._con: asyncpg.Connection | None = None
+        self._again: asyncio.Task[None] | None = None
+        self._closing = False
+
+    @property
+    def live(self) -> bool:
+        return self._con is not None and not self._con.is_closed()
+
+    async def open(self) -> None:
+        con = await asyncpg.connect(self.url, server_settings={"application_name": self.name})
+        try:
+            await con.add_listener(self.USERS, self._user_changed)
+            await con.add_listener(self.OUTBOX, self._queued)
+        except BaseException:
+            await con.close()
+            raise
+        con.add_termination_listener(self._lost)
+        self._con = con
+        self.users.live = True
+        self.users.forget()  # what was read while deaf may be old
+        self._ring()
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._again is not None:
+            self._again.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._again
+            self._again = None
+        self.users.live = False
+        self.users.forget()
+        con, self._con = self._con, None
+        if con is not None:
+            con.remove_termination_listener(self._lost)
+            try:
+                await asyncio.wait_for(con.close(), 5)
+            except (TimeoutError, OSError, asyncpg.PostgresError):
+                con.terminate()
+
+    def _user_changed(self, con: object, pid: int, channel: str, payload: str) -> None:
+        self.users.forget()
+
+    def _queued(self, con: object, pid: int, channel: str, payload: str) -> None:
+        if payload != self.name:
+            self._ring()
+
+    def _ring(self) -> None:
+        for call in list(self.on_queued):
+            call()
+
+    def _lost(self, con: object) -> None:
+        self.users.live = False
+        self.users.forget()
+        self._con = None
+        if not self._closing and self._again is None:
+            log.warning("lost the connection listening for notices; listening again")
+            self._again = asyncio.get_running_loop().create_task(self._listen_again())
+
+    async def _listen_again(self) -> None:
+        try:
+            while not self._closing:
+                await asyncio.sleep(LISTEN_AGAIN_S)
+                try:
+                    await self.open()
+                    return
+                except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+                    log.debug("listening again failed: %s", exc)
+        finally:
+            self._again = None
+
+
 class PgPool:
     """The pool behind one Database on PostgreSQL."""
 
@@ -199,6 +359,10 @@ class PgPool:
         self.url = url
         self.max_size = max_size
         self._pool: asyncpg.Pool | None = None
+        # This process's name on the server (its notices carry it) and what it keeps.
+        self.name = f"gigbot {uuid.uuid4().hex[:12]}"
+        self.users = Kept()
+        self.listener = Listener(url, self.name, self.users)
 
     async def open(self) -> None:
         """Connect (a clear error for an old server) and keep a few connections ready."""
@@ -220,7 +384,11 @@ class PgPool:
             # bitmap scan at 100,000 workers and more: bench_matching's select p95
             # 64-100 -> 24-28 ms at load 4-5). gigbot's statements are bounded lookups
             # run many at a time, where parallel workers only take CPU from the others.
-            server_settings={"jit": "off", "max_parallel_workers_per_gather": "0"},
+            server_settings={
+                "jit": "off",
+                "max_parallel_workers_per_gather": "0",
+                "application_name": self.name,
+            },
         )
         assert pool is not None
         async with pool.acquire() as con:
@@ -233,7 +401,12 @@ class PgPool:
             )
         self._pool = pool
 
+    async def listen(self) -> None:
+        """Start hearing other processes' notices (after the migrations made them)."""
+        await self.listener.open()
+
     async def close(self) -> None:
+        await self.listener.close()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             try:
@@ -251,20 +424,33 @@ class PgPool:
     async def transaction(self) -> AsyncIterator[PgConn]:
         """One READ COMMITTED transaction on a pooled connection; rolled back on any
         exception (a connection lost mid-way leaves nothing: the server rolls back)."""
-        async with self.pool.acquire() as raw, raw.transaction():
-            yield PgConn(raw)
+        async with self.pool.acquire() as raw:
+            conn = PgConn(raw, self.users)
+            try:
+                async with raw.transaction():
+                    yield conn
+            finally:
+                conn.release()
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[PgConn]:
         """A pooled connection outside any transaction (each statement commits alone)."""
         async with self.pool.acquire() as raw:
-            yield PgConn(raw)
+            conn = PgConn(raw, self.users)
+            try:
+                yield conn
+            finally:
+                conn.release()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[PgConn]:
         """One connection held for a while (migrations under an advisory lock)."""
         async with self.pool.acquire() as raw:
-            yield PgConn(raw)
+            conn = PgConn(raw, self.users)
+            try:
+                yield conn
+            finally:
+                conn.release()
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 
 from storage.db import Conn, Row, fetch_one, is_postgres
+from storage.dialect import named
 
 NO_MESSAGE = (-1, -1)  # as `skip`: no message to leave out
 COUNT_EVERY_S = 60  # push card counters: at most one edit a minute per card
@@ -267,9 +268,15 @@ def _count_mark(hit_id: int, batch_id: int | None, since_id: int) -> tuple[str, 
 
 
 def _count_walk(
-    hit_id: int, batch_id: int | None, priority: int, now: float, since_id: int
+    hit_id: int,
+    batch_id: int | None,
+    priority: int,
+    now: float,
+    since_id: int,
+    leave_out: int | None = None,
 ) -> tuple[str, tuple[object, ...]]:
-    """The INSERT of this minute's redraws of the cards from `since_id`."""
+    """The INSERT of this minute's redraws of the cards from `since_id` (and not the card of
+    the worker `leave_out`)."""
     bucket = count_minute(now)
     which = "h.batch_id = ?" if batch_id is not None else "h.id = ?"
     scope = batch_id if batch_id is not None else hit_id
@@ -283,12 +290,11 @@ def _count_walk(
         _INSERT + " SELECT 'count:' || h.id || ':' || ? || ':' || o.chat_id, o.chat_id,"
         " 'push_count', CAST(? AS BIGINT), json_object('hit_id', h.id, 'edit_message_id',"
         " o.message_id), CAST(? AS DOUBLE PRECISION),"
-        " CAST(? AS DOUBLE PRECISION)"
-        + _CARDS
-        + " JOIN users u ON u.tg_id = o.chat_id"
+        " CAST(? AS DOUBLE PRECISION)" + _CARDS + " JOIN users u ON u.tg_id = o.chat_id"
         " JOIN pushes p ON p.hit_id = h.id AND p.worker_id = u.id AND p.outcome = 'sent'"
         f" WHERE {which} AND o.id >= ? AND u.id NOT IN ({taken})"
-        " ON CONFLICT (key) DO NOTHING",
+        + ("" if leave_out is None else " AND u.id != ?")
+        + " ON CONFLICT (key) DO NOTHING",
         (
             bucket,
             priority,
@@ -297,11 +303,48 @@ def _count_walk(
             scope,
             since_id,
             scope,
+            *(() if leave_out is None else (leave_out,)),
         ),
     )
 
 
-def _next_since(mark: Row | None, since_id: int) -> int:
+def recount_ctes(
+    hit_id: int,
+    batch_id: int | None,
+    worker_id: int,
+    chat_id: int,
+    priority: int,
+    now: float,
+    since_id: int,
+    taken: str,
+) -> tuple[str, dict[str, object]]:
+    """PostgreSQL: `recount` as three WITH queries of the statement that takes the HIT
+    (storage/accepting.take), with named parameters: `taken` names its WITH query that
+    has a row once the worker took the HIT, and the drop and the walk run only then. The
+    statement's parts all see the database as it was before it, so the walk leaves the
+    worker out by their id (their new assignment is not seen). `count_mark` has the
+    mark's one row, for `next_since`."""
+    only = f" AND EXISTS (SELECT 1 FROM {taken})"
+    drop_sql, drop_params = _count_drop(hit_id, batch_id, chat_id)
+    walk_sql, walk_params = _count_walk(hit_id, batch_id, priority, now, since_id, worker_id)
+    upsert = " ON CONFLICT (key) DO NOTHING"
+    walk_sql = walk_sql.replace(upsert, only + upsert)
+    mark_sql, mark_params = _count_mark(hit_id, batch_id, since_id)
+    drop, drop_named = named(drop_sql + only, drop_params, "count_drop")
+    walk, walk_named = named(walk_sql, walk_params, "count_walk")
+    mark, mark_named = named(mark_sql, mark_params, "count_mark")
+    return (
+        f"count_dropped AS ({drop}), count_walked AS ({walk}), count_mark AS ({mark})",
+        {**drop_named, **walk_named, **mark_named},
+    )
+
+
+def next_since(mark: tuple[int | None, int | None] | None, since_id: int) -> int:
+    """What `recount` returns, from the mark's row (`recount_ctes`' count_mark)."""
+    return _next_since(mark, since_id)
+
+
+def _next_since(mark: Row | tuple[int | None, int | None] | None, since_id: int) -> int:
     unsent, last = (mark[0], mark[1]) if mark is not None else (None, None)
     if unsent is not None:
         return int(unsent)

@@ -13,6 +13,7 @@ from storage.db import Conn, fetch_one, is_postgres
 
 async def submit(
     conn: Conn,
+    worker_id: int,
     assignment_id: int,
     hit_id: int,
     batch_id: int | None,
@@ -20,8 +21,10 @@ async def submit(
     priority: int,
     pressed: tuple[int, int] | None,
     shown: tuple[int, int] | None,
-) -> tuple[bool, int]:
-    """Hand the assignment in: (whether it moved, how many edits were queued). `pressed`
+) -> tuple[bool, int, int | None]:
+    """Hand the assignment in: (whether it moved, how many edits were queued, the worker's
+    rewards now pending review: on PostgreSQL summed by the same statement, the work
+    handed in among them; None on SQLite, where the caller reads them). `pressed`
     is the (chat, message) the worker submitted from, which the caller redraws itself;
     `shown` the assignment's task message as the caller's transaction read it (SQLite:
     the edits' statement runs only when a reminder may exist or the task message is
@@ -29,12 +32,12 @@ async def submit(
     if not is_postgres(conn):
         reminded = await assignments.hand_in(conn, assignment_id, now)
         if reminded is None:
-            return False, 0
+            return False, 0, None
         queued = 0
         if reminded or (shown is not None and shown != pressed):
             queued = await stale.work_over(conn, [assignment_id], priority, now, pressed)
         await estimates.record_submission(conn, hit_id, batch_id)
-        return True, queued
+        return True, queued, None
     chat, message = pressed or stale.NO_MESSAGE
     table, key, times_sql = estimates.scope(hit_id, batch_id)
     # The statement's WITH queries all read the database as it was before it: the moved
@@ -68,7 +71,10 @@ async def submit(
         + ", counting AS ("
         + estimates.median_update(table)
         + " AND EXISTS (SELECT 1 FROM moved) RETURNING 1)"
-        " SELECT (SELECT COUNT(*) FROM moved), (SELECT COUNT(*) FROM edits)",
+        " SELECT (SELECT COUNT(*) FROM moved), (SELECT COUNT(*) FROM edits),"
+        " (SELECT COALESCE(SUM(h.reward_cents), 0) FROM assignments p"
+        "  JOIN hits h ON h.id = p.hit_id WHERE p.worker_id = ?"
+        "  AND (p.status = 'submitted' OR p.id IN (SELECT id FROM moved)))",
         (
             now,
             assignment_id,
@@ -80,8 +86,9 @@ async def submit(
             estimates.SAMPLE,
             estimates.SAMPLE,
             key,
+            worker_id,
         ),
     )
     assert row is not None
-    return int(row[0]) == 1, int(row[1])
+    return int(row[0]) == 1, int(row[1]), int(row[2])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.domain import User
-from storage.db import Conn, changed_one, fetch_all, fetch_one
+from storage.db import Conn, Database, changed_one, fetch_all, fetch_one, is_postgres
 
 _COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active, language"
 
@@ -45,6 +45,30 @@ async def by_tg_id(conn: Conn, tg_id: int) -> User | None:
     return _user(row) if row else None
 
 
+async def kept_by_tg_id(db: Database, tg_id: int) -> User | None:
+    """`by_tg_id`, for every update's sender: on PostgreSQL kept by this process while
+    it hears every change of users (storage/pg.Kept), so a tap sends no statement for it;
+    a user not registered is never kept (they may register through another process)."""
+    kept = db.pg.users if db.pg is not None else None
+    if kept is not None:
+        found = kept.get(tg_id)
+        if isinstance(found, User):
+            return found
+        begun = kept.begin()
+    async with db.reading(quick=True) as conn:  # one row by its key
+        user = await by_tg_id(conn, tg_id)
+    if kept is not None and user is not None:
+        kept.put(tg_id, user, begun)
+    return user
+
+
+def changing(conn: Conn) -> None:
+    """Before a statement changing users: see storage/pg.PgConn.change_users (PostgreSQL;
+    SQLite keeps nothing)."""
+    if is_postgres(conn):
+        conn.change_users()  # type: ignore[union-attr]
+
+
 async def by_id(conn: Conn, user_id: int) -> User | None:
     """The user with this internal id."""
     row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,))
@@ -74,6 +98,7 @@ async def insert(
 
 async def set_active(conn: Conn, tg_id: int, active: bool) -> bool:
     """Mark a user (in)active, e.g. after they blocked the bot; True if it changed."""
+    changing(conn)
     return await changed_one(
         conn,
         "UPDATE users SET active = ? WHERE tg_id = ? AND active != ?",
@@ -82,6 +107,7 @@ async def set_active(conn: Conn, tg_id: int, active: bool) -> bool:
 
 
 async def mark_requester(conn: Conn, user_id: int) -> None:
+    changing(conn)
     await conn.execute("UPDATE users SET is_requester = 1 WHERE id = ?", (user_id,))
 
 
@@ -101,6 +127,7 @@ async def requester_languages(conn: Conn) -> dict[int, str]:
 
 async def set_language(conn: Conn, tg_id: int, language: str) -> None:
     """The language gigbot speaks to this user from now on (/language)."""
+    changing(conn)
     await conn.execute("UPDATE users SET language = ? WHERE tg_id = ?", (language, tg_id))
 
 

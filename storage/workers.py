@@ -9,6 +9,7 @@ from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
 from storage.db import Conn, changed_one
 from storage.matching import WORKER_LANGUAGES
+from storage.users import changing
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ async def save_prefs(conn: Conn, user_id: int, p: WorkerPrefs) -> None:
             ",".join(sorted(p.languages)),
         ),
     )
+    changing(conn)  # the users this process keeps (PostgreSQL)
     await conn.execute("UPDATE users SET timezone = ? WHERE id = ?", (p.timezone, user_id))
 
 

@@ -73,3 +73,32 @@ async def test_300_workers_race_for_10_slots(stage: Stage, admin: Actor) -> None
         assert told_full == WORKERS - SLOTS and len(accepted) == SLOTS
         for w in accepted:  # they give the HIT back, so they can race again next round
             await w.press("Return")
+
+
+async def test_a_double_tap_on_accept_takes_one_slot(stage: Stage, admin: Actor) -> None:
+    """The same worker's Accept delivered several times at once (a double tap, a retried
+    update): one assignment, one slot used, every tap answered. On PostgreSQL the taps'
+    statements run side by side and take no transaction: the later ones' assignment
+    insert fails on the unique (HIT, worker), which undoes their whole statement, slot
+    included, and they are answered as the assignment already theirs."""
+    rita = await funded_requester(stage, admin, cents=1_000_00)
+    ann = stage.user("Ann")
+    await ann.send("/start")
+    for round_no in range(5):
+        hit_id = await published_poll(
+            stage, rita, f"Twice {round_no}? | yes | no ; reward=0.01 n=3"
+        )
+        before = len(stage.sim.alerts(ann.user))
+        taps = [
+            stage.sim.callback(
+                ann.user, ann.last().message_id, f"acc:{hit_id}", enqueue=False,
+                check_button=False,
+            )
+            for _ in range(4)
+        ]  # fmt: skip
+        await stage.deliver_many(taps)
+        assert await _slots_taken(stage, hit_id) == (1, 1), round_no
+        answers = stage.sim.alerts(ann.user)[before:]
+        assert len(answers) == 4, "every tap is answered exactly once"
+        assert sum("Accepted" in str(a.get("text")) for a in answers) == 1, answers
+        await ann.press("Return")

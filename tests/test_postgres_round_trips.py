@@ -1,11 +1,12 @@
 """The core loop's round trips to PostgreSQL: each statement a tap sends costs a trip to
 the server and a turn of the event loop, so what one statement can do is done in one.
-Accept claims its slot, uses up the worker's hold, makes the assignment and grants the
-HIT's AutoGranted qualifications in one statement, and queues the other cards' counter
-redraws in one more; answering a question runs one write and no transaction; so does
-Submit without a pay floor (the work handed in, its edits queued and the HIT's median
-time kept by one statement). (PostgreSQL only: SQLite has no round trips; the same
-stories run on both in test_stale_messages, test_estimates, test_timed_offers and
+An Accept that does not fill the HIT is a read and one statement, no transaction: it
+claims its slot, uses up the worker's hold, makes the assignment, grants the HIT's
+AutoGranted qualifications and queues the other cards' counter redraws; answering a
+question runs one write and no transaction; so does Submit without a pay floor (the work
+handed in, its edits queued, the HIT's median time kept and the worker's rewards pending
+summed by one statement). (PostgreSQL only: SQLite has no round trips; the same stories
+run on both in test_stale_messages, test_estimates, test_timed_offers and
 test_qualifications.)"""
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ async def statements_of(tap: Callable[[], Awaitable[None]]) -> list[str]:
     return sent
 
 
+def _tap(sent: list[str]) -> list[str]:
+    """The tap's own statements, without the timers' planner's look at what is due next
+    (a task the tap starts when it sets a deadline) and the HIT's questions (read once
+    per process)."""
+    return [
+        s
+        for s in sent
+        if not s.startswith("SELECT name, due FROM") and "FROM questions WHERE hit_id" not in s
+    ]
+
+
 async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
     assert databases.on_postgres()
     rita = await funded_requester(stage, stage.admin())
@@ -76,14 +88,17 @@ async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
         submit = await statements_of(lambda: ann.press("Submit"))
     assert "Submitted" in ann.last_text(), ann.last_text()
 
-    # Accept: the claim, the hold, the assignment and the AutoGranted qualifications in one
-    # statement; Bo's card's counter redraw queued, and Ann's own dropped, by one more.
+    # Accept (a HIT it does not fill): what it must know, then one statement, no BEGIN and
+    # COMMIT: the claim, the hold, the assignment (the HIT has no qualification
+    # requirements: no AutoGranted grant), Bo's card's counter redraw queued and Ann's own
+    # dropped.
+    assert not [s for s in accept if s.rstrip(";") in ("BEGIN", "COMMIT")], accept
     claims = [s for s in accept if "slots_used = slots_used + 1" in s]
     assert len(claims) == 1 and "UPDATE offers" in claims[0], accept
-    assert "INSERT INTO assignments" in claims[0] and "worker_qualifications" in claims[0]
-    assert len([s for s in accept if "INSERT" in s or "UPDATE" in s]) == 2, accept
-    counts = [s for s in accept if "push_count" in s]
-    assert len(counts) == 1 and "DELETE FROM outbox" in counts[0], accept
+    assert "INSERT INTO assignments" in claims[0] and "worker_qualifications" not in claims[0]
+    assert "push_count" in claims[0] and "DELETE FROM outbox" in claims[0], claims
+    assert len([s for s in accept if "INSERT" in s or "UPDATE" in s]) == 1, accept
+    assert len(_tap(accept)) <= 3, accept  # (the user), what it must know, the one write
     redraws = databases.rows(
         databases.database_of(stage), "SELECT chat_id FROM outbox WHERE kind = 'push_count'"
     )
@@ -102,6 +117,12 @@ async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
     assert len(writes) == 1, submit
     assert "status = 'submitted'" in writes[0] and "reminder_over" in writes[0]
     assert "task_over" in writes[0] and "measured_s" in writes[0]
+    assert "reward_cents" in writes[0], "the rewards pending are summed by it too"
+    assert len(_tap(submit)) == 2, submit  # the task as it stands, the one write
+
+    # The user who taps is kept by the process (it hears every change of users): the answer
+    # and the Submit read no user.
+    assert not [s for s in answer + submit if "FROM users WHERE tg_id" in s]
     assert databases.rows(
         databases.database_of(stage), "SELECT measured_n, measured_s FROM hits"
     ) == [(1, 1.0)]

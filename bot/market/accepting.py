@@ -16,7 +16,7 @@ from bot.market.results import AcceptOutcome, AcceptResult
 from bot.market.views import next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
-from storage.db import Database, retrying
+from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
@@ -86,7 +86,8 @@ class Accepting(UseCases):
     ) -> AcceptOutcome:
         now = self.clock.now()
         counted: tuple[tuple[str, int], int] | None = None  # this minute's walk, once done
-        async with self.db.transaction(quick=True) as conn:
+        # PostgreSQL: no transaction unless the accept fills the HIT (see below).
+        async with self.db.single_write(quick=True) as conn:
             facts = await accepting.accept_facts(conn, hit_id, worker.id)
             if facts is None or facts.hit.status is HitStatus.DRAFT:
                 return AcceptOutcome(AcceptResult.NOT_FOUND)
@@ -109,39 +110,56 @@ class Accepting(UseCases):
             # nobody holds is anyone's.
             deadline = now + hit.time_allotted_s
             remind_at = next_reminder(now, deadline, self.reminders, 0)
-            # The slot, the hold used up, the assignment and MTurk's AutoGranted types.
-            claimed, created = await accepting.take(
-                conn, hit_id, worker.id, now, deadline, remind_at, shown_in, facts.required
-            )
-            if not claimed:
-                if await offer_store.held_for_others(conn, hit_id, worker.id, now):
-                    return AcceptOutcome(AcceptResult.HELD)
-                return AcceptOutcome(AcceptResult.FULL)
-            if created is None:  # the same worker's other tap won meanwhile (PostgreSQL)
-                raise _TakenMeanwhile  # undo the slot claimed above
             # A batch's push stands for the whole batch: it is not "filled" by one item.
             item_full = hit.slots_used + 1 >= hit.max_assignments
-            filled = item_full and hit.batch_id is None
-            if filled:  # one statement queues one edit per earlier push, not one per accept
-                await outbox.enqueue_fill_edits(conn, hit_id, Priority.PUSH, now)
-            elif (
-                item_full
-                and hit.batch_id is not None
-                and (await hits.batch_slots(conn, hit.batch_id))[0] == 0
-            ):
-                filled = True
-                await stale.batch_fill_edits(conn, hit.batch_id, Priority.PUSH, now)
-            if filled:  # the fill edits say it all: no counter redraw is worth sending
-                await stale.drop_count_edits(conn, hit_id, hit.batch_id)
-            else:  # unanswered cards show the slots left, redrawn at most once a minute
-                scope = ("batch", hit.batch_id) if hit.batch_id is not None else ("hit", hit_id)
-                minute, since = self._counted.get(scope, (None, 0))
-                if minute != stale.count_minute(now):
-                    since = 0  # a new minute: every card gets this minute's redraw
-                since = await stale.recount(
-                    conn, hit_id, hit.batch_id, worker.tg_id, Priority.PUSH, now, since
-                )
-                counted = (scope, since)
+            filled = False
+            # Unanswered cards show the slots left, redrawn at most once a minute.
+            scope = ("batch", hit.batch_id) if hit.batch_id is not None else ("hit", hit_id)
+            minute, since = self._counted.get(scope, (None, 0))
+            if minute != stale.count_minute(now):
+                since = 0  # a new minute: every card gets this minute's redraw
+            if self.db.is_postgres and not item_full:
+                # The slot, the hold used up, the assignment, MTurk's AutoGranted types and
+                # the other cards' counter redraw: one statement, no transaction.
+                recount = accepting.Recount(hit.batch_id, worker.tg_id, Priority.PUSH, since)
+                claimed, created, counted_to = await accepting.take(
+                    conn, hit_id, worker.id, now, deadline, remind_at, shown_in,
+                    facts.required, recount,
+                )  # fmt: skip
+                if not claimed:
+                    return await self._not_claimed(conn, hit_id, worker, now)
+                if created is None:  # the same worker's other tap won meanwhile
+                    raise _TakenMeanwhile  # nothing of this statement stayed
+                assert counted_to is not None
+                counted = (scope, counted_to)
+            else:
+                async with self.db.one_transaction(conn):
+                    # The slot, the hold used up, the assignment and MTurk's AutoGranted types.
+                    claimed, created, _ = await accepting.take(
+                        conn, hit_id, worker.id, now, deadline, remind_at, shown_in,
+                        facts.required,
+                    )  # fmt: skip
+                    if not claimed:
+                        return await self._not_claimed(conn, hit_id, worker, now)
+                    if created is None:  # the same worker's other tap won meanwhile
+                        raise _TakenMeanwhile  # undo the slot claimed above
+                    filled = item_full and hit.batch_id is None
+                    if filled:  # one statement queues one edit per earlier push
+                        await outbox.enqueue_fill_edits(conn, hit_id, Priority.PUSH, now)
+                    elif (
+                        item_full
+                        and hit.batch_id is not None
+                        and (await hits.batch_slots(conn, hit.batch_id))[0] == 0
+                    ):
+                        filled = True
+                        await stale.batch_fill_edits(conn, hit.batch_id, Priority.PUSH, now)
+                    if filled:  # the fill edits say it all: no counter redraw is worth sending
+                        await stale.drop_count_edits(conn, hit_id, hit.batch_id)
+                    else:
+                        since = await stale.recount(
+                            conn, hit_id, hit.batch_id, worker.tg_id, Priority.PUSH, now, since
+                        )
+                        counted = (scope, since)
             # The task as it now stands, without reading it back: the HIT with the slot
             # claimed above (nothing else of it changed here) and no answers yet.
             taken = replace(hit, slots_used=hit.slots_used + 1)
@@ -154,6 +172,14 @@ class Accepting(UseCases):
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created, view)
+
+    async def _not_claimed(
+        self, conn: Conn, hit_id: int, worker: User, now: float
+    ) -> AcceptOutcome:
+        """No slot was free for the worker: held for others, or full."""
+        if await offer_store.held_for_others(conn, hit_id, worker.id, now):
+            return AcceptOutcome(AcceptResult.HELD)
+        return AcceptOutcome(AcceptResult.FULL)
 
     def _remember_counted(self, scope: tuple[str, int], since: int, now: float) -> None:
         minute = stale.count_minute(now)

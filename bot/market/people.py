@@ -44,8 +44,9 @@ class People:
         return found
 
     async def user(self, tg_id: int) -> User | None:
-        async with self.db.reading(quick=True) as conn:  # one row by its key
-            return await users.by_tg_id(conn, tg_id)
+        """The registered user (every update's sender: kept by the process on PostgreSQL,
+        storage/users.kept_by_tg_id)."""
+        return await users.kept_by_tg_id(self.db, tg_id)
 
     async def user_by_id(self, user_id: int) -> User | None:
         async with self.db.reading(quick=True) as conn:

@@ -217,15 +217,16 @@ class Working(UseCases):
             shown = None
             if a.chat_id is not None and a.message_id is not None:
                 shown = (a.chat_id, a.message_id)
-            moved, queued = await submitting.submit(
-                conn, assignment_id, view.hit.id, view.hit.batch_id, now, Priority.REMINDER,
-                pressed, shown,
+            moved, queued, pending = await submitting.submit(
+                conn, worker.id, assignment_id, view.hit.id, view.hit.batch_id, now,
+                Priority.REMINDER, pressed, shown,
             )  # fmt: skip
             if not moved:  # the deadline won the race
                 return WorkResult.NOT_ACTIVE, None, 0
             if await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now):
                 queued += 1  # the requester is told
-            pending = await assignments.pending_cents(conn, worker.id)
+            if pending is None:  # SQLite: read in the same transaction
+                pending = await assignments.pending_cents(conn, worker.id)
         done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
         progress = view.progress  # a batch item: this one is now among those handed in
         if progress is not None:
