@@ -214,6 +214,10 @@ class PgConn:
 KEPT_MAX = 50_000
 # Real seconds between attempts to listen again after the listener's connection was lost.
 LISTEN_AGAIN_S = 1.0
+# Real seconds between the listener's looks at its own connection (a statement it must
+# answer within as long): a connection cut without a word (a network gone, a machine
+# frozen) would leave the process keeping users nobody tells it about any more.
+HEARTBEAT_S = 2.0
 
 log = logging.getLogger(__name__)
 
@@ -269,9 +273,12 @@ class Listener:
     """A connection of this process's own (outside the pool) that LISTENs to the notices
     of migration 0028: a user changed (Kept users forgotten) and rows queued in the
     outbox by another process (`on_queued` callbacks, e.g. the broadcaster's bell). When
-    its connection is lost, nothing is kept and `live` is False (the broadcaster polls
-    again) until it listens again, tried every LISTEN_AGAIN_S; then the callbacks are
-    called once, for rows queued while nobody listened."""
+    its connection is lost (or fails to answer within HEARTBEAT_S), nothing is kept and
+    `live` is False (the broadcaster polls again) until it listens again, tried every
+    LISTEN_AGAIN_S; then the callbacks are called once, for rows queued while nobody
+    listened. A notice is delivered before the answer to any later statement on the
+    connection, so an answered heartbeat means every change committed before it was
+    heard."""
 
     USERS = "gigbot_users"
     OUTBOX = "gigbot_outbox"
@@ -283,6 +290,7 @@ class Listener:
         self.on_queued: list[Callable[[], None]] = []
         self._con: asyncpg.Connection | None = None
         self._again: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None
         self._closing = False
 
     @property
@@ -301,15 +309,28 @@ class Listener:
         self._con = con
         self.users.live = True
         self.users.forget()  # what was read while deaf may be old
+        self._beat = asyncio.get_running_loop().create_task(self._heartbeat(con))
         self._ring()
+
+    async def _heartbeat(self, con: asyncpg.Connection) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                await asyncio.wait_for(con.fetchval("SELECT 1"), HEARTBEAT_S)
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                self._beat = None
+                con.terminate()
+                self._lost(con)
+                return
 
     async def close(self) -> None:
         self._closing = True
-        if self._again is not None:
-            self._again.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._again
-            self._again = None
+        for task in (self._again, self._beat):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._again = self._beat = None
         self.users.live = False
         self.users.forget()
         con, self._con = self._con, None
@@ -332,9 +353,14 @@ class Listener:
             call()
 
     def _lost(self, con: object) -> None:
+        if self._con is None or con is not self._con:
+            return  # already taken for lost
         self.users.live = False
         self.users.forget()
         self._con = None
+        if self._beat is not None:
+            self._beat.cancel()
+            self._beat = None
         if not self._closing and self._again is None:
             log.warning("lost the connection listening for notices; listening again")
             self._again = asyncio.get_running_loop().create_task(self._listen_again())
