@@ -90,7 +90,9 @@ async def take(
         if not await offers.claim_slot(conn, hit_id, worker_id, now):
             return False, None, None
         await offers.take_hold(conn, hit_id, worker_id, now)
-        made = await assignments.insert(conn, hit_id, worker_id, now, deadline, remind_at, shown_in)
+        made = await assignments.insert(
+            conn, hit_id, worker_id, now, deadline, remind_at, shown_in
+        )
         if made is not None and required:
             await quals.auto_grant(conn, hit_id, worker_id, now)
         return True, made, None

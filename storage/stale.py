@@ -290,7 +290,9 @@ def _count_walk(
         _INSERT + " SELECT 'count:' || h.id || ':' || ? || ':' || o.chat_id, o.chat_id,"
         " 'push_count', CAST(? AS BIGINT), json_object('hit_id', h.id, 'edit_message_id',"
         " o.message_id), CAST(? AS DOUBLE PRECISION),"
-        " CAST(? AS DOUBLE PRECISION)" + _CARDS + " JOIN users u ON u.tg_id = o.chat_id"
+        " CAST(? AS DOUBLE PRECISION)"
+        + _CARDS
+        + " JOIN users u ON u.tg_id = o.chat_id"
         " JOIN pushes p ON p.hit_id = h.id AND p.worker_id = u.id AND p.outcome = 'sent'"
         f" WHERE {which} AND o.id >= ? AND u.id NOT IN ({taken})"
         + ("" if leave_out is None else " AND u.id != ?")
