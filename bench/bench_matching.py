@@ -205,6 +205,7 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
                     " VALUES (?, ?, ?, ?)",
                     (new_id, kind, required, value),
                 )
+        await push_history(conn, requesters[0], workers)
         await refresh_zones(conn, NOW)
     async with db.reading() as conn:
         # PostgreSQL: the bulk UPDATEs above left a dead version of every worker_stats row
@@ -212,6 +213,34 @@ async def populate(db: Database, workers: int, rng: random.Random) -> list[int]:
         # steady state has had it, so the bench starts from there.
         await conn.execute("VACUUM ANALYZE" if is_postgres(conn) else "ANALYZE")
     return hit_ids
+
+
+async def push_history(conn: Conn, requester_id: int, workers: int) -> None:
+    """Two past pushes per worker, of closed HITs: a marketplace whose workers have push
+    records has a pushes table to match. Without it the table was empty when the
+    statistics were taken, and PostgreSQL kept the plan it cached then (the select loop
+    runs each query many times before the waves) for the whole run: every candidate's
+    "was pushed this HIT" probe a scan of the whole table, growing with each wave (a
+    wave's walk 100-200 ms where it takes 5, the wave's p95)."""
+    past = max(2, min(500, workers // 200))
+    first = None
+    for n in range(past):
+        new_id = await fetch_value(
+            conn,
+            "INSERT INTO hits (requester_id, kind, title, reward_cents, max_assignments,"
+            " time_allotted_s, lifetime_s, auto_approve_s, status, created_at, published_at,"
+            " expires_at) VALUES (?, 'poll', ?, 5, 10, 300, 86400, 86400, 'closed', ?, ?, ?)"
+            " RETURNING id",
+            (requester_id, f"Past HIT {n}", NOW - 40 * 86400, NOW - 40 * 86400, NOW - 39 * 86400),
+        )
+        first = new_id if first is None else first
+    for shift in (0, 1):  # a worker's two pushes are of two different HITs
+        await conn.execute(
+            "INSERT INTO pushes (hit_id, worker_id, wave, reason, score, sent_at, outcome)"
+            " SELECT ? + (u.id + ?) % ?, u.id, 1, 'ranked', 50.0, ?, 'unanswered'"
+            " FROM users u WHERE u.is_worker = 1",
+            (first, shift, past, NOW - 40 * 86400),
+        )
 
 
 def report(name: str, samples: list[float]) -> None:

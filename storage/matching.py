@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
 from storage import qualifications as quals
-from storage.db import Conn, changed_one, fetch_one, is_postgres
+from storage.db import Conn, Row, changed_one, fetch_one, is_postgres
 from storage.estimates import ESTIMATE_SQL
 
 # The worker's local minute of the day, from :utc_min and the zone's current offset.
@@ -152,11 +152,22 @@ def _for_postgres(sql: str, walk: str, order: str) -> str:
     return sql
 
 
-_RANKED_PG = _for_postgres(
-    _RANKED,
-    "(w.score, w.user_id) < (:from_score, :from_user)"
-    " AND (w.score, w.user_id) >= (:to_score, :to_user)",
-    "w.score DESC, w.user_id DESC",
+# PostgreSQL: the walk is bounded by its LIMIT :window alone, and the window's end (where
+# the next walk goes on when this one does not fill the wave) is read by the same
+# statement, only when it is needed: a row of its own after the candidates (end = 1).
+# SQLite reads the end first (_RANKED_END) and bounds the walk with it.
+_RANKED_PG = (
+    "WITH picked AS MATERIALIZED ("
+    + _for_postgres(
+        _RANKED.replace(" AND (s.score, s.user_id) >= (:to_score, :to_user)", ""),
+        "(w.score, w.user_id) < (:from_score, :from_user)",
+        "w.score DESC, w.user_id DESC",
+    )
+    + ") (SELECT user_id, tg_id, score, 0 AS end_row FROM picked"
+    " ORDER BY score DESC, user_id DESC)"
+    " UNION ALL SELECT e.user_id, NULL, e.score, 1 FROM (SELECT score, user_id FROM worker_stats"
+    " WHERE (score, user_id) < (:from_score, :from_user) ORDER BY score DESC, user_id DESC"
+    " OFFSET (:window - 1) LIMIT 1) e WHERE (SELECT COUNT(*) FROM picked) < :limit"
 )
 _RANKED_END = (
     "SELECT score, user_id FROM worker_stats WHERE (score, user_id) < (?, ?)"
@@ -169,9 +180,10 @@ _NEWCOMERS = (
     + " AND s.approved + s.rejected < 5 AND (s.pushes, s.user_id) <= (:to_pushes, :to_user)"
     " ORDER BY s.pushes, s.user_id LIMIT :limit"
 )
+# PostgreSQL: bounded by the walk's LIMIT :window alone (no _NEWCOMERS_END first)
 _NEWCOMERS_PG = _for_postgres(
-    _NEWCOMERS,
-    "w.approved + w.rejected < 5 AND (w.pushes, w.user_id) <= (:to_pushes, :to_user)",
+    _NEWCOMERS.replace(" AND (s.pushes, s.user_id) <= (:to_pushes, :to_user)", ""),
+    "w.approved + w.rejected < 5",
     "w.pushes, w.user_id",
 )
 _NEWCOMERS_END = (
@@ -206,12 +218,43 @@ class HitTarget:
     # (kind, value, qualification id, comparator) of each requirement; None: read by each
     # query (SQLite)
     requirements: tuple[quals.Terms, ...] | None = None
+    # rare_holders(requirements); None: decided by each query
+    rare: frozenset[int] | None = None
+
+
+async def rare_holders(
+    conn: Conn, requirements: tuple[quals.Terms, ...], window: int
+) -> frozenset[int]:
+    """Which of the requirements (their places) is a qualification so few workers hold
+    that a walk looks its holders up in a set of them (_candidates): one that must be held
+    at some value (at least, the default), that nobody holds by default (not auto-granted)
+    and that fewer than `window` workers hold (PostgreSQL: _HASHED_HOLDERS times that).
+
+    A wave decides this once for its walks (HitTarget.rare): each walk counted the holders
+    again, up to 20,000 of them on PostgreSQL for a qualification half the workers hold
+    (1-12 ms a count in bench_matching under load, 39 at worst)."""
+    few = window * _HASHED_HOLDERS if is_postgres(conn) else window
+    rare = set()
+    for i, (kind, value, qualification_id, comparator) in enumerate(requirements):
+        if kind != "qualification" or comparator not in (None, "ge"):
+            continue
+        holders = await fetch_one(
+            conn,
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM worker_qualifications"
+            "  WHERE qualification_id = ?1 AND value >= CAST(CAST(?2 AS TEXT) AS INTEGER)"
+            "  LIMIT ?3) AS held),"
+            " EXISTS (SELECT 1 FROM qualification_types WHERE id = ?1 AND auto_granted = 1)",
+            (qualification_id, value, few),
+        )
+        if holders is not None and holders[0] < few and not holders[1]:
+            rare.add(i)
+    return frozenset(rare)
 
 
 async def _candidates(
     conn: Conn, query: str, target: HitTarget, params: dict[str, object], window: int
-) -> list[Candidate]:
-    """Run _RANKED or _NEWCOMERS (or their PostgreSQL forms) for the HIT.
+) -> list[Row]:
+    """Run _RANKED or _NEWCOMERS (or their PostgreSQL forms) for the HIT: its rows.
 
     The HIT's requirements are written into the query (qualifications.met_clause).
 
@@ -223,16 +266,18 @@ async def _candidates(
     whole window, three probes per worker who then failed the check: the select's tail at
     1,000,000 workers (bench/bench_matching.py --postgres).
 
-    On SQLite a qualification that must be held at some value (at least, the default),
-    that nobody holds by default (not auto-granted) and that fewer than `window` workers
-    hold is also said as "one of its holders" (the same condition twice), so the query
-    starts from the holders instead of walking `window` workers to find the few who hold
-    it: a wave for a rare qualification in 0.2 ms instead of 11 (bench/bench_matching.py).
-    A common one keeps the walk, which finds its holders at once.
+    A qualification few workers hold (rare_holders) is also said as "one of its holders"
+    (the same condition twice), so the query starts from the holders instead of walking
+    `window` workers to find the few who hold it: on SQLite a wave for a rare qualification
+    in 0.2 ms instead of 11 (bench/bench_matching.py). A common one keeps the walk, which
+    finds its holders at once.
     """
     requirements = target.requirements
     if requirements is None:
         requirements = await quals.requirement_terms(conn, target.hit_id)
+    rare = target.rare
+    if rare is None:
+        rare = await rare_holders(conn, requirements, window)
     postgres = is_postgres(conn)
     if postgres:
         met, more = quals.met_clause(
@@ -245,20 +290,7 @@ async def _candidates(
         more.update(said)
     else:
         met, more = quals.met_clause(requirements, "s.user_id", "u", "s")
-    few = window * _HASHED_HOLDERS if postgres else window
-    for i, (kind, value, qualification_id, comparator) in enumerate(requirements):
-        if kind != "qualification" or comparator not in (None, "ge"):
-            continue
-        holders = await fetch_one(
-            conn,
-            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM worker_qualifications"
-            "  WHERE qualification_id = ?1 AND value >= CAST(CAST(?2 AS TEXT) AS INTEGER)"
-            "  LIMIT ?3) AS held),"
-            " EXISTS (SELECT 1 FROM qualification_types WHERE id = ?1 AND auto_granted = 1)",
-            (qualification_id, value, few),
-        )
-        if holders is None or holders[0] >= few or holders[1]:
-            continue
+    for i in sorted(rare):
         held = (
             "s.user_id IN (SELECT wq.worker_id FROM worker_qualifications wq"
             f" WHERE wq.qualification_id = :rq{i}"
@@ -267,8 +299,9 @@ async def _candidates(
         # PostgreSQL: a set of the holders built once per query (a hashed subplan, kept
         # one by IS NOT FALSE) that each walked worker is looked up in first
         met = f"({held}) IS NOT FALSE AND {met}" if postgres else f"{met} AND {held}"
-    rows = await conn.execute_fetchall(query.replace("{requirements}", met), {**params, **more})
-    return [Candidate(r[0], r[1], r[2]) for r in rows]
+    return list(
+        await conn.execute_fetchall(query.replace("{requirements}", met), {**params, **more})
+    )
 
 
 def _params(target: HitTarget, now: float, max_active: int, limit: int) -> dict[str, object]:
@@ -313,18 +346,25 @@ async def ranked(
     start = after or TOP
     if limit <= 0:
         return Scan([], after, False)
-    row = await fetch_one(conn, _RANKED_END, (*start, window - 1))
-    end = (float(row[0]), int(row[1])) if row else BOTTOM
     params = _params(target, now, max_active, limit)
-    params.update(from_score=start[0], from_user=start[1], to_score=end[0], to_user=end[1])
-    params.update(window=window)
-    query = _RANKED_PG if is_postgres(conn) else _RANKED
-    picked = await _candidates(conn, query, target, params, window)
+    params.update(from_score=start[0], from_user=start[1], window=window)
+    if is_postgres(conn):  # the window's end comes last, when the walk did not fill the wave
+        rows = await _candidates(conn, _RANKED_PG, target, params, window)
+        picked = [Candidate(r[0], r[1], r[2]) for r in rows if r[3] == 0]
+        ends = [(float(r[2]), int(r[0])) for r in rows if r[3] == 1]
+        row: tuple[float, int] | None = ends[0] if ends else None
+    else:
+        found = await fetch_one(conn, _RANKED_END, (*start, window - 1))
+        row = (float(found[0]), int(found[1])) if found else None
+        end = row or BOTTOM
+        params.update(to_score=end[0], to_user=end[1])
+        rows = await _candidates(conn, _RANKED, target, params, window)
+        picked = [Candidate(r[0], r[1], r[2]) for r in rows]
     if len(picked) == limit:
         return Scan(picked, (picked[-1].score, picked[-1].worker_id), False)
     if row is None:
         return Scan(picked, None, True)
-    return Scan(picked, end, False)
+    return Scan(picked, row, False)
 
 
 async def newcomers(
@@ -342,12 +382,16 @@ async def newcomers(
     """
     if limit <= 0:
         return []
-    row = await fetch_one(conn, _NEWCOMERS_END, (window - 1,))
     params = _params(target, now, max_active, limit)
-    params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
     params.update(window=window)
-    query = _NEWCOMERS_PG if is_postgres(conn) else _NEWCOMERS
-    return await _candidates(conn, query, target, params, window)
+    if is_postgres(conn):  # the walk's LIMIT :window is its bound
+        query = _NEWCOMERS_PG
+    else:
+        row = await fetch_one(conn, _NEWCOMERS_END, (window - 1,))
+        params.update(to_pushes=row[0] if row else 1 << 62, to_user=row[1] if row else 0)
+        query = _NEWCOMERS
+    rows = await _candidates(conn, query, target, params, window)
+    return [Candidate(r[0], r[1], r[2]) for r in rows]
 
 
 async def hit_target(conn: Conn, hit_id: int) -> HitTarget | None:

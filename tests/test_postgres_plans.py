@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from storage import listing
+from bot.matching.fanout import FanOut
+from bot.matching.waves import push_wave
+from storage import hits, listing
 from storage.db import Database
 from storage.pg import PgConn
 from tests.auxil import database as databases
@@ -101,3 +103,75 @@ async def test_a_listing_ranks_with_a_top_n_and_probes_requirements_hits_by_key(
         assert all(node["Parent Relationship"] == "SubPlan" for node in open_checks), [
             (node["Node Type"], node["Parent Relationship"]) for node in open_checks
         ]
+
+
+async def test_a_wave_counts_a_rare_qualification_once_and_reads_no_window_end_it_needs_not(
+    tmp_path: Path,
+) -> None:
+    """A push wave for a HIT needing a qualification few hold counts its holders once for
+    the wave's walks (each walk counted them again: up to 20,000 rows a count for a common
+    one), the newcomers' walk is bounded by its LIMIT alone, and the ranked walk that
+    fills the wave reads no window end: on PostgreSQL that end comes with the walk, only
+    when the walk falls short (a statement before each walk, bench_matching's whole wave)."""
+    db = Database(await databases.database_at(tmp_path, "wave"))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, tg_id, alias, created_at, is_worker, is_requester)"
+                " VALUES (1, 11, 'R-1', 0, 0, 1)"
+            )
+            for worker_id in range(2, 8):
+                await conn.execute(
+                    "INSERT INTO users (id, tg_id, alias, created_at, is_worker, is_requester)"
+                    " VALUES (?, ?, ?, 0, 1, 0)",
+                    (worker_id, 10 + worker_id, f"W-{worker_id}"),
+                )
+                await conn.execute(
+                    "INSERT INTO worker_prefs (user_id, kinds, topics, onboarded)"
+                    " VALUES (?, 'poll', '', 1)",
+                    (worker_id,),
+                )
+            await conn.execute(
+                "INSERT INTO qualification_types (id, requester_id, name, created_at)"
+                " VALUES (1, 1, 'Q', 0)"
+            )
+            for worker_id in (2, 4, 6):
+                await conn.execute(
+                    "INSERT INTO worker_qualifications (worker_id, qualification_id, value,"
+                    " granted_at) VALUES (?, 1, 1, 0)",
+                    (worker_id,),
+                )
+            await conn.execute(
+                "INSERT INTO hits (id, requester_id, kind, title, reward_cents,"
+                " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
+                " created_at, published_at, expires_at) VALUES (1, 1, 'poll', 'H', 5,"
+                " 1, 300, 86400, 86400, 'open', ?, ?, ?)",
+                (NOW, NOW, NOW + 86400),
+            )
+            await conn.execute(
+                "INSERT INTO hit_requirements (hit_id, kind, qualification_id, value)"
+                " VALUES (1, 'qualification', 1, '1')"
+            )
+        sent: list[str] = []
+        async with db.transaction() as conn:
+            assert isinstance(conn, PgConn)
+            conn.raw.add_query_logger(lambda record: sent.append(record.query))
+            hit = await hits.get(conn, 1)
+            assert hit is not None
+            pushed = await push_wave(conn, hit, FanOut(), NOW, 3)
+            await asyncio.sleep(0)  # asyncpg calls its loggers soon after, not at once
+        async with db.reading() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT worker_id, reason FROM pushes ORDER BY worker_id"
+            )
+    finally:
+        await db.close()
+    assert pushed == 3  # the three holders: two ranked, one newcomer (3 x 1 slot)
+    assert sorted(row[0] for row in rows) == [2, 4, 6]
+    counts = [sql for sql in sent if sql.startswith("SELECT (SELECT COUNT(*) FROM (SELECT 1")]
+    assert len(counts) == 1, counts
+    walks = [sql for sql in sent if "FROM worker_stats w WHERE" in sql]
+    assert len(walks) == 2, walks
+    ends = [sql for sql in sent if sql.startswith(("SELECT score, user_id", "SELECT pushes"))]
+    assert ends == []

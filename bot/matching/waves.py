@@ -162,6 +162,7 @@ async def push_wave(
     wanted = wave_size(policy, hit.slots_left, state.silent) - state.fresh
     if wanted <= 0:
         return 0
+    terms = await quals.requirement_terms(conn, hit.id)  # read once for the wave's queries
     target = store.HitTarget(
         hit.id,
         hit.requester_id,
@@ -170,7 +171,8 @@ async def push_wave(
         hit.reward_cents,
         hit.batch_id,
         facts.need_s,
-        await quals.requirement_terms(conn, hit.id),  # read once for the wave's queries
+        terms,
+        await store.rare_holders(conn, terms, policy.window),  # decided once too
     )
     bucket = int(now // TZ_BUCKET_S)
     if facts.tz_bucket != bucket:  # as refresh_zones, without reading the bucket again
