@@ -15,7 +15,7 @@ import pytest
 
 from bot.matching.fanout import FanOut
 from bot.matching.waves import push_wave
-from storage import hits, listing
+from storage import hits, listing, timers
 from storage.db import Database
 from storage.pg import PgConn
 from tests.auxil import database as databases
@@ -175,3 +175,73 @@ async def test_a_wave_counts_a_rare_qualification_once_and_reads_no_window_end_i
     assert len(walks) == 2, walks
     ends = [sql for sql in sent if sql.startswith(("SELECT score, user_id", "SELECT pushes"))]
     assert ends == []
+
+
+async def test_the_timers_questions_are_bounded_by_time_in_their_indexes(tmp_path: Path) -> None:
+    """What falls due now (deadlines, reminders, auto-approvals, and the horizon's look
+    ahead) is read from an index that leads with that time, so the scan starts and stops
+    at the time asked. PostgreSQL drops a condition a partial index's WHERE implies (status
+    = 'accepted') from its scan, and an index leading with the status then bounded nothing:
+    asking for the reminders due read every assignment in progress (bench_timers: 80,000
+    index entries at the end of each deadline pass, none due)."""
+    db = Database(await databases.database_at(tmp_path, "timers"))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, tg_id, alias, created_at) VALUES"
+                " (1, 11, 'W-1', 0), (2, 12, 'R-2', 0)"
+            )
+            await conn.execute(
+                "INSERT INTO hits (id, requester_id, kind, title, reward_cents,"
+                " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
+                " created_at, published_at, expires_at) VALUES (1, 2, 'poll', 'H', 5,"
+                " 1, 300, 86400, 86400, 'open', ?, ?, ?)",
+                (NOW, NOW, NOW + 86400),
+            )
+            await conn.execute(
+                "INSERT INTO assignments (hit_id, worker_id, accepted_at, deadline_at,"
+                " remind_at) VALUES (1, 1, ?, ?, ?)",
+                (NOW, NOW + 300, NOW + 200),
+            )
+        sent: list[tuple[str, tuple[Any, ...]]] = []
+        async with db.transaction() as conn:
+            assert isinstance(conn, PgConn)
+
+            def note(record: Any) -> None:
+                if "FROM assignments" in record.query:
+                    sent.append((record.query, tuple(record.args)))
+
+            conn.raw.add_query_logger(note)
+            await timers.abandon_due(conn, NOW, 5000)
+            await timers.due_reminders(conn, NOW, 5000)
+            await timers.due_auto_approvals(conn, NOW, 5000)
+            await timers.upcoming(conn, NOW + 60, 1)
+            await asyncio.sleep(0)  # asyncpg calls its loggers soon after, not at once
+            conn.raw.remove_query_logger(note)
+            assert len(sent) == 4
+            await conn.execute("SET LOCAL enable_seqscan = off")  # a tiny table: an index
+            scans: list[tuple[str, str]] = []
+            for query, args in sent:
+                row = await conn.raw.fetchrow(f"EXPLAIN (FORMAT JSON) {query}", *args)
+                for node in nodes(json.loads(row[0])[0]["Plan"]):
+                    if node.get("Relation Name") == "assignments" and "Index Name" in node:
+                        scans.append((node["Index Name"], node.get("Index Cond", "")))
+            leading = {
+                name: column
+                for name, column in await conn.raw.fetch(
+                    "SELECT c.relname, a.attname FROM pg_index i"
+                    " JOIN pg_class c ON c.oid = i.indexrelid"
+                    " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+                    " WHERE i.indrelid = 'assignments'::regclass"
+                )
+            }
+    finally:
+        await db.close()
+    assert {name for name, _ in scans} >= {
+        "assignments_deadline",
+        "assignments_remind",
+        "assignments_auto_approve",
+    }, scans
+    for name, cond in scans:
+        assert f"({leading[name]} <=" in cond, (name, leading[name], cond)
