@@ -245,3 +245,50 @@ async def test_the_timers_questions_are_bounded_by_time_in_their_indexes(tmp_pat
     }, scans
     for name, cond in scans:
         assert f"({leading[name]} <=" in cond, (name, leading[name], cond)
+
+
+async def test_abandoned_work_is_noticed_by_the_statement_that_abandons_it(
+    tmp_path: Path,
+) -> None:
+    """On PostgreSQL a deadline pass abandons its batch and queues each worker's notice
+    (and the edit ending the task message) in one statement, from the rows the UPDATE
+    returns: the notices' INSERT read each of the 5,000 assignments again by its id."""
+    db = Database(await databases.database_at(tmp_path, "abandon"))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, tg_id, alias, created_at) VALUES"
+                " (1, 11, 'W-1', 0), (2, 12, 'R-2', 0), (3, 13, 'W-3', 0)"
+            )
+            await conn.execute(
+                "INSERT INTO hits (id, requester_id, kind, title, reward_cents,"
+                " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
+                " slots_used, created_at, published_at, expires_at) VALUES (1, 2, 'poll',"
+                " 'H', 5, 2, 300, 86400, 86400, 'open', 2, ?, ?, ?)",
+                (NOW, NOW, NOW + 86400),
+            )
+            await conn.execute(
+                "INSERT INTO assignments (id, hit_id, worker_id, accepted_at, deadline_at,"
+                " chat_id, message_id) VALUES (1, 1, 1, ?, ?, 11, 77), (2, 1, 3, ?, ?, NULL,"
+                " NULL)",
+                (NOW - 300, NOW - 1, NOW - 300, NOW + 60),
+            )
+        sent: list[str] = []
+        async with db.transaction() as conn:
+            assert isinstance(conn, PgConn)
+
+            def note(record: Any) -> None:
+                sent.append(record.query)
+
+            conn.raw.add_query_logger(note)
+            gone = await timers.abandon_due_noticed(conn, NOW, 5000, 1)
+            await asyncio.sleep(0)  # asyncpg calls its loggers soon after, not at once
+            conn.raw.remove_query_logger(note)
+        async with db.reading() as conn:
+            queued = await conn.execute_fetchall("SELECT key, chat_id FROM outbox ORDER BY id")
+    finally:
+        await db.close()
+    assert [(a.assignment_id, a.worker_id) for a in gone] == [(1, 1)]
+    assert [tuple(row) for row in queued] == [("abandoned:1", 11), ("task_ended:1", 11)]
+    assert len(sent) == 1, sent

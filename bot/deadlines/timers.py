@@ -226,14 +226,13 @@ class Timers(UseCases):
     @retrying
     async def _abandon(self, now: float) -> int:
         async with self.db.transaction() as conn:
-            gone = await due.abandon_due(conn, now, self.batch)
+            # each worker told, and the task message loses its buttons:
+            gone = await due.abandon_due_noticed(conn, now, self.batch, Priority.NOTIFICATION)
             if not gone:
                 return 0
             freed = Counter(a.hit_id for a in gone)
             await due.release_slots(conn, dict(freed))
-            await due.notify_abandoned(
-                conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
-            )  # and the task message loses its buttons; so do the reminders:
+            # so do the reminders:
             await stale.reminders_over(
                 conn, [a.assignment_id for a in gone], Priority.NOTIFICATION, now
             )
