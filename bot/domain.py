@@ -486,6 +486,8 @@ class HitType:
     @property
     def requirement_list(self) -> list[object]:
         """The QualificationRequirements as they were sent."""
+        if self.requirements == "[]":  # most types: no JSON to read
+            return []
         found = json.loads(self.requirements)
         return found if isinstance(found, list) else []
 

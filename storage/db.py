@@ -38,7 +38,7 @@ from typing import Any, ParamSpec, TypeVar
 import aiosqlite
 
 from storage.dialect import migration_for
-from storage.inline import BUSY_TIMEOUT_MS, InlineConn, trip
+from storage.inline import BUSY_TIMEOUT_MS, InlineConn, finish, trip
 from storage.pg import PgConn, PgPool, is_retryable, is_url
 
 Conn = aiosqlite.Connection | PgConn | InlineConn
@@ -273,11 +273,16 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
-    async def atomic(self, body: Callable[[Conn], Coroutine[Any, Any, T]]) -> T:
+    async def atomic(
+        self, body: Callable[[Conn], Coroutine[Any, Any, T]], *, quick: bool = False
+    ) -> T:
         """Run `body(conn)` as one transaction, as `transaction()` runs a block; on SQLite
         in one trip to the connection's thread (storage/inline.py: BEGIN, every statement
         and COMMIT there, one hand-off instead of one per statement), so the body must do
         nothing but SQL and plain computation (no hooks, no asyncio: after the commit).
+        `quick`: a few indexed statements, as `transaction(quick=True)`: on SQLite the
+        whole body runs on the loop's thread, no hand-off at all (on aiosqlite's thread
+        if another process holds the write lock).
 
         Hazard: a caller cancelled meanwhile does not stop the trip (aiosqlite runs what it
         was handed): the transaction commits, or rolls back, on its own.
@@ -286,6 +291,10 @@ class Database:
             async with self.pg.transaction() as pg_conn:
                 return await body(pg_conn)
         async with self._lock:
+            if quick:
+                inline = InlineConn(self.conn._conn)
+                if inline.begin_at_once():
+                    return finish(inline.raw, body)
             # aiosqlite's one way to run a function of ours on its thread, in its queue.
             conn = self.conn
             result: T = await conn._execute(trip, conn._conn, body)  # type: ignore[no-untyped-call]

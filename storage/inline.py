@@ -155,6 +155,12 @@ def trip(raw: sqlite3.Connection, body: Callable[[InlineConn], Coroutine[Any, An
     """On the connection's thread: BEGIN IMMEDIATE, the body, COMMIT (ROLLBACK and raise
     if anything in it fails, the COMMIT included)."""
     raw.execute("BEGIN IMMEDIATE")
+    return finish(raw, body)
+
+
+def finish(raw: sqlite3.Connection, body: Callable[[InlineConn], Coroutine[Any, Any, T]]) -> T:
+    """In a transaction just begun on `raw`: the body, then COMMIT (ROLLBACK and raise if
+    anything in it fails, the COMMIT included)."""
     try:
         result = drive(body(InlineConn(raw)))
         raw.execute("COMMIT")

@@ -1,16 +1,20 @@
 """CreateHIT answers before the HIT's first wave of pushes goes out (as MTurk answers before
-any worker sees a HIT); HITs created at the same moment share one pass of first waves; a
-bot that dies in between still pushes the HIT after restarting."""
+any worker sees a HIT); HITs created at the same moment share one pass of first waves (a
+burst of CreateHITs, within the waves' quiet window, too), each wave what it would have been
+alone; a bot that dies in between still pushes the HIT after restarting."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from bot.sandbox import Limits
 from tests.auxil.database import database_at
 from tests.auxil.mturk import (
     call,
@@ -21,7 +25,7 @@ from tests.auxil.mturk import (
     sky_colour_hit,
 )
 from tests.auxil.people import funded_requester, user_of, workers
-from tests.auxil.stages import api_stage, restart
+from tests.auxil.stages import SCRIPTED_BURST, api_stage, failing_on_errors, restart
 
 HIT = sky_colour_hit()
 
@@ -129,3 +133,83 @@ async def test_a_hit_whose_first_wave_died_with_the_bot_is_pushed_after_restart(
         assert stage.services.errors == [] and stage.sim.violations == []
     finally:
         await stage.close()
+
+
+CROWD = ("Ann", "Ben", "Cat", "Dan", "Eve")
+BURST = ("Sky A", "Sky B", "Sky C")
+
+
+async def first_pushes(stage: Stage, *, burst: bool) -> list[list[tuple[str, int, str]]]:
+    """Five workers, then three one-slot HITs (a wave of 3 of the 5 each) created one by one
+    (each answered and its wave sent before the next) or in a burst whose waves wait for the
+    window to close; each HIT's pushes as (worker, wave, reason)."""
+    rita, mturk = await requester_with_api_key(stage, stage.admin())
+    crowd = await workers(stage, *CROWD)
+    names = {
+        (await user_of(stage, worker)).id: name for worker, name in zip(crowd, CROWD, strict=True)
+    }
+    first_waves = stage.services.first_waves
+    if burst:  # the window never closes by itself here: settle() sends what waits
+        first_waves.quiet_s = first_waves.most_s = 3600.0
+    passes = first_waves.passes
+    made: list[Any] = []
+    for title in BURST:
+        params = hit_params(title, MaxAssignments=1)
+        if burst:
+            made.append(await asyncio.to_thread(mturk.create_hit, **params))
+        else:
+            made.append(await call(stage, mturk, "create_hit", **params))
+    if burst:
+        assert first_waves.passes == passes
+        assert not any("Sky" in text for worker in crowd for text in worker.texts())
+        await stage.settle()
+    assert first_waves.passes == passes + (1 if burst else len(BURST))
+    found = []
+    for created in made:
+        records = await stage.services.matcher.pushes(int(created["HIT"]["HITId"][3:]))
+        found.append(sorted((names[r.worker_id], r.wave, r.reason) for r in records))
+    assert await stage.services.matcher.next_waves() == 0, "nobody is pushed a HIT twice"
+    return found
+
+
+async def test_a_burst_of_createhits_shares_one_pass_of_the_waves_each_would_get_alone(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """CreateHITs that come quicker than the waves' quiet window get their first waves in one
+    pass (one transaction), and each HIT reaches exactly the workers, in the wave, that it
+    reaches when created alone with its wave sent before the next request."""
+    roomy = Limits(private_burst=SCRIPTED_BURST, global_per_sec=300)  # 15 pushes at once
+    alone = await Stage.open(
+        await database_at(tmp_path, "alone"), clock=clock, limits=roomy, mturk_listen="127.0.0.1:0"
+    )
+    async with failing_on_errors(alone):
+        one_by_one = await first_pushes(alone, burst=False)
+    together = await Stage.open(
+        await database_at(tmp_path, "together"),
+        clock=clock,
+        limits=roomy,
+        mturk_listen="127.0.0.1:0",
+    )
+    async with failing_on_errors(together):
+        in_a_burst = await first_pushes(together, burst=True)
+
+    assert all(len(pushes) == 3 for pushes in one_by_one), one_by_one
+    assert len({name for pushes in one_by_one for name, _, _ in pushes}) > 3, "ranks moved"
+    assert in_a_burst == one_by_one
+
+
+async def test_a_lone_createhit_gets_its_wave_when_the_window_closes(
+    stage: Stage, admin: Actor
+) -> None:
+    """Nobody settles here: the window's own timer sends the wave once no other CreateHIT
+    came for quiet_s (0 here, so the next turns of the loop)."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    (ann,) = await workers(stage, "Ann")
+    first_waves = stage.services.first_waves
+    first_waves.quiet_s = 0.0
+    passes = first_waves.passes
+
+    await asyncio.to_thread(mturk.create_hit, **HIT)
+
+    await stage.sim.until(lambda: pushed(ann), what="the first wave's push")
+    assert first_waves.passes == passes + 1

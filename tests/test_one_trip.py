@@ -4,6 +4,7 @@ the same body on PostgreSQL as an ordinary transaction."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -86,6 +87,61 @@ async def test_on_sqlite_the_body_runs_on_the_database_thread(tmp_path: Path) ->
         assert await db.atomic(body) != loop_thread
         assert await users(db) == 1
     finally:
+        await db.close()
+
+
+@pytest.mark.sqlite_only
+async def test_a_quick_body_runs_on_the_loops_thread_and_a_failing_one_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    """atomic(quick=True): a few indexed statements need no hand-off at all; they run
+    where the caller does, and a failure rolls them back as on the database thread."""
+    db = await opened(tmp_path, "q")
+    try:
+        loop_thread = threading.get_ident()
+
+        async def body(conn: Conn) -> int:
+            await conn.execute(ADD_USER, (1, "W-AAAA"))
+            return threading.get_ident()
+
+        async def failing(conn: Conn) -> None:
+            await conn.execute(ADD_USER, (2, "W-BBBB"))
+            raise RuntimeError("boom")
+
+        assert await db.atomic(body, quick=True) == loop_thread
+        with pytest.raises(RuntimeError, match="boom"):
+            await db.atomic(failing, quick=True)
+        assert await users(db) == 1
+        async with db.reading() as conn:
+            assert not conn.in_transaction
+    finally:
+        await db.close()
+
+
+@pytest.mark.sqlite_only
+async def test_a_quick_body_waits_for_another_process_on_the_database_thread(
+    tmp_path: Path,
+) -> None:
+    """Another process holding SQLite's write lock never holds the loop: the quick body
+    then runs in a trip, whose BEGIN waits on the database thread."""
+    db = await opened(tmp_path, "w")
+    other = sqlite3.connect(db.path, isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        loop_thread = threading.get_ident()
+
+        async def body(conn: Conn) -> int:
+            await conn.execute(ADD_USER, (1, "W-AAAA"))
+            return threading.get_ident()
+
+        waiting = asyncio.create_task(db.atomic(body, quick=True))
+        await asyncio.sleep(0)  # it found the lock taken and went to the database thread
+        assert not waiting.done()
+        other.execute("COMMIT")
+        assert await waiting != loop_thread
+        assert await users(db) == 1
+    finally:
+        other.close()
         await db.close()
 
 

@@ -13,10 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_SKEW_S = 15 * 60
+_AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 _AUTH = re.compile(
     r"^AWS4-HMAC-SHA256\s+Credential=(?P<cred>[^,\s]+),\s*SignedHeaders=(?P<signed>[^,\s]+),"
     r"\s*Signature=(?P<sig>[0-9a-f]{64})\s*$"
@@ -61,6 +63,28 @@ def _canonical_query(query: str) -> str:
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
+def _amz_time(text: str) -> datetime:
+    """'20261127T093000Z' -> that moment (UTC); ValueError if it is not one (strptime's
+    work without its cost, ~20 us a request).
+
+    >>> _amz_time("20261127T093000Z").isoformat()
+    '2026-11-27T09:30:00+00:00'
+    """
+    if not _AMZ_DATE.fullmatch(text):
+        raise ValueError(text)
+    return datetime(
+        int(text[:4]),
+        int(text[4:6]),
+        int(text[6:8]),
+        int(text[9:11]),
+        int(text[11:13]),
+        int(text[13:15]),
+        tzinfo=UTC,
+    )
+
+
+# The key derived from a secret for a day's scope: the same for every request that day.
+@lru_cache(maxsize=64)
 def _signing_key(secret: str, scope: str) -> bytes:
     key = ("AWS4" + secret).encode()
     for part in scope.split("/"):
@@ -84,7 +108,7 @@ def verify(
         raise SignatureError("the Host header must be signed")
     amz_date = header("x-amz-date") or ""
     try:
-        signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        signed_at = _amz_time(amz_date)
     except ValueError:
         raise SignatureError("missing or malformed X-Amz-Date") from None
     if not auth.scope.startswith(amz_date[:8] + "/"):

@@ -97,7 +97,8 @@ class RequesterApi:
         """The requester whose active key signed this request; ApiError otherwise."""
         try:
             auth = sigv4.parse_authorization(request.header("authorization") or "")
-            async with self.db.reading() as conn:
+            # One indexed read: on the loop's thread, no hand-off to SQLite's (quick).
+            async with self.db.reading(quick=True) as conn:
                 found = await mturk.key_holder(conn, auth.access_key_id)
             if found is None:
                 raise sigv4.SignatureError(

@@ -6,8 +6,10 @@ the mturk_* tables only remember what MTurk reports about it.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 
 from bot import bounds
 from bot.clock import Clock
@@ -52,6 +54,7 @@ from storage.db import Conn, Database
 from storage.usecases import UseCases
 
 Operation = Callable[[User, Params], Awaitable[Params]]
+QUESTIONS_KEPT = 32
 STATUSES = tuple(wire.GIG_STATUS)  # Submitted, Approved, Rejected
 TYPE_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _NO_NOTIFICATIONS = (
@@ -64,6 +67,23 @@ _NOT_SUPPORTED_ON_CREATE = (
     "HITLayoutId",
     "HITLayoutParameters",
 )
+
+
+def _read_question(
+    question: str, title: str, description: str
+) -> tuple[Form | WebQuestion, str | None]:
+    """The Question parsed (FormError if gigbot cannot ask it) and the language it is
+    written in: MTurk has no task language, the task's own words say it
+    (bot/mturk/_language.py)."""
+    parse = parse_web_question if root_name(question) in WEB_FORMATS else parse_question_form
+    form = parse(question)
+    return form, task_language(title, description, form)
+
+
+# A script creating a batch sends the same Question (and title) with every CreateHIT: the
+# last few small ones are read once (Form and WebQuestion are immutable); a FormError is
+# not kept. Big ones (past bounds.OFF_LOOP_BYTES) are read on a thread each time.
+read_question = lru_cache(maxsize=QUESTIONS_KEPT)(_read_question)
 
 
 class Operations(UseCases):
@@ -191,14 +211,15 @@ class Operations(UseCases):
         question = wire.text(p, "Question", required=True, most=131_072)
         annotation = wire.text(p, "RequesterAnnotation", most=255)
         token = wire.text(p, "UniqueRequestToken", most=64)
-        form: Form | WebQuestion
-        parse = parse_web_question if root_name(question) in WEB_FORMATS else parse_question_form
         try:
-            form = await bounds.off_loop(len(question), parse, question)
+            if len(question) <= bounds.OFF_LOOP_BYTES:
+                form, language = read_question(question, t.title, t.description)
+            else:
+                form, language = await asyncio.to_thread(
+                    _read_question, question, t.title, t.description
+                )
         except FormError as exc:
             raise ApiError(str(exc), code="AWS.MechanicalTurk.XMLParseError") from None
-        # MTurk has no task language: the task's own words say it (bot/mturk/_language.py).
-        language = await bounds.off_loop(len(question), task_language, t.title, t.description, form)
         if token:
             now = self.clock.now()
 
