@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from storage import users
 from storage.db import (
     Conn,
     changed_one,
@@ -27,6 +28,7 @@ class OutboxRow:
     priority: int
     payload: dict[str, Any]
     attempts: int
+    language: str | None = None  # the chat's (users.language_of) when it was claimed
 
 
 async def enqueue(
@@ -118,16 +120,18 @@ async def enqueue_many(
 async def due(
     conn: Conn, now: float, limit: int, skip_chats: list[int] | None = None
 ) -> list[OutboxRow]:
-    """Pending messages whose time has come, most urgent first, leaving out `skip_chats`."""
+    """Pending messages whose time has come, most urgent first, leaving out `skip_chats`;
+    each with its chat's language (read here, not once per message when it is drawn)."""
     rows = await fetch_all(
         conn,
-        "SELECT id, key, chat_id, kind, priority, payload, attempts FROM outbox"
+        f"SELECT id, key, chat_id, kind, priority, payload, attempts,"
+        f" {users.chat_language('outbox.chat_id')} FROM outbox"
         " WHERE status = 'pending' AND not_before <= ?"
         f" AND chat_id NOT IN ({ids_in_json(conn)})"
         " ORDER BY priority, not_before, id LIMIT ?",
         (now, json.dumps(skip_chats or []), limit),
     )
-    return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+    return [OutboxRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7]) for r in rows]
 
 
 async def mark_sending_many(conn: Conn, row_ids: list[int], claimer: str) -> set[int]:

@@ -131,6 +131,15 @@ async def set_language(conn: Conn, tg_id: int, language: str) -> None:
     await conn.execute("UPDATE users SET language = ? WHERE tg_id = ?", (language, tg_id))
 
 
+def chat_language(chat: str) -> str:
+    """SQL for what `language_of` reads, for the chat whose id is the SQL `chat` (a column)."""
+    return (
+        f"CASE WHEN {chat} < 0 THEN (SELECT c.language FROM channels c WHERE c.chat_id = {chat}"
+        " ORDER BY c.active DESC, c.id DESC LIMIT 1)"
+        f" ELSE (SELECT u.language FROM users u WHERE u.tg_id = {chat}) END"
+    )
+
+
 async def language_of(conn: Conn, chat_id: int) -> str | None:
     """The language of a private chat's user, or of a linked channel (its id is negative)."""
     if chat_id < 0:

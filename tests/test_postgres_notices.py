@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgres_only
 Pair = tuple[Stage, Stage]
 
 ANY_DUE = "SELECT 1 FROM outbox WHERE status = 'pending' AND not_before <= $1 LIMIT 1"
-DUE = "SELECT id, key, chat_id, kind, priority, payload, attempts FROM outbox"
+DUE = "SELECT id, key, chat_id, kind, priority, payload, attempts, "  # with the language
 
 
 def on(stage: Stage, actor: Actor) -> Actor:

@@ -70,7 +70,7 @@ class Notices(UseCases):
     async def __call__(self, row: OutboxRow) -> Screen | None:
         """The screen for this row, in its recipient's language (a user's, or a linked
         channel's), or None when it is no longer worth sending."""
-        t = translator(await self.desk.language_of(row.chat_id))
+        t = translator(row.language)  # read with the row when it was claimed
         if row.kind == "push":
             return await self._push(t, int(row.payload["hit_id"]))
         if row.kind in ("approved", "rejected"):

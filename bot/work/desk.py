@@ -292,12 +292,6 @@ class WorkerDesk(UseCases):
 
     # -- the language gigbot speaks, and preferences and mutes ----------------------------
 
-    async def language_of(self, chat_id: int) -> str | None:
-        """The language a chat is spoken to in: a user's (private chat) or a linked
-        channel's; None for a chat gigbot does not know."""
-        async with self.db.reading() as conn:
-            return await users.language_of(conn, chat_id)
-
     @retrying
     async def set_language(self, user: User, language: str) -> None:
         """Speak `language` (a code of bot/i18n.LANGUAGES) to this user from now on."""
