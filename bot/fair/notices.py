@@ -11,7 +11,6 @@ from bot.fair.relay import Relay
 from bot.fair.reputation import Reputations
 from bot.i18n import Translator
 from bot.market.reading import Reading
-from storage import fairwork
 from storage.db import Database
 from storage.usecases import UseCases
 
@@ -42,11 +41,6 @@ class FairNotices(UseCases):
         line = fair_texts.compact_reputation(t, found) if found else ""
         self._compact[(requester_id, t.language)] = (now, line)
         return line
-
-    async def pushes_paused(self, hit_id: int) -> bool:
-        """Whether the HIT's pushes wait for a higher reward."""
-        async with self.db.reading() as conn:
-            return await fairwork.pushes_paused(conn, hit_id)
 
     async def __call__(self, t: Translator, kind: str, payload: dict[str, object]) -> Screen | None:
         """The screen for one fair-work row, or None when it is no longer worth sending."""
