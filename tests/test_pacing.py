@@ -59,3 +59,18 @@ def test_a_429_holds_one_chat_only() -> None:
     assert pace.chat_wait(7) == 5.0 and pace.chat_wait(8) == 0 and pace.global_wait() == 0
     ticker.now = 5.0
     assert pace.chat_wait(7) <= 1.0
+
+
+def test_calls_bunched_in_flight_stay_within_the_paces_share_of_a_second() -> None:
+    """Calls whose answers have not come back yet all count: however long Telegram takes,
+    no more than the pace's 28 a second (x scale) are in one second's window, so the 2 left
+    of Telegram's 30 stay free for the replies to taps sent meanwhile."""
+    ticker = Ticker()
+    pace = Pace(SendLimits(scale=10.0), ticker)
+    flying = 0
+    while ticker.now < 1.5:
+        if pace.global_wait() == 0:
+            pace.take_global()
+            flying += 1
+        ticker.now += 0.001
+    assert flying == 280, "the pace's share of Telegram's 300 at x10, none answered yet"

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 class SendLimits:
     """The budgets the broadcaster keeps to; `scale` multiplies every rate (test servers)."""
 
-    global_per_sec: float = 28.0
-    global_hard_per_sec: float = 30.0  # Telegram's own limit, never reached (see Pace)
+    global_per_sec: float = 28.0  # of Telegram's 30: the rest is for direct replies
     private_per_sec: float = 0.95
     private_burst: float = 3.0
     group_per_min: float = 19.0
@@ -131,12 +130,15 @@ class Pace:
         Besides the bucket, a hard window: Telegram stamps a call somewhere between our
         send and its answer, so every call answered within the last second or still in
         flight may share Telegram's one-second window with the next one. Keeping their
-        number under Telegram's limit holds however the calls bunch up on the way.
+        number within the pace's own share of a second holds however the calls bunch up
+        on the way, and leaves the rest of Telegram's limit to the direct replies to taps
+        and commands, which do not pass through here (with Telegram's limit as the cap, a
+        bunched second of pushes took it all, and a reply sent then drew a 429).
         """
         now = self.monotonic()
         while self._answered and self._answered[0] <= now - 1.0:
             self._answered.popleft()
-        cap = max(1, int(self.limits.global_hard_per_sec * self.limits.scale) - 1)
+        cap = max(1, int(self.limits.global_rate))
         if self._flying + len(self._answered) >= cap:
             return self._answered[0] + 1.0 - now if self._answered else 0.002
         return self._overall(now).wait(now)
