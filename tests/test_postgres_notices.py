@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.demo.stage import Actor, Stage
+from tests.auxil import database as databases
 from tests.auxil.people import funded_requester, worker
 from tests.auxil.posting import published_poll
 
@@ -55,16 +56,7 @@ class Statements:
             raise AssertionError(f"never saw {what}") from None
 
     async def watch(self, stage: Stage) -> None:
-        pg = stage.services.db.pg
-        assert pg is not None
-        pool = pg.pool
-        held = [await pool.acquire() for _ in range(pool.get_max_size())]
-        try:
-            for con in held:
-                con.add_query_logger(self.note)
-        finally:
-            for con in held:
-                await pool.release(con)
+        await databases.log_every_query(stage, self.note)
 
 
 async def until(check: Callable[[], bool], what: str) -> None:

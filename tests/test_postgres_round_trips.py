@@ -41,16 +41,7 @@ def _note(record: Any) -> None:
 @asynccontextmanager
 async def logging_every_connection(stage: Stage) -> AsyncIterator[None]:
     """A query logger on each connection the pool may hand out (it makes all of them)."""
-    pg = stage.services.db.pg
-    assert pg is not None
-    pool = pg.pool
-    held = [await pool.acquire() for _ in range(pool.get_max_size())]
-    try:
-        for con in held:
-            con.add_query_logger(_note)
-    finally:
-        for con in held:
-            await pool.release(con)
+    await databases.log_every_query(stage, _note)
     yield
 
 

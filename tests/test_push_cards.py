@@ -69,13 +69,7 @@ async def test_a_wave_reads_its_hits_card_once(stage: Stage) -> None:
     def note(record: Any) -> None:
         sent.append(" ".join(str(record.query).split()))
 
-    pg = stage.services.db.pg
-    assert pg is not None
-    held = [await pg.pool.acquire() for _ in range(pg.pool.get_max_size())]
-    for con in held:
-        con.add_query_logger(note)
-    for con in held:
-        await pg.pool.release(con)
+    await databases.log_every_query(stage, note)
     await _push_to(stage, hit_id, *(actor.tg_id for actor in crowd))
     assert all(got(actor, "Wave?") for actor in crowd)
 

@@ -13,7 +13,7 @@ import asyncio
 import itertools
 import os
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -213,3 +213,19 @@ async def set_record(stage: Stage, actor: Actor, **counts: int) -> None:
         await conn.execute(
             f"UPDATE worker_stats SET {sets} WHERE user_id = ?", (*counts.values(), uid)
         )
+
+
+async def log_every_query(stage: Stage, note: Callable[[Any], None]) -> None:
+    """Call `note` with each statement any of the stage's pooled PostgreSQL connections
+    runs from now on (asyncpg's LoggedQuery): every connection the pool may hand out is
+    made and given the logger."""
+    pg = stage.services.db.pg
+    assert pg is not None
+    pool = pg.pool
+    held = [await pool.acquire() for _ in range(pool.get_max_size())]
+    try:
+        for con in held:
+            con.add_query_logger(note)
+    finally:
+        for con in held:
+            await pool.release(con)
