@@ -447,7 +447,8 @@ class Broadcaster:
     async def _mark_called(self, row: OutboxRow) -> bool:
         """Note that the call is being made, so a crash from here on gives the row up
         (it may have reached Telegram) instead of sending it again."""
-        async with self.db.single_write() as conn:  # one UPDATE: no BEGIN/COMMIT trips
+        # One UPDATE by id: on PostgreSQL no BEGIN/COMMIT trips, on SQLite no hand-off.
+        async with self.db.single_write(quick=True) as conn:
             return await outbox.mark_called(conn, row.id, self.claimer, self.clock.now())
 
     async def _edit_target(self, row: OutboxRow) -> tuple[int, int] | bool:

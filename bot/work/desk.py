@@ -115,8 +115,9 @@ class WorkerDesk(UseCases):
         """A push's card and whether the HIT's pushes are paused, on one connection: the HIT
         (status, slots, pause) and a batch's slots read now; the requester's record, the
         estimate and the questions taken from `kept`, this HIT's card of a moment ago, if
-        given (a wave shows the same ones to everybody)."""
-        async with self.db.reading() as conn:
+        given (a wave shows the same ones to everybody). With `kept` it is two indexed
+        reads, on SQLite on the loop's own thread (`quick`: no hand-off to aiosqlite's)."""
+        async with self.db.reading(quick=kept is not None) as conn:
             found = await hits.with_pause(conn, hit_id)
             if found is None or found[0].status is HitStatus.DRAFT:
                 return None
