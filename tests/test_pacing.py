@@ -74,3 +74,21 @@ def test_calls_bunched_in_flight_stay_within_the_paces_share_of_a_second() -> No
             flying += 1
         ticker.now += 0.001
     assert flying == 280, "the pace's share of Telegram's 300 at x10, none answered yet"
+
+
+def test_a_sender_held_up_for_a_moment_catches_up_within_the_paces_share() -> None:
+    """A loop busy elsewhere for 200 ms (a slow machine, a long statement) does not lose
+    those 200 ms of sending: the bucket keeps a quarter of a second of tokens, spent at
+    once afterwards, and the one-second window still holds the pace's share."""
+    ticker = Ticker()
+    pace = Pace(SendLimits(scale=10.0), ticker)
+    stamps: list[float] = []
+    while ticker.now < 3.0:
+        stalled = 1.0 <= ticker.now < 1.2
+        while not stalled and pace.global_wait() == 0:
+            pace.take_global()
+            pace.answered()
+            stamps.append(ticker.now)
+        ticker.now += 0.001
+    assert _busiest(stamps, 1.0) <= 280
+    assert len(stamps) >= 3 * 280 - 10, f"{len(stamps)}: the stall's 56 sends made up"

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+CATCH_UP_S = 0.25  # how much sending time a stalled broadcaster may make up at once
+
 
 @dataclass(frozen=True, slots=True)
 class SendLimits:
@@ -119,8 +121,11 @@ class Pace:
     def _overall(self, now: float) -> Bucket:
         if self._global is None:
             rate = self.limits.global_rate
-            # 20 ms worth of capacity absorbs timer overshoot without a visible burst.
-            capacity = max(1.0, rate / 50.0)
+            # A quarter of a second's worth: time lost to a loop busy elsewhere or a late
+            # timer is made up at once afterwards (20 ms worth lost 6-11 % of the pace on
+            # a loaded machine); global_wait's one-second window keeps that burst within
+            # the pace's share of Telegram's limit.
+            capacity = max(1.0, rate * CATCH_UP_S)
             self._global = Bucket(rate, capacity, 1.0, now)
         return self._global
 
