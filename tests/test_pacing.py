@@ -92,3 +92,15 @@ def test_a_sender_held_up_for_a_moment_catches_up_within_the_paces_share() -> No
         ticker.now += 0.001
     assert _busiest(stamps, 1.0) <= 280
     assert len(stamps) >= 3 * 280 - 10, f"{len(stamps)}: the stall's 56 sends made up"
+
+
+def test_a_fresh_pace_has_its_quarter_second_ready() -> None:
+    """As after any idle moment: a process's first broadcast starts with a full bucket."""
+    ticker = Ticker()
+    pace = Pace(SendLimits(scale=10.0), ticker)
+    at_once = 0
+    while pace.global_wait() == 0:
+        pace.take_global()
+        pace.answered()
+        at_once += 1
+    assert at_once == 70

@@ -126,7 +126,7 @@ class Pace:
             # a loaded machine); global_wait's one-second window keeps that burst within
             # the pace's share of Telegram's limit.
             capacity = max(1.0, rate * CATCH_UP_S)
-            self._global = Bucket(rate, capacity, 1.0, now)
+            self._global = Bucket(rate, capacity, capacity, now)  # as after any idle moment
         return self._global
 
     def global_wait(self) -> float:
