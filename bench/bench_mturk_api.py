@@ -1,7 +1,11 @@
 """Requests per second of gigbot's MTurk API through boto3 (CreateHIT, ListAssignmentsForHIT)
 against a bare endpoint that only verifies the signature and answers a constant (the floor):
 gigbot's own answer to the same request, recorded once, so both sides' boto3 does the same
-parsing. Same client, same process, measured in one run.
+parsing. Same client, same process, measured in one run: short windows, each gigbot window
+beside a floor window (floor first, then gigbot first, in turn); the ratio printed is the
+median of the pairs' ratios, so a window another process slowed moves it little. Beside each
+rate, the CPU this process spent per call (both servers answer on its loop): what gigbot's
+work costs over the floor's, whatever the client's share of the machine.
 
 Target (issue "Coming from MTurk"): gigbot >= 0.5 x the floor.
 
@@ -21,11 +25,13 @@ import functools
 import multiprocessing
 import os
 import socket
+import statistics
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +118,66 @@ def timed_calls(
 
 
 async def rate(
-    pool: ProcessPoolExecutor, who: tuple[str, str, str], operation: str, params: dict[str, Any],
+    pool: ProcessPoolExecutor,
+    who: tuple[str, str, str],
+    operation: str,
+    params: dict[str, Any],
     seconds: float,
 ) -> tuple[int, float]:
     """Calls completed in a window by boto3 in another process (no GIL shared with servers)."""
     run = functools.partial(timed_calls, *who, operation, params, seconds)
     return await asyncio.get_running_loop().run_in_executor(pool, run)
+
+
+@dataclass
+class Side:
+    """One server's windows for one operation: calls, their time, and the CPU this process
+    (the server's loop, its SQLite thread and the checkpointer) spent meanwhile."""
+
+    calls: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0
+    rates: list[float] = field(default_factory=list)
+
+    async def window(
+        self,
+        pool: ProcessPoolExecutor,
+        who: tuple[str, str, str],
+        operation: str,
+        params: dict[str, Any],
+        seconds: float,
+    ) -> None:
+        cpu = time.process_time()
+        done, took = await rate(pool, who, operation, params, seconds)
+        self.cpu += time.process_time() - cpu
+        self.calls += done
+        self.seconds += took
+        self.rates.append(done / took)
+
+    @property
+    def per_s(self) -> float:
+        return self.calls / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server process's CPU per call, in ms."""
+        return self.cpu / self.calls * 1000
+
+
+def verdict(label: str, floor: Side, gig: Side) -> str:
+    """The median of the windows' ratios (each gigbot window against the floor window beside
+    it: the machine's mood drifts between windows, less within a pair), with the middle half
+    of them, the pooled ratio and both servers' CPU per call."""
+    ratios = sorted(g / f for f, g in zip(floor.rates, gig.rates, strict=True))
+    ratio = statistics.median(ratios)
+    quarter = len(ratios) // 4
+    return (
+        f"{label:22} floor {floor.per_s:7.1f}/s cpu {floor.cpu_ms:4.2f} ms/call  "
+        f"gigbot {gig.per_s:7.1f}/s cpu {gig.cpu_ms:4.2f} ms/call  ratio {ratio:5.2f} "
+        f"(median of {len(ratios)} windows; middle half {ratios[quarter]:.2f}-"
+        f"{ratios[-1 - quarter]:.2f}; pooled {gig.per_s / floor.per_s:.2f})  "
+        f"target >= {TARGET}: {'OK' if ratio >= TARGET else 'BELOW TARGET'}"
+    )
 
 
 async def main(seconds: float, windows: int, answered: int, postgres: str | None) -> None:
@@ -131,7 +191,7 @@ async def main(seconds: float, windows: int, answered: int, postgres: str | None
     # and a process started from the pinned loop thread would inherit that CPU.
     pool.submit(int).result()
     probe = LagProbe()  # the loop gigbot (and the floor) answer on
-    totals: dict[str, list[float]] = {k: [0, 0.0] for k in ("fc", "gc", "fl", "gl")}
+    sides = {k: Side() for k in ("fc", "gc", "fl", "gl")}
     async with AsyncExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
         target = await stack.enter_async_context(bench_database(postgres, Path(tmp), "mturk"))
@@ -159,37 +219,36 @@ async def main(seconds: float, windows: int, answered: int, postgres: str | None
             listed = await asyncio.to_thread(lambda: gig.list_assignments_for_hit(HITId=hit_id))
             assert listed["NumResults"] == min(answered, 10), listed["NumResults"]
             step = seconds / windows / 4
+            calls = (
+                ("fc", "gc", "create_hit", CREATE),
+                ("fl", "gl", "list_assignments_for_hit", {"HITId": hit_id}),
+            )
+            load = os.getloadavg()[0]
             probe.start()
-            for _ in range(windows):
-                for key, who, operation, params in (
-                    ("fc", floor, "create_hit", CREATE),
-                    ("gc", gig_key, "create_hit", CREATE),
-                    ("fl", floor, "list_assignments_for_hit", {"HITId": hit_id}),
-                    ("gl", gig_key, "list_assignments_for_hit", {"HITId": hit_id}),
-                ):
-                    done, took = await rate(pool, who, operation, params, step)
-                    totals[key][0] += done
-                    totals[key][1] += took
+            for n in range(windows):
+                for f, g, operation, params in calls:
+                    # In turn floor first and gigbot first: a drift across the pair cancels.
+                    for key, who in ((f, floor), (g, gig_key))[:: 1 if n % 2 else -1]:
+                        await sides[key].window(pool, who, operation, params, step)
             await probe.stop()
             assert not stage.services.errors and not stage.sim.violations
         finally:
             await stage.close()
             floor_server.stop()
             pool.shutdown()
-    per_s = {k: v[0] / v[1] for k, v in totals.items()}
-    print(f"database: {'PostgreSQL' if postgres else 'SQLite'}")
-    for label, f, g in (("CreateHIT", "fc", "gc"), ("ListAssignmentsForHIT", "fl", "gl")):
-        ratio = per_s[g] / per_s[f]
-        verdict = "OK" if ratio >= TARGET else "BELOW TARGET"
-        print(f"{label:22} floor {per_s[f]:7.1f}/s  gigbot {per_s[g]:7.1f}/s  "
-              f"ratio {ratio:5.2f}  target >= {TARGET}: {verdict}")
+    print(
+        f"database: {'PostgreSQL' if postgres else 'SQLite'}  "
+        f"load (1 min) {load:.2f} at start, {os.getloadavg()[0]:.2f} at end"
+    )
+    print(verdict("CreateHIT", sides["fc"], sides["gc"]))
+    print(verdict("ListAssignmentsForHIT", sides["fl"], sides["gl"]))
     print(probe.line())
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--windows", type=int, default=4)
+    parser.add_argument("--windows", type=int, default=20)
     parser.add_argument("--answered", type=int, default=10)
     parser.add_argument("--postgres", default=None, help="a PostgreSQL server URL (bench/pg.py)")
     args = parser.parse_args()
