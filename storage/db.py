@@ -147,6 +147,9 @@ class Database:
         self.same_cpu = same_cpu and self.pg is None
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        # SQLite: whether the connection's busy timeout is BUSY_TIMEOUT_MS (aiosqlite's thread
+        # waits for another process's write lock) or 0 (a quick block's BEGIN never does).
+        self._waits = True
         self._loop_cpus: set[int] | None = None
         self._checkpointer: Checkpointer | None = None
 
@@ -253,8 +256,8 @@ class Database:
         async with self._lock:
             conn: Conn = self.conn
             if quick:
-                inline = InlineConn(self.conn._conn)
-                if inline.begin_at_once():
+                inline = self._begun_here()
+                if inline is not None:
                     try:
                         yield inline
                     except BaseException:
@@ -263,7 +266,9 @@ class Database:
                         raise
                     inline.raw.execute("COMMIT")
                     return
-                conn = inline  # begun below, on the thread; the block's statements inline
+                # begun below, on the thread; the block's statements inline
+                conn = InlineConn(self.conn._conn)
+            self._wait_again()
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
                 yield conn
@@ -292,9 +297,10 @@ class Database:
                 return await body(pg_conn)
         async with self._lock:
             if quick:
-                inline = InlineConn(self.conn._conn)
-                if inline.begin_at_once():
+                inline = self._begun_here()
+                if inline is not None:
                     return finish(inline.raw, body)
+            self._wait_again()
             # aiosqlite's one way to run a function of ours on its thread, in its queue.
             conn = self.conn
             result: T = await conn._execute(trip, conn._conn, body)  # type: ignore[no-untyped-call]
@@ -331,13 +337,43 @@ class Database:
     @asynccontextmanager
     async def reading(self, *, quick: bool = False) -> AsyncIterator[Conn]:
         """Read outside any other coroutine's transaction (`quick`: a few indexed reads,
-        run on the loop's thread as in `transaction`)."""
+        run on the loop's thread as in `transaction`, with the busy timeout a quick block
+        may have left at 0: in WAL mode a read waits for no writer; a recovery after another
+        process died mid-write then fails the read instead of holding the loop)."""
         if self.pg is not None:
             async with self.pg.reading() as pg_conn:
                 yield pg_conn
             return
         async with self._lock:
-            yield InlineConn(self.conn._conn) if quick else self.conn
+            if quick:
+                yield InlineConn(self.conn._conn)
+                return
+            self._wait_again()
+            yield self.conn
+
+    def _begun_here(self) -> InlineConn | None:
+        """A quick block's transaction, begun on the loop's thread (BEGIN IMMEDIATE) if the
+        write lock is free now; None (nothing begun) if another process holds it: the caller
+        then begins on aiosqlite's thread, which waits for it. Under the lock.
+
+        The busy timeout is set to 0 only if it is not already: a run of quick blocks (a
+        script's CreateHITs, a worker's taps) sends no PRAGMA, where two per block (~8 us on
+        the loop's thread) were a tenth of a CreateHIT's SQL."""
+        inline = InlineConn(self.conn._conn)
+        if self._waits:
+            inline.raw.execute("PRAGMA busy_timeout=0")
+            self._waits = False
+        if inline.begin_at_once():
+            return inline
+        self._wait_again()
+        return None
+
+    def _wait_again(self) -> None:
+        """Before a statement on aiosqlite's thread: it waits for another process's write lock
+        again (busy timeout). Run here, under the lock, while that thread has nothing to do."""
+        if not self._waits:
+            self.conn._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._waits = True
 
 
 class Checkpointer:

@@ -127,17 +127,15 @@ class InlineConn:
 
     def begin_at_once(self) -> bool:
         """BEGIN IMMEDIATE if the write lock is free now; False (nothing begun) if another
-        process holds it: the caller then waits for it on aiosqlite's thread, not here (the
-        connection's busy timeout would hold the loop meanwhile)."""
-        self.raw.execute("PRAGMA busy_timeout=0")
+        process holds it: the caller then waits for it on aiosqlite's thread, not here.
+        Only with the connection's busy timeout at 0 (Database._begun_here sets it), else
+        the timeout would hold the loop meanwhile."""
         try:
             self.raw.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
             return False
-        finally:
-            self.raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return True
 
 

@@ -146,6 +146,37 @@ async def test_a_quick_body_waits_for_another_process_on_the_database_thread(
 
 
 @pytest.mark.sqlite_only
+async def test_quick_blocks_in_a_row_set_the_busy_timeout_once_and_the_thread_still_waits(
+    tmp_path: Path,
+) -> None:
+    """A quick block's BEGIN must not wait (busy timeout 0), aiosqlite's thread must (10 s):
+    the PRAGMA goes only when the side changes, not two per quick block, and a transaction
+    on the thread after quick ones still waits for another process's write lock."""
+    db = await opened(tmp_path, "b")
+    other = sqlite3.connect(db.path, isolation_level=None, check_same_thread=False)
+    sent: list[str] = []
+    try:
+        db.conn._conn.set_trace_callback(sent.append)
+        for n in range(3):
+
+            async def body(conn: Conn, n: int = n) -> None:
+                await conn.execute(ADD_USER, (n, f"W-{n:04d}"))
+
+            await db.atomic(body, quick=True)
+        async with db.transaction(quick=True) as conn:
+            await conn.execute(ADD_USER, (3, "W-0003"))
+        assert [s for s in sent if s.startswith("PRAGMA")] == ["PRAGMA busy_timeout=0"]
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.2, other.execute, ("COMMIT",)).start()
+        async with db.transaction() as conn:  # BEGIN on the thread: waits, or 'locked' at once
+            await conn.execute(ADD_USER, (4, "W-0004"))
+        assert await users(db) == 5
+    finally:
+        other.close()
+        await db.close()
+
+
+@pytest.mark.sqlite_only
 async def test_a_body_awaiting_anything_but_its_connection_is_refused_and_rolled_back(
     tmp_path: Path,
 ) -> None:
