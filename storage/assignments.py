@@ -46,25 +46,36 @@ async def get(conn: Conn, assignment_id: int) -> Assignment | None:
     return assignment_at(row) if row else None
 
 
+def view_columns(conn: Conn, source: str) -> str:
+    """The columns of an assignment (`source`, its row) joined with its HIT (`h`), and its
+    answers by question id (JSON), for a statement returning what a task's message shows."""
+    columns = ", ".join(f"{source}.{name} AS a_{name}" for name in _NAMES)
+    group = "json_object_agg" if is_postgres(conn) else "json_group_object"
+    return (
+        f"{columns}, {hits.hit_columns('h_')},"
+        f" (SELECT CAST({group}(question_id, value) AS TEXT) FROM answers"
+        f"  WHERE assignment_id = {source}.id) AS given"
+    )
+
+
+def view_at(row: aiosqlite.Row) -> tuple[Assignment, Hit, dict[int, str]]:
+    """The assignment, its HIT and its answers from a row of `view_columns`."""
+    assignment = assignment_at(tuple(row["a_" + name] for name in _NAMES))
+    given = {int(q): str(v) for q, v in json.loads(row["given"] or "{}").items()}
+    return assignment, hits.hit_from(row, "h_"), given
+
+
 async def with_hit_and_answers(
     conn: Conn, assignment_id: int
 ) -> tuple[Assignment, Hit, dict[int, str]] | None:
     """The assignment, its HIT and its answers by question id, in one query."""
-    columns = ", ".join(f"a.{name} AS a_{name}" for name in _NAMES)
-    group = "json_object_agg" if is_postgres(conn) else "json_group_object"
     row = await fetch_one(
         conn,
-        f"SELECT {columns}, {hits.hit_columns('h_')},"
-        f" (SELECT CAST({group}(question_id, value) AS TEXT) FROM answers"
-        "  WHERE assignment_id = a.id) AS given"
-        " FROM assignments a JOIN hits h ON h.id = a.hit_id WHERE a.id = ?",
+        f"SELECT {view_columns(conn, 'a')} FROM assignments a JOIN hits h ON h.id = a.hit_id"
+        " WHERE a.id = ?",
         (assignment_id,),
     )
-    if row is None:
-        return None
-    assignment = assignment_at(tuple(row["a_" + name] for name in _NAMES))
-    given = {int(q): str(v) for q, v in json.loads(row["given"] or "{}").items()}
-    return assignment, hits.hit_from(row, "h_"), given
+    return view_at(row) if row is not None else None
 
 
 async def for_worker_and_hit(conn: Conn, worker_id: int, hit_id: int) -> Assignment | None:
@@ -188,6 +199,34 @@ async def answer_and_move(
         " UPDATE assignments SET position = ? WHERE id = ? AND status = 'accepted'",
         (assignment_id, question_id, value, now, position, assignment_id),
     )
+
+
+async def answer_in_place(
+    conn: Conn,
+    worker_id: int,
+    assignment_id: int,
+    position: int,
+    question_id: int,
+    value: str,
+    now: float,
+) -> tuple[Assignment, Hit, dict[int, str]] | None:
+    """PostgreSQL: record the answer to the question at `position` and move to the next,
+    only if the assignment is the worker's, accepted, within its time and standing at
+    `position`: the assignment as moved, its HIT and its answers before this one, by one
+    statement (no read before it). None: nothing changed (the caller reads why)."""
+    row = await fetch_one(
+        conn,
+        "WITH moved AS (UPDATE assignments SET position = position + 1"
+        "  WHERE id = ? AND worker_id = ? AND status = 'accepted' AND deadline_at > ?"
+        f"  AND position = ? RETURNING {_COLUMNS}),"
+        " saved AS (INSERT INTO answers (assignment_id, question_id, value, answered_at)"
+        "  SELECT id, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS DOUBLE PRECISION) FROM moved"
+        "  ON CONFLICT (assignment_id, question_id)"
+        "  DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at)"
+        f" SELECT {view_columns(conn, 'm')} FROM moved m JOIN hits h ON h.id = m.hit_id",
+        (assignment_id, worker_id, now, position, question_id, value, now),
+    )
+    return view_at(row) if row is not None else None
 
 
 async def answers(conn: Conn, assignment_id: int) -> list[Answer]:

@@ -7,37 +7,53 @@ and COMMIT round trips: Database.single_write) and sends one statement instead o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bot.domain import Assignment, Hit
 from storage import assignments, estimates, stale
 from storage.db import Conn, fetch_one, is_postgres
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What handing in did: whether the work moved to 'submitted', how many edits were
+    queued, the worker's rewards now pending review (the work handed in among them;
+    None on SQLite, where the caller reads them), and on PostgreSQL the work as handed
+    in, its HIT and its answers (None if it did not move)."""
+
+    moved: bool
+    queued: int = 0
+    pending: int | None = None
+    handed: tuple[Assignment, Hit, dict[int, str]] | None = None
 
 
 async def submit(
     conn: Conn,
     worker_id: int,
     assignment_id: int,
-    hit_id: int,
-    batch_id: int | None,
+    hit: tuple[int, int | None, int],
     now: float,
     priority: int,
     pressed: tuple[int, int] | None,
     shown: tuple[int, int] | None,
-) -> tuple[bool, int, int | None]:
-    """Hand the assignment in: (whether it moved, how many edits were queued, the worker's
-    rewards now pending review: on PostgreSQL summed by the same statement, the work
-    handed in among them; None on SQLite, where the caller reads them). `pressed`
-    is the (chat, message) the worker submitted from, which the caller redraws itself;
-    `shown` the assignment's task message as the caller's transaction read it (SQLite:
-    the edits' statement runs only when a reminder may exist or the task message is
-    another than the one pressed, which is what it would find)."""
+) -> Submitted:
+    """Hand the assignment in. `hit` is its HIT's (id, batch id, number of questions);
+    `pressed` the (chat, message) the worker submitted from, which the caller redraws
+    itself; `shown` the assignment's task message as the caller's transaction read it
+    (SQLite: the edits' statement runs only when a reminder may exist or the task message
+    is another than the one pressed, which is what it would find). On PostgreSQL the
+    statement itself checks that the work is the worker's, within its time and complete
+    (no question unanswered), so the caller need not have read it."""
+    hit_id, batch_id, questions = hit
     if not is_postgres(conn):
         reminded = await assignments.hand_in(conn, assignment_id, now)
         if reminded is None:
-            return False, 0, None
+            return Submitted(False)
         queued = 0
         if reminded or (shown is not None and shown != pressed):
             queued = await stale.work_over(conn, [assignment_id], priority, now, pressed)
         await estimates.record_submission(conn, hit_id, batch_id)
-        return True, queued, None
+        return Submitted(True, queued)
     chat, message = pressed or stale.NO_MESSAGE
     table, key, times_sql = estimates.scope(hit_id, batch_id)
     # The statement's WITH queries all read the database as it was before it: the moved
@@ -46,8 +62,9 @@ async def submit(
     row = await fetch_one(
         conn,
         "WITH moved AS (UPDATE assignments SET status = 'submitted', submitted_at = ?"
-        "  WHERE id = ? AND status = 'accepted'"
-        "  RETURNING id, status, chat_id, message_id, accepted_at, submitted_at),"
+        "  WHERE id = ? AND status = 'accepted' AND worker_id = ? AND deadline_at > ?"
+        "  AND (SELECT COUNT(*) FROM answers WHERE assignment_id = ? AND value <> '') = ?"
+        f"  RETURNING {assignments.COLUMNS}),"
         " edits AS ("
         + stale.OUTBOX_INSERT
         + " SELECT 'over:' || r.key, r.chat_id, 'reminder_over', CAST(? AS BIGINT),"
@@ -74,10 +91,12 @@ async def submit(
         " SELECT (SELECT COUNT(*) FROM moved), (SELECT COUNT(*) FROM edits),"
         " (SELECT COALESCE(SUM(h.reward_cents), 0) FROM assignments p"
         "  JOIN hits h ON h.id = p.hit_id WHERE p.worker_id = ?"
-        "  AND (p.status = 'submitted' OR p.id IN (SELECT id FROM moved)))",
+        "  AND (p.status = 'submitted' OR p.id IN (SELECT id FROM moved))),"
+        f" {assignments.view_columns(conn, 'm')}"
+        " FROM (SELECT 1) AS one LEFT JOIN (moved m JOIN hits h ON h.id = m.hit_id) ON TRUE",
         (
             now,
-            assignment_id,
+            *(assignment_id, worker_id, now, assignment_id, questions),
             *(priority, now, now, chat, message),
             *(priority, now, now, chat, message),
             key,
@@ -90,5 +109,6 @@ async def submit(
         ),
     )
     assert row is not None
-    return int(row[0]) == 1, int(row[1]), int(row[2])
-
+    if int(row[0]) != 1:
+        return Submitted(False)
+    return Submitted(True, int(row[1]), int(row[2]), assignments.view_at(row))

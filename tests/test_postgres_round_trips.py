@@ -2,12 +2,14 @@
 the server and a turn of the event loop, so what one statement can do is done in one.
 An Accept that does not fill the HIT is a read and one statement, no transaction: it
 claims its slot, uses up the worker's hold, makes the assignment, grants the HIT's
-AutoGranted qualifications and queues the other cards' counter redraws; answering a
-question runs one write and no transaction; so does Submit without a pay floor (the work
-handed in, its edits queued, the HIT's median time kept and the worker's rewards pending
-summed by one statement). (PostgreSQL only: SQLite has no round trips; the same stories
-run on both in test_stale_messages, test_estimates, test_timed_offers and
-test_qualifications.)"""
+AutoGranted qualifications and queues the other cards' counter redraws. Answering a
+question of a task the process has shown is one statement and no read: it checks what
+the read would have (the worker's, accepted, in time, at that question), writes, and
+returns the task as the next screen shows it; so is Submit without a pay floor (it also
+checks that every question is answered, hands the work in, queues its edits, keeps the
+HIT's median time and sums the worker's rewards pending). (PostgreSQL only: SQLite has
+no round trips; the same stories run on both in test_stale_messages, test_estimates,
+test_timed_offers, test_qualifications and test_worker_question_kinds.)"""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.demo.stage import Stage
 from tests.auxil import database as databases
 from tests.auxil.people import funded_requester, worker
@@ -95,11 +98,12 @@ async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
     )
     assert redraws == [(bo.tg_id,)], "Bo's card counts down; Ann's became her task"
 
-    # The answer: one write, no BEGIN and COMMIT around it.
+    # The answer: one statement, no read of the task before it and no BEGIN and COMMIT
+    # around it; it checks the task is Ann's, running and at the question, and returns it.
     assert not [s for s in answer if s.rstrip(";") in ("BEGIN", "COMMIT")], answer
-    writes = [s for s in answer if "INSERT" in s or "UPDATE" in s]
-    assert len(writes) == 1 and "INSERT INTO answers" in writes[0], answer
-    assert "position" in writes[0]
+    assert len(_tap(answer)) == 1, answer
+    assert "INSERT INTO answers" in answer[0] and "position = position + 1" in answer[0]
+    assert "worker_id = $" in answer[0] and "deadline_at > $" in answer[0], answer
 
     # Submit (no pay floor here): one write, no BEGIN and COMMIT; it hands the work in,
     # queues the reminders' and the task message's edits and keeps the median time.
@@ -109,7 +113,8 @@ async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
     assert "status = 'submitted'" in writes[0] and "reminder_over" in writes[0]
     assert "task_over" in writes[0] and "measured_s" in writes[0]
     assert "reward_cents" in writes[0], "the rewards pending are summed by it too"
-    assert len(_tap(submit)) == 2, submit  # the task as it stands, the one write
+    assert "worker_id = $" in writes[0] and "value <> ''" in writes[0], "it checks the work"
+    assert len(_tap(submit)) == 1, submit  # no read of the task before it
 
     # The user who taps is kept by the process (it hears every change of users): the answer
     # and the Submit read no user.
@@ -117,3 +122,31 @@ async def test_the_core_loop_folds_its_statements(stage: Stage) -> None:
     assert databases.rows(
         databases.database_of(stage), "SELECT measured_n, measured_s FROM hits"
     ) == [(1, 1.0)]
+
+
+async def test_the_one_statement_steps_refuse_what_the_read_would_have(
+    stage: Stage, clock: FakeClock
+) -> None:
+    rita = await funded_requester(stage, stage.admin())
+    ann = await worker(stage, "Ann")
+    await published_poll(stage, rita, "Late? | yes | no ; reward=0.05 n=2 time=2m")
+    await ann.press("Accept")
+    task = ann.last().message_id
+    yes = next(d for row in ann.last().buttons() for t, d, _ in row if t == "yes" and d)
+    await ann.press("yes")
+    db = databases.database_of(stage)
+    # The first question's button again, after moving on: nothing changes, and she is told.
+    old = stage.sim.callback(ann.user, task, yes, check_button=False, enqueue=False)
+    async with logging_every_connection(stage):
+        again = await statements_of(lambda: stage.deliver(old))
+    assert "already answered" in stage.sim.alerts(ann.user)[-1]["text"]
+    assert any("INSERT INTO answers" in s for s in again), "the statement is tried first"
+    assert databases.rows(db, "SELECT position FROM assignments") == [(1,)]
+    assert databases.rows(db, "SELECT COUNT(*) FROM answers") == [(1,)]
+
+    # Past its deadline, before the timers have abandoned it: Submit hands nothing in.
+    stage.settle_each_update = False
+    clock.advance(121)
+    alert = await ann.press("Submit")
+    assert alert is not None and "no longer active" in alert, alert
+    assert databases.rows(db, "SELECT status FROM assignments") == [("accepted",)]

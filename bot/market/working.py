@@ -29,6 +29,9 @@ from storage import offers as offer_store
 from storage.db import Conn, Database, retrying
 from storage.usecases import Hooks, UseCases
 
+# (result, the work as handed in, the worker's rewards pending, edits queued)
+_HandedIn = tuple[WorkResult, "WorkView | None", int, int]
+
 
 class Working(UseCases):
     """A worker's steps through an assignment, race-safe, on one database."""
@@ -60,6 +63,9 @@ class Working(UseCases):
     ) -> tuple[WorkResult, WorkView | None]:
         """Record an answer to the question at `position` and move to the next one."""
         now = self.clock.now()
+        moved = await self._answer_in_place(worker, assignment_id, position, value, now)
+        if moved is not None:
+            return WorkResult.OK, moved
         async with self.db.single_write(quick=True) as conn:  # a read, then one write
             problem, view, q = await self._at_question(conn, worker, assignment_id, position, now)
             if view is None or q is None:
@@ -68,6 +74,28 @@ class Working(UseCases):
                 return WorkResult.BAD_ANSWER, view
             await assignments.answer_and_move(conn, assignment_id, q.id, value, now, position + 1)
             return WorkResult.OK, view.moved_to(position + 1, {q.id: value})
+
+    async def _answer_in_place(
+        self, worker: User, assignment_id: int, position: int, value: str, now: float
+    ) -> WorkView | None:
+        """PostgreSQL, an assignment whose HIT and questions this process knows: a valid
+        answer recorded by one statement that checks what the read would have (the
+        worker's, accepted, in time, at the question) and returns the task moved on. None:
+        nothing was done (the caller reads the task and says why, or does it)."""
+        known = self.reading.known(assignment_id) if self.db.is_postgres else None
+        if known is None or not 0 <= position < len(known[2]):
+            return None
+        q = known[2][position]
+        if not _valid_answer(q, value):
+            return None
+        async with self.db.single_write(quick=True) as conn:  # PostgreSQL: no transaction
+            found = await assignments.answer_in_place(
+                conn, worker.id, assignment_id, position, q.id, value, now
+            )
+            if found is None:
+                return None
+            assignment, hit, given = found
+            return await self.reading.view_of(conn, assignment, hit, {**given, q.id: value})
 
     @retrying
     async def back(self, worker: User, assignment_id: int) -> tuple[WorkResult, WorkView | None]:
@@ -199,42 +227,90 @@ class Working(UseCases):
     async def hand_in(
         self, worker: User, assignment_id: int, pressed: tuple[int, int] | None = None
     ) -> tuple[WorkResult, WorkView | None, int]:
-        """As submit, also with the worker's rewards now pending review (the cents), all
-        read in its transaction: the view handed in is what it had in hand, moved on (its
-        status, and a batch item counted among those handed in), not read back."""
+        """As submit, also with the worker's rewards now pending review (the cents). The
+        view handed in is never read back: on PostgreSQL the statement that hands in work
+        this process has shown returns it; else it is what the read before had in hand,
+        moved on (its status, and a batch item counted among those handed in)."""
         now = self.clock.now()
-        # Without a pay floor, handing in is a read and one statement (storage/submitting);
-        # the floor's check may pause pushes and tell the requester: a transaction then.
+        # Without a pay floor, handing in is a read and one statement (storage/submitting),
+        # on PostgreSQL that statement alone for work this process knows; the floor's check
+        # may pause pushes and tell the requester: a transaction then.
         checked = self.min_hourly_cents > 0
+        known = None if checked or not self.db.is_postgres else self.reading.known(assignment_id)
+        handed = None
+        if known is not None:
+            handed = await self._hand_in_place(worker, assignment_id, known, pressed, now)
+        if handed is None:
+            handed = await self._hand_in_read(worker, assignment_id, pressed, now, checked)
+        result, view, pending, queued = handed
+        if result is not WorkResult.OK or view is None:
+            return result, view, 0
+        if queued:  # nothing queued (the usual Submit): no broadcaster pass for nothing
+            self.on_outbox()
+        self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
+        return WorkResult.OK, view, pending
+
+    async def _hand_in_place(
+        self,
+        worker: User,
+        assignment_id: int,
+        known: tuple[int, int | None, list[Question]],
+        pressed: tuple[int, int] | None,
+        now: float,
+    ) -> _HandedIn | None:
+        """PostgreSQL, work whose HIT and questions this process knows: handed in by one
+        statement that checks what the read would have (the worker's, accepted, in time,
+        every question answered) and returns it. None: it did not apply (the caller reads
+        why)."""
+        hit_id, batch_id, questions = known
+        async with self.db.single_write(quick=True) as conn:  # PostgreSQL: no transaction
+            done = await submitting.submit(
+                conn, worker.id, assignment_id, (hit_id, batch_id, len(questions)), now,
+                Priority.REMINDER, pressed, None,
+            )  # fmt: skip
+            if done.handed is None or done.pending is None:
+                return None
+            view = await self.reading.view_of(conn, *done.handed)
+        return WorkResult.OK, view, done.pending, done.queued
+
+    async def _hand_in_read(
+        self,
+        worker: User,
+        assignment_id: int,
+        pressed: tuple[int, int] | None,
+        now: float,
+        checked: bool,
+    ) -> _HandedIn:
+        """Hand in after reading the work (`checked`: a pay floor's check in the same
+        transaction)."""
         opened = self.db.transaction if checked else self.db.single_write
         async with opened(quick=True) as conn:
             view, problem = await self._own_active(conn, worker, assignment_id, now)
             if view is None:
-                return problem, None, 0
+                return problem, None, 0, 0
             if any(not view.answers.get(q.id) for q in view.questions):
-                return WorkResult.INCOMPLETE, view, 0  # '' = several labels, none ticked yet
+                return WorkResult.INCOMPLETE, view, 0, 0  # '' = several labels, none ticked
             a = view.assignment  # its task message, as read here (None: none)
             shown = None
             if a.chat_id is not None and a.message_id is not None:
                 shown = (a.chat_id, a.message_id)
-            moved, queued, pending = await submitting.submit(
-                conn, worker.id, assignment_id, view.hit.id, view.hit.batch_id, now,
-                Priority.REMINDER, pressed, shown,
-            )  # fmt: skip
-            if not moved:  # the deadline won the race
-                return WorkResult.NOT_ACTIVE, None, 0
+            hit = (view.hit.id, view.hit.batch_id, len(view.questions))
+            done = await submitting.submit(
+                conn, worker.id, assignment_id, hit, now, Priority.REMINDER, pressed, shown
+            )
+            if not done.moved:  # the deadline won the race
+                return WorkResult.NOT_ACTIVE, None, 0, 0
+            queued = done.queued
             if await fairpay.after_submit(conn, view.hit, self.min_hourly_cents, now):
                 queued += 1  # the requester is told
+            pending = done.pending
             if pending is None:  # SQLite: read in the same transaction
                 pending = await assignments.pending_cents(conn, worker.id)
-        done = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
+        finished = replace(view.assignment, status=AssignmentStatus.SUBMITTED, submitted_at=now)
         progress = view.progress  # a batch item: this one is now among those handed in
         if progress is not None:
             progress = (progress[0] + 1, progress[1])
-        if queued:  # nothing queued (the usual Submit): no broadcaster pass for nothing
-            self.on_outbox()
-        self.on_timer(f"autoapprove:{assignment_id}", now + view.hit.auto_approve_s)
-        return WorkResult.OK, replace(view, assignment=done, progress=progress), pending
+        return WorkResult.OK, replace(view, assignment=finished, progress=progress), pending, queued
 
     async def _work_over(
         self, conn: Conn, assignment_id: int, now: float, pressed: tuple[int, int] | None
