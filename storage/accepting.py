@@ -64,6 +64,42 @@ class Recount:
     since_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """For `take` on PostgreSQL with nothing read before it: what accept checks after
+    accept_facts is a condition of the claim (the HIT not the worker's own, without
+    requirements, not blocking them, not taken by them yet, not filled by this slot; fewer
+    than `max_active` tasks of theirs running), the deadline and first reminder come from
+    the HIT's time allotted (`first_share`: the share of it left at the first reminder;
+    None: no reminders), and the HIT as claimed is returned."""
+
+    max_active: int
+    first_share: float | None
+
+
+_UNREAD_GUARD = (
+    " AND h.requester_id != :worker AND h.slots_used + 1 < h.max_assignments"
+    " AND NOT EXISTS (SELECT 1 FROM hit_requirements r WHERE r.hit_id = h.id)"
+    " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.requester_id = h.requester_id"
+    "  AND b.worker_id = :worker)"
+    " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.hit_id = h.id"
+    "  AND a.worker_id = :worker)"
+    " AND (SELECT COUNT(*) FROM assignments a WHERE a.worker_id = :worker"
+    "  AND a.status = 'accepted') < :max_active"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What `take` did: whether a slot was claimed, the assignment made, `recount`'s next
+    since id, and with `Unread` the HIT as claimed (its slot counted)."""
+
+    claimed: bool
+    made: Assignment | None = None
+    since: int | None = None
+    hit: Hit | None = None
+
+
 async def take(
     conn: Conn,
     hit_id: int,
@@ -74,7 +110,8 @@ async def take(
     shown_in: tuple[int, int] | None,
     required: bool = True,
     recount: Recount | None = None,
-) -> tuple[bool, Assignment | None, int | None]:
+    unread: Unread | None = None,
+) -> Taken:
     """Claim a slot (race-safe: storage/offers.claim_slot), use up the worker's hold, make
     the assignment and grant the worker the HIT's AutoGranted qualifications, as MTurk
     does (only when the HIT has requirements: `required`, from accept_facts). Returns
@@ -85,17 +122,16 @@ async def take(
 
     On PostgreSQL one statement (one round trip instead of four), with `recount` in it too
     (SQLite: not given; the caller recounts), so that an Accept that fills no HIT needs no
-    transaction there (Database.single_write)."""
+    transaction there (Database.single_write); with `unread`, see there (`deadline` and
+    `remind_at` are not used)."""
     if not is_postgres(conn):
         if not await offers.claim_slot(conn, hit_id, worker_id, now):
-            return False, None, None
+            return Taken(False)
         await offers.take_hold(conn, hit_id, worker_id, now)
-        made = await assignments.insert(
-            conn, hit_id, worker_id, now, deadline, remind_at, shown_in
-        )
+        made = await assignments.insert(conn, hit_id, worker_id, now, deadline, remind_at, shown_in)
         if made is not None and required:
             await quals.auto_grant(conn, hit_id, worker_id, now)
-        return True, made, None
+        return Taken(True, made)
     chat_id, message_id = shown_in if shown_in is not None else (None, None)
     params: dict[str, object] = {
         "hit": hit_id,
@@ -106,6 +142,18 @@ async def take(
         "chat": chat_id,
         "message": message_id,
     }
+    due = "CAST(:deadline AS DOUBLE PRECISION)", "CAST(:remind AS DOUBLE PRECISION)"
+    guard = returning = ""
+    if unread is not None:  # as bot/market/views.next_reminder does it, in floating point
+        params.update(max_active=unread.max_active, share=unread.first_share)
+        deadline_sql = "(CAST(:now AS DOUBLE PRECISION) + c.h_time_allotted_s)"
+        remind_sql = (
+            f"{deadline_sql} - CAST(:share AS DOUBLE PRECISION)"
+            f" * ({deadline_sql} - CAST(:now AS DOUBLE PRECISION))"
+        )
+        due = deadline_sql, remind_sql
+        guard, returning = _UNREAD_GUARD, ", " + hits.hit_columns("h_")
+        required = False  # a HIT with requirements is not claimed
     more = ""
     if required:
         more += f", granted AS ({quals.AUTO_GRANT.format(hit='(SELECT hit_id FROM made)')})"
@@ -121,29 +169,32 @@ async def take(
     try:
         row = await fetch_one(
             conn,
-            f"WITH {offers.CLAIM_AND_HOLD},"
+            f"WITH {offers.claim_and_hold(guard, returning)},"
             " made AS (INSERT INTO assignments"
             "  (hit_id, worker_id, accepted_at, deadline_at, remind_at, chat_id, message_id)"
             "  SELECT c.id, CAST(:worker AS BIGINT), CAST(:now AS DOUBLE PRECISION),"
-            "  CAST(:deadline AS DOUBLE PRECISION), CAST(:remind AS DOUBLE PRECISION),"
+            f"  {due[0]}, {due[1]},"
             "  CAST(:chat AS BIGINT), CAST(:message AS BIGINT) FROM claimed c"
             f"  RETURNING {assignments.COLUMNS})"
             f"{more}"
-            f" SELECT (SELECT COUNT(*) FROM claimed), k.*, m.* FROM {marks} AS k"
-            " LEFT JOIN made m ON TRUE",
+            f" SELECT (SELECT COUNT(*) FROM claimed), k.*, m.*, c.* FROM {marks} AS k"
+            " LEFT JOIN made m ON TRUE LEFT JOIN claimed c ON TRUE",
             params,
         )
     except UniqueViolationError as exc:
         if exc.table_name != "assignments":
             raise
-        return True, None, None  # the same worker's other tap made it meanwhile
+        return Taken(True)  # the same worker's other tap made it meanwhile
     assert row is not None
     if not int(row[0]):
-        return False, None, None
+        return Taken(False)
     values = tuple(row)
     if values[3] is None:
-        return True, None, None
+        return Taken(True)
     since = None
     if recount is not None:
         since = stale.next_since((values[1], values[2]), recount.since_id)
-    return True, assignments.assignment_at(values[3:]), since
+    # then the assignment's columns, and `claimed`'s: its id, and with `unread` the HIT's
+    claimed = values[3 + assignments.WIDTH + 1 :]
+    hit = hits.hit_at(claimed) if unread is not None else None
+    return Taken(True, assignments.assignment_at(values[3:]), since, hit)

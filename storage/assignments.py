@@ -18,6 +18,7 @@ _COLUMNS = (
 
 
 _NAMES = tuple(c.strip() for c in _COLUMNS.split(","))
+WIDTH = len(_NAMES)  # columns of an assignment's row (what follows them starts there)
 COLUMNS = _COLUMNS  # for statements elsewhere returning an assignment (assignment_at)
 
 

@@ -127,15 +127,20 @@ async def claim_slot(conn: Conn, hit_id: int, worker_id: int, now: float) -> boo
 # parameters :hit, :now, :worker): the hold is used up only if the slot was claimed (its
 # UPDATE reads the claim's rows), and the HIT's row is locked before the offer's, as with
 # two statements. `claimed` has the HIT's id if the slot was taken.
-CLAIM_AND_HOLD = (
-    "claimed AS (UPDATE hits SET slots_used = slots_used + 1 WHERE id = :hit"
-    " AND status = 'open' AND expires_at > :now AND slots_used + (SELECT COUNT(*)"
-    "  FROM offers o WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
-    "  AND o.worker_id != :worker) < max_assignments RETURNING id),"
-    " held AS (UPDATE offers SET status = 'accepted', ended_at = :now"
-    "  WHERE hit_id IN (SELECT id FROM claimed) AND worker_id = :worker"
-    "  AND status = 'held' AND expires_at > :now RETURNING id)"
-)
+def claim_and_hold(guard: str = "", returning: str = "") -> str:
+    """`claimed` and `held`, WITH queries of the statement that takes a HIT on PostgreSQL
+    (storage/accepting.take), named parameters :hit, :now and :worker: claim_slot's claim
+    and take_hold's hold used up. `guard`: more conditions on the HIT's row (`h`);
+    `returning`: more of its columns `claimed` returns after its id."""
+    return (
+        "claimed AS (UPDATE hits h SET slots_used = slots_used + 1 WHERE id = :hit"
+        " AND status = 'open' AND expires_at > :now AND slots_used + (SELECT COUNT(*)"
+        "  FROM offers o WHERE o.hit_id = :hit AND o.status = 'held' AND o.expires_at > :now"
+        f"  AND o.worker_id != :worker) < max_assignments{guard} RETURNING id{returning}),"
+        " held AS (UPDATE offers SET status = 'accepted', ended_at = :now"
+        "  WHERE hit_id IN (SELECT id FROM claimed) AND worker_id = :worker"
+        "  AND status = 'held' AND expires_at > :now RETURNING id)"
+    )
 
 
 async def take_hold(conn: Conn, hit_id: int, worker_id: int, now: float) -> bool:

@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.demo.stage import Stage
+from bot.demo.stage import Actor, Stage
+from bot.domain import HitKind, QuestionKind, QuestionSpec
 from tests.auxil import database as databases
 from tests.auxil.people import funded_requester, worker
-from tests.auxil.posting import published_poll
+from tests.auxil.posting import post, published_poll
 
 pytestmark = pytest.mark.postgres_only
 
@@ -150,3 +151,55 @@ async def test_the_one_statement_steps_refuse_what_the_read_would_have(
     alert = await ann.press("Submit")
     assert alert is not None and "no longer active" in alert, alert
     assert databases.rows(db, "SELECT status FROM assignments") == [("accepted",)]
+
+
+ONE = (QuestionSpec(QuestionKind.SINGLE, "Yes or no?", ("yes", "no")),)
+
+
+def _cards(who: Actor) -> list[int]:
+    """The messages of the worker's push cards (an Accept button), oldest first."""
+    return [
+        m.message_id
+        for m in who.messages()
+        if any("Accept" in text for row in m.buttons() for text, _, _ in row)
+    ]
+
+
+async def test_an_accept_of_a_hit_the_process_has_seen_taken_reads_nothing_first(
+    stage: Stage,
+) -> None:
+    rita = await funded_requester(stage, stage.admin())
+    ann = await worker(stage, "Ann")
+    bo = await worker(stage, "Bo")
+    cy = await worker(stage, "Cy")
+    for n in range(4):  # (through the marketplace: Rita's chat takes no burst of previews)
+        await post(stage, rita, ONE, title=f"Q{n}?", kind=HitKind.POLL, n=3)
+    bo_cards, cy_cards, ann_cards = _cards(bo), _cards(cy), _cards(ann)
+    for card in bo_cards[:3]:  # read, then taken: the process knows the HIT now
+        await bo.press("Accept", card)
+    await cy.press("Accept", cy_cards[3])
+
+    # Ann's accept of Q0: the claim, with what it must know checked by it, and no read.
+    async with logging_every_connection(stage):
+        accept = await statements_of(lambda: ann.press("Accept", ann_cards[0]))
+    task = stage.sim.message_by_id(ann.tg_id, ann_cards[0])
+    assert "Q0?" in (task.text or "") and "Submit" not in str(task.buttons()), task.text
+    assert "Accept" not in str(task.buttons()), "the card became her task"
+    assert len(_tap(accept)) <= 2, accept  # (the user), the one statement
+    assert not [s for s in accept if "AS blocked" in s], "no accept_facts read"
+    assert "< $" in _tap(accept)[-1] and "a.status = 'accepted'" in _tap(accept)[-1]
+
+    # Her fourth task at once: the statement claims nothing, the read says why.
+    await ann.press("Accept", ann_cards[1])
+    await ann.press("Accept", ann_cards[2])
+    async with logging_every_connection(stage):
+        fourth = await statements_of(lambda: ann.press("Accept", ann_cards[3]))
+    assert any("AS blocked" in s for s in fourth), "read after the statement took nothing"
+    assert "3 tasks in progress" in (stage.sim.alerts(ann.user)[-1]["text"] or "")
+    db = databases.database_of(stage)
+    assert databases.rows(db, "SELECT slots_used FROM hits ORDER BY id") == [
+        (2,), (2,), (2,), (1,)
+    ]  # fmt: skip
+    assert databases.rows(
+        db, "SELECT COUNT(*) FROM assignments GROUP BY hit_id ORDER BY hit_id"
+    ) == [(2,), (2,), (2,), (1,)]

@@ -10,10 +10,10 @@ from dataclasses import replace
 from typing import Unpack
 
 from bot.clock import Clock
-from bot.domain import HitStatus, Priority, User
+from bot.domain import Assignment, HitStatus, Priority, User
 from bot.market.reading import Reading
 from bot.market.results import AcceptOutcome, AcceptResult
-from bot.market.views import next_reminder
+from bot.market.views import WorkView, next_reminder
 from storage import accepting, assignments, hits, listing, outbox, stale
 from storage import offers as offer_store
 from storage.db import Conn, Database, retrying
@@ -21,6 +21,7 @@ from storage.usecases import Hooks, UseCases
 
 BATCH_RETRIES = 3  # next items tried when a batch card's item fills under a worker's tap
 COUNTED_KEPT = 1000  # HITs whose push-card counter walk is remembered (this minute's)
+KNOWN_KEPT = 20_000  # HITs whose batch a process keeps in mind (then it starts over)
 
 
 class Accepting(UseCases):
@@ -44,6 +45,9 @@ class Accepting(UseCases):
         # minute's next accept walks the cards (storage/stale.count_edits), so one accept
         # costs the cards sent since the last, not all of them.
         self._counted: dict[tuple[str, int], tuple[int, int]] = {}
+        # HIT id -> its batch id (never changes), for the HITs this process has seen taken:
+        # their next accept reads nothing first on PostgreSQL (_take_unread)
+        self._batch_of: dict[int, int | None] = {}
 
     async def accept_from_card(
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None = None
@@ -85,6 +89,9 @@ class Accepting(UseCases):
         self, worker: User, hit_id: int, shown_in: tuple[int, int] | None
     ) -> AcceptOutcome:
         now = self.clock.now()
+        unread = await self._take_unread(worker, hit_id, shown_in, now)
+        if unread is not None:
+            return unread
         counted: tuple[tuple[str, int], int] | None = None  # this minute's walk, once done
         # PostgreSQL: no transaction unless the accept fills the HIT (see below).
         async with self.db.single_write(quick=True) as conn:
@@ -92,6 +99,7 @@ class Accepting(UseCases):
             if facts is None or facts.hit.status is HitStatus.DRAFT:
                 return AcceptOutcome(AcceptResult.NOT_FOUND)
             hit = facts.hit
+            self._remember_batch(hit_id, hit.batch_id)
             if hit.requester_id == worker.id:
                 return AcceptOutcome(AcceptResult.OWN_HIT)
             if facts.blocked:
@@ -122,10 +130,11 @@ class Accepting(UseCases):
                 # The slot, the hold used up, the assignment, MTurk's AutoGranted types and
                 # the other cards' counter redraw: one statement, no transaction.
                 recount = accepting.Recount(hit.batch_id, worker.tg_id, Priority.PUSH, since)
-                claimed, created, counted_to = await accepting.take(
+                took = await accepting.take(
                     conn, hit_id, worker.id, now, deadline, remind_at, shown_in,
                     facts.required, recount,
                 )  # fmt: skip
+                claimed, created, counted_to = took.claimed, took.made, took.since
                 if not claimed:
                     return await self._not_claimed(conn, hit_id, worker, now)
                 if created is None:  # the same worker's other tap won meanwhile
@@ -135,10 +144,11 @@ class Accepting(UseCases):
             else:
                 async with self.db.one_transaction(conn):
                     # The slot, the hold used up, the assignment and MTurk's AutoGranted types.
-                    claimed, created, _ = await accepting.take(
+                    took = await accepting.take(
                         conn, hit_id, worker.id, now, deadline, remind_at, shown_in,
                         facts.required,
                     )  # fmt: skip
+                    claimed, created = took.claimed, took.made
                     if not claimed:
                         return await self._not_claimed(conn, hit_id, worker, now)
                     if created is None:  # the same worker's other tap won meanwhile
@@ -168,10 +178,47 @@ class Accepting(UseCases):
             self._remember_counted(*counted, now)
         if filled:
             self.on_outbox()
+        return self._accepted(created, view)
+
+    async def _take_unread(
+        self, worker: User, hit_id: int, shown_in: tuple[int, int] | None, now: float
+    ) -> AcceptOutcome | None:
+        """PostgreSQL, a HIT this process has seen taken (its batch known): the accept as
+        one statement and no read before it, when it fills nothing; the statement checks
+        what the read would have (storage/accepting.Unread). None: it took nothing (the
+        caller reads why, or takes the slot after all)."""
+        if not self.db.is_postgres or hit_id not in self._batch_of:
+            return None
+        batch_id = self._batch_of[hit_id]
+        scope = ("batch", batch_id) if batch_id is not None else ("hit", hit_id)
+        minute, since = self._counted.get(scope, (None, 0))
+        if minute != stale.count_minute(now):
+            since = 0  # a new minute: every card gets this minute's redraw
+        recount = accepting.Recount(batch_id, worker.tg_id, Priority.PUSH, since)
+        first = max(self.reminders) if self.reminders else None
+        unread = accepting.Unread(self.max_active, first)
+        async with self.db.single_write(quick=True) as conn:
+            took = await accepting.take(
+                conn, hit_id, worker.id, now, 0.0, None, shown_in, False, recount, unread
+            )
+            if took.made is None or took.hit is None or took.since is None:
+                return None  # nothing of the statement stayed
+            view = await self.reading.accepted_view(conn, took.hit, took.made)
+        self._remember_counted(scope, took.since, now)
+        return self._accepted(took.made, view)
+
+    def _accepted(self, created: Assignment, view: WorkView) -> AcceptOutcome:
+        """The accept's outcome, its deadline and first reminder told to the timers."""
         self.on_timer(f"deadline:{created.id}", created.deadline_at)
+        remind_at = next_reminder(created.accepted_at, created.deadline_at, self.reminders, 0)
         if remind_at is not None:
             self.on_timer(f"remind:{created.id}:0", remind_at)
         return AcceptOutcome(AcceptResult.OK, created, view)
+
+    def _remember_batch(self, hit_id: int, batch_id: int | None) -> None:
+        if len(self._batch_of) >= KNOWN_KEPT:
+            self._batch_of.clear()
+        self._batch_of[hit_id] = batch_id
 
     async def _not_claimed(
         self, conn: Conn, hit_id: int, worker: User, now: float
