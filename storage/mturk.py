@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.domain import ApiHit, ApiKey, FormIds, Given, HandedIn, Hit, HitType, SlotCounts, User
+from bot.domain import (
+    ApiHit,
+    ApiKey,
+    FormIds,
+    Given,
+    HandedIn,
+    Hit,
+    HitType,
+    Requirement,
+    SlotCounts,
+    User,
+)
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
 from storage.db import Conn, changed_one, fetch_all, fetch_one
 from storage.hits import HIT_WIDTH, hit_at, hit_columns
+from storage.qualifications import add_requirement
 from storage.users import _COLUMNS as _USER_COLUMNS
 from storage.users import user_from
 
@@ -132,6 +145,32 @@ async def insert_hit(
         " VALUES (?, ?, ?, ?, ?)",
         (hit_id, type_id, question, annotation, question_format),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSide:
+    """What an API HIT stores beside the HIT, in the transaction that publishes it."""
+
+    requester_id: int
+    hit_type_id: str
+    question: str  # the Question XML as sent
+    annotation: str
+    format: str  # QuestionForm, HTMLQuestion, ExternalQuestion
+    form_ids: tuple[FormIds, ...]  # a QuestionForm's identifiers, the n-th question's n-th
+    requirements: tuple[Requirement, ...]
+    token: str  # the UniqueRequestToken claimed for this CreateHIT, or ""
+
+
+async def attach(conn: Conn, hit_id: int, side: ApiSide) -> None:
+    """Store the HIT's MTurk side, requirements and request token's result (the longer way
+    of storage/opening.open_api_hit)."""
+    await insert_hit(conn, hit_id, side.hit_type_id, side.question, side.annotation, side.format)
+    if side.token:
+        await finish_token(conn, side.requester_id, "CreateHIT", side.token, str(hit_id))
+    if side.form_ids:
+        await insert_form_ids_all(conn, hit_id, list(side.form_ids))
+    for requirement in side.requirements:
+        await add_requirement(conn, hit_id, requirement)
 
 
 async def api_hit(conn: Conn, hit_id: int) -> ApiHit | None:

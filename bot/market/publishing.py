@@ -5,7 +5,7 @@ Every state change is one transaction; money and the messages it causes move in 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Unpack
 
 from bot.clock import Clock
@@ -24,9 +24,10 @@ from bot.market import pay_floor as fairpay
 from bot.market.results import PublishResult
 from bot.matching.offers import Dispatch, store_dispatch
 from bot.matching.waves import Waves
-from storage import fairwork, hits, ledger, opening, users
+from storage import fairwork, hits, ledger, mturk, opening, users
 from storage.channels import enqueue_channel_cards
 from storage.db import Conn, Database, retrying
+from storage.mturk import ApiSide
 from storage.usecases import Hooks, UseCases
 
 # A HIT published without its first wave with at most this many questions is stored on the
@@ -115,7 +116,7 @@ class Publishing(UseCases):
         self,
         requester: User,
         spec: HitSpec,
-        attach: Callable[[Conn, int], Awaitable[None]] | None = None,
+        api: ApiSide | None = None,
         *,
         first_wave: bool = True,
     ) -> tuple[PublishResult, Hit | None]:
@@ -124,39 +125,47 @@ class Publishing(UseCases):
         The checks, escrow, channel cards and first wave of create_hit + publish, without
         a draft in between: refused (funds, fair-pay floor) means nothing stored and no
         money moved. Without an estimate (MTurk has none, and its time limit is generous)
-        the floor is judged on measured work instead (pay_floor.after_submit). `attach`
-        stores what belongs with the HIT (its MTurk side) in the same transaction.
+        the floor is judged on measured work instead (pay_floor.after_submit). `api` is
+        the HIT's MTurk side, stored in the same transaction (storage/mturk.attach).
         first_wave=False leaves the first wave to the caller (send_first_waves);
         if that never happens, the periodic wave job (Matcher.next_waves) sends it, since an
         open HIT with free slots always wants waves.
         """
         now = self.clock.now()
         escrow = (spec.reward_cents + fee_on(spec.reward_cents, self.fee_bp)) * spec.max_assignments
-        account = ledger.requester_account(requester.id)
+        fields: opening.HitFields = {
+            "account": ledger.requester_account(requester.id),
+            "escrow_cents": escrow,
+            "requester_id": requester.id,
+            "kind": spec.kind,
+            "title": spec.title,
+            "topic": spec.topic,
+            "reward_cents": spec.reward_cents,
+            "max_assignments": spec.max_assignments,
+            "time_allotted_s": spec.time_allotted_s,
+            "lifetime_s": spec.lifetime_s,
+            "auto_approve_s": spec.auto_approve_s,
+            "now": now,
+            "fee_bp": self.fee_bp,
+            "language": spec.language,
+        }
+        if api is not None and self._foldable(requester, spec, first_wave):
+            async with self.db.single_write() as conn:  # PostgreSQL: no BEGIN, no COMMIT
+                hit, has_channels = await opening.open_api_hit(conn, spec.questions, api, **fields)
+            if hit is not None:
+                self._after_opening(hit, now, wake=False)
+                return PublishResult.OK, hit
+            if not has_channels:
+                return PublishResult.INSUFFICIENT_FUNDS, None
+            # The requester's channels each get a card: the longer way below queues them.
 
         async def body(conn: Conn) -> tuple[PublishResult, Hit | None, int]:
             floor = self.min_hourly_cents
             if spec.est_s is not None and fairpay.check(spec.reward_cents, spec.est_s, floor).under:
-                if await ledger.balance(conn, account) < escrow:  # publish checks funds first
+                if await ledger.balance(conn, fields["account"]) < escrow:  # funds first
                     return PublishResult.INSUFFICIENT_FUNDS, None, 0
                 return PublishResult.UNDER_FLOOR, None, 0
-            made = await opening.insert_open_if_funded(
-                conn,
-                account=account,
-                escrow_cents=escrow,
-                requester_id=requester.id,
-                kind=spec.kind,
-                title=spec.title,
-                topic=spec.topic,
-                reward_cents=spec.reward_cents,
-                max_assignments=spec.max_assignments,
-                time_allotted_s=spec.time_allotted_s,
-                lifetime_s=spec.lifetime_s,
-                auto_approve_s=spec.auto_approve_s,
-                now=now,
-                fee_bp=self.fee_bp,
-                language=spec.language,
-            )
+            made = await opening.insert_open_if_funded(conn, **fields)
             if made is None:
                 return PublishResult.INSUFFICIENT_FUNDS, None, 0
             opened = made.hit
@@ -165,8 +174,8 @@ class Publishing(UseCases):
             await hits.insert_spec_questions(conn, opened.id, spec.questions)
             if not requester.is_requester:
                 await users.mark_requester(conn, requester.id)
-            if attach is not None:
-                await attach(conn, opened.id)
+            if api is not None:
+                await mturk.attach(conn, opened.id, api)
             queued = await self._escrow_and_queue(
                 conn, opened, now, wave=first_wave, cards=made.has_channels, timers=timers
             )
@@ -181,6 +190,14 @@ class Publishing(UseCases):
             return result, None
         self._after_opening(opened, now, wake=queued > 0, timers=timers)
         return PublishResult.OK, opened
+
+    def _foldable(self, requester: User, spec: HitSpec, first_wave: bool) -> bool:
+        """Whether publish_new's API HIT is one statement (storage/opening.open_api_hit):
+        on PostgreSQL, where each statement is a round trip, for a HIT with no wave to
+        queue, no estimate to store and a requester already marked as one."""
+        return (
+            self.db.is_postgres and not first_wave and spec.est_s is None and requester.is_requester
+        )
 
     async def _escrow_and_queue(
         self,

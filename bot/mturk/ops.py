@@ -280,23 +280,18 @@ class Operations(UseCases):
             questions=specs,
             language=language,  # None: the requester's
         )
-        requirements = parse_requirements(t.requirement_list)
-        question_format = web.format if web else "QuestionForm"
-        form_ids = [asked.ids for asked in form.questions] if isinstance(form, Form) else []
-
-        async def attach(conn: Conn, hit_id: int) -> None:
-            """The HIT's MTurk side, requirements and request token, in the transaction that
-            publishes it."""
-            await mturk.insert_hit(conn, hit_id, t.id, question, annotation, question_format)
-            if token:
-                await mturk.finish_token(conn, requester.id, "CreateHIT", token, str(hit_id))
-            if form_ids and not web:
-                await mturk.insert_form_ids_all(conn, hit_id, form_ids)
-            for requirement in requirements:
-                await quals.add_requirement(conn, hit_id, requirement)
-
+        api = mturk.ApiSide(
+            requester_id=requester.id,
+            hit_type_id=t.id,
+            question=question,
+            annotation=annotation,
+            format=web.format if web else "QuestionForm",
+            form_ids=tuple(asked.ids for asked in form.questions) if isinstance(form, Form) else (),
+            requirements=tuple(parse_requirements(t.requirement_list)),
+            token=token,
+        )
         result, opened = await self.market.publishing.publish_new(
-            requester, spec, attach, first_wave=self.first_waves is None
+            requester, spec, api, first_wave=self.first_waves is None
         )
         if result is not PublishResult.OK or opened is None:
             if result is PublishResult.INSUFFICIENT_FUNDS:
