@@ -21,11 +21,11 @@ from bot.domain import (
 )
 from storage.assignments import _COLUMNS as _ASSIGNMENT_COLUMNS
 from storage.assignments import assignment_at
-from storage.db import Conn, changed_one, fetch_all, fetch_one
+from storage.db import Conn, Database, changed_one, fetch_all, fetch_one
 from storage.hits import HIT_WIDTH, hit_at, hit_columns
 from storage.qualifications import add_requirement
 from storage.users import _COLUMNS as _USER_COLUMNS
-from storage.users import user_from
+from storage.users import changing, kept, user_from
 
 _USER_JOINED = ", ".join(f"u.{c.strip()}" for c in _USER_COLUMNS.split(","))
 
@@ -53,6 +53,12 @@ async def key_holder(conn: Conn, access_key_id: str) -> tuple[str, User] | None:
     return (row[0], user_from(row, 1)) if row else None
 
 
+async def kept_key_holder(db: Database, access_key_id: str) -> tuple[str, User] | None:
+    """`key_holder`, kept by this process on PostgreSQL until any process changes a key
+    or a user (storage/users.kept): an API request sends no statement for its signer."""
+    return await kept(db, ("mturk_key", access_key_id), lambda c: key_holder(c, access_key_id))
+
+
 async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:
     """The requester's keys, newest first."""
     rows = await fetch_all(
@@ -65,7 +71,10 @@ async def keys_of(conn: Conn, requester_id: int) -> list[ApiKey]:
 
 
 async def revoke_key(conn: Conn, requester_id: int, access_key_id: str, now: float) -> bool:
-    """Revoke one of the requester's active keys; False if there is no such key."""
+    """Revoke one of the requester's active keys; False if there is no such key. This
+    process keeps no key from now until the commit; the others forget theirs at its notice
+    (migration 0030)."""
+    changing(conn)
     return await changed_one(
         conn,
         "UPDATE mturk_keys SET revoked_at = ? WHERE access_key_id = ? AND requester_id = ?"

@@ -223,10 +223,10 @@ log = logging.getLogger(__name__)
 
 
 class Kept:
-    """Rows of one table kept by this process (users by Telegram id), valid while its
-    Listener hears every change any process makes to the table (a trigger's notice,
-    migration 0028): kept only while listening, forgotten at every notice and whenever
-    the listener is lost or found again.
+    """Rows of one table kept by this process (users by Telegram id; MTurk API keys with
+    their holders, migration 0030), valid while its Listener hears every change any
+    process makes to them (a trigger's notice, migration 0028): kept only while listening,
+    forgotten at every notice and whenever the listener is lost or found again.
 
     A read that began before a notice may bring back the row as it was: `put` keeps it
     only when no notice came (nor a change of this process began) since `begin`. A

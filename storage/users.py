@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar, cast
+
 import aiosqlite
 
 from bot.domain import User
 from storage.db import Conn, Database, changed_one, fetch_all, fetch_one, is_postgres
+
+T = TypeVar("T")
 
 _COLUMNS = "id, tg_id, alias, first_name, timezone, is_worker, is_requester, active, language"
 
@@ -46,20 +51,29 @@ async def by_tg_id(conn: Conn, tg_id: int) -> User | None:
 
 
 async def kept_by_tg_id(db: Database, tg_id: int) -> User | None:
-    """`by_tg_id`, for every update's sender: on PostgreSQL kept by this process while
-    it hears every change of users (storage/pg.Kept), so a tap sends no statement for it;
-    a user not registered is never kept (they may register through another process)."""
-    kept = db.pg.users if db.pg is not None else None
-    if kept is not None:
-        found = kept.get(tg_id)
-        if isinstance(found, User):
-            return found
-        begun = kept.begin()
-    async with db.reading(quick=True) as conn:  # one row by its key
-        user = await by_tg_id(conn, tg_id)
-    if kept is not None and user is not None:
-        kept.put(tg_id, user, begun)
-    return user
+    """`by_tg_id`, for every update's sender: on PostgreSQL kept by this process (kept),
+    so a tap sends no statement for it; a user not registered is never kept (they may
+    register through another process)."""
+    return await kept(db, tg_id, lambda conn: by_tg_id(conn, tg_id))
+
+
+async def kept(db: Database, key: object, read: Callable[[Conn], Awaitable[T | None]]) -> T | None:
+    """What `read` finds (one indexed read), kept under `key` on PostgreSQL by this
+    process while it hears every change any process makes to users (storage/pg.Kept: a
+    changed user, or another row whose notices say so, e.g. an API key, migration 0030);
+    None is never kept."""
+    store = db.pg.users if db.pg is not None else None
+    begun = 0
+    if store is not None:
+        found = store.get(key)
+        if found is not None:
+            return cast(T, found)
+        begun = store.begin()
+    async with db.reading(quick=True) as conn:
+        value = await read(conn)
+    if store is not None and value is not None:
+        store.put(key, value, begun)
+    return value
 
 
 def changing(conn: Conn) -> None:

@@ -97,9 +97,9 @@ class RequesterApi:
         """The requester whose active key signed this request; ApiError otherwise."""
         try:
             auth = sigv4.parse_authorization(request.header("authorization") or "")
-            # One indexed read: on the loop's thread, no hand-off to SQLite's (quick).
-            async with self.db.reading(quick=True) as conn:
-                found = await mturk.key_holder(conn, auth.access_key_id)
+            # One indexed read: on the loop's thread, no hand-off to SQLite's (quick); kept
+            # by this process on PostgreSQL until any process changes a key or a user.
+            found = await mturk.kept_key_holder(self.db, auth.access_key_id)
             if found is None:
                 raise sigv4.SignatureError(
                     f"The access key {auth.access_key_id} is unknown or revoked (/apikey)"
