@@ -11,6 +11,7 @@ from bot.domain import Hit, HitKind, HitStatus, Question, QuestionKind, Question
 from storage.db import (
     Conn,
     changed_one,
+    claimed,
     fetch_all,
     fetch_one,
     fetch_value,
@@ -122,6 +123,17 @@ async def insert_hit(
 async def get(conn: Conn, hit_id: int) -> Hit | None:
     row = await fetch_one(conn, f"SELECT {_HIT_COLUMNS} FROM hits WHERE id = ?", (hit_id,))
     return hit_at(row) if row else None
+
+
+async def get_many(conn: Conn, hit_ids: list[int]) -> list[Hit]:
+    """The HITs with these ids that exist, in one query (in no given order), each found by
+    its primary key."""
+    rows = await fetch_all(
+        conn,
+        f"SELECT {_HIT_COLUMNS} FROM hits WHERE {claimed(conn, ids_in_json(conn))}",
+        (json.dumps(hit_ids),),
+    )
+    return [hit_at(row) for row in rows]
 
 
 async def with_pause(conn: Conn, hit_id: int) -> tuple[Hit, bool] | None:

@@ -469,15 +469,25 @@ class WaveFacts:
     resume: tuple[float, int] | None  # resume_point
     tz_bucket: int | None  # tz_bucket
     need_s: int  # hit_target's need_s: the estimate, else the time allotted
+    # quals.requirement_terms, read with the facts on PostgreSQL (None: read them apart)
+    terms: tuple[quals.Terms, ...] | None = None
+
+
+# PostgreSQL: the HIT's requirements as quals.requirement_terms reads them, one JSON list.
+_TERMS = (
+    ", (SELECT json_agg(json_build_array(kind, value, qualification_id, comparator)"
+    " ORDER BY id) FROM hit_requirements WHERE hit_id = ?1)"
+)
 
 
 async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None:
     """pushes_paused, dispatch, wave_state, resume_point, tz_bucket and the HIT's need_s
-    (hit_target) in one round trip.
+    (hit_target) in one round trip; on PostgreSQL the HIT's requirement terms too.
 
     The state is the same before or after mark_unanswered: that only turns pushes sent at
     or before `cutoff` from 'sent' to 'unanswered', which no count here depends on.
     """
+    postgres = is_postgres(conn)
     row = await fetch_one(
         conn,
         "SELECT h.pushes_paused, COALESCE(d.mode, 'race'), w.cursor_score, w.cursor_user,"
@@ -487,13 +497,17 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
         "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0) AS past),"
         " (SELECT COUNT(*) FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at > ?2),"
         " EXISTS (SELECT 1 FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at <= ?2),"
-        f" {ESTIMATE_SQL}"
+        f" {ESTIMATE_SQL}{_TERMS if postgres else ''}"
         " FROM hits h LEFT JOIN hit_dispatch d ON d.hit_id = h.id"
         " LEFT JOIN hit_waves w ON w.hit_id = h.id WHERE h.id = ?1",
         (hit_id, cutoff),
     )
     if row is None:
         return None
+    terms = None
+    if postgres:
+        listed = json.loads(row[10]) if row[10] is not None else []
+        terms = tuple((str(t[0]), str(t[1]), t[2], t[3]) for t in listed)
     return WaveFacts(
         pushes_paused=row[0] == 1,
         mode=str(row[1]),
@@ -502,6 +516,7 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
         resume=(float(row[2]), int(row[3])) if row[2] is not None else None,
         tz_bucket=int(row[4]) if row[4] is not None else None,
         need_s=math.ceil(row[9]),
+        terms=terms,
     )
 
 

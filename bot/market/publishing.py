@@ -242,7 +242,7 @@ class Publishing(UseCases):
 
         Each is conditional like any wave (open, free slots, never pushed twice), so a HIT
         the periodic wave job reached first gets nothing twice. One trip to the database
-        (Database.atomic) for them all.
+        (Database.atomic) for them all, whose HITs are read by one statement.
         """
         now = self.clock.now()
         timers: list[tuple[str, float]] = []
@@ -250,8 +250,10 @@ class Publishing(UseCases):
         async def body(conn: Conn) -> int:
             timers.clear()  # a run again by @retrying starts afresh
             queued = 0
+            found = {hit.id: hit for hit in await hits.get_many(conn, hit_ids)}  # one read
             for hit_id in hit_ids:
-                queued += await self.waves.push_id(conn, hit_id, now, _keep(timers))
+                if hit_id in found:
+                    queued += await self.waves.push(conn, found[hit_id], now, _keep(timers))
             return queued
 
         queued = await self.db.atomic(body)

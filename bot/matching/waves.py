@@ -162,7 +162,9 @@ async def push_wave(
     wanted = wave_size(policy, hit.slots_left, state.silent) - state.fresh
     if wanted <= 0:
         return 0
-    terms = await quals.requirement_terms(conn, hit.id)  # read once for the wave's queries
+    terms = facts.terms  # read once for the wave's queries (with the facts on PostgreSQL)
+    if terms is None:
+        terms = await quals.requirement_terms(conn, hit.id)
     target = store.HitTarget(
         hit.id,
         hit.requester_id,
