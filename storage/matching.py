@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.domain import MatchPrefs, PushRecord
 from storage import qualifications as quals
-from storage.db import Conn, Row, changed_one, fetch_one, is_postgres
+from storage.db import Conn, Row, changed_one, fetch_all, fetch_one, is_postgres
 from storage.estimates import ESTIMATE_SQL
 
 # The worker's local minute of the day, from :utc_min and the zone's current offset.
@@ -480,6 +480,29 @@ _TERMS = (
 )
 
 
+# A HIT's wave facts (wave_facts); ?1 is the HIT's id, ?2 the cutoff.
+_FACTS = (
+    "SELECT h.pushes_paused, COALESCE(d.mode, 'race'), w.cursor_score, w.cursor_user,"
+    " (SELECT MIN(bucket) FROM tz_offsets),"
+    " (SELECT COALESCE(MAX(wave), 0) FROM pushes WHERE hit_id = ?1),"
+    " (SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ?1 GROUP BY wave"
+    "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0) AS past),"
+    " (SELECT COUNT(*) FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at > ?2),"
+    " EXISTS (SELECT 1 FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at <= ?2),"
+    " {estimate}{terms}"
+    " FROM hits h LEFT JOIN hit_dispatch d ON d.hit_id = h.id"
+    " LEFT JOIN hit_waves w ON w.hit_id = h.id WHERE h.id = ?1"
+)
+_FACTS_SQLITE = _FACTS.format(estimate=ESTIMATE_SQL, terms="")
+_FACTS_PG = _FACTS.format(estimate=ESTIMATE_SQL, terms=_TERMS)
+# PostgreSQL: the facts of several HITs at once (?2, their ids), each as above with the
+# cutoff as ?1, its HIT's id last.
+_FACTS_OF_PG = (
+    "SELECT f.*, x.id FROM unnest(CAST(?2 AS BIGINT[])) AS x (id) CROSS JOIN LATERAL"
+    f" ({_FACTS_PG.replace('?1', 'x.id').replace('?2', '?1')}) AS f"
+)
+
+
 async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None:
     """pushes_paused, dispatch, wave_state, resume_point, tz_bucket and the HIT's need_s
     (hit_target) in one round trip; on PostgreSQL the HIT's requirement terms too.
@@ -488,22 +511,20 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
     or before `cutoff` from 'sent' to 'unanswered', which no count here depends on.
     """
     postgres = is_postgres(conn)
-    row = await fetch_one(
-        conn,
-        "SELECT h.pushes_paused, COALESCE(d.mode, 'race'), w.cursor_score, w.cursor_user,"
-        " (SELECT MIN(bucket) FROM tz_offsets),"
-        " (SELECT COALESCE(MAX(wave), 0) FROM pushes WHERE hit_id = ?1),"
-        " (SELECT COUNT(*) FROM (SELECT wave FROM pushes WHERE hit_id = ?1 GROUP BY wave"
-        "  HAVING MAX(sent_at) <= ?2 AND SUM(outcome = 'accepted') = 0) AS past),"
-        " (SELECT COUNT(*) FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at > ?2),"
-        " EXISTS (SELECT 1 FROM pushes WHERE hit_id = ?1 AND outcome = 'sent' AND sent_at <= ?2),"
-        f" {ESTIMATE_SQL}{_TERMS if postgres else ''}"
-        " FROM hits h LEFT JOIN hit_dispatch d ON d.hit_id = h.id"
-        " LEFT JOIN hit_waves w ON w.hit_id = h.id WHERE h.id = ?1",
-        (hit_id, cutoff),
-    )
-    if row is None:
-        return None
+    row = await fetch_one(conn, _FACTS_PG if postgres else _FACTS_SQLITE, (hit_id, cutoff))
+    return None if row is None else _facts_at(row, postgres)
+
+
+async def wave_facts_of(conn: Conn, hit_ids: list[int], cutoff: float) -> dict[int, WaveFacts]:
+    """wave_facts of each HIT that exists, by id: on PostgreSQL in one round trip."""
+    if not is_postgres(conn):
+        found = {hit_id: await wave_facts(conn, hit_id, cutoff) for hit_id in hit_ids}
+        return {hit_id: facts for hit_id, facts in found.items() if facts is not None}
+    rows = await fetch_all(conn, _FACTS_OF_PG, (cutoff, hit_ids))
+    return {int(row[-1]): _facts_at(row, True) for row in rows}
+
+
+def _facts_at(row: Row, postgres: bool) -> WaveFacts:
     terms = None
     if postgres:
         listed = json.loads(row[10]) if row[10] is not None else []
@@ -530,6 +551,40 @@ async def mark_unanswered(conn: Conn, hit_id: int, cutoff: float) -> int:
     return cur.rowcount
 
 
+# Where a HIT's waves stand: rows of (hit_id, waves, last_wave_at, exhausted_at,
+# cursor_score, cursor_user), given by the SELECT or VALUES that follows.
+_NOTE = (
+    "INSERT INTO hit_waves (hit_id, waves, last_wave_at, exhausted_at, cursor_score, cursor_user)"
+)
+_NOTED = (
+    " ON CONFLICT (hit_id) DO UPDATE SET waves = excluded.waves,"
+    " last_wave_at = excluded.last_wave_at, exhausted_at = excluded.exhausted_at,"
+    " cursor_score = excluded.cursor_score, cursor_user = excluded.cursor_user"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WaveNote:
+    """A wave to record (note_wave): its HIT, the waves sent so far, when, whether it ran
+    out of workers, and where the next walk goes on."""
+
+    hit_id: int
+    waves: int
+    now: float
+    exhausted: bool
+    resume: tuple[float, int] | None
+
+    def row(self) -> tuple[object, ...]:
+        return (
+            self.hit_id,
+            self.waves,
+            self.now,
+            self.now if self.exhausted else None,
+            self.resume[0] if self.resume else None,
+            self.resume[1] if self.resume else None,
+        )
+
+
 async def note_wave(
     conn: Conn,
     hit_id: int,
@@ -539,20 +594,22 @@ async def note_wave(
     resume: tuple[float, int] | None,
 ) -> None:
     """Record a wave: its number, whether it ran out of workers, where the next goes on."""
+    note = WaveNote(hit_id, waves, now, exhausted, resume)
+    await conn.execute(f"{_NOTE} VALUES (?, ?, ?, ?, ?, ?){_NOTED}", note.row())
+
+
+async def note_waves(conn: Conn, notes: list[WaveNote]) -> None:
+    """note_wave for each, on PostgreSQL in one statement."""
+    if not notes or not is_postgres(conn):
+        for note in notes:
+            await note_wave(conn, note.hit_id, note.waves, note.now, note.exhausted, note.resume)
+        return
+    columns = list(zip(*(note.row() for note in notes), strict=True))
     await conn.execute(
-        "INSERT INTO hit_waves (hit_id, waves, last_wave_at, exhausted_at, cursor_score,"
-        " cursor_user) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (hit_id) DO UPDATE SET waves = excluded.waves,"
-        " last_wave_at = excluded.last_wave_at, exhausted_at = excluded.exhausted_at,"
-        " cursor_score = excluded.cursor_score, cursor_user = excluded.cursor_user",
-        (
-            hit_id,
-            waves,
-            now,
-            now if exhausted else None,
-            resume[0] if resume else None,
-            resume[1] if resume else None,
-        ),
+        f"{_NOTE} SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[]),"
+        " CAST(? AS DOUBLE PRECISION[]), CAST(? AS DOUBLE PRECISION[]),"
+        f" CAST(? AS DOUBLE PRECISION[]), CAST(? AS BIGINT[])){_NOTED}",
+        [list(column) for column in columns],
     )
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Unpack
@@ -147,10 +147,60 @@ async def push_wave(
     A HIT dispatched as timed offers gets holds instead (bot/matching/offers.py); `notify` is told
     of each hold's deadline so a scheduler can hold it.
     """
-    if hit.status is not HitStatus.OPEN or hit.slots_left <= 0:
+    if not _wants_wave(hit):
         return 0
+    facts = await store.wave_facts(conn, hit.id, now - policy.wait_s)  # one read, not five
+    notes: list[store.WaveNote] = []
+    sent = await _next_wave(conn, hit, facts, policy, now, max_active, notify, notes)
+    for note in notes:
+        await store.note_wave(conn, note.hit_id, note.waves, note.now, note.exhausted, note.resume)
+    return sent
+
+
+async def push_waves(
+    conn: Conn,
+    hits: list[Hit],
+    policy: FanOut,
+    now: float,
+    max_active: int,
+    notify: Callable[[str, float], None] | None = None,
+) -> int:
+    """push_wave for each HIT, in the caller's transaction; their facts read and their
+    waves recorded once for them all (on PostgreSQL one statement each)."""
+    live = list({hit.id: hit for hit in hits if _wants_wave(hit)}.values())
+    if not live:
+        return 0
+    facts = await store.wave_facts_of(conn, [hit.id for hit in live], now - policy.wait_s)
+    bucket = int(now // TZ_BUCKET_S)
+    if any(found.tz_bucket != bucket for found in facts.values()):  # once, not per HIT
+        await store.set_tz_offsets(conn, await zone_offsets(now), bucket)
+        facts = {hit_id: replace(found, tz_bucket=bucket) for hit_id, found in facts.items()}
+    notes: list[store.WaveNote] = []
+    sent = 0
+    for hit in live:
+        sent += await _next_wave(
+            conn, hit, facts.get(hit.id), policy, now, max_active, notify, notes
+        )
+    await store.note_waves(conn, notes)
+    return sent
+
+
+def _wants_wave(hit: Hit) -> bool:
+    return hit.status is HitStatus.OPEN and hit.slots_left > 0
+
+
+async def _next_wave(
+    conn: Conn,
+    hit: Hit,
+    facts: store.WaveFacts | None,
+    policy: FanOut,
+    now: float,
+    max_active: int,
+    notify: Callable[[str, float], None] | None,
+    notes: list[store.WaveNote],
+) -> int:
+    """The wave push_wave decides from the HIT's facts; where it stands goes to `notes`."""
     cutoff = now - policy.wait_s
-    facts = await store.wave_facts(conn, hit.id, cutoff)  # one read instead of five
     if facts is None or facts.pushes_paused:
         return 0  # measured pay under the floor: waits for /raise (bot/market/pay_floor.py)
     if facts.mode == offers.OFFER:
@@ -215,7 +265,7 @@ async def push_wave(
         scan = await walk(wanted - sent, scan.resume)
         sent += await queue("ranked", scan.picked)
     exhausted = sent < wanted and scan.wrapped
-    await store.note_wave(conn, hit.id, wave if sent else state.waves, now, exhausted, scan.resume)
+    notes.append(store.WaveNote(hit.id, wave if sent else state.waves, now, exhausted, scan.resume))
     return sent
 
 
@@ -241,6 +291,12 @@ class Waves:
         return await push_wave(
             conn, hit, self.policy, now, self.max_active, notify or self.on_timer
         )
+
+    async def push_many(
+        self, conn: Conn, hits: list[Hit], now: float, notify: Callable[[str, float], None]
+    ) -> int:
+        """`push` for each HIT (the first waves of HITs published together)."""
+        return await push_waves(conn, hits, self.policy, now, self.max_active, notify)
 
     async def push_id(
         self,
