@@ -19,8 +19,14 @@ from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
 from storage import mturk as api_storage
 from tests.auxil import database as databases
-from tests.auxil.mturk import new_api_key, refused, requester_with_api_key, sky_colour_hit
-from tests.auxil.people import funded_requester
+from tests.auxil.mturk import (
+    hit_params,
+    new_api_key,
+    refused,
+    requester_with_api_key,
+    sky_colour_hit,
+)
+from tests.auxil.people import funded_requester, workers
 from tests.auxil.stages import api_stage
 
 pytestmark = pytest.mark.postgres_only
@@ -102,3 +108,32 @@ async def test_a_key_revoked_through_another_process_is_refused_at_once(
         while db.pg.users.get(("mturk_key", key_id)) is not None:
             await asyncio.sleep(0.005)
     assert await api_storage.kept_key_holder(db, key_id) is None, "A refuses the key now"
+
+
+async def test_first_waves_sent_together_read_and_record_once(stage: Stage, admin: Actor) -> None:
+    """HITs created together get their first waves in one pass: their HITs, their wave
+    facts (with their requirements) and where their waves stand are one statement each for
+    the pass, and each HIT still reaches every worker it would alone."""
+    rita, mturk = await requester_with_api_key(stage, admin)
+    crowd = await workers(stage, "Ann", "Ben")
+    first_waves = stage.services.first_waves
+    await first_waves.stop()  # the answers go out first; one pass sends all three waves
+    for title in ("Sky A", "Sky B", "Sky C"):
+        await asyncio.to_thread(mturk.create_hit, **hit_params(title, MaxAssignments=1))
+    sent: list[str] = []
+    await databases.log_every_query(stage, lambda record: sent.append(str(record.query)))
+
+    first_waves.start()
+    await first_waves.settle()
+    await stage.settle()
+
+    def count(part: str) -> int:
+        return len([s for s in sent if part in s])
+
+    assert count("CROSS JOIN LATERAL (SELECT h.pushes_paused") == 1, "the facts, once"
+    assert count("INSERT INTO hit_waves") == 1, "where the waves stand, once"
+    assert count("SELECT kind, value, qualification_id, comparator FROM") == 0, "with the facts"
+    assert count("FROM hits WHERE id = ANY") == 1, "the HITs, once"
+    for worker in crowd:
+        texts = worker.texts()
+        assert [sum(t in text for text in texts) for t in ("Sky A", "Sky B", "Sky C")] == [1] * 3
