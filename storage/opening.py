@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypedDict, Unpack
 
-from bot.domain import Hit, HitKind, QuestionSpec
+from bot.domain import Hit, HitSpec
 from storage.db import Conn, fetch_one
 from storage.hits import _HIT_COLUMNS, HIT_WIDTH, hit_at
 from storage.ledger import BALANCE_SQL
@@ -36,51 +34,45 @@ class Opened:
     has_channels: bool  # the requester has linked channels, each of which gets a card
 
 
-class HitFields(TypedDict):
-    """A HIT to store open, and the money its publishing moves (insert_open_if_funded)."""
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A HIT to store open from `spec` (its language, or its requester's), and the money
+    its publishing moves: `escrow_cents` from `account`, which must hold them."""
 
-    account: str  # the requester's account, which must hold escrow_cents
-    escrow_cents: int
+    spec: HitSpec
     requester_id: int
-    kind: HitKind
-    title: str
-    topic: str
-    reward_cents: int
-    max_assignments: int
-    time_allotted_s: int
-    lifetime_s: int
-    auto_approve_s: int
+    account: str
+    escrow_cents: int
     now: float
     fee_bp: int
-    language: str | None  # a primary subtag; None: the requester's language
 
 
-def _hit_params(fields: HitFields) -> dict[str, object]:
+def _hit_params(what: Opening) -> dict[str, object]:
+    spec = what.spec
     return {
-        "account": fields["account"],
-        "escrow": fields["escrow_cents"],
-        "requester": fields["requester_id"],
-        "kind": fields["kind"].value,
-        "title": fields["title"],
-        "topic": fields["topic"],
-        "reward": fields["reward_cents"],
-        "most": fields["max_assignments"],
-        "allotted": fields["time_allotted_s"],
-        "lifetime": fields["lifetime_s"],
-        "auto_approve": fields["auto_approve_s"],
-        "now": fields["now"],
-        "fee_bp": fields["fee_bp"],
-        "language": fields["language"],
+        "account": what.account,
+        "escrow": what.escrow_cents,
+        "requester": what.requester_id,
+        "kind": spec.kind.value,
+        "title": spec.title,
+        "topic": spec.topic,
+        "reward": spec.reward_cents,
+        "most": spec.max_assignments,
+        "allotted": spec.time_allotted_s,
+        "lifetime": spec.lifetime_s,
+        "auto_approve": spec.auto_approve_s,
+        "now": what.now,
+        "fee_bp": what.fee_bp,
+        "language": spec.language,
     }
 
 
-async def insert_open_if_funded(conn: Conn, **fields: Unpack[HitFields]) -> Opened | None:
+async def insert_open_if_funded(conn: Conn, what: Opening) -> Opened | None:
     """Store a HIT already open (published now, expiring after its lifetime) if `account`
-    holds `escrow_cents`; None (nothing stored) if it does not. One statement. The HIT is in
-    `language` (a primary subtag), or without one in its requester's language."""
+    holds `escrow_cents`; None (nothing stored) if it does not. One statement."""
     rows = await conn.execute_fetchall(
         f"{_INSERT_OPEN} WHERE {_BALANCE} >= :escrow RETURNING {_HIT_COLUMNS}, {_HAS_CHANNELS}",
-        _hit_params(fields),
+        _hit_params(what),
     )
     for row in rows:
         return Opened(hit_at(row), bool(row[HIT_WIDTH]))
@@ -120,20 +112,18 @@ e AS (INSERT INTO ledger (key, from_account, to_account, amount_cents, memo, cre
 SELECT h.*, {_HAS_CHANNELS} FROM (SELECT 1) AS one LEFT JOIN h ON TRUE"""
 
 
-async def open_api_hit(
-    conn: Conn, questions: Sequence[QuestionSpec], side: ApiSide, **fields: Unpack[HitFields]
-) -> tuple[Hit | None, bool]:
+async def open_api_hit(conn: Conn, what: Opening, side: ApiSide) -> tuple[Hit | None, bool]:
     """PostgreSQL, outside a transaction: store an MTurk HIT open with its questions, its
     MTurk side (what mturk.attach stores) and its escrow moved, in ONE statement, if
     `account` holds `escrow_cents` and the requester has no linked channel. (The HIT, False);
     (None, False): the requester cannot pay; (None, True): nothing stored because the
     requester has channels, whose cards are queued by publishing's longer way."""
-    form_ids = side.form_ids
+    form_ids, questions = side.form_ids, what.spec.questions
     row = await fetch_one(
         conn,
         _OPEN_API_HIT,
         {
-            **_hit_params(fields),
+            **_hit_params(what),
             "kinds": [q.kind.value for q in questions],
             "prompts": [q.prompt for q in questions],
             "options": [json.dumps(list(q.options), ensure_ascii=False) for q in questions],

@@ -133,25 +133,11 @@ class Publishing(UseCases):
         """
         now = self.clock.now()
         escrow = (spec.reward_cents + fee_on(spec.reward_cents, self.fee_bp)) * spec.max_assignments
-        fields: opening.HitFields = {
-            "account": ledger.requester_account(requester.id),
-            "escrow_cents": escrow,
-            "requester_id": requester.id,
-            "kind": spec.kind,
-            "title": spec.title,
-            "topic": spec.topic,
-            "reward_cents": spec.reward_cents,
-            "max_assignments": spec.max_assignments,
-            "time_allotted_s": spec.time_allotted_s,
-            "lifetime_s": spec.lifetime_s,
-            "auto_approve_s": spec.auto_approve_s,
-            "now": now,
-            "fee_bp": self.fee_bp,
-            "language": spec.language,
-        }
+        account = ledger.requester_account(requester.id)
+        what = opening.Opening(spec, requester.id, account, escrow, now, self.fee_bp)
         if api is not None and self._foldable(requester, spec, first_wave):
             async with self.db.single_write() as conn:  # PostgreSQL: no BEGIN, no COMMIT
-                hit, has_channels = await opening.open_api_hit(conn, spec.questions, api, **fields)
+                hit, has_channels = await opening.open_api_hit(conn, what, api)
             if hit is not None:
                 self._after_opening(hit, now, wake=False)
                 return PublishResult.OK, hit
@@ -162,10 +148,10 @@ class Publishing(UseCases):
         async def body(conn: Conn) -> tuple[PublishResult, Hit | None, int]:
             floor = self.min_hourly_cents
             if spec.est_s is not None and fairpay.check(spec.reward_cents, spec.est_s, floor).under:
-                if await ledger.balance(conn, fields["account"]) < escrow:  # funds first
+                if await ledger.balance(conn, account) < escrow:  # publish checks funds first
                     return PublishResult.INSUFFICIENT_FUNDS, None, 0
                 return PublishResult.UNDER_FLOOR, None, 0
-            made = await opening.insert_open_if_funded(conn, **fields)
+            made = await opening.insert_open_if_funded(conn, what)
             if made is None:
                 return PublishResult.INSUFFICIENT_FUNDS, None, 0
             opened = made.hit
