@@ -14,10 +14,12 @@ import json
 import math
 from dataclasses import dataclass
 
-from bot.domain import MatchPrefs, PushRecord
+from bot.domain import Hit, MatchPrefs, PushRecord
+from storage import hits
 from storage import qualifications as quals
 from storage.db import Conn, Row, changed_one, fetch_all, fetch_one, is_postgres
 from storage.estimates import ESTIMATE_SQL
+from storage.hits import hit_at, hit_columns
 
 # The worker's local minute of the day, from :utc_min and the zone's current offset.
 _LOCAL = "((((:utc_min + COALESCE(tz.offset_min, 0)) % 1440) + 1440) % 1440)"
@@ -495,11 +497,14 @@ _FACTS = (
 )
 _FACTS_SQLITE = _FACTS.format(estimate=ESTIMATE_SQL, terms="")
 _FACTS_PG = _FACTS.format(estimate=ESTIMATE_SQL, terms=_TERMS)
+_FACTS_WIDTH = 11  # the columns of _FACTS_PG
 # PostgreSQL: the facts of several HITs at once (?2, their ids), each as above with the
-# cutoff as ?1, its HIT's id last.
+# cutoff as ?1, followed by the HIT's own columns.
 _FACTS_OF_PG = (
-    "SELECT f.*, x.id FROM unnest(CAST(?2 AS BIGINT[])) AS x (id) CROSS JOIN LATERAL"
-    f" ({_FACTS_PG.replace('?1', 'x.id').replace('?2', '?1')}) AS f"
+    f"SELECT f.*, {hit_columns('hit_')}"
+    " FROM unnest(CAST(?2 AS BIGINT[])) WITH ORDINALITY AS x (id, n)"
+    " JOIN hits h ON h.id = x.id CROSS JOIN LATERAL"
+    f" ({_FACTS_PG.replace('?1', 'x.id').replace('?2', '?1')}) AS f ORDER BY x.n"
 )
 
 
@@ -515,13 +520,21 @@ async def wave_facts(conn: Conn, hit_id: int, cutoff: float) -> WaveFacts | None
     return None if row is None else _facts_at(row, postgres)
 
 
-async def wave_facts_of(conn: Conn, hit_ids: list[int], cutoff: float) -> dict[int, WaveFacts]:
-    """wave_facts of each HIT that exists, by id: on PostgreSQL in one round trip."""
+async def wave_facts_of(
+    conn: Conn, hit_ids: list[int], cutoff: float
+) -> list[tuple[Hit, WaveFacts]]:
+    """Each HIT that exists with its wave_facts, in the order of `hit_ids`: on PostgreSQL
+    in one round trip."""
     if not is_postgres(conn):
-        found = {hit_id: await wave_facts(conn, hit_id, cutoff) for hit_id in hit_ids}
-        return {hit_id: facts for hit_id, facts in found.items() if facts is not None}
+        by_id = {hit.id: hit for hit in await hits.get_many(conn, hit_ids)}
+        found = []
+        for hit_id in hit_ids:
+            facts = await wave_facts(conn, hit_id, cutoff) if hit_id in by_id else None
+            if facts is not None:
+                found.append((by_id[hit_id], facts))
+        return found
     rows = await fetch_all(conn, _FACTS_OF_PG, (cutoff, hit_ids))
-    return {int(row[-1]): _facts_at(row, True) for row in rows}
+    return [(hit_at(tuple(row)[_FACTS_WIDTH:]), _facts_at(row, True)) for row in rows]
 
 
 def _facts_at(row: Row, postgres: bool) -> WaveFacts:

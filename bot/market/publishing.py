@@ -228,17 +228,15 @@ class Publishing(UseCases):
 
         Each is conditional like any wave (open, free slots, never pushed twice), so a HIT
         the periodic wave job reached first gets nothing twice. One trip to the database
-        (Database.atomic) for them all, whose HITs, wave facts and wave records are one
-        statement each on PostgreSQL (Waves.push_many).
+        (Database.atomic) for them all, whose HITs with their wave facts, and their wave
+        records, are one statement each on PostgreSQL (Waves.push_many).
         """
         now = self.clock.now()
         timers: list[tuple[str, float]] = []
 
         async def body(conn: Conn) -> int:
             timers.clear()  # a run again by @retrying starts afresh
-            found = {hit.id: hit for hit in await hits.get_many(conn, hit_ids)}
-            in_order = [found[hit_id] for hit_id in hit_ids if hit_id in found]
-            return await self.waves.push_many(conn, in_order, now, _keep(timers))
+            return await self.waves.push_many(conn, hit_ids, now, _keep(timers))
 
         queued = await self.db.atomic(body)
         for name, due_at in timers:

@@ -159,28 +159,24 @@ async def push_wave(
 
 async def push_waves(
     conn: Conn,
-    hits: list[Hit],
+    hit_ids: list[int],
     policy: FanOut,
     now: float,
     max_active: int,
     notify: Callable[[str, float], None] | None = None,
 ) -> int:
-    """push_wave for each HIT, in the caller's transaction; their facts read and their
-    waves recorded once for them all (on PostgreSQL one statement each)."""
-    live = list({hit.id: hit for hit in hits if _wants_wave(hit)}.values())
-    if not live:
-        return 0
-    facts = await store.wave_facts_of(conn, [hit.id for hit in live], now - policy.wait_s)
+    """push_wave for each HIT, in the caller's transaction; the HITs with their facts read
+    and their waves recorded once for them all (on PostgreSQL one statement each)."""
+    found = await store.wave_facts_of(conn, list(dict.fromkeys(hit_ids)), now - policy.wait_s)
+    live = [(hit, facts) for hit, facts in found if _wants_wave(hit)]
     bucket = int(now // TZ_BUCKET_S)
-    if any(found.tz_bucket != bucket for found in facts.values()):  # once, not per HIT
+    if any(facts.tz_bucket != bucket for _, facts in live):  # once, not per HIT
         await store.set_tz_offsets(conn, await zone_offsets(now), bucket)
-        facts = {hit_id: replace(found, tz_bucket=bucket) for hit_id, found in facts.items()}
+        live = [(hit, replace(facts, tz_bucket=bucket)) for hit, facts in live]
     notes: list[store.WaveNote] = []
     sent = 0
-    for hit in live:
-        sent += await _next_wave(
-            conn, hit, facts.get(hit.id), policy, now, max_active, notify, notes
-        )
+    for hit, facts in live:
+        sent += await _next_wave(conn, hit, facts, policy, now, max_active, notify, notes)
     await store.note_waves(conn, notes)
     return sent
 
@@ -293,10 +289,10 @@ class Waves:
         )
 
     async def push_many(
-        self, conn: Conn, hits: list[Hit], now: float, notify: Callable[[str, float], None]
+        self, conn: Conn, hit_ids: list[int], now: float, notify: Callable[[str, float], None]
     ) -> int:
-        """`push` for each HIT (the first waves of HITs published together)."""
-        return await push_waves(conn, hits, self.policy, now, self.max_active, notify)
+        """`push_id` for each HIT (the first waves of HITs published together)."""
+        return await push_waves(conn, hit_ids, self.policy, now, self.max_active, notify)
 
     async def push_id(
         self,
