@@ -17,6 +17,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.demo.stage import Actor, Stage
+from storage import ledger
 from storage import mturk as api_storage
 from tests.auxil import database as databases
 from tests.auxil.mturk import (
@@ -26,7 +27,7 @@ from tests.auxil.mturk import (
     requester_with_api_key,
     sky_colour_hit,
 )
-from tests.auxil.people import funded_requester, workers
+from tests.auxil.people import funded_requester, user_of, workers
 from tests.auxil.stages import api_stage
 
 pytestmark = pytest.mark.postgres_only
@@ -139,3 +140,38 @@ async def test_first_waves_sent_together_read_and_record_once(stage: Stage, admi
     for worker in crowd:
         texts = worker.texts()
         assert [sum(t in text for text in texts) for t in ("Sky A", "Sky B", "Sky C")] == [1] * 3
+
+
+async def test_a_create_hit_waits_for_a_spending_of_its_balance_and_sees_it(
+    stage: Stage, admin: Actor
+) -> None:
+    """A publish locks its requester's balance row before comparing it: one that comes while
+    another transaction is spending the balance waits for it and compares with what it left
+    (READ COMMITTED re-reads the row it waited for), so two cannot spend one balance."""
+    rita, mturk = await requester_with_api_key(stage, admin, cents=15)  # one HIT's $0.10
+    rita_id = (await user_of(stage, rita)).id
+    pg = stage.services.db.pg
+    assert pg is not None
+
+    def create() -> str:
+        try:
+            mturk.create_hit(**hit_params("Sky", MaxAssignments=2))
+        except mturk.exceptions.ClientError as exc:
+            return str(exc.response["Error"]["Message"])
+        return "created"
+
+    async with pg.transaction() as conn:  # another publish of Rita's, not yet committed
+        await ledger.transfer(
+            conn, "test:spent", ledger.requester_account(rita_id), "world", 10, "t", 0
+        )
+        creating = asyncio.ensure_future(asyncio.to_thread(create))
+        async with pg.reading() as watch, asyncio.timeout(20):
+            while not await watch.raw.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            ):
+                await asyncio.sleep(0.01)
+    outcome = await creating
+    assert "insufficient funds" in outcome, outcome
+    await rita.send("/balance")
+    assert "$0.05" in rita.last_text(), "nothing held for a HIT the balance could not pay"
