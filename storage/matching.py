@@ -192,6 +192,25 @@ _NEWCOMERS_END = (
     "SELECT pushes, user_id FROM worker_stats WHERE approved + rejected < 5"
     " ORDER BY pushes, user_id LIMIT 1 OFFSET ?"
 )
+# PostgreSQL: a wave's first ranked walk and its newcomers in one statement (first_walks):
+# _RANKED_PG's rows (end_row 0 and 1), then the newcomers (end_row 2) whom the walk did not
+# pick, as the pushes the walk's picks get would have left them out.
+_FIRST_WALKS_PG = (
+    _RANKED_PG.replace(
+        ") (SELECT user_id, tg_id, score, 0 AS end_row FROM picked",
+        "), fresh AS MATERIALIZED ("
+        + _NEWCOMERS_PG.replace(
+            "SELECT s.user_id, u.tg_id, s.score", "SELECT s.user_id, u.tg_id, s.score, s.pushes", 1
+        ).replace(
+            " ORDER BY s.pushes, s.user_id LIMIT :limit",
+            " AND NOT EXISTS (SELECT 1 FROM picked WHERE picked.user_id = s.user_id)"
+            " ORDER BY s.pushes, s.user_id LIMIT :explore",
+        )
+        + ") (SELECT user_id, tg_id, score, 0 AS end_row FROM picked",
+        1,
+    )
+    + " UNION ALL (SELECT user_id, tg_id, score, 2 FROM fresh ORDER BY pushes, user_id)"
+)
 # PostgreSQL: a qualification fewer than this many times `window` workers hold is looked
 # up in a set of its holders (_candidates)
 _HASHED_HOLDERS = 10
@@ -351,22 +370,55 @@ async def ranked(
     params = _params(target, now, max_active, limit)
     params.update(from_score=start[0], from_user=start[1], window=window)
     if is_postgres(conn):  # the window's end comes last, when the walk did not fill the wave
-        rows = await _candidates(conn, _RANKED_PG, target, params, window)
-        picked = [Candidate(r[0], r[1], r[2]) for r in rows if r[3] == 0]
-        ends = [(float(r[2]), int(r[0])) for r in rows if r[3] == 1]
-        row: tuple[float, int] | None = ends[0] if ends else None
-    else:
-        found = await fetch_one(conn, _RANKED_END, (*start, window - 1))
-        row = (float(found[0]), int(found[1])) if found else None
-        end = row or BOTTOM
-        params.update(to_score=end[0], to_user=end[1])
-        rows = await _candidates(conn, _RANKED, target, params, window)
-        picked = [Candidate(r[0], r[1], r[2]) for r in rows]
+        return _scan(await _candidates(conn, _RANKED_PG, target, params, window), limit)
+    found = await fetch_one(conn, _RANKED_END, (*start, window - 1))
+    row = (float(found[0]), int(found[1])) if found else None
+    end = row or BOTTOM
+    params.update(to_score=end[0], to_user=end[1])
+    rows = await _candidates(conn, _RANKED, target, params, window)
+    return _scanned([Candidate(r[0], r[1], r[2]) for r in rows], row, limit)
+
+
+def _scan(rows: list[Row], limit: int) -> Scan:
+    """A PostgreSQL walk's Scan from its rows: the picked (end_row 0), then its window's end
+    (end_row 1) when it fell short."""
+    picked = [Candidate(r[0], r[1], r[2]) for r in rows if r[3] == 0]
+    ends = [(float(r[2]), int(r[0])) for r in rows if r[3] == 1]
+    return _scanned(picked, ends[0] if ends else None, limit)
+
+
+def _scanned(picked: list[Candidate], end: tuple[float, int] | None, limit: int) -> Scan:
     if len(picked) == limit:
         return Scan(picked, (picked[-1].score, picked[-1].worker_id), False)
-    if row is None:
+    if end is None:
         return Scan(picked, None, True)
-    return Scan(picked, row, False)
+    return Scan(picked, end, False)
+
+
+async def first_walks(
+    conn: Conn,
+    target: HitTarget,
+    *,
+    now: float,
+    max_active: int,
+    limit: int,
+    explore: int,
+    after: tuple[float, int] | None = None,
+    window: int = 2000,
+) -> tuple[Scan, list[Candidate]] | None:
+    """PostgreSQL: `ranked` (limit) and `newcomers` (explore) of one wave in one statement,
+    the newcomers without the walk's picks (whom their pushes would have left out); None
+    on SQLite or when either would look for nobody (call them one after the other, the
+    walk's pushes recorded in between). The newcomers' window is the same `window` least
+    pushed, counted before the walk's picks were pushed."""
+    if not is_postgres(conn) or limit <= 0 or explore <= 0:
+        return None
+    start = after or TOP
+    params = _params(target, now, max_active, limit)
+    params.update(from_score=start[0], from_user=start[1], window=window, explore=explore)
+    rows = await _candidates(conn, _FIRST_WALKS_PG, target, params, window)
+    fresh = [Candidate(r[0], r[1], r[2]) for r in rows if r[3] == 2]
+    return _scan(rows, limit), fresh
 
 
 async def newcomers(

@@ -246,16 +246,30 @@ async def _next_wave(
         )
 
     explore = explore_count(wanted, policy.explore_share)
-    scan = await walk(wanted - explore, facts.resume)
-    sent = await queue("ranked", scan.picked)
-    newcomers = await store.newcomers(
+    both = await store.first_walks(
         conn,
         target,
         now=now,
         max_active=max_active,
-        limit=explore,
+        limit=wanted - explore,
+        explore=explore,
+        after=facts.resume,
         window=policy.window,
     )
+    if both is not None:  # PostgreSQL: one statement
+        scan, newcomers = both
+        sent = await queue("ranked", scan.picked)
+    else:
+        scan = await walk(wanted - explore, facts.resume)
+        sent = await queue("ranked", scan.picked)
+        newcomers = await store.newcomers(
+            conn,
+            target,
+            now=now,
+            max_active=max_active,
+            limit=explore,
+            window=policy.window,
+        )
     sent += await queue("explore", newcomers)
     if sent < wanted and len(scan.picked) == wanted - explore:  # too few newcomers
         scan = await walk(wanted - sent, scan.resume)
