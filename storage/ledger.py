@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value
+from storage.db import Conn, changed_one, fetch_all, fetch_one, fetch_value, is_postgres
 
 
 def requester_account(user_id: int) -> str:
@@ -47,6 +47,13 @@ async def transfer(
 # An account's balance (everything received minus everything sent) as an SQL expression
 # of the named parameter :account; the balances table is kept by a trigger (migration 0015).
 BALANCE_SQL = "COALESCE((SELECT cents FROM balances WHERE account = :account), 0)"
+# The same on PostgreSQL for a transaction about to spend it (see held_balance).
+HELD_BALANCE_SQL = "COALESCE((SELECT cents FROM balances WHERE account = :account FOR UPDATE), 0)"
+
+
+def spending_balance_sql(conn: Conn) -> str:
+    """BALANCE_SQL for a statement that compares the balance with what it will spend."""
+    return HELD_BALANCE_SQL if is_postgres(conn) else BALANCE_SQL
 
 
 async def claim(conn: Conn, account: str, cents: int) -> bool:
@@ -64,6 +71,16 @@ async def claim(conn: Conn, account: str, cents: int) -> bool:
 async def balance(conn: Conn, account: str) -> int:
     """Everything received minus everything sent."""
     return await fetch_value(conn, f"SELECT {BALANCE_SQL}", {"account": account})
+
+
+async def held_balance(conn: Conn, account: str) -> int:
+    """The balance, for a transaction that checks it and then spends from it.
+
+    PostgreSQL (READ COMMITTED): the balance row stays locked until the transaction ends,
+    so a concurrent spender of the same account waits, then reads what this one left; a
+    plain read let two transactions see one balance and both spend it. SQLite: a plain
+    read (its write transactions run one at a time)."""
+    return await fetch_value(conn, f"SELECT {spending_balance_sql(conn)}", {"account": account})
 
 
 async def received(conn: Conn, account: str, memo: str) -> int:

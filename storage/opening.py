@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from bot.domain import Hit, HitSpec
 from storage.db import Conn, fetch_one
 from storage.hits import _HIT_COLUMNS, HIT_WIDTH, hit_at
-from storage.ledger import BALANCE_SQL
+from storage.ledger import HELD_BALANCE_SQL, spending_balance_sql
 from storage.mturk import ApiSide
 
-_BALANCE = f"({BALANCE_SQL})"  # the requester account's balance
 # A HIT stored open from named parameters (the WHERE and RETURNING follow).
 _INSERT_OPEN = (
     "INSERT INTO hits (requester_id, kind, title, topic, reward_cents, max_assignments,"
@@ -71,7 +70,8 @@ async def insert_open_if_funded(conn: Conn, what: Opening) -> Opened | None:
     """Store a HIT already open (published now, expiring after its lifetime) if `account`
     holds `escrow_cents`; None (nothing stored) if it does not. One statement."""
     rows = await conn.execute_fetchall(
-        f"{_INSERT_OPEN} WHERE {_BALANCE} >= :escrow RETURNING {_HIT_COLUMNS}, {_HAS_CHANNELS}",
+        f"{_INSERT_OPEN} WHERE {spending_balance_sql(conn)} >= :escrow"
+        f" RETURNING {_HIT_COLUMNS}, {_HAS_CHANNELS}",
         _hit_params(what),
     )
     for row in rows:
@@ -85,7 +85,7 @@ async def insert_open_if_funded(conn: Conn, what: Opening) -> Opened | None:
 # is compared: a concurrent publish of the same requester waits and compares with what that
 # one left (READ COMMITTED re-reads a row it waited for), so two cannot spend one balance.
 _OPEN_API_HIT = f"""WITH h AS ({_INSERT_OPEN}
- WHERE COALESCE((SELECT cents FROM balances WHERE account = :account FOR UPDATE), 0) >= :escrow
+ WHERE {HELD_BALANCE_SQL} >= :escrow
  AND NOT {_HAS_CHANNELS} RETURNING {_HIT_COLUMNS}),
 q AS (INSERT INTO questions (hit_id, position, kind, prompt, options, item, gold, max_len)
  SELECT h.id, s.n - 1, s.kind, s.prompt, s.options, s.item, s.gold, s.max_len FROM h,

@@ -149,7 +149,7 @@ class FairWork(UseCases):
         now: float,
     ) -> bool:
         """Move each HIT's extra (hit id, cents) into its escrow; False if the balance is short."""
-        available = await ledger.balance(conn, ledger.requester_account(requester.id))
+        available = await ledger.held_balance(conn, ledger.requester_account(requester.id))
         if available < sum(extra for _, extra in extras):
             return False
         for hit_id, extra in extras:

@@ -97,7 +97,7 @@ class Publishing(UseCases):
                 return PublishResult.NOT_FOUND
             if hit.status is not HitStatus.DRAFT:
                 return PublishResult.ALREADY
-            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            available = await ledger.held_balance(conn, ledger.requester_account(requester.id))
             if available < hit.escrow_cents:
                 return PublishResult.INSUFFICIENT_FUNDS
             if (await fairpay.publish_check(conn, hit, self.min_hourly_cents)).under:

@@ -66,7 +66,7 @@ class Reviewing(UseCases):
             if (a.reviewed_at or 0) + OVERRIDE_WINDOW_S < now:
                 return ReviewResult.TOO_LATE
             account = ledger.requester_account(requester.id)
-            if await ledger.balance(conn, account) < hit.slot_cents:
+            if await ledger.held_balance(conn, account) < hit.slot_cents:
                 return ReviewResult.INSUFFICIENT_FUNDS
             if not await assignments.approve_rejected(conn, a.id, now):
                 return ReviewResult.ALREADY_REVIEWED

@@ -107,7 +107,7 @@ class Batches(UseCases):
             cost = sum(h.escrow_cents for h in drafts if h.status is HitStatus.DRAFT)
             if not drafts or any(h.status is not HitStatus.DRAFT for h in drafts):
                 return PublishResult.ALREADY, cost
-            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            available = await ledger.held_balance(conn, ledger.requester_account(requester.id))
             if available < cost:
                 return PublishResult.INSUFFICIENT_FUNDS, cost
             if (await fairpay.publish_check(conn, drafts[0], self.min_hourly_cents)).under:

@@ -56,7 +56,7 @@ class Bonuses(UseCases):
                     return BonusResult.NOT_YOURS, worker.alias
                 payload = {"worker_id": worker.id}
             assert worker is not None
-            available = await ledger.balance(conn, ledger.requester_account(requester.id))
+            available = await ledger.held_balance(conn, ledger.requester_account(requester.id))
             fee = self.fee(args.amount_cents)
             if available < args.amount_cents + fee:
                 return BonusResult.INSUFFICIENT_FUNDS, worker.alias
