@@ -15,8 +15,9 @@ import pytest
 
 from bot.matching.fanout import FanOut
 from bot.matching.waves import push_wave
-from storage import hits, listing, timers
+from storage import hits, listing, offers, timers
 from storage.db import Database
+from storage.dialect import to_postgres
 from storage.pg import PgConn
 from tests.auxil import database as databases
 
@@ -294,3 +295,42 @@ async def test_abandoned_work_is_noticed_by_the_statement_that_abandons_it(
     assert [(a.assignment_id, a.worker_id) for a in gone] == [(1, 1)]
     assert [tuple(row) for row in queued] == [("abandoned:1", 11), ("task_ended:1", 11)]
     assert len(sent) == 1, sent
+
+
+async def test_an_accepts_claim_finds_its_hits_row_by_key_in_a_generic_plan(
+    tmp_path: Path,
+) -> None:
+    """The claim of a slot (storage/offers.claim_and_hold, the first part of an accept's
+    statement) reads the HIT's row by its primary key, in the generic plan too that a
+    prepared statement gets from its sixth run: a generic plan that read it through
+    hits_listing passed over every open HIT's entry, dead ones included, while the row was
+    locked (185 ms an accept in bench_core_loop, every tap of a crowd in single file)."""
+    db = Database(await databases.database_at(tmp_path, "claim"))
+    await db.open()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, tg_id, alias, created_at) VALUES (1, 11, 'R-1', 0)"
+            )
+            for hit_id in (1, 2):
+                await conn.execute(
+                    "INSERT INTO hits (id, requester_id, kind, title, reward_cents,"
+                    " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
+                    " created_at, published_at, expires_at) VALUES (?, 1, 'poll', 'H', 5,"
+                    " 3, 300, 86400, 86400, 'open', ?, ?, ?)",
+                    (hit_id, NOW, NOW, NOW + 86400),
+                )
+        sql, names = to_postgres(f"WITH {offers.claim_and_hold()} SELECT id FROM claimed")
+        assert names == ("hit", "now", "worker")
+        async with db.reading() as conn:
+            assert isinstance(conn, PgConn)
+            await conn.raw.execute("SET plan_cache_mode = force_generic_plan")
+            await conn.raw.execute(f"PREPARE claim (BIGINT, DOUBLE PRECISION, BIGINT) AS {sql}")
+            row = await conn.raw.fetchrow(f"EXPLAIN (FORMAT JSON) EXECUTE claim (1, {NOW}, 9)")
+            await conn.raw.execute("DEALLOCATE claim; RESET plan_cache_mode")
+        plan = nodes(json.loads(row[0])[0]["Plan"])
+    finally:
+        await db.close()
+    update = next(node for node in plan if node.get("Node Type") == "ModifyTable")
+    reads = [node for node in nodes(update)[1:] if node.get("Relation Name") == "hits"]
+    assert [node.get("Index Name") for node in reads] == ["hits_pkey"], reads
