@@ -16,13 +16,24 @@ import pytest
 from bot.matching.fanout import FanOut
 from bot.matching.waves import push_wave
 from storage import hits, listing, offers, timers
-from storage.db import Database
+from storage.db import Conn, Database
 from storage.dialect import to_postgres
 from storage.pg import PgConn
 from tests.auxil import database as databases
 
 NOW = 1_800_000_000.0
 pytestmark = pytest.mark.postgres_only
+
+
+async def _open_poll(conn: Conn, hit_id: int, requester_id: int, batch: int | None = None) -> None:
+    """An open poll HIT (3 slots, 5 cents, a day to live) of this requester."""
+    await conn.execute(
+        "INSERT INTO hits (id, requester_id, batch_id, kind, title, reward_cents,"
+        " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
+        " created_at, published_at, expires_at) VALUES (?, ?, ?, 'poll', 'H', 5,"
+        " 3, 300, 86400, 86400, 'open', ?, ?, ?)",
+        (hit_id, requester_id, batch, NOW, NOW, NOW + 86400),
+    )
 
 
 def nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
@@ -59,13 +70,7 @@ async def test_a_listing_ranks_with_a_top_n_and_probes_requirements_hits_by_key(
                 " VALUES (1, 2, 'B', 0)"
             )
             for hit_id, batch in ((1, None), (2, None), (3, 1), (4, 1)):
-                await conn.execute(
-                    "INSERT INTO hits (id, requester_id, batch_id, kind, title, reward_cents,"
-                    " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
-                    " created_at, published_at, expires_at) VALUES (?, 2, ?, 'poll', 'H', 5,"
-                    " 3, 300, 86400, 86400, 'open', ?, ?, ?)",
-                    (hit_id, batch, NOW, NOW, NOW + 86400),
-                )
+                await _open_poll(conn, hit_id, 2, batch)
             await conn.execute(
                 "INSERT INTO hit_requirements (hit_id, kind, value)"
                 " VALUES (2, 'approved_count', '10')"  # the worker has approved none
@@ -313,13 +318,7 @@ async def test_an_accepts_claim_finds_its_hits_row_by_key_in_a_generic_plan(
                 "INSERT INTO users (id, tg_id, alias, created_at) VALUES (1, 11, 'R-1', 0)"
             )
             for hit_id in (1, 2):
-                await conn.execute(
-                    "INSERT INTO hits (id, requester_id, kind, title, reward_cents,"
-                    " max_assignments, time_allotted_s, lifetime_s, auto_approve_s, status,"
-                    " created_at, published_at, expires_at) VALUES (?, 1, 'poll', 'H', 5,"
-                    " 3, 300, 86400, 86400, 'open', ?, ?, ?)",
-                    (hit_id, NOW, NOW, NOW + 86400),
-                )
+                await _open_poll(conn, hit_id, 1)
         sql, names = to_postgres(f"WITH {offers.claim_and_hold()} SELECT id FROM claimed")
         assert names == ("hit", "now", "worker")
         async with db.reading() as conn:
